@@ -1,0 +1,53 @@
+/** The catalog clients see: the built-in providers, then the user's own (kept in the store). */
+import type { Provider } from '../../shared/protocol';
+import { ErrorCode, SwitchboardError } from '../../shared/errors';
+import { BUILT_IN_PROVIDERS, findBuiltIn } from '../providers/catalog';
+import type { Database } from '../store/database';
+
+export class ProviderCatalog {
+  constructor(private readonly db: Database) {}
+
+  list(): Provider[] {
+    return [...BUILT_IN_PROVIDERS, ...this.db.data.providers];
+  }
+
+  find(id: string): Provider | undefined {
+    return findBuiltIn(id) ?? this.db.data.providers.find((p) => p.id === id);
+  }
+
+  /** The provider, or a VALIDATION error naming the `provider` field. */
+  require(id: string): Provider {
+    const provider = this.find(id);
+    if (!provider) {
+      throw new SwitchboardError(ErrorCode.VALIDATION, `provider: "${id}" is not in the catalog.`, {
+        hint: `Use one of: ${this.list().map((p) => p.id).join(', ')} — or add your own with providers/upsert.`,
+        field: 'provider',
+      });
+    }
+    return provider;
+  }
+
+  async upsert(input: Omit<Provider, 'builtIn'>): Promise<Provider> {
+    if (findBuiltIn(input.id)) {
+      throw new SwitchboardError(ErrorCode.PROVIDER_IN_USE, `"${input.id}" is a built-in provider and cannot be replaced.`, { hint: 'Give your provider another id, e.g. "my-' + input.id + '".', field: 'id' });
+    }
+    const provider: Provider = { ...input, builtIn: false };
+    await this.db.update((db) => {
+      const i = db.providers.findIndex((p) => p.id === provider.id);
+      if (i >= 0) db.providers[i] = provider;
+      else db.providers.push(provider);
+    });
+    return provider;
+  }
+
+  async delete(id: string): Promise<Provider> {
+    if (findBuiltIn(id)) throw new SwitchboardError(ErrorCode.PROVIDER_IN_USE, `"${id}" is a built-in provider and cannot be deleted.`, { hint: 'Only providers added with providers/upsert can be deleted.' });
+    return this.db.update((db) => {
+      const i = db.providers.findIndex((p) => p.id === id);
+      if (i < 0) throw new SwitchboardError(ErrorCode.PROVIDER_NOT_FOUND, `No user-defined provider has the id "${id}".`, { hint: 'List providers with providers/list.' });
+      const users = db.connections.filter((c) => c.provider === id).map((c) => c.name);
+      if (users.length > 0) throw new SwitchboardError(ErrorCode.PROVIDER_IN_USE, `Provider "${id}" is used by ${users.join(', ')}.`, { hint: 'Delete those connections or move them to another provider first.' });
+      return db.providers.splice(i, 1)[0]!;
+    });
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Starts and stops one daemon on one home: claims the home (single instance), opens the store and
+ * the vault, registers every handler, listens, and publishes `daemon.json` last — so a client that
+ * finds the file finds a daemon ready to answer. Shutdown undoes it in reverse and leaves no handle.
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { PROTOCOL_VERSION } from '../shared/protocol';
+import { ConnectionService } from './connections/service';
+import { ProviderCatalog } from './connections/providerCatalog';
+import type { DaemonContext } from './context';
+import { EventHub } from './events';
+import { claimHome, type DaemonInfo, writeDaemonInfo } from './home/discovery';
+import { ensureHome, homePaths } from './home/paths';
+import { Keyring } from './keys/keyring';
+import { Vault } from './keys/vault';
+import { createLogger, type Logger } from './log';
+import { registerConnectionHandlers } from './rpc/connections';
+import { registerDaemonHandlers } from './rpc/daemon';
+import { registerEventHandlers } from './rpc/events';
+import { registerProviderHandlers } from './rpc/providers';
+import { Router } from './rpc/router';
+import { registerSecretHandlers } from './rpc/secrets';
+import { RpcServer } from './server/rpcServer';
+import { ChatService } from './chat/chatService';
+import { StreamRegistry } from './chat/streamRegistry';
+import { toResolved } from './connections/upstream';
+import { createOpenAICompatHandler } from './http/openaiCompat';
+import { ModelCache } from './models/modelCache';
+import { adapterFor, toSwitchboardError } from './providers/registry';
+import { registerChatHandlers } from './rpc/chat';
+import { registerModelHandlers } from './rpc/models';
+import { registerTestHandlers } from './rpc/test';
+import { registerUsageHandlers } from './rpc/usage';
+import { TestScheduler } from './testing/scheduler';
+import { UsageLedger } from './usage/ledger';
+import { AuditLog } from './store/auditLog';
+import { Database } from './store/database';
+import { DAEMON_VERSION } from './version';
+
+export interface StartOptions {
+  home: string;
+  port: number;
+  env: NodeJS.ProcessEnv;
+  log?: Logger;
+}
+
+export type StartOutcome = { kind: 'started'; daemon: RunningDaemon } | { kind: 'alreadyRunning'; info: DaemonInfo };
+
+export interface RunningDaemon {
+  readonly info: DaemonInfo;
+  readonly log: Logger;
+  /** Resolves when the daemon has fully stopped. */
+  readonly stopped: Promise<void>;
+  stop(reason: string): Promise<void>;
+}
+
+export async function startDaemon(options: StartOptions): Promise<StartOutcome> {
+  const paths = homePaths(options.home);
+  ensureHome(paths.home);
+  const log = options.log ?? createLogger({ file: paths.logFile, level: options.env.SWITCHBOARD_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+
+  const claim = await claimHome(paths);
+  if (claim.kind === 'running') return { kind: 'alreadyRunning', info: claim.info };
+
+  const cleanups: Array<() => Promise<void> | void> = [() => claim.release()];
+  const runCleanups = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        log.warn('cleanup step failed', { error });
+      }
+    }
+  };
+
+  try {
+    const db = await Database.open(paths.dbFile, log);
+    cleanups.push(() => db.close());
+    const audit = new AuditLog(paths.auditFile, log);
+    const vault = await Vault.open({ file: paths.vaultFile, masterKeyFile: paths.masterKeyFile, env: options.env, log });
+    const keyring = new Keyring(vault, options.env);
+    const router = new Router(log);
+    let server: RpcServer | undefined;
+    const events = new EventHub(() => server?.sessions ?? []);
+    const providers = new ProviderCatalog(db);
+    const connections = new ConnectionService({ db, audit, vault, keyring, events, providers });
+
+    let stopRequested: ((reason: string) => void) | undefined;
+    const ctx: DaemonContext = {
+      version: DAEMON_VERSION,
+      startedAt: new Date(),
+      paths,
+      log,
+      db,
+      audit,
+      keyring,
+      events,
+      connections,
+      providers,
+      sessions: () => server?.sessions ?? new Set(),
+      listening: () => ({ socket: server?.socketPath ?? paths.socket, port: server?.port ?? 0 }),
+      // Deferred a tick so the shutdown response reaches the client before sockets close.
+      requestShutdown: (reason) => setTimeout(() => stopRequested?.(reason), 20),
+    };
+
+    const resolveUpstream = (connectionId: string) => {
+      const stored = connections.stored(connectionId);
+      return toResolved(stored, providers.require(stored.provider), connections.keyFor(stored));
+    };
+    const models = new ModelCache({ db, log, adapterFor, resolve: resolveUpstream });
+    cleanups.push(() => models.close());
+    const ledger = new UsageLedger(db);
+    const streams = new StreamRegistry();
+    const chat = new ChatService({ connections, providers, adapterFor: (conn) => adapterFor(conn.provider), toSwitchboardError, ledger, log });
+    const scheduler = new TestScheduler({ db, log, connections, providers, adapterFor, models });
+    cleanups.push(() => scheduler.stop());
+
+    registerDaemonHandlers(router, ctx, { activeStreams: () => streams.size });
+    registerConnectionHandlers(router, ctx);
+    registerProviderHandlers(router, ctx);
+    registerSecretHandlers(router, ctx);
+    registerEventHandlers(router, ctx);
+    registerChatHandlers(router, chat, streams);
+    registerModelHandlers(router, ctx, models);
+    registerTestHandlers(router, ctx, { adapterFor, models });
+    registerUsageHandlers(router, ledger);
+    const httpHandler = createOpenAICompatHandler({
+      chat,
+      connections,
+      log,
+      // /v1/models must answer even when an upstream is dead: cached lists only wait so long.
+      modelsOf: (id) => withTimeout(models.list(id).then((r) => r.models.map((m) => m.id)), 3000, []),
+    });
+
+    const token = randomBytes(32).toString('hex');
+    server = await RpcServer.start({ socketPath: paths.socket, port: options.port, token, router, log, httpHandler, onSessionClose: (s) => streams.cancelSession(s.id) });
+    const listening = server;
+    cleanups.push(() => listening.close());
+    // Runs before the sockets close, so each running stream's client is told why it ended.
+    cleanups.push(() => streams.cancelAll());
+
+    const info: DaemonInfo = { pid: process.pid, version: DAEMON_VERSION, protocolVersion: PROTOCOL_VERSION, socket: server.socketPath, port: server.port, token, startedAt: ctx.startedAt.toISOString() };
+    await writeDaemonInfo(paths.daemonJson, info);
+    cleanups.push(() => rmSync(paths.daemonJson, { force: true }));
+
+    let stopping: Promise<void> | undefined;
+    let resolveStopped!: () => void;
+    const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+    const stop = (reason: string) => {
+      stopping ??= (async () => {
+        log.info(`stopping: ${reason}`);
+        await runCleanups();
+        log.info('stopped');
+        resolveStopped();
+      })();
+      return stopping;
+    };
+    stopRequested = (reason) => void stop(reason);
+    scheduler.start();
+    log.info(`listening`, { socket: info.socket, port: info.port, home: paths.home, version: DAEMON_VERSION });
+    return { kind: 'started', daemon: { info, log, stopped, stop } };
+  } catch (error) {
+    await runCleanups();
+    throw error;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(fallback), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(fallback);
+      },
+    );
+  });
+}

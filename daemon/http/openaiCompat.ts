@@ -1,0 +1,150 @@
+/**
+ * The OpenAI-compatible HTTP API on the daemon's loopback port (behind the same bearer token):
+ * `GET /v1/models` and `POST /v1/chat/completions`, streaming or not, over every connection —
+ * Anthropic ones included, since the ChatService speaks one neutral format.
+ *
+ * Streaming is a relay on the hot path: chunks are framed with string concatenation around a
+ * prebuilt prefix, headers are sent with the first token (so failures before it keep their real
+ * HTTP status, e.g. 429 with retry-after), and the socket's backpressure pauses the upstream.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ErrorCode, SwitchboardError } from '../../shared/errors';
+import type { ChatService } from '../chat/chatService';
+import type { ConnectionService } from '../connections/service';
+import type { Logger } from '../log';
+import { ChatCompletionsBody, translate } from './chatCompletionsRequest';
+import { publicModelId, routeModel } from './modelRouting';
+import { openaiErrorBody, sendJson, sendOpenAIError } from './openaiErrors';
+import { readJsonBody } from './readBody';
+
+export interface OpenAICompatDeps {
+  chat: ChatService;
+  connections: ConnectionService;
+  /** Models a connection offers, from the cache (may be empty); must not hang on a dead endpoint. */
+  modelsOf: (connectionId: string) => Promise<string[]>;
+  log: Logger;
+}
+
+export function createOpenAICompatHandler(deps: OpenAICompatDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/v1/models' && req.method === 'GET') {
+      await listModels(deps, res);
+      return true;
+    }
+    if (path === '/v1/chat/completions') {
+      if (req.method !== 'POST') {
+        sendJson(res, 405, openaiErrorBody('Use POST for /v1/chat/completions.', 405, 'method_not_allowed'), { allow: 'POST' });
+        return true;
+      }
+      await chatCompletions(deps, req, res);
+      return true;
+    }
+    return false;
+  };
+}
+
+async function listModels(deps: OpenAICompatDeps, res: ServerResponse): Promise<void> {
+  const connections = deps.connections.list().filter((c) => c.keyAvailable);
+  const data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> = [];
+  const lists = await Promise.all(connections.map(async (c) => ({ c, models: await deps.modelsOf(c.id).catch(() => [] as string[]) })));
+  for (const { c, models } of lists) {
+    const ids = new Set([...(c.defaultModel ? [c.defaultModel] : []), ...(c.allowedModels ?? models)]);
+    const created = Math.floor(Date.parse(c.createdAt) / 1000);
+    for (const id of ids) data.push({ id: publicModelId(c.name, id), object: 'model', created, owned_by: c.provider });
+    // Plain ids resolve through the default connection, so list those too.
+    if (c.isDefault) for (const id of ids) data.push({ id, object: 'model', created, owned_by: c.provider });
+  }
+  sendJson(res, 200, { object: 'list', data });
+}
+
+async function chatCompletions(deps: OpenAICompatDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const raw = await readJsonBody(req);
+  if (!raw.ok) {
+    sendJson(res, raw.status, openaiErrorBody(raw.message, raw.status, 'invalid_request'));
+    return;
+  }
+  const parsed = ChatCompletionsBody.safeParse(raw.value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.map(String).join('.') || 'body';
+    sendJson(res, 400, openaiErrorBody(`${field}: ${issue.message}`, 400, 'invalid_request', field));
+    return;
+  }
+  const body = parsed.data;
+  const controller = new AbortController();
+  // The client hanging up mid-answer must stop the upstream request too.
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+
+  try {
+    const route = routeModel(body.model, deps.connections.list());
+    const { messages, options } = translate(body);
+    const prepared = deps.chat.prepare({ ...(route.connectionId && { connectionId: route.connectionId }), ...(route.model && { model: route.model }), messages, options });
+    if (body.stream) await streamCompletion(deps, prepared, body, res, controller.signal);
+    else {
+      const result = await deps.chat.run(prepared, { text: () => undefined }, controller.signal);
+      sendJson(res, 200, {
+        id: completionId(),
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: body.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: result.text, refusal: null }, logprobs: null, finish_reason: result.finishReason }],
+        usage: usageBody(result.usage),
+        system_fingerprint: null,
+      });
+    }
+  } catch (error) {
+    const mapped = error instanceof SwitchboardError ? error : new SwitchboardError(ErrorCode.UPSTREAM_ERROR, 'The request failed inside the daemon.', { hint: 'See daemon.log in the Switchboard home.' });
+    if (!(error instanceof SwitchboardError)) deps.log.error('chat completion failed', { error });
+    if (res.headersSent) {
+      // Mid-stream: OpenAI SDKs raise an APIError for an `error` event; no [DONE] follows, so nobody mistakes it for a whole answer.
+      if (!res.writableEnded) res.end(`data: ${JSON.stringify(openaiErrorBody(`${mapped.message} ${mapped.data.hint}`, 502, mapped.code.toLowerCase()))}\n\n`);
+    } else if (!res.writableEnded && !controller.signal.aborted) sendOpenAIError(res, mapped);
+  }
+}
+
+async function streamCompletion(deps: OpenAICompatDeps, prepared: ReturnType<ChatService['prepare']>, body: ChatCompletionsBody, res: ServerResponse, signal: AbortSignal): Promise<void> {
+  const id = completionId();
+  const created = Math.floor(Date.now() / 1000);
+  const head = `{"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(body.model)},"system_fingerprint":null,"choices":[`;
+  const start = () => {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(`data: ${head}{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`);
+  };
+  const result = await deps.chat.run(
+    prepared,
+    {
+      text: (_index, text) => {
+        if (!res.headersSent) start();
+        if (res.write(`data: ${head}{"index":0,"delta":{"content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]}\n\n`)) return undefined;
+        return new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      },
+    },
+    signal,
+  );
+  if (!res.headersSent) start();
+  let tail = `data: ${head}{"index":0,"delta":{},"logprobs":null,"finish_reason":${JSON.stringify(result.finishReason)}}]}\n\n`;
+  if (body.stream_options?.include_usage) tail += `data: ${head}],"usage":${JSON.stringify(usageBody(result.usage))}}\n\n`;
+  res.end(`${tail}data: [DONE]\n\n`);
+}
+
+function usageBody(usage: { inputTokens: number; outputTokens: number } | undefined) {
+  const prompt = usage?.inputTokens ?? 0;
+  const completion = usage?.outputTokens ?? 0;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+}
+
+function completionId(): string {
+  return `chatcmpl-sb${randomBytes(9).toString('base64url')}`;
+}

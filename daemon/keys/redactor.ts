@@ -1,0 +1,57 @@
+/**
+ * Scrubs keys out of text before it can reach a log line, an error message, the store or a client.
+ *
+ * Two nets: every key the daemon holds is registered here (exact match, plus the long fragments
+ * providers echo back, e.g. OpenAI's 401 message quotes the key's ends), and anything that merely
+ * looks like a credential (`sk-…`, `Bearer …`) is masked too, for keys the daemon never saw.
+ */
+import { keyHint } from './mask';
+
+const LOOKS_LIKE_KEY = [
+  /\b(sk|pk|rk|gsk|xai|csk|fw|sk-ant|sk-or|sk-proj)-[A-Za-z0-9_\-*.]{8,}/g,
+  /\bAIza[0-9A-Za-z_\-]{20,}/g,
+  /(\bBearer\s+)[A-Za-z0-9._~+\/\-=*]{8,}/gi,
+];
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  /** Registers a key to scrub. Short strings are ignored: scrubbing "abc" everywhere would mangle text. */
+  add(secret: string): void {
+    if (secret.length >= 8) this.secrets.add(secret);
+  }
+
+  remove(secret: string): void {
+    this.secrets.delete(secret);
+  }
+
+  /** Returns the text with every known key and every key-looking token replaced by its mask. */
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) {
+      if (out.includes(secret)) out = out.split(secret).join(keyHint(secret));
+      // Providers echo partial keys ("sk-abc***...wxyz"); a 12-char prefix of a known key is enough to scrub.
+      const prefix = secret.slice(0, 12);
+      if (secret.length >= 20 && out.includes(prefix)) out = out.split(prefix).join('…');
+    }
+    for (const pattern of LOOKS_LIKE_KEY) {
+      out = out.replace(pattern, (match, bearer?: string) => (typeof bearer === 'string' && /bearer/i.test(bearer) ? `${bearer}[redacted]` : '[redacted key]'));
+    }
+    return out;
+  }
+
+  /** Redacts every string inside a JSON-like value (for error data and log fields). */
+  redactDeep<T>(value: T): T {
+    if (typeof value === 'string') return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((v) => this.redactDeep(v)) as T;
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = this.redactDeep(v);
+      return out as T;
+    }
+    return value;
+  }
+}
+
+/** The daemon's one redactor: every key it loads or receives is registered here. */
+export const redactor = new Redactor();

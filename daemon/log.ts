@@ -1,0 +1,59 @@
+/**
+ * The daemon's log: one line per event on stderr and in `daemon.log` in the home. Every line passes
+ * through the redactor, so no code path can log a key.
+ */
+import { appendFileSync } from 'node:fs';
+import { redactor } from './keys/redactor';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  /** A file to append to as well as stderr. */
+  file?: string;
+  /** Where lines go besides the file; default stderr. */
+  write?: (line: string) => void;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const min = ORDER[options.level ?? 'info'];
+  const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
+    if (ORDER[level] < min) return;
+    const extra = fields && Object.keys(fields).length > 0 ? ` ${safeJson(fields)}` : '';
+    const line = redactor.redact(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${extra}`) + '\n';
+    write(line);
+    if (options.file) {
+      try {
+        appendFileSync(options.file, line, { mode: 0o600 });
+      } catch {
+        // The log file is a convenience; losing a line must never take the daemon down.
+      }
+    }
+  };
+  return {
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+  };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message } : v));
+  } catch {
+    return '[unserializable]';
+  }
+}
+
+/** A logger that drops everything (unit tests). */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

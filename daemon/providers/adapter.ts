@@ -1,0 +1,59 @@
+/**
+ * The one interface between the daemon and the providers. One adapter per wire format, each wrapping
+ * the official SDK; nothing outside `daemon/providers/` imports an SDK or talks to a provider.
+ *
+ * Adapters throw only `SwitchboardError`s, already mapped by `upstreamErrors.ts` (the one boundary
+ * that looks at SDK and network errors, and scrubs keys out of upstream messages).
+ */
+import type { ChatMessage, ChatOptions, ModelInfo, Provider, Usage } from '../../shared/protocol';
+
+/** A connection with everything needed to call its provider, key included. Never leaves the daemon. */
+export interface ResolvedConnection {
+  id: string;
+  name: string;
+  provider: Provider;
+  baseUrl: string;
+  /** Undefined for keyless local servers. */
+  apiKey?: string;
+  organization?: string;
+  /** Azure OpenAI `api-version`. */
+  apiVersion?: string;
+  headers?: Record<string, string>;
+  /** Idle timeout: the longest the upstream may stay silent (before headers or between chunks). */
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  options?: ChatOptions;
+}
+
+/** Rate-limit figures the upstream reported in its headers (OpenAI `x-ratelimit-*`, Anthropic `anthropic-ratelimit-*`). */
+export interface RateLimitInfo {
+  requestsLimit?: number;
+  requestsRemaining?: number;
+  /** ISO time the request window resets. */
+  requestsReset?: string;
+  tokensLimit?: number;
+  tokensRemaining?: number;
+  tokensReset?: string;
+}
+
+/** What a stream yields, in order: text pieces, then usage and the finish reason when the upstream sends them. */
+export type ChatChunk =
+  | { type: 'text'; text: string }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'finish'; reason: string }
+  | { type: 'rateLimits'; info: RateLimitInfo };
+
+export interface ProviderAdapter {
+  listModels(conn: ResolvedConnection, signal: AbortSignal): Promise<ModelInfo[]>;
+  /**
+   * Streams a completion. The iterable ends normally only when the upstream sent its terminator
+   * (`[DONE]` / `message_stop`, or at least a finish reason); otherwise it throws INCOMPLETE.
+   * Aborting `signal` stops the upstream request (the socket is closed).
+   */
+  stream(conn: ResolvedConnection, request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatChunk>;
+}

@@ -1,0 +1,164 @@
+/**
+ * The `anthropic` wire format (Messages API), through the official `@anthropic-ai/sdk`.
+ *
+ * Streams raw events (`POST /v1/messages` with `stream: true`) rather than `messages.stream()`: the
+ * raw events are what we need (text deltas, usage, stop reason, and whether `message_stop` came at
+ * all), and MessageStream would accumulate a whole Message we never use.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import type { Stream } from '@anthropic-ai/sdk/core/streaming';
+import type { MessageCreateParamsStreaming, MessageParam, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type { ModelInfo } from '../../shared/protocol';
+import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
+import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
+import { untilAborted } from './untilAborted';
+import { cancelledError, incompleteError, toSwitchboardError } from './upstreamErrors';
+import { parseRateLimits } from './upstreamFetch';
+
+/** Anthropic requires `max_tokens`; used when the request sets none. */
+export const DEFAULT_MAX_TOKENS = 4096;
+
+/**
+ * API version 2026-10-21 (what @anthropic-ai/sdk@1 sends by default) rejects `temperature`, `top_p`
+ * and `top_k` with a 400, even at their defaults, and the SDK dropped them from its types. A
+ * request that sets one is therefore sent with the previous version, which still honours them and
+ * streams the same events; every other request keeps the SDK's default.
+ */
+export const SAMPLING_API_VERSION = '2023-06-01';
+
+type Body = MessageCreateParamsStreaming & { temperature?: number; top_p?: number };
+
+/** Anthropic stop reasons in OpenAI's words (the protocol's `finishReason`). */
+const FINISH: Record<string, string> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  pause_turn: 'stop',
+  max_tokens: 'length',
+  model_context_window_exceeded: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
+
+function createClient(conn: ResolvedConnection): Anthropic {
+  return new Anthropic({
+    // A credential passed in code stops the SDK from reading ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN
+    // or walking its profile/credentials-file chain.
+    apiKey: conn.apiKey ?? NO_KEY,
+    baseURL: conn.baseUrl,
+    timeout: conn.timeoutMs,
+    maxRetries: conn.maxRetries,
+    fetch: upstreamFetchFor(conn),
+    // Tracing could export prompts to whatever OpenTelemetry exporter the process has registered.
+    openTelemetry: false,
+    ...QUIET,
+    defaultHeaders: {
+      ...sdkHeaders(conn, 'ANTHROPIC_CUSTOM_HEADERS', ['authorization', 'x-api-key']),
+      // @anthropic-ai/sdk@1 sends `apiKey` as `Authorization: Bearer`; `x-api-key` is the header the
+      // Messages API documents and every Anthropic-compatible server accepts, so send the key there.
+      ...(conn.apiKey ? { 'x-api-key': conn.apiKey, authorization: null } : {}),
+    },
+  });
+}
+
+const clientFor = (conn: ResolvedConnection) => cachedClient('anthropic', conn, createClient);
+
+export function messagesBody(req: ChatRequest): Body {
+  const o = req.options ?? {};
+  // Anthropic takes the system prompt as a top-level field; compatible servers reject
+  // `role: 'system'` inside `messages`, so those are lifted out too, in order.
+  const system: string[] = o.system ? [o.system] : [];
+  const messages: MessageParam[] = [];
+  for (const m of req.messages) {
+    if (m.role === 'system') system.push(m.content);
+    else messages.push({ role: m.role, content: m.content });
+  }
+  const body: Body = { model: req.model, max_tokens: o.maxTokens ?? DEFAULT_MAX_TOKENS, messages, stream: true };
+  if (system.length > 0) body.system = system.join('\n\n');
+  if (o.temperature !== undefined) body.temperature = o.temperature;
+  if (o.topP !== undefined) body.top_p = o.topP;
+  if (o.stop !== undefined && o.stop.length > 0) body.stop_sequences = o.stop;
+  return body;
+}
+
+export const anthropicAdapter: ProviderAdapter = {
+  async listModels(conn, signal) {
+    try {
+      const out: ModelInfo[] = [];
+      // The list is paginated (20 per page by default); the iterator follows `after_id`.
+      for await (const m of clientFor(conn).models.list({ limit: 1000 }, { signal })) {
+        const info: ModelInfo = { id: m.id };
+        if (m.display_name) info.displayName = m.display_name;
+        if (m.created_at) info.created = new Date(m.created_at).toISOString();
+        out.push(info);
+      }
+      return out;
+    } catch (error) {
+      throw toSwitchboardError(error, { conn, phase: 'models', signal });
+    }
+  },
+
+  async *stream(conn, req, signal): AsyncGenerator<ChatChunk> {
+    let text = '';
+    let started = false;
+    const ctx = () => ({ conn, model: req.model, phase: 'chat' as const, signal, partialText: text, started });
+    try {
+      const body = messagesBody(req);
+      const sampling = body.temperature !== undefined || body.top_p !== undefined;
+      // `client.post` rather than `messages.create`: create() console.warn()s on every request for
+      // a deprecated model, past `logLevel: 'off'`, a synchronous stderr write on the hot path.
+      const pending = clientFor(conn)
+        .post<Stream<RawMessageStreamEvent>>('/v1/messages', {
+          body,
+          stream: true,
+          signal,
+          ...(sampling ? { headers: { 'anthropic-version': SAMPLING_API_VERSION } } : {}),
+        })
+        .withResponse();
+      const { data, response } = await untilAborted(pending, signal);
+      started = true;
+      const limits = parseRateLimits(response.headers);
+      if (limits) yield { type: 'rateLimits', info: limits };
+
+      let inputTokens = 0;
+      let outputTokens = 0;
+      let stopReason: string | null = null;
+      let stopped = false;
+      for await (const event of data) {
+        switch (event.type) {
+          case 'content_block_delta':
+            if (event.delta.type === 'text_delta' && event.delta.text) {
+              text += event.delta.text;
+              yield { type: 'text', text: event.delta.text };
+            }
+            break;
+          case 'message_start': {
+            const u = event.message.usage;
+            // Cached prompt tokens are billed input too; the API counts them apart from input_tokens.
+            inputTokens = (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
+            outputTokens = u.output_tokens ?? 0;
+            break;
+          }
+          case 'message_delta': {
+            if (event.delta.stop_reason) stopReason = event.delta.stop_reason;
+            const u = event.usage;
+            if (u.output_tokens != null) outputTokens = u.output_tokens; // cumulative
+            if (u.input_tokens != null) inputTokens = u.input_tokens + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
+            break;
+          }
+          case 'message_stop':
+            stopped = true;
+            break;
+          default:
+            break;
+        }
+      }
+      // The SDK's iterator ends quietly on abort and on a body cut before `message_stop`.
+      if (signal.aborted) throw cancelledError(ctx());
+      if (!stopped) throw incompleteError(ctx(), 'ended without message_stop');
+      yield { type: 'usage', usage: { inputTokens, outputTokens } };
+      yield { type: 'finish', reason: stopReason ? (FINISH[stopReason] ?? stopReason) : 'stop' };
+    } catch (error) {
+      throw toSwitchboardError(error, ctx());
+    }
+  },
+};

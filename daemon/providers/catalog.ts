@@ -1,0 +1,35 @@
+/**
+ * The built-in provider catalog. Providers are data: one that speaks an existing wire format needs
+ * only an entry here (or a user-defined one via `providers/upsert`), never code.
+ */
+import type { Provider } from '../../shared/protocol';
+
+type Entry = Omit<Provider, 'builtIn'>;
+
+const openaiCompatible = (e: Omit<Entry, 'adapter'>): Entry => ({ adapter: 'openai', ...e });
+
+const ENTRIES: Entry[] = [
+  openaiCompatible({ id: 'openai', name: 'OpenAI', defaultBaseUrl: 'https://api.openai.com/v1', requiresKey: true, keyFormatHint: 'starts with sk- (project keys: sk-proj-)', docsUrl: 'https://platform.openai.com/api-keys', envVar: 'OPENAI_API_KEY' }),
+  { id: 'anthropic', name: 'Anthropic', adapter: 'anthropic', defaultBaseUrl: 'https://api.anthropic.com', requiresKey: true, keyFormatHint: 'starts with sk-ant-', docsUrl: 'https://console.anthropic.com/settings/keys', envVar: 'ANTHROPIC_API_KEY' },
+  openaiCompatible({ id: 'azure-openai', name: 'Azure OpenAI', azure: true, defaultBaseUrl: 'https://YOUR-RESOURCE.openai.azure.com', requiresKey: true, keyFormatHint: '32 hex characters, from the resource\'s "Keys and Endpoint" page; the default model is the deployment name', docsUrl: 'https://learn.microsoft.com/azure/ai-services/openai/quickstart', envVar: 'AZURE_OPENAI_API_KEY' }),
+  openaiCompatible({ id: 'gemini', name: 'Google Gemini', defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai', requiresKey: true, keyFormatHint: 'starts with AIza', docsUrl: 'https://aistudio.google.com/apikey', envVar: 'GEMINI_API_KEY' }),
+  openaiCompatible({ id: 'groq', name: 'Groq', defaultBaseUrl: 'https://api.groq.com/openai/v1', requiresKey: true, keyFormatHint: 'starts with gsk_', docsUrl: 'https://console.groq.com/keys', envVar: 'GROQ_API_KEY' }),
+  openaiCompatible({ id: 'mistral', name: 'Mistral', defaultBaseUrl: 'https://api.mistral.ai/v1', requiresKey: true, keyFormatHint: '32 characters', docsUrl: 'https://console.mistral.ai/api-keys', envVar: 'MISTRAL_API_KEY' }),
+  openaiCompatible({ id: 'deepseek', name: 'DeepSeek', defaultBaseUrl: 'https://api.deepseek.com/v1', requiresKey: true, keyFormatHint: 'starts with sk-', docsUrl: 'https://platform.deepseek.com/api_keys', envVar: 'DEEPSEEK_API_KEY' }),
+  openaiCompatible({ id: 'xai', name: 'xAI', defaultBaseUrl: 'https://api.x.ai/v1', requiresKey: true, keyFormatHint: 'starts with xai-', docsUrl: 'https://console.x.ai', envVar: 'XAI_API_KEY' }),
+  openaiCompatible({ id: 'openrouter', name: 'OpenRouter', defaultBaseUrl: 'https://openrouter.ai/api/v1', requiresKey: true, keyFormatHint: 'starts with sk-or-', docsUrl: 'https://openrouter.ai/keys', envVar: 'OPENROUTER_API_KEY' }),
+  openaiCompatible({ id: 'together', name: 'Together AI', defaultBaseUrl: 'https://api.together.xyz/v1', requiresKey: true, keyFormatHint: '64 hex characters', docsUrl: 'https://api.together.ai/settings/api-keys', envVar: 'TOGETHER_API_KEY' }),
+  openaiCompatible({ id: 'fireworks', name: 'Fireworks AI', defaultBaseUrl: 'https://api.fireworks.ai/inference/v1', requiresKey: true, keyFormatHint: 'starts with fw_', docsUrl: 'https://fireworks.ai/account/api-keys', envVar: 'FIREWORKS_API_KEY' }),
+  openaiCompatible({ id: 'cerebras', name: 'Cerebras', defaultBaseUrl: 'https://api.cerebras.ai/v1', requiresKey: true, keyFormatHint: 'starts with csk-', docsUrl: 'https://cloud.cerebras.ai', envVar: 'CEREBRAS_API_KEY' }),
+  openaiCompatible({ id: 'ollama', name: 'Ollama', defaultBaseUrl: 'http://127.0.0.1:11434/v1', requiresKey: false, keyFormatHint: 'no key needed for a local server', docsUrl: 'https://github.com/ollama/ollama/blob/main/docs/openai.md' }),
+  openaiCompatible({ id: 'lmstudio', name: 'LM Studio', defaultBaseUrl: 'http://127.0.0.1:1234/v1', requiresKey: false, keyFormatHint: 'no key needed for a local server', docsUrl: 'https://lmstudio.ai/docs/app/api/endpoints/openai' }),
+  openaiCompatible({ id: 'vllm', name: 'vLLM / llama.cpp server', defaultBaseUrl: 'http://127.0.0.1:8000/v1', requiresKey: false, keyFormatHint: 'only if the server was started with --api-key', docsUrl: 'https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html' }),
+  openaiCompatible({ id: 'custom', name: 'Custom (OpenAI-compatible)', defaultBaseUrl: 'http://127.0.0.1:8080/v1', requiresKey: false, keyFormatHint: 'whatever your server expects as a bearer token, if any', docsUrl: 'https://platform.openai.com/docs/api-reference/chat' }),
+];
+
+/** The built-in providers, in the order a picker shows them. */
+export const BUILT_IN_PROVIDERS: readonly Provider[] = Object.freeze(ENTRIES.map((e) => Object.freeze({ ...e, builtIn: true })));
+
+export function findBuiltIn(id: string): Provider | undefined {
+  return BUILT_IN_PROVIDERS.find((p) => p.id === id);
+}

@@ -1,0 +1,132 @@
+/**
+ * The `openai` wire format, through the official `openai` SDK: OpenAI itself, Azure OpenAI
+ * (AzureOpenAI client: deployments + api-version) and every OpenAI-compatible server.
+ */
+import OpenAI, { AzureOpenAI } from 'openai';
+import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ModelInfo, Usage } from '../../shared/protocol';
+import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
+import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
+import { untilAborted } from './untilAborted';
+import { cancelledError, incompleteError, toSwitchboardError } from './upstreamErrors';
+import { parseRateLimits } from './upstreamFetch';
+
+/** Azure OpenAI data-plane GA version used when the connection names none. */
+export const AZURE_API_VERSION = '2024-10-21';
+
+/**
+ * Providers whose API wants `max_completion_tokens` (reasoning models reject `max_tokens` there);
+ * every other OpenAI-compatible server only knows `max_tokens`.
+ */
+const MAX_COMPLETION_TOKENS_PROVIDERS = new Set(['openai', 'azure-openai']);
+
+function createClient(conn: ResolvedConnection): OpenAI {
+  const common = {
+    apiKey: conn.apiKey ?? NO_KEY,
+    // Explicit nulls: otherwise the SDK reads OPENAI_ORG_ID / OPENAI_PROJECT_ID from the env and
+    // sends them to whatever server this connection points at.
+    organization: conn.organization ?? null,
+    project: null,
+    timeout: conn.timeoutMs,
+    maxRetries: conn.maxRetries,
+    fetch: upstreamFetchFor(conn),
+    ...QUIET,
+  };
+  if (conn.provider.azure) {
+    return new AzureOpenAI({
+      ...common,
+      // baseURL rather than `endpoint`: AzureOpenAI throws when OPENAI_BASE_URL is set and `endpoint` is given.
+      baseURL: azureBaseUrl(conn.baseUrl),
+      apiVersion: conn.apiVersion ?? AZURE_API_VERSION,
+      defaultHeaders: sdkHeaders(conn, 'OPENAI_CUSTOM_HEADERS', ['api-key', 'authorization']),
+    });
+  }
+  return new OpenAI({ ...common, baseURL: conn.baseUrl, defaultHeaders: sdkHeaders(conn, 'OPENAI_CUSTOM_HEADERS', ['authorization']) });
+}
+
+/** `https://x.openai.azure.com` → `https://x.openai.azure.com/openai` (what AzureOpenAI's `endpoint` does). */
+export function azureBaseUrl(endpoint: string): string {
+  const trimmed = endpoint.replace(/\/+$/, '');
+  return /\/openai$/.test(trimmed) ? trimmed : `${trimmed}/openai`;
+}
+
+const clientFor = (conn: ResolvedConnection) => cachedClient('openai', conn, createClient);
+
+export function chatBody(conn: ResolvedConnection, req: ChatRequest): ChatCompletionCreateParamsStreaming {
+  const o = req.options ?? {};
+  const messages: ChatCompletionMessageParam[] = o.system ? [{ role: 'system', content: o.system }, ...req.messages] : req.messages;
+  const body: ChatCompletionCreateParamsStreaming = {
+    model: req.model,
+    messages,
+    stream: true,
+    // Usage arrives in a last chunk only when asked for. OpenAI, Azure, Groq, vLLM and Ollama accept
+    // this; should a compatible server reject it, make it a provider flag rather than dropping it.
+    stream_options: { include_usage: true },
+  };
+  if (o.temperature !== undefined) body.temperature = o.temperature;
+  if (o.topP !== undefined) body.top_p = o.topP;
+  if (o.stop !== undefined && o.stop.length > 0) body.stop = o.stop;
+  if (o.maxTokens !== undefined) {
+    if (MAX_COMPLETION_TOKENS_PROVIDERS.has(conn.provider.id)) body.max_completion_tokens = o.maxTokens;
+    else body.max_tokens = o.maxTokens;
+  }
+  return body;
+}
+
+export const openaiAdapter: ProviderAdapter = {
+  async listModels(conn, signal) {
+    const ctx = { conn, phase: 'models' as const, signal };
+    try {
+      const out: ModelInfo[] = [];
+      for await (const m of clientFor(conn).models.list({ signal })) {
+        const info: ModelInfo = { id: m.id };
+        if (typeof m.owned_by === 'string' && m.owned_by) info.ownedBy = m.owned_by;
+        // Epoch seconds: `created` (OpenAI), `created_at` (Azure); some compatible servers send 0 or nothing.
+        const created = m.created ?? (m as { created_at?: unknown }).created_at;
+        if (typeof created === 'number' && created > 0) info.created = new Date(created * 1000).toISOString();
+        out.push(info);
+      }
+      return out;
+    } catch (error) {
+      throw toSwitchboardError(error, ctx);
+    }
+  },
+
+  async *stream(conn, req, signal): AsyncGenerator<ChatChunk> {
+    let text = '';
+    let started = false;
+    const ctx = () => ({ conn, model: req.model, phase: 'chat' as const, signal, partialText: text, started });
+    try {
+      const pending = clientFor(conn).chat.completions.create(chatBody(conn, req), { signal }).withResponse();
+      const { data, response } = await untilAborted(pending, signal);
+      started = true;
+      const limits = parseRateLimits(response.headers);
+      if (limits) yield { type: 'rateLimits', info: limits };
+
+      let finish: string | undefined;
+      let usage: Usage | undefined;
+      for await (const chunk of data) {
+        // Azure opens with a `choices: []` chunk (prompt filter results); the usage chunk has none either.
+        const choice = chunk.choices[0];
+        if (choice) {
+          const piece = choice.delta?.content;
+          if (piece) {
+            text += piece;
+            yield { type: 'text', text: piece };
+          }
+          if (choice.finish_reason) finish = choice.finish_reason;
+        }
+        // Some servers repeat (cumulative) usage on several chunks: the last one wins.
+        if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
+      }
+      // The SDK ends its iteration quietly both on abort and on a body that stops without
+      // `[DONE]`: only our own bookkeeping tells those apart from a finished answer.
+      if (signal.aborted) throw cancelledError(ctx());
+      if (finish === undefined) throw incompleteError(ctx());
+      if (usage) yield { type: 'usage', usage };
+      yield { type: 'finish', reason: finish };
+    } catch (error) {
+      throw toSwitchboardError(error, ctx());
+    }
+  },
+};

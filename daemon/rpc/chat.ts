@@ -1,0 +1,48 @@
+/** `chat/stream` and `chat/cancel`: streamed completions over JSON-RPC, one AbortController per stream. */
+import { ErrorCode, SwitchboardError } from '../../shared/errors';
+import { ChatCancel, ChatDelta, ChatStream } from '../../shared/protocol';
+import type { ChatService } from '../chat/chatService';
+import type { AbortCause, StreamRegistry } from '../chat/streamRegistry';
+import type { Router } from './router';
+
+const CANCEL_MESSAGES: Record<AbortCause, string> = {
+  cancelled: 'The stream was cancelled by chat/cancel.',
+  disconnected: 'The stream was cancelled because the client disconnected.',
+  shutdown: 'The stream was cancelled because the daemon is shutting down.',
+};
+
+export function registerChatHandlers(router: Router, chat: ChatService, streams: StreamRegistry): void {
+  router.on(ChatStream, async (params, { session }) => {
+    const prepared = chat.prepare(params);
+    const running = streams.open(session.id, params.streamId);
+    if (!running) {
+      throw new SwitchboardError(ErrorCode.STREAM_EXISTS, `A stream with id "${params.streamId}" is already running on this connection.`, { hint: 'Use a fresh streamId for every chat/stream request (e.g. a UUID).' });
+    }
+    const onClosed = () => streams.cancel(session.id, params.streamId, 'disconnected');
+    session.closed.addEventListener('abort', onClosed, { once: true });
+    try {
+      return await chat.run(
+        prepared,
+        {
+          text: (index, text) => {
+            session.notify(ChatDelta, { streamId: params.streamId, index, text });
+            // Stop reading from upstream while the client is slow: the socket buffer must not grow without bound.
+            return session.drained();
+          },
+        },
+        running.signal,
+      );
+    } catch (error) {
+      const cause = running.cause();
+      if (cause && error instanceof SwitchboardError && error.code === ErrorCode.CANCELLED) {
+        throw new SwitchboardError(ErrorCode.CANCELLED, CANCEL_MESSAGES[cause], { ...error.data, hint: 'Send the request again to get a full answer.' });
+      }
+      throw error;
+    } finally {
+      session.closed.removeEventListener('abort', onClosed);
+      running.close();
+    }
+  });
+
+  router.on(ChatCancel, ({ streamId }, { session }) => ({ cancelled: streams.cancel(session.id, streamId) }));
+}

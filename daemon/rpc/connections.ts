@@ -1,0 +1,26 @@
+/** `connections/*` handlers (but `connections/test`, which lives with the tester). */
+import {
+  ConnectionsCreate,
+  ConnectionsDelete,
+  ConnectionsGet,
+  ConnectionsList,
+  ConnectionsResolve,
+  ConnectionsSetDefault,
+  ConnectionsUpdate,
+} from '../../shared/protocol';
+import type { DaemonContext } from '../context';
+import type { Router } from './router';
+
+export function registerConnectionHandlers(router: Router, ctx: DaemonContext): void {
+  const service = ctx.connections;
+  router.on(ConnectionsList, () => ({ connections: service.list() }));
+  router.on(ConnectionsGet, ({ id }) => ({ connection: service.get(id) }));
+  router.on(ConnectionsCreate, async (params, { session }) => ({ connection: await service.create(params, session.clientName) }));
+  router.on(ConnectionsUpdate, async (params, { session }) => ({ connection: await service.update(params, session.clientName) }));
+  router.on(ConnectionsDelete, async ({ id }, { session }) => ({ connection: await service.delete(id, session.clientName) }));
+  router.on(ConnectionsSetDefault, async ({ id }, { session }) => ({ connection: await service.setDefault(id, session.clientName) }));
+  router.on(ConnectionsResolve, (params) => {
+    const { connection, reason } = service.resolve(params?.connectionId, params?.workspaceConnectionId);
+    return { connection: service.toPublic(connection), reason };
+  });
+}

@@ -1,0 +1,17 @@
+/** One connected client, as handlers see it. The transport implements it per WebSocket. */
+import type { EventName, NotificationType } from '../../shared/protocol';
+
+export interface ClientSession {
+  /** Unique per connection, for logs. */
+  readonly id: string;
+  /** From `daemon/hello`; `unknown` until then. Shown in audit entries. */
+  clientName: string;
+  /** Events this client asked for with `events/subscribe`. */
+  readonly subscriptions: Set<EventName>;
+  /** Aborted when the client's socket closes: streams it started stop. */
+  readonly closed: AbortSignal;
+  /** Sends a notification; dropped silently once the socket is closed. */
+  notify<P>(descriptor: NotificationType<P>, params: P): void;
+  /** Resolves once the socket's send buffer is below its high-water mark (backpressure for streams). */
+  drained(): Promise<void>;
+}

@@ -1,0 +1,40 @@
+/** `connections/test`: a saved connection by id (result stored and broadcast), or an unsaved draft. */
+import { ConnectionsTest, type Provider } from '../../shared/protocol';
+import { draftToResolved } from '../connections/upstream';
+import type { DaemonContext } from '../context';
+import type { ModelCache } from '../models/modelCache';
+import type { ProviderAdapter } from '../providers/adapter';
+import { testConnection, testSavedConnection } from '../testing/connectionTester';
+import type { Router } from './router';
+
+export interface TestHandlerDeps {
+  adapterFor: (provider: Provider) => ProviderAdapter;
+  /** Refreshed with the models a test of a saved connection discovers. */
+  models: ModelCache;
+  /** Latency warning threshold; default 3000 ms. */
+  slowMs?: number;
+}
+
+export function registerTestHandlers(router: Router, ctx: DaemonContext, deps: TestHandlerDeps): void {
+  const saved = { connections: ctx.connections, providers: ctx.providers, adapterFor: deps.adapterFor, models: deps.models, ...(deps.slowMs !== undefined && { slowMs: deps.slowMs }) };
+
+  router.on(ConnectionsTest, async (params, { session }) => {
+    if (params.id !== undefined) {
+      // Not tied to the caller's socket: the result is stored and broadcast, so it is worth finishing
+      // even if the client that asked has gone.
+      return testSavedConnection(saved, params.id, { ...(params.completion !== undefined && { completion: params.completion }) });
+    }
+    // A draft's key is used for this one test and kept nowhere: not stored, not logged, not cached.
+    const draft = params.draft!;
+    const conn = draftToResolved(draft, ctx.providers);
+    const result = await testConnection(conn, {
+      adapter: deps.adapterFor(conn.provider),
+      ...(draft.defaultModel !== undefined && { defaultModel: draft.defaultModel }),
+      ...(params.completion !== undefined && { completion: params.completion }),
+      ...(deps.slowMs !== undefined && { slowMs: deps.slowMs }),
+      // Nobody else would see a draft's result: stop as soon as its client leaves.
+      signal: session.closed,
+    });
+    return { result };
+  });
+}

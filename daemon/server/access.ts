@@ -1,0 +1,98 @@
+/**
+ * Who may talk to the daemon. Pure functions over request headers, run on every HTTP request and every
+ * WebSocket handshake before anything else happens.
+ *
+ * - `Origin`: browsers always send it and other clients do not, so refusing it closes cross-site
+ *   WebSocket hijacking and cross-site requests in one rule.
+ * - `Host`: a page on evil.example rebinding its DNS to 127.0.0.1 still sends `Host: evil.example`;
+ *   only loopback names (with our port, on TCP) pass.
+ * - Bearer token on TCP, compared in constant time. Never from the query string: URLs end up in
+ *   logs, shell history and proxies.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+export type AccessResult = { ok: true } | { ok: false; status: 401 | 403; message: string };
+
+const OK: AccessResult = { ok: true };
+/** A loopback name with an optional port: group 1 the name, group 2 the port. */
+const HOST_PATTERN = /^(127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$/;
+/** Query parameters that would carry a credential; their mere presence is refused. */
+const QUERY_CREDENTIALS = ['token', 'access_token', 'auth', 'authorization', 'bearer', 'key', 'api_key', 'apikey'];
+
+const HOW_TO_AUTH = 'read `token` from daemon.json in the Switchboard home and send the header `Authorization: Bearer <token>`';
+
+/** Refuses any request carrying an `Origin` header (403). */
+export function checkOrigin(headers: IncomingHttpHeaders): AccessResult {
+  if (headers.origin === undefined) return OK;
+  return {
+    ok: false,
+    status: 403,
+    message: 'Requests with an Origin header are refused: the daemon does not serve browsers. Connect from a local program, which sends no Origin.',
+  };
+}
+
+/**
+ * Checks `Host` against the loopback names. On TCP (`port` given) the port must be ours, as every
+ * HTTP client sends it for a non-default port. On the Unix socket (`port` null) there is no port to
+ * name and clients such as `ws` send a bare `localhost`; any loopback name is accepted there.
+ */
+export function checkHost(hostHeader: string | undefined, port: number | null): AccessResult {
+  const match = HOST_PATTERN.exec((hostHeader ?? '').trim().toLowerCase());
+  const portOk = port === null ? true : match?.[2] === String(port);
+  if (match && portOk) return OK;
+  const expected = port === null ? 'localhost' : `127.0.0.1:${port}`;
+  return {
+    ok: false,
+    status: 403,
+    message: `Host ${JSON.stringify(hostHeader ?? '')} is refused: connect to ${expected} (the daemon only answers to 127.0.0.1, localhost or [::1]).`,
+  };
+}
+
+/** Checks `Authorization: Bearer <token>` against the daemon's token, in constant time. */
+export function checkBearer(authorization: string | undefined, token: string): AccessResult {
+  if (!authorization) return { ok: false, status: 401, message: `Missing bearer token: ${HOW_TO_AUTH}.` };
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
+  if (!match) return { ok: false, status: 401, message: `Malformed Authorization header: ${HOW_TO_AUTH}.` };
+  if (!constantTimeEqual(match[1]!, token)) {
+    return { ok: false, status: 401, message: `Wrong bearer token: the daemon makes a new one each time it starts; ${HOW_TO_AUTH}.` };
+  }
+  return OK;
+}
+
+/** Refuses a URL whose query string carries something that looks like a credential (401). */
+export function checkNoQueryToken(url: string | undefined): AccessResult {
+  const query = (url ?? '').split('?').slice(1).join('?');
+  for (const name of new URLSearchParams(query).keys()) {
+    if (QUERY_CREDENTIALS.includes(name.toLowerCase())) {
+      return { ok: false, status: 401, message: `Tokens in the URL (?${name}=) are refused because URLs get logged; ${HOW_TO_AUTH}.` };
+    }
+  }
+  return OK;
+}
+
+/** The path of a request target without its query ("/rpc?x" → "/rpc"), compared verbatim by callers. */
+export function pathOf(url: string | undefined): string {
+  return (url ?? '').split('?', 1)[0]!;
+}
+
+/**
+ * Every check a TCP request must pass, in order: Origin, Host, no token in the URL, bearer. The
+ * Unix socket (`tcp` undefined) skips the token: its 0600 mode in a 0700 directory is the access control.
+ */
+export function checkRequest(headers: IncomingHttpHeaders, url: string | undefined, tcp?: { port: number; token: string }): AccessResult {
+  const checks: Array<() => AccessResult> = [() => checkOrigin(headers), () => checkHost(headers.host, tcp ? tcp.port : null), () => checkNoQueryToken(url)];
+  if (tcp) checks.push(() => checkBearer(headers.authorization, tcp.token));
+  for (const check of checks) {
+    const result = check();
+    if (!result.ok) return result;
+  }
+  return OK;
+}
+
+/** Hashing both sides first makes the lengths equal, so `timingSafeEqual` never leaks the token's length. */
+function constantTimeEqual(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b) && expected.length > 0;
+}

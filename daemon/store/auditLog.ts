@@ -1,0 +1,84 @@
+/**
+ * `audit.jsonl`: who changed what, one JSON object per line, append-only. Lines are appended, never
+ * rewritten, so a crash can at worst tear the last line; `list` skips such a line and the next append
+ * starts on a fresh line so it does not fuse with it.
+ *
+ * Callers must never put a key in an entry. Every entry still passes through the redactor before it
+ * is written: the audit log is exactly the kind of file people paste into bug reports.
+ */
+import { appendFile, chmod, mkdir, open, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { AuditEntry } from '../../shared/protocol';
+import { redactor } from '../keys/redactor';
+import type { Logger } from '../log';
+import { WriteQueue } from './atomicFile';
+
+/** Default number of entries `list` returns. */
+export const DEFAULT_AUDIT_LIMIT = 100;
+
+export class AuditLog {
+  private readonly queue = new WriteQueue();
+  /** Whether the file's last byte has been checked for a torn line (done once, before the first append). */
+  private checkedTail = false;
+
+  constructor(
+    readonly file: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Appends one entry, stamped with the current time. Appends are written one at a time, in call order. */
+  append(entry: Omit<AuditEntry, 'at'>): Promise<void> {
+    // Stamped and redacted at call time, so the order of `at` matches the order of calls.
+    const line = `${JSON.stringify(redactor.redactDeep({ at: new Date().toISOString(), ...entry }))}\n`;
+    return this.queue.run(async () => {
+      const prefix = this.checkedTail ? '' : await this.tornTailPrefix();
+      await appendFile(this.file, prefix + line, { mode: 0o600 });
+      this.checkedTail = true;
+    });
+  }
+
+  /** The newest `limit` entries, newest last. Lines that do not parse (a torn last line) are skipped. */
+  async list(limit = DEFAULT_AUDIT_LIMIT): Promise<AuditEntry[]> {
+    // Wait for queued appends so a caller that just appended sees its entry.
+    await this.queue.idle();
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const entries: AuditEntry[] = [];
+    let skipped = 0;
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        entries.push(JSON.parse(line) as AuditEntry);
+      } catch {
+        skipped++;
+      }
+    }
+    if (skipped > 0) this.log.debug(`Skipped ${skipped} unreadable line(s) of ${this.file} (a write cut off by a crash)`);
+    return limit > 0 ? entries.slice(-limit) : [];
+  }
+
+  /**
+   * Before the first append: creates the file 0600 if needed, and returns "\n" when its last line was
+   * torn (no trailing newline), so the new entry starts on a line of its own.
+   */
+  private async tornTailPrefix(): Promise<string> {
+    await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+    const handle = await open(this.file, 'a+', 0o600);
+    try {
+      // An existing file keeps its mode on open; tighten it in case it was created by hand.
+      await chmod(this.file, 0o600).catch(() => undefined);
+      const { size } = await handle.stat();
+      if (size === 0) return '';
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      return last[0] === 0x0a ? '' : '\n';
+    } finally {
+      await handle.close();
+    }
+  }
+}

@@ -1,0 +1,30 @@
+/** `events/subscribe` and the notifications it turns on, so every client stays in sync. */
+import { z } from 'zod';
+import { notification, request, result } from './rpc';
+import type { Connection, TestResult } from './types';
+
+/** Event names a client may subscribe to. */
+export const EventName = z.enum(['connections/changed', 'connections/tested']);
+/** Event names a client may subscribe to. */
+export type EventName = z.infer<typeof EventName>;
+
+/** Subscribes this client to events (all of them when `events` is omitted). */
+export const EventsSubscribe = request('events/subscribe', z.strictObject({ events: z.array(EventName).optional() }).optional(), result<{ events: EventName[] }>());
+
+/** Params of `connections/changed`. */
+export interface ConnectionsChangedParams {
+  kind: 'created' | 'updated' | 'deleted' | 'defaultChanged' | 'keyChanged';
+  id: string;
+  /** The connection after the change (before it, for `deleted`). */
+  connection: Connection;
+}
+/** A connection was created, changed, deleted, made default, or its key changed. */
+export const ConnectionsChanged = notification('connections/changed', z.custom<ConnectionsChangedParams>());
+
+/** Params of `connections/tested`. */
+export interface ConnectionsTestedParams {
+  id: string;
+  result: TestResult;
+}
+/** A saved connection was tested (on request or on schedule). */
+export const ConnectionsTested = notification('connections/tested', z.custom<ConnectionsTestedParams>());

@@ -1,0 +1,24 @@
+/** `providers/*`: the provider catalog. Providers are data; a user-defined one needs no code. */
+import { z } from 'zod';
+import { HttpUrl, Id } from './fields';
+import { request, result } from './rpc';
+import type { Provider } from './types';
+
+/** A user-defined provider. Its `id` must not be a built-in one. */
+export const ProviderInput = z.strictObject({
+  id: Id.regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lowercase letters, digits, dot, dash or underscore'),
+  name: z.string().trim().min(1).max(100),
+  adapter: z.enum(['openai', 'anthropic']),
+  defaultBaseUrl: HttpUrl,
+  requiresKey: z.boolean(),
+  keyFormatHint: z.string().max(200).optional(),
+  docsUrl: HttpUrl.optional(),
+  envVar: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(128).optional(),
+});
+
+/** The whole catalog, built-in first. */
+export const ProvidersList = request('providers/list', z.strictObject({}).optional(), result<{ providers: Provider[] }>());
+/** Adds or replaces a user-defined provider. */
+export const ProvidersUpsert = request('providers/upsert', z.strictObject({ provider: ProviderInput }), result<{ provider: Provider }>());
+/** Deletes a user-defined provider no connection uses. */
+export const ProvidersDelete = request('providers/delete', z.strictObject({ id: Id }), result<{ provider: Provider }>());

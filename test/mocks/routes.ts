@@ -1,0 +1,43 @@
+/**
+ * Which endpoint a request hits, and so which dialect answers it (errors on unknown paths
+ * included: a wrong path still gets its provider's 404).
+ */
+import { anthropicWire } from './anthropicWire';
+import { azureWire } from './azureWire';
+import { openaiWire } from './openaiWire';
+import type { Wire } from './types';
+
+export interface Route {
+  kind: 'chat' | 'models' | 'model' | 'none';
+  wire: Wire;
+  /** Azure: the deployment named in the path (it stands for the model). */
+  deployment?: string;
+  /** GET …/models/{id}. */
+  modelId?: string;
+}
+
+const AZURE_CHAT = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
+const AZURE_MODEL = /^\/openai\/models\/(.+)$/;
+const V1_MODEL = /^\/v1\/models\/(.+)$/;
+
+export function resolveRoute(method: string, path: string, headers: Record<string, string>): Route {
+  if (path.startsWith('/openai/')) {
+    // AzureOpenAI (openai SDK) turns `/chat/completions` into `/deployments/{model}/chat/completions`
+    // under `${endpoint}/openai`, and lists models at `${endpoint}/openai/models`.
+    const chat = AZURE_CHAT.exec(path);
+    if (chat && method === 'POST') return { kind: 'chat', wire: azureWire, deployment: decodeURIComponent(chat[1]!) };
+    if (method === 'GET' && path === '/openai/models') return { kind: 'models', wire: azureWire };
+    const model = AZURE_MODEL.exec(path);
+    if (model && method === 'GET') return { kind: 'model', wire: azureWire, modelId: decodeURIComponent(model[1]!) };
+    return { kind: 'none', wire: azureWire };
+  }
+  if (method === 'POST' && path === '/v1/chat/completions') return { kind: 'chat', wire: openaiWire };
+  if (method === 'POST' && path === '/v1/messages') return { kind: 'chat', wire: anthropicWire };
+
+  // Both providers serve GET /v1/models; the Anthropic SDK always sends anthropic-version.
+  const wire = headers['x-api-key'] !== undefined || headers['anthropic-version'] !== undefined ? anthropicWire : openaiWire;
+  if (method === 'GET' && path === '/v1/models') return { kind: 'models', wire };
+  const model = V1_MODEL.exec(path);
+  if (model && method === 'GET') return { kind: 'model', wire, modelId: decodeURIComponent(model[1]!) };
+  return { kind: 'none', wire };
+}
