@@ -27,7 +27,7 @@ import { StreamRegistry } from './chat/streamRegistry';
 import { toResolved } from './connections/upstream';
 import { createOpenAICompatHandler } from './http/openaiCompat';
 import { ModelCache } from './models/modelCache';
-import { adapterFor, toSwitchboardError } from './providers/registry';
+import { adapterFor, invalidateClient, toSwitchboardError } from './providers/registry';
 import { registerChatHandlers } from './rpc/chat';
 import { registerModelHandlers } from './rpc/models';
 import { registerTestHandlers } from './rpc/test';
@@ -41,6 +41,8 @@ import { DAEMON_VERSION } from './version';
 export interface StartOptions {
   home: string;
   port: number;
+  /** The port was not chosen by the user, so another one may be used when it is taken. */
+  portIsDefault?: boolean;
   env: NodeJS.ProcessEnv;
   log?: Logger;
 }
@@ -110,6 +112,11 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     };
     const models = new ModelCache({ db, log, adapterFor, resolve: resolveUpstream });
     cleanups.push(() => models.close());
+    // A new URL, provider or key may offer other models; a deleted connection needs no list.
+    events.onConnectionChanged(({ kind, id }) => {
+      if (kind !== 'defaultChanged') models.forget(id);
+      if (kind !== 'created') invalidateClient(id);
+    });
     const ledger = new UsageLedger(db);
     const streams = new StreamRegistry();
     const chat = new ChatService({ connections, providers, adapterFor: (conn) => adapterFor(conn.provider), toSwitchboardError, ledger, log });
@@ -120,7 +127,7 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     registerConnectionHandlers(router, ctx);
     registerProviderHandlers(router, ctx);
     registerSecretHandlers(router, ctx);
-    registerEventHandlers(router, ctx);
+    registerEventHandlers(router, ctx, { onSettingsChanged: () => scheduler.reschedule() });
     registerChatHandlers(router, chat, streams);
     registerModelHandlers(router, ctx, models);
     registerTestHandlers(router, ctx, { adapterFor, models });
@@ -134,7 +141,15 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     });
 
     const token = randomBytes(32).toString('hex');
-    server = await RpcServer.start({ socketPath: paths.socket, port: options.port, token, router, log, httpHandler, onSessionClose: (s) => streams.cancelSession(s.id) });
+    const serverOptions = { socketPath: paths.socket, token, router, log, httpHandler, onSessionClose: (s: { id: string }) => streams.cancelSession(s.id) };
+    try {
+      server = await RpcServer.start({ ...serverOptions, port: options.port });
+    } catch (error) {
+      // The default port is a convenience for tools configured once; if something else holds it, any port will do.
+      if (!options.portIsDefault || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      log.warn(`port ${options.port} is in use; listening on a free port instead (daemon.json has it)`);
+      server = await RpcServer.start({ ...serverOptions, port: 0 });
+    }
     const listening = server;
     cleanups.push(() => listening.close());
     // Runs before the sockets close, so each running stream's client is told why it ended.

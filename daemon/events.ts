@@ -4,9 +4,17 @@ import { ConnectionsChanged, ConnectionsTested } from '../shared/protocol';
 import type { ClientSession } from './rpc/session';
 
 export class EventHub {
+  private readonly internal: Array<(params: ConnectionsChangedParams) => void> = [];
+
   constructor(private readonly sessions: () => Iterable<ClientSession>) {}
 
+  /** Lets a daemon component react to connection changes (e.g. drop a cached model list). */
+  onConnectionChanged(listener: (params: ConnectionsChangedParams) => void): void {
+    this.internal.push(listener);
+  }
+
   connectionChanged(params: ConnectionsChangedParams): void {
+    for (const listener of this.internal) listener(params);
     for (const s of this.sessions()) if (s.subscriptions.has('connections/changed')) s.notify(ConnectionsChanged, params);
   }
 

@@ -8,8 +8,9 @@ import { startDaemon } from './daemon';
 async function main(): Promise<number> {
   const env = process.env;
   const home = resolveHome(env);
-  const port = parsePort(env.SWITCHBOARD_PORT);
-  const outcome = await startDaemon({ home, port, env });
+  const portIsDefault = env.SWITCHBOARD_PORT === undefined || env.SWITCHBOARD_PORT === '';
+  const port = portIsDefault ? DEFAULT_PORT : parsePort(env.SWITCHBOARD_PORT!);
+  const outcome = await startDaemon({ home, port, portIsDefault, env });
   if (outcome.kind === 'alreadyRunning') {
     const { info } = outcome;
     process.stdout.write(`A Switchboard daemon is already running on ${home} (pid ${info.pid}, socket ${info.socket}, port ${info.port}). Nothing to do.\n`);
@@ -24,7 +25,7 @@ async function main(): Promise<number> {
       `  unix socket: ${info.socket}  (WebSocket path /rpc, no token needed)`,
       `  tcp:         ws://127.0.0.1:${info.port}/rpc  and  http://127.0.0.1:${info.port}/`,
       `  token:       in ${home}/daemon.json ("token"); send it as Authorization: Bearer <token>`,
-      `Try:  curl -s -H "Authorization: Bearer $(node -p 'require(process.argv[1]).token' ${home}/daemon.json)" http://127.0.0.1:${info.port}/v1/models`,
+      `Try:  curl -s -H "Authorization: Bearer $(node -p 'require(process.argv[1]).token' '${home}/daemon.json')" http://127.0.0.1:${info.port}/v1/models`,
       'Press Ctrl+C to stop.',
       '',
     ].join('\n'),
@@ -36,8 +37,10 @@ async function main(): Promise<number> {
   return 0;
 }
 
-function parsePort(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 0;
+/** A fixed default, so tools pointed at http://127.0.0.1:17311/v1 keep working across restarts. */
+const DEFAULT_PORT = 17311;
+
+function parsePort(raw: string): number {
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`SWITCHBOARD_PORT must be a port number from 0 to 65535 (0 = any free port), not "${raw}".\n`);

@@ -3,7 +3,7 @@ import { AuditList, EventName, EventsSubscribe, SettingsGet, SettingsUpdate } fr
 import type { DaemonContext } from '../context';
 import type { Router } from './router';
 
-export function registerEventHandlers(router: Router, ctx: DaemonContext): void {
+export function registerEventHandlers(router: Router, ctx: DaemonContext, hooks: { onSettingsChanged(): void }): void {
   router.on(EventsSubscribe, (params, { session }) => {
     const wanted = params?.events ?? EventName.options;
     for (const e of wanted) session.subscriptions.add(e);
@@ -20,6 +20,7 @@ export function registerEventHandlers(router: Router, ctx: DaemonContext): void 
       return { ...db.settings };
     });
     await ctx.audit.append({ client: session.clientName, action: 'settingsUpdate', details: { fields: Object.keys(params) } });
+    hooks.onSettingsChanged();
     return { settings };
   });
 }
