@@ -4,13 +4,12 @@
  * finds the file finds a daemon ready to answer. Shutdown undoes it in reverse and leaves no handle.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { PROTOCOL_VERSION } from '../shared/protocol';
 import { ConnectionService } from './connections/service';
 import { ProviderCatalog } from './connections/providerCatalog';
 import type { DaemonContext } from './context';
 import { EventHub } from './events';
-import { claimHome, type DaemonInfo, writeDaemonInfo } from './home/discovery';
+import { claimHome, type DaemonInfo, removeDaemonInfo, writeDaemonInfo } from './home/discovery';
 import { ensureHome, homePaths } from './home/paths';
 import { Keyring } from './keys/keyring';
 import { Vault } from './keys/vault';
@@ -156,8 +155,9 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     cleanups.push(() => streams.cancelAll());
 
     const info: DaemonInfo = { pid: process.pid, version: DAEMON_VERSION, protocolVersion: PROTOCOL_VERSION, socket: server.socketPath, port: server.port, token, startedAt: ctx.startedAt.toISOString() };
-    await writeDaemonInfo(paths.daemonJson, info);
-    cleanups.push(() => rmSync(paths.daemonJson, { force: true }));
+    writeDaemonInfo(paths.daemonJson, info);
+    // Only ours: a stopping daemon must never delete a successor's discovery file.
+    cleanups.push(() => removeDaemonInfo(paths.daemonJson));
 
     let stopping: Promise<void> | undefined;
     let resolveStopped!: () => void;

@@ -7,6 +7,7 @@
  * daemons finding the same stale lock at the same instant cannot both remove it and both win.
  */
 import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HomePaths } from './paths';
 
@@ -85,12 +86,14 @@ const EMPTY_LOCK_GRACE_MS = 2000;
 /** The takeover lock is held for microseconds; one older than this was left by a crash. */
 const STALE_TAKEOVER_MS = 5000;
 const MAX_ATTEMPTS = 200;
+/** A daemon listens within moments of taking the lock; until this age a lock is never judged by its socket. */
+const LISTEN_GRACE_MS = 10_000;
 
 /**
  * Makes this process the home's only daemon, or finds the one that is. Call after `ensureHome`, before
  * touching the socket or daemon.json.
  */
-export async function claimHome(paths: Pick<HomePaths, 'lockFile' | 'daemonJson'>, options: ClaimOptions = {}): Promise<ClaimResult> {
+export async function claimHome(paths: Pick<HomePaths, 'lockFile' | 'daemonJson' | 'socket'>, options: ClaimOptions = {}): Promise<ClaimResult> {
   const { lockFile, daemonJson } = paths;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (tryCreate(lockFile)) return { kind: 'claimed', release: () => releaseLock(lockFile) };
@@ -103,7 +106,7 @@ export async function claimHome(paths: Pick<HomePaths, 'lockFile' | 'daemonJson'
         await sleep(20);
         continue;
       }
-    } else if (isProcessAlive(holder) && !ownerLooksGone(holder, daemonJson, lockFile)) {
+    } else if (isProcessAlive(holder) && !(await ownerLooksGone(paths))) {
       const info = await waitForInfo(daemonJson, holder, options.waitForInfoMs ?? 3000);
       if (info) return { kind: 'running', info };
       if (!isProcessAlive(holder)) continue; // it died while starting: the lock is stale now
@@ -119,14 +122,28 @@ export async function claimHome(paths: Pick<HomePaths, 'lockFile' | 'daemonJson'
 
 /**
  * A live lock pid can belong to an unrelated process after a crash and a pid reuse (typically after a
- * reboot). The real owner writes daemon.json within moments of taking the lock, so an old lock whose
- * daemon.json names a dead pid, or names nobody, is treated as stale.
+ * reboot), and pids alone cannot tell. A daemon listens within moments of taking the lock, so a lock
+ * older than that whose socket nobody listens on is stale.
  */
-function ownerLooksGone(holder: number, daemonJson: string, lockFile: string): boolean {
-  if (ageMs(lockFile) < 10_000) return false;
-  const info = readDaemonInfo(daemonJson);
-  if (info === null) return true;
-  return info.pid !== holder && !isProcessAlive(info.pid);
+async function ownerLooksGone(paths: Pick<HomePaths, 'lockFile' | 'daemonJson' | 'socket'>): Promise<boolean> {
+  if (ageMs(paths.lockFile) < LISTEN_GRACE_MS) return false;
+  const socket = readDaemonInfo(paths.daemonJson)?.socket ?? paths.socket;
+  return !(await socketAnswers(socket));
+}
+
+/** Whether something accepts connections on the socket. A timeout counts as yes: better refuse to start than run twice. */
+function socketAnswers(path: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(path);
+    const finish = (answer: boolean) => {
+      clearTimeout(timer);
+      probe.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => finish(true), timeoutMs);
+    probe.once('connect', () => finish(true));
+    probe.once('error', () => finish(false));
+  });
 }
 
 async function takeOver(lockFile: string, seen: number | 'empty'): Promise<void> {

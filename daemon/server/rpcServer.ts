@@ -4,7 +4,7 @@
  * port guarded by a bearer token. Access is decided in the HTTP `upgrade` handler, before ws sees the
  * socket, so a refused client never gets a WebSocket and runs nothing.
  */
-import { chmodSync, existsSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -49,8 +49,7 @@ export class RpcServer {
   private heartbeat: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   private tcpPort = 0;
-  /** Inode of the socket file we created: close removes that file only, never a successor's. */
-  private socketIno: number | undefined;
+  private listenedOnSocket = false;
 
   private constructor(private readonly opts: RpcServerOptions) {
     // perMessageDeflate stays off: compression lets a small frame inflate past any size check.
@@ -98,11 +97,9 @@ export class RpcServer {
     // own the home (claimHome), so whatever is there is stale.
     if (process.platform !== 'win32' && existsSync(socketPath)) unlinkSync(socketPath);
     await listenOn(this.unix, { path: socketPath });
+    this.listenedOnSocket = true;
     // The directory is 0700 already; the mode is the socket's own guard should it ever be moved or shared.
-    if (process.platform !== 'win32') {
-      chmodSync(socketPath, 0o600);
-      this.socketIno = statSync(socketPath).ino;
-    }
+    if (process.platform !== 'win32') chmodSync(socketPath, 0o600);
     const interval = this.opts.pingIntervalMs ?? 30_000;
     this.heartbeat = setInterval(() => this.beat(), interval);
     this.heartbeat.unref();
@@ -114,8 +111,7 @@ export class RpcServer {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(via, req, socket, head));
     server.on('clientError', (error, socket) => {
       this.opts.log.debug('bad http request', { via, error: (error as Error).message });
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      socket.destroy();
+      rejectRaw(socket, 400, 'Malformed HTTP request.');
     });
     server.on('error', (error) => this.opts.log.error('listener error', { via, error }));
     return server;
@@ -206,11 +202,13 @@ export class RpcServer {
     for (const ws of sockets) ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await Promise.all([closeServer(this.tcp), closeServer(this.unix)]);
-    if (this.socketIno !== undefined) {
+    // libuv unlinks a listening Unix socket's path on close already; this is for runtimes that do not.
+    // A socket we never listened on is not ours to remove. (Windows pipes vanish with their last handle.)
+    if (this.listenedOnSocket && process.platform !== 'win32' && existsSync(this.opts.socketPath)) {
       try {
-        if (statSync(this.opts.socketPath).ino === this.socketIno) unlinkSync(this.opts.socketPath);
+        unlinkSync(this.opts.socketPath);
       } catch {
-        // Already gone (removed by hand): nothing to clean.
+        // Removed meanwhile: nothing to clean.
       }
     }
   }
@@ -258,7 +256,7 @@ function errorBody(status: number, message: string): string {
 }
 
 function errorType(status: number): string {
-  return status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 503 ? 'unavailable' : 'server_error';
+  return status === 400 ? 'invalid_request_error' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 503 ? 'unavailable' : 'server_error';
 }
 
 function authHeader(status: number): Record<string, string> {

@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,14 +16,20 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function freshHome(): { lockFile: string; daemonJson: string } {
+function freshHome(): { lockFile: string; daemonJson: string; socket: string } {
   const home = mkdtempSync(join(tmpdir(), 'sb-discovery-'));
   dirs.push(home);
-  return { lockFile: join(home, 'daemon.lock'), daemonJson: join(home, 'daemon.json') };
+  return { lockFile: join(home, 'daemon.lock'), daemonJson: join(home, 'daemon.json'), socket: join(home, 'daemon.sock') };
 }
 
-function infoFor(pid: number): DaemonInfo {
-  return { pid, version: '0.0.0', protocolVersion: '1.0.0', socket: '/x/daemon.sock', port: 1234, token: 't'.repeat(64), startedAt: new Date().toISOString() };
+function infoFor(pid: number, socket = '/nonexistent/daemon.sock'): DaemonInfo {
+  return { pid, version: '0.0.0', protocolVersion: '1.0.0', socket, port: 1234, token: 't'.repeat(64), startedAt: new Date().toISOString() };
+}
+
+/** Makes a lock look a minute old, past every grace period. */
+function ageLock(file: string): void {
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(file, old, old);
 }
 
 /** A pid that certainly belonged to a process that has exited. */
@@ -97,8 +105,7 @@ describe('claimHome', () => {
   it('takes over an empty lock left by a crash mid-write', async () => {
     const paths = freshHome();
     writeFileSync(paths.lockFile, '');
-    const old = new Date(Date.now() - 60_000);
-    utimesSync(paths.lockFile, old, old);
+    ageLock(paths.lockFile);
     expect((await claimHome(paths)).kind).toBe('claimed');
   });
 
@@ -117,13 +124,28 @@ describe('claimHome', () => {
     await expect(claimHome(paths, { waitForInfoMs: 200 })).rejects.toThrow(/delete .*daemon\.lock/);
   });
 
-  it('treats an old lock whose live pid is not the daemon in daemon.json (pid reuse) as stale', async () => {
+  it('treats an old lock whose live pid does not listen on the socket (pid reuse) as stale', async () => {
     const paths = freshHome();
-    writeFileSync(paths.lockFile, `${livePid()}\n`);
-    writeDaemonInfo(paths.daemonJson, infoFor(deadPid()));
-    const old = new Date(Date.now() - 60_000);
-    utimesSync(paths.lockFile, old, old);
+    const pid = livePid();
+    writeFileSync(paths.lockFile, `${pid}\n`);
+    writeDaemonInfo(paths.daemonJson, infoFor(pid, paths.socket));
+    ageLock(paths.lockFile);
     expect((await claimHome(paths)).kind).toBe('claimed');
+  });
+
+  it('keeps an old lock whose owner still listens on the socket', async () => {
+    const paths = freshHome();
+    const pid = livePid();
+    const listener = createServer().listen(paths.socket);
+    await once(listener, 'listening');
+    try {
+      writeFileSync(paths.lockFile, `${pid}\n`);
+      writeDaemonInfo(paths.daemonJson, infoFor(pid, paths.socket));
+      ageLock(paths.lockFile);
+      expect(await claimHome(paths)).toMatchObject({ kind: 'running', info: { pid } });
+    } finally {
+      listener.close();
+    }
   });
 
   it.each([
@@ -147,7 +169,7 @@ describe('claimHome', () => {
         setTimeout(() => r.release(), 1500);
       }, (e) => console.log('error ' + e.message));`;
     const ready: Array<Promise<void>> = [];
-    const runs = Array.from({ length: 6 }, () => {
+    const runs = Array.from({ length: 4 }, () => {
       const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
       children.push(child);
       let out = '';
