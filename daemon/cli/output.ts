@@ -5,6 +5,7 @@
  */
 import { RpcError, SwitchboardError } from '../../shared/client';
 import { UsageError } from './args';
+import { InterruptedError } from './prompt';
 
 type Stream = NodeJS.WriteStream;
 
@@ -130,13 +131,30 @@ export class Output {
   }
 }
 
+/** Protocol field names as the CLI's flags spell them, for hints about invalid params. */
+const FIELD_FLAGS: Record<string, string> = {
+  name: '--name',
+  provider: '--provider',
+  baseUrl: '--base-url',
+  defaultModel: '--model',
+  allowedModels: '--allowed-models',
+  organization: '--org',
+  apiVersion: '--api-version',
+  headers: '--header',
+  timeoutMs: '--timeout-ms',
+  maxRetries: '--max-retries',
+  model: '--model',
+  options: 'the chat options',
+};
+
 /** The code, message and hint of any error the CLI may meet. */
 export function describeError(error: unknown): { code: string; message: string; hint?: string } {
+  if (error instanceof InterruptedError) return { code: 'INTERRUPTED', message: 'Interrupted.' };
   if (error instanceof UsageError) return { code: 'USAGE', message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   if (error instanceof SwitchboardError) return { code: error.code, message: error.message, ...(error.data.hint ? { hint: error.data.hint } : {}) };
   if (error instanceof RpcError) {
     const field = (error.data as { field?: unknown } | undefined)?.field;
-    const hint = typeof field === 'string' ? `Check the value given for "${field}" (see --help).` : 'This looks like a bug in the CLI or a daemon of another version; run `switchboard daemon status`.';
+    const hint = typeof field === 'string' ? `Check the value given for ${FIELD_FLAGS[field.split('.')[0]!] ?? `"${field}"`} (see --help).` : 'This looks like a bug in the CLI or a daemon of another version; run `switchboard daemon status`.';
     return { code: `RPC_${error.code}`, message: error.message, hint };
   }
   if (error instanceof Error) return { code: 'INTERNAL', message: error.message };

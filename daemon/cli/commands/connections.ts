@@ -1,0 +1,168 @@
+/** `switchboard connections list|add|edit|remove|test|default|providers`. */
+import {
+  ConnectionsCreate,
+  ConnectionsDelete,
+  ConnectionsSetDefault,
+  ConnectionsUpdate,
+  ProvidersList,
+  type Connection,
+  type CreateConnectionParams,
+  type UpdateConnectionParams,
+} from '../../../shared/protocol';
+import { bool, positionals, str, UsageError } from '../args';
+import type { CliContext, Group } from '../context';
+import { EXIT } from '../exitCodes';
+import type { Output } from '../output';
+import { confirm } from '../prompt';
+import { FIELD_FLAGS, fieldParams, findProvider, KEY_FLAGS, keyChoice, UNSET_FLAG, unsetParams } from './connectionFlags';
+import { testCommand } from './test';
+
+/** How a connection's key is held, masked: `vault …abcd`, `$OPENAI_API_KEY (unset)`, `none`. */
+export function keyCell(out: Output, c: Connection): string {
+  if (c.keySource === 'none') return out.paint('dim', 'none');
+  const where = c.keySource.startsWith('env:') ? `$${c.keySource.slice(4)}` : c.keySource;
+  if (!c.keyAvailable) return `${where} ${out.paint('red', c.keySource.startsWith('env:') ? '(unset)' : '(missing)')}`;
+  return `${where} ${c.keyHint ?? ''}`.trimEnd();
+}
+
+export function statusCell(out: Output, c: Connection): string {
+  const s = c.lastTest?.status;
+  if (!s) return out.paint('dim', 'untested');
+  return out.paint(s === 'ok' ? 'green' : s === 'warning' ? 'yellow' : 'red', s);
+}
+
+function describe(out: Output, c: Connection): string {
+  return `${c.name} (${c.id}): ${c.provider}, ${c.baseUrl}${c.defaultModel ? `, model ${c.defaultModel}` : ''}, key ${keyCell(out, c)}${c.isDefault ? ', default' : ''}`;
+}
+
+export const connectionsGroup: Group = {
+  name: 'connections',
+  summary: 'List, add, edit, remove, test and choose connections',
+  commands: [
+    {
+      name: 'list',
+      summary: 'List connections (default first)',
+      usage: 'connections list',
+      flags: [],
+      async run(ctx, parsed) {
+        positionals(parsed, [], this.usage);
+        const connections = await ctx.connections();
+        ctx.out.data({ connections });
+        if (connections.length === 0) {
+          ctx.out.line('No connections yet. Add one with `switchboard connections add --name NAME --provider ID` or `switchboard import-env`.');
+          return EXIT.OK;
+        }
+        ctx.out.table(
+          ['', 'NAME', 'PROVIDER', 'MODEL', 'KEY', 'STATUS', 'ID'],
+          connections.map((c) => [c.isDefault ? ctx.out.paint('cyan', '*') : '', c.name, c.provider, c.defaultModel ?? '-', keyCell(ctx.out, c), statusCell(ctx.out, c), ctx.out.paint('dim', c.id)]),
+        );
+        return EXIT.OK;
+      },
+    },
+    {
+      name: 'add',
+      summary: 'Add a connection',
+      usage: 'connections add --name NAME --provider ID [--base-url URL] [--model M] [--default] [--key-stdin | --key-env VAR | --no-key] [...]',
+      details: `The key is never taken from the command line (it would show in \`ps\` and shell history).
+Without a key flag, a provider that needs a key prompts for it with hidden input on a terminal.
+Examples:
+  switchboard connections add --name OpenAI --provider openai --model gpt-4o
+  printenv GROQ_API_KEY | switchboard connections add --name Groq --provider groq --key-stdin
+  switchboard connections add --name Anthropic --provider anthropic --key-env ANTHROPIC_API_KEY
+  switchboard connections add --name Local --provider ollama --no-key`,
+      flags: [...FIELD_FLAGS, ...KEY_FLAGS],
+      async run(ctx, parsed) {
+        positionals(parsed, [], this.usage);
+        const name = str(parsed.values, 'name');
+        const providerId = str(parsed.values, 'provider');
+        if (!name || !providerId) throw new UsageError(`connections add needs ${!name ? '--name' : '--provider'}.`, `Usage: switchboard ${this.usage}`);
+        const client = await ctx.client();
+        const provider = await findProvider(client, providerId);
+        const fields = fieldParams(parsed.values);
+        const key = await keyChoice(parsed.values, { label: name, requiresKey: provider.requiresKey, promptWhenMissing: true });
+        const params = { ...fields, name, provider: provider.id, ...key } as CreateConnectionParams;
+        const { connection } = await client.request(ConnectionsCreate, params);
+        ctx.out.data({ connection });
+        ctx.out.line(`Added ${describe(ctx.out, connection)}.`);
+        ctx.out.note(`Check it with: switchboard connections test "${connection.name}"`);
+        return EXIT.OK;
+      },
+    },
+    {
+      name: 'edit',
+      summary: 'Change fields of a connection',
+      usage: 'connections edit <connection> [--name N] [--base-url U] [--model M] [--unset FIELD] [--key-stdin | --key-env VAR | --no-key] [...]',
+      flags: [...FIELD_FLAGS, ...KEY_FLAGS, UNSET_FLAG],
+      async run(ctx, parsed) {
+        const [ref] = positionals(parsed, ['connection'], this.usage);
+        const current = await ctx.connection(ref!);
+        const client = await ctx.client();
+        const providerId = str(parsed.values, 'provider');
+        const provider = providerId === undefined ? undefined : await findProvider(client, providerId);
+        const changes = { ...fieldParams(parsed.values), ...unsetParams(parsed.values), ...(provider && { provider: provider.id }) };
+        const key = await keyChoice(parsed.values, { label: current.name, requiresKey: true, promptWhenMissing: false });
+        const params = { ...changes, ...key, id: current.id } as UpdateConnectionParams;
+        if (Object.keys(params).length === 1) throw new UsageError('Nothing to change: give at least one flag.', `Usage: switchboard ${this.usage}`);
+        const { connection } = await client.request(ConnectionsUpdate, params);
+        ctx.out.data({ connection });
+        ctx.out.line(`Updated ${describe(ctx.out, connection)}.`);
+        return EXIT.OK;
+      },
+    },
+    {
+      name: 'remove',
+      summary: 'Delete a connection and its stored key',
+      usage: 'connections remove <connection> [--yes]',
+      details: 'Asks for confirmation on a terminal; elsewhere --yes is required.',
+      flags: [{ name: 'yes', short: 'y', type: 'boolean', description: 'Do not ask for confirmation' }],
+      async run(ctx, parsed) {
+        const [ref] = positionals(parsed, ['connection'], this.usage);
+        const target = await ctx.connection(ref!);
+        if (!bool(parsed.values, 'yes')) {
+          if (!ctx.out.interactive) throw new UsageError(`Refusing to delete "${target.name}" without confirmation.`, 'Pass --yes to delete without asking.');
+          if (!(await confirm(`Delete connection "${target.name}" (${target.provider}) and its stored key?`))) {
+            ctx.out.note('Nothing deleted.');
+            return EXIT.FAILED;
+          }
+        }
+        const client = await ctx.client();
+        const { connection } = await client.request(ConnectionsDelete, { id: target.id });
+        ctx.out.data({ connection });
+        ctx.out.line(`Removed ${connection.name} (${connection.id}).${connection.isDefault ? ' There is no default connection now.' : ''}`);
+        return EXIT.OK;
+      },
+    },
+    testCommand,
+    {
+      name: 'default',
+      summary: 'Make a connection the default',
+      usage: 'connections default <connection>',
+      flags: [],
+      async run(ctx, parsed) {
+        const [ref] = positionals(parsed, ['connection'], this.usage);
+        const target = await ctx.connection(ref!);
+        const client = await ctx.client();
+        const { connection } = await client.request(ConnectionsSetDefault, { id: target.id });
+        ctx.out.data({ connection });
+        ctx.out.line(`${connection.name} is now the default connection.`);
+        return EXIT.OK;
+      },
+    },
+    {
+      name: 'providers',
+      summary: 'List the providers a connection can use',
+      usage: 'connections providers',
+      flags: [],
+      async run(ctx: CliContext, parsed) {
+        positionals(parsed, [], this.usage);
+        const { providers } = await (await ctx.client()).request(ProvidersList);
+        ctx.out.data({ providers });
+        ctx.out.table(
+          ['ID', 'NAME', 'KEY', 'ENV VAR', 'BASE URL'],
+          providers.map((p) => [p.id, p.name, p.requiresKey ? 'required' : 'optional', p.envVar ?? '-', p.defaultBaseUrl]),
+        );
+        return EXIT.OK;
+      },
+    },
+  ],
+};

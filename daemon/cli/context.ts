@@ -1,0 +1,90 @@
+/**
+ * What every command works with: the home, the output, a lazily opened client (starting the
+ * daemon when none runs), Ctrl+C as an AbortSignal, and connection lookup by name or id.
+ */
+import { ErrorCode, SwitchboardError, type SwitchboardClient } from '../../shared/client';
+import { ConnectionsList, type Connection } from '../../shared/protocol';
+import type { Flag, Parsed } from './args';
+import { connectOrStart } from './daemonControl';
+import type { Output } from './output';
+
+/** One command, e.g. `connections add`. */
+export interface Command {
+  /** The subcommand word; empty for a group that is a single command (`chat`). */
+  name: string;
+  summary: string;
+  /** Usage after `switchboard `, e.g. `connections remove <connection> [--yes]`. */
+  usage: string;
+  /** More help text, shown by `--help`. */
+  details?: string;
+  flags: Flag[];
+  /** Resolves to the exit code. */
+  run(ctx: CliContext, parsed: Parsed): Promise<number>;
+}
+
+/** A command group, e.g. `connections` with its subcommands. */
+export interface Group {
+  name: string;
+  summary: string;
+  commands: Command[];
+}
+
+export class CliContext {
+  private opened: Promise<SwitchboardClient> | undefined;
+  private readonly interrupts = new AbortController();
+  /** Set by a command that cleans up on Ctrl+C itself (chat); otherwise Ctrl+C exits 130 at once. */
+  handlesInterrupt = false;
+
+  constructor(
+    readonly home: string,
+    readonly out: Output,
+  ) {}
+
+  /** Aborted on Ctrl+C. */
+  get signal(): AbortSignal {
+    return this.interrupts.signal;
+  }
+
+  /** Called by the entry point on SIGINT; false when the command does not handle it. */
+  interrupt(): boolean {
+    this.interrupts.abort();
+    return this.handlesInterrupt;
+  }
+
+  /** The client, connecting on first use and starting the daemon if none runs (said on stderr). */
+  client(): Promise<SwitchboardClient> {
+    this.opened ??= connectOrStart(this.home, (info) => this.out.note(`Started the Switchboard daemon (pid ${info.pid}) on ${this.home}.`));
+    return this.opened;
+  }
+
+  async close(): Promise<void> {
+    const opened = this.opened;
+    this.opened = undefined;
+    if (!opened) return;
+    try {
+      await (await opened).close();
+    } catch {
+      // never connected
+    }
+  }
+
+  /** All connections. */
+  async connections(): Promise<Connection[]> {
+    const client = await this.client();
+    return (await client.request(ConnectionsList)).connections;
+  }
+
+  /**
+   * A connection by id, or by name without regard to case. Fails with CONNECTION_NOT_FOUND
+   * (exit 4) listing what exists.
+   */
+  async connection(ref: string): Promise<Connection> {
+    const all = await this.connections();
+    const found = all.find((c) => c.id === ref) ?? all.find((c) => c.name.toLocaleLowerCase() === ref.toLocaleLowerCase());
+    if (found) return found;
+    const names = all.map((c) => `"${c.name}"`).join(', ');
+    throw new SwitchboardError(ErrorCode.CONNECTION_NOT_FOUND, `No connection is named "${ref}" or has that id.`, {
+      hint: all.length === 0 ? 'There are no connections yet: add one with `switchboard connections add` or `switchboard import-env`.' : `Known connections: ${names}. See \`switchboard connections list\`.`,
+    });
+  }
+}

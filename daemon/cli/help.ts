@@ -1,0 +1,52 @@
+/** `--help` text, built from the command declarations so it cannot drift from the parser. */
+import { flagHelp, GLOBAL_FLAGS } from './args';
+import type { Command, Group } from './context';
+import { EXIT_HELP } from './exitCodes';
+
+const title = (c: Command, g: Group) => (c.name ? `${g.name} ${c.name}` : g.name);
+
+export function mainHelp(groups: Group[], version: string): string {
+  const synopsis = (usage: string) => usage.split(' ').filter((_, i, words) => !words.slice(0, i + 1).some((w) => /^(\[|\||--|")/.test(w))).join(' ');
+  const rows = groups.flatMap((g) => g.commands.map((c) => [synopsis(c.usage), c.summary] as const));
+  const width = Math.max(...rows.map(([u]) => u.length));
+  return `switchboard ${version}: every AI API connection in one place, through the local Switchboard daemon.
+
+Usage: switchboard <command> [options]
+
+Commands:
+${rows.map(([u, s]) => `  ${u.padEnd(width)}  ${s}`).join('\n')}
+
+Global options:
+${flagHelp(GLOBAL_FLAGS)}
+
+Connections are named by name (case-insensitive) or id. Commands other than \`daemon\` start the
+daemon when none runs (said on stderr). Errors print "error:" and "hint:" lines on stderr; with
+--json, also {"error": {code, message, hint}} on stdout.
+Keys are never read from the command line: use the hidden prompt, --key-stdin, or --key-env.
+
+${EXIT_HELP}
+
+Run \`switchboard <command> --help\` for a command's options.
+`;
+}
+
+export function groupHelp(group: Group): string {
+  const width = Math.max(...group.commands.map((c) => title(c, group).length));
+  return `switchboard ${group.name}: ${group.summary}
+
+Commands:
+${group.commands.map((c) => `  ${title(c, group).padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run \`switchboard ${group.name} <command> --help\` for a command's options.
+`;
+}
+
+export function commandHelp(group: Group, command: Command): string {
+  return `Usage: switchboard ${command.usage}
+
+${command.summary}.${command.details ? `\n\n${command.details}` : ''}
+${command.flags.length > 0 ? `\nOptions:\n${flagHelp(command.flags)}\n` : ''}
+Global options:
+${flagHelp(GLOBAL_FLAGS)}
+`;
+}
