@@ -104,6 +104,9 @@ export class ConnectionService {
   async update(params: UpdateConnectionParams, actor: string): Promise<Connection> {
     const before = this.stored(params.id);
     const provider = this.deps.providers.require(params.provider ?? before.provider);
+    if (provider.azure && params.baseUrl === undefined && !this.deps.providers.find(before.provider)?.azure) {
+      throw validationError('baseUrl', 'Azure OpenAI needs your resource endpoint.', 'Send baseUrl = https://<your-resource>.openai.azure.com together with the new provider.');
+    }
     const sourceChanges = params.keySource !== undefined && params.keySource !== before.keySource;
     const keySource = params.apiKey !== undefined || sourceChanges ? this.chooseKeySource(params.keySource ?? (before.keySource === 'none' ? undefined : before.keySource), params.apiKey, provider.requiresKey) : before.keySource;
     const oldKey = this.deps.keyring.resolve(before);
@@ -173,7 +176,8 @@ export class ConnectionService {
       delete db.modelCache[id];
       return record!;
     });
-    const connection = { ...this.toPublic(removed), keyAvailable: false };
+    const { keyHint: _hint, keyFingerprint: _fingerprint, ...rest } = this.toPublic(removed);
+    const connection: Connection = { ...rest, keyAvailable: false };
     await this.forgetKey(id);
     await this.deps.audit.append({ client: actor, action: 'delete', connectionId: id, name: removed.name });
     this.deps.events.connectionChanged({ kind: 'deleted', id, connection });

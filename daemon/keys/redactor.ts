@@ -30,9 +30,10 @@ export class Redactor {
     let out = text;
     for (const secret of this.secrets) {
       if (out.includes(secret)) out = out.split(secret).join(keyHint(secret));
-      // Providers echo partial keys ("sk-abc***...wxyz"); a 12-char prefix of a known key is enough to scrub.
-      const prefix = secret.slice(0, 12);
-      if (secret.length >= 20 && out.includes(prefix)) out = out.split(prefix).join('…');
+      // Providers echo partial keys ("sk-abc***...wxyz"); a 12-char prefix or suffix of a known key is enough to scrub.
+      if (secret.length >= 20) {
+        for (const fragment of [secret.slice(0, 12), secret.slice(-12)]) if (out.includes(fragment)) out = out.split(fragment).join('…');
+      }
     }
     for (const pattern of LOOKS_LIKE_KEY) {
       out = out.replace(pattern, (match, bearer?: string) => (typeof bearer === 'string' && /bearer/i.test(bearer) ? `${bearer}[redacted]` : '[redacted key]'));

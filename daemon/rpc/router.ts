@@ -70,7 +70,7 @@ export class Router {
 export function validate<P>(schema: z.ZodType<P>, params: unknown): P {
   const parsed = schema.safeParse(params);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(params)', message: issue.message }));
+  const issues = parsed.error.issues.map((issue) => ({ field: [...issue.path, ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])].map(String).join('.') || '(params)', message: issue.message }));
   const first = issues[0]!;
   throw new JSONRPCErrorException(`Invalid params: ${first.field}: ${first.message}`, JsonRpcCode.InvalidParams, { field: first.field, issues });
 }

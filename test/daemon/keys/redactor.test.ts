@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { keyFingerprint, keyHint } from '../../../daemon/keys/mask';
+import { Redactor } from '../../../daemon/keys/redactor';
+
+const KEY = 'plainlookingkey0123456789abcdefXYZW';
+
+describe('Redactor', () => {
+  it('replaces a registered key with its hint', () => {
+    const r = new Redactor();
+    r.add(KEY);
+    expect(r.redact(`key=${KEY}!`)).toBe(`key=${keyHint(KEY)}!`);
+  });
+
+  it('scrubs the 12-character start and end that providers echo back', () => {
+    const r = new Redactor();
+    r.add(KEY);
+    const echoed = `Incorrect API key provided: ${KEY.slice(0, 14)}***...${KEY.slice(-14)}.`;
+    const out = r.redact(echoed);
+    expect(out).not.toContain(KEY.slice(0, 12));
+    expect(out).not.toContain(KEY.slice(-12));
+  });
+
+  it('masks tokens that look like keys even when never registered', () => {
+    const r = new Redactor();
+    expect(r.redact('got sk-proj-abcdefghijklmnop and AIzaSyA1234567890abcdefghijk')).not.toMatch(/abcdefghijklmnop|AIzaSyA1234567890/);
+    expect(r.redact('Authorization: Bearer abcdefgh12345678')).toBe('Authorization: Bearer [redacted]');
+  });
+
+  it('ignores short strings so ordinary words survive', () => {
+    const r = new Redactor();
+    r.add('abc');
+    expect(r.redact('abc abc')).toBe('abc abc');
+  });
+
+  it('redacts every string inside nested data', () => {
+    const r = new Redactor();
+    r.add(KEY);
+    expect(r.redactDeep({ a: [`x ${KEY}`], b: { c: KEY }, n: 3 })).toEqual({ a: [`x ${keyHint(KEY)}`], b: { c: keyHint(KEY) }, n: 3 });
+  });
+
+  it('stops scrubbing a key once removed', () => {
+    const r = new Redactor();
+    r.add(KEY);
+    r.remove(KEY);
+    expect(r.redact(KEY)).toBe(KEY);
+  });
+});
+
+describe('key masks', () => {
+  it('shows at most the last four characters and an 8-hex fingerprint', () => {
+    expect(keyHint(KEY)).toBe('…XYZW');
+    expect(keyHint('abcdef')).toBe('…ef');
+    expect(keyFingerprint(KEY)).toMatch(/^[0-9a-f]{8}$/);
+  });
+});
