@@ -10,10 +10,11 @@ import type { Stream } from '@anthropic-ai/sdk/core/streaming';
 import type { MessageCreateParamsStreaming, MessageParam, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { ModelInfo } from '../../shared/protocol';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
+import { IdleWatch } from './idleWatch';
 import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
 import { untilAborted } from './untilAborted';
 import { cancelledError, incompleteError, toSwitchboardError } from './upstreamErrors';
-import { parseRateLimits } from './upstreamFetch';
+import { parseRateLimits, UpstreamIdleTimeout } from './upstreamFetch';
 
 /** Anthropic requires `max_tokens`; used when the request sets none. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -100,6 +101,7 @@ export const anthropicAdapter: ProviderAdapter = {
   async *stream(conn, req, signal): AsyncGenerator<ChatChunk> {
     let text = '';
     let started = false;
+    let watch: IdleWatch | undefined;
     const ctx = () => ({ conn, model: req.model, phase: 'chat' as const, signal, partialText: text, started });
     try {
       const body = messagesBody(req);
@@ -116,6 +118,7 @@ export const anthropicAdapter: ProviderAdapter = {
         .withResponse();
       const { data, response } = await untilAborted(pending, signal);
       started = true;
+      watch = new IdleWatch(conn.timeoutMs, () => data.controller.abort());
       const limits = parseRateLimits(response.headers);
       if (limits) yield { type: 'rateLimits', info: limits };
 
@@ -124,6 +127,7 @@ export const anthropicAdapter: ProviderAdapter = {
       let stopReason: string | null = null;
       let stopped = false;
       for await (const event of data) {
+        watch.got();
         switch (event.type) {
           case 'content_block_delta':
             if (event.delta.type === 'text_delta' && event.delta.text) {
@@ -151,14 +155,21 @@ export const anthropicAdapter: ProviderAdapter = {
           default:
             break;
         }
+        watch.wait();
       }
-      // The SDK's iterator ends quietly on abort and on a body cut before `message_stop`.
+      watch.stop();
+      // The SDK's iterator ends quietly on abort (ours for idleness, or the caller's) and on a body
+      // cut before `message_stop`.
+      if (watch.fired) throw new UpstreamIdleTimeout(conn.timeoutMs);
       if (signal.aborted) throw cancelledError(ctx());
       if (!stopped) throw incompleteError(ctx(), 'ended without message_stop');
       yield { type: 'usage', usage: { inputTokens, outputTokens } };
       yield { type: 'finish', reason: stopReason ? (FINISH[stopReason] ?? stopReason) : 'stop' };
     } catch (error) {
-      throw toSwitchboardError(error, ctx());
+      // Once our idle abort fired, whatever the SDK threw on its way out is that timeout.
+      throw toSwitchboardError(watch?.fired ? new UpstreamIdleTimeout(conn.timeoutMs) : error, ctx());
+    } finally {
+      watch?.stop();
     }
   },
 };

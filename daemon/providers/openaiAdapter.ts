@@ -6,10 +6,11 @@ import OpenAI, { AzureOpenAI } from 'openai';
 import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ModelInfo, Usage } from '../../shared/protocol';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
+import { IdleWatch } from './idleWatch';
 import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
 import { untilAborted } from './untilAborted';
 import { cancelledError, incompleteError, toSwitchboardError } from './upstreamErrors';
-import { parseRateLimits } from './upstreamFetch';
+import { parseRateLimits, UpstreamIdleTimeout } from './upstreamFetch';
 
 /** Azure OpenAI data-plane GA version used when the connection names none. */
 export const AZURE_API_VERSION = '2024-10-21';
@@ -95,17 +96,20 @@ export const openaiAdapter: ProviderAdapter = {
   async *stream(conn, req, signal): AsyncGenerator<ChatChunk> {
     let text = '';
     let started = false;
+    let watch: IdleWatch | undefined;
     const ctx = () => ({ conn, model: req.model, phase: 'chat' as const, signal, partialText: text, started });
     try {
       const pending = clientFor(conn).chat.completions.create(chatBody(conn, req), { signal }).withResponse();
       const { data, response } = await untilAborted(pending, signal);
       started = true;
+      watch = new IdleWatch(conn.timeoutMs, () => data.controller.abort());
       const limits = parseRateLimits(response.headers);
       if (limits) yield { type: 'rateLimits', info: limits };
 
       let finish: string | undefined;
       let usage: Usage | undefined;
       for await (const chunk of data) {
+        watch.got();
         // Azure opens with a `choices: []` chunk (prompt filter results); the usage chunk has none either.
         const choice = chunk.choices[0];
         if (choice) {
@@ -118,15 +122,21 @@ export const openaiAdapter: ProviderAdapter = {
         }
         // Some servers repeat (cumulative) usage on several chunks: the last one wins.
         if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
+        watch.wait();
       }
-      // The SDK ends its iteration quietly both on abort and on a body that stops without
-      // `[DONE]`: only our own bookkeeping tells those apart from a finished answer.
+      watch.stop();
+      // The SDK ends its iteration quietly on abort (ours for idleness, or the caller's) and on a
+      // body that stops without `[DONE]`: only our own bookkeeping tells those from a finished answer.
+      if (watch.fired) throw new UpstreamIdleTimeout(conn.timeoutMs);
       if (signal.aborted) throw cancelledError(ctx());
       if (finish === undefined) throw incompleteError(ctx());
       if (usage) yield { type: 'usage', usage };
       yield { type: 'finish', reason: finish };
     } catch (error) {
-      throw toSwitchboardError(error, ctx());
+      // Once our idle abort fired, whatever the SDK threw on its way out is that timeout.
+      throw toSwitchboardError(watch?.fired ? new UpstreamIdleTimeout(conn.timeoutMs) : error, ctx());
+    } finally {
+      watch?.stop();
     }
   },
 };

@@ -39,14 +39,13 @@ export function toSwitchboardError(error: unknown, ctx: UpstreamErrorContext): S
   const { conn } = ctx;
   const name = conn.provider.name;
   const partial = ctx.partialText ? { partialText: ctx.partialText } : {};
-  const make = (code: ErrorCode, message: string, hint: string, extra: Extra = {}) => build(ctx, code, message, hint, { ...extra });
 
   if (error instanceof UpstreamIdleTimeout) {
-    return make(ErrorCode.TIMEOUT, `${name} sent nothing for ${seconds(error.timeoutMs)}${ctx.started ? ' in the middle of its answer' : ''}.`,
+    return build(ctx, ErrorCode.TIMEOUT, `${name} sent nothing for ${seconds(error.timeoutMs)}${ctx.started ? ' in the middle of its answer' : ''}.`,
       `The server may be overloaded or the model still loading; try again, or raise the connection's timeout (now ${seconds(conn.timeoutMs)}).`, partial);
   }
   if (error instanceof OpenAITimeoutError || error instanceof AnthropicTimeoutError) {
-    return make(ErrorCode.TIMEOUT, `${name} did not answer within ${seconds(conn.timeoutMs)}.`,
+    return build(ctx, ErrorCode.TIMEOUT, `${name} did not answer within ${seconds(conn.timeoutMs)}.`,
       `Check that ${conn.baseUrl} is up, or raise the connection's timeout.`, partial);
   }
   if (error instanceof OpenAIConnectionError || error instanceof AnthropicConnectionError || !(error instanceof OpenAIAPIError || error instanceof AnthropicAPIError)) {
@@ -69,6 +68,12 @@ export function incompleteError(ctx: UpstreamErrorContext, how = 'ended without 
 function networkError(error: unknown, ctx: UpstreamErrorContext): SwitchboardError {
   const { conn } = ctx;
   const name = conn.provider.name;
+  if (error instanceof SyntaxError) {
+    // The SDKs JSON.parse each SSE event and the models list: a non-JSON answer is not a network fault.
+    return build(ctx, ErrorCode.UPSTREAM_ERROR, `${name} sent data that is not valid JSON.`,
+      `Check that ${conn.baseUrl} is an API endpoint of the expected kind (${conn.provider.adapter === 'anthropic' ? 'Anthropic Messages' : 'OpenAI-compatible'}).`,
+      ctx.partialText ? { partialText: ctx.partialText } : {});
+  }
   const code = errorCode(error);
   if (ctx.started) return incompleteError(ctx, `was cut off (${code ?? 'connection lost'})`);
   const where = `Could not reach ${name} at ${conn.baseUrl}`;
@@ -94,9 +99,6 @@ function networkError(error: unknown, ctx: UpstreamErrorContext): SwitchboardErr
       if (code && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
         return build(ctx, ErrorCode.UNREACHABLE, `${where}: the TLS handshake failed (${code}).`,
           'Check that the URL uses the right scheme (http vs https) and that the server certificate is valid.', { cause: code });
-      }
-      if (error instanceof SyntaxError) {
-        return build(ctx, ErrorCode.UPSTREAM_ERROR, `${name} sent a response that is not valid JSON.`, `Check that ${conn.baseUrl} is an API endpoint of the expected kind.`, ctx.partialText ? { partialText: ctx.partialText } : {});
       }
       return build(ctx, ErrorCode.UNREACHABLE, `${where}${code ? ` (${code})` : ''}: ${messageOf(error)}.`, serverHint, code ? { cause: code } : {});
   }

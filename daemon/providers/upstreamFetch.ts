@@ -1,24 +1,25 @@
 /**
  * The `fetch` both SDKs are given (`new OpenAI({ fetch })`, `new Anthropic({ fetch })`), and the
- * rate-limit header parser. It sits on the hot path of every upstream request, so a successful
- * response costs one wrapper stream and a timer re-armed about once per idle period, never a
- * timer or allocation per chunk.
+ * rate-limit header parser.
  *
  * What it adds to the SDKs:
- * - an idle deadline on the body: the SDKs' `timeout` only covers the wait for headers (both clear
- *   their timer when `fetch` resolves), so a stream that stalls after its first bytes would hang
- *   forever; here it errors with {@link UpstreamIdleTimeout} and the socket is closed;
  * - no retry of a quota-exhausted 429 (`insufficient_quota`, spend limit): retrying cannot help
  *   and burns the caller's time, so the response gets `x-should-retry: false`, which both SDKs'
  *   `shouldRetry()` obey before looking at the status;
  * - no long retry sleeps: openai@6 sleeps for any `retry-after` it is sent (no 60 s ceiling any
  *   more) without watching the abort signal, and @anthropic-ai/sdk@1 for up to 2^31 ms. A wait
  *   above `maxRetryWaitMs` is not slept through: the 429/5xx is surfaced as is (RATE_LIMITED with
- *   its `retryAfterMs`) so the caller decides.
+ *   its `retryAfterMs`) so the caller decides;
+ * - an idle deadline on JSON bodies (the models list): the SDKs' `timeout` only covers the wait for
+ *   headers (both clear their timer when `fetch` resolves), so a body that stalls would hang.
+ *
+ * Streams (`text/event-stream`) pass through untouched: this sits on the hot path, and wrapping the
+ * body costs ~2 µs per network read. Their idle deadline is kept by the adapters on the SDK's
+ * events instead (idleWatch.ts), for the price of a clock read per event.
  */
 import type { RateLimitInfo } from './adapter';
 
-/** The upstream sent no byte for longer than the connection's `timeoutMs` while we waited for one. */
+/** The upstream sent nothing (no event of a stream, no byte of a JSON body) for the connection's `timeoutMs` while we waited. */
 export class UpstreamIdleTimeout extends Error {
   // Not 'AbortError': the SDKs' stream iterators swallow AbortErrors and end as if complete.
   override readonly name = 'UpstreamIdleTimeout';
@@ -43,12 +44,16 @@ export function createUpstreamFetch(opts: UpstreamFetchOptions): FetchFn {
   return async (input, init) => {
     // Looked up per call (not captured) so the global stays the one source of fetch.
     const res = await globalThis.fetch(input, init);
-    if (res.ok) return res.body ? withIdleTimeout(res, opts.idleTimeoutMs) : res;
+    if (res.ok) return !res.body || isEventStream(res.headers) ? res : withIdleTimeout(res, opts.idleTimeoutMs);
     if (res.status === 429 || res.headers.has('retry-after') || res.headers.has('retry-after-ms')) {
       return gateRetry(res, opts.maxRetryWaitMs);
     }
     return res;
   };
+}
+
+function isEventStream(headers: Headers): boolean {
+  return headers.get('content-type')?.startsWith('text/event-stream') === true;
 }
 
 /** True when an error body says the account is out of quota or credit (no retry can help). */
@@ -156,28 +161,33 @@ function withIdleTimeout(res: Response, ms: number): Response {
  * `6m0s`) or Anthropic `anthropic-ratelimit-*` (resets as RFC 3339 times). Undefined when absent.
  */
 export function parseRateLimits(headers: Headers): RateLimitInfo | undefined {
-  const now = Date.now();
-  if (headers.has('x-ratelimit-limit-requests') || headers.has('x-ratelimit-limit-tokens')) {
-    return compact({
-      requestsLimit: int(headers.get('x-ratelimit-limit-requests')),
-      requestsRemaining: int(headers.get('x-ratelimit-remaining-requests')),
-      requestsReset: durationToIso(headers.get('x-ratelimit-reset-requests'), now),
-      tokensLimit: int(headers.get('x-ratelimit-limit-tokens')),
-      tokensRemaining: int(headers.get('x-ratelimit-remaining-tokens')),
-      tokensReset: durationToIso(headers.get('x-ratelimit-reset-tokens'), now),
-    });
+  // One get() per header and no deletes: this runs on every streamed request.
+  if (headers.get('x-ratelimit-limit-requests') !== null || headers.get('x-ratelimit-limit-tokens') !== null) {
+    const now = Date.now();
+    const info: RateLimitInfo = {};
+    set(info, 'requestsLimit', int(headers.get('x-ratelimit-limit-requests')));
+    set(info, 'requestsRemaining', int(headers.get('x-ratelimit-remaining-requests')));
+    set(info, 'requestsReset', durationToIso(headers.get('x-ratelimit-reset-requests'), now));
+    set(info, 'tokensLimit', int(headers.get('x-ratelimit-limit-tokens')));
+    set(info, 'tokensRemaining', int(headers.get('x-ratelimit-remaining-tokens')));
+    set(info, 'tokensReset', durationToIso(headers.get('x-ratelimit-reset-tokens'), now));
+    return info;
   }
-  if (headers.has('anthropic-ratelimit-requests-limit') || headers.has('anthropic-ratelimit-tokens-limit')) {
-    return compact({
-      requestsLimit: int(headers.get('anthropic-ratelimit-requests-limit')),
-      requestsRemaining: int(headers.get('anthropic-ratelimit-requests-remaining')),
-      requestsReset: dateToIso(headers.get('anthropic-ratelimit-requests-reset')),
-      tokensLimit: int(headers.get('anthropic-ratelimit-tokens-limit')),
-      tokensRemaining: int(headers.get('anthropic-ratelimit-tokens-remaining')),
-      tokensReset: dateToIso(headers.get('anthropic-ratelimit-tokens-reset')),
-    });
+  if (headers.get('anthropic-ratelimit-requests-limit') !== null || headers.get('anthropic-ratelimit-tokens-limit') !== null) {
+    const info: RateLimitInfo = {};
+    set(info, 'requestsLimit', int(headers.get('anthropic-ratelimit-requests-limit')));
+    set(info, 'requestsRemaining', int(headers.get('anthropic-ratelimit-requests-remaining')));
+    set(info, 'requestsReset', dateToIso(headers.get('anthropic-ratelimit-requests-reset')));
+    set(info, 'tokensLimit', int(headers.get('anthropic-ratelimit-tokens-limit')));
+    set(info, 'tokensRemaining', int(headers.get('anthropic-ratelimit-tokens-remaining')));
+    set(info, 'tokensReset', dateToIso(headers.get('anthropic-ratelimit-tokens-reset')));
+    return info;
   }
   return undefined;
+}
+
+function set<K extends keyof RateLimitInfo>(info: RateLimitInfo, key: K, value: RateLimitInfo[K] | undefined): void {
+  if (value !== undefined) info[key] = value;
 }
 
 function int(v: string | null): number | undefined {
@@ -186,28 +196,28 @@ function int(v: string | null): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-const DURATION_PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
 const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 };
 
 /** OpenAI's Go-style durations (`1s`, `6m0s`, `20ms`, `1h2m3.5s`) → the ISO time they end. */
 export function durationToIso(v: string | null, now = Date.now()): string | undefined {
   if (!v) return undefined;
   let total = 0;
-  let matched = false;
-  for (const m of v.matchAll(DURATION_PART)) {
-    total += Number.parseFloat(m[1]!) * UNIT_MS[m[2]!]!;
-    matched = true;
+  let i = 0;
+  while (i < v.length) {
+    const start = i;
+    while (i < v.length && ((v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) || v[i] === '.')) i++;
+    if (i === start) return undefined;
+    const unit = v[i] === 'm' && v[i + 1] === 's' ? 'ms' : v[i];
+    const ms = unit === undefined ? undefined : UNIT_MS[unit];
+    if (ms === undefined) return undefined;
+    total += Number.parseFloat(v.slice(start, i)) * ms;
+    i += unit!.length;
   }
-  return matched ? new Date(now + total).toISOString() : undefined;
+  return new Date(now + total).toISOString();
 }
 
 function dateToIso(v: string | null): string | undefined {
   if (!v) return undefined;
   const t = Date.parse(v);
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
-}
-
-function compact(info: RateLimitInfo): RateLimitInfo {
-  for (const k of Object.keys(info) as (keyof RateLimitInfo)[]) if (info[k] === undefined) delete info[k];
-  return info;
 }

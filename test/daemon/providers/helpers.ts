@@ -9,8 +9,8 @@ import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from
 import { SwitchboardError } from '../../../shared/errors';
 
 export const GOOD_KEY = 'sk-good-0123456789abcdefghijklmnop';
-/** A key the mock rejects; OpenAI's 401 body echoes it in full. */
-export const CANARY_KEY = 'sk-canary-Zq7Wx3Vb9Nm2Lk5Jh8Gf4Ds1Aa6Pp0Oo';
+/** A key the mock rejects (OpenAI's 401 body echoes it in full); not key-shaped, so only our explicit scrub can catch it. */
+export const CANARY_KEY = 'CANARY.Zq7Wx3Vb9Nm2Lk5Jh8Gf4Ds1Aa6Pp0Oo';
 
 let seq = 0;
 

@@ -1,0 +1,50 @@
+/**
+ * The idle deadline of a streamed answer: if the upstream sends no event for `ms` while we wait for
+ * one, `onIdle` runs (the adapter aborts the SDK stream and reports TIMEOUT).
+ *
+ * Why here and not around the response body: this costs a clock read per event and one timer per
+ * stream, re-armed about once per `ms`; wrapping the body costs a stream hop per network read.
+ * Time the consumer spends between events (backpressure) is not counted against the upstream.
+ * Caveat: Anthropic `ping` events are consumed inside the SDK, so they do not count as life.
+ */
+export class IdleWatch {
+  private since = performance.now();
+  private waiting = true;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** True once the deadline passed and `onIdle` ran. */
+  fired = false;
+
+  constructor(
+    readonly ms: number,
+    private readonly onIdle: () => void,
+  ) {
+    this.timer = setTimeout(this.check, ms);
+  }
+
+  /** An event arrived: the consumer has the turn now. */
+  got(): void {
+    this.waiting = false;
+  }
+
+  /** The consumer is done with the event: we wait on the upstream again. */
+  wait(): void {
+    this.waiting = true;
+    this.since = performance.now();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private readonly check = (): void => {
+    const idle = this.waiting ? performance.now() - this.since : 0;
+    if (idle < this.ms) {
+      this.timer = setTimeout(this.check, this.ms - idle);
+      return;
+    }
+    this.timer = undefined;
+    this.fired = true;
+    this.onIdle();
+  };
+}
