@@ -16,7 +16,8 @@ beforeEach(async () => {
 afterEach(() => cleanup());
 
 let counter = 0;
-const newKey = () => `gsk_ring${(++counter).toString().padStart(4, '0')}MnBvCxZaSdFgHjKlPoIu`;
+// Distinct at both ends, as real keys are: the redactor scrubs a known key's 12-character start and end.
+const newKey = () => { const n = (++counter).toString().padStart(4, '0'); return `gsk_ring${n}MnBvCxZaSdFgHjKlPoIu${n}`; };
 /** True when the redactor knows this exact key (not just its shape). */
 const scrubbed = (key: string) => !redactor.redact(key).includes(key);
 

@@ -21,7 +21,8 @@ afterEach(() => cleanup());
 
 let counter = 0;
 /** A distinct, realistic key per call (the redactor is shared by every test in this file). */
-const newKey = () => `sk-test-${(++counter).toString().padStart(4, '0')}-QwErTyUiOpAsDfGhJkLz`;
+// Distinct at both ends, as real keys are: the redactor scrubs a known key's 12-character start and end.
+const newKey = () => { const n = (++counter).toString().padStart(4, '0'); return `sk-test-${n}-QwErTyUiOpAsDfGhJkLz${n}`; };
 const open = (env: NodeJS.ProcessEnv = {}, log: Logger = silentLogger, fs?: ReturnType<typeof faultyFs>['fs']) => Vault.open({ file, masterKeyFile, env, log, fs });
 const readVault = async (): Promise<VaultFile> => JSON.parse(await readFile(file, 'utf8')) as VaultFile;
 
