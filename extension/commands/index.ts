@@ -1,0 +1,19 @@
+/** Every command of the palette and the tree, registered in one disposable. */
+import * as vscode from 'vscode';
+import { registerConnectionCommands } from './connectionCommands';
+import { registerDaemonCommands } from './daemonCommands';
+import { registerImportCommands } from './importCommands';
+import type { CommandDeps } from './pickConnection';
+import { registerSelectionCommands } from './selectionCommands';
+
+export type { CommandDeps } from './pickConnection';
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable {
+  return vscode.Disposable.from(
+    registerConnectionCommands(deps),
+    registerSelectionCommands(deps),
+    registerImportCommands(deps),
+    registerDaemonCommands(deps),
+    vscode.commands.registerCommand('switchboard.refreshConnections', () => deps.store.refresh().catch((error) => deps.log.warn('Refresh failed', error))),
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * Switchboard's VS Code extension: wiring only. Activation is fast — it starts connecting to the
+ * daemon in the background and returns; nothing here (or anything it imports) loads a provider SDK.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { autoStart, daemonHome, transport } from './config';
+import { ConnectionStore } from './connections/connectionStore';
+import { registerContextKeys } from './contextKeys';
+import { DaemonConnection } from './daemon/daemonConnection';
+import { DaemonLauncher } from './daemon/daemonLauncher';
+import { syncDaemonSettings } from './daemon/daemonSettings';
+import { Log } from './log';
+import { KeyBridge } from './secrets/keyBridge';
+import { StatusBar } from './statusBar';
+import { ConnectionsTree } from './views/connectionsTree';
+import { clearChoiceOnDelete, WorkspaceChoice } from './workspaceChoice';
+
+/** What `activate` returns: the live objects, for other parts of Switchboard and the extension-host tests. */
+export interface SwitchboardApi {
+  daemon: DaemonConnection;
+  keys: KeyBridge;
+  connections: ConnectionStore;
+  choice: WorkspaceChoice;
+  statusBar: StatusBar;
+  log: Log;
+}
+
+export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
+  const log = new Log();
+  const launcher = new DaemonLauncher({
+    daemonScript: ctx.asAbsolutePath(path.join('dist', 'daemon.js')),
+    outputFile: path.join(ctx.logUri.fsPath, 'daemon-output.log'),
+    log: (message) => log.info(message),
+  });
+  const daemon = new DaemonConnection({ launcher, log, home: daemonHome, autoStart, transport, clientVersion: String(ctx.extension.packageJSON.version ?? '') });
+  const keys = new KeyBridge(ctx.secrets, ctx.globalState, daemon, log);
+  const connections = new ConnectionStore(daemon, log);
+  const choice = new WorkspaceChoice(ctx.workspaceState);
+  const statusBar = new StatusBar(daemon, connections, choice);
+  ctx.subscriptions.push(
+    log,
+    daemon,
+    keys,
+    connections,
+    choice,
+    statusBar,
+    clearChoiceOnDelete(choice, daemon),
+    ConnectionsTree.register(connections, daemon, choice),
+    registerContextKeys(daemon, connections),
+    registerCommands({ extensionUri: ctx.extensionUri, daemon, keys, store: connections, choice, log }),
+    syncDaemonSettings(daemon, log),
+  );
+  daemon.start();
+  return { daemon, keys, connections, choice, statusBar, log };
+}
+
+export function deactivate(): void {
+  // Everything is in ctx.subscriptions; the daemon keeps running for other windows and tools.
+}

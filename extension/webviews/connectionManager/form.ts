@@ -1,0 +1,241 @@
+/**
+ * The connection form as data: what the fields hold, what is wrong with them, and which message to
+ * send for them. Pure (no DOM, no vscode) so every rule is unit-tested; main.ts only wires it to the page.
+ * The daemon validates again: these checks exist to put the message next to the field before a round trip.
+ */
+import type { Connection, Provider } from '../../../shared/protocol';
+import type { ManagerCreateFields, ManagerDraft, ManagerTestTarget, ManagerUpdateFields } from '../../../shared/webview';
+import { formatHeaders, parseHeaders, parseModelList } from './headers';
+
+/** Every input of the form as the page holds it: text, as typed. */
+export interface FormValues {
+  provider: string;
+  name: string;
+  baseUrl: string;
+  apiKey: string;
+  defaultModel: string;
+  isDefault: boolean;
+  organization: string;
+  apiVersion: string;
+  headers: string;
+  timeoutSeconds: string;
+  maxRetries: string;
+  allowedModels: string;
+}
+
+export type FieldId = keyof FormValues;
+export type FieldErrors = Partial<Record<FieldId, string>>;
+
+/** Creating a new connection, or editing a saved one (whose key the form never holds). */
+export type FormMode = { kind: 'create' } | { kind: 'edit'; original: Connection; replacingKey: boolean };
+
+export function emptyValues(provider?: Provider): FormValues {
+  return {
+    provider: provider?.id ?? '',
+    name: '',
+    baseUrl: provider?.defaultBaseUrl ?? '',
+    apiKey: '',
+    defaultModel: '',
+    isDefault: false,
+    organization: '',
+    apiVersion: '',
+    headers: '',
+    timeoutSeconds: '',
+    maxRetries: '',
+    allowedModels: '',
+  };
+}
+
+/** A saved connection in the form. There is no key to copy: the connection only carries its mask. */
+export function valuesFromConnection(c: Connection): FormValues {
+  return {
+    provider: c.provider,
+    name: c.name,
+    baseUrl: c.baseUrl,
+    apiKey: '',
+    defaultModel: c.defaultModel ?? '',
+    isDefault: c.isDefault,
+    organization: c.organization ?? '',
+    apiVersion: c.apiVersion ?? '',
+    headers: formatHeaders(c.headers),
+    timeoutSeconds: String(c.timeoutMs / 1000),
+    maxRetries: String(c.maxRetries),
+    allowedModels: (c.allowedModels ?? []).join('\n'),
+  };
+}
+
+/** The base URL to show after the provider changes: keep what the person typed, replace a default. */
+export function baseUrlAfterProviderChange(current: string, from: Provider | undefined, to: Provider): string {
+  const untouched = current.trim() === '' || current === from?.defaultBaseUrl;
+  return untouched ? to.defaultBaseUrl : current;
+}
+
+export interface ValidationContext {
+  mode: FormMode;
+  provider: Provider | undefined;
+  /** A test needs no name; a save does. */
+  purpose: 'save' | 'test';
+}
+
+/** Field-level problems, in the order the form shows its fields (the first one gets focus). */
+export function validate(v: FormValues, ctx: ValidationContext): FieldErrors {
+  const errors: FieldErrors = {};
+  if (!ctx.provider) errors.provider = 'Choose a provider.';
+  const name = v.name.trim();
+  if (ctx.purpose === 'save' && name === '') errors.name = 'Give the connection a name.';
+  else if (name.length > 100) errors.name = 'Use at most 100 characters.';
+  else if (/[\u0000-\u001f\u007f]/.test(name)) errors.name = 'Remove the control characters.';
+
+  const url = urlProblem(v.baseUrl.trim());
+  if (url) errors.baseUrl = url;
+
+  const key = keyProblem(v, ctx);
+  if (key) errors.apiKey = key;
+
+  if (v.defaultModel.trim().length > 256) errors.defaultModel = 'Use at most 256 characters.';
+
+  if (v.organization.trim().length > 256) errors.organization = 'Use at most 256 characters.';
+  if (v.apiVersion.trim().length > 64) errors.apiVersion = 'Use at most 64 characters.';
+  const headers = parseHeaders(v.headers);
+  if (!headers.ok) errors.headers = headers.error;
+
+  const t = v.timeoutSeconds.trim();
+  if (t !== '') {
+    const s = Number(t);
+    if (!Number.isFinite(s) || s < 1 || s > 600) errors.timeoutSeconds = 'Enter a number of seconds from 1 to 600.';
+  }
+  const r = v.maxRetries.trim();
+  if (r !== '' && !(/^\d+$/.test(r) && Number(r) <= 10)) errors.maxRetries = 'Enter a whole number from 0 to 10.';
+
+  const allowed = parseModelList(v.allowedModels);
+  if (allowed.length > 1000) errors.allowedModels = 'List at most 1000 models.';
+  else if (allowed.some((m) => m.length > 256)) errors.allowedModels = 'A model id is at most 256 characters.';
+  else if (allowed.length > 0 && v.defaultModel.trim() !== '' && !allowed.includes(v.defaultModel.trim())) {
+    errors.defaultModel = 'The default model is not in "Allowed models" (Advanced); add it there or pick another.';
+  }
+  return errors;
+}
+
+function urlProblem(url: string): string | undefined {
+  if (url === '') return 'Enter the base URL, e.g. https://api.openai.com/v1.';
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'Use an http:// or https:// URL.';
+    if (u.username !== '' || u.password !== '') return 'Remove the credentials from the URL; put the key in the API key field.';
+  } catch {
+    return 'Enter a full URL, e.g. https://api.openai.com/v1.';
+  }
+  return undefined;
+}
+
+function keyProblem(v: FormValues, ctx: ValidationContext): string | undefined {
+  const enteringKey = ctx.mode.kind === 'create' || ctx.mode.replacingKey;
+  if (!enteringKey) return undefined;
+  const key = v.apiKey;
+  if (key === '') {
+    if (ctx.mode.kind === 'edit') return 'Enter the new key, or cancel "Replace key".';
+    return ctx.provider?.requiresKey ? `Enter the API key for ${ctx.provider.name}.` : undefined;
+  }
+  if (/\s/.test(key)) return 'Remove the spaces or line breaks (check for a stray newline when pasting).';
+  if (key.length > 4096) return 'A key is at most 4096 characters.';
+  return undefined;
+}
+
+/** Fields of the form that map straight onto protocol fields. Assumes `validate` passed. */
+function common(v: FormValues) {
+  const headers = parseHeaders(v.headers);
+  const t = v.timeoutSeconds.trim();
+  const r = v.maxRetries.trim();
+  return {
+    baseUrl: v.baseUrl.trim(),
+    defaultModel: v.defaultModel.trim() || undefined,
+    allowedModels: parseModelList(v.allowedModels),
+    organization: v.organization.trim() || undefined,
+    apiVersion: v.apiVersion.trim() || undefined,
+    headers: headers.ok ? headers.headers : {},
+    timeoutMs: t === '' ? undefined : Math.round(Number(t) * 1000),
+    maxRetries: r === '' ? undefined : Number(r),
+  };
+}
+
+/** Drops `undefined` members so the daemon's strict schemas see only what was set. */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, value]) => value !== undefined)) as T;
+}
+
+const emptyToUndefined = <T>(list: T[]): T[] | undefined => (list.length ? list : undefined);
+const emptyRecordToUndefined = (h: Record<string, string>) => (Object.keys(h).length ? h : undefined);
+
+export function toCreateFields(v: FormValues): ManagerCreateFields {
+  const c = common(v);
+  return defined({
+    name: v.name.trim(),
+    provider: v.provider,
+    ...c,
+    allowedModels: emptyToUndefined(c.allowedModels),
+    headers: emptyRecordToUndefined(c.headers),
+    isDefault: v.isDefault || undefined,
+  });
+}
+
+/** The draft a test sends: the form as typed, with the key when one was typed. */
+export function toDraft(v: FormValues): ManagerDraft {
+  const { isDefault: _isDefault, ...fields } = toCreateFields(v);
+  return defined({ ...fields, name: fields.name || undefined, apiKey: v.apiKey || undefined });
+}
+
+/** Only what changed, so the audit log names the fields a person actually edited; `null` clears. */
+export function toUpdateFields(original: Connection, v: FormValues): ManagerUpdateFields {
+  const c = common(v);
+  const out: ManagerUpdateFields = { id: original.id };
+  const name = v.name.trim();
+  if (name !== original.name) out.name = name;
+  if (v.provider !== original.provider) out.provider = v.provider;
+  if (c.baseUrl !== original.baseUrl) out.baseUrl = c.baseUrl;
+  if (c.defaultModel !== original.defaultModel) out.defaultModel = c.defaultModel ?? null;
+  if (!sameList(c.allowedModels, original.allowedModels ?? [])) out.allowedModels = emptyToUndefined(c.allowedModels) ?? null;
+  if (c.organization !== original.organization) out.organization = c.organization ?? null;
+  if (c.apiVersion !== original.apiVersion) out.apiVersion = c.apiVersion ?? null;
+  if (!sameRecord(c.headers, original.headers ?? {})) out.headers = emptyRecordToUndefined(c.headers) ?? null;
+  if (c.timeoutMs !== undefined && c.timeoutMs !== original.timeoutMs) out.timeoutMs = c.timeoutMs;
+  if (c.maxRetries !== undefined && c.maxRetries !== original.maxRetries) out.maxRetries = c.maxRetries;
+  if (v.isDefault !== original.isDefault) out.isDefault = v.isDefault;
+  return out;
+}
+
+/** True when saving would change something (a replaced key counts). */
+export function hasChanges(mode: FormMode, v: FormValues): boolean {
+  if (mode.kind === 'create') return true;
+  return mode.replacingKey || Object.keys(toUpdateFields(mode.original, v)).length > 1;
+}
+
+/**
+ * What "Test Connection" tests. A typed key makes it a draft; editing without a new key tests the
+ * saved connection with the key the daemon holds (the form never has it), so unsaved edits are not
+ * part of that test — the page says so.
+ */
+export function testTarget(mode: FormMode, v: FormValues): ManagerTestTarget {
+  if (mode.kind === 'edit' && !(mode.replacingKey && v.apiKey !== '')) return { id: mode.original.id };
+  return { draft: toDraft(v) };
+}
+
+/** The form field a daemon error names (`draft.baseUrl`, `fields.headers.X-Foo`, `timeoutMs` …). */
+export function fieldForProtocol(field: string | undefined): FieldId | undefined {
+  if (!field) return undefined;
+  const parts = field.split('.').filter((p) => p !== 'draft' && p !== 'params' && p !== 'fields');
+  const map: Record<string, FieldId> = {
+    name: 'name', provider: 'provider', baseUrl: 'baseUrl', apiKey: 'apiKey', keySource: 'apiKey',
+    defaultModel: 'defaultModel', isDefault: 'isDefault', organization: 'organization', apiVersion: 'apiVersion',
+    headers: 'headers', timeoutMs: 'timeoutSeconds', maxRetries: 'maxRetries', allowedModels: 'allowedModels',
+  };
+  return parts[0] === undefined ? undefined : map[parts[0]];
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}

@@ -1,0 +1,104 @@
+/**
+ * The connection manager's page. Static markup only: no data is interpolated (the script fills the
+ * fields), so nothing a connection holds can become HTML. Every input has a `<label for>`, a help and
+ * an error element it is described by, and an id equal to its `FormValues` key (main.ts relies on it).
+ */
+import type { FieldId } from './form';
+
+export interface PageResources {
+  /** `webview.cspSource`: lets the page load its own stylesheet and script, nothing else. */
+  cspSource: string;
+  nonce: string;
+  scriptUri: string;
+  styleUri: string;
+}
+
+export function renderPage(r: PageResources): string {
+  const csp = [
+    "default-src 'none'",
+    `img-src ${r.cspSource} data:`,
+    `style-src ${r.cspSource} 'nonce-${r.nonce}'`,
+    `font-src ${r.cspSource}`,
+    `script-src 'nonce-${r.nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${r.styleUri}" nonce="${r.nonce}">
+<title>Switchboard Connections</title>
+</head>
+<body>
+<div class="layout">
+  <nav class="sidebar" aria-labelledby="list-heading">
+    <h2 id="list-heading">Connections</h2>
+    <button type="button" id="add" class="secondary">Add connection</button>
+    <ul id="connection-list" class="connection-list"></ul>
+    <p id="list-empty" class="help">No connections yet.</p>
+  </nav>
+  <main>
+    <div id="banner" class="banner" role="alert" hidden></div>
+    <h1 id="form-title">Add connection</h1>
+    <form id="form" novalidate aria-labelledby="form-title">
+      ${field('provider', 'Provider', '<select id="provider"></select>', '<span id="key-format"></span> <a id="docs-link" href="#" hidden>Provider docs</a>')}
+      ${field('name', 'Name', '<input id="name" type="text" autocomplete="off" spellcheck="false" maxlength="100">')}
+      ${field('baseUrl', 'Base URL', '<input id="baseUrl" type="url" autocomplete="off" spellcheck="false">')}
+      ${field('apiKey', 'API key', `<div id="key-saved" class="key-saved" hidden>
+          <span id="key-mask" class="key-mask"></span>
+          <button type="button" id="replace-key" class="secondary">Replace key</button>
+        </div>
+        <div id="key-entry" class="key-entry">
+          <input id="apiKey" type="password" autocomplete="off" spellcheck="false">
+          <button type="button" id="keep-key" class="secondary" hidden>Keep current key</button>
+        </div>`)}
+      ${field('defaultModel', 'Default model', '<input id="defaultModel" type="text" list="model-options" autocomplete="off" spellcheck="false"><datalist id="model-options"></datalist>', '<span id="model-note">Test the connection to list its models, or type a model id.</span>')}
+      <div class="field checkbox">
+        <input id="isDefault" type="checkbox" aria-describedby="isDefault-help isDefault-error">
+        <label for="isDefault">Set as default</label>
+        <p id="isDefault-help" class="help">Used when a chat or tool does not name a connection.</p>
+        <p id="isDefault-error" class="error" hidden></p>
+      </div>
+      <details id="advanced">
+        <summary>Advanced</summary>
+        ${field('organization', 'Organization', '<input id="organization" type="text" autocomplete="off" spellcheck="false">', 'Sent as the organization header by providers that support it.')}
+        ${field('apiVersion', 'API version', '<input id="apiVersion" type="text" autocomplete="off" spellcheck="false">', 'Azure OpenAI api-version, e.g. 2024-10-21.')}
+        ${field('headers', 'Extra headers', '<textarea id="headers" rows="3" spellcheck="false"></textarea>', 'One per line: Name: value')}
+        ${field('timeoutSeconds', 'Timeout (seconds)', '<input id="timeoutSeconds" type="number" min="1" max="600" step="1">', 'Leave empty for the default.')}
+        ${field('maxRetries', 'Retries', '<input id="maxRetries" type="number" min="0" max="10" step="1">', 'Leave empty for the default.')}
+        ${field('allowedModels', 'Allowed models', '<textarea id="allowedModels" rows="3" spellcheck="false"></textarea>', 'One model id per line; leave empty to allow every model.')}
+      </details>
+      <div class="actions">
+        <button type="button" id="test" class="secondary">Test Connection</button>
+        <button type="submit" id="save">Save</button>
+        <button type="button" id="delete" class="danger" hidden>Delete</button>
+      </div>
+      <p id="form-status" class="status" role="status" aria-live="polite"></p>
+    </form>
+    <section id="test-section" class="test-section" aria-labelledby="test-heading" hidden>
+      <h2 id="test-heading">Test results</h2>
+      <div id="test-output" aria-live="polite">
+        <p id="test-summary" class="test-summary"></p>
+        <ol id="test-stages" class="test-stages"></ol>
+      </div>
+    </section>
+  </main>
+</div>
+<script nonce="${r.nonce}" src="${r.scriptUri}"></script>
+</body>
+</html>`;
+}
+
+/** One labelled control with its help text and an error slot, tied together by aria-describedby. */
+function field(id: FieldId, label: string, control: string, help = ''): string {
+  const described = `aria-describedby="${id}-help ${id}-error"`;
+  // The describedby attribute goes on the real control (the first input/select/textarea).
+  const withAria = control.replace(new RegExp(`id="${id}"`), `id="${id}" ${described}`);
+  return `<div class="field" id="${id}-field">
+        <label for="${id}">${label}</label>
+        ${withAria}
+        <p id="${id}-help" class="help">${help}</p>
+        <p id="${id}-error" class="error" hidden></p>
+      </div>`;
+}

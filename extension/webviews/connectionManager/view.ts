@@ -1,0 +1,192 @@
+/**
+ * DOM access for the connection manager page: reading and writing the form, field errors, the
+ * connection list and test stages. Text only goes in through `textContent`, never `innerHTML`: names,
+ * reasons and hints come from the daemon and from upstream servers.
+ */
+import type { Connection, Provider, TestResult, TestStage } from '../../../shared/protocol';
+import type { FieldErrors, FieldId, FormValues } from './form';
+
+export const FIELD_IDS: FieldId[] = [
+  'provider', 'name', 'baseUrl', 'apiKey', 'defaultModel', 'isDefault',
+  'organization', 'apiVersion', 'headers', 'timeoutSeconds', 'maxRetries', 'allowedModels',
+];
+const ADVANCED: ReadonlySet<FieldId> = new Set(['organization', 'apiVersion', 'headers', 'timeoutSeconds', 'maxRetries', 'allowedModels']);
+
+export function el<T extends HTMLElement = HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`connection manager page has no #${id}`);
+  return found as T;
+}
+
+type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+const control = (id: FieldId) => el<Control>(id);
+
+export function readForm(): FormValues {
+  const values = {} as Record<FieldId, string | boolean>;
+  for (const id of FIELD_IDS) {
+    const c = control(id);
+    values[id] = c instanceof HTMLInputElement && c.type === 'checkbox' ? c.checked : c.value;
+  }
+  return values as unknown as FormValues;
+}
+
+export function writeForm(v: FormValues): void {
+  for (const id of FIELD_IDS) {
+    const c = control(id);
+    if (c instanceof HTMLInputElement && c.type === 'checkbox') c.checked = Boolean(v[id]);
+    else c.value = String(v[id]);
+  }
+}
+
+/** Shows each error next to its field and returns the first field at fault (to focus). */
+export function showErrors(errors: FieldErrors): FieldId | undefined {
+  let first: FieldId | undefined;
+  for (const id of FIELD_IDS) {
+    const message = errors[id];
+    const slot = el(`${id}-error`);
+    slot.textContent = message ?? '';
+    slot.hidden = message === undefined;
+    control(id).setAttribute('aria-invalid', String(message !== undefined));
+    if (message !== undefined && first === undefined) first = id;
+  }
+  return first;
+}
+
+/** Moves focus to a field, opening Advanced first when the field is inside it. */
+export function focusField(id: FieldId): void {
+  if (ADVANCED.has(id)) el<HTMLDetailsElement>('advanced').open = true;
+  const target = id === 'apiKey' && el('key-entry').hidden ? el('replace-key') : control(id);
+  target.focus();
+}
+
+export function setBanner(message: string | undefined): void {
+  const banner = el('banner');
+  banner.textContent = message ?? '';
+  banner.hidden = message === undefined;
+}
+
+export function setStatus(message: string): void {
+  el('form-status').textContent = message;
+}
+
+export function fillProviders(providers: Provider[]): void {
+  const select = el<HTMLSelectElement>('provider');
+  select.replaceChildren(...providers.map((p) => new Option(p.name, p.id)));
+}
+
+/** Key format hint and docs link of the chosen provider, and whether a key is needed. */
+export function showProvider(p: Provider | undefined): void {
+  el('key-format').textContent = p?.keyFormatHint ? `Key: ${p.keyFormatHint}.` : '';
+  const link = el<HTMLAnchorElement>('docs-link');
+  link.hidden = !p?.docsUrl;
+  link.href = p?.docsUrl ?? '#';
+  link.textContent = p ? `${p.name} docs` : '';
+  el('apiKey-field').querySelector('label')!.textContent = p && !p.requiresKey ? 'API key (optional)' : 'API key';
+  el('apiVersion-field').hidden = !p?.azure;
+}
+
+/** The key area: a typed key (create / replace), or the saved key's mask with "Replace key". */
+export function showKeyArea(opts: { saved?: Connection; replacing: boolean }): void {
+  const { saved, replacing } = opts;
+  const showMask = saved !== undefined && !replacing;
+  el('key-saved').hidden = !showMask;
+  el('key-entry').hidden = showMask;
+  el('keep-key').hidden = !(saved !== undefined && replacing);
+  if (!showMask) return;
+  const mask = el('key-mask');
+  const replace = el('replace-key');
+  if (saved.keySource === 'none') {
+    mask.textContent = 'No key';
+    replace.textContent = 'Add key';
+  } else {
+    const fingerprint = saved.keyFingerprint ? ` (fingerprint ${saved.keyFingerprint})` : '';
+    const missing = saved.keyAvailable ? '' : ' — not loaded in the daemon yet';
+    mask.textContent = saved.keyHint ? `Saved key ${saved.keyHint}${fingerprint}${missing}` : `Key in ${saved.keySource}${missing}`;
+    replace.textContent = 'Replace key';
+  }
+}
+
+export function fillModels(models: string[]): void {
+  el('model-options').replaceChildren(...models.map((id) => new Option(id, id)));
+  el('model-note').textContent = models.length
+    ? `${models.length} models found: pick one from the list or type a model id.`
+    : 'Test the connection to list its models, or type a model id.';
+}
+
+export function renderList(connections: Connection[], selectedId: string | null, onSelect: (id: string) => void): void {
+  const items = connections.map((c) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.dataset.id = c.id;
+    if (c.id === selectedId) button.setAttribute('aria-current', 'true');
+    const status = c.lastTest?.status;
+    const dot = document.createElement('span');
+    dot.className = `dot ${status ?? ''}`;
+    dot.setAttribute('aria-hidden', 'true');
+    const name = document.createElement('span');
+    name.className = 'conn-name';
+    name.textContent = c.name;
+    const sr = document.createElement('span');
+    sr.className = 'visually-hidden';
+    sr.textContent = status ? `, last test ${status}` : ', not tested';
+    button.append(dot, name, sr);
+    if (c.isDefault) {
+      const badge = document.createElement('span');
+      badge.className = 'badge';
+      badge.textContent = 'default';
+      button.append(badge);
+    }
+    button.addEventListener('click', () => onSelect(c.id));
+    const li = document.createElement('li');
+    li.append(button);
+    return li;
+  });
+  el('connection-list').replaceChildren(...items);
+  el('list-empty').hidden = connections.length > 0;
+}
+
+const ICON: Record<TestStage['status'], string> = { ok: '✓', warning: '!', error: '✗', skipped: '–' };
+const STAGE_LABEL: Record<TestStage['name'], string> = {
+  connectivity: 'Connectivity', authentication: 'Authentication', models: 'Models', latency: 'Latency', completion: 'Completion',
+};
+
+/** Test results, or the "testing" state while one runs (`result` undefined). */
+export function renderTest(result: TestResult | undefined, note = ''): void {
+  el('test-section').hidden = false;
+  const summary = el('test-summary');
+  if (!result) {
+    summary.textContent = 'Testing connectivity, authentication, models and latency…';
+    el('test-stages').replaceChildren();
+    return;
+  }
+  const overall = result.status === 'ok' ? 'Passed' : result.status === 'warning' ? 'Passed with warnings' : 'Failed';
+  summary.textContent = `${overall}: ${result.summary}${note ? ` ${note}` : ''}`;
+  // A completion check only shows when it was asked for; "skipped: not requested" is noise.
+  const shown = result.stages.filter((s) => !(s.name === 'completion' && s.status === 'skipped'));
+  el('test-stages').replaceChildren(...shown.map(stageItem));
+}
+
+function stageItem(s: TestStage): HTMLLIElement {
+  const li = document.createElement('li');
+  li.className = `stage stage-${s.status}`;
+  li.dataset.stage = s.name;
+  li.dataset.status = s.status;
+  const cells: Array<[string, string, boolean?]> = [
+    ['stage-icon', ICON[s.status], true],
+    ['stage-name', `${STAGE_LABEL[s.name]}: ${s.status}`],
+    ['stage-ms', s.ms === undefined ? '' : `${s.ms} ms`],
+    ['stage-reason', s.reason],
+  ];
+  for (const [cls, text, hidden] of cells) {
+    const span = document.createElement('span');
+    span.className = cls;
+    span.textContent = text;
+    if (hidden) span.setAttribute('aria-hidden', 'true');
+    li.append(span);
+  }
+  return li;
+}
+
+export function hideTest(): void {
+  el('test-section').hidden = true;
+}

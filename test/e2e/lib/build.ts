@@ -1,0 +1,44 @@
+/**
+ * Builds the bundles and packages the VSIX the e2e run installs, exactly as a user would get it.
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { run } from './procs';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+export const CACHE = path.join(ROOT, '.e2e-cache');
+export const VSIX = path.join(CACHE, 'switchboard.vsix');
+
+/** Production bundles: what the VSIX ships. */
+export async function build(): Promise<void> {
+  await run(process.execPath, ['esbuild.mjs', '--production'], { cwd: ROOT });
+}
+
+/**
+ * `vsce package` offline, run on a staging copy of the project: vsce walks every file under its cwd
+ * before applying .vscodeignore, and this cache (code-server's node_modules) would cost it ~8 s. The
+ * copy holds what git sees (tracked and new, not ignored) plus dist/, so the ignore rules decide
+ * exactly as they would in the repo. `--no-dependencies`: everything is bundled into dist/.
+ * Until the project has its own `.vscodeignore`, ours keeps the VSIX to dist/, media and the manifest.
+ * The allow/skip flags only matter while package.json lacks `repository` and the repo lacks LICENSE.
+ */
+export async function packageVsix(): Promise<string> {
+  const stage = path.join(CACHE, 'stage');
+  rmSync(stage, { recursive: true, force: true });
+  const listed = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: ROOT });
+  const files = listed.output.split('\0').filter((f) => f !== '' && existsSync(path.join(ROOT, f)));
+  for (const f of [...files, ...walk(path.join(ROOT, 'dist')).map((abs) => path.relative(ROOT, abs))]) {
+    mkdirSync(path.dirname(path.join(stage, f)), { recursive: true });
+    copyFileSync(path.join(ROOT, f), path.join(stage, f));
+  }
+  const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const args = ['package', '--no-dependencies', '-o', VSIX];
+  if (!existsSync(path.join(stage, '.vscodeignore'))) args.push('--ignoreFile', path.join(import.meta.dirname, 'vscodeignore'));
+  await run(process.execPath, [vsce, ...args], { cwd: stage });
+  return VSIX;
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}

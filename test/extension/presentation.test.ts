@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { Connection, TestResult } from '../../shared/protocol';
+import {
+  connectionInUse, connectionItem, connectionPick, connectionStatus, describeKeySource, escapeMarkdown, modelInUse, sortConnections, STATUS_STYLE, statusBarBackground,
+} from '../../extension/connections/presentation';
+
+function conn(over: Partial<Connection> = {}): Connection {
+  return {
+    id: 'c1', name: 'Work OpenAI', provider: 'openai', baseUrl: 'https://api.openai.com/v1', defaultModel: 'gpt-4o', timeoutMs: 60000, maxRetries: 2,
+    isDefault: false, keySource: 'memory', keyHint: '…abcd', keyFingerprint: '12345678', keyAvailable: true, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z',
+    ...over,
+  };
+}
+function test(status: TestResult['status'], summary = `summary ${status}`): TestResult {
+  return { status, summary, testedAt: '2025-01-02T00:00:00Z', durationMs: 140, stages: [{ name: 'connectivity', status, reason: `reason ${status}`, ms: 10 }] };
+}
+
+describe('status', () => {
+  it('is untested (grey) without a test, and the last test status otherwise', () => {
+    expect(connectionStatus(conn())).toEqual({ status: 'untested', reason: 'Not tested yet.' });
+    expect(connectionStatus(conn({ lastTest: test('ok') }))).toEqual({ status: 'ok', reason: 'summary ok' });
+    expect(connectionStatus(conn({ lastTest: test('warning') })).status).toBe('warning');
+    expect(connectionStatus(conn({ lastTest: test('error') })).status).toBe('error');
+  });
+
+  it('turns a missing key into a warning that says what to do, unless the test already failed', () => {
+    const missing = connectionStatus(conn({ keyAvailable: false, keyHint: undefined, lastTest: test('ok') }));
+    expect(missing.status).toBe('warning');
+    expect(missing.reason).toMatch(/replace the key/);
+    expect(connectionStatus(conn({ keyAvailable: false, keySource: 'env:MY_KEY' })).reason).toMatch(/MY_KEY/);
+    expect(connectionStatus(conn({ keyAvailable: false, lastTest: test('error') })).status).toBe('error');
+  });
+
+  it('maps statuses to green / yellow / red / grey theme colours and icons', () => {
+    expect(STATUS_STYLE.ok).toMatchObject({ icon: 'pass-filled', color: 'testing.iconPassed' });
+    expect(STATUS_STYLE.warning).toMatchObject({ icon: 'warning', color: 'problemsWarningIcon.foreground' });
+    expect(STATUS_STYLE.error).toMatchObject({ icon: 'error', color: 'problemsErrorIcon.foreground' });
+    expect(STATUS_STYLE.untested).toMatchObject({ color: 'disabledForeground' });
+  });
+
+  it('gives the status bar a background only for warnings and errors', () => {
+    expect(statusBarBackground('error')).toBe('statusBarItem.errorBackground');
+    expect(statusBarBackground('warning')).toBe('statusBarItem.warningBackground');
+    expect(statusBarBackground('ok')).toBeUndefined();
+    expect(statusBarBackground('untested')).toBeUndefined();
+  });
+});
+
+describe('describeKeySource', () => {
+  it('says where the key lives, with its mask only', () => {
+    expect(describeKeySource(conn())).toBe('VS Code secret storage (…abcd)');
+    expect(describeKeySource(conn({ keyAvailable: false, keyHint: undefined }))).toBe('VS Code secret storage (not loaded)');
+    expect(describeKeySource(conn({ keySource: 'vault' }))).toBe('Switchboard vault (…abcd)');
+    expect(describeKeySource(conn({ keySource: 'env:OPENAI_API_KEY' }))).toBe('Environment variable OPENAI_API_KEY (…abcd)');
+    expect(describeKeySource(conn({ keySource: 'env:X', keyAvailable: false }))).toBe('Environment variable X (not set for the daemon)');
+    expect(describeKeySource(conn({ keySource: 'none', keyHint: undefined }))).toBe('No key needed');
+  });
+});
+
+describe('connectionItem', () => {
+  it('shows provider and model, with a star and its own context value on the default', () => {
+    const providerName = (id: string) => (id === 'openai' ? 'OpenAI' : undefined);
+    expect(connectionItem(conn(), { providerName })).toMatchObject({ id: 'c1', label: 'Work OpenAI', description: 'OpenAI · gpt-4o', contextValue: 'connection', icon: 'circle-large-outline' });
+    expect(connectionItem(conn({ isDefault: true }), { providerName })).toMatchObject({ description: '★ OpenAI · gpt-4o', contextValue: 'connection.default' });
+    expect(connectionItem(conn({ defaultModel: undefined, provider: 'x' })).description).toBe('x');
+    expect(connectionItem(conn({ keySource: 'vault' }), { providerName }).description).toBe('OpenAI · gpt-4o · vault');
+  });
+
+  it('puts the status reason, key source and test stages in the tooltip', () => {
+    const item = connectionItem(conn({ lastTest: test('error', 'Key rejected (401)') }));
+    expect(item.status).toBe('error');
+    expect(item.color).toBe('problemsErrorIcon.foreground');
+    expect(item.tooltip).toContain('Key rejected \\(401\\)');
+    expect(item.tooltip).toContain('VS Code secret storage \\(…abcd\\)');
+    expect(item.tooltip).toContain('connectivity: error');
+  });
+
+  it('escapes Markdown in names so a name cannot inject a link', () => {
+    const item = connectionItem(conn({ name: '[click](command:x)' }));
+    expect(item.tooltip).toContain('\\[click\\]\\(command:x\\)');
+    expect(escapeMarkdown('*a*')).toBe('\\*a\\*');
+  });
+
+  it('marks the workspace choice in the tooltip', () => {
+    expect(connectionItem(conn(), { workspaceChoiceId: 'c1' }).tooltip).toContain('selected for this workspace');
+  });
+});
+
+describe('connection in use', () => {
+  const a = conn({ id: 'a', name: 'A', isDefault: true, defaultModel: 'ma' });
+  const b = conn({ id: 'b', name: 'B', defaultModel: 'mb' });
+
+  it("prefers the workspace's choice, then the default, then none", () => {
+    expect(connectionInUse([a, b], 'b')).toEqual({ connection: b, reason: 'workspace' });
+    expect(connectionInUse([a, b], undefined)).toEqual({ connection: a, reason: 'default' });
+    expect(connectionInUse([a, b], 'deleted')).toEqual({ connection: a, reason: 'default' });
+    expect(connectionInUse([b], undefined)).toBeUndefined();
+  });
+
+  it("uses the workspace's model only with its own connection", () => {
+    expect(modelInUse({ connection: b, reason: 'workspace' }, { connectionId: 'b', model: 'custom' })).toBe('custom');
+    expect(modelInUse({ connection: a, reason: 'default' }, { connectionId: 'b', model: 'custom' })).toBe('ma');
+    expect(modelInUse(undefined, {})).toBeUndefined();
+  });
+
+  it('builds quick-pick rows with status icon, default and current marked', () => {
+    const row = connectionPick(a, { currentId: 'a', providerName: () => 'OpenAI' });
+    expect(row.label).toBe('$(circle-large-outline) A');
+    expect(row.description).toBe('★ default, in use — OpenAI · ma');
+    expect(connectionPick(conn({ keySource: 'env:OPENAI_API_KEY' }), { providerName: () => 'OpenAI' }).description).toBe('OpenAI · gpt-4o · env:OPENAI_API_KEY');
+    expect(row.detail).toMatch(/^Not tested/);
+  });
+
+  it('sorts the default first, then by name', () => {
+    expect(sortConnections([conn({ id: '1', name: 'b' }), conn({ id: '2', name: 'A' }), conn({ id: '3', name: 'z', isDefault: true })]).map((c) => c.name)).toEqual(['z', 'A', 'b']);
+  });
+});
