@@ -9,21 +9,10 @@
 import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DaemonInfo } from '../../shared/protocol/discovery';
 import type { HomePaths } from './paths';
 
-/** The contents of `daemon.json`: everything a client needs to reach the daemon. */
-export interface DaemonInfo {
-  pid: number;
-  version: string;
-  protocolVersion: string;
-  /** Unix socket path or Windows pipe name; no token needed there. */
-  socket: string;
-  /** Loopback TCP port (127.0.0.1); needs `Authorization: Bearer <token>`. */
-  port: number;
-  token: string;
-  /** ISO time the daemon started. */
-  startedAt: string;
-}
+export type { DaemonInfo };
 
 /** Reads `daemon.json`; null when it is missing or not a daemon.json (half-written, edited, foreign). */
 export function readDaemonInfo(file: string): DaemonInfo | null {

@@ -5,31 +5,14 @@
  * A stored connection has no field for a key, on purpose: keys live in the vault, in memory or in the
  * environment, and `db.json` can be read, copied or synced without leaking one.
  */
-import type { KeySource, ModelInfo, Provider, Settings, TestResult, UsageRecord } from '../../shared/protocol';
+import type { Connection, ModelInfo, Provider, Settings, UsageRecord } from '../../shared/protocol';
 
-/** A connection as persisted. The public `Connection` adds `keyAvailable`, which depends on runtime state. */
-export interface StoredConnection {
-  id: string;
-  name: string;
-  provider: string;
-  baseUrl: string;
-  defaultModel?: string;
-  allowedModels?: string[];
-  organization?: string;
-  apiVersion?: string;
-  headers?: Record<string, string>;
-  timeoutMs: number;
-  maxRetries: number;
-  isDefault: boolean;
-  keySource: KeySource;
-  /** `…abcd` of the key last stored, so the UI can show which key is meant even when it is not loaded. */
-  keyHint?: string;
-  /** First 8 hex chars of the key's SHA-256. */
-  keyFingerprint?: string;
-  createdAt: string;
-  updatedAt: string;
-  lastTest?: TestResult;
-}
+/**
+ * A connection as persisted: the public `Connection` without `keyAvailable`, which depends on
+ * runtime state. `keyHint`/`keyFingerprint` may be kept so the UI can say which key is meant even
+ * when it is not loaded.
+ */
+export type StoredConnection = Omit<Connection, 'keyAvailable'>;
 
 /** One cached model list, per connection. */
 export interface ModelCacheEntry {

@@ -5,28 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DAEMON_INFO_FILE, type DaemonInfo } from '../protocol/discovery';
 import { DaemonUnavailableError } from './errors';
 
-/** Name of the discovery file inside the Switchboard home. */
-export const DAEMON_INFO_FILE = 'daemon.json';
-
-/** The content of `daemon.json`: what a client needs to reach a running daemon. */
-export interface DaemonInfo {
-  /** Process id of the daemon. */
-  pid: number;
-  /** The daemon's own version. */
-  version: string;
-  /** The protocol version it speaks (see `PROTOCOL_VERSION`). */
-  protocolVersion: string;
-  /** Unix socket path (Windows: named pipe); connecting through it needs no token. */
-  socket: string;
-  /** Loopback TCP port (127.0.0.1), which requires `token`. */
-  port: number;
-  /** Bearer token for the TCP listener and the OpenAI-compatible HTTP API. Never log it. */
-  token: string;
-  /** ISO 8601 time the daemon started. */
-  startedAt: string;
-}
+export { DAEMON_INFO_FILE, type DaemonInfo };
 
 /**
  * The Switchboard home: `$SWITCHBOARD_HOME` when set, otherwise the platform's config directory —

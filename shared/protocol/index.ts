@@ -1,6 +1,7 @@
 /** The Switchboard protocol: every method, notification, type and error code, declared once. */
 export * from './rpc';
 export * from './version';
+export * from './discovery';
 export * from './fields';
 export * from './types';
 export * from './daemon';
