@@ -3,20 +3,26 @@
  * platform's config dir) and prints where it listens and how to connect.
  */
 import { resolveHome } from './home/paths';
-import { startDaemon } from './daemon';
+import { type RunningDaemon, startDaemon } from './daemon';
 
 async function main(): Promise<number> {
   const env = process.env;
   const home = resolveHome(env);
   const portIsDefault = env.SWITCHBOARD_PORT === undefined || env.SWITCHBOARD_PORT === '';
   const port = portIsDefault ? DEFAULT_PORT : parsePort(env.SWITCHBOARD_PORT!);
+  // Handlers go in before daemon.json is published: a client may signal as soon as it sees the file.
+  let daemon: RunningDaemon | undefined;
+  let earlySignal: NodeJS.Signals | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => (daemon ? void daemon.stop(signal) : (earlySignal = signal)));
+  }
   const outcome = await startDaemon({ home, port, portIsDefault, env });
   if (outcome.kind === 'alreadyRunning') {
     const { info } = outcome;
     process.stdout.write(`A Switchboard daemon is already running on ${home} (pid ${info.pid}, socket ${info.socket}, port ${info.port}). Nothing to do.\n`);
     return 0;
   }
-  const { daemon } = outcome;
+  daemon = outcome.daemon;
   const { info } = daemon;
   process.stdout.write(
     [
@@ -30,7 +36,7 @@ async function main(): Promise<number> {
       '',
     ].join('\n'),
   );
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void daemon.stop(signal));
+  if (earlySignal) void daemon.stop(earlySignal);
   process.on('uncaughtException', (error) => daemon.log.error('uncaught exception (the daemon keeps running)', { error }));
   process.on('unhandledRejection', (error) => daemon.log.error('unhandled rejection (the daemon keeps running)', { error }));
   await daemon.stopped;
