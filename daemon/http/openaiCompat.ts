@@ -80,7 +80,7 @@ async function chatCompletions(deps: OpenAICompatDeps, req: IncomingMessage, res
   });
 
   try {
-    const route = routeModel(body.model, deps.connections.list());
+    const route = routeModel(body.model, deps.connections.names());
     const { messages, options } = translate(body);
     const prepared = deps.chat.prepare({ ...(route.connectionId && { connectionId: route.connectionId }), ...(route.model && { model: route.model }), messages, options });
     if (body.stream) await streamCompletion(deps, prepared, body, res, controller.signal);
@@ -110,33 +110,82 @@ async function streamCompletion(deps: OpenAICompatDeps, prepared: ReturnType<Cha
   const id = completionId();
   const created = Math.floor(Date.now() / 1000);
   const head = `{"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(body.model)},"system_fingerprint":null,"choices":[`;
+  const out = new FrameBatcher(res);
   const start = () => {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write(`data: ${head}{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`);
+    out.write(`data: ${head}{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`);
   };
-  const result = await deps.chat.run(
-    prepared,
-    {
-      text: (_index, text) => {
-        if (!res.headersSent) start();
-        if (res.write(`data: ${head}{"index":0,"delta":{"content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]}\n\n`)) return undefined;
-        return new Promise<void>((resolve) => {
-          const done = () => {
-            res.off('drain', done);
-            res.off('close', done);
-            resolve();
-          };
-          res.on('drain', done);
-          res.on('close', done);
-        });
+  let result: Awaited<ReturnType<ChatService['run']>>;
+  try {
+    result = await deps.chat.run(
+      prepared,
+      {
+        text: (_index, text) => {
+          if (!res.headersSent) start();
+          return out.write(`data: ${head}{"index":0,"delta":{"content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]}\n\n`);
+        },
       },
-    },
-    signal,
-  );
+      signal,
+    );
+  } catch (error) {
+    out.flush(); // the text that did stream goes before the error event
+    throw error;
+  }
   if (!res.headersSent) start();
   let tail = `data: ${head}{"index":0,"delta":{},"logprobs":null,"finish_reason":${JSON.stringify(result.finishReason)}}]}\n\n`;
   if (body.stream_options?.include_usage) tail += `data: ${head}],"usage":${JSON.stringify(usageBody(result.usage))}}\n\n`;
-  res.end(`${tail}data: [DONE]\n\n`);
+  out.end(`${tail}data: [DONE]\n\n`);
+}
+
+/**
+ * Coalesces the frames of one event-loop turn into one `res.write`: the deltas of one upstream
+ * read arrive in the same turn, and a write (a syscall, chunked framing) each would cost more than
+ * the relay itself. Flushed by `setImmediate`, i.e. once the turn's I/O callbacks and microtasks
+ * have run. `write` returns a promise only while the socket's buffer is over its high-water mark.
+ */
+export class FrameBatcher {
+  private pending = '';
+  private scheduled = false;
+  private drain: Promise<void> | undefined;
+
+  constructor(private readonly res: ServerResponse) {}
+
+  write(frame: string): Promise<void> | undefined {
+    this.pending += frame;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+    return this.drain;
+  }
+
+  /** Writes what is pending now. */
+  readonly flush = (): void => {
+    this.scheduled = false;
+    const text = this.pending;
+    if (text === '') return;
+    this.pending = '';
+    const res = this.res;
+    if (res.writableEnded || res.destroyed) return;
+    if (res.write(text) || this.drain) return;
+    this.drain = new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        this.drain = undefined;
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  };
+
+  /** Ends the response with what is pending and `tail`, in one write. */
+  end(tail: string): void {
+    const text = this.pending + tail;
+    this.pending = '';
+    if (!this.res.writableEnded) this.res.end(text);
+  }
 }
 
 function usageBody(usage: { inputTokens: number; outputTokens: number } | undefined) {
@@ -145,6 +194,10 @@ function usageBody(usage: { inputTokens: number; outputTokens: number } | undefi
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
+/** Unique per daemon run and per request: a random prefix drawn once, then a counter. */
+const ID_PREFIX = `chatcmpl-sb${randomBytes(6).toString('base64url')}`;
+let idCounter = 0;
+
 function completionId(): string {
-  return `chatcmpl-sb${randomBytes(9).toString('base64url')}`;
+  return `${ID_PREFIX}${(++idCounter).toString(36)}`;
 }

@@ -5,16 +5,17 @@
  * raw events are what we need (text deltas, usage, stop reason, and whether `message_stop` came at
  * all), and MessageStream would accumulate a whole Message we never use.
  */
-import Anthropic from '@anthropic-ai/sdk';
+import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import type { Stream } from '@anthropic-ai/sdk/core/streaming';
+import type { ErrorType } from '@anthropic-ai/sdk/resources/shared';
 import type { MessageCreateParamsStreaming, MessageParam, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { ModelInfo } from '../../shared/protocol';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
-import { IdleWatch } from './idleWatch';
 import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
+import { sseReaderFor, type SseReader } from './sseReader';
 import { untilAborted } from './untilAborted';
 import { cancelledError, incompleteError, toSwitchboardError } from './upstreamErrors';
-import { parseRateLimits, UpstreamIdleTimeout } from './upstreamFetch';
+import { parseRateLimits } from './upstreamFetch';
 
 /** Anthropic requires `max_tokens`; used when the request sets none. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -101,13 +102,16 @@ export const anthropicAdapter: ProviderAdapter = {
   async *stream(conn, req, signal): AsyncGenerator<ChatChunk> {
     let text = '';
     let started = false;
-    let watch: IdleWatch | undefined;
+    let reader: SseReader | undefined;
+    let clean = false;
     const ctx = () => ({ conn, model: req.model, phase: 'chat' as const, signal, partialText: text, started });
     try {
       const body = messagesBody(req);
       const sampling = body.temperature !== undefined || body.top_p !== undefined;
       // `client.post` rather than `messages.create`: create() console.warn()s on every request for
       // a deprecated model, past `logLevel: 'off'`, a synchronous stderr write on the hot path.
+      // The SDK sends (and retries) the request; a successful body is read here off the raw
+      // socket stream (nodeFetch.ts, sseReader.ts), not through the SDK's web-stream decoder.
       const pending = clientFor(conn)
         .post<Stream<RawMessageStreamEvent>>('/v1/messages', {
           body,
@@ -115,10 +119,10 @@ export const anthropicAdapter: ProviderAdapter = {
           signal,
           ...(sampling ? { headers: { 'anthropic-version': SAMPLING_API_VERSION } } : {}),
         })
-        .withResponse();
-      const { data, response } = await untilAborted(pending, signal);
+        .asResponse();
+      const response = await untilAborted(pending, signal);
       started = true;
-      watch = new IdleWatch(conn.timeoutMs, () => data.controller.abort());
+      reader = sseReaderFor(response, conn.timeoutMs);
       const limits = parseRateLimits(response.headers);
       if (limits) yield { type: 'rateLimits', info: limits };
 
@@ -126,50 +130,67 @@ export const anthropicAdapter: ProviderAdapter = {
       let outputTokens = 0;
       let stopReason: string | null = null;
       let stopped = false;
-      for await (const event of data) {
-        watch.got();
-        switch (event.type) {
-          case 'content_block_delta':
-            if (event.delta.type === 'text_delta' && event.delta.text) {
-              text += event.delta.text;
-              yield { type: 'text', text: event.delta.text };
+      while (!stopped) {
+        const events = await reader.next();
+        if (events === null) break;
+        for (const sse of events) {
+          // What the SDK's stream does: `ping` and unnamed events are skipped, `error` raises its APIError.
+          if (sse.event === undefined || sse.event === 'ping') continue;
+          if (sse.event === 'error') {
+            const parsed = safeJson(sse.data) ?? sse.data;
+            const type = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: { type?: ErrorType } }).error?.type : undefined;
+            throw new APIError(undefined, parsed, undefined, response.headers, type ?? null);
+          }
+          if (!sse.data) continue;
+          const event = JSON.parse(sse.data) as RawMessageStreamEvent;
+          switch (event.type) {
+            case 'content_block_delta':
+              if (event.delta.type === 'text_delta' && event.delta.text) {
+                text += event.delta.text;
+                yield { type: 'text', text: event.delta.text };
+              }
+              break;
+            case 'message_start': {
+              const u = event.message.usage;
+              // Cached prompt tokens are billed input too; the API counts them apart from input_tokens.
+              inputTokens = (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
+              outputTokens = u.output_tokens ?? 0;
+              break;
             }
-            break;
-          case 'message_start': {
-            const u = event.message.usage;
-            // Cached prompt tokens are billed input too; the API counts them apart from input_tokens.
-            inputTokens = (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
-            outputTokens = u.output_tokens ?? 0;
-            break;
+            case 'message_delta': {
+              if (event.delta.stop_reason) stopReason = event.delta.stop_reason;
+              const u = event.usage;
+              if (u.output_tokens != null) outputTokens = u.output_tokens; // cumulative
+              if (u.input_tokens != null) inputTokens = u.input_tokens + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
+              break;
+            }
+            case 'message_stop':
+              stopped = true;
+              break;
+            default:
+              break;
           }
-          case 'message_delta': {
-            if (event.delta.stop_reason) stopReason = event.delta.stop_reason;
-            const u = event.usage;
-            if (u.output_tokens != null) outputTokens = u.output_tokens; // cumulative
-            if (u.input_tokens != null) inputTokens = u.input_tokens + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
-            break;
-          }
-          case 'message_stop':
-            stopped = true;
-            break;
-          default:
-            break;
+          if (stopped) break;
         }
-        watch.wait();
       }
-      watch.stop();
-      // The SDK's iterator ends quietly on abort (ours for idleness, or the caller's) and on a body
-      // cut before `message_stop`.
-      if (watch.fired) throw new UpstreamIdleTimeout(conn.timeoutMs);
+      clean = stopped;
       if (signal.aborted) throw cancelledError(ctx());
       if (!stopped) throw incompleteError(ctx(), 'ended without message_stop');
       yield { type: 'usage', usage: { inputTokens, outputTokens } };
       yield { type: 'finish', reason: stopReason ? (FINISH[stopReason] ?? stopReason) : 'stop' };
     } catch (error) {
-      // Once our idle abort fired, whatever the SDK threw on its way out is that timeout.
-      throw toSwitchboardError(watch?.fired ? new UpstreamIdleTimeout(conn.timeoutMs) : error, ctx());
+      clean = false;
+      throw toSwitchboardError(error, ctx());
     } finally {
-      watch?.stop();
+      reader?.close(clean);
     }
   },
 };
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

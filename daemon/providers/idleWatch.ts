@@ -1,11 +1,10 @@
 /**
- * The idle deadline of a streamed answer: if the upstream sends no event for `ms` while we wait for
- * one, `onIdle` runs (the adapter aborts the SDK stream and reports TIMEOUT).
+ * The idle deadline of a streamed answer: if the upstream sends nothing for `ms` while we wait for
+ * it, `onIdle` runs (the SSE reader destroys the body and reports TIMEOUT).
  *
- * Why here and not around the response body: this costs a clock read per event and one timer per
- * stream, re-armed about once per `ms`; wrapping the body costs a stream hop per network read.
- * Time the consumer spends between events (backpressure) is not counted against the upstream.
- * Caveat: Anthropic `ping` events are consumed inside the SDK, so they do not count as life.
+ * Costs a clock read per network read and one timer per stream, re-armed about once per `ms`.
+ * Time the consumer spends between reads (backpressure) is not counted against the upstream.
+ * Any bytes count as life, Anthropic `ping` events and SSE comments included.
  */
 export class IdleWatch {
   private since = performance.now();

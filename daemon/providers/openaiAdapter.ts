@@ -2,15 +2,15 @@
  * The `openai` wire format, through the official `openai` SDK: OpenAI itself, Azure OpenAI
  * (AzureOpenAI client: deployments + api-version) and every OpenAI-compatible server.
  */
-import OpenAI, { AzureOpenAI } from 'openai';
-import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import OpenAI, { APIError, AzureOpenAI } from 'openai';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ModelInfo, Usage } from '../../shared/protocol';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
-import { IdleWatch } from './idleWatch';
 import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
+import { sseReaderFor, type SseReader } from './sseReader';
 import { untilAborted } from './untilAborted';
 import { cancelledError, incompleteError, toSwitchboardError } from './upstreamErrors';
-import { parseRateLimits, UpstreamIdleTimeout } from './upstreamFetch';
+import { parseRateLimits } from './upstreamFetch';
 
 /** Azure OpenAI data-plane GA version used when the connection names none. */
 export const AZURE_API_VERSION = '2024-10-21';
@@ -96,47 +96,61 @@ export const openaiAdapter: ProviderAdapter = {
   async *stream(conn, req, signal): AsyncGenerator<ChatChunk> {
     let text = '';
     let started = false;
-    let watch: IdleWatch | undefined;
+    let reader: SseReader | undefined;
+    let clean = false;
     const ctx = () => ({ conn, model: req.model, phase: 'chat' as const, signal, partialText: text, started });
     try {
-      const pending = clientFor(conn).chat.completions.create(chatBody(conn, req), { signal }).withResponse();
-      const { data, response } = await untilAborted(pending, signal);
+      // The SDK builds, sends and (on failure statuses) retries the request and raises its error
+      // classes; a successful body is read here, off the raw socket stream (nodeFetch.ts): the
+      // SDK's own SSE decoding over web streams costs several times what relaying it is worth.
+      const pending = clientFor(conn).chat.completions.create(chatBody(conn, req), { signal }).asResponse();
+      const response = await untilAborted(pending, signal);
       started = true;
-      watch = new IdleWatch(conn.timeoutMs, () => data.controller.abort());
+      reader = sseReaderFor(response, conn.timeoutMs);
       const limits = parseRateLimits(response.headers);
       if (limits) yield { type: 'rateLimits', info: limits };
 
       let finish: string | undefined;
       let usage: Usage | undefined;
-      for await (const chunk of data) {
-        watch.got();
-        // Azure opens with a `choices: []` chunk (prompt filter results); the usage chunk has none either.
-        const choice = chunk.choices[0];
-        if (choice) {
-          const piece = choice.delta?.content;
-          if (piece) {
-            text += piece;
-            yield { type: 'text', text: piece };
+      let done = false;
+      while (!done) {
+        const events = await reader.next();
+        if (events === null) break;
+        for (const event of events) {
+          const data = event.data;
+          if (data.startsWith('[DONE]')) {
+            done = true;
+            break;
           }
-          if (choice.finish_reason) finish = choice.finish_reason;
+          if (!data) continue;
+          const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown };
+          // What the SDK does with an error event: its APIError, status unknown.
+          if (chunk.error) throw new APIError(undefined, chunk.error as object, undefined, response.headers);
+          // Azure opens with a `choices: []` chunk (prompt filter results); the usage chunk has none either.
+          const choice = chunk.choices?.[0];
+          if (choice) {
+            const piece = choice.delta?.content;
+            if (piece) {
+              text += piece;
+              yield { type: 'text', text: piece };
+            }
+            if (choice.finish_reason) finish = choice.finish_reason;
+          }
+          // Some servers repeat (cumulative) usage on several chunks: the last one wins.
+          if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
         }
-        // Some servers repeat (cumulative) usage on several chunks: the last one wins.
-        if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
-        watch.wait();
       }
-      watch.stop();
-      // The SDK ends its iteration quietly on abort (ours for idleness, or the caller's) and on a
-      // body that stops without `[DONE]`: only our own bookkeeping tells those from a finished answer.
-      if (watch.fired) throw new UpstreamIdleTimeout(conn.timeoutMs);
+      clean = done;
       if (signal.aborted) throw cancelledError(ctx());
+      // A body that ends without [DONE] is accepted once it carried a finish reason.
       if (finish === undefined) throw incompleteError(ctx());
       if (usage) yield { type: 'usage', usage };
       yield { type: 'finish', reason: finish };
     } catch (error) {
-      // Once our idle abort fired, whatever the SDK threw on its way out is that timeout.
-      throw toSwitchboardError(watch?.fired ? new UpstreamIdleTimeout(conn.timeoutMs) : error, ctx());
+      clean = false;
+      throw toSwitchboardError(error, ctx());
     } finally {
-      watch?.stop();
+      reader?.close(clean);
     }
   },
 };

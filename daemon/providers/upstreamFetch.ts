@@ -13,11 +13,12 @@
  * - an idle deadline on JSON bodies (the models list): the SDKs' `timeout` only covers the wait for
  *   headers (both clear their timer when `fetch` resolves), so a body that stalls would hang.
  *
- * Streams (`text/event-stream`) pass through untouched: this sits on the hot path, and wrapping the
- * body costs ~2 µs per network read. Their idle deadline is kept by the adapters on the SDK's
- * events instead (idleWatch.ts), for the price of a clock read per event.
+ * Underneath is {@link nodeFetch} (node:http with keep-alive, not undici). Streams
+ * (`text/event-stream`) pass through untouched: the adapters read them off the raw Node body
+ * (sseReader.ts), which also keeps their idle deadline.
  */
 import type { RateLimitInfo } from './adapter';
+import { nodeFetch } from './nodeFetch';
 
 /** The upstream sent nothing (no event of a stream, no byte of a JSON body) for the connection's `timeoutMs` while we waited. */
 export class UpstreamIdleTimeout extends Error {
@@ -42,8 +43,7 @@ type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Re
 
 export function createUpstreamFetch(opts: UpstreamFetchOptions): FetchFn {
   return async (input, init) => {
-    // Looked up per call (not captured) so the global stays the one source of fetch.
-    const res = await globalThis.fetch(input, init);
+    const res = await nodeFetch(input, init);
     if (res.ok) return !res.body || isEventStream(res.headers) ? res : withIdleTimeout(res, opts.idleTimeoutMs);
     if (res.status === 429 || res.headers.has('retry-after') || res.headers.has('retry-after-ms')) {
       return gateRetry(res, opts.maxRetryWaitMs);

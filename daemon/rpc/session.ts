@@ -12,6 +12,9 @@ export interface ClientSession {
   readonly closed: AbortSignal;
   /** Sends a notification; dropped silently once the socket is closed. */
   notify<P>(descriptor: NotificationType<P>, params: P): void;
-  /** Resolves once the socket's send buffer is below its high-water mark (backpressure for streams). */
-  drained(): Promise<void>;
+  /**
+   * Backpressure for streams: undefined when the socket's send buffer is below its high-water mark,
+   * else a promise that resolves once it is (or the socket closed).
+   */
+  drained(): Promise<void> | undefined;
 }

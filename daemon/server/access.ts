@@ -62,7 +62,9 @@ export function checkBearer(authorization: string | undefined, token: string): A
 
 /** Refuses a URL whose query string carries something that looks like a credential (401). */
 export function checkNoQueryToken(url: string | undefined): AccessResult {
-  const query = (url ?? '').split('?').slice(1).join('?');
+  const at = url?.indexOf('?') ?? -1;
+  if (at === -1) return OK;
+  const query = url!.slice(at + 1);
   for (const name of new URLSearchParams(query).keys()) {
     if (QUERY_CREDENTIALS.includes(name.toLowerCase())) {
       return { ok: false, status: 401, message: `Tokens in the URL (?${name}=) are refused because URLs get logged; ${HOW_TO_AUTH}.` };
@@ -81,18 +83,23 @@ export function pathOf(url: string | undefined): string {
  * Unix socket (`tcp` undefined) skips the token: its 0600 mode in a 0700 directory is the access control.
  */
 export function checkRequest(headers: IncomingHttpHeaders, url: string | undefined, tcp?: { port: number; token: string }): AccessResult {
-  const checks: Array<() => AccessResult> = [() => checkOrigin(headers), () => checkHost(headers.host, tcp ? tcp.port : null), () => checkNoQueryToken(url)];
-  if (tcp) checks.push(() => checkBearer(headers.authorization, tcp.token));
-  for (const check of checks) {
-    const result = check();
-    if (!result.ok) return result;
-  }
-  return OK;
+  let result = checkOrigin(headers);
+  if (result.ok) result = checkHost(headers.host, tcp ? tcp.port : null);
+  if (result.ok) result = checkNoQueryToken(url);
+  if (result.ok && tcp) result = checkBearer(headers.authorization, tcp.token);
+  return result;
+}
+
+/** The daemon's token never changes while it runs: its digest is computed once, not per request. */
+let expectedCache: { token: string; digest: Buffer } | undefined;
+
+function digestOf(token: string): Buffer {
+  if (expectedCache?.token !== token) expectedCache = { token, digest: createHash('sha256').update(token).digest() };
+  return expectedCache.digest;
 }
 
 /** Hashing both sides first makes the lengths equal, so `timingSafeEqual` never leaks the token's length. */
 function constantTimeEqual(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b) && expected.length > 0;
+  return timingSafeEqual(a, digestOf(expected)) && expected.length > 0;
 }

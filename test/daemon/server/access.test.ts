@@ -64,6 +64,12 @@ describe('checkBearer', () => {
     expect(checkBearer('Bearer x', '')).toMatchObject({ ok: false, status: 401 });
   });
 
+  it('compares against the current token when it changes (its digest is cached, not stale)', () => {
+    expect(checkBearer('Bearer first-token', 'first-token')).toEqual({ ok: true });
+    expect(checkBearer('Bearer first-token', 'second-token')).toMatchObject({ ok: false, status: 401 });
+    expect(checkBearer('Bearer second-token', 'second-token')).toEqual({ ok: true });
+  });
+
   it('does not echo the token it was given', () => {
     const result = checkBearer('Bearer sk-secret-given-token', TOKEN);
     expect(result.ok === false && result.message).not.toContain('sk-secret-given-token');

@@ -84,6 +84,15 @@ describe('RpcServer', () => {
     expect(server.sessions.size).toBe(0);
   });
 
+  it('needs no wait (drained() is undefined) while the send buffer is below its high-water mark', async () => {
+    let session: ClientSession | undefined;
+    const { info } = await serve({ onSessionOpen: (s) => (session = s) });
+    const c = await client(connectUnix(info));
+    await c.call('test/sleep', { ms: 1 });
+    session!.notify(Blob, { data: 'small' });
+    expect(session!.drained()).toBeUndefined();
+  });
+
   it('applies backpressure: drained() waits while the client reads nothing, and resolves when it closes', async () => {
     let session: ClientSession | undefined;
     const { info } = await serve({ onSessionOpen: (s) => (session = s) });
@@ -93,7 +102,9 @@ describe('RpcServer', () => {
     const chunk = 'x'.repeat(256 * 1024);
     for (let i = 0; i < 64; i++) session!.notify(Blob, { data: chunk });
     let drained = false;
-    const waiting = session!.drained().then(() => (drained = true));
+    const pending = session!.drained();
+    expect(pending).toBeInstanceOf(Promise);
+    const waiting = pending!.then(() => (drained = true));
     await new Promise((r) => setTimeout(r, 100));
     expect(drained).toBe(false);
     c.ws.terminate();

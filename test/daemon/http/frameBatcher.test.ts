@@ -1,0 +1,63 @@
+/** The OpenAI-compatible endpoint's write coalescing: one `res.write` per event-loop turn, backpressure only when needed. */
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { FrameBatcher } from '../../../daemon/http/openaiCompat';
+
+class FakeRes extends EventEmitter {
+  writes: string[] = [];
+  ended: string | undefined;
+  writableEnded = false;
+  destroyed = false;
+  full = false;
+  write(text: string): boolean {
+    this.writes.push(text);
+    return !this.full;
+  }
+  end(text: string): void {
+    this.ended = text;
+    this.writableEnded = true;
+  }
+}
+
+const turn = () => new Promise((r) => setImmediate(r));
+
+describe('FrameBatcher', () => {
+  it('writes the frames of one turn in one write, and needs no wait while the socket keeps up', async () => {
+    const res = new FakeRes();
+    const out = new FrameBatcher(res as unknown as ServerResponse);
+    expect(out.write('a')).toBeUndefined();
+    expect(out.write('b')).toBeUndefined();
+    expect(res.writes).toEqual([]);
+    await turn();
+    expect(res.writes).toEqual(['ab']);
+    out.write('c');
+    out.end('END');
+    expect(res.ended).toBe('cEND');
+    await turn();
+    expect(res.writes).toEqual(['ab']); // nothing written after the end
+  });
+
+  it('returns a promise once a write reports a full buffer, resolved by drain', async () => {
+    const res = new FakeRes();
+    res.full = true;
+    const out = new FrameBatcher(res as unknown as ServerResponse);
+    out.write('a');
+    await turn();
+    const wait = out.write('b');
+    expect(wait).toBeInstanceOf(Promise);
+    res.full = false;
+    res.emit('drain');
+    await wait;
+    await turn();
+    expect(out.write('c')).toBeUndefined();
+  });
+
+  it('flush() writes what is pending at once (before an error event ends the response)', () => {
+    const res = new FakeRes();
+    const out = new FrameBatcher(res as unknown as ServerResponse);
+    out.write('partial');
+    out.flush();
+    expect(res.writes).toEqual(['partial']);
+  });
+});
