@@ -3,7 +3,6 @@
  * them into connection drafts. Pure (no `vscode`), so every rule is unit-tested; the command that
  * shows the drafts and creates the ticked ones lives in `commands/importCommands.ts`.
  */
-import { createHash } from 'node:crypto';
 
 /** Variables from one place: the process environment or one `.env` file. */
 export interface EnvSource {
@@ -30,7 +29,7 @@ export interface EnvCandidate {
   defaultModel?: string;
   organization?: string;
   apiVersion?: string;
-  /** The key, when one was found. Never shown: use {@link maskKey} / {@link fingerprint}. */
+  /** The key, when one was found. Never shown: use `keyHint` / `keyFingerprint` from shared/client/keyMask. */
   apiKey?: string;
   /** The variable the key came from, e.g. `OPENAI_API_KEY`. */
   keyVariable?: string;
@@ -38,82 +37,6 @@ export interface EnvCandidate {
   variables: string[];
   /** Where they were found (`environment`, `.env`, or both joined by `, `). */
   source: string;
-}
-
-/**
- * Parses the text of a `.env` file the way dotenv does: `KEY=value` lines, optional `export `,
- * `#` comments (a `#` inside an unquoted value starts a comment only after whitespace), single
- * quotes literal, double quotes with `\n` `\t` `\"` `\\` escapes and spanning lines, backticks
- * literal. Later assignments win. Malformed lines are skipped.
- */
-export function parseDotEnv(text: string): Record<string, string> {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  const src = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const line = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*/gm;
-  let pos = 0;
-  while (pos < src.length) {
-    line.lastIndex = pos;
-    const head = line.exec(src);
-    if (!head || head.index !== pos) {
-      pos = nextLine(src, pos);
-      continue;
-    }
-    const key = head[1]!;
-    let i = line.lastIndex;
-    const quote = src[i];
-    let value: string;
-    if (quote === '"' || quote === "'" || quote === '`') {
-      const end = findClosingQuote(src, i + 1, quote);
-      if (end < 0) {
-        // An unterminated quote: take the rest of the line literally, as dotenv does.
-        const eol = src.indexOf('\n', i);
-        value = src.slice(i, eol < 0 ? src.length : eol).trim();
-        pos = nextLine(src, i);
-      } else {
-        const raw = src.slice(i + 1, end);
-        value = quote === '"' ? unescapeDouble(raw) : raw;
-        pos = nextLine(src, end + 1);
-      }
-    } else {
-      const eol = src.indexOf('\n', i);
-      const rest = src.slice(i, eol < 0 ? src.length : eol);
-      value = rest.replace(/(^|[ \t])#.*$/, '').trim();
-      pos = eol < 0 ? src.length : eol + 1;
-    }
-    out[key] = value;
-  }
-  return { ...out };
-}
-
-function nextLine(src: string, from: number): number {
-  const eol = src.indexOf('\n', from);
-  return eol < 0 ? src.length : eol + 1;
-}
-
-function findClosingQuote(src: string, from: number, quote: string): number {
-  for (let i = from; i < src.length; i++) {
-    if (quote === '"' && src[i] === '\\') {
-      i++;
-      continue;
-    }
-    if (src[i] === quote) return i;
-  }
-  return -1;
-}
-
-function unescapeDouble(raw: string): string {
-  return raw.replace(/\\([nrt"\\$])/g, (_m, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c as 'n' | 'r' | 't'] ?? c);
-}
-
-/** `…abcd`: how a found key is shown (the daemon's `keyHint` rule: at most a third of it, at most four). */
-export function maskKey(key: string): string {
-  const shown = Math.min(4, Math.floor(key.length / 3));
-  return shown > 0 ? `…${key.slice(-shown)}` : '…';
-}
-
-/** The daemon's key fingerprint (first 8 hex of SHA-256), to spot keys that are already saved. */
-export function fingerprint(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 8);
 }
 
 /** `base`, or `base 2`, `base 3`, … — the first not in `taken` (compared case-insensitively, like the daemon). */

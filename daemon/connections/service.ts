@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection, CreateConnectionParams, KeySource, ResolveReason, TestResult, UpdateConnectionParams } from '../../shared/protocol';
 import type { EventHub } from '../events';
-import { keyFingerprint, keyHint } from '../keys/mask';
+import { keyFingerprint, keyHint } from '../../shared/client/keyMask';
 import type { Keyring } from '../keys/keyring';
 import type { Vault } from '../keys/vault';
 import type { AuditLog } from '../store/auditLog';

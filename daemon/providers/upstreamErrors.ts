@@ -11,7 +11,7 @@
 import { APIConnectionError as AnthropicConnectionError, APIConnectionTimeoutError as AnthropicTimeoutError, APIError as AnthropicAPIError, APIUserAbortError as AnthropicUserAbort } from '@anthropic-ai/sdk';
 import { APIConnectionError as OpenAIConnectionError, APIConnectionTimeoutError as OpenAITimeoutError, APIError as OpenAIAPIError, APIUserAbortError as OpenAIUserAbort } from 'openai';
 import { ErrorCode, SwitchboardError, type ErrorData } from '../../shared/errors';
-import { keyHint } from '../keys/mask';
+import { keyHint } from '../../shared/client/keyMask';
 import { redactor } from '../keys/redactor';
 import type { ResolvedConnection } from './adapter';
 import { isQuotaExhausted, retryAfterMs, UpstreamIdleTimeout } from './upstreamFetch';

@@ -7,7 +7,9 @@
 import * as vscode from 'vscode';
 import { ConnectionsCreate, type Connection } from '../../shared/protocol';
 import { envFiles } from '../config';
-import { detectConnections, fingerprint, maskKey, parseDotEnv, watchedVariables, type EnvCandidate, type EnvSource } from '../importEnv';
+import { parseDotEnv } from '../../shared/client/dotenv';
+import { keyFingerprint, keyHint } from '../../shared/client/keyMask';
+import { detectConnections, watchedVariables, type EnvCandidate, type EnvSource } from '../importEnv';
 import { describeError } from '../log';
 import { guarded, type CommandDeps } from './pickConnection';
 
@@ -50,8 +52,8 @@ export async function importFromEnvironment(deps: CommandDeps): Promise<Connecti
     return [];
   }
   const items: CandidateItem[] = candidates.map((candidate) => {
-    const already = candidate.apiKey !== undefined && existing.some((c) => c.provider === candidate.provider && c.keyFingerprint === fingerprint(candidate.apiKey!));
-    const key = candidate.apiKey ? `key ${maskKey(candidate.apiKey)} from ${candidate.keyVariable}` : 'no key';
+    const already = candidate.apiKey !== undefined && existing.some((c) => c.provider === candidate.provider && c.keyFingerprint === keyFingerprint(candidate.apiKey!));
+    const key = candidate.apiKey ? `key ${keyHint(candidate.apiKey)} from ${candidate.keyVariable}` : 'no key';
     return {
       label: candidate.name,
       description: [deps.store.providerName(candidate.provider), candidate.defaultModel, already ? 'already added' : ''].filter(Boolean).join(' · '),

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { detectConnections, fingerprint, guessProvider, maskKey, parseDotEnv, uniqueName, watchedVariables, type ProviderHint } from '../../extension/importEnv';
+import { parseDotEnv } from '../../shared/client/dotenv';
+import { keyFingerprint as fingerprint, keyHint as maskKey } from '../../shared/client/keyMask';
+import { detectConnections, guessProvider, uniqueName, watchedVariables, type ProviderHint } from '../../extension/importEnv';
 
 const providers: ProviderHint[] = [
   { id: 'openai', name: 'OpenAI', envVar: 'OPENAI_API_KEY', requiresKey: true },

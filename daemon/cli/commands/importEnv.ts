@@ -8,21 +8,19 @@
  * environment, the key came from `.env` (which the daemon never reads), or `--vault` — the key is
  * copied into the daemon's encrypted vault.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConnectionsCreate, ConnectionsUpdate, ProvidersList, type Connection, type CreateConnectionParams } from '../../../shared/protocol';
-import { keyHint } from '../../keys/mask';
+import { parseDotEnv } from '../../../shared/client/dotenv';
+import { keyFingerprint, keyHint } from '../../../shared/client/keyMask';
 import { bool, positionals, str, UsageError } from '../args';
 import type { CliContext, Group } from '../context';
-import { parseDotenv } from '../dotenv';
 import { scanEnvironment, type Candidate } from '../envScan';
 import { EXIT } from '../exitCodes';
 import { confirm } from '../prompt';
 
 type Plan = { candidate: Candidate; action: 'create' | 'skip'; reason?: string };
 
-const fingerprint = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 8);
 
 function readDotenv(explicit: string | undefined): { file?: string; values: Record<string, string> } {
   const file = path.resolve(explicit ?? '.env');
@@ -31,7 +29,7 @@ function readDotenv(explicit: string | undefined): { file?: string; values: Reco
     return { values: {} };
   }
   try {
-    return { file, values: parseDotenv(readFileSync(file, 'utf8')) };
+    return { file, values: parseDotEnv(readFileSync(file, 'utf8')) };
   } catch (error) {
     throw new UsageError(`Cannot read ${file}: ${(error as Error).message}`);
   }
@@ -63,7 +61,7 @@ async function create(ctx: CliContext, c: Candidate, forceVault: boolean): Promi
   if (!c.key) return (await client.request(ConnectionsCreate, { ...base, keySource: 'none' })).connection;
   if (c.key.from === '.env' || forceVault) return (await client.request(ConnectionsCreate, { ...base, keySource: 'vault', apiKey: c.key.value })).connection;
   const { connection } = await client.request(ConnectionsCreate, { ...base, keySource: `env:${c.keyVar}` });
-  if (connection.keyFingerprint === fingerprint(c.key.value)) return connection;
+  if (connection.keyFingerprint === keyFingerprint(c.key.value)) return connection;
   ctx.out.note(`The daemon does not see this $${c.keyVar} (it runs with another environment): stored the key of ${c.name} in its vault instead.`);
   return (await client.request(ConnectionsUpdate, { id: connection.id, keySource: 'vault', apiKey: c.key.value })).connection;
 }

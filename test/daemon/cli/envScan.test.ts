@@ -1,14 +1,14 @@
 /** The pure parts of the CLI: the `.env` parser, the environment scan, argument splitting and tables. */
 import { describe, expect, it } from 'vitest';
 import { refuseKeyFlags, splitCommand, UsageError } from '../../../daemon/cli/args';
-import { parseDotenv } from '../../../daemon/cli/dotenv';
+import { parseDotEnv } from '../../../shared/client/dotenv';
 import { ollamaBaseUrl, scanEnvironment } from '../../../daemon/cli/envScan';
 import { formatTable } from '../../../daemon/cli/output';
 import { BUILT_IN_PROVIDERS } from '../../../daemon/providers/catalog';
 
-describe('parseDotenv', () => {
+describe('parseDotEnv', () => {
   it('reads plain, quoted and exported values and skips comments', () => {
-    const env = parseDotenv(
+    const env = parseDotEnv(
       [
         '# comment',
         '',

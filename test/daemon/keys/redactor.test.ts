@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyFingerprint, keyHint } from '../../../daemon/keys/mask';
+import { keyFingerprint, keyHint } from '../../../shared/client/keyMask';
 import { Redactor } from '../../../daemon/keys/redactor';
 
 const KEY = 'plainlookingkey0123456789abcdefXYZW';

@@ -1,4 +1,4 @@
-/** The only ways a key is ever shown: a hint of its last four characters and a short fingerprint. */
+/** The only ways a key is ever shown — by the daemon, the CLI and the extension alike: a hint of its last four characters and a short fingerprint. */
 import { createHash } from 'node:crypto';
 
 /** `…abcd`: the last four characters (fewer for very short keys, never more than a third of it). */
