@@ -62,7 +62,8 @@ async function listModels(deps: OpenAICompatDeps, res: ServerResponse): Promise<
 async function chatCompletions(deps: OpenAICompatDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const raw = await readJsonBody(req);
   if (!raw.ok) {
-    sendJson(res, raw.status, openaiErrorBody(raw.message, raw.status, 'invalid_request'));
+    // A refused body may still be arriving: close the connection rather than leave it unread on a keep-alive socket.
+    sendJson(res, raw.status, openaiErrorBody(raw.message, raw.status, 'invalid_request'), raw.status === 413 ? { connection: 'close' } : {});
     return;
   }
   const parsed = ChatCompletionsBody.safeParse(raw.value);
