@@ -43,15 +43,20 @@ export class Redactor {
 
   /** Redacts every string inside a JSON-like value (for error data and log fields). */
   redactDeep<T>(value: T): T {
-    if (typeof value === 'string') return this.redact(value) as T;
-    if (Array.isArray(value)) return value.map((v) => this.redactDeep(v)) as T;
-    if (value && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.redactDeep(v);
-      return out as T;
-    }
-    return value;
+    return mapStrings(value, (text) => this.redact(text));
   }
+}
+
+/** Applies `fn` to every string inside a JSON-like value, returning a copy. */
+export function mapStrings<T>(value: T, fn: (text: string) => string): T {
+  if (typeof value === 'string') return fn(value) as T;
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = mapStrings(v, fn);
+    return out as T;
+  }
+  return value;
 }
 
 /** The daemon's one redactor: every key it loads or receives is registered here. */

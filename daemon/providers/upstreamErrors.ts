@@ -12,7 +12,7 @@ import { APIConnectionError as AnthropicConnectionError, APIConnectionTimeoutErr
 import { APIConnectionError as OpenAIConnectionError, APIConnectionTimeoutError as OpenAITimeoutError, APIError as OpenAIAPIError, APIUserAbortError as OpenAIUserAbort } from 'openai';
 import { ErrorCode, SwitchboardError, type ErrorData } from '../../shared/errors';
 import { keyHint } from '../../shared/client/keyMask';
-import { redactor } from '../keys/redactor';
+import { mapStrings, redactor } from '../keys/redactor';
 import type { ResolvedConnection } from './adapter';
 import { isQuotaExhausted, retryAfterMs, UpstreamIdleTimeout } from './upstreamFetch';
 
@@ -208,24 +208,13 @@ function messageOf(error: unknown): string {
 
 function build(ctx: UpstreamErrorContext, code: ErrorCode, message: string, hint: string, extra: Extra): SwitchboardError {
   const key = ctx.conn.apiKey;
-  const data = scrubDeep({ ...extra, hint, connectionId: ctx.conn.id }, key);
+  const data = mapStrings({ ...extra, hint, connectionId: ctx.conn.id }, (text) => scrub(text, key));
   return new SwitchboardError(code, scrub(message, key), data as Extra & { hint: string });
 }
 
 /** Redactor first (every registered key and key-looking token), then this connection's own key. */
 export function scrub(text: string, key: string | undefined): string {
   return scrubKey(redactor.redact(text), key);
-}
-
-function scrubDeep(value: unknown, key: string | undefined): unknown {
-  if (typeof value === 'string') return scrub(value, key);
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, key));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = scrubDeep(v, key);
-    return out;
-  }
-  return value;
 }
 
 const MIN_FRAGMENT = 8;
