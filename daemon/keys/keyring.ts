@@ -7,11 +7,12 @@
  *   touching the store;
  * - `none`: no key (local servers such as Ollama).
  *
- * Every key it hands out is registered with the redactor (see `retainSecret`) first, so no code path that later logs or
+ * Every key it hands out is registered with the redactor (counted per holder) first, so no code path that later logs or
  * echoes it can leak it.
  */
 import type { KeySource } from '../../shared/protocol';
-import { releaseSecret, retainSecret, type Vault } from './vault';
+import { redactor } from './redactor';
+import type { Vault } from './vault';
 
 /** What the keyring needs to know about a connection. */
 export interface KeyedConnection {
@@ -43,17 +44,17 @@ export class Keyring {
     // Held for the life of the process (the variable does not go away), counted once per value.
     if (!this.envValues.has(value)) {
       this.envValues.add(value);
-      retainSecret(value);
+      redactor.add(value);
     }
     return value;
   }
 
   /** Holds a key in memory for a `memory` connection (replacing any previous one). */
   setMemory(connectionId: string, key: string): void {
-    retainSecret(key);
+    redactor.add(key);
     const old = this.memory.get(connectionId);
     this.memory.set(connectionId, key);
-    if (old !== undefined) releaseSecret(old);
+    if (old !== undefined) redactor.remove(old);
   }
 
   /** Forgets a connection's in-memory key. No-op when there is none. */
@@ -61,7 +62,7 @@ export class Keyring {
     const old = this.memory.get(connectionId);
     if (old === undefined) return;
     this.memory.delete(connectionId);
-    releaseSecret(old);
+    redactor.remove(old);
   }
 
   /** Whether a request on this connection has what it needs: a key, or no need for one (`none`). */

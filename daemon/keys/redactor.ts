@@ -14,21 +14,25 @@ const LOOKS_LIKE_KEY = [
 ];
 
 export class Redactor {
-  private readonly secrets = new Set<string>();
+  /** Each key with the number of holders that registered it (a key can sit in the vault and in memory at once). */
+  private readonly secrets = new Map<string, number>();
 
-  /** Registers a key to scrub. Short strings are ignored: scrubbing "abc" everywhere would mangle text. */
+  /** Registers a key to scrub, on behalf of one holder. Short strings are ignored: scrubbing "abc" everywhere would mangle text. */
   add(secret: string): void {
-    if (secret.length >= 8) this.secrets.add(secret);
+    if (secret.length >= 8) this.secrets.set(secret, (this.secrets.get(secret) ?? 0) + 1);
   }
 
+  /** One holder lets go of a key; it stops being scrubbed when no holder is left. */
   remove(secret: string): void {
-    this.secrets.delete(secret);
+    const count = this.secrets.get(secret) ?? 0;
+    if (count > 1) this.secrets.set(secret, count - 1);
+    else this.secrets.delete(secret);
   }
 
   /** Returns the text with every known key and every key-looking token replaced by its mask. */
   redact(text: string): string {
     let out = text;
-    for (const secret of this.secrets) {
+    for (const secret of this.secrets.keys()) {
       if (out.includes(secret)) out = out.split(secret).join(keyHint(secret));
       // Providers echo partial keys ("sk-abc***...wxyz"); a 12-char prefix or suffix of a known key is enough to scrub.
       if (secret.length >= 20) {

@@ -57,30 +57,6 @@ export interface VaultOptions {
 
 type MasterSource = 'env-key' | 'env-passphrase' | 'file';
 
-/**
- * How many holders (vault entries, in-memory keys) hold each key. A key moved from the vault to memory
- * (or back) is held twice for a moment; it must stay registered with the redactor until the last
- * holder lets go, which a plain add/remove pair cannot tell.
- */
-const holders = new Map<string, number>();
-
-/** Registers a key with the redactor on behalf of one holder. */
-export function retainSecret(key: string): void {
-  holders.set(key, (holders.get(key) ?? 0) + 1);
-  redactor.add(key);
-}
-
-/** One holder lets go of a key; the redactor forgets it when none is left. */
-export function releaseSecret(key: string): void {
-  const count = holders.get(key) ?? 0;
-  if (count > 1) {
-    holders.set(key, count - 1);
-    return;
-  }
-  holders.delete(key);
-  redactor.remove(key);
-}
-
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -160,8 +136,8 @@ export class Vault {
 
   /** Encrypts and stores a key (replacing any entry, readable or not, for this connection). */
   set(connectionId: string, key: string): Promise<void> {
-    // Registered at once: from here on the key is in memory and must never reach a log line. (Counted
-    // as held only once stored; if storing fails it simply stays registered, which is harmless.)
+    // Registered at once: from here on the key is in memory and must never reach a log line. This one
+    // registration is the entry's hold once stored; if storing fails it stays registered, which is harmless.
     redactor.add(key);
     return this.queue.run(async () => {
       this.assertWritable();
@@ -173,8 +149,7 @@ export class Vault {
       const old = this.keys.get(connectionId);
       this.keys.set(connectionId, key);
       this.unreadable.delete(connectionId);
-      retainSecret(key);
-      if (old !== undefined) releaseSecret(old);
+      if (old !== undefined) redactor.remove(old);
     });
   }
 
@@ -190,7 +165,7 @@ export class Vault {
       const old = this.keys.get(connectionId);
       this.keys.delete(connectionId);
       this.unreadable.delete(connectionId);
-      if (old !== undefined) releaseSecret(old);
+      if (old !== undefined) redactor.remove(old);
     });
   }
 
@@ -205,7 +180,7 @@ export class Vault {
         continue;
       }
       this.keys.set(id, key);
-      retainSecret(key);
+      redactor.add(key);
     }
     if (this.unreadable.size > 0 && !this.locked) {
       this.opts.log.warn(

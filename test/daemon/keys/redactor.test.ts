@@ -38,6 +38,16 @@ describe('Redactor', () => {
     expect(r.redactDeep({ a: [`x ${KEY}`], b: { c: KEY }, n: 3 })).toEqual({ a: [`x ${keyHint(KEY)}`], b: { c: keyHint(KEY) }, n: 3 });
   });
 
+  it('keeps scrubbing a key until every holder that added it has removed it', () => {
+    const r = new Redactor();
+    r.add(KEY); // e.g. held in the vault
+    r.add(KEY); // and pushed to memory while moving
+    r.remove(KEY);
+    expect(r.redact(KEY)).toBe(keyHint(KEY));
+    r.remove(KEY);
+    expect(r.redact(KEY)).toBe(KEY);
+  });
+
   it('stops scrubbing a key once removed', () => {
     const r = new Redactor();
     r.add(KEY);
