@@ -20,7 +20,7 @@ const nodeTargets = [
   { entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 ].map((t) => ({ ...common, platform: 'node', target: 'node20', format: 'cjs', ...t }));
 
-const webviewTargets = ['connectionManager', 'chat']
+const webviewTargets = ['connectionManager', 'chat', 'usage']
   .map((name) => ({ name, entry: `extension/webviews/${name}/main.ts` }))
   .map(({ name, entry }) => ({ ...common, entryPoints: [entry], outfile: `dist/webviews/${name}.js`, platform: 'browser', target: 'es2022', format: 'iife' }));
 

@@ -5,7 +5,7 @@
  * runtime code from the protocol, so it imports types only. The host's `switch` over a union ends in
  * `assertNever`, so adding a message without handling it breaks the build.
  */
-import type { Connection, CreateConnectionParams, Provider, TestResult, UpdateConnectionParams } from './protocol';
+import type { BudgetStatus, Connection, CreateConnectionParams, Provider, SkippedConnection, TestResult, TestStatus, UpdateConnectionParams, Usage, UsageGroup, UsageRecord, UsageTotals } from './protocol';
 
 /** Fields the connection manager sends to create a connection; the host decides where the key lives. */
 export type ManagerCreateFields = Omit<CreateConnectionParams, 'apiKey' | 'keySource'>;
@@ -59,6 +59,182 @@ export type HostToManager =
   | { type: 'models'; connectionId: string; models: string[] }
   /** A request failed (`requestId` set) or the daemon is unavailable (no `requestId`). */
   | { type: 'error'; requestId?: number; error: ManagerError };
+
+// ───────────────────────────── Chat panel ─────────────────────────────
+
+/** Context attached to a message: the active editor's selection or whole file. */
+export interface ChatAttachment {
+  id: string;
+  kind: 'selection' | 'file';
+  /** What the chip shows, e.g. `app.ts:12-30` or `app.ts`. */
+  label: string;
+  /** Workspace-relative path (or the file name for an untitled editor). */
+  path: string;
+  languageId?: string;
+  /** 1-based, inclusive; selections only. */
+  startLine?: number;
+  endLine?: number;
+  /** The attached text, sent to the model inside a fenced block. */
+  text: string;
+}
+
+/** How an answer ended, or that it is still streaming. */
+export type ChatAnswerStatus = 'streaming' | 'done' | 'stopped' | 'error';
+
+/** An action offered beside a failed answer. */
+export type ChatErrorAction = 'retry' | 'testConnection' | 'replaceKey' | 'selectConnection' | 'editConnection';
+
+/** A failed answer, as shown inline where the answer would be. */
+export interface ChatErrorView {
+  /** Stable daemon code (`INVALID_API_KEY`, `RATE_LIMITED`, …) or `DAEMON_UNAVAILABLE`. */
+  code: string;
+  message: string;
+  hint?: string;
+  actions: ChatErrorAction[];
+}
+
+/** Facts shown under an answer. */
+export interface ChatAnswerMeta {
+  connectionId: string;
+  connectionName: string;
+  model: string;
+  usage?: Usage;
+  firstTokenMs: number | null;
+  totalMs: number;
+  /** US dollars; null when the price is unknown; absent without usage. */
+  costUsd?: number | null;
+  /** Connections skipped before this one answered ("answered by X (Y was rate-limited)"). */
+  skipped?: SkippedConnection[];
+}
+
+/** One message of a chat. */
+export type ChatTurn =
+  | { role: 'user'; id: string; text: string; attachments: ChatAttachment[]; at: string }
+  | { role: 'assistant'; id: string; text: string; status: ChatAnswerStatus; at: string; meta?: ChatAnswerMeta; error?: ChatErrorView };
+
+/** A chat as persisted (per workspace) and shown. */
+export interface ChatSession {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  /** The chat's own connection and model; a new chat starts from the workspace's choice or the default. */
+  connectionId?: string;
+  model?: string;
+  turns: ChatTurn[];
+}
+
+/** A chat as the History list shows it. */
+export interface ChatSummary {
+  id: string;
+  title: string;
+  updatedAt: string;
+  turnCount: number;
+  connectionId?: string;
+  model?: string;
+}
+
+/** A connection as the chat's picker shows it. */
+export interface ChatConnectionOption {
+  id: string;
+  name: string;
+  provider: string;
+  defaultModel?: string;
+  isDefault: boolean;
+  /** Last test status, if tested. */
+  status?: TestStatus;
+  keyAvailable: boolean;
+}
+
+/** Chat webview (sidebar view or editor tab) → extension host. */
+export type ChatToHost =
+  /** The page's script is running; the host answers with `init`. */
+  | { type: 'ready' }
+  /** Send a message on the current chat with the pending attachments; answered by `accepted` or `rejected`. */
+  | { type: 'send'; requestId: number; text: string }
+  /** Stop the running answer (`chat/cancel`); the partial answer is kept, marked as stopped. */
+  | { type: 'stop' }
+  /** Run the last message again (after an error or a stop). */
+  | { type: 'retry' }
+  | { type: 'selectConnection'; connectionId: string }
+  | { type: 'selectModel'; model: string }
+  /** Ask for the models of a connection (answered by `models`). */
+  | { type: 'loadModels'; connectionId: string }
+  | { type: 'newChat' }
+  | { type: 'openChat'; chatId: string }
+  /** Rename: the host asks for the new title (input box) unless `title` is given. */
+  | { type: 'renameChat'; chatId: string; title?: string }
+  | { type: 'deleteChat'; chatId: string }
+  | { type: 'addSelection' }
+  | { type: 'addFile' }
+  | { type: 'removeAttachment'; id: string }
+  | { type: 'copyCode'; code: string }
+  | { type: 'insertCode'; code: string }
+  /** A link in an answer; the host opens http(s) links through VS Code and ignores anything else. */
+  | { type: 'openLink'; href: string }
+  /** An action beside a failed answer. */
+  | { type: 'errorAction'; action: ChatErrorAction; turnId: string }
+  | { type: 'openInEditor' };
+
+/** Everything the chat page needs to draw itself. */
+export interface ChatViewState {
+  chat: ChatSession;
+  connections: ChatConnectionOption[];
+  history: ChatSummary[];
+  attachments: ChatAttachment[];
+  daemon: 'starting' | 'connected' | 'down';
+  /** Whether an answer is streaming on this chat. */
+  busy: boolean;
+}
+
+/** Extension host → chat webview. */
+export type HostToChat =
+  | { type: 'init'; state: ChatViewState }
+  /** The chat shown changed (new chat, opened from History, a turn added or finished, renamed). */
+  | { type: 'chat'; chat: ChatSession; busy: boolean }
+  | { type: 'history'; chats: ChatSummary[] }
+  | { type: 'connections'; connections: ChatConnectionOption[] }
+  | { type: 'models'; connectionId: string; models: string[]; error?: string }
+  | { type: 'attachments'; attachments: ChatAttachment[] }
+  /** Streamed text of the answer `turnId`, batched: append `text`. */
+  | { type: 'delta'; chatId: string; turnId: string; text: string }
+  /** The send was accepted: clear the input. */
+  | { type: 'accepted'; requestId: number }
+  /** The send could not start (no connection, daemon down, busy): keep the input, show why. */
+  | { type: 'rejected'; requestId: number; error: ChatErrorView }
+  | { type: 'daemon'; state: 'starting' | 'connected' | 'down' }
+  /** Put the cursor in the input (after "Ask About Selection"). */
+  | { type: 'focusInput' };
+
+// ───────────────────────────── Usage view ─────────────────────────────
+
+/** Usage view → extension host. */
+export type UsageToHost =
+  | { type: 'ready' }
+  /** Reload the figures (e.g. after a change of range). */
+  | { type: 'refresh'; days: number }
+  /** Open a connection in the connection manager. */
+  | { type: 'openConnection'; connectionId: string };
+
+/** What the Usage view shows: the last `days` days. */
+export interface UsageViewData {
+  days: number;
+  from: string;
+  to: string;
+  /** Per connection, model and day. */
+  records: UsageRecord[];
+  /** Per connection and model. */
+  groups: UsageGroup[];
+  totals: UsageTotals;
+  budgets: BudgetStatus[];
+  /** Connection names by id (deleted connections are absent). */
+  names: Record<string, string>;
+}
+
+/** Extension host → Usage view. */
+export type HostToUsage =
+  | { type: 'data'; data: UsageViewData }
+  | { type: 'error'; message: string; hint?: string };
 
 /** Ends a `switch` over a union: a missing case is a compile error, an unknown value at run time throws. */
 export function assertNever(value: never): never {

@@ -53,6 +53,11 @@ export class ConnectionService {
     return found;
   }
 
+  /** The stored connection with this id, or undefined (no error). */
+  find(id: string): StoredConnection | undefined {
+    return this.deps.db.data.connections.find((c) => c.id === id);
+  }
+
   /** The key a request on this connection would send, if the daemon holds one. */
   keyFor(conn: StoredConnection): string | undefined {
     return this.deps.keyring.resolve(conn);
@@ -205,7 +210,9 @@ export class ConnectionService {
   /** Which connection a request uses: the one it names → the workspace's choice → the default. */
   resolve(explicitId?: string, workspaceId?: string): { connection: StoredConnection; reason: ResolveReason } {
     if (explicitId !== undefined) return { connection: this.stored(explicitId), reason: 'explicit' };
-    if (workspaceId !== undefined) return { connection: this.stored(workspaceId), reason: 'workspace' };
+    // A workspace's choice can outlive its connection (deleted from another window or tool): fall through to the default.
+    const chosen = workspaceId === undefined ? undefined : this.deps.db.data.connections.find((c) => c.id === workspaceId);
+    if (chosen) return { connection: chosen, reason: 'workspace' };
     const def = this.deps.db.data.connections.find((c) => c.isDefault);
     if (!def) throw noConnection();
     return { connection: def, reason: 'default' };

@@ -5,7 +5,7 @@
  * Adapters throw only `SwitchboardError`s, already mapped by `upstreamErrors.ts` (the one boundary
  * that looks at SDK and network errors, and scrubs keys out of upstream messages).
  */
-import type { ChatMessage, ChatOptions, ModelInfo, Provider, Usage } from '../../shared/protocol';
+import type { ChatMessage, ChatOptions, ModelInfo, Provider, RateLimitInfo, Usage } from '../../shared/protocol';
 
 /** A connection with everything needed to call its provider, key included. Never leaves the daemon. */
 export interface ResolvedConnection {
@@ -30,16 +30,8 @@ export interface ChatRequest {
   options?: ChatOptions;
 }
 
-/** Rate-limit figures the upstream reported in its headers (OpenAI `x-ratelimit-*`, Anthropic `anthropic-ratelimit-*`). */
-export interface RateLimitInfo {
-  requestsLimit?: number;
-  requestsRemaining?: number;
-  /** ISO time the request window resets. */
-  requestsReset?: string;
-  tokensLimit?: number;
-  tokensRemaining?: number;
-  tokensReset?: string;
-}
+/** Rate-limit figures the upstream reported in its headers; declared in the protocol, where they are stored on the connection. */
+export type { RateLimitInfo } from '../../shared/protocol';
 
 /** What a stream yields, in order: text pieces, then usage and the finish reason when the upstream sends them. */
 export type ChatChunk =

@@ -12,6 +12,8 @@ export interface UsageEvent {
   outputTokens?: number;
   latencyMs: number;
   error: boolean;
+  /** US dollars; `null` when the model's price is unknown; absent when there was no usage to price. */
+  costUsd?: number | null;
 }
 
 export class UsageLedger {
@@ -22,7 +24,7 @@ export class UsageLedger {
     this.db.updateLater((data) => {
       let row = data.usage.find((r) => r.day === day && r.connectionId === event.connectionId && r.model === event.model);
       if (!row) {
-        row = { connectionId: event.connectionId, day, model: event.model, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0 };
+        row = { connectionId: event.connectionId, day, model: event.model, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0 };
         data.usage.push(row);
       }
       row.requests += 1;
@@ -30,6 +32,8 @@ export class UsageLedger {
       row.inputTokens += event.inputTokens ?? 0;
       row.outputTokens += event.outputTokens ?? 0;
       row.latencyMsTotal += Math.round(event.latencyMs);
+      if (typeof event.costUsd === 'number') row.costUsd += event.costUsd;
+      else if (event.costUsd === null) row.unpricedRequests += 1;
     });
   }
 

@@ -41,9 +41,25 @@ export interface ChatStreamResult {
   /** `stop`, `length`, `content_filter`, `tool_calls`, … as the provider said, normalised to OpenAI's words. */
   finishReason: string;
   usage?: Usage;
+  /** The connection that answered (a fallback when the ones before it were skipped). */
   connectionId: string;
+  connectionName: string;
   model: string;
   latency: { firstTokenMs: number | null; totalMs: number };
+  /** US dollars, from the catalog's price; `null` when the model's price is unknown; absent without usage. */
+  costUsd?: number | null;
+  /** Connections tried before the one that answered, and why each was skipped. */
+  skipped?: SkippedConnection[];
+}
+
+/** A connection a request fell back from. */
+export interface SkippedConnection {
+  connectionId: string;
+  name: string;
+  model: string;
+  /** The error code it failed with (`RATE_LIMITED`, `UNREACHABLE`, `TIMEOUT`, `UPSTREAM_ERROR`). */
+  code: string;
+  message: string;
 }
 /** Streams a completion. */
 export const ChatStream = request('chat/stream', ChatStreamParams, result<ChatStreamResult>());

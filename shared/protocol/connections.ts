@@ -1,6 +1,6 @@
 /** `connections/*`: the connection store. Methods on a connection take `{id}`. */
 import { z } from 'zod';
-import { ApiKey, Headers, HttpUrl, Id, KeySource, ModelId } from './fields';
+import { ApiKey, Budget, Capacity, FallbackModels, Fallbacks, Headers, HttpUrl, Id, KeySource, MaxQueueWaitMs, ModelId, OnLimit } from './fields';
 import { request, result } from './rpc';
 import type { Connection, TestResult } from './types';
 
@@ -30,6 +30,12 @@ const ConnectionFields = {
   keySource: KeySource,
   /** The key. Write-only: no response ever contains it. */
   apiKey: ApiKey,
+  capacity: Capacity,
+  onLimit: OnLimit,
+  maxQueueWaitMs: MaxQueueWaitMs,
+  budget: Budget,
+  fallbacks: Fallbacks,
+  fallbackModels: FallbackModels,
 } as const;
 
 /** Params of `connections/create`. */
@@ -47,6 +53,12 @@ export const CreateConnectionParams = z.strictObject({
   isDefault: ConnectionFields.isDefault.optional(),
   keySource: ConnectionFields.keySource.optional(),
   apiKey: ConnectionFields.apiKey.optional(),
+  capacity: ConnectionFields.capacity.optional(),
+  onLimit: ConnectionFields.onLimit.optional(),
+  maxQueueWaitMs: ConnectionFields.maxQueueWaitMs.optional(),
+  budget: ConnectionFields.budget.optional(),
+  fallbacks: ConnectionFields.fallbacks.optional(),
+  fallbackModels: ConnectionFields.fallbackModels.optional(),
 });
 /** Params of `connections/create`. */
 export type CreateConnectionParams = z.infer<typeof CreateConnectionParams>;
@@ -68,6 +80,12 @@ export const UpdateConnectionParams = z.strictObject({
   keySource: ConnectionFields.keySource.optional(),
   /** A new key: replaces the old one atomically (rotation). */
   apiKey: ConnectionFields.apiKey.optional(),
+  capacity: ConnectionFields.capacity.nullable().optional(),
+  onLimit: ConnectionFields.onLimit.nullable().optional(),
+  maxQueueWaitMs: ConnectionFields.maxQueueWaitMs.nullable().optional(),
+  budget: ConnectionFields.budget.nullable().optional(),
+  fallbacks: ConnectionFields.fallbacks.nullable().optional(),
+  fallbackModels: ConnectionFields.fallbackModels.nullable().optional(),
 });
 /** Params of `connections/update`. */
 export type UpdateConnectionParams = z.infer<typeof UpdateConnectionParams>;

@@ -4,7 +4,7 @@ import { notification, request, result } from './rpc';
 import type { Connection, TestResult } from './types';
 
 /** Event names a client may subscribe to. */
-export const EventName = z.enum(['connections/changed', 'connections/tested']);
+export const EventName = z.enum(['connections/changed', 'connections/tested', 'usage/budgetWarning']);
 /** Event names a client may subscribe to. */
 export type EventName = z.infer<typeof EventName>;
 

@@ -62,3 +62,57 @@ export const ChatMessage = z.strictObject({
 });
 /** A message of a chat. */
 export type ChatMessage = z.infer<typeof ChatMessage>;
+
+/** A window a capacity limit counts over. */
+export const CapacityPeriod = z.enum(['minute', 'hour', 'day']);
+/** A window a capacity limit counts over. */
+export type CapacityPeriod = z.infer<typeof CapacityPeriod>;
+
+/**
+ * One capacity limit: at most `requests` requests and/or `tokens` tokens (input + output, as the
+ * upstream reports them) per `period`. Limits refill continuously (a token bucket): 60 per minute
+ * admits a burst of 60, then one more each second.
+ */
+export const CapacityLimit = z
+  .strictObject({
+    period: CapacityPeriod,
+    requests: z.int('must be a whole number').min(1, 'must be at least 1').max(1_000_000_000).optional(),
+    tokens: z.int('must be a whole number').min(1, 'must be at least 1').max(1_000_000_000_000).optional(),
+  })
+  .refine((l) => l.requests !== undefined || l.tokens !== undefined, 'give requests, tokens or both');
+/** One capacity limit. */
+export type CapacityLimit = z.infer<typeof CapacityLimit>;
+
+/** A connection's capacity limits, at most one per period. */
+export const Capacity = z
+  .array(CapacityLimit)
+  .max(3, 'at most one limit per period (minute, hour, day)')
+  .refine((limits) => new Set(limits.map((l) => l.period)).size === limits.length, 'give at most one limit per period; put requests and tokens in the same entry');
+
+/** What a request that would exceed a capacity limit does: fail at once with RATE_LIMITED, or wait its turn. */
+export const OnLimit = z.enum(['fail', 'queue']);
+/** What a request that would exceed a capacity limit does. */
+export type OnLimit = z.infer<typeof OnLimit>;
+
+/** The longest a queued request waits (`onLimit: "queue"`) before it fails with RATE_LIMITED. */
+export const MaxQueueWaitMs = z.int('must be a whole number of milliseconds').min(0).max(3_600_000, 'must be at most 3600000 ms (an hour)');
+
+/** A spending budget in US dollars per UTC day or calendar month (UTC). */
+export const Budget = z.strictObject({
+  period: z.enum(['day', 'month']),
+  amount: z.number().positive('must be more than 0').max(1_000_000_000),
+});
+/** A spending budget. */
+export type Budget = z.infer<typeof Budget>;
+
+/** Connections to try, in order, when this one fails before its first token (unreachable, rate-limited, timed out, 5xx). */
+export const Fallbacks = z.array(Id).max(8, 'at most 8 fallbacks');
+
+/** Which model each fallback connection uses, by connection id; a fallback not named here uses its default model. */
+export const FallbackModels = z.record(Id, ModelId).refine((m) => Object.keys(m).length <= 8, 'at most 8 entries');
+
+/** A price in US dollars per million tokens. */
+export const ModelPriceFields = z.strictObject({
+  inputPerMTok: z.number().min(0).max(100_000),
+  outputPerMTok: z.number().min(0).max(100_000),
+});

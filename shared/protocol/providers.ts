@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { HttpUrl, Id } from './fields';
 import { request, result } from './rpc';
-import type { Provider } from './types';
+import { ModelId, ModelPriceFields } from './fields';
+import type { PriceEntry, Provider } from './types';
 
 /** A user-defined provider. Its `id` must not be a built-in one. */
 export const ProviderInput = z.strictObject({
@@ -22,3 +23,16 @@ export const ProvidersList = request('providers/list', z.strictObject({}).option
 export const ProvidersUpsert = request('providers/upsert', z.strictObject({ provider: ProviderInput }), result<{ provider: Provider }>());
 /** Deletes a user-defined provider no connection uses. */
 export const ProvidersDelete = request('providers/delete', z.strictObject({ id: Id }), result<{ provider: Provider }>());
+
+/** Every known model price: the catalog's, with the user's own (`source: "user"`) in their place. */
+export const PricesList = request('prices/list', z.strictObject({ provider: Id.optional() }).optional(), result<{ prices: PriceEntry[] }>());
+
+/** Params of `prices/set`. */
+export const PricesSetParams = z.strictObject({
+  provider: Id,
+  model: ModelId,
+  /** The new price, or `null` to drop the user's price (the catalog's applies again). */
+  price: ModelPriceFields.nullable(),
+});
+/** Sets (or clears) the user's price for a provider's model; usage recorded from now on uses it. */
+export const PricesSet = request('prices/set', PricesSetParams, result<{ price: PriceEntry | null }>());

@@ -3,7 +3,7 @@
  * their methods; outputs are plain interfaces because the daemon builds them itself.
  */
 import type { ErrorData } from '../errors';
-import type { KeySource } from './fields';
+import type { Budget, CapacityLimit, KeySource, OnLimit } from './fields';
 
 /** Status of a connection's last test. */
 export type TestStatus = 'ok' | 'warning' | 'error';
@@ -64,6 +64,53 @@ export interface Connection {
   createdAt: string;
   updatedAt: string;
   lastTest?: TestResult;
+  /** Configured limits, enforced by the daemon before the upstream is called. */
+  capacity?: CapacityLimit[];
+  /** `fail` (default): a request over a limit fails with RATE_LIMITED; `queue`: it waits its turn. */
+  onLimit?: OnLimit;
+  /** With `onLimit: "queue"`: the longest a request waits (default 60000 ms). */
+  maxQueueWaitMs?: number;
+  /** Spending budget; a request that would pass it fails with BUDGET_EXCEEDED. */
+  budget?: Budget;
+  /** Connection ids tried in order when this one fails before its first token. */
+  fallbacks?: string[];
+  /** The model each fallback uses, by connection id (default: that connection's default model). */
+  fallbackModels?: Record<string, string>;
+  /** The rate limits the upstream last reported in its response headers. */
+  discoveredCapacity?: DiscoveredCapacity;
+}
+
+/** Rate-limit figures an upstream reported in its headers (OpenAI `x-ratelimit-*`, Anthropic `anthropic-ratelimit-*`). */
+export interface RateLimitInfo {
+  requestsLimit?: number;
+  requestsRemaining?: number;
+  /** ISO time the request window resets. */
+  requestsReset?: string;
+  tokensLimit?: number;
+  tokensRemaining?: number;
+  /** ISO time the token window resets. */
+  tokensReset?: string;
+}
+
+/** Rate limits discovered from the upstream's headers, stored on the connection. */
+export interface DiscoveredCapacity extends RateLimitInfo {
+  /** ISO time of the response that carried them. */
+  observedAt: string;
+}
+
+/** A model's price, in US dollars per million tokens. */
+export interface ModelPrice {
+  /** The model id; also prices dated variants (`gpt-4o` prices `gpt-4o-2024-08-06`). */
+  model: string;
+  inputPerMTok: number;
+  outputPerMTok: number;
+}
+
+/** A price as `prices/list` shows it: where it came from, and for which provider. */
+export interface PriceEntry extends ModelPrice {
+  provider: string;
+  /** `catalog`: built in (may be out of date); `user`: set with `prices/set`, wins over the catalog. */
+  source: 'catalog' | 'user';
 }
 
 /** A provider in the catalog. A user-defined provider is the same data, with `builtIn: false`. */
@@ -83,6 +130,8 @@ export interface Provider {
   /** The environment variable this provider's key is usually found in. */
   envVar?: string;
   builtIn: boolean;
+  /** Known model prices (the catalog's; `prices/set` overrides them). */
+  models?: ModelPrice[];
 }
 
 /** A model offered by a connection. */
@@ -112,6 +161,29 @@ export interface UsageRecord {
   outputTokens: number;
   /** Sum of total request latencies, to derive an average. */
   latencyMsTotal: number;
+  /** US dollars spent on the requests whose model had a known price. */
+  costUsd: number;
+  /** Requests whose model had no known price: their cost is unknown (never counted as zero). */
+  unpricedRequests: number;
+}
+
+/** Sums of usage rows. */
+export type UsageTotals = Omit<UsageRecord, 'connectionId' | 'day' | 'model'>;
+
+/** Usage summed by the keys `usage/get`'s `groupBy` names; the other keys are absent. */
+export type UsageGroup = Partial<Pick<UsageRecord, 'connectionId' | 'day' | 'model'>> & UsageTotals;
+
+/** How much of a connection's budget is spent in its current period. */
+export interface BudgetStatus {
+  connectionId: string;
+  period: 'day' | 'month';
+  amount: number;
+  spentUsd: number;
+  /** Requests in the period whose cost is unknown (no price): the spend may be higher. */
+  unpricedRequests: number;
+  /** ISO times the period began and ends (UTC). */
+  periodStart: string;
+  periodEnd: string;
 }
 
 /** An entry of the append-only audit log. Never holds a key. */

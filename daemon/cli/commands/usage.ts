@@ -29,17 +29,13 @@ export const usageGroup: Group = {
         const connections = await ctx.connections();
         const only = ref === undefined ? undefined : await ctx.connection(ref);
         const client = await ctx.client();
-        const { records } = await client.request(UsageGet, { ...(only && { connectionId: only.id }), ...(from && { from }), ...(to && { to }) });
+        const { records, totals: total } = await client.request(UsageGet, { ...(only && { connectionId: only.id }), ...(from && { from }), ...(to && { to }) });
         const names = new Map(connections.map((c) => [c.id, c.name]));
         ctx.out.data({ records: records.map((r) => ({ ...r, connectionName: names.get(r.connectionId) ?? null })) });
         if (records.length === 0) {
           ctx.out.line('No usage recorded for this selection.');
           return EXIT.OK;
         }
-        const total = records.reduce<Omit<UsageRecord, 'connectionId' | 'day' | 'model'>>(
-          (t, r) => ({ requests: t.requests + r.requests, errors: t.errors + r.errors, inputTokens: t.inputTokens + r.inputTokens, outputTokens: t.outputTokens + r.outputTokens, latencyMsTotal: t.latencyMsTotal + r.latencyMsTotal }),
-          { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0 },
-        );
         const avg = (r: { requests: number; latencyMsTotal: number }) => (r.requests > 0 ? `${Math.round(r.latencyMsTotal / r.requests)} ms` : '-');
         const rows = records.map((r) => [
           r.day,

@@ -26,7 +26,7 @@ function connection(id: string): StoredConnection {
 function bumpUsage(draft: DbData): void {
   const row = draft.usage[0];
   if (row) row.requests++;
-  else draft.usage.push({ connectionId: 'c', day: '2024-05-01', model: 'm', requests: 1, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0 });
+  else draft.usage.push({ connectionId: 'c', day: '2024-05-01', model: 'm', requests: 1, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0 });
 }
 
 describe('Database.open', () => {
