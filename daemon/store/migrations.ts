@@ -41,6 +41,21 @@ export const MIGRATIONS: readonly Migration[] = [
       };
     },
   },
+  {
+    from: 1,
+    description: 'add prices, limits and budgetWarnings; give usage rows costUsd and unpricedRequests',
+    up(db) {
+      // Usage recorded before prices existed has unknown cost, never zero.
+      const usage = Array.isArray(db.usage) ? db.usage.map((row) => (isObject(row) ? { costUsd: 0, unpricedRequests: typeof row.requests === 'number' ? row.requests : 0, ...row } : row)) : [];
+      return {
+        ...db,
+        usage,
+        prices: Array.isArray(db.prices) ? db.prices : [],
+        limits: isObject(db.limits) ? db.limits : {},
+        budgetWarnings: isObject(db.budgetWarnings) ? db.budgetWarnings : {},
+      };
+    },
+  },
 ];
 
 export interface MigrationResult {

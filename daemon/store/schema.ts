@@ -5,7 +5,7 @@
  * A stored connection has no field for a key, on purpose: keys live in the vault, in memory or in the
  * environment, and `db.json` can be read, copied or synced without leaking one.
  */
-import type { Connection, ModelInfo, Provider, Settings, UsageRecord } from '../../shared/protocol';
+import type { CapacityPeriod, Connection, ModelInfo, Provider, Settings, UsageRecord } from '../../shared/protocol';
 
 /**
  * A connection as persisted: the public `Connection` without `keyAvailable`, which depends on
@@ -21,6 +21,27 @@ export interface ModelCacheEntry {
   fetchedAt: string;
 }
 
+/** A user's own price for a provider's model (`prices/set`); wins over the catalog's. */
+export interface PriceOverride {
+  provider: string;
+  model: string;
+  inputPerMTok: number;
+  outputPerMTok: number;
+  updatedAt: string;
+}
+
+/** One token bucket of a capacity limit, as last saved: its fill level at `at` (epoch ms). */
+export interface BucketState {
+  /** Units (requests or tokens) used and not yet refilled; may exceed the limit after a settle (debt). */
+  used: number;
+  at: number;
+  /** The limit the bucket was sized for; a changed limit starts a fresh bucket. */
+  limit: number;
+}
+
+/** Capacity state of one connection, keyed `<period>:<requests|tokens>`. */
+export type ConnectionLimitState = Partial<Record<`${CapacityPeriod}:${'requests' | 'tokens'}`, BucketState>>;
+
 /** Everything in `db.json`. */
 export interface DbData {
   schemaVersion: number;
@@ -31,10 +52,16 @@ export interface DbData {
   usage: UsageRecord[];
   /** Keyed by connection id. */
   modelCache: Record<string, ModelCacheEntry>;
+  /** The user's own model prices. */
+  prices: PriceOverride[];
+  /** Capacity counters, keyed by connection id, so limits hold across a restart. */
+  limits: Record<string, ConnectionLimitState>;
+  /** The budget period (`<connectionId>` → period start ISO) for which the 80% warning was sent. */
+  budgetWarnings: Record<string, string>;
 }
 
 /** The schema version this daemon writes. Files with a higher version are refused, never downgraded. */
-export const CURRENT_SCHEMA_VERSION = 1;
+export const CURRENT_SCHEMA_VERSION = 2;
 
 /** Settings a fresh store starts with (and a migration fills in where missing). */
 export function defaultSettings(): Settings {
@@ -50,5 +77,8 @@ export function emptyDb(): DbData {
     settings: defaultSettings(),
     usage: [],
     modelCache: {},
+    prices: [],
+    limits: {},
+    budgetWarnings: {},
   };
 }

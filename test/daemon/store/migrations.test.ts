@@ -14,19 +14,30 @@ describe('migrate', () => {
     expect(result.data).toEqual(db);
   });
 
-  it('brings a v0 file (no schemaVersion, no settings/usage/modelCache) to v1 with defaults', () => {
+  it('brings a v0 file (no schemaVersion, no settings/usage/modelCache) to the current version with defaults', () => {
     const v0 = { connections: [{ id: 'c1', name: 'Work' }], settings: { testIntervalHours: 6 } };
     const result = migrate(v0, { file });
     expect(result.fromVersion).toBe(0);
-    expect(result.applied).toHaveLength(1);
+    expect(result.applied).toHaveLength(2);
     expect(result.data).toEqual({
-      schemaVersion: 1,
+      schemaVersion: 2,
       connections: [{ id: 'c1', name: 'Work' }],
       providers: [],
       settings: { testIntervalHours: 6, modelsCacheMinutes: 60 },
       usage: [],
       modelCache: {},
+      prices: [],
+      limits: {},
+      budgetWarnings: {},
     });
+  });
+
+  it('marks v1 usage rows as unpriced (cost unknown, not zero) on the way to v2', () => {
+    const v1 = { schemaVersion: 1, connections: [], providers: [], settings: {}, modelCache: {}, usage: [{ connectionId: 'c', day: '2026-01-01', model: 'm', requests: 3, errors: 0, inputTokens: 9, outputTokens: 9, latencyMsTotal: 30 }] };
+    const result = migrate(v1, { file });
+    expect(result.applied).toEqual(['v1 → v2: add prices, limits and budgetWarnings; give usage rows costUsd and unpricedRequests']);
+    expect(result.data.usage[0]).toMatchObject({ requests: 3, costUsd: 0, unpricedRequests: 3 });
+    expect(result.data.prices).toEqual([]);
   });
 
   it('applies synthetic steps in order, one version at a time', () => {
