@@ -26,9 +26,14 @@ import { StreamRegistry } from './chat/streamRegistry';
 import { toResolved } from './connections/upstream';
 import { createOpenAICompatHandler } from './http/openaiCompat';
 import { ModelCache } from './models/modelCache';
+import { LimitsAdmission } from './limits/admission';
+import { discoveredCapacityRecorder } from './limits/discoveredCapacity';
+import { PriceBook } from './pricing/priceBook';
 import { adapterFor, invalidateClient, toSwitchboardError } from './providers/registry';
+import { registerBudgetHandlers } from './rpc/budgets';
 import { registerChatHandlers } from './rpc/chat';
 import { registerModelHandlers } from './rpc/models';
+import { registerPriceHandlers } from './rpc/prices';
 import { registerTestHandlers } from './rpc/test';
 import { registerUsageHandlers } from './rpc/usage';
 import { TestScheduler } from './testing/scheduler';
@@ -118,7 +123,11 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     });
     const ledger = new UsageLedger(db);
     const streams = new StreamRegistry();
-    const chat = new ChatService({ connections, providers, adapterFor: (conn) => adapterFor(conn.provider), toSwitchboardError, ledger, log });
+    const pricing = new PriceBook(db, providers);
+    const admission = new LimitsAdmission({ db, ledger, pricing, events, log });
+    // A deleted connection's counters go; changed limits may let queued requests in sooner.
+    events.onConnectionChanged(({ kind, id }) => (kind === 'deleted' ? admission.forget(id) : admission.reconsider(id)));
+    const chat = new ChatService({ connections, providers, adapterFor: (conn) => adapterFor(conn.provider), toSwitchboardError, ledger, log, pricing, admission, onRateLimits: discoveredCapacityRecorder(db) });
     const scheduler = new TestScheduler({ db, log, connections, providers, adapterFor, models });
     cleanups.push(() => scheduler.stop());
 
@@ -131,6 +140,8 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     registerModelHandlers(router, ctx, models);
     registerTestHandlers(router, ctx, { adapterFor, models });
     registerUsageHandlers(router, ledger);
+    registerBudgetHandlers(router, { connections, budgets: admission.budgets });
+    registerPriceHandlers(router, { prices: pricing, audit });
     const httpHandler = createOpenAICompatHandler({
       chat,
       connections,
@@ -153,6 +164,8 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     cleanups.push(() => listening.close());
     // Runs before the sockets close, so each running stream's client is told why it ended.
     cleanups.push(() => streams.cancelAll());
+    // Before the sockets close: an HTTP request still queued for capacity gets its answer.
+    cleanups.push(() => admission.close());
 
     const info: DaemonInfo = { pid: process.pid, version: DAEMON_VERSION, protocolVersion: PROTOCOL_VERSION, socket: server.socketPath, port: server.port, token, startedAt: ctx.startedAt.toISOString() };
     writeDaemonInfo(paths.daemonJson, info);

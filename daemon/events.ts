@@ -1,6 +1,6 @@
 /** Broadcasts events to the clients that subscribed to them (`events/subscribe`). */
-import type { ConnectionsChangedParams, ConnectionsTestedParams } from '../shared/protocol';
-import { ConnectionsChanged, ConnectionsTested } from '../shared/protocol';
+import type { BudgetWarningParams, ConnectionsChangedParams, ConnectionsTestedParams } from '../shared/protocol';
+import { BudgetWarning, ConnectionsChanged, ConnectionsTested } from '../shared/protocol';
 import type { ClientSession } from './rpc/session';
 
 export class EventHub {
@@ -20,5 +20,10 @@ export class EventHub {
 
   connectionTested(params: ConnectionsTestedParams): void {
     for (const s of this.sessions()) if (s.subscriptions.has('connections/tested')) s.notify(ConnectionsTested, params);
+  }
+
+  /** A connection reached 80% of its budget for the period. */
+  budgetWarning(params: BudgetWarningParams): void {
+    for (const s of this.sessions()) if (s.subscriptions.has('usage/budgetWarning')) s.notify(BudgetWarning, params);
   }
 }

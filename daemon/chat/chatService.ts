@@ -105,9 +105,13 @@ export class ChatService {
         const failure = caught as AttemptFailed;
         const error = failure.error;
         if (failure.startedOutput || signal.aborted || !isFallbackTrigger(error)) throw withSkipped(error, skipped);
+        // This attempt is listed before the fallbacks passed over while looking for the next one.
+        const tried = skipped.push({ connectionId: attempt.stored.id, name: attempt.stored.name, model: attempt.model, code: error.code, message: error.message }) - 1;
         const next = this.nextFallback(chain, prepared.input, skipped);
-        if (!next) throw withSkipped(error, skipped);
-        skipped.push({ connectionId: attempt.stored.id, name: attempt.stored.name, model: attempt.model, code: error.code, message: error.message });
+        if (!next) {
+          skipped.splice(tried, 1); // the error thrown is this attempt's own
+          throw withSkipped(error, skipped);
+        }
         this.deps.log.info('falling back', { from: attempt.stored.name, to: next.stored.name, code: error.code });
         attempt = next;
       }

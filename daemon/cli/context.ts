@@ -27,6 +27,8 @@ export interface Group {
   name: string;
   summary: string;
   commands: Command[];
+  /** The subcommand run when none is named (`switchboard prices` = `prices list`). */
+  default?: string;
 }
 
 export class CliContext {

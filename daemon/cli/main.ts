@@ -12,13 +12,14 @@ import { daemonGroup } from './commands/daemon';
 import { importEnvGroup } from './commands/importEnv';
 import { keyGroup } from './commands/key';
 import { modelsGroup } from './commands/models';
+import { pricesGroup } from './commands/prices';
 import { usageGroup } from './commands/usage';
 import { CliContext, type Command, type Group } from './context';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { commandHelp, groupHelp, mainHelp } from './help';
 import { Output } from './output';
 
-export const GROUPS: Group[] = [daemonGroup, connectionsGroup, modelsGroup, keyGroup, chatGroup, importEnvGroup, usageGroup];
+export const GROUPS: Group[] = [daemonGroup, connectionsGroup, modelsGroup, keyGroup, chatGroup, importEnvGroup, usageGroup, pricesGroup];
 
 const isSingle = (g: Group) => g.commands.length === 1 && g.commands[0]!.name === '';
 
@@ -34,6 +35,13 @@ function select(argv: string[]): { command: Command; rest: string[] } | { text: 
   const group = GROUPS.find((g) => g.name === groupName);
   if (!group) throw new UsageError(`Unknown command "${groupName.slice(0, 40)}".`, `Commands: ${GROUPS.map((g) => g.name).join(', ')}. Run \`switchboard --help\`.`);
   if (isSingle(group)) return { command: group.commands[0]!, rest };
+  const fallback = group.default === undefined ? undefined : group.commands.find((c) => c.name === group.default);
+  if (fallback && (sub === undefined || !group.commands.some((c) => c.name === sub))) {
+    // No subcommand: the group's default runs with every word after the group (a flag's value is not a subcommand).
+    const all = splitCommand(argv, () => false).rest;
+    if (sub === undefined && all.some((a) => a === '--help' || a === '-h')) return { text: groupHelp(group), code: EXIT.OK };
+    return { command: fallback, rest: all };
+  }
   if (sub === undefined) {
     const { values } = parseCommandArgs(rest, []);
     if (bool(values, 'help')) return { text: groupHelp(group), code: EXIT.OK };

@@ -145,6 +145,13 @@ const FIELD_FLAGS: Record<string, string> = {
   maxRetries: '--max-retries',
   model: '--model',
   options: 'the chat options',
+  capacity: '--limit',
+  onLimit: '--on-limit',
+  maxQueueWaitMs: '--max-queue-wait',
+  budget: '--budget',
+  fallbacks: '--fallback',
+  fallbackModels: '--fallback-model',
+  price: '--input/--output',
 };
 
 /** The code, message and hint of any error the CLI may meet. */

@@ -1,14 +1,24 @@
-/** The catalog clients see: the built-in providers, then the user's own (kept in the store). */
+/**
+ * The catalog clients see: the built-in providers, then the user's own (kept in the store), each with
+ * the model prices that apply to it (the catalog's, with the user's `prices/set` ones in their place).
+ */
 import type { Provider } from '../../shared/protocol';
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
+import { effectivePrices } from '../pricing/priceMatch';
 import { BUILT_IN_PROVIDERS, findBuiltIn } from '../providers/catalog';
 import type { Database } from '../store/database';
 
 export class ProviderCatalog {
   constructor(private readonly db: Database) {}
 
+  /** Every provider, with its effective `models` prices (omitted when none is known). */
   list(): Provider[] {
-    return [...BUILT_IN_PROVIDERS, ...this.db.data.providers];
+    return [...BUILT_IN_PROVIDERS, ...this.db.data.providers].map((provider) => this.withPrices(provider));
+  }
+
+  private withPrices(provider: Provider): Provider {
+    const models = effectivePrices(provider.id, this.db.data.prices).map(({ model, inputPerMTok, outputPerMTok }) => ({ model, inputPerMTok, outputPerMTok }));
+    return models.length > 0 ? { ...provider, models } : provider;
   }
 
   find(id: string): Provider | undefined {

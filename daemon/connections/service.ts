@@ -13,6 +13,7 @@ import type { AuditLog } from '../store/auditLog';
 import type { Database } from '../store/database';
 import type { StoredConnection } from '../store/schema';
 import { connectionNotFound, duplicateName, noConnection, validationError } from './errors';
+import { checkFallbacks, copyRecord, dropFallback, pruneFallbackModels } from './fallbackRules';
 import type { ProviderCatalog } from './providerCatalog';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -95,9 +96,16 @@ export class ConnectionService {
           maxRetries: params.maxRetries ?? DEFAULT_MAX_RETRIES,
           isDefault: makeDefault,
           keySource,
+          ...(params.capacity !== undefined && { capacity: structuredClone(params.capacity) }),
+          ...(params.onLimit !== undefined && { onLimit: params.onLimit }),
+          ...(params.maxQueueWaitMs !== undefined && { maxQueueWaitMs: params.maxQueueWaitMs }),
+          ...(params.budget !== undefined && { budget: { ...params.budget } }),
+          ...(params.fallbacks !== undefined && { fallbacks: [...params.fallbacks] }),
+          ...(params.fallbackModels !== undefined && { fallbackModels: copyRecord(params.fallbackModels) }),
           createdAt: now,
           updatedAt: now,
         };
+        checkFallbacks(record, db.connections);
         db.connections.push(record);
         return record;
       });
@@ -150,6 +158,17 @@ export class ConnectionService {
       assign('timeoutMs', params.timeoutMs);
       assign('maxRetries', params.maxRetries);
       assign('keySource', keySource);
+      assign('capacity', params.capacity === undefined || params.capacity === null ? params.capacity : structuredClone(params.capacity));
+      assign('onLimit', params.onLimit);
+      assign('maxQueueWaitMs', params.maxQueueWaitMs);
+      assign('budget', params.budget === undefined || params.budget === null ? params.budget : { ...params.budget });
+      assign('fallbacks', params.fallbacks === undefined || params.fallbacks === null ? params.fallbacks : [...params.fallbacks]);
+      assign('fallbackModels', params.fallbackModels === undefined || params.fallbackModels === null ? params.fallbackModels : copyRecord(params.fallbackModels));
+      // Entries for fallbacks just removed go with them, unless the request set fallbackModels itself (then it is checked as sent).
+      if (params.fallbackModels === undefined && pruneFallbackModels(record) && !changed.includes('fallbackModels')) changed.push('fallbackModels');
+      checkFallbacks(record, db.connections);
+      // Limits reported by another endpoint or for another key say nothing about this one.
+      if (changed.some((f) => f === 'baseUrl' || f === 'provider') || params.apiKey !== undefined) delete record.discoveredCapacity;
       if (params.isDefault !== undefined && params.isDefault !== record.isDefault) {
         changed.push('isDefault');
         for (const c of db.connections) c.isDefault = false;
@@ -179,18 +198,29 @@ export class ConnectionService {
   }
 
   async delete(id: string, actor: string): Promise<Connection> {
-    const removed = await this.deps.db.update((db) => {
+    const { removed, rechained } = await this.deps.db.update((db) => {
       const index = db.connections.findIndex((c) => c.id === id);
       if (index < 0) throw connectionNotFound(id);
       const [record] = db.connections.splice(index, 1);
       delete db.modelCache[id];
-      return record!;
+      delete db.limits[id];
+      delete db.budgetWarnings[id];
+      // No chain may name a connection that is gone.
+      const now = new Date().toISOString();
+      const touched: StoredConnection[] = [];
+      for (const other of db.connections) {
+        if (!dropFallback(other, id)) continue;
+        other.updatedAt = now;
+        touched.push({ ...other });
+      }
+      return { removed: record!, rechained: touched };
     });
     const { keyHint: _hint, keyFingerprint: _fingerprint, ...rest } = this.toPublic(removed);
     const connection: Connection = { ...rest, keyAvailable: false };
     await this.forgetKey(id);
-    await this.deps.audit.append({ client: actor, action: 'delete', connectionId: id, name: removed.name });
+    await this.deps.audit.append({ client: actor, action: 'delete', connectionId: id, name: removed.name, ...(rechained.length > 0 && { details: { removedFromFallbacksOf: rechained.map((c) => c.id) } }) });
     this.deps.events.connectionChanged({ kind: 'deleted', id, connection });
+    for (const other of rechained) this.deps.events.connectionChanged({ kind: 'updated', id: other.id, connection: this.toPublic(other) });
     return connection;
   }
 

@@ -44,7 +44,15 @@ export function sendOpenAIError(res: ServerResponse, error: SwitchboardError): v
     headers['retry-after-ms'] = String(Math.ceil(error.data.retryAfterMs));
   }
   const message = `${error.message} ${error.data.hint}`.trim();
-  sendJson(res, status, openaiErrorBody(message, status, error.code.toLowerCase(), typeof error.data.field === 'string' ? error.data.field : null), headers);
+  const body = openaiErrorBody(message, status, error.code.toLowerCase(), typeof error.data.field === 'string' ? error.data.field : null);
+  // A spent budget is OpenAI's "quota" case, not a rate limit: the same 429 with type and code
+  // `insufficient_quota` and no retry-after, so a tool does not retry in a loop until the period ends.
+  // `x-should-retry: false` tells the OpenAI SDKs the same.
+  if (error.code === ErrorCode.BUDGET_EXCEEDED) {
+    body.error = { ...body.error, type: 'insufficient_quota', code: 'insufficient_quota' };
+    headers['x-should-retry'] = 'false';
+  }
+  sendJson(res, status, body, headers);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

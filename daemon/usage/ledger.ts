@@ -1,9 +1,19 @@
 /**
- * The usage ledger: requests, errors, tokens and latency per connection, model and UTC day. Counters
- * are hot (every chat touches them), so they are written with the store's deferred, coalesced write.
+ * The usage ledger: requests, errors, tokens, latency and cost per connection, model and UTC day.
+ * Counters are hot (every chat touches them), so they are written with the store's deferred,
+ * coalesced write.
+ *
+ * Cost is summed only over requests whose model had a price; the others are counted in
+ * `unpricedRequests`, so an unknown cost is never shown as zero.
+ *
+ * The ledger is bounded: rows older than {@link RETENTION_DAYS} days are dropped when a new row is
+ * started (at most once per connection, model and day), so `db.json` does not grow forever.
  */
-import type { UsageRecord } from '../../shared/protocol';
+import type { UsageGroup, UsageGroupKey, UsageRecord, UsageTotals } from '../../shared/protocol';
 import type { Database } from '../store/database';
+
+/** Days of usage kept; older rows are dropped on write. */
+export const RETENTION_DAYS = 400;
 
 export interface UsageEvent {
   connectionId: string;
@@ -16,15 +26,25 @@ export interface UsageEvent {
   costUsd?: number | null;
 }
 
+export interface UsageFilter {
+  connectionId?: string;
+  /** First UTC day, inclusive (`YYYY-MM-DD`). */
+  from?: string;
+  /** Last UTC day, inclusive. */
+  to?: string;
+}
+
 export class UsageLedger {
   constructor(private readonly db: Database) {}
 
   record(event: UsageEvent, now = new Date()): void {
-    const day = now.toISOString().slice(0, 10);
+    const day = utcDay(now);
     this.db.updateLater((data) => {
       let row = data.usage.find((r) => r.day === day && r.connectionId === event.connectionId && r.model === event.model);
       if (!row) {
-        row = { connectionId: event.connectionId, day, model: event.model, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0 };
+        const cutoff = utcDay(new Date(now.getTime() - RETENTION_DAYS * 86_400_000));
+        if (data.usage.some((r) => r.day < cutoff)) data.usage = data.usage.filter((r) => r.day >= cutoff);
+        row = { connectionId: event.connectionId, day, model: event.model, ...emptyTotals() };
         data.usage.push(row);
       }
       row.requests += 1;
@@ -32,16 +52,67 @@ export class UsageLedger {
       row.inputTokens += event.inputTokens ?? 0;
       row.outputTokens += event.outputTokens ?? 0;
       row.latencyMsTotal += Math.round(event.latencyMs);
-      if (typeof event.costUsd === 'number') row.costUsd += event.costUsd;
+      if (typeof event.costUsd === 'number') row.costUsd = roundUsd(row.costUsd + event.costUsd);
       else if (event.costUsd === null) row.unpricedRequests += 1;
     });
   }
 
   /** Rows matching the filter, oldest first. Days are inclusive. */
-  query(filter: { connectionId?: string; from?: string; to?: string } = {}): UsageRecord[] {
+  query(filter: UsageFilter = {}): UsageRecord[] {
     return this.db.data.usage
       .filter((r) => (filter.connectionId === undefined || r.connectionId === filter.connectionId) && (filter.from === undefined || r.day >= filter.from) && (filter.to === undefined || r.day <= filter.to))
       .map((r) => ({ ...r }))
       .sort((a, b) => a.day.localeCompare(b.day) || a.connectionId.localeCompare(b.connectionId) || a.model.localeCompare(b.model));
   }
+}
+
+/** The rows summed. */
+export function totalsOf(records: readonly UsageRecord[]): UsageTotals {
+  const totals = emptyTotals();
+  for (const r of records) addInto(totals, r);
+  return totals;
+}
+
+const KEY_FIELD = { connection: 'connectionId', model: 'model', day: 'day' } as const satisfies Record<UsageGroupKey, keyof UsageRecord>;
+
+/**
+ * The rows summed by the named keys (each group carries only those keys), largest cost first, then
+ * most requests; ties in key order, so the output is stable.
+ */
+export function groupRecords(records: readonly UsageRecord[], keys: readonly UsageGroupKey[]): UsageGroup[] {
+  const fields = [...new Set(keys)].map((k) => KEY_FIELD[k]);
+  const groups = new Map<string, UsageGroup>();
+  for (const r of records) {
+    const id = JSON.stringify(fields.map((f) => r[f]));
+    let group = groups.get(id);
+    if (!group) {
+      group = { ...Object.fromEntries(fields.map((f) => [f, r[f]])), ...emptyTotals() };
+      groups.set(id, group);
+    }
+    addInto(group, r);
+  }
+  return [...groups.values()].sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests || fields.reduce((c, f) => c || String(a[f]).localeCompare(String(b[f])), 0));
+}
+
+function emptyTotals(): UsageTotals {
+  return { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0 };
+}
+
+function addInto(into: UsageTotals, r: UsageTotals): void {
+  into.requests += r.requests;
+  into.errors += r.errors;
+  into.inputTokens += r.inputTokens;
+  into.outputTokens += r.outputTokens;
+  into.latencyMsTotal += r.latencyMsTotal;
+  into.costUsd = roundUsd(into.costUsd + (r.costUsd ?? 0));
+  into.unpricedRequests += r.unpricedRequests ?? 0;
+}
+
+/** Sums of float dollars drift (0.1 + 0.2); a nano-dollar is far below anything shown. */
+function roundUsd(usd: number): number {
+  return Math.round(usd * 1e9) / 1e9;
+}
+
+function utcDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
 }

@@ -72,6 +72,8 @@ With --json the final result (text, usage, finishReason, model, latency) is prin
           const result = await stream.result;
           if (written && !written.endsWith('\n')) ctx.out.write('\n');
           ctx.out.data(result);
+          // On stderr, so a piped answer stays clean: the person learns their connection did not answer.
+          if (result.skipped?.length) ctx.out.note(`Answered by ${result.connectionName} (${result.model}): ${result.skipped.map((s) => `${s.name} skipped (${s.code})`).join(', ')}.`);
           return EXIT.OK;
         } catch (error) {
           if (written && !written.endsWith('\n')) ctx.out.write('\n');

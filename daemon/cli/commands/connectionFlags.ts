@@ -27,7 +27,7 @@ export const KEY_FLAGS: Flag[] = [
   { name: 'no-key', type: 'boolean', description: 'No key (local servers)' },
 ];
 
-export const UNSET_FLAG: Flag = { name: 'unset', type: 'string', multiple: true, value: 'FIELD', description: 'Clear a field: model, allowed-models, org, api-version, headers' };
+export const UNSET_FLAG: Flag = { name: 'unset', type: 'string', multiple: true, value: 'FIELD', description: 'Clear a field: model, allowed-models, org, api-version, headers, on-limit, max-queue-wait' };
 
 /** The fields set by flags, as `connections/create` / `connections/update` name them. */
 export function fieldParams(values: Values): Record<string, unknown> {
@@ -70,7 +70,19 @@ function parseHeaders(pairs: string[]): Record<string, string> {
 
 /** `--unset` fields → `null`s for `connections/update`. */
 export function unsetParams(values: Values): Record<string, null> {
-  const names: Record<string, string> = { model: 'defaultModel', 'allowed-models': 'allowedModels', org: 'organization', 'api-version': 'apiVersion', headers: 'headers' };
+  const names: Record<string, string> = {
+    model: 'defaultModel',
+    'allowed-models': 'allowedModels',
+    org: 'organization',
+    'api-version': 'apiVersion',
+    headers: 'headers',
+    'on-limit': 'onLimit',
+    'max-queue-wait': 'maxQueueWaitMs',
+    limits: 'capacity',
+    budget: 'budget',
+    fallbacks: 'fallbacks',
+    'fallback-models': 'fallbackModels',
+  };
   const out: Record<string, null> = {};
   for (const field of list(values, 'unset').flatMap((v) => v.split(','))) {
     const key = names[field.trim()];

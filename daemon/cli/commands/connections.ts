@@ -15,6 +15,7 @@ import { EXIT } from '../exitCodes';
 import type { Output } from '../output';
 import { confirm } from '../prompt';
 import { FIELD_FLAGS, fieldParams, findProvider, KEY_FLAGS, keyChoice, UNSET_FLAG, unsetParams } from './connectionFlags';
+import { describeLimits, POLICY_CLEAR_FLAGS, POLICY_FLAGS, policyParams } from './policyFlags';
 import { testCommand } from './test';
 
 /** How a connection's key is held, masked: `vault …abcd`, `$OPENAI_API_KEY (unset)`, `none`. */
@@ -33,6 +34,43 @@ export function statusCell(out: Output, c: Connection): string {
 
 function describe(out: Output, c: Connection): string {
   return `${c.name} (${c.id}): ${c.provider}, ${c.baseUrl}${c.defaultModel ? `, model ${c.defaultModel}` : ''}, key ${keyCell(out, c)}${c.isDefault ? ', default' : ''}`;
+}
+
+/** The `connections show` lines: label, value. */
+function showRows(out: Output, c: Connection, names: Map<string, string>): Array<[string, string]> {
+  const name = (id: string) => names.get(id) ?? out.paint('dim', `${id} (deleted)`);
+  const rows: Array<[string, string | undefined]> = [
+    ['name', `${c.name}${c.isDefault ? ` ${out.paint('cyan', '(default)')}` : ''}`],
+    ['id', c.id],
+    ['provider', c.provider],
+    ['base url', c.baseUrl],
+    ['model', c.defaultModel ?? '-'],
+    ['allowed models', c.allowedModels?.join(', ')],
+    ['organization', c.organization],
+    ['api version', c.apiVersion],
+    ['headers', c.headers && Object.keys(c.headers).join(', ')],
+    ['key', keyCell(out, c)],
+    ['timeout', `${c.timeoutMs} ms, ${c.maxRetries} retries`],
+    ['status', c.lastTest ? `${statusCell(out, c)}: ${c.lastTest.summary} (${c.lastTest.testedAt})` : statusCell(out, c)],
+    ['limits', c.capacity?.length ? describeLimits(c.capacity).join('; ') : 'none'],
+    ['over a limit', c.capacity?.length ? (c.onLimit === 'queue' ? `queue, up to ${c.maxQueueWaitMs ?? 60_000} ms` : 'fail with RATE_LIMITED') : undefined],
+    ['budget', c.budget ? `$${c.budget.amount} per ${c.budget.period}` : 'none'],
+    ['fallbacks', c.fallbacks?.length ? c.fallbacks.map((id) => `${name(id)}${c.fallbackModels?.[id] ? ` (${c.fallbackModels[id]})` : ''}`).join(' → ') : 'none'],
+    ['upstream limits', discovered(c)],
+  ];
+  return rows.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '');
+}
+
+/** What the upstream's rate-limit headers last said, e.g. `9,990/10,000 requests, 1.9M/2M tokens (at …)`. */
+function discovered(c: Connection): string | undefined {
+  const d = c.discoveredCapacity;
+  if (!d) return undefined;
+  const n = (v: number | undefined) => (v === undefined ? '?' : v.toLocaleString('en-US'));
+  const parts = [
+    (d.requestsLimit !== undefined || d.requestsRemaining !== undefined) && `${n(d.requestsRemaining)}/${n(d.requestsLimit)} requests left`,
+    (d.tokensLimit !== undefined || d.tokensRemaining !== undefined) && `${n(d.tokensRemaining)}/${n(d.tokensLimit)} tokens left`,
+  ].filter(Boolean);
+  return parts.length ? `${parts.join(', ')} (as of ${d.observedAt})` : undefined;
 }
 
 export const connectionsGroup: Group = {
@@ -60,6 +98,20 @@ export const connectionsGroup: Group = {
       },
     },
     {
+      name: 'show',
+      summary: 'Show every field of one connection, with its limits, budget and fallbacks',
+      usage: 'connections show <connection>',
+      flags: [],
+      async run(ctx, parsed) {
+        const [ref] = positionals(parsed, ['connection'], this.usage);
+        const connection = await ctx.connection(ref!);
+        ctx.out.data({ connection });
+        const names = new Map((await ctx.connections()).map((c) => [c.id, c.name]));
+        for (const [label, value] of showRows(ctx.out, connection, names)) ctx.out.line(`${`${label}:`.padEnd(16)} ${value}`);
+        return EXIT.OK;
+      },
+    },
+    {
       name: 'add',
       summary: 'Add a connection',
       usage: 'connections add --name NAME --provider ID [--base-url URL] [--model M] [--default] [--key-stdin | --key-env VAR | --no-key] [...]',
@@ -69,8 +121,10 @@ Examples:
   switchboard connections add --name OpenAI --provider openai --model gpt-4o
   printenv GROQ_API_KEY | switchboard connections add --name Groq --provider groq --key-stdin
   switchboard connections add --name Anthropic --provider anthropic --key-env ANTHROPIC_API_KEY
-  switchboard connections add --name Local --provider ollama --no-key`,
-      flags: [...FIELD_FLAGS, ...KEY_FLAGS],
+  switchboard connections add --name Local --provider ollama --no-key
+  switchboard connections add --name Main --provider openai --key-env OPENAI_API_KEY \
+    --limit minute:requests=60,tokens=100k --budget month:50 --fallback Local`,
+      flags: [...FIELD_FLAGS, ...KEY_FLAGS, ...POLICY_FLAGS],
       async run(ctx, parsed) {
         positionals(parsed, [], this.usage);
         const name = str(parsed.values, 'name');
@@ -78,7 +132,7 @@ Examples:
         if (!name || !providerId) throw new UsageError(`connections add needs ${!name ? '--name' : '--provider'}.`, `Usage: switchboard ${this.usage}`);
         const client = await ctx.client();
         const provider = await findProvider(client, providerId);
-        const fields = fieldParams(parsed.values);
+        const fields = { ...fieldParams(parsed.values), ...(await policyParams(ctx, parsed.values, { newName: name })) };
         const key = await keyChoice(parsed.values, { label: name, requiresKey: provider.requiresKey, promptWhenMissing: true });
         const params = { ...fields, name, provider: provider.id, ...key } as CreateConnectionParams;
         const { connection } = await client.request(ConnectionsCreate, params);
@@ -92,14 +146,16 @@ Examples:
       name: 'edit',
       summary: 'Change fields of a connection',
       usage: 'connections edit <connection> [--name N] [--base-url U] [--model M] [--unset FIELD] [--key-stdin | --key-env VAR | --no-key] [...]',
-      flags: [...FIELD_FLAGS, ...KEY_FLAGS, UNSET_FLAG],
+      details: `--limit, --budget and --fallback replace what the connection had; --no-limits, --no-budget and
+--no-fallbacks remove it. --fallback-model adds to the models already set for the fallbacks.`,
+      flags: [...FIELD_FLAGS, ...KEY_FLAGS, ...POLICY_FLAGS, ...POLICY_CLEAR_FLAGS, UNSET_FLAG],
       async run(ctx, parsed) {
         const [ref] = positionals(parsed, ['connection'], this.usage);
         const current = await ctx.connection(ref!);
         const client = await ctx.client();
         const providerId = str(parsed.values, 'provider');
         const provider = providerId === undefined ? undefined : await findProvider(client, providerId);
-        const changes = { ...fieldParams(parsed.values), ...unsetParams(parsed.values), ...(provider && { provider: provider.id }) };
+        const changes = { ...fieldParams(parsed.values), ...unsetParams(parsed.values), ...(await policyParams(ctx, parsed.values, { current })), ...(provider && { provider: provider.id }) };
         const key = await keyChoice(parsed.values, { label: current.name, requiresKey: true, promptWhenMissing: false });
         const params = { ...changes, ...key, id: current.id } as UpdateConnectionParams;
         if (Object.keys(params).length === 1) throw new UsageError('Nothing to change: give at least one flag.', `Usage: switchboard ${this.usage}`);

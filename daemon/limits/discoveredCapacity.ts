@@ -1,0 +1,20 @@
+/**
+ * Discovered capacity: the rate limits an upstream reports in its response headers (OpenAI's
+ * `x-ratelimit-*`, Anthropic's `anthropic-ratelimit-*`), kept on the connection so the connection
+ * manager can show them beside the configured limits.
+ *
+ * Every response carries them, so they are written with the store's deferred, coalesced write and
+ * announce no `connections/changed`: clients see them on their next `connections/get` or `list`.
+ */
+import type { RateLimitInfo } from '../../shared/protocol';
+import type { Database } from '../store/database';
+
+export function discoveredCapacityRecorder(db: Database, now: () => number = Date.now): (connectionId: string, info: RateLimitInfo) => void {
+  return (connectionId, info) => {
+    const observedAt = new Date(now()).toISOString();
+    db.updateLater((data) => {
+      const conn = data.connections.find((c) => c.id === connectionId);
+      if (conn) conn.discoveredCapacity = { ...info, observedAt };
+    });
+  };
+}

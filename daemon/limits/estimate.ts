@@ -1,0 +1,23 @@
+/**
+ * What a request is expected to cost in tokens before the upstream says: about four characters per
+ * input token (the usual rule of thumb for English and code), plus the output it may generate. The
+ * estimate is reserved while the request runs and replaced by the reported usage when it ends.
+ */
+import type { ChatInput } from '../chat/chatService';
+
+/** Output tokens assumed when a request sets no `maxTokens`. */
+export const DEFAULT_OUTPUT_ESTIMATE = 1024;
+
+export interface TokenEstimate {
+  input: number;
+  output: number;
+  total: number;
+}
+
+export function estimateTokens(input: Pick<ChatInput, 'messages' | 'options'>): TokenEstimate {
+  let chars = input.options?.system?.length ?? 0;
+  for (const message of input.messages) chars += message.content.length;
+  const inputTokens = Math.ceil(chars / 4);
+  const output = input.options?.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE;
+  return { input: inputTokens, output, total: inputTokens + output };
+}
