@@ -5,6 +5,7 @@ import { registerDaemonCommands } from './daemonCommands';
 import { registerImportCommands } from './importCommands';
 import type { CommandDeps } from './pickConnection';
 import { registerSelectionCommands } from './selectionCommands';
+import { registerUsageCommands } from './usageCommands';
 
 export type { CommandDeps } from './pickConnection';
 
@@ -14,6 +15,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     registerSelectionCommands(deps),
     registerImportCommands(deps),
     registerDaemonCommands(deps),
+    registerUsageCommands(deps),
     vscode.commands.registerCommand('switchboard.refreshConnections', () => deps.store.refresh().catch((error) => deps.log.warn('Refresh failed', error))),
   );
 }

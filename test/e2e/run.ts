@@ -23,6 +23,7 @@ import { isAlive, killPid } from './lib/procs';
 import { slug, Steps } from './lib/steps';
 import { launchBrowser, Workbench } from './lib/workbench';
 import { connectionScenario, E2E_KEYS } from './scenarios/connectionFlow';
+import { usageViewScenario } from './scenarios/usageView';
 
 const args = new Set(process.argv.slice(2));
 // Apart, so running one mode does not wipe the other's screenshots.
@@ -133,6 +134,7 @@ async function main(): Promise<number> {
       const opened = await timed('open workbench', prep, () => Workbench.open(browser!, codeServer!.workbenchUrl(), ARTIFACTS));
       ctx = { root, home, mock, codeServer, browser, wb: opened.wb, artifacts: ARTIFACTS, daemonPid };
       await connectionScenario(ctx, steps);
+      await usageViewScenario(ctx, steps);
     }
   } catch (error) {
     steps.fail('e2e harness', error);

@@ -6,9 +6,10 @@
 import type { Connection, Provider } from '../../../shared/protocol';
 import type { ManagerCreateFields, ManagerDraft, ManagerTestTarget, ManagerUpdateFields } from '../../../shared/webview';
 import { formatHeaders, parseHeaders, parseModelList } from './headers';
+import { emptyLimits, limitsCreateFields, limitsFromConnection, limitsUpdateFields, validateLimits, type LimitsValues } from './limits';
 
-/** Every input of the form as the page holds it: text, as typed. */
-export interface FormValues {
+/** Every input of the form as the page holds it: text, as typed (capacity and fallbacks as rows). */
+export interface FormValues extends LimitsValues {
   provider: string;
   name: string;
   baseUrl: string;
@@ -43,6 +44,7 @@ export function emptyValues(provider?: Provider): FormValues {
     timeoutSeconds: '',
     maxRetries: '',
     allowedModels: '',
+    ...emptyLimits(),
   };
 }
 
@@ -61,6 +63,7 @@ export function valuesFromConnection(c: Connection): FormValues {
     timeoutSeconds: String(c.timeoutMs / 1000),
     maxRetries: String(c.maxRetries),
     allowedModels: (c.allowedModels ?? []).join('\n'),
+    ...limitsFromConnection(c),
   };
 }
 
@@ -75,11 +78,22 @@ export interface ValidationContext {
   provider: Provider | undefined;
   /** A test needs no name; a save does. */
   purpose: 'save' | 'test';
+  /** Saved connections, to check fallbacks against (skipped when absent). */
+  connections?: ReadonlyArray<{ id: string; name: string }>;
 }
 
 /** Field-level problems, in the order the form shows its fields (the first one gets focus). */
 export function validate(v: FormValues, ctx: ValidationContext): FieldErrors {
+  return validateDetailed(v, ctx).errors;
+}
+
+/**
+ * `validate`, plus which input inside a field is at fault where a field has several (a capacity or
+ * fallback row), so the page can mark and focus that very input.
+ */
+export function validateDetailed(v: FormValues, ctx: ValidationContext): { errors: FieldErrors; inputs: Partial<Record<FieldId, string>> } {
   const errors: FieldErrors = {};
+  const inputs: Partial<Record<FieldId, string>> = {};
   if (!ctx.provider) errors.provider = 'Choose a provider.';
   const name = v.name.trim();
   if (ctx.purpose === 'save' && name === '') errors.name = 'Give the connection a name.';
@@ -113,7 +127,14 @@ export function validate(v: FormValues, ctx: ValidationContext): FieldErrors {
   else if (allowed.length > 0 && v.defaultModel.trim() !== '' && !allowed.includes(v.defaultModel.trim())) {
     errors.defaultModel = 'The default model is not in "Allowed models" (Advanced); add it there or pick another.';
   }
-  return errors;
+
+  const selfId = ctx.mode.kind === 'edit' ? ctx.mode.original.id : undefined;
+  const limits = validateLimits(v, { ...(selfId !== undefined && { selfId }), ...(ctx.connections && { connections: ctx.connections }) });
+  for (const [field, problem] of Object.entries(limits) as Array<[FieldId, { message: string; input?: string }]>) {
+    errors[field] = problem.message;
+    if (problem.input) inputs[field] = problem.input;
+  }
+  return { errors, inputs };
 }
 
 function urlProblem(url: string): string | undefined {
@@ -175,12 +196,14 @@ export function toCreateFields(v: FormValues): ManagerCreateFields {
     allowedModels: emptyToUndefined(c.allowedModels),
     headers: emptyRecordToUndefined(c.headers),
     isDefault: v.isDefault || undefined,
+    ...limitsCreateFields(v),
   });
 }
 
 /** The draft a test sends: the form as typed, with the key when one was typed. */
 export function toDraft(v: FormValues): ManagerDraft {
-  const { isDefault: _isDefault, ...fields } = toCreateFields(v);
+  // Limits, budget and fallbacks say nothing about whether the endpoint works: a test leaves them out.
+  const { isDefault: _isDefault, capacity: _c, onLimit: _o, maxQueueWaitMs: _w, budget: _b, fallbacks: _f, fallbackModels: _m, ...fields } = toCreateFields(v);
   return defined({ ...fields, name: fields.name || undefined, apiKey: v.apiKey || undefined });
 }
 
@@ -200,7 +223,7 @@ export function toUpdateFields(original: Connection, v: FormValues): ManagerUpda
   if (c.timeoutMs !== undefined && c.timeoutMs !== original.timeoutMs) out.timeoutMs = c.timeoutMs;
   if (c.maxRetries !== undefined && c.maxRetries !== original.maxRetries) out.maxRetries = c.maxRetries;
   if (v.isDefault !== original.isDefault) out.isDefault = v.isDefault;
-  return out;
+  return { ...out, ...limitsUpdateFields(original, v) };
 }
 
 /** True when saving would change something (a replaced key counts). */
@@ -227,7 +250,10 @@ export function fieldForProtocol(field: string | undefined): FieldId | undefined
     name: 'name', provider: 'provider', baseUrl: 'baseUrl', apiKey: 'apiKey', keySource: 'apiKey',
     defaultModel: 'defaultModel', isDefault: 'isDefault', organization: 'organization', apiVersion: 'apiVersion',
     headers: 'headers', timeoutMs: 'timeoutSeconds', maxRetries: 'maxRetries', allowedModels: 'allowedModels',
+    capacity: 'capacity', onLimit: 'onLimit', maxQueueWaitMs: 'maxQueueWaitSeconds', fallbacks: 'fallbacks', fallbackModels: 'fallbacks',
   };
+  // `budget.period` is the period's select; `budget` and `budget.amount` the amount.
+  if (parts[0] === 'budget') return parts[1] === 'period' ? 'budgetPeriod' : 'budgetAmount';
   return parts[0] === undefined ? undefined : map[parts[0]];
 }
 

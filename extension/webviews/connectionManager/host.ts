@@ -33,8 +33,14 @@ export class ManagerHost {
 
   /** Opens a connection for editing (`null`: a blank form), now or as soon as the page is ready. */
   select(connectionId: string | null): void {
-    if (this.ready) this.deps.post({ type: 'select', connectionId });
-    else this.pendingSelect = connectionId;
+    if (!this.ready) {
+      this.pendingSelect = connectionId;
+      return;
+    }
+    this.deps.post({ type: 'select', connectionId });
+    // What the provider reported (discovered capacity) changes without a `connections/changed`
+    // event: bring the list up to date, so the connection opened shows its latest figures.
+    void this.refresh();
   }
 
   /** Sends everything again (the daemon came back); the page keeps its form. */

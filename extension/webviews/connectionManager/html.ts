@@ -69,6 +69,7 @@ export function renderPage(r: PageResources): string {
         ${field('maxRetries', 'Retries', '<input id="maxRetries" type="number" min="0" max="10" step="1">', 'Leave empty for the default.')}
         ${field('allowedModels', 'Allowed models', '<textarea id="allowedModels" rows="3" spellcheck="false"></textarea>', 'One model id per line; leave empty to allow every model.')}
       </details>
+      ${limitsSection()}
       <div class="actions">
         <button type="button" id="test" class="secondary">Test Connection</button>
         <button type="submit" id="save">Save</button>
@@ -88,6 +89,41 @@ export function renderPage(r: PageResources): string {
 <script nonce="${r.nonce}" src="${r.scriptUri}"></script>
 </body>
 </html>`;
+}
+
+/**
+ * "Limits & budget": capacity rows beside what the provider reported, what happens at a limit, the
+ * budget, and the fallback chain. Rows are drawn by limitsView.ts into the `role="group"` containers.
+ */
+function limitsSection(): string {
+  return `<details id="limits">
+        <summary>Limits &amp; budget</summary>
+        ${rows('capacity', 'Capacity limits', 'Add limit', 'Switchboard holds requests to these limits before calling the provider. At most one limit per period; tokens count input and output.')}
+        <section id="discovered" class="discovered" aria-labelledby="discovered-heading">
+          <h3 id="discovered-heading">Reported by the provider</h3>
+          <p id="discovered-observed" class="help"></p>
+          <ul id="discovered-lines" class="discovered-lines"></ul>
+        </section>
+        ${field('onLimit', 'When a limit is hit', '<select id="onLimit"><option value="fail">Fail at once (RATE_LIMITED)</option><option value="queue">Wait in a queue</option></select>')}
+        ${field('maxQueueWaitSeconds', 'Longest wait (seconds)', '<input id="maxQueueWaitSeconds" type="number" min="0" max="3600" step="1">', 'Leave empty for 60 seconds. A request that would wait longer fails with RATE_LIMITED.')}
+        <div class="field-pair">
+          ${field('budgetAmount', 'Budget (US dollars)', '<input id="budgetAmount" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" placeholder="e.g. 10">', 'Leave empty for no budget. A warning shows at 80%; past it, requests fail with BUDGET_EXCEEDED.')}
+          ${field('budgetPeriod', 'Per', '<select id="budgetPeriod"><option value="month">calendar month (UTC)</option><option value="day">day (UTC)</option></select>')}
+        </div>
+        ${rows('fallbacks', 'Fallbacks', 'Add fallback', 'Tried in order when this connection fails before its first token (unreachable, rate-limited, timed out, server error). Leave a model empty to use that connection\'s default.')}
+        <p id="fallbacks-none" class="help" hidden>Add another connection to use it as a fallback.</p>
+      </details>`;
+}
+
+/** A list of rows with its Add button, help and error slot; its group element carries the field's id. */
+function rows(id: 'capacity' | 'fallbacks', label: string, add: string, help: string): string {
+  return `<div class="field" id="${id}-field">
+          <span class="label" id="${id}-label">${label}</span>
+          <div id="${id}" class="rows" role="group" aria-labelledby="${id}-label" aria-describedby="${id}-help ${id}-error"></div>
+          <div><button type="button" id="${id}-add" class="secondary">${add}</button></div>
+          <p id="${id}-help" class="help">${help}</p>
+          <p id="${id}-error" class="error" hidden></p>
+        </div>`;
 }
 
 /** One labelled control with its help text and an error slot, tied together by aria-describedby. */

@@ -9,8 +9,9 @@ import type { Connection, Provider, TestResult } from '../../../shared/protocol'
 import { assertNever, type HostToManager, type ManagerError, type ManagerToHost } from '../../../shared/webview';
 import {
   baseUrlAfterProviderChange, emptyValues, fieldForProtocol, hasChanges, testTarget, toCreateFields, toUpdateFields,
-  validate, valuesFromConnection, type FormMode, type FormValues,
+  validateDetailed, valuesFromConnection, type FormMode, type FormValues,
 } from './form';
+import { renderDiscovered, setFallbackChoices, wireLimits } from './limitsView';
 import { Requests, type Pending, type RequestKind } from './requests';
 import * as view from './view';
 
@@ -27,6 +28,7 @@ interface PersistedState {
   values: Omit<FormValues, 'apiKey'>;
   replacingKey: boolean;
   advancedOpen: boolean;
+  limitsOpen?: boolean;
   models: string[];
   lastTest?: TestResult;
 }
@@ -63,6 +65,7 @@ function persist(): void {
     values,
     replacingKey: mode.kind === 'edit' && mode.replacingKey,
     advancedOpen: view.el<HTMLDetailsElement>('advanced').open,
+    limitsOpen: view.el<HTMLDetailsElement>('limits').open,
     models,
     ...(lastTest && { lastTest }),
   });
@@ -72,7 +75,9 @@ function openForm(next: FormMode, values: FormValues, restored?: PersistedState)
   requests.newForm();
   mode = next;
   const saved = editing();
+  setFallbackChoices(connections, saved?.id);
   view.writeForm(values);
+  renderDiscovered(saved);
   view.showErrors({});
   view.setBanner(undefined);
   view.setStatus('');
@@ -82,6 +87,7 @@ function openForm(next: FormMode, values: FormValues, restored?: PersistedState)
   view.el('form-title').textContent = saved ? `Edit "${saved.name}"` : 'Add connection';
   buttons.delete.hidden = !saved;
   view.el<HTMLDetailsElement>('advanced').open = restored?.advancedOpen ?? false;
+  view.el<HTMLDetailsElement>('limits').open = restored?.limitsOpen ?? false;
   models = restored?.models ?? [];
   view.fillModels(models);
   // The newer of what the tab showed and what the daemon stored since (a scheduled test, the tree).
@@ -99,7 +105,8 @@ function openCreate(values?: FormValues, restored?: PersistedState): void {
 }
 
 function openEdit(c: Connection, restored?: PersistedState): void {
-  const values = restored ? { ...restored.values, apiKey: '' } : valuesFromConnection(c);
+  // State saved by an older version may lack newer fields: the connection fills them in.
+  const values = restored ? { ...valuesFromConnection(c), ...restored.values, apiKey: '' } : valuesFromConnection(c);
   openForm({ kind: 'edit', original: c, replacingKey: restored?.replacingKey ?? false }, values, restored);
 }
 
@@ -118,16 +125,17 @@ function restore(selectId: string | undefined): void {
     const c = find(selectId);
     return c ? openEdit(c) : openCreate();
   }
-  if (restored?.selectedId === null) return openCreate({ ...restored.values, apiKey: '' }, restored);
+  if (restored?.selectedId === null) return openCreate({ ...emptyValues(), ...restored.values, apiKey: '' }, restored);
   const c = restored?.selectedId ? find(restored.selectedId) : undefined;
   return c ? openEdit(c, restored) : openCreate();
 }
 
 function checkForm(purpose: 'save' | 'test'): FormValues | undefined {
   const values = view.readForm();
-  const first = view.showErrors(validate(values, { mode, provider: providerById(values.provider), purpose }));
+  const { errors, inputs } = validateDetailed(values, { mode, provider: providerById(values.provider), purpose, connections });
+  const first = view.showErrors(errors, inputs);
   if (first === undefined) return values;
-  view.focusField(first);
+  view.focusField(first, inputs[first]);
   view.setStatus('Fix the highlighted fields.');
   return undefined;
 }
@@ -219,12 +227,16 @@ function onMessage(msg: HostToManager): void {
         // Keep what the person is typing; refresh what the daemon owns (mask, test status, default).
         mode = { ...mode, original: fresh };
         view.showKeyArea({ saved: fresh, replacing: mode.replacingKey });
+        // What the provider last reported comes with every change of the connection.
+        renderDiscovered(fresh);
         // A newer stored test (after a save, on schedule, from the tree) replaces the one shown.
         if (fresh.lastTest && (!lastTest || fresh.lastTest.testedAt > lastTest.testedAt)) {
           view.renderTest((lastTest = fresh.lastTest));
           persist();
         }
       }
+      // Fallback choices follow renames and deletions; the rows keep what they hold.
+      setFallbackChoices(connections, editing()?.id);
       return view.renderList(connections, editing()?.id ?? null, selectConnection);
     }
     case 'select':
@@ -245,7 +257,11 @@ function onMessage(msg: HostToManager): void {
       if (!requests.settle(msg.requestId)) return;
       const keepTest = lastTest;
       const keepModels = models;
+      // The sections the person had open stay open: they may want to check what was saved.
+      const open = { advanced: view.el<HTMLDetailsElement>('advanced').open, limits: view.el<HTMLDetailsElement>('limits').open };
       openEdit(msg.connection);
+      view.el<HTMLDetailsElement>('advanced').open = open.advanced;
+      view.el<HTMLDetailsElement>('limits').open = open.limits;
       if (keepTest && !msg.connection.lastTest) view.renderTest((lastTest = keepTest));
       if (keepModels.length) view.fillModels((models = keepModels));
       view.setStatus(`Saved "${msg.connection.name}".`);
@@ -289,6 +305,8 @@ view.el('add').addEventListener('click', () => selectConnection(null));
 view.el('replace-key').addEventListener('click', () => setReplacing(true));
 view.el('keep-key').addEventListener('click', () => setReplacing(false));
 view.el('advanced').addEventListener('toggle', persist);
+view.el('limits').addEventListener('toggle', persist);
+wireLimits(persist);
 window.addEventListener('message', (event: MessageEvent<HostToManager>) => onMessage(event.data));
 
 // Nothing works until the host sends the catalog; say so rather than offer dead buttons.

@@ -5,12 +5,19 @@
  */
 import type { Connection, Provider, TestResult, TestStage } from '../../../shared/protocol';
 import type { FieldErrors, FieldId, FormValues } from './form';
+import { readCapacity, readFallbacks, renderCapacity, renderFallbacks, showQueueWait } from './limitsView';
 
-export const FIELD_IDS: FieldId[] = [
+/** Fields that are one control each, in the order the form shows them. */
+const SCALAR_IDS = [
   'provider', 'name', 'baseUrl', 'apiKey', 'defaultModel', 'isDefault',
   'organization', 'apiVersion', 'headers', 'timeoutSeconds', 'maxRetries', 'allowedModels',
-];
+  'onLimit', 'maxQueueWaitSeconds', 'budgetAmount', 'budgetPeriod',
+] as const satisfies readonly FieldId[];
+type ScalarId = (typeof SCALAR_IDS)[number];
+/** Every field in form order; `capacity` and `fallbacks` are lists of rows (see limitsView.ts). */
+export const FIELD_IDS: FieldId[] = [...SCALAR_IDS.slice(0, 12), 'capacity', 'onLimit', 'maxQueueWaitSeconds', 'budgetAmount', 'budgetPeriod', 'fallbacks'];
 const ADVANCED: ReadonlySet<FieldId> = new Set(['organization', 'apiVersion', 'headers', 'timeoutSeconds', 'maxRetries', 'allowedModels']);
+const LIMITS: ReadonlySet<FieldId> = new Set(['capacity', 'onLimit', 'maxQueueWaitSeconds', 'budgetAmount', 'budgetPeriod', 'fallbacks']);
 
 export function el<T extends HTMLElement = HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -19,43 +26,56 @@ export function el<T extends HTMLElement = HTMLElement>(id: string): T {
 }
 
 type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+/** A field's control; for a list of rows, its group element (which carries aria-invalid). */
 const control = (id: FieldId) => el<Control>(id);
 
 export function readForm(): FormValues {
-  const values = {} as Record<FieldId, string | boolean>;
-  for (const id of FIELD_IDS) {
+  const values = {} as Record<ScalarId, string | boolean>;
+  for (const id of SCALAR_IDS) {
     const c = control(id);
     values[id] = c instanceof HTMLInputElement && c.type === 'checkbox' ? c.checked : c.value;
   }
-  return values as unknown as FormValues;
+  return { ...(values as unknown as FormValues), capacity: readCapacity(), fallbacks: readFallbacks() };
 }
 
 export function writeForm(v: FormValues): void {
-  for (const id of FIELD_IDS) {
+  for (const id of SCALAR_IDS) {
     const c = control(id);
     if (c instanceof HTMLInputElement && c.type === 'checkbox') c.checked = Boolean(v[id]);
     else c.value = String(v[id]);
   }
+  renderCapacity(v.capacity);
+  renderFallbacks(v.fallbacks);
+  showQueueWait(v.onLimit);
 }
 
-/** Shows each error next to its field and returns the first field at fault (to focus). */
-export function showErrors(errors: FieldErrors): FieldId | undefined {
+/**
+ * Shows each error next to its field and returns the first field at fault (to focus). `inputs` names
+ * the input at fault inside a list field (a capacity or fallback row), which is marked too.
+ */
+export function showErrors(errors: FieldErrors, inputs: Partial<Record<FieldId, string>> = {}): FieldId | undefined {
   let first: FieldId | undefined;
+  for (const marked of document.querySelectorAll('#capacity [aria-invalid], #fallbacks [aria-invalid]')) marked.removeAttribute('aria-invalid');
   for (const id of FIELD_IDS) {
     const message = errors[id];
     const slot = el(`${id}-error`);
     slot.textContent = message ?? '';
     slot.hidden = message === undefined;
     control(id).setAttribute('aria-invalid', String(message !== undefined));
+    const input = inputs[id] ? document.getElementById(inputs[id]) : null;
+    if (message !== undefined) input?.setAttribute('aria-invalid', 'true');
     if (message !== undefined && first === undefined) first = id;
   }
   return first;
 }
 
-/** Moves focus to a field, opening Advanced first when the field is inside it. */
-export function focusField(id: FieldId): void {
+/** Moves focus to a field (or the given input inside it), opening Advanced or Limits first when it is inside. */
+export function focusField(id: FieldId, inputId?: string): void {
   if (ADVANCED.has(id)) el<HTMLDetailsElement>('advanced').open = true;
-  const target = id === 'apiKey' && el('key-entry').hidden ? el('replace-key') : control(id);
+  if (LIMITS.has(id)) el<HTMLDetailsElement>('limits').open = true;
+  const inner = inputId ? document.getElementById(inputId) : null;
+  const list = id === 'capacity' || id === 'fallbacks' ? (el(id).querySelector<HTMLElement>('input, select') ?? el(`${id}-add`)) : null;
+  const target = inner ?? list ?? (id === 'apiKey' && el('key-entry').hidden ? el('replace-key') : control(id));
   target.focus();
 }
 

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Connection, Provider } from '../../../shared/protocol';
 import {
   baseUrlAfterProviderChange, emptyValues, fieldForProtocol, hasChanges, testTarget, toCreateFields, toDraft, toUpdateFields,
-  validate, valuesFromConnection, type FormMode, type FormValues,
+  validate, validateDetailed, valuesFromConnection, type FormMode, type FormValues,
 } from '../../../extension/webviews/connectionManager/form';
+import { describeDiscovered, moveRow, nextPeriod } from '../../../extension/webviews/connectionManager/limits';
 
 const openai: Provider = { id: 'openai', name: 'OpenAI', adapter: 'openai', defaultBaseUrl: 'https://api.openai.com/v1', requiresKey: true, keyFormatHint: 'starts with sk-', builtIn: true };
 const ollama: Provider = { id: 'ollama', name: 'Ollama', adapter: 'openai', defaultBaseUrl: 'http://127.0.0.1:11434/v1', requiresKey: false, builtIn: true };
@@ -129,5 +130,159 @@ describe('fieldForProtocol', () => {
     expect(fieldForProtocol('keySource')).toBe('apiKey');
     expect(fieldForProtocol('id')).toBeUndefined();
     expect(fieldForProtocol(undefined)).toBeUndefined();
+  });
+});
+
+describe('limits, budget and fallbacks', () => {
+  const others = [{ id: 'c1', name: 'Work' }, { id: 'c2', name: 'Backup' }, { id: 'c3', name: 'Local' }];
+  const check = (over: Partial<FormValues>, mode: FormMode = create) => validateDetailed(filled(over), { mode, provider: openai, purpose: 'save', connections: others });
+  const limited: Connection = {
+    ...saved,
+    capacity: [{ period: 'minute', requests: 60 }, { period: 'day', tokens: 1_000_000 }],
+    onLimit: 'queue', maxQueueWaitMs: 30_000, budget: { period: 'month', amount: 10 },
+    fallbacks: ['c2', 'c3'], fallbackModels: { c3: 'llama3.2' },
+  };
+
+  it('reads a saved connection\'s limits into rows', () => {
+    const v = valuesFromConnection(limited);
+    expect(v.capacity).toEqual([{ period: 'minute', requests: '60', tokens: '' }, { period: 'day', requests: '', tokens: '1000000' }]);
+    expect(v).toMatchObject({ onLimit: 'queue', maxQueueWaitSeconds: '30', budgetPeriod: 'month', budgetAmount: '10' });
+    expect(v.fallbacks).toEqual([{ connectionId: 'c2', model: '' }, { connectionId: 'c3', model: 'llama3.2' }]);
+    expect(toUpdateFields(limited, v)).toEqual({ id: 'c1' });
+  });
+
+  it('starts a new form with no limits, failing at a limit, a monthly budget period', () => {
+    expect(emptyValues(openai)).toMatchObject({ capacity: [], onLimit: 'fail', maxQueueWaitSeconds: '', budgetPeriod: 'month', budgetAmount: '', fallbacks: [] });
+  });
+
+  it('needs requests, tokens or both in a capacity row, and names the input at fault', () => {
+    expect(check({ capacity: [{ period: 'hour', requests: '', tokens: ' ' }] })).toEqual({
+      errors: { capacity: 'Per hour: enter requests, tokens or both, or remove the row.' }, inputs: { capacity: 'capacity-0-requests' },
+    });
+  });
+
+  it('refuses fractions, zero and numbers past the protocol bounds', () => {
+    expect(check({ capacity: [{ period: 'minute', requests: '1.5', tokens: '' }] }).errors.capacity).toMatch(/^Per minute: enter a whole number of requests from 1/);
+    expect(check({ capacity: [{ period: 'minute', requests: '0', tokens: '' }] }).errors.capacity).toMatch(/whole number of requests/);
+    expect(check({ capacity: [{ period: 'minute', requests: '', tokens: '1000000000001' }] })).toMatchObject({ inputs: { capacity: 'capacity-0-tokens' } });
+    expect(check({ capacity: [{ period: 'minute', requests: '1,000', tokens: '2_000_000' }] }).errors).toEqual({});
+  });
+
+  it('allows one limit per period', () => {
+    const { errors, inputs } = check({ capacity: [{ period: 'hour', requests: '10', tokens: '' }, { period: 'hour', requests: '', tokens: '5000' }] });
+    expect(errors.capacity).toBe('Per hour: there is already a limit for this period; put requests and tokens in the same row.');
+    expect(inputs.capacity).toBe('capacity-1-period');
+  });
+
+  it('bounds the queue wait only while queueing', () => {
+    expect(check({ onLimit: 'queue', maxQueueWaitSeconds: '3601' }).errors.maxQueueWaitSeconds).toMatch(/from 0 to 3600/);
+    expect(check({ onLimit: 'fail', maxQueueWaitSeconds: '3601' }).errors).toEqual({});
+    expect(check({ onLimit: 'queue', maxQueueWaitSeconds: '' }).errors).toEqual({});
+  });
+
+  it('takes a budget in dollars above zero', () => {
+    expect(check({ budgetAmount: '0' }).errors.budgetAmount).toMatch(/above 0/);
+    expect(check({ budgetAmount: 'ten' }).errors.budgetAmount).toMatch(/e\.g\. 10 or 25\.50/);
+    expect(check({ budgetAmount: '$25.50' }).errors).toEqual({});
+  });
+
+  it('checks each fallback: chosen, not itself, still there, once only', () => {
+    const edit = { kind: 'edit', original: saved, replacingKey: false } as const;
+    expect(check({ fallbacks: [{ connectionId: '', model: '' }] }).errors.fallbacks).toBe('Fallback 1: choose a connection, or remove the row.');
+    expect(check({ fallbacks: [{ connectionId: 'c1', model: '' }] }, edit).errors.fallbacks).toMatch(/cannot fall back to itself/);
+    expect(check({ fallbacks: [{ connectionId: 'gone', model: '' }] }).errors.fallbacks).toMatch(/no longer exists/);
+    expect(check({ fallbacks: [{ connectionId: 'c2', model: '' }, { connectionId: 'c2', model: 'x' }] })).toEqual({
+      errors: { fallbacks: 'Fallback 2: "Backup" is already in the list.' }, inputs: { fallbacks: 'fallbacks-1-connection' },
+    });
+    expect(check({ fallbacks: Array.from({ length: 9 }, (_, i) => ({ connectionId: `x${i}`, model: '' })) }).errors.fallbacks).toBe('At most 8 fallbacks.');
+  });
+
+  it('creates with only the limits that were set', () => {
+    const fields = toCreateFields(filled({
+      capacity: [{ period: 'minute', requests: '60', tokens: '' }], onLimit: 'queue', maxQueueWaitSeconds: '2.5',
+      budgetAmount: '$10', budgetPeriod: 'day', fallbacks: [{ connectionId: 'c2', model: '' }, { connectionId: 'c3', model: ' llama3.2 ' }],
+    }));
+    expect(fields).toMatchObject({
+      capacity: [{ period: 'minute', requests: 60 }], onLimit: 'queue', maxQueueWaitMs: 2500, budget: { period: 'day', amount: 10 },
+      fallbacks: ['c2', 'c3'], fallbackModels: { c3: 'llama3.2' },
+    });
+    expect(toCreateFields(filled())).not.toHaveProperty('onLimit');
+    expect(toCreateFields(filled())).not.toHaveProperty('capacity');
+  });
+
+  it('leaves limits out of a connection test', () => {
+    expect(toDraft(filled({ budgetAmount: '5', fallbacks: [{ connectionId: 'c2', model: '' }] }))).not.toHaveProperty('budget');
+    expect(toDraft(filled({ fallbacks: [{ connectionId: 'c2', model: '' }] }))).not.toHaveProperty('fallbacks');
+  });
+
+  it('sends a changed limit, and null for each one cleared', () => {
+    const v = { ...valuesFromConnection(limited), capacity: [], budgetAmount: '', fallbacks: [] };
+    expect(toUpdateFields(limited, v)).toEqual({ id: 'c1', capacity: null, budget: null, fallbacks: null, fallbackModels: null });
+    const w = valuesFromConnection(limited);
+    const changed = { ...w, capacity: [w.capacity[1]!, { ...w.capacity[0]!, requests: '120' }], budgetPeriod: 'day', fallbacks: [w.fallbacks[1]!, w.fallbacks[0]!] };
+    expect(toUpdateFields(limited, changed)).toEqual({
+      id: 'c1', capacity: [{ period: 'day', tokens: 1_000_000 }, { period: 'minute', requests: 120 }], budget: { period: 'day', amount: 10 }, fallbacks: ['c3', 'c2'],
+    });
+  });
+
+  it('does not count reordered capacity rows as a change', () => {
+    const w = valuesFromConnection(limited);
+    expect(toUpdateFields(limited, { ...w, capacity: [w.capacity[1]!, w.capacity[0]!] })).toEqual({ id: 'c1' });
+  });
+
+  it('switches between failing and queueing, clearing the wait when emptied', () => {
+    const w = valuesFromConnection(limited);
+    expect(toUpdateFields(limited, { ...w, onLimit: 'fail' })).toEqual({ id: 'c1', onLimit: 'fail' });
+    expect(toUpdateFields(limited, { ...w, maxQueueWaitSeconds: '' })).toEqual({ id: 'c1', maxQueueWaitMs: null });
+    expect(toUpdateFields(saved, { ...valuesFromConnection(saved), onLimit: 'queue', maxQueueWaitSeconds: '5' })).toEqual({ id: 'c1', onLimit: 'queue', maxQueueWaitMs: 5000 });
+    expect(hasChanges(edit(), { ...valuesFromConnection(saved), budgetAmount: '3' })).toBe(true);
+  });
+
+  it('puts daemon errors about limits next to the right field', () => {
+    expect(fieldForProtocol('capacity.1.tokens')).toBe('capacity');
+    expect(fieldForProtocol('fields.budget.amount')).toBe('budgetAmount');
+    expect(fieldForProtocol('budget')).toBe('budgetAmount');
+    expect(fieldForProtocol('budget.period')).toBe('budgetPeriod');
+    expect(fieldForProtocol('fallbacks.0')).toBe('fallbacks');
+    expect(fieldForProtocol('fallbackModels.c2')).toBe('fallbacks');
+    expect(fieldForProtocol('maxQueueWaitMs')).toBe('maxQueueWaitSeconds');
+    expect(fieldForProtocol('onLimit')).toBe('onLimit');
+  });
+});
+
+describe('moveRow and nextPeriod', () => {
+  it('reorders within bounds only', () => {
+    expect(moveRow(['a', 'b', 'c'], 2, -1)).toEqual(['a', 'c', 'b']);
+    expect(moveRow(['a', 'b'], 0, -1)).toEqual(['a', 'b']);
+    expect(moveRow(['a', 'b'], 1, 1)).toEqual(['a', 'b']);
+  });
+
+  it('offers the first period not used yet', () => {
+    expect(nextPeriod([])).toBe('minute');
+    expect(nextPeriod([{ period: 'minute', requests: '1', tokens: '' }])).toBe('hour');
+    expect(nextPeriod(['minute', 'hour', 'day'].map((period) => ({ period, requests: '1', tokens: '' })))).toBeUndefined();
+  });
+});
+
+describe('describeDiscovered', () => {
+  const now = new Date('2025-03-30T12:00:00Z');
+
+  it('says nothing was reported yet', () => {
+    expect(describeDiscovered(undefined, now)).toBeUndefined();
+  });
+
+  it('shows limits, what is left, when the windows reset, and when it was observed', () => {
+    expect(describeDiscovered({
+      observedAt: '2025-03-30T11:57:00Z', requestsLimit: 5000, requestsRemaining: 4999, requestsReset: '2025-03-30T12:00:12Z',
+      tokensLimit: 2_000_000, tokensRemaining: 1_999_950, tokensReset: '2025-03-30T11:59:00Z',
+    }, now)).toEqual({
+      observed: 'Observed 3 min ago',
+      lines: ['Requests: 4,999 of 5,000 left, resets in 12 s', 'Tokens: 1,999,950 of 2,000,000 left, window reset since'],
+    });
+  });
+
+  it('copes with a provider that reports only part of the figures', () => {
+    expect(describeDiscovered({ observedAt: '2025-03-30T12:00:00Z', tokensRemaining: 10 }, now)).toEqual({ observed: 'Observed just now', lines: ['Tokens: 10 left'] });
+    expect(describeDiscovered({ observedAt: '2025-03-30T12:00:00Z' }, now)!.lines).toEqual(['The provider sent no request or token figures.']);
   });
 });

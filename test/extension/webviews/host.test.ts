@@ -140,3 +140,15 @@ describe('toManagerError', () => {
     expect(toManagerError('boom')).toEqual({ message: 'boom' });
   });
 });
+
+describe('ManagerHost.select', () => {
+  it('re-reads the list after opening a connection, so its reported limits are current', async () => {
+    const fresh = conn({ discoveredCapacity: { observedAt: '2025-03-30T12:00:00Z', requestsRemaining: 9 } });
+    const { host, posted } = setup({ ...listing, 'connections/list': () => ({ connections: [fresh] }) });
+    await host.handle({ type: 'ready' });
+    host.select('c1');
+    expect(posted.at(-1)).toEqual({ type: 'select', connectionId: 'c1' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(posted.at(-1)).toEqual({ type: 'connections', connections: [fresh] });
+  });
+});

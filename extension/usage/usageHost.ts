@@ -1,0 +1,116 @@
+/**
+ * The host half of the Usage view: turns the page's messages into `usage/get`, `usage/budgets` and
+ * `connections/list`, and answers with one `data` (or `error`) message. No `vscode` import: the panel
+ * hands in what it needs, so loading, ranges and stale answers are unit-tested.
+ */
+import { ConnectionsList, UsageBudgets, UsageGet, type RequestType, type UsageGroup, type UsageRecord } from '../../shared/protocol';
+import { assertNever, type HostToUsage, type UsageToHost, type UsageViewData } from '../../shared/webview';
+import { DEFAULT_DAYS } from '../webviews/usage/html';
+
+export interface UsageHostDeps {
+  request<P, R>(descriptor: RequestType<P, R>, params: P): Promise<R>;
+  post(message: HostToUsage): void;
+  /** Opens a connection in the connection manager. */
+  openConnection(connectionId: string): void;
+  /** Today, for the range; injectable for tests. */
+  now?: () => Date;
+}
+
+/** The longest range the view asks for; the ledger is cheap, but a typo must not ask for years. */
+const MAX_DAYS = 366;
+
+export class UsageHost {
+  private ready = false;
+  private days = DEFAULT_DAYS;
+  /** Bumped per load: an answer to an earlier load (an older range) is dropped. */
+  private generation = 0;
+
+  constructor(private readonly deps: UsageHostDeps) {}
+
+  /** Handles one page message; never throws (a failure becomes an `error` message). */
+  async handle(msg: UsageToHost): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        return this.load();
+      case 'refresh':
+        this.days = clampDays(msg.days);
+        return this.load();
+      case 'openConnection':
+        return this.deps.openConnection(msg.connectionId);
+      default:
+        return assertNever(msg);
+    }
+  }
+
+  /** Loads the current range again (the panel became visible, the daemon came back). */
+  async refresh(): Promise<void> {
+    if (this.ready) await this.load();
+  }
+
+  private async load(): Promise<void> {
+    const generation = ++this.generation;
+    const days = this.days;
+    const { from, to } = dayRange(days, (this.deps.now ?? (() => new Date()))());
+    try {
+      const [usage, { budgets }, { connections }] = await Promise.all([
+        this.deps.request(UsageGet, { from, to, groupBy: ['connection', 'model'] }),
+        this.deps.request(UsageBudgets, {}),
+        this.deps.request(ConnectionsList, {}),
+      ]);
+      if (generation !== this.generation) return;
+      const data: UsageViewData = {
+        days,
+        from,
+        to,
+        records: usage.records,
+        groups: usage.groups ?? groupByConnectionAndModel(usage.records),
+        totals: usage.totals,
+        budgets,
+        names: Object.fromEntries(connections.map((c) => [c.id, c.name])),
+      };
+      this.deps.post({ type: 'data', data });
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.deps.post({ type: 'error', ...describe(error) });
+    }
+  }
+}
+
+/** The last `days` UTC days, today included, as `YYYY-MM-DD`. */
+export function dayRange(days: number, now: Date): { from: string; to: string } {
+  const to = now.toISOString().slice(0, 10);
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+  return { from, to };
+}
+
+function clampDays(days: unknown): number {
+  const n = typeof days === 'number' && Number.isFinite(days) ? Math.round(days) : DEFAULT_DAYS;
+  return Math.min(MAX_DAYS, Math.max(1, n));
+}
+
+/** A daemon that answers without `groups` (it predates `groupBy`): sum the rows here instead. */
+export function groupByConnectionAndModel(records: UsageRecord[]): UsageGroup[] {
+  const groups = new Map<string, UsageGroup>();
+  for (const r of records) {
+    const key = JSON.stringify([r.connectionId, r.model]);
+    const g = groups.get(key) ?? { connectionId: r.connectionId, model: r.model, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0 };
+    g.requests += r.requests;
+    g.errors += r.errors;
+    g.inputTokens += r.inputTokens;
+    g.outputTokens += r.outputTokens;
+    g.latencyMsTotal += r.latencyMsTotal;
+    g.costUsd += r.costUsd ?? 0;
+    g.unpricedRequests += r.unpricedRequests ?? 0;
+    groups.set(key, g);
+  }
+  return [...groups.values()];
+}
+
+/** A daemon error (`SwitchboardError` with a hint) or a transport one, as the page shows it. */
+function describe(error: unknown): { message: string; hint?: string } {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { message?: unknown; hint?: unknown; data?: { hint?: unknown } };
+  const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
+  const hint = typeof e.hint === 'string' ? e.hint : typeof e.data?.hint === 'string' ? e.data.hint : undefined;
+  return { message: `Could not load the usage: ${message}`, ...(hint && { hint }) };
+}

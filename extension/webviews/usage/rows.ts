@@ -1,0 +1,114 @@
+/**
+ * The Usage view's tables as data: one row per connection and model, and each budget as a bar.
+ * Pure, so ordering, names of deleted connections and budget levels are unit-tested.
+ */
+import type { BudgetStatus, UsageGroup } from '../../../shared/protocol';
+import { formatCost, formatCount, formatDate, formatLatency, formatPercent, formatUsd, costNote, type CostFigures } from './format';
+
+/** A connection's name; a deleted connection keeps its usage but not its name. */
+export function connectionName(id: string, names: Record<string, string>): string {
+  return Object.hasOwn(names, id) ? names[id]! : `Deleted connection (${id.slice(0, 8)})`;
+}
+
+export interface UsageRow {
+  connectionId: string;
+  name: string;
+  /** False when the connection no longer exists (nothing to open). */
+  exists: boolean;
+  model: string;
+  cells: {
+    requests: string;
+    errors: string;
+    inputTokens: string;
+    outputTokens: string;
+    latency: string;
+    cost: string;
+  };
+  /** Why the cost is a lower bound or unknown, when it is. */
+  costNote?: string;
+  requests: number;
+}
+
+/** Rows by connection name, then the busiest model first. */
+export function tableRows(groups: UsageGroup[], names: Record<string, string>): UsageRow[] {
+  return groups
+    .filter((g) => g.connectionId !== undefined)
+    .map((g) => {
+      const id = g.connectionId!;
+      const note = costNote(g);
+      return {
+        connectionId: id,
+        name: connectionName(id, names),
+        exists: Object.hasOwn(names, id),
+        model: g.model ?? '',
+        requests: g.requests,
+        cells: {
+          requests: formatCount(g.requests),
+          errors: formatCount(g.errors),
+          inputTokens: formatCount(g.inputTokens),
+          outputTokens: formatCount(g.outputTokens),
+          latency: formatLatency(g.latencyMsTotal, g.requests),
+          cost: formatCost(g),
+        },
+        ...(note && { costNote: note }),
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.connectionId.localeCompare(b.connectionId) || b.requests - a.requests || a.model.localeCompare(b.model));
+}
+
+export interface TotalsView {
+  requests: string;
+  errors: string;
+  inputTokens: string;
+  outputTokens: string;
+  cost: string;
+  costNote?: string;
+}
+
+export function totalsView(t: CostFigures & { errors: number; inputTokens: number; outputTokens: number }): TotalsView {
+  const note = costNote(t);
+  return {
+    requests: formatCount(t.requests),
+    errors: formatCount(t.errors),
+    inputTokens: formatCount(t.inputTokens),
+    outputTokens: formatCount(t.outputTokens),
+    cost: formatCost(t),
+    ...(note && { costNote: note }),
+  };
+}
+
+export interface BudgetView {
+  connectionId: string;
+  name: string;
+  /** Spent / amount, for the bar (may pass 1). */
+  fraction: number;
+  /** `ok` below 80 %, `warning` from 80 %, `over` from 100 %. */
+  level: 'ok' | 'warning' | 'over';
+  /** `$8.00 of $10.00 this month (80%)`; `≥` when requests without a price are not counted. */
+  text: string;
+  /** `Resets Apr 1, 2025` */
+  resets: string;
+  note?: string;
+}
+
+export function budgetView(b: BudgetStatus, names: Record<string, string>): BudgetView {
+  const fraction = b.amount > 0 ? b.spentUsd / b.amount : 0;
+  const spent = `${b.unpricedRequests > 0 ? '≥ ' : ''}${formatUsd(b.spentUsd)}`;
+  const period = b.period === 'day' ? 'today (UTC)' : 'this month';
+  const n = b.unpricedRequests;
+  return {
+    connectionId: b.connectionId,
+    name: connectionName(b.connectionId, names),
+    fraction,
+    level: fraction >= 1 ? 'over' : fraction >= 0.8 ? 'warning' : 'ok',
+    text: `${spent} of ${formatUsd(b.amount)} ${period} (${formatPercent(fraction)})`,
+    resets: periodEndText(b.periodEnd),
+    ...(n > 0 && { note: `${formatCount(n)} request${n === 1 ? '' : 's'} without a known price ${n === 1 ? 'is' : 'are'} not counted.` }),
+  };
+}
+
+/** The period's end as a day: an exclusive end (midnight) is when the budget resets; otherwise the last day. */
+function periodEndText(iso: string): string {
+  if (/T00:00:00(\.0+)?Z$/.test(iso)) return `Resets ${formatDate(iso)}`;
+  return `Period ends ${formatDate(iso)}`;
+}
