@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { registerChat, type ChatApi } from './chat';
 import { registerCommands } from './commands';
 import { autoStart, daemonHome, transport } from './config';
 import { ConnectionStore } from './connections/connectionStore';
@@ -14,6 +15,7 @@ import { syncDaemonSettings } from './daemon/daemonSettings';
 import { Log } from './log';
 import { KeyBridge } from './secrets/keyBridge';
 import { StatusBar } from './statusBar';
+import { registerBudgetWarnings } from './usage/budgetWarnings';
 import { ConnectionsTree } from './views/connectionsTree';
 import { clearChoiceOnDelete, WorkspaceChoice } from './workspaceChoice';
 
@@ -25,6 +27,7 @@ export interface SwitchboardApi {
   choice: WorkspaceChoice;
   statusBar: StatusBar;
   log: Log;
+  chat: ChatApi;
 }
 
 export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
@@ -39,6 +42,7 @@ export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
   const connections = new ConnectionStore(daemon, log);
   const choice = new WorkspaceChoice(ctx.workspaceState);
   const statusBar = new StatusBar(daemon, connections, choice);
+  const chat = registerChat({ extensionUri: ctx.extensionUri, workspaceState: ctx.workspaceState, daemon, connections, choice, log });
   ctx.subscriptions.push(
     log,
     daemon,
@@ -51,9 +55,11 @@ export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
     registerContextKeys(daemon, connections),
     registerCommands({ extensionUri: ctx.extensionUri, daemon, keys, store: connections, choice, log }),
     syncDaemonSettings(daemon, log),
+    chat.disposable,
+    registerBudgetWarnings(daemon),
   );
   daemon.start();
-  return { daemon, keys, connections, choice, statusBar, log };
+  return { daemon, keys, connections, choice, statusBar, log, chat: chat.api };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,354 @@
+/**
+ * The host half of one chat webview (the sidebar view or an editor tab): which chat it shows, the
+ * attachments waiting for the next message, and every `ChatToHost` message turned into store,
+ * runner and daemon calls. No `vscode` import: the view hands in what it needs (`ChatUi`), so the
+ * flows are unit-tested with fakes, and the extension-host suite drives one against the real daemon.
+ *
+ * A new chat is a draft: it starts on the workspace's connection (else the default) and follows
+ * changes of those until the person picks a connection for it or sends its first message; it is
+ * stored with that first message, so empty chats never clutter the history.
+ */
+import { ModelsList } from '../../shared/protocol';
+import { assertNever, type ChatAttachment, type ChatErrorAction, type ChatErrorView, type ChatSession, type ChatToHost, type ChatViewState, type HostToChat } from '../../shared/webview';
+import { addAttachment, AttachmentError } from './attachments';
+import { chatError, DAEMON_UNAVAILABLE, toChatError } from './chatErrors';
+import { ChatStore, cleanTitle } from './chatStore';
+import type { Disposable } from './emitter';
+import type { ChatHostDeps, DaemonStateName } from './hostDeps';
+import { connectionOptions, initialChoice, resolveTarget, type StreamTarget } from './target';
+
+export type { ChatHostDeps, ChatUi, DaemonStateName } from './hostDeps';
+
+export class ChatHost implements Disposable {
+  private chat: ChatSession;
+  /** Whether the person chose this draft's connection (then it no longer follows the workspace's). */
+  private pinned = false;
+  private attachments: ChatAttachment[] = [];
+  /** Set once the page said `ready`: before that, messages would be lost (init carries everything). */
+  private ready = false;
+  private focusPending = false;
+  private readonly subscriptions: Disposable[];
+
+  constructor(private readonly deps: ChatHostDeps) {
+    const stored = deps.initialChatId ? deps.store.get(deps.initialChatId) : undefined;
+    this.chat = stored ?? this.newDraft();
+    this.subscriptions = [
+      deps.runner.onDidChangeChat(({ chat, busy }) => {
+        if (chat.id === this.chat.id) this.post({ type: 'chat', chat, busy });
+      }),
+      deps.runner.onDelta((d) => {
+        if (d.chatId === this.chat.id) this.post({ type: 'delta', ...d });
+      }),
+      deps.store.onDidChange((change) => {
+        this.post({ type: 'history', chats: deps.store.list() });
+        if (change.id !== this.chat.id) return;
+        if (change.kind === 'deleted') this.show(this.newDraft());
+        else if (change.kind === 'updated') this.postChat();
+      }),
+    ];
+  }
+
+  /** The chat shown. */
+  get current(): ChatSession {
+    return this.chat;
+  }
+
+  /** Whether the page has said `ready` (its script runs) and not gone away since. */
+  get pageReady(): boolean {
+    return this.ready;
+  }
+
+  /** The attachments waiting for the next message. */
+  get pendingAttachments(): readonly ChatAttachment[] {
+    return this.attachments;
+  }
+
+  /** Handles one page message; never throws (a failure becomes a `rejected` answer or a warning). */
+  async handle(msg: ChatToHost): Promise<void> {
+    try {
+      await this.dispatch(msg);
+    } catch (error) {
+      if (msg.type === 'send') this.post({ type: 'rejected', requestId: msg.requestId, error: toChatError(error) });
+      else this.deps.ui.warn(error instanceof AttachmentError ? error.message : `Switchboard chat: ${toChatError(error).message}`);
+    }
+  }
+
+  /** Shows a new empty chat. */
+  newChat(): void {
+    this.show(this.newDraft());
+  }
+
+  /** Shows a stored chat; false when it no longer exists. */
+  openChat(chatId: string): boolean {
+    const chat = this.deps.store.get(chatId);
+    if (chat) this.show(chat);
+    return chat !== undefined;
+  }
+
+  /** Adds context for the next message (Add Selection/File to Chat). */
+  addAttachment(attachment: ChatAttachment): void {
+    this.attachments = addAttachment(this.attachments, attachment);
+    this.post({ type: 'attachments', attachments: this.attachments });
+  }
+
+  /** Puts the cursor in the input, now or once the page is ready. */
+  focusInput(): void {
+    if (this.ready) this.deps.post({ type: 'focusInput' });
+    else this.focusPending = true;
+  }
+
+  /** The page went away (view disposed, reloading): hold messages until it says `ready` again. */
+  detach(): void {
+    this.ready = false;
+  }
+
+  /** The connection list or a connection changed. */
+  connectionsChanged(): void {
+    this.post({ type: 'connections', connections: connectionOptions(this.deps.connections) });
+    this.followWorkspace();
+  }
+
+  /** The workspace's connection or model changed. */
+  choiceChanged(): void {
+    this.followWorkspace();
+  }
+
+  daemonChanged(state: DaemonStateName): void {
+    this.post({ type: 'daemon', state });
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+  }
+
+  private async dispatch(msg: ChatToHost): Promise<void> {
+    const { deps } = this;
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.followWorkspace(false);
+        this.deps.post({ type: 'init', state: this.state() });
+        if (this.focusPending) this.focusInput();
+        this.focusPending = false;
+        return;
+      case 'send':
+        return this.send(msg.requestId, msg.text);
+      case 'stop':
+        return deps.runner.stop(this.chat.id);
+      case 'retry':
+        return this.retry();
+      case 'selectConnection':
+        return this.selectConnection(msg.connectionId);
+      case 'selectModel':
+        return this.selectModel(msg.model);
+      case 'loadModels':
+        return this.loadModels(msg.connectionId);
+      case 'newChat':
+        return this.newChat();
+      case 'openChat':
+        if (!this.openChat(msg.chatId)) deps.ui.warn('That chat no longer exists.');
+        return;
+      case 'renameChat':
+        return this.rename(msg.chatId, msg.title);
+      case 'deleteChat':
+        deps.runner.stop(msg.chatId);
+        if (msg.chatId === this.chat.id && !deps.store.has(msg.chatId)) return this.newChat();
+        await deps.store.delete(msg.chatId);
+        return;
+      case 'addSelection':
+        return this.addAttachment(await deps.ui.selectionAttachment());
+      case 'addFile':
+        return this.addAttachment(await deps.ui.fileAttachment());
+      case 'removeAttachment':
+        this.attachments = this.attachments.filter((a) => a.id !== msg.id);
+        return this.post({ type: 'attachments', attachments: this.attachments });
+      case 'copyCode':
+        return deps.ui.copy(msg.code);
+      case 'insertCode':
+        return deps.ui.insert(msg.code);
+      case 'openLink':
+        return this.openLink(msg.href);
+      case 'errorAction':
+        return this.errorAction(msg.action, msg.turnId);
+      case 'openInEditor':
+        return deps.ui.openInEditor(this.chat.id);
+      default:
+        return assertNever(msg);
+    }
+  }
+
+  private send(requestId: number, typed: string): void {
+    const { deps } = this;
+    const text = typed.replace(/^\s*\n/, '').trimEnd();
+    const refuse = (error: ChatErrorView): void => this.post({ type: 'rejected', requestId, error });
+    if (text.trim() === '' && this.attachments.length === 0) return refuse({ code: 'VALIDATION', message: 'Type a message first.', actions: [] });
+    if (deps.runner.isBusy(this.chat.id)) {
+      return refuse({ code: 'BUSY', message: 'An answer is still streaming in this chat.', hint: 'Wait for it to finish, or stop it.', actions: [] });
+    }
+    const target = this.target();
+    if ('error' in target) return refuse(target.error);
+    this.post({ type: 'accepted', requestId });
+    const attachments = this.attachments;
+    this.attachments = [];
+    if (attachments.length) this.post({ type: 'attachments', attachments: [] });
+    deps.runner.send(this.chat, target.target, { text, attachments });
+  }
+
+  /** Asks the last message again, on the chat's connection as it is now (the person may have switched after an error). */
+  private retry(): void {
+    if (this.deps.runner.isBusy(this.chat.id)) return;
+    const target = this.target();
+    if ('error' in target) return this.showOnLastAnswer(target.error);
+    this.deps.runner.retry(this.chat, target.target);
+  }
+
+  /** Where the next request goes, adopting the workspace's choice for a chat that has none; or why it cannot go. */
+  private target(): { target: StreamTarget } | { error: ChatErrorView } {
+    if (this.deps.daemonState() === 'down') {
+      this.deps.ui.retryDaemon();
+      return { error: chatError(DAEMON_UNAVAILABLE, 'The Switchboard daemon is not reachable.', 'Switchboard is reconnecting; try again in a moment, or run "Switchboard: Restart Daemon".') };
+    }
+    const resolved = resolveTarget(this.chat, this.deps.choice(), this.deps.connections);
+    if ('error' in resolved) return resolved;
+    if (resolved.adopt) Object.assign(this.chat, { connectionId: resolved.adopt.connectionId, model: resolved.adopt.model });
+    return { target: resolved.target };
+  }
+
+  /** A retry that cannot start: the reason replaces the last answer's error (or becomes a warning). */
+  private showOnLastAnswer(error: ChatErrorView): void {
+    const last = this.chat.turns.at(-1);
+    if (last?.role === 'assistant' && last.status === 'error') {
+      last.error = error;
+      this.postChat();
+    } else {
+      this.deps.ui.warn(`${error.message}${error.hint ? ` ${error.hint}` : ''}`);
+    }
+  }
+
+  private selectConnection(connectionId: string): void {
+    const connection = this.deps.connections.connections.find((c) => c.id === connectionId);
+    if (!connection && this.deps.connections.loaded) {
+      this.deps.ui.warn('That connection no longer exists.');
+      return this.post({ type: 'connections', connections: connectionOptions(this.deps.connections) });
+    }
+    this.chat.connectionId = connectionId;
+    // A new connection starts on its own default model.
+    this.chat.model = connection?.defaultModel;
+    this.pinned = true;
+    this.changed();
+  }
+
+  private selectModel(model: string): void {
+    if (!this.chat.connectionId) Object.assign(this.chat, initialChoice(this.deps.choice(), this.deps.connections));
+    this.chat.model = model.trim() || undefined;
+    this.pinned = true;
+    this.changed();
+  }
+
+  private async loadModels(connectionId: string): Promise<void> {
+    try {
+      const { models } = await this.deps.request(ModelsList, { connectionId });
+      this.post({ type: 'models', connectionId, models: models.map((m) => m.id) });
+    } catch (error) {
+      const e = toChatError(error);
+      this.post({ type: 'models', connectionId, models: [], error: `${e.message}${e.hint ? ` ${e.hint}` : ''}` });
+    }
+  }
+
+  private async rename(chatId: string, given?: string): Promise<void> {
+    const chat = chatId === this.chat.id ? this.chat : this.deps.store.get(chatId);
+    if (!chat) return;
+    const title = given ?? (await this.deps.ui.askTitle(chat.title));
+    if (title === undefined || cleanTitle(title) === '') return;
+    if (this.deps.store.has(chatId)) {
+      await this.deps.store.rename(chatId, title);
+    } else {
+      chat.title = cleanTitle(title);
+      this.postChat();
+    }
+  }
+
+  private async openLink(href: string): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(href);
+    } catch {
+      return;
+    }
+    // Model output is untrusted: command:, file:, vscode: and javascript: links are never followed.
+    if (url.protocol === 'http:' || url.protocol === 'https:') await this.deps.ui.openExternal(url.toString());
+  }
+
+  private async errorAction(action: ChatErrorAction, turnId: string): Promise<void> {
+    const { ui } = this.deps;
+    const turn = this.chat.turns.find((t) => t.id === turnId);
+    const connectionId = (turn?.role === 'assistant' ? turn.meta?.connectionId : undefined) ?? this.chat.connectionId ?? initialChoice(this.deps.choice(), this.deps.connections).connectionId;
+    const args = connectionId ? [connectionId] : [];
+    switch (action) {
+      case 'retry':
+        return this.retry();
+      case 'testConnection':
+        await ui.executeCommand('switchboard.testConnection', ...args);
+        return;
+      case 'replaceKey':
+      case 'editConnection':
+        // The connection manager opens on the connection; "Replace key" is one click there.
+        await ui.executeCommand('switchboard.editConnection', ...args);
+        return;
+      case 'selectConnection': {
+        const picked = await ui.pickConnection(this.chat.connectionId);
+        if (picked) this.selectConnection(picked);
+        return;
+      }
+      default:
+        return assertNever(action);
+    }
+  }
+
+  /** A change of title, connection or model: stored (if the chat is) and shown. */
+  private changed(): void {
+    if (this.deps.store.has(this.chat.id)) void this.deps.store.update(this.chat);
+    else this.postChat();
+  }
+
+  /** An untouched draft follows the workspace's choice (and the list, once it loads). */
+  private followWorkspace(post = true): void {
+    if (this.pinned || this.chat.turns.length > 0 || this.deps.store.has(this.chat.id)) return;
+    const next = initialChoice(this.deps.choice(), this.deps.connections);
+    if (next.connectionId === undefined && !this.deps.connections.loaded) return;
+    if (next.connectionId === this.chat.connectionId && next.model === this.chat.model) return;
+    this.chat.connectionId = next.connectionId;
+    this.chat.model = next.model;
+    if (post) this.postChat();
+  }
+
+  private newDraft(): ChatSession {
+    this.pinned = false;
+    return ChatStore.draft(initialChoice(this.deps.choice(), this.deps.connections));
+  }
+
+  private show(chat: ChatSession): void {
+    this.chat = chat;
+    this.deps.onDidShowChat?.(chat.id);
+    this.postChat();
+  }
+
+  private postChat(): void {
+    this.post({ type: 'chat', chat: this.chat, busy: this.deps.runner.isBusy(this.chat.id) });
+  }
+
+  private state(): ChatViewState {
+    return {
+      chat: this.chat,
+      connections: connectionOptions(this.deps.connections),
+      history: this.deps.store.list(),
+      attachments: this.attachments,
+      daemon: this.deps.daemonState(),
+      busy: this.deps.runner.isBusy(this.chat.id),
+    };
+  }
+
+  private post(message: HostToChat): void {
+    if (this.ready) this.deps.post(message);
+  }
+}

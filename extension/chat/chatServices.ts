@@ -1,0 +1,87 @@
+/**
+ * What every chat view of the window shares: the chat store, the runner (one stream per chat,
+ * whichever view started it), the editor tracker, and how a `ChatHost` is wired to VS Code's events.
+ */
+import * as vscode from 'vscode';
+import { ChatDelta } from '../../shared/protocol';
+import type { HostToChat } from '../../shared/webview';
+import type { ConnectionStore } from '../connections/connectionStore';
+import type { DaemonConnection } from '../daemon/daemonConnection';
+import type { WorkspaceChoice } from '../workspaceChoice';
+import { ChatHost } from './chatHost';
+import { ChatRunner } from './chatRunner';
+import { ChatStore } from './chatStore';
+import { createChatUi, EditorTracker } from './chatUi';
+
+export interface ChatServicesDeps {
+  extensionUri: vscode.Uri;
+  workspaceState: vscode.Memento;
+  daemon: DaemonConnection;
+  connections: ConnectionStore;
+  choice: WorkspaceChoice;
+}
+
+/** A host and the VS Code subscriptions that feed it; dispose both together. */
+export interface AttachedHost extends vscode.Disposable {
+  readonly host: ChatHost;
+}
+
+export interface HostOptions {
+  post(message: HostToChat): void;
+  initialChatId?: string;
+  onDidShowChat?(chatId: string): void;
+}
+
+export class ChatServices implements vscode.Disposable {
+  readonly store: ChatStore;
+  readonly runner: ChatRunner;
+  readonly editors = new EditorTracker();
+  /** Set by the wiring (index.ts): opens a chat in an editor tab. */
+  openInEditor: (chatId: string) => void = () => undefined;
+
+  constructor(readonly deps: ChatServicesDeps) {
+    const { daemon } = deps;
+    this.store = new ChatStore(deps.workspaceState);
+    this.runner = new ChatRunner({
+      request: (descriptor, params, opts) => daemon.request(descriptor, params, opts),
+      onDelta: (listener) => daemon.onNotification(ChatDelta, listener),
+      store: this.store,
+    });
+  }
+
+  /** A ChatHost on the window's store and runner, following connections, the workspace choice and the daemon. */
+  createHost(opts: HostOptions): AttachedHost {
+    const { daemon, connections, choice } = this.deps;
+    const host = new ChatHost({
+      post: opts.post,
+      store: this.store,
+      runner: this.runner,
+      request: (descriptor, params) => daemon.request(descriptor, params),
+      connections: { get loaded() { return connections.loaded; }, get connections() { return connections.connections; }, providerName: connections.providerName },
+      choice: () => choice.value,
+      daemonState: () => daemon.state,
+      ui: createChatUi({ editors: this.editors, connections, openInEditor: (id) => this.openInEditor(id), retryDaemon: () => daemon.retryNow() }),
+      ...(opts.initialChatId ? { initialChatId: opts.initialChatId } : {}),
+      ...(opts.onDidShowChat ? { onDidShowChat: opts.onDidShowChat } : {}),
+    });
+    const subscriptions = [
+      connections.onDidChange(() => host.connectionsChanged()),
+      choice.onDidChange(() => host.choiceChanged()),
+      daemon.onDidChangeState((state) => host.daemonChanged(state)),
+    ];
+    return {
+      host,
+      dispose: () => {
+        for (const s of subscriptions) s.dispose();
+        host.dispose();
+      },
+    };
+  }
+
+  dispose(): void {
+    // Stops any running answer (kept, marked stopped) before the store goes.
+    this.runner.dispose();
+    this.store.dispose();
+    this.editors.dispose();
+  }
+}

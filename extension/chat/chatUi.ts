@@ -1,0 +1,133 @@
+/**
+ * What a chat view does in VS Code itself (`ChatUi`): read the editor for attachments, copy, insert,
+ * open links, ask for a title, pick a connection, run commands, warn.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ChatAttachment } from '../../shared/webview';
+import type { ConnectionStore } from '../connections/connectionStore';
+import { connectionPick } from '../connections/presentation';
+import { AttachmentError, fileAttachment, selectionAttachment, type EditorSnapshot } from './attachments';
+import type { ChatUi } from './chatHost';
+
+/** Schemes of editors that hold no code of the person's (the Output panel, comment inputs). */
+const NOT_CODE = new Set(['output', 'comment', 'vscode-scm', 'debug']);
+
+/**
+ * The text editor the person was last in. Focusing a chat tab clears `activeTextEditor`, yet "insert
+ * this code" and "add the selection" mean the editor they came from.
+ */
+export class EditorTracker implements vscode.Disposable {
+  private last: vscode.TextEditor | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  constructor() {
+    this.last = usable(vscode.window.activeTextEditor);
+    this.subscription = vscode.window.onDidChangeActiveTextEditor((editor) => {
+      if (usable(editor)) this.last = editor;
+    });
+  }
+
+  get editor(): vscode.TextEditor | undefined {
+    const active = usable(vscode.window.activeTextEditor);
+    if (active) return active;
+    const visible = vscode.window.visibleTextEditors.filter((e) => usable(e));
+    if (this.last && visible.includes(this.last)) return this.last;
+    return visible[0];
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
+
+function usable(editor: vscode.TextEditor | undefined): vscode.TextEditor | undefined {
+  return editor && !NOT_CODE.has(editor.document.uri.scheme) ? editor : undefined;
+}
+
+/** The path a chat shows and sends: workspace-relative, else the bare file name (no home directories in prompts). */
+export function chatPath(uri: vscode.Uri): string {
+  if (vscode.workspace.getWorkspaceFolder(uri)) return vscode.workspace.asRelativePath(uri);
+  return path.posix.basename(uri.path) || uri.toString();
+}
+
+/** What attachments.ts needs of an editor. */
+export function snapshot(editor: vscode.TextEditor): EditorSnapshot {
+  const doc = editor.document;
+  const sel = editor.selection;
+  return {
+    path: chatPath(doc.uri),
+    languageId: doc.languageId,
+    text: doc.getText(),
+    ...(sel.isEmpty ? {} : { selection: { startLine: sel.start.line, endLine: sel.end.line, endCharacter: sel.end.character, text: doc.getText(sel) } }),
+  };
+}
+
+export interface ChatUiDeps {
+  editors: EditorTracker;
+  connections: ConnectionStore;
+  openInEditor(chatId: string): void;
+  retryDaemon(): void;
+}
+
+export function createChatUi(deps: ChatUiDeps): ChatUi {
+  const editor = (): vscode.TextEditor => {
+    const e = deps.editors.editor;
+    if (!e) throw new AttachmentError('No editor is open. Open a file, select the code to ask about, and try again.');
+    return e;
+  };
+  return {
+    selectionAttachment: async () => selectionAttachment(snapshot(editor())),
+    fileAttachment: async () => fileAttachment(snapshot(editor())),
+    copy: async (text) => {
+      await vscode.env.clipboard.writeText(text);
+      vscode.window.setStatusBarMessage('Switchboard: code copied', 2000);
+    },
+    insert: (text) => insert(deps.editors.editor, text),
+    openExternal: async (url) => {
+      await vscode.env.openExternal(vscode.Uri.parse(url, true));
+    },
+    askTitle: async (current) =>
+      vscode.window.showInputBox({
+        title: 'Rename Chat',
+        prompt: 'New title for the chat',
+        value: current,
+        validateInput: (value) => (value.trim() === '' ? 'The title cannot be empty.' : undefined),
+      }),
+    pickConnection: (currentId) => pickChatConnection(deps.connections, currentId),
+    executeCommand: async (command, ...args) => vscode.commands.executeCommand(command, ...args),
+    openInEditor: (chatId) => deps.openInEditor(chatId),
+    warn: (message) => void vscode.window.showWarningMessage(message),
+    retryDaemon: () => deps.retryDaemon(),
+  };
+}
+
+/** Replaces the selections of the editor the person came from, or opens the code in a new untitled one. */
+async function insert(editor: vscode.TextEditor | undefined, text: string): Promise<void> {
+  if (!editor) {
+    const doc = await vscode.workspace.openTextDocument({ content: text });
+    await vscode.window.showTextDocument(doc);
+    return;
+  }
+  const shown = await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+  const done = await shown.edit((edit) => {
+    for (const selection of shown.selections) edit.replace(selection, text);
+  });
+  if (!done) throw new Error(`Could not insert into ${chatPath(editor.document.uri)} (it may be read-only).`);
+}
+
+type PickItem = vscode.QuickPickItem & { id?: string; add?: true };
+
+/** Quick pick of connections for one chat; "Add Connection…" when there are none or the right one is missing. */
+export async function pickChatConnection(connections: ConnectionStore, currentId: string | undefined): Promise<string | undefined> {
+  await connections.ensureLoaded();
+  const items: PickItem[] = connections.connections.map((c) => ({ ...connectionPick(c, { providerName: connections.providerName, currentId }), id: c.id }));
+  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(add) Add Connection…', add: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Switchboard: Connection for this chat',
+    placeHolder: connections.connections.length ? 'The connection this chat sends to' : 'Switchboard has no connections yet',
+    matchOnDescription: true,
+  });
+  if (picked?.add) await vscode.commands.executeCommand('switchboard.addConnection');
+  return picked?.id;
+}

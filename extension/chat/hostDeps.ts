@@ -1,0 +1,50 @@
+/**
+ * What a ChatHost is given: the page to post to, the window's chat store and runner, the daemon, the
+ * connection list and workspace choice, and `ChatUi` — what it may do in VS Code (chatUi.ts), faked in
+ * the unit tests.
+ */
+import type { RequestType } from '../../shared/protocol';
+import type { ChatAttachment, ChatViewState, HostToChat } from '../../shared/webview';
+import type { ChatRunner } from './chatRunner';
+import type { ChatStore } from './chatStore';
+import type { ConnectionsView, WorkspaceChoiceValue } from './target';
+
+export type DaemonStateName = ChatViewState['daemon'];
+
+/** What a chat view can do in VS Code; implemented by chatUi.ts. */
+export interface ChatUi {
+  /** The active editor's selection; throws an AttachmentError a person can act on. */
+  selectionAttachment(): Promise<ChatAttachment>;
+  /** The active editor's whole file; throws an AttachmentError a person can act on. */
+  fileAttachment(): Promise<ChatAttachment>;
+  copy(text: string): Promise<void>;
+  /** Into the last active text editor at its selection, or a new untitled one. */
+  insert(text: string): Promise<void>;
+  /** Only ever given http(s) URLs. */
+  openExternal(url: string): Promise<void>;
+  /** Asks for a chat's new title (an input box); undefined when cancelled. */
+  askTitle(current: string): Promise<string | undefined>;
+  /** A quick pick of connections for this chat; undefined when cancelled. */
+  pickConnection(currentId: string | undefined): Promise<string | undefined>;
+  executeCommand(command: string, ...args: unknown[]): Promise<unknown>;
+  openInEditor(chatId: string): void;
+  /** A warning notification. */
+  warn(message: string): void;
+  /** Reconnect to the daemon now, without waiting for the backoff. */
+  retryDaemon(): void;
+}
+
+export interface ChatHostDeps {
+  post(message: HostToChat): void;
+  store: ChatStore;
+  runner: ChatRunner;
+  request<P, R>(descriptor: RequestType<P, R>, params: P): Promise<R>;
+  connections: ConnectionsView;
+  choice(): WorkspaceChoiceValue;
+  daemonState(): DaemonStateName;
+  ui: ChatUi;
+  /** The chat to show first (the view's last one); a new draft when absent or gone. */
+  initialChatId?: string;
+  /** Told whenever the chat shown changes, to remember it across reloads. */
+  onDidShowChat?(chatId: string): void;
+}

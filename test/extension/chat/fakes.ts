@@ -1,0 +1,188 @@
+/**
+ * Stand-ins for what the chat's vscode-free classes get from VS Code and the daemon: an in-memory
+ * Memento (copying values as VS Code's does), a scripted daemon whose streams the test drives by
+ * hand, connections, and a recording ChatUi.
+ */
+import type { ChatStreamParams, ChatStreamResult, Connection, RequestType } from '../../../shared/protocol';
+import type { ChatAttachment, HostToChat } from '../../../shared/webview';
+import { ChatHost, type ChatUi, type DaemonStateName } from '../../../extension/chat/chatHost';
+import { ChatRunner } from '../../../extension/chat/chatRunner';
+import { ChatStore, type MementoLike } from '../../../extension/chat/chatStore';
+import { Emitter } from '../../../extension/chat/emitter';
+import type { ConnectionsView, WorkspaceChoiceValue } from '../../../extension/chat/target';
+
+export class MemoryMemento implements MementoLike {
+  readonly values = new Map<string, unknown>();
+  get<T>(key: string): T | undefined {
+    const value = this.values.get(key);
+    return value === undefined ? undefined : (structuredClone(value) as T);
+  }
+  update(key: string, value: unknown): Promise<void> {
+    this.values.set(key, structuredClone(value));
+    return Promise.resolve();
+  }
+}
+
+/** One `chat/stream` the test answers by hand. */
+export interface FakeStream {
+  params: ChatStreamParams;
+  /** Sends the next `chat/delta` (in order unless `index` is given). */
+  emit(text: string, index?: number): void;
+  finish(result?: Partial<ChatStreamResult>): void;
+  fail(error: unknown): void;
+  /** Text emitted so far. */
+  readonly sent: string;
+}
+
+export class FakeDaemon {
+  readonly deltas = new Emitter<{ streamId: string; index: number; text: string }>();
+  readonly calls: Array<{ method: string; params: any; opts?: { timeoutMs?: number } }> = [];
+  readonly streams: FakeStream[] = [];
+  answers: Record<string, (params: any) => unknown> = {};
+
+  readonly request = async <P, R>(descriptor: RequestType<P, R>, params: P, opts?: { timeoutMs?: number }): Promise<R> => {
+    this.calls.push({ method: descriptor.method, params, ...(opts ? { opts } : {}) });
+    if (descriptor.method === 'chat/stream') return this.openStream(params as ChatStreamParams) as Promise<R>;
+    const answer = this.answers[descriptor.method];
+    if (!answer) throw new Error(`unexpected ${descriptor.method}`);
+    return answer(params) as R;
+  };
+
+  /** The latest stream. */
+  get stream(): FakeStream {
+    const s = this.streams.at(-1);
+    if (!s) throw new Error('no chat/stream was requested');
+    return s;
+  }
+
+  private openStream(params: ChatStreamParams): Promise<ChatStreamResult> {
+    return new Promise((resolve, reject) => {
+      let index = 0;
+      let sent = '';
+      const deltas = this.deltas;
+      this.streams.push({
+        params,
+        emit(text, at) {
+          sent += text;
+          deltas.fire({ streamId: params.streamId, index: at ?? index++, text });
+        },
+        finish(result = {}) {
+          resolve({
+            text: sent,
+            finishReason: 'stop',
+            connectionId: params.connectionId ?? 'c1',
+            connectionName: 'Work',
+            model: params.model ?? 'gpt-test',
+            latency: { firstTokenMs: 12, totalMs: 40 },
+            usage: { inputTokens: 5, outputTokens: 3 },
+            costUsd: 0.0001,
+            ...result,
+          });
+        },
+        fail: reject,
+        get sent() {
+          return sent;
+        },
+      });
+    });
+  }
+}
+
+export const conn = (over: Partial<Connection> = {}): Connection => ({
+  id: 'c1', name: 'Work', provider: 'openai', baseUrl: 'https://api.openai.com/v1', defaultModel: 'gpt-test', timeoutMs: 60_000, maxRetries: 2,
+  isDefault: true, keySource: 'memory', keyAvailable: true, createdAt: '', updatedAt: '', ...over,
+});
+
+export class FakeUi implements ChatUi {
+  readonly log: string[] = [];
+  selection: ChatAttachment | Error = new Error('no selection scripted');
+  file: ChatAttachment | Error = new Error('no file scripted');
+  title: string | undefined = 'Renamed';
+  pick: string | undefined;
+  async selectionAttachment() {
+    if (this.selection instanceof Error) throw this.selection;
+    return this.selection;
+  }
+  async fileAttachment() {
+    if (this.file instanceof Error) throw this.file;
+    return this.file;
+  }
+  async copy(text: string) {
+    this.log.push(`copy ${text}`);
+  }
+  async insert(text: string) {
+    this.log.push(`insert ${text}`);
+  }
+  async openExternal(url: string) {
+    this.log.push(`open ${url}`);
+  }
+  async askTitle(current: string) {
+    this.log.push(`askTitle ${current}`);
+    return this.title;
+  }
+  async pickConnection(currentId: string | undefined) {
+    this.log.push(`pick ${currentId}`);
+    return this.pick;
+  }
+  async executeCommand(command: string, ...args: unknown[]) {
+    this.log.push(`command ${[command, ...args].join(' ')}`);
+    return undefined;
+  }
+  openInEditor(chatId: string) {
+    this.log.push(`openInEditor ${chatId}`);
+  }
+  warn(message: string) {
+    this.log.push(`warn ${message}`);
+  }
+  retryDaemon() {
+    this.log.push('retryDaemon');
+  }
+}
+
+/** A host on a fake daemon, with everything the test may poke. */
+export function setup(opts: { connections?: Connection[]; loaded?: boolean; batchMs?: number; memento?: MemoryMemento; initialChatId?: string } = {}) {
+  const daemon = new FakeDaemon();
+  const memento = opts.memento ?? new MemoryMemento();
+  const store = new ChatStore(memento);
+  const runner = new ChatRunner({ request: daemon.request, onDelta: daemon.deltas.event, store, batchMs: opts.batchMs ?? 1, cancelGraceMs: 50 });
+  const ui = new FakeUi();
+  const env = {
+    choice: {} as WorkspaceChoiceValue,
+    daemonState: 'connected' as DaemonStateName,
+    connections: {
+      loaded: opts.loaded ?? true,
+      connections: opts.connections ?? [conn(), conn({ id: 'c2', name: 'Claude', provider: 'anthropic', defaultModel: 'claude-test', isDefault: false })],
+      providerName: (id: string) => ({ openai: 'OpenAI', anthropic: 'Anthropic' })[id] ?? id,
+    } as ConnectionsView,
+  };
+  const posted: HostToChat[] = [];
+  const shown: string[] = [];
+  const makeHost = (initialChatId?: string, sink: HostToChat[] = posted) =>
+    new ChatHost({
+      // Copied, as postMessage does: later mutation of the live session must not rewrite history.
+      post: (m) => void sink.push(structuredClone(m)),
+      store,
+      runner,
+      request: daemon.request,
+      connections: env.connections,
+      choice: () => env.choice,
+      daemonState: () => env.daemonState,
+      ui,
+      ...(initialChatId ? { initialChatId } : {}),
+      onDidShowChat: (id) => void shown.push(id),
+    });
+  const host = makeHost(opts.initialChatId);
+  return { daemon, memento, store, runner, ui, env, posted, shown, host, makeHost };
+}
+
+/** Waits for timers (delta batching) and pending promises. */
+export const tick = (ms = 10) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The messages of one type, typed. */
+export function ofType<T extends HostToChat['type']>(posted: HostToChat[], type: T): Extract<HostToChat, { type: T }>[] {
+  return posted.filter((m): m is Extract<HostToChat, { type: T }> => m.type === type);
+}
+
+export function attachment(over: Partial<ChatAttachment> = {}): ChatAttachment {
+  return { id: 'a1', kind: 'selection', label: 'app.ts:2-3', path: 'src/app.ts', languageId: 'typescript', startLine: 2, endLine: 3, text: 'const a = 1;\nconst b = 2;', ...over };
+}
