@@ -3,35 +3,15 @@
  * fields), so nothing a connection holds can become HTML. Every input has a `<label for>`, a help and
  * an error element it is described by, and an id equal to its `FormValues` key (main.ts relies on it).
  */
+import { renderShell, type PageResources } from '../pageShell';
 import type { FieldId } from './form';
 
-export interface PageResources {
-  /** `webview.cspSource`: lets the page load its own stylesheet and script, nothing else. */
-  cspSource: string;
-  nonce: string;
-  scriptUri: string;
-  styleUri: string;
-}
+export type { PageResources } from '../pageShell';
 
 export function renderPage(r: PageResources): string {
-  const csp = [
-    "default-src 'none'",
-    `img-src ${r.cspSource} data:`,
-    `style-src ${r.cspSource} 'nonce-${r.nonce}'`,
-    `font-src ${r.cspSource}`,
-    `script-src 'nonce-${r.nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${r.styleUri}" nonce="${r.nonce}">
-<title>Switchboard Connections</title>
-</head>
-<body>
-<div class="layout">
+  return renderShell(r, {
+    title: 'Switchboard Connections',
+    body: `<div class="layout">
   <nav class="sidebar" aria-labelledby="list-heading">
     <h2 id="list-heading">Connections</h2>
     <button type="button" id="add" class="secondary">Add connection</button>
@@ -86,9 +66,8 @@ export function renderPage(r: PageResources): string {
     </section>
   </main>
 </div>
-<script nonce="${r.nonce}" src="${r.scriptUri}"></script>
-</body>
-</html>`;
+`,
+  });
 }
 
 /**

@@ -3,27 +3,15 @@
  * DOM), so no connection or model name can become HTML. The script and stylesheet load by nonce and
  * from the extension's own webview folder; nothing else may load.
  */
+import { renderShell, type PageResources } from '../pageShell';
 
-export interface PageResources {
-  /** `webview.cspSource`: lets the page load its own stylesheet, nothing else. */
-  cspSource: string;
-  nonce: string;
-  scriptUri: string;
-  styleUri: string;
-}
+export type { PageResources } from '../pageShell';
 
 /** The ranges the view offers, in days. */
 export const RANGES = [7, 30, 90] as const;
 export const DEFAULT_DAYS = 30;
 
 export function renderPage(r: PageResources): string {
-  const csp = [
-    "default-src 'none'",
-    `img-src ${r.cspSource} data:`,
-    `style-src ${r.cspSource} 'nonce-${r.nonce}'`,
-    `font-src ${r.cspSource}`,
-    `script-src 'nonce-${r.nonce}'`,
-  ].join('; ');
   const ranges = RANGES.map((d) => `<option value="${d}"${d === DEFAULT_DAYS ? ' selected' : ''}>Last ${d} days</option>`).join('');
   const totals = [
     ['requests', 'Requests'],
@@ -37,17 +25,9 @@ export function renderPage(r: PageResources): string {
   const columns = ['Connection', 'Model', 'Requests', 'Errors', 'Tokens in', 'Tokens out', 'Avg latency', 'Cost']
     .map((label, i) => `<th scope="col"${i >= 2 ? ' class="num"' : ''}>${label}</th>`)
     .join('');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${r.styleUri}" nonce="${r.nonce}">
-<title>Switchboard Usage</title>
-</head>
-<body>
-<main id="usage-app">
+  return renderShell(r, {
+    title: 'Switchboard Usage',
+    body: `<main id="usage-app">
   <header class="toolbar">
     <h1>Usage</h1>
     <div class="controls">
@@ -99,7 +79,6 @@ export function renderPage(r: PageResources): string {
     <p id="budgets-empty" class="help">No connection has a budget. Set one under "Limits &amp; budget" when you edit a connection.</p>
   </section>
 </main>
-<script nonce="${r.nonce}" src="${r.scriptUri}"></script>
-</body>
-</html>`;
+`,
+  });
 }
