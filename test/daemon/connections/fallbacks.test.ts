@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, SwitchboardError } from '../../../shared/errors';
+import { ErrorCode } from '../../../shared/errors';
 import type { ConnectionsChangedParams } from '../../../shared/protocol';
 import { ConnectionService } from '../../../daemon/connections/service';
 import { ProviderCatalog } from '../../../daemon/connections/providerCatalog';
@@ -13,6 +13,7 @@ import { Vault } from '../../../daemon/keys/vault';
 import { silentLogger } from '../../../daemon/log';
 import { AuditLog } from '../../../daemon/store/auditLog';
 import { Database } from '../../../daemon/store/database';
+import { failure } from '../../helpers/failure';
 
 let dir: string;
 let db: Database;
@@ -35,15 +36,6 @@ afterEach(async () => {
 
 const make = (name: string, extra: Record<string, unknown> = {}) => service.create({ name, provider: 'ollama', ...extra }, 'test');
 
-async function failure(promise: Promise<unknown>): Promise<SwitchboardError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SwitchboardError) return error;
-    throw error;
-  }
-  throw new Error('expected a SwitchboardError');
-}
 
 describe('fallbacks on create and update', () => {
   it('stores fallbacks, their models, capacity, queueing and budget', async () => {

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ErrorCode, SwitchboardError } from '../../../shared/errors';
+import { ErrorCode } from '../../../shared/errors';
 import type { AdmissionTicket, ChatInput } from '../../../daemon/chat/chatService';
 import { LimitsAdmission } from '../../../daemon/limits/admission';
 import { silentLogger } from '../../../daemon/log';
 import type { StoredConnection } from '../../../daemon/store/schema';
 import { UsageLedger } from '../../../daemon/usage/ledger';
 import { openStore, type Store } from './helpers';
+import { failure } from '../../helpers/failure';
 
 let store: Store;
 let admission: LimitsAdmission;
@@ -13,15 +14,6 @@ let admission: LimitsAdmission;
 const input = (maxTokens = 10): ChatInput => ({ messages: [{ role: 'user', content: 'hi' }], options: { maxTokens } });
 const never = () => new AbortController().signal;
 
-async function failure(promise: Promise<unknown>): Promise<SwitchboardError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SwitchboardError) return error;
-    throw error;
-  }
-  throw new Error('expected a SwitchboardError');
-}
 
 beforeEach(async () => {
   store = await openStore();

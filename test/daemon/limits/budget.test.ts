@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, SwitchboardError } from '../../../shared/errors';
+import { ErrorCode } from '../../../shared/errors';
 import type { BudgetWarningParams, Usage } from '../../../shared/protocol';
 import type { ChatInput, Pricing } from '../../../daemon/chat/chatService';
 import { LimitsAdmission } from '../../../daemon/limits/admission';
@@ -7,6 +7,7 @@ import { budgetPeriod } from '../../../daemon/limits/budgetPeriod';
 import { silentLogger } from '../../../daemon/log';
 import { UsageLedger } from '../../../daemon/usage/ledger';
 import { manualClock, openStore, type Store } from './helpers';
+import { failure } from '../../helpers/failure';
 
 describe('budgetPeriod', () => {
   it('spans the UTC day', () => {
@@ -52,15 +53,6 @@ const input: ChatInput = { messages: [{ role: 'user', content: 'hi' }], options:
 const never = new AbortController().signal;
 const spend = (connectionId: string, usd: number, day = new Date(clock.now())) => ledger.record({ connectionId, model: 'priced', latencyMs: 1, error: false, costUsd: usd }, day);
 
-async function failure(promise: Promise<unknown>): Promise<SwitchboardError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SwitchboardError) return error;
-    throw error;
-  }
-  throw new Error('expected a SwitchboardError');
-}
 
 describe('budgets', () => {
   it('refuses with BUDGET_EXCEEDED once the period\'s spend reaches the amount', async () => {

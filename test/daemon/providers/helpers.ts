@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { findBuiltIn } from '../../../daemon/providers/catalog';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from '../../../daemon/providers/registry';
 import { SwitchboardError } from '../../../shared/errors';
+export { failure } from '../../helpers/failure';
 
 export const GOOD_KEY = 'sk-good-0123456789abcdefghijklmnop';
 /** A key the mock rejects (OpenAI's 401 body echoes it in full); not key-shaped, so only our explicit scrub can catch it. */
@@ -51,16 +52,6 @@ export function textOf(chunks: ChatChunk[]): string {
   return chunks.map((c) => (c.type === 'text' ? c.text : '')).join('');
 }
 
-/** Fails unless `promise` rejects with a SwitchboardError; returns it. */
-export async function failure(promise: Promise<unknown>): Promise<SwitchboardError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SwitchboardError) return error;
-    throw error;
-  }
-  throw new Error('expected a SwitchboardError');
-}
 
 /** A loopback port nobody listens on (bound, then released). */
 export async function closedPort(): Promise<number> {
