@@ -5,8 +5,12 @@
  *
  * Callers must never put a key in an entry. Every entry still passes through the redactor before it
  * is written: the audit log is exactly the kind of file people paste into bug reports.
+ *
+ * Bounded: once the file passes {@link AUDIT_ROTATE_BYTES} it is renamed to `audit.jsonl.1`
+ * (replacing the previous one) and a fresh file starts, so the log keeps between one and two
+ * files' worth of history and never fills the disk.
  */
-import { appendFile, chmod, mkdir, open, readFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AuditEntry } from '../../shared/protocol';
 import { redactor } from '../keys/redactor';
@@ -16,6 +20,9 @@ import { WriteQueue } from './atomicFile';
 /** Default number of entries `list` returns. */
 export const DEFAULT_AUDIT_LIMIT = 100;
 
+/** Size past which `audit.jsonl` is rotated to `audit.jsonl.1` (about 20,000 entries). */
+export const AUDIT_ROTATE_BYTES = 4 * 1024 * 1024;
+
 export class AuditLog {
   private readonly queue = new WriteQueue();
   /** Whether the file's last byte has been checked for a torn line (done once, before the first append). */
@@ -24,6 +31,7 @@ export class AuditLog {
   constructor(
     readonly file: string,
     private readonly log: Logger,
+    private readonly rotateBytes = AUDIT_ROTATE_BYTES,
   ) {}
 
   /** Appends one entry, stamped with the current time. Appends are written one at a time, in call order. */
@@ -34,20 +42,31 @@ export class AuditLog {
       const prefix = this.checkedTail ? '' : await this.tornTailPrefix();
       await appendFile(this.file, prefix + line, { mode: 0o600 });
       this.checkedTail = true;
+      await this.rotateIfFull();
     });
   }
 
-  /** The newest `limit` entries, newest last. Lines that do not parse (a torn last line) are skipped. */
+  /** Moves a full file aside to `<file>.1`; the next append starts a new one. */
+  private async rotateIfFull(): Promise<void> {
+    const { size } = await stat(this.file);
+    if (size < this.rotateBytes) return;
+    await rename(this.file, `${this.file}.1`);
+    this.log.info(`Rotated ${this.file} (${size} bytes) to ${this.file}.1`);
+  }
+
+  /**
+   * The newest `limit` entries, newest last, from the current file and (when it holds fewer) the
+   * rotated one. Lines that do not parse (a torn last line) are skipped.
+   */
   async list(limit = DEFAULT_AUDIT_LIMIT): Promise<AuditEntry[]> {
     // Wait for queued appends so a caller that just appended sees its entry.
     await this.queue.idle();
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
+    const current = this.parse(await readIfExists(this.file));
+    const entries = current.length >= limit ? current : [...this.parse(await readIfExists(`${this.file}.1`)), ...current];
+    return limit > 0 ? entries.slice(-limit) : [];
+  }
+
+  private parse(text: string): AuditEntry[] {
     const entries: AuditEntry[] = [];
     let skipped = 0;
     for (const line of text.split('\n')) {
@@ -59,7 +78,7 @@ export class AuditLog {
       }
     }
     if (skipped > 0) this.log.debug(`Skipped ${skipped} unreadable line(s) of ${this.file} (a write cut off by a crash)`);
-    return limit > 0 ? entries.slice(-limit) : [];
+    return entries;
   }
 
   /**
@@ -80,5 +99,14 @@ export class AuditLog {
     } finally {
       await handle.close();
     }
+  }
+}
+
+async function readIfExists(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
   }
 }

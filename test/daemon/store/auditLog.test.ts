@@ -1,4 +1,4 @@
-import { appendFile, readFile, stat } from 'node:fs/promises';
+import { appendFile, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../daemon/log';
@@ -30,6 +30,25 @@ describe('AuditLog', () => {
     if (process.platform === 'win32') return;
     await new AuditLog(file, silentLogger).append({ client: 'x', action: 'setDefault' });
     expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('rotates a full file to audit.jsonl.1, keeps at most two files, and lists across both', async () => {
+    const audit = new AuditLog(file, silentLogger, 400); // a few entries per file
+    const files = async () => (await readdir(join(file, '..'))).filter((f) => f.startsWith('audit.jsonl')).sort();
+    let n = 0;
+    // At least 30 entries, ending with a current file that holds some (a rotation may have just happened).
+    while ((n < 30 || (await files()).length < 2) && n < 100) await audit.append({ client: 'x', action: 'update', name: `n${n++}` });
+    expect(n).toBeLessThan(60);
+    expect(await files()).toEqual(['audit.jsonl', 'audit.jsonl.1']);
+    expect((await stat(file)).size).toBeLessThan(400);
+    expect((await stat(`${file}.1`)).size).toBeLessThan(400 + 200);
+    if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o600);
+    // The newest entries come from the current file first, then the rotated one, in order.
+    const current = (await readFile(file, 'utf8')).trim().split('\n').length;
+    const names = (await audit.list(current + 2)).map((e) => e.name);
+    expect(names).toEqual(Array.from({ length: current + 2 }, (_, i) => `n${n - current - 2 + i}`));
+    // Older entries than the two files hold are gone: the log stays bounded.
+    expect((await audit.list(1000)).length).toBeLessThan(n / 2);
   });
 
   it('returns only the newest entries up to the limit', async () => {
