@@ -192,12 +192,12 @@ export class ChatService {
       const mapped = error instanceof SwitchboardError ? error : this.deps.toSwitchboardError(error, { conn, model, partialText, phase: 'chat' });
       if (partialText && mapped.data.partialText === undefined) mapped.data.partialText = partialText;
       // A request refused by admission never reached the upstream: it is not usage.
-      if (ticket) {
+      if (ticket || !this.deps.admission) {
         const costUsd = this.costOf(stored, model, usage);
-        ticket.settle({ ...(usage && { usage }), ...(costUsd !== undefined && { costUsd }), error: true });
-        this.deps.ledger.record({ connectionId: conn.id, model, latencyMs: performance.now() - started, error: true, ...(usage && { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }), ...(costUsd !== undefined && { costUsd }) });
-      } else if (!this.deps.admission) {
-        this.deps.ledger.record({ connectionId: conn.id, model, latencyMs: performance.now() - started, error: true, ...(usage && { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }) });
+        ticket?.settle({ ...(usage && { usage }), ...(costUsd !== undefined && { costUsd }), error: true });
+        // A stop (chat/cancel, the client leaving) is the user's choice, not a failure of the connection.
+        const failed = mapped.code !== ErrorCode.CANCELLED;
+        this.deps.ledger.record({ connectionId: conn.id, model, latencyMs: performance.now() - started, error: failed, ...(usage && { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }), ...(costUsd !== undefined && { costUsd }) });
       }
       throw new AttemptFailed(mapped, index > 0);
     }

@@ -22,6 +22,7 @@ import { CodeServer } from './lib/codeServer';
 import { isAlive, killPid } from './lib/procs';
 import { slug, Steps } from './lib/steps';
 import { launchBrowser, Workbench } from './lib/workbench';
+import { chatScenario } from './scenarios/chatFlow';
 import { connectionScenario, E2E_KEYS } from './scenarios/connectionFlow';
 import { usageViewScenario } from './scenarios/usageView';
 
@@ -135,6 +136,7 @@ async function main(): Promise<number> {
       ctx = { root, home, mock, codeServer, browser, wb: opened.wb, artifacts: ARTIFACTS, daemonPid };
       await connectionScenario(ctx, steps);
       await usageViewScenario(ctx, steps);
+      await chatScenario(ctx, steps);
     }
   } catch (error) {
     steps.fail('e2e harness', error);

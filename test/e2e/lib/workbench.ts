@@ -4,7 +4,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { poll } from './procs';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -95,6 +96,42 @@ export class Workbench {
    */
   webview(): FrameLocator {
     return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  }
+
+  /**
+   * The webview page that has `selector` in it. With several webviews open at once (the sidebar chat,
+   * the connection manager, the Usage tab) `webview()` cannot tell them apart; what a page contains can.
+   * A frame found before a window reload is gone after it: look it up again.
+   */
+  frameWith(selector: string, timeoutMs = 20_000): Promise<Frame> {
+    return poll(`a webview showing ${selector}`, async () => {
+      for (const frame of this.page.frames()) {
+        if (!frame.isDetached() && (await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+      }
+      return undefined;
+    }, timeoutMs);
+  }
+
+  /** Switches the color theme (e.g. 'Light Modern', body class 'vs') and waits for the workbench to follow. */
+  async setTheme(label: string, bodyClass: string): Promise<void> {
+    await this.runCommand('Preferences: Color Theme');
+    await this.quickInput().fill(label);
+    await this.pick(new RegExp(`^${label}`));
+    await this.page.locator(`.monaco-workbench.${bodyClass}`).waitFor({ timeout: 10_000 });
+  }
+
+  /** Widens the primary sidebar by dragging its edge (its sash), so a sidebar view shows more. */
+  async widenSidebar(by: number): Promise<void> {
+    const sidebar = this.page.locator('.part.sidebar');
+    const box = await sidebar.boundingBox();
+    if (!box) throw new Error('the sidebar is not shown');
+    const x = box.x + box.width;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(x, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x + by, y, { steps: 10 });
+    await this.page.mouse.up();
+    await poll('the sidebar to widen', async () => ((await sidebar.boundingBox())?.width ?? 0) > box.width + by / 2, 5000);
   }
 
   /** A row of a tree view, by the text it shows. */

@@ -169,6 +169,20 @@ describe('usage/get grouping and totals', () => {
     expect(after.costUsd).toBeCloseTo(before.costUsd, 12);
   });
 
+  it('counts a stopped answer as a request, not as an error', async () => {
+    const before = (await usage({ connectionId: work.id })).totals;
+    env.up.reply('gpt-4o', { chunks: Array.from({ length: 200 }, (_, i) => `${i} `), chunkDelayMs: 20 });
+    const stream = env.client.chat({ streamId: 'stopped-1', connectionId: work.id, messages: user('long') });
+    for await (const _ of stream) {
+      stream.cancel();
+      break;
+    }
+    const error = await rejectionOf(stream.result);
+    expect(error.code).toBe(ErrorCode.CANCELLED);
+    await expect.poll(async () => (await usage({ connectionId: work.id })).totals.requests - before.requests, { timeout: 5000 }).toBe(1);
+    expect((await usage({ connectionId: work.id })).totals.errors).toBe(before.errors);
+  });
+
   it('rejects a malformed day or group key as invalid params', async () => {
     const day = await rejectionOf(usage({ from: '2026-1-1' }));
     expect(day.code).toBe(JsonRpcCode.InvalidParams);
