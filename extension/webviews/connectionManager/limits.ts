@@ -236,7 +236,7 @@ const count = (n: number) => new Intl.NumberFormat('en-US').format(n);
 function resetText(iso: string, now: Date): string {
   const ms = Date.parse(iso) - now.getTime();
   if (Number.isNaN(ms)) return 'reset time unknown';
-  return ms <= 0 ? 'window reset since' : `resets in ${span(ms)}`;
+  return ms <= 0 ? 'window has reset since' : `resets in ${span(ms)}`;
 }
 
 function ago(iso: string, now: Date): string {

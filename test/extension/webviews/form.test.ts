@@ -277,7 +277,7 @@ describe('describeDiscovered', () => {
       tokensLimit: 2_000_000, tokensRemaining: 1_999_950, tokensReset: '2025-03-30T11:59:00Z',
     }, now)).toEqual({
       observed: 'Observed 3 min ago',
-      lines: ['Requests: 4,999 of 5,000 left, resets in 12 s', 'Tokens: 1,999,950 of 2,000,000 left, window reset since'],
+      lines: ['Requests: 4,999 of 5,000 left, resets in 12 s', 'Tokens: 1,999,950 of 2,000,000 left, window has reset since'],
     });
   });
 
