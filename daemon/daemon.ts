@@ -91,6 +91,7 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     const events = new EventHub(() => server?.sessions ?? []);
     const providers = new ProviderCatalog(db);
     const connections = new ConnectionService({ db, audit, vault, keyring, events, providers });
+    await connections.secureStoredHeaders(log);
 
     let stopRequested: ((reason: string) => void) | undefined;
     const ctx: DaemonContext = {
@@ -112,7 +113,7 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
 
     const resolveUpstream = (connectionId: string) => {
       const stored = connections.stored(connectionId);
-      return toResolved(stored, providers.require(stored.provider), connections.keyFor(stored));
+      return toResolved(stored, providers.require(stored.provider), connections.keyFor(stored), connections.headerSecretsFor(stored));
     };
     const models = new ModelCache({ db, log, adapterFor, resolve: resolveUpstream });
     cleanups.push(() => models.close());

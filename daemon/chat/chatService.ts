@@ -149,7 +149,7 @@ export class ChatService {
       });
     }
     const provider = this.deps.providers.require(stored.provider);
-    const conn = toResolved(stored, provider, this.deps.connections.keyFor(stored));
+    const conn = toResolved(stored, provider, this.deps.connections.keyFor(stored), this.deps.connections.headerSecretsFor(stored));
     return { stored, conn, model, input };
   }
 

@@ -1,7 +1,8 @@
 /**
  * The connection store's rules: unique names, exactly one default (or none once it is deleted),
- * provider ids from the catalog, keys held by the vault or in memory and never in `db.json`, an
- * audit entry for every change and a `connections/changed` event to every subscribed client.
+ * provider ids from the catalog, keys held by the vault or in memory and never in `db.json` (nor are
+ * secret header values: see headerPlan.ts), an audit entry for every change and a
+ * `connections/changed` event to every subscribed client.
  */
 import { randomBytes } from 'node:crypto';
 import type { Connection, CreateConnectionParams, KeySource, ResolveReason, TestResult, UpdateConnectionParams } from '../../shared/protocol';
@@ -9,11 +10,16 @@ import type { EventHub } from '../events';
 import { keyFingerprint, keyHint } from '../../shared/client/keyMask';
 import type { Keyring } from '../keys/keyring';
 import type { Vault } from '../keys/vault';
+import type { Logger } from '../log';
 import type { AuditLog } from '../store/auditLog';
 import type { Database } from '../store/database';
 import type { StoredConnection } from '../store/schema';
 import { connectionNotFound, duplicateName, noConnection, validationError } from './errors';
 import { checkFallbacks, copyRecord, dropFallback, pruneFallbackModels } from './fallbackRules';
+import { secureStoredHeaders } from './headerMigration';
+import { planHeaders, type HeaderPlan } from './headerPlan';
+import { HeaderSecrets } from './headerSecrets';
+import { publicHeaders } from './secretHeaders';
 import type { ProviderCatalog } from './providerCatalog';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -29,7 +35,16 @@ export interface ConnectionServiceDeps {
 }
 
 export class ConnectionService {
-  constructor(private readonly deps: ConnectionServiceDeps) {}
+  private readonly headerSecrets: HeaderSecrets;
+
+  constructor(private readonly deps: ConnectionServiceDeps) {
+    this.headerSecrets = new HeaderSecrets(deps.vault);
+  }
+
+  /** Startup: moves secret header values a db.json from before secret headers still holds in plain text into the vault. */
+  secureStoredHeaders(log: Logger): Promise<void> {
+    return secureStoredHeaders({ db: this.deps.db, secrets: this.headerSecrets, log });
+  }
 
   /** All connections as clients see them, default first, then by name. */
   list(): Connection[] {
@@ -64,6 +79,11 @@ export class ConnectionService {
     return this.deps.keyring.resolve(conn);
   }
 
+  /** The real values of the connection's secret headers, by lowercased name (for `toResolved`); unreadable ones are absent. */
+  headerSecretsFor(conn: StoredConnection): Map<string, string> {
+    return this.headerSecrets.valuesFor(conn);
+  }
+
   async create(params: CreateConnectionParams, actor: string): Promise<Connection> {
     const provider = this.deps.providers.require(params.provider);
     const baseUrl = params.baseUrl ?? provider.defaultBaseUrl;
@@ -71,13 +91,15 @@ export class ConnectionService {
       throw validationError('baseUrl', 'Azure OpenAI needs your resource endpoint.', 'Set baseUrl to https://<your-resource>.openai.azure.com (from the Azure portal, "Keys and Endpoint").');
     }
     const keySource = this.chooseKeySource(params.keySource, params.apiKey, provider.requiresKey);
+    const headers = planHeaders(undefined, params.headers, params.secretHeaders, () => undefined);
     const id = `conn_${randomBytes(6).toString('hex')}`;
     const now = new Date().toISOString();
 
-    // The key is stored before the record so that a failed record write can be undone by deleting it.
-    await this.storeKey(id, keySource, params.apiKey);
+    // The key and secret headers are stored before the record so that a failed record write can be undone by deleting them.
     let created: StoredConnection;
     try {
+      await this.storeKey(id, keySource, params.apiKey);
+      if (headers) await this.headerSecrets.store(id, headers.store);
       created = await this.deps.db.update((db) => {
         this.assertUniqueName(db.connections, params.name);
         const makeDefault = params.isDefault === true || db.connections.length === 0;
@@ -91,7 +113,8 @@ export class ConnectionService {
           ...(params.allowedModels !== undefined && { allowedModels: params.allowedModels }),
           ...(params.organization !== undefined && { organization: params.organization }),
           ...(params.apiVersion !== undefined && { apiVersion: params.apiVersion }),
-          ...(params.headers !== undefined && { headers: copyHeaders(params.headers) }),
+          ...(headers?.headers !== undefined && { headers: headers.headers }),
+          ...(headers?.secretHeaders !== undefined && { secretHeaders: headers.secretHeaders }),
           timeoutMs: params.timeoutMs ?? DEFAULT_TIMEOUT_MS,
           maxRetries: params.maxRetries ?? DEFAULT_MAX_RETRIES,
           isDefault: makeDefault,
@@ -111,10 +134,18 @@ export class ConnectionService {
       });
     } catch (error) {
       await this.forgetKey(id);
+      await this.headerSecrets.forgetAll(id);
       throw error;
     }
     const connection = this.toPublic(created);
-    await this.deps.audit.append({ client: actor, action: 'create', connectionId: id, name: created.name, details: { provider: created.provider, keySource, ...this.fingerprintDetail(params.apiKey) } });
+    const headerNames = headers?.headers ? Object.keys(headers.headers) : [];
+    await this.deps.audit.append({
+      client: actor,
+      action: 'create',
+      connectionId: id,
+      name: created.name,
+      details: { provider: created.provider, keySource, ...this.fingerprintDetail(params.apiKey), ...(headerNames.length > 0 && { headers: headerNames }) },
+    });
     this.deps.events.connectionChanged({ kind: 'created', id, connection });
     return connection;
   }
@@ -128,10 +159,47 @@ export class ConnectionService {
     const sourceChanges = params.keySource !== undefined && params.keySource !== before.keySource;
     const keySource = params.apiKey !== undefined || sourceChanges ? this.chooseKeySource(params.keySource ?? (before.keySource === 'none' ? undefined : before.keySource), params.apiKey, provider.requiresKey) : before.keySource;
     const oldKey = this.deps.keyring.resolve(before);
+    const headers = planHeaders(before, params.headers, params.secretHeaders, (name) => this.headerSecrets.get(before.id, name));
 
-    if (params.apiKey !== undefined) await this.storeKey(before.id, keySource, params.apiKey);
+    // New secret header values first, so that a failed record write can put the old ones back.
+    const undoHeaders = headers ? await this.headerSecrets.store(before.id, headers.store) : undefined;
     const changed: string[] = [];
-    const updated = await this.deps.db.update((db) => {
+    let updated: StoredConnection;
+    try {
+      if (params.apiKey !== undefined) await this.storeKey(before.id, keySource, params.apiKey);
+      updated = await this.recordUpdate(params, keySource, headers, changed);
+    } catch (error) {
+      await undoHeaders?.().catch(() => undefined);
+      throw error;
+    }
+    if (headers) await this.headerSecrets.forget(before.id, headers.forget);
+    // A key that moved out of the vault must not linger there.
+    if (before.keySource === 'vault' && keySource !== 'vault') await this.deps.vault.delete(before.id);
+    if (before.keySource === 'memory' && keySource !== 'memory') this.deps.keyring.clearMemory(before.id);
+
+    const connection = this.toPublic(updated);
+    if (changed.length > 0) {
+      const rotated = params.apiKey !== undefined;
+      await this.deps.audit.append({
+        client: actor,
+        action: rotated ? 'rotateKey' : 'update',
+        connectionId: updated.id,
+        name: updated.name,
+        details: {
+          fields: changed,
+          // Header names only: a value, secret or not, never goes into the audit log.
+          ...(headers && headers.changed.length > 0 && { headers: headers.changed }),
+          ...(rotated && { fingerprintBefore: oldKey ? keyFingerprint(oldKey) : null, fingerprintAfter: keyFingerprint(params.apiKey!) }),
+        },
+      });
+      this.deps.events.connectionChanged({ kind: changed.includes('isDefault') ? 'defaultChanged' : rotated ? 'keyChanged' : 'updated', id: updated.id, connection });
+    }
+    return connection;
+  }
+
+  /** The record write of `update`: applies the fields and lists in `changed` the ones that changed. */
+  private recordUpdate(params: UpdateConnectionParams, keySource: KeySource, headers: HeaderPlan | undefined, changed: string[]): Promise<StoredConnection> {
+    return this.deps.db.update((db) => {
       const record = db.connections.find((c) => c.id === params.id);
       if (!record) throw connectionNotFound(params.id);
       if (params.name !== undefined && params.name !== record.name) {
@@ -154,7 +222,12 @@ export class ConnectionService {
       assign('allowedModels', params.allowedModels);
       assign('organization', params.organization);
       assign('apiVersion', params.apiVersion);
-      assign('headers', params.headers === undefined || params.headers === null ? params.headers : copyHeaders(params.headers));
+      if (headers) {
+        assign('headers', headers.headers ?? null);
+        assign('secretHeaders', headers.secretHeaders ?? null);
+        // A new secret value leaves the stored mask as it was: the change is still one.
+        if (headers.changed.length > 0 && !changed.includes('headers')) changed.push('headers');
+      }
       assign('timeoutMs', params.timeoutMs);
       assign('maxRetries', params.maxRetries);
       assign('keySource', keySource);
@@ -178,23 +251,6 @@ export class ConnectionService {
       if (changed.length > 0) record.updatedAt = new Date().toISOString();
       return { ...record };
     });
-    // A key that moved out of the vault must not linger there.
-    if (before.keySource === 'vault' && keySource !== 'vault') await this.deps.vault.delete(before.id);
-    if (before.keySource === 'memory' && keySource !== 'memory') this.deps.keyring.clearMemory(before.id);
-
-    const connection = this.toPublic(updated);
-    if (changed.length > 0) {
-      const rotated = params.apiKey !== undefined;
-      await this.deps.audit.append({
-        client: actor,
-        action: rotated ? 'rotateKey' : 'update',
-        connectionId: updated.id,
-        name: updated.name,
-        details: { fields: changed, ...(rotated && { fingerprintBefore: oldKey ? keyFingerprint(oldKey) : null, fingerprintAfter: keyFingerprint(params.apiKey!) }) },
-      });
-      this.deps.events.connectionChanged({ kind: changed.includes('isDefault') ? 'defaultChanged' : rotated ? 'keyChanged' : 'updated', id: updated.id, connection });
-    }
-    return connection;
   }
 
   async delete(id: string, actor: string): Promise<Connection> {
@@ -218,6 +274,7 @@ export class ConnectionService {
     const { keyHint: _hint, keyFingerprint: _fingerprint, ...rest } = this.toPublic(removed);
     const connection: Connection = { ...rest, keyAvailable: false };
     await this.forgetKey(id);
+    await this.headerSecrets.forgetAll(id);
     await this.deps.audit.append({ client: actor, action: 'delete', connectionId: id, name: removed.name, ...(rechained.length > 0 && { details: { removedFromFallbacksOf: rechained.map((c) => c.id) } }) });
     this.deps.events.connectionChanged({ kind: 'deleted', id, connection });
     for (const other of rechained) this.deps.events.connectionChanged({ kind: 'updated', id: other.id, connection: this.toPublic(other) });
@@ -296,12 +353,13 @@ export class ConnectionService {
     return this.toPublic(updated);
   }
 
-  /** The connection as every response shows it: key hint and fingerprint, never the key. */
+  /** The connection as every response shows it: key hint and fingerprint, never the key; secret header values masked. */
   toPublic(record: StoredConnection): Connection {
     const key = this.deps.keyring.resolve(record);
-    const { keyHint: _storedHint, keyFingerprint: _storedFp, ...rest } = record;
+    const { keyHint: _storedHint, keyFingerprint: _storedFp, headers, secretHeaders, ...rest } = record;
     return {
       ...structuredClone(rest),
+      ...publicHeaders(headers, secretHeaders),
       ...(key !== undefined && { keyHint: keyHint(key), keyFingerprint: keyFingerprint(key) }),
       keyAvailable: record.keySource === 'none' || key !== undefined,
     };
@@ -334,11 +392,4 @@ export class ConnectionService {
   private fingerprintDetail(apiKey: string | undefined): Record<string, string> {
     return apiKey === undefined ? {} : { fingerprint: keyFingerprint(apiKey) };
   }
-}
-
-/** Copies user headers into a prototype-free object, so no header name can reach Object.prototype. */
-function copyHeaders(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
-  return out;
 }

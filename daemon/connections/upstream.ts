@@ -1,14 +1,21 @@
-/** Turns a stored connection (or an unsaved draft) into what an adapter needs, key included. */
+/** Turns a stored connection (or an unsaved draft) into what an adapter needs, key and secret header values included. */
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
-import type { CreateConnectionParams, Provider } from '../../shared/protocol';
+import { SECRET_HEADER_MASK, type CreateConnectionParams, type Provider } from '../../shared/protocol';
 import type { ResolvedConnection } from '../providers/adapter';
 import type { StoredConnection } from '../store/schema';
 import type { ProviderCatalog } from './providerCatalog';
+import { lowerSet, putHeader } from './secretHeaders';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './service';
 
-/** The key is required when the provider needs one; otherwise the request fails before reaching it. */
-export function toResolved(conn: StoredConnection, provider: Provider, apiKey: string | undefined): ResolvedConnection {
+/**
+ * The key is required when the provider needs one; otherwise the request fails before reaching it.
+ * `headerSecrets` (from `ConnectionService.headerSecretsFor`, by lowercased name) puts the real values
+ * of the secret headers back in place of their masks; a secret header whose value is not there fails
+ * with SECRET_MISSING. Without `headerSecrets` the secret headers are left out (a keyless probe).
+ */
+export function toResolved(conn: StoredConnection, provider: Provider, apiKey: string | undefined, headerSecrets?: ReadonlyMap<string, string>): ResolvedConnection {
   if (apiKey === undefined && provider.requiresKey && conn.keySource !== 'none') throw secretMissing(conn);
+  const headers = conn.headers === undefined ? undefined : upstreamHeaders(conn, conn.headers, headerSecrets);
   return {
     id: conn.id,
     name: conn.name,
@@ -17,13 +24,35 @@ export function toResolved(conn: StoredConnection, provider: Provider, apiKey: s
     ...(apiKey !== undefined && { apiKey }),
     ...(conn.organization !== undefined && { organization: conn.organization }),
     ...(conn.apiVersion !== undefined && { apiVersion: conn.apiVersion }),
-    ...(conn.headers !== undefined && { headers: conn.headers }),
+    ...(headers !== undefined && { headers }),
     timeoutMs: conn.timeoutMs,
     maxRetries: conn.maxRetries,
   };
 }
 
-/** A draft from a connection form, tested before it is saved. Its key is used once and never stored. */
+/** The headers to send: secret ones with their real values, never a mask. */
+function upstreamHeaders(conn: StoredConnection, stored: Record<string, string>, secrets: ReadonlyMap<string, string> | undefined): Record<string, string> {
+  const secret = lowerSet(conn.secretHeaders);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(stored)) {
+    const lower = name.toLowerCase();
+    if (secret.has(lower)) {
+      if (secrets === undefined) continue;
+      const real = secrets.get(lower);
+      if (real === undefined) throw headerSecretMissing(conn, name);
+      putHeader(out, name, real);
+    } else if (value !== SECRET_HEADER_MASK) {
+      putHeader(out, name, value);
+    }
+  }
+  return out;
+}
+
+/**
+ * A draft from a connection form, tested before it is saved. Its key is used once and never stored.
+ * A header whose value is {@link SECRET_HEADER_MASK} stands for a saved connection's secret, which a
+ * draft (no id) cannot reach: it is left out rather than sent as the mask.
+ */
 export function draftToResolved(draft: Partial<CreateConnectionParams> & { provider: string }, providers: ProviderCatalog): ResolvedConnection {
   const provider = providers.require(draft.provider);
   return {
@@ -35,10 +64,23 @@ export function draftToResolved(draft: Partial<CreateConnectionParams> & { provi
     ...(draft.keySource?.startsWith('env:') && { apiKey: process.env[draft.keySource.slice(4)] }),
     ...(draft.organization !== undefined && { organization: draft.organization }),
     ...(draft.apiVersion !== undefined && { apiVersion: draft.apiVersion }),
-    ...(draft.headers !== undefined && { headers: draft.headers }),
+    ...(draft.headers !== undefined && { headers: withoutMasks(draft.headers) }),
     timeoutMs: draft.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: draft.maxRetries ?? DEFAULT_MAX_RETRIES,
   };
+}
+
+function withoutMasks(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== SECRET_HEADER_MASK) putHeader(out, name, value);
+  return out;
+}
+
+function headerSecretMissing(conn: StoredConnection, header: string): SwitchboardError {
+  return new SwitchboardError(ErrorCode.SECRET_MISSING, `The value of header "${header}" of connection "${conn.name}" is not available: the key vault cannot read it.`, {
+    hint: 'Set the header\'s value again (connections/update, or "Switchboard: Edit Connection"). If other keys in the vault are missing too, SWITCHBOARD_MASTER_KEY or master.key is not the one they were stored with.',
+    connectionId: conn.id,
+  });
 }
 
 function secretMissing(conn: StoredConnection): SwitchboardError {

@@ -17,23 +17,30 @@ export class Redactor {
   /** Each key with the number of holders that registered it (a key can sit in the vault and in memory at once). */
   private readonly secrets = new Map<string, number>();
 
-  /** Registers a key to scrub, on behalf of one holder. Short strings are ignored: scrubbing "abc" everywhere would mangle text. */
+  /**
+   * Registers a key to scrub, on behalf of one holder. Short strings are ignored: scrubbing "abc"
+   * everywhere would mangle text. A header value such as `Bearer <token>` registers the token too,
+   * since the token alone is what an upstream or an SDK echoes back.
+   */
   add(secret: string): void {
-    if (secret.length >= 8) this.secrets.set(secret, (this.secrets.get(secret) ?? 0) + 1);
+    for (const piece of pieces(secret)) this.secrets.set(piece, (this.secrets.get(piece) ?? 0) + 1);
   }
 
   /** One holder lets go of a key; it stops being scrubbed when no holder is left. */
   remove(secret: string): void {
-    const count = this.secrets.get(secret) ?? 0;
-    if (count > 1) this.secrets.set(secret, count - 1);
-    else this.secrets.delete(secret);
+    for (const piece of pieces(secret)) {
+      const count = this.secrets.get(piece) ?? 0;
+      if (count > 1) this.secrets.set(piece, count - 1);
+      else this.secrets.delete(piece);
+    }
   }
 
   /** Returns the text with every known key and every key-looking token replaced by its mask. */
   redact(text: string): string {
     let out = text;
+    // Whole secrets first: a fragment of one (`Bearer <token>`) must not cut up another (`<token>`) before it is found whole.
+    for (const secret of this.secrets.keys()) if (out.includes(secret)) out = out.split(secret).join(keyHint(secret));
     for (const secret of this.secrets.keys()) {
-      if (out.includes(secret)) out = out.split(secret).join(keyHint(secret));
       // Providers echo partial keys ("sk-abc***...wxyz"); a 12-char prefix or suffix of a known key is enough to scrub.
       if (secret.length >= 20) {
         for (const fragment of [secret.slice(0, 12), secret.slice(-12)]) if (out.includes(fragment)) out = out.split(fragment).join('…');
@@ -49,6 +56,15 @@ export class Redactor {
   redactDeep<T>(value: T): T {
     return mapStrings(value, (text) => this.redact(text));
   }
+}
+
+const AUTH_SCHEME = /^(?:bearer|basic|token)\s+(\S.*)$/i;
+
+/** What to scrub for one secret: itself, and the credential after an auth scheme (`Bearer …`); each at least 8 characters. */
+function pieces(secret: string): string[] {
+  const credential = AUTH_SCHEME.exec(secret.trim())?.[1]?.trim();
+  const out = credential !== undefined && credential !== secret ? [secret, credential] : [secret];
+  return out.filter((piece) => piece.length >= 8);
 }
 
 /** Applies `fn` to every string inside a JSON-like value, returning a copy. */

@@ -42,7 +42,7 @@ export interface VaultFile {
   version: 1;
   /** Present once a passphrase has been used. */
   kdf?: VaultKdf;
-  /** Keyed by connection id. */
+  /** Keyed by connection id (its API key) or `<connection id>#header:<lowercased name>` (a secret header value). */
   entries: Record<string, VaultEntry>;
 }
 
@@ -132,6 +132,15 @@ export class Vault {
    */
   has(connectionId: string): boolean {
     return Object.hasOwn(this.stored.entries, connectionId);
+  }
+
+  /**
+   * The ids of every entry that starts with `prefix`, readable or not. Entries are keyed by connection
+   * id, or by `<connection id>#header:<name>` for a connection's secret header values, so
+   * `ids(id + '#')` lists what a connection keeps besides its key.
+   */
+  ids(prefix = ''): string[] {
+    return Object.keys(this.stored.entries).filter((id) => id.startsWith(prefix));
   }
 
   /** Encrypts and stores a key (replacing any entry, readable or not, for this connection). */

@@ -52,6 +52,8 @@ export async function testConnection(given: ResolvedConnection, opts: TestOption
   const signal = opts.signal ?? new AbortController().signal;
   const scrub = new Redactor();
   if (conn.apiKey) scrub.add(conn.apiKey);
+  // A draft's header values may be credentials (a gateway's key) the daemon's redactor never saw either.
+  for (const value of Object.values(conn.headers ?? {})) scrub.add(value);
   const stages = new Map<Name, Outcome>();
   const set = (name: Name, status: Outcome['status'], reason: string, extra: { ms?: number; short?: string } = {}) =>
     stages.set(name, { name, status, ...(extra.ms !== undefined && { ms: extra.ms }), reason: scrub.redact(reason), ...(extra.short !== undefined && { short: scrub.redact(extra.short) }) });
@@ -133,7 +135,7 @@ export async function testSavedConnection(deps: SavedTestDeps, id: string, opts:
   let conn: ResolvedConnection;
   let missingKey: SwitchboardError | undefined;
   try {
-    conn = toResolved(stored, provider, deps.connections.keyFor(stored));
+    conn = toResolved(stored, provider, deps.connections.keyFor(stored), deps.connections.headerSecretsFor(stored));
   } catch (error) {
     if (!(error instanceof SwitchboardError) || error.code !== ErrorCode.SECRET_MISSING) throw error;
     missingKey = error;

@@ -1,6 +1,6 @@
 /** `connections/*`: the connection store. Methods on a connection take `{id}`. */
 import { z } from 'zod';
-import { ApiKey, Budget, Capacity, FallbackModels, Fallbacks, Headers, HttpUrl, Id, KeySource, MaxQueueWaitMs, ModelId, OnLimit } from './fields';
+import { ApiKey, Budget, Capacity, FallbackModels, Fallbacks, Headers, HttpUrl, Id, KeySource, MaxQueueWaitMs, ModelId, OnLimit, SecretHeaderNames } from './fields';
 import { request, result } from './rpc';
 import type { Connection, TestResult } from './types';
 
@@ -22,7 +22,10 @@ const ConnectionFields = {
   allowedModels: z.array(ModelId).max(1000, 'at most 1000 models'),
   organization: z.string().min(1).max(256),
   apiVersion: z.string().min(1).max(64),
+  /** Extra headers. A secret one (see `secretHeaders`) is stored encrypted and shown as `SECRET_HEADER_MASK`. */
   headers: Headers,
+  /** Headers to treat as secret besides those the daemon recognises; write-mostly: responses list every secret header. */
+  secretHeaders: SecretHeaderNames,
   timeoutMs: z.int('must be a whole number of milliseconds').min(1000, 'must be at least 1000 ms').max(600_000, 'must be at most 600000 ms (10 minutes)'),
   maxRetries: z.int('must be a whole number').min(0, 'must be 0 or more').max(10, 'must be at most 10'),
   isDefault: z.boolean(),
@@ -48,6 +51,7 @@ export const CreateConnectionParams = z.strictObject({
   organization: ConnectionFields.organization.optional(),
   apiVersion: ConnectionFields.apiVersion.optional(),
   headers: ConnectionFields.headers.optional(),
+  secretHeaders: ConnectionFields.secretHeaders.optional(),
   timeoutMs: ConnectionFields.timeoutMs.optional(),
   maxRetries: ConnectionFields.maxRetries.optional(),
   isDefault: ConnectionFields.isDefault.optional(),
@@ -73,7 +77,13 @@ export const UpdateConnectionParams = z.strictObject({
   allowedModels: ConnectionFields.allowedModels.nullable().optional(),
   organization: ConnectionFields.organization.nullable().optional(),
   apiVersion: ConnectionFields.apiVersion.nullable().optional(),
+  /**
+   * The whole new set of headers (`null`: none). A secret header sent with the value
+   * `SECRET_HEADER_MASK` keeps its stored value; a new value replaces it; a header left out is removed.
+   */
   headers: ConnectionFields.headers.nullable().optional(),
+  /** `null`: from now on only the daemon's own rules decide which new header values are secret. */
+  secretHeaders: ConnectionFields.secretHeaders.nullable().optional(),
   timeoutMs: ConnectionFields.timeoutMs.optional(),
   maxRetries: ConnectionFields.maxRetries.optional(),
   isDefault: ConnectionFields.isDefault.optional(),

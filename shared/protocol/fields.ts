@@ -55,6 +55,24 @@ export const Headers = z
     }
   });
 
+/**
+ * What every response shows in place of a secret header's value (a header named in
+ * `Connection.secretHeaders`). The value itself is kept in the daemon's encrypted vault, never in
+ * `db.json`. Sent back unchanged as that header's value in `connections/update` `headers`, it keeps
+ * the stored value, so a client can edit other headers and return the list as it got it.
+ */
+export const SECRET_HEADER_MASK = '••••••••';
+
+/**
+ * Names of headers whose values are credentials, on top of those the daemon recognises itself (a
+ * name containing auth, key, token, secret, password, cookie, session, credential or signature, or a
+ * value that looks like a key: `Bearer …`, `Basic …`, `sk-…`, one long token). Each must be one of
+ * the connection's `headers`; case does not matter.
+ */
+export const SecretHeaderNames = z
+  .array(z.string().regex(HEADER_NAME, 'must be a header name (letters, digits and -)'))
+  .max(32, 'at most 32 names');
+
 /** A message of a chat. */
 export const ChatMessage = z.strictObject({
   role: z.enum(['system', 'user', 'assistant']),

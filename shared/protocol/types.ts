@@ -49,8 +49,10 @@ export interface Connection {
   organization?: string;
   /** Azure OpenAI `api-version`. */
   apiVersion?: string;
-  /** Extra headers sent upstream. */
+  /** Extra headers sent upstream; a secret one's value shows as `SECRET_HEADER_MASK`. */
   headers?: Record<string, string>;
+  /** Names of the headers whose values are credentials, kept in the daemon's encrypted vault and never shown. */
+  secretHeaders?: string[];
   timeoutMs: number;
   maxRetries: number;
   isDefault: boolean;

@@ -48,7 +48,8 @@ function showRows(out: Output, c: Connection, names: Map<string, string>): Array
     ['allowed models', c.allowedModels?.join(', ')],
     ['organization', c.organization],
     ['api version', c.apiVersion],
-    ['headers', c.headers && Object.keys(c.headers).join(', ')],
+    // Secret values arrive masked (SECRET_HEADER_MASK): the daemon never sends them.
+    ['headers', c.headers && Object.entries(c.headers).map(([header, value]) => `${header}: ${value}`).join(', ')],
     ['key', keyCell(out, c)],
     ['timeout', `${c.timeoutMs} ms, ${c.maxRetries} retries`],
     ['status', c.lastTest ? `${statusCell(out, c)}: ${c.lastTest.summary} (${c.lastTest.testedAt})` : statusCell(out, c)],

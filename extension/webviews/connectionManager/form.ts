@@ -5,7 +5,7 @@
  */
 import type { Connection, Provider } from '../../../shared/protocol';
 import type { ManagerCreateFields, ManagerDraft, ManagerTestTarget, ManagerUpdateFields } from '../../../shared/webview';
-import { formatHeaders, parseHeaders, parseModelList } from './headers';
+import { mergeHeaders, parseHeaders, parseModelList, secretRowsProblem, splitHeaders, type SecretHeaderRow } from './headers';
 import { emptyLimits, limitsCreateFields, limitsFromConnection, limitsUpdateFields, validateLimits, type LimitsValues } from './limits';
 
 /** Every input of the form as the page holds it: text, as typed (capacity and fallbacks as rows). */
@@ -18,7 +18,10 @@ export interface FormValues extends LimitsValues {
   isDefault: boolean;
   organization: string;
   apiVersion: string;
+  /** The plain headers, one `Name: value` per line. */
   headers: string;
+  /** The saved headers whose values the daemon keeps secret; a typed value replaces one. */
+  secretHeaders: SecretHeaderRow[];
   timeoutSeconds: string;
   maxRetries: string;
   allowedModels: string;
@@ -41,6 +44,7 @@ export function emptyValues(provider?: Provider): FormValues {
     organization: '',
     apiVersion: '',
     headers: '',
+    secretHeaders: [],
     timeoutSeconds: '',
     maxRetries: '',
     allowedModels: '',
@@ -48,8 +52,9 @@ export function emptyValues(provider?: Provider): FormValues {
   };
 }
 
-/** A saved connection in the form. There is no key to copy: the connection only carries its mask. */
+/** A saved connection in the form. There is no key to copy: the connection only carries its mask, as it does for secret headers. */
 export function valuesFromConnection(c: Connection): FormValues {
+  const headers = splitHeaders(c.headers, c.secretHeaders);
   return {
     provider: c.provider,
     name: c.name,
@@ -59,7 +64,8 @@ export function valuesFromConnection(c: Connection): FormValues {
     isDefault: c.isDefault,
     organization: c.organization ?? '',
     apiVersion: c.apiVersion ?? '',
-    headers: formatHeaders(c.headers),
+    headers: headers.text,
+    secretHeaders: headers.secret,
     timeoutSeconds: String(c.timeoutMs / 1000),
     maxRetries: String(c.maxRetries),
     allowedModels: (c.allowedModels ?? []).join('\n'),
@@ -111,7 +117,9 @@ export function validateDetailed(v: FormValues, ctx: ValidationContext): { error
   if (v.organization.trim().length > 256) errors.organization = 'Use at most 256 characters.';
   if (v.apiVersion.trim().length > 64) errors.apiVersion = 'Use at most 64 characters.';
   const headers = parseHeaders(v.headers);
+  const secretProblem = headers.ok ? secretRowsProblem(v.secretHeaders, headers.headers) : undefined;
   if (!headers.ok) errors.headers = headers.error;
+  else if (secretProblem) errors.headers = secretProblem;
 
   const t = v.timeoutSeconds.trim();
   if (t !== '') {
@@ -173,7 +181,8 @@ function common(v: FormValues) {
     allowedModels: parseModelList(v.allowedModels),
     organization: v.organization.trim() || undefined,
     apiVersion: v.apiVersion.trim() || undefined,
-    headers: headers.ok ? headers.headers : {},
+    // A secret header left empty goes back as the mask: the daemon keeps its stored value.
+    headers: mergeHeaders(headers.ok ? headers.headers : {}, v.secretHeaders),
     timeoutMs: t === '' ? undefined : Math.round(Number(t) * 1000),
     maxRetries: r === '' ? undefined : Number(r),
   };
@@ -249,7 +258,7 @@ export function fieldForProtocol(field: string | undefined): FieldId | undefined
   const map: Record<string, FieldId> = {
     name: 'name', provider: 'provider', baseUrl: 'baseUrl', apiKey: 'apiKey', keySource: 'apiKey',
     defaultModel: 'defaultModel', isDefault: 'isDefault', organization: 'organization', apiVersion: 'apiVersion',
-    headers: 'headers', timeoutMs: 'timeoutSeconds', maxRetries: 'maxRetries', allowedModels: 'allowedModels',
+    headers: 'headers', secretHeaders: 'headers', timeoutMs: 'timeoutSeconds', maxRetries: 'maxRetries', allowedModels: 'allowedModels',
     capacity: 'capacity', onLimit: 'onLimit', maxQueueWaitMs: 'maxQueueWaitSeconds', fallbacks: 'fallbacks', fallbackModels: 'fallbacks',
   };
   // `budget.period` is the period's select; `budget` and `budget.amount` the amount.

@@ -1,7 +1,78 @@
 /**
  * Extra headers as a person edits them: one `Name: value` per line. Pure, so it is unit-tested and
  * shared by the form (parse on save) and the editor (format a saved connection's record).
+ *
+ * A saved header whose value is a credential is not in that text: the daemon keeps its value and
+ * sends only a mask, so the form shows it as its own row (a password input, empty = keep).
  */
+
+/**
+ * Mirrors `SECRET_HEADER_MASK` (shared/protocol/fields.ts), which this page cannot import without
+ * bundling the protocol's validation code; a test checks they are equal. Sent back as a header's
+ * value, it keeps the value the daemon stores.
+ */
+export const SECRET_MASK = '••••••••';
+
+/** A saved secret header in the form: its name, and a new value when the person typed one ('' keeps it). */
+export interface SecretHeaderRow {
+  name: string;
+  value: string;
+}
+
+/**
+ * Mirrors the daemon's rule (daemon/connections/secretHeaders.ts; a test checks they agree): a value
+ * the daemon will keep secret. Used to keep such values out of the webview state VS Code writes to disk.
+ */
+export function looksSecret(name: string, value: string): boolean {
+  if (/auth|key|token|secret|password|passwd|cookie|session|credential|signature/i.test(name)) return true;
+  const v = value.trim();
+  return /^(?:bearer|basic)\s/i.test(v) || v.startsWith('sk-') || /^[A-Za-z0-9_\-.=+/]{24,}$/.test(v);
+}
+
+/**
+ * The header text as the page may keep it in its state (which VS Code writes to disk): a line that
+ * holds a credential is dropped, as a typed API key is — the person types it again after a reload.
+ */
+export function headersForState(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .filter((line) => {
+      const colon = line.indexOf(':');
+      return colon <= 0 || !looksSecret(line.slice(0, colon).trim(), line.slice(colon + 1));
+    })
+    .join('\n');
+}
+
+/** A saved connection's headers, split into the plain ones (as text) and the secret ones (as rows). */
+export function splitHeaders(headers: Record<string, string> | undefined, secretHeaders: readonly string[] | undefined): { text: string; secret: SecretHeaderRow[] } {
+  const secret = new Set((secretHeaders ?? []).map((n) => n.toLowerCase()));
+  const plain: Record<string, string> = {};
+  const rows: SecretHeaderRow[] = [];
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (secret.has(name.toLowerCase())) rows.push({ name, value: '' });
+    else plain[name] = value;
+  }
+  return { text: formatHeaders(plain), secret: rows };
+}
+
+/** What is wrong with the secret rows, alone or beside the text's headers; undefined when nothing is. */
+export function secretRowsProblem(rows: readonly SecretHeaderRow[], plain: Record<string, string>): string | undefined {
+  const plainNames = new Set(Object.keys(plain).map((n) => n.toLowerCase()));
+  if (plainNames.size + rows.length > MAX_HEADERS) return `At most ${MAX_HEADERS} headers, counting those stored securely.`;
+  for (const row of rows) {
+    if (plainNames.has(row.name.toLowerCase())) return `"${row.name}" is stored securely below: type its new value there, or remove it.`;
+    if (/[\r\n\0]/.test(row.value)) return `The new value of "${row.name}" must not contain line breaks.`;
+    if (row.value.length > 8192) return `The new value of "${row.name}" must be at most 8192 characters.`;
+  }
+  return undefined;
+}
+
+/** The headers to send: the text's, then each secret row with its new value, or the mask to keep it. */
+export function mergeHeaders(plain: Record<string, string>, rows: readonly SecretHeaderRow[]): Record<string, string> {
+  const out: Record<string, string> = { ...plain };
+  for (const row of rows) out[row.name] = row.value === '' ? SECRET_MASK : row.value;
+  return out;
+}
 
 /** Headers Switchboard sets itself; mirrors the daemon's list so the form can say so before saving. */
 const RESERVED = new Set(['authorization', 'x-api-key', 'api-key', 'host', 'content-length', 'content-type', 'connection', 'transfer-encoding']);

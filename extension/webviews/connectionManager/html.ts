@@ -44,7 +44,9 @@ export function renderPage(r: PageResources): string {
         <summary>Advanced</summary>
         ${field('organization', 'Organization', '<input id="organization" type="text" autocomplete="off" spellcheck="false">', 'Sent as the organization header by providers that support it.')}
         ${field('apiVersion', 'API version', '<input id="apiVersion" type="text" autocomplete="off" spellcheck="false">', 'Azure OpenAI api-version, e.g. 2024-10-21.')}
-        ${field('headers', 'Extra headers', '<textarea id="headers" rows="3" spellcheck="false"></textarea>', 'One per line: Name: value')}
+        ${field('headers', 'Extra headers', `<textarea id="headers" rows="3" spellcheck="false"></textarea>
+        <p id="secret-headers-help" class="help" hidden>Stored securely: the daemon keeps these values encrypted and never shows them. Leave a value empty to keep it, or type a new one.</p>
+        <div id="secret-headers" class="secret-headers" role="group" aria-label="Headers stored securely" hidden></div>`, 'One per line: Name: value. A value that is a credential (an auth, key or token header, a Bearer value) is stored encrypted and never shown again.')}
         ${field('timeoutSeconds', 'Timeout (seconds)', '<input id="timeoutSeconds" type="number" min="1" max="600" step="1">', 'Leave empty for the default.')}
         ${field('maxRetries', 'Retries', '<input id="maxRetries" type="number" min="0" max="10" step="1">', 'Leave empty for the default.')}
         ${field('allowedModels', 'Allowed models', '<textarea id="allowedModels" rows="3" spellcheck="false"></textarea>', 'One model id per line; leave empty to allow every model.')}

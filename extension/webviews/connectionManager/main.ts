@@ -3,6 +3,8 @@
  * It owns the form's state and speaks to the host only through `ManagerToHost` / `HostToManager`.
  * A typed key stays in the password input until it is sent; it is never put in `setState` (VS Code
  * writes webview state to disk) and never comes back from the host — a saved key shows as its mask.
+ * The same goes for header values that are credentials: typed ones are left out of the state, saved
+ * ones come from the daemon only as a mask.
  */
 import './style.css';
 import type { Connection, Provider, TestResult } from '../../../shared/protocol';
@@ -11,8 +13,10 @@ import {
   baseUrlAfterProviderChange, emptyValues, fieldForProtocol, hasChanges, testTarget, toCreateFields, toUpdateFields,
   validateDetailed, valuesFromConnection, type FormMode, type FormValues,
 } from './form';
+import { headersForState } from './headers';
 import { renderDiscovered, setFallbackChoices, wireLimits } from './limitsView';
 import { Requests, type Pending, type RequestKind } from './requests';
+import { wireSecretHeaders } from './secretHeadersView';
 import * as view from './view';
 
 interface VsCodeApi {
@@ -59,7 +63,9 @@ function request(kind: RequestKind, build: (requestId: number) => ManagerToHost,
 }
 
 function persist(): void {
-  const { apiKey: _key, ...values } = view.readForm();
+  const { apiKey: _key, ...form } = view.readForm();
+  // Typed credentials stay out of the state, which VS Code writes to disk.
+  const values = { ...form, headers: headersForState(form.headers), secretHeaders: form.secretHeaders.map((row) => ({ name: row.name, value: '' })) };
   vscode.setState({
     selectedId: editing()?.id ?? null,
     values,
@@ -307,6 +313,7 @@ view.el('keep-key').addEventListener('click', () => setReplacing(false));
 view.el('advanced').addEventListener('toggle', persist);
 view.el('limits').addEventListener('toggle', persist);
 wireLimits(persist);
+wireSecretHeaders(persist);
 window.addEventListener('message', (event: MessageEvent<HostToManager>) => onMessage(event.data));
 
 // Nothing works until the host sends the catalog; say so rather than offer dead buttons.

@@ -6,6 +6,7 @@
 import type { Connection, Provider, TestResult, TestStage } from '../../../shared/protocol';
 import type { FieldErrors, FieldId, FormValues } from './form';
 import { readCapacity, readFallbacks, renderCapacity, renderFallbacks, showQueueWait } from './limitsView';
+import { readSecretHeaders, renderSecretHeaders } from './secretHeadersView';
 
 /** Fields that are one control each, in the order the form shows them. */
 const SCALAR_IDS = [
@@ -35,7 +36,7 @@ export function readForm(): FormValues {
     const c = control(id);
     values[id] = c instanceof HTMLInputElement && c.type === 'checkbox' ? c.checked : c.value;
   }
-  return { ...(values as unknown as FormValues), capacity: readCapacity(), fallbacks: readFallbacks() };
+  return { ...(values as unknown as FormValues), secretHeaders: readSecretHeaders(), capacity: readCapacity(), fallbacks: readFallbacks() };
 }
 
 export function writeForm(v: FormValues): void {
@@ -44,6 +45,7 @@ export function writeForm(v: FormValues): void {
     if (c instanceof HTMLInputElement && c.type === 'checkbox') c.checked = Boolean(v[id]);
     else c.value = String(v[id]);
   }
+  renderSecretHeaders(v.secretHeaders);
   renderCapacity(v.capacity);
   renderFallbacks(v.fallbacks);
   showQueueWait(v.onLimit);

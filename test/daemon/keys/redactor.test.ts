@@ -48,6 +48,18 @@ describe('Redactor', () => {
     expect(r.redact(KEY)).toBe(KEY);
   });
 
+  it('scrubs the token of a "Bearer …" or "Basic …" header value on its own, and lets go of both pieces together', () => {
+    const r = new Redactor();
+    const token = 'plainlookingtoken0123456789';
+    r.add(`Bearer ${token}`);
+    expect(r.redact(`upstream echoed ${token}`)).not.toMatch(/plainlooking|token0123/);
+    r.add(`Basic ${token}`); // a second holder of the same token
+    r.remove(`Bearer ${token}`);
+    expect(r.redact(token)).toBe(keyHint(token));
+    r.remove(`Basic ${token}`);
+    expect(r.redact(token)).toBe(token);
+  });
+
   it('stops scrubbing a key once removed', () => {
     const r = new Redactor();
     r.add(KEY);

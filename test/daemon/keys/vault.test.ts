@@ -91,6 +91,19 @@ describe('Vault with a master key file', () => {
     await vault.delete('never-there');
   });
 
+  it('lists entry ids by prefix, readable or not, and a connection prefix covers only its own entries', async () => {
+    const vault = await open();
+    await vault.set('conn_a', newKey());
+    await vault.set('conn_a#header:helicone-auth', `Bearer ${newKey()}`);
+    await vault.set('conn_ab#header:x-token', newKey());
+    expect(vault.ids('conn_a#').sort()).toEqual(['conn_a#header:helicone-auth']);
+    expect(vault.ids().sort()).toEqual(['conn_a', 'conn_a#header:helicone-auth', 'conn_ab#header:x-token']);
+    // Unreadable entries (another master key) are still listed, so they can be deleted.
+    const other = await open({ SWITCHBOARD_MASTER_KEY: 'f'.repeat(64) });
+    expect(other.ids('conn_ab#')).toEqual(['conn_ab#header:x-token']);
+    expect(other.get('conn_ab#header:x-token')).toBeUndefined();
+  });
+
   it('registers loaded keys with the redactor', async () => {
     const key = newKey();
     await (await open()).set('c1', key);

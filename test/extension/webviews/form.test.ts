@@ -96,6 +96,44 @@ describe('toUpdateFields', () => {
   });
 });
 
+describe('secret headers in the form', () => {
+  const gateway: Connection = { ...saved, headers: { 'X-Team': 'infra', 'Helicone-Auth': '••••••••' }, secretHeaders: ['Helicone-Auth'] };
+  const values = valuesFromConnection(gateway);
+
+  it('puts a saved secret header in its own row, empty, and keeps it out of the header text', () => {
+    expect(values.headers).toBe('X-Team: infra');
+    expect(values.secretHeaders).toEqual([{ name: 'Helicone-Auth', value: '' }]);
+  });
+
+  it('sends nothing about headers when neither the text nor a secret changed (the mask round-trips)', () => {
+    expect(toUpdateFields(gateway, values)).toEqual({ id: 'c1' });
+  });
+
+  it('sends the mask for an untouched secret when another header changes', () => {
+    expect(toUpdateFields(gateway, { ...values, headers: 'X-Team: search' }).headers).toEqual({ 'X-Team': 'search', 'Helicone-Auth': '••••••••' });
+  });
+
+  it('sends a typed value in place of the mask to replace the secret', () => {
+    const v = { ...values, secretHeaders: [{ name: 'Helicone-Auth', value: 'Bearer sk-new-1234' }] };
+    expect(toUpdateFields(gateway, v).headers).toEqual({ 'X-Team': 'infra', 'Helicone-Auth': 'Bearer sk-new-1234' });
+  });
+
+  it('leaves a removed secret header out, and sends null when no header is left', () => {
+    expect(toUpdateFields(gateway, { ...values, secretHeaders: [] }).headers).toEqual({ 'X-Team': 'infra' });
+    expect(toUpdateFields(gateway, { ...values, headers: '', secretHeaders: [] }).headers).toBeNull();
+  });
+
+  it('refuses the same header in the text and as a secret, and a new value with a line break', () => {
+    const ctx = { mode: { kind: 'edit', original: gateway, replacingKey: false } as FormMode, provider: openai, purpose: 'save' as const };
+    expect(validate({ ...values, headers: 'helicone-auth: x' }, ctx).headers).toMatch(/"Helicone-Auth" is stored securely below/);
+    expect(validate({ ...values, secretHeaders: [{ name: 'Helicone-Auth', value: 'a\nb' }] }, ctx).headers).toMatch(/must not contain line breaks/);
+  });
+
+  it('maps a daemon error on secretHeaders to the headers field', () => {
+    expect(fieldForProtocol('secretHeaders')).toBe('headers');
+  });
+});
+
 describe('testTarget', () => {
   it('tests a draft when creating', () => {
     expect(testTarget(create, filled())).toEqual({ draft: toDraft(filled()) });
