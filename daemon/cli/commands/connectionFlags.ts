@@ -6,6 +6,7 @@ import type { SwitchboardClient } from '../../../shared/client';
 import { ProvidersList, type KeySource, type Provider } from '../../../shared/protocol';
 import { bool, int, list, str, UsageError, type Flag, type Values } from '../args';
 import { promptKey, readKeyFromStdin, stdinIsTTY } from '../prompt';
+import { isSecretHeader } from '../../connections/secretHeaders';
 
 export const FIELD_FLAGS: Flag[] = [
   { name: 'name', type: 'string', value: 'NAME', description: 'Connection name (unique, case-insensitive)' },
@@ -15,7 +16,7 @@ export const FIELD_FLAGS: Flag[] = [
   { name: 'default', type: 'boolean', description: 'Make it the default connection' },
   { name: 'org', type: 'string', value: 'ORG', description: 'Organization id (OpenAI)' },
   { name: 'api-version', type: 'string', value: 'VER', description: 'API version (Azure OpenAI)' },
-  { name: 'header', type: 'string', multiple: true, value: 'K=V', description: 'Extra HTTP header sent upstream' },
+  { name: 'header', type: 'string', multiple: true, value: 'K=V', description: 'Extra HTTP header sent upstream; K=@env:VAR takes the value from your environment (credentials are refused on the command line and stored encrypted)' },
   { name: 'timeout-ms', type: 'string', value: 'MS', description: 'Request timeout, 1000–600000' },
   { name: 'max-retries', type: 'string', value: 'N', description: 'Retries on transient errors, 0–10' },
   { name: 'allowed-models', type: 'string', value: 'A,B', description: 'Only these models may be used' },
@@ -30,7 +31,7 @@ export const KEY_FLAGS: Flag[] = [
 export const UNSET_FLAG: Flag = { name: 'unset', type: 'string', multiple: true, value: 'FIELD', description: 'Clear a field: model, allowed-models, org, api-version, headers, on-limit, max-queue-wait' };
 
 /** The fields set by flags, as `connections/create` / `connections/update` name them. */
-export function fieldParams(values: Values): Record<string, unknown> {
+export function fieldParams(values: Values, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const set = (key: string, value: unknown) => {
     if (value !== undefined) out[key] = value;
@@ -50,12 +51,22 @@ export function fieldParams(values: Values): Record<string, unknown> {
     out.allowedModels = models;
   }
   const headers = list(values, 'header');
-  if (headers.length > 0) out.headers = parseHeaders(headers);
+  if (headers.length > 0) {
+    const parsed = parseHeaders(headers, env);
+    out.headers = parsed.headers;
+    if (parsed.secret.length > 0) out.secretHeaders = parsed.secret;
+  }
   return out;
 }
 
-function parseHeaders(pairs: string[]): Record<string, string> {
+/**
+ * `NAME=VALUE` pairs. A value that looks like a credential is refused (it would land in the shell's
+ * history); `NAME=@env:VAR` reads it from the environment instead, and marks the header secret so the
+ * daemon keeps it in its vault.
+ */
+export function parseHeaders(pairs: string[], env: NodeJS.ProcessEnv): { headers: Record<string, string>; secret: string[] } {
   const headers: Record<string, string> = {};
+  const secret: string[] = [];
   for (const pair of pairs) {
     const at = pair.search(/[=:]/);
     const name = at > 0 ? pair.slice(0, at).trim() : '';
@@ -63,9 +74,21 @@ function parseHeaders(pairs: string[]): Record<string, string> {
     if (/^(authorization|x-api-key|api-key)$/i.test(name)) {
       throw new UsageError(`--header ${name} is not accepted: it would put a credential on the command line.`, 'Give the key with --key-stdin, the hidden prompt, or --key-env; the daemon sends it in the right header.');
     }
-    headers[name] = pair.slice(at + 1).trim();
+    const raw = pair.slice(at + 1).trim();
+    const fromEnv = /^@env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(raw);
+    if (fromEnv) {
+      const value = env[fromEnv[1]!];
+      if (!value) throw new UsageError(`--header ${name}=@env:${fromEnv[1]}: the environment variable ${fromEnv[1]} is not set.`, `Export it first, e.g. export ${fromEnv[1]}=…`);
+      headers[name] = value;
+      secret.push(name);
+      continue;
+    }
+    if (isSecretHeader(name, raw)) {
+      throw new UsageError(`--header ${name}: its value looks like a credential, which must not go on the command line (shell history).`, `Put it in an environment variable and pass --header ${name}=@env:VAR; the daemon stores it encrypted.`);
+    }
+    headers[name] = raw;
   }
-  return headers;
+  return { headers, secret };
 }
 
 /** `--unset` fields → `null`s for `connections/update`. */

@@ -156,6 +156,22 @@ describe('switchboard connections, chat, models, usage', () => {
     expect(table.stdout).toMatch(/DAY\s+CONNECTION\s+MODEL\s+REQUESTS/);
   });
 
+  it('refuses a credential-looking header value on the command line and takes it from the environment with @env:', async () => {
+    const secret = 'Bearer sk-header-canary-0123456789abcdef';
+    const refused = await cli(['connections', 'edit', 'Other', '--header', `Helicone-Auth=${secret}`]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/looks like a credential/);
+    expect(refused.stderr).toMatch(/^hint: .*@env:/m);
+    const missing = await cli(['connections', 'edit', 'Other', '--header', 'Helicone-Auth=@env:SB_TEST_UNSET_VAR']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('SB_TEST_UNSET_VAR is not set');
+    const ok = await cli(['connections', 'edit', 'Other', '--header', 'Helicone-Auth=@env:SB_TEST_GATEWAY', '--json'], { env: { SB_TEST_GATEWAY: secret } });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.json().connection).toMatchObject({ headers: { 'Helicone-Auth': '••••••••' }, secretHeaders: ['Helicone-Auth'] });
+    expect(ok.stdout + ok.stderr).not.toContain('sk-header-canary');
+    await cli(['connections', 'edit', 'Other', '--unset', 'headers']);
+  });
+
   it('edits fields, clears them, and sets and clears keys from stdin', async () => {
     const edited = await cli(['connections', 'edit', 'Other', '--model', 'gpt-x', '--header', 'X-Team=search', '--timeout-ms', '5000', '--json']);
     expect(edited.code, edited.stderr).toBe(0);
