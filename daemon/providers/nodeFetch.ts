@@ -21,6 +21,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
+import { urlToHttpOptions } from 'node:url';
 import zlib from 'node:zlib';
 
 /** The raw Node body stream of a response made by {@link nodeFetch} (decoded if it was compressed). */
@@ -62,13 +63,14 @@ export async function nodeFetch(input: FetchInput, init: RequestInit = {}): Prom
   if (body instanceof URLSearchParams) headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8';
   let method = (init.method ?? 'GET').toUpperCase();
 
-  let target = new URL(url);
+  let target = targetOf(url);
   for (let hop = 0; ; hop++) {
     const response = await send(target, method, headers, payload, signal);
+    if (!REDIRECT_STATUS.has(response.status)) return response;
     const location = response.headers.get('location');
-    if (!REDIRECT_STATUS.has(response.status) || location === null || init.redirect === 'manual' || hop >= MAX_REDIRECTS) return response;
-    const next = new URL(location, target);
-    if (next.origin !== target.origin) return response; // never hand the key to another origin
+    if (location === null || init.redirect === 'manual' || hop >= MAX_REDIRECTS) return response;
+    const next = toTarget(new URL(location, target.url));
+    if (next.url.origin !== target.url.origin) return response; // never hand the key to another origin
     await response.body?.cancel().catch(() => undefined);
     if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
       if (method !== 'HEAD') method = 'GET';
@@ -80,10 +82,35 @@ export async function nodeFetch(input: FetchInput, init: RequestInit = {}): Prom
   }
 }
 
-function send(url: URL, method: string, headers: Record<string, string>, payload: string | Uint8Array | undefined, signal: AbortSignal | undefined): Promise<Response> {
+/** Where a request goes: the parsed URL, and the `http.request` options it makes. */
+interface Target {
+  url: URL;
+  secure: boolean;
+  options: http.RequestOptions;
+}
+
+const TARGET_CACHE_SIZE = 64;
+/** Targets by URL string: the SDKs ask for the same few URLs on every request, and parsing one costs more than the lookup. */
+const targets = new Map<string, Target>();
+
+function targetOf(href: string): Target {
+  let target = targets.get(href);
+  if (target === undefined) {
+    if (targets.size >= TARGET_CACHE_SIZE) targets.clear();
+    target = toTarget(new URL(href));
+    targets.set(href, target);
+  }
+  return target;
+}
+
+function toTarget(url: URL): Target {
+  return { url, secure: url.protocol === 'https:', options: urlToHttpOptions(url) };
+}
+
+function send(target: Target, method: string, headers: Record<string, string>, payload: string | Uint8Array | undefined, signal: AbortSignal | undefined): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
-    const secure = url.protocol === 'https:';
-    const req = (secure ? https : http).request(url, { method, headers, agent: secure ? httpsAgent : httpAgent });
+    const secure = target.secure;
+    const req = (secure ? https : http).request({ ...target.options, method, headers, agent: secure ? httpsAgent : httpAgent });
     let message: http.IncomingMessage | undefined;
     const onAbort = () => {
       const error = abortError();
@@ -113,28 +140,29 @@ function send(url: URL, method: string, headers: Record<string, string>, payload
     });
     const respond = (res: http.IncomingMessage) => {
       const status = res.statusCode ?? 0;
-      const responseHeaders = new Headers();
-      const raw = res.rawHeaders;
-      for (let i = 0; i + 1 < raw.length; i += 2) {
-        try {
-          responseHeaders.append(raw[i]!, raw[i + 1]!);
-        } catch {
-          // A header fetch would refuse too (invalid name or value): leave it out.
-        }
-      }
-      if (status < 200 || status > 599 || NULL_BODY_STATUS.has(status) || method === 'HEAD') {
+      if (status < 200 || status > 599) {
         res.once('close', release);
         res.resume();
-        if (status < 200 || status > 599) {
-          reject(new Error(`unexpected HTTP status ${status} from the upstream`));
-          return;
-        }
-        resolve(new Response(null, { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+        reject(new Error(`unexpected HTTP status ${status} from the upstream`));
         return;
       }
-      const stream = decoded(res, responseHeaders);
+      const raw = res.rawHeaders;
+      const init = { status, statusText: res.statusMessage ?? '' };
+      if (NULL_BODY_STATUS.has(status) || method === 'HEAD') {
+        res.once('close', release);
+        res.resume();
+        const response = new Response(null, init);
+        copyHeaders(raw, response.headers, false);
+        resolve(response);
+        return;
+      }
+      const { stream, decoding } = decoded(res, rawHeader(raw, 'content-encoding'));
       stream.once('close', release);
-      const response = new Response(lazyWebStream(stream), { status, statusText: res.statusMessage ?? '', headers: responseHeaders });
+      // A successful event stream is read off NODE_BODY by the adapters: its web body is made only on demand.
+      const lazy = status < 300 && rawHeader(raw, 'content-type')?.trimStart().toLowerCase().startsWith('text/event-stream') === true;
+      const response = lazy ? new NodeBodyResponse(stream, init) : new Response(lazyWebStream(stream), init);
+      // Straight into the response's own Headers: building a Headers and handing it to the constructor would copy it.
+      copyHeaders(raw, response.headers, decoding);
       Object.defineProperty(response, NODE_BODY, { value: stream });
       resolve(response);
     };
@@ -143,20 +171,98 @@ function send(url: URL, method: string, headers: Record<string, string>, payload
   });
 }
 
-/** The body as sent (`res`), or piped through the decoder its `content-encoding` names. */
-function decoded(res: http.IncomingMessage, headers: Headers): Readable {
-  const encoding = headers.get('content-encoding')?.trim().toLowerCase();
+/**
+ * The body as sent (`res`), or piped through the decoder `encoding` (the `content-encoding`
+ * header) names; `decoding` says which.
+ */
+function decoded(res: http.IncomingMessage, encoding: string | undefined): { stream: Readable; decoding: boolean } {
+  const e = encoding?.trim().toLowerCase();
   const decoder =
-    encoding === 'gzip' || encoding === 'x-gzip' ? zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH })
-    : encoding === 'deflate' ? zlib.createInflate({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH })
-    : encoding === 'br' ? zlib.createBrotliDecompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH })
+    e === 'gzip' || e === 'x-gzip' ? zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH })
+    : e === 'deflate' ? zlib.createInflate({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH })
+    : e === 'br' ? zlib.createBrotliDecompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH })
     : undefined;
-  if (!decoder) return res;
-  // What the web body shows is decoded: its length and encoding headers no longer describe it.
-  headers.delete('content-encoding');
-  headers.delete('content-length');
+  if (!decoder) return { stream: res, decoding: false };
   // pipeline destroys both ends on an error or a premature close of either (abort included).
-  return pipeline(res, decoder, () => undefined);
+  return { stream: pipeline(res, decoder, () => undefined), decoding: true };
+}
+
+/** The first value of a header in Node's raw list (names in any case), as fetch would combine it for the ones we look at. */
+function rawHeader(raw: string[], lowerName: string): string | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === lowerName.length && name.toLowerCase() === lowerName) return raw[i + 1];
+  }
+  return undefined;
+}
+
+/**
+ * Appends Node's raw headers to a response's Headers. A header fetch would refuse (invalid name or
+ * value) is left out. When the body is decoded, its length and encoding headers no longer describe
+ * what the web body shows, so they are left out too.
+ */
+function copyHeaders(raw: string[], into: Headers, decoding: boolean): void {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (decoding && (name.length === 14 || name.length === 16)) {
+      const lower = name.toLowerCase();
+      if (lower === 'content-length' || lower === 'content-encoding') continue;
+    }
+    try {
+      into.append(name, raw[i + 1]!);
+    } catch {
+      // as fetch: not a valid header
+    }
+  }
+}
+
+/**
+ * A Response whose web body is made only if someone reads it. The daemon reads a successful event
+ * stream off {@link NODE_BODY}, so the web stream (and the costly web-streams machinery behind a
+ * Response body) is usually never built. Everything a caller can do with a Response works: `body`,
+ * `bodyUsed`, the body readers and `clone()` go to a standard Response over the same stream, made
+ * on first use.
+ */
+class NodeBodyResponse extends Response {
+  #source: Readable;
+  #real: Response | undefined;
+
+  constructor(source: Readable, init: ResponseInit) {
+    super(null, init);
+    this.#source = source;
+  }
+
+  #withBody(): Response {
+    return (this.#real ??= new Response(lazyWebStream(this.#source), { status: this.status, statusText: this.statusText, headers: this.headers }));
+  }
+
+  override get body(): Response['body'] {
+    return this.#withBody().body;
+  }
+  override get bodyUsed(): boolean {
+    return this.#real?.bodyUsed ?? false;
+  }
+  override text(): Promise<string> {
+    return this.#withBody().text();
+  }
+  override json(): Promise<unknown> {
+    return this.#withBody().json();
+  }
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#withBody().arrayBuffer();
+  }
+  override bytes(): ReturnType<Response['bytes']> {
+    return this.#withBody().bytes();
+  }
+  override blob(): Promise<Blob> {
+    return this.#withBody().blob();
+  }
+  override formData(): Promise<FormData> {
+    return this.#withBody().formData();
+  }
+  override clone(): Response {
+    return this.#withBody().clone();
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatComp
 import type { ModelInfo, Usage } from '../../shared/protocol';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
 import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
+import { scanChunk, type ChunkFacts } from './openaiChunk';
 import { sseReaderFor, type SseReader } from './sseReader';
 import { untilAborted } from './untilAborted';
 import { cancelledError, incompleteError, toSwitchboardError } from './upstreamErrors';
@@ -112,6 +113,7 @@ export const openaiAdapter: ProviderAdapter = {
 
       let finish: string | undefined;
       let usage: Usage | undefined;
+      const facts: ChunkFacts = { content: undefined, finishReason: undefined };
       let done = false;
       while (!done) {
         const events = await reader.next();
@@ -123,6 +125,16 @@ export const openaiAdapter: ProviderAdapter = {
             break;
           }
           if (!data) continue;
+          // The common chunk is read by one native regex match (openaiChunk.ts); anything else is parsed.
+          if (scanChunk(data, facts)) {
+            const piece = facts.content;
+            if (piece) {
+              text += piece;
+              yield { type: 'text', text: piece };
+            }
+            if (facts.finishReason) finish = facts.finishReason;
+            continue;
+          }
           const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown };
           // What the SDK does with an error event: its APIError, status unknown.
           if (chunk.error) throw new APIError(undefined, chunk.error as object, undefined, response.headers);

@@ -44,7 +44,8 @@ type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Re
 export function createUpstreamFetch(opts: UpstreamFetchOptions): FetchFn {
   return async (input, init) => {
     const res = await nodeFetch(input, init);
-    if (res.ok) return !res.body || isEventStream(res.headers) ? res : withIdleTimeout(res, opts.idleTimeoutMs);
+    // Headers first: asking an event stream for its `body` would build the web stream nobody reads (nodeFetch.ts).
+    if (res.ok) return isEventStream(res.headers) || !res.body ? res : withIdleTimeout(res, opts.idleTimeoutMs);
     if (res.status === 429 || res.headers.has('retry-after') || res.headers.has('retry-after-ms')) {
       return gateRetry(res, opts.maxRetryWaitMs);
     }

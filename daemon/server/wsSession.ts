@@ -2,8 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import type { EventName, NotificationType } from '../../shared/protocol';
+import { ChatDelta, type EventName, type NotificationType, type ParamsOf } from '../../shared/protocol';
 import type { ClientSession } from '../rpc/session';
+
+type ChatDeltaParams = ParamsOf<typeof ChatDelta>;
 
 /** Above this many unsent bytes a stream waits: a slow client must not make the daemon buffer without end. */
 export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
@@ -20,6 +22,8 @@ export class WsSession implements ClientSession {
   alive = true;
   private readonly abort = new AbortController();
   private corked = false;
+  /** No WebSocket extension was negotiated: the session may frame text messages itself. */
+  private plainFrames: boolean | undefined;
 
   constructor(
     readonly ws: WebSocket,
@@ -37,13 +41,44 @@ export class WsSession implements ClientSession {
   }
 
   notify<P>(descriptor: NotificationType<P>, params: P): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return; // nobody to tell: skip the serializing too
+    if (descriptor === (ChatDelta as NotificationType<unknown>)) {
+      this.send(this.deltaText(params as ChatDeltaParams));
+      return;
+    }
     this.send(JSON.stringify({ jsonrpc: '2.0', method: descriptor.method, params }));
+  }
+
+  /** The streamId (and its JSON) the cached `chat/delta` head was built for. */
+  private deltaStreamId: string | undefined;
+  private deltaHead = '';
+
+  /**
+   * A `chat/delta` notification, exactly as JSON.stringify writes it, with the envelope and streamId
+   * part built once per stream: it is sent for every streamed piece of text, so whole-object
+   * serializing costs more than the rest of relaying it.
+   */
+  private deltaText(p: ChatDeltaParams): string {
+    if (p.streamId !== this.deltaStreamId) {
+      this.deltaStreamId = p.streamId;
+      this.deltaHead = `{"jsonrpc":"2.0","method":"${ChatDelta.method}","params":{"streamId":${JSON.stringify(p.streamId)},"index":`;
+    }
+    return `${this.deltaHead}${p.index},"text":${JSON.stringify(p.text)}}}`;
   }
 
   /** Sends a serialized message; dropped once the socket is no longer open (nobody is listening). */
   send(text: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    this.cork();
+    const socket = this.cork();
+    // Extensions are settled by the handshake, before the session exists: look once.
+    this.plainFrames ??= this.ws.extensions === '';
+    if (socket && this.plainFrames) {
+      // A stream sends a message per piece of text, and ws's per-message work (options, a header
+      // buffer and a second write) cost more than framing it here: with no extension negotiated
+      // (no compression) a text message is one unmasked FIN frame, written in order with ws's own.
+      socket.write(textFrame(text));
+      return;
+    }
     // The callback swallows write errors: they also surface as the socket's 'error' + 'close', handled there.
     this.ws.send(text, swallow);
   }
@@ -52,16 +87,17 @@ export class WsSession implements ClientSession {
    * Corks the socket until the end of this event-loop turn: the deltas of one upstream read (and
    * their JSON-RPC frames) leave in one `writev` rather than one syscall each.
    */
-  private cork(): void {
-    if (this.corked) return;
+  private cork(): Socket | undefined {
     const socket = (this.ws as WebSocket & { _socket?: Socket })._socket;
-    if (!socket || socket.destroyed) return;
+    if (!socket || socket.destroyed) return undefined;
+    if (this.corked) return socket;
     this.corked = true;
     socket.cork();
     setImmediate(() => {
       this.corked = false;
       socket.uncork();
     });
+    return socket;
   }
 
   /** Undefined when the send buffer is below its high-water mark (no wait); else resolves once it is. */
@@ -83,4 +119,23 @@ export class WsSession implements ClientSession {
   private isDrained(): boolean {
     return this.abort.signal.aborted || this.ws.readyState !== WebSocket.OPEN || this.ws.bufferedAmount < this.highWaterMark;
   }
+}
+
+/** One unmasked, unfragmented text frame (RFC 6455 §5.2), as a server sends it. */
+export function textFrame(text: string): Buffer {
+  const length = Buffer.byteLength(text);
+  const head = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(head + length);
+  frame[0] = 0x81; // FIN + opcode 1 (text)
+  if (head === 2) frame[1] = length;
+  else if (head === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
+    frame.writeUInt32BE(length >>> 0, 6);
+  }
+  frame.write(text, head, 'utf8');
+  return frame;
 }

@@ -106,15 +106,16 @@ export async function startJsonLineChild<T>(label: string, argv: string[]): Prom
 
 /**
  * Starts the daemon on a fresh temp home with SWITCHBOARD_PORT=0 and waits until daemon.json
- * names this child. `nodeArgs` go before the script (e.g. `--cpu-prof`).
+ * names this child. `nodeArgs` go before the script (e.g. `--cpu-prof`); `script` is the bundle
+ * (default: the snapshot).
  */
-export async function startDaemon(nodeArgs: string[] = []): Promise<{ child: Child; home: string; info: DaemonInfoLite }> {
-  if (!existsSync(DAEMON_JS)) throw new Error(`${DAEMON_JS} is missing: call snapshotDaemon() first.`);
+export async function startDaemon(nodeArgs: string[] = [], script = DAEMON_JS): Promise<{ child: Child; home: string; info: DaemonInfoLite }> {
+  if (!existsSync(script)) throw new Error(`${script} is missing: call snapshotDaemon() first.`);
   const home = mkdtempSync(join(tmpdir(), 'sb-bench-'));
   homes.add(home);
   const env: NodeJS.ProcessEnv = { ...process.env, SWITCHBOARD_HOME: home, SWITCHBOARD_PORT: '0' };
   delete env.NODE_OPTIONS; // tsx's loader must not leak into the bundled daemon
-  const proc = spawn(process.execPath, [...nodeArgs, DAEMON_JS], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...nodeArgs, script], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout!.resume();
   const child = track(proc, 'daemon');
   const file = join(home, 'daemon.json');

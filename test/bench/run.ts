@@ -11,6 +11,8 @@
  *   npm run bench -- --quick           # a tenth of the requests, for a smoke check
  *   npm run bench -- --profile         # then profile the daemon (--cpu-prof) at c=32, HTTP and JSON-RPC
  *   npm run bench -- --levels 1,32     # only some concurrencies
+ *   npm run bench -- --profile-only    # only the profiles (no measured levels)
+ *   npm run bench -- --bundle base     # measure a bundle saved by ab.ts (test-artifacts/bench/ab/base); profiles still use dist/
  */
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +36,8 @@ async function main(): Promise<void> {
     options: {
       quick: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
+      'profile-only': { type: 'boolean', default: false },
+      bundle: { type: 'string' },
       levels: { type: 'string' },
     },
     strict: true,
@@ -43,13 +47,21 @@ async function main(): Promise<void> {
   const plans = PLANS.filter((p) => !wanted || wanted.includes(p.concurrency));
   if (plans.length === 0) throw new Error(`--levels: none of ${values.levels} is one of ${PLANS.map((p) => p.concurrency).join(',')}`);
 
+  if (values['profile-only']) {
+    process.stderr.write(`bench: daemon bundle ${await snapshotDaemon()} into test-artifacts/bench/daemon-snapshot\n`);
+    const mock = await startMock({ chunks: CHUNKS, validKey: KEY });
+    await runProfiles(mock.info.openaiBaseUrl, scale);
+    return;
+  }
   const started = Date.now();
   const loadBefore = loadavg()[0]!;
   const cores = cpus().length;
   if (loadBefore > cores) log(`bench: WARNING: load average ${loadBefore.toFixed(1)} on ${cores} cores — other work is running; latencies will be noisy.`);
-  process.stderr.write(`bench: daemon bundle ${await snapshotDaemon()} into test-artifacts/bench/daemon-snapshot\n`);
+  const bundle = values.bundle ? join(ARTIFACTS, 'ab', values.bundle, 'daemon.js') : undefined;
+  if (bundle) log(`bench: daemon bundle ${bundle}`);
+  else process.stderr.write(`bench: daemon bundle ${await snapshotDaemon()} into test-artifacts/bench/daemon-snapshot\n`);
   const mock = await startMock({ chunks: CHUNKS, validKey: KEY });
-  const daemon = await daemonWithConnection(mock.info.openaiBaseUrl);
+  const daemon = await daemonWithConnection(mock.info.openaiBaseUrl, [], bundle);
   log(`bench: mock pid ${mock.info.pid} (${mock.info.url}), daemon pid ${daemon.info.pid} (port ${daemon.info.port})`);
   const pids = { mock: mock.info.pid, daemon: daemon.info, mockPort: Number(new URL(mock.info.url).port), home: daemon.home };
 

@@ -12,8 +12,8 @@ export const EXPECT_TEXT = Array.from({ length: CHUNKS }, (_, i) => (i === 0 ? `
 export const ARTIFACTS = join(REPO, 'test-artifacts/bench');
 
 /** A daemon with one `custom` connection to the mock, ready for traffic. */
-export async function daemonWithConnection(mockBaseUrl: string, nodeArgs: string[] = []) {
-  const daemon = await startDaemon(nodeArgs);
+export async function daemonWithConnection(mockBaseUrl: string, nodeArgs: string[] = [], script?: string) {
+  const daemon = await startDaemon(nodeArgs, script);
   const admin = await SwitchboardClient.connect({ home: daemon.home, clientName: 'bench', transport: 'unix' });
   const { connection } = await admin.request(ConnectionsCreate, {
     name: 'bench',

@@ -88,6 +88,36 @@ describe('nodeFetch', () => {
     expect(text).toBe('data: 1\n\ndata: [DONE]\n\n');
   });
 
+  it('gives a successful event stream a standard Response whose web body, readers and clone still work', async () => {
+    const { base } = await serve((_req, res) => {
+      res.writeHead(200, 'Fine', [['Content-Type', 'text/event-stream; charset=utf-8'], ['X-Request-Id', 'req_9'], ['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']]);
+      res.end('data: 1\n\ndata: [DONE]\n\n');
+    });
+    const res = await nodeFetch(`${base}/s`, { method: 'POST', body: '{}' });
+    expect(res).toBeInstanceOf(Response);
+    expect(res).toMatchObject({ ok: true, status: 200, statusText: 'Fine', bodyUsed: false });
+    expect(res.headers.get('x-request-id')).toBe('req_9');
+    expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    const copy = res.clone();
+    expect(await copy.text()).toBe('data: 1\n\ndata: [DONE]\n\n');
+    expect(await res.text()).toBe('data: 1\n\ndata: [DONE]\n\n');
+    expect(res.bodyUsed).toBe(true);
+    await expect(res.text()).rejects.toThrow(TypeError); // read once, as any Response
+  });
+
+  it('reads a successful event stream through its web body reader, as the SDKs would', async () => {
+    const { base } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end('data: {"a":1}\n\n');
+    });
+    const res = await nodeFetch(`${base}/s`, { method: 'POST', body: '{}' });
+    expect(res.body).toBe(res.body); // one body, made once
+    const reader = res.body!.getReader();
+    let text = '';
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += Buffer.from(r.value).toString();
+    expect(text).toBe('data: {"a":1}\n\n');
+  });
+
   it('decodes a gzip body the server sent although we asked for identity', async () => {
     const { base, seen } = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });

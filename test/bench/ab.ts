@@ -1,0 +1,124 @@
+/**
+ * A/B of two daemon builds on the same machine at the same time, for performance work: both
+ * daemons run against one mock, and their rounds alternate (A, B, B, A, …) so load from other work
+ * hits both alike. Reports each build's daemon CPU per request (the most load-robust figure) per
+ * path, and p50 TTFT at c=1.
+ *
+ *   node --import tsx test/bench/ab.ts --save base     # bundle the current tree as "base"
+ *   (edit the code)
+ *   node --import tsx test/bench/ab.ts --save new
+ *   node --import tsx test/bench/ab.ts --a base --b new [--rounds 6] [--requests 1600] [--paths http32,rpc32,http1]
+ *   node --import tsx test/bench/ab.ts --a new --b new --b-args=--max-semi-space-size=64   # node flags for one side
+ *
+ * Bundles live in test-artifacts/bench/ab/<name>/ (inside the repo, so their requires find node_modules).
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { SwitchboardClient } from '../../shared/client';
+import { requestBody, runRound, streamHttp, streamRpc, type HttpTarget } from './loadgen';
+import { cpuMs, killAllNow, REPO, startMock, stopAll } from './procs';
+import { ARTIFACTS, CHUNKS, daemonTarget, daemonWithConnection, EXPECT_TEXT, KEY, MODEL, rpcClients } from './setup';
+import { dist, median } from './stats';
+
+const SETTLE_MS = 600;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const bundleOf = (name: string) => join(ARTIFACTS, 'ab', name, 'daemon.js');
+
+type PathName = 'http32' | 'rpc32' | 'http1';
+
+interface Variant {
+  name: string;
+  d: Awaited<ReturnType<typeof daemonWithConnection>>;
+  t32: HttpTarget;
+  t1: HttpTarget;
+  clients: SwitchboardClient[];
+  cpu: Map<PathName, number[]>;
+  ttft1: number[];
+}
+
+async function save(name: string): Promise<void> {
+  const esbuild = await import('esbuild');
+  await esbuild.build({ entryPoints: [join(REPO, 'daemon/main.ts')], outfile: bundleOf(name), bundle: true, sourcemap: 'linked', platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', legalComments: 'none' });
+  console.log(`saved ${bundleOf(name)}`);
+}
+
+async function compare(names: string[], nodeArgs: string[][], rounds: number, n: number, paths: PathName[]): Promise<void> {
+  const mock = await startMock({ chunks: CHUNKS, validKey: KEY });
+  const variants: Variant[] = [];
+  for (const [i, name] of names.entries()) {
+    const d = await daemonWithConnection(mock.info.openaiBaseUrl, nodeArgs[i]!, bundleOf(name));
+    const t32 = daemonTarget(d.info, 32);
+    const t1 = daemonTarget(d.info, 1);
+    const clients = paths.includes('rpc32') ? await rpcClients(d.home, 32) : [];
+    variants.push({ name: nodeArgs[i]!.length ? `${name} ${nodeArgs[i]!.join(' ')}` : name, d, t32, t1, clients, cpu: new Map<PathName, number[]>(), ttft1: [] as number[] });
+  }
+  const body = requestBody(MODEL);
+  const run = async (v: Variant, path: PathName, count: number) => {
+    if (path === 'http32') return runRound(count, 32, () => streamHttp(v.t32, body, CHUNKS, EXPECT_TEXT));
+    if (path === 'rpc32') return runRound(count, 32, (w) => streamRpc(v.clients[w]!, CHUNKS, EXPECT_TEXT));
+    return runRound(Math.max(50, count / 8), 1, () => streamHttp(v.t1, body, CHUNKS, EXPECT_TEXT));
+  };
+  for (const v of variants) for (const p of paths) await run(v, p, n / 2); // warm-up
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? variants : [...variants].reverse();
+    for (const v of order) {
+      for (const p of paths) {
+        await sleep(SETTLE_MS);
+        const before = cpuMs(v.d.info.pid);
+        const res = await run(v, p, n);
+        await sleep(SETTLE_MS);
+        const per = (cpuMs(v.d.info.pid) - before) / res.samples.length;
+        v.cpu.set(p, [...(v.cpu.get(p) ?? []), per]);
+        if (p === 'http1') v.ttft1.push(dist(res.samples.map((s) => s.ttftMs)).p50);
+      }
+    }
+    process.stderr.write(`round ${r + 1}/${rounds}: ${variants.map((v) => `${v.name} ${paths.map((p) => `${p} ${v.cpu.get(p)!.at(-1)!.toFixed(3)}`).join(' ')}`).join(' | ')}\n`);
+  }
+  console.log('\ndaemon CPU ms/request, median over rounds (min–max)');
+  for (const v of variants) {
+    const cells = paths.map((p) => {
+      const xs = v.cpu.get(p)!;
+      return `${p} ${median(xs).toFixed(3)} (${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)})`;
+    });
+    const ttft = v.ttft1.length ? `  c=1 p50 TTFT ${median(v.ttft1).toFixed(2)} ms (per round: ${v.ttft1.map((x) => x.toFixed(2)).join(' ')})` : '';
+    console.log(`  ${v.name.padEnd(12)} ${cells.join('   ')}${ttft}`);
+  }
+  for (const v of variants) {
+    v.t32.agent.destroy();
+    v.t1.agent.destroy();
+    await Promise.all([...v.clients, v.d.admin].map((c) => c.close()));
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      save: { type: 'string' },
+      a: { type: 'string' },
+      b: { type: 'string' },
+      rounds: { type: 'string', default: '6' },
+      requests: { type: 'string', default: '1600' },
+      paths: { type: 'string', default: 'http32,rpc32,http1' },
+      'a-args': { type: 'string', default: '' },
+      'b-args': { type: 'string', default: '' },
+    },
+    strict: true,
+  });
+  if (values.save) return save(values.save);
+  if (!values.a || !values.b) throw new Error('usage: --save <name> | --a <name> --b <name>');
+  const args = (s: string) => s.split(' ').filter(Boolean);
+  await compare([values.a, values.b], [args(values['a-args']), args(values['b-args'])], Number(values.rounds), Number(values.requests), values.paths.split(',') as PathName[]);
+}
+
+process.on('exit', killAllNow);
+process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
+main()
+  .then(() => stopAll())
+  .then(
+    () => process.exit(0),
+    async (error: unknown) => {
+      process.stderr.write(`ab: FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      await stopAll().catch(() => undefined);
+      process.exit(1);
+    },
+  );

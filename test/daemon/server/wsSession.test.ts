@@ -1,0 +1,128 @@
+/**
+ * What a session puts on the wire: a notification is exactly JSON.stringify of its JSON-RPC
+ * envelope, fast path or not, and messages framed by the session itself arrive whole and in order.
+ */
+import { EventEmitter } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, vi } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { ChatDelta, ConnectionsChanged } from '../../../shared/protocol';
+import { WsSession } from '../../../daemon/server/wsSession';
+
+class FakeWs extends EventEmitter {
+  readyState: number = WebSocket.OPEN;
+  sent: string[] = [];
+  send(text: string): void {
+    this.sent.push(text);
+  }
+}
+
+const envelope = (method: string, params: unknown) => JSON.stringify({ jsonrpc: '2.0', method, params });
+
+describe('WsSession.notify', () => {
+  it('writes chat/delta exactly as JSON.stringify of the envelope, for tricky ids and texts and interleaved streams', () => {
+    const ws = new FakeWs();
+    const session = new WsSession(ws as unknown as WebSocket, 'socket');
+    const cases = [
+      { streamId: 's1', index: 0, text: 'Hello' },
+      { streamId: 's1', index: 1, text: ' "quoted" \\ back\nline\ttab \u0001 \u2028 é 😀' },
+      { streamId: 'id "with" \\ quotes\u00e9', index: 0, text: '' },
+      { streamId: 's1', index: 2, text: '</script>' },
+      { streamId: 'id "with" \\ quotes\u00e9', index: 1, text: 'x' },
+      { streamId: 's2', index: 123456, text: '\ud800 lone surrogate' },
+    ];
+    for (const params of cases) session.notify(ChatDelta, params);
+    expect(ws.sent).toEqual(cases.map((p) => envelope('chat/delta', p)));
+    for (const text of ws.sent) expect(JSON.parse(text)).toMatchObject({ jsonrpc: '2.0', method: 'chat/delta' });
+  });
+
+  it('writes other notifications through JSON.stringify', () => {
+    const ws = new FakeWs();
+    const session = new WsSession(ws as unknown as WebSocket, 'socket');
+    const params = { connectionId: 'c1', reason: 'updated' } as never;
+    session.notify(ConnectionsChanged, params);
+    expect(ws.sent).toEqual([envelope('connections/changed', params)]);
+  });
+
+  it('sends nothing once the socket is no longer open', () => {
+    const ws = new FakeWs();
+    const session = new WsSession(ws as unknown as WebSocket, 'socket');
+    ws.readyState = WebSocket.CLOSING;
+    session.notify(ChatDelta, { streamId: 's', index: 0, text: 'late' });
+    expect(ws.sent).toEqual([]);
+  });
+});
+
+/** Polls `done` every 5 ms, at most 2 s. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
+}
+
+describe('WsSession.send over a real WebSocket', () => {
+  async function pair(serverOptions: { perMessageDeflate: boolean }) {
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http, ...serverOptions });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const accepted = new Promise<WebSocket>((resolve) => wss.once('connection', resolve));
+    const client = new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`);
+    const received: string[] = [];
+    client.on('message', (data, isBinary) => received.push(isBinary ? '(binary)' : String(data)));
+    await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
+    const server = await accepted;
+    const close = async () => {
+      client.terminate();
+      for (const c of wss.clients) c.terminate();
+      await new Promise((r) => wss.close(r));
+      await new Promise((r) => http.close(r));
+    };
+    return { session: new WsSession(server, 'tcp'), server, client, received, close };
+  }
+
+  const texts = ['', 'a', 'x'.repeat(125), 'y'.repeat(126), 'é'.repeat(63), '😀'.repeat(40), 'z'.repeat(65_535), 'w'.repeat(65_536), `${'ü'.repeat(40_000)}end`];
+
+  it('delivers every message whole and in order, at each frame-length boundary, with pings in between', async () => {
+    const p = await pair({ perMessageDeflate: false });
+    try {
+      expect(p.server.extensions).toBe('');
+      const viaWs = vi.spyOn(p.server, 'send');
+      for (const [i, text] of texts.entries()) {
+        p.session.send(text);
+        if (i === 3) p.server.ping();
+      }
+      p.session.notify(ChatDelta, { streamId: 's', index: 0, text: 'last' });
+      await until(() => p.received.length >= texts.length + 1);
+      expect(p.received).toEqual([...texts, envelope('chat/delta', { streamId: 's', index: 0, text: 'last' })]);
+      expect(viaWs).not.toHaveBeenCalled(); // framed by the session itself
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('still delivers through ws when an extension (compression) was negotiated', async () => {
+    const p = await pair({ perMessageDeflate: true });
+    try {
+      expect(p.server.extensions).not.toBe('');
+      const viaWs = vi.spyOn(p.server, 'send');
+      for (const text of texts) p.session.send(text);
+      await until(() => p.received.length >= texts.length);
+      expect(p.received).toEqual(texts);
+      expect(viaWs).toHaveBeenCalledTimes(texts.length);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('keeps a message sent just before close() ahead of the close frame', async () => {
+    const p = await pair({ perMessageDeflate: false });
+    try {
+      const closed = new Promise<number>((resolve) => p.client.once('close', (code) => resolve(code)));
+      p.session.send('before close');
+      p.server.close(1001, 'bye');
+      expect(await closed).toBe(1001);
+      expect(p.received).toEqual(['before close']);
+    } finally {
+      await p.close();
+    }
+  });
+});
