@@ -95,9 +95,9 @@ describe('secret headers over the wire', () => {
 });
 
 describe('the CLI', () => {
-  it('stores a credential given with --header as a secret and shows only the mask', async () => {
-    const cli = (args: string[], input?: string) => runCli(daemon.home, args, { ...(input !== undefined && { input }) });
-    const added = await cli(['connections', 'add', '--name', 'Cli', '--provider', 'openai', '--base-url', mock.openaiBaseUrl, '--key-stdin', '--header', `X-Portkey-Api-Key=pk-cli-0123456789`, '--header', 'X-Team=blue', '--json'], `${KEY}\n`);
+  it('stores a credential given with --header NAME=@env:VAR as a secret and shows only the mask', async () => {
+    const cli = (args: string[], input?: string) => runCli(daemon.home, args, { ...(input !== undefined && { input }), env: { SB_PORTKEY: 'pk-cli-0123456789' } });
+    const added = await cli(['connections', 'add', '--name', 'Cli', '--provider', 'openai', '--base-url', mock.openaiBaseUrl, '--key-stdin', '--header', 'X-Portkey-Api-Key=@env:SB_PORTKEY', '--header', 'X-Team=blue', '--json'], `${KEY}\n`);
     expect(added.code, added.stderr).toBe(0);
     expect(added.json().connection).toMatchObject({ headers: { 'X-Portkey-Api-Key': MASK, 'X-Team': 'blue' }, secretHeaders: ['X-Portkey-Api-Key'] });
     const shown = await cli(['connections', 'show', 'Cli']);
