@@ -4,10 +4,10 @@
  * added, removed and reordered by keyboard-reachable buttons, what Save sends, where errors land,
  * and the provider's reported limits beside the configured ones.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection, Provider } from '../../../shared/protocol';
 import type { HostToManager, ManagerToHost } from '../../../shared/webview';
-import { renderPage } from '../../../extension/webviews/connectionManager/html';
+import { loadManagerPage, type ManagerPage } from './managerPage';
 
 const openai: Provider = { id: 'openai', name: 'OpenAI', adapter: 'openai', defaultBaseUrl: 'https://api.openai.com/v1', requiresKey: true, builtIn: true };
 const conn = (over: Partial<Connection>): Connection => ({
@@ -21,45 +21,21 @@ const work = conn({
 const backup = conn({ id: 'c2', name: 'Backup', defaultModel: 'gpt-5.4' });
 const local = conn({ id: 'c3', name: 'Local' });
 
+let page: ManagerPage;
 let posted: ManagerToHost[];
-const listeners: Array<[string, EventListenerOrEventListenerObject]> = [];
 
-async function loadPage(): Promise<void> {
-  posted = [];
-  const html = renderPage({ cspSource: 'vscode-resource:', nonce: 'n', scriptUri: 'm.js', styleUri: 'm.css' });
-  document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(html)![1]!.replace(/<script[\s\S]*?<\/script>/, '');
-  // happy-dom has no Option constructor; the page uses it as browsers provide it.
-  (globalThis as Record<string, unknown>).Option ??= function Option(text = '', value?: string) {
-    const o = document.createElement('option');
-    o.textContent = text;
-    o.value = value ?? text;
-    return o;
-  };
-  (globalThis as Record<string, unknown>).acquireVsCodeApi = () => ({ postMessage: (m: ManagerToHost) => posted.push(m), getState: () => undefined, setState: () => undefined });
-  const add = window.addEventListener.bind(window);
-  const spy = vi.spyOn(window, 'addEventListener').mockImplementation((type: string, listener: EventListenerOrEventListenerObject) => {
-    listeners.push([type, listener]);
-    add(type, listener);
-  });
-  vi.resetModules();
-  await import('../../../extension/webviews/connectionManager/main');
-  spy.mockRestore();
-}
-
-const send = (msg: HostToManager) => window.dispatchEvent(new MessageEvent('message', { data: msg }));
+const send = (msg: HostToManager) => page.send(msg);
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
 const click = (sel: string) => $(sel).click();
 const rowsOf = (list: string) => [...document.querySelectorAll(`#${list} > div`)].map((row) => [...row.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')].map((c) => c.value));
 const save = () => $<HTMLFormElement>('#form').dispatchEvent(new Event('submit', { cancelable: true }));
 
 beforeEach(async () => {
-  await loadPage();
+  page = await loadManagerPage();
+  ({ posted } = page);
   send({ type: 'init', providers: [openai], connections: [work, backup, local], selectId: 'c1' });
 });
-afterEach(() => {
-  for (const [type, listener] of listeners.splice(0)) window.removeEventListener(type, listener);
-  document.body.innerHTML = '';
-});
+afterEach(() => page.unload());
 
 describe('Limits & budget', () => {
   it('shows the saved limits, budget and fallbacks, and the limits the provider reported', () => {

@@ -5,10 +5,10 @@
  * it is untouched, a typed value replaces it, Remove drops it, and no typed credential reaches the
  * webview state VS Code writes to disk.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SECRET_HEADER_MASK, type Connection, type Provider } from '../../../shared/protocol';
 import type { HostToManager, ManagerToHost } from '../../../shared/webview';
-import { renderPage } from '../../../extension/webviews/connectionManager/html';
+import { loadManagerPage, type ManagerPage } from './managerPage';
 
 const openai: Provider = { id: 'openai', name: 'OpenAI', adapter: 'openai', defaultBaseUrl: 'https://api.openai.com/v1', requiresKey: true, builtIn: true };
 const gateway: Connection = {
@@ -17,34 +17,11 @@ const gateway: Connection = {
   headers: { 'X-Team': 'blue', 'Helicone-Auth': SECRET_HEADER_MASK }, secretHeaders: ['Helicone-Auth'],
 };
 
+let page: ManagerPage;
 let posted: ManagerToHost[];
 let states: unknown[];
-const listeners: Array<[string, EventListenerOrEventListenerObject]> = [];
 
-async function loadPage(): Promise<void> {
-  posted = [];
-  states = [];
-  const html = renderPage({ cspSource: 'vscode-resource:', nonce: 'n', scriptUri: 'm.js', styleUri: 'm.css' });
-  document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(html)![1]!.replace(/<script[\s\S]*?<\/script>/, '');
-  // happy-dom has no Option constructor; the page uses it as browsers provide it.
-  (globalThis as Record<string, unknown>).Option ??= function Option(text = '', value?: string) {
-    const o = document.createElement('option');
-    o.textContent = text;
-    o.value = value ?? text;
-    return o;
-  };
-  (globalThis as Record<string, unknown>).acquireVsCodeApi = () => ({ postMessage: (m: ManagerToHost) => posted.push(m), getState: () => undefined, setState: (s: unknown) => states.push(s) });
-  const add = window.addEventListener.bind(window);
-  const spy = vi.spyOn(window, 'addEventListener').mockImplementation((type: string, listener: EventListenerOrEventListenerObject) => {
-    listeners.push([type, listener]);
-    add(type, listener);
-  });
-  vi.resetModules();
-  await import('../../../extension/webviews/connectionManager/main');
-  spy.mockRestore();
-}
-
-const send = (msg: HostToManager) => window.dispatchEvent(new MessageEvent('message', { data: msg }));
+const send = (msg: HostToManager) => page.send(msg);
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
 const save = () => $<HTMLFormElement>('#form').dispatchEvent(new Event('submit', { cancelable: true }));
 const type = (sel: string, value: string) => {
@@ -55,13 +32,11 @@ const type = (sel: string, value: string) => {
 const lastFields = () => (posted.at(-1) as Extract<ManagerToHost, { type: 'update' }>).fields;
 
 beforeEach(async () => {
-  await loadPage();
+  page = await loadManagerPage();
+  ({ posted, states } = page);
   send({ type: 'init', providers: [openai], connections: [gateway], selectId: 'c1' });
 });
-afterEach(() => {
-  for (const [t, listener] of listeners.splice(0)) window.removeEventListener(t, listener);
-  document.body.innerHTML = '';
-});
+afterEach(() => page.unload());
 
 describe('secret headers in the connection manager', () => {
   it('shows a saved secret header as an empty password input, "stored securely", outside the header text', () => {
