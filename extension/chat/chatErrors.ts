@@ -3,6 +3,7 @@
  * refused send): the daemon's code, its message and hint, and the actions that can fix it.
  */
 import { DaemonUnavailableError } from '../../shared/client';
+import type { ErrorCode } from '../../shared/errors';
 import type { ChatErrorAction, ChatErrorView } from '../../shared/webview';
 
 /** The code shown when the daemon itself cannot be reached (not an upstream that is unreachable). */
@@ -10,8 +11,8 @@ export const DAEMON_UNAVAILABLE = 'DAEMON_UNAVAILABLE';
 
 const UPSTREAM_TROUBLE: ChatErrorAction[] = ['retry', 'testConnection', 'selectConnection'];
 
-/** What a person can do about each code. */
-const ACTIONS: Record<string, ChatErrorAction[]> = {
+/** What a person can do about each code (keyed by the protocol's codes, so a misspelt one fails the build). */
+const ACTIONS: { readonly [C in ErrorCode | typeof DAEMON_UNAVAILABLE]?: ChatErrorAction[] } = {
   INVALID_API_KEY: ['replaceKey', 'selectConnection'],
   SECRET_MISSING: ['replaceKey', 'selectConnection'],
   FORBIDDEN: ['replaceKey', 'selectConnection'],
@@ -31,7 +32,12 @@ const ACTIONS: Record<string, ChatErrorAction[]> = {
 
 /** The actions offered for a code; an unknown failure can at least be retried. */
 export function actionsFor(code: string): ChatErrorAction[] {
-  return [...(ACTIONS[code] ?? ['retry'])];
+  return [...((ACTIONS as Record<string, ChatErrorAction[] | undefined>)[code] ?? ['retry'])];
+}
+
+/** The message and, when there is one, the hint: one line for a notification or a note in a picker. */
+export function errorText(error: Pick<ChatErrorView, 'message' | 'hint'>): string {
+  return error.hint ? `${error.message} ${error.hint}` : error.message;
 }
 
 /** A ChatErrorView for a code of our own (a refused send), with that code's actions. */

@@ -11,7 +11,7 @@
 import { ModelsList } from '../../shared/protocol';
 import { assertNever, type ChatAttachment, type ChatErrorAction, type ChatErrorView, type ChatSession, type ChatToHost, type ChatViewState, type HostToChat } from '../../shared/webview';
 import { addAttachment, AttachmentError } from './attachments';
-import { chatError, DAEMON_UNAVAILABLE, toChatError } from './chatErrors';
+import { chatError, DAEMON_UNAVAILABLE, errorText, toChatError } from './chatErrors';
 import { ChatStore, cleanTitle } from './chatStore';
 import type { Disposable } from './emitter';
 import type { ChatHostDeps, DaemonStateName } from './hostDeps';
@@ -68,8 +68,12 @@ export class ChatHost implements Disposable {
     try {
       await this.dispatch(msg);
     } catch (error) {
-      if (msg.type === 'send') this.post({ type: 'rejected', requestId: msg.requestId, error: toChatError(error) });
-      else this.deps.ui.warn(error instanceof AttachmentError ? error.message : `Switchboard chat: ${toChatError(error).message}`);
+      if (msg.type === 'send') return this.post({ type: 'rejected', requestId: msg.requestId, error: toChatError(error) });
+      if (error instanceof AttachmentError) return this.deps.ui.warn(error.message);
+      const view = toChatError(error);
+      // The daemon's errors carry a hint saying what to do; a plain one is the extension's own (an
+      // editor refused an insert), which says it in its message: the daemon log would not explain it.
+      this.deps.ui.warn(`Switchboard chat: ${view.code === 'INTERNAL' ? view.message : errorText(view)}`);
     }
   }
 
@@ -221,7 +225,7 @@ export class ChatHost implements Disposable {
       last.error = error;
       this.postChat();
     } else {
-      this.deps.ui.warn(`${error.message}${error.hint ? ` ${error.hint}` : ''}`);
+      this.deps.ui.warn(errorText(error));
     }
   }
 
@@ -250,8 +254,7 @@ export class ChatHost implements Disposable {
       const { models } = await this.deps.request(ModelsList, { connectionId });
       this.post({ type: 'models', connectionId, models: models.map((m) => m.id) });
     } catch (error) {
-      const e = toChatError(error);
-      this.post({ type: 'models', connectionId, models: [], error: `${e.message}${e.hint ? ` ${e.hint}` : ''}` });
+      this.post({ type: 'models', connectionId, models: [], error: errorText(toChatError(error)) });
     }
   }
 

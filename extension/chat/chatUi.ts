@@ -113,7 +113,7 @@ async function insert(editor: vscode.TextEditor | undefined, text: string): Prom
   const done = await shown.edit((edit) => {
     for (const selection of shown.selections) edit.replace(selection, text);
   });
-  if (!done) throw new Error(`Could not insert into ${chatPath(editor.document.uri)} (it may be read-only).`);
+  if (!done) throw new Error(`Could not insert into ${chatPath(editor.document.uri)}: the editor refused the edit (is the file read-only?). Use Copy and paste the code where you want it.`);
 }
 
 type PickItem = vscode.QuickPickItem & { id?: string; add?: true };

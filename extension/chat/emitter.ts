@@ -2,11 +2,9 @@
  * A minimal event emitter for the chat's vscode-free classes (store, runner, host), so they can be
  * unit-tested without VS Code. Same shape as `vscode.Event`: subscribe, get a disposable back.
  */
+import type { Disposable } from '../../shared/client';
 
-/** Something to release; `vscode.Disposable` has the same shape. */
-export interface Disposable {
-  dispose(): void;
-}
+export type { Disposable } from '../../shared/client';
 
 /** Subscribes `listener`; dispose the result to unsubscribe. */
 export type Listen<T> = (listener: (value: T) => void) => Disposable;

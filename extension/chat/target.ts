@@ -4,7 +4,7 @@
  */
 import type { Connection } from '../../shared/protocol';
 import type { ChatConnectionOption, ChatErrorView, ChatSession } from '../../shared/webview';
-import { connectionInUse } from '../connections/presentation';
+import { connectionInUse, modelInUse } from '../connections/presentation';
 import type { WorkspaceChoiceValue } from '../workspaceChoice';
 import { chatError } from './chatErrors';
 
@@ -22,7 +22,7 @@ export interface ConnectionsView {
 export function initialChoice(choice: WorkspaceChoiceValue, conns: ConnectionsView): { connectionId?: string; model?: string } {
   const inUse = connectionInUse(conns.connections, choice.connectionId);
   if (!inUse) return {};
-  const model = choice.model && choice.connectionId === inUse.connection.id ? choice.model : inUse.connection.defaultModel;
+  const model = modelInUse(inUse, choice);
   return { connectionId: inUse.connection.id, ...(model ? { model } : {}) };
 }
 

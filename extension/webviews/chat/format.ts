@@ -4,6 +4,7 @@
  */
 import type { SkippedConnection } from '../../../shared/protocol';
 import type { ChatAnswerMeta, ChatConnectionOption, ChatErrorAction } from '../../../shared/webview';
+import { formatCount, formatUsd } from '../usage/format';
 
 /** Button labels beside a failed answer, one per action the host offers. */
 export const ERROR_ACTION_LABELS: Record<ChatErrorAction, string> = {
@@ -32,13 +33,10 @@ export function fallbackText(meta: ChatAnswerMeta): string | undefined {
   return `answered by ${meta.connectionName} (${meta.skipped.map(skippedPhrase).join(', ')})`;
 }
 
-/** "$0.0012"; "cost unknown" for an unpriced model (null); undefined when no cost was computed. */
+/** "$0.0012" (as the Usage view writes money); "cost unknown" for an unpriced model (null); undefined when no cost was computed. */
 export function costText(costUsd: number | null | undefined): string | undefined {
   if (costUsd === undefined) return undefined;
-  if (costUsd === null) return 'cost unknown';
-  if (costUsd === 0) return '$0';
-  if (costUsd < 0.0001) return '<$0.0001';
-  return costUsd < 1 ? `$${costUsd.toFixed(4)}` : `$${costUsd.toFixed(2)}`;
+  return costUsd === null ? 'cost unknown' : formatUsd(costUsd);
 }
 
 /** The parts of an answer's meta line, in order, each with a class naming it. */
@@ -47,7 +45,7 @@ export function metaParts(meta: ChatAnswerMeta): Array<{ cls: string; text: stri
     { cls: 'meta-model', text: meta.model },
     { cls: 'meta-connection', text: meta.connectionName },
   ];
-  if (meta.usage) parts.push({ cls: 'meta-tokens', text: `${meta.usage.inputTokens} in · ${meta.usage.outputTokens} out` });
+  if (meta.usage) parts.push({ cls: 'meta-tokens', text: `${formatCount(meta.usage.inputTokens)} in · ${formatCount(meta.usage.outputTokens)} out` });
   if (meta.firstTokenMs !== null) parts.push({ cls: 'meta-first-token', text: `first token ${Math.round(meta.firstTokenMs)} ms` });
   const cost = costText(meta.costUsd);
   if (cost) parts.push({ cls: 'meta-cost', text: cost });

@@ -1,7 +1,7 @@
 /**
  * The History list inside the page: every chat of the workspace with its title and when it last
  * changed, and Open / Rename / Delete. Renaming and deleting are the host's (it asks for the title and
- * confirms the delete), so the buttons only name the chat.
+ * stops an answer still streaming on a deleted chat), so the buttons only name the chat.
  */
 import type { ChatSummary } from '../../../shared/webview';
 import { button, h } from './dom';

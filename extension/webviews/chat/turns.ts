@@ -25,21 +25,15 @@ function chip(a: ChatAttachment): HTMLElement {
   return h('li', { class: 'attachment-chip', title: a.path }, h('span', { class: 'chip-label' }, a.label));
 }
 
+/** An assistant turn: its body (Markdown) and what follows it. A changed turn is drawn anew (view.ts). */
 function assistantTurn(turn: AssistantTurn): HTMLElement {
   const el = h('article', { class: 'turn assistant', 'data-turn-id': turn.id, 'aria-label': 'Assistant' });
   const body = h('div', { class: 'turn-body markdown' });
   el.append(body);
-  updateAssistant(el, turn);
-  return el;
-}
-
-/** Draws an assistant turn's body (Markdown) and what follows it. */
-function updateAssistant(el: HTMLElement, turn: AssistantTurn): void {
   el.dataset.status = turn.status;
   // While streaming, screen readers wait for the finished answer instead of reading every frame.
   el.setAttribute('aria-busy', String(turn.status === 'streaming'));
-  renderAnswerBody(el.querySelector<HTMLElement>('.turn-body')!, turn.text, turn.status === 'streaming');
-  for (const extra of [...el.children]) if (!extra.classList.contains('turn-body')) extra.remove();
+  renderAnswerBody(body, turn.text, turn.status === 'streaming');
   if (turn.status === 'stopped') el.append(h('p', { class: 'answer-stopped' }, 'Stopped'));
   if (turn.error) el.append(errorView(turn.error, turn.id));
   if (turn.meta && turn.status !== 'streaming') {
@@ -48,6 +42,7 @@ function updateAssistant(el: HTMLElement, turn: AssistantTurn): void {
     parts.forEach((p, i) => line.append(...(i ? [h('span', { class: 'sep', 'aria-hidden': 'true' }, ' · ')] : []), h('span', { class: p.cls }, p.text)));
     el.append(line);
   }
+  return el;
 }
 
 function errorView(error: ChatErrorView, turnId: string): HTMLElement {

@@ -64,8 +64,13 @@ export function createChatView(root: HTMLElement, post: (m: ChatToHost) => void,
   const atBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight <= STICKY_PX;
   const scrollToBottom = () => void (log.scrollTop = log.scrollHeight);
 
+  /** Text, or context alone: the host sends attachments without text (the chat is then titled "About app.ts:12-30"). */
+  function hasMessage(): boolean {
+    return composer.input.value.trim() !== '' || (state?.attachments.length ?? 0) > 0;
+  }
+
   function updateSend(): void {
-    const canSend = composer.input.value.trim() !== '' && state?.daemon === 'connected' && sendRequestId === undefined;
+    const canSend = hasMessage() && state?.daemon === 'connected' && sendRequestId === undefined;
     setSendButton(composer.send, state?.busy ?? false, canSend);
   }
 
@@ -157,7 +162,7 @@ export function createChatView(root: HTMLElement, post: (m: ChatToHost) => void,
   function trySend(): void {
     if (!state || state.busy) return;
     const text = composer.input.value.replace(/^\s*\n/, '').trimEnd();
-    if (text.trim() === '' || state.daemon !== 'connected' || sendRequestId !== undefined) return;
+    if (!hasMessage() || state.daemon !== 'connected' || sendRequestId !== undefined) return;
     sendRequestId = nextRequestId++;
     showSendError(composer.error, undefined);
     post({ type: 'send', requestId: sendRequestId, text });
@@ -274,7 +279,8 @@ export function createChatView(root: HTMLElement, post: (m: ChatToHost) => void,
         return renderPickers(s);
       case 'attachments':
         s.attachments = m.attachments;
-        return renderAttachments(composer.chips, s.attachments);
+        renderAttachments(composer.chips, s.attachments);
+        return updateSend();
       case 'delta':
         if (m.chatId === s.chat.id) frames.push(m.turnId, m.text);
         return;

@@ -5,7 +5,7 @@ import type { ChatSession } from '../../../shared/webview';
 import { AttachmentError } from '../../../extension/chat/attachments';
 import { STREAM_REQUEST_TIMEOUT_MS } from '../../../extension/chat/chatRunner';
 import { ChatStore, STORE_KEY } from '../../../extension/chat/chatStore';
-import { attachment, MemoryMemento, ofType, setup, tick } from './fakes';
+import { attachment, ofType, setup, tick } from './fakes';
 
 const ready = async (s: ReturnType<typeof setup>) => {
   await s.host.handle({ type: 'ready' });
@@ -154,6 +154,16 @@ describe('ChatHost: sending', () => {
     await s.host.handle({ type: 'send', requestId: 3, text: 'two' });
     expect(ofType(s.posted, 'rejected').at(-1)).toMatchObject({ requestId: 3, error: { code: 'BUSY' } });
     expect(s.daemon.streams).toHaveLength(1);
+  });
+
+  it('sends the attachments alone when there is no text, titling the chat after the first', async () => {
+    const s = setup();
+    await ready(s);
+    s.host.addAttachment(attachment());
+    await s.host.handle({ type: 'send', requestId: 1, text: '' });
+    expect(ofType(s.posted, 'accepted')).toEqual([{ type: 'accepted', requestId: 1 }]);
+    expect(s.daemon.stream.params.messages).toEqual([{ role: 'user', content: 'From `src/app.ts` (lines 2-3):\n```typescript\nconst a = 1;\nconst b = 2;\n```' }]);
+    expect(s.host.current.title).toBe('About app.ts:2-3');
   });
 
   it('runs answers on two chats at once, one stream per chat', async () => {
@@ -456,6 +466,23 @@ describe('ChatHost: the rest', () => {
     expect(s.ui.log).toEqual(['warn Nothing is selected.']);
   });
 
+  it('warns with the daemon\'s hint when an action fails, and with the message alone for the extension\'s own errors', async () => {
+    const s = setup();
+    await ready(s);
+    s.ui.executeCommand = async () => {
+      throw new SwitchboardError('CONNECTION_NOT_FOUND', 'No connection has the id c1.', { hint: 'Choose another connection for this chat.' });
+    };
+    s.ui.insert = async () => {
+      throw new Error('Could not insert into a.ts: the editor refused the edit. Use Copy.');
+    };
+    await s.host.handle({ type: 'errorAction', action: 'testConnection', turnId: 'none' });
+    await s.host.handle({ type: 'insertCode', code: 'x' });
+    expect(s.ui.log).toEqual([
+      'warn Switchboard chat: No connection has the id c1. Choose another connection for this chat.',
+      'warn Switchboard chat: Could not insert into a.ts: the editor refused the edit. Use Copy.',
+    ]);
+  });
+
   it('forwards the daemon state and connection changes', async () => {
     const s = setup();
     await ready(s);
@@ -471,8 +498,6 @@ describe('ChatStore through the host', () => {
     await ready(s);
     await s.host.handle({ type: 'send', requestId: 1, text: 'hi' });
     await s.store.flush();
-    const reloaded = new ChatStore(new MemoryMemento());
-    expect(reloaded.list()).toEqual([]);
     expect(new ChatStore(s.memento).get(s.host.current.id)!.turns[1]).toMatchObject({ status: 'stopped' });
   });
 });

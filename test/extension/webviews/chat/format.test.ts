@@ -13,11 +13,11 @@ describe('chat wording', () => {
     expect(fallbackText({ ...meta, skipped: [] })).toBeUndefined();
   });
 
-  it('formats cost: dollars, unknown, or nothing', () => {
+  it('formats cost as the Usage view does: dollars, unknown, or nothing', () => {
     expect(costText(0.0012)).toBe('$0.0012');
     expect(costText(2.5)).toBe('$2.50');
-    expect(costText(0)).toBe('$0');
-    expect(costText(0.00001)).toBe('<$0.0001');
+    expect(costText(0)).toBe('$0.00');
+    expect(costText(0.00001)).toBe('< $0.0001');
     expect(costText(null)).toBe('cost unknown');
     expect(costText(undefined)).toBeUndefined();
   });
@@ -26,6 +26,7 @@ describe('chat wording', () => {
     expect(metaParts(meta).map((p) => p.text)).toEqual(['gpt-4o', 'Work']);
     expect(metaParts({ ...meta, usage: { inputTokens: 1, outputTokens: 2 }, firstTokenMs: 99.6, costUsd: null }).map((p) => p.text))
       .toEqual(['gpt-4o', 'Work', '1 in · 2 out', 'first token 100 ms', 'cost unknown']);
+    expect(metaParts({ ...meta, usage: { inputTokens: 12_345, outputTokens: 2 } })[2]!.text).toBe('12,345 in · 2 out');
   });
 
   it('labels connections with their status', () => {

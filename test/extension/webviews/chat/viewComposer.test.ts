@@ -44,6 +44,19 @@ describe('chat view: composer', () => {
     expect(t.posted.at(-1)).toEqual({ type: 'send', requestId: 1, text: 'hi' });
   });
 
+  it('sends context alone: pending attachments enable Send without text', () => {
+    const t = setup();
+    const send = t.button('Send')!;
+    expect(send.disabled).toBe(true);
+    t.receive({ type: 'attachments', attachments: [sel] });
+    expect(send.disabled).toBe(false);
+    t.key('Enter');
+    expect(t.posted.at(-1)).toEqual({ type: 'send', requestId: 1, text: '' });
+    t.receive({ type: 'accepted', requestId: 1 });
+    t.receive({ type: 'attachments', attachments: [] });
+    expect(send.disabled).toBe(true);
+  });
+
   it('clears the input only when the host accepts that send', () => {
     const t = setup();
     t.type('question');
