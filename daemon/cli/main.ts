@@ -40,6 +40,8 @@ function select(argv: string[]): { command: Command; rest: string[] } | { text: 
     // No subcommand: the group's default runs with every word after the group (a flag's value is not a subcommand).
     const all = splitCommand(argv, () => false).rest;
     if (sub === undefined && all.some((a) => a === '--help' || a === '-h')) return { text: groupHelp(group), code: EXIT.OK };
+    // A word not after a flag names a subcommand (`prices lst`): a typo, not a flag's value for the default.
+    if (sub !== undefined && !all[all.indexOf(sub) - 1]?.startsWith('-')) throw unknownSub(group, sub);
     return { command: fallback, rest: all };
   }
   if (sub === undefined) {
@@ -48,8 +50,12 @@ function select(argv: string[]): { command: Command; rest: string[] } | { text: 
     throw new UsageError(`"${group.name}" needs a command: ${group.commands.map((c) => c.name).join(', ')}.`, `Run \`switchboard ${group.name} --help\`.`);
   }
   const command = group.commands.find((c) => c.name === sub);
-  if (!command) throw new UsageError(`Unknown command "${group.name} ${sub.slice(0, 40)}".`, `"${group.name}" commands: ${group.commands.map((c) => c.name).join(', ')}.`);
+  if (!command) throw unknownSub(group, sub);
   return { command, rest };
+}
+
+function unknownSub(group: Group, sub: string): UsageError {
+  return new UsageError(`Unknown command "${group.name} ${sub.slice(0, 40)}".`, `"${group.name}" commands: ${group.commands.map((c) => c.name).join(', ')}.`);
 }
 
 function groupOf(command: Command): Group {

@@ -3,8 +3,9 @@
  * `connections/list`, and answers with one `data` (or `error`) message. No `vscode` import: the panel
  * hands in what it needs, so loading, ranges and stale answers are unit-tested.
  */
-import { ConnectionsList, UsageBudgets, UsageGet, type RequestType, type UsageGroup, type UsageRecord } from '../../shared/protocol';
+import { ConnectionsList, UsageBudgets, UsageGet, type RequestType } from '../../shared/protocol';
 import { assertNever, type HostToUsage, type UsageToHost, type UsageViewData } from '../../shared/webview';
+import { toManagerError } from '../webviews/connectionManager/host';
 import { DEFAULT_DAYS } from '../webviews/usage/html';
 
 export interface UsageHostDeps {
@@ -64,7 +65,8 @@ export class UsageHost {
         from,
         to,
         records: usage.records,
-        groups: usage.groups ?? groupByConnectionAndModel(usage.records),
+        // Always there: the daemon sums by the `groupBy` it was asked for (one without it refuses the param).
+        groups: usage.groups ?? [],
         totals: usage.totals,
         budgets,
         names: Object.fromEntries(connections.map((c) => [c.id, c.name])),
@@ -89,28 +91,8 @@ function clampDays(days: unknown): number {
   return Math.min(MAX_DAYS, Math.max(1, n));
 }
 
-/** A daemon that answers without `groups` (it predates `groupBy`): sum the rows here instead. */
-export function groupByConnectionAndModel(records: UsageRecord[]): UsageGroup[] {
-  const groups = new Map<string, UsageGroup>();
-  for (const r of records) {
-    const key = JSON.stringify([r.connectionId, r.model]);
-    const g = groups.get(key) ?? { connectionId: r.connectionId, model: r.model, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0 };
-    g.requests += r.requests;
-    g.errors += r.errors;
-    g.inputTokens += r.inputTokens;
-    g.outputTokens += r.outputTokens;
-    g.latencyMsTotal += r.latencyMsTotal;
-    g.costUsd += r.costUsd ?? 0;
-    g.unpricedRequests += r.unpricedRequests ?? 0;
-    groups.set(key, g);
-  }
-  return [...groups.values()];
-}
-
 /** A daemon error (`SwitchboardError` with a hint) or a transport one, as the page shows it. */
 function describe(error: unknown): { message: string; hint?: string } {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as { message?: unknown; hint?: unknown; data?: { hint?: unknown } };
-  const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
-  const hint = typeof e.hint === 'string' ? e.hint : typeof e.data?.hint === 'string' ? e.data.hint : undefined;
+  const { message, hint } = toManagerError(error);
   return { message: `Could not load the usage: ${message}`, ...(hint && { hint }) };
 }

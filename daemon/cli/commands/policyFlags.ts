@@ -100,7 +100,9 @@ export function parseBudget(spec: string): Budget {
 /** A positive whole number, with an optional k/m suffix (`100k`). */
 function count(raw: string, what: string): number {
   const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(raw.trim());
-  const n = m ? Math.round(Number(m[1]) * (m[2]!.toLowerCase() === 'k' ? 1e3 : m[2]!.toLowerCase() === 'm' ? 1e6 : 1)) : NaN;
+  const scaled = m ? Number(m[1]) * (m[2]!.toLowerCase() === 'k' ? 1e3 : m[2]!.toLowerCase() === 'm' ? 1e6 : 1) : NaN;
+  // Round away float noise (1.1k), never a real fraction: requests=1.5 is refused, not made 2.
+  const n = Math.abs(scaled - Math.round(scaled)) < 1e-6 ? Math.round(scaled) : NaN;
   if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${what} must be a whole number of at least 1 (100k and 2m work too), not "${raw.slice(0, 20)}".`);
   return n;
 }

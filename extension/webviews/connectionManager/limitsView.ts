@@ -42,8 +42,6 @@ export function readFallbacks(): FallbackRow[] {
   }));
 }
 
-const PERIOD_OPTION: Record<string, string> = { minute: 'minute', hour: 'hour', day: 'day' };
-
 export function renderCapacity(rows: CapacityRow[]): void {
   el('capacity').replaceChildren(
     ...rows.map((r, i) => {
@@ -53,7 +51,7 @@ export function renderCapacity(rows: CapacityRow[]): void {
       row.setAttribute('aria-label', `Limit ${i + 1}`);
       row.dataset.index = String(i);
       const period = document.createElement('select');
-      period.append(...PERIODS.map((p) => new Option(PERIOD_OPTION[p]!, p)));
+      period.append(...PERIODS.map((p) => new Option(p, p)));
       if (!PERIODS.includes(r.period as (typeof PERIODS)[number])) period.append(new Option(r.period || '(choose)', r.period));
       period.value = r.period;
       const requests = numberInput(r.requests, 'e.g. 60');

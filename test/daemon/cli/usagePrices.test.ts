@@ -118,6 +118,13 @@ describe('switchboard prices', () => {
     expect(unknown.stderr).toMatch(/^hint: .*openai/m);
     expect((await cli(['prices', '--provider', 'nope'])).code).toBe(4);
   });
+
+  it('names a mistyped subcommand as unknown rather than passing it to "list"', async () => {
+    const r = await cli(['prices', 'lst']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown command "prices lst"');
+    expect(r.stderr).toMatch(/^hint: .*list, set/m);
+  });
 });
 
 describe('connections add|edit limits, budget and fallbacks', () => {
@@ -154,6 +161,7 @@ describe('connections add|edit limits, budget and fallbacks', () => {
       [['--limit', 'week:requests=1'], /minute, hour or day/],
       [['--limit', 'minute:calls=5'], /requests or tokens/],
       [['--limit', 'minute:requests=0'], /at least 1/],
+      [['--limit', 'minute:requests=1.5'], /whole number/],
       [['--budget', 'month:-5'], /above 0/],
       [['--on-limit', 'wait'], /fail or queue/],
       [['--limit', 'minute:requests=1', '--no-limits'], /cannot be combined/],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SwitchboardError, type RequestType, type UsageRecord } from '../../../shared/protocol';
 import type { HostToUsage } from '../../../shared/webview';
-import { dayRange, groupByConnectionAndModel, UsageHost } from '../../../extension/usage/usageHost';
+import { dayRange, UsageHost } from '../../../extension/usage/usageHost';
 
 const NOW = new Date('2025-03-30T15:00:00Z');
 const totals = { requests: 2, errors: 0, inputTokens: 20, outputTokens: 4, latencyMsTotal: 100, costUsd: 0.01, unpricedRequests: 0 };
@@ -104,18 +104,6 @@ describe('UsageHost', () => {
     });
     await host.handle({ type: 'ready' });
     expect(posted).toEqual([{ type: 'error', message: 'Could not load the usage: The Switchboard daemon is not running.', hint: 'Run "Switchboard: Restart Daemon".' }]);
-  });
-
-  it('sums rows by connection and model itself when the daemon sends no groups', async () => {
-    const records = [record(), record({ day: '2025-03-30' }), record({ model: 'm2' })];
-    const { host, posted } = setup({ ...daemon, 'usage/get': () => ({ records, totals }) });
-    await host.handle({ type: 'ready' });
-    const data = posted[0]!.type === 'data' ? posted[0]!.data : undefined;
-    expect(data?.groups).toEqual(groupByConnectionAndModel(records));
-    expect(data?.groups).toEqual([
-      { connectionId: 'c1', model: 'm1', requests: 4, errors: 0, inputTokens: 40, outputTokens: 8, latencyMsTotal: 200, costUsd: 0.02, unpricedRequests: 0 },
-      { connectionId: 'c1', model: 'm2', ...totals },
-    ]);
   });
 
   it('opens a connection the page names', async () => {
