@@ -49,7 +49,7 @@ export interface Admission {
 /** A reservation made by {@link Admission.admit}, settled exactly once when the request ends. */
 export interface AdmissionTicket {
   /** `usage` is what the upstream reported (absent when it reported none, e.g. on failure). */
-  settle(outcome: { usage?: Usage; costUsd?: number | null; error: boolean }): void;
+  settle(outcome: { usage?: Usage; error: boolean }): void;
 }
 
 /** Prices usage; `null` when the model's price is unknown (never zero). */
@@ -102,9 +102,10 @@ export class ChatService {
         const result = await this.runOnce(attempt, sink, signal);
         return skipped.length > 0 ? { ...result, skipped } : result;
       } catch (caught) {
-        const failure = caught as AttemptFailed;
-        const error = failure.error;
-        if (failure.startedOutput || signal.aborted || !isFallbackTrigger(error)) throw withSkipped(error, skipped);
+        // runOnce wraps every failure of the attempt; anything else is a fault of ours, passed on as it is.
+        if (!(caught instanceof AttemptFailed)) throw caught;
+        const error = caught.error;
+        if (caught.startedOutput || signal.aborted || !isFallbackTrigger(error)) throw withSkipped(error, skipped);
         // This attempt is listed before the fallbacks passed over while looking for the next one.
         const tried = skipped.push({ connectionId: attempt.stored.id, name: attempt.stored.name, model: attempt.model, code: error.code, message: error.message }) - 1;
         const next = this.nextFallback(chain, prepared.input, skipped);
@@ -194,7 +195,7 @@ export class ChatService {
       // A request refused by admission never reached the upstream: it is not usage.
       if (ticket || !this.deps.admission) {
         const costUsd = this.costOf(stored, model, usage);
-        ticket?.settle({ ...(usage && { usage }), ...(costUsd !== undefined && { costUsd }), error: true });
+        ticket?.settle({ ...(usage && { usage }), error: true });
         // A stop (chat/cancel, the client leaving) is the user's choice, not a failure of the connection.
         const failed = mapped.code !== ErrorCode.CANCELLED;
         this.deps.ledger.record({ connectionId: conn.id, model, latencyMs: performance.now() - started, error: failed, ...(usage && { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }), ...(costUsd !== undefined && { costUsd }) });
@@ -203,7 +204,7 @@ export class ChatService {
     }
     const totalMs = performance.now() - started;
     const costUsd = this.costOf(stored, model, usage);
-    ticket?.settle({ ...(usage && { usage }), ...(costUsd !== undefined && { costUsd }), error: false });
+    ticket?.settle({ ...(usage && { usage }), error: false });
     this.deps.ledger.record({ connectionId: conn.id, model, latencyMs: totalMs, error: false, ...(usage && { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }), ...(costUsd !== undefined && { costUsd }) });
     return {
       text: parts.join(''),

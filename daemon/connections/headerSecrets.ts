@@ -31,7 +31,7 @@ export class HeaderSecrets {
 
   /**
    * Stores values (by lowercased name) and returns how to put back what was there before, for when
-   * the record write that follows fails. Values already written stay written if a later one fails.
+   * the record write that follows fails. If one write fails, those before it are put back first.
    */
   async store(connectionId: string, values: ReadonlyMap<string, string>): Promise<() => Promise<void>> {
     const previous = new Map<string, string | undefined>();

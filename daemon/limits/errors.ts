@@ -8,7 +8,7 @@ import type { StoredConnection } from '../store/schema';
 import type { HitLimit } from './capacityLimiter';
 
 /** A wait in words a person reads at a glance: "2 s", "3 min", "1.5 h". */
-export function formatWait(ms: number): string {
+function formatWait(ms: number): string {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
   if (seconds < 120) return `${seconds} s`;
   const minutes = Math.ceil(ms / 60_000);
@@ -17,7 +17,7 @@ export function formatWait(ms: number): string {
 }
 
 /** "60 requests per minute", "100,000 tokens per hour". */
-export function describeLimit(limit: HitLimit): string {
+function describeLimit(limit: HitLimit): string {
   return 'requests' in limit ? `${limit.requests.toLocaleString('en-US')} requests per ${limit.period}` : `${limit.tokens.toLocaleString('en-US')} tokens per ${limit.period}`;
 }
 
@@ -66,7 +66,7 @@ export function shuttingDown(): SwitchboardError {
 }
 
 /** Dollars as a person reads them: cents, or up to four decimals where cents would round ($0.999 is not $1.00). */
-export function formatUsd(amount: number): string {
+function formatUsd(amount: number): string {
   const cents = amount.toFixed(2);
   if (Math.abs(Number(cents) - amount) < 0.00005) return `$${cents}`;
   return `$${amount.toFixed(4).replace(/(\.\d\d\d?)0+$/, '$1')}`;

@@ -46,12 +46,19 @@ export class AuditLog {
     });
   }
 
-  /** Moves a full file aside to `<file>.1`; the next append starts a new one. */
+  /**
+   * Moves a full file aside to `<file>.1`; the next append starts a new one. The entry is already
+   * written, so a failed rotation is logged (and retried on the next append), never the append's failure.
+   */
   private async rotateIfFull(): Promise<void> {
-    const { size } = await stat(this.file);
-    if (size < this.rotateBytes) return;
-    await rename(this.file, `${this.file}.1`);
-    this.log.info(`Rotated ${this.file} (${size} bytes) to ${this.file}.1`);
+    try {
+      const { size } = await stat(this.file);
+      if (size < this.rotateBytes) return;
+      await rename(this.file, `${this.file}.1`);
+      this.log.info(`Rotated ${this.file} (${size} bytes) to ${this.file}.1`);
+    } catch (error) {
+      this.log.warn(`Could not rotate ${this.file} to ${this.file}.1 (${(error as Error).message}); it keeps growing until that works. Check that ${this.file}.1 is a file the daemon may replace.`);
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { appendFile, readdir, readFile, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../daemon/log';
@@ -49,6 +49,19 @@ describe('AuditLog', () => {
     expect(names).toEqual(Array.from({ length: current + 2 }, (_, i) => `n${n - current - 2 + i}`));
     // Older entries than the two files hold are gone: the log stays bounded.
     expect((await audit.list(1000)).length).toBeLessThan(n / 2);
+  });
+
+  it('keeps an appended entry when the rotation fails, and says why in a warning', async () => {
+    const warnings: string[] = [];
+    const audit = new AuditLog(file, { ...silentLogger, warn: (message) => warnings.push(message) }, 10);
+    // A directory in the rotated file's place (with something in it) makes the rename fail.
+    await mkdir(`${file}.1`);
+    await writeFile(join(`${file}.1`, 'x'), '');
+    await audit.append({ client: 'x', action: 'create', name: 'kept' });
+    await audit.append({ client: 'x', action: 'update', name: 'also kept' });
+    expect((await audit.list(2)).map((e) => e.name)).toEqual(['kept', 'also kept']);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain(`Could not rotate ${file} to ${file}.1`);
   });
 
   it('returns only the newest entries up to the limit', async () => {
