@@ -2,8 +2,8 @@
  * What the sidebar view and the editor tab share about their webview: strict options (scripts on,
  * resources from dist/webviews only), the page with a fresh nonce, and message intake.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { pageNonce } from '../webviews/nonce';
 import type { ChatToHost } from '../../shared/webview';
 import { renderPage } from '../webviews/chat/html';
 import type { ChatHost } from './chatHost';
@@ -24,7 +24,7 @@ export function showChatPage(webview: vscode.Webview, extensionUri: vscode.Uri, 
   const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webviews');
   webview.html = renderPage({
     cspSource: webview.cspSource,
-    nonce: randomBytes(18).toString('base64'),
+    nonce: pageNonce(),
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'chat.js')).toString(),
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'chat.css')).toString(),
   });

@@ -2,8 +2,8 @@
  * The Usage editor tab: one at a time, revealed again when asked twice, restored after a reload by
  * its serializer. Only what needs `vscode` lives here; the message flows are in usageHost.ts.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { pageNonce } from '../webviews/nonce';
 import { ConnectionsChanged } from '../../shared/protocol';
 import type { HostToUsage, UsageToHost } from '../../shared/webview';
 import type { DaemonConnection } from '../daemon/daemonConnection';
@@ -59,7 +59,7 @@ export class UsagePanel {
     const root = vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webviews');
     webview.html = renderPage({
       cspSource: webview.cspSource,
-      nonce: randomBytes(18).toString('base64'),
+      nonce: pageNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'usage.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'usage.css')).toString(),
     });

@@ -2,8 +2,8 @@
  * The connection manager editor tab: one panel at a time, revealed again when asked twice. This file
  * holds only what needs `vscode` (the panel, CSP, URIs, the modal); the message flows live in host.ts.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { pageNonce } from '../nonce';
 import { ConnectionsChanged, ConnectionsTested } from '../../../shared/protocol';
 import type { HostToManager, ManagerToHost } from '../../../shared/webview';
 import type { DaemonConnection } from '../../daemon/daemonConnection';
@@ -73,7 +73,7 @@ export class ConnectionManagerPanel {
     const root = vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webviews');
     webview.html = renderPage({
       cspSource: webview.cspSource,
-      nonce: randomBytes(18).toString('base64'),
+      nonce: pageNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'connectionManager.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'connectionManager.css')).toString(),
     });
