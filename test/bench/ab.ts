@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SwitchboardClient } from '../../shared/client';
 import { requestBody, runRound, streamHttp, streamRpc, type HttpTarget } from './loadgen';
-import { cpuMs, killAllNow, REPO, startMock, stopAll } from './procs';
+import { cpuMs, REPO, runBenchMain, startMock } from './procs';
 import { ARTIFACTS, CHUNKS, daemonTarget, daemonWithConnection, EXPECT_TEXT, KEY, MODEL, rpcClients } from './setup';
 import { dist, median } from './stats';
 
@@ -110,15 +110,4 @@ async function main(): Promise<void> {
   await compare([values.a, values.b], [args(values['a-args']), args(values['b-args'])], Number(values.rounds), Number(values.requests), values.paths.split(',') as PathName[]);
 }
 
-process.on('exit', killAllNow);
-process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
-main()
-  .then(() => stopAll())
-  .then(
-    () => process.exit(0),
-    async (error: unknown) => {
-      process.stderr.write(`ab: FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      await stopAll().catch(() => undefined);
-      process.exit(1);
-    },
-  );
+runBenchMain('ab', main);

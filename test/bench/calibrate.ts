@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeAgent, requestBody, runRound, streamHttp, type HttpTarget } from './loadgen';
-import { cpuMs, killAllNow, REPO, snapshotDaemon, startJsonLineChild, startMock, stopAll, type Child } from './procs';
+import { cpuMs, REPO, runBenchMain, snapshotDaemon, startJsonLineChild, startMock, type Child } from './procs';
 import { writeJson } from './report';
 import { ARTIFACTS, CHUNKS, daemonWithConnection, EXPECT_TEXT, KEY, MODEL } from './setup';
 import { dist } from './stats';
@@ -87,15 +87,4 @@ async function main(): Promise<void> {
   writeJson(join(ARTIFACTS, 'calibration.json'), { at: new Date().toISOString(), requests: n, rows });
 }
 
-process.on('exit', killAllNow);
-process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
-main()
-  .then(() => stopAll())
-  .then(
-    () => process.exit(0),
-    async (error: unknown) => {
-      process.stderr.write(`calibrate: FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      await stopAll().catch(() => undefined);
-      process.exit(1);
-    },
-  );
+runBenchMain('calibrate', main);

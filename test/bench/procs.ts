@@ -170,6 +170,28 @@ export function killAllNow(): void {
   for (const home of homes) rmSync(home, { recursive: true, force: true });
 }
 
+/**
+ * Runs a bench script's `main` and exits with its outcome: every child stopped on success, failure,
+ * Ctrl-C, or (SIGKILL, synchronously) on any other exit. No top-level await: the package is CommonJS.
+ */
+export function runBenchMain(name: string, main: () => Promise<void>): void {
+  process.on('exit', killAllNow);
+  process.once('SIGINT', () => {
+    process.stderr.write(`\n${name}: interrupted, stopping what it started\n`);
+    void stopAll().finally(() => process.exit(130));
+  });
+  main()
+    .then(() => stopAll())
+    .then(
+      () => process.exit(0),
+      async (error: unknown) => {
+        process.stderr.write(`${name}: FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        await stopAll().catch(() => undefined);
+        process.exit(1);
+      },
+    );
+}
+
 let clkTck: number | undefined;
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat. */

@@ -18,7 +18,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureLevel, type LevelPlan } from './level';
-import { killAllNow, snapshotDaemon, startMock, stopAll, tickMs } from './procs';
+import { runBenchMain, snapshotDaemon, startMock, tickMs } from './procs';
 import { runProfiles } from './profile';
 import { checks, renderChecks, renderCpu, renderTables, writeJson, type LevelResult } from './report';
 import { ARTIFACTS, CHUNKS, daemonWithConnection, KEY } from './setup';
@@ -101,19 +101,4 @@ async function main(): Promise<void> {
   }
 }
 
-// No top-level await: the package is CommonJS.
-process.on('exit', killAllNow);
-process.once('SIGINT', () => {
-  log('\nbench: interrupted, stopping the mock and the daemon');
-  void stopAll().finally(() => process.exit(130));
-});
-main()
-  .then(() => stopAll())
-  .then(
-    () => process.exit(0),
-    async (error: unknown) => {
-      log(`bench: FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      await stopAll().catch(() => undefined);
-      process.exit(1);
-    },
-  );
+runBenchMain('bench', main);
