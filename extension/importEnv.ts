@@ -3,6 +3,7 @@
  * them into connection drafts. Pure (no `vscode`), so every rule is unit-tested; the command that
  * shows the drafts and creates the ticked ones lives in `commands/importCommands.ts`.
  */
+import { isUsableBaseUrl } from '../shared/protocol/fields';
 
 /** Variables from one place: the process environment or one `.env` file. */
 export interface EnvSource {
@@ -101,15 +102,9 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1';
 }
 
-/** An http(s) URL without credentials (what the daemon accepts), or undefined. */
+/** A base URL the daemon accepts (shared/protocol/fields.ts), or undefined. */
 function httpUrl(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return value && isUsableBaseUrl(value) ? value : undefined;
 }
 
 /** A key as the daemon accepts it (non-empty, no whitespace), or undefined. */

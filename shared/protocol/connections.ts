@@ -1,6 +1,6 @@
 /** `connections/*`: the connection store. Methods on a connection take `{id}`. */
 import { z } from 'zod';
-import { ApiKey, Budget, Capacity, FallbackModels, Fallbacks, Headers, HttpUrl, Id, KeySource, MaxQueueWaitMs, ModelId, OnLimit, SecretHeaderNames } from './fields';
+import { ApiKey, BaseUrl, Budget, Capacity, FallbackModels, Fallbacks, Headers, Id, KeySource, MaxQueueWaitMs, ModelId, OnLimit, SecretHeaderNames } from './fields';
 import { request, result } from './rpc';
 import type { Connection, TestResult } from './types';
 
@@ -17,7 +17,7 @@ const ConnectionFields = {
   /** A provider id from `providers/list`. */
   provider: Id,
   /** Defaults to the provider's base URL. */
-  baseUrl: HttpUrl,
+  baseUrl: BaseUrl,
   defaultModel: ModelId,
   allowedModels: z.array(ModelId).max(1000, 'at most 1000 models'),
   organization: z.string().min(1).max(256),

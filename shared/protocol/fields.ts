@@ -20,6 +20,30 @@ export const HttpUrl = z
     }
   }, 'must be an http:// or https:// URL without credentials, e.g. https://api.openai.com/v1');
 
+/**
+ * Whether `value` can be a connection's base URL: http(s), no credentials in it, and no query or
+ * fragment. The SDKs append each endpoint's path to the base URL as text, so `…/v1?x=1` would send
+ * `/v1?x=1/chat/completions` — it can never work — and a key put there would be stored in plain
+ * text; keys belong in the key field, other values in headers.
+ */
+export function isUsableBaseUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' && !value.includes('?') && !value.includes('#');
+  } catch {
+    return false;
+  }
+}
+
+/** A connection's base URL (see {@link isUsableBaseUrl}). */
+export const BaseUrl = z
+  .string()
+  .max(2048, 'must be at most 2048 characters')
+  .refine(
+    isUsableBaseUrl,
+    'must be an http:// or https:// URL without credentials, query (?…) or fragment (#…), e.g. https://api.openai.com/v1. Put a key in the key field and other values in headers',
+  );
+
 /** A model id as the provider spells it. */
 export const ModelId = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 

@@ -92,6 +92,14 @@ describe('detectConnections', () => {
     expect(found[0]!.baseUrl).toBeUndefined();
   });
 
+  it('ignores a base URL with a query string or fragment, which the daemon refuses', () => {
+    for (const url of ['https://groq.example/v1?key=gsk_in_url', 'https://groq.example/v1#x']) {
+      const found = detectConnections([{ label: 'environment', vars: { GROQ_API_KEY: 'gsk_ok', GROQ_BASE_URL: url } }], providers);
+      expect(found).toEqual([expect.objectContaining({ provider: 'groq', apiKey: 'gsk_ok' })]);
+      expect(found[0]!.baseUrl).toBeUndefined();
+    }
+  });
+
   it('lists the same settings found in the environment and .env once, naming both sources', () => {
     const vars = { OPENAI_API_KEY: 'sk-same-1234' };
     const found = detectConnections([{ label: 'environment', vars }, { label: '.env', vars: { ...vars } }], providers);

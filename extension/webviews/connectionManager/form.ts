@@ -151,6 +151,8 @@ function urlProblem(url: string): string | undefined {
     const u = new URL(url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'Use an http:// or https:// URL.';
     if (u.username !== '' || u.password !== '') return 'Remove the credentials from the URL; put the key in the API key field.';
+    // The SDKs append each endpoint's path to the base URL, so a query or fragment would break every request.
+    if (url.includes('?') || url.includes('#')) return 'Remove the query (?…) or fragment (#…) from the URL; put a key in the API key field and other values in headers.';
   } catch {
     return 'Enter a full URL, e.g. https://api.openai.com/v1.';
   }

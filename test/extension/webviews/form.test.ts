@@ -45,6 +45,12 @@ describe('validate', () => {
     expect(validate(filled({ baseUrl: 'https://u:p@api.openai.com/v1' }), { mode: create, provider: openai, purpose: 'save' }).baseUrl).toMatch(/Remove the credentials/);
   });
 
+  it('refuses a query string or fragment in the base URL', () => {
+    for (const baseUrl of ['https://api.openai.com/v1?key=sk-in-url', 'https://api.openai.com/v1#x']) {
+      expect(validate(filled({ baseUrl }), { mode: create, provider: openai, purpose: 'save' }).baseUrl).toMatch(/Remove the query/);
+    }
+  });
+
   it('does not ask for the key when editing without replacing it', () => {
     expect(validate(valuesFromConnection(saved), { mode: edit(), provider: openai, purpose: 'save' })).toEqual({});
   });

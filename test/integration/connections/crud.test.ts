@@ -155,6 +155,9 @@ describe('errors', () => {
     const cases: Array<[Record<string, unknown>, string, (string | number)?]> = [
       [{ baseUrl: 'ftp://example.com/v1' }, 'baseUrl', JsonRpcCode.InvalidParams],
       [{ baseUrl: 'https://user:pass@example.com/v1' }, 'baseUrl', JsonRpcCode.InvalidParams],
+      [{ baseUrl: 'https://example.com/v1?key=sk-in-the-url' }, 'baseUrl', JsonRpcCode.InvalidParams],
+      [{ baseUrl: 'https://example.com/v1?' }, 'baseUrl', JsonRpcCode.InvalidParams],
+      [{ baseUrl: 'https://example.com/v1#models' }, 'baseUrl', JsonRpcCode.InvalidParams],
       [{ name: '' }, 'name', JsonRpcCode.InvalidParams],
       [{ name: '   ' }, 'name', JsonRpcCode.InvalidParams],
       [{ name: 'n'.repeat(101) }, 'name', JsonRpcCode.InvalidParams],
@@ -175,6 +178,18 @@ describe('errors', () => {
     const unknown = await failure(create({ name: 'P', provider: 'no-such-provider' }));
     for (const id of ['openai', 'anthropic', 'ollama', 'custom']) expect((unknown as SwitchboardError).data.hint).toContain(id);
     expect(await client.request(ConnectionsList)).toEqual({ connections: [] });
+  });
+
+  it('refuses a key in the base URL query string, on create and update, without echoing it', async () => {
+    const canary = 'sk-canary-query-0123456789';
+    const created = await failure(create({ name: 'Q', provider: 'openai', baseUrl: `https://example.com/v1?api_key=${canary}` }));
+    expect(created.message).toMatch(/baseUrl.*query.*key field/s);
+    const ok = await create({ name: 'Q', provider: 'openai', apiKey: 'sk-q-0123456789abcdef' });
+    const updated = await failure(client.request(ConnectionsUpdate, { id: ok.id, baseUrl: `https://example.com/v1?key=${canary}` }));
+    expect(fieldOf(updated)).toBe('baseUrl');
+    for (const error of [created, updated]) expect(JSON.stringify({ message: error.message, data: error.data })).not.toContain(canary);
+    expect((await client.request(ConnectionsGet, { id: ok.id })).connection.baseUrl).toBe('https://api.openai.com/v1');
+    await client.request(ConnectionsDelete, { id: ok.id });
   });
 
   it('refuses a reserved header such as Authorization', async () => {
