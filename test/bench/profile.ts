@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --profile`: runs a fresh daemon under `--cpu-prof` and drives it at c=32 (HTTP
- * /v1/chat/completions, then a second daemon for JSON-RPC chat/stream), then aggregates the
+ * /v1/chat/completions, or at `--profile-concurrency N`; then a second daemon for JSON-RPC chat/stream), then aggregates the
  * .cpuprofile by self time per function and per source file/package, mapped back to the TypeScript
  * sources through the daemon snapshot's source map. Only samples inside the measured window count (V8's profile
  * clock and this process's hrtime are both CLOCK_MONOTONIC), so start-up and warm-up are left out.
@@ -160,11 +160,11 @@ export function renderSummary(title: string, s: Summary): string {
   ].join('\n');
 }
 
-async function profileOne(kind: 'http' | 'rpc', mockBaseUrl: string, scale: number): Promise<Summary> {
+async function profileOne(kind: 'http' | 'rpc', mockBaseUrl: string, scale: number, c: number): Promise<Summary> {
   const dir = join(ARTIFACTS, `profile-${kind}`);
   rmSync(dir, { recursive: true, force: true });
-  const c = 32;
-  const n = Math.max(c, Math.round(3200 * scale));
+  // As many requests as c=32's 3200, but no more than c=1 gets through in a few seconds.
+  const n = Math.max(c, Math.round((c < 32 ? 1000 : 3200) * scale));
   const d = await daemonWithConnection(mockBaseUrl, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=250']);
   const target = daemonTarget(d.info, c);
   const body = requestBody(MODEL);
@@ -185,9 +185,9 @@ async function profileOne(kind: 'http' | 'rpc', mockBaseUrl: string, scale: numb
   return summary;
 }
 
-export async function runProfiles(mockBaseUrl: string, scale: number): Promise<void> {
-  const http = await profileOne('http', mockBaseUrl, scale);
-  const rpc = await profileOne('rpc', mockBaseUrl, scale);
+export async function runProfiles(mockBaseUrl: string, scale: number, concurrency = 32): Promise<void> {
+  const http = await profileOne('http', mockBaseUrl, scale, concurrency);
+  const rpc = await profileOne('rpc', mockBaseUrl, scale, concurrency);
   writeJson(join(ARTIFACTS, 'profile-summary.json'), { http, rpc });
 }
 

@@ -12,6 +12,7 @@
  *   npm run bench -- --profile         # then profile the daemon (--cpu-prof) at c=32, HTTP and JSON-RPC
  *   npm run bench -- --levels 1,32     # only some concurrencies
  *   npm run bench -- --profile-only    # only the profiles (no measured levels)
+ *   npm run bench -- --profile-only --profile-concurrency 1   # profile at another concurrency than 32
  *   npm run bench -- --bundle base     # measure a bundle saved by ab.ts (test-artifacts/bench/ab/base); profiles still use dist/
  */
 import { cpus, loadavg } from 'node:os';
@@ -37,12 +38,15 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       'profile-only': { type: 'boolean', default: false },
+      'profile-concurrency': { type: 'string', default: '32' },
       bundle: { type: 'string' },
       levels: { type: 'string' },
     },
     strict: true,
   });
   const scale = values.quick ? 0.1 : 1;
+  const profileConcurrency = Number(values['profile-concurrency']);
+  if (!Number.isInteger(profileConcurrency) || profileConcurrency < 1) throw new Error(`--profile-concurrency: ${values['profile-concurrency']} is not a whole number of at least 1`);
   const wanted = values.levels?.split(',').map(Number);
   const plans = PLANS.filter((p) => !wanted || wanted.includes(p.concurrency));
   if (plans.length === 0) throw new Error(`--levels: none of ${values.levels} is one of ${PLANS.map((p) => p.concurrency).join(',')}`);
@@ -50,7 +54,7 @@ async function main(): Promise<void> {
   if (values['profile-only']) {
     process.stderr.write(`bench: daemon bundle ${await snapshotDaemon()} into test-artifacts/bench/daemon-snapshot\n`);
     const mock = await startMock({ chunks: CHUNKS, validKey: KEY });
-    await runProfiles(mock.info.openaiBaseUrl, scale);
+    await runProfiles(mock.info.openaiBaseUrl, scale, profileConcurrency);
     return;
   }
   const started = Date.now();
@@ -97,7 +101,7 @@ async function main(): Promise<void> {
 
   if (values.profile) {
     await daemon.child.stop();
-    await runProfiles(mock.info.openaiBaseUrl, scale);
+    await runProfiles(mock.info.openaiBaseUrl, scale, profileConcurrency);
   }
 }
 
