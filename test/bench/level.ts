@@ -32,6 +32,9 @@ export interface CpuTriple {
   daemon: number;
 }
 
+/** The fewest warm-up requests per path at any level (scaled by --quick). */
+const WARM_UP_MIN_REQUESTS = 600;
+
 /** The usage ledger's deferred write runs ≤ 500 ms after a request; wait for it before reading CPU. */
 const SETTLE_MS = 600;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -58,8 +61,11 @@ export async function measureLevel(plan: LevelPlan, p: Pids, scale: number, log:
   const rounds: Record<Path, RoundResult[]> = { direct: [], daemon: [], rpc: [] };
   const cpu: Record<Path, CpuTriple> = { direct: zero(), daemon: zero(), rpc: zero() };
 
-  // Warm-up: opens the keep-alive sockets and JITs every side; discarded.
-  const warm = Math.max(2 * c, Math.round(perRound / 4));
+  // Warm-up: opens the keep-alive sockets and JITs every side; discarded. V8 optimizes a function
+  // only after many calls, so the warm-up has a floor in requests, not only a share of a round: at
+  // c=1 (the first level, right after the daemon starts) a quarter round is 12 requests, and the
+  // measured rounds would then time the daemon's start-up JIT rather than its steady state.
+  const warm = Math.max(2 * c, Math.round(perRound / 4), Math.round(WARM_UP_MIN_REQUESTS * scale));
   for (const path of paths) await run[path](warm);
   await sleep(SETTLE_MS);
 
