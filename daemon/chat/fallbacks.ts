@@ -6,8 +6,12 @@
 import { ErrorCode, type SwitchboardError } from '../../shared/errors';
 import type { StoredConnection } from '../store/schema';
 
-/** Errors that say "this connection cannot answer right now" rather than "this request is wrong". */
-const TRIGGERS = new Set<string>([ErrorCode.UNREACHABLE, ErrorCode.RATE_LIMITED, ErrorCode.TIMEOUT]);
+/**
+ * Errors that say "this connection cannot answer right now" rather than "this request is wrong".
+ * BUDGET_EXCEEDED is one: the connection's own spending cap is reached, and moving to the fallback
+ * the user named (a cheaper or a local model, with its own budget checked in turn) is why they named it.
+ */
+const TRIGGERS = new Set<string>([ErrorCode.UNREACHABLE, ErrorCode.RATE_LIMITED, ErrorCode.TIMEOUT, ErrorCode.BUDGET_EXCEEDED]);
 
 /** Whether a failure before the first token moves the request to the next fallback. Never on a bad key or a client error. */
 export function isFallbackTrigger(error: SwitchboardError): boolean {

@@ -147,7 +147,7 @@ export const Budget = z.strictObject({
 /** A spending budget. */
 export type Budget = z.infer<typeof Budget>;
 
-/** Connections to try, in order, when this one fails before its first token (unreachable, rate-limited, timed out, 5xx). */
+/** Connections to try, in order, when this one fails before its first token (unreachable, rate-limited, timed out, 5xx, over its budget). */
 export const Fallbacks = z.array(Id).max(8, 'at most 8 fallbacks');
 
 /** Which model each fallback connection uses, by connection id; a fallback not named here uses its default model. */

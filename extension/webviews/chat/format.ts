@@ -20,6 +20,7 @@ const SKIP_PHRASES: Record<string, string> = {
   UNREACHABLE: 'was unreachable',
   TIMEOUT: 'timed out',
   UPSTREAM_ERROR: 'failed',
+  BUDGET_EXCEEDED: 'was over its budget',
 };
 
 /** "Backup was rate-limited", from a connection the daemon fell back from. */

@@ -91,7 +91,7 @@ function limitsSection(): string {
           ${field('budgetAmount', 'Budget (US dollars)', '<input id="budgetAmount" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" placeholder="e.g. 10">', 'Leave empty for no budget. A warning shows at 80%; past it, requests fail with BUDGET_EXCEEDED.')}
           ${field('budgetPeriod', 'Per', '<select id="budgetPeriod"><option value="month">calendar month (UTC)</option><option value="day">day (UTC)</option></select>')}
         </div>
-        ${rows('fallbacks', 'Fallbacks', 'Add fallback', 'Tried in order when this connection fails before its first token (unreachable, rate-limited, timed out, server error). Leave a model empty to use that connection\'s default.')}
+        ${rows('fallbacks', 'Fallbacks', 'Add fallback', 'Tried in order when this connection fails before its first token (unreachable, rate-limited, timed out, server error, over its budget). Leave a model empty to use that connection\'s default.')}
         <p id="fallbacks-none" class="help" hidden>Add another connection to use it as a fallback.</p>
       </details>`;
 }

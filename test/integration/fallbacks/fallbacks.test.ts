@@ -1,13 +1,13 @@
 /**
  * Fallback chains end to end: the real daemon, a real client, and two mock upstreams — the primary's
  * (faulted) and the fallback's. A connection that fails before its first token with UNREACHABLE,
- * RATE_LIMITED, TIMEOUT or a 5xx hands the request to its next fallback; a bad key, a client error or
+ * RATE_LIMITED, TIMEOUT, a 5xx or BUDGET_EXCEEDED hands the request to its next fallback; a bad key, a client error or
  * a failure after output has started never does; chains never loop.
  */
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
-import { ConnectionsDelete, ConnectionsUpdate, UsageGet, type ChatStreamResult, type Connection, type CreateConnectionParams, type SkippedConnection } from '../../../shared/protocol';
+import { ConnectionsDelete, ConnectionsUpdate, PricesSet, UsageGet, type ChatStreamResult, type Connection, type CreateConnectionParams, type SkippedConnection } from '../../../shared/protocol';
 import { startMockUpstream, type MockUpstream } from '../../mocks/upstream';
 import { captureDeltas, cleanupDaemons, ensureBuilt, KEYS, rejectionOf, setup, user, type Env } from '../chat/harness';
 
@@ -84,6 +84,26 @@ describe('falls back before the first token', () => {
     const started = Date.now();
     expectAnsweredByFallback(await chat(a), a, b, ErrorCode.TIMEOUT);
     expect(Date.now() - started).toBeLessThan(8000);
+  });
+
+  it('when the primary has spent its budget, without calling its upstream; the fallback\'s own budget still holds', async () => {
+    // $0.000001 a day: a request estimated at 20 output tokens of a priced model already passes it.
+    const capped = { budget: { period: 'day' as const, amount: 0.000001 } };
+    const costly = (conn: Connection) => env.client.chat({ streamId: `s-${++made}`, connectionId: conn.id, messages: user('hi'), options: { maxTokens: 20 } }).result;
+    await env.client.request(PricesSet, { provider: 'openai', model: 'gpt-5.4', price: { inputPerMTok: 1, outputPerMTok: 1 } });
+    const b = await fallback();
+    const a = await primary({ ...capped, fallbacks: [b.id] });
+    expectAnsweredByFallback(await costly(a), a, b, ErrorCode.BUDGET_EXCEEDED);
+    expect(primaryChats()).toHaveLength(0);
+
+    const broke = await fallback({ ...capped, defaultModel: 'gpt-5.4' }); // a priced model: an unpriced one has no cost to cap
+    const c = await primary({ ...capped, fallbacks: [broke.id] });
+    backup.reset();
+    const error = await rejectionOf(costly(c));
+    expect(error.code).toBe(ErrorCode.BUDGET_EXCEEDED);
+    expect(error.message).toContain(broke.name);
+    expect(primaryChats()).toHaveLength(0);
+    expect(backupChats()).toHaveLength(0);
   });
 
   it.each([500, 503])('when the primary answers %i', async (status) => {

@@ -6,8 +6,8 @@ const skip = (name: string, code: string) => ({ connectionId: name, name, model:
 
 describe('chat wording', () => {
   it('phrases each fallback reason', () => {
-    expect(['RATE_LIMITED', 'UNREACHABLE', 'TIMEOUT', 'UPSTREAM_ERROR', 'BUDGET_EXCEEDED'].map((code) => skippedPhrase(skip('B', code)))).toEqual([
-      'B was rate-limited', 'B was unreachable', 'B timed out', 'B failed', 'B was skipped',
+    expect(['RATE_LIMITED', 'UNREACHABLE', 'TIMEOUT', 'UPSTREAM_ERROR', 'BUDGET_EXCEEDED', 'SOMETHING_NEW'].map((code) => skippedPhrase(skip('B', code)))).toEqual([
+      'B was rate-limited', 'B was unreachable', 'B timed out', 'B failed', 'B was over its budget', 'B was skipped',
     ]);
     expect(fallbackText({ ...meta, skipped: [skip('B', 'RATE_LIMITED'), skip('C', 'TIMEOUT')] })).toBe('answered by Work (B was rate-limited, C timed out)');
     expect(fallbackText({ ...meta, skipped: [] })).toBeUndefined();
