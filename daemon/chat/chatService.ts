@@ -176,6 +176,14 @@ export class ChatService {
             if (pending) await pending;
             break;
           }
+          case 'texts':
+            if (firstTokenMs === null) firstTokenMs = performance.now() - started;
+            for (const text of chunk.texts) {
+              parts.push(text);
+              const pending = sink.text(index++, text);
+              if (pending) await pending;
+            }
+            break;
           case 'usage':
             usage = chunk.usage;
             break;

@@ -10,16 +10,37 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
   if (!/^application\/json\b/i.test(type)) return { ok: false, status: 415, message: 'Send the body as JSON with Content-Type: application/json.' };
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return { ok: false, status: 413, message: `The body is larger than ${limit} bytes.` };
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return { ok: false, status: 413, message: `The body is larger than ${limit} bytes.` };
-    chunks.push(chunk);
-  }
-  try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
-  } catch {
-    return { ok: false, status: 400, message: 'The body is not valid JSON.' };
-  }
+  // Listeners rather than `for await`: the async iterator costs more than the usual one-chunk body.
+  return new Promise<BodyResult>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      stop();
+      req.pause(); // the caller answers 413 and closes the connection: the rest is never read
+      resolve({ ok: false, status: 413, message: `The body is larger than ${limit} bytes.` });
+    };
+    const onEnd = () => {
+      stop();
+      try {
+        resolve({ ok: true, value: JSON.parse((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8')) });
+      } catch {
+        resolve({ ok: false, status: 400, message: 'The body is not valid JSON.' });
+      }
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    // Closed before its end without an 'error' (the client went away): nobody is left to answer.
+    const onClose = () => {
+      if (!req.complete) onError(Object.assign(new Error('the request body was cut off'), { code: 'ECONNRESET' }));
+    };
+    const stop = () => req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+    req.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
+  });
 }

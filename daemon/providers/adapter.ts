@@ -36,6 +36,8 @@ export type { RateLimitInfo } from '../../shared/protocol';
 /** What a stream yields, in order: text pieces, then usage and the finish reason when the upstream sends them. */
 export type ChatChunk =
   | { type: 'text'; text: string }
+  /** Several pieces of text in order, as one upstream read delivered them (one hop through the async iterator instead of one each). */
+  | { type: 'texts'; texts: string[] }
   | { type: 'usage'; usage: Usage }
   | { type: 'finish'; reason: string }
   | { type: 'rateLimits'; info: RateLimitInfo };

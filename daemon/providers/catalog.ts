@@ -30,6 +30,9 @@ const ENTRIES: Entry[] = [
 /** The built-in providers, in the order a picker shows them. */
 export const BUILT_IN_PROVIDERS: readonly Provider[] = Object.freeze(ENTRIES.map((e) => Object.freeze({ ...e, builtIn: true })));
 
+const BY_ID = new Map(BUILT_IN_PROVIDERS.map((p) => [p.id, p]));
+
+/** Looked up on every request (a Map: the list is walked by pickers, not here). */
 export function findBuiltIn(id: string): Provider | undefined {
-  return BUILT_IN_PROVIDERS.find((p) => p.id === id);
+  return BY_ID.get(id);
 }

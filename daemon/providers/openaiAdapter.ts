@@ -118,39 +118,48 @@ export const openaiAdapter: ProviderAdapter = {
       while (!done) {
         const events = await reader.next();
         if (events === null) break;
-        for (const event of events) {
-          const data = event.data;
-          if (data.startsWith('[DONE]')) {
-            done = true;
-            break;
-          }
-          if (!data) continue;
-          // The common chunk is read by one native regex match (openaiChunk.ts); anything else is parsed.
-          if (scanChunk(data, facts)) {
-            const piece = facts.content;
-            if (piece) {
-              text += piece;
-              yield { type: 'text', text: piece };
+        // The pieces of one read go out together: a hop through this async generator per piece
+        // costs more than the piece's parsing. An error event still comes after the text before it.
+        let pieces: string[] | undefined;
+        try {
+          for (const event of events) {
+            const data = event.data;
+            if (data.startsWith('[DONE]')) {
+              done = true;
+              break;
             }
-            if (facts.finishReason) finish = facts.finishReason;
-            continue;
-          }
-          const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown };
-          // What the SDK does with an error event: its APIError, status unknown.
-          if (chunk.error) throw new APIError(undefined, chunk.error as object, undefined, response.headers);
-          // Azure opens with a `choices: []` chunk (prompt filter results); the usage chunk has none either.
-          const choice = chunk.choices?.[0];
-          if (choice) {
-            const piece = choice.delta?.content;
-            if (piece) {
-              text += piece;
-              yield { type: 'text', text: piece };
+            if (!data) continue;
+            // The common chunk is read by one native regex match (openaiChunk.ts); anything else is parsed.
+            if (scanChunk(data, facts)) {
+              const piece = facts.content;
+              if (piece) {
+                text += piece;
+                (pieces ??= []).push(piece);
+              }
+              if (facts.finishReason) finish = facts.finishReason;
+              continue;
             }
-            if (choice.finish_reason) finish = choice.finish_reason;
+            const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown };
+            // What the SDK does with an error event: its APIError, status unknown.
+            if (chunk.error) throw new APIError(undefined, chunk.error as object, undefined, response.headers);
+            // Azure opens with a `choices: []` chunk (prompt filter results); the usage chunk has none either.
+            const choice = chunk.choices?.[0];
+            if (choice) {
+              const piece = choice.delta?.content;
+              if (piece) {
+                text += piece;
+                (pieces ??= []).push(piece);
+              }
+              if (choice.finish_reason) finish = choice.finish_reason;
+            }
+            // Some servers repeat (cumulative) usage on several chunks: the last one wins.
+            if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
           }
-          // Some servers repeat (cumulative) usage on several chunks: the last one wins.
-          if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
+        } catch (error) {
+          if (pieces) yield textChunk(pieces);
+          throw error;
         }
+        if (pieces) yield textChunk(pieces);
       }
       clean = done;
       if (signal.aborted) throw cancelledError(ctx());
@@ -166,3 +175,7 @@ export const openaiAdapter: ProviderAdapter = {
     }
   },
 };
+
+function textChunk(pieces: string[]): ChatChunk {
+  return pieces.length === 1 ? { type: 'text', text: pieces[0]! } : { type: 'texts', texts: pieces };
+}

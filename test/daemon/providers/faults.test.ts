@@ -148,10 +148,13 @@ describe.each(FLAVOURS)('$name upstream faults', (f) => {
   it('does not count a slow consumer against the upstream', async () => {
     up.reply(f.model, { chunks: FIVE });
     const chunks: string[] = [];
+    let reads = 0;
     const ac = new AbortController();
     for await (const c of adapter.stream(conn({ timeoutMs: 200 }), chat(f.model), ac.signal)) {
       if (c.type === 'text') chunks.push(c.text);
-      if (chunks.length === 1) await new Promise((r) => setTimeout(r, 450));
+      if (c.type === 'texts') chunks.push(...c.texts);
+      if (c.type === 'text' || c.type === 'texts') reads++;
+      if (reads === 1) await new Promise((r) => setTimeout(r, 450));
     }
     expect(chunks.join('')).toBe(FIVE.join(''));
   });
@@ -192,6 +195,15 @@ describe.each(FLAVOURS)('$name upstream faults', (f) => {
     expect(error?.code).toBe(ErrorCode.UPSTREAM_ERROR);
     expect(error?.data.status).toBe(f.format === 'anthropic' ? 529 : 500);
     expect(error?.data.partialText).toBe('a1 ');
+  });
+
+  it('yields the text that came in the same read before an error event, then throws', async () => {
+    up.reply(f.model, { chunks: FIVE });
+    up.fault({ kind: 'streamError', afterChunks: 3 }); // no pacing: the three chunks and the error arrive together
+    const { text, error } = await run();
+    expect(error?.code).toBe(ErrorCode.UPSTREAM_ERROR);
+    expect(text).toBe('a1 b2 c3 ');
+    expect(error?.data.partialText).toBe('a1 b2 c3 ');
   });
 
   it('maps an abort mid-stream to CANCELLED and the upstream sees the request go away', async () => {

@@ -49,7 +49,7 @@ export async function collect(
 }
 
 export function textOf(chunks: ChatChunk[]): string {
-  return chunks.map((c) => (c.type === 'text' ? c.text : '')).join('');
+  return chunks.map((c) => (c.type === 'text' ? c.text : c.type === 'texts' ? c.texts.join('') : '')).join('');
 }
 
 

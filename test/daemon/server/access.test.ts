@@ -64,7 +64,7 @@ describe('checkBearer', () => {
     expect(checkBearer('Bearer x', '')).toMatchObject({ ok: false, status: 401 });
   });
 
-  it('compares against the current token when it changes (its digest is cached, not stale)', () => {
+  it('compares against the current token when it changes (its bytes are cached, not stale)', () => {
     expect(checkBearer('Bearer first-token', 'first-token')).toEqual({ ok: true });
     expect(checkBearer('Bearer first-token', 'second-token')).toMatchObject({ ok: false, status: 401 });
     expect(checkBearer('Bearer second-token', 'second-token')).toEqual({ ok: true });

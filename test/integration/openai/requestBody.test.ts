@@ -4,6 +4,7 @@
  * keeps serving afterwards.
  */
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupDaemons, ensureBuilt, KEYS, setup, type Env } from '../chat/harness';
 
@@ -69,6 +70,26 @@ describe('POST /v1/chat/completions request bodies', () => {
       req.end();
     });
     expect(reply.status).toBe(413);
+  });
+
+  it('answers 400 for a body that is not JSON', async () => {
+    const reply = await send('POST', { 'content-type': 'application/json' }, (req) => req.end('{"model": "main", '));
+    expect(reply.status).toBe(400);
+    expect(reply.body.error?.message).toMatch(/not valid JSON/);
+  });
+
+  it('survives a client that hangs up halfway through its body, and calls no upstream for it', async () => {
+    const before = env.chats().length;
+    const socket = connect(env.daemon.info.port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${env.daemon.info.port}\r\nAuthorization: Bearer ${env.daemon.info.token}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${chatBody.length + 100}\r\n\r\n${chatBody}`,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(env.chats()).toHaveLength(before);
   });
 
   it('keeps serving normal requests after refusing bad ones', async () => {
