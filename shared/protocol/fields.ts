@@ -7,32 +7,30 @@ import { z } from 'zod';
 /** A connection or provider id, as the daemon generates them or a user names a provider. */
 export const Id = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 
+/** Whether `value` is an http(s) URL with no credentials in it (keys go in headers, never URLs). */
+function isHttpUrlWithoutCredentials(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
 /** An http(s) URL. Keys go in headers, never URLs, so credentials in the URL are refused too. */
 export const HttpUrl = z
   .string()
   .max(2048, 'must be at most 2048 characters')
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
-    } catch {
-      return false;
-    }
-  }, 'must be an http:// or https:// URL without credentials, e.g. https://api.openai.com/v1');
+  .refine(isHttpUrlWithoutCredentials, 'must be an http:// or https:// URL without credentials, e.g. https://api.openai.com/v1');
 
 /**
- * Whether `value` can be a connection's base URL: http(s), no credentials in it, and no query or
- * fragment. The SDKs append each endpoint's path to the base URL as text, so `…/v1?x=1` would send
+ * Whether `value` can be a connection's base URL: an {@link HttpUrl} with no query or fragment. The
+ * SDKs append each endpoint's path to the base URL as text, so `…/v1?x=1` would send
  * `/v1?x=1/chat/completions` — it can never work — and a key put there would be stored in plain
  * text; keys belong in the key field, other values in headers.
  */
 export function isUsableBaseUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' && !value.includes('?') && !value.includes('#');
-  } catch {
-    return false;
-  }
+  return isHttpUrlWithoutCredentials(value) && !value.includes('?') && !value.includes('#');
 }
 
 /** A connection's base URL (see {@link isUsableBaseUrl}). */
