@@ -90,6 +90,8 @@ describe('POST /v1/chat/completions request bodies', () => {
     socket.destroy();
     await new Promise((r) => setTimeout(r, 100));
     expect(env.chats()).toHaveLength(before);
+    const next = await send('POST', { 'content-type': 'application/json' }, (req) => req.end(chatBody));
+    expect(next.status).toBe(200);
   });
 
   it('keeps serving normal requests after refusing bad ones', async () => {
