@@ -1,9 +1,14 @@
 /**
- * One chat completion from request to result, whichever client asked (JSON-RPC `chat/stream` or the
- * OpenAI-compatible HTTP endpoint): resolve the connection and model, check them, pass admission
- * (capacity limits and budget), stream through the adapter into a sink, record usage and cost, fall
- * back to the next connection when one fails before its first token, and turn every failure into a
- * typed error.
+ * One chat completion from request to result, whichever client asked (JSON-RPC `chat/stream`, the
+ * OpenAI- or Anthropic-compatible HTTP endpoints): resolve the connection and model, check them,
+ * pass admission (capacity limits and budget), run one attempt, record usage and cost, fall back to
+ * the next connection when one fails before its first output, and turn every failure into a typed
+ * error.
+ *
+ * What an attempt does is pluggable ({@link Attempt}): {@link ChatService.run} streams through the
+ * adapter into a sink of neutral deltas; the HTTP surfaces forward the client's bytes to a
+ * same-format connection (daemon/forward/). Resolution, admission, fallbacks and the ledger stay
+ * here, in one place, for every kind of attempt.
  */
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import type { ChatMessage, ChatOptions, ChatStreamResult, SkippedConnection, Usage } from '../../shared/protocol';
@@ -22,6 +27,11 @@ export interface ChatInput {
   model?: string;
   messages: ChatMessage[];
   options?: ChatOptions;
+  /**
+   * Tokens the request is expected to use, when the caller knows better than the messages say
+   * (a forwarded body is not translated into `messages`, so admission cannot count them).
+   */
+  estimate?: { input: number; output: number; total: number };
 }
 
 /** Where streamed text goes. A returned promise is awaited before reading more from upstream (backpressure). */
@@ -70,7 +80,50 @@ export interface ChatServiceDeps {
   onRateLimits?: (connectionId: string, info: RateLimitInfo) => void;
 }
 
-/** A failed attempt, and whether any text had reached the sink before it failed. */
+/**
+ * One try on one connection: sends the request upstream and streams the answer to the client.
+ * It reports what it sees on `progress` (first output, usage, rate limits) and throws on failure —
+ * a SwitchboardError, or anything the connection's error mapping understands. Once it called
+ * `progress.output()` the client has seen part of the answer and no fallback is tried.
+ */
+export type Attempt<T> = (prepared: PreparedChat, progress: AttemptProgress, signal: AbortSignal) => Promise<T>;
+
+/** What one attempt has done so far; read by the ledger, the fallback decision and the error mapping. */
+export class AttemptProgress {
+  readonly startedAt = performance.now();
+  /** Milliseconds from the start to the first output; null until then. */
+  firstTokenMs: number | null = null;
+  /** Usage as the upstream reported it (the last report wins). */
+  usage: Usage | undefined;
+  /** Text that reached the client, for the error of an attempt cut short. */
+  partialText = '';
+
+  constructor(readonly rateLimits: (info: RateLimitInfo) => void) {}
+
+  /** Output is reaching the client: from now on this attempt cannot be replaced by a fallback. */
+  output(): void {
+    if (this.firstTokenMs === null) this.firstTokenMs = performance.now() - this.startedAt;
+  }
+
+  get startedOutput(): boolean {
+    return this.firstTokenMs !== null;
+  }
+}
+
+/** A request that succeeded: what its attempt returned, on which connection, at what cost. */
+export interface Attempted<T> {
+  value: T;
+  /** The connection and model that answered (a fallback's, when the first failed). */
+  prepared: PreparedChat;
+  usage?: Usage;
+  latency: { firstTokenMs: number | null; totalMs: number };
+  /** Undefined without usage; null when the model's price is unknown. */
+  costUsd?: number | null;
+  /** Connections tried or passed over before the one that answered. */
+  skipped?: SkippedConnection[];
+}
+
+/** A failed attempt, and whether any output had reached the client before it failed. */
 class AttemptFailed extends Error {
   constructor(
     readonly error: SwitchboardError,
@@ -90,16 +143,38 @@ export class ChatService {
   }
 
   /**
-   * Streams a prepared request into the sink, trying the connection's fallbacks in order when it fails
-   * before its first token. Rejects with a SwitchboardError; CANCELLED when `signal` aborts.
+   * Streams a prepared request into the sink through the connection's adapter, trying the
+   * connection's fallbacks in order when it fails before its first token. Rejects with a
+   * SwitchboardError; CANCELLED when `signal` aborts.
    */
   async run(prepared: PreparedChat, sink: ChatSink, signal: AbortSignal): Promise<ChatStreamResult> {
+    const done = await this.runWith(prepared, () => (attempt, progress, s) => this.streamAdapter(attempt, sink, progress, s), signal);
+    const { value, usage, prepared: used, latency, costUsd, skipped } = done;
+    return {
+      text: value.text,
+      finishReason: value.finishReason,
+      ...(usage && { usage }),
+      connectionId: used.conn.id,
+      connectionName: used.stored.name,
+      model: used.model,
+      latency,
+      ...(costUsd !== undefined && { costUsd }),
+      ...(skipped && { skipped }),
+    };
+  }
+
+  /**
+   * Runs a prepared request with the attempt `attemptFor` picks for each connection tried (the
+   * first, then its fallbacks in order while attempts fail before their first output), through
+   * admission and the ledger. Rejects with a SwitchboardError; CANCELLED when `signal` aborts.
+   */
+  async runWith<T>(prepared: PreparedChat, attemptFor: (prepared: PreparedChat) => Attempt<T>, signal: AbortSignal): Promise<Attempted<T>> {
     const skipped: SkippedConnection[] = [];
     const chain = fallbackChain(prepared.stored, (id) => this.deps.connections.find(id));
     let attempt = prepared;
     for (;;) {
       try {
-        const result = await this.runOnce(attempt, sink, signal);
+        const result = await this.runOnce(attempt, attemptFor(attempt), signal);
         return skipped.length > 0 ? { ...result, skipped } : result;
       } catch (caught) {
         // runOnce wraps every failure of the attempt; anything else is a fault of ours, passed on as it is.
@@ -154,50 +229,19 @@ export class ChatService {
     return { stored, conn, model, input };
   }
 
-  /** One attempt on one connection. Throws {@link AttemptFailed}. */
-  private async runOnce(prepared: PreparedChat, sink: ChatSink, signal: AbortSignal): Promise<ChatStreamResult> {
+  /** One attempt on one connection, between admission and the ledger. Throws {@link AttemptFailed}. */
+  private async runOnce<T>(prepared: PreparedChat, attempt: Attempt<T>, signal: AbortSignal): Promise<Attempted<T>> {
     const { conn, model, input, stored } = prepared;
-    const started = performance.now();
-    let firstTokenMs: number | null = null;
-    let index = 0;
-    const parts: string[] = [];
-    let usage: Usage | undefined;
-    let finishReason = 'stop';
+    const progress = new AttemptProgress((info) => this.deps.onRateLimits?.(conn.id, info));
     let ticket: AdmissionTicket | undefined;
+    let value: T;
     try {
       if (this.deps.admission) ticket = await this.deps.admission.admit(stored, model, input, signal);
-      const adapter = this.deps.adapterFor(conn);
-      for await (const chunk of adapter.stream(conn, { model, messages: input.messages, ...(input.options && { options: input.options }) }, signal)) {
-        switch (chunk.type) {
-          case 'text': {
-            if (firstTokenMs === null) firstTokenMs = performance.now() - started;
-            parts.push(chunk.text);
-            const pending = sink.text(index++, chunk.text);
-            if (pending) await pending;
-            break;
-          }
-          case 'texts':
-            if (firstTokenMs === null) firstTokenMs = performance.now() - started;
-            for (const text of chunk.texts) {
-              parts.push(text);
-              const pending = sink.text(index++, text);
-              if (pending) await pending;
-            }
-            break;
-          case 'usage':
-            usage = chunk.usage;
-            break;
-          case 'finish':
-            finishReason = chunk.reason;
-            break;
-          case 'rateLimits':
-            this.deps.onRateLimits?.(conn.id, chunk.info);
-            break;
-        }
-      }
+      value = await attempt(prepared, progress, signal);
       if (signal.aborted) throw signal.reason ?? new Error('aborted');
     } catch (error) {
-      const partialText = parts.join('');
+      const partialText = progress.partialText;
+      const usage = progress.usage;
       const mapped = error instanceof SwitchboardError ? error : this.deps.toSwitchboardError(error, { conn, model, partialText, phase: 'chat' });
       if (partialText && mapped.data.partialText === undefined) mapped.data.partialText = partialText;
       // A request refused by admission never reached the upstream: it is not usage.
@@ -206,24 +250,66 @@ export class ChatService {
         ticket?.settle({ ...(usage && { usage }), error: true });
         // A stop (chat/cancel, the client leaving) is the user's choice, not a failure of the connection.
         const failed = mapped.code !== ErrorCode.CANCELLED;
-        this.deps.ledger.record({ connectionId: conn.id, model, latencyMs: performance.now() - started, error: failed, ...(usage && { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }), ...(costUsd !== undefined && { costUsd }) });
+        this.deps.ledger.record({ connectionId: conn.id, model, latencyMs: performance.now() - progress.startedAt, error: failed, ...(usage && { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }), ...(costUsd !== undefined && { costUsd }) });
       }
-      throw new AttemptFailed(mapped, index > 0);
+      throw new AttemptFailed(mapped, progress.startedOutput);
     }
-    const totalMs = performance.now() - started;
+    const usage = progress.usage;
+    const totalMs = performance.now() - progress.startedAt;
     const costUsd = this.costOf(stored, model, usage);
     ticket?.settle({ ...(usage && { usage }), error: false });
     this.deps.ledger.record({ connectionId: conn.id, model, latencyMs: totalMs, error: false, ...(usage && { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }), ...(costUsd !== undefined && { costUsd }) });
+    const firstTokenMs = progress.firstTokenMs;
     return {
-      text: parts.join(''),
-      finishReason,
+      value,
+      prepared,
       ...(usage && { usage }),
-      connectionId: conn.id,
-      connectionName: stored.name,
-      model,
       latency: { firstTokenMs: firstTokenMs === null ? null : Math.round(firstTokenMs * 10) / 10, totalMs: Math.round(totalMs * 10) / 10 },
       ...(costUsd !== undefined && { costUsd }),
     };
+  }
+
+  /** The adapter's attempt: streams neutral chunks into the sink; returns the whole text and the finish reason. */
+  private async streamAdapter(prepared: PreparedChat, sink: ChatSink, progress: AttemptProgress, signal: AbortSignal): Promise<{ text: string; finishReason: string }> {
+    const { conn, model, input } = prepared;
+    let index = 0;
+    const parts: string[] = [];
+    let finishReason = 'stop';
+    try {
+      const adapter = this.deps.adapterFor(conn);
+      for await (const chunk of adapter.stream(conn, { model, messages: input.messages, ...(input.options && { options: input.options }) }, signal)) {
+        switch (chunk.type) {
+          case 'text': {
+            progress.output();
+            parts.push(chunk.text);
+            const pending = sink.text(index++, chunk.text);
+            if (pending) await pending;
+            break;
+          }
+          case 'texts':
+            progress.output();
+            for (const text of chunk.texts) {
+              parts.push(text);
+              const pending = sink.text(index++, text);
+              if (pending) await pending;
+            }
+            break;
+          case 'usage':
+            progress.usage = chunk.usage;
+            break;
+          case 'finish':
+            finishReason = chunk.reason;
+            break;
+          case 'rateLimits':
+            progress.rateLimits(chunk.info);
+            break;
+        }
+      }
+    } catch (error) {
+      progress.partialText = parts.join('');
+      throw error;
+    }
+    return { text: parts.join(''), finishReason };
   }
 
   /** Undefined without usage (nothing to price); null when the price is unknown. */

@@ -14,10 +14,21 @@ export interface TokenEstimate {
   total: number;
 }
 
-export function estimateTokens(input: Pick<ChatInput, 'messages' | 'options'>): TokenEstimate {
+export function estimateTokens(input: Pick<ChatInput, 'messages' | 'options' | 'estimate'>): TokenEstimate {
+  if (input.estimate) return input.estimate;
   let chars = input.options?.system?.length ?? 0;
   for (const message of input.messages) chars += message.content.length;
   const inputTokens = Math.ceil(chars / 4);
   const output = input.options?.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE;
   return { input: inputTokens, output, total: inputTokens + output };
+}
+
+/**
+ * The estimate for a body forwarded as sent, from its size: its JSON syntax and field names count
+ * as characters too, so this errs high, which is the safe side for a reservation.
+ */
+export function estimateFromBody(bodyBytes: number, maxTokens: number | undefined): TokenEstimate {
+  const input = Math.ceil(bodyBytes / 4);
+  const output = maxTokens ?? DEFAULT_OUTPUT_ESTIMATE;
+  return { input, output, total: input + output };
 }
