@@ -23,6 +23,7 @@ import https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import { urlToHttpOptions } from 'node:url';
 import zlib from 'node:zlib';
+import { addHop, HOP_HEADER, HOP_VALUE } from '../server/hop';
 
 /** The raw Node body stream of a response made by {@link nodeFetch} (decoded if it was compressed). */
 export const NODE_BODY: unique symbol = Symbol('switchboard.nodeBody');
@@ -47,7 +48,11 @@ export async function nodeFetch(input: FetchInput, init: RequestInit = {}): Prom
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : undefined;
   const body = init.body;
   const simpleBody = body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array || body instanceof URLSearchParams;
-  if (url === undefined || !simpleBody || !/^https?:/i.test(url)) return globalThis.fetch(input, init);
+  if (url === undefined || !simpleBody || !/^https?:/i.test(url)) {
+    const request = new Request(input, init);
+    request.headers.set(HOP_HEADER, HOP_VALUE);
+    return globalThis.fetch(request);
+  }
 
   const signal = init.signal ?? undefined;
   if (signal?.aborted) throw abortError();
@@ -59,6 +64,8 @@ export async function nodeFetch(input: FetchInput, init: RequestInit = {}): Prom
   // A streamed answer must not come compressed (we parse it as it arrives); other bodies are
   // small. Servers that compress anyway are decoded below.
   headers['accept-encoding'] ??= 'identity';
+  // Marks the request as the daemon's own, so a base URL that leads back to a daemon is refused there (server/hop.ts).
+  addHop(headers);
   let payload: string | Uint8Array | undefined = body instanceof URLSearchParams ? body.toString() : (body ?? undefined);
   if (body instanceof URLSearchParams) headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8';
   let method = (init.method ?? 'GET').toUpperCase();

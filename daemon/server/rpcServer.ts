@@ -14,6 +14,7 @@ import { parseAndValidate, respond } from '../rpc/envelope';
 import type { Router } from '../rpc/router';
 import type { ClientSession } from '../rpc/session';
 import { checkRequest, pathOf, type AccessResult } from './access';
+import { hasHop, HOP_REFUSAL, HOP_STATUS } from './hop';
 import { WsSession } from './wsSession';
 
 export interface RpcServerOptions {
@@ -117,7 +118,9 @@ export class RpcServer {
     return server;
   }
 
-  private check(via: Listener, req: IncomingMessage): AccessResult {
+  /** Refuses a daemon's own upstream request first (a loop), then applies the access rules. */
+  private check(via: Listener, req: IncomingMessage): AccessResult | { ok: false; status: typeof HOP_STATUS; message: string } {
+    if (hasHop(req.headers)) return { ok: false, status: HOP_STATUS, message: HOP_REFUSAL };
     return checkRequest(req.headers, req.url, via === 'tcp' ? { port: this.tcpPort, token: this.opts.token } : undefined);
   }
 
@@ -256,11 +259,14 @@ function errorBody(status: number, message: string): string {
 }
 
 function errorType(status: number): string {
-  return status === 400 ? 'invalid_request_error' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 503 ? 'unavailable' : 'server_error';
+  return status === 400 ? 'invalid_request_error' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 503 ? 'unavailable' : status === HOP_STATUS ? 'loop_detected' : 'server_error';
 }
 
 function authHeader(status: number): Record<string, string> {
-  return status === 401 ? { 'WWW-Authenticate': 'Bearer realm="switchboard"' } : {};
+  if (status === 401) return { 'WWW-Authenticate': 'Bearer realm="switchboard"' };
+  // A loop refusal must not be retried by the calling daemon's SDK (both obey x-should-retry).
+  if (status === HOP_STATUS) return { 'x-should-retry': 'false' };
+  return {};
 }
 
 function sendJson(res: ServerResponse, status: number, message: string): void {
