@@ -3,7 +3,7 @@
  * daemon in the background and returns; nothing here (or anything it imports) loads a provider SDK.
  */
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { registerChat, type ChatApi } from './chat';
 import { registerCommands } from './commands';
 import { autoStart, daemonHome, transport } from './config';

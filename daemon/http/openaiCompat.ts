@@ -114,7 +114,7 @@ async function streamCompletion(deps: OpenAICompatDeps, prepared: ReturnType<Cha
   const out = new FrameBatcher(res);
   const start = () => {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    out.write(`data: ${head}{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`);
+    void out.write(`data: ${head}{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`);
   };
   let result: Awaited<ReturnType<ChatService['run']>>;
   try {

@@ -2,7 +2,7 @@
  * What every chat view of the window shares: the chat store, the runner (one stream per chat,
  * whichever view started it), the editor tracker, and how a `ChatHost` is wired to VS Code's events.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { ChatDelta } from '../../shared/protocol';
 import type { HostToChat } from '../../shared/webview';
 import type { ConnectionStore } from '../connections/connectionStore';

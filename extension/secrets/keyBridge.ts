@@ -9,7 +9,7 @@
  * in `globalState`: it is how secrets of connections deleted elsewhere (another window, the CLI)
  * are found and dropped, without touching those of connections in another home.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { ConnectionsChanged, ConnectionsList, ErrorCode, SecretsClear, SecretsSet, SwitchboardError } from '../../shared/protocol';
 import type { DaemonConnection, DaemonRequester } from '../daemon/daemonConnection';
 import type { Log } from '../log';

@@ -6,7 +6,7 @@
 import { ConnectionsList, UsageBudgets, UsageGet, type RequestType } from '../../shared/protocol';
 import { assertNever, type HostToUsage, type UsageToHost, type UsageViewData } from '../../shared/webview';
 import { toManagerError } from '../webviews/connectionManager/host';
-import { DEFAULT_DAYS } from '../webviews/usage/html';
+import { DEFAULT_DAYS } from '../webviews/usage/ranges';
 
 export interface UsageHostDeps {
   request<P, R>(descriptor: RequestType<P, R>, params: P): Promise<R>;

@@ -189,6 +189,7 @@ export function createChatView(root: HTMLElement, post: (m: ChatToHost) => void,
       case 'open-chat': setHistoryOpen(false); return post({ type: 'openChat', chatId: data.chatId! });
       case 'rename-chat': return post({ type: 'renameChat', chatId: data.chatId! });
       case 'delete-chat': return post({ type: 'deleteChat', chatId: data.chatId! });
+      default: return; // a click on a button that acts through its own listener
     }
   }
 

@@ -7,9 +7,7 @@ import { renderShell, type PageResources } from '../pageShell';
 
 export type { PageResources } from '../pageShell';
 
-/** The ranges the view offers, in days. */
-export const RANGES = [7, 30, 90] as const;
-export const DEFAULT_DAYS = 30;
+import { DEFAULT_DAYS, RANGES } from './ranges';
 
 export function renderPage(r: PageResources): string {
   const ranges = RANGES.map((d) => `<option value="${d}"${d === DEFAULT_DAYS ? ' selected' : ''}>Last ${d} days</option>`).join('');

@@ -6,7 +6,7 @@
 import './style.css';
 import { assertNever, type HostToUsage, type UsageToHost, type UsageViewData } from '../../../shared/webview';
 import type { ChartMetric } from './chart';
-import { DEFAULT_DAYS, RANGES } from './html';
+import { DEFAULT_DAYS, RANGES } from './ranges';
 import * as view from './view';
 
 interface VsCodeApi {

@@ -31,7 +31,7 @@ describe('FrameBatcher', () => {
     expect(res.writes).toEqual([]);
     await turn();
     expect(res.writes).toEqual(['ab']);
-    out.write('c');
+    void out.write('c');
     out.end('END');
     expect(res.ended).toBe('cEND');
     await turn();
@@ -42,7 +42,7 @@ describe('FrameBatcher', () => {
     const res = new FakeRes();
     res.full = true;
     const out = new FrameBatcher(res as unknown as ServerResponse);
-    out.write('a');
+    void out.write('a');
     await turn();
     const wait = out.write('b');
     expect(wait).toBeInstanceOf(Promise);
@@ -56,7 +56,7 @@ describe('FrameBatcher', () => {
   it('flush() writes what is pending at once (before an error event ends the response)', () => {
     const res = new FakeRes();
     const out = new FrameBatcher(res as unknown as ServerResponse);
-    out.write('partial');
+    void out.write('partial');
     out.flush();
     expect(res.writes).toEqual(['partial']);
   });

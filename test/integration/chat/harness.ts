@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SwitchboardClient, SwitchboardError } from '../../../shared/client';
+import { SwitchboardClient, type SwitchboardError } from '../../../shared/client';
 import { ChatDelta, ConnectionsCreate, type Connection, type CreateConnectionParams } from '../../../shared/protocol';
 export { cleanupDaemons } from '../../helpers/daemonProcess';
 import { DAEMON_JS, startDaemon, type DaemonProcess } from '../../helpers/daemonProcess';

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SwitchboardClient } from '../../../shared/client';
-import { ErrorCode, SwitchboardError } from '../../../shared/errors';
+import { ErrorCode, type SwitchboardError } from '../../../shared/errors';
 import {
   AuditList, ChatStream, ConnectionsCreate, ConnectionsDelete, ConnectionsGet, ConnectionsList, ConnectionsSetDefault, ConnectionsUpdate,
   SecretsSet, SettingsGet, SettingsUpdate, type CreateConnectionParams,
