@@ -12,6 +12,7 @@ import { sseReaderFor, type SseReader } from './sseReader';
 import { untilAborted } from './untilAborted';
 import { cancelledError, incompleteError, toSwitchboardError } from './upstreamErrors';
 import { parseRateLimits } from './upstreamFetch';
+import { pathSegment } from './pathSegment';
 
 /** Azure OpenAI data-plane GA version used when the connection names none. */
 export const AZURE_API_VERSION = '2024-10-21';
@@ -35,7 +36,7 @@ function createClient(conn: ResolvedConnection): OpenAI {
     ...QUIET,
   };
   if (conn.provider.azure) {
-    return new AzureOpenAI({
+    return new EncodedAzureOpenAI({
       ...common,
       // baseURL rather than `endpoint`: AzureOpenAI throws when OPENAI_BASE_URL is set and `endpoint` is given.
       baseURL: azureBaseUrl(conn.baseUrl),
@@ -44,6 +45,25 @@ function createClient(conn: ResolvedConnection): OpenAI {
     });
   }
   return new OpenAI({ ...common, baseURL: conn.baseUrl, defaultHeaders: sdkHeaders(conn, 'OPENAI_CUSTOM_HEADERS', ['authorization']) });
+}
+
+/** Endpoints AzureOpenAI serves under `/deployments/{model}` (the SDK's own list). */
+const DEPLOYMENT_PATHS = new Set(['/completions', '/chat/completions', '/embeddings', '/audio/transcriptions', '/audio/translations', '/audio/speech', '/images/generations', '/batches', '/images/edits']);
+
+/**
+ * AzureOpenAI with the deployment path-encoded. The SDK pastes the body's `model` into
+ * `/deployments/${model}` as text: `../../x` would send the request, `api-key` included, to
+ * `/x/chat/completions` of the same resource. Here the path is built first, with the model as one
+ * encoded segment, so the SDK finds a path it no longer rewrites.
+ */
+class EncodedAzureOpenAI extends AzureOpenAI {
+  override buildRequest(...[options, props]: Parameters<AzureOpenAI['buildRequest']>) {
+    const model = (options.body as { model?: unknown } | undefined)?.model;
+    if (options.method === 'post' && typeof model === 'string' && DEPLOYMENT_PATHS.has(options.path) && !this.baseURL.includes('/deployments')) {
+      options = { ...options, path: `/deployments/${pathSegment(model, 'model')}${options.path}` };
+    }
+    return super.buildRequest(options, props);
+  }
 }
 
 /** `https://x.openai.azure.com` → `https://x.openai.azure.com/openai` (what AzureOpenAI's `endpoint` does). */

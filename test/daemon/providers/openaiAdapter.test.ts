@@ -108,6 +108,24 @@ describe('openai adapter', () => {
     expect(r.params.max_completion_tokens).toBe(50);
   });
 
+  it.each([
+    ['../../x', '/openai/deployments/..%2F..%2Fx/chat/completions'],
+    ['a/../../../v1/chat/completions?x=', '/openai/deployments/a%2F..%2F..%2F..%2Fv1%2Fchat%2Fcompletions%3Fx%3D/chat/completions'],
+    ['dep#frag', '/openai/deployments/dep%23frag/chat/completions'],
+  ])('sends the Azure deployment %j as one encoded path segment, key and all', async (model, path) => {
+    const { error } = await collect(openai, makeConn('azure-openai', up.azureEndpoint), chat(model));
+    expect(error).toBeUndefined();
+    expect(up.requests.map((r) => r.path)).toEqual([path]);
+    expect(up.requests[0]!.query).toEqual({ 'api-version': AZURE_API_VERSION });
+    expect(up.requests[0]!.model).toBe(model);
+  });
+
+  it.each(['.', '..'])('refuses the Azure deployment %j before sending anything (URL parsers resolve it)', async (model) => {
+    const { error } = await collect(openai, makeConn('azure-openai', up.azureEndpoint), chat(model));
+    expect(error).toMatchObject({ code: 'VALIDATION', data: { field: 'model' } });
+    expect(up.requests).toHaveLength(0);
+  });
+
   it('uses the connection api version for Azure', async () => {
     await collect(openai, makeConn('azure-openai', `${up.azureEndpoint}/`, { apiVersion: '2025-04-01-preview' }), chat('dep'));
     expect(up.requests[0]!.query['api-version']).toBe('2025-04-01-preview');
