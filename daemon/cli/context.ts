@@ -31,6 +31,15 @@ export interface Group {
   default?: string;
 }
 
+/** What the CLI says after starting a daemon on its own: it keeps running, and how to stop it. */
+export function startedNote(home: string, pid: number): string {
+  const quoted = /^[\w@%+=:,./-]+$/.test(home) ? home : `'${home.replace(/'/g, `'\\''`)}'`;
+  return (
+    `Started a Switchboard daemon in the background (pid ${pid}, home ${home}); it keeps running after this command.\n` +
+    `Stop it with: switchboard daemon stop --home ${quoted}`
+  );
+}
+
 export class CliContext {
   private opened: Promise<SwitchboardClient> | undefined;
   private readonly interrupts = new AbortController();
@@ -53,9 +62,12 @@ export class CliContext {
     return this.handlesInterrupt;
   }
 
-  /** The client, connecting on first use and starting the daemon if none runs (said on stderr). */
+  /**
+   * The client, connecting on first use and starting the daemon if none runs. A started daemon
+   * outlives this command, so stderr says so: its pid, its home, and the command that stops it.
+   */
   client(): Promise<SwitchboardClient> {
-    this.opened ??= connectOrStart(this.home, (info) => this.out.note(`Started the Switchboard daemon (pid ${info.pid}) on ${this.home}.`));
+    this.opened ??= connectOrStart(this.home, (info) => this.out.note(startedNote(this.home, info.pid)));
     return this.opened;
   }
 

@@ -20,8 +20,10 @@ Global options:
 ${flagHelp(GLOBAL_FLAGS)}
 
 Connections are named by name (case-insensitive) or id. Commands other than \`daemon\` start the
-daemon when none runs (said on stderr). Errors print "error:" and "hint:" lines on stderr; with
---json, also {"error": {code, message, hint}} on stdout.
+daemon when none runs; it keeps running after the command, and stderr says so with its pid, its
+home and how to stop it (\`switchboard daemon stop\`).
+Errors print "error:" and "hint:" lines on stderr; with --json, also {"error": {code, message, hint}}
+on stdout.
 Keys are never read from the command line: use the hidden prompt, --key-stdin, or --key-env.
 
 ${EXIT_HELP}

@@ -35,7 +35,7 @@ describe('switchboard import-env', () => {
   it('shows what it found with masked keys and requires --yes when not interactive', async () => {
     const r = await runCli(home, ['import-env'], { cwd, env: { GROQ_API_KEY: ENV_CANARY } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Started the Switchboard daemon/); // auto-started, said on stderr
+    expect(r.stderr).toMatch(/Started a Switchboard daemon in the background/); // auto-started, said on stderr
     expect(r.stderr).toMatch(/--yes/);
     expect(r.stdout).toMatch(/OpenAI \(env\)\s+openai\s+OPENAI_API_KEY \(\.env\)\s+…b8aa\s+vault\s+create/);
     expect(r.stdout).toMatch(/Groq \(env\)\s+groq\s+GROQ_API_KEY \(env\)\s+…3f11\s+env:GROQ_API_KEY\s+create/);
