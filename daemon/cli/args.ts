@@ -66,12 +66,37 @@ export function parseCommandArgs(argv: string[], flags: Flag[]): Parsed {
     options[f.name] = { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) };
   }
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, [...GLOBAL_FLAGS, ...flags]), options, allowPositionals: true, strict: true });
     return { values: values as Values, positionals };
   } catch (error) {
     // parseArgs's messages are good ("Unknown option '--x'", "Option '--name <value>' argument missing").
     throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
   }
+}
+
+/**
+ * `--days -3` → `--days=-3`: parseArgs takes a value starting with `-` for an option, so without this
+ * a negative number gets its "argument is ambiguous" message instead of the flag's range message.
+ * Only number-shaped values are joined; `-m -x` still reads `-x` as an option.
+ */
+function joinNegativeValues(argv: readonly string[], flags: readonly Flag[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const flag = flags.find((f) => f.type === 'string' && (a === `--${f.name}` || (f.short !== undefined && a === `-${f.short}`)));
+    const next = argv[i + 1];
+    if (flag && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`--${flag.name}=${next}`);
+      i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
 }
 
 /**

@@ -5,16 +5,35 @@ import { EXIT_HELP } from './exitCodes';
 
 const title = (c: Command, g: Group) => (c.name ? `${g.name} ${c.name}` : g.name);
 
+/** Synopses longer than this put their summary on the next line, so one long usage does not widen every row. */
+const SYNOPSIS_WIDTH = 40;
+
+/**
+ * A usage line without its optional `[…]` parts: the command words, its arguments and its required
+ * flags, whole (a `(… | …)` group is never cut in half).
+ */
+export function synopsis(usage: string): string {
+  let depth = 0;
+  let kept = '';
+  for (const ch of usage) {
+    if (ch === '[') depth++;
+    else if (ch === ']') depth = Math.max(0, depth - 1);
+    else if (depth === 0) kept += ch;
+  }
+  return kept.replace(/\s+/g, ' ').trim();
+}
+
 export function mainHelp(groups: Group[], version: string): string {
-  const synopsis = (usage: string) => usage.split(' ').filter((_, i, words) => !words.slice(0, i + 1).some((w) => /^(\[|\||--|")/.test(w))).join(' ');
   const rows = groups.flatMap((g) => g.commands.map((c) => [synopsis(c.usage), c.summary] as const));
-  const width = Math.max(...rows.map(([u]) => u.length));
+  const width = Math.max(...rows.map(([u]) => u.length).filter((n) => n <= SYNOPSIS_WIDTH));
+  const row = ([u, s]: readonly [string, string]) => (u.length <= width ? `  ${u.padEnd(width)}  ${s}` : `  ${u}\n  ${''.padEnd(width)}  ${s}`);
   return `switchboard ${version}: every AI API connection in one place, through the local Switchboard daemon.
 
 Usage: switchboard <command> [options]
+       switchboard help [<command>]
 
 Commands:
-${rows.map(([u, s]) => `  ${u.padEnd(width)}  ${s}`).join('\n')}
+${rows.map(row).join('\n')}
 
 Global options:
 ${flagHelp(GLOBAL_FLAGS)}
@@ -22,13 +41,13 @@ ${flagHelp(GLOBAL_FLAGS)}
 Connections are named by name (case-insensitive) or id. Commands other than \`daemon\` start the
 daemon when none runs; it keeps running after the command, and stderr says so with its pid, its
 home and how to stop it (\`switchboard daemon stop\`).
-Errors print "error:" and "hint:" lines on stderr; with --json, also {"error": {code, message, hint}}
-on stdout.
+Errors print "error:" and "hint:" lines on stderr; with --json, also {"error": {code, message,
+hint, …}} on stdout, with the daemon's details (retryAfterMs, limit, skipped, field, …).
 Keys are never read from the command line: use the hidden prompt, --key-stdin, or --key-env.
 
 ${EXIT_HELP}
 
-Run \`switchboard <command> --help\` for a command's options.
+Run \`switchboard help <command>\` or \`switchboard <command> --help\` for a command's options.
 `;
 }
 

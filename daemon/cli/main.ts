@@ -32,6 +32,11 @@ function select(argv: string[]): { command: Command; rest: string[] } | { text: 
     if (bool(values, 'help')) return { text: mainHelp(GROUPS, DAEMON_VERSION), code: EXIT.OK };
     throw new UsageError('No command given.', 'Run `switchboard --help` to see the commands.');
   }
+  // `switchboard help [<command> [<sub>]]` is `switchboard [<command> [<sub>]] --help`.
+  if (groupName === 'help') {
+    if (!rest.some((w) => !w.startsWith('-'))) return { text: mainHelp(GROUPS, DAEMON_VERSION), code: EXIT.OK };
+    return select([...rest, '--help']);
+  }
   const group = GROUPS.find((g) => g.name === groupName);
   if (!group) throw new UsageError(`Unknown command "${groupName.slice(0, 40)}".`, `Commands: ${GROUPS.map((g) => g.name).join(', ')}. Run \`switchboard --help\`.`);
   if (isSingle(group)) return { command: group.commands[0]!, rest };
@@ -76,8 +81,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     parsed = parseCommandArgs(selected.rest, selected.command.flags);
   } catch (error) {
-    early.error(error);
-    return exitCodeFor(error);
+    return fail(early, error);
   }
   const { command } = selected;
   if (bool(parsed.values, 'help')) {
@@ -103,12 +107,22 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(ctx, parsed);
   } catch (error) {
-    out.error(error);
-    return exitCodeFor(error);
+    return fail(out, error);
   } finally {
     process.off('SIGINT', onSigint);
     await ctx.close();
   }
+}
+
+/**
+ * Reports a failure and returns its exit code. The code is set as `process.exitCode` before anything
+ * is written, so if the reader has gone (EPIPE, below) the process still exits with it, not 0.
+ */
+function fail(out: Output, error: unknown): number {
+  const code = exitCodeFor(error);
+  process.exitCode = code;
+  out.error(error);
+  return code;
 }
 
 /** Exits once stdout and stderr have flushed, so a piped answer is never cut short. */
@@ -117,10 +131,11 @@ function exit(code: number): void {
 }
 
 if (require.main === module) {
-  // A reader that goes away (`switchboard chat … | head -1`) is not an error of ours.
+  // A reader that goes away (`switchboard chat … | head -1`) is not an error of ours: exit with the
+  // outcome known so far (0 while streaming an answer, the failure's code once one was reported).
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(EXIT.OK);
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
       throw error;
     });
   }

@@ -120,15 +120,30 @@ export class Output {
 
   /**
    * Reports a failure: `error: …` and `hint: …` on stderr, and with `--json` also
-   * `{"error": {code, message, hint}}` on stdout so a script parsing stdout sees it.
+   * `{"error": {code, message, hint, …data}}` on stdout so a script parsing stdout sees it, with the
+   * daemon's structured details (`retryAfterMs`, `limit`, `skipped`, `field`, …) it would act on.
    */
   error(error: unknown): void {
-    const { code, message, hint } = describeError(error);
+    this.explain(error);
+    if (this.json) this.stdout.write(JSON.stringify({ error: errorJson(error) }, null, 2) + '\n');
+  }
+
+  /** The `error: …` and `hint: …` lines on stderr only (for a command that prints its own JSON). */
+  explain(error: unknown): void {
+    const { message, hint } = describeError(error);
     const label = this.errColour ? '\u001b[31merror:\u001b[0m' : 'error:';
     this.stderr.write(`${label} ${message}\n`);
     if (hint) this.stderr.write(`${this.errColour ? '\u001b[2mhint:\u001b[0m' : 'hint:'} ${hint}\n`);
-    if (this.json) this.stdout.write(JSON.stringify({ error: { code, message, ...(hint ? { hint } : {}) } }, null, 2) + '\n');
   }
+}
+
+/** An error as `--json` prints it: code, message and hint first, then the data the daemon sent with it. */
+export function errorJson(error: unknown): Record<string, unknown> {
+  const { code, message, hint } = describeError(error);
+  const data = error instanceof SwitchboardError ? error.data : error instanceof RpcError && typeof error.data === 'object' && error.data !== null ? (error.data as Record<string, unknown>) : {};
+  // The daemon's data never holds a key (shared/errors.ts); code, message and hint keep the CLI's wording.
+  const { code: _code, message: _message, hint: _hint, ...details } = data as Record<string, unknown>;
+  return { code, message, ...(hint ? { hint } : {}), ...details };
 }
 
 /** Protocol field names as the CLI's flags spell them, for hints about invalid params. */

@@ -5,6 +5,7 @@ import { positionals } from '../args';
 import type { Group } from '../context';
 import { connect, findRunning, outputLogPath, startDaemon, stopDaemon } from '../daemonControl';
 import { EXIT } from '../exitCodes';
+import { errorJson } from '../output';
 
 export const daemonGroup: Group = {
   name: 'daemon',
@@ -46,11 +47,17 @@ export const daemonGroup: Group = {
       name: 'status',
       summary: 'Show whether the daemon runs, where, and how busy it is (exit 3 if not running)',
       usage: 'daemon status',
+      details: `With --json: {"running": true, pid, version, home, socket, port, uptimeMs, clients, …} when it runs,
+{"running": false, home, error: {code, reason, message, hint}} (and exit 3) when it does not.`,
       flags: [],
       async run(ctx, parsed) {
         positionals(parsed, [], this.usage);
         if (!(await findRunning(ctx.home))) {
-          throw new DaemonUnavailableError('not-running', `No Switchboard daemon is running on ${ctx.home}.`, 'Start it with `switchboard daemon start` (other commands start it on demand).');
+          const error = new DaemonUnavailableError('not-running', `No Switchboard daemon is running on ${ctx.home}.`, 'Start it with `switchboard daemon start` (other commands start it on demand).');
+          // One shape for --json whether it runs or not: `running` says which; exit 3 says it too.
+          ctx.out.data({ running: false, home: ctx.home, error: errorJson(error) });
+          ctx.out.explain(error);
+          return EXIT.DAEMON_UNAVAILABLE;
         }
         const client = await connect(ctx.home);
         try {

@@ -270,7 +270,7 @@ describe('switchboard errors', () => {
       expect(r.stderr).toMatch(/^hint: .*switchboard daemon start/m);
       const json = await runCli(empty, ['daemon', 'status', '--json']);
       expect(json.code).toBe(3);
-      expect(json.json().error.code).toBe('UNREACHABLE');
+      expect(json.json()).toMatchObject({ running: false, home: empty, error: { code: 'UNREACHABLE', reason: 'not-running' } });
     } finally {
       await stopAndRemove(empty);
     }
