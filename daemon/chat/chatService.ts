@@ -17,6 +17,7 @@ import type { ProviderCatalog } from '../connections/providerCatalog';
 import { toResolved } from '../connections/upstream';
 import type { Logger } from '../log';
 import type { ProviderAdapter, RateLimitInfo, ResolvedConnection } from '../providers/adapter';
+import { textsOf } from '../providers/chunkText';
 import type { StoredConnection } from '../store/schema';
 import type { UsageLedger } from '../usage/ledger';
 import { fallbackChain, isFallbackTrigger } from './fallbacks';
@@ -278,22 +279,17 @@ export class ChatService {
     try {
       const adapter = this.deps.adapterFor(conn);
       for await (const chunk of adapter.stream(conn, { model, messages: input.messages, ...(input.options && { options: input.options }) }, signal)) {
-        switch (chunk.type) {
-          case 'text': {
-            progress.output();
-            parts.push(chunk.text);
-            const pending = sink.text(index++, chunk.text);
+        const texts = textsOf(chunk);
+        if (texts.length > 0) {
+          progress.output();
+          for (const text of texts) {
+            parts.push(text);
+            const pending = sink.text(index++, text);
             if (pending) await pending;
-            break;
           }
-          case 'texts':
-            progress.output();
-            for (const text of chunk.texts) {
-              parts.push(text);
-              const pending = sink.text(index++, text);
-              if (pending) await pending;
-            }
-            break;
+          continue;
+        }
+        switch (chunk.type) {
           case 'usage':
             progress.usage = chunk.usage;
             break;

@@ -16,6 +16,7 @@ import { toResolved } from '../connections/upstream';
 import { Redactor } from '../keys/redactor';
 import type { ModelCache } from '../models/modelCache';
 import type { ProviderAdapter, ResolvedConnection } from '../providers/adapter';
+import { textsOf } from '../providers/chunkText';
 import { toSwitchboardError, type UpstreamErrorContext } from '../providers/upstreamErrors';
 import { probeReachability } from './reachability';
 
@@ -215,9 +216,10 @@ async function probeCompletion(conn: ResolvedConnection, adapter: ProviderAdapte
     // reasoning models), and a `length` finish is a success here.
     const request = { model, messages: [{ role: 'user' as const, content: 'Reply with one word: ok' }], options: { maxTokens: COMPLETION_MAX_TOKENS } };
     for await (const chunk of adapter.stream(conn, request, signal)) {
-      if (chunk.type !== 'text') continue;
+      const texts = textsOf(chunk);
+      if (texts.length === 0) continue;
       firstMs ??= Math.round(performance.now() - started);
-      text += chunk.text;
+      text += texts.join('');
     }
   } catch (error) {
     signal.throwIfAborted();
