@@ -5,6 +5,7 @@
  * {@link APPLICATION_ERROR} as the numeric code and carry a stable string in `error.data.code`, plus a
  * `hint` a person can act on. Clients branch on `data.code`, never on message text.
  */
+import type { Usage } from './protocol/types';
 
 /** JSON-RPC 2.0 numeric codes (spec section 5.1). */
 export const JsonRpcCode = {
@@ -85,6 +86,13 @@ export interface ErrorData {
   connectionId?: string;
   /** Text that streamed before the failure (INCOMPLETE, CANCELLED). */
   partialText?: string;
+  /**
+   * Tokens the request used before it ended (CANCELLED, INCOMPLETE…), as recorded in the usage
+   * ledger; `estimated: true` when the upstream never reported them (see `Usage.estimated`).
+   */
+  usage?: Usage;
+  /** US dollars of `usage`; `null` when the model's price is unknown. */
+  costUsd?: number | null;
   /** Further details, never containing a key. */
   [extra: string]: unknown;
 }

@@ -19,6 +19,7 @@ import type { Logger } from '../log';
 import type { ProviderAdapter, RateLimitInfo, ResolvedConnection } from '../providers/adapter';
 import { textsOf } from '../providers/chunkText';
 import type { StoredConnection } from '../store/schema';
+import { estimateStreamedUsage } from '../limits/estimate';
 import type { UsageLedger } from '../usage/ledger';
 import { fallbackChain, isFallbackTrigger } from './fallbacks';
 
@@ -98,6 +99,11 @@ export class AttemptProgress {
   usage: Usage | undefined;
   /** Text that reached the client, for the error of an attempt cut short. */
   partialText = '';
+  /**
+   * Characters of answer text that reached the client: what usage is estimated from when the
+   * upstream reports none (a stopped answer). An attempt adds them as it streams.
+   */
+  outputChars = 0;
 
   constructor(readonly rateLimits: (info: RateLimitInfo) => void) {}
 
@@ -242,24 +248,28 @@ export class ChatService {
       if (signal.aborted) throw signal.reason ?? new Error('aborted');
     } catch (error) {
       const partialText = progress.partialText;
-      const usage = progress.usage;
       const mapped = error instanceof SwitchboardError ? error : this.deps.toSwitchboardError(error, { conn, model, partialText, phase: 'chat' });
       if (partialText && mapped.data.partialText === undefined) mapped.data.partialText = partialText;
       // A request refused by admission never reached the upstream: it is not usage.
       if (ticket || !this.deps.admission) {
+        const usage = spentOf(progress, input);
         const costUsd = this.costOf(stored, model, usage);
         ticket?.settle({ ...(usage && { usage }), error: true });
         // A stop (chat/cancel, the client leaving) is the user's choice, not a failure of the connection.
         const failed = mapped.code !== ErrorCode.CANCELLED;
-        this.deps.ledger.record({ connectionId: conn.id, model, latencyMs: performance.now() - progress.startedAt, error: failed, ...(usage && { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }), ...(costUsd !== undefined && { costUsd }) });
+        this.deps.ledger.record({ connectionId: conn.id, model, latencyMs: performance.now() - progress.startedAt, error: failed, ...usageFields(usage), ...(costUsd !== undefined && { costUsd }) });
+        if (usage) {
+          mapped.data.usage = usage;
+          if (costUsd !== undefined) mapped.data.costUsd = costUsd;
+        }
       }
       throw new AttemptFailed(mapped, progress.startedOutput);
     }
-    const usage = progress.usage;
+    const usage = spentOf(progress, input);
     const totalMs = performance.now() - progress.startedAt;
     const costUsd = this.costOf(stored, model, usage);
     ticket?.settle({ ...(usage && { usage }), error: false });
-    this.deps.ledger.record({ connectionId: conn.id, model, latencyMs: totalMs, error: false, ...(usage && { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }), ...(costUsd !== undefined && { costUsd }) });
+    this.deps.ledger.record({ connectionId: conn.id, model, latencyMs: totalMs, error: false, ...usageFields(usage), ...(costUsd !== undefined && { costUsd }) });
     const firstTokenMs = progress.firstTokenMs;
     return {
       value,
@@ -284,6 +294,7 @@ export class ChatService {
           progress.output();
           for (const text of texts) {
             parts.push(text);
+            progress.outputChars += text.length;
             const pending = sink.text(index++, text);
             if (pending) await pending;
           }
@@ -313,6 +324,21 @@ export class ChatService {
     if (!usage || !this.deps.pricing) return undefined;
     return this.deps.pricing.costOf(stored.provider, model, usage);
   }
+}
+
+/**
+ * What an attempt used: the usage the upstream reported, else — when text streamed (and was
+ * billed) without a report, as when the client stops the answer — an estimate marked as one.
+ */
+function spentOf(progress: AttemptProgress, input: ChatInput): Usage | undefined {
+  if (progress.usage) return progress.usage;
+  return progress.outputChars > 0 ? estimateStreamedUsage(input, progress.outputChars) : undefined;
+}
+
+/** The ledger's token fields for `usage` (none without it), flagged when they are an estimate. */
+function usageFields(usage: Usage | undefined): { inputTokens?: number; outputTokens?: number; estimated?: boolean } {
+  if (!usage) return {};
+  return { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(usage.estimated && { estimated: true }) };
 }
 
 /** The error that ends a run, carrying the connections skipped before it. */

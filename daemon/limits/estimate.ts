@@ -3,6 +3,7 @@
  * input token (the usual rule of thumb for English and code), plus the output it may generate. The
  * estimate is reserved while the request runs and replaced by the reported usage when it ends.
  */
+import type { Usage } from '../../shared/protocol';
 import type { ChatInput } from '../chat/chatService';
 
 /** Output tokens assumed when a request sets no `maxTokens`. */
@@ -14,11 +15,12 @@ export interface TokenEstimate {
   total: number;
 }
 
+/** The rule of thumb: characters per token. */
+const CHARS_PER_TOKEN = 4;
+
 export function estimateTokens(input: Pick<ChatInput, 'messages' | 'options' | 'estimate'>): TokenEstimate {
   if (input.estimate) return input.estimate;
-  let chars = input.options?.system?.length ?? 0;
-  for (const message of input.messages) chars += message.content.length;
-  const inputTokens = Math.ceil(chars / 4);
+  const inputTokens = promptTokens(input);
   const output = input.options?.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE;
   return { input: inputTokens, output, total: inputTokens + output };
 }
@@ -31,4 +33,19 @@ export function estimateFromBody(bodyBytes: number, maxTokens: number | undefine
   const input = Math.ceil(bodyBytes / 4);
   const output = maxTokens ?? DEFAULT_OUTPUT_ESTIMATE;
   return { input, output, total: input + output };
+}
+
+/**
+ * Usage of an answer the upstream reported none for (stopped by the client, cut short, or a server
+ * that does not report it), from the prompt and the characters of text that reached the client;
+ * marked `estimated`.
+ */
+export function estimateStreamedUsage(input: Pick<ChatInput, 'messages' | 'options' | 'estimate'>, outputChars: number): Usage {
+  return { inputTokens: input.estimate?.input ?? promptTokens(input), outputTokens: Math.ceil(outputChars / CHARS_PER_TOKEN), estimated: true };
+}
+
+function promptTokens(input: Pick<ChatInput, 'messages' | 'options'>): number {
+  let chars = input.options?.system?.length ?? 0;
+  for (const message of input.messages) chars += message.content.length;
+  return Math.ceil(chars / CHARS_PER_TOKEN);
 }

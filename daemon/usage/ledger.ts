@@ -24,6 +24,8 @@ export interface UsageEvent {
   error: boolean;
   /** US dollars; `null` when the model's price is unknown; absent when there was no usage to price. */
   costUsd?: number | null;
+  /** The tokens (and cost) are the daemon's estimate: the upstream reported none (a stopped answer). */
+  estimated?: boolean;
 }
 
 export interface UsageFilter {
@@ -54,6 +56,7 @@ export class UsageLedger {
       row.latencyMsTotal += Math.round(event.latencyMs);
       if (typeof event.costUsd === 'number') row.costUsd = roundUsd(row.costUsd + event.costUsd);
       else if (event.costUsd === null) row.unpricedRequests += 1;
+      if (event.estimated) row.estimatedRequests = (row.estimatedRequests ?? 0) + 1;
     });
   }
 
@@ -95,7 +98,7 @@ export function groupRecords(records: readonly UsageRecord[], keys: readonly Usa
 }
 
 function emptyTotals(): UsageTotals {
-  return { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0 };
+  return { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0, estimatedRequests: 0 };
 }
 
 function addInto(into: UsageTotals, r: UsageTotals): void {
@@ -106,6 +109,7 @@ function addInto(into: UsageTotals, r: UsageTotals): void {
   into.latencyMsTotal += r.latencyMsTotal;
   into.costUsd = roundUsd(into.costUsd + (r.costUsd ?? 0));
   into.unpricedRequests += r.unpricedRequests ?? 0;
+  into.estimatedRequests = (into.estimatedRequests ?? 0) + (r.estimatedRequests ?? 0);
 }
 
 /** Sums of float dollars drift (0.1 + 0.2); a nano-dollar is far below anything shown. */

@@ -145,10 +145,16 @@ export interface ModelInfo {
   created?: string;
 }
 
-/** Token counts as the upstream reported them. */
+/** Token counts as the upstream reported them, or as the daemon estimated them (see `estimated`). */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  /**
+   * True when the upstream reported no usage (the answer was stopped or cut short, or the server
+   * does not report it) but text had streamed: the counts are the daemon's estimate, about four
+   * characters per token of the prompt and of the text received. Absent when the upstream reported them.
+   */
+  estimated?: boolean;
 }
 
 /** One row of the usage ledger. */
@@ -167,6 +173,11 @@ export interface UsageRecord {
   costUsd: number;
   /** Requests whose model had no known price: their cost is unknown (never counted as zero). */
   unpricedRequests: number;
+  /**
+   * Requests whose tokens (and so cost) are estimated, not reported by the upstream: stopped or cut
+   * answers (see {@link Usage.estimated}). Absent in rows written before it was counted.
+   */
+  estimatedRequests?: number;
 }
 
 /** Sums of usage rows. */

@@ -27,8 +27,8 @@ describe('UsageLedger.record', () => {
     ledger.record({ connectionId: 'a', model: 'm', inputTokens: 3, outputTokens: 2, latencyMs: 50, error: true, costUsd: 0.2 }, at('2026-01-02'));
     ledger.record({ connectionId: 'a', model: 'm', latencyMs: 1, error: true }, at('2026-01-03'));
     expect(ledger.query()).toEqual([
-      { connectionId: 'a', day: '2026-01-02', model: 'm', requests: 2, errors: 1, inputTokens: 13, outputTokens: 7, latencyMsTotal: 150, costUsd: 0.3, unpricedRequests: 0 },
-      { connectionId: 'a', day: '2026-01-03', model: 'm', requests: 1, errors: 1, inputTokens: 0, outputTokens: 0, latencyMsTotal: 1, costUsd: 0, unpricedRequests: 0 },
+      { connectionId: 'a', day: '2026-01-02', model: 'm', requests: 2, errors: 1, inputTokens: 13, outputTokens: 7, latencyMsTotal: 150, costUsd: 0.3, unpricedRequests: 0, estimatedRequests: 0 },
+      { connectionId: 'a', day: '2026-01-03', model: 'm', requests: 1, errors: 1, inputTokens: 0, outputTokens: 0, latencyMsTotal: 1, costUsd: 0, unpricedRequests: 0, estimatedRequests: 0 },
     ]);
   });
 
@@ -68,8 +68,8 @@ describe('groupRecords and totalsOf', () => {
 
   it('sums by connection, largest cost first, carrying only the grouped keys', () => {
     expect(groupRecords(rows, ['connection'])).toEqual([
-      { connectionId: 'b', requests: 2, errors: 0, inputTokens: 20, outputTokens: 2, latencyMsTotal: 0, costUsd: 0.3, unpricedRequests: 1 },
-      { connectionId: 'a', requests: 9, errors: 0, inputTokens: 90, outputTokens: 9, latencyMsTotal: 0, costUsd: 0.3, unpricedRequests: 0 },
+      { connectionId: 'b', requests: 2, errors: 0, inputTokens: 20, outputTokens: 2, latencyMsTotal: 0, costUsd: 0.3, unpricedRequests: 1, estimatedRequests: 0 },
+      { connectionId: 'a', requests: 9, errors: 0, inputTokens: 90, outputTokens: 9, latencyMsTotal: 0, costUsd: 0.3, unpricedRequests: 0, estimatedRequests: 0 },
     ].sort((x, y) => y.requests - x.requests));
   });
 
@@ -85,7 +85,7 @@ describe('groupRecords and totalsOf', () => {
   });
 
   it('totals every row', () => {
-    expect(totalsOf(rows)).toEqual({ requests: 11, errors: 0, inputTokens: 110, outputTokens: 11, latencyMsTotal: 0, costUsd: 0.6, unpricedRequests: 1 });
-    expect(totalsOf([])).toEqual({ requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0 });
+    expect(totalsOf(rows)).toEqual({ requests: 11, errors: 0, inputTokens: 110, outputTokens: 11, latencyMsTotal: 0, costUsd: 0.6, unpricedRequests: 1, estimatedRequests: 0 });
+    expect(totalsOf([])).toEqual({ requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0, estimatedRequests: 0 });
   });
 });

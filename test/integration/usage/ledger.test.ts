@@ -154,7 +154,7 @@ describe('usage/get grouping and totals', () => {
     expect(byDay.groups!.every((g) => g.day === today && g.connectionId !== undefined)).toBe(true);
 
     const none = await usage({ from: '2000-01-01', to: '2000-01-31', groupBy: ['model'] });
-    expect(none).toEqual({ records: [], groups: [], totals: { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0 } });
+    expect(none).toEqual({ records: [], groups: [], totals: { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0, estimatedRequests: 0 } });
     expect((await usage({})).groups).toBeUndefined();
   });
 
