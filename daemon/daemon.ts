@@ -29,7 +29,7 @@ import { ModelCache } from './models/modelCache';
 import { LimitsAdmission } from './limits/admission';
 import { discoveredCapacityRecorder } from './limits/discoveredCapacity';
 import { PriceBook } from './pricing/priceBook';
-import { adapterFor, invalidateClient, toSwitchboardError } from './providers/registry';
+import { adapterFor, invalidateClient, setRateLimitListener, toSwitchboardError } from './providers/registry';
 import { registerBudgetHandlers } from './rpc/budgets';
 import { registerChatHandlers } from './rpc/chat';
 import { registerModelHandlers } from './rpc/models';
@@ -128,7 +128,11 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     const admission = new LimitsAdmission({ db, ledger, pricing, events, log });
     // A deleted connection's counters go; changed limits may let queued requests in sooner.
     events.onConnectionChanged(({ kind, id }) => (kind === 'deleted' ? admission.forget(id) : admission.reconsider(id)));
-    const chat = new ChatService({ connections, providers, adapterFor: (conn) => adapterFor(conn.provider), toSwitchboardError, ledger, log, pricing, admission, onRateLimits: discoveredCapacityRecorder(db) });
+    // Rate limits come from chat streams (their rateLimits chunk) and from every other answer (429s, model lists).
+    const recordRateLimits = discoveredCapacityRecorder(db);
+    setRateLimitListener(recordRateLimits);
+    cleanups.push(() => setRateLimitListener(undefined));
+    const chat = new ChatService({ connections, providers, adapterFor: (conn) => adapterFor(conn.provider), toSwitchboardError, ledger, log, pricing, admission, onRateLimits: recordRateLimits });
     const scheduler = new TestScheduler({ db, log, connections, providers, adapterFor, models });
     cleanups.push(() => scheduler.stop());
 

@@ -5,7 +5,7 @@
  * the streaming hot path, so one client serves every request of a connection until its settings
  * (or key) change. The check is a field-by-field compare, cheaper than hashing on every request.
  */
-import type { ResolvedConnection } from './adapter';
+import type { RateLimitInfo, ResolvedConnection } from './adapter';
 import { createUpstreamFetch, RETRY_WAIT_CAP_MS } from './upstreamFetch';
 
 /**
@@ -52,9 +52,28 @@ export function clearClients(): void {
   cache.clear();
 }
 
-/** The fetch every client of this connection uses (idle deadline, retry gating). */
+type RateLimitListener = (connectionId: string, info: RateLimitInfo) => void;
+
+/** Set by the daemon (discovered capacity); one daemon per process, so one listener. */
+let rateLimitListener: RateLimitListener | undefined;
+
+/**
+ * Receives the rate-limit figures of every upstream answer read outside a chat stream (errors such as
+ * 429, model lists), by connection id. `undefined` stops it (shutdown, tests).
+ */
+export function setRateLimitListener(listener: RateLimitListener | undefined): void {
+  rateLimitListener = listener;
+}
+
+/** The fetch every client of this connection uses (idle deadline, retry gating, rate-limit headers). */
 export function upstreamFetchFor(conn: ResolvedConnection) {
-  return createUpstreamFetch({ idleTimeoutMs: conn.timeoutMs, maxRetryWaitMs: Math.min(conn.timeoutMs, RETRY_WAIT_CAP_MS) });
+  const connectionId = conn.id;
+  return createUpstreamFetch({
+    idleTimeoutMs: conn.timeoutMs,
+    maxRetryWaitMs: Math.min(conn.timeoutMs, RETRY_WAIT_CAP_MS),
+    // Looked up at each answer: a client cached before the listener was set still reports.
+    onRateLimits: (info) => rateLimitListener?.(connectionId, info),
+  });
 }
 
 /**

@@ -22,7 +22,7 @@ export function adapterFor(provider: Provider): ProviderAdapter {
 }
 
 export type { ChatChunk, ChatRequest, ProviderAdapter, RateLimitInfo, ResolvedConnection } from './adapter';
-export { clearClients, invalidateClient } from './clients';
+export { clearClients, invalidateClient, setRateLimitListener } from './clients';
 export { toSwitchboardError, scrub, type UpstreamErrorContext } from './upstreamErrors';
 export { parseRateLimits } from './upstreamFetch';
 export { AZURE_API_VERSION } from './openaiAdapter';

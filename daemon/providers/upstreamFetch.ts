@@ -11,7 +11,9 @@
  *   above `maxRetryWaitMs` is not slept through: the 429/5xx is surfaced as is (RATE_LIMITED with
  *   its `retryAfterMs`) so the caller decides;
  * - an idle deadline on JSON bodies (the models list): the SDKs' `timeout` only covers the wait for
- *   headers (both clear their timer when `fetch` resolves), so a body that stalls would hang.
+ *   headers (both clear their timer when `fetch` resolves), so a body that stalls would hang;
+ * - the rate-limit headers of every answer that is not a stream (429s, model lists) reported to
+ *   `onRateLimits`, attempt by attempt, including the ones the SDKs retry.
  *
  * Underneath is {@link nodeFetch} (node:http with keep-alive, not undici). Streams
  * (`text/event-stream`) pass through untouched: the adapters read them off the raw Node body
@@ -37,6 +39,12 @@ export interface UpstreamFetchOptions {
   idleTimeoutMs: number;
   /** A `retry-after` above this is surfaced instead of slept through. */
   maxRetryWaitMs: number;
+  /**
+   * Told the rate-limit figures of every answer that is not a successful event stream: errors
+   * (a 429 says best what is left), model lists. A stream's figures reach the adapter, which
+   * reports them in its `rateLimits` chunk.
+   */
+  onRateLimits?: (info: RateLimitInfo) => void;
 }
 
 type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -45,7 +53,12 @@ export function createUpstreamFetch(opts: UpstreamFetchOptions): FetchFn {
   return async (input, init) => {
     const res = await nodeFetch(input, init);
     // Headers first: asking an event stream for its `body` would build the web stream nobody reads (nodeFetch.ts).
-    if (res.ok) return isEventStream(res.headers) || !res.body ? res : withIdleTimeout(res, opts.idleTimeoutMs);
+    const stream = res.ok && isEventStream(res.headers);
+    if (!stream && opts.onRateLimits) {
+      const limits = parseRateLimits(res.headers);
+      if (limits) opts.onRateLimits(limits);
+    }
+    if (res.ok) return stream || !res.body ? res : withIdleTimeout(res, opts.idleTimeoutMs);
     if (res.status === 429 || res.headers.has('retry-after') || res.headers.has('retry-after-ms')) {
       return gateRetry(res, opts.maxRetryWaitMs);
     }

@@ -4,7 +4,7 @@
  * connections/get and connections/list, without a connections/changed event per response.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionsChanged, ConnectionsGet, ConnectionsList, EventsSubscribe, type ConnectionsChangedParams } from '../../../shared/protocol';
+import { ConnectionsChanged, ConnectionsGet, ConnectionsList, EventsSubscribe, ModelsList, type ConnectionsChangedParams } from '../../../shared/protocol';
 import { cleanupDaemons, ensureBuilt, KEYS, setup, type Env } from '../chat/harness';
 import { rpcChat } from './helpers';
 
@@ -58,5 +58,32 @@ describe('discovered capacity', () => {
     expect(second.requestsRemaining).toBeLessThan(first.requestsRemaining!);
     expect(Date.parse(second.observedAt)).toBeGreaterThanOrEqual(Date.parse(first.observedAt));
     expect(changed).toEqual([]);
+  });
+
+  it.each([
+    ['OpenAI', 'openai', () => env.up.openaiBaseUrl, KEYS.a, 'gpt-5.4'],
+    ['Anthropic', 'anthropic', () => env.up.anthropicBaseUrl, KEYS.ant, 'claude-sonnet-4-6'],
+  ])('records what a %s 429 answer reports: nothing left until the reset', async (_label, provider, baseUrl, apiKey, model) => {
+    const conn = await env.create({ name: `limited-${provider}`, provider, baseUrl: baseUrl(), apiKey, defaultModel: model, maxRetries: 0 });
+    expect((await rpcChat(env.client, conn.id)).ok).toBe(true);
+    const before = (await env.client.request(ConnectionsGet, { id: conn.id })).connection.discoveredCapacity!;
+    expect(before.requestsRemaining).toBeGreaterThan(0);
+
+    env.up.fault({ kind: 'status', status: 429, count: 1, retryAfterS: 30 });
+    const refused = await rpcChat(env.client, conn.id);
+    expect(refused.ok).toBe(false);
+    const after = (await env.client.request(ConnectionsGet, { id: conn.id })).connection.discoveredCapacity!;
+    expect(after).toMatchObject({ requestsLimit: 5000, requestsRemaining: 0, tokensRemaining: 0 });
+    expect(Date.parse(after.observedAt)).toBeGreaterThanOrEqual(Date.parse(before.observedAt));
+  });
+
+  it.each([
+    ['OpenAI', 'openai', () => env.up.openaiBaseUrl, KEYS.a, 'gpt-5.4'],
+    ['Anthropic', 'anthropic', () => env.up.anthropicBaseUrl, KEYS.ant, 'claude-sonnet-4-6'],
+  ])('records what a %s model list answer reports', async (_label, provider, baseUrl, apiKey, model) => {
+    const conn = await env.create({ name: `listed-${provider}`, provider, baseUrl: baseUrl(), apiKey, defaultModel: model, maxRetries: 0 });
+    await env.client.request(ModelsList, { connectionId: conn.id, refresh: true });
+    const found = (await env.client.request(ConnectionsGet, { id: conn.id })).connection.discoveredCapacity;
+    expect(found).toMatchObject({ requestsLimit: 5000, tokensLimit: 800_000 });
   });
 });
