@@ -49,6 +49,8 @@ export interface StartOptions {
   portIsDefault?: boolean;
   env: NodeJS.ProcessEnv;
   log?: Logger;
+  /** Said in the log once the home is ours (e.g. the debug flags processGuard removed). */
+  startupWarnings?: string[];
 }
 
 export type StartOutcome = { kind: 'started'; daemon: RunningDaemon } | { kind: 'alreadyRunning'; info: DaemonInfo };
@@ -68,6 +70,7 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
 
   const claim = await claimHome(paths);
   if (claim.kind === 'running') return { kind: 'alreadyRunning', info: claim.info };
+  for (const warning of options.startupWarnings ?? []) log.warn(warning);
 
   const cleanups: Array<() => Promise<void> | void> = [() => claim.release()];
   const runCleanups = async () => {

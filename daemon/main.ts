@@ -4,10 +4,17 @@
  */
 import { resolveHome } from './home/paths';
 import { type RunningDaemon, startDaemon } from './daemon';
+import { guardProcess } from './processGuard';
 
 async function main(): Promise<number> {
   const env = process.env;
   const home = resolveHome(env);
+  // First, before any request: keep Node's debug output and diagnostic reports from leaking keys.
+  const guard = guardProcess(home, env);
+  if (guard.refusal) {
+    process.stderr.write(`Switchboard daemon not started: ${guard.refusal}\n`);
+    return 2;
+  }
   const portIsDefault = env.SWITCHBOARD_PORT === undefined || env.SWITCHBOARD_PORT === '';
   const port = portIsDefault ? DEFAULT_PORT : parsePort(env.SWITCHBOARD_PORT!);
   // Handlers go in before daemon.json is published: a client may signal as soon as it sees the file.
@@ -16,7 +23,7 @@ async function main(): Promise<number> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => (daemon ? void daemon.stop(signal) : (earlySignal = signal)));
   }
-  const outcome = await startDaemon({ home, port, portIsDefault, env });
+  const outcome = await startDaemon({ home, port, portIsDefault, env, startupWarnings: guard.warnings });
   if (outcome.kind === 'alreadyRunning') {
     const { info } = outcome;
     process.stdout.write(`A Switchboard daemon is already running on ${home} (pid ${info.pid}, socket ${info.socket}, port ${info.port}). Nothing to do.\n`);

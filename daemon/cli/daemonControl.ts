@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:f
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DaemonUnavailableError, isDaemonAlive, readDaemonInfo, SwitchboardClient, type DaemonInfo } from '../../shared/client';
+import { cleanDaemonEnv } from '../../shared/client/daemonEnv';
 import { DaemonShutdown } from '../../shared/protocol';
 import { DAEMON_VERSION } from '../version';
 
@@ -61,7 +62,7 @@ export async function startDaemon(home: string, timeoutMs = START_TIMEOUT_MS): P
     const child = spawn(process.execPath, [daemonScript()], {
       detached: true,
       stdio: ['ignore', fd, fd],
-      env: { ...process.env, SWITCHBOARD_HOME: home },
+      env: { ...cleanDaemonEnv(process.env), SWITCHBOARD_HOME: home },
       windowsHide: true,
     });
     child.once('exit', (code, signal) => (exited = { code, signal }));

@@ -14,6 +14,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDaemonAlive, readDaemonInfo, type DaemonInfo } from '../../shared/client';
+import { cleanDaemonEnv } from '../../shared/client/daemonEnv';
 
 export interface LauncherOptions {
   /** The daemon bundle (`dist/daemon.js` of the extension). */
@@ -71,7 +72,7 @@ export class DaemonLauncher {
       const child = spawn(execPath, [this.opts.daemonScript], {
         detached: true,
         stdio: ['ignore', out ?? 'ignore', out ?? 'ignore'],
-        env: { ...process.env, ...this.opts.env, ELECTRON_RUN_AS_NODE: '1', SWITCHBOARD_HOME: home },
+        env: { ...cleanDaemonEnv({ ...process.env, ...this.opts.env }), ELECTRON_RUN_AS_NODE: '1', SWITCHBOARD_HOME: home },
         cwd: path.dirname(this.opts.daemonScript),
         windowsHide: true,
       });
