@@ -2,8 +2,8 @@
  * The daemon's log: one line per event on stderr and in `daemon.log` in the home. Every line passes
  * through the redactor, so no code path can log a key.
  */
-import { appendFileSync } from 'node:fs';
 import { redactor } from './keys/redactor';
+import { appendPrivateSync } from './store/privateAppend';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -26,16 +26,22 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const min = ORDER[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stderr.write(line));
+  let fileRefused = false;
   const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
     const extra = fields && Object.keys(fields).length > 0 ? ` ${safeJson(fields)}` : '';
     const line = redactor.redact(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${extra}`) + '\n';
     write(line);
-    if (options.file) {
+    if (options.file && !fileRefused) {
       try {
-        appendFileSync(options.file, line, { mode: 0o600 });
-      } catch {
-        // The log file is a convenience; losing a line must never take the daemon down.
+        appendPrivateSync(options.file, line);
+      } catch (error) {
+        // The log file is a convenience; losing a line must never take the daemon down. A symlink
+        // in its place is refused (ELOOP) and said once, on stderr.
+        if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+          fileRefused = true;
+          write(`${new Date().toISOString()} WARN  ${options.file} is a symbolic link; the daemon does not follow it and logs to stderr only. Remove the link to get the log file back.\n`);
+        }
       }
     }
   };

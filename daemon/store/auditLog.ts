@@ -10,12 +10,13 @@
  * (replacing the previous one) and a fresh file starts, so the log keeps between one and two
  * files' worth of history and never fills the disk.
  */
-import { appendFile, chmod, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AuditEntry } from '../../shared/protocol';
 import { redactor } from '../keys/redactor';
 import type { Logger } from '../log';
 import { WriteQueue } from './atomicFile';
+import { appendPrivate, openPrivateAppend } from './privateAppend';
 
 /** Default number of entries `list` returns. */
 export const DEFAULT_AUDIT_LIMIT = 100;
@@ -39,8 +40,16 @@ export class AuditLog {
     // Stamped and redacted at call time, so the order of `at` matches the order of calls.
     const line = `${JSON.stringify(redactor.redactDeep({ at: new Date().toISOString(), ...entry }))}\n`;
     return this.queue.run(async () => {
-      const prefix = this.checkedTail ? '' : await this.tornTailPrefix();
-      await appendFile(this.file, prefix + line, { mode: 0o600 });
+      try {
+        const prefix = this.checkedTail ? '' : await this.tornTailPrefix();
+        // Never through a symlink, always 0600.
+        await appendPrivate(this.file, prefix + line);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
+        // The change is made already; failing it now would only hide that it happened.
+        this.log.error(`${this.file} is a symbolic link: the daemon does not write through it, so this change is not in the audit log. Remove the link; the daemon then starts a new audit.jsonl.`, { action: entry.action });
+        return;
+      }
       this.checkedTail = true;
       await this.rotateIfFull();
     });
@@ -94,10 +103,9 @@ export class AuditLog {
    */
   private async tornTailPrefix(): Promise<string> {
     await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
-    const handle = await open(this.file, 'a+', 0o600);
+    // No-follow, and an existing file made by hand is set to 0600 through the descriptor.
+    const handle = await openPrivateAppend(this.file);
     try {
-      // An existing file keeps its mode on open; tighten it in case it was created by hand.
-      await chmod(this.file, 0o600).catch(() => undefined);
       const { size } = await handle.stat();
       if (size === 0) return '';
       const last = Buffer.alloc(1);
