@@ -154,8 +154,8 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
       chat,
       connections,
       log,
-      // /v1/models must answer even when an upstream is dead: cached lists only wait so long.
-      modelsOf: (id) => withTimeout(models.list(id).then((r) => r.models.map((m) => m.id)), 3000, []),
+      // /v1/models answers at once, even when an upstream is dead: cached lists, refreshed in the background.
+      cachedModelsOf: (id) => models.peek(id)?.map((m) => m.id),
     });
 
     const token = randomBytes(32).toString('hex');
@@ -200,20 +200,4 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     await runCleanups();
     throw error;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(fallback), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(fallback);
-      },
-    );
-  });
 }

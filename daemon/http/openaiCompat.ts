@@ -14,15 +14,16 @@ import type { ChatService } from '../chat/chatService';
 import type { ConnectionService } from '../connections/service';
 import type { Logger } from '../log';
 import { ChatCompletionsBody, translate } from './chatCompletionsRequest';
-import { publicModelId, routeModel } from './modelRouting';
+import { routeModel } from './modelRouting';
+import { sendModelsList } from './modelsList';
 import { openaiErrorBody, sendJson, sendOpenAIError } from './openaiErrors';
 import { readJsonBody } from './readBody';
 
 export interface OpenAICompatDeps {
   chat: ChatService;
   connections: ConnectionService;
-  /** Models a connection offers, from the cache (may be empty); must not hang on a dead endpoint. */
-  modelsOf: (connectionId: string) => Promise<string[]>;
+  /** A connection's cached model ids, without waiting (see modelsList.ts). */
+  cachedModelsOf: (connectionId: string) => string[] | undefined;
   log: Logger;
 }
 
@@ -30,7 +31,7 @@ export function createOpenAICompatHandler(deps: OpenAICompatDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/v1/models' && req.method === 'GET') {
-      await listModels(deps, res);
+      sendModelsList(deps, res);
       return true;
     }
     if (path === '/v1/chat/completions') {
@@ -43,20 +44,6 @@ export function createOpenAICompatHandler(deps: OpenAICompatDeps) {
     }
     return false;
   };
-}
-
-async function listModels(deps: OpenAICompatDeps, res: ServerResponse): Promise<void> {
-  const connections = deps.connections.list().filter((c) => c.keyAvailable);
-  const data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> = [];
-  const lists = await Promise.all(connections.map(async (c) => ({ c, models: await deps.modelsOf(c.id).catch(() => [] as string[]) })));
-  for (const { c, models } of lists) {
-    const ids = new Set([...(c.defaultModel ? [c.defaultModel] : []), ...(c.allowedModels ?? models)]);
-    const created = Math.floor(Date.parse(c.createdAt) / 1000);
-    for (const id of ids) data.push({ id: publicModelId(c.name, id), object: 'model', created, owned_by: c.provider });
-    // Plain ids resolve through the default connection, so list those too.
-    if (c.isDefault) for (const id of ids) data.push({ id, object: 'model', created, owned_by: c.provider });
-  }
-  sendJson(res, 200, { object: 'list', data });
 }
 
 async function chatCompletions(deps: OpenAICompatDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -15,6 +15,9 @@ import type { ProviderAdapter, ResolvedConnection } from '../providers/adapter';
 import { toSwitchboardError } from '../providers/upstreamErrors';
 import type { Database } from '../store/database';
 
+/** How long `peek` waits before trying again a connection whose list could not be fetched. */
+export const RETRY_AFTER_FAILURE_MS = 30_000;
+
 export interface ModelCacheDeps {
   db: Database;
   log: Logger;
@@ -27,6 +30,8 @@ export interface ModelCacheDeps {
 
 export class ModelCache {
   private readonly inFlight = new Map<string, Promise<ModelsListResult>>();
+  /** When a background refresh of a connection last failed (see `peek`). */
+  private readonly failedAt = new Map<string, number>();
   /** Aborted by `close()`, so shutdown does not wait on a provider that never answers. */
   private readonly closing = new AbortController();
 
@@ -49,6 +54,25 @@ export class ModelCache {
     return pending;
   }
 
+  /**
+   * The list cached for the connection right now, fresh or not, without waiting (undefined when none
+   * was ever fetched). A list missing or past its TTL is refreshed in the background — one fetch per
+   * connection at a time, and not again within {@link RETRY_AFTER_FAILURE_MS} of a failed one — so a
+   * later call sees it. For answers that must not wait on a provider (`GET /v1/models`).
+   */
+  peek(connectionId: string): ModelInfo[] | undefined {
+    const cached = this.deps.db.data.modelCache[connectionId];
+    if ((!cached || !this.isFresh(cached.fetchedAt)) && !this.inFlight.has(connectionId) && !this.failedRecently(connectionId)) {
+      this.list(connectionId, { refresh: true }).then(
+        (result) => {
+          if (result.stale) this.failedAt.set(connectionId, this.now());
+        },
+        () => this.failedAt.set(connectionId, this.now()),
+      );
+    }
+    return cached?.models;
+  }
+
   /** Stores a list found elsewhere (a connection test), so the next `list` need not ask again. */
   remember(connectionId: string, models: ModelInfo[]): void {
     this.store(connectionId, models, new Date(this.now()).toISOString());
@@ -56,6 +80,7 @@ export class ModelCache {
 
   /** Drops a connection's list (its base URL, key or provider changed: the old list may not apply). */
   forget(connectionId: string): void {
+    this.failedAt.delete(connectionId);
     if (!this.deps.db.data.modelCache[connectionId]) return;
     this.deps.db.updateLater((db) => void delete db.modelCache[connectionId]);
   }
@@ -85,7 +110,13 @@ export class ModelCache {
     }
   }
 
+  private failedRecently(connectionId: string): boolean {
+    const at = this.failedAt.get(connectionId);
+    return at !== undefined && this.now() - at < RETRY_AFTER_FAILURE_MS;
+  }
+
   private store(connectionId: string, models: ModelInfo[], fetchedAt: string): void {
+    this.failedAt.delete(connectionId);
     // A list is a cache, not a record worth a transaction: a lost write costs one refetch.
     this.deps.db.updateLater((db) => {
       // The connection may have been deleted while its list was being fetched; do not resurrect it.

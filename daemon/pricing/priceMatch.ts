@@ -29,9 +29,14 @@ export function effectivePrices(providerId: string, overrides: readonly PriceOve
 
 /** The price of `model` among `prices`, by exact id, then the longest `<id>-…` prefix; undefined when none fits. */
 export function matchPrice<T extends ModelPrice>(prices: readonly T[], model: string): T | undefined {
+  return matchModel(prices, model);
+}
+
+/** The entry of `model` among `entries` by the rule above (model facts use it too). */
+export function matchModel<T extends { model: string }>(entries: readonly T[], model: string): T | undefined {
   const wanted = normalize(model);
   let best: T | undefined;
-  for (const p of prices) {
+  for (const p of entries) {
     const id = p.model.toLowerCase();
     if (id === wanted) return p;
     if (isVariantOf(wanted, id) && (!best || id.length > best.model.length)) best = p;

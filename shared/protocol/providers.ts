@@ -15,6 +15,8 @@ export const ProviderInput = z.strictObject({
   keyFormatHint: z.string().max(200).optional(),
   docsUrl: HttpUrl.optional(),
   envVar: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(128).optional(),
+  /** OpenAI APIs besides chat completions it serves (see `Provider.apis`); OpenAI-format providers only. */
+  apis: z.array(z.enum(['embeddings', 'responses'])).max(2).optional(),
 });
 
 /** The whole catalog, built-in first. */

@@ -131,10 +131,20 @@ export interface Provider {
   docsUrl?: string;
   /** The environment variable this provider's key is usually found in. */
   envVar?: string;
+  /**
+   * OpenAI APIs besides chat completions that the provider serves at its base URL: `embeddings`
+   * (`POST /embeddings`) and `responses` (OpenAI's Responses API, `POST /responses`). The daemon's
+   * `/v1/embeddings` and `/v1/responses` are forwarded only to connections whose provider lists
+   * them. Absent: an OpenAI-format provider serves `embeddings`, and nothing else.
+   */
+  apis?: ProviderApi[];
   builtIn: boolean;
   /** Known model prices (the catalog's; `prices/set` overrides them). */
   models?: ModelPrice[];
 }
+
+/** An OpenAI API besides chat completions that a provider may serve (see {@link Provider.apis}). */
+export type ProviderApi = 'embeddings' | 'responses';
 
 /** A model offered by a connection. */
 export interface ModelInfo {

@@ -6,7 +6,7 @@ import { SwitchboardError } from '../../../shared/errors';
 import { connectionNotFound } from '../../../daemon/connections/errors';
 import { toResolved } from '../../../daemon/connections/upstream';
 import { silentLogger } from '../../../daemon/log';
-import { ModelCache } from '../../../daemon/models/modelCache';
+import { ModelCache, RETRY_AFTER_FAILURE_MS } from '../../../daemon/models/modelCache';
 import { findBuiltIn } from '../../../daemon/providers/catalog';
 import { adapterFor } from '../../../daemon/providers/registry';
 import { Database } from '../../../daemon/store/database';
@@ -160,5 +160,46 @@ describe('ModelCache', () => {
   it('does not keep a list for a connection deleted while it was fetched', async () => {
     cache.remember('conn_gone', [{ id: 'x' }]);
     expect(db.data.modelCache['conn_gone']).toBeUndefined();
+  });
+
+  describe('peek (answers that must not wait on a provider)', () => {
+    it('returns nothing at first and fetches in the background; the next peek has the list', async () => {
+      expect(cache.peek('conn_a')).toBeUndefined();
+      await up.waitFor((r) => r.path === '/v1/models' && r.completed);
+      await expect.poll(() => cache.peek('conn_a')?.map((m) => m.id)).toEqual(MODELS);
+      expect(modelRequests(up)).toBe(1); // a fresh list is not fetched again
+    });
+
+    it('serves an expired list at once and refreshes it behind the caller', async () => {
+      await cache.list('conn_a');
+      clock += 61 * 60_000;
+      up.models = ['gpt-5'];
+      expect(cache.peek('conn_a')?.map((m) => m.id)).toEqual(MODELS);
+      await expect.poll(() => cache.peek('conn_a')?.map((m) => m.id)).toEqual(['gpt-5']);
+    });
+
+    it('does not wait on a hanging endpoint, and starts one fetch at a time', async () => {
+      await addConnection('conn_slow', slow.openaiBaseUrl, KEY);
+      slow.fault({ kind: 'hang' });
+      const started = Date.now();
+      for (let i = 0; i < 5; i++) expect(cache.peek('conn_slow')).toBeUndefined();
+      expect(Date.now() - started).toBeLessThan(100);
+      await slow.waitFor((r) => r.path === '/v1/models');
+      expect(slow.requests.filter((r) => r.path === '/v1/models')).toHaveLength(1);
+    });
+
+    it('waits RETRY_AFTER_FAILURE_MS before trying a failing endpoint again', async () => {
+      up.fault({ kind: 'status', status: 500 });
+      cache.peek('conn_a');
+      await up.waitFor((r) => r.status === 500);
+      await expect.poll(() => (cache as unknown as { inFlight: Map<string, unknown> }).inFlight.size).toBe(0);
+      cache.peek('conn_a');
+      expect(modelRequests(up)).toBe(1);
+      clock += RETRY_AFTER_FAILURE_MS;
+      up.clearFaults();
+      cache.peek('conn_a');
+      await expect.poll(() => cache.peek('conn_a')?.map((m) => m.id)).toEqual(MODELS);
+      expect(modelRequests(up)).toBe(2);
+    });
   });
 });
