@@ -8,7 +8,7 @@ import { openaiWire } from './openaiWire';
 import type { Wire } from './types';
 
 export interface Route {
-  kind: 'chat' | 'models' | 'model' | 'none';
+  kind: 'chat' | 'models' | 'model' | 'embeddings' | 'responses' | 'none';
   wire: Wire;
   /** Azure: the deployment named in the path (it stands for the model). */
   deployment?: string;
@@ -17,6 +17,7 @@ export interface Route {
 }
 
 const AZURE_CHAT = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
+const AZURE_EMBEDDINGS = /^\/openai\/deployments\/([^/]+)\/embeddings$/;
 const AZURE_MODEL = /^\/openai\/models\/(.+)$/;
 const V1_MODEL = /^\/v1\/models\/(.+)$/;
 
@@ -26,6 +27,10 @@ export function resolveRoute(method: string, path: string, headers: Record<strin
     // under `${endpoint}/openai`, and lists models at `${endpoint}/openai/models`.
     const chat = AZURE_CHAT.exec(path);
     if (chat && method === 'POST') return { kind: 'chat', wire: azureWire, deployment: decodeURIComponent(chat[1]!) };
+    const embeddings = AZURE_EMBEDDINGS.exec(path);
+    if (embeddings && method === 'POST') return { kind: 'embeddings', wire: azureWire, deployment: decodeURIComponent(embeddings[1]!) };
+    // The Responses API is not under a deployment: the deployment is the body's `model`.
+    if (method === 'POST' && path === '/openai/responses') return { kind: 'responses', wire: azureWire };
     if (method === 'GET' && path === '/openai/models') return { kind: 'models', wire: azureWire };
     const model = AZURE_MODEL.exec(path);
     if (model && method === 'GET') return { kind: 'model', wire: azureWire, modelId: decodeURIComponent(model[1]!) };
@@ -33,6 +38,8 @@ export function resolveRoute(method: string, path: string, headers: Record<strin
   }
   if (method === 'POST' && path === '/v1/chat/completions') return { kind: 'chat', wire: openaiWire };
   if (method === 'POST' && path === '/v1/messages') return { kind: 'chat', wire: anthropicWire };
+  if (method === 'POST' && path === '/v1/embeddings') return { kind: 'embeddings', wire: openaiWire };
+  if (method === 'POST' && path === '/v1/responses') return { kind: 'responses', wire: openaiWire };
 
   // Both providers serve GET /v1/models; the Anthropic SDK always sends anthropic-version.
   const wire = headers['x-api-key'] !== undefined || headers['anthropic-version'] !== undefined ? anthropicWire : openaiWire;

@@ -11,7 +11,8 @@
  *   … up.requests[0].authKey …
  *   await up.close();
  *
- * Routes: POST /v1/chat/completions (OpenAI), POST /v1/messages (Anthropic),
+ * Routes: POST /v1/chat/completions (OpenAI), POST /v1/messages (Anthropic), POST /v1/embeddings
+ * (embeddingsWire.ts), POST /v1/responses (OpenAI's Responses API, responsesWire.ts),
  * GET /v1/models[/id] (Anthropic when x-api-key / anthropic-version is sent, else OpenAI),
  * POST /openai/deployments/{deployment}/chat/completions and GET /openai/models[/id] (Azure,
  * `?api-version=` required). Plain node:http so it can also be the "direct" benchmark baseline.
@@ -31,6 +32,10 @@ import type {
   RecordedRequest, ReplyPlan, ReplyScript, Wire,
 } from './types';
 import { estimateTokens, randomHex } from './wireUtil';
+import { checkEmbeddingsBody, embeddingsAnswer, embeddingTokens } from './embeddingsWire';
+import { checkResponsesBody, newResponseId, responsesAnswer, responsesStream, responsesStreamError } from './responsesWire';
+
+type Fail = (status: number, reason?: ErrorReason, extra?: Partial<ErrorContext>) => void;
 
 export type * from './types';
 
@@ -205,6 +210,9 @@ class MockUpstreamServer implements MockUpstream {
       return deliverJson(ex, 200, okHeaders(), JSON.stringify(wire.model(id)), 0, fault, () => fail(errorStatus));
     }
 
+    if (route.kind === 'embeddings') return this.embeddings(ex, record, requestId, okHeaders, fault, fail);
+    if (route.kind === 'responses') return this.responses(ex, record, requestId, fault, fail, errorStatus);
+
     // Chat: validate as the provider would, then answer from the model's script.
     const anthropic = wire === anthropicWire;
     const body = record.body;
@@ -234,6 +242,50 @@ class MockUpstreamServer implements MockUpstream {
     const delayMs = pacing.firstChunkDelayMs + pacing.chunkDelayMs * Math.max(0, plan.chunks.length - 1);
     const json = JSON.stringify(wire.completion(plan));
     return deliverJson(ex, 200, { ...answerHeaders, 'content-type': 'application/json' }, json, delayMs, fault, () => fail(errorStatus));
+  }
+
+  /** `POST /v1/embeddings` (and Azure's deployment path): deterministic vectors, usage by input tokens. */
+  private embeddings(ex: Exchange, record: RecordedRequest, requestId: string, okHeaders: () => Record<string, string>, fault: Fault | undefined, fail: Fail) {
+    const check = checkEmbeddingsBody(record.body);
+    if (!check.ok) return fail(400, 'badRequest', { message: check.message, ...(check.param && { param: check.param }) });
+    const model = record.model!;
+    if (this.missingModels.has(model)) return fail(404, 'modelNotFound');
+    const script = this.replies.get(model);
+    const tokens = script?.usage?.input ?? embeddingTokens(check.inputs);
+    this.consume(tokens);
+    const body = JSON.stringify(embeddingsAnswer(script?.responseModel ?? model, check, tokens));
+    return deliverJson(ex, 200, okHeaders(), body, script?.firstChunkDelayMs ?? 0, fault, () => fail(500));
+  }
+
+  /** `POST /v1/responses`: the model's script as a Responses API answer, streamed or not. */
+  private responses(ex: Exchange, record: RecordedRequest, requestId: string, fault: Fault | undefined, fail: Fail, errorStatus: number) {
+    const body = record.body;
+    const check = checkResponsesBody(body);
+    if (!check.ok) return fail(400, 'badRequest', { message: check.message, ...(check.param && { param: check.param }) });
+    const model = record.model!;
+    if (this.missingModels.has(model)) return fail(404, 'modelNotFound');
+    const script = this.replies.get(model) ?? this.defaultReply;
+    const limit: unknown = body.max_output_tokens;
+    const cut = typeof limit === 'number' && limit < script.chunks.length;
+    const chunks = cut ? script.chunks.slice(0, limit) : script.chunks;
+    const plan: ReplyPlan = {
+      id: newResponseId(),
+      model: script.responseModel ?? model,
+      created: Math.floor(Date.now() / 1000),
+      chunks,
+      finishReason: cut ? 'length' : 'stop',
+      usage: script.usage ?? { input: estimateTokens(body.instructions, body.input), output: chunks.length },
+      includeUsage: true,
+    };
+    const wire = openaiWire;
+    const headers = { ...wire.headers(requestId, this.consume(plan.usage.input + plan.usage.output)) };
+    const pacing = { firstChunkDelayMs: script.firstChunkDelayMs ?? 0, chunkDelayMs: script.chunkDelayMs ?? 0 };
+    if (body.stream === true) {
+      const sseHeaders = { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+      return deliverStream(ex, sseHeaders, responsesStream(plan, body), pacing, fault, () => responsesStreamError(errorStatus));
+    }
+    const delayMs = pacing.firstChunkDelayMs + pacing.chunkDelayMs * Math.max(0, plan.chunks.length - 1);
+    return deliverJson(ex, 200, { ...headers, 'content-type': 'application/json' }, JSON.stringify(responsesAnswer(plan, body)), delayMs, fault, () => fail(errorStatus));
   }
 
   /** Record the request before anything else happens to it. */
