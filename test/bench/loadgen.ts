@@ -20,7 +20,10 @@ export interface RoundResult {
   wallMs: number;
 }
 
-/** An OpenAI-compatible streaming endpoint (the mock directly, or the daemon). */
+/** Which wire format a target streams: OpenAI chat completion chunks, or Anthropic Messages events. */
+export type StreamFormat = 'openai' | 'anthropic';
+
+/** A streaming endpoint (the mock directly, the bare relay, or the daemon). */
 export interface HttpTarget {
   name: string;
   port: number;
@@ -28,6 +31,10 @@ export interface HttpTarget {
   token: string;
   model: string;
   agent: http.Agent;
+  /** Default `openai`. */
+  format?: StreamFormat;
+  /** Anthropic targets: send the token as `x-api-key` (the API's own header) rather than a bearer. */
+  apiKeyHeader?: boolean;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -46,8 +53,35 @@ export function requestBody(model: string): string {
   });
 }
 
-/** One streaming request over HTTP; resolves with its timings once the response has ended. */
+/** The streaming request body of an Anthropic Messages call. */
+export function anthropicRequestBody(model: string): string {
+  return JSON.stringify({ model, max_tokens: 1024, messages: [{ role: 'user', content: 'Count from 0 to 49, one token at a time.' }], stream: true });
+}
+
+/** The text piece an SSE `data:` payload carries, `null` for none, or a string starting `!` for an error. */
+type Extract = (data: string) => string | null;
+
+const openaiContent: Extract = (data) => {
+  const parsed = JSON.parse(data) as { choices?: Array<{ delta?: { content?: string | null } }>; error?: unknown };
+  if (parsed.error) return `!stream error: ${JSON.stringify(parsed.error).slice(0, 300)}`;
+  return parsed.choices?.[0]?.delta?.content || null;
+};
+
+const anthropicContent: Extract = (data) => {
+  const parsed = JSON.parse(data) as { type?: string; delta?: { type?: string; text?: string }; error?: unknown };
+  if (parsed.type === 'error') return `!stream error: ${JSON.stringify(parsed.error).slice(0, 300)}`;
+  return parsed.type === 'content_block_delta' && parsed.delta?.type === 'text_delta' ? parsed.delta.text || null : null;
+};
+
+/**
+ * One streaming request over HTTP; resolves with its timings once the response has ended. Every
+ * content chunk is checked as it arrives: the text so far must be a prefix of `expectText` (so a
+ * lost, repeated or reordered chunk fails at once), and the stream must end with its terminator
+ * (`[DONE]`, or Anthropic's `message_stop`) after exactly `expectChunks` chunks.
+ */
 export function streamHttp(t: HttpTarget, body: string, expectChunks: number, expectText: string): Promise<Sample> {
+  const anthropic = t.format === 'anthropic';
+  const extract = anthropic ? anthropicContent : openaiContent;
   return new Promise<Sample>((resolve, reject) => {
     const started = performance.now();
     let ttft = -1;
@@ -73,7 +107,8 @@ export function streamHttp(t: HttpTarget, body: string, expectChunks: number, ex
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
-          authorization: `Bearer ${t.token}`,
+          ...(t.apiKeyHeader ? { 'x-api-key': t.token } : { authorization: `Bearer ${t.token}` }),
+          ...(anthropic && { 'anthropic-version': '2023-06-01' }),
           accept: 'text/event-stream',
         },
       },
@@ -94,31 +129,31 @@ export function streamHttp(t: HttpTarget, body: string, expectChunks: number, ex
             for (const line of event.split('\n')) {
               if (!line.startsWith('data:')) continue;
               const data = line.slice(line.charCodeAt(5) === 32 ? 6 : 5);
-              if (data === '[DONE]') {
-                if (done) return fail('two [DONE] frames');
+              if (anthropic ? data.startsWith('{"type":"message_stop"') : data === '[DONE]') {
+                if (done) return fail('two terminators');
                 done = true;
                 total = performance.now() - started;
                 continue;
               }
-              if (done) return fail('data after [DONE]');
-              let parsed: { choices?: Array<{ delta?: { content?: string | null } }>; error?: unknown };
+              if (done) return fail('data after the terminator');
+              let content: string | null;
               try {
-                parsed = JSON.parse(data);
+                content = extract(data);
               } catch {
                 return fail(`malformed SSE data: ${data.slice(0, 200)}`);
               }
-              if (parsed.error) return fail(`stream error: ${JSON.stringify(parsed.error).slice(0, 300)}`);
-              const content = parsed.choices?.[0]?.delta?.content;
+              if (content?.startsWith('!')) return fail(content.slice(1));
               if (content) {
                 if (chunks === 0) ttft = performance.now() - started;
                 chunks++;
                 text += content;
+                if (!expectText.startsWith(text)) return fail(`chunk ${chunks} lost or out of order: ${JSON.stringify(content)} after ${JSON.stringify(text.slice(-40, -content.length))}`);
               }
             }
           }
         });
         res.on('end', () => {
-          if (!done) return fail(`stream ended without [DONE] after ${chunks} content chunks`);
+          if (!done) return fail(`stream ended without its terminator after ${chunks} content chunks`);
           if (chunks !== expectChunks) return fail(`got ${chunks} content chunks, expected ${expectChunks}`);
           if (text !== expectText) return fail(`the streamed text differs from the expected answer: ${JSON.stringify(text.slice(0, 80))}…`);
           if (buf.trim() !== '') return fail(`trailing bytes after the last frame: ${buf.slice(0, 100)}`);
@@ -140,10 +175,13 @@ export async function streamRpc(client: SwitchboardClient, expectChunks: number,
   let ttft = -1;
   let chunks = 0;
   const stream = client.chat({ messages: [{ role: 'user', content: 'Count from 0 to 49, one token at a time.' }] }, { idleTimeoutMs: REQUEST_TIMEOUT_MS });
+  let sofar = '';
   for await (const text of stream) {
     if (!text) continue;
     if (chunks === 0) ttft = performance.now() - started;
     chunks++;
+    sofar += text;
+    if (!expectText.startsWith(sofar)) throw new Error(`rpc: delta ${chunks} lost or out of order: ${JSON.stringify(text)}`);
   }
   const result = await stream.result;
   const total = performance.now() - started;

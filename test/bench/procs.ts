@@ -80,6 +80,11 @@ export async function startMock(args: { chunks: number; validKey: string }): Pro
   return startJsonLineChild<MockInfo>('mock', argv);
 }
 
+/** Starts the bare node:http pass-through relay (bareRelay.ts) in front of `upstreamUrl`. */
+export async function startRelay(upstreamUrl: string): Promise<{ child: Child; info: { port: number } }> {
+  return startJsonLineChild<{ port: number }>('bare relay', ['--import', 'tsx', join(REPO, 'test/bench/bareRelay.ts'), '--upstream', upstreamUrl]);
+}
+
 /**
  * Spawns `node <argv>` with a piped stdin (children that exit when it closes die with us) and
  * resolves with the JSON object it prints as its first stdout line.

@@ -1,16 +1,20 @@
 /**
- * `npm run bench`: what the daemon adds over calling the upstream directly.
+ * `npm run bench`: what the daemon adds over calling the upstream directly, and over the least a
+ * relay can do (a bare node:http pass-through, bareRelay.ts), measured in the same run.
  *
- * The mock upstream (50-chunk OpenAI streams, no pacing) and the daemon each run in their own
- * process; this process is only the load generator (raw node:http, keep-alive). At each
- * concurrency, rounds are interleaved (direct, daemon HTTP, daemon JSON-RPC, direct, …) after a
- * discarded warm-up, and every process's CPU time is read from /proc around each round. Prints
+ * The mock upstream (50-chunk streams, no pacing), the bare relay and the daemon each run in their
+ * own process; this process is only the load generator (raw node:http, keep-alive). At each
+ * concurrency, rounds of every path (paths.ts: direct, relay, the daemon's forwarding, translated
+ * and JSON-RPC paths, for both upstream formats) are interleaved after a discarded warm-up, and every
+ * process's CPU time is read from /proc around each round. Every chunk of every stream is checked in
+ * order. A daemon path that does not answer (a surface not built yet) is skipped with a note. Prints
  * tables and target checks, writes test-artifacts/bench/results.json.
  *
  *   npm run bench                      # full run (~2-3 min on 2 idle cores)
  *   npm run bench -- --quick           # a tenth of the requests, for a smoke check
  *   npm run bench -- --profile         # then profile the daemon (--cpu-prof) at c=32, HTTP and JSON-RPC
  *   npm run bench -- --levels 1,32     # only some concurrencies
+ *   npm run bench -- --paths daemon,messages   # only some paths (with their direct and relay baselines)
  *   npm run bench -- --profile-only    # only the profiles (no measured levels)
  *   npm run bench -- --profile-only --profile-concurrency 1   # profile at another concurrency than 32
  *   npm run bench -- --bundle base     # measure a bundle saved by ab.ts (test-artifacts/bench/ab/base); profiles still use dist/
@@ -18,16 +22,17 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { measureLevel, type LevelPlan } from './level';
-import { runBenchMain, snapshotDaemon, startMock, tickMs } from './procs';
+import { measureLevel, probe, type LevelPlan } from './level';
+import { benchPaths, selectPaths } from './paths';
+import { runBenchMain, snapshotDaemon, startMock, startRelay, tickMs } from './procs';
 import { runProfiles } from './profile';
-import { checks, renderChecks, renderCpu, renderTables, writeJson, type LevelResult } from './report';
-import { ARTIFACTS, CHUNKS, daemonWithConnection, KEY } from './setup';
+import { checks, renderChecks, renderCpu, renderTables, renderVsRelay, writeJson, type LevelResult } from './report';
+import { addAnthropicConnection, ARTIFACTS, CHUNKS, daemonWithConnection, KEY } from './setup';
 
 const PLANS: LevelPlan[] = [
-  { concurrency: 1, rounds: 6, perRound: 50, rpc: true }, // 300 requests per path
-  { concurrency: 32, rounds: 8, perRound: 400, rpc: true }, // 3200
-  { concurrency: 256, rounds: 4, perRound: 1280, rpc: false }, // 5120
+  { concurrency: 1, rounds: 6, perRound: 50 }, // 300 requests per path
+  { concurrency: 32, rounds: 8, perRound: 400 }, // 3200
+  { concurrency: 256, rounds: 4, perRound: 1280 }, // 5120
 ];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -41,6 +46,7 @@ async function main(): Promise<void> {
       'profile-concurrency': { type: 'string', default: '32' },
       bundle: { type: 'string' },
       levels: { type: 'string' },
+      paths: { type: 'string' },
     },
     strict: true,
   });
@@ -65,22 +71,32 @@ async function main(): Promise<void> {
   if (bundle) log(`bench: daemon bundle ${bundle}`);
   else process.stderr.write(`bench: daemon bundle ${await snapshotDaemon()} into test-artifacts/bench/daemon-snapshot\n`);
   const mock = await startMock({ chunks: CHUNKS, validKey: KEY });
+  const relay = await startRelay(mock.info.url);
   const daemon = await daemonWithConnection(mock.info.openaiBaseUrl, [], bundle);
-  log(`bench: mock pid ${mock.info.pid} (${mock.info.url}), daemon pid ${daemon.info.pid} (port ${daemon.info.port})`);
-  const pids = { mock: mock.info.pid, daemon: daemon.info, mockPort: Number(new URL(mock.info.url).port), home: daemon.home };
+  await addAnthropicConnection(daemon.admin, mock.info.url);
+  log(`bench: mock pid ${mock.info.pid} (${mock.info.url}), bare relay pid ${relay.child.pid} (port ${relay.info.port}), daemon pid ${daemon.info.pid} (port ${daemon.info.port})`);
+  const procs = { mock: mock.info.pid, relay: relay.child.pid, daemon: daemon.info.pid, home: daemon.home };
+
+  let paths = selectPaths(benchPaths({ mock: Number(new URL(mock.info.url).port), relay: relay.info.port }, daemon.info), values.paths?.split(','));
+  const failed = await probe(paths, daemon.home);
+  for (const [name, why] of failed) log(`bench: SKIPPING path ${name}: ${why}`);
+  paths = paths.filter((p) => !failed.has(p.name) && !(p.direct && failed.has(p.direct)) && !(p.floor && failed.has(p.floor)));
 
   const levels: LevelResult[] = [];
-  for (const plan of plans) levels.push(await measureLevel(plan, pids, scale, log));
+  for (const plan of plans) levels.push(await measureLevel(plan, paths, procs, scale, log));
   await daemon.admin.close();
   const loadAfter = loadavg()[0]!;
 
-  const list = checks(levels);
+  const list = checks(levels, paths);
   console.log('');
-  console.log(renderTables(levels));
+  console.log(renderTables(levels, paths));
   console.log('');
-  console.log(renderCpu(levels));
+  console.log(renderVsRelay(levels, paths));
+  console.log('');
+  console.log(renderCpu(levels, paths));
   console.log('');
   console.log(renderChecks(list));
+  for (const [name, why] of failed) console.log(`  SKIPPED  path ${name}: ${why.slice(0, 200)}`);
   const busy = Math.max(loadBefore, loadAfter) > cores;
   if (busy) console.log(`  NOTE: load average was ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${cores} cores: other processes competed for the CPU, so latency and throughput figures are pessimistic.`);
   const results = {
@@ -92,6 +108,8 @@ async function main(): Promise<void> {
     quick: values.quick,
     clockTickMs: tickMs(),
     durationS: (Date.now() - started) / 1000,
+    paths: paths.map(({ name, label, relayProc, direct, floor }) => ({ name, label, relayProc, direct, floor })),
+    skipped: Object.fromEntries(failed),
     levels,
     checks: list,
   };

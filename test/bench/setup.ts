@@ -28,6 +28,14 @@ export async function daemonWithConnection(mockBaseUrl: string, nodeArgs: string
   return { ...daemon, admin, connection };
 }
 
+/** The Anthropic connection the bench adds for the /v1/messages and translated paths (the same mock, Anthropic's wire). */
+export const CLAUDE_CONNECTION = 'claude';
+export const CLAUDE_MODEL = 'claude-haiku-4-5';
+
+export async function addAnthropicConnection(admin: SwitchboardClient, mockUrl: string): Promise<void> {
+  await admin.request(ConnectionsCreate, { name: CLAUDE_CONNECTION, provider: 'anthropic', baseUrl: mockUrl, apiKey: KEY, defaultModel: CLAUDE_MODEL, maxRetries: 0 });
+}
+
 export function daemonTarget(info: DaemonInfoLite, maxSockets: number): HttpTarget {
   return { name: 'daemon', port: info.port, path: '/v1/chat/completions', token: info.token, model: MODEL, agent: makeAgent(maxSockets) };
 }
