@@ -12,8 +12,9 @@ import { matchModel } from '../pricing/priceMatch';
 /** When these figures were last checked against the providers' model pages. */
 export const MODEL_FACTS_AS_OF = '2025-11';
 
-/** What a model can do: `chat` (and which extras), or `embeddings`. */
-export type ModelCapability = 'chat' | 'tools' | 'vision' | 'reasoning' | 'embeddings';
+import type { ModelCapability } from '../../shared/protocol';
+
+export type { ModelCapability } from '../../shared/protocol';
 
 export interface ModelFacts {
   /** Catalog id, matched as prices are (exact, else the longest `<id>-<variant>`). */

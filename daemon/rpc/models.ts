@@ -1,13 +1,22 @@
-/** `models/list`: a connection's models, from the cache (see `models/modelCache.ts`). */
-import { ModelsList } from '../../shared/protocol';
+/** `models/list`: a connection's models, from the cache (see `models/modelCache.ts`), with what the catalog knows of each. */
+import { ModelsList, type ModelInfo } from '../../shared/protocol';
 import type { DaemonContext } from '../context';
 import type { ModelCache } from '../models/modelCache';
+import { modelFactsOf } from '../providers/modelFacts';
 import type { Router } from './router';
 
 export function registerModelHandlers(router: Router, ctx: DaemonContext, models: ModelCache): void {
-  router.on(ModelsList, ({ connectionId, refresh }) => {
+  router.on(ModelsList, async ({ connectionId, refresh }) => {
     // An unknown id fails here with CONNECTION_NOT_FOUND, before any cache lookup or fetch.
-    ctx.connections.stored(connectionId);
-    return models.list(connectionId, { refresh: refresh === true });
+    const { provider } = ctx.connections.stored(connectionId);
+    const listed = await models.list(connectionId, { refresh: refresh === true });
+    return { ...listed, models: listed.models.map((m) => withFacts(provider, m)) };
   });
+}
+
+/** Context window, output limit and capabilities from the catalog (VS Code's model picker sizes prompts with them). */
+function withFacts(provider: string, m: ModelInfo): ModelInfo {
+  const facts = modelFactsOf(provider, m.id);
+  if (!facts) return m;
+  return { ...m, contextWindow: facts.contextWindow, ...(facts.maxOutputTokens !== undefined && { maxOutputTokens: facts.maxOutputTokens }), capabilities: [...facts.capabilities] };
 }

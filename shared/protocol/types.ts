@@ -153,7 +153,16 @@ export interface ModelInfo {
   ownedBy?: string;
   /** ISO time the provider says it was created. */
   created?: string;
+  /** Tokens of input (prompt + answer) the model accepts, when the catalog knows the model. */
+  contextWindow?: number;
+  /** Longest answer in tokens, when the catalog knows it. */
+  maxOutputTokens?: number;
+  /** What the model can do, when the catalog knows the model. */
+  capabilities?: ModelCapability[];
 }
+
+/** What a model can do: `chat` (and which extras: `tools`, `vision`, `reasoning`), or `embeddings`. */
+export type ModelCapability = 'chat' | 'tools' | 'vision' | 'reasoning' | 'embeddings';
 
 /** Token counts as the upstream reported them, or as the daemon estimated them (see `estimated`). */
 export interface Usage {
