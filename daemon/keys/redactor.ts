@@ -16,6 +16,8 @@ const LOOKS_LIKE_KEY = [
 export class Redactor {
   /** Each key with the number of holders that registered it (a key can sit in the vault and in memory at once). */
   private readonly secrets = new Map<string, number>();
+  /** Keys under 8 characters: too short to scrub from all text, still scrubbed from upstream text ({@link redactUpstream}). */
+  private readonly shortSecrets = new Map<string, number>();
 
   /**
    * Registers a key to scrub, on behalf of one holder. Short strings are ignored: scrubbing "abc"
@@ -24,15 +26,26 @@ export class Redactor {
    */
   add(secret: string): void {
     for (const piece of pieces(secret)) this.secrets.set(piece, (this.secrets.get(piece) ?? 0) + 1);
+    const short = shortPiece(secret);
+    if (short) this.shortSecrets.set(short, (this.shortSecrets.get(short) ?? 0) + 1);
   }
 
   /** One holder lets go of a key; it stops being scrubbed when no holder is left. */
   remove(secret: string): void {
-    for (const piece of pieces(secret)) {
-      const count = this.secrets.get(piece) ?? 0;
-      if (count > 1) this.secrets.set(piece, count - 1);
-      else this.secrets.delete(piece);
-    }
+    for (const piece of pieces(secret)) release(this.secrets, piece);
+    const short = shortPiece(secret);
+    if (short) release(this.shortSecrets, short);
+  }
+
+  /**
+   * {@link redact}, and also every registered key of any length: for text an upstream wrote (error
+   * messages), which may quote the key it was sent ("Key abc has no access"). Such text is short
+   * and only read on failures, so mangling a word that happens to equal a short key is acceptable.
+   */
+  redactUpstream(text: string): string {
+    let out = this.redact(text);
+    for (const secret of this.shortSecrets.keys()) if (out.includes(secret)) out = out.split(secret).join('…');
+    return out;
   }
 
   /** Returns the text with every known key and every key-looking token replaced by its mask. */
@@ -65,6 +78,18 @@ function pieces(secret: string): string[] {
   const credential = AUTH_SCHEME.exec(secret.trim())?.[1]?.trim();
   const out = credential !== undefined && credential !== secret ? [secret, credential] : [secret];
   return out.filter((piece) => piece.length >= 8);
+}
+
+/** The key itself when it is too short for {@link pieces} (1 to 7 characters after trimming). */
+function shortPiece(secret: string): string | undefined {
+  const trimmed = secret.trim();
+  return trimmed.length > 0 && trimmed.length < 8 ? trimmed : undefined;
+}
+
+function release(counts: Map<string, number>, piece: string): void {
+  const count = counts.get(piece) ?? 0;
+  if (count > 1) counts.set(piece, count - 1);
+  else counts.delete(piece);
 }
 
 /** Applies `fn` to every string inside a JSON-like value, returning a copy. */

@@ -214,7 +214,7 @@ function build(ctx: UpstreamErrorContext, code: ErrorCode, message: string, hint
 
 /** Redactor first (every registered key and key-looking token), then this connection's own key. */
 export function scrub(text: string, key: string | undefined): string {
-  return scrubKey(redactor.redact(text), key);
+  return scrubKey(redactor.redactUpstream(text), key);
 }
 
 const MIN_FRAGMENT = 8;
@@ -225,7 +225,8 @@ const MIN_FRAGMENT = 8;
  * quadratic scan is cheap; it never runs on the streaming path.
  */
 export function scrubKey(text: string, key: string | undefined): string {
-  if (!key || key.length < MIN_FRAGMENT) return key && key.length >= 4 ? text.split(key).join('…') : text;
+  // A short key (one stored before keys had a minimum length, or from env:) is scrubbed whole, whatever its length.
+  if (!key || key.length < MIN_FRAGMENT) return key ? text.split(key).join('…') : text;
   let out = text.split(key).join(keyHint(key));
   let result = '';
   let i = 0;

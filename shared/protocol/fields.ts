@@ -45,10 +45,18 @@ export const BaseUrl = z
 /** A model id as the provider spells it. */
 export const ModelId = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 
+/**
+ * The shortest key accepted. Real keys are 20+ characters; a shorter one is a mistake (a partial
+ * paste, a placeholder) and, being short, cannot be scrubbed reliably from the text around it.
+ * Local servers that want "any key" accept an 8-character one as well.
+ */
+export const MIN_API_KEY_LENGTH = 8;
+
 /** An API key. Bounded and single-line: a pasted newline is a mistake, not part of a key. */
 export const ApiKey = z
   .string()
   .min(1, 'must not be empty')
+  .min(MIN_API_KEY_LENGTH, `must be at least ${MIN_API_KEY_LENGTH} characters: real API keys are longer, so check that the whole key was pasted`)
   .max(4096, 'must be at most 4096 characters')
   .refine((value) => !/[\s]/.test(value), 'must not contain spaces or line breaks (check for a stray newline when pasting)');
 

@@ -60,6 +60,15 @@ describe('Redactor', () => {
     expect(r.redact(token)).toBe(token);
   });
 
+  it('scrubs a key of any length from upstream text, and only there', () => {
+    const r = new Redactor();
+    r.add('abc');
+    expect(r.redactUpstream('Key abc has no access')).toBe('Key … has no access');
+    expect(r.redact('abc is a word')).toBe('abc is a word'); // logs and other text are left alone
+    r.remove('abc');
+    expect(r.redactUpstream('Key abc has no access')).toBe('Key abc has no access');
+  });
+
   it('stops scrubbing a key once removed', () => {
     const r = new Redactor();
     r.add(KEY);
