@@ -35,6 +35,8 @@ import { registerChatHandlers } from './rpc/chat';
 import { registerModelHandlers } from './rpc/models';
 import { registerPriceHandlers } from './rpc/prices';
 import { registerTestHandlers } from './rpc/test';
+import { registerTokenHandlers } from './rpc/tokens';
+import { ToolTokens } from './tokens/toolTokens';
 import { registerUsageHandlers } from './rpc/usage';
 import { TestScheduler } from './testing/scheduler';
 import { UsageLedger } from './usage/ledger';
@@ -150,6 +152,12 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     registerUsageHandlers(router, ledger);
     registerBudgetHandlers(router, { connections, budgets: admission.budgets });
     registerPriceHandlers(router, { prices: pricing, audit });
+    const tokens = new ToolTokens({ db, audit });
+    registerTokenHandlers(router, { tokens, budgets: admission.budgets });
+    // A revoked token's open sockets close at once (its HTTP requests are refused from the next one).
+    tokens.onRevoked((tokenId) => {
+      for (const session of server?.sessions ?? []) if (session.caller.kind === 'tool' && session.caller.tokenId === tokenId) session.disconnect(4401, 'tool token revoked');
+    });
     const httpHandler = createOpenAICompatHandler({
       chat,
       connections,
@@ -159,7 +167,7 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     });
 
     const token = randomBytes(32).toString('hex');
-    const serverOptions = { socketPath: paths.socket, token, router, log, httpHandler, onSessionClose: (s: { id: string }) => streams.cancelSession(s.id) };
+    const serverOptions = { socketPath: paths.socket, token, router, log, httpHandler, toolTokens: tokens, onSessionClose: (s: { id: string }) => streams.cancelSession(s.id) };
     try {
       server = await RpcServer.start({ ...serverOptions, port: options.port });
     } catch (error) {

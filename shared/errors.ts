@@ -35,8 +35,13 @@ export const ErrorCode = {
   UNAUTHORIZED: 'UNAUTHORIZED',
   /** The provider rejected the key (HTTP 401). */
   INVALID_API_KEY: 'INVALID_API_KEY',
-  /** The provider refused the request with this key (HTTP 403). */
+  /**
+   * The provider refused the request with this key (HTTP 403), or the caller's tool token does not
+   * allow it (a method that needs the owner token, a connection outside the token's scope).
+   */
   FORBIDDEN: 'FORBIDDEN',
+  /** No tool token has the given id (`tokens/revoke`). */
+  TOKEN_NOT_FOUND: 'TOKEN_NOT_FOUND',
   /** The provider does not know the model; `data.model` names it. */
   MODEL_NOT_FOUND: 'MODEL_NOT_FOUND',
   /** The connection's `allowedModels` does not include the model. */

@@ -19,6 +19,7 @@ import type { Logger } from '../log';
 import type { ProviderAdapter, RateLimitInfo, ResolvedConnection } from '../providers/adapter';
 import { textsOf } from '../providers/chunkText';
 import type { StoredConnection } from '../store/schema';
+import { assertConnectionAllowed, type Caller } from '../tokens/caller';
 import { estimateStreamedUsage } from '../limits/estimate';
 import type { UsageLedger } from '../usage/ledger';
 import { fallbackChain, isFallbackTrigger } from './fallbacks';
@@ -34,7 +35,12 @@ export interface ChatInput {
    * (a forwarded body is not translated into `messages`, so admission cannot count them).
    */
   estimate?: { input: number; output: number; total: number };
+  /** Who asks: a tool token is held to its connections and its budget, and its usage is recorded under it. */
+  caller?: Caller;
 }
+
+/** What {@link ChatService.prepare} takes: every request says who asks (no default, so no route can forget). */
+export type ChatRequestInput = ChatInput & { caller: Caller };
 
 /** Where streamed text goes. A returned promise is awaited before reading more from upstream (backpressure). */
 export interface ChatSink {
@@ -144,7 +150,7 @@ export class ChatService {
   constructor(private readonly deps: ChatServiceDeps) {}
 
   /** Resolves connection, model and key, or throws the typed error that says what to fix. */
-  prepare(input: ChatInput): PreparedChat {
+  prepare(input: ChatRequestInput): PreparedChat {
     const { connection: stored } = this.deps.connections.resolve(input.connectionId, input.workspaceConnectionId);
     return this.prepareOn(stored, input.model, input);
   }
@@ -216,6 +222,8 @@ export class ChatService {
   }
 
   private prepareOn(stored: StoredConnection, requestedModel: string | undefined, input: ChatInput): PreparedChat {
+    // First, so a token learns nothing about a connection outside its scope; a fallback refused here is skipped.
+    if (input.caller) assertConnectionAllowed(input.caller, stored);
     const model = requestedModel ?? stored.defaultModel;
     if (model === undefined) {
       throw new SwitchboardError(ErrorCode.VALIDATION, `model: connection "${stored.name}" has no default model and the request named none.`, {
@@ -257,7 +265,7 @@ export class ChatService {
         ticket?.settle({ ...(usage && { usage }), error: true });
         // A stop (chat/cancel, the client leaving) is the user's choice, not a failure of the connection.
         const failed = mapped.code !== ErrorCode.CANCELLED;
-        this.deps.ledger.record({ connectionId: conn.id, model, latencyMs: performance.now() - progress.startedAt, error: failed, ...usageFields(usage), ...(costUsd !== undefined && { costUsd }) });
+        this.deps.ledger.record({ connectionId: conn.id, model, ...tokenOf(input), latencyMs: performance.now() - progress.startedAt, error: failed, ...usageFields(usage), ...(costUsd !== undefined && { costUsd }) });
         if (usage) {
           mapped.data.usage = usage;
           if (costUsd !== undefined) mapped.data.costUsd = costUsd;
@@ -269,7 +277,7 @@ export class ChatService {
     const totalMs = performance.now() - progress.startedAt;
     const costUsd = this.costOf(stored, model, usage);
     ticket?.settle({ ...(usage && { usage }), error: false });
-    this.deps.ledger.record({ connectionId: conn.id, model, latencyMs: totalMs, error: false, ...usageFields(usage), ...(costUsd !== undefined && { costUsd }) });
+    this.deps.ledger.record({ connectionId: conn.id, model, ...tokenOf(input), latencyMs: totalMs, error: false, ...usageFields(usage), ...(costUsd !== undefined && { costUsd }) });
     const firstTokenMs = progress.firstTokenMs;
     return {
       value,
@@ -339,6 +347,11 @@ function spentOf(progress: AttemptProgress, input: ChatInput): Usage | undefined
 function usageFields(usage: Usage | undefined): { inputTokens?: number; outputTokens?: number; estimated?: boolean } {
   if (!usage) return {};
   return { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(usage.estimated && { estimated: true }) };
+}
+
+/** The tool token a request's usage is recorded under (none for the owner). */
+function tokenOf(input: ChatInput): { token?: { id: string; name: string } } {
+  return input.caller?.kind === 'tool' ? { token: { id: input.caller.tokenId, name: input.caller.name } } : {};
 }
 
 /** The error that ends a run, carrying the connections skipped before it. */

@@ -15,6 +15,8 @@ const TRIGGERS = new Set<string>([ErrorCode.UNREACHABLE, ErrorCode.RATE_LIMITED,
 
 /** Whether a failure before the first token moves the request to the next fallback. Never on a bad key or a client error. */
 export function isFallbackTrigger(error: SwitchboardError): boolean {
+  // A tool token's spent budget holds on every connection: another one would be refused the same way.
+  if (error.code === ErrorCode.BUDGET_EXCEEDED && error.data.source === 'token') return false;
   if (TRIGGERS.has(error.code)) return true;
   if (error.code !== ErrorCode.UPSTREAM_ERROR) return false;
   // A 5xx (or an overloaded upstream with no status); a 4xx the upstream blamed on the request is not retried elsewhere.

@@ -11,6 +11,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ConnectionService } from '../connections/service';
 import { modelFactsOf } from '../providers/modelFacts';
+import { mayUseConnection, type Caller } from '../tokens/caller';
 import { publicModelId } from './modelRouting';
 import { sendJson } from './openaiErrors';
 
@@ -31,14 +32,15 @@ export interface ModelEntry {
   capabilities?: readonly string[];
 }
 
-export function sendModelsList(deps: ModelsListDeps, res: ServerResponse): void {
-  sendJson(res, 200, { object: 'list', data: modelEntries(deps) });
+/** `caller`: a tool token sees only the connections it may use. */
+export function sendModelsList(deps: ModelsListDeps, res: ServerResponse, caller: Caller): void {
+  sendJson(res, 200, { object: 'list', data: modelEntries(deps, caller) });
 }
 
-export function modelEntries(deps: ModelsListDeps): ModelEntry[] {
+export function modelEntries(deps: ModelsListDeps, caller: Caller): ModelEntry[] {
   const data: ModelEntry[] = [];
   for (const c of deps.connections.list()) {
-    if (!c.keyAvailable) continue;
+    if (!c.keyAvailable || !mayUseConnection(caller, c.id)) continue;
     const ids = new Set([...(c.defaultModel ? [c.defaultModel] : []), ...(c.allowedModels ?? deps.cachedModelsOf(c.id) ?? [])]);
     const created = Math.floor(Date.parse(c.createdAt) / 1000);
     for (const id of ids) data.push(entry(publicModelId(c.name, id), id, c.provider, created));

@@ -13,6 +13,7 @@ import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import type { ChatService } from '../chat/chatService';
 import type { ConnectionService } from '../connections/service';
 import type { Logger } from '../log';
+import type { Caller } from '../tokens/caller';
 import { ChatCompletionsBody, translate } from './chatCompletionsRequest';
 import { routeModel } from './modelRouting';
 import { sendModelsList } from './modelsList';
@@ -28,10 +29,10 @@ export interface OpenAICompatDeps {
 }
 
 export function createOpenAICompatHandler(deps: OpenAICompatDeps) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+  return async (req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<boolean> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/v1/models' && req.method === 'GET') {
-      sendModelsList(deps, res);
+      sendModelsList(deps, res, caller);
       return true;
     }
     if (path === '/v1/chat/completions') {
@@ -39,14 +40,14 @@ export function createOpenAICompatHandler(deps: OpenAICompatDeps) {
         sendJson(res, 405, openaiErrorBody('Use POST for /v1/chat/completions.', 405, 'method_not_allowed'), { allow: 'POST' });
         return true;
       }
-      await chatCompletions(deps, req, res);
+      await chatCompletions(deps, req, res, caller);
       return true;
     }
     return false;
   };
 }
 
-async function chatCompletions(deps: OpenAICompatDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function chatCompletions(deps: OpenAICompatDeps, req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
   const raw = await readJsonBody(req);
   if (!raw.ok) {
     // A refused body may still be arriving: close the connection rather than leave it unread on a keep-alive socket.
@@ -70,7 +71,7 @@ async function chatCompletions(deps: OpenAICompatDeps, req: IncomingMessage, res
   try {
     const route = routeModel(body.model, deps.connections.names());
     const { messages, options } = translate(body);
-    const prepared = deps.chat.prepare({ ...(route.connectionId && { connectionId: route.connectionId }), ...(route.model && { model: route.model }), messages, options });
+    const prepared = deps.chat.prepare({ ...(route.connectionId && { connectionId: route.connectionId }), ...(route.model && { model: route.model }), messages, options, caller });
     if (body.stream) await streamCompletion(deps, prepared, body, res, controller.signal);
     else {
       const result = await deps.chat.run(prepared, { text: () => undefined }, controller.signal);

@@ -1,6 +1,6 @@
 /**
- * Admission control for every chat, whichever client sent it: the connection's budget, then its
- * capacity limits, checked and charged together before the upstream is called. Over a limit, a
+ * Admission control for every chat, whichever client sent it: the budget of the tool token it was
+ * made with (if any), the connection's budget, then its capacity limits, checked and charged together before the upstream is called. Over a limit, a
  * request fails with RATE_LIMITED (`onLimit: "fail"`, the default) or waits its turn in the
  * connection's queue (`onLimit: "queue"`) for at most `maxQueueWaitMs`.
  */
@@ -11,6 +11,7 @@ import type { EventHub } from '../events';
 import type { Logger } from '../log';
 import type { Database } from '../store/database';
 import type { StoredConnection } from '../store/schema';
+import type { ToolCaller } from '../tokens/caller';
 import type { UsageLedger } from '../usage/ledger';
 import { BudgetGuard, type BudgetHold } from './budgetGuard';
 import { CapacityLimiter, type HitLimit, type Reservation } from './capacityLimiter';
@@ -49,12 +50,13 @@ export class LimitsAdmission implements Admission {
     const conn = this.lookup(stored.id) ?? stored;
     if (signal.aborted) throw cancelledWhileQueued(conn, 'The request was cancelled before it started.');
     const estimate = estimateTokens(input);
+    const token = input.caller?.kind === 'tool' ? input.caller : undefined;
     const queueing = conn.onLimit === 'queue';
     const maxWaitMs = conn.maxQueueWaitMs ?? DEFAULT_MAX_QUEUE_WAIT_MS;
 
     // Nobody is waiting ahead (or the connection does not queue): try now.
     if (!queueing || !this.queue.has(conn.id)) {
-      const first = this.attempt(conn.id, model, estimate);
+      const first = this.attempt(conn.id, model, estimate, token);
       if (first.kind === 'granted') return first.value;
       if (first.kind === 'failed') throw first.error;
       const refused = first as Refused;
@@ -69,7 +71,7 @@ export class LimitsAdmission implements Admission {
       tokenEstimate: estimate.total,
       deadline: this.now() + maxWaitMs,
       signal,
-      attempt: () => this.attempt(conn.id, model, estimate),
+      attempt: () => this.attempt(conn.id, model, estimate, token),
       timedOut: () => {
         const current = this.lookup(conn.id) ?? conn;
         const left = this.limiter.queueWait(current, [estimate.total]);
@@ -80,22 +82,22 @@ export class LimitsAdmission implements Admission {
   }
 
   /** Budget and capacity of the connection as it is now, charged together or not at all. */
-  private attempt(connectionId: string, model: string, estimate: TokenEstimate): Attempt<AdmissionTicket> | Refused {
+  private attempt(connectionId: string, model: string, estimate: TokenEstimate, token: ToolCaller | undefined): Attempt<AdmissionTicket> | Refused {
     try {
       const conn = this.lookup(connectionId);
       if (!conn) return { kind: 'failed', error: connectionNotFound(connectionId) };
-      const overBudget = this.budgets.check(conn, model, estimate);
+      const overBudget = (token && this.budgets.checkToken(token, conn, model, estimate)) ?? this.budgets.check(conn, model, estimate);
       if (overBudget) return { kind: 'failed', error: overBudget };
       const reserved = this.limiter.tryReserve(conn, estimate.total);
       if (!reserved.ok) return { kind: 'wait', ms: reserved.retryAfterMs, limit: reserved.limit };
-      const hold = this.budgets.hold(conn, model, estimate);
-      return { kind: 'granted', value: this.ticket(reserved.reservation, hold) };
+      const holds = [this.budgets.hold(conn, model, estimate), token && this.budgets.holdToken(token, conn, model, estimate)];
+      return { kind: 'granted', value: this.ticket(reserved.reservation, holds) };
     } catch (error) {
       return { kind: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
     }
   }
 
-  private ticket(reservation: Reservation, hold: BudgetHold | undefined): AdmissionTicket {
+  private ticket(reservation: Reservation, holds: Array<BudgetHold | undefined>): AdmissionTicket {
     let settled = false;
     return {
       settle: (outcome: { usage?: Usage; error: boolean }) => {
@@ -103,7 +105,7 @@ export class LimitsAdmission implements Admission {
         settled = true;
         const { connectionId } = reservation;
         this.limiter.settle(reservation, outcome.usage ? outcome.usage.inputTokens + outcome.usage.outputTokens : undefined);
-        this.budgets.release(hold);
+        for (const hold of holds) this.budgets.release(hold);
         // A refund may let the head of the queue in before its timer.
         if (this.queue.has(connectionId)) this.queue.pump(connectionId);
         if (!this.lookup(connectionId)?.budget) return;

@@ -6,26 +6,34 @@
  * the budget too, so a burst of concurrent requests cannot all slip in under the same remaining
  * dollars. A model without a known price is estimated at zero — an unknown cannot block — but what
  * was already recorded as spent always counts.
+ *
+ * A tool token's budget (`tokens/create --budget`) is the same rule over the requests made with that
+ * token, on whichever connection: {@link checkToken} and {@link holdToken}.
  */
 import type { SwitchboardError } from '../../shared/errors';
-import type { BudgetStatus, BudgetWarningParams, Usage } from '../../shared/protocol';
+import type { Budget, BudgetStatus, BudgetWarningParams, Usage } from '../../shared/protocol';
 import type { Pricing } from '../chat/chatService';
 import type { EventHub } from '../events';
 import type { Database } from '../store/database';
 import type { StoredConnection } from '../store/schema';
-import type { UsageLedger } from '../usage/ledger';
+import type { ToolCaller } from '../tokens/caller';
+import type { UsageFilter, UsageLedger } from '../usage/ledger';
 import { budgetPeriod } from './budgetPeriod';
-import { budgetExceeded } from './errors';
+import { budgetExceeded, tokenBudgetExceeded } from './errors';
 import type { TokenEstimate } from './estimate';
 
 /** Spent share of a budget at which the warning goes out. */
 export const WARN_FRACTION = 0.8;
 
-/** Estimated dollars an admitted request holds against its connection's budget until it settles. */
+/** Estimated dollars an admitted request holds against a budget (its connection's or its token's) until it settles. */
 export interface BudgetHold {
-  connectionId: string;
+  /** The connection id, or `token:<id>` for a tool token's budget. */
+  key: string;
   usd: number;
 }
+
+/** What a tool token's budget looks like now; the same figures as a connection's {@link BudgetStatus}. */
+export type TokenBudgetStatus = Omit<BudgetStatus, 'connectionId'> & { tokenId: string };
 
 export interface BudgetGuardDeps {
   db: Database;
@@ -46,51 +54,74 @@ export class BudgetGuard {
   /** The budget of `conn` and its spend in the current period; undefined without a budget. */
   status(conn: StoredConnection): BudgetStatus | undefined {
     if (!conn.budget) return undefined;
-    const period = budgetPeriod(conn.budget.period, new Date(this.now()));
-    let spentUsd = 0;
-    let unpricedRequests = 0;
-    for (const row of this.deps.ledger.query({ connectionId: conn.id, from: period.fromDay, to: period.toDay })) {
-      spentUsd += row.costUsd ?? 0;
-      unpricedRequests += row.unpricedRequests ?? 0;
-    }
-    return {
-      connectionId: conn.id,
-      period: conn.budget.period,
-      amount: conn.budget.amount,
-      spentUsd,
-      unpricedRequests,
-      periodStart: period.start.toISOString(),
-      periodEnd: period.end.toISOString(),
-    };
+    return { connectionId: conn.id, ...this.spendOf(conn.budget, { connectionId: conn.id }) };
+  }
+
+  /** A tool token's budget and its spend (over every connection) in the current period; undefined without a budget. */
+  tokenStatus(token: Pick<ToolCaller, 'tokenId' | 'budget'>): TokenBudgetStatus | undefined {
+    if (!token.budget) return undefined;
+    return { tokenId: token.tokenId, ...this.spendOf(token.budget, { tokenId: token.tokenId }) };
   }
 
   /** BUDGET_EXCEEDED when the budget is spent, or this request's estimated cost would pass it; else undefined. */
   check(conn: StoredConnection, model: string, estimate: TokenEstimate): SwitchboardError | undefined {
     const status = this.status(conn);
     if (!status) return undefined;
-    const inFlightUsd = this.held.get(conn.id) ?? 0;
-    const estimatedUsd = this.estimateCost(conn, model, estimate);
-    if (status.spentUsd >= status.amount || status.spentUsd + inFlightUsd + estimatedUsd > status.amount) {
-      return budgetExceeded(conn, status, { estimatedUsd, inFlightUsd });
-    }
-    return undefined;
+    const over = this.over(status, conn.id, conn, model, estimate);
+    return over && budgetExceeded(conn, status, over);
   }
 
-  /** Holds the request's estimated cost against the budget until {@link release}. */
+  /** As {@link check}, for the budget of the tool token a request on `conn` is made with. */
+  checkToken(token: ToolCaller, conn: StoredConnection, model: string, estimate: TokenEstimate): SwitchboardError | undefined {
+    const status = this.tokenStatus(token);
+    if (!status) return undefined;
+    const over = this.over(status, tokenKey(token), conn, model, estimate);
+    return over && tokenBudgetExceeded(token, status, over);
+  }
+
+  /** Holds the request's estimated cost against the connection's budget until {@link release}. */
   hold(conn: StoredConnection, model: string, estimate: TokenEstimate): BudgetHold | undefined {
-    if (!conn.budget) return undefined;
-    const usd = this.estimateCost(conn, model, estimate);
-    if (usd <= 0) return undefined;
-    this.held.set(conn.id, (this.held.get(conn.id) ?? 0) + usd);
-    return { connectionId: conn.id, usd };
+    return conn.budget ? this.holdAs(conn.id, conn, model, estimate) : undefined;
+  }
+
+  /** Holds the request's estimated cost against its tool token's budget until {@link release}. */
+  holdToken(token: ToolCaller, conn: StoredConnection, model: string, estimate: TokenEstimate): BudgetHold | undefined {
+    return token.budget ? this.holdAs(tokenKey(token), conn, model, estimate) : undefined;
   }
 
   release(hold: BudgetHold | undefined): void {
     if (!hold) return;
-    const left = (this.held.get(hold.connectionId) ?? 0) - hold.usd;
+    const left = (this.held.get(hold.key) ?? 0) - hold.usd;
     // Float sums of many holds drift; a remainder under a millionth of a cent is nothing held.
-    if (left > 1e-8) this.held.set(hold.connectionId, left);
-    else this.held.delete(hold.connectionId);
+    if (left > 1e-8) this.held.set(hold.key, left);
+    else this.held.delete(hold.key);
+  }
+
+  /** The period's figures for a budget, summed over the ledger rows the filter picks. */
+  private spendOf(budget: Budget, filter: UsageFilter): Omit<BudgetStatus, 'connectionId'> {
+    const period = budgetPeriod(budget.period, new Date(this.now()));
+    let spentUsd = 0;
+    let unpricedRequests = 0;
+    for (const row of this.deps.ledger.query({ ...filter, from: period.fromDay, to: period.toDay })) {
+      spentUsd += row.costUsd ?? 0;
+      unpricedRequests += row.unpricedRequests ?? 0;
+    }
+    return { period: budget.period, amount: budget.amount, spentUsd, unpricedRequests, periodStart: period.start.toISOString(), periodEnd: period.end.toISOString() };
+  }
+
+  /** What the refusal reports when spent + held + this request passes the amount; undefined when it fits. */
+  private over(status: { spentUsd: number; amount: number }, key: string, conn: StoredConnection, model: string, estimate: TokenEstimate): { estimatedUsd: number; inFlightUsd: number } | undefined {
+    const inFlightUsd = this.held.get(key) ?? 0;
+    const estimatedUsd = this.estimateCost(conn, model, estimate);
+    if (status.spentUsd >= status.amount || status.spentUsd + inFlightUsd + estimatedUsd > status.amount) return { estimatedUsd, inFlightUsd };
+    return undefined;
+  }
+
+  private holdAs(key: string, conn: StoredConnection, model: string, estimate: TokenEstimate): BudgetHold | undefined {
+    const usd = this.estimateCost(conn, model, estimate);
+    if (usd <= 0) return undefined;
+    this.held.set(key, (this.held.get(key) ?? 0) + usd);
+    return { key, usd };
   }
 
   /**
@@ -112,4 +143,8 @@ export class BudgetGuard {
     const usage: Usage = { inputTokens: estimate.input, outputTokens: estimate.output };
     return this.deps.pricing?.costOf(conn.provider, model, usage) ?? 0;
   }
+}
+
+function tokenKey(token: Pick<ToolCaller, 'tokenId'>): string {
+  return `token:${token.tokenId}`;
 }

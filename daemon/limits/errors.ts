@@ -5,6 +5,7 @@
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import type { BudgetStatus } from '../../shared/protocol';
 import type { StoredConnection } from '../store/schema';
+import type { ToolCaller } from '../tokens/caller';
 import type { HitLimit } from './capacityLimiter';
 
 /** A wait in words a person reads at a glance: "2 s", "3 min", "1.5 h". */
@@ -74,14 +75,7 @@ function formatUsd(amount: number): string {
 
 /** A request refused because its connection's budget is spent, or would be by this request. */
 export function budgetExceeded(conn: StoredConnection, status: BudgetStatus, more: { estimatedUsd: number; inFlightUsd: number }): SwitchboardError {
-  const period = status.period === 'day' ? 'daily' : 'monthly';
-  let message = `Connection "${conn.name}" has spent ${formatUsd(status.spentUsd)} of its ${formatUsd(status.amount)} ${period} budget.`;
-  if (status.spentUsd < status.amount) {
-    const parts = [];
-    if (more.inFlightUsd > 0) parts.push(`requests still running may cost up to ${formatUsd(more.inFlightUsd)}`);
-    if (more.estimatedUsd > 0) parts.push(`this request up to ${formatUsd(more.estimatedUsd)}`);
-    if (parts.length > 0) message = `${message.slice(0, -1)}; ${parts.join(' and ')}.`;
-  }
+  const message = spentMessage(`Connection "${conn.name}"`, status, more);
   const resets = status.periodEnd.replace(/:00\.000Z$/, ' UTC').replace('T', ' ');
   return new SwitchboardError(ErrorCode.BUDGET_EXCEEDED, message, {
     hint: `Raise the connection's budget, wait until ${resets} when a new ${status.period === 'day' ? 'day' : 'month'} starts, or use another connection.`,
@@ -90,4 +84,33 @@ export function budgetExceeded(conn: StoredConnection, status: BudgetStatus, mor
     spentUsd: status.spentUsd,
     periodEnd: status.periodEnd,
   });
+}
+
+/**
+ * A request refused because the budget of the tool token it was made with is spent, or would be by
+ * this request. `source: "token"`: no fallback is tried, as the token's budget holds on every connection.
+ */
+export function tokenBudgetExceeded(token: ToolCaller, status: Omit<BudgetStatus, 'connectionId'>, more: { estimatedUsd: number; inFlightUsd: number }): SwitchboardError {
+  const resets = status.periodEnd.replace(/:00\.000Z$/, ' UTC').replace('T', ' ');
+  return new SwitchboardError(ErrorCode.BUDGET_EXCEEDED, spentMessage(`Tool token "${token.name}"`, status, more), {
+    hint: `Wait until ${resets} when a new ${status.period === 'day' ? 'day' : 'month'} starts, or ask the owner for a token with a larger budget (switchboard tokens create --budget ${status.period}:AMOUNT).`,
+    tokenId: token.tokenId,
+    budget: { period: status.period, amount: status.amount },
+    spentUsd: status.spentUsd,
+    periodEnd: status.periodEnd,
+    source: 'token',
+  });
+}
+
+/** "X has spent $a of its $b daily budget[; … this request up to $c]." */
+function spentMessage(who: string, status: Omit<BudgetStatus, 'connectionId'>, more: { estimatedUsd: number; inFlightUsd: number }): string {
+  const period = status.period === 'day' ? 'daily' : 'monthly';
+  let message = `${who} has spent ${formatUsd(status.spentUsd)} of its ${formatUsd(status.amount)} ${period} budget.`;
+  if (status.spentUsd < status.amount) {
+    const parts = [];
+    if (more.inFlightUsd > 0) parts.push(`requests still running may cost up to ${formatUsd(more.inFlightUsd)}`);
+    if (more.estimatedUsd > 0) parts.push(`this request up to ${formatUsd(more.estimatedUsd)}`);
+    if (parts.length > 0) message = `${message.slice(0, -1)}; ${parts.join(' and ')}.`;
+  }
+  return message;
 }

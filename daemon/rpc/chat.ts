@@ -13,7 +13,7 @@ const CANCEL_MESSAGES: Record<AbortCause, string> = {
 
 export function registerChatHandlers(router: Router, chat: ChatService, streams: StreamRegistry): void {
   router.on(ChatStream, async (params, { session }) => {
-    const prepared = chat.prepare(params);
+    const prepared = chat.prepare({ ...params, caller: session.caller });
     const running = streams.open(session.id, params.streamId);
     if (!running) {
       throw new SwitchboardError(ErrorCode.STREAM_EXISTS, `A stream with id "${params.streamId}" is already running on this connection.`, { hint: 'Use a fresh streamId for every chat/stream request (e.g. a UUID).' });

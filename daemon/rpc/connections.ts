@@ -9,11 +9,13 @@ import {
   ConnectionsUpdate,
 } from '../../shared/protocol';
 import type { DaemonContext } from '../context';
+import { mayUseConnection } from '../tokens/caller';
 import type { Router } from './router';
 
 export function registerConnectionHandlers(router: Router, ctx: DaemonContext): void {
   const service = ctx.connections;
-  router.on(ConnectionsList, () => ({ connections: service.list() }));
+  // A tool token sees only the connections it may use.
+  router.on(ConnectionsList, (_params, { session }) => ({ connections: service.list().filter((c) => mayUseConnection(session.caller, c.id)) }));
   router.on(ConnectionsGet, ({ id }) => ({ connection: service.get(id) }));
   router.on(ConnectionsCreate, async (params, { session }) => ({ connection: await service.create(params, session.clientName) }));
   router.on(ConnectionsUpdate, async (params, { session }) => ({ connection: await service.update(params, session.clientName) }));

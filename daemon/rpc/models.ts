@@ -3,14 +3,16 @@ import { ModelsList, type ModelInfo } from '../../shared/protocol';
 import type { DaemonContext } from '../context';
 import type { ModelCache } from '../models/modelCache';
 import { modelFactsOf } from '../providers/modelFacts';
+import { assertConnectionAllowed } from '../tokens/caller';
 import type { Router } from './router';
 
 export function registerModelHandlers(router: Router, ctx: DaemonContext, models: ModelCache): void {
-  router.on(ModelsList, async ({ connectionId, refresh }) => {
-    // An unknown id fails here with CONNECTION_NOT_FOUND, before any cache lookup or fetch.
-    const { provider } = ctx.connections.stored(connectionId);
+  router.on(ModelsList, async ({ connectionId, refresh }, { session }) => {
+    // An unknown id fails here with CONNECTION_NOT_FOUND, before any cache lookup or fetch; a tool token's scope next.
+    const stored = ctx.connections.stored(connectionId);
+    assertConnectionAllowed(session.caller, stored);
     const listed = await models.list(connectionId, { refresh: refresh === true });
-    return { ...listed, models: listed.models.map((m) => withFacts(provider, m)) };
+    return { ...listed, models: listed.models.map((m) => withFacts(stored.provider, m)) };
   });
 }
 

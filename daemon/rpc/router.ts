@@ -13,6 +13,7 @@ import { APPLICATION_ERROR, JsonRpcCode, SwitchboardError } from '../../shared/e
 import type { NotificationType, RequestType } from '../../shared/protocol';
 import { redactor } from '../keys/redactor';
 import type { Logger } from '../log';
+import { assertMethodAllowed } from '../tokens/caller';
 import type { ClientSession } from './session';
 
 export interface CallContext {
@@ -30,14 +31,18 @@ export class Router {
     this.server.mapErrorToJSONRPCErrorResponse = (id, error: unknown) => ({ jsonrpc: '2.0', id, error: this.toWireError(error) });
   }
 
-  /** Registers the handler of a request method. */
+  /** Registers the handler of a request method. A tool token may call only the inference methods (tokens/caller.ts). */
   on<P, R>(descriptor: RequestType<P, R>, handler: RequestHandler<P, R>): void {
-    this.server.addMethod(descriptor.method, async (params, ctx) => handler(validate(descriptor.params, params), ctx));
+    this.server.addMethod(descriptor.method, async (params, ctx) => {
+      assertMethodAllowed(ctx.session.caller, descriptor.method);
+      return handler(validate(descriptor.params, params), ctx);
+    });
   }
 
   /** Registers the handler of a notification the client may send. */
   onNotification<P>(descriptor: NotificationType<P>, handler: NotificationHandler<P>): void {
     this.server.addMethod(descriptor.method, async (params, ctx) => {
+      assertMethodAllowed(ctx.session.caller, descriptor.method);
       await handler(validate(descriptor.params, params), ctx);
     });
   }

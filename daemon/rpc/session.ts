@@ -1,9 +1,14 @@
 /** One connected client, as handlers see it. The transport implements it per WebSocket. */
 import type { EventName, NotificationType } from '../../shared/protocol';
+import type { Caller } from '../tokens/caller';
 
 export interface ClientSession {
   /** Unique per connection, for logs. */
   readonly id: string;
+  /** Who opened the connection: the owner, or a tool token limited to inference (tokens/caller.ts). */
+  readonly caller: Caller;
+  /** Closes the connection (its tool token was revoked); streams it started stop. */
+  disconnect(code: number, reason: string): void;
   /** From `daemon/hello`; `unknown` until then. Shown in audit entries. */
   clientName: string;
   /** Events this client asked for with `events/subscribe`. */

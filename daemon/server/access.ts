@@ -6,13 +6,29 @@
  *   WebSocket hijacking and cross-site requests in one rule.
  * - `Host`: a page on evil.example rebinding its DNS to 127.0.0.1 still sends `Host: evil.example`;
  *   only loopback names (with our port, on TCP) pass.
- * - Bearer token on TCP, compared in constant time. Never from the query string: URLs end up in
- *   logs, shell history and proxies.
+ * - A token on TCP, as `Authorization: Bearer` or (what Anthropic clients send) `x-api-key`. Never
+ *   from the query string: URLs end up in logs, shell history and proxies. The owner token (compared
+ *   in constant time) can do everything; a tool token (`tokens/*`) only reaches the inference
+ *   endpoints — {@link toolMayUsePath} is the one rule every HTTP route and WebSocket passes.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { OWNER, type Caller } from '../tokens/caller';
+import type { TokenCheck } from '../tokens/toolTokens';
 
-export type AccessResult = { ok: true } | { ok: false; status: 401 | 403; message: string };
+export type Refusal = { ok: false; status: 401 | 403; message: string };
+export type AccessResult = { ok: true } | Refusal;
+/** The outcome of every check a request passes: who is asking, or why it is refused. */
+export type RequestAccess = { ok: true; caller: Caller } | Refusal;
+
+/** What the TCP listener checks a token against. */
+export interface TcpAuth {
+  port: number;
+  /** The owner token (daemon.json). */
+  token: string;
+  /** Checks a tool token; undefined when the presented token is not one. */
+  toolTokens?: (presented: string) => TokenCheck | undefined;
+}
 
 const OK: AccessResult = { ok: true };
 /** A loopback name with an optional port: group 1 the name, group 2 the port. */
@@ -79,15 +95,50 @@ export function pathOf(url: string | undefined): string {
 }
 
 /**
- * Every check a TCP request must pass, in order: Origin, Host, no token in the URL, bearer. The
- * Unix socket (`tcp` undefined) skips the token: its 0600 mode in a 0700 directory is the access control.
+ * Where a tool token may go: the inference HTTP API (`/v1/…`, every route there, whoever adds it)
+ * and the JSON-RPC WebSocket, where the router lets it call only the inference methods
+ * (`tokens/caller.ts`). Nothing else on the port.
  */
-export function checkRequest(headers: IncomingHttpHeaders, url: string | undefined, tcp?: { port: number; token: string }): AccessResult {
+export function toolMayUsePath(path: string): boolean {
+  return path === '/rpc' || path.startsWith('/v1/');
+}
+
+/**
+ * Every check a request must pass, in order: Origin, Host, no token in the URL, then on TCP the
+ * token — the owner's, or a tool token limited to {@link toolMayUsePath}. The Unix socket (`tcp`
+ * undefined) skips the token: its 0600 mode in a 0700 directory is the access control, so its
+ * clients are the owner.
+ */
+export function checkRequest(headers: IncomingHttpHeaders, url: string | undefined, tcp?: TcpAuth): RequestAccess {
   let result = checkOrigin(headers);
   if (result.ok) result = checkHost(headers.host, tcp ? tcp.port : null);
   if (result.ok) result = checkNoQueryToken(url);
-  if (result.ok && tcp) result = checkBearer(headers.authorization, tcp.token);
-  return result;
+  if (!result.ok) return result;
+  if (!tcp) return { ok: true, caller: OWNER };
+  // Anthropic clients send their key as x-api-key; everyone else as a bearer token.
+  const apiKey = headers['x-api-key'];
+  if (headers.authorization === undefined && typeof apiKey === 'string' && apiKey !== '') return checkToken(apiKey.trim(), url, tcp);
+  const bearer = checkBearer(headers.authorization, tcp.token);
+  if (bearer.ok) return { ok: true, caller: OWNER };
+  const presented = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(headers.authorization ?? '')?.[1];
+  return presented === undefined ? bearer : checkToken(presented, url, tcp, bearer);
+}
+
+/** A presented token: the owner's, or a live tool token on a path tools may use. */
+function checkToken(presented: string, url: string | undefined, tcp: TcpAuth, wrong?: Refusal): RequestAccess {
+  if (constantTimeEqual(presented, tcp.token)) return { ok: true, caller: OWNER };
+  const tool = tcp.toolTokens?.(presented);
+  if (tool === undefined) return wrong ?? { ok: false, status: 401, message: `Wrong x-api-key: ${HOW_TO_AUTH}, or use a tool token (switchboard tokens create).` };
+  if (!tool.ok) return { ok: false, status: 401, message: tool.message };
+  const path = pathOf(url);
+  if (!toolMayUsePath(path)) {
+    return {
+      ok: false,
+      status: 403,
+      message: `Tool token "${tool.caller.name}" cannot use ${path}: tool tokens only reach the inference endpoints (/v1/…). This needs the owner token (daemon.json in the Switchboard home).`,
+    };
+  }
+  return { ok: true, caller: tool.caller };
 }
 
 /** The daemon's token never changes while it runs: its bytes are made once, not per request. */

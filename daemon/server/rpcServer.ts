@@ -13,7 +13,9 @@ import type { Logger } from '../log';
 import { parseAndValidate, respond } from '../rpc/envelope';
 import type { Router } from '../rpc/router';
 import type { ClientSession } from '../rpc/session';
-import { checkRequest, pathOf, type AccessResult } from './access';
+import type { Caller, ToolCaller } from '../tokens/caller';
+import type { TokenCheck } from '../tokens/toolTokens';
+import { checkRequest, pathOf, type RequestAccess } from './access';
 import { hasHop, HOP_REFUSAL, HOP_STATUS } from './hop';
 import { WsSession } from './wsSession';
 
@@ -29,8 +31,16 @@ export interface RpcServerOptions {
   maxPayloadBytes?: number;
   /** Heartbeat period; a peer that misses a pong for one period is dropped. Default 30000. */
   pingIntervalMs?: number;
-  /** Hook for plain HTTP requests on the TCP port after Origin/Host/bearer checks passed (the OpenAI-compatible API plugs in here later). Return false → 404 JSON. */
-  httpHandler?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
+  /**
+   * Tool tokens: `check` a presented token (undefined: not a tool token), and `current` — the caller a
+   * token makes now, undefined once revoked or expired (a WebSocket's token is checked per message).
+   */
+  toolTokens?: { check(presented: string): TokenCheck | undefined; current(tokenId: string): ToolCaller | undefined };
+  /**
+   * Hook for plain HTTP requests on the TCP port after the Origin/Host/token checks passed, told who
+   * is asking (a tool token only ever gets here on `/v1/…`). Return false → 404 JSON.
+   */
+  httpHandler?: (req: IncomingMessage, res: ServerResponse, caller: Caller) => Promise<boolean> | boolean;
   onSessionOpen?(s: ClientSession): void;
   onSessionClose?(s: ClientSession): void;
 }
@@ -119,9 +129,10 @@ export class RpcServer {
   }
 
   /** Refuses a daemon's own upstream request first (a loop), then applies the access rules. */
-  private check(via: Listener, req: IncomingMessage): AccessResult | { ok: false; status: typeof HOP_STATUS; message: string } {
+  private check(via: Listener, req: IncomingMessage): RequestAccess | { ok: false; status: typeof HOP_STATUS; message: string } {
     if (hasHop(req.headers)) return { ok: false, status: HOP_STATUS, message: HOP_REFUSAL };
-    return checkRequest(req.headers, req.url, via === 'tcp' ? { port: this.tcpPort, token: this.opts.token } : undefined);
+    const tools = this.opts.toolTokens;
+    return checkRequest(req.headers, req.url, via === 'tcp' ? { port: this.tcpPort, token: this.opts.token, ...(tools && { toolTokens: (t: string) => tools.check(t) }) } : undefined);
   }
 
   private onUpgrade(via: Listener, req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -134,7 +145,7 @@ export class RpcServer {
       return rejectRaw(socket, access.status, access.message);
     }
     if (pathOf(req.url) !== RPC_PATH) return rejectRaw(socket, 404, `Nothing at ${pathOf(req.url)}: the JSON-RPC WebSocket is at ${RPC_PATH}.`);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(via, ws));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(via, ws, access.caller));
   }
 
   private async onHttp(via: Listener, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -145,7 +156,7 @@ export class RpcServer {
     }
     const handler = via === 'tcp' ? this.opts.httpHandler : undefined;
     try {
-      if (handler && (await handler(req, res))) return;
+      if (handler && (await handler(req, res, access.caller))) return;
       sendJson(res, 404, via === 'tcp' ? `Nothing at ${pathOf(req.url)}.` : `Plain HTTP is served on the TCP port; the JSON-RPC WebSocket is at ${RPC_PATH}.`);
     } catch (error) {
       this.opts.log.error('http handler failed', { path: pathOf(req.url), error });
@@ -154,8 +165,8 @@ export class RpcServer {
     }
   }
 
-  private onConnection(via: Listener, ws: WebSocket): void {
-    const session = new WsSession(ws, via);
+  private onConnection(via: Listener, ws: WebSocket, caller: Caller): void {
+    const session = new WsSession(ws, via, caller);
     this.live.add(session);
     const { log } = this.opts;
     log.debug('client connected', { session: session.id, via });
@@ -176,6 +187,11 @@ export class RpcServer {
     try {
       // Text and binary frames alike are read as UTF-8 JSON (ws already validated text frames' UTF-8).
       const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+      // A token revoked or expired since the handshake ends its sockets at the next message.
+      if (session.caller.kind === 'tool') {
+        const current = this.opts.toolTokens?.current(session.caller.tokenId);
+        if (!current) return session.disconnect(4401, 'tool token revoked or expired');
+      }
       const envelope = parseAndValidate(raw);
       const reply = await respond(envelope, (request) => this.opts.router.handle(request, { session }));
       if (reply !== null) session.send(JSON.stringify(reply));

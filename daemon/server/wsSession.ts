@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { ChatDelta, type EventName, type NotificationType, type ParamsOf } from '../../shared/protocol';
 import type { ClientSession } from '../rpc/session';
+import { OWNER, type Caller } from '../tokens/caller';
 
 type ChatDeltaParams = ParamsOf<typeof ChatDelta>;
 
@@ -29,11 +30,18 @@ export class WsSession implements ClientSession {
     readonly ws: WebSocket,
     /** `tcp` or `socket`, for logs. */
     readonly via: 'tcp' | 'socket',
+    /** Who opened the socket: the owner, or a tool token (see tokens/caller.ts). */
+    readonly caller: Caller = OWNER,
     private readonly highWaterMark = DEFAULT_HIGH_WATER_MARK,
   ) {
     this.id = randomUUID().slice(0, 8);
     // Whatever closes the socket (peer, heartbeat, shutdown, error), streams it started must stop.
     ws.once('close', () => this.abort.abort(new Error('client disconnected')));
+  }
+
+  /** Closes the socket (e.g. its tool token was revoked); its streams stop with it. */
+  disconnect(code: number, reason: string): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
   }
 
   get closed(): AbortSignal {

@@ -5,7 +5,7 @@
  * A stored connection has no field for a key, on purpose: keys live in the vault, in memory or in the
  * environment, and `db.json` can be read, copied or synced without leaking one.
  */
-import type { CapacityPeriod, Connection, ModelInfo, Provider, Settings, UsageRecord } from '../../shared/protocol';
+import type { CapacityPeriod, Connection, ModelInfo, Provider, Settings, ToolToken, UsageRecord } from '../../shared/protocol';
 
 /**
  * A connection as persisted: the public `Connection` without `keyAvailable`, which depends on
@@ -13,6 +13,12 @@ import type { CapacityPeriod, Connection, ModelInfo, Provider, Settings, UsageRe
  * when it is not loaded.
  */
 export type StoredConnection = Omit<Connection, 'keyAvailable'>;
+
+/**
+ * A tool token as persisted: its SHA-256 (hex), never the token. Tokens are 256 random bits, so a
+ * plain hash cannot be reversed by guessing; a slow password hash would buy nothing.
+ */
+export type StoredToolToken = Omit<ToolToken, 'spentUsd'> & { hash: string };
 
 /** One cached model list, per connection. */
 export interface ModelCacheEntry {
@@ -58,6 +64,11 @@ export interface DbData {
   limits: Record<string, ConnectionLimitState>;
   /** The budget period (`<connectionId>` → period start ISO) for which the 80% warning was sent. */
   budgetWarnings: Record<string, string>;
+  /**
+   * Tool tokens (`tokens/*`). Optional so that files from before tool tokens need no migration (and
+   * an older daemon keeps them): read it as `data.tokens ?? []`.
+   */
+  tokens?: StoredToolToken[];
 }
 
 /** The schema version this daemon writes. Files with a higher version are refused, never downgraded. */

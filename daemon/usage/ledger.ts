@@ -22,6 +22,8 @@ export interface UsageEvent {
   outputTokens?: number;
   latencyMs: number;
   error: boolean;
+  /** The tool token the request was made with; absent for the owner. */
+  token?: { id: string; name: string };
   /** US dollars; `null` when the model's price is unknown; absent when there was no usage to price. */
   costUsd?: number | null;
   /** The tokens (and cost) are the daemon's estimate: the upstream reported none (a stopped answer). */
@@ -30,6 +32,8 @@ export interface UsageEvent {
 
 export interface UsageFilter {
   connectionId?: string;
+  /** Only the requests made with this tool token. */
+  tokenId?: string;
   /** First UTC day, inclusive (`YYYY-MM-DD`). */
   from?: string;
   /** Last UTC day, inclusive. */
@@ -42,11 +46,12 @@ export class UsageLedger {
   record(event: UsageEvent, now = new Date()): void {
     const day = utcDay(now);
     this.db.updateLater((data) => {
-      let row = data.usage.find((r) => r.day === day && r.connectionId === event.connectionId && r.model === event.model);
+      const tokenId = event.token?.id;
+      let row = data.usage.find((r) => r.day === day && r.connectionId === event.connectionId && r.model === event.model && r.tokenId === tokenId);
       if (!row) {
         const cutoff = utcDay(new Date(now.getTime() - RETENTION_DAYS * 86_400_000));
         if (data.usage.some((r) => r.day < cutoff)) data.usage = data.usage.filter((r) => r.day >= cutoff);
-        row = { connectionId: event.connectionId, day, model: event.model, ...emptyTotals() };
+        row = { connectionId: event.connectionId, day, model: event.model, ...(event.token && { tokenId: event.token.id, tokenName: event.token.name }), ...emptyTotals() };
         data.usage.push(row);
       }
       row.requests += 1;
@@ -63,9 +68,9 @@ export class UsageLedger {
   /** Rows matching the filter, oldest first. Days are inclusive. */
   query(filter: UsageFilter = {}): UsageRecord[] {
     return this.db.data.usage
-      .filter((r) => (filter.connectionId === undefined || r.connectionId === filter.connectionId) && (filter.from === undefined || r.day >= filter.from) && (filter.to === undefined || r.day <= filter.to))
+      .filter((r) => (filter.connectionId === undefined || r.connectionId === filter.connectionId) && (filter.tokenId === undefined || r.tokenId === filter.tokenId) && (filter.from === undefined || r.day >= filter.from) && (filter.to === undefined || r.day <= filter.to))
       .map((r) => ({ ...r }))
-      .sort((a, b) => a.day.localeCompare(b.day) || a.connectionId.localeCompare(b.connectionId) || a.model.localeCompare(b.model));
+      .sort((a, b) => a.day.localeCompare(b.day) || a.connectionId.localeCompare(b.connectionId) || a.model.localeCompare(b.model) || (a.tokenId ?? '').localeCompare(b.tokenId ?? ''));
   }
 }
 
@@ -76,7 +81,7 @@ export function totalsOf(records: readonly UsageRecord[]): UsageTotals {
   return totals;
 }
 
-const KEY_FIELD = { connection: 'connectionId', model: 'model', day: 'day' } as const satisfies Record<UsageGroupKey, keyof UsageRecord>;
+const KEY_FIELD = { connection: 'connectionId', model: 'model', day: 'day', token: 'tokenId' } as const satisfies Record<UsageGroupKey, keyof UsageRecord>;
 
 /**
  * The rows summed by the named keys (each group carries only those keys), largest cost first, then
@@ -89,12 +94,13 @@ export function groupRecords(records: readonly UsageRecord[], keys: readonly Usa
     const id = JSON.stringify(fields.map((f) => r[f]));
     let group = groups.get(id);
     if (!group) {
-      group = { ...Object.fromEntries(fields.map((f) => [f, r[f]])), ...emptyTotals() };
+      // The owner's rows have no tokenId: their group carries none either. A token's group carries its name.
+      group = { ...Object.fromEntries(fields.filter((f) => r[f] !== undefined).map((f) => [f, r[f]])), ...(fields.includes('tokenId') && r.tokenName !== undefined && { tokenName: r.tokenName }), ...emptyTotals() };
       groups.set(id, group);
     }
     addInto(group, r);
   }
-  return [...groups.values()].sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests || fields.reduce((c, f) => c || String(a[f]).localeCompare(String(b[f])), 0));
+  return [...groups.values()].sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests || fields.reduce((c, f) => c || String(a[f] ?? '').localeCompare(String(b[f] ?? '')), 0));
 }
 
 function emptyTotals(): UsageTotals {

@@ -11,6 +11,7 @@ export * from './secrets';
 export * from './models';
 export * from './chat';
 export * from './usage';
+export * from './tokens';
 export * from './audit';
 export * from './events';
 export * from './settings';

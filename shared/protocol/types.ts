@@ -182,6 +182,13 @@ export interface UsageRecord {
   /** UTC day, `YYYY-MM-DD`. */
   day: string;
   model: string;
+  /**
+   * The tool token the requests were made with (`tokens/*`); absent: the owner (the extension, the
+   * CLI, anything holding the owner token or on the Unix socket).
+   */
+  tokenId?: string;
+  /** The tool token's name when the requests were made (kept after it is revoked). */
+  tokenName?: string;
   requests: number;
   errors: number;
   inputTokens: number;
@@ -200,10 +207,10 @@ export interface UsageRecord {
 }
 
 /** Sums of usage rows. */
-export type UsageTotals = Omit<UsageRecord, 'connectionId' | 'day' | 'model'>;
+export type UsageTotals = Omit<UsageRecord, 'connectionId' | 'day' | 'model' | 'tokenId' | 'tokenName'>;
 
 /** Usage summed by the keys `usage/get`'s `groupBy` names; the other keys are absent. */
-export type UsageGroup = Partial<Pick<UsageRecord, 'connectionId' | 'day' | 'model'>> & UsageTotals;
+export type UsageGroup = Partial<Pick<UsageRecord, 'connectionId' | 'day' | 'model' | 'tokenId' | 'tokenName'>> & UsageTotals;
 
 /** How much of a connection's budget is spent in its current period. */
 export interface BudgetStatus {
@@ -223,7 +230,7 @@ export interface AuditEntry {
   at: string;
   /** The client name given in `daemon/hello`, or `unknown`. */
   client: string;
-  action: 'create' | 'update' | 'delete' | 'setDefault' | 'setKey' | 'clearKey' | 'rotateKey' | 'providerUpsert' | 'providerDelete' | 'settingsUpdate' | 'priceSet';
+  action: 'create' | 'update' | 'delete' | 'setDefault' | 'setKey' | 'clearKey' | 'rotateKey' | 'providerUpsert' | 'providerDelete' | 'settingsUpdate' | 'priceSet' | 'tokenCreate' | 'tokenRevoke';
   connectionId?: string;
   name?: string;
   /** Which fields changed (names only), key fingerprint before/after for key changes. */

@@ -6,27 +6,29 @@ import type { BudgetStatus, UsageGroup, UsageRecord, UsageTotals } from './types
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD');
 
-/** A key `usage/get` can sum by. */
-export const UsageGroupKey = z.enum(['connection', 'model', 'day']);
+/** A key `usage/get` can sum by. `token`: the tool token (groups of the owner's own requests have no `tokenId`). */
+export const UsageGroupKey = z.enum(['connection', 'model', 'day', 'token']);
 /** A key `usage/get` can sum by. */
 export type UsageGroupKey = z.infer<typeof UsageGroupKey>;
 
 /** Params of `usage/get`. */
 export const UsageGetParams = z.strictObject({
   connectionId: Id.optional(),
+  /** Only the requests made with this tool token. */
+  tokenId: Id.optional(),
   /** First day, inclusive. */
   from: Day.optional(),
   /** Last day, inclusive. */
   to: Day.optional(),
   /** Also sum the rows by these keys into `groups` (e.g. `["connection", "model"]`). */
-  groupBy: z.array(UsageGroupKey).max(3).optional(),
+  groupBy: z.array(UsageGroupKey).max(4).optional(),
 });
 /** Params of `usage/get`. */
 export type UsageGetParams = z.infer<typeof UsageGetParams>;
 
 /** Result of `usage/get`. */
 export interface UsageGetResult {
-  /** One row per connection, model and day, oldest first. */
+  /** One row per connection, model, day and tool token, oldest first. */
   records: UsageRecord[];
   /** With `groupBy`: the rows summed by those keys, largest cost first. */
   groups?: UsageGroup[];

@@ -25,7 +25,7 @@ export function costCell(t: Pick<UsageTotals, 'costUsd' | 'unpricedRequests'>): 
   return t.costUsd === 0 ? 'unknown' : `≥ ${usd(t.costUsd)}`;
 }
 
-const GROUP_COLUMNS: Record<UsageGroupKey, string> = { day: 'DAY', connection: 'CONNECTION', model: 'MODEL' };
+const GROUP_COLUMNS: Record<UsageGroupKey, string> = { day: 'DAY', connection: 'CONNECTION', model: 'MODEL', token: 'TOKEN' };
 
 export const usageGroup: Group = {
   name: 'usage',

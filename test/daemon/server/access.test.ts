@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkBearer, checkHost, checkNoQueryToken, checkOrigin, checkRequest, pathOf } from '../../../daemon/server/access';
+import { checkBearer, checkHost, checkNoQueryToken, checkOrigin, checkRequest, pathOf, toolMayUsePath } from '../../../daemon/server/access';
+import { OWNER, type ToolCaller } from '../../../daemon/tokens/caller';
 
 const TOKEN = 'a'.repeat(64);
 
@@ -100,7 +101,7 @@ describe('checkRequest', () => {
   const good = { host: '127.0.0.1:4000', authorization: `Bearer ${TOKEN}` };
 
   it('passes a good TCP request', () => {
-    expect(checkRequest(good, '/rpc', tcp)).toEqual({ ok: true });
+    expect(checkRequest(good, '/rpc', tcp)).toEqual({ ok: true, caller: OWNER });
   });
 
   it('checks Origin before the token, so a browser gets 403 even with the token', () => {
@@ -112,7 +113,41 @@ describe('checkRequest', () => {
   });
 
   it('needs no token on the Unix socket but still refuses Origin', () => {
-    expect(checkRequest({ host: 'localhost' }, '/rpc')).toEqual({ ok: true });
+    expect(checkRequest({ host: 'localhost' }, '/rpc')).toEqual({ ok: true, caller: OWNER });
     expect(checkRequest({ host: 'localhost', origin: 'http://x' }, '/rpc')).toMatchObject({ status: 403 });
   });
 });
+
+describe('checkRequest with tool tokens', () => {
+  const tool: ToolCaller = { kind: 'tool', tokenId: 'tok_1', name: 'cline' };
+  const tcp = {
+    port: 4000,
+    token: TOKEN,
+    toolTokens: (t: string) => (t === 'sbt_good' ? { ok: true as const, caller: tool } : t === 'sbt_old' ? { ok: false as const, message: 'expired' } : undefined),
+  };
+  const host = '127.0.0.1:4000';
+
+  it('lets a tool token reach /v1/… and the WebSocket, as a bearer token or as x-api-key', () => {
+    for (const path of ['/v1/chat/completions', '/v1/messages', '/v1/embeddings', '/v1/responses', '/v1/models', '/rpc']) {
+      expect(checkRequest({ host, authorization: 'Bearer sbt_good' }, path, tcp), path).toEqual({ ok: true, caller: tool });
+      expect(checkRequest({ host, 'x-api-key': 'sbt_good' }, path, tcp), path).toEqual({ ok: true, caller: tool });
+    }
+  });
+
+  it('refuses a tool token anywhere else with 403 naming the owner token', () => {
+    for (const path of ['/', '/status', '/v1', '/v2/chat', '/rpcx', '/v1x/models']) {
+      const result = checkRequest({ host, authorization: 'Bearer sbt_good' }, path, tcp);
+      expect(result, path).toMatchObject({ ok: false, status: 403 });
+      expect(result.ok === false && result.message).toContain('owner token');
+    }
+    expect(toolMayUsePath('/v1/anything/new')).toBe(true);
+  });
+
+  it('refuses an expired or unknown token with 401 and accepts the owner token as x-api-key', () => {
+    expect(checkRequest({ host, authorization: 'Bearer sbt_old' }, '/v1/models', tcp)).toEqual({ ok: false, status: 401, message: 'expired' });
+    expect(checkRequest({ host, authorization: 'Bearer sbt_nope' }, '/v1/models', tcp)).toMatchObject({ ok: false, status: 401 });
+    expect(checkRequest({ host, 'x-api-key': 'sbt_nope' }, '/v1/models', tcp)).toMatchObject({ ok: false, status: 401 });
+    expect(checkRequest({ host, 'x-api-key': TOKEN }, '/status', tcp)).toEqual({ ok: true, caller: OWNER });
+  });
+});
+
