@@ -13,13 +13,14 @@ import { importEnvGroup } from './commands/importEnv';
 import { keyGroup } from './commands/key';
 import { modelsGroup } from './commands/models';
 import { pricesGroup } from './commands/prices';
+import { tokensGroup } from './commands/tokens';
 import { usageGroup } from './commands/usage';
 import { CliContext, type Command, type Group } from './context';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { commandHelp, groupHelp, mainHelp } from './help';
 import { Output } from './output';
 
-export const GROUPS: Group[] = [daemonGroup, connectionsGroup, modelsGroup, keyGroup, chatGroup, importEnvGroup, usageGroup, pricesGroup];
+export const GROUPS: Group[] = [daemonGroup, connectionsGroup, modelsGroup, keyGroup, chatGroup, importEnvGroup, usageGroup, pricesGroup, tokensGroup];
 
 const isSingle = (g: Group) => g.commands.length === 1 && g.commands[0]!.name === '';
 

@@ -5,6 +5,7 @@ import { registerDaemonCommands } from './daemonCommands';
 import { registerImportCommands } from './importCommands';
 import type { CommandDeps } from './pickConnection';
 import { registerSelectionCommands } from './selectionCommands';
+import { registerTokenCommands } from './tokenCommands';
 import { registerUsageCommands } from './usageCommands';
 
 export type { CommandDeps } from './pickConnection';
@@ -16,6 +17,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     registerImportCommands(deps),
     registerDaemonCommands(deps),
     registerUsageCommands(deps),
+    registerTokenCommands(deps),
     vscode.commands.registerCommand('switchboard.refreshConnections', () => deps.store.refresh().catch((error) => deps.log.warn('Refresh failed', error))),
   );
 }
