@@ -19,6 +19,7 @@ import { checkFallbacks, copyRecord, dropFallback, pruneFallbackModels } from '.
 import { secureStoredHeaders } from './headerMigration';
 import { planHeaders, type HeaderPlan } from './headerPlan';
 import { HeaderSecrets } from './headerSecrets';
+import { hostMove } from './hostBinding';
 import { publicHeaders } from './secretHeaders';
 import type { ProviderCatalog } from './providerCatalog';
 
@@ -157,9 +158,13 @@ export class ConnectionService {
       throw validationError('baseUrl', 'Azure OpenAI needs your resource endpoint.', 'Send baseUrl = https://<your-resource>.openai.azure.com together with the new provider.');
     }
     const sourceChanges = params.keySource !== undefined && params.keySource !== before.keySource;
-    const keySource = params.apiKey !== undefined || sourceChanges ? this.chooseKeySource(params.keySource ?? (before.keySource === 'none' ? undefined : before.keySource), params.apiKey, provider.requiresKey) : before.keySource;
+    let keySource = params.apiKey !== undefined || sourceChanges ? this.chooseKeySource(params.keySource ?? (before.keySource === 'none' ? undefined : before.keySource), params.apiKey, provider.requiresKey) : before.keySource;
     const oldKey = this.deps.keyring.resolve(before);
     const headers = planHeaders(before, params.headers, params.secretHeaders, (name) => this.headerSecrets.get(before.id, name));
+    // Another origin: the credentials stored for the old one stay behind (see hostBinding.ts).
+    const moved = hostMove(before.baseUrl, params.baseUrl);
+    const binding = moved ? this.unbindFromHost(before, params, keySource, headers, provider.requiresKey) : undefined;
+    if (binding?.keySource) keySource = binding.keySource;
 
     // New secret header values first, so that a failed record write can put the old ones back.
     const undoHeaders = headers ? await this.headerSecrets.store(before.id, headers.store) : undefined;
@@ -167,12 +172,19 @@ export class ConnectionService {
     let updated: StoredConnection;
     try {
       if (params.apiKey !== undefined) await this.storeKey(before.id, keySource, params.apiKey);
-      updated = await this.recordUpdate(params, keySource, headers, changed);
+      updated = await this.recordUpdate(params, keySource, headers, changed, binding?.secretHeaders ?? []);
     } catch (error) {
       await undoHeaders?.().catch(() => undefined);
       throw error;
     }
     if (headers) await this.headerSecrets.forget(before.id, headers.forget);
+    if (binding?.dropKey) {
+      // Whatever source held it: the key for the old host must not be sent to the new one.
+      if (this.deps.vault.has(before.id)) await this.deps.vault.delete(before.id);
+      this.deps.keyring.clearMemory(before.id);
+      changed.push('apiKey');
+    }
+    if (binding && binding.secretHeaders.length > 0) await this.headerSecrets.forget(before.id, binding.secretHeaders.map((n) => n.toLowerCase()));
     // A key that moved out of the vault must not linger there.
     if (before.keySource === 'vault' && keySource !== 'vault') await this.deps.vault.delete(before.id);
     if (before.keySource === 'memory' && keySource !== 'memory') this.deps.keyring.clearMemory(before.id);
@@ -180,6 +192,7 @@ export class ConnectionService {
     const connection = this.toPublic(updated);
     if (changed.length > 0) {
       const rotated = params.apiKey !== undefined;
+      const dropped = binding && (binding.dropKey || binding.secretHeaders.length > 0);
       await this.deps.audit.append({
         client: actor,
         action: rotated ? 'rotateKey' : 'update',
@@ -190,15 +203,38 @@ export class ConnectionService {
           // Header names only: a value, secret or not, never goes into the audit log.
           ...(headers && headers.changed.length > 0 && { headers: headers.changed }),
           ...(rotated && { fingerprintBefore: oldKey ? keyFingerprint(oldKey) : null, fingerprintAfter: keyFingerprint(params.apiKey!) }),
+          ...(moved && { originBefore: moved.from, originAfter: moved.to }),
+          ...(binding?.dropKey && { keyDropped: true, ...(oldKey && { fingerprintBefore: keyFingerprint(oldKey) }) }),
+          ...(binding && binding.secretHeaders.length > 0 && { secretHeadersDropped: binding.secretHeaders }),
         },
       });
-      this.deps.events.connectionChanged({ kind: changed.includes('isDefault') ? 'defaultChanged' : rotated ? 'keyChanged' : 'updated', id: updated.id, connection });
+      this.deps.events.connectionChanged({ kind: changed.includes('isDefault') ? 'defaultChanged' : rotated || dropped ? 'keyChanged' : 'updated', id: updated.id, connection });
     }
     return connection;
   }
 
-  /** The record write of `update`: applies the fields and lists in `changed` the ones that changed. */
-  private recordUpdate(params: UpdateConnectionParams, keySource: KeySource, headers: HeaderPlan | undefined, changed: string[]): Promise<StoredConnection> {
+  /**
+   * What a move to another origin leaves behind: the key unless the request brings one (an apiKey,
+   * or a keySource naming an environment variable), and every secret header value the request does
+   * not give anew. An `env:` key source falls back to an empty vault (or `none`), as the variable
+   * was meant for the old host.
+   */
+  private unbindFromHost(before: StoredConnection, params: UpdateConnectionParams, keySource: KeySource, headers: HeaderPlan | undefined, requiresKey: boolean): { dropKey: boolean; keySource?: KeySource; secretHeaders: string[] } {
+    const bringsKey = params.apiKey !== undefined || (params.keySource !== undefined && params.keySource.startsWith('env:'));
+    const hadKey = this.deps.keyring.resolve(before) !== undefined || this.deps.vault.has(before.id) || keySource.startsWith('env:');
+    const dropKey = !bringsKey && hadKey;
+    const newSource: KeySource | undefined = dropKey && keySource.startsWith('env:') ? (requiresKey ? 'vault' : 'none') : undefined;
+    const secretAfter = headers ? (headers.secretHeaders ?? []) : (before.secretHeaders ?? []);
+    const fresh = headers?.store ?? new Map<string, string>();
+    const secretHeaders = secretAfter.filter((name) => !fresh.has(name.toLowerCase()));
+    return { dropKey, ...(newSource && { keySource: newSource }), secretHeaders };
+  }
+
+  /**
+   * The record write of `update`: applies the fields and lists in `changed` the ones that changed.
+   * `dropHeaders` are secret headers whose values stay with the old host: they leave the record.
+   */
+  private recordUpdate(params: UpdateConnectionParams, keySource: KeySource, headers: HeaderPlan | undefined, changed: string[], dropHeaders: readonly string[]): Promise<StoredConnection> {
     return this.deps.db.update((db) => {
       const record = db.connections.find((c) => c.id === params.id);
       if (!record) throw connectionNotFound(params.id);
@@ -227,6 +263,16 @@ export class ConnectionService {
         assign('secretHeaders', headers.secretHeaders ?? null);
         // A new secret value leaves the stored mask as it was: the change is still one.
         if (headers.changed.length > 0 && !changed.includes('headers')) changed.push('headers');
+      }
+      if (dropHeaders.length > 0) {
+        const drop = new Set(dropHeaders.map((n) => n.toLowerCase()));
+        const kept = Object.entries(record.headers ?? {}).filter(([name]) => !drop.has(name.toLowerCase()));
+        const secrets = (record.secretHeaders ?? []).filter((name) => !drop.has(name.toLowerCase()));
+        if (kept.length > 0) record.headers = Object.fromEntries(kept);
+        else delete record.headers;
+        if (secrets.length > 0) record.secretHeaders = secrets;
+        else delete record.secretHeaders;
+        if (!changed.includes('headers')) changed.push('headers');
       }
       assign('timeoutMs', params.timeoutMs);
       assign('maxRetries', params.maxRetries);
