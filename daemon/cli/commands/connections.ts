@@ -5,6 +5,7 @@ import {
   ConnectionsSetDefault,
   ConnectionsUpdate,
   ProvidersList,
+  SECRET_HEADER_MASK,
   type Connection,
   type CreateConnectionParams,
   type UpdateConnectionParams,
@@ -160,6 +161,10 @@ Examples:
         const key = await keyChoice(parsed.values, { label: current.name, requiresKey: true, promptWhenMissing: false });
         const params = { ...changes, ...key, id: current.id } as UpdateConnectionParams;
         if (Object.keys(params).length === 1) throw new UsageError('Nothing to change: give at least one flag.', `Usage: switchboard ${this.usage}`);
+        if (!(await confirmHostMove(ctx, current, params))) {
+          ctx.out.note('Nothing changed.');
+          return EXIT.FAILED;
+        }
         const { connection } = await client.request(ConnectionsUpdate, params);
         ctx.out.data({ connection });
         ctx.out.line(`Updated ${describe(ctx.out, connection)}.`);
@@ -223,3 +228,30 @@ Examples:
     },
   ],
 };
+
+/** The origin of a URL (`https://host:port`), or the text when it is none. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * A new base URL on another origin drops the stored key and secret header values (the daemon binds
+ * them to their host) unless the edit brings a key: say so before saving, on stderr; on a terminal,
+ * ask. False when the person declined.
+ */
+async function confirmHostMove(ctx: CliContext, current: Connection, params: UpdateConnectionParams): Promise<boolean> {
+  if (params.baseUrl === undefined || originOf(params.baseUrl) === originOf(current.baseUrl)) return true;
+  const bringsKey = params.apiKey !== undefined || (typeof params.keySource === 'string' && params.keySource.startsWith('env:'));
+  const losesKey = !bringsKey && current.keySource !== 'none';
+  const losesHeaders = (current.secretHeaders ?? []).filter((name) => params.headers?.[name] === undefined || params.headers[name] === SECRET_HEADER_MASK);
+  if (!losesKey && losesHeaders.length === 0) return true;
+  const what = [losesKey ? 'its stored key' : '', losesHeaders.length > 0 ? `its secret header value${losesHeaders.length > 1 ? 's' : ''} (${losesHeaders.join(', ')})` : ''].filter(Boolean).join(' and ');
+  ctx.out.warn(`Moving "${current.name}" from ${originOf(current.baseUrl)} to ${originOf(params.baseUrl)} drops ${what}: a key is bound to its host. Give the key for the new host with --key-stdin or --key-env VAR in the same edit.`);
+  if (!ctx.out.interactive) return true;
+  return confirm(`Move "${current.name}" to ${originOf(params.baseUrl)} without ${what}?`);
+}
+

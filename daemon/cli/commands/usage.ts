@@ -34,7 +34,7 @@ export const usageGroup: Group = {
     {
       name: '',
       summary: 'Show requests, tokens and cost per day, connection and model',
-      usage: 'usage [connection] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--days N] [--group-by connection,model,day]',
+      usage: 'usage [connection] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--days N] [--group-by connection,model,day,token]',
       details: `Days are UTC. Without --from/--to/--days every recorded day is shown (the daemon keeps about 400 days).
 Costs use the provider catalog's prices (see \`switchboard prices\`); a model without a price shows
 "unknown", and "≥ $x" means part of the requests could not be priced.
@@ -47,7 +47,7 @@ Examples:
         { name: 'from', type: 'string', value: 'DAY', description: 'First day, YYYY-MM-DD' },
         { name: 'to', type: 'string', value: 'DAY', description: 'Last day, YYYY-MM-DD' },
         { name: 'days', type: 'string', value: 'N', description: 'The last N days, today included' },
-        { name: 'group-by', short: 'g', type: 'string', value: 'KEYS', description: 'Sum by connection, model and/or day (comma-separated)' },
+        { name: 'group-by', short: 'g', type: 'string', value: 'KEYS', description: 'Sum by connection, model, day and/or token (the tool token; comma-separated)' },
       ],
       async run(ctx, parsed) {
         const [positional] = parsed.positionals.length > 1 ? positionals(parsed, ['connection'], this.usage) : parsed.positionals;
@@ -71,7 +71,7 @@ Examples:
         const connName = (id: string) => names.get(id) ?? ctx.out.paint('dim', `${id} (deleted)`);
         const keys: UsageGroupKey[] = groupBy ?? ['day', 'connection', 'model'];
         const rows = (result.groups ?? result.records).map((r) => [
-          ...keys.map((k) => (k === 'connection' ? connName(r.connectionId!) : k === 'day' ? r.day! : r.model!)),
+          ...keys.map((k) => (k === 'connection' ? connName(r.connectionId!) : k === 'day' ? r.day! : k === 'token' ? (r.tokenName ?? ctx.out.paint('dim', 'owner')) : r.model!)),
           ...metrics(ctx.out, r),
         ]);
         rows.push([ctx.out.paint('bold', 'total'), ...keys.slice(1).map(() => ''), ...metrics(ctx.out, result.totals)]);
@@ -114,7 +114,7 @@ function groupKeys(values: Values): UsageGroupKey[] | undefined {
   if (raw === undefined) return undefined;
   const keys = raw.split(',').map((k) => k.trim().toLowerCase()).filter(Boolean);
   const bad = keys.find((k) => !UsageGroupKey.safeParse(k).success);
-  if (keys.length === 0 || bad !== undefined) throw new UsageError(`--group-by takes connection, model and/or day${bad ? `, not "${bad.slice(0, 20)}"` : ''}.`, 'e.g. --group-by model, or --group-by connection,day');
+  if (keys.length === 0 || bad !== undefined) throw new UsageError(`--group-by takes connection, model, day and/or token${bad ? `, not "${bad.slice(0, 20)}"` : ''}.`, 'e.g. --group-by model, or --group-by connection,day');
   return [...new Set(keys)] as UsageGroupKey[];
 }
 

@@ -71,6 +71,17 @@ export function renderPage(r: PageResources): string {
     </div>
   </section>
 
+  <section id="tokens-section" aria-labelledby="tokens-heading" hidden>
+    <h2 id="tokens-heading">By tool</h2>
+    <p class="help">Requests made with each tool token (see "Switchboard: Create Tool Token…"), and your own.</p>
+    <div class="table-scroll" role="region" aria-labelledby="tokens-heading" tabindex="0">
+      <table id="token-table" class="usage-table">
+        <thead><tr><th scope="col">Tool token</th><th scope="col" class="num">Requests</th><th scope="col" class="num">Tokens in</th><th scope="col" class="num">Tokens out</th><th scope="col" class="num">Cost</th></tr></thead>
+        <tbody id="token-rows"></tbody>
+      </table>
+    </div>
+  </section>
+
   <section id="budgets-section" aria-labelledby="budgets-heading">
     <h2 id="budgets-heading">Budgets</h2>
     <ul id="budgets" class="budgets"></ul>

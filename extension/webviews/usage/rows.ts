@@ -2,7 +2,7 @@
  * The Usage view's tables as data: one row per connection and model, and each budget as a bar.
  * Pure, so ordering, names of deleted connections and budget levels are unit-tested.
  */
-import type { BudgetStatus, UsageGroup } from '../../../shared/protocol';
+import type { BudgetStatus, UsageGroup, UsageRecord } from '../../../shared/protocol';
 import { formatCost, formatCount, formatDate, formatLatency, formatPercent, formatUsd, costNote, type CostFigures } from './format';
 
 /** A connection's name; a deleted connection keeps its usage but not its name. */
@@ -54,6 +54,51 @@ export function tableRows(groups: UsageGroup[], names: Record<string, string>): 
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.connectionId.localeCompare(b.connectionId) || b.requests - a.requests || a.model.localeCompare(b.model));
+}
+
+/** Usage of one tool token (or of the owner: VS Code, the CLI, anything with the owner token). */
+export interface TokenRow {
+  /** Undefined for the owner. */
+  tokenId?: string;
+  name: string;
+  requests: number;
+  cells: { requests: string; inputTokens: string; outputTokens: string; cost: string };
+  costNote?: string;
+}
+
+/**
+ * Which tool spent what: the rows summed by tool token, largest cost first, the owner's own
+ * requests as one row. Empty when no tool token was used in the range (the section stays hidden).
+ */
+export function tokenRows(records: readonly UsageRecord[]): TokenRow[] {
+  if (!records.some((r) => r.tokenId !== undefined)) return [];
+  const sums = new Map<string, { tokenId?: string; name: string; requests: number; errors: number; inputTokens: number; outputTokens: number; costUsd: number; unpricedRequests: number }>();
+  for (const r of records) {
+    const key = r.tokenId ?? '';
+    let sum = sums.get(key);
+    if (!sum) {
+      sum = { ...(r.tokenId !== undefined && { tokenId: r.tokenId }), name: r.tokenId === undefined ? 'You (VS Code, CLI, owner token)' : (r.tokenName ?? r.tokenId), requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, unpricedRequests: 0 };
+      sums.set(key, sum);
+    }
+    sum.requests += r.requests;
+    sum.errors += r.errors;
+    sum.inputTokens += r.inputTokens;
+    sum.outputTokens += r.outputTokens;
+    sum.costUsd += r.costUsd;
+    sum.unpricedRequests += r.unpricedRequests;
+  }
+  return [...sums.values()]
+    .sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests || a.name.localeCompare(b.name))
+    .map((t) => {
+      const note = costNote(t);
+      return {
+        ...(t.tokenId !== undefined && { tokenId: t.tokenId }),
+        name: t.name,
+        requests: t.requests,
+        cells: { requests: formatCount(t.requests), inputTokens: formatCount(t.inputTokens), outputTokens: formatCount(t.outputTokens), cost: formatCost(t) },
+        ...(note && { costNote: note }),
+      };
+    });
 }
 
 export interface TotalsView {

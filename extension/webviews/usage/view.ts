@@ -5,7 +5,7 @@
 import type { UsageViewData } from '../../../shared/webview';
 import { buildChart, renderChart, renderChartTable, type ChartMetric } from './chart';
 import { formatSpan } from './format';
-import { budgetView, tableRows, totalsView } from './rows';
+import { budgetView, tableRows, tokenRows, totalsView } from './rows';
 
 export function el<T extends HTMLElement = HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -42,6 +42,7 @@ export function renderData(data: UsageViewData, metric: ChartMetric): void {
     renderChartSection(data, metric);
     renderTable(data);
   }
+  renderTokens(data);
   renderBudgets(data);
 }
 
@@ -96,6 +97,23 @@ function renderTable(data: UsageViewData): void {
     return tr;
   });
   el('usage-rows').replaceChildren(...rows);
+}
+
+/** Which tool (tool token) spent what; hidden while no tool token was used in the range. */
+function renderTokens(data: UsageViewData): void {
+  const rows = tokenRows(data.records).map((t) => {
+    const tr = document.createElement('tr');
+    if (t.tokenId) tr.dataset.tokenId = t.tokenId;
+    const name = document.createElement('th');
+    name.scope = 'row';
+    name.textContent = t.name;
+    const cost = cell(t.cells.cost, 'num cost');
+    if (t.costNote) cost.title = t.costNote;
+    tr.append(name, cell(t.cells.requests, 'num'), cell(t.cells.inputTokens, 'num'), cell(t.cells.outputTokens, 'num'), cost);
+    return tr;
+  });
+  el('token-rows').replaceChildren(...rows);
+  el('tokens-section').hidden = rows.length === 0;
 }
 
 function cell(text: string, className?: string): HTMLTableCellElement {

@@ -87,6 +87,24 @@ describe('the Usage page', () => {
     expect(text('#status')).toBe('Showing 3 requests from the last 30 days.');
   });
 
+  it('shows which tool spent what once a tool token was used, and hides that section otherwise', () => {
+    send({ type: 'data', data: data() });
+    expect(document.querySelector('#tokens-section')!.hasAttribute('hidden')).toBe(true);
+    const base = { connectionId: 'c1', model: 'gpt-5.4-mini', requests: 1, errors: 0, inputTokens: 100, outputTokens: 10, latencyMsTotal: 50, unpricedRequests: 0 };
+    const records = [
+      { ...base, day: '2025-03-10', costUsd: 0.01 },
+      { ...base, day: '2025-03-10', tokenId: 'tok_1', tokenName: 'cline', requests: 4, costUsd: 1.5 },
+      { ...base, day: '2025-03-11', tokenId: 'tok_1', tokenName: 'cline', requests: 2, costUsd: 0.5 },
+    ];
+    send({ type: 'data', data: data({ records }) });
+    expect(document.querySelector('#tokens-section')!.hasAttribute('hidden')).toBe(false);
+    const rows = [...document.querySelectorAll('#token-rows tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+    expect(rows).toEqual([
+      ['cline', '6', '200', '20', '$2.00'],
+      ['You (VS Code, CLI, owner token)', '1', '100', '10', '$0.01'],
+    ]);
+  });
+
   it('shows an empty state, not an empty chart, when the range has no usage', () => {
     const zero = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0 };
     send({ type: 'data', data: data({ records: [], groups: [], totals: zero, budgets: [] }) });
