@@ -229,12 +229,12 @@ Examples:
   ],
 };
 
-/** The origin of a URL (`https://host:port`), or the text when it is none. */
-function originOf(url: string): string {
+/** The origin of a URL (`https://host:port`), or undefined when it is none. */
+function originOf(url: string): string | undefined {
   try {
     return new URL(url).origin;
   } catch {
-    return url;
+    return undefined;
   }
 }
 
@@ -244,14 +244,16 @@ function originOf(url: string): string {
  * ask. False when the person declined.
  */
 async function confirmHostMove(ctx: CliContext, current: Connection, params: UpdateConnectionParams): Promise<boolean> {
-  if (params.baseUrl === undefined || originOf(params.baseUrl) === originOf(current.baseUrl)) return true;
+  // A URL that does not parse is the daemon's to refuse, with its own message.
+  const to = params.baseUrl === undefined ? undefined : originOf(params.baseUrl);
+  if (to === undefined || to === originOf(current.baseUrl)) return true;
   const bringsKey = params.apiKey !== undefined || (typeof params.keySource === 'string' && params.keySource.startsWith('env:'));
   const losesKey = !bringsKey && current.keySource !== 'none';
   const losesHeaders = (current.secretHeaders ?? []).filter((name) => params.headers?.[name] === undefined || params.headers[name] === SECRET_HEADER_MASK);
   if (!losesKey && losesHeaders.length === 0) return true;
   const what = [losesKey ? 'its stored key' : '', losesHeaders.length > 0 ? `its secret header value${losesHeaders.length > 1 ? 's' : ''} (${losesHeaders.join(', ')})` : ''].filter(Boolean).join(' and ');
-  ctx.out.warn(`Moving "${current.name}" from ${originOf(current.baseUrl)} to ${originOf(params.baseUrl)} drops ${what}: a key is bound to its host. Give the key for the new host with --key-stdin or --key-env VAR in the same edit.`);
+  ctx.out.warn(`Moving "${current.name}" from ${originOf(current.baseUrl) ?? current.baseUrl} to ${to} drops ${what}: a key is bound to its host. Give the key for the new host with --key-stdin or --key-env VAR in the same edit.`);
   if (!ctx.out.interactive) return true;
-  return confirm(`Move "${current.name}" to ${originOf(params.baseUrl)} without ${what}?`);
+  return confirm(`Move "${current.name}" to ${to} without ${what}?`);
 }
 
