@@ -22,7 +22,8 @@ import { Router } from './rpc/router';
 import { registerSecretHandlers } from './rpc/secrets';
 import { RpcServer } from './server/rpcServer';
 import { ChatService } from './chat/chatService';
-import { StreamRegistry } from './chat/streamRegistry';
+import { DEFAULT_STREAM_CAPS, StreamRegistry, type StreamCaps } from './chat/streamRegistry';
+import { DEFAULT_MAX_QUEUED_BYTES } from './server/wsSession';
 import { toResolved } from './connections/upstream';
 import { createOpenAICompatHandler } from './http/openaiCompat';
 import { ModelCache } from './models/modelCache';
@@ -128,7 +129,8 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
       if (kind !== 'created') invalidateClient(id);
     });
     const ledger = new UsageLedger(db);
-    const streams = new StreamRegistry();
+    const limits = serverLimits(options.env);
+    const streams = new StreamRegistry(limits.streams);
     const pricing = new PriceBook(db, providers);
     const admission = new LimitsAdmission({ db, ledger, pricing, events, log });
     // A deleted connection's counters go; changed limits may let queued requests in sooner.
@@ -167,7 +169,10 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     });
 
     const token = randomBytes(32).toString('hex');
-    const serverOptions = { socketPath: paths.socket, token, router, log, httpHandler, toolTokens: tokens, onSessionClose: (s: { id: string }) => streams.cancelSession(s.id) };
+    const serverOptions = {
+      socketPath: paths.socket, token, router, log, httpHandler, toolTokens: tokens, onSessionClose: (s: { id: string }) => streams.cancelSession(s.id),
+      maxQueuedBytes: limits.maxQueuedBytes, maxStreamsPerClient: limits.streams.perClient,
+    };
     try {
       server = await RpcServer.start({ ...serverOptions, port: options.port });
     } catch (error) {
@@ -208,4 +213,19 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     await runCleanups();
     throw error;
   }
+}
+
+/**
+ * Stream caps and the per-client reply queue bound; the environment may lower or raise them
+ * (SWITCHBOARD_MAX_STREAMS, SWITCHBOARD_MAX_STREAMS_PER_CLIENT, SWITCHBOARD_MAX_QUEUED_BYTES).
+ */
+function serverLimits(env: NodeJS.ProcessEnv): { streams: StreamCaps; maxQueuedBytes: number } {
+  const positive = (raw: string | undefined, fallback: number) => {
+    const n = Number(raw);
+    return raw !== undefined && raw !== '' && Number.isInteger(n) && n > 0 ? n : fallback;
+  };
+  return {
+    streams: { global: positive(env.SWITCHBOARD_MAX_STREAMS, DEFAULT_STREAM_CAPS.global), perClient: positive(env.SWITCHBOARD_MAX_STREAMS_PER_CLIENT, DEFAULT_STREAM_CAPS.perClient) },
+    maxQueuedBytes: positive(env.SWITCHBOARD_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_BYTES),
+  };
 }

@@ -29,6 +29,10 @@ export interface RpcServerOptions {
   log: Logger;
   /** Largest accepted WebSocket message; a bigger one closes the socket with 1009. Default 4 MiB. */
   maxPayloadBytes?: number;
+  /** Replies queued unread for one client past this close it (1008). Default 16 MiB. */
+  maxQueuedBytes?: number;
+  /** Streams one client may run at once (bounds the listeners per session). */
+  maxStreamsPerClient?: number;
   /** Heartbeat period; a peer that misses a pong for one period is dropped. Default 30000. */
   pingIntervalMs?: number;
   /**
@@ -166,7 +170,11 @@ export class RpcServer {
   }
 
   private onConnection(via: Listener, ws: WebSocket, caller: Caller): void {
-    const session = new WsSession(ws, via, caller);
+    const session = new WsSession(ws, via, caller, {
+      maxQueuedBytes: this.opts.maxQueuedBytes,
+      maxStreams: this.opts.maxStreamsPerClient,
+      onOverflow: (s, queued) => this.opts.log.warn('closed a client that does not read its replies', { session: s.id, via, queuedBytes: queued }),
+    });
     this.live.add(session);
     const { log } = this.opts;
     log.debug('client connected', { session: session.id, via });

@@ -1,5 +1,6 @@
 /** One WebSocket client as handlers see it (`ClientSession`), plus what the transport needs to send. */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { ChatDelta, type EventName, type NotificationType, type ParamsOf } from '../../shared/protocol';
@@ -10,6 +11,25 @@ type ChatDeltaParams = ParamsOf<typeof ChatDelta>;
 
 /** Above this many unsent bytes a stream waits: a slow client must not make the daemon buffer without end. */
 export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
+/**
+ * Replies queued for a client past this are not buffered further: the client is closed. Streams
+ * stop at the high-water mark (drained()); this catches a client that sends requests (or invalid
+ * frames) and never reads the answers, which would otherwise grow the daemon's memory until the
+ * ping timeout.
+ */
+export const DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
+/** How long a closed over-the-limit client gets before it is cut (it reads nothing, so the close frame waits behind its queue). */
+const OVERFLOW_GRACE_MS = 1000;
+
+/** Limits of one session. */
+export interface SessionLimits {
+  highWaterMark?: number;
+  maxQueuedBytes?: number;
+  /** Streams one client may run at once: each listens on `closed` (plus one wait for drain), so the listener bound follows it. */
+  maxStreams?: number;
+  /** Told once when the client is closed for not reading. */
+  onOverflow?: (session: WsSession, queuedBytes: number) => void;
+}
 /** How often `drained()` re-checks the buffer; ws exposes no drain event of its own. */
 const DRAIN_POLL_MS = 5;
 
@@ -22,6 +42,9 @@ export class WsSession implements ClientSession {
   /** Cleared on ping, set on pong: a peer that misses one whole interval is dropped. */
   alive = true;
   private readonly abort = new AbortController();
+  private readonly highWaterMark: number;
+  private readonly maxQueuedBytes: number;
+  private overflowed = false;
   private corked = false;
   /** No WebSocket extension was negotiated: the session may frame text messages itself. */
   private plainFrames: boolean | undefined;
@@ -32,9 +55,14 @@ export class WsSession implements ClientSession {
     readonly via: 'tcp' | 'socket',
     /** Who opened the socket: the owner, or a tool token (see tokens/caller.ts). */
     readonly caller: Caller = OWNER,
-    private readonly highWaterMark = DEFAULT_HIGH_WATER_MARK,
+    private readonly limits: SessionLimits = {},
   ) {
     this.id = randomUUID().slice(0, 8);
+    this.highWaterMark = limits.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+    this.maxQueuedBytes = limits.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+    // Every running stream listens here (and waits for drain here): with the default bound of 10,
+    // 40 streams on one socket warned MaxListenersExceeded. The stream cap bounds them instead.
+    setMaxListeners(2 * (limits.maxStreams ?? 256) + 16, this.abort.signal);
     // Whatever closes the socket (peer, heartbeat, shutdown, error), streams it started must stop.
     ws.once('close', () => this.abort.abort(new Error('client disconnected')));
   }
@@ -85,10 +113,24 @@ export class WsSession implements ClientSession {
       // buffer and a second write) cost more than framing it here: with no extension negotiated
       // (no compression) a text message is one unmasked FIN frame, written in order with ws's own.
       socket.write(textFrame(text));
-      return;
+    } else {
+      // The callback swallows write errors: they also surface as the socket's 'error' + 'close', handled there.
+      this.ws.send(text, swallow);
     }
-    // The callback swallows write errors: they also surface as the socket's 'error' + 'close', handled there.
-    this.ws.send(text, swallow);
+    if (this.ws.bufferedAmount > this.maxQueuedBytes) this.overflow();
+  }
+
+  /** Closes a client that let more than maxQueuedBytes of replies pile up unread. */
+  private overflow(): void {
+    if (this.overflowed) return;
+    this.overflowed = true;
+    const queued = this.ws.bufferedAmount;
+    this.limits.onOverflow?.(this, queued);
+    const mib = Math.round(this.maxQueuedBytes / (1024 * 1024));
+    this.ws.close(1008, `Closed: over ${mib} MiB of replies were waiting unread. Read the socket's messages, then reconnect.`);
+    const cut = setTimeout(() => this.ws.terminate(), OVERFLOW_GRACE_MS);
+    cut.unref();
+    this.ws.once('close', () => clearTimeout(cut));
   }
 
   /**
