@@ -11,17 +11,17 @@
  * here, in one place, for every kind of attempt.
  */
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
-import type { ChatMessage, ChatOptions, ChatStreamResult, SkippedConnection, Usage } from '../../shared/protocol';
+import type { AssistantMessage, AssistantPart, ChatMessage, ChatOptions, ChatStreamResult, SkippedConnection, StreamDelta, ToolCall, Usage } from '../../shared/protocol';
 import type { ConnectionService } from '../connections/service';
 import type { ProviderCatalog } from '../connections/providerCatalog';
 import { toResolved } from '../connections/upstream';
 import type { Logger } from '../log';
 import type { ProviderAdapter, RateLimitInfo, ResolvedConnection } from '../providers/adapter';
-import { textsOf } from '../providers/chunkText';
 import type { StoredConnection } from '../store/schema';
 import { assertConnectionAllowed, type Caller } from '../tokens/caller';
 import { estimateStreamedUsage } from '../limits/estimate';
 import type { UsageLedger } from '../usage/ledger';
+import { AnswerBuilder } from '../translate/answerBuilder';
 import { fallbackChain, isFallbackTrigger } from './fallbacks';
 
 export interface ChatInput {
@@ -42,9 +42,27 @@ export interface ChatInput {
 /** What {@link ChatService.prepare} takes: every request says who asks (no default, so no route can forget). */
 export type ChatRequestInput = ChatInput & { caller: Caller };
 
-/** Where streamed text goes. A returned promise is awaited before reading more from upstream (backpressure). */
+/**
+ * Where the streamed answer goes. A returned promise is awaited before reading more from upstream
+ * (backpressure). `index` counts the deltas the sink takes, from 0 with no gaps.
+ */
 export interface ChatSink {
+  /** A piece of answer text. */
   text(index: number, text: string): void | Promise<void>;
+  /** Reasoning, signatures and tool-call pieces; a sink without it takes text only. */
+  delta?(index: number, delta: Exclude<StreamDelta, { type: 'text' }>): void | Promise<void>;
+}
+
+/** What the adapter's attempt adds up to: the whole answer, as the result of `chat/stream` carries it. */
+export interface StreamedAnswer {
+  text: string;
+  finishReason: string;
+  stopSequence?: string;
+  toolCalls?: ToolCall[];
+  reasoning?: string;
+  /** Present when the answer holds more than text. */
+  content?: AssistantPart[];
+  message: AssistantMessage;
 }
 
 /** A request checked and ready to send upstream. */
@@ -164,8 +182,7 @@ export class ChatService {
     const done = await this.runWith(prepared, () => (attempt, progress, s) => this.streamAdapter(attempt, sink, progress, s), signal);
     const { value, usage, prepared: used, latency, costUsd, skipped } = done;
     return {
-      text: value.text,
-      finishReason: value.finishReason,
+      ...value,
       ...(usage && { usage }),
       connectionId: used.conn.id,
       connectionName: used.stored.name,
@@ -288,32 +305,37 @@ export class ChatService {
     };
   }
 
-  /** The adapter's attempt: streams neutral chunks into the sink; returns the whole text and the finish reason. */
-  private async streamAdapter(prepared: PreparedChat, sink: ChatSink, progress: AttemptProgress, signal: AbortSignal): Promise<{ text: string; finishReason: string }> {
+  /** The adapter's attempt: streams neutral deltas into the sink; returns the whole answer. */
+  private async streamAdapter(prepared: PreparedChat, sink: ChatSink, progress: AttemptProgress, signal: AbortSignal): Promise<StreamedAnswer> {
     const { conn, model, input } = prepared;
     let index = 0;
-    const parts: string[] = [];
+    const answer = new AnswerBuilder();
     let finishReason = 'stop';
+    let stopSequence: string | undefined;
     try {
       const adapter = this.deps.adapterFor(conn);
       for await (const chunk of adapter.stream(conn, { model, messages: input.messages, ...(input.options && { options: input.options }) }, signal)) {
-        const texts = textsOf(chunk);
-        if (texts.length > 0) {
-          progress.output();
-          for (const text of texts) {
-            parts.push(text);
-            progress.outputChars += text.length;
-            const pending = sink.text(index++, text);
-            if (pending) await pending;
-          }
-          continue;
-        }
         switch (chunk.type) {
+          case 'deltas':
+            // Any delta counts as output, sent to this sink or not: a fallback now could repeat or contradict it.
+            progress.output();
+            for (const d of chunk.deltas) {
+              answer.add(d);
+              let pending: void | Promise<void> = undefined;
+              if (d.type === 'text') {
+                progress.outputChars += d.text.length;
+                pending = sink.text(index++, d.text);
+              }
+              else if (sink.delta) pending = sink.delta(index++, d);
+              if (pending) await pending;
+            }
+            break;
           case 'usage':
             progress.usage = chunk.usage;
             break;
           case 'finish':
             finishReason = chunk.reason;
+            stopSequence = chunk.stopSequence;
             break;
           case 'rateLimits':
             progress.rateLimits(chunk.info);
@@ -321,10 +343,21 @@ export class ChatService {
         }
       }
     } catch (error) {
-      progress.partialText = parts.join('');
+      progress.partialText = answer.text();
       throw error;
     }
-    return { text: parts.join(''), finishReason };
+    const content = answer.parts();
+    const reasoning = content.filter((p) => p.type === 'reasoning').map((p) => p.text).join('');
+    const toolCalls = answer.toolCalls.filter(Boolean);
+    return {
+      text: answer.text(),
+      finishReason,
+      ...(stopSequence !== undefined && { stopSequence }),
+      ...(toolCalls.length > 0 && { toolCalls }),
+      ...(reasoning !== '' && { reasoning }),
+      ...(content.some((p) => p.type !== 'text') && { content }),
+      message: answer.message(),
+    };
   }
 
   /** Undefined without usage (nothing to price); null when the price is unknown. */

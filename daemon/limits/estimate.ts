@@ -46,6 +46,11 @@ export function estimateStreamedUsage(input: Pick<ChatInput, 'messages' | 'optio
 
 function promptTokens(input: Pick<ChatInput, 'messages' | 'options'>): number {
   let chars = input.options?.system?.length ?? 0;
-  for (const message of input.messages) chars += message.content.length;
+  // Text counts by length; image parts, tool calls and tool definitions by their serialized size (a rough upper bound).
+  for (const message of input.messages) {
+    chars += typeof message.content === 'string' ? message.content.length : JSON.stringify(message.content).length;
+    if (message.role === 'assistant' && message.toolCalls) chars += JSON.stringify(message.toolCalls).length;
+  }
+  if (input.options?.tools) chars += JSON.stringify(input.options.tools).length;
   return Math.ceil(chars / CHARS_PER_TOKEN);
 }

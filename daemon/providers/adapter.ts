@@ -5,7 +5,7 @@
  * Adapters throw only `SwitchboardError`s, already mapped by `upstreamErrors.ts` (the one boundary
  * that looks at SDK and network errors, and scrubs keys out of upstream messages).
  */
-import type { ChatMessage, ChatOptions, ModelInfo, Provider, RateLimitInfo, Usage } from '../../shared/protocol';
+import type { ChatMessage, ChatOptions, ModelInfo, Provider, RateLimitInfo, StreamDelta, Usage } from '../../shared/protocol';
 
 /** A connection with everything needed to call its provider, key included. Never leaves the daemon. */
 export interface ResolvedConnection {
@@ -33,13 +33,17 @@ export interface ChatRequest {
 /** Rate-limit figures the upstream reported in its headers; declared in the protocol, where they are stored on the connection. */
 export type { RateLimitInfo } from '../../shared/protocol';
 
-/** What a stream yields, in order: text pieces, then usage and the finish reason when the upstream sends them. */
+/**
+ * What a stream yields, in order: the answer's deltas (text, reasoning, tool-call pieces — several
+ * per chunk, as one upstream read delivered them: one hop through the async iterator instead of one
+ * each), then usage and the finish reason when the upstream sends them. Read text through
+ * `textsOf()` (chunkText.ts).
+ */
 export type ChatChunk =
-  | { type: 'text'; text: string }
-  /** Several pieces of text in order, as one upstream read delivered them (one hop through the async iterator instead of one each). */
-  | { type: 'texts'; texts: string[] }
+  | { type: 'deltas'; deltas: StreamDelta[] }
   | { type: 'usage'; usage: Usage }
-  | { type: 'finish'; reason: string }
+  /** `stopSequence`: the stop sequence that ended the answer, when the provider says. */
+  | { type: 'finish'; reason: string; stopSequence?: string }
   | { type: 'rateLimits'; info: RateLimitInfo };
 
 export interface ProviderAdapter {

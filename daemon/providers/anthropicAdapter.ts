@@ -8,8 +8,10 @@
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import type { Stream } from '@anthropic-ai/sdk/core/streaming';
 import type { ErrorType } from '@anthropic-ai/sdk/resources/shared';
-import type { MessageCreateParamsStreaming, MessageParam, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import type { ModelInfo } from '../../shared/protocol';
+import type { MessageCreateParamsStreaming, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type { ModelInfo, StreamDelta } from '../../shared/protocol';
+import { DEFAULT_MAX_TOKENS, responseToolName, toAnthropicRequest } from '../translate/anthropicBody';
+import { AnthropicStreamDecoder } from '../translate/anthropicStreamDecoder';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
 import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
 import { sseReaderFor, type SseReader } from './sseReader';
@@ -18,7 +20,7 @@ import { cancelledError, incompleteError, toSwitchboardError } from './upstreamE
 import { parseRateLimits } from './upstreamFetch';
 
 /** Anthropic requires `max_tokens`; used when the request sets none. */
-export const DEFAULT_MAX_TOKENS = 4096;
+export { DEFAULT_MAX_TOKENS };
 
 /**
  * API version 2026-10-21 (what @anthropic-ai/sdk@1 sends by default) rejects `temperature`, `top_p`
@@ -29,17 +31,6 @@ export const DEFAULT_MAX_TOKENS = 4096;
 export const SAMPLING_API_VERSION = '2023-06-01';
 
 type Body = MessageCreateParamsStreaming & { temperature?: number; top_p?: number };
-
-/** Anthropic stop reasons in OpenAI's words (the protocol's `finishReason`). */
-const FINISH: Record<string, string> = {
-  end_turn: 'stop',
-  stop_sequence: 'stop',
-  pause_turn: 'stop',
-  max_tokens: 'length',
-  model_context_window_exceeded: 'length',
-  tool_use: 'tool_calls',
-  refusal: 'content_filter',
-};
 
 function createClient(conn: ResolvedConnection): Anthropic {
   return new Anthropic({
@@ -64,22 +55,9 @@ function createClient(conn: ResolvedConnection): Anthropic {
 
 const clientFor = (conn: ResolvedConnection) => cachedClient('anthropic', conn, createClient);
 
+/** The streamed Messages body for a neutral request (daemon/translate/anthropicBody.ts). */
 export function messagesBody(req: ChatRequest): Body {
-  const o = req.options ?? {};
-  // Anthropic takes the system prompt as a top-level field; compatible servers reject
-  // `role: 'system'` inside `messages`, so those are lifted out too, in order.
-  const system: string[] = o.system ? [o.system] : [];
-  const messages: MessageParam[] = [];
-  for (const m of req.messages) {
-    if (m.role === 'system') system.push(m.content);
-    else messages.push({ role: m.role, content: m.content });
-  }
-  const body: Body = { model: req.model, max_tokens: o.maxTokens ?? DEFAULT_MAX_TOKENS, messages, stream: true };
-  if (system.length > 0) body.system = system.join('\n\n');
-  if (o.temperature !== undefined) body.temperature = o.temperature;
-  if (o.topP !== undefined) body.top_p = o.topP;
-  if (o.stop !== undefined && o.stop.length > 0) body.stop_sequences = o.stop;
-  return body;
+  return toAnthropicRequest(req, true) as unknown as Body;
 }
 
 export const anthropicAdapter: ProviderAdapter = {
@@ -126,58 +104,42 @@ export const anthropicAdapter: ProviderAdapter = {
       const limits = parseRateLimits(response.headers);
       if (limits) yield { type: 'rateLimits', info: limits };
 
-      let inputTokens = 0;
-      let outputTokens = 0;
-      let stopReason: string | null = null;
-      let stopped = false;
-      while (!stopped) {
+      const decoder = new AnthropicStreamDecoder(responseToolName(req.options));
+      while (!decoder.stopped) {
         const events = await reader.next();
         if (events === null) break;
-        for (const sse of events) {
-          // What the SDK's stream does: `ping` and unnamed events are skipped, `error` raises its APIError.
-          if (sse.event === undefined || sse.event === 'ping') continue;
-          if (sse.event === 'error') {
-            const parsed = safeJson(sse.data) ?? sse.data;
-            const type = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: { type?: ErrorType } }).error?.type : undefined;
-            throw new APIError(undefined, parsed, undefined, response.headers, type ?? null);
-          }
-          if (!sse.data) continue;
-          const event = JSON.parse(sse.data) as RawMessageStreamEvent;
-          switch (event.type) {
-            case 'content_block_delta':
-              if (event.delta.type === 'text_delta' && event.delta.text) {
-                text += event.delta.text;
-                yield { type: 'text', text: event.delta.text };
-              }
-              break;
-            case 'message_start': {
-              const u = event.message.usage;
-              // Cached prompt tokens are billed input too; the API counts them apart from input_tokens.
-              inputTokens = (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
-              outputTokens = u.output_tokens ?? 0;
-              break;
+        // The deltas of one read go out together (one hop through this generator per read).
+        const deltas: StreamDelta[] = [];
+        try {
+          for (const sse of events) {
+            // What the SDK's stream does: `ping` and unnamed events are skipped, `error` raises its APIError.
+            if (sse.event === undefined || sse.event === 'ping') continue;
+            if (sse.event === 'error') {
+              const parsed = safeJson(sse.data) ?? sse.data;
+              const type = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: { type?: ErrorType } }).error?.type : undefined;
+              throw new APIError(undefined, parsed, undefined, response.headers, type ?? null);
             }
-            case 'message_delta': {
-              if (event.delta.stop_reason) stopReason = event.delta.stop_reason;
-              const u = event.usage;
-              if (u.output_tokens != null) outputTokens = u.output_tokens; // cumulative
-              if (u.input_tokens != null) inputTokens = u.input_tokens + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
-              break;
+            if (!sse.data) continue;
+            const before = deltas.length;
+            decoder.push(JSON.parse(sse.data), deltas);
+            for (let i = before; i < deltas.length; i++) {
+              const d = deltas[i]!;
+              if (d.type === 'text') text += d.text;
             }
-            case 'message_stop':
-              stopped = true;
-              break;
-            default:
-              break;
+            if (decoder.stopped) break;
           }
-          if (stopped) break;
+        } catch (error) {
+          if (deltas.length > 0) yield { type: 'deltas', deltas };
+          throw error;
         }
+        if (deltas.length > 0) yield { type: 'deltas', deltas };
       }
+      const stopped = decoder.stopped;
       clean = stopped;
       if (signal.aborted) throw cancelledError(ctx());
       if (!stopped) throw incompleteError(ctx(), 'ended without message_stop');
-      yield { type: 'usage', usage: { inputTokens, outputTokens } };
-      yield { type: 'finish', reason: stopReason ? (FINISH[stopReason] ?? stopReason) : 'stop' };
+      yield { type: 'usage', usage: decoder.usage ?? { inputTokens: 0, outputTokens: 0 } };
+      yield { type: 'finish', reason: decoder.finishReason, ...(decoder.stopSequence !== undefined && { stopSequence: decoder.stopSequence }) };
     } catch (error) {
       clean = false;
       throw toSwitchboardError(error, ctx());

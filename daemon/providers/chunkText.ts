@@ -10,12 +10,8 @@ const NONE: readonly string[] = Object.freeze([]);
 
 /** The pieces of text in `chunk`, in order; empty for chunks that carry none (usage, finish…). */
 export function textsOf(chunk: ChatChunk): readonly string[] {
-  switch (chunk.type) {
-    case 'text':
-      return [chunk.text];
-    case 'texts':
-      return chunk.texts;
-    default:
-      return NONE;
-  }
+  if (chunk.type !== 'deltas') return NONE;
+  const texts: string[] = [];
+  for (const d of chunk.deltas) if (d.type === 'text') texts.push(d.text);
+  return texts;
 }

@@ -3,8 +3,11 @@
  * (AzureOpenAI client: deployments + api-version) and every OpenAI-compatible server.
  */
 import OpenAI, { APIError, AzureOpenAI } from 'openai';
-import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { ModelInfo, Usage } from '../../shared/protocol';
+import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type { ModelInfo, StreamDelta } from '../../shared/protocol';
+import { finishFromOpenAI } from '../translate/finishReasons';
+import { toOpenAIRequest } from '../translate/openaiBody';
+import { OpenAIStreamDecoder } from '../translate/openaiStreamDecoder';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
 import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
 import { scanChunk, type ChunkFacts } from './openaiChunk';
@@ -22,7 +25,6 @@ export const AZURE_API_VERSION = '2024-10-21';
  * every other OpenAI-compatible server only knows `max_tokens`.
  */
 const MAX_COMPLETION_TOKENS_PROVIDERS = new Set(['openai', 'azure-openai']);
-
 function createClient(conn: ResolvedConnection): OpenAI {
   const common = {
     apiKey: conn.apiKey ?? NO_KEY,
@@ -74,25 +76,10 @@ export function azureBaseUrl(endpoint: string): string {
 
 const clientFor = (conn: ResolvedConnection) => cachedClient('openai', conn, createClient);
 
+/** The streamed chat completions body for a neutral request (daemon/translate/openaiBody.ts). */
 export function chatBody(conn: ResolvedConnection, req: ChatRequest): ChatCompletionCreateParamsStreaming {
-  const o = req.options ?? {};
-  const messages: ChatCompletionMessageParam[] = o.system ? [{ role: 'system', content: o.system }, ...req.messages] : req.messages;
-  const body: ChatCompletionCreateParamsStreaming = {
-    model: req.model,
-    messages,
-    stream: true,
-    // Usage arrives in a last chunk only when asked for. OpenAI, Azure, Groq, vLLM and Ollama accept
-    // this; should a compatible server reject it, make it a provider flag rather than dropping it.
-    stream_options: { include_usage: true },
-  };
-  if (o.temperature !== undefined) body.temperature = o.temperature;
-  if (o.topP !== undefined) body.top_p = o.topP;
-  if (o.stop !== undefined && o.stop.length > 0) body.stop = o.stop;
-  if (o.maxTokens !== undefined) {
-    if (MAX_COMPLETION_TOKENS_PROVIDERS.has(conn.provider.id)) body.max_completion_tokens = o.maxTokens;
-    else body.max_tokens = o.maxTokens;
-  }
-  return body;
+  const maxTokensField = MAX_COMPLETION_TOKENS_PROVIDERS.has(conn.provider.id) ? 'max_completion_tokens' : 'max_tokens';
+  return toOpenAIRequest(req, { maxTokensField, stream: true }) as unknown as ChatCompletionCreateParamsStreaming;
 }
 
 export const openaiAdapter: ProviderAdapter = {
@@ -132,15 +119,15 @@ export const openaiAdapter: ProviderAdapter = {
       if (limits) yield { type: 'rateLimits', info: limits };
 
       let finish: string | undefined;
-      let usage: Usage | undefined;
+      const decoder = new OpenAIStreamDecoder();
       const facts: ChunkFacts = { content: undefined, finishReason: undefined };
       let done = false;
       while (!done) {
         const events = await reader.next();
         if (events === null) break;
-        // The pieces of one read go out together: a hop through this async generator per piece
-        // costs more than the piece's parsing. An error event still comes after the text before it.
-        let pieces: string[] | undefined;
+        // The deltas of one read go out together: a hop through this async generator per delta
+        // costs more than the delta's parsing. An error event still comes after the deltas before it.
+        const deltas: StreamDelta[] = [];
         try {
           for (const event of events) {
             const data = event.data;
@@ -149,44 +136,40 @@ export const openaiAdapter: ProviderAdapter = {
               break;
             }
             if (!data) continue;
-            // The common chunk is read by one native regex match (openaiChunk.ts); anything else is parsed.
+            // The common text chunk is read by one native regex match (openaiChunk.ts); anything
+            // else (tool calls, reasoning, usage, errors) is parsed and decoded.
             if (scanChunk(data, facts)) {
               const piece = facts.content;
               if (piece) {
                 text += piece;
-                (pieces ??= []).push(piece);
+                deltas.push({ type: 'text', text: piece });
               }
               if (facts.finishReason) finish = facts.finishReason;
               continue;
             }
-            const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown };
+            const chunk = JSON.parse(data) as { error?: unknown };
             // What the SDK does with an error event: its APIError, status unknown.
             if (chunk.error) throw new APIError(undefined, chunk.error as object, undefined, response.headers);
-            // Azure opens with a `choices: []` chunk (prompt filter results); the usage chunk has none either.
-            const choice = chunk.choices?.[0];
-            if (choice) {
-              const piece = choice.delta?.content;
-              if (piece) {
-                text += piece;
-                (pieces ??= []).push(piece);
-              }
-              if (choice.finish_reason) finish = choice.finish_reason;
+            const before = deltas.length;
+            decoder.push(chunk, deltas);
+            for (let i = before; i < deltas.length; i++) {
+              const d = deltas[i]!;
+              if (d.type === 'text') text += d.text;
             }
-            // Some servers repeat (cumulative) usage on several chunks: the last one wins.
-            if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
+            if (decoder.finishReason) finish = decoder.finishReason;
           }
         } catch (error) {
-          if (pieces) yield textChunk(pieces);
+          if (deltas.length > 0) yield { type: 'deltas', deltas };
           throw error;
         }
-        if (pieces) yield textChunk(pieces);
+        if (deltas.length > 0) yield { type: 'deltas', deltas };
       }
       clean = done;
       if (signal.aborted) throw cancelledError(ctx());
       // A body that ends without [DONE] is accepted once it carried a finish reason.
       if (finish === undefined) throw incompleteError(ctx());
-      if (usage) yield { type: 'usage', usage };
-      yield { type: 'finish', reason: finish };
+      if (decoder.usage) yield { type: 'usage', usage: decoder.usage };
+      yield { type: 'finish', reason: finishFromOpenAI(finish) };
     } catch (error) {
       clean = false;
       throw toSwitchboardError(error, ctx());
@@ -195,7 +178,3 @@ export const openaiAdapter: ProviderAdapter = {
     }
   },
 };
-
-function textChunk(pieces: string[]): ChatChunk {
-  return pieces.length === 1 ? { type: 'text', text: pieces[0]! } : { type: 'texts', texts: pieces };
-}

@@ -12,6 +12,7 @@
  * shape — an object whose `choices` is an empty array or one object, whose `delta` is an object
  * or null — where:
  * - `content` and `finish_reason` are strings or null, each at most once in its object;
+ * - `reasoning_content`, `reasoning` and `refusal`, if present, are null (text there is a typed delta);
  * - `delta` and `finish_reason` are at most once in the choice, `choices` once in the chunk;
  * - there is no `error` key, and `usage` is null (the usage chunk, once per stream, is parsed);
  * - `choices` holds one choice (n = 1, as the daemon asks), and no key is written with escapes
@@ -52,7 +53,12 @@ const other = (names: string[], v: string) => `"(?!(?:${names.join('|')})")[^"\\
 const before = (m: string) => `(?:${m}${WS},${WS})*`;
 const after = (m: string) => `(?:${WS},${WS}${m})*`;
 
-const DOTHER = other(['content'], PRIM);
+/**
+ * Other members of `delta`: primitives, but never a non-null reasoning or refusal (those are deltas
+ * of their own, decoded by the slow path), and never tool calls (an array, so no primitive).
+ */
+const DSPECIAL = ['reasoning_content', 'reasoning', 'refusal'];
+const DOTHER = `(?:"(?:${DSPECIAL.join('|')})"${WS}:${WS}null|${other(['content', ...DSPECIAL], PRIM)})`;
 /** `delta`: an object with or without one `content`, or null; the content is captured. */
 const DELTA = `"delta"${WS}:${WS}(?:\\{${WS}${before(DOTHER)}(?:"content"${WS}:${WS}(?:null|(${STR}))${after(DOTHER)}|${DOTHER})?${WS}\\}|null)`;
 const FINISH = `"finish_reason"${WS}:${WS}(?:null|(${STR}))`;

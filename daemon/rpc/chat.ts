@@ -1,7 +1,7 @@
 /** `chat/stream` and `chat/cancel`: streamed completions over JSON-RPC, one AbortController per stream. */
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import { ChatCancel, ChatDelta, ChatStream } from '../../shared/protocol';
-import type { ChatService } from '../chat/chatService';
+import type { ChatService, ChatSink } from '../chat/chatService';
 import type { AbortCause, StreamRegistry } from '../chat/streamRegistry';
 import type { Router } from './router';
 
@@ -28,18 +28,28 @@ export function registerChatHandlers(router: Router, chat: ChatService, streams:
     }
     const onClosed = () => streams.cancel(session.id, params.streamId, 'disconnected');
     session.closed.addEventListener('abort', onClosed, { once: true });
+    const streamId = params.streamId;
+    const sink: ChatSink = {
+      text: (index, text) => {
+        session.notify(ChatDelta, { streamId, index, text });
+        // Stop reading from upstream while the client is slow: the socket buffer must not grow without bound.
+        return session.drained();
+      },
+    };
+    // Typed deltas only for clients that asked: a client of the first protocol reads every
+    // chat/delta as text (see DeltaMode), so it is sent nothing else.
+    if (params.deltas === 'typed') {
+      sink.text = (index, text) => {
+        session.notify(ChatDelta, { streamId, index, type: 'text', text });
+        return session.drained();
+      };
+      sink.delta = (index, delta) => {
+        session.notify(ChatDelta, { streamId, index, ...delta });
+        return session.drained();
+      };
+    }
     try {
-      return await chat.run(
-        prepared,
-        {
-          text: (index, text) => {
-            session.notify(ChatDelta, { streamId: params.streamId, index, text });
-            // Stop reading from upstream while the client is slow: the socket buffer must not grow without bound.
-            return session.drained();
-          },
-        },
-        running.signal,
-      );
+      return await chat.run(prepared, sink, running.signal);
     } catch (error) {
       const cause = running.cause();
       if (cause && error instanceof SwitchboardError && error.code === ErrorCode.CANCELLED) {

@@ -8,6 +8,7 @@ import type { ClientSession } from '../rpc/session';
 import { OWNER, type Caller } from '../tokens/caller';
 
 type ChatDeltaParams = ParamsOf<typeof ChatDelta>;
+type TextDeltaParams = Extract<ChatDeltaParams, { text: string }>;
 
 /** Above this many unsent bytes a stream waits: a slow client must not make the daemon buffer without end. */
 export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
@@ -78,8 +79,9 @@ export class WsSession implements ClientSession {
 
   notify<P>(descriptor: NotificationType<P>, params: P): void {
     if (this.ws.readyState !== WebSocket.OPEN) return; // nobody to tell: skip the serializing too
-    if (descriptor === (ChatDelta as NotificationType<unknown>)) {
-      this.send(this.deltaText(params as ChatDeltaParams));
+    // Text deltas (the hot path) only; typed ones are serialized as any notification.
+    if (descriptor === (ChatDelta as NotificationType<unknown>) && !('type' in (params as ChatDeltaParams))) {
+      this.send(this.deltaText(params as TextDeltaParams));
       return;
     }
     this.send(JSON.stringify({ jsonrpc: '2.0', method: descriptor.method, params }));
@@ -94,7 +96,7 @@ export class WsSession implements ClientSession {
    * part built once per stream: it is sent for every streamed piece of text, so whole-object
    * serializing costs more than the rest of relaying it.
    */
-  private deltaText(p: ChatDeltaParams): string {
+  private deltaText(p: TextDeltaParams): string {
     if (p.streamId !== this.deltaStreamId) {
       this.deltaStreamId = p.streamId;
       this.deltaHead = `{"jsonrpc":"2.0","method":"${ChatDelta.method}","params":{"streamId":${JSON.stringify(p.streamId)},"index":`;

@@ -44,7 +44,8 @@ export class ChatServices implements vscode.Disposable {
     this.store = new ChatStore(deps.workspaceState);
     this.runner = new ChatRunner({
       request: (descriptor, params, opts) => daemon.request(descriptor, params, opts),
-      onDelta: (listener) => daemon.onNotification(ChatDelta, listener),
+      // The panel asks for text deltas only (the default), so every delta carries text.
+      onDelta: (listener) => daemon.onNotification(ChatDelta, (d) => 'text' in d && listener(d)),
       store: this.store,
     });
   }

@@ -3,7 +3,7 @@
  * until the consumer reads (so none is lost before iteration starts), and ends with the response.
  */
 import { ErrorCode, SwitchboardError } from '../errors';
-import type { ChatStreamResult } from '../protocol';
+import type { ChatDeltaParams, ChatStreamResult, StreamDelta } from '../protocol';
 import { cancelledError } from './errors';
 
 /**
@@ -12,7 +12,7 @@ import { cancelledError } from './errors';
  * the stream failed with (a `SwitchboardError`, e.g. `CANCELLED` or `INCOMPLETE` with `partialText`).
  * Breaking out of a `for await` loop before the end cancels the stream.
  */
-export interface ChatStream extends AsyncIterable<string> {
+export interface ChatStream<T = string> extends AsyncIterable<T> {
   /** The id the deltas and `chat/cancel` refer to. */
   readonly streamId: string;
   /** The final result: resolves when the daemon answers `chat/stream`, rejects with its error. */
@@ -24,7 +24,29 @@ export interface ChatStream extends AsyncIterable<string> {
   cancel(): void;
 }
 
+/**
+ * A running completion read as typed deltas ({@link SwitchboardClient.chatEvents}): text, reasoning,
+ * reasoning signatures and tool calls with their argument pieces, in order. `result` holds the
+ * whole answer: text, `toolCalls`, reasoning with signatures, and the `message` to send back.
+ */
+export type ChatEventStream = ChatStream<StreamDelta>;
+
 type Outcome = { ok: true } | { ok: false; error: unknown };
+
+/** A delta the consumer does not read (e.g. reasoning, for a text-only reader): it still takes its index. */
+const SKIP = Symbol('skip');
+
+/** A `chat/delta` as a text reader sees it: its text, or SKIP. */
+export function asText(delta: ChatDeltaParams): string | typeof SKIP {
+  return 'text' in delta ? delta.text : SKIP;
+}
+
+/** A `chat/delta` as a typed reader sees it. */
+export function asEvent(delta: ChatDeltaParams): StreamDelta {
+  if (!('type' in delta)) return { type: 'text', text: delta.text };
+  const { streamId: _s, index: _i, ...event } = delta;
+  return event as StreamDelta;
+}
 
 /** Options of a {@link ChatStreamController}. */
 export interface ChatStreamControllerOptions {
@@ -37,14 +59,14 @@ export interface ChatStreamControllerOptions {
 }
 
 /** Implements {@link ChatStream}; the client feeds it deltas and the response. */
-export class ChatStreamController implements ChatStream {
+export class ChatStreamController<T = string> implements ChatStream<T> {
   readonly result: Promise<ChatStreamResult>;
   private resolveResult!: (result: ChatStreamResult) => void;
   private rejectResult!: (error: unknown) => void;
   /** Deltas that arrived ahead of a missing index. */
-  private readonly early = new Map<number, string>();
+  private readonly early = new Map<number, T | typeof SKIP>();
   /** In-order deltas not yet read; `head` avoids an O(n) shift per read. */
-  private ready: string[] = [];
+  private ready: T[] = [];
   private head = 0;
   private nextIndex = 0;
   private received = '';
@@ -56,6 +78,8 @@ export class ChatStreamController implements ChatStream {
   constructor(
     readonly streamId: string,
     private readonly opts: ChatStreamControllerOptions,
+    /** What the consumer reads of each delta (SKIP: nothing, but the index is taken). */
+    private readonly read: (delta: ChatDeltaParams) => T | typeof SKIP = asText as unknown as (delta: ChatDeltaParams) => T | typeof SKIP,
   ) {
     this.result = new Promise((resolve, reject) => {
       this.resolveResult = resolve;
@@ -73,15 +97,35 @@ export class ChatStreamController implements ChatStream {
   }
 
   /** Accepts one `chat/delta`. Duplicates and deltas after the end are ignored. */
-  push(index: number, text: string): void {
+  accept(delta: ChatDeltaParams): void {
+    const index = delta.index;
     if (this.outcome || index < this.nextIndex || this.early.has(index)) return;
-    this.early.set(index, text);
-    let piece: string | undefined;
+    if ('text' in delta) this.pendingText.set(index, delta.text);
+    this.early.set(index, this.read(delta));
+    let piece: T | typeof SKIP | undefined;
     while ((piece = this.early.get(this.nextIndex)) !== undefined) {
-      this.early.delete(this.nextIndex++);
-      this.deliver(piece);
+      this.early.delete(this.nextIndex);
+      this.take(this.nextIndex++, piece);
     }
     this.armIdleTimer();
+  }
+
+  /** Accepts a text delta (what `accept` does with `{streamId, index, text}`). */
+  push(index: number, text: string): void {
+    this.accept({ streamId: this.streamId, index, text });
+  }
+
+  /** Text of deltas not yet in order, by index, for `received`. */
+  private readonly pendingText = new Map<number, string>();
+
+  private take(index: number, piece: T | typeof SKIP): void {
+    const text = this.pendingText.get(index);
+    if (text !== undefined) {
+      this.pendingText.delete(index);
+      this.received += text;
+    }
+    if (piece !== SKIP) this.deliver(piece);
+    else this.poke();
   }
 
   /** The daemon answered `chat/stream` successfully. */
@@ -89,7 +133,7 @@ export class ChatStreamController implements ChatStream {
     if (this.outcome) return;
     // The daemon sends no gaps, and its deltas precede its response on the same socket; if one went
     // missing anyway, deliver what did arrive rather than hold it back forever.
-    for (const index of [...this.early.keys()].sort((a, b) => a - b)) this.deliver(this.early.get(index)!);
+    for (const index of [...this.early.keys()].sort((a, b) => a - b)) this.take(index, this.early.get(index)!);
     this.early.clear();
     this.settle({ ok: true });
     this.resolveResult(result);
@@ -125,7 +169,7 @@ export class ChatStreamController implements ChatStream {
     this.opts.stop();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<string> {
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
     // One reader: a second would silently steal half the deltas.
     if (this.iterated) throw new Error('A ChatStream can be iterated only once.');
     this.iterated = true;
@@ -133,7 +177,7 @@ export class ChatStreamController implements ChatStream {
       for (;;) {
         if (this.head < this.ready.length) {
           const piece = this.ready[this.head]!;
-          this.ready[this.head++] = '';
+          this.ready[this.head++] = undefined as T;
           yield piece;
           continue;
         }
@@ -151,8 +195,7 @@ export class ChatStreamController implements ChatStream {
     }
   }
 
-  private deliver(piece: string): void {
-    this.received += piece;
+  private deliver(piece: T): void {
     this.ready.push(piece);
     this.poke();
   }

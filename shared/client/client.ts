@@ -16,9 +16,10 @@ import {
   type ChatStreamResult,
   type HelloResult,
   type NotificationType,
+  type ParamsOf,
   type RequestType,
 } from '../protocol';
-import { ChatStreamController, type ChatStream } from './chatStream';
+import { asEvent, ChatStreamController, type ChatEventStream, type ChatStream } from './chatStream';
 import { guard, RpcConnection, type ClientCloseEvent, type Disposable } from './connection';
 import { defaultHome, isDaemonAlive, readDaemonInfo, type DaemonInfo } from './discovery';
 import { cancelledError, DaemonUnavailableError, START_HINT } from './errors';
@@ -74,7 +75,7 @@ type Args<P, O> = undefined extends P ? [params?: P, opts?: O] : [params: P, opt
 
 /** A connection to the Switchboard daemon. Create with {@link SwitchboardClient.connect}. */
 export class SwitchboardClient implements Disposable {
-  private readonly streams = new Map<string, ChatStreamController>();
+  private readonly streams = new Map<string, ChatStreamController<unknown>>();
   private hello!: HelloResult;
 
   /**
@@ -120,7 +121,7 @@ export class SwitchboardClient implements Disposable {
     // Every delta goes to its stream (which buffers it) before any caller's handler sees it.
     conn.onNotification(ChatDelta.method, (raw) => {
       const delta = ChatDelta.params.safeParse(raw);
-      if (delta.success) this.streams.get(delta.data.streamId)?.push(delta.data.index, delta.data.text);
+      if (delta.success) this.streams.get(delta.data.streamId)?.accept(delta.data);
     });
   }
 
@@ -169,13 +170,28 @@ export class SwitchboardClient implements Disposable {
    * `CANCELLED` (with `partialText`). Throws `STREAM_EXISTS` if `streamId` is already running here.
    */
   chat(params: ChatRequest, opts: ChatCallOptions = {}): ChatStream {
+    return this.startStream<string>(params, opts);
+  }
+
+  /**
+   * Starts a `chat/stream` with typed deltas (`deltas: "typed"`): iterate it for text, reasoning,
+   * reasoning signatures, tool-call starts and argument pieces, in order; await `.result` for the
+   * whole answer (`toolCalls`, `message` to append for the next turn). Otherwise as {@link chat}.
+   */
+  chatEvents(params: ChatRequest, opts: ChatCallOptions = {}): ChatEventStream {
+    return this.startStream({ ...params, deltas: 'typed' }, opts, asEvent);
+  }
+
+  private startStream<T>(params: ChatRequest, opts: ChatCallOptions, read?: (delta: ParamsOf<typeof ChatDelta>) => T): ChatStream<T> {
     const streamId = params.streamId ?? randomUUID();
     if (this.streams.has(streamId)) {
       throw new SwitchboardError(ErrorCode.STREAM_EXISTS, `A chat stream with id ${streamId} is already running.`, { hint: 'Omit streamId to get a fresh one.' });
     }
     const call = new AbortController();
     const onAbort = (): void => stream.cancel();
-    const stream = new ChatStreamController(streamId, {
+    const stream = new ChatStreamController<T>(
+      streamId,
+      {
       idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_STREAM_IDLE_MS,
       stop: () => {
         // Drop our side at once; chat/cancel tells the daemon to stop the provider and the billing.
@@ -186,12 +202,14 @@ export class SwitchboardClient implements Disposable {
         this.streams.delete(streamId);
         opts.signal?.removeEventListener('abort', onAbort);
       },
-    });
+      },
+      ...(read ? [read] : []),
+    );
     if (opts.signal?.aborted) {
       stream.fail(cancelledError('chat/stream', ''));
       return stream;
     }
-    this.streams.set(streamId, stream);
+    this.streams.set(streamId, stream as ChatStreamController<unknown>);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     // No timeout: a stream is bounded by its idle timer, cancel, and the socket closing instead.
     this.conn.call(ChatStreamMethod.method, { ...params, streamId }, { signal: call.signal, timeoutMs: undefined }).then(

@@ -23,7 +23,7 @@ export { SwitchboardClient } from './client';
 /** Options and event types of {@link SwitchboardClient}. */
 export type { ChatCallOptions, ChatRequest, ClientCloseEvent, ConnectOptions, Disposable, RequestOptions } from './client';
 /** A running chat completion: an async iterable of text deltas with `result` and `cancel()`. */
-export type { ChatStream } from './chatStream';
+export type { ChatEventStream, ChatStream } from './chatStream';
 /** Finding the daemon: its home, its `daemon.json`, and whether it is alive. */
 export { DAEMON_INFO_FILE, daemonInfoPath, defaultHome, isDaemonAlive, readDaemonInfo } from './discovery';
 /** The content of `daemon.json`. */

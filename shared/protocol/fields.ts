@@ -103,14 +103,6 @@ export const SecretHeaderNames = z
   .array(z.string().regex(HEADER_NAME, 'must be a header name (letters, digits and -)'))
   .max(32, 'at most 32 names');
 
-/** A message of a chat. */
-export const ChatMessage = z.strictObject({
-  role: z.enum(['system', 'user', 'assistant']),
-  content: z.string().max(4_000_000, 'a message must be at most 4,000,000 characters'),
-});
-/** A message of a chat. */
-export type ChatMessage = z.infer<typeof ChatMessage>;
-
 /** A window a capacity limit counts over. */
 export const CapacityPeriod = z.enum(['minute', 'hour', 'day']);
 /** A window a capacity limit counts over. */

@@ -9,6 +9,7 @@ export * from './connections';
 export * from './providers';
 export * from './secrets';
 export * from './models';
+export * from './chatModel';
 export * from './chat';
 export * from './usage';
 export * from './tokens';

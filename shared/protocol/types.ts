@@ -166,7 +166,9 @@ export type ModelCapability = 'chat' | 'tools' | 'vision' | 'reasoning' | 'embed
 
 /** Token counts as the upstream reported them, or as the daemon estimated them (see `estimated`). */
 export interface Usage {
+  /** All prompt tokens, cached ones included. */
   inputTokens: number;
+  /** All generated tokens, reasoning included. */
   outputTokens: number;
   /**
    * True when the upstream reported no usage (the answer was stopped or cut short, or the server
@@ -174,6 +176,12 @@ export interface Usage {
    * characters per token of the prompt and of the text received. Absent when the upstream reported them.
    */
   estimated?: boolean;
+  /** Prompt tokens read from the provider's cache (OpenAI `cached_tokens`, Anthropic `cache_read_input_tokens`). */
+  cachedInputTokens?: number;
+  /** Prompt tokens written to the cache (Anthropic `cache_creation_input_tokens`). */
+  cacheCreationInputTokens?: number;
+  /** Output tokens spent on reasoning, when the provider says (OpenAI `reasoning_tokens`). */
+  reasoningTokens?: number;
 }
 
 /** One row of the usage ledger. */

@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findBuiltIn } from '../../../daemon/providers/catalog';
 import { adapterFor, clearClients } from '../../../daemon/providers/registry';
+import { textsOf } from '../../../daemon/providers/chunkText';
 import { ErrorCode } from '../../../shared/errors';
 import { startMockUpstream, type MockUpstream, type WireFormat } from '../../mocks/upstream';
 import { CANARY_KEY, chat, closedPort, collect, everything, failure, fragmentsOf, GOOD_KEY, makeConn, textOf } from './helpers';
@@ -151,9 +152,10 @@ describe.each(FLAVOURS)('$name upstream faults', (f) => {
     let reads = 0;
     const ac = new AbortController();
     for await (const c of adapter.stream(conn({ timeoutMs: 200 }), chat(f.model), ac.signal)) {
-      if (c.type === 'text') chunks.push(c.text);
-      if (c.type === 'texts') chunks.push(...c.texts);
-      if (c.type === 'text' || c.type === 'texts') reads++;
+      if (c.type === 'deltas') {
+        chunks.push(...textsOf(c));
+        reads++;
+      }
       if (reads === 1) await new Promise((r) => setTimeout(r, 450));
     }
     expect(chunks.join('')).toBe(FIVE.join(''));

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { findBuiltIn } from '../../../daemon/providers/catalog';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from '../../../daemon/providers/registry';
+import { textsOf } from '../../../daemon/providers/chunkText';
 import { SwitchboardError } from '../../../shared/errors';
 export { failure } from '../../helpers/failure';
 
@@ -49,7 +50,7 @@ export async function collect(
 }
 
 export function textOf(chunks: ChatChunk[]): string {
-  return chunks.map((c) => (c.type === 'text' ? c.text : c.type === 'texts' ? c.texts.join('') : '')).join('');
+  return chunks.map((c) => textsOf(c).join('')).join('');
 }
 
 

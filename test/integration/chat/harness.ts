@@ -73,7 +73,7 @@ export function captureDeltas(client: SwitchboardClient, streamId: string): { in
   const sub = client.onNotification(ChatDelta, (d) => {
     if (d.streamId !== streamId) return;
     indexes.push(d.index);
-    texts.push(d.text);
+    if ('text' in d) texts.push(d.text);
   });
   return { indexes, texts, dispose: () => sub.dispose() };
 }
