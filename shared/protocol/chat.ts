@@ -4,7 +4,7 @@
  * Messages, tools, images, reasoning and structured output use the neutral chat model (chatModel.ts).
  */
 import { z } from 'zod';
-import { AssistantPart, ChatMessage, ReasoningOptions, ResponseFormat, ToolChoice, ToolDefinition, type AssistantMessage, type ToolCall } from './chatModel';
+import { ChatMessage, ReasoningOptions, ResponseFormat, ToolChoice, ToolDefinition, type AssistantMessage, type AssistantPart, type ToolCall } from './chatModel';
 import { Id, ModelId } from './fields';
 import { notification, request, result } from './rpc';
 import type { Usage } from './types';
