@@ -78,17 +78,35 @@ function rateLimitHeaders(rl: RateLimitState, resetMs: number): Record<string, s
   return h;
 }
 
-function usage(input: number, output: number) {
+/** Usage as Anthropic reports it: `input_tokens` is the uncached part; cache reads and writes apart. */
+function usage(plan: ReplyPlan, output: number) {
+  const d = plan.usageDetails;
   return {
-    input_tokens: input,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: 0,
+    input_tokens: Math.max(0, plan.usage.input - d.cachedInput - d.cacheCreation),
+    cache_creation_input_tokens: d.cacheCreation,
+    cache_read_input_tokens: d.cachedInput,
     output_tokens: output,
     service_tier: 'standard',
   };
 }
 
-const stopReason = (plan: ReplyPlan) => (plan.finishReason === 'length' ? 'max_tokens' : 'end_turn');
+const stopReason = (plan: ReplyPlan) => (plan.finishReason === 'length' ? 'max_tokens' : plan.finishReason === 'tool_calls' ? 'tool_use' : 'end_turn');
+
+/** The answer's content blocks: thinking (signed), text, then tool_use blocks. */
+function contentBlocks(plan: ReplyPlan): unknown[] {
+  const blocks: unknown[] = [];
+  if (plan.thinking.length > 0) blocks.push({ type: 'thinking', thinking: plan.thinking.join(''), signature: plan.signature });
+  if (plan.chunks.length > 0 || plan.toolCalls.length === 0) blocks.push({ type: 'text', text: plan.chunks.join('') });
+  for (const c of plan.toolCalls) blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: JSON.parse(c.arguments || '{}') });
+  return blocks;
+}
+
+/** `text` in pieces of `size` characters. */
+function pieces(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
 
 export const anthropicWire: Wire = {
   format: 'anthropic',
@@ -122,16 +140,18 @@ export const anthropicWire: Wire = {
       type: 'message',
       role: 'assistant',
       model: plan.model,
-      content: [{ type: 'text', text: plan.chunks.join('') }],
+      content: contentBlocks(plan),
       stop_reason: stopReason(plan),
       stop_sequence: null,
-      usage: usage(plan.usage.input, plan.usage.output),
+      usage: usage(plan, plan.usage.output),
     };
   },
 
   stream(plan) {
-    // Event order of the real API: message_start, content_block_start, ping, deltas…,
-    // content_block_stop, message_delta (stop reason + final output tokens), message_stop.
+    // Event order of the real API: message_start, then per content block content_block_start,
+    // deltas, content_block_stop (ping after the first start), message_delta (stop reason + final
+    // output tokens), message_stop. Blocks: thinking (thinking_delta…, signature_delta), text,
+    // tool_use (input_json_delta pieces, the first one empty as the API sends it).
     const head = [
       sseEvent('message_start', {
         type: 'message_start',
@@ -143,23 +163,53 @@ export const anthropicWire: Wire = {
           content: [],
           stop_reason: null,
           stop_sequence: null,
-          usage: usage(plan.usage.input, 1),
+          usage: usage(plan, 1),
         },
       }),
-      sseEvent('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
-      sseEvent('ping', { type: 'ping' }),
     ];
-    const content = plan.chunks.map((text) =>
-      sseEvent('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }),
-    );
+    const content: string[] = [];
+    let index = 0;
+    const start = (block: unknown) => sseEvent('content_block_start', { type: 'content_block_start', index, content_block: block });
+    const delta = (d: unknown) => sseEvent('content_block_delta', { type: 'content_block_delta', index, delta: d });
+    const stop = () => sseEvent('content_block_stop', { type: 'content_block_stop', index: index++ });
+    // Block starts and stops ride on the content frames next to them, so faults cut between deltas.
+    let lead = '';
+    const open = (block: unknown) => {
+      lead += start(block) + (index === 0 ? sseEvent('ping', { type: 'ping' }) : '');
+    };
+    const push = (frame: string) => {
+      content.push(lead + frame);
+      lead = '';
+    };
+    const close = () => {
+      if (content.length > 0) content[content.length - 1] += stop();
+      else lead += stop();
+    };
+    if (plan.thinking.length > 0) {
+      open({ type: 'thinking', thinking: '', signature: '' });
+      for (const t of plan.thinking) push(delta({ type: 'thinking_delta', thinking: t }));
+      push(delta({ type: 'signature_delta', signature: plan.signature }));
+      close();
+    }
+    if (plan.chunks.length > 0 || plan.toolCalls.length === 0) {
+      open({ type: 'text', text: '' });
+      for (const text of plan.chunks) push(delta({ type: 'text_delta', text }));
+      close();
+    }
+    for (const c of plan.toolCalls) {
+      open({ type: 'tool_use', id: c.id, name: c.name, input: {} });
+      push(delta({ type: 'input_json_delta', partial_json: '' }));
+      for (const piece of pieces(c.arguments, plan.argumentPieceSize)) push(delta({ type: 'input_json_delta', partial_json: piece }));
+      close();
+    }
     const tail = [
-      sseEvent('content_block_stop', { type: 'content_block_stop', index: 0 }),
+      lead,
       sseEvent('message_delta', {
         type: 'message_delta',
         delta: { stop_reason: stopReason(plan), stop_sequence: null },
         usage: { output_tokens: plan.usage.output },
       }),
-    ];
+    ].filter(Boolean);
     return { head, content, tail, terminator: sseEvent('message_stop', { type: 'message_stop' }) };
   },
 

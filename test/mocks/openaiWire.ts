@@ -31,9 +31,9 @@ function usageObject(plan: ReplyPlan) {
     prompt_tokens: plan.usage.input,
     completion_tokens: plan.usage.output,
     total_tokens: plan.usage.input + plan.usage.output,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    prompt_tokens_details: { cached_tokens: plan.usageDetails.cachedInput, audio_tokens: 0 },
     completion_tokens_details: {
-      reasoning_tokens: 0,
+      reasoning_tokens: plan.usageDetails.reasoning,
       audio_tokens: 0,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,
@@ -68,7 +68,12 @@ export function openaiStream(plan: ReplyPlan, flavor: OpenAIFlavor): StreamFrame
     ...(flavor.leadingFrames ?? []),
     sseData(chunk([choice({ role: 'assistant', content: '', refusal: null }, null)])),
   ];
-  const content = plan.chunks.map((text) => sseData(chunk([choice({ content: text }, null)])));
+  // Reasoning first (DeepSeek/vLLM style `reasoning_content`), then text, then the tool calls.
+  const content = [
+    ...plan.thinking.map((reasoning) => sseData(chunk([choice({ reasoning_content: reasoning }, null)]))),
+    ...plan.chunks.map((text) => sseData(chunk([choice({ content: text }, null)]))),
+    ...toolCallDeltas(plan).map((delta) => sseData(chunk([choice(delta, null)]))),
+  ];
   const tail = [sseData(chunk([choice({}, plan.finishReason)]))];
   if (plan.includeUsage) tail.push(sseData(chunk([], usageObject(plan))));
   return { head, content, tail, terminator: sseData('[DONE]') };
@@ -83,7 +88,14 @@ export function openaiCompletion(plan: ReplyPlan, flavor: OpenAIFlavor): unknown
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: plan.chunks.join(''), refusal: null, annotations: [] },
+        message: {
+          role: 'assistant',
+          content: plan.toolCalls.length > 0 && plan.chunks.length === 0 ? null : plan.chunks.join(''),
+          refusal: null,
+          annotations: [],
+          ...(plan.thinking.length > 0 && { reasoning_content: plan.thinking.join('') }),
+          ...(plan.toolCalls.length > 0 && { tool_calls: plan.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }),
+        },
         logprobs: null,
         finish_reason: plan.finishReason,
         ...flavor.choiceExtras,
@@ -94,6 +106,30 @@ export function openaiCompletion(plan: ReplyPlan, flavor: OpenAIFlavor): unknown
     system_fingerprint: `fp_${randomHex(10)}`,
     ...flavor.completionExtras,
   };
+}
+
+/** `text` in pieces of `size` characters (at least one piece, even for ''). */
+export function pieces(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out.length > 0 ? out : [''];
+}
+
+/**
+ * The `delta`s of the plan's tool calls as api.openai.com streams them: each call opens with its
+ * id, type and name (arguments ""), then argument pieces keyed by `index`; parallel calls all open
+ * first and their pieces interleave round robin, which a client must put back together by index.
+ */
+function toolCallDeltas(plan: ReplyPlan): unknown[] {
+  const out: unknown[] = [];
+  plan.toolCalls.forEach((c, index) => out.push({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }));
+  const split = plan.toolCalls.map((c) => pieces(c.arguments, plan.argumentPieceSize));
+  for (let round = 0; split.some((p) => round < p.length); round++) {
+    split.forEach((p, index) => {
+      if (round < p.length && p[round] !== '') out.push({ tool_calls: [{ index, function: { arguments: p[round] } }] });
+    });
+  }
+  return out;
 }
 
 /** The `error` object of an OpenAI error body for a status (and the reason the mock refused). */

@@ -22,7 +22,25 @@ export interface ReplyScript {
    * (`gpt-4o` → `gpt-4o-2024-08-06`); default: echo the requested id.
    */
   responseModel?: string;
+  /**
+   * Tool calls the model makes after its text (finish `tool_calls` / stop `tool_use`). Streamed,
+   * each call's arguments arrive in pieces of `argumentPieceSize` characters; OpenAI interleaves
+   * the pieces of parallel calls (round robin), Anthropic sends one tool_use block after another.
+   */
+  toolCalls?: Array<{ id?: string; name: string; arguments: string }>;
+  /** Characters per streamed argument piece (default 5). */
+  argumentPieceSize?: number;
+  /**
+   * Reasoning streamed before the text: Anthropic a `thinking` block ended by a signature the mock
+   * issues (and checks when a later request replays it); OpenAI `reasoning_content` deltas.
+   */
+  thinking?: string[];
+  /** Token counts of cached input and reasoning to report in usage. */
+  usageDetails?: { cachedInput?: number; cacheCreation?: number; reasoning?: number };
 }
+
+/** A reply chosen per request (multi-turn tool loops): given the request, what the model answers. */
+export type ReplyFor = (request: RecordedRequest) => ReplyScript;
 
 /** Where a fault applies; every given field must match. Default: every request. */
 export interface FaultMatch {
@@ -156,8 +174,10 @@ export interface MockUpstream {
   models: string[];
   missingModels: Set<string>;
   defaultReply: ReplyScript;
-  /** Script the answer for one model id (or Azure deployment). */
-  reply(model: string, script: ReplyScript): void;
+  /** Script the answer for one model id (or Azure deployment), fixed or chosen per request. */
+  reply(model: string, script: ReplyScript | ReplyFor): void;
+  /** Thinking signatures the mock issued (Anthropic); a replayed one not in here is refused with 400. */
+  readonly signatures: Set<string>;
   /** Add a fault; the first matching fault with uses left applies to a request. */
   fault(f: Fault): void;
   clearFaults(): void;
@@ -183,16 +203,22 @@ export interface ReplyPlan {
   created: number;
   /** Content chunks actually sent (cut to max_tokens). */
   chunks: string[];
-  finishReason: 'stop' | 'length';
+  finishReason: 'stop' | 'length' | 'tool_calls';
   usage: { input: number; output: number };
   /** OpenAI `stream_options.include_usage`. */
   includeUsage: boolean;
+  toolCalls: Array<{ id: string; name: string; arguments: string }>;
+  argumentPieceSize: number;
+  thinking: string[];
+  /** The signature of the thinking block, when there is thinking. */
+  signature: string | undefined;
+  usageDetails: { cachedInput: number; cacheCreation: number; reasoning: number };
 }
 
 /** A stream as SSE frames (each already ends with its blank line). */
 export interface StreamFrames {
   head: string[];
-  /** One frame per content chunk, parallel to `ReplyPlan.chunks`. */
+  /** One frame per content piece: reasoning, text chunks (`ReplyPlan.chunks`), tool-call pieces, in order. */
   content: string[];
   tail: string[];
   /** `data: [DONE]` / `event: message_stop`: what `truncate` leaves out. */

@@ -29,8 +29,9 @@ import { extractKey, flattenHeaders, parseJson, pickParams, readBody } from './r
 import { resolveRoute, type Route } from './routes';
 import type {
   ErrorContext, ErrorReason, Fault, MockUpstream, MockUpstreamOptions, RateLimitOptions, RateLimitState,
-  RecordedRequest, ReplyPlan, ReplyScript, Wire,
+  RecordedRequest, ReplyFor, ReplyPlan, ReplyScript, Wire,
 } from './types';
+import { checkConversation } from './conversation';
 import { estimateTokens, randomHex } from './wireUtil';
 import { checkEmbeddingsBody, embeddingsAnswer, embeddingTokens } from './embeddingsWire';
 import { checkResponsesBody, newResponseId, responsesAnswer, responsesStream, responsesStreamError } from './responsesWire';
@@ -68,7 +69,8 @@ class MockUpstreamServer implements MockUpstream {
   defaultReply: ReplyScript;
 
   private readonly server: http.Server;
-  private readonly replies = new Map<string, ReplyScript>();
+  private readonly replies = new Map<string, ReplyScript | ReplyFor>();
+  readonly signatures = new Set<string>();
   private readonly faults = new FaultQueue();
   private readonly live = new Set<Exchange>();
   private waiters: Waiter[] = [];
@@ -107,7 +109,7 @@ class MockUpstreamServer implements MockUpstream {
     });
   }
 
-  reply(model: string, script: ReplyScript): void {
+  reply(model: string, script: ReplyScript | ReplyFor): void {
     this.replies.set(model, script);
   }
 
@@ -123,6 +125,7 @@ class MockUpstreamServer implements MockUpstream {
     this.requests.length = 0;
     this.faults.clear();
     this.replies.clear();
+    this.signatures.clear();
   }
 
   waitFor(pred: (r: RecordedRequest) => boolean, timeoutMs = 5_000): Promise<RecordedRequest> {
@@ -229,9 +232,12 @@ class MockUpstreamServer implements MockUpstream {
     }
     if (anthropic && typeof body.max_tokens !== 'number') return bad('max_tokens: Field required');
     if (this.missingModels.has(model)) return fail(404, 'modelNotFound');
+    // The conversation rules the real APIs enforce (tool results answer calls, signed thinking replayed intact).
+    const refusal = checkConversation(wire.format, body, this.signatures);
+    if (refusal) return bad(refusal.message, refusal.param);
 
-    const plan = this.plan(wire, model, body);
-    const script = this.replies.get(model) ?? this.defaultReply;
+    const script = this.scriptFor(model, record);
+    const plan = this.plan(wire, model, body, script);
     const answerHeaders = wire.headers(requestId, this.consume(plan.usage.input + plan.usage.output));
     const pacing = { firstChunkDelayMs: script.firstChunkDelayMs ?? 0, chunkDelayMs: script.chunkDelayMs ?? 0 };
     if (body.stream === true) {
@@ -318,21 +324,37 @@ class MockUpstreamServer implements MockUpstream {
     return record;
   }
 
-  /** What the model "generates" for this request: its script, cut by max_tokens (one chunk = one token). */
-  private plan(wire: Wire, model: string, body: any): ReplyPlan {
-    const anthropic = wire === anthropicWire;
+  /** The script for a request: the model's (fixed or chosen per request), else the default. */
+  private scriptFor(model: string, record: RecordedRequest): ReplyScript {
     const script = this.replies.get(model) ?? this.defaultReply;
+    return typeof script === 'function' ? script(record) : script;
+  }
+
+  /** What the model "generates" for this request: its script, cut by max_tokens (one chunk = one token). */
+  private plan(wire: Wire, model: string, body: any, script: ReplyScript): ReplyPlan {
+    const anthropic = wire === anthropicWire;
     const limit: unknown = anthropic ? body.max_tokens : body.max_completion_tokens ?? body.max_tokens;
     const cut = typeof limit === 'number' && limit >= 0 && limit < script.chunks.length;
     const chunks = cut ? script.chunks.slice(0, limit) : script.chunks;
+    const toolCalls = cut ? [] : (script.toolCalls ?? []).map((c, i) => ({ id: c.id ?? (anthropic ? `toolu_01${randomHex(20)}` : `call_${randomHex(24)}`), name: c.name, arguments: c.arguments }));
+    const thinking = script.thinking ?? [];
+    // Anthropic signs each thinking block; the mock remembers what it signed to check replays.
+    const signature = thinking.length > 0 ? `sig_${randomHex(32)}` : undefined;
+    if (signature && anthropic) this.signatures.add(signature);
+    const d = script.usageDetails ?? {};
     return {
       id: anthropic ? newMessageId() : newChatId(),
       model: script.responseModel ?? model,
       created: Math.floor(Date.now() / 1000),
       chunks,
-      finishReason: cut ? 'length' : 'stop',
+      finishReason: cut ? 'length' : toolCalls.length > 0 ? 'tool_calls' : 'stop',
       usage: script.usage ?? { input: estimateTokens(body.system, body.messages), output: chunks.length },
       includeUsage: body.stream_options?.include_usage === true,
+      toolCalls,
+      argumentPieceSize: script.argumentPieceSize ?? 5,
+      thinking,
+      signature,
+      usageDetails: { cachedInput: d.cachedInput ?? 0, cacheCreation: d.cacheCreation ?? 0, reasoning: d.reasoning ?? 0 },
     };
   }
 
