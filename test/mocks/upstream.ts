@@ -256,7 +256,7 @@ class MockUpstreamServer implements MockUpstream {
     if (!check.ok) return fail(400, 'badRequest', { message: check.message, ...(check.param && { param: check.param }) });
     const model = record.model!;
     if (this.missingModels.has(model)) return fail(404, 'modelNotFound');
-    const script = this.replies.get(model);
+    const script = this.replies.has(model) ? this.scriptFor(model, record) : undefined;
     const tokens = script?.usage?.input ?? embeddingTokens(check.inputs);
     this.consume(tokens);
     const body = JSON.stringify(embeddingsAnswer(script?.responseModel ?? model, check, tokens));
@@ -270,7 +270,7 @@ class MockUpstreamServer implements MockUpstream {
     if (!check.ok) return fail(400, 'badRequest', { message: check.message, ...(check.param && { param: check.param }) });
     const model = record.model!;
     if (this.missingModels.has(model)) return fail(404, 'modelNotFound');
-    const script = this.replies.get(model) ?? this.defaultReply;
+    const script = this.scriptFor(model, record);
     const limit: unknown = body.max_output_tokens;
     const cut = typeof limit === 'number' && limit < script.chunks.length;
     const chunks = cut ? script.chunks.slice(0, limit) : script.chunks;
@@ -282,6 +282,11 @@ class MockUpstreamServer implements MockUpstream {
       finishReason: cut ? 'length' : 'stop',
       usage: script.usage ?? { input: estimateTokens(body.instructions, body.input), output: chunks.length },
       includeUsage: true,
+      toolCalls: [],
+      argumentPieceSize: 5,
+      thinking: [],
+      signature: undefined,
+      usageDetails: { cachedInput: 0, cacheCreation: 0, reasoning: 0 },
     };
     const wire = openaiWire;
     const headers = { ...wire.headers(requestId, this.consume(plan.usage.input + plan.usage.output)) };
