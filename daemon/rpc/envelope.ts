@@ -74,6 +74,11 @@ function validateItem(value: unknown): EnvelopeItem {
   // Echo the id when it is usable, so the client can still match the error to its call.
   const id: JSONRPCID = hasId && idOk ? (o.id as JSONRPCID) : null;
   if (!idOk) return invalid(null, '`id` must be a string, a number or null', 'id');
+  // JSON numbers past 2^53 lose digits in JSON.parse: the reply would carry another id than the
+  // request. Refused (with a null id, as the given one cannot be echoed) rather than answered wrong.
+  if (typeof o.id === 'number' && !Number.isSafeInteger(o.id) && Number.isInteger(o.id)) {
+    return invalid(null, '`id` is a number beyond 2^53 (9007199254740991), which JSON parsers cannot keep exact: send it as a string or use a smaller number', 'id');
+  }
   if (o.jsonrpc !== '2.0') return invalid(id, '`jsonrpc` must be exactly "2.0"', 'jsonrpc');
   if (typeof o.method !== 'string') return invalid(id, '`method` must be a string', 'method');
   if (Object.hasOwn(o, 'result') || Object.hasOwn(o, 'error')) return invalid(id, 'the daemon sends no requests, so it accepts no responses', 'result');
