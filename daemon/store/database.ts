@@ -213,6 +213,12 @@ export class Database {
       await this.setAside('its top level is not an object');
       return undefined;
     }
+    // Every store of every schema version has a `connections` list (v0 may have nothing else). An
+    // object without one is some other JSON file: "migrating" it would empty it, so it is kept aside.
+    if (!Array.isArray((raw as RawDb).connections)) {
+      await this.setAside('it has no "connections" list, so it is not a Switchboard store (or not one this version can read)');
+      return undefined;
+    }
     return raw as RawDb;
   }
 
