@@ -59,10 +59,12 @@ export function createUpstreamFetch(opts: UpstreamFetchOptions): FetchFn {
       if (limits) opts.onRateLimits(limits);
     }
     if (res.ok) return stream || !res.body ? res : withIdleTimeout(res, opts.idleTimeoutMs);
-    if (res.status === 429 || res.headers.has('retry-after') || res.headers.has('retry-after-ms')) {
-      return gateRetry(res, opts.maxRetryWaitMs);
+    const unusable = unusableRetryAfter(res.headers);
+    const checked = unusable.length > 0 ? withoutHeaders(res, unusable) : res;
+    if (checked.status === 429 || checked.headers.has('retry-after') || checked.headers.has('retry-after-ms')) {
+      return gateRetry(checked, opts.maxRetryWaitMs);
     }
-    return res;
+    return checked;
   };
 }
 
@@ -88,6 +90,26 @@ export function retryAfterMs(headers: Headers | undefined | null): number | unde
   if (Number.isFinite(seconds)) return seconds >= 0 ? Math.round(seconds * 1000) : undefined;
   const at = Date.parse(after);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/**
+ * The retry-after headers that give no usable wait (negative, or neither a number nor a date).
+ * openai@6 sleeps for whatever they parse to — a negative or NaN wait is "retry now", three calls
+ * in 20 ms; without them both SDKs use their normal exponential backoff.
+ */
+function unusableRetryAfter(headers: Headers): string[] {
+  const out: string[] = [];
+  const ms = headers.get('retry-after-ms');
+  if (ms !== null && !(Number.parseFloat(ms) >= 0)) out.push('retry-after-ms');
+  const after = headers.get('retry-after');
+  if (after !== null && retryAfterMs(new Headers({ 'retry-after': after })) === undefined) out.push('retry-after');
+  return out;
+}
+
+function withoutHeaders(res: Response, names: string[]): Response {
+  const headers = new Headers(res.headers);
+  for (const name of names) headers.delete(name);
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
 }
 
 async function gateRetry(res: Response, maxRetryWaitMs: number): Promise<Response> {
