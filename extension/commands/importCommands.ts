@@ -7,9 +7,9 @@
 import * as vscode from 'vscode';
 import { ConnectionsCreate, type Connection } from '../../shared/protocol';
 import { envFiles } from '../config';
-import { parseDotEnv } from '../../shared/client/dotenv';
 import { keyFingerprint, keyHint } from '../../shared/client/keyMask';
-import { detectConnections, watchedVariables, type EnvCandidate, type EnvSource } from '../importEnv';
+import { RpcError, SwitchboardError } from '../../shared/client';
+import { detectConnections, dotEnvSource, variableForField, watchedVariables, type EnvCandidate, type EnvProblem, type EnvSource, type EnvSources } from '../../shared/envImport';
 import { describeError } from '../log';
 import { guarded, type CommandDeps } from './pickConnection';
 
@@ -17,9 +17,14 @@ export function registerImportCommands(deps: CommandDeps): vscode.Disposable {
   return vscode.commands.registerCommand('switchboard.importFromEnvironment', guarded(deps, 'Import from Environment failed', () => importFromEnvironment(deps)));
 }
 
-/** The process environment, then each configured `.env` file of each workspace folder that exists. */
-async function readSources(): Promise<EnvSource[]> {
-  const sources: EnvSource[] = [{ label: 'environment', vars: process.env }];
+/**
+ * The process environment, then each configured `.env` file of each workspace folder that exists
+ * (references in it expanded from the environment), with the lines that could not be read.
+ */
+async function readSources(): Promise<{ sources: EnvSources; problems: EnvProblem[] }> {
+  const environment: EnvSource = { label: 'environment', vars: process.env };
+  const files: EnvSource[] = [];
+  const problems: EnvProblem[] = [];
   const folders = vscode.workspace.workspaceFolders ?? [];
   for (const folder of folders) {
     for (const file of envFiles()) {
@@ -31,10 +36,20 @@ async function readSources(): Promise<EnvSource[]> {
         continue; // not there
       }
       const label = folders.length > 1 ? `${folder.name}/${file}` : file;
-      sources.push({ label, vars: parseDotEnv(new TextDecoder().decode(bytes)) });
+      const read = dotEnvSource(label, new TextDecoder().decode(bytes), environment.vars);
+      files.push(read.source);
+      problems.push(...read.problems);
     }
   }
-  return sources;
+  return { sources: { environment, files }, problems };
+}
+
+/** Says which variables were left out and why (values never shown), in the log and a warning. */
+function reportProblems(deps: CommandDeps, problems: readonly EnvProblem[]): void {
+  if (problems.length === 0) return;
+  const lines = problems.map((p) => `${p.variable} (${p.source}) ${p.message}`);
+  for (const line of lines) deps.log.warn(`Import from Environment: ${line}.`);
+  void vscode.window.showWarningMessage(`Switchboard: ${problems.length === 1 ? 'a variable was' : `${problems.length} variables were`} not imported: ${lines.join('; ')}.`);
 }
 
 type CandidateItem = vscode.QuickPickItem & { candidate: EnvCandidate };
@@ -43,7 +58,9 @@ type CandidateItem = vscode.QuickPickItem & { candidate: EnvCandidate };
 export async function importFromEnvironment(deps: CommandDeps): Promise<Connection[]> {
   await deps.store.refresh();
   const existing = deps.store.connections;
-  const candidates = detectConnections(await readSources(), deps.store.providers, existing.map((c) => c.name));
+  const read = await readSources();
+  const { candidates, problems } = detectConnections(read.sources, deps.store.providers, existing.map((c) => c.name));
+  reportProblems(deps, [...read.problems, ...problems]);
   if (candidates.length === 0) {
     const looked = watchedVariables(deps.store.providers);
     void vscode.window.showInformationMessage(
@@ -78,7 +95,7 @@ export async function importFromEnvironment(deps: CommandDeps): Promise<Connecti
       try {
         created.push(await createFrom(deps, candidate));
       } catch (error) {
-        failures.push(`${candidate.name}: ${describeError(error)}`);
+        failures.push(`${candidate.name}${failedVariable(candidate, error)}: ${describeError(error)}`);
         deps.log.warn(`Could not import "${candidate.name}"`, error);
       }
     }
@@ -103,4 +120,11 @@ async function createFrom(deps: CommandDeps, c: EnvCandidate): Promise<Connectio
   });
   if (c.apiKey !== undefined) await deps.keys.store(connection.id, c.apiKey);
   return connection;
+}
+
+/** ` (LLM_BASE_URL in .env)` when the daemon refused a field one variable filled; else empty. */
+function failedVariable(c: EnvCandidate, error: unknown): string {
+  const data = error instanceof SwitchboardError ? error.data : error instanceof RpcError ? (error.data as { field?: unknown } | undefined) : undefined;
+  const variable = variableForField(c, typeof data?.field === 'string' ? data.field : undefined);
+  return variable ? ` (${variable} in ${c.source})` : '';
 }
