@@ -7,6 +7,9 @@ import { daemonPid, ensureBuilt, runCli, stopAndRemove, tempDir } from './cliHar
 
 let home: string;
 
+/** Each test runs several CLI processes (about a second each on a busy machine). */
+const CLI_TEST_TIMEOUT_MS = 90_000;
+
 beforeAll(() => {
   ensureBuilt();
   home = tempDir('sb-cli-autostart-');
@@ -32,5 +35,5 @@ describe('starting a daemon on demand', () => {
     const stopped = await runCli(home, [...stop![1]!.split(' '), '--json']);
     expect(stopped.json()).toMatchObject({ stopped: true, pid });
     expect(() => process.kill(pid, 0)).toThrow();
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });

@@ -20,6 +20,9 @@ const newHome = (prefix: string) => {
   return home;
 };
 
+/** Each test runs several CLI processes (about a second each on a busy machine). */
+const CLI_TEST_TIMEOUT_MS = 90_000;
+
 beforeAll(async () => {
   ensureBuilt();
   up = await startMockUpstream({ validKeys: [KEY] });
@@ -37,7 +40,7 @@ function runIntoClosedPipe(args: string[]): Promise<number | null> {
     // Close our ends before the child has started: every write it makes meets EPIPE.
     child.stdout.destroy();
     child.stderr.destroy();
-    const timer = setTimeout(() => reject(new Error('timed out')), 15_000);
+    const timer = setTimeout(() => reject(new Error('timed out')), 60_000);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -65,7 +68,7 @@ describe('help', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown command "nonsense"/);
     expect(existsSync(`${home}/daemon.json`)).toBe(false); // help starts no daemon
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('shows every required part of every usage line whole in the top-level help', async () => {
     const r = await runCli(newHome('sb-cli-help-'), ['--help']);
@@ -77,7 +80,7 @@ describe('help', () => {
       expect(line.split('(').length, line).toBe(line.split(')').length);
       expect(line.split('[').length, line).toBe(line.split(']').length);
     }
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });
 
 describe('arguments', () => {
@@ -93,13 +96,13 @@ describe('arguments', () => {
       expect(r.stderr, args.join(' ')).toMatch(message);
       expect(r.stderr).not.toMatch(/ambiguous/);
     }
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('exits non-zero when a usage error meets a closed pipe', async () => {
     expect(await runIntoClosedPipe(['--bogus'])).toBe(2);
     expect(await runIntoClosedPipe(['connections', 'list', '--bogus', '--json'])).toBe(2);
     expect(await runIntoClosedPipe(['help', 'nonsense'])).toBe(2);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });
 
 describe('daemon status --json', () => {
@@ -113,7 +116,7 @@ describe('daemon status --json', () => {
     const running = await runCli(home, ['daemon', 'status', '--json']);
     expect(running.code).toBe(0);
     expect(running.json()).toMatchObject({ running: true, home, pid: daemonPid(home) });
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });
 
 describe('--json errors', () => {
@@ -134,5 +137,5 @@ describe('--json errors', () => {
     expect(error.hint).toBeTruthy();
     expect(error.skipped).toEqual([expect.objectContaining({ name: 'Main', code: 'RATE_LIMITED' })]);
     expect(third.stdout + third.stderr).not.toContain(KEY);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });

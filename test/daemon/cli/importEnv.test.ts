@@ -120,5 +120,5 @@ describe('switchboard import-env', () => {
     expect(r.stdout + r.stderr).not.toContain('--base-url');
     expect(leaks(r.stdout + r.stderr)).toEqual([]);
     expect(r.stdout + r.stderr).not.toMatch(new RegExp([EXPANDED_CANARY, UNTERMINATED_CANARY, LLM_CANARY, CEREBRAS_CANARY].join('|')));
-  });
+  }, 60_000);
 });
