@@ -24,7 +24,24 @@ export interface SseEvent {
   data: string;
 }
 
+/**
+ * The largest single event accepted, in characters (a few MiB). Real events are a few KiB; one
+ * 20 MiB event cost the daemon 225 MB of memory, and a body with no blank line would grow the
+ * buffer for ever.
+ */
+export const MAX_SSE_EVENT_CHARS = 4 * 1024 * 1024;
+
+/** An upstream stream event grew past {@link MAX_SSE_EVENT_CHARS}: the stream is failed there. */
+export class SseEventTooLarge extends Error {
+  override readonly name = 'SseEventTooLarge';
+  constructor(readonly limitChars: number) {
+    super(`one stream event is larger than ${Math.round(limitChars / (1024 * 1024))} MiB`);
+  }
+}
+
 export class SseParser {
+  constructor(private readonly maxEventChars = MAX_SSE_EVENT_CHARS) {}
+
   private buf = '';
   /** Where the next search for a blank line starts in `buf`. */
   private scanFrom = 0;
@@ -50,6 +67,10 @@ export class SseParser {
       start = end + 2;
     }
     this.buf = start === 0 ? buf : buf.slice(start);
+    if (this.buf.length > this.maxEventChars) {
+      this.buf = '';
+      throw new SseEventTooLarge(this.maxEventChars);
+    }
     // A `\n` at the very end may pair with one at the start of the next text.
     this.scanFrom = Math.max(0, this.buf.length - 1);
   }

@@ -14,6 +14,7 @@ import { ErrorCode, SwitchboardError, type ErrorData } from '../../shared/errors
 import { keyHint } from '../../shared/client/keyMask';
 import { mapStrings, redactor } from '../keys/redactor';
 import type { ResolvedConnection } from './adapter';
+import { SseEventTooLarge } from './sseReader';
 import { isQuotaExhausted, retryAfterMs, UpstreamIdleTimeout } from './upstreamFetch';
 
 export interface UpstreamErrorContext {
@@ -40,6 +41,10 @@ export function toSwitchboardError(error: unknown, ctx: UpstreamErrorContext): S
   const name = conn.provider.name;
   const partial = ctx.partialText ? { partialText: ctx.partialText } : {};
 
+  if (error instanceof SseEventTooLarge) {
+    return build(ctx, ErrorCode.UPSTREAM_ERROR, `${name} sent a stream event larger than the ${Math.round(error.limitChars / (1024 * 1024))} MiB limit; the stream was stopped there.`,
+      `Check that ${conn.baseUrl} is the provider's API (a proxy may be merging events); ask for a shorter answer if the model really produced it.`, partial);
+  }
   if (error instanceof UpstreamIdleTimeout) {
     return build(ctx, ErrorCode.TIMEOUT, `${name} sent nothing for ${seconds(error.timeoutMs)}${ctx.started ? ' in the middle of its answer' : ''}.`,
       `The server may be overloaded or the model still loading; try again, or raise the connection's timeout (now ${seconds(conn.timeoutMs)}).`, partial);
