@@ -4,12 +4,13 @@
  * output appended to `daemon.out` in the home, and waits until it has published `daemon.json`.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DaemonUnavailableError, isDaemonAlive, readDaemonInfo, SwitchboardClient, type DaemonInfo } from '../../shared/client';
 import { cleanDaemonEnv } from '../../shared/client/daemonEnv';
 import { DaemonShutdown } from '../../shared/protocol';
+import { createDirs, HomeError } from '../home/paths';
 import { DAEMON_VERSION } from '../version';
 
 /** How long `daemon start` (and auto-start) waits for `daemon.json`. */
@@ -54,7 +55,12 @@ export interface StartResult {
 export async function startDaemon(home: string, timeoutMs = START_TIMEOUT_MS): Promise<StartResult> {
   const running = await findRunning(home);
   if (running) return { info: running, started: false };
-  mkdirSync(home, { recursive: true, mode: 0o700 });
+  try {
+    createDirs(home);
+  } catch (error) {
+    if (error instanceof HomeError) throw new DaemonUnavailableError('not-running', error.message, error.hint);
+    throw error;
+  }
   const logFile = outputLogPath(home);
   const fd = openSync(logFile, 'a', 0o600);
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { defaultHome } from '../../shared/client';
+import { explicitHome, HomeError } from '../home/paths';
 import { DAEMON_VERSION } from '../version';
 import { bool, parseCommandArgs, refuseKeyFlags, splitCommand, str, UsageError } from './args';
 import { chatGroup } from './commands/chat';
@@ -93,8 +94,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${DAEMON_VERSION}\n`);
     return EXIT.OK;
   }
-  const home = path.resolve(str(parsed.values, 'home') ?? (process.env.SWITCHBOARD_HOME?.trim() || defaultHome()));
   const out = new Output(bool(parsed.values, 'json'));
+  let home: string;
+  try {
+    home = cliHome(str(parsed.values, 'home'));
+  } catch (error) {
+    return fail(out, error);
+  }
   const ctx = new CliContext(home, out);
   let interrupts = 0;
   const onSigint = () => {
@@ -124,6 +130,20 @@ function fail(out: Output, error: unknown): number {
   process.exitCode = code;
   out.error(error);
   return code;
+}
+
+/**
+ * The home: `--home` (an empty one is refused: it would make the working directory the home), else
+ * `$SWITCHBOARD_HOME` (blank counts as unset, as everywhere), else the platform's default.
+ */
+function cliHome(flag: string | undefined): string {
+  if (flag === undefined) return path.resolve(process.env.SWITCHBOARD_HOME?.trim() || defaultHome());
+  try {
+    return explicitHome(flag);
+  } catch (error) {
+    if (error instanceof HomeError) throw new UsageError(`--home: ${error.message}`, error.hint);
+    throw error;
+  }
 }
 
 /** Exits once stdout and stderr have flushed, so a piped answer is never cut short. */

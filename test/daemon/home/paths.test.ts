@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, statSync, mkdirSync, chmodSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, mkdirSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultHome, ensureHome, homePaths, MAX_SOCKET_PATH_BYTES, resolveHome } from '../../../daemon/home/paths';
+import { createDirs, defaultHome, ensureHome, explicitHome, HomeError, homePaths, MAX_SOCKET_PATH_BYTES, resolveHome } from '../../../daemon/home/paths';
 
 const made: string[] = [];
 afterEach(() => {
@@ -66,17 +66,34 @@ describe('homePaths', () => {
 });
 
 describe.skipIf(process.platform === 'win32')('ensureHome', () => {
-  it('creates the home 0700 and tightens an existing one', () => {
+  it('creates the home and its missing parents 0700', () => {
     const base = mkdtempSync(join(tmpdir(), 'sb-paths-'));
     made.push(base);
     const home = join(base, 'a', 'home');
     ensureHome(home);
     expect(statSync(home).mode & 0o777).toBe(0o700);
-    const loose = join(base, 'loose');
-    mkdirSync(loose);
+    expect(statSync(join(base, 'a')).mode & 0o777).toBe(0o700);
+  });
+
+  it('leaves the mode of an existing home alone: it never chmods a directory it did not create', () => {
+    const loose = mkdtempSync(join(tmpdir(), 'sb-paths-'));
+    made.push(loose);
     chmodSync(loose, 0o755);
     ensureHome(loose);
-    expect(statSync(loose).mode & 0o777).toBe(0o700);
+    expect(statSync(loose).mode & 0o777).toBe(0o755);
+  });
+
+  it('refuses an empty home (it would be the working directory)', () => {
+    expect(() => ensureHome('')).toThrow(HomeError);
+    expect(() => explicitHome('  ')).toThrow(/the home directory is empty, which would make the current directory the home/);
+    expect(explicitHome('rel')).toBe(resolve('rel'));
+  });
+
+  it('says which part of the path is a file, without creating anything', () => {
+    const base = mkdtempSync(join(tmpdir(), 'sb-paths-'));
+    made.push(base);
+    writeFileSync(join(base, 'file'), 'x');
+    expect(() => createDirs(join(base, 'file', 'home'))).toThrow(`${join(base, 'file')} is not a directory`);
   });
 
   it('creates the fallback socket directory 0700', () => {
@@ -88,5 +105,17 @@ describe.skipIf(process.platform === 'win32')('ensureHome', () => {
     made.push(socketDir);
     expect(socketDir).not.toBe(home);
     expect(statSync(socketDir).mode & 0o777).toBe(0o700);
+  });
+
+  it('refuses, rather than chmods, a fallback socket directory that others can enter', () => {
+    const base = mkdtempSync(join(tmpdir(), 'sb-paths-'));
+    made.push(base);
+    const home = join(base, 'z'.repeat(110));
+    const socketDir = dirname(homePaths(home).socket);
+    made.push(socketDir);
+    mkdirSync(socketDir, { recursive: true });
+    chmodSync(socketDir, 0o755);
+    expect(() => ensureHome(home)).toThrow(/can be entered by other users/);
+    expect(statSync(socketDir).mode & 0o777).toBe(0o755);
   });
 });
