@@ -4,6 +4,7 @@
  */
 import { ErrorCode, SwitchboardError, type SwitchboardClient } from '../../shared/client';
 import { ConnectionsList, type Connection } from '../../shared/protocol';
+import { ambiguousConnectionMessage, matchConnection } from '../../shared/rules/connectionRef';
 import type { Flag, Parsed } from './args';
 import { connectOrStart } from './daemonControl';
 import type { Output } from './output';
@@ -89,13 +90,23 @@ export class CliContext {
   }
 
   /**
-   * A connection by id, or by name without regard to case. Fails with CONNECTION_NOT_FOUND
-   * (exit 4) listing what exists.
+   * A connection by id, or by name without regard to case (the one rule of
+   * shared/rules/connectionRef.ts). Fails with CONNECTION_NOT_FOUND (exit 4) listing what
+   * exists, or with VALIDATION when the text is one connection's id and another's name.
    */
   async connection(ref: string): Promise<Connection> {
+    return (await this.connectionMatch(ref)).connection;
+  }
+
+  /** {@link connection}, and whether `ref` matched its id or its name (for commands that say so). */
+  async connectionMatch(ref: string): Promise<{ connection: Connection; matchedBy: 'id' | 'name' }> {
     const all = await this.connections();
-    const found = all.find((c) => c.id === ref) ?? all.find((c) => c.name.toLocaleLowerCase() === ref.toLocaleLowerCase());
-    if (found) return found;
+    const match = matchConnection(ref, all);
+    if (match.kind === 'id' || match.kind === 'name') return { connection: match.connection, matchedBy: match.kind };
+    if (match.kind === 'ambiguous') {
+      const { message, hint } = ambiguousConnectionMessage(ref, match.byId, match.byName);
+      throw new SwitchboardError(ErrorCode.VALIDATION, message, { hint, field: 'connection' });
+    }
     const names = all.map((c) => `"${c.name}"`).join(', ');
     throw new SwitchboardError(ErrorCode.CONNECTION_NOT_FOUND, `No connection is named "${ref}" or has that id.`, {
       hint: all.length === 0 ? 'There are no connections yet: add one with `switchboard connections add` or `switchboard import-env`.' : `Known connections: ${names}. See \`switchboard connections list\`.`,

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connection, CreateConnectionParams, KeySource, ResolveReason, TestResult, UpdateConnectionParams } from '../../shared/protocol';
 import type { EventHub } from '../events';
 import { keyFingerprint, keyHint } from '../../shared/client/keyMask';
+import { ID_SHAPED_NAME_PROBLEM, looksLikeConnectionId } from '../../shared/rules/connectionRef';
 import type { Keyring } from '../keys/keyring';
 import type { Vault } from '../keys/vault';
 import type { Logger } from '../log';
@@ -86,6 +87,7 @@ export class ConnectionService {
   }
 
   async create(params: CreateConnectionParams, actor: string): Promise<Connection> {
+    assertNameNotIdShaped(params.name);
     const provider = this.deps.providers.require(params.provider);
     const baseUrl = params.baseUrl ?? provider.defaultBaseUrl;
     if (provider.azure && params.baseUrl === undefined) {
@@ -239,6 +241,8 @@ export class ConnectionService {
       const record = db.connections.find((c) => c.id === params.id);
       if (!record) throw connectionNotFound(params.id);
       if (params.name !== undefined && params.name !== record.name) {
+        // A name stored before this rule may stay as it is; a new one may not look like an id.
+        assertNameNotIdShaped(params.name);
         this.assertUniqueName(db.connections.filter((c) => c.id !== record.id), params.name);
       }
       const assign = <K extends keyof StoredConnection>(key: K, value: StoredConnection[K] | null | undefined) => {
@@ -438,4 +442,9 @@ export class ConnectionService {
   private fingerprintDetail(apiKey: string | undefined): Record<string, string> {
     return apiKey === undefined ? {} : { fingerprint: keyFingerprint(apiKey) };
   }
+}
+
+/** New names must not look like ids: `remove conn_…` must never find one connection by name and another by id. */
+function assertNameNotIdShaped(name: string): void {
+  if (looksLikeConnectionId(name)) throw validationError('name', `"${name}" ${ID_SHAPED_NAME_PROBLEM}.`, 'Choose a name that is not "conn_" followed by hex digits, e.g. "work-2". Commands accept a connection\'s id as well as its name, so no name needs to look like one.');
 }

@@ -1,12 +1,14 @@
 /**
- * How an OpenAI-style `model` string picks a connection: `<connection name>/<model>` names both;
- * a bare connection name means its default model; anything else is a model of the default
+ * How an OpenAI-style `model` string picks a connection: `<connection>/<model>` names both;
+ * a bare `<connection>` means its default model; anything else is a model of the default
  * connection (so `gpt-4o-mini`, or OpenRouter's own `openai/gpt-4o`, work unchanged).
+ * `<connection>` is an id or a name, matched by the one rule every surface uses
+ * (shared/rules/connectionRef.ts); names may hold `/`, so the longest match wins.
  */
-export interface NamedConnection {
-  id: string;
-  name: string;
-}
+import { ErrorCode, SwitchboardError } from '../../shared/errors';
+import { ambiguousConnectionMessage, matchConnection, type NamedConnection } from '../../shared/rules/connectionRef';
+
+export type { NamedConnection };
 
 export interface RoutedModel {
   /** Undefined: use the default connection. */
@@ -15,14 +17,20 @@ export interface RoutedModel {
   model?: string;
 }
 
+/** Throws VALIDATION (field `model`) when the connection part is one connection's id and another's name. */
 export function routeModel(requested: string, connections: readonly NamedConnection[]): RoutedModel {
-  const lower = requested.toLocaleLowerCase();
-  // Longest name first, so "team/gpt" beats "team" when both exist.
-  const byLength = [...connections].sort((a, b) => b.name.length - a.name.length);
-  for (const c of byLength) {
-    const name = c.name.toLocaleLowerCase();
-    if (lower === name) return { connectionId: c.id };
-    if (lower.startsWith(`${name}/`) && requested.length > name.length + 1) return { connectionId: c.id, model: requested.slice(c.name.length + 1) };
+  // The whole string first (a bare connection), then each prefix before a `/`, longest first, so
+  // "team/gpt" beats "team" when both exist; a prefix needs a model after its `/`.
+  for (let end = requested.length; end > 0; end = requested.lastIndexOf('/', end - 1)) {
+    const model = end === requested.length ? undefined : requested.slice(end + 1);
+    if (model === '') continue;
+    const ref = requested.slice(0, end);
+    const match = matchConnection(ref, connections);
+    if (match.kind === 'ambiguous') {
+      const { message, hint } = ambiguousConnectionMessage(ref, match.byId, match.byName);
+      throw new SwitchboardError(ErrorCode.VALIDATION, `model: ${message}`, { hint, field: 'model' });
+    }
+    if (match.kind !== 'none') return { connectionId: match.connection.id, ...(model !== undefined && { model }) };
   }
   return { model: requested };
 }

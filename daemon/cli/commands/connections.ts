@@ -179,10 +179,12 @@ Examples:
       flags: [{ name: 'yes', short: 'y', type: 'boolean', description: 'Do not ask for confirmation' }],
       async run(ctx, parsed) {
         const [ref] = positionals(parsed, ['connection'], this.usage);
-        const target = await ctx.connection(ref!);
+        const { connection: target, matchedBy } = await ctx.connectionMatch(ref!);
+        // Says which rule found it, so nobody deletes one connection thinking of another.
+        const matched = `, matched by ${matchedBy}`;
         if (!bool(parsed.values, 'yes')) {
-          if (!ctx.out.interactive) throw new UsageError(`Refusing to delete "${target.name}" without confirmation.`, 'Pass --yes to delete without asking.');
-          if (!(await confirm(`Delete connection "${target.name}" (${target.provider}) and its stored key?`))) {
+          if (!ctx.out.interactive) throw new UsageError(`Refusing to delete "${target.name}"${matched} without confirmation.`, 'Pass --yes to delete without asking.');
+          if (!(await confirm(`Delete connection "${target.name}" (${target.provider}${matched}) and its stored key?`))) {
             ctx.out.note('Nothing deleted.');
             return EXIT.FAILED;
           }
@@ -190,7 +192,7 @@ Examples:
         const client = await ctx.client();
         const { connection } = await client.request(ConnectionsDelete, { id: target.id });
         ctx.out.data({ connection });
-        ctx.out.line(`Removed ${connection.name} (${connection.id}).${connection.isDefault ? ' There is no default connection now.' : ''}`);
+        ctx.out.line(`Removed ${connection.name} (${connection.id}${matched}).${connection.isDefault ? ' There is no default connection now.' : ''}`);
         return EXIT.OK;
       },
     },
