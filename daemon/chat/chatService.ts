@@ -12,6 +12,7 @@
  */
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import type { AssistantMessage, AssistantPart, ChatMessage, ChatOptions, ChatStreamResult, SkippedConnection, StreamDelta, ToolCall, Usage } from '../../shared/protocol';
+import { modelIdProblem } from '../../shared/rules/inputRules';
 import type { ConnectionService } from '../connections/service';
 import type { ProviderCatalog } from '../connections/providerCatalog';
 import { toResolved } from '../connections/upstream';
@@ -245,6 +246,15 @@ export class ChatService {
     if (model === undefined) {
       throw new SwitchboardError(ErrorCode.VALIDATION, `model: connection "${stored.name}" has no default model and the request named none.`, {
         hint: 'Name a model in the request, or set the connection\'s default model (models/list shows what it offers).',
+        field: 'model',
+        connectionId: stored.id,
+      });
+    }
+    // The /v1 API's `model`, and defaults stored before the rule, reach here without the protocol's ModelId check.
+    const modelProblem = modelIdProblem(model);
+    if (modelProblem) {
+      throw new SwitchboardError(ErrorCode.VALIDATION, `model: ${JSON.stringify(model)} ${modelProblem}.`, {
+        hint: requestedModel === undefined ? `Correct the default model of connection "${stored.name}".` : 'Name the model as the provider spells it: model ids have no spaces or control characters.',
         field: 'model',
         connectionId: stored.id,
       });

@@ -153,6 +153,7 @@ const FIELD_FLAGS: Record<string, string> = {
   baseUrl: '--base-url',
   defaultModel: '--model',
   allowedModels: '--allowed-models',
+  apiKey: 'the key',
   organization: '--org',
   apiVersion: '--api-version',
   headers: '--header',

@@ -1,6 +1,7 @@
 /** Turns a stored connection (or an unsaved draft) into what an adapter needs, key and secret header values included. */
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import { SECRET_HEADER_MASK, type CreateConnectionParams, type Provider } from '../../shared/protocol';
+import { headerValueProblem } from '../../shared/rules/inputRules';
 import type { ResolvedConnection } from '../providers/adapter';
 import type { StoredConnection } from '../store/schema';
 import type { ProviderCatalog } from './providerCatalog';
@@ -16,6 +17,7 @@ import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './service';
 export function toResolved(conn: StoredConnection, provider: Provider, apiKey: string | undefined, headerSecrets?: ReadonlyMap<string, string>): ResolvedConnection {
   if (apiKey === undefined && provider.requiresKey && conn.keySource !== 'none') throw secretMissing(conn);
   const headers = conn.headers === undefined ? undefined : upstreamHeaders(conn, conn.headers, headerSecrets);
+  assertSendable(conn, apiKey, headers);
   return {
     id: conn.id,
     name: conn.name,
@@ -55,6 +57,8 @@ function upstreamHeaders(conn: StoredConnection, stored: Record<string, string>,
  */
 export function draftToResolved(draft: Partial<CreateConnectionParams> & { provider: string }, providers: ProviderCatalog): ResolvedConnection {
   const provider = providers.require(draft.provider);
+  const apiKey = draft.keySource?.startsWith('env:') ? process.env[draft.keySource.slice(4)] : draft.apiKey;
+  assertSendable({ name: draft.name ?? 'Unsaved connection', keySource: draft.keySource ?? 'vault', ...(draft.organization !== undefined && { organization: draft.organization }) }, apiKey, draft.headers);
   return {
     id: 'draft',
     name: draft.name ?? 'Unsaved connection',
@@ -74,6 +78,30 @@ function withoutMasks(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) if (value !== SECRET_HEADER_MASK) putHeader(out, name, value);
   return out;
+}
+
+/**
+ * Refuses, as a configuration error, a key or header value that cannot be sent in an HTTP header
+ * (a character outside Latin-1, a line break). Values typed into Switchboard are refused where they
+ * are entered (shared/rules/inputRules.ts); this catches the ones that come from elsewhere — a
+ * key in an environment variable, a record written before those rules — which would otherwise make
+ * every request fail inside the HTTP client and look like an unreachable server (and fall back).
+ */
+function assertSendable(conn: Pick<StoredConnection, 'name' | 'keySource' | 'organization'> & { id?: string }, apiKey: string | undefined, headers: Record<string, string> | undefined): void {
+  const refuse = (field: string, what: string, problem: string, hint: string) =>
+    new SwitchboardError(ErrorCode.VALIDATION, `${what} of connection "${conn.name}" ${problem}.`, { hint, field, ...(conn.id !== undefined && { connectionId: conn.id }) });
+  const keyProblem = apiKey === undefined ? undefined : headerValueProblem(apiKey);
+  if (keyProblem) {
+    const env = conn.keySource.startsWith('env:') ? conn.keySource.slice(4) : undefined;
+    throw refuse('apiKey', env ? `The key in environment variable ${env}` : 'The key', keyProblem,
+      env ? `Fix the value of ${env} where it is set and restart the daemon, or store the key with \`switchboard key set "${conn.name}"\`.` : `Enter the key again (\`switchboard key set "${conn.name}"\`, or "Switchboard: Edit Connection").`);
+  }
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const problem = headerValueProblem(value);
+    if (problem) throw refuse(`headers.${name}`, `Header "${name}"`, problem, 'Change the header\'s value (connections/update, `switchboard connections edit --header`, or "Switchboard: Edit Connection").');
+  }
+  const orgProblem = conn.organization === undefined ? undefined : headerValueProblem(conn.organization);
+  if (orgProblem) throw refuse('organization', 'The organization', orgProblem, 'Change the organization id (it is sent as the OpenAI-Organization header).');
 }
 
 function headerSecretMissing(conn: StoredConnection, header: string): SwitchboardError {

@@ -1,6 +1,6 @@
 /** `connections/*`: the connection store. Methods on a connection take `{id}`. */
 import { z } from 'zod';
-import { ApiKey, BaseUrl, Budget, Capacity, FallbackModels, Fallbacks, Headers, Id, KeySource, MaxQueueWaitMs, ModelId, OnLimit, SecretHeaderNames } from './fields';
+import { ApiKey, BaseUrl, Budget, Capacity, FallbackModels, Fallbacks, HeaderValue, Headers, Id, KeySource, MaxQueueWaitMs, ModelId, OnLimit, SecretHeaderNames } from './fields';
 import { request, result } from './rpc';
 import type { Connection, TestResult } from './types';
 
@@ -20,7 +20,8 @@ const ConnectionFields = {
   baseUrl: BaseUrl,
   defaultModel: ModelId,
   allowedModels: z.array(ModelId).max(1000, 'at most 1000 models'),
-  organization: z.string().min(1).max(256),
+  /** Sent as the `OpenAI-Organization` header. */
+  organization: HeaderValue.min(1).max(256),
   apiVersion: z.string().min(1).max(64),
   /** Extra headers. A secret one (see `secretHeaders`) is stored encrypted and shown as `SECRET_HEADER_MASK`. */
   headers: Headers,

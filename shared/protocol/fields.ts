@@ -3,6 +3,15 @@
  * or a paste gone wrong, and each failure message names what is expected.
  */
 import { z } from 'zod';
+import { apiKeyProblem, headerValueProblem, modelIdProblem } from '../rules/inputRules';
+
+/** A refinement from one of the pure rules in inputRules.ts: the rule's own words become the issue's message. */
+function rule(problem: (value: string) => string | undefined) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    const message = problem(value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  };
+}
 
 /** A connection or provider id, as the daemon generates them or a user names a provider. */
 export const Id = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
@@ -42,8 +51,8 @@ export const BaseUrl = z
     'must be an http:// or https:// URL without credentials, query (?…) or fragment (#…), e.g. https://api.openai.com/v1. Put a key in the key field and other values in headers',
   );
 
-/** A model id as the provider spells it. */
-export const ModelId = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+/** A model id as the provider spells it: no whitespace or control characters (see `modelIdProblem` in shared/rules/inputRules.ts). */
+export const ModelId = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters').superRefine(rule(modelIdProblem));
 
 /**
  * The shortest key accepted. Real keys are 20+ characters; a shorter one is a mistake (a partial
@@ -52,13 +61,19 @@ export const ModelId = z.string().min(1, 'must not be empty').max(256, 'must be 
  */
 export const MIN_API_KEY_LENGTH = 8;
 
-/** An API key. Bounded and single-line: a pasted newline is a mistake, not part of a key. */
+/**
+ * An API key. Bounded, one token, and sendable in an HTTP header (ASCII and Latin-1 only): a pasted
+ * newline or a character like "к" is a mistake, not part of a key (see `apiKeyProblem`).
+ */
 export const ApiKey = z
   .string()
   .min(1, 'must not be empty')
   .min(MIN_API_KEY_LENGTH, `must be at least ${MIN_API_KEY_LENGTH} characters: real API keys are longer, so check that the whole key was pasted`)
   .max(4096, 'must be at most 4096 characters')
-  .refine((value) => !/[\s]/.test(value), 'must not contain spaces or line breaks (check for a stray newline when pasting)');
+  .superRefine(rule(apiKeyProblem));
+
+/** A value sent as an HTTP header: ASCII and Latin-1, no line breaks or control characters (see `headerValueProblem`). */
+export const HeaderValue = z.string().max(8192, 'header values must be at most 8192 characters').superRefine(rule(headerValueProblem));
 
 /** Where the daemon finds a connection's key. */
 export const KeySource = z.union([
@@ -76,7 +91,7 @@ const RESERVED_HEADERS = new Set(['authorization', 'x-api-key', 'api-key', 'host
 
 /** Extra HTTP headers sent with every upstream request of a connection. */
 export const Headers = z
-  .record(z.string(), z.string().max(8192, 'header values must be at most 8192 characters').refine((v) => !/[\r\n\0]/.test(v), 'header values must not contain line breaks'))
+  .record(z.string(), HeaderValue)
   .refine((h) => Object.keys(h).length <= 32, 'at most 32 headers')
   .superRefine((h, ctx) => {
     for (const name of Object.keys(h)) {

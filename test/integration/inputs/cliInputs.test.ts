@@ -1,8 +1,10 @@
 /**
- * Issue 13 item 1 end to end through the built CLI and the daemon it starts: a connection name shaped like an id is refused where it is entered, and a connection
+ * Issue 13 items 1, 5 and 6 end to end through the built CLI and the daemon it starts.
+ * Item 1: a connection name shaped like an id is refused where it is entered, and a connection
  * stored with such a name before (written into db.json, as an older daemon could have) can never
  * make `connections remove` delete another connection: the CLI refuses the ambiguous text, names
- * both, and says what it matched.
+ * both, and says what it matched. Items 5 and 6: keys, header values and model ids that cannot go on
+ * the wire are refused with a usage error naming the flag, before anything is stored or sent.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -95,3 +97,33 @@ describe('a connection stored with an id-shaped name', () => {
   });
 });
 
+describe('values that cannot go on the wire, typed into the CLI', () => {
+  it('refuses a header value outside Latin-1, naming --header', async () => {
+    const r = await cli(['connections', 'add', '--name', 'hdr', '--provider', 'ollama', '--no-key', '--header', 'X-V=✓ok']);
+    expect(r.code).toBe(EXIT.USAGE);
+    expect(r.stderr).toContain('headers.X-V');
+    expect(r.stderr).toContain('"✓" (U+2713)');
+    expect(r.stderr).toContain('--header');
+    expect(await names()).toEqual(['work']);
+  });
+
+  it('refuses a key outside Latin-1 from stdin, naming the key, and keeps the old one', async () => {
+    const r = await cli(['key', 'set', 'work'], { input: 'sk-ключ-123\n' });
+    expect(r.code).toBe(EXIT.USAGE);
+    expect(r.stderr).toContain('apiKey');
+    expect(r.stderr).toContain('"к" (U+043A)');
+    expect(r.stderr).not.toContain('sk-ключ-123');
+    const { connection } = (await cli(['connections', 'show', 'work', '--json'])).json();
+    expect(connection.keySource).toBe('none');
+  });
+
+  it('refuses a model with a tab in --model, and one with a newline in chat -m', async () => {
+    const add = await cli(['connections', 'add', '--name', 'tabbed', '--provider', 'ollama', '--no-key', '--model', 'llama3.2\t']);
+    expect(add.code).toBe(EXIT.USAGE);
+    expect(add.stderr).toMatch(/defaultModel: must not contain tabs/);
+    const chat = await cli(['chat', '-c', 'work', '-m', 'llama3.2\nmini', 'hi']);
+    expect(chat.code).toBe(EXIT.USAGE);
+    expect(chat.stderr).toMatch(/model: must not contain tabs, line breaks/);
+    expect(await names()).toEqual(['work']);
+  });
+});
