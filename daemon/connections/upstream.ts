@@ -58,7 +58,8 @@ function upstreamHeaders(conn: StoredConnection, stored: Record<string, string>,
 export function draftToResolved(draft: Partial<CreateConnectionParams> & { provider: string }, providers: ProviderCatalog): ResolvedConnection {
   const provider = providers.require(draft.provider);
   const apiKey = draft.keySource?.startsWith('env:') ? process.env[draft.keySource.slice(4)] : draft.apiKey;
-  assertSendable({ name: draft.name ?? 'Unsaved connection', keySource: draft.keySource ?? 'vault', ...(draft.organization !== undefined && { organization: draft.organization }) }, apiKey, draft.headers);
+  const headers = draft.headers === undefined ? undefined : withoutMasks(draft.headers);
+  assertSendable({ name: draft.name ?? 'Unsaved connection', keySource: draft.keySource ?? 'vault', ...(draft.organization !== undefined && { organization: draft.organization }) }, apiKey, headers);
   return {
     id: 'draft',
     name: draft.name ?? 'Unsaved connection',
@@ -68,7 +69,7 @@ export function draftToResolved(draft: Partial<CreateConnectionParams> & { provi
     ...(draft.keySource?.startsWith('env:') && { apiKey: process.env[draft.keySource.slice(4)] }),
     ...(draft.organization !== undefined && { organization: draft.organization }),
     ...(draft.apiVersion !== undefined && { apiVersion: draft.apiVersion }),
-    ...(draft.headers !== undefined && { headers: withoutMasks(draft.headers) }),
+    ...(headers !== undefined && { headers }),
     timeoutMs: draft.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: draft.maxRetries ?? DEFAULT_MAX_RETRIES,
   };

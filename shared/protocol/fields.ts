@@ -91,7 +91,10 @@ const RESERVED_HEADERS = new Set(['authorization', 'x-api-key', 'api-key', 'host
 
 /** Extra HTTP headers sent with every upstream request of a connection. */
 export const Headers = z
-  .record(z.string(), HeaderValue)
+  .record(z.string(), z.string().max(8192, 'header values must be at most 8192 characters').superRefine((value, ctx) => {
+    // The mask stands for a stored secret value (kept as it is), not a value to send.
+    if (value !== SECRET_HEADER_MASK) rule(headerValueProblem)(value, ctx);
+  }))
   .refine((h) => Object.keys(h).length <= 32, 'at most 32 headers')
   .superRefine((h, ctx) => {
     for (const name of Object.keys(h)) {

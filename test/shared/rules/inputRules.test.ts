@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiKeyProblem, headerValueProblem, modelIdProblem } from '../../../shared/rules/inputRules';
-import { ApiKey, Headers, ModelId } from '../../../shared/protocol/fields';
+import { ApiKey, Headers, ModelId, SECRET_HEADER_MASK } from '../../../shared/protocol/fields';
 
 describe('headerValueProblem', () => {
   it.each(['plain', 'with spaces and\ttab', 'café £5 ©', 'Bearer sk-abc', ''])('accepts %j (ASCII and Latin-1)', (value) => {
@@ -55,6 +55,8 @@ describe('the protocol fields use the same rules', () => {
   it('Headers', () => {
     const r = Headers.safeParse({ 'X-V': '✓ok' });
     expect(r.error?.issues[0]).toMatchObject({ path: ['X-V'], message: headerValueProblem('✓ok') });
+    // The mask a client sends back to keep a stored secret header is not a value to send.
+    expect(Headers.safeParse({ 'X-Secret': SECRET_HEADER_MASK }).success).toBe(true);
   });
   it('ModelId', () => {
     expect(message(ModelId.safeParse('gpt-4o\t'))).toBe(modelIdProblem('gpt-4o\t'));
