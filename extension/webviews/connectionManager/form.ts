@@ -276,3 +276,30 @@ function sameRecord(a: Record<string, string>, b: Record<string, string>): boole
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }
+
+/** `https://host:port` of a URL, or undefined when it does not parse (the field's own error says so). */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url.trim()).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The warning under the base URL while editing: a URL on another origin than the saved one makes the
+ * daemon drop the stored key and secret header values (a key is bound to its host) unless a new key
+ * is typed. Undefined when nothing would be dropped.
+ */
+export function hostMoveWarning(saved: Connection | undefined, baseUrl: string, typingNewKey: boolean): string | undefined {
+  if (!saved) return undefined;
+  const to = originOf(baseUrl);
+  const from = originOf(saved.baseUrl);
+  if (to === undefined || to === from) return undefined;
+  const key = !typingNewKey && saved.keySource !== 'none';
+  const headers = (saved.secretHeaders ?? []).length > 0;
+  if (!key && !headers) return undefined;
+  const what = [key ? 'the stored API key' : '', headers ? 'the secret header values' : ''].filter(Boolean).join(' and ');
+  return `${to} is another host than ${from ?? saved.baseUrl}: saving drops ${what}, since a key is bound to its host.${key ? ' Replace the key below to keep one.' : ''}`;
+}
+

@@ -24,7 +24,7 @@ export function renderPage(r: PageResources): string {
     <form id="form" novalidate aria-labelledby="form-title">
       ${field('provider', 'Provider', '<select id="provider"></select>', '<span id="key-format"></span> <a id="docs-link" href="#" hidden>Provider docs</a>')}
       ${field('name', 'Name', '<input id="name" type="text" autocomplete="off" spellcheck="false" maxlength="100">')}
-      ${field('baseUrl', 'Base URL', '<input id="baseUrl" type="url" autocomplete="off" spellcheck="false">')}
+      ${field('baseUrl', 'Base URL', '<input id="baseUrl" type="url" autocomplete="off" spellcheck="false">', '<span id="baseUrl-warning" class="warning" role="status" hidden></span>')}
       ${field('apiKey', 'API key', `<div id="key-saved" class="key-saved" hidden>
           <span id="key-mask" class="key-mask"></span>
           <button type="button" id="replace-key" class="secondary">Replace key</button>

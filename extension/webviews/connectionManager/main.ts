@@ -10,7 +10,7 @@ import './style.css';
 import type { Connection, Provider, TestResult } from '../../../shared/protocol';
 import { assertNever, type HostToManager, type ManagerError, type ManagerToHost } from '../../../shared/webview';
 import {
-  baseUrlAfterProviderChange, emptyValues, fieldForProtocol, hasChanges, testTarget, toCreateFields, toUpdateFields,
+  baseUrlAfterProviderChange, emptyValues, hostMoveWarning, fieldForProtocol, hasChanges, testTarget, toCreateFields, toUpdateFields,
   validateDetailed, valuesFromConnection, type FormMode, type FormValues,
 } from './form';
 import { headersForState } from './headers';
@@ -101,6 +101,7 @@ function openForm(next: FormMode, values: FormValues, restored?: PersistedState)
   lastTest = tests.sort((a, b) => b.testedAt.localeCompare(a.testedAt))[0];
   if (lastTest) view.renderTest(lastTest);
   else view.hideTest();
+  showHostWarning();
   if (saved?.keyAvailable && models.length === 0) send({ type: 'loadModels', connectionId: saved.id });
   view.renderList(connections, saved?.id ?? null, selectConnection);
   persist();
@@ -176,6 +177,15 @@ function onDelete(): void {
   if (!c) return;
   view.setBanner(undefined);
   request('delete', (requestId) => ({ type: 'delete', requestId, id: c.id, name: c.name }), { id: c.id, name: c.name });
+}
+
+/** Says under the base URL when saving would leave the stored key behind (another host). */
+function showHostWarning(): void {
+  const typingKey = mode.kind === 'edit' && mode.replacingKey && view.el<HTMLInputElement>('apiKey').value !== '';
+  const warning = hostMoveWarning(editing(), view.el<HTMLInputElement>('baseUrl').value, typingKey);
+  const line = view.el('baseUrl-warning');
+  line.textContent = warning ?? '';
+  line.hidden = warning === undefined;
 }
 
 function setReplacing(replacingKey: boolean): void {
@@ -305,6 +315,7 @@ view.el<HTMLSelectElement>('provider').addEventListener('change', (e) => {
 });
 form.addEventListener('submit', onSave);
 form.addEventListener('input', persist);
+form.addEventListener('input', showHostWarning);
 buttons.test.addEventListener('click', onTest);
 buttons.delete.addEventListener('click', onDelete);
 view.el('add').addEventListener('click', () => selectConnection(null));
