@@ -38,6 +38,7 @@ export function exitCodeFor(error: unknown): number {
       case ErrorCode.CONNECTION_NOT_FOUND:
       case ErrorCode.NO_CONNECTION:
       case ErrorCode.PROVIDER_NOT_FOUND:
+      case ErrorCode.TOKEN_NOT_FOUND:
         return EXIT.NOT_FOUND;
       case ErrorCode.VALIDATION:
         return EXIT.USAGE;
