@@ -38,6 +38,7 @@ async function main(): Promise<number> {
       `  unix socket: ${info.socket}  (WebSocket path /rpc, no token needed)`,
       `  tcp:         ws://127.0.0.1:${info.port}/rpc  and  http://127.0.0.1:${info.port}/`,
       `  token:       in ${home}/daemon.json ("token"); send it as Authorization: Bearer <token>`,
+      `               (the owner token, for the extension and the CLI; give tools a tool token: switchboard tokens create --name TOOL)`,
       `Try:  curl -s -H "Authorization: Bearer $(node -p 'require(process.argv[1]).token' '${home}/daemon.json')" http://127.0.0.1:${info.port}/v1/models`,
       'Press Ctrl+C to stop.',
       '',

@@ -59,7 +59,7 @@ describe('switchboard tokens', () => {
     const again = await cli(['tokens', 'revoke', 'cline']);
     expect(again.code).toBe(4);
     expect(again.stderr).toContain('No tool token is named "cline"');
-  });
+  }, 90_000); // eight CLI runs: slow on a loaded machine
 
   it('refuses a missing name, an unknown connection and a bad expiry', async () => {
     expect((await cli(['tokens', 'create'])).code).toBe(2);
@@ -69,7 +69,7 @@ describe('switchboard tokens', () => {
     expect(bad.stderr).toContain('--expires');
     expect(parseExpiry('2d', Date.parse('2026-01-01T00:00:00Z'))).toBe('2026-01-03T00:00:00.000Z');
     expect(parseExpiry('2026-02-01', Date.parse('2026-01-01T00:00:00Z'))).toBe('2026-02-01T23:59:59.999Z');
-  });
+  }, 60_000);
 });
 
 describe('switchboard connections edit --base-url to another host', () => {
@@ -81,5 +81,5 @@ describe('switchboard connections edit --base-url to another host', () => {
     expect(shown.connections.find((c: { name: string }) => c.name === 'Other')).toMatchObject({ keyAvailable: false });
     const samePath = await cli(['connections', 'edit', 'Work', '--base-url', `${up.openaiBaseUrl}/`]);
     expect(samePath.stderr).not.toContain('warning');
-  });
+  }, 60_000);
 });
