@@ -12,6 +12,8 @@ import { registerContextKeys } from './contextKeys';
 import { DaemonConnection } from './daemon/daemonConnection';
 import { DaemonLauncher } from './daemon/daemonLauncher';
 import { syncDaemonSettings } from './daemon/daemonSettings';
+import { registerLanguageModels } from './lm';
+import type { SwitchboardLmProvider } from './lm/lmProvider';
 import { Log } from './log';
 import { KeyBridge } from './secrets/keyBridge';
 import { StatusBar } from './statusBar';
@@ -28,6 +30,8 @@ export interface SwitchboardApi {
   statusBar: StatusBar;
   log: Log;
   chat: ChatApi;
+  /** VS Code's model picker provider; undefined where VS Code lacks the API (before 1.104). */
+  languageModels: SwitchboardLmProvider | undefined;
 }
 
 export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
@@ -58,8 +62,9 @@ export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
     chat.disposable,
     registerBudgetWarnings(daemon),
   );
+  const languageModels = registerLanguageModels({ daemon, connections, log }, ctx.subscriptions);
   daemon.start();
-  return { daemon, keys, connections, choice, statusBar, log, chat: chat.api };
+  return { daemon, keys, connections, choice, statusBar, log, chat: chat.api, languageModels };
 }
 
 export function deactivate(): void {

@@ -14,7 +14,6 @@ export type Colour = keyof typeof CODES;
 
 /** Removes ANSI escapes, so a coloured cell is measured by what a person sees. */
 export function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
   return [...text.replace(/\u001b\[[0-9;]*m/g, '')].length;
 }
 

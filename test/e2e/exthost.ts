@@ -15,6 +15,10 @@ import type { Steps } from './lib/steps';
 
 /** The suite's entry (test-electron runner contract: `exports.run`), built by esbuild. */
 export const SUITE = path.join('dist', 'test', 'suite', 'index.js');
+/** The language-model suite's entry: needs VS Code 1.104+ (code-server 4.104). */
+export const LM_SUITE = path.join('dist', 'test', 'lmSuite', 'index.js');
+/** An extension that uses Switchboard's models through `vscode.lm`, as any other extension would. */
+export const LM_CONSUMER = path.join('test', 'e2e', 'fixtures', 'lm-consumer');
 const SUITE_TIMEOUT_MS = 5 * 60_000;
 /** The extension-core's bundler of the suite; the suite is not part of the production build. */
 const SUITE_BUILDER = path.join(ROOT, 'test', 'extension', 'build-suite.mjs');
@@ -24,6 +28,8 @@ export async function buildSuite(): Promise<void> {
 }
 
 export interface ExtHostOptions {
+  /** Default: {@link SUITE}. */
+  suite?: string;
   codeServer: CodeServer;
   browser: Browser;
   steps: Steps;
@@ -51,7 +57,7 @@ export async function runExtensionHostSuite(o: ExtHostOptions): Promise<void> {
       });
       const url = o.codeServer.workbenchUrl([
         ['extensionDevelopmentPath', o.codeServer.remoteUri(ROOT)],
-        ['extensionTestsPath', o.codeServer.remoteUri(path.join(ROOT, SUITE))],
+        ['extensionTestsPath', o.codeServer.remoteUri(path.join(ROOT, o.suite ?? SUITE))],
       ]);
       // The extension host starts when this page connects, and stops when it closes: keep it open.
       await page.goto(url);

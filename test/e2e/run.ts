@@ -4,6 +4,9 @@
  *
  *   npx tsx test/e2e/run.ts            the connection scenario, with the packaged VSIX
  *   npx tsx test/e2e/run.ts --exthost  the extension-host mocha suite (dist/test/suite/index.js)
+ *   npx tsx test/e2e/run.ts --lm       Switchboard's models in VS Code's model picker: the language-model
+ *                                      suite (dist/test/lmSuite/index.js) in code-server 4.104 (VS Code 1.104,
+ *                                      Node 22), used by a fixture extension through `vscode.lm`
  *   … --keep                           keep the temp dir (daemon home, code-server logs) for a look
  *
  * Ends with `e2e: N passed, N failed` and a non-zero exit when anything failed. Screenshots and logs
@@ -16,8 +19,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startMockUpstream, type MockUpstream } from '../mocks/upstream';
-import { buildSuite, runExtensionHostSuite, SUITE } from './exthost';
-import { build, packageVsix, ROOT } from './lib/build';
+import { buildSuite, LM_CONSUMER, LM_SUITE, runExtensionHostSuite, SUITE } from './exthost';
+import { build, packageFixture, packageVsix, ROOT } from './lib/build';
 import { CodeServer } from './lib/codeServer';
 import { isAlive, killPid } from './lib/procs';
 import { slug, Steps } from './lib/steps';
@@ -28,7 +31,8 @@ import { usageViewScenario } from './scenarios/usageView';
 
 const args = new Set(process.argv.slice(2));
 // Apart, so running one mode does not wipe the other's screenshots.
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', args.has('--exthost') ? 'e2e-exthost' : 'e2e');
+const MODE = args.has('--lm') ? 'lm' : args.has('--exthost') ? 'exthost' : 'ui';
+const ARTIFACTS = path.join(ROOT, 'test-artifacts', { ui: 'e2e', exthost: 'e2e-exthost', lm: 'e2e-lm' }[MODE]);
 
 /** Everything the scenario may use, and everything teardown must stop. */
 export interface E2eContext {
@@ -55,18 +59,19 @@ async function main(): Promise<number> {
   mkdirSync(ARTIFACTS, { recursive: true });
 
   // Installs Chromium, ripgrep and code-server once per machine; a no-op afterwards.
-  const setup = spawnSync('bash', [path.join(import.meta.dirname, 'setup.sh')], { stdio: 'inherit', cwd: ROOT });
+  const setup = spawnSync('bash', [path.join(import.meta.dirname, 'setup.sh'), ...(MODE === 'lm' ? ['--lm'] : [])], { stdio: 'inherit', cwd: ROOT });
   if (setup.status !== 0) {
     console.log('e2e: setup failed (test/e2e/setup.sh)');
     console.log('e2e: 0 passed, 1 failed');
     return 1;
   }
 
-  const exthost = args.has('--exthost');
+  const exthost = MODE !== 'ui';
+  const suite = MODE === 'lm' ? LM_SUITE : SUITE;
   await timed('build', prep, build);
   if (exthost) await timed('build suite', prep, buildSuite);
-  if (exthost && !existsSync(path.join(ROOT, SUITE))) {
-    console.log(`e2e: ${SUITE} does not exist (the extension-host suite is not built yet); nothing to run.`);
+  if (exthost && !existsSync(path.join(ROOT, suite))) {
+    console.log(`e2e: ${suite} does not exist (the extension-host suite is not built yet); nothing to run.`);
     console.log('e2e: 0 passed, 0 failed');
     return 0;
   }
@@ -119,18 +124,21 @@ async function main(): Promise<number> {
     mock = await startMockUpstream({ validKeys: E2E_KEYS });
     CodeServer.prepare(root);
     if (vsix) await timed('install VSIX', prep, () => CodeServer.installExtension(root, vsix));
+    // The extension that uses Switchboard's models, installed as any extension would be.
+    if (MODE === 'lm') await timed('install lm-consumer', prep, async () => CodeServer.installExtension(root, await packageFixture(LM_CONSUMER), 'vscode-1.104'));
     codeServer = await timed('start code-server', prep, () =>
       CodeServer.start({
         root,
         workspace,
         logFile,
         env: { SWITCHBOARD_HOME: home, SWITCHBOARD_TEST_UPSTREAM_URL: mock!.openaiBaseUrl },
+        flavor: MODE === 'lm' ? 'vscode-1.104' : 'vscode-1.100',
       }),
     );
     browser = await launchBrowser();
 
     if (exthost) {
-      await runExtensionHostSuite({ codeServer, browser, steps, artifacts: ARTIFACTS });
+      await runExtensionHostSuite({ codeServer, browser, steps, artifacts: ARTIFACTS, suite });
     } else {
       const opened = await timed('open workbench', prep, () => Workbench.open(browser!, codeServer!.workbenchUrl(), ARTIFACTS));
       ctx = { root, home, mock, codeServer, browser, wb: opened.wb, artifacts: ARTIFACTS, daemonPid };

