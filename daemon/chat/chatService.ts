@@ -180,7 +180,8 @@ export class ChatService {
    * SwitchboardError; CANCELLED when `signal` aborts.
    */
   async run(prepared: PreparedChat, sink: ChatSink, signal: AbortSignal): Promise<ChatStreamResult> {
-    const done = await this.runWith(prepared, () => (attempt, progress, s) => this.streamAdapter(attempt, sink, progress, s), signal);
+    const attempt = this.adapterAttempt(sink);
+    const done = await this.runWith(prepared, () => attempt, signal);
     const { value, usage, prepared: used, latency, costUsd, skipped } = done;
     return {
       ...value,
@@ -192,6 +193,11 @@ export class ChatService {
       ...(costUsd !== undefined && { costUsd }),
       ...(skipped && { skipped }),
     };
+  }
+
+  /** The adapter's attempt streaming into `sink`, for a surface that picks it per connection in {@link runWith}. */
+  adapterAttempt(sink: ChatSink): Attempt<{ text: string; finishReason: string }> {
+    return (prepared, progress, signal) => this.streamAdapter(prepared, sink, progress, signal);
   }
 
   /**

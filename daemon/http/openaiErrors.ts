@@ -36,8 +36,9 @@ export function openaiErrorBody(message: string, status: number, code: string | 
   return { error: { message, type: TYPE[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error'), param, code } };
 }
 
-export function sendOpenAIError(res: ServerResponse, error: SwitchboardError): void {
-  const status = statusOf(error);
+/** Sends the error in OpenAI's shape; `statusOverride` for a refusal whose status the code does not say (413, 415). */
+export function sendOpenAIError(res: ServerResponse, error: SwitchboardError, statusOverride?: number): void {
+  const status = statusOverride ?? statusOf(error);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (error.code === ErrorCode.RATE_LIMITED && typeof error.data.retryAfterMs === 'number') {
     headers['retry-after'] = String(Math.max(1, Math.ceil(error.data.retryAfterMs / 1000)));

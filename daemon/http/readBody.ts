@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-export type BodyResult = { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; message: string };
+/** `text`: the body as sent, for forwarding it byte for byte. */
+export type BodyResult = { ok: true; value: unknown; text: string } | { ok: false; status: 400 | 413 | 415; message: string };
 
 export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<BodyResult> {
   const type = req.headers['content-type'] ?? '';
@@ -27,7 +28,8 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
     const onEnd = () => {
       stop();
       try {
-        resolve({ ok: true, value: JSON.parse((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8')) });
+        const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+        resolve({ ok: true, value: JSON.parse(text), text });
       } catch {
         resolve({ ok: false, status: 400, message: 'The body is not valid JSON.' });
       }

@@ -34,6 +34,8 @@ type FetchInput = string | URL | Request;
 const AGENT_OPTIONS = { keepAlive: true, timeout: 4_000, scheduling: 'lifo' as const };
 const httpAgent = new http.Agent(AGENT_OPTIONS);
 const httpsAgent = new https.Agent(AGENT_OPTIONS);
+/** The same pools for the forwarding path (daemon/forward/), so both paths share warm sockets. */
+export const upstreamAgents = { http: httpAgent, https: httpsAgent };
 
 const MAX_REDIRECTS = 20;
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
@@ -182,7 +184,7 @@ function send(target: Target, method: string, headers: Record<string, string>, p
  * The body as sent (`res`), or piped through the decoder `encoding` (the `content-encoding`
  * header) names; `decoding` says which.
  */
-function decoded(res: http.IncomingMessage, encoding: string | undefined): { stream: Readable; decoding: boolean } {
+export function decoded(res: http.IncomingMessage, encoding: string | undefined): { stream: Readable; decoding: boolean } {
   const e = encoding?.trim().toLowerCase();
   const decoder =
     e === 'gzip' || e === 'x-gzip' ? zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH })

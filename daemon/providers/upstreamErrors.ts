@@ -59,6 +59,21 @@ export function toSwitchboardError(error: unknown, ctx: UpstreamErrorContext): S
   return statusError(error, ctx);
 }
 
+/**
+ * The error for an upstream reply read without an SDK (the forwarding path): an error status with
+ * its body, or a mid-stream error event (`status` undefined). Goes through the same mapping as the
+ * SDKs' errors, so a forwarded 429 is RATE_LIMITED with its retry-after, a 401 INVALID_API_KEY…
+ */
+export function upstreamReplyError(wire: 'openai' | 'anthropic', status: number | undefined, body: unknown, headers: Headers, ctx: UpstreamErrorContext): SwitchboardError {
+  const object = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
+  const text = typeof body === 'string' && body.trim() ? clip(body) : undefined;
+  const error =
+    wire === 'openai'
+      ? new OpenAIAPIError(status, object && typeof object['error'] === 'object' && object['error'] !== null ? object['error'] : object, text, headers)
+      : new AnthropicAPIError(status, object, text, headers);
+  return statusError(error, ctx);
+}
+
 /** CANCELLED, with whatever text had streamed. */
 export function cancelledError(ctx: UpstreamErrorContext): SwitchboardError {
   return build(ctx, ErrorCode.CANCELLED, 'The request was cancelled.', 'Nothing to do: it was stopped on purpose.', ctx.partialText ? { partialText: ctx.partialText } : {});

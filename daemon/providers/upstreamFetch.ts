@@ -196,7 +196,7 @@ function withIdleTimeout(res: Response, ms: number): Response {
  * Rate-limit figures from a response's headers: OpenAI `x-ratelimit-*` (resets as durations like
  * `6m0s`) or Anthropic `anthropic-ratelimit-*` (resets as RFC 3339 times). Undefined when absent.
  */
-export function parseRateLimits(headers: Headers): RateLimitInfo | undefined {
+export function parseRateLimits(headers: Pick<Headers, 'get'>): RateLimitInfo | undefined {
   // One get() per header and no deletes: this runs on every streamed request.
   if (headers.get('x-ratelimit-limit-requests') !== null || headers.get('x-ratelimit-limit-tokens') !== null) {
     const now = Date.now();

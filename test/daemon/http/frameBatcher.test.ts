@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { FrameBatcher } from '../../../daemon/http/openaiCompat';
+import { FrameBatcher } from '../../../daemon/http/frameBatcher';
 
 class FakeRes extends EventEmitter {
   writes: string[] = [];

@@ -74,12 +74,13 @@ describe('GET /v1/models', () => {
 
 describe('POST /v1/chat/completions', () => {
   it.each([
-    ['an OpenAI-format', 'main/gpt-5.4', '/v1/chat/completions'],
-    ['an Anthropic (translated)', 'claude/claude-sonnet-4-6', '/v1/messages'],
-  ])('answers without streaming from %s connection with the mock text and usage', async (_kind, model, path) => {
+    // Forwarded: the upstream's own answer, its model id included; translated: the id the client asked for.
+    ['an OpenAI-format', 'main/gpt-5.4', '/v1/chat/completions', 'gpt-5.4'],
+    ['an Anthropic (translated)', 'claude/claude-sonnet-4-6', '/v1/messages', 'claude/claude-sonnet-4-6'],
+  ])('answers without streaming from %s connection with the mock text and usage', async (_kind, model, path, answeredModel) => {
     const completion = await sdk.chat.completions.create({ model, messages });
     expect(completion.object).toBe('chat.completion');
-    expect(completion.model).toBe(model);
+    expect(completion.model).toBe(answeredModel);
     expect(completion.choices[0]!.message.content).toBe(TEXT);
     expect(completion.choices[0]!.finish_reason).toBe('stop');
     expect(completion.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 6, total_tokens: 15 });

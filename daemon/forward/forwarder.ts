@@ -1,0 +1,283 @@
+/**
+ * The forwarding attempt: a client's request to a connection of its own wire format, relayed as
+ * bytes. The body goes as the client sent it with only `model` replaced (jsonSplice.ts) — plus, on
+ * an OpenAI stream whose client did not ask for usage, `stream_options.include_usage`, whose extra
+ * chunk the client then never sees. The answer's status, content type and bytes come back as they
+ * are; a stream is watched by a tap (streamTap.ts) for usage, the stop reason, the terminator and
+ * error events, never re-encoded.
+ *
+ * It is an {@link Attempt} of the ChatService: resolution, admission, fallbacks and the ledger are
+ * the same as for every chat. An upstream failure before the answer's head is an error the
+ * fallback loop can act on (retried first like the SDKs do, up to the connection's `maxRetries`);
+ * a 4xx the upstream blamed on the request can be relayed to the client as is
+ * ({@link relayableReply}), since its SDK understands its own provider's errors.
+ */
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { ErrorCode, SwitchboardError } from '../../shared/errors';
+import type { Attempt, AttemptProgress } from '../chat/chatService';
+import type { ResolvedConnection } from '../providers/adapter';
+import { IdleWatch } from '../providers/idleWatch';
+import { BodyCutError } from '../providers/sseReader';
+import { isQuotaExhausted, parseRateLimits, RETRY_WAIT_CAP_MS, retryAfterMs, UpstreamIdleTimeout } from '../providers/upstreamFetch';
+import { incompleteError, scrub, toSwitchboardError, upstreamReplyError, type UpstreamErrorContext } from '../providers/upstreamErrors';
+import { setMembers } from './jsonSplice';
+import { AnthropicStreamTap, OpenAIStreamTap, type StreamTap } from './streamTap';
+import { AnswerTooLarge, callUpstream, readBody, webHeaders, type UpstreamAnswer } from './upstreamCall';
+import { upstreamTarget, type ForwardEndpoint } from './upstreamTarget';
+import { finishOfAnswer, usageOfAnswer } from './usageOf';
+
+/** The wire format a connection speaks (Azure and every compatible server speak OpenAI's). */
+export type Wire = 'openai' | 'anthropic';
+
+export function wireOf(conn: ResolvedConnection): Wire {
+  return conn.provider.adapter === 'anthropic' ? 'anthropic' : 'openai';
+}
+
+/** The largest whole (non-streamed) answer relayed; it is buffered to read its usage. */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+export interface ForwardSpec {
+  endpoint: ForwardEndpoint;
+  /** The client's body as it sent it (UTF-8 JSON text of an object). */
+  body: string;
+  /**
+   * Top-level members to set besides `model`, as raw JSON texts: an OpenAI stream's
+   * `stream_options` with `include_usage` when the client did not ask for usage.
+   */
+  extraMembers?: Record<string, string>;
+  /** The daemon added `include_usage`: the usage-only chunk is cut out of the relayed stream. */
+  hideUsageChunk: boolean;
+  clientHeaders: IncomingHttpHeaders;
+  res: ServerResponse;
+}
+
+export interface Forwarded {
+  status: number;
+  finishReason?: string;
+  /** A whole answer's JSON (undefined for a stream, or a body that is not JSON). */
+  answer?: unknown;
+}
+
+/** A relayable upstream error reply, in the client's own format, keys scrubbed. */
+export interface UpstreamReply {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+const relayable = new WeakMap<SwitchboardError, UpstreamReply>();
+
+/**
+ * The upstream's own error reply behind `error`, when it may go to the client as is: a 4xx the
+ * upstream blamed on the request (bad parameters, unknown model…), JSON, keys scrubbed. Not for
+ * 401/403 (about the connection's key, not the client's) nor 429 (the daemon's limits speak there).
+ */
+export function relayableReply(error: SwitchboardError): UpstreamReply | undefined {
+  return relayable.get(error);
+}
+
+const NOT_RELAYED_STATUS = new Set([401, 403, 407, 429]);
+
+export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
+  return async (prepared, progress, signal) => {
+    const { conn, model } = prepared;
+    const wire = wireOf(conn);
+    const ctx: UpstreamErrorContext = { conn, model, phase: 'chat', signal, started: false };
+    try {
+      const payload = Buffer.from(setMembers(spec.body, { ...spec.extraMembers, model: JSON.stringify(model) }));
+      const target = upstreamTarget(conn, spec.endpoint, model, spec.clientHeaders);
+      const answer = await callWithRetries(wire, conn, () => callUpstream(target, payload, conn.timeoutMs, signal), ctx, signal);
+      ctx.started = true;
+      try {
+        const limits = parseRateLimits({ get: (name) => headerOf(answer.headers, name) });
+        if (limits) progress.rateLimits(limits);
+        if (isEventStream(answer.headers)) {
+          const tap = wire === 'openai' ? new OpenAIStreamTap((t) => scrub(t, conn.apiKey), spec.hideUsageChunk) : new AnthropicStreamTap((t) => scrub(t, conn.apiKey));
+          return await relayStream(answer, spec.res, tap, progress, conn.timeoutMs, wire, ctx);
+        }
+        return await relayWhole(answer, spec.res, progress, conn.timeoutMs, wire);
+      } finally {
+        answer.release();
+      }
+    } catch (error) {
+      if (error instanceof AnswerTooLarge) {
+        throw new SwitchboardError(ErrorCode.UPSTREAM_ERROR, `${conn.provider.name} sent an answer larger than ${error.limit / 1024 / 1024} MiB.`, { hint: 'Ask for a stream (`stream: true`), or a shorter answer.', connectionId: conn.id });
+      }
+      throw toSwitchboardError(error, ctx);
+    }
+  };
+}
+
+/**
+ * Sends until the upstream answers 2xx, retrying what the SDKs retry (connection failures, 408,
+ * 409, 429, 5xx) up to `maxRetries` times, never a quota error, a `x-should-retry: false` or a
+ * retry-after past the connection's timeout. Throws the mapped error of the last failure.
+ */
+async function callWithRetries(wire: Wire, conn: ResolvedConnection, call: () => Promise<UpstreamAnswer>, ctx: UpstreamErrorContext, signal: AbortSignal): Promise<UpstreamAnswer> {
+  for (let attempt = 0; ; attempt++) {
+    const canRetry = attempt < conn.maxRetries;
+    let answer: UpstreamAnswer;
+    try {
+      answer = await call();
+    } catch (error) {
+      if (canRetry && !signal.aborted && isRetryableFailure(error)) {
+        await sleep(backoffMs(attempt), signal);
+        continue;
+      }
+      throw error;
+    }
+    if (answer.status >= 200 && answer.status < 300) return answer;
+    let text: string;
+    try {
+      text = (await readBody(answer, conn.timeoutMs)).toString('utf8');
+    } finally {
+      answer.release();
+    }
+    const status = answer.status;
+    const headers = webHeaders(answer.headers);
+    const wait = retryAfterMs(headers);
+    const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
+    if (canRetry && retryable && headers.get('x-should-retry') !== 'false' && !isQuotaExhausted(text) && (wait === undefined || wait <= Math.min(conn.timeoutMs, RETRY_WAIT_CAP_MS))) {
+      await sleep(wait ?? backoffMs(attempt), signal);
+      continue;
+    }
+    const clean = scrub(text, conn.apiKey);
+    const json = parseJson(clean);
+    const error = upstreamReplyError(wire, status, json ?? clean, headers, ctx);
+    if (json !== undefined && status >= 400 && status < 500 && !NOT_RELAYED_STATUS.has(status)) {
+      relayable.set(error, { status, contentType: headerOf(answer.headers, 'content-type') ?? 'application/json', body: clean });
+    }
+    throw error;
+  }
+}
+
+/** Relays an event stream, watched by `tap`; throws on an error event, a cut or an unterminated stream. */
+async function relayStream(answer: UpstreamAnswer, res: ServerResponse, tap: StreamTap, progress: AttemptProgress, idleMs: number, wire: Wire, ctx: UpstreamErrorContext): Promise<Forwarded> {
+  res.writeHead(answer.status, relayedHeaders(answer.rawHeaders, true));
+  progress.output();
+  try {
+    await pump(answer.body, answer, res, tap, idleMs);
+  } finally {
+    progress.usage = tap.usage ?? progress.usage;
+  }
+  if (tap.error) {
+    // The client has its provider's error event already (relayed, scrubbed); the ledger records the failure.
+    res.end();
+    throw upstreamReplyError(wire, undefined, tap.error, webHeaders(answer.headers), ctx);
+  }
+  // As the adapters: a body that ends without its terminator is accepted once it carried a stop reason.
+  if (!tap.terminated && tap.finishReason === undefined) throw incompleteError(ctx);
+  res.end();
+  return { status: answer.status, ...(tap.finishReason !== undefined && { finishReason: tap.finishReason }) };
+}
+
+/** Passes the body's bytes through the tap to the client, holding the upstream while the client's socket is full. */
+function pump(body: Readable, answer: UpstreamAnswer, res: ServerResponse, tap: StreamTap, idleMs: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const watch = new IdleWatch(idleMs, () => body.destroy(new UpstreamIdleTimeout(idleMs)));
+    const onDrain = () => {
+      watch.wait();
+      body.resume();
+    };
+    body.on('data', (chunk: Buffer) => {
+      const out = tap.push(chunk);
+      if (out !== undefined && !res.write(out)) {
+        // Time the client takes to read is not the upstream's silence.
+        watch.got();
+        body.pause();
+        res.once('drain', onDrain);
+        return;
+      }
+      watch.wait();
+    });
+    body.once('end', () => {
+      watch.stop();
+      const rest = tap.rest();
+      if (rest !== undefined) res.write(rest);
+      resolve();
+    });
+    body.once('error', (error) => {
+      watch.stop();
+      reject(error);
+    });
+    body.once('close', () => {
+      watch.stop();
+      if (!answer.message.complete) reject(new BodyCutError());
+    });
+  });
+}
+
+/** Relays a whole answer (JSON) once it has all come, reading its usage. */
+async function relayWhole(answer: UpstreamAnswer, res: ServerResponse, progress: AttemptProgress, idleMs: number, wire: Wire): Promise<Forwarded> {
+  const bytes = await readBody(answer, idleMs, MAX_ANSWER_BYTES, 'fail');
+  const json = parseJson(bytes.toString('utf8'));
+  const usage = usageOfAnswer(wire, json);
+  if (usage) progress.usage = usage;
+  progress.output();
+  res.writeHead(answer.status, { ...relayedHeaders(answer.rawHeaders, false), 'content-length': String(bytes.length) });
+  res.end(bytes);
+  const finishReason = finishOfAnswer(wire, json);
+  return { status: answer.status, ...(finishReason !== undefined && { finishReason }), ...(json !== undefined && { answer: json }) };
+}
+
+/** Upstream headers the client gets: what its SDK reads (type, request id, rate limits, retry hints), nothing about the connection's account or transport. */
+const RELAYED = new Set(['content-type', 'x-request-id', 'request-id', 'openai-processing-ms', 'retry-after', 'retry-after-ms']);
+const RELAYED_PREFIXES = ['x-ratelimit-', 'anthropic-ratelimit-'];
+
+function relayedHeaders(raw: string[], stream: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (RELAYED.has(name) || RELAYED_PREFIXES.some((p) => name.startsWith(p))) out[name] = raw[i + 1]!;
+  }
+  if (stream) {
+    out['cache-control'] = 'no-cache';
+    out['x-accel-buffering'] = 'no';
+  }
+  return out;
+}
+
+function headerOf(headers: IncomingHttpHeaders, name: string): string | null {
+  const value = headers[name];
+  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+}
+
+function isEventStream(headers: IncomingHttpHeaders): boolean {
+  return headers['content-type']?.trimStart().toLowerCase().startsWith('text/event-stream') === true;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Failures worth another try: the connection, not the request (as the SDKs' APIConnectionError). */
+function isRetryableFailure(error: unknown): boolean {
+  if (error instanceof UpstreamIdleTimeout) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT';
+}
+
+/** The SDKs' backoff: 0.5 s doubling up to 8 s, with up to a quarter of jitter off. */
+function backoffMs(attempt: number): number {
+  return Math.min(500 * 2 ** attempt, 8_000) * (1 - Math.random() * 0.25);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(new DOMException('This operation was aborted', 'AbortError'));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new DOMException('This operation was aborted', 'AbortError'));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

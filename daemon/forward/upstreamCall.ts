@@ -1,0 +1,135 @@
+/**
+ * One forwarded HTTP exchange with an upstream, on node:http(s) with the keep-alive pools the
+ * adapters' fetch uses (nodeFetch.ts): send the body, wait for the answer's head within the
+ * connection's idle timeout, read an error body (bounded) or hand the success body on as a Node
+ * stream. Aborting `signal` destroys the request (and its response once it came), so the upstream
+ * sees the client go away.
+ */
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
+import { decoded, upstreamAgents } from '../providers/nodeFetch';
+import { UpstreamIdleTimeout } from '../providers/upstreamFetch';
+import type { UpstreamTarget } from './upstreamTarget';
+
+/** Error bodies are small; more than this is not read (the message is in the first bytes). */
+const MAX_ERROR_BODY = 64 * 1024;
+
+export interface UpstreamAnswer {
+  status: number;
+  /** Lowercased names, as node:http gives them. */
+  headers: http.IncomingHttpHeaders;
+  /** Raw name/value pairs, for relaying with the upstream's own spelling. */
+  rawHeaders: string[];
+  /** The body, decoded when the upstream compressed it anyway. */
+  body: Readable;
+  /** The socket-level message (`complete` tells a whole body from a cut one). */
+  message: IncomingMessage;
+  /** Stop listening to the caller's signal (the exchange is over). */
+  release(): void;
+}
+
+export function callUpstream(target: UpstreamTarget, payload: Buffer, idleMs: number, signal: AbortSignal): Promise<UpstreamAnswer> {
+  return new Promise<UpstreamAnswer>((resolve, reject) => {
+    if (signal.aborted) return reject(abortError());
+    const secure = target.url.protocol === 'https:';
+    const req = (secure ? https : http).request(target.url, {
+      method: 'POST',
+      headers: { ...target.headers, 'content-length': String(payload.length) },
+      agent: secure ? upstreamAgents.https : upstreamAgents.http,
+    });
+    let message: IncomingMessage | undefined;
+    const onAbort = () => {
+      const error = abortError();
+      message?.destroy(error);
+      req.destroy(error);
+      reject(error); // no-op once resolved
+    };
+    const release = () => signal.removeEventListener('abort', onAbort);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => req.destroy(new UpstreamIdleTimeout(idleMs)), idleMs);
+    // `on`, not `once`: after the response arrived, socket errors surface on it; here they must not crash.
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      if (!message) {
+        release();
+        reject(error);
+      }
+    });
+    req.once('response', (res) => {
+      clearTimeout(timer);
+      message = res;
+      const { stream } = decoded(res, typeof res.headers['content-encoding'] === 'string' ? res.headers['content-encoding'] : undefined);
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, body: stream, message: res, release });
+    });
+    req.end(payload);
+  });
+}
+
+/**
+ * Reads a whole body, waiting at most `idleMs` between reads. Past `limit` bytes the rest is
+ * dropped and the socket closed: `overflow: 'cut'` keeps what came (an error body's message is in
+ * its first bytes), `'fail'` rejects.
+ */
+export function readBody(answer: UpstreamAnswer, idleMs: number, limit = MAX_ERROR_BODY, overflow: 'cut' | 'fail' = 'cut'): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let timer = setTimeout(onIdle, idleMs);
+    function onIdle() {
+      answer.body.destroy(new UpstreamIdleTimeout(idleMs));
+    }
+    const finish = () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    };
+    answer.body.on('data', (chunk: Buffer) => {
+      clearTimeout(timer);
+      timer = setTimeout(onIdle, idleMs);
+      if (size >= limit) return;
+      chunks.push(chunk.length + size > limit ? chunk.subarray(0, limit - size) : chunk);
+      size += chunk.length;
+      if (size >= limit) {
+        clearTimeout(timer);
+        answer.body.destroy();
+        if (overflow === 'cut') resolve(Buffer.concat(chunks));
+        else reject(new AnswerTooLarge(limit));
+      }
+    });
+    answer.body.once('end', finish);
+    answer.body.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    answer.body.once('close', () => {
+      clearTimeout(timer);
+      if (!answer.message.complete && size < limit) reject(Object.assign(new Error('the connection closed before the response was complete'), { code: 'ECONNRESET' }));
+    });
+  });
+}
+
+/** The answer's headers as a web `Headers`, for the error mapping and the rate-limit parser. */
+export function webHeaders(headers: http.IncomingHttpHeaders): Headers {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    try {
+      out.set(name, Array.isArray(value) ? value.join(', ') : value);
+    } catch {
+      // not a header fetch accepts
+    }
+  }
+  return out;
+}
+
+function abortError(): DOMException {
+  return new DOMException('This operation was aborted', 'AbortError');
+}
+
+/** A whole (non-streamed) answer bigger than the daemon buffers. */
+export class AnswerTooLarge extends Error {
+  override readonly name = 'AnswerTooLarge';
+  constructor(readonly limit: number) {
+    super(`the answer is larger than ${limit} bytes`);
+  }
+}

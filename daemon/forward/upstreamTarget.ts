@@ -1,0 +1,78 @@
+/**
+ * Where a forwarded request goes and with which headers: the connection's base URL and the
+ * endpoint of its wire format, its credentials (OpenAI `Authorization: Bearer`, Azure `api-key` +
+ * deployment path + `api-version`, Anthropic `x-api-key` + `anthropic-version`), organization and
+ * extra headers — the same ones the SDK clients send for the adapters (clients.ts, *Adapter.ts).
+ * The client's own credentials never go upstream: the daemon's token is for the daemon.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ResolvedConnection } from '../providers/adapter';
+import { azureBaseUrl } from '../providers/openaiAdapter';
+import { AZURE_API_VERSION } from '../providers/registry';
+import { DAEMON_VERSION } from '../version';
+
+/** What the client asked for, by wire format: OpenAI chat completions, Anthropic messages or token counting. */
+export type ForwardEndpoint = 'chat/completions' | 'messages' | 'messages/count_tokens';
+
+/** The version Anthropic's API assumes for clients that name none (every version since accepts the same requests). */
+export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+
+/** Client headers passed on to an Anthropic upstream: they choose the API's behaviour, not who calls. */
+const ANTHROPIC_CLIENT_HEADERS = ['anthropic-version', 'anthropic-beta'] as const;
+
+export interface UpstreamTarget {
+  url: URL;
+  headers: Record<string, string>;
+}
+
+export function upstreamTarget(conn: ResolvedConnection, endpoint: ForwardEndpoint, model: string, clientHeaders: IncomingHttpHeaders): UpstreamTarget {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    // A streamed answer is read as it arrives: it must not come compressed.
+    'accept-encoding': 'identity',
+    'user-agent': `switchboard/${DAEMON_VERSION}`,
+  };
+  if (conn.provider.adapter === 'anthropic') {
+    for (const name of ANTHROPIC_CLIENT_HEADERS) {
+      const value = clientHeaders[name];
+      if (typeof value === 'string' && value !== '') headers[name] = value;
+    }
+    headers['anthropic-version'] ??= DEFAULT_ANTHROPIC_VERSION;
+    putAll(headers, conn.headers);
+    // The documented header, which every Anthropic-compatible server accepts (as anthropicAdapter.ts sends it).
+    if (conn.apiKey) {
+      deleteHeader(headers, 'authorization');
+      headers['x-api-key'] = conn.apiKey;
+    }
+    return { url: new URL(`${trimSlash(conn.baseUrl)}/v1/${endpoint}`), headers };
+  }
+  if (conn.provider.azure) {
+    if (conn.apiKey) headers['api-key'] = conn.apiKey;
+    putAll(headers, conn.headers);
+    const version = encodeURIComponent(conn.apiVersion ?? AZURE_API_VERSION);
+    return { url: new URL(`${azureBaseUrl(conn.baseUrl)}/deployments/${encodeURIComponent(model)}/${endpoint}?api-version=${version}`), headers };
+  }
+  if (conn.apiKey) headers['authorization'] = `Bearer ${conn.apiKey}`;
+  if (conn.organization) headers['openai-organization'] = conn.organization;
+  putAll(headers, conn.headers);
+  return { url: new URL(`${trimSlash(conn.baseUrl)}/${endpoint}`), headers };
+}
+
+/** The connection's headers, replacing ours of the same name whatever its case. */
+function putAll(into: Record<string, string>, extra: Record<string, string> | undefined): void {
+  if (!extra) return;
+  for (const [name, value] of Object.entries(extra)) {
+    deleteHeader(into, name);
+    into[name.toLowerCase()] = value;
+  }
+}
+
+function deleteHeader(headers: Record<string, string>, name: string): void {
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) delete headers[key];
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,131 @@
+/**
+ * What the chat HTTP surfaces share (OpenAI `POST /v1/chat/completions`, Anthropic
+ * `POST /v1/messages`): read the client's JSON body, route its `model` to a connection
+ * (modelRouting.ts), run it through the ChatService with the attempt each connection calls for —
+ * forwarding the bytes to a connection of the client's own format, translating to another — and
+ * answer every failure in the client's own error shape: before the answer's head as an error reply
+ * (the upstream's own 4xx when it can be relayed), after it as the stream's error event. The client
+ * going away aborts the upstream request.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ErrorCode, SwitchboardError } from '../../shared/errors';
+import type { Attempt, ChatService, PreparedChat } from '../chat/chatService';
+import type { ConnectionService } from '../connections/service';
+import { relayableReply } from '../forward/forwarder';
+import { estimateFromBody } from '../limits/estimate';
+import type { Logger } from '../log';
+import type { Caller } from '../tokens/caller';
+import { routeModel } from './modelRouting';
+import { readJsonBody } from './readBody';
+
+export interface ChatSurfaceDeps {
+  chat: ChatService;
+  connections: ConnectionService;
+  log: Logger;
+}
+
+/** The client's body: its JSON object and the text it came as (forwarded byte for byte). */
+export interface ClientBody {
+  value: Record<string, unknown>;
+  text: string;
+}
+
+/** How one surface speaks errors. */
+export interface SurfaceErrors {
+  /** Answers with the error, nothing having been sent yet. `status` overrides the one the code maps to. */
+  send(res: ServerResponse, error: SwitchboardError, status?: number): void;
+  /** The event that ends a stream cut by `error` (the client's SDK raises it). */
+  streamEvent(error: SwitchboardError): string;
+}
+
+export interface ChatSurface {
+  errors: SurfaceErrors;
+  /**
+   * What must hold before anything goes upstream (e.g. `messages` is a list): the rest is the
+   * upstream's to judge on a forward, the translator's on a translation.
+   */
+  check(body: Record<string, unknown>): SwitchboardError | undefined;
+  /** The output tokens the request may use (`max_tokens`…), for admission's estimate. */
+  maxTokens(body: Record<string, unknown>): number | undefined;
+  /**
+   * The attempt for one connection: forward when it speaks the client's format, translate
+   * otherwise. May throw a VALIDATION SwitchboardError (the body cannot be translated for this
+   * connection): that ends the request with a 400 naming the field.
+   */
+  attemptFor(body: ClientBody, prepared: PreparedChat, res: ServerResponse): Attempt<unknown>;
+}
+
+/** Serves one chat request for `caller` (a tool token is held to its connections and budget). */
+export async function serveChat(deps: ChatSurfaceDeps, req: IncomingMessage, res: ServerResponse, caller: Caller, surface: ChatSurface): Promise<void> {
+  const raw = await readJsonBody(req);
+  if (!raw.ok) {
+    const error = new SwitchboardError(ErrorCode.VALIDATION, raw.message, { hint: 'Send a JSON object as the body.' });
+    // A refused body may still be arriving: close the connection rather than leave it unread on a keep-alive socket.
+    if (raw.status === 413) res.setHeader('connection', 'close');
+    surface.errors.send(res, error, raw.status);
+    return;
+  }
+  const value = raw.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    surface.errors.send(res, invalid('body', 'must be a JSON object.'));
+    return;
+  }
+  const body: ClientBody = { value: value as Record<string, unknown>, text: raw.text };
+  const model = body.value['model'];
+  if (typeof model !== 'string' || model === '') {
+    surface.errors.send(res, invalid('model', typeof model === 'string' ? 'must not be empty.' : 'is required: name a connection, `<connection>/<model>`, or a model of the default connection.'));
+    return;
+  }
+
+  const refused = surface.check(body.value);
+  if (refused) {
+    surface.errors.send(res, refused);
+    return;
+  }
+
+  const controller = new AbortController();
+  // The client hanging up mid-answer must stop the upstream request too.
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  try {
+    const route = routeModel(model, deps.connections.names());
+    const prepared = deps.chat.prepare({
+      ...(route.connectionId && { connectionId: route.connectionId }),
+      ...(route.model && { model: route.model }),
+      messages: [],
+      estimate: estimateFromBody(raw.text.length, surface.maxTokens(body.value)),
+      caller,
+    });
+    await deps.chat.runWith(prepared, (attempt) => surface.attemptFor(body, attempt, res), controller.signal);
+  } catch (error) {
+    const mapped = error instanceof SwitchboardError ? error : new SwitchboardError(ErrorCode.UPSTREAM_ERROR, 'The request failed inside the daemon.', { hint: 'See daemon.log in the Switchboard home.' });
+    if (!(error instanceof SwitchboardError)) deps.log.error('chat request failed', { error });
+    if (res.headersSent) {
+      // Mid-stream: no terminator follows the error event, so nobody mistakes it for a whole answer.
+      if (!res.writableEnded) res.end(surface.errors.streamEvent(mapped));
+    } else if (!res.writableEnded && !controller.signal.aborted) {
+      const reply = relayableReply(mapped);
+      if (reply) {
+        res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': Buffer.byteLength(reply.body) });
+        res.end(reply.body);
+      } else surface.errors.send(res, mapped);
+    }
+  }
+}
+
+/** A 400 naming the field. */
+export function invalid(field: string, problem: string): SwitchboardError {
+  return new SwitchboardError(ErrorCode.VALIDATION, `${field}: ${problem}`, { hint: `Fix \`${field}\` in the request body.`, field });
+}
+
+export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** `messages` must be a non-empty list (both APIs say so; refused here, it costs the upstream nothing). */
+export function checkMessages(body: Record<string, unknown>): SwitchboardError | undefined {
+  const messages = body['messages'];
+  if (messages === undefined) return invalid('messages', 'is required.');
+  if (!Array.isArray(messages)) return invalid('messages', 'must be a list of messages.');
+  if (messages.length === 0) return invalid('messages', 'must hold at least one message.');
+  return undefined;
+}

@@ -1,0 +1,53 @@
+/** Batches the SSE frames of one event-loop turn into one socket write (the translated streams' encoder). */
+import type { ServerResponse } from 'node:http';
+
+/**
+ * Coalesces the frames of one event-loop turn into one `res.write`: the deltas of one upstream
+ * read arrive in the same turn, and a write (a syscall, chunked framing) each would cost more than
+ * the relay itself. Flushed by `setImmediate`, i.e. once the turn's I/O callbacks and microtasks
+ * have run. `write` returns a promise only while the socket's buffer is over its high-water mark.
+ */
+export class FrameBatcher {
+  private pending = '';
+  private scheduled = false;
+  private drain: Promise<void> | undefined;
+
+  constructor(private readonly res: ServerResponse) {}
+
+  write(frame: string): Promise<void> | undefined {
+    this.pending += frame;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+    return this.drain;
+  }
+
+  /** Writes what is pending now. */
+  readonly flush = (): void => {
+    this.scheduled = false;
+    const text = this.pending;
+    if (text === '') return;
+    this.pending = '';
+    const res = this.res;
+    if (res.writableEnded || res.destroyed) return;
+    if (res.write(text) || this.drain) return;
+    this.drain = new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        this.drain = undefined;
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  };
+
+  /** Ends the response with what is pending and `tail`, in one write. */
+  end(tail: string): void {
+    const text = this.pending + tail;
+    this.pending = '';
+    if (!this.res.writableEnded) this.res.end(text);
+  }
+}
