@@ -10,6 +10,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { decoded, upstreamAgents } from '../providers/nodeFetch';
 import { UpstreamIdleTimeout } from '../providers/upstreamFetch';
+import { HOP_HEADER, HOP_VALUE } from '../server/hop';
 import type { UpstreamTarget } from './upstreamTarget';
 
 /** Error bodies are small; more than this is not read (the message is in the first bytes). */
@@ -35,7 +36,8 @@ export function callUpstream(target: UpstreamTarget, payload: Buffer, idleMs: nu
     const secure = target.url.protocol === 'https:';
     const req = (secure ? https : http).request(target.url, {
       method: 'POST',
-      headers: { ...target.headers, 'content-length': String(payload.length) },
+      // The hop header last, so no connection header can drop it: a base URL leading back to a daemon is refused there (server/hop.ts).
+      headers: { ...target.headers, 'content-length': String(payload.length), [HOP_HEADER]: HOP_VALUE },
       agent: secure ? upstreamAgents.https : upstreamAgents.http,
     });
     let message: IncomingMessage | undefined;

@@ -37,6 +37,14 @@ export interface ReplyScript {
   thinking?: string[];
   /** Token counts of cached input and reasoning to report in usage. */
   usageDetails?: { cachedInput?: number; cacheCreation?: number; reasoning?: number };
+  /**
+   * Answer a streamed request with exactly these SSE frames (each one write, content-chunk pacing
+   * and faults applied as to content chunks), and a whole one with `answer` (JSON text): for relay
+   * tests that need bytes the scripted answers do not make — tool calls split over many chunks,
+   * thinking with signatures, vendor fields. Usage and terminators are whatever the frames hold.
+   */
+  frames?: string[];
+  answer?: string;
 }
 
 /** A reply chosen per request (multi-turn tool loops): given the request, what the model answers. */

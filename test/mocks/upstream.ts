@@ -238,6 +238,14 @@ class MockUpstreamServer implements MockUpstream {
 
     const script = this.scriptFor(model, record);
     const plan = this.plan(wire, model, body, script);
+    if (script.frames && body.stream === true) {
+      const sseHeaders = { ...wire.headers(requestId, this.consume(0)), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+      const raw = { head: [], content: script.frames, tail: [], terminator: '' };
+      return deliverStream(ex, sseHeaders, raw, { firstChunkDelayMs: script.firstChunkDelayMs ?? 0, chunkDelayMs: script.chunkDelayMs ?? 0 }, fault, () => wire.streamError(errorStatus, ctx()));
+    }
+    if (script.answer !== undefined && body.stream !== true) {
+      return deliverJson(ex, 200, { ...wire.headers(requestId, this.consume(0)), 'content-type': 'application/json' }, script.answer, 0, fault, () => fail(errorStatus));
+    }
     const answerHeaders = wire.headers(requestId, this.consume(plan.usage.input + plan.usage.output));
     const pacing = { firstChunkDelayMs: script.firstChunkDelayMs ?? 0, chunkDelayMs: script.chunkDelayMs ?? 0 };
     if (body.stream === true) {
