@@ -9,6 +9,7 @@
  * It is an {@link Attempt} of the ChatService: resolution, admission, fallbacks and the ledger are
  * the same as for every chat. An upstream failure before the answer's head is an error the
  * fallback loop can act on (retried first like the SDKs do, up to the connection's `maxRetries`);
+ * every answer's rate-limit headers, errors included, go to the connection's discovered capacity;
  * a 4xx the upstream blamed on the request can be relayed to the client as is
  * ({@link relayableReply}), since its SDK understands its own provider's errors.
  */
@@ -87,11 +88,9 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
     try {
       const payload = Buffer.from(setMembers(spec.body, { ...spec.extraMembers, model: JSON.stringify(model) }));
       const target = upstreamTarget(conn, spec.endpoint, model, spec.clientHeaders);
-      const answer = await callWithRetries(wire, conn, () => callUpstream(target, payload, conn.timeoutMs, signal), ctx, signal);
+      const answer = await callWithRetries(wire, conn, () => callUpstream(target, payload, conn.timeoutMs, signal), ctx, signal, progress);
       ctx.started = true;
       try {
-        const limits = parseRateLimits({ get: (name) => headerOf(answer.headers, name) });
-        if (limits) progress.rateLimits(limits);
         if (isEventStream(answer.headers)) {
           const tap = wire === 'openai' ? new OpenAIStreamTap((t) => scrub(t, conn.apiKey), spec.hideUsageChunk) : new AnthropicStreamTap((t) => scrub(t, conn.apiKey));
           return await relayStream(answer, spec.res, tap, progress, conn.timeoutMs, wire, ctx);
@@ -114,7 +113,7 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
  * 409, 429, 5xx) up to `maxRetries` times, never a quota error, a `x-should-retry: false` or a
  * retry-after past the connection's timeout. Throws the mapped error of the last failure.
  */
-async function callWithRetries(wire: Wire, conn: ResolvedConnection, call: () => Promise<UpstreamAnswer>, ctx: UpstreamErrorContext, signal: AbortSignal): Promise<UpstreamAnswer> {
+async function callWithRetries(wire: Wire, conn: ResolvedConnection, call: () => Promise<UpstreamAnswer>, ctx: UpstreamErrorContext, signal: AbortSignal, progress: AttemptProgress): Promise<UpstreamAnswer> {
   for (let attempt = 0; ; attempt++) {
     const canRetry = attempt < conn.maxRetries;
     let answer: UpstreamAnswer;
@@ -127,6 +126,9 @@ async function callWithRetries(wire: Wire, conn: ResolvedConnection, call: () =>
       }
       throw error;
     }
+    // Every answer's rate-limit figures, errors included (a 429 says best that nothing is left).
+    const limits = parseRateLimits({ get: (name) => headerOf(answer.headers, name) });
+    if (limits) progress.rateLimits(limits);
     if (answer.status >= 200 && answer.status < 300) return answer;
     let text: string;
     try {
