@@ -196,7 +196,7 @@ export class ChatService {
   }
 
   /** The adapter's attempt streaming into `sink`, for a surface that picks it per connection in {@link runWith}. */
-  adapterAttempt(sink: ChatSink): Attempt<{ text: string; finishReason: string }> {
+  adapterAttempt(sink: ChatSink): Attempt<StreamedAnswer> {
     return (prepared, progress, signal) => this.streamAdapter(prepared, sink, progress, signal);
   }
 

@@ -11,10 +11,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Attempt, PreparedChat } from '../chat/chatService';
 import type { Caller } from '../tokens/caller';
 import { forwardAttempt, wireOf, type ForwardSpec } from '../forward/forwarder';
-import { ChatCompletionsBody, translate } from './chatCompletionsRequest';
-import { checkMessages, invalid, num, serveChat, type ChatSurfaceDeps, type ClientBody, type SurfaceErrors } from './chatSurface';
-import { FrameBatcher } from './frameBatcher';
-import { openaiErrorBody, sendJson, sendOpenAIError, statusOf } from './openaiErrors';
+import { fromOpenAIRequest, OpenAIStreamEncoder, toOpenAICompletion } from '../translate';
+import { checkMessages, num, readForTranslation, serveChat, type ChatSurfaceDeps, type ClientBody, type SurfaceErrors } from './chatSurface';
+import { openaiErrorBody, sendOpenAIError, statusOf } from './openaiErrors';
+import { translatedAttempt } from './translatedAnswer';
 
 const openaiErrors: SurfaceErrors = {
   send: (res, error, status) => sendOpenAIError(res, error, status),
@@ -27,7 +27,7 @@ export function chatCompletions(deps: ChatSurfaceDeps, req: IncomingMessage, res
     errors: openaiErrors,
     check: checkMessages,
     maxTokens: (body) => num(body['max_completion_tokens']) ?? num(body['max_tokens']),
-    attemptFor: (body, prepared) => (wireOf(prepared.conn) === 'openai' ? forwardAttempt((forward ??= forwardSpec(body, req, res))) : translatedAttempt(deps, body, prepared, res)),
+    attemptFor: (body, prepared) => (wireOf(prepared.conn) === 'openai' ? forwardAttempt((forward ??= forwardSpec(body, req, res))) : translatedChat(deps, body, prepared, res)),
   });
 }
 
@@ -50,65 +50,19 @@ function forwardSpec(body: ClientBody, req: IncomingMessage, res: ServerResponse
   };
 }
 
-/**
- * The translated path: the chat completions body in the daemon's neutral terms, streamed through
- * the connection's adapter, answered in chat completion chunks (or one completion).
- */
-function translatedAttempt(deps: ChatSurfaceDeps, body: ClientBody, prepared: PreparedChat, res: ServerResponse): Attempt<unknown> {
-  const parsed = ChatCompletionsBody.safeParse(body.value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalid(issue.path.map(String).join('.') || 'body', `${issue.message} (translating for connection "${prepared.stored.name}", a ${prepared.conn.provider.name} connection)`);
-  }
-  const request = parsed.data;
-  const { messages, options } = translate(request);
-  const adapter = (sink: Parameters<typeof deps.chat.adapterAttempt>[0]) => deps.chat.adapterAttempt(sink);
-  return async (attempt, progress, signal) => {
-    const neutral: PreparedChat = { ...attempt, input: { ...attempt.input, messages, options } };
-    if (!request.stream) {
-      const result = await adapter({ text: () => undefined })(neutral, progress, signal);
-      sendJson(res, 200, {
-        id: completionId(),
-        object: 'chat.completion',
-        created: Math.floor(Date.now() / 1000),
-        model: request.model,
-        choices: [{ index: 0, message: { role: 'assistant', content: result.text, refusal: null }, logprobs: null, finish_reason: result.finishReason }],
-        usage: usageBody(progress.usage),
-        system_fingerprint: null,
-      });
-      return result;
-    }
-    const head = `{"id":"${completionId()}","object":"chat.completion.chunk","created":${Math.floor(Date.now() / 1000)},"model":${JSON.stringify(request.model)},"system_fingerprint":null,"choices":[`;
-    const out = new FrameBatcher(res);
-    // Headers go with the first token, so a failure before it keeps its real status (429 with retry-after…).
-    const start = () => {
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      void out.write(`data: ${head}{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`);
+/** The translated path: the chat completions body in the neutral model, answered in chat completion chunks (or one completion). */
+function translatedChat(deps: ChatSurfaceDeps, body: ClientBody, prepared: PreparedChat, res: ServerResponse): Attempt<unknown> {
+  const request = readForTranslation(() => fromOpenAIRequest(body.value), prepared);
+  return translatedAttempt(deps.chat, request, res, () => {
+    const who = { id: completionId(), model: request.model, created: Math.floor(Date.now() / 1000) };
+    const encoder = new OpenAIStreamEncoder(who);
+    return {
+      whole: (answer) => toOpenAICompletion(answer, who),
+      start: () => encoder.start(),
+      delta: (d) => encoder.delta(d),
+      end: (value, usage) => encoder.end(value.finishReason, usage, request.includeUsage === true),
     };
-    let result: { text: string; finishReason: string };
-    try {
-      result = await adapter({
-        text: (_index, text) => {
-          if (!res.headersSent) start();
-          return out.write(`data: ${head}{"index":0,"delta":{"content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]}\n\n`);
-        },
-      })(neutral, progress, signal);
-    } catch (error) {
-      out.flush(); // the text that did stream goes before the error event
-      throw error;
-    }
-    if (!res.headersSent) start();
-    let tail = `data: ${head}{"index":0,"delta":{},"logprobs":null,"finish_reason":${JSON.stringify(result.finishReason)}}]}\n\n`;
-    if (request.stream_options?.include_usage) tail += `data: ${head}],"usage":${JSON.stringify(usageBody(progress.usage))}}\n\n`;
-    out.end(`${tail}data: [DONE]\n\n`);
-    return result;
-  };
-}
-
-function usageBody(usage: { inputTokens: number; outputTokens: number } | undefined) {
-  const prompt = usage?.inputTokens ?? 0;
-  const completion = usage?.outputTokens ?? 0;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  });
 }
 
 /** Unique per daemon run and per request: a random prefix drawn once, then a counter. */

@@ -129,3 +129,19 @@ export function checkMessages(body: Record<string, unknown>): SwitchboardError |
   if (messages.length === 0) return invalid('messages', 'must hold at least one message.');
   return undefined;
 }
+
+/**
+ * Reads the client's body for translation to `prepared`'s connection; a field that cannot be
+ * carried there is a 400 naming it and the connection (thrown before anything goes upstream).
+ */
+export function readForTranslation<T>(read: () => T, prepared: PreparedChat): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof SwitchboardError && error.code === ErrorCode.VALIDATION) {
+      error.data.connectionId ??= prepared.stored.id;
+      error.data.hint = `${error.data.hint} (The request goes to "${prepared.stored.name}", a ${prepared.conn.provider.name} connection, so it is translated.)`;
+    }
+    throw error;
+  }
+}

@@ -9,6 +9,8 @@ import type { ChatService } from '../chat/chatService';
 import type { ConnectionService } from '../connections/service';
 import type { Logger } from '../log';
 import type { Caller } from '../tokens/caller';
+import { anthropicErrorBody } from './anthropicErrors';
+import { countTokens, messages } from './anthropicMessages';
 import { chatCompletions } from './chatCompletions';
 import { sendModelsList } from './modelsList';
 import { openaiErrorBody, sendJson } from './openaiErrors';
@@ -34,6 +36,14 @@ export function createOpenAICompatHandler(deps: OpenAICompatDeps) {
         return true;
       }
       await chatCompletions(deps, req, res, caller);
+      return true;
+    }
+    if (path === '/v1/messages' || path === '/v1/messages/count_tokens') {
+      if (req.method !== 'POST') {
+        sendJson(res, 405, anthropicErrorBody(405, `Use POST for ${path}.`), { allow: 'POST' });
+        return true;
+      }
+      await (path === '/v1/messages' ? messages : countTokens)(deps, req, res, caller);
       return true;
     }
     return false;
