@@ -16,6 +16,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
+import type { Usage } from '../../shared/protocol';
 import type { Attempt, AttemptProgress } from '../chat/chatService';
 import type { ResolvedConnection } from '../providers/adapter';
 import { IdleWatch } from '../providers/idleWatch';
@@ -51,6 +52,15 @@ export interface ForwardSpec {
   hideUsageChunk: boolean;
   clientHeaders: IncomingHttpHeaders;
   res: ServerResponse;
+  /** How to read answers that are not chat (the Responses API…); default: the wire's chat answers. */
+  reader?: AnswerReader;
+}
+
+/** Reads an endpoint's answers: its stream's tap, and a whole answer's usage and stop reason. */
+export interface AnswerReader {
+  tap(scrub: (text: string) => string): StreamTap;
+  usage(answer: unknown): Usage | undefined;
+  finish(answer: unknown): string | undefined;
 }
 
 export interface Forwarded {
@@ -92,10 +102,11 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
       ctx.started = true;
       try {
         if (isEventStream(answer.headers)) {
-          const tap = wire === 'openai' ? new OpenAIStreamTap((t) => scrub(t, conn.apiKey), spec.hideUsageChunk) : new AnthropicStreamTap((t) => scrub(t, conn.apiKey));
+          const clean = (t: string) => scrub(t, conn.apiKey);
+          const tap = spec.reader ? spec.reader.tap(clean) : wire === 'openai' ? new OpenAIStreamTap(clean, spec.hideUsageChunk) : new AnthropicStreamTap(clean);
           return await relayStream(answer, spec.res, tap, progress, conn.timeoutMs, wire, ctx);
         }
-        return await relayWhole(answer, spec.res, progress, conn.timeoutMs, wire);
+        return await relayWhole(answer, spec.res, progress, conn.timeoutMs, wire, spec.reader);
       } finally {
         answer.release();
       }
@@ -211,15 +222,15 @@ function pump(body: Readable, answer: UpstreamAnswer, res: ServerResponse, tap: 
 }
 
 /** Relays a whole answer (JSON) once it has all come, reading its usage. */
-async function relayWhole(answer: UpstreamAnswer, res: ServerResponse, progress: AttemptProgress, idleMs: number, wire: Wire): Promise<Forwarded> {
+async function relayWhole(answer: UpstreamAnswer, res: ServerResponse, progress: AttemptProgress, idleMs: number, wire: Wire, reader: AnswerReader | undefined): Promise<Forwarded> {
   const bytes = await readBody(answer, idleMs, MAX_ANSWER_BYTES, 'fail');
   const json = parseJson(bytes.toString('utf8'));
-  const usage = usageOfAnswer(wire, json);
+  const usage = reader ? reader.usage(json) : usageOfAnswer(wire, json);
   if (usage) progress.usage = usage;
   progress.output();
   res.writeHead(answer.status, { ...relayedHeaders(answer.rawHeaders, false), 'content-length': String(bytes.length) });
   res.end(bytes);
-  const finishReason = finishOfAnswer(wire, json);
+  const finishReason = reader ? reader.finish(json) : finishOfAnswer(wire, json);
   return { status: answer.status, ...(finishReason !== undefined && { finishReason }), ...(json !== undefined && { answer: json }) };
 }
 

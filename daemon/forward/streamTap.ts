@@ -24,7 +24,7 @@ const DONE = Buffer.from('[DONE]');
 const MESSAGE_STOP = Buffer.from('"message_stop"');
 const EVENT_ERROR = Buffer.from('event: error');
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 export abstract class StreamTap {
   usage: Usage | undefined;
@@ -69,7 +69,7 @@ export abstract class StreamTap {
   }
 }
 
-interface Edit {
+export interface Edit {
   start: number;
   end: number;
   /** Undefined: cut the range out. */
@@ -171,7 +171,7 @@ function lastBoundary(b: Buffer): number {
 }
 
 /** `[start, end)` of the event holding position `pos`, its blank line included. */
-function eventAround(b: Buffer, pos: number): [number, number] {
+export function eventAround(b: Buffer, pos: number): [number, number] {
   const lf = b.lastIndexOf(LFLF, pos);
   const crlf = b.lastIndexOf(CRLFCRLF, pos);
   const start = Math.max(lf === -1 ? 0 : lf + 2, crlf === -1 ? 0 : crlf + 4);
@@ -183,7 +183,7 @@ function eventAround(b: Buffer, pos: number): [number, number] {
 }
 
 /** The JSON of an event's `data:` lines, or undefined when it is not JSON. */
-function eventData(b: Buffer, start: number, end: number): Json | undefined {
+export function eventData(b: Buffer, start: number, end: number): Json | undefined {
   const lines = b.toString('utf8', start, end).split(/\r\n|\r|\n/);
   let data: string | undefined;
   for (const line of lines) {
@@ -238,7 +238,7 @@ function isTypeValue(b: Buffer, at: number): boolean {
   return i >= 5 && b.toString('latin1', i - 5, i + 1) === '"type"';
 }
 
-function applyEdits(b: Buffer, edits: Edit[]): Buffer {
+export function applyEdits(b: Buffer, edits: Edit[]): Buffer {
   edits.sort((x, y) => x.start - y.start);
   const parts: Buffer[] = [];
   let at = 0;

@@ -11,8 +11,11 @@ import { azureBaseUrl } from '../providers/openaiAdapter';
 import { AZURE_API_VERSION } from '../providers/registry';
 import { DAEMON_VERSION } from '../version';
 
-/** What the client asked for, by wire format: OpenAI chat completions, Anthropic messages or token counting. */
-export type ForwardEndpoint = 'chat/completions' | 'messages' | 'messages/count_tokens';
+/**
+ * What the client asked for, by wire format: OpenAI chat completions, embeddings or the Responses
+ * API; Anthropic messages or token counting.
+ */
+export type ForwardEndpoint = 'chat/completions' | 'embeddings' | 'responses' | 'messages' | 'messages/count_tokens';
 
 /** The version Anthropic's API assumes for clients that name none (every version since accepts the same requests). */
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
@@ -50,6 +53,8 @@ export function upstreamTarget(conn: ResolvedConnection, endpoint: ForwardEndpoi
   if (conn.provider.azure) {
     if (conn.apiKey) headers['api-key'] = conn.apiKey;
     putAll(headers, conn.headers);
+    // The Responses API lives in Azure's v1 API (no api-version; the deployment is the body's `model`).
+    if (endpoint === 'responses') return { url: new URL(`${azureBaseUrl(conn.baseUrl)}/v1/responses`), headers };
     const version = encodeURIComponent(conn.apiVersion ?? AZURE_API_VERSION);
     return { url: new URL(`${azureBaseUrl(conn.baseUrl)}/deployments/${encodeURIComponent(model)}/${endpoint}?api-version=${version}`), headers };
   }
