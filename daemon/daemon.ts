@@ -163,6 +163,7 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     const httpHandler = createOpenAICompatHandler({
       chat,
       connections,
+      providers,
       log,
       // /v1/models answers at once, even when an upstream is dead: cached lists, refreshed in the background.
       cachedModelsOf: (id) => models.peek(id)?.map((m) => m.id),

@@ -46,6 +46,10 @@ const PRICES: Readonly<Record<string, CatalogPrices>> = {
       p('o3-pro', 20, 80),
       p('o4-mini', 1.1, 4.4),
       p('codex-mini-latest', 1.5, 6),
+      // Embeddings: input tokens only.
+      p('text-embedding-3-small', 0.02, 0),
+      p('text-embedding-3-large', 0.13, 0),
+      p('text-embedding-ada-002', 0.1, 0),
     ],
   },
   anthropic: {

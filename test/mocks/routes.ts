@@ -29,8 +29,8 @@ export function resolveRoute(method: string, path: string, headers: Record<strin
     if (chat && method === 'POST') return { kind: 'chat', wire: azureWire, deployment: decodeURIComponent(chat[1]!) };
     const embeddings = AZURE_EMBEDDINGS.exec(path);
     if (embeddings && method === 'POST') return { kind: 'embeddings', wire: azureWire, deployment: decodeURIComponent(embeddings[1]!) };
-    // The Responses API is not under a deployment: the deployment is the body's `model`.
-    if (method === 'POST' && path === '/openai/responses') return { kind: 'responses', wire: azureWire };
+    // The Responses API is in Azure's v1 API, not under a deployment: the deployment is the body's `model`.
+    if (method === 'POST' && path === '/openai/v1/responses') return { kind: 'responses', wire: azureWire };
     if (method === 'GET' && path === '/openai/models') return { kind: 'models', wire: azureWire };
     const model = AZURE_MODEL.exec(path);
     if (model && method === 'GET') return { kind: 'model', wire: azureWire, modelId: decodeURIComponent(model[1]!) };

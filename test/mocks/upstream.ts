@@ -12,7 +12,8 @@
  *   await up.close();
  *
  * Routes: POST /v1/chat/completions (OpenAI), POST /v1/messages (Anthropic), POST /v1/embeddings
- * (embeddingsWire.ts), POST /v1/responses (OpenAI's Responses API, responsesWire.ts),
+ * (embeddingsWire.ts), POST /v1/responses (OpenAI's Responses API, responsesWire.ts; Azure's at
+ * /openai/v1/responses),
  * GET /v1/models[/id] (Anthropic when x-api-key / anthropic-version is sent, else OpenAI),
  * POST /openai/deployments/{deployment}/chat/completions and GET /openai/models[/id] (Azure,
  * `?api-version=` required). Plain node:http so it can also be the "direct" benchmark baseline.
@@ -198,7 +199,8 @@ class MockUpstreamServer implements MockUpstream {
 
     // Checks in the real APIs' order: route, then key, then body, then model.
     if (route.kind === 'none') return fail(404, 'noRoute');
-    if (wire === azureWire && !record.query['api-version']) return fail(404, 'noRoute');
+    // Azure's v1 API (`/openai/v1/…`) takes no api-version; everything else needs one.
+    if (wire === azureWire && !record.query['api-version'] && !record.path.startsWith('/openai/v1/')) return fail(404, 'noRoute');
     if (!extractKey(record.headers, wire.format).accepted) return fail(401, 'missingKey');
     if (this.validKeys.size > 0 && !this.validKeys.has(record.authKey!)) return fail(401, 'invalidKey');
 
