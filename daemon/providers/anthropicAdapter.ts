@@ -17,7 +17,7 @@ import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './cli
 import { sseReaderFor, type SseReader } from './sseReader';
 import { untilAborted } from './untilAborted';
 import { cancelledError, incompleteError, toSwitchboardError } from './upstreamErrors';
-import { parseRateLimits } from './upstreamFetch';
+import { assertApiAnswer, parseRateLimits } from './upstreamFetch';
 
 /** Anthropic requires `max_tokens`; used when the request sets none. */
 export { DEFAULT_MAX_TOKENS };
@@ -62,10 +62,13 @@ export function messagesBody(req: ChatRequest): Body {
 
 export const anthropicAdapter: ProviderAdapter = {
   async listModels(conn, signal) {
+    const startedAt = performance.now();
     try {
       const out: ModelInfo[] = [];
       // The list is paginated (20 per page by default); the iterator follows `after_id`.
-      for await (const m of clientFor(conn).models.list({ limit: 1000 }, { signal })) {
+      const { data: page, response } = await clientFor(conn).models.list({ limit: 1000 }, { signal }).withResponse();
+      assertApiAnswer(response);
+      for await (const m of page) {
         const info: ModelInfo = { id: m.id };
         if (m.display_name) info.displayName = m.display_name;
         if (m.created_at) info.created = new Date(m.created_at).toISOString();
@@ -73,7 +76,7 @@ export const anthropicAdapter: ProviderAdapter = {
       }
       return out;
     } catch (error) {
-      throw toSwitchboardError(error, { conn, phase: 'models', signal });
+      throw toSwitchboardError(error, { conn, phase: 'models', signal, startedAt });
     }
   },
 
@@ -82,7 +85,8 @@ export const anthropicAdapter: ProviderAdapter = {
     let started = false;
     let reader: SseReader | undefined;
     let clean = false;
-    const ctx = () => ({ conn, model: req.model, phase: 'chat' as const, signal, partialText: text, started });
+    const startedAt = performance.now();
+    const ctx = () => ({ conn, model: req.model, phase: 'chat' as const, signal, partialText: text, started, startedAt });
     try {
       const body = messagesBody(req);
       const sampling = body.temperature !== undefined || body.top_p !== undefined;
@@ -101,6 +105,8 @@ export const anthropicAdapter: ProviderAdapter = {
       const response = await untilAborted(pending, signal);
       started = true;
       reader = sseReaderFor(response, conn.timeoutMs);
+      // A web page (a captive portal, a website at the base URL) is not a stream cut short.
+      assertApiAnswer(response);
       const limits = parseRateLimits(response.headers);
       if (limits) yield { type: 'rateLimits', info: limits };
 

@@ -14,7 +14,7 @@ import { scanChunk, type ChunkFacts } from './openaiChunk';
 import { sseReaderFor, type SseReader } from './sseReader';
 import { untilAborted } from './untilAborted';
 import { cancelledError, incompleteError, toSwitchboardError } from './upstreamErrors';
-import { parseRateLimits } from './upstreamFetch';
+import { assertApiAnswer, parseRateLimits } from './upstreamFetch';
 import { pathSegment } from './pathSegment';
 
 /** Azure OpenAI data-plane GA version used when the connection names none. */
@@ -84,10 +84,12 @@ export function chatBody(conn: ResolvedConnection, req: ChatRequest): ChatComple
 
 export const openaiAdapter: ProviderAdapter = {
   async listModels(conn, signal) {
-    const ctx = { conn, phase: 'models' as const, signal };
+    const ctx = { conn, phase: 'models' as const, signal, startedAt: performance.now() };
     try {
       const out: ModelInfo[] = [];
-      for await (const m of clientFor(conn).models.list({ signal })) {
+      const { data: page, response } = await clientFor(conn).models.list({ signal }).withResponse();
+      assertApiAnswer(response);
+      for await (const m of page) {
         const info: ModelInfo = { id: m.id };
         if (typeof m.owned_by === 'string' && m.owned_by) info.ownedBy = m.owned_by;
         // Epoch seconds: `created` (OpenAI), `created_at` (Azure); some compatible servers send 0 or nothing.
@@ -106,7 +108,8 @@ export const openaiAdapter: ProviderAdapter = {
     let started = false;
     let reader: SseReader | undefined;
     let clean = false;
-    const ctx = () => ({ conn, model: req.model, phase: 'chat' as const, signal, partialText: text, started });
+    const startedAt = performance.now();
+    const ctx = () => ({ conn, model: req.model, phase: 'chat' as const, signal, partialText: text, started, startedAt });
     try {
       // The SDK builds, sends and (on failure statuses) retries the request and raises its error
       // classes; a successful body is read here, off the raw socket stream (nodeFetch.ts): the
@@ -115,6 +118,8 @@ export const openaiAdapter: ProviderAdapter = {
       const response = await untilAborted(pending, signal);
       started = true;
       reader = sseReaderFor(response, conn.timeoutMs);
+      // A web page (a captive portal, a website at the base URL) is not a stream cut short.
+      assertApiAnswer(response);
       const limits = parseRateLimits(response.headers);
       if (limits) yield { type: 'rateLimits', info: limits };
 

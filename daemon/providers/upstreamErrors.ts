@@ -15,7 +15,7 @@ import { keyHint } from '../../shared/client/keyMask';
 import { mapStrings, redactor } from '../keys/redactor';
 import type { ResolvedConnection } from './adapter';
 import { SseEventTooLarge } from './sseReader';
-import { isQuotaExhausted, retryAfterMs, UpstreamIdleTimeout } from './upstreamFetch';
+import { isQuotaExhausted, NotAnApiAnswer, retryAfterMs, UpstreamIdleTimeout } from './upstreamFetch';
 
 export interface UpstreamErrorContext {
   conn: ResolvedConnection;
@@ -27,6 +27,8 @@ export interface UpstreamErrorContext {
   started?: boolean;
   /** The caller's signal: once aborted, whatever the SDK threw is a cancellation. */
   signal?: AbortSignal;
+  /** `performance.now()` when the first attempt was sent: a timeout states the time really waited, retries included. */
+  startedAt?: number;
 }
 
 /** The longest `retryAfterMs` we report; anything longer is a misconfigured upstream. */
@@ -46,12 +48,29 @@ export function toSwitchboardError(error: unknown, ctx: UpstreamErrorContext): S
       `Check that ${conn.baseUrl} is the provider's API (a proxy may be merging events); ask for a shorter answer if the model really produced it.`, partial);
   }
   if (error instanceof UpstreamIdleTimeout) {
-    return build(ctx, ErrorCode.TIMEOUT, `${name} sent nothing for ${seconds(error.timeoutMs)}${ctx.started ? ' in the middle of its answer' : ''}.`,
-      `The server may be overloaded or the model still loading; try again, or raise the connection's timeout (now ${seconds(conn.timeoutMs)}).`, partial);
+    const waited = ctx.startedAt === undefined ? '' : ` (${elapsed(ctx.startedAt)} in all since the request was sent)`;
+    return build(ctx, ErrorCode.TIMEOUT, `${name} sent nothing for ${seconds(error.timeoutMs)}${ctx.started ? ' in the middle of its answer' : ''}${waited}.`,
+      `The server may be overloaded or the model still loading; try again, or raise the connection's timeout (now ${seconds(conn.timeoutMs)}).`, { ...partial, ...elapsedData(ctx) });
   }
   if (error instanceof OpenAITimeoutError || error instanceof AnthropicTimeoutError) {
-    return build(ctx, ErrorCode.TIMEOUT, `${name} did not answer within ${seconds(conn.timeoutMs)}.`,
-      `Check that ${conn.baseUrl} is up, or raise the connection's timeout.`, partial);
+    // The SDKs retry a timed-out attempt while retries remain: the last one timing out means all did.
+    const attempts = conn.maxRetries + 1;
+    const each = seconds(conn.timeoutMs);
+    const waited = ctx.startedAt === undefined ? '' : `, ${elapsed(ctx.startedAt)} in all`;
+    const what = ctx.phase === 'models' ? 'the model list request' : 'the request';
+    const message = attempts === 1
+      ? `${name} did not answer ${what} within ${each} (1 attempt${waited}).`
+      : `${name} did not answer ${what} in ${attempts} attempts of ${each} each (${attempts - 1} ${attempts === 2 ? 'retry' : 'retries'}${waited}).`;
+    return build(ctx, ErrorCode.TIMEOUT, message,
+      `Check that ${conn.baseUrl} is up, or raise the connection's timeout (now ${each})${attempts > 1 ? ` or lower its retries (now ${conn.maxRetries})` : ''}.`,
+      { ...partial, attempts, ...elapsedData(ctx) });
+  }
+  if (error instanceof NotAnApiAnswer) {
+    const expected = conn.provider.adapter === 'anthropic' ? 'an Anthropic Messages API' : 'an OpenAI-compatible API (its base URL usually ends in /v1)';
+    return build(ctx, ErrorCode.UPSTREAM_ERROR,
+      `${name} did not answer as an API does: ${conn.baseUrl} sent a web page (${error.contentType}, status ${error.status}) instead of ${ctx.phase === 'models' ? 'a model list' : 'a streamed answer'}.`,
+      `Check the connection's base URL: it should point at ${expected}. On a network that asks you to sign in first (hotel, airport or office Wi-Fi), sign in from a browser, then try again.`,
+      { status: error.status, upstreamContentType: error.contentType, ...partial });
   }
   if (error instanceof OpenAIConnectionError || error instanceof AnthropicConnectionError || !(error instanceof OpenAIAPIError || error instanceof AnthropicAPIError)) {
     return networkError(error, ctx);
@@ -114,7 +133,7 @@ function networkError(error: unknown, ctx: UpstreamErrorContext): SwitchboardErr
     case 'ETIMEDOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'UND_ERR_HEADERS_TIMEOUT':
-      return build(ctx, ErrorCode.TIMEOUT, `${where}: the connection timed out.`, serverHint, { cause: code });
+      return build(ctx, ErrorCode.TIMEOUT, `${where}: the connection timed out${ctx.startedAt === undefined ? '' : ` (${elapsed(ctx.startedAt)} in all)`}.`, serverHint, { cause: code, ...elapsedData(ctx) });
     default:
       if (code && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
         return build(ctx, ErrorCode.UNREACHABLE, `${where}: the TLS handshake failed (${code}).`,
@@ -268,6 +287,15 @@ export function scrubKey(text: string, key: string | undefined): string {
 function clip(text: string, max = 300): string {
   const t = text.trim();
   return t.length > max ? `${t.slice(0, max)}…` : t;
+}
+
+/** The time since `startedAt` as a person reads it, one decimal: "6.7 s". */
+function elapsed(startedAt: number): string {
+  return `${((performance.now() - startedAt) / 1000).toFixed(1)} s`;
+}
+
+function elapsedData(ctx: UpstreamErrorContext): Extra {
+  return ctx.startedAt === undefined ? {} : { elapsedMs: Math.round(performance.now() - ctx.startedAt) };
 }
 
 function seconds(ms: number): string {

@@ -31,6 +31,26 @@ export class UpstreamIdleTimeout extends Error {
   }
 }
 
+/**
+ * The upstream answered with a web page instead of an API answer: a captive portal (hotel or airport
+ * Wi-Fi sign-in), a proxy's page, or a website because the base URL points at one.
+ */
+export class NotAnApiAnswer extends Error {
+  override readonly name = 'NotAnApiAnswer';
+  constructor(
+    readonly status: number,
+    readonly contentType: string,
+  ) {
+    super(`the upstream answered ${status} with ${contentType}, not an API answer`);
+  }
+}
+
+/** Throws {@link NotAnApiAnswer} when a successful answer is an HTML page; APIs answer JSON or event streams. */
+export function assertApiAnswer(response: Response): void {
+  const type = response.headers.get('content-type');
+  if (type !== null && /html/i.test(type)) throw new NotAnApiAnswer(response.status, type.split(';')[0]!.trim());
+}
+
 /** The longest retry wait the SDKs may sleep through, whatever the connection's timeout. */
 export const RETRY_WAIT_CAP_MS = 60_000;
 
