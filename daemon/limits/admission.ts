@@ -60,11 +60,11 @@ export class LimitsAdmission implements Admission {
       if (first.kind === 'granted') return first.value;
       if (first.kind === 'failed') throw first.error;
       const refused = first as Refused;
-      if (!queueing) throw rateLimited(conn, refused.limit, refused.ms);
-      if (refused.ms > maxWaitMs) throw queueTooLong(conn, refused.limit, refused.ms, maxWaitMs);
+      if (!queueing) throw rateLimited(conn, refused.limit, refused.ms, estimate);
+      if (refused.ms > maxWaitMs) throw queueTooLong(conn, refused.limit, refused.ms, maxWaitMs, estimate);
     } else {
       const expected = this.limiter.queueWait(conn, [...this.queue.estimates(conn.id), estimate.total]);
-      if (expected.waitMs > maxWaitMs) throw queueTooLong(conn, expected.limit, expected.waitMs, maxWaitMs);
+      if (expected.waitMs > maxWaitMs) throw queueTooLong(conn, expected.limit, expected.waitMs, maxWaitMs, estimate);
     }
 
     return this.queue.enqueue(conn.id, {

@@ -110,10 +110,10 @@ export class BudgetGuard {
   }
 
   /** What the refusal reports when spent + held + this request passes the amount; undefined when it fits. */
-  private over(status: { spentUsd: number; amount: number }, key: string, conn: StoredConnection, model: string, estimate: TokenEstimate): { estimatedUsd: number; inFlightUsd: number } | undefined {
+  private over(status: { spentUsd: number; amount: number }, key: string, conn: StoredConnection, model: string, estimate: TokenEstimate): { estimatedUsd: number; inFlightUsd: number; estimate: TokenEstimate } | undefined {
     const inFlightUsd = this.held.get(key) ?? 0;
     const estimatedUsd = this.estimateCost(conn, model, estimate);
-    if (status.spentUsd >= status.amount || status.spentUsd + inFlightUsd + estimatedUsd > status.amount) return { estimatedUsd, inFlightUsd };
+    if (status.spentUsd >= status.amount || status.spentUsd + inFlightUsd + estimatedUsd > status.amount) return { estimatedUsd, inFlightUsd, estimate };
     return undefined;
   }
 

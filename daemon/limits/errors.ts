@@ -7,6 +7,7 @@ import type { BudgetStatus } from '../../shared/protocol';
 import type { StoredConnection } from '../store/schema';
 import type { ToolCaller } from '../tokens/caller';
 import type { HitLimit } from './capacityLimiter';
+import type { TokenEstimate } from './estimate';
 
 /** A wait in words a person reads at a glance: "2 s", "3 min", "1.5 h". */
 function formatWait(ms: number): string {
@@ -22,10 +23,38 @@ function describeLimit(limit: HitLimit): string {
   return 'requests' in limit ? `${limit.requests.toLocaleString('en-US')} requests per ${limit.period}` : `${limit.tokens.toLocaleString('en-US')} tokens per ${limit.period}`;
 }
 
+/** Why an estimate's output part is what it is, in a refusal's words. */
+function outputReason(estimate: TokenEstimate): string {
+  if (estimate.outputFrom === 'maxTokens') return `its max_tokens of ${estimate.output.toLocaleString('en-US')}`;
+  if (estimate.outputFrom === 'default') return `up to ${estimate.output.toLocaleString('en-US')} answer tokens, assumed for a request that sets no max_tokens`;
+  return `up to ${estimate.output.toLocaleString('en-US')} answer tokens`;
+}
+
+/** "1 prompt token", "1,234 prompt tokens". */
+function promptTokens(estimate: TokenEstimate): string {
+  return `${estimate.input.toLocaleString('en-US')} prompt token${estimate.input === 1 ? '' : 's'}`;
+}
+
+/** Advice for a hint when the reservation was the default estimate. */
+function maxTokensAdvice(estimate: TokenEstimate | undefined): string {
+  return estimate?.outputFrom === 'default' ? ' A request that sets max_tokens reserves that instead.' : '';
+}
+
+/**
+ * What a request reserves against a token limit until it ends (then the reported usage replaces it),
+ * as a sentence; empty for a requests limit or without an estimate.
+ */
+function tokenReservation(limit: HitLimit | undefined, estimate: TokenEstimate | undefined): string {
+  if (!estimate || !limit || !('tokens' in limit)) return '';
+  const reserved = Math.min(estimate.total, limit.tokens);
+  const capped = reserved < estimate.total ? `, capped at the limit` : '';
+  return ` This request reserves ${reserved.toLocaleString('en-US')} tokens of it until it ends (about ${promptTokens(estimate)} and ${outputReason(estimate)}${capped}); its reported usage then replaces the reservation.`;
+}
+
 /** A request over a capacity limit, on a connection that fails rather than queues. */
-export function rateLimited(conn: StoredConnection, limit: HitLimit, retryAfterMs: number): SwitchboardError {
-  return new SwitchboardError(ErrorCode.RATE_LIMITED, `Connection "${conn.name}" is over its limit of ${describeLimit(limit)}.`, {
-    hint: `Retry in ${formatWait(retryAfterMs)}, raise the connection's capacity, or set onLimit to "queue".`,
+export function rateLimited(conn: StoredConnection, limit: HitLimit, retryAfterMs: number, estimate?: TokenEstimate): SwitchboardError {
+  return new SwitchboardError(ErrorCode.RATE_LIMITED, `Connection "${conn.name}" is over its limit of ${describeLimit(limit)}.${tokenReservation(limit, estimate)}`, {
+    hint: `Retry in ${formatWait(retryAfterMs)}, raise the connection's capacity, or set onLimit to "queue".${'tokens' in limit ? maxTokensAdvice(estimate) : ''}`,
     retryAfterMs,
     connectionId: conn.id,
     limit,
@@ -34,9 +63,9 @@ export function rateLimited(conn: StoredConnection, limit: HitLimit, retryAfterM
 }
 
 /** A queueing connection would keep this request waiting longer than its `maxQueueWaitMs`. */
-export function queueTooLong(conn: StoredConnection, limit: HitLimit | undefined, retryAfterMs: number, maxWaitMs: number): SwitchboardError {
+export function queueTooLong(conn: StoredConnection, limit: HitLimit | undefined, retryAfterMs: number, maxWaitMs: number, estimate?: TokenEstimate): SwitchboardError {
   const over = limit ? `over its limit of ${describeLimit(limit)}` : 'at its capacity limits';
-  return new SwitchboardError(ErrorCode.RATE_LIMITED, `Connection "${conn.name}" is ${over}, and this request would wait about ${formatWait(retryAfterMs)} in its queue, longer than its maxQueueWaitMs (${formatWait(maxWaitMs)}).`, {
+  return new SwitchboardError(ErrorCode.RATE_LIMITED, `Connection "${conn.name}" is ${over}, and this request would wait about ${formatWait(retryAfterMs)} in its queue, longer than its maxQueueWaitMs (${formatWait(maxWaitMs)}).${tokenReservation(limit, estimate)}`, {
     hint: `Retry in ${formatWait(retryAfterMs)}, or raise the connection's capacity or its maxQueueWaitMs.`,
     retryAfterMs,
     connectionId: conn.id,
@@ -74,11 +103,11 @@ function formatUsd(amount: number): string {
 }
 
 /** A request refused because its connection's budget is spent, or would be by this request. */
-export function budgetExceeded(conn: StoredConnection, status: BudgetStatus, more: { estimatedUsd: number; inFlightUsd: number }): SwitchboardError {
+export function budgetExceeded(conn: StoredConnection, status: BudgetStatus, more: BudgetOver): SwitchboardError {
   const message = spentMessage(`Connection "${conn.name}"`, status, more);
   const resets = status.periodEnd.replace(/:00\.000Z$/, ' UTC').replace('T', ' ');
   return new SwitchboardError(ErrorCode.BUDGET_EXCEEDED, message, {
-    hint: `Raise the connection's budget, wait until ${resets} when a new ${status.period === 'day' ? 'day' : 'month'} starts, or use another connection.`,
+    hint: `Raise the connection's budget, wait until ${resets} when a new ${status.period === 'day' ? 'day' : 'month'} starts, or use another connection.${status.spentUsd < status.amount ? maxTokensAdvice(more.estimate) : ''}`,
     connectionId: conn.id,
     budget: { period: status.period, amount: status.amount },
     spentUsd: status.spentUsd,
@@ -90,7 +119,7 @@ export function budgetExceeded(conn: StoredConnection, status: BudgetStatus, mor
  * A request refused because the budget of the tool token it was made with is spent, or would be by
  * this request. `source: "token"`: no fallback is tried, as the token's budget holds on every connection.
  */
-export function tokenBudgetExceeded(token: ToolCaller, status: Omit<BudgetStatus, 'connectionId'>, more: { estimatedUsd: number; inFlightUsd: number }): SwitchboardError {
+export function tokenBudgetExceeded(token: ToolCaller, status: Omit<BudgetStatus, 'connectionId'>, more: BudgetOver): SwitchboardError {
   const resets = status.periodEnd.replace(/:00\.000Z$/, ' UTC').replace('T', ' ');
   return new SwitchboardError(ErrorCode.BUDGET_EXCEEDED, spentMessage(`Tool token "${token.name}"`, status, more), {
     hint: `Wait until ${resets} when a new ${status.period === 'day' ? 'day' : 'month'} starts, or ask the owner for a token with a larger budget (switchboard tokens create --budget ${status.period}:AMOUNT).`,
@@ -102,14 +131,24 @@ export function tokenBudgetExceeded(token: ToolCaller, status: Omit<BudgetStatus
   });
 }
 
-/** "X has spent $a of its $b daily budget[; … this request up to $c]." */
-function spentMessage(who: string, status: Omit<BudgetStatus, 'connectionId'>, more: { estimatedUsd: number; inFlightUsd: number }): string {
+/** What a budget refusal reports: this request's estimated cost (and the estimate it came from) and what is held by requests running. */
+export interface BudgetOver {
+  estimatedUsd: number;
+  inFlightUsd: number;
+  estimate?: TokenEstimate;
+}
+
+/** "X has spent $a of its $b daily budget[; … this request up to $c (what it reserves and why)]." */
+function spentMessage(who: string, status: Omit<BudgetStatus, 'connectionId'>, more: BudgetOver): string {
   const period = status.period === 'day' ? 'daily' : 'monthly';
   let message = `${who} has spent ${formatUsd(status.spentUsd)} of its ${formatUsd(status.amount)} ${period} budget.`;
   if (status.spentUsd < status.amount) {
     const parts = [];
     if (more.inFlightUsd > 0) parts.push(`requests still running may cost up to ${formatUsd(more.inFlightUsd)}`);
-    if (more.estimatedUsd > 0) parts.push(`this request up to ${formatUsd(more.estimatedUsd)}`);
+    if (more.estimatedUsd > 0) {
+      const why = more.estimate ? ` (about ${promptTokens(more.estimate)} and ${outputReason(more.estimate)}, at the model's price)` : '';
+      parts.push(`this request up to ${formatUsd(more.estimatedUsd)}${why}`);
+    }
     if (parts.length > 0) message = `${message.slice(0, -1)}; ${parts.join(' and ')}.`;
   }
   return message;

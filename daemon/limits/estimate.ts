@@ -6,13 +6,20 @@
 import type { Usage } from '../../shared/protocol';
 import type { ChatInput } from '../chat/chatService';
 
-/** Output tokens assumed when a request sets no `maxTokens`. */
-export const DEFAULT_OUTPUT_ESTIMATE = 1024;
+/**
+ * Output tokens assumed when a request sets no `maxTokens`. Most answers are far shorter than a
+ * model's maximum, and the reservation is corrected to the reported usage when the request ends;
+ * reserving much more (it was 1,024, at the output price) made token limits refuse a second small
+ * request and budgets refuse at a fifth spent. A request that sets max_tokens reserves exactly that.
+ */
+export const DEFAULT_OUTPUT_ESTIMATE = 256;
 
 export interface TokenEstimate {
   input: number;
   output: number;
   total: number;
+  /** Where `output` comes from: the request's own max_tokens, or {@link DEFAULT_OUTPUT_ESTIMATE}. Refusals say which. */
+  outputFrom?: 'maxTokens' | 'default';
 }
 
 /** The rule of thumb: characters per token. */
@@ -21,8 +28,9 @@ const CHARS_PER_TOKEN = 4;
 export function estimateTokens(input: Pick<ChatInput, 'messages' | 'options' | 'estimate'>): TokenEstimate {
   if (input.estimate) return input.estimate;
   const inputTokens = promptTokens(input);
-  const output = input.options?.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE;
-  return { input: inputTokens, output, total: inputTokens + output };
+  const maxTokens = input.options?.maxTokens;
+  const output = maxTokens ?? DEFAULT_OUTPUT_ESTIMATE;
+  return { input: inputTokens, output, total: inputTokens + output, outputFrom: maxTokens === undefined ? 'default' : 'maxTokens' };
 }
 
 /**
@@ -32,7 +40,7 @@ export function estimateTokens(input: Pick<ChatInput, 'messages' | 'options' | '
 export function estimateFromBody(bodyBytes: number, maxTokens: number | undefined): TokenEstimate {
   const input = Math.ceil(bodyBytes / 4);
   const output = maxTokens ?? DEFAULT_OUTPUT_ESTIMATE;
-  return { input, output, total: input + output };
+  return { input, output, total: input + output, outputFrom: maxTokens === undefined ? 'default' : 'maxTokens' };
 }
 
 /**

@@ -47,7 +47,7 @@ describe('LimitsAdmission with onLimit "fail"', () => {
     const conn = await store.put({ id: 'c1', name: 'Work', capacity: [{ period: 'hour', tokens: 100_000 }] });
     (await admission.admit(conn, 'm', input(99_000), never())).settle({ usage: { inputTokens: 1000, outputTokens: 99_000 }, error: false });
     const error = await failure(admission.admit(conn, 'm', input(), never()));
-    expect(error.message).toBe('Connection "Work" is over its limit of 100,000 tokens per hour.');
+    expect(error.message).toBe('Connection "Work" is over its limit of 100,000 tokens per hour. This request reserves 11 tokens of it until it ends (about 1 prompt token and its max_tokens of 10); its reported usage then replaces the reservation.');
     expect(error.data.limit).toEqual({ period: 'hour', tokens: 100_000 });
   });
 });

@@ -71,7 +71,7 @@ describe('budgets', () => {
     spend('c1', 0.999);
     const error = await failure(admission.admit(conn, 'priced', input, never));
     expect(error.code).toBe(ErrorCode.BUDGET_EXCEEDED);
-    expect(error.message).toBe('Connection "Work" has spent $0.999 of its $1.00 daily budget; this request up to $0.002.');
+    expect(error.message).toBe('Connection "Work" has spent $0.999 of its $1.00 daily budget; this request up to $0.002 (about 1 prompt token and its max_tokens of 1,000, at the model\'s price).');
     // A model whose price is unknown is estimated at nothing: it cannot be blocked on a guess.
     await expect(admission.admit(conn, 'unpriced-model', input, never)).resolves.toBeDefined();
   });

@@ -56,7 +56,7 @@ describe('a daily budget', () => {
     const before = chatsSoFar();
     const refused = errorOf(await rpcChat(bystander, conn.id, call));
     expect(refused.code).toBe(ErrorCode.BUDGET_EXCEEDED);
-    expect(refused.message).toBe('Connection "capped" has spent $0.09 of its $0.10 daily budget; this request up to $0.021.');
+    expect(refused.message).toBe('Connection "capped" has spent $0.09 of its $0.10 daily budget; this request up to $0.021 (about 1 prompt token and its max_tokens of 20, at the model\'s price).');
     expect(refused.data.hint).toMatch(/^Raise the connection's budget, wait until \d{4}-\d\d-\d\d 00:00 UTC when a new day starts, or use another connection\.$/);
     expect(refused.data).toMatchObject({ connectionId: conn.id, budget: { period: 'day', amount: 0.1 } });
 
@@ -82,7 +82,7 @@ describe('a daily budget', () => {
 
   it('refuses every request once the budget is spent, whatever its size, until the budget is raised', async () => {
     const conn = await env.create({ name: 'spent', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 0, budget: { period: 'month', amount: 0.05 } });
-    // No maxTokens: estimated at 1 + 1024 tokens ($1.025), more than the whole budget, so refused from the start.
+    // No maxTokens: estimated at 1 + 256 tokens ($0.257), more than the whole budget, so refused from the start.
     expect(errorOf(await rpcChat(env.client, conn.id)).code).toBe(ErrorCode.BUDGET_EXCEEDED);
     expect((await rpcChat(env.client, conn.id, { options: { maxTokens: 5 } })).ok).toBe(true); // $0.03
     expect((await rpcChat(env.client, conn.id, { options: { maxTokens: 5 } })).ok).toBe(true); // $0.06: over

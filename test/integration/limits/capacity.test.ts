@@ -102,7 +102,7 @@ describe('a tokens limit', () => {
     expect(refused).toHaveLength(4);
     for (const { error } of refused) {
       expect(error.code).toBe(ErrorCode.RATE_LIMITED);
-      expect(error.message).toBe('Connection "tokens" is over its limit of 600 tokens per minute.');
+      expect(error.message).toBe('Connection "tokens" is over its limit of 600 tokens per minute. This request reserves 30 tokens of it until it ends (about 1 prompt token and its max_tokens of 29); its reported usage then replaces the reservation.');
       expect(error.data.limit).toEqual({ period: 'minute', tokens: 600 });
     }
     // 600 per minute refills 30 tokens (one request) every 3 s.
