@@ -17,6 +17,7 @@ import type { Database } from '../store/database';
 import type { StoredConnection } from '../store/schema';
 import { connectionNotFound, duplicateName, noConnection, validationError } from './errors';
 import { checkFallbacks, copyRecord, dropFallback, pruneFallbackModels } from './fallbackRules';
+import { checkDefaultModelAllowed } from './modelRules';
 import { secureStoredHeaders } from './headerMigration';
 import { planHeaders, type HeaderPlan } from './headerPlan';
 import { HeaderSecrets } from './headerSecrets';
@@ -131,6 +132,7 @@ export class ConnectionService {
           createdAt: now,
           updatedAt: now,
         };
+        checkDefaultModelAllowed(record, 'defaultModel');
         checkFallbacks(record, db.connections);
         db.connections.push(record);
         return record;
@@ -289,6 +291,9 @@ export class ConnectionService {
       assign('fallbackModels', params.fallbackModels === undefined || params.fallbackModels === null ? params.fallbackModels : copyRecord(params.fallbackModels));
       // Entries for fallbacks just removed go with them, unless the request set fallbackModels itself (then it is checked as sent).
       if (params.fallbackModels === undefined && pruneFallbackModels(record) && !changed.includes('fallbackModels')) changed.push('fallbackModels');
+      if (changed.includes('defaultModel') || changed.includes('allowedModels')) {
+        checkDefaultModelAllowed(record, changed.includes('defaultModel') ? 'defaultModel' : 'allowedModels');
+      }
       checkFallbacks(record, db.connections);
       // Limits reported by another endpoint or for another key say nothing about this one.
       if (changed.some((f) => f === 'baseUrl' || f === 'provider') || params.apiKey !== undefined) delete record.discoveredCapacity;

@@ -42,6 +42,15 @@ const ConnectionFields = {
   fallbackModels: FallbackModels,
 } as const;
 
+/**
+ * Whether `model` may be used on a connection with these `allowedModels` (absent: any model). The one
+ * rule the daemon (chats, and a default model outside the list is refused on create/update), the CLI
+ * (`models` marks the others) and the connection form agree on: an exact, case-sensitive id.
+ */
+export function isModelAllowed(allowedModels: readonly string[] | undefined, model: string): boolean {
+  return allowedModels === undefined || allowedModels.includes(model);
+}
+
 /** Params of `connections/create`. */
 export const CreateConnectionParams = z.strictObject({
   name: ConnectionFields.name,

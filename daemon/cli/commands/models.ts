@@ -1,5 +1,5 @@
 /** `switchboard models <connection> [--refresh]`. */
-import { ModelsList } from '../../../shared/protocol';
+import { isModelAllowed, ModelsList } from '../../../shared/protocol';
 import { bool, positionals } from '../args';
 import type { Group } from '../context';
 import { EXIT } from '../exitCodes';
@@ -24,7 +24,13 @@ export const modelsGroup: Group = {
         } finally {
           spinner.stop();
         }
-        ctx.out.data({ connection: { id: connection.id, name: connection.name }, ...result });
+        // A model outside allowedModels is listed (the provider offers it) but marked: a chat with it is refused.
+        const allowed = connection.allowedModels;
+        ctx.out.data({
+          connection: { id: connection.id, name: connection.name, ...(allowed && { allowedModels: allowed }) },
+          ...result,
+          models: result.models.map((m) => (isModelAllowed(allowed, m.id) ? m : { ...m, allowed: false })),
+        });
         if (result.stale) {
           ctx.out.warn(`this is the last list fetched${result.fetchedAt ? ` (${result.fetchedAt})` : ''}: ${result.error?.message ?? 'the provider could not be reached'}`);
           if (result.error?.hint) ctx.out.note(`hint: ${result.error.hint}`);
@@ -38,12 +44,20 @@ export const modelsGroup: Group = {
         ctx.out.table(
           ['MODEL', ...(hasName ? ['NAME'] : []), ...(hasOwner ? ['OWNED BY'] : []), 'CREATED'],
           result.models.map((m) => [
-            m.id === connection.defaultModel ? `${m.id} ${ctx.out.paint('cyan', '(default)')}` : m.id,
+            m.id === connection.defaultModel
+              ? `${m.id} ${ctx.out.paint('cyan', '(default)')}`
+              : isModelAllowed(allowed, m.id)
+                ? m.id
+                : `${m.id} ${ctx.out.paint('dim', '(not allowed)')}`,
             ...(hasName ? [m.displayName ?? ''] : []),
             ...(hasOwner ? [m.ownedBy ?? ''] : []),
             m.created ? m.created.slice(0, 10) : '',
           ]),
         );
+        if (allowed) {
+          const usable = result.models.filter((m) => isModelAllowed(allowed, m.id)).length;
+          ctx.out.note(`${connection.name} allows only ${allowed.length === 0 ? 'no model' : allowed.join(', ')} (allowedModels): ${usable} of the ${result.models.length} listed can be used; change it with connections edit ${connection.name} --allowed-models …`);
+        }
         return EXIT.OK;
       },
     },
