@@ -356,9 +356,6 @@ export class ChatService {
           case 'rateLimits':
             progress.rateLimits(chunk.info);
             break;
-          case 'text':
-          case 'texts':
-            break; // an empty piece: text is read through textsOf() above
         }
       }
     } catch (error) {
