@@ -38,7 +38,11 @@ ${rows.map(row).join('\n')}
 Global options:
 ${flagHelp(GLOBAL_FLAGS)}
 
-Connections are named by name (case-insensitive) or id. Commands other than \`daemon\` start the
+Connections are named by id or by name (case-insensitive); an exact id wins, and a text that is
+one connection's id and another's name is refused. A name cannot look like an id (conn_ + hex).
+--home "" is an error; a home that cannot be created is refused at once. Keys (8 characters or
+more) and header values must be Latin-1 text; model ids hold no spaces or control characters.
+Commands other than \`daemon\` start the
 daemon when none runs; it keeps running after the command, and stderr says so with its pid, its
 home and how to stop it (\`switchboard daemon stop\`).
 Errors print "error:" and "hint:" lines on stderr; with --json, also {"error": {code, message,
