@@ -54,12 +54,14 @@ export class Workbench {
    */
   async runCommand(title: string, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    // Exactly this title: "Test Connection" must not run "Test All Connections", the palette's first row.
+    const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first();
     for (;;) {
-      await this.openPalette('>' + title);
-      // Exactly this title: "Test Connection" must not run "Test All Connections", the palette's first row.
-      const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-      const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first();
       try {
+        // Inside the retry: right after a window reload, restored editors and views can take the
+        // focus and close the palette between its opening and the typing.
+        await this.openPalette('>' + title);
         await row.waitFor({ timeout: 3000 });
         await row.click();
         await this.page.locator('.quick-input-widget').filter({ hasText: title }).waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
@@ -75,7 +77,7 @@ export class Workbench {
     await this.page.keyboard.press('Control+Shift+P');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 5000 });
-    await input.fill(text);
+    await input.fill(text, { timeout: 3000 });
   }
 
   /** Picks the quick-pick row whose label contains `label` (waits for the pick to show it). */
