@@ -53,6 +53,12 @@ for rg_cache in "${RG_CACHES[@]}"; do
   fi
 done
 
+# Run from `npm run`, this script inherits the outer npm's npm_* variables: npm_config_user_agent
+# names the outer npm's Node (20), and code-server's postinstall reads its Node version from there.
+# The install below is its own npm, on the Node chosen above.
+for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
+unset NODE
+
 echo "e2e setup: npm install code-server@$CODE_SERVER_VERSION into $DIR on node $(node --version) (a minute or more)"
 mkdir -p "$DIR"
 # node-pty's postinstall runs `npx node-gyp`; the machine's npm config says yes=false. Native modules
