@@ -64,6 +64,13 @@ describe('streams', () => {
     // One ends: its slot is free again.
     aStreams[0]!.cancel();
     await rejectionOf(aStreams[0]!.result);
+    // The client drops its side at once; the daemon frees the slot when its chat/cancel lands.
+    let active = 5;
+    for (let i = 0; i < 200 && active > 4; i++) {
+      active = (await b.request(DaemonStatus)).activeStreams;
+      if (active > 4) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(active).toBe(4);
     mock.clearFaults();
     expect((await b.chat({ connectionId: id, messages: user('now') }).result).text).toBe('abcd');
     for (const s of [...aStreams.slice(1), ...bStreams]) s.cancel();
