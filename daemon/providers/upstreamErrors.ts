@@ -176,7 +176,7 @@ function statusError(error: OpenAIAPIError | AnthropicAPIError, ctx: UpstreamErr
   switch (true) {
     case effective === 401:
       return make(ErrorCode.INVALID_API_KEY, `${name} rejected the key (401).`,
-        `The key was rejected (401). Check it${conn.provider.docsUrl ? ` at ${conn.provider.docsUrl}` : ''}, and that it belongs to this provider.`);
+        `Check the key${conn.provider.docsUrl ? ` at ${conn.provider.docsUrl}` : ''} and that it belongs to this provider, then replace it.`);
     case effective === 403:
       return make(ErrorCode.FORBIDDEN, `${name} refused the request (403)${said}`,
         'The key is valid but not allowed to do this: check its permissions, the model access of its project, or the region.');

@@ -70,7 +70,9 @@ describe('toSwitchboardError', () => {
   it('names the docs link in the 401 hint', () => {
     const error = toSwitchboardError(new AuthenticationError(401, { message: 'no' }, undefined, new Headers()), { conn });
     expect(error.code).toBe(ErrorCode.INVALID_API_KEY);
-    expect(error.data.hint).toBe(`The key was rejected (401). Check it at ${findBuiltIn('openai')!.docsUrl}, and that it belongs to this provider.`);
+    expect(error.data.hint).toBe(`Check the key at ${findBuiltIn('openai')!.docsUrl} and that it belongs to this provider, then replace it.`);
+    // Shown after the message ("… rejected the key (401). <hint>"): the hint must not say it again.
+    expect(error.data.hint).not.toMatch(/rejected|401/);
   });
 });
 
