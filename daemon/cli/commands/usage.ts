@@ -1,7 +1,8 @@
 /**
  * `switchboard usage [connection] [--from D] [--to D] [--days N] [--group-by KEYS]`: the usage and
  * cost ledger as a table with a totals line. A cost the daemon could not price shows as `unknown`
- * (or `≥ $x` when only part of it is known), never as zero.
+ * (or `≥ $x` when only part of it is known), never as zero; tokens the daemon estimated (a stopped
+ * answer the provider never reported) are marked `~`.
  */
 import { UsageGet, UsageGroupKey, type Connection, type UsageGetParams, type UsageTotals } from '../../../shared/protocol';
 import { day, int, positionals, str, UsageError, type Values } from '../args';
@@ -77,6 +78,10 @@ Examples:
         rows.push([ctx.out.paint('bold', 'total'), ...keys.slice(1).map(() => ''), ...metrics(ctx.out, result.totals)]);
         ctx.out.table([...keys.map((k) => GROUP_COLUMNS[k]), 'REQUESTS', 'ERRORS', 'INPUT TOKENS', 'OUTPUT TOKENS', 'COST', 'AVG LATENCY'], rows);
         if (result.totals.unpricedRequests > 0) noteUnpriced(ctx.out, result.records, connections);
+        const estimated = result.totals.estimatedRequests ?? 0;
+        if (estimated > 0) {
+          ctx.out.note(`~ marks estimated tokens: ${n(estimated)} ${estimated === 1 ? 'answer was' : 'answers were'} stopped or cut before the provider reported its usage, so the daemon counted the text it saw.`);
+        }
         return EXIT.OK;
       },
     },
@@ -88,11 +93,16 @@ function metrics(out: Output, t: UsageTotals): string[] {
   return [
     n(t.requests),
     t.errors > 0 ? out.paint('red', n(t.errors)) : '0',
-    n(t.inputTokens),
-    n(t.outputTokens),
+    approx(t, n(t.inputTokens)),
+    approx(t, n(t.outputTokens)),
     t.unpricedRequests > 0 ? out.paint('yellow', cost) : cost,
     t.requests > 0 ? `${n(Math.round(t.latencyMsTotal / t.requests))} ms` : '-',
   ];
+}
+
+/** `~1,234` when part of the row's tokens are the daemon's estimate (stopped answers). */
+function approx(t: UsageTotals, cell: string): string {
+  return (t.estimatedRequests ?? 0) > 0 ? `~${cell}` : cell;
 }
 
 /** `--from`/`--to`, or `--days N` (today and the N-1 days before it, UTC). */

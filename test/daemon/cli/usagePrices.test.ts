@@ -79,6 +79,22 @@ describe('switchboard usage', () => {
     expect(missing.code).toBe(4);
     expect(missing.stderr).toMatch(/^hint: .*Work/m);
   });
+
+  it('marks tokens the daemon estimated for an answer cut before the provider reported usage with ~, and says why', async () => {
+    const added = await cli(['connections', 'add', '--name', 'Cut', '--provider', 'openai', '--base-url', up.openaiBaseUrl, '--model', 'gpt-4o', '--max-retries', '0', '--key-stdin'], { input: `${KEY}\n` });
+    expect(added.code, added.stderr).toBe(0);
+    up.reply('gpt-4o', { chunks: ['lorem ', 'ipsum ', 'dolor ', 'sit ', 'amet'], usage: { input: 5, output: 5 } });
+    up.fault({ kind: 'reset', afterChunks: 3, count: 1 });
+    const chat = await cli(['chat', '-c', 'Cut', 'hi']);
+    expect(chat.code).not.toBe(0);
+    const json = (await cli(['usage', 'Cut', '--json'])).json();
+    expect(json.totals.estimatedRequests).toBe(1);
+    const table = await cli(['usage', 'Cut']);
+    expect(table.stdout).toMatch(/gpt-4o\s+1\s+\S+\s+~\d+\s+~\d+\s/);
+    expect(table.stderr).toMatch(/~ marks estimated tokens: 1 answer was stopped or cut/);
+    // Exact counts stay unmarked.
+    expect((await cli(['usage', 'Work'])).stdout).not.toContain('~');
+  });
 });
 
 describe('switchboard prices', () => {
