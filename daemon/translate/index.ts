@@ -22,3 +22,6 @@ export { AnswerBuilder } from './answerBuilder';
 export { finishFromAnthropic, finishToAnthropic, finishFromOpenAI } from './finishReasons';
 export { budgetFor, effortFor } from './reasoningBudget';
 export { usageFromOpenAI, usageToOpenAI, usageFromAnthropic, usageToAnthropic } from './usageMapping';
+export { toConverseRequest, type ConverseInput, type ConverseMessage } from './converseRequest';
+export { fromConverseResponse, finishFromConverse, usageFromConverse } from './converseResponse';
+export { ConverseStreamDecoder } from './converseStreamDecoder';
