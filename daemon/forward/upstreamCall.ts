@@ -8,8 +8,8 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
-import { decoded, upstreamAgents } from '../providers/nodeFetch';
-import { UpstreamIdleTimeout } from '../providers/upstreamFetch';
+import { decoded, upstreamAgents } from '../providers/transport/nodeFetch';
+import { UpstreamIdleTimeout } from '../providers/transport/upstreamFetch';
 import { HOP_HEADER, HOP_VALUE } from '../server/hop';
 import type { UpstreamTarget } from './upstreamTarget';
 

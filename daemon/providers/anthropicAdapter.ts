@@ -14,10 +14,10 @@ import { DEFAULT_MAX_TOKENS, responseToolName, toAnthropicRequest } from '../tra
 import { AnthropicStreamDecoder } from '../translate/anthropicStreamDecoder';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
 import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
-import { sseReaderFor, type SseReader } from './sseReader';
-import { untilAborted } from './untilAborted';
+import { sseReaderFor, type SseReader } from './transport/sseReader';
+import { untilAborted } from './transport/untilAborted';
 import { cancelledError, incompleteError, toSwitchboardError } from './upstreamErrors';
-import { assertApiAnswer, parseRateLimits } from './upstreamFetch';
+import { assertApiAnswer, parseRateLimits } from './transport/upstreamFetch';
 
 /** Anthropic requires `max_tokens`; used when the request sets none. */
 export { DEFAULT_MAX_TOKENS };

@@ -6,7 +6,7 @@
  * (or key) change. The check is a field-by-field compare, cheaper than hashing on every request.
  */
 import type { RateLimitInfo, ResolvedConnection } from './adapter';
-import { createUpstreamFetch, RETRY_WAIT_CAP_MS } from './upstreamFetch';
+import { createUpstreamFetch, RETRY_WAIT_CAP_MS } from './transport/upstreamFetch';
 
 /**
  * Stand-in key for keyless servers (Ollama, LM Studio…): both SDKs refuse to build a client without

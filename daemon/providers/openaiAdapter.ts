@@ -11,10 +11,10 @@ import { OpenAIStreamDecoder } from '../translate/openaiStreamDecoder';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
 import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
 import { scanChunk, type ChunkFacts } from './openaiChunk';
-import { sseReaderFor, type SseReader } from './sseReader';
-import { untilAborted } from './untilAborted';
+import { sseReaderFor, type SseReader } from './transport/sseReader';
+import { untilAborted } from './transport/untilAborted';
 import { cancelledError, incompleteError, toSwitchboardError } from './upstreamErrors';
-import { assertApiAnswer, parseRateLimits } from './upstreamFetch';
+import { assertApiAnswer, parseRateLimits } from './transport/upstreamFetch';
 import { pathSegment } from './pathSegment';
 
 /** Azure OpenAI data-plane GA version used when the connection names none. */

@@ -24,6 +24,6 @@ export function adapterFor(provider: Provider): ProviderAdapter {
 export type { ChatChunk, ChatRequest, ProviderAdapter, RateLimitInfo, ResolvedConnection } from './adapter';
 export { clearClients, invalidateClient, setRateLimitListener } from './clients';
 export { toSwitchboardError, scrub, type UpstreamErrorContext } from './upstreamErrors';
-export { parseRateLimits } from './upstreamFetch';
+export { parseRateLimits } from './transport/upstreamFetch';
 export { AZURE_API_VERSION } from './openaiAdapter';
 export { DEFAULT_MAX_TOKENS } from './anthropicAdapter';

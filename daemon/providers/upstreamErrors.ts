@@ -14,8 +14,8 @@ import { ErrorCode, SwitchboardError, type ErrorData } from '../../shared/errors
 import { keyHint } from '../../shared/client/keyMask';
 import { mapStrings, redactor } from '../keys/redactor';
 import type { ResolvedConnection } from './adapter';
-import { SseEventTooLarge } from './sseReader';
-import { isQuotaExhausted, NotAnApiAnswer, retryAfterMs, UpstreamIdleTimeout } from './upstreamFetch';
+import { SseEventTooLarge } from './transport/sseReader';
+import { isQuotaExhausted, NotAnApiAnswer, retryAfterMs, UpstreamIdleTimeout } from './transport/upstreamFetch';
 
 export interface UpstreamErrorContext {
   conn: ResolvedConnection;

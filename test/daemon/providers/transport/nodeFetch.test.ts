@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nodeBodyOf, nodeFetch } from '../../../daemon/providers/nodeFetch';
+import { nodeBodyOf, nodeFetch } from '../../../../daemon/providers/transport/nodeFetch';
 
 let server: Server | undefined;
 afterEach(async () => {

@@ -7,8 +7,8 @@ import { createServer, get, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SseParser, SseReader, type SseEvent } from '../../../daemon/providers/sseReader';
-import { UpstreamIdleTimeout } from '../../../daemon/providers/upstreamFetch';
+import { SseParser, SseReader, type SseEvent } from '../../../../daemon/providers/transport/sseReader';
+import { UpstreamIdleTimeout } from '../../../../daemon/providers/transport/upstreamFetch';
 
 function parseAll(pieces: string[]): SseEvent[] {
   const parser = new SseParser();

@@ -19,7 +19,7 @@
  * (`text/event-stream`) pass through untouched: the adapters read them off the raw Node body
  * (sseReader.ts), which also keeps their idle deadline.
  */
-import type { RateLimitInfo } from './adapter';
+import type { RateLimitInfo } from '../adapter';
 import { nodeFetch } from './nodeFetch';
 
 /** The upstream sent nothing (no event of a stream, no byte of a JSON body) for the connection's `timeoutMs` while we waited. */
