@@ -4,6 +4,7 @@ import { ChatCancel, ChatDelta, ChatStream } from '../../shared/protocol';
 import type { ChatService, ChatSink } from '../chat/chatService';
 import type { AbortCause, StreamRegistry } from '../chat/streamRegistry';
 import type { Router } from './router';
+import { textDeltaSerializer } from './textDeltas';
 
 const CANCEL_MESSAGES: Record<AbortCause, string> = {
   cancelled: 'The stream was cancelled by chat/cancel.',
@@ -29,9 +30,10 @@ export function registerChatHandlers(router: Router, chat: ChatService, streams:
     const onClosed = () => streams.cancel(session.id, params.streamId, 'disconnected');
     session.closed.addEventListener('abort', onClosed, { once: true });
     const streamId = params.streamId;
+    const textDelta = textDeltaSerializer(streamId);
     const sink: ChatSink = {
       text: (index, text) => {
-        session.notify(ChatDelta, { streamId, index, text });
+        session.send(textDelta(index, text));
         // Stop reading from upstream while the client is slow: the socket buffer must not grow without bound.
         return session.drained();
       },

@@ -18,6 +18,11 @@ export interface ClientSession {
   /** Sends a notification; dropped silently once the socket is closed. */
   notify<P>(descriptor: NotificationType<P>, params: P): void;
   /**
+   * Sends a JSON-RPC message already serialized (e.g. by rpc/textDeltas.ts, for the hot path of
+   * streamed text); dropped silently once the socket is closed.
+   */
+  send(text: string): void;
+  /**
    * Backpressure for streams: undefined when the socket's send buffer is below its high-water mark,
    * else a promise that resolves once it is (or the socket closed).
    */

@@ -3,12 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import { ChatDelta, type EventName, type NotificationType, type ParamsOf } from '../../shared/protocol';
+import type { EventName, NotificationType } from '../../shared/protocol';
 import type { ClientSession } from '../rpc/session';
 import { OWNER, type Caller } from '../tokens/caller';
-
-type ChatDeltaParams = ParamsOf<typeof ChatDelta>;
-type TextDeltaParams = Extract<ChatDeltaParams, { text: string }>;
 
 /** Above this many unsent bytes a stream waits: a slow client must not make the daemon buffer without end. */
 export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
@@ -79,29 +76,7 @@ export class WsSession implements ClientSession {
 
   notify<P>(descriptor: NotificationType<P>, params: P): void {
     if (this.ws.readyState !== WebSocket.OPEN) return; // nobody to tell: skip the serializing too
-    // Text deltas (the hot path) only; typed ones are serialized as any notification.
-    if (descriptor === (ChatDelta as NotificationType<unknown>) && !('type' in (params as ChatDeltaParams))) {
-      this.send(this.deltaText(params as TextDeltaParams));
-      return;
-    }
     this.send(JSON.stringify({ jsonrpc: '2.0', method: descriptor.method, params }));
-  }
-
-  /** The streamId (and its JSON) the cached `chat/delta` head was built for. */
-  private deltaStreamId: string | undefined;
-  private deltaHead = '';
-
-  /**
-   * A `chat/delta` notification, exactly as JSON.stringify writes it, with the envelope and streamId
-   * part built once per stream: it is sent for every streamed piece of text, so whole-object
-   * serializing costs more than the rest of relaying it.
-   */
-  private deltaText(p: TextDeltaParams): string {
-    if (p.streamId !== this.deltaStreamId) {
-      this.deltaStreamId = p.streamId;
-      this.deltaHead = `{"jsonrpc":"2.0","method":"${ChatDelta.method}","params":{"streamId":${JSON.stringify(p.streamId)},"index":`;
-    }
-    return `${this.deltaHead}${p.index},"text":${JSON.stringify(p.text)}}}`;
   }
 
   /** Sends a serialized message; dropped once the socket is no longer open (nobody is listening). */
@@ -140,7 +115,7 @@ export class WsSession implements ClientSession {
    * their JSON-RPC frames) leave in one `writev` rather than one syscall each.
    */
   private cork(): Socket | undefined {
-    const socket = (this.ws as WebSocket & { _socket?: Socket })._socket;
+    const socket = rawSocketOf(this.ws);
     if (!socket || socket.destroyed) return undefined;
     if (this.corked) return socket;
     this.corked = true;
@@ -171,6 +146,16 @@ export class WsSession implements ClientSession {
   private isDrained(): boolean {
     return this.abort.signal.aborted || this.ws.readyState !== WebSocket.OPEN || this.ws.bufferedAmount < this.highWaterMark;
   }
+}
+
+/**
+ * The TCP/Unix socket under a ws WebSocket. ws keeps it in the private `_socket` (ws 8): nothing
+ * public gives it, and corking it and framing text on it is what makes streamed deltas cheap.
+ * test/daemon/server/wsSession.test.ts pins this: it fails if a ws release moves or renames it
+ * (the session would then silently fall back to ws.send, correct but slower).
+ */
+export function rawSocketOf(ws: WebSocket): Socket | undefined {
+  return (ws as WebSocket & { _socket?: Socket })._socket;
 }
 
 /** One unmasked, unfragmented text frame (RFC 6455 §5.2), as a server sends it. */

@@ -4,11 +4,12 @@
  */
 import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { Socket, type AddressInfo } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ChatDelta, ConnectionsChanged } from '../../../shared/protocol';
-import { WsSession } from '../../../daemon/server/wsSession';
+import { rawSocketOf, WsSession } from '../../../daemon/server/wsSession';
 
 class FakeWs extends EventEmitter {
   readyState: number = WebSocket.OPEN;
@@ -18,25 +19,11 @@ class FakeWs extends EventEmitter {
   }
 }
 
+const wsVersion = (createRequire(import.meta.url)('ws/package.json') as { version: string }).version;
+
 const envelope = (method: string, params: unknown) => JSON.stringify({ jsonrpc: '2.0', method, params });
 
 describe('WsSession.notify', () => {
-  it('writes chat/delta exactly as JSON.stringify of the envelope, for tricky ids and texts and interleaved streams', () => {
-    const ws = new FakeWs();
-    const session = new WsSession(ws as unknown as WebSocket, 'socket');
-    const cases = [
-      { streamId: 's1', index: 0, text: 'Hello' },
-      { streamId: 's1', index: 1, text: ' "quoted" \\ back\nline\ttab \u0001 \u2028 é 😀' },
-      { streamId: 'id "with" \\ quotes\u00e9', index: 0, text: '' },
-      { streamId: 's1', index: 2, text: '</script>' },
-      { streamId: 'id "with" \\ quotes\u00e9', index: 1, text: 'x' },
-      { streamId: 's2', index: 123456, text: '\ud800 lone surrogate' },
-    ];
-    for (const params of cases) session.notify(ChatDelta, params);
-    expect(ws.sent).toEqual(cases.map((p) => envelope('chat/delta', p)));
-    for (const text of ws.sent) expect(JSON.parse(text)).toMatchObject({ jsonrpc: '2.0', method: 'chat/delta' });
-  });
-
   it('writes other notifications through JSON.stringify', () => {
     const ws = new FakeWs();
     const session = new WsSession(ws as unknown as WebSocket, 'socket');
@@ -94,6 +81,24 @@ describe('WsSession.send over a real WebSocket', () => {
       await until(() => p.received.length >= texts.length + 1);
       expect(p.received).toEqual([...texts, envelope('chat/delta', { streamId: 's', index: 0, text: 'last' })]);
       expect(viaWs).not.toHaveBeenCalled(); // framed by the session itself
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("pins ws's private `_socket`: the session corks it and frames text on it (fails loudly if a ws release moves it)", async () => {
+    const p = await pair({ perMessageDeflate: false });
+    try {
+      const socket = rawSocketOf(p.server);
+      if (!(socket instanceof Socket)) {
+        throw new Error(`ws ${wsVersion} no longer keeps its net.Socket in \`_socket\`: update rawSocketOf() in daemon/server/wsSession.ts (streamed deltas fall back to the slower ws.send meanwhile).`);
+      }
+      expect(socket.remotePort).toBe((p.client as unknown as { _socket: Socket })._socket.localPort);
+      // What the session writes there is what the client's ws reads, in order with ws's own frames.
+      p.session.send('framed here');
+      p.server.send('framed by ws');
+      await until(() => p.received.length >= 2);
+      expect(p.received).toEqual(['framed here', 'framed by ws']);
     } finally {
       await p.close();
     }

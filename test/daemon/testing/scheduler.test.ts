@@ -42,7 +42,7 @@ beforeEach(async () => {
   const vault = await Vault.open({ file: join(dir, 'vault.json'), masterKeyFile: join(dir, 'master.key'), env: {}, log: silentLogger });
   tested = [];
   // The one session a client would have after `events/subscribe`.
-  const session = { id: 's1', clientName: 'test', subscriptions: new Set(['connections/tested']), closed: new AbortController().signal, notify: (_d: unknown, p: unknown) => tested.push(p as ConnectionsTestedParams), drained: async () => undefined, caller: OWNER, disconnect: () => undefined } as ClientSession;
+  const session = { id: 's1', clientName: 'test', subscriptions: new Set(['connections/tested']), closed: new AbortController().signal, notify: (_d: unknown, p: unknown) => tested.push(p as ConnectionsTestedParams), drained: async () => undefined, send: () => undefined, caller: OWNER, disconnect: () => undefined } as ClientSession;
   providers = new ProviderCatalog(db);
   connections = new ConnectionService({ db, audit: new AuditLog(join(dir, 'audit.jsonl'), silentLogger), vault, keyring: new Keyring(vault, {}), events: new EventHub(() => [session]), providers });
   models = new ModelCache({ db, log: silentLogger, adapterFor, resolve: () => { throw new Error('not used'); } });
