@@ -9,7 +9,7 @@ import { ErrorCode, SwitchboardError } from '../errors';
 import {
   ChatCancel,
   ChatDelta,
-  ChatStream as ChatStreamMethod,
+  ChatStream,
   DaemonHello,
   PROTOCOL_VERSION,
   type ChatStreamParams,
@@ -19,7 +19,7 @@ import {
   type ParamsOf,
   type RequestType,
 } from '../protocol';
-import { asEvent, ChatStreamController, type ChatEventStream, type ChatStream } from './chatStream';
+import { asEvent, ChatReplyController, type ChatEventReply, type ChatReply } from './chatReply';
 import { guard, RpcConnection, type ClientCloseEvent, type Disposable } from './connection';
 import { defaultHome, isDaemonAlive, readDaemonInfo, type DaemonInfo } from './discovery';
 import { cancelledError, DaemonUnavailableError, START_HINT } from './errors';
@@ -57,7 +57,7 @@ export type ChatRequest = Omit<ChatStreamParams, 'streamId'> & { streamId?: stri
 
 /** Options of {@link SwitchboardClient.chat}. */
 export interface ChatCallOptions {
-  /** Aborting cancels the stream (see `ChatStream.cancel`). */
+  /** Aborting cancels the stream (see `ChatReply.cancel`). */
   signal?: AbortSignal;
   /**
    * Streams have no overall timeout (an answer may take minutes) but fail with `TIMEOUT` when
@@ -75,7 +75,7 @@ type Args<P, O> = undefined extends P ? [params?: P, opts?: O] : [params: P, opt
 
 /** A connection to the Switchboard daemon. Create with {@link SwitchboardClient.connect}. */
 export class SwitchboardClient implements Disposable {
-  private readonly streams = new Map<string, ChatStreamController<unknown>>();
+  private readonly streams = new Map<string, ChatReplyController<unknown>>();
   private hello!: HelloResult;
 
   /**
@@ -169,7 +169,7 @@ export class SwitchboardClient implements Disposable {
    * for the final answer. Aborting `opts.signal` sends `chat/cancel` and fails the stream with
    * `CANCELLED` (with `partialText`). Throws `STREAM_EXISTS` if `streamId` is already running here.
    */
-  chat(params: ChatRequest, opts: ChatCallOptions = {}): ChatStream {
+  chat(params: ChatRequest, opts: ChatCallOptions = {}): ChatReply {
     return this.startStream<string>(params, opts);
   }
 
@@ -178,18 +178,18 @@ export class SwitchboardClient implements Disposable {
    * reasoning signatures, tool-call starts and argument pieces, in order; await `.result` for the
    * whole answer (`toolCalls`, `message` to append for the next turn). Otherwise as {@link chat}.
    */
-  chatEvents(params: ChatRequest, opts: ChatCallOptions = {}): ChatEventStream {
+  chatEvents(params: ChatRequest, opts: ChatCallOptions = {}): ChatEventReply {
     return this.startStream({ ...params, deltas: 'typed' }, opts, asEvent);
   }
 
-  private startStream<T>(params: ChatRequest, opts: ChatCallOptions, read?: (delta: ParamsOf<typeof ChatDelta>) => T): ChatStream<T> {
+  private startStream<T>(params: ChatRequest, opts: ChatCallOptions, read?: (delta: ParamsOf<typeof ChatDelta>) => T): ChatReply<T> {
     const streamId = params.streamId ?? randomUUID();
     if (this.streams.has(streamId)) {
       throw new SwitchboardError(ErrorCode.STREAM_EXISTS, `A chat stream with id ${streamId} is already running.`, { hint: 'Omit streamId to get a fresh one.' });
     }
     const call = new AbortController();
     const onAbort = (): void => stream.cancel();
-    const stream = new ChatStreamController<T>(
+    const stream = new ChatReplyController<T>(
       streamId,
       {
       idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_STREAM_IDLE_MS,
@@ -209,10 +209,10 @@ export class SwitchboardClient implements Disposable {
       stream.fail(cancelledError('chat/stream', ''));
       return stream;
     }
-    this.streams.set(streamId, stream as ChatStreamController<unknown>);
+    this.streams.set(streamId, stream as ChatReplyController<unknown>);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     // No timeout: a stream is bounded by its idle timer, cancel, and the socket closing instead.
-    this.conn.call(ChatStreamMethod.method, { ...params, streamId }, { signal: call.signal, timeoutMs: undefined }).then(
+    this.conn.call(ChatStream.method, { ...params, streamId }, { signal: call.signal, timeoutMs: undefined }).then(
       (result) => stream.finish(result as ChatStreamResult),
       (error) => stream.fail(error),
     );

@@ -79,7 +79,7 @@ export function timeoutError(method: string, timeoutMs: number): SwitchboardErro
   });
 }
 
-/** The caller aborted the request (AbortSignal or `ChatStream.cancel()`). */
+/** The caller aborted the request (AbortSignal or `ChatReply.cancel()`). */
 export function cancelledError(method: string, partialText?: string): SwitchboardError {
   return new SwitchboardError(ErrorCode.CANCELLED, `${method} was cancelled.`, {
     hint: 'The request was cancelled by the caller; send it again to retry.',

@@ -14,8 +14,8 @@
  * ```
  *
  * Method descriptors (the first argument of `request`, `notify` and `onNotification`) come from
- * `shared/protocol`; they are not re-exported here because the protocol's `ChatStream` method
- * descriptor and this module's `ChatStream` interface share a name.
+ * `shared/protocol` (the package entry re-exports them as `methods`). `ChatStream` is the protocol's
+ * `chat/stream` descriptor; what `chat()` returns is a {@link ChatReply}.
  */
 
 /** A connection to the daemon, with typed requests, notifications and chat streams. */
@@ -23,7 +23,7 @@ export { SwitchboardClient } from './client';
 /** Options and event types of {@link SwitchboardClient}. */
 export type { ChatCallOptions, ChatRequest, ClientCloseEvent, ConnectOptions, Disposable, RequestOptions } from './client';
 /** A running chat completion: an async iterable of text deltas with `result` and `cancel()`. */
-export type { ChatEventStream, ChatStream } from './chatStream';
+export type { ChatEventReply, ChatReply } from './chatReply';
 /** Finding the daemon: its home, its `daemon.json`, and whether it is alive. */
 export { DAEMON_INFO_FILE, daemonInfoPath, defaultHome, isDaemonAlive, readDaemonInfo } from './discovery';
 /** The content of `daemon.json`. */

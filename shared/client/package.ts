@@ -13,8 +13,8 @@
  * await client.close();
  * ```
  *
- * The protocol's method descriptors and types come as the `methods` namespace (the protocol's
- * `ChatStream` descriptor and the client's `ChatStream` stream type share a name).
+ * The protocol's method descriptors and types come as the `methods` namespace (`methods.ChatStream`
+ * is the `chat/stream` descriptor; `chat()` returns a `ChatReply`).
  */
 import { SwitchboardClient, type ConnectOptions } from './client';
 

@@ -1,8 +1,164 @@
 /** `connections/*`: the connection store. Methods on a connection take `{id}`. */
 import { z } from 'zod';
-import { ApiKey, BaseUrl, Budget, Capacity, FallbackModels, Fallbacks, HeaderValue, Headers, Id, KeySource, MaxQueueWaitMs, ModelId, OnLimit, SecretHeaderNames } from './fields';
+import { ApiKey, BaseUrl, Budget, Capacity, CapacityPeriod, FallbackModels, Fallbacks, HeaderValue, Headers, Id, KeySource, MaxQueueWaitMs, ModelId, OnLimit, SecretHeaderNames, type CapacityLimit } from './fields';
 import { request, result } from './rpc';
-import type { Connection, TestResult } from './types';
+import type { RateLimitInfo } from './types';
+
+/** Status of a connection's last test. */
+export type TestStatus = 'ok' | 'warning' | 'error';
+
+/** One stage of a connection test. */
+export interface TestStage {
+  /** Which check this is. */
+  name: 'connectivity' | 'authentication' | 'models' | 'latency' | 'completion';
+  /** `skipped` when an earlier stage failed or the stage was not asked for. */
+  status: TestStatus | 'skipped';
+  /** Milliseconds the stage took, when it ran. */
+  ms?: number;
+  /** What was found, in words a person can act on. */
+  reason: string;
+}
+
+/** The result of `connections/test`, stored on the connection as `lastTest`. */
+export interface TestResult {
+  /** Overall: the worst stage. */
+  status: TestStatus;
+  /** One line summary, e.g. "Works: 12 models, 140 ms". */
+  summary: string;
+  /** ISO time the test finished. */
+  testedAt: string;
+  /** Total milliseconds. */
+  durationMs: number;
+  stages: TestStage[];
+  /** Model ids discovered during the test, when the models stage ran. */
+  models?: string[];
+}
+
+/** A connection as every response shows it. There is no field that holds a key. */
+export interface Connection {
+  id: string;
+  /** Unique, case-insensitively. */
+  name: string;
+  /** A provider id from the catalog (`providers/list`). */
+  provider: string;
+  baseUrl: string;
+  defaultModel?: string;
+  /** When set, only these models may be used (`MODEL_NOT_ALLOWED` otherwise). */
+  allowedModels?: string[];
+  organization?: string;
+  /** Azure OpenAI `api-version`. */
+  apiVersion?: string;
+  /** Extra headers sent upstream; a secret one's value shows as `SECRET_HEADER_MASK`. */
+  headers?: Record<string, string>;
+  /** Names of the headers whose values are credentials, kept in the daemon's encrypted vault and never shown. */
+  secretHeaders?: string[];
+  timeoutMs: number;
+  maxRetries: number;
+  isDefault: boolean;
+  keySource: KeySource;
+  /** `…abcd`: the last four characters of the key, when the daemon holds one. */
+  keyHint?: string;
+  /** First 8 hex characters of the key's SHA-256, to tell keys apart without showing them. */
+  keyFingerprint?: string;
+  /** Whether the daemon can use a key right now (false for `memory` until a client pushes it). */
+  keyAvailable: boolean;
+  createdAt: string;
+  updatedAt: string;
+  lastTest?: TestResult;
+  /** Configured limits, enforced by the daemon before the upstream is called. */
+  capacity?: CapacityLimit[];
+  /** `fail` (default): a request over a limit fails with RATE_LIMITED; `queue`: it waits its turn. */
+  onLimit?: OnLimit;
+  /** With `onLimit: "queue"`: the longest a request waits (default 60000 ms). */
+  maxQueueWaitMs?: number;
+  /** Spending budget; a request that would pass it fails with BUDGET_EXCEEDED. */
+  budget?: Budget;
+  /** Connection ids tried in order when this one fails before its first token. */
+  fallbacks?: string[];
+  /** The model each fallback uses, by connection id (default: that connection's default model). */
+  fallbackModels?: Record<string, string>;
+  /** The rate limits the upstream last reported in its response headers. */
+  discoveredCapacity?: DiscoveredCapacity;
+}
+
+/** Rate limits discovered from the upstream's headers, stored on the connection. */
+export interface DiscoveredCapacity extends RateLimitInfo {
+  /** ISO time of the response that carried them. */
+  observedAt: string;
+}
+
+/*
+ * Schemas of the results above, for the notifications that carry them (`connections/changed`,
+ * `connections/tested`): a client checks what arrives before its handler sees it. They check shapes,
+ * not the input bounds (the daemon built these values), and keep fields they do not know, so an
+ * older client still passes a newer daemon's additions on.
+ */
+
+const TestStatusSchema = z.enum(['ok', 'warning', 'error']);
+
+/** Schema of {@link TestStage}. */
+export const TestStage: z.ZodType<TestStage> = z.looseObject({
+  name: z.enum(['connectivity', 'authentication', 'models', 'latency', 'completion']),
+  status: z.union([TestStatusSchema, z.literal('skipped')]),
+  ms: z.number().optional(),
+  reason: z.string(),
+});
+
+/** Schema of {@link TestResult}. */
+export const TestResult: z.ZodType<TestResult> = z.looseObject({
+  status: TestStatusSchema,
+  summary: z.string(),
+  testedAt: z.string(),
+  durationMs: z.number(),
+  stages: z.array(TestStage),
+  models: z.array(z.string()).optional(),
+});
+
+const CapacityLimitShape: z.ZodType<CapacityLimit> = z.looseObject({ period: CapacityPeriod, requests: z.number().optional(), tokens: z.number().optional() });
+const BudgetShape: z.ZodType<Budget> = z.looseObject({ period: z.enum(['day', 'month']), amount: z.number() });
+
+/** Schema of {@link DiscoveredCapacity}. */
+export const DiscoveredCapacity: z.ZodType<DiscoveredCapacity> = z.looseObject({
+  observedAt: z.string(),
+  requestsLimit: z.number().optional(),
+  requestsRemaining: z.number().optional(),
+  requestsReset: z.string().optional(),
+  tokensLimit: z.number().optional(),
+  tokensRemaining: z.number().optional(),
+  tokensReset: z.string().optional(),
+});
+
+/** Schema of {@link Connection}. */
+export const Connection: z.ZodType<Connection> = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  provider: z.string(),
+  baseUrl: z.string(),
+  defaultModel: z.string().optional(),
+  allowedModels: z.array(z.string()).optional(),
+  organization: z.string().optional(),
+  apiVersion: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  secretHeaders: z.array(z.string()).optional(),
+  timeoutMs: z.number(),
+  maxRetries: z.number(),
+  isDefault: z.boolean(),
+  keySource: z.string(),
+  keyHint: z.string().optional(),
+  keyFingerprint: z.string().optional(),
+  keyAvailable: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastTest: TestResult.optional(),
+  capacity: z.array(CapacityLimitShape).optional(),
+  onLimit: OnLimit.optional(),
+  maxQueueWaitMs: z.number().optional(),
+  budget: BudgetShape.optional(),
+  fallbacks: z.array(z.string()).optional(),
+  fallbackModels: z.record(z.string(), z.string()).optional(),
+  discoveredCapacity: DiscoveredCapacity.optional(),
+});
+
 
 const Name = z
   .string()

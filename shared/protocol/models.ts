@@ -2,7 +2,25 @@
 import { z } from 'zod';
 import { Id } from './fields';
 import { request, result } from './rpc';
-import type { EmbeddedError, ModelInfo } from './types';
+import type { EmbeddedError } from './types';
+
+/** A model offered by a connection. */
+export interface ModelInfo {
+  id: string;
+  displayName?: string;
+  ownedBy?: string;
+  /** ISO time the provider says it was created. */
+  created?: string;
+  /** Tokens of input (prompt + answer) the model accepts, when the catalog knows the model. */
+  contextWindow?: number;
+  /** Longest answer in tokens, when the catalog knows it. */
+  maxOutputTokens?: number;
+  /** What the model can do, when the catalog knows the model. */
+  capabilities?: ModelCapability[];
+}
+
+/** What a model can do: `chat` (and which extras: `tools`, `vision`, `reasoning`), or `embeddings`. */
+export type ModelCapability = 'chat' | 'tools' | 'vision' | 'reasoning' | 'embeddings';
 
 /** Result of `models/list`. */
 export interface ModelsListResult {

@@ -1,9 +1,54 @@
 /** `providers/*`: the provider catalog. Providers are data; a user-defined one needs no code. */
 import { z } from 'zod';
-import { HttpUrl, Id } from './fields';
+import { HttpUrl, Id, ModelId, ModelPriceFields } from './fields';
 import { request, result } from './rpc';
-import { ModelId, ModelPriceFields } from './fields';
-import type { PriceEntry, Provider } from './types';
+
+/** A model's price, in US dollars per million tokens. */
+export interface ModelPrice {
+  /** The model id; also prices dated variants (`gpt-4o` prices `gpt-4o-2024-08-06`). */
+  model: string;
+  inputPerMTok: number;
+  outputPerMTok: number;
+}
+
+/** A price as `prices/list` shows it: where it came from, and for which provider. */
+export interface PriceEntry extends ModelPrice {
+  provider: string;
+  /** `catalog`: built in (may be out of date); `user`: set with `prices/set`, wins over the catalog. */
+  source: 'catalog' | 'user';
+}
+
+/** A provider in the catalog. A user-defined provider is the same data, with `builtIn: false`. */
+export interface Provider {
+  id: string;
+  name: string;
+  /** Which wire format (and official SDK) serves it. */
+  adapter: 'openai' | 'anthropic';
+  /** Azure OpenAI: deployments and `api-version` (served by the openai SDK's AzureOpenAI client). */
+  azure?: boolean;
+  defaultBaseUrl: string;
+  requiresKey: boolean;
+  /** What a key looks like, e.g. "starts with sk-". */
+  keyFormatHint?: string;
+  /** Where to get or check a key. */
+  docsUrl?: string;
+  /** The environment variable this provider's key is usually found in. */
+  envVar?: string;
+  /**
+   * OpenAI APIs besides chat completions that the provider serves at its base URL: `embeddings`
+   * (`POST /embeddings`) and `responses` (OpenAI's Responses API, `POST /responses`). The daemon's
+   * `/v1/embeddings` and `/v1/responses` are forwarded only to connections whose provider lists
+   * them. Absent: an OpenAI-format provider serves `embeddings`, and nothing else.
+   */
+  apis?: ProviderApi[];
+  builtIn: boolean;
+  /** Known model prices (the catalog's; `prices/set` overrides them). */
+  models?: ModelPrice[];
+}
+
+/** An OpenAI API besides chat completions that a provider may serve (see {@link Provider.apis}). */
+export type ProviderApi = 'embeddings' | 'responses';
+
 
 /** A user-defined provider. Its `id` must not be a built-in one. */
 export const ProviderInput = z.strictObject({

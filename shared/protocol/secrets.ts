@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ApiKey, Id } from './fields';
 import { request, result } from './rpc';
-import type { Connection } from './types';
+import type { Connection } from './connections';
 
 /** Gives the daemon a key to hold in memory only; the connection's `keySource` becomes `memory`. */
 export const SecretsSet = request('secrets/set', z.strictObject({ connectionId: Id, apiKey: ApiKey }), result<{ connection: Connection }>());

@@ -2,7 +2,56 @@
 import { z } from 'zod';
 import { Id } from './fields';
 import { notification, request, result } from './rpc';
-import type { BudgetStatus, UsageGroup, UsageRecord, UsageTotals } from './types';
+
+/** One row of the usage ledger. */
+export interface UsageRecord {
+  connectionId: string;
+  /** UTC day, `YYYY-MM-DD`. */
+  day: string;
+  model: string;
+  /**
+   * The tool token the requests were made with (`tokens/*`); absent: the owner (the extension, the
+   * CLI, anything holding the owner token or on the Unix socket).
+   */
+  tokenId?: string;
+  /** The tool token's name when the requests were made (kept after it is revoked). */
+  tokenName?: string;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Sum of total request latencies, to derive an average. */
+  latencyMsTotal: number;
+  /** US dollars spent on the requests whose model had a known price. */
+  costUsd: number;
+  /** Requests whose model had no known price: their cost is unknown (never counted as zero). */
+  unpricedRequests: number;
+  /**
+   * Requests whose tokens (and so cost) are estimated, not reported by the upstream: stopped or cut
+   * answers (see {@link Usage.estimated}). Absent in rows written before it was counted.
+   */
+  estimatedRequests?: number;
+}
+
+/** Sums of usage rows. */
+export type UsageTotals = Omit<UsageRecord, 'connectionId' | 'day' | 'model' | 'tokenId' | 'tokenName'>;
+
+/** Usage summed by the keys `usage/get`'s `groupBy` names; the other keys are absent. */
+export type UsageGroup = Partial<Pick<UsageRecord, 'connectionId' | 'day' | 'model' | 'tokenId' | 'tokenName'>> & UsageTotals;
+
+/** How much of a connection's budget is spent in its current period. */
+export interface BudgetStatus {
+  connectionId: string;
+  period: 'day' | 'month';
+  amount: number;
+  spentUsd: number;
+  /** Requests in the period whose cost is unknown (no price): the spend may be higher. */
+  unpricedRequests: number;
+  /** ISO times the period began and ends (UTC). */
+  periodStart: string;
+  periodEnd: string;
+}
+
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD');
 
@@ -41,11 +90,27 @@ export const UsageGet = request('usage/get', UsageGetParams.optional(), result<U
 /** Every connection's budget and what is spent of it in the current period. */
 export const UsageBudgets = request('usage/budgets', z.strictObject({ connectionId: Id.optional() }).optional(), result<{ budgets: BudgetStatus[] }>());
 
+/** Schema of {@link BudgetStatus}. */
+export const BudgetStatus: z.ZodType<BudgetStatus> = z.looseObject({
+  connectionId: z.string(),
+  period: z.enum(['day', 'month']),
+  amount: z.number(),
+  spentUsd: z.number(),
+  unpricedRequests: z.number(),
+  periodStart: z.string(),
+  periodEnd: z.string(),
+});
+
+/** Params of `usage/budgetWarning`: the budget's status, the connection's name, and the fraction spent. */
+export const BudgetWarningParams = z.intersection(
+  BudgetStatus,
+  z.looseObject({
+    name: z.string(),
+    /** Spent / amount, e.g. 0.8. */
+    fraction: z.number(),
+  }),
+);
 /** Params of `usage/budgetWarning`. */
-export interface BudgetWarningParams extends BudgetStatus {
-  name: string;
-  /** Spent / amount, e.g. 0.8. */
-  fraction: number;
-}
+export type BudgetWarningParams = z.infer<typeof BudgetWarningParams>;
 /** A connection has spent 80% of its budget for the period (sent once per period). */
-export const BudgetWarning = notification('usage/budgetWarning', z.custom<BudgetWarningParams>());
+export const BudgetWarning = notification('usage/budgetWarning', BudgetWarningParams);

@@ -87,6 +87,23 @@ describe('events/subscribe', () => {
     expect(seenByQuiet).toEqual([]);
   });
 
+  it('passes on a connection with every optional field, checked and unchanged', async () => {
+    const other = (await a.request(ConnectionsCreate, { name: 'Other', provider: 'ollama' })).connection;
+    const full = (
+      await a.request(ConnectionsCreate, {
+        name: 'Full', provider: 'openai', baseUrl: mock.openaiBaseUrl, apiKey: 'sk-full-0123456789abcdef', defaultModel: 'gpt-5.4',
+        allowedModels: ['gpt-5.4'], organization: 'org-1', headers: { 'X-Team': 'a', 'X-Session-Token': 'tok-123456789' },
+        timeoutMs: 5000, maxRetries: 0, capacity: [{ period: 'minute', requests: 5, tokens: 1000 }], onLimit: 'queue', maxQueueWaitMs: 1000,
+        budget: { period: 'month', amount: 5 }, fallbacks: [other.id], fallbackModels: { [other.id]: 'llama3' },
+      })
+    ).connection;
+    const tested = await a.request(ConnectionsTest, { id: full.id });
+    expect(await eventually(() => seenByB.tested.length === 1 && seenByB.changed.length >= 2)).toBe(true);
+    expect(seenByB.changed[1]!.connection).toEqual(full);
+    expect(full.secretHeaders).toEqual(['X-Session-Token']);
+    expect(seenByB.tested[0]!.result).toEqual(tested.result);
+  });
+
   it('delivers only the events a client asked for', async () => {
     const c = await connectClient(daemon, 'client-c', { transport: 'tcp' });
     const got: string[] = [];

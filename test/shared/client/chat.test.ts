@@ -1,6 +1,6 @@
 /** Unit tests of SwitchboardClient.chat against the FAKE daemon in ./fakeDaemon (not the real daemon). */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SwitchboardClient, SwitchboardError, type ChatStream } from '../../../shared/client';
+import { SwitchboardClient, SwitchboardError, type ChatReply } from '../../../shared/client';
 import { appError, FakeDaemon, type FakePeer } from './fakeDaemon';
 
 let daemon: FakeDaemon;
@@ -24,7 +24,7 @@ function cancellableStream(): void {
   });
 }
 
-async function collect(stream: ChatStream): Promise<string[]> {
+async function collect(stream: ChatReply): Promise<string[]> {
   const pieces: string[] = [];
   for await (const piece of stream) pieces.push(piece);
   return pieces;

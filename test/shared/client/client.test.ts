@@ -177,7 +177,8 @@ describe('request', () => {
 describe('notifications', () => {
   it('delivers subscribed events to handlers until disposed', async () => {
     daemon.handle('events/subscribe', (_p, peer) => {
-      peer.notify('connections/changed', { kind: 'deleted', id: 'c1', connection: { id: 'c1' } });
+      const connection = { id: 'c1', name: 'Work', provider: 'openai', baseUrl: 'https://api.openai.com/v1', timeoutMs: 60000, maxRetries: 2, isDefault: false, keySource: 'none', keyAvailable: false, createdAt: 'now', updatedAt: 'now' };
+      peer.notify('connections/changed', { kind: 'deleted', id: 'c1', connection });
       return { events: ['connections/changed'] };
     });
     const c = await connect();

@@ -66,10 +66,10 @@ describe('the switchboard/client package export', () => {
     const dir = resolve(ROOT, 'dist/.consumer-check');
     mkdirSync(dir, { recursive: true });
     writeFileSync(resolve(dir, 'consumer.mts'), [
-      "import { connect, methods, type ChatStream } from 'switchboard/client';",
+      "import { connect, methods, type ChatReply } from 'switchboard/client';",
       'const client = await connect({ clientName: "typed" });',
       'const list: { connections: methods.Connection[] } = await client.request(methods.ConnectionsList);',
-      'const stream: ChatStream = client.chat({ messages: [{ role: "user", content: "hi" }] });',
+      'const stream: ChatReply = client.chat({ messages: [{ role: "user", content: "hi" }] });',
       'const result: methods.ChatStreamResult = await stream.result;',
       'export const used = [list, result.connectionName];',
       '// @ts-expect-error a wrong params type must not compile',

@@ -12,7 +12,7 @@ import { cancelledError } from './errors';
  * the stream failed with (a `SwitchboardError`, e.g. `CANCELLED` or `INCOMPLETE` with `partialText`).
  * Breaking out of a `for await` loop before the end cancels the stream.
  */
-export interface ChatStream<T = string> extends AsyncIterable<T> {
+export interface ChatReply<T = string> extends AsyncIterable<T> {
   /** The id the deltas and `chat/cancel` refer to. */
   readonly streamId: string;
   /** The final result: resolves when the daemon answers `chat/stream`, rejects with its error. */
@@ -29,7 +29,7 @@ export interface ChatStream<T = string> extends AsyncIterable<T> {
  * reasoning signatures and tool calls with their argument pieces, in order. `result` holds the
  * whole answer: text, `toolCalls`, reasoning with signatures, and the `message` to send back.
  */
-export type ChatEventStream = ChatStream<StreamDelta>;
+export type ChatEventReply = ChatReply<StreamDelta>;
 
 type Outcome = { ok: true } | { ok: false; error: unknown };
 
@@ -48,8 +48,8 @@ export function asEvent(delta: ChatDeltaParams): StreamDelta {
   return event as StreamDelta;
 }
 
-/** Options of a {@link ChatStreamController}. */
-export interface ChatStreamControllerOptions {
+/** Options of a {@link ChatReplyController}. */
+export interface ChatReplyControllerOptions {
   /** Fails the stream with TIMEOUT when nothing arrives for this long; 0 disables. */
   idleTimeoutMs: number;
   /** Called once when the stream ends here before the daemon answered (cancel or idle timeout). */
@@ -58,8 +58,8 @@ export interface ChatStreamControllerOptions {
   settled: () => void;
 }
 
-/** Implements {@link ChatStream}; the client feeds it deltas and the response. */
-export class ChatStreamController<T = string> implements ChatStream<T> {
+/** Implements {@link ChatReply}; the client feeds it deltas and the response. */
+export class ChatReplyController<T = string> implements ChatReply<T> {
   readonly result: Promise<ChatStreamResult>;
   private resolveResult!: (result: ChatStreamResult) => void;
   private rejectResult!: (error: unknown) => void;
@@ -77,7 +77,7 @@ export class ChatStreamController<T = string> implements ChatStream<T> {
 
   constructor(
     readonly streamId: string,
-    private readonly opts: ChatStreamControllerOptions,
+    private readonly opts: ChatReplyControllerOptions,
     /** What the consumer reads of each delta (SKIP: nothing, but the index is taken). */
     private readonly read: (delta: ChatDeltaParams) => T | typeof SKIP = asText as unknown as (delta: ChatDeltaParams) => T | typeof SKIP,
   ) {
@@ -171,7 +171,7 @@ export class ChatStreamController<T = string> implements ChatStream<T> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     // One reader: a second would silently steal half the deltas.
-    if (this.iterated) throw new Error('A ChatStream can be iterated only once.');
+    if (this.iterated) throw new Error('A ChatReply can be iterated only once.');
     this.iterated = true;
     try {
       for (;;) {
