@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import type { Attempt, ChatService, ChatSink, PreparedChat, StreamedAnswer } from '../chat/chatService';
 import type { Usage } from '../../shared/protocol';
 import type { NeutralAnswer, NeutralRequest } from '../translate';
-import { FrameBatcher } from './frameBatcher';
+import { SseWriteBatcher } from './sseWriteBatcher';
 
 /** The adapter's whole answer in the neutral model, for the whole-answer encoders. */
 export function neutralAnswer(value: StreamedAnswer, usage: Usage | undefined): NeutralAnswer {
@@ -47,7 +47,7 @@ export function translatedAttempt(chat: ChatService, request: NeutralRequest, re
       res.end(payload);
       return value;
     }
-    const out = new FrameBatcher(res);
+    const out = new SseWriteBatcher(res);
     const write = (frames: string) => {
       if (!res.headersSent) {
         res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });

@@ -4,7 +4,7 @@ import type { TestResult, TestStage } from '../../../shared/protocol';
 import { findBuiltIn } from '../../../daemon/providers/catalog';
 import { adapterFor } from '../../../daemon/providers/registry';
 import type { ResolvedConnection } from '../../../daemon/providers/adapter';
-import { testConnection } from '../../../daemon/testing/connectionTester';
+import { testConnection } from '../../../daemon/connectionTests/connectionTester';
 import { startMockUpstream, type MockUpstream } from '../../mocks/upstream';
 
 const GOOD_KEY = 'sk-good-test-0123456789abcdef';

@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
  * the relay itself. Flushed by `setImmediate`, i.e. once the turn's I/O callbacks and microtasks
  * have run. `write` returns a promise only while the socket's buffer is over its high-water mark.
  */
-export class FrameBatcher {
+export class SseWriteBatcher {
   private pending = '';
   private scheduled = false;
   private drain: Promise<void> | undefined;

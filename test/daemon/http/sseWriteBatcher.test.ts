@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { FrameBatcher } from '../../../daemon/http/frameBatcher';
+import { SseWriteBatcher } from '../../../daemon/http/sseWriteBatcher';
 
 class FakeRes extends EventEmitter {
   writes: string[] = [];
@@ -22,10 +22,10 @@ class FakeRes extends EventEmitter {
 
 const turn = () => new Promise((r) => setImmediate(r));
 
-describe('FrameBatcher', () => {
+describe('SseWriteBatcher', () => {
   it('writes the frames of one turn in one write, and needs no wait while the socket keeps up', async () => {
     const res = new FakeRes();
-    const out = new FrameBatcher(res as unknown as ServerResponse);
+    const out = new SseWriteBatcher(res as unknown as ServerResponse);
     expect(out.write('a')).toBeUndefined();
     expect(out.write('b')).toBeUndefined();
     expect(res.writes).toEqual([]);
@@ -41,7 +41,7 @@ describe('FrameBatcher', () => {
   it('returns a promise once a write reports a full buffer, resolved by drain', async () => {
     const res = new FakeRes();
     res.full = true;
-    const out = new FrameBatcher(res as unknown as ServerResponse);
+    const out = new SseWriteBatcher(res as unknown as ServerResponse);
     void out.write('a');
     await turn();
     const wait = out.write('b');
@@ -55,7 +55,7 @@ describe('FrameBatcher', () => {
 
   it('flush() writes what is pending at once (before an error event ends the response)', () => {
     const res = new FakeRes();
-    const out = new FrameBatcher(res as unknown as ServerResponse);
+    const out = new SseWriteBatcher(res as unknown as ServerResponse);
     void out.write('partial');
     out.flush();
     expect(res.writes).toEqual(['partial']);

@@ -4,10 +4,10 @@ import { draftToResolved } from '../connections/upstream';
 import type { DaemonContext } from '../context';
 import type { ModelCache } from '../models/modelCache';
 import type { ProviderAdapter } from '../providers/adapter';
-import { testConnection, testSavedConnection } from '../testing/connectionTester';
+import { testConnection, testSavedConnection } from '../connectionTests/connectionTester';
 import type { Router } from './router';
 
-export interface TestHandlerDeps {
+export interface ConnectionTestHandlerDeps {
   adapterFor: (provider: Provider) => ProviderAdapter;
   /** Refreshed with the models a test of a saved connection discovers. */
   models: ModelCache;
@@ -15,7 +15,7 @@ export interface TestHandlerDeps {
   slowMs?: number;
 }
 
-export function registerTestHandlers(router: Router, ctx: DaemonContext, deps: TestHandlerDeps): void {
+export function registerConnectionTestHandlers(router: Router, ctx: DaemonContext, deps: ConnectionTestHandlerDeps): void {
   const saved = { connections: ctx.connections, providers: ctx.providers, adapterFor: deps.adapterFor, models: deps.models, ...(deps.slowMs !== undefined && { slowMs: deps.slowMs }) };
 
   router.on(ConnectionsTest, async (params, { session }) => {

@@ -15,8 +15,8 @@ import type { ClientSession } from '../../../daemon/rpc/session';
 import { OWNER } from '../../../daemon/tokens/caller';
 import { AuditLog } from '../../../daemon/store/auditLog';
 import { Database } from '../../../daemon/store/database';
-import { testSavedConnection } from '../../../daemon/testing/connectionTester';
-import { TestScheduler } from '../../../daemon/testing/scheduler';
+import { testSavedConnection } from '../../../daemon/connectionTests/connectionTester';
+import { TestScheduler } from '../../../daemon/connectionTests/scheduler';
 import { startMockUpstream, type MockUpstream } from '../../mocks/upstream';
 
 const KEY = 'sk-sched-test-0123456789abcdef';
