@@ -22,8 +22,9 @@ const nodeTargets = [
   { entryPoints: ['shared/client/package.ts'], outfile: 'dist/client.js' },
 ].map((t) => ({ ...common, platform: 'node', target: 'node20', format: 'cjs', ...t }));
 
-const webviewTargets = ['connectionManager', 'chat', 'usage']
-  .map((name) => ({ name, entry: `extension/webviews/${name}/main.ts` }))
+// Each webview's page lives in `extension/<name>/page/`, beside its host; its bundle is dist/webviews/<name>.js (+ .css).
+const webviewTargets = ['manager', 'chat', 'usage']
+  .map((name) => ({ name, entry: `extension/${name}/page/main.ts` }))
   .map(({ name, entry }) => ({ ...common, entryPoints: [entry], outfile: `dist/webviews/${name}.js`, platform: 'browser', target: 'es2022', format: 'iife' }));
 
 // Entries appear as the project grows; build the ones that exist.

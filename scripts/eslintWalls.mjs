@@ -19,7 +19,6 @@ function target(filename, spec) {
 }
 
 const under = (prefix) => (t) => t.file !== undefined && (t.file === prefix || t.file.startsWith(`${prefix}/`));
-const is = (re) => (t) => t.file !== undefined && re.test(t.file);
 const pkg = (test) => (t) => t.module !== undefined && test(t.module);
 
 const WALL = {
@@ -30,18 +29,21 @@ const WALL = {
   transport: { hits: pkg((m) => m === 'ws' || m.startsWith('lowdb')), message: 'The protocol imports no transport and no store.' },
   vscode: { hits: pkg((m) => m === 'vscode'), message: 'A webview page runs in a browser: no VS Code API.' },
   host: {
-    // Host-side files of the webview folders (they use vscode / node:crypto) and every other extension folder.
-    hits: (t) =>
-      (under('extension')(t) && !under('extension/webviews')(t) && !/^extension\/[^/]+\/page(\/|$)/.test(t.file)) ||
-      is(/^extension\/webviews\/(nonce|pageShell)$/)(t) ||
-      is(/^extension\/webviews\/[^/]+\/(html|panel|host)$/)(t),
+    // Everything of the extension outside the importing page's own `page/` folder: host files use vscode
+    // and node:crypto, and another webview's page is that webview's business (shared rules go to shared/).
+    hits: (t, file) => under('extension')(t) && !under(pageFolder(file))(t),
     message: 'A webview page imports only its siblings, shared/webview and types from shared/protocol: never host code.',
   },
 };
 
+/** A webview page's folder, `extension/<webview>/page`, or undefined for a file outside every page. */
+function pageFolder(file) {
+  return /^(extension\/[^/]+\/page)\//.exec(file)?.[1];
+}
+
 /** Which walls stand around a file, by where it lives. */
 function wallsFor(file) {
-  if (/^extension\/(webviews\/[^/]+\/(?!(html|panel|host)\.ts$)|[^/]+\/page\/)/.test(file)) return ['daemon', 'sdk', 'node', 'vscode', 'host'];
+  if (pageFolder(file) !== undefined) return ['daemon', 'sdk', 'node', 'vscode', 'host'];
   if (file.startsWith('extension/')) return ['daemon', 'sdk'];
   if (/^shared\/(protocol\/|errors\.ts$|webview\.ts$)/.test(file)) return ['daemon', 'extension', 'sdk', 'node', 'transport'];
   if (file.startsWith('shared/')) return ['daemon', 'extension', 'sdk'];
@@ -68,7 +70,7 @@ export const wallsRule = {
       const spec = node.source?.value;
       if (typeof spec !== 'string') return;
       const t = target(context.filename, spec);
-      for (const w of walls) if (w.hits(t)) return context.report({ node: node.source, message: `'${spec}': ${w.message}` });
+      for (const w of walls) if (w.hits(t, file)) return context.report({ node: node.source, message: `'${spec}': ${w.message}` });
       // A page may name the protocol's types, but a value import would bundle zod and the schemas into the browser.
       if (isPage && under('shared/protocol')(t) && !typeOnly(node)) context.report({ node: node.source, message: `'${spec}': a webview page imports only types from shared/protocol (\`import type\`).` });
     };

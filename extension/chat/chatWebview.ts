@@ -3,9 +3,9 @@
  * resources from dist/webviews only), the page with a fresh nonce, and message intake.
  */
 import * as vscode from 'vscode';
-import { pageNonce } from '../webviews/nonce';
+import { pageNonce } from '../webviewKit/nonce';
 import type { ChatToHost } from '../../shared/webview';
-import { renderPage } from '../webviews/chat/html';
+import { renderPage } from './chatHtml';
 import type { ChatHost } from './chatHost';
 
 export function chatWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {

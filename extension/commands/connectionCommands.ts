@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { ConnectionsDelete, ConnectionsList, ConnectionsSetDefault, ConnectionsTest, type Connection, type TestResult } from '../../shared/protocol';
-import { ConnectionManagerPanel } from '../webviews/connectionManager/panel';
+import { ConnectionManagerPanel } from '../manager/managerPanel';
 import { guarded, resolveConnection, type CommandDeps, type ConnectionArg } from './pickConnection';
 
 /** A test may go through several upstream calls, each with its own timeout. */

@@ -5,8 +5,8 @@
  */
 import { ConnectionsList, UsageBudgets, UsageGet, type RequestType } from '../../shared/protocol';
 import { assertNever, type HostToUsage, type UsageToHost, type UsageViewData } from '../../shared/webview';
-import { toManagerError } from '../webviews/connectionManager/host';
-import { DEFAULT_DAYS } from '../webviews/usage/ranges';
+import { toManagerError } from '../manager/managerHost';
+import { DEFAULT_DAYS } from './page/ranges';
 
 export interface UsageHostDeps {
   request<P, R>(descriptor: RequestType<P, R>, params: P): Promise<R>;

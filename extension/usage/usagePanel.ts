@@ -3,11 +3,11 @@
  * its serializer. Only what needs `vscode` lives here; the message flows are in usageHost.ts.
  */
 import * as vscode from 'vscode';
-import { pageNonce } from '../webviews/nonce';
+import { pageNonce } from '../webviewKit/nonce';
 import { ConnectionsChanged } from '../../shared/protocol';
 import type { HostToUsage, UsageToHost } from '../../shared/webview';
 import type { DaemonConnection } from '../daemon/daemonConnection';
-import { renderPage } from '../webviews/usage/html';
+import { renderPage } from './usageHtml';
 import { UsageHost } from './usageHost';
 
 export interface UsagePanelDeps {

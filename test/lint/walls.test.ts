@@ -44,15 +44,19 @@ describe('lint walls', () => {
     expect(crossings('shared/protocol/x.ts', "import { z } from 'zod';")).toEqual([]);
   });
 
-  it('keeps VS Code, Node and host files out of webview pages, and protocol values out of their bundles', () => {
-    expect(crossings('extension/webviews/chat/view.ts', "import * as vscode from 'vscode';")).toHaveLength(1);
-    expect(crossings('extension/webviews/chat/view.ts', "import { randomBytes } from 'node:crypto';")).toHaveLength(1);
-    expect(crossings('extension/webviews/usage/main.ts', "import { RANGES } from './html';")).toEqual([expect.stringContaining('never host code')]);
-    expect(crossings('extension/webviews/chat/view.ts', "import { x } from '../../chat/chatHost';")).toHaveLength(1);
-    expect(crossings('extension/webviews/chat/view.ts', "import { ChatStream } from '../../../shared/protocol';")).toEqual([expect.stringContaining('only types')]);
-    expect(crossings('extension/webviews/chat/view.ts', "import type { Usage } from '../../../shared/protocol';\nimport { a } from './dom';\nimport { b } from '../../../shared/webview';")).toEqual([]);
-    // Host files beside the pages may use VS Code.
-    expect(crossings('extension/webviews/connectionManager/panel.ts', "import * as vscode from 'vscode';")).toEqual([]);
+  it('keeps VS Code, Node, host files and other pages out of webview pages, and protocol values out of their bundles', () => {
+    expect(crossings('extension/chat/page/view.ts', "import * as vscode from 'vscode';")).toHaveLength(1);
+    expect(crossings('extension/chat/page/view.ts', "import { randomBytes } from 'node:crypto';")).toHaveLength(1);
+    expect(crossings('extension/usage/page/main.ts', "import { renderPage } from '../usageHtml';")).toEqual([expect.stringContaining('never host code')]);
+    expect(crossings('extension/chat/page/view.ts', "import { x } from '../chatHost';")).toHaveLength(1);
+    expect(crossings('extension/chat/page/view.ts', "import { pageNonce } from '../../webviewKit/nonce';")).toHaveLength(1);
+    // Another webview's page is not a sibling: what two pages share belongs in shared/.
+    expect(crossings('extension/chat/page/format.ts', "import { formatUsd } from '../../usage/page/format';")).toEqual([expect.stringContaining('only its siblings')]);
+    expect(crossings('extension/chat/page/view.ts', "import { ChatStream } from '../../../shared/protocol';")).toEqual([expect.stringContaining('only types')]);
+    expect(crossings('extension/chat/page/view.ts', "import type { Usage } from '../../../shared/protocol';\nimport { a } from './dom';\nimport { b } from '../../../shared/webview';")).toEqual([]);
+    // Host files beside the pages may use VS Code, and read their own page's pure modules.
+    expect(crossings('extension/manager/managerPanel.ts', "import * as vscode from 'vscode';")).toEqual([]);
+    expect(crossings('extension/usage/usageHost.ts', "import { DEFAULT_DAYS } from './page/ranges';")).toEqual([]);
   });
 
   it('keeps the extension out of the daemon', () => {

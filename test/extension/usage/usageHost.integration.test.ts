@@ -9,7 +9,7 @@ import { BudgetWarning, EventsSubscribe, type BudgetWarningParams, type Connecti
 import type { HostToUsage, UsageViewData } from '../../../shared/webview';
 import { budgetWarningMessage } from '../../../extension/usage/budgetMessage';
 import { UsageHost } from '../../../extension/usage/usageHost';
-import { tableRows, totalsView } from '../../../extension/webviews/usage/rows';
+import { tableRows, totalsView } from '../../../extension/usage/page/rows';
 import { cleanupDaemons, ensureBuilt, KEYS, setup, user, type Env } from '../../integration/chat/harness';
 
 let env: Env;

@@ -1,0 +1,121 @@
+/**
+ * The connection manager's page. Static markup only: no data is interpolated (the script fills the
+ * fields), so nothing a connection holds can become HTML. Every input has a `<label for>`, a help and
+ * an error element it is described by, and an id equal to its `FormValues` key (page/main.ts relies on it).
+ */
+import { renderShell, type PageResources } from '../webviewKit/pageShell';
+import type { FieldId } from './page/form';
+
+export type { PageResources } from '../webviewKit/pageShell';
+
+export function renderPage(r: PageResources): string {
+  return renderShell(r, {
+    title: 'Switchboard Connections',
+    body: `<div class="layout">
+  <nav class="sidebar" aria-labelledby="list-heading">
+    <h2 id="list-heading">Connections</h2>
+    <button type="button" id="add" class="secondary">Add connection</button>
+    <ul id="connection-list" class="connection-list"></ul>
+    <p id="list-empty" class="help">No connections yet.</p>
+  </nav>
+  <main>
+    <div id="banner" class="banner" role="alert" hidden></div>
+    <h1 id="form-title">Add connection</h1>
+    <form id="form" novalidate aria-labelledby="form-title">
+      ${field('provider', 'Provider', '<select id="provider"></select>', '<span id="key-format"></span> <a id="docs-link" href="#" hidden>Provider docs</a>')}
+      ${field('name', 'Name', '<input id="name" type="text" autocomplete="off" spellcheck="false" maxlength="100">')}
+      ${field('baseUrl', 'Base URL', '<input id="baseUrl" type="url" autocomplete="off" spellcheck="false">', '<span id="baseUrl-warning" class="warning" role="status" hidden></span>')}
+      ${field('apiKey', 'API key', `<div id="key-saved" class="key-saved" hidden>
+          <span id="key-mask" class="key-mask"></span>
+          <button type="button" id="replace-key" class="secondary">Replace key</button>
+        </div>
+        <div id="key-entry" class="key-entry">
+          <input id="apiKey" type="password" autocomplete="off" spellcheck="false">
+          <button type="button" id="keep-key" class="secondary" hidden>Keep current key</button>
+        </div>`)}
+      ${field('defaultModel', 'Default model', '<input id="defaultModel" type="text" list="model-options" autocomplete="off" spellcheck="false"><datalist id="model-options"></datalist>', '<span id="model-note">Test the connection to list its models, or type a model id.</span>')}
+      <div class="field checkbox">
+        <input id="isDefault" type="checkbox" aria-describedby="isDefault-help isDefault-error">
+        <label for="isDefault">Set as default</label>
+        <p id="isDefault-help" class="help">Used when a chat or tool does not name a connection.</p>
+        <p id="isDefault-error" class="error" hidden></p>
+      </div>
+      <details id="advanced">
+        <summary>Advanced</summary>
+        ${field('organization', 'Organization', '<input id="organization" type="text" autocomplete="off" spellcheck="false">', 'Sent as the organization header by providers that support it.')}
+        ${field('apiVersion', 'API version', '<input id="apiVersion" type="text" autocomplete="off" spellcheck="false">', 'Azure OpenAI api-version, e.g. 2024-10-21.')}
+        ${field('headers', 'Extra headers', `<textarea id="headers" rows="3" spellcheck="false"></textarea>
+        <p id="secret-headers-help" class="help" hidden>Stored securely: the daemon keeps these values encrypted and never shows them. Leave a value empty to keep it, or type a new one.</p>
+        <div id="secret-headers" class="secret-headers" role="group" aria-label="Headers stored securely" hidden></div>`, 'One per line: Name: value. A value that is a credential (an auth, key or token header, a Bearer value) is stored encrypted and never shown again.')}
+        ${field('timeoutSeconds', 'Timeout (seconds)', '<input id="timeoutSeconds" type="number" min="1" max="600" step="1">', 'Leave empty for the default.')}
+        ${field('maxRetries', 'Retries', '<input id="maxRetries" type="number" min="0" max="10" step="1">', 'Leave empty for the default.')}
+        ${field('allowedModels', 'Allowed models', '<textarea id="allowedModels" rows="3" spellcheck="false"></textarea>', 'One model id per line; leave empty to allow every model.')}
+      </details>
+      ${limitsSection()}
+      <div class="actions">
+        <button type="button" id="test" class="secondary">Test Connection</button>
+        <button type="submit" id="save">Save</button>
+        <button type="button" id="delete" class="danger" hidden>Delete</button>
+      </div>
+      <p id="form-status" class="status" role="status" aria-live="polite"></p>
+    </form>
+    <section id="test-section" class="test-section" aria-labelledby="test-heading" hidden>
+      <h2 id="test-heading">Test results</h2>
+      <div id="test-output" aria-live="polite">
+        <p id="test-summary" class="test-summary"></p>
+        <ol id="test-stages" class="test-stages"></ol>
+      </div>
+    </section>
+  </main>
+</div>
+`,
+  });
+}
+
+/**
+ * "Limits & budget": capacity rows beside what the provider reported, what happens at a limit, the
+ * budget, and the fallback chain. Rows are drawn by page/limitsView.ts into the `role="group"` containers.
+ */
+function limitsSection(): string {
+  return `<details id="limits">
+        <summary>Limits &amp; budget</summary>
+        ${rows('capacity', 'Capacity limits', 'Add limit', 'Switchboard holds requests to these limits before calling the provider. At most one limit per period; tokens count input and output.')}
+        <section id="discovered" class="discovered" aria-labelledby="discovered-heading">
+          <h3 id="discovered-heading">Reported by the provider</h3>
+          <p id="discovered-observed" class="help"></p>
+          <ul id="discovered-lines" class="discovered-lines"></ul>
+        </section>
+        ${field('onLimit', 'When a limit is hit', '<select id="onLimit"><option value="fail">Fail at once (RATE_LIMITED)</option><option value="queue">Wait in a queue</option></select>')}
+        ${field('maxQueueWaitSeconds', 'Longest wait (seconds)', '<input id="maxQueueWaitSeconds" type="number" min="0" max="3600" step="1">', 'Leave empty for 60 seconds. A request that would wait longer fails with RATE_LIMITED.')}
+        <div class="field-pair">
+          ${field('budgetAmount', 'Budget (US dollars)', '<input id="budgetAmount" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" placeholder="e.g. 10">', 'Leave empty for no budget. A warning shows at 80%; past it, requests fail with BUDGET_EXCEEDED.')}
+          ${field('budgetPeriod', 'Per', '<select id="budgetPeriod"><option value="month">calendar month (UTC)</option><option value="day">day (UTC)</option></select>')}
+        </div>
+        ${rows('fallbacks', 'Fallbacks', 'Add fallback', 'Tried in order when this connection fails before its first token (unreachable, rate-limited, timed out, server error, over its budget). Leave a model empty to use that connection\'s default.')}
+        <p id="fallbacks-none" class="help" hidden>Add another connection to use it as a fallback.</p>
+      </details>`;
+}
+
+/** A list of rows with its Add button, help and error slot; its group element carries the field's id. */
+function rows(id: 'capacity' | 'fallbacks', label: string, add: string, help: string): string {
+  return `<div class="field" id="${id}-field">
+          <span class="label" id="${id}-label">${label}</span>
+          <div id="${id}" class="rows" role="group" aria-labelledby="${id}-label" aria-describedby="${id}-help ${id}-error"></div>
+          <div><button type="button" id="${id}-add" class="secondary">${add}</button></div>
+          <p id="${id}-help" class="help">${help}</p>
+          <p id="${id}-error" class="error" hidden></p>
+        </div>`;
+}
+
+/** One labelled control with its help text and an error slot, tied together by aria-describedby. */
+function field(id: FieldId, label: string, control: string, help = ''): string {
+  const described = `aria-describedby="${id}-help ${id}-error"`;
+  // The describedby attribute goes on the real control (the first input/select/textarea).
+  const withAria = control.replace(new RegExp(`id="${id}"`), `id="${id}" ${described}`);
+  return `<div class="field" id="${id}-field">
+        <label for="${id}">${label}</label>
+        ${withAria}
+        <p id="${id}-help" class="help">${help}</p>
+        <p id="${id}-error" class="error" hidden></p>
+      </div>`;
+}

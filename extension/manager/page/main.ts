@@ -1,0 +1,332 @@
+/**
+ * The connection manager page's script (browser side, bundled to dist/webviews/manager.js).
+ * It owns the form's state and speaks to the host only through `ManagerToHost` / `HostToManager`.
+ * A typed key stays in the password input until it is sent; it is never put in `setState` (VS Code
+ * writes webview state to disk) and never comes back from the host — a saved key shows as its mask.
+ * The same goes for header values that are credentials: typed ones are left out of the state, saved
+ * ones come from the daemon only as a mask.
+ */
+import './style.css';
+import type { Connection, Provider, TestResult } from '../../../shared/protocol';
+import { assertNever, type HostToManager, type ManagerError, type ManagerToHost } from '../../../shared/webview';
+import {
+  baseUrlAfterProviderChange, emptyValues, hostMoveWarning, fieldForProtocol, hasChanges, testTarget, toCreateFields, toUpdateFields,
+  validateDetailed, valuesFromConnection, type FormMode, type FormValues,
+} from './form';
+import { headersForState } from './headers';
+import { renderDiscovered, setFallbackChoices, wireLimits } from './limitsView';
+import { Requests, type Pending, type RequestKind } from './requests';
+import { wireSecretHeaders } from './secretHeadersView';
+import * as view from './view';
+
+interface VsCodeApi {
+  postMessage(message: ManagerToHost): void;
+  getState(): unknown;
+  setState(state: PersistedState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+/** What survives the tab being hidden or VS Code restarting: everything but the key. */
+interface PersistedState {
+  selectedId: string | null;
+  values: Omit<FormValues, 'apiKey'>;
+  replacingKey: boolean;
+  advancedOpen: boolean;
+  limitsOpen?: boolean;
+  models: string[];
+  lastTest?: TestResult;
+}
+
+const vscode = acquireVsCodeApi();
+let providers: Provider[] = [];
+let connections: Connection[] = [];
+let mode: FormMode = { kind: 'create' };
+let models: string[] = [];
+let lastTest: TestResult | undefined;
+let initialized = false;
+// The provider the form showed before a change, to tell a default base URL from a typed one.
+let currentProviderId = '';
+
+const form = view.el<HTMLFormElement>('form');
+const buttons = { test: view.el<HTMLButtonElement>('test'), save: view.el<HTMLButtonElement>('save'), delete: view.el<HTMLButtonElement>('delete') };
+const requests = new Requests((kind, busy) => (buttons[kind].disabled = busy));
+
+const providerById = (id: string) => providers.find((p) => p.id === id);
+const editing = () => (mode.kind === 'edit' ? mode.original : undefined);
+
+function send(message: ManagerToHost): void {
+  vscode.postMessage(message);
+}
+
+function request(kind: RequestKind, build: (requestId: number) => ManagerToHost, about?: { id: string; name: string }): void {
+  send(build(requests.start(kind, about)));
+}
+
+function persist(): void {
+  const { apiKey: _key, ...form } = view.readForm();
+  // Typed credentials stay out of the state, which VS Code writes to disk.
+  const values = { ...form, headers: headersForState(form.headers), secretHeaders: form.secretHeaders.map((row) => ({ name: row.name, value: '' })) };
+  vscode.setState({
+    selectedId: editing()?.id ?? null,
+    values,
+    replacingKey: mode.kind === 'edit' && mode.replacingKey,
+    advancedOpen: view.el<HTMLDetailsElement>('advanced').open,
+    limitsOpen: view.el<HTMLDetailsElement>('limits').open,
+    models,
+    ...(lastTest && { lastTest }),
+  });
+}
+
+function openForm(next: FormMode, values: FormValues, restored?: PersistedState): void {
+  requests.newForm();
+  mode = next;
+  const saved = editing();
+  setFallbackChoices(connections, saved?.id);
+  view.writeForm(values);
+  renderDiscovered(saved);
+  view.showErrors({});
+  view.setBanner(undefined);
+  view.setStatus('');
+  currentProviderId = values.provider;
+  view.showProvider(providerById(values.provider));
+  view.showKeyArea({ ...(saved && { saved }), replacing: mode.kind === 'edit' && mode.replacingKey });
+  view.el('form-title').textContent = saved ? `Edit "${saved.name}"` : 'Add connection';
+  buttons.delete.hidden = !saved;
+  view.el<HTMLDetailsElement>('advanced').open = restored?.advancedOpen ?? false;
+  view.el<HTMLDetailsElement>('limits').open = restored?.limitsOpen ?? false;
+  models = restored?.models ?? [];
+  view.fillModels(models);
+  // The newer of what the tab showed and what the daemon stored since (a scheduled test, the tree).
+  const tests = [restored?.lastTest, saved?.lastTest].filter((t): t is TestResult => t !== undefined);
+  lastTest = tests.sort((a, b) => b.testedAt.localeCompare(a.testedAt))[0];
+  if (lastTest) view.renderTest(lastTest);
+  else view.hideTest();
+  showHostWarning();
+  if (saved?.keyAvailable && models.length === 0) send({ type: 'loadModels', connectionId: saved.id });
+  view.renderList(connections, saved?.id ?? null, selectConnection);
+  persist();
+}
+
+function openCreate(values?: FormValues, restored?: PersistedState): void {
+  openForm({ kind: 'create' }, values ?? emptyValues(providerById('openai') ?? providers[0]), restored);
+}
+
+function openEdit(c: Connection, restored?: PersistedState): void {
+  // State saved by an older version may lack newer fields: the connection fills them in.
+  const values = restored ? { ...valuesFromConnection(c), ...restored.values, apiKey: '' } : valuesFromConnection(c);
+  openForm({ kind: 'edit', original: c, replacingKey: restored?.replacingKey ?? false }, values, restored);
+}
+
+function selectConnection(id: string | null): void {
+  const c = id === null ? undefined : connections.find((x) => x.id === id);
+  if (c) openEdit(c);
+  else openCreate();
+  view.el<HTMLInputElement>('name').focus();
+}
+
+/** First page load: the connection asked for, else what the tab showed before it was hidden. */
+function restore(selectId: string | undefined): void {
+  const restored = vscode.getState() as PersistedState | undefined;
+  const find = (id: string) => connections.find((c) => c.id === id);
+  if (selectId !== undefined && selectId !== restored?.selectedId) {
+    const c = find(selectId);
+    return c ? openEdit(c) : openCreate();
+  }
+  if (restored?.selectedId === null) return openCreate({ ...emptyValues(), ...restored.values, apiKey: '' }, restored);
+  const c = restored?.selectedId ? find(restored.selectedId) : undefined;
+  return c ? openEdit(c, restored) : openCreate();
+}
+
+function checkForm(purpose: 'save' | 'test'): FormValues | undefined {
+  const values = view.readForm();
+  const { errors, inputs } = validateDetailed(values, { mode, provider: providerById(values.provider), purpose, connections });
+  const first = view.showErrors(errors, inputs);
+  if (first === undefined) return values;
+  view.focusField(first, inputs[first]);
+  view.setStatus('Fix the highlighted fields.');
+  return undefined;
+}
+
+function onTest(): void {
+  view.setBanner(undefined);
+  const values = checkForm('test');
+  if (!values) return;
+  view.setStatus('');
+  request('test', (requestId) => ({ type: 'test', requestId, target: testTarget(mode, values) }));
+  view.renderTest(undefined);
+}
+
+function onSave(event: SubmitEvent): void {
+  event.preventDefault();
+  view.setBanner(undefined);
+  const values = checkForm('save');
+  if (!values) return;
+  if (!hasChanges(mode, values)) return view.setStatus('Nothing to save: no field changed.');
+  const apiKey = values.apiKey === '' ? {} : { apiKey: values.apiKey };
+  view.setStatus('Saving…');
+  if (mode.kind === 'create') {
+    request('save', (requestId) => ({ type: 'create', requestId, fields: toCreateFields(values), ...apiKey }));
+  } else {
+    const fields = toUpdateFields(mode.original, values);
+    request('save', (requestId) => ({ type: 'update', requestId, fields, ...(mode.kind === 'edit' && mode.replacingKey ? apiKey : {}) }));
+  }
+}
+
+function onDelete(): void {
+  const c = editing();
+  if (!c) return;
+  view.setBanner(undefined);
+  request('delete', (requestId) => ({ type: 'delete', requestId, id: c.id, name: c.name }), { id: c.id, name: c.name });
+}
+
+/** Says under the base URL when saving would leave the stored key behind (another host). */
+function showHostWarning(): void {
+  const typingKey = mode.kind === 'edit' && mode.replacingKey && view.el<HTMLInputElement>('apiKey').value !== '';
+  const warning = hostMoveWarning(editing(), view.el<HTMLInputElement>('baseUrl').value, typingKey);
+  const line = view.el('baseUrl-warning');
+  line.textContent = warning ?? '';
+  line.hidden = warning === undefined;
+}
+
+function setReplacing(replacingKey: boolean): void {
+  if (mode.kind !== 'edit') return;
+  mode = { ...mode, replacingKey };
+  view.el<HTMLInputElement>('apiKey').value = '';
+  view.showKeyArea({ saved: mode.original, replacing: replacingKey });
+  view.showErrors({});
+  view.focusField('apiKey');
+  persist();
+}
+
+function showError(error: ManagerError, p: Pending | undefined): void {
+  const text = error.hint ? `${error.message} ${error.hint}` : error.message;
+  const field = fieldForProtocol(error.field);
+  if (field) {
+    view.showErrors({ [field]: text });
+    view.focusField(field);
+    view.setStatus('Fix the highlighted field.');
+  } else {
+    view.setBanner(text);
+    view.setStatus('');
+  }
+  if (p?.kind === 'test') view.el('test-summary').textContent = `The test could not run: ${error.message}`;
+}
+
+function onMessage(msg: HostToManager): void {
+  switch (msg.type) {
+    case 'init': {
+      providers = msg.providers;
+      for (const b of Object.values(buttons)) b.disabled = false;
+      if (initialized) {
+        // The host re-sent everything (the daemon came back): keep the form, including a typed key.
+        view.setBanner(undefined);
+        return onMessage({ type: 'connections', connections: msg.connections });
+      }
+      initialized = true;
+      connections = msg.connections;
+      view.fillProviders(providers);
+      return restore(msg.selectId);
+    }
+    case 'connections': {
+      connections = msg.connections;
+      const saved = editing();
+      if (saved && mode.kind === 'edit') {
+        const fresh = connections.find((c) => c.id === saved.id);
+        if (!fresh) {
+          // Our own delete: the daemon's change event can beat the host's answer; the answer says it.
+          if (requests.deleting(saved.id)) {
+            return view.renderList(connections, saved.id, selectConnection);
+          }
+          openCreate();
+          return view.setBanner(`"${saved.name}" was deleted elsewhere.`);
+        }
+        // Keep what the person is typing; refresh what the daemon owns (mask, test status, default).
+        mode = { ...mode, original: fresh };
+        view.showKeyArea({ saved: fresh, replacing: mode.replacingKey });
+        // What the provider last reported comes with every change of the connection.
+        renderDiscovered(fresh);
+        // A newer stored test (after a save, on schedule, from the tree) replaces the one shown.
+        if (fresh.lastTest && (!lastTest || fresh.lastTest.testedAt > lastTest.testedAt)) {
+          view.renderTest((lastTest = fresh.lastTest));
+          persist();
+        }
+      }
+      // Fallback choices follow renames and deletions; the rows keep what they hold.
+      setFallbackChoices(connections, editing()?.id);
+      return view.renderList(connections, editing()?.id ?? null, selectConnection);
+    }
+    case 'select':
+      return selectConnection(msg.connectionId);
+    case 'testResult': {
+      if (!requests.settle(msg.requestId)) return;
+      lastTest = msg.result;
+      const target = testTarget(mode, view.readForm());
+      const savedOnly = 'id' in target && hasChanges(mode, view.readForm());
+      view.renderTest(msg.result, savedOnly ? '(Tested the saved settings; save to test your changes.)' : '');
+      if (msg.result.models?.length) {
+        models = msg.result.models;
+        view.fillModels(models);
+      }
+      return persist();
+    }
+    case 'saved': {
+      if (!requests.settle(msg.requestId)) return;
+      const keepTest = lastTest;
+      const keepModels = models;
+      // The sections the person had open stay open: they may want to check what was saved.
+      const open = { advanced: view.el<HTMLDetailsElement>('advanced').open, limits: view.el<HTMLDetailsElement>('limits').open };
+      openEdit(msg.connection);
+      view.el<HTMLDetailsElement>('advanced').open = open.advanced;
+      view.el<HTMLDetailsElement>('limits').open = open.limits;
+      if (keepTest && !msg.connection.lastTest) view.renderTest((lastTest = keepTest));
+      if (keepModels.length) view.fillModels((models = keepModels));
+      view.setStatus(`Saved "${msg.connection.name}".`);
+      return persist();
+    }
+    case 'deleted': {
+      const p = requests.settle(msg.requestId);
+      if (!p) return;
+      openCreate();
+      return view.setStatus(`Deleted "${p.name ?? 'the connection'}".`);
+    }
+    case 'cancelled':
+      requests.settle(msg.requestId);
+      return;
+    case 'models':
+      if (editing()?.id !== msg.connectionId) return;
+      models = msg.models;
+      view.fillModels(models);
+      return persist();
+    case 'error':
+      return showError(msg.error, msg.requestId === undefined ? undefined : requests.settle(msg.requestId));
+    default:
+      return assertNever(msg);
+  }
+}
+
+view.el<HTMLSelectElement>('provider').addEventListener('change', (e) => {
+  const next = providerById((e.target as HTMLSelectElement).value);
+  if (!next) return;
+  const baseUrl = view.el<HTMLInputElement>('baseUrl');
+  baseUrl.value = baseUrlAfterProviderChange(baseUrl.value, providerById(currentProviderId), next);
+  currentProviderId = next.id;
+  view.showProvider(next);
+  persist();
+});
+form.addEventListener('submit', onSave);
+form.addEventListener('input', persist);
+form.addEventListener('input', showHostWarning);
+buttons.test.addEventListener('click', onTest);
+buttons.delete.addEventListener('click', onDelete);
+view.el('add').addEventListener('click', () => selectConnection(null));
+view.el('replace-key').addEventListener('click', () => setReplacing(true));
+view.el('keep-key').addEventListener('click', () => setReplacing(false));
+view.el('advanced').addEventListener('toggle', persist);
+view.el('limits').addEventListener('toggle', persist);
+wireLimits(persist);
+wireSecretHeaders(persist);
+window.addEventListener('message', (event: MessageEvent<HostToManager>) => onMessage(event.data));
+
+// Nothing works until the host sends the catalog; say so rather than offer dead buttons.
+for (const b of Object.values(buttons)) b.disabled = true;
+send({ type: 'ready' });

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { SwitchboardError, type Connection, type RequestType } from '../../../shared/protocol';
+import type { HostToManager } from '../../../shared/webview';
+import { ManagerHost, toManagerError } from '../../../extension/manager/managerHost';
+
+const conn = (over: Partial<Connection> = {}): Connection => ({
+  id: 'c1', name: 'Work', provider: 'openai', baseUrl: 'https://api.openai.com/v1', timeoutMs: 60_000, maxRetries: 2, isDefault: false,
+  keySource: 'memory', keyAvailable: true, createdAt: '', updatedAt: '', ...over,
+});
+
+/** A host wired to a scripted daemon: `answers[method]` returns the result or throws. */
+function setup(answers: Record<string, (params: any) => unknown>, confirm = true) {
+  const calls: Array<{ method: string; params: unknown }> = [];
+  const keys: string[] = [];
+  const posted: HostToManager[] = [];
+  const host = new ManagerHost({
+    async request<P, R>(d: RequestType<P, R>, params: P): Promise<R> {
+      calls.push({ method: d.method, params });
+      const answer = answers[d.method];
+      if (!answer) throw new Error(`unexpected ${d.method}`);
+      return answer(params) as R;
+    },
+    storeKey: async (id, key) => void keys.push(`store ${id} ${key}`),
+    deleteKey: async (id) => void keys.push(`delete ${id}`),
+    confirmDelete: async () => confirm,
+    post: (m) => void posted.push(m),
+  });
+  return { host, calls, keys, posted };
+}
+
+const listing = { 'providers/list': () => ({ providers: [] }), 'connections/list': () => ({ connections: [conn()] }) };
+
+describe('ManagerHost', () => {
+  it('answers ready with init, carrying a selection asked for before the page was ready', async () => {
+    const { host, posted } = setup(listing);
+    host.select('c1');
+    await host.handle({ type: 'ready' });
+    expect(posted).toEqual([{ type: 'init', providers: [], connections: [conn()], selectId: 'c1' }]);
+    host.select(null);
+    expect(posted.at(-1)).toEqual({ type: 'select', connectionId: null });
+  });
+
+  it('creates with keySource memory, then stores the key in SecretStorage', async () => {
+    const { host, calls, keys, posted } = setup({ ...listing, 'connections/create': () => ({ connection: conn() }), 'connections/test': () => ({ result: {} }) });
+    await host.handle({ type: 'create', requestId: 1, fields: { name: 'Work', provider: 'openai' }, apiKey: 'sk-secret' });
+    expect(calls[0]).toEqual({ method: 'connections/create', params: { name: 'Work', provider: 'openai', keySource: 'memory', apiKey: 'sk-secret' } });
+    expect(keys).toEqual(['store c1 sk-secret']);
+    expect(posted[0]).toEqual({ type: 'saved', requestId: 1, connection: conn() });
+    expect(posted[1]).toEqual({ type: 'connections', connections: [conn()] });
+  });
+
+  it('tests a connection right after saving it, so its stored status is fresh', async () => {
+    const { host, calls } = setup({ ...listing, 'connections/create': () => ({ connection: conn() }), 'connections/test': () => ({ result: {} }) });
+    await host.handle({ type: 'create', requestId: 1, fields: { name: 'Work', provider: 'openai' }, apiKey: 'sk-secret' });
+    expect(calls.map((c) => c.method)).toEqual(['connections/create', 'connections/list', 'connections/test', 'connections/list']);
+    expect(calls[2]!.params).toEqual({ id: 'c1' });
+  });
+
+  it('does not re-test after a rename only', async () => {
+    const { host, calls } = setup({ ...listing, 'connections/update': () => ({ connection: conn({ name: 'New' }) }) });
+    await host.handle({ type: 'update', requestId: 1, fields: { id: 'c1', name: 'New' } });
+    expect(calls.map((c) => c.method)).toEqual(['connections/update', 'connections/list']);
+  });
+
+  it('creates a keyless connection without touching SecretStorage', async () => {
+    const { host, calls, keys } = setup({ ...listing, 'connections/create': () => ({ connection: conn({ keySource: 'none' }) }) });
+    await host.handle({ type: 'create', requestId: 1, fields: { name: 'Local', provider: 'ollama' } });
+    expect(calls[0]!.params).toEqual({ name: 'Local', provider: 'ollama' });
+    expect(keys).toEqual([]);
+  });
+
+  it('replaces a key through the key bridge and answers with the new mask, never the key', async () => {
+    const { host, keys, posted } = setup({
+      ...listing,
+      'connections/update': () => ({ connection: conn({ keyHint: '…old1' }) }),
+      'connections/get': () => ({ connection: conn({ keyHint: '…new2' }) }),
+    });
+    await host.handle({ type: 'update', requestId: 2, fields: { id: 'c1' }, apiKey: 'sk-new2' });
+    expect(keys).toEqual(['store c1 sk-new2']);
+    expect(posted[0]).toEqual({ type: 'saved', requestId: 2, connection: conn({ keyHint: '…new2' }) });
+    expect(JSON.stringify(posted)).not.toContain('sk-new2');
+  });
+
+  it('deletes only after confirmation, and forgets the key', async () => {
+    const { host, calls, keys, posted } = setup({ ...listing, 'connections/delete': () => ({ connection: conn() }) });
+    await host.handle({ type: 'delete', requestId: 3, id: 'c1', name: 'Work' });
+    expect(calls[0]).toEqual({ method: 'connections/delete', params: { id: 'c1' } });
+    expect(keys).toEqual(['delete c1']);
+    expect(posted[0]).toEqual({ type: 'deleted', requestId: 3, id: 'c1' });
+  });
+
+  it('does nothing when the delete is declined', async () => {
+    const { host, calls, keys, posted } = setup(listing, false);
+    await host.handle({ type: 'delete', requestId: 4, id: 'c1', name: 'Work' });
+    expect(calls).toEqual([]);
+    expect(keys).toEqual([]);
+    expect(posted).toEqual([{ type: 'cancelled', requestId: 4 }]);
+  });
+
+  it('tests a draft or a saved connection', async () => {
+    const result = { status: 'ok' as const, summary: 'Works', testedAt: '', durationMs: 5, stages: [] };
+    const { host, calls, posted } = setup({ 'connections/test': () => ({ result }) });
+    await host.handle({ type: 'test', requestId: 5, target: { id: 'c1' } });
+    await host.handle({ type: 'test', requestId: 6, target: { draft: { provider: 'openai', apiKey: 'sk-x' } } });
+    expect(calls.map((c) => c.params)).toEqual([{ id: 'c1' }, { draft: { provider: 'openai', apiKey: 'sk-x' } }]);
+    expect(posted).toEqual([{ type: 'testResult', requestId: 5, result }, { type: 'testResult', requestId: 6, result }]);
+  });
+
+  it('turns a DUPLICATE_NAME error into a field error for the page', async () => {
+    const { host, keys, posted } = setup({
+      'connections/create': () => {
+        throw new SwitchboardError('DUPLICATE_NAME', 'A connection named "Work" already exists.', { hint: 'Choose another name.', field: 'name' });
+      },
+    });
+    await host.handle({ type: 'create', requestId: 7, fields: { name: 'Work', provider: 'openai' }, apiKey: 'sk-x' });
+    expect(keys).toEqual([]);
+    expect(posted).toEqual([{ type: 'error', requestId: 7, error: { message: 'A connection named "Work" already exists.', hint: 'Choose another name.', code: 'DUPLICATE_NAME', field: 'name' } }]);
+  });
+
+  it('reports an unreachable daemon on init without a request id', async () => {
+    const { host, posted } = setup({});
+    await host.init();
+    expect(posted).toEqual([{ type: 'error', error: { message: 'unexpected providers/list' } }]);
+  });
+
+  it('lists a saved connection\'s models by id', async () => {
+    const { host, posted } = setup({ 'models/list': () => ({ models: [{ id: 'gpt-5.4' }, { id: 'gpt-5.4-mini' }], stale: false }) });
+    await host.handle({ type: 'loadModels', connectionId: 'c1' });
+    expect(posted).toEqual([{ type: 'models', connectionId: 'c1', models: ['gpt-5.4', 'gpt-5.4-mini'] }]);
+  });
+});
+
+describe('toManagerError', () => {
+  it('reads the field of an invalid-params error and drops the draft prefix', () => {
+    const rpc = Object.assign(new Error('Invalid params: draft.baseUrl: must be an http:// or https:// URL'), { code: -32602, data: { field: 'draft.baseUrl' } });
+    expect(toManagerError(rpc)).toEqual({ message: 'Must be an http:// or https:// URL', code: '-32602', field: 'baseUrl' });
+  });
+
+  it('copes with something that is not an Error', () => {
+    expect(toManagerError('boom')).toEqual({ message: 'boom' });
+  });
+});
+
+describe('ManagerHost.select', () => {
+  it('re-reads the list after opening a connection, so its reported limits are current', async () => {
+    const fresh = conn({ discoveredCapacity: { observedAt: '2025-03-30T12:00:00Z', requestsRemaining: 9 } });
+    const { host, posted } = setup({ ...listing, 'connections/list': () => ({ connections: [fresh] }) });
+    await host.handle({ type: 'ready' });
+    host.select('c1');
+    expect(posted.at(-1)).toEqual({ type: 'select', connectionId: 'c1' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(posted.at(-1)).toEqual({ type: 'connections', connections: [fresh] });
+  });
+});
