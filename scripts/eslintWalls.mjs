@@ -32,7 +32,7 @@ const WALL = {
     // Everything of the extension outside the importing page's own `page/` folder: host files use vscode
     // and node:crypto, and another webview's page is that webview's business (shared rules go to shared/).
     hits: (t, file) => under('extension')(t) && !under(pageFolder(file))(t),
-    message: 'A webview page imports only its siblings, shared/webview and types from shared/protocol: never host code.',
+    message: 'A webview page imports only its siblings, shared/webview, shared/format and types from shared/protocol: never host code.',
   },
 };
 

@@ -4,7 +4,7 @@
  */
 import type { BudgetWarningParams } from '../../shared/protocol';
 // The Usage view's money format, so the notification and the view show the same figures.
-import { formatPercent, formatUsd } from './page/format';
+import { formatPercent, formatUsd } from '../../shared/format';
 
 /** "Connection Work has used 80% of its monthly budget ($8.00 of $10.00)." */
 export function budgetWarningMessage(w: BudgetWarningParams): string {

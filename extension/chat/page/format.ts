@@ -4,7 +4,7 @@
  */
 import type { SkippedConnection } from '../../../shared/protocol';
 import type { ChatAnswerMeta, ChatConnectionOption, ChatErrorAction } from '../../../shared/webview';
-import { formatCount, formatUsd } from '../../usage/page/format';
+import { formatCount, formatUsd } from '../../../shared/format';
 
 /** Button labels beside a failed answer, one per action the host offers. */
 export const ERROR_ACTION_LABELS: Record<ChatErrorAction, string> = {

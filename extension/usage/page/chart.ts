@@ -5,7 +5,8 @@
  * Colours are CSS classes mapped to VS Code's `--vscode-charts-*` theme variables in style.css.
  */
 import type { UsageRecord } from '../../../shared/protocol';
-import { daysBetween, formatCompact, formatCount, formatDay, formatUsd } from './format';
+import { formatCount, formatUsd } from '../../../shared/format';
+import { daysBetween, formatCompact, formatDay } from './format';
 import { connectionName } from './rows';
 
 export type ChartMetric = 'tokens' | 'cost';

@@ -2,13 +2,7 @@
  * How the Usage view writes numbers, money and dates. Pure, so every rule (above all: an unknown cost
  * is never shown as $0) is unit-tested. Dates are UTC days, as the daemon's ledger counts them.
  */
-
-const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-/** A count with thousands separators: `12,345`. */
-export function formatCount(n: number): string {
-  return whole.format(n);
-}
+import { formatCount, formatUsd } from '../../../shared/format';
 
 /** A count for an axis label: `950`, `2.5k`, `12k`, `4.5M`. */
 export function formatCompact(n: number): string {
@@ -21,17 +15,6 @@ export function formatCompact(n: number): string {
 }
 
 const trimZeros = (s: string) => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
-
-/**
- * US dollars: cents for amounts of a cent or more, four decimals below that (a few cheap requests
- * must not read as $0.00), thousands separators above.
- */
-export function formatUsd(amount: number): string {
-  if (amount === 0) return '$0.00';
-  if (Math.abs(amount) < 0.0001) return '< $0.0001';
-  const digits = Math.abs(amount) < 0.01 ? 4 : 2;
-  return `$${new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(amount)}`;
-}
 
 /** The figures a cost is made of: what the priced requests cost, and how many requests had no price. */
 export interface CostFigures {
@@ -74,11 +57,6 @@ export function formatLatency(latencyMsTotal: number, requests: number): string 
   if (requests <= 0) return '–';
   const ms = latencyMsTotal / requests;
   return ms < 1000 ? `${Math.round(ms)} ms` : `${trimZeros((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`;
-}
-
-/** A whole percentage, floored so 79.9 % does not read as 80 %. */
-export function formatPercent(fraction: number): string {
-  return `${Math.floor(Math.max(0, fraction) * 100)}%`;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -3,7 +3,8 @@
  * Pure, so ordering, names of deleted connections and budget levels are unit-tested.
  */
 import type { BudgetStatus, UsageGroup, UsageRecord } from '../../../shared/protocol';
-import { formatCost, formatCount, formatDate, formatLatency, formatPercent, formatUsd, costNote, type CostFigures } from './format';
+import { formatCount, formatPercent, formatUsd } from '../../../shared/format';
+import { formatCost, formatDate, formatLatency, costNote, type CostFigures } from './format';
 
 /** A connection's name; a deleted connection keeps its usage but not its name. */
 export function connectionName(id: string, names: Record<string, string>): string {

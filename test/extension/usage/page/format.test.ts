@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  costKind, costNote, daysBetween, formatCompact, formatCost, formatCount, formatDate, formatDay, formatLatency, formatPercent, formatSpan, formatUsd,
+  costKind, costNote, daysBetween, formatCompact, formatCost, formatDate, formatDay, formatLatency, formatSpan,
 } from '../../../../extension/usage/page/format';
 
 describe('formatCost', () => {
@@ -31,21 +31,8 @@ describe('formatCost', () => {
   });
 });
 
-describe('formatUsd', () => {
-  it('keeps a few cheap requests from reading as $0.00', () => {
-    expect(formatUsd(0.0042)).toBe('$0.0042');
-    expect(formatUsd(0.00001)).toBe('< $0.0001');
-    expect(formatUsd(0.05)).toBe('$0.05');
-  });
-
-  it('groups thousands', () => {
-    expect(formatUsd(12345.678)).toBe('$12,345.68');
-  });
-});
-
 describe('numbers, latency and days', () => {
-  it('formats counts and compact axis labels', () => {
-    expect(formatCount(1234567)).toBe('1,234,567');
+  it('formats compact axis labels', () => {
     expect(formatCompact(0)).toBe('0');
     expect(formatCompact(950)).toBe('950');
     expect(formatCompact(2500)).toBe('2.5k');
@@ -57,12 +44,6 @@ describe('numbers, latency and days', () => {
     expect(formatLatency(1020, 3)).toBe('340 ms');
     expect(formatLatency(3600, 3)).toBe('1.2 s');
     expect(formatLatency(0, 0)).toBe('–');
-  });
-
-  it('floors percentages so 79.9% is not 80%', () => {
-    expect(formatPercent(0.799)).toBe('79%');
-    expect(formatPercent(0.8)).toBe('80%');
-    expect(formatPercent(1.25)).toBe('125%');
   });
 
   it('names UTC days and lists every day of a range, month ends included', () => {
