@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import type { ChatHost } from './chatHost';
 import type { AttachedHost, ChatServices } from './chatServices';
-import { chatWebviewOptions, showChatPage } from './chatWebview';
+import { webviewOptions } from '../webviewKit/panelOptions';
+import { showChatPage } from './chatWebview';
 
 const OPEN_CHATS_KEY = 'switchboard.chat.panelChatIds';
 
@@ -79,7 +80,7 @@ export class ChatPanels implements vscode.Disposable {
       existing.panel.reveal();
       return existing;
     }
-    const webviewPanel = vscode.window.createWebviewPanel(ChatPanels.viewType, 'Chat', vscode.ViewColumn.Active, { ...chatWebviewOptions(this.services.deps.extensionUri), retainContextWhenHidden: true });
+    const webviewPanel = vscode.window.createWebviewPanel(ChatPanels.viewType, 'Chat', vscode.ViewColumn.Active, { ...webviewOptions(this.services.deps.extensionUri), retainContextWhenHidden: true });
     const panel = this.adopt(webviewPanel, chatId);
     // Just opened: context added next ("Ask About Selection") goes here.
     this.used(panel);

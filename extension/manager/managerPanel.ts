@@ -3,11 +3,12 @@
  * holds only what needs `vscode` (the panel, CSP, URIs, the modal); the message flows live in managerHost.ts.
  */
 import * as vscode from 'vscode';
-import { pageNonce } from '../webviewKit/nonce';
 import { ConnectionsChanged, ConnectionsTested } from '../../shared/protocol';
 import type { HostToManager, ManagerToHost } from '../../shared/webview';
 import type { DaemonConnection } from '../daemon/daemonConnection';
 import type { KeyBridge } from '../secrets/keyBridge';
+import { onPageMessage } from '../webviewKit/messageGuard';
+import { pageResources, webviewOptions } from '../webviewKit/panelOptions';
 import { ManagerHost } from './managerHost';
 import { renderPage } from './managerHtml';
 
@@ -70,18 +71,8 @@ export class ConnectionManagerPanel {
     });
     if (select !== undefined) this.host.select(select);
 
-    const root = vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webviews');
-    webview.html = renderPage({
-      cspSource: webview.cspSource,
-      nonce: pageNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'manager.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'manager.css')).toString(),
-    });
-
-    webview.onDidReceiveMessage((message: ManagerToHost) => {
-      // Only our own page posts here, but a malformed message must not reach the switch.
-      if (typeof message === 'object' && message !== null && typeof message.type === 'string') void this.host.handle(message);
-    }, undefined, this.disposables);
+    webview.html = renderPage(pageResources(webview, deps.extensionUri, 'manager'));
+    onPageMessage<ManagerToHost>(webview, (message) => void this.host.handle(message), this.disposables);
     // Other clients (the tree, the CLI, a scheduled test) change connections too: keep the list current.
     this.disposables.push(
       deps.daemon.onNotification(ConnectionsChanged, () => void this.host.refresh()),
@@ -96,14 +87,6 @@ export class ConnectionManagerPanel {
     ConnectionManagerPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return {
-    enableScripts: true,
-    // The page loads its bundle and stylesheet and nothing else.
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webviews')],
-  };
 }
 
 async function confirmDelete(name: string): Promise<boolean> {

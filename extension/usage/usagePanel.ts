@@ -3,10 +3,11 @@
  * its serializer. Only what needs `vscode` lives here; the message flows are in usageHost.ts.
  */
 import * as vscode from 'vscode';
-import { pageNonce } from '../webviewKit/nonce';
 import { ConnectionsChanged } from '../../shared/protocol';
 import type { HostToUsage, UsageToHost } from '../../shared/webview';
 import type { DaemonConnection } from '../daemon/daemonConnection';
+import { onPageMessage } from '../webviewKit/messageGuard';
+import { pageResources, webviewOptions } from '../webviewKit/panelOptions';
 import { renderPage } from './usageHtml';
 import { UsageHost } from './usageHost';
 
@@ -56,18 +57,8 @@ export class UsagePanel {
       post: (message: HostToUsage) => void webview.postMessage(message),
       openConnection: (connectionId) => void vscode.commands.executeCommand('switchboard.editConnection', connectionId),
     });
-    const root = vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webviews');
-    webview.html = renderPage({
-      cspSource: webview.cspSource,
-      nonce: pageNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'usage.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'usage.css')).toString(),
-    });
-
-    webview.onDidReceiveMessage((message: UsageToHost) => {
-      // Only our own page posts here, but a malformed message must not reach the switch.
-      if (typeof message === 'object' && message !== null && typeof message.type === 'string') void this.host.handle(message);
-    }, undefined, this.disposables);
+    webview.html = renderPage(pageResources(webview, deps.extensionUri, 'usage'));
+    onPageMessage<UsageToHost>(webview, (message) => void this.host.handle(message), this.disposables);
     // Hidden tabs keep their page (and its old figures): load again each time the tab shows.
     let visible = panel.visible;
     panel.onDidChangeViewState(({ webviewPanel }) => {
@@ -84,12 +75,4 @@ export class UsagePanel {
     UsagePanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return {
-    enableScripts: true,
-    // The page loads its bundle and stylesheet and nothing else.
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webviews')],
-  };
 }
