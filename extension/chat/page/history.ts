@@ -7,6 +7,37 @@ import type { ChatSummary } from '../../../shared/webview';
 import { button, h } from './dom';
 import { relativeTime } from './format';
 
+/** The History section: shown in place of the conversation, toggled by the header's History button. */
+export class HistoryPanel {
+  readonly list = h('ul', { class: 'history-list' });
+  readonly el = h('section', { class: 'history', id: 'history', 'aria-label': 'Chat history', hidden: true },
+    h('h2', { class: 'history-heading' }, 'History'), this.list);
+  private shown = false;
+
+  constructor(
+    private readonly toggle: HTMLButtonElement,
+    /** The conversation, hidden while the history shows. */
+    private readonly conversation: HTMLElement,
+    private readonly onToggle: () => void,
+  ) {}
+
+  get open(): boolean {
+    return this.shown;
+  }
+
+  setOpen(open: boolean): void {
+    this.shown = open;
+    this.el.hidden = !open;
+    this.conversation.hidden = open;
+    this.toggle.setAttribute('aria-expanded', String(open));
+    this.onToggle();
+  }
+
+  render(chats: ChatSummary[], currentId: string | undefined, now: Date): void {
+    renderHistory(this.list, chats, currentId, now);
+  }
+}
+
 export function renderHistory(list: HTMLElement, chats: ChatSummary[], currentId: string | undefined, now: Date): void {
   if (chats.length === 0) {
     list.replaceChildren(h('li', { class: 'history-empty' }, 'No chats yet.'));
