@@ -23,6 +23,7 @@ import { IdleWatch } from '../providers/transport/idleWatch';
 import { BodyCutError } from '../providers/transport/sseReader';
 import { isQuotaExhausted, parseRateLimits, RETRY_WAIT_CAP_MS, retryAfterMs, UpstreamIdleTimeout } from '../providers/transport/upstreamFetch';
 import { incompleteError, scrub, toSwitchboardError, upstreamReplyError, type UpstreamErrorContext } from '../providers/upstreamErrors';
+import { completeStoppedUsage } from '../limits/estimate';
 import { setMembers } from './jsonSplice';
 import { AnthropicStreamTap, OpenAIStreamTap, type StreamTap } from './streamTap';
 import { AnswerTooLarge, callUpstream, readBody, webHeaders, type UpstreamAnswer } from './upstreamCall';
@@ -172,7 +173,10 @@ async function relayStream(answer: UpstreamAnswer, res: ServerResponse, tap: Str
   try {
     await pump(answer.body, answer, res, tap, idleMs);
   } finally {
-    progress.usage = tap.usage ?? progress.usage;
+    // A stopped answer (the client left, a cancel, a cut) has no final usage: the ledger estimates
+    // its output from the characters relayed (and keeps the input a stream's head reported).
+    progress.outputChars = tap.outputChars;
+    if (tap.usage) progress.usage = tap.usageFinal ? tap.usage : completeStoppedUsage(tap.usage, tap.outputChars);
   }
   if (tap.error) {
     // The client has its provider's error event already (relayed, scrubbed); the ledger records the failure.

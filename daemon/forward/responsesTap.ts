@@ -26,7 +26,10 @@ export class ResponsesStreamTap extends StreamTap {
         const response = eventData(b, start, end)?.['response'] as Json | undefined;
         this.terminated = true;
         const usage = responsesUsage(response?.['usage']);
-        if (usage) this.usage = usage;
+        if (usage) {
+          this.usage = usage;
+          this.usageFinal = true;
+        }
         if (kind === 'failed') {
           this.error = { error: (response?.['error'] as Json | undefined) ?? { message: 'The response failed.' } };
           this.scrubbed(b, start, end, (edits ??= []));

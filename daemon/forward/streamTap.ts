@@ -2,12 +2,16 @@
  * Watches a relayed event stream without re-encoding it: bytes go to the client as the upstream
  * sent them, cut only at event boundaries (a partial event waits for its end, so every write is
  * whole events). The tap reads just enough to record usage, see the stop reason and the
- * terminator, and catch an error event:
+ * terminator, count the answer's characters, and catch an error event:
  *
- * - each read is searched (native `Buffer.indexOf`) for a few JSON keys and SSE lines; only the
- *   rare event that holds one of them (usage, an error) is parsed;
- * - a key is matched with its quotes and the `:` after it, which text inside a JSON string cannot
- *   produce (its quotes are escaped there), so a model writing about "usage" is not mistaken for it;
+ * - each read of whole events is walked once, byte by byte, in JS ({@link StreamTap.scan}): JSON
+ *   strings are skipped (escapes included), a string followed by `:` is a key, and only the few
+ *   keys a tap names are looked at. One pass costs less than a native `Buffer.indexOf` per key
+ *   and per match, and no text inside a JSON string can look like a key or a line (its quotes and
+ *   newlines are escaped there), so a model writing about "usage" is not mistaken for it;
+ * - only the rare event that holds usage or an error is parsed (JSON.parse of that event);
+ * - the characters of answer text, reasoning and tool-call arguments are counted as they pass
+ *   (`outputChars`): a stopped answer that never got its usage is recorded with an estimate;
  * - the OpenAI usage chunk the daemon asked for (`stream_options.include_usage`, when the client
  *   did not) is cut out of what the client receives; an error event is passed on with keys scrubbed.
  */
@@ -16,23 +20,67 @@ import { anthropicUsage, openaiUsage } from './usageOf';
 
 const LFLF = Buffer.from('\n\n');
 const CRLFCRLF = Buffer.from('\r\n\r\n');
-const USAGE_KEY = Buffer.from('"usage"');
-const ERROR_KEY = Buffer.from('"error"');
-const FINISH_KEY = Buffer.from('"finish_reason"');
-const STOP_KEY = Buffer.from('"stop_reason"');
-const DONE = Buffer.from('[DONE]');
-const MESSAGE_STOP = Buffer.from('"message_stop"');
-const EVENT_ERROR = Buffer.from('event: error');
 
 export type Json = Record<string, unknown>;
 
+/** What a key's value means to a tap. */
+export type KeyRole = 'usage' | 'error' | 'finish' | 'text' | 'type';
+
+/** A JSON key a tap reads, found at any depth. */
+export interface TapKey {
+  name: string;
+  role: KeyRole;
+}
+
+/** A line a tap reads (e.g. `data: [DONE]`), matched at the start of a line and up to its end. */
+export interface TapLine {
+  line: string;
+  role: 'terminator' | 'error';
+}
+
+interface KeyEntry {
+  bytes: Buffer;
+  role: KeyRole;
+}
+
+/** What a scanning tap reads, compiled once per kind of tap (not per request). */
+export interface TapSpec {
+  /** The keys by length: the scan makes one array lookup per key it meets. */
+  keys: Array<KeyEntry[] | undefined>;
+  lines: Array<{ bytes: Buffer; role: TapLine['role'] }>;
+  /** 1 at the first byte of each line, to pass over a line start at one lookup. */
+  lineFirsts: Uint8Array;
+}
+
+export function tapSpec(keys: readonly TapKey[], lines: readonly TapLine[]): TapSpec {
+  const table: Array<KeyEntry[] | undefined> = [];
+  for (const k of keys)
+    (table[k.name.length] ??= []).push({
+      bytes: Buffer.from(k.name, 'latin1'),
+      role: k.role,
+    });
+  const compiled = lines.map((l) => ({
+    bytes: Buffer.from(l.line, 'latin1'),
+    role: l.role,
+  }));
+  return {
+    keys: table,
+    lines: compiled,
+    lineFirsts: compiled.reduce((table, l) => ((table[l.bytes[0]!] = 1), table), new Uint8Array(256)),
+  };
+}
+
 export abstract class StreamTap {
   usage: Usage | undefined;
+  /** `usage` is the answer's final count (false: none yet, or only the head's, as Anthropic's message_start). */
+  usageFinal = false;
   finishReason: string | undefined;
   /** The stream's terminator (`data: [DONE]`, `message_stop`) went by. */
   terminated = false;
   /** The body of an error event, if one came. */
   error: Json | undefined;
+  /** Characters of answer text, reasoning and tool-call arguments relayed so far (JSON escapes count as one). */
+  outputChars = 0;
   private carry: Buffer | undefined;
 
   /** `scrub` removes keys from an error event's text before the client sees it. */
@@ -69,6 +117,169 @@ export abstract class StreamTap {
   }
 }
 
+/**
+ * A tap that reads its stream in one pass ({@link scan}): subclasses name their keys and lines,
+ * and are told of the rare ones that need the whole event (usage, errors).
+ */
+export abstract class ScanningTap extends StreamTap {
+  constructor(
+    scrub: (text: string) => string,
+    private readonly spec: TapSpec,
+  ) {
+    super(scrub);
+  }
+
+  /**
+   * A key with role `usage` or `error` whose value starts at `valueAt` (an object, string…): the
+   * event around it may be parsed. Returns where the scan goes on: just past `valueAt` to read the
+   * rest of the event as any, or past the event when it was cut or replaced.
+   */
+  protected abstract onEventKey(b: Buffer, role: 'usage' | 'error', valueAt: number, edits: Edit[]): number;
+
+  /** A string value of a `type` key (e.g. Anthropic's `message_stop`), bytes `[start, end)`. */
+  protected onType(_b: Buffer, _start: number, _end: number): void {}
+
+  /** A `role: 'error'` line (Anthropic's `event: error`) at `at`; returns where the scan goes on. */
+  protected onErrorLine(_b: Buffer, at: number, _edits: Edit[]): number {
+    return at + 1;
+  }
+
+  protected inspect(b: Buffer): Buffer {
+    const edits: Edit[] = [];
+    this.scan(b, edits);
+    return edits.length > 0 ? applyEdits(b, edits) : b;
+  }
+
+  /**
+   * The one pass over whole events. Outside strings it looks for the start of a string (`"`) and
+   * of a line; a string is skipped to its closing quote, then is a key when `:` follows. A key the
+   * tap named sets what its value means: a string value is read (stop reason, `type`) or counted
+   * (text); `usage` and `error` go to {@link onEventKey}. A raw newline ends any string (JSON has
+   * none inside one), so a malformed event cannot hide the lines after it.
+   */
+  private scan(b: Buffer, edits: Edit[]): void {
+    const n = b.length;
+    let role: KeyRole | undefined; // the role of the key whose value comes next
+    let i = 0;
+    let lineStart = true;
+    while (i < n) {
+      if (lineStart) {
+        lineStart = false;
+        if (this.spec.lineFirsts[b[i]!] === 1) {
+          const next = this.atLine(b, i, edits);
+          if (next !== i) {
+            i = next;
+            lineStart = b[i - 1] === 10;
+            continue;
+          }
+        }
+      }
+      const c = b[i]!;
+      if (c === 10) {
+        lineStart = true;
+        role = undefined;
+        i++;
+        continue;
+      }
+      if (c !== 34 /* " */) {
+        // A value that is not a string (null, a number, an object…) ends what the key asked for.
+        if (role !== undefined && c !== 32 && c !== 58 /* : */) {
+          role = undefined;
+        }
+        i++;
+        continue;
+      }
+      // A string: [start, end) its bytes, chars its length as text.
+      const start = i + 1;
+      let j = start;
+      let chars = 0;
+      let ended = false;
+      while (j < n) {
+        const d = b[j]!;
+        if (d === 34) {
+          ended = true;
+          break;
+        }
+        if (d === 10) break;
+        if (d === 92 /* \ */) {
+          // \uXXXX is one character, any other escape one too.
+          j += b[j + 1] === 117 ? 6 : 2;
+          chars++;
+          continue;
+        }
+        if ((d & 0xc0) !== 0x80) chars++; // not a UTF-8 continuation byte
+        j++;
+      }
+      const end = Math.min(j, n);
+      if (!ended) {
+        // Cut by a newline (malformed) or the end: nothing to read in it.
+        role = undefined;
+        i = end;
+        continue;
+      }
+      i = end + 1;
+      if (role !== undefined) {
+        // A value string.
+        if (role === 'text') this.outputChars += chars;
+        else if (role === 'finish') this.finishReason = b.toString('latin1', start, end);
+        else if (role === 'type') this.onType(b, start, end);
+        else if (role === 'error') {
+          i = this.onEventKey(b, role, start - 1, edits);
+          lineStart = b[i - 1] === 10;
+        }
+        role = undefined;
+        continue;
+      }
+      // A key when `:` follows.
+      let k = i;
+      while (b[k] === 32) k++;
+      if (b[k] !== 58) continue;
+      const entries = this.spec.keys[end - start];
+      if (entries === undefined) continue;
+      for (const e of entries) {
+        if (b[start] !== e.bytes[0] || b[end - 1] !== e.bytes[e.bytes.length - 1] || !bytesAt(b, start, e.bytes)) continue;
+        k++;
+        while (b[k] === 32) k++;
+        if (e.role === 'usage' || (e.role === 'error' && b[k] !== 34)) {
+          const c2 = b[k];
+          if (c2 === 123 /* { */) {
+            i = this.onEventKey(b, e.role, k, edits);
+            lineStart = b[i - 1] === 10;
+          } else i = k;
+        } else {
+          role = e.role;
+          i = k;
+        }
+        break;
+      }
+    }
+  }
+
+  /** A line the tap named at `i`; returns `i` when there is none. */
+  private atLine(b: Buffer, i: number, edits: Edit[]): number {
+    for (const l of this.spec.lines) {
+      const len = l.bytes.length;
+      if (!bytesAt(b, i, l.bytes)) continue;
+      const after = b[i + len];
+      if (after !== undefined && after !== 10 && after !== 13) continue; // the whole line, not a prefix
+      if (l.role === 'terminator') {
+        this.terminated = true;
+        return i + len;
+      }
+      return this.onErrorLine(b, i, edits);
+    }
+    return i;
+  }
+}
+
+/** `bytes` is at `b[at…]` (a JS loop: the keys and lines are short, and a native call costs more than comparing them). */
+function bytesAt(b: Buffer, at: number, bytes: Buffer): boolean {
+  const len = bytes.length;
+  if (at + len > b.length) return false;
+  for (let i = 0; i < len; i++) if (b[at + i] !== bytes[i]) return false;
+  return true;
+}
+
 export interface Edit {
   start: number;
   end: number;
@@ -76,89 +287,101 @@ export interface Edit {
   bytes?: Buffer;
 }
 
+/** The keys of OpenAI chunks; `text` ones hold answer text (counted for a stopped answer's estimate). */
+const OPENAI = tapSpec(
+  [
+    { name: 'finish_reason', role: 'finish' },
+    { name: 'usage', role: 'usage' },
+    { name: 'error', role: 'error' },
+    { name: 'content', role: 'text' },
+    { name: 'refusal', role: 'text' },
+    { name: 'reasoning_content', role: 'text' },
+    { name: 'reasoning', role: 'text' },
+    { name: 'arguments', role: 'text' },
+  ],
+  [
+    { line: 'data: [DONE]', role: 'terminator' },
+    { line: 'data:[DONE]', role: 'terminator' },
+  ],
+);
+
 /** OpenAI chat completion chunks (`data: {…}` … `data: [DONE]`). */
-export class OpenAIStreamTap extends StreamTap {
+export class OpenAIStreamTap extends ScanningTap {
   /** `hideUsageChunk`: the daemon added `include_usage`, so the usage-only chunk is not the client's. */
   constructor(
     scrub: (text: string) => string,
     private readonly hideUsageChunk: boolean,
   ) {
-    super(scrub);
+    super(scrub, OPENAI);
   }
 
-  protected inspect(b: Buffer): Buffer {
-    let edits: Edit[] | undefined;
-    for (let at = b.indexOf(FINISH_KEY); at !== -1; at = b.indexOf(FINISH_KEY, at + FINISH_KEY.length)) {
-      const value = stringAfterKey(b, at + FINISH_KEY.length);
-      if (value !== undefined) this.finishReason = value;
-    }
-    for (let at = b.indexOf(USAGE_KEY); at !== -1; at = b.indexOf(USAGE_KEY, at + USAGE_KEY.length)) {
-      if (charAfterKey(b, at + USAGE_KEY.length) !== 123 /* { */) continue;
-      const [start, end] = eventAround(b, at);
-      const data = eventData(b, start, end);
+  protected onEventKey(b: Buffer, role: 'usage' | 'error', valueAt: number, edits: Edit[]): number {
+    const [start, end] = eventAround(b, valueAt);
+    const data = eventData(b, start, end);
+    if (role === 'usage') {
       const usage = openaiUsage(data?.['usage']);
-      if (usage) this.usage = usage;
-      if (this.hideUsageChunk && Array.isArray(data?.['choices']) && (data['choices'] as unknown[]).length === 0) (edits ??= []).push({ start, end });
-      at = end - USAGE_KEY.length;
-    }
-    for (let at = b.indexOf(ERROR_KEY); at !== -1; at = b.indexOf(ERROR_KEY, at + ERROR_KEY.length)) {
-      const next = charAfterKey(b, at + ERROR_KEY.length);
-      if (next !== 123 && next !== 34) continue; // null, or not a key
-      const [start, end] = eventAround(b, at);
-      const data = eventData(b, start, end);
-      if (data?.['error'] == null) continue;
-      this.error = data;
-      this.scrubbed(b, start, end, (edits ??= []));
-      at = end - ERROR_KEY.length;
-    }
-    if (!this.terminated) {
-      for (let at = b.indexOf(DONE); at !== -1; at = b.indexOf(DONE, at + DONE.length)) {
-        if (isDataLine(b, at)) {
-          this.terminated = true;
-          break;
-        }
+      if (usage) {
+        this.usage = usage;
+        this.usageFinal = true;
       }
+      if (this.hideUsageChunk && Array.isArray(data?.['choices']) && (data['choices'] as unknown[]).length === 0) {
+        edits.push({ start, end });
+        return end;
+      }
+      return valueAt + 1; // the rest of the event is scanned as any (a last chunk may hold text and the stop reason too)
     }
-    return edits ? applyEdits(b, edits) : b;
+    if (data?.['error'] == null) return valueAt + 1;
+    this.error = data;
+    this.scrubbed(b, start, end, edits);
+    return end;
   }
 }
 
+const ANTHROPIC = tapSpec(
+  [
+    { name: 'stop_reason', role: 'finish' },
+    { name: 'usage', role: 'usage' },
+    { name: 'type', role: 'type' },
+    { name: 'text', role: 'text' },
+    { name: 'thinking', role: 'text' },
+    { name: 'partial_json', role: 'text' },
+  ],
+  [{ line: 'event: error', role: 'error' }],
+);
+const MESSAGE_STOP = Buffer.from('message_stop');
+
 /** Anthropic Messages events (`event: message_start` … `event: message_stop`). */
-export class AnthropicStreamTap extends StreamTap {
-  protected inspect(b: Buffer): Buffer {
-    let edits: Edit[] | undefined;
-    for (let at = b.indexOf(USAGE_KEY); at !== -1; at = b.indexOf(USAGE_KEY, at + USAGE_KEY.length)) {
-      if (charAfterKey(b, at + USAGE_KEY.length) !== 123) continue;
-      const [start, end] = eventAround(b, at);
-      const data = eventData(b, start, end);
-      if (data?.['type'] === 'message_start') {
-        const message = data['message'] as Json | undefined;
-        this.usage = anthropicUsage(message?.['usage'], this.usage);
-      } else if (data?.['type'] === 'message_delta') {
-        this.usage = anthropicUsage(data['usage'], this.usage);
-      }
-      at = end - USAGE_KEY.length;
+export class AnthropicStreamTap extends ScanningTap {
+  constructor(scrub: (text: string) => string) {
+    super(scrub, ANTHROPIC);
+  }
+
+  protected onEventKey(b: Buffer, role: 'usage' | 'error', valueAt: number): number {
+    if (role !== 'usage') return valueAt + 1;
+    const [start, end] = eventAround(b, valueAt);
+    const data = eventData(b, start, end);
+    if (data?.['type'] === 'message_start') {
+      const message = data['message'] as Json | undefined;
+      this.usage = anthropicUsage(message?.['usage'], this.usage);
+    } else if (data?.['type'] === 'message_delta') {
+      this.usage = anthropicUsage(data['usage'], this.usage);
+      this.usageFinal = this.usage !== undefined;
     }
-    for (let at = b.indexOf(STOP_KEY); at !== -1; at = b.indexOf(STOP_KEY, at + STOP_KEY.length)) {
-      const value = stringAfterKey(b, at + STOP_KEY.length);
-      if (value !== undefined) this.finishReason = value;
-    }
-    for (let at = b.indexOf(EVENT_ERROR); at !== -1; at = b.indexOf(EVENT_ERROR, at + EVENT_ERROR.length)) {
-      if (!(at === 0 || b[at - 1] === 10) || !(b[at + EVENT_ERROR.length] === 10 || b[at + EVENT_ERROR.length] === 13)) continue;
-      const [start, end] = eventAround(b, at);
-      this.error = eventData(b, start, end) ?? { type: 'error', error: { type: 'api_error', message: 'malformed error event' } };
-      this.scrubbed(b, start, end, (edits ??= []));
-      at = end - EVENT_ERROR.length;
-    }
-    if (!this.terminated) {
-      for (let at = b.indexOf(MESSAGE_STOP); at !== -1; at = b.indexOf(MESSAGE_STOP, at + 1)) {
-        if (isTypeValue(b, at)) {
-          this.terminated = true;
-          break;
-        }
-      }
-    }
-    return edits ? applyEdits(b, edits) : b;
+    return valueAt + 1; // the rest of the event is scanned as any
+  }
+
+  protected override onType(b: Buffer, start: number, end: number): void {
+    if (end - start === MESSAGE_STOP.length && bytesAt(b, start, MESSAGE_STOP)) this.terminated = true;
+  }
+
+  protected override onErrorLine(b: Buffer, at: number, edits: Edit[]): number {
+    const [start, end] = eventAround(b, at);
+    this.error = eventData(b, start, end) ?? {
+      type: 'error',
+      error: { type: 'api_error', message: 'malformed error event' },
+    };
+    this.scrubbed(b, start, end, edits);
+    return end;
   }
 }
 
@@ -198,44 +421,6 @@ export function eventData(b: Buffer, start: number, end: number): Json | undefin
   } catch {
     return undefined;
   }
-}
-
-/** The first character code after `"key"`, its `:` and the spaces around it; -1 when no `:` follows (not a key). */
-function charAfterKey(b: Buffer, i: number): number {
-  while (b[i] === 32) i++;
-  if (b[i] !== 58 /* : */) return -1;
-  i++;
-  while (b[i] === 32) i++;
-  return b[i] ?? -1;
-}
-
-/** The string value after `"key":`, undefined when it is null or not a key. Stop reasons hold no escapes. */
-function stringAfterKey(b: Buffer, i: number): string | undefined {
-  while (b[i] === 32) i++;
-  if (b[i] !== 58) return undefined;
-  i++;
-  while (b[i] === 32) i++;
-  if (b[i] !== 34) return undefined;
-  const close = b.indexOf(34, i + 1);
-  return close === -1 ? undefined : b.toString('latin1', i + 1, close);
-}
-
-/** `[DONE]` at `at` is the value of a `data:` line that starts the line. */
-function isDataLine(b: Buffer, at: number): boolean {
-  let i = at - 1;
-  if (b[i] === 32) i--;
-  if (i < 4 || b.toString('latin1', i - 4, i + 1) !== 'data:') return false;
-  return i - 4 === 0 || b[i - 5] === 10 || b[i - 5] === 13;
-}
-
-/** `"message_stop"` at `at` is the value of a `"type"` key. */
-function isTypeValue(b: Buffer, at: number): boolean {
-  let i = at - 1;
-  while (b[i] === 32) i--;
-  if (b[i] !== 58) return false;
-  i--;
-  while (b[i] === 32) i--;
-  return i >= 5 && b.toString('latin1', i - 5, i + 1) === '"type"';
 }
 
 export function applyEdits(b: Buffer, edits: Edit[]): Buffer {

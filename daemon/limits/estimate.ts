@@ -44,6 +44,15 @@ export function estimateFromBody(bodyBytes: number, maxTokens: number | undefine
 }
 
 /**
+ * Usage an answer reported only in part before it stopped (Anthropic's `message_start` gives the
+ * input and a token or two of output; the final count comes with `message_delta`): the reported
+ * input, and the output estimated from the characters that reached the client if that is more.
+ */
+export function completeStoppedUsage(partial: Usage, outputChars: number): Usage {
+  return { ...partial, outputTokens: Math.max(partial.outputTokens, Math.ceil(outputChars / CHARS_PER_TOKEN)), estimated: true };
+}
+
+/**
  * Usage of an answer the upstream reported none for (stopped by the client, cut short, or a server
  * that does not report it), from the prompt and the characters of text that reached the client;
  * marked `estimated`.

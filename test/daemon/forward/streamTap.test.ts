@@ -77,3 +77,86 @@ describe('AnthropicStreamTap', () => {
     expect(tap.terminated).toBe(false);
   });
 });
+
+describe('the one-pass scan', () => {
+  const sizes = [1, 2, 5, 64, 1 << 20];
+
+  it.each(sizes)('counts the characters of text, reasoning, refusals and tool arguments, escapes as one (read size %i)', (size) => {
+    const texts = ['Hello', ' "quoted" \\ back\nslash\ttab \u0001', 'é 東京 😀', '</script>'];
+    const stream =
+      chunk({ role: 'assistant', content: '' }) +
+      texts.map((t) => chunk({ content: t })).join('') +
+      chunk({ reasoning_content: 'think' }) +
+      chunk({ refusal: 'no' }) +
+      chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":' } }] }) +
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }) +
+      chunk({}, 'tool_calls') +
+      'data:[DONE]\n\n';
+    const tap = new OpenAIStreamTap((t) => t, false);
+    expect(feed(tap, stream, size)).toBe(stream);
+    // 😀 is one character here (two in a JS string): the estimate counts what a reader sees.
+    const expected = texts.join('').length - 1 + 'think'.length + 'no'.length + '{"city":"Paris"}'.length;
+    expect(tap.outputChars).toBe(expected);
+    expect(tap.finishReason).toBe('tool_calls');
+    expect(tap.terminated).toBe(true); // `data:[DONE]` without the space too
+    expect(tap.usage).toBeUndefined();
+    expect(tap.usageFinal).toBe(false);
+  });
+
+  it('is not fooled by keys, terminators or error lines written inside the text', () => {
+    const tricky = 'x "usage": {"prompt_tokens":1} "error": {"message":"m"}\n\ndata: [DONE]\n\nevent: error\n "finish_reason":"stop"';
+    const stream = chunk({ content: tricky }) + chunk({}, 'length');
+    const tap = new OpenAIStreamTap((t) => t, true);
+    expect(feed(tap, stream, 3)).toBe(stream);
+    expect(tap.usage).toBeUndefined();
+    expect(tap.error).toBeUndefined();
+    expect(tap.terminated).toBe(false);
+    expect(tap.finishReason).toBe('length');
+    expect(tap.outputChars).toBe(tricky.length);
+  });
+
+  it('reads a last chunk that carries text, the stop reason and usage together', () => {
+    const last = `data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta: { content: 'end' }, finish_reason: 'stop' }], usage: { prompt_tokens: 4, completion_tokens: 1 } })}\n\n`;
+    const tap = new OpenAIStreamTap((t) => t, true);
+    expect(feed(tap, last + 'data: [DONE]\n\n', 7)).toBe(last + 'data: [DONE]\n\n'); // not the usage-only chunk: kept
+    expect(tap.usage).toEqual({ inputTokens: 4, outputTokens: 1 });
+    expect(tap.usageFinal).toBe(true);
+    expect(tap.finishReason).toBe('stop');
+    expect(tap.outputChars).toBe(3);
+  });
+
+  it('takes an error whose value is a string, and leaves `"error": null` alone', () => {
+    const tap = new OpenAIStreamTap((t) => t, false);
+    feed(tap, chunk({ content: 'a' }).replace('"usage":null', '"error":null,"usage":null'), 4);
+    expect(tap.error).toBeUndefined();
+    feed(tap, 'data: {"error":"upstream overloaded"}\n\n', 4);
+    expect(tap.error).toEqual({ error: 'upstream overloaded' });
+  });
+
+  it.each(sizes)('counts Anthropic text, thinking and tool input, not signatures; usage is final only with message_delta (read size %i)', (size) => {
+    const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+    const head =
+      ev('message_start', { message: { id: 'm', type: 'message', role: 'assistant', content: [], usage: { input_tokens: 5, output_tokens: 1 }, stop_reason: null } }) +
+      ev('content_block_start', { index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } }) +
+      ev('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking: 'hmm' } }) +
+      ev('content_block_delta', { index: 0, delta: { type: 'signature_delta', signature: 'c2lnbmF0dXJl' } }) +
+      ev('content_block_start', { index: 1, content_block: { type: 'text', text: '' } }) +
+      ev('content_block_delta', { index: 1, delta: { type: 'text_delta', text: 'Hi "there"' } }) +
+      ev('content_block_start', { index: 2, content_block: { type: 'tool_use', id: 't', name: 'f', input: {} } }) +
+      ev('content_block_delta', { index: 2, delta: { type: 'input_json_delta', partial_json: '{"a":1}' } });
+    const stopped = new AnthropicStreamTap((t) => t);
+    feed(stopped, head, size);
+    expect(stopped.outputChars).toBe('hmm'.length + 'Hi "there"'.length + '{"a":1}'.length);
+    expect(stopped.usage).toEqual({ inputTokens: 5, outputTokens: 1 });
+    expect(stopped.usageFinal).toBe(false);
+    expect(stopped.terminated).toBe(false);
+
+    const whole = new AnthropicStreamTap((t) => t);
+    const stream = head + ev('message_delta', { delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 30 } }) + ev('message_stop', {});
+    expect(feed(whole, stream, size)).toBe(stream);
+    expect(whole.usage).toEqual({ inputTokens: 5, outputTokens: 30 });
+    expect(whole.usageFinal).toBe(true);
+    expect(whole.finishReason).toBe('tool_use');
+    expect(whole.terminated).toBe(true);
+  });
+});
