@@ -7,6 +7,7 @@
 import { promises as dns } from 'node:dns';
 import net from 'node:net';
 import tls from 'node:tls';
+import { certificateProblem } from '../providers/transport/certificate';
 
 export type Reachability =
   | { ok: true; ms: number; reason: string }
@@ -17,8 +18,6 @@ export interface ProbeOptions {
   signal?: AbortSignal;
 }
 
-const TLS_TRUST = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE']);
-const TLS_DATES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST']);
 
 /** Probes `baseUrl`'s host and port. Never throws for network problems; rejects only when `signal` aborts. */
@@ -73,15 +72,8 @@ export async function probeReachability(baseUrl: string, opts: ProbeOptions): Pr
     if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') {
       return fail(`${where} cannot be reached from this machine (${code}): check your network or VPN.`, 'Unreachable: no route to host');
     }
-    if (TLS_TRUST.has(code)) {
-      return fail(`The TLS certificate of ${host} is not trusted (${code}): if this is your own server with a private CA, give the daemon that CA with NODE_EXTRA_CA_CERTS.`, 'TLS certificate not trusted');
-    }
-    if (TLS_DATES.has(code)) {
-      return fail(`The TLS certificate of ${host} is not valid today (${code}): the server's certificate must be renewed, or the system clock is wrong.`, 'TLS certificate expired');
-    }
-    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-      return fail(`The TLS certificate presented at ${where} is not for ${host} (${code}): check the host name in the base URL.`, 'TLS certificate name mismatch');
-    }
+    const certificate = certificateProblem(code, host);
+    if (certificate) return fail(certificate.reason, certificate.short);
     if (secure && (NOT_TLS.has(code) || code === 'ECONNRESET')) {
       return fail(`${where} did not complete a TLS handshake (${code}): if the server speaks plain HTTP, use http:// in the base URL.`, 'TLS handshake failed');
     }

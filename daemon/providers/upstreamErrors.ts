@@ -14,6 +14,7 @@ import { ErrorCode, SwitchboardError, type ErrorData } from '../../shared/errors
 import { keyHint } from '../../shared/client/keyMask';
 import { mapStrings, redactor } from '../keys/redactor';
 import type { ResolvedConnection } from './adapter';
+import { CERTIFICATE_ERROR_TYPE, CERTIFICATE_STATUS, certificateProblem } from './transport/certificate';
 import { SseEventTooLarge } from './transport/sseReader';
 import { isQuotaExhausted, NotAnApiAnswer, retryAfterMs, UpstreamIdleTimeout } from './transport/upstreamFetch';
 
@@ -134,12 +135,25 @@ function networkError(error: unknown, ctx: UpstreamErrorContext): SwitchboardErr
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'UND_ERR_HEADERS_TIMEOUT':
       return build(ctx, ErrorCode.TIMEOUT, `${where}: the connection timed out${ctx.startedAt === undefined ? '' : ` (${elapsed(ctx.startedAt)} in all)`}.`, serverHint, { cause: code, ...elapsedData(ctx) });
-    default:
+    default: {
+      const certificate = certificateProblem(code, hostOf(conn.baseUrl));
+      if (certificate) {
+        return build(ctx, ErrorCode.UNREACHABLE, `${where}: ${certificate.reason}`, 'Retrying will not help until the certificate is fixed or trusted; the daemon did not retry.', { cause: code! });
+      }
       if (code && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
         return build(ctx, ErrorCode.UNREACHABLE, `${where}: the TLS handshake failed (${code}).`,
           'Check that the URL uses the right scheme (http vs https) and that the server certificate is valid.', { cause: code });
       }
       return build(ctx, ErrorCode.UNREACHABLE, `${where}${code ? ` (${code})` : ''}: ${messageOf(error)}.`, serverHint, code ? { cause: code } : {});
+    }
+  }
+}
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
   }
 }
 
@@ -164,6 +178,8 @@ function statusError(error: OpenAIAPIError | AnthropicAPIError, ctx: UpstreamErr
   };
   const said = detail.message ? `: ${clip(detail.message)}` : '.';
   const make = (code: ErrorCode, message: string, hint: string, more: Extra = {}) => build(ctx, code, message, hint, { ...extra, ...more });
+  // The stand-in answer for a certificate failure (transport/certificate.ts): the network error it replaced.
+  if (status === CERTIFICATE_STATUS && detail.type === CERTIFICATE_ERROR_TYPE) return networkError({ code: detail.code }, ctx);
   const quota = detail.code === 'insufficient_quota' || detail.type === 'insufficient_quota' || isQuotaExhausted(detail.message ?? '');
   const model = ctx.model;
 

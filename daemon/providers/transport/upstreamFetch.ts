@@ -20,6 +20,7 @@
  * (sseReader.ts), which also keeps their idle deadline.
  */
 import type { RateLimitInfo } from '../adapter';
+import { certificateAnswer, codeOf, isCertificateError } from './certificate';
 import { nodeFetch } from './nodeFetch';
 
 /** The upstream sent nothing (no event of a stream, no byte of a JSON body) for the connection's `timeoutMs` while we waited. */
@@ -71,7 +72,15 @@ type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Re
 
 export function createUpstreamFetch(opts: UpstreamFetchOptions): FetchFn {
   return async (input, init) => {
-    const res = await nodeFetch(input, init);
+    let res: Response;
+    try {
+      res = await nodeFetch(input, init);
+    } catch (error) {
+      // Retrying cannot fix a certificate: answered so that the SDKs do not retry (certificate.ts).
+      const code = codeOf(error);
+      if (isCertificateError(code)) return certificateAnswer(code);
+      throw error;
+    }
     // Headers first: asking an event stream for its `body` would build the web stream nobody reads (nodeFetch.ts).
     const stream = res.ok && isEventStream(res.headers);
     if (!stream && opts.onRateLimits) {
