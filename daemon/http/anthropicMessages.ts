@@ -18,10 +18,9 @@ import { routeModel } from './modelRouting';
 import { sendJson } from './openaiErrors';
 import { readJsonBody } from './readBody';
 import { randomBytes } from 'node:crypto';
-import type { Attempt, PreparedChat } from '../chat/chatService';
+import type { Attempt } from '../chat/chatService';
 import type { Caller } from '../tokens/caller';
 import { AnthropicStreamEncoder, fromAnthropicRequest, toAnthropicMessage } from '../translate';
-import { readForTranslation } from './chatSurface';
 import { translatedAttempt } from './translatedAnswer';
 
 export const anthropicErrors: SurfaceErrors = { send: sendAnthropicError, streamEvent: anthropicErrorEvent };
@@ -35,14 +34,13 @@ export function messages(deps: ChatSurfaceDeps, req: IncomingMessage, res: Serve
     errors: anthropicErrors,
     check: checkMessages,
     maxTokens: (body) => num(body['max_tokens']),
-    attemptFor: (body, prepared) => (wireOf(prepared.conn) === 'anthropic' ? forwardAttempt((forward ??= forwardSpec('messages', body, req, res))) : translatedMessages(deps, body, prepared, res)),
+    attemptFor: (body, prepared) => (wireOf(prepared.conn) === 'anthropic' ? forwardAttempt((forward ??= forwardSpec('messages', body, req, res))) : translatedMessages(deps, body, res)),
   });
 }
 
 /** The translated path: the Messages body in the neutral model, answered as Anthropic events (or one message). */
-function translatedMessages(deps: ChatSurfaceDeps, body: ClientBody, prepared: PreparedChat, res: ServerResponse): Attempt<unknown> {
-  const request = readForTranslation(() => fromAnthropicRequest(body.value), prepared);
-  return translatedAttempt(deps.chat, request, res, () => {
+function translatedMessages(deps: ChatSurfaceDeps, body: ClientBody, res: ServerResponse): Attempt<unknown> {
+  return translatedAttempt(deps.chat, () => fromAnthropicRequest(body.value), res, (request) => {
     const who = { id: `msg_sb${randomBytes(12).toString('base64url')}`, model: request.model };
     const encoder = new AnthropicStreamEncoder(who);
     return {

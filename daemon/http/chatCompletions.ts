@@ -8,11 +8,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Attempt, PreparedChat } from '../chat/chatService';
+import type { Attempt } from '../chat/chatService';
 import type { Caller } from '../tokens/caller';
 import { forwardAttempt, wireOf, type ForwardSpec } from '../forward/forwarder';
 import { fromOpenAIRequest, OpenAIStreamEncoder, toOpenAICompletion } from '../translate';
-import { checkMessages, num, readForTranslation, serveChat, type ChatSurfaceDeps, type ClientBody, type SurfaceErrors } from './chatSurface';
+import { checkMessages, num, serveChat, type ChatSurfaceDeps, type ClientBody, type SurfaceErrors } from './chatSurface';
 import { openaiErrorBody, sendOpenAIError, statusOf } from './openaiErrors';
 import { translatedAttempt } from './translatedAnswer';
 
@@ -27,7 +27,7 @@ export function chatCompletions(deps: ChatSurfaceDeps, req: IncomingMessage, res
     errors: openaiErrors,
     check: checkMessages,
     maxTokens: (body) => num(body['max_completion_tokens']) ?? num(body['max_tokens']),
-    attemptFor: (body, prepared) => (wireOf(prepared.conn) === 'openai' ? forwardAttempt((forward ??= forwardSpec(body, req, res))) : translatedChat(deps, body, prepared, res)),
+    attemptFor: (body, prepared) => (wireOf(prepared.conn) === 'openai' ? forwardAttempt((forward ??= forwardSpec(body, req, res))) : translatedChat(deps, body, res)),
   });
 }
 
@@ -51,9 +51,8 @@ function forwardSpec(body: ClientBody, req: IncomingMessage, res: ServerResponse
 }
 
 /** The translated path: the chat completions body in the neutral model, answered in chat completion chunks (or one completion). */
-function translatedChat(deps: ChatSurfaceDeps, body: ClientBody, prepared: PreparedChat, res: ServerResponse): Attempt<unknown> {
-  const request = readForTranslation(() => fromOpenAIRequest(body.value), prepared);
-  return translatedAttempt(deps.chat, request, res, () => {
+function translatedChat(deps: ChatSurfaceDeps, body: ClientBody, res: ServerResponse): Attempt<unknown> {
+  return translatedAttempt(deps.chat, () => fromOpenAIRequest(body.value), res, (request) => {
     const who = { id: completionId(), model: request.model, created: Math.floor(Date.now() / 1000) };
     const encoder = new OpenAIStreamEncoder(who);
     return {

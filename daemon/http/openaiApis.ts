@@ -1,19 +1,19 @@
 /**
- * OpenAI's APIs besides chat completions, forwarded as bytes (daemon/forward/) to the connections
- * whose provider serves them (`Provider.apis` in the catalog), through the same routing, admission,
- * fallbacks, ledger and cancellation as every chat (chatSurface.ts):
+ * OpenAI's APIs besides chat completions, through the same routing, admission, fallbacks, ledger
+ * and cancellation as every chat (chatSurface.ts):
  *
- * - `POST /v1/embeddings` — usage is the input tokens, priced where the catalog knows the model;
+ * - `POST /v1/embeddings` — forwarded as bytes (daemon/forward/) to the connections whose provider
+ *   serves embeddings (`Provider.apis` in the catalog); usage is the input tokens, priced where the
+ *   catalog knows the model. Anthropic has none: a 400 names the connections that do.
  * - `POST /v1/responses` — OpenAI's Responses API (what Codex speaks), streamed (`response.*`
- *   events, usage read from `response.completed`) or not.
- *
- * A connection whose provider has no such API (Anthropic has no embeddings; only a few serve the
- * Responses API) gets a 400 that names the connections that do.
+ *   events, usage read from `response.completed`) or not: forwarded to the providers that serve it,
+ *   translated through the neutral model to every other connection (Anthropic, chat-only servers).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import type { ProviderApi } from '../../shared/protocol';
-import type { PreparedChat } from '../chat/chatService';
+import { randomBytes } from 'node:crypto';
+import type { Attempt, PreparedChat } from '../chat/chatService';
 import type { ProviderCatalog } from '../connections/providerCatalog';
 import { forwardAttempt, type AnswerReader, type ForwardSpec } from '../forward/forwarder';
 import { finishOfResponse, responsesUsage, ResponsesStreamTap } from '../forward/responsesTap';
@@ -21,6 +21,8 @@ import { servesApi } from '../providers/catalog';
 import { mayUseConnection, type Caller } from '../tokens/caller';
 import { invalid, num, serveChat, type ChatSurfaceDeps, type ClientBody, type SurfaceErrors } from './chatSurface';
 import { openaiErrorBody, sendOpenAIError, statusOf } from './openaiErrors';
+import { fromResponsesRequest, responsesEcho, ResponsesStreamEncoder, toResponsesObject } from '../translate';
+import { translatedAttempt } from './translatedAnswer';
 
 export interface OpenAIApiDeps extends ChatSurfaceDeps {
   providers: ProviderCatalog;
@@ -55,12 +57,32 @@ export function embeddings(deps: OpenAIApiDeps, req: IncomingMessage, res: Serve
   });
 }
 
+/**
+ * Forwarded to a connection whose provider serves the Responses API; to any other (Anthropic,
+ * chat-completions-only servers) translated through the neutral model and answered as Responses
+ * objects and events (daemon/translate/responses*.ts), so Codex works on every connection.
+ */
 export function responses(deps: OpenAIApiDeps, req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
   return serveForwarded(deps, req, res, caller, 'responses', {
     errors: responsesErrors,
     check: () => undefined,
     maxTokens: (body) => num(body['max_output_tokens']),
     reader: responsesReader,
+    translate: (body) => translatedResponses(deps, body, res),
+  });
+}
+
+/** The translated path: the Responses body in the neutral model, answered as a `response` (or its events). */
+function translatedResponses(deps: OpenAIApiDeps, body: ClientBody, res: ServerResponse): Attempt<unknown> {
+  return translatedAttempt(deps.chat, () => fromResponsesRequest(body.value), res, (request) => {
+    const who = { id: `resp_sb${randomBytes(12).toString('hex')}`, model: request.model, createdAt: Math.floor(Date.now() / 1000), echo: responsesEcho(body.value) };
+    const encoder = new ResponsesStreamEncoder(who);
+    return {
+      whole: (answer) => toResponsesObject(answer, who),
+      start: () => encoder.start(),
+      delta: (d) => encoder.delta(d),
+      end: (value, usage) => encoder.end(value.finishReason, usage),
+    };
   });
 }
 
@@ -69,6 +91,8 @@ interface ApiSurface {
   check(body: Record<string, unknown>): SwitchboardError | undefined;
   maxTokens(body: Record<string, unknown>): number | undefined;
   reader?: AnswerReader;
+  /** The attempt for a connection without the API, when the API can be translated; else such a connection gets a 400. */
+  translate?(body: ClientBody): Attempt<unknown>;
 }
 
 function serveForwarded(deps: OpenAIApiDeps, req: IncomingMessage, res: ServerResponse, caller: Caller, api: ProviderApi, surface: ApiSurface): Promise<void> {
@@ -84,8 +108,9 @@ function serveForwarded(deps: OpenAIApiDeps, req: IncomingMessage, res: ServerRe
   return serveChat(deps, req, res, caller, {
     ...surface,
     attemptFor: (body, prepared) => {
-      if (!servesApi(prepared.conn.provider, api)) throw notServed(deps, caller, api, prepared);
-      return forwardAttempt((spec ??= forwardSpec(body)));
+      if (servesApi(prepared.conn.provider, api)) return forwardAttempt((spec ??= forwardSpec(body)));
+      if (surface.translate) return surface.translate(body);
+      throw notServed(deps, caller, api, prepared);
     },
   });
 }

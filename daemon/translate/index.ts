@@ -2,7 +2,8 @@
  * Translation between wire formats through the neutral chat model: pure functions and small
  * stateful stream coders, no I/O. docs/translation.md holds the field-by-field table.
  *
- * - requests: {@link fromOpenAIRequest} / {@link toOpenAIRequest}, {@link fromAnthropicRequest} / {@link toAnthropicRequest}
+ * - requests: {@link fromOpenAIRequest} / {@link toOpenAIRequest}, {@link fromAnthropicRequest} / {@link toAnthropicRequest},
+ *   {@link fromResponsesRequest} (OpenAI Responses API → neutral; answers go back through {@link toResponsesObject} / {@link ResponsesStreamEncoder})
  * - whole answers: {@link toOpenAICompletion} / {@link fromOpenAICompletion}, {@link toAnthropicMessage} / {@link fromAnthropicMessage}
  * - streams: decoders (wire chunk/event → neutral deltas) and encoders (neutral deltas → SSE frames) per format
  */
@@ -25,3 +26,6 @@ export { usageFromOpenAI, usageToOpenAI, usageFromAnthropic, usageToAnthropic } 
 export { toConverseRequest, type ConverseInput, type ConverseMessage } from './converseRequest';
 export { fromConverseResponse, finishFromConverse, usageFromConverse } from './converseResponse';
 export { ConverseStreamDecoder } from './converseStreamDecoder';
+export { fromResponsesRequest, RESPONSES_HARMLESS_FIELDS } from './responsesRequest';
+export { toResponsesObject, responsesEcho, usageToResponses, type ResponsesIdentity } from './responsesResponse';
+export { ResponsesStreamEncoder } from './responsesStreamEncoder';

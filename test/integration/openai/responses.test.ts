@@ -2,10 +2,10 @@
  * `POST /v1/responses` (OpenAI's Responses API, what Codex speaks) through the real daemon, driven
  * by the official `openai` SDK: forwarded as sent to the connections whose provider serves it
  * (OpenAI, Azure OpenAI's v1 API…), streamed `response.*` events relayed in order with usage read
- * from `response.completed`, a 400 naming those connections for the others, behind the daemon's
- * token, upstream errors mapped, usage recorded.
+ * from `response.completed`, translated for the others (responsesTranslated.test.ts), behind the
+ * daemon's token, upstream errors mapped, usage recorded.
  */
-import OpenAI, { AuthenticationError, BadRequestError, RateLimitError } from 'openai';
+import OpenAI, { AuthenticationError, RateLimitError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UsageGet, type Connection } from '../../../shared/protocol';
 import { cleanupDaemons, ensureBuilt, KEYS, setup, type Env } from '../chat/harness';
@@ -32,15 +32,6 @@ afterAll(async () => {
   await cleanupDaemons();
 });
 beforeEach(() => env.up.reset());
-
-async function thrown(promise: Promise<unknown>): Promise<Error & { status?: number; error?: { message?: string; param?: string } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as never;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('POST /v1/responses', () => {
   it('forwards a whole response: the SDK reads its text and usage, the upstream gets the body as sent with its model', async () => {
@@ -89,13 +80,11 @@ describe('POST /v1/responses', () => {
     expect(call!.body.model).toBe('my-gpt5-deployment');
   });
 
-  it('refuses an Anthropic connection with a 400 naming the connections that serve the Responses API', async () => {
-    const error = await thrown(sdk.responses.create({ model: 'claude', input: 'x' }));
-    expect(error).toBeInstanceOf(BadRequestError);
-    expect(error.error?.message).toContain('connection "claude" (Anthropic) does not serve OpenAI\'s Responses API');
-    expect(error.error?.message).toContain('Connections that do: main, azure.');
-    expect(error.error?.param).toBe('model');
-    expect(env.up.requests).toHaveLength(0);
+  it('translates for an Anthropic connection instead of refusing it (responsesTranslated.test.ts has the details)', async () => {
+    const res = await sdk.responses.create({ model: 'claude', input: 'x' });
+    expect(res.output_text).toBe(SCRIPT.join(''));
+    expect(responseCalls()).toHaveLength(0);
+    expect(env.chats().map((r) => r.path)).toEqual(['/v1/messages']);
   });
 
   it('requires the daemon token', async () => {
