@@ -9,6 +9,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { anthropicErrorBody } from '../http/anthropicErrors';
 import type { Logger } from '../log';
 import { parseAndValidate, respond } from '../rpc/envelope';
 import type { Router } from '../rpc/router';
@@ -156,7 +157,7 @@ export class RpcServer {
     const access = this.check(via, req);
     if (!access.ok) {
       this.opts.log.warn('refused http request', { via, status: access.status, reason: access.message });
-      return sendJson(res, access.status, access.message);
+      return sendJson(res, access.status, access.message, anthropicPath(req.url));
     }
     const handler = via === 'tcp' ? this.opts.httpHandler : undefined;
     try {
@@ -277,9 +278,15 @@ function waitAllClosed(sockets: WebSocket[], timeoutMs: number): Promise<void> {
   });
 }
 
-/** Error body in OpenAI's shape, so tools that speak only OpenAI show the message. */
-function errorBody(status: number, message: string): string {
+/** Error body in OpenAI's shape, so tools that speak only OpenAI show the message; Anthropic's on its paths. */
+function errorBody(status: number, message: string, anthropic = false): string {
+  if (anthropic) return JSON.stringify(anthropicErrorBody(status, message));
   return JSON.stringify({ error: { message, type: errorType(status), code: status } });
+}
+
+/** `/v1/messages…`: the Anthropic SDKs (Claude Code) read errors only in Anthropic's shape. */
+function anthropicPath(url: string | undefined): boolean {
+  return pathOf(url).startsWith('/v1/messages');
 }
 
 function errorType(status: number): string {
@@ -293,8 +300,8 @@ function authHeader(status: number): Record<string, string> {
   return {};
 }
 
-function sendJson(res: ServerResponse, status: number, message: string): void {
-  const body = errorBody(status, message);
+function sendJson(res: ServerResponse, status: number, message: string, anthropic = false): void {
+  const body = errorBody(status, message, anthropic);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...authHeader(status) });
   res.end(body);
 }

@@ -8,7 +8,7 @@ import { openaiWire } from './openaiWire';
 import type { Wire } from './types';
 
 export interface Route {
-  kind: 'chat' | 'models' | 'model' | 'embeddings' | 'responses' | 'none';
+  kind: 'chat' | 'models' | 'model' | 'embeddings' | 'responses' | 'countTokens' | 'none';
   wire: Wire;
   /** Azure: the deployment named in the path (it stands for the model). */
   deployment?: string;
@@ -38,6 +38,7 @@ export function resolveRoute(method: string, path: string, headers: Record<strin
   }
   if (method === 'POST' && path === '/v1/chat/completions') return { kind: 'chat', wire: openaiWire };
   if (method === 'POST' && path === '/v1/messages') return { kind: 'chat', wire: anthropicWire };
+  if (method === 'POST' && path === '/v1/messages/count_tokens') return { kind: 'countTokens', wire: anthropicWire };
   if (method === 'POST' && path === '/v1/embeddings') return { kind: 'embeddings', wire: openaiWire };
   if (method === 'POST' && path === '/v1/responses') return { kind: 'responses', wire: openaiWire };
 

@@ -11,7 +11,7 @@
  *   … up.requests[0].authKey …
  *   await up.close();
  *
- * Routes: POST /v1/chat/completions (OpenAI), POST /v1/messages (Anthropic), POST /v1/embeddings
+ * Routes: POST /v1/chat/completions (OpenAI), POST /v1/messages and /v1/messages/count_tokens (Anthropic), POST /v1/embeddings
  * (embeddingsWire.ts), POST /v1/responses (OpenAI's Responses API, responsesWire.ts; Azure's at
  * /openai/v1/responses),
  * GET /v1/models[/id] (Anthropic when x-api-key / anthropic-version is sent, else OpenAI),
@@ -217,6 +217,16 @@ class MockUpstreamServer implements MockUpstream {
 
     if (route.kind === 'embeddings') return this.embeddings(ex, record, requestId, okHeaders, fault, fail);
     if (route.kind === 'responses') return this.responses(ex, record, requestId, fault, fail, errorStatus);
+    if (route.kind === 'countTokens') {
+      // Anthropic's token count: the same checks as a message (but no max_tokens), then `{input_tokens}`.
+      const body = record.body;
+      if (!record.headers['anthropic-version']) return fail(400, 'badRequest', { message: 'anthropic-version: header is required' });
+      if (!record.model) return fail(400, 'badRequest', { message: 'model: Field required' });
+      if (!Array.isArray(body?.messages)) return fail(400, 'badRequest', { message: 'messages: Field required' });
+      if (this.missingModels.has(record.model)) return fail(404, 'modelNotFound');
+      const count = JSON.stringify({ input_tokens: estimateTokens(body.system, body.messages, body.tools) });
+      return deliverJson(ex, 200, okHeaders(), count, 0, fault, () => fail(errorStatus));
+    }
 
     // Chat: validate as the provider would, then answer from the model's script.
     const anthropic = wire === anthropicWire;

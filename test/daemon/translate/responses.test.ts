@@ -6,7 +6,7 @@
 import { accumulateResponse } from 'openai/lib/responses/ResponseAccumulator';
 import { describe, expect, it } from 'vitest';
 import { fromResponsesRequest, ResponsesStreamEncoder, toResponsesObject, type NeutralRequest, type ResponsesIdentity, type StreamDelta } from '../../../daemon/translate';
-import { ErrorCode, SwitchboardError } from '../../../shared/errors';
+import { ErrorCode, type SwitchboardError } from '../../../shared/errors';
 
 const SHELL = { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'] };
 
