@@ -20,6 +20,7 @@ import { registerEventHandlers } from './rpc/events';
 import { registerProviderHandlers } from './rpc/providers';
 import { Router } from './rpc/router';
 import { registerSecretHandlers } from './rpc/secrets';
+import { registerSignInHandlers } from './rpc/signIn';
 import { RpcServer } from './server/rpcServer';
 import { ChatService } from './chat/chatService';
 import { DEFAULT_STREAM_CAPS, StreamRegistry, type StreamCaps } from './chat/streamRegistry';
@@ -147,6 +148,7 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     registerConnectionHandlers(router, ctx);
     registerProviderHandlers(router, ctx);
     registerSecretHandlers(router, ctx);
+    registerSignInHandlers(router, ctx);
     registerEventHandlers(router, ctx, { onSettingsChanged: () => scheduler.reschedule() });
     registerChatHandlers(router, chat, streams);
     registerModelHandlers(router, ctx, models);

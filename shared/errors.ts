@@ -68,6 +68,12 @@ export const ErrorCode = {
   PROVIDER_IN_USE: 'PROVIDER_IN_USE',
   /** The daemon could not write its store; nothing was changed. */
   STORE_FAILED: 'STORE_FAILED',
+  /**
+   * A sign-in (OAuth PKCE, e.g. "Sign in with OpenRouter") did not give a key: the answer's `state`
+   * did not match the sign-in that was started, the code was expired or already used, or the
+   * provider refused the exchange (`data.status`). Nothing was stored; signing in again is the fix.
+   */
+  OAUTH_EXCHANGE_FAILED: 'OAUTH_EXCHANGE_FAILED',
 } as const;
 
 /** A stable application error code. */

@@ -6,6 +6,7 @@ export * from './fields';
 export * from './types';
 export * from './daemon';
 export * from './connections';
+export * from './signIn';
 export * from './providers';
 export * from './secrets';
 export * from './models';

@@ -17,6 +17,7 @@ import type { Output } from '../output';
 import { confirm } from '../prompt';
 import { FIELD_FLAGS, fieldParams, findProvider, KEY_FLAGS, keyChoice, UNSET_FLAG, unsetParams } from './connectionFlags';
 import { describeLimits, POLICY_CLEAR_FLAGS, POLICY_FLAGS, policyParams } from './policyFlags';
+import { signInAndCreate, SIGN_IN_FLAGS } from './signIn';
 import { testCommand } from './test';
 
 /** How a connection's key is held, masked: `vault …abcd`, `$OPENAI_API_KEY (unset)`, `none`. */
@@ -116,21 +117,33 @@ export const connectionsGroup: Group = {
     {
       name: 'add',
       summary: 'Add a connection',
-      usage: 'connections add --name NAME --provider ID [--base-url URL] [--model M] [--default] [--key-stdin | --key-env VAR | --no-key] [...]',
+      usage: 'connections add --name NAME --provider ID [--base-url URL] [--model M] [--default] [--key-stdin | --key-env VAR | --no-key | --sign-in] [...]',
       details: `The key is never taken from the command line (it would show in \`ps\` and shell history).
 Without a key flag, a provider that needs a key prompts for it with hidden input on a terminal.
+--sign-in (OpenRouter): prints a sign-in address and opens it in the browser when it can; after you
+approve, OpenRouter sends the browser back to a one-shot server on 127.0.0.1 and the daemon exchanges
+the code for a key kept in its vault (never shown). --name defaults to "OpenRouter".
 Examples:
   switchboard connections add --name OpenAI --provider openai --model gpt-4o
   printenv GROQ_API_KEY | switchboard connections add --name Groq --provider groq --key-stdin
   switchboard connections add --name Anthropic --provider anthropic --key-env ANTHROPIC_API_KEY
   switchboard connections add --name Local --provider ollama --no-key
+  switchboard connections add --provider openrouter --sign-in
   switchboard connections add --name Main --provider openai --key-env OPENAI_API_KEY \
     --limit minute:requests=60,tokens=100k --budget month:50 --fallback Local`,
-      flags: [...FIELD_FLAGS, ...KEY_FLAGS, ...POLICY_FLAGS],
+      flags: [...FIELD_FLAGS, ...KEY_FLAGS, ...SIGN_IN_FLAGS, ...POLICY_FLAGS],
       async run(ctx, parsed) {
         positionals(parsed, [], this.usage);
         const name = str(parsed.values, 'name');
         const providerId = str(parsed.values, 'provider');
+        if (bool(parsed.values, 'sign-in')) {
+          if (!providerId) throw new UsageError('connections add --sign-in needs --provider openrouter.', `Usage: switchboard ${this.usage}`);
+          const connection = await signInAndCreate(ctx, parsed, providerId);
+          ctx.out.data({ connection });
+          ctx.out.line(`Signed in: added ${describe(ctx.out, connection)}.`);
+          ctx.out.note(`Check it with: switchboard connections test "${connection.name}"`);
+          return EXIT.OK;
+        }
         if (!name || !providerId) throw new UsageError(`connections add needs ${!name ? '--name' : '--provider'}.`, `Usage: switchboard ${this.usage}`);
         const client = await ctx.client();
         const provider = await findProvider(client, providerId);
