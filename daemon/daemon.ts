@@ -21,6 +21,8 @@ import { registerProviderHandlers } from './rpc/providers';
 import { Router } from './rpc/router';
 import { registerSecretHandlers } from './rpc/secrets';
 import { registerSignInHandlers } from './rpc/signIn';
+import { registerTransferHandlers } from './rpc/transfer';
+import { settingsAccess } from './transfer/settingsAccess';
 import { RpcServer } from './server/rpcServer';
 import { ChatService } from './chat/chatService';
 import { DEFAULT_STREAM_CAPS, StreamRegistry, type StreamCaps } from './chat/streamRegistry';
@@ -156,6 +158,7 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     registerUsageHandlers(router, ledger);
     registerBudgetHandlers(router, { connections, budgets: admission.budgets });
     registerPriceHandlers(router, { prices: pricing, audit });
+    registerTransferHandlers(router, { version: DAEMON_VERSION, connections, providers, prices: pricing, settings: settingsAccess(db, audit, () => scheduler.reschedule()) });
     const tokens = new ToolTokens({ db, audit });
     registerTokenHandlers(router, { tokens, budgets: admission.budgets });
     // A revoked token's open sockets close at once (its HTTP requests are refused from the next one).

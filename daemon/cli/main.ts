@@ -15,13 +15,14 @@ import { keyGroup } from './commands/key';
 import { modelsGroup } from './commands/models';
 import { pricesGroup } from './commands/prices';
 import { tokensGroup } from './commands/tokens';
+import { exportGroup, importGroup } from './commands/transfer';
 import { usageGroup } from './commands/usage';
 import { CliContext, type Command, type Group } from './context';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { commandHelp, groupHelp, mainHelp } from './help';
 import { Output } from './output';
 
-export const GROUPS: Group[] = [daemonGroup, connectionsGroup, modelsGroup, keyGroup, chatGroup, importEnvGroup, usageGroup, pricesGroup, tokensGroup];
+export const GROUPS: Group[] = [daemonGroup, connectionsGroup, modelsGroup, keyGroup, chatGroup, importEnvGroup, usageGroup, pricesGroup, tokensGroup, exportGroup, importGroup];
 
 const isSingle = (g: Group) => g.commands.length === 1 && g.commands[0]!.name === '';
 

@@ -7,6 +7,7 @@ export * from './types';
 export * from './daemon';
 export * from './connections';
 export * from './signIn';
+export * from './transfer';
 export * from './providers';
 export * from './secrets';
 export * from './models';

@@ -1,0 +1,17 @@
+/** What export and import use of the daemon: its services, never the store directly. */
+import type { Settings } from '../../shared/protocol';
+import type { ConnectionService } from '../connections/service';
+import type { ProviderCatalog } from '../connections/providerCatalog';
+import type { PriceBook } from '../pricing/priceBook';
+
+export interface TransferDeps {
+  version: string;
+  connections: ConnectionService;
+  providers: ProviderCatalog;
+  prices: PriceBook;
+  settings: {
+    get(): Settings;
+    /** Changes settings as `settings/update` does (audit entry, rescheduled tests). */
+    update(patch: Partial<Settings>, actor: string): Promise<Settings>;
+  };
+}
