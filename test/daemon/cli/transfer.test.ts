@@ -12,6 +12,8 @@ import { ensureBuilt, runCli, stopAndRemove, tempDir } from './cliHarness';
 const KEY = 'sk-cli-transfer-canary-4d1f9b0e7a';
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'import');
 const PLAINTEXT = /CANARY/;
+/** Each test runs several CLI processes (a second or more each on a busy machine). */
+const CLI_TEST_TIMEOUT_MS = 90_000;
 let home: string;
 let other: string;
 let work: string;
@@ -56,7 +58,7 @@ describe('switchboard export / import', () => {
     expect(done.code, done.stderr).toBe(0);
     expect(done.json().connections).toEqual([expect.objectContaining({ name: 'Main', keyAvailable: false, budget: { period: 'month', amount: 20 } })]);
     expect(done.stderr).toMatch(/switchboard key set/);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('imports a Roo Code settings export without reading its plaintext keys', async () => {
     const r = await runCli(other, ['import', path.join(FIXTURES, 'roo-code-settings.json'), '--yes', '--json']);
@@ -72,7 +74,7 @@ describe('switchboard export / import', () => {
     expect(r.stdout + r.stderr).not.toMatch(PLAINTEXT);
     await runCli(other, ['daemon', 'stop']);
     expect(homeText(other)).not.toMatch(PLAINTEXT);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('previews a LiteLLM config with --dry-run, and fails naming an unreadable file', async () => {
     const dry = await runCli(other, ['import', path.join(FIXTURES, 'litellm-config.yaml'), '--dry-run']);
@@ -85,5 +87,5 @@ describe('switchboard export / import', () => {
     const r = await runCli(other, ['import', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not a format Switchboard imports/);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });

@@ -20,6 +20,8 @@ import { canary, findLeaks, scanDirectory } from '../canary/canaryScan';
 const KEY = canary('sk-or-v1-CANARY');
 let mock: MockOpenRouterAuth;
 const homes: string[] = [];
+/** Each CLI test runs several CLI processes (a second or more each on a busy machine), one waits 10 s on purpose. */
+const CLI_TEST_TIMEOUT_MS = 90_000;
 
 beforeAll(async () => {
   ensureBuilt();
@@ -92,7 +94,7 @@ describe('switchboard connections add --sign-in (OpenRouter)', () => {
     expect(findLeaks('list', listed.stdout, [KEY])).toEqual([]);
     await runCli(home, ['daemon', 'stop']);
     expect(scanDirectory(home, [KEY])).toEqual([]);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('refuses an answer whose state is not this sign-in\'s, exchanging nothing and storing nothing', async () => {
     const home = tempDir('sb-signin-');
@@ -103,7 +105,7 @@ describe('switchboard connections add --sign-in (OpenRouter)', () => {
     expect(r.stderr).toMatch(/OAUTH_EXCHANGE_FAILED|another sign-in/);
     expect(mock.exchanges.length).toBe(before);
     expect((await runCli(home, ['connections', 'list', '--json'])).json().connections).toEqual([]);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('reports a denied sign-in and a 403 from the exchange as OAUTH_EXCHANGE_FAILED with what to do', async () => {
     const home = tempDir('sb-signin-');
@@ -117,7 +119,7 @@ describe('switchboard connections add --sign-in (OpenRouter)', () => {
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stdout).error).toMatchObject({ code: ErrorCode.OAUTH_EXCHANGE_FAILED, message: expect.stringMatching(/HTTP 403/) });
     expect((await runCli(home, ['connections', 'list', '--json'])).json().connections).toEqual([]);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('a cancelled sign-in (Ctrl+C) leaves no connection and no listening port', async () => {
     const home = tempDir('sb-signin-');
@@ -132,7 +134,7 @@ describe('switchboard connections add --sign-in (OpenRouter)', () => {
     expect(r.code).toBe(130);
     await expect(fetch(callbackUrl)).rejects.toThrow();
     expect((await runCli(home, ['connections', 'list', '--json'])).json().connections).toEqual([]);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('gives up after --sign-in-timeout, storing nothing', async () => {
     const home = tempDir('sb-signin-');
@@ -141,7 +143,7 @@ describe('switchboard connections add --sign-in (OpenRouter)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/No answer from the browser in 10 s/);
     expect((await runCli(home, ['connections', 'list', '--json'])).json().connections).toEqual([]);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });
 
 describe('connections/signIn', () => {
