@@ -99,7 +99,7 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     let server: RpcServer | undefined;
     const events = new EventHub(() => server?.sessions ?? []);
     const providers = new ProviderCatalog(db);
-    const connections = new ConnectionService({ db, audit, vault, keyring, events, providers });
+    const connections = new ConnectionService({ db, audit, vault, keyring, events, providers, ownPorts: () => (server ? [server.port] : []) });
     await connections.secureStoredHeaders(log);
 
     let stopRequested: ((reason: string) => void) | undefined;

@@ -19,6 +19,7 @@ import { connectionNotFound, duplicateName, noConnection, validationError } from
 import { checkFallbacks, copyRecord, dropFallback, pruneFallbackModels } from './fallbackRules';
 import { checkDefaultModelAllowed } from './modelRules';
 import { secureStoredHeaders } from './headerMigration';
+import { refuseSelfLoop } from './selfLoop';
 import { planHeaders, type HeaderPlan } from './headerPlan';
 import { HeaderSecrets } from './headerSecrets';
 import { hostMove } from './hostBinding';
@@ -35,6 +36,8 @@ export interface ConnectionServiceDeps {
   keyring: Keyring;
   events: EventHub;
   providers: ProviderCatalog;
+  /** The TCP ports the daemon listens on: a base URL leading back to one is refused (selfLoop.ts). */
+  ownPorts?: () => readonly number[];
 }
 
 export class ConnectionService {
@@ -94,6 +97,7 @@ export class ConnectionService {
     if (provider.azure && params.baseUrl === undefined) {
       throw validationError('baseUrl', 'Azure OpenAI needs your resource endpoint.', 'Set baseUrl to https://<your-resource>.openai.azure.com (from the Azure portal, "Keys and Endpoint").');
     }
+    await refuseSelfLoop(baseUrl, this.deps.ownPorts?.() ?? []);
     const keySource = this.chooseKeySource(params.keySource, params.apiKey, provider.requiresKey);
     const headers = planHeaders(undefined, params.headers, params.secretHeaders, () => undefined);
     const id = `conn_${randomBytes(6).toString('hex')}`;
@@ -161,6 +165,7 @@ export class ConnectionService {
     if (provider.azure && params.baseUrl === undefined && !this.deps.providers.find(before.provider)?.azure) {
       throw validationError('baseUrl', 'Azure OpenAI needs your resource endpoint.', 'Send baseUrl = https://<your-resource>.openai.azure.com together with the new provider.');
     }
+    if (params.baseUrl !== undefined) await refuseSelfLoop(params.baseUrl, this.deps.ownPorts?.() ?? []);
     const sourceChanges = params.keySource !== undefined && params.keySource !== before.keySource;
     let keySource = params.apiKey !== undefined || sourceChanges ? this.chooseKeySource(params.keySource ?? (before.keySource === 'none' ? undefined : before.keySource), params.apiKey, provider.requiresKey) : before.keySource;
     const oldKey = this.deps.keyring.resolve(before);
