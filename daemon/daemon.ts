@@ -25,6 +25,7 @@ import { registerTransferHandlers } from './rpc/transfer';
 import { settingsAccess } from './transfer/settingsAccess';
 import { RpcServer } from './server/rpcServer';
 import { ChatService } from './chat/chatService';
+import { keyRejectedInChat } from './connectionTests/keyRejectedInChat';
 import { DEFAULT_STREAM_CAPS, StreamRegistry, type StreamCaps } from './chat/streamRegistry';
 import { DEFAULT_MAX_QUEUED_BYTES } from './server/wsSession';
 import { toResolved } from './connections/upstream';
@@ -142,7 +143,13 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     const recordRateLimits = discoveredCapacityRecorder(db);
     setRateLimitListener(recordRateLimits);
     cleanups.push(() => setRateLimitListener(undefined));
-    const chat = new ChatService({ connections, providers, adapterFor: (conn) => adapterFor(conn.provider), toSwitchboardError, ledger, log, pricing, admission, onRateLimits: recordRateLimits });
+    const chat = new ChatService({ connections, providers, adapterFor: (conn) => adapterFor(conn.provider), toSwitchboardError, ledger, log, pricing, admission, onRateLimits: recordRateLimits,
+      onKeyRejected: (id, hadKey) => {
+        const stored = connections.find(id);
+        const provider = stored && providers.find(stored.provider);
+        if (provider) connections.recordTest(id, keyRejectedInChat(provider, hadKey)).catch((error: unknown) => log.warn('could not record a rejected key', { error }));
+      },
+    });
     const scheduler = new TestScheduler({ db, log, connections, providers, adapterFor, models });
     cleanups.push(() => scheduler.stop());
 

@@ -105,6 +105,8 @@ export interface ChatServiceDeps {
   pricing?: Pricing;
   /** Told the rate-limit headers each response carried. */
   onRateLimits?: (connectionId: string, info: RateLimitInfo) => void;
+  /** Told when the upstream rejected the connection's key (401) during a chat: the connection is failing, as a test would find. */
+  onKeyRejected?: (connectionId: string, hadKey: boolean) => void;
 }
 
 /**
@@ -291,6 +293,7 @@ export class ChatService {
       const partialText = progress.partialText;
       const mapped = error instanceof SwitchboardError ? error : this.deps.toSwitchboardError(error, { conn, model, partialText, phase: 'chat' });
       if (partialText && mapped.data.partialText === undefined) mapped.data.partialText = partialText;
+      if (mapped.code === ErrorCode.INVALID_API_KEY) this.deps.onKeyRejected?.(conn.id, conn.apiKey !== undefined && conn.apiKey !== '');
       // A request refused by admission never reached the upstream: it is not usage.
       if (ticket || !this.deps.admission) {
         const usage = spentOf(progress, input);
