@@ -38,6 +38,8 @@ export interface ChatInput {
   estimate?: { input: number; output: number; total: number };
   /** Who asks: a tool token is held to its connections and its budget, and its usage is recorded under it. */
   caller?: Caller;
+  /** The client's own name for itself, recorded in the ledger's `client` column (e.g. "VS Code chat"). */
+  client?: string;
 }
 
 /** What {@link ChatService.prepare} takes: every request says who asks (no default, so no route can forget). */
@@ -301,7 +303,7 @@ export class ChatService {
         ticket?.settle({ ...(usage && { usage }), error: true });
         // A stop (chat/cancel, the client leaving) is the user's choice, not a failure of the connection.
         const failed = mapped.code !== ErrorCode.CANCELLED;
-        this.deps.ledger.record({ connectionId: conn.id, model, ...tokenOf(input), latencyMs: performance.now() - progress.startedAt, error: failed, ...usageFields(usage), ...(costUsd !== undefined && { costUsd }) });
+        this.deps.ledger.record({ connectionId: conn.id, model, ...attributionOf(input), latencyMs: performance.now() - progress.startedAt, error: failed, ...usageFields(usage), ...(costUsd !== undefined && { costUsd }) });
         if (usage) {
           mapped.data.usage = usage;
           if (costUsd !== undefined) mapped.data.costUsd = costUsd;
@@ -313,7 +315,7 @@ export class ChatService {
     const totalMs = performance.now() - progress.startedAt;
     const costUsd = this.costOf(stored, model, usage);
     ticket?.settle({ ...(usage && { usage }), error: false });
-    this.deps.ledger.record({ connectionId: conn.id, model, ...tokenOf(input), latencyMs: totalMs, error: false, ...usageFields(usage), ...(costUsd !== undefined && { costUsd }) });
+    this.deps.ledger.record({ connectionId: conn.id, model, ...attributionOf(input), latencyMs: totalMs, error: false, ...usageFields(usage), ...(costUsd !== undefined && { costUsd }) });
     const firstTokenMs = progress.firstTokenMs;
     return {
       value,
@@ -401,9 +403,10 @@ function usageFields(usage: Usage | undefined): { inputTokens?: number; outputTo
   return { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(usage.estimated && { estimated: true }) };
 }
 
-/** The tool token a request's usage is recorded under (none for the owner). */
-function tokenOf(input: ChatInput): { token?: { id: string; name: string } } {
-  return input.caller?.kind === 'tool' ? { token: { id: input.caller.tokenId, name: input.caller.name } } : {};
+/** The tool token a request's usage is recorded under (none for the owner), and the client's name when it gave one. */
+function attributionOf(input: ChatInput): { token?: { id: string; name: string }; client?: string } {
+  const client = input.client !== undefined ? { client: input.client } : {};
+  return input.caller?.kind === 'tool' ? { token: { id: input.caller.tokenId, name: input.caller.name }, ...client } : client;
 }
 
 /** The error that ends a run, carrying the connections skipped before it. */

@@ -24,6 +24,8 @@ export interface UsageEvent {
   error: boolean;
   /** The tool token the request was made with; absent for the owner. */
   token?: { id: string; name: string };
+  /** Who asked, when the request said (`chat/stream`'s `client`). */
+  client?: string;
   /** US dollars; `null` when the model's price is unknown; absent when there was no usage to price. */
   costUsd?: number | null;
   /** The tokens (and cost) are the daemon's estimate: the upstream reported none (a stopped answer). */
@@ -47,11 +49,11 @@ export class UsageLedger {
     const day = utcDay(now);
     this.db.updateLater((data) => {
       const tokenId = event.token?.id;
-      let row = data.usage.find((r) => r.day === day && r.connectionId === event.connectionId && r.model === event.model && r.tokenId === tokenId);
+      let row = data.usage.find((r) => r.day === day && r.connectionId === event.connectionId && r.model === event.model && r.tokenId === tokenId && r.client === event.client);
       if (!row) {
         const cutoff = utcDay(new Date(now.getTime() - RETENTION_DAYS * 86_400_000));
         if (data.usage.some((r) => r.day < cutoff)) data.usage = data.usage.filter((r) => r.day >= cutoff);
-        row = { connectionId: event.connectionId, day, model: event.model, ...(event.token && { tokenId: event.token.id, tokenName: event.token.name }), ...emptyTotals() };
+        row = { connectionId: event.connectionId, day, model: event.model, ...(event.token && { tokenId: event.token.id, tokenName: event.token.name }), ...(event.client !== undefined && { client: event.client }), ...emptyTotals() };
         data.usage.push(row);
       }
       row.requests += 1;
@@ -70,7 +72,7 @@ export class UsageLedger {
     return this.db.data.usage
       .filter((r) => (filter.connectionId === undefined || r.connectionId === filter.connectionId) && (filter.tokenId === undefined || r.tokenId === filter.tokenId) && (filter.from === undefined || r.day >= filter.from) && (filter.to === undefined || r.day <= filter.to))
       .map((r) => ({ ...r }))
-      .sort((a, b) => a.day.localeCompare(b.day) || a.connectionId.localeCompare(b.connectionId) || a.model.localeCompare(b.model) || (a.tokenId ?? '').localeCompare(b.tokenId ?? ''));
+      .sort((a, b) => a.day.localeCompare(b.day) || a.connectionId.localeCompare(b.connectionId) || a.model.localeCompare(b.model) || (a.tokenId ?? '').localeCompare(b.tokenId ?? '') || (a.client ?? '').localeCompare(b.client ?? ''));
   }
 }
 
@@ -81,7 +83,7 @@ export function totalsOf(records: readonly UsageRecord[]): UsageTotals {
   return totals;
 }
 
-const KEY_FIELD = { connection: 'connectionId', model: 'model', day: 'day', token: 'tokenId' } as const satisfies Record<UsageGroupKey, keyof UsageRecord>;
+const KEY_FIELD = { connection: 'connectionId', model: 'model', day: 'day', token: 'tokenId', client: 'client' } as const satisfies Record<UsageGroupKey, keyof UsageRecord>;
 
 /**
  * The rows summed by the named keys (each group carries only those keys), largest cost first, then

@@ -12,7 +12,7 @@ import type { DaemonConnection } from '../daemon/daemonConnection';
 import type { Log } from '../log';
 import type { LanguageModelChatProvider, LanguageModelChatRequestMessage, LanguageModelResponsePart, ProvideLanguageModelChatResponseOptions } from './lmApi';
 import { offeredModels, usable, type OfferedModel } from './modelCatalog';
-import { LmRequestError, toChatRequest } from './requestMapping';
+import { LmRequestError, toChatRequest, usageClientOf } from './requestMapping';
 import { streamAnswer, CancelledBeforeStart, ToolArgumentsError } from './lmStream';
 import { estimateMessageTokens, estimateTextTokens } from './tokenEstimate';
 
@@ -71,7 +71,7 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider<OfferedM
       const request = toChatRequest(messages, options);
       await streamAnswer(
         { request: (d, p, o) => daemon.request(d, p, o), onNotification: (t, h) => daemon.onNotification(t, h) },
-        { connectionId: model.connectionId, model: model.model, ...request },
+        { connectionId: model.connectionId, model: model.model, ...request, client: usageClientOf(options) },
         {
           text: (text) => progress.report(new vscode.LanguageModelTextPart(text)),
           toolCall: (id, name, input) => progress.report(new vscode.LanguageModelToolCallPart(id, name, input)),

@@ -34,6 +34,18 @@ export interface LmRequestOptions {
   readonly modelOptions?: { readonly [name: string]: unknown } | undefined;
   readonly tools?: readonly LmTool[] | undefined;
   readonly toolMode?: number | undefined;
+  /** The extension that made the request (VS Code passes it to providers; absent on some versions). */
+  readonly requestInitiator?: string | undefined;
+}
+
+/** What the usage ledger calls requests from VS Code's chat, with the asking extension when VS Code names it. */
+export const VS_CODE_CHAT_CLIENT = 'VS Code chat';
+
+/** The `client` a request from VS Code's language-model API is recorded under in the usage ledger. */
+export function usageClientOf(options: LmRequestOptions): string {
+  const initiator = typeof options.requestInitiator === 'string' ? options.requestInitiator.trim() : '';
+  // Bounded like the protocol's field (80 characters).
+  return initiator ? `${VS_CODE_CHAT_CLIENT} (${initiator.slice(0, 60)})` : VS_CODE_CHAT_CLIENT;
 }
 
 /** A request VS Code made that cannot be sent as it is; the message says which part and why. */

@@ -59,6 +59,11 @@ export const ChatStreamParams = z.strictObject({
   options: ChatOptions.optional(),
   /** `typed` to receive reasoning and tool-call deltas too (see {@link DeltaMode}); default `text`. */
   deltas: DeltaMode.optional(),
+  /**
+   * Who is asking, for the usage ledger's `client` column (e.g. "VS Code chat" for requests from
+   * VS Code's own chat through the model picker). Absent: the usage is not split by client.
+   */
+  client: z.string().trim().min(1).max(80).optional(),
 });
 /** Params of `chat/stream`. */
 export type ChatStreamParams = z.infer<typeof ChatStreamParams>;

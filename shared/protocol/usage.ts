@@ -16,6 +16,8 @@ export interface UsageRecord {
   tokenId?: string;
   /** The tool token's name when the requests were made (kept after it is revoked). */
   tokenName?: string;
+  /** Who asked, when the request named itself (`chat/stream`'s `client`, e.g. "VS Code chat"). */
+  client?: string;
   requests: number;
   errors: number;
   inputTokens: number;
@@ -34,10 +36,10 @@ export interface UsageRecord {
 }
 
 /** Sums of usage rows. */
-export type UsageTotals = Omit<UsageRecord, 'connectionId' | 'day' | 'model' | 'tokenId' | 'tokenName'>;
+export type UsageTotals = Omit<UsageRecord, 'connectionId' | 'day' | 'model' | 'tokenId' | 'tokenName' | 'client'>;
 
 /** Usage summed by the keys `usage/get`'s `groupBy` names; the other keys are absent. */
-export type UsageGroup = Partial<Pick<UsageRecord, 'connectionId' | 'day' | 'model' | 'tokenId' | 'tokenName'>> & UsageTotals;
+export type UsageGroup = Partial<Pick<UsageRecord, 'connectionId' | 'day' | 'model' | 'tokenId' | 'tokenName' | 'client'>> & UsageTotals;
 
 /** How much of a connection's budget is spent in its current period. */
 export interface BudgetStatus {
@@ -55,8 +57,11 @@ export interface BudgetStatus {
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD');
 
-/** A key `usage/get` can sum by. `token`: the tool token (groups of the owner's own requests have no `tokenId`). */
-export const UsageGroupKey = z.enum(['connection', 'model', 'day', 'token']);
+/**
+ * A key `usage/get` can sum by. `token`: the tool token (groups of the owner's own requests have no
+ * `tokenId`); `client`: who asked (groups of requests that did not say have no `client`).
+ */
+export const UsageGroupKey = z.enum(['connection', 'model', 'day', 'token', 'client']);
 /** A key `usage/get` can sum by. */
 export type UsageGroupKey = z.infer<typeof UsageGroupKey>;
 
@@ -70,7 +75,7 @@ export const UsageGetParams = z.strictObject({
   /** Last day, inclusive. */
   to: Day.optional(),
   /** Also sum the rows by these keys into `groups` (e.g. `["connection", "model"]`). */
-  groupBy: z.array(UsageGroupKey).max(4).optional(),
+  groupBy: z.array(UsageGroupKey).max(5).optional(),
 });
 /** Params of `usage/get`. */
 export type UsageGetParams = z.infer<typeof UsageGetParams>;

@@ -26,7 +26,7 @@ export function costCell(t: Pick<UsageTotals, 'costUsd' | 'unpricedRequests'>): 
   return t.costUsd === 0 ? 'unknown' : `≥ ${usd(t.costUsd)}`;
 }
 
-const GROUP_COLUMNS: Record<UsageGroupKey, string> = { day: 'DAY', connection: 'CONNECTION', model: 'MODEL', token: 'TOKEN' };
+const GROUP_COLUMNS: Record<UsageGroupKey, string> = { day: 'DAY', connection: 'CONNECTION', model: 'MODEL', token: 'TOKEN', client: 'CLIENT' };
 
 export const usageGroup: Group = {
   name: 'usage',
@@ -35,20 +35,21 @@ export const usageGroup: Group = {
     {
       name: '',
       summary: 'Show requests, tokens and cost per day, connection and model',
-      usage: 'usage [connection] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--days N] [--group-by connection,model,day,token]',
+      usage: 'usage [connection] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--days N] [--group-by connection,model,day,token,client]',
       details: `Days are UTC. Without --from/--to/--days every recorded day is shown (the daemon keeps about 400 days).
 Costs use the provider catalog's prices (see \`switchboard prices\`); a model without a price shows
 "unknown", and "≥ $x" means part of the requests could not be priced.
 Examples:
   switchboard usage --days 7
   switchboard usage work --group-by model
+  switchboard usage --group-by client
   switchboard usage --from 2026-01-01 --group-by connection,day --json`,
       flags: [
         { name: 'connection', short: 'c', type: 'string', value: 'CONN', description: 'Only this connection (name or id); same as the positional argument' },
         { name: 'from', type: 'string', value: 'DAY', description: 'First day, YYYY-MM-DD' },
         { name: 'to', type: 'string', value: 'DAY', description: 'Last day, YYYY-MM-DD' },
         { name: 'days', type: 'string', value: 'N', description: 'The last N days, today included' },
-        { name: 'group-by', short: 'g', type: 'string', value: 'KEYS', description: 'Sum by connection, model, day and/or token (the tool token; comma-separated)' },
+        { name: 'group-by', short: 'g', type: 'string', value: 'KEYS', description: 'Sum by connection, model, day, token (the tool token) and/or client (who asked, e.g. "VS Code chat"); comma-separated' },
       ],
       async run(ctx, parsed) {
         const [positional] = parsed.positionals.length > 1 ? positionals(parsed, ['connection'], this.usage) : parsed.positionals;
@@ -72,7 +73,7 @@ Examples:
         const connName = (id: string) => names.get(id) ?? ctx.out.paint('dim', `${id} (deleted)`);
         const keys: UsageGroupKey[] = groupBy ?? ['day', 'connection', 'model'];
         const rows = (result.groups ?? result.records).map((r) => [
-          ...keys.map((k) => (k === 'connection' ? connName(r.connectionId!) : k === 'day' ? r.day! : k === 'token' ? (r.tokenName ?? ctx.out.paint('dim', 'owner')) : r.model!)),
+          ...keys.map((k) => (k === 'connection' ? connName(r.connectionId!) : k === 'day' ? r.day! : k === 'token' ? (r.tokenName ?? ctx.out.paint('dim', 'owner')) : k === 'client' ? (r.client ?? ctx.out.paint('dim', '-')) : r.model!)),
           ...metrics(ctx.out, r),
         ]);
         rows.push([ctx.out.paint('bold', 'total'), ...keys.slice(1).map(() => ''), ...metrics(ctx.out, result.totals)]);
@@ -124,7 +125,7 @@ function groupKeys(values: Values): UsageGroupKey[] | undefined {
   if (raw === undefined) return undefined;
   const keys = raw.split(',').map((k) => k.trim().toLowerCase()).filter(Boolean);
   const bad = keys.find((k) => !UsageGroupKey.safeParse(k).success);
-  if (keys.length === 0 || bad !== undefined) throw new UsageError(`--group-by takes connection, model, day and/or token${bad ? `, not "${bad.slice(0, 20)}"` : ''}.`, 'e.g. --group-by model, or --group-by connection,day');
+  if (keys.length === 0 || bad !== undefined) throw new UsageError(`--group-by takes connection, model, day, token and/or client${bad ? `, not "${bad.slice(0, 20)}"` : ''}.`, 'e.g. --group-by model, or --group-by connection,day');
   return [...new Set(keys)] as UsageGroupKey[];
 }
 

@@ -32,6 +32,23 @@ describe('UsageLedger.record', () => {
     ]);
   });
 
+  it('keeps the requests of a named client in rows of their own, and groups by client', () => {
+    ledger.record({ connectionId: 'a', model: 'm', inputTokens: 1, latencyMs: 1, error: false, client: 'VS Code chat' }, at('2026-01-02'));
+    ledger.record({ connectionId: 'a', model: 'm', inputTokens: 2, latencyMs: 1, error: false, client: 'VS Code chat' }, at('2026-01-02'));
+    ledger.record({ connectionId: 'a', model: 'm', inputTokens: 4, latencyMs: 1, error: false }, at('2026-01-02'));
+    const rows = ledger.query();
+    expect(rows.map((r) => [r.client, r.requests, r.inputTokens])).toEqual([
+      [undefined, 1, 4],
+      ['VS Code chat', 2, 3],
+    ]);
+    const groups = groupRecords(rows, ['client']);
+    expect(groups.map((g) => [g.client, g.requests])).toEqual([
+      ['VS Code chat', 2],
+      [undefined, 1],
+    ]);
+    expect(Object.keys(groups[1]!)).not.toContain('client');
+  });
+
   it('counts a request with an unknown price as unpriced, not as free', () => {
     ledger.record({ connectionId: 'a', model: 'x', inputTokens: 10, outputTokens: 5, latencyMs: 1, error: false, costUsd: null }, at('2026-01-02'));
     ledger.record({ connectionId: 'a', model: 'x', inputTokens: 10, outputTokens: 5, latencyMs: 1, error: false, costUsd: 0.5 }, at('2026-01-02'));

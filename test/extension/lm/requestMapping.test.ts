@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LmRequestError, Role, ToolMode, toChatRequest } from '../../../extension/lm/requestMapping';
+import { LmRequestError, Role, ToolMode, toChatRequest, usageClientOf } from '../../../extension/lm/requestMapping';
 
 // Plain objects shaped like VS Code's part classes (LanguageModelTextPart, …): the mapping reads shapes.
 const text = (value: string) => ({ value });
@@ -61,5 +61,13 @@ describe('VS Code request → chat/stream', () => {
     expect(() => toChatRequest([{ role: Role.User, content: [data('application/pdf', '%PDF')] }], { toolMode: ToolMode.Auto })).toThrow(/application\/pdf/);
     expect(() => toChatRequest([{ role: 9, content: [text('x')] }], { toolMode: ToolMode.Auto })).toThrow(LmRequestError);
     expect(() => toChatRequest([], { toolMode: ToolMode.Auto })).toThrow(/no message/);
+  });
+
+  it('names the usage client after VS Code chat, with the asking extension when VS Code says which', () => {
+    expect(usageClientOf({})).toBe('VS Code chat');
+    expect(usageClientOf({ requestInitiator: 'github.copilot-chat' })).toBe('VS Code chat (github.copilot-chat)');
+    expect(usageClientOf({ requestInitiator: '  ' })).toBe('VS Code chat');
+    // Within the protocol's 80 characters, however long the extension id.
+    expect(usageClientOf({ requestInitiator: 'x'.repeat(500) }).length).toBeLessThanOrEqual(80);
   });
 });

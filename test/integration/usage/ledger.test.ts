@@ -183,6 +183,23 @@ describe('usage/get grouping and totals', () => {
     expect((await usage({ connectionId: work.id })).totals.errors).toBe(before.errors);
   });
 
+  it('records who asked under the client the request named (e.g. VS Code chat), apart from the requests that named none', async () => {
+    env.up.reply('gpt-4o', { chunks: ['a'], usage: { input: 3, output: 1 } });
+    const named = env.client.chat({ connectionId: work.id, messages: user('from the picker'), client: 'VS Code chat' });
+    await named.result;
+    await chat(work.id);
+    const byClient = await usage({ connectionId: work.id, groupBy: ['client'] });
+    const vsCode = byClient.groups!.find((g) => g.client === 'VS Code chat');
+    expect(vsCode).toMatchObject({ requests: 1, inputTokens: 3, outputTokens: 1 });
+    // The rest of the connection's requests named no client: their group has none.
+    const unnamed = byClient.groups!.filter((g) => g.client === undefined);
+    expect(unnamed).toHaveLength(1);
+    expect(unnamed[0]!.requests).toBe(byClient.totals.requests - 1);
+    expect(byClient.records.filter((r) => r.client === 'VS Code chat').map((r) => r.requests)).toEqual([1]);
+    const tooLong = await rejectionOf(env.client.chat({ connectionId: work.id, messages: user('x'), client: 'x'.repeat(81) }).result);
+    expect(tooLong.code).toBe(JsonRpcCode.InvalidParams);
+  });
+
   it('rejects a malformed day or group key as invalid params', async () => {
     const day = await rejectionOf(usage({ from: '2026-1-1' }));
     expect(day.code).toBe(JsonRpcCode.InvalidParams);
