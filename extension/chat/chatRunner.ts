@@ -3,18 +3,21 @@
  * whichever view (sidebar or editor tab) started it, so every view showing the chat follows it and
  * any of them can stop it. No `vscode` import: unit-tested with a scripted daemon.
  *
- * - Each stream gets a fresh `streamId`; `chat/delta` notifications for it are put in index order
- *   and batched (every {@link DEFAULT_BATCH_MS} ms) into `onDelta` events: a fast model produces
- *   hundreds of deltas a second, each a postMessage and a repaint otherwise.
+ * The stream itself is `shared/client`'s (`chat()`): it puts deltas in order, cancels (`chat/cancel`,
+ * ending the stream here at once with the text so far) and fails a stream that goes silent, for the
+ * extension as for the CLI and every other client. What is left here is the chat's own part:
+ *
+ * - Streamed text is batched (every {@link DEFAULT_BATCH_MS} ms) into `onDelta` events: a fast model
+ *   produces hundreds of deltas a second, each a postMessage and a repaint otherwise.
  * - The response closes the answer: its text is authoritative, its facts become the turn's `meta`.
- * - Stop sends `chat/cancel`; the daemon answers the stream with CANCELLED and the text so far, which
- *   is kept and marked `stopped`. If the daemon cannot be told (it is gone), the answer is marked
- *   stopped here after {@link DEFAULT_CANCEL_GRACE_MS} ms anyway.
+ * - Stop keeps the text so far, marked `stopped`, at once (also when the daemon cannot be told).
  * - A failure keeps whatever text streamed and shows the error with the actions that fix it.
  */
 import { randomUUID } from 'node:crypto';
-import { ChatCancel, ChatStream, type ChatStreamParams, type ChatStreamResult, type RequestType } from '../../shared/protocol';
+import type { ChatCallOptions, ChatReply, ChatRequest } from '../../shared/client';
+import type { ChatStreamResult } from '../../shared/protocol';
 import type { ChatAnswerMeta, ChatSession, ChatTurn } from '../../shared/webview';
+import { STREAM_IDLE_TIMEOUT_MS } from '../daemon/streamIdle';
 import { codeOf, partialTextOf, toChatError } from './chatErrors';
 import type { ChatStore } from './chatStore';
 import { DEFAULT_TITLE } from './chatStore';
@@ -24,24 +27,15 @@ import type { StreamTarget } from './target';
 
 /** How often streamed text is handed to the views. */
 export const DEFAULT_BATCH_MS = 30;
-/** How long a stop waits for the daemon's CANCELLED before marking the answer stopped itself. */
-export const DEFAULT_CANCEL_GRACE_MS = 5_000;
-/**
- * The request timeout of `chat/stream`. A stream is bounded by the daemon (the connection's idle
- * timeout, stop, the socket closing); this only catches a daemon that went silent. The client's
- * default (30 s) would cut long answers.
- */
-export const STREAM_REQUEST_TIMEOUT_MS = 60 * 60_000;
 
 type AssistantTurn = Extract<ChatTurn, { role: 'assistant' }>;
 
 export interface ChatRunnerDeps {
-  request<P, R>(descriptor: RequestType<P, R>, params: P, opts?: { timeoutMs?: number }): Promise<R>;
-  /** Subscribes to the daemon's `chat/delta` notifications. */
-  onDelta: Listen<{ streamId: string; index: number; text: string }>;
+  /** Starts a `chat/stream` once the daemon is connected: `SwitchboardClient.chat()`. */
+  chat(params: ChatRequest, opts: ChatCallOptions): Promise<ChatReply>;
   store: ChatStore;
   batchMs?: number;
-  cancelGraceMs?: number;
+  idleTimeoutMs?: number;
 }
 
 /** A chat changed (turn added, text finished, stopped, failed); `busy` while an answer streams. */
@@ -60,32 +54,25 @@ export interface ChatDeltaEvent {
 interface Running {
   chat: ChatSession;
   turn: AssistantTurn;
-  streamId: string;
-  nextIndex: number;
-  /** Deltas that arrived ahead of a missing index. */
-  early: Map<number, string>;
+  /** Undefined while the daemon connection is awaited. */
+  stream?: ChatReply;
   /** In-order text not yet handed to the views. */
   pending: string;
   flushTimer?: ReturnType<typeof setTimeout>;
-  graceTimer?: ReturnType<typeof setTimeout>;
   stopping: boolean;
   settled: boolean;
 }
 
 export class ChatRunner implements Disposable {
   private readonly byChat = new Map<string, Running>();
-  private readonly byStream = new Map<string, Running>();
   private readonly changeEmitter = new Emitter<ChatChange>();
   private readonly deltaEmitter = new Emitter<ChatDeltaEvent>();
-  private readonly subscription: Disposable;
   /** Fires when a chat's turns changed. */
   readonly onDidChangeChat: Listen<ChatChange> = this.changeEmitter.event;
   /** Fires with batched streamed text. */
   readonly onDelta: Listen<ChatDeltaEvent> = this.deltaEmitter.event;
 
-  constructor(private readonly deps: ChatRunnerDeps) {
-    this.subscription = deps.onDelta((delta) => this.receive(delta.streamId, delta.index, delta.text));
-  }
+  constructor(private readonly deps: ChatRunnerDeps) {}
 
   /** Whether an answer is streaming on the chat. */
   isBusy(chatId: string): boolean {
@@ -124,19 +111,18 @@ export class ChatRunner implements Disposable {
     const running = this.byChat.get(chatId);
     if (!running || running.stopping) return;
     running.stopping = true;
-    running.graceTimer = setTimeout(() => this.settleStopped(running), this.deps.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS);
-    // `cancelled: false` means it already ended on the daemon: its answer settles it. A failed
-    // cancel means the daemon is gone: nothing more will come.
-    this.deps.request(ChatCancel, { streamId: running.streamId }).catch(() => this.settleStopped(running));
+    // The client ends the stream here at once (CANCELLED, with the text so far) and tells the daemon.
+    if (running.stream) running.stream.cancel();
+    // Still waiting for the daemon: nothing streamed, nothing to tell it; the stream is cancelled on arrival.
+    else this.settleStopped(running);
   }
 
   /** Stops every running answer (the window closes); each keeps its text, marked stopped. */
   dispose(): void {
     for (const running of [...this.byChat.values()]) {
-      this.deps.request(ChatCancel, { streamId: running.streamId }).catch(() => undefined);
+      running.stream?.cancel();
       this.settleStopped(running);
     }
-    this.subscription.dispose();
     this.changeEmitter.dispose();
     this.deltaEmitter.dispose();
   }
@@ -148,30 +134,30 @@ export class ChatRunner implements Disposable {
   private start(chat: ChatSession, target: StreamTarget, history: readonly ChatTurn[], message: OutgoingMessage): void {
     const turn: AssistantTurn = { role: 'assistant', id: randomUUID(), text: '', status: 'streaming', at: new Date().toISOString() };
     chat.turns.push(turn);
-    const running: Running = { chat, turn, streamId: randomUUID(), nextIndex: 0, early: new Map(), pending: '', stopping: false, settled: false };
+    const running: Running = { chat, turn, pending: '', stopping: false, settled: false };
     this.byChat.set(chat.id, running);
-    this.byStream.set(running.streamId, running);
     void this.deps.store.save(chat);
     this.changeEmitter.fire({ chat, busy: true });
-    const params: ChatStreamParams = { streamId: running.streamId, ...target, messages: buildMessages(history, message) };
-    this.deps.request(ChatStream, params, { timeoutMs: STREAM_REQUEST_TIMEOUT_MS }).then(
-      (result) => this.finish(running, result),
-      (error: unknown) => this.fail(running, error),
-    );
+    void this.run(running, { ...target, messages: buildMessages(history, message) });
   }
 
-  private receive(streamId: string, index: number, text: string): void {
-    const running = this.byStream.get(streamId);
-    if (!running || running.settled || index < running.nextIndex) return;
-    running.early.set(index, text);
-    let piece: string | undefined;
-    while ((piece = running.early.get(running.nextIndex)) !== undefined) {
-      running.early.delete(running.nextIndex++);
-      running.pending += piece;
+  private async run(running: Running, params: ChatRequest): Promise<void> {
+    try {
+      const stream = await this.deps.chat(params, { idleTimeoutMs: this.deps.idleTimeoutMs ?? STREAM_IDLE_TIMEOUT_MS });
+      running.stream = stream;
+      // Stopped (or the window closed) while the connection was awaited.
+      if (running.settled) return stream.cancel();
+      for await (const text of stream) this.queue(running, text);
+      this.finish(running, await stream.result);
+    } catch (error) {
+      this.fail(running, error);
     }
-    if (running.pending !== '' && running.flushTimer === undefined) {
-      running.flushTimer = setTimeout(() => this.flush(running), this.deps.batchMs ?? DEFAULT_BATCH_MS);
-    }
+  }
+
+  private queue(running: Running, text: string): void {
+    if (running.settled || text === '') return;
+    running.pending += text;
+    running.flushTimer ??= setTimeout(() => this.flush(running), this.deps.batchMs ?? DEFAULT_BATCH_MS);
   }
 
   /** Hands the batched text to the views; the session's text grows here, so a view opening the chat now sees it all. */
@@ -199,16 +185,11 @@ export class ChatRunner implements Disposable {
     this.flush(running);
     const partial = partialTextOf(error);
     if (partial !== undefined && partial.length >= running.turn.text.length) running.turn.text = partial;
-    const code = codeOf(error);
-    if (code === 'CANCELLED' && running.stopping) {
+    if (codeOf(error) === 'CANCELLED' && running.stopping) {
       running.turn.status = 'stopped';
     } else {
       running.turn.status = 'error';
       running.turn.error = toChatError(error);
-      // Our own request timeout fired: the daemon may still be streaming (and billing).
-      if (code === 'TIMEOUT' && (error as { data?: { method?: unknown } }).data?.method === ChatStream.method) {
-        this.deps.request(ChatCancel, { streamId: running.streamId }).catch(() => undefined);
-      }
     }
     this.settle(running);
   }
@@ -223,9 +204,7 @@ export class ChatRunner implements Disposable {
   private settle(running: Running): void {
     running.settled = true;
     clearTimeout(running.flushTimer);
-    clearTimeout(running.graceTimer);
     this.byChat.delete(running.chat.id);
-    this.byStream.delete(running.streamId);
     // A chat deleted while it streamed stays deleted.
     if (this.deps.store.has(running.chat.id)) void this.deps.store.save(running.chat);
     this.changeEmitter.fire({ chat: running.chat, busy: false });

@@ -3,7 +3,6 @@
  * whichever view started it), the editor tracker, and how a `ChatHost` is wired to VS Code's events.
  */
 import type * as vscode from 'vscode';
-import { ChatDelta } from '../../shared/protocol';
 import type { HostToChat } from '../../shared/webview';
 import type { ConnectionStore } from '../connections/connectionStore';
 import type { DaemonConnection } from '../daemon/daemonConnection';
@@ -43,9 +42,7 @@ export class ChatServices implements vscode.Disposable {
     const { daemon } = deps;
     this.store = new ChatStore(deps.workspaceState);
     this.runner = new ChatRunner({
-      request: (descriptor, params, opts) => daemon.request(descriptor, params, opts),
-      // The panel asks for text deltas only (the default), so every delta carries text.
-      onDelta: (listener) => daemon.onNotification(ChatDelta, (d) => 'text' in d && listener(d)),
+      chat: (params, opts) => daemon.chat(params, opts),
       store: this.store,
     });
   }

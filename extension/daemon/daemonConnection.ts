@@ -13,7 +13,17 @@
  * It never stops the daemon on dispose: the daemon outlives the window and serves other clients.
  */
 import * as vscode from 'vscode';
-import { DaemonUnavailableError, SwitchboardClient, type DaemonInfo, type RequestOptions, type TransportKind } from '../../shared/client';
+import {
+  DaemonUnavailableError,
+  SwitchboardClient,
+  type ChatCallOptions,
+  type ChatEventReply,
+  type ChatRequest,
+  type ChatReply,
+  type DaemonInfo,
+  type RequestOptions,
+  type TransportKind,
+} from '../../shared/client';
 import { DaemonShutdown, EventsSubscribe, type HelloResult, type NotificationType, type RequestType } from '../../shared/protocol';
 import { describeError, type Log } from '../log';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
@@ -130,6 +140,22 @@ export class DaemonConnection implements vscode.Disposable, DaemonRequester {
   async request<P, R>(descriptor: RequestType<P, R>, params?: P, opts?: RequestOptions): Promise<R> {
     const client = await this.whenConnected(this.opts.requestWaitMs ?? 10_000);
     return (client.request as (d: RequestType<P, R>, p?: P, o?: RequestOptions) => Promise<R>).call(client, descriptor, params, opts);
+  }
+
+  /**
+   * Waits (≤ 10 s) for a connection, then starts a `chat/stream` on it: the client's stream, which
+   * orders the deltas, cancels and times out a silent stream (`SwitchboardClient.chat`). A stream
+   * fails with `DaemonUnavailableError` when its connection drops; it does not move to the next one.
+   */
+  async chat(params: ChatRequest, opts?: ChatCallOptions): Promise<ChatReply> {
+    const client = await this.whenConnected(this.opts.requestWaitMs ?? 10_000);
+    return client.chat(params, opts);
+  }
+
+  /** As {@link chat}, with typed deltas (`SwitchboardClient.chatEvents`): text, reasoning, tool calls. */
+  async chatEvents(params: ChatRequest, opts?: ChatCallOptions): Promise<ChatEventReply> {
+    const client = await this.whenConnected(this.opts.requestWaitMs ?? 10_000);
+    return client.chatEvents(params, opts);
   }
 
   /** Calls `handler` for each notification of this kind, across reconnects, until disposed. */

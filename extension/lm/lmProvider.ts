@@ -70,7 +70,7 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider<OfferedM
     try {
       const request = toChatRequest(messages, options);
       await streamAnswer(
-        { request: (d, p, o) => daemon.request(d, p, o), onNotification: (t, h) => daemon.onNotification(t, h) },
+        { chatEvents: (p, o) => daemon.chatEvents(p, o) },
         { connectionId: model.connectionId, model: model.model, ...request, client: usageClientOf(options) },
         {
           text: (text) => progress.report(new vscode.LanguageModelTextPart(text)),

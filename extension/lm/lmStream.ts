@@ -3,22 +3,23 @@
  * deltas, so limits, budgets, usage and cost, fallbacks and key custody apply as for every client.
  * No `vscode` import: unit-tested with a scripted daemon.
  *
+ * The stream is `shared/client`'s (`chatEvents()`): it orders the deltas, cancels and fails a silent
+ * stream, as for every client. Here:
+ *
  * - Text is reported as it arrives, in delta order.
  * - Tool calls are reported once their arguments are complete (VS Code's tool-call part carries the
  *   parsed input, not pieces), in the order the model made them, when the answer ends.
  * - Reasoning is not reported: VS Code 1.104's stable API has no part for it.
- * - Cancelling sends `chat/cancel`; the daemon stops the upstream and the request ends CANCELLED.
+ * - Cancelling ends the stream with CANCELLED and sends `chat/cancel`; the daemon stops the upstream.
  */
 import { randomUUID } from 'node:crypto';
-import type { Disposable } from '../../shared/client';
-import { ChatCancel, ChatDelta, ChatStream, type ChatDeltaParams, type ChatStreamParams, type ChatStreamResult, type NotificationType, type RequestType } from '../../shared/protocol';
-
-/** The request timeout of `chat/stream`: the daemon bounds a stream itself (idle timeout, cancel). */
-const STREAM_REQUEST_TIMEOUT_MS = 60 * 60_000;
+import type { ChatCallOptions, ChatEventReply, ChatRequest, Disposable } from '../../shared/client';
+import type { ChatStreamParams, ChatStreamResult } from '../../shared/protocol';
+import { STREAM_IDLE_TIMEOUT_MS } from '../daemon/streamIdle';
 
 export interface LmStreamDeps {
-  request<P, R>(descriptor: RequestType<P, R>, params: P, opts?: { timeoutMs?: number }): Promise<R>;
-  onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): Disposable;
+  /** Starts a `chat/stream` with typed deltas once the daemon is connected: `SwitchboardClient.chatEvents()`. */
+  chatEvents(params: ChatRequest, opts: ChatCallOptions): Promise<ChatEventReply>;
 }
 
 /** Where the answer goes, as VS Code's progress parts. */
@@ -36,36 +37,23 @@ export interface LmCancellation {
 export class ToolArgumentsError extends Error {}
 
 export async function streamAnswer(deps: LmStreamDeps, params: Omit<ChatStreamParams, 'streamId' | 'deltas'>, sink: LmSink, token: LmCancellation): Promise<ChatStreamResult> {
-  const streamId = `lm-${randomUUID()}`;
-  let next = 0;
-  const early = new Map<number, ChatDeltaParams>();
-  const deliver = (d: ChatDeltaParams) => {
-    if ('text' in d && d.text !== '') sink.text(d.text);
-  };
-  const subscription = deps.onNotification(ChatDelta, (d) => {
-    if (d.streamId !== streamId) return;
-    if (d.index !== next) {
-      early.set(d.index, d);
-      return;
-    }
-    deliver(d);
-    next++;
-    for (let e = early.get(next); e !== undefined; e = early.get(next)) {
-      early.delete(next);
-      deliver(e);
-      next++;
-    }
+  if (token.isCancellationRequested) throw new CancelledBeforeStart();
+  let reply: ChatEventReply | undefined;
+  let cancelled = false;
+  const cancellation = token.onCancellationRequested(() => {
+    cancelled = true;
+    reply?.cancel();
   });
-  const cancel = () => void deps.request(ChatCancel, { streamId }).catch(() => undefined);
-  const cancellation = token.onCancellationRequested(cancel);
   try {
-    if (token.isCancellationRequested) throw new CancelledBeforeStart();
-    const result = await deps.request(ChatStream, { ...params, streamId, deltas: 'typed' }, { timeoutMs: STREAM_REQUEST_TIMEOUT_MS });
+    reply = await deps.chatEvents({ ...params, streamId: `lm-${randomUUID()}` }, { idleTimeoutMs: STREAM_IDLE_TIMEOUT_MS });
+    // Cancelled while the daemon connection was awaited.
+    if (cancelled || token.isCancellationRequested) reply.cancel();
+    for await (const delta of reply) if (delta.type === 'text' && delta.text !== '') sink.text(delta.text);
+    const result = await reply.result;
     for (const call of result.toolCalls ?? []) sink.toolCall(call.id, call.name, parseArguments(call.name, call.arguments));
     return result;
   } finally {
     cancellation.dispose();
-    subscription.dispose();
   }
 }
 

@@ -3,7 +3,7 @@ import { DaemonUnavailableError, RpcError } from '../../../shared/client';
 import { SwitchboardError } from '../../../shared/protocol';
 import type { ChatSession } from '../../../shared/webview';
 import { AttachmentError } from '../../../extension/chat/attachments';
-import { STREAM_REQUEST_TIMEOUT_MS } from '../../../extension/chat/chatRunner';
+import { STREAM_IDLE_TIMEOUT_MS } from '../../../extension/daemon/streamIdle';
 import { ChatStore, STORE_KEY } from '../../../extension/chat/chatStore';
 import { attachment, ofType, setup, tick } from './fakes';
 
@@ -87,9 +87,9 @@ describe('ChatHost: sending', () => {
     const call = s.daemon.calls.find((c) => c.method === 'chat/stream')!;
     expect(call.params).toMatchObject({ connectionId: 'c1', model: 'gpt-test', messages: [{ role: 'user', content: 'Hello there' }] });
     expect(call.params.streamId).toMatch(/^[0-9a-f-]{36}$/);
-    // A long answer must not be cut by the client's 30 s default request timeout.
-    expect(call.opts?.timeoutMs).toBe(STREAM_REQUEST_TIMEOUT_MS);
-    expect(STREAM_REQUEST_TIMEOUT_MS).toBeGreaterThanOrEqual(30 * 60_000);
+    // A model thinking for minutes must not be cut by the client's 5-minute default idle timeout.
+    expect(call.opts?.idleTimeoutMs).toBe(STREAM_IDLE_TIMEOUT_MS);
+    expect(STREAM_IDLE_TIMEOUT_MS).toBeGreaterThanOrEqual(30 * 60_000);
 
     for (const piece of ['Hel', 'lo', ' from', ' the', ' model']) s.daemon.stream.emit(piece);
     await tick(40);
@@ -221,7 +221,7 @@ describe('ChatHost: sending', () => {
 });
 
 describe('ChatHost: stop and errors', () => {
-  it('stops with chat/cancel; the daemon\'s CANCELLED keeps the partial text, marked stopped', async () => {
+  it('stops with chat/cancel, keeping the partial text, marked stopped', async () => {
     const s = setup();
     s.daemon.answers['chat/cancel'] = () => ({ cancelled: true });
     await ready(s);
@@ -231,6 +231,7 @@ describe('ChatHost: stop and errors', () => {
     await tick();
     await s.host.handle({ type: 'stop' });
     expect(s.daemon.calls.at(-1)).toEqual({ method: 'chat/cancel', params: { streamId: s.daemon.stream.params.streamId } });
+    // The daemon's own CANCELLED comes after the stream ended here; it changes nothing.
     s.daemon.stream.fail(new SwitchboardError('CANCELLED', 'The stream was cancelled by chat/cancel.', { hint: 'Send it again.', partialText: 'partial answer' }));
     await tick();
     const last = lastChat(s);

@@ -3,12 +3,14 @@
  * Memento (copying values as VS Code's does), a scripted daemon whose streams the test drives by
  * hand, connections, and a recording ChatUi.
  */
-import type { ChatStreamParams, ChatStreamResult, Connection, RequestType } from '../../../shared/protocol';
+import { randomUUID } from 'node:crypto';
+import type { ChatCallOptions, ChatReply, ChatRequest } from '../../../shared/client';
+import { ChatReplyController } from '../../../shared/client/chatReply';
+import { ChatCancel, type ChatStreamParams, type ChatStreamResult, type Connection, type RequestType } from '../../../shared/protocol';
 import type { ChatAttachment, HostToChat } from '../../../shared/webview';
 import { ChatHost, type ChatUi, type DaemonStateName } from '../../../extension/chat/chatHost';
 import { ChatRunner } from '../../../extension/chat/chatRunner';
 import { ChatStore, type MementoLike } from '../../../extension/chat/chatStore';
-import { Emitter } from '../../../extension/chat/emitter';
 import type { ConnectionsView, WorkspaceChoiceValue } from '../../../extension/chat/target';
 
 export class MemoryMemento implements MementoLike {
@@ -23,7 +25,7 @@ export class MemoryMemento implements MementoLike {
   }
 }
 
-/** One `chat/stream` the test answers by hand. */
+/** One `chat/stream` the test answers by hand, as the daemon would over the socket. */
 export interface FakeStream {
   params: ChatStreamParams;
   /** Sends the next `chat/delta` (in order unless `index` is given). */
@@ -34,18 +36,58 @@ export interface FakeStream {
   readonly sent: string;
 }
 
+/**
+ * A scripted daemon. Its chat streams are the client's own (`ChatReplyController`, what
+ * `SwitchboardClient.chat()` returns), fed by hand: ordering, cancel and the idle timeout under test
+ * are shared/client's. Like the client, a stream's stop sends `chat/cancel`.
+ */
 export class FakeDaemon {
-  readonly deltas = new Emitter<{ streamId: string; index: number; text: string }>();
-  readonly calls: Array<{ method: string; params: any; opts?: { timeoutMs?: number } }> = [];
+  readonly calls: Array<{ method: string; params: any; opts?: { timeoutMs?: number; idleTimeoutMs?: number } }> = [];
   readonly streams: FakeStream[] = [];
   answers: Record<string, (params: any) => unknown> = {};
 
   readonly request = async <P, R>(descriptor: RequestType<P, R>, params: P, opts?: { timeoutMs?: number }): Promise<R> => {
     this.calls.push({ method: descriptor.method, params, ...(opts ? { opts } : {}) });
-    if (descriptor.method === 'chat/stream') return this.openStream(params as ChatStreamParams) as Promise<R>;
     const answer = this.answers[descriptor.method];
     if (!answer) throw new Error(`unexpected ${descriptor.method}`);
     return answer(params) as R;
+  };
+
+  readonly chat = async (request: ChatRequest, opts: ChatCallOptions = {}): Promise<ChatReply> => {
+    const params = { ...request, streamId: request.streamId ?? randomUUID() } as ChatStreamParams;
+    this.calls.push({ method: 'chat/stream', params, opts: { ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}) } });
+    const stream = new ChatReplyController(params.streamId, {
+      idleTimeoutMs: opts.idleTimeoutMs ?? 0,
+      stop: () => void this.request(ChatCancel, { streamId: params.streamId }).catch(() => undefined),
+      settled: () => undefined,
+    });
+    let index = 0;
+    let sent = '';
+    this.streams.push({
+      params,
+      emit(text, at) {
+        sent += text;
+        stream.push(at ?? index++, text);
+      },
+      finish(result = {}) {
+        stream.finish({
+          text: sent,
+          finishReason: 'stop',
+          connectionId: params.connectionId ?? 'c1',
+          connectionName: 'Work',
+          model: params.model ?? 'gpt-test',
+          latency: { firstTokenMs: 12, totalMs: 40 },
+          usage: { inputTokens: 5, outputTokens: 3 },
+          costUsd: 0.0001,
+          ...result,
+        });
+      },
+      fail: (error) => stream.fail(error),
+      get sent() {
+        return sent;
+      },
+    });
+    return stream;
   };
 
   /** The latest stream. */
@@ -53,38 +95,6 @@ export class FakeDaemon {
     const s = this.streams.at(-1);
     if (!s) throw new Error('no chat/stream was requested');
     return s;
-  }
-
-  private openStream(params: ChatStreamParams): Promise<ChatStreamResult> {
-    return new Promise((resolve, reject) => {
-      let index = 0;
-      let sent = '';
-      const deltas = this.deltas;
-      this.streams.push({
-        params,
-        emit(text, at) {
-          sent += text;
-          deltas.fire({ streamId: params.streamId, index: at ?? index++, text });
-        },
-        finish(result = {}) {
-          resolve({
-            text: sent,
-            finishReason: 'stop',
-            connectionId: params.connectionId ?? 'c1',
-            connectionName: 'Work',
-            model: params.model ?? 'gpt-test',
-            latency: { firstTokenMs: 12, totalMs: 40 },
-            usage: { inputTokens: 5, outputTokens: 3 },
-            costUsd: 0.0001,
-            ...result,
-          });
-        },
-        fail: reject,
-        get sent() {
-          return sent;
-        },
-      });
-    });
   }
 }
 
@@ -140,11 +150,11 @@ export class FakeUi implements ChatUi {
 }
 
 /** A host on a fake daemon, with everything the test may poke. */
-export function setup(opts: { connections?: Connection[]; loaded?: boolean; batchMs?: number; memento?: MemoryMemento; initialChatId?: string } = {}) {
+export function setup(opts: { connections?: Connection[]; loaded?: boolean; batchMs?: number; idleTimeoutMs?: number; memento?: MemoryMemento; initialChatId?: string } = {}) {
   const daemon = new FakeDaemon();
   const memento = opts.memento ?? new MemoryMemento();
   const store = new ChatStore(memento);
-  const runner = new ChatRunner({ request: daemon.request, onDelta: daemon.deltas.event, store, batchMs: opts.batchMs ?? 1, cancelGraceMs: 50 });
+  const runner = new ChatRunner({ chat: daemon.chat, store, batchMs: opts.batchMs ?? 1, ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}) });
   const ui = new FakeUi();
   const env = {
     choice: {} as WorkspaceChoiceValue,
