@@ -18,6 +18,8 @@ const nodeTargets = [
   { entryPoints: ['daemon/main.ts'], outfile: 'dist/daemon.js' },
   { entryPoints: ['daemon/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // OpenAI's tokenizers, loaded by the extension on first use (extension/lm/tokenCounter.ts): megabytes kept out of extension.js.
+  { entryPoints: ['extension/lm/tokenizer.ts'], outfile: 'dist/tokenizer.js' },
   // The `switchboard/client` package export (CommonJS; Node's ESM `import` sees its named exports too).
   { entryPoints: ['shared/client/package.ts'], outfile: 'dist/client.js' },
 ].map((t) => ({ ...common, platform: 'node', target: 'node20', format: 'cjs', ...t }));

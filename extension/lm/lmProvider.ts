@@ -14,7 +14,7 @@ import type { LanguageModelChatProvider, LanguageModelChatRequestMessage, Langua
 import { offeredModels, usable, type OfferedModel } from './modelCatalog';
 import { LmRequestError, toChatRequest, usageClientOf } from './requestMapping';
 import { streamAnswer, CancelledBeforeStart, ToolArgumentsError } from './lmStream';
-import { estimateMessageTokens, estimateTextTokens } from './tokenEstimate';
+import { TokenCounter } from './tokenCounter';
 
 /** The vendor VS Code files Switchboard's models under (package.json `languageModelChatProviders`). */
 export const LM_VENDOR = 'switchboard';
@@ -29,8 +29,10 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider<OfferedM
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeLanguageModelChatInformation = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+  private readonly tokens: TokenCounter;
 
   constructor(private readonly deps: LmProviderDeps) {
+    this.tokens = new TokenCounter((error) => deps.log.warn("Could not load OpenAI's tokenizer: token counts for VS Code are estimates", error));
     // Connections, keys and test results arrive through the store (the daemon's events); a daemon
     // that comes back may have other models: VS Code asks again.
     deps.connections.onDidChange(() => this.changeEmitter.fire(), undefined, this.disposables);
@@ -84,8 +86,9 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider<OfferedM
     }
   }
 
-  provideTokenCount(_model: OfferedModel, text: string | LanguageModelChatRequestMessage): Promise<number> {
-    return Promise.resolve(typeof text === 'string' ? estimateTextTokens(text) : estimateMessageTokens(text));
+  /** OpenAI's tokenizer for OpenAI models, an estimate that leans high for the others (tokenCounter.ts). */
+  provideTokenCount(model: OfferedModel, text: string | LanguageModelChatRequestMessage): Promise<number> {
+    return this.tokens.count(model.model, text);
   }
 
   dispose(): void {
