@@ -95,11 +95,11 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
   return async (prepared, progress, signal) => {
     const { conn, model } = prepared;
     const wire = wireOf(conn);
-    const ctx: UpstreamErrorContext = { conn, model, phase: 'chat', signal, started: false };
+    const ctx: UpstreamErrorContext = { conn, model, phase: 'chat', signal, started: false, startedAt: performance.now() };
     try {
       const payload = Buffer.from(setMembers(spec.body, { ...spec.extraMembers, model: JSON.stringify(model) }));
       const target = upstreamTarget(conn, spec.endpoint, model, spec.clientHeaders);
-      const answer = await callWithRetries(wire, conn, () => callUpstream(target, payload, conn.timeoutMs, signal), ctx, signal, progress);
+      const answer = await callWithRetries(wire, conn, (headMs) => callUpstream(target, payload, headMs, signal), ctx, signal, progress);
       ctx.started = true;
       try {
         if (isEventStream(answer.headers)) {
@@ -124,18 +124,26 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
  * Sends until the upstream answers 2xx, retrying what the SDKs retry (connection failures, 408,
  * 409, 429, 5xx) up to `maxRetries` times, never a quota error, a `x-should-retry: false` or a
  * retry-after past the connection's timeout. Throws the mapped error of the last failure.
+ *
+ * The connection's timeout is one deadline for the answer's head across all attempts, not one per
+ * attempt: a silent upstream costs the timeout once, not once per retry plus the backoffs. An
+ * attempt waits only for what is left of it, and no retry starts whose backoff would end past it.
  */
-async function callWithRetries(wire: Wire, conn: ResolvedConnection, call: () => Promise<UpstreamAnswer>, ctx: UpstreamErrorContext, signal: AbortSignal, progress: AttemptProgress): Promise<UpstreamAnswer> {
+async function callWithRetries(wire: Wire, conn: ResolvedConnection, call: (headMs: number) => Promise<UpstreamAnswer>, ctx: UpstreamErrorContext, signal: AbortSignal, progress: AttemptProgress): Promise<UpstreamAnswer> {
+  const deadline = performance.now() + conn.timeoutMs;
+  const left = () => deadline - performance.now();
   for (let attempt = 0; ; attempt++) {
     const canRetry = attempt < conn.maxRetries;
     let answer: UpstreamAnswer;
     try {
-      answer = await call();
+      answer = await call(Math.max(1, Math.round(left())));
     } catch (error) {
-      if (canRetry && !signal.aborted && isRetryableFailure(error)) {
-        await sleep(backoffMs(attempt), signal);
+      const backoff = backoffMs(attempt);
+      if (canRetry && !signal.aborted && isRetryableFailure(error) && backoff < left()) {
+        await sleep(backoff, signal);
         continue;
       }
+      if (error instanceof UpstreamIdleTimeout && !signal.aborted) throw deadlineError(conn, attempt + 1, ctx);
       throw error;
     }
     // Every answer's rate-limit figures, errors included (a 429 says best that nothing is left).
@@ -152,8 +160,9 @@ async function callWithRetries(wire: Wire, conn: ResolvedConnection, call: () =>
     const headers = webHeaders(answer.headers);
     const wait = retryAfterMs(headers);
     const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
-    if (canRetry && retryable && headers.get('x-should-retry') !== 'false' && !isQuotaExhausted(text) && (wait === undefined || wait <= Math.min(conn.timeoutMs, RETRY_WAIT_CAP_MS))) {
-      await sleep(wait ?? backoffMs(attempt), signal);
+    const pause = wait ?? backoffMs(attempt);
+    if (canRetry && retryable && headers.get('x-should-retry') !== 'false' && !isQuotaExhausted(text) && pause <= RETRY_WAIT_CAP_MS && pause < left()) {
+      await sleep(pause, signal);
       continue;
     }
     const clean = scrub(text, conn.apiKey);
@@ -164,6 +173,18 @@ async function callWithRetries(wire: Wire, conn: ResolvedConnection, call: () =>
     }
     throw error;
   }
+}
+
+/** TIMEOUT: no answer's head within the one deadline, whatever the attempts. */
+function deadlineError(conn: ResolvedConnection, attempts: number, ctx: UpstreamErrorContext): SwitchboardError {
+  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  const waited = ctx.startedAt === undefined ? conn.timeoutMs : performance.now() - ctx.startedAt;
+  const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+  return new SwitchboardError(
+    ErrorCode.TIMEOUT,
+    `${conn.provider.name} did not start answering within the connection's timeout of ${seconds(conn.timeoutMs)} (${tries}, ${seconds(waited)} in all): the timeout is one deadline for every attempt together.`,
+    { hint: `Check that ${conn.baseUrl} is up, or raise the connection's timeout.`, connectionId: conn.id, attempts, elapsedMs: Math.round(waited) },
+  );
 }
 
 /** Relays an event stream, watched by `tap`; throws on an error event, a cut or an unterminated stream. */
