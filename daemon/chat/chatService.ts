@@ -15,7 +15,6 @@ import type { AssistantMessage, AssistantPart, ChatMessage, ChatOptions, ChatStr
 import { modelIdProblem } from '../../shared/rules/inputRules';
 import type { ConnectionService } from '../connections/service';
 import type { ProviderCatalog } from '../connections/providerCatalog';
-import { toResolved } from '../connections/upstream';
 import type { Logger } from '../log';
 import type { ProviderAdapter, RateLimitInfo, ResolvedConnection } from '../providers/adapter';
 import type { StoredConnection } from '../store/schema';
@@ -276,8 +275,7 @@ export class ChatService {
         connectionId: stored.id,
       });
     }
-    const provider = this.deps.providers.require(stored.provider);
-    const conn = toResolved(stored, provider, this.deps.connections.keyFor(stored), this.deps.connections.headerSecretsFor(stored));
+    const conn = this.deps.connections.upstreamFor(stored);
     return { stored, conn, model, input };
   }
 

@@ -136,7 +136,7 @@ export async function testSavedConnection(deps: SavedTestDeps, id: string, opts:
   let conn: ResolvedConnection;
   let missingKey: SwitchboardError | undefined;
   try {
-    conn = toResolved(stored, provider, deps.connections.keyFor(stored), deps.connections.headerSecretsFor(stored));
+    conn = deps.connections.upstreamFor(stored);
   } catch (error) {
     if (!(error instanceof SwitchboardError) || error.code !== ErrorCode.SECRET_MISSING) throw error;
     missingKey = error;

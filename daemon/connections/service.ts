@@ -25,6 +25,8 @@ import { HeaderSecrets } from './headerSecrets';
 import { hostMove } from './hostBinding';
 import { publicHeaders } from './secretHeaders';
 import type { ProviderCatalog } from './providerCatalog';
+import { toResolved } from './upstream';
+import type { ResolvedConnection } from '../providers/adapter';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RETRIES = 2;
@@ -88,6 +90,19 @@ export class ConnectionService {
   /** The real values of the connection's secret headers, by lowercased name (for `toResolved`); unreadable ones are absent. */
   headerSecretsFor(conn: StoredConnection): Map<string, string> {
     return this.headerSecrets.valuesFor(conn);
+  }
+
+  /**
+   * What an adapter needs to call this connection's upstream: its provider, key and secret header
+   * values. Throws SECRET_MISSING when a key or secret header the request needs is not available.
+   */
+  upstreamFor(conn: StoredConnection): ResolvedConnection {
+    return toResolved(conn, this.deps.providers.require(conn.provider), this.keyFor(conn), this.headerSecretsFor(conn));
+  }
+
+  /** How many connections there are. */
+  count(): number {
+    return this.deps.db.data.connections.length;
   }
 
   async create(params: CreateConnectionParams, actor: string): Promise<Connection> {

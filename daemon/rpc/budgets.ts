@@ -4,7 +4,12 @@ import type { ConnectionService } from '../connections/service';
 import type { BudgetGuard } from '../limits/budgetGuard';
 import type { Router } from './router';
 
-export function registerBudgetHandlers(router: Router, deps: { connections: ConnectionService; budgets: BudgetGuard }): void {
+export interface BudgetHandlerDeps {
+  connections: ConnectionService;
+  budgets: BudgetGuard;
+}
+
+export function registerBudgetHandlers(router: Router, deps: BudgetHandlerDeps): void {
   router.on(UsageBudgets, (params) => {
     // An unknown id is CONNECTION_NOT_FOUND, not an empty list that reads as "no budget".
     const conns = params?.connectionId !== undefined ? [deps.connections.stored(params.connectionId)] : deps.connections.list().map((c) => deps.connections.stored(c.id));

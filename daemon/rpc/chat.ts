@@ -12,7 +12,12 @@ const CANCEL_MESSAGES: Record<AbortCause, string> = {
   shutdown: 'The stream was cancelled because the daemon is shutting down.',
 };
 
-export function registerChatHandlers(router: Router, chat: ChatService, streams: StreamRegistry): void {
+export interface ChatHandlerDeps {
+  chat: ChatService;
+  streams: StreamRegistry;
+}
+
+export function registerChatHandlers(router: Router, { chat, streams }: ChatHandlerDeps): void {
   router.on(ChatStream, async (params, { session }) => {
     const prepared = chat.prepare({ ...params, caller: session.caller });
     const running = streams.open(session.id, params.streamId);

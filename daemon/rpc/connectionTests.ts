@@ -1,13 +1,16 @@
 /** `connections/test`: a saved connection by id (result stored and broadcast), or an unsaved draft. */
 import { ConnectionsTest, type Provider } from '../../shared/protocol';
 import { draftToResolved } from '../connections/upstream';
-import type { DaemonContext } from '../context';
+import type { ConnectionService } from '../connections/service';
+import type { ProviderCatalog } from '../connections/providerCatalog';
 import type { ModelCache } from '../models/modelCache';
 import type { ProviderAdapter } from '../providers/adapter';
 import { testConnection, testSavedConnection } from '../connectionTests/connectionTester';
 import type { Router } from './router';
 
 export interface ConnectionTestHandlerDeps {
+  connections: ConnectionService;
+  providers: ProviderCatalog;
   adapterFor: (provider: Provider) => ProviderAdapter;
   /** Refreshed with the models a test of a saved connection discovers. */
   models: ModelCache;
@@ -15,18 +18,16 @@ export interface ConnectionTestHandlerDeps {
   slowMs?: number;
 }
 
-export function registerConnectionTestHandlers(router: Router, ctx: DaemonContext, deps: ConnectionTestHandlerDeps): void {
-  const saved = { connections: ctx.connections, providers: ctx.providers, adapterFor: deps.adapterFor, models: deps.models, ...(deps.slowMs !== undefined && { slowMs: deps.slowMs }) };
-
+export function registerConnectionTestHandlers(router: Router, deps: ConnectionTestHandlerDeps): void {
   router.on(ConnectionsTest, async (params, { session }) => {
     if (params.id !== undefined) {
       // Not tied to the caller's socket: the result is stored and broadcast, so it is worth finishing
       // even if the client that asked has gone.
-      return testSavedConnection(saved, params.id, { ...(params.completion !== undefined && { completion: params.completion }) });
+      return testSavedConnection(deps, params.id, { ...(params.completion !== undefined && { completion: params.completion }) });
     }
     // A draft's key is used for this one test and kept nowhere: not stored, not logged, not cached.
     const draft = params.draft!;
-    const conn = draftToResolved(draft, ctx.providers);
+    const conn = draftToResolved(draft, deps.providers);
     const result = await testConnection(conn, {
       adapter: deps.adapterFor(conn.provider),
       ...(draft.defaultModel !== undefined && { defaultModel: draft.defaultModel }),

@@ -8,12 +8,16 @@ import {
   ConnectionsSetDefault,
   ConnectionsUpdate,
 } from '../../shared/protocol';
-import type { DaemonContext } from '../context';
+import type { ConnectionService } from '../connections/service';
 import { mayUseConnection } from '../tokens/caller';
 import type { Router } from './router';
 
-export function registerConnectionHandlers(router: Router, ctx: DaemonContext): void {
-  const service = ctx.connections;
+export interface ConnectionHandlerDeps {
+  connections: ConnectionService;
+}
+
+export function registerConnectionHandlers(router: Router, deps: ConnectionHandlerDeps): void {
+  const service = deps.connections;
   // A tool token sees only the connections it may use.
   router.on(ConnectionsList, (_params, { session }) => ({ connections: service.list().filter((c) => mayUseConnection(session.caller, c.id)) }));
   router.on(ConnectionsGet, ({ id }) => ({ connection: service.get(id) }));

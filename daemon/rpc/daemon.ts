@@ -1,15 +1,30 @@
 /** `daemon/*` handlers. */
 import { DaemonHello, DaemonShutdown, DaemonStatus, PROTOCOL_VERSION } from '../../shared/protocol';
-import type { DaemonContext } from '../context';
 import type { Router } from './router';
 
-export function registerDaemonHandlers(router: Router, ctx: DaemonContext, extra: { activeStreams(): number }): void {
+/** What `daemon/*` reports about the running daemon, and how it asks it to stop. */
+export interface DaemonHandlerDeps {
+  readonly version: string;
+  readonly startedAt: Date;
+  readonly home: string;
+  /** How many clients are connected now. */
+  clientCount(): number;
+  connectionCount(): number;
+  /** Chat streams running now. */
+  activeStreams(): number;
+  /** Where the daemon listens. */
+  listening(): { socket: string; port: number };
+  /** Starts a clean shutdown after the current response is sent. */
+  requestShutdown(reason: string): void;
+}
+
+export function registerDaemonHandlers(router: Router, deps: DaemonHandlerDeps): void {
   router.on(DaemonHello, (params, { session }) => {
     session.clientName = params.client.version ? `${params.client.name}/${params.client.version}` : params.client.name;
     const major = (v: string) => v.split('.')[0];
     return {
       name: 'switchboard' as const,
-      version: ctx.version,
+      version: deps.version,
       protocolVersion: PROTOCOL_VERSION,
       pid: process.pid,
       compatible: params.protocolVersion === undefined || major(params.protocolVersion) === major(PROTOCOL_VERSION),
@@ -17,24 +32,24 @@ export function registerDaemonHandlers(router: Router, ctx: DaemonContext, extra
   });
 
   router.on(DaemonStatus, () => {
-    const { socket, port } = ctx.listening();
+    const { socket, port } = deps.listening();
     return {
-      version: ctx.version,
+      version: deps.version,
       protocolVersion: PROTOCOL_VERSION,
       pid: process.pid,
-      startedAt: ctx.startedAt.toISOString(),
-      uptimeMs: Date.now() - ctx.startedAt.getTime(),
-      home: ctx.paths.home,
+      startedAt: deps.startedAt.toISOString(),
+      uptimeMs: Date.now() - deps.startedAt.getTime(),
+      home: deps.home,
       socket,
       port,
-      clients: ctx.sessions().size,
-      connections: ctx.db.data.connections.length,
-      activeStreams: extra.activeStreams(),
+      clients: deps.clientCount(),
+      connections: deps.connectionCount(),
+      activeStreams: deps.activeStreams(),
     };
   });
 
   router.on(DaemonShutdown, (_params, { session }) => {
-    ctx.requestShutdown(`daemon/shutdown from ${session.clientName}`);
+    deps.requestShutdown(`daemon/shutdown from ${session.clientName}`);
     return { ok: true as const };
   });
 }

@@ -1,17 +1,22 @@
 /** `models/list`: a connection's models, from the cache (see `models/modelCache.ts`), with what the catalog knows of each. */
 import { ModelsList, type ModelInfo } from '../../shared/protocol';
-import type { DaemonContext } from '../context';
+import type { ConnectionService } from '../connections/service';
 import type { ModelCache } from '../models/modelCache';
 import { modelFactsOf } from '../providers/modelFacts';
 import { assertConnectionAllowed } from '../tokens/caller';
 import type { Router } from './router';
 
-export function registerModelHandlers(router: Router, ctx: DaemonContext, models: ModelCache): void {
+export interface ModelHandlerDeps {
+  connections: ConnectionService;
+  models: ModelCache;
+}
+
+export function registerModelHandlers(router: Router, deps: ModelHandlerDeps): void {
   router.on(ModelsList, async ({ connectionId, refresh }, { session }) => {
     // An unknown id fails here with CONNECTION_NOT_FOUND, before any cache lookup or fetch; a tool token's scope next.
-    const stored = ctx.connections.stored(connectionId);
+    const stored = deps.connections.stored(connectionId);
     assertConnectionAllowed(session.caller, stored);
-    const listed = await models.list(connectionId, { refresh: refresh === true });
+    const listed = await deps.models.list(connectionId, { refresh: refresh === true });
     return { ...listed, models: listed.models.map((m) => withFacts(stored.provider, m)) };
   });
 }

@@ -4,7 +4,12 @@ import type { PriceBook } from '../pricing/priceBook';
 import type { AuditLog } from '../store/auditLog';
 import type { Router } from './router';
 
-export function registerPriceHandlers(router: Router, deps: { prices: PriceBook; audit: AuditLog }): void {
+export interface PriceHandlerDeps {
+  prices: PriceBook;
+  audit: AuditLog;
+}
+
+export function registerPriceHandlers(router: Router, deps: PriceHandlerDeps): void {
   router.on(PricesList, (params) => ({ prices: deps.prices.list(params?.provider) }));
   router.on(PricesSet, async ({ provider, model, price }, { session }) => {
     const entry = await deps.prices.set(provider, model, price);

@@ -2,20 +2,24 @@
 import { ConnectionsSignIn } from '../../shared/protocol';
 import { exchangeOpenRouterCode, openRouterAuthBase } from '../../shared/oauth/openRouterAuth';
 import { duplicateName } from '../connections/errors';
-import type { DaemonContext } from '../context';
+import type { ConnectionService } from '../connections/service';
 import type { Router } from './router';
 
-export function registerSignInHandlers(router: Router, ctx: DaemonContext): void {
+export interface SignInHandlerDeps {
+  connections: ConnectionService;
+}
+
+export function registerSignInHandlers(router: Router, deps: SignInHandlerDeps): void {
   router.on(ConnectionsSignIn, async (params, { session }) => {
     // An unknown connection or a taken name fails before the code is spent (a code works once).
-    if (params.connectionId !== undefined) ctx.connections.get(params.connectionId);
+    if (params.connectionId !== undefined) deps.connections.get(params.connectionId);
     const wanted = params.name?.toLocaleLowerCase();
-    if (wanted !== undefined && ctx.connections.names().some((c) => c.name.toLocaleLowerCase() === wanted)) throw duplicateName(params.name!);
+    if (wanted !== undefined && deps.connections.names().some((c) => c.name.toLocaleLowerCase() === wanted)) throw duplicateName(params.name!);
     const apiKey = await exchangeOpenRouterCode({ base: openRouterAuthBase(), code: params.code, verifier: params.codeVerifier });
     if (params.connectionId !== undefined) {
-      return { connection: await ctx.connections.update({ id: params.connectionId, keySource: 'vault', apiKey }, session.clientName) };
+      return { connection: await deps.connections.update({ id: params.connectionId, keySource: 'vault', apiKey }, session.clientName) };
     }
-    const connection = await ctx.connections.create(
+    const connection = await deps.connections.create(
       {
         name: params.name!,
         provider: params.provider,

@@ -4,7 +4,12 @@ import type { BudgetGuard } from '../limits/budgetGuard';
 import type { ToolTokens } from '../tokens/toolTokens';
 import type { Router } from './router';
 
-export function registerTokenHandlers(router: Router, deps: { tokens: ToolTokens; budgets: BudgetGuard }): void {
+export interface TokenHandlerDeps {
+  tokens: ToolTokens;
+  budgets: BudgetGuard;
+}
+
+export function registerTokenHandlers(router: Router, deps: TokenHandlerDeps): void {
   router.on(TokensCreate, (params, { session }) => deps.tokens.create(params, session.clientName));
   router.on(TokensList, () => ({
     tokens: deps.tokens.list().map((token) => {

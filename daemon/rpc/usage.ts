@@ -3,10 +3,14 @@ import { UsageGet } from '../../shared/protocol';
 import { groupRecords, totalsOf, type UsageLedger } from '../usage/ledger';
 import type { Router } from './router';
 
-export function registerUsageHandlers(router: Router, ledger: UsageLedger): void {
+export interface UsageHandlerDeps {
+  ledger: UsageLedger;
+}
+
+export function registerUsageHandlers(router: Router, deps: UsageHandlerDeps): void {
   router.on(UsageGet, (params) => {
     const { groupBy, ...filter } = params ?? {};
-    const records = ledger.query(filter);
+    const records = deps.ledger.query(filter);
     return { records, ...(groupBy && { groups: groupRecords(records, groupBy) }), totals: totalsOf(records) };
   });
 }

@@ -1,0 +1,94 @@
+/**
+ * Step 2 of starting: build the services over the stores and wire the reactions between them
+ * (a changed connection drops its cached models, client and limit counters).
+ */
+import { ChatService } from '../chat/chatService';
+import { StreamRegistry } from '../chat/streamRegistry';
+import { keyRejectedInChat } from '../connectionTests/keyRejectedInChat';
+import { TestScheduler } from '../connectionTests/scheduler';
+import { ProviderCatalog } from '../connections/providerCatalog';
+import { ConnectionService } from '../connections/service';
+import { EventHub } from '../events';
+import { LimitsAdmission } from '../limits/admission';
+import { discoveredCapacityRecorder } from '../limits/discoveredCapacity';
+import type { Logger } from '../log';
+import { ModelCache } from '../models/modelCache';
+import { PriceBook } from '../pricing/priceBook';
+import { adapterFor, invalidateClient, setRateLimitListener, toSwitchboardError } from '../providers/registry';
+import type { ClientSession } from '../rpc/session';
+import { SettingsStore } from '../settings/settingsStore';
+import { ToolTokens } from '../tokens/toolTokens';
+import { UsageLedger } from '../usage/ledger';
+import type { Cleanups } from './cleanups';
+import type { ServerLimits } from './serverLimits';
+import type { Stores } from './stores';
+
+export interface Services {
+  events: EventHub;
+  providers: ProviderCatalog;
+  connections: ConnectionService;
+  settings: SettingsStore;
+  models: ModelCache;
+  ledger: UsageLedger;
+  pricing: PriceBook;
+  admission: LimitsAdmission;
+  streams: StreamRegistry;
+  chat: ChatService;
+  scheduler: TestScheduler;
+  tokens: ToolTokens;
+}
+
+export interface ServiceOptions {
+  log: Logger;
+  limits: ServerLimits;
+  /** The clients connected now (events go to those that subscribed). */
+  sessions: () => Iterable<ClientSession>;
+  /** The daemon's own TCP ports (a connection must not lead back to them). */
+  ownPorts: () => number[];
+}
+
+export async function buildServices({ db, audit, vault, keyring }: Stores, { log, limits, sessions, ownPorts }: ServiceOptions, cleanups: Cleanups): Promise<Services> {
+  const events = new EventHub(sessions);
+  const providers = new ProviderCatalog(db);
+  const connections = new ConnectionService({ db, audit, vault, keyring, events, providers, ownPorts });
+  await connections.secureStoredHeaders(log);
+
+  const models = new ModelCache({ db, log, adapterFor, resolve: (id) => connections.upstreamFor(connections.stored(id)) });
+  cleanups.push(() => models.close());
+  // A new URL, provider or key may offer other models; a deleted connection needs no list.
+  events.onConnectionChanged(({ kind, id }) => {
+    if (kind !== 'defaultChanged') models.forget(id);
+    if (kind !== 'created') invalidateClient(id);
+  });
+
+  const ledger = new UsageLedger(db);
+  const pricing = new PriceBook(db, providers);
+  const admission = new LimitsAdmission({ db, ledger, pricing, events, log });
+  // A deleted connection's counters go; changed limits may let queued requests in sooner.
+  events.onConnectionChanged(({ kind, id }) => (kind === 'deleted' ? admission.forget(id) : admission.reconsider(id)));
+
+  // Rate limits come from chat streams (their rateLimits chunk) and from every other answer (429s, model lists).
+  const recordRateLimits = discoveredCapacityRecorder(db);
+  setRateLimitListener(recordRateLimits);
+  cleanups.push(() => setRateLimitListener(undefined));
+
+  const chat = new ChatService({
+    connections, providers, adapterFor: (conn) => adapterFor(conn.provider), toSwitchboardError, ledger, log, pricing, admission, onRateLimits: recordRateLimits,
+    // A 401 during a chat marks the connection failing at authentication, as a test would.
+    onKeyRejected: (id, hadKey) => {
+      const stored = connections.find(id);
+      const provider = stored && providers.find(stored.provider);
+      if (provider) connections.recordTest(id, keyRejectedInChat(provider, hadKey)).catch((error: unknown) => log.warn('could not record a rejected key', { error }));
+    },
+  });
+  const scheduler = new TestScheduler({ db, log, connections, providers, adapterFor, models });
+  cleanups.push(() => scheduler.stop());
+
+  const tokens = new ToolTokens({ db, audit });
+  // A revoked token's open sockets close at once (its HTTP requests are refused from the next one).
+  tokens.onRevoked((tokenId) => {
+    for (const session of sessions()) if (session.caller.kind === 'tool' && session.caller.tokenId === tokenId) session.disconnect(4401, 'tool token revoked');
+  });
+
+  return { events, providers, connections, settings: new SettingsStore(db), models, ledger, pricing, admission, streams: new StreamRegistry(limits.streams), chat, scheduler, tokens };
+}

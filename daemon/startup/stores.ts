@@ -1,0 +1,27 @@
+/** Step 1 of starting: open what the daemon keeps on disk in its home. */
+import type { HomePaths } from '../home/paths';
+import { Keyring } from '../keys/keyring';
+import { Vault } from '../keys/vault';
+import type { Logger } from '../log';
+import { AuditLog } from '../store/auditLog';
+import { Database } from '../store/database';
+import type { Cleanups } from './cleanups';
+
+export interface Stores {
+  /** The lowdb document (`db.json`); each slice has its own owner among the services. */
+  db: Database;
+  /** `audit.jsonl`: who changed what, never a key. */
+  audit: AuditLog;
+  /** The encrypted key file (`vault.json`). */
+  vault: Vault;
+  /** Finds a connection's key wherever its `keySource` says (vault, memory, environment). */
+  keyring: Keyring;
+}
+
+export async function openStores(paths: HomePaths, env: NodeJS.ProcessEnv, log: Logger, cleanups: Cleanups): Promise<Stores> {
+  const db = await Database.open(paths.dbFile, log);
+  cleanups.push(() => db.close());
+  const audit = new AuditLog(paths.auditFile, log);
+  const vault = await Vault.open({ file: paths.vaultFile, masterKeyFile: paths.masterKeyFile, env, log });
+  return { db, audit, vault, keyring: new Keyring(vault, env) };
+}
