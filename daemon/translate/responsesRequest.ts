@@ -175,7 +175,11 @@ function readOptions(body: Record<string, unknown>): ChatOptions {
     const tools = readTools(body.tools);
     if (tools.length > 0) o.tools = tools;
   }
-  if (body.tool_choice != null) o.toolChoice = readToolChoice(body.tool_choice);
+  // Codex sends tool_choice "auto" even with no tools; chat completions refuse a tool_choice without tools.
+  if (body.tool_choice != null) {
+    const choice = readToolChoice(body.tool_choice);
+    if (o.tools) o.toolChoice = choice;
+  }
   if (typeof body.parallel_tool_calls === 'boolean' && o.tools) o.parallelToolCalls = body.parallel_tool_calls;
   readText(body.text, o);
   const reasoning = readReasoning(body.reasoning);

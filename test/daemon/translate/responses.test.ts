@@ -79,6 +79,11 @@ describe('Responses request → neutral', () => {
     });
   });
 
+  it('drops a tool_choice sent with no tools (chat completions refuse one), still checking it', () => {
+    expect(fromResponsesRequest({ model: 'm', input: 'hi', tools: [], tool_choice: 'auto' }).options).toEqual({});
+    expect(refusal({ model: 'm', input: 'hi', tool_choice: { type: 'file_search' } }).data.field).toBe('tool_choice');
+  });
+
   it('keeps reasoning of another origin as unsigned text, and redacted reasoning as it came', () => {
     const neutral = fromResponsesRequest({
       model: 'm',
