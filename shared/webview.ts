@@ -30,7 +30,9 @@ export type ManagerToHost =
   /** Delete a connection after the host asks the person to confirm. */
   | { type: 'delete'; requestId: number; id: string; name: string }
   /** Fill the default-model list of a saved connection from `models/list`. */
-  | { type: 'loadModels'; connectionId: string };
+  | { type: 'loadModels'; connectionId: string }
+  /** "Sign in with OpenRouter": the host runs the browser sign-in (no key is typed in the page). */
+  | { type: 'signIn'; provider: 'openrouter' };
 
 /** A failure the form can place: next to `field` when the daemon named one, else in the banner. */
 export interface ManagerError {

@@ -5,7 +5,9 @@ import { registerDaemonCommands } from './daemonCommands';
 import { registerImportCommands } from './importCommands';
 import type { CommandDeps } from './pickConnection';
 import { registerSelectionCommands } from './selectionCommands';
+import { registerSignInCommands } from './signInCommands';
 import { registerTokenCommands } from './tokenCommands';
+import { registerTransferCommands } from './transferCommands';
 import { registerUsageCommands } from './usageCommands';
 
 export type { CommandDeps } from './pickConnection';
@@ -15,6 +17,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     registerConnectionCommands(deps),
     registerSelectionCommands(deps),
     registerImportCommands(deps),
+    registerSignInCommands(deps),
+    registerTransferCommands(deps),
     registerDaemonCommands(deps),
     registerUsageCommands(deps),
     registerTokenCommands(deps),

@@ -17,6 +17,8 @@ export interface ManagerHostDeps {
   deleteKey(connectionId: string): Promise<void>;
   /** Asks the person (a modal naming the connection); true to go ahead. */
   confirmDelete(name: string): Promise<boolean>;
+  /** Runs "Sign in with OpenRouter"; resolves to the new connection's id (undefined when cancelled or failed, which it reports itself). */
+  signIn(provider: 'openrouter'): Promise<string | undefined>;
   post(message: HostToManager): void;
 }
 
@@ -141,6 +143,12 @@ export class ManagerHost {
       case 'loadModels': {
         const { models } = await deps.request(ModelsList, { connectionId: msg.connectionId });
         return deps.post({ type: 'models', connectionId: msg.connectionId, models: models.map((m) => m.id) });
+      }
+      case 'signIn': {
+        const id = await deps.signIn(msg.provider);
+        await this.refresh();
+        if (id !== undefined) deps.post({ type: 'select', connectionId: id });
+        return;
       }
       default:
         return assertNever(msg);

@@ -31,6 +31,7 @@ export function renderPage(r: PageResources): string {
         </div>
         <div id="key-entry" class="key-entry">
           <input id="apiKey" type="password" autocomplete="off" spellcheck="false">
+          <button type="button" id="sign-in-openrouter" class="secondary" hidden>Sign in with OpenRouter</button>
           <button type="button" id="keep-key" class="secondary" hidden>Keep current key</button>
         </div>`)}
       ${field('defaultModel', 'Default model', '<input id="defaultModel" type="text" list="model-options" autocomplete="off" spellcheck="false"><datalist id="model-options"></datalist>', '<span id="model-note">Test the connection to list its models, or type a model id.</span>')}

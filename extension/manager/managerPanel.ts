@@ -67,6 +67,7 @@ export class ConnectionManagerPanel {
       storeKey: (id, apiKey) => Promise.resolve(deps.keys.store(id, apiKey)),
       deleteKey: (id) => Promise.resolve(deps.keys.delete(id)),
       confirmDelete: confirmDelete,
+      signIn: async () => ((await vscode.commands.executeCommand<{ id: string } | undefined>('switchboard.signInWithOpenRouter')) ?? undefined)?.id,
       post: (message: HostToManager) => void webview.postMessage(message),
     });
     if (select !== undefined) this.host.select(select);

@@ -313,6 +313,7 @@ view.el<HTMLSelectElement>('provider').addEventListener('change', (e) => {
   view.showProvider(next);
   persist();
 });
+view.el('sign-in-openrouter').addEventListener('click', () => send({ type: 'signIn', provider: 'openrouter' }));
 form.addEventListener('submit', onSave);
 form.addEventListener('input', persist);
 form.addEventListener('input', showHostWarning);

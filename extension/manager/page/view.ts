@@ -105,6 +105,8 @@ export function showProvider(p: Provider | undefined): void {
   link.textContent = p ? `${p.name} docs` : '';
   el('apiKey-field').querySelector('label')!.textContent = p && !p.requiresKey ? 'API key (optional)' : 'API key';
   el('apiVersion-field').hidden = !p?.azure;
+  // OpenRouter can give a key through a browser sign-in instead of a pasted one.
+  el('sign-in-openrouter').hidden = p?.id !== 'openrouter';
 }
 
 /** The key area: a typed key (create / replace), or the saved key's mask with "Replace key". */

@@ -9,8 +9,9 @@ const conn = (over: Partial<Connection> = {}): Connection => ({
 });
 
 /** A host wired to a scripted daemon: `answers[method]` returns the result or throws. */
-function setup(answers: Record<string, (params: any) => unknown>, confirm = true) {
+function setup(answers: Record<string, (params: any) => unknown>, confirm = true, signedIn?: string) {
   const calls: Array<{ method: string; params: unknown }> = [];
+  const signIns: string[] = [];
   const keys: string[] = [];
   const posted: HostToManager[] = [];
   const host = new ManagerHost({
@@ -23,14 +24,29 @@ function setup(answers: Record<string, (params: any) => unknown>, confirm = true
     storeKey: async (id, key) => void keys.push(`store ${id} ${key}`),
     deleteKey: async (id) => void keys.push(`delete ${id}`),
     confirmDelete: async () => confirm,
+    signIn: async (provider) => {
+      signIns.push(provider);
+      return signedIn;
+    },
     post: (m) => void posted.push(m),
   });
-  return { host, calls, keys, posted };
+  return { host, calls, keys, posted, signIns };
 }
 
 const listing = { 'providers/list': () => ({ providers: [] }), 'connections/list': () => ({ connections: [conn()] }) };
 
 describe('ManagerHost', () => {
+  it('runs "Sign in with OpenRouter" for the page and selects the connection it made (no key passes through the page)', async () => {
+    const { host, posted, signIns, keys } = setup(listing, true, 'c1');
+    await host.handle({ type: 'signIn', provider: 'openrouter' });
+    expect(signIns).toEqual(['openrouter']);
+    expect(keys).toEqual([]);
+    expect(posted).toEqual([{ type: 'connections', connections: [conn()] }, { type: 'select', connectionId: 'c1' }]);
+    const cancelled = setup(listing, true, undefined);
+    await cancelled.host.handle({ type: 'signIn', provider: 'openrouter' });
+    expect(cancelled.posted.some((m) => m.type === 'select')).toBe(false);
+  });
+
   it('answers ready with init, carrying a selection asked for before the page was ready', async () => {
     const { host, posted } = setup(listing);
     host.select('c1');
