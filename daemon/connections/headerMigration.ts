@@ -15,7 +15,8 @@ import type { Logger } from '../log';
 import { writeFileAtomic } from '../store/atomicFile';
 import type { Database } from '../store/database';
 import type { HeaderSecrets } from './headerSecrets';
-import { headerVaultId, isSecretHeader, lowerSet, putHeader } from './secretHeaders';
+import { isSecretHeader } from '../../shared/rules/secretHeaders';
+import { headerVaultId, lowerSet, putHeader } from './secretHeaders';
 
 interface Move {
   connectionId: string;

@@ -13,7 +13,8 @@
  */
 import { SECRET_HEADER_MASK } from '../../shared/protocol';
 import { validationError } from './errors';
-import { isSecretHeader, lowerSet, putHeader } from './secretHeaders';
+import { isSecretHeader } from '../../shared/rules/secretHeaders';
+import { lowerSet, putHeader } from './secretHeaders';
 
 /** The header fields of a stored connection. */
 export interface StoredHeaders {

@@ -1,26 +1,10 @@
 /**
- * Which custom header values are credentials, and how they are addressed in the vault. Pure.
- *
- * People put gateway and proxy credentials in a connection's extra headers (`Helicone-Auth: Bearer
- * sk-…`, `X-Portkey-Api-Key`, `Cf-Access-Client-Secret`). Such a value is kept in the encrypted vault,
- * `db.json` holds {@link SECRET_HEADER_MASK} in its place, and no response shows it. The rules err
- * on the side of secrecy: masking a harmless value costs a retype, leaking a key costs the key.
+ * How secret header values are addressed in the vault and shown in responses. Pure. Which values are
+ * secret is the shared rule in shared/rules/secretHeaders.ts: such a value is kept in the encrypted
+ * vault, `db.json` holds {@link SECRET_HEADER_MASK} in its place, and no response shows it.
  */
 import { SECRET_HEADER_MASK } from '../../shared/protocol';
-
-/** A name that says "credential". */
-const SECRET_NAME = /auth|key|token|secret|password|passwd|cookie|session|credential|signature/i;
-/** A value that carries an auth scheme. */
-const AUTH_SCHEME = /^(?:bearer|basic)\s/i;
-/** One long token, the shape of most API keys and signed tokens. */
-const LONG_TOKEN = /^[A-Za-z0-9_\-.=+/]{24,}$/;
-
-/** Whether a header's value is a credential, from its name or the look of its value. */
-export function isSecretHeader(name: string, value: string): boolean {
-  if (SECRET_NAME.test(name)) return true;
-  const v = value.trim();
-  return AUTH_SCHEME.test(v) || v.startsWith('sk-') || LONG_TOKEN.test(v);
-}
+import { isSecretHeader } from '../../shared/rules/secretHeaders';
 
 /** The vault id of a connection's secret header value. Header names are case-insensitive, so the id is lowercased. */
 export function headerVaultId(connectionId: string, name: string): string {

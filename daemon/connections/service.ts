@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection, CreateConnectionParams, KeySource, ResolveReason, TestResult, UpdateConnectionParams } from '../../shared/protocol';
 import type { EventHub } from '../events';
-import { keyFingerprint, keyHint } from '../../shared/client/keyMask';
+import { keyFingerprint, keyHint } from '../../shared/rules/keyMask';
 import { ID_SHAPED_NAME_PROBLEM, looksLikeConnectionId } from '../../shared/rules/connectionRef';
 import type { Keyring } from '../keys/keyring';
 import type { Vault } from '../keys/vault';

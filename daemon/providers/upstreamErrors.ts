@@ -11,7 +11,7 @@
 import { APIConnectionError as AnthropicConnectionError, APIConnectionTimeoutError as AnthropicTimeoutError, APIError as AnthropicAPIError, APIUserAbortError as AnthropicUserAbort } from '@anthropic-ai/sdk';
 import { APIConnectionError as OpenAIConnectionError, APIConnectionTimeoutError as OpenAITimeoutError, APIError as OpenAIAPIError, APIUserAbortError as OpenAIUserAbort } from 'openai';
 import { ErrorCode, SwitchboardError, type ErrorData } from '../../shared/errors';
-import { keyHint } from '../../shared/client/keyMask';
+import { keyHint } from '../../shared/rules/keyMask';
 import { mapStrings, redactor } from '../keys/redactor';
 import type { ResolvedConnection } from './adapter';
 import { CERTIFICATE_ERROR_TYPE, CERTIFICATE_STATUS, certificateProblem } from './transport/certificate';

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { ConnectionsCreate, type Connection } from '../../shared/protocol';
 import { envFiles } from '../config';
-import { keyFingerprint, keyHint } from '../../shared/client/keyMask';
+import { keyFingerprint, keyHint } from '../../shared/rules/keyMask';
 import { RpcError, SwitchboardError } from '../../shared/client';
 import { detectConnections, dotEnvSource, variableForField, watchedVariables, type EnvCandidate, type EnvProblem, type EnvSource, type EnvSources } from '../../shared/envImport';
 import { describeError } from '../log';

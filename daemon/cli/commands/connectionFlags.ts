@@ -6,7 +6,7 @@ import type { SwitchboardClient } from '../../../shared/client';
 import { ProvidersList, type KeySource, type Provider } from '../../../shared/protocol';
 import { bool, int, list, str, UsageError, type Flag, type Values } from '../args';
 import { promptKey, readKeyFromStdin, stdinIsTTY } from '../prompt';
-import { isSecretHeader } from '../../connections/secretHeaders';
+import { isSecretHeader } from '../../../shared/rules/secretHeaders';
 
 export const FIELD_FLAGS: Flag[] = [
   { name: 'name', type: 'string', value: 'NAME', description: 'Connection name (unique, case-insensitive)' },

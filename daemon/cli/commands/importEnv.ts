@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RpcError, SwitchboardError } from '../../../shared/client';
 import { ConnectionsCreate, ConnectionsUpdate, ProvidersList, type Connection, type CreateConnectionParams } from '../../../shared/protocol';
-import { keyFingerprint, keyHint } from '../../../shared/client/keyMask';
+import { keyFingerprint, keyHint } from '../../../shared/rules/keyMask';
 import { detectConnections, dotEnvSource, variableForField, type EnvCandidate, type EnvProblem, type EnvSource } from '../../../shared/envImport';
 import { bool, positionals, str, UsageError } from '../args';
 import type { CliContext, Group } from '../context';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyFingerprint, keyHint } from '../../../shared/client/keyMask';
+import { keyFingerprint, keyHint } from '../../../shared/rules/keyMask';
 import { Redactor } from '../../../daemon/keys/redactor';
 
 const KEY = 'plainlookingkey0123456789abcdefXYZW';

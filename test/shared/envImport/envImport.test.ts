@@ -4,7 +4,7 @@
  * connection — values the daemon would refuse are reported by variable and source, never imported.
  */
 import { describe, expect, it } from 'vitest';
-import { keyFingerprint as fingerprint, keyHint as maskKey } from '../../../shared/client/keyMask';
+import { keyFingerprint as fingerprint, keyHint as maskKey } from '../../../shared/rules/keyMask';
 import { detectConnections as detect, dotEnvSource, guessProvider, ollamaBaseUrl, parseDotEnv, uniqueName, watchedVariables, type EnvSource, type ProviderHint } from '../../../shared/envImport';
 import { BUILT_IN_PROVIDERS } from '../../../daemon/providers/catalog';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SECRET_HEADER_MASK } from '../../../../shared/protocol';
-import { isSecretHeader } from '../../../../daemon/connections/secretHeaders';
+import { isSecretHeader } from '../../../../shared/rules/secretHeaders';
 import {
   formatHeaders, headersForState, looksSecret, mergeHeaders, parseHeaders, parseModelList, SECRET_MASK, secretRowsProblem, splitHeaders,
 } from '../../../../extension/manager/page/headers';
