@@ -39,15 +39,13 @@ describe('a queueing connection', () => {
 
     const times = arrivals(since);
     expect(times).toHaveLength(64);
-    // The upstream saw the burst, then the four over the limit a second apart (generous: a loaded machine).
-    const gaps = [times[61]! - times[60]!, times[62]! - times[61]!, times[63]! - times[62]!];
-    for (const gap of gaps) {
-      expect(gap).toBeGreaterThan(600);
-      expect(gap).toBeLessThan(1800);
-    }
-    const spread = times[63]! - times[0]!;
-    expect(spread).toBeGreaterThan(3000);
-    expect(spread).toBeLessThan(6000);
+    // The upstream saw the burst, then the four over the limit one per second: the k-th no earlier
+    // than k seconds after the burst was sent. A loaded machine can only make them late (the burst's
+    // own requests reaching the upstream late, two timers firing together), never early, so the
+    // bounds are on the rate from the moment of sending, not on gaps between neighbours.
+    for (let k = 1; k <= 4; k++) expect(times[59 + k]! - since, `over-limit request ${k}`).toBeGreaterThanOrEqual(k * 1000 - 50);
+    // Bounded: all four within a few seconds (generous: a loaded machine).
+    expect(times[63]! - since).toBeLessThan(12_000);
   });
 
   it('refuses at once, with RATE_LIMITED, a request that would wait longer than maxQueueWaitMs', async () => {
