@@ -22,7 +22,7 @@ import type { ResolvedConnection } from '../providers/adapter';
 import { IdleWatch } from '../providers/transport/idleWatch';
 import { BodyCutError } from '../providers/transport/sseReader';
 import { isQuotaExhausted, parseRateLimits, RETRY_WAIT_CAP_MS, retryAfterMs, UpstreamIdleTimeout } from '../providers/transport/upstreamFetch';
-import { incompleteError, scrub, toSwitchboardError, upstreamReplyError, type UpstreamErrorContext } from '../providers/upstreamErrors';
+import { incompleteError, scrub, toSwitchboardError, unwrapErrorList, upstreamReplyError, type UpstreamErrorContext } from '../providers/upstreamErrors';
 import { completeStoppedUsage } from '../limits/estimate';
 import { setMembers } from './jsonSplice';
 import { AnthropicStreamTap, OpenAIStreamTap, type StreamTap } from './streamTap';
@@ -169,7 +169,9 @@ async function callWithRetries(wire: Wire, conn: ResolvedConnection, call: (head
     const json = parseJson(clean);
     const error = upstreamReplyError(wire, status, json ?? clean, headers, ctx);
     if (json !== undefined && status >= 400 && status < 500 && !NOT_RELAYED_STATUS.has(status)) {
-      relayable.set(error, { status, contentType: headerOf(answer.headers, 'content-type') ?? 'application/json', body: clean });
+      // Google's list-wrapped error (`[{"error": …}]`) is unwrapped: OpenAI SDKs read only an `error` member.
+      const body = wire === 'openai' && unwrapErrorList(json) !== json ? JSON.stringify(unwrapErrorList(json)) : clean;
+      relayable.set(error, { status, contentType: headerOf(answer.headers, 'content-type') ?? 'application/json', body });
     }
     throw error;
   }

@@ -5,6 +5,8 @@
  * - to an Anthropic connection the request is translated and the answer encoded back into chat
  *   completion chunks.
  * A fallback to a connection of the other kind switches path: the attempt is picked per connection.
+ * A Gemini connection gets the forwarded body with the members Gemini would refuse rewritten (tool
+ * schemas, `reasoning_effort: "xhigh"`; geminiDialect.ts), every other byte as sent.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,6 +14,7 @@ import type { Attempt } from '../chat/chatService';
 import type { Caller } from '../tokens/caller';
 import { forwardAttempt, wireOf, type ForwardSpec } from '../forward/forwarder';
 import { fromOpenAIRequest, OpenAIStreamEncoder, toOpenAICompletion } from '../translate';
+import { geminiForwardMembers } from '../translate/geminiDialect';
 import { checkMessages, num, serveChat, type ChatSurfaceDeps, type ClientBody, type SurfaceErrors } from './chatSurface';
 import { openaiErrorBody, sendOpenAIError, statusOf } from './openaiErrors';
 import { translatedAttempt } from './translatedAnswer';
@@ -27,8 +30,18 @@ export function chatCompletions(deps: ChatSurfaceDeps, req: IncomingMessage, res
     errors: openaiErrors,
     check: checkMessages,
     maxTokens: (body) => num(body['max_completion_tokens']) ?? num(body['max_tokens']),
-    attemptFor: (body, prepared) => (wireOf(prepared.conn) === 'openai' ? forwardAttempt((forward ??= forwardSpec(body, req, res))) : translatedChat(deps, body, res)),
+    attemptFor: (body, prepared) => {
+      if (wireOf(prepared.conn) !== 'openai') return translatedChat(deps, body, res);
+      forward ??= forwardSpec(body, req, res);
+      return forwardAttempt(prepared.conn.provider.dialect === 'gemini' ? forGemini(forward, body) : forward);
+    },
   });
+}
+
+/** The spec with the members Gemini refuses as sent rewritten (only those; the rest stays the client's bytes). */
+function forGemini(spec: ForwardSpec, body: ClientBody): ForwardSpec {
+  const members = geminiForwardMembers(body.value);
+  return members ? { ...spec, extraMembers: { ...spec.extraMembers, ...members } } : spec;
 }
 
 /**

@@ -13,7 +13,7 @@ import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './cli
 import { scanChunk, type ChunkFacts } from './openaiChunk';
 import { sseReaderFor, type SseReader } from './transport/sseReader';
 import { untilAborted } from './transport/untilAborted';
-import { cancelledError, incompleteError, toSwitchboardError } from './upstreamErrors';
+import { cancelledError, incompleteError, toSwitchboardError, unwrapErrorList } from './upstreamErrors';
 import { assertApiAnswer, parseRateLimits } from './transport/upstreamFetch';
 import { pathSegment } from './pathSegment';
 
@@ -46,7 +46,18 @@ function createClient(conn: ResolvedConnection): OpenAI {
       defaultHeaders: sdkHeaders(conn, 'OPENAI_CUSTOM_HEADERS', ['api-key', 'authorization']),
     });
   }
-  return new OpenAI({ ...common, baseURL: conn.baseUrl, defaultHeaders: sdkHeaders(conn, 'OPENAI_CUSTOM_HEADERS', ['authorization']) });
+  return new ListErrorsOpenAI({ ...common, baseURL: conn.baseUrl, defaultHeaders: sdkHeaders(conn, 'OPENAI_CUSTOM_HEADERS', ['authorization']) });
+}
+
+/**
+ * The SDK reads an error reply's `error` member; Google's OpenAI-compatible endpoint (Gemini) wraps
+ * its error in a list, which the SDK would turn into "400 status code (no body)". Unwrapped here so
+ * Gemini's own message (a missing thought signature, a refused schema keyword) reaches the user.
+ */
+class ListErrorsOpenAI extends OpenAI {
+  protected override makeStatusError(status: number, error: object, message: string | undefined, headers: Headers) {
+    return super.makeStatusError(status, unwrapErrorList(error) as object, message, headers);
+  }
 }
 
 /** Endpoints AzureOpenAI serves under `/deployments/{model}` (the SDK's own list). */
@@ -79,7 +90,8 @@ const clientFor = (conn: ResolvedConnection) => cachedClient('openai', conn, cre
 /** The streamed chat completions body for a neutral request (daemon/translate/openaiBody.ts). */
 export function chatBody(conn: ResolvedConnection, req: ChatRequest): ChatCompletionCreateParamsStreaming {
   const maxTokensField = MAX_COMPLETION_TOKENS_PROVIDERS.has(conn.provider.id) ? 'max_completion_tokens' : 'max_tokens';
-  return toOpenAIRequest(req, { maxTokensField, stream: true }) as unknown as ChatCompletionCreateParamsStreaming;
+  const dialect = conn.provider.dialect;
+  return toOpenAIRequest(req, { maxTokensField, stream: true, ...(dialect && { dialect }) }) as unknown as ChatCompletionCreateParamsStreaming;
 }
 
 export const openaiAdapter: ProviderAdapter = {

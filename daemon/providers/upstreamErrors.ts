@@ -85,6 +85,7 @@ export function toSwitchboardError(error: unknown, ctx: UpstreamErrorContext): S
  * SDKs' errors, so a forwarded 429 is RATE_LIMITED with its retry-after, a 401 INVALID_API_KEY…
  */
 export function upstreamReplyError(wire: 'openai' | 'anthropic', status: number | undefined, body: unknown, headers: Headers, ctx: UpstreamErrorContext): SwitchboardError {
+  body = unwrapErrorList(body);
   const object = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
   const text = typeof body === 'string' && body.trim() ? clip(body) : undefined;
   const error =
@@ -92,6 +93,15 @@ export function upstreamReplyError(wire: 'openai' | 'anthropic', status: number 
       ? new OpenAIAPIError(status, object && typeof object['error'] === 'object' && object['error'] !== null ? object['error'] : object, text, headers)
       : new AnthropicAPIError(status, object, text, headers);
   return statusError(error, ctx);
+}
+
+/**
+ * Google's OpenAI-compatible endpoint sends its errors as a one-element list,
+ * `[{"error": {"code": 400, "message": …, "status": "INVALID_ARGUMENT"}}]`: read as the object inside,
+ * so its message (e.g. a missing thought signature) reaches the user.
+ */
+export function unwrapErrorList(body: unknown): unknown {
+  return Array.isArray(body) && body.length === 1 && body[0] !== null && typeof body[0] === 'object' ? body[0] : body;
 }
 
 /** CANCELLED, with whatever text had streamed. */

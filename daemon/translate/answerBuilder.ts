@@ -36,7 +36,7 @@ export class AnswerBuilder {
       case 'toolCall':
         this.endText();
         this.endReasoning();
-        this.toolCalls[d.toolCall] = { id: d.id, name: d.name, arguments: '' };
+        this.toolCalls[d.toolCall] = { id: d.id, name: d.name, arguments: '', ...(d.signature !== undefined && { signature: d.signature }) };
         return;
       case 'toolArguments': {
         const call = this.toolCalls[d.toolCall];

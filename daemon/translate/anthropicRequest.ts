@@ -5,6 +5,7 @@
  */
 import type { AssistantPart, ChatMessage, ChatOptions, ImagePart, ToolCall, ToolDefinition, UserPart } from '../../shared/protocol';
 import { invalid, isObject, refuseUnknown, untranslatable } from './errors';
+import { fromToolUseId } from './toolUseIds';
 import type { NeutralRequest } from './neutral';
 
 /** Fields that do not change the answer: accepted and not sent on (docs/translation.md). */
@@ -60,7 +61,7 @@ function readUser(content: unknown, at: string): ChatMessage[] {
     if (b.type === 'tool_result') {
       refuseUnknown(b, new Set(['type', 'tool_use_id', 'content', 'is_error', ...BLOCK_EXTRAS]), where);
       if (typeof b.tool_use_id !== 'string') throw invalid(`${where}.tool_use_id`, 'Field required');
-      out.push({ role: 'tool', toolCallId: b.tool_use_id, content: resultContent(b.content, `${where}.content`), ...(b.is_error === true && { isError: true }) });
+      out.push({ role: 'tool', toolCallId: fromToolUseId(b.tool_use_id).id, content: resultContent(b.content, `${where}.content`), ...(b.is_error === true && { isError: true }) });
     } else parts.push(userPart(b, where));
   });
   if (parts.length > 0) out.push({ role: 'user', content: parts.length === 1 && parts[0]!.type === 'text' ? parts[0]!.text : parts });
@@ -116,7 +117,8 @@ function readAssistant(content: unknown, at: string): ChatMessage {
       case 'tool_use':
         refuseUnknown(b, new Set(['type', 'id', 'name', 'input', ...BLOCK_EXTRAS]), where);
         if (typeof b.id !== 'string' || typeof b.name !== 'string') throw invalid(where, 'needs id and name');
-        toolCalls.push({ id: b.id, name: b.name, arguments: JSON.stringify(b.input ?? {}) });
+        // An id this daemon gave a Gemini call holds its thought signature (toolUseIds.ts).
+        toolCalls.push({ ...fromToolUseId(b.id), name: b.name, arguments: JSON.stringify(b.input ?? {}) });
         return;
       default:
         throw untranslatable(`${where}.type`, `"${String(b.type)}" blocks have no counterpart in the connection's API.`);

@@ -4,6 +4,7 @@ import { invalid, isObject } from './errors';
 import { finishFromAnthropic, finishToAnthropic } from './finishReasons';
 import type { NeutralAnswer } from './neutral';
 import type { AnthropicMessageIdentity } from './anthropicStreamEncoder';
+import { toolUseId } from './toolUseIds';
 import { usageFromAnthropic, usageToAnthropic } from './usageMapping';
 
 /** A neutral answer as an Anthropic `message`: thinking blocks, text, then tool_use blocks. */
@@ -15,7 +16,7 @@ export function toAnthropicMessage(answer: NeutralAnswer, who: AnthropicMessageI
     } else if (p.type === 'reasoning') content.push({ type: 'thinking', thinking: p.text, signature: p.signature ?? '' });
     else content.push({ type: 'redacted_thinking', data: p.data });
   }
-  for (const c of answer.toolCalls) content.push({ type: 'tool_use', id: c.id, name: c.name, input: parseInput(c.arguments) });
+  for (const c of answer.toolCalls) content.push({ type: 'tool_use', id: toolUseId(c.id, c.signature), name: c.name, input: parseInput(c.arguments) });
   return {
     id: who.id,
     type: 'message',

@@ -10,6 +10,7 @@
 import type { StreamDelta, Usage } from '../../shared/protocol';
 import { finishToAnthropic } from './finishReasons';
 import { usageToAnthropic } from './usageMapping';
+import { toolUseId } from './toolUseIds';
 
 type Open = { kind: 'text' | 'thinking' } | { kind: 'tool'; toolCall: number } | undefined;
 
@@ -52,12 +53,15 @@ export class AnthropicStreamEncoder {
       }
       case 'redactedReasoning':
         return this.close() + this.startBlock({ type: 'redacted_thinking', data: d.data }) + this.close();
-      case 'toolCall':
+      case 'toolCall': {
+        // A thought signature (Gemini's) rides in the tool_use id, which every client sends back (toolUseIds.ts).
+        const id = toolUseId(d.id, d.signature);
         if (this.open?.kind === 'tool') {
-          this.held.set(d.toolCall, { id: d.id, name: d.name, args: [] });
+          this.held.set(d.toolCall, { id, name: d.name, args: [] });
           return '';
         }
-        return this.close() + this.startTool(d.toolCall, d.id, d.name);
+        return this.close() + this.startTool(d.toolCall, id, d.name);
+      }
       case 'toolArguments': {
         const held = this.held.get(d.toolCall);
         if (held) {

@@ -2,8 +2,10 @@
  * Neutral request → OpenAI chat completions body: what the openai adapter sends to an
  * OpenAI-format connection (OpenAI, Azure, and every compatible server).
  */
-import type { ChatMessage, ChatOptions, ToolChoice, UserPart } from '../../shared/protocol';
+import type { ChatMessage, ChatOptions, ProviderDialect, ToolChoice, UserPart } from '../../shared/protocol';
 import { untranslatable } from './errors';
+import { geminiReasoning, geminiToolCall } from './geminiDialect';
+import { cleanGeminiSchema } from './geminiSchema';
 import { effortFor } from './reasoningBudget';
 
 /** How the target names its output limit: `max_completion_tokens` (OpenAI, Azure) or `max_tokens` (every other compatible server). */
@@ -13,6 +15,8 @@ export interface OpenAIBodyOptions {
   maxTokensField: MaxTokensField;
   /** Ask for a streamed answer with usage in its last chunk. */
   stream: boolean;
+  /** The connection's vendor rules (geminiDialect.ts): signatures, schemas and reasoning as Gemini takes them. */
+  dialect?: ProviderDialect;
 }
 
 /** An OpenAI chat completions request body (JSON). */
@@ -22,7 +26,8 @@ export type OpenAIBody = Record<string, unknown> & { model: string; messages: un
 export function toOpenAIRequest(req: { model: string; messages: ChatMessage[]; options?: ChatOptions }, how: OpenAIBodyOptions): OpenAIBody {
   const o = req.options ?? {};
   const messages: unknown[] = o.system ? [{ role: 'system', content: o.system }] : [];
-  req.messages.forEach((m, i) => messages.push(...openaiMessages(m, `messages[${i}]`)));
+  const gemini = how.dialect === 'gemini';
+  req.messages.forEach((m, i) => messages.push(...openaiMessages(m, `messages[${i}]`, gemini)));
   const body: OpenAIBody = { model: req.model, messages };
   if (how.stream) {
     body.stream = true;
@@ -42,7 +47,12 @@ export function toOpenAIRequest(req: { model: string; messages: ChatMessage[]; o
   if (o.tools !== undefined && o.tools.length > 0) {
     body.tools = o.tools.map((t) => ({
       type: 'function',
-      function: { name: t.name, ...(t.description !== undefined && { description: t.description }), ...(t.parameters !== undefined && { parameters: t.parameters }), ...(t.strict !== undefined && { strict: t.strict }) },
+      function: {
+        name: t.name,
+        ...(t.description !== undefined && { description: t.description }),
+        ...(t.parameters !== undefined && { parameters: gemini ? cleanGeminiSchema(t.parameters) : t.parameters }),
+        ...(t.strict !== undefined && { strict: t.strict }),
+      },
     }));
   }
   if (o.toolChoice !== undefined) body.tool_choice = openaiToolChoice(o.toolChoice);
@@ -54,7 +64,10 @@ export function toOpenAIRequest(req: { model: string; messages: ChatMessage[]; o
         ? { type: 'json_schema', json_schema: { name: f.name, schema: f.schema, ...(f.description !== undefined && { description: f.description }), ...(f.strict !== undefined && { strict: f.strict }) } }
         : { type: f.type };
   }
-  if (o.reasoning !== undefined) body.reasoning_effort = effortFor(o.reasoning);
+  if (o.reasoning !== undefined) {
+    if (gemini) Object.assign(body, geminiReasoning(req.model, o.reasoning));
+    else body.reasoning_effort = effortFor(o.reasoning);
+  }
   return body;
 }
 
@@ -63,7 +76,7 @@ function openaiToolChoice(choice: ToolChoice): unknown {
 }
 
 /** One neutral message as OpenAI messages (a message maps to exactly one, but kept a list for clarity at the call). */
-function openaiMessages(m: ChatMessage, at: string): unknown[] {
+function openaiMessages(m: ChatMessage, at: string, gemini: boolean): unknown[] {
   switch (m.role) {
     case 'system':
       return [{ role: m.developer ? 'developer' : 'system', content: m.content }];
@@ -73,7 +86,8 @@ function openaiMessages(m: ChatMessage, at: string): unknown[] {
       // Reasoning is not sent back: the chat completions API takes no reasoning input (docs/translation.md).
       const text = typeof m.content === 'string' ? m.content : m.content.map((p) => (p.type === 'text' ? p.text : '')).join('');
       const out: Record<string, unknown> = { role: 'assistant', content: text === '' && m.toolCalls?.length ? null : text };
-      if (m.toolCalls?.length) out.tool_calls = m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
+      // Thought signatures go back only to Gemini: other servers may refuse the unknown member.
+      if (m.toolCalls?.length) out.tool_calls = m.toolCalls.map((c) => (gemini ? geminiToolCall(c) : { id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
       return [out];
     }
     case 'tool': {

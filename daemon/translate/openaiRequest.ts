@@ -6,6 +6,7 @@
  */
 import type { ChatMessage, ChatOptions, ImagePart, ReasoningOptions, ToolDefinition, UserPart } from '../../shared/protocol';
 import { invalid, isObject, refuseUnknown, untranslatable } from './errors';
+import { thoughtSignatureOf } from './geminiDialect';
 import type { NeutralRequest } from './neutral';
 
 /** Fields that do not change the answer: accepted and not sent on (docs/translation.md). */
@@ -102,7 +103,9 @@ function readAssistant(m: Record<string, unknown>, at: string): ChatMessage {
       if (!isObject(c) || c.type !== 'function' || !isObject(c.function)) throw untranslatable(`${where}.type`, 'only function tool calls can be translated.');
       if (typeof c.id !== 'string' || typeof c.function.name !== 'string') throw invalid(where, 'needs id and function.name');
       const args = c.function.arguments;
-      return { id: c.id, name: c.function.name, arguments: typeof args === 'string' ? args : '{}' };
+      // Gemini's thought signature, as an OpenAI-format client got it (and must send it back).
+      const signature = thoughtSignatureOf(c);
+      return { id: c.id, name: c.function.name, arguments: typeof args === 'string' ? args : '{}', ...(signature !== undefined && { signature }) };
     });
   }
   return out;

@@ -2,6 +2,7 @@
 import type { AssistantPart, ToolCall } from '../../shared/protocol';
 import { invalid, isObject } from './errors';
 import { finishFromOpenAI } from './finishReasons';
+import { geminiToolCall, thoughtSignatureOf } from './geminiDialect';
 import type { NeutralAnswer } from './neutral';
 import type { OpenAIChunkIdentity } from './openaiStreamEncoder';
 import { usageFromOpenAI, usageToOpenAI } from './usageMapping';
@@ -19,7 +20,8 @@ export function toOpenAICompletion(answer: NeutralAnswer, who: OpenAIChunkIdenti
     } else blocks.push({ type: 'redacted_thinking', data: p.data });
   }
   const message: Record<string, unknown> = { role: 'assistant', content: text === '' && answer.toolCalls.length > 0 ? null : text, refusal: null };
-  if (answer.toolCalls.length > 0) message.tool_calls = answer.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
+  // A call's thought signature (from Gemini) goes out as Gemini writes it, for the client to send back.
+  if (answer.toolCalls.length > 0) message.tool_calls = answer.toolCalls.map(geminiToolCall);
   if (reasoning !== '') message.reasoning_content = reasoning;
   if (blocks.length > 0) message.thinking_blocks = blocks;
   return {
@@ -55,7 +57,8 @@ export function fromOpenAICompletion(json: unknown): NeutralAnswer {
   if (Array.isArray(message.tool_calls)) {
     for (const c of message.tool_calls) {
       if (!isObject(c) || !isObject(c.function)) continue;
-      toolCalls.push({ id: String(c.id ?? ''), name: String(c.function.name ?? ''), arguments: typeof c.function.arguments === 'string' ? c.function.arguments : '{}' });
+      const signature = thoughtSignatureOf(c);
+      toolCalls.push({ id: String(c.id ?? ''), name: String(c.function.name ?? ''), arguments: typeof c.function.arguments === 'string' ? c.function.arguments : '{}', ...(signature !== undefined && { signature }) });
     }
   }
   const usage = usageFromOpenAI(json.usage);

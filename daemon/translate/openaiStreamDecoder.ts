@@ -2,11 +2,13 @@
  * OpenAI `chat.completion.chunk` objects → neutral deltas. Tool calls arrive as pieces keyed by
  * `index` (parallel calls may interleave); the first piece of a call carries its id and name.
  * Reasoning arrives as `reasoning_content` (DeepSeek, vLLM, LiteLLM) or `reasoning` (OpenRouter,
- * Ollama); `thinking_blocks` (LiteLLM's and this daemon's extension) carry signatures.
+ * Ollama); `thinking_blocks` (LiteLLM's and this daemon's extension) carry signatures. Gemini sends
+ * each call's thought signature as `extra_content.google.thought_signature` on its first piece.
  */
 import type { StreamDelta, Usage } from '../../shared/protocol';
 import { isObject } from './errors';
 import { finishFromOpenAI } from './finishReasons';
+import { thoughtSignatureOf } from './geminiDialect';
 import { usageFromOpenAI } from './usageMapping';
 
 export class OpenAIStreamDecoder {
@@ -48,7 +50,8 @@ export class OpenAIStreamDecoder {
         if (n === undefined) {
           n = this.calls.size;
           this.calls.set(index, n);
-          out.push({ type: 'toolCall', toolCall: n, id: typeof c.id === 'string' && c.id ? c.id : `call_${index}`, name: typeof fn.name === 'string' ? fn.name : '' });
+          const signature = thoughtSignatureOf(c);
+          out.push({ type: 'toolCall', toolCall: n, id: typeof c.id === 'string' && c.id ? c.id : `call_${index}`, name: typeof fn.name === 'string' ? fn.name : '', ...(signature !== undefined && { signature }) });
         }
         if (typeof fn.arguments === 'string' && fn.arguments !== '') out.push({ type: 'toolArguments', toolCall: n, arguments: fn.arguments });
       });

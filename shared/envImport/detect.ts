@@ -105,6 +105,7 @@ const HOSTS: ReadonlyArray<[pattern: RegExp, provider: string]> = [
   [/(^|\.)together\.(xyz|ai)$/, 'together'],
   [/(^|\.)fireworks\.ai$/, 'fireworks'],
   [/(^|\.)cerebras\.ai$/, 'cerebras'],
+  [/(^|\.)cohere\.(ai|com)$/, 'cohere'],
 ];
 
 /** Which provider a base URL (and, failing that, a key) most likely belongs to; `custom` otherwise. */
@@ -251,6 +252,7 @@ function draftsFrom(get: View, providers: readonly ProviderHint[]): { drafts: Dr
   for (const p of providers) {
     const keyVars = p.envVar ? [p.envVar] : [];
     if (p.id === 'gemini') keyVars.push('GOOGLE_API_KEY');
+    if (p.id === 'cohere') keyVars.push('COHERE_API_KEY');
     const keyVar = keyVars.find((n) => get(n) !== undefined && !keyVarsUsed.has(n));
     if (!keyVar) continue;
     keyVarsUsed.add(keyVar);

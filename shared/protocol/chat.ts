@@ -126,8 +126,12 @@ export const TypedDeltaParams = z.discriminatedUnion('type', [
   /** The signature ending the reasoning block just streamed. */
   z.strictObject({ ...deltaBase, type: z.literal('reasoningSignature'), signature: z.string() }),
   z.strictObject({ ...deltaBase, type: z.literal('redactedReasoning'), data: z.string() }),
-  /** A tool call starts; `toolCall` numbers the answer's calls from 0. */
-  z.strictObject({ ...deltaBase, type: z.literal('toolCall'), toolCall: z.int().min(0), id: z.string(), name: z.string() }),
+  /**
+   * A tool call starts; `toolCall` numbers the answer's calls from 0. `signature`: the provider's
+   * proof of the reasoning behind the call (Gemini's thought signature), kept in the result's
+   * `toolCalls`/`message` — send it back with the call on the next turn.
+   */
+  z.strictObject({ ...deltaBase, type: z.literal('toolCall'), toolCall: z.int().min(0), id: z.string(), name: z.string(), signature: z.string().optional() }),
   /** A piece of tool call `toolCall`'s arguments (JSON text: concatenate the pieces). */
   z.strictObject({ ...deltaBase, type: z.literal('toolArguments'), toolCall: z.int().min(0), arguments: z.string() }),
 ]);

@@ -56,11 +56,16 @@ export const AssistantPart = z.union([TextPart, ReasoningPart, RedactedReasoning
 /** What an assistant's answer holds. */
 export type AssistantPart = z.infer<typeof AssistantPart>;
 
-/** A tool call the model made: `arguments` is a JSON object as text, exactly as the model wrote it. */
+/**
+ * A tool call the model made: `arguments` is a JSON object as text, exactly as the model wrote it.
+ * `signature` is the provider's opaque proof of the reasoning behind the call (Gemini's thought
+ * signature): send the call back with it unchanged on the next turn, or Gemini 3 refuses the request.
+ */
 export const ToolCall = z.strictObject({
   id: z.string().min(1).max(256),
   name: z.string().min(1).max(256),
   arguments: z.string().max(MAX_TEXT),
+  signature: z.string().max(MAX_TEXT).optional(),
 });
 /** A tool call. */
 export type ToolCall = z.infer<typeof ToolCall>;
@@ -150,7 +155,7 @@ export type StreamDelta =
   /** The signature of the reasoning block just streamed (it ends that block). */
   | { type: 'reasoningSignature'; signature: string }
   | { type: 'redactedReasoning'; data: string }
-  /** A tool call starts; `toolCall` numbers the answer's calls from 0. */
-  | { type: 'toolCall'; toolCall: number; id: string; name: string }
+  /** A tool call starts; `toolCall` numbers the answer's calls from 0; `signature` as in {@link ToolCall}. */
+  | { type: 'toolCall'; toolCall: number; id: string; name: string; signature?: string }
   /** A piece of a tool call's arguments (JSON text: concatenate the pieces). */
   | { type: 'toolArguments'; toolCall: number; arguments: string };

@@ -41,10 +41,19 @@ export interface Provider {
    * them. Absent: an OpenAI-format provider serves `embeddings`, and nothing else.
    */
   apis?: ProviderApi[];
+  /**
+   * Rules of one vendor on top of its wire format, applied on every path to it (docs/translation.md):
+   * `gemini` — Google's OpenAI-compatible endpoint (thought signatures sent back on tool calls, tool
+   * schemas cleaned of the JSON Schema keywords it refuses, `reasoning_effort` mapped to its levels).
+   */
+  dialect?: ProviderDialect;
   builtIn: boolean;
   /** Known model prices (the catalog's; `prices/set` overrides them). */
   models?: ModelPrice[];
 }
+
+/** Vendor rules on top of a wire format (see {@link Provider.dialect}). */
+export type ProviderDialect = 'gemini';
 
 /** An OpenAI API besides chat completions that a provider may serve (see {@link Provider.apis}). */
 export type ProviderApi = 'embeddings' | 'responses';
@@ -62,6 +71,8 @@ export const ProviderInput = z.strictObject({
   envVar: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(128).optional(),
   /** OpenAI APIs besides chat completions it serves (see `Provider.apis`); OpenAI-format providers only. */
   apis: z.array(z.enum(['embeddings', 'responses'])).max(2).optional(),
+  /** Vendor rules on top of the wire format (see `Provider.dialect`): `gemini` for a Gemini OpenAI-compatible endpoint (e.g. Vertex AI's). */
+  dialect: z.enum(['gemini']).optional(),
 });
 
 /** The whole catalog, built-in first. */

@@ -6,7 +6,9 @@
  * - Anthropic: `system` is not a message role; each `tool_result` must answer a `tool_use` of the
  *   previous assistant turn; a replayed `thinking` block must carry a signature the API issued; with
  *   thinking on, an assistant turn that used tools must start with its thinking block.
+ * - Gemini: OpenAI's rules, and Gemini's own (geminiRules.ts: thought signatures, schema keywords).
  */
+import { checkGemini } from './geminiRules';
 import type { WireFormat } from './types';
 
 export interface ConversationRefusal {
@@ -16,7 +18,8 @@ export interface ConversationRefusal {
 
 export function checkConversation(format: WireFormat, body: any, signatures: ReadonlySet<string>): ConversationRefusal | undefined {
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
-  return format === 'anthropic' ? checkAnthropic(messages, body, signatures) : checkOpenAI(messages);
+  if (format === 'anthropic') return checkAnthropic(messages, body, signatures);
+  return checkOpenAI(messages) ?? (format === 'gemini' ? checkGemini(body, signatures) : undefined);
 }
 
 function checkOpenAI(messages: any[]): ConversationRefusal | undefined {

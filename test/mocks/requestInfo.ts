@@ -42,6 +42,8 @@ const ACCEPTED_AUTH: Record<WireFormat, AuthHeader[]> = {
   openai: ['authorization'],
   azure: ['api-key'],
   anthropic: ['x-api-key', 'authorization'],
+  gemini: ['authorization'],
+  cohere: ['authorization'],
 };
 
 export interface FoundKey {

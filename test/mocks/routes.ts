@@ -4,6 +4,8 @@
  */
 import { anthropicWire } from './anthropicWire';
 import { azureWire } from './azureWire';
+import { cohereWire } from './cohereWire';
+import { geminiWire } from './geminiWire';
 import { openaiWire } from './openaiWire';
 import type { Wire } from './types';
 
@@ -35,6 +37,16 @@ export function resolveRoute(method: string, path: string, headers: Record<strin
     const model = AZURE_MODEL.exec(path);
     if (model && method === 'GET') return { kind: 'model', wire: azureWire, modelId: decodeURIComponent(model[1]!) };
     return { kind: 'none', wire: azureWire };
+  }
+  // Gemini and Cohere serve the OpenAI API under their own prefixes, in their own dialects.
+  for (const [prefix, wire] of [['/v1beta/openai/', geminiWire], ['/compatibility/v1/', cohereWire]] as const) {
+    if (!path.startsWith(prefix)) continue;
+    const rest = path.slice(prefix.length);
+    if (method === 'POST' && rest === 'chat/completions') return { kind: 'chat', wire };
+    if (method === 'POST' && rest === 'embeddings') return { kind: 'embeddings', wire };
+    if (method === 'GET' && rest === 'models') return { kind: 'models', wire };
+    if (method === 'GET' && rest.startsWith('models/')) return { kind: 'model', wire, modelId: decodeURIComponent(rest.slice('models/'.length)) };
+    return { kind: 'none', wire };
   }
   if (method === 'POST' && path === '/v1/chat/completions') return { kind: 'chat', wire: openaiWire };
   if (method === 'POST' && path === '/v1/messages') return { kind: 'chat', wire: anthropicWire };

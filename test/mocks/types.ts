@@ -6,7 +6,7 @@
  */
 
 /** Which provider dialect a request was spoken in (decided by its route and headers). */
-export type WireFormat = 'openai' | 'azure' | 'anthropic';
+export type WireFormat = 'openai' | 'azure' | 'anthropic' | 'gemini' | 'cohere';
 
 /** What the mock answers for one model. One string per chunk; each chunk counts as one token. */
 export interface ReplyScript {
@@ -184,7 +184,11 @@ export interface MockUpstream {
   defaultReply: ReplyScript;
   /** Script the answer for one model id (or Azure deployment), fixed or chosen per request. */
   reply(model: string, script: ReplyScript | ReplyFor): void;
-  /** Thinking signatures the mock issued (Anthropic); a replayed one not in here is refused with 400. */
+  /** `${url}/v1beta/openai` — Gemini's OpenAI-compatible base URL (geminiWire.ts). */
+  readonly geminiBaseUrl: string;
+  /** `${url}/compatibility/v1` — Cohere's OpenAI compatibility base URL (cohereWire.ts). */
+  readonly cohereBaseUrl: string;
+  /** Thinking signatures the mock issued (Anthropic's thinking blocks, Gemini 3's tool calls); a replayed one not in here is refused with 400. */
   readonly signatures: Set<string>;
   /** Add a fault; the first matching fault with uses left applies to a request. */
   fault(f: Fault): void;
@@ -220,6 +224,8 @@ export interface ReplyPlan {
   thinking: string[];
   /** The signature of the thinking block, when there is thinking. */
   signature: string | undefined;
+  /** Gemini 3: the thought signature of each tool call (the first of an answer has one), by index. */
+  toolSignatures?: Array<string | undefined>;
   usageDetails: { cachedInput: number; cacheCreation: number; reasoning: number };
 }
 

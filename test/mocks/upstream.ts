@@ -16,7 +16,9 @@
  * /openai/v1/responses),
  * GET /v1/models[/id] (Anthropic when x-api-key / anthropic-version is sent, else OpenAI),
  * POST /openai/deployments/{deployment}/chat/completions and GET /openai/models[/id] (Azure,
- * `?api-version=` required). Plain node:http so it can also be the "direct" benchmark baseline.
+ * `?api-version=` required). Gemini's OpenAI-compatible API under /v1beta/openai/ (geminiWire.ts: thought
+ * signatures, schema and reasoning checks in geminiRules.ts) and Cohere's compatibility API under
+ * /compatibility/v1/ (cohereWire.ts): chat/completions, embeddings, models. Plain node:http so it can also be the "direct" benchmark baseline.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +35,8 @@ import type {
   RecordedRequest, ReplyFor, ReplyPlan, ReplyScript, Wire,
 } from './types';
 import { checkConversation } from './conversation';
+import { isGemini3 } from './geminiRules';
+import { geminiWire } from './geminiWire';
 import { estimateTokens, randomHex } from './wireUtil';
 import { checkEmbeddingsBody, embeddingsAnswer, embeddingTokens } from './embeddingsWire';
 import { checkResponsesBody, newResponseId, responsesAnswer, responsesStream, responsesStreamError } from './responsesWire';
@@ -63,6 +67,8 @@ class MockUpstreamServer implements MockUpstream {
   openaiBaseUrl = '';
   anthropicBaseUrl = '';
   azureEndpoint = '';
+  geminiBaseUrl = '';
+  cohereBaseUrl = '';
   readonly requests: RecordedRequest[] = [];
   validKeys: Set<string>;
   models: string[];
@@ -105,6 +111,8 @@ class MockUpstreamServer implements MockUpstream {
         this.openaiBaseUrl = `${this.url}/v1`;
         this.anthropicBaseUrl = this.url;
         this.azureEndpoint = this.url;
+        this.geminiBaseUrl = `${this.url}/v1beta/openai`;
+        this.cohereBaseUrl = `${this.url}/compatibility/v1`;
         resolve();
       });
     });
@@ -366,6 +374,9 @@ class MockUpstreamServer implements MockUpstream {
     // Anthropic signs each thinking block; the mock remembers what it signed to check replays.
     const signature = thinking.length > 0 ? `sig_${randomHex(32)}` : undefined;
     if (signature && anthropic) this.signatures.add(signature);
+    // Gemini 3 signs the first tool call of an answer (base64, as Google's are); replays are checked (geminiRules.ts).
+    const toolSignatures = wire === geminiWire && isGemini3(model) && toolCalls.length > 0 ? [Buffer.from(`gemini-thought-${randomHex(24)}`).toString('base64')] : undefined;
+    if (toolSignatures) this.signatures.add(toolSignatures[0]!);
     const d = script.usageDetails ?? {};
     return {
       id: anthropic ? newMessageId() : newChatId(),
@@ -379,6 +390,7 @@ class MockUpstreamServer implements MockUpstream {
       argumentPieceSize: script.argumentPieceSize ?? 5,
       thinking,
       signature,
+      ...(toolSignatures && { toolSignatures }),
       usageDetails: { cachedInput: d.cachedInput ?? 0, cacheCreation: d.cacheCreation ?? 0, reasoning: d.reasoning ?? 0 },
     };
   }
