@@ -12,6 +12,7 @@ import { connectionsGroup } from './commands/connections';
 import { daemonGroup } from './commands/daemon';
 import { importEnvGroup } from './commands/importEnv';
 import { keyGroup } from './commands/key';
+import { modelFactsGroup } from './commands/modelFacts';
 import { modelsGroup } from './commands/models';
 import { pricesGroup } from './commands/prices';
 import { tokensGroup } from './commands/tokens';
@@ -22,7 +23,7 @@ import { EXIT, exitCodeFor } from './exitCodes';
 import { commandHelp, groupHelp, mainHelp } from './help';
 import { Output } from './output';
 
-export const GROUPS: Group[] = [daemonGroup, connectionsGroup, modelsGroup, keyGroup, chatGroup, importEnvGroup, usageGroup, pricesGroup, tokensGroup, exportGroup, importGroup];
+export const GROUPS: Group[] = [daemonGroup, connectionsGroup, modelsGroup, keyGroup, chatGroup, importEnvGroup, usageGroup, pricesGroup, modelFactsGroup, tokensGroup, exportGroup, importGroup];
 
 const isSingle = (g: Group) => g.commands.length === 1 && g.commands[0]!.name === '';
 

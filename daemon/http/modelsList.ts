@@ -1,7 +1,7 @@
 /**
  * `GET /v1/models`: what each route serves — `<connection>/<model>` for every connection with a key,
- * and the plain ids of the default connection — with context window and capabilities where the
- * catalog knows them (modelFacts.ts).
+ * and the plain ids of the default connection — with context window and capabilities where they are
+ * known (the catalog's, the user's over them: models/factBook.ts).
  *
  * It answers at once, whatever the upstreams do: the lists come from the model cache as they are,
  * and one that is missing or old is refreshed in the background for the next call (ModelCache.peek),
@@ -10,7 +10,6 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { ConnectionService } from '../connections/service';
-import { modelFactsOf } from '../providers/modelFacts';
 import { mayUseConnection, type Caller } from '../tokens/caller';
 import { publicModelId } from './modelRouting';
 import { sendJson } from './openaiErrors';
@@ -19,6 +18,8 @@ export interface ModelsListDeps {
   connections: ConnectionService;
   /** A connection's cached model ids, without waiting (undefined: none cached yet). */
   cachedModelsOf: (connectionId: string) => string[] | undefined;
+  /** What is known of a model (the catalog's facts, the user's over them: models/factBook.ts). */
+  factsOf: (providerId: string, model: string) => { contextWindow?: number; maxOutputTokens?: number; capabilities?: readonly string[] } | undefined;
 }
 
 /** One entry: OpenAI's model object, plus what the catalog knows of the model. */
@@ -43,19 +44,19 @@ export function modelEntries(deps: ModelsListDeps, caller: Caller): ModelEntry[]
     if (!c.keyAvailable || !mayUseConnection(caller, c.id)) continue;
     const ids = new Set([...(c.defaultModel ? [c.defaultModel] : []), ...(c.allowedModels ?? deps.cachedModelsOf(c.id) ?? [])]);
     const created = Math.floor(Date.parse(c.createdAt) / 1000);
-    for (const id of ids) data.push(entry(publicModelId(c.name, id), id, c.provider, created));
+    for (const id of ids) data.push(entry(deps, publicModelId(c.name, id), id, c.provider, created));
     // Plain ids resolve through the default connection, so list those too.
-    if (c.isDefault) for (const id of ids) data.push(entry(id, id, c.provider, created));
+    if (c.isDefault) for (const id of ids) data.push(entry(deps, id, id, c.provider, created));
   }
   return data;
 }
 
-function entry(publicId: string, model: string, provider: string, created: number): ModelEntry {
-  const facts = modelFactsOf(provider, model);
+function entry(deps: ModelsListDeps, publicId: string, model: string, provider: string, created: number): ModelEntry {
+  const facts = deps.factsOf(provider, model);
   const out: ModelEntry = { id: publicId, object: 'model', created, owned_by: provider };
   if (!facts) return out;
-  out.context_window = facts.contextWindow;
+  if (facts.contextWindow !== undefined) out.context_window = facts.contextWindow;
   if (facts.maxOutputTokens !== undefined) out.max_output_tokens = facts.maxOutputTokens;
-  out.capabilities = facts.capabilities;
+  if (facts.capabilities !== undefined) out.capabilities = facts.capabilities;
   return out;
 }

@@ -15,7 +15,7 @@ import { anthropicErrorBody } from './anthropicErrors';
 import { countTokens, messages } from './anthropicMessages';
 import { chatCompletions } from './chatCompletions';
 import { embeddings, responses } from './openaiApis';
-import { sendModelsList } from './modelsList';
+import { sendModelsList, type ModelsListDeps } from './modelsList';
 import { openaiErrorBody, sendJson } from './openaiErrors';
 
 /** OpenAI's other APIs, forwarded to the providers that serve them (openaiApis.ts). */
@@ -27,6 +27,8 @@ export interface OpenAICompatDeps {
   connections: ConnectionService;
   /** A connection's cached model ids, without waiting (see modelsList.ts). */
   cachedModelsOf: (connectionId: string) => string[] | undefined;
+  /** What is known of a model (see modelsList.ts). */
+  factsOf: ModelsListDeps['factsOf'];
   log: Logger;
 }
 

@@ -32,7 +32,7 @@ export function registerHandlers(router: Router, { db, audit }: Stores, s: Servi
   registerAuditHandlers(router, { audit });
   registerSettingsHandlers(router, { settings: s.settings, audit, onSettingsChanged: () => s.scheduler.reschedule() });
   registerChatHandlers(router, { chat: s.chat, streams: s.streams });
-  registerModelHandlers(router, { connections: s.connections, models: s.models });
+  registerModelHandlers(router, { connections: s.connections, models: s.models, facts: s.facts, audit });
   registerUsageHandlers(router, { ledger: s.ledger });
   registerBudgetHandlers(router, { connections: s.connections, budgets: s.admission.budgets });
   registerPriceHandlers(router, { prices: s.pricing, audit });

@@ -14,6 +14,7 @@ import { discoveredCapacityRecorder } from '../limits/discoveredCapacity';
 import type { Logger } from '../log';
 import { ModelCache } from '../models/modelCache';
 import { PriceBook } from '../pricing/priceBook';
+import { FactBook } from '../models/factBook';
 import { adapterFor, invalidateClient, setRateLimitListener, toSwitchboardError } from '../providers/registry';
 import type { ClientSession } from '../rpc/session';
 import { SettingsStore } from '../settings/settingsStore';
@@ -31,6 +32,8 @@ export interface Services {
   models: ModelCache;
   ledger: UsageLedger;
   pricing: PriceBook;
+  /** Model facts: the catalog's, the user's over them. */
+  facts: FactBook;
   admission: LimitsAdmission;
   streams: StreamRegistry;
   chat: ChatService;
@@ -90,5 +93,5 @@ export async function buildServices({ db, audit, vault, keyring }: Stores, { log
     for (const session of sessions()) if (session.caller.kind === 'tool' && session.caller.tokenId === tokenId) session.disconnect(4401, 'tool token revoked');
   });
 
-  return { events, providers, connections, settings: new SettingsStore(db), models, ledger, pricing, admission, streams: new StreamRegistry(limits.streams), chat, scheduler, tokens };
+  return { events, providers, connections, settings: new SettingsStore(db), models, ledger, pricing, facts: new FactBook(db, providers), admission, streams: new StreamRegistry(limits.streams), chat, scheduler, tokens };
 }

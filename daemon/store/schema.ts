@@ -5,7 +5,7 @@
  * A stored connection has no field for a key, on purpose: keys live in the vault, in memory or in the
  * environment, and `db.json` can be read, copied or synced without leaking one.
  */
-import type { CapacityPeriod, Connection, ModelInfo, Provider, Settings, ToolToken, UsageRecord } from '../../shared/protocol';
+import type { CapacityPeriod, Connection, ModelCapability, ModelInfo, Provider, Settings, ToolToken, UsageRecord } from '../../shared/protocol';
 
 /**
  * A connection as persisted: the public `Connection` without `keyAvailable`, which depends on
@@ -33,6 +33,16 @@ export interface PriceOverride {
   model: string;
   inputPerMTok: number;
   outputPerMTok: number;
+  updatedAt: string;
+}
+
+/** A user's own facts for a provider's model (`modelFacts/set`); each field given wins over the catalog's. */
+export interface ModelFactsOverride {
+  provider: string;
+  model: string;
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  capabilities?: ModelCapability[];
   updatedAt: string;
 }
 
@@ -69,6 +79,11 @@ export interface DbData {
    * an older daemon keeps them): read it as `data.tokens ?? []`.
    */
   tokens?: StoredToolToken[];
+  /**
+   * The user's own model facts (`modelFacts/*`). Optional, like `tokens`, so older files need no
+   * migration: read it as `data.modelFacts ?? []`.
+   */
+  modelFacts?: ModelFactsOverride[];
 }
 
 /** The schema version this daemon writes. Files with a higher version are refused, never downgraded. */

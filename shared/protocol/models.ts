@@ -1,6 +1,6 @@
-/** `models/list`: what a connection offers, from the provider's models endpoint. */
+/** `models/list`: what a connection offers, from the provider's models endpoint; `modelFacts/*`: what is known of each model. */
 import { z } from 'zod';
-import { Id } from './fields';
+import { Id, ModelId } from './fields';
 import { request, result } from './rpc';
 import type { EmbeddedError } from './types';
 
@@ -34,3 +34,39 @@ export interface ModelsListResult {
 }
 /** Lists a connection's models, cached with a TTL; `refresh` fetches anew. */
 export const ModelsList = request('models/list', z.strictObject({ connectionId: Id, refresh: z.boolean().optional() }), result<ModelsListResult>());
+
+/** What a user may say about a model: any of its context window, longest answer and capabilities. */
+export const ModelFactsFields = z
+  .strictObject({
+    /** Tokens of input (prompt + answer) the model accepts. */
+    contextWindow: z.int().min(1).max(100_000_000).optional(),
+    /** Longest answer in tokens. */
+    maxOutputTokens: z.int().min(1).max(100_000_000).optional(),
+    /** What the model can do (replaces the catalog's list). */
+    capabilities: z.array(z.enum(['chat', 'tools', 'vision', 'reasoning', 'embeddings'])).max(5).optional(),
+  })
+  .refine((f) => f.contextWindow !== undefined || f.maxOutputTokens !== undefined || f.capabilities !== undefined, 'give contextWindow, maxOutputTokens or capabilities');
+
+/** The facts of one model: the catalog's, with the user's fields in their place. */
+export interface ModelFactsEntry {
+  provider: string;
+  model: string;
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  capabilities?: ModelCapability[];
+  /** `catalog`: built in (may be out of date); `user`: the user's fields (`modelFacts/set`) over the catalog's, or the user's alone. */
+  source: 'catalog' | 'user';
+}
+
+/** Every model's facts known for a provider (or all): the catalog's, the user's laid over them. */
+export const ModelFactsList = request('modelFacts/list', z.strictObject({ provider: Id.optional() }).optional(), result<{ facts: ModelFactsEntry[] }>());
+
+/** Params of `modelFacts/set`. */
+export const ModelFactsSetParams = z.strictObject({
+  provider: Id,
+  model: ModelId,
+  /** Fields to set (the others keep the catalog's), or `null` to drop the user's facts (the catalog's apply again). */
+  facts: ModelFactsFields.nullable(),
+});
+/** Sets (or resets) the user's facts for a provider's model; `/v1/models`, `models/list` and the chat panel show them from now on. */
+export const ModelFactsSet = request('modelFacts/set', ModelFactsSetParams, result<{ facts: ModelFactsEntry | null }>());
