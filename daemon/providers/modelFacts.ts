@@ -3,7 +3,7 @@
  * answer, and what they can do. The figures are data (modelFacts.json), like the catalog and its
  * prices; the user's own (`modelFacts/set`, kept in db.json) are laid over them field by field
  * (models/factBook.ts). `GET /v1/models`, `models/list` (VS Code's model picker sizes prompts with
- * it) and the chat panel show them. A model missing here has no facts (nothing is guessed).
+ * it) show them. A model missing here has no facts (nothing is guessed).
  *
  * Matching is the prices' rule (priceMatch.ts): the exact id, else the longest listed id the model
  * extends with a variant suffix (`gpt-4o` → `gpt-4o-2024-08-06`). OpenRouter's `<vendor>/<model>`

@@ -10,6 +10,7 @@ import { toOpenAIRequest } from '../translate/openaiBody';
 import { OpenAIStreamDecoder } from '../translate/openaiStreamDecoder';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
 import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
+import { listCohereModels } from './cohereModels';
 import { scanChunk, type ChunkFacts } from './openaiChunk';
 import { sseReaderFor, type SseReader } from './transport/sseReader';
 import { untilAborted } from './transport/untilAborted';
@@ -98,6 +99,7 @@ export const openaiAdapter: ProviderAdapter = {
   async listModels(conn, signal) {
     const ctx = { conn, phase: 'models' as const, signal, startedAt: performance.now() };
     try {
+      if (conn.provider.dialect === 'cohere') return await listCohereModels(clientFor(conn), conn.baseUrl, signal);
       const out: ModelInfo[] = [];
       const { data: page, response } = await clientFor(conn).models.list({ signal }).withResponse();
       assertApiAnswer(response);

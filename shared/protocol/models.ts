@@ -68,5 +68,5 @@ export const ModelFactsSetParams = z.strictObject({
   /** Fields to set (the others keep the catalog's), or `null` to drop the user's facts (the catalog's apply again). */
   facts: ModelFactsFields.nullable(),
 });
-/** Sets (or resets) the user's facts for a provider's model; `/v1/models`, `models/list` and the chat panel show them from now on. */
+/** Sets (or resets) the user's facts for a provider's model; `/v1/models` and `models/list` show them from now on. */
 export const ModelFactsSet = request('modelFacts/set', ModelFactsSetParams, result<{ facts: ModelFactsEntry | null }>());

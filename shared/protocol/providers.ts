@@ -44,7 +44,8 @@ export interface Provider {
   /**
    * Rules of one vendor on top of its wire format, applied on every path to it (docs/translation.md):
    * `gemini` — Google's OpenAI-compatible endpoint (thought signatures sent back on tool calls, tool
-   * schemas cleaned of the JSON Schema keywords it refuses, `reasoning_effort` mapped to its levels).
+   * schemas cleaned of the JSON Schema keywords it refuses, `reasoning_effort` mapped to its levels);
+   * `cohere` — Cohere's compatibility API, whose models are listed by Cohere's own `GET /v1/models`.
    */
   dialect?: ProviderDialect;
   builtIn: boolean;
@@ -53,7 +54,7 @@ export interface Provider {
 }
 
 /** Vendor rules on top of a wire format (see {@link Provider.dialect}). */
-export type ProviderDialect = 'gemini';
+export type ProviderDialect = 'gemini' | 'cohere';
 
 /** An OpenAI API besides chat completions that a provider may serve (see {@link Provider.apis}). */
 export type ProviderApi = 'embeddings' | 'responses';
@@ -72,7 +73,7 @@ export const ProviderInput = z.strictObject({
   /** OpenAI APIs besides chat completions it serves (see `Provider.apis`); OpenAI-format providers only. */
   apis: z.array(z.enum(['embeddings', 'responses'])).max(2).optional(),
   /** Vendor rules on top of the wire format (see `Provider.dialect`): `gemini` for a Gemini OpenAI-compatible endpoint (e.g. Vertex AI's). */
-  dialect: z.enum(['gemini']).optional(),
+  dialect: z.enum(['gemini', 'cohere']).optional(),
 });
 
 /** The whole catalog, built-in first. */

@@ -23,7 +23,7 @@ const AZURE_EMBEDDINGS = /^\/openai\/deployments\/([^/]+)\/embeddings$/;
 const AZURE_MODEL = /^\/openai\/models\/(.+)$/;
 const V1_MODEL = /^\/v1\/models\/(.+)$/;
 
-export function resolveRoute(method: string, path: string, headers: Record<string, string>): Route {
+export function resolveRoute(method: string, path: string, headers: Record<string, string>, query?: URLSearchParams): Route {
   if (path.startsWith('/openai/')) {
     // AzureOpenAI (openai SDK) turns `/chat/completions` into `/deployments/{model}/chat/completions`
     // under `${endpoint}/openai`, and lists models at `${endpoint}/openai/models`.
@@ -44,8 +44,9 @@ export function resolveRoute(method: string, path: string, headers: Record<strin
     const rest = path.slice(prefix.length);
     if (method === 'POST' && rest === 'chat/completions') return { kind: 'chat', wire };
     if (method === 'POST' && rest === 'embeddings') return { kind: 'embeddings', wire };
-    if (method === 'GET' && rest === 'models') return { kind: 'models', wire };
-    if (method === 'GET' && rest.startsWith('models/')) return { kind: 'model', wire, modelId: decodeURIComponent(rest.slice('models/'.length)) };
+    // Cohere's compatibility API lists no models (Cohere's own GET /v1/models does, below).
+    if (method === 'GET' && rest === 'models' && wire === geminiWire) return { kind: 'models', wire };
+    if (method === 'GET' && rest.startsWith('models/') && wire === geminiWire) return { kind: 'model', wire, modelId: decodeURIComponent(rest.slice('models/'.length)) };
     return { kind: 'none', wire };
   }
   if (method === 'POST' && path === '/v1/chat/completions') return { kind: 'chat', wire: openaiWire };
@@ -56,6 +57,8 @@ export function resolveRoute(method: string, path: string, headers: Record<strin
 
   // Both providers serve GET /v1/models; the Anthropic SDK always sends anthropic-version.
   const wire = headers['x-api-key'] !== undefined || headers['anthropic-version'] !== undefined ? anthropicWire : openaiWire;
+  // Cohere's own model list is paged by `page_size`, which OpenAI's has not.
+  if (method === 'GET' && path === '/v1/models' && query?.has('page_size')) return { kind: 'models', wire: cohereWire };
   if (method === 'GET' && path === '/v1/models') return { kind: 'models', wire };
   const model = V1_MODEL.exec(path);
   if (model && method === 'GET') return { kind: 'model', wire, modelId: decodeURIComponent(model[1]!) };

@@ -180,7 +180,7 @@ class MockUpstreamServer implements MockUpstream {
     const rawBody = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://mock');
     const headers = flattenHeaders(req);
-    const route = resolveRoute(req.method ?? 'GET', url.pathname, headers);
+    const route = resolveRoute(req.method ?? 'GET', url.pathname, headers, url.searchParams);
     const record = this.record(req.method ?? 'GET', url, headers, rawBody, route);
     const ex = new Exchange(res, record, this.changed);
     this.live.add(ex);

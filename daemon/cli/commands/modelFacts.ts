@@ -1,7 +1,7 @@
 /**
  * `switchboard model-facts [list] [--provider ID]`, `model-facts set <provider> <model> [--context N]
  * [--max-output N] [--capabilities LIST]` and `model-facts reset <provider> <model>`: the context
- * window, longest answer and capabilities `/v1/models`, VS Code's model picker and the chat panel
+ * window, longest answer and capabilities `/v1/models` and VS Code's model picker
  * show. The catalog's figures may be out of date or missing; what is set here wins over them.
  */
 import { ModelFactsList, ModelFactsSet, type ModelCapability, type ModelFactsEntry } from '../../../shared/protocol';
@@ -38,7 +38,7 @@ export const modelFactsGroup: Group = {
       usage: 'model-facts list [--provider ID]',
       details: `"catalog" facts are built in and may be out of date; "user" facts were set with \`switchboard model-facts set\`
 and win over them, field by field. Facts also apply to a model's dated variants (gpt-4o covers gpt-4o-2024-08-06).
-/v1/models, VS Code's model picker and the chat panel show them.`,
+/v1/models and VS Code's model picker show them.`,
       flags: [{ name: 'provider', short: 'p', type: 'string', value: 'ID', description: 'Only this provider' }],
       async run(ctx, parsed) {
         positionals(parsed, [], this.usage);
