@@ -1,13 +1,19 @@
 /**
  * Builds the bundles and packages the VSIX the e2e run installs, exactly as a user would get it.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { run } from './procs';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 export const CACHE = path.join(ROOT, '.e2e-cache');
-export const VSIX = path.join(CACHE, 'switchboard.vsix');
+/**
+ * Where the VSIX is staged and written: per worktree (the cache is one folder shared by every worktree
+ * through a symlink, so two runs packaging at once would overwrite each other's stage there).
+ */
+const PACKAGING = path.join(tmpdir(), `switchboard-e2e-package-${path.basename(ROOT)}`);
+export const VSIX = path.join(PACKAGING, 'switchboard.vsix');
 
 /** Production bundles: what the VSIX ships. */
 export async function build(): Promise<void> {
@@ -23,10 +29,11 @@ export async function build(): Promise<void> {
  * The allow/skip flags only matter while package.json lacks `repository` and the repo lacks LICENSE.
  */
 export async function packageVsix(): Promise<string> {
-  const stage = path.join(CACHE, 'stage');
+  const stage = path.join(PACKAGING, 'stage');
   rmSync(stage, { recursive: true, force: true });
   const listed = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: ROOT });
-  const files = listed.output.split('\0').filter((f) => f !== '' && existsSync(path.join(ROOT, f)));
+  // Files only: a worktree's node_modules and .e2e-cache are symlinks git does not ignore as folders.
+  const files = listed.output.split('\0').filter((f) => f !== '' && existsSync(path.join(ROOT, f)) && lstatSync(path.join(ROOT, f)).isFile());
   for (const f of [...files, ...walk(path.join(ROOT, 'dist')).map((abs) => path.relative(ROOT, abs))]) {
     mkdirSync(path.dirname(path.join(stage, f)), { recursive: true });
     copyFileSync(path.join(ROOT, f), path.join(stage, f));

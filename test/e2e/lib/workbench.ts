@@ -84,7 +84,19 @@ export class Workbench {
   async pick(label: string | RegExp, timeoutMs = 10_000): Promise<void> {
     const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
     await row.waitFor({ timeout: timeoutMs });
+    await this.dismissHover();
     await row.click();
+  }
+
+  /**
+   * A hover the mouse left open (a status-bar or tree tooltip) lies over whatever opens beneath it and
+   * takes its clicks: move the mouse off it and wait for it to go.
+   */
+  async dismissHover(): Promise<void> {
+    const hover = this.page.locator('.context-view .hover-contents');
+    if ((await hover.count()) === 0) return;
+    await this.page.mouse.move(1, 1);
+    await hover.first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
   }
 
   /** The quick input's text box, e.g. to type a filter before picking. */

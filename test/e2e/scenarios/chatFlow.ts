@@ -31,7 +31,8 @@ const CHAT_PATH = '/v1/chat/completions';
 const QUESTION = 'How do I add two numbers in TypeScript?';
 const ANSWER = 'Here is a small function:\n\n```ts\nexport function add(a: number, b: number): number {\n  return a + b;\n}\n```\n\nCall it as `add(1, 2)`; it returns `3`.';
 /** Paced so the answer is seen streaming before it is done. */
-const ANSWER_SCRIPT = { chunks: split(ANSWER, 30), chunkDelayMs: 40 };
+// 100 ms apart: on a loaded machine a faster answer can end before the page was looked at once.
+const ANSWER_SCRIPT = { chunks: split(ANSWER, 30), chunkDelayMs: 100 };
 const LONG_CHUNKS = Array.from({ length: 400 }, (_, i) => `word${i} `);
 const LONG_SCRIPT = { chunks: LONG_CHUNKS, chunkDelayMs: 25 };
 const SECONDARY_ANSWER = 'This answer came through the secondary connection.';
