@@ -53,6 +53,7 @@ export async function testConnection(given: ResolvedConnection, opts: TestOption
   const signal = opts.signal ?? new AbortController().signal;
   const scrub = new Redactor();
   if (conn.apiKey) scrub.add(conn.apiKey);
+  if (conn.aws?.sessionToken) scrub.add(conn.aws.sessionToken);
   // A draft's header values may be credentials (a gateway's key) the daemon's redactor never saw either.
   for (const value of Object.values(conn.headers ?? {})) scrub.add(value);
   const stages = new Map<Name, Outcome>();
@@ -90,8 +91,9 @@ export async function testConnection(given: ResolvedConnection, opts: TestOption
     models = await opts.adapter.listModels(conn, signal);
     listMs = Math.round(performance.now() - listStarted);
     opts.onModels?.(models);
-    set('authentication', 'ok', conn.apiKey ? 'The key was accepted.' : 'No key needed: the server answered without one.', { ms: listMs });
+    set('authentication', 'ok', conn.aws ? awsAccepted(conn) : conn.apiKey ? 'The key was accepted.' : 'No key needed: the server answered without one.', { ms: listMs });
     judgeModels(models, conn, opts.defaultModel, listMs, set);
+    await judgeModelAccess(conn, opts, signal, set);
   } catch (error) {
     signal.throwIfAborted();
     listMs = Math.round(performance.now() - listStarted);
@@ -181,7 +183,11 @@ function judgeListFailure(err: SwitchboardError, conn: ResolvedConnection, ms: n
   const checkAt = provider.docsUrl ? `Check it at ${provider.docsUrl}.` : `Check it with ${provider.name}.`;
   const data = err.toData(); // typed fields (the `data` member's Omit<> loses them)
   const status = data.status;
-  if (err.code === ErrorCode.INVALID_API_KEY) {
+  if (conn.aws && (err.code === ErrorCode.INVALID_API_KEY || err.code === ErrorCode.FORBIDDEN || err.code === ErrorCode.SECRET_MISSING)) {
+    // Bedrock's refusals say which credential and what to do (bedrockErrors.ts); no 401/403 story to add.
+    set('authentication', 'error', `${err.message} ${err.data.hint}`, { ms, short: err.message });
+    set('models', 'skipped', 'skipped: the credentials were not accepted');
+  } else if (err.code === ErrorCode.INVALID_API_KEY) {
     const reason = conn.apiKey
       ? `The key was rejected (401). ${checkAt}${provider.keyFormatHint ? ` ${provider.name} keys: ${provider.keyFormatHint}.` : ''}`
       : `The server asks for a key (401) and this connection has none: add one to the connection.`;
@@ -205,6 +211,25 @@ function judgeListFailure(err: SwitchboardError, conn: ResolvedConnection, ms: n
     set('authentication', 'skipped', 'could not be checked: the models request failed');
     set('models', 'error', `${err.message} ${err.data.hint}`, { ms, short: err.message });
   }
+}
+
+/** What AWS accepted, in words: which credential, which region. */
+function awsAccepted(conn: ResolvedConnection): string {
+  const aws = conn.aws!;
+  const who = aws.auth === 'accessKeys' ? `access key ${aws.accessKeyId ?? ''}${aws.sessionToken ? ' (temporary, with its session token)' : ''}` : aws.auth === 'apiKey' ? 'the Bedrock API key' : `the credentials of profile "${aws.profile ?? 'default'}"`;
+  return `AWS accepted ${who} in ${aws.region}.`;
+}
+
+/** Bedrock: whether the account was granted the default model in the region (access is granted per model and region). */
+async function judgeModelAccess(conn: ResolvedConnection, opts: TestOptions, signal: AbortSignal, set: Setter): Promise<void> {
+  if (!opts.adapter.modelAccess) return;
+  if (!opts.defaultModel) {
+    set('modelAccess', 'warning', 'no default model to check: set one on the connection', { short: 'no default model set' });
+    return;
+  }
+  const started = performance.now();
+  const access = await opts.adapter.modelAccess(conn, opts.defaultModel, signal);
+  set('modelAccess', access.granted ? 'ok' : 'error', access.reason, { ms: Math.round(performance.now() - started), short: access.granted ? undefined : `No access to ${opts.defaultModel}` });
 }
 
 async function probeCompletion(conn: ResolvedConnection, adapter: ProviderAdapter, model: string, signal: AbortSignal, set: Setter): Promise<void> {
@@ -233,8 +258,9 @@ async function probeCompletion(conn: ResolvedConnection, adapter: ProviderAdapte
 }
 
 function finish(stages: Map<Name, Outcome>, started: number, models: ModelInfo[] | undefined): TestResult {
-  const order: Name[] = ['connectivity', 'authentication', 'models', 'latency', 'completion'];
-  const list = order.map((name) => stages.get(name)!);
+  const order: Name[] = ['connectivity', 'authentication', 'models', 'modelAccess', 'latency', 'completion'];
+  // modelAccess is a Bedrock stage: other providers have no such check and do not show it.
+  const list = order.filter((name) => stages.has(name)).map((name) => stages.get(name)!);
   const status = worst(list);
   const listMs = stages.get('models')?.ms;
   const figures = [models && `${models.length} model${models.length === 1 ? '' : 's'}`, listMs !== undefined && `${listMs} ms`].filter(Boolean).join(', ');
@@ -262,9 +288,9 @@ function mapped(error: unknown, ctx: UpstreamErrorContext): SwitchboardError {
   return error instanceof SwitchboardError ? error : toSwitchboardError(error, ctx);
 }
 
-/** A key in a custom header (a gateway's own auth) counts as a credential too. */
+/** A key in a custom header (a gateway's own auth) counts as a credential too; so does an AWS profile. */
 function hasCredential(conn: ResolvedConnection): boolean {
-  if (conn.apiKey || !conn.provider.requiresKey) return true;
+  if (conn.apiKey || !conn.provider.requiresKey || conn.aws?.auth === 'profile') return true;
   return Object.keys(conn.headers ?? {}).some((h) => ['authorization', 'x-api-key', 'api-key'].includes(h.toLowerCase()));
 }
 

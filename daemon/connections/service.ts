@@ -5,6 +5,7 @@
  * `connections/changed` event to every subscribed client.
  */
 import { randomBytes } from 'node:crypto';
+import type { SwitchboardError } from '../../shared/errors';
 import type { Connection, CreateConnectionParams, KeySource, ResolveReason, TestResult, UpdateConnectionParams } from '../../shared/protocol';
 import type { EventHub } from '../events';
 import { keyFingerprint, keyHint } from '../../shared/rules/keyMask';
@@ -18,6 +19,7 @@ import type { StoredConnection } from '../store/schema';
 import { connectionNotFound, duplicateName, noConnection, validationError } from './errors';
 import { checkFallbacks, copyRecord, dropFallback, pruneFallbackModels } from './fallbackRules';
 import { checkDefaultModelAllowed } from './modelRules';
+import { needsKey, planAws, sessionTokenVaultId, type AwsPlan } from './awsSettings';
 import { secureStoredHeaders } from './headerMigration';
 import { refuseSelfLoop } from './selfLoop';
 import { planHeaders, type HeaderPlan } from './headerPlan';
@@ -97,7 +99,7 @@ export class ConnectionService {
    * values. Throws SECRET_MISSING when a key or secret header the request needs is not available.
    */
   upstreamFor(conn: StoredConnection): ResolvedConnection {
-    return toResolved(conn, this.deps.providers.require(conn.provider), this.keyFor(conn), this.headerSecretsFor(conn));
+    return toResolved(conn, this.deps.providers.require(conn.provider), this.keyFor(conn), this.headerSecretsFor(conn), this.sessionTokenFor(conn));
   }
 
   /** How many connections there are. */
@@ -113,7 +115,9 @@ export class ConnectionService {
       throw validationError('baseUrl', 'Azure OpenAI needs your resource endpoint.', 'Set baseUrl to https://<your-resource>.openai.azure.com (from the Azure portal, "Keys and Endpoint").');
     }
     await refuseSelfLoop(baseUrl, this.deps.ownPorts?.() ?? []);
-    const keySource = this.chooseKeySource(params.keySource, params.apiKey, provider.requiresKey);
+    const aws = planAws(provider, undefined, params.aws);
+    if (aws.settings?.auth === 'profile' && params.apiKey !== undefined) throw profileWithKey();
+    const keySource = this.chooseKeySource(params.keySource, params.apiKey, needsKey(provider, aws.settings));
     const headers = planHeaders(undefined, params.headers, params.secretHeaders, () => undefined);
     const id = `conn_${randomBytes(6).toString('hex')}`;
     const now = new Date().toISOString();
@@ -122,6 +126,7 @@ export class ConnectionService {
     let created: StoredConnection;
     try {
       await this.storeKey(id, keySource, params.apiKey);
+      if (typeof aws.sessionToken === 'string') await this.deps.vault.set(sessionTokenVaultId(id), aws.sessionToken);
       if (headers) await this.headerSecrets.store(id, headers.store);
       created = await this.deps.db.update((db) => {
         this.assertUniqueName(db.connections, params.name);
@@ -148,6 +153,7 @@ export class ConnectionService {
           ...(params.budget !== undefined && { budget: { ...params.budget } }),
           ...(params.fallbacks !== undefined && { fallbacks: [...params.fallbacks] }),
           ...(params.fallbackModels !== undefined && { fallbackModels: copyRecord(params.fallbackModels) }),
+          ...(aws.settings !== undefined && { aws: aws.settings }),
           createdAt: now,
           updatedAt: now,
         };
@@ -159,6 +165,7 @@ export class ConnectionService {
     } catch (error) {
       await this.forgetKey(id);
       await this.headerSecrets.forgetAll(id);
+      await this.forgetSessionToken(id);
       throw error;
     }
     const connection = this.toPublic(created);
@@ -181,8 +188,14 @@ export class ConnectionService {
       throw validationError('baseUrl', 'Azure OpenAI needs your resource endpoint.', 'Send baseUrl = https://<your-resource>.openai.azure.com together with the new provider.');
     }
     if (params.baseUrl !== undefined) await refuseSelfLoop(params.baseUrl, this.deps.ownPorts?.() ?? []);
+    const aws = planAws(provider, before, params.aws);
+    if (aws.settings?.auth === 'profile' && params.apiKey !== undefined) throw profileWithKey();
+    const requiresKey = needsKey(provider, aws.settings);
     const sourceChanges = params.keySource !== undefined && params.keySource !== before.keySource;
-    let keySource = params.apiKey !== undefined || sourceChanges ? this.chooseKeySource(params.keySource ?? (before.keySource === 'none' ? undefined : before.keySource), params.apiKey, provider.requiresKey) : before.keySource;
+    let keySource = params.apiKey !== undefined || sourceChanges ? this.chooseKeySource(params.keySource ?? (before.keySource === 'none' ? undefined : before.keySource), params.apiKey, requiresKey) : before.keySource;
+    // A Bedrock connection moving to a profile keeps no key; one moving off a profile needs one again.
+    if (aws.settings?.auth === 'profile') keySource = 'none';
+    else if (aws.settings && keySource === 'none') keySource = 'vault';
     const oldKey = this.deps.keyring.resolve(before);
     const headers = planHeaders(before, params.headers, params.secretHeaders, (name) => this.headerSecrets.get(before.id, name));
     // Another origin: the credentials stored for the old one stay behind (see hostBinding.ts).
@@ -196,7 +209,9 @@ export class ConnectionService {
     let updated: StoredConnection;
     try {
       if (params.apiKey !== undefined) await this.storeKey(before.id, keySource, params.apiKey);
-      updated = await this.recordUpdate(params, keySource, headers, changed, binding?.secretHeaders ?? []);
+      updated = await this.recordUpdate(params, keySource, headers, changed, binding?.secretHeaders ?? [], aws);
+      if (typeof aws.sessionToken === 'string') await this.deps.vault.set(sessionTokenVaultId(before.id), aws.sessionToken);
+      else if (aws.sessionToken === null) await this.forgetSessionToken(before.id);
     } catch (error) {
       await undoHeaders?.().catch(() => undefined);
       throw error;
@@ -258,7 +273,7 @@ export class ConnectionService {
    * The record write of `update`: applies the fields and lists in `changed` the ones that changed.
    * `dropHeaders` are secret headers whose values stay with the old host: they leave the record.
    */
-  private recordUpdate(params: UpdateConnectionParams, keySource: KeySource, headers: HeaderPlan | undefined, changed: string[], dropHeaders: readonly string[]): Promise<StoredConnection> {
+  private recordUpdate(params: UpdateConnectionParams, keySource: KeySource, headers: HeaderPlan | undefined, changed: string[], dropHeaders: readonly string[], aws: AwsPlan): Promise<StoredConnection> {
     return this.deps.db.update((db) => {
       const record = db.connections.find((c) => c.id === params.id);
       if (!record) throw connectionNotFound(params.id);
@@ -284,6 +299,8 @@ export class ConnectionService {
       assign('allowedModels', params.allowedModels);
       assign('organization', params.organization);
       assign('apiVersion', params.apiVersion);
+      assign('aws', aws.settings ?? null);
+      if (aws.sessionToken !== undefined && !changed.includes('aws')) changed.push('aws');
       if (headers) {
         assign('headers', headers.headers ?? null);
         assign('secretHeaders', headers.secretHeaders ?? null);
@@ -350,6 +367,7 @@ export class ConnectionService {
     const connection: Connection = { ...rest, keyAvailable: false };
     await this.forgetKey(id);
     await this.headerSecrets.forgetAll(id);
+    await this.forgetSessionToken(id);
     await this.deps.audit.append({ client: actor, action: 'delete', connectionId: id, name: removed.name, ...(rechained.length > 0 && { details: { removedFromFallbacksOf: rechained.map((c) => c.id) } }) });
     this.deps.events.connectionChanged({ kind: 'deleted', id, connection });
     for (const other of rechained) this.deps.events.connectionChanged({ kind: 'updated', id: other.id, connection: this.toPublic(other) });
@@ -454,6 +472,15 @@ export class ConnectionService {
     else if (source === 'memory') this.deps.keyring.setMemory(id, apiKey);
   }
 
+  /** The session token of a Bedrock connection's temporary credentials, when the vault holds one. */
+  sessionTokenFor(conn: StoredConnection): string | undefined {
+    return conn.aws?.hasSessionToken ? this.deps.vault.get(sessionTokenVaultId(conn.id)) : undefined;
+  }
+
+  private async forgetSessionToken(id: string): Promise<void> {
+    if (this.deps.vault.has(sessionTokenVaultId(id))) await this.deps.vault.delete(sessionTokenVaultId(id));
+  }
+
   private async forgetKey(id: string): Promise<void> {
     this.deps.keyring.clearMemory(id);
     if (this.deps.vault.has(id)) await this.deps.vault.delete(id);
@@ -467,6 +494,10 @@ export class ConnectionService {
   private fingerprintDetail(apiKey: string | undefined): Record<string, string> {
     return apiKey === undefined ? {} : { fingerprint: keyFingerprint(apiKey) };
   }
+}
+
+function profileWithKey(): SwitchboardError {
+  return validationError('apiKey', 'a Bedrock connection with auth "profile" takes its credentials from the AWS profile, not from a key.', 'Leave apiKey out, or use auth "accessKeys" (apiKey = the secret access key) or "apiKey" (a Bedrock API key).');
 }
 
 /** New names must not look like ids: `remove conn_…` must never find one connection by name and another by id. */

@@ -1,6 +1,7 @@
 /** Turns a stored connection (or an unsaved draft) into what an adapter needs, key and secret header values included. */
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
-import { SECRET_HEADER_MASK, type CreateConnectionParams, type Provider } from '../../shared/protocol';
+import { SECRET_HEADER_MASK, type AwsSettings, type CreateConnectionParams, type Provider } from '../../shared/protocol';
+import { needsKey } from './awsSettings';
 import { headerValueProblem } from '../../shared/rules/inputRules';
 import type { ResolvedConnection } from '../providers/adapter';
 import type { StoredConnection } from '../store/schema';
@@ -14,16 +15,18 @@ import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './service';
  * of the secret headers back in place of their masks; a secret header whose value is not there fails
  * with SECRET_MISSING. Without `headerSecrets` the secret headers are left out (a keyless probe).
  */
-export function toResolved(conn: StoredConnection, provider: Provider, apiKey: string | undefined, headerSecrets?: ReadonlyMap<string, string>): ResolvedConnection {
-  if (apiKey === undefined && provider.requiresKey && conn.keySource !== 'none') throw secretMissing(conn);
+export function toResolved(conn: StoredConnection, provider: Provider, apiKey: string | undefined, headerSecrets?: ReadonlyMap<string, string>, sessionToken?: string): ResolvedConnection {
+  if (apiKey === undefined && needsKey(provider, conn.aws) && conn.keySource !== 'none') throw secretMissing(conn);
+  if (conn.aws?.hasSessionToken && sessionToken === undefined && headerSecrets !== undefined) throw sessionTokenMissing(conn);
   const headers = conn.headers === undefined ? undefined : upstreamHeaders(conn, conn.headers, headerSecrets);
   assertSendable(conn, apiKey, headers);
   return {
     id: conn.id,
     name: conn.name,
     provider,
-    baseUrl: conn.baseUrl,
+    baseUrl: resolveBaseUrl(conn.baseUrl, conn.aws?.region),
     ...(apiKey !== undefined && { apiKey }),
+    ...(conn.aws !== undefined && { aws: awsOf(conn.aws, sessionToken) }),
     ...(conn.organization !== undefined && { organization: conn.organization }),
     ...(conn.apiVersion !== undefined && { apiVersion: conn.apiVersion }),
     ...(headers !== undefined && { headers }),
@@ -64,7 +67,8 @@ export function draftToResolved(draft: Partial<CreateConnectionParams> & { provi
     id: 'draft',
     name: draft.name ?? 'Unsaved connection',
     provider,
-    baseUrl: draft.baseUrl ?? provider.defaultBaseUrl,
+    baseUrl: resolveBaseUrl(draft.baseUrl ?? provider.defaultBaseUrl, draft.aws?.region),
+    ...(draft.aws && { aws: awsOf(draft.aws, typeof draft.aws.sessionToken === 'string' ? draft.aws.sessionToken : undefined) }),
     ...(draft.apiKey !== undefined && { apiKey: draft.apiKey }),
     ...(draft.keySource?.startsWith('env:') && { apiKey: process.env[draft.keySource.slice(4)] }),
     ...(draft.organization !== undefined && { organization: draft.organization }),
@@ -73,6 +77,28 @@ export function draftToResolved(draft: Partial<CreateConnectionParams> & { provi
     timeoutMs: draft.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: draft.maxRetries ?? DEFAULT_MAX_RETRIES,
   };
+}
+
+/** The Bedrock catalog's base URL names no region (`{region}`): the connection's region fills it in. */
+function resolveBaseUrl(baseUrl: string, region: string | undefined): string {
+  return region === undefined ? baseUrl : baseUrl.replace('{region}', region);
+}
+
+function awsOf(aws: Pick<AwsSettings, 'region' | 'auth' | 'accessKeyId' | 'profile'>, sessionToken: string | undefined): NonNullable<ResolvedConnection['aws']> {
+  return {
+    region: aws.region,
+    auth: aws.auth,
+    ...(aws.accessKeyId !== undefined && { accessKeyId: aws.accessKeyId }),
+    ...(aws.profile !== undefined && { profile: aws.profile }),
+    ...(sessionToken !== undefined && { sessionToken }),
+  };
+}
+
+function sessionTokenMissing(conn: StoredConnection): SwitchboardError {
+  return new SwitchboardError(ErrorCode.SECRET_MISSING, `The session token of connection "${conn.name}" is not available: the key vault cannot read it.`, {
+    hint: 'Enter the temporary credentials again (access key id, secret access key and session token) with connections/update or "Switchboard: Edit Connection".',
+    connectionId: conn.id,
+  });
 }
 
 function withoutMasks(headers: Record<string, string>): Record<string, string> {

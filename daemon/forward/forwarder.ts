@@ -30,11 +30,16 @@ import { AnswerTooLarge, callUpstream, readBody, webHeaders, type UpstreamAnswer
 import { upstreamTarget, type ForwardEndpoint } from './upstreamTarget';
 import { finishOfAnswer, usageOfAnswer } from './usageOf';
 
-/** The wire format a connection speaks (Azure and every compatible server speak OpenAI's). */
+/**
+ * The wire format a connection speaks (Azure and every compatible server speak OpenAI's). Bedrock
+ * speaks neither client format: requests to it are always translated, never forwarded.
+ */
+export type ConnectionWire = Wire | 'bedrock';
+/** The formats the forwarder relays as bytes. */
 export type Wire = 'openai' | 'anthropic';
 
-export function wireOf(conn: ResolvedConnection): Wire {
-  return conn.provider.adapter === 'anthropic' ? 'anthropic' : 'openai';
+export function wireOf(conn: ResolvedConnection): ConnectionWire {
+  return conn.provider.adapter === 'anthropic' ? 'anthropic' : conn.provider.adapter === 'bedrock' ? 'bedrock' : 'openai';
 }
 
 /** The largest whole (non-streamed) answer relayed; it is buffered to read its usage. */
@@ -94,7 +99,10 @@ const NOT_RELAYED_STATUS = new Set([401, 403, 407, 429]);
 export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
   return async (prepared, progress, signal) => {
     const { conn, model } = prepared;
-    const wire = wireOf(conn);
+    const connWire = wireOf(conn);
+    // Callers forward only to a connection of the client's own format; Bedrock is always translated.
+    if (connWire === 'bedrock') throw new SwitchboardError(ErrorCode.VALIDATION, `Connection "${conn.name}" (AWS Bedrock) cannot take this request as it is: only chat requests are translated to Bedrock.`, { hint: 'Send chat requests (/v1/chat/completions, /v1/messages, chat/stream) to it, or use another connection.', connectionId: conn.id });
+    const wire: Wire = connWire;
     const ctx: UpstreamErrorContext = { conn, model, phase: 'chat', signal, started: false, startedAt: performance.now() };
     try {
       const payload = Buffer.from(setMembers(spec.body, { ...spec.extraMembers, model: JSON.stringify(model) }));

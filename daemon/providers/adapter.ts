@@ -19,6 +19,11 @@ export interface ResolvedConnection {
   /** Azure OpenAI `api-version`. */
   apiVersion?: string;
   headers?: Record<string, string>;
+  /**
+   * AWS Bedrock: region and credential kind; `apiKey` is then the secret access key (`accessKeys`)
+   * or the Bedrock API key (`apiKey`), and `sessionToken` the temporary credentials' token.
+   */
+  aws?: { region: string; auth: 'accessKeys' | 'apiKey' | 'profile'; accessKeyId?: string; profile?: string; sessionToken?: string };
   /** Idle timeout: the longest the upstream may stay silent (before headers or between chunks). */
   timeoutMs: number;
   maxRetries: number;
@@ -54,4 +59,6 @@ export interface ProviderAdapter {
    * Aborting `signal` stops the upstream request (the socket is closed).
    */
   stream(conn: ResolvedConnection, request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatChunk>;
+  /** Bedrock: whether the account may call `model` in the connection's region (never throws but for `signal`). */
+  modelAccess?(conn: ResolvedConnection, model: string, signal: AbortSignal): Promise<{ granted: boolean; reason: string }>;
 }

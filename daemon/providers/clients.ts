@@ -45,6 +45,8 @@ export function cachedClient<T>(kind: string, conn: ResolvedConnection, create: 
 /** Drops the cached client of a connection (call on update, key change, delete). */
 export function invalidateClient(connectionId: string): void {
   cache.delete(connectionId);
+  // A Bedrock connection has a second client (its control plane), cached under this id.
+  cache.delete(`${connectionId}#control`);
 }
 
 /** Drops every cached client (shutdown, tests). */
@@ -95,7 +97,7 @@ export function sdkHeaders(conn: ResolvedConnection, envVar: string, authHeaders
 }
 
 function snapshot(conn: ResolvedConnection): ResolvedConnection {
-  return { ...conn, headers: conn.headers ? { ...conn.headers } : undefined };
+  return { ...conn, headers: conn.headers ? { ...conn.headers } : undefined, ...(conn.aws && { aws: { ...conn.aws } }) };
 }
 
 function sameSettings(a: ResolvedConnection, b: ResolvedConnection): boolean {
@@ -109,7 +111,8 @@ function sameSettings(a: ResolvedConnection, b: ResolvedConnection): boolean {
     a.provider.id === b.provider.id &&
     a.provider.adapter === b.provider.adapter &&
     a.provider.azure === b.provider.azure &&
-    sameHeaders(a.headers, b.headers)
+    sameHeaders(a.headers, b.headers) &&
+    JSON.stringify(a.aws) === JSON.stringify(b.aws)
   );
 }
 

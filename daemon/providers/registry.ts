@@ -6,11 +6,13 @@
 import type { Provider } from '../../shared/protocol';
 import type { ProviderAdapter } from './adapter';
 import { anthropicAdapter } from './anthropicAdapter';
+import { bedrockAdapter } from './bedrock/bedrockAdapter';
 import { openaiAdapter } from './openaiAdapter';
 
 const ADAPTERS: Record<Provider['adapter'], ProviderAdapter> = {
   openai: openaiAdapter,
   anthropic: anthropicAdapter,
+  bedrock: bedrockAdapter,
 };
 
 /** The adapter serving this provider's wire format. */

@@ -45,12 +45,12 @@ export function toSwitchboardError(error: unknown, ctx: UpstreamErrorContext): S
   const partial = ctx.partialText ? { partialText: ctx.partialText } : {};
 
   if (error instanceof SseEventTooLarge) {
-    return build(ctx, ErrorCode.UPSTREAM_ERROR, `${name} sent a stream event larger than the ${Math.round(error.limitChars / (1024 * 1024))} MiB limit; the stream was stopped there.`,
+    return upstreamError(ctx, ErrorCode.UPSTREAM_ERROR, `${name} sent a stream event larger than the ${Math.round(error.limitChars / (1024 * 1024))} MiB limit; the stream was stopped there.`,
       `Check that ${conn.baseUrl} is the provider's API (a proxy may be merging events); ask for a shorter answer if the model really produced it.`, partial);
   }
   if (error instanceof UpstreamIdleTimeout) {
     const waited = ctx.startedAt === undefined ? '' : ` (${elapsed(ctx.startedAt)} in all since the request was sent)`;
-    return build(ctx, ErrorCode.TIMEOUT, `${name} sent nothing for ${seconds(error.timeoutMs)}${ctx.started ? ' in the middle of its answer' : ''}${waited}.`,
+    return upstreamError(ctx, ErrorCode.TIMEOUT, `${name} sent nothing for ${seconds(error.timeoutMs)}${ctx.started ? ' in the middle of its answer' : ''}${waited}.`,
       `The server may be overloaded or the model still loading; try again, or raise the connection's timeout (now ${seconds(conn.timeoutMs)}).`, { ...partial, ...elapsedData(ctx) });
   }
   if (error instanceof OpenAITimeoutError || error instanceof AnthropicTimeoutError) {
@@ -62,13 +62,13 @@ export function toSwitchboardError(error: unknown, ctx: UpstreamErrorContext): S
     const message = attempts === 1
       ? `${name} did not answer ${what} within ${each} (1 attempt${waited}).`
       : `${name} did not answer ${what} in ${attempts} attempts of ${each} each (${attempts - 1} ${attempts === 2 ? 'retry' : 'retries'}${waited}).`;
-    return build(ctx, ErrorCode.TIMEOUT, message,
+    return upstreamError(ctx, ErrorCode.TIMEOUT, message,
       `Check that ${conn.baseUrl} is up, or raise the connection's timeout (now ${each})${attempts > 1 ? ` or lower its retries (now ${conn.maxRetries})` : ''}.`,
       { ...partial, attempts, ...elapsedData(ctx) });
   }
   if (error instanceof NotAnApiAnswer) {
     const expected = conn.provider.adapter === 'anthropic' ? 'an Anthropic Messages API' : 'an OpenAI-compatible API (its base URL usually ends in /v1)';
-    return build(ctx, ErrorCode.UPSTREAM_ERROR,
+    return upstreamError(ctx, ErrorCode.UPSTREAM_ERROR,
       `${name} did not answer as an API does: ${conn.baseUrl} sent a web page (${error.contentType}, status ${error.status}) instead of ${ctx.phase === 'models' ? 'a model list' : 'a streamed answer'}.`,
       `Check the connection's base URL: it should point at ${expected}. On a network that asks you to sign in first (hotel, airport or office Wi-Fi), sign in from a browser, then try again.`,
       { status: error.status, upstreamContentType: error.contentType, ...partial });
@@ -106,12 +106,12 @@ export function unwrapErrorList(body: unknown): unknown {
 
 /** CANCELLED, with whatever text had streamed. */
 export function cancelledError(ctx: UpstreamErrorContext): SwitchboardError {
-  return build(ctx, ErrorCode.CANCELLED, 'The request was cancelled.', 'Nothing to do: it was stopped on purpose.', ctx.partialText ? { partialText: ctx.partialText } : {});
+  return upstreamError(ctx, ErrorCode.CANCELLED, 'The request was cancelled.', 'Nothing to do: it was stopped on purpose.', ctx.partialText ? { partialText: ctx.partialText } : {});
 }
 
 /** INCOMPLETE: the stream ended (or was cut) without its terminator. */
 export function incompleteError(ctx: UpstreamErrorContext, how = 'ended without its terminator'): SwitchboardError {
-  return build(ctx, ErrorCode.INCOMPLETE, `The answer from ${ctx.conn.provider.name} ${how}; it may be cut short.`,
+  return upstreamError(ctx, ErrorCode.INCOMPLETE, `The answer from ${ctx.conn.provider.name} ${how}; it may be cut short.`,
     'Retry the request; if it keeps happening, a proxy between you and the provider may be cutting streams.', { partialText: ctx.partialText ?? '' });
 }
 
@@ -120,7 +120,7 @@ function networkError(error: unknown, ctx: UpstreamErrorContext): SwitchboardErr
   const name = conn.provider.name;
   if (error instanceof SyntaxError) {
     // The SDKs JSON.parse each SSE event and the models list: a non-JSON answer is not a network fault.
-    return build(ctx, ErrorCode.UPSTREAM_ERROR, `${name} sent data that is not valid JSON.`,
+    return upstreamError(ctx, ErrorCode.UPSTREAM_ERROR, `${name} sent data that is not valid JSON.`,
       `Check that ${conn.baseUrl} is an API endpoint of the expected kind (${conn.provider.adapter === 'anthropic' ? 'Anthropic Messages' : 'OpenAI-compatible'}).`,
       ctx.partialText ? { partialText: ctx.partialText } : {});
   }
@@ -131,30 +131,30 @@ function networkError(error: unknown, ctx: UpstreamErrorContext): SwitchboardErr
   const serverHint = local ? `Check that the server (e.g. ${name}) is running and listening there.` : 'Check the URL and your network or proxy.';
   switch (code) {
     case 'ECONNREFUSED':
-      return build(ctx, ErrorCode.UNREACHABLE, `${where}: connection refused.`,
+      return upstreamError(ctx, ErrorCode.UNREACHABLE, `${where}: connection refused.`,
         local ? `Check the URL and that the server (e.g. ${conn.provider.builtIn && !conn.provider.requiresKey ? name : 'Ollama'}) is running on that port.` : 'Check the URL and that the server is running; a proxy or firewall may also refuse it.', { cause: code });
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return build(ctx, ErrorCode.UNREACHABLE, `${where}: the host name could not be resolved.`, 'Check the spelling of the base URL and your DNS / network.', { cause: code });
+      return upstreamError(ctx, ErrorCode.UNREACHABLE, `${where}: the host name could not be resolved.`, 'Check the spelling of the base URL and your DNS / network.', { cause: code });
     case 'ECONNRESET':
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
     case 'UND_ERR_CLOSED':
-      return build(ctx, ErrorCode.UNREACHABLE, `${where}: the connection was closed before an answer.`, serverHint, { cause: code });
+      return upstreamError(ctx, ErrorCode.UNREACHABLE, `${where}: the connection was closed before an answer.`, serverHint, { cause: code });
     case 'ETIMEDOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'UND_ERR_HEADERS_TIMEOUT':
-      return build(ctx, ErrorCode.TIMEOUT, `${where}: the connection timed out${ctx.startedAt === undefined ? '' : ` (${elapsed(ctx.startedAt)} in all)`}.`, serverHint, { cause: code, ...elapsedData(ctx) });
+      return upstreamError(ctx, ErrorCode.TIMEOUT, `${where}: the connection timed out${ctx.startedAt === undefined ? '' : ` (${elapsed(ctx.startedAt)} in all)`}.`, serverHint, { cause: code, ...elapsedData(ctx) });
     default: {
       const certificate = certificateProblem(code, hostOf(conn.baseUrl));
       if (certificate) {
-        return build(ctx, ErrorCode.UNREACHABLE, `${where}: ${certificate.reason}`, 'Retrying will not help until the certificate is fixed or trusted; the daemon did not retry.', { cause: code! });
+        return upstreamError(ctx, ErrorCode.UNREACHABLE, `${where}: ${certificate.reason}`, 'Retrying will not help until the certificate is fixed or trusted; the daemon did not retry.', { cause: code! });
       }
       if (code && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
-        return build(ctx, ErrorCode.UNREACHABLE, `${where}: the TLS handshake failed (${code}).`,
+        return upstreamError(ctx, ErrorCode.UNREACHABLE, `${where}: the TLS handshake failed (${code}).`,
           'Check that the URL uses the right scheme (http vs https) and that the server certificate is valid.', { cause: code });
       }
-      return build(ctx, ErrorCode.UNREACHABLE, `${where}${code ? ` (${code})` : ''}: ${messageOf(error)}.`, serverHint, code ? { cause: code } : {});
+      return upstreamError(ctx, ErrorCode.UNREACHABLE, `${where}${code ? ` (${code})` : ''}: ${messageOf(error)}.`, serverHint, code ? { cause: code } : {});
     }
   }
 }
@@ -187,7 +187,7 @@ function statusError(error: OpenAIAPIError | AnthropicAPIError, ctx: UpstreamErr
     ...(ctx.partialText ? { partialText: ctx.partialText } : {}),
   };
   const said = detail.message ? `: ${clip(detail.message)}` : '.';
-  const make = (code: ErrorCode, message: string, hint: string, more: Extra = {}) => build(ctx, code, message, hint, { ...extra, ...more });
+  const make = (code: ErrorCode, message: string, hint: string, more: Extra = {}) => upstreamError(ctx, code, message, hint, { ...extra, ...more });
   // The stand-in answer for a certificate failure (transport/certificate.ts): the network error it replaced.
   if (status === CERTIFICATE_STATUS && detail.type === CERTIFICATE_ERROR_TYPE) return networkError({ code: detail.code }, ctx);
   const quota = detail.code === 'insufficient_quota' || detail.type === 'insufficient_quota' || isQuotaExhausted(detail.message ?? '');
@@ -271,10 +271,16 @@ function messageOf(error: unknown): string {
   return clip(msg.replace(/\.$/, '') || 'unknown error');
 }
 
-function build(ctx: UpstreamErrorContext, code: ErrorCode, message: string, hint: string, extra: Extra): SwitchboardError {
+/**
+ * An upstream error with every string scrubbed: registered keys, this connection's key and, for
+ * Bedrock, its session token. The one way adapters build their errors.
+ */
+export function upstreamError(ctx: UpstreamErrorContext, code: ErrorCode, message: string, hint: string, extra: Extra): SwitchboardError {
   const key = ctx.conn.apiKey;
-  const data = mapStrings({ ...extra, hint, connectionId: ctx.conn.id }, (text) => scrub(text, key));
-  return new SwitchboardError(code, scrub(message, key), data as Extra & { hint: string });
+  const token = ctx.conn.aws?.sessionToken;
+  const clean = (text: string) => scrubKey(scrub(text, key), token);
+  const data = mapStrings({ ...extra, hint, connectionId: ctx.conn.id }, clean);
+  return new SwitchboardError(code, clean(message), data as Extra & { hint: string });
 }
 
 /** Redactor first (every registered key and key-looking token), then this connection's own key. */

@@ -53,7 +53,8 @@ export function buildExport(deps: TransferDeps): ExportDocument {
     connections: connections.map((c) => exportConnection(c, nameOf)),
     providers: deps.providers
       .list()
-      .filter((p) => !p.builtIn)
+      // User providers speak openai or anthropic (providers/upsert takes no other adapter).
+      .filter((p): p is typeof p & { adapter: 'openai' | 'anthropic' } => !p.builtIn && p.adapter !== 'bedrock')
       .map((p) => ({
         id: p.id,
         name: p.name,

@@ -1,6 +1,7 @@
 /** `connections/*`: the connection store. Methods on a connection take `{id}`. */
 import { z } from 'zod';
 import { ApiKey, BaseUrl, Budget, Capacity, CapacityPeriod, FallbackModels, Fallbacks, HeaderValue, Headers, Id, KeySource, MaxQueueWaitMs, ModelId, OnLimit, SecretHeaderNames, type CapacityLimit } from './fields';
+import { AwsSettingsInput, type AwsSettings } from './aws';
 import { request, result } from './rpc';
 import type { RateLimitInfo } from './types';
 
@@ -10,7 +11,8 @@ export type TestStatus = 'ok' | 'warning' | 'error';
 /** One stage of a connection test. */
 export interface TestStage {
   /** Which check this is. */
-  name: 'connectivity' | 'authentication' | 'models' | 'latency' | 'completion';
+  /** `modelAccess`: Bedrock only, whether the account was granted the default model in its region. */
+  name: 'connectivity' | 'authentication' | 'models' | 'modelAccess' | 'latency' | 'completion';
   /** `skipped` when an earlier stage failed or the stage was not asked for. */
   status: TestStatus | 'skipped';
   /** Milliseconds the stage took, when it ran. */
@@ -79,6 +81,8 @@ export interface Connection {
   fallbackModels?: Record<string, string>;
   /** The rate limits the upstream last reported in its response headers. */
   discoveredCapacity?: DiscoveredCapacity;
+  /** AWS Bedrock: region and credential kind (never a secret). */
+  aws?: AwsSettings;
 }
 
 /** Rate limits discovered from the upstream's headers, stored on the connection. */
@@ -196,6 +200,8 @@ const ConnectionFields = {
   budget: Budget,
   fallbacks: Fallbacks,
   fallbackModels: FallbackModels,
+  /** AWS Bedrock connections: region and how they authenticate (see aws.ts). Required for provider `bedrock`. */
+  aws: AwsSettingsInput,
 } as const;
 
 /**
@@ -229,6 +235,7 @@ export const CreateConnectionParams = z.strictObject({
   budget: ConnectionFields.budget.optional(),
   fallbacks: ConnectionFields.fallbacks.optional(),
   fallbackModels: ConnectionFields.fallbackModels.optional(),
+  aws: ConnectionFields.aws.optional(),
 });
 /** Params of `connections/create`. */
 export type CreateConnectionParams = z.infer<typeof CreateConnectionParams>;
@@ -262,6 +269,8 @@ export const UpdateConnectionParams = z.strictObject({
   budget: ConnectionFields.budget.nullable().optional(),
   fallbacks: ConnectionFields.fallbacks.nullable().optional(),
   fallbackModels: ConnectionFields.fallbackModels.nullable().optional(),
+  /** New AWS settings (Bedrock); `null` removes them (only when the provider is no longer `bedrock`). */
+  aws: ConnectionFields.aws.nullable().optional(),
 });
 /** Params of `connections/update`. */
 export type UpdateConnectionParams = z.infer<typeof UpdateConnectionParams>;

@@ -5,6 +5,7 @@ export * from './discovery';
 export * from './fields';
 export * from './types';
 export * from './daemon';
+export * from './aws';
 export * from './connections';
 export * from './signIn';
 export * from './transfer';

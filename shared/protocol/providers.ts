@@ -22,8 +22,8 @@ export interface PriceEntry extends ModelPrice {
 export interface Provider {
   id: string;
   name: string;
-  /** Which wire format (and official SDK) serves it. */
-  adapter: 'openai' | 'anthropic';
+  /** Which wire format (and official SDK) serves it; `bedrock`: AWS Bedrock Converse, through the AWS SDK. */
+  adapter: 'openai' | 'anthropic' | 'bedrock';
   /** Azure OpenAI: deployments and `api-version` (served by the openai SDK's AzureOpenAI client). */
   azure?: boolean;
   defaultBaseUrl: string;

@@ -171,7 +171,7 @@ export function renderList(connections: Connection[], selectedId: string | null,
 
 const ICON: Record<TestStage['status'], string> = { ok: '✓', warning: '!', error: '✗', skipped: '–' };
 const STAGE_LABEL: Record<TestStage['name'], string> = {
-  connectivity: 'Connectivity', authentication: 'Authentication', models: 'Models', latency: 'Latency', completion: 'Completion',
+  connectivity: 'Connectivity', authentication: 'Authentication', models: 'Models', modelAccess: 'Model access', latency: 'Latency', completion: 'Completion',
 };
 
 /** Test results, or the "testing" state while one runs (`result` undefined). */

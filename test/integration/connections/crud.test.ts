@@ -237,15 +237,15 @@ describe('connections/resolve', () => {
 });
 
 describe('providers', () => {
-  it('lists the 17 built-in providers with their catalog data', async () => {
+  it('lists the 18 built-in providers with their catalog data', async () => {
     const { providers } = await client.request(ProvidersList);
     const builtIn = providers.filter((p) => p.builtIn);
     expect(builtIn.map((p) => p.name)).toEqual([
-      'OpenAI', 'Anthropic', 'Azure OpenAI', 'Google Gemini', 'Groq', 'Mistral', 'DeepSeek', 'xAI', 'Cohere', 'OpenRouter', 'Together AI', 'Fireworks AI',
+      'OpenAI', 'Anthropic', 'AWS Bedrock', 'Azure OpenAI', 'Google Gemini', 'Groq', 'Mistral', 'DeepSeek', 'xAI', 'Cohere', 'OpenRouter', 'Together AI', 'Fireworks AI',
       'Cerebras', 'Ollama', 'LM Studio', 'vLLM / llama.cpp server', 'Custom (OpenAI-compatible)',
     ]);
     for (const p of builtIn) {
-      expect(['openai', 'anthropic']).toContain(p.adapter);
+      expect(['openai', 'anthropic', 'bedrock']).toContain(p.adapter);
       expect(p.defaultBaseUrl).toMatch(/^https?:\/\//);
       expect(typeof p.requiresKey).toBe('boolean');
       expect(p.keyFormatHint).toBeTruthy();
