@@ -15,6 +15,7 @@ import type { CliContext, Group } from '../context';
 import { EXIT } from '../exitCodes';
 import type { Output } from '../output';
 import { confirm } from '../prompt';
+import { AWS_FLAGS, awsParams } from './awsFlags';
 import { FIELD_FLAGS, fieldParams, findProvider, KEY_FLAGS, keyChoice, UNSET_FLAG, unsetParams } from './connectionFlags';
 import { describeLimits, POLICY_CLEAR_FLAGS, POLICY_FLAGS, policyParams } from './policyFlags';
 import { signInAndCreate, SIGN_IN_FLAGS } from './signIn';
@@ -129,9 +130,13 @@ Examples:
   switchboard connections add --name Anthropic --provider anthropic --key-env ANTHROPIC_API_KEY
   switchboard connections add --name Local --provider ollama --no-key
   switchboard connections add --provider openrouter --sign-in
+  printenv AWS_SECRET_ACCESS_KEY | switchboard connections add --name Bedrock --provider bedrock \
+    --region us-east-1 --access-key-id AKIA… --secret-access-key - --model us.anthropic.claude-sonnet-4-5-20250929-v1:0
+  switchboard connections add --name Bedrock --provider bedrock --region eu-west-1 --bedrock-api-key @env:AWS_BEARER_TOKEN_BEDROCK
+  switchboard connections add --name Bedrock --provider bedrock --region us-west-2 --aws-profile work
   switchboard connections add --name Main --provider openai --key-env OPENAI_API_KEY \
     --limit minute:requests=60,tokens=100k --budget month:50 --fallback Local`,
-      flags: [...FIELD_FLAGS, ...KEY_FLAGS, ...SIGN_IN_FLAGS, ...POLICY_FLAGS],
+      flags: [...FIELD_FLAGS, ...KEY_FLAGS, ...SIGN_IN_FLAGS, ...AWS_FLAGS, ...POLICY_FLAGS],
       async run(ctx, parsed) {
         positionals(parsed, [], this.usage);
         const name = str(parsed.values, 'name');
@@ -148,8 +153,10 @@ Examples:
         const client = await ctx.client();
         const provider = await findProvider(client, providerId);
         const fields = { ...fieldParams(parsed.values), ...(await policyParams(ctx, parsed.values, { newName: name })) };
-        const key = await keyChoice(parsed.values, { label: name, requiresKey: provider.requiresKey, promptWhenMissing: true });
-        const params = { ...fields, name, provider: provider.id, ...key } as CreateConnectionParams;
+        const aws = await awsParams(parsed.values, provider);
+        // A Bedrock connection's key (secret access key or API key) comes with the AWS flags; a profile needs none.
+        const key = provider.adapter === 'bedrock' ? {} : await keyChoice(parsed.values, { label: name, requiresKey: provider.requiresKey, promptWhenMissing: true });
+        const params = { ...fields, name, provider: provider.id, ...key, ...aws } as CreateConnectionParams;
         const { connection } = await client.request(ConnectionsCreate, params);
         ctx.out.data({ connection });
         ctx.out.line(`Added ${describe(ctx.out, connection)}.`);
@@ -163,7 +170,7 @@ Examples:
       usage: 'connections edit <connection> [--name N] [--base-url U] [--model M] [--unset FIELD] [--key-stdin | --key-env VAR | --no-key] [...]',
       details: `--limit, --budget and --fallback replace what the connection had; --no-limits, --no-budget and
 --no-fallbacks remove it. --fallback-model adds to the models already set for the fallbacks.`,
-      flags: [...FIELD_FLAGS, ...KEY_FLAGS, ...POLICY_FLAGS, ...POLICY_CLEAR_FLAGS, UNSET_FLAG],
+      flags: [...FIELD_FLAGS, ...KEY_FLAGS, ...AWS_FLAGS, ...POLICY_FLAGS, ...POLICY_CLEAR_FLAGS, UNSET_FLAG],
       async run(ctx, parsed) {
         const [ref] = positionals(parsed, ['connection'], this.usage);
         const current = await ctx.connection(ref!);
@@ -172,7 +179,8 @@ Examples:
         const provider = providerId === undefined ? undefined : await findProvider(client, providerId);
         const changes = { ...fieldParams(parsed.values), ...unsetParams(parsed.values), ...(await policyParams(ctx, parsed.values, { current })), ...(provider && { provider: provider.id }) };
         const key = await keyChoice(parsed.values, { label: current.name, requiresKey: true, promptWhenMissing: false });
-        const params = { ...changes, ...key, id: current.id } as UpdateConnectionParams;
+        const aws = await awsParams(parsed.values, provider, current);
+        const params = { ...changes, ...key, ...aws, id: current.id } as UpdateConnectionParams;
         if (Object.keys(params).length === 1) throw new UsageError('Nothing to change: give at least one flag.', `Usage: switchboard ${this.usage}`);
         if (!(await confirmHostMove(ctx, current, params))) {
           ctx.out.note('Nothing changed.');

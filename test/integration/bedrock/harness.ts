@@ -22,7 +22,7 @@ const letters = (prefix: string) => canary(prefix).replace(/[^A-Za-z0-9]/g, '').
 export function makeSecrets() {
   return {
     keys: { accessKeyId: letters('AKIA'), secretAccessKey: canary('sbcanarySecretKey/') },
-    temp: { accessKeyId: letters('ASIA'), secretAccessKey: canary('sbcanaryTempSecret+'), sessionToken: canary('sbcanarySessionToken//') },
+    temp: { accessKeyId: letters('ASIA'), secretAccessKey: canary('sbcanaryTempSecret+'), sessionToken: canary('sbcanaryTok//') },
     apiKey: canary('ABSKsbcanaryApiKey'),
     profile: { accessKeyId: letters('AKIA'), secretAccessKey: canary('sbcanaryProfileSecret/') },
   };
