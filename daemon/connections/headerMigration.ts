@@ -115,6 +115,9 @@ async function scrubCopies(file: string, values: string[], log: Logger): Promise
 
 /** Header entries whose connection is gone, or whose header is no longer secret, are removed. */
 async function removeOrphans({ db, secrets, log }: HeaderMigrationDeps): Promise<void> {
+  // A store that started empty (an unreadable one moved aside for repair) says nothing about which
+  // values are unused: removing them would lose the secrets of the copy the user is about to restore.
+  if (db.startedEmpty) return;
   const wanted = new Set<string>();
   for (const c of db.data.connections) for (const name of c.secretHeaders ?? []) wanted.add(headerVaultId(c.id, name));
   const orphans = secrets.allIds().filter((id) => !wanted.has(id));

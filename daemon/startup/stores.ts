@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import { AuditLog } from '../store/auditLog';
 import { Database } from '../store/database';
 import type { Cleanups } from './cleanups';
+import { sweepOrphanVaultEntries, sweepStaleTempFiles } from './sweepHome';
 
 export interface Stores {
   /** The lowdb document (`db.json`); each slice has its own owner among the services. */
@@ -23,5 +24,7 @@ export async function openStores(paths: HomePaths, env: NodeJS.ProcessEnv, log: 
   cleanups.push(() => db.close());
   const audit = new AuditLog(paths.auditFile, log);
   const vault = await Vault.open({ file: paths.vaultFile, masterKeyFile: paths.masterKeyFile, env, log });
+  await sweepStaleTempFiles(paths.home, log);
+  await sweepOrphanVaultEntries(db, vault, log);
   return { db, audit, vault, keyring: new Keyring(vault, env) };
 }

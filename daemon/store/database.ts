@@ -68,6 +68,7 @@ export class Database {
 
     const raw = await db.readRaw();
     if (raw === undefined) {
+      db.startedEmpty = true;
       await db.writeInitial(low.data, 'create');
       return db;
     }
@@ -83,6 +84,12 @@ export class Database {
     }
     return db;
   }
+
+  /**
+   * True when this open found no store to load (none yet, or one moved aside as unreadable) and
+   * started empty: then nothing else in the home may be judged by what this store lacks.
+   */
+  startedEmpty = false;
 
   /** The current committed state. Read it, never mutate it: changes go through `update`/`updateLater`. */
   get data(): Readonly<DbData> {
