@@ -10,6 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import type { Attempt, ChatService, PreparedChat } from '../chat/chatService';
+import type { StreamRegistry } from '../chat/streamRegistry';
 import type { ConnectionService } from '../connections/service';
 import { relayableReply } from '../forward/forwarder';
 import { estimateFromBody } from '../limits/estimate';
@@ -22,7 +23,17 @@ export interface ChatSurfaceDeps {
   chat: ChatService;
   connections: ConnectionService;
   log: Logger;
+  /**
+   * The daemon's running answers, shared with JSON-RPC's `chat/stream`: an HTTP answer takes a slot
+   * of its caller (the owner, or one tool token) and of the daemon, under the same caps.
+   */
+  streams: StreamRegistry;
 }
+
+let httpStreamSeq = 0;
+
+/** The HTTP callers' slots in the stream registry: one "client" per tool token, one for the owner. */
+const httpClientOf = (caller: Caller): string => (caller.kind === 'tool' ? `http:tool:${caller.tokenId}` : 'http:owner');
 
 /** The client's body: its JSON object and the text it came as (forwarded byte for byte). */
 export interface ClientBody {
@@ -83,10 +94,25 @@ export async function serveChat(deps: ChatSurfaceDeps, req: IncomingMessage, res
     return;
   }
 
+  const slot = deps.streams.open(httpClientOf(caller), String(++httpStreamSeq));
+  if ('refused' in slot) {
+    // Ids are unique per request, so only a cap can refuse.
+    const limit = slot.refused === 'exists' ? 0 : slot.limit;
+    const scope = slot.refused === 'perClient' ? (caller.kind === 'tool' ? `for the tool token "${caller.name}"` : 'for the owner over HTTP') : 'in the daemon (all clients together)';
+    surface.errors.send(res, new SwitchboardError(ErrorCode.RATE_LIMITED, `Too many answers at once: ${limit} are already running ${scope}.`, {
+      hint: 'Wait for some to finish, then send this one again.',
+      retryAfterMs: 1000,
+      limit,
+    }));
+    return;
+  }
   const controller = new AbortController();
-  // The client hanging up mid-answer must stop the upstream request too.
+  // The client hanging up mid-answer must stop the upstream request too; so must the daemon stopping.
+  const abort = () => controller.abort();
+  slot.signal.addEventListener('abort', abort, { once: true });
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
+    slot.close();
   });
   try {
     const route = routeModel(model, deps.connections.names());
@@ -111,6 +137,10 @@ export async function serveChat(deps: ChatSurfaceDeps, req: IncomingMessage, res
         res.end(reply.body);
       } else surface.errors.send(res, mapped);
     }
+  } finally {
+    slot.signal.removeEventListener('abort', abort);
+    // Freed when the answer is over, whether or not the client has closed the socket yet.
+    slot.close();
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatService } from '../chat/chatService';
+import type { StreamRegistry } from '../chat/streamRegistry';
 import type { ProviderCatalog } from '../connections/providerCatalog';
 import type { ConnectionService } from '../connections/service';
 import type { Logger } from '../log';
@@ -30,6 +31,8 @@ export interface OpenAICompatDeps {
   /** What is known of a model (see modelsList.ts). */
   factsOf: ModelsListDeps['factsOf'];
   log: Logger;
+  /** Running answers and their caps, shared with JSON-RPC (see chatSurface.ts). */
+  streams: StreamRegistry;
 }
 
 export function createOpenAICompatHandler(deps: OpenAICompatDeps) {

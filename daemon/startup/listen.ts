@@ -32,6 +32,7 @@ export async function listen(opts: ListenOptions, s: Services, cleanups: Cleanup
     // /v1/models answers at once, even when an upstream is dead: cached lists, refreshed in the background.
     cachedModelsOf: (id) => s.models.peek(id)?.map((m) => m.id),
     factsOf: (provider, model) => s.facts.factsOf(provider, model),
+    streams: s.streams,
   });
   const token = randomBytes(32).toString('hex');
   const serverOptions = {

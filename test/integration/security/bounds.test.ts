@@ -27,6 +27,16 @@ afterAll(async () => {
   await mock?.close();
 });
 
+/** Polls an async condition every 25 ms until true or the timeout passes. */
+async function eventuallyAsync(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return true;
+}
+
 async function connectionOn(client: SwitchboardClient, name: string): Promise<string> {
   const { connection } = await client.request(ConnectionsCreate, { name, provider: 'openai', baseUrl: mock.openaiBaseUrl, apiKey: KEY, defaultModel: 'gpt-5.4', maxRetries: 0 });
   return connection.id;
@@ -75,6 +85,44 @@ describe('streams', () => {
     expect((await b.chat({ connectionId: id, messages: user('now') }).result).text).toBe('abcd');
     for (const s of [...aStreams.slice(1), ...bStreams]) s.cancel();
     await Promise.allSettled([...aStreams, ...bStreams].map((s) => s.result));
+    await closeClients();
+    await daemon.stop();
+  });
+});
+
+describe('HTTP answers', () => {
+  it('take slots under the same caps as JSON-RPC streams: a 429 with retry-after past them, and a slot freed when an answer ends', async () => {
+    const daemon = await startDaemon({ env: { SWITCHBOARD_MAX_STREAMS_PER_CLIENT: '3', SWITCHBOARD_MAX_STREAMS: '5' } });
+    const rpc = await connectClient(daemon, 'rpc');
+    const id = await connectionOn(rpc, 'capped');
+    const url = `http://127.0.0.1:${daemon.info.port}/v1/chat/completions`;
+    const post = (signal?: AbortSignal) =>
+      fetch(url, { method: 'POST', headers: { authorization: `Bearer ${daemon.info.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'capped', stream: true, messages: [{ role: 'user', content: 'hi' }] }), ...(signal && { signal }) });
+    const active = async () => (await rpc.request(DaemonStatus)).activeStreams;
+    mock.fault({ kind: 'hang' });
+    const aborts = Array.from({ length: 3 }, () => new AbortController());
+    const held = aborts.map((a) => post(a.signal).catch(() => undefined));
+    expect(await eventuallyAsync(async () => (await active()) === 3)).toBe(true);
+    // The owner's fourth HTTP answer is past the per-client cap.
+    const perClient = await post();
+    expect(perClient.status).toBe(429);
+    expect(perClient.headers.get('retry-after')).toBe('1');
+    expect(((await perClient.json()) as { error: { message: string } }).error.message).toMatch(/3 are already running for the owner over HTTP/);
+    // JSON-RPC and HTTP share the daemon's cap: two more streams fill it, the next is refused.
+    const rpcStreams = Array.from({ length: 2 }, () => rpc.chat({ connectionId: id, messages: user('hi') }));
+    expect(await eventuallyAsync(async () => (await active()) === 5)).toBe(true);
+    const global = await rejectionOf(rpc.chat({ connectionId: id, messages: user('one more') }).result);
+    expect(global.message).toMatch(/5 are already running in the daemon/);
+    // An HTTP client hanging up frees its slot.
+    aborts[0]!.abort();
+    expect(await eventuallyAsync(async () => (await active()) === 4)).toBe(true);
+    mock.clearFaults();
+    const now = await post();
+    expect(now.status).toBe(200);
+    await now.text();
+    for (const a of aborts) a.abort();
+    for (const s of rpcStreams) s.cancel();
+    await Promise.allSettled([...held, ...rpcStreams.map((s) => s.result)]);
     await closeClients();
     await daemon.stop();
   });
