@@ -27,7 +27,20 @@ export interface UsageRow {
   };
   /** Why the cost is a lower bound or unknown, when it is. */
   costNote?: string;
+  /** Why the token counts are marked `~` (partly the daemon's estimate), when they are. */
+  tokensNote?: string;
   requests: number;
+}
+
+/** `~1,234` when part of the tokens are the daemon's estimate (answers stopped before the provider reported usage). */
+function tokensCell(g: UsageGroup, tokens: number): string {
+  return (g.estimatedRequests ?? 0) > 0 ? `~${formatCount(tokens)}` : formatCount(tokens);
+}
+
+function tokensNote(g: UsageGroup): string | undefined {
+  const n = g.estimatedRequests ?? 0;
+  if (n <= 0) return undefined;
+  return `${n === 1 ? '1 answer was' : `${formatCount(n)} answers were`} stopped or cut before the provider reported its usage: the daemon counted the text it saw, so these numbers are estimates.`;
 }
 
 /** Rows by connection name, then the busiest model first. */
@@ -37,6 +50,7 @@ export function tableRows(groups: UsageGroup[], names: Record<string, string>): 
     .map((g) => {
       const id = g.connectionId!;
       const note = costNote(g);
+      const estimated = tokensNote(g);
       return {
         connectionId: id,
         name: connectionName(id, names),
@@ -46,12 +60,13 @@ export function tableRows(groups: UsageGroup[], names: Record<string, string>): 
         cells: {
           requests: formatCount(g.requests),
           errors: formatCount(g.errors),
-          inputTokens: formatCount(g.inputTokens),
-          outputTokens: formatCount(g.outputTokens),
+          inputTokens: tokensCell(g, g.inputTokens),
+          outputTokens: tokensCell(g, g.outputTokens),
           latency: formatLatency(g.latencyMsTotal, g.requests),
           cost: formatCost(g),
         },
         ...(note && { costNote: note }),
+        ...(estimated && { tokensNote: estimated }),
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.connectionId.localeCompare(b.connectionId) || b.requests - a.requests || a.model.localeCompare(b.model));

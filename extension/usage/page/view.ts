@@ -92,6 +92,7 @@ function renderTable(data: UsageViewData): void {
     const cells = [r.cells.requests, r.cells.errors, r.cells.inputTokens, r.cells.outputTokens, r.cells.latency].map((t) => cell(t, 'num'));
     const cost = cell(r.cells.cost, 'num cost');
     if (r.costNote) cost.title = r.costNote;
+    if (r.tokensNote) for (const tokens of [cells[2]!, cells[3]!]) tokens.title = r.tokensNote;
     cells[0]!.dataset.col = 'requests';
     tr.append(name, model, ...cells, cost);
     return tr;

@@ -23,6 +23,15 @@ describe('tableRows', () => {
     expect(row!.costNote).toMatch(/4 requests/);
   });
 
+  it('marks tokens the daemon estimated with ~ and says why, and leaves reported counts unmarked', () => {
+    const [estimated] = tableRows([group({ inputTokens: 1200, outputTokens: 40, estimatedRequests: 2 })], names);
+    expect(estimated!.cells).toMatchObject({ inputTokens: '~1,200', outputTokens: '~40' });
+    expect(estimated!.tokensNote).toMatch(/^2 answers were stopped or cut before the provider reported its usage/);
+    const [reported] = tableRows([group({ inputTokens: 1200, estimatedRequests: 0 })], names);
+    expect(reported!.cells.inputTokens).toBe('1,200');
+    expect(reported!.tokensNote).toBeUndefined();
+  });
+
   it('keeps the usage of a deleted connection, under a name that says so', () => {
     const [row] = tableRows([group({ connectionId: 'gone-1234567890' })], names);
     expect(row).toMatchObject({ name: 'Deleted connection (gone-123)', exists: false });
