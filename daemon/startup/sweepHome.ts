@@ -13,8 +13,11 @@ import type { Vault } from '../keys/vault';
 import type { Logger } from '../log';
 import type { Database } from '../store/database';
 
-/** `.<name>.<pid>.<12 hex>.tmp` (store/atomicFile.ts) or `<name>.<pid>.tmp` (home/discovery.ts). */
-const TEMP_FILE = /^(?:\..+\.(\d+)\.[0-9a-f]{12}|[^.].*\.(\d+))\.tmp$/;
+/**
+ * `.<name>.<pid>.<12 hex>.tmp` (store/atomicFile.ts) or `daemon.json.<pid>.tmp` (home/discovery.ts):
+ * only the names the daemon itself writes, so a file of the user's that merely ends in `.tmp` stays.
+ */
+const TEMP_FILE = /^(?:\..+\.(\d+)\.[0-9a-f]{12}|daemon\.json\.(\d+))\.tmp$/;
 
 /** Whether a process with this pid runs (EPERM: it runs, as another user). */
 export function pidAlive(pid: number): boolean {

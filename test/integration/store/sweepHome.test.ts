@@ -55,12 +55,14 @@ describe('at start, the daemon', () => {
     const stale = [`.db.json.${dead}.a1b2c3d4e5f6.tmp`, `.vault.json.${dead}.0123456789ab.tmp`, `daemon.json.${dead}.tmp`];
     const live = `.db.json.${process.pid}.ffffffffffff.tmp`; // this test process: a writer still running
     const other = 'notes.tmp';
-    for (const name of [...stale, live, other]) writeFileSync(join(first.home, name), 'x'.repeat(1024));
+    const usersOwn = `notes.${dead}.tmp`; // shaped like a temp file, but not a name the daemon writes
+    for (const name of [...stale, live, other, usersOwn]) writeFileSync(join(first.home, name), 'x'.repeat(1024));
     const daemon = await startDaemon({ home: first.home });
     const names = readdirSync(daemon.home);
     for (const name of stale) expect(names, name).not.toContain(name);
     expect(names).toContain(live);
     expect(names).toContain(other);
+    expect(names).toContain(usersOwn);
     expect(daemon.output()).toMatch(/Removed 3 temp file\(s\)/);
   });
 
