@@ -4,13 +4,23 @@
  * the user's prices and the settings. A key becomes `needsKey` unless it is an `env:NAME` reference;
  * a secret header travels by name only. Fallbacks name connections by name (ids are per daemon).
  */
-import { EXPORT_FORMAT, EXPORT_SCHEMA_VERSION, SECRET_HEADER_MASK, type Connection, type ExportDocument, type ExportedConnection, type ExportedKey } from '../../shared/protocol';
+import { EXPORT_FORMAT, EXPORT_SCHEMA_VERSION, SECRET_HEADER_MASK, type Connection, type ExportDocument, type ExportedAws, type ExportedConnection, type ExportedKey } from '../../shared/protocol';
 import type { TransferDeps } from './deps';
 
 function keyOf(c: Connection): ExportedKey {
   if (c.keySource.startsWith('env:')) return { source: 'env', variable: c.keySource.slice(4) };
   if (c.keySource === 'none') return { source: 'none' };
   return { source: 'needsKey' };
+}
+
+function exportAws(aws: NonNullable<Connection['aws']>): ExportedAws {
+  return {
+    region: aws.region,
+    auth: aws.auth,
+    ...(aws.accessKeyId !== undefined && { accessKeyId: aws.accessKeyId }),
+    ...(aws.profile !== undefined && { profile: aws.profile }),
+    ...(aws.hasSessionToken && { needsSessionToken: true }),
+  };
 }
 
 function exportConnection(c: Connection, nameOf: Map<string, string>): ExportedConnection {
@@ -38,6 +48,7 @@ function exportConnection(c: Connection, nameOf: Map<string, string>): ExportedC
     ...(c.budget !== undefined && { budget: { ...c.budget } }),
     ...(fallbacks.length > 0 && { fallbacks }),
     ...(fallbackModels.length > 0 && { fallbackModels: Object.fromEntries(fallbackModels) }),
+    ...(c.aws !== undefined && { aws: exportAws(c.aws) }),
   };
 }
 

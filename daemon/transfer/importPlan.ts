@@ -104,6 +104,13 @@ function connectionFields(data: ExportedConnection) {
   };
 }
 
+/** The AWS settings to create or update with: the file's, without its export-only marker. */
+function awsFields(data: ExportedConnection) {
+  if (data.aws === undefined) return undefined;
+  const { needsSessionToken: _needs, ...aws } = data.aws;
+  return aws;
+}
+
 function planConnection(raw: unknown, i: number, ctx: { deps: TransferDeps; onClash: OnNameClash; existing: Connection[]; taken: Set<string>; providerIds: Set<string>; hasDefault: boolean }): ConnectionStep | { item: ImportItem } {
   const label = textOf(objectOf(raw)?.name) ?? `connections[${i}]`;
   const parsed = ExportedConnection.safeParse(raw);
@@ -117,6 +124,7 @@ function planConnection(raw: unknown, i: number, ctx: { deps: TransferDeps; onCl
   const requiresKey = provider?.requiresKey ?? true;
   // "needsKey": the connection had a key where it came from, so it needs one here too (even on a provider that can do without).
   if (data.key.source === 'needsKey') needs.push('a key');
+  if (data.aws?.needsSessionToken) needs.push('a session token (temporary AWS credentials)');
   const clash = ctx.existing.find((c) => c.name.toLocaleLowerCase() === data.name.toLocaleLowerCase());
   const takenInFile = !clash && ctx.taken.has(data.name.toLocaleLowerCase());
   const base: ImportItem = { kind: 'connection', name: data.name, action: 'create', key: keyText(data) };
@@ -148,6 +156,7 @@ function planConnection(raw: unknown, i: number, ctx: { deps: TransferDeps; onCl
       onLimit: data.onLimit ?? null,
       maxQueueWaitMs: data.maxQueueWaitMs ?? null,
       budget: data.budget ?? null,
+      aws: awsFields(data) ?? null,
       // A key the daemon holds stays; an env reference or "none" from the file is taken.
       ...(data.key.source === 'env' && { keySource: `env:${data.key.variable}` }),
       ...(data.key.source === 'none' && !requiresKey && { keySource: 'none' }),
@@ -155,7 +164,9 @@ function planConnection(raw: unknown, i: number, ctx: { deps: TransferDeps; onCl
     const checked = UpdateConnectionParams.safeParse(update);
     if (!checked.success) return { item: failed('connection', data.name, firstIssue(checked.error), 'Fix this connection in the file; the rest is imported.') };
     // The existing key is kept, so it needs none unless the existing one has none either.
-    const stillNeeds = needs.filter((n) => n !== 'a key' || !clash.keyAvailable);
+    // So is its session token, while the access key id stays the same (connections/update keeps it then).
+    const keepsToken = clash.aws?.hasSessionToken === true && clash.aws.accessKeyId === data.aws?.accessKeyId;
+    const stillNeeds = needs.filter((n) => (n !== 'a key' || !clash.keyAvailable) && (!n.startsWith('a session token') || !keepsToken));
     return { item: { ...base, action: 'update', existingId: clash.id, key: data.key.source === 'needsKey' ? 'kept' : keyText(data), ...(stillNeeds.length > 0 && { needs: stillNeeds }) }, data, update: checked.data };
   }
 
@@ -168,6 +179,7 @@ function planConnection(raw: unknown, i: number, ctx: { deps: TransferDeps; onCl
     ...connectionFields(data),
     ...(data.headers !== undefined && Object.keys(data.headers).length > 0 && { headers: data.headers }),
     ...(data.isDefault && !ctx.hasDefault && { isDefault: true }),
+    ...(data.aws !== undefined && { aws: awsFields(data) }),
     keySource,
   };
   const checked = CreateConnectionParams.safeParse(create);

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { BaseUrl, Budget, Capacity, HeaderValue, Id, MaxQueueWaitMs, ModelId, ModelPriceFields, OnLimit, SecretHeaderNames } from './fields';
 import { CreateConnectionParams } from './connections';
+import { AwsAccessKeyId, AwsAuth, AwsProfile, AwsRegion } from './aws';
 import type { ProviderInput } from './providers';
 import { request, result } from './rpc';
 import type { Connection } from './connections';
@@ -26,6 +27,22 @@ export const ExportedKey = z.discriminatedUnion('source', [
 ]);
 /** How an exported connection finds its key. */
 export type ExportedKey = z.infer<typeof ExportedKey>;
+
+/**
+ * A Bedrock connection's AWS settings in an export: region, how it signs in, the access key id or
+ * profile — never the secret access key (that is the connection's key) nor the session token, which
+ * `needsSessionToken` says must be given again.
+ */
+export const ExportedAws = z.strictObject({
+  region: AwsRegion,
+  auth: AwsAuth,
+  accessKeyId: AwsAccessKeyId.optional(),
+  profile: AwsProfile.optional(),
+  /** The connection used temporary credentials: give their session token again after import. */
+  needsSessionToken: z.boolean().optional(),
+});
+/** A Bedrock connection's AWS settings in an export. */
+export type ExportedAws = z.infer<typeof ExportedAws>;
 
 /** One connection in an export. Fallbacks name other connections of the document by name, not id. */
 export const ExportedConnection = z.strictObject({
@@ -52,6 +69,8 @@ export const ExportedConnection = z.strictObject({
   fallbacks: z.array(z.string().min(1).max(100)).max(8).optional(),
   /** The model each fallback uses, by fallback name. */
   fallbackModels: z.record(z.string(), ModelId).optional(),
+  /** AWS Bedrock connections: region and sign-in, without a secret. */
+  aws: ExportedAws.optional(),
 });
 /** One connection in an export. */
 export type ExportedConnection = z.infer<typeof ExportedConnection>;
