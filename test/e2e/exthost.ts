@@ -5,7 +5,7 @@
  * workbench calls on the page when the test runner finishes. Mocha's output arrives as console messages.
  */
 import * as path from 'node:path';
-import type { Browser, ConsoleMessage } from 'playwright-core';
+import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { existsSync, writeFileSync } from 'node:fs';
 import { formatWithOptions } from 'node:util';
 import { ROOT } from './lib/build';
@@ -47,12 +47,15 @@ export async function runExtensionHostSuite(o: ExtHostOptions): Promise<void> {
       await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
       // Formatting needs each message's arguments (async); a chain keeps mocha's lines in order.
       const raw: string[] = [];
+      const shots: Array<Promise<string | undefined>> = [];
       let printing = Promise.resolve();
       page.on('console', (message) => {
         raw.push(message.text());
         printing = printing.then(async () => {
           const line = await mochaLine(message);
-          if (line !== undefined) console.log(`    ${line}`);
+          const shot = line === undefined ? null : SCREENSHOT.exec(line);
+          if (shot) shots.push(screenshotOnRequest(page, o.artifacts, shot[1]!, shot[2]!));
+          else if (line !== undefined) console.log(`    ${line}`);
         });
       });
       const url = o.codeServer.workbenchUrl([
@@ -67,10 +70,31 @@ export async function runExtensionHostSuite(o: ExtHostOptions): Promise<void> {
       writeFileSync(path.join(o.artifacts, 'exthost-console.log'), raw.join('\n') + '\n');
       await page.screenshot({ path: path.join(o.artifacts, 'exthost.png') }).catch(() => undefined);
       if (code !== 0) throw new Error(`the extension-host suite failed (exit code ${code}); its output is above`);
+      const missed = (await Promise.all(shots)).filter((m): m is string => m !== undefined);
+      if (missed.length > 0) throw new Error(missed.join('; '));
     } finally {
       await context.close();
     }
   });
+}
+
+/** A suite's request for a screenshot: `switchboard-e2e:screenshot <name> <text to wait for>`. */
+const SCREENSHOT = /^switchboard-e2e:screenshot (\S+) (.+)$/;
+
+/**
+ * Waits for a quick pick showing `text`, saves `<name>.png` and closes the pick with Escape (which
+ * the suite waits for). Resolves with what went wrong, or undefined.
+ */
+async function screenshotOnRequest(page: Page, artifacts: string, name: string, text: string): Promise<string | undefined> {
+  try {
+    await page.locator('.quick-input-widget .quick-input-list').getByText(text, { exact: false }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+    return undefined;
+  } catch (error) {
+    return `screenshot ${name}: the quick pick never showed "${text}" (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
+  } finally {
+    await page.keyboard.press('Escape').catch(() => undefined);
+  }
 }
 
 /** Workbench chatter that shares the log channel with the suite's output. */

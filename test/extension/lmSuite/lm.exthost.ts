@@ -20,6 +20,7 @@ interface ConsumerApi {
   models(selector: vscode.LanguageModelChatSelector): Promise<Array<{ id: string; name: string; vendor: string; family: string; maxInputTokens: number }>>;
   ask(id: string, turns: unknown[], tools?: vscode.LanguageModelChatTool[], cancelAfterFirstText?: boolean): Promise<Answer>;
   countTokens(id: string, text: string): Promise<number>;
+  showPicker(): Promise<number>;
 }
 
 const WEATHER: vscode.LanguageModelChatTool = {
@@ -86,6 +87,14 @@ describe("Switchboard's models in VS Code's model picker", function () {
     assert.equal(openai.family, 'gpt-4o');
     assert.equal(openai.maxInputTokens, 128_000 - 16_384, 'sized from the catalog facts');
     assert.ok(!models.some((m) => m.id === `${made[0]!.id}/text-embedding-3-small`), 'an embedding model the catalog knows is not offered as a chat model');
+  });
+
+  it("shows them in another extension's model picker (screenshot for the README)", async () => {
+    const shown = consumer.showPicker();
+    // The e2e runner waits for the picker to show both connections' models, takes the screenshot
+    // and closes it (test/e2e/exthost.ts); the picker closing ends this test.
+    console.log(`switchboard-e2e:screenshot lm-model-picker gpt-4o · LM OpenAI ${stamp}`);
+    assert.ok((await shown) >= 2, 'the picker listed both connections’ models');
   });
 
   for (const format of ['openai', 'anthropic'] as const) {
