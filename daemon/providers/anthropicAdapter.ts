@@ -10,7 +10,7 @@ import type { Stream } from '@anthropic-ai/sdk/core/streaming';
 import type { ErrorType } from '@anthropic-ai/sdk/resources/shared';
 import type { MessageCreateParamsStreaming, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { ModelInfo, StreamDelta } from '../../shared/protocol';
-import { DEFAULT_MAX_TOKENS, responseToolName, toAnthropicRequest } from '../translate/anthropicBody';
+import { DEFAULT_MAX_TOKENS, forcedResponseTool, toAnthropicRequest } from '../translate/anthropicBody';
 import { AnthropicStreamDecoder } from '../translate/anthropicStreamDecoder';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
 import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
@@ -110,7 +110,7 @@ export const anthropicAdapter: ProviderAdapter = {
       const limits = parseRateLimits(response.headers);
       if (limits) yield { type: 'rateLimits', info: limits };
 
-      const decoder = new AnthropicStreamDecoder(responseToolName(req.options));
+      const decoder = new AnthropicStreamDecoder(forcedResponseTool(req.options));
       while (!decoder.stopped) {
         const events = await reader.next();
         if (events === null) break;

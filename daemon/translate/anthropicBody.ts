@@ -12,17 +12,32 @@ import { budgetFor } from './reasoningBudget';
 export const DEFAULT_MAX_TOKENS = 4096;
 
 /**
- * Anthropic has no JSON mode. `responseFormat` json_schema / json_object is sent as one tool whose
- * input schema is the requested schema, with `tool_choice` forcing it; the answer's call of it is
- * turned back into text (the JSON) by the stream decoder. The tool's name is the schema's name.
+ * Structured output on Anthropic: `responseFormat` json_schema / json_object is sent as one tool
+ * whose input schema is the requested schema, with `tool_choice` forcing it; the answer's call of it
+ * is turned back into text (the JSON) by the stream decoder. The tool's name is the schema's name.
+ * Every Claude model can do that, but not beside other tools or while thinking: then a json_schema
+ * goes as Anthropic's native `output_config.format` (structured outputs, the newer models), and the
+ * answer is plain JSON text.
  */
 export const RESPONSE_TOOL = { fallbackName: 'json_response', description: 'Answer with JSON matching this schema. Call this tool with your answer as its input.' };
 
-/** The name of the forced tool carrying a structured answer, when the request asks for one. */
+/** The name of the forced tool carrying a structured answer, when the request asks for one and it is sent as a tool. */
 export function responseToolName(options: ChatOptions | undefined): string | undefined {
   const f = options?.responseFormat;
   if (!f || f.type === 'text') return undefined;
   return f.type === 'json_schema' ? f.name : RESPONSE_TOOL.fallbackName;
+}
+
+/**
+ * The forced tool an Anthropic answer's structured output comes back through, or undefined — also
+ * when it comes as native structured output (beside tools or thinking), so that a user's tool that
+ * happens to share the schema's name stays a tool call.
+ */
+export function forcedResponseTool(options: ChatOptions | undefined): string | undefined {
+  const name = responseToolName(options);
+  if (name === undefined) return undefined;
+  const thinking = options?.reasoning !== undefined && budgetFor(options.reasoning) !== undefined;
+  return (options?.tools ?? []).length === 0 && !thinking ? name : undefined;
 }
 
 /** An Anthropic Messages request body (JSON). */
@@ -91,11 +106,17 @@ function addTools(body: AnthropicBody, o: ChatOptions, thinking: boolean): void 
   const responseTool = responseToolName(o);
   if (responseTool !== undefined) {
     const f = o.responseFormat!;
-    if (tools.length > 0) throw untranslatable('response_format', 'cannot be combined with tools on an Anthropic connection: structured output is sent as a forced tool call there.', 'Drop response_format (describe the JSON in the prompt), or drop the tools.');
-    if (thinking) throw untranslatable('response_format', 'cannot be combined with reasoning on an Anthropic connection: Anthropic does not allow a forced tool call while thinking.', 'Drop reasoning or response_format.');
-    const schema = f.type === 'json_schema' ? f.schema : { type: 'object', additionalProperties: true };
-    tools.push({ type: 'custom', name: responseTool, description: (f.type === 'json_schema' && f.description) || RESPONSE_TOOL.description, input_schema: schema });
-    choice = { type: 'tool', name: responseTool };
+    if (tools.length > 0 || thinking) {
+      if (f.type !== 'json_schema') {
+        const beside = tools.length > 0 ? 'tools' : 'reasoning';
+        throw untranslatable('response_format', `json_object cannot be combined with ${beside} on an Anthropic connection: Anthropic's structured outputs need a schema.`, `Send a json_schema response_format, or drop the ${beside}.`);
+      }
+      body.output_config = { ...(body.output_config as object | undefined), format: { type: 'json_schema', schema: f.schema } };
+    } else {
+      const schema = f.type === 'json_schema' ? f.schema : { type: 'object', additionalProperties: true };
+      tools.push({ type: 'custom', name: responseTool, description: (f.type === 'json_schema' && f.description) || RESPONSE_TOOL.description, input_schema: schema });
+      choice = { type: 'tool', name: responseTool };
+    }
   }
   if (tools.length === 0) return;
   body.tools = tools;

@@ -13,7 +13,7 @@ export const ANTHROPIC_HARMLESS_FIELDS = ['service_tier', 'context_management'] 
 
 const KNOWN = new Set([
   'model', 'messages', 'max_tokens', 'system', 'metadata', 'stop_sequences', 'stream', 'temperature', 'top_p', 'top_k', 'tools', 'tool_choice',
-  'thinking', 'container', 'mcp_servers', ...ANTHROPIC_HARMLESS_FIELDS,
+  'thinking', 'container', 'mcp_servers', 'output_config', 'output_format', ...ANTHROPIC_HARMLESS_FIELDS,
 ]);
 /** Block fields that only steer caching or cite sources: dropped (docs/translation.md). */
 const BLOCK_EXTRAS = ['cache_control', 'citations'];
@@ -146,9 +146,50 @@ function readOptions(body: Record<string, unknown>): ChatOptions {
   if (isObject(thinking)) {
     if (thinking.type === 'enabled' && typeof thinking.budget_tokens === 'number') o.reasoning = { budgetTokens: thinking.budget_tokens };
     else if (thinking.type === 'disabled') o.reasoning = { effort: 'none' };
-    else throw untranslatable('thinking.type', 'only enabled (with budget_tokens) and disabled can be translated.');
+    else if (thinking.type === 'adaptive') {
+      // The model thinks as much as the effort asks (output_config.effort; Anthropic's default is high).
+      // `display` only says whether the thinking text is shown: it does not change the answer.
+      refuseUnknown(thinking, new Set(['type', 'display']), 'thinking');
+      o.reasoning = { effort: 'high' };
+    } else throw untranslatable('thinking.type', 'only enabled (with budget_tokens), adaptive and disabled can be translated.');
   }
+  readOutputConfig(body, o);
   return o;
+}
+
+/** Anthropic's effort levels that the neutral model (OpenAI's `reasoning_effort`) carries as they are. */
+const EFFORTS = new Set(['low', 'medium', 'high', 'xhigh']);
+
+/**
+ * `output_config` (effort and structured output) and the beta's `output_format`: the effort joins
+ * the reasoning options, the JSON schema becomes a json_schema response format (strict, as
+ * Anthropic's structured outputs always are).
+ */
+function readOutputConfig(body: Record<string, unknown>, o: ChatOptions): void {
+  const config = body.output_config;
+  if (config != null) {
+    if (!isObject(config)) throw invalid('output_config', 'must be an object');
+    refuseUnknown(config, new Set(['effort', 'format']), 'output_config');
+    if (config.effort != null) {
+      if (config.effort === 'max') throw untranslatable('output_config.effort', '"max" has no counterpart in the connection\'s API (its highest effort is "xhigh").', 'Use effort "xhigh", or an Anthropic connection.');
+      if (typeof config.effort !== 'string' || !EFFORTS.has(config.effort)) throw invalid('output_config.effort', 'must be low, medium, high, xhigh or max');
+      if (o.reasoning?.effort === 'none') throw untranslatable('output_config.effort', 'cannot be combined with thinking disabled on a connection of another API: there the effort is how much the model reasons.', 'Drop one of them.');
+      o.reasoning = { ...o.reasoning, effort: config.effort as 'low' | 'medium' | 'high' | 'xhigh' };
+    }
+    if (config.format != null) o.responseFormat = readOutputFormat(config.format, 'output_config.format');
+  }
+  if (body.output_format != null) {
+    if (o.responseFormat !== undefined) throw invalid('output_format', 'give output_config.format or output_format, not both');
+    o.responseFormat = readOutputFormat(body.output_format, 'output_format');
+  }
+}
+
+function readOutputFormat(format: unknown, at: string): ChatOptions['responseFormat'] {
+  if (!isObject(format)) throw invalid(at, 'must be an object');
+  refuseUnknown(format, new Set(['type', 'schema']), at);
+  if (format.type !== 'json_schema') throw invalid(`${at}.type`, 'must be json_schema');
+  if (!isObject(format.schema)) throw invalid(`${at}.schema`, 'Field required');
+  return { type: 'json_schema', name: 'output', schema: format.schema, strict: true };
 }
 
 function readTools(tools: unknown): ToolDefinition[] {

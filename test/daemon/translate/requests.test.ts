@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fromAnthropicRequest, fromOpenAIRequest, toAnthropicRequest, toOpenAIRequest, type NeutralRequest } from '../../../daemon/translate';
+import { forcedResponseTool } from '../../../daemon/translate/anthropicBody';
 import { ErrorCode, SwitchboardError } from '../../../shared/errors';
 
 const WEATHER = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
@@ -236,6 +237,22 @@ describe('neutral → Anthropic Messages body', () => {
     expect(body.tool_choice).toEqual({ type: 'tool', name: 'weather' });
   });
 
+  it('beside tools or thinking, sends a json_schema as native output_config.format; the answer is text, tools stay tools', () => {
+    const q = [{ role: 'user' as const, content: 'q' }];
+    const withTools = { responseFormat: { type: 'json_schema' as const, name: 'weather', schema: WEATHER }, tools: [{ name: 'weather', parameters: WEATHER }] };
+    const body = toAnthropicRequest({ model: 'm', messages: q, options: withTools }, true);
+    expect(body.output_config).toEqual({ format: { type: 'json_schema', schema: WEATHER } });
+    expect(body.tools).toEqual([{ type: 'custom', name: 'weather', input_schema: WEATHER }]);
+    expect(body.tool_choice).toBeUndefined();
+    // The user's own "weather" tool shares the schema's name: its calls must stay tool calls.
+    expect(forcedResponseTool(withTools)).toBeUndefined();
+    const thinking = { responseFormat: withTools.responseFormat, reasoning: { budgetTokens: 2000 } };
+    expect(toAnthropicRequest({ model: 'm', messages: q, options: thinking }, true)).toMatchObject({ thinking: { type: 'enabled' }, output_config: { format: { type: 'json_schema', schema: WEATHER } } });
+    expect(forcedResponseTool(thinking)).toBeUndefined();
+    expect(forcedResponseTool({ responseFormat: withTools.responseFormat })).toBe('weather');
+    expect(forcedResponseTool({ responseFormat: withTools.responseFormat, reasoning: { effort: 'none' } })).toBe('weather');
+  });
+
   it('drops reasoning without a signature (Anthropic cannot verify it) and image URLs go as url sources', () => {
     const body = toAnthropicRequest(
       {
@@ -259,6 +276,7 @@ describe('neutral → Anthropic Messages body', () => {
     [{ presencePenalty: 0.5 }, 'presence_penalty'],
     [{ reasoning: { budgetTokens: 5000 }, maxTokens: 4000 }, 'options.maxTokens'],
     [{ responseFormat: { type: 'json_object' as const }, tools: [{ name: 't' }] }, 'response_format'],
+    [{ responseFormat: { type: 'json_object' as const }, reasoning: { budgetTokens: 2000 } }, 'response_format'],
   ])('refuses %j naming %s', (options, field) => {
     const error = failure(() => toAnthropicRequest({ model: 'm', messages: [{ role: 'user', content: 'q' }], options }, true));
     expect(error.code).toBe(ErrorCode.VALIDATION);
@@ -285,6 +303,20 @@ describe('Anthropic Messages body → neutral', () => {
     expect(n.stream).toBe(true);
   });
 
+  it('carries output_config: the effort as reasoning effort, the format as a strict json_schema', () => {
+    const n = fromAnthropicRequest({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], output_config: { effort: 'low', format: { type: 'json_schema', schema: WEATHER } } });
+    expect(n.options).toEqual({ maxTokens: 10, reasoning: { effort: 'low' }, responseFormat: { type: 'json_schema', name: 'output', schema: WEATHER, strict: true } });
+    const beta = fromAnthropicRequest({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], output_format: { type: 'json_schema', schema: WEATHER } });
+    expect(beta.options.responseFormat).toEqual({ type: 'json_schema', name: 'output', schema: WEATHER, strict: true });
+  });
+
+  it('reads adaptive thinking as reasoning at the requested effort, high by default as on Anthropic', () => {
+    const base = { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
+    expect(fromAnthropicRequest({ ...base, thinking: { type: 'adaptive', display: 'omitted' } }).options.reasoning).toEqual({ effort: 'high' });
+    expect(fromAnthropicRequest({ ...base, thinking: { type: 'adaptive' }, output_config: { effort: 'medium' } }).options.reasoning).toEqual({ effort: 'medium' });
+    expect(failure(() => fromAnthropicRequest({ ...base, thinking: { type: 'adaptive', budget_tokens: 5 } })).data.field).toBe('thinking.budget_tokens');
+  });
+
   it('keeps thinking blocks with signatures, redacted thinking, tool errors and the budget', () => {
     expect(fromAnthropicRequest(anthropicThinkingTurn)).toEqual(neutralThinkingTurn);
   });
@@ -294,7 +326,13 @@ describe('Anthropic Messages body → neutral', () => {
     [{ messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'text', data: 'x', media_type: 'text/plain' } }] }] }, 'messages[0].content[0].type'],
     [{ mcp_servers: [{ type: 'url', url: 'https://x' }] }, 'mcp_servers'],
     [{ frobnicate: 1 }, 'frobnicate'],
-    [{ thinking: { type: 'adaptive' } }, 'thinking.type'],
+    [{ thinking: { type: 'between_tools' } }, 'thinking.type'],
+    [{ output_config: { effort: 'max' } }, 'output_config.effort'],
+    [{ output_config: { effort: 'lots' } }, 'output_config.effort'],
+    [{ output_config: { verbosity: 'low' } }, 'output_config.verbosity'],
+    [{ thinking: { type: 'disabled' }, output_config: { effort: 'high' } }, 'output_config.effort'],
+    [{ output_config: { format: { type: 'json_object' } } }, 'output_config.format.type'],
+    [{ output_config: { format: { type: 'json_schema', schema: WEATHER } }, output_format: { type: 'json_schema', schema: WEATHER } }, 'output_format'],
   ])('refuses %j naming %s', (extra, field) => {
     const error = failure(() => fromAnthropicRequest({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], ...extra }));
     expect(error.code).toBe(ErrorCode.VALIDATION);

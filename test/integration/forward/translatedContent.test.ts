@@ -96,13 +96,36 @@ describe('OpenAI client → Anthropic connection', () => {
     expect(env.chats()[0]!.body.tool_choice).toEqual({ type: 'tool', name: 'json_response' });
   });
 
-  it('refuses response_format together with tools, naming response_format, before anything goes upstream', async () => {
+  it('sends a json_schema beside tools as Anthropic\'s output_config.format; the tools stay tools', async () => {
+    env.up.reply('claude-sonnet-4-6', { chunks: ['{"city":"Oslo",', '"temp":-3}'] });
+    const weather = { type: 'function' as const, function: { name: 'weather_report', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
+    const res = await openai.chat.completions.create({
+      model: 'claude',
+      messages: [{ role: 'user', content: 'Weather in Oslo as JSON' }],
+      tools: [weather],
+      response_format: { type: 'json_schema', json_schema: { name: 'weather_report', schema: SCHEMA, strict: true } },
+    });
+    expect(JSON.parse(res.choices[0]!.message.content!)).toEqual({ city: 'Oslo', temp: -3 });
+    const sent = env.chats()[0]!.body;
+    expect(sent.output_config).toEqual({ format: { type: 'json_schema', schema: SCHEMA } });
+    expect(sent.tools).toEqual([{ type: 'custom', name: 'weather_report', input_schema: weather.function.parameters }]);
+    expect(sent.tool_choice).toBeUndefined();
+
+    // A call of the user's tool that shares the schema's name is still a tool call, not the answer.
+    env.up.reset();
+    env.up.reply('claude-sonnet-4-6', { chunks: [], toolCalls: [{ name: 'weather_report', arguments: '{"city":"Oslo"}' }] });
+    const call = await openai.chat.completions.stream({ model: 'claude', messages: [{ role: 'user', content: 'x' }], tools: [weather], response_format: { type: 'json_schema', json_schema: { name: 'weather_report', schema: SCHEMA } }, stream: true }).finalChatCompletion();
+    expect(call.choices[0]!.message.tool_calls?.[0]).toMatchObject({ function: { name: 'weather_report', arguments: '{"city":"Oslo"}' } });
+    expect(call.choices[0]!.finish_reason).toBe('tool_calls');
+  });
+
+  it('refuses response_format json_object together with tools, naming response_format, before anything goes upstream', async () => {
     const error = await thrown(
       openai.chat.completions.create({
         model: 'claude',
         messages: [{ role: 'user', content: 'x' }],
         tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
-        response_format: { type: 'json_schema', json_schema: { name: 'out', schema: SCHEMA } },
+        response_format: { type: 'json_object' },
       }),
     );
     expect(error).toBeInstanceOf(BadRequestError);
@@ -138,6 +161,27 @@ describe('Anthropic client → OpenAI-format connection', () => {
         ],
       },
     ]);
+  });
+
+  it('carries output_config: the effort as reasoning_effort, the format as a strict json_schema response_format', async () => {
+    env.up.reply('gpt-5.4', { chunks: ['{"city":"Oslo","temp":-3}'] });
+    const message = await anthropic.messages.create({
+      model: 'gpt',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Weather in Oslo as JSON' }],
+      output_config: { effort: 'low', format: { type: 'json_schema', schema: SCHEMA } },
+    });
+    expect(message.content).toEqual([expect.objectContaining({ type: 'text', text: '{"city":"Oslo","temp":-3}' })]);
+    const sent = env.chats()[0]!.body;
+    expect(sent.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'output', schema: SCHEMA, strict: true } });
+    expect(sent.reasoning_effort).toBe('low');
+  });
+
+  it('refuses effort "max", which chat completions cannot carry, naming it', async () => {
+    const error = await thrown(anthropic.messages.create({ model: 'gpt', max_tokens: 100, messages: [{ role: 'user', content: 'x' }], output_config: { effort: 'max' } }));
+    expect(error).toBeInstanceOf(AnthropicBadRequest);
+    expect(error.error.error.message).toMatch(/^output_config\.effort/);
+    expect(env.up.requests).toHaveLength(0);
   });
 
   it('refuses an image inside a tool result, which chat completions cannot carry, naming it', async () => {
