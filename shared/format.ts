@@ -26,3 +26,21 @@ export function formatUsd(amount: number): string {
 export function formatPercent(fraction: number): string {
   return `${Math.floor(Math.max(0, fraction) * 100)}%`;
 }
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * A moment as a person reads it, in local time: `today at 14:05`, `yesterday at 09:10`,
+ * `Mar 3 at 14:05`, `Mar 3, 2025 at 14:05` — never an ISO stamp. An unreadable time is returned as given.
+ */
+export function formatWhen(iso: string, now: Date = new Date()): string {
+  const then = new Date(iso);
+  if (Number.isNaN(then.getTime())) return iso;
+  const time = `${String(then.getHours()).padStart(2, '0')}:${String(then.getMinutes()).padStart(2, '0')}`;
+  const dayStart = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const days = Math.round((dayStart(now) - dayStart(then)) / 86_400_000);
+  if (days === 0) return `today at ${time}`;
+  if (days === 1) return `yesterday at ${time}`;
+  const date = `${MONTHS[then.getMonth()]} ${then.getDate()}`;
+  return then.getFullYear() === now.getFullYear() ? `${date} at ${time}` : `${date}, ${then.getFullYear()} at ${time}`;
+}

@@ -5,7 +5,7 @@
  * runtime code from the protocol, so it imports types only. The host's `switch` over a union ends in
  * `assertNever`, so adding a message without handling it breaks the build.
  */
-import type { BudgetStatus, Connection, CreateConnectionParams, Provider, SkippedConnection, TestResult, TestStatus, UpdateConnectionParams, Usage, UsageGroup, UsageRecord, UsageTotals } from './protocol';
+import type { BudgetStatus, Connection, CreateConnectionParams, PriceEntry, Provider, SkippedConnection, TestResult, TestStatus, UpdateConnectionParams, Usage, UsageGroup, UsageRecord, UsageTotals } from './protocol';
 
 /** Fields the connection manager sends to create a connection; the host decides where the key lives. */
 export type ManagerCreateFields = Omit<CreateConnectionParams, 'apiKey' | 'keySource'>;
@@ -32,7 +32,11 @@ export type ManagerToHost =
   /** Fill the default-model list of a saved connection from `models/list`. */
   | { type: 'loadModels'; connectionId: string }
   /** "Sign in with OpenRouter": the host runs the browser sign-in (no key is typed in the page). */
-  | { type: 'signIn'; provider: 'openrouter' };
+  | { type: 'signIn'; provider: 'openrouter' }
+  /** The prices known for a provider's models (`prices/list`); answered by `prices`. */
+  | { type: 'loadPrices'; provider: string }
+  /** Set (or, with `price: null`, drop) the user's price of a model; answered by `prices` or `error`. */
+  | { type: 'setPrice'; requestId: number; provider: string; model: string; price: { inputPerMTok: number; outputPerMTok: number } | null };
 
 /** A failure the form can place: next to `field` when the daemon named one, else in the banner. */
 export interface ManagerError {
@@ -52,13 +56,15 @@ export type HostToManager =
   /** The connection list changed (here or in another client). */
   | { type: 'connections'; connections: Connection[] }
   /** Open a connection for editing (the panel was asked to show it), or a blank form (`null`). */
-  | { type: 'select'; connectionId: string | null }
+  | { type: 'select'; connectionId: string | null; replaceKey?: boolean }
   | { type: 'testResult'; requestId: number; result: TestResult }
   | { type: 'saved'; requestId: number; connection: Connection }
   | { type: 'deleted'; requestId: number; id: string }
   /** The person declined the delete confirmation. */
   | { type: 'cancelled'; requestId: number }
   | { type: 'models'; connectionId: string; models: string[] }
+  /** A provider's prices; `requestId` when it answers a `setPrice`. */
+  | { type: 'prices'; provider: string; prices: PriceEntry[]; requestId?: number }
   /** A request failed (`requestId` set) or the daemon is unavailable (no `requestId`). */
   | { type: 'error'; requestId?: number; error: ManagerError };
 

@@ -78,7 +78,8 @@ export async function testConnection(given: ResolvedConnection, opts: TestOption
       ? `${opts.missingKey.message} ${opts.missingKey.data.hint}`
       : `No API key is set for this connection, and ${conn.provider.name} needs one. Add it in the connection form (VS Code: "Switchboard: Edit Connection") or with connections/update {apiKey}${conn.provider.docsUrl ? `; get one at ${conn.provider.docsUrl}` : ''}.`;
     set('authentication', 'error', how, { short: 'No API key' });
-    set('latency', 'ok', `connect ${reach.ms} ms`, { ms: reach.ms });
+    // Not a green stage beside a failed one: nothing authenticated was timed.
+    set('latency', 'skipped', `not measured: no API key (connect ${reach.ms} ms)`);
     skipRest('no API key');
     return finish(stages, started, undefined);
   }
@@ -102,7 +103,10 @@ export async function testConnection(given: ResolvedConnection, opts: TestOption
 
   const slowMs = opts.slowMs ?? DEFAULT_SLOW_MS;
   const slowest = Math.max(reach.ms, listMs);
-  set(
+  if (stages.get('authentication')?.status === 'error') {
+    // A refusal is quick and says nothing about how fast answers come: no green latency beside it.
+    set('latency', 'skipped', `not measured: the credentials were not accepted (connect ${reach.ms} ms)`);
+  } else set(
     'latency',
     slowest > slowMs ? 'warning' : 'ok',
     slowest > slowMs ? `slow: ${seconds(slowest)} for the ${listMs >= reach.ms ? 'models request' : 'connection'} (connect ${reach.ms} ms, models ${listMs} ms)` : `connect ${reach.ms} ms, models ${listMs} ms`,
@@ -169,7 +173,8 @@ function judgeModels(models: ModelInfo[], conn: ResolvedConnection, defaultModel
     // Azure lists the resource's models, not its deployments, and requests name a deployment.
     set('models', 'ok', `${n}. Azure requests name a deployment${defaultModel ? ` ("${defaultModel}")` : ''}, which this list cannot confirm: test with a completion to check it.`, { ms });
   } else if (!defaultModel) {
-    set('models', 'warning', `no default model set: pick one of ${preview(ids)}`, { ms, short: 'no default model set' });
+    // Nothing is wrong with a connection that works and has no default yet: chats pick a model.
+    set('models', 'ok', `${n}; no default model yet: pick one of ${preview(ids)}`, { ms });
   } else if (ids.some((id) => sameModel(id, defaultModel))) {
     set('models', 'ok', `${n}, including the default ${defaultModel}.`, { ms });
   } else {
@@ -224,7 +229,7 @@ function awsAccepted(conn: ResolvedConnection): string {
 async function judgeModelAccess(conn: ResolvedConnection, opts: TestOptions, signal: AbortSignal, set: Setter): Promise<void> {
   if (!opts.adapter.modelAccess) return;
   if (!opts.defaultModel) {
-    set('modelAccess', 'warning', 'no default model to check: set one on the connection', { short: 'no default model set' });
+    set('modelAccess', 'skipped', 'skipped: no default model to check yet; set one to check that this account may use it');
     return;
   }
   const started = performance.now();

@@ -294,8 +294,10 @@ export class ChatHost implements Disposable {
         await ui.executeCommand('switchboard.testConnection', ...args);
         return;
       case 'replaceKey':
+        // The connection manager opens on the connection with its key field open and focused.
+        await ui.executeCommand('switchboard.editConnection', ...args, ...(connectionId ? [{ replaceKey: true }] : []));
+        return;
       case 'editConnection':
-        // The connection manager opens on the connection; "Replace key" is one click there.
         await ui.executeCommand('switchboard.editConnection', ...args);
         return;
       case 'selectConnection': {

@@ -17,9 +17,12 @@ export function registerConnectionCommands(deps: CommandDeps): vscode.Disposable
   const register = vscode.commands.registerCommand;
   const test = guarded(deps, 'Testing the connection failed', (arg?: ConnectionArg) => testConnection(deps, arg));
   const setDefault = guarded(deps, 'Could not set the default connection', (arg?: ConnectionArg) => setDefaultConnection(deps, arg));
-  const edit = guarded(deps, 'Could not open the connection', async (arg?: ConnectionArg) => {
+  // `{ replaceKey: true }` (the chat's "Replace Key") opens the key field with the focus in it. A tree
+  // menu passes the selected items as the second argument: only that exact option counts.
+  const edit = guarded(deps, 'Could not open the connection', async (arg?: ConnectionArg, opts?: unknown) => {
     const c = await resolveConnection(deps, arg, 'Connection to edit');
-    if (c) ConnectionManagerPanel.show(panelDeps, { connectionId: c.id });
+    const replaceKey = typeof opts === 'object' && opts !== null && (opts as { replaceKey?: unknown }).replaceKey === true;
+    if (c) ConnectionManagerPanel.show(panelDeps, { connectionId: c.id, replaceKey });
   });
   const del = guarded(deps, 'Could not delete the connection', (arg?: ConnectionArg) => deleteConnection(deps, arg));
   return vscode.Disposable.from(

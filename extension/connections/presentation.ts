@@ -3,6 +3,7 @@
  * colour and icon of that status, where its key lives, and which connection is in use. Pure (no
  * `vscode`): callers turn the ids returned here into `ThemeIcon`/`ThemeColor`/`MarkdownString`.
  */
+import { formatWhen } from '../../shared/format';
 import type { Connection } from '../../shared/protocol';
 
 /** A connection's status, from its last test (and whether its key is available). */
@@ -91,6 +92,8 @@ export interface ItemContext {
   providerName?: (id: string) => string | undefined;
   /** The workspace's chosen connection, marked "in use here". */
   workspaceChoiceId?: string;
+  /** Now, for "today at 14:05" in the tooltip; injectable for tests. */
+  now?: () => Date;
 }
 
 /** Builds the tree item of a connection. */
@@ -109,7 +112,7 @@ export function connectionItem(c: Connection, ctx: ItemContext = {}): Connection
     `Status: ${style.label} — ${escapeMarkdown(reason)}`,
   ];
   if (c.lastTest) {
-    lines.push('', `Tested ${escapeMarkdown(c.lastTest.testedAt)} in ${c.lastTest.durationMs} ms:`);
+    lines.push('', `Tested ${escapeMarkdown(formatWhen(c.lastTest.testedAt, ctx.now?.() ?? new Date()))} in ${c.lastTest.durationMs} ms:`);
     for (const stage of c.lastTest.stages) lines.push(`- ${stage.name}: ${stage.status}${stage.reason ? ` — ${escapeMarkdown(stage.reason)}` : ''}`);
   }
   return {

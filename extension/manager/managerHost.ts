@@ -4,8 +4,8 @@
  * it needs, so the flows (create → store key, delete → confirm → forget key, …) are unit-tested.
  */
 import {
-  ConnectionsCreate, ConnectionsDelete, ConnectionsGet, ConnectionsList, ConnectionsTest, ConnectionsUpdate, ModelsList, ProvidersList,
-  type ParamsOf, type RequestType,
+  ConnectionsCreate, ConnectionsDelete, ConnectionsGet, ConnectionsList, ConnectionsTest, ConnectionsUpdate, ModelsList, PricesList, PricesSet,
+  ProvidersList, type ParamsOf, type RequestType,
 } from '../../shared/protocol';
 import { assertNever, type HostToManager, type ManagerError, type ManagerToHost } from '../../shared/webview';
 
@@ -30,16 +30,23 @@ export class ManagerHost {
   private ready = false;
   /** A selection asked for before the page was ready, delivered with `init`. */
   private pendingSelect: string | null | undefined;
+  /** The pending selection asked for the key field ("Replace Key" from the chat). */
+  private pendingReplaceKey = false;
 
   constructor(private readonly deps: ManagerHostDeps) {}
 
-  /** Opens a connection for editing (`null`: a blank form), now or as soon as the page is ready. */
-  select(connectionId: string | null): void {
+  /**
+   * Opens a connection for editing (`null`: a blank form), now or as soon as the page is ready.
+   * `replaceKey` opens its key field with the focus in it (the chat's "Replace Key").
+   */
+  select(connectionId: string | null, opts: { replaceKey?: boolean } = {}): void {
+    const replaceKey = opts.replaceKey === true && connectionId !== null;
     if (!this.ready) {
       this.pendingSelect = connectionId;
+      this.pendingReplaceKey = replaceKey;
       return;
     }
-    this.deps.post({ type: 'select', connectionId });
+    this.deps.post({ type: 'select', connectionId, ...(replaceKey && { replaceKey }) });
     // What the provider reported (discovered capacity) changes without a `connections/changed`
     // event: bring the list up to date, so the connection opened shows its latest figures.
     void this.refresh();
@@ -100,10 +107,13 @@ export class ManagerHost {
       case 'ready': {
         this.ready = true;
         const select = this.pendingSelect;
+        const replaceKey = this.pendingReplaceKey;
         this.pendingSelect = undefined;
+        this.pendingReplaceKey = false;
         await this.init(select ?? undefined);
         // A blank form was asked for: the page opens one by default unless it restores an edit.
         if (select === null) deps.post({ type: 'select', connectionId: null });
+        else if (select !== undefined && replaceKey) deps.post({ type: 'select', connectionId: select, replaceKey });
         return;
       }
       case 'test': {
@@ -149,6 +159,15 @@ export class ManagerHost {
         await this.refresh();
         if (id !== undefined) deps.post({ type: 'select', connectionId: id });
         return;
+      }
+      case 'loadPrices': {
+        const { prices } = await deps.request(PricesList, { provider: msg.provider });
+        return deps.post({ type: 'prices', provider: msg.provider, prices });
+      }
+      case 'setPrice': {
+        await deps.request(PricesSet, { provider: msg.provider, model: msg.model, price: msg.price });
+        const { prices } = await deps.request(PricesList, { provider: msg.provider });
+        return deps.post({ type: 'prices', provider: msg.provider, prices, requestId: msg.requestId });
       }
       default:
         return assertNever(msg);

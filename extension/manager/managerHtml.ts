@@ -58,6 +58,11 @@ export function renderPage(r: PageResources): string {
         <button type="submit" id="save">Save</button>
         <button type="button" id="delete" class="danger" hidden>Delete</button>
       </div>
+      <div id="save-confirm" class="save-confirm" role="alertdialog" aria-labelledby="save-confirm-text" hidden>
+        <p id="save-confirm-text"></p>
+        <button type="button" id="save-anyway">Save anyway</button>
+        <button type="button" id="save-cancel" class="secondary">Cancel</button>
+      </div>
       <p id="form-status" class="status" role="status" aria-live="polite"></p>
     </form>
     <section id="test-section" class="test-section" aria-labelledby="test-heading" hidden>
@@ -67,6 +72,7 @@ export function renderPage(r: PageResources): string {
         <ol id="test-stages" class="test-stages"></ol>
       </div>
     </section>
+    ${pricesSection()}
   </main>
 </div>
 `,
@@ -95,6 +101,31 @@ function limitsSection(): string {
         ${rows('fallbacks', 'Fallbacks', 'Add fallback', 'Tried in order when this connection fails before its first token (unreachable, rate-limited, timed out, server error, over its budget). Leave a model empty to use that connection\'s default.')}
         <p id="fallbacks-none" class="help" hidden>Add another connection to use it as a fallback.</p>
       </details>`;
+}
+
+/**
+ * "Prices": what usage costs are computed with, per provider, set here rather than with the CLI.
+ * Outside the form: Enter in these inputs sets a price, it does not save the connection.
+ */
+function pricesSection(): string {
+  return `<details id="prices" class="prices">
+      <summary>Prices</summary>
+      <p class="help" id="prices-help">What the Usage view's costs are computed with, in US dollars per million tokens, for every
+        connection of <span id="prices-provider"></span>. A price you set wins over the built-in one, from the next request on.</p>
+      <ul id="price-list" class="price-list"></ul>
+      <p id="price-none" class="help" hidden>No price of yours yet; the built-in prices apply.</p>
+      <form id="price-form" class="price-form" novalidate aria-label="Set a price">
+        <div class="field"><label for="price-model">Model</label>
+          <input id="price-model" type="text" list="model-options" autocomplete="off" spellcheck="false"></div>
+        <div class="field"><label for="price-input">Input ($ per 1M tokens)</label>
+          <input id="price-input" type="text" inputmode="decimal" autocomplete="off" placeholder="e.g. 0.15"></div>
+        <div class="field"><label for="price-output">Output ($ per 1M tokens)</label>
+          <input id="price-output" type="text" inputmode="decimal" autocomplete="off" placeholder="e.g. 0.6"></div>
+        <div><button type="submit" id="price-set" class="secondary">Set price</button></div>
+      </form>
+      <p id="price-error" class="error" role="alert" hidden></p>
+      <p id="price-status" class="status" role="status" aria-live="polite"></p>
+    </details>`;
 }
 
 /** A list of rows with its Add button, help and error slot; its group element carries the field's id. */

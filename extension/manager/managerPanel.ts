@@ -29,16 +29,17 @@ export class ConnectionManagerPanel {
    * Opens the manager, or brings the open one forward. `target.connectionId` opens that connection
    * for editing; a `target` without one opens a blank "Add connection" form.
    */
-  static show(deps: ConnectionManagerDeps, target?: { connectionId?: string }): void {
+  static show(deps: ConnectionManagerDeps, target?: { connectionId?: string; replaceKey?: boolean }): void {
     const select = target === undefined ? undefined : (target.connectionId ?? null);
+    const opts = { replaceKey: target?.replaceKey === true };
     const open = ConnectionManagerPanel.current;
     if (open) {
       open.panel.reveal();
-      if (select !== undefined) open.host.select(select);
+      if (select !== undefined) open.host.select(select, opts);
       return;
     }
     const panel = vscode.window.createWebviewPanel(ConnectionManagerPanel.viewType, 'Switchboard Connections', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    ConnectionManagerPanel.current = new ConnectionManagerPanel(panel, deps, select);
+    ConnectionManagerPanel.current = new ConnectionManagerPanel(panel, deps, select, opts);
   }
 
   /**
@@ -60,6 +61,7 @@ export class ConnectionManagerPanel {
     private readonly panel: vscode.WebviewPanel,
     deps: ConnectionManagerDeps,
     select: string | null | undefined,
+    opts: { replaceKey?: boolean } = {},
   ) {
     const { webview } = panel;
     this.host = new ManagerHost({
@@ -70,7 +72,7 @@ export class ConnectionManagerPanel {
       signIn: async () => ((await vscode.commands.executeCommand<{ id: string } | undefined>('switchboard.signInWithOpenRouter')) ?? undefined)?.id,
       post: (message: HostToManager) => void webview.postMessage(message),
     });
-    if (select !== undefined) this.host.select(select);
+    if (select !== undefined) this.host.select(select, opts);
 
     webview.html = renderPage(pageResources(webview, deps.extensionUri, 'manager'));
     onPageMessage<ManagerToHost>(webview, (message) => void this.host.handle(message), this.disposables);

@@ -75,6 +75,13 @@ describe('connectionItem', () => {
     expect(item.tooltip).toContain('connectivity: error');
   });
 
+  it('says when the last test ran in words, never as an ISO stamp (#17 item 9)', () => {
+    const testedAt = new Date(2026, 11, 6, 9, 5).toISOString();
+    const item = connectionItem(conn({ lastTest: { ...test('ok', 'Works'), testedAt } }), { now: () => new Date(2026, 11, 6, 15, 0) });
+    expect(item.tooltip).toContain('Tested today at 09:05 in 140 ms');
+    expect(item.tooltip).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+  });
+
   it('escapes Markdown in names so a name cannot inject a link', () => {
     const item = connectionItem(conn({ name: '[click](command:x)' }));
     expect(item.tooltip).toContain('\\[click\\]\\(command:x\\)');

@@ -4,6 +4,7 @@
  * from data and read back from the inputs; listeners are delegated once on the containers, never
  * attached by the builders. Text goes in through textContent only.
  */
+import { formatWhen } from '../../../shared/format';
 import type { Connection } from '../../../shared/protocol';
 import { describeDiscovered, MAX_FALLBACKS, moveRow, nextPeriod, PERIODS, type CapacityRow, type FallbackRow } from './limits';
 
@@ -156,7 +157,8 @@ export function renderDiscovered(c: Connection | undefined, now = new Date()): v
       return li;
     }),
   );
-  el('discovered-observed').title = c?.discoveredCapacity?.observedAt ?? '';
+  const observedAt = c?.discoveredCapacity?.observedAt;
+  el('discovered-observed').title = observedAt ? formatWhen(observedAt) : '';
 }
 
 /** Wires add/remove/reorder once; `onChange` runs after every change of the rows (to persist). */

@@ -15,7 +15,10 @@ import {
 } from './form';
 import { headersForState } from './headers';
 import { renderDiscovered, setFallbackChoices, wireLimits } from './limitsView';
+import { loadPrices, showPriceError, showPrices, wirePrices } from './pricesView';
 import { Requests, type Pending, type RequestKind } from './requests';
+import { messageWithHint } from './richText';
+import { saveAnywayQuestion, savedDespite } from './saveAfterFailure';
 import { wireSecretHeaders } from './secretHeadersView';
 import * as view from './view';
 
@@ -43,12 +46,19 @@ let connections: Connection[] = [];
 let mode: FormMode = { kind: 'create' };
 let models: string[] = [];
 let lastTest: TestResult | undefined;
+/** The test run in this form since it opened (not one stored before): a failed one makes Save ask first. */
+let ranTest: TestResult | undefined;
+/** Set while a save the person confirmed despite a failed test is on its way: the status says so after. */
+let savingDespite: TestResult | undefined;
 let initialized = false;
 // The provider the form showed before a change, to tell a default base URL from a typed one.
 let currentProviderId = '';
 
 const form = view.el<HTMLFormElement>('form');
-const buttons = { test: view.el<HTMLButtonElement>('test'), save: view.el<HTMLButtonElement>('save'), delete: view.el<HTMLButtonElement>('delete') };
+const buttons = {
+  test: view.el<HTMLButtonElement>('test'), save: view.el<HTMLButtonElement>('save'), delete: view.el<HTMLButtonElement>('delete'),
+  price: view.el<HTMLButtonElement>('price-set'),
+};
 const requests = new Requests((kind, busy) => (buttons[kind].disabled = busy));
 
 const providerById = (id: string) => providers.find((p) => p.id === id);
@@ -80,6 +90,9 @@ function persist(): void {
 function openForm(next: FormMode, values: FormValues, restored?: PersistedState): void {
   requests.newForm();
   mode = next;
+  ranTest = undefined;
+  savingDespite = undefined;
+  view.askSaveAnyway(undefined);
   const saved = editing();
   setFallbackChoices(connections, saved?.id);
   view.writeForm(values);
@@ -104,6 +117,7 @@ function openForm(next: FormMode, values: FormValues, restored?: PersistedState)
   showHostWarning();
   if (saved?.keyAvailable && models.length === 0) send({ type: 'loadModels', connectionId: saved.id });
   view.renderList(connections, saved?.id ?? null, selectConnection);
+  loadPrices();
   persist();
 }
 
@@ -154,6 +168,7 @@ function onTest(): void {
   view.setStatus('');
   request('test', (requestId) => ({ type: 'test', requestId, target: testTarget(mode, values) }));
   view.renderTest(undefined);
+  view.revealTest();
 }
 
 function onSave(event: SubmitEvent): void {
@@ -162,6 +177,20 @@ function onSave(event: SubmitEvent): void {
   const values = checkForm('save');
   if (!values) return;
   if (!hasChanges(mode, values)) return view.setStatus('Nothing to save: no field changed.');
+  // A test that just failed: ask before saving what is known not to work.
+  if (ranTest?.status === 'error') return view.askSaveAnyway(saveAnywayQuestion(ranTest));
+  save(values);
+}
+
+function saveAnyway(): void {
+  view.askSaveAnyway(undefined);
+  const values = checkForm('save');
+  if (!values) return;
+  savingDespite = ranTest;
+  save(values);
+}
+
+function save(values: FormValues): void {
   const apiKey = values.apiKey === '' ? {} : { apiKey: values.apiKey };
   view.setStatus('Saving…');
   if (mode.kind === 'create') {
@@ -199,7 +228,9 @@ function setReplacing(replacingKey: boolean): void {
 }
 
 function showError(error: ManagerError, p: Pending | undefined): void {
-  const text = error.hint ? `${error.message} ${error.hint}` : error.message;
+  const text = messageWithHint(error.message, error.hint);
+  if (p?.kind === 'price') return showPriceError(text);
+  if (p?.kind === 'save') savingDespite = undefined;
   const field = fieldForProtocol(error.field);
   if (field) {
     view.showErrors({ [field]: text });
@@ -256,10 +287,15 @@ function onMessage(msg: HostToManager): void {
       return view.renderList(connections, editing()?.id ?? null, selectConnection);
     }
     case 'select':
-      return selectConnection(msg.connectionId);
+      selectConnection(msg.connectionId);
+      // The chat's "Replace Key": the key field open, with the focus in it.
+      if (msg.replaceKey) setReplacing(true);
+      return;
     case 'testResult': {
       if (!requests.settle(msg.requestId)) return;
-      lastTest = msg.result;
+      lastTest = ranTest = msg.result;
+      // A test that passes again ends the question; one that fails now asks at the next Save.
+      view.askSaveAnyway(undefined);
       const target = testTarget(mode, view.readForm());
       const savedOnly = 'id' in target && hasChanges(mode, view.readForm());
       view.renderTest(msg.result, savedOnly ? '(Tested the saved settings; save to test your changes.)' : '');
@@ -267,10 +303,12 @@ function onMessage(msg: HostToManager): void {
         models = msg.result.models;
         view.fillModels(models);
       }
+      view.revealTest();
       return persist();
     }
     case 'saved': {
       if (!requests.settle(msg.requestId)) return;
+      const despite = savingDespite;
       const keepTest = lastTest;
       const keepModels = models;
       // The sections the person had open stay open: they may want to check what was saved.
@@ -280,7 +318,7 @@ function onMessage(msg: HostToManager): void {
       view.el<HTMLDetailsElement>('limits').open = open.limits;
       if (keepTest && !msg.connection.lastTest) view.renderTest((lastTest = keepTest));
       if (keepModels.length) view.fillModels((models = keepModels));
-      view.setStatus(`Saved "${msg.connection.name}".`);
+      view.setStatus(despite ? savedDespite(msg.connection.name, despite) : `Saved "${msg.connection.name}".`);
       return persist();
     }
     case 'deleted': {
@@ -297,6 +335,10 @@ function onMessage(msg: HostToManager): void {
       models = msg.models;
       view.fillModels(models);
       return persist();
+    case 'prices': {
+      const answered = msg.requestId !== undefined && requests.settle(msg.requestId) !== undefined;
+      return showPrices(msg.provider, msg.prices, answered);
+    }
     case 'error':
       return showError(msg.error, msg.requestId === undefined ? undefined : requests.settle(msg.requestId));
     default:
@@ -311,12 +353,20 @@ view.el<HTMLSelectElement>('provider').addEventListener('change', (e) => {
   baseUrl.value = baseUrlAfterProviderChange(baseUrl.value, providerById(currentProviderId), next);
   currentProviderId = next.id;
   view.showProvider(next);
+  loadPrices();
   persist();
 });
 view.el('sign-in-openrouter').addEventListener('click', () => send({ type: 'signIn', provider: 'openrouter' }));
 form.addEventListener('submit', onSave);
 form.addEventListener('input', persist);
 form.addEventListener('input', showHostWarning);
+// A failed test says nothing about a changed endpoint or key: Save no longer asks about it.
+form.addEventListener('input', (event) => {
+  const id = (event.target as HTMLElement).id;
+  if (!['provider', 'baseUrl', 'apiKey', 'headers', 'organization', 'apiVersion'].includes(id) && !id.startsWith('secret-header')) return;
+  ranTest = undefined;
+  view.askSaveAnyway(undefined);
+});
 buttons.test.addEventListener('click', onTest);
 buttons.delete.addEventListener('click', onDelete);
 view.el('add').addEventListener('click', () => selectConnection(null));
@@ -324,6 +374,18 @@ view.el('replace-key').addEventListener('click', () => setReplacing(true));
 view.el('keep-key').addEventListener('click', () => setReplacing(false));
 view.el('advanced').addEventListener('toggle', persist);
 view.el('limits').addEventListener('toggle', persist);
+view.el('save-anyway').addEventListener('click', saveAnyway);
+view.el('save-cancel').addEventListener('click', () => {
+  view.askSaveAnyway(undefined);
+  view.setStatus('Not saved. Fix what the test found, or save anyway.');
+  buttons.save.focus();
+});
+wirePrices({
+  send,
+  start: () => requests.start('price'),
+  provider: () => providerById(view.el<HTMLSelectElement>('provider').value),
+  defaultModel: () => view.el<HTMLInputElement>('defaultModel').value,
+});
 wireLimits(persist);
 wireSecretHeaders(persist);
 window.addEventListener('message', (event: MessageEvent<HostToManager>) => onMessage(event.data));

@@ -6,6 +6,7 @@
 import type { Connection, Provider, TestResult, TestStage } from '../../../shared/protocol';
 import type { FieldErrors, FieldId, FormValues } from './form';
 import { readCapacity, readFallbacks, renderCapacity, renderFallbacks, showQueueWait } from './limitsView';
+import { setLinkedText } from './richText';
 import { readSecretHeaders, renderSecretHeaders } from './secretHeadersView';
 
 /** Fields that are one control each, in the order the form shows them. */
@@ -81,9 +82,10 @@ export function focusField(id: FieldId, inputId?: string): void {
   target.focus();
 }
 
+/** The red banner above the form; web addresses in it are links. */
 export function setBanner(message: string | undefined): void {
   const banner = el('banner');
-  banner.textContent = message ?? '';
+  setLinkedText(banner, message ?? '');
   banner.hidden = message === undefined;
 }
 
@@ -184,7 +186,7 @@ export function renderTest(result: TestResult | undefined, note = ''): void {
     return;
   }
   const overall = result.status === 'ok' ? 'Passed' : result.status === 'warning' ? 'Passed with warnings' : 'Failed';
-  summary.textContent = `${overall}: ${result.summary}${note ? ` ${note}` : ''}`;
+  setLinkedText(summary, `${overall}: ${result.summary}${note ? ` ${note}` : ''}`);
   // A completion check only shows when it was asked for; "skipped: not requested" is noise.
   const shown = result.stages.filter((s) => !(s.name === 'completion' && s.status === 'skipped'));
   el('test-stages').replaceChildren(...shown.map(stageItem));
@@ -204,7 +206,8 @@ function stageItem(s: TestStage): HTMLLIElement {
   for (const [cls, text, hidden] of cells) {
     const span = document.createElement('span');
     span.className = cls;
-    span.textContent = text;
+    // A reason often says where to check a key ("Check it at https://…"): make that a link.
+    setLinkedText(span, text);
     if (hidden) span.setAttribute('aria-hidden', 'true');
     li.append(span);
   }
@@ -213,4 +216,20 @@ function stageItem(s: TestStage): HTMLLIElement {
 
 export function hideTest(): void {
   el('test-section').hidden = true;
+}
+
+/**
+ * Scrolls the test results into view: below a long form (1280×720) only their heading would show.
+ * `nearest` moves nothing when they are already visible.
+ */
+export function revealTest(): void {
+  el('test-section').scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+}
+
+/** Shows or hides the "Save anyway?" question under the buttons. */
+export function askSaveAnyway(question: string | undefined): void {
+  const box = el('save-confirm');
+  el('save-confirm-text').textContent = question ?? '';
+  box.hidden = question === undefined;
+  if (question !== undefined) el('save-anyway').focus();
 }

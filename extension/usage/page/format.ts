@@ -49,7 +49,7 @@ export function costNote(c: CostFigures): string | undefined {
   const n = c.unpricedRequests;
   if (n <= 0) return undefined;
   const requests = `${formatCount(n)} request${n === 1 ? '' : 's'}`;
-  return `${requests} used a model without a known price; set one with "switchboard prices set".`;
+  return `${requests} used a model without a known price; set one in the connection manager, under "Prices" (click the connection's name).`;
 }
 
 /** Average latency of a group: `340 ms`, `1.2 s`; `–` without requests. */

@@ -70,6 +70,8 @@ describe('testConnection', () => {
     expect(auth.reason).toContain('The key was rejected (401). Check it at https://platform.openai.com/api-keys.');
     expect(stage(result, 'models').status).toBe('skipped');
     expect(stage(result, 'completion').status).toBe('skipped');
+    // No green latency stage beside a refused key (#17 item 9).
+    expect(stage(result, 'latency')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^not measured: the credentials were not accepted/) });
     const text = JSON.stringify(result);
     expect(text).not.toContain(BAD_KEY);
     expect(text).not.toContain(BAD_KEY.slice(3, 15));
@@ -82,6 +84,7 @@ describe('testConnection', () => {
     expect(stage(result, 'authentication')).toMatchObject({ status: 'error', reason: expect.stringMatching(/^No API key .*https:\/\/platform\.openai\.com\/api-keys/) });
     expect(stage(result, 'models').status).toBe('skipped');
     expect(result.summary).toBe('No API key');
+    expect(stage(result, 'latency').status).toBe('skipped');
     expect(up.requests).toHaveLength(0);
   });
 
@@ -111,9 +114,11 @@ describe('testConnection', () => {
     expect(result.summary).toMatch(/^Works, but default model gpt-9-turbo not offered \(4 models, \d+ ms\)$/);
   });
 
-  it('warns when no default model is set, suggesting the listed ones', async () => {
+  it('passes a working connection with no default model yet, suggesting the listed ones (not a warning)', async () => {
     const result = await run(openai());
-    expect(stage(result, 'models')).toMatchObject({ status: 'warning', reason: expect.stringContaining('no default model set: pick one of gpt-4o-mini') });
+    expect(stage(result, 'models')).toMatchObject({ status: 'ok', reason: expect.stringContaining('no default model yet: pick one of gpt-4o-mini') });
+    expect(result.status).toBe('ok');
+    expect(result.summary).toMatch(/^Works: 4 models/);
   });
 
   it('warns about a server without a models endpoint but does not blame the key', async () => {

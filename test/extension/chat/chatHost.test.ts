@@ -270,7 +270,8 @@ describe('ChatHost: stop and errors', () => {
     await s.host.handle({ type: 'errorAction', action: 'editConnection', turnId: turn.id });
     s.ui.pick = 'c2';
     await s.host.handle({ type: 'errorAction', action: 'selectConnection', turnId: turn.id });
-    expect(s.ui.log).toEqual(['command switchboard.editConnection c1', 'command switchboard.testConnection c1', 'command switchboard.editConnection c1', 'pick c1']);
+    // "Replace Key" asks the manager to open the key field (with the focus in it), "Edit" only the connection.
+    expect(s.ui.log).toEqual(['command switchboard.editConnection c1 {"replaceKey":true}', 'command switchboard.testConnection c1', 'command switchboard.editConnection c1', 'pick c1']);
     expect(s.host.current).toMatchObject({ connectionId: 'c2', model: 'claude-test' });
     expect(new ChatStore(s.memento).get(s.host.current.id)).toMatchObject({ connectionId: 'c2' });
   });

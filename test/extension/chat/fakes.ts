@@ -135,7 +135,7 @@ export class FakeUi implements ChatUi {
     return this.pick;
   }
   async executeCommand(command: string, ...args: unknown[]) {
-    this.log.push(`command ${[command, ...args].join(' ')}`);
+    this.log.push(`command ${[command, ...args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)))].join(' ')}`);
     return undefined;
   }
   openInEditor(chatId: string) {

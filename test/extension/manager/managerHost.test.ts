@@ -56,6 +56,31 @@ describe('ManagerHost', () => {
     expect(posted.at(-1)).toEqual({ type: 'select', connectionId: null });
   });
 
+  it('asks the page to open the key field when "Replace Key" came from the chat, before or after the page is ready', async () => {
+    const early = setup(listing);
+    early.host.select('c1', { replaceKey: true });
+    await early.host.handle({ type: 'ready' });
+    expect(early.posted).toEqual([{ type: 'init', providers: [], connections: [conn()], selectId: 'c1' }, { type: 'select', connectionId: 'c1', replaceKey: true }]);
+    early.host.select('c1', { replaceKey: true });
+    expect(early.posted.at(-1)).toEqual({ type: 'select', connectionId: 'c1', replaceKey: true });
+    early.host.select('c1');
+    expect(early.posted.at(-1)).toEqual({ type: 'select', connectionId: 'c1' });
+  });
+
+  it('lists a provider\'s prices and sets (or drops) the user\'s price, answering with the fresh list', async () => {
+    const entry = { provider: 'openai', model: 'gpt-x', inputPerMTok: 1, outputPerMTok: 2, source: 'user' };
+    const { host, calls, posted } = setup({ 'prices/list': () => ({ prices: [entry] }), 'prices/set': () => ({ price: entry }) });
+    await host.handle({ type: 'loadPrices', provider: 'openai' });
+    expect(posted.at(-1)).toEqual({ type: 'prices', provider: 'openai', prices: [entry] });
+    await host.handle({ type: 'setPrice', requestId: 7, provider: 'openai', model: 'gpt-x', price: { inputPerMTok: 1, outputPerMTok: 2 } });
+    await host.handle({ type: 'setPrice', requestId: 8, provider: 'openai', model: 'gpt-x', price: null });
+    expect(calls.filter((c) => c.method === 'prices/set').map((c) => c.params)).toEqual([
+      { provider: 'openai', model: 'gpt-x', price: { inputPerMTok: 1, outputPerMTok: 2 } },
+      { provider: 'openai', model: 'gpt-x', price: null },
+    ]);
+    expect(posted.at(-1)).toEqual({ type: 'prices', provider: 'openai', prices: [entry], requestId: 8 });
+  });
+
   it('creates with keySource memory, then stores the key in SecretStorage', async () => {
     const { host, calls, keys, posted } = setup({ ...listing, 'connections/create': () => ({ connection: conn() }), 'connections/test': () => ({ result: {} }) });
     await host.handle({ type: 'create', requestId: 1, fields: { name: 'Work', provider: 'openai' }, apiKey: 'sk-secret' });
