@@ -25,6 +25,17 @@ export function renderPage(r: PageResources): string {
       ${field('provider', 'Provider', '<select id="provider"></select>', '<span id="key-format"></span> <a id="docs-link" href="#" hidden>Provider docs</a>')}
       ${field('name', 'Name', '<input id="name" type="text" autocomplete="off" spellcheck="false" maxlength="100">')}
       ${field('baseUrl', 'Base URL', '<input id="baseUrl" type="url" autocomplete="off" spellcheck="false">', '<span id="baseUrl-warning" class="warning" role="status" hidden></span>')}
+      <fieldset id="aws" class="aws" hidden>
+        <legend>AWS</legend>
+        ${field('awsRegion', 'Region', '<input id="awsRegion" type="text" autocomplete="off" spellcheck="false" placeholder="us-east-1">', 'Where the models run, e.g. us-east-1 or eu-central-1. Model access is granted per region.')}
+        ${field('awsAuth', 'Credentials', `<select id="awsAuth">
+          <option value="accessKeys">Access keys (access key id and secret access key)</option>
+          <option value="apiKey">Bedrock API key</option>
+          <option value="profile">AWS profile or default credential chain</option>
+        </select>`)}
+        ${field('awsAccessKeyId', 'Access key ID', '<input id="awsAccessKeyId" type="text" autocomplete="off" spellcheck="false" placeholder="AKIA…">', 'Not a secret: it names the key. Its secret access key goes below.')}
+        ${field('awsProfile', 'Profile', '<input id="awsProfile" type="text" autocomplete="off" spellcheck="false" placeholder="default">', 'A profile of ~/.aws/config on the machine the daemon runs on; leave empty for the default chain (environment, default profile, instance role).')}
+      </fieldset>
       ${field('apiKey', 'API key', `<div id="key-saved" class="key-saved" hidden>
           <span id="key-mask" class="key-mask"></span>
           <button type="button" id="replace-key" class="secondary">Replace key</button>
@@ -34,6 +45,7 @@ export function renderPage(r: PageResources): string {
           <button type="button" id="sign-in-openrouter" class="secondary" hidden>Sign in with OpenRouter</button>
           <button type="button" id="keep-key" class="secondary" hidden>Keep current key</button>
         </div>`)}
+      ${field('awsSessionToken', 'Session token', '<input id="awsSessionToken" type="password" autocomplete="off" spellcheck="false">')}
       ${field('defaultModel', 'Default model', '<input id="defaultModel" type="text" list="model-options" autocomplete="off" spellcheck="false"><datalist id="model-options"></datalist>', '<span id="model-note">Test the connection to list its models, or type a model id.</span>')}
       <div class="field checkbox">
         <input id="isDefault" type="checkbox" aria-describedby="isDefault-help isDefault-error">

@@ -11,6 +11,9 @@
  *   container or instance role). No key is stored.
  */
 import { z } from 'zod';
+import {
+  AWS_ACCESS_KEY_ID_PATTERN, AWS_ACCESS_KEY_ID_PROBLEM, AWS_PROFILE_PATTERN, AWS_PROFILE_PROBLEM, AWS_REGION_PATTERN, AWS_REGION_PROBLEM,
+} from '../rules/connectionFields';
 import { ApiKey } from './fields';
 
 /** How a Bedrock connection authenticates. */
@@ -19,13 +22,13 @@ export const AwsAuth = z.enum(['accessKeys', 'apiKey', 'profile']);
 export type AwsAuth = z.infer<typeof AwsAuth>;
 
 /** An AWS region id such as `us-east-1`, `eu-central-1`, `us-gov-west-1`. */
-export const AwsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS region id such as us-east-1 or eu-central-1');
+export const AwsRegion = z.string().regex(AWS_REGION_PATTERN, AWS_REGION_PROBLEM);
 
 /** An IAM access key id: 16-128 capitals and digits, e.g. `AKIA…` (long-term) or `ASIA…` (temporary). */
-export const AwsAccessKeyId = z.string().regex(/^[A-Z0-9]{16,128}$/, 'must be an IAM access key id: 16-128 capitals and digits, such as AKIA… or ASIA…');
+export const AwsAccessKeyId = z.string().regex(AWS_ACCESS_KEY_ID_PATTERN, AWS_ACCESS_KEY_ID_PROBLEM);
 
 /** A profile name of `~/.aws/config`. */
-export const AwsProfile = z.string().regex(/^[A-Za-z0-9_.@+=,-]{1,128}$/, 'must be a profile name from ~/.aws/config (letters, digits, _ . - @ + = ,)');
+export const AwsProfile = z.string().regex(AWS_PROFILE_PATTERN, AWS_PROFILE_PROBLEM);
 
 /** What a client sends for a Bedrock connection (`connections/create`, `connections/update`, a test draft). */
 export const AwsSettingsInput = z

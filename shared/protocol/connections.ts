@@ -1,6 +1,7 @@
 /** `connections/*`: the connection store. Methods on a connection take `{id}`. */
 import { z } from 'zod';
 import { ApiKey, BaseUrl, Budget, Capacity, CapacityPeriod, FallbackModels, Fallbacks, HeaderValue, Headers, Id, KeySource, MaxQueueWaitMs, ModelId, OnLimit, SecretHeaderNames, type CapacityLimit } from './fields';
+import { connectionNameProblem, MAX_CONNECTION_NAME } from '../rules/connectionFields';
 import { AwsSettingsInput, type AwsSettings } from './aws';
 import { request, result } from './rpc';
 import type { RateLimitInfo } from './types';
@@ -164,12 +165,21 @@ export const Connection: z.ZodType<Connection> = z.looseObject({
 });
 
 
+/**
+ * A connection's name, under the rule the connection form applies too (shared/rules/connectionFields.ts).
+ * Not looking like an id is checked by the daemon on create and rename only: names stored before that
+ * rule must stay usable.
+ */
 const Name = z
   .string()
   .trim()
-  .min(1, 'must not be empty')
-  .max(100, 'must be at most 100 characters')
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters');
+  // Bounds spelled out as well, so that docs/protocol.schema.json states them; the words are the rule's.
+  .min(1, connectionNameProblem(''))
+  .max(MAX_CONNECTION_NAME, connectionNameProblem('x'.repeat(MAX_CONNECTION_NAME + 1)))
+  .superRefine((v, ctx) => {
+    const problem = v === '' || v.length > MAX_CONNECTION_NAME ? undefined : connectionNameProblem(v, false);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** Fields a client may set on a connection. */
 const ConnectionFields = {

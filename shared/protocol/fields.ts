@@ -3,6 +3,7 @@
  * or a paste gone wrong, and each failure message names what is expected.
  */
 import { z } from 'zod';
+import { HEADER_NAME_PATTERN, headerNameProblem } from '../rules/connectionFields';
 import { apiKeyProblem, headerValueProblem, modelIdProblem } from '../rules/inputRules';
 
 /** A refinement from one of the pure rules in inputRules.ts: the rule's own words become the issue's message. */
@@ -85,9 +86,6 @@ export const KeySource = z.union([
 /** Where the daemon finds a connection's key: `vault` (encrypted file), `memory` (pushed by a client with secrets/set, held in memory only), `env:NAME`, or `none`. */
 export type KeySource = z.infer<typeof KeySource>;
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
-/** Headers the daemon sets itself; a user header must not override auth. */
-const RESERVED_HEADERS = new Set(['authorization', 'x-api-key', 'api-key', 'host', 'content-length', 'content-type', 'connection', 'transfer-encoding']);
 
 /** Extra HTTP headers sent with every upstream request of a connection. */
 export const Headers = z
@@ -97,9 +95,10 @@ export const Headers = z
   }))
   .refine((h) => Object.keys(h).length <= 32, 'at most 32 headers')
   .superRefine((h, ctx) => {
+    // The same rule (and words) as the connection form's, from shared/rules/connectionFields.ts.
     for (const name of Object.keys(h)) {
-      if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', message: `"${name.slice(0, 40)}" is not a valid header name`, path: [name] });
-      else if (RESERVED_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', message: `"${name}" is set by Switchboard itself; put the key in the API key field`, path: [name] });
+      const problem = headerNameProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [name] });
     }
   });
 
@@ -118,7 +117,7 @@ export const SECRET_HEADER_MASK = '••••••••';
  * the connection's `headers`; case does not matter.
  */
 export const SecretHeaderNames = z
-  .array(z.string().regex(HEADER_NAME, 'must be a header name (letters, digits and -)'))
+  .array(z.string().regex(HEADER_NAME_PATTERN, 'must be a header name (letters, digits and -)'))
   .max(32, 'at most 32 names');
 
 /** A window a capacity limit counts over. */

@@ -5,11 +5,13 @@
  */
 import type { Connection, Provider } from '../../../shared/protocol';
 import type { ManagerCreateFields, ManagerDraft, ManagerTestTarget, ManagerUpdateFields } from '../../../shared/webview';
+import { connectionNameProblem } from '../../../shared/rules/connectionFields';
+import { authOf, awsFromConnection, awsInput, awsNeedsKey, awsUpdate, defaultBaseUrlFor, emptyAws, isBedrock, keyLabel, validateAws, type AwsValues } from './awsFields';
 import { mergeHeaders, parseHeaders, parseModelList, secretRowsProblem, splitHeaders, type SecretHeaderRow } from './headers';
 import { emptyLimits, limitsCreateFields, limitsFromConnection, limitsUpdateFields, validateLimits, type LimitsValues } from './limits';
 
 /** Every input of the form as the page holds it: text, as typed (capacity and fallbacks as rows). */
-export interface FormValues extends LimitsValues {
+export interface FormValues extends LimitsValues, AwsValues {
   provider: string;
   name: string;
   baseUrl: string;
@@ -49,6 +51,9 @@ export function emptyValues(provider?: Provider): FormValues {
     maxRetries: '',
     allowedModels: '',
     ...emptyLimits(),
+    ...emptyAws(),
+    // Bedrock's default names its region; the form starts with the default region's.
+    ...(provider && { baseUrl: defaultBaseUrlFor(provider, emptyAws().awsRegion) }),
   };
 }
 
@@ -70,13 +75,19 @@ export function valuesFromConnection(c: Connection): FormValues {
     maxRetries: String(c.maxRetries),
     allowedModels: (c.allowedModels ?? []).join('\n'),
     ...limitsFromConnection(c),
+    ...awsFromConnection(c),
   };
 }
 
 /** The base URL to show after the provider changes: keep what the person typed, replace a default. */
-export function baseUrlAfterProviderChange(current: string, from: Provider | undefined, to: Provider): string {
-  const untouched = current.trim() === '' || current === from?.defaultBaseUrl;
-  return untouched ? to.defaultBaseUrl : current;
+export function baseUrlAfterProviderChange(current: string, from: Provider | undefined, to: Provider, region = emptyAws().awsRegion): string {
+  const untouched = current.trim() === '' || current === from?.defaultBaseUrl || current === defaultBaseUrlFor(from, region);
+  return untouched ? defaultBaseUrlFor(to, region) : current;
+}
+
+/** The base URL to show after a Bedrock connection's region changes: the default follows the region; a typed URL stays. */
+export function baseUrlAfterRegionChange(current: string, provider: Provider | undefined, from: string, to: string): string {
+  return provider && current === defaultBaseUrlFor(provider, from) ? defaultBaseUrlFor(provider, to) : current;
 }
 
 export interface ValidationContext {
@@ -102,13 +113,19 @@ export function validateDetailed(v: FormValues, ctx: ValidationContext): { error
   const inputs: Partial<Record<FieldId, string>> = {};
   if (!ctx.provider) errors.provider = 'Choose a provider.';
   const name = v.name.trim();
+  // The daemon's rule (shared/rules/connectionFields.ts); a name kept as it was is never refused anew.
+  const renamed = ctx.mode.kind === 'create' || name !== ctx.mode.original.name;
   if (ctx.purpose === 'save' && name === '') errors.name = 'Give the connection a name.';
-  else if (name.length > 100) errors.name = 'Use at most 100 characters.';
-  else if (/[\u0000-\u001f\u007f]/.test(name)) errors.name = 'Remove the control characters.';
+  else if (name !== '' && renamed) {
+    const problem = connectionNameProblem(name);
+    if (problem) errors.name = `The name ${problem}.`;
+  }
 
   const url = urlProblem(v.baseUrl.trim());
   if (url) errors.baseUrl = url;
 
+  const bedrock = isBedrock(ctx.provider);
+  if (bedrock) Object.assign(errors, validateAws(v));
   const key = keyProblem(v, ctx);
   if (key) errors.apiKey = key;
 
@@ -163,8 +180,12 @@ function keyProblem(v: FormValues, ctx: ValidationContext): string | undefined {
   const enteringKey = ctx.mode.kind === 'create' || ctx.mode.replacingKey;
   if (!enteringKey) return undefined;
   const key = v.apiKey;
+  const bedrock = isBedrock(ctx.provider);
+  // An AWS profile brings its own credentials: no key is typed (nor kept).
+  if (bedrock && !awsNeedsKey(v)) return undefined;
   if (key === '') {
     if (ctx.mode.kind === 'edit') return 'Enter the new key, or cancel "Replace key".';
+    if (bedrock) return `Enter the ${keyLabel(authOf(v)).toLowerCase()}.`;
     return ctx.provider?.requiresKey ? `Enter the API key for ${ctx.provider.name}.` : undefined;
   }
   if (/\s/.test(key)) return 'Remove the spaces or line breaks (check for a stray newline when pasting).';
@@ -198,7 +219,12 @@ function defined<T extends object>(o: T): T {
 const emptyToUndefined = <T>(list: T[]): T[] | undefined => (list.length ? list : undefined);
 const emptyRecordToUndefined = (h: Record<string, string>) => (Object.keys(h).length ? h : undefined);
 
-export function toCreateFields(v: FormValues): ManagerCreateFields {
+/** The provider's adapter, told by the form (the page knows the catalog; these functions get it passed). */
+export interface ProviderHint {
+  bedrock?: boolean;
+}
+
+export function toCreateFields(v: FormValues, provider: ProviderHint = {}): ManagerCreateFields {
   const c = common(v);
   return defined({
     name: v.name.trim(),
@@ -208,18 +234,20 @@ export function toCreateFields(v: FormValues): ManagerCreateFields {
     headers: emptyRecordToUndefined(c.headers),
     isDefault: v.isDefault || undefined,
     ...limitsCreateFields(v),
+    aws: provider.bedrock ? awsInput(v) : undefined,
   });
 }
 
 /** The draft a test sends: the form as typed, with the key when one was typed. */
-export function toDraft(v: FormValues): ManagerDraft {
+export function toDraft(v: FormValues, provider: ProviderHint = {}): ManagerDraft {
   // Limits, budget and fallbacks say nothing about whether the endpoint works: a test leaves them out.
-  const { isDefault: _isDefault, capacity: _c, onLimit: _o, maxQueueWaitMs: _w, budget: _b, fallbacks: _f, fallbackModels: _m, ...fields } = toCreateFields(v);
-  return defined({ ...fields, name: fields.name || undefined, apiKey: v.apiKey || undefined });
+  const { isDefault: _isDefault, capacity: _c, onLimit: _o, maxQueueWaitMs: _w, budget: _b, fallbacks: _f, fallbackModels: _m, ...fields } = toCreateFields(v, provider);
+  const keyless = provider.bedrock && !awsNeedsKey(v);
+  return defined({ ...fields, name: fields.name || undefined, apiKey: (!keyless && v.apiKey) || undefined });
 }
 
 /** Only what changed, so the audit log names the fields a person actually edited; `null` clears. */
-export function toUpdateFields(original: Connection, v: FormValues): ManagerUpdateFields {
+export function toUpdateFields(original: Connection, v: FormValues, provider: ProviderHint = {}): ManagerUpdateFields {
   const c = common(v);
   const out: ManagerUpdateFields = { id: original.id };
   const name = v.name.trim();
@@ -234,13 +262,15 @@ export function toUpdateFields(original: Connection, v: FormValues): ManagerUpda
   if (c.timeoutMs !== undefined && c.timeoutMs !== original.timeoutMs) out.timeoutMs = c.timeoutMs;
   if (c.maxRetries !== undefined && c.maxRetries !== original.maxRetries) out.maxRetries = c.maxRetries;
   if (v.isDefault !== original.isDefault) out.isDefault = v.isDefault;
+  const aws = provider.bedrock ? awsUpdate(original, v) : undefined;
+  if (aws) out.aws = aws;
   return { ...out, ...limitsUpdateFields(original, v) };
 }
 
 /** True when saving would change something (a replaced key counts). */
-export function hasChanges(mode: FormMode, v: FormValues): boolean {
+export function hasChanges(mode: FormMode, v: FormValues, provider: ProviderHint = {}): boolean {
   if (mode.kind === 'create') return true;
-  return mode.replacingKey || Object.keys(toUpdateFields(mode.original, v)).length > 1;
+  return mode.replacingKey || Object.keys(toUpdateFields(mode.original, v, provider)).length > 1;
 }
 
 /**
@@ -248,9 +278,9 @@ export function hasChanges(mode: FormMode, v: FormValues): boolean {
  * saved connection with the key the daemon holds (the form never has it), so unsaved edits are not
  * part of that test — the page says so.
  */
-export function testTarget(mode: FormMode, v: FormValues): ManagerTestTarget {
+export function testTarget(mode: FormMode, v: FormValues, provider: ProviderHint = {}): ManagerTestTarget {
   if (mode.kind === 'edit' && !(mode.replacingKey && v.apiKey !== '')) return { id: mode.original.id };
-  return { draft: toDraft(v) };
+  return { draft: toDraft(v, provider) };
 }
 
 /** The form field a daemon error names (`draft.baseUrl`, `fields.headers.X-Foo`, `timeoutMs` …). */
@@ -265,6 +295,10 @@ export function fieldForProtocol(field: string | undefined): FieldId | undefined
   };
   // `budget.period` is the period's select; `budget` and `budget.amount` the amount.
   if (parts[0] === 'budget') return parts[1] === 'period' ? 'budgetPeriod' : 'budgetAmount';
+  if (parts[0] === 'aws') {
+    const aws: Record<string, FieldId> = { auth: 'awsAuth', accessKeyId: 'awsAccessKeyId', profile: 'awsProfile', sessionToken: 'awsSessionToken' };
+    return aws[parts[1] ?? ''] ?? 'awsRegion';
+  }
   return parts[0] === undefined ? undefined : map[parts[0]];
 }
 

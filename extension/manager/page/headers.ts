@@ -5,6 +5,9 @@
  * A saved header whose value is a credential is not in that text: the daemon keeps its value and
  * sends only a mask, so the form shows it as its own row (a password input, empty = keep).
  */
+import { headerNameProblem } from '../../../shared/rules/connectionFields';
+import { headerValueProblem } from '../../../shared/rules/inputRules';
+import { isSecretHeader } from '../../../shared/rules/secretHeaders';
 
 /**
  * Mirrors `SECRET_HEADER_MASK` (shared/protocol/fields.ts), which this page cannot import without
@@ -20,14 +23,10 @@ export interface SecretHeaderRow {
 }
 
 /**
- * Mirrors the daemon's rule (daemon/connections/secretHeaders.ts; a test checks they agree): a value
- * the daemon will keep secret. Used to keep such values out of the webview state VS Code writes to disk.
+ * The daemon's rule (shared/rules/secretHeaders.ts): a value the daemon will keep secret. Used to keep
+ * such values out of the webview state VS Code writes to disk.
  */
-export function looksSecret(name: string, value: string): boolean {
-  if (/auth|key|token|secret|password|passwd|cookie|session|credential|signature/i.test(name)) return true;
-  const v = value.trim();
-  return /^(?:bearer|basic)\s/i.test(v) || v.startsWith('sk-') || /^[A-Za-z0-9_\-.=+/]{24,}$/.test(v);
-}
+export const looksSecret = isSecretHeader;
 
 /**
  * The header text as the page may keep it in its state (which VS Code writes to disk): a line that
@@ -61,8 +60,9 @@ export function secretRowsProblem(rows: readonly SecretHeaderRow[], plain: Recor
   if (plainNames.size + rows.length > MAX_HEADERS) return `At most ${MAX_HEADERS} headers, counting those stored securely.`;
   for (const row of rows) {
     if (plainNames.has(row.name.toLowerCase())) return `"${row.name}" is stored securely below: type its new value there, or remove it.`;
-    if (/[\r\n\0]/.test(row.value)) return `The new value of "${row.name}" must not contain line breaks.`;
     if (row.value.length > 8192) return `The new value of "${row.name}" must be at most 8192 characters.`;
+    const problem = headerValueProblem(row.value);
+    if (problem) return `The new value of "${row.name}" ${problem}.`;
   }
   return undefined;
 }
@@ -74,12 +74,7 @@ export function mergeHeaders(plain: Record<string, string>, rows: readonly Secre
   return out;
 }
 
-/** Headers Switchboard sets itself; mirrors the daemon's list so the form can say so before saving. */
-const RESERVED = new Set(['authorization', 'x-api-key', 'api-key', 'host', 'content-length', 'content-type', 'connection', 'transfer-encoding']);
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
 const MAX_HEADERS = 32;
-/** The daemon refuses these keys anywhere in params (prototype pollution); say so here first. */
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
 export type HeadersParse = { ok: true; headers: Record<string, string> } | { ok: false; error: string };
 
@@ -96,10 +91,13 @@ export function parseHeaders(text: string): HeadersParse {
     if (colon <= 0) return { ok: false, error: `${where}: write it as "Name: value".` };
     const name = line.slice(0, colon).trim();
     const value = line.slice(colon + 1).trim();
-    if (!HEADER_NAME.test(name) || FORBIDDEN.has(name)) return { ok: false, error: `${where}: "${name.slice(0, 40)}" is not a valid header name (letters, digits and - only).` };
-    if (RESERVED.has(name.toLowerCase())) return { ok: false, error: `${where}: "${name}" is set by Switchboard itself; put the key in the API key field.` };
+    // The daemon's own rules (shared/rules), so the form says here what saving would be refused for.
+    const nameProblem = headerNameProblem(name);
+    if (nameProblem) return { ok: false, error: `${where}: ${nameProblem}.` };
     if (seen.has(name.toLowerCase())) return { ok: false, error: `${where}: "${name}" is given twice.` };
     if (value.length > 8192) return { ok: false, error: `${where}: the value must be at most 8192 characters.` };
+    const valueProblem = headerValueProblem(value);
+    if (valueProblem) return { ok: false, error: `${where}: the value of "${name}" ${valueProblem}.` };
     seen.add(name.toLowerCase());
     headers[name] = value;
   }

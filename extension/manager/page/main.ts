@@ -10,9 +10,10 @@ import './style.css';
 import type { Connection, Provider, TestResult } from '../../../shared/protocol';
 import { assertNever, type HostToManager, type ManagerError, type ManagerToHost } from '../../../shared/webview';
 import {
-  baseUrlAfterProviderChange, emptyValues, hostMoveWarning, fieldForProtocol, hasChanges, testTarget, toCreateFields, toUpdateFields,
+  baseUrlAfterProviderChange, baseUrlAfterRegionChange, emptyValues, hostMoveWarning, fieldForProtocol, hasChanges, testTarget, toCreateFields, toUpdateFields,
   validateDetailed, valuesFromConnection, type FormMode, type FormValues,
 } from './form';
+import { isBedrock } from './awsFields';
 import { headersForState } from './headers';
 import { renderDiscovered, setFallbackChoices, wireLimits } from './limitsView';
 import { loadPrices, showPriceError, showPrices, wirePrices } from './pricesView';
@@ -32,7 +33,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 /** What survives the tab being hidden or VS Code restarting: everything but the key. */
 interface PersistedState {
   selectedId: string | null;
-  values: Omit<FormValues, 'apiKey'>;
+  values: Omit<FormValues, 'apiKey' | 'awsSessionToken'>;
   replacingKey: boolean;
   advancedOpen: boolean;
   limitsOpen?: boolean;
@@ -53,6 +54,8 @@ let savingDespite: TestResult | undefined;
 let initialized = false;
 // The provider the form showed before a change, to tell a default base URL from a typed one.
 let currentProviderId = '';
+// The region the form showed before a change, to tell Bedrock's default base URL from a typed one.
+let currentRegion = '';
 
 const form = view.el<HTMLFormElement>('form');
 const buttons = {
@@ -62,6 +65,8 @@ const buttons = {
 const requests = new Requests((kind, busy) => (buttons[kind].disabled = busy));
 
 const providerById = (id: string) => providers.find((p) => p.id === id);
+/** What the form's pure functions need to know of the chosen provider. */
+const hintFor = (values: Pick<FormValues, 'provider'>) => ({ bedrock: isBedrock(providerById(values.provider)) });
 const editing = () => (mode.kind === 'edit' ? mode.original : undefined);
 
 function send(message: ManagerToHost): void {
@@ -73,7 +78,7 @@ function request(kind: RequestKind, build: (requestId: number) => ManagerToHost,
 }
 
 function persist(): void {
-  const { apiKey: _key, ...form } = view.readForm();
+  const { apiKey: _key, awsSessionToken: _token, ...form } = view.readForm();
   // Typed credentials stay out of the state, which VS Code writes to disk.
   const values = { ...form, headers: headersForState(form.headers), secretHeaders: form.secretHeaders.map((row) => ({ name: row.name, value: '' })) };
   vscode.setState({
@@ -101,7 +106,9 @@ function openForm(next: FormMode, values: FormValues, restored?: PersistedState)
   view.setBanner(undefined);
   view.setStatus('');
   currentProviderId = values.provider;
+  currentRegion = values.awsRegion;
   view.showProvider(providerById(values.provider));
+  view.showAws(providerById(values.provider), values.awsAuth, saved);
   view.showKeyArea({ ...(saved && { saved }), replacing: mode.kind === 'edit' && mode.replacingKey });
   view.el('form-title').textContent = saved ? `Edit "${saved.name}"` : 'Add connection';
   buttons.delete.hidden = !saved;
@@ -127,7 +134,7 @@ function openCreate(values?: FormValues, restored?: PersistedState): void {
 
 function openEdit(c: Connection, restored?: PersistedState): void {
   // State saved by an older version may lack newer fields: the connection fills them in.
-  const values = restored ? { ...valuesFromConnection(c), ...restored.values, apiKey: '' } : valuesFromConnection(c);
+  const values = restored ? { ...valuesFromConnection(c), ...restored.values, apiKey: '', awsSessionToken: '' } : valuesFromConnection(c);
   openForm({ kind: 'edit', original: c, replacingKey: restored?.replacingKey ?? false }, values, restored);
 }
 
@@ -146,7 +153,7 @@ function restore(selectId: string | undefined): void {
     const c = find(selectId);
     return c ? openEdit(c) : openCreate();
   }
-  if (restored?.selectedId === null) return openCreate({ ...emptyValues(), ...restored.values, apiKey: '' }, restored);
+  if (restored?.selectedId === null) return openCreate({ ...emptyValues(), ...restored.values, apiKey: '', awsSessionToken: '' }, restored);
   const c = restored?.selectedId ? find(restored.selectedId) : undefined;
   return c ? openEdit(c, restored) : openCreate();
 }
@@ -166,7 +173,7 @@ function onTest(): void {
   const values = checkForm('test');
   if (!values) return;
   view.setStatus('');
-  request('test', (requestId) => ({ type: 'test', requestId, target: testTarget(mode, values) }));
+  request('test', (requestId) => ({ type: 'test', requestId, target: testTarget(mode, values, hintFor(values)) }));
   view.renderTest(undefined);
   view.revealTest();
 }
@@ -176,7 +183,7 @@ function onSave(event: SubmitEvent): void {
   view.setBanner(undefined);
   const values = checkForm('save');
   if (!values) return;
-  if (!hasChanges(mode, values)) return view.setStatus('Nothing to save: no field changed.');
+  if (!hasChanges(mode, values, hintFor(values))) return view.setStatus('Nothing to save: no field changed.');
   // A test that just failed: ask before saving what is known not to work.
   if (ranTest?.status === 'error') return view.askSaveAnyway(saveAnywayQuestion(ranTest));
   save(values);
@@ -194,9 +201,9 @@ function save(values: FormValues): void {
   const apiKey = values.apiKey === '' ? {} : { apiKey: values.apiKey };
   view.setStatus('Saving…');
   if (mode.kind === 'create') {
-    request('save', (requestId) => ({ type: 'create', requestId, fields: toCreateFields(values), ...apiKey }));
+    request('save', (requestId) => ({ type: 'create', requestId, fields: toCreateFields(values, hintFor(values)), ...apiKey }));
   } else {
-    const fields = toUpdateFields(mode.original, values);
+    const fields = toUpdateFields(mode.original, values, hintFor(values));
     request('save', (requestId) => ({ type: 'update', requestId, fields, ...(mode.kind === 'edit' && mode.replacingKey ? apiKey : {}) }));
   }
 }
@@ -296,8 +303,9 @@ function onMessage(msg: HostToManager): void {
       lastTest = ranTest = msg.result;
       // A test that passes again ends the question; one that fails now asks at the next Save.
       view.askSaveAnyway(undefined);
-      const target = testTarget(mode, view.readForm());
-      const savedOnly = 'id' in target && hasChanges(mode, view.readForm());
+      const now = view.readForm();
+      const target = testTarget(mode, now, hintFor(now));
+      const savedOnly = 'id' in target && hasChanges(mode, now, hintFor(now));
       view.renderTest(msg.result, savedOnly ? '(Tested the saved settings; save to test your changes.)' : '');
       if (msg.result.models?.length) {
         models = msg.result.models;
@@ -350,11 +358,22 @@ view.el<HTMLSelectElement>('provider').addEventListener('change', (e) => {
   const next = providerById((e.target as HTMLSelectElement).value);
   if (!next) return;
   const baseUrl = view.el<HTMLInputElement>('baseUrl');
-  baseUrl.value = baseUrlAfterProviderChange(baseUrl.value, providerById(currentProviderId), next);
+  baseUrl.value = baseUrlAfterProviderChange(baseUrl.value, providerById(currentProviderId), next, view.el<HTMLInputElement>('awsRegion').value);
   currentProviderId = next.id;
   view.showProvider(next);
+  view.showAws(next, view.el<HTMLSelectElement>('awsAuth').value, editing());
   loadPrices();
   persist();
+});
+view.el<HTMLSelectElement>('awsAuth').addEventListener('change', (e) => {
+  view.showAws(providerById(currentProviderId), (e.target as HTMLSelectElement).value, editing());
+  persist();
+});
+view.el<HTMLInputElement>('awsRegion').addEventListener('input', (e) => {
+  const region = (e.target as HTMLInputElement).value;
+  const baseUrl = view.el<HTMLInputElement>('baseUrl');
+  baseUrl.value = baseUrlAfterRegionChange(baseUrl.value, providerById(currentProviderId), currentRegion, region);
+  currentRegion = region;
 });
 view.el('sign-in-openrouter').addEventListener('click', () => send({ type: 'signIn', provider: 'openrouter' }));
 form.addEventListener('submit', onSave);

@@ -6,18 +6,21 @@
 import type { Connection, Provider, TestResult, TestStage } from '../../../shared/protocol';
 import type { FieldErrors, FieldId, FormValues } from './form';
 import { readCapacity, readFallbacks, renderCapacity, renderFallbacks, showQueueWait } from './limitsView';
+import { authOf, isBedrock, keyLabel, sessionTokenNote } from './awsFields';
 import { setLinkedText } from './richText';
 import { readSecretHeaders, renderSecretHeaders } from './secretHeadersView';
 
 /** Fields that are one control each, in the order the form shows them. */
 const SCALAR_IDS = [
-  'provider', 'name', 'baseUrl', 'apiKey', 'defaultModel', 'isDefault',
+  'provider', 'name', 'baseUrl', 'awsRegion', 'awsAuth', 'awsAccessKeyId', 'awsProfile', 'apiKey', 'awsSessionToken', 'defaultModel', 'isDefault',
   'organization', 'apiVersion', 'headers', 'timeoutSeconds', 'maxRetries', 'allowedModels',
   'onLimit', 'maxQueueWaitSeconds', 'budgetAmount', 'budgetPeriod',
 ] as const satisfies readonly FieldId[];
 type ScalarId = (typeof SCALAR_IDS)[number];
 /** Every field in form order; `capacity` and `fallbacks` are lists of rows (see limitsView.ts). */
-export const FIELD_IDS: FieldId[] = [...SCALAR_IDS.slice(0, 12), 'capacity', 'onLimit', 'maxQueueWaitSeconds', 'budgetAmount', 'budgetPeriod', 'fallbacks'];
+export const FIELD_IDS: FieldId[] = [
+  ...SCALAR_IDS.slice(0, SCALAR_IDS.indexOf('onLimit')), 'capacity', 'onLimit', 'maxQueueWaitSeconds', 'budgetAmount', 'budgetPeriod', 'fallbacks',
+];
 const ADVANCED: ReadonlySet<FieldId> = new Set(['organization', 'apiVersion', 'headers', 'timeoutSeconds', 'maxRetries', 'allowedModels']);
 const LIMITS: ReadonlySet<FieldId> = new Set(['capacity', 'onLimit', 'maxQueueWaitSeconds', 'budgetAmount', 'budgetPeriod', 'fallbacks']);
 
@@ -98,6 +101,23 @@ export function fillProviders(providers: Provider[]): void {
   select.replaceChildren(...providers.map((p) => new Option(p.name, p.id)));
 }
 
+/**
+ * The AWS fields of a Bedrock provider, shown for the chosen way of authenticating: the key field
+ * is the secret access key or the Bedrock API key, and goes away for a profile. `saved` says whether
+ * a session token is stored (never the token).
+ */
+export function showAws(p: Provider | undefined, auth: string, saved?: Connection): void {
+  const bedrock = isBedrock(p);
+  const kind = authOf({ awsAuth: auth });
+  el('aws').hidden = !bedrock;
+  el('awsAccessKeyId-field').hidden = !bedrock || kind !== 'accessKeys';
+  el('awsProfile-field').hidden = !bedrock || kind !== 'profile';
+  el('awsSessionToken-field').hidden = !bedrock || kind !== 'accessKeys';
+  el('awsSessionToken-help').textContent = sessionTokenNote(saved);
+  el('apiKey-field').hidden = bedrock && kind === 'profile';
+  if (bedrock) el('apiKey-field').querySelector('label')!.textContent = keyLabel(kind);
+}
+
 /** Key format hint and docs link of the chosen provider, and whether a key is needed. */
 export function showProvider(p: Provider | undefined): void {
   el('key-format').textContent = p?.keyFormatHint ? `Key: ${p.keyFormatHint}.` : '';
@@ -107,6 +127,7 @@ export function showProvider(p: Provider | undefined): void {
   link.textContent = p ? `${p.name} docs` : '';
   el('apiKey-field').querySelector('label')!.textContent = p && !p.requiresKey ? 'API key (optional)' : 'API key';
   el('apiVersion-field').hidden = !p?.azure;
+  showAws(p, el<HTMLSelectElement>('awsAuth').value, undefined);
   // OpenRouter can give a key through a browser sign-in instead of a pasted one.
   el('sign-in-openrouter').hidden = p?.id !== 'openrouter';
 }
