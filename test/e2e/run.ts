@@ -25,6 +25,7 @@ import { CodeServer } from './lib/codeServer';
 import { isAlive, killPid } from './lib/procs';
 import { slug, Steps } from './lib/steps';
 import { launchBrowser, Workbench } from './lib/workbench';
+import { bedrockScenario } from './scenarios/bedrockFlow';
 import { chatScenario } from './scenarios/chatFlow';
 import { connectionScenario, E2E_KEYS } from './scenarios/connectionFlow';
 import { usageViewScenario } from './scenarios/usageView';
@@ -145,6 +146,7 @@ async function main(): Promise<number> {
       await connectionScenario(ctx, steps);
       await usageViewScenario(ctx, steps);
       await chatScenario(ctx, steps);
+      await bedrockScenario(ctx, steps);
     }
   } catch (error) {
     steps.fail('e2e harness', error);
