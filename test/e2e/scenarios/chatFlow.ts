@@ -13,6 +13,7 @@ import type { Frame, Locator } from 'playwright-core';
 import { SwitchboardClient } from '../../../shared/client';
 import { ConnectionsCreate, ConnectionsDelete, ConnectionsList, type Connection } from '../../../shared/protocol';
 import type { RecordedRequest } from '../../mocks/upstream';
+import { measureContrast, MIN_CONTRAST } from '../lib/contrast';
 import { poll } from '../lib/procs';
 import type { Steps } from '../lib/steps';
 import type { E2eContext } from '../run';
@@ -36,6 +37,15 @@ const ANSWER_SCRIPT = { chunks: split(ANSWER, 30), chunkDelayMs: 100 };
 const LONG_CHUNKS = Array.from({ length: 400 }, (_, i) => `word${i} `);
 const LONG_SCRIPT = { chunks: LONG_CHUNKS, chunkDelayMs: 25 };
 const SECONDARY_ANSWER = 'This answer came through the secondary connection.';
+/** Inline code, a block no grammar highlights, and a highlighted one: all must be readable in every theme. */
+const CODE_ANSWER = 'Run `npm test` first.\n\n```\nplain text, no language\n```\n\n```ts\n// a comment\nclass Point { x = 42; label = "origin"; }\nexport function norm(p: Point): number { return Math.hypot(p.x, 0); }\n```';
+/** VS Code's four built-in themes, the workbench's class for each and the webview body's. */
+const THEMES = [
+  { label: 'Dark Modern', workbench: 'vs-dark', page: 'vscode-dark', shot: 'dark' },
+  { label: 'Light Modern', workbench: 'vs', page: 'vscode-light', shot: 'light' },
+  { label: 'Dark High Contrast', workbench: 'hc-black', page: 'vscode-high-contrast', shot: 'hc-dark' },
+  { label: 'Light High Contrast', workbench: 'hc-light', page: 'vscode-high-contrast-light', shot: 'hc-light' },
+];
 
 /** `text` in `n` pieces of about the same size. */
 function split(text: string, n: number): string[] {
@@ -165,6 +175,26 @@ export async function chatScenario(ctx: E2eContext, steps: Steps): Promise<void>
       await poll('the chat back in the dark theme', async () => (await background()) === dark, 5000);
     });
 
+    await steps.step(`code in an answer is readable in the four built-in themes (contrast ≥ ${MIN_CONTRAST}:1)`, async () => {
+      mock.reply(MODEL, { chunks: split(CODE_ANSWER, 6), chunkDelayMs: 5 });
+      const answer = await ask(chat!, 'Show me some code.');
+      await waitStatus(answer, 'done');
+      await answer.locator('code.hljs.language-ts').waitFor({ state: 'visible', timeout: 5000 });
+      const failures: string[] = [];
+      for (const theme of THEMES) {
+        await wb.setTheme(theme.label, theme.workbench);
+        await poll(`the chat page in ${theme.label}`, () => chat!.locator('body').evaluate((b, cls) => b.classList.contains(cls), theme.page), 10_000);
+        const samples = await measureContrast(answer, 'code');
+        // The inline code, the plain block, and the highlighted block's tokens.
+        if (samples.length < 5) throw new Error(`only ${samples.length} pieces of code text measured in ${theme.label}`);
+        for (const s of samples) if (s.ratio < MIN_CONTRAST) failures.push(`${theme.label}: "${s.text}" ${s.color} on ${s.background} is ${s.ratio}:1`);
+        await answer.scrollIntoViewIfNeeded();
+        await wb.shot(`chat-code-${theme.shot}`);
+      }
+      await wb.setTheme('Dark Modern', 'vs-dark');
+      if (failures.length) throw new Error(`code text below ${MIN_CONTRAST}:1:\n${failures.join('\n')}`);
+    });
+
     await steps.step('Stop ends a long answer midway: partial text kept, marked stopped, upstream aborted', async () => {
       mock.reply(MODEL, LONG_SCRIPT);
       const seq = mock.requests.at(-1)?.seq ?? 0;
@@ -258,9 +288,9 @@ export async function chatScenario(ctx: E2eContext, steps: Steps): Promise<void>
       await item.locator(`button[aria-label="Open ${QUESTION}"]`).click();
       await section.waitFor({ state: 'hidden', timeout: 5000 });
       await poll('the chat current in History', async () => (await section.locator('.history-item.current[aria-current="true"] .history-title').textContent()) === QUESTION, 10_000);
-      await poll('its turns', async () => (await chat!.locator('.turn.user').count()) === 3, 10_000);
+      await poll('its turns', async () => (await chat!.locator('.turn.user').count()) === 4, 10_000);
       const statuses = await chat.locator('.turn.assistant').evaluateAll((ts) => ts.map((t) => (t as HTMLElement).dataset.status));
-      if (statuses.join() !== 'done,stopped,done') throw new Error(`the reopened chat's answers are ${statuses.join(', ')}`);
+      if (statuses.join() !== 'done,done,stopped,done') throw new Error(`the reopened chat's answers are ${statuses.join(', ')}`);
       await chat.locator('.turn.assistant').first().locator('code.hljs.language-ts').waitFor({ state: 'attached', timeout: 5000 });
       await poll('its connection in the picker', async () => (await chat!.locator('select[aria-label="Connection"]').inputValue()) === secondary.id, 10_000);
       if ((await chat.locator('select[aria-label="Model"]').inputValue()) !== SECONDARY.model) throw new Error('the reopened chat lost its model');
