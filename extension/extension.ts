@@ -45,8 +45,8 @@ export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
   const keys = new KeyBridge(ctx.secrets, ctx.globalState, daemon, log);
   const connections = new ConnectionStore(daemon, log);
   const choice = new WorkspaceChoice(ctx.workspaceState);
-  const statusBar = new StatusBar(daemon, connections, choice);
   const chat = registerChat({ extensionUri: ctx.extensionUri, workspaceState: ctx.workspaceState, daemon, connections, choice, log });
+  const statusBar = new StatusBar(daemon, connections, choice, chat.api.focus);
   ctx.subscriptions.push(
     log,
     daemon,
@@ -57,7 +57,7 @@ export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
     clearChoiceOnDelete(choice, daemon),
     ConnectionsTree.register(connections, daemon, choice),
     registerContextKeys(daemon, connections),
-    registerCommands({ extensionUri: ctx.extensionUri, daemon, keys, store: connections, choice, log }),
+    registerCommands({ extensionUri: ctx.extensionUri, daemon, keys, store: connections, choice, log, chats: chat.api.focus }),
     syncDaemonSettings(daemon, log),
     chat.disposable,
     registerBudgetWarnings(daemon),

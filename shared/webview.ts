@@ -164,6 +164,10 @@ export type ChatToHost =
   | { type: 'stop' }
   /** Run the last message again (after an error or a stop). */
   | { type: 'retry' }
+  /** Choose the chat's connection and then its model, in VS Code's quick pick (the header's connection button). */
+  | { type: 'pickConnection' }
+  /** Choose the chat's model in VS Code's quick pick, searchable (the header's model button). */
+  | { type: 'pickModel' }
   | { type: 'selectConnection'; connectionId: string }
   | { type: 'selectModel'; model: string }
   /** Ask for the models of a connection (answered by `models`). */

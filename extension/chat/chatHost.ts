@@ -13,7 +13,7 @@ import { assertNever, type ChatAttachment, type ChatErrorAction, type ChatErrorV
 import { addAttachment, AttachmentError } from './attachments';
 import { chatError, DAEMON_UNAVAILABLE, errorText, toChatError } from './chatErrors';
 import { ChatStore, cleanTitle } from './chatStore';
-import type { Disposable } from './emitter';
+import { Emitter, type Disposable, type Listen } from './emitter';
 import type { ChatHostDeps, DaemonStateName } from './hostDeps';
 import { connectionOptions, initialChoice, resolveTarget, type StreamTarget } from './target';
 
@@ -28,6 +28,9 @@ export class ChatHost implements Disposable {
   private ready = false;
   private focusPending = false;
   private readonly subscriptions: Disposable[];
+  private readonly choiceEmitter = new Emitter<void>();
+  /** Fires when the chat shown, or its connection or model, changed (the status bar follows a focused chat). */
+  readonly onDidChangeChoice: Listen<void> = this.choiceEmitter.event;
 
   constructor(private readonly deps: ChatHostDeps) {
     const stored = deps.initialChatId ? deps.store.get(deps.initialChatId) : undefined;
@@ -63,8 +66,16 @@ export class ChatHost implements Disposable {
     return this.attachments;
   }
 
+  /** The connection and model the next message goes to: the chat's own, else what a new chat starts on. */
+  get choice(): { connectionId?: string; model?: string } {
+    if (this.chat.connectionId) return { connectionId: this.chat.connectionId, ...(this.chat.model ? { model: this.chat.model } : {}) };
+    return initialChoice(this.deps.choice(), this.deps.connections);
+  }
+
   /** Handles one page message; never throws (a failure becomes a `rejected` answer or a warning). */
   async handle(msg: ChatToHost): Promise<void> {
+    // Using the page (not merely loading it, which happens when the sidebar opens) is being in it.
+    if (msg.type !== 'ready') this.deps.onDidFocus?.();
     try {
       await this.dispatch(msg);
     } catch (error) {
@@ -121,8 +132,39 @@ export class ChatHost implements Disposable {
     this.post({ type: 'daemon', state });
   }
 
+  /**
+   * The connection, then the model, in VS Code's quick picks: the header's connection button, and
+   * "Select Connection" (the status bar) while this chat is focused. False when cancelled.
+   */
+  async chooseConnection(): Promise<boolean> {
+    const picked = await this.deps.ui.pickConnection(this.choice.connectionId);
+    if (!picked) return false;
+    const connection = this.deps.connections.connections.find((c) => c.id === picked);
+    // Escape on the model step keeps the new connection on its default model.
+    const model = await this.deps.ui.pickModel(picked, connection?.defaultModel, this.chat.title);
+    this.selectConnection(picked);
+    if (model?.model) this.selectModel(model.model);
+    this.deps.ui.offerWorkspaceDefault(picked, this.chat.model);
+    return true;
+  }
+
+  /** The model of the chat's connection, in VS Code's searchable quick pick. False when cancelled. */
+  async chooseModel(): Promise<boolean> {
+    const { connectionId, model } = this.choice;
+    if (!connectionId) return this.chooseConnection();
+    const picked = await this.deps.ui.pickModel(connectionId, model, this.chat.title);
+    if (!picked) return false;
+    if (!this.chat.connectionId) Object.assign(this.chat, { connectionId });
+    this.chat.model = picked.model ?? this.deps.connections.connections.find((c) => c.id === connectionId)?.defaultModel;
+    this.pinned = true;
+    this.changed();
+    this.deps.ui.offerWorkspaceDefault(connectionId, this.chat.model);
+    return true;
+  }
+
   dispose(): void {
     for (const s of this.subscriptions.splice(0)) s.dispose();
+    this.choiceEmitter.dispose();
   }
 
   private async dispatch(msg: ChatToHost): Promise<void> {
@@ -141,6 +183,12 @@ export class ChatHost implements Disposable {
         return deps.runner.stop(this.chat.id);
       case 'retry':
         return this.retry();
+      case 'pickConnection':
+        await this.chooseConnection();
+        return;
+      case 'pickModel':
+        await this.chooseModel();
+        return;
       case 'selectConnection':
         return this.selectConnection(msg.connectionId);
       case 'selectModel':
@@ -340,6 +388,7 @@ export class ChatHost implements Disposable {
 
   private postChat(): void {
     this.post({ type: 'chat', chat: this.chat, busy: this.deps.runner.isBusy(this.chat.id) });
+    this.choiceEmitter.fire();
   }
 
   private state(): ChatViewState {

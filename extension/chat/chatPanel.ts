@@ -34,7 +34,11 @@ export class ChatPanel implements vscode.Disposable {
     this.disposables.push(
       services.runner.onDidChangeChat(retitle),
       services.store.onDidChange(retitle),
-      panel.onDidChangeViewState((e) => e.webviewPanel.active && owner.used(this)),
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.active) return services.focus.blur(this.host);
+        owner.used(this);
+        services.focus.focus(this.host);
+      }),
     );
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
   }

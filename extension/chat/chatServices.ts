@@ -3,10 +3,12 @@
  * whichever view started it), the editor tracker, and how a `ChatHost` is wired to VS Code's events.
  */
 import type * as vscode from 'vscode';
+import { ModelsList } from '../../shared/protocol';
 import type { HostToChat } from '../../shared/webview';
 import type { ConnectionStore } from '../connections/connectionStore';
 import type { DaemonConnection } from '../daemon/daemonConnection';
 import type { WorkspaceChoice } from '../workspaceChoice';
+import { ChatFocus } from './chatFocus';
 import { ChatHost } from './chatHost';
 import { ChatRunner } from './chatRunner';
 import { ChatStore } from './chatStore';
@@ -35,6 +37,8 @@ export class ChatServices implements vscode.Disposable {
   readonly store: ChatStore;
   readonly runner: ChatRunner;
   readonly editors = new EditorTracker();
+  /** The chat the person is in: the status bar and the pickers act on it. */
+  readonly focus = new ChatFocus();
   /** Set by the wiring (index.ts): opens a chat in an editor tab. */
   openInEditor: (chatId: string) => void = () => undefined;
 
@@ -58,9 +62,10 @@ export class ChatServices implements vscode.Disposable {
       connections: { get loaded() { return connections.loaded; }, get connections() { return connections.connections; }, providerName: connections.providerName },
       choice: () => choice.value,
       daemonState: () => daemon.state,
-      ui: createChatUi({ editors: this.editors, connections, openInEditor: (id) => this.openInEditor(id), retryDaemon: () => daemon.retryNow() }),
+      ui: createChatUi({ editors: this.editors, connections, choice, listModels: (connectionId) => daemon.request(ModelsList, { connectionId }), openInEditor: (id) => this.openInEditor(id), retryDaemon: () => daemon.retryNow() }),
       ...(opts.initialChatId ? { initialChatId: opts.initialChatId } : {}),
       ...(opts.onDidShowChat ? { onDidShowChat: opts.onDidShowChat } : {}),
+      onDidFocus: () => this.focus.focus(host),
     });
     const subscriptions = [
       connections.onDidChange(() => host.connectionsChanged()),
@@ -71,6 +76,7 @@ export class ChatServices implements vscode.Disposable {
       host,
       dispose: () => {
         for (const s of subscriptions) s.dispose();
+        this.focus.blur(host);
         host.dispose();
       },
     };
@@ -81,5 +87,6 @@ export class ChatServices implements vscode.Disposable {
     this.runner.dispose();
     this.store.dispose();
     this.editors.dispose();
+    this.focus.dispose();
   }
 }

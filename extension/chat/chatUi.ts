@@ -6,7 +6,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatAttachment } from '../../shared/webview';
 import type { ConnectionStore } from '../connections/connectionStore';
-import { connectionPick } from '../connections/presentation';
+import { pickModel, type ListModels } from '../connections/modelPick';
+import { connectionInUse, connectionPick } from '../connections/presentation';
+import type { WorkspaceChoice } from '../workspaceChoice';
 import { AttachmentError, fileAttachment, selectionAttachment, type EditorSnapshot } from './attachments';
 import type { ChatUi } from './chatHost';
 
@@ -66,6 +68,8 @@ export function snapshot(editor: vscode.TextEditor): EditorSnapshot {
 export interface ChatUiDeps {
   editors: EditorTracker;
   connections: ConnectionStore;
+  listModels: ListModels;
+  choice: WorkspaceChoice;
   openInEditor(chatId: string): void;
   retryDaemon(): void;
 }
@@ -95,6 +99,13 @@ export function createChatUi(deps: ChatUiDeps): ChatUi {
         validateInput: (value) => (value.trim() === '' ? 'The title cannot be empty.' : undefined),
       }),
     pickConnection: (currentId) => pickChatConnection(deps.connections, currentId),
+    pickModel: async (connectionId, current, chatTitle) => {
+      await deps.connections.ensureLoaded();
+      const connection = deps.connections.get(connectionId);
+      if (!connection) throw new AttachmentError('That connection no longer exists. Choose another one for this chat.');
+      return pickModel(deps.listModels, connection, { current, title: `Model for the chat "${chatTitle}" — ${connection.name}` });
+    },
+    offerWorkspaceDefault: (connectionId, model) => void offerWorkspaceDefault(deps, connectionId, model),
     executeCommand: async (command, ...args) => vscode.commands.executeCommand(command, ...args),
     openInEditor: (chatId) => deps.openInEditor(chatId),
     warn: (message) => void vscode.window.showWarningMessage(message),
@@ -125,9 +136,29 @@ export async function pickChatConnection(connections: ConnectionStore, currentId
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(add) Add Connection…', add: true });
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Switchboard: Connection for this chat',
-    placeHolder: connections.connections.length ? 'The connection this chat sends to' : 'Switchboard has no connections yet',
+    placeHolder: connections.connections.length ? 'The connection this chat sends to (then its model)' : 'Switchboard has no connections yet',
     matchOnDescription: true,
   });
   if (picked?.add) await vscode.commands.executeCommand('switchboard.addConnection');
   return picked?.id;
 }
+
+/**
+ * After a chat's connection or model was chosen: if new chats would start elsewhere, says so and offers
+ * to make this choice the workspace's too (one click, never asked again for the same choice).
+ */
+async function offerWorkspaceDefault(deps: ChatUiDeps, connectionId: string, model: string | undefined): Promise<void> {
+  const connections = deps.connections.connections;
+  const workspace = connectionInUse(connections, deps.choice.connectionId);
+  const chosen = connections.find((c) => c.id === connectionId);
+  if (!chosen) return;
+  const workspaceModel = workspace ? (deps.choice.connectionId === workspace.connection.id ? deps.choice.model : undefined) ?? workspace.connection.defaultModel : undefined;
+  if (workspace?.connection.id === connectionId && (model ?? chosen.defaultModel) === workspaceModel) return;
+  const label = `${chosen.name}${model ? ` · ${model}` : ''}`;
+  const now = workspace ? `New chats still start on ${workspace.connection.name}${workspaceModel ? ` · ${workspaceModel}` : ''}.` : 'New chats have no connection to start on.';
+  const action = await vscode.window.showInformationMessage(`This chat now uses ${label}. ${now}`, ALSO_DEFAULT);
+  if (action === ALSO_DEFAULT) await deps.choice.setModel(connectionId, model === chosen.defaultModel ? undefined : model);
+}
+
+/** The notification's button: the chat's choice becomes the workspace's. */
+export const ALSO_DEFAULT = "Also Make It This Workspace's Default";

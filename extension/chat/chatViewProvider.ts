@@ -49,10 +49,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.disposeView();
     this.view = view;
     showChatPage(view.webview, this.services.deps.extensionUri, this.host, this.viewDisposables, () => this.activeEmitter.fire());
+    // Hidden (another view took the sidebar, or the sidebar closed): no longer the chat in focus.
+    view.onDidChangeVisibility(() => !view.visible && this.services.focus.blur(this.host), undefined, this.viewDisposables);
     view.onDidDispose(
       () => {
         if (this.view !== view) return;
         this.view = undefined;
+        this.services.focus.blur(this.host);
         this.host.detach();
         this.disposeView();
       },

@@ -26,6 +26,10 @@ export interface ChatUi {
   askTitle(current: string): Promise<string | undefined>;
   /** A quick pick of connections for this chat; undefined when cancelled. */
   pickConnection(currentId: string | undefined): Promise<string | undefined>;
+  /** The searchable model quick pick for this chat (`model` undefined: the connection's default); undefined when cancelled. */
+  pickModel(connectionId: string, current: string | undefined, chatTitle: string): Promise<{ model: string | undefined } | undefined>;
+  /** When the chat's choice differs from the workspace's, offers "also make it this workspace's default". */
+  offerWorkspaceDefault(connectionId: string, model: string | undefined): void;
   executeCommand(command: string, ...args: unknown[]): Promise<unknown>;
   openInEditor(chatId: string): void;
   /** A warning notification. */
@@ -47,4 +51,6 @@ export interface ChatHostDeps {
   initialChatId?: string;
   /** Told whenever the chat shown changes, to remember it across reloads. */
   onDidShowChat?(chatId: string): void;
+  /** The person used this chat's page (sent, chose, clicked an action): the chat they are in. */
+  onDidFocus?(): void;
 }

@@ -8,6 +8,7 @@ import type { DaemonConnection } from '../daemon/daemonConnection';
 import type { Log } from '../log';
 import type { WorkspaceChoice } from '../workspaceChoice';
 import { registerChatCommands } from './chatCommands';
+import type { ChatFocus } from './chatFocus';
 import { ChatPanels } from './chatPanel';
 import { ChatServices, type AttachedHost, type HostOptions } from './chatServices';
 import type { ChatStore } from './chatStore';
@@ -30,6 +31,8 @@ export interface ChatApi {
   /** The sidebar view (its host exists before the view is opened). */
   view: ChatViewProvider;
   panels: ChatPanels;
+  /** The chat the person is in (the status bar and "Select Connection/Model" act on it). */
+  focus: ChatFocus;
   /** A host on the window's store and runner that posts to `post` (the tests' stand-in for a page). */
   createHost(opts: HostOptions): AttachedHost;
 }
@@ -48,5 +51,5 @@ export function registerChat(deps: ChatDeps): { api: ChatApi; disposable: vscode
     view,
     services,
   );
-  return { api: { store: services.store, runner: services.runner, view, panels, createHost: (opts) => services.createHost(opts) }, disposable };
+  return { api: { store: services.store, runner: services.runner, view, panels, focus: services.focus, createHost: (opts) => services.createHost(opts) }, disposable };
 }

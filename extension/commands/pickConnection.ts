@@ -18,6 +18,8 @@ export interface CommandDeps {
   store: ConnectionStore;
   choice: WorkspaceChoice;
   log: Log;
+  /** The chat the person is in: "Select Connection/Model" without an argument act on it. */
+  chats?: { readonly host: { chooseConnection(): Promise<boolean>; chooseModel(): Promise<boolean>; readonly choice: { connectionId?: string; model?: string } } | undefined };
 }
 
 /** A command's connection argument: a tree item (a Connection), `{id}`, an id, or nothing (ask). */

@@ -1,12 +1,14 @@
 /**
- * "Select Connection" and "Select Model": what this workspace uses, kept in `WorkspaceChoice`.
- * Both accept an argument (a connection id / a model id) so other commands and extensions can set
- * the choice without the quick pick.
+ * "Select Connection" and "Select Model". While a chat is focused they act on that chat (connection,
+ * then model, in one flow; the chat offers to make it the workspace's default too); otherwise on what
+ * this workspace's new chats start on, kept in `WorkspaceChoice`. Both accept an argument (a
+ * connection id / a model id) so other commands and extensions can set the workspace's choice
+ * without the quick pick.
  */
 import * as vscode from 'vscode';
 import { ModelsList, type Connection } from '../../shared/protocol';
 import { connectionInUse, connectionPick } from '../connections/presentation';
-import { describeError } from '../log';
+import { pickModel } from '../connections/modelPick';
 import { guarded, resolveConnection, type CommandDeps, type ConnectionArg } from './pickConnection';
 
 export function registerSelectionCommands(deps: CommandDeps): vscode.Disposable {
@@ -25,6 +27,11 @@ export async function selectConnection(deps: CommandDeps, arg?: ConnectionArg): 
     await deps.choice.setConnection(c?.id);
     return c?.id;
   }
+  const chat = deps.chats?.host;
+  if (chat) {
+    await chat.chooseConnection();
+    return chat.choice.connectionId;
+  }
   await deps.store.ensureLoaded();
   const connections = deps.store.connections;
   const currentId = connectionInUse(connections, deps.choice.connectionId)?.connection.id;
@@ -38,7 +45,7 @@ export async function selectConnection(deps: CommandDeps, arg?: ConnectionArg): 
   extras.push({ label: '$(add) Add Connection…', action: 'add' }, { label: '$(symbol-variable) Import from Environment…', action: 'import' });
   const picked = await vscode.window.showQuickPick([...items, ...extras], {
     title: 'Switchboard: Select Connection',
-    placeHolder: connections.length ? 'Connection for this workspace' : 'No connections yet',
+    placeHolder: connections.length ? 'The connection new chats start on in this workspace' : 'No connections yet',
     matchOnDescription: true,
   });
   if (!picked) return deps.choice.connectionId;
@@ -60,6 +67,11 @@ export async function selectConnection(deps: CommandDeps, arg?: ConnectionArg): 
 
 /** Chooses the model of the connection in use: from the argument, or a quick pick of its models. */
 export async function selectModel(deps: CommandDeps, model?: string): Promise<string | undefined> {
+  const chat = model === undefined ? deps.chats?.host : undefined;
+  if (chat) {
+    await chat.chooseModel();
+    return chat.choice.model;
+  }
   await deps.store.ensureLoaded();
   let inUse = connectionInUse(deps.store.connections, deps.choice.connectionId);
   if (!inUse) {
@@ -72,63 +84,9 @@ export async function selectModel(deps: CommandDeps, model?: string): Promise<st
     await deps.choice.setModel(connection.id, model || undefined);
     return model || undefined;
   }
-  const picked = await pickModel(deps, connection);
+  const current = deps.choice.connectionId === connection.id ? deps.choice.model : undefined;
+  const picked = await pickModel((connectionId) => deps.daemon.request(ModelsList, { connectionId }), connection, { current });
   if (picked === undefined) return undefined;
   await deps.choice.setModel(connection.id, picked.model);
   return picked.model;
-}
-
-type ModelItem = vscode.QuickPickItem & { model: string | undefined };
-
-/** A quick pick filled from `models/list` (busy while it loads); a typed id can be used when the connection allows any. */
-async function pickModel(deps: CommandDeps, c: Connection): Promise<{ model: string | undefined } | undefined> {
-  const current = deps.choice.connectionId === c.id ? deps.choice.model : undefined;
-  const allowed = c.allowedModels?.length ? new Set(c.allowedModels) : undefined;
-  const qp = vscode.window.createQuickPick<ModelItem>();
-  qp.title = `Switchboard: Select Model — ${c.name}`;
-  qp.placeholder = allowed ? 'Model (this connection allows only these)' : 'Model, or type an id';
-  qp.matchOnDescription = true;
-  const base: ModelItem = { label: `$(discard) The connection's default${c.defaultModel ? ` (${c.defaultModel})` : ''}`, model: undefined, description: current === undefined ? 'in use' : undefined };
-  let listed: ModelItem[] = [];
-  const render = (): void => {
-    const typed = qp.value.trim();
-    const custom: ModelItem[] = typed && !allowed && !listed.some((i) => i.model === typed) ? [{ label: typed, description: 'use this id', model: typed, alwaysShow: true }] : [];
-    qp.items = [base, ...listed, ...custom];
-  };
-  const toItems = (ids: string[]): ModelItem[] =>
-    ids
-      .filter((id) => !allowed || allowed.has(id))
-      .map((id) => ({ label: id, model: id, description: [id === c.defaultModel ? 'default' : '', id === current ? 'in use' : ''].filter(Boolean).join(', ') || undefined }));
-  listed = toItems([...new Set([...(c.allowedModels ?? []), ...(c.defaultModel ? [c.defaultModel] : []), ...(current ? [current] : [])])]);
-  render();
-  qp.busy = true;
-  const disposables: vscode.Disposable[] = [qp, qp.onDidChangeValue(render)];
-  deps.daemon.request(ModelsList, { connectionId: c.id }).then(
-    (res) => {
-      listed = toItems([...new Set([...res.models.map((m) => m.id), ...listed.map((i) => i.model!)])]);
-      if (res.stale) qp.placeholder = `Models from ${res.fetchedAt ?? 'earlier'} (the provider did not answer: ${res.error?.message ?? 'unknown error'})`;
-      qp.busy = false;
-      render();
-    },
-    (error: unknown) => {
-      qp.busy = false;
-      qp.placeholder = `Could not list the models (${describeError(error)}); type a model id`;
-      render();
-    },
-  );
-  try {
-    return await new Promise<{ model: string | undefined } | undefined>((resolve) => {
-      disposables.push(
-        qp.onDidAccept(() => {
-          const item = qp.selectedItems[0];
-          resolve(item ? { model: item.model } : undefined);
-          qp.hide();
-        }),
-        qp.onDidHide(() => resolve(undefined)),
-      );
-      qp.show();
-    });
-  } finally {
-    for (const d of disposables) d.dispose();
-  }
 }

@@ -70,6 +70,60 @@ describe('ChatHost: the page', () => {
   });
 });
 
+describe('ChatHost: choosing the connection and model in VS Code\'s pickers', () => {
+  it('pickConnection asks the connection, then its model, and puts the chat on both; then offers the workspace default', async () => {
+    const s = setup();
+    await ready(s);
+    s.ui.pick = 'c2';
+    s.ui.modelPick = { model: 'claude-big' };
+    await s.host.handle({ type: 'pickConnection' });
+    expect(s.ui.log).toEqual(['pick c1', 'pickModel c2 claude-test "New chat"', 'offerDefault c2 claude-big']);
+    expect(lastChat(s).chat).toMatchObject({ connectionId: 'c2', model: 'claude-big' });
+    // Chosen: the chat no longer follows the workspace.
+    s.env.choice = { connectionId: 'c1' };
+    s.host.choiceChanged();
+    expect(s.host.current).toMatchObject({ connectionId: 'c2', model: 'claude-big' });
+  });
+
+  it('keeps the new connection on its default model when the model step is cancelled, and changes nothing when the first is', async () => {
+    const s = setup();
+    await ready(s);
+    s.ui.pick = undefined;
+    await s.host.handle({ type: 'pickConnection' });
+    expect(s.host.current).toMatchObject({ connectionId: 'c1', model: 'gpt-test' });
+    expect(s.ui.log).toEqual(['pick c1']);
+    s.ui.pick = 'c2';
+    s.ui.modelPick = undefined;
+    await s.host.handle({ type: 'pickConnection' });
+    expect(s.host.current).toMatchObject({ connectionId: 'c2', model: 'claude-test' });
+  });
+
+  it('pickModel changes only the model of the chat\'s connection (the connection\'s default when that row is picked)', async () => {
+    const s = setup();
+    await ready(s);
+    s.ui.modelPick = { model: 'gpt-big' };
+    await s.host.handle({ type: 'pickModel' });
+    expect(s.ui.log).toEqual(['pickModel c1 gpt-test "New chat"', 'offerDefault c1 gpt-big']);
+    expect(lastChat(s).chat).toMatchObject({ connectionId: 'c1', model: 'gpt-big' });
+    s.ui.modelPick = {};
+    await s.host.handle({ type: 'pickModel' });
+    expect(s.host.current).toMatchObject({ connectionId: 'c1', model: 'gpt-test' });
+  });
+
+  it('tells whoever listens when its choice changes, and says when the person uses the page (not when it loads)', async () => {
+    const s = setup();
+    const host = s.host;
+    let changes = 0;
+    host.onDidChangeChoice(() => changes++);
+    await host.handle({ type: 'ready' });
+    expect(s.focused).toEqual([]);
+    await host.handle({ type: 'selectConnection', connectionId: 'c2' });
+    expect(s.focused).toEqual(['focus']);
+    expect(changes).toBeGreaterThan(0);
+    expect(host.choice).toEqual({ connectionId: 'c2', model: 'claude-test' });
+  });
+});
+
 describe('ChatHost: sending', () => {
   it('accepts, shows the message and an empty streaming answer, batches deltas, and finishes with meta', async () => {
     const s = setup({ batchMs: 20 });

@@ -134,6 +134,15 @@ export class FakeUi implements ChatUi {
     this.log.push(`pick ${currentId}`);
     return this.pick;
   }
+  /** What the model quick pick answers: a model, the connection's default (`{}`), or cancel (undefined). */
+  modelPick: { model?: string } | undefined;
+  async pickModel(connectionId: string, current: string | undefined, chatTitle: string) {
+    this.log.push(`pickModel ${connectionId} ${current} "${chatTitle}"`);
+    return this.modelPick ? { model: this.modelPick.model } : undefined;
+  }
+  offerWorkspaceDefault(connectionId: string, model: string | undefined) {
+    this.log.push(`offerDefault ${connectionId} ${model}`);
+  }
   async executeCommand(command: string, ...args: unknown[]) {
     this.log.push(`command ${[command, ...args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)))].join(' ')}`);
     return undefined;
@@ -167,6 +176,8 @@ export function setup(opts: { connections?: Connection[]; loaded?: boolean; batc
   };
   const posted: HostToChat[] = [];
   const shown: string[] = [];
+  /** One entry per time a host said the person is in its page. */
+  const focused: string[] = [];
   const makeHost = (initialChatId?: string, sink: HostToChat[] = posted) =>
     new ChatHost({
       // Copied, as postMessage does: later mutation of the live session must not rewrite history.
@@ -180,9 +191,10 @@ export function setup(opts: { connections?: Connection[]; loaded?: boolean; batc
       ui,
       ...(initialChatId ? { initialChatId } : {}),
       onDidShowChat: (id) => void shown.push(id),
+      onDidFocus: () => void focused.push('focus'),
     });
   const host = makeHost(opts.initialChatId);
-  return { daemon, memento, store, runner, ui, env, posted, shown, host, makeHost };
+  return { daemon, memento, store, runner, ui, env, posted, shown, focused, host, makeHost };
 }
 
 /** Waits for timers (delta batching) and pending promises. */
