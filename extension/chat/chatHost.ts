@@ -75,7 +75,8 @@ export class ChatHost implements Disposable {
   /** Handles one page message; never throws (a failure becomes a `rejected` answer or a warning). */
   async handle(msg: ChatToHost): Promise<void> {
     // Using the page (not merely loading it, which happens when the sidebar opens) is being in it.
-    if (msg.type !== 'ready') this.deps.onDidFocus?.();
+    // `loadModels` is the page asking on its own as it draws its pickers.
+    if (msg.type !== 'ready' && msg.type !== 'loadModels') this.deps.onDidFocus?.();
     try {
       await this.dispatch(msg);
     } catch (error) {

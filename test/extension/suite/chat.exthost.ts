@@ -131,6 +131,34 @@ describe('chat', () => {
     assert.equal(up.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)?.authKey, keyA);
   });
 
+  it('the status bar shows the focused chat\'s connection and model, and otherwise what new chats start on', async () => {
+    const sb = switchboard();
+    await sb.choice.setConnection(a.id);
+    try {
+      await waitFor('the status bar on the workspace\'s connection', () => sb.statusBar.text.includes(a.name) && sb.statusBar.tooltip.includes('the default for new chats'));
+      const p = await page();
+      // The person chose B for this chat in its page: they are in this chat.
+      await p.post({ type: 'selectConnection', connectionId: b.id });
+      await waitFor('the status bar on the chat\'s connection', () => sb.statusBar.text.includes(b.name) && sb.statusBar.tooltip.includes(`the connection of the chat "${p.host.current.title}"`));
+      await p.post({ type: 'selectModel', model: 'gpt-5.4-mini' });
+      await waitFor('the status bar on the chat\'s model', () => sb.statusBar.text.includes(`${b.name} · gpt-5.4-mini`));
+      assert.equal(sb.chat.focus.host, p.host);
+      // Back in a text editor: the status bar speaks of new chats again.
+      const doc = await vscode.workspace.openTextDocument({ content: 'back to the code' });
+      await vscode.window.showTextDocument(doc);
+      await waitFor('the status bar back on the workspace\'s connection', () => sb.statusBar.text.includes(a.name) && !sb.statusBar.text.includes(b.name) && sb.statusBar.tooltip.includes('the default for new chats'));
+      assert.equal(sb.chat.focus.host, undefined);
+      await p.post({ type: 'selectModel', model: 'gpt-5.4-mini' });
+      await waitFor('the chat focused again', () => sb.statusBar.text.includes(b.name));
+      // A closed chat is no longer the one in focus.
+      p.dispose();
+      await waitFor('the status bar back on new chats once the chat is gone', () => sb.statusBar.text.includes(a.name));
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      await sb.choice.setConnection(undefined);
+    }
+  });
+
   it('persists the chat: stored in workspaceState, reopened with its connection and model', async () => {
     const p = await page();
     await p.post({ type: 'selectConnection', connectionId: b.id });
