@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { ModelsList, type Connection } from '../../shared/protocol';
 import { connectionInUse, connectionPick } from '../connections/presentation';
-import { pickModel } from '../connections/modelPick';
+import { pickModel, type ListModels } from '../connections/modelPick';
 import { guarded, resolveConnection, type CommandDeps, type ConnectionArg } from './pickConnection';
 
 export function registerSelectionCommands(deps: CommandDeps): vscode.Disposable {
@@ -20,8 +20,11 @@ export function registerSelectionCommands(deps: CommandDeps): vscode.Disposable 
 
 type Choice = vscode.QuickPickItem & { action: 'connection'; connection: Connection } | vscode.QuickPickItem & { action: 'default' | 'add' | 'import' };
 
-/** Chooses the workspace's connection: from the argument, or a quick pick. Resolves to the chosen id (undefined: the default). */
-export async function selectConnection(deps: CommandDeps, arg?: ConnectionArg): Promise<string | undefined> {
+/**
+ * Chooses the workspace's connection: from the argument, or a quick pick and then (`thenModel`, the
+ * status bar's click) its model in the same flow. Resolves to the chosen id (undefined: the default).
+ */
+export async function selectConnection(deps: CommandDeps, arg?: ConnectionArg, thenModel = true): Promise<string | undefined> {
   if (arg !== undefined) {
     const c = await resolveConnection(deps, arg, '');
     await deps.choice.setConnection(c?.id);
@@ -50,9 +53,13 @@ export async function selectConnection(deps: CommandDeps, arg?: ConnectionArg): 
   });
   if (!picked) return deps.choice.connectionId;
   switch (picked.action) {
-    case 'connection':
+    case 'connection': {
       await deps.choice.setConnection(picked.connection.id);
+      // Escape on the model step keeps the connection's default model.
+      const model = thenModel ? await pickModel(listModels(deps), picked.connection) : undefined;
+      if (model?.model) await deps.choice.setModel(picked.connection.id, model.model);
       return picked.connection.id;
+    }
     case 'default':
       await deps.choice.setConnection(undefined);
       return undefined;
@@ -75,7 +82,7 @@ export async function selectModel(deps: CommandDeps, model?: string): Promise<st
   await deps.store.ensureLoaded();
   let inUse = connectionInUse(deps.store.connections, deps.choice.connectionId);
   if (!inUse) {
-    const id = await selectConnection(deps);
+    const id = await selectConnection(deps, undefined, false);
     inUse = connectionInUse(deps.store.connections, id);
     if (!inUse) return undefined;
   }
@@ -85,8 +92,12 @@ export async function selectModel(deps: CommandDeps, model?: string): Promise<st
     return model || undefined;
   }
   const current = deps.choice.connectionId === connection.id ? deps.choice.model : undefined;
-  const picked = await pickModel((connectionId) => deps.daemon.request(ModelsList, { connectionId }), connection, { current });
+  const picked = await pickModel(listModels(deps), connection, { current });
   if (picked === undefined) return undefined;
   await deps.choice.setModel(connection.id, picked.model);
   return picked.model;
+}
+
+function listModels(deps: CommandDeps): ListModels {
+  return (connectionId) => deps.daemon.request(ModelsList, { connectionId });
 }

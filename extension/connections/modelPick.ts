@@ -1,11 +1,12 @@
 /**
  * The model quick pick: searchable (OpenRouter lists hundreds), filled from `models/list` while it is
  * open (busy until then), the connection's default first. When the models cannot be listed the pick
- * still works: it says why in its placeholder, in a sentence, and takes a typed id.
+ * still works: it says why in its placeholder, in a short phrase (modelListReason.ts), and takes a
+ * typed id.
  */
 import * as vscode from 'vscode';
 import type { Connection, ModelsListResult } from '../../shared/protocol';
-import { describeError } from '../log';
+import { modelListReason } from './modelListReason';
 
 /** How the pick asks the daemon for the models. */
 export type ListModels = (connectionId: string) => Promise<ModelsListResult>;
@@ -46,13 +47,17 @@ export async function pickModel(listModels: ListModels, c: Connection, opts: Mod
   listModels(c.id).then(
     (res) => {
       listed = toItems([...new Set([...listed.map((i) => i.model!), ...res.models.map((m) => m.id)])]);
-      if (res.stale) qp.placeholder = `Models as listed ${res.fetchedAt ? new Date(res.fetchedAt).toLocaleString() : 'earlier'}: ${c.name} did not answer now. Search, or type an id.`;
+      if (res.stale) {
+        const when = res.fetchedAt ? new Date(res.fetchedAt).toLocaleString() : 'earlier';
+        const why = res.error ? ` (${modelListReason(res.error)})` : '';
+        qp.placeholder = `Models as listed ${when}: ${c.name} did not answer now${why}. Search, or type an id.`;
+      }
       qp.busy = false;
       render();
     },
     (error: unknown) => {
       qp.busy = false;
-      qp.placeholder = `Could not list the models of ${c.name} (${describeError(error)}). Type a model id.`;
+      qp.placeholder = `Could not list the models of ${c.name}: ${modelListReason(error)}. Type a model id.`;
       render();
     },
   );

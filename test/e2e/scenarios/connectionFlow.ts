@@ -140,11 +140,15 @@ export async function connectionScenario(ctx: E2eContext, steps: Steps): Promise
     await wb.statusItem(PRIMARY.name).waitFor({ timeout: 10_000 });
   });
 
-  await steps.step('Select Connection from the palette switches the status bar', async () => {
+  await steps.step('Select Connection from the palette switches the status bar (then offers the model)', async () => {
     await wb.runCommand(COMMANDS.select);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: SECONDARY.name }).waitFor({ timeout: 10_000 });
     await wb.shot('palette');
     await wb.pick(SECONDARY.name);
+    // Connection, then model, in one flow: Escape on the model step keeps the connection's default.
+    const modelStep = page.locator('.quick-input-widget').filter({ hasText: `Select Model — ${SECONDARY.name}` });
+    await modelStep.waitFor({ state: 'visible', timeout: 10_000 });
+    await page.keyboard.press('Escape');
     await wb.statusItem(SECONDARY.name).waitFor({ timeout: 10_000 });
     await wb.shot('status-bar');
   });
