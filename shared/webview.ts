@@ -216,7 +216,9 @@ export type HostToChat =
   | { type: 'rejected'; requestId: number; error: ChatErrorView }
   | { type: 'daemon'; state: 'starting' | 'connected' | 'down' }
   /** Put the cursor in the input (after "Ask About Selection"). */
-  | { type: 'focusInput' };
+  | { type: 'focusInput' }
+  /** Show or hide the History list (the title bar's History: the page has no button of its own). */
+  | { type: 'toggleHistory' };
 
 // ───────────────────────────── Usage view ─────────────────────────────
 

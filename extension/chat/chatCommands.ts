@@ -4,14 +4,15 @@
  *
  * Context (selection, file) goes to the chat the person used last: an editor tab if they last used
  * one and it is still visible, else the sidebar view (opened if needed). New Chat and Chat History
- * are the sidebar's (its title bar carries them; a tab has its own buttons on the page).
+ * are the sidebar's (its title bar carries them); a chat tab's title bar has its own (chatTab.*), which act
+ * on that tab. The pages have no buttons repeating them. History shows the page's own History list.
  */
 import * as vscode from 'vscode';
 import type { ChatAttachment } from '../../shared/webview';
 import type { Log } from '../log';
 import { AttachmentError, fileAttachment, selectionAttachment } from './attachments';
 import type { ChatHost } from './chatHost';
-import type { ChatPanels } from './chatPanel';
+import type { ChatPanel, ChatPanels } from './chatPanel';
 import type { ChatServices } from './chatServices';
 import { chatPath, snapshot } from './chatUi';
 import type { ChatViewProvider } from './chatViewProvider';
@@ -81,7 +82,27 @@ export function registerChatCommands(deps: ChatCommandDeps): vscode.Disposable {
         return view.host.current.id;
       }),
     ),
-    register('switchboard.chatHistory', run('Could not show the chat history', () => showHistory(deps, sidebar))),
+    register(
+      'switchboard.chatHistory',
+      run('Could not show the chat history', async () => {
+        await view.reveal(true);
+        view.host.toggleHistory();
+      }),
+    ),
+    // A tab's title bar: its own New Chat and History (the page has no buttons repeating them).
+    register(
+      'switchboard.chatTab.newChat',
+      run('Could not start a new chat', async () => {
+        const tab = activeTab(panels);
+        if (!tab) return view.host.newChat();
+        tab.host.newChat();
+        tab.host.focusInput();
+      }),
+    ),
+    register(
+      'switchboard.chatTab.history',
+      run('Could not show the chat history', async () => (activeTab(panels)?.host ?? view.host).toggleHistory()),
+    ),
     register(
       'switchboard.askAboutSelection',
       run('Could not attach the selection', async () => {
@@ -105,63 +126,7 @@ export function registerChatCommands(deps: ChatCommandDeps): vscode.Disposable {
   );
 }
 
-type HistoryItem = vscode.QuickPickItem & { chatId: string };
-
-const RENAME: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Rename' };
-const DELETE: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: 'Delete' };
-
-/** A quick pick of the workspace's chats: pick one to open it; rename or delete with the item's buttons. */
-async function showHistory(deps: ChatCommandDeps, target: Target): Promise<string | undefined> {
-  const { store } = deps.services;
-  const qp = vscode.window.createQuickPick<HistoryItem>();
-  qp.title = 'Switchboard: Chat History';
-  qp.placeholder = 'Open a chat';
-  qp.matchOnDescription = true;
-  const render = (): void => {
-    const chats = store.list();
-    qp.items = chats.map((c) => ({
-      chatId: c.id,
-      label: c.title,
-      description: `${c.turnCount} message${c.turnCount === 1 ? '' : 's'} · ${new Date(c.updatedAt).toLocaleString()}`,
-      buttons: [RENAME, DELETE],
-    }));
-    if (chats.length === 0) qp.placeholder = 'No chats yet in this workspace';
-  };
-  render();
-  const disposables: vscode.Disposable[] = [qp];
-  disposables.push(store.onDidChange(render));
-  // The rename input box hides the quick pick for a while: that hide is not a cancel.
-  let renaming = false;
-  try {
-    const picked = await new Promise<string | undefined>((resolve) => {
-      disposables.push(
-        qp.onDidAccept(() => resolve(qp.selectedItems[0]?.chatId)),
-        qp.onDidHide(() => !renaming && resolve(undefined)),
-        qp.onDidTriggerItemButton(async ({ item, button }) => {
-          if (button === DELETE) {
-            deps.services.runner.stop(item.chatId);
-            await store.delete(item.chatId);
-            return;
-          }
-          // The input box replaces the quick pick; the history opens again afterwards.
-          renaming = true;
-          try {
-            const title = await vscode.window.showInputBox({ title: 'Rename Chat', value: item.label, validateInput: (v) => (v.trim() ? undefined : 'The title cannot be empty.') });
-            if (title) await store.rename(item.chatId, title);
-          } finally {
-            renaming = false;
-          }
-          render();
-          qp.show();
-        }),
-      );
-      qp.show();
-    });
-    if (!picked) return undefined;
-    target.host.openChat(picked);
-    await target.reveal(true);
-    return picked;
-  } finally {
-    for (const d of disposables) d.dispose();
-  }
+/** The chat tab in front: the one whose title bar was clicked. */
+function activeTab(panels: ChatPanels): ChatPanel | undefined {
+  return panels.panels.find((p) => p.panel.active) ?? panels.lastVisible;
 }

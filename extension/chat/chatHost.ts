@@ -27,6 +27,7 @@ export class ChatHost implements Disposable {
   /** Set once the page said `ready`: before that, messages would be lost (init carries everything). */
   private ready = false;
   private focusPending = false;
+  private historyPending = false;
   private readonly subscriptions: Disposable[];
   private readonly choiceEmitter = new Emitter<void>();
   /** Fires when the chat shown, or its connection or model, changed (the status bar follows a focused chat). */
@@ -113,6 +114,12 @@ export class ChatHost implements Disposable {
     else this.focusPending = true;
   }
 
+  /** Shows or hides the page's History list (the title bar's History), now or once the page is ready. */
+  toggleHistory(): void {
+    if (this.ready) this.deps.post({ type: 'toggleHistory' });
+    else this.historyPending = true;
+  }
+
   /** The page went away (view disposed, reloading): hold messages until it says `ready` again. */
   detach(): void {
     this.ready = false;
@@ -176,7 +183,8 @@ export class ChatHost implements Disposable {
         this.followWorkspace(false);
         this.deps.post({ type: 'init', state: this.state() });
         if (this.focusPending) this.focusInput();
-        this.focusPending = false;
+        if (this.historyPending) this.toggleHistory();
+        this.focusPending = this.historyPending = false;
         return;
       case 'send':
         return this.send(msg.requestId, msg.text);

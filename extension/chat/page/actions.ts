@@ -9,7 +9,6 @@ import { codeOf } from './answerBody';
 /** What a button does inside the page, beyond posting to the host. */
 export interface PageCommands {
   send(): void;
-  toggleHistory(): void;
   closeHistory(): void;
 }
 
@@ -38,9 +37,8 @@ export function wireActions(root: HTMLElement, post: (m: ChatToHost) => void, pa
 function act(b: HTMLButtonElement, post: (m: ChatToHost) => void, page: PageCommands): void {
   const data = b.dataset;
   switch (data.action) {
-    case 'new-chat': page.closeHistory(); return post({ type: 'newChat' });
-    case 'toggle-history': return page.toggleHistory();
-    case 'open-in-editor': return post({ type: 'openInEditor' });
+    case 'pick-connection': return post({ type: 'pickConnection' });
+    case 'pick-model': return post({ type: 'pickModel' });
     case 'send': return page.send();
     case 'stop': return post({ type: 'stop' });
     case 'add-selection': return post({ type: 'addSelection' });

@@ -1,47 +1,27 @@
 /**
- * The chat page's header: Connection and Model pickers and the New Chat / History / Open in Editor
- * buttons. The pickers are native `<select>`s (keyboard and screen-reader support for free); their
- * options are only rebuilt when they change, so an open dropdown survives unrelated updates.
+ * The chat page's header: one row, the chat's connection and its model. Each is a button that opens
+ * VS Code's own quick pick (searchable: OpenRouter lists hundreds of models; the connection pick goes
+ * on to the model in one flow). New Chat, History and Open in Editor are in the title bar (the view's,
+ * or a chat tab's), so the page does not repeat them.
  */
 import type { ChatConnectionOption } from '../../../shared/webview';
-import { button, h } from './dom';
+import { h } from './dom';
 import { connectionLabel } from './format';
-
-/** Models of one connection as far as the page knows them. */
-export type ModelList = { state: 'loading' } | { state: 'loaded'; models: string[] } | { state: 'error'; error: string };
 
 export interface Header {
   el: HTMLElement;
-  connection: HTMLSelectElement;
-  model: HTMLSelectElement;
-  history: HTMLButtonElement;
+  connection: HTMLButtonElement;
+  model: HTMLButtonElement;
+}
+
+function pickerButton(action: string, cls: string): HTMLButtonElement {
+  return h('button', { type: 'button', class: `picker ${cls}`, 'data-action': action });
 }
 
 export function buildHeader(): Header {
-  const connection = h('select', { class: 'connection-picker', 'aria-label': 'Connection', title: 'Connection' });
-  const model = h('select', { class: 'model-picker', 'aria-label': 'Model', title: 'Model' });
-  const history = button('History', 'toggle-history', { cls: 'secondary' });
-  history.setAttribute('aria-expanded', 'false');
-  history.setAttribute('aria-controls', 'history');
-  const el = h('header', { class: 'chat-header' },
-    h('div', { class: 'pickers' }, connection, model),
-    h('div', { class: 'header-actions' },
-      button('New Chat', 'new-chat', { cls: 'secondary' }),
-      history,
-      button('Open Chat in Editor', 'open-in-editor', { cls: 'secondary', text: 'Open in Editor' })));
-  return { el, connection, model, history };
-}
-
-interface OptionSpec { value: string; label: string; disabled?: boolean; status?: string }
-
-/** Replaces a select's options unless they are the same as shown, then selects `selected`. */
-function fill(select: HTMLSelectElement, options: OptionSpec[], selected: string): void {
-  const signature = JSON.stringify(options);
-  if (select.dataset.options !== signature) {
-    select.dataset.options = signature;
-    select.replaceChildren(...options.map((o) => h('option', { value: o.value, disabled: o.disabled, 'data-status': o.status }, o.label)));
-  }
-  select.value = selected;
+  const connection = pickerButton('pick-connection', 'connection-picker');
+  const model = pickerButton('pick-model', 'model-picker');
+  return { el: h('header', { class: 'chat-header' }, connection, model), connection, model };
 }
 
 /** The connection a chat uses: its own, else the default one. */
@@ -49,18 +29,28 @@ export function effectiveConnection(connections: ChatConnectionOption[], chosenI
   return connections.find((c) => c.id === chosenId) ?? (chosenId === undefined ? connections.find((c) => c.isDefault) : undefined);
 }
 
-export function fillConnections(select: HTMLSelectElement, connections: ChatConnectionOption[], chosen: ChatConnectionOption | undefined): void {
-  const options: OptionSpec[] = connections.map((c) => ({ value: c.id, label: connectionLabel(c), status: c.status ?? 'untested' }));
-  if (!chosen) options.unshift({ value: '', label: connections.length ? 'Choose a connection' : 'No connections', disabled: true });
-  fill(select, options, chosen?.id ?? '');
-  select.disabled = connections.length === 0;
+/** Text, accessible name and tooltip of a picker button; its text is kept in the accessible name. */
+function show(b: HTMLButtonElement, text: string, name: string, tooltip: string, status?: string): void {
+  const label = h('span', { class: 'picker-label' }, text);
+  const children: Node[] = status ? [h('span', { class: 'status-dot', 'data-status': status, 'aria-hidden': 'true' }), label] : [label];
+  b.replaceChildren(...children);
+  b.setAttribute('aria-label', name);
+  b.title = tooltip;
+  if (status) b.dataset.status = status;
+  else delete b.dataset.status;
 }
 
-/** The chat's model first, then the connection's other models (or why they are missing). */
-export function fillModels(select: HTMLSelectElement, current: string | undefined, list: ModelList | undefined): void {
-  const options: OptionSpec[] = current ? [{ value: current, label: current }] : [{ value: '', label: 'Choose a model', disabled: true }];
-  if (list?.state === 'loaded') options.push(...list.models.filter((m) => m !== current).map((m) => ({ value: m, label: m })));
-  else if (list?.state === 'loading') options.push({ value: '\u0000loading', label: 'Loading models…', disabled: true });
-  else if (list?.state === 'error') options.push({ value: '\u0000error', label: `Models unavailable: ${list.error}`, disabled: true });
-  fill(select, options, current ?? '');
+/** The chat's connection and model (or what is missing) on the two buttons. */
+export function renderHeader(header: Header, connections: ChatConnectionOption[], chosen: ChatConnectionOption | undefined, model: string | undefined): void {
+  if (chosen) {
+    show(header.connection, chosen.name, `Connection: ${chosen.name}`, `${connectionLabel(chosen)}. Change this chat's connection, then its model.`, chosen.status ?? 'untested');
+  } else {
+    const text = connections.length ? 'Choose a connection' : 'Add a connection';
+    show(header.connection, text, `Connection: ${text}`, connections.length ? 'Choose the connection this chat sends to.' : 'Switchboard has no connections yet: add one.');
+  }
+  header.connection.dataset.connectionId = chosen?.id ?? '';
+  const modelText = model ?? 'Choose a model';
+  show(header.model, modelText, `Model: ${modelText}`, chosen ? `Search the models of ${chosen.name} for this chat.` : 'Choose a connection first.');
+  header.model.dataset.model = model ?? '';
+  header.model.disabled = !chosen;
 }

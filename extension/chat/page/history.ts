@@ -7,7 +7,7 @@ import type { ChatSummary } from '../../../shared/webview';
 import { button, h } from './dom';
 import { relativeTime } from './format';
 
-/** The History section: shown in place of the conversation, toggled by the header's History button. */
+/** The History section: shown in place of the conversation, toggled by the title bar's History (`toggleHistory`). */
 export class HistoryPanel {
   readonly list = h('ul', { class: 'history-list' });
   readonly el = h('section', { class: 'history', id: 'history', 'aria-label': 'Chat history', hidden: true },
@@ -15,7 +15,6 @@ export class HistoryPanel {
   private shown = false;
 
   constructor(
-    private readonly toggle: HTMLButtonElement,
     /** The conversation, hidden while the history shows. */
     private readonly conversation: HTMLElement,
     private readonly onToggle: () => void,
@@ -29,7 +28,6 @@ export class HistoryPanel {
     this.shown = open;
     this.el.hidden = !open;
     this.conversation.hidden = open;
-    this.toggle.setAttribute('aria-expanded', String(open));
     this.onToggle();
   }
 

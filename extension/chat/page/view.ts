@@ -42,18 +42,17 @@ export function createChatView(root: HTMLElement, post: (m: ChatToHost) => void,
   const banner = buildDaemonBanner();
   const empty = buildEmptyState();
   const transcript = new Transcript();
-  const history = new HistoryPanel(header.history, transcript.el, () => renderEmptyState(empty, state, history.open));
+  const history = new HistoryPanel(transcript.el, () => renderEmptyState(empty, state, history.open));
   const composer = buildComposer();
   root.replaceChildren(header.el, banner, history.el, empty, transcript.el, composer.el);
 
-  const pickers = new Pickers(header, post, current);
+  const pickers = new Pickers(header);
   const sending = new SendControl(composer, post, current, opts.state);
   const frames = new FrameBatcher(opts.raf ?? ((cb) => requestAnimationFrame(cb)), (texts) => {
     if (state) transcript.append(state.chat.turns, texts);
   });
   wireActions(root, post, {
     send: () => sending.send(),
-    toggleHistory: () => history.setOpen(!history.open),
     closeHistory: () => history.setOpen(false),
   });
 
@@ -104,8 +103,7 @@ export function createChatView(root: HTMLElement, post: (m: ChatToHost) => void,
         pickers.render(s);
         return renderEmptyState(empty, s, history.open);
       case 'models':
-        pickers.modelsLoaded(m.connectionId, m);
-        return pickers.render(s);
+        return; // the model quick pick (host side) lists them now
       case 'attachments':
         s.attachments = m.attachments;
         renderAttachments(composer.chips, s.attachments);
@@ -126,6 +124,8 @@ export function createChatView(root: HTMLElement, post: (m: ChatToHost) => void,
       case 'focusInput':
         history.setOpen(false);
         return composer.input.focus();
+      case 'toggleHistory':
+        return history.setOpen(!history.open);
       default:
         return assertNever(m);
     }

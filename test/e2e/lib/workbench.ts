@@ -39,7 +39,13 @@ export class Workbench {
 
   /** The extension's activity-bar entry: present once its contributions are loaded. */
   activityIcon(): Locator {
-    return this.page.locator('.activitybar a.action-label[aria-label^="Switchboard"]');
+    // Not the chat's own container ("Switchboard Chat"), which sits beside it.
+    return this.page.locator('.activitybar a.action-label[aria-label^="Switchboard"]:not([aria-label^="Switchboard Chat"])');
+  }
+
+  /** The chat's activity-bar entry (its own view container). */
+  chatActivityIcon(): Locator {
+    return this.page.locator('.activitybar a.action-label[aria-label^="Switchboard Chat"]');
   }
 
   async shot(name: string): Promise<string> {
@@ -97,6 +103,20 @@ export class Workbench {
     if ((await hover.count()) === 0) return;
     await this.page.mouse.move(1, 1);
     await hover.first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+  }
+
+  /** Picks the quick-pick row whose label is exactly `label` ("gpt-5.4", not "gpt-5.4-mini"). */
+  async pickExact(label: string, timeoutMs = 15_000): Promise<void> {
+    const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first();
+    await row.waitFor({ timeout: timeoutMs });
+    await this.dismissHover();
+    await row.click();
+  }
+
+  /** The labels of the quick pick's rows as shown (the visible ones: a long list is virtual). */
+  quickPickLabels(): Promise<string[]> {
+    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
   }
 
   /** The quick input's text box, e.g. to type a filter before picking. */

@@ -1,5 +1,6 @@
 /**
- * The chat panel, as a person uses it: open it from the palette, pick a connection and a model, ask
+ * The chat panel, as a person uses it: open it from the palette into its own view container (room
+ * measured at 1280×720), pick a connection and then a model in VS Code's quick picks, ask
  * and watch the answer stream in with its code block, stop a long answer midway, move the chat to
  * another connection and get the answer from that one, meet a bad key with the action that fixes it,
  * then reload the window and find the chat again in History, on the connection it had.
@@ -16,6 +17,7 @@ import type { RecordedRequest } from '../../mocks/upstream';
 import { measureContrast, MIN_CONTRAST } from '../lib/contrast';
 import { poll } from '../lib/procs';
 import type { Steps } from '../lib/steps';
+import type { Workbench } from '../lib/workbench';
 import type { E2eContext } from '../run';
 import { E2E_KEYS } from './connectionFlow';
 
@@ -27,6 +29,13 @@ const BAD = { name: 'Mock Revoked Key', key: 'sk-e2e-revoked-9999', model: 'gpt-
 const MODEL = 'gpt-5.4';
 
 const LOG = '[role="log"][aria-label="Chat messages"]';
+/** The header's buttons (VS Code's quick picks open from them). */
+const CONNECTION_BUTTON = 'button.connection-picker';
+const MODEL_BUTTON = 'button.model-picker';
+/** Room (#17 item 2): at 1280×720 the space between the chat's header and its input, at least (it was ~120 px). */
+const MIN_MESSAGE_AREA = 360;
+/** One row: the header's height at most. */
+const MAX_HEADER = 40;
 const CHAT_PATH = '/v1/chat/completions';
 
 const QUESTION = 'How do I add two numbers in TypeScript?';
@@ -83,12 +92,23 @@ async function waitStatus(turn: Locator, status: string, timeoutMs = 30_000): Pr
   }, timeoutMs, 50);
 }
 
-/** Selects a connection in the header once the page lists it; the model then follows that connection. */
-async function pickConnection(chat: Frame, id: string): Promise<void> {
-  const select = chat.locator('select[aria-label="Connection"]');
-  await select.locator(`option[value="${id}"]`).waitFor({ state: 'attached', timeout: 15_000 });
-  await select.selectOption(id);
-  await poll('the connection to be chosen', async () => (await select.inputValue()) === id, 10_000);
+/** The connection and model the header shows (its buttons' data). */
+const shownConnection = async (chat: Frame) => (await chat.locator(CONNECTION_BUTTON).getAttribute('data-connection-id')) ?? '';
+const shownModel = async (chat: Frame) => (await chat.locator(MODEL_BUTTON).getAttribute('data-model')) ?? '';
+
+/** The model step of the header's connection flow (a quick pick of its own). */
+const modelPick = (wb: Workbench) => wb.page.locator('.quick-input-widget').filter({ hasText: 'Model for the chat' });
+
+/**
+ * The header's connection button: the connection in VS Code's quick pick, then its model in one flow
+ * (Escape there keeps the connection's default model).
+ */
+async function pickConnection(wb: Workbench, chat: Frame, c: Connection): Promise<void> {
+  await chat.locator(CONNECTION_BUTTON).click();
+  await wb.pick(c.name, 15_000);
+  await modelPick(wb).waitFor({ state: 'visible', timeout: 10_000 });
+  await wb.page.keyboard.press('Escape');
+  await poll(`the chat on ${c.name}`, async () => (await shownConnection(chat)) === c.id, 10_000);
 }
 
 export async function chatScenario(ctx: E2eContext, steps: Steps): Promise<void> {
@@ -115,27 +135,66 @@ export async function chatScenario(ctx: E2eContext, steps: Steps): Promise<void>
       await wb.clearNotifications();
       await wb.runCommand('Switchboard: Open Chat');
       chat = await wb.frameWith(LOG);
-      // Room for the chat in the screenshots: a wider sidebar, the Connections tree folded away.
+      // Wider for the screenshots.
       await wb.widenSidebar(220);
-      const connections = wb.viewPane('Connections').locator('.pane-header');
-      if ((await connections.getAttribute('aria-expanded')) === 'true') await connections.click();
-      await poll('a connection in the picker', async () => (await chat!.locator('select[aria-label="Connection"]').inputValue()) !== '', 15_000);
-      await poll('a model in the picker', async () => (await chat!.locator('select[aria-label="Model"]').inputValue()) !== '', 15_000);
+      await poll('a connection in the header', async () => (await shownConnection(chat!)) !== '', 15_000);
+      await poll('a model in the header', async () => (await shownModel(chat!)) !== '', 15_000);
       const empty = (await chat.locator('.empty-state').textContent()) ?? '';
       if (!/Ask anything/.test(empty)) throw new Error(`the empty chat says: ${empty}`);
       if (await chat.locator('.daemon-banner').isVisible()) throw new Error(`the daemon banner shows: ${await chat.locator('.daemon-banner').textContent()}`);
       await wb.shot('chat-open');
     });
 
-    await steps.step('a connection and a model are picked in the header (models from /v1/models)', async () => {
-      await pickConnection(chat!, primary!.id);
-      const model = chat!.locator('select[aria-label="Model"]');
-      await model.locator(`option[value="${MODEL}"]`).waitFor({ state: 'attached', timeout: 15_000 });
-      await model.selectOption(MODEL);
-      await poll(`the model ${MODEL} to stay chosen`, async () => (await model.inputValue()) === MODEL, 10_000);
-      const listed = await model.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    await steps.step(`the chat has room: a view container of its own; at 1280×720 a message area ≥ ${MIN_MESSAGE_AREA} px under a one-row header`, async () => {
+      await wb.chatActivityIcon().waitFor({ state: 'visible', timeout: 5000 });
+      await page.setViewportSize({ width: 1280, height: 720 });
+      try {
+        // What the person has to read answers in: from under the header to the top of the input.
+        const measure = () => chat!.evaluate(() => {
+          const header = document.querySelector('.chat-header')!.getBoundingClientRect();
+          const composer = document.querySelector('.composer')!.getBoundingClientRect();
+          return { header: Math.round(header.height), area: Math.round(composer.top - header.bottom) };
+        });
+        const room = await poll('the chat laid out at 1280×720', async () => {
+          const m = await measure();
+          return m.area >= MIN_MESSAGE_AREA && m.header <= MAX_HEADER ? m : undefined;
+        }, 10_000).catch(async () => {
+          const m = await measure();
+          throw new Error(`at 1280×720 the message area is ${m.area} px (at least ${MIN_MESSAGE_AREA}) and the header ${m.header} px (one row: at most ${MAX_HEADER})`);
+        });
+        console.log(`e2e: chat at 1280×720: message area ${room.area} px, header ${room.header} px`);
+        for (const label of ['New Chat', 'History', 'Open Chat in Editor']) {
+          if (await chat!.locator(`button[aria-label="${label}"]`).count()) throw new Error(`the page repeats the title bar's ${label}`);
+        }
+        await wb.shot('chat-room-1280x720');
+      } finally {
+        await page.setViewportSize({ width: 1400, height: 900 });
+      }
+    });
+
+    await steps.step('a connection and then a model are picked in VS Code\'s quick picks (searchable, from /v1/models); the status bar follows the chat', async () => {
+      await chat!.locator(CONNECTION_BUTTON).click();
+      await wb.pick(PRIMARY, 15_000);
+      await modelPick(wb).waitFor({ state: 'visible', timeout: 10_000 });
       // The list is the mock's /v1/models, asked with the connection's key.
-      for (const m of mock.models) if (!listed.includes(m)) throw new Error(`the model picker lists ${listed.join(', ')}; ${m} is missing`);
+      await poll('the models listed', async () => {
+        const labels = await wb.quickPickLabels();
+        return mock.models.every((m) => labels.includes(m));
+      }, 15_000).catch(async () => {
+        throw new Error(`the model pick lists ${(await wb.quickPickLabels()).join(', ')}; expected ${mock.models.join(', ')}`);
+      });
+      await wb.shot('chat-model-pick');
+      // Searchable: typing narrows the list.
+      await wb.quickInput().fill('haiku');
+      await poll('the search to narrow the list', async () => {
+        const shown = await wb.quickPickLabels();
+        return shown.includes('claude-haiku-4-5') && !shown.includes(MODEL);
+      }, 5000);
+      await wb.quickInput().fill('');
+      await wb.pickExact(MODEL);
+      await poll(`the chat on ${PRIMARY} · ${MODEL}`, async () => (await shownConnection(chat!)) === primary!.id && (await shownModel(chat!)) === MODEL, 10_000);
+      // One answer to "what am I talking to": the status bar shows the chat in use.
+      await wb.statusItem(new RegExp(`${PRIMARY} · ${MODEL.replace('.', '\\.')}(?!-)`)).waitFor({ state: 'visible', timeout: 10_000 });
     });
 
     await steps.step('a sent message streams its answer with a highlighted code block and the meta line (dark and light)', async () => {
@@ -220,8 +279,8 @@ export async function chatScenario(ctx: E2eContext, steps: Steps): Promise<void>
     await steps.step('the chat moves to another connection and the answer comes from it (its key, its name)', async () => {
       const secondary = await createConnection(SECONDARY);
       mock.reply(SECONDARY.model, { chunks: split(SECONDARY_ANSWER, 8), chunkDelayMs: 10 });
-      await pickConnection(chat!, secondary.id);
-      await poll(`the model to follow to ${SECONDARY.model}`, async () => (await chat!.locator('select[aria-label="Model"]').inputValue()) === SECONDARY.model, 10_000);
+      await pickConnection(wb, chat!, secondary);
+      await poll(`the model to follow to ${SECONDARY.model}`, async () => (await shownModel(chat!)) === SECONDARY.model, 10_000);
       const seq = mock.requests.at(-1)?.seq ?? 0;
       const answer = await ask(chat!, 'Which connection answers now?');
       await waitStatus(answer, 'done');
@@ -236,9 +295,21 @@ export async function chatScenario(ctx: E2eContext, steps: Steps): Promise<void>
 
     await steps.step('a bad key shows INVALID_API_KEY with "Replace Key", which opens the manager on that connection', async () => {
       const bad = await createConnection(BAD);
-      await chat!.locator('[aria-label="New Chat"]').click();
+      await wb.clearNotifications();
+      // The title bar's New Chat (the page does not repeat it).
+      await page.locator('.part.sidebar a.action-label[aria-label^="New Chat"]').click();
       await poll('an empty chat', async () => (await chat!.locator('.turn').count()) === 0, 10_000);
-      await pickConnection(chat!, bad.id);
+      // Its models cannot be listed: the model step says why in a few words, not the provider's error.
+      await chat!.locator(CONNECTION_BUTTON).click();
+      await wb.pick(BAD.name, 15_000);
+      await modelPick(wb).waitFor({ state: 'visible', timeout: 10_000 });
+      const reason = `Could not list the models of ${BAD.name}: its key was refused. Type a model id.`;
+      await poll('the short reason in the model pick', async () => (await wb.quickInput().getAttribute('placeholder')) === reason, 15_000).catch(async () => {
+        throw new Error(`the model pick says "${await wb.quickInput().getAttribute('placeholder')}"`);
+      });
+      await wb.shot('chat-models-unavailable');
+      await page.keyboard.press('Escape');
+      await poll(`the chat on ${BAD.name}`, async () => (await shownConnection(chat!)) === bad.id, 10_000);
       const seq = mock.requests.at(-1)?.seq ?? 0;
       const answer = await ask(chat!, 'Does this key work?');
       await waitStatus(answer, 'error');
@@ -274,11 +345,10 @@ export async function chatScenario(ctx: E2eContext, steps: Steps): Promise<void>
       await wb.activityIcon().waitFor({ timeout: 30_000 });
       await wb.runCommand('Switchboard: Open Chat');
       chat = await wb.frameWith(LOG, 30_000);
-      await poll('the chat page ready', async () => (await chat!.locator('select[aria-label="Connection"]').inputValue()) !== '', 20_000);
+      await poll('the chat page ready', async () => (await shownConnection(chat!)) !== '', 20_000);
 
-      const history = chat.locator('[aria-label="History"]');
-      await history.click();
-      await poll('the history open', async () => (await history.getAttribute('aria-expanded')) === 'true', 5000);
+      // The title bar's History shows the page's list.
+      await page.locator('.part.sidebar a.action-label[aria-label^="Chat History"]').click();
       const section = chat.locator('section.history#history');
       await section.waitFor({ state: 'visible', timeout: 5000 });
       const item = section.locator('.history-item', { has: chat.locator('.history-title', { hasText: QUESTION }) });
@@ -292,8 +362,8 @@ export async function chatScenario(ctx: E2eContext, steps: Steps): Promise<void>
       const statuses = await chat.locator('.turn.assistant').evaluateAll((ts) => ts.map((t) => (t as HTMLElement).dataset.status));
       if (statuses.join() !== 'done,done,stopped,done') throw new Error(`the reopened chat's answers are ${statuses.join(', ')}`);
       await chat.locator('.turn.assistant').first().locator('code.hljs.language-ts').waitFor({ state: 'attached', timeout: 5000 });
-      await poll('its connection in the picker', async () => (await chat!.locator('select[aria-label="Connection"]').inputValue()) === secondary.id, 10_000);
-      if ((await chat.locator('select[aria-label="Model"]').inputValue()) !== SECONDARY.model) throw new Error('the reopened chat lost its model');
+      await poll('its connection in the header', async () => (await shownConnection(chat!)) === secondary.id, 10_000);
+      if ((await shownModel(chat)) !== SECONDARY.model) throw new Error('the reopened chat lost its model');
       await wb.shot('chat-reopened');
     });
 

@@ -43,6 +43,16 @@ describe('ChatHost: the page', () => {
     expect(s.posted.map((m) => m.type)).toEqual(['init', 'focusInput']);
   });
 
+  it('shows the page\'s History on the title bar\'s command, once the page is ready', async () => {
+    const s = setup();
+    s.host.toggleHistory();
+    expect(s.posted).toEqual([]);
+    await s.host.handle({ type: 'ready' });
+    expect(s.posted.map((m) => m.type)).toEqual(['init', 'toggleHistory']);
+    s.host.toggleHistory();
+    expect(s.posted.at(-1)).toEqual({ type: 'toggleHistory' });
+  });
+
   it('holds messages while the page is gone (view disposed or reloading) until it is ready again', async () => {
     const s = setup();
     await ready(s);

@@ -11,7 +11,7 @@ import { ConnectionsCreate, ConnectionsDelete, type Connection } from '../../../
 import type { ChatSession, ChatToHost, ChatTurn, HostToChat } from '../../../shared/webview';
 import { ChatStore } from '../../../extension/chat/chatStore';
 import { startMockUpstream, type MockUpstream } from '../../mocks/upstream';
-import { switchboard, waitFor } from './setup';
+import { EXTENSION_ID, switchboard, waitFor } from './setup';
 
 type Assistant = Extract<ChatTurn, { role: 'assistant' }>;
 
@@ -134,7 +134,10 @@ describe('chat', () => {
   it('the status bar shows the focused chat\'s connection and model, and otherwise what new chats start on', async () => {
     const sb = switchboard();
     await sb.choice.setConnection(a.id);
+    // In a text editor first: the pages of the tests before were used, so one of them is the chat in focus.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'in the code' }));
     try {
+      await waitFor('no chat in focus', () => sb.chat.focus.host === undefined);
       await waitFor('the status bar on the workspace\'s connection', () => sb.statusBar.text.includes(a.name) && sb.statusBar.tooltip.includes('the default for new chats'));
       const p = await page();
       // The person chose B for this chat in its page: they are in this chat.
@@ -153,6 +156,7 @@ describe('chat', () => {
       // A closed chat is no longer the one in focus.
       p.dispose();
       await waitFor('the status bar back on new chats once the chat is gone', () => sb.statusBar.text.includes(a.name));
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     } finally {
       await sb.choice.setConnection(undefined);
@@ -252,6 +256,26 @@ describe('chat', () => {
     await waitFor('the sidebar page to say ready', () => view.host.pageReady, 20_000);
     const tab = panels.show();
     await waitFor('the tab page to say ready', () => tab.host.pageReady, 20_000);
+    tab.panel.dispose();
+    await waitFor('the tab to close', () => !panels.panels.includes(tab));
+  });
+
+  it('the chat has a view container of its own; a chat tab\'s title bar acts on that tab, the sidebar\'s on the sidebar', async () => {
+    const { view, panels } = switchboard().chat;
+    const contributed = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes;
+    // The chat has a view container of its own: the whole side bar, not a share of it beside Connections.
+    const container = Object.entries(contributed.views as Record<string, Array<{ id: string }>>).find(([, vs]) => vs.some((v) => v.id === 'switchboard.chat'));
+    assert.deepEqual(container?.[1].map((v) => v.id), ['switchboard.chat']);
+    const tab = panels.show();
+    await waitFor('the tab page to say ready', () => tab.host.pageReady, 20_000);
+    await waitFor('the tab in front', () => tab.panel.active);
+    const sidebarChat = view.host.current.id;
+    const tabChat = tab.host.current.id;
+    await vscode.commands.executeCommand('switchboard.chatTab.newChat');
+    assert.notEqual(tab.host.current.id, tabChat, 'the tab shows a new chat');
+    assert.equal(view.host.current.id, sidebarChat, 'the sidebar keeps its chat');
+    await vscode.commands.executeCommand('switchboard.newChat');
+    assert.notEqual(view.host.current.id, sidebarChat, 'the sidebar\'s New Chat starts one there');
     tab.panel.dispose();
     await waitFor('the tab to close', () => !panels.panels.includes(tab));
   });

@@ -5,16 +5,17 @@ import { createChatView } from '../../../../extension/chat/page/view';
 import { answer, chat, setup, userTurn, viewState } from './fixtures';
 
 describe('chat view: header, turns and history', () => {
-  it('renders the pickers, the header buttons, the turns and the history from init', () => {
+  it('renders the header in one row (the connection and model buttons only), the turns and the history from init', () => {
     const t = setup({ state: viewState({ chat: chat([userTurn('u1', 'hello <b>there</b>'), answer('a1', { text: 'Hi **you**', status: 'done' })]) }) });
-    const connection = t.$<HTMLSelectElement>('select[aria-label="Connection"]')!;
-    expect([...connection.options].map((o) => o.textContent)).toEqual(['Work — ok, default', 'Backup — error']);
-    expect(connection.value).toBe('c1');
-    expect(t.$<HTMLSelectElement>('select[aria-label="Model"]')!.value).toBe('gpt-4o');
-    for (const label of ['New Chat', 'History', 'Open Chat in Editor']) {
-      const b = t.button(label)!;
-      expect(b.getAttribute('title')).toBe(label);
-    }
+    const connection = t.button('Connection: Work')!;
+    expect(connection.textContent).toBe('Work');
+    expect(connection.title).toBe('Work — ok, default. Change this chat\'s connection, then its model.');
+    expect(connection.querySelector('.status-dot')!.getAttribute('data-status')).toBe('ok');
+    expect(t.button('Model: gpt-4o')!.textContent).toBe('gpt-4o');
+    // New Chat, History and Open in Editor are the title bar's: the page does not repeat them.
+    expect(t.$$('.chat-header button').map((b) => b.getAttribute('aria-label'))).toEqual(['Connection: Work', 'Model: gpt-4o']);
+    for (const label of ['New Chat', 'History', 'Open Chat in Editor']) expect(t.button(label)).toBeNull();
+    expect(t.$$('.chat-header select')).toHaveLength(0);
     const log = t.$('[role="log"][aria-label="Chat messages"]')!;
     const turns = [...log.querySelectorAll<HTMLElement>('.turn')];
     expect(turns.map((e) => [e.className, e.dataset.turnId, e.dataset.status])).toEqual([['turn user', 'u1', undefined], ['turn assistant', 'a1', 'done']]);
@@ -25,52 +26,33 @@ describe('chat view: header, turns and history', () => {
     expect(t.$$('.history-item').map((e) => e.querySelector('.history-title')!.textContent)).toEqual(['First chat', 'Older chat']);
   });
 
-  it('asks for the models of the chat\'s connection and lists them after the chat\'s model', () => {
+  it('the pickers open VS Code\'s searchable quick picks through the host (no model list in the page)', () => {
     const t = setup();
-    expect(t.posted).toContainEqual({ type: 'loadModels', connectionId: 'c1' });
-    const model = t.$<HTMLSelectElement>('select[aria-label="Model"]')!;
-    expect([...model.options].map((o) => o.textContent)).toEqual(['gpt-4o', 'Loading models…']);
-    t.receive({ type: 'models', connectionId: 'c1', models: ['gpt-4o-mini', 'gpt-4o', 'o3'] });
-    expect([...model.options].map((o) => o.value)).toEqual(['gpt-4o', 'gpt-4o-mini', 'o3']);
-    model.value = 'o3';
-    model.dispatchEvent(new Event('change'));
-    expect(t.posted.at(-1)).toEqual({ type: 'selectModel', model: 'o3' });
+    expect(t.posted.filter((m) => m.type === 'loadModels')).toEqual([]);
+    t.posted.length = 0;
+    t.button('Connection: Work')!.click();
+    t.button('Model: gpt-4o')!.click();
+    expect(t.posted).toEqual([{ type: 'pickConnection' }, { type: 'pickModel' }]);
   });
 
-  it('shows why models are missing and asks again when the picker gets focus', () => {
+  it('follows the chat\'s connection and model as the host changes them', () => {
     const t = setup();
-    t.receive({ type: 'models', connectionId: 'c1', models: [], error: 'The daemon is not reachable.' });
-    const model = t.$<HTMLSelectElement>('select[aria-label="Model"]')!;
-    expect(model.textContent).toContain('Models unavailable: The daemon is not reachable.');
-    t.posted.length = 0;
-    model.dispatchEvent(new Event('focus'));
-    expect(t.posted).toEqual([{ type: 'loadModels', connectionId: 'c1' }]);
-  });
-
-  it('sends selectConnection and loads that connection\'s models when another is chosen', () => {
-    const t = setup();
-    t.posted.length = 0;
-    const connection = t.$<HTMLSelectElement>('select[aria-label="Connection"]')!;
-    connection.value = 'c2';
-    connection.dispatchEvent(new Event('change'));
-    expect(t.posted).toEqual([{ type: 'selectConnection', connectionId: 'c2' }, { type: 'loadModels', connectionId: 'c2' }]);
-  });
-
-  it('posts New Chat and Open Chat in Editor', () => {
-    const t = setup();
-    t.posted.length = 0;
-    t.button('New Chat')!.click();
-    t.button('Open Chat in Editor')!.click();
-    expect(t.posted).toEqual([{ type: 'newChat' }, { type: 'openInEditor' }]);
+    t.receive({ type: 'chat', chat: chat([], { connectionId: 'c2', model: 'claude-haiku-4-5' }), busy: false });
+    expect(t.button('Connection: Backup')!.dataset.status).toBe('error');
+    expect(t.button('Model: claude-haiku-4-5')).not.toBeNull();
+    // No model of its own: the connection's default.
+    t.receive({ type: 'chat', chat: chat([], { connectionId: 'c1', model: undefined }), busy: false });
+    expect(t.button('Model: gpt-4o')).not.toBeNull();
   });
 
   it('toggles the history list, marks the current chat and posts open, rename and delete', () => {
     const t = setup();
     const history = t.$('.history')!;
     expect(history.hidden).toBe(true);
-    t.button('History')!.click();
+    // The title bar's History (the page has no button of its own).
+    t.receive({ type: 'toggleHistory' });
     expect(history.hidden).toBe(false);
-    expect(t.button('History')!.getAttribute('aria-expanded')).toBe('true');
+    expect(t.$('[role="log"]')!.hidden).toBe(true);
     const current = t.$$('.history-item[aria-current="true"]');
     expect(current.map((e) => e.dataset.chatId)).toEqual(['chat1']);
     expect(t.$$('.history-date').map((e) => e.textContent)).toEqual(['5 min ago', '2 days ago']);
@@ -108,20 +90,21 @@ describe('chat view: header, turns and history', () => {
     expect(t.$('.empty-state')!.textContent).toMatch(/^Ask anything/);
     t.receive({ type: 'connections', connections: [] });
     expect(t.$('.empty-state')!.textContent).toMatch(/^Add a connection to start chatting/);
-    expect(t.$<HTMLSelectElement>('select[aria-label="Connection"]')!.disabled).toBe(true);
+    // The connection button stays usable: its quick pick offers "Add Connection…".
+    expect(t.button('Connection: Add a connection')!.disabled).toBe(false);
+    expect(t.button('Model: Choose a model')!.disabled).toBe(true);
     t.receive({ type: 'connections', connections: viewState().connections });
     t.receive({ type: 'chat', chat: chat([userTurn('u1', 'hi')]), busy: false });
     expect(t.$('.empty-state')!.hidden).toBe(true);
   });
 
-  it('marks untested connections and offers a placeholder when the chat has none chosen', () => {
+  it('asks for a connection when the chat has none chosen and there is no default', () => {
     const t = setup({ state: viewState({
       chat: chat([], { connectionId: undefined, model: undefined }),
       connections: [{ id: 'c3', name: 'Local', provider: 'ollama', isDefault: false, keyAvailable: true }],
     }) });
-    const connection = t.$<HTMLSelectElement>('select[aria-label="Connection"]')!;
-    expect([...connection.options].map((o) => [o.textContent, o.disabled])).toEqual([['Choose a connection', true], ['Local — untested', false]]);
-    expect(t.$<HTMLSelectElement>('select[aria-label="Model"]')!.disabled).toBe(true);
+    expect(t.button('Connection: Choose a connection')!.textContent).toBe('Choose a connection');
+    expect(t.button('Model: Choose a model')!.disabled).toBe(true);
   });
 
   it('ignores messages that arrive before init and says it is loading', () => {
