@@ -178,6 +178,14 @@ export class Workbench {
     return this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: title }) });
   }
 
+  /**
+   * An action of the side bar's title bar, by its label. A container holding one view shows that
+   * view's actions in its own title bar; the view's hidden pane header holds a second copy.
+   */
+  sidebarAction(label: string): Locator {
+    return this.page.locator(`.part.sidebar a.action-label[aria-label="${label}"]:visible`).first();
+  }
+
   /** The status bar entry showing `text`. */
   statusItem(text: string | RegExp): Locator {
     return this.page.locator('.statusbar .statusbar-item', { hasText: text });

@@ -297,7 +297,7 @@ export async function chatScenario(ctx: E2eContext, steps: Steps): Promise<void>
       const bad = await createConnection(BAD);
       await wb.clearNotifications();
       // The title bar's New Chat (the page does not repeat it).
-      await page.locator('.part.sidebar a.action-label[aria-label^="New Chat"]').click();
+      await wb.sidebarAction('New Chat').click();
       await poll('an empty chat', async () => (await chat!.locator('.turn').count()) === 0, 10_000);
       // Its models cannot be listed: the model step says why in a few words, not the provider's error.
       await chat!.locator(CONNECTION_BUTTON).click();
@@ -348,7 +348,7 @@ export async function chatScenario(ctx: E2eContext, steps: Steps): Promise<void>
       await poll('the chat page ready', async () => (await shownConnection(chat!)) !== '', 20_000);
 
       // The title bar's History shows the page's list.
-      await page.locator('.part.sidebar a.action-label[aria-label^="Chat History"]').click();
+      await wb.sidebarAction('Chat History').click();
       const section = chat.locator('section.history#history');
       await section.waitFor({ state: 'visible', timeout: 5000 });
       const item = section.locator('.history-item', { has: chat.locator('.history-title', { hasText: QUESTION }) });
