@@ -2,8 +2,8 @@
  * The daemon's log: one line per event on stderr and in `daemon.log` in the home. Every line passes
  * through the redactor, so no code path can log a key.
  */
-import { redactor } from './keys/redactor';
-import { appendPrivateSync } from './store/privateAppend';
+import { redactor } from './redactor';
+import { appendPrivateSync } from './privateAppend';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };

@@ -13,7 +13,7 @@ import type { Connection, ModelInfo, Provider, TestResult, TestStage, TestStatus
 import type { ConnectionService } from '../connections/service';
 import type { ProviderCatalog } from '../connections/providerCatalog';
 import { toResolved } from '../connections/upstream';
-import { Redactor } from '../keys/redactor';
+import { Redactor } from '../redactor';
 import type { ModelCache } from '../models/modelCache';
 import type { ProviderAdapter, ResolvedConnection } from '../providers/adapter';
 import { textsOf } from '../providers/chunkText';

@@ -11,7 +11,7 @@
  * echoes it can leak it.
  */
 import type { KeySource } from '../../shared/protocol';
-import { redactor } from './redactor';
+import { redactor } from '../redactor';
 import type { Vault } from './vault';
 
 /** What the keyring needs to know about a connection. */

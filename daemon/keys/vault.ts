@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import type { Logger } from '../log';
 import { CorruptFileError, moveAside, readJsonFile, writeFileAtomic, WriteQueue, type AtomicFs } from '../store/atomicFile';
-import { redactor } from './redactor';
+import { redactor } from '../redactor';
 
 /** The environment variable that overrides the master key file. */
 export const MASTER_KEY_ENV = 'SWITCHBOARD_MASTER_KEY';

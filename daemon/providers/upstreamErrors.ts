@@ -12,7 +12,7 @@ import { APIConnectionError as AnthropicConnectionError, APIConnectionTimeoutErr
 import { APIConnectionError as OpenAIConnectionError, APIConnectionTimeoutError as OpenAITimeoutError, APIError as OpenAIAPIError, APIUserAbortError as OpenAIUserAbort } from 'openai';
 import { ErrorCode, SwitchboardError, type ErrorData } from '../../shared/errors';
 import { keyHint } from '../../shared/rules/keyMask';
-import { mapStrings, redactor } from '../keys/redactor';
+import { mapStrings, redactor } from '../redactor';
 import type { ResolvedConnection } from './adapter';
 import { CERTIFICATE_ERROR_TYPE, CERTIFICATE_STATUS, certificateProblem } from './transport/certificate';
 import { SseEventTooLarge } from './transport/sseReader';

@@ -11,7 +11,7 @@ import { JSONRPCErrorException, JSONRPCServer, type JSONRPCRequest, type JSONRPC
 import type { z } from 'zod';
 import { APPLICATION_ERROR, JsonRpcCode, SwitchboardError } from '../../shared/errors';
 import type { NotificationType, RequestType } from '../../shared/protocol';
-import { redactor } from '../keys/redactor';
+import { redactor } from '../redactor';
 import type { Logger } from '../log';
 import { assertMethodAllowed } from '../tokens/caller';
 import type { ClientSession } from './session';

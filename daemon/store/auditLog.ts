@@ -13,10 +13,10 @@
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AuditEntry } from '../../shared/protocol';
-import { redactor } from '../keys/redactor';
+import { redactor } from '../redactor';
 import type { Logger } from '../log';
 import { WriteQueue } from './atomicFile';
-import { appendPrivate, openPrivateAppend } from './privateAppend';
+import { appendPrivate, openPrivateAppend } from '../privateAppend';
 
 /** Default number of entries `list` returns. */
 export const DEFAULT_AUDIT_LIMIT = 100;

@@ -13,7 +13,7 @@ import { ProviderCatalog } from '../../../daemon/connections/providerCatalog';
 import { draftToResolved, toResolved } from '../../../daemon/connections/upstream';
 import { EventHub } from '../../../daemon/events';
 import { Keyring } from '../../../daemon/keys/keyring';
-import { redactor } from '../../../daemon/keys/redactor';
+import { redactor } from '../../../daemon/redactor';
 import { Vault } from '../../../daemon/keys/vault';
 import { silentLogger } from '../../../daemon/log';
 import { AuditLog } from '../../../daemon/store/auditLog';

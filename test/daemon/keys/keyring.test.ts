@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Keyring } from '../../../daemon/keys/keyring';
-import { redactor } from '../../../daemon/keys/redactor';
+import { redactor } from '../../../daemon/redactor';
 import { Vault } from '../../../daemon/keys/vault';
 import { silentLogger } from '../../../daemon/log';
 import { tempDir } from '../store/helpers';

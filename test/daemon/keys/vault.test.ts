@@ -2,7 +2,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
-import { redactor } from '../../../daemon/keys/redactor';
+import { redactor } from '../../../daemon/redactor';
 import { Vault, type VaultFile } from '../../../daemon/keys/vault';
 import { silentLogger, type Logger } from '../../../daemon/log';
 import { captureLog, faultyFs, tempDir } from '../store/helpers';

@@ -5,7 +5,7 @@
  * providers echo back, e.g. OpenAI's 401 message quotes the key's ends), and anything that merely
  * looks like a credential (`sk-…`, `Bearer …`) is masked too, for keys the daemon never saw.
  */
-import { keyHint } from '../../shared/rules/keyMask';
+import { keyHint } from '../shared/rules/keyMask';
 
 const LOOKS_LIKE_KEY = [
   /\b(sk|pk|rk|gsk|xai|csk|fw|sk-ant|sk-or|sk-proj)-[A-Za-z0-9_\-*.]{8,}/g,

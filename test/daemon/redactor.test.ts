@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { keyFingerprint, keyHint } from '../../../shared/rules/keyMask';
-import { Redactor } from '../../../daemon/keys/redactor';
+import { keyFingerprint, keyHint } from '../../shared/rules/keyMask';
+import { Redactor } from '../../daemon/redactor';
 
 const KEY = 'plainlookingkey0123456789abcdefXYZW';
 
