@@ -14,7 +14,7 @@ import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import type { AssistantMessage, AssistantPart, ChatMessage, ChatOptions, ChatStreamResult, SkippedConnection, StreamDelta, ToolCall, Usage } from '../../shared/protocol';
 import { modelIdProblem } from '../../shared/rules/inputRules';
 import type { ConnectionService } from '../connections/service';
-import type { ProviderCatalog } from '../connections/providerCatalog';
+import type { ProviderCatalog } from '../catalog/providerCatalog';
 import type { Logger } from '../log';
 import type { ProviderAdapter, RateLimitInfo, ResolvedConnection } from '../providers/adapter';
 import type { StoredConnection } from '../store/schema';

@@ -11,7 +11,7 @@
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import type { Connection, ModelInfo, Provider, TestResult, TestStage, TestStatus } from '../../shared/protocol';
 import type { ConnectionService } from '../connections/service';
-import type { ProviderCatalog } from '../connections/providerCatalog';
+import type { ProviderCatalog } from '../catalog/providerCatalog';
 import { toResolved } from '../connections/upstream';
 import { Redactor } from '../redactor';
 import type { ModelCache } from '../models/modelCache';

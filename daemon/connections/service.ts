@@ -26,7 +26,7 @@ import { planHeaders, type HeaderPlan } from './headerPlan';
 import { HeaderSecrets } from './headerSecrets';
 import { hostMove } from './hostBinding';
 import { publicHeaders } from './secretHeaders';
-import type { ProviderCatalog } from './providerCatalog';
+import type { ProviderCatalog } from '../catalog/providerCatalog';
 import { toResolved } from './upstream';
 import type { ResolvedConnection } from '../providers/adapter';
 

@@ -5,7 +5,7 @@ import { needsKey } from './awsSettings';
 import { headerValueProblem } from '../../shared/rules/inputRules';
 import type { ResolvedConnection } from '../providers/adapter';
 import type { StoredConnection } from '../store/schema';
-import type { ProviderCatalog } from './providerCatalog';
+import type { ProviderCatalog } from '../catalog/providerCatalog';
 import { lowerSet, putHeader } from './secretHeaders';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './service';
 

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatService } from '../chat/chatService';
 import type { StreamRegistry } from '../chat/streamRegistry';
-import type { ProviderCatalog } from '../connections/providerCatalog';
+import type { ProviderCatalog } from '../catalog/providerCatalog';
 import type { ConnectionService } from '../connections/service';
 import type { Logger } from '../log';
 import type { Caller } from '../tokens/caller';

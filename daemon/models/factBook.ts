@@ -1,14 +1,14 @@
 /**
- * The daemon's model facts: the catalog's (providers/modelFacts.json) with the user's
+ * The daemon's model facts: the catalog's (catalog/modelFacts.json) with the user's
  * (`modelFacts/set`, kept in db.json as `modelFacts`) laid over them field by field, so a user who
  * only corrects a context window keeps the catalog's capabilities. Serves `modelFacts/*`,
  * `models/list` and `GET /v1/models`, which all agree through {@link FactBook.factsOf}.
  */
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import type { ModelFactsEntry, ModelInfo } from '../../shared/protocol';
-import type { ProviderCatalog } from '../connections/providerCatalog';
-import { matchModel } from '../pricing/priceMatch';
-import { catalogFactsOf, factsKey, type ModelFacts } from '../providers/modelFacts';
+import type { ProviderCatalog } from '../catalog/providerCatalog';
+import { matchModel } from '../catalog/priceMatch';
+import { catalogFactsOf, factsKey, type ModelFacts } from '../catalog/modelFacts';
 import type { Database } from '../store/database';
 import type { ModelFactsOverride } from '../store/schema';
 

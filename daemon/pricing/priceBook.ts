@@ -5,9 +5,9 @@
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import type { ModelPrice, PriceEntry, Usage } from '../../shared/protocol';
 import type { Pricing } from '../chat/chatService';
-import type { ProviderCatalog } from '../connections/providerCatalog';
+import type { ProviderCatalog } from '../catalog/providerCatalog';
 import type { Database } from '../store/database';
-import { costAt, effectivePrices, priceFor } from './priceMatch';
+import { costAt, effectivePrices, priceFor } from '../catalog/priceMatch';
 
 export class PriceBook implements Pricing {
   constructor(

@@ -2,7 +2,7 @@
 import { ConnectionsTest, type Provider } from '../../shared/protocol';
 import { draftToResolved } from '../connections/upstream';
 import type { ConnectionService } from '../connections/service';
-import type { ProviderCatalog } from '../connections/providerCatalog';
+import type { ProviderCatalog } from '../catalog/providerCatalog';
 import type { ModelCache } from '../models/modelCache';
 import type { ProviderAdapter } from '../providers/adapter';
 import { testConnection, testSavedConnection } from '../connectionTests/connectionTester';

@@ -1,6 +1,6 @@
 /** `providers/*` handlers. */
 import { ProvidersDelete, ProvidersList, ProvidersUpsert } from '../../shared/protocol';
-import type { ProviderCatalog } from '../connections/providerCatalog';
+import type { ProviderCatalog } from '../catalog/providerCatalog';
 import type { AuditLog } from '../store/auditLog';
 import type { Router } from './router';
 

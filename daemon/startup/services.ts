@@ -6,7 +6,7 @@ import { ChatService } from '../chat/chatService';
 import { StreamRegistry } from '../chat/streamRegistry';
 import { keyRejectedInChat } from '../connectionTests/keyRejectedInChat';
 import { TestScheduler } from '../connectionTests/scheduler';
-import { ProviderCatalog } from '../connections/providerCatalog';
+import { ProviderCatalog } from '../catalog/providerCatalog';
 import { ConnectionService } from '../connections/service';
 import { EventHub } from '../events';
 import { LimitsAdmission } from '../limits/admission';

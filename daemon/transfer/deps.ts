@@ -1,7 +1,7 @@
 /** What export and import use of the daemon: its services, never the store directly. */
 import type { Settings } from '../../shared/protocol';
 import type { ConnectionService } from '../connections/service';
-import type { ProviderCatalog } from '../connections/providerCatalog';
+import type { ProviderCatalog } from '../catalog/providerCatalog';
 import type { PriceBook } from '../pricing/priceBook';
 
 export interface TransferDeps {

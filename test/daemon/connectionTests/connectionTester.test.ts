@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestResult, TestStage } from '../../../shared/protocol';
-import { findBuiltIn } from '../../../daemon/providers/catalog';
+import { findBuiltIn } from '../../../daemon/catalog/builtInProviders';
 import { adapterFor } from '../../../daemon/providers/registry';
 import type { ResolvedConnection } from '../../../daemon/providers/adapter';
 import { testConnection } from '../../../daemon/connectionTests/connectionTester';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionsTestedParams, TestResult } from '../../../shared/protocol';
 import { ConnectionService } from '../../../daemon/connections/service';
-import { ProviderCatalog } from '../../../daemon/connections/providerCatalog';
+import { ProviderCatalog } from '../../../daemon/catalog/providerCatalog';
 import { EventHub } from '../../../daemon/events';
 import { Keyring } from '../../../daemon/keys/keyring';
 import { Vault } from '../../../daemon/keys/vault';

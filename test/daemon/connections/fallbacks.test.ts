@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
 import type { ConnectionsChangedParams } from '../../../shared/protocol';
 import { ConnectionService } from '../../../daemon/connections/service';
-import { ProviderCatalog } from '../../../daemon/connections/providerCatalog';
+import { ProviderCatalog } from '../../../daemon/catalog/providerCatalog';
 import { EventHub } from '../../../daemon/events';
 import { Keyring } from '../../../daemon/keys/keyring';
 import { Vault } from '../../../daemon/keys/vault';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, SECRET_HEADER_MASK as MASK, type ConnectionsChangedParams, type CreateConnectionParams } from '../../../shared/protocol';
 import { ConnectionService } from '../../../daemon/connections/service';
-import { ProviderCatalog } from '../../../daemon/connections/providerCatalog';
+import { ProviderCatalog } from '../../../daemon/catalog/providerCatalog';
 import { draftToResolved, toResolved } from '../../../daemon/connections/upstream';
 import { EventHub } from '../../../daemon/events';
 import { Keyring } from '../../../daemon/keys/keyring';

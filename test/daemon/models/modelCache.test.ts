@@ -7,7 +7,7 @@ import { connectionNotFound } from '../../../daemon/connections/errors';
 import { toResolved } from '../../../daemon/connections/upstream';
 import { silentLogger } from '../../../daemon/log';
 import { ModelCache, RETRY_AFTER_FAILURE_MS } from '../../../daemon/models/modelCache';
-import { findBuiltIn } from '../../../daemon/providers/catalog';
+import { findBuiltIn } from '../../../daemon/catalog/builtInProviders';
 import { adapterFor } from '../../../daemon/providers/registry';
 import { Database } from '../../../daemon/store/database';
 import type { StoredConnection } from '../../../daemon/store/schema';

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, SwitchboardError } from '../../../shared/errors';
-import { ProviderCatalog } from '../../../daemon/connections/providerCatalog';
+import { ProviderCatalog } from '../../../daemon/catalog/providerCatalog';
 import { silentLogger } from '../../../daemon/log';
 import { PriceBook } from '../../../daemon/pricing/priceBook';
-import { catalogPricesOf } from '../../../daemon/pricing/catalogPrices';
-import { BUILT_IN_PROVIDERS } from '../../../daemon/providers/catalog';
+import { catalogPricesOf } from '../../../daemon/catalog/catalogPrices';
+import { BUILT_IN_PROVIDERS } from '../../../daemon/catalog/builtInProviders';
 import { Database } from '../../../daemon/store/database';
 import { tempDir } from '../store/helpers';
 

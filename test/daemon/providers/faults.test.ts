@@ -3,7 +3,7 @@
  * SwitchboardError code, with no trace of the key.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { findBuiltIn } from '../../../daemon/providers/catalog';
+import { findBuiltIn } from '../../../daemon/catalog/builtInProviders';
 import { adapterFor, clearClients } from '../../../daemon/providers/registry';
 import { textsOf } from '../../../daemon/providers/chunkText';
 import { ErrorCode } from '../../../shared/errors';

@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { findBuiltIn } from '../../../daemon/providers/catalog';
+import { findBuiltIn } from '../../../daemon/catalog/builtInProviders';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from '../../../daemon/providers/registry';
 import { textsOf } from '../../../daemon/providers/chunkText';
 import { SwitchboardError } from '../../../shared/errors';

@@ -5,7 +5,7 @@
  */
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { findBuiltIn } from '../../../daemon/providers/catalog';
+import { findBuiltIn } from '../../../daemon/catalog/builtInProviders';
 import { adapterFor, clearClients } from '../../../daemon/providers/registry';
 import { startMockUpstream, type MockUpstream } from '../../mocks/upstream';
 import { CANARY_KEY, chat, collect, failure, GOOD_KEY, makeConn } from './helpers';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adapterFor, AZURE_API_VERSION, clearClients } from '../../../daemon/providers/registry';
-import { findBuiltIn } from '../../../daemon/providers/catalog';
+import { findBuiltIn } from '../../../daemon/catalog/builtInProviders';
 import { startMockUpstream, type MockUpstream } from '../../mocks/upstream';
 import { chat, collect, GOOD_KEY, makeConn } from './helpers';
 

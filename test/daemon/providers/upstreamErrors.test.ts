@@ -4,7 +4,7 @@
  */
 import { APIConnectionError, AuthenticationError, RateLimitError } from 'openai';
 import { describe, expect, it } from 'vitest';
-import { findBuiltIn } from '../../../daemon/providers/catalog';
+import { findBuiltIn } from '../../../daemon/catalog/builtInProviders';
 import { MAX_RETRY_AFTER_MS, scrubKey, toSwitchboardError } from '../../../daemon/providers/upstreamErrors';
 import { durationToIso, isQuotaExhausted, parseRateLimits, retryAfterMs } from '../../../daemon/providers/transport/upstreamFetch';
 import { ErrorCode } from '../../../shared/errors';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
 import { ChatCancel, UsageGet, type Connection } from '../../../shared/protocol';
-import { catalogPricesOf } from '../../../daemon/pricing/catalogPrices';
+import { catalogPricesOf } from '../../../daemon/catalog/catalogPrices';
 import { eventually } from '../../helpers/daemonProcess';
 import { captureDeltas, cleanupDaemons, ensureBuilt, KEYS, rejectionOf, setup, user, type Env } from '../chat/harness';
 

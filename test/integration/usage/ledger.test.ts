@@ -8,7 +8,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, JsonRpcCode } from '../../../shared/errors';
 import { AuditList, PricesList, PricesSet, ProvidersList, UsageGet, type ChatStreamResult, type Connection, type UsageGetParams } from '../../../shared/protocol';
-import { catalogPricesOf } from '../../../daemon/pricing/catalogPrices';
+import { catalogPricesOf } from '../../../daemon/catalog/catalogPrices';
 import { cleanupDaemons, ensureBuilt, KEYS, rejectionOf, setup, user, type Env } from '../chat/harness';
 
 let env: Env;

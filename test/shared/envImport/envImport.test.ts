@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { keyFingerprint as fingerprint, keyHint as maskKey } from '../../../shared/rules/keyMask';
 import { detectConnections as detect, dotEnvSource, guessProvider, ollamaBaseUrl, parseDotEnv, uniqueName, watchedVariables, type EnvSource, type ProviderHint } from '../../../shared/envImport';
-import { BUILT_IN_PROVIDERS } from '../../../daemon/providers/catalog';
+import { BUILT_IN_PROVIDERS } from '../../../daemon/catalog/builtInProviders';
 
 const providers: ProviderHint[] = [
   { id: 'openai', name: 'OpenAI', envVar: 'OPENAI_API_KEY' },

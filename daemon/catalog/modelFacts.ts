@@ -11,7 +11,7 @@
  * `global.`…) and `:N` version, and `anthropic.…` ids take Anthropic's facts.
  */
 import type { ModelCapability } from '../../shared/protocol';
-import { matchModel } from '../pricing/priceMatch';
+import { matchModel } from './priceMatch';
 import data from './modelFacts.json';
 
 export type { ModelCapability } from '../../shared/protocol';

@@ -4,8 +4,8 @@
  */
 import type { Provider } from '../../shared/protocol';
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
-import { effectivePrices } from '../pricing/priceMatch';
-import { BUILT_IN_PROVIDERS, findBuiltIn } from '../providers/catalog';
+import { effectivePrices } from './priceMatch';
+import { BUILT_IN_PROVIDERS, findBuiltIn } from './builtInProviders';
 import type { Database } from '../store/database';
 
 export class ProviderCatalog {

@@ -1,6 +1,6 @@
-/** The catalog's model facts (providers/modelFacts.json) and how connection model ids find them. */
+/** The catalog's model facts (catalog/modelFacts.json) and how connection model ids find them. */
 import { describe, expect, it } from 'vitest';
-import { catalogFactsOf, modelFactsOf } from '../../../daemon/providers/modelFacts';
+import { catalogFactsOf, modelFactsOf } from '../../../daemon/catalog/modelFacts';
 
 describe('modelFactsOf', () => {
   it('knows the well-known models of each provider', () => {
