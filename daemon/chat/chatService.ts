@@ -19,30 +19,11 @@ import type { Logger } from '../log';
 import type { ProviderAdapter, RateLimitInfo, ResolvedConnection } from '../providers/adapter';
 import type { StoredConnection } from '../store/schema';
 import { assertConnectionAllowed, type Caller } from '../tokens/caller';
-import { estimateStreamedUsage } from '../limits/estimate';
+import { estimateStreamedUsage } from './tokenEstimate';
 import type { UsageLedger } from '../usage/ledger';
 import { AnswerBuilder } from '../translate/answerBuilder';
 import { fallbackChain, isFallbackTrigger } from './fallbacks';
-
-export interface ChatInput {
-  connectionId?: string;
-  workspaceConnectionId?: string;
-  model?: string;
-  messages: ChatMessage[];
-  options?: ChatOptions;
-  /**
-   * Tokens the request is expected to use, when the caller knows better than the messages say
-   * (a forwarded body is not translated into `messages`, so admission cannot count them).
-   */
-  estimate?: { input: number; output: number; total: number };
-  /** Who asks: a tool token is held to its connections and its budget, and its usage is recorded under it. */
-  caller?: Caller;
-  /** The client's own name for itself, recorded in the ledger's `client` column (e.g. "VS Code chat"). */
-  client?: string;
-}
-
-/** What {@link ChatService.prepare} takes: every request says who asks (no default, so no route can forget). */
-export type ChatRequestInput = ChatInput & { caller: Caller };
+import type { Admission, AdmissionTicket, ChatInput, ChatRequestInput, Pricing } from './ports';
 
 /**
  * Where the streamed answer goes. A returned promise is awaited before reading more from upstream
@@ -73,26 +54,6 @@ export interface PreparedChat {
   conn: ResolvedConnection;
   model: string;
   input: ChatInput;
-}
-
-/** Admission control: capacity limits and budgets, checked before the upstream is called. */
-export interface Admission {
-  /**
-   * Admits a request on `stored` (reserving its estimated tokens), waits its turn when the connection
-   * queues, or throws RATE_LIMITED / BUDGET_EXCEEDED. Aborting `signal` while it waits throws CANCELLED.
-   */
-  admit(stored: StoredConnection, model: string, input: ChatInput, signal: AbortSignal): Promise<AdmissionTicket>;
-}
-
-/** A reservation made by {@link Admission.admit}, settled exactly once when the request ends. */
-export interface AdmissionTicket {
-  /** `usage` is what the upstream reported (absent when it reported none, e.g. on failure). */
-  settle(outcome: { usage?: Usage; error: boolean }): void;
-}
-
-/** Prices usage; `null` when the model's price is unknown (never zero). */
-export interface Pricing {
-  costOf(providerId: string, model: string, usage: Usage): number | null;
 }
 
 export interface ChatServiceDeps {

@@ -23,7 +23,7 @@ import { IdleWatch } from '../providers/transport/idleWatch';
 import { BodyCutError } from '../providers/transport/sseReader';
 import { isQuotaExhausted, parseRateLimits, RETRY_WAIT_CAP_MS, retryAfterMs, UpstreamIdleTimeout } from '../providers/transport/upstreamFetch';
 import { incompleteError, scrub, toSwitchboardError, unwrapErrorList, upstreamReplyError, type UpstreamErrorContext } from '../providers/upstreamErrors';
-import { completeStoppedUsage } from '../limits/estimate';
+import { completeStoppedUsage } from '../chat/tokenEstimate';
 import { setMembers } from './jsonSplice';
 import { AnthropicStreamTap, OpenAIStreamTap, type StreamTap } from './streamTap';
 import { AnswerTooLarge, callUpstream, readBody, webHeaders, type UpstreamAnswer } from './upstreamCall';

@@ -13,7 +13,7 @@ import type { Attempt, ChatService, PreparedChat } from '../chat/chatService';
 import type { StreamRegistry } from '../chat/streamRegistry';
 import type { ConnectionService } from '../connections/service';
 import { relayableReply } from '../forward/forwarder';
-import { estimateFromBody } from '../limits/estimate';
+import { estimateFromBody } from '../chat/tokenEstimate';
 import type { Logger } from '../log';
 import type { Caller } from '../tokens/caller';
 import { routeModel } from './modelRouting';

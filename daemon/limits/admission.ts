@@ -5,7 +5,7 @@
  * connection's queue (`onLimit: "queue"`) for at most `maxQueueWaitMs`.
  */
 import type { Usage } from '../../shared/protocol';
-import type { Admission, AdmissionTicket, ChatInput, Pricing } from '../chat/chatService';
+import type { Admission, AdmissionTicket, ChatInput, Pricing } from '../chat/ports';
 import { connectionNotFound } from '../connections/errors';
 import type { EventHub } from '../events';
 import type { Logger } from '../log';
@@ -16,7 +16,7 @@ import type { UsageLedger } from '../usage/ledger';
 import { BudgetGuard, type BudgetHold } from './budgetGuard';
 import { CapacityLimiter, type HitLimit, type Reservation } from './capacityLimiter';
 import { cancelledWhileQueued, queueTimedOut, queueTooLong, rateLimited, shuttingDown } from './errors';
-import { estimateTokens, type TokenEstimate } from './estimate';
+import { estimateTokens, type TokenEstimate } from '../chat/tokenEstimate';
 import { LimitQueue, type Attempt } from './limitQueue';
 
 /** How long a queued request waits at most when the connection sets no `maxQueueWaitMs`. */

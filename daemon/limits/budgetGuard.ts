@@ -12,7 +12,7 @@
  */
 import type { SwitchboardError } from '../../shared/errors';
 import type { Budget, BudgetStatus, BudgetWarningParams, Usage } from '../../shared/protocol';
-import type { Pricing } from '../chat/chatService';
+import type { Pricing } from '../chat/ports';
 import type { EventHub } from '../events';
 import type { Database } from '../store/database';
 import type { StoredConnection } from '../store/schema';
@@ -20,7 +20,7 @@ import type { ToolCaller } from '../tokens/caller';
 import type { UsageFilter, UsageLedger } from '../usage/ledger';
 import { budgetPeriod } from './budgetPeriod';
 import { budgetExceeded, tokenBudgetExceeded } from './errors';
-import type { TokenEstimate } from './estimate';
+import type { TokenEstimate } from '../chat/tokenEstimate';
 
 /** Spent share of a budget at which the warning goes out. */
 export const WARN_FRACTION = 0.8;

@@ -7,7 +7,7 @@ import type { BudgetStatus } from '../../shared/protocol';
 import type { StoredConnection } from '../store/schema';
 import type { ToolCaller } from '../tokens/caller';
 import type { HitLimit } from './capacityLimiter';
-import type { TokenEstimate } from './estimate';
+import type { TokenEstimate } from '../chat/tokenEstimate';
 
 /** A wait in words a person reads at a glance: "2 s", "3 min", "1.5 h". */
 function formatWait(ms: number): string {

@@ -4,7 +4,7 @@
  */
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import type { ModelPrice, PriceEntry, Usage } from '../../shared/protocol';
-import type { Pricing } from '../chat/chatService';
+import type { Pricing } from '../chat/ports';
 import type { ProviderCatalog } from '../catalog/providerCatalog';
 import type { Database } from '../store/database';
 import { costAt, effectivePrices, priceFor } from '../catalog/priceMatch';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
-import type { AdmissionTicket, ChatInput } from '../../../daemon/chat/chatService';
+import type { AdmissionTicket, ChatInput } from '../../../daemon/chat/ports';
 import { LimitsAdmission } from '../../../daemon/limits/admission';
 import { silentLogger } from '../../../daemon/log';
 import type { StoredConnection } from '../../../daemon/store/schema';

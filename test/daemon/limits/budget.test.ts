@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
 import type { BudgetWarningParams, Usage } from '../../../shared/protocol';
-import type { ChatInput, Pricing } from '../../../daemon/chat/chatService';
+import type { ChatInput, Pricing } from '../../../daemon/chat/ports';
 import { LimitsAdmission } from '../../../daemon/limits/admission';
 import { budgetPeriod } from '../../../daemon/limits/budgetPeriod';
 import { silentLogger } from '../../../daemon/log';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { levelAt, PERIOD_MS, resized, stateAt, waitMs } from '../../../daemon/limits/tokenBucket';
-import { estimateTokens, DEFAULT_OUTPUT_ESTIMATE } from '../../../daemon/limits/estimate';
+import { estimateTokens, DEFAULT_OUTPUT_ESTIMATE } from '../../../daemon/chat/tokenEstimate';
 
 describe('token bucket arithmetic', () => {
   it('refills continuously at limit per period, never below empty', () => {

@@ -4,7 +4,7 @@
  * estimate is reserved while the request runs and replaced by the reported usage when it ends.
  */
 import type { Usage } from '../../shared/protocol';
-import type { ChatInput } from '../chat/chatService';
+import type { ChatInput } from './ports';
 
 /**
  * Output tokens assumed when a request sets no `maxTokens`. Most answers are far shorter than a

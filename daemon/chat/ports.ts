@@ -1,0 +1,49 @@
+/**
+ * What a chat request is, and the ports ChatService calls out through: admission (capacity limits
+ * and budgets, implemented in daemon/limits/) and pricing (daemon/pricing/). They live apart from the
+ * service so those folders depend on this small file, not on the service that depends on them.
+ */
+import type { ChatMessage, ChatOptions, Usage } from '../../shared/protocol';
+import type { StoredConnection } from '../store/schema';
+import type { Caller } from '../tokens/caller';
+
+/** One chat request as every surface hands it to the service (JSON-RPC, the HTTP APIs). */
+export interface ChatInput {
+  connectionId?: string;
+  workspaceConnectionId?: string;
+  model?: string;
+  messages: ChatMessage[];
+  options?: ChatOptions;
+  /**
+   * Tokens the request is expected to use, when the caller knows better than the messages say
+   * (a forwarded body is not translated into `messages`, so admission cannot count them).
+   */
+  estimate?: { input: number; output: number; total: number };
+  /** Who asks: a tool token is held to its connections and its budget, and its usage is recorded under it. */
+  caller?: Caller;
+  /** The client's own name for itself, recorded in the ledger's `client` column (e.g. "VS Code chat"). */
+  client?: string;
+}
+
+/** What `ChatService.prepare` takes: every request says who asks (no default, so no route can forget). */
+export type ChatRequestInput = ChatInput & { caller: Caller };
+
+/** Admission control: capacity limits and budgets, checked before the upstream is called. */
+export interface Admission {
+  /**
+   * Admits a request on `stored` (reserving its estimated tokens), waits its turn when the connection
+   * queues, or throws RATE_LIMITED / BUDGET_EXCEEDED. Aborting `signal` while it waits throws CANCELLED.
+   */
+  admit(stored: StoredConnection, model: string, input: ChatInput, signal: AbortSignal): Promise<AdmissionTicket>;
+}
+
+/** A reservation made by {@link Admission.admit}, settled exactly once when the request ends. */
+export interface AdmissionTicket {
+  /** `usage` is what the upstream reported (absent when it reported none, e.g. on failure). */
+  settle(outcome: { usage?: Usage; error: boolean }): void;
+}
+
+/** Prices usage; `null` when the model's price is unknown (never zero). */
+export interface Pricing {
+  costOf(providerId: string, model: string, usage: Usage): number | null;
+}
