@@ -27,6 +27,10 @@ const WALL = {
   sdk: { hits: pkg((m) => SDK.test(m)), message: 'Provider SDKs are used only under daemon/providers/.' },
   node: { hits: pkg((m) => NODE.has(m)), message: 'Browser code and the protocol use no Node built-ins.' },
   transport: { hits: pkg((m) => m === 'ws' || m.startsWith('lowdb')), message: 'The protocol imports no transport and no store.' },
+  document: {
+    hits: (t) => under('daemon/store/database.ts')(t) || under('daemon/store/database')(t) || pkg((m) => m.startsWith('lowdb'))(t),
+    message: 'A handler never touches the store\'s document: it calls the service that owns the slice (connections, settings, prices…).',
+  },
   vscode: { hits: pkg((m) => m === 'vscode'), message: 'A webview page runs in a browser: no VS Code API.' },
   host: {
     // Everything of the extension outside the importing page's own `page/` folder: host files use vscode
@@ -48,6 +52,7 @@ function wallsFor(file) {
   if (/^shared\/(protocol\/|errors\.ts$|webview\.ts$)/.test(file)) return ['daemon', 'extension', 'sdk', 'node', 'transport'];
   if (file.startsWith('shared/')) return ['daemon', 'extension', 'sdk'];
   if (file.startsWith('daemon/providers/')) return ['extension'];
+  if (/^daemon\/(rpc|http)\//.test(file)) return ['extension', 'sdk', 'document'];
   if (file.startsWith('daemon/')) return ['extension', 'sdk'];
   return [];
 }

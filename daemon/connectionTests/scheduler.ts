@@ -13,12 +13,13 @@
  * a test in flight, so shutdown leaves no handle behind.
  */
 import type { Logger } from '../log';
+import type { SettingsStore } from '../settings/settingsStore';
 import type { StoredConnection } from '../store/schema';
-import type { Database } from '../store/database';
 import { testSavedConnection, type SavedTestDeps } from './connectionTester';
 
 export interface TestSchedulerDeps extends SavedTestDeps {
-  db: Database;
+  /** Read for `testIntervalHours` at every wake, so a change applies without a restart. */
+  settings: Pick<SettingsStore, 'get'>;
   log: Logger;
   /** Delay of the first wake after `start()`; default 20 s (the daemon is busy starting up). */
   firstRunDelayMs?: number;
@@ -82,10 +83,10 @@ export class TestScheduler {
   }
 
   private async wake(): Promise<void> {
-    const intervalMs = this.deps.db.data.settings.testIntervalHours * HOUR_MS;
+    const intervalMs = this.deps.settings.get().testIntervalHours * HOUR_MS;
     if (!(intervalMs > 0)) return this.arm(MAX_SLEEP_MS);
     const now = this.now();
-    const due = this.deps.db.data.connections
+    const due = this.deps.connections.storedAll()
       .map((c) => ({ c, at: this.dueAt(c, intervalMs) }))
       .filter(({ at }) => at <= now)
       .sort((a, b) => a.at - b.at);
@@ -132,7 +133,7 @@ export class TestScheduler {
 
   private untilNextDue(intervalMs: number): number {
     const now = this.now();
-    const next = Math.min(...this.deps.db.data.connections.map((c) => this.dueAt(c, intervalMs)));
+    const next = Math.min(...this.deps.connections.storedAll().map((c) => this.dueAt(c, intervalMs)));
     return Number.isFinite(next) ? Math.max(1000, next - now) : MAX_SLEEP_MS;
   }
 

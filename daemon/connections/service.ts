@@ -79,6 +79,11 @@ export class ConnectionService {
     return found;
   }
 
+  /** Every stored record (no key), for daemon-internal walks such as the test scheduler's. */
+  storedAll(): readonly StoredConnection[] {
+    return this.deps.db.data.connections;
+  }
+
   /** The stored connection with this id, or undefined (no error). */
   find(id: string): StoredConnection | undefined {
     return this.deps.db.data.connections.find((c) => c.id === id);

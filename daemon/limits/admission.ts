@@ -7,6 +7,7 @@
 import type { Usage } from '../../shared/protocol';
 import type { Admission, AdmissionTicket, ChatInput, Pricing } from '../chat/ports';
 import { connectionNotFound } from '../connections/errors';
+import type { ConnectionService } from '../connections/service';
 import type { EventHub } from '../events';
 import type { Logger } from '../log';
 import type { Database } from '../store/database';
@@ -22,8 +23,13 @@ import { LimitQueue, type Attempt } from './limitQueue';
 /** How long a queued request waits at most when the connection sets no `maxQueueWaitMs`. */
 export const DEFAULT_MAX_QUEUE_WAIT_MS = 60_000;
 
+/** What limits read of the connections slice, through its owner: a record's current limits, the ids that exist. */
+export type ConnectionLookup = Pick<ConnectionService, 'find' | 'names'>;
+
 export interface LimitsAdmissionDeps {
+  /** Owns the `limits` and `budgetWarnings` slices (counters and warnings sent); connections are read through `connections`. */
   db: Database;
+  connections: ConnectionLookup;
   ledger: UsageLedger;
   pricing?: Pricing;
   events: Pick<EventHub, 'budgetWarning'>;
@@ -41,7 +47,7 @@ export class LimitsAdmission implements Admission {
 
   constructor(private readonly deps: LimitsAdmissionDeps) {
     this.now = deps.now ?? Date.now;
-    this.limiter = new CapacityLimiter(deps.db, this.now);
+    this.limiter = new CapacityLimiter(deps.db, deps.connections, this.now);
     this.budgets = new BudgetGuard({ db: deps.db, ledger: deps.ledger, ...(deps.pricing && { pricing: deps.pricing }), events: deps.events, now: this.now });
     this.queue = new LimitQueue<AdmissionTicket>(this.now);
   }
@@ -144,6 +150,6 @@ export class LimitsAdmission implements Admission {
   }
 
   private lookup(id: string): StoredConnection | undefined {
-    return this.deps.db.data.connections.find((c) => c.id === id);
+    return this.deps.connections.find(id);
   }
 }

@@ -8,6 +8,7 @@
  * every change, so a restart picks up where the counters were.
  */
 import type { CapacityLimit, CapacityPeriod } from '../../shared/protocol';
+import type { ConnectionService } from '../connections/service';
 import type { Database } from '../store/database';
 import type { BucketState, ConnectionLimitState, StoredConnection } from '../store/schema';
 import { levelAt, PERIOD_MS, resized, stateAt, waitMs } from './tokenBucket';
@@ -40,9 +41,11 @@ export class CapacityLimiter {
 
   constructor(
     private readonly db: Database,
+    /** Only the ids that still exist keep their stored counters. */
+    connections: Pick<ConnectionService, 'names'>,
     private readonly now: () => number = Date.now,
   ) {
-    const live = new Set(db.data.connections.map((c) => c.id));
+    const live = new Set(connections.names().map((c) => c.id));
     for (const [id, state] of Object.entries(db.data.limits)) if (live.has(id)) this.states.set(id, structuredClone(state));
   }
 

@@ -13,13 +13,17 @@ import type { EmbeddedError, ModelInfo, ModelsListResult, Provider } from '../..
 import type { Logger } from '../log';
 import type { ProviderAdapter, ResolvedConnection } from '../providers/adapter';
 import { toSwitchboardError } from '../providers/upstreamErrors';
+import type { SettingsStore } from '../settings/settingsStore';
 import type { Database } from '../store/database';
 
 /** How long `peek` waits before trying again a connection whose list could not be fetched. */
 export const RETRY_AFTER_FAILURE_MS = 30_000;
 
 export interface ModelCacheDeps {
+  /** Owns the `modelCache` slice; nothing else writes it. */
   db: Database;
+  /** Read for `modelsCacheMinutes` on every look, so a change applies at once. */
+  settings: Pick<SettingsStore, 'get'>;
   log: Logger;
   adapterFor: (provider: Provider) => ProviderAdapter;
   /** The connection with its key; throws CONNECTION_NOT_FOUND / SECRET_MISSING. */
@@ -126,7 +130,7 @@ export class ModelCache {
   }
 
   private isFresh(fetchedAt: string): boolean {
-    const ttlMs = this.deps.db.data.settings.modelsCacheMinutes * 60_000;
+    const ttlMs = this.deps.settings.get().modelsCacheMinutes * 60_000;
     const age = this.now() - Date.parse(fetchedAt);
     return age >= 0 && age < ttlMs;
   }

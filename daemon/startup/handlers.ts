@@ -21,7 +21,7 @@ import { adapterFor } from '../providers/registry';
 import type { Services } from './services';
 import type { Stores } from './stores';
 
-export function registerHandlers(router: Router, { db, audit }: Stores, s: Services, daemon: Omit<DaemonHandlerDeps, 'activeStreams' | 'connectionCount'>): void {
+export function registerHandlers(router: Router, { audit }: Stores, s: Services, daemon: Omit<DaemonHandlerDeps, 'activeStreams' | 'connectionCount'>): void {
   registerDaemonHandlers(router, { ...daemon, activeStreams: () => s.streams.size, connectionCount: () => s.connections.count() });
   registerConnectionHandlers(router, { connections: s.connections });
   registerConnectionTestHandlers(router, { connections: s.connections, providers: s.providers, adapterFor, models: s.models });
@@ -36,6 +36,6 @@ export function registerHandlers(router: Router, { db, audit }: Stores, s: Servi
   registerUsageHandlers(router, { ledger: s.ledger });
   registerBudgetHandlers(router, { connections: s.connections, budgets: s.admission.budgets });
   registerPriceHandlers(router, { prices: s.pricing, audit });
-  registerTransferHandlers(router, { version: daemon.version, connections: s.connections, providers: s.providers, prices: s.pricing, settings: settingsAccess(db, audit, () => s.scheduler.reschedule()) });
+  registerTransferHandlers(router, { version: daemon.version, connections: s.connections, providers: s.providers, prices: s.pricing, settings: settingsAccess(s.settings, audit, () => s.scheduler.reschedule()) });
   registerTokenHandlers(router, { tokens: s.tokens, budgets: s.admission.budgets });
 }

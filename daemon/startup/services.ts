@@ -55,8 +55,9 @@ export async function buildServices({ db, audit, vault, keyring }: Stores, { log
   const providers = new ProviderCatalog(db);
   const connections = new ConnectionService({ db, audit, vault, keyring, events, providers, ownPorts });
   await connections.secureStoredHeaders(log);
+  const settings = new SettingsStore(db);
 
-  const models = new ModelCache({ db, log, adapterFor, resolve: (id) => connections.upstreamFor(connections.stored(id)) });
+  const models = new ModelCache({ db, settings, log, adapterFor, resolve: (id) => connections.upstreamFor(connections.stored(id)) });
   cleanups.push(() => models.close());
   // A new URL, provider or key may offer other models; a deleted connection needs no list.
   events.onConnectionChanged(({ kind, id }) => {
@@ -66,7 +67,7 @@ export async function buildServices({ db, audit, vault, keyring }: Stores, { log
 
   const ledger = new UsageLedger(db);
   const pricing = new PriceBook(db, providers);
-  const admission = new LimitsAdmission({ db, ledger, pricing, events, log });
+  const admission = new LimitsAdmission({ db, connections, ledger, pricing, events, log });
   // A deleted connection's counters go; changed limits may let queued requests in sooner.
   events.onConnectionChanged(({ kind, id }) => (kind === 'deleted' ? admission.forget(id) : admission.reconsider(id)));
 
@@ -84,7 +85,7 @@ export async function buildServices({ db, audit, vault, keyring }: Stores, { log
       if (provider) connections.recordTest(id, keyRejectedInChat(provider, hadKey)).catch((error: unknown) => log.warn('could not record a rejected key', { error }));
     },
   });
-  const scheduler = new TestScheduler({ db, log, connections, providers, adapterFor, models });
+  const scheduler = new TestScheduler({ settings, log, connections, providers, adapterFor, models });
   cleanups.push(() => scheduler.stop());
 
   const tokens = new ToolTokens({ db, audit });
@@ -93,5 +94,5 @@ export async function buildServices({ db, audit, vault, keyring }: Stores, { log
     for (const session of sessions()) if (session.caller.kind === 'tool' && session.caller.tokenId === tokenId) session.disconnect(4401, 'tool token revoked');
   });
 
-  return { events, providers, connections, settings: new SettingsStore(db), models, ledger, pricing, facts: new FactBook(db, providers), admission, streams: new StreamRegistry(limits.streams), chat, scheduler, tokens };
+  return { events, providers, connections, settings, models, ledger, pricing, facts: new FactBook(db, providers), admission, streams: new StreamRegistry(limits.streams), chat, scheduler, tokens };
 }

@@ -63,4 +63,13 @@ describe('lint walls', () => {
     expect(crossings('daemon/rpc/x.ts', "import * as vscode from 'vscode';")).toHaveLength(1);
     expect(crossings('daemon/rpc/x.ts', "import { a } from '../../extension/log';")).toHaveLength(1);
   });
+
+  it('keeps RPC and HTTP handlers off the store document: they call the slice owners', () => {
+    expect(crossings('daemon/rpc/x.ts', "import type { Database } from '../store/database';")).toEqual([expect.stringContaining('never touches the store')]);
+    expect(crossings('daemon/http/x.ts', "import { Database } from '../store/database';")).toHaveLength(1);
+    expect(crossings('daemon/rpc/x.ts', "import { Low } from 'lowdb';")).toHaveLength(1);
+    // Record types and the owners themselves are fine, and services may hold the document.
+    expect(crossings('daemon/rpc/x.ts', "import type { StoredConnection } from '../store/schema';\nimport type { SettingsStore } from '../settings/settingsStore';")).toEqual([]);
+    expect(crossings('daemon/settings/settingsStore.ts', "import type { Database } from '../store/database';")).toEqual([]);
+  });
 });

@@ -11,6 +11,7 @@ import { Vault } from '../../../daemon/keys/vault';
 import { silentLogger } from '../../../daemon/log';
 import { ModelCache } from '../../../daemon/models/modelCache';
 import { adapterFor } from '../../../daemon/providers/registry';
+import { SettingsStore } from '../../../daemon/settings/settingsStore';
 import type { ClientSession } from '../../../daemon/rpc/session';
 import { OWNER } from '../../../daemon/tokens/caller';
 import { AuditLog } from '../../../daemon/store/auditLog';
@@ -45,7 +46,7 @@ beforeEach(async () => {
   const session = { id: 's1', clientName: 'test', subscriptions: new Set(['connections/tested']), closed: new AbortController().signal, notify: (_d: unknown, p: unknown) => tested.push(p as ConnectionsTestedParams), drained: async () => undefined, send: () => undefined, caller: OWNER, disconnect: () => undefined } as ClientSession;
   providers = new ProviderCatalog(db);
   connections = new ConnectionService({ db, audit: new AuditLog(join(dir, 'audit.jsonl'), silentLogger), vault, keyring: new Keyring(vault, {}), events: new EventHub(() => [session]), providers });
-  models = new ModelCache({ db, log: silentLogger, adapterFor, resolve: () => { throw new Error('not used'); } });
+  models = new ModelCache({ db, settings: new SettingsStore(db), log: silentLogger, adapterFor, resolve: () => { throw new Error('not used'); } });
 });
 afterEach(async () => {
   await scheduler?.stop();
@@ -69,7 +70,7 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
 }
 
 function startScheduler(over: { staggerMs?: number } = {}): TestScheduler {
-  scheduler = new TestScheduler({ db, log: silentLogger, connections, providers, adapterFor, models, firstRunDelayMs: 0, staggerMs: over.staggerMs ?? 5 });
+  scheduler = new TestScheduler({ settings: new SettingsStore(db), log: silentLogger, connections, providers, adapterFor, models, firstRunDelayMs: 0, staggerMs: over.staggerMs ?? 5 });
   scheduler.start();
   return scheduler;
 }

@@ -19,7 +19,7 @@ beforeEach(async () => {
   store = await openStore();
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   vi.setSystemTime(Date.UTC(2025, 5, 15, 12, 0, 0));
-  admission = new LimitsAdmission({ db: store.db, ledger: new UsageLedger(store.db), events: { budgetWarning: () => undefined }, log: silentLogger });
+  admission = new LimitsAdmission({ db: store.db, connections: store.connections, ledger: new UsageLedger(store.db), events: { budgetWarning: () => undefined }, log: silentLogger });
 });
 afterEach(async () => {
   await admission.close();

@@ -41,7 +41,7 @@ beforeEach(async () => {
   ledger = new UsageLedger(store.db);
   clock = manualClock(Date.UTC(2025, 5, 15, 12));
   warnings = [];
-  admission = new LimitsAdmission({ db: store.db, ledger, pricing, events: { budgetWarning: (p) => warnings.push(p) }, log: silentLogger, now: clock.now });
+  admission = new LimitsAdmission({ db: store.db, connections: store.connections, ledger, pricing, events: { budgetWarning: (p) => warnings.push(p) }, log: silentLogger, now: clock.now });
 });
 afterEach(async () => {
   await admission.close();

@@ -10,7 +10,7 @@ let limiter: CapacityLimiter;
 beforeEach(async () => {
   store = await openStore();
   clock = manualClock();
-  limiter = new CapacityLimiter(store.db, clock.now);
+  limiter = new CapacityLimiter(store.db, store.connections, clock.now);
 });
 afterEach(() => store.close());
 
@@ -124,7 +124,7 @@ describe('CapacityLimiter persistence', () => {
     await store.db.close();
     const reopened = await openStore(dir);
     try {
-      const again = new CapacityLimiter(reopened.db, clock.now);
+      const again = new CapacityLimiter(reopened.db, reopened.connections, clock.now);
       const c = reopened.db.data.connections[0]!;
       expect(again.tryReserve(c, 0).ok).toBe(true);
       expect(again.tryReserve(c, 0)).toMatchObject({ ok: false, limit: { period: 'hour', requests: 3 } });

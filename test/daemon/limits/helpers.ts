@@ -2,12 +2,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ConnectionLookup } from '../../../daemon/limits/admission';
 import { silentLogger } from '../../../daemon/log';
 import { Database } from '../../../daemon/store/database';
 import type { StoredConnection } from '../../../daemon/store/schema';
 
 export interface Store {
   db: Database;
+  /** The connections these fixtures wrote, as limits read them (ConnectionService's `find` and `names`). */
+  connections: ConnectionLookup;
   dir: string;
   /** Adds (or replaces) a connection record; returns it as stored. */
   put(conn: Partial<StoredConnection> & { id: string }): Promise<StoredConnection>;
@@ -19,6 +22,10 @@ export async function openStore(dir?: string): Promise<Store> {
   const db = await Database.open(join(home, 'db.json'), silentLogger, { debounceMs: 5 });
   return {
     db,
+    connections: {
+      find: (id) => db.data.connections.find((c) => c.id === id),
+      names: () => db.data.connections.map((c) => ({ id: c.id, name: c.name })),
+    },
     dir: home,
     put: async (conn) => {
       const record: StoredConnection = { name: conn.id, provider: 'openai', baseUrl: 'http://127.0.0.1:9/v1', timeoutMs: 60_000, maxRetries: 0, isDefault: false, keySource: 'none', createdAt: '', updatedAt: '', ...conn };

@@ -6,6 +6,7 @@ import { SwitchboardError } from '../../../shared/errors';
 import { connectionNotFound } from '../../../daemon/connections/errors';
 import { toResolved } from '../../../daemon/connections/upstream';
 import { silentLogger } from '../../../daemon/log';
+import { SettingsStore } from '../../../daemon/settings/settingsStore';
 import { ModelCache, RETRY_AFTER_FAILURE_MS } from '../../../daemon/models/modelCache';
 import { findBuiltIn } from '../../../daemon/catalog/builtInProviders';
 import { adapterFor } from '../../../daemon/providers/registry';
@@ -44,6 +45,7 @@ beforeEach(async () => {
   await addConnection('conn_a', up.openaiBaseUrl, KEY);
   cache = new ModelCache({
     db,
+    settings: new SettingsStore(db),
     log: silentLogger,
     adapterFor,
     now: () => clock,
