@@ -1,12 +1,21 @@
 /** Broadcasts events to the clients that subscribed to them (`events/subscribe`). */
-import type { BudgetWarningParams, ConnectionsChangedParams, ConnectionsTestedParams } from '../shared/protocol';
+import type { BudgetWarningParams, ConnectionsChangedParams, ConnectionsTestedParams, EventName, NotificationType } from '../shared/protocol';
 import { BudgetWarning, ConnectionsChanged, ConnectionsTested } from '../shared/protocol';
-import type { ClientSession } from './rpc/session';
+
+/**
+ * A connected client as events see it (rpc/session.ts's ClientSession is one). Declared here, so the
+ * services that announce events do not depend on the RPC layer that carries them.
+ */
+export interface EventSubscriber {
+  /** Events this client asked for with `events/subscribe`. */
+  readonly subscriptions: ReadonlySet<EventName>;
+  notify<P>(descriptor: NotificationType<P>, params: P): void;
+}
 
 export class EventHub {
   private readonly internal: Array<(params: ConnectionsChangedParams) => void> = [];
 
-  constructor(private readonly sessions: () => Iterable<ClientSession>) {}
+  constructor(private readonly sessions: () => Iterable<EventSubscriber>) {}
 
   /** Lets a daemon component react to connection changes (e.g. drop a cached model list). */
   onConnectionChanged(listener: (params: ConnectionsChangedParams) => void): void {

@@ -10,7 +10,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { decoded, upstreamAgents } from '../providers/transport/nodeFetch';
 import { UpstreamIdleTimeout } from '../providers/transport/upstreamFetch';
-import { HOP_HEADER, HOP_VALUE } from '../server/hop';
+import { HOP_HEADER, HOP_VALUE } from '../loopGuard';
 import type { UpstreamTarget } from './upstreamTarget';
 
 /** Error bodies are small; more than this is not read (the message is in the first bytes). */

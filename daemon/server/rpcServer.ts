@@ -17,7 +17,7 @@ import type { ClientSession } from '../rpc/session';
 import type { Caller, ToolCaller } from '../tokens/caller';
 import type { TokenCheck } from '../tokens/toolTokens';
 import { checkRequest, pathOf, type RequestAccess } from './access';
-import { hasHop, HOP_REFUSAL, HOP_STATUS } from './hop';
+import { hasHop, HOP_REFUSAL, HOP_STATUS } from '../loopGuard';
 import { WsSession } from './wsSession';
 
 export interface RpcServerOptions {

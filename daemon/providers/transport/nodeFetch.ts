@@ -23,7 +23,7 @@ import https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import { urlToHttpOptions } from 'node:url';
 import zlib from 'node:zlib';
-import { addHop, HOP_HEADER, HOP_VALUE } from '../../server/hop';
+import { addHop, HOP_HEADER, HOP_VALUE } from '../../loopGuard';
 
 /** The raw Node body stream of a response made by {@link nodeFetch} (decoded if it was compressed). */
 export const NODE_BODY: unique symbol = Symbol('switchboard.nodeBody');

@@ -8,7 +8,7 @@
 import OpenAI, { APIError, BadRequestError, InternalServerError, RateLimitError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UsageGet, type Connection } from '../../../shared/protocol';
-import { HOP_HEADER } from '../../../daemon/server/hop';
+import { HOP_HEADER } from '../../../daemon/loopGuard';
 import { cleanupDaemons, ensureBuilt, KEYS, setup, sleep, type Env } from '../chat/harness';
 
 let env: Env;

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/client';
-import { HOP_HEADER } from '../../../daemon/server/hop';
+import { HOP_HEADER } from '../../../daemon/loopGuard';
 import { connectTcp, connectUnix, HandshakeRefused, httpGet } from '../../helpers/rawRpc';
 import { cleanupDaemons, ensureBuilt, rejectionOf, setup, user, type Env } from '../chat/harness';
 
