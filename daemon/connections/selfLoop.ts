@@ -1,6 +1,6 @@
 /**
  * A base URL that leads to the daemon itself would send every request on this connection back
- * into the daemon: a request loop. The hop header (server/hop.ts) stops one that gets through
+ * into the daemon: a request loop. The hop header (daemon/loopGuard.ts) stops one that gets through
  * after a single refused request; this refuses the plain case when the connection is saved, with
  * a sentence saying why: the URL's port is one the daemon listens on, and its host is this
  * machine (a loopback or unspecified address, an address of one of its interfaces, or a name that

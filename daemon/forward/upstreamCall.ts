@@ -36,7 +36,7 @@ export function callUpstream(target: UpstreamTarget, payload: Buffer, idleMs: nu
     const secure = target.url.protocol === 'https:';
     const req = (secure ? https : http).request(target.url, {
       method: 'POST',
-      // The hop header last, so no connection header can drop it: a base URL leading back to a daemon is refused there (server/hop.ts).
+      // The hop header last, so no connection header can drop it: a base URL leading back to a daemon is refused there (daemon/loopGuard.ts).
       headers: { ...target.headers, 'content-length': String(payload.length), [HOP_HEADER]: HOP_VALUE },
       agent: secure ? upstreamAgents.https : upstreamAgents.http,
     });

@@ -66,7 +66,7 @@ export async function nodeFetch(input: FetchInput, init: RequestInit = {}): Prom
   // A streamed answer must not come compressed (we parse it as it arrives); other bodies are
   // small. Servers that compress anyway are decoded below.
   headers['accept-encoding'] ??= 'identity';
-  // Marks the request as the daemon's own, so a base URL that leads back to a daemon is refused there (server/hop.ts).
+  // Marks the request as the daemon's own, so a base URL that leads back to a daemon is refused there (daemon/loopGuard.ts).
   addHop(headers);
   let payload: string | Uint8Array | undefined = body instanceof URLSearchParams ? body.toString() : (body ?? undefined);
   if (body instanceof URLSearchParams) headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8';
