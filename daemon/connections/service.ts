@@ -27,11 +27,8 @@ import { HeaderSecrets } from './headerSecrets';
 import { hostMove } from './hostBinding';
 import { publicHeaders } from './secretHeaders';
 import type { ProviderCatalog } from '../catalog/providerCatalog';
-import { toResolved } from './upstream';
+import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, toResolved } from './upstream';
 import type { ResolvedConnection } from '../providers/adapter';
-
-export const DEFAULT_TIMEOUT_MS = 60_000;
-export const DEFAULT_MAX_RETRIES = 2;
 
 export interface ConnectionServiceDeps {
   db: Database;

@@ -7,7 +7,10 @@ import type { ResolvedConnection } from '../providers/adapter';
 import type { StoredConnection } from '../store/schema';
 import type { ProviderCatalog } from '../catalog/providerCatalog';
 import { lowerSet, putHeader } from './secretHeaders';
-import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './service';
+
+/** A connection's timeout and retries when it sets none (saved connections and drafts alike). */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_MAX_RETRIES = 2;
 
 /**
  * The key is required when the provider needs one; otherwise the request fails before reaching it.
