@@ -147,8 +147,12 @@ export async function chatScenario(ctx: E2eContext, steps: Steps): Promise<void>
 
     await steps.step(`the chat has room: a view container of its own; at 1280×720 a message area ≥ ${MIN_MESSAGE_AREA} px under a one-row header`, async () => {
       await wb.chatActivityIcon().waitFor({ state: 'visible', timeout: 5000 });
+      const innerHeight = () => chat!.evaluate(() => window.innerHeight);
+      const before = await innerHeight();
       await page.setViewportSize({ width: 1280, height: 720 });
       try {
+        // Measured once the webview itself is smaller (180 px less of window): not the 1400×900 layout.
+        await poll('the chat resized to the smaller window', async () => (await innerHeight()) < before - 100, 10_000);
         // What the person has to read answers in: from under the header to the top of the input.
         const measure = () => chat!.evaluate(() => {
           const header = document.querySelector('.chat-header')!.getBoundingClientRect();
