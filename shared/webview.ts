@@ -70,21 +70,47 @@ export type HostToManager =
 
 // ───────────────────────────── Chat panel ─────────────────────────────
 
-/** Context attached to a message: the active editor's selection or whole file. */
+/**
+ * Context attached to a message: the active editor's selection or a whole file, a symbol's code, the
+ * workspace's problems, the active terminal's recent output, or an image.
+ */
 export interface ChatAttachment {
   id: string;
-  kind: 'selection' | 'file';
+  kind: 'selection' | 'file' | 'symbol' | 'problems' | 'terminal' | 'image';
   /** What the chip shows, e.g. `app.ts:12-30` or `app.ts`. */
   label: string;
-  /** Workspace-relative path (or the file name for an untitled editor). */
+  /** Workspace-relative path (or the file name for an untitled editor; the image's file name; a terminal's name). */
   path: string;
   languageId?: string;
-  /** 1-based, inclusive; selections only. */
+  /** 1-based, inclusive; selections and symbols only. */
   startLine?: number;
   endLine?: number;
-  /** The attached text, sent to the model inside a fenced block. */
+  /** The attached text, sent to the model inside a fenced block (empty for an image). */
   text: string;
+  /**
+   * An image's bytes (base64), sent as an image part to models that accept images. Absent on an
+   * image of a chat reloaded from storage (images are not kept in the chat history).
+   */
+  image?: { mediaType: string; data: string };
 }
+
+/** What an `@`-mention names; the host turns it into a {@link ChatAttachment} when picked. */
+export type ChatMention =
+  | { kind: 'selection' | 'problems' | 'terminal'; label: string; detail?: string }
+  | { kind: 'file'; label: string; detail?: string; uri: string }
+  /** A symbol: its code is the text of `range` (0-based lines, inclusive) in `uri`. */
+  | { kind: 'symbol'; label: string; detail?: string; uri: string; startLine: number; endLine: number };
+
+/** The chat's slash commands, as the page suggests them after `/` (extension/chat/slashCommands.ts reads them). */
+export const CHAT_SLASH_COMMANDS: ReadonlyArray<{ name: string; usage: string; description: string }> = [
+  { name: 'explain', usage: '/explain', description: 'Explain the selected code (or the active file)' },
+  { name: 'fix', usage: '/fix', description: 'Fix the selected code, with the problems VS Code reports in it' },
+  { name: 'tests', usage: '/tests', description: 'Write tests for the selected code' },
+  { name: 'ask', usage: '/ask <connection> <question>', description: 'Ask another connection, once' },
+];
+
+/** Commands the chat page may run (its empty state's buttons); the host maps them to VS Code commands. */
+export type ChatPageCommand = 'addConnection' | 'importFromEnvironment' | 'openWalkthrough';
 
 /** How an answer ended, or that it is still streaming. */
 export type ChatAnswerStatus = 'streaming' | 'done' | 'stopped' | 'error';
@@ -186,7 +212,17 @@ export type ChatToHost =
   | { type: 'openLink'; href: string }
   /** An action beside a failed answer. */
   | { type: 'errorAction'; action: ChatErrorAction; turnId: string }
-  | { type: 'openInEditor' };
+  | { type: 'openInEditor' }
+  /** Suggestions for `@query` (files, symbols, selection, problems, terminal); answered by `mentions`. */
+  | { type: 'mentionQuery'; requestId: number; query: string }
+  /** A picked `@`-mention: the host gathers its content and adds it to the pending attachments. */
+  | { type: 'addMention'; mention: ChatMention }
+  /** A pasted or dropped image (base64); the host checks its type and size. */
+  | { type: 'addImage'; name: string; mediaType: string; data: string }
+  /** "Attach image": the host opens a file dialog. */
+  | { type: 'attachImage' }
+  /** A button of the page that runs a VS Code command (Add Connection, Import from Environment). */
+  | { type: 'runCommand'; command: ChatPageCommand };
 
 /** Everything the chat page needs to draw itself. */
 export interface ChatViewState {
@@ -218,7 +254,9 @@ export type HostToChat =
   /** Put the cursor in the input (after "Ask About Selection"). */
   | { type: 'focusInput' }
   /** Show or hide the History list (the title bar's History: the page has no button of its own). */
-  | { type: 'toggleHistory' };
+  | { type: 'toggleHistory' }
+  /** The suggestions for the `mentionQuery` with the same `requestId`. */
+  | { type: 'mentions'; requestId: number; items: ChatMention[] };
 
 // ───────────────────────────── Usage view ─────────────────────────────
 

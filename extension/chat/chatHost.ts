@@ -9,8 +9,10 @@
  * stored with that first message, so empty chats never clutter the history.
  */
 import { ModelsList } from '../../shared/protocol';
-import { assertNever, type ChatAttachment, type ChatErrorAction, type ChatErrorView, type ChatSession, type ChatToHost, type ChatViewState, type HostToChat } from '../../shared/webview';
+import { assertNever, type ChatAttachment, type ChatPageCommand, type ChatErrorAction, type ChatErrorView, type ChatSession, type ChatToHost, type ChatViewState, type HostToChat } from '../../shared/webview';
 import { addAttachment, AttachmentError } from './attachments';
+import { hasImages, imageAttachment } from './imageAttachments';
+import { imageSupportFor, noImagesError, planSend } from './sendPlan';
 import { chatError, DAEMON_UNAVAILABLE, errorText, toChatError } from './chatErrors';
 import { ChatStore, cleanTitle } from './chatStore';
 import { Emitter, type Disposable, type Listen } from './emitter';
@@ -18,6 +20,13 @@ import type { ChatHostDeps, DaemonStateName } from './hostDeps';
 import { connectionOptions, initialChoice, resolveTarget, type StreamTarget } from './target';
 
 export type { ChatHostDeps, ChatUi, DaemonStateName } from './hostDeps';
+
+/** The VS Code commands behind the page's own buttons (its empty state). */
+const PAGE_COMMANDS: Record<ChatPageCommand, string> = {
+  addConnection: 'switchboard.addConnection',
+  importFromEnvironment: 'switchboard.importFromEnvironment',
+  openWalkthrough: 'switchboard.openWalkthrough',
+};
 
 export class ChatHost implements Disposable {
   private chat: ChatSession;
@@ -233,34 +242,65 @@ export class ChatHost implements Disposable {
         return this.errorAction(msg.action, msg.turnId);
       case 'openInEditor':
         return deps.ui.openInEditor(this.chat.id);
+      case 'mentionQuery':
+        return this.post({ type: 'mentions', requestId: msg.requestId, items: await deps.ui.mentionSuggestions(msg.query) });
+      case 'addMention':
+        return this.addAttachment(await deps.ui.mentionAttachment(msg.mention));
+      case 'addImage':
+        return this.addAttachment(imageAttachment(msg.name, msg.mediaType, msg.data));
+      case 'attachImage': {
+        const image = await deps.ui.pickImage();
+        return image ? this.addAttachment(image) : undefined;
+      }
+      case 'runCommand':
+        await deps.ui.executeCommand(PAGE_COMMANDS[msg.command]);
+        return;
       default:
         return assertNever(msg);
     }
   }
 
-  private send(requestId: number, typed: string): void {
+  private async send(requestId: number, typed: string): Promise<void> {
     const { deps } = this;
     const text = typed.replace(/^\s*\n/, '').trimEnd();
     const refuse = (error: ChatErrorView): void => this.post({ type: 'rejected', requestId, error });
+    const busy = (): boolean => deps.runner.isBusy(this.chat.id);
+    const busyError: ChatErrorView = { code: 'BUSY', message: 'An answer is still streaming in this chat.', hint: 'Wait for it to finish, or stop it.', actions: [] };
     if (text.trim() === '' && this.attachments.length === 0) return refuse({ code: 'VALIDATION', message: 'Type a message first.', actions: [] });
-    if (deps.runner.isBusy(this.chat.id)) {
-      return refuse({ code: 'BUSY', message: 'An answer is still streaming in this chat.', hint: 'Wait for it to finish, or stop it.', actions: [] });
-    }
-    const target = this.target();
+    if (busy()) return refuse(busyError);
+    const plan = await planSend(text, this.attachments, connectionOptions(deps.connections), deps.ui);
+    if ('error' in plan) return refuse(plan.error);
+    const target = plan.askConnectionId ? this.askTarget(plan.askConnectionId) : this.target();
     if ('error' in target) return refuse(target.error);
+    const connection = deps.connections.connections.find((c) => c.id === target.target.connectionId);
+    const images = await imageSupportFor(deps.request, target.target, connection?.defaultModel, this.chat.turns, plan.attachments);
+    if (images === 'no' && hasImages(plan.attachments)) {
+      return refuse(noImagesError(target.target.model ?? connection?.defaultModel ?? 'The model', connection?.name ?? 'this connection', connection?.provider ?? 'PROVIDER'));
+    }
+    // The checks above awaited: another send may have started meanwhile.
+    if (busy()) return refuse(busyError);
     this.post({ type: 'accepted', requestId });
-    const attachments = this.attachments;
+    if (this.attachments.length) this.post({ type: 'attachments', attachments: [] });
     this.attachments = [];
-    if (attachments.length) this.post({ type: 'attachments', attachments: [] });
-    deps.runner.send(this.chat, target.target, { text, attachments });
+    deps.runner.send(this.chat, target.target, { text: plan.text, attachments: plan.attachments }, { images: images !== 'no' });
+  }
+
+  /** `/ask <connection>`: one message to another connection, on its default model; the chat keeps its own. */
+  private askTarget(connectionId: string): { target: StreamTarget } | { error: ChatErrorView } {
+    const connection = this.deps.connections.connections.find((c) => c.id === connectionId);
+    if (!connection) return { error: chatError('CONNECTION_NOT_FOUND', 'That connection no longer exists.', 'Pick another one after /ask.') };
+    return { target: { connectionId, ...(connection.defaultModel ? { model: connection.defaultModel } : {}) } };
   }
 
   /** Asks the last message again, on the chat's connection as it is now (the person may have switched after an error). */
-  private retry(): void {
+  private async retry(): Promise<void> {
     if (this.deps.runner.isBusy(this.chat.id)) return;
     const target = this.target();
     if ('error' in target) return this.showOnLastAnswer(target.error);
-    this.deps.runner.retry(this.chat, target.target);
+    const connection = this.deps.connections.connections.find((c) => c.id === target.target.connectionId);
+    const images = await imageSupportFor(this.deps.request, target.target, connection?.defaultModel, this.chat.turns, []);
+    if (this.deps.runner.isBusy(this.chat.id)) return;
+    this.deps.runner.retry(this.chat, target.target, { images: images !== 'no' });
   }
 
   /** Where the next request goes, adopting the workspace's choice for a chat that has none; or why it cannot go. */

@@ -22,7 +22,7 @@ import { codeOf, partialTextOf, toChatError } from './chatErrors';
 import type { ChatStore } from './chatStore';
 import { DEFAULT_TITLE } from './chatStore';
 import { Emitter, type Disposable, type Listen } from './emitter';
-import { buildMessages, titleFrom, type OutgoingMessage } from './prompt';
+import { buildMessages, titleFrom, type BuildOptions, type OutgoingMessage } from './prompt';
 import type { StreamTarget } from './target';
 
 /** How often streamed text is handed to the views. */
@@ -83,26 +83,26 @@ export class ChatRunner implements Disposable {
    * Appends the message and an empty streaming answer to `chat`, stores the chat (a draft becomes a
    * stored chat here) and starts the stream. The caller checked `isBusy` and the target.
    */
-  send(chat: ChatSession, target: StreamTarget, message: OutgoingMessage): void {
+  send(chat: ChatSession, target: StreamTarget, message: OutgoingMessage, build: BuildOptions = {}): void {
     this.assertIdle(chat);
     if (chat.turns.length === 0 && chat.title === DEFAULT_TITLE) chat.title = titleFrom(message.text, message.attachments);
     const history = [...chat.turns];
     chat.turns.push({ role: 'user', id: randomUUID(), text: message.text, attachments: [...message.attachments], at: new Date().toISOString() });
-    this.start(chat, target, history, message);
+    this.start(chat, target, history, message, build);
   }
 
   /**
    * Asks the last message again: the answers after it (failed, stopped, or done) are replaced by a
    * new one. False when the chat has no message or is busy.
    */
-  retry(chat: ChatSession, target: StreamTarget): boolean {
+  retry(chat: ChatSession, target: StreamTarget, build: BuildOptions = {}): boolean {
     if (this.isBusy(chat.id)) return false;
     let index = chat.turns.length - 1;
     while (index >= 0 && chat.turns[index]!.role !== 'user') index--;
     const user = chat.turns[index];
     if (!user || user.role !== 'user') return false;
     chat.turns.splice(index + 1);
-    this.start(chat, target, chat.turns.slice(0, index), { text: user.text, attachments: user.attachments });
+    this.start(chat, target, chat.turns.slice(0, index), { text: user.text, attachments: user.attachments }, build);
     return true;
   }
 
@@ -131,14 +131,14 @@ export class ChatRunner implements Disposable {
     if (this.isBusy(chat.id)) throw new Error(`An answer is already streaming on chat ${chat.id}.`);
   }
 
-  private start(chat: ChatSession, target: StreamTarget, history: readonly ChatTurn[], message: OutgoingMessage): void {
+  private start(chat: ChatSession, target: StreamTarget, history: readonly ChatTurn[], message: OutgoingMessage, build: BuildOptions): void {
     const turn: AssistantTurn = { role: 'assistant', id: randomUUID(), text: '', status: 'streaming', at: new Date().toISOString() };
     chat.turns.push(turn);
     const running: Running = { chat, turn, pending: '', stopping: false, settled: false };
     this.byChat.set(chat.id, running);
     void this.deps.store.save(chat);
     this.changeEmitter.fire({ chat, busy: true });
-    void this.run(running, { ...target, messages: buildMessages(history, message) });
+    void this.run(running, { ...target, messages: buildMessages(history, message, build) });
   }
 
   private async run(running: Running, params: ChatRequest): Promise<void> {

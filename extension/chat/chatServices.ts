@@ -13,6 +13,7 @@ import { ChatHost } from './chatHost';
 import { ChatRunner } from './chatRunner';
 import { ChatStore } from './chatStore';
 import { createChatUi, EditorTracker } from './chatUi';
+import { TerminalOutputRecorder } from './terminalOutput';
 
 export interface ChatServicesDeps {
   extensionUri: vscode.Uri;
@@ -39,6 +40,8 @@ export class ChatServices implements vscode.Disposable {
   readonly editors = new EditorTracker();
   /** The chat the person is in: the status bar and the pickers act on it. */
   readonly focus = new ChatFocus();
+  /** Commands' output per terminal, for `@terminal` (recorded from activation on). */
+  readonly terminals = new TerminalOutputRecorder();
   /** Set by the wiring (index.ts): opens a chat in an editor tab. */
   openInEditor: (chatId: string) => void = () => undefined;
 
@@ -62,7 +65,7 @@ export class ChatServices implements vscode.Disposable {
       connections: { get loaded() { return connections.loaded; }, get connections() { return connections.connections; }, providerName: connections.providerName },
       choice: () => choice.value,
       daemonState: () => daemon.state,
-      ui: createChatUi({ editors: this.editors, connections, choice, listModels: (connectionId) => daemon.request(ModelsList, { connectionId }), openInEditor: (id) => this.openInEditor(id), retryDaemon: () => daemon.retryNow() }),
+      ui: createChatUi({ editors: this.editors, terminals: this.terminals, connections, choice, listModels: (connectionId) => daemon.request(ModelsList, { connectionId }), openInEditor: (id) => this.openInEditor(id), retryDaemon: () => daemon.retryNow() }),
       ...(opts.initialChatId ? { initialChatId: opts.initialChatId } : {}),
       ...(opts.onDidShowChat ? { onDidShowChat: opts.onDidShowChat } : {}),
       onDidFocus: () => this.focus.focus(host),
@@ -88,5 +91,6 @@ export class ChatServices implements vscode.Disposable {
     this.store.dispose();
     this.editors.dispose();
     this.focus.dispose();
+    this.terminals.dispose();
   }
 }

@@ -4,7 +4,8 @@
  *
  * Bounded: at most {@link MAX_CHATS} chats and about {@link MAX_STORED_CHARS} characters of JSON, the
  * oldest dropped first (the newest is always kept); an attachment keeps at most
- * {@link MAX_STORED_ATTACHMENT_CHARS} characters in storage (the request itself had all of it).
+ * {@link MAX_STORED_ATTACHMENT_CHARS} characters in storage (the request itself had all of it), and
+ * an image attachment keeps its name but not its bytes.
  *
  * Sessions are live objects: the runner appends streamed text to them in memory and saves at the
  * turn's start and end, not on every delta.
@@ -170,6 +171,11 @@ function forStorage(chat: ChatSession): ChatSession {
 }
 
 function capAttachment(a: ChatAttachment): ChatAttachment {
+  // Images stay in the live chat (follow-ups still send them) but not in workspaceState: a few would fill it.
+  if (a.image) {
+    const { image: _image, ...rest } = a;
+    return rest;
+  }
   if (a.text.length <= MAX_STORED_ATTACHMENT_CHARS) return { ...a };
   const cut = a.text.length - MAX_STORED_ATTACHMENT_CHARS;
   return { ...a, text: `${a.text.slice(0, MAX_STORED_ATTACHMENT_CHARS)}\n[… ${cut} more characters were not kept in the chat history]` };

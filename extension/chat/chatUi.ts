@@ -11,6 +11,8 @@ import { connectionInUse, connectionPick } from '../connections/presentation';
 import type { WorkspaceChoice } from '../workspaceChoice';
 import { AttachmentError, fileAttachment, selectionAttachment, type EditorSnapshot } from './attachments';
 import type { ChatUi } from './chatHost';
+import { createContextSources } from './contextSources';
+import type { TerminalOutputRecorder } from './terminalOutput';
 
 /** Schemes of editors that hold no code of the person's (the Output panel, comment inputs). */
 const NOT_CODE = new Set(['output', 'comment', 'vscode-scm', 'debug']);
@@ -67,6 +69,7 @@ export function snapshot(editor: vscode.TextEditor): EditorSnapshot {
 
 export interface ChatUiDeps {
   editors: EditorTracker;
+  terminals: TerminalOutputRecorder;
   connections: ConnectionStore;
   listModels: ListModels;
   choice: WorkspaceChoice;
@@ -81,6 +84,7 @@ export function createChatUi(deps: ChatUiDeps): ChatUi {
     return e;
   };
   return {
+    ...createContextSources({ editors: deps.editors, terminals: deps.terminals }),
     selectionAttachment: async () => selectionAttachment(snapshot(editor())),
     fileAttachment: async () => fileAttachment(snapshot(editor())),
     copy: async (text) => {

@@ -4,7 +4,7 @@
  * the unit tests.
  */
 import type { RequestType } from '../../shared/protocol';
-import type { ChatAttachment, ChatViewState, HostToChat } from '../../shared/webview';
+import type { ChatAttachment, ChatMention, ChatViewState, HostToChat } from '../../shared/webview';
 import type { ChatRunner } from './chatRunner';
 import type { ChatStore } from './chatStore';
 import type { ConnectionsView, WorkspaceChoiceValue } from './target';
@@ -32,6 +32,16 @@ export interface ChatUi {
   offerWorkspaceDefault(connectionId: string, model: string | undefined): void;
   executeCommand(command: string, ...args: unknown[]): Promise<unknown>;
   openInEditor(chatId: string): void;
+  /** Suggestions for `@query`: the selection, problems, terminal output, then files and symbols. */
+  mentionSuggestions(query: string): Promise<ChatMention[]>;
+  /** The content of a picked mention; throws an AttachmentError a person can act on. */
+  mentionAttachment(mention: ChatMention): Promise<ChatAttachment>;
+  /** The code a slash command works on: the editor's selection, else its whole file; throws an AttachmentError. */
+  editorCode(): Promise<ChatAttachment>;
+  /** The problems VS Code reports in one file (its chat path); throws an AttachmentError when there are none. */
+  problemsIn(path: string): Promise<ChatAttachment>;
+  /** An image chosen in a file dialog; undefined when cancelled; throws an AttachmentError for a file that cannot be sent. */
+  pickImage(): Promise<ChatAttachment | undefined>;
   /** A warning notification. */
   warn(message: string): void;
   /** Reconnect to the daemon now, without waiting for the backoff. */

@@ -3,7 +3,7 @@
  * `data-action` (dom.ts), so buttons drawn later (code blocks, error actions, history rows) need no
  * listener of their own. Links never navigate the webview: the host opens http(s) ones.
  */
-import type { ChatErrorAction, ChatToHost } from '../../../shared/webview';
+import type { ChatErrorAction, ChatPageCommand, ChatToHost } from '../../../shared/webview';
 import { codeOf } from './answerBody';
 
 /** What a button does inside the page, beyond posting to the host. */
@@ -43,6 +43,8 @@ function act(b: HTMLButtonElement, post: (m: ChatToHost) => void, page: PageComm
     case 'stop': return post({ type: 'stop' });
     case 'add-selection': return post({ type: 'addSelection' });
     case 'add-file': return post({ type: 'addFile' });
+    case 'attach-image': return post({ type: 'attachImage' });
+    case 'run-command': return post({ type: 'runCommand', command: data.command as ChatPageCommand });
     case 'remove-attachment': return post({ type: 'removeAttachment', id: data.attachmentId! });
     case 'copy-code': case 'insert-code': {
       const code = codeOf(b);

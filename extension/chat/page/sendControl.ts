@@ -38,7 +38,8 @@ export class SendControl {
     });
     composer.input.addEventListener('keydown', (e) => {
       // keyCode 229: a key the IME is still composing (Safari/Chromium report it before isComposing).
-      if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
+      // defaultPrevented: the suggestion list took the Enter (it picks, it does not send).
+      if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229 || e.defaultPrevented) return;
       e.preventDefault();
       this.send();
     });

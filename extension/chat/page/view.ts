@@ -9,7 +9,9 @@
  */
 import { assertNever, type ChatToHost, type ChatViewState, type HostToChat } from '../../../shared/webview';
 import { wireActions } from './actions';
-import { buildComposer, renderAttachments } from './composer';
+import { buildComposer, placeSuggestions, renderAttachments } from './composer';
+import { wireImagePaste } from './imagePaste';
+import { MentionControl } from './mentionControl';
 import { FrameBatcher, type RequestFrame } from './frames';
 import { buildHeader } from './header';
 import { HistoryPanel } from './history';
@@ -47,6 +49,10 @@ export function createChatView(root: HTMLElement, post: (m: ChatToHost) => void,
   root.replaceChildren(header.el, banner, history.el, empty, transcript.el, composer.el);
 
   const pickers = new Pickers(header);
+  // Before the send control: its keydown handler must see Enter only when no suggestion is picked.
+  const mentions = new MentionControl(composer, post, current);
+  placeSuggestions(composer, mentions.box.el);
+  wireImagePaste(composer.input, post);
   const sending = new SendControl(composer, post, current, opts.state);
   const frames = new FrameBatcher(opts.raf ?? ((cb) => requestAnimationFrame(cb)), (texts) => {
     if (state) transcript.append(state.chat.turns, texts);
@@ -126,6 +132,8 @@ export function createChatView(root: HTMLElement, post: (m: ChatToHost) => void,
         return composer.input.focus();
       case 'toggleHistory':
         return history.setOpen(!history.open);
+      case 'mentions':
+        return mentions.mentions(m.requestId, m.items);
       default:
         return assertNever(m);
     }

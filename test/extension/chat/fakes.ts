@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { ChatCallOptions, ChatReply, ChatRequest } from '../../../shared/client';
 import { ChatReplyController } from '../../../shared/client/chatReply';
 import { ChatCancel, type ChatStreamParams, type ChatStreamResult, type Connection, type RequestType } from '../../../shared/protocol';
-import type { ChatAttachment, HostToChat } from '../../../shared/webview';
+import type { ChatAttachment, ChatMention, HostToChat } from '../../../shared/webview';
+import { AttachmentError } from '../../../extension/chat/attachments';
 import { ChatHost, type ChatUi, type DaemonStateName } from '../../../extension/chat/chatHost';
 import { ChatRunner } from '../../../extension/chat/chatRunner';
 import { ChatStore, type MementoLike } from '../../../extension/chat/chatStore';
@@ -116,6 +117,33 @@ export class FakeUi implements ChatUi {
   async fileAttachment() {
     if (this.file instanceof Error) throw this.file;
     return this.file;
+  }
+  mentions: ChatMention[] = [];
+  mentioned: ChatAttachment | Error = new Error('no mention scripted');
+  code: ChatAttachment | Error = new AttachmentError('No editor is open. Open a file, select the code to ask about, and try again.');
+  problems: ChatAttachment | Error = new AttachmentError('VS Code reports no problems.');
+  image: ChatAttachment | undefined;
+  async mentionSuggestions(query: string) {
+    this.log.push(`mentions ${query}`);
+    return this.mentions;
+  }
+  async mentionAttachment(mention: ChatMention) {
+    this.log.push(`mention ${mention.kind} ${mention.label}`);
+    if (this.mentioned instanceof Error) throw this.mentioned;
+    return this.mentioned;
+  }
+  async editorCode() {
+    if (this.code instanceof Error) throw this.code;
+    return this.code;
+  }
+  async problemsIn(path: string) {
+    this.log.push(`problemsIn ${path}`);
+    if (this.problems instanceof Error) throw this.problems;
+    return this.problems;
+  }
+  async pickImage() {
+    this.log.push('pickImage');
+    return this.image;
   }
   async copy(text: string) {
     this.log.push(`copy ${text}`);
