@@ -9,6 +9,7 @@ import { registerCommands } from './commands';
 import { autoStart, daemonHome, transport } from './config';
 import { ConnectionStore } from './connections/connectionStore';
 import { registerContextKeys } from './contextKeys';
+import { registerOnboarding } from './onboarding';
 import { DaemonConnection } from './daemon/daemonConnection';
 import { DaemonLauncher } from './daemon/daemonLauncher';
 import { syncDaemonSettings } from './daemon/daemonSettings';
@@ -61,6 +62,7 @@ export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
     syncDaemonSettings(daemon, log),
     chat.disposable,
     registerBudgetWarnings(daemon),
+    registerOnboarding({ extensionId: ctx.extension.id, connections, runner: chat.api.runner }),
   );
   const languageModels = registerLanguageModels({ daemon, connections, log }, ctx.subscriptions);
   daemon.start();

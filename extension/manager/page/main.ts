@@ -22,6 +22,7 @@ import { messageWithHint } from './richText';
 import { saveAnywayQuestion, savedDespite } from './saveAfterFailure';
 import { wireSecretHeaders } from './secretHeadersView';
 import * as view from './view';
+import { nameAfterProviderChange, suggestedName } from './suggestedName';
 
 interface VsCodeApi {
   postMessage(message: ManagerToHost): void;
@@ -129,7 +130,9 @@ function openForm(next: FormMode, values: FormValues, restored?: PersistedState)
 }
 
 function openCreate(values?: FormValues, restored?: PersistedState): void {
-  openForm({ kind: 'create' }, values ?? emptyValues(providerById('openai') ?? providers[0]), restored);
+  const provider = providerById('openai') ?? providers[0];
+  const fresh = () => ({ ...emptyValues(provider), name: provider ? suggestedName(provider.name, connections) : '' });
+  openForm({ kind: 'create' }, values ?? fresh(), restored);
 }
 
 function openEdit(c: Connection, restored?: PersistedState): void {
@@ -359,6 +362,10 @@ view.el<HTMLSelectElement>('provider').addEventListener('change', (e) => {
   if (!next) return;
   const baseUrl = view.el<HTMLInputElement>('baseUrl');
   baseUrl.value = baseUrlAfterProviderChange(baseUrl.value, providerById(currentProviderId), next, view.el<HTMLInputElement>('awsRegion').value);
+  if (mode.kind === 'create') {
+    const name = view.el<HTMLInputElement>('name');
+    name.value = nameAfterProviderChange(name.value, providerById(currentProviderId)?.name, next.name, connections);
+  }
   currentProviderId = next.id;
   view.showProvider(next);
   view.showAws(next, view.el<HTMLSelectElement>('awsAuth').value, editing());

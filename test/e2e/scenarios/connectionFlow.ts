@@ -122,7 +122,8 @@ export async function connectionScenario(ctx: E2eContext, steps: Steps): Promise
 
   await steps.step('a second connection is added from the same manager (a taken name is refused at its field)', async () => {
     await manager.locator('#add').click();
-    await poll('a blank form', async () => (await manager.locator('#name').inputValue()) === '');
+    // A blank form, its name prefilled from the provider (#17 item 8).
+    await poll('a blank form named after its provider', async () => /^OpenAI( \d+)?$/.test(await manager.locator('#name').inputValue()));
     // Names are unique: the daemon's DUPLICATE_NAME lands next to the name field.
     await manager.locator('#name').fill(PRIMARY.name.toUpperCase());
     await manager.locator('#baseUrl').fill(mock.openaiBaseUrl);
