@@ -157,10 +157,13 @@ export class ChatHost implements Disposable {
     const picked = await this.deps.ui.pickConnection(this.choice.connectionId);
     if (!picked) return false;
     const connection = this.deps.connections.connections.find((c) => c.id === picked);
-    // Escape on the model step keeps the new connection on its default model.
-    const model = await this.deps.ui.pickModel(picked, connection?.defaultModel, this.chat.title);
+    // Escape on the model step keeps a new connection on its default model, the same one on the chat's.
+    const same = picked === this.choice.connectionId;
+    const current = same ? this.choice.model : connection?.defaultModel;
+    const model = await this.deps.ui.pickModel(picked, current, this.chat.title);
     this.selectConnection(picked);
-    if (model?.model) this.selectModel(model.model);
+    const chosen = model ? model.model : same ? current : undefined;
+    if (chosen) this.selectModel(chosen);
     this.deps.ui.offerWorkspaceDefault(picked, this.chat.model);
     return true;
   }

@@ -95,6 +95,17 @@ describe('ChatHost: choosing the connection and model in VS Code\'s pickers', ()
     expect(s.host.current).toMatchObject({ connectionId: 'c2', model: 'claude-big' });
   });
 
+  it('marks the chat\'s own model in the model step when the same connection is picked again', async () => {
+    const s = setup();
+    await ready(s);
+    await s.host.handle({ type: 'selectModel', model: 'gpt-big' });
+    s.ui.pick = 'c1';
+    s.ui.modelPick = undefined;
+    await s.host.handle({ type: 'pickConnection' });
+    expect(s.ui.log).toContain('pickModel c1 gpt-big "New chat"');
+    expect(s.host.current).toMatchObject({ connectionId: 'c1', model: 'gpt-big' });
+  });
+
   it('keeps the new connection on its default model when the model step is cancelled, and changes nothing when the first is', async () => {
     const s = setup();
     await ready(s);
