@@ -3,6 +3,7 @@
  * daemon's `daemon.log` (which the daemon already redacts). Nothing here is ever given a key; as a
  * second line of defence, anything shaped like a well-known key format is masked before it is shown.
  */
+import { forPeople } from './userWords';
 import { open, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -67,11 +68,12 @@ export class Log implements vscode.Disposable {
 
 /** A person-readable error: the message and, for Switchboard errors, the hint. */
 export function describeError(error: unknown): string {
+  // Notifications, the status bar and the tree show this: in a person's words (userWords.ts).
   if (error instanceof Error) {
     const hint = (error as { data?: { hint?: unknown } }).data?.hint;
-    return typeof hint === 'string' && hint && !error.message.includes(hint) ? `${error.message} ${hint}` : error.message;
+    return forPeople(typeof hint === 'string' && hint && !error.message.includes(hint) ? `${error.message} ${hint}` : error.message);
   }
-  return String(error);
+  return forPeople(String(error));
 }
 
 async function readTail(file: string, maxBytes: number): Promise<string> {

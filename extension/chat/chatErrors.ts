@@ -5,6 +5,7 @@
 import { DaemonUnavailableError } from '../../shared/client';
 import type { ErrorCode } from '../../shared/errors';
 import type { ChatErrorAction, ChatErrorView } from '../../shared/webview';
+import { forPeople } from '../userWords';
 
 /** The code shown when the daemon itself cannot be reached (not an upstream that is unreachable). */
 export const DAEMON_UNAVAILABLE = 'DAEMON_UNAVAILABLE';
@@ -21,7 +22,8 @@ const ACTIONS: { readonly [C in ErrorCode | typeof DAEMON_UNAVAILABLE]?: ChatErr
   UPSTREAM_ERROR: UPSTREAM_TROUBLE,
   INCOMPLETE: UPSTREAM_TROUBLE,
   RATE_LIMITED: ['retry', 'selectConnection'],
-  BUDGET_EXCEEDED: ['retry', 'selectConnection'],
+  // Retrying cannot help until the period resets or the budget is raised (Edit Connection).
+  BUDGET_EXCEEDED: ['selectConnection', 'editConnection'],
   MODEL_NOT_FOUND: ['selectConnection', 'editConnection'],
   MODEL_NOT_ALLOWED: ['selectConnection', 'editConnection'],
   NO_CONNECTION: ['selectConnection'],
@@ -42,7 +44,7 @@ export function errorText(error: Pick<ChatErrorView, 'message' | 'hint'>): strin
 
 /** A ChatErrorView for a code of our own (a refused send), with that code's actions. */
 export function chatError(code: string, message: string, hint?: string): ChatErrorView {
-  return { code, message, ...(hint ? { hint } : {}), actions: actionsFor(code) };
+  return { code, message: forPeople(message), ...(hint ? { hint: forPeople(hint) } : {}), actions: actionsFor(code) };
 }
 
 /**
@@ -57,7 +59,7 @@ export function toChatError(error: unknown): ChatErrorView {
   const hint = typeof data.hint === 'string' && data.hint !== '' ? data.hint : undefined;
   if (typeof e.code === 'string') return chatError(e.code, message, hint);
   // A JSON-RPC protocol fault (e.g. -32602: a message over the size limit): retrying changes nothing.
-  if (typeof e.code === 'number') return { code: String(e.code), message, ...(hint ? { hint } : {}), actions: [] };
+  if (typeof e.code === 'number') return { code: String(e.code), message: forPeople(message), ...(hint ? { hint: forPeople(hint) } : {}), actions: [] };
   return chatError('INTERNAL', message, 'See "Switchboard: Show Daemon Log" for details.');
 }
 

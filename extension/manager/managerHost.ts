@@ -8,6 +8,7 @@ import {
   ProvidersList, type ParamsOf, type RequestType,
 } from '../../shared/protocol';
 import { assertNever, type HostToManager, type ManagerError, type ManagerToHost } from '../../shared/webview';
+import { forPeople } from '../userWords';
 
 /** What the manager needs from the extension; the panel builds it from DaemonConnection and KeyBridge. */
 export interface ManagerHostDeps {
@@ -185,8 +186,8 @@ export function toManagerError(error: unknown): ManagerError {
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
   const code = typeof e.code === 'string' ? e.code : typeof e.code === 'number' ? String(e.code) : undefined;
   return {
-    message: cleanMessage(message),
-    ...(typeof data.hint === 'string' && data.hint !== '' && { hint: data.hint }),
+    message: forPeople(cleanMessage(message)),
+    ...(typeof data.hint === 'string' && data.hint !== '' && { hint: forPeople(data.hint) }),
     ...(code !== undefined && { code }),
     ...(typeof data.field === 'string' && { field: stripPrefix(data.field) }),
   };

@@ -104,10 +104,10 @@ function limitsSection(): string {
           <p id="discovered-observed" class="help"></p>
           <ul id="discovered-lines" class="discovered-lines"></ul>
         </section>
-        ${field('onLimit', 'When a limit is hit', '<select id="onLimit"><option value="fail">Fail at once (RATE_LIMITED)</option><option value="queue">Wait in a queue</option></select>')}
-        ${field('maxQueueWaitSeconds', 'Longest wait (seconds)', '<input id="maxQueueWaitSeconds" type="number" min="0" max="3600" step="1">', 'Leave empty for 60 seconds. A request that would wait longer fails with RATE_LIMITED.')}
+        ${field('onLimit', 'When a limit is hit', '<select id="onLimit"><option value="fail">Fail at once (the request is refused as rate-limited)</option><option value="queue">Wait in a queue</option></select>')}
+        ${field('maxQueueWaitSeconds', 'Longest wait (seconds)', '<input id="maxQueueWaitSeconds" type="number" min="0" max="3600" step="1">', 'Leave empty for 60 seconds. A request that would wait longer is refused as rate-limited.')}
         <div class="field-pair">
-          ${field('budgetAmount', 'Budget (US dollars)', '<input id="budgetAmount" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" placeholder="e.g. 10">', 'Leave empty for no budget. A warning shows at 80%; past it, requests fail with BUDGET_EXCEEDED.')}
+          ${field('budgetAmount', 'Budget (US dollars)', '<input id="budgetAmount" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" placeholder="e.g. 10">', 'Leave empty for no budget. A warning shows at 80%; past it, requests are refused until the period resets.')}
           ${field('budgetPeriod', 'Per', '<select id="budgetPeriod"><option value="month">calendar month (UTC)</option><option value="day">day (UTC)</option></select>')}
         </div>
         ${rows('fallbacks', 'Fallbacks', 'Add fallback', 'Tried in order when this connection fails before its first token (unreachable, rate-limited, timed out, server error, over its budget). Leave a model empty to use that connection\'s default.')}

@@ -40,18 +40,30 @@ export function costText(costUsd: number | null | undefined): string | undefined
   return costUsd === null ? 'cost unknown' : formatUsd(costUsd);
 }
 
-/** The parts of an answer's meta line, in order, each with a class naming it. */
+/** A wait as a person reads it: `120 ms`, `2.2 s`. */
+export function waitText(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * The parts of an answer's meta line, in order, each with a class naming it. After a fallback the
+ * real wait comes right after the connection that answered, with why ("first token 2.2 s, after
+ * Flaky was rate-limited"), not at the end of the line.
+ */
 export function metaParts(meta: ChatAnswerMeta): Array<{ cls: string; text: string }> {
   const parts: Array<{ cls: string; text: string }> = [
     { cls: 'meta-model', text: meta.model },
     { cls: 'meta-connection', text: meta.connectionName },
   ];
+  const firstToken = meta.firstTokenMs === null ? undefined : `first token ${waitText(meta.firstTokenMs)}`;
+  if (meta.skipped?.length) {
+    const after = `after ${meta.skipped.map(skippedPhrase).join(', ')}`;
+    parts.push({ cls: 'answer-fallback', text: firstToken ? `${firstToken}, ${after}` : after });
+  }
   if (meta.usage) parts.push({ cls: 'meta-tokens', text: `${formatCount(meta.usage.inputTokens)} in · ${formatCount(meta.usage.outputTokens)} out` });
-  if (meta.firstTokenMs !== null) parts.push({ cls: 'meta-first-token', text: `first token ${Math.round(meta.firstTokenMs)} ms` });
+  if (firstToken && !meta.skipped?.length) parts.push({ cls: 'meta-first-token', text: firstToken });
   const cost = costText(meta.costUsd);
   if (cost) parts.push({ cls: 'meta-cost', text: cost });
-  const fallback = fallbackText(meta);
-  if (fallback) parts.push({ cls: 'answer-fallback', text: fallback });
   return parts;
 }
 

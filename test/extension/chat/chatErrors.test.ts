@@ -12,7 +12,7 @@ describe('chat error actions', () => {
     ['UPSTREAM_ERROR', ['retry', 'testConnection', 'selectConnection']],
     ['INCOMPLETE', ['retry', 'testConnection', 'selectConnection']],
     ['RATE_LIMITED', ['retry', 'selectConnection']],
-    ['BUDGET_EXCEEDED', ['retry', 'selectConnection']],
+    ['BUDGET_EXCEEDED', ['selectConnection', 'editConnection']],
     ['MODEL_NOT_FOUND', ['selectConnection', 'editConnection']],
     ['MODEL_NOT_ALLOWED', ['selectConnection', 'editConnection']],
     ['NO_CONNECTION', ['selectConnection']],

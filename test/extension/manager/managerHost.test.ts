@@ -161,7 +161,8 @@ describe('ManagerHost', () => {
   it('reports an unreachable daemon on init without a request id', async () => {
     const { host, posted } = setup({});
     await host.init();
-    expect(posted).toEqual([{ type: 'error', error: { message: 'unexpected providers/list' } }]);
+    // The method name is the daemon's word, not the person's (#17 item 10): the banner never shows it.
+    expect(posted).toEqual([{ type: 'error', error: { message: 'unexpected the request' } }]);
   });
 
   it('lists a saved connection\'s models by id', async () => {

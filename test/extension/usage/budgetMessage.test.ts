@@ -18,6 +18,6 @@ describe('budgetWarningMessage', () => {
   });
 
   it('says what happens once the budget is used up', () => {
-    expect(budgetWarningMessage(warning({ spentUsd: 10.5, fraction: 1.05 }))).toMatch(/used 105% .* Requests fail with BUDGET_EXCEEDED until the period resets or the budget is raised\.$/);
+    expect(budgetWarningMessage(warning({ spentUsd: 10.5, fraction: 1.05 }))).toMatch(/used 105% .* Requests to it are refused until the period resets or the budget is raised\.$/);
   });
 });

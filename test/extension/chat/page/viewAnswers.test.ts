@@ -133,7 +133,9 @@ describe('chat view: answers', () => {
     const skipped = [{ connectionId: 'c2', name: 'Backup', model: 'm', code: 'RATE_LIMITED', message: 'slow down' }];
     const t = setup({ state: viewState({ chat: chat([answer('a1', { text: 'x', status: 'done', meta: { ...meta, costUsd: null, skipped } })]) }) });
     expect(t.$('.answer-meta .meta-cost')!.textContent).toBe('cost unknown');
-    expect(t.$('.answer-meta .answer-fallback')!.textContent).toBe('answered by Work (Backup was rate-limited)');
+    // The real wait, where it is seen: right after the connection that answered (#17 item 10).
+    expect(t.$('.answer-meta .answer-fallback')!.textContent).toBe('first token 120 ms, after Backup was rate-limited');
+    expect(t.$('.answer-meta')!.textContent).toMatch(/^gpt-4o · Work · first token 120 ms, after Backup was rate-limited · /);
   });
 
   it('shows no meta line while streaming', () => {
