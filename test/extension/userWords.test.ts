@@ -10,7 +10,6 @@ import { DaemonUnavailableError } from '../../shared/client';
 import { START_HINT, timeoutError } from '../../shared/client/errors';
 import { SwitchboardError } from '../../shared/protocol';
 import { actionsFor, errorText, toChatError } from '../../extension/chat/chatErrors';
-import { describeError } from '../../extension/log';
 import { toManagerError } from '../../extension/manager/managerHost';
 import { renderPage } from '../../extension/manager/managerHtml';
 import { budgetWarningMessage } from '../../extension/usage/budgetMessage';
@@ -34,7 +33,9 @@ describe('text shown to a person holds no internal word', () => {
   it('the chat\'s errors, the notifications and the manager\'s banner', () => {
     for (const error of REAL_ERRORS) {
       const chat = errorText(toChatError(error));
-      const notification = describeError(error);
+      // What describeError (extension/log.ts, which needs vscode) builds for notifications and the status bar.
+      const hint = (error as { data?: { hint?: string } }).data?.hint;
+      const notification = forPeople(hint ? `${error.message} ${hint}` : error.message);
       const manager = toManagerError(error);
       for (const text of [chat, notification, manager.message, manager.hint ?? '']) expect(internal(text), text).toEqual([]);
     }
