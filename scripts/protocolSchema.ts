@@ -9,7 +9,6 @@ import * as protocol from '../shared/protocol';
 export interface DescriptorLike {
   kind: 'request' | 'notification';
   method: string;
-  params: z.ZodType;
 }
 
 /** Every method and notification the protocol declares, sorted by name. */
@@ -24,7 +23,7 @@ export function protocolSchema(): Record<string, unknown> {
   for (const d of allDescriptors()) {
     let params: unknown;
     try {
-      params = z.toJSONSchema(d.params, { unrepresentable: 'any', io: 'input' });
+      params = z.toJSONSchema(protocol.paramsSchemaOf(d), { unrepresentable: 'any', io: 'input' });
     } catch {
       params = { description: 'see docs/protocol.md' };
     }

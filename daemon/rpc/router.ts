@@ -1,6 +1,6 @@
 /**
  * Typed method dispatch. Handlers register against the shared descriptors; params are validated with
- * the descriptor's schema before the handler runs (-32602 naming the field), and every error leaves
+ * the method's schema (shared/protocol/paramsSchemas.ts) before the handler runs (-32602 naming the field), and every error leaves
  * through one mapping: a SwitchboardError keeps its code, data and (redacted) message; anything else
  * becomes a bare internal error with no stack or cause on the wire.
  *
@@ -10,7 +10,7 @@
 import { JSONRPCErrorException, JSONRPCServer, type JSONRPCRequest, type JSONRPCResponse } from 'json-rpc-2.0';
 import type { z } from 'zod';
 import { APPLICATION_ERROR, JsonRpcCode, SwitchboardError } from '../../shared/errors';
-import type { NotificationType, RequestType } from '../../shared/protocol';
+import { paramsSchemaOf, type NotificationType, type RequestType } from '../../shared/protocol';
 import { redactor } from '../redactor';
 import type { Logger } from '../log';
 import { assertMethodAllowed } from '../tokens/caller';
@@ -31,19 +31,23 @@ export class Router {
     this.server.mapErrorToJSONRPCErrorResponse = (id, error: unknown) => ({ jsonrpc: '2.0', id, error: this.toWireError(error) });
   }
 
-  /** Registers the handler of a request method. A tool token may call only the inference methods (tokens/caller.ts). */
-  on<P, R>(descriptor: RequestType<P, R>, handler: RequestHandler<P, R>): void {
+  /**
+   * Registers the handler of a request method. A tool token may call only the inference methods
+   * (tokens/caller.ts). `schema` is the protocol's own for the method; only a method outside the
+   * protocol (a test's) gives one. Looked up here, so a method without a schema fails at start.
+   */
+  on<P, R>(descriptor: RequestType<P, R>, handler: RequestHandler<P, R>, schema = paramsSchemaOf(descriptor) as z.ZodType<P>): void {
     this.server.addMethod(descriptor.method, async (params, ctx) => {
       assertMethodAllowed(ctx.session.caller, descriptor.method);
-      return handler(validate(descriptor.params, params), ctx);
+      return handler(validate(schema, params), ctx);
     });
   }
 
   /** Registers the handler of a notification the client may send. */
-  onNotification<P>(descriptor: NotificationType<P>, handler: NotificationHandler<P>): void {
+  onNotification<P>(descriptor: NotificationType<P>, handler: NotificationHandler<P>, schema = paramsSchemaOf(descriptor) as z.ZodType<P>): void {
     this.server.addMethod(descriptor.method, async (params, ctx) => {
       assertMethodAllowed(ctx.session.caller, descriptor.method);
-      await handler(validate(descriptor.params, params), ctx);
+      await handler(validate(schema, params), ctx);
     });
   }
 

@@ -120,8 +120,7 @@ export class SwitchboardClient implements Disposable {
   ) {
     // Every delta goes to its stream (which buffers it) before any caller's handler sees it.
     conn.onNotification(ChatDelta.method, (raw) => {
-      const delta = ChatDelta.params.safeParse(raw);
-      if (delta.success) this.streams.get(delta.data.streamId)?.accept(delta.data);
+      if (ChatDelta.accepts(raw)) this.streams.get(raw.streamId)?.accept(raw);
     });
   }
 
@@ -154,13 +153,12 @@ export class SwitchboardClient implements Disposable {
 
   /**
    * Calls `handler` for each notification of this kind from the daemon, with params checked against
-   * the descriptor's schema (malformed ones are dropped). `connections/*` events arrive only after
+   * the descriptor's check (shared/protocol/notificationChecks.ts; malformed ones are dropped). `connections/*` events arrive only after
    * `events/subscribe`. A handler that throws is reported as a process warning and does not stop others.
    */
   onNotification<P>(descriptor: NotificationType<P>, handler: (params: P) => void): Disposable {
     return this.conn.onNotification(descriptor.method, (raw) => {
-      const parsed = descriptor.params.safeParse(raw);
-      if (parsed.success) guard(descriptor.method, () => handler(parsed.data));
+      if (descriptor.accepts(raw)) guard(descriptor.method, () => handler(raw));
     });
   }
 

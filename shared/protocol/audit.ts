@@ -1,6 +1,5 @@
 /** `audit/list`: the append-only record of who changed what. */
 import { z } from 'zod';
-import { request, result } from './rpc';
 
 /** An entry of the append-only audit log. Never holds a key. */
 export interface AuditEntry {
@@ -14,5 +13,5 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/** The newest audit entries, newest last. */
-export const AuditList = request('audit/list', z.strictObject({ limit: z.int().min(1).max(10_000).optional() }).optional(), result<{ entries: AuditEntry[] }>());
+/** Params of `audit/list`. */
+export const AuditListParams = z.strictObject({ limit: z.int().min(1).max(10_000).optional() }).optional();

@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { ChatMessage, ReasoningOptions, ResponseFormat, ToolChoice, ToolDefinition, type AssistantMessage, type AssistantPart, type ToolCall } from './chatModel';
 import { Id, ModelId } from './fields';
-import { notification, request, result } from './rpc';
 import type { Usage } from './types';
 
 /** Generation options, mapped to each wire format by the daemon (docs/translation.md). */
@@ -108,8 +107,6 @@ export interface SkippedConnection {
   code: string;
   message: string;
 }
-/** Streams a completion. */
-export const ChatStream = request('chat/stream', ChatStreamParams, result<ChatStreamResult>());
 
 const deltaBase = { streamId: z.string(), index: z.int().min(0) };
 /** A piece of answer text, as every client reads it (`deltas: "text"`, the default). */
@@ -142,13 +139,11 @@ export type TypedDeltaParams = z.infer<typeof TypedDeltaParams>;
 export const ChatDeltaParams = z.union([TextDeltaParams, TypedDeltaParams]);
 /** Params of `chat/delta`. */
 export type ChatDeltaParams = z.infer<typeof ChatDeltaParams>;
-/** A piece of the streamed answer; `index` counts from 0 with no gaps across all of a stream's deltas. */
-export const ChatDelta = notification('chat/delta', ChatDeltaParams);
 
 /** The answer text a delta carries, or undefined for reasoning and tool-call deltas. */
 export function deltaText(delta: ChatDeltaParams): string | undefined {
   return 'text' in delta ? delta.text : undefined;
 }
 
-/** Cancels a running stream; its `chat/stream` request then fails with `CANCELLED`. */
-export const ChatCancel = request('chat/cancel', z.strictObject({ streamId: z.string().min(1).max(128) }), result<{ cancelled: boolean }>());
+/** Params of `chat/cancel`. */
+export const ChatCancelParams = z.strictObject({ streamId: z.string().min(1).max(128) });

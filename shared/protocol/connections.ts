@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { ApiKey, BaseUrl, Budget, Capacity, CapacityPeriod, FallbackModels, Fallbacks, HeaderValue, Headers, Id, KeySource, MaxQueueWaitMs, ModelId, OnLimit, SecretHeaderNames, type CapacityLimit } from './fields';
 import { connectionNameProblem, MAX_CONNECTION_NAME } from '../rules/connectionFields';
 import { AwsSettingsInput, type AwsSettings } from './aws';
-import { request, result } from './rpc';
 import type { RateLimitInfo } from './types';
 
 /** Status of a connection's last test. */
@@ -103,7 +102,7 @@ const TestStatusSchema = z.enum(['ok', 'warning', 'error']);
 
 /** Schema of {@link TestStage}. */
 export const TestStage: z.ZodType<TestStage> = z.looseObject({
-  name: z.enum(['connectivity', 'authentication', 'models', 'latency', 'completion']),
+  name: z.enum(['connectivity', 'authentication', 'models', 'modelAccess', 'latency', 'completion']),
   status: z.union([TestStatusSchema, z.literal('skipped')]),
   ms: z.number().optional(),
   reason: z.string(),
@@ -163,7 +162,6 @@ export const Connection: z.ZodType<Connection> = z.looseObject({
   fallbackModels: z.record(z.string(), z.string()).optional(),
   discoveredCapacity: DiscoveredCapacity.optional(),
 });
-
 
 /**
  * A connection's name, under the rule the connection form applies too (shared/rules/connectionFields.ts).
@@ -285,25 +283,13 @@ export const UpdateConnectionParams = z.strictObject({
 /** Params of `connections/update`. */
 export type UpdateConnectionParams = z.infer<typeof UpdateConnectionParams>;
 
-const ById = z.strictObject({ id: Id });
+export const ById = z.strictObject({ id: Id });
 
 /** Result carrying one connection. */
 export interface ConnectionResult {
   connection: Connection;
 }
 
-/** All connections, default first then by name. */
-export const ConnectionsList = request('connections/list', z.strictObject({}).optional(), result<{ connections: Connection[] }>());
-/** One connection. */
-export const ConnectionsGet = request('connections/get', ById, result<ConnectionResult>());
-/** Creates a connection. The first connection becomes the default. */
-export const ConnectionsCreate = request('connections/create', CreateConnectionParams, result<ConnectionResult>());
-/** Changes fields of a connection. */
-export const ConnectionsUpdate = request('connections/update', UpdateConnectionParams, result<ConnectionResult>());
-/** Deletes a connection and its key. Deleting the default leaves no default. Returns what was deleted. */
-export const ConnectionsDelete = request('connections/delete', ById, result<ConnectionResult>());
-/** Makes a connection the one default (the previous default stops being one). */
-export const ConnectionsSetDefault = request('connections/setDefault', ById, result<ConnectionResult>());
 
 /** Params of `connections/resolve`. */
 export const ResolveParams = z.strictObject({
@@ -319,8 +305,8 @@ export interface ResolveResult {
   connection: Connection;
   reason: ResolveReason;
 }
-/** Which connection a request would use, and why: explicit → workspace → default → `NO_CONNECTION`. */
-export const ConnectionsResolve = request('connections/resolve', ResolveParams.optional(), result<ResolveResult>());
+/** Params of `connections/resolve`. */
+export const ConnectionsResolveParams = ResolveParams.optional();
 
 /** A connection that is not saved yet, as typed in a form (same fields as create; the name may be omitted). */
 export const DraftConnection = CreateConnectionParams.extend({ name: Name.optional() });
@@ -333,5 +319,4 @@ export const TestParams = z
     completion: z.boolean().optional(),
   })
   .refine((p) => (p.id === undefined) !== (p.draft === undefined), { message: 'give either id (a saved connection) or draft (an unsaved one), not both', path: ['id'] });
-/** Tests a connection: connectivity, authentication, models, latency, and optionally a tiny completion. */
-export const ConnectionsTest = request('connections/test', TestParams, result<{ result: TestResult; connection?: Connection }>());
+

@@ -1,6 +1,5 @@
 /** `daemon/*`: introduce a client, ask how the daemon is, stop it. */
 import { z } from 'zod';
-import { request, result } from './rpc';
 
 /** Params of `daemon/hello`. */
 export const HelloParams = z.strictObject({
@@ -18,8 +17,6 @@ export interface HelloResult {
   /** Whether the client's protocol major matches the daemon's. */
   compatible: boolean;
 }
-/** Introduces the client. Optional, but without it audit entries say `unknown`. */
-export const DaemonHello = request('daemon/hello', HelloParams, result<HelloResult>());
 
 /** Result of `daemon/status`. */
 export interface StatusResult {
@@ -39,8 +36,4 @@ export interface StatusResult {
   /** Chat streams running now. */
   activeStreams: number;
 }
-/** How the daemon is. */
-export const DaemonStatus = request('daemon/status', z.strictObject({}).optional(), result<StatusResult>());
 
-/** Stops the daemon after answering: open streams are cancelled, the socket and `daemon.json` removed. */
-export const DaemonShutdown = request('daemon/shutdown', z.strictObject({}).optional(), result<{ ok: true }>());

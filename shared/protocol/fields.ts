@@ -173,3 +173,6 @@ export const ModelPriceFields = z.strictObject({
   inputPerMTok: z.number().min(0).max(100_000),
   outputPerMTok: z.number().min(0).max(100_000),
 });
+
+/** Params of a method that takes none: an empty object, or no params at all. */
+export const NoParams = z.strictObject({}).optional();

@@ -1,5 +1,12 @@
-/** The Switchboard protocol: every method, notification, type and error code, declared once. */
+/**
+ * The Switchboard protocol: every method, notification, type and error code, declared once. Its
+ * modules have no side effects (esbuild.mjs says so), so a bundle keeps only those it takes values
+ * from: a client that uses the descriptors (methods.ts) and types leaves every zod schema out.
+ */
 export * from './rpc';
+export * from './methods';
+export * from './notificationChecks';
+export * from './paramsSchemas';
 export * from './version';
 export * from './discovery';
 export * from './fields';

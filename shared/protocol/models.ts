@@ -1,7 +1,6 @@
 /** `models/list`: what a connection offers, from the provider's models endpoint; `modelFacts/*`: what is known of each model. */
 import { z } from 'zod';
 import { Id, ModelId } from './fields';
-import { request, result } from './rpc';
 import type { EmbeddedError } from './types';
 
 /** A model offered by a connection. */
@@ -32,8 +31,8 @@ export interface ModelsListResult {
   /** Why the list is stale. */
   error?: EmbeddedError;
 }
-/** Lists a connection's models, cached with a TTL; `refresh` fetches anew. */
-export const ModelsList = request('models/list', z.strictObject({ connectionId: Id, refresh: z.boolean().optional() }), result<ModelsListResult>());
+/** Params of `models/list`. */
+export const ModelsListParams = z.strictObject({ connectionId: Id, refresh: z.boolean().optional() });
 
 /** What a user may say about a model: any of its context window, longest answer and capabilities. */
 export const ModelFactsFields = z
@@ -58,8 +57,8 @@ export interface ModelFactsEntry {
   source: 'catalog' | 'user';
 }
 
-/** Every model's facts known for a provider (or all): the catalog's, the user's laid over them. */
-export const ModelFactsList = request('modelFacts/list', z.strictObject({ provider: Id.optional() }).optional(), result<{ facts: ModelFactsEntry[] }>());
+/** Params of `modelFacts/list`. */
+export const ModelFactsListParams = z.strictObject({ provider: Id.optional() }).optional();
 
 /** Params of `modelFacts/set`. */
 export const ModelFactsSetParams = z.strictObject({
@@ -68,5 +67,4 @@ export const ModelFactsSetParams = z.strictObject({
   /** Fields to set (the others keep the catalog's), or `null` to drop the user's facts (the catalog's apply again). */
   facts: ModelFactsFields.nullable(),
 });
-/** Sets (or resets) the user's facts for a provider's model; `/v1/models` and `models/list` show them from now on. */
-export const ModelFactsSet = request('modelFacts/set', ModelFactsSetParams, result<{ facts: ModelFactsEntry | null }>());
+

@@ -1,7 +1,6 @@
 /** `providers/*`: the provider catalog. Providers are data; a user-defined one needs no code. */
 import { z } from 'zod';
 import { HttpUrl, Id, ModelId, ModelPriceFields } from './fields';
-import { request, result } from './rpc';
 
 /** A model's price, in US dollars per million tokens. */
 export interface ModelPrice {
@@ -59,7 +58,6 @@ export type ProviderDialect = 'gemini' | 'cohere';
 /** An OpenAI API besides chat completions that a provider may serve (see {@link Provider.apis}). */
 export type ProviderApi = 'embeddings' | 'responses';
 
-
 /** A user-defined provider. Its `id` must not be a built-in one. */
 export const ProviderInput = z.strictObject({
   id: Id.regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lowercase letters, digits, dot, dash or underscore'),
@@ -76,15 +74,13 @@ export const ProviderInput = z.strictObject({
   dialect: z.enum(['gemini', 'cohere']).optional(),
 });
 
-/** The whole catalog, built-in first. */
-export const ProvidersList = request('providers/list', z.strictObject({}).optional(), result<{ providers: Provider[] }>());
-/** Adds or replaces a user-defined provider. */
-export const ProvidersUpsert = request('providers/upsert', z.strictObject({ provider: ProviderInput }), result<{ provider: Provider }>());
-/** Deletes a user-defined provider no connection uses. */
-export const ProvidersDelete = request('providers/delete', z.strictObject({ id: Id }), result<{ provider: Provider }>());
+/** Params of `providers/upsert`. */
+export const ProvidersUpsertParams = z.strictObject({ provider: ProviderInput });
+/** Params of `providers/delete`. */
+export const ProvidersDeleteParams = z.strictObject({ id: Id });
 
-/** Every known model price: the catalog's, with the user's own (`source: "user"`) in their place. */
-export const PricesList = request('prices/list', z.strictObject({ provider: Id.optional() }).optional(), result<{ prices: PriceEntry[] }>());
+/** Params of `prices/list`. */
+export const PricesListParams = z.strictObject({ provider: Id.optional() }).optional();
 
 /** Params of `prices/set`. */
 export const PricesSetParams = z.strictObject({
@@ -93,5 +89,4 @@ export const PricesSetParams = z.strictObject({
   /** The new price, or `null` to drop the user's price (the catalog's applies again). */
   price: ModelPriceFields.nullable(),
 });
-/** Sets (or clears) the user's price for a provider's model; usage recorded from now on uses it. */
-export const PricesSet = request('prices/set', PricesSetParams, result<{ price: PriceEntry | null }>());
+

@@ -1,20 +1,26 @@
 /**
- * Typed method descriptors: every JSON-RPC method and notification is declared once as a value that
- * the daemon, the extension, the CLI and the client library all import (the model is LSP's
- * `RequestType<P, R>`). A rename breaks the build on both sides, never the wire.
+ * Typed method descriptors: every JSON-RPC method and notification is declared once, in methods.ts,
+ * as a value that the daemon, the extension, the CLI and the client library all import (the model is
+ * LSP's `RequestType<P, R>`). A rename breaks the build on both sides, never the wire.
  *
- * Each descriptor carries a zod schema for its params, so the daemon validates exactly what the type
- * promises and answers -32602 naming the offending field.
+ * A descriptor is a name and two types, and nothing that runs zod, so a client bundle stays small.
+ * The daemon validates params with the schema paramsSchemas.ts ties to each descriptor, and answers
+ * -32602 naming the offending field. A notification the daemon sends carries a light check of its
+ * own (notificationChecks.ts), which a client applies before its handler sees the params.
  */
-import type { z } from 'zod';
 
-/** Marker carrying a result type at compile time only. */
+/** Marker carrying a type at compile time only. */
 export interface Phantom<T> {
   readonly __phantom?: T;
 }
 
-/** Declares the result type of a request: `request('x/y', Params, result<XYResult>())`. */
+/** Declares the result type of a request: `request('x/y', params<P>(), result<XYResult>())`. */
 export function result<T>(): Phantom<T> {
+  return {};
+}
+
+/** Declares the params type of a method: `params<z.output<typeof XYParams>>()`. */
+export function params<T>(): Phantom<T> {
   return {};
 }
 
@@ -22,7 +28,7 @@ export function result<T>(): Phantom<T> {
 export interface RequestType<P, R> {
   readonly kind: 'request';
   readonly method: string;
-  readonly params: z.ZodType<P>;
+  readonly __params?: P;
   readonly __result?: R;
 }
 
@@ -30,17 +36,19 @@ export interface RequestType<P, R> {
 export interface NotificationType<P> {
   readonly kind: 'notification';
   readonly method: string;
-  readonly params: z.ZodType<P>;
+  readonly __params?: P;
+  /** Whether a received value has the shape of P: a client drops one that does not. */
+  readonly accepts: (value: unknown) => value is P;
 }
 
 /** Declares a request method. */
-export function request<S extends z.ZodType, R>(method: string, params: S, _result: Phantom<R>): RequestType<z.output<S>, R> {
-  return { kind: 'request', method, params: params as z.ZodType<z.output<S>> };
+export function request<P, R>(method: string, _params: Phantom<P>, _result: Phantom<R>): RequestType<P, R> {
+  return { kind: 'request', method };
 }
 
-/** Declares a notification method. */
-export function notification<S extends z.ZodType>(method: string, params: S): NotificationType<z.output<S>> {
-  return { kind: 'notification', method, params: params as z.ZodType<z.output<S>> };
+/** Declares a notification method, with the check a receiver applies to its params. */
+export function notification<P>(method: string, _params: Phantom<P>, accepts: (value: unknown) => value is P): NotificationType<P> {
+  return { kind: 'notification', method, accepts };
 }
 
 /** The params type of a descriptor. */

@@ -1,6 +1,5 @@
 /** `settings/*`: daemon-wide settings kept in the store. */
 import { z } from 'zod';
-import { request, result } from './rpc';
 
 /** Daemon-wide settings. */
 export interface Settings {
@@ -9,11 +8,5 @@ export interface Settings {
   /** Minutes a model list stays fresh. */
   modelsCacheMinutes: number;
 }
-/** The settings. */
-export const SettingsGet = request('settings/get', z.strictObject({}).optional(), result<{ settings: Settings }>());
-/** Changes settings. */
-export const SettingsUpdate = request(
-  'settings/update',
-  z.strictObject({ testIntervalHours: z.number().min(0).max(24 * 365).optional(), modelsCacheMinutes: z.number().min(0).max(60 * 24 * 30).optional() }),
-  result<{ settings: Settings }>(),
-);
+/** Params of `settings/update`. */
+export const SettingsUpdateParams = z.strictObject({ testIntervalHours: z.number().min(0).max(24 * 365).optional(), modelsCacheMinutes: z.number().min(0).max(60 * 24 * 30).optional() });

@@ -8,7 +8,6 @@
 import { z } from 'zod';
 import { Id, ModelId } from './fields';
 import { CreateConnectionParams, type ConnectionResult } from './connections';
-import { request, result } from './rpc';
 
 /** Providers with a browser sign-in. */
 export const SignInProvider = z.enum(['openrouter']);
@@ -30,9 +29,3 @@ export const SignInParams = z
 /** Params of `connections/signIn`. */
 export type SignInParams = z.infer<typeof SignInParams>;
 
-/**
- * Exchanges a sign-in code for a key (OAUTH_EXCHANGE_FAILED when the provider refuses it: expired,
- * reused, wrong verifier) and creates the connection with the key in the vault, or rotates the key
- * of `connectionId`. Nothing is stored when the exchange fails.
- */
-export const ConnectionsSignIn = request('connections/signIn', SignInParams, result<ConnectionResult>());

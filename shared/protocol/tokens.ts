@@ -8,7 +8,6 @@
  */
 import { z } from 'zod';
 import { Budget, Id } from './fields';
-import { request, result } from './rpc';
 
 /** A tool token's name, e.g. the tool it is for (`cline`, `aider`). Unique, case-insensitively. */
 export const TokenName = z
@@ -60,18 +59,10 @@ export interface TokensCreateResult {
    */
   secret: string;
 }
-/** Creates a tool token. Needs the owner token. */
-export const TokensCreate = request('tokens/create', TokensCreateParams, result<TokensCreateResult>());
 
-/** Every tool token, oldest first. Needs the owner token. */
-export const TokensList = request('tokens/list', z.strictObject({}).optional(), result<{ tokens: ToolToken[] }>());
 
 /** Params of `tokens/revoke`. */
 export const TokensRevokeParams = z.strictObject({ id: Id });
 /** Params of `tokens/revoke`. */
 export type TokensRevokeParams = z.infer<typeof TokensRevokeParams>;
-/**
- * Revokes a tool token at once: its next request is refused and its open WebSocket connections are
- * closed. Its usage stays in the ledger under its name. Needs the owner token.
- */
-export const TokensRevoke = request('tokens/revoke', TokensRevokeParams, result<{ token: ToolToken }>());
+

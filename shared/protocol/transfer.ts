@@ -10,7 +10,6 @@ import { BaseUrl, Budget, Capacity, HeaderValue, Id, MaxQueueWaitMs, ModelId, Mo
 import { CreateConnectionParams } from './connections';
 import { AwsAccessKeyId, AwsAuth, AwsProfile, AwsRegion } from './aws';
 import type { ProviderInput } from './providers';
-import { request, result } from './rpc';
 import type { Connection } from './connections';
 
 /** What the first line of an export says it is. */
@@ -101,8 +100,6 @@ export interface ExportDocument {
   settings: z.infer<typeof ExportedSettings>;
 }
 
-/** The whole configuration, without a secret. */
-export const ConnectionsExport = request('connections/export', z.strictObject({}).optional(), result<{ document: ExportDocument }>());
 
 /** Files import reads: a Switchboard export, or another tool's configuration. `auto` tells them apart. */
 export const ImportFormat = z.enum(['auto', 'switchboard', 'continue', 'litellm', 'vscode', 'roo']);
@@ -163,8 +160,3 @@ export interface ImportResult {
   connections?: Connection[];
 }
 
-/**
- * Previews (default) or applies an import. Each item is imported on its own: an invalid one is
- * `fail` with its reason and the rest still goes in. Keys come only as `env:NAME` references.
- */
-export const ConnectionsImport = request('connections/import', ImportParams, result<ImportResult>());

@@ -1,7 +1,6 @@
 /** `usage/*`: the usage and cost ledger, per connection, model and UTC day, and budgets. */
 import { z } from 'zod';
 import { Id } from './fields';
-import { notification, request, result } from './rpc';
 
 /** One row of the usage ledger. */
 export interface UsageRecord {
@@ -54,7 +53,6 @@ export interface BudgetStatus {
   periodEnd: string;
 }
 
-
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD');
 
 /**
@@ -89,11 +87,11 @@ export interface UsageGetResult {
   /** Everything the filter matched, summed. */
   totals: UsageTotals;
 }
-/** Usage rows, with optional grouping and totals. */
-export const UsageGet = request('usage/get', UsageGetParams.optional(), result<UsageGetResult>());
+/** Params of `usage/get`. */
+export const OptionalUsageGetParams = UsageGetParams.optional();
 
-/** Every connection's budget and what is spent of it in the current period. */
-export const UsageBudgets = request('usage/budgets', z.strictObject({ connectionId: Id.optional() }).optional(), result<{ budgets: BudgetStatus[] }>());
+/** Params of `usage/budgets`. */
+export const UsageBudgetsParams = z.strictObject({ connectionId: Id.optional() }).optional();
 
 /** Schema of {@link BudgetStatus}. */
 export const BudgetStatus: z.ZodType<BudgetStatus> = z.looseObject({
@@ -117,5 +115,4 @@ export const BudgetWarningParams = z.intersection(
 );
 /** Params of `usage/budgetWarning`. */
 export type BudgetWarningParams = z.infer<typeof BudgetWarningParams>;
-/** A connection has spent 80% of its budget for the period (sent once per period). */
-export const BudgetWarning = notification('usage/budgetWarning', BudgetWarningParams);
+

@@ -12,12 +12,13 @@ import { silentLogger } from '../../../daemon/log';
 import { Router } from '../../../daemon/rpc/router';
 import type { ClientSession } from '../../../daemon/rpc/session';
 import { RpcServer, type RpcServerOptions } from '../../../daemon/server/rpcServer';
-import { notification, request, result } from '../../../shared/protocol';
+import { notification, params, request, result } from '../../../shared/protocol';
 import type { DaemonInfo } from '../../../daemon/home/discovery';
 import { connectTcp, connectUnix, httpGet, type RawRpc } from '../../helpers/rawRpc';
 
-const Sleep = request('test/sleep', z.strictObject({ ms: z.number() }), result<{ slept: number }>());
-const Blob = notification('test/blob', z.custom<{ data: string }>());
+const SleepParams = z.strictObject({ ms: z.number() });
+const Sleep = request('test/sleep', params<z.output<typeof SleepParams>>(), result<{ slept: number }>());
+const Blob = notification('test/blob', params<{ data: string }>(), (v): v is { data: string } => typeof v === 'object');
 const TOKEN = 'k'.repeat(64);
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -32,7 +33,7 @@ async function serve(overrides: Partial<RpcServerOptions> = {}): Promise<{ serve
   router.on(Sleep, async ({ ms }) => {
     await new Promise((r) => setTimeout(r, ms));
     return { slept: ms };
-  });
+  }, SleepParams);
   const server = await RpcServer.start({ socketPath: join(home, 'daemon.sock'), port: 0, token: TOKEN, router, log: silentLogger, ...overrides });
   cleanups.push(() => server.close());
   const info: DaemonInfo = { pid: process.pid, version: 'test', protocolVersion: '1.0.0', socket: server.socketPath, port: server.port, token: TOKEN, startedAt: '' };
