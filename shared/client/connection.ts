@@ -1,10 +1,10 @@
 /**
- * JSON-RPC over one open WebSocket, untyped. Request/response matching is json-rpc-2.0's
- * `JSONRPCClient`; this adds what it lacks: a timeout and an AbortSignal on every call, rejection of
- * every pending call when the socket closes, and dispatch of the daemon's notifications.
- * `SwitchboardClient` puts the typed descriptors on top.
+ * JSON-RPC over one open WebSocket, untyped: each call's id matched to its response, a timeout and an
+ * AbortSignal on every call, rejection of every pending call when the socket closes, and dispatch of
+ * the daemon's notifications. `SwitchboardClient` puts the typed descriptors on top. Written here
+ * rather than taken from a JSON-RPC library: the client side is this small, and the extension's
+ * bundle is lighter without one (the daemon's dispatch is json-rpc-2.0's JSONRPCServer).
  */
-import { JSONRPCClient, type JSONRPCRequest } from 'json-rpc-2.0';
 import type WebSocket from 'ws';
 import { JsonRpcCode } from '../errors';
 import { cancelledError, DaemonUnavailableError, errorFromWire, START_HINT, timeoutError } from './errors';
@@ -30,11 +30,15 @@ export interface CallOptions {
   timeoutMs: number | undefined;
 }
 
-type Pending = { method: string; fail: (error: unknown) => void };
+type Pending = {
+  method: string;
+  fail: (error: unknown) => void;
+  /** Settles the call with the daemon's response (`result`, or `error`). */
+  answer: (response: { result?: unknown; error?: unknown }) => void;
+};
 
 /** A JSON-RPC peer on an open socket. Never reconnects. */
 export class RpcConnection {
-  private readonly rpc: JSONRPCClient;
   private readonly pending = new Map<number, Pending>();
   private readonly handlers = new Map<string, Set<(params: unknown) => void>>();
   private readonly closeHandlers = new Set<(event: ClientCloseEvent) => void>();
@@ -44,8 +48,6 @@ export class RpcConnection {
   private closeRequested = false;
 
   constructor(private readonly socket: WebSocket) {
-    // Sending never waits: a lost socket is reported by its 'close' event, which fails pending calls.
-    this.rpc = new JSONRPCClient((payload: unknown) => socket.send(JSON.stringify(payload)));
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('message', (data) => this.onMessage(data));
     // Errors are always followed by 'close', which does the work; without a listener ws would throw.
@@ -74,29 +76,28 @@ export class RpcConnection {
         this.pending.delete(id);
         return true;
       };
+      // Either removes the entry for this id, so a late answer finds nothing to settle.
       const fail = (error: unknown): void => {
+        if (finish()) reject(error);
+      };
+      const answer = (response: { result?: unknown; error?: unknown }): void => {
         if (!finish()) return;
-        reject(error);
-        // Drop the library's entry for this id, so a late answer finds nothing to resolve.
-        this.rpc.receive({ jsonrpc: '2.0', id, error: { code: JsonRpcCode.InternalError, message: 'abandoned' } });
+        if (response.error !== undefined) reject(errorFromWire(wireError(response.error)));
+        else resolve(response.result);
       };
       const onAbort = (): void => fail(cancelledError(method));
-      this.pending.set(id, { method, fail });
+      this.pending.set(id, { method, fail, answer });
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const timeoutMs = opts.timeoutMs;
       if (timeoutMs !== undefined) timer = setTimeout(() => fail(timeoutError(method, timeoutMs)), timeoutMs);
-      const request: JSONRPCRequest = { jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) };
-      this.rpc.requestAdvanced(request).then((response) => {
-        if (!finish()) return;
-        if (response.error) reject(errorFromWire(response.error));
-        else resolve(response.result);
-      }, fail);
+      // Sending never waits: a lost socket is reported by its 'close' event, which fails pending calls.
+      this.socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) }));
     });
   }
 
   /** Sends a notification; dropped when closed. */
   notify(method: string, params: unknown): void {
-    if (this.live) this.rpc.notify(method, params);
+    if (this.live) this.socket.send(JSON.stringify({ jsonrpc: '2.0', method, ...(params === undefined ? {} : { params }) }));
   }
 
   /** Calls `handler` with the raw params of every notification named `method`. */
@@ -145,8 +146,8 @@ export class RpcConnection {
           const error = { code: JsonRpcCode.MethodNotFound, message: `Method not found: ${m.method}` };
           this.socket.send(JSON.stringify({ jsonrpc: '2.0', id: m.id, error }));
         }
-      } else if (m.id !== undefined) {
-        this.rpc.receive(item as Parameters<JSONRPCClient['receive']>[0]);
+      } else if (typeof m.id === 'number') {
+        this.pending.get(m.id)?.answer(item as { result?: unknown; error?: unknown });
       }
     }
   }
@@ -172,6 +173,13 @@ export class RpcConnection {
       this.closeRequested ? 'Connect again to send more requests.' : `The daemon may have stopped or restarted: connect again. ${START_HINT}`,
     );
   }
+}
+
+/** The error object of a response, or a stand-in for one the daemon got wrong (a bug there never crashes a client here). */
+function wireError(error: unknown): { code: number; message: string; data?: unknown } {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (typeof e === 'object' && e !== null && typeof e.code === 'number' && typeof e.message === 'string') return e as { code: number; message: string; data?: unknown };
+  return { code: JsonRpcCode.InternalError, message: 'The daemon answered with a malformed error.' };
 }
 
 /**
