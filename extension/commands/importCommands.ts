@@ -4,14 +4,26 @@
  * it found (keys masked), and creates the connections the person ticks. Keys go to SecretStorage
  * through the KeyBridge, exactly like a key typed in the connection manager.
  */
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ConnectionsCreate, type Connection } from '../../shared/protocol';
 import { envFiles } from '../config';
 import { keyFingerprint, keyHint } from '../../shared/rules/keyMask';
 import { RpcError, SwitchboardError } from '../../shared/client';
-import { detectConnections, dotEnvSource, variableForField, watchedVariables, type EnvCandidate, type EnvProblem, type EnvSource, type EnvSources } from '../../shared/envImport';
+import type * as EnvRules from '../../shared/envImport';
+import type { EnvCandidate, EnvProblem, EnvSource, EnvSources } from '../../shared/envImport';
 import { describeError } from '../log';
 import { guarded, type CommandDeps } from './pickConnection';
+
+/**
+ * The env-import rules (shared/envImport), the CLI's own: they check each value with the protocol's
+ * field schemas, exactly as `connections/create` will. Those are zod, which extension.js leaves out,
+ * so the rules are bundled apart as dist/envImport.js and loaded on the first import.
+ */
+function envRules(): typeof EnvRules {
+  // A runtime require of a sibling file: esbuild leaves it alone (see esbuild.mjs).
+  return require(join(__dirname, 'envImport.js')) as typeof EnvRules;
+}
 
 export function registerImportCommands(deps: CommandDeps): vscode.Disposable {
   return vscode.commands.registerCommand('switchboard.importFromEnvironment', guarded(deps, 'Import from Environment failed', () => importFromEnvironment(deps)));
@@ -36,7 +48,7 @@ async function readSources(): Promise<{ sources: EnvSources; problems: EnvProble
         continue; // not there
       }
       const label = folders.length > 1 ? `${folder.name}/${file}` : file;
-      const read = dotEnvSource(label, new TextDecoder().decode(bytes), environment.vars);
+      const read = envRules().dotEnvSource(label, new TextDecoder().decode(bytes), environment.vars);
       files.push(read.source);
       problems.push(...read.problems);
     }
@@ -59,10 +71,10 @@ export async function importFromEnvironment(deps: CommandDeps): Promise<Connecti
   await deps.store.refresh();
   const existing = deps.store.connections;
   const read = await readSources();
-  const { candidates, problems } = detectConnections(read.sources, deps.store.providers, existing.map((c) => c.name));
+  const { candidates, problems } = envRules().detectConnections(read.sources, deps.store.providers, existing.map((c) => c.name));
   reportProblems(deps, [...read.problems, ...problems]);
   if (candidates.length === 0) {
-    const looked = watchedVariables(deps.store.providers);
+    const looked = envRules().watchedVariables(deps.store.providers);
     void vscode.window.showInformationMessage(
       `No LLM settings found in VS Code's environment or in ${envFiles().join(', ')}. Looked for ${looked.slice(0, 6).join(', ')} and ${looked.length - 6} more.`,
     );
@@ -125,6 +137,6 @@ async function createFrom(deps: CommandDeps, c: EnvCandidate): Promise<Connectio
 /** ` (LLM_BASE_URL in .env)` when the daemon refused a field one variable filled; else empty. */
 function failedVariable(c: EnvCandidate, error: unknown): string {
   const data = error instanceof SwitchboardError ? error.data : error instanceof RpcError ? (error.data as { field?: unknown } | undefined) : undefined;
-  const variable = variableForField(c, typeof data?.field === 'string' ? data.field : undefined);
+  const variable = envRules().variableForField(c, typeof data?.field === 'string' ? data.field : undefined);
   return variable ? ` (${variable} in ${c.source})` : '';
 }

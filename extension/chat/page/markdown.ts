@@ -6,17 +6,17 @@
  * load anything (the CSP would block a remote image anyway, this keeps the alt text readable).
  */
 import DOMPurify from 'dompurify';
-import hljs from 'highlight.js/lib/common';
 import MarkdownIt from 'markdown-it';
+import { canHighlight, hljs } from './languages';
 
 const md: MarkdownIt = new MarkdownIt({
   html: false,
   linkify: true,
   breaks: false,
   highlight(code, lang) {
-    const language = lang && hljs.getLanguage(lang) ? lang : undefined;
-    // Unknown or missing language: markdown-it escapes the code itself. No auto-detection: it would
-    // run the whole grammar set on every frame of a streaming answer.
+    const language = lang && canHighlight(lang) ? lang : undefined;
+    // Unknown or missing language (or one still loading): markdown-it escapes the code itself. No
+    // auto-detection: it would run the whole grammar set on every frame of a streaming answer.
     if (!language) return '';
     const html = hljs.highlight(code, { language, ignoreIllegals: true }).value;
     return `<pre><code class="hljs language-${md.utils.escapeHtml(language)}">${html}</code></pre>`;

@@ -1,0 +1,67 @@
+/**
+ * The production bundles stay light (#17 "Lighter"): each is built as the VSIX ships it
+ * (scripts/bundles.mjs, minified) and must stay under its limit. extension.js is parsed on every
+ * activation and the chat page on every chat view, so growth there is a cost each user pays; what
+ * is only sometimes needed goes in a bundle loaded on first use (dist/tokenizer.js, dist/envImport.js,
+ * dist/webviews/chatLanguages.js). `npm run package` prints nothing about sizes: this test is the gate.
+ */
+import * as esbuild from 'esbuild';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain ES module without declarations
+import { bundleTargets } from '../../scripts/bundles.mjs';
+
+const root = path.resolve(__dirname, '../..');
+const KiB = 1024;
+
+/**
+ * Limits in bytes. The chat page's is #17's. extension.js is held just above what it is today
+ * (175 KiB, from 657 KiB before zod and the JSON-RPC library left it): #17 asks for 150 KiB, which
+ * needs more of what runs after activation (the manager's and usage's hosts, their page markup
+ * above all) in bundles of their own. The pages' limits leave room for what is planned on them.
+ */
+const LIMITS: Record<string, number> = {
+  'dist/extension.js': 180 * KiB,
+  'dist/webviews/chat.js': 200 * KiB,
+  'dist/webviews/manager.js': 48 * KiB,
+  'dist/webviews/usage.js': 20 * KiB,
+};
+
+interface Built {
+  bytes: number;
+  inputs: string[];
+}
+
+async function build(outfile: string): Promise<Built> {
+  const target = (bundleTargets({ production: true }) as esbuild.BuildOptions[]).find((t) => t.outfile === outfile);
+  if (!target) throw new Error(`scripts/bundles.mjs has no target ${outfile}`);
+  const result = await esbuild.build({ ...target, absWorkingDir: root, write: false, metafile: true, logLevel: 'silent' });
+  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined)!;
+  return { bytes: output.bytes, inputs: Object.entries(output.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([f]) => f) };
+}
+
+describe('production bundle sizes', () => {
+  for (const [outfile, limit] of Object.entries(LIMITS)) {
+    it(`${outfile} stays under ${limit / KiB} KiB`, async () => {
+      const { bytes } = await build(outfile);
+      expect(bytes, `${outfile} is ${(bytes / KiB).toFixed(1)} KiB`).toBeLessThanOrEqual(limit);
+    }, 60_000);
+  }
+
+  it('extension.js carries no zod, no params schema and no JSON-RPC library: the protocol reaches it as descriptors', async () => {
+    const { inputs } = await build('dist/extension.js');
+    expect(inputs.filter((f) => /node_modules\/(zod|json-rpc-2\.0)\//.test(f))).toEqual([]);
+    expect(inputs.filter((f) => /shared\/protocol\/(connections|fields|chat|paramsSchemas)\.ts$/.test(f))).toEqual([]);
+    expect(inputs).toContain('shared/protocol/methods.ts');
+  }, 60_000);
+
+  it('the chat page bundles the everyday code languages and loads the rest on demand', async () => {
+    const page = await build('dist/webviews/chat.js');
+    const languages = (inputs: string[]) => inputs.map((f) => /highlight\.js\/(?:es|lib)\/languages\/([\w-]+)\.js$/.exec(f)?.[1]).filter(Boolean);
+    expect(languages(page.inputs)).toEqual(expect.arrayContaining(['typescript', 'javascript', 'python', 'bash', 'json']));
+    expect(languages(page.inputs)).not.toContain('cpp');
+    const more = await build('dist/webviews/chatLanguages.js');
+    expect(languages(more.inputs)).toEqual(expect.arrayContaining(['cpp', 'go', 'rust', 'java', 'sql', 'css']));
+    expect(more.inputs.filter((f) => f.endsWith('highlight.js/es/core.js') || f.endsWith('highlight.js/lib/core.js'))).toEqual([]);
+  }, 60_000);
+});
