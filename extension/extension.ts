@@ -2,6 +2,8 @@
  * Switchboard's VS Code extension: wiring only. Activation is fast — it starts connecting to the
  * daemon in the background and returns; nothing here (or anything it imports) loads a provider SDK.
  */
+// First: the clock that activation time is measured from.
+import { loadStartedAt } from './activationClock';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { registerChat, type ChatApi } from './chat';
@@ -33,6 +35,8 @@ export interface SwitchboardApi {
   chat: ChatApi;
   /** VS Code's model picker provider; undefined where VS Code lacks the API (before 1.104). */
   languageModels: SwitchboardLmProvider | undefined;
+  /** Milliseconds from extension.js starting to run to the end of `activate()` (also in the log). */
+  activationMs: number;
 }
 
 export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
@@ -66,7 +70,9 @@ export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
   );
   const languageModels = registerLanguageModels({ daemon, connections, log }, ctx.subscriptions);
   daemon.start();
-  return { daemon, keys, connections, choice, statusBar, log, chat: chat.api, languageModels };
+  const activationMs = performance.now() - loadStartedAt;
+  log.info(`Activated in ${activationMs.toFixed(1)} ms (loading extension.js and activate()).`);
+  return { daemon, keys, connections, choice, statusBar, log, chat: chat.api, languageModels, activationMs };
 }
 
 export function deactivate(): void {
