@@ -141,10 +141,35 @@ export interface ChatAnswerMeta {
   skipped?: SkippedConnection[];
 }
 
+/** A tool the model called, as the chat shows it (the chat offers no tools; some models call them anyway). */
+export interface ChatToolCallView {
+  id: string;
+  name: string;
+  /** JSON text as the model wrote it (possibly still incomplete while streaming). */
+  arguments: string;
+}
+
 /** One message of a chat. */
 export type ChatTurn =
   | { role: 'user'; id: string; text: string; attachments: ChatAttachment[]; at: string }
-  | { role: 'assistant'; id: string; text: string; status: ChatAnswerStatus; at: string; meta?: ChatAnswerMeta; error?: ChatErrorView };
+  | {
+      role: 'assistant';
+      id: string;
+      text: string;
+      status: ChatAnswerStatus;
+      at: string;
+      meta?: ChatAnswerMeta;
+      error?: ChatErrorView;
+      /** What the model streamed as its reasoning, shown folded above the answer. */
+      reasoning?: string;
+      toolCalls?: ChatToolCallView[];
+      /**
+       * Another answer to the same message kept for comparison (after Regenerate): shown beside or
+       * instead of the chosen one, never sent to the model. Consecutive answers form one group; the
+       * one without this flag is the chosen answer.
+       */
+      alternate?: true;
+    };
 
 /** A chat as persisted (per workspace) and shown. */
 export interface ChatSession {
@@ -208,6 +233,25 @@ export type ChatToHost =
   | { type: 'removeAttachment'; id: string }
   | { type: 'copyCode'; code: string }
   | { type: 'insertCode'; code: string }
+  /**
+   * "Apply to file": a diff of the file the block names (`path`, from the fence or the line before
+   * it) or of the active editor, against the file with the code applied; Accept / Reject in the diff.
+   */
+  | { type: 'applyCode'; code: string; path?: string; language?: string }
+  /** Open the code in a new untitled editor. */
+  | { type: 'newFile'; code: string; language?: string }
+  /** Run a shell block in a terminal, after a modal confirmation. */
+  | { type: 'runInTerminal'; code: string }
+  /** Copy an answer's whole text (its Markdown). */
+  | { type: 'copyAnswer'; turnId: string }
+  /** Ask the last message again, keeping the answers so far as alternates; `pick`: on another connection or model. */
+  | { type: 'regenerate'; turnId: string; pick?: boolean }
+  /** Show this answer of its group (the one sent to the model from now on). */
+  | { type: 'chooseAnswer'; turnId: string }
+  /** Edit a message and send it again: the turns after it are dropped. */
+  | { type: 'editMessage'; turnId: string; text: string }
+  /** Delete a message (a user message goes with its answers). */
+  | { type: 'deleteTurn'; turnId: string }
   /** A link in an answer; the host opens http(s) links through VS Code and ignores anything else. */
   | { type: 'openLink'; href: string }
   /** An action beside a failed answer. */
@@ -244,8 +288,8 @@ export type HostToChat =
   | { type: 'connections'; connections: ChatConnectionOption[] }
   | { type: 'models'; connectionId: string; models: string[]; error?: string }
   | { type: 'attachments'; attachments: ChatAttachment[] }
-  /** Streamed text of the answer `turnId`, batched: append `text`. */
-  | { type: 'delta'; chatId: string; turnId: string; text: string }
+  /** Streamed text of the answer `turnId`, batched: append `text` (and `reasoning` to its reasoning). */
+  | { type: 'delta'; chatId: string; turnId: string; text: string; reasoning?: string }
   /** The send was accepted: clear the input. */
   | { type: 'accepted'; requestId: number }
   /** The send could not start (no connection, daemon down, busy): keep the input, show why. */

@@ -9,7 +9,7 @@
  * stored with that first message, so empty chats never clutter the history.
  */
 import { ModelsList } from '../../shared/protocol';
-import { assertNever, type ChatAttachment, type ChatPageCommand, type ChatErrorAction, type ChatErrorView, type ChatSession, type ChatToHost, type ChatViewState, type HostToChat } from '../../shared/webview';
+import { assertNever, type ChatAttachment, type ChatPageCommand, type ChatTurn, type ChatErrorAction, type ChatErrorView, type ChatSession, type ChatToHost, type ChatViewState, type HostToChat } from '../../shared/webview';
 import { addAttachment, AttachmentError } from './attachments';
 import { hasImages, imageAttachment } from './imageAttachments';
 import { imageSupportFor, noImagesError, planSend } from './sendPlan';
@@ -236,9 +236,28 @@ export class ChatHost implements Disposable {
         this.attachments = this.attachments.filter((a) => a.id !== msg.id);
         return this.post({ type: 'attachments', attachments: this.attachments });
       case 'copyCode':
-        return deps.ui.copy(msg.code);
+        return deps.ui.copy(msg.code, 'code');
       case 'insertCode':
         return deps.ui.insert(msg.code);
+      case 'applyCode':
+        return deps.ui.applyCode(msg.code, { ...(msg.path ? { path: msg.path } : {}), ...(msg.language ? { language: msg.language } : {}) });
+      case 'newFile':
+        return deps.ui.newFile(msg.code, msg.language);
+      case 'runInTerminal':
+        return deps.ui.runInTerminal(msg.code);
+      case 'copyAnswer': {
+        const turn = this.chat.turns.find((t) => t.id === msg.turnId);
+        if (turn) await deps.ui.copy(turn.text, 'answer');
+        return;
+      }
+      case 'regenerate':
+        return this.regenerate(msg.turnId, msg.pick === true);
+      case 'chooseAnswer':
+        return this.chooseAnswer(msg.turnId);
+      case 'editMessage':
+        return this.editMessage(msg.turnId, msg.text);
+      case 'deleteTurn':
+        return this.deleteTurn(msg.turnId);
       case 'openLink':
         return this.openLink(msg.href);
       case 'errorAction':
@@ -304,6 +323,89 @@ export class ChatHost implements Disposable {
     const images = await imageSupportFor(this.deps.request, target.target, connection?.defaultModel, this.chat.turns, []);
     if (this.deps.runner.isBusy(this.chat.id)) return;
     this.deps.runner.retry(this.chat, target.target, { images: images !== 'no' });
+  }
+
+  /**
+   * Asks the last message again; its answers so far stay beside the new one. `pick`: on a connection
+   * and model the person picks for this answer only (the chat keeps its own).
+   */
+  private async regenerate(turnId: string, pick: boolean): Promise<void> {
+    const { deps } = this;
+    if (deps.runner.isBusy(this.chat.id)) return deps.ui.warn('An answer is still streaming in this chat. Wait for it to finish, or stop it (Escape).');
+    const group = answerGroup(this.chat.turns, turnId);
+    if (!group || group.end !== this.chat.turns.length) return deps.ui.warn('Only the last answer can be regenerated. To ask an earlier question again, edit it.');
+    let target: StreamTarget;
+    if (pick) {
+      const current = this.chat.turns[group.end - 1];
+      const meta = current?.role === 'assistant' ? current.meta : undefined;
+      const picked = await deps.ui.pickTarget({ connectionId: meta?.connectionId ?? this.chat.connectionId, model: meta?.model ?? this.chat.model });
+      if (!picked) return;
+      if (deps.connections.loaded && !deps.connections.connections.some((c) => c.id === picked.connectionId)) return deps.ui.warn('That connection no longer exists.');
+      // Checked again: the pick took a while, and another view may have started an answer meanwhile.
+      if (deps.runner.isBusy(this.chat.id)) return;
+      target = { connectionId: picked.connectionId, ...(picked.model ? { model: picked.model } : {}) };
+    } else {
+      const resolved = this.target();
+      if ('error' in resolved) return deps.ui.warn(errorText(resolved.error));
+      target = resolved.target;
+    }
+    const build = await this.buildFor(target);
+    if (deps.runner.isBusy(this.chat.id)) return;
+    deps.runner.regenerate(this.chat, target, build);
+  }
+
+  /** Whether the history's images go along (the model takes them), as for a retry. */
+  private async buildFor(target: StreamTarget): Promise<{ images: boolean }> {
+    const connection = this.deps.connections.connections.find((c) => c.id === target.connectionId);
+    const images = await imageSupportFor(this.deps.request, target, connection?.defaultModel, this.chat.turns, []);
+    return { images: images !== 'no' };
+  }
+
+  /** Makes `turnId` the chosen answer of its group: shown, and what the model reads from now on. */
+  private chooseAnswer(turnId: string): void {
+    const group = answerGroup(this.chat.turns, turnId);
+    if (!group || this.deps.runner.isBusy(this.chat.id)) return;
+    for (const t of this.chat.turns.slice(group.start, group.end)) {
+      if (t.role !== 'assistant') continue;
+      if (t.id === turnId) delete t.alternate;
+      else t.alternate = true;
+    }
+    this.changed();
+  }
+
+  private async editMessage(turnId: string, typed: string): Promise<void> {
+    const { deps } = this;
+    const text = typed.replace(/^\s*\n/, '').trimEnd();
+    const turn = this.chat.turns.find((t) => t.id === turnId);
+    if (turn?.role !== 'user') return deps.ui.warn('That message no longer exists.');
+    if (text.trim() === '' && turn.attachments.length === 0) return deps.ui.warn('The message is empty. Type something, or delete the message instead.');
+    if (deps.runner.isBusy(this.chat.id)) return deps.ui.warn('An answer is still streaming in this chat. Wait for it to finish, or stop it (Escape), then resend.');
+    const target = this.target();
+    if ('error' in target) return deps.ui.warn(errorText(target.error));
+    const build = await this.buildFor(target.target);
+    if (deps.runner.isBusy(this.chat.id)) return;
+    deps.runner.edit(this.chat, target.target, turnId, text, build);
+  }
+
+  /** Deletes a message: a question with its answers, or one answer (another of its group is then chosen). */
+  private deleteTurn(turnId: string): void {
+    const { deps } = this;
+    if (deps.runner.isBusy(this.chat.id)) return deps.ui.warn('An answer is still streaming in this chat. Stop it (Escape) before deleting messages.');
+    const index = this.chat.turns.findIndex((t) => t.id === turnId);
+    const turn = this.chat.turns[index];
+    if (!turn) return;
+    if (turn.role === 'user') {
+      let end = index + 1;
+      while (this.chat.turns[end]?.role === 'assistant') end++;
+      this.chat.turns.splice(index, end - index);
+    } else {
+      const group = answerGroup(this.chat.turns, turnId)!;
+      this.chat.turns.splice(index, 1);
+      const rest = this.chat.turns.slice(group.start, group.end - 1);
+      const last = rest.at(-1);
+      if (!turn.alternate && last?.role === 'assistant') delete last.alternate;
+    }
+    this.changed();
   }
 
   /** Where the next request goes, adopting the workspace's choice for a chat that has none; or why it cannot go. */
@@ -457,4 +559,15 @@ export class ChatHost implements Disposable {
   private post(message: HostToChat): void {
     if (this.ready) this.deps.post(message);
   }
+}
+
+/** The answers to one message that `turnId` belongs to: `turns[start..end)` are assistant turns. */
+export function answerGroup(turns: readonly ChatTurn[], turnId: string): { start: number; end: number } | undefined {
+  const index = turns.findIndex((t) => t.id === turnId);
+  if (index < 0 || turns[index]!.role !== 'assistant') return undefined;
+  let start = index;
+  while (start > 0 && turns[start - 1]!.role === 'assistant') start--;
+  let end = index + 1;
+  while (end < turns.length && turns[end]!.role === 'assistant') end++;
+  return { start, end };
 }

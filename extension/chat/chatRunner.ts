@@ -7,15 +7,17 @@
  * ending the stream here at once with the text so far) and fails a stream that goes silent, for the
  * extension as for the CLI and every other client. What is left here is the chat's own part:
  *
- * - Streamed text is batched (every {@link DEFAULT_BATCH_MS} ms) into `onDelta` events: a fast model
+ * - Streamed text (and reasoning) is batched (every {@link DEFAULT_BATCH_MS} ms) into `onDelta` events: a fast model
  *   produces hundreds of deltas a second, each a postMessage and a repaint otherwise.
  * - The response closes the answer: its text is authoritative, its facts become the turn's `meta`.
  * - Stop keeps the text so far, marked `stopped`, at once (also when the daemon cannot be told).
  * - A failure keeps whatever text streamed and shows the error with the actions that fix it.
+ * - Regenerate keeps the answers so far beside the new one (alternates, for comparison); edit and
+ *   resend drops what followed the edited message.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChatCallOptions, ChatReply, ChatRequest } from '../../shared/client';
-import type { ChatStreamResult } from '../../shared/protocol';
+import type { ChatCallOptions, ChatEventReply, ChatRequest } from '../../shared/client';
+import type { ChatStreamResult, StreamDelta } from '../../shared/protocol';
 import type { ChatAnswerMeta, ChatSession, ChatTurn } from '../../shared/webview';
 import { STREAM_IDLE_TIMEOUT_MS } from '../daemon/streamIdle';
 import { codeOf, partialTextOf, toChatError } from './chatErrors';
@@ -27,12 +29,14 @@ import type { StreamTarget } from './target';
 
 /** How often streamed text is handed to the views. */
 export const DEFAULT_BATCH_MS = 30;
+/** Answers kept per message (the chosen one and its alternates); the oldest go first. */
+export const MAX_ANSWERS_PER_MESSAGE = 6;
 
 type AssistantTurn = Extract<ChatTurn, { role: 'assistant' }>;
 
 export interface ChatRunnerDeps {
-  /** Starts a `chat/stream` once the daemon is connected: `SwitchboardClient.chat()`. */
-  chat(params: ChatRequest, opts: ChatCallOptions): Promise<ChatReply>;
+  /** Starts a typed `chat/stream` once the daemon is connected: `SwitchboardClient.chatEvents()`. */
+  chat(params: ChatRequest, opts: ChatCallOptions): Promise<ChatEventReply>;
   store: ChatStore;
   batchMs?: number;
   idleTimeoutMs?: number;
@@ -44,20 +48,24 @@ export interface ChatChange {
   busy: boolean;
 }
 
-/** Streamed text to append to an answer. */
+/** Streamed text (and reasoning) to append to an answer. */
 export interface ChatDeltaEvent {
   chatId: string;
   turnId: string;
   text: string;
+  reasoning?: string;
 }
 
 interface Running {
   chat: ChatSession;
   turn: AssistantTurn;
   /** Undefined while the daemon connection is awaited. */
-  stream?: ChatReply;
+  stream?: ChatEventReply;
   /** In-order text not yet handed to the views. */
   pending: string;
+  pendingReasoning: string;
+  /** A tool call started or grew since the views last saw the turn. */
+  toolsChanged: boolean;
   flushTimer?: ReturnType<typeof setTimeout>;
   stopping: boolean;
   settled: boolean;
@@ -106,6 +114,37 @@ export class ChatRunner implements Disposable {
     return true;
   }
 
+  /**
+   * Asks the last message again (on `target`, which may be another connection or model): its
+   * answers that succeeded or were stopped stay as alternates, failed ones go. False when the chat
+   * has no message or is busy.
+   */
+  regenerate(chat: ChatSession, target: StreamTarget, build: BuildOptions = {}): boolean {
+    if (this.isBusy(chat.id)) return false;
+    const index = lastUserIndex(chat);
+    const user = chat.turns[index];
+    if (!user || user.role !== 'user') return false;
+    const kept = chat.turns.slice(index + 1).filter((t): t is AssistantTurn => t.role === 'assistant' && t.status !== 'error');
+    chat.turns.splice(index + 1, Infinity, ...kept.slice(-(MAX_ANSWERS_PER_MESSAGE - 1)).map((t): AssistantTurn => ({ ...t, alternate: true })));
+    this.start(chat, target, chat.turns.slice(0, index), { text: user.text, attachments: user.attachments }, build);
+    return true;
+  }
+
+  /**
+   * Replaces message `turnId` by `text` (its attachments kept) and sends it again: every turn after
+   * it goes. False when there is no such message or the chat is busy.
+   */
+  edit(chat: ChatSession, target: StreamTarget, turnId: string, text: string, build: BuildOptions = {}): boolean {
+    if (this.isBusy(chat.id)) return false;
+    const index = chat.turns.findIndex((t) => t.id === turnId);
+    const user = chat.turns[index];
+    if (!user || user.role !== 'user') return false;
+    chat.turns.splice(index);
+    chat.turns.push({ ...user, id: randomUUID(), text, at: new Date().toISOString() });
+    this.start(chat, target, chat.turns.slice(0, index), { text, attachments: user.attachments }, build);
+    return true;
+  }
+
   /** Stops the chat's running answer, keeping what streamed. No-op when none runs. */
   stop(chatId: string): void {
     const running = this.byChat.get(chatId);
@@ -134,7 +173,7 @@ export class ChatRunner implements Disposable {
   private start(chat: ChatSession, target: StreamTarget, history: readonly ChatTurn[], message: OutgoingMessage, build: BuildOptions): void {
     const turn: AssistantTurn = { role: 'assistant', id: randomUUID(), text: '', status: 'streaming', at: new Date().toISOString() };
     chat.turns.push(turn);
-    const running: Running = { chat, turn, pending: '', stopping: false, settled: false };
+    const running: Running = { chat, turn, pending: '', pendingReasoning: '', toolsChanged: false, stopping: false, settled: false };
     this.byChat.set(chat.id, running);
     void this.deps.store.save(chat);
     this.changeEmitter.fire({ chat, busy: true });
@@ -147,16 +186,37 @@ export class ChatRunner implements Disposable {
       running.stream = stream;
       // Stopped (or the window closed) while the connection was awaited.
       if (running.settled) return stream.cancel();
-      for await (const text of stream) this.queue(running, text);
+      for await (const event of stream) this.queue(running, event);
       this.finish(running, await stream.result);
     } catch (error) {
       this.fail(running, error);
     }
   }
 
-  private queue(running: Running, text: string): void {
-    if (running.settled || text === '') return;
-    running.pending += text;
+  private queue(running: Running, event: StreamDelta): void {
+    if (running.settled) return;
+    const { turn } = running;
+    switch (event.type) {
+      case 'text':
+        running.pending += event.text;
+        break;
+      case 'reasoning':
+        running.pendingReasoning += event.reasoning;
+        break;
+      case 'toolCall':
+        (turn.toolCalls ??= [])[event.toolCall] = { id: event.id, name: event.name, arguments: '' };
+        running.toolsChanged = true;
+        break;
+      case 'toolArguments': {
+        const call = turn.toolCalls?.[event.toolCall];
+        if (call) call.arguments += event.arguments;
+        running.toolsChanged = true;
+        break;
+      }
+      default:
+        return; // signatures and redacted reasoning: nothing to show
+    }
+    if (running.pending === '' && running.pendingReasoning === '' && !running.toolsChanged) return;
     running.flushTimer ??= setTimeout(() => this.flush(running), this.deps.batchMs ?? DEFAULT_BATCH_MS);
   }
 
@@ -164,17 +224,29 @@ export class ChatRunner implements Disposable {
   private flush(running: Running): void {
     clearTimeout(running.flushTimer);
     running.flushTimer = undefined;
-    if (running.pending === '') return;
+    const { turn } = running;
     const text = running.pending;
+    const reasoning = running.pendingReasoning;
     running.pending = '';
-    running.turn.text += text;
-    this.deltaEmitter.fire({ chatId: running.chat.id, turnId: running.turn.id, text });
+    running.pendingReasoning = '';
+    if (text !== '' || reasoning !== '') {
+      turn.text += text;
+      if (reasoning !== '') turn.reasoning = (turn.reasoning ?? '') + reasoning;
+      this.deltaEmitter.fire({ chatId: running.chat.id, turnId: turn.id, text, ...(reasoning ? { reasoning } : {}) });
+    }
+    if (running.toolsChanged) {
+      // Rare (a model that calls a tool the chat never offered): a snapshot redraws the turn.
+      running.toolsChanged = false;
+      if (!running.settled) this.changeEmitter.fire({ chat: running.chat, busy: true });
+    }
   }
 
   private finish(running: Running, result: ChatStreamResult): void {
     if (running.settled) return;
     this.flush(running);
     running.turn.text = result.text;
+    if (result.reasoning) running.turn.reasoning = result.reasoning;
+    if (result.toolCalls?.length) running.turn.toolCalls = result.toolCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
     running.turn.status = 'done';
     running.turn.meta = metaOf(result);
     this.settle(running);
@@ -209,6 +281,12 @@ export class ChatRunner implements Disposable {
     if (this.deps.store.has(running.chat.id)) void this.deps.store.save(running.chat);
     this.changeEmitter.fire({ chat: running.chat, busy: false });
   }
+}
+
+function lastUserIndex(chat: ChatSession): number {
+  let index = chat.turns.length - 1;
+  while (index >= 0 && chat.turns[index]!.role !== 'user') index--;
+  return index;
 }
 
 /** The facts shown under an answer. */

@@ -14,6 +14,7 @@ import { ChatRunner } from './chatRunner';
 import { ChatStore } from './chatStore';
 import { createChatUi, EditorTracker } from './chatUi';
 import { TerminalOutputRecorder } from './terminalOutput';
+import { CodeProposals } from './codeProposals';
 
 export interface ChatServicesDeps {
   extensionUri: vscode.Uri;
@@ -42,6 +43,8 @@ export class ChatServices implements vscode.Disposable {
   readonly focus = new ChatFocus();
   /** Commands' output per terminal, for `@terminal` (recorded from activation on). */
   readonly terminals = new TerminalOutputRecorder();
+  /** The open "Apply to file" diffs, with their Accept / Reject commands. */
+  readonly proposals = new CodeProposals();
   /** Set by the wiring (index.ts): opens a chat in an editor tab. */
   openInEditor: (chatId: string) => void = () => undefined;
 
@@ -49,7 +52,7 @@ export class ChatServices implements vscode.Disposable {
     const { daemon } = deps;
     this.store = new ChatStore(deps.workspaceState);
     this.runner = new ChatRunner({
-      chat: (params, opts) => daemon.chat(params, opts),
+      chat: (params, opts) => daemon.chatEvents(params, opts),
       store: this.store,
     });
   }
@@ -65,7 +68,16 @@ export class ChatServices implements vscode.Disposable {
       connections: { get loaded() { return connections.loaded; }, get connections() { return connections.connections; }, providerName: connections.providerName },
       choice: () => choice.value,
       daemonState: () => daemon.state,
-      ui: createChatUi({ editors: this.editors, terminals: this.terminals, connections, choice, listModels: (connectionId) => daemon.request(ModelsList, { connectionId }), openInEditor: (id) => this.openInEditor(id), retryDaemon: () => daemon.retryNow() }),
+      ui: createChatUi({
+        editors: this.editors,
+        terminals: this.terminals,
+        connections,
+        choice,
+        listModels: (connectionId) => daemon.request(ModelsList, { connectionId }),
+        openInEditor: (id) => this.openInEditor(id),
+        retryDaemon: () => daemon.retryNow(),
+        proposals: this.proposals,
+      }),
       ...(opts.initialChatId ? { initialChatId: opts.initialChatId } : {}),
       ...(opts.onDidShowChat ? { onDidShowChat: opts.onDidShowChat } : {}),
       onDidFocus: () => this.focus.focus(host),
@@ -92,5 +104,6 @@ export class ChatServices implements vscode.Disposable {
     this.editors.dispose();
     this.focus.dispose();
     this.terminals.dispose();
+    this.proposals.dispose();
   }
 }

@@ -9,10 +9,13 @@ import type { ConnectionStore } from '../connections/connectionStore';
 import { pickModel, type ListModels } from '../connections/modelPick';
 import { connectionInUse, connectionPick } from '../connections/presentation';
 import type { WorkspaceChoice } from '../workspaceChoice';
+import { pickAnswerTarget } from './answerTarget';
 import { AttachmentError, fileAttachment, selectionAttachment, type EditorSnapshot } from './attachments';
 import type { ChatUi } from './chatHost';
 import { createContextSources } from './contextSources';
 import type { TerminalOutputRecorder } from './terminalOutput';
+import type { CodeProposals } from './codeProposals';
+import { runInTerminal } from './terminalRun';
 
 /** Schemes of editors that hold no code of the person's (the Output panel, comment inputs). */
 const NOT_CODE = new Set(['output', 'comment', 'vscode-scm', 'debug']);
@@ -75,6 +78,8 @@ export interface ChatUiDeps {
   choice: WorkspaceChoice;
   openInEditor(chatId: string): void;
   retryDaemon(): void;
+  /** The open "Apply to file" diffs. */
+  proposals: CodeProposals;
 }
 
 export function createChatUi(deps: ChatUiDeps): ChatUi {
@@ -87,11 +92,22 @@ export function createChatUi(deps: ChatUiDeps): ChatUi {
     ...createContextSources({ editors: deps.editors, terminals: deps.terminals }),
     selectionAttachment: async () => selectionAttachment(snapshot(editor())),
     fileAttachment: async () => fileAttachment(snapshot(editor())),
-    copy: async (text) => {
+    copy: async (text, what) => {
       await vscode.env.clipboard.writeText(text);
-      vscode.window.setStatusBarMessage('Switchboard: code copied', 2000);
+      vscode.window.setStatusBarMessage(`Switchboard: ${what} copied`, 2000);
     },
     insert: (text) => insert(deps.editors.editor, text),
+    applyCode: async (code, opts) => {
+      await deps.proposals.propose(code, opts, deps.editors.editor);
+    },
+    newFile: async (code, language) => {
+      const doc = await vscode.workspace.openTextDocument({ content: code, ...(language ? { language: languageId(language) } : {}) });
+      await vscode.window.showTextDocument(doc, { preview: false });
+    },
+    runInTerminal: async (code) => {
+      await runInTerminal(code);
+    },
+    pickTarget: (current) => pickAnswerTarget({ connections: deps.connections, listModels: deps.listModels }, current),
     openExternal: async (url) => {
       await vscode.env.openExternal(vscode.Uri.parse(url, true));
     },
@@ -115,6 +131,16 @@ export function createChatUi(deps: ChatUiDeps): ChatUi {
     warn: (message) => void vscode.window.showWarningMessage(message),
     retryDaemon: () => deps.retryDaemon(),
   };
+}
+
+/** VS Code's language id for a fence's language tag (`ts` → typescript); unknown tags stay as they are. */
+const LANGUAGE_ALIASES: Record<string, string> = {
+  ts: 'typescript', js: 'javascript', py: 'python', sh: 'shellscript', bash: 'shellscript', shell: 'shellscript', zsh: 'shellscript',
+  yml: 'yaml', md: 'markdown', rs: 'rust', rb: 'ruby', cs: 'csharp', 'c++': 'cpp', ps1: 'powershell', tsx: 'typescriptreact', jsx: 'javascriptreact',
+};
+function languageId(tag: string): string {
+  const lower = tag.toLowerCase();
+  return LANGUAGE_ALIASES[lower] ?? lower;
 }
 
 /** Replaces the selections of the editor the person came from, or opens the code in a new untitled one. */

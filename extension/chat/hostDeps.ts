@@ -17,9 +17,21 @@ export interface ChatUi {
   selectionAttachment(): Promise<ChatAttachment>;
   /** The active editor's whole file; throws an AttachmentError a person can act on. */
   fileAttachment(): Promise<ChatAttachment>;
-  copy(text: string): Promise<void>;
+  /** To the clipboard; `what` names it in the status bar ("code copied"). */
+  copy(text: string, what: 'code' | 'answer'): Promise<void>;
   /** Into the last active text editor at its selection, or a new untitled one. */
   insert(text: string): Promise<void>;
+  /**
+   * A diff of the file `path` names (workspace-relative; a new file when absent) or, without a path,
+   * of the last active editor, against the same with `code` applied; Accept applies it.
+   */
+  applyCode(code: string, opts: { path?: string; language?: string }): Promise<void>;
+  /** Opens `code` in a new untitled editor. */
+  newFile(code: string, language?: string): Promise<void>;
+  /** Asks (modal) and runs `code` in a terminal. */
+  runInTerminal(code: string): Promise<void>;
+  /** A connection, then one of its models, for one answer; undefined when cancelled. */
+  pickTarget(current: { connectionId?: string; model?: string }): Promise<{ connectionId: string; model?: string } | undefined>;
   /** Only ever given http(s) URLs. */
   openExternal(url: string): Promise<void>;
   /** Asks for a chat's new title (an input box); undefined when cancelled. */

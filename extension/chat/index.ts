@@ -13,6 +13,7 @@ import { ChatPanels } from './chatPanel';
 import { ChatServices, type AttachedHost, type HostOptions } from './chatServices';
 import type { ChatStore } from './chatStore';
 import type { ChatRunner } from './chatRunner';
+import type { CodeProposals } from './codeProposals';
 import { ChatViewProvider } from './chatViewProvider';
 
 export interface ChatDeps {
@@ -33,6 +34,8 @@ export interface ChatApi {
   panels: ChatPanels;
   /** The chat the person is in (the status bar and "Select Connection/Model" act on it). */
   focus: ChatFocus;
+  /** The open "Apply to file" diffs. */
+  proposals: CodeProposals;
   /** A host on the window's store and runner that posts to `post` (the tests' stand-in for a page). */
   createHost(opts: HostOptions): AttachedHost;
 }
@@ -51,5 +54,5 @@ export function registerChat(deps: ChatDeps): { api: ChatApi; disposable: vscode
     view,
     services,
   );
-  return { api: { store: services.store, runner: services.runner, view, panels, focus: services.focus, createHost: (opts) => services.createHost(opts) }, disposable };
+  return { api: { store: services.store, runner: services.runner, view, panels, focus: services.focus, proposals: services.proposals, createHost: (opts) => services.createHost(opts) }, disposable };
 }

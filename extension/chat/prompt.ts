@@ -5,6 +5,8 @@
  *   lines, before the text (context first, then the question).
  * - Failed answers are left out (the model never said them); an answer stopped half-way stays in,
  *   since the person saw it and may refer to it.
+ * - Alternates (earlier answers kept beside a regenerated one) are left out: only the chosen answer
+ *   of each message is part of the conversation.
  * - Messages of the same role in a row are merged: a question whose answer failed and the follow-up
  *   ("try again") then reach the model together, and providers that require alternating roles
  *   (Anthropic) accept the history.
@@ -40,7 +42,7 @@ export function buildMessages(history: readonly ChatTurn[], message: OutgoingMes
   };
   for (const turn of history) {
     if (turn.role === 'user') push('user', userMessageContent(turn.text, turn.attachments, images));
-    else if (turn.status === 'done' || turn.status === 'stopped') push('assistant', turn.text);
+    else if (!turn.alternate && (turn.status === 'done' || turn.status === 'stopped')) push('assistant', turn.text);
     // 'error' (and a 'streaming' turn, which is never part of a new request's history) are skipped.
   }
   push('user', userMessageContent(message.text, message.attachments, images));

@@ -4,12 +4,16 @@
  * listener of their own. Links never navigate the webview: the host opens http(s) ones.
  */
 import type { ChatErrorAction, ChatPageCommand, ChatToHost } from '../../../shared/webview';
-import { codeOf } from './answerBody';
+import { blockInfoOf, codeOf } from './answerBody';
+import { commandOf } from './codeBlocks';
+import { cancelEdit, startEdit, submitEdit } from './editMessage';
 
 /** What a button does inside the page, beyond posting to the host. */
 export interface PageCommands {
   send(): void;
   closeHistory(): void;
+  /** Shows a message's answers side by side, or one at a time. */
+  toggleLayout(groupKey: string): void;
 }
 
 export function wireActions(root: HTMLElement, post: (m: ChatToHost) => void, page: PageCommands): void {
@@ -51,6 +55,24 @@ function act(b: HTMLButtonElement, post: (m: ChatToHost) => void, page: PageComm
       if (code !== undefined) post({ type: data.action === 'copy-code' ? 'copyCode' : 'insertCode', code });
       return;
     }
+    case 'apply-code': case 'new-file': case 'run-code': {
+      const code = codeOf(b);
+      if (code === undefined) return;
+      const { path, language } = blockInfoOf(b);
+      const lang = language ? { language } : {};
+      if (data.action === 'apply-code') return post({ type: 'applyCode', code, ...(path ? { path } : {}), ...lang });
+      if (data.action === 'new-file') return post({ type: 'newFile', code, ...lang });
+      return post({ type: 'runInTerminal', code: commandOf(code, language) });
+    }
+    case 'copy-answer': return post({ type: 'copyAnswer', turnId: data.turnId! });
+    case 'regenerate': return post({ type: 'regenerate', turnId: data.turnId! });
+    case 'regenerate-with': return post({ type: 'regenerate', turnId: data.turnId!, pick: true });
+    case 'choose-answer': return post({ type: 'chooseAnswer', turnId: data.turnId! });
+    case 'delete-turn': return post({ type: 'deleteTurn', turnId: data.turnId! });
+    case 'edit-message': return startEdit(b, post);
+    case 'send-edit': return submitEdit(b, post);
+    case 'cancel-edit': return cancelEdit(b);
+    case 'toggle-layout': return page.toggleLayout(data.groupKey!);
     case 'error-action': return post({ type: 'errorAction', action: data.errorAction as ChatErrorAction, turnId: data.turnId! });
     case 'open-chat': page.closeHistory(); return post({ type: 'openChat', chatId: data.chatId! });
     case 'rename-chat': return post({ type: 'renameChat', chatId: data.chatId! });

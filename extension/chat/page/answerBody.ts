@@ -1,5 +1,6 @@
 /**
- * An answer's body: its Markdown as DOM, with Copy / Insert at Cursor on every code block.
+ * An answer's body: its Markdown as DOM, with Copy / Insert at Cursor / Apply / New File on every code
+ * block (and Run for shell blocks); the block carries the file and language the answer gave it.
  *
  * While an answer streams, re-parsing and highlighting all of it every frame grows with its length
  * (over 10 ms per frame for a 10 KB answer full of code). `StreamingBody` therefore keeps the blocks
@@ -7,6 +8,7 @@
  * outside a code fence — and redraws only the tail. The finished answer is drawn whole again by
  * `renderAnswerBody`, so the final page is the exact Markdown rendering.
  */
+import { codeBlockInfos, isShell, type CodeBlockInfo } from './codeBlocks';
 import { button, h } from './dom';
 import { renderMarkdown } from './markdown';
 
@@ -26,22 +28,35 @@ export function codeOf(buttonEl: Element): string | undefined {
   return code?.textContent?.replace(/\n$/, '');
 }
 
+/** The file and language of the block a button belongs to, as the answer gave them. */
+export function blockInfoOf(buttonEl: Element): CodeBlockInfo {
+  const data = buttonEl.closest<HTMLElement>('.code-block')?.dataset ?? {};
+  return { ...(data.path ? { path: data.path } : {}), ...(data.lang ? { language: data.lang } : {}) };
+}
+
 /** Sanitized Markdown as nodes, each `<pre>` wrapped with its buttons. */
 function markdownNodes(text: string): Node[] {
   const template = document.createElement('template');
   template.innerHTML = renderMarkdown(text);
-  for (const pre of template.content.querySelectorAll('pre')) {
-    const block = h('div', { class: 'code-block' });
+  const pres = [...template.content.querySelectorAll('pre')];
+  // Parsed again only when there are blocks: the facts (file, language) are not in the sanitized HTML.
+  const infos = pres.length ? codeBlockInfos(text) : [];
+  pres.forEach((pre, i) => {
+    const info = infos[i] ?? {};
+    const lang = info.language ?? /\blanguage-(\S+)/.exec(pre.querySelector('code')?.className ?? '')?.[1];
+    const block = h('div', { class: 'code-block', 'data-lang': lang, 'data-path': info.path });
     pre.replaceWith(block);
-    const lang = /\blanguage-(\S+)/.exec(pre.querySelector('code')?.className ?? '')?.[1];
     block.append(
       h('div', { class: 'code-actions' },
-        h('span', { class: 'code-lang' }, lang ?? ''),
+        h('span', { class: 'code-lang', title: info.path }, info.path ?? lang ?? ''),
         button('Copy', 'copy-code', { cls: 'secondary' }),
-        button('Insert at Cursor', 'insert-code', { cls: 'secondary' })),
+        button('Insert at Cursor', 'insert-code', { cls: 'secondary' }),
+        button(info.path ? `Apply to ${info.path}` : 'Apply to the Active Editor', 'apply-code', { text: 'Apply…', cls: 'secondary' }),
+        button('Open in a New File', 'new-file', { text: 'New File', cls: 'secondary' }),
+        ...(isShell(lang) ? [button('Run in Terminal', 'run-code', { text: 'Run…', cls: 'secondary' })] : [])),
       pre,
     );
-  }
+  });
   return [...template.content.childNodes];
 }
 

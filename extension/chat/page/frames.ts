@@ -6,18 +6,25 @@
 
 export type RequestFrame = (callback: () => void) => unknown;
 
+/** Streamed pieces of one answer waiting for a frame. */
+export interface PendingText {
+  text: string;
+  reasoning: string;
+}
+
 export class FrameBatcher {
-  private pending = new Map<string, string>();
+  private pending = new Map<string, PendingText>();
   private scheduled = false;
 
   constructor(
     private readonly requestFrame: RequestFrame,
-    private readonly flush: (texts: Map<string, string>) => void,
+    private readonly flush: (texts: Map<string, PendingText>) => void,
   ) {}
 
-  /** Queues `text` to be appended to turn `turnId` in the next frame. */
-  push(turnId: string, text: string): void {
-    this.pending.set(turnId, (this.pending.get(turnId) ?? '') + text);
+  /** Queues `text` (and `reasoning`) to be appended to turn `turnId` in the next frame. */
+  push(turnId: string, text: string, reasoning = ''): void {
+    const queued = this.pending.get(turnId) ?? { text: '', reasoning: '' };
+    this.pending.set(turnId, { text: queued.text + text, reasoning: queued.reasoning + reasoning });
     if (this.scheduled) return;
     this.scheduled = true;
     this.requestFrame(() => this.run());

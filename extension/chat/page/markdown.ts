@@ -42,6 +42,11 @@ const ALLOWED_URI_REGEXP = /^(?:https?|mailto):/i;
 
 let purifier: ReturnType<typeof DOMPurify> | undefined;
 
+/** markdown-it's tokens for `text` (the same parse `renderMarkdown` draws), for facts about its code blocks. */
+export function parseMarkdown(text: string): ReturnType<MarkdownIt['parse']> {
+  return md.parse(text, {});
+}
+
 /** Renders an answer's Markdown to HTML that is safe to assign to `innerHTML`. */
 export function renderMarkdown(text: string): string {
   return sanitizeHtml(md.render(text));

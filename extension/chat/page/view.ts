@@ -60,7 +60,20 @@ export function createChatView(root: HTMLElement, post: (m: ChatToHost) => void,
   wireActions(root, post, {
     send: () => sending.send(),
     closeHistory: () => history.setOpen(false),
+    toggleLayout: (key) => transcript.toggleLayout(key),
   });
+  // Escape stops a streaming answer, from anywhere in the page (a box that handles Escape itself,
+  // such as the edit box, marks the event handled).
+  root.ownerDocument.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented || e.isComposing || !state?.busy) return;
+    e.preventDefault();
+    post({ type: 'stop' });
+  });
+
+  /** Busy: the actions that change the chat hide (style.css) without redrawing the turns. */
+  function showBusy(s: ChatViewState): void {
+    transcript.el.dataset.busy = String(s.busy);
+  }
 
   /** `init`: the whole page from scratch (a new page, or the host starting over). */
   function drawAll(s: ChatViewState): void {
@@ -72,6 +85,7 @@ export function createChatView(root: HTMLElement, post: (m: ChatToHost) => void,
     history.render(s.history, s.chat.id, now());
     renderAttachments(composer.chips, s.attachments);
     transcript.render(s.chat.turns, true);
+    showBusy(s);
     renderEmptyState(empty, s, history.open);
     sending.update();
   }
@@ -86,6 +100,7 @@ export function createChatView(root: HTMLElement, post: (m: ChatToHost) => void,
     s.busy = m.busy;
     pickers.render(s);
     transcript.render(s.chat.turns, scroll);
+    showBusy(s);
     history.render(s.history, s.chat.id, now());
     renderEmptyState(empty, s, history.open);
     sending.update();
@@ -115,7 +130,7 @@ export function createChatView(root: HTMLElement, post: (m: ChatToHost) => void,
         renderAttachments(composer.chips, s.attachments);
         return sending.update();
       case 'delta':
-        if (m.chatId === s.chat.id) frames.push(m.turnId, m.text);
+        if (m.chatId === s.chat.id) frames.push(m.turnId, m.text, m.reasoning);
         return;
       case 'accepted':
         return sending.accepted(m.requestId);

@@ -526,7 +526,7 @@ describe('ChatHost: the rest', () => {
     await s.host.handle({ type: 'copyCode', code: 'x = 1' });
     await s.host.handle({ type: 'insertCode', code: 'y = 2' });
     await s.host.handle({ type: 'openInEditor' });
-    expect(s.ui.log).toEqual(['copy x = 1', 'insert y = 2', `openInEditor ${s.host.current.id}`]);
+    expect(s.ui.log).toEqual(['copy code x = 1', 'insert y = 2', `openInEditor ${s.host.current.id}`]);
   });
 
   it('adds and removes attachments; an editor refusal becomes a warning', async () => {

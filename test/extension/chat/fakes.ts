@@ -4,9 +4,9 @@
  * hand, connections, and a recording ChatUi.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChatCallOptions, ChatReply, ChatRequest } from '../../../shared/client';
-import { ChatReplyController } from '../../../shared/client/chatReply';
-import { ChatCancel, type ChatStreamParams, type ChatStreamResult, type Connection, type RequestType } from '../../../shared/protocol';
+import type { ChatCallOptions, ChatEventReply, ChatRequest } from '../../../shared/client';
+import { asEvent, ChatReplyController } from '../../../shared/client/chatReply';
+import { ChatCancel, type ChatStreamParams, type ChatStreamResult, type Connection, type RequestType, type StreamDelta } from '../../../shared/protocol';
 import type { ChatAttachment, ChatMention, HostToChat } from '../../../shared/webview';
 import { AttachmentError } from '../../../extension/chat/attachments';
 import { ChatHost, type ChatUi, type DaemonStateName } from '../../../extension/chat/chatHost';
@@ -31,6 +31,8 @@ export interface FakeStream {
   params: ChatStreamParams;
   /** Sends the next `chat/delta` (in order unless `index` is given). */
   emit(text: string, index?: number): void;
+  /** Sends a typed delta (reasoning, a tool call, its arguments) as the next `chat/delta`. */
+  event(delta: Exclude<StreamDelta, { type: 'text' }>): void;
   finish(result?: Partial<ChatStreamResult>): void;
   fail(error: unknown): void;
   /** Text emitted so far. */
@@ -54,14 +56,18 @@ export class FakeDaemon {
     return answer(params) as R;
   };
 
-  readonly chat = async (request: ChatRequest, opts: ChatCallOptions = {}): Promise<ChatReply> => {
+  readonly chat = async (request: ChatRequest, opts: ChatCallOptions = {}): Promise<ChatEventReply> => {
     const params = { ...request, streamId: request.streamId ?? randomUUID() } as ChatStreamParams;
     this.calls.push({ method: 'chat/stream', params, opts: { ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}) } });
-    const stream = new ChatReplyController(params.streamId, {
-      idleTimeoutMs: opts.idleTimeoutMs ?? 0,
-      stop: () => void this.request(ChatCancel, { streamId: params.streamId }).catch(() => undefined),
-      settled: () => undefined,
-    });
+    const stream = new ChatReplyController<StreamDelta>(
+      params.streamId,
+      {
+        idleTimeoutMs: opts.idleTimeoutMs ?? 0,
+        stop: () => void this.request(ChatCancel, { streamId: params.streamId }).catch(() => undefined),
+        settled: () => undefined,
+      },
+      asEvent,
+    );
     let index = 0;
     let sent = '';
     this.streams.push({
@@ -82,6 +88,9 @@ export class FakeDaemon {
           costUsd: 0.0001,
           ...result,
         });
+      },
+      event(delta) {
+        stream.accept({ streamId: params.streamId, index: index++, ...delta } as Parameters<typeof stream.accept>[0]);
       },
       fail: (error) => stream.fail(error),
       get sent() {
@@ -110,6 +119,7 @@ export class FakeUi implements ChatUi {
   file: ChatAttachment | Error = new Error('no file scripted');
   title: string | undefined = 'Renamed';
   pick: string | undefined;
+  target: { connectionId: string; model?: string } | undefined;
   async selectionAttachment() {
     if (this.selection instanceof Error) throw this.selection;
     return this.selection;
@@ -145,8 +155,21 @@ export class FakeUi implements ChatUi {
     this.log.push('pickImage');
     return this.image;
   }
-  async copy(text: string) {
-    this.log.push(`copy ${text}`);
+  async copy(text: string, what: 'code' | 'answer') {
+    this.log.push(`copy ${what} ${text}`);
+  }
+  async applyCode(code: string, opts: { path?: string; language?: string }) {
+    this.log.push(`apply ${opts.path ?? '(editor)'} ${opts.language ?? ''} ${code}`);
+  }
+  async newFile(code: string, language?: string) {
+    this.log.push(`newFile ${language ?? ''} ${code}`);
+  }
+  async runInTerminal(code: string) {
+    this.log.push(`run ${code}`);
+  }
+  async pickTarget(current: { connectionId?: string; model?: string }) {
+    this.log.push(`pickTarget ${current.connectionId} ${current.model}`);
+    return this.target;
   }
   async insert(text: string) {
     this.log.push(`insert ${text}`);

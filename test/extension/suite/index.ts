@@ -32,6 +32,7 @@ export function run(): Promise<void> {
   require('./keys.exthost');
   require('./commands.exthost');
   require('./chat.exthost');
+  require('./chatActions.exthost');
   return new Promise((resolve, reject) => {
     try {
       mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} Switchboard extension-host test(s) failed.`)) : resolve()));
