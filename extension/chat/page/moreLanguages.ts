@@ -6,6 +6,7 @@
 import c from 'highlight.js/lib/languages/c';
 import cpp from 'highlight.js/lib/languages/cpp';
 import csharp from 'highlight.js/lib/languages/csharp';
+import diff from 'highlight.js/lib/languages/diff';
 import css from 'highlight.js/lib/languages/css';
 import go from 'highlight.js/lib/languages/go';
 import graphql from 'highlight.js/lib/languages/graphql';
@@ -15,6 +16,7 @@ import kotlin from 'highlight.js/lib/languages/kotlin';
 import less from 'highlight.js/lib/languages/less';
 import lua from 'highlight.js/lib/languages/lua';
 import makefile from 'highlight.js/lib/languages/makefile';
+import markdown from 'highlight.js/lib/languages/markdown';
 import objectivec from 'highlight.js/lib/languages/objectivec';
 import perl from 'highlight.js/lib/languages/perl';
 import php from 'highlight.js/lib/languages/php';
@@ -28,11 +30,13 @@ import sql from 'highlight.js/lib/languages/sql';
 import swift from 'highlight.js/lib/languages/swift';
 import vbnet from 'highlight.js/lib/languages/vbnet';
 import wasm from 'highlight.js/lib/languages/wasm';
+import xml from 'highlight.js/lib/languages/xml';
+import yaml from 'highlight.js/lib/languages/yaml';
 import type { LanguageSet } from './languages';
 
 const MORE: LanguageSet = {
-  c, cpp, csharp, css, go, graphql, ini, java, kotlin, less, lua, makefile, objectivec, perl, php,
-  'php-template': phpTemplate, 'python-repl': pythonRepl, r, ruby, rust, scss, sql, swift, vbnet, wasm,
+  c, cpp, csharp, css, diff, go, graphql, ini, java, kotlin, less, lua, makefile, markdown, objectivec, perl, php,
+  'php-template': phpTemplate, 'python-repl': pythonRepl, r, ruby, rust, scss, sql, swift, vbnet, wasm, xml, yaml,
 };
 
 window.switchboardLanguages?.(MORE);
