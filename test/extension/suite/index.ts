@@ -33,6 +33,7 @@ export function run(): Promise<void> {
   require('./commands.exthost');
   require('./chat.exthost');
   require('./chatActions.exthost');
+  require('./context.exthost');
   return new Promise((resolve, reject) => {
     try {
       mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} Switchboard extension-host test(s) failed.`)) : resolve()));
