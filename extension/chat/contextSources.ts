@@ -97,8 +97,13 @@ async function fileMentions(query: string): Promise<ChatMention[]> {
   const clean = query.replace(/[*?[\]{}!\\]/g, '');
   // Globs match case-sensitively: each letter as [xX].
   const fuzzy = [...clean].map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c)).join('');
-  const include = clean === '' ? '**/*' : clean.includes('/') ? `**/*${fuzzy}*` : `**/*${fuzzy}*{,/**}`;
-  const uris = await vscode.workspace.findFiles(include, EXCLUDE, MAX_FILES * 4);
+  const found = await vscode.workspace.findFiles(clean === '' ? '**/*' : `**/*${fuzzy}*`, EXCLUDE, MAX_FILES * 4);
+  // Also the first files of the workspace filtered here: search backends differ in the globs they take.
+  const lower = clean.toLowerCase();
+  const more = found.length >= MAX_FILES || clean === '' ? []
+    : (await vscode.workspace.findFiles('**/*', EXCLUDE, 5000)).filter((u) => chatPath(u).toLowerCase().includes(lower));
+  const seen = new Set<string>();
+  const uris = [...found, ...more].filter((u) => !seen.has(u.toString()) && !!seen.add(u.toString()));
   const open = new Set(vscode.window.visibleTextEditors.map((e) => e.document.uri.toString()));
   const ranked = uris
     .map((uri) => ({ uri, path: chatPath(uri) }))
