@@ -7,59 +7,20 @@
 import type { z } from 'zod';
 import { notification, params, request, result } from './rpc';
 import { isBudgetWarningParams, isChatDeltaParams, isConnectionsChangedParams, isConnectionsTestedParams } from './notificationChecks';
-import type {
-  AuditEntry,
-  AuditListParams,
-  BudgetStatus,
-  BudgetWarningParams,
-  ById,
-  ChatCancelParams,
-  ChatDeltaParams,
-  ChatStreamParams,
-  ChatStreamResult,
-  Connection,
-  ConnectionResult,
-  ConnectionsChangedParams,
-  ConnectionsResolveParams,
-  ConnectionsTestedParams,
-  CreateConnectionParams,
-  EventName,
-  EventsSubscribeParams,
-  ExportDocument,
-  HelloParams,
-  HelloResult,
-  ImportParams,
-  ImportResult,
-  ModelFactsEntry,
-  ModelFactsListParams,
-  ModelFactsSetParams,
-  ModelsListParams,
-  ModelsListResult,
-  NoParams,
-  PriceEntry,
-  PricesListParams,
-  PricesSetParams,
-  Provider,
-  ProvidersDeleteParams,
-  ProvidersUpsertParams,
-  ResolveResult,
-  SecretsClearParams,
-  SecretsSetParams,
-  Settings,
-  SettingsUpdateParams,
-  SignInParams,
-  StatusResult,
-  TestParams,
-  TestResult,
-  TokensCreateParams,
-  TokensCreateResult,
-  TokensRevokeParams,
-  ToolToken,
-  UpdateConnectionParams,
-  UsageBudgetsParams,
-  OptionalUsageGetParams,
-  UsageGetResult,
-} from './index';
+import type { AuditEntry, AuditListParams } from './audit';
+import type { ChatCancelParams, ChatDeltaParams, ChatStreamParams, ChatStreamResult } from './chat';
+import type { ById, Connection, ConnectionResult, ConnectionsResolveParams, CreateConnectionParams, ResolveResult, TestParams, TestResult, UpdateConnectionParams } from './connections';
+import type { HelloParams, HelloResult, StatusResult } from './daemon';
+import type { ConnectionsChangedParams, ConnectionsTestedParams, EventName, EventsSubscribeParams } from './events';
+import type { NoParams } from './fields';
+import type { ModelFactsEntry, ModelFactsListParams, ModelFactsSetParams, ModelsListParams, ModelsListResult } from './models';
+import type { PriceEntry, PricesListParams, PricesSetParams, Provider, ProvidersDeleteParams, ProvidersUpsertParams } from './providers';
+import type { SecretsClearParams, SecretsSetParams } from './secrets';
+import type { Settings, SettingsUpdateParams } from './settings';
+import type { SignInParams } from './signIn';
+import type { TokensCreateParams, TokensCreateResult, TokensRevokeParams, ToolToken } from './tokens';
+import type { ExportDocument, ImportParams, ImportResult } from './transfer';
+import type { BudgetStatus, BudgetWarningParams, OptionalUsageGetParams, UsageBudgetsParams, UsageGetResult } from './usage';
 
 // daemon
 
