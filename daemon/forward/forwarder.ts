@@ -22,7 +22,8 @@ import type { ResolvedConnection } from '../providers/adapter';
 import { IdleWatch } from '../providers/transport/idleWatch';
 import { BodyCutError } from '../providers/transport/sseReader';
 import { isQuotaExhausted, parseRateLimits, RETRY_WAIT_CAP_MS, retryAfterMs, UpstreamIdleTimeout } from '../providers/transport/upstreamFetch';
-import { incompleteError, scrub, toSwitchboardError, unwrapErrorList, upstreamReplyError, type UpstreamErrorContext } from '../providers/upstreamErrors';
+import { headDeadlineError, incompleteError, scrub, toSwitchboardError, unwrapErrorList, upstreamReplyError, type UpstreamErrorContext } from '../providers/upstreamErrors';
+import { backoffMs, sleep } from '../providers/transport/retryPolicy';
 import { completeStoppedUsage } from '../chat/tokenEstimate';
 import { setMembers } from './jsonSplice';
 import { AnthropicStreamTap, OpenAIStreamTap, type StreamTap } from './streamTap';
@@ -151,7 +152,7 @@ async function callWithRetries(wire: Wire, conn: ResolvedConnection, call: (head
         await sleep(backoff, signal);
         continue;
       }
-      if (error instanceof UpstreamIdleTimeout && !signal.aborted) throw deadlineError(conn, attempt + 1, ctx);
+      if (error instanceof UpstreamIdleTimeout && !signal.aborted) throw headDeadlineError(conn, attempt + 1, ctx);
       throw error;
     }
     // Every answer's rate-limit figures, errors included (a 429 says best that nothing is left).
@@ -183,18 +184,6 @@ async function callWithRetries(wire: Wire, conn: ResolvedConnection, call: (head
     }
     throw error;
   }
-}
-
-/** TIMEOUT: no answer's head within the one deadline, whatever the attempts. */
-function deadlineError(conn: ResolvedConnection, attempts: number, ctx: UpstreamErrorContext): SwitchboardError {
-  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
-  const waited = ctx.startedAt === undefined ? conn.timeoutMs : performance.now() - ctx.startedAt;
-  const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-  return new SwitchboardError(
-    ErrorCode.TIMEOUT,
-    `${conn.provider.name} did not start answering within the connection's timeout of ${seconds(conn.timeoutMs)} (${tries}, ${seconds(waited)} in all): the timeout is one deadline for every attempt together.`,
-    { hint: `Check that ${conn.baseUrl} is up, or raise the connection's timeout.`, connectionId: conn.id, attempts, elapsedMs: Math.round(waited) },
-  );
 }
 
 /** Relays an event stream, watched by `tap`; throws on an error event, a cut or an unterminated stream. */
@@ -308,24 +297,4 @@ function isRetryableFailure(error: unknown): boolean {
   if (error instanceof UpstreamIdleTimeout) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT';
-}
-
-/** The SDKs' backoff: 0.5 s doubling up to 8 s, with up to a quarter of jitter off. */
-function backoffMs(attempt: number): number {
-  return Math.min(500 * 2 ** attempt, 8_000) * (1 - Math.random() * 0.25);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(new DOMException('This operation was aborted', 'AbortError'));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new DOMException('This operation was aborted', 'AbortError'));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -15,7 +15,7 @@ import { AnthropicStreamDecoder } from '../translate/anthropicStreamDecoder';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
 import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
 import { sseReaderFor, type SseReader } from './transport/sseReader';
-import { untilAborted } from './transport/untilAborted';
+import { headWithinDeadline } from './headDeadline';
 import { cancelledError, incompleteError, toSwitchboardError } from './upstreamErrors';
 import { assertApiAnswer, parseRateLimits } from './transport/upstreamFetch';
 
@@ -94,15 +94,20 @@ export const anthropicAdapter: ProviderAdapter = {
       // a deprecated model, past `logLevel: 'off'`, a synchronous stderr write on the hot path.
       // The SDK sends (and retries) the request; a successful body is read here off the raw
       // socket stream (nodeFetch.ts, sseReader.ts), not through the SDK's web-stream decoder.
-      const pending = clientFor(conn)
-        .post<Stream<RawMessageStreamEvent>>('/v1/messages', {
-          body,
-          stream: true,
-          signal,
-          ...(sampling ? { headers: { 'anthropic-version': SAMPLING_API_VERSION } } : {}),
-        })
-        .asResponse();
-      const response = await untilAborted(pending, signal);
+      // Retried in headWithinDeadline, under one deadline for every attempt together (not the SDK's per-attempt timeout).
+      const client = clientFor(conn);
+      const send = (timeout: number) =>
+        client
+          .post<Stream<RawMessageStreamEvent>>('/v1/messages', {
+            body,
+            stream: true,
+            signal,
+            timeout,
+            maxRetries: 0,
+            ...(sampling ? { headers: { 'anthropic-version': SAMPLING_API_VERSION } } : {}),
+          })
+          .asResponse();
+      const response = await headWithinDeadline(conn, signal, send, ctx);
       started = true;
       reader = sseReaderFor(response, conn.timeoutMs);
       // A web page (a captive portal, a website at the base URL) is not a stream cut short.

@@ -13,7 +13,7 @@ import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './cli
 import { listCohereModels } from './cohereModels';
 import { scanChunk, type ChunkFacts } from './openaiChunk';
 import { sseReaderFor, type SseReader } from './transport/sseReader';
-import { untilAborted } from './transport/untilAborted';
+import { headWithinDeadline } from './headDeadline';
 import { cancelledError, incompleteError, toSwitchboardError, unwrapErrorList } from './upstreamErrors';
 import { assertApiAnswer, parseRateLimits } from './transport/upstreamFetch';
 import { pathSegment } from './pathSegment';
@@ -128,8 +128,10 @@ export const openaiAdapter: ProviderAdapter = {
       // The SDK builds, sends and (on failure statuses) retries the request and raises its error
       // classes; a successful body is read here, off the raw socket stream (nodeFetch.ts): the
       // SDK's own SSE decoding over web streams costs several times what relaying it is worth.
-      const pending = clientFor(conn).chat.completions.create(chatBody(conn, req), { signal }).asResponse();
-      const response = await untilAborted(pending, signal);
+      // Retried in headWithinDeadline, under one deadline for every attempt together (not the SDK's per-attempt timeout).
+      const client = clientFor(conn);
+      const body = chatBody(conn, req);
+      const response = await headWithinDeadline(conn, signal, (timeout) => client.chat.completions.create(body, { signal, timeout, maxRetries: 0 }).asResponse(), ctx);
       started = true;
       reader = sseReaderFor(response, conn.timeoutMs);
       // A web page (a captive portal, a website at the base URL) is not a stream cut short.

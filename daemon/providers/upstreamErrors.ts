@@ -80,6 +80,22 @@ export function toSwitchboardError(error: unknown, ctx: UpstreamErrorContext): S
 }
 
 /**
+ * TIMEOUT: no answer's head within the connection's timeout, which is one deadline for every attempt
+ * together (the forwarding path and the SDK path alike), with the attempts made and the time waited.
+ */
+export function headDeadlineError(conn: ResolvedConnection, attempts: number, ctx: UpstreamErrorContext): SwitchboardError {
+  const waited = ctx.startedAt === undefined ? conn.timeoutMs : performance.now() - ctx.startedAt;
+  const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+  return upstreamError(
+    ctx,
+    ErrorCode.TIMEOUT,
+    `${conn.provider.name} did not start answering within the connection's timeout of ${seconds(conn.timeoutMs)} (${tries}, ${(waited / 1000).toFixed(1)} s in all): the timeout is one deadline for every attempt together.`,
+    `Check that ${conn.baseUrl} is up, or raise the connection's timeout.`,
+    { ...(ctx.partialText ? { partialText: ctx.partialText } : {}), attempts, elapsedMs: Math.round(waited) },
+  );
+}
+
+/**
  * The error for an upstream reply read without an SDK (the forwarding path): an error status with
  * its body, or a mid-stream error event (`status` undefined). Goes through the same mapping as the
  * SDKs' errors, so a forwarded 429 is RATE_LIMITED with its retry-after, a 401 INVALID_API_KEY…

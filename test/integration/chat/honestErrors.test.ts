@@ -1,6 +1,7 @@
 /**
  * Errors that say what really happened, through the real daemon and the mock upstream:
- * - a timeout names the time really waited and the number of attempts, not the per-attempt limit;
+ * - a chat's timeout is one deadline for every attempt together (#14), and its TIMEOUT names the
+ *   time really waited and the attempts made;
  * - an HTML page answered with 200 (a captive portal, a website at the base URL) is "not an API
  *   answer" at that base URL, not a stream "cut short" nor an empty model list.
  */
@@ -47,18 +48,34 @@ async function listError(conn: Connection): Promise<{ code: string; message: str
 const seconds = (text: string) => Number(/(\d+(?:\.\d+)?) s in all/.exec(text)?.[1]);
 
 describe.each(FORMATS)('%s upstream', (format) => {
-  it('says how long a timed-out chat really waited, over how many attempts', async () => {
+  it('gives a chat one deadline for every attempt together: a silent upstream costs the timeout once', async () => {
     env.up.fault({ kind: 'hang' });
     const conn = await connection(format, { timeoutMs: 1000, maxRetries: 1 });
     const started = Date.now();
     const error = await rejectionOf(env.client.chat({ connectionId: conn.id, messages: user('hi') }).result);
     const waited = (Date.now() - started) / 1000;
     expect(error.code).toBe(ErrorCode.TIMEOUT);
+    // The first attempt spent the whole deadline: no retry starts after it (one per attempt would send two).
+    expect(env.chats()).toHaveLength(1);
+    expect(error.message).toMatch(/did not start answering within the connection's timeout of 1 s \(1 attempt, [\d.]+ s in all\): the timeout is one deadline for every attempt together/);
+    // The time stated is the time the client waited.
+    expect(seconds(error.message)).toBeGreaterThanOrEqual(0.9);
+    expect(seconds(error.message)).toBeLessThanOrEqual(waited + 0.1);
+    expect(error.data).toMatchObject({ attempts: 1 });
+  });
+
+  it('gives a retry after a quick failure only what is left of the deadline, and names both attempts', async () => {
+    env.up.fault({ kind: 'status', status: 500, count: 1 });
+    env.up.fault({ kind: 'hang' });
+    const conn = await connection(format, { timeoutMs: 1500, maxRetries: 2 });
+    const started = Date.now();
+    const error = await rejectionOf(env.client.chat({ connectionId: conn.id, messages: user('hi') }).result);
+    const waited = (Date.now() - started) / 1000;
+    expect(error.code).toBe(ErrorCode.TIMEOUT);
+    // A 500, a back-off, then silence until the deadline: two requests (a timeout per attempt would make a third).
     expect(env.chats()).toHaveLength(2);
-    expect(error.message).toMatch(/2 attempts/);
-    expect(error.message).toMatch(/1 s each/);
-    // The time stated is the time the client waited (two 1 s attempts and a back-off between).
-    expect(seconds(error.message)).toBeGreaterThanOrEqual(2);
+    expect(error.message).toMatch(/timeout of 1\.5 s \(2 attempts, [\d.]+ s in all\): the timeout is one deadline for every attempt together/);
+    expect(seconds(error.message)).toBeGreaterThanOrEqual(1.4);
     expect(seconds(error.message)).toBeLessThanOrEqual(waited + 0.1);
     expect(error.data).toMatchObject({ attempts: 2 });
   });
