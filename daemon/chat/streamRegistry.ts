@@ -21,6 +21,8 @@ export const DEFAULT_STREAM_CAPS: StreamCaps = { perClient: 256, global: 2048 };
 export interface OpenStream {
   signal: AbortSignal;
   cause: () => AbortCause | undefined;
+  /** Aborts this stream (e.g. its HTTP client hung up); the first cause given is kept. */
+  abort: (cause: AbortCause) => void;
   close: () => void;
 }
 
@@ -56,7 +58,11 @@ export class StreamRegistry {
       if (left > 0) this.perSession.set(sessionId, left);
       else this.perSession.delete(sessionId);
     };
-    return { signal: running.controller.signal, cause: () => running.cause, close };
+    const abort = (cause: AbortCause) => {
+      running.cause ??= cause;
+      running.controller.abort();
+    };
+    return { signal: running.controller.signal, cause: () => running.cause, abort, close };
   }
 
   /** Aborts one stream. Returns whether it was running. */

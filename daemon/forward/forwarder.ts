@@ -14,6 +14,7 @@
  * ({@link relayableReply}), since its SDK understands its own provider's errors.
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import type { Usage } from '../../shared/protocol';
@@ -209,7 +210,17 @@ async function relayStream(answer: UpstreamAnswer, res: ServerResponse, tap: Str
   return { status: answer.status, ...(tap.finishReason !== undefined && { finishReason: tap.finishReason }) };
 }
 
-/** Passes the body's bytes through the tap to the client, holding the upstream while the client's socket is full. */
+/**
+ * Passes the body's bytes through the tap to the client, holding the upstream while the client's socket is full.
+ *
+ * The client's socket is corked for the rest of the event-loop turn at the first write of a turn:
+ * what one upstream read brings leaves in one `writev`, and when the answer ends in that turn,
+ * `res.end()` (which uncorks) sends the chunked terminator in the same write as the last bytes — one
+ * packet for the client, not two. (Node's own cork per write is released in a nextTick that runs
+ * before the body's 'end', so the terminator used to go out alone.) Backpressure is judged when the
+ * turn's bytes have been handed to the socket: a turn holds what the upstream's reads of that turn
+ * brought, a bounded amount.
+ */
 function pump(body: Readable, answer: UpstreamAnswer, res: ServerResponse, tap: StreamTap, idleMs: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const watch = new IdleWatch(idleMs, () => body.destroy(new UpstreamIdleTimeout(idleMs)));
@@ -217,21 +228,38 @@ function pump(body: Readable, answer: UpstreamAnswer, res: ServerResponse, tap: 
       watch.wait();
       body.resume();
     };
-    body.on('data', (chunk: Buffer) => {
-      const out = tap.push(chunk);
-      if (out !== undefined && !res.write(out)) {
+    let corked: Socket | undefined;
+    const uncork = () => {
+      const socket = corked!;
+      corked = undefined;
+      // The socket itself, not `res`: once the answer ended, `res` no longer holds it, and an uncork
+      // through `res` would leave it corked for the next answer on the keep-alive connection.
+      socket.uncork();
+      if (!res.writableEnded && !socket.destroyed && socket.writableLength >= socket.writableHighWaterMark) {
         // Time the client takes to read is not the upstream's silence.
         watch.got();
         body.pause();
         res.once('drain', onDrain);
-        return;
       }
+    };
+    const write = (out: Buffer) => {
+      const socket = res.socket;
+      if (corked === undefined && socket && !socket.destroyed) {
+        corked = socket;
+        socket.cork();
+        setImmediate(uncork);
+      }
+      res.write(out);
+    };
+    body.on('data', (chunk: Buffer) => {
+      const out = tap.push(chunk);
+      if (out !== undefined) write(out);
       watch.wait();
     });
     body.once('end', () => {
       watch.stop();
       const rest = tap.rest();
-      if (rest !== undefined) res.write(rest);
+      if (rest !== undefined) write(rest);
       resolve();
     });
     body.once('error', (error) => {

@@ -106,12 +106,11 @@ export async function serveChat(deps: ChatSurfaceDeps, req: IncomingMessage, res
     }));
     return;
   }
-  const controller = new AbortController();
-  // The client hanging up mid-answer must stop the upstream request too; so must the daemon stopping.
-  const abort = () => controller.abort();
-  slot.signal.addEventListener('abort', abort, { once: true });
+  // The client hanging up mid-answer must stop the upstream request too; so must the daemon stopping
+  // (the registry aborts the slot's signal then). One signal per request: it is on the hot path.
+  const signal = slot.signal;
   res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
+    if (!res.writableFinished) slot.abort('disconnected');
     slot.close();
   });
   try {
@@ -123,14 +122,14 @@ export async function serveChat(deps: ChatSurfaceDeps, req: IncomingMessage, res
       estimate: estimateFromBody(raw.text.length, surface.maxTokens(body.value)),
       caller,
     });
-    await deps.chat.runWith(prepared, (attempt) => surface.attemptFor(body, attempt, res), controller.signal);
+    await deps.chat.runWith(prepared, (attempt) => surface.attemptFor(body, attempt, res), signal);
   } catch (error) {
     const mapped = error instanceof SwitchboardError ? error : new SwitchboardError(ErrorCode.UPSTREAM_ERROR, 'The request failed inside the daemon.', { hint: 'See daemon.log in the Switchboard home.' });
     if (!(error instanceof SwitchboardError)) deps.log.error('chat request failed', { error });
     if (res.headersSent) {
       // Mid-stream: no terminator follows the error event, so nobody mistakes it for a whole answer.
       if (!res.writableEnded) res.end(surface.errors.streamEvent(mapped));
-    } else if (!res.writableEnded && !controller.signal.aborted) {
+    } else if (!res.writableEnded && !signal.aborted) {
       const reply = relayableReply(mapped);
       if (reply) {
         res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': Buffer.byteLength(reply.body) });
@@ -138,7 +137,6 @@ export async function serveChat(deps: ChatSurfaceDeps, req: IncomingMessage, res
       } else surface.errors.send(res, mapped);
     }
   } finally {
-    slot.signal.removeEventListener('abort', abort);
     // Freed when the answer is over, whether or not the client has closed the socket yet.
     slot.close();
   }
