@@ -1,6 +1,6 @@
 /** Broadcasts events to the clients that subscribed to them (`events/subscribe`). */
-import type { BudgetWarningParams, ConnectionsChangedParams, ConnectionsTestedParams, EventName, NotificationType } from '../shared/protocol';
-import { BudgetWarning, ConnectionsChanged, ConnectionsTested } from '../shared/protocol';
+import type { BudgetWarningParams, ConnectionsChangedParams, ConnectionsStatusChangedParams, ConnectionsTestedParams, EventName, NotificationType } from '../shared/protocol';
+import { BudgetWarning, ConnectionsChanged, ConnectionsStatusChanged, ConnectionsTested } from '../shared/protocol';
 
 /**
  * A connected client as events see it (rpc/session.ts's ClientSession is one). Declared here, so the
@@ -14,6 +14,7 @@ export interface EventSubscriber {
 
 export class EventHub {
   private readonly internal: Array<(params: ConnectionsChangedParams) => void> = [];
+  private readonly tested: Array<(params: ConnectionsTestedParams) => void> = [];
 
   constructor(private readonly sessions: () => Iterable<EventSubscriber>) {}
 
@@ -27,8 +28,19 @@ export class EventHub {
     for (const s of this.sessions()) if (s.subscriptions.has('connections/changed')) s.notify(ConnectionsChanged, params);
   }
 
+  /** Lets a daemon component react to a stored test result (e.g. keep its history). */
+  onConnectionTested(listener: (params: ConnectionsTestedParams) => void): void {
+    this.tested.push(listener);
+  }
+
   connectionTested(params: ConnectionsTestedParams): void {
+    for (const listener of this.tested) listener(params);
     for (const s of this.sessions()) if (s.subscriptions.has('connections/tested')) s.notify(ConnectionsTested, params);
+  }
+
+  /** A test changed a connection's status: sent once per change. */
+  connectionStatusChanged(params: ConnectionsStatusChangedParams): void {
+    for (const s of this.sessions()) if (s.subscriptions.has('connections/statusChanged')) s.notify(ConnectionsStatusChanged, params);
   }
 
   /** A connection reached 80% of its budget for the period. */

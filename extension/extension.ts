@@ -21,6 +21,7 @@ import { Log } from './log';
 import { KeyBridge } from './secrets/keyBridge';
 import { StatusBar } from './statusBar';
 import { registerBudgetWarnings } from './usage/budgetWarnings';
+import { registerStatusWarnings } from './connections/statusWarnings';
 import { ConnectionsTree } from './views/connectionsTree';
 import { clearChoiceOnDelete, WorkspaceChoice } from './workspaceChoice';
 
@@ -67,6 +68,7 @@ export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
     chat.disposable,
     registerBudgetWarnings(daemon),
     registerOnboarding({ extensionId: ctx.extension.id, connections, runner: chat.api.runner }),
+    registerStatusWarnings(daemon),
   );
   const languageModels = registerLanguageModels({ daemon, connections, log }, ctx.subscriptions);
   daemon.start();

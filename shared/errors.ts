@@ -25,6 +25,11 @@ export const ErrorCode = {
   CONNECTION_NOT_FOUND: 'CONNECTION_NOT_FOUND',
   /** The request named no connection and there is no workspace choice and no default. */
   NO_CONNECTION: 'NO_CONNECTION',
+  /**
+   * The connection is switched off (`enabled: false`): resolution, routing and fallbacks pass it
+   * over. Turning it on again (`connections/update` `{enabled: true}`) is the fix.
+   */
+  CONNECTION_DISABLED: 'CONNECTION_DISABLED',
   /** Another connection already has this name (names are unique, case-insensitively). */
   DUPLICATE_NAME: 'DUPLICATE_NAME',
   /** A field failed validation; `data.field` names it. */

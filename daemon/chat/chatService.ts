@@ -24,6 +24,9 @@ import type { UsageLedger } from '../usage/ledger';
 import { AnswerBuilder } from '../translate/answerBuilder';
 import { fallbackChain, isFallbackTrigger } from './fallbacks';
 import type { Admission, AdmissionTicket, ChatInput, ChatRequestInput, Pricing } from './ports';
+import { withGenerationDefaults } from './generationDefaults';
+import { connectionDisabled } from '../connections/errors';
+import { isEnabled } from '../connections/service';
 
 /**
  * Where the streamed answer goes. A returned promise is awaited before reading more from upstream
@@ -212,6 +215,8 @@ export class ChatService {
   private prepareOn(stored: StoredConnection, requestedModel: string | undefined, input: ChatInput): PreparedChat {
     // First, so a token learns nothing about a connection outside its scope; a fallback refused here is skipped.
     if (input.caller) assertConnectionAllowed(input.caller, stored);
+    // Switched off: a fallback is passed over (listed in `skipped`), a request naming it fails.
+    if (!isEnabled(stored)) throw connectionDisabled(stored);
     const model = requestedModel ?? stored.defaultModel;
     if (model === undefined) {
       throw new SwitchboardError(ErrorCode.VALIDATION, `model: connection "${stored.name}" has no default model and the request named none.`, {
@@ -248,6 +253,7 @@ export class ChatService {
     let value: T;
     try {
       if (this.deps.admission) ticket = await this.deps.admission.admit(stored, model, input, signal);
+      this.deps.connections.markUsed(stored.id);
       value = await attempt(prepared, progress, signal);
       if (signal.aborted) throw signal.reason ?? new Error('aborted');
     } catch (error) {
@@ -294,7 +300,9 @@ export class ChatService {
     let stopSequence: string | undefined;
     try {
       const adapter = this.deps.adapterFor(conn);
-      for await (const chunk of adapter.stream(conn, { model, messages: input.messages, ...(input.options && { options: input.options }) }, signal)) {
+      // This connection's defaults (a fallback's own) where the request set nothing.
+      const options = withGenerationDefaults(input.options, prepared.stored.generationDefaults);
+      for await (const chunk of adapter.stream(conn, { model, messages: input.messages, ...(options && { options }) }, signal)) {
         switch (chunk.type) {
           case 'deltas':
             // Any delta counts as output, sent to this sink or not: a fallback now could repeat or contradict it.

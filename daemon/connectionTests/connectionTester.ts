@@ -9,7 +9,7 @@
  * with the daemon's redactor.
  */
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
-import type { Connection, ModelInfo, Provider, TestResult, TestStage, TestStatus } from '../../shared/protocol';
+import type { Connection, ModelInfo, Provider, TestResult, TestStage, TestStatus, TestTrigger } from '../../shared/protocol';
 import type { ConnectionService } from '../connections/service';
 import type { ProviderCatalog } from '../catalog/providerCatalog';
 import { toResolved } from '../connections/upstream';
@@ -136,7 +136,7 @@ export interface SavedTestDeps {
  * person pressing "Test" wants to see which stage failed and what to do. Throws only for an unknown
  * id (CONNECTION_NOT_FOUND) or when `signal` aborts.
  */
-export async function testSavedConnection(deps: SavedTestDeps, id: string, opts: { completion?: boolean; signal?: AbortSignal } = {}): Promise<{ result: TestResult; connection?: Connection }> {
+export async function testSavedConnection(deps: SavedTestDeps, id: string, opts: { completion?: boolean; signal?: AbortSignal; trigger?: TestTrigger } = {}): Promise<{ result: TestResult; connection?: Connection }> {
   const stored = deps.connections.stored(id);
   const provider = deps.providers.require(stored.provider);
   let conn: ResolvedConnection;
@@ -158,7 +158,7 @@ export async function testSavedConnection(deps: SavedTestDeps, id: string, opts:
     ...(missingKey && { missingKey }),
     onModels: (models) => deps.models?.remember(id, models),
   });
-  const connection = await deps.connections.recordTest(id, result);
+  const connection = await deps.connections.recordTest(id, result, opts.trigger ?? 'manual');
   return { result, ...(connection && { connection }) };
 }
 

@@ -86,7 +86,9 @@ export class TestScheduler {
     const intervalMs = this.deps.settings.get().testIntervalHours * HOUR_MS;
     if (!(intervalMs > 0)) return this.arm(MAX_SLEEP_MS);
     const now = this.now();
+    // A switched-off connection is not tested on schedule (a test by hand still runs).
     const due = this.deps.connections.storedAll()
+      .filter((c) => c.enabled !== false)
       .map((c) => ({ c, at: this.dueAt(c, intervalMs) }))
       .filter(({ at }) => at <= now)
       .sort((a, b) => a.at - b.at);
@@ -106,7 +108,7 @@ export class TestScheduler {
     }
     this.abort = new AbortController();
     try {
-      const { result } = await testSavedConnection(this.deps, id, { signal: this.abort.signal });
+      const { result } = await testSavedConnection(this.deps, id, { signal: this.abort.signal, trigger: 'scheduled' });
       this.notBefore.set(id, this.now() + intervalMs); // in case it was deleted before the result was stored
       this.deps.log.info(`Scheduled test of "${name}": ${result.status} — ${result.summary}`);
     } catch (error) {
@@ -133,7 +135,7 @@ export class TestScheduler {
 
   private untilNextDue(intervalMs: number): number {
     const now = this.now();
-    const next = Math.min(...this.deps.connections.storedAll().map((c) => this.dueAt(c, intervalMs)));
+    const next = Math.min(...this.deps.connections.storedAll().filter((c) => c.enabled !== false).map((c) => this.dueAt(c, intervalMs)));
     return Number.isFinite(next) ? Math.max(1000, next - now) : MAX_SLEEP_MS;
   }
 

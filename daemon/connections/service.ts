@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { SwitchboardError } from '../../shared/errors';
-import type { Connection, CreateConnectionParams, KeySource, ResolveReason, TestResult, UpdateConnectionParams } from '../../shared/protocol';
+import type { Connection, CreateConnectionParams, KeySource, ResolveReason, TestResult, TestTrigger, UpdateConnectionParams } from '../../shared/protocol';
 import type { EventHub } from '../events';
 import { keyFingerprint, keyHint } from '../../shared/rules/keyMask';
 import { ID_SHAPED_NAME_PROBLEM, looksLikeConnectionId } from '../../shared/rules/connectionRef';
@@ -16,7 +16,7 @@ import type { Logger } from '../log';
 import type { AuditLog } from '../store/auditLog';
 import type { Database } from '../store/database';
 import type { StoredConnection } from '../store/schema';
-import { connectionNotFound, duplicateName, noConnection, validationError } from './errors';
+import { connectionDisabled, connectionNotFound, duplicateName, noConnection, validationError } from './errors';
 import { checkFallbacks, copyRecord, dropFallback, pruneFallbackModels } from './fallbackRules';
 import { checkDefaultModelAllowed } from './modelRules';
 import { needsKey, planAws, sessionTokenVaultId, type AwsPlan } from './awsSettings';
@@ -137,6 +137,10 @@ export class ConnectionService {
         const record: StoredConnection = {
           id,
           name: params.name,
+          ...(params.description !== undefined && params.description !== '' && { description: params.description }),
+          // Only "off" is written: a record without the field is on.
+          ...(params.enabled === false && { enabled: false }),
+          ...(params.generationDefaults !== undefined && hasDefaults(params.generationDefaults) && { generationDefaults: { ...params.generationDefaults } }),
           provider: provider.id,
           baseUrl,
           ...(params.defaultModel !== undefined && { defaultModel: params.defaultModel }),
@@ -295,6 +299,14 @@ export class ConnectionService {
         }
       };
       assign('name', params.name);
+      assign('description', params.description === '' ? null : params.description);
+      if (params.enabled !== undefined && params.enabled !== (record.enabled !== false)) {
+        changed.push('enabled');
+        if (params.enabled) delete record.enabled;
+        else record.enabled = false;
+      }
+      const defaults = params.generationDefaults;
+      assign('generationDefaults', defaults === undefined || defaults === null ? defaults : hasDefaults(defaults) ? { ...defaults } : null);
       assign('provider', params.provider);
       assign('baseUrl', params.baseUrl);
       assign('defaultModel', params.defaultModel);
@@ -391,13 +403,32 @@ export class ConnectionService {
 
   /** Which connection a request uses: the one it names → the workspace's choice → the default. */
   resolve(explicitId?: string, workspaceId?: string): { connection: StoredConnection; reason: ResolveReason } {
-    if (explicitId !== undefined) return { connection: this.stored(explicitId), reason: 'explicit' };
-    // A workspace's choice can outlive its connection (deleted from another window or tool): fall through to the default.
+    if (explicitId !== undefined) {
+      const named = this.stored(explicitId);
+      // Named outright: saying it is off beats quietly answering from another connection.
+      if (!isEnabled(named)) throw connectionDisabled(named);
+      return { connection: named, reason: 'explicit' };
+    }
+    // A workspace's choice can outlive its connection (deleted from another window or tool) or be
+    // switched off: fall through to the default.
     const chosen = workspaceId === undefined ? undefined : this.deps.db.data.connections.find((c) => c.id === workspaceId);
-    if (chosen) return { connection: chosen, reason: 'workspace' };
+    if (chosen && isEnabled(chosen)) return { connection: chosen, reason: 'workspace' };
     const def = this.deps.db.data.connections.find((c) => c.isDefault);
     if (!def) throw noConnection();
+    if (!isEnabled(def)) throw connectionDisabled(def, 'default');
     return { connection: def, reason: 'default' };
+  }
+
+  /**
+   * Notes that a request went to the connection now. A hot counter, written with the usage
+   * (`updateLater`): no audit line, no event, no `updatedAt` change — using is not editing.
+   */
+  markUsed(id: string): void {
+    const at = new Date().toISOString();
+    this.deps.db.updateLater((db) => {
+      const record = db.connections.find((c) => c.id === id);
+      if (record) record.lastUsedAt = at;
+    });
   }
 
   /** Holds a key pushed by a client (VS Code SecretStorage) in memory; the connection's source becomes `memory`. */
@@ -435,17 +466,25 @@ export class ConnectionService {
     return connection;
   }
 
-  /** Stores a test result on the connection and tells subscribed clients. */
-  async recordTest(id: string, result: TestResult): Promise<Connection | undefined> {
-    const updated = await this.deps.db.update((db) => {
+  /**
+   * Stores a test result on the connection and tells subscribed clients; when the result changes the
+   * connection's status (green, yellow, red) it also sends `connections/statusChanged`, once.
+   */
+  async recordTest(id: string, result: TestResult, trigger: TestTrigger = 'manual'): Promise<Connection | undefined> {
+    const done = await this.deps.db.update((db) => {
       const record = db.connections.find((c) => c.id === id);
       if (!record) return undefined; // deleted while the test ran
+      const previous = record.lastTest?.status;
       record.lastTest = result;
-      return { ...record };
+      return { record: { ...record }, previous };
     });
-    if (!updated) return undefined;
-    this.deps.events.connectionTested({ id, result });
-    return this.toPublic(updated);
+    if (!done) return undefined;
+    const { record, previous } = done;
+    this.deps.events.connectionTested({ id, result, trigger });
+    if (previous !== result.status) {
+      this.deps.events.connectionStatusChanged({ id, name: record.name, ...(previous && { previous }), status: result.status, trigger, result });
+    }
+    return this.toPublic(record);
   }
 
   /** The connection as every response shows it: key hint and fingerprint, never the key; secret header values masked. */
@@ -456,6 +495,7 @@ export class ConnectionService {
       ...structuredClone(rest),
       ...publicHeaders(headers, secretHeaders),
       ...(key !== undefined && { keyHint: keyHint(key), keyFingerprint: keyFingerprint(key) }),
+      enabled: isEnabled(record),
       keyAvailable: record.keySource === 'none' || key !== undefined,
     };
   }
@@ -496,6 +536,16 @@ export class ConnectionService {
   private fingerprintDetail(apiKey: string | undefined): Record<string, string> {
     return apiKey === undefined ? {} : { fingerprint: keyFingerprint(apiKey) };
   }
+}
+
+/** Whether a connection is switched on (a record without `enabled` is). */
+export function isEnabled(conn: { enabled?: boolean }): boolean {
+  return conn.enabled !== false;
+}
+
+/** Defaults with at least one value set; `{}` means "none" and is not stored. */
+function hasDefaults(defaults: { temperature?: number; maxTokens?: number }): boolean {
+  return defaults.temperature !== undefined || defaults.maxTokens !== undefined;
 }
 
 function profileWithKey(): SwitchboardError {

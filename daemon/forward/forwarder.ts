@@ -2,7 +2,8 @@
  * The forwarding attempt: a client's request to a connection of its own wire format, relayed as
  * bytes. The body goes as the client sent it with only `model` replaced (jsonSplice.ts) — plus, on
  * an OpenAI stream whose client did not ask for usage, `stream_options.include_usage`, whose extra
- * chunk the client then never sees. The answer's status, content type and bytes come back as they
+ * chunk the client then never sees, and the connection's generation defaults for the members the
+ * client left out (generationDefaults.ts). The answer's status, content type and bytes come back as they
  * are; a stream is watched by a tap (streamTap.ts) for usage, the stop reason, the terminator and
  * error events, never re-encoded.
  *
@@ -26,6 +27,7 @@ import { isQuotaExhausted, parseRateLimits, RETRY_WAIT_CAP_MS, retryAfterMs, Ups
 import { headDeadlineError, incompleteError, scrub, toSwitchboardError, unwrapErrorList, upstreamReplyError, type UpstreamErrorContext } from '../providers/upstreamErrors';
 import { backoffMs, sleep } from '../providers/transport/retryPolicy';
 import { completeStoppedUsage } from '../chat/tokenEstimate';
+import { forwardedDefaults } from '../chat/generationDefaults';
 import { setMembers } from './jsonSplice';
 import { AnthropicStreamTap, OpenAIStreamTap, type StreamTap } from './streamTap';
 import { AnswerTooLarge, callUpstream, readBody, webHeaders, type UpstreamAnswer } from './upstreamCall';
@@ -107,8 +109,10 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
     const wire: Wire = connWire;
     const ctx: UpstreamErrorContext = { conn, model, phase: 'chat', signal, started: false, startedAt: performance.now() };
     try {
-      const payload = Buffer.from(setMembers(spec.body, { ...spec.extraMembers, model: JSON.stringify(model) }));
       const target = upstreamTarget(conn, spec.endpoint, model, spec.clientHeaders);
+      // This connection's defaults (a fallback's own), only for members the client left out.
+      const defaults = forwardedDefaults(spec.endpoint, conn.provider.id, prepared.stored.generationDefaults, target.headers['anthropic-version']);
+      const payload = Buffer.from(setMembers(spec.body, { ...spec.extraMembers, model: JSON.stringify(model) }, defaults));
       const answer = await callWithRetries(wire, conn, (headMs) => callUpstream(target, payload, headMs, signal), ctx, signal, progress);
       ctx.started = true;
       try {

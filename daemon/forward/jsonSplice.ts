@@ -94,13 +94,29 @@ function valueEnd(text: string, start: number): number {
   }
 }
 
+/** A member added only when the object has none of the members named in `unless` (nor is it set by `values`). */
+export interface MissingMember {
+  key: string;
+  /** Raw JSON text. */
+  value: string;
+  unless: readonly string[];
+}
+
 /**
  * The JSON object text with top-level members set: a member already there gets its value
  * replaced (every occurrence, should the key repeat), a new one is appended before the closing
- * brace. `values` are raw JSON texts (e.g. `JSON.stringify(model)`).
+ * brace. `values` are raw JSON texts (e.g. `JSON.stringify(model)`). `missing` members are
+ * appended only where the text lacks them (defaults), in the same single scan.
  */
-export function setMembers(text: string, values: Record<string, string>): string {
+export function setMembers(text: string, values: Record<string, string>, missing: readonly MissingMember[] = []): string {
   const { members, close } = scanTopLevel(text);
+  if (missing.length > 0) {
+    const present = new Set(members.map((m) => m.key));
+    values = { ...values };
+    for (const m of missing) {
+      if (!Object.hasOwn(values, m.key) && !m.unless.some((k) => present.has(k))) values[m.key] = m.value;
+    }
+  }
   const edits: Array<{ start: number; end: number; value: string }> = [];
   const seen = new Set<string>();
   for (const m of members) {

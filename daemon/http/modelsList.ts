@@ -1,5 +1,5 @@
 /**
- * `GET /v1/models`: what each route serves — `<connection>/<model>` for every connection with a key,
+ * `GET /v1/models`: what each route serves — `<connection>/<model>` for every enabled connection with a key,
  * and the plain ids of the default connection — with context window and capabilities where they are
  * known (the catalog's, the user's over them: models/factBook.ts).
  *
@@ -41,7 +41,8 @@ export function sendModelsList(deps: ModelsListDeps, res: ServerResponse, caller
 export function modelEntries(deps: ModelsListDeps, caller: Caller): ModelEntry[] {
   const data: ModelEntry[] = [];
   for (const c of deps.connections.list()) {
-    if (!c.keyAvailable || !mayUseConnection(caller, c.id)) continue;
+    // A switched-off connection serves nothing, so it offers nothing.
+    if (!c.keyAvailable || c.enabled === false || !mayUseConnection(caller, c.id)) continue;
     const ids = new Set([...(c.defaultModel ? [c.defaultModel] : []), ...(c.allowedModels ?? deps.cachedModelsOf(c.id) ?? [])]);
     const created = Math.floor(Date.parse(c.createdAt) / 1000);
     for (const id of ids) data.push(entry(deps, publicModelId(c.name, id), id, c.provider, created));

@@ -8,6 +8,8 @@ import { ErrorCode, type SwitchboardError } from '../../shared/errors';
 const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.CONNECTION_NOT_FOUND]: 404,
   [ErrorCode.NO_CONNECTION]: 404,
+  // The connection exists and the caller may ask for it; it is the owner's choice that it serves nothing now.
+  [ErrorCode.CONNECTION_DISABLED]: 403,
   [ErrorCode.MODEL_NOT_FOUND]: 404,
   [ErrorCode.MODEL_NOT_ALLOWED]: 403,
   [ErrorCode.VALIDATION]: 400,

@@ -26,6 +26,11 @@ export const AZURE_API_VERSION = '2024-10-21';
  * every other OpenAI-compatible server only knows `max_tokens`.
  */
 const MAX_COMPLETION_TOKENS_PROVIDERS = new Set(['openai', 'azure-openai']);
+
+/** How a provider's chat completions name the output limit (see above); the forwarder adds a default under it. */
+export function maxTokensFieldFor(providerId: string): 'max_completion_tokens' | 'max_tokens' {
+  return MAX_COMPLETION_TOKENS_PROVIDERS.has(providerId) ? 'max_completion_tokens' : 'max_tokens';
+}
 function createClient(conn: ResolvedConnection): OpenAI {
   const common = {
     apiKey: conn.apiKey ?? NO_KEY,
@@ -90,7 +95,7 @@ const clientFor = (conn: ResolvedConnection) => cachedClient('openai', conn, cre
 
 /** The streamed chat completions body for a neutral request (daemon/translate/openaiBody.ts). */
 export function chatBody(conn: ResolvedConnection, req: ChatRequest): ChatCompletionCreateParamsStreaming {
-  const maxTokensField = MAX_COMPLETION_TOKENS_PROVIDERS.has(conn.provider.id) ? 'max_completion_tokens' : 'max_tokens';
+  const maxTokensField = maxTokensFieldFor(conn.provider.id);
   const dialect = conn.provider.dialect;
   return toOpenAIRequest(req, { maxTokensField, stream: true, ...(dialect && { dialect }) }) as unknown as ChatCompletionCreateParamsStreaming;
 }

@@ -1,5 +1,6 @@
 /** `connections/test`: a saved connection by id (result stored and broadcast), or an unsaved draft. */
-import { ConnectionsTest, type Provider } from '../../shared/protocol';
+import { ConnectionsTest, ConnectionsTestHistory, type Provider } from '../../shared/protocol';
+import type { TestHistory } from '../connectionTests/testHistory';
 import { draftToResolved } from '../connections/upstream';
 import type { ConnectionService } from '../connections/service';
 import type { ProviderCatalog } from '../catalog/providerCatalog';
@@ -14,6 +15,7 @@ export interface ConnectionTestHandlerDeps {
   adapterFor: (provider: Provider) => ProviderAdapter;
   /** Refreshed with the models a test of a saved connection discovers. */
   models: ModelCache;
+  testHistory: TestHistory;
   /** Latency warning threshold; default 3000 ms. */
   slowMs?: number;
 }
@@ -37,5 +39,9 @@ export function registerConnectionTestHandlers(router: Router, deps: ConnectionT
       signal: session.closed,
     });
     return { result };
+  });
+  router.on(ConnectionsTestHistory, ({ id, limit }) => {
+    deps.connections.stored(id); // CONNECTION_NOT_FOUND for an unknown id, not an empty history
+    return { entries: deps.testHistory.list(id, limit) };
   });
 }

@@ -24,7 +24,7 @@ import type { Stores } from './stores';
 export function registerHandlers(router: Router, { audit }: Stores, s: Services, daemon: Omit<DaemonHandlerDeps, 'activeStreams' | 'connectionCount'>): void {
   registerDaemonHandlers(router, { ...daemon, activeStreams: () => s.streams.size, connectionCount: () => s.connections.count() });
   registerConnectionHandlers(router, { connections: s.connections });
-  registerConnectionTestHandlers(router, { connections: s.connections, providers: s.providers, adapterFor, models: s.models });
+  registerConnectionTestHandlers(router, { connections: s.connections, providers: s.providers, adapterFor, models: s.models, testHistory: s.testHistory });
   registerProviderHandlers(router, { providers: s.providers, audit });
   registerSecretHandlers(router, { connections: s.connections });
   registerSignInHandlers(router, { connections: s.connections });

@@ -5,6 +5,11 @@ import { DEFAULT_MAX_QUEUED_BYTES } from '../server/wsSession';
 export interface ServerLimits {
   streams: StreamCaps;
   maxQueuedBytes: number;
+  /**
+   * SWITCHBOARD_TEST_PACE_MS: the delay before the first scheduled connection test and between two
+   * (default 20 s and 5 s). Lowered by integration tests, which watch a scheduled test happen.
+   */
+  testPaceMs?: number;
 }
 
 /** SWITCHBOARD_MAX_STREAMS, SWITCHBOARD_MAX_STREAMS_PER_CLIENT, SWITCHBOARD_MAX_QUEUED_BYTES; anything but a positive integer keeps the default. */
@@ -16,5 +21,6 @@ export function serverLimits(env: NodeJS.ProcessEnv): ServerLimits {
   return {
     streams: { global: positive(env.SWITCHBOARD_MAX_STREAMS, DEFAULT_STREAM_CAPS.global), perClient: positive(env.SWITCHBOARD_MAX_STREAMS_PER_CLIENT, DEFAULT_STREAM_CAPS.perClient) },
     maxQueuedBytes: positive(env.SWITCHBOARD_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_BYTES),
+    ...(positive(env.SWITCHBOARD_TEST_PACE_MS, 0) > 0 && { testPaceMs: positive(env.SWITCHBOARD_TEST_PACE_MS, 0) }),
   };
 }

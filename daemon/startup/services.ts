@@ -7,6 +7,7 @@ import { StreamRegistry } from '../chat/streamRegistry';
 import { keyRejectedInChat } from '../connectionTests/keyRejectedInChat';
 import { TestScheduler } from '../connectionTests/scheduler';
 import { ProviderCatalog } from '../catalog/providerCatalog';
+import { TestHistory } from '../connectionTests/testHistory';
 import { ConnectionService } from '../connections/service';
 import { EventHub } from '../events';
 import { LimitsAdmission } from '../limits/admission';
@@ -38,6 +39,8 @@ export interface Services {
   streams: StreamRegistry;
   chat: ChatService;
   scheduler: TestScheduler;
+  /** The last test results of each connection. */
+  testHistory: TestHistory;
   tokens: ToolTokens;
 }
 
@@ -82,10 +85,11 @@ export async function buildServices({ db, audit, vault, keyring }: Stores, { log
     onKeyRejected: (id, hadKey) => {
       const stored = connections.find(id);
       const provider = stored && providers.find(stored.provider);
-      if (provider) connections.recordTest(id, keyRejectedInChat(provider, hadKey)).catch((error: unknown) => log.warn('could not record a rejected key', { error }));
+      if (provider) connections.recordTest(id, keyRejectedInChat(provider, hadKey), 'chat').catch((error: unknown) => log.warn('could not record a rejected key', { error }));
     },
   });
-  const scheduler = new TestScheduler({ settings, log, connections, providers, adapterFor, models });
+  const testHistory = new TestHistory(db, events);
+  const scheduler = new TestScheduler({ settings, log, connections, providers, adapterFor, models, ...(limits.testPaceMs !== undefined && { firstRunDelayMs: limits.testPaceMs, staggerMs: limits.testPaceMs }) });
   cleanups.push(() => scheduler.stop());
 
   const tokens = new ToolTokens({ db, audit });
@@ -94,5 +98,5 @@ export async function buildServices({ db, audit, vault, keyring }: Stores, { log
     for (const session of sessions()) if (session.caller.kind === 'tool' && session.caller.tokenId === tokenId) session.disconnect(4401, 'tool token revoked');
   });
 
-  return { events, providers, connections, settings, models, ledger, pricing, facts: new FactBook(db, providers), admission, streams: new StreamRegistry(limits.streams), chat, scheduler, tokens };
+  return { events, providers, connections, settings, models, ledger, pricing, facts: new FactBook(db, providers), admission, streams: new StreamRegistry(limits.streams), chat, scheduler, testHistory, tokens };
 }

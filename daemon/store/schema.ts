@@ -5,7 +5,7 @@
  * A stored connection has no field for a key, on purpose: keys live in the vault, in memory or in the
  * environment, and `db.json` can be read, copied or synced without leaking one.
  */
-import type { CapacityPeriod, Connection, ModelCapability, ModelInfo, Provider, Settings, ToolToken, UsageRecord } from '../../shared/protocol';
+import type { CapacityPeriod, Connection, ModelCapability, ModelInfo, Provider, Settings, TestHistoryEntry, ToolToken, UsageRecord } from '../../shared/protocol';
 
 /**
  * A connection as persisted: the public `Connection` without `keyAvailable`, which depends on
@@ -84,6 +84,11 @@ export interface DbData {
    * migration: read it as `data.modelFacts ?? []`.
    */
   modelFacts?: ModelFactsOverride[];
+  /**
+   * The last test results of each connection, oldest first, by connection id (owner:
+   * connectionTests/testHistory.ts). Optional, like `tokens`: read it as `data.testHistory ?? {}`.
+   */
+  testHistory?: Record<string, TestHistoryEntry[]>;
 }
 
 /** The schema version this daemon writes. Files with a higher version are refused, never downgraded. */

@@ -30,6 +30,9 @@ function exportConnection(c: Connection, nameOf: Map<string, string>): ExportedC
   const fallbackModels = Object.entries(c.fallbackModels ?? {}).flatMap(([id, model]) => (nameOf.has(id) ? [[nameOf.get(id)!, model] as const] : []));
   return {
     name: c.name,
+    ...(c.description !== undefined && { description: c.description }),
+    ...(c.enabled === false && { enabled: false }),
+    ...(c.generationDefaults !== undefined && { generationDefaults: { ...c.generationDefaults } }),
     provider: c.provider,
     baseUrl: c.baseUrl,
     ...(c.defaultModel !== undefined && { defaultModel: c.defaultModel }),

@@ -90,6 +90,9 @@ function keyText(data: ExportedConnection): string {
 
 function connectionFields(data: ExportedConnection) {
   return {
+    ...(data.description !== undefined && { description: data.description }),
+    ...(data.enabled !== undefined && { enabled: data.enabled }),
+    ...(data.generationDefaults !== undefined && { generationDefaults: data.generationDefaults }),
     ...(data.baseUrl !== undefined && { baseUrl: data.baseUrl }),
     ...(data.defaultModel !== undefined && { defaultModel: data.defaultModel }),
     ...(data.allowedModels !== undefined && { allowedModels: data.allowedModels }),
@@ -147,6 +150,8 @@ function planConnection(raw: unknown, i: number, ctx: { deps: TransferDeps; onCl
       ...connectionFields(data),
       provider: data.provider,
       defaultModel: data.defaultModel ?? null,
+      description: data.description ?? null,
+      generationDefaults: data.generationDefaults ?? null,
       allowedModels: data.allowedModels ?? null,
       organization: data.organization ?? null,
       apiVersion: data.apiVersion ?? null,

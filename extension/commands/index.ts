@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { registerConnectionCommands } from './connectionCommands';
 import { registerDaemonCommands } from './daemonCommands';
+import { registerEnableCommands } from './enableCommands';
 import { registerImportCommands } from './importCommands';
 import type { CommandDeps } from './pickConnection';
 import { registerSelectionCommands } from './selectionCommands';
@@ -15,6 +16,7 @@ export type { CommandDeps } from './pickConnection';
 export function registerCommands(deps: CommandDeps): vscode.Disposable {
   return vscode.Disposable.from(
     registerConnectionCommands(deps),
+    registerEnableCommands(deps),
     registerSelectionCommands(deps),
     registerImportCommands(deps),
     registerSignInCommands(deps),

@@ -81,7 +81,10 @@ export interface ConnectionItemData {
   tooltip: string;
   icon: string;
   color: string;
-  /** `connection` or `connection.default`: the context menu hides "Set as Default" on the default. */
+  /**
+   * `connection` or `connection.default`, with `.disabled` after it for a switched-off connection: the
+   * context menu hides "Set as Default" on the default, and offers Enable or Disable.
+   */
   contextValue: string;
   status: ConnectionStatus;
 }
@@ -100,17 +103,25 @@ export interface ItemContext {
 export function connectionItem(c: Connection, ctx: ItemContext = {}): ConnectionItemData {
   const provider = ctx.providerName?.(c.provider) ?? c.provider;
   const { status, reason } = connectionStatus(c);
-  const style = STATUS_STYLE[status];
-  const description = [c.isDefault ? '★' : '', [provider, c.defaultModel, keyBadge(c)].filter(Boolean).join(' · ')].filter(Boolean).join(' ');
+  const disabled = c.enabled === false;
+  const style = disabled ? DISABLED_STYLE : STATUS_STYLE[status];
+  const about = [provider, c.defaultModel, keyBadge(c)].filter(Boolean).join(' · ');
+  const description = [c.isDefault ? '★' : '', disabled ? `(disabled) ${about}` : about].filter(Boolean).join(' ');
   const lines = [
     `**${escapeMarkdown(c.name)}**${c.isDefault ? ' — default' : ''}${ctx.workspaceChoiceId === c.id ? ' — selected for this workspace' : ''}`,
     '',
+    ...(c.description ? [...c.description.split('\n').map((l) => `_${escapeMarkdown(l)}_  `), ''] : []),
+    ...(disabled ? ['**Disabled**: chats, tools and fallbacks pass it over. Enable it from its context menu.', ''] : []),
     `Provider: ${escapeMarkdown(provider)}  `,
     `Base URL: \`${c.baseUrl.replace(/`/g, '')}\`  `,
     `Default model: ${c.defaultModel ? escapeMarkdown(c.defaultModel) : '(none)'}  `,
     `Key: ${escapeMarkdown(describeKeySource(c))}  `,
-    `Status: ${style.label} — ${escapeMarkdown(reason)}`,
+    `Status: ${STATUS_STYLE[status].label} — ${escapeMarkdown(reason)}  `,
+    `Last used: ${c.lastUsedAt ? escapeMarkdown(c.lastUsedAt) : 'never'}`,
   ];
+  const defaults = describeGenerationDefaults(c);
+  if (defaults) lines[lines.length - 1] += '  ';
+  if (defaults) lines.push(`Defaults: ${escapeMarkdown(defaults)}`);
   if (c.lastTest) {
     lines.push('', `Tested ${escapeMarkdown(formatWhen(c.lastTest.testedAt, ctx.now?.() ?? new Date()))} in ${c.lastTest.durationMs} ms:`);
     for (const stage of c.lastTest.stages) lines.push(`- ${stage.name}: ${stage.status}${stage.reason ? ` — ${escapeMarkdown(stage.reason)}` : ''}`);
@@ -122,9 +133,19 @@ export function connectionItem(c: Connection, ctx: ItemContext = {}): Connection
     tooltip: lines.join('\n'),
     icon: style.icon,
     color: style.color,
-    contextValue: c.isDefault ? 'connection.default' : 'connection',
+    contextValue: `${c.isDefault ? 'connection.default' : 'connection'}${disabled ? '.disabled' : ''}`,
     status,
   };
+}
+
+/** A switched-off connection's look, whatever its last test said. */
+const DISABLED_STYLE = { icon: 'circle-slash', color: 'disabledForeground', label: 'Disabled' };
+
+/** `temperature 0.2, max 800 tokens` — what a connection applies to requests that set neither — or undefined. */
+export function describeGenerationDefaults(c: Connection): string | undefined {
+  const d = c.generationDefaults;
+  const parts = [d?.temperature !== undefined && `temperature ${d.temperature}`, d?.maxTokens !== undefined && `max ${d.maxTokens} tokens`].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
 /** Which connection this workspace uses, and why: its own choice, else the default. */

@@ -63,6 +63,7 @@ export function renderPage(r: PageResources): string {
         ${field('timeoutSeconds', 'Timeout (seconds)', '<input id="timeoutSeconds" type="number" min="1" max="600" step="1">', 'Leave empty for the default.')}
         ${field('maxRetries', 'Retries', '<input id="maxRetries" type="number" min="0" max="10" step="1">', 'Leave empty for the default.')}
         ${field('allowedModels', 'Allowed models', '<textarea id="allowedModels" rows="3" spellcheck="false"></textarea>', 'One model id per line; leave empty to allow every model.')}
+        ${carriesFields()}
       </details>
       ${limitsSection()}
       <div class="actions">
@@ -138,6 +139,21 @@ function pricesSection(): string {
       <p id="price-error" class="error" role="alert" hidden></p>
       <p id="price-status" class="status" role="status" aria-live="polite"></p>
     </details>`;
+}
+
+/** What the connection carries (page/carries.ts): description, the enabled switch, generation defaults. */
+function carriesFields(): string {
+  return `${field('description', 'Description', '<textarea id="description" rows="2" maxlength="2000"></textarea>', 'What it is for, who owns it, notes for the team. Shown in the Connections tree.')}
+        <div class="field checkbox">
+          <input id="enabled" type="checkbox" aria-describedby="enabled-help enabled-error">
+          <label for="enabled">Enabled</label>
+          <p id="enabled-help" class="help">When off, chats, tools and fallbacks pass this connection over; its key and settings stay.</p>
+          <p id="enabled-error" class="error" hidden></p>
+        </div>
+        <div class="field-pair">
+          ${field('temperature', 'Default temperature', '<input id="temperature" type="text" inputmode="decimal" autocomplete="off" placeholder="e.g. 0.2">', 'Used when a request sets none (0–2).')}
+          ${field('maxTokens', 'Default max tokens', '<input id="maxTokens" type="number" min="1" max="1000000" step="1">', 'Used when a request sets no limit.')}
+        </div>`;
 }
 
 /** A list of rows with its Add button, help and error slot; its group element carries the field's id. */

@@ -1,6 +1,6 @@
 /** `connections/*`: the connection store. Methods on a connection take `{id}`. */
 import { z } from 'zod';
-import { ApiKey, BaseUrl, Budget, Capacity, CapacityPeriod, FallbackModels, Fallbacks, HeaderValue, Headers, Id, KeySource, MaxQueueWaitMs, ModelId, OnLimit, SecretHeaderNames, type CapacityLimit } from './fields';
+import { ApiKey, BaseUrl, Budget, Capacity, CapacityPeriod, Description, FallbackModels, Fallbacks, GenerationDefaults, HeaderValue, Headers, Id, KeySource, MaxQueueWaitMs, ModelId, OnLimit, SecretHeaderNames, type CapacityLimit } from './fields';
 import { connectionNameProblem, MAX_CONNECTION_NAME } from '../rules/connectionFields';
 import { AwsSettingsInput, type AwsSettings } from './aws';
 import type { RateLimitInfo } from './types';
@@ -41,6 +41,18 @@ export interface Connection {
   id: string;
   /** Unique, case-insensitively. */
   name: string;
+  /** What it is for, who owns it, team notes (plain text). */
+  description?: string;
+  /**
+   * `false`: switched off. Resolution, `/v1` routing and fallback chains pass it over, and a request
+   * naming it fails with CONNECTION_DISABLED. This daemon sends it on every connection; absent (an
+   * older daemon, a record in `db.json` from before the switch) means on.
+   */
+  enabled?: boolean;
+  /** ISO time a request last went to it (chat, forwarded or translated; tests are not use). */
+  lastUsedAt?: string;
+  /** Temperature and max tokens applied to a request that does not set them. */
+  generationDefaults?: GenerationDefaults;
   /** A provider id from the catalog (`providers/list`). */
   provider: string;
   baseUrl: string;
@@ -136,6 +148,10 @@ export const DiscoveredCapacity: z.ZodType<DiscoveredCapacity> = z.looseObject({
 export const Connection: z.ZodType<Connection> = z.looseObject({
   id: z.string(),
   name: z.string(),
+  description: z.string().optional(),
+  enabled: z.boolean().optional(),
+  lastUsedAt: z.string().optional(),
+  generationDefaults: z.looseObject({ temperature: z.number().optional(), maxTokens: z.number().optional() }).optional(),
   provider: z.string(),
   baseUrl: z.string(),
   defaultModel: z.string().optional(),
@@ -182,6 +198,10 @@ const Name = z
 /** Fields a client may set on a connection. */
 const ConnectionFields = {
   name: Name,
+  description: Description,
+  /** `false` switches the connection off (see `Connection.enabled`). */
+  enabled: z.boolean(),
+  generationDefaults: GenerationDefaults,
   /** A provider id from `providers/list`. */
   provider: Id,
   /** Defaults to the provider's base URL. */
@@ -224,6 +244,9 @@ export function isModelAllowed(allowedModels: readonly string[] | undefined, mod
 /** Params of `connections/create`. */
 export const CreateConnectionParams = z.strictObject({
   name: ConnectionFields.name,
+  description: ConnectionFields.description.optional(),
+  enabled: ConnectionFields.enabled.optional(),
+  generationDefaults: ConnectionFields.generationDefaults.optional(),
   provider: ConnectionFields.provider,
   baseUrl: ConnectionFields.baseUrl.optional(),
   defaultModel: ConnectionFields.defaultModel.optional(),
@@ -252,6 +275,10 @@ export type CreateConnectionParams = z.infer<typeof CreateConnectionParams>;
 export const UpdateConnectionParams = z.strictObject({
   id: Id,
   name: ConnectionFields.name.optional(),
+  description: ConnectionFields.description.nullable().optional(),
+  enabled: ConnectionFields.enabled.optional(),
+  /** The whole new set of defaults (`null`: none). */
+  generationDefaults: ConnectionFields.generationDefaults.nullable().optional(),
   provider: ConnectionFields.provider.optional(),
   baseUrl: ConnectionFields.baseUrl.optional(),
   defaultModel: ConnectionFields.defaultModel.nullable().optional(),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Connection, TestResult } from './connections';
 
 /** Event names a client may subscribe to. */
-export const EventName = z.enum(['connections/changed', 'connections/tested', 'usage/budgetWarning']);
+export const EventName = z.enum(['connections/changed', 'connections/tested', 'connections/statusChanged', 'usage/budgetWarning']);
 /** Event names a client may subscribe to. */
 export type EventName = z.infer<typeof EventName>;
 
@@ -21,7 +21,12 @@ export const ConnectionsChangedParams = z.looseObject({
 export type ConnectionsChangedParams = z.infer<typeof ConnectionsChangedParams>;
 
 /** Params of `connections/tested`. */
-export const ConnectionsTestedParams = z.looseObject({ id: z.string(), result: TestResult });
+export const ConnectionsTestedParams = z.looseObject({
+  id: z.string(),
+  result: TestResult,
+  /** What ran the test (absent from daemons before test history). */
+  trigger: z.enum(['manual', 'scheduled', 'chat']).optional(),
+});
 /** Params of `connections/tested`. */
 export type ConnectionsTestedParams = z.infer<typeof ConnectionsTestedParams>;
 

@@ -176,3 +176,24 @@ export const ModelPriceFields = z.strictObject({
 
 /** Params of a method that takes none: an empty object, or no params at all. */
 export const NoParams = z.strictObject({}).optional();
+
+/**
+ * What a connection says about itself: its purpose, who owns it, team notes. Plain text (line breaks
+ * and tabs allowed, no other control characters), shown in tooltips and `connections show`.
+ */
+export const Description = z
+  .string()
+  .max(2000, 'must be at most 2000 characters')
+  .refine((v) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(v), 'must not contain control characters (line breaks and tabs are fine)');
+
+/**
+ * Generation defaults of a connection: applied to a request that does not set them itself, on every
+ * path (JSON-RPC `chat/stream`, and the HTTP APIs: forwarded bodies get the missing member added,
+ * every other byte as sent). A request's own value always wins.
+ */
+export const GenerationDefaults = z.strictObject({
+  temperature: z.number().min(0, 'must be 0 or more').max(2, 'must be at most 2').optional(),
+  maxTokens: z.int('must be a whole number of tokens').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1000000').optional(),
+});
+/** Generation defaults of a connection. */
+export type GenerationDefaults = z.infer<typeof GenerationDefaults>;

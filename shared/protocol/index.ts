@@ -14,6 +14,7 @@ export * from './types';
 export * from './daemon';
 export * from './aws';
 export * from './connections';
+export * from './testHistory';
 export * from './signIn';
 export * from './transfer';
 export * from './providers';

@@ -46,6 +46,10 @@ export type ExportedAws = z.infer<typeof ExportedAws>;
 /** One connection in an export. Fallbacks name other connections of the document by name, not id. */
 export const ExportedConnection = z.strictObject({
   name: CreateConnectionParams.shape.name,
+  description: CreateConnectionParams.shape.description,
+  /** `false`: imported switched off. */
+  enabled: z.boolean().optional(),
+  generationDefaults: CreateConnectionParams.shape.generationDefaults,
   provider: Id,
   baseUrl: BaseUrl.optional(),
   defaultModel: ModelId.optional(),

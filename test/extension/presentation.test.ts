@@ -91,6 +91,23 @@ describe('connectionItem', () => {
   it('marks the workspace choice in the tooltip', () => {
     expect(connectionItem(conn(), { workspaceChoiceId: 'c1' }).tooltip).toContain('selected for this workspace');
   });
+
+  it('shows a disabled connection greyed, says so in the tooltip, and offers Enable through its context value', () => {
+    const item = connectionItem(conn({ enabled: false, isDefault: true, lastTest: test('ok') }));
+    expect(item).toMatchObject({ icon: 'circle-slash', color: 'disabledForeground', contextValue: 'connection.default.disabled' });
+    expect(item.description).toContain('(disabled)');
+    expect(item.tooltip).toContain('**Disabled**');
+    expect(connectionItem(conn({ enabled: true })).contextValue).toBe('connection');
+  });
+
+  it('carries the description (escaped), last use and generation defaults in the tooltip', () => {
+    const tooltip = connectionItem(conn({ description: 'Search team\n[owner](x)', lastUsedAt: '2025-02-03T04:05:06Z', generationDefaults: { temperature: 0.2, maxTokens: 800 } })).tooltip;
+    expect(tooltip).toContain('_Search team_');
+    expect(tooltip).toContain('\\[owner\\]\\(x\\)');
+    expect(tooltip).toContain('Last used: 2025\\-02\\-03T04:05:06Z');
+    expect(tooltip).toContain('Defaults: temperature 0\\.2, max 800 tokens');
+    expect(connectionItem(conn()).tooltip).toContain('Last used: never');
+  });
 });
 
 describe('connection in use', () => {

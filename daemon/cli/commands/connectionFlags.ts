@@ -7,6 +7,7 @@ import { ProvidersList, type KeySource, type Provider } from '../../../shared/pr
 import { bool, int, list, str, UsageError, type Flag, type Values } from '../args';
 import { promptKey, readKeyFromStdin, stdinIsTTY } from '../prompt';
 import { isSecretHeader } from '../../../shared/rules/secretHeaders';
+import { CARRIES_UNSET } from './carriesFlags';
 
 export const FIELD_FLAGS: Flag[] = [
   { name: 'name', type: 'string', value: 'NAME', description: 'Connection name (unique, case-insensitive)' },
@@ -28,7 +29,7 @@ export const KEY_FLAGS: Flag[] = [
   { name: 'no-key', type: 'boolean', description: 'No key (local servers)' },
 ];
 
-export const UNSET_FLAG: Flag = { name: 'unset', type: 'string', multiple: true, value: 'FIELD', description: 'Clear a field: model, allowed-models, org, api-version, headers, on-limit, max-queue-wait' };
+export const UNSET_FLAG: Flag = { name: 'unset', type: 'string', multiple: true, value: 'FIELD', description: 'Clear a field: model, allowed-models, org, api-version, headers, on-limit, max-queue-wait, description, temperature, max-tokens' };
 
 /** The fields set by flags, as `connections/create` / `connections/update` name them. */
 export function fieldParams(values: Values, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
@@ -108,8 +109,9 @@ export function unsetParams(values: Values): Record<string, null> {
   };
   const out: Record<string, null> = {};
   for (const field of list(values, 'unset').flatMap((v) => v.split(','))) {
+    if (CARRIES_UNSET.has(field.trim())) continue; // carriesFlags.ts clears these
     const key = names[field.trim()];
-    if (!key) throw new UsageError(`--unset ${field} is not a field that can be cleared.`, `Clearable: ${Object.keys(names).join(', ')}.`);
+    if (!key) throw new UsageError(`--unset ${field} is not a field that can be cleared.`, `Clearable: ${[...Object.keys(names), ...CARRIES_UNSET].join(', ')}.`);
     out[key] = null;
   }
   return out;

@@ -20,6 +20,8 @@ import { FIELD_FLAGS, fieldParams, findProvider, KEY_FLAGS, keyChoice, UNSET_FLA
 import { describeLimits, POLICY_CLEAR_FLAGS, POLICY_FLAGS, policyParams } from './policyFlags';
 import { signInAndCreate, SIGN_IN_FLAGS } from './signIn';
 import { testCommand } from './test';
+import { CARRIES_FLAGS, carriesParams, describeDefaults, DISABLED_FLAG } from './carriesFlags';
+import { enableCommand } from './enable';
 
 /** How a connection's key is held, masked: `vault …abcd`, `$OPENAI_API_KEY (unset)`, `none`. */
 export function keyCell(out: Output, c: Connection): string {
@@ -30,9 +32,15 @@ export function keyCell(out: Output, c: Connection): string {
 }
 
 export function statusCell(out: Output, c: Connection): string {
+  if (c.enabled === false) return out.paint('dim', 'disabled');
   const s = c.lastTest?.status;
   if (!s) return out.paint('dim', 'untested');
   return out.paint(s === 'ok' ? 'green' : s === 'warning' ? 'yellow' : 'red', s);
+}
+
+/** The last test's colour, whether or not the connection is switched on. */
+function lastTestCell(out: Output, c: Connection): string {
+  return statusCell(out, { ...c, enabled: true });
 }
 
 function describe(out: Output, c: Connection): string {
@@ -45,6 +53,10 @@ function showRows(out: Output, c: Connection, names: Map<string, string>): Array
   const rows: Array<[string, string | undefined]> = [
     ['name', `${c.name}${c.isDefault ? ` ${out.paint('cyan', '(default)')}` : ''}`],
     ['id', c.id],
+    ['description', c.description],
+    ['enabled', c.enabled === false ? out.paint('yellow', 'no: requests do not use it (`connections enable` turns it on)') : 'yes'],
+    ['last used', c.lastUsedAt ?? 'never'],
+    ['defaults', describeDefaults(c)],
     ['provider', c.provider],
     ['base url', c.baseUrl],
     ['model', c.defaultModel ?? '-'],
@@ -55,7 +67,7 @@ function showRows(out: Output, c: Connection, names: Map<string, string>): Array
     ['headers', c.headers && Object.entries(c.headers).map(([header, value]) => `${header}: ${value}`).join(', ')],
     ['key', keyCell(out, c)],
     ['timeout', `${c.timeoutMs} ms, ${c.maxRetries} retries`],
-    ['status', c.lastTest ? `${statusCell(out, c)}: ${c.lastTest.summary} (${c.lastTest.testedAt})` : statusCell(out, c)],
+    ['status', c.lastTest ? `${lastTestCell(out, c)}: ${c.lastTest.summary} (${c.lastTest.testedAt})` : lastTestCell(out, c)],
     ['limits', c.capacity?.length ? describeLimits(c.capacity).join('; ') : 'none'],
     ['over a limit', c.capacity?.length ? (c.onLimit === 'queue' ? `queue, up to ${c.maxQueueWaitMs ?? 60_000} ms` : 'fail with RATE_LIMITED') : undefined],
     ['budget', c.budget ? `$${c.budget.amount} per ${c.budget.period}` : 'none'],
@@ -136,7 +148,7 @@ Examples:
   switchboard connections add --name Bedrock --provider bedrock --region us-west-2 --aws-profile work
   switchboard connections add --name Main --provider openai --key-env OPENAI_API_KEY \
     --limit minute:requests=60,tokens=100k --budget month:50 --fallback Local`,
-      flags: [...FIELD_FLAGS, ...KEY_FLAGS, ...SIGN_IN_FLAGS, ...AWS_FLAGS, ...POLICY_FLAGS],
+      flags: [...FIELD_FLAGS, ...CARRIES_FLAGS, DISABLED_FLAG, ...KEY_FLAGS, ...SIGN_IN_FLAGS, ...AWS_FLAGS, ...POLICY_FLAGS],
       async run(ctx, parsed) {
         positionals(parsed, [], this.usage);
         const name = str(parsed.values, 'name');
@@ -152,7 +164,7 @@ Examples:
         if (!name || !providerId) throw new UsageError(`connections add needs ${!name ? '--name' : '--provider'}.`, `Usage: switchboard ${this.usage}`);
         const client = await ctx.client();
         const provider = await findProvider(client, providerId);
-        const fields = { ...fieldParams(parsed.values), ...(await policyParams(ctx, parsed.values, { newName: name })) };
+        const fields = { ...fieldParams(parsed.values), ...carriesParams(parsed.values), ...(await policyParams(ctx, parsed.values, { newName: name })) };
         const aws = await awsParams(parsed.values, provider);
         // A Bedrock connection's key (secret access key or API key) comes with the AWS flags; a profile needs none.
         const key = provider.adapter === 'bedrock' ? {} : await keyChoice(parsed.values, { label: name, requiresKey: provider.requiresKey, promptWhenMissing: true });
@@ -170,14 +182,14 @@ Examples:
       usage: 'connections edit <connection> [--name N] [--base-url U] [--model M] [--unset FIELD] [--key-stdin | --key-env VAR | --no-key] [...]',
       details: `--limit, --budget and --fallback replace what the connection had; --no-limits, --no-budget and
 --no-fallbacks remove it. --fallback-model adds to the models already set for the fallbacks.`,
-      flags: [...FIELD_FLAGS, ...KEY_FLAGS, ...AWS_FLAGS, ...POLICY_FLAGS, ...POLICY_CLEAR_FLAGS, UNSET_FLAG],
+      flags: [...FIELD_FLAGS, ...CARRIES_FLAGS, ...KEY_FLAGS, ...AWS_FLAGS, ...POLICY_FLAGS, ...POLICY_CLEAR_FLAGS, UNSET_FLAG],
       async run(ctx, parsed) {
         const [ref] = positionals(parsed, ['connection'], this.usage);
         const current = await ctx.connection(ref!);
         const client = await ctx.client();
         const providerId = str(parsed.values, 'provider');
         const provider = providerId === undefined ? undefined : await findProvider(client, providerId);
-        const changes = { ...fieldParams(parsed.values), ...unsetParams(parsed.values), ...(await policyParams(ctx, parsed.values, { current })), ...(provider && { provider: provider.id }) };
+        const changes = { ...fieldParams(parsed.values), ...unsetParams(parsed.values), ...carriesParams(parsed.values, current), ...(await policyParams(ctx, parsed.values, { current })), ...(provider && { provider: provider.id }) };
         const key = await keyChoice(parsed.values, { label: current.name, requiresKey: true, promptWhenMissing: false });
         const aws = await awsParams(parsed.values, provider, current);
         const params = { ...changes, ...key, ...aws, id: current.id } as UpdateConnectionParams;
@@ -218,6 +230,8 @@ Examples:
       },
     },
     testCommand,
+    enableCommand('enable'),
+    enableCommand('disable'),
     {
       name: 'default',
       summary: 'Make a connection the default',

@@ -1,5 +1,5 @@
 /** `switchboard connections test <connection> | --all [--completion]`: per-stage results, exit 1 on error. */
-import { ConnectionsTest, type Connection, type TestResult, type TestStage } from '../../../shared/protocol';
+import { ConnectionsTest, ConnectionsTestHistory, type Connection, type TestResult, type TestStage } from '../../../shared/protocol';
 import { bool, UsageError } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
@@ -46,13 +46,17 @@ async function runOne(ctx: CliContext, connection: Connection, completion: boole
 export const testCommand: Command = {
   name: 'test',
   summary: 'Test connectivity, key, models and latency (exit 1 if a test fails)',
-  usage: 'connections test <connection> | --all [--completion]',
-  details: 'Stages: connectivity, authentication, models, latency, and with --completion a tiny completion on the default model. Results are stored on the connection.',
+  usage: 'connections test <connection> | --all [--completion] | <connection> --history',
+  details: `Stages: connectivity, authentication, models, latency, and with --completion a tiny completion on the default model. Results are stored on the connection.
+--history runs no test: it lists the connection's last results (time, status, the stage that decided it and why, and
+what ran it: manual, scheduled, or a chat whose key was rejected), newest first.`,
   flags: [
+    { name: 'history', type: 'boolean', description: 'Show the last test results instead of testing' },
     { name: 'all', type: 'boolean', description: 'Test every connection' },
     { name: 'completion', type: 'boolean', description: 'Also send a tiny completion to the default model' },
   ],
   async run(ctx, parsed) {
+    if (bool(parsed.values, 'history')) return showHistory(ctx, parsed.positionals, this.usage);
     const all = bool(parsed.values, 'all');
     const completion = bool(parsed.values, 'completion');
     if (all === (parsed.positionals.length === 1) || parsed.positionals.length > 1) {
@@ -75,3 +79,20 @@ export const testCommand: Command = {
     return results.some((r) => r.result.status === 'error') ? EXIT.FAILED : EXIT.OK;
   },
 };
+
+/** `connections test <connection> --history`: the stored results, newest first. */
+async function showHistory(ctx: CliContext, positionals: string[], usage: string): Promise<number> {
+  if (positionals.length !== 1) throw new UsageError('--history needs exactly one connection.', `Usage: switchboard ${usage}`);
+  const connection = await ctx.connection(positionals[0]!);
+  const { entries } = await (await ctx.client()).request(ConnectionsTestHistory, { id: connection.id });
+  ctx.out.data({ connection: { id: connection.id, name: connection.name }, entries });
+  if (entries.length === 0) {
+    ctx.out.line(`${connection.name} has not been tested yet. Test it with: switchboard connections test "${connection.name}"`);
+    return EXIT.OK;
+  }
+  ctx.out.table(
+    ['TESTED', 'STATUS', 'STAGE', 'BY', 'REASON'],
+    entries.map((e) => [e.testedAt, `${mark(ctx.out, e.status)} ${e.status}`, e.stage ?? '-', e.trigger, e.reason]),
+  );
+  return EXIT.OK;
+}

@@ -9,9 +9,10 @@ import { connectionNameProblem } from '../../../shared/rules/connectionFields';
 import { authOf, awsFromConnection, awsInput, awsNeedsKey, awsUpdate, defaultBaseUrlFor, emptyAws, isBedrock, keyLabel, validateAws, type AwsValues } from './awsFields';
 import { mergeHeaders, parseHeaders, parseModelList, secretRowsProblem, splitHeaders, type SecretHeaderRow } from './headers';
 import { emptyLimits, limitsCreateFields, limitsFromConnection, limitsUpdateFields, validateLimits, type LimitsValues } from './limits';
+import { carriesCreateFields, carriesFromConnection, carriesUpdateFields, emptyCarries, validateCarries, type CarriesValues } from './carries';
 
 /** Every input of the form as the page holds it: text, as typed (capacity and fallbacks as rows). */
-export interface FormValues extends LimitsValues, AwsValues {
+export interface FormValues extends LimitsValues, AwsValues, CarriesValues {
   provider: string;
   name: string;
   baseUrl: string;
@@ -51,6 +52,7 @@ export function emptyValues(provider?: Provider): FormValues {
     maxRetries: '',
     allowedModels: '',
     ...emptyLimits(),
+    ...emptyCarries(),
     ...emptyAws(),
     // Bedrock's default names its region; the form starts with the default region's.
     ...(provider && { baseUrl: defaultBaseUrlFor(provider, emptyAws().awsRegion) }),
@@ -76,6 +78,7 @@ export function valuesFromConnection(c: Connection): FormValues {
     allowedModels: (c.allowedModels ?? []).join('\n'),
     ...limitsFromConnection(c),
     ...awsFromConnection(c),
+    ...carriesFromConnection(c),
   };
 }
 
@@ -159,6 +162,7 @@ export function validateDetailed(v: FormValues, ctx: ValidationContext): { error
     errors[field] = problem.message;
     if (problem.input) inputs[field] = problem.input;
   }
+  Object.assign(errors, validateCarries(v));
   return { errors, inputs };
 }
 
@@ -235,13 +239,14 @@ export function toCreateFields(v: FormValues, provider: ProviderHint = {}): Mana
     isDefault: v.isDefault || undefined,
     ...limitsCreateFields(v),
     aws: provider.bedrock ? awsInput(v) : undefined,
+    ...carriesCreateFields(v),
   });
 }
 
 /** The draft a test sends: the form as typed, with the key when one was typed. */
 export function toDraft(v: FormValues, provider: ProviderHint = {}): ManagerDraft {
   // Limits, budget and fallbacks say nothing about whether the endpoint works: a test leaves them out.
-  const { isDefault: _isDefault, capacity: _c, onLimit: _o, maxQueueWaitMs: _w, budget: _b, fallbacks: _f, fallbackModels: _m, ...fields } = toCreateFields(v, provider);
+  const { isDefault: _isDefault, capacity: _c, onLimit: _o, maxQueueWaitMs: _w, budget: _b, fallbacks: _f, fallbackModels: _m, enabled: _e, ...fields } = toCreateFields(v, provider);
   const keyless = provider.bedrock && !awsNeedsKey(v);
   return defined({ ...fields, name: fields.name || undefined, apiKey: (!keyless && v.apiKey) || undefined });
 }
@@ -264,7 +269,7 @@ export function toUpdateFields(original: Connection, v: FormValues, provider: Pr
   if (v.isDefault !== original.isDefault) out.isDefault = v.isDefault;
   const aws = provider.bedrock ? awsUpdate(original, v) : undefined;
   if (aws) out.aws = aws;
-  return { ...out, ...limitsUpdateFields(original, v) };
+  return { ...out, ...limitsUpdateFields(original, v), ...carriesUpdateFields(original, v) };
 }
 
 /** True when saving would change something (a replaced key counts). */
@@ -292,7 +297,9 @@ export function fieldForProtocol(field: string | undefined): FieldId | undefined
     defaultModel: 'defaultModel', isDefault: 'isDefault', organization: 'organization', apiVersion: 'apiVersion',
     headers: 'headers', secretHeaders: 'headers', timeoutMs: 'timeoutSeconds', maxRetries: 'maxRetries', allowedModels: 'allowedModels',
     capacity: 'capacity', onLimit: 'onLimit', maxQueueWaitMs: 'maxQueueWaitSeconds', fallbacks: 'fallbacks', fallbackModels: 'fallbacks',
+    description: 'description', enabled: 'enabled',
   };
+  if (parts[0] === 'generationDefaults') return parts[1] === 'maxTokens' ? 'maxTokens' : 'temperature';
   // `budget.period` is the period's select; `budget` and `budget.amount` the amount.
   if (parts[0] === 'budget') return parts[1] === 'period' ? 'budgetPeriod' : 'budgetAmount';
   if (parts[0] === 'aws') {

@@ -15,13 +15,15 @@ const SCALAR_IDS = [
   'provider', 'name', 'baseUrl', 'awsRegion', 'awsAuth', 'awsAccessKeyId', 'awsProfile', 'apiKey', 'awsSessionToken', 'defaultModel', 'isDefault',
   'organization', 'apiVersion', 'headers', 'timeoutSeconds', 'maxRetries', 'allowedModels',
   'onLimit', 'maxQueueWaitSeconds', 'budgetAmount', 'budgetPeriod',
+  // What the connection carries (carries.ts), at the end of Advanced.
+  'description', 'enabled', 'temperature', 'maxTokens',
 ] as const satisfies readonly FieldId[];
 type ScalarId = (typeof SCALAR_IDS)[number];
 /** Every field in form order; `capacity` and `fallbacks` are lists of rows (see limitsView.ts). */
 export const FIELD_IDS: FieldId[] = [
-  ...SCALAR_IDS.slice(0, SCALAR_IDS.indexOf('onLimit')), 'capacity', 'onLimit', 'maxQueueWaitSeconds', 'budgetAmount', 'budgetPeriod', 'fallbacks',
+  ...SCALAR_IDS.slice(0, SCALAR_IDS.indexOf('onLimit')), 'description', 'enabled', 'temperature', 'maxTokens', 'capacity', 'onLimit', 'maxQueueWaitSeconds', 'budgetAmount', 'budgetPeriod', 'fallbacks',
 ];
-const ADVANCED: ReadonlySet<FieldId> = new Set(['organization', 'apiVersion', 'headers', 'timeoutSeconds', 'maxRetries', 'allowedModels']);
+const ADVANCED: ReadonlySet<FieldId> = new Set(['organization', 'apiVersion', 'headers', 'timeoutSeconds', 'maxRetries', 'allowedModels', 'description', 'enabled', 'temperature', 'maxTokens']);
 const LIMITS: ReadonlySet<FieldId> = new Set(['capacity', 'onLimit', 'maxQueueWaitSeconds', 'budgetAmount', 'budgetPeriod', 'fallbacks']);
 
 export function el<T extends HTMLElement = HTMLElement>(id: string): T {

@@ -40,7 +40,7 @@ beforeEach(async () => {
   b.onNotification(ConnectionsTested, (p) => seenByB.tested.push(p));
   quiet.onNotification(ConnectionsChanged, (p) => seenByQuiet.push(p));
   quiet.onNotification(ConnectionsTested, (p) => seenByQuiet.push(p));
-  expect((await b.request(EventsSubscribe, {})).events.sort()).toEqual(['connections/changed', 'connections/tested', 'usage/budgetWarning']);
+  expect((await b.request(EventsSubscribe, {})).events.sort()).toEqual(['connections/changed', 'connections/statusChanged', 'connections/tested', 'usage/budgetWarning']);
 });
 afterEach(async () => {
   await closeClients();
