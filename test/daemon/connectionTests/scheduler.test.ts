@@ -81,7 +81,7 @@ describe('testSavedConnection', () => {
     const { result, connection } = await testSavedConnection({ connections, providers, adapterFor, models }, conn.id);
     expect(result.status).toBe('ok');
     expect(connection?.lastTest).toEqual(result);
-    expect(tested).toEqual([{ id: conn.id, result }]);
+    expect(tested).toEqual([{ id: conn.id, result, trigger: 'manual' }]);
     expect(db.data.modelCache[conn.id]?.models.map((m) => m.id)).toEqual(['gpt-4o-mini', 'gpt-4o']);
   });
 

@@ -123,7 +123,7 @@ describe('events/subscribe', () => {
     expect(answer.result.stages.find((s) => s.name === 'authentication')?.status).toBe('ok');
     expect(answer.connection?.lastTest).toEqual(answer.result);
     expect(await eventually(() => seenByB.tested.length === 1)).toBe(true);
-    expect(seenByB.tested[0]).toEqual({ id: conn.id, result: answer.result });
+    expect(seenByB.tested[0]).toEqual({ id: conn.id, result: answer.result, trigger: 'manual' });
     await new Promise((r) => setTimeout(r, 200));
     expect(seenByQuiet).toEqual([]);
   });
