@@ -44,7 +44,7 @@ describe('connections with a description, defaults and an on/off switch', () => 
     const bad = await cli(['connections', 'edit', 'Team', '--temperature', '5']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--temperature must be a number from 0 to 2');
-  });
+  }, 90_000);
 
   it('disables and enables a connection; a chat on a disabled one says how to turn it on', async () => {
     const off = await cli(['connections', 'disable', 'Team']);
@@ -58,7 +58,7 @@ describe('connections with a description, defaults and an on/off switch', () => 
     expect(chat.stderr).toContain('switchboard connections enable "Team"');
     const on = await cli(['connections', 'enable', 'Team', '--json']);
     expect(on.json().connection.enabled).toBe(true);
-  });
+  }, 90_000);
 
   it('lists the test history without running a test', async () => {
     // (The daemon's scheduler may have tested it already: only the manual test is looked for.)
@@ -69,5 +69,5 @@ describe('connections with a description, defaults and an on/off switch', () => 
     expect(table.stdout).toMatch(/ok\s+-\s+manual/);
     const json = await cli(['connections', 'test', 'Team', '--history', '--json']);
     expect(json.json().entries[0]).toMatchObject({ status: 'ok', trigger: 'manual' });
-  });
+  }, 90_000);
 });

@@ -63,7 +63,7 @@ beforeAll(async () => {
   const raw = await connectTcp(daemon.info);
   const listener = await connectUnix(daemon.info);
   for (const [socket, sink] of [[raw, rawFrames], [listener, rawFrames]] as Array<[RawRpc, string[]]>) socket.ws.on('message', (d) => sink.push(d.toString()));
-  expect((await listener.call('events/subscribe', {})).result.events).toHaveLength(3); // then it only listens
+  expect((await listener.call('events/subscribe', {})).result.events).toHaveLength(4); // then it only listens
   await client.request(EventsSubscribe, {});
   await exercise(raw);
   await raw.close();
