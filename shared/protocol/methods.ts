@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { notification, params, request, result } from './rpc';
-import { isBudgetWarningParams, isChatDeltaParams, isConnectionsChangedParams, isConnectionsTestedParams } from './notificationChecks';
+import { isBudgetWarningParams, isChatDeltaParams, isConnectionsChangedParams, isConnectionsStatusChangedParams, isConnectionsTestedParams } from './notificationChecks';
 import type { AuditEntry, AuditListParams } from './audit';
 import type { ChatCancelParams, ChatDeltaParams, ChatStreamParams, ChatStreamResult } from './chat';
 import type { ById, Connection, ConnectionResult, ConnectionsResolveParams, CreateConnectionParams, ResolveResult, TestParams, TestResult, UpdateConnectionParams } from './connections';
@@ -21,6 +21,7 @@ import type { SignInParams } from './signIn';
 import type { TokensCreateParams, TokensCreateResult, TokensRevokeParams, ToolToken } from './tokens';
 import type { ExportDocument, ImportParams, ImportResult } from './transfer';
 import type { BudgetStatus, BudgetWarningParams, OptionalUsageGetParams, UsageBudgetsParams, UsageGetResult } from './usage';
+import type { ConnectionsStatusChangedParams, TestHistoryEntry, TestHistoryParams } from './testHistory';
 
 // daemon
 
@@ -48,6 +49,8 @@ export const ConnectionsSetDefault = request('connections/setDefault', params<z.
 export const ConnectionsResolve = request('connections/resolve', params<z.output<typeof ConnectionsResolveParams>>(), result<ResolveResult>());
 /** Tests a connection: connectivity, authentication, models, latency, and optionally a tiny completion. */
 export const ConnectionsTest = request('connections/test', params<z.output<typeof TestParams>>(), result<{ result: TestResult; connection?: Connection }>());
+/** The newest test results of a saved connection, newest first (at most `limit`, default all kept). */
+export const ConnectionsTestHistory = request('connections/testHistory', params<z.output<typeof TestHistoryParams>>(), result<{ entries: TestHistoryEntry[] }>());
 // signIn
 
 /**
@@ -130,6 +133,11 @@ export const EventsSubscribe = request('events/subscribe', params<z.output<typeo
 export const ConnectionsChanged = notification('connections/changed', params<z.output<typeof ConnectionsChangedParams>>(), isConnectionsChangedParams);
 /** A saved connection was tested (on request or on schedule). */
 export const ConnectionsTested = notification('connections/tested', params<z.output<typeof ConnectionsTestedParams>>(), isConnectionsTestedParams);
+/**
+ * A test changed a connection's status (e.g. a scheduled test found it failing, or it works again).
+ * Sent once per change, not on every test: a connection that stays red sends nothing more.
+ */
+export const ConnectionsStatusChanged = notification('connections/statusChanged', params<z.output<typeof ConnectionsStatusChangedParams>>(), isConnectionsStatusChangedParams);
 // settings
 
 /** The settings. */

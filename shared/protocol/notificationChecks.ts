@@ -7,6 +7,7 @@
  */
 import type { ChatDeltaParams } from './chat';
 import type { ConnectionsChangedParams, ConnectionsTestedParams } from './events';
+import type { ConnectionsStatusChangedParams } from './testHistory';
 import type { BudgetWarningParams } from './usage';
 
 type Shape = Record<string, unknown>;
@@ -94,6 +95,11 @@ export function isConnectionsChangedParams(value: unknown): value is Connections
 /** `connections/tested`. */
 export function isConnectionsTestedParams(value: unknown): value is ConnectionsTestedParams {
   return has(value, { id: isString, result: isTestResult });
+}
+
+/** `connections/statusChanged`. */
+export function isConnectionsStatusChangedParams(value: unknown): value is ConnectionsStatusChangedParams {
+  return has(value, { id: isString, name: isString, previous: optional(TEST_STATUS), status: TEST_STATUS, trigger: oneOf('manual', 'scheduled', 'chat'), result: isTestResult });
 }
 
 /** `usage/budgetWarning`. */

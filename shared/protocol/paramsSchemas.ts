@@ -10,6 +10,7 @@ import { ChatCancelParams, ChatDeltaParams, ChatStreamParams } from './chat';
 import { ById, ConnectionsResolveParams, CreateConnectionParams, TestParams, UpdateConnectionParams } from './connections';
 import { HelloParams } from './daemon';
 import { ConnectionsChangedParams, ConnectionsTestedParams, EventsSubscribeParams } from './events';
+import { ConnectionsStatusChangedParams, TestHistoryParams } from './testHistory';
 import { ModelFactsListParams, ModelFactsSetParams, ModelsListParams } from './models';
 import { PricesListParams, PricesSetParams, ProvidersDeleteParams, ProvidersUpsertParams } from './providers';
 import { SecretsClearParams, SecretsSetParams } from './secrets';
@@ -38,6 +39,7 @@ const SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map([
   entry(methods.ConnectionsDelete, ById),
   entry(methods.ConnectionsSetDefault, ById),
   entry(methods.ConnectionsResolve, ConnectionsResolveParams),
+  entry(methods.ConnectionsTestHistory, TestHistoryParams),
   entry(methods.ConnectionsTest, TestParams),
   entry(methods.ConnectionsSignIn, SignInParams),
   entry(methods.ConnectionsExport, NoParams),
@@ -65,6 +67,7 @@ const SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map([
   entry(methods.EventsSubscribe, EventsSubscribeParams),
   entry(methods.ConnectionsChanged, ConnectionsChangedParams),
   entry(methods.ConnectionsTested, ConnectionsTestedParams),
+  entry(methods.ConnectionsStatusChanged, ConnectionsStatusChangedParams),
   entry(methods.SettingsGet, NoParams),
   entry(methods.SettingsUpdate, SettingsUpdateParams),
 ]);

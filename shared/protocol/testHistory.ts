@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { Id } from './fields';
-import { notification, request, result } from './rpc';
 import { TestResult, type TestStatus } from './connections';
 
 /** What ran a test: a person or client (`connections/test`), the daemon's schedule, or a chat whose key was rejected. */
@@ -28,12 +27,8 @@ export interface TestHistoryEntry {
 /** How many results the daemon keeps per connection (older ones drop off). */
 export const TEST_HISTORY_LENGTH = 20;
 
-/** The newest test results of a saved connection, newest first (at most `limit`, default all kept). */
-export const ConnectionsTestHistory = request(
-  'connections/testHistory',
-  z.strictObject({ id: Id, limit: z.int().min(1).max(TEST_HISTORY_LENGTH).optional() }),
-  result<{ entries: TestHistoryEntry[] }>(),
-);
+/** Params of `connections/testHistory`. */
+export const TestHistoryParams = z.strictObject({ id: Id, limit: z.int().min(1).max(TEST_HISTORY_LENGTH).optional() });
 
 /** Params of `connections/statusChanged`. */
 export const ConnectionsStatusChangedParams = z.looseObject({
@@ -47,8 +42,3 @@ export const ConnectionsStatusChangedParams = z.looseObject({
 });
 /** Params of `connections/statusChanged`. */
 export type ConnectionsStatusChangedParams = z.infer<typeof ConnectionsStatusChangedParams>;
-/**
- * A test changed a connection's status (e.g. a scheduled test found it failing, or it works again).
- * Sent once per change, not on every test: a connection that stays red sends nothing more.
- */
-export const ConnectionsStatusChanged = notification('connections/statusChanged', ConnectionsStatusChangedParams);
