@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { codeBlockInfos, commandOf, fenceInfo, isShell, looksLikePath, pathInFirstLine, pathInLeadIn } from '../../../../extension/chat/page/codeBlocks';
 
