@@ -95,7 +95,8 @@ export async function chatActionsScenario(ctx: E2eContext, steps: Steps): Promis
       const accept = page.locator('.editor-actions a[aria-label^="Accept Proposed Change"]');
       await accept.waitFor({ state: 'visible', timeout: 10_000 });
       await page.locator('.editor-actions a[aria-label^="Reject Proposed Change"]').waitFor({ state: 'visible', timeout: 5000 });
-      await poll('the proposed text in the diff', async () => ((await diff.first().textContent()) ?? '').includes('Hello from the chat'), 10_000);
+      // The editor draws spaces as no-break spaces.
+      await poll('the proposed text in the diff', async () => ((await diff.first().textContent()) ?? '').replace(/\u00a0/g, ' ').includes('Hello from the chat'), 10_000);
       if (readFileSync(greet, 'utf8') !== 'export const greeting = "Hello";\n') throw new Error('the file changed before Accept');
       await wb.shot('chat-actions-diff');
       await accept.click();
