@@ -132,7 +132,12 @@ export async function chatActionsScenario(ctx: E2eContext, steps: Steps): Promis
       // 2/2: the model, typed.
       await poll('the model step', async () => ((await page.locator('.quick-input-title').textContent()) ?? '').includes('model'), 10_000);
       await page.locator('.quick-input-widget input').fill(OTHER_MODEL);
-      await poll('the typed model offered', async () => (await page.locator('.quick-input-list .monaco-list-row').count()) > 0, 10_000);
+      // Enter takes the focused row: wait until the list (which the extension renders again as the
+      // filter changes) has the typed model in focus.
+      await poll('the typed model in focus', async () => {
+        const focused = await page.locator('.quick-input-list .monaco-list-row.focused .label-name').first().textContent({ timeout: 500 }).catch(() => '');
+        return (focused ?? '').trim() === OTHER_MODEL;
+      }, 10_000);
       await page.keyboard.press('Enter');
       const group = chat.locator('.answer-group');
       await group.waitFor({ state: 'visible', timeout: 20_000 });

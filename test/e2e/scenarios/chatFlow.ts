@@ -194,7 +194,15 @@ export async function chatScenario(ctx: E2eContext, steps: Steps): Promise<void>
         const shown = await wb.quickPickLabels();
         return shown.includes('claude-haiku-4-5') && !shown.includes(MODEL);
       }, 5000);
+      const inUse = await shownModel(chat!);
       await wb.quickInput().fill('');
+      // The extension lists the items again on each change of the filter and puts the focus back on
+      // the model in use: a click before that list arrives can land on a row that is being replaced.
+      await poll('the whole list back, the focus on the model in use', async () => {
+        const labels = await wb.quickPickLabels();
+        const focused = ((await wb.page.locator('.quick-input-list .monaco-list-row.focused .label-name').first().textContent({ timeout: 500 }).catch(() => '')) ?? '').trim();
+        return labels.includes(MODEL) && !labels.includes('haiku') && (inUse === '' || focused === inUse);
+      }, 10_000);
       await wb.pickExact(MODEL);
       await poll(`the chat on ${PRIMARY} · ${MODEL}`, async () => (await shownConnection(chat!)) === primary!.id && (await shownModel(chat!)) === MODEL, 10_000);
       // One answer to "what am I talking to": the status bar shows the chat in use.

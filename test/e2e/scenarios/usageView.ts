@@ -42,8 +42,18 @@ async function setTheme(wb: Workbench, label: string, bodyClass: string): Promis
 }
 
 async function openManagerOn(wb: Workbench): Promise<Frame> {
-  await wb.runCommand('Switchboard: Edit Connection');
-  await wb.pick(CONNECTION);
+  // A quick pick closes when the focus leaves it; the Usage view refreshing beside it can take the
+  // focus as the pick opens, so open it again once if its rows never show.
+  for (let attempt = 1; ; attempt++) {
+    await wb.runCommand('Switchboard: Edit Connection');
+    try {
+      await wb.pick(CONNECTION, 7000);
+      break;
+    } catch (error) {
+      if (attempt === 2) throw error;
+      await wb.page.keyboard.press('Escape');
+    }
+  }
   const manager = await frameWith(wb.page, '#form');
   await poll(`the form editing "${CONNECTION}"`, async () => (await manager.locator('#form-title').textContent()) === `Edit "${CONNECTION}"`, 15_000);
   await poll('the form to be enabled', () => manager.locator('#save').isEnabled());
