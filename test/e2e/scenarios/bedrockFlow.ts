@@ -67,7 +67,11 @@ export async function bedrockScenario(ctx: E2eContext, steps: Steps): Promise<vo
       if (!note?.startsWith('A session token is stored')) throw new Error(`the session token note says: ${note}`);
       const html = await manager.locator('html').innerHTML();
       if (html.includes(BEDROCK.secret) || html.includes(BEDROCK.sessionToken)) throw new Error('a Bedrock secret is in the webview after saving');
-      await wb.page.locator('.monaco-list-row', { hasText: BEDROCK.name }).locator('.codicon-pass-filled').waitFor({ timeout: 30_000 });
+      // The chat has a side-bar container of its own: show the Connections tree (clicking the active
+      // container's icon would close the side bar, so only when the tree is not shown).
+      const row = wb.page.locator('.monaco-list-row', { hasText: BEDROCK.name });
+      if (!(await row.first().isVisible())) await wb.activityIcon().click();
+      await row.locator('.codicon-pass-filled').waitFor({ timeout: 30_000 });
       await wb.shot('manager-bedrock-saved');
     });
   } finally {
