@@ -40,7 +40,8 @@ const history = async (id: string): Promise<TestHistoryEntry[]> => (await env.cl
 describe('test history', () => {
   it('keeps each test with its stage, reason and trigger, newest first', async () => {
     const c = await env.create({ name: 'manual', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: BAD_KEY, defaultModel: 'gpt-5.4', maxRetries: 0 });
-    expect(await history(c.id)).toEqual([]);
+    // Nothing by hand yet (the fast scheduler may already have tested it).
+    expect((await history(c.id)).filter((e) => e.trigger !== 'scheduled')).toEqual([]);
     await env.client.request(ConnectionsTest, { id: c.id });
     await env.client.request(ConnectionsUpdate, { id: c.id, apiKey: KEYS.a });
     await env.client.request(ConnectionsTest, { id: c.id });
