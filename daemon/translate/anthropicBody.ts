@@ -111,7 +111,7 @@ function addTools(body: AnthropicBody, o: ChatOptions, thinking: boolean): void 
         const beside = tools.length > 0 ? 'tools' : 'reasoning';
         throw untranslatable('response_format', `json_object cannot be combined with ${beside} on an Anthropic connection: Anthropic's structured outputs need a schema.`, `Send a json_schema response_format, or drop the ${beside}.`);
       }
-      body.output_config = { ...(body.output_config as object | undefined), format: { type: 'json_schema', schema: f.schema } };
+      body.output_config = { format: { type: 'json_schema', schema: f.schema } };
     } else {
       const schema = f.type === 'json_schema' ? f.schema : { type: 'object', additionalProperties: true };
       tools.push({ type: 'custom', name: responseTool, description: (f.type === 'json_schema' && f.description) || RESPONSE_TOOL.description, input_schema: schema });
