@@ -6,7 +6,18 @@ import { wallsRule } from './scripts/eslintWalls.mjs';
 const ROOT = import.meta.dirname;
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.e2e-cache/**', 'test-artifacts/**', 'out/**', 'coverage/**', '**/*.mjs', '**/*.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.e2e-cache/**',
+      'test-artifacts/**',
+      'out/**',
+      'coverage/**',
+      '**/*.mjs',
+      '**/*.js',
+    ],
+  },
   {
     files: ['**/*.ts', '**/*.mts'],
     languageOptions: {
@@ -21,7 +32,10 @@ export default tseslint.config(
       // A switch over a union handles every member (the protocol's unions grow).
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       // Type-only imports vanish from bundles, so a page cannot pull host code in through a type.
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
     },
   },
 );

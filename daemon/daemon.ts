@@ -42,7 +42,9 @@ export interface RunningDaemon {
 export async function startDaemon(options: StartOptions): Promise<StartOutcome> {
   const paths = homePaths(options.home);
   ensureHome(paths.home);
-  const log = options.log ?? createLogger({ file: paths.logFile, level: options.env.SWITCHBOARD_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+  const log =
+    options.log ??
+    createLogger({ file: paths.logFile, level: options.env.SWITCHBOARD_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
 
   const claim = await claimHome(paths);
   if (claim.kind === 'running') return { kind: 'alreadyRunning', info: claim.info };
@@ -57,7 +59,11 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
     let stop: ((reason: string) => Promise<void>) | undefined;
 
     const stores = await openStores(paths, options.env, log, cleanups);
-    const services = await buildServices(stores, { log, limits, sessions: () => server?.sessions ?? [], ownPorts: () => (server ? [server.port] : []) }, cleanups);
+    const services = await buildServices(
+      stores,
+      { log, limits, sessions: () => server?.sessions ?? [], ownPorts: () => (server ? [server.port] : []) },
+      cleanups,
+    );
     const router = new Router(log);
     registerHandlers(router, stores, services, {
       version: DAEMON_VERSION,
@@ -68,10 +74,22 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
       // Deferred a tick so the shutdown response reaches the client before sockets close.
       requestShutdown: (reason) => setTimeout(() => void stop?.(reason), 20),
     });
-    const listening = await listen({ paths, port: options.port, portIsDefault: options.portIsDefault ?? false, log, router, limits }, services, cleanups);
+    const listening = await listen(
+      { paths, port: options.port, portIsDefault: options.portIsDefault ?? false, log, router, limits },
+      services,
+      cleanups,
+    );
     server = listening.server;
 
-    const info: DaemonInfo = { pid: process.pid, version: DAEMON_VERSION, protocolVersion: PROTOCOL_VERSION, socket: server.socketPath, port: server.port, token: listening.token, startedAt: startedAt.toISOString() };
+    const info: DaemonInfo = {
+      pid: process.pid,
+      version: DAEMON_VERSION,
+      protocolVersion: PROTOCOL_VERSION,
+      socket: server.socketPath,
+      port: server.port,
+      token: listening.token,
+      startedAt: startedAt.toISOString(),
+    };
     writeDaemonInfo(paths.daemonJson, info);
     // Only ours: a stopping daemon must never delete a successor's discovery file.
     cleanups.push(() => removeDaemonInfo(paths.daemonJson));
@@ -88,7 +106,10 @@ export async function startDaemon(options: StartOptions): Promise<StartOutcome> 
 }
 
 /** A stop that runs the cleanups once however often it is asked for, and a promise of its end. */
-function stopper(log: Logger, cleanups: Cleanups): { stopped: Promise<void>; stopOnce: (reason: string) => Promise<void> } {
+function stopper(
+  log: Logger,
+  cleanups: Cleanups,
+): { stopped: Promise<void>; stopOnce: (reason: string) => Promise<void> } {
   let stopping: Promise<void> | undefined;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));

@@ -1,5 +1,12 @@
 /** Broadcasts events to the clients that subscribed to them (`events/subscribe`). */
-import type { BudgetWarningParams, ConnectionsChangedParams, ConnectionsStatusChangedParams, ConnectionsTestedParams, EventName, NotificationType } from '../shared/protocol';
+import type {
+  BudgetWarningParams,
+  ConnectionsChangedParams,
+  ConnectionsStatusChangedParams,
+  ConnectionsTestedParams,
+  EventName,
+  NotificationType,
+} from '../shared/protocol';
 import { BudgetWarning, ConnectionsChanged, ConnectionsStatusChanged, ConnectionsTested } from '../shared/protocol';
 
 /**
@@ -25,7 +32,8 @@ export class EventHub {
 
   connectionChanged(params: ConnectionsChangedParams): void {
     for (const listener of this.internal) listener(params);
-    for (const s of this.sessions()) if (s.subscriptions.has('connections/changed')) s.notify(ConnectionsChanged, params);
+    for (const s of this.sessions())
+      if (s.subscriptions.has('connections/changed')) s.notify(ConnectionsChanged, params);
   }
 
   /** Lets a daemon component react to a stored test result (e.g. keep its history). */
@@ -40,7 +48,8 @@ export class EventHub {
 
   /** A test changed a connection's status: sent once per change. */
   connectionStatusChanged(params: ConnectionsStatusChangedParams): void {
-    for (const s of this.sessions()) if (s.subscriptions.has('connections/statusChanged')) s.notify(ConnectionsStatusChanged, params);
+    for (const s of this.sessions())
+      if (s.subscriptions.has('connections/statusChanged')) s.notify(ConnectionsStatusChanged, params);
   }
 
   /** A connection reached 80% of its budget for the period. */

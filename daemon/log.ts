@@ -30,7 +30,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
     const extra = fields && Object.keys(fields).length > 0 ? ` ${safeJson(fields)}` : '';
-    const line = redactor.redact(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${extra}`) + '\n';
+    const line =
+      redactor.redact(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${extra}`) + '\n';
     write(line);
     if (options.file && !fileRefused) {
       try {
@@ -40,7 +41,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         // in its place is refused (ELOOP) and said once, on stderr.
         if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
           fileRefused = true;
-          write(`${new Date().toISOString()} WARN  ${options.file} is a symbolic link; the daemon does not follow it and logs to stderr only. Remove the link to get the log file back.\n`);
+          write(
+            `${new Date().toISOString()} WARN  ${options.file} is a symbolic link; the daemon does not follow it and logs to stderr only. Remove the link to get the log file back.\n`,
+          );
         }
       }
     }

@@ -21,7 +21,7 @@ export const HOP_VALUE = '1';
 export const HOP_STATUS = 508;
 
 export const HOP_REFUSAL =
-  'Refused: this request came from a Switchboard daemon (it carries the x-switchboard-hop header), so a connection\'s base URL points back at Switchboard. ' +
+  "Refused: this request came from a Switchboard daemon (it carries the x-switchboard-hop header), so a connection's base URL points back at Switchboard. " +
   "Set that connection's base URL to the provider's own API, not to Switchboard.";
 
 /** Sets the hop header on a plain header record (node:http options, a forwarded request's headers). */

@@ -26,7 +26,9 @@ async function main(): Promise<number> {
   const outcome = await startDaemon({ home, port, portIsDefault, env, startupWarnings: guard.warnings });
   if (outcome.kind === 'alreadyRunning') {
     const { info } = outcome;
-    process.stdout.write(`A Switchboard daemon is already running on ${home} (pid ${info.pid}, socket ${info.socket}, port ${info.port}). Nothing to do.\n`);
+    process.stdout.write(
+      `A Switchboard daemon is already running on ${home} (pid ${info.pid}, socket ${info.socket}, port ${info.port}). Nothing to do.\n`,
+    );
     return 0;
   }
   daemon = outcome.daemon;
@@ -45,8 +47,12 @@ async function main(): Promise<number> {
     ].join('\n'),
   );
   if (earlySignal) void daemon.stop(earlySignal);
-  process.on('uncaughtException', (error) => daemon.log.error('uncaught exception (the daemon keeps running)', { error }));
-  process.on('unhandledRejection', (error) => daemon.log.error('unhandled rejection (the daemon keeps running)', { error }));
+  process.on('uncaughtException', (error) =>
+    daemon.log.error('uncaught exception (the daemon keeps running)', { error }),
+  );
+  process.on('unhandledRejection', (error) =>
+    daemon.log.error('unhandled rejection (the daemon keeps running)', { error }),
+  );
   await daemon.stopped;
   return 0;
 }
@@ -66,7 +72,9 @@ function parsePort(raw: string): number {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`Switchboard daemon failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `Switchboard daemon failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -28,13 +28,16 @@ export function guardProcess(home: string, env: NodeJS.ProcessEnv = process.env)
   if (env.NODE_DEBUG_NATIVE !== undefined) {
     return {
       warnings,
-      refusal: 'NODE_DEBUG_NATIVE is set: Node would print connection internals (which can include keys) where the daemon cannot filter them. Unset NODE_DEBUG_NATIVE and start the daemon again.',
+      refusal:
+        'NODE_DEBUG_NATIVE is set: Node would print connection internals (which can include keys) where the daemon cannot filter them. Unset NODE_DEBUG_NATIVE and start the daemon again.',
     };
   }
   const removed = stripLeakyDebug(env);
   if (removed.length > 0) {
     dropDebugLines(process.stderr);
-    warnings.push(`Removed ${removed.join(', ')} from the daemon's environment and dropped that debug output: it prints request headers, which carry API keys. Other NODE_DEBUG sections still print.`);
+    warnings.push(
+      `Removed ${removed.join(', ')} from the daemon's environment and dropped that debug output: it prints request headers, which carry API keys. Other NODE_DEBUG sections still print.`,
+    );
   }
   // Every file the daemon creates is the owner's alone, diagnostic reports included.
   process.umask(0o077);
@@ -43,7 +46,9 @@ export function guardProcess(home: string, env: NodeJS.ProcessEnv = process.env)
     report.directory = home;
     if (report.filename === 'stdout' || report.filename === 'stderr') report.filename = '';
     if (report.reportOnSignal || report.reportOnFatalError || report.reportOnUncaughtException) {
-      warnings.push(`Node diagnostic reports are on; they hold the daemon's environment, so they are written to ${home} with mode 0600. Do not share them.`);
+      warnings.push(
+        `Node diagnostic reports are on; they hold the daemon's environment, so they are written to ${home} with mode 0600. Do not share them.`,
+      );
     }
   }
   return { warnings };
@@ -52,7 +57,9 @@ export function guardProcess(home: string, env: NodeJS.ProcessEnv = process.env)
 /** Makes `stream.write` drop Node debug messages of the leaky sections of this process. */
 function dropDebugLines(stream: NodeJS.WriteStream): void {
   const color = '(?:\\u001b\\[[0-9;]*m)?';
-  const debugLine = new RegExp(`^(?:${LEAKY_DEBUG_SECTIONS.map((s) => s.toUpperCase()).join('|')}) ${color}${process.pid}${color}: `);
+  const debugLine = new RegExp(
+    `^(?:${LEAKY_DEBUG_SECTIONS.map((s) => s.toUpperCase()).join('|')}) ${color}${process.pid}${color}: `,
+  );
   const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
     if (typeof chunk === 'string' && debugLine.test(chunk)) {

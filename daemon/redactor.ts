@@ -56,11 +56,14 @@ export class Redactor {
     for (const secret of this.secrets.keys()) {
       // Providers echo partial keys ("sk-abc***...wxyz"); a 12-char prefix or suffix of a known key is enough to scrub.
       if (secret.length >= 20) {
-        for (const fragment of [secret.slice(0, 12), secret.slice(-12)]) if (out.includes(fragment)) out = out.split(fragment).join('…');
+        for (const fragment of [secret.slice(0, 12), secret.slice(-12)])
+          if (out.includes(fragment)) out = out.split(fragment).join('…');
       }
     }
     for (const pattern of LOOKS_LIKE_KEY) {
-      out = out.replace(pattern, (match, bearer?: string) => (typeof bearer === 'string' && /bearer/i.test(bearer) ? `${bearer}[redacted]` : '[redacted key]'));
+      out = out.replace(pattern, (match, bearer?: string) =>
+        typeof bearer === 'string' && /bearer/i.test(bearer) ? `${bearer}[redacted]` : '[redacted key]',
+      );
     }
     return out;
   }

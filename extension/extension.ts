@@ -47,11 +47,25 @@ export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
     outputFile: path.join(ctx.logUri.fsPath, 'daemon-output.log'),
     log: (message) => log.info(message),
   });
-  const daemon = new DaemonConnection({ launcher, log, home: daemonHome, autoStart, transport, clientVersion: String(ctx.extension.packageJSON.version ?? '') });
+  const daemon = new DaemonConnection({
+    launcher,
+    log,
+    home: daemonHome,
+    autoStart,
+    transport,
+    clientVersion: String(ctx.extension.packageJSON.version ?? ''),
+  });
   const keys = new KeyBridge(ctx.secrets, ctx.globalState, daemon, log);
   const connections = new ConnectionStore(daemon, log);
   const choice = new WorkspaceChoice(ctx.workspaceState);
-  const chat = registerChat({ extensionUri: ctx.extensionUri, workspaceState: ctx.workspaceState, daemon, connections, choice, log });
+  const chat = registerChat({
+    extensionUri: ctx.extensionUri,
+    workspaceState: ctx.workspaceState,
+    daemon,
+    connections,
+    choice,
+    log,
+  });
   const statusBar = new StatusBar(daemon, connections, choice, chat.api.focus);
   ctx.subscriptions.push(
     log,
@@ -63,7 +77,15 @@ export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
     clearChoiceOnDelete(choice, daemon),
     ConnectionsTree.register(connections, daemon, choice),
     registerContextKeys(daemon, connections),
-    registerCommands({ extensionUri: ctx.extensionUri, daemon, keys, store: connections, choice, log, chats: chat.api.focus }),
+    registerCommands({
+      extensionUri: ctx.extensionUri,
+      daemon,
+      keys,
+      store: connections,
+      choice,
+      log,
+      chats: chat.api.focus,
+    }),
     syncDaemonSettings(daemon, log),
     chat.disposable,
     registerBudgetWarnings(daemon),

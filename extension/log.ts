@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 /** Well-known key shapes (OpenAI/Anthropic/OpenRouter `sk-…`, Groq `gsk_…`, Google `AIza…`, xAI, bearer tokens). */
-const KEY_SHAPES = /\b(?:sk-[A-Za-z0-9_-]{12,}|gsk_[A-Za-z0-9]{12,}|xai-[A-Za-z0-9]{12,}|AIza[0-9A-Za-z_-]{20,}|Bearer\s+[A-Za-z0-9._~+/-]{16,}=*)/g;
+const KEY_SHAPES =
+  /\b(?:sk-[A-Za-z0-9_-]{12,}|gsk_[A-Za-z0-9]{12,}|xai-[A-Za-z0-9]{12,}|AIza[0-9A-Za-z_-]{20,}|Bearer\s+[A-Za-z0-9._~+/-]{16,}=*)/g;
 
 /** Masks anything that looks like a key, keeping its last four characters. */
 export function scrub(text: string): string {
@@ -71,7 +72,9 @@ export function describeError(error: unknown): string {
   // Notifications, the status bar and the tree show this: in a person's words (userWords.ts).
   if (error instanceof Error) {
     const hint = (error as { data?: { hint?: unknown } }).data?.hint;
-    return forPeople(typeof hint === 'string' && hint && !error.message.includes(hint) ? `${error.message} ${hint}` : error.message);
+    return forPeople(
+      typeof hint === 'string' && hint && !error.message.includes(hint) ? `${error.message} ${hint}` : error.message,
+    );
   }
   return forPeople(String(error));
 }

@@ -46,7 +46,12 @@ export function registerOnboarding(deps: OnboardingDeps): vscode.Disposable {
   checkTested();
   return vscode.Disposable.from(
     vscode.commands.registerCommand('switchboard.openWalkthrough', () =>
-      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${deps.extensionId}#${WALKTHROUGH_ID}`, false)),
+      vscode.commands.executeCommand(
+        'workbench.action.openWalkthrough',
+        `${deps.extensionId}#${WALKTHROUGH_ID}`,
+        false,
+      ),
+    ),
     deps.connections.onDidChange(checkTested),
     deps.runner.onDidChangeChat((change) => {
       if (answered(change)) chatted();

@@ -7,13 +7,21 @@
 import * as vscode from 'vscode';
 import { statusBarEnabled } from './config';
 import type { ConnectionStore } from './connections/connectionStore';
-import { connectionInUse, connectionStatus, escapeMarkdown, modelInUse, STATUS_STYLE, statusBarBackground } from './connections/presentation';
+import {
+  connectionInUse,
+  connectionStatus,
+  escapeMarkdown,
+  modelInUse,
+  STATUS_STYLE,
+  statusBarBackground,
+} from './connections/presentation';
 import type { DaemonConnection } from './daemon/daemonConnection';
 import type { WorkspaceChoice } from './workspaceChoice';
 
 /** The chat the person is in, as the status bar needs it (chat/chatFocus.ts). */
 export interface FocusedChatSource {
-  readonly host: { readonly current: { title: string }; readonly choice: { connectionId?: string; model?: string } } | undefined;
+  readonly host:
+    { readonly current: { title: string }; readonly choice: { connectionId?: string; model?: string } } | undefined;
   readonly onDidChange: vscode.Event<void>;
 }
 
@@ -33,7 +41,11 @@ export class StatusBar implements vscode.Disposable {
     store.onDidChange(update, undefined, this.disposables);
     choice.onDidChange(update, undefined, this.disposables);
     chats?.onDidChange(update, undefined, this.disposables);
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('switchboard.statusBar') && update(), undefined, this.disposables);
+    vscode.workspace.onDidChangeConfiguration(
+      (e) => e.affectsConfiguration('switchboard.statusBar') && update(),
+      undefined,
+      this.disposables,
+    );
     this.update();
   }
 
@@ -74,7 +86,9 @@ export class StatusBar implements vscode.Disposable {
       if (!inUse) {
         const none = this.store.connections.length === 0;
         item.text = none ? '$(plug) Switchboard: add a connection' : '$(plug) Switchboard: select a connection';
-        item.tooltip = none ? 'No AI connections yet. Click to add one.' : 'No default connection and none chosen for this workspace. Click to choose one.';
+        item.tooltip = none
+          ? 'No AI connections yet. Click to add one.'
+          : 'No default connection and none chosen for this workspace. Click to choose one.';
         item.command = none ? 'switchboard.addConnection' : 'switchboard.selectConnection';
       } else {
         const c = inUse.connection;
@@ -92,7 +106,12 @@ export class StatusBar implements vscode.Disposable {
         item.command = 'switchboard.selectConnection';
       }
     }
-    item.accessibilityInformation = { label: typeof item.tooltip === 'string' ? item.tooltip : this.tooltip.replace(/[*\\]/g, '').replace(/\s+/g, ' ').trim() };
+    item.accessibilityInformation = {
+      label:
+        typeof item.tooltip === 'string'
+          ? item.tooltip
+          : this.tooltip.replace(/[*\\]/g, '').replace(/\s+/g, ' ').trim(),
+    };
     item.show();
   }
 

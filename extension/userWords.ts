@@ -28,14 +28,18 @@ const CODE_WORDS: Record<string, string> = {
 };
 
 /** The protocol's method names (`chat/stream`, `connections/test`), as they appear in client messages. */
-const METHOD = /\b(?:chat|connections|models|usage|secrets|daemon|events|prices|providers|tokens|audit|settings|modelFacts)\/[a-zA-Z]+\b/g;
+const METHOD =
+  /\b(?:chat|connections|models|usage|secrets|daemon|events|prices|providers|tokens|audit|settings|modelFacts)\/[a-zA-Z]+\b/g;
 
 const REWRITES: Array<[RegExp, string | ((...m: string[]) => string)]> = [
   // The shared client's START_HINT is for a terminal; in VS Code the command restarts the daemon.
   [/Start it with `npm start` or `switchboard daemon start`\./g, 'Run "Switchboard: Restart Daemon".'],
   [/`?npm start`?/g, '"Switchboard: Restart Daemon"'],
   // A client timeout names the method and counts milliseconds.
-  [/did not answer (\S+\/\S+) within (\d+) ms/g, (_all, _method, ms) => `did not answer within ${Math.round(Number(ms) / 1000)} s`],
+  [
+    /did not answer (\S+\/\S+) within (\d+) ms/g,
+    (_all, _method, ms) => `did not answer within ${Math.round(Number(ms) / 1000)} s`,
+  ],
   [/, or pass a longer timeoutMs/g, ''],
   // A WebSocket close code says nothing to a person: "(code 1006)", "(code 1006, reason)".
   [/ ?\(code 1\d{3}(?:, [^)]*)?\)/g, ''],
@@ -55,5 +59,9 @@ export const INTERNAL_WORDS: readonly RegExp[] = [
   /npm start/,
   /\bcode 1\d{3}\b/,
   new RegExp(METHOD.source),
-  new RegExp(`\\b(?:${Object.keys(CODE_WORDS).filter((c) => c.includes('_')).join('|')})\\b`),
+  new RegExp(
+    `\\b(?:${Object.keys(CODE_WORDS)
+      .filter((c) => c.includes('_'))
+      .join('|')})\\b`,
+  ),
 ];

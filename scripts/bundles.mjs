@@ -12,7 +12,12 @@ const protocolHasNoSideEffects = {
   setup(build) {
     build.onResolve({ filter: /^\.\.?\// }, async (args) => {
       if (args.pluginData === 'resolving') return undefined;
-      const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'resolving',
+      });
       if (resolved.errors.length > 0 || !/[\\/]shared[\\/]protocol[\\/]/.test(resolved.path)) return undefined;
       return { path: resolved.path, sideEffects: false };
     });
@@ -58,6 +63,10 @@ export function bundleTargets({ production }) {
     ...(name === 'chat' && { alias: { entities: 'entities/lib/decode.js' } }),
   }));
   // The chat page's less common code languages, loaded when an answer names one (extension/chat/page/languages.ts).
-  const chatLanguages = { ...browser, entryPoints: ['extension/chat/page/moreLanguages.ts'], outfile: 'dist/webviews/chatLanguages.js' };
+  const chatLanguages = {
+    ...browser,
+    entryPoints: ['extension/chat/page/moreLanguages.ts'],
+    outfile: 'dist/webviews/chatLanguages.js',
+  };
   return [...node, ...pages, chatLanguages];
 }

@@ -132,5 +132,10 @@ export class SwitchboardError extends Error {
 
 /** True when a JSON-RPC error object carries an application error code. */
 export function isApplicationErrorData(data: unknown): data is ErrorData {
-  return typeof data === 'object' && data !== null && typeof (data as { code?: unknown }).code === 'string' && (data as { code: string }).code in ErrorCode;
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    typeof (data as { code?: unknown }).code === 'string' &&
+    (data as { code: string }).code in ErrorCode
+  );
 }

@@ -5,7 +5,21 @@
  * runtime code from the protocol, so it imports types only. The host's `switch` over a union ends in
  * `assertNever`, so adding a message without handling it breaks the build.
  */
-import type { BudgetStatus, Connection, CreateConnectionParams, PriceEntry, Provider, SkippedConnection, TestResult, TestStatus, UpdateConnectionParams, Usage, UsageGroup, UsageRecord, UsageTotals } from './protocol';
+import type {
+  BudgetStatus,
+  Connection,
+  CreateConnectionParams,
+  PriceEntry,
+  Provider,
+  SkippedConnection,
+  TestResult,
+  TestStatus,
+  UpdateConnectionParams,
+  Usage,
+  UsageGroup,
+  UsageRecord,
+  UsageTotals,
+} from './protocol';
 
 /** Fields the connection manager sends to create a connection; the host decides where the key lives. */
 export type ManagerCreateFields = Omit<CreateConnectionParams, 'apiKey' | 'keySource'>;
@@ -36,7 +50,13 @@ export type ManagerToHost =
   /** The prices known for a provider's models (`prices/list`); answered by `prices`. */
   | { type: 'loadPrices'; provider: string }
   /** Set (or, with `price: null`, drop) the user's price of a model; answered by `prices` or `error`. */
-  | { type: 'setPrice'; requestId: number; provider: string; model: string; price: { inputPerMTok: number; outputPerMTok: number } | null };
+  | {
+      type: 'setPrice';
+      requestId: number;
+      provider: string;
+      model: string;
+      price: { inputPerMTok: number; outputPerMTok: number } | null;
+    };
 
 /** A failure the form can place: next to `field` when the daemon named one, else in the banner. */
 export interface ManagerError {
@@ -328,9 +348,7 @@ export interface UsageViewData {
 }
 
 /** Extension host → Usage view. */
-export type HostToUsage =
-  | { type: 'data'; data: UsageViewData }
-  | { type: 'error'; message: string; hint?: string };
+export type HostToUsage = { type: 'data'; data: UsageViewData } | { type: 'error'; message: string; hint?: string };
 
 /** Ends a `switch` over a union: a missing case is a compile error, an unknown value at run time throws. */
 export function assertNever(value: never): never {

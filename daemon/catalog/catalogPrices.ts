@@ -19,7 +19,8 @@ export interface CatalogPrices {
   models: readonly ModelPrice[];
 }
 
-const p = (model: string, inputPerMTok: number, outputPerMTok: number): ModelPrice => Object.freeze({ model, inputPerMTok, outputPerMTok });
+const p = (model: string, inputPerMTok: number, outputPerMTok: number): ModelPrice =>
+  Object.freeze({ model, inputPerMTok, outputPerMTok });
 
 const PRICES: Readonly<Record<string, CatalogPrices>> = {
   openai: {
@@ -110,10 +111,7 @@ const PRICES: Readonly<Record<string, CatalogPrices>> = {
     ],
   },
   deepseek: {
-    models: [
-      p('deepseek-chat', 0.28, 0.42),
-      p('deepseek-reasoner', 0.28, 0.42),
-    ],
+    models: [p('deepseek-chat', 0.28, 0.42), p('deepseek-reasoner', 0.28, 0.42)],
   },
   xai: {
     models: [

@@ -30,14 +30,27 @@ export interface ModelFacts {
 }
 
 const FACTS: Readonly<Record<string, readonly ModelFacts[]>> = Object.freeze(
-  Object.fromEntries(Object.entries(data.providers).map(([id, list]) => [id, Object.freeze(list.map((f) => Object.freeze(f as ModelFacts)))])),
+  Object.fromEntries(
+    Object.entries(data.providers).map(([id, list]) => [
+      id,
+      Object.freeze(list.map((f) => Object.freeze(f as ModelFacts))),
+    ]),
+  ),
 );
 
 /** Azure deployments are named by their owner, but are often named after the model. */
 const SAME_FACTS_AS: Readonly<Record<string, string>> = { 'azure-openai': 'openai' };
 
 /** OpenRouter names models `<vendor>/<model>`: the vendor's own facts apply. */
-const OPENROUTER_VENDORS: Readonly<Record<string, string>> = { openai: 'openai', anthropic: 'anthropic', google: 'gemini', deepseek: 'deepseek', 'x-ai': 'xai', mistralai: 'mistral', cohere: 'cohere' };
+const OPENROUTER_VENDORS: Readonly<Record<string, string>> = {
+  openai: 'openai',
+  anthropic: 'anthropic',
+  google: 'gemini',
+  deepseek: 'deepseek',
+  'x-ai': 'xai',
+  mistralai: 'mistral',
+  cohere: 'cohere',
+};
 
 /** Bedrock's cross-region inference profiles prefix a model id with where it may run. */
 const BEDROCK_PROFILE = /^(?:us|eu|apac|ap|jp|au|ca|us-gov|global)\./;

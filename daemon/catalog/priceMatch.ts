@@ -19,10 +19,17 @@ import { catalogPricesOf } from './catalogPrices';
 /** Every price known for `providerId`, the user's in place of the catalog's, sorted by model id. */
 export function effectivePrices(providerId: string, overrides: readonly PriceOverride[]): PriceEntry[] {
   const byModel = new Map<string, PriceEntry>();
-  for (const p of catalogPricesOf(providerId).models) byModel.set(p.model.toLowerCase(), { provider: providerId, ...p, source: 'catalog' });
+  for (const p of catalogPricesOf(providerId).models)
+    byModel.set(p.model.toLowerCase(), { provider: providerId, ...p, source: 'catalog' });
   for (const o of overrides) {
     if (o.provider !== providerId) continue;
-    byModel.set(o.model.toLowerCase(), { provider: providerId, model: o.model, inputPerMTok: o.inputPerMTok, outputPerMTok: o.outputPerMTok, source: 'user' });
+    byModel.set(o.model.toLowerCase(), {
+      provider: providerId,
+      model: o.model,
+      inputPerMTok: o.inputPerMTok,
+      outputPerMTok: o.outputPerMTok,
+      source: 'user',
+    });
   }
   return [...byModel.values()].sort((a, b) => a.model.localeCompare(b.model));
 }
@@ -48,7 +55,11 @@ export function matchModel<T extends { model: string }>(entries: readonly T[], m
  * The price of `model` on `providerId`, or undefined when it is unknown. A free provider's unlisted
  * models cost 0 — only there is zero a real price.
  */
-export function priceFor(providerId: string, model: string, overrides: readonly PriceOverride[]): ModelPrice | undefined {
+export function priceFor(
+  providerId: string,
+  model: string,
+  overrides: readonly PriceOverride[],
+): ModelPrice | undefined {
   const found = matchPrice(effectivePrices(providerId, overrides), model);
   if (found) return { model: found.model, inputPerMTok: found.inputPerMTok, outputPerMTok: found.outputPerMTok };
   if (catalogPricesOf(providerId).free) return { model, inputPerMTok: 0, outputPerMTok: 0 };

@@ -17,7 +17,11 @@ export class ProviderCatalog {
   }
 
   private withPrices(provider: Provider): Provider {
-    const models = effectivePrices(provider.id, this.db.data.prices).map(({ model, inputPerMTok, outputPerMTok }) => ({ model, inputPerMTok, outputPerMTok }));
+    const models = effectivePrices(provider.id, this.db.data.prices).map(({ model, inputPerMTok, outputPerMTok }) => ({
+      model,
+      inputPerMTok,
+      outputPerMTok,
+    }));
     return models.length > 0 ? { ...provider, models } : provider;
   }
 
@@ -30,7 +34,9 @@ export class ProviderCatalog {
     const provider = this.find(id);
     if (!provider) {
       throw new SwitchboardError(ErrorCode.VALIDATION, `provider: "${id}" is not in the catalog.`, {
-        hint: `Use one of: ${this.list().map((p) => p.id).join(', ')} — or add your own with providers/upsert.`,
+        hint: `Use one of: ${this.list()
+          .map((p) => p.id)
+          .join(', ')} — or add your own with providers/upsert.`,
         field: 'provider',
       });
     }
@@ -39,7 +45,11 @@ export class ProviderCatalog {
 
   async upsert(input: Omit<Provider, 'builtIn'>): Promise<Provider> {
     if (findBuiltIn(input.id)) {
-      throw new SwitchboardError(ErrorCode.PROVIDER_IN_USE, `"${input.id}" is a built-in provider and cannot be replaced.`, { hint: 'Give your provider another id, e.g. "my-' + input.id + '".', field: 'id' });
+      throw new SwitchboardError(
+        ErrorCode.PROVIDER_IN_USE,
+        `"${input.id}" is a built-in provider and cannot be replaced.`,
+        { hint: 'Give your provider another id, e.g. "my-' + input.id + '".', field: 'id' },
+      );
     }
     const provider: Provider = { ...input, builtIn: false };
     await this.db.update((db) => {
@@ -51,12 +61,21 @@ export class ProviderCatalog {
   }
 
   async delete(id: string): Promise<Provider> {
-    if (findBuiltIn(id)) throw new SwitchboardError(ErrorCode.PROVIDER_IN_USE, `"${id}" is a built-in provider and cannot be deleted.`, { hint: 'Only providers added with providers/upsert can be deleted.' });
+    if (findBuiltIn(id))
+      throw new SwitchboardError(ErrorCode.PROVIDER_IN_USE, `"${id}" is a built-in provider and cannot be deleted.`, {
+        hint: 'Only providers added with providers/upsert can be deleted.',
+      });
     return this.db.update((db) => {
       const i = db.providers.findIndex((p) => p.id === id);
-      if (i < 0) throw new SwitchboardError(ErrorCode.PROVIDER_NOT_FOUND, `No user-defined provider has the id "${id}".`, { hint: 'List providers with providers/list.' });
+      if (i < 0)
+        throw new SwitchboardError(ErrorCode.PROVIDER_NOT_FOUND, `No user-defined provider has the id "${id}".`, {
+          hint: 'List providers with providers/list.',
+        });
       const users = db.connections.filter((c) => c.provider === id).map((c) => c.name);
-      if (users.length > 0) throw new SwitchboardError(ErrorCode.PROVIDER_IN_USE, `Provider "${id}" is used by ${users.join(', ')}.`, { hint: 'Delete those connections or move them to another provider first.' });
+      if (users.length > 0)
+        throw new SwitchboardError(ErrorCode.PROVIDER_IN_USE, `Provider "${id}" is used by ${users.join(', ')}.`, {
+          hint: 'Delete those connections or move them to another provider first.',
+        });
       return db.providers.splice(i, 1)[0]!;
     });
   }

@@ -11,7 +11,17 @@
  * here, in one place, for every kind of attempt.
  */
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
-import type { AssistantMessage, AssistantPart, ChatMessage, ChatOptions, ChatStreamResult, SkippedConnection, StreamDelta, ToolCall, Usage } from '../../shared/protocol';
+import type {
+  AssistantMessage,
+  AssistantPart,
+  ChatMessage,
+  ChatOptions,
+  ChatStreamResult,
+  SkippedConnection,
+  StreamDelta,
+  ToolCall,
+  Usage,
+} from '../../shared/protocol';
 import { modelIdProblem } from '../../shared/rules/inputRules';
 import type { ConnectionService } from '../connections/service';
 import type { ProviderCatalog } from '../catalog/providerCatalog';
@@ -63,7 +73,10 @@ export interface ChatServiceDeps {
   connections: ConnectionService;
   providers: ProviderCatalog;
   adapterFor: (conn: ResolvedConnection) => ProviderAdapter;
-  toSwitchboardError: (error: unknown, ctx: { conn: ResolvedConnection; model?: string; partialText?: string; phase?: 'models' | 'chat' }) => SwitchboardError;
+  toSwitchboardError: (
+    error: unknown,
+    ctx: { conn: ResolvedConnection; model?: string; partialText?: string; phase?: 'models' | 'chat' },
+  ) => SwitchboardError;
   ledger: UsageLedger;
   log: Logger;
   admission?: Admission;
@@ -172,7 +185,11 @@ export class ChatService {
    * first, then its fallbacks in order while attempts fail before their first output), through
    * admission and the ledger. Rejects with a SwitchboardError; CANCELLED when `signal` aborts.
    */
-  async runWith<T>(prepared: PreparedChat, attemptFor: (prepared: PreparedChat) => Attempt<T>, signal: AbortSignal): Promise<Attempted<T>> {
+  async runWith<T>(
+    prepared: PreparedChat,
+    attemptFor: (prepared: PreparedChat) => Attempt<T>,
+    signal: AbortSignal,
+  ): Promise<Attempted<T>> {
     const skipped: SkippedConnection[] = [];
     const chain = fallbackChain(prepared.stored, (id) => this.deps.connections.find(id));
     let attempt = prepared;
@@ -186,7 +203,14 @@ export class ChatService {
         const error = caught.error;
         if (caught.startedOutput || signal.aborted || !isFallbackTrigger(error)) throw withSkipped(error, skipped);
         // This attempt is listed before the fallbacks passed over while looking for the next one.
-        const tried = skipped.push({ connectionId: attempt.stored.id, name: attempt.stored.name, model: attempt.model, code: error.code, message: error.message }) - 1;
+        const tried =
+          skipped.push({
+            connectionId: attempt.stored.id,
+            name: attempt.stored.name,
+            model: attempt.model,
+            code: error.code,
+            message: error.message,
+          }) - 1;
         const next = this.nextFallback(chain, prepared.input, skipped);
         if (!next) {
           skipped.splice(tried, 1); // the error thrown is this attempt's own
@@ -199,14 +223,24 @@ export class ChatService {
   }
 
   /** The next fallback that can be prepared; ones that cannot (no key, no model) are recorded as skipped. */
-  private nextFallback(chain: Iterator<{ stored: StoredConnection; model?: string }>, input: ChatInput, skipped: SkippedConnection[]): PreparedChat | undefined {
+  private nextFallback(
+    chain: Iterator<{ stored: StoredConnection; model?: string }>,
+    input: ChatInput,
+    skipped: SkippedConnection[],
+  ): PreparedChat | undefined {
     for (let step = chain.next(); !step.done; step = chain.next()) {
       const { stored, model } = step.value;
       try {
         return this.prepareOn(stored, model, { ...input, connectionId: stored.id });
       } catch (error) {
         if (!(error instanceof SwitchboardError)) throw error;
-        skipped.push({ connectionId: stored.id, name: stored.name, model: model ?? stored.defaultModel ?? '', code: error.code, message: error.message });
+        skipped.push({
+          connectionId: stored.id,
+          name: stored.name,
+          model: model ?? stored.defaultModel ?? '',
+          code: error.code,
+          message: error.message,
+        });
       }
     }
     return undefined;
@@ -219,27 +253,38 @@ export class ChatService {
     if (!isEnabled(stored)) throw connectionDisabled(stored);
     const model = requestedModel ?? stored.defaultModel;
     if (model === undefined) {
-      throw new SwitchboardError(ErrorCode.VALIDATION, `model: connection "${stored.name}" has no default model and the request named none.`, {
-        hint: 'Name a model in the request, or set the connection\'s default model (models/list shows what it offers).',
-        field: 'model',
-        connectionId: stored.id,
-      });
+      throw new SwitchboardError(
+        ErrorCode.VALIDATION,
+        `model: connection "${stored.name}" has no default model and the request named none.`,
+        {
+          hint: "Name a model in the request, or set the connection's default model (models/list shows what it offers).",
+          field: 'model',
+          connectionId: stored.id,
+        },
+      );
     }
     // The /v1 API's `model`, and defaults stored before the rule, reach here without the protocol's ModelId check.
     const modelProblem = modelIdProblem(model);
     if (modelProblem) {
       throw new SwitchboardError(ErrorCode.VALIDATION, `model: ${JSON.stringify(model)} ${modelProblem}.`, {
-        hint: requestedModel === undefined ? `Correct the default model of connection "${stored.name}".` : 'Name the model as the provider spells it: model ids have no spaces or control characters.',
+        hint:
+          requestedModel === undefined
+            ? `Correct the default model of connection "${stored.name}".`
+            : 'Name the model as the provider spells it: model ids have no spaces or control characters.',
         field: 'model',
         connectionId: stored.id,
       });
     }
     if (stored.allowedModels !== undefined && !stored.allowedModels.includes(model)) {
-      throw new SwitchboardError(ErrorCode.MODEL_NOT_ALLOWED, `Model "${model}" is not allowed on connection "${stored.name}".`, {
-        hint: `Use one of: ${stored.allowedModels.join(', ') || '(none)'} — or edit the connection's allowed models.`,
-        model,
-        connectionId: stored.id,
-      });
+      throw new SwitchboardError(
+        ErrorCode.MODEL_NOT_ALLOWED,
+        `Model "${model}" is not allowed on connection "${stored.name}".`,
+        {
+          hint: `Use one of: ${stored.allowedModels.join(', ') || '(none)'} — or edit the connection's allowed models.`,
+          model,
+          connectionId: stored.id,
+        },
+      );
     }
     const conn = this.deps.connections.upstreamFor(stored);
     return { stored, conn, model, input };
@@ -258,9 +303,13 @@ export class ChatService {
       if (signal.aborted) throw signal.reason ?? new Error('aborted');
     } catch (error) {
       const partialText = progress.partialText;
-      const mapped = error instanceof SwitchboardError ? error : this.deps.toSwitchboardError(error, { conn, model, partialText, phase: 'chat' });
+      const mapped =
+        error instanceof SwitchboardError
+          ? error
+          : this.deps.toSwitchboardError(error, { conn, model, partialText, phase: 'chat' });
       if (partialText && mapped.data.partialText === undefined) mapped.data.partialText = partialText;
-      if (mapped.code === ErrorCode.INVALID_API_KEY) this.deps.onKeyRejected?.(conn.id, conn.apiKey !== undefined && conn.apiKey !== '');
+      if (mapped.code === ErrorCode.INVALID_API_KEY)
+        this.deps.onKeyRejected?.(conn.id, conn.apiKey !== undefined && conn.apiKey !== '');
       // A request refused by admission never reached the upstream: it is not usage.
       if (ticket || !this.deps.admission) {
         const usage = spentOf(progress, input);
@@ -268,7 +317,15 @@ export class ChatService {
         ticket?.settle({ ...(usage && { usage }), error: true });
         // A stop (chat/cancel, the client leaving) is the user's choice, not a failure of the connection.
         const failed = mapped.code !== ErrorCode.CANCELLED;
-        this.deps.ledger.record({ connectionId: conn.id, model, ...attributionOf(input), latencyMs: performance.now() - progress.startedAt, error: failed, ...usageFields(usage), ...(costUsd !== undefined && { costUsd }) });
+        this.deps.ledger.record({
+          connectionId: conn.id,
+          model,
+          ...attributionOf(input),
+          latencyMs: performance.now() - progress.startedAt,
+          error: failed,
+          ...usageFields(usage),
+          ...(costUsd !== undefined && { costUsd }),
+        });
         if (usage) {
           mapped.data.usage = usage;
           if (costUsd !== undefined) mapped.data.costUsd = costUsd;
@@ -280,19 +337,35 @@ export class ChatService {
     const totalMs = performance.now() - progress.startedAt;
     const costUsd = this.costOf(stored, model, usage);
     ticket?.settle({ ...(usage && { usage }), error: false });
-    this.deps.ledger.record({ connectionId: conn.id, model, ...attributionOf(input), latencyMs: totalMs, error: false, ...usageFields(usage), ...(costUsd !== undefined && { costUsd }) });
+    this.deps.ledger.record({
+      connectionId: conn.id,
+      model,
+      ...attributionOf(input),
+      latencyMs: totalMs,
+      error: false,
+      ...usageFields(usage),
+      ...(costUsd !== undefined && { costUsd }),
+    });
     const firstTokenMs = progress.firstTokenMs;
     return {
       value,
       prepared,
       ...(usage && { usage }),
-      latency: { firstTokenMs: firstTokenMs === null ? null : Math.round(firstTokenMs * 10) / 10, totalMs: Math.round(totalMs * 10) / 10 },
+      latency: {
+        firstTokenMs: firstTokenMs === null ? null : Math.round(firstTokenMs * 10) / 10,
+        totalMs: Math.round(totalMs * 10) / 10,
+      },
       ...(costUsd !== undefined && { costUsd }),
     };
   }
 
   /** The adapter's attempt: streams neutral deltas into the sink; returns the whole answer. */
-  private async streamAdapter(prepared: PreparedChat, sink: ChatSink, progress: AttemptProgress, signal: AbortSignal): Promise<StreamedAnswer> {
+  private async streamAdapter(
+    prepared: PreparedChat,
+    sink: ChatSink,
+    progress: AttemptProgress,
+    signal: AbortSignal,
+  ): Promise<StreamedAnswer> {
     const { conn, model, input } = prepared;
     let index = 0;
     const answer = new AnswerBuilder();
@@ -302,7 +375,11 @@ export class ChatService {
       const adapter = this.deps.adapterFor(conn);
       // This connection's defaults (a fallback's own) where the request set nothing.
       const options = withGenerationDefaults(input.options, prepared.stored.generationDefaults);
-      for await (const chunk of adapter.stream(conn, { model, messages: input.messages, ...(options && { options }) }, signal)) {
+      for await (const chunk of adapter.stream(
+        conn,
+        { model, messages: input.messages, ...(options && { options }) },
+        signal,
+      )) {
         switch (chunk.type) {
           case 'deltas':
             // Any delta counts as output, sent to this sink or not: a fallback now could repeat or contradict it.
@@ -313,8 +390,7 @@ export class ChatService {
               if (d.type === 'text') {
                 progress.outputChars += d.text.length;
                 pending = sink.text(index++, d.text);
-              }
-              else if (sink.delta) pending = sink.delta(index++, d);
+              } else if (sink.delta) pending = sink.delta(index++, d);
               if (pending) await pending;
             }
             break;
@@ -335,7 +411,10 @@ export class ChatService {
       throw error;
     }
     const content = answer.parts();
-    const reasoning = content.filter((p) => p.type === 'reasoning').map((p) => p.text).join('');
+    const reasoning = content
+      .filter((p) => p.type === 'reasoning')
+      .map((p) => p.text)
+      .join('');
     const toolCalls = answer.toolCalls.filter(Boolean);
     return {
       text: answer.text(),
@@ -367,13 +446,19 @@ function spentOf(progress: AttemptProgress, input: ChatInput): Usage | undefined
 /** The ledger's token fields for `usage` (none without it), flagged when they are an estimate. */
 function usageFields(usage: Usage | undefined): { inputTokens?: number; outputTokens?: number; estimated?: boolean } {
   if (!usage) return {};
-  return { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(usage.estimated && { estimated: true }) };
+  return {
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    ...(usage.estimated && { estimated: true }),
+  };
 }
 
 /** The tool token a request's usage is recorded under (none for the owner), and the client's name when it gave one. */
 function attributionOf(input: ChatInput): { token?: { id: string; name: string }; client?: string } {
   const client = input.client !== undefined ? { client: input.client } : {};
-  return input.caller?.kind === 'tool' ? { token: { id: input.caller.tokenId, name: input.caller.name }, ...client } : client;
+  return input.caller?.kind === 'tool'
+    ? { token: { id: input.caller.tokenId, name: input.caller.name }, ...client }
+    : client;
 }
 
 /** The error that ends a run, carrying the connections skipped before it. */

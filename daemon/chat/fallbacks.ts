@@ -11,7 +11,12 @@ import type { StoredConnection } from '../store/schema';
  * BUDGET_EXCEEDED is one: the connection's own spending cap is reached, and moving to the fallback
  * the user named (a cheaper or a local model, with its own budget checked in turn) is why they named it.
  */
-const TRIGGERS = new Set<string>([ErrorCode.UNREACHABLE, ErrorCode.RATE_LIMITED, ErrorCode.TIMEOUT, ErrorCode.BUDGET_EXCEEDED]);
+const TRIGGERS = new Set<string>([
+  ErrorCode.UNREACHABLE,
+  ErrorCode.RATE_LIMITED,
+  ErrorCode.TIMEOUT,
+  ErrorCode.BUDGET_EXCEEDED,
+]);
 
 /** Whether a failure before the first token moves the request to the next fallback. Never on a bad key or a client error. */
 export function isFallbackTrigger(error: SwitchboardError): boolean {
@@ -34,7 +39,10 @@ export interface FallbackStep {
  * The fallbacks of `primary`, in the order they are tried. `lookup` returns undefined for a
  * connection that no longer exists (deleted since it was named), which is passed over.
  */
-export function* fallbackChain(primary: StoredConnection, lookup: (id: string) => StoredConnection | undefined): Generator<FallbackStep> {
+export function* fallbackChain(
+  primary: StoredConnection,
+  lookup: (id: string) => StoredConnection | undefined,
+): Generator<FallbackStep> {
   const visited = new Set<string>([primary.id]);
   function* walk(owner: StoredConnection): Generator<FallbackStep> {
     for (const id of owner.fallbacks ?? []) {

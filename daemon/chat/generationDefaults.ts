@@ -14,7 +14,10 @@ import type { MissingMember } from '../forward/jsonSplice';
 import { maxTokensFieldFor } from '../providers/openaiAdapter';
 
 /** The options with the connection's defaults where they are absent (the same object when nothing is added). */
-export function withGenerationDefaults(options: ChatOptions | undefined, defaults: GenerationDefaults | undefined): ChatOptions | undefined {
+export function withGenerationDefaults(
+  options: ChatOptions | undefined,
+  defaults: GenerationDefaults | undefined,
+): ChatOptions | undefined {
   if (!defaults) return options;
   const add: ChatOptions = {};
   if (defaults.temperature !== undefined && options?.temperature === undefined) add.temperature = defaults.temperature;
@@ -32,7 +35,12 @@ const ANTHROPIC_NO_SAMPLING_FROM = '2026-10-21';
  * The members a forwarded body gets when it lacks them. `anthropicVersion` is the version the
  * request goes upstream with (the client's, or the daemon's default).
  */
-export function forwardedDefaults(endpoint: ForwardEndpoint, providerId: string, defaults: GenerationDefaults | undefined, anthropicVersion?: string): MissingMember[] {
+export function forwardedDefaults(
+  endpoint: ForwardEndpoint,
+  providerId: string,
+  defaults: GenerationDefaults | undefined,
+  anthropicVersion?: string,
+): MissingMember[] {
   if (!defaults) return [];
   const out: MissingMember[] = [];
   const temperature = defaults.temperature === undefined ? undefined : JSON.stringify(defaults.temperature);
@@ -40,14 +48,20 @@ export function forwardedDefaults(endpoint: ForwardEndpoint, providerId: string,
   switch (endpoint) {
     case 'chat/completions':
       if (temperature) out.push({ key: 'temperature', value: temperature, unless: ['temperature'] });
-      if (maxTokens) out.push({ key: maxTokensFieldFor(providerId), value: maxTokens, unless: ['max_tokens', 'max_completion_tokens'] });
+      if (maxTokens)
+        out.push({
+          key: maxTokensFieldFor(providerId),
+          value: maxTokens,
+          unless: ['max_tokens', 'max_completion_tokens'],
+        });
       break;
     case 'responses':
       if (temperature) out.push({ key: 'temperature', value: temperature, unless: ['temperature'] });
       if (maxTokens) out.push({ key: 'max_output_tokens', value: maxTokens, unless: ['max_output_tokens'] });
       break;
     case 'messages':
-      if (temperature && (anthropicVersion === undefined || anthropicVersion < ANTHROPIC_NO_SAMPLING_FROM)) out.push({ key: 'temperature', value: temperature, unless: ['temperature'] });
+      if (temperature && (anthropicVersion === undefined || anthropicVersion < ANTHROPIC_NO_SAMPLING_FROM))
+        out.push({ key: 'temperature', value: temperature, unless: ['temperature'] });
       // Anthropic requires `max_tokens`, so a client sends it; one that did not gets the default rather than a 400.
       if (maxTokens) out.push({ key: 'max_tokens', value: maxTokens, unless: ['max_tokens'] });
       break;

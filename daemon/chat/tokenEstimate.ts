@@ -30,7 +30,12 @@ export function estimateTokens(input: Pick<ChatInput, 'messages' | 'options' | '
   const inputTokens = promptTokens(input);
   const maxTokens = input.options?.maxTokens;
   const output = maxTokens ?? DEFAULT_OUTPUT_ESTIMATE;
-  return { input: inputTokens, output, total: inputTokens + output, outputFrom: maxTokens === undefined ? 'default' : 'maxTokens' };
+  return {
+    input: inputTokens,
+    output,
+    total: inputTokens + output,
+    outputFrom: maxTokens === undefined ? 'default' : 'maxTokens',
+  };
 }
 
 /**
@@ -49,7 +54,11 @@ export function estimateFromBody(bodyBytes: number, maxTokens: number | undefine
  * input, and the output estimated from the characters that reached the client if that is more.
  */
 export function completeStoppedUsage(partial: Usage, outputChars: number): Usage {
-  return { ...partial, outputTokens: Math.max(partial.outputTokens, Math.ceil(outputChars / CHARS_PER_TOKEN)), estimated: true };
+  return {
+    ...partial,
+    outputTokens: Math.max(partial.outputTokens, Math.ceil(outputChars / CHARS_PER_TOKEN)),
+    estimated: true,
+  };
 }
 
 /**
@@ -57,8 +66,15 @@ export function completeStoppedUsage(partial: Usage, outputChars: number): Usage
  * that does not report it), from the prompt and the characters of text that reached the client;
  * marked `estimated`.
  */
-export function estimateStreamedUsage(input: Pick<ChatInput, 'messages' | 'options' | 'estimate'>, outputChars: number): Usage {
-  return { inputTokens: input.estimate?.input ?? promptTokens(input), outputTokens: Math.ceil(outputChars / CHARS_PER_TOKEN), estimated: true };
+export function estimateStreamedUsage(
+  input: Pick<ChatInput, 'messages' | 'options' | 'estimate'>,
+  outputChars: number,
+): Usage {
+  return {
+    inputTokens: input.estimate?.input ?? promptTokens(input),
+    outputTokens: Math.ceil(outputChars / CHARS_PER_TOKEN),
+    estimated: true,
+  };
 }
 
 function promptTokens(input: Pick<ChatInput, 'messages' | 'options'>): number {

@@ -37,7 +37,12 @@ export interface Parsed {
 
 /** Flags every command accepts. */
 export const GLOBAL_FLAGS: Flag[] = [
-  { name: 'home', type: 'string', value: 'DIR', description: 'Switchboard home (default: $SWITCHBOARD_HOME or the platform config dir)' },
+  {
+    name: 'home',
+    type: 'string',
+    value: 'DIR',
+    description: 'Switchboard home (default: $SWITCHBOARD_HOME or the platform config dir)',
+  },
   { name: 'json', type: 'boolean', description: 'Print machine-readable JSON on stdout' },
   { name: 'help', short: 'h', type: 'boolean', description: 'Show help' },
   { name: 'version', type: 'boolean', description: 'Print the version' },
@@ -63,10 +68,19 @@ export function refuseKeyFlags(argv: readonly string[]): void {
 export function parseCommandArgs(argv: string[], flags: Flag[]): Parsed {
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const f of [...GLOBAL_FLAGS, ...flags]) {
-    options[f.name] = { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) };
+    options[f.name] = {
+      type: f.type,
+      ...(f.short ? { short: f.short } : {}),
+      ...(f.multiple ? { multiple: true } : {}),
+    };
   }
   try {
-    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, [...GLOBAL_FLAGS, ...flags]), options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: joinNegativeValues(argv, [...GLOBAL_FLAGS, ...flags]),
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: values as Values, positionals };
   } catch (error) {
     // parseArgs's messages are good ("Unknown option '--x'", "Option '--name <value>' argument missing").
@@ -87,7 +101,9 @@ function joinNegativeValues(argv: readonly string[], flags: readonly Flag[]): st
       out.push(...argv.slice(i));
       break;
     }
-    const flag = flags.find((f) => f.type === 'string' && (a === `--${f.name}` || (f.short !== undefined && a === `-${f.short}`)));
+    const flag = flags.find(
+      (f) => f.type === 'string' && (a === `--${f.name}` || (f.short !== undefined && a === `-${f.short}`)),
+    );
     const next = argv[i + 1];
     if (flag && next !== undefined && /^-(\d|\.\d)/.test(next)) {
       out.push(`--${flag.name}=${next}`);
@@ -103,7 +119,10 @@ function joinNegativeValues(argv: readonly string[], flags: readonly Flag[]): st
  * Finds the command words (`connections add`) among argv, skipping global flags wherever they are,
  * and returns them with the remaining arguments.
  */
-export function splitCommand(argv: readonly string[], hasSub: (group: string) => boolean): { group?: string; sub?: string; rest: string[] } {
+export function splitCommand(
+  argv: readonly string[],
+  hasSub: (group: string) => boolean,
+): { group?: string; sub?: string; rest: string[] } {
   const rest = [...argv];
   const take = (): string | undefined => {
     for (let i = 0; i < rest.length; i++) {
@@ -130,9 +149,13 @@ export function splitCommand(argv: readonly string[], hasSub: (group: string) =>
 
 /** Help lines for flags, aligned. */
 export function flagHelp(flags: Flag[]): string {
-  const left = flags.map((f) => `${f.short ? `-${f.short}, ` : '    '}--${f.name}${f.type === 'string' ? ` <${f.value ?? 'value'}>` : ''}`);
+  const left = flags.map(
+    (f) => `${f.short ? `-${f.short}, ` : '    '}--${f.name}${f.type === 'string' ? ` <${f.value ?? 'value'}>` : ''}`,
+  );
   const width = Math.max(...left.map((l) => l.length));
-  return flags.map((f, i) => `  ${left[i]!.padEnd(width)}  ${f.description}${f.multiple ? ' (repeatable)' : ''}`).join('\n');
+  return flags
+    .map((f, i) => `  ${left[i]!.padEnd(width)}  ${f.description}${f.multiple ? ' (repeatable)' : ''}`)
+    .join('\n');
 }
 
 export function str(values: Values, name: string): string | undefined {
@@ -154,7 +177,8 @@ export function int(values: Values, name: string, min: number, max: number): num
   const raw = str(values, name);
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
   return n;
 }
 
@@ -163,7 +187,8 @@ export function num(values: Values, name: string, min: number, max: number): num
   const raw = str(values, name);
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number from ${min} to ${max}, not "${raw}".`);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, not "${raw}".`);
   return n;
 }
 
@@ -171,14 +196,26 @@ export function num(values: Values, name: string, min: number, max: number): num
 export function day(values: Values, name: string): string | undefined {
   const raw = str(values, name);
   if (raw === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`))) throw new UsageError(`--${name} must be a day as YYYY-MM-DD, not "${raw}".`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`)))
+    throw new UsageError(`--${name} must be a day as YYYY-MM-DD, not "${raw}".`);
   return raw;
 }
 
 /** Exactly `count` positionals, named in the error when missing or extra. */
 export function positionals(parsed: Parsed, names: string[], usage: string): string[] {
-  if (parsed.positionals.length < names.length) throw new UsageError(`Missing ${names.slice(parsed.positionals.length).map((n) => `<${n}>`).join(' ')}.`, `Usage: ${usage}`);
+  if (parsed.positionals.length < names.length)
+    throw new UsageError(
+      `Missing ${names
+        .slice(parsed.positionals.length)
+        .map((n) => `<${n}>`)
+        .join(' ')}.`,
+      `Usage: ${usage}`,
+    );
   // The extra word is not echoed: it may be a key pasted in the wrong place.
-  if (parsed.positionals.length > names.length) throw new UsageError(`Too many arguments: expected ${names.length === 0 ? 'none' : names.map((n) => `<${n}>`).join(' ')}.`, `Usage: ${usage}`);
+  if (parsed.positionals.length > names.length)
+    throw new UsageError(
+      `Too many arguments: expected ${names.length === 0 ? 'none' : names.map((n) => `<${n}>`).join(' ')}.`,
+      `Usage: ${usage}`,
+    );
   return parsed.positionals;
 }

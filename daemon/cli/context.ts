@@ -109,7 +109,10 @@ export class CliContext {
     }
     const names = all.map((c) => `"${c.name}"`).join(', ');
     throw new SwitchboardError(ErrorCode.CONNECTION_NOT_FOUND, `No connection is named "${ref}" or has that id.`, {
-      hint: all.length === 0 ? 'There are no connections yet: add one with `switchboard connections add` or `switchboard import-env`.' : `Known connections: ${names}. See \`switchboard connections list\`.`,
+      hint:
+        all.length === 0
+          ? 'There are no connections yet: add one with `switchboard connections add` or `switchboard import-env`.'
+          : `Known connections: ${names}. See \`switchboard connections list\`.`,
     });
   }
 }

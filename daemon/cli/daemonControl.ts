@@ -7,7 +7,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DaemonUnavailableError, isDaemonAlive, readDaemonInfo, SwitchboardClient, type DaemonInfo } from '../../shared/client';
+import {
+  DaemonUnavailableError,
+  isDaemonAlive,
+  readDaemonInfo,
+  SwitchboardClient,
+  type DaemonInfo,
+} from '../../shared/client';
 import { cleanDaemonEnv } from '../../shared/client/daemonEnv';
 import { DaemonShutdown } from '../../shared/protocol';
 import { createDirs, HomeError } from '../home/paths';
@@ -40,7 +46,11 @@ export function daemonScript(): string {
   const candidates = [path.join(__dirname, 'daemon.js'), path.resolve(__dirname, '..', '..', 'dist', 'daemon.js')];
   const found = candidates.find((c) => existsSync(c));
   if (!found) {
-    throw new DaemonUnavailableError('not-running', `Cannot find the daemon program (looked for ${candidates.join(' and ')}).`, 'Build it with `npm run build`, or reinstall Switchboard.');
+    throw new DaemonUnavailableError(
+      'not-running',
+      `Cannot find the daemon program (looked for ${candidates.join(' and ')}).`,
+      'Build it with `npm run build`, or reinstall Switchboard.',
+    );
   }
   return found;
 }
@@ -82,7 +92,8 @@ export async function startDaemon(home: string, timeoutMs = START_TIMEOUT_MS): P
     const info = await findRunning(home);
     if (info) return { info, started: true };
     // Exit 0 before daemon.json means another daemon claimed the home first: keep waiting for its file.
-    if (exited && exited.code !== 0) throw startFailed(home, `it exited with ${exited.signal ?? `code ${exited.code}`}`);
+    if (exited && exited.code !== 0)
+      throw startFailed(home, `it exited with ${exited.signal ?? `code ${exited.code}`}`);
     await sleep(50);
   }
   throw startFailed(home, `it did not publish daemon.json within ${timeoutMs / 1000} s`);
@@ -99,7 +110,12 @@ function startFailed(home: string, why: string): DaemonUnavailableError {
 
 function lastLines(file: string, n: number): string {
   try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).map((l) => `  ${l}`).join('\n');
+    return readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(-n)
+      .map((l) => `  ${l}`)
+      .join('\n');
   } catch {
     return '';
   }
@@ -118,7 +134,8 @@ export async function connectOrStart(home: string, onStart: (info: DaemonInfo) =
   try {
     return await connect(home);
   } catch (error) {
-    if (!(error instanceof DaemonUnavailableError) || (error.reason !== 'not-running' && error.reason !== 'stale')) throw error;
+    if (!(error instanceof DaemonUnavailableError) || (error.reason !== 'not-running' && error.reason !== 'stale'))
+      throw error;
   }
   const { info, started } = await startDaemon(home);
   if (started) onStart(info);
@@ -154,7 +171,11 @@ export async function stopDaemon(home: string, timeoutMs = STOP_TIMEOUT_MS): Pro
     // gone meanwhile
   }
   if (await waitForExit(info.pid, 3000)) return { pid: info.pid, forced: true };
-  throw new DaemonUnavailableError('closed', `The daemon (pid ${info.pid}) did not exit after daemon/shutdown and SIGTERM.`, `Look at ${path.join(home, 'daemon.log')}; end it with \`kill -9 ${info.pid}\` if it is stuck.`);
+  throw new DaemonUnavailableError(
+    'closed',
+    `The daemon (pid ${info.pid}) did not exit after daemon/shutdown and SIGTERM.`,
+    `Look at ${path.join(home, 'daemon.log')}; end it with \`kill -9 ${info.pid}\` if it is stuck.`,
+  );
 }
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {

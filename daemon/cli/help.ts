@@ -26,7 +26,8 @@ export function synopsis(usage: string): string {
 export function mainHelp(groups: Group[], version: string): string {
   const rows = groups.flatMap((g) => g.commands.map((c) => [synopsis(c.usage), c.summary] as const));
   const width = Math.max(...rows.map(([u]) => u.length).filter((n) => n <= SYNOPSIS_WIDTH));
-  const row = ([u, s]: readonly [string, string]) => (u.length <= width ? `  ${u.padEnd(width)}  ${s}` : `  ${u}\n  ${''.padEnd(width)}  ${s}`);
+  const row = ([u, s]: readonly [string, string]) =>
+    u.length <= width ? `  ${u.padEnd(width)}  ${s}` : `  ${u}\n  ${''.padEnd(width)}  ${s}`;
   return `switchboard ${version}: every AI API connection in one place, through the local Switchboard daemon.
 
 Usage: switchboard <command> [options]

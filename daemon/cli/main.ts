@@ -23,13 +23,30 @@ import { EXIT, exitCodeFor } from './exitCodes';
 import { commandHelp, groupHelp, mainHelp } from './help';
 import { Output } from './output';
 
-export const GROUPS: Group[] = [daemonGroup, connectionsGroup, modelsGroup, keyGroup, chatGroup, importEnvGroup, usageGroup, pricesGroup, modelFactsGroup, tokensGroup, exportGroup, importGroup];
+export const GROUPS: Group[] = [
+  daemonGroup,
+  connectionsGroup,
+  modelsGroup,
+  keyGroup,
+  chatGroup,
+  importEnvGroup,
+  usageGroup,
+  pricesGroup,
+  modelFactsGroup,
+  tokensGroup,
+  exportGroup,
+  importGroup,
+];
 
 const isSingle = (g: Group) => g.commands.length === 1 && g.commands[0]!.name === '';
 
 /** The command named by argv and the words left for its parser; help and version are answered here. */
 function select(argv: string[]): { command: Command; rest: string[] } | { text: string; code: number } {
-  const { group: groupName, sub, rest } = splitCommand(argv, (name) => GROUPS.some((g) => g.name === name && !isSingle(g)));
+  const {
+    group: groupName,
+    sub,
+    rest,
+  } = splitCommand(argv, (name) => GROUPS.some((g) => g.name === name && !isSingle(g)));
   if (groupName === undefined) {
     const { values } = parseCommandArgs(rest, []);
     if (bool(values, 'version')) return { text: `${DAEMON_VERSION}\n`, code: EXIT.OK };
@@ -42,13 +59,18 @@ function select(argv: string[]): { command: Command; rest: string[] } | { text: 
     return select([...rest, '--help']);
   }
   const group = GROUPS.find((g) => g.name === groupName);
-  if (!group) throw new UsageError(`Unknown command "${groupName.slice(0, 40)}".`, `Commands: ${GROUPS.map((g) => g.name).join(', ')}. Run \`switchboard --help\`.`);
+  if (!group)
+    throw new UsageError(
+      `Unknown command "${groupName.slice(0, 40)}".`,
+      `Commands: ${GROUPS.map((g) => g.name).join(', ')}. Run \`switchboard --help\`.`,
+    );
   if (isSingle(group)) return { command: group.commands[0]!, rest };
   const fallback = group.default === undefined ? undefined : group.commands.find((c) => c.name === group.default);
   if (fallback && (sub === undefined || !group.commands.some((c) => c.name === sub))) {
     // No subcommand: the group's default runs with every word after the group (a flag's value is not a subcommand).
     const all = splitCommand(argv, () => false).rest;
-    if (sub === undefined && all.some((a) => a === '--help' || a === '-h')) return { text: groupHelp(group), code: EXIT.OK };
+    if (sub === undefined && all.some((a) => a === '--help' || a === '-h'))
+      return { text: groupHelp(group), code: EXIT.OK };
     // A word not after a flag names a subcommand (`prices lst`): a typo, not a flag's value for the default.
     if (sub !== undefined && !all[all.indexOf(sub) - 1]?.startsWith('-')) throw unknownSub(group, sub);
     return { command: fallback, rest: all };
@@ -56,7 +78,10 @@ function select(argv: string[]): { command: Command; rest: string[] } | { text: 
   if (sub === undefined) {
     const { values } = parseCommandArgs(rest, []);
     if (bool(values, 'help')) return { text: groupHelp(group), code: EXIT.OK };
-    throw new UsageError(`"${group.name}" needs a command: ${group.commands.map((c) => c.name).join(', ')}.`, `Run \`switchboard ${group.name} --help\`.`);
+    throw new UsageError(
+      `"${group.name}" needs a command: ${group.commands.map((c) => c.name).join(', ')}.`,
+      `Run \`switchboard ${group.name} --help\`.`,
+    );
   }
   const command = group.commands.find((c) => c.name === sub);
   if (!command) throw unknownSub(group, sub);
@@ -64,7 +89,10 @@ function select(argv: string[]): { command: Command; rest: string[] } | { text: 
 }
 
 function unknownSub(group: Group, sub: string): UsageError {
-  return new UsageError(`Unknown command "${group.name} ${sub.slice(0, 40)}".`, `"${group.name}" commands: ${group.commands.map((c) => c.name).join(', ')}.`);
+  return new UsageError(
+    `Unknown command "${group.name} ${sub.slice(0, 40)}".`,
+    `"${group.name}" commands: ${group.commands.map((c) => c.name).join(', ')}.`,
+  );
 }
 
 function groupOf(command: Command): Group {

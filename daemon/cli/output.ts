@@ -72,7 +72,12 @@ export class Output {
   /** A table on stdout; suppressed with `--json`. */
   table(headers: string[], rows: string[][]): void {
     if (this.json) return;
-    this.stdout.write(formatTable(headers.map((h) => this.paint('bold', h)), rows));
+    this.stdout.write(
+      formatTable(
+        headers.map((h) => this.paint('bold', h)),
+        rows,
+      ),
+    );
   }
 
   /** The `--json` answer: one JSON document on stdout. */
@@ -99,7 +104,10 @@ export class Output {
     if (!this.stderr.isTTY || this.json) return { update() {}, stop() {} };
     let frame = 0;
     let current = text;
-    const draw = () => this.stderr.write(`\r\u001b[2K${this.errColour ? `\u001b[36m${FRAMES[frame]}\u001b[0m` : FRAMES[frame]} ${current}`);
+    const draw = () =>
+      this.stderr.write(
+        `\r\u001b[2K${this.errColour ? `\u001b[36m${FRAMES[frame]}\u001b[0m` : FRAMES[frame]} ${current}`,
+      );
     draw();
     const timer = setInterval(() => {
       frame = (frame + 1) % FRAMES.length;
@@ -139,7 +147,12 @@ export class Output {
 /** An error as `--json` prints it: code, message and hint first, then the data the daemon sent with it. */
 export function errorJson(error: unknown): Record<string, unknown> {
   const { code, message, hint } = describeError(error);
-  const data = error instanceof SwitchboardError ? error.data : error instanceof RpcError && typeof error.data === 'object' && error.data !== null ? (error.data as Record<string, unknown>) : {};
+  const data =
+    error instanceof SwitchboardError
+      ? error.data
+      : error instanceof RpcError && typeof error.data === 'object' && error.data !== null
+        ? (error.data as Record<string, unknown>)
+        : {};
   // The daemon's data never holds a key (shared/errors.ts); code, message and hint keep the CLI's wording.
   const { code: _code, message: _message, hint: _hint, ...details } = data as Record<string, unknown>;
   return { code, message, ...(hint ? { hint } : {}), ...details };
@@ -172,11 +185,16 @@ const FIELD_FLAGS: Record<string, string> = {
 /** The code, message and hint of any error the CLI may meet. */
 export function describeError(error: unknown): { code: string; message: string; hint?: string } {
   if (error instanceof InterruptedError) return { code: 'INTERRUPTED', message: 'Interrupted.' };
-  if (error instanceof UsageError) return { code: 'USAGE', message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
-  if (error instanceof SwitchboardError) return { code: error.code, message: error.message, ...(error.data.hint ? { hint: error.data.hint } : {}) };
+  if (error instanceof UsageError)
+    return { code: 'USAGE', message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  if (error instanceof SwitchboardError)
+    return { code: error.code, message: error.message, ...(error.data.hint ? { hint: error.data.hint } : {}) };
   if (error instanceof RpcError) {
     const field = (error.data as { field?: unknown } | undefined)?.field;
-    const hint = typeof field === 'string' ? `Check the value given for ${FIELD_FLAGS[field.split('.')[0]!] ?? `"${field}"`} (see --help).` : 'This looks like a bug in the CLI or a daemon of another version; run `switchboard daemon status`.';
+    const hint =
+      typeof field === 'string'
+        ? `Check the value given for ${FIELD_FLAGS[field.split('.')[0]!] ?? `"${field}"`} (see --help).`
+        : 'This looks like a bug in the CLI or a daemon of another version; run `switchboard daemon status`.';
     return { code: `RPC_${error.code}`, message: error.message, hint };
   }
   if (error instanceof Error) return { code: 'INTERNAL', message: error.message };

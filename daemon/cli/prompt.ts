@@ -20,7 +20,8 @@ export function stdinIsTTY(): boolean {
 /** Everything piped into stdin, as UTF-8. */
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  for await (const chunk of process.stdin)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -28,7 +29,11 @@ export async function readStdin(): Promise<string> {
 export async function readKeyFromStdin(): Promise<string> {
   const text = await readStdin();
   const key = (text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '').trim();
-  if (!key) throw new UsageError('No key arrived on stdin.', 'Pipe the key in, e.g. `printenv OPENAI_API_KEY | switchboard key set openai`.');
+  if (!key)
+    throw new UsageError(
+      'No key arrived on stdin.',
+      'Pipe the key in, e.g. `printenv OPENAI_API_KEY | switchboard key set openai`.',
+    );
   return key;
 }
 
@@ -38,7 +43,13 @@ export async function readKeyFromStdin(): Promise<string> {
  */
 export function promptHidden(question: string): Promise<string> {
   const stdin = process.stdin;
-  if (!stdin.isTTY) return Promise.reject(new UsageError('Cannot prompt for a key: stdin is not a terminal.', 'Pipe the key in with --key-stdin, or use --key-env NAME.'));
+  if (!stdin.isTTY)
+    return Promise.reject(
+      new UsageError(
+        'Cannot prompt for a key: stdin is not a terminal.',
+        'Pipe the key in with --key-stdin, or use --key-env NAME.',
+      ),
+    );
   process.stderr.write(question);
   return new Promise((resolve, reject) => {
     let value = '';
@@ -56,7 +67,8 @@ export function promptHidden(question: string): Promise<string> {
         if (ch === '\u0003') return finish(new InterruptedError());
         if (ch === '\u0004') return value ? finish() : finish(new InterruptedError());
         if (ch === '\u007f' || ch === '\b') value = [...value].slice(0, -1).join('');
-        else if (ch === '\u0015') value = ''; // Ctrl+U: start over
+        else if (ch === '\u0015')
+          value = ''; // Ctrl+U: start over
         else if (ch >= ' ') value += ch;
       }
     };

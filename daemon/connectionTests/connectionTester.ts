@@ -9,7 +9,15 @@
  * with the daemon's redactor.
  */
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
-import type { Connection, ModelInfo, Provider, TestResult, TestStage, TestStatus, TestTrigger } from '../../shared/protocol';
+import type {
+  Connection,
+  ModelInfo,
+  Provider,
+  TestResult,
+  TestStage,
+  TestStatus,
+  TestTrigger,
+} from '../../shared/protocol';
 import type { ConnectionService } from '../connections/service';
 import type { ProviderCatalog } from '../catalog/providerCatalog';
 import { toResolved } from '../connections/upstream';
@@ -58,14 +66,24 @@ export async function testConnection(given: ResolvedConnection, opts: TestOption
   for (const value of Object.values(conn.headers ?? {})) scrub.add(value);
   const stages = new Map<Name, Outcome>();
   const set = (name: Name, status: Outcome['status'], reason: string, extra: { ms?: number; short?: string } = {}) =>
-    stages.set(name, { name, status, ...(extra.ms !== undefined && { ms: extra.ms }), reason: scrub.redact(reason), ...(extra.short !== undefined && { short: scrub.redact(extra.short) }) });
+    stages.set(name, {
+      name,
+      status,
+      ...(extra.ms !== undefined && { ms: extra.ms }),
+      reason: scrub.redact(reason),
+      ...(extra.short !== undefined && { short: scrub.redact(extra.short) }),
+    });
   const skipRest = (why: string) => {
     for (const name of ['authentication', 'models', 'latency', 'completion'] as const) {
-      if (!stages.has(name)) set(name, 'skipped', name === 'completion' && !opts.completion ? 'not requested' : `skipped: ${why}`);
+      if (!stages.has(name))
+        set(name, 'skipped', name === 'completion' && !opts.completion ? 'not requested' : `skipped: ${why}`);
     }
   };
 
-  const reach = await probeReachability(conn.baseUrl, { timeoutMs: Math.min(conn.timeoutMs, CONNECT_TIMEOUT_CAP_MS), signal });
+  const reach = await probeReachability(conn.baseUrl, {
+    timeoutMs: Math.min(conn.timeoutMs, CONNECT_TIMEOUT_CAP_MS),
+    signal,
+  });
   if (!reach.ok) {
     set('connectivity', 'error', reach.reason, { ms: reach.ms, short: reach.short });
     skipRest('not reachable');
@@ -92,7 +110,16 @@ export async function testConnection(given: ResolvedConnection, opts: TestOption
     models = await opts.adapter.listModels(conn, signal);
     listMs = Math.round(performance.now() - listStarted);
     opts.onModels?.(models);
-    set('authentication', 'ok', conn.aws ? awsAccepted(conn) : conn.apiKey ? 'The key was accepted.' : 'No key needed: the server answered without one.', { ms: listMs });
+    set(
+      'authentication',
+      'ok',
+      conn.aws
+        ? awsAccepted(conn)
+        : conn.apiKey
+          ? 'The key was accepted.'
+          : 'No key needed: the server answered without one.',
+      { ms: listMs },
+    );
     judgeModels(models, conn, opts.defaultModel, listMs, set);
     await judgeModelAccess(conn, opts, signal, set);
   } catch (error) {
@@ -106,16 +133,21 @@ export async function testConnection(given: ResolvedConnection, opts: TestOption
   if (stages.get('authentication')?.status === 'error') {
     // A refusal is quick and says nothing about how fast answers come: no green latency beside it.
     set('latency', 'skipped', `not measured: the credentials were not accepted (connect ${reach.ms} ms)`);
-  } else set(
-    'latency',
-    slowest > slowMs ? 'warning' : 'ok',
-    slowest > slowMs ? `slow: ${seconds(slowest)} for the ${listMs >= reach.ms ? 'models request' : 'connection'} (connect ${reach.ms} ms, models ${listMs} ms)` : `connect ${reach.ms} ms, models ${listMs} ms`,
-    { ms: listMs, short: `slow: ${seconds(slowest)}` },
-  );
+  } else
+    set(
+      'latency',
+      slowest > slowMs ? 'warning' : 'ok',
+      slowest > slowMs
+        ? `slow: ${seconds(slowest)} for the ${listMs >= reach.ms ? 'models request' : 'connection'} (connect ${reach.ms} ms, models ${listMs} ms)`
+        : `connect ${reach.ms} ms, models ${listMs} ms`,
+      { ms: listMs, short: `slow: ${seconds(slowest)}` },
+    );
 
   if (!opts.completion) set('completion', 'skipped', 'not requested');
-  else if (stages.get('authentication')?.status === 'error') set('completion', 'skipped', 'skipped: the key was not accepted');
-  else if (!opts.defaultModel) set('completion', 'skipped', 'skipped: no default model to try; set one on the connection');
+  else if (stages.get('authentication')?.status === 'error')
+    set('completion', 'skipped', 'skipped: the key was not accepted');
+  else if (!opts.defaultModel)
+    set('completion', 'skipped', 'skipped: no default model to try; set one on the connection');
   else await probeCompletion(conn, opts.adapter, opts.defaultModel, signal, set);
 
   return finish(stages, started, models);
@@ -136,7 +168,11 @@ export interface SavedTestDeps {
  * person pressing "Test" wants to see which stage failed and what to do. Throws only for an unknown
  * id (CONNECTION_NOT_FOUND) or when `signal` aborts.
  */
-export async function testSavedConnection(deps: SavedTestDeps, id: string, opts: { completion?: boolean; signal?: AbortSignal; trigger?: TestTrigger } = {}): Promise<{ result: TestResult; connection?: Connection }> {
+export async function testSavedConnection(
+  deps: SavedTestDeps,
+  id: string,
+  opts: { completion?: boolean; signal?: AbortSignal; trigger?: TestTrigger } = {},
+): Promise<{ result: TestResult; connection?: Connection }> {
   const stored = deps.connections.stored(id);
   const provider = deps.providers.require(stored.provider);
   let conn: ResolvedConnection;
@@ -164,21 +200,42 @@ export async function testSavedConnection(deps: SavedTestDeps, id: string, opts:
 
 type Setter = (name: Name, status: Outcome['status'], reason: string, extra?: { ms?: number; short?: string }) => void;
 
-function judgeModels(models: ModelInfo[], conn: ResolvedConnection, defaultModel: string | undefined, ms: number, set: Setter): void {
+function judgeModels(
+  models: ModelInfo[],
+  conn: ResolvedConnection,
+  defaultModel: string | undefined,
+  ms: number,
+  set: Setter,
+): void {
   const ids = models.map((m) => m.id);
   const n = `${ids.length} model${ids.length === 1 ? '' : 's'}`;
   if (ids.length === 0) {
-    set('models', 'warning', 'The server lists no models: load or pull one on the server (e.g. `ollama pull llama3.2`), or type the model name.', { ms, short: 'no models listed' });
+    set(
+      'models',
+      'warning',
+      'The server lists no models: load or pull one on the server (e.g. `ollama pull llama3.2`), or type the model name.',
+      { ms, short: 'no models listed' },
+    );
   } else if (conn.provider.azure) {
     // Azure lists the resource's models, not its deployments, and requests name a deployment.
-    set('models', 'ok', `${n}. Azure requests name a deployment${defaultModel ? ` ("${defaultModel}")` : ''}, which this list cannot confirm: test with a completion to check it.`, { ms });
+    set(
+      'models',
+      'ok',
+      `${n}. Azure requests name a deployment${defaultModel ? ` ("${defaultModel}")` : ''}, which this list cannot confirm: test with a completion to check it.`,
+      { ms },
+    );
   } else if (!defaultModel) {
     // Nothing is wrong with a connection that works and has no default yet: chats pick a model.
     set('models', 'ok', `${n}; no default model yet: pick one of ${preview(ids)}`, { ms });
   } else if (ids.some((id) => sameModel(id, defaultModel))) {
     set('models', 'ok', `${n}, including the default ${defaultModel}.`, { ms });
   } else {
-    set('models', 'warning', `default model ${defaultModel} is not offered by this connection; available: ${preview(ids)}`, { ms, short: `default model ${defaultModel} not offered` });
+    set(
+      'models',
+      'warning',
+      `default model ${defaultModel} is not offered by this connection; available: ${preview(ids)}`,
+      { ms, short: `default model ${defaultModel} not offered` },
+    );
   }
 }
 
@@ -188,7 +245,12 @@ function judgeListFailure(err: SwitchboardError, conn: ResolvedConnection, ms: n
   const checkAt = provider.docsUrl ? `Check it at ${provider.docsUrl}.` : `Check it with ${provider.name}.`;
   const data = err.toData(); // typed fields (the `data` member's Omit<> loses them)
   const status = data.status;
-  if (conn.aws && (err.code === ErrorCode.INVALID_API_KEY || err.code === ErrorCode.FORBIDDEN || err.code === ErrorCode.SECRET_MISSING)) {
+  if (
+    conn.aws &&
+    (err.code === ErrorCode.INVALID_API_KEY ||
+      err.code === ErrorCode.FORBIDDEN ||
+      err.code === ErrorCode.SECRET_MISSING)
+  ) {
     // Bedrock's refusals say which credential and what to do (bedrockErrors.ts); no 401/403 story to add.
     set('authentication', 'error', `${err.message} ${err.data.hint}`, { ms, short: err.message });
     set('models', 'skipped', 'skipped: the credentials were not accepted');
@@ -199,19 +261,34 @@ function judgeListFailure(err: SwitchboardError, conn: ResolvedConnection, ms: n
     set('authentication', 'error', reason, { ms, short: conn.apiKey ? 'Key rejected (401)' : 'Key required (401)' });
     set('models', 'skipped', 'skipped: the key was not accepted');
   } else if (err.code === ErrorCode.FORBIDDEN) {
-    set('authentication', 'error', `The key was refused (403): it may lack access to this API, project or region. ${checkAt} (${err.message})`, { ms, short: 'Key refused (403)' });
+    set(
+      'authentication',
+      'error',
+      `The key was refused (403): it may lack access to this API, project or region. ${checkAt} (${err.message})`,
+      { ms, short: 'Key refused (403)' },
+    );
     set('models', 'skipped', 'skipped: the key was not accepted');
   } else if (status === 404 || err.code === ErrorCode.MODEL_NOT_FOUND) {
     // A server that checks keys would have answered 401 before 404, so the key was not refused.
-    set('authentication', 'ok', 'The key was not refused (the server has no models endpoint to check it against).', { ms });
-    set('models', 'warning', `this server has no models endpoint; type the model name. If it should have one, check the base URL: ${err.message}`, { ms, short: 'no models endpoint' });
+    set('authentication', 'ok', 'The key was not refused (the server has no models endpoint to check it against).', {
+      ms,
+    });
+    set(
+      'models',
+      'warning',
+      `this server has no models endpoint; type the model name. If it should have one, check the base URL: ${err.message}`,
+      { ms, short: 'no models endpoint' },
+    );
   } else if (err.code === ErrorCode.RATE_LIMITED && data['quota'] === true) {
     // Out of credit: the key is fine, but nothing will work until the account is topped up.
     set('authentication', 'ok', 'The key was accepted.', { ms });
     set('models', 'error', `${err.message} ${err.data.hint}`, { ms, short: 'Out of quota or credit' });
   } else if (err.code === ErrorCode.RATE_LIMITED) {
     set('authentication', 'ok', 'The key was accepted (the server is rate limiting it).', { ms });
-    set('models', 'warning', `Rate limited (429): the model list could not be fetched now. ${err.data.hint}`, { ms, short: 'rate limited (429)' });
+    set('models', 'warning', `Rate limited (429): the model list could not be fetched now. ${err.data.hint}`, {
+      ms,
+      short: 'rate limited (429)',
+    });
   } else {
     set('authentication', 'skipped', 'could not be checked: the models request failed');
     set('models', 'error', `${err.message} ${err.data.hint}`, { ms, short: err.message });
@@ -221,30 +298,57 @@ function judgeListFailure(err: SwitchboardError, conn: ResolvedConnection, ms: n
 /** What AWS accepted, in words: which credential, which region. */
 function awsAccepted(conn: ResolvedConnection): string {
   const aws = conn.aws!;
-  const who = aws.auth === 'accessKeys' ? `access key ${aws.accessKeyId ?? ''}${aws.sessionToken ? ' (temporary, with its session token)' : ''}` : aws.auth === 'apiKey' ? 'the Bedrock API key' : `the credentials of profile "${aws.profile ?? 'default'}"`;
+  const who =
+    aws.auth === 'accessKeys'
+      ? `access key ${aws.accessKeyId ?? ''}${aws.sessionToken ? ' (temporary, with its session token)' : ''}`
+      : aws.auth === 'apiKey'
+        ? 'the Bedrock API key'
+        : `the credentials of profile "${aws.profile ?? 'default'}"`;
   return `AWS accepted ${who} in ${aws.region}.`;
 }
 
 /** Bedrock: whether the account was granted the default model in the region (access is granted per model and region). */
-async function judgeModelAccess(conn: ResolvedConnection, opts: TestOptions, signal: AbortSignal, set: Setter): Promise<void> {
+async function judgeModelAccess(
+  conn: ResolvedConnection,
+  opts: TestOptions,
+  signal: AbortSignal,
+  set: Setter,
+): Promise<void> {
   if (!opts.adapter.modelAccess) return;
   if (!opts.defaultModel) {
-    set('modelAccess', 'skipped', 'skipped: no default model to check yet; set one to check that this account may use it');
+    set(
+      'modelAccess',
+      'skipped',
+      'skipped: no default model to check yet; set one to check that this account may use it',
+    );
     return;
   }
   const started = performance.now();
   const access = await opts.adapter.modelAccess(conn, opts.defaultModel, signal);
-  set('modelAccess', access.granted ? 'ok' : 'error', access.reason, { ms: Math.round(performance.now() - started), short: access.granted ? undefined : `No access to ${opts.defaultModel}` });
+  set('modelAccess', access.granted ? 'ok' : 'error', access.reason, {
+    ms: Math.round(performance.now() - started),
+    short: access.granted ? undefined : `No access to ${opts.defaultModel}`,
+  });
 }
 
-async function probeCompletion(conn: ResolvedConnection, adapter: ProviderAdapter, model: string, signal: AbortSignal, set: Setter): Promise<void> {
+async function probeCompletion(
+  conn: ResolvedConnection,
+  adapter: ProviderAdapter,
+  model: string,
+  signal: AbortSignal,
+  set: Setter,
+): Promise<void> {
   const started = performance.now();
   let text = '';
   let firstMs: number | undefined;
   try {
     // maxTokens is small but not tiny: the adapter maps it per provider (max_completion_tokens for
     // reasoning models), and a `length` finish is a success here.
-    const request = { model, messages: [{ role: 'user' as const, content: 'Reply with one word: ok' }], options: { maxTokens: COMPLETION_MAX_TOKENS } };
+    const request = {
+      model,
+      messages: [{ role: 'user' as const, content: 'Reply with one word: ok' }],
+      options: { maxTokens: COMPLETION_MAX_TOKENS },
+    };
     for await (const chunk of adapter.stream(conn, request, signal)) {
       const texts = textsOf(chunk);
       if (texts.length === 0) continue;
@@ -254,12 +358,22 @@ async function probeCompletion(conn: ResolvedConnection, adapter: ProviderAdapte
   } catch (error) {
     signal.throwIfAborted();
     const err = mapped(error, { conn, model, phase: 'chat', signal });
-    set('completion', 'error', `${err.message} ${err.data.hint}`, { ms: Math.round(performance.now() - started), short: `Completion failed: ${err.message}` });
+    set('completion', 'error', `${err.message} ${err.data.hint}`, {
+      ms: Math.round(performance.now() - started),
+      short: `Completion failed: ${err.message}`,
+    });
     return;
   }
   const ms = Math.round(performance.now() - started);
-  const said = text.trim() ? `: "${truncate(text.trim(), 40)}"` : ' (no visible text within 16 tokens, as reasoning models think first)';
-  set('completion', 'ok', `${model} answered in ${ms} ms${firstMs !== undefined ? ` (first token ${firstMs} ms)` : ''}${said}`, { ms });
+  const said = text.trim()
+    ? `: "${truncate(text.trim(), 40)}"`
+    : ' (no visible text within 16 tokens, as reasoning models think first)';
+  set(
+    'completion',
+    'ok',
+    `${model} answered in ${ms} ms${firstMs !== undefined ? ` (first token ${firstMs} ms)` : ''}${said}`,
+    { ms },
+  );
 }
 
 function finish(stages: Map<Name, Outcome>, started: number, models: ModelInfo[] | undefined): TestResult {
@@ -268,10 +382,19 @@ function finish(stages: Map<Name, Outcome>, started: number, models: ModelInfo[]
   const list = order.filter((name) => stages.has(name)).map((name) => stages.get(name)!);
   const status = worst(list);
   const listMs = stages.get('models')?.ms;
-  const figures = [models && `${models.length} model${models.length === 1 ? '' : 's'}`, listMs !== undefined && `${listMs} ms`].filter(Boolean).join(', ');
+  const figures = [
+    models && `${models.length} model${models.length === 1 ? '' : 's'}`,
+    listMs !== undefined && `${listMs} ms`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const culprit = list.find((s) => s.status === status);
   const summary =
-    status === 'ok' ? `Works: ${figures}` : status === 'warning' ? `Works, but ${culprit?.short ?? culprit?.reason}${figures ? ` (${figures})` : ''}` : (culprit?.short ?? culprit?.reason ?? 'Failed');
+    status === 'ok'
+      ? `Works: ${figures}`
+      : status === 'warning'
+        ? `Works, but ${culprit?.short ?? culprit?.reason}${figures ? ` (${figures})` : ''}`
+        : (culprit?.short ?? culprit?.reason ?? 'Failed');
   return {
     status,
     summary: truncate(summary, 200),
@@ -296,7 +419,9 @@ function mapped(error: unknown, ctx: UpstreamErrorContext): SwitchboardError {
 /** A key in a custom header (a gateway's own auth) counts as a credential too; so does an AWS profile. */
 function hasCredential(conn: ResolvedConnection): boolean {
   if (conn.apiKey || !conn.provider.requiresKey || conn.aws?.auth === 'profile') return true;
-  return Object.keys(conn.headers ?? {}).some((h) => ['authorization', 'x-api-key', 'api-key'].includes(h.toLowerCase()));
+  return Object.keys(conn.headers ?? {}).some((h) =>
+    ['authorization', 'x-api-key', 'api-key'].includes(h.toLowerCase()),
+  );
 }
 
 /** Gemini's OpenAI-compatible list names models `models/gemini-…`; requests may omit the prefix. */

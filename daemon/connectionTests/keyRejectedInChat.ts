@@ -7,7 +7,10 @@
 
 import type { Provider, TestResult } from '../../shared/protocol';
 
-export function keyRejectedInChat(provider: Pick<Provider, 'name' | 'docsUrl' | 'keyFormatHint'>, hadKey: boolean): TestResult {
+export function keyRejectedInChat(
+  provider: Pick<Provider, 'name' | 'docsUrl' | 'keyFormatHint'>,
+  hadKey: boolean,
+): TestResult {
   const checkAt = provider.docsUrl ? `Check it at ${provider.docsUrl}.` : `Check it with ${provider.name}.`;
   const reason = hadKey
     ? `The key was rejected (401) during a chat. ${checkAt}${provider.keyFormatHint ? ` ${provider.name} keys: ${provider.keyFormatHint}.` : ''}`

@@ -18,7 +18,12 @@ export interface ProbeOptions {
   signal?: AbortSignal;
 }
 
-const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST']);
+const NOT_TLS = new Set([
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_HTTP_REQUEST',
+]);
 
 /** Probes `baseUrl`'s host and port. Never throws for network problems; rejects only when `signal` aborts. */
 export async function probeReachability(baseUrl: string, opts: ProbeOptions): Promise<Reachability> {
@@ -28,7 +33,12 @@ export async function probeReachability(baseUrl: string, opts: ProbeOptions): Pr
   try {
     url = new URL(baseUrl);
   } catch {
-    return { ok: false, ms: 0, reason: `The base URL "${baseUrl}" is not a valid URL: it should look like https://api.example.com/v1.`, short: 'Invalid base URL' };
+    return {
+      ok: false,
+      ms: 0,
+      reason: `The base URL "${baseUrl}" is not a valid URL: it should look like https://api.example.com/v1.`,
+      short: 'Invalid base URL',
+    };
   }
   const secure = url.protocol === 'https:';
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1'); // IPv6 literals come bracketed
@@ -62,20 +72,31 @@ export async function probeReachability(baseUrl: string, opts: ProbeOptions): Pr
     const fail = (reason: string, short: string): Reachability => ({ ok: false, ms: elapsed(), reason, short });
     if (code === 'ECONNREFUSED') {
       return fail(
-        local ? `Connection refused by ${address}:${port}: is the server (e.g. Ollama, LM Studio) running?` : `Connection refused by ${where}: check the port in the base URL; nothing accepts connections there.`,
+        local
+          ? `Connection refused by ${address}:${port}: is the server (e.g. Ollama, LM Studio) running?`
+          : `Connection refused by ${where}: check the port in the base URL; nothing accepts connections there.`,
         'Unreachable: connection refused',
       );
     }
     if (code === 'TIMEOUT' || code === 'ETIMEDOUT') {
-      return fail(`No connection to ${where} within ${seconds}: the host may be down, or a firewall, VPN or proxy is blocking it.`, 'Unreachable: connect timed out');
+      return fail(
+        `No connection to ${where} within ${seconds}: the host may be down, or a firewall, VPN or proxy is blocking it.`,
+        'Unreachable: connect timed out',
+      );
     }
     if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') {
-      return fail(`${where} cannot be reached from this machine (${code}): check your network or VPN.`, 'Unreachable: no route to host');
+      return fail(
+        `${where} cannot be reached from this machine (${code}): check your network or VPN.`,
+        'Unreachable: no route to host',
+      );
     }
     const certificate = certificateProblem(code, host);
     if (certificate) return fail(certificate.reason, certificate.short);
     if (secure && (NOT_TLS.has(code) || code === 'ECONNRESET')) {
-      return fail(`${where} did not complete a TLS handshake (${code}): if the server speaks plain HTTP, use http:// in the base URL.`, 'TLS handshake failed');
+      return fail(
+        `${where} did not complete a TLS handshake (${code}): if the server speaks plain HTTP, use http:// in the base URL.`,
+        'TLS handshake failed',
+      );
     }
     return fail(`Could not connect to ${where} (${code}): check the base URL and your network.`, 'Unreachable');
   }
@@ -150,5 +171,7 @@ function codeOf(error: unknown): string {
 }
 
 function isLoopback(address: string): boolean {
-  return address === '::1' || address.startsWith('127.') || address === 'localhost' || address.startsWith('::ffff:127.');
+  return (
+    address === '::1' || address.startsWith('127.') || address === 'localhost' || address.startsWith('::ffff:127.')
+  );
 }

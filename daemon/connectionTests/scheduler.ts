@@ -69,16 +69,19 @@ export class TestScheduler {
   private arm(ms: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.running = this.wake()
-        .catch((error: unknown) => {
-          // A bug here must not end scheduled testing for the daemon's lifetime, nor crash it.
-          this.deps.log.warn(`Test scheduler failed: ${error instanceof Error ? error.message : String(error)}`);
-          this.arm(MAX_SLEEP_MS);
-        })
-        .finally(() => (this.running = undefined));
-    }, Math.max(0, Math.min(ms, MAX_SLEEP_MS)));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.running = this.wake()
+          .catch((error: unknown) => {
+            // A bug here must not end scheduled testing for the daemon's lifetime, nor crash it.
+            this.deps.log.warn(`Test scheduler failed: ${error instanceof Error ? error.message : String(error)}`);
+            this.arm(MAX_SLEEP_MS);
+          })
+          .finally(() => (this.running = undefined));
+      },
+      Math.max(0, Math.min(ms, MAX_SLEEP_MS)),
+    );
     this.timer.unref();
   }
 
@@ -87,7 +90,8 @@ export class TestScheduler {
     if (!(intervalMs > 0)) return this.arm(MAX_SLEEP_MS);
     const now = this.now();
     // A switched-off connection is not tested on schedule (a test by hand still runs).
-    const due = this.deps.connections.storedAll()
+    const due = this.deps.connections
+      .storedAll()
       .filter((c) => c.enabled !== false)
       .map((c) => ({ c, at: this.dueAt(c, intervalMs) }))
       .filter(({ at }) => at <= now)
@@ -114,7 +118,9 @@ export class TestScheduler {
     } catch (error) {
       if (this.stopped) return;
       this.notBefore.set(id, this.now() + Math.min(intervalMs, RETRY_SKIPPED_MS));
-      this.deps.log.warn(`Scheduled test of "${name}" could not run: ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.log.warn(
+        `Scheduled test of "${name}" could not run: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       this.abort = undefined;
     }
@@ -135,7 +141,12 @@ export class TestScheduler {
 
   private untilNextDue(intervalMs: number): number {
     const now = this.now();
-    const next = Math.min(...this.deps.connections.storedAll().filter((c) => c.enabled !== false).map((c) => this.dueAt(c, intervalMs)));
+    const next = Math.min(
+      ...this.deps.connections
+        .storedAll()
+        .filter((c) => c.enabled !== false)
+        .map((c) => this.dueAt(c, intervalMs)),
+    );
     return Number.isFinite(next) ? Math.max(1000, next - now) : MAX_SLEEP_MS;
   }
 

@@ -24,7 +24,10 @@ export class TestHistory {
   /** Newest first. */
   list(id: string, limit = TEST_HISTORY_LENGTH): TestHistoryEntry[] {
     const entries = this.db.data.testHistory?.[id] ?? [];
-    return entries.slice(-limit).reverse().map((e) => ({ ...e }));
+    return entries
+      .slice(-limit)
+      .reverse()
+      .map((e) => ({ ...e }));
   }
 
   private append(id: string, result: TestResult, trigger: TestTrigger): void {

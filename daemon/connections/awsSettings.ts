@@ -34,19 +34,29 @@ export interface AwsPlan {
  * update keeps what was there. Throws VALIDATION when a Bedrock connection would have none, or
  * another provider some.
  */
-export function planAws(provider: Provider, before: StoredConnection | undefined, input: AwsSettingsInput | null | undefined): AwsPlan {
+export function planAws(
+  provider: Provider,
+  before: StoredConnection | undefined,
+  input: AwsSettingsInput | null | undefined,
+): AwsPlan {
   const bedrock = provider.adapter === 'bedrock';
   if (input === undefined) {
     const kept = before?.aws;
     if (bedrock && kept === undefined) throw missing();
-    if (!bedrock && kept !== undefined) return { settings: undefined, sessionToken: before?.aws?.hasSessionToken ? null : undefined };
+    if (!bedrock && kept !== undefined)
+      return { settings: undefined, sessionToken: before?.aws?.hasSessionToken ? null : undefined };
     return { settings: kept, sessionToken: undefined };
   }
   if (input === null) {
     if (bedrock) throw missing();
     return { settings: undefined, sessionToken: before?.aws?.hasSessionToken ? null : undefined };
   }
-  if (!bedrock) throw validationError('aws', `only AWS Bedrock connections take AWS settings, and this one's provider is "${provider.id}".`, 'Leave aws out, or set provider to "bedrock".');
+  if (!bedrock)
+    throw validationError(
+      'aws',
+      `only AWS Bedrock connections take AWS settings, and this one's provider is "${provider.id}".`,
+      'Leave aws out, or set provider to "bedrock".',
+    );
   const old = before?.aws;
   // A token belongs to the access key it was issued with: a new key id without a new token drops the old one.
   const sameKey = old?.auth === 'accessKeys' && input.auth === 'accessKeys' && old.accessKeyId === input.accessKeyId;
@@ -58,11 +68,19 @@ export function planAws(provider: Provider, before: StoredConnection | undefined
     auth: input.auth,
     ...(input.accessKeyId !== undefined && { accessKeyId: input.accessKeyId }),
     ...(input.profile !== undefined && { profile: input.profile }),
-    ...(hasToken && { hasSessionToken: true, sessionTokenFingerprint: typeof sessionToken === 'string' ? keyFingerprint(sessionToken) : old!.sessionTokenFingerprint! }),
+    ...(hasToken && {
+      hasSessionToken: true,
+      sessionTokenFingerprint:
+        typeof sessionToken === 'string' ? keyFingerprint(sessionToken) : old!.sessionTokenFingerprint!,
+    }),
   };
   return { settings, sessionToken };
 }
 
 function missing() {
-  return validationError('aws', 'an AWS Bedrock connection needs its region and how it authenticates.', 'Send aws: {region: "us-east-1", auth: "accessKeys", accessKeyId: "AKIA…"} with the secret access key as apiKey; or auth "apiKey" with a Bedrock API key as apiKey; or auth "profile" (optionally with profile: "name") to use the AWS CLI\'s credentials.');
+  return validationError(
+    'aws',
+    'an AWS Bedrock connection needs its region and how it authenticates.',
+    'Send aws: {region: "us-east-1", auth: "accessKeys", accessKeyId: "AKIA…"} with the secret access key as apiKey; or auth "apiKey" with a Bedrock API key as apiKey; or auth "profile" (optionally with profile: "name") to use the AWS CLI\'s credentials.',
+  );
 }

@@ -26,7 +26,10 @@ export function noConnection(): SwitchboardError {
 }
 
 /** A switched-off connection was asked for (by name, as the default, or by a tool's route). */
-export function connectionDisabled(conn: { id: string; name: string }, as: 'named' | 'default' = 'named'): SwitchboardError {
+export function connectionDisabled(
+  conn: { id: string; name: string },
+  as: 'named' | 'default' = 'named',
+): SwitchboardError {
   const which = as === 'default' ? `The default connection "${conn.name}"` : `Connection "${conn.name}"`;
   return new SwitchboardError(ErrorCode.CONNECTION_DISABLED, `${which} is disabled, so requests do not use it.`, {
     hint: `Enable it (VS Code: the connection's "Enabled" switch in the manager; CLI: \`switchboard connections enable "${conn.name}"\`; protocol: connections/update {enabled: true}), or use another connection.`,

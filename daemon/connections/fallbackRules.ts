@@ -12,20 +12,36 @@ export function checkFallbacks(record: StoredConnection, connections: readonly S
   for (const id of record.fallbacks ?? []) {
     const target = connections.find((c) => c.id === id);
     if (id === record.id) {
-      throw validationError('fallbacks', `connection "${record.name}" cannot be its own fallback.`, 'Remove its own id from fallbacks and name other connections (connections/list shows their ids).');
+      throw validationError(
+        'fallbacks',
+        `connection "${record.name}" cannot be its own fallback.`,
+        'Remove its own id from fallbacks and name other connections (connections/list shows their ids).',
+      );
     }
     if (!target) {
-      throw validationError('fallbacks', `no connection has the id "${id}".`, 'Name existing connections by id (connections/list shows them), or create that connection first.');
+      throw validationError(
+        'fallbacks',
+        `no connection has the id "${id}".`,
+        'Name existing connections by id (connections/list shows them), or create that connection first.',
+      );
     }
     if (seen.has(id)) {
-      throw validationError('fallbacks', `"${target.name}" is listed twice.`, 'Name each fallback once; their order is the order they are tried in.');
+      throw validationError(
+        'fallbacks',
+        `"${target.name}" is listed twice.`,
+        'Name each fallback once; their order is the order they are tried in.',
+      );
     }
     seen.add(id);
   }
   for (const id of Object.keys(record.fallbackModels ?? {})) {
     if (!seen.has(id)) {
       const name = connections.find((c) => c.id === id)?.name;
-      throw validationError('fallbackModels', `${name ? `"${name}"` : `"${id}"`} is not one of the connection's fallbacks.`, 'Add that connection to fallbacks too, or remove its entry from fallbackModels.');
+      throw validationError(
+        'fallbackModels',
+        `${name ? `"${name}"` : `"${id}"`} is not one of the connection's fallbacks.`,
+        'Add that connection to fallbacks too, or remove its entry from fallbackModels.',
+      );
     }
   }
 }
@@ -54,6 +70,7 @@ export function dropFallback(record: StoredConnection, removedId: string): boole
 /** Copies a user-keyed record into a prototype-free object, so no key can reach Object.prototype. */
 export function copyRecord(values: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(values)) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const [key, value] of Object.entries(values))
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   return out;
 }

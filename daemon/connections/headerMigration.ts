@@ -40,9 +40,12 @@ export async function secureStoredHeaders(deps: HeaderMigrationDeps): Promise<vo
       await moveToVault(deps, moves);
     } catch (error) {
       // Requests still work (the value is sent from db.json) and responses still mask it; say how to fix it.
-      log.warn(`Secret header values in ${db.file} could not be moved to the key vault: ${(error as Error).message}. They stay in that file until the daemon can write the vault.`, {
-        headers: describe(moves),
-      });
+      log.warn(
+        `Secret header values in ${db.file} could not be moved to the key vault: ${(error as Error).message}. They stay in that file until the daemon can write the vault.`,
+        {
+          headers: describe(moves),
+        },
+      );
       return;
     }
   }
@@ -55,7 +58,8 @@ function findPlaintext(db: Database): Move[] {
     const listed = lowerSet(c.secretHeaders);
     for (const [header, value] of Object.entries(c.headers ?? {})) {
       if (value === SECRET_HEADER_MASK) continue;
-      if (listed.has(header.toLowerCase()) || isSecretHeader(header, value)) moves.push({ connectionId: c.id, connectionName: c.name, header, value });
+      if (listed.has(header.toLowerCase()) || isSecretHeader(header, value))
+        moves.push({ connectionId: c.id, connectionName: c.name, header, value });
     }
   }
   return moves;
@@ -73,11 +77,18 @@ async function moveToVault({ db, secrets, log }: HeaderMigrationDeps, moves: Mov
       if (!listed.has(m.header.toLowerCase())) record.secretHeaders = [...(record.secretHeaders ?? []), m.header];
     }
   });
-  const scrubbed = await scrubCopies(db.file, moves.map((m) => m.value), log);
-  log.info(`Moved ${moves.length} secret header value(s) from ${db.file} into the encrypted key vault; responses show them as ${SECRET_HEADER_MASK}.`, {
-    headers: describe(moves),
-    ...(scrubbed.length > 0 && { scrubbedCopies: scrubbed }),
-  });
+  const scrubbed = await scrubCopies(
+    db.file,
+    moves.map((m) => m.value),
+    log,
+  );
+  log.info(
+    `Moved ${moves.length} secret header value(s) from ${db.file} into the encrypted key vault; responses show them as ${SECRET_HEADER_MASK}.`,
+    {
+      headers: describe(moves),
+      ...(scrubbed.length > 0 && { scrubbedCopies: scrubbed }),
+    },
+  );
 }
 
 /** `Conn "name": Header` for each move: names only, never a value. */
@@ -101,13 +112,16 @@ async function scrubCopies(file: string, values: string[], log: Logger): Promise
       let next = text;
       for (const value of values) {
         // As written (a raw value) and as JSON escapes it.
-        for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) next = next.split(form).join(SECRET_HEADER_MASK);
+        for (const form of new Set([value, JSON.stringify(value).slice(1, -1)]))
+          next = next.split(form).join(SECRET_HEADER_MASK);
       }
       if (next === text) continue;
       await writeFileAtomic(path, next, { mode: 0o600 });
       changed.push(name);
     } catch (error) {
-      log.warn(`${path} may still hold secret header values in plain text and could not be cleaned (${(error as Error).message}); delete it if you no longer need it.`);
+      log.warn(
+        `${path} may still hold secret header values in plain text and could not be cleaned (${(error as Error).message}); delete it if you no longer need it.`,
+      );
     }
   }
   return changed;

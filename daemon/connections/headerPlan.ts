@@ -57,7 +57,8 @@ export function planHeaders(
   if (headers === undefined && named === undefined) return undefined;
   const wasSecret = lowerSet(before?.secretHeaders);
   const old = new Map<string, OldHeader>();
-  for (const [name, value] of Object.entries(before?.headers ?? {})) old.set(name.toLowerCase(), { name, value, secret: wasSecret.has(name.toLowerCase()) });
+  for (const [name, value] of Object.entries(before?.headers ?? {}))
+    old.set(name.toLowerCase(), { name, value, secret: wasSecret.has(name.toLowerCase()) });
 
   // Only secretHeaders sent: the stored headers, as a client would send them back.
   const incoming = headers === undefined ? (before?.headers ?? {}) : headers;
@@ -65,12 +66,22 @@ export function planHeaders(
   const sent = new Set<string>();
   for (const [name] of entries) {
     const lower = name.toLowerCase();
-    if (sent.has(lower)) throw validationError('headers', `"${name}" is given twice (header names do not depend on case).`, 'Keep one of them.');
+    if (sent.has(lower))
+      throw validationError(
+        'headers',
+        `"${name}" is given twice (header names do not depend on case).`,
+        'Keep one of them.',
+      );
     sent.add(lower);
   }
   const namedSet = lowerSet(named ?? undefined);
   for (const name of named ?? []) {
-    if (!sent.has(name.toLowerCase())) throw validationError('secretHeaders', `"${name}" is not one of the connection's headers.`, 'Name only headers that are in headers, or add the header.');
+    if (!sent.has(name.toLowerCase()))
+      throw validationError(
+        'secretHeaders',
+        `"${name}" is not one of the connection's headers.`,
+        'Name only headers that are in headers, or add the header.',
+      );
   }
 
   const out: Record<string, string> = {};
@@ -88,7 +99,11 @@ export function planHeaders(
       continue;
     }
     if (value === SECRET_HEADER_MASK && prev === undefined) {
-      throw validationError(`headers.${name}`, `the value ${SECRET_HEADER_MASK} stands for a stored secret, but the connection has no header "${name}".`, `Type the header's real value.`);
+      throw validationError(
+        `headers.${name}`,
+        `the value ${SECRET_HEADER_MASK} stands for a stored secret, but the connection has no header "${name}".`,
+        `Type the header's real value.`,
+      );
     }
     // The mask on a plain stored header keeps its plain value (a client saw it masked because it looks secret).
     const real = value === SECRET_HEADER_MASK ? prev!.value : value;

@@ -11,7 +11,10 @@ import { validationError } from './errors';
  * Throws VALIDATION when `record`'s default model is outside its allowed models. `changed` says which
  * of the two the request set, so the message names what the person just typed.
  */
-export function checkDefaultModelAllowed(record: Pick<StoredConnection, 'defaultModel' | 'allowedModels'>, changed: 'defaultModel' | 'allowedModels'): void {
+export function checkDefaultModelAllowed(
+  record: Pick<StoredConnection, 'defaultModel' | 'allowedModels'>,
+  changed: 'defaultModel' | 'allowedModels',
+): void {
   const { defaultModel, allowedModels } = record;
   if (defaultModel === undefined || isModelAllowed(allowedModels, defaultModel)) return;
   const listed = allowedModels!.length > 0 ? allowedModels!.join(', ') : '(none)';
@@ -19,5 +22,9 @@ export function checkDefaultModelAllowed(record: Pick<StoredConnection, 'default
     changed === 'defaultModel'
       ? `"${defaultModel}" is not one of the connection's allowedModels (${listed}), so every chat that names no model would be refused.`
       : `the list leaves out the connection's default model "${defaultModel}", so every chat that names no model would be refused.`;
-  throw validationError(changed, message, `Add "${defaultModel}" to allowedModels, or pick a default model from them (in the same change, if need be).`);
+  throw validationError(
+    changed,
+    message,
+    `Add "${defaultModel}" to allowedModels, or pick a default model from them (in the same change, if need be).`,
+  );
 }

@@ -17,7 +17,10 @@ export function headerVaultPrefix(connectionId: string): string {
 }
 
 /** The record's headers as a response shows them: secret values masked, secret names listed. */
-export function publicHeaders(headers: Record<string, string> | undefined, secretHeaders: readonly string[] | undefined): { headers?: Record<string, string>; secretHeaders?: string[] } {
+export function publicHeaders(
+  headers: Record<string, string> | undefined,
+  secretHeaders: readonly string[] | undefined,
+): { headers?: Record<string, string>; secretHeaders?: string[] } {
   if (headers === undefined) return {};
   const listed = lowerSet(secretHeaders);
   const shown: Record<string, string> = {};

@@ -37,7 +37,9 @@ export async function refuseSelfLoop(baseUrl: string, ownPorts: readonly number[
 async function resolve(host: string): Promise<string[]> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('lookup timed out')), LOOKUP_TIMEOUT_MS)));
+    const timeout = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error('lookup timed out')), LOOKUP_TIMEOUT_MS)),
+    );
     const found = await Promise.race([dns.lookup(host, { all: true }), timeout]);
     return found.map((a) => a.address);
   } catch {

@@ -6,7 +6,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { SwitchboardError } from '../../shared/errors';
-import type { Connection, CreateConnectionParams, KeySource, ResolveReason, TestResult, TestTrigger, UpdateConnectionParams } from '../../shared/protocol';
+import type {
+  Connection,
+  CreateConnectionParams,
+  KeySource,
+  ResolveReason,
+  TestResult,
+  TestTrigger,
+  UpdateConnectionParams,
+} from '../../shared/protocol';
 import type { EventHub } from '../events';
 import { keyFingerprint, keyHint } from '../../shared/rules/keyMask';
 import { ID_SHAPED_NAME_PROBLEM, looksLikeConnectionId } from '../../shared/rules/connectionRef';
@@ -101,7 +109,13 @@ export class ConnectionService {
    * values. Throws SECRET_MISSING when a key or secret header the request needs is not available.
    */
   upstreamFor(conn: StoredConnection): ResolvedConnection {
-    return toResolved(conn, this.deps.providers.require(conn.provider), this.keyFor(conn), this.headerSecretsFor(conn), this.sessionTokenFor(conn));
+    return toResolved(
+      conn,
+      this.deps.providers.require(conn.provider),
+      this.keyFor(conn),
+      this.headerSecretsFor(conn),
+      this.sessionTokenFor(conn),
+    );
   }
 
   /** How many connections there are. */
@@ -114,7 +128,11 @@ export class ConnectionService {
     const provider = this.deps.providers.require(params.provider);
     const baseUrl = params.baseUrl ?? provider.defaultBaseUrl;
     if (provider.azure && params.baseUrl === undefined) {
-      throw validationError('baseUrl', 'Azure OpenAI needs your resource endpoint.', 'Set baseUrl to https://<your-resource>.openai.azure.com (from the Azure portal, "Keys and Endpoint").');
+      throw validationError(
+        'baseUrl',
+        'Azure OpenAI needs your resource endpoint.',
+        'Set baseUrl to https://<your-resource>.openai.azure.com (from the Azure portal, "Keys and Endpoint").',
+      );
     }
     await refuseSelfLoop(baseUrl, this.deps.ownPorts?.() ?? []);
     const aws = planAws(provider, undefined, params.aws);
@@ -140,7 +158,8 @@ export class ConnectionService {
           ...(params.description !== undefined && params.description !== '' && { description: params.description }),
           // Only "off" is written: a record without the field is on.
           ...(params.enabled === false && { enabled: false }),
-          ...(params.generationDefaults !== undefined && hasDefaults(params.generationDefaults) && { generationDefaults: { ...params.generationDefaults } }),
+          ...(params.generationDefaults !== undefined &&
+            hasDefaults(params.generationDefaults) && { generationDefaults: { ...params.generationDefaults } }),
           provider: provider.id,
           baseUrl,
           ...(params.defaultModel !== undefined && { defaultModel: params.defaultModel }),
@@ -181,7 +200,12 @@ export class ConnectionService {
       action: 'create',
       connectionId: id,
       name: created.name,
-      details: { provider: created.provider, keySource, ...this.fingerprintDetail(params.apiKey), ...(headerNames.length > 0 && { headers: headerNames }) },
+      details: {
+        provider: created.provider,
+        keySource,
+        ...this.fingerprintDetail(params.apiKey),
+        ...(headerNames.length > 0 && { headers: headerNames }),
+      },
     });
     this.deps.events.connectionChanged({ kind: 'created', id, connection });
     return connection;
@@ -191,19 +215,32 @@ export class ConnectionService {
     const before = this.stored(params.id);
     const provider = this.deps.providers.require(params.provider ?? before.provider);
     if (provider.azure && params.baseUrl === undefined && !this.deps.providers.find(before.provider)?.azure) {
-      throw validationError('baseUrl', 'Azure OpenAI needs your resource endpoint.', 'Send baseUrl = https://<your-resource>.openai.azure.com together with the new provider.');
+      throw validationError(
+        'baseUrl',
+        'Azure OpenAI needs your resource endpoint.',
+        'Send baseUrl = https://<your-resource>.openai.azure.com together with the new provider.',
+      );
     }
     if (params.baseUrl !== undefined) await refuseSelfLoop(params.baseUrl, this.deps.ownPorts?.() ?? []);
     const aws = planAws(provider, before, params.aws);
     if (aws.settings?.auth === 'profile' && params.apiKey !== undefined) throw profileWithKey();
     const requiresKey = needsKey(provider, aws.settings);
     const sourceChanges = params.keySource !== undefined && params.keySource !== before.keySource;
-    let keySource = params.apiKey !== undefined || sourceChanges ? this.chooseKeySource(params.keySource ?? (before.keySource === 'none' ? undefined : before.keySource), params.apiKey, requiresKey) : before.keySource;
+    let keySource =
+      params.apiKey !== undefined || sourceChanges
+        ? this.chooseKeySource(
+            params.keySource ?? (before.keySource === 'none' ? undefined : before.keySource),
+            params.apiKey,
+            requiresKey,
+          )
+        : before.keySource;
     // A Bedrock connection moving to a profile keeps no key; one moving off a profile needs one again.
     if (aws.settings?.auth === 'profile') keySource = 'none';
     else if (aws.settings && keySource === 'none') keySource = 'vault';
     const oldKey = this.deps.keyring.resolve(before);
-    const headers = planHeaders(before, params.headers, params.secretHeaders, (name) => this.headerSecrets.get(before.id, name));
+    const headers = planHeaders(before, params.headers, params.secretHeaders, (name) =>
+      this.headerSecrets.get(before.id, name),
+    );
     // Another origin: the credentials stored for the old one stay behind (see hostBinding.ts).
     const moved = hostMove(before.baseUrl, params.baseUrl);
     const binding = moved ? this.unbindFromHost(before, params, keySource, headers, provider.requiresKey) : undefined;
@@ -216,7 +253,8 @@ export class ConnectionService {
     try {
       if (params.apiKey !== undefined) await this.storeKey(before.id, keySource, params.apiKey);
       updated = await this.recordUpdate(params, keySource, headers, changed, binding?.secretHeaders ?? [], aws);
-      if (typeof aws.sessionToken === 'string') await this.deps.vault.set(sessionTokenVaultId(before.id), aws.sessionToken);
+      if (typeof aws.sessionToken === 'string')
+        await this.deps.vault.set(sessionTokenVaultId(before.id), aws.sessionToken);
       else if (aws.sessionToken === null) await this.forgetSessionToken(before.id);
     } catch (error) {
       await undoHeaders?.().catch(() => undefined);
@@ -229,7 +267,11 @@ export class ConnectionService {
       this.deps.keyring.clearMemory(before.id);
       changed.push('apiKey');
     }
-    if (binding && binding.secretHeaders.length > 0) await this.headerSecrets.forget(before.id, binding.secretHeaders.map((n) => n.toLowerCase()));
+    if (binding && binding.secretHeaders.length > 0)
+      await this.headerSecrets.forget(
+        before.id,
+        binding.secretHeaders.map((n) => n.toLowerCase()),
+      );
     // A key that moved out of the vault must not linger there.
     if (before.keySource === 'vault' && keySource !== 'vault') await this.deps.vault.delete(before.id);
     if (before.keySource === 'memory' && keySource !== 'memory') this.deps.keyring.clearMemory(before.id);
@@ -247,13 +289,20 @@ export class ConnectionService {
           fields: changed,
           // Header names only: a value, secret or not, never goes into the audit log.
           ...(headers && headers.changed.length > 0 && { headers: headers.changed }),
-          ...(rotated && { fingerprintBefore: oldKey ? keyFingerprint(oldKey) : null, fingerprintAfter: keyFingerprint(params.apiKey!) }),
+          ...(rotated && {
+            fingerprintBefore: oldKey ? keyFingerprint(oldKey) : null,
+            fingerprintAfter: keyFingerprint(params.apiKey!),
+          }),
           ...(moved && { originBefore: moved.from, originAfter: moved.to }),
           ...(binding?.dropKey && { keyDropped: true, ...(oldKey && { fingerprintBefore: keyFingerprint(oldKey) }) }),
           ...(binding && binding.secretHeaders.length > 0 && { secretHeadersDropped: binding.secretHeaders }),
         },
       });
-      this.deps.events.connectionChanged({ kind: changed.includes('isDefault') ? 'defaultChanged' : rotated || dropped ? 'keyChanged' : 'updated', id: updated.id, connection });
+      this.deps.events.connectionChanged({
+        kind: changed.includes('isDefault') ? 'defaultChanged' : rotated || dropped ? 'keyChanged' : 'updated',
+        id: updated.id,
+        connection,
+      });
     }
     return connection;
   }
@@ -264,11 +313,20 @@ export class ConnectionService {
    * not give anew. An `env:` key source falls back to an empty vault (or `none`), as the variable
    * was meant for the old host.
    */
-  private unbindFromHost(before: StoredConnection, params: UpdateConnectionParams, keySource: KeySource, headers: HeaderPlan | undefined, requiresKey: boolean): { dropKey: boolean; keySource?: KeySource; secretHeaders: string[] } {
-    const bringsKey = params.apiKey !== undefined || (params.keySource !== undefined && params.keySource.startsWith('env:'));
-    const hadKey = this.deps.keyring.resolve(before) !== undefined || this.deps.vault.has(before.id) || keySource.startsWith('env:');
+  private unbindFromHost(
+    before: StoredConnection,
+    params: UpdateConnectionParams,
+    keySource: KeySource,
+    headers: HeaderPlan | undefined,
+    requiresKey: boolean,
+  ): { dropKey: boolean; keySource?: KeySource; secretHeaders: string[] } {
+    const bringsKey =
+      params.apiKey !== undefined || (params.keySource !== undefined && params.keySource.startsWith('env:'));
+    const hadKey =
+      this.deps.keyring.resolve(before) !== undefined || this.deps.vault.has(before.id) || keySource.startsWith('env:');
     const dropKey = !bringsKey && hadKey;
-    const newSource: KeySource | undefined = dropKey && keySource.startsWith('env:') ? (requiresKey ? 'vault' : 'none') : undefined;
+    const newSource: KeySource | undefined =
+      dropKey && keySource.startsWith('env:') ? (requiresKey ? 'vault' : 'none') : undefined;
     const secretAfter = headers ? (headers.secretHeaders ?? []) : (before.secretHeaders ?? []);
     const fresh = headers?.store ?? new Map<string, string>();
     const secretHeaders = secretAfter.filter((name) => !fresh.has(name.toLowerCase()));
@@ -279,14 +337,24 @@ export class ConnectionService {
    * The record write of `update`: applies the fields and lists in `changed` the ones that changed.
    * `dropHeaders` are secret headers whose values stay with the old host: they leave the record.
    */
-  private recordUpdate(params: UpdateConnectionParams, keySource: KeySource, headers: HeaderPlan | undefined, changed: string[], dropHeaders: readonly string[], aws: AwsPlan): Promise<StoredConnection> {
+  private recordUpdate(
+    params: UpdateConnectionParams,
+    keySource: KeySource,
+    headers: HeaderPlan | undefined,
+    changed: string[],
+    dropHeaders: readonly string[],
+    aws: AwsPlan,
+  ): Promise<StoredConnection> {
     return this.deps.db.update((db) => {
       const record = db.connections.find((c) => c.id === params.id);
       if (!record) throw connectionNotFound(params.id);
       if (params.name !== undefined && params.name !== record.name) {
         // A name stored before this rule may stay as it is; a new one may not look like an id.
         assertNameNotIdShaped(params.name);
-        this.assertUniqueName(db.connections.filter((c) => c.id !== record.id), params.name);
+        this.assertUniqueName(
+          db.connections.filter((c) => c.id !== record.id),
+          params.name,
+        );
       }
       const assign = <K extends keyof StoredConnection>(key: K, value: StoredConnection[K] | null | undefined) => {
         if (value === undefined) return;
@@ -306,7 +374,10 @@ export class ConnectionService {
         else record.enabled = false;
       }
       const defaults = params.generationDefaults;
-      assign('generationDefaults', defaults === undefined || defaults === null ? defaults : hasDefaults(defaults) ? { ...defaults } : null);
+      assign(
+        'generationDefaults',
+        defaults === undefined || defaults === null ? defaults : hasDefaults(defaults) ? { ...defaults } : null,
+      );
       assign('provider', params.provider);
       assign('baseUrl', params.baseUrl);
       assign('defaultModel', params.defaultModel);
@@ -334,20 +405,33 @@ export class ConnectionService {
       assign('timeoutMs', params.timeoutMs);
       assign('maxRetries', params.maxRetries);
       assign('keySource', keySource);
-      assign('capacity', params.capacity === undefined || params.capacity === null ? params.capacity : structuredClone(params.capacity));
+      assign(
+        'capacity',
+        params.capacity === undefined || params.capacity === null ? params.capacity : structuredClone(params.capacity),
+      );
       assign('onLimit', params.onLimit);
       assign('maxQueueWaitMs', params.maxQueueWaitMs);
       assign('budget', params.budget === undefined || params.budget === null ? params.budget : { ...params.budget });
-      assign('fallbacks', params.fallbacks === undefined || params.fallbacks === null ? params.fallbacks : [...params.fallbacks]);
-      assign('fallbackModels', params.fallbackModels === undefined || params.fallbackModels === null ? params.fallbackModels : copyRecord(params.fallbackModels));
+      assign(
+        'fallbacks',
+        params.fallbacks === undefined || params.fallbacks === null ? params.fallbacks : [...params.fallbacks],
+      );
+      assign(
+        'fallbackModels',
+        params.fallbackModels === undefined || params.fallbackModels === null
+          ? params.fallbackModels
+          : copyRecord(params.fallbackModels),
+      );
       // Entries for fallbacks just removed go with them, unless the request set fallbackModels itself (then it is checked as sent).
-      if (params.fallbackModels === undefined && pruneFallbackModels(record) && !changed.includes('fallbackModels')) changed.push('fallbackModels');
+      if (params.fallbackModels === undefined && pruneFallbackModels(record) && !changed.includes('fallbackModels'))
+        changed.push('fallbackModels');
       if (changed.includes('defaultModel') || changed.includes('allowedModels')) {
         checkDefaultModelAllowed(record, changed.includes('defaultModel') ? 'defaultModel' : 'allowedModels');
       }
       checkFallbacks(record, db.connections);
       // Limits reported by another endpoint or for another key say nothing about this one.
-      if (changed.some((f) => f === 'baseUrl' || f === 'provider') || params.apiKey !== undefined) delete record.discoveredCapacity;
+      if (changed.some((f) => f === 'baseUrl' || f === 'provider') || params.apiKey !== undefined)
+        delete record.discoveredCapacity;
       if (params.isDefault !== undefined && params.isDefault !== record.isDefault) {
         changed.push('isDefault');
         for (const c of db.connections) c.isDefault = false;
@@ -382,9 +466,16 @@ export class ConnectionService {
     await this.forgetKey(id);
     await this.headerSecrets.forgetAll(id);
     await this.forgetSessionToken(id);
-    await this.deps.audit.append({ client: actor, action: 'delete', connectionId: id, name: removed.name, ...(rechained.length > 0 && { details: { removedFromFallbacksOf: rechained.map((c) => c.id) } }) });
+    await this.deps.audit.append({
+      client: actor,
+      action: 'delete',
+      connectionId: id,
+      name: removed.name,
+      ...(rechained.length > 0 && { details: { removedFromFallbacksOf: rechained.map((c) => c.id) } }),
+    });
     this.deps.events.connectionChanged({ kind: 'deleted', id, connection });
-    for (const other of rechained) this.deps.events.connectionChanged({ kind: 'updated', id: other.id, connection: this.toPublic(other) });
+    for (const other of rechained)
+      this.deps.events.connectionChanged({ kind: 'updated', id: other.id, connection: this.toPublic(other) });
     return connection;
   }
 
@@ -411,7 +502,8 @@ export class ConnectionService {
     }
     // A workspace's choice can outlive its connection (deleted from another window or tool) or be
     // switched off: fall through to the default.
-    const chosen = workspaceId === undefined ? undefined : this.deps.db.data.connections.find((c) => c.id === workspaceId);
+    const chosen =
+      workspaceId === undefined ? undefined : this.deps.db.data.connections.find((c) => c.id === workspaceId);
     if (chosen && isEnabled(chosen)) return { connection: chosen, reason: 'workspace' };
     const def = this.deps.db.data.connections.find((c) => c.isDefault);
     if (!def) throw noConnection();
@@ -450,7 +542,17 @@ export class ConnectionService {
     const connection = this.toPublic(record);
     // Re-sending the same key on every reconnect is routine, not a change worth an audit line.
     if (oldKey !== apiKey) {
-      await this.deps.audit.append({ client: actor, action: 'setKey', connectionId, name: record.name, details: { keySource: 'memory', fingerprintBefore: oldKey ? keyFingerprint(oldKey) : null, fingerprintAfter: keyFingerprint(apiKey) } });
+      await this.deps.audit.append({
+        client: actor,
+        action: 'setKey',
+        connectionId,
+        name: record.name,
+        details: {
+          keySource: 'memory',
+          fingerprintBefore: oldKey ? keyFingerprint(oldKey) : null,
+          fingerprintAfter: keyFingerprint(apiKey),
+        },
+      });
       this.deps.events.connectionChanged({ kind: 'keyChanged', id: connectionId, connection });
     }
     return connection;
@@ -482,7 +584,14 @@ export class ConnectionService {
     const { record, previous } = done;
     this.deps.events.connectionTested({ id, result, trigger });
     if (previous !== result.status) {
-      this.deps.events.connectionStatusChanged({ id, name: record.name, ...(previous && { previous }), status: result.status, trigger, result });
+      this.deps.events.connectionStatusChanged({
+        id,
+        name: record.name,
+        ...(previous && { previous }),
+        status: result.status,
+        trigger,
+        result,
+      });
     }
     return this.toPublic(record);
   }
@@ -500,10 +609,18 @@ export class ConnectionService {
     };
   }
 
-  private chooseKeySource(requested: KeySource | undefined, apiKey: string | undefined, requiresKey: boolean): KeySource {
+  private chooseKeySource(
+    requested: KeySource | undefined,
+    apiKey: string | undefined,
+    requiresKey: boolean,
+  ): KeySource {
     if (apiKey !== undefined) {
       if (requested === undefined || requested === 'vault' || requested === 'memory') return requested ?? 'vault';
-      throw validationError('keySource', `an apiKey cannot be stored with keySource "${requested}".`, 'Omit apiKey to read the key from the environment, or use keySource "vault" (stored encrypted by the daemon) or "memory".');
+      throw validationError(
+        'keySource',
+        `an apiKey cannot be stored with keySource "${requested}".`,
+        'Omit apiKey to read the key from the environment, or use keySource "vault" (stored encrypted by the daemon) or "memory".',
+      );
     }
     return requested ?? (requiresKey ? 'vault' : 'none');
   }
@@ -549,10 +666,19 @@ function hasDefaults(defaults: { temperature?: number; maxTokens?: number }): bo
 }
 
 function profileWithKey(): SwitchboardError {
-  return validationError('apiKey', 'a Bedrock connection with auth "profile" takes its credentials from the AWS profile, not from a key.', 'Leave apiKey out, or use auth "accessKeys" (apiKey = the secret access key) or "apiKey" (a Bedrock API key).');
+  return validationError(
+    'apiKey',
+    'a Bedrock connection with auth "profile" takes its credentials from the AWS profile, not from a key.',
+    'Leave apiKey out, or use auth "accessKeys" (apiKey = the secret access key) or "apiKey" (a Bedrock API key).',
+  );
 }
 
 /** New names must not look like ids: `remove conn_…` must never find one connection by name and another by id. */
 function assertNameNotIdShaped(name: string): void {
-  if (looksLikeConnectionId(name)) throw validationError('name', `"${name}" ${ID_SHAPED_NAME_PROBLEM}.`, 'Choose a name that is not "conn_" followed by hex digits, e.g. "work-2". Commands accept a connection\'s id as well as its name, so no name needs to look like one.');
+  if (looksLikeConnectionId(name))
+    throw validationError(
+      'name',
+      `"${name}" ${ID_SHAPED_NAME_PROBLEM}.`,
+      'Choose a name that is not "conn_" followed by hex digits, e.g. "work-2". Commands accept a connection\'s id as well as its name, so no name needs to look like one.',
+    );
 }

@@ -1,6 +1,11 @@
 /** Turns a stored connection (or an unsaved draft) into what an adapter needs, key and secret header values included. */
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
-import { SECRET_HEADER_MASK, type AwsSettings, type CreateConnectionParams, type Provider } from '../../shared/protocol';
+import {
+  SECRET_HEADER_MASK,
+  type AwsSettings,
+  type CreateConnectionParams,
+  type Provider,
+} from '../../shared/protocol';
 import { needsKey } from './awsSettings';
 import { headerValueProblem } from '../../shared/rules/inputRules';
 import type { ResolvedConnection } from '../providers/adapter';
@@ -18,9 +23,16 @@ export const DEFAULT_MAX_RETRIES = 2;
  * of the secret headers back in place of their masks; a secret header whose value is not there fails
  * with SECRET_MISSING. Without `headerSecrets` the secret headers are left out (a keyless probe).
  */
-export function toResolved(conn: StoredConnection, provider: Provider, apiKey: string | undefined, headerSecrets?: ReadonlyMap<string, string>, sessionToken?: string): ResolvedConnection {
+export function toResolved(
+  conn: StoredConnection,
+  provider: Provider,
+  apiKey: string | undefined,
+  headerSecrets?: ReadonlyMap<string, string>,
+  sessionToken?: string,
+): ResolvedConnection {
   if (apiKey === undefined && needsKey(provider, conn.aws) && conn.keySource !== 'none') throw secretMissing(conn);
-  if (conn.aws?.hasSessionToken && sessionToken === undefined && headerSecrets !== undefined) throw sessionTokenMissing(conn);
+  if (conn.aws?.hasSessionToken && sessionToken === undefined && headerSecrets !== undefined)
+    throw sessionTokenMissing(conn);
   const headers = conn.headers === undefined ? undefined : upstreamHeaders(conn, conn.headers, headerSecrets);
   assertSendable(conn, apiKey, headers);
   return {
@@ -39,7 +51,11 @@ export function toResolved(conn: StoredConnection, provider: Provider, apiKey: s
 }
 
 /** The headers to send: secret ones with their real values, never a mask. */
-function upstreamHeaders(conn: StoredConnection, stored: Record<string, string>, secrets: ReadonlyMap<string, string> | undefined): Record<string, string> {
+function upstreamHeaders(
+  conn: StoredConnection,
+  stored: Record<string, string>,
+  secrets: ReadonlyMap<string, string> | undefined,
+): Record<string, string> {
   const secret = lowerSet(conn.secretHeaders);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(stored)) {
@@ -61,17 +77,30 @@ function upstreamHeaders(conn: StoredConnection, stored: Record<string, string>,
  * A header whose value is {@link SECRET_HEADER_MASK} stands for a saved connection's secret, which a
  * draft (no id) cannot reach: it is left out rather than sent as the mask.
  */
-export function draftToResolved(draft: Partial<CreateConnectionParams> & { provider: string }, providers: ProviderCatalog): ResolvedConnection {
+export function draftToResolved(
+  draft: Partial<CreateConnectionParams> & { provider: string },
+  providers: ProviderCatalog,
+): ResolvedConnection {
   const provider = providers.require(draft.provider);
   const apiKey = draft.keySource?.startsWith('env:') ? process.env[draft.keySource.slice(4)] : draft.apiKey;
   const headers = draft.headers === undefined ? undefined : withoutMasks(draft.headers);
-  assertSendable({ name: draft.name ?? 'Unsaved connection', keySource: draft.keySource ?? 'vault', ...(draft.organization !== undefined && { organization: draft.organization }) }, apiKey, headers);
+  assertSendable(
+    {
+      name: draft.name ?? 'Unsaved connection',
+      keySource: draft.keySource ?? 'vault',
+      ...(draft.organization !== undefined && { organization: draft.organization }),
+    },
+    apiKey,
+    headers,
+  );
   return {
     id: 'draft',
     name: draft.name ?? 'Unsaved connection',
     provider,
     baseUrl: resolveBaseUrl(draft.baseUrl ?? provider.defaultBaseUrl, draft.aws?.region),
-    ...(draft.aws && { aws: awsOf(draft.aws, typeof draft.aws.sessionToken === 'string' ? draft.aws.sessionToken : undefined) }),
+    ...(draft.aws && {
+      aws: awsOf(draft.aws, typeof draft.aws.sessionToken === 'string' ? draft.aws.sessionToken : undefined),
+    }),
     ...(draft.apiKey !== undefined && { apiKey: draft.apiKey }),
     ...(draft.keySource?.startsWith('env:') && { apiKey: process.env[draft.keySource.slice(4)] }),
     ...(draft.organization !== undefined && { organization: draft.organization }),
@@ -87,7 +116,10 @@ function resolveBaseUrl(baseUrl: string, region: string | undefined): string {
   return region === undefined ? baseUrl : baseUrl.replace('{region}', region);
 }
 
-function awsOf(aws: Pick<AwsSettings, 'region' | 'auth' | 'accessKeyId' | 'profile'>, sessionToken: string | undefined): NonNullable<ResolvedConnection['aws']> {
+function awsOf(
+  aws: Pick<AwsSettings, 'region' | 'auth' | 'accessKeyId' | 'profile'>,
+  sessionToken: string | undefined,
+): NonNullable<ResolvedConnection['aws']> {
   return {
     region: aws.region,
     auth: aws.auth,
@@ -98,10 +130,14 @@ function awsOf(aws: Pick<AwsSettings, 'region' | 'auth' | 'accessKeyId' | 'profi
 }
 
 function sessionTokenMissing(conn: StoredConnection): SwitchboardError {
-  return new SwitchboardError(ErrorCode.SECRET_MISSING, `The session token of connection "${conn.name}" is not available: the key vault cannot read it.`, {
-    hint: 'Enter the temporary credentials again (access key id, secret access key and session token) with connections/update or "Switchboard: Edit Connection".',
-    connectionId: conn.id,
-  });
+  return new SwitchboardError(
+    ErrorCode.SECRET_MISSING,
+    `The session token of connection "${conn.name}" is not available: the key vault cannot read it.`,
+    {
+      hint: 'Enter the temporary credentials again (access key id, secret access key and session token) with connections/update or "Switchboard: Edit Connection".',
+      connectionId: conn.id,
+    },
+  );
 }
 
 function withoutMasks(headers: Record<string, string>): Record<string, string> {
@@ -117,36 +153,71 @@ function withoutMasks(headers: Record<string, string>): Record<string, string> {
  * key in an environment variable, a record written before those rules — which would otherwise make
  * every request fail inside the HTTP client and look like an unreachable server (and fall back).
  */
-function assertSendable(conn: Pick<StoredConnection, 'name' | 'keySource' | 'organization'> & { id?: string }, apiKey: string | undefined, headers: Record<string, string> | undefined): void {
+function assertSendable(
+  conn: Pick<StoredConnection, 'name' | 'keySource' | 'organization'> & { id?: string },
+  apiKey: string | undefined,
+  headers: Record<string, string> | undefined,
+): void {
   const refuse = (field: string, what: string, problem: string, hint: string) =>
-    new SwitchboardError(ErrorCode.VALIDATION, `${what} of connection "${conn.name}" ${problem}.`, { hint, field, ...(conn.id !== undefined && { connectionId: conn.id }) });
+    new SwitchboardError(ErrorCode.VALIDATION, `${what} of connection "${conn.name}" ${problem}.`, {
+      hint,
+      field,
+      ...(conn.id !== undefined && { connectionId: conn.id }),
+    });
   const keyProblem = apiKey === undefined ? undefined : headerValueProblem(apiKey);
   if (keyProblem) {
     const env = conn.keySource.startsWith('env:') ? conn.keySource.slice(4) : undefined;
-    throw refuse('apiKey', env ? `The key in environment variable ${env}` : 'The key', keyProblem,
-      env ? `Fix the value of ${env} where it is set and restart the daemon, or store the key with \`switchboard key set "${conn.name}"\`.` : `Enter the key again (\`switchboard key set "${conn.name}"\`, or "Switchboard: Edit Connection").`);
+    throw refuse(
+      'apiKey',
+      env ? `The key in environment variable ${env}` : 'The key',
+      keyProblem,
+      env
+        ? `Fix the value of ${env} where it is set and restart the daemon, or store the key with \`switchboard key set "${conn.name}"\`.`
+        : `Enter the key again (\`switchboard key set "${conn.name}"\`, or "Switchboard: Edit Connection").`,
+    );
   }
   for (const [name, value] of Object.entries(headers ?? {})) {
     const problem = headerValueProblem(value);
-    if (problem) throw refuse(`headers.${name}`, `Header "${name}"`, problem, 'Change the header\'s value (connections/update, `switchboard connections edit --header`, or "Switchboard: Edit Connection").');
+    if (problem)
+      throw refuse(
+        `headers.${name}`,
+        `Header "${name}"`,
+        problem,
+        'Change the header\'s value (connections/update, `switchboard connections edit --header`, or "Switchboard: Edit Connection").',
+      );
   }
   const orgProblem = conn.organization === undefined ? undefined : headerValueProblem(conn.organization);
-  if (orgProblem) throw refuse('organization', 'The organization', orgProblem, 'Change the organization id (it is sent as the OpenAI-Organization header).');
+  if (orgProblem)
+    throw refuse(
+      'organization',
+      'The organization',
+      orgProblem,
+      'Change the organization id (it is sent as the OpenAI-Organization header).',
+    );
 }
 
 function headerSecretMissing(conn: StoredConnection, header: string): SwitchboardError {
-  return new SwitchboardError(ErrorCode.SECRET_MISSING, `The value of header "${header}" of connection "${conn.name}" is not available: the key vault cannot read it.`, {
-    hint: 'Set the header\'s value again (connections/update, or "Switchboard: Edit Connection"). If other keys in the vault are missing too, SWITCHBOARD_MASTER_KEY or master.key is not the one they were stored with.',
-    connectionId: conn.id,
-  });
+  return new SwitchboardError(
+    ErrorCode.SECRET_MISSING,
+    `The value of header "${header}" of connection "${conn.name}" is not available: the key vault cannot read it.`,
+    {
+      hint: 'Set the header\'s value again (connections/update, or "Switchboard: Edit Connection"). If other keys in the vault are missing too, SWITCHBOARD_MASTER_KEY or master.key is not the one they were stored with.',
+      connectionId: conn.id,
+    },
+  );
 }
 
 function secretMissing(conn: StoredConnection): SwitchboardError {
   const how =
     conn.keySource === 'memory'
-      ? 'Its key lives in the editor that created it: open VS Code with the Switchboard extension (it re-sends keys on connect), or store the key in the daemon with `switchboard key set "' + conn.name + '"`.'
+      ? 'Its key lives in the editor that created it: open VS Code with the Switchboard extension (it re-sends keys on connect), or store the key in the daemon with `switchboard key set "' +
+        conn.name +
+        '"`.'
       : conn.keySource.startsWith('env:')
         ? `Set the environment variable ${conn.keySource.slice(4)} for the daemon and restart it, or store the key with \`switchboard key set "${conn.name}"\`.`
         : `Store a key with \`switchboard key set "${conn.name}"\`, connections/update {apiKey}, or in VS Code with "Switchboard: Edit Connection".`;
-  return new SwitchboardError(ErrorCode.SECRET_MISSING, `Connection "${conn.name}" has no API key available.`, { hint: how, connectionId: conn.id });
+  return new SwitchboardError(ErrorCode.SECRET_MISSING, `Connection "${conn.name}" has no API key available.`, {
+    hint: how,
+    connectionId: conn.id,
+  });
 }

@@ -23,8 +23,22 @@ import type { Attempt, AttemptProgress } from '../chat/chatService';
 import type { ResolvedConnection } from '../providers/adapter';
 import { IdleWatch } from '../providers/transport/idleWatch';
 import { BodyCutError } from '../providers/transport/sseReader';
-import { isQuotaExhausted, parseRateLimits, RETRY_WAIT_CAP_MS, retryAfterMs, UpstreamIdleTimeout } from '../providers/transport/upstreamFetch';
-import { headDeadlineError, incompleteError, scrub, toSwitchboardError, unwrapErrorList, upstreamReplyError, type UpstreamErrorContext } from '../providers/upstreamErrors';
+import {
+  isQuotaExhausted,
+  parseRateLimits,
+  RETRY_WAIT_CAP_MS,
+  retryAfterMs,
+  UpstreamIdleTimeout,
+} from '../providers/transport/upstreamFetch';
+import {
+  headDeadlineError,
+  incompleteError,
+  scrub,
+  toSwitchboardError,
+  unwrapErrorList,
+  upstreamReplyError,
+  type UpstreamErrorContext,
+} from '../providers/upstreamErrors';
 import { backoffMs, sleep } from '../providers/transport/retryPolicy';
 import { completeStoppedUsage } from '../chat/tokenEstimate';
 import { forwardedDefaults } from '../chat/generationDefaults';
@@ -43,7 +57,11 @@ export type ConnectionWire = Wire | 'bedrock';
 export type Wire = 'openai' | 'anthropic';
 
 export function wireOf(conn: ResolvedConnection): ConnectionWire {
-  return conn.provider.adapter === 'anthropic' ? 'anthropic' : conn.provider.adapter === 'bedrock' ? 'bedrock' : 'openai';
+  return conn.provider.adapter === 'anthropic'
+    ? 'anthropic'
+    : conn.provider.adapter === 'bedrock'
+      ? 'bedrock'
+      : 'openai';
 }
 
 /** The largest whole (non-streamed) answer relayed; it is buffered to read its usage. */
@@ -105,20 +123,53 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
     const { conn, model } = prepared;
     const connWire = wireOf(conn);
     // Callers forward only to a connection of the client's own format; Bedrock is always translated.
-    if (connWire === 'bedrock') throw new SwitchboardError(ErrorCode.VALIDATION, `Connection "${conn.name}" (AWS Bedrock) cannot take this request as it is: only chat requests are translated to Bedrock.`, { hint: 'Send chat requests (/v1/chat/completions, /v1/messages, chat/stream) to it, or use another connection.', connectionId: conn.id });
+    if (connWire === 'bedrock')
+      throw new SwitchboardError(
+        ErrorCode.VALIDATION,
+        `Connection "${conn.name}" (AWS Bedrock) cannot take this request as it is: only chat requests are translated to Bedrock.`,
+        {
+          hint: 'Send chat requests (/v1/chat/completions, /v1/messages, chat/stream) to it, or use another connection.',
+          connectionId: conn.id,
+        },
+      );
     const wire: Wire = connWire;
-    const ctx: UpstreamErrorContext = { conn, model, phase: 'chat', signal, started: false, startedAt: performance.now() };
+    const ctx: UpstreamErrorContext = {
+      conn,
+      model,
+      phase: 'chat',
+      signal,
+      started: false,
+      startedAt: performance.now(),
+    };
     try {
       const target = upstreamTarget(conn, spec.endpoint, model, spec.clientHeaders);
       // This connection's defaults (a fallback's own), only for members the client left out.
-      const defaults = forwardedDefaults(spec.endpoint, conn.provider.id, prepared.stored.generationDefaults, target.headers['anthropic-version']);
-      const payload = Buffer.from(setMembers(spec.body, { ...spec.extraMembers, model: JSON.stringify(model) }, defaults));
-      const answer = await callWithRetries(wire, conn, (headMs) => callUpstream(target, payload, headMs, signal), ctx, signal, progress);
+      const defaults = forwardedDefaults(
+        spec.endpoint,
+        conn.provider.id,
+        prepared.stored.generationDefaults,
+        target.headers['anthropic-version'],
+      );
+      const payload = Buffer.from(
+        setMembers(spec.body, { ...spec.extraMembers, model: JSON.stringify(model) }, defaults),
+      );
+      const answer = await callWithRetries(
+        wire,
+        conn,
+        (headMs) => callUpstream(target, payload, headMs, signal),
+        ctx,
+        signal,
+        progress,
+      );
       ctx.started = true;
       try {
         if (isEventStream(answer.headers)) {
           const clean = (t: string) => scrub(t, conn.apiKey);
-          const tap = spec.reader ? spec.reader.tap(clean) : wire === 'openai' ? new OpenAIStreamTap(clean, spec.hideUsageChunk) : new AnthropicStreamTap(clean);
+          const tap = spec.reader
+            ? spec.reader.tap(clean)
+            : wire === 'openai'
+              ? new OpenAIStreamTap(clean, spec.hideUsageChunk)
+              : new AnthropicStreamTap(clean);
           return await relayStream(answer, spec.res, tap, progress, conn.timeoutMs, wire, ctx);
         }
         return await relayWhole(answer, spec.res, progress, conn.timeoutMs, wire, spec.reader);
@@ -127,7 +178,11 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
       }
     } catch (error) {
       if (error instanceof AnswerTooLarge) {
-        throw new SwitchboardError(ErrorCode.UPSTREAM_ERROR, `${conn.provider.name} sent an answer larger than ${error.limit / 1024 / 1024} MiB.`, { hint: 'Ask for a stream (`stream: true`), or a shorter answer.', connectionId: conn.id });
+        throw new SwitchboardError(
+          ErrorCode.UPSTREAM_ERROR,
+          `${conn.provider.name} sent an answer larger than ${error.limit / 1024 / 1024} MiB.`,
+          { hint: 'Ask for a stream (`stream: true`), or a shorter answer.', connectionId: conn.id },
+        );
       }
       throw toSwitchboardError(error, ctx);
     }
@@ -143,7 +198,14 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
  * attempt: a silent upstream costs the timeout once, not once per retry plus the backoffs. An
  * attempt waits only for what is left of it, and no retry starts whose backoff would end past it.
  */
-async function callWithRetries(wire: Wire, conn: ResolvedConnection, call: (headMs: number) => Promise<UpstreamAnswer>, ctx: UpstreamErrorContext, signal: AbortSignal, progress: AttemptProgress): Promise<UpstreamAnswer> {
+async function callWithRetries(
+  wire: Wire,
+  conn: ResolvedConnection,
+  call: (headMs: number) => Promise<UpstreamAnswer>,
+  ctx: UpstreamErrorContext,
+  signal: AbortSignal,
+  progress: AttemptProgress,
+): Promise<UpstreamAnswer> {
   const deadline = performance.now() + conn.timeoutMs;
   const left = () => deadline - performance.now();
   for (let attempt = 0; ; attempt++) {
@@ -175,7 +237,14 @@ async function callWithRetries(wire: Wire, conn: ResolvedConnection, call: (head
     const wait = retryAfterMs(headers);
     const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
     const pause = wait ?? backoffMs(attempt);
-    if (canRetry && retryable && headers.get('x-should-retry') !== 'false' && !isQuotaExhausted(text) && pause <= RETRY_WAIT_CAP_MS && pause < left()) {
+    if (
+      canRetry &&
+      retryable &&
+      headers.get('x-should-retry') !== 'false' &&
+      !isQuotaExhausted(text) &&
+      pause <= RETRY_WAIT_CAP_MS &&
+      pause < left()
+    ) {
       await sleep(pause, signal);
       continue;
     }
@@ -185,14 +254,26 @@ async function callWithRetries(wire: Wire, conn: ResolvedConnection, call: (head
     if (json !== undefined && status >= 400 && status < 500 && !NOT_RELAYED_STATUS.has(status)) {
       // Google's list-wrapped error (`[{"error": …}]`) is unwrapped: OpenAI SDKs read only an `error` member.
       const body = wire === 'openai' && unwrapErrorList(json) !== json ? JSON.stringify(unwrapErrorList(json)) : clean;
-      relayable.set(error, { status, contentType: headerOf(answer.headers, 'content-type') ?? 'application/json', body });
+      relayable.set(error, {
+        status,
+        contentType: headerOf(answer.headers, 'content-type') ?? 'application/json',
+        body,
+      });
     }
     throw error;
   }
 }
 
 /** Relays an event stream, watched by `tap`; throws on an error event, a cut or an unterminated stream. */
-async function relayStream(answer: UpstreamAnswer, res: ServerResponse, tap: StreamTap, progress: AttemptProgress, idleMs: number, wire: Wire, ctx: UpstreamErrorContext): Promise<Forwarded> {
+async function relayStream(
+  answer: UpstreamAnswer,
+  res: ServerResponse,
+  tap: StreamTap,
+  progress: AttemptProgress,
+  idleMs: number,
+  wire: Wire,
+  ctx: UpstreamErrorContext,
+): Promise<Forwarded> {
   res.writeHead(answer.status, relayedHeaders(answer.rawHeaders, true));
   progress.output();
   try {
@@ -225,7 +306,13 @@ async function relayStream(answer: UpstreamAnswer, res: ServerResponse, tap: Str
  * turn's bytes have been handed to the socket: a turn holds what the upstream's reads of that turn
  * brought, a bounded amount.
  */
-function pump(body: Readable, answer: UpstreamAnswer, res: ServerResponse, tap: StreamTap, idleMs: number): Promise<void> {
+function pump(
+  body: Readable,
+  answer: UpstreamAnswer,
+  res: ServerResponse,
+  tap: StreamTap,
+  idleMs: number,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const watch = new IdleWatch(idleMs, () => body.destroy(new UpstreamIdleTimeout(idleMs)));
     const onDrain = () => {
@@ -278,7 +365,14 @@ function pump(body: Readable, answer: UpstreamAnswer, res: ServerResponse, tap: 
 }
 
 /** Relays a whole answer (JSON) once it has all come, reading its usage. */
-async function relayWhole(answer: UpstreamAnswer, res: ServerResponse, progress: AttemptProgress, idleMs: number, wire: Wire, reader: AnswerReader | undefined): Promise<Forwarded> {
+async function relayWhole(
+  answer: UpstreamAnswer,
+  res: ServerResponse,
+  progress: AttemptProgress,
+  idleMs: number,
+  wire: Wire,
+  reader: AnswerReader | undefined,
+): Promise<Forwarded> {
   const bytes = await readBody(answer, idleMs, MAX_ANSWER_BYTES, 'fail');
   const json = parseJson(bytes.toString('utf8'));
   const usage = reader ? reader.usage(json) : usageOfAnswer(wire, json);
@@ -287,11 +381,22 @@ async function relayWhole(answer: UpstreamAnswer, res: ServerResponse, progress:
   res.writeHead(answer.status, { ...relayedHeaders(answer.rawHeaders, false), 'content-length': String(bytes.length) });
   res.end(bytes);
   const finishReason = reader ? reader.finish(json) : finishOfAnswer(wire, json);
-  return { status: answer.status, ...(finishReason !== undefined && { finishReason }), ...(json !== undefined && { answer: json }) };
+  return {
+    status: answer.status,
+    ...(finishReason !== undefined && { finishReason }),
+    ...(json !== undefined && { answer: json }),
+  };
 }
 
 /** Upstream headers the client gets: what its SDK reads (type, request id, rate limits, retry hints), nothing about the connection's account or transport. */
-const RELAYED = new Set(['content-type', 'x-request-id', 'request-id', 'openai-processing-ms', 'retry-after', 'retry-after-ms']);
+const RELAYED = new Set([
+  'content-type',
+  'x-request-id',
+  'request-id',
+  'openai-processing-ms',
+  'retry-after',
+  'retry-after-ms',
+]);
 const RELAYED_PREFIXES = ['x-ratelimit-', 'anthropic-ratelimit-'];
 
 function relayedHeaders(raw: string[], stream: boolean): Record<string, string> {

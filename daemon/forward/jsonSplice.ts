@@ -89,7 +89,8 @@ function valueEnd(text: string, start: number): number {
   let i = start;
   for (;;) {
     const ch = text.charCodeAt(i);
-    if (ch === 44 || ch === 125 || ch === 93 || ch === 32 || ch === 10 || ch === 13 || ch === 9 || Number.isNaN(ch)) return i;
+    if (ch === 44 || ch === 125 || ch === 93 || ch === 32 || ch === 10 || ch === 13 || ch === 9 || Number.isNaN(ch))
+      return i;
     i++;
   }
 }
@@ -108,7 +109,11 @@ export interface MissingMember {
  * brace. `values` are raw JSON texts (e.g. `JSON.stringify(model)`). `missing` members are
  * appended only where the text lacks them (defaults), in the same single scan.
  */
-export function setMembers(text: string, values: Record<string, string>, missing: readonly MissingMember[] = []): string {
+export function setMembers(
+  text: string,
+  values: Record<string, string>,
+  missing: readonly MissingMember[] = [],
+): string {
   const { members, close } = scanTopLevel(text);
   if (missing.length > 0) {
     const present = new Set(members.map((m) => m.key));

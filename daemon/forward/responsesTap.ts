@@ -13,7 +13,10 @@
 import type { Usage } from '../../shared/protocol';
 import { applyEdits, eventAround, eventData, StreamTap, type Edit, type Json } from './streamTap';
 
-const TERMINAL = ['completed', 'incomplete', 'failed'].map((kind) => ({ kind, line: Buffer.from(`event: response.${kind}`) }));
+const TERMINAL = ['completed', 'incomplete', 'failed'].map((kind) => ({
+  kind,
+  line: Buffer.from(`event: response.${kind}`),
+}));
 const EVENT_ERROR = Buffer.from('event: error');
 
 export class ResponsesStreamTap extends StreamTap {
@@ -72,6 +75,7 @@ export function finishOfResponse(response: unknown): string | undefined {
   const r = response as Json;
   if (r['status'] === 'completed') return 'stop';
   const reason = (r['incomplete_details'] as Json | null | undefined)?.['reason'];
-  if (r['status'] === 'incomplete') return reason === 'max_output_tokens' ? 'length' : typeof reason === 'string' ? reason : 'incomplete';
+  if (r['status'] === 'incomplete')
+    return reason === 'max_output_tokens' ? 'length' : typeof reason === 'string' ? reason : 'incomplete';
   return typeof r['status'] === 'string' ? r['status'] : undefined;
 }

@@ -237,7 +237,8 @@ export abstract class ScanningTap extends StreamTap {
       const entries = this.spec.keys[end - start];
       if (entries === undefined) continue;
       for (const e of entries) {
-        if (b[start] !== e.bytes[0] || b[end - 1] !== e.bytes[e.bytes.length - 1] || !bytesAt(b, start, e.bytes)) continue;
+        if (b[start] !== e.bytes[0] || b[end - 1] !== e.bytes[e.bytes.length - 1] || !bytesAt(b, start, e.bytes))
+          continue;
         k++;
         while (b[k] === 32) k++;
         if (e.role === 'usage' || (e.role === 'error' && b[k] !== 34)) {

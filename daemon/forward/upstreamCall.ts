@@ -30,7 +30,12 @@ export interface UpstreamAnswer {
   release(): void;
 }
 
-export function callUpstream(target: UpstreamTarget, payload: Buffer, idleMs: number, signal: AbortSignal): Promise<UpstreamAnswer> {
+export function callUpstream(
+  target: UpstreamTarget,
+  payload: Buffer,
+  idleMs: number,
+  signal: AbortSignal,
+): Promise<UpstreamAnswer> {
   return new Promise<UpstreamAnswer>((resolve, reject) => {
     if (signal.aborted) return reject(abortError());
     const secure = target.url.protocol === 'https:';
@@ -61,8 +66,18 @@ export function callUpstream(target: UpstreamTarget, payload: Buffer, idleMs: nu
     req.once('response', (res) => {
       clearTimeout(timer);
       message = res;
-      const { stream } = decoded(res, typeof res.headers['content-encoding'] === 'string' ? res.headers['content-encoding'] : undefined);
-      resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, body: stream, message: res, release });
+      const { stream } = decoded(
+        res,
+        typeof res.headers['content-encoding'] === 'string' ? res.headers['content-encoding'] : undefined,
+      );
+      resolve({
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        rawHeaders: res.rawHeaders,
+        body: stream,
+        message: res,
+        release,
+      });
     });
     req.end(payload);
   });
@@ -73,7 +88,12 @@ export function callUpstream(target: UpstreamTarget, payload: Buffer, idleMs: nu
  * dropped and the socket closed: `overflow: 'cut'` keeps what came (an error body's message is in
  * its first bytes), `'fail'` rejects.
  */
-export function readBody(answer: UpstreamAnswer, idleMs: number, limit = MAX_ERROR_BODY, overflow: 'cut' | 'fail' = 'cut'): Promise<Buffer> {
+export function readBody(
+  answer: UpstreamAnswer,
+  idleMs: number,
+  limit = MAX_ERROR_BODY,
+  overflow: 'cut' | 'fail' = 'cut',
+): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -105,7 +125,10 @@ export function readBody(answer: UpstreamAnswer, idleMs: number, limit = MAX_ERR
     });
     answer.body.once('close', () => {
       clearTimeout(timer);
-      if (!answer.message.complete && size < limit) reject(Object.assign(new Error('the connection closed before the response was complete'), { code: 'ECONNRESET' }));
+      if (!answer.message.complete && size < limit)
+        reject(
+          Object.assign(new Error('the connection closed before the response was complete'), { code: 'ECONNRESET' }),
+        );
     });
   });
 }

@@ -28,7 +28,12 @@ export interface UpstreamTarget {
   headers: Record<string, string>;
 }
 
-export function upstreamTarget(conn: ResolvedConnection, endpoint: ForwardEndpoint, model: string, clientHeaders: IncomingHttpHeaders): UpstreamTarget {
+export function upstreamTarget(
+  conn: ResolvedConnection,
+  endpoint: ForwardEndpoint,
+  model: string,
+  clientHeaders: IncomingHttpHeaders,
+): UpstreamTarget {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'application/json',
@@ -56,7 +61,12 @@ export function upstreamTarget(conn: ResolvedConnection, endpoint: ForwardEndpoi
     // The Responses API lives in Azure's v1 API (no api-version; the deployment is the body's `model`).
     if (endpoint === 'responses') return { url: new URL(`${azureBaseUrl(conn.baseUrl)}/v1/responses`), headers };
     const version = encodeURIComponent(conn.apiVersion ?? AZURE_API_VERSION);
-    return { url: new URL(`${azureBaseUrl(conn.baseUrl)}/deployments/${encodeURIComponent(model)}/${endpoint}?api-version=${version}`), headers };
+    return {
+      url: new URL(
+        `${azureBaseUrl(conn.baseUrl)}/deployments/${encodeURIComponent(model)}/${endpoint}?api-version=${version}`,
+      ),
+      headers,
+    };
   }
   if (conn.apiKey) headers['authorization'] = `Bearer ${conn.apiKey}`;
   if (conn.organization) headers['openai-organization'] = conn.organization;

@@ -8,7 +8,8 @@ import type { Usage } from '../../shared/protocol';
 type Json = Record<string, unknown>;
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const obj = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+const obj = (v: unknown): Json | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 
 /** OpenAI chat completions `usage` (`prompt_tokens` already counts cached tokens). */
 export function openaiUsage(usage: unknown): Usage | undefined {

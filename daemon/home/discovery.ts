@@ -25,10 +25,14 @@ export function readDaemonInfo(file: string): DaemonInfo | null {
   if (typeof parsed !== 'object' || parsed === null) return null;
   const o = parsed as Record<string, unknown>;
   const ok =
-    Number.isInteger(o.pid) && (o.pid as number) > 0 &&
-    typeof o.version === 'string' && typeof o.protocolVersion === 'string' &&
-    typeof o.socket === 'string' && Number.isInteger(o.port) &&
-    typeof o.token === 'string' && typeof o.startedAt === 'string';
+    Number.isInteger(o.pid) &&
+    (o.pid as number) > 0 &&
+    typeof o.version === 'string' &&
+    typeof o.protocolVersion === 'string' &&
+    typeof o.socket === 'string' &&
+    Number.isInteger(o.port) &&
+    typeof o.token === 'string' &&
+    typeof o.startedAt === 'string';
   if (!ok) return null;
   const { pid, version, protocolVersion, socket, port, token, startedAt } = o as unknown as DaemonInfo;
   return { pid, version, protocolVersion, socket, port, token, startedAt };
@@ -82,7 +86,10 @@ const LISTEN_GRACE_MS = 10_000;
  * Makes this process the home's only daemon, or finds the one that is. Call after `ensureHome`, before
  * touching the socket or daemon.json.
  */
-export async function claimHome(paths: Pick<HomePaths, 'lockFile' | 'daemonJson' | 'socket'>, options: ClaimOptions = {}): Promise<ClaimResult> {
+export async function claimHome(
+  paths: Pick<HomePaths, 'lockFile' | 'daemonJson' | 'socket'>,
+  options: ClaimOptions = {},
+): Promise<ClaimResult> {
   const { lockFile, daemonJson } = paths;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (tryCreate(lockFile)) return { kind: 'claimed', release: () => releaseLock(lockFile) };
@@ -106,7 +113,9 @@ export async function claimHome(paths: Pick<HomePaths, 'lockFile' | 'daemonJson'
     // Stale: its owner died (or never finished writing). Remove it, then race for a fresh one.
     await takeOver(lockFile, holder);
   }
-  throw new Error(`Could not acquire ${lockFile}. If no Switchboard daemon is running, delete that file and start again.`);
+  throw new Error(
+    `Could not acquire ${lockFile}. If no Switchboard daemon is running, delete that file and start again.`,
+  );
 }
 
 /**

@@ -31,7 +31,11 @@ export const MAX_SOCKET_PATH_BYTES = 100;
 type Env = Record<string, string | undefined>;
 
 /** The platform's config dir + `switchboard`. Pure, so every platform's answer is testable anywhere. */
-export function defaultHome(platform: NodeJS.Platform = process.platform, env: Env = process.env, userHome: string = homedir()): string {
+export function defaultHome(
+  platform: NodeJS.Platform = process.platform,
+  env: Env = process.env,
+  userHome: string = homedir(),
+): string {
   if (platform === 'win32') {
     const appData = env.APPDATA || path.win32.join(userHome, 'AppData', 'Roaming');
     return path.win32.join(appData, 'switchboard');
@@ -63,14 +67,16 @@ export class HomeError extends Error {
   }
 }
 
-const CHOOSE_HOME = 'Choose a directory you can write to with --home DIR or SWITCHBOARD_HOME=DIR, or leave both unset to use the default.';
+const CHOOSE_HOME =
+  'Choose a directory you can write to with --home DIR or SWITCHBOARD_HOME=DIR, or leave both unset to use the default.';
 
 /**
  * A home given explicitly (`--home`), made absolute. A blank one is refused: `path.resolve('')` is
  * the working directory, which would silently become the home (and fill up with the daemon's files).
  */
 export function explicitHome(value: string): string {
-  if (value.trim() === '') throw new HomeError('the home directory is empty, which would make the current directory the home.', CHOOSE_HOME);
+  if (value.trim() === '')
+    throw new HomeError('the home directory is empty, which would make the current directory the home.', CHOOSE_HOME);
   return path.resolve(value);
 }
 
@@ -86,7 +92,11 @@ export function createDirs(dir: string): boolean {
   for (let current = absolute; ; current = path.dirname(current)) {
     const st = statOrUndefined(current, absolute);
     if (st) {
-      if (!st.isDirectory()) throw new HomeError(`Cannot use ${absolute} as the Switchboard home: ${current} is not a directory.`, CHOOSE_HOME);
+      if (!st.isDirectory())
+        throw new HomeError(
+          `Cannot use ${absolute} as the Switchboard home: ${current} is not a directory.`,
+          CHOOSE_HOME,
+        );
       break;
     }
     missing.push(current);
@@ -98,7 +108,10 @@ export function createDirs(dir: string): boolean {
     } catch (error) {
       // Another process (a second CLI) may have made it meanwhile.
       if ((error as NodeJS.ErrnoException).code === 'EEXIST' && statSync(level).isDirectory()) continue;
-      throw new HomeError(`Cannot create the Switchboard home ${absolute}: ${describeFsError(error, level)}.`, CHOOSE_HOME);
+      throw new HomeError(
+        `Cannot create the Switchboard home ${absolute}: ${describeFsError(error, level)}.`,
+        CHOOSE_HOME,
+      );
     }
   }
   return missing.length > 0;
@@ -187,11 +200,16 @@ function ensurePrivateDir(dir: string): void {
   const st = lstatSync(dir);
   const uid = typeof process.getuid === 'function' ? process.getuid() : st.uid;
   if (!st.isDirectory() || st.uid !== uid) {
-    throw new Error(`${dir} is not a directory owned by this user; remove it, or set SWITCHBOARD_HOME to a shorter path so the socket fits inside it.`);
+    throw new Error(
+      `${dir} is not a directory owned by this user; remove it, or set SWITCHBOARD_HOME to a shorter path so the socket fits inside it.`,
+    );
   }
   // Made here: exactly 0700 whatever the umask. Found: not ours to change, so refuse it if others can enter.
   if (created) chmodSync(dir, 0o700);
-  else if ((st.mode & 0o077) !== 0) throw new Error(`${dir} (where the daemon's socket goes) can be entered by other users; remove it, or set SWITCHBOARD_HOME to a shorter path so the socket fits inside it.`);
+  else if ((st.mode & 0o077) !== 0)
+    throw new Error(
+      `${dir} (where the daemon's socket goes) can be entered by other users; remove it, or set SWITCHBOARD_HOME to a shorter path so the socket fits inside it.`,
+    );
 }
 
 function hashOf(text: string): string {

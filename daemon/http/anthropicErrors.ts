@@ -25,7 +25,11 @@ export function anthropicErrorType(status: number): string {
 }
 
 export function anthropicErrorBody(status: number, message: string) {
-  return { type: 'error', error: { type: anthropicErrorType(status), message }, request_id: `req_sb${randomBytes(9).toString('base64url')}` };
+  return {
+    type: 'error',
+    error: { type: anthropicErrorType(status), message },
+    request_id: `req_sb${randomBytes(9).toString('base64url')}`,
+  };
 }
 
 export function sendAnthropicError(res: ServerResponse, error: SwitchboardError, statusOverride?: number): void {
@@ -44,6 +48,7 @@ export function anthropicErrorEvent(error: SwitchboardError): string {
   const status = statusOf(error);
   const body = anthropicErrorBody(status >= 500 ? status : 500, `${error.message} ${error.data.hint}`.trim());
   // Upstream overload keeps Anthropic's own type mid-stream, which clients retry.
-  if (error.code === ErrorCode.UPSTREAM_ERROR && (error.data.status === 529 || error.data.status === 503)) body.error.type = 'overloaded_error';
+  if (error.code === ErrorCode.UPSTREAM_ERROR && (error.data.status === 529 || error.data.status === 503))
+    body.error.type = 'overloaded_error';
   return `event: error\ndata: ${JSON.stringify(body)}\n\n`;
 }

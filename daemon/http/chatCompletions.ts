@@ -15,16 +15,29 @@ import type { Caller } from '../tokens/caller';
 import { forwardAttempt, wireOf, type ForwardSpec } from '../forward/forwarder';
 import { fromOpenAIRequest, OpenAIStreamEncoder, toOpenAICompletion } from '../translate';
 import { geminiForwardMembers } from '../translate/geminiDialect';
-import { checkMessages, num, serveChat, type ChatSurfaceDeps, type ClientBody, type SurfaceErrors } from './chatSurface';
+import {
+  checkMessages,
+  num,
+  serveChat,
+  type ChatSurfaceDeps,
+  type ClientBody,
+  type SurfaceErrors,
+} from './chatSurface';
 import { openaiErrorBody, sendOpenAIError, statusOf } from './openaiErrors';
 import { translatedAttempt } from './translatedAnswer';
 
 const openaiErrors: SurfaceErrors = {
   send: (res, error, status) => sendOpenAIError(res, error, status),
-  streamEvent: (error) => `data: ${JSON.stringify(openaiErrorBody(`${error.message} ${error.data.hint}`, statusOf(error) >= 500 ? statusOf(error) : 502, error.code.toLowerCase()))}\n\n`,
+  streamEvent: (error) =>
+    `data: ${JSON.stringify(openaiErrorBody(`${error.message} ${error.data.hint}`, statusOf(error) >= 500 ? statusOf(error) : 502, error.code.toLowerCase()))}\n\n`,
 };
 
-export function chatCompletions(deps: ChatSurfaceDeps, req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
+export function chatCompletions(
+  deps: ChatSurfaceDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  caller: Caller,
+): Promise<void> {
   let forward: ForwardSpec | undefined;
   return serveChat(deps, req, res, caller, {
     errors: openaiErrors,
@@ -51,7 +64,10 @@ function forGemini(spec: ForwardSpec, body: ClientBody): ForwardSpec {
  */
 function forwardSpec(body: ClientBody, req: IncomingMessage, res: ServerResponse): ForwardSpec {
   const options = body.value['stream_options'];
-  const optionsObject = options !== null && typeof options === 'object' && !Array.isArray(options) ? (options as Record<string, unknown>) : undefined;
+  const optionsObject =
+    options !== null && typeof options === 'object' && !Array.isArray(options)
+      ? (options as Record<string, unknown>)
+      : undefined;
   const addUsage = body.value['stream'] === true && optionsObject?.['include_usage'] !== true;
   return {
     endpoint: 'chat/completions',
@@ -65,16 +81,21 @@ function forwardSpec(body: ClientBody, req: IncomingMessage, res: ServerResponse
 
 /** The translated path: the chat completions body in the neutral model, answered in chat completion chunks (or one completion). */
 function translatedChat(deps: ChatSurfaceDeps, body: ClientBody, res: ServerResponse): Attempt<unknown> {
-  return translatedAttempt(deps.chat, () => fromOpenAIRequest(body.value), res, (request) => {
-    const who = { id: completionId(), model: request.model, created: Math.floor(Date.now() / 1000) };
-    const encoder = new OpenAIStreamEncoder(who);
-    return {
-      whole: (answer) => toOpenAICompletion(answer, who),
-      start: () => encoder.start(),
-      delta: (d) => encoder.delta(d),
-      end: (value, usage) => encoder.end(value.finishReason, usage, request.includeUsage === true),
-    };
-  });
+  return translatedAttempt(
+    deps.chat,
+    () => fromOpenAIRequest(body.value),
+    res,
+    (request) => {
+      const who = { id: completionId(), model: request.model, created: Math.floor(Date.now() / 1000) };
+      const encoder = new OpenAIStreamEncoder(who);
+      return {
+        whole: (answer) => toOpenAICompletion(answer, who),
+        start: () => encoder.start(),
+        delta: (d) => encoder.delta(d),
+        end: (value, usage) => encoder.end(value.finishReason, usage, request.includeUsage === true),
+      };
+    },
+  );
 }
 
 /** Unique per daemon run and per request: a random prefix drawn once, then a counter. */

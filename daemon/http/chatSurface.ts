@@ -33,7 +33,8 @@ export interface ChatSurfaceDeps {
 let httpStreamSeq = 0;
 
 /** The HTTP callers' slots in the stream registry: one "client" per tool token, one for the owner. */
-const httpClientOf = (caller: Caller): string => (caller.kind === 'tool' ? `http:tool:${caller.tokenId}` : 'http:owner');
+const httpClientOf = (caller: Caller): string =>
+  caller.kind === 'tool' ? `http:tool:${caller.tokenId}` : 'http:owner';
 
 /** The client's body: its JSON object and the text it came as (forwarded byte for byte). */
 export interface ClientBody {
@@ -67,7 +68,13 @@ export interface ChatSurface {
 }
 
 /** Serves one chat request for `caller` (a tool token is held to its connections and budget). */
-export async function serveChat(deps: ChatSurfaceDeps, req: IncomingMessage, res: ServerResponse, caller: Caller, surface: ChatSurface): Promise<void> {
+export async function serveChat(
+  deps: ChatSurfaceDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  caller: Caller,
+  surface: ChatSurface,
+): Promise<void> {
   const raw = await readJsonBody(req);
   if (!raw.ok) {
     const error = new SwitchboardError(ErrorCode.VALIDATION, raw.message, { hint: 'Send a JSON object as the body.' });
@@ -84,7 +91,15 @@ export async function serveChat(deps: ChatSurfaceDeps, req: IncomingMessage, res
   const body: ClientBody = { value: value as Record<string, unknown>, text: raw.text };
   const model = body.value['model'];
   if (typeof model !== 'string' || model === '') {
-    surface.errors.send(res, invalid('model', typeof model === 'string' ? 'must not be empty.' : 'is required: name a connection, `<connection>/<model>`, or a model of the default connection.'));
+    surface.errors.send(
+      res,
+      invalid(
+        'model',
+        typeof model === 'string'
+          ? 'must not be empty.'
+          : 'is required: name a connection, `<connection>/<model>`, or a model of the default connection.',
+      ),
+    );
     return;
   }
 
@@ -98,12 +113,20 @@ export async function serveChat(deps: ChatSurfaceDeps, req: IncomingMessage, res
   if ('refused' in slot) {
     // Ids are unique per request, so only a cap can refuse.
     const limit = slot.refused === 'exists' ? 0 : slot.limit;
-    const scope = slot.refused === 'perClient' ? (caller.kind === 'tool' ? `for the tool token "${caller.name}"` : 'for the owner over HTTP') : 'in the daemon (all clients together)';
-    surface.errors.send(res, new SwitchboardError(ErrorCode.RATE_LIMITED, `Too many answers at once: ${limit} are already running ${scope}.`, {
-      hint: 'Wait for some to finish, then send this one again.',
-      retryAfterMs: 1000,
-      limit,
-    }));
+    const scope =
+      slot.refused === 'perClient'
+        ? caller.kind === 'tool'
+          ? `for the tool token "${caller.name}"`
+          : 'for the owner over HTTP'
+        : 'in the daemon (all clients together)';
+    surface.errors.send(
+      res,
+      new SwitchboardError(ErrorCode.RATE_LIMITED, `Too many answers at once: ${limit} are already running ${scope}.`, {
+        hint: 'Wait for some to finish, then send this one again.',
+        retryAfterMs: 1000,
+        limit,
+      }),
+    );
     return;
   }
   // The client hanging up mid-answer must stop the upstream request too; so must the daemon stopping
@@ -124,7 +147,12 @@ export async function serveChat(deps: ChatSurfaceDeps, req: IncomingMessage, res
     });
     await deps.chat.runWith(prepared, (attempt) => surface.attemptFor(body, attempt, res), signal);
   } catch (error) {
-    const mapped = error instanceof SwitchboardError ? error : new SwitchboardError(ErrorCode.UPSTREAM_ERROR, 'The request failed inside the daemon.', { hint: 'See daemon.log in the Switchboard home.' });
+    const mapped =
+      error instanceof SwitchboardError
+        ? error
+        : new SwitchboardError(ErrorCode.UPSTREAM_ERROR, 'The request failed inside the daemon.', {
+            hint: 'See daemon.log in the Switchboard home.',
+          });
     if (!(error instanceof SwitchboardError)) deps.log.error('chat request failed', { error });
     if (res.headersSent) {
       // Mid-stream: no terminator follows the error event, so nobody mistakes it for a whole answer.
@@ -132,7 +160,10 @@ export async function serveChat(deps: ChatSurfaceDeps, req: IncomingMessage, res
     } else if (!res.writableEnded && !signal.aborted) {
       const reply = relayableReply(mapped);
       if (reply) {
-        res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': Buffer.byteLength(reply.body) });
+        res.writeHead(reply.status, {
+          'content-type': reply.contentType,
+          'content-length': Buffer.byteLength(reply.body),
+        });
         res.end(reply.body);
       } else surface.errors.send(res, mapped);
     }
@@ -144,7 +175,10 @@ export async function serveChat(deps: ChatSurfaceDeps, req: IncomingMessage, res
 
 /** A 400 naming the field. */
 export function invalid(field: string, problem: string): SwitchboardError {
-  return new SwitchboardError(ErrorCode.VALIDATION, `${field}: ${problem}`, { hint: `Fix \`${field}\` in the request body.`, field });
+  return new SwitchboardError(ErrorCode.VALIDATION, `${field}: ${problem}`, {
+    hint: `Fix \`${field}\` in the request body.`,
+    field,
+  });
 }
 
 export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);

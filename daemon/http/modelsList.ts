@@ -19,7 +19,10 @@ export interface ModelsListDeps {
   /** A connection's cached model ids, without waiting (undefined: none cached yet). */
   cachedModelsOf: (connectionId: string) => string[] | undefined;
   /** What is known of a model (the catalog's facts, the user's over them: models/factBook.ts). */
-  factsOf: (providerId: string, model: string) => { contextWindow?: number; maxOutputTokens?: number; capabilities?: readonly string[] } | undefined;
+  factsOf: (
+    providerId: string,
+    model: string,
+  ) => { contextWindow?: number; maxOutputTokens?: number; capabilities?: readonly string[] } | undefined;
 }
 
 /** One entry: OpenAI's model object, plus what the catalog knows of the model. */
@@ -43,7 +46,10 @@ export function modelEntries(deps: ModelsListDeps, caller: Caller): ModelEntry[]
   for (const c of deps.connections.list()) {
     // A switched-off connection serves nothing, so it offers nothing.
     if (!c.keyAvailable || c.enabled === false || !mayUseConnection(caller, c.id)) continue;
-    const ids = new Set([...(c.defaultModel ? [c.defaultModel] : []), ...(c.allowedModels ?? deps.cachedModelsOf(c.id) ?? [])]);
+    const ids = new Set([
+      ...(c.defaultModel ? [c.defaultModel] : []),
+      ...(c.allowedModels ?? deps.cachedModelsOf(c.id) ?? []),
+    ]);
     const created = Math.floor(Date.parse(c.createdAt) / 1000);
     for (const id of ids) data.push(entry(deps, publicModelId(c.name, id), id, c.provider, created));
     // Plain ids resolve through the default connection, so list those too.

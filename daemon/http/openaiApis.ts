@@ -31,13 +31,15 @@ export interface OpenAIApiDeps extends ChatSurfaceDeps {
 /** OpenAI's error body before the answer; after it, a chat-style `data:` error (embeddings never stream). */
 const openaiErrors: SurfaceErrors = {
   send: (res, error, status) => sendOpenAIError(res, error, status),
-  streamEvent: (error) => `data: ${JSON.stringify(openaiErrorBody(`${error.message} ${error.data.hint}`, streamStatus(error), error.code.toLowerCase()))}\n\n`,
+  streamEvent: (error) =>
+    `data: ${JSON.stringify(openaiErrorBody(`${error.message} ${error.data.hint}`, streamStatus(error), error.code.toLowerCase()))}\n\n`,
 };
 
 /** The Responses API ends a failed stream with an `error` event (the SDK hands it to the caller as one). */
 const responsesErrors: SurfaceErrors = {
   send: openaiErrors.send,
-  streamEvent: (error) => `event: error\ndata: ${JSON.stringify({ type: 'error', code: error.code.toLowerCase(), message: `${error.message} ${error.data.hint}`, param: null, sequence_number: 0 })}\n\n`,
+  streamEvent: (error) =>
+    `event: error\ndata: ${JSON.stringify({ type: 'error', code: error.code.toLowerCase(), message: `${error.message} ${error.data.hint}`, param: null, sequence_number: 0 })}\n\n`,
 };
 
 const streamStatus = (error: SwitchboardError) => (statusOf(error) >= 500 ? statusOf(error) : 502);
@@ -48,10 +50,18 @@ const responsesReader: AnswerReader = {
   finish: finishOfResponse,
 };
 
-export function embeddings(deps: OpenAIApiDeps, req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
+export function embeddings(
+  deps: OpenAIApiDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  caller: Caller,
+): Promise<void> {
   return serveForwarded(deps, req, res, caller, 'embeddings', {
     errors: openaiErrors,
-    check: (body) => (body['input'] === undefined ? invalid('input', 'is required: a string, a list of strings, or a list of token lists.') : undefined),
+    check: (body) =>
+      body['input'] === undefined
+        ? invalid('input', 'is required: a string, a list of strings, or a list of token lists.')
+        : undefined,
     // Embeddings produce no tokens, so admission reserves none for an answer.
     maxTokens: () => 0,
   });
@@ -62,7 +72,12 @@ export function embeddings(deps: OpenAIApiDeps, req: IncomingMessage, res: Serve
  * chat-completions-only servers) translated through the neutral model and answered as Responses
  * objects and events (daemon/translate/responses*.ts), so Codex works on every connection.
  */
-export function responses(deps: OpenAIApiDeps, req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
+export function responses(
+  deps: OpenAIApiDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  caller: Caller,
+): Promise<void> {
   return serveForwarded(deps, req, res, caller, 'responses', {
     errors: responsesErrors,
     check: () => undefined,
@@ -74,16 +89,26 @@ export function responses(deps: OpenAIApiDeps, req: IncomingMessage, res: Server
 
 /** The translated path: the Responses body in the neutral model, answered as a `response` (or its events). */
 function translatedResponses(deps: OpenAIApiDeps, body: ClientBody, res: ServerResponse): Attempt<unknown> {
-  return translatedAttempt(deps.chat, () => fromResponsesRequest(body.value), res, (request) => {
-    const who = { id: `resp_sb${randomBytes(12).toString('hex')}`, model: request.model, createdAt: Math.floor(Date.now() / 1000), echo: responsesEcho(body.value) };
-    const encoder = new ResponsesStreamEncoder(who);
-    return {
-      whole: (answer) => toResponsesObject(answer, who),
-      start: () => encoder.start(),
-      delta: (d) => encoder.delta(d),
-      end: (value, usage) => encoder.end(value.finishReason, usage),
-    };
-  });
+  return translatedAttempt(
+    deps.chat,
+    () => fromResponsesRequest(body.value),
+    res,
+    (request) => {
+      const who = {
+        id: `resp_sb${randomBytes(12).toString('hex')}`,
+        model: request.model,
+        createdAt: Math.floor(Date.now() / 1000),
+        echo: responsesEcho(body.value),
+      };
+      const encoder = new ResponsesStreamEncoder(who);
+      return {
+        whole: (answer) => toResponsesObject(answer, who),
+        start: () => encoder.start(),
+        delta: (d) => encoder.delta(d),
+        end: (value, usage) => encoder.end(value.finishReason, usage),
+      };
+    },
+  );
 }
 
 interface ApiSurface {
@@ -95,7 +120,14 @@ interface ApiSurface {
   translate?(body: ClientBody): Attempt<unknown>;
 }
 
-function serveForwarded(deps: OpenAIApiDeps, req: IncomingMessage, res: ServerResponse, caller: Caller, api: ProviderApi, surface: ApiSurface): Promise<void> {
+function serveForwarded(
+  deps: OpenAIApiDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  caller: Caller,
+  api: ProviderApi,
+  surface: ApiSurface,
+): Promise<void> {
   let spec: ForwardSpec | undefined;
   const forwardSpec = (body: ClientBody): ForwardSpec => ({
     endpoint: api,
@@ -115,7 +147,10 @@ function serveForwarded(deps: OpenAIApiDeps, req: IncomingMessage, res: ServerRe
   });
 }
 
-const API_NAMES: Record<ProviderApi, string> = { embeddings: 'embeddings (/v1/embeddings)', responses: "OpenAI's Responses API (/v1/responses)" };
+const API_NAMES: Record<ProviderApi, string> = {
+  embeddings: 'embeddings (/v1/embeddings)',
+  responses: "OpenAI's Responses API (/v1/responses)",
+};
 
 /** The 400 for a connection without the API, naming the connections that have it (those the caller may use). */
 function notServed(deps: OpenAIApiDeps, caller: Caller, api: ProviderApi, prepared: PreparedChat): SwitchboardError {
@@ -134,9 +169,13 @@ function notServed(deps: OpenAIApiDeps, caller: Caller, api: ProviderApi, prepar
       : api === 'embeddings'
         ? 'Add a connection to a provider with embeddings (OpenAI, Azure OpenAI, Gemini, Mistral, OpenRouter, Together, Ollama…).'
         : 'Add an OpenAI, Azure OpenAI or OpenRouter connection, or send the conversation to /v1/chat/completions, which every connection serves.';
-  return new SwitchboardError(ErrorCode.VALIDATION, `model: connection "${prepared.stored.name}" (${prepared.conn.provider.name}) does not serve ${API_NAMES[api]}. ${others}`, {
-    hint,
-    field: 'model',
-    connectionId: prepared.stored.id,
-  });
+  return new SwitchboardError(
+    ErrorCode.VALIDATION,
+    `model: connection "${prepared.stored.name}" (${prepared.conn.provider.name}) does not serve ${API_NAMES[api]}. ${others}`,
+    {
+      hint,
+      field: 'model',
+      connectionId: prepared.stored.id,
+    },
+  );
 }

@@ -44,7 +44,9 @@ export function createOpenAICompatHandler(deps: OpenAICompatDeps) {
     }
     if (path === '/v1/chat/completions') {
       if (req.method !== 'POST') {
-        sendJson(res, 405, openaiErrorBody('Use POST for /v1/chat/completions.', 405, 'method_not_allowed'), { allow: 'POST' });
+        sendJson(res, 405, openaiErrorBody('Use POST for /v1/chat/completions.', 405, 'method_not_allowed'), {
+          allow: 'POST',
+        });
         return true;
       }
       await chatCompletions(deps, req, res, caller);

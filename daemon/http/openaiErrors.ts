@@ -27,7 +27,13 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.CANCELLED]: 499,
 };
 
-const TYPE: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error', 429: 'rate_limit_error' };
+const TYPE: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  429: 'rate_limit_error',
+};
 
 export function statusOf(error: SwitchboardError): number {
   return STATUS[error.code] ?? 500;
@@ -35,7 +41,9 @@ export function statusOf(error: SwitchboardError): number {
 
 /** The OpenAI error body for an error (message already redacted by whoever built it). */
 export function openaiErrorBody(message: string, status: number, code: string | null, param: string | null = null) {
-  return { error: { message, type: TYPE[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error'), param, code } };
+  return {
+    error: { message, type: TYPE[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error'), param, code },
+  };
 }
 
 /** Sends the error in OpenAI's shape; `statusOverride` for a refusal whose status the code does not say (413, 415). */
@@ -47,7 +55,12 @@ export function sendOpenAIError(res: ServerResponse, error: SwitchboardError, st
     headers['retry-after-ms'] = String(Math.ceil(error.data.retryAfterMs));
   }
   const message = `${error.message} ${error.data.hint}`.trim();
-  const body = openaiErrorBody(message, status, error.code.toLowerCase(), typeof error.data.field === 'string' ? error.data.field : null);
+  const body = openaiErrorBody(
+    message,
+    status,
+    error.code.toLowerCase(),
+    typeof error.data.field === 'string' ? error.data.field : null,
+  );
   // A spent budget is OpenAI's "quota" case, not a rate limit: the same 429 with type and code
   // `insufficient_quota` and no retry-after, so a tool does not retry in a loop until the period ends.
   // `x-should-retry: false` tells the OpenAI SDKs the same.
@@ -58,8 +71,17 @@ export function sendOpenAIError(res: ServerResponse, error: SwitchboardError, st
   sendJson(res, status, body, headers);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    ...headers,
+  });
   res.end(payload);
 }

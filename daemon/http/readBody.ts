@@ -4,13 +4,16 @@ import type { IncomingMessage } from 'node:http';
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /** `text`: the body as sent, for forwarding it byte for byte. */
-export type BodyResult = { ok: true; value: unknown; text: string } | { ok: false; status: 400 | 413 | 415; message: string };
+export type BodyResult =
+  { ok: true; value: unknown; text: string } | { ok: false; status: 400 | 413 | 415; message: string };
 
 export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<BodyResult> {
   const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type)) return { ok: false, status: 415, message: 'Send the body as JSON with Content-Type: application/json.' };
+  if (!/^application\/json\b/i.test(type))
+    return { ok: false, status: 415, message: 'Send the body as JSON with Content-Type: application/json.' };
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return { ok: false, status: 413, message: `The body is larger than ${limit} bytes.` };
+  if (Number.isFinite(declared) && declared > limit)
+    return { ok: false, status: 413, message: `The body is larger than ${limit} bytes.` };
   // Listeners rather than `for await`: the async iterator costs more than the usual one-chunk body.
   return new Promise<BodyResult>((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -39,10 +39,18 @@ export interface AnswerEncoder {
  * a request that cannot be translated is a failed request in the ledger like any other, and its 400
  * names the field and the connection it was translated for.
  */
-export function translatedAttempt(chat: ChatService, read: () => NeutralRequest, res: ServerResponse, encoder: (request: NeutralRequest) => AnswerEncoder): Attempt<StreamedAnswer> {
+export function translatedAttempt(
+  chat: ChatService,
+  read: () => NeutralRequest,
+  res: ServerResponse,
+  encoder: (request: NeutralRequest) => AnswerEncoder,
+): Attempt<StreamedAnswer> {
   return async (attempt: PreparedChat, progress, signal) => {
     const request = readForTranslation(read, attempt);
-    const neutral: PreparedChat = { ...attempt, input: { ...attempt.input, messages: request.messages, options: request.options } };
+    const neutral: PreparedChat = {
+      ...attempt,
+      input: { ...attempt.input, messages: request.messages, options: request.options },
+    };
     const coder = encoder(request);
     if (!request.stream) {
       const value = await chat.adapterAttempt({ text: () => undefined })(neutral, progress, signal);
@@ -56,7 +64,12 @@ export function translatedAttempt(chat: ChatService, read: () => NeutralRequest,
     const write = (frames: () => string) => {
       let head = '';
       if (!res.headersSent) {
-        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
         head = coder.start(progress.usage);
       }
       const text = head + frames();
@@ -64,7 +77,10 @@ export function translatedAttempt(chat: ChatService, read: () => NeutralRequest,
     };
     let value: StreamedAnswer;
     try {
-      value = await chat.adapterAttempt({ text: (_index, text) => write(() => coder.delta({ type: 'text', text })), delta: (_index, d) => write(() => coder.delta(d)) })(neutral, progress, signal);
+      value = await chat.adapterAttempt({
+        text: (_index, text) => write(() => coder.delta({ type: 'text', text })),
+        delta: (_index, d) => write(() => coder.delta(d)),
+      })(neutral, progress, signal);
     } catch (error) {
       out.flush(); // what did stream goes before the error event
       throw error;

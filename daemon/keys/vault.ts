@@ -11,11 +11,24 @@
  * never costs the user their entries: they are reported once, treated as absent, and kept on disk
  * byte for byte until the right key is back or the user replaces them.
  */
-import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  randomBytes,
+  scrypt as scryptCallback,
+  type ScryptOptions,
+} from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import type { Logger } from '../log';
-import { CorruptFileError, moveAside, readJsonFile, writeFileAtomic, WriteQueue, type AtomicFs } from '../store/atomicFile';
+import {
+  CorruptFileError,
+  moveAside,
+  readJsonFile,
+  writeFileAtomic,
+  WriteQueue,
+  type AtomicFs,
+} from '../store/atomicFile';
 import { redactor } from '../redactor';
 
 /** The environment variable that overrides the master key file. */
@@ -102,7 +115,8 @@ export class Vault {
         // The salt is made once and kept: a new salt would derive a different key from the same passphrase.
         stored.kdf ??= { name: 'scrypt', salt: randomBytes(16).toString('base64'), ...SCRYPT_PARAMS };
         try {
-          if (stored.kdf.name !== 'scrypt') throw new Error(`unknown key derivation ${JSON.stringify(stored.kdf.name)}`);
+          if (stored.kdf.name !== 'scrypt')
+            throw new Error(`unknown key derivation ${JSON.stringify(stored.kdf.name)}`);
           masterKey = await deriveKey(fromEnv, stored.kdf);
         } catch (error) {
           locked ??= `the master key cannot be derived from the passphrase with the parameters in ${file} (${(error as Error).message})`;
@@ -117,7 +131,11 @@ export class Vault {
 
     const vault = new Vault(opts, stored, masterKey, source, locked);
     vault.decryptAll();
-    if (locked) log.warn(`The key vault is read-only: ${locked}. Connections that keep their key in the vault have none until this is fixed.`, { file });
+    if (locked)
+      log.warn(
+        `The key vault is read-only: ${locked}. Connections that keep their key in the vault have none until this is fixed.`,
+        { file },
+      );
     return vault;
   }
 
@@ -226,13 +244,19 @@ export class Vault {
     if (this.masterKey) return this.masterKey;
     const key = randomBytes(32);
     try {
-      await writeFileAtomic(this.opts.masterKeyFile, `${key.toString('hex')}\n`, { mode: 0o600, exclusive: true, fs: this.opts.fs });
+      await writeFileAtomic(this.opts.masterKeyFile, `${key.toString('hex')}\n`, {
+        mode: 0o600,
+        exclusive: true,
+        fs: this.opts.fs,
+      });
       this.masterKey = key;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw storeFailed(this.opts.masterKeyFile, error, 'the key was not stored');
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw storeFailed(this.opts.masterKeyFile, error, 'the key was not stored');
       // Someone created it since open(): use theirs.
       const existing = await readMasterKeyFile(this.opts.masterKeyFile);
-      if (typeof existing === 'string' || !existing) throw storeFailed(this.opts.masterKeyFile, new Error(existing ?? 'it vanished'), 'the key was not stored');
+      if (typeof existing === 'string' || !existing)
+        throw storeFailed(this.opts.masterKeyFile, new Error(existing ?? 'it vanished'), 'the key was not stored');
       this.masterKey = existing;
     }
     redactor.add(this.masterKey.toString('hex'));
@@ -253,7 +277,11 @@ function encrypt(master: Buffer, connectionId: string, key: string): VaultEntry 
   const cipher = createCipheriv('aes-256-gcm', master, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(connectionId, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(key, 'utf8'), cipher.final()]);
-  return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
+  return {
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    ciphertext: ciphertext.toString('base64'),
+  };
 }
 
 /** The plaintext, or undefined when the key, the id (AAD) or the entry itself is wrong. */
@@ -274,7 +302,9 @@ function decrypt(master: Buffer, connectionId: string, entry: VaultEntry): strin
 function deriveKey(passphrase: string, kdf: VaultKdf): Promise<Buffer> {
   const options: ScryptOptions = { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r };
   return new Promise((resolve, reject) => {
-    scryptCallback(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, options, (error, key) => (error ? reject(error) : resolve(key)));
+    scryptCallback(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
   });
 }
 
@@ -287,10 +317,13 @@ async function readVaultFile(opts: VaultOptions): Promise<VaultFile | string> {
     if (!(error instanceof CorruptFileError)) return `${opts.file} cannot be read (${(error as Error).message})`;
     try {
       const aside = await moveAside(opts.file);
-      opts.log.warn(`${opts.file} is unreadable (${error.reason}); moved it to ${aside} and started an empty vault. Keys stored in it must be set again.`, {
-        file: opts.file,
-        movedTo: aside,
-      });
+      opts.log.warn(
+        `${opts.file} is unreadable (${error.reason}); moved it to ${aside} and started an empty vault. Keys stored in it must be set again.`,
+        {
+          file: opts.file,
+          movedTo: aside,
+        },
+      );
       return { version: 1, entries: {} };
     } catch (moveError) {
       return `${opts.file} is unreadable (${error.reason}) and could not be moved aside (${(moveError as Error).message})`;
@@ -322,9 +355,13 @@ async function readMasterKeyFile(file: string): Promise<Buffer | undefined | str
 }
 
 function storeFailed(file: string, error: unknown, consequence: string): SwitchboardError {
-  return new SwitchboardError(ErrorCode.STORE_FAILED, `Could not save ${file}: ${error instanceof Error ? error.message : String(error)}`, {
-    hint: `Check free disk space and permissions of ${file}; ${consequence}.`,
-  });
+  return new SwitchboardError(
+    ErrorCode.STORE_FAILED,
+    `Could not save ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    {
+      hint: `Check free disk space and permissions of ${file}; ${consequence}.`,
+    },
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -48,11 +48,22 @@ export class LimitsAdmission implements Admission {
   constructor(private readonly deps: LimitsAdmissionDeps) {
     this.now = deps.now ?? Date.now;
     this.limiter = new CapacityLimiter(deps.db, deps.connections, this.now);
-    this.budgets = new BudgetGuard({ db: deps.db, ledger: deps.ledger, ...(deps.pricing && { pricing: deps.pricing }), events: deps.events, now: this.now });
+    this.budgets = new BudgetGuard({
+      db: deps.db,
+      ledger: deps.ledger,
+      ...(deps.pricing && { pricing: deps.pricing }),
+      events: deps.events,
+      now: this.now,
+    });
     this.queue = new LimitQueue<AdmissionTicket>(this.now);
   }
 
-  async admit(stored: StoredConnection, model: string, input: ChatInput, signal: AbortSignal): Promise<AdmissionTicket> {
+  async admit(
+    stored: StoredConnection,
+    model: string,
+    input: ChatInput,
+    signal: AbortSignal,
+  ): Promise<AdmissionTicket> {
     const conn = this.lookup(stored.id) ?? stored;
     if (signal.aborted) throw cancelledWhileQueued(conn, 'The request was cancelled before it started.');
     const estimate = estimateTokens(input);
@@ -88,15 +99,24 @@ export class LimitsAdmission implements Admission {
   }
 
   /** Budget and capacity of the connection as it is now, charged together or not at all. */
-  private attempt(connectionId: string, model: string, estimate: TokenEstimate, token: ToolCaller | undefined): Attempt<AdmissionTicket> | Refused {
+  private attempt(
+    connectionId: string,
+    model: string,
+    estimate: TokenEstimate,
+    token: ToolCaller | undefined,
+  ): Attempt<AdmissionTicket> | Refused {
     try {
       const conn = this.lookup(connectionId);
       if (!conn) return { kind: 'failed', error: connectionNotFound(connectionId) };
-      const overBudget = (token && this.budgets.checkToken(token, conn, model, estimate)) ?? this.budgets.check(conn, model, estimate);
+      const overBudget =
+        (token && this.budgets.checkToken(token, conn, model, estimate)) ?? this.budgets.check(conn, model, estimate);
       if (overBudget) return { kind: 'failed', error: overBudget };
       const reserved = this.limiter.tryReserve(conn, estimate.total);
       if (!reserved.ok) return { kind: 'wait', ms: reserved.retryAfterMs, limit: reserved.limit };
-      const holds = [this.budgets.hold(conn, model, estimate), token && this.budgets.holdToken(token, conn, model, estimate)];
+      const holds = [
+        this.budgets.hold(conn, model, estimate),
+        token && this.budgets.holdToken(token, conn, model, estimate),
+      ];
       return { kind: 'granted', value: this.ticket(reserved.reservation, holds) };
     } catch (error) {
       return { kind: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
@@ -110,7 +130,10 @@ export class LimitsAdmission implements Admission {
         if (settled) return;
         settled = true;
         const { connectionId } = reservation;
-        this.limiter.settle(reservation, outcome.usage ? outcome.usage.inputTokens + outcome.usage.outputTokens : undefined);
+        this.limiter.settle(
+          reservation,
+          outcome.usage ? outcome.usage.inputTokens + outcome.usage.outputTokens : undefined,
+        );
         for (const hold of holds) this.budgets.release(hold);
         // A refund may let the head of the queue in before its timer.
         if (this.queue.has(connectionId)) this.queue.pump(connectionId);

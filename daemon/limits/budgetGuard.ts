@@ -72,7 +72,12 @@ export class BudgetGuard {
   }
 
   /** As {@link check}, for the budget of the tool token a request on `conn` is made with. */
-  checkToken(token: ToolCaller, conn: StoredConnection, model: string, estimate: TokenEstimate): SwitchboardError | undefined {
+  checkToken(
+    token: ToolCaller,
+    conn: StoredConnection,
+    model: string,
+    estimate: TokenEstimate,
+  ): SwitchboardError | undefined {
     const status = this.tokenStatus(token);
     if (!status) return undefined;
     const over = this.over(status, tokenKey(token), conn, model, estimate);
@@ -106,14 +111,28 @@ export class BudgetGuard {
       spentUsd += row.costUsd ?? 0;
       unpricedRequests += row.unpricedRequests ?? 0;
     }
-    return { period: budget.period, amount: budget.amount, spentUsd, unpricedRequests, periodStart: period.start.toISOString(), periodEnd: period.end.toISOString() };
+    return {
+      period: budget.period,
+      amount: budget.amount,
+      spentUsd,
+      unpricedRequests,
+      periodStart: period.start.toISOString(),
+      periodEnd: period.end.toISOString(),
+    };
   }
 
   /** What the refusal reports when spent + held + this request passes the amount; undefined when it fits. */
-  private over(status: { spentUsd: number; amount: number }, key: string, conn: StoredConnection, model: string, estimate: TokenEstimate): { estimatedUsd: number; inFlightUsd: number; estimate: TokenEstimate } | undefined {
+  private over(
+    status: { spentUsd: number; amount: number },
+    key: string,
+    conn: StoredConnection,
+    model: string,
+    estimate: TokenEstimate,
+  ): { estimatedUsd: number; inFlightUsd: number; estimate: TokenEstimate } | undefined {
     const inFlightUsd = this.held.get(key) ?? 0;
     const estimatedUsd = this.estimateCost(conn, model, estimate);
-    if (status.spentUsd >= status.amount || status.spentUsd + inFlightUsd + estimatedUsd > status.amount) return { estimatedUsd, inFlightUsd, estimate };
+    if (status.spentUsd >= status.amount || status.spentUsd + inFlightUsd + estimatedUsd > status.amount)
+      return { estimatedUsd, inFlightUsd, estimate };
     return undefined;
   }
 
@@ -135,7 +154,11 @@ export class BudgetGuard {
     this.deps.db.updateLater((data) => {
       if (data.connections.some((c) => c.id === conn.id)) data.budgetWarnings[conn.id] = status.periodStart;
     });
-    const params: BudgetWarningParams = { ...status, name: conn.name, fraction: Math.round((status.spentUsd / status.amount) * 10_000) / 10_000 };
+    const params: BudgetWarningParams = {
+      ...status,
+      name: conn.name,
+      fraction: Math.round((status.spentUsd / status.amount) * 10_000) / 10_000,
+    };
     this.deps.events.budgetWarning(params);
   }
 

@@ -25,7 +25,8 @@ export interface Reservation {
   tokens: Array<{ key: BucketKey; amount: number }>;
 }
 
-export type ReserveOutcome = { ok: true; reservation: Reservation } | { ok: false; retryAfterMs: number; limit: HitLimit };
+export type ReserveOutcome =
+  { ok: true; reservation: Reservation } | { ok: false; retryAfterMs: number; limit: HitLimit };
 
 /** One bucket a request needs room in. */
 interface Need {
@@ -46,7 +47,8 @@ export class CapacityLimiter {
     private readonly now: () => number = Date.now,
   ) {
     const live = new Set(connections.names().map((c) => c.id));
-    for (const [id, state] of Object.entries(db.data.limits)) if (live.has(id)) this.states.set(id, structuredClone(state));
+    for (const [id, state] of Object.entries(db.data.limits))
+      if (live.has(id)) this.states.set(id, structuredClone(state));
   }
 
   /**
@@ -74,7 +76,13 @@ export class CapacityLimiter {
     needs.forEach((need, i) => (next[need.key] = stateAt(levels[i]! + need.amount, need.limit, now)));
     this.states.set(conn.id, next);
     this.persist(conn.id);
-    return { ok: true, reservation: { connectionId: conn.id, tokens: needs.filter((n) => n.kind === 'tokens').map((n) => ({ key: n.key, amount: n.amount })) } };
+    return {
+      ok: true,
+      reservation: {
+        connectionId: conn.id,
+        tokens: needs.filter((n) => n.kind === 'tokens').map((n) => ({ key: n.key, amount: n.amount })),
+      },
+    };
   }
 
   /**
@@ -91,7 +99,11 @@ export class CapacityLimiter {
       const bucket = state[key];
       if (!bucket) continue; // the limit was removed while the request ran
       const level = levelAt(bucket, PERIOD_MS[periodOf(key)], now);
-      state[key] = stateAt(level + (reportedTokens === undefined ? -amount : reportedTokens - amount), bucket.limit, now);
+      state[key] = stateAt(
+        level + (reportedTokens === undefined ? -amount : reportedTokens - amount),
+        bucket.limit,
+        now,
+      );
       changed = true;
     }
     if (changed) this.persist(reservation.connectionId);
@@ -120,7 +132,8 @@ export class CapacityLimiter {
       if (step > 0) {
         total += step;
         binding = stepLimit;
-        for (const n of needs) levels.set(n.key, Math.max(0, levels.get(n.key)! - (step * n.limit) / PERIOD_MS[n.period]));
+        for (const n of needs)
+          levels.set(n.key, Math.max(0, levels.get(n.key)! - (step * n.limit) / PERIOD_MS[n.period]));
       }
       for (const n of needs) levels.set(n.key, levels.get(n.key)! + n.amount);
     }
@@ -160,17 +173,32 @@ export class CapacityLimiter {
 function needsOf(capacity: readonly CapacityLimit[] | undefined, tokenEstimate: number): Need[] {
   const needs: Need[] = [];
   for (const limit of capacity ?? []) {
-    if (limit.requests !== undefined) needs.push({ key: `${limit.period}:requests`, period: limit.period, kind: 'requests', limit: limit.requests, amount: 1 });
+    if (limit.requests !== undefined)
+      needs.push({
+        key: `${limit.period}:requests`,
+        period: limit.period,
+        kind: 'requests',
+        limit: limit.requests,
+        amount: 1,
+      });
     if (limit.tokens !== undefined) {
       // Capped at the limit, so one large request can still pass an empty bucket instead of never fitting.
-      needs.push({ key: `${limit.period}:tokens`, period: limit.period, kind: 'tokens', limit: limit.tokens, amount: Math.min(Math.max(0, tokenEstimate), limit.tokens) });
+      needs.push({
+        key: `${limit.period}:tokens`,
+        period: limit.period,
+        kind: 'tokens',
+        limit: limit.tokens,
+        amount: Math.min(Math.max(0, tokenEstimate), limit.tokens),
+      });
     }
   }
   return needs;
 }
 
 function hitLimit(need: Need): HitLimit {
-  return need.kind === 'requests' ? { period: need.period, requests: need.limit } : { period: need.period, tokens: need.limit };
+  return need.kind === 'requests'
+    ? { period: need.period, requests: need.limit }
+    : { period: need.period, tokens: need.limit };
 }
 
 function periodOf(key: BucketKey): CapacityPeriod {

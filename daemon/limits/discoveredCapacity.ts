@@ -9,7 +9,10 @@
 import type { RateLimitInfo } from '../../shared/protocol';
 import type { Database } from '../store/database';
 
-export function discoveredCapacityRecorder(db: Database, now: () => number = Date.now): (connectionId: string, info: RateLimitInfo) => void {
+export function discoveredCapacityRecorder(
+  db: Database,
+  now: () => number = Date.now,
+): (connectionId: string, info: RateLimitInfo) => void {
   return (connectionId, info) => {
     const observedAt = new Date(now()).toISOString();
     db.updateLater((data) => {

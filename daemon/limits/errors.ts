@@ -20,13 +20,16 @@ function formatWait(ms: number): string {
 
 /** "60 requests per minute", "100,000 tokens per hour". */
 function describeLimit(limit: HitLimit): string {
-  return 'requests' in limit ? `${limit.requests.toLocaleString('en-US')} requests per ${limit.period}` : `${limit.tokens.toLocaleString('en-US')} tokens per ${limit.period}`;
+  return 'requests' in limit
+    ? `${limit.requests.toLocaleString('en-US')} requests per ${limit.period}`
+    : `${limit.tokens.toLocaleString('en-US')} tokens per ${limit.period}`;
 }
 
 /** Why an estimate's output part is what it is, in a refusal's words. */
 function outputReason(estimate: TokenEstimate): string {
   if (estimate.outputFrom === 'maxTokens') return `its max_tokens of ${estimate.output.toLocaleString('en-US')}`;
-  if (estimate.outputFrom === 'default') return `up to ${estimate.output.toLocaleString('en-US')} answer tokens, assumed for a request that sets no max_tokens`;
+  if (estimate.outputFrom === 'default')
+    return `up to ${estimate.output.toLocaleString('en-US')} answer tokens, assumed for a request that sets no max_tokens`;
   return `up to ${estimate.output.toLocaleString('en-US')} answer tokens`;
 }
 
@@ -52,47 +55,83 @@ function tokenReservation(limit: HitLimit | undefined, estimate: TokenEstimate |
 }
 
 /** A request over a capacity limit, on a connection that fails rather than queues. */
-export function rateLimited(conn: StoredConnection, limit: HitLimit, retryAfterMs: number, estimate?: TokenEstimate): SwitchboardError {
-  return new SwitchboardError(ErrorCode.RATE_LIMITED, `Connection "${conn.name}" is over its limit of ${describeLimit(limit)}.${tokenReservation(limit, estimate)}`, {
-    hint: `Retry in ${formatWait(retryAfterMs)}, raise the connection's capacity, or set onLimit to "queue".${'tokens' in limit ? maxTokensAdvice(estimate) : ''}`,
-    retryAfterMs,
-    connectionId: conn.id,
-    limit,
-    source: 'capacity',
-  });
+export function rateLimited(
+  conn: StoredConnection,
+  limit: HitLimit,
+  retryAfterMs: number,
+  estimate?: TokenEstimate,
+): SwitchboardError {
+  return new SwitchboardError(
+    ErrorCode.RATE_LIMITED,
+    `Connection "${conn.name}" is over its limit of ${describeLimit(limit)}.${tokenReservation(limit, estimate)}`,
+    {
+      hint: `Retry in ${formatWait(retryAfterMs)}, raise the connection's capacity, or set onLimit to "queue".${'tokens' in limit ? maxTokensAdvice(estimate) : ''}`,
+      retryAfterMs,
+      connectionId: conn.id,
+      limit,
+      source: 'capacity',
+    },
+  );
 }
 
 /** A queueing connection would keep this request waiting longer than its `maxQueueWaitMs`. */
-export function queueTooLong(conn: StoredConnection, limit: HitLimit | undefined, retryAfterMs: number, maxWaitMs: number, estimate?: TokenEstimate): SwitchboardError {
+export function queueTooLong(
+  conn: StoredConnection,
+  limit: HitLimit | undefined,
+  retryAfterMs: number,
+  maxWaitMs: number,
+  estimate?: TokenEstimate,
+): SwitchboardError {
   const over = limit ? `over its limit of ${describeLimit(limit)}` : 'at its capacity limits';
-  return new SwitchboardError(ErrorCode.RATE_LIMITED, `Connection "${conn.name}" is ${over}, and this request would wait about ${formatWait(retryAfterMs)} in its queue, longer than its maxQueueWaitMs (${formatWait(maxWaitMs)}).${tokenReservation(limit, estimate)}`, {
-    hint: `Retry in ${formatWait(retryAfterMs)}, or raise the connection's capacity or its maxQueueWaitMs.`,
-    retryAfterMs,
-    connectionId: conn.id,
-    ...(limit && { limit }),
-    source: 'capacity',
-  });
+  return new SwitchboardError(
+    ErrorCode.RATE_LIMITED,
+    `Connection "${conn.name}" is ${over}, and this request would wait about ${formatWait(retryAfterMs)} in its queue, longer than its maxQueueWaitMs (${formatWait(maxWaitMs)}).${tokenReservation(limit, estimate)}`,
+    {
+      hint: `Retry in ${formatWait(retryAfterMs)}, or raise the connection's capacity or its maxQueueWaitMs.`,
+      retryAfterMs,
+      connectionId: conn.id,
+      ...(limit && { limit }),
+      source: 'capacity',
+    },
+  );
 }
 
 /** A queued request whose wait ran past `maxQueueWaitMs` (requests before it used more than they reserved). */
-export function queueTimedOut(conn: StoredConnection, maxWaitMs: number, retryAfterMs: number, limit: HitLimit | undefined): SwitchboardError {
-  return new SwitchboardError(ErrorCode.RATE_LIMITED, `Connection "${conn.name}" had no capacity free for this request within its maxQueueWaitMs (${formatWait(maxWaitMs)}).`, {
-    hint: `Retry in ${formatWait(retryAfterMs)}, or raise the connection's capacity or its maxQueueWaitMs.`,
-    retryAfterMs,
-    connectionId: conn.id,
-    ...(limit && { limit }),
-    source: 'capacity',
-  });
+export function queueTimedOut(
+  conn: StoredConnection,
+  maxWaitMs: number,
+  retryAfterMs: number,
+  limit: HitLimit | undefined,
+): SwitchboardError {
+  return new SwitchboardError(
+    ErrorCode.RATE_LIMITED,
+    `Connection "${conn.name}" had no capacity free for this request within its maxQueueWaitMs (${formatWait(maxWaitMs)}).`,
+    {
+      hint: `Retry in ${formatWait(retryAfterMs)}, or raise the connection's capacity or its maxQueueWaitMs.`,
+      retryAfterMs,
+      connectionId: conn.id,
+      ...(limit && { limit }),
+      source: 'capacity',
+    },
+  );
 }
 
 /** The client gave up (chat/cancel, closed socket, daemon shutdown) while the request waited its turn. */
-export function cancelledWhileQueued(conn: StoredConnection, why = 'The request was cancelled while it waited for capacity.'): SwitchboardError {
-  return new SwitchboardError(ErrorCode.CANCELLED, why, { hint: 'Nothing to do: it was stopped before it reached the provider.', connectionId: conn.id });
+export function cancelledWhileQueued(
+  conn: StoredConnection,
+  why = 'The request was cancelled while it waited for capacity.',
+): SwitchboardError {
+  return new SwitchboardError(ErrorCode.CANCELLED, why, {
+    hint: 'Nothing to do: it was stopped before it reached the provider.',
+    connectionId: conn.id,
+  });
 }
 
 /** A queued request the daemon dropped because it is stopping. */
 export function shuttingDown(): SwitchboardError {
-  return new SwitchboardError(ErrorCode.CANCELLED, 'The request was cancelled because the daemon is shutting down.', { hint: 'Start the daemon again and retry.' });
+  return new SwitchboardError(ErrorCode.CANCELLED, 'The request was cancelled because the daemon is shutting down.', {
+    hint: 'Start the daemon again and retry.',
+  });
 }
 
 /** Dollars as a person reads them: cents, or up to four decimals where cents would round ($0.999 is not $1.00). */
@@ -119,7 +158,11 @@ export function budgetExceeded(conn: StoredConnection, status: BudgetStatus, mor
  * A request refused because the budget of the tool token it was made with is spent, or would be by
  * this request. `source: "token"`: no fallback is tried, as the token's budget holds on every connection.
  */
-export function tokenBudgetExceeded(token: ToolCaller, status: Omit<BudgetStatus, 'connectionId'>, more: BudgetOver): SwitchboardError {
+export function tokenBudgetExceeded(
+  token: ToolCaller,
+  status: Omit<BudgetStatus, 'connectionId'>,
+  more: BudgetOver,
+): SwitchboardError {
   const resets = status.periodEnd.replace(/:00\.000Z$/, ' UTC').replace('T', ' ');
   return new SwitchboardError(ErrorCode.BUDGET_EXCEEDED, spentMessage(`Tool token "${token.name}"`, status, more), {
     hint: `Wait until ${resets} when a new ${status.period === 'day' ? 'day' : 'month'} starts, or ask the owner for a token with a larger budget (switchboard tokens create --budget ${status.period}:AMOUNT).`,
@@ -146,7 +189,9 @@ function spentMessage(who: string, status: Omit<BudgetStatus, 'connectionId'>, m
     const parts = [];
     if (more.inFlightUsd > 0) parts.push(`requests still running may cost up to ${formatUsd(more.inFlightUsd)}`);
     if (more.estimatedUsd > 0) {
-      const why = more.estimate ? ` (about ${promptTokens(more.estimate)} and ${outputReason(more.estimate)}, at the model's price)` : '';
+      const why = more.estimate
+        ? ` (about ${promptTokens(more.estimate)} and ${outputReason(more.estimate)}, at the model's price)`
+        : '';
       parts.push(`this request up to ${formatUsd(more.estimatedUsd)}${why}`);
     }
     if (parts.length > 0) message = `${message.slice(0, -1)}; ${parts.join(' and ')}.`;

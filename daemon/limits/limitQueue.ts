@@ -7,7 +7,8 @@
  */
 
 /** What trying to admit a waiter came to. */
-export type Attempt<T> = { kind: 'granted'; value: T } | { kind: 'wait'; ms: number } | { kind: 'failed'; error: Error };
+export type Attempt<T> =
+  { kind: 'granted'; value: T } | { kind: 'wait'; ms: number } | { kind: 'failed'; error: Error };
 
 export interface QueueEntry<T> {
   /** Tokens the request expects to use; read to estimate the wait of those queued behind it. */
@@ -99,10 +100,13 @@ export class LimitQueue<T> {
     const now = this.now();
     const nextDeadline = Math.min(...queue.map((w) => w.entry.deadline)) - now;
     const delay = Math.max(0, Math.min(waitMs, nextDeadline));
-    this.timers.set(connectionId, setTimeout(() => {
-      this.timers.delete(connectionId);
-      this.pump(connectionId);
-    }, delay));
+    this.timers.set(
+      connectionId,
+      setTimeout(() => {
+        this.timers.delete(connectionId);
+        this.pump(connectionId);
+      }, delay),
+    );
   }
 
   /** Admits waiters from the head while they fit; returns how long the head that does not fit must wait. */

@@ -32,7 +32,9 @@ export class FactBook {
   factsOf(providerId: string, model: string): Fields | undefined {
     const key = factsKey(providerId, model);
     const catalog = matchModel(catalogFactsOf(key.provider), key.model);
-    const mine = matchModel(this.overridesOf(providerId), model) ?? (key.provider !== providerId ? matchModel(this.overridesOf(key.provider), key.model) : undefined);
+    const mine =
+      matchModel(this.overridesOf(providerId), model) ??
+      (key.provider !== providerId ? matchModel(this.overridesOf(key.provider), key.model) : undefined);
     if (!catalog && !mine) return undefined;
     return merge(catalog, mine);
   }
@@ -74,10 +76,19 @@ export class FactBook {
 
   private entries(providerId: string): ModelFactsEntry[] {
     const byModel = new Map<string, ModelFactsEntry>();
-    for (const f of catalogFactsOf(providerId)) byModel.set(f.model.toLowerCase(), { provider: providerId, model: f.model, ...copy(f), source: 'catalog' });
+    for (const f of catalogFactsOf(providerId))
+      byModel.set(f.model.toLowerCase(), { provider: providerId, model: f.model, ...copy(f), source: 'catalog' });
     for (const o of this.overridesOf(providerId)) {
-      const catalog = matchModel(catalogFactsOf(factsKey(providerId, o.model).provider), factsKey(providerId, o.model).model);
-      byModel.set(o.model.toLowerCase(), { provider: providerId, model: o.model, ...copy(merge(catalog, o)), source: 'user' });
+      const catalog = matchModel(
+        catalogFactsOf(factsKey(providerId, o.model).provider),
+        factsKey(providerId, o.model).model,
+      );
+      byModel.set(o.model.toLowerCase(), {
+        provider: providerId,
+        model: o.model,
+        ...copy(merge(catalog, o)),
+        source: 'user',
+      });
     }
     return [...byModel.values()].sort((a, b) => a.model.localeCompare(b.model));
   }
@@ -85,7 +96,10 @@ export class FactBook {
   private requireProvider(providerId: string): string {
     if (!this.providers.find(providerId)) {
       throw new SwitchboardError(ErrorCode.PROVIDER_NOT_FOUND, `No provider has the id "${providerId}".`, {
-        hint: `Use one of: ${this.providers.list().map((p) => p.id).join(', ')} (providers/list shows them).`,
+        hint: `Use one of: ${this.providers
+          .list()
+          .map((p) => p.id)
+          .join(', ')} (providers/list shows them).`,
       });
     }
     return providerId;
@@ -98,7 +112,11 @@ function merge(catalog: Fields | undefined, mine: Fields | undefined): Fields {
 }
 
 /** Only the three fields, only where set (a stored override holds provider, model and a date too). */
-function copy(f: Fields): { contextWindow?: number; maxOutputTokens?: number; capabilities?: ModelFactsEntry['capabilities'] } {
+function copy(f: Fields): {
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  capabilities?: ModelFactsEntry['capabilities'];
+} {
   return {
     ...(f.contextWindow !== undefined && { contextWindow: f.contextWindow }),
     ...(f.maxOutputTokens !== undefined && { maxOutputTokens: f.maxOutputTokens }),

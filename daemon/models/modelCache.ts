@@ -66,7 +66,11 @@ export class ModelCache {
    */
   peek(connectionId: string): ModelInfo[] | undefined {
     const cached = this.deps.db.data.modelCache[connectionId];
-    if ((!cached || !this.isFresh(cached.fetchedAt)) && !this.inFlight.has(connectionId) && !this.failedRecently(connectionId)) {
+    if (
+      (!cached || !this.isFresh(cached.fetchedAt)) &&
+      !this.inFlight.has(connectionId) &&
+      !this.failedRecently(connectionId)
+    ) {
       this.list(connectionId, { refresh: true }).then(
         (result) => {
           if (result.stale) this.failedAt.set(connectionId, this.now());
@@ -91,7 +95,11 @@ export class ModelCache {
 
   /** Stops fetches in flight (daemon shutdown); their callers get CANCELLED or their stale list. */
   close(): void {
-    this.closing.abort(new SwitchboardError(ErrorCode.CANCELLED, 'The daemon is shutting down.', { hint: 'Start the daemon again and retry.' }));
+    this.closing.abort(
+      new SwitchboardError(ErrorCode.CANCELLED, 'The daemon is shutting down.', {
+        hint: 'Start the daemon again and retry.',
+      }),
+    );
   }
 
   private async fetch(connectionId: string): Promise<ModelsListResult> {
@@ -103,12 +111,20 @@ export class ModelCache {
       this.store(connectionId, models, fetchedAt);
       return { models, fetchedAt, stale: false };
     } catch (error) {
-      const err = error instanceof SwitchboardError ? error : conn ? toSwitchboardError(error, { conn, phase: 'models' }) : undefined;
+      const err =
+        error instanceof SwitchboardError
+          ? error
+          : conn
+            ? toSwitchboardError(error, { conn, phase: 'models' })
+            : undefined;
       // A connection that does not exist has no list to fall back on; neither does an internal bug.
       if (!err || err.code === ErrorCode.CONNECTION_NOT_FOUND) throw error;
       const last = this.deps.db.data.modelCache[connectionId];
       if (!last) throw err;
-      this.deps.log.warn(`Could not refresh the models of ${connectionId}; serving the list from ${last.fetchedAt}: ${err.message}`, { code: err.code });
+      this.deps.log.warn(
+        `Could not refresh the models of ${connectionId}; serving the list from ${last.fetchedAt}: ${err.message}`,
+        { code: err.code },
+      );
       const embedded: EmbeddedError = { ...err.toData(), message: err.message };
       return { models: last.models, fetchedAt: last.fetchedAt, stale: true, error: embedded };
     }

@@ -36,12 +36,25 @@ export class PriceBook implements Pricing {
    * Sets the user's price for a model, or with `price: null` drops it (the catalog's applies again).
    * Returns the entry that now applies to that model id, if any.
    */
-  async set(providerId: string, model: string, price: { inputPerMTok: number; outputPerMTok: number } | null): Promise<PriceEntry | null> {
+  async set(
+    providerId: string,
+    model: string,
+    price: { inputPerMTok: number; outputPerMTok: number } | null,
+  ): Promise<PriceEntry | null> {
     this.requireProvider(providerId);
     const key = model.trim();
     await this.db.update((data) => {
-      data.prices = data.prices.filter((p) => !(p.provider === providerId && p.model.toLowerCase() === key.toLowerCase()));
-      if (price) data.prices.push({ provider: providerId, model: key, inputPerMTok: price.inputPerMTok, outputPerMTok: price.outputPerMTok, updatedAt: new Date().toISOString() });
+      data.prices = data.prices.filter(
+        (p) => !(p.provider === providerId && p.model.toLowerCase() === key.toLowerCase()),
+      );
+      if (price)
+        data.prices.push({
+          provider: providerId,
+          model: key,
+          inputPerMTok: price.inputPerMTok,
+          outputPerMTok: price.outputPerMTok,
+          updatedAt: new Date().toISOString(),
+        });
     });
     const entries = effectivePrices(providerId, this.db.data.prices);
     return entries.find((e) => e.model.toLowerCase() === key.toLowerCase()) ?? null;
@@ -50,7 +63,10 @@ export class PriceBook implements Pricing {
   private requireProvider(providerId: string): string {
     if (!this.providers.find(providerId)) {
       throw new SwitchboardError(ErrorCode.PROVIDER_NOT_FOUND, `No provider has the id "${providerId}".`, {
-        hint: `Use one of: ${this.providers.list().map((p) => p.id).join(', ')} (providers/list shows them).`,
+        hint: `Use one of: ${this.providers
+          .list()
+          .map((p) => p.id)
+          .join(', ')} (providers/list shows them).`,
       });
     }
     return providerId;

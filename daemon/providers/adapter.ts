@@ -5,7 +5,15 @@
  * Adapters throw only `SwitchboardError`s, already mapped by `upstreamErrors.ts` (the one boundary
  * that looks at SDK and network errors, and scrubs keys out of upstream messages).
  */
-import type { ChatMessage, ChatOptions, ModelInfo, Provider, RateLimitInfo, StreamDelta, Usage } from '../../shared/protocol';
+import type {
+  ChatMessage,
+  ChatOptions,
+  ModelInfo,
+  Provider,
+  RateLimitInfo,
+  StreamDelta,
+  Usage,
+} from '../../shared/protocol';
 
 /** A connection with everything needed to call its provider, key included. Never leaves the daemon. */
 export interface ResolvedConnection {
@@ -23,7 +31,13 @@ export interface ResolvedConnection {
    * AWS Bedrock: region and credential kind; `apiKey` is then the secret access key (`accessKeys`)
    * or the Bedrock API key (`apiKey`), and `sessionToken` the temporary credentials' token.
    */
-  aws?: { region: string; auth: 'accessKeys' | 'apiKey' | 'profile'; accessKeyId?: string; profile?: string; sessionToken?: string };
+  aws?: {
+    region: string;
+    auth: 'accessKeys' | 'apiKey' | 'profile';
+    accessKeyId?: string;
+    profile?: string;
+    sessionToken?: string;
+  };
   /** Idle timeout: the longest the upstream may stay silent (before headers or between chunks). */
   timeoutMs: number;
   maxRetries: number;
@@ -60,5 +74,9 @@ export interface ProviderAdapter {
    */
   stream(conn: ResolvedConnection, request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatChunk>;
   /** Bedrock: whether the account may call `model` in the connection's region (never throws but for `signal`). */
-  modelAccess?(conn: ResolvedConnection, model: string, signal: AbortSignal): Promise<{ granted: boolean; reason: string }>;
+  modelAccess?(
+    conn: ResolvedConnection,
+    model: string,
+    signal: AbortSignal,
+  ): Promise<{ granted: boolean; reason: string }>;
 }

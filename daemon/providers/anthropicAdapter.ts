@@ -86,7 +86,15 @@ export const anthropicAdapter: ProviderAdapter = {
     let reader: SseReader | undefined;
     let clean = false;
     const startedAt = performance.now();
-    const ctx = () => ({ conn, model: req.model, phase: 'chat' as const, signal, partialText: text, started, startedAt });
+    const ctx = () => ({
+      conn,
+      model: req.model,
+      phase: 'chat' as const,
+      signal,
+      partialText: text,
+      started,
+      startedAt,
+    });
     try {
       const body = messagesBody(req);
       const sampling = body.temperature !== undefined || body.top_p !== undefined;
@@ -127,7 +135,10 @@ export const anthropicAdapter: ProviderAdapter = {
             if (sse.event === undefined || sse.event === 'ping') continue;
             if (sse.event === 'error') {
               const parsed = safeJson(sse.data) ?? sse.data;
-              const type = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: { type?: ErrorType } }).error?.type : undefined;
+              const type =
+                typeof parsed === 'object' && parsed !== null
+                  ? (parsed as { error?: { type?: ErrorType } }).error?.type
+                  : undefined;
               throw new APIError(undefined, parsed, undefined, response.headers, type ?? null);
             }
             if (!sse.data) continue;
@@ -150,7 +161,11 @@ export const anthropicAdapter: ProviderAdapter = {
       if (signal.aborted) throw cancelledError(ctx());
       if (!stopped) throw incompleteError(ctx(), 'ended without message_stop');
       yield { type: 'usage', usage: decoder.usage ?? { inputTokens: 0, outputTokens: 0 } };
-      yield { type: 'finish', reason: decoder.finishReason, ...(decoder.stopSequence !== undefined && { stopSequence: decoder.stopSequence }) };
+      yield {
+        type: 'finish',
+        reason: decoder.finishReason,
+        ...(decoder.stopSequence !== undefined && { stopSequence: decoder.stopSequence }),
+      };
     } catch (error) {
       clean = false;
       throw toSwitchboardError(error, ctx());

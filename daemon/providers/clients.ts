@@ -85,7 +85,11 @@ export function upstreamFetchFor(conn: ResolvedConnection) {
  * - the auth headers removed when there is no key (null deletes a header in both SDKs, and also
  *   satisfies their "is there any auth?" check).
  */
-export function sdkHeaders(conn: ResolvedConnection, envVar: string, authHeaders: readonly string[]): Record<string, string | null> {
+export function sdkHeaders(
+  conn: ResolvedConnection,
+  envVar: string,
+  authHeaders: readonly string[],
+): Record<string, string | null> {
   const headers: Record<string, string | null> = {};
   for (const line of (process.env[envVar] ?? '').split('\n')) {
     const colon = line.indexOf(':');
@@ -97,7 +101,11 @@ export function sdkHeaders(conn: ResolvedConnection, envVar: string, authHeaders
 }
 
 function snapshot(conn: ResolvedConnection): ResolvedConnection {
-  return { ...conn, headers: conn.headers ? { ...conn.headers } : undefined, ...(conn.aws && { aws: { ...conn.aws } }) };
+  return {
+    ...conn,
+    headers: conn.headers ? { ...conn.headers } : undefined,
+    ...(conn.aws && { aws: { ...conn.aws } }),
+  };
 }
 
 function sameSettings(a: ResolvedConnection, b: ResolvedConnection): boolean {

@@ -34,7 +34,8 @@ export async function listCohereModels(client: OpenAI, baseUrl: string, signal: 
     const answer = await client.get<CohereModelsPage>(`${cohereApiRoot(baseUrl)}/v1/models?${query}`, { signal });
     for (const m of answer.models ?? []) {
       const endpoints = Array.isArray(m.endpoints) ? m.endpoints : [];
-      if (typeof m.name === 'string' && m.name && (endpoints.includes('chat') || endpoints.includes('embed'))) out.push({ id: m.name, ownedBy: 'cohere' });
+      if (typeof m.name === 'string' && m.name && (endpoints.includes('chat') || endpoints.includes('embed')))
+        out.push({ id: m.name, ownedBy: 'cohere' });
     }
     token = typeof answer.next_page_token === 'string' && answer.next_page_token ? answer.next_page_token : undefined;
     if (!token) break;

@@ -10,8 +10,18 @@
  * `x-should-retry: false` (upstreamFetch.ts adds it to quota errors, certificate errors and waits
  * past the cap), and no retry whose wait would end past the deadline.
  */
-import { APIConnectionError as AnthropicConnectionError, APIConnectionTimeoutError as AnthropicTimeoutError, APIError as AnthropicAPIError, APIUserAbortError as AnthropicUserAbort } from '@anthropic-ai/sdk';
-import { APIConnectionError as OpenAIConnectionError, APIConnectionTimeoutError as OpenAITimeoutError, APIError as OpenAIAPIError, APIUserAbortError as OpenAIUserAbort } from 'openai';
+import {
+  APIConnectionError as AnthropicConnectionError,
+  APIConnectionTimeoutError as AnthropicTimeoutError,
+  APIError as AnthropicAPIError,
+  APIUserAbortError as AnthropicUserAbort,
+} from '@anthropic-ai/sdk';
+import {
+  APIConnectionError as OpenAIConnectionError,
+  APIConnectionTimeoutError as OpenAITimeoutError,
+  APIError as OpenAIAPIError,
+  APIUserAbortError as OpenAIUserAbort,
+} from 'openai';
 import type { ResolvedConnection } from './adapter';
 import { backoffMs, sleep } from './transport/retryPolicy';
 import { untilAborted } from './transport/untilAborted';
@@ -23,7 +33,12 @@ import { headDeadlineError, type UpstreamErrorContext } from './upstreamErrors';
  * head comes, retrying what the SDKs retry up to the connection's `maxRetries`. Rejects with the
  * last attempt's error, or TIMEOUT naming the attempts when the deadline passed.
  */
-export async function headWithinDeadline<T>(conn: ResolvedConnection, signal: AbortSignal, send: (timeoutMs: number) => Promise<T>, ctx: () => UpstreamErrorContext): Promise<T> {
+export async function headWithinDeadline<T>(
+  conn: ResolvedConnection,
+  signal: AbortSignal,
+  send: (timeoutMs: number) => Promise<T>,
+  ctx: () => UpstreamErrorContext,
+): Promise<T> {
   const deadline = performance.now() + conn.timeoutMs;
   const left = () => deadline - performance.now();
   for (let attempt = 0; ; attempt++) {
@@ -52,7 +67,8 @@ function retryWait(error: unknown, attempt: number): number | undefined {
   const should = headers?.get('x-should-retry');
   if (should === 'false') return undefined;
   const status = error.status;
-  const retryable = should === 'true' || status === 408 || status === 409 || status === 429 || (status !== undefined && status >= 500);
+  const retryable =
+    should === 'true' || status === 408 || status === 409 || status === 429 || (status !== undefined && status >= 500);
   if (!retryable) return undefined;
   const wait = retryAfterMs(headers) ?? backoffMs(attempt);
   return wait <= RETRY_WAIT_CAP_MS ? wait : undefined;

@@ -52,7 +52,11 @@ function createClient(conn: ResolvedConnection): OpenAI {
       defaultHeaders: sdkHeaders(conn, 'OPENAI_CUSTOM_HEADERS', ['api-key', 'authorization']),
     });
   }
-  return new ListErrorsOpenAI({ ...common, baseURL: conn.baseUrl, defaultHeaders: sdkHeaders(conn, 'OPENAI_CUSTOM_HEADERS', ['authorization']) });
+  return new ListErrorsOpenAI({
+    ...common,
+    baseURL: conn.baseUrl,
+    defaultHeaders: sdkHeaders(conn, 'OPENAI_CUSTOM_HEADERS', ['authorization']),
+  });
 }
 
 /**
@@ -67,7 +71,17 @@ class ListErrorsOpenAI extends OpenAI {
 }
 
 /** Endpoints AzureOpenAI serves under `/deployments/{model}` (the SDK's own list). */
-const DEPLOYMENT_PATHS = new Set(['/completions', '/chat/completions', '/embeddings', '/audio/transcriptions', '/audio/translations', '/audio/speech', '/images/generations', '/batches', '/images/edits']);
+const DEPLOYMENT_PATHS = new Set([
+  '/completions',
+  '/chat/completions',
+  '/embeddings',
+  '/audio/transcriptions',
+  '/audio/translations',
+  '/audio/speech',
+  '/images/generations',
+  '/batches',
+  '/images/edits',
+]);
 
 /**
  * AzureOpenAI with the deployment path-encoded. The SDK pastes the body's `model` into
@@ -78,7 +92,12 @@ const DEPLOYMENT_PATHS = new Set(['/completions', '/chat/completions', '/embeddi
 class EncodedAzureOpenAI extends AzureOpenAI {
   override buildRequest(...[options, props]: Parameters<AzureOpenAI['buildRequest']>) {
     const model = (options.body as { model?: unknown } | undefined)?.model;
-    if (options.method === 'post' && typeof model === 'string' && DEPLOYMENT_PATHS.has(options.path) && !this.baseURL.includes('/deployments')) {
+    if (
+      options.method === 'post' &&
+      typeof model === 'string' &&
+      DEPLOYMENT_PATHS.has(options.path) &&
+      !this.baseURL.includes('/deployments')
+    ) {
       options = { ...options, path: `/deployments/${pathSegment(model, 'model')}${options.path}` };
     }
     return super.buildRequest(options, props);
@@ -97,7 +116,11 @@ const clientFor = (conn: ResolvedConnection) => cachedClient('openai', conn, cre
 export function chatBody(conn: ResolvedConnection, req: ChatRequest): ChatCompletionCreateParamsStreaming {
   const maxTokensField = maxTokensFieldFor(conn.provider.id);
   const dialect = conn.provider.dialect;
-  return toOpenAIRequest(req, { maxTokensField, stream: true, ...(dialect && { dialect }) }) as unknown as ChatCompletionCreateParamsStreaming;
+  return toOpenAIRequest(req, {
+    maxTokensField,
+    stream: true,
+    ...(dialect && { dialect }),
+  }) as unknown as ChatCompletionCreateParamsStreaming;
 }
 
 export const openaiAdapter: ProviderAdapter = {
@@ -128,7 +151,15 @@ export const openaiAdapter: ProviderAdapter = {
     let reader: SseReader | undefined;
     let clean = false;
     const startedAt = performance.now();
-    const ctx = () => ({ conn, model: req.model, phase: 'chat' as const, signal, partialText: text, started, startedAt });
+    const ctx = () => ({
+      conn,
+      model: req.model,
+      phase: 'chat' as const,
+      signal,
+      partialText: text,
+      started,
+      startedAt,
+    });
     try {
       // The SDK builds, sends and (on failure statuses) retries the request and raises its error
       // classes; a successful body is read here, off the raw socket stream (nodeFetch.ts): the
@@ -136,7 +167,12 @@ export const openaiAdapter: ProviderAdapter = {
       // Retried in headWithinDeadline, under one deadline for every attempt together (not the SDK's per-attempt timeout).
       const client = clientFor(conn);
       const body = chatBody(conn, req);
-      const response = await headWithinDeadline(conn, signal, (timeout) => client.chat.completions.create(body, { signal, timeout, maxRetries: 0 }).asResponse(), ctx);
+      const response = await headWithinDeadline(
+        conn,
+        signal,
+        (timeout) => client.chat.completions.create(body, { signal, timeout, maxRetries: 0 }).asResponse(),
+        ctx,
+      );
       started = true;
       reader = sseReaderFor(response, conn.timeoutMs);
       // A web page (a captive portal, a website at the base URL) is not a stream cut short.

@@ -80,7 +80,9 @@ const CHOICES = `"choices"${WS}:${WS}\\[${WS}(?:${CHOICE})?${WS}\\]`;
  * (finish_reason first). They sit outside every repetition (a repeated group resets its captures
  * each round), and are numbered, not named (a `groups` object per match costs as much as the rest).
  */
-export const COMMON_CHUNK = new RegExp(`^${WS}\\{${WS}${before(TOTHER)}(?:${CHOICES}${after(TOTHER)}|${TOTHER})?${WS}\\}${WS}$`);
+export const COMMON_CHUNK = new RegExp(
+  `^${WS}\\{${WS}${before(TOTHER)}(?:${CHOICES}${after(TOTHER)}|${TOTHER})?${WS}\\}${WS}$`,
+);
 
 /**
  * Reads a chunk of the common shape into `out` and returns true; false when `data` is anything

@@ -8,8 +8,18 @@
  * long fragments, since the key may not be registered and OpenAI's 401 echoes it back.
  * Upstream status, error type/code and request id may go in `data`; stacks and raw headers never.
  */
-import { APIConnectionError as AnthropicConnectionError, APIConnectionTimeoutError as AnthropicTimeoutError, APIError as AnthropicAPIError, APIUserAbortError as AnthropicUserAbort } from '@anthropic-ai/sdk';
-import { APIConnectionError as OpenAIConnectionError, APIConnectionTimeoutError as OpenAITimeoutError, APIError as OpenAIAPIError, APIUserAbortError as OpenAIUserAbort } from 'openai';
+import {
+  APIConnectionError as AnthropicConnectionError,
+  APIConnectionTimeoutError as AnthropicTimeoutError,
+  APIError as AnthropicAPIError,
+  APIUserAbortError as AnthropicUserAbort,
+} from '@anthropic-ai/sdk';
+import {
+  APIConnectionError as OpenAIConnectionError,
+  APIConnectionTimeoutError as OpenAITimeoutError,
+  APIError as OpenAIAPIError,
+  APIUserAbortError as OpenAIUserAbort,
+} from 'openai';
 import { ErrorCode, SwitchboardError, type ErrorData } from '../../shared/errors';
 import { keyHint } from '../../shared/rules/keyMask';
 import { mapStrings, redactor } from '../redactor';
@@ -39,19 +49,30 @@ type Extra = Omit<ErrorData, 'code' | 'hint'>;
 
 export function toSwitchboardError(error: unknown, ctx: UpstreamErrorContext): SwitchboardError {
   if (error instanceof SwitchboardError) return error;
-  if (ctx.signal?.aborted || error instanceof OpenAIUserAbort || error instanceof AnthropicUserAbort) return cancelledError(ctx);
+  if (ctx.signal?.aborted || error instanceof OpenAIUserAbort || error instanceof AnthropicUserAbort)
+    return cancelledError(ctx);
   const { conn } = ctx;
   const name = conn.provider.name;
   const partial = ctx.partialText ? { partialText: ctx.partialText } : {};
 
   if (error instanceof SseEventTooLarge) {
-    return upstreamError(ctx, ErrorCode.UPSTREAM_ERROR, `${name} sent a stream event larger than the ${Math.round(error.limitChars / (1024 * 1024))} MiB limit; the stream was stopped there.`,
-      `Check that ${conn.baseUrl} is the provider's API (a proxy may be merging events); ask for a shorter answer if the model really produced it.`, partial);
+    return upstreamError(
+      ctx,
+      ErrorCode.UPSTREAM_ERROR,
+      `${name} sent a stream event larger than the ${Math.round(error.limitChars / (1024 * 1024))} MiB limit; the stream was stopped there.`,
+      `Check that ${conn.baseUrl} is the provider's API (a proxy may be merging events); ask for a shorter answer if the model really produced it.`,
+      partial,
+    );
   }
   if (error instanceof UpstreamIdleTimeout) {
     const waited = ctx.startedAt === undefined ? '' : ` (${elapsed(ctx.startedAt)} in all since the request was sent)`;
-    return upstreamError(ctx, ErrorCode.TIMEOUT, `${name} sent nothing for ${seconds(error.timeoutMs)}${ctx.started ? ' in the middle of its answer' : ''}${waited}.`,
-      `The server may be overloaded or the model still loading; try again, or raise the connection's timeout (now ${seconds(conn.timeoutMs)}).`, { ...partial, ...elapsedData(ctx) });
+    return upstreamError(
+      ctx,
+      ErrorCode.TIMEOUT,
+      `${name} sent nothing for ${seconds(error.timeoutMs)}${ctx.started ? ' in the middle of its answer' : ''}${waited}.`,
+      `The server may be overloaded or the model still loading; try again, or raise the connection's timeout (now ${seconds(conn.timeoutMs)}).`,
+      { ...partial, ...elapsedData(ctx) },
+    );
   }
   if (error instanceof OpenAITimeoutError || error instanceof AnthropicTimeoutError) {
     // The SDKs retry a timed-out attempt while retries remain: the last one timing out means all did.
@@ -59,21 +80,36 @@ export function toSwitchboardError(error: unknown, ctx: UpstreamErrorContext): S
     const each = seconds(conn.timeoutMs);
     const waited = ctx.startedAt === undefined ? '' : `, ${elapsed(ctx.startedAt)} in all`;
     const what = ctx.phase === 'models' ? 'the model list request' : 'the request';
-    const message = attempts === 1
-      ? `${name} did not answer ${what} within ${each} (1 attempt${waited}).`
-      : `${name} did not answer ${what} in ${attempts} attempts of ${each} each (${attempts - 1} ${attempts === 2 ? 'retry' : 'retries'}${waited}).`;
-    return upstreamError(ctx, ErrorCode.TIMEOUT, message,
+    const message =
+      attempts === 1
+        ? `${name} did not answer ${what} within ${each} (1 attempt${waited}).`
+        : `${name} did not answer ${what} in ${attempts} attempts of ${each} each (${attempts - 1} ${attempts === 2 ? 'retry' : 'retries'}${waited}).`;
+    return upstreamError(
+      ctx,
+      ErrorCode.TIMEOUT,
+      message,
       `Check that ${conn.baseUrl} is up, or raise the connection's timeout (now ${each})${attempts > 1 ? ` or lower its retries (now ${conn.maxRetries})` : ''}.`,
-      { ...partial, attempts, ...elapsedData(ctx) });
+      { ...partial, attempts, ...elapsedData(ctx) },
+    );
   }
   if (error instanceof NotAnApiAnswer) {
-    const expected = conn.provider.adapter === 'anthropic' ? 'an Anthropic Messages API' : 'an OpenAI-compatible API (its base URL usually ends in /v1)';
-    return upstreamError(ctx, ErrorCode.UPSTREAM_ERROR,
+    const expected =
+      conn.provider.adapter === 'anthropic'
+        ? 'an Anthropic Messages API'
+        : 'an OpenAI-compatible API (its base URL usually ends in /v1)';
+    return upstreamError(
+      ctx,
+      ErrorCode.UPSTREAM_ERROR,
       `${name} did not answer as an API does: ${conn.baseUrl} sent a web page (${error.contentType}, status ${error.status}) instead of ${ctx.phase === 'models' ? 'a model list' : 'a streamed answer'}.`,
       `Check the connection's base URL: it should point at ${expected}. On a network that asks you to sign in first (hotel, airport or office Wi-Fi), sign in from a browser, then try again.`,
-      { status: error.status, upstreamContentType: error.contentType, ...partial });
+      { status: error.status, upstreamContentType: error.contentType, ...partial },
+    );
   }
-  if (error instanceof OpenAIConnectionError || error instanceof AnthropicConnectionError || !(error instanceof OpenAIAPIError || error instanceof AnthropicAPIError)) {
+  if (
+    error instanceof OpenAIConnectionError ||
+    error instanceof AnthropicConnectionError ||
+    !(error instanceof OpenAIAPIError || error instanceof AnthropicAPIError)
+  ) {
     return networkError(error, ctx);
   }
   return statusError(error, ctx);
@@ -83,7 +119,11 @@ export function toSwitchboardError(error: unknown, ctx: UpstreamErrorContext): S
  * TIMEOUT: no answer's head within the connection's timeout, which is one deadline for every attempt
  * together (the forwarding path and the SDK path alike), with the attempts made and the time waited.
  */
-export function headDeadlineError(conn: ResolvedConnection, attempts: number, ctx: UpstreamErrorContext): SwitchboardError {
+export function headDeadlineError(
+  conn: ResolvedConnection,
+  attempts: number,
+  ctx: UpstreamErrorContext,
+): SwitchboardError {
   const waited = ctx.startedAt === undefined ? conn.timeoutMs : performance.now() - ctx.startedAt;
   const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
   return upstreamError(
@@ -100,13 +140,24 @@ export function headDeadlineError(conn: ResolvedConnection, attempts: number, ct
  * its body, or a mid-stream error event (`status` undefined). Goes through the same mapping as the
  * SDKs' errors, so a forwarded 429 is RATE_LIMITED with its retry-after, a 401 INVALID_API_KEY…
  */
-export function upstreamReplyError(wire: 'openai' | 'anthropic', status: number | undefined, body: unknown, headers: Headers, ctx: UpstreamErrorContext): SwitchboardError {
+export function upstreamReplyError(
+  wire: 'openai' | 'anthropic',
+  status: number | undefined,
+  body: unknown,
+  headers: Headers,
+  ctx: UpstreamErrorContext,
+): SwitchboardError {
   body = unwrapErrorList(body);
   const object = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
   const text = typeof body === 'string' && body.trim() ? clip(body) : undefined;
   const error =
     wire === 'openai'
-      ? new OpenAIAPIError(status, object && typeof object['error'] === 'object' && object['error'] !== null ? object['error'] : object, text, headers)
+      ? new OpenAIAPIError(
+          status,
+          object && typeof object['error'] === 'object' && object['error'] !== null ? object['error'] : object,
+          text,
+          headers,
+        )
       : new AnthropicAPIError(status, object, text, headers);
   return statusError(error, ctx);
 }
@@ -122,13 +173,24 @@ export function unwrapErrorList(body: unknown): unknown {
 
 /** CANCELLED, with whatever text had streamed. */
 export function cancelledError(ctx: UpstreamErrorContext): SwitchboardError {
-  return upstreamError(ctx, ErrorCode.CANCELLED, 'The request was cancelled.', 'Nothing to do: it was stopped on purpose.', ctx.partialText ? { partialText: ctx.partialText } : {});
+  return upstreamError(
+    ctx,
+    ErrorCode.CANCELLED,
+    'The request was cancelled.',
+    'Nothing to do: it was stopped on purpose.',
+    ctx.partialText ? { partialText: ctx.partialText } : {},
+  );
 }
 
 /** INCOMPLETE: the stream ended (or was cut) without its terminator. */
 export function incompleteError(ctx: UpstreamErrorContext, how = 'ended without its terminator'): SwitchboardError {
-  return upstreamError(ctx, ErrorCode.INCOMPLETE, `The answer from ${ctx.conn.provider.name} ${how}; it may be cut short.`,
-    'Retry the request; if it keeps happening, a proxy between you and the provider may be cutting streams.', { partialText: ctx.partialText ?? '' });
+  return upstreamError(
+    ctx,
+    ErrorCode.INCOMPLETE,
+    `The answer from ${ctx.conn.provider.name} ${how}; it may be cut short.`,
+    'Retry the request; if it keeps happening, a proxy between you and the provider may be cutting streams.',
+    { partialText: ctx.partialText ?? '' },
+  );
 }
 
 function networkError(error: unknown, ctx: UpstreamErrorContext): SwitchboardError {
@@ -136,41 +198,89 @@ function networkError(error: unknown, ctx: UpstreamErrorContext): SwitchboardErr
   const name = conn.provider.name;
   if (error instanceof SyntaxError) {
     // The SDKs JSON.parse each SSE event and the models list: a non-JSON answer is not a network fault.
-    return upstreamError(ctx, ErrorCode.UPSTREAM_ERROR, `${name} sent data that is not valid JSON.`,
+    return upstreamError(
+      ctx,
+      ErrorCode.UPSTREAM_ERROR,
+      `${name} sent data that is not valid JSON.`,
       `Check that ${conn.baseUrl} is an API endpoint of the expected kind (${conn.provider.adapter === 'anthropic' ? 'Anthropic Messages' : 'OpenAI-compatible'}).`,
-      ctx.partialText ? { partialText: ctx.partialText } : {});
+      ctx.partialText ? { partialText: ctx.partialText } : {},
+    );
   }
   const code = errorCode(error);
   if (ctx.started) return incompleteError(ctx, `was cut off (${code ?? 'connection lost'})`);
   const where = `Could not reach ${name} at ${conn.baseUrl}`;
   const local = /^https?:\/\/(127\.|localhost|\[::1\])/i.test(conn.baseUrl);
-  const serverHint = local ? `Check that the server (e.g. ${name}) is running and listening there.` : 'Check the URL and your network or proxy.';
+  const serverHint = local
+    ? `Check that the server (e.g. ${name}) is running and listening there.`
+    : 'Check the URL and your network or proxy.';
   switch (code) {
     case 'ECONNREFUSED':
-      return upstreamError(ctx, ErrorCode.UNREACHABLE, `${where}: connection refused.`,
-        local ? `Check the URL and that the server (e.g. ${conn.provider.builtIn && !conn.provider.requiresKey ? name : 'Ollama'}) is running on that port.` : 'Check the URL and that the server is running; a proxy or firewall may also refuse it.', { cause: code });
+      return upstreamError(
+        ctx,
+        ErrorCode.UNREACHABLE,
+        `${where}: connection refused.`,
+        local
+          ? `Check the URL and that the server (e.g. ${conn.provider.builtIn && !conn.provider.requiresKey ? name : 'Ollama'}) is running on that port.`
+          : 'Check the URL and that the server is running; a proxy or firewall may also refuse it.',
+        { cause: code },
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return upstreamError(ctx, ErrorCode.UNREACHABLE, `${where}: the host name could not be resolved.`, 'Check the spelling of the base URL and your DNS / network.', { cause: code });
+      return upstreamError(
+        ctx,
+        ErrorCode.UNREACHABLE,
+        `${where}: the host name could not be resolved.`,
+        'Check the spelling of the base URL and your DNS / network.',
+        { cause: code },
+      );
     case 'ECONNRESET':
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
     case 'UND_ERR_CLOSED':
-      return upstreamError(ctx, ErrorCode.UNREACHABLE, `${where}: the connection was closed before an answer.`, serverHint, { cause: code });
+      return upstreamError(
+        ctx,
+        ErrorCode.UNREACHABLE,
+        `${where}: the connection was closed before an answer.`,
+        serverHint,
+        { cause: code },
+      );
     case 'ETIMEDOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'UND_ERR_HEADERS_TIMEOUT':
-      return upstreamError(ctx, ErrorCode.TIMEOUT, `${where}: the connection timed out${ctx.startedAt === undefined ? '' : ` (${elapsed(ctx.startedAt)} in all)`}.`, serverHint, { cause: code, ...elapsedData(ctx) });
+      return upstreamError(
+        ctx,
+        ErrorCode.TIMEOUT,
+        `${where}: the connection timed out${ctx.startedAt === undefined ? '' : ` (${elapsed(ctx.startedAt)} in all)`}.`,
+        serverHint,
+        { cause: code, ...elapsedData(ctx) },
+      );
     default: {
       const certificate = certificateProblem(code, hostOf(conn.baseUrl));
       if (certificate) {
-        return upstreamError(ctx, ErrorCode.UNREACHABLE, `${where}: ${certificate.reason}`, 'Retrying will not help until the certificate is fixed or trusted; the daemon did not retry.', { cause: code! });
+        return upstreamError(
+          ctx,
+          ErrorCode.UNREACHABLE,
+          `${where}: ${certificate.reason}`,
+          'Retrying will not help until the certificate is fixed or trusted; the daemon did not retry.',
+          { cause: code! },
+        );
       }
       if (code && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
-        return upstreamError(ctx, ErrorCode.UNREACHABLE, `${where}: the TLS handshake failed (${code}).`,
-          'Check that the URL uses the right scheme (http vs https) and that the server certificate is valid.', { cause: code });
+        return upstreamError(
+          ctx,
+          ErrorCode.UNREACHABLE,
+          `${where}: the TLS handshake failed (${code}).`,
+          'Check that the URL uses the right scheme (http vs https) and that the server certificate is valid.',
+          { cause: code },
+        );
       }
-      return upstreamError(ctx, ErrorCode.UNREACHABLE, `${where}${code ? ` (${code})` : ''}: ${messageOf(error)}.`, serverHint, code ? { cause: code } : {});
+      return upstreamError(
+        ctx,
+        ErrorCode.UNREACHABLE,
+        `${where}${code ? ` (${code})` : ''}: ${messageOf(error)}.`,
+        serverHint,
+        code ? { cause: code } : {},
+      );
     }
   }
 }
@@ -203,49 +313,107 @@ function statusError(error: OpenAIAPIError | AnthropicAPIError, ctx: UpstreamErr
     ...(ctx.partialText ? { partialText: ctx.partialText } : {}),
   };
   const said = detail.message ? `: ${clip(detail.message)}` : '.';
-  const make = (code: ErrorCode, message: string, hint: string, more: Extra = {}) => upstreamError(ctx, code, message, hint, { ...extra, ...more });
+  const make = (code: ErrorCode, message: string, hint: string, more: Extra = {}) =>
+    upstreamError(ctx, code, message, hint, { ...extra, ...more });
   // The stand-in answer for a certificate failure (transport/certificate.ts): the network error it replaced.
-  if (status === CERTIFICATE_STATUS && detail.type === CERTIFICATE_ERROR_TYPE) return networkError({ code: detail.code }, ctx);
-  const quota = detail.code === 'insufficient_quota' || detail.type === 'insufficient_quota' || isQuotaExhausted(detail.message ?? '');
+  if (status === CERTIFICATE_STATUS && detail.type === CERTIFICATE_ERROR_TYPE)
+    return networkError({ code: detail.code }, ctx);
+  const quota =
+    detail.code === 'insufficient_quota' ||
+    detail.type === 'insufficient_quota' ||
+    isQuotaExhausted(detail.message ?? '');
   const model = ctx.model;
 
   if (quota) {
-    return make(ErrorCode.RATE_LIMITED, `${name} says this account is out of quota or credit${said}`,
-      `Check the plan and billing of this key's account${conn.provider.docsUrl ? ` (${conn.provider.docsUrl})` : ''}; retrying will not help until then.`, { quota: true });
+    return make(
+      ErrorCode.RATE_LIMITED,
+      `${name} says this account is out of quota or credit${said}`,
+      `Check the plan and billing of this key's account${conn.provider.docsUrl ? ` (${conn.provider.docsUrl})` : ''}; retrying will not help until then.`,
+      { quota: true },
+    );
   }
   // Mid-stream error events carry no HTTP status: classify them by their type.
-  const effective = status ?? (detail.type === 'overloaded_error' ? 529 : detail.type === 'rate_limit_error' ? 429 : 500);
+  const effective =
+    status ?? (detail.type === 'overloaded_error' ? 529 : detail.type === 'rate_limit_error' ? 429 : 500);
   switch (true) {
     case effective === 401:
-      return make(ErrorCode.INVALID_API_KEY, `${name} rejected the key (401).`,
-        `Check the key${conn.provider.docsUrl ? ` at ${conn.provider.docsUrl}` : ''} and that it belongs to this provider, then replace it.`);
+      return make(
+        ErrorCode.INVALID_API_KEY,
+        `${name} rejected the key (401).`,
+        `Check the key${conn.provider.docsUrl ? ` at ${conn.provider.docsUrl}` : ''} and that it belongs to this provider, then replace it.`,
+      );
     case effective === 403:
-      return make(ErrorCode.FORBIDDEN, `${name} refused the request (403)${said}`,
-        'The key is valid but not allowed to do this: check its permissions, the model access of its project, or the region.');
+      return make(
+        ErrorCode.FORBIDDEN,
+        `${name} refused the request (403)${said}`,
+        'The key is valid but not allowed to do this: check its permissions, the model access of its project, or the region.',
+      );
     case effective === 404 && ctx.phase === 'models':
-      return make(ErrorCode.UPSTREAM_ERROR, `This server has no models endpoint at ${joinUrl(conn.baseUrl, 'models')} (404).`,
-        'Check the base URL (OpenAI-compatible servers usually end in /v1); you can still set the model by hand.');
-    case effective === 404 && (!!model && mentionsModel(detail, model)):
-      return make(ErrorCode.MODEL_NOT_FOUND, `${name} has no model ${conn.provider.azure ? 'deployment ' : ''}"${model}"${said}`,
-        conn.provider.azure ? 'Use the deployment name from the Azure portal as the model.' : 'Pick a model from the connection\'s model list (models/list), or check the spelling.', { model });
+      return make(
+        ErrorCode.UPSTREAM_ERROR,
+        `This server has no models endpoint at ${joinUrl(conn.baseUrl, 'models')} (404).`,
+        'Check the base URL (OpenAI-compatible servers usually end in /v1); you can still set the model by hand.',
+      );
+    case effective === 404 && !!model && mentionsModel(detail, model):
+      return make(
+        ErrorCode.MODEL_NOT_FOUND,
+        `${name} has no model ${conn.provider.azure ? 'deployment ' : ''}"${model}"${said}`,
+        conn.provider.azure
+          ? 'Use the deployment name from the Azure portal as the model.'
+          : "Pick a model from the connection's model list (models/list), or check the spelling.",
+        { model },
+      );
     case effective === 404:
-      return make(ErrorCode.UPSTREAM_ERROR, `${name} answered 404 at ${conn.baseUrl}${said}`, 'Check the base URL: the chat endpoint was not found there.');
+      return make(
+        ErrorCode.UPSTREAM_ERROR,
+        `${name} answered 404 at ${conn.baseUrl}${said}`,
+        'Check the base URL: the chat endpoint was not found there.',
+      );
     case effective === 408:
-      return make(ErrorCode.TIMEOUT, `${name} timed out the request (408).`, 'Try again; if it persists, send a shorter prompt.');
+      return make(
+        ErrorCode.TIMEOUT,
+        `${name} timed out the request (408).`,
+        'Try again; if it persists, send a shorter prompt.',
+      );
     case effective === 429: {
       const wait = retryAfterMs(error.headers);
       const retry = wait === undefined ? {} : { retryAfterMs: Math.min(wait, MAX_RETRY_AFTER_MS) };
-      return make(ErrorCode.RATE_LIMITED, `${name} rate limit reached (429)${said}`,
-        wait === undefined ? 'Wait a little and try again, or lower the connection\'s request rate.' : `Try again in ${seconds(retry.retryAfterMs!)}.`, retry);
+      return make(
+        ErrorCode.RATE_LIMITED,
+        `${name} rate limit reached (429)${said}`,
+        wait === undefined
+          ? "Wait a little and try again, or lower the connection's request rate."
+          : `Try again in ${seconds(retry.retryAfterMs!)}.`,
+        retry,
+      );
     }
     case effective === 529 || effective === 503 || detail.type === 'overloaded_error':
-      return make(ErrorCode.UPSTREAM_ERROR, `${name} is overloaded (${effective}).`, 'Try again in a moment.', { status: effective });
+      return make(ErrorCode.UPSTREAM_ERROR, `${name} is overloaded (${effective}).`, 'Try again in a moment.', {
+        status: effective,
+      });
     case effective >= 500:
-      return make(ErrorCode.UPSTREAM_ERROR, `${name} failed with ${effective}${said}`, 'This is on the provider\'s side; try again in a moment.', { status: effective });
-    case effective === 400 && !!model && mentionsModel(detail, model) && /not (found|exist)|does not exist|unknown model|invalid model/i.test(detail.message ?? ''):
-      return make(ErrorCode.MODEL_NOT_FOUND, `${name} has no model "${model}"${said}`, 'Pick a model from the connection\'s model list, or check the spelling.', { model });
+      return make(
+        ErrorCode.UPSTREAM_ERROR,
+        `${name} failed with ${effective}${said}`,
+        "This is on the provider's side; try again in a moment.",
+        { status: effective },
+      );
+    case effective === 400 &&
+      !!model &&
+      mentionsModel(detail, model) &&
+      /not (found|exist)|does not exist|unknown model|invalid model/i.test(detail.message ?? ''):
+      return make(
+        ErrorCode.MODEL_NOT_FOUND,
+        `${name} has no model "${model}"${said}`,
+        "Pick a model from the connection's model list, or check the spelling.",
+        { model },
+      );
     default:
-      return make(ErrorCode.UPSTREAM_ERROR, `${name} rejected the request (${effective})${said}`, 'Check the model and the options sent (max tokens, temperature, stop).');
+      return make(
+        ErrorCode.UPSTREAM_ERROR,
+        `${name} rejected the request (${effective})${said}`,
+        'Check the model and the options sent (max tokens, temperature, stop).',
+      );
   }
 }
 
@@ -253,7 +421,10 @@ function statusError(error: OpenAIAPIError | AnthropicAPIError, ctx: UpstreamErr
 function detailOf(error: OpenAIAPIError | AnthropicAPIError): UpstreamDetail {
   const body = error.error as Record<string, unknown> | undefined;
   // OpenAI's APIError holds the inner `error` object; Anthropic's the whole `{type:'error', error:{…}}` body.
-  const inner = body && typeof body['error'] === 'object' && body['error'] !== null ? (body['error'] as Record<string, unknown>) : body;
+  const inner =
+    body && typeof body['error'] === 'object' && body['error'] !== null
+      ? (body['error'] as Record<string, unknown>)
+      : body;
   const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
   const details = inner?.['details'] as Record<string, unknown> | undefined;
   let message = str(inner?.['message']);
@@ -267,7 +438,12 @@ function detailOf(error: OpenAIAPIError | AnthropicAPIError): UpstreamDetail {
 
 function mentionsModel(detail: UpstreamDetail, model: string): boolean {
   // OpenAI: code model_not_found; Azure: DeploymentNotFound; Anthropic: "model: <id>"; Ollama/vLLM: "model … not found".
-  return detail.code === 'model_not_found' || detail.code === 'DeploymentNotFound' || (detail.message ?? '').includes(model) || /\b(model|deployment)\b/i.test(detail.message ?? '');
+  return (
+    detail.code === 'model_not_found' ||
+    detail.code === 'DeploymentNotFound' ||
+    (detail.message ?? '').includes(model) ||
+    /\b(model|deployment)\b/i.test(detail.message ?? '')
+  );
 }
 
 /** The first `code` found on the error or its causes (undici nests the socket error as `cause`). */
@@ -291,7 +467,13 @@ function messageOf(error: unknown): string {
  * An upstream error with every string scrubbed: registered keys, this connection's key and, for
  * Bedrock, its session token. The one way adapters build their errors.
  */
-export function upstreamError(ctx: UpstreamErrorContext, code: ErrorCode, message: string, hint: string, extra: Extra): SwitchboardError {
+export function upstreamError(
+  ctx: UpstreamErrorContext,
+  code: ErrorCode,
+  message: string,
+  hint: string,
+  extra: Extra,
+): SwitchboardError {
   const key = ctx.conn.apiKey;
   const token = ctx.conn.aws?.sessionToken;
   const clean = (text: string) => scrubKey(scrub(text, key), token);

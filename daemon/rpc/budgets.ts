@@ -12,7 +12,10 @@ export interface BudgetHandlerDeps {
 export function registerBudgetHandlers(router: Router, deps: BudgetHandlerDeps): void {
   router.on(UsageBudgets, (params) => {
     // An unknown id is CONNECTION_NOT_FOUND, not an empty list that reads as "no budget".
-    const conns = params?.connectionId !== undefined ? [deps.connections.stored(params.connectionId)] : deps.connections.list().map((c) => deps.connections.stored(c.id));
+    const conns =
+      params?.connectionId !== undefined
+        ? [deps.connections.stored(params.connectionId)]
+        : deps.connections.list().map((c) => deps.connections.stored(c.id));
     const budgets: BudgetStatus[] = [];
     for (const conn of conns) {
       const status = deps.budgets.status(conn);

@@ -23,14 +23,23 @@ export function registerChatHandlers(router: Router, { chat, streams }: ChatHand
     const running = streams.open(session.id, params.streamId);
     if ('refused' in running) {
       if (running.refused === 'exists') {
-        throw new SwitchboardError(ErrorCode.STREAM_EXISTS, `A stream with id "${params.streamId}" is already running on this connection.`, { hint: 'Use a fresh streamId for every chat/stream request (e.g. a UUID).' });
+        throw new SwitchboardError(
+          ErrorCode.STREAM_EXISTS,
+          `A stream with id "${params.streamId}" is already running on this connection.`,
+          { hint: 'Use a fresh streamId for every chat/stream request (e.g. a UUID).' },
+        );
       }
-      const scope = running.refused === 'perClient' ? 'on this connection to the daemon' : 'in the daemon (all clients together)';
-      throw new SwitchboardError(ErrorCode.RATE_LIMITED, `Too many chat streams at once: ${running.limit} are already running ${scope}.`, {
-        hint: 'Wait for some to finish (or cancel them with chat/cancel), then send this one again.',
-        retryAfterMs: 1000,
-        limit: running.limit,
-      });
+      const scope =
+        running.refused === 'perClient' ? 'on this connection to the daemon' : 'in the daemon (all clients together)';
+      throw new SwitchboardError(
+        ErrorCode.RATE_LIMITED,
+        `Too many chat streams at once: ${running.limit} are already running ${scope}.`,
+        {
+          hint: 'Wait for some to finish (or cancel them with chat/cancel), then send this one again.',
+          retryAfterMs: 1000,
+          limit: running.limit,
+        },
+      );
     }
     const onClosed = () => streams.cancel(session.id, params.streamId, 'disconnected');
     session.closed.addEventListener('abort', onClosed, { once: true });
@@ -60,7 +69,10 @@ export function registerChatHandlers(router: Router, { chat, streams }: ChatHand
     } catch (error) {
       const cause = running.cause();
       if (cause && error instanceof SwitchboardError && error.code === ErrorCode.CANCELLED) {
-        throw new SwitchboardError(ErrorCode.CANCELLED, CANCEL_MESSAGES[cause], { ...error.data, hint: 'Send the request again to get a full answer.' });
+        throw new SwitchboardError(ErrorCode.CANCELLED, CANCEL_MESSAGES[cause], {
+          ...error.data,
+          hint: 'Send the request again to get a full answer.',
+        });
       }
       throw error;
     } finally {

@@ -25,7 +25,9 @@ export function registerConnectionTestHandlers(router: Router, deps: ConnectionT
     if (params.id !== undefined) {
       // Not tied to the caller's socket: the result is stored and broadcast, so it is worth finishing
       // even if the client that asked has gone.
-      return testSavedConnection(deps, params.id, { ...(params.completion !== undefined && { completion: params.completion }) });
+      return testSavedConnection(deps, params.id, {
+        ...(params.completion !== undefined && { completion: params.completion }),
+      });
     }
     // A draft's key is used for this one test and kept nowhere: not stored, not logged, not cached.
     const draft = params.draft!;

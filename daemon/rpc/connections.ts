@@ -19,12 +19,22 @@ export interface ConnectionHandlerDeps {
 export function registerConnectionHandlers(router: Router, deps: ConnectionHandlerDeps): void {
   const service = deps.connections;
   // A tool token sees only the connections it may use.
-  router.on(ConnectionsList, (_params, { session }) => ({ connections: service.list().filter((c) => mayUseConnection(session.caller, c.id)) }));
+  router.on(ConnectionsList, (_params, { session }) => ({
+    connections: service.list().filter((c) => mayUseConnection(session.caller, c.id)),
+  }));
   router.on(ConnectionsGet, ({ id }) => ({ connection: service.get(id) }));
-  router.on(ConnectionsCreate, async (params, { session }) => ({ connection: await service.create(params, session.clientName) }));
-  router.on(ConnectionsUpdate, async (params, { session }) => ({ connection: await service.update(params, session.clientName) }));
-  router.on(ConnectionsDelete, async ({ id }, { session }) => ({ connection: await service.delete(id, session.clientName) }));
-  router.on(ConnectionsSetDefault, async ({ id }, { session }) => ({ connection: await service.setDefault(id, session.clientName) }));
+  router.on(ConnectionsCreate, async (params, { session }) => ({
+    connection: await service.create(params, session.clientName),
+  }));
+  router.on(ConnectionsUpdate, async (params, { session }) => ({
+    connection: await service.update(params, session.clientName),
+  }));
+  router.on(ConnectionsDelete, async ({ id }, { session }) => ({
+    connection: await service.delete(id, session.clientName),
+  }));
+  router.on(ConnectionsSetDefault, async ({ id }, { session }) => ({
+    connection: await service.setDefault(id, session.clientName),
+  }));
   router.on(ConnectionsResolve, (params) => {
     const { connection, reason } = service.resolve(params?.connectionId, params?.workspaceConnectionId);
     return { connection: service.toPublic(connection), reason };

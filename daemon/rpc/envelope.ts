@@ -17,7 +17,8 @@ export const MAX_BATCH = 1000;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** One item of a message: a request to run, or the error response an invalid item already earned. */
-export type EnvelopeItem = { kind: 'request'; request: JSONRPCRequest } | { kind: 'invalid'; response: JSONRPCErrorResponse };
+export type EnvelopeItem =
+  { kind: 'request'; request: JSONRPCRequest } | { kind: 'invalid'; response: JSONRPCErrorResponse };
 
 export type Envelope =
   /** The message as a whole is refused (parse error, empty batch, too deep): send `response` alone. */
@@ -31,7 +32,8 @@ export type Dispatch = (request: JSONRPCRequest) => Promise<JSONRPCResponse | nu
 export function parseAndValidate(raw: string | Buffer): Envelope {
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
   // Checked on the raw text so a bomb costs one linear scan, not millions of allocated arrays.
-  if (exceedsDepth(text, MAX_DEPTH)) return fault(null, JsonRpcCode.InvalidRequest, `Invalid Request: nesting too deep (more than ${MAX_DEPTH} levels)`);
+  if (exceedsDepth(text, MAX_DEPTH))
+    return fault(null, JsonRpcCode.InvalidRequest, `Invalid Request: nesting too deep (more than ${MAX_DEPTH} levels)`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -40,7 +42,12 @@ export function parseAndValidate(raw: string | Buffer): Envelope {
   }
   if (!Array.isArray(parsed)) return { kind: 'message', batch: false, items: [validateItem(parsed)] };
   if (parsed.length === 0) return fault(null, JsonRpcCode.InvalidRequest, 'Invalid Request: empty batch');
-  if (parsed.length > MAX_BATCH) return fault(null, JsonRpcCode.InvalidRequest, `Invalid Request: batch of ${parsed.length} items (at most ${MAX_BATCH})`);
+  if (parsed.length > MAX_BATCH)
+    return fault(
+      null,
+      JsonRpcCode.InvalidRequest,
+      `Invalid Request: batch of ${parsed.length} items (at most ${MAX_BATCH})`,
+    );
   return { kind: 'message', batch: true, items: parsed.map(validateItem) };
 }
 
@@ -49,9 +56,14 @@ export function parseAndValidate(raw: string | Buffer): Envelope {
  * a single response, an array of the non-null responses, or null when nothing is to be sent
  * (a notification, or a batch of notifications).
  */
-export async function respond(envelope: Envelope, dispatch: Dispatch): Promise<JSONRPCResponse | JSONRPCResponse[] | null> {
+export async function respond(
+  envelope: Envelope,
+  dispatch: Dispatch,
+): Promise<JSONRPCResponse | JSONRPCResponse[] | null> {
   if (envelope.kind === 'fault') return envelope.response;
-  const responses = await Promise.all(envelope.items.map((item) => (item.kind === 'invalid' ? item.response : safeDispatch(dispatch, item.request))));
+  const responses = await Promise.all(
+    envelope.items.map((item) => (item.kind === 'invalid' ? item.response : safeDispatch(dispatch, item.request))),
+  );
   const sent = responses.filter((r): r is JSONRPCResponse => r !== null);
   if (!envelope.batch) return sent[0] ?? null;
   return sent.length > 0 ? sent : null;
@@ -67,7 +79,8 @@ async function safeDispatch(dispatch: Dispatch, request: JSONRPCRequest): Promis
 }
 
 function validateItem(value: unknown): EnvelopeItem {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid(null, 'a request must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return invalid(null, 'a request must be a JSON object');
   const o = value as Record<string, unknown>;
   const hasId = Object.hasOwn(o, 'id');
   const idOk = !hasId || o.id === null || typeof o.id === 'string' || typeof o.id === 'number';
@@ -77,13 +90,19 @@ function validateItem(value: unknown): EnvelopeItem {
   // JSON numbers past 2^53 lose digits in JSON.parse: the reply would carry another id than the
   // request. Refused (with a null id, as the given one cannot be echoed) rather than answered wrong.
   if (typeof o.id === 'number' && !Number.isSafeInteger(o.id) && Number.isInteger(o.id)) {
-    return invalid(null, '`id` is a number beyond 2^53 (9007199254740991), which JSON parsers cannot keep exact: send it as a string or use a smaller number', 'id');
+    return invalid(
+      null,
+      '`id` is a number beyond 2^53 (9007199254740991), which JSON parsers cannot keep exact: send it as a string or use a smaller number',
+      'id',
+    );
   }
   if (o.jsonrpc !== '2.0') return invalid(id, '`jsonrpc` must be exactly "2.0"', 'jsonrpc');
   if (typeof o.method !== 'string') return invalid(id, '`method` must be a string', 'method');
-  if (Object.hasOwn(o, 'result') || Object.hasOwn(o, 'error')) return invalid(id, 'the daemon sends no requests, so it accepts no responses', 'result');
+  if (Object.hasOwn(o, 'result') || Object.hasOwn(o, 'error'))
+    return invalid(id, 'the daemon sends no requests, so it accepts no responses', 'result');
   const hasParams = Object.hasOwn(o, 'params');
-  if (hasParams && (typeof o.params !== 'object' || o.params === null)) return invalid(id, '`params` must be an object or an array when present', 'params');
+  if (hasParams && (typeof o.params !== 'object' || o.params === null))
+    return invalid(id, '`params` must be an object or an array when present', 'params');
   // Unknown members are dropped below anyway; a forbidden one is still a sign of an attack worth refusing.
   const badEnvelopeKey = Object.keys(o).find((k) => FORBIDDEN_KEYS.has(k));
   if (badEnvelopeKey) return invalid(id, `forbidden key \`${badEnvelopeKey}\``, badEnvelopeKey);
@@ -137,7 +156,15 @@ export function exceedsDepth(text: string, max: number): boolean {
 }
 
 function invalid(id: JSONRPCID, reason: string, field?: string): EnvelopeItem {
-  return { kind: 'invalid', response: errorResponse(id, JsonRpcCode.InvalidRequest, `Invalid Request: ${reason}`, field ? { field } : undefined) };
+  return {
+    kind: 'invalid',
+    response: errorResponse(
+      id,
+      JsonRpcCode.InvalidRequest,
+      `Invalid Request: ${reason}`,
+      field ? { field } : undefined,
+    ),
+  };
 }
 
 function fault(id: JSONRPCID, code: number, message: string): Envelope {

@@ -30,7 +30,11 @@ export function registerModelHandlers(router: Router, deps: ModelHandlerDeps): v
   router.on(ModelFactsSet, async ({ provider, model, facts: fields }, { session }) => {
     const entry = await deps.facts.set(provider, model, fields);
     // Facts are not secrets; the audit says who changed which model's facts, so a surprising limit can be traced.
-    await deps.audit.append({ client: session.clientName, action: 'modelFactsSet', details: { provider, model, facts: fields } });
+    await deps.audit.append({
+      client: session.clientName,
+      action: 'modelFactsSet',
+      details: { provider, model, facts: fields },
+    });
     return { facts: entry };
   });
 }

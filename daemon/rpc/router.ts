@@ -28,7 +28,11 @@ export class Router {
 
   constructor(private readonly log: Logger) {
     this.server = new JSONRPCServer<CallContext>({ errorListener: () => undefined });
-    this.server.mapErrorToJSONRPCErrorResponse = (id, error: unknown) => ({ jsonrpc: '2.0', id, error: this.toWireError(error) });
+    this.server.mapErrorToJSONRPCErrorResponse = (id, error: unknown) => ({
+      jsonrpc: '2.0',
+      id,
+      error: this.toWireError(error),
+    });
   }
 
   /**
@@ -36,7 +40,11 @@ export class Router {
    * (tokens/caller.ts). `schema` is the protocol's own for the method; only a method outside the
    * protocol (a test's) gives one. Looked up here, so a method without a schema fails at start.
    */
-  on<P, R>(descriptor: RequestType<P, R>, handler: RequestHandler<P, R>, schema = paramsSchemaOf(descriptor) as z.ZodType<P>): void {
+  on<P, R>(
+    descriptor: RequestType<P, R>,
+    handler: RequestHandler<P, R>,
+    schema = paramsSchemaOf(descriptor) as z.ZodType<P>,
+  ): void {
     this.server.addMethod(descriptor.method, async (params, ctx) => {
       assertMethodAllowed(ctx.session.caller, descriptor.method);
       return handler(validate(schema, params), ctx);
@@ -44,7 +52,11 @@ export class Router {
   }
 
   /** Registers the handler of a notification the client may send. */
-  onNotification<P>(descriptor: NotificationType<P>, handler: NotificationHandler<P>, schema = paramsSchemaOf(descriptor) as z.ZodType<P>): void {
+  onNotification<P>(
+    descriptor: NotificationType<P>,
+    handler: NotificationHandler<P>,
+    schema = paramsSchemaOf(descriptor) as z.ZodType<P>,
+  ): void {
     this.server.addMethod(descriptor.method, async (params, ctx) => {
       assertMethodAllowed(ctx.session.caller, descriptor.method);
       await handler(validate(schema, params), ctx);
@@ -62,13 +74,26 @@ export class Router {
 
   private toWireError(error: unknown): { code: number; message: string; data?: unknown } {
     if (error instanceof SwitchboardError) {
-      return { code: APPLICATION_ERROR, message: redactor.redact(error.message), data: redactor.redactDeep(error.toData()) };
+      return {
+        code: APPLICATION_ERROR,
+        message: redactor.redact(error.message),
+        data: redactor.redactDeep(error.toData()),
+      };
     }
     if (error instanceof JSONRPCErrorException) {
-      return { code: error.code, message: redactor.redact(error.message), ...(error.data === undefined ? {} : { data: redactor.redactDeep(error.data) }) };
+      return {
+        code: error.code,
+        message: redactor.redact(error.message),
+        ...(error.data === undefined ? {} : { data: redactor.redactDeep(error.data) }),
+      };
     }
-    this.log.error('internal error in a handler', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
-    return { code: JsonRpcCode.InternalError, message: 'Internal error. The daemon log (daemon.log in the Switchboard home) has details.' };
+    this.log.error('internal error in a handler', {
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
+    return {
+      code: JsonRpcCode.InternalError,
+      message: 'Internal error. The daemon log (daemon.log in the Switchboard home) has details.',
+    };
   }
 }
 
@@ -79,7 +104,15 @@ export class Router {
 export function validate<P>(schema: z.ZodType<P>, params: unknown): P {
   const parsed = schema.safeParse(params);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({ field: [...issue.path, ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])].map(String).join('.') || '(params)', message: issue.message }));
+  const issues = parsed.error.issues.map((issue) => ({
+    field:
+      [...issue.path, ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])].map(String).join('.') ||
+      '(params)',
+    message: issue.message,
+  }));
   const first = issues[0]!;
-  throw new JSONRPCErrorException(`Invalid params: ${first.field}: ${first.message}`, JsonRpcCode.InvalidParams, { field: first.field, issues });
+  throw new JSONRPCErrorException(`Invalid params: ${first.field}: ${first.message}`, JsonRpcCode.InvalidParams, {
+    field: first.field,
+    issues,
+  });
 }

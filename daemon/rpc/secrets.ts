@@ -8,6 +8,10 @@ export interface SecretHandlerDeps {
 }
 
 export function registerSecretHandlers(router: Router, deps: SecretHandlerDeps): void {
-  router.on(SecretsSet, async ({ connectionId, apiKey }, { session }) => ({ connection: await deps.connections.setMemoryKey(connectionId, apiKey, session.clientName) }));
-  router.on(SecretsClear, async ({ connectionId }, { session }) => ({ connection: await deps.connections.clearKey(connectionId, session.clientName) }));
+  router.on(SecretsSet, async ({ connectionId, apiKey }, { session }) => ({
+    connection: await deps.connections.setMemoryKey(connectionId, apiKey, session.clientName),
+  }));
+  router.on(SecretsClear, async ({ connectionId }, { session }) => ({
+    connection: await deps.connections.clearKey(connectionId, session.clientName),
+  }));
 }

@@ -15,7 +15,11 @@ export function registerSettingsHandlers(router: Router, deps: SettingsHandlerDe
   router.on(SettingsGet, () => ({ settings: deps.settings.get() }));
   router.on(SettingsUpdate, async (params, { session }) => {
     const settings = await deps.settings.update(params);
-    await deps.audit.append({ client: session.clientName, action: 'settingsUpdate', details: { fields: Object.keys(params) } });
+    await deps.audit.append({
+      client: session.clientName,
+      action: 'settingsUpdate',
+      details: { fields: Object.keys(params) },
+    });
     deps.onSettingsChanged();
     return { settings };
   });

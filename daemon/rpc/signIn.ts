@@ -14,10 +14,20 @@ export function registerSignInHandlers(router: Router, deps: SignInHandlerDeps):
     // An unknown connection or a taken name fails before the code is spent (a code works once).
     if (params.connectionId !== undefined) deps.connections.get(params.connectionId);
     const wanted = params.name?.toLocaleLowerCase();
-    if (wanted !== undefined && deps.connections.names().some((c) => c.name.toLocaleLowerCase() === wanted)) throw duplicateName(params.name!);
-    const apiKey = await exchangeOpenRouterCode({ base: openRouterAuthBase(), code: params.code, verifier: params.codeVerifier });
+    if (wanted !== undefined && deps.connections.names().some((c) => c.name.toLocaleLowerCase() === wanted))
+      throw duplicateName(params.name!);
+    const apiKey = await exchangeOpenRouterCode({
+      base: openRouterAuthBase(),
+      code: params.code,
+      verifier: params.codeVerifier,
+    });
     if (params.connectionId !== undefined) {
-      return { connection: await deps.connections.update({ id: params.connectionId, keySource: 'vault', apiKey }, session.clientName) };
+      return {
+        connection: await deps.connections.update(
+          { id: params.connectionId, keySource: 'vault', apiKey },
+          session.clientName,
+        ),
+      };
     }
     const connection = await deps.connections.create(
       {

@@ -15,11 +15,18 @@ export function registerTransferHandlers(router: Router, deps: TransferDeps): vo
     try {
       source = readImport(params.text, params.format);
     } catch (error) {
-      if (error instanceof UnreadableImport) throw new SwitchboardError(ErrorCode.VALIDATION, error.message, { hint: error.hint, field: 'text' });
+      if (error instanceof UnreadableImport)
+        throw new SwitchboardError(ErrorCode.VALIDATION, error.message, { hint: error.hint, field: 'text' });
       throw error;
     }
     const plan = planImport(source, deps, params.onClash ?? 'skip');
     const connections = params.apply ? await applyImport(plan, deps, session.clientName, params.only) : undefined;
-    return { format: source.format, applied: params.apply === true, items: planItems(plan), notes: plan.notes, ...(connections && { connections }) };
+    return {
+      format: source.format,
+      applied: params.apply === true,
+      items: planItems(plan),
+      notes: plan.notes,
+      ...(connections && { connections }),
+    };
   });
 }

@@ -36,7 +36,8 @@ const HOST_PATTERN = /^(127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$/;
 /** Query parameters that would carry a credential; their mere presence is refused. */
 const QUERY_CREDENTIALS = ['token', 'access_token', 'auth', 'authorization', 'bearer', 'key', 'api_key', 'apikey'];
 
-const HOW_TO_AUTH = 'read `token` from daemon.json in the Switchboard home and send the header `Authorization: Bearer <token>`';
+const HOW_TO_AUTH =
+  'read `token` from daemon.json in the Switchboard home and send the header `Authorization: Bearer <token>`';
 
 /** Refuses any request carrying an `Origin` header (403). */
 export function checkOrigin(headers: IncomingHttpHeaders): AccessResult {
@@ -44,7 +45,8 @@ export function checkOrigin(headers: IncomingHttpHeaders): AccessResult {
   return {
     ok: false,
     status: 403,
-    message: 'Requests with an Origin header are refused: the daemon does not serve browsers. Connect from a local program, which sends no Origin.',
+    message:
+      'Requests with an Origin header are refused: the daemon does not serve browsers. Connect from a local program, which sends no Origin.',
   };
 }
 
@@ -71,7 +73,11 @@ export function checkBearer(authorization: string | undefined, token: string): A
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
   if (!match) return { ok: false, status: 401, message: `Malformed Authorization header: ${HOW_TO_AUTH}.` };
   if (!constantTimeEqual(match[1]!, token)) {
-    return { ok: false, status: 401, message: `Wrong bearer token: the daemon makes a new one each time it starts; ${HOW_TO_AUTH}.` };
+    return {
+      ok: false,
+      status: 401,
+      message: `Wrong bearer token: the daemon makes a new one each time it starts; ${HOW_TO_AUTH}.`,
+    };
   }
   return OK;
 }
@@ -83,7 +89,11 @@ export function checkNoQueryToken(url: string | undefined): AccessResult {
   const query = url!.slice(at + 1);
   for (const name of new URLSearchParams(query).keys()) {
     if (QUERY_CREDENTIALS.includes(name.toLowerCase())) {
-      return { ok: false, status: 401, message: `Tokens in the URL (?${name}=) are refused because URLs get logged; ${HOW_TO_AUTH}.` };
+      return {
+        ok: false,
+        status: 401,
+        message: `Tokens in the URL (?${name}=) are refused because URLs get logged; ${HOW_TO_AUTH}.`,
+      };
     }
   }
   return OK;
@@ -117,7 +127,8 @@ export function checkRequest(headers: IncomingHttpHeaders, url: string | undefin
   if (!tcp) return { ok: true, caller: OWNER };
   // Anthropic clients send their key as x-api-key; everyone else as a bearer token.
   const apiKey = headers['x-api-key'];
-  if (headers.authorization === undefined && typeof apiKey === 'string' && apiKey !== '') return checkToken(apiKey.trim(), url, tcp);
+  if (headers.authorization === undefined && typeof apiKey === 'string' && apiKey !== '')
+    return checkToken(apiKey.trim(), url, tcp);
   const bearer = checkBearer(headers.authorization, tcp.token);
   if (bearer.ok) return { ok: true, caller: OWNER };
   const presented = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(headers.authorization ?? '')?.[1];
@@ -128,7 +139,14 @@ export function checkRequest(headers: IncomingHttpHeaders, url: string | undefin
 function checkToken(presented: string, url: string | undefined, tcp: TcpAuth, wrong?: Refusal): RequestAccess {
   if (constantTimeEqual(presented, tcp.token)) return { ok: true, caller: OWNER };
   const tool = tcp.toolTokens?.(presented);
-  if (tool === undefined) return wrong ?? { ok: false, status: 401, message: `Wrong x-api-key: ${HOW_TO_AUTH}, or use a tool token (switchboard tokens create).` };
+  if (tool === undefined)
+    return (
+      wrong ?? {
+        ok: false,
+        status: 401,
+        message: `Wrong x-api-key: ${HOW_TO_AUTH}, or use a tool token (switchboard tokens create).`,
+      }
+    );
   if (!tool.ok) return { ok: false, status: 401, message: tool.message };
   const path = pathOf(url);
   if (!toolMayUsePath(path)) {

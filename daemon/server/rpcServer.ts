@@ -69,7 +69,11 @@ export class RpcServer {
 
   private constructor(private readonly opts: RpcServerOptions) {
     // perMessageDeflate stays off: compression lets a small frame inflate past any size check.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD, perMessageDeflate: false });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD,
+      perMessageDeflate: false,
+    });
     this.wss.on('error', (error) => opts.log.warn('websocket server error', { error }));
     this.tcp = this.makeHttpServer('tcp');
     this.unix = this.makeHttpServer('socket');
@@ -124,7 +128,9 @@ export class RpcServer {
 
   private makeHttpServer(via: Listener): Server {
     const server = createServer((req, res) => void this.onHttp(via, req, res));
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(via, req, socket, head));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.onUpgrade(via, req, socket, head),
+    );
     server.on('clientError', (error, socket) => {
       this.opts.log.debug('bad http request', { via, error: (error as Error).message });
       rejectRaw(socket, 400, 'Malformed HTTP request.');
@@ -134,10 +140,19 @@ export class RpcServer {
   }
 
   /** Refuses a daemon's own upstream request first (a loop), then applies the access rules. */
-  private check(via: Listener, req: IncomingMessage): RequestAccess | { ok: false; status: typeof HOP_STATUS; message: string } {
+  private check(
+    via: Listener,
+    req: IncomingMessage,
+  ): RequestAccess | { ok: false; status: typeof HOP_STATUS; message: string } {
     if (hasHop(req.headers)) return { ok: false, status: HOP_STATUS, message: HOP_REFUSAL };
     const tools = this.opts.toolTokens;
-    return checkRequest(req.headers, req.url, via === 'tcp' ? { port: this.tcpPort, token: this.opts.token, ...(tools && { toolTokens: (t: string) => tools.check(t) }) } : undefined);
+    return checkRequest(
+      req.headers,
+      req.url,
+      via === 'tcp'
+        ? { port: this.tcpPort, token: this.opts.token, ...(tools && { toolTokens: (t: string) => tools.check(t) }) }
+        : undefined,
+    );
   }
 
   private onUpgrade(via: Listener, req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -149,7 +164,8 @@ export class RpcServer {
       this.opts.log.warn('refused websocket handshake', { via, status: access.status, reason: access.message });
       return rejectRaw(socket, access.status, access.message);
     }
-    if (pathOf(req.url) !== RPC_PATH) return rejectRaw(socket, 404, `Nothing at ${pathOf(req.url)}: the JSON-RPC WebSocket is at ${RPC_PATH}.`);
+    if (pathOf(req.url) !== RPC_PATH)
+      return rejectRaw(socket, 404, `Nothing at ${pathOf(req.url)}: the JSON-RPC WebSocket is at ${RPC_PATH}.`);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(via, ws, access.caller));
   }
 
@@ -162,10 +178,17 @@ export class RpcServer {
     const handler = via === 'tcp' ? this.opts.httpHandler : undefined;
     try {
       if (handler && (await handler(req, res, access.caller))) return;
-      sendJson(res, 404, via === 'tcp' ? `Nothing at ${pathOf(req.url)}.` : `Plain HTTP is served on the TCP port; the JSON-RPC WebSocket is at ${RPC_PATH}.`);
+      sendJson(
+        res,
+        404,
+        via === 'tcp'
+          ? `Nothing at ${pathOf(req.url)}.`
+          : `Plain HTTP is served on the TCP port; the JSON-RPC WebSocket is at ${RPC_PATH}.`,
+      );
     } catch (error) {
       this.opts.log.error('http handler failed', { path: pathOf(req.url), error });
-      if (!res.headersSent) sendJson(res, 500, 'Internal error. The daemon log (daemon.log in the Switchboard home) has details.');
+      if (!res.headersSent)
+        sendJson(res, 500, 'Internal error. The daemon log (daemon.log in the Switchboard home) has details.');
       else res.destroy();
     }
   }
@@ -174,7 +197,12 @@ export class RpcServer {
     const session = new WsSession(ws, via, caller, {
       maxQueuedBytes: this.opts.maxQueuedBytes,
       maxStreams: this.opts.maxStreamsPerClient,
-      onOverflow: (s, queued) => this.opts.log.warn('closed a client that does not read its replies', { session: s.id, via, queuedBytes: queued }),
+      onOverflow: (s, queued) =>
+        this.opts.log.warn('closed a client that does not read its replies', {
+          session: s.id,
+          via,
+          queuedBytes: queued,
+        }),
     });
     this.live.add(session);
     const { log } = this.opts;
@@ -290,7 +318,19 @@ function anthropicPath(url: string | undefined): boolean {
 }
 
 function errorType(status: number): string {
-  return status === 400 ? 'invalid_request_error' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 503 ? 'unavailable' : status === HOP_STATUS ? 'loop_detected' : 'server_error';
+  return status === 400
+    ? 'invalid_request_error'
+    : status === 401
+      ? 'unauthorized'
+      : status === 403
+        ? 'forbidden'
+        : status === 404
+          ? 'not_found'
+          : status === 503
+            ? 'unavailable'
+            : status === HOP_STATUS
+              ? 'loop_detected'
+              : 'server_error';
 }
 
 function authHeader(status: number): Record<string, string> {
@@ -302,15 +342,27 @@ function authHeader(status: number): Record<string, string> {
 
 function sendJson(res: ServerResponse, status: number, message: string, anthropic = false): void {
   const body = errorBody(status, message, anthropic);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...authHeader(status) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    ...authHeader(status),
+  });
   res.end(body);
 }
 
 /** Answers a refused handshake with a complete HTTP/1.1 response, then drops the connection. */
 function rejectRaw(socket: Duplex, status: number, message: string): void {
   const body = errorBody(status, message);
-  const headers = { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close', ...authHeader(status) };
-  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
+  const headers = {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(body)),
+    Connection: 'close',
+    ...authHeader(status),
+  };
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ].join('\r\n');
   if (!socket.writable) return void socket.destroy();
   socket.once('finish', () => socket.destroy());
   socket.end(`${head}\r\n\r\n${body}`);

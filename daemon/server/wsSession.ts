@@ -67,7 +67,8 @@ export class WsSession implements ClientSession {
 
   /** Closes the socket (e.g. its tool token was revoked); its streams stop with it. */
   disconnect(code: number, reason: string): void {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
+      this.ws.close(code, reason);
   }
 
   get closed(): AbortSignal {
@@ -104,7 +105,10 @@ export class WsSession implements ClientSession {
     const queued = this.ws.bufferedAmount;
     this.limits.onOverflow?.(this, queued);
     const mib = Math.round(this.maxQueuedBytes / (1024 * 1024));
-    this.ws.close(1008, `Closed: over ${mib} MiB of replies were waiting unread. Read the socket's messages, then reconnect.`);
+    this.ws.close(
+      1008,
+      `Closed: over ${mib} MiB of replies were waiting unread. Read the socket's messages, then reconnect.`,
+    );
     const cut = setTimeout(() => this.ws.terminate(), OVERFLOW_GRACE_MS);
     cut.unref();
     this.ws.once('close', () => clearTimeout(cut));
@@ -144,7 +148,9 @@ export class WsSession implements ClientSession {
   }
 
   private isDrained(): boolean {
-    return this.abort.signal.aborted || this.ws.readyState !== WebSocket.OPEN || this.ws.bufferedAmount < this.highWaterMark;
+    return (
+      this.abort.signal.aborted || this.ws.readyState !== WebSocket.OPEN || this.ws.bufferedAmount < this.highWaterMark
+    );
   }
 }
 

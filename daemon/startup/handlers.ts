@@ -21,10 +21,25 @@ import { adapterFor } from '../providers/registry';
 import type { Services } from './services';
 import type { Stores } from './stores';
 
-export function registerHandlers(router: Router, { audit }: Stores, s: Services, daemon: Omit<DaemonHandlerDeps, 'activeStreams' | 'connectionCount'>): void {
-  registerDaemonHandlers(router, { ...daemon, activeStreams: () => s.streams.size, connectionCount: () => s.connections.count() });
+export function registerHandlers(
+  router: Router,
+  { audit }: Stores,
+  s: Services,
+  daemon: Omit<DaemonHandlerDeps, 'activeStreams' | 'connectionCount'>,
+): void {
+  registerDaemonHandlers(router, {
+    ...daemon,
+    activeStreams: () => s.streams.size,
+    connectionCount: () => s.connections.count(),
+  });
   registerConnectionHandlers(router, { connections: s.connections });
-  registerConnectionTestHandlers(router, { connections: s.connections, providers: s.providers, adapterFor, models: s.models, testHistory: s.testHistory });
+  registerConnectionTestHandlers(router, {
+    connections: s.connections,
+    providers: s.providers,
+    adapterFor,
+    models: s.models,
+    testHistory: s.testHistory,
+  });
   registerProviderHandlers(router, { providers: s.providers, audit });
   registerSecretHandlers(router, { connections: s.connections });
   registerSignInHandlers(router, { connections: s.connections });
@@ -36,6 +51,12 @@ export function registerHandlers(router: Router, { audit }: Stores, s: Services,
   registerUsageHandlers(router, { ledger: s.ledger });
   registerBudgetHandlers(router, { connections: s.connections, budgets: s.admission.budgets });
   registerPriceHandlers(router, { prices: s.pricing, audit });
-  registerTransferHandlers(router, { version: daemon.version, connections: s.connections, providers: s.providers, prices: s.pricing, settings: settingsAccess(s.settings, audit, () => s.scheduler.reschedule()) });
+  registerTransferHandlers(router, {
+    version: daemon.version,
+    connections: s.connections,
+    providers: s.providers,
+    prices: s.pricing,
+    settings: settingsAccess(s.settings, audit, () => s.scheduler.reschedule()),
+  });
   registerTokenHandlers(router, { tokens: s.tokens, budgets: s.admission.budgets });
 }

@@ -22,7 +22,11 @@ export interface ListenOptions {
   limits: ServerLimits;
 }
 
-export async function listen(opts: ListenOptions, s: Services, cleanups: Cleanups): Promise<{ server: RpcServer; token: string }> {
+export async function listen(
+  opts: ListenOptions,
+  s: Services,
+  cleanups: Cleanups,
+): Promise<{ server: RpcServer; token: string }> {
   const { paths, log, limits } = opts;
   const httpHandler = createOpenAICompatHandler({
     chat: s.chat,
@@ -36,8 +40,15 @@ export async function listen(opts: ListenOptions, s: Services, cleanups: Cleanup
   });
   const token = randomBytes(32).toString('hex');
   const serverOptions = {
-    socketPath: paths.socket, token, router: opts.router, log, httpHandler, toolTokens: s.tokens, onSessionClose: (session: { id: string }) => s.streams.cancelSession(session.id),
-    maxQueuedBytes: limits.maxQueuedBytes, maxStreamsPerClient: limits.streams.perClient,
+    socketPath: paths.socket,
+    token,
+    router: opts.router,
+    log,
+    httpHandler,
+    toolTokens: s.tokens,
+    onSessionClose: (session: { id: string }) => s.streams.cancelSession(session.id),
+    maxQueuedBytes: limits.maxQueuedBytes,
+    maxStreamsPerClient: limits.streams.perClient,
   };
   let server: RpcServer;
   try {

@@ -19,7 +19,10 @@ export function serverLimits(env: NodeJS.ProcessEnv): ServerLimits {
     return raw !== undefined && raw !== '' && Number.isInteger(n) && n > 0 ? n : fallback;
   };
   return {
-    streams: { global: positive(env.SWITCHBOARD_MAX_STREAMS, DEFAULT_STREAM_CAPS.global), perClient: positive(env.SWITCHBOARD_MAX_STREAMS_PER_CLIENT, DEFAULT_STREAM_CAPS.perClient) },
+    streams: {
+      global: positive(env.SWITCHBOARD_MAX_STREAMS, DEFAULT_STREAM_CAPS.global),
+      perClient: positive(env.SWITCHBOARD_MAX_STREAMS_PER_CLIENT, DEFAULT_STREAM_CAPS.perClient),
+    },
     maxQueuedBytes: positive(env.SWITCHBOARD_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_BYTES),
     ...(positive(env.SWITCHBOARD_TEST_PACE_MS, 0) > 0 && { testPaceMs: positive(env.SWITCHBOARD_TEST_PACE_MS, 0) }),
   };

@@ -53,14 +53,24 @@ export interface ServiceOptions {
   ownPorts: () => number[];
 }
 
-export async function buildServices({ db, audit, vault, keyring }: Stores, { log, limits, sessions, ownPorts }: ServiceOptions, cleanups: Cleanups): Promise<Services> {
+export async function buildServices(
+  { db, audit, vault, keyring }: Stores,
+  { log, limits, sessions, ownPorts }: ServiceOptions,
+  cleanups: Cleanups,
+): Promise<Services> {
   const events = new EventHub(sessions);
   const providers = new ProviderCatalog(db);
   const connections = new ConnectionService({ db, audit, vault, keyring, events, providers, ownPorts });
   await connections.secureStoredHeaders(log);
   const settings = new SettingsStore(db);
 
-  const models = new ModelCache({ db, settings, log, adapterFor, resolve: (id) => connections.upstreamFor(connections.stored(id)) });
+  const models = new ModelCache({
+    db,
+    settings,
+    log,
+    adapterFor,
+    resolve: (id) => connections.upstreamFor(connections.stored(id)),
+  });
   cleanups.push(() => models.close());
   // A new URL, provider or key may offer other models; a deleted connection needs no list.
   events.onConnectionChanged(({ kind, id }) => {
@@ -80,23 +90,59 @@ export async function buildServices({ db, audit, vault, keyring }: Stores, { log
   cleanups.push(() => setRateLimitListener(undefined));
 
   const chat = new ChatService({
-    connections, providers, adapterFor: (conn) => adapterFor(conn.provider), toSwitchboardError, ledger, log, pricing, admission, onRateLimits: recordRateLimits,
+    connections,
+    providers,
+    adapterFor: (conn) => adapterFor(conn.provider),
+    toSwitchboardError,
+    ledger,
+    log,
+    pricing,
+    admission,
+    onRateLimits: recordRateLimits,
     // A 401 during a chat marks the connection failing at authentication, as a test would.
     onKeyRejected: (id, hadKey) => {
       const stored = connections.find(id);
       const provider = stored && providers.find(stored.provider);
-      if (provider) connections.recordTest(id, keyRejectedInChat(provider, hadKey), 'chat').catch((error: unknown) => log.warn('could not record a rejected key', { error }));
+      if (provider)
+        connections
+          .recordTest(id, keyRejectedInChat(provider, hadKey), 'chat')
+          .catch((error: unknown) => log.warn('could not record a rejected key', { error }));
     },
   });
   const testHistory = new TestHistory(db, events);
-  const scheduler = new TestScheduler({ settings, log, connections, providers, adapterFor, models, ...(limits.testPaceMs !== undefined && { firstRunDelayMs: limits.testPaceMs, staggerMs: limits.testPaceMs }) });
+  const scheduler = new TestScheduler({
+    settings,
+    log,
+    connections,
+    providers,
+    adapterFor,
+    models,
+    ...(limits.testPaceMs !== undefined && { firstRunDelayMs: limits.testPaceMs, staggerMs: limits.testPaceMs }),
+  });
   cleanups.push(() => scheduler.stop());
 
   const tokens = new ToolTokens({ db, audit });
   // A revoked token's open sockets close at once (its HTTP requests are refused from the next one).
   tokens.onRevoked((tokenId) => {
-    for (const session of sessions()) if (session.caller.kind === 'tool' && session.caller.tokenId === tokenId) session.disconnect(4401, 'tool token revoked');
+    for (const session of sessions())
+      if (session.caller.kind === 'tool' && session.caller.tokenId === tokenId)
+        session.disconnect(4401, 'tool token revoked');
   });
 
-  return { events, providers, connections, settings, models, ledger, pricing, facts: new FactBook(db, providers), admission, streams: new StreamRegistry(limits.streams), chat, scheduler, testHistory, tokens };
+  return {
+    events,
+    providers,
+    connections,
+    settings,
+    models,
+    ledger,
+    pricing,
+    facts: new FactBook(db, providers),
+    admission,
+    streams: new StreamRegistry(limits.streams),
+    chat,
+    scheduler,
+    testHistory,
+    tokens,
+  };
 }

@@ -19,7 +19,12 @@ export interface Stores {
   keyring: Keyring;
 }
 
-export async function openStores(paths: HomePaths, env: NodeJS.ProcessEnv, log: Logger, cleanups: Cleanups): Promise<Stores> {
+export async function openStores(
+  paths: HomePaths,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+  cleanups: Cleanups,
+): Promise<Stores> {
   const db = await Database.open(paths.dbFile, log);
   cleanups.push(() => db.close());
   const audit = new AuditLog(paths.auditFile, log);

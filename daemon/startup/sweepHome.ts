@@ -30,7 +30,11 @@ export function pidAlive(pid: number): boolean {
 }
 
 /** Removes the temp files in `dir` whose writing process is gone; returns how many. */
-export async function sweepStaleTempFiles(dir: string, log: Logger, isAlive: (pid: number) => boolean = pidAlive): Promise<number> {
+export async function sweepStaleTempFiles(
+  dir: string,
+  log: Logger,
+  isAlive: (pid: number) => boolean = pidAlive,
+): Promise<number> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -48,7 +52,8 @@ export async function sweepStaleTempFiles(dir: string, log: Logger, isAlive: (pi
       await unlink(join(dir, name));
       removed++;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn(`Could not remove the stale temp file ${name}`, { error: (error as Error).message });
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        log.warn(`Could not remove the stale temp file ${name}`, { error: (error as Error).message });
     }
   }
   if (removed > 0) log.info(`Removed ${removed} temp file(s) left in ${dir} by writes that never finished`);
@@ -74,6 +79,7 @@ export async function sweepOrphanVaultEntries(db: Database, vault: Vault, log: L
       break;
     }
   }
-  if (removed > 0) log.info(`Removed ${removed} vault entr${removed === 1 ? 'y' : 'ies'} that belonged to no connection`);
+  if (removed > 0)
+    log.info(`Removed ${removed} vault entr${removed === 1 ? 'y' : 'ies'} that belonged to no connection`);
   return removed;
 }

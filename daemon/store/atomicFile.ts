@@ -96,7 +96,11 @@ export interface AtomicWriteOptions {
  * Replaces `file` with `data` atomically. On failure the old file is untouched and the temp file is
  * removed; the error is rethrown as is (its `code`, e.g. ENOSPC or EACCES, says why).
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const fs: AtomicFs = { ...nodeAtomicFs, ...options.fs };
   const mode = options.mode ?? 0o600;
   const dir = dirname(file);

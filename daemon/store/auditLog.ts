@@ -47,7 +47,10 @@ export class AuditLog {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
         // The change is made already; failing it now would only hide that it happened.
-        this.log.error(`${this.file} is a symbolic link: the daemon does not write through it, so this change is not in the audit log. Remove the link; the daemon then starts a new audit.jsonl.`, { action: entry.action });
+        this.log.error(
+          `${this.file} is a symbolic link: the daemon does not write through it, so this change is not in the audit log. Remove the link; the daemon then starts a new audit.jsonl.`,
+          { action: entry.action },
+        );
         return;
       }
       this.checkedTail = true;
@@ -66,7 +69,9 @@ export class AuditLog {
       await rename(this.file, `${this.file}.1`);
       this.log.info(`Rotated ${this.file} (${size} bytes) to ${this.file}.1`);
     } catch (error) {
-      this.log.warn(`Could not rotate ${this.file} to ${this.file}.1 (${(error as Error).message}); it keeps growing until that works. Check that ${this.file}.1 is a file the daemon may replace.`);
+      this.log.warn(
+        `Could not rotate ${this.file} to ${this.file}.1 (${(error as Error).message}); it keeps growing until that works. Check that ${this.file}.1 is a file the daemon may replace.`,
+      );
     }
   }
 
@@ -78,7 +83,8 @@ export class AuditLog {
     // Wait for queued appends so a caller that just appended sees its entry.
     await this.queue.idle();
     const current = this.parse(await readIfExists(this.file));
-    const entries = current.length >= limit ? current : [...this.parse(await readIfExists(`${this.file}.1`)), ...current];
+    const entries =
+      current.length >= limit ? current : [...this.parse(await readIfExists(`${this.file}.1`)), ...current];
     return limit > 0 ? entries.slice(-limit) : [];
   }
 
@@ -93,7 +99,8 @@ export class AuditLog {
         skipped++;
       }
     }
-    if (skipped > 0) this.log.debug(`Skipped ${skipped} unreadable line(s) of ${this.file} (a write cut off by a crash)`);
+    if (skipped > 0)
+      this.log.debug(`Skipped ${skipped} unreadable line(s) of ${this.file} (a write cut off by a crash)`);
     return entries;
   }
 

@@ -72,7 +72,11 @@ export class Database {
       await db.writeInitial(low.data, 'create');
       return db;
     }
-    const { data, fromVersion, applied } = migrate(raw, { file, migrations: options.migrations, target: options.targetVersion });
+    const { data, fromVersion, applied } = migrate(raw, {
+      file,
+      migrations: options.migrations,
+      target: options.targetVersion,
+    });
     low.data = data;
     if (applied.length > 0) {
       // Keep the pre-migration file: a migration bug must not cost the user their connections.
@@ -80,7 +84,10 @@ export class Database {
       await copyFile(file, backup);
       await chmod(backup, 0o600);
       await db.writeInitial(data, 'migrate');
-      log.info(`Migrated ${file} from schema v${fromVersion} to v${data.schemaVersion}; the previous file is kept as ${backup}`, { steps: applied });
+      log.info(
+        `Migrated ${file} from schema v${fromVersion} to v${data.schemaVersion}; the previous file is kept as ${backup}`,
+        { steps: applied },
+      );
     }
     return db;
   }
@@ -111,7 +118,9 @@ export class Database {
       const result = mutate(draft);
       if (isThenable(result)) {
         Promise.resolve(result).catch(() => undefined);
-        throw new TypeError('Database.update(): the mutation must be synchronous; do async work before calling update().');
+        throw new TypeError(
+          'Database.update(): the mutation must be synchronous; do async work before calling update().',
+        );
       }
       const late: Mutation[] = [];
       this.inFlight = late;
@@ -171,7 +180,9 @@ export class Database {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.writePending().catch((error: unknown) => {
-        this.log.warn(`Could not save deferred changes (usage counters) to ${this.file}: ${reason(error)}; will retry on the next write.`);
+        this.log.warn(
+          `Could not save deferred changes (usage counters) to ${this.file}: ${reason(error)}; will retry on the next write.`,
+        );
       });
     }, this.debounceMs);
   }
@@ -223,7 +234,9 @@ export class Database {
     // Every store of every schema version has a `connections` list (v0 may have nothing else). An
     // object without one is some other JSON file: "migrating" it would empty it, so it is kept aside.
     if (!Array.isArray((raw as RawDb).connections)) {
-      await this.setAside('it has no "connections" list, so it is not a Switchboard store (or not one this version can read)');
+      await this.setAside(
+        'it has no "connections" list, so it is not a Switchboard store (or not one this version can read)',
+      );
       return undefined;
     }
     return raw as RawDb;
@@ -235,15 +248,22 @@ export class Database {
     try {
       aside = await moveAside(this.file);
     } catch (error) {
-      throw new SwitchboardError(ErrorCode.STORE_FAILED, `${this.file} is unreadable (${why}) and could not be moved aside: ${reason(error)}`, {
-        hint: `Move or repair ${this.file} yourself, then restart the daemon. It was not changed.`,
-        file: this.file,
-      });
+      throw new SwitchboardError(
+        ErrorCode.STORE_FAILED,
+        `${this.file} is unreadable (${why}) and could not be moved aside: ${reason(error)}`,
+        {
+          hint: `Move or repair ${this.file} yourself, then restart the daemon. It was not changed.`,
+          file: this.file,
+        },
+      );
     }
-    this.log.warn(`${this.file} is unreadable (${why}); moved it to ${aside} and started with an empty store. Repair that copy and move it back to recover its contents.`, {
-      file: this.file,
-      movedTo: aside,
-    });
+    this.log.warn(
+      `${this.file} is unreadable (${why}); moved it to ${aside} and started with an empty store. Repair that copy and move it back to recover its contents.`,
+      {
+        file: this.file,
+        movedTo: aside,
+      },
+    );
   }
 
   private async writeInitial(data: DbData, what: 'create' | 'migrate'): Promise<void> {

@@ -46,7 +46,13 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'add prices, limits and budgetWarnings; give usage rows costUsd and unpricedRequests',
     up(db) {
       // Usage recorded before prices existed has unknown cost, never zero.
-      const usage = Array.isArray(db.usage) ? db.usage.map((row) => (isObject(row) ? { costUsd: 0, unpricedRequests: typeof row.requests === 'number' ? row.requests : 0, ...row } : row)) : [];
+      const usage = Array.isArray(db.usage)
+        ? db.usage.map((row) =>
+            isObject(row)
+              ? { costUsd: 0, unpricedRequests: typeof row.requests === 'number' ? row.requests : 0, ...row }
+              : row,
+          )
+        : [];
       return {
         ...db,
         usage,
@@ -86,7 +92,12 @@ export function migrate(raw: RawDb, options: MigrateOptions): MigrationResult {
     throw new SwitchboardError(
       ErrorCode.STORE_FAILED,
       `${file} has schema version ${fromVersion}, but this Switchboard only understands up to version ${target}; refusing to start rather than downgrade it.`,
-      { hint: `It was written by a newer Switchboard. Upgrade Switchboard, or point SWITCHBOARD_HOME elsewhere; do not delete ${file} unless you mean to lose its connections.`, file, schemaVersion: fromVersion, supportedVersion: target },
+      {
+        hint: `It was written by a newer Switchboard. Upgrade Switchboard, or point SWITCHBOARD_HOME elsewhere; do not delete ${file} unless you mean to lose its connections.`,
+        file,
+        schemaVersion: fromVersion,
+        supportedVersion: target,
+      },
     );
   }
   let db = raw;
@@ -95,10 +106,14 @@ export function migrate(raw: RawDb, options: MigrateOptions): MigrationResult {
     const step = migrations.find((m) => m.from === version);
     if (!step) {
       // A gap in the list is a bug in the daemon, not in the user's file: say so plainly.
-      throw new SwitchboardError(ErrorCode.STORE_FAILED, `No migration from schema version ${version} to ${version + 1} for ${file}.`, {
-        hint: 'This is a Switchboard bug; please report it. The file was not changed.',
-        file,
-      });
+      throw new SwitchboardError(
+        ErrorCode.STORE_FAILED,
+        `No migration from schema version ${version} to ${version + 1} for ${file}.`,
+        {
+          hint: 'This is a Switchboard bug; please report it. The file was not changed.',
+          file,
+        },
+      );
     }
     db = { ...step.up(db), schemaVersion: version + 1 };
     applied.push(`v${version} → v${version + 1}: ${step.description}`);
@@ -110,10 +125,14 @@ function readVersion(raw: RawDb, file: string): number {
   const version = raw.schemaVersion;
   if (version === undefined) return 0;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
-    throw new SwitchboardError(ErrorCode.STORE_FAILED, `${file} has an invalid schemaVersion (${JSON.stringify(version)}).`, {
-      hint: `Fix or remove the "schemaVersion" field of ${file} (it should be a whole number), then restart the daemon.`,
-      file,
-    });
+    throw new SwitchboardError(
+      ErrorCode.STORE_FAILED,
+      `${file} has an invalid schemaVersion (${JSON.stringify(version)}).`,
+      {
+        hint: `Fix or remove the "schemaVersion" field of ${file} (it should be a whole number), then restart the daemon.`,
+        file,
+      },
+    );
   }
   return version;
 }

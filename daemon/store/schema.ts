@@ -5,7 +5,17 @@
  * A stored connection has no field for a key, on purpose: keys live in the vault, in memory or in the
  * environment, and `db.json` can be read, copied or synced without leaking one.
  */
-import type { CapacityPeriod, Connection, ModelCapability, ModelInfo, Provider, Settings, TestHistoryEntry, ToolToken, UsageRecord } from '../../shared/protocol';
+import type {
+  CapacityPeriod,
+  Connection,
+  ModelCapability,
+  ModelInfo,
+  Provider,
+  Settings,
+  TestHistoryEntry,
+  ToolToken,
+  UsageRecord,
+} from '../../shared/protocol';
 
 /**
  * A connection as persisted: the public `Connection` without `keyAvailable`, which depends on

@@ -28,17 +28,28 @@ export const OWNER: Caller = Object.freeze({ kind: 'owner' as const });
  * connections, keys, providers, prices, tokens, settings, reading usage or the audit log, shutting
  * the daemon down) needs the owner token.
  */
-const TOOL_METHODS: ReadonlySet<string> = new Set([DaemonHello.method, ChatStream.method, ChatCancel.method, ModelsList.method, ConnectionsList.method]);
+const TOOL_METHODS: ReadonlySet<string> = new Set([
+  DaemonHello.method,
+  ChatStream.method,
+  ChatCancel.method,
+  ModelsList.method,
+  ConnectionsList.method,
+]);
 
-const OWNER_HINT = 'Use the owner token (`token` in daemon.json in the Switchboard home), or the Switchboard CLI or VS Code extension, for anything but inference.';
+const OWNER_HINT =
+  'Use the owner token (`token` in daemon.json in the Switchboard home), or the Switchboard CLI or VS Code extension, for anything but inference.';
 
 /** Throws FORBIDDEN when a tool token calls a method that needs the owner token. */
 export function assertMethodAllowed(caller: Caller, method: string): void {
   if (caller.kind === 'owner' || TOOL_METHODS.has(method)) return;
-  throw new SwitchboardError(ErrorCode.FORBIDDEN, `Tool token "${caller.name}" cannot call ${method}: tool tokens only run inference (chat/stream, chat/cancel, models/list, connections/list); ${method} needs the owner token.`, {
-    hint: OWNER_HINT,
-    tokenId: caller.tokenId,
-  });
+  throw new SwitchboardError(
+    ErrorCode.FORBIDDEN,
+    `Tool token "${caller.name}" cannot call ${method}: tool tokens only run inference (chat/stream, chat/cancel, models/list, connections/list); ${method} needs the owner token.`,
+    {
+      hint: OWNER_HINT,
+      tokenId: caller.tokenId,
+    },
+  );
 }
 
 /** Whether the caller may use the connection with this id. */
@@ -52,9 +63,13 @@ export function mayUseConnection(caller: Caller, connectionId: string): boolean 
  */
 export function assertConnectionAllowed(caller: Caller, connection: { id: string; name: string }): void {
   if (mayUseConnection(caller, connection.id)) return;
-  throw new SwitchboardError(ErrorCode.FORBIDDEN, `Tool token "${(caller as ToolCaller).name}" may not use connection "${connection.name}".`, {
-    hint: 'Use a connection the token names (GET /v1/models lists them), or create a tool token for this connection: switchboard tokens create --name NAME --connections NAME.',
-    connectionId: connection.id,
-    tokenId: (caller as ToolCaller).tokenId,
-  });
+  throw new SwitchboardError(
+    ErrorCode.FORBIDDEN,
+    `Tool token "${(caller as ToolCaller).name}" may not use connection "${connection.name}".`,
+    {
+      hint: 'Use a connection the token names (GET /v1/models lists them), or create a tool token for this connection: switchboard tokens create --name NAME --connections NAME.',
+      connectionId: connection.id,
+      tokenId: (caller as ToolCaller).tokenId,
+    },
+  );
 }

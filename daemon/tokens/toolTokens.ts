@@ -36,7 +36,11 @@ export class ToolTokens {
   /** Makes a token; the result's `secret` is the only time the token exists outside the tool. */
   async create(params: TokensCreateParams, actor: string): Promise<{ token: ToolToken; secret: string }> {
     if (params.expiresAt !== undefined && Date.parse(params.expiresAt) <= this.now()) {
-      throw validationError('expiresAt', 'must be in the future.', 'Give a later date, or omit expiresAt for a token that does not expire.');
+      throw validationError(
+        'expiresAt',
+        'must be in the future.',
+        'Give a later date, or omit expiresAt for a token that does not expire.',
+      );
     }
     const secret = `${TOOL_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const hash = hashToken(secret);
@@ -51,7 +55,8 @@ export class ToolTokens {
       createdAt: new Date(this.now()).toISOString(),
     };
     await this.deps.db.update((db) => {
-      for (const id of record.connections ?? []) if (!db.connections.some((c) => c.id === id)) throw connectionNotFound(id);
+      for (const id of record.connections ?? [])
+        if (!db.connections.some((c) => c.id === id)) throw connectionNotFound(id);
       const tokens = (db.tokens ??= []);
       const wanted = record.name.toLocaleLowerCase();
       if (tokens.some((t) => t.name.toLocaleLowerCase() === wanted)) {
@@ -62,7 +67,18 @@ export class ToolTokens {
       }
       tokens.push(record);
     });
-    await this.deps.audit.append({ client: actor, action: 'tokenCreate', name: record.name, details: { tokenId: record.id, fingerprint: record.fingerprint, connections: record.connections ?? 'all', ...(record.budget && { budget: record.budget }), ...(record.expiresAt && { expiresAt: record.expiresAt }) } });
+    await this.deps.audit.append({
+      client: actor,
+      action: 'tokenCreate',
+      name: record.name,
+      details: {
+        tokenId: record.id,
+        fingerprint: record.fingerprint,
+        connections: record.connections ?? 'all',
+        ...(record.budget && { budget: record.budget }),
+        ...(record.expiresAt && { expiresAt: record.expiresAt }),
+      },
+    });
     return { token: toPublic(record), secret };
   }
 
@@ -80,7 +96,12 @@ export class ToolTokens {
       return tokens.splice(index, 1)[0]!;
     });
     for (const listener of this.revokedListeners) listener(id);
-    await this.deps.audit.append({ client: actor, action: 'tokenRevoke', name: removed.name, details: { tokenId: removed.id, fingerprint: removed.fingerprint } });
+    await this.deps.audit.append({
+      client: actor,
+      action: 'tokenRevoke',
+      name: removed.name,
+      details: { tokenId: removed.id, fingerprint: removed.fingerprint },
+    });
     return toPublic(removed);
   }
 
@@ -97,7 +118,12 @@ export class ToolTokens {
     if (!presented.startsWith(TOOL_TOKEN_PREFIX)) return undefined;
     const hash = hashToken(presented);
     const record = (this.deps.db.data.tokens ?? []).find((t) => t.hash === hash);
-    if (!record) return { ok: false, message: 'This tool token is unknown or was revoked. Create a new one (switchboard tokens create --name NAME, or "Switchboard: Create Tool Token…" in VS Code) and give it to the tool.' };
+    if (!record)
+      return {
+        ok: false,
+        message:
+          'This tool token is unknown or was revoked. Create a new one (switchboard tokens create --name NAME, or "Switchboard: Create Tool Token…" in VS Code) and give it to the tool.',
+      };
     const refused = this.expiredMessage(record);
     if (refused) return { ok: false, message: refused };
     this.touch(record);
@@ -149,5 +175,11 @@ function toPublic(record: StoredToolToken): ToolToken {
 }
 
 function toCaller(record: StoredToolToken): ToolCaller {
-  return { kind: 'tool', tokenId: record.id, name: record.name, ...(record.connections && { connections: record.connections }), ...(record.budget && { budget: record.budget }) };
+  return {
+    kind: 'tool',
+    tokenId: record.id,
+    name: record.name,
+    ...(record.connections && { connections: record.connections }),
+    ...(record.budget && { budget: record.budget }),
+  };
 }

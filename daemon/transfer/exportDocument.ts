@@ -4,7 +4,16 @@
  * the user's prices and the settings. A key becomes `needsKey` unless it is an `env:NAME` reference;
  * a secret header travels by name only. Fallbacks name connections by name (ids are per daemon).
  */
-import { EXPORT_FORMAT, EXPORT_SCHEMA_VERSION, SECRET_HEADER_MASK, type Connection, type ExportDocument, type ExportedAws, type ExportedConnection, type ExportedKey } from '../../shared/protocol';
+import {
+  EXPORT_FORMAT,
+  EXPORT_SCHEMA_VERSION,
+  SECRET_HEADER_MASK,
+  type Connection,
+  type ExportDocument,
+  type ExportedAws,
+  type ExportedConnection,
+  type ExportedKey,
+} from '../../shared/protocol';
 import type { TransferDeps } from './deps';
 
 function keyOf(c: Connection): ExportedKey {
@@ -25,9 +34,13 @@ function exportAws(aws: NonNullable<Connection['aws']>): ExportedAws {
 
 function exportConnection(c: Connection, nameOf: Map<string, string>): ExportedConnection {
   const secret = new Set((c.secretHeaders ?? []).map((h) => h.toLowerCase()));
-  const plainHeaders = Object.entries(c.headers ?? {}).filter(([name, value]) => !secret.has(name.toLowerCase()) && value !== SECRET_HEADER_MASK);
+  const plainHeaders = Object.entries(c.headers ?? {}).filter(
+    ([name, value]) => !secret.has(name.toLowerCase()) && value !== SECRET_HEADER_MASK,
+  );
   const fallbacks = (c.fallbacks ?? []).map((id) => nameOf.get(id)).filter((n): n is string => n !== undefined);
-  const fallbackModels = Object.entries(c.fallbackModels ?? {}).flatMap(([id, model]) => (nameOf.has(id) ? [[nameOf.get(id)!, model] as const] : []));
+  const fallbackModels = Object.entries(c.fallbackModels ?? {}).flatMap(([id, model]) =>
+    nameOf.has(id) ? [[nameOf.get(id)!, model] as const] : [],
+  );
   return {
     name: c.name,
     ...(c.description !== undefined && { description: c.description }),
@@ -83,7 +96,12 @@ export function buildExport(deps: TransferDeps): ExportDocument {
     prices: deps.prices
       .list()
       .filter((p) => p.source === 'user')
-      .map((p) => ({ provider: p.provider, model: p.model, inputPerMTok: p.inputPerMTok, outputPerMTok: p.outputPerMTok })),
+      .map((p) => ({
+        provider: p.provider,
+        model: p.model,
+        inputPerMTok: p.inputPerMTok,
+        outputPerMTok: p.outputPerMTok,
+      })),
     settings: { testIntervalHours: settings.testIntervalHours, modelsCacheMinutes: settings.modelsCacheMinutes },
   };
 }

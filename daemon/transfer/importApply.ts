@@ -29,31 +29,58 @@ function chosen(item: ImportItem, only: ReadonlySet<string> | undefined): boolea
   return false;
 }
 
-async function applyFallbacks(steps: ConnectionStep[], deps: TransferDeps, actor: string, imported: Map<string, Connection>): Promise<void> {
+async function applyFallbacks(
+  steps: ConnectionStep[],
+  deps: TransferDeps,
+  actor: string,
+  imported: Map<string, Connection>,
+): Promise<void> {
   const all = deps.connections.list();
-  const idOf = (name: string) => imported.get(name.toLocaleLowerCase())?.id ?? all.find((c) => c.name.toLocaleLowerCase() === name.toLocaleLowerCase())?.id;
+  const idOf = (name: string) =>
+    imported.get(name.toLocaleLowerCase())?.id ??
+    all.find((c) => c.name.toLocaleLowerCase() === name.toLocaleLowerCase())?.id;
   for (const step of steps) {
     const target = step.item.connectionId;
     if (!target || step.item.action === 'fail' || (!step.data.fallbacks && step.item.action !== 'update')) continue;
     const names = step.data.fallbacks ?? [];
     const missing = names.filter((n) => idOf(n) === undefined);
     const fallbacks = names.map(idOf).filter((id): id is string => id !== undefined && id !== target);
-    const fallbackModels = Object.fromEntries(Object.entries(step.data.fallbackModels ?? {}).flatMap(([name, model]) => (fallbacks.includes(idOf(name) ?? '') ? [[idOf(name)!, model]] : [])));
-    if (missing.length > 0) step.item.needs = [...(step.item.needs ?? []), ...missing.map((n) => `fallback "${n}" (no connection of that name)`)];
+    const fallbackModels = Object.fromEntries(
+      Object.entries(step.data.fallbackModels ?? {}).flatMap(([name, model]) =>
+        fallbacks.includes(idOf(name) ?? '') ? [[idOf(name)!, model]] : [],
+      ),
+    );
+    if (missing.length > 0)
+      step.item.needs = [
+        ...(step.item.needs ?? []),
+        ...missing.map((n) => `fallback "${n}" (no connection of that name)`),
+      ];
     try {
       const connection = await deps.connections.update(
-        { id: target, fallbacks: fallbacks.length > 0 ? fallbacks : null, fallbackModels: Object.keys(fallbackModels).length > 0 ? fallbackModels : null },
+        {
+          id: target,
+          fallbacks: fallbacks.length > 0 ? fallbacks : null,
+          fallbackModels: Object.keys(fallbackModels).length > 0 ? fallbackModels : null,
+        },
         actor,
       );
       imported.set(connection.name.toLocaleLowerCase(), connection);
     } catch (error) {
-      step.item.needs = [...(step.item.needs ?? []), `its fallbacks (${error instanceof Error ? error.message : String(error)})`];
+      step.item.needs = [
+        ...(step.item.needs ?? []),
+        `its fallbacks (${error instanceof Error ? error.message : String(error)})`,
+      ];
     }
   }
 }
 
 /** Applies the plan; the items are updated in place (connectionId, or fail with the reason). Returns the connections touched. */
-export async function applyImport(plan: ImportPlan, deps: TransferDeps, actor: string, only?: readonly string[]): Promise<Connection[]> {
+export async function applyImport(
+  plan: ImportPlan,
+  deps: TransferDeps,
+  actor: string,
+  only?: readonly string[],
+): Promise<Connection[]> {
   const pick = only ? new Set(only) : undefined;
   for (const step of plan.providers) {
     if (!step.input || !chosen(step.item, pick)) continue;
@@ -68,8 +95,14 @@ export async function applyImport(plan: ImportPlan, deps: TransferDeps, actor: s
   for (const step of plan.connections) {
     if ((!step.create && !step.update) || !chosen(step.item, pick)) continue;
     try {
-      if (step.create && !deps.providers.find(step.create.provider)) throw new SwitchboardError(ErrorCode.VALIDATION, `provider: "${step.create.provider}" is not in the catalog.`, { hint: 'Its provider was not imported; import it first.', field: 'provider' });
-      const connection = step.create ? await deps.connections.create(step.create, actor) : await deps.connections.update(step.update!, actor);
+      if (step.create && !deps.providers.find(step.create.provider))
+        throw new SwitchboardError(ErrorCode.VALIDATION, `provider: "${step.create.provider}" is not in the catalog.`, {
+          hint: 'Its provider was not imported; import it first.',
+          field: 'provider',
+        });
+      const connection = step.create
+        ? await deps.connections.create(step.create, actor)
+        : await deps.connections.update(step.update!, actor);
       step.item.connectionId = connection.id;
       imported.set(step.data.name.toLocaleLowerCase(), connection);
     } catch (error) {
@@ -80,7 +113,10 @@ export async function applyImport(plan: ImportPlan, deps: TransferDeps, actor: s
   for (const step of plan.prices) {
     if (!step.price || !chosen(step.item, pick)) continue;
     try {
-      await deps.prices.set(step.price.provider, step.price.model, { inputPerMTok: step.price.inputPerMTok, outputPerMTok: step.price.outputPerMTok });
+      await deps.prices.set(step.price.provider, step.price.model, {
+        inputPerMTok: step.price.inputPerMTok,
+        outputPerMTok: step.price.outputPerMTok,
+      });
     } catch (error) {
       markFailed(step.item, error);
     }

@@ -64,14 +64,39 @@ function planProviders(source: ImportSource, deps: TransferDeps, onClash: OnName
   return source.providers.map((raw, i) => {
     const parsed = ProviderInput.safeParse(raw);
     const label = textOf(objectOf(raw)?.id) ?? `providers[${i}]`;
-    if (!parsed.success) return { item: failed('provider', label, firstIssue(parsed.error), 'Fix this provider in the file, or leave it out; the rest is imported.') };
+    if (!parsed.success)
+      return {
+        item: failed(
+          'provider',
+          label,
+          firstIssue(parsed.error),
+          'Fix this provider in the file, or leave it out; the rest is imported.',
+        ),
+      };
     const input = parsed.data;
     const existing = deps.providers.find(input.id);
-    if (existing?.builtIn) return { item: failed('provider', input.id, `"${input.id}" is a built-in provider.`, 'Give the provider another id in the file (and in the connections that use it).') };
+    if (existing?.builtIn)
+      return {
+        item: failed(
+          'provider',
+          input.id,
+          `"${input.id}" is a built-in provider.`,
+          'Give the provider another id in the file (and in the connections that use it).',
+        ),
+      };
     if (!existing) return { item: { kind: 'provider', name: input.id, action: 'create' }, input };
     const { builtIn: _b, models: _m, ...current } = existing;
-    if (same(current, input)) return { item: { kind: 'provider', name: input.id, action: 'skip', reason: 'already the same' } };
-    if (onClash !== 'replace') return { item: { kind: 'provider', name: input.id, action: 'skip', reason: 'a provider with this id exists and differs (import with "replace" to update it)' } };
+    if (same(current, input))
+      return { item: { kind: 'provider', name: input.id, action: 'skip', reason: 'already the same' } };
+    if (onClash !== 'replace')
+      return {
+        item: {
+          kind: 'provider',
+          name: input.id,
+          action: 'skip',
+          reason: 'a provider with this id exists and differs (import with "replace" to update it)',
+        },
+      };
     return { item: { kind: 'provider', name: input.id, action: 'update' }, input };
   });
 }
@@ -114,13 +139,39 @@ function awsFields(data: ExportedConnection) {
   return aws;
 }
 
-function planConnection(raw: unknown, i: number, ctx: { deps: TransferDeps; onClash: OnNameClash; existing: Connection[]; taken: Set<string>; providerIds: Set<string>; hasDefault: boolean }): ConnectionStep | { item: ImportItem } {
+function planConnection(
+  raw: unknown,
+  i: number,
+  ctx: {
+    deps: TransferDeps;
+    onClash: OnNameClash;
+    existing: Connection[];
+    taken: Set<string>;
+    providerIds: Set<string>;
+    hasDefault: boolean;
+  },
+): ConnectionStep | { item: ImportItem } {
   const label = textOf(objectOf(raw)?.name) ?? `connections[${i}]`;
   const parsed = ExportedConnection.safeParse(raw);
-  if (!parsed.success) return { item: failed('connection', label, firstIssue(parsed.error), 'Fix this connection in the file, or leave it out; the rest is imported.') };
+  if (!parsed.success)
+    return {
+      item: failed(
+        'connection',
+        label,
+        firstIssue(parsed.error),
+        'Fix this connection in the file, or leave it out; the rest is imported.',
+      ),
+    };
   const data = parsed.data;
   if (!ctx.providerIds.has(data.provider)) {
-    return { item: failed('connection', data.name, `provider "${data.provider}" is not in the catalog.`, `Add the provider first (switchboard providers, or the file's "providers"), or change it to one of: ${[...ctx.providerIds].slice(0, 20).join(', ')}.`) };
+    return {
+      item: failed(
+        'connection',
+        data.name,
+        `provider "${data.provider}" is not in the catalog.`,
+        `Add the provider first (switchboard providers, or the file's "providers"), or change it to one of: ${[...ctx.providerIds].slice(0, 20).join(', ')}.`,
+      ),
+    };
   }
   const needs: string[] = [];
   const provider = ctx.deps.providers.find(data.provider);
@@ -133,7 +184,14 @@ function planConnection(raw: unknown, i: number, ctx: { deps: TransferDeps; onCl
   const base: ImportItem = { kind: 'connection', name: data.name, action: 'create', key: keyText(data) };
 
   if ((clash || takenInFile) && ctx.onClash === 'skip') {
-    return { item: { ...base, action: 'skip', reason: clash ? `a connection named "${clash.name}" exists` : 'the file has another connection of this name', ...(clash && { existingId: clash.id }) } };
+    return {
+      item: {
+        ...base,
+        action: 'skip',
+        reason: clash ? `a connection named "${clash.name}" exists` : 'the file has another connection of this name',
+        ...(clash && { existingId: clash.id }),
+      },
+    };
   }
   if (clash && ctx.onClash === 'replace') {
     const keep = new Set((clash.secretHeaders ?? []).map((h) => h.toLowerCase()));
@@ -167,17 +225,38 @@ function planConnection(raw: unknown, i: number, ctx: { deps: TransferDeps; onCl
       ...(data.key.source === 'none' && !requiresKey && { keySource: 'none' }),
     };
     const checked = UpdateConnectionParams.safeParse(update);
-    if (!checked.success) return { item: failed('connection', data.name, firstIssue(checked.error), 'Fix this connection in the file; the rest is imported.') };
+    if (!checked.success)
+      return {
+        item: failed(
+          'connection',
+          data.name,
+          firstIssue(checked.error),
+          'Fix this connection in the file; the rest is imported.',
+        ),
+      };
     // The existing key is kept, so it needs none unless the existing one has none either.
     // So is its session token, while the access key id stays the same (connections/update keeps it then).
     const keepsToken = clash.aws?.hasSessionToken === true && clash.aws.accessKeyId === data.aws?.accessKeyId;
-    const stillNeeds = needs.filter((n) => (n !== 'a key' || !clash.keyAvailable) && (!n.startsWith('a session token') || !keepsToken));
-    return { item: { ...base, action: 'update', existingId: clash.id, key: data.key.source === 'needsKey' ? 'kept' : keyText(data), ...(stillNeeds.length > 0 && { needs: stillNeeds }) }, data, update: checked.data };
+    const stillNeeds = needs.filter(
+      (n) => (n !== 'a key' || !clash.keyAvailable) && (!n.startsWith('a session token') || !keepsToken),
+    );
+    return {
+      item: {
+        ...base,
+        action: 'update',
+        existingId: clash.id,
+        key: data.key.source === 'needsKey' ? 'kept' : keyText(data),
+        ...(stillNeeds.length > 0 && { needs: stillNeeds }),
+      },
+      data,
+      update: checked.data,
+    };
   }
 
   const name = clash || takenInFile ? freeName(data.name, ctx.taken) : data.name;
   for (const header of data.secretHeaders ?? []) needs.push(`a value for header ${header}`);
-  const keySource = data.key.source === 'env' ? (`env:${data.key.variable}` as const) : data.key.source === 'none' ? 'none' : 'vault';
+  const keySource =
+    data.key.source === 'env' ? (`env:${data.key.variable}` as const) : data.key.source === 'none' ? 'none' : 'vault';
   const create: CreateConnectionParams = {
     name,
     provider: data.provider,
@@ -188,9 +267,25 @@ function planConnection(raw: unknown, i: number, ctx: { deps: TransferDeps; onCl
     keySource,
   };
   const checked = CreateConnectionParams.safeParse(create);
-  if (!checked.success) return { item: failed('connection', data.name, firstIssue(checked.error), 'Fix this connection in the file; the rest is imported.') };
+  if (!checked.success)
+    return {
+      item: failed(
+        'connection',
+        data.name,
+        firstIssue(checked.error),
+        'Fix this connection in the file; the rest is imported.',
+      ),
+    };
   ctx.taken.add(name.toLocaleLowerCase());
-  return { item: { ...base, ...(name !== data.name && { newName: name, ...(clash && { existingId: clash.id }) }), ...(needs.length > 0 && { needs }) }, data, create: checked.data };
+  return {
+    item: {
+      ...base,
+      ...(name !== data.name && { newName: name, ...(clash && { existingId: clash.id }) }),
+      ...(needs.length > 0 && { needs }),
+    },
+    data,
+    create: checked.data,
+  };
 }
 
 function planPrices(source: ImportSource, deps: TransferDeps, providerIds: Set<string>): PriceStep[] {
@@ -199,12 +294,26 @@ function planPrices(source: ImportSource, deps: TransferDeps, providerIds: Set<s
     const o = objectOf(raw);
     const label = o ? `${String(o.provider)}/${String(o.model)}` : `prices[${i}]`;
     const parsed = ExportedPrice.safeParse(raw);
-    if (!parsed.success) return { item: failed('price', label, firstIssue(parsed.error), 'Fix this price in the file; the rest is imported.') };
+    if (!parsed.success)
+      return {
+        item: failed('price', label, firstIssue(parsed.error), 'Fix this price in the file; the rest is imported.'),
+      };
     const price = parsed.data;
     const name = `${price.provider}/${price.model}`;
-    if (!providerIds.has(price.provider)) return { item: failed('price', name, `provider "${price.provider}" is not in the catalog.`, 'Add the provider first, or leave this price out.') };
-    const mine = current.find((p) => p.provider === price.provider && p.model.toLowerCase() === price.model.toLowerCase());
-    if (mine && mine.inputPerMTok === price.inputPerMTok && mine.outputPerMTok === price.outputPerMTok) return { item: { kind: 'price', name, action: 'skip', reason: 'already the same' } };
+    if (!providerIds.has(price.provider))
+      return {
+        item: failed(
+          'price',
+          name,
+          `provider "${price.provider}" is not in the catalog.`,
+          'Add the provider first, or leave this price out.',
+        ),
+      };
+    const mine = current.find(
+      (p) => p.provider === price.provider && p.model.toLowerCase() === price.model.toLowerCase(),
+    );
+    if (mine && mine.inputPerMTok === price.inputPerMTok && mine.outputPerMTok === price.outputPerMTok)
+      return { item: { kind: 'price', name, action: 'skip', reason: 'already the same' } };
     return { item: { kind: 'price', name, action: mine ? 'update' : 'create' }, price };
   });
 }
@@ -212,24 +321,59 @@ function planPrices(source: ImportSource, deps: TransferDeps, providerIds: Set<s
 function planSettings(source: ImportSource, deps: TransferDeps): SettingsStep | undefined {
   if (source.settings === undefined) return undefined;
   const parsed = ExportedSettings.safeParse(source.settings);
-  if (!parsed.success) return { item: failed('settings', 'settings', firstIssue(parsed.error), 'Fix the settings in the file; the rest is imported.') };
+  if (!parsed.success)
+    return {
+      item: failed(
+        'settings',
+        'settings',
+        firstIssue(parsed.error),
+        'Fix the settings in the file; the rest is imported.',
+      ),
+    };
   const current = deps.settings.get();
-  const patch = Object.fromEntries(Object.entries(parsed.data).filter(([k, v]) => v !== undefined && current[k as keyof typeof current] !== v));
-  if (Object.keys(patch).length === 0) return { item: { kind: 'settings', name: 'settings', action: 'skip', reason: 'already the same' } };
-  return { item: { kind: 'settings', name: 'settings', action: 'update', reason: `changes ${Object.keys(patch).join(', ')}` }, patch };
+  const patch = Object.fromEntries(
+    Object.entries(parsed.data).filter(([k, v]) => v !== undefined && current[k as keyof typeof current] !== v),
+  );
+  if (Object.keys(patch).length === 0)
+    return { item: { kind: 'settings', name: 'settings', action: 'skip', reason: 'already the same' } };
+  return {
+    item: { kind: 'settings', name: 'settings', action: 'update', reason: `changes ${Object.keys(patch).join(', ')}` },
+    patch,
+  };
 }
 
 export function planImport(source: ImportSource, deps: TransferDeps, onClash: OnNameClash): ImportPlan {
   const providers = planProviders(source, deps, onClash);
-  const providerIds = new Set([...deps.providers.list().map((p) => p.id), ...providers.filter((p) => p.item.action === 'create').map((p) => p.item.name)]);
+  const providerIds = new Set([
+    ...deps.providers.list().map((p) => p.id),
+    ...providers.filter((p) => p.item.action === 'create').map((p) => p.item.name),
+  ]);
   const existing = deps.connections.list();
-  const ctx = { deps, onClash, existing, taken: new Set(existing.map((c) => c.name.toLocaleLowerCase())), providerIds, hasDefault: existing.some((c) => c.isDefault) };
+  const ctx = {
+    deps,
+    onClash,
+    existing,
+    taken: new Set(existing.map((c) => c.name.toLocaleLowerCase())),
+    providerIds,
+    hasDefault: existing.some((c) => c.isDefault),
+  };
   const connections = source.connections.map((raw, i) => planConnection(raw, i, ctx)) as ConnectionStep[];
   const settings = planSettings(source, deps);
-  return { providers, connections, prices: planPrices(source, deps, providerIds), ...(settings && { settings }), notes: [...source.notes] };
+  return {
+    providers,
+    connections,
+    prices: planPrices(source, deps, providerIds),
+    ...(settings && { settings }),
+    notes: [...source.notes],
+  };
 }
 
 /** Every item of a plan, in the order they are applied. */
 export function planItems(plan: ImportPlan): ImportItem[] {
-  return [...plan.providers.map((s) => s.item), ...plan.connections.map((s) => s.item), ...plan.prices.map((s) => s.item), ...(plan.settings ? [plan.settings.item] : [])];
+  return [
+    ...plan.providers.map((s) => s.item),
+    ...plan.connections.map((s) => s.item),
+    ...plan.prices.map((s) => s.item),
+    ...(plan.settings ? [plan.settings.item] : []),
+  ];
 }

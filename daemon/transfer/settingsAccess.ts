@@ -4,12 +4,20 @@ import type { SettingsStore } from '../settings/settingsStore';
 import type { AuditLog } from '../store/auditLog';
 import type { TransferDeps } from './deps';
 
-export function settingsAccess(settings: SettingsStore, audit: AuditLog, onChanged: () => void): TransferDeps['settings'] {
+export function settingsAccess(
+  settings: SettingsStore,
+  audit: AuditLog,
+  onChanged: () => void,
+): TransferDeps['settings'] {
   return {
     get: () => settings.get(),
     async update(patch: Partial<Settings>, actor: string): Promise<Settings> {
       const after = await settings.update(patch);
-      await audit.append({ client: actor, action: 'settingsUpdate', details: { fields: Object.keys(patch), via: 'import' } });
+      await audit.append({
+        client: actor,
+        action: 'settingsUpdate',
+        details: { fields: Object.keys(patch), via: 'import' },
+      });
       onChanged();
       return after;
     },

@@ -36,7 +36,12 @@ export class AnswerBuilder {
       case 'toolCall':
         this.endText();
         this.endReasoning();
-        this.toolCalls[d.toolCall] = { id: d.id, name: d.name, arguments: '', ...(d.signature !== undefined && { signature: d.signature }) };
+        this.toolCalls[d.toolCall] = {
+          id: d.id,
+          name: d.name,
+          arguments: '',
+          ...(d.signature !== undefined && { signature: d.signature }),
+        };
         return;
       case 'toolArguments': {
         const call = this.toolCalls[d.toolCall];
@@ -65,7 +70,11 @@ export class AnswerBuilder {
     const parts = this.parts();
     const calls = this.toolCalls.filter(Boolean);
     const onlyText = parts.every((p) => p.type === 'text');
-    return { role: 'assistant', content: onlyText ? this.text() : parts, ...(calls.length > 0 && { toolCalls: calls }) };
+    return {
+      role: 'assistant',
+      content: onlyText ? this.text() : parts,
+      ...(calls.length > 0 && { toolCalls: calls }),
+    };
   }
 
   private endText(): void {

@@ -19,7 +19,10 @@ export const DEFAULT_MAX_TOKENS = 4096;
  * goes as Anthropic's native `output_config.format` (structured outputs, the newer models), and the
  * answer is plain JSON text.
  */
-export const RESPONSE_TOOL = { fallbackName: 'json_response', description: 'Answer with JSON matching this schema. Call this tool with your answer as its input.' };
+export const RESPONSE_TOOL = {
+  fallbackName: 'json_response',
+  description: 'Answer with JSON matching this schema. Call this tool with your answer as its input.',
+};
 
 /** The name of the forced tool carrying a structured answer, when the request asks for one and it is sent as a tool. */
 export function responseToolName(options: ChatOptions | undefined): string | undefined {
@@ -41,7 +44,11 @@ export function forcedResponseTool(options: ChatOptions | undefined): string | u
 }
 
 /** An Anthropic Messages request body (JSON). */
-export type AnthropicBody = Record<string, unknown> & { model: string; max_tokens: number; messages: AnthropicMessage[] };
+export type AnthropicBody = Record<string, unknown> & {
+  model: string;
+  max_tokens: number;
+  messages: AnthropicMessage[];
+};
 type Block = Record<string, unknown> & { type: string };
 interface AnthropicMessage {
   role: 'user' | 'assistant';
@@ -49,7 +56,10 @@ interface AnthropicMessage {
 }
 
 /** Builds the body; throws VALIDATION naming an option Anthropic has no counterpart for. */
-export function toAnthropicRequest(req: { model: string; messages: ChatMessage[]; options?: ChatOptions }, stream: boolean): AnthropicBody {
+export function toAnthropicRequest(
+  req: { model: string; messages: ChatMessage[]; options?: ChatOptions },
+  stream: boolean,
+): AnthropicBody {
   const o = req.options ?? {};
   refuseOptions(o);
   // Compatible servers reject `role: 'system'` inside `messages`: system messages are lifted out, in order.
@@ -62,7 +72,12 @@ export function toAnthropicRequest(req: { model: string; messages: ChatMessage[]
       return;
     }
     const role = m.role === 'assistant' ? 'assistant' : 'user';
-    const blocks = m.role === 'assistant' ? assistantBlocks(m.content, m.toolCalls, at) : m.role === 'tool' ? [toolResult(m, at)] : userBlocks(m.content, at);
+    const blocks =
+      m.role === 'assistant'
+        ? assistantBlocks(m.content, m.toolCalls, at)
+        : m.role === 'tool'
+          ? [toolResult(m, at)]
+          : userBlocks(m.content, at);
     const last = messages[messages.length - 1];
     // Consecutive turns of one role merge (Anthropic wants alternation); tool results lead their user message.
     if (last && last.role === role) last.content = [...asBlocks(last.content), ...asBlocks(blocks)];
@@ -71,7 +86,10 @@ export function toAnthropicRequest(req: { model: string; messages: ChatMessage[]
   const budget = o.reasoning ? budgetFor(o.reasoning) : undefined;
   const maxTokens = o.maxTokens ?? (budget !== undefined ? budget + DEFAULT_MAX_TOKENS : DEFAULT_MAX_TOKENS);
   if (budget !== undefined && maxTokens <= budget) {
-    throw invalid('options.maxTokens', `must be more than the reasoning budget (${budget} tokens) on Anthropic connections: thinking counts against max_tokens.`);
+    throw invalid(
+      'options.maxTokens',
+      `must be more than the reasoning budget (${budget} tokens) on Anthropic connections: thinking counts against max_tokens.`,
+    );
   }
   const body: AnthropicBody = { model: req.model, max_tokens: maxTokens, messages };
   if (stream) body.stream = true;
@@ -102,19 +120,29 @@ function addTools(body: AnthropicBody, o: ChatOptions, thinking: boolean): void 
     ...(t.description !== undefined && { description: t.description }),
     input_schema: t.parameters ?? { type: 'object', properties: {} },
   }));
-  let choice: Record<string, unknown> | undefined = o.toolChoice !== undefined ? anthropicToolChoice(o.toolChoice) : undefined;
+  let choice: Record<string, unknown> | undefined =
+    o.toolChoice !== undefined ? anthropicToolChoice(o.toolChoice) : undefined;
   const responseTool = responseToolName(o);
   if (responseTool !== undefined) {
     const f = o.responseFormat!;
     if (tools.length > 0 || thinking) {
       if (f.type !== 'json_schema') {
         const beside = tools.length > 0 ? 'tools' : 'reasoning';
-        throw untranslatable('response_format', `json_object cannot be combined with ${beside} on an Anthropic connection: Anthropic's structured outputs need a schema.`, `Send a json_schema response_format, or drop the ${beside}.`);
+        throw untranslatable(
+          'response_format',
+          `json_object cannot be combined with ${beside} on an Anthropic connection: Anthropic's structured outputs need a schema.`,
+          `Send a json_schema response_format, or drop the ${beside}.`,
+        );
       }
       body.output_config = { format: { type: 'json_schema', schema: f.schema } };
     } else {
       const schema = f.type === 'json_schema' ? f.schema : { type: 'object', additionalProperties: true };
-      tools.push({ type: 'custom', name: responseTool, description: (f.type === 'json_schema' && f.description) || RESPONSE_TOOL.description, input_schema: schema });
+      tools.push({
+        type: 'custom',
+        name: responseTool,
+        description: (f.type === 'json_schema' && f.description) || RESPONSE_TOOL.description,
+        input_schema: schema,
+      });
       choice = { type: 'tool', name: responseTool };
     }
   }
@@ -136,7 +164,9 @@ function asBlocks(content: string | Block[]): Block[] {
 
 function userBlocks(content: string | UserPart[], at: string): string | Block[] {
   if (typeof content === 'string') return content;
-  return content.map((p, j) => (p.type === 'text' ? { type: 'text', text: p.text } : imageBlock(p, `${at}.content[${j}]`)));
+  return content.map((p, j) =>
+    p.type === 'text' ? { type: 'text', text: p.text } : imageBlock(p, `${at}.content[${j}]`),
+  );
 }
 
 /** An image as Anthropic's `source`: a URL, or base64 (a `data:` URL is taken apart into base64). */
@@ -144,12 +174,18 @@ function imageBlock(p: ImagePart, at: string): Block {
   if (p.data !== undefined) return { type: 'image', source: { type: 'base64', media_type: p.mediaType, data: p.data } };
   const url = p.url ?? '';
   const dataUrl = /^data:(image\/[a-z0-9.+-]+);base64,(.*)$/is.exec(url);
-  if (dataUrl) return { type: 'image', source: { type: 'base64', media_type: dataUrl[1]!.toLowerCase(), data: dataUrl[2]! } };
-  if (url.startsWith('data:')) throw untranslatable(`${at}.url`, 'only base64 image data URLs (data:image/…;base64,…) can be sent to Anthropic.');
+  if (dataUrl)
+    return { type: 'image', source: { type: 'base64', media_type: dataUrl[1]!.toLowerCase(), data: dataUrl[2]! } };
+  if (url.startsWith('data:'))
+    throw untranslatable(`${at}.url`, 'only base64 image data URLs (data:image/…;base64,…) can be sent to Anthropic.');
   return { type: 'image', source: { type: 'url', url } };
 }
 
-function assistantBlocks(content: string | AssistantPart[], toolCalls: Array<{ id: string; name: string; arguments: string }> | undefined, at: string): string | Block[] {
+function assistantBlocks(
+  content: string | AssistantPart[],
+  toolCalls: Array<{ id: string; name: string; arguments: string }> | undefined,
+  at: string,
+): string | Block[] {
   if (!toolCalls?.length && typeof content === 'string') return content;
   const blocks: Block[] = [];
   for (const p of typeof content === 'string' ? [{ type: 'text' as const, text: content }] : content) {
@@ -160,7 +196,14 @@ function assistantBlocks(content: string | AssistantPart[], toolCalls: Array<{ i
       if (p.signature) blocks.push({ type: 'thinking', thinking: p.text, signature: p.signature });
     } else blocks.push({ type: 'redacted_thinking', data: p.data });
   }
-  (toolCalls ?? []).forEach((c, j) => blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: parseArguments(c.arguments, `${at}.toolCalls[${j}].arguments`) }));
+  (toolCalls ?? []).forEach((c, j) =>
+    blocks.push({
+      type: 'tool_use',
+      id: c.id,
+      name: c.name,
+      input: parseArguments(c.arguments, `${at}.toolCalls[${j}].arguments`),
+    }),
+  );
   return blocks;
 }
 
@@ -176,6 +219,11 @@ function parseArguments(text: string, at: string): unknown {
 }
 
 function toolResult(m: Extract<ChatMessage, { role: 'tool' }>, at: string): Block {
-  const content = typeof m.content === 'string' ? m.content : m.content.map((p, j) => (p.type === 'text' ? { type: 'text', text: p.text } : imageBlock(p, `${at}.content[${j}]`)));
+  const content =
+    typeof m.content === 'string'
+      ? m.content
+      : m.content.map((p, j) =>
+          p.type === 'text' ? { type: 'text', text: p.text } : imageBlock(p, `${at}.content[${j}]`),
+        );
   return { type: 'tool_result', tool_use_id: m.toolCallId, content, ...(m.isError && { is_error: true }) };
 }

@@ -3,7 +3,15 @@
  * Code, the anthropic SDKs) sends to a connection of another format. Every field is mapped, refused
  * naming it, or on the documented list of fields that do not change the answer.
  */
-import type { AssistantPart, ChatMessage, ChatOptions, ImagePart, ToolCall, ToolDefinition, UserPart } from '../../shared/protocol';
+import type {
+  AssistantPart,
+  ChatMessage,
+  ChatOptions,
+  ImagePart,
+  ToolCall,
+  ToolDefinition,
+  UserPart,
+} from '../../shared/protocol';
 import { invalid, isObject, refuseUnknown, untranslatable } from './errors';
 import { fromToolUseId } from './toolUseIds';
 import type { NeutralRequest } from './neutral';
@@ -12,8 +20,24 @@ import type { NeutralRequest } from './neutral';
 export const ANTHROPIC_HARMLESS_FIELDS = ['service_tier', 'context_management'] as const;
 
 const KNOWN = new Set([
-  'model', 'messages', 'max_tokens', 'system', 'metadata', 'stop_sequences', 'stream', 'temperature', 'top_p', 'top_k', 'tools', 'tool_choice',
-  'thinking', 'container', 'mcp_servers', 'output_config', 'output_format', ...ANTHROPIC_HARMLESS_FIELDS,
+  'model',
+  'messages',
+  'max_tokens',
+  'system',
+  'metadata',
+  'stop_sequences',
+  'stream',
+  'temperature',
+  'top_p',
+  'top_k',
+  'tools',
+  'tool_choice',
+  'thinking',
+  'container',
+  'mcp_servers',
+  'output_config',
+  'output_format',
+  ...ANTHROPIC_HARMLESS_FIELDS,
 ]);
 /** Block fields that only steer caching or cite sources: dropped (docs/translation.md). */
 const BLOCK_EXTRAS = ['cache_control', 'citations'];
@@ -22,8 +46,13 @@ const BLOCK_EXTRAS = ['cache_control', 'citations'];
 export function fromAnthropicRequest(body: unknown): NeutralRequest {
   if (!isObject(body)) throw invalid('body', 'must be a JSON object');
   refuseUnknown(body, KNOWN);
-  if (body.container != null) throw untranslatable('container', 'Anthropic code-execution containers have no counterpart in the connection\'s API.');
-  if (body.mcp_servers != null) throw untranslatable('mcp_servers', 'Anthropic\'s MCP connector has no counterpart in the connection\'s API.');
+  if (body.container != null)
+    throw untranslatable(
+      'container',
+      "Anthropic code-execution containers have no counterpart in the connection's API.",
+    );
+  if (body.mcp_servers != null)
+    throw untranslatable('mcp_servers', "Anthropic's MCP connector has no counterpart in the connection's API.");
   if (typeof body.model !== 'string' || body.model === '') throw invalid('model', 'Field required');
   if (!Array.isArray(body.messages)) throw invalid('messages', 'Field required');
   const messages: ChatMessage[] = [];
@@ -31,7 +60,8 @@ export function fromAnthropicRequest(body: unknown): NeutralRequest {
   if (typeof system === 'string' && system !== '') messages.push({ role: 'system', content: system });
   else if (Array.isArray(system)) {
     const parts = system.map((b, j) => {
-      if (!isObject(b) || b.type !== 'text' || typeof b.text !== 'string') throw invalid(`system[${j}]`, 'must be a text block');
+      if (!isObject(b) || b.type !== 'text' || typeof b.text !== 'string')
+        throw invalid(`system[${j}]`, 'must be a text block');
       refuseUnknown(b, new Set(['type', 'text', ...BLOCK_EXTRAS]), `system[${j}]`);
       return { type: 'text' as const, text: b.text };
     });
@@ -61,10 +91,16 @@ function readUser(content: unknown, at: string): ChatMessage[] {
     if (b.type === 'tool_result') {
       refuseUnknown(b, new Set(['type', 'tool_use_id', 'content', 'is_error', ...BLOCK_EXTRAS]), where);
       if (typeof b.tool_use_id !== 'string') throw invalid(`${where}.tool_use_id`, 'Field required');
-      out.push({ role: 'tool', toolCallId: fromToolUseId(b.tool_use_id).id, content: resultContent(b.content, `${where}.content`), ...(b.is_error === true && { isError: true }) });
+      out.push({
+        role: 'tool',
+        toolCallId: fromToolUseId(b.tool_use_id).id,
+        content: resultContent(b.content, `${where}.content`),
+        ...(b.is_error === true && { isError: true }),
+      });
     } else parts.push(userPart(b, where));
   });
-  if (parts.length > 0) out.push({ role: 'user', content: parts.length === 1 && parts[0]!.type === 'text' ? parts[0]!.text : parts });
+  if (parts.length > 0)
+    out.push({ role: 'user', content: parts.length === 1 && parts[0]!.type === 'text' ? parts[0]!.text : parts });
   return out;
 }
 
@@ -84,11 +120,15 @@ function userPart(b: unknown, at: string): UserPart {
   if (b.type === 'image') {
     refuseUnknown(b, new Set(['type', 'source', ...BLOCK_EXTRAS]), at);
     const s = b.source;
-    if (isObject(s) && s.type === 'base64' && typeof s.data === 'string' && typeof s.media_type === 'string') return { type: 'image', data: s.data, mediaType: s.media_type } satisfies ImagePart;
+    if (isObject(s) && s.type === 'base64' && typeof s.data === 'string' && typeof s.media_type === 'string')
+      return { type: 'image', data: s.data, mediaType: s.media_type } satisfies ImagePart;
     if (isObject(s) && s.type === 'url' && typeof s.url === 'string') return { type: 'image', url: s.url };
     throw untranslatable(`${at}.source`, 'only base64 and url image sources can be translated (not Files API ids).');
   }
-  throw untranslatable(`${at}.type`, `"${String(b.type)}" blocks (documents, search results, server tools) have no counterpart in the connection's API; text, images and tool results are translated.`);
+  throw untranslatable(
+    `${at}.type`,
+    `"${String(b.type)}" blocks (documents, search results, server tools) have no counterpart in the connection's API; text, images and tool results are translated.`,
+  );
 }
 
 function readAssistant(content: unknown, at: string): ChatMessage {
@@ -108,7 +148,11 @@ function readAssistant(content: unknown, at: string): ChatMessage {
       case 'thinking':
         refuseUnknown(b, new Set(['type', 'thinking', 'signature', ...BLOCK_EXTRAS]), where);
         if (typeof b.thinking !== 'string') throw invalid(`${where}.thinking`, 'Field required');
-        parts.push({ type: 'reasoning', text: b.thinking, ...(typeof b.signature === 'string' && { signature: b.signature }) });
+        parts.push({
+          type: 'reasoning',
+          text: b.thinking,
+          ...(typeof b.signature === 'string' && { signature: b.signature }),
+        });
         return;
       case 'redacted_thinking':
         if (typeof b.data !== 'string') throw invalid(`${where}.data`, 'Field required');
@@ -121,7 +165,10 @@ function readAssistant(content: unknown, at: string): ChatMessage {
         toolCalls.push({ ...fromToolUseId(b.id), name: b.name, arguments: JSON.stringify(b.input ?? {}) });
         return;
       default:
-        throw untranslatable(`${where}.type`, `"${String(b.type)}" blocks have no counterpart in the connection's API.`);
+        throw untranslatable(
+          `${where}.type`,
+          `"${String(b.type)}" blocks have no counterpart in the connection's API.`,
+        );
     }
   });
   const text = parts.length === 1 && parts[0]!.type === 'text' ? parts[0]!.text : undefined;
@@ -135,7 +182,8 @@ function readOptions(body: Record<string, unknown>): ChatOptions {
   if (typeof body.temperature === 'number') o.temperature = body.temperature;
   if (typeof body.top_p === 'number') o.topP = body.top_p;
   if (typeof body.top_k === 'number') o.topK = body.top_k;
-  if (Array.isArray(body.stop_sequences) && body.stop_sequences.length > 0) o.stop = body.stop_sequences.filter((s): s is string => typeof s === 'string');
+  if (Array.isArray(body.stop_sequences) && body.stop_sequences.length > 0)
+    o.stop = body.stop_sequences.filter((s): s is string => typeof s === 'string');
   if (isObject(body.metadata)) {
     refuseUnknown(body.metadata, new Set(['user_id']), 'metadata');
     if (typeof body.metadata.user_id === 'string') o.user = body.metadata.user_id;
@@ -144,14 +192,19 @@ function readOptions(body: Record<string, unknown>): ChatOptions {
   if (body.tool_choice != null) readToolChoice(body.tool_choice, o);
   const thinking = body.thinking;
   if (isObject(thinking)) {
-    if (thinking.type === 'enabled' && typeof thinking.budget_tokens === 'number') o.reasoning = { budgetTokens: thinking.budget_tokens };
+    if (thinking.type === 'enabled' && typeof thinking.budget_tokens === 'number')
+      o.reasoning = { budgetTokens: thinking.budget_tokens };
     else if (thinking.type === 'disabled') o.reasoning = { effort: 'none' };
     else if (thinking.type === 'adaptive') {
       // The model thinks as much as the effort asks (output_config.effort; Anthropic's default is high).
       // `display` only says whether the thinking text is shown: it does not change the answer.
       refuseUnknown(thinking, new Set(['type', 'display']), 'thinking');
       o.reasoning = { effort: 'high' };
-    } else throw untranslatable('thinking.type', 'only enabled (with budget_tokens), adaptive and disabled can be translated.');
+    } else
+      throw untranslatable(
+        'thinking.type',
+        'only enabled (with budget_tokens), adaptive and disabled can be translated.',
+      );
   }
   readOutputConfig(body, o);
   return o;
@@ -171,15 +224,27 @@ function readOutputConfig(body: Record<string, unknown>, o: ChatOptions): void {
     if (!isObject(config)) throw invalid('output_config', 'must be an object');
     refuseUnknown(config, new Set(['effort', 'format']), 'output_config');
     if (config.effort != null) {
-      if (config.effort === 'max') throw untranslatable('output_config.effort', '"max" has no counterpart in the connection\'s API (its highest effort is "xhigh").', 'Use effort "xhigh", or an Anthropic connection.');
-      if (typeof config.effort !== 'string' || !EFFORTS.has(config.effort)) throw invalid('output_config.effort', 'must be low, medium, high, xhigh or max');
-      if (o.reasoning?.effort === 'none') throw untranslatable('output_config.effort', 'cannot be combined with thinking disabled on a connection of another API: there the effort is how much the model reasons.', 'Drop one of them.');
+      if (config.effort === 'max')
+        throw untranslatable(
+          'output_config.effort',
+          '"max" has no counterpart in the connection\'s API (its highest effort is "xhigh").',
+          'Use effort "xhigh", or an Anthropic connection.',
+        );
+      if (typeof config.effort !== 'string' || !EFFORTS.has(config.effort))
+        throw invalid('output_config.effort', 'must be low, medium, high, xhigh or max');
+      if (o.reasoning?.effort === 'none')
+        throw untranslatable(
+          'output_config.effort',
+          'cannot be combined with thinking disabled on a connection of another API: there the effort is how much the model reasons.',
+          'Drop one of them.',
+        );
       o.reasoning = { ...o.reasoning, effort: config.effort as 'low' | 'medium' | 'high' | 'xhigh' };
     }
     if (config.format != null) o.responseFormat = readOutputFormat(config.format, 'output_config.format');
   }
   if (body.output_format != null) {
-    if (o.responseFormat !== undefined) throw invalid('output_format', 'give output_config.format or output_format, not both');
+    if (o.responseFormat !== undefined)
+      throw invalid('output_format', 'give output_config.format or output_format, not both');
     o.responseFormat = readOutputFormat(body.output_format, 'output_format');
   }
 }
@@ -197,11 +262,18 @@ function readTools(tools: unknown): ToolDefinition[] {
   return tools.map((t, i) => {
     if (!isObject(t)) throw invalid(`tools[${i}]`, 'must be an object');
     if (t.type !== undefined && t.type !== 'custom') {
-      throw untranslatable(`tools[${i}].type`, `Anthropic's "${String(t.type)}" tool runs on Anthropic's side and has no counterpart in the connection's API.`);
+      throw untranslatable(
+        `tools[${i}].type`,
+        `Anthropic's "${String(t.type)}" tool runs on Anthropic's side and has no counterpart in the connection's API.`,
+      );
     }
     refuseUnknown(t, new Set(['type', 'name', 'description', 'input_schema', ...BLOCK_EXTRAS]), `tools[${i}]`);
     if (typeof t.name !== 'string') throw invalid(`tools[${i}].name`, 'Field required');
-    return { name: t.name, ...(typeof t.description === 'string' && { description: t.description }), ...(isObject(t.input_schema) && { parameters: t.input_schema }) };
+    return {
+      name: t.name,
+      ...(typeof t.description === 'string' && { description: t.description }),
+      ...(isObject(t.input_schema) && { parameters: t.input_schema }),
+    };
   });
 }
 

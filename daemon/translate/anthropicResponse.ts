@@ -13,10 +13,12 @@ export function toAnthropicMessage(answer: NeutralAnswer, who: AnthropicMessageI
   for (const p of answer.content) {
     if (p.type === 'text') {
       if (p.text !== '') content.push({ type: 'text', text: p.text });
-    } else if (p.type === 'reasoning') content.push({ type: 'thinking', thinking: p.text, signature: p.signature ?? '' });
+    } else if (p.type === 'reasoning')
+      content.push({ type: 'thinking', thinking: p.text, signature: p.signature ?? '' });
     else content.push({ type: 'redacted_thinking', data: p.data });
   }
-  for (const c of answer.toolCalls) content.push({ type: 'tool_use', id: toolUseId(c.id, c.signature), name: c.name, input: parseInput(c.arguments) });
+  for (const c of answer.toolCalls)
+    content.push({ type: 'tool_use', id: toolUseId(c.id, c.signature), name: c.name, input: parseInput(c.arguments) });
   return {
     id: who.id,
     type: 'message',
@@ -50,13 +52,24 @@ export function fromAnthropicMessage(json: unknown, responseTool?: string): Neut
   for (const b of json.content) {
     if (!isObject(b)) continue;
     if (b.type === 'text' && typeof b.text === 'string') content.push({ type: 'text', text: b.text });
-    else if (b.type === 'thinking' && typeof b.thinking === 'string') content.push({ type: 'reasoning', text: b.thinking, ...(typeof b.signature === 'string' && { signature: b.signature }) });
-    else if (b.type === 'redacted_thinking' && typeof b.data === 'string') content.push({ type: 'redactedReasoning', data: b.data });
+    else if (b.type === 'thinking' && typeof b.thinking === 'string')
+      content.push({
+        type: 'reasoning',
+        text: b.thinking,
+        ...(typeof b.signature === 'string' && { signature: b.signature }),
+      });
+    else if (b.type === 'redacted_thinking' && typeof b.data === 'string')
+      content.push({ type: 'redactedReasoning', data: b.data });
     else if (b.type === 'tool_use') {
       if (responseTool !== undefined && b.name === responseTool) {
         jsonAnswer = true;
         content.push({ type: 'text', text: JSON.stringify(b.input ?? {}) });
-      } else toolCalls.push({ id: String(b.id ?? ''), name: String(b.name ?? ''), arguments: JSON.stringify(b.input ?? {}) });
+      } else
+        toolCalls.push({
+          id: String(b.id ?? ''),
+          name: String(b.name ?? ''),
+          arguments: JSON.stringify(b.input ?? {}),
+        });
     }
   }
   const stop = typeof json.stop_reason === 'string' ? json.stop_reason : null;

@@ -68,7 +68,8 @@ export class AnthropicStreamDecoder {
         return;
       case 'thinking':
         this.blocks.set(index, { kind: 'thinking' });
-        if (typeof block.thinking === 'string' && block.thinking !== '') out.push({ type: 'reasoning', reasoning: block.thinking });
+        if (typeof block.thinking === 'string' && block.thinking !== '')
+          out.push({ type: 'reasoning', reasoning: block.thinking });
         return;
       case 'redacted_thinking':
         this.blocks.set(index, { kind: 'other' });
@@ -82,9 +83,15 @@ export class AnthropicStreamDecoder {
         }
         const toolCall = this.toolCalls++;
         this.blocks.set(index, { kind: 'tool', toolCall });
-        out.push({ type: 'toolCall', toolCall, id: typeof block.id === 'string' ? block.id : `toolu_${index}`, name: typeof block.name === 'string' ? block.name : '' });
+        out.push({
+          type: 'toolCall',
+          toolCall,
+          id: typeof block.id === 'string' ? block.id : `toolu_${index}`,
+          name: typeof block.name === 'string' ? block.name : '',
+        });
         // A tool_use that starts with its whole input (no input_json_delta follows) carries it here.
-        if (isObject(block.input) && Object.keys(block.input).length > 0) out.push({ type: 'toolArguments', toolCall, arguments: JSON.stringify(block.input) });
+        if (isObject(block.input) && Object.keys(block.input).length > 0)
+          out.push({ type: 'toolArguments', toolCall, arguments: JSON.stringify(block.input) });
         return;
       }
       default:
@@ -109,7 +116,8 @@ export class AnthropicStreamDecoder {
         const block = this.blocks.get(typeof event.index === 'number' ? event.index : -1);
         if (typeof d.partial_json !== 'string' || d.partial_json === '' || !block) return;
         if (block.kind === 'json') out.push({ type: 'text', text: d.partial_json });
-        else if (block.kind === 'tool') out.push({ type: 'toolArguments', toolCall: block.toolCall, arguments: d.partial_json });
+        else if (block.kind === 'tool')
+          out.push({ type: 'toolArguments', toolCall: block.toolCall, arguments: d.partial_json });
         return;
       }
       default:

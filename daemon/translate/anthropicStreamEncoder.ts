@@ -36,19 +36,36 @@ export class AnthropicStreamEncoder {
 
   /** message_start (usage known so far: Anthropic reports input tokens here when it can). */
   start(usage?: Usage): string {
-    const message = { id: this.who.id, type: 'message', role: 'assistant', model: this.who.model, content: [], stop_reason: null, stop_sequence: null, usage: usageToAnthropic(usage) };
+    const message = {
+      id: this.who.id,
+      type: 'message',
+      role: 'assistant',
+      model: this.who.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: usageToAnthropic(usage),
+    };
     return event('message_start', { type: 'message_start', message });
   }
 
   delta(d: StreamDelta): string {
     switch (d.type) {
       case 'text':
-        return this.ensure({ kind: 'text' }, { type: 'text', text: '' }) + this.blockDelta({ type: 'text_delta', text: d.text });
+        return (
+          this.ensure({ kind: 'text' }, { type: 'text', text: '' }) +
+          this.blockDelta({ type: 'text_delta', text: d.text })
+        );
       case 'reasoning':
-        return this.ensure({ kind: 'thinking' }, { type: 'thinking', thinking: '', signature: '' }) + this.blockDelta({ type: 'thinking_delta', thinking: d.reasoning });
+        return (
+          this.ensure({ kind: 'thinking' }, { type: 'thinking', thinking: '', signature: '' }) +
+          this.blockDelta({ type: 'thinking_delta', thinking: d.reasoning })
+        );
       case 'reasoningSignature': {
         // The signature closes its thinking block; a lone one still gets a block to live in.
-        const out = this.ensure({ kind: 'thinking' }, { type: 'thinking', thinking: '', signature: '' }) + this.blockDelta({ type: 'signature_delta', signature: d.signature });
+        const out =
+          this.ensure({ kind: 'thinking' }, { type: 'thinking', thinking: '', signature: '' }) +
+          this.blockDelta({ type: 'signature_delta', signature: d.signature });
         return out + this.close();
       }
       case 'redactedReasoning':

@@ -7,7 +7,15 @@
  * `additionalModelRequestFields` in the form Claude on Bedrock reads (`top_k`, `thinking`).
  * Structured output is a forced tool, as for Anthropic (see anthropicBody.ts).
  */
-import type { AssistantPart, ChatMessage, ChatOptions, ImagePart, ToolCall, ToolChoice, UserPart } from '../../shared/protocol';
+import type {
+  AssistantPart,
+  ChatMessage,
+  ChatOptions,
+  ImagePart,
+  ToolCall,
+  ToolChoice,
+  UserPart,
+} from '../../shared/protocol';
 import { DEFAULT_MAX_TOKENS, RESPONSE_TOOL, responseToolName } from './anthropicBody';
 import { invalid, isObject, untranslatable } from './errors';
 import { budgetFor } from './reasoningBudget';
@@ -24,7 +32,10 @@ export interface ConverseInput {
   messages: ConverseMessage[];
   system?: Array<{ text: string }>;
   inferenceConfig?: { maxTokens?: number; temperature?: number; topP?: number; stopSequences?: string[] };
-  toolConfig?: { tools: Array<{ toolSpec: { name: string; description?: string; inputSchema: { json: unknown } } }>; toolChoice?: Record<string, unknown> };
+  toolConfig?: {
+    tools: Array<{ toolSpec: { name: string; description?: string; inputSchema: { json: unknown } } }>;
+    toolChoice?: Record<string, unknown>;
+  };
   additionalModelRequestFields?: Record<string, unknown>;
 }
 
@@ -32,7 +43,11 @@ const IMAGE_FORMATS = new Set(['png', 'jpeg', 'gif', 'webp']);
 const HINT = 'Remove it, or use a connection of another provider.';
 
 /** Builds the Converse input; throws VALIDATION naming what Converse cannot carry. */
-export function toConverseRequest(req: { model: string; messages: ChatMessage[]; options?: ChatOptions }): ConverseInput {
+export function toConverseRequest(req: {
+  model: string;
+  messages: ChatMessage[];
+  options?: ChatOptions;
+}): ConverseInput {
   const o = req.options ?? {};
   refuseOptions(o);
   const system: string[] = o.system ? [o.system] : [];
@@ -45,7 +60,12 @@ export function toConverseRequest(req: { model: string; messages: ChatMessage[];
       return;
     }
     const role = m.role === 'assistant' ? 'assistant' : 'user';
-    const blocks = m.role === 'assistant' ? assistantBlocks(m.content, m.toolCalls, at) : m.role === 'tool' ? [toolResult(m, at)] : userBlocks(m.content, at);
+    const blocks =
+      m.role === 'assistant'
+        ? assistantBlocks(m.content, m.toolCalls, at)
+        : m.role === 'tool'
+          ? [toolResult(m, at)]
+          : userBlocks(m.content, at);
     if (m.role === 'tool' || (m.role === 'assistant' && (m.toolCalls?.length ?? 0) > 0)) toolBlocks = true;
     // Converse refuses empty content and requires alternation: nothing to send adds no turn, one role's turns merge.
     if (blocks.length === 0) return;
@@ -60,7 +80,10 @@ export function toConverseRequest(req: { model: string; messages: ChatMessage[];
   const budget = o.reasoning ? budgetFor(o.reasoning) : undefined;
   const maxTokens = o.maxTokens ?? (budget !== undefined ? budget + DEFAULT_MAX_TOKENS : undefined);
   if (budget !== undefined && maxTokens !== undefined && maxTokens <= budget) {
-    throw invalid('options.maxTokens', `must be more than the reasoning budget (${budget} tokens) on Bedrock connections: thinking counts against the answer's tokens.`);
+    throw invalid(
+      'options.maxTokens',
+      `must be more than the reasoning budget (${budget} tokens) on Bedrock connections: thinking counts against the answer's tokens.`,
+    );
   }
   const inference: NonNullable<ConverseInput['inferenceConfig']> = {};
   if (maxTokens !== undefined) inference.maxTokens = maxTokens;
@@ -82,27 +105,57 @@ function refuseOptions(o: ChatOptions): void {
   if (o.seed !== undefined) throw untranslatable('seed', why, HINT);
   if (o.frequencyPenalty !== undefined) throw untranslatable('frequency_penalty', why, HINT);
   if (o.presencePenalty !== undefined) throw untranslatable('presence_penalty', why, HINT);
-  if (o.parallelToolCalls === false) throw untranslatable('parallel_tool_calls', 'false has no counterpart in the Bedrock Converse API (the model may call several tools at once).', 'Remove it, or ask for one call at a time in the prompt.');
+  if (o.parallelToolCalls === false)
+    throw untranslatable(
+      'parallel_tool_calls',
+      'false has no counterpart in the Bedrock Converse API (the model may call several tools at once).',
+      'Remove it, or ask for one call at a time in the prompt.',
+    );
 }
 
 function addTools(input: ConverseInput, o: ChatOptions, thinking: boolean, historyHasTools: boolean): void {
   const tools = (o.tools ?? []).map((t) => ({
-    toolSpec: { name: t.name, ...(t.description !== undefined && { description: t.description }), inputSchema: { json: t.parameters ?? { type: 'object', properties: {} } } },
+    toolSpec: {
+      name: t.name,
+      ...(t.description !== undefined && { description: t.description }),
+      inputSchema: { json: t.parameters ?? { type: 'object', properties: {} } },
+    },
   }));
   let choice = o.toolChoice !== undefined ? converseToolChoice(o.toolChoice) : undefined;
   if (o.toolChoice === 'none') {
     // Converse has no "none": without tools the model cannot call one, but a history with tool
     // blocks needs the tools declared, and then nothing stops a call.
-    if (historyHasTools) throw untranslatable('tool_choice', '"none" has no counterpart in the Bedrock Converse API when the conversation holds tool calls.', 'Use "auto", or leave the tools out of a conversation without tool calls.');
+    if (historyHasTools)
+      throw untranslatable(
+        'tool_choice',
+        '"none" has no counterpart in the Bedrock Converse API when the conversation holds tool calls.',
+        'Use "auto", or leave the tools out of a conversation without tool calls.',
+      );
     return;
   }
   const responseTool = responseToolName(o);
   if (responseTool !== undefined) {
     const f = o.responseFormat!;
-    if (tools.length > 0) throw untranslatable('response_format', 'cannot be combined with tools on a Bedrock connection: structured output is sent as a forced tool call there.', 'Drop response_format (describe the JSON in the prompt), or drop the tools.');
-    if (thinking) throw untranslatable('response_format', 'cannot be combined with reasoning on a Bedrock connection: a forced tool call is not allowed while thinking.', 'Drop reasoning or response_format.');
+    if (tools.length > 0)
+      throw untranslatable(
+        'response_format',
+        'cannot be combined with tools on a Bedrock connection: structured output is sent as a forced tool call there.',
+        'Drop response_format (describe the JSON in the prompt), or drop the tools.',
+      );
+    if (thinking)
+      throw untranslatable(
+        'response_format',
+        'cannot be combined with reasoning on a Bedrock connection: a forced tool call is not allowed while thinking.',
+        'Drop reasoning or response_format.',
+      );
     const schema = f.type === 'json_schema' ? f.schema : { type: 'object', additionalProperties: true };
-    tools.push({ toolSpec: { name: responseTool, description: (f.type === 'json_schema' && f.description) || RESPONSE_TOOL.description, inputSchema: { json: schema } } });
+    tools.push({
+      toolSpec: {
+        name: responseTool,
+        description: (f.type === 'json_schema' && f.description) || RESPONSE_TOOL.description,
+        inputSchema: { json: schema },
+      },
+    });
     choice = { tool: { name: responseTool } };
   }
   if (tools.length === 0) return;
@@ -118,7 +171,9 @@ function converseToolChoice(choice: ToolChoice): Record<string, unknown> | undef
 
 function userBlocks(content: string | UserPart[], at: string): ConverseBlock[] {
   if (typeof content === 'string') return content === '' ? [] : [{ text: content }];
-  return content.flatMap((p, j) => (p.type === 'text' ? (p.text === '' ? [] : [{ text: p.text }]) : [imageBlock(p, `${at}.content[${j}]`)]));
+  return content.flatMap((p, j) =>
+    p.type === 'text' ? (p.text === '' ? [] : [{ text: p.text }]) : [imageBlock(p, `${at}.content[${j}]`)],
+  );
 }
 
 /** An image as Converse bytes: base64 data or a `data:` URL (Converse fetches no URLs). */
@@ -127,16 +182,30 @@ function imageBlock(p: ImagePart, at: string): ConverseBlock {
   let data = p.data;
   if (data === undefined) {
     const dataUrl = /^data:(image\/[a-z0-9.+-]+);base64,(.*)$/is.exec(p.url ?? '');
-    if (!dataUrl) throw untranslatable(`${at}.url`, 'Bedrock takes images as bytes, not URLs.', 'Send the image inline as base64 (a data:image/…;base64,… URL).');
+    if (!dataUrl)
+      throw untranslatable(
+        `${at}.url`,
+        'Bedrock takes images as bytes, not URLs.',
+        'Send the image inline as base64 (a data:image/…;base64,… URL).',
+      );
     mediaType = dataUrl[1]!.toLowerCase();
     data = dataUrl[2]!;
   }
   const format = (mediaType ?? '').replace(/^image\//, '').replace(/^jpg$/, 'jpeg');
-  if (!IMAGE_FORMATS.has(format)) throw untranslatable(`${at}.mediaType`, `"${mediaType}" images cannot be sent to Bedrock: it takes png, jpeg, gif and webp.`, 'Convert the image to PNG or JPEG.');
+  if (!IMAGE_FORMATS.has(format))
+    throw untranslatable(
+      `${at}.mediaType`,
+      `"${mediaType}" images cannot be sent to Bedrock: it takes png, jpeg, gif and webp.`,
+      'Convert the image to PNG or JPEG.',
+    );
   return { image: { format, source: { bytes: new Uint8Array(Buffer.from(data, 'base64')) } } };
 }
 
-function assistantBlocks(content: string | AssistantPart[], toolCalls: ToolCall[] | undefined, at: string): ConverseBlock[] {
+function assistantBlocks(
+  content: string | AssistantPart[],
+  toolCalls: ToolCall[] | undefined,
+  at: string,
+): ConverseBlock[] {
   const blocks: ConverseBlock[] = [];
   for (const p of typeof content === 'string' ? [{ type: 'text' as const, text: content }] : content) {
     if (p.type === 'text') {
@@ -146,7 +215,11 @@ function assistantBlocks(content: string | AssistantPart[], toolCalls: ToolCall[
       if (p.signature) blocks.push({ reasoningContent: { reasoningText: { text: p.text, signature: p.signature } } });
     } else blocks.push({ reasoningContent: { redactedContent: new Uint8Array(Buffer.from(p.data, 'base64')) } });
   }
-  (toolCalls ?? []).forEach((c, j) => blocks.push({ toolUse: { toolUseId: c.id, name: c.name, input: parseArguments(c.arguments, `${at}.toolCalls[${j}].arguments`) } }));
+  (toolCalls ?? []).forEach((c, j) =>
+    blocks.push({
+      toolUse: { toolUseId: c.id, name: c.name, input: parseArguments(c.arguments, `${at}.toolCalls[${j}].arguments`) },
+    }),
+  );
   return blocks;
 }
 

@@ -31,7 +31,10 @@ export function usageFromConverse(u: unknown): Usage | undefined {
   if (!isObject(u)) return undefined;
   const read = num(u.cacheReadInputTokens) ?? 0;
   const written = num(u.cacheWriteInputTokens) ?? 0;
-  const usage: Usage = { inputTokens: (num(u.inputTokens) ?? 0) + read + written, outputTokens: num(u.outputTokens) ?? 0 };
+  const usage: Usage = {
+    inputTokens: (num(u.inputTokens) ?? 0) + read + written,
+    outputTokens: num(u.outputTokens) ?? 0,
+  };
   if (read) usage.cachedInputTokens = read;
   if (written) usage.cacheCreationInputTokens = written;
   return usage;
@@ -46,7 +49,8 @@ export function base64Of(bytes: unknown): string {
 
 /** A whole Converse answer as a neutral one; `responseTool` names the forced tool of a structured answer. */
 export function fromConverseResponse(json: unknown, responseTool?: string): NeutralAnswer {
-  const message = isObject(json) && isObject(json.output) && isObject(json.output.message) ? json.output.message : undefined;
+  const message =
+    isObject(json) && isObject(json.output) && isObject(json.output.message) ? json.output.message : undefined;
   const blocks = Array.isArray(message?.content) ? message.content : [];
   const content: AssistantPart[] = [];
   const toolCalls: ToolCall[] = [];
@@ -57,14 +61,24 @@ export function fromConverseResponse(json: unknown, responseTool?: string): Neut
     else if (isObject(b.reasoningContent)) {
       const r = b.reasoningContent;
       if (isObject(r.reasoningText) && typeof r.reasoningText.text === 'string') {
-        content.push({ type: 'reasoning', text: r.reasoningText.text, ...(typeof r.reasoningText.signature === 'string' && { signature: r.reasoningText.signature }) });
-      } else if (r.redactedContent !== undefined) content.push({ type: 'redactedReasoning', data: base64Of(r.redactedContent) });
+        content.push({
+          type: 'reasoning',
+          text: r.reasoningText.text,
+          ...(typeof r.reasoningText.signature === 'string' && { signature: r.reasoningText.signature }),
+        });
+      } else if (r.redactedContent !== undefined)
+        content.push({ type: 'redactedReasoning', data: base64Of(r.redactedContent) });
     } else if (isObject(b.toolUse)) {
       const t = b.toolUse;
       if (responseTool !== undefined && t.name === responseTool) {
         jsonAnswer = true;
         content.push({ type: 'text', text: JSON.stringify(t.input ?? {}) });
-      } else toolCalls.push({ id: String(t.toolUseId ?? ''), name: String(t.name ?? ''), arguments: JSON.stringify(t.input ?? {}) });
+      } else
+        toolCalls.push({
+          id: String(t.toolUseId ?? ''),
+          name: String(t.name ?? ''),
+          arguments: JSON.stringify(t.input ?? {}),
+        });
     }
   }
   const stop = isObject(json) ? json.stopReason : undefined;

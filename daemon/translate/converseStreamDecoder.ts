@@ -53,7 +53,12 @@ export class ConverseStreamDecoder {
     }
     const toolCall = this.toolCalls++;
     this.blocks.set(index, { kind: 'tool', toolCall });
-    out.push({ type: 'toolCall', toolCall, id: typeof toolUse.toolUseId === 'string' ? toolUse.toolUseId : `tooluse_${index}`, name: typeof toolUse.name === 'string' ? toolUse.name : '' });
+    out.push({
+      type: 'toolCall',
+      toolCall,
+      id: typeof toolUse.toolUseId === 'string' ? toolUse.toolUseId : `tooluse_${index}`,
+      name: typeof toolUse.name === 'string' ? toolUse.name : '',
+    });
   }
 
   private delta(e: Record<string, unknown>, out: StreamDelta[]): void {
@@ -75,7 +80,8 @@ export class ConverseStreamDecoder {
       const r = d.reasoningContent;
       if (typeof r.text === 'string' && r.text !== '') out.push({ type: 'reasoning', reasoning: r.text });
       else if (typeof r.signature === 'string') out.push({ type: 'reasoningSignature', signature: r.signature });
-      else if (r.redactedContent !== undefined) out.push({ type: 'redactedReasoning', data: base64Of(r.redactedContent) });
+      else if (r.redactedContent !== undefined)
+        out.push({ type: 'redactedReasoning', data: base64Of(r.redactedContent) });
     }
   }
 }

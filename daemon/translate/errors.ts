@@ -5,7 +5,11 @@
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 
 /** `field` has no counterpart in the target format and would change the answer. */
-export function untranslatable(field: string, why: string, hint = 'Remove the field, or use a connection that speaks the same API as the client.'): SwitchboardError {
+export function untranslatable(
+  field: string,
+  why: string,
+  hint = 'Remove the field, or use a connection that speaks the same API as the client.',
+): SwitchboardError {
   return new SwitchboardError(ErrorCode.VALIDATION, `${field}: ${why}`, { hint, field });
 }
 
@@ -15,13 +19,19 @@ export function unknownFields(fields: string[], where = ''): SwitchboardError {
   return new SwitchboardError(
     ErrorCode.VALIDATION,
     `${names.join(', ')}: unknown ${names.length === 1 ? 'field' : 'fields'}; this request is translated to another provider's format, and Switchboard does not drop what it cannot translate.`,
-    { hint: 'Remove the field, or send the request to a connection that speaks the same API (it is then forwarded as sent).', field: names[0]! },
+    {
+      hint: 'Remove the field, or send the request to a connection that speaks the same API (it is then forwarded as sent).',
+      field: names[0]!,
+    },
   );
 }
 
 /** A malformed value: the client sent something its own API would refuse. */
 export function invalid(field: string, expected: string): SwitchboardError {
-  return new SwitchboardError(ErrorCode.VALIDATION, `${field}: ${expected}`, { hint: 'Fix the request body; see the API reference of the format you send.', field });
+  return new SwitchboardError(ErrorCode.VALIDATION, `${field}: ${expected}`, {
+    hint: 'Fix the request body; see the API reference of the format you send.',
+    field,
+  });
 }
 
 /** Throws {@link unknownFields} when `body` has keys outside `known`. */

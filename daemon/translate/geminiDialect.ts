@@ -76,7 +76,10 @@ export function geminiTools(tools: unknown[]): unknown[] {
 export function geminiForwardMembers(body: Record<string, unknown>): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   const tools = body.tools;
-  if (Array.isArray(tools) && tools.some((t) => isObject(t) && isObject(t.function) && needsGeminiCleaning(t.function.parameters))) {
+  if (
+    Array.isArray(tools) &&
+    tools.some((t) => isObject(t) && isObject(t.function) && needsGeminiCleaning(t.function.parameters))
+  ) {
     out.tools = JSON.stringify(geminiTools(tools));
   }
   const effort = body.reasoning_effort;

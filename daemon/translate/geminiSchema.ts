@@ -18,9 +18,28 @@ import { isObject } from './errors';
 
 /** The members of Gemini's Schema object: everything else is refused with a 400. */
 export const GEMINI_SCHEMA_KEYS: ReadonlySet<string> = new Set([
-  'type', 'format', 'title', 'description', 'nullable', 'enum', 'maxItems', 'minItems', 'properties', 'required',
-  'minProperties', 'maxProperties', 'minLength', 'maxLength', 'pattern', 'example', 'anyOf', 'propertyOrdering',
-  'default', 'items', 'minimum', 'maximum',
+  'type',
+  'format',
+  'title',
+  'description',
+  'nullable',
+  'enum',
+  'maxItems',
+  'minItems',
+  'properties',
+  'required',
+  'minProperties',
+  'maxProperties',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'example',
+  'anyOf',
+  'propertyOrdering',
+  'default',
+  'items',
+  'minimum',
+  'maximum',
 ]);
 
 /** String formats Gemini takes (its Schema documents `enum` and `date-time`; numbers take int32/int64/float/double). */
@@ -38,7 +57,10 @@ interface Context {
 /** The schema rewritten to Gemini's subset (a new object; the input is not changed). */
 export function cleanGeminiSchema(schema: unknown): unknown {
   if (!isObject(schema)) return schema;
-  const defs = { ...(isObject(schema.definitions) ? schema.definitions : {}), ...(isObject(schema.$defs) ? schema.$defs : {}) };
+  const defs = {
+    ...(isObject(schema.definitions) ? schema.definitions : {}),
+    ...(isObject(schema.$defs) ? schema.$defs : {}),
+  };
   return clean(schema, { defs, depth: 0 });
 }
 
@@ -58,7 +80,8 @@ export function needsGeminiCleaning(schema: unknown): boolean {
 
 function clean(schema: Record<string, unknown>, ctx: Context): Record<string, unknown> {
   const resolved = resolveRef(schema, ctx);
-  if (resolved !== schema) return resolved === undefined ? { type: 'object' } : clean(resolved, { ...ctx, depth: ctx.depth + 1 });
+  if (resolved !== schema)
+    return resolved === undefined ? { type: 'object' } : clean(resolved, { ...ctx, depth: ctx.depth + 1 });
   const source = mergeAllOf(schema, ctx);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(source)) {
@@ -98,7 +121,8 @@ function clean(schema: Record<string, unknown>, ctx: Context): Record<string, un
     }
   }
   // An `enum` of strings only says what a string may be: Gemini wants the type spelled out.
-  if (Array.isArray(out.enum) && out.type === undefined && out.enum.every((v) => typeof v === 'string')) out.type = 'string';
+  if (Array.isArray(out.enum) && out.type === undefined && out.enum.every((v) => typeof v === 'string'))
+    out.type = 'string';
   if (Array.isArray(out.required) && isObject(out.properties)) {
     const props = out.properties;
     out.required = (out.required as string[]).filter((n) => Object.hasOwn(props, n));
@@ -132,8 +156,10 @@ function mergeAllOf(schema: Record<string, unknown>, ctx: Context): Record<strin
     const part = isObject(member) ? resolveRef(member, ctx) : undefined;
     if (!part) continue;
     for (const [k, v] of Object.entries(part)) {
-      if (k === 'properties' && isObject(v)) merged.properties = { ...(isObject(merged.properties) ? merged.properties : {}), ...v };
-      else if (k === 'required' && Array.isArray(v)) merged.required = [...(Array.isArray(merged.required) ? merged.required : []), ...v];
+      if (k === 'properties' && isObject(v))
+        merged.properties = { ...(isObject(merged.properties) ? merged.properties : {}), ...v };
+      else if (k === 'required' && Array.isArray(v))
+        merged.required = [...(Array.isArray(merged.required) ? merged.required : []), ...v];
       else merged[k] = v;
     }
   }

@@ -23,7 +23,10 @@ export interface OpenAIBodyOptions {
 export type OpenAIBody = Record<string, unknown> & { model: string; messages: unknown[] };
 
 /** Builds the body; throws VALIDATION naming an option the OpenAI API has no counterpart for. */
-export function toOpenAIRequest(req: { model: string; messages: ChatMessage[]; options?: ChatOptions }, how: OpenAIBodyOptions): OpenAIBody {
+export function toOpenAIRequest(
+  req: { model: string; messages: ChatMessage[]; options?: ChatOptions },
+  how: OpenAIBodyOptions,
+): OpenAIBody {
   const o = req.options ?? {};
   const messages: unknown[] = o.system ? [{ role: 'system', content: o.system }] : [];
   const gemini = how.dialect === 'gemini';
@@ -37,7 +40,12 @@ export function toOpenAIRequest(req: { model: string; messages: ChatMessage[]; o
   }
   if (o.temperature !== undefined) body.temperature = o.temperature;
   if (o.topP !== undefined) body.top_p = o.topP;
-  if (o.topK !== undefined) throw untranslatable('options.topK', 'top_k has no counterpart in the OpenAI chat completions API.', 'Remove topK, or use an Anthropic connection.');
+  if (o.topK !== undefined)
+    throw untranslatable(
+      'options.topK',
+      'top_k has no counterpart in the OpenAI chat completions API.',
+      'Remove topK, or use an Anthropic connection.',
+    );
   if (o.stop !== undefined && o.stop.length > 0) body.stop = o.stop;
   if (o.maxTokens !== undefined) body[how.maxTokensField] = o.maxTokens;
   if (o.seed !== undefined) body.seed = o.seed;
@@ -56,12 +64,21 @@ export function toOpenAIRequest(req: { model: string; messages: ChatMessage[]; o
     }));
   }
   if (o.toolChoice !== undefined) body.tool_choice = openaiToolChoice(o.toolChoice);
-  if (o.parallelToolCalls !== undefined && o.tools !== undefined && o.tools.length > 0) body.parallel_tool_calls = o.parallelToolCalls;
+  if (o.parallelToolCalls !== undefined && o.tools !== undefined && o.tools.length > 0)
+    body.parallel_tool_calls = o.parallelToolCalls;
   if (o.responseFormat !== undefined) {
     const f = o.responseFormat;
     body.response_format =
       f.type === 'json_schema'
-        ? { type: 'json_schema', json_schema: { name: f.name, schema: f.schema, ...(f.description !== undefined && { description: f.description }), ...(f.strict !== undefined && { strict: f.strict }) } }
+        ? {
+            type: 'json_schema',
+            json_schema: {
+              name: f.name,
+              schema: f.schema,
+              ...(f.description !== undefined && { description: f.description }),
+              ...(f.strict !== undefined && { strict: f.strict }),
+            },
+          }
         : { type: f.type };
   }
   if (o.reasoning !== undefined) {
@@ -81,13 +98,28 @@ function openaiMessages(m: ChatMessage, at: string, gemini: boolean): unknown[] 
     case 'system':
       return [{ role: m.developer ? 'developer' : 'system', content: m.content }];
     case 'user':
-      return [{ role: 'user', content: typeof m.content === 'string' ? m.content : m.content.map((p, j) => userPart(p, `${at}.content[${j}]`)) }];
+      return [
+        {
+          role: 'user',
+          content:
+            typeof m.content === 'string' ? m.content : m.content.map((p, j) => userPart(p, `${at}.content[${j}]`)),
+        },
+      ];
     case 'assistant': {
       // Reasoning is not sent back: the chat completions API takes no reasoning input (docs/translation.md).
-      const text = typeof m.content === 'string' ? m.content : m.content.map((p) => (p.type === 'text' ? p.text : '')).join('');
-      const out: Record<string, unknown> = { role: 'assistant', content: text === '' && m.toolCalls?.length ? null : text };
+      const text =
+        typeof m.content === 'string' ? m.content : m.content.map((p) => (p.type === 'text' ? p.text : '')).join('');
+      const out: Record<string, unknown> = {
+        role: 'assistant',
+        content: text === '' && m.toolCalls?.length ? null : text,
+      };
       // Thought signatures go back only to Gemini: other servers may refuse the unknown member.
-      if (m.toolCalls?.length) out.tool_calls = m.toolCalls.map((c) => (gemini ? geminiToolCall(c) : { id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
+      if (m.toolCalls?.length)
+        out.tool_calls = m.toolCalls.map((c) =>
+          gemini
+            ? geminiToolCall(c)
+            : { id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } },
+        );
       return [out];
     }
     case 'tool': {
@@ -95,12 +127,21 @@ function openaiMessages(m: ChatMessage, at: string, gemini: boolean): unknown[] 
       if (typeof m.content === 'string') content = m.content;
       else {
         content = m.content.map((p, j) => {
-          if (p.type !== 'text') throw untranslatable(`${at}.content[${j}]`, 'OpenAI tool messages hold text only; an image in a tool result cannot be sent.', 'Send the image in a user message after the tool result.');
+          if (p.type !== 'text')
+            throw untranslatable(
+              `${at}.content[${j}]`,
+              'OpenAI tool messages hold text only; an image in a tool result cannot be sent.',
+              'Send the image in a user message after the tool result.',
+            );
           return { type: 'text', text: p.text };
         });
       }
       // OpenAI has no error flag on tool results: the text says it (docs/translation.md).
-      if (m.isError) content = typeof content === 'string' ? `Error: ${content}` : [{ type: 'text', text: 'Error:' }, ...(content as unknown[])];
+      if (m.isError)
+        content =
+          typeof content === 'string'
+            ? `Error: ${content}`
+            : [{ type: 'text', text: 'Error:' }, ...(content as unknown[])];
       return [{ role: 'tool', tool_call_id: m.toolCallId, content }];
     }
   }

@@ -19,7 +19,11 @@ export function toOpenAICompletion(answer: NeutralAnswer, who: OpenAIChunkIdenti
       blocks.push({ type: 'thinking', thinking: p.text, ...(p.signature !== undefined && { signature: p.signature }) });
     } else blocks.push({ type: 'redacted_thinking', data: p.data });
   }
-  const message: Record<string, unknown> = { role: 'assistant', content: text === '' && answer.toolCalls.length > 0 ? null : text, refusal: null };
+  const message: Record<string, unknown> = {
+    role: 'assistant',
+    content: text === '' && answer.toolCalls.length > 0 ? null : text,
+    refusal: null,
+  };
   // A call's thought signature (from Gemini) goes out as Gemini writes it, for the client to send back.
   if (answer.toolCalls.length > 0) message.tool_calls = answer.toolCalls.map(geminiToolCall);
   if (reasoning !== '') message.reasoning_content = reasoning;
@@ -44,23 +48,41 @@ export function fromOpenAICompletion(json: unknown): NeutralAnswer {
   if (Array.isArray(message.thinking_blocks)) {
     for (const b of message.thinking_blocks) {
       if (!isObject(b)) continue;
-      if (b.type === 'redacted_thinking' && typeof b.data === 'string') content.push({ type: 'redactedReasoning', data: b.data });
-      else if (typeof b.thinking === 'string') content.push({ type: 'reasoning', text: b.thinking, ...(typeof b.signature === 'string' && { signature: b.signature }) });
+      if (b.type === 'redacted_thinking' && typeof b.data === 'string')
+        content.push({ type: 'redactedReasoning', data: b.data });
+      else if (typeof b.thinking === 'string')
+        content.push({
+          type: 'reasoning',
+          text: b.thinking,
+          ...(typeof b.signature === 'string' && { signature: b.signature }),
+        });
     }
   } else {
     const reasoning = message.reasoning_content ?? message.reasoning;
     if (typeof reasoning === 'string' && reasoning !== '') content.push({ type: 'reasoning', text: reasoning });
   }
-  if (typeof message.content === 'string' && message.content !== '') content.push({ type: 'text', text: message.content });
-  else if (typeof message.refusal === 'string' && message.refusal !== '') content.push({ type: 'text', text: message.refusal });
+  if (typeof message.content === 'string' && message.content !== '')
+    content.push({ type: 'text', text: message.content });
+  else if (typeof message.refusal === 'string' && message.refusal !== '')
+    content.push({ type: 'text', text: message.refusal });
   const toolCalls: ToolCall[] = [];
   if (Array.isArray(message.tool_calls)) {
     for (const c of message.tool_calls) {
       if (!isObject(c) || !isObject(c.function)) continue;
       const signature = thoughtSignatureOf(c);
-      toolCalls.push({ id: String(c.id ?? ''), name: String(c.function.name ?? ''), arguments: typeof c.function.arguments === 'string' ? c.function.arguments : '{}', ...(signature !== undefined && { signature }) });
+      toolCalls.push({
+        id: String(c.id ?? ''),
+        name: String(c.function.name ?? ''),
+        arguments: typeof c.function.arguments === 'string' ? c.function.arguments : '{}',
+        ...(signature !== undefined && { signature }),
+      });
     }
   }
   const usage = usageFromOpenAI(json.usage);
-  return { content, toolCalls, finishReason: finishFromOpenAI(isObject(choice) ? (choice.finish_reason as string | null) : null), ...(usage && { usage }) };
+  return {
+    content,
+    toolCalls,
+    finishReason: finishFromOpenAI(isObject(choice) ? (choice.finish_reason as string | null) : null),
+    ...(usage && { usage }),
+  };
 }

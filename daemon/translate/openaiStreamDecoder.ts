@@ -35,8 +35,10 @@ export class OpenAIStreamDecoder {
     if (Array.isArray(delta.thinking_blocks)) {
       for (const b of delta.thinking_blocks) {
         if (!isObject(b)) continue;
-        if (b.type === 'redacted_thinking' && typeof b.data === 'string') out.push({ type: 'redactedReasoning', data: b.data });
-        else if (typeof b.signature === 'string' && b.signature !== '') out.push({ type: 'reasoningSignature', signature: b.signature });
+        if (b.type === 'redacted_thinking' && typeof b.data === 'string')
+          out.push({ type: 'redactedReasoning', data: b.data });
+        else if (typeof b.signature === 'string' && b.signature !== '')
+          out.push({ type: 'reasoningSignature', signature: b.signature });
       }
     }
     if (typeof delta.content === 'string' && delta.content !== '') out.push({ type: 'text', text: delta.content });
@@ -51,9 +53,16 @@ export class OpenAIStreamDecoder {
           n = this.calls.size;
           this.calls.set(index, n);
           const signature = thoughtSignatureOf(c);
-          out.push({ type: 'toolCall', toolCall: n, id: typeof c.id === 'string' && c.id ? c.id : `call_${index}`, name: typeof fn.name === 'string' ? fn.name : '', ...(signature !== undefined && { signature }) });
+          out.push({
+            type: 'toolCall',
+            toolCall: n,
+            id: typeof c.id === 'string' && c.id ? c.id : `call_${index}`,
+            name: typeof fn.name === 'string' ? fn.name : '',
+            ...(signature !== undefined && { signature }),
+          });
         }
-        if (typeof fn.arguments === 'string' && fn.arguments !== '') out.push({ type: 'toolArguments', toolCall: n, arguments: fn.arguments });
+        if (typeof fn.arguments === 'string' && fn.arguments !== '')
+          out.push({ type: 'toolArguments', toolCall: n, arguments: fn.arguments });
       });
     }
   }

@@ -43,14 +43,26 @@ export class OpenAIStreamEncoder {
         return this.frame(`{"thinking_blocks":[${JSON.stringify(block)}]}`, 'null');
       }
       case 'redactedReasoning':
-        return this.frame(`{"thinking_blocks":[${JSON.stringify({ type: 'redacted_thinking', data: d.data })}]}`, 'null');
+        return this.frame(
+          `{"thinking_blocks":[${JSON.stringify({ type: 'redacted_thinking', data: d.data })}]}`,
+          'null',
+        );
       case 'toolCall': {
         // A thought signature (from Gemini) as Gemini streams it, for the client to send back with the call.
-        const extra = d.signature === undefined ? '' : `,"extra_content":{"google":{"thought_signature":${JSON.stringify(d.signature)}}}`;
-        return this.frame(`{"tool_calls":[{"index":${d.toolCall},"id":${JSON.stringify(d.id)},"type":"function","function":{"name":${JSON.stringify(d.name)},"arguments":""}${extra}}]}`, 'null');
+        const extra =
+          d.signature === undefined
+            ? ''
+            : `,"extra_content":{"google":{"thought_signature":${JSON.stringify(d.signature)}}}`;
+        return this.frame(
+          `{"tool_calls":[{"index":${d.toolCall},"id":${JSON.stringify(d.id)},"type":"function","function":{"name":${JSON.stringify(d.name)},"arguments":""}${extra}}]}`,
+          'null',
+        );
       }
       case 'toolArguments':
-        return this.frame(`{"tool_calls":[{"index":${d.toolCall},"function":{"arguments":${JSON.stringify(d.arguments)}}}]}`, 'null');
+        return this.frame(
+          `{"tool_calls":[{"index":${d.toolCall},"function":{"arguments":${JSON.stringify(d.arguments)}}}]}`,
+          'null',
+        );
     }
   }
 

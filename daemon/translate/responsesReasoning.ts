@@ -31,12 +31,16 @@ export function reasoningFromItem(item: Record<string, unknown>, at: string): As
   const encrypted = typeof item.encrypted_content === 'string' ? item.encrypted_content : undefined;
   if (encrypted?.startsWith(REDACTED)) return { type: 'redactedReasoning', data: encrypted.slice(REDACTED.length) };
   const texts: string[] = [];
-  for (const [key, kind] of [['summary', 'summary_text'], ['content', 'reasoning_text']] as const) {
+  for (const [key, kind] of [
+    ['summary', 'summary_text'],
+    ['content', 'reasoning_text'],
+  ] as const) {
     const list = item[key];
     if (list == null) continue;
     if (!Array.isArray(list)) throw invalid(`${at}.${key}`, 'must be a list');
     list.forEach((p, j) => {
-      if (!isObject(p) || p.type !== kind || typeof p.text !== 'string') throw invalid(`${at}.${key}[${j}]`, `must be {type: "${kind}", text}`);
+      if (!isObject(p) || p.type !== kind || typeof p.text !== 'string')
+        throw invalid(`${at}.${key}[${j}]`, `must be {type: "${kind}", text}`);
       texts.push(p.text);
     });
     // The summary is what this daemon writes; a full `content` stands in only where there is no summary.

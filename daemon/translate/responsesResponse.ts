@@ -53,14 +53,22 @@ export function usageToResponses(u: Usage | undefined): Record<string, unknown> 
 }
 
 /** `completed`, or `incomplete` with the reason, from a neutral finish reason. */
-export function responseStatusOf(finishReason: string): { status: 'completed' | 'incomplete'; incomplete_details: { reason: string } | null } {
+export function responseStatusOf(finishReason: string): {
+  status: 'completed' | 'incomplete';
+  incomplete_details: { reason: string } | null;
+} {
   if (finishReason === 'length') return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
-  if (finishReason === 'content_filter') return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
+  if (finishReason === 'content_filter')
+    return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
   return { status: 'completed', incomplete_details: null };
 }
 
 /** The `response` object around `output` (`status` in_progress while streaming). */
-export function responseObject(who: ResponsesIdentity, output: unknown[], state: { status: string; incomplete_details?: unknown; usage?: unknown }): Record<string, unknown> {
+export function responseObject(
+  who: ResponsesIdentity,
+  output: unknown[],
+  state: { status: string; incomplete_details?: unknown; usage?: unknown },
+): Record<string, unknown> {
   return {
     id: who.id,
     object: 'response',
@@ -88,7 +96,11 @@ export const messageItem = (id: string, text: string, status = 'completed') => (
   content: status === 'completed' ? [outputText(text)] : [],
 });
 export const outputText = (text: string) => ({ type: 'output_text', text, annotations: [], logprobs: [] });
-export const functionCallItem = (id: string, call: { id: string; name: string; arguments: string }, status = 'completed') => ({
+export const functionCallItem = (
+  id: string,
+  call: { id: string; name: string; arguments: string },
+  status = 'completed',
+) => ({
   id,
   type: 'function_call',
   status,
@@ -114,5 +126,8 @@ export function toResponsesObject(answer: NeutralAnswer, who: ResponsesIdentity)
   }
   if (text !== '' || answer.toolCalls.length === 0) output.push(messageItem(itemId(who, 'msg', n++), text));
   for (const c of answer.toolCalls) output.push(functionCallItem(itemId(who, 'fc', n++), c));
-  return responseObject(who, output, { ...responseStatusOf(answer.finishReason), usage: usageToResponses(answer.usage) });
+  return responseObject(who, output, {
+    ...responseStatusOf(answer.finishReason),
+    usage: usageToResponses(answer.usage),
+  });
 }

@@ -15,10 +15,21 @@
 import type { StreamDelta, Usage } from '../../shared/protocol';
 import { encryptedContentOf } from './responsesReasoning';
 import {
-  functionCallItem, itemId, messageItem, outputText, reasoningItem, responseObject, responseStatusOf, usageToResponses, type ResponsesIdentity,
+  functionCallItem,
+  itemId,
+  messageItem,
+  outputText,
+  reasoningItem,
+  responseObject,
+  responseStatusOf,
+  usageToResponses,
+  type ResponsesIdentity,
 } from './responsesResponse';
 
-type OpenItem = { kind: 'message'; index: number; id: string; text: string } | { kind: 'reasoning'; index: number; id: string; text: string } | undefined;
+type OpenItem =
+  | { kind: 'message'; index: number; id: string; text: string }
+  | { kind: 'reasoning'; index: number; id: string; text: string }
+  | undefined;
 
 interface OpenCall {
   index: number;
@@ -53,39 +64,87 @@ export class ResponsesStreamEncoder {
           const index = this.nextIndex++;
           const open = { kind: 'message' as const, index, id: itemId(this.who, 'msg', index), text: '' };
           this.open = open;
-          out += this.event('response.output_item.added', { output_index: open.index, item: messageItem(open.id, '', 'in_progress') });
-          out += this.event('response.content_part.added', { item_id: open.id, output_index: open.index, content_index: 0, part: outputText('') });
+          out += this.event('response.output_item.added', {
+            output_index: open.index,
+            item: messageItem(open.id, '', 'in_progress'),
+          });
+          out += this.event('response.content_part.added', {
+            item_id: open.id,
+            output_index: open.index,
+            content_index: 0,
+            part: outputText(''),
+          });
         }
         const open = this.open!;
         open.text += d.text;
-        return out + this.event('response.output_text.delta', { item_id: open.id, output_index: open.index, content_index: 0, delta: d.text, logprobs: [] });
+        return (
+          out +
+          this.event('response.output_text.delta', {
+            item_id: open.id,
+            output_index: open.index,
+            content_index: 0,
+            delta: d.text,
+            logprobs: [],
+          })
+        );
       }
       case 'reasoning': {
         const out = this.openReasoning();
         const open = this.open!;
         open.text += d.reasoning;
-        return out + this.event('response.reasoning_summary_text.delta', { item_id: open.id, output_index: open.index, summary_index: 0, delta: d.reasoning });
+        return (
+          out +
+          this.event('response.reasoning_summary_text.delta', {
+            item_id: open.id,
+            output_index: open.index,
+            summary_index: 0,
+            delta: d.reasoning,
+          })
+        );
       }
       case 'reasoningSignature':
         // The signature ends its reasoning block (a lone one still gets an item to live in).
-        return this.openReasoning() + this.close(encryptedContentOf({ type: 'reasoning', text: '', signature: d.signature }));
+        return (
+          this.openReasoning() + this.close(encryptedContentOf({ type: 'reasoning', text: '', signature: d.signature }))
+        );
       case 'redactedReasoning': {
         const index = this.nextIndex++;
-        const item = reasoningItem(itemId(this.who, 'rs', index), undefined, encryptedContentOf({ type: 'redactedReasoning', data: d.data }));
+        const item = reasoningItem(
+          itemId(this.who, 'rs', index),
+          undefined,
+          encryptedContentOf({ type: 'redactedReasoning', data: d.data }),
+        );
         this.output[index] = item;
-        return this.close() + this.event('response.output_item.added', { output_index: index, item: { ...item, encrypted_content: undefined } }) + this.event('response.output_item.done', { output_index: index, item });
+        return (
+          this.close() +
+          this.event('response.output_item.added', {
+            output_index: index,
+            item: { ...item, encrypted_content: undefined },
+          }) +
+          this.event('response.output_item.done', { output_index: index, item })
+        );
       }
       case 'toolCall': {
         const index = this.nextIndex++;
         const call: OpenCall = { index, id: itemId(this.who, 'fc', index), callId: d.id, name: d.name, arguments: '' };
         this.calls.set(d.toolCall, call);
-        return this.close() + this.event('response.output_item.added', { output_index: call.index, item: functionCallItem(call.id, { id: d.id, name: d.name, arguments: '' }, 'in_progress') });
+        return (
+          this.close() +
+          this.event('response.output_item.added', {
+            output_index: call.index,
+            item: functionCallItem(call.id, { id: d.id, name: d.name, arguments: '' }, 'in_progress'),
+          })
+        );
       }
       case 'toolArguments': {
         const call = this.calls.get(d.toolCall);
         if (!call) return ''; // a call never started: nothing to attach it to
         call.arguments += d.arguments;
-        return this.event('response.function_call_arguments.delta', { item_id: call.id, output_index: call.index, delta: d.arguments });
+        return this.event('response.function_call_arguments.delta', {
+          item_id: call.id,
+          output_index: call.index,
+          delta: d.arguments,
+        });
       }
     }
   }
@@ -96,7 +155,12 @@ export class ResponsesStreamEncoder {
     for (const call of [...this.calls.values()].sort((a, b) => a.index - b.index)) {
       const item = functionCallItem(call.id, { id: call.callId, name: call.name, arguments: call.arguments });
       this.output[call.index] = item;
-      out += this.event('response.function_call_arguments.done', { item_id: call.id, output_index: call.index, name: call.name, arguments: call.arguments });
+      out += this.event('response.function_call_arguments.done', {
+        item_id: call.id,
+        output_index: call.index,
+        name: call.name,
+        arguments: call.arguments,
+      });
       out += this.event('response.output_item.done', { output_index: call.index, item });
     }
     this.calls.clear();
@@ -111,8 +175,16 @@ export class ResponsesStreamEncoder {
     const index = this.nextIndex++;
     const open = { kind: 'reasoning' as const, index, id: itemId(this.who, 'rs', index), text: '' };
     this.open = open;
-    out += this.event('response.output_item.added', { output_index: open.index, item: reasoningItem(open.id, undefined, undefined) });
-    out += this.event('response.reasoning_summary_part.added', { item_id: open.id, output_index: open.index, summary_index: 0, part: { type: 'summary_text', text: '' } });
+    out += this.event('response.output_item.added', {
+      output_index: open.index,
+      item: reasoningItem(open.id, undefined, undefined),
+    });
+    out += this.event('response.reasoning_summary_part.added', {
+      item_id: open.id,
+      output_index: open.index,
+      summary_index: 0,
+      part: { type: 'summary_text', text: '' },
+    });
     return out;
   }
 

@@ -10,7 +10,9 @@ export function usageFromOpenAI(u: unknown): Usage | undefined {
   const usage: Usage = { inputTokens: num(u.prompt_tokens) ?? 0, outputTokens: num(u.completion_tokens) ?? 0 };
   const cached = isObject(u.prompt_tokens_details) ? num(u.prompt_tokens_details.cached_tokens) : undefined;
   if (cached) usage.cachedInputTokens = cached;
-  const reasoning = isObject(u.completion_tokens_details) ? num(u.completion_tokens_details.reasoning_tokens) : undefined;
+  const reasoning = isObject(u.completion_tokens_details)
+    ? num(u.completion_tokens_details.reasoning_tokens)
+    : undefined;
   if (reasoning) usage.reasoningTokens = reasoning;
   return usage;
 }
@@ -38,7 +40,9 @@ export function usageFromAnthropic(u: unknown, previous?: Usage): Usage | undefi
   const written = num(u.cache_creation_input_tokens);
   const input = num(u.input_tokens);
   const usage: Usage = { ...(previous ?? { inputTokens: 0, outputTokens: 0 }) };
-  if (input !== undefined) usage.inputTokens = input + (written ?? previous?.cacheCreationInputTokens ?? 0) + (read ?? previous?.cachedInputTokens ?? 0);
+  if (input !== undefined)
+    usage.inputTokens =
+      input + (written ?? previous?.cacheCreationInputTokens ?? 0) + (read ?? previous?.cachedInputTokens ?? 0);
   const output = num(u.output_tokens);
   if (output !== undefined) usage.outputTokens = output; // cumulative in message_delta
   if (read) usage.cachedInputTokens = read;

@@ -49,11 +49,25 @@ export class UsageLedger {
     const day = utcDay(now);
     this.db.updateLater((data) => {
       const tokenId = event.token?.id;
-      let row = data.usage.find((r) => r.day === day && r.connectionId === event.connectionId && r.model === event.model && r.tokenId === tokenId && r.client === event.client);
+      let row = data.usage.find(
+        (r) =>
+          r.day === day &&
+          r.connectionId === event.connectionId &&
+          r.model === event.model &&
+          r.tokenId === tokenId &&
+          r.client === event.client,
+      );
       if (!row) {
         const cutoff = utcDay(new Date(now.getTime() - RETENTION_DAYS * 86_400_000));
         if (data.usage.some((r) => r.day < cutoff)) data.usage = data.usage.filter((r) => r.day >= cutoff);
-        row = { connectionId: event.connectionId, day, model: event.model, ...(event.token && { tokenId: event.token.id, tokenName: event.token.name }), ...(event.client !== undefined && { client: event.client }), ...emptyTotals() };
+        row = {
+          connectionId: event.connectionId,
+          day,
+          model: event.model,
+          ...(event.token && { tokenId: event.token.id, tokenName: event.token.name }),
+          ...(event.client !== undefined && { client: event.client }),
+          ...emptyTotals(),
+        };
         data.usage.push(row);
       }
       row.requests += 1;
@@ -70,9 +84,22 @@ export class UsageLedger {
   /** Rows matching the filter, oldest first. Days are inclusive. */
   query(filter: UsageFilter = {}): UsageRecord[] {
     return this.db.data.usage
-      .filter((r) => (filter.connectionId === undefined || r.connectionId === filter.connectionId) && (filter.tokenId === undefined || r.tokenId === filter.tokenId) && (filter.from === undefined || r.day >= filter.from) && (filter.to === undefined || r.day <= filter.to))
+      .filter(
+        (r) =>
+          (filter.connectionId === undefined || r.connectionId === filter.connectionId) &&
+          (filter.tokenId === undefined || r.tokenId === filter.tokenId) &&
+          (filter.from === undefined || r.day >= filter.from) &&
+          (filter.to === undefined || r.day <= filter.to),
+      )
       .map((r) => ({ ...r }))
-      .sort((a, b) => a.day.localeCompare(b.day) || a.connectionId.localeCompare(b.connectionId) || a.model.localeCompare(b.model) || (a.tokenId ?? '').localeCompare(b.tokenId ?? '') || (a.client ?? '').localeCompare(b.client ?? ''));
+      .sort(
+        (a, b) =>
+          a.day.localeCompare(b.day) ||
+          a.connectionId.localeCompare(b.connectionId) ||
+          a.model.localeCompare(b.model) ||
+          (a.tokenId ?? '').localeCompare(b.tokenId ?? '') ||
+          (a.client ?? '').localeCompare(b.client ?? ''),
+      );
   }
 }
 
@@ -83,7 +110,13 @@ export function totalsOf(records: readonly UsageRecord[]): UsageTotals {
   return totals;
 }
 
-const KEY_FIELD = { connection: 'connectionId', model: 'model', day: 'day', token: 'tokenId', client: 'client' } as const satisfies Record<UsageGroupKey, keyof UsageRecord>;
+const KEY_FIELD = {
+  connection: 'connectionId',
+  model: 'model',
+  day: 'day',
+  token: 'tokenId',
+  client: 'client',
+} as const satisfies Record<UsageGroupKey, keyof UsageRecord>;
 
 /**
  * The rows summed by the named keys (each group carries only those keys), largest cost first, then
@@ -97,16 +130,34 @@ export function groupRecords(records: readonly UsageRecord[], keys: readonly Usa
     let group = groups.get(id);
     if (!group) {
       // The owner's rows have no tokenId: their group carries none either. A token's group carries its name.
-      group = { ...Object.fromEntries(fields.filter((f) => r[f] !== undefined).map((f) => [f, r[f]])), ...(fields.includes('tokenId') && r.tokenName !== undefined && { tokenName: r.tokenName }), ...emptyTotals() };
+      group = {
+        ...Object.fromEntries(fields.filter((f) => r[f] !== undefined).map((f) => [f, r[f]])),
+        ...(fields.includes('tokenId') && r.tokenName !== undefined && { tokenName: r.tokenName }),
+        ...emptyTotals(),
+      };
       groups.set(id, group);
     }
     addInto(group, r);
   }
-  return [...groups.values()].sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests || fields.reduce((c, f) => c || String(a[f] ?? '').localeCompare(String(b[f] ?? '')), 0));
+  return [...groups.values()].sort(
+    (a, b) =>
+      b.costUsd - a.costUsd ||
+      b.requests - a.requests ||
+      fields.reduce((c, f) => c || String(a[f] ?? '').localeCompare(String(b[f] ?? '')), 0),
+  );
 }
 
 function emptyTotals(): UsageTotals {
-  return { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0, estimatedRequests: 0 };
+  return {
+    requests: 0,
+    errors: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    latencyMsTotal: 0,
+    costUsd: 0,
+    unpricedRequests: 0,
+    estimatedRequests: 0,
+  };
 }
 
 function addInto(into: UsageTotals, r: UsageTotals): void {

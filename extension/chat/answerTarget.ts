@@ -14,14 +14,22 @@ export interface AnswerTargetDeps {
   listModels: ListModels;
 }
 
-export async function pickAnswerTarget(deps: AnswerTargetDeps, current: { connectionId?: string; model?: string }): Promise<{ connectionId: string; model?: string } | undefined> {
+export async function pickAnswerTarget(
+  deps: AnswerTargetDeps,
+  current: { connectionId?: string; model?: string },
+): Promise<{ connectionId: string; model?: string } | undefined> {
   const { connections } = deps;
   await connections.ensureLoaded();
   if (connections.connections.length === 0) {
-    void vscode.window.showWarningMessage('Switchboard has no connections yet. Add one with "Switchboard: Add Connection".');
+    void vscode.window.showWarningMessage(
+      'Switchboard has no connections yet. Add one with "Switchboard: Add Connection".',
+    );
     return undefined;
   }
-  const items: ConnectionItem[] = connections.connections.map((c) => ({ ...connectionPick(c, { providerName: connections.providerName, currentId: current.connectionId }), id: c.id }));
+  const items: ConnectionItem[] = connections.connections.map((c) => ({
+    ...connectionPick(c, { providerName: connections.providerName, currentId: current.connectionId }),
+    id: c.id,
+  }));
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Regenerate with… (1/2): connection',
     placeHolder: 'The connection for the new answer; the earlier answers stay beside it',

@@ -39,16 +39,18 @@ export function registerChatCommands(deps: ChatCommandDeps): vscode.Disposable {
     const tab = viewUsedLast ? undefined : panels.lastVisible;
     return tab ? { host: tab.host, reveal: async (focus) => tab.panel.reveal(undefined, !focus) } : sidebar;
   };
-  const run = <A extends unknown[]>(what: string, body: (...args: A) => Promise<unknown>) => async (...args: A) => {
-    try {
-      return await body(...args);
-    } catch (error) {
-      if (error instanceof AttachmentError) return void vscode.window.showWarningMessage(error.message);
-      deps.log.error(what, error);
-      void vscode.window.showErrorMessage(`${what}: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    }
-  };
+  const run =
+    <A extends unknown[]>(what: string, body: (...args: A) => Promise<unknown>) =>
+    async (...args: A) => {
+      try {
+        return await body(...args);
+      } catch (error) {
+        if (error instanceof AttachmentError) return void vscode.window.showWarningMessage(error.message);
+        deps.log.error(what, error);
+        void vscode.window.showErrorMessage(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
+    };
   const attach = async (attachment: ChatAttachment, focus: boolean): Promise<ChatAttachment> => {
     const t = target();
     t.host.addAttachment(attachment);
@@ -65,7 +67,10 @@ export function registerChatCommands(deps: ChatCommandDeps): vscode.Disposable {
   return vscode.Disposable.from(
     view.onDidBecomeActive(() => (viewUsedLast = true)),
     panels.onDidUse(() => (viewUsedLast = false)),
-    register('switchboard.openChat', run('Could not open the chat', () => view.reveal(true))),
+    register(
+      'switchboard.openChat',
+      run('Could not open the chat', () => view.reveal(true)),
+    ),
     register(
       'switchboard.openChatInEditor',
       run('Could not open the chat in an editor', async (chatId?: unknown) => {
@@ -111,14 +116,20 @@ export function registerChatCommands(deps: ChatCommandDeps): vscode.Disposable {
         return attach(e.selection.isEmpty ? fileAttachment(snapshot(e)) : selectionAttachment(snapshot(e)), true);
       }),
     ),
-    register('switchboard.addSelectionToChat', run('Could not attach the selection', async () => attach(selectionAttachment(snapshot(editor())), false))),
+    register(
+      'switchboard.addSelectionToChat',
+      run('Could not attach the selection', async () => attach(selectionAttachment(snapshot(editor())), false)),
+    ),
     register(
       'switchboard.addFileToChat',
       run('Could not attach the file', async (uri?: unknown) => {
         // From the explorer or an editor title a Uri comes along; from the palette, the active editor.
         if (uri instanceof vscode.Uri) {
           const doc = await vscode.workspace.openTextDocument(uri);
-          return attach(fileAttachment({ path: chatPath(doc.uri), languageId: doc.languageId, text: doc.getText() }), false);
+          return attach(
+            fileAttachment({ path: chatPath(doc.uri), languageId: doc.languageId, text: doc.getText() }),
+            false,
+          );
         }
         return attach(fileAttachment(snapshot(editor())), false);
       }),

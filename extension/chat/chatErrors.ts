@@ -53,13 +53,23 @@ export function chatError(code: string, message: string, hint?: string): ChatErr
  */
 export function toChatError(error: unknown): ChatErrorView {
   if (error instanceof DaemonUnavailableError) return chatError(DAEMON_UNAVAILABLE, error.message, error.data.hint);
-  const e = (typeof error === 'object' && error !== null ? error : {}) as { message?: unknown; code?: unknown; data?: unknown };
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    message?: unknown;
+    code?: unknown;
+    data?: unknown;
+  };
   const data = (typeof e.data === 'object' && e.data !== null ? e.data : {}) as { hint?: unknown };
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
   const hint = typeof data.hint === 'string' && data.hint !== '' ? data.hint : undefined;
   if (typeof e.code === 'string') return chatError(e.code, message, hint);
   // A JSON-RPC protocol fault (e.g. -32602: a message over the size limit): retrying changes nothing.
-  if (typeof e.code === 'number') return { code: String(e.code), message: forPeople(message), ...(hint ? { hint: forPeople(hint) } : {}), actions: [] };
+  if (typeof e.code === 'number')
+    return {
+      code: String(e.code),
+      message: forPeople(message),
+      ...(hint ? { hint: forPeople(hint) } : {}),
+      actions: [],
+    };
   return chatError('INTERNAL', message, 'See "Switchboard: Show Daemon Log" for details.');
 }
 

@@ -22,7 +22,11 @@ export class ChatFocus implements vscode.Disposable {
     // Back in a text editor: by switching to one, or by clicking or typing in one (the same editor
     // as before fires no change of active editor).
     vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.set(undefined), undefined, this.disposables);
-    vscode.window.onDidChangeTextEditorSelection((e) => e.kind !== undefined && this.set(undefined), undefined, this.disposables);
+    vscode.window.onDidChangeTextEditorSelection(
+      (e) => e.kind !== undefined && this.set(undefined),
+      undefined,
+      this.disposables,
+    );
   }
 
   /** The chat the person is in, if any. */

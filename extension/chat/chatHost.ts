@@ -9,7 +9,18 @@
  * stored with that first message, so empty chats never clutter the history.
  */
 import { ModelsList } from '../../shared/protocol';
-import { assertNever, type ChatAttachment, type ChatPageCommand, type ChatTurn, type ChatErrorAction, type ChatErrorView, type ChatSession, type ChatToHost, type ChatViewState, type HostToChat } from '../../shared/webview';
+import {
+  assertNever,
+  type ChatAttachment,
+  type ChatPageCommand,
+  type ChatTurn,
+  type ChatErrorAction,
+  type ChatErrorView,
+  type ChatSession,
+  type ChatToHost,
+  type ChatViewState,
+  type HostToChat,
+} from '../../shared/webview';
 import { addAttachment, AttachmentError } from './attachments';
 import { hasImages, imageAttachment } from './imageAttachments';
 import { imageSupportFor, noImagesError, planSend } from './sendPlan';
@@ -78,7 +89,8 @@ export class ChatHost implements Disposable {
 
   /** The connection and model the next message goes to: the chat's own, else what a new chat starts on. */
   get choice(): { connectionId?: string; model?: string } {
-    if (this.chat.connectionId) return { connectionId: this.chat.connectionId, ...(this.chat.model ? { model: this.chat.model } : {}) };
+    if (this.chat.connectionId)
+      return { connectionId: this.chat.connectionId, ...(this.chat.model ? { model: this.chat.model } : {}) };
     return initialChoice(this.deps.choice(), this.deps.connections);
   }
 
@@ -90,7 +102,8 @@ export class ChatHost implements Disposable {
     try {
       await this.dispatch(msg);
     } catch (error) {
-      if (msg.type === 'send') return this.post({ type: 'rejected', requestId: msg.requestId, error: toChatError(error) });
+      if (msg.type === 'send')
+        return this.post({ type: 'rejected', requestId: msg.requestId, error: toChatError(error) });
       if (error instanceof AttachmentError) return this.deps.ui.warn(error.message);
       const view = toChatError(error);
       // The daemon's errors carry a hint saying what to do; a plain one is the extension's own (an
@@ -175,7 +188,8 @@ export class ChatHost implements Disposable {
     const picked = await this.deps.ui.pickModel(connectionId, model, this.chat.title);
     if (!picked) return false;
     if (!this.chat.connectionId) Object.assign(this.chat, { connectionId });
-    this.chat.model = picked.model ?? this.deps.connections.connections.find((c) => c.id === connectionId)?.defaultModel;
+    this.chat.model =
+      picked.model ?? this.deps.connections.connections.find((c) => c.id === connectionId)?.defaultModel;
     this.pinned = true;
     this.changed();
     this.deps.ui.offerWorkspaceDefault(connectionId, this.chat.model);
@@ -240,7 +254,10 @@ export class ChatHost implements Disposable {
       case 'insertCode':
         return deps.ui.insert(msg.code);
       case 'applyCode':
-        return deps.ui.applyCode(msg.code, { ...(msg.path ? { path: msg.path } : {}), ...(msg.language ? { language: msg.language } : {}) });
+        return deps.ui.applyCode(msg.code, {
+          ...(msg.path ? { path: msg.path } : {}),
+          ...(msg.language ? { language: msg.language } : {}),
+        });
       case 'newFile':
         return deps.ui.newFile(msg.code, msg.language);
       case 'runInTerminal':
@@ -265,7 +282,11 @@ export class ChatHost implements Disposable {
       case 'openInEditor':
         return deps.ui.openInEditor(this.chat.id);
       case 'mentionQuery':
-        return this.post({ type: 'mentions', requestId: msg.requestId, items: await deps.ui.mentionSuggestions(msg.query) });
+        return this.post({
+          type: 'mentions',
+          requestId: msg.requestId,
+          items: await deps.ui.mentionSuggestions(msg.query),
+        });
       case 'addMention':
         return this.addAttachment(await deps.ui.mentionAttachment(msg.mention));
       case 'addImage':
@@ -287,30 +308,56 @@ export class ChatHost implements Disposable {
     const text = typed.replace(/^\s*\n/, '').trimEnd();
     const refuse = (error: ChatErrorView): void => this.post({ type: 'rejected', requestId, error });
     const busy = (): boolean => deps.runner.isBusy(this.chat.id);
-    const busyError: ChatErrorView = { code: 'BUSY', message: 'An answer is still streaming in this chat.', hint: 'Wait for it to finish, or stop it.', actions: [] };
-    if (text.trim() === '' && this.attachments.length === 0) return refuse({ code: 'VALIDATION', message: 'Type a message first.', actions: [] });
+    const busyError: ChatErrorView = {
+      code: 'BUSY',
+      message: 'An answer is still streaming in this chat.',
+      hint: 'Wait for it to finish, or stop it.',
+      actions: [],
+    };
+    if (text.trim() === '' && this.attachments.length === 0)
+      return refuse({ code: 'VALIDATION', message: 'Type a message first.', actions: [] });
     if (busy()) return refuse(busyError);
     const plan = await planSend(text, this.attachments, connectionOptions(deps.connections), deps.ui);
     if ('error' in plan) return refuse(plan.error);
     const target = plan.askConnectionId ? this.askTarget(plan.askConnectionId) : this.target();
     if ('error' in target) return refuse(target.error);
     const connection = deps.connections.connections.find((c) => c.id === target.target.connectionId);
-    const images = await imageSupportFor(deps.request, target.target, connection?.defaultModel, this.chat.turns, plan.attachments);
+    const images = await imageSupportFor(
+      deps.request,
+      target.target,
+      connection?.defaultModel,
+      this.chat.turns,
+      plan.attachments,
+    );
     if (images === 'no' && hasImages(plan.attachments)) {
-      return refuse(noImagesError(target.target.model ?? connection?.defaultModel ?? 'The model', connection?.name ?? 'this connection', connection?.provider ?? 'PROVIDER'));
+      return refuse(
+        noImagesError(
+          target.target.model ?? connection?.defaultModel ?? 'The model',
+          connection?.name ?? 'this connection',
+          connection?.provider ?? 'PROVIDER',
+        ),
+      );
     }
     // The checks above awaited: another send may have started meanwhile.
     if (busy()) return refuse(busyError);
     this.post({ type: 'accepted', requestId });
     if (this.attachments.length) this.post({ type: 'attachments', attachments: [] });
     this.attachments = [];
-    deps.runner.send(this.chat, target.target, { text: plan.text, attachments: plan.attachments }, { images: images !== 'no' });
+    deps.runner.send(
+      this.chat,
+      target.target,
+      { text: plan.text, attachments: plan.attachments },
+      { images: images !== 'no' },
+    );
   }
 
   /** `/ask <connection>`: one message to another connection, on its default model; the chat keeps its own. */
   private askTarget(connectionId: string): { target: StreamTarget } | { error: ChatErrorView } {
     const connection = this.deps.connections.connections.find((c) => c.id === connectionId);
-    if (!connection) return { error: chatError('CONNECTION_NOT_FOUND', 'That connection no longer exists.', 'Pick another one after /ask.') };
+    if (!connection)
+      return {
+        error: chatError('CONNECTION_NOT_FOUND', 'That connection no longer exists.', 'Pick another one after /ask.'),
+      };
     return { target: { connectionId, ...(connection.defaultModel ? { model: connection.defaultModel } : {}) } };
   }
 
@@ -320,7 +367,13 @@ export class ChatHost implements Disposable {
     const target = this.target();
     if ('error' in target) return this.showOnLastAnswer(target.error);
     const connection = this.deps.connections.connections.find((c) => c.id === target.target.connectionId);
-    const images = await imageSupportFor(this.deps.request, target.target, connection?.defaultModel, this.chat.turns, []);
+    const images = await imageSupportFor(
+      this.deps.request,
+      target.target,
+      connection?.defaultModel,
+      this.chat.turns,
+      [],
+    );
     if (this.deps.runner.isBusy(this.chat.id)) return;
     this.deps.runner.retry(this.chat, target.target, { images: images !== 'no' });
   }
@@ -331,16 +384,22 @@ export class ChatHost implements Disposable {
    */
   private async regenerate(turnId: string, pick: boolean): Promise<void> {
     const { deps } = this;
-    if (deps.runner.isBusy(this.chat.id)) return deps.ui.warn('An answer is still streaming in this chat. Wait for it to finish, or stop it (Escape).');
+    if (deps.runner.isBusy(this.chat.id))
+      return deps.ui.warn('An answer is still streaming in this chat. Wait for it to finish, or stop it (Escape).');
     const group = answerGroup(this.chat.turns, turnId);
-    if (!group || group.end !== this.chat.turns.length) return deps.ui.warn('Only the last answer can be regenerated. To ask an earlier question again, edit it.');
+    if (!group || group.end !== this.chat.turns.length)
+      return deps.ui.warn('Only the last answer can be regenerated. To ask an earlier question again, edit it.');
     let target: StreamTarget;
     if (pick) {
       const current = this.chat.turns[group.end - 1];
       const meta = current?.role === 'assistant' ? current.meta : undefined;
-      const picked = await deps.ui.pickTarget({ connectionId: meta?.connectionId ?? this.chat.connectionId, model: meta?.model ?? this.chat.model });
+      const picked = await deps.ui.pickTarget({
+        connectionId: meta?.connectionId ?? this.chat.connectionId,
+        model: meta?.model ?? this.chat.model,
+      });
       if (!picked) return;
-      if (deps.connections.loaded && !deps.connections.connections.some((c) => c.id === picked.connectionId)) return deps.ui.warn('That connection no longer exists.');
+      if (deps.connections.loaded && !deps.connections.connections.some((c) => c.id === picked.connectionId))
+        return deps.ui.warn('That connection no longer exists.');
       // Checked again: the pick took a while, and another view may have started an answer meanwhile.
       if (deps.runner.isBusy(this.chat.id)) return;
       target = { connectionId: picked.connectionId, ...(picked.model ? { model: picked.model } : {}) };
@@ -378,8 +437,12 @@ export class ChatHost implements Disposable {
     const text = typed.replace(/^\s*\n/, '').trimEnd();
     const turn = this.chat.turns.find((t) => t.id === turnId);
     if (turn?.role !== 'user') return deps.ui.warn('That message no longer exists.');
-    if (text.trim() === '' && turn.attachments.length === 0) return deps.ui.warn('The message is empty. Type something, or delete the message instead.');
-    if (deps.runner.isBusy(this.chat.id)) return deps.ui.warn('An answer is still streaming in this chat. Wait for it to finish, or stop it (Escape), then resend.');
+    if (text.trim() === '' && turn.attachments.length === 0)
+      return deps.ui.warn('The message is empty. Type something, or delete the message instead.');
+    if (deps.runner.isBusy(this.chat.id))
+      return deps.ui.warn(
+        'An answer is still streaming in this chat. Wait for it to finish, or stop it (Escape), then resend.',
+      );
     const target = this.target();
     if ('error' in target) return deps.ui.warn(errorText(target.error));
     const build = await this.buildFor(target.target);
@@ -390,7 +453,8 @@ export class ChatHost implements Disposable {
   /** Deletes a message: a question with its answers, or one answer (another of its group is then chosen). */
   private deleteTurn(turnId: string): void {
     const { deps } = this;
-    if (deps.runner.isBusy(this.chat.id)) return deps.ui.warn('An answer is still streaming in this chat. Stop it (Escape) before deleting messages.');
+    if (deps.runner.isBusy(this.chat.id))
+      return deps.ui.warn('An answer is still streaming in this chat. Stop it (Escape) before deleting messages.');
     const index = this.chat.turns.findIndex((t) => t.id === turnId);
     const turn = this.chat.turns[index];
     if (!turn) return;
@@ -412,11 +476,18 @@ export class ChatHost implements Disposable {
   private target(): { target: StreamTarget } | { error: ChatErrorView } {
     if (this.deps.daemonState() === 'down') {
       this.deps.ui.retryDaemon();
-      return { error: chatError(DAEMON_UNAVAILABLE, 'The Switchboard daemon is not reachable.', 'Switchboard is reconnecting; try again in a moment, or run "Switchboard: Restart Daemon".') };
+      return {
+        error: chatError(
+          DAEMON_UNAVAILABLE,
+          'The Switchboard daemon is not reachable.',
+          'Switchboard is reconnecting; try again in a moment, or run "Switchboard: Restart Daemon".',
+        ),
+      };
     }
     const resolved = resolveTarget(this.chat, this.deps.choice(), this.deps.connections);
     if ('error' in resolved) return resolved;
-    if (resolved.adopt) Object.assign(this.chat, { connectionId: resolved.adopt.connectionId, model: resolved.adopt.model });
+    if (resolved.adopt)
+      Object.assign(this.chat, { connectionId: resolved.adopt.connectionId, model: resolved.adopt.model });
     return { target: resolved.target };
   }
 
@@ -487,7 +558,10 @@ export class ChatHost implements Disposable {
   private async errorAction(action: ChatErrorAction, turnId: string): Promise<void> {
     const { ui } = this.deps;
     const turn = this.chat.turns.find((t) => t.id === turnId);
-    const connectionId = (turn?.role === 'assistant' ? turn.meta?.connectionId : undefined) ?? this.chat.connectionId ?? initialChoice(this.deps.choice(), this.deps.connections).connectionId;
+    const connectionId =
+      (turn?.role === 'assistant' ? turn.meta?.connectionId : undefined) ??
+      this.chat.connectionId ??
+      initialChoice(this.deps.choice(), this.deps.connections).connectionId;
     const args = connectionId ? [connectionId] : [];
     switch (action) {
       case 'retry':

@@ -84,7 +84,10 @@ export class ChatPanels implements vscode.Disposable {
       existing.panel.reveal();
       return existing;
     }
-    const webviewPanel = vscode.window.createWebviewPanel(ChatPanels.viewType, 'Chat', vscode.ViewColumn.Active, { ...webviewOptions(this.services.deps.extensionUri), retainContextWhenHidden: true });
+    const webviewPanel = vscode.window.createWebviewPanel(ChatPanels.viewType, 'Chat', vscode.ViewColumn.Active, {
+      ...webviewOptions(this.services.deps.extensionUri),
+      retainContextWhenHidden: true,
+    });
     const panel = this.adopt(webviewPanel, chatId);
     // Just opened: context added next ("Ask About Selection") goes here.
     this.used(panel);
@@ -97,7 +100,9 @@ export class ChatPanels implements vscode.Disposable {
       deserializeWebviewPanel: async (panel, state: unknown) => {
         const named = (state as { chatId?: unknown } | undefined)?.chatId;
         const taken = new Set(this.panels.map((p) => p.host.current.id));
-        const remembered = this.state.get<string[]>(OPEN_CHATS_KEY, []).find((id) => !taken.has(id) && this.services.store.has(id));
+        const remembered = this.state
+          .get<string[]>(OPEN_CHATS_KEY, [])
+          .find((id) => !taken.has(id) && this.services.store.has(id));
         this.adopt(panel, typeof named === 'string' ? named : remembered);
       },
     });
@@ -105,7 +110,10 @@ export class ChatPanels implements vscode.Disposable {
 
   /** Writes which chats the open tabs show. */
   remember(): void {
-    void this.state.update(OPEN_CHATS_KEY, this.panels.map((p) => p.host.current.id));
+    void this.state.update(
+      OPEN_CHATS_KEY,
+      this.panels.map((p) => p.host.current.id),
+    );
   }
 
   used(panel: ChatPanel): void {

@@ -93,9 +93,16 @@ export class ChatRunner implements Disposable {
    */
   send(chat: ChatSession, target: StreamTarget, message: OutgoingMessage, build: BuildOptions = {}): void {
     this.assertIdle(chat);
-    if (chat.turns.length === 0 && chat.title === DEFAULT_TITLE) chat.title = titleFrom(message.text, message.attachments);
+    if (chat.turns.length === 0 && chat.title === DEFAULT_TITLE)
+      chat.title = titleFrom(message.text, message.attachments);
     const history = [...chat.turns];
-    chat.turns.push({ role: 'user', id: randomUUID(), text: message.text, attachments: [...message.attachments], at: new Date().toISOString() });
+    chat.turns.push({
+      role: 'user',
+      id: randomUUID(),
+      text: message.text,
+      attachments: [...message.attachments],
+      at: new Date().toISOString(),
+    });
     this.start(chat, target, history, message, build);
   }
 
@@ -124,8 +131,14 @@ export class ChatRunner implements Disposable {
     const index = lastUserIndex(chat);
     const user = chat.turns[index];
     if (!user || user.role !== 'user') return false;
-    const kept = chat.turns.slice(index + 1).filter((t): t is AssistantTurn => t.role === 'assistant' && t.status !== 'error');
-    chat.turns.splice(index + 1, Infinity, ...kept.slice(-(MAX_ANSWERS_PER_MESSAGE - 1)).map((t): AssistantTurn => ({ ...t, alternate: true })));
+    const kept = chat.turns
+      .slice(index + 1)
+      .filter((t): t is AssistantTurn => t.role === 'assistant' && t.status !== 'error');
+    chat.turns.splice(
+      index + 1,
+      Infinity,
+      ...kept.slice(-(MAX_ANSWERS_PER_MESSAGE - 1)).map((t): AssistantTurn => ({ ...t, alternate: true })),
+    );
     this.start(chat, target, chat.turns.slice(0, index), { text: user.text, attachments: user.attachments }, build);
     return true;
   }
@@ -170,10 +183,30 @@ export class ChatRunner implements Disposable {
     if (this.isBusy(chat.id)) throw new Error(`An answer is already streaming on chat ${chat.id}.`);
   }
 
-  private start(chat: ChatSession, target: StreamTarget, history: readonly ChatTurn[], message: OutgoingMessage, build: BuildOptions): void {
-    const turn: AssistantTurn = { role: 'assistant', id: randomUUID(), text: '', status: 'streaming', at: new Date().toISOString() };
+  private start(
+    chat: ChatSession,
+    target: StreamTarget,
+    history: readonly ChatTurn[],
+    message: OutgoingMessage,
+    build: BuildOptions,
+  ): void {
+    const turn: AssistantTurn = {
+      role: 'assistant',
+      id: randomUUID(),
+      text: '',
+      status: 'streaming',
+      at: new Date().toISOString(),
+    };
     chat.turns.push(turn);
-    const running: Running = { chat, turn, pending: '', pendingReasoning: '', toolsChanged: false, stopping: false, settled: false };
+    const running: Running = {
+      chat,
+      turn,
+      pending: '',
+      pendingReasoning: '',
+      toolsChanged: false,
+      stopping: false,
+      settled: false,
+    };
     this.byChat.set(chat.id, running);
     void this.deps.store.save(chat);
     this.changeEmitter.fire({ chat, busy: true });
@@ -246,7 +279,8 @@ export class ChatRunner implements Disposable {
     this.flush(running);
     running.turn.text = result.text;
     if (result.reasoning) running.turn.reasoning = result.reasoning;
-    if (result.toolCalls?.length) running.turn.toolCalls = result.toolCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
+    if (result.toolCalls?.length)
+      running.turn.toolCalls = result.toolCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
     running.turn.status = 'done';
     running.turn.meta = metaOf(result);
     this.settle(running);

@@ -65,7 +65,15 @@ export class ChatServices implements vscode.Disposable {
       store: this.store,
       runner: this.runner,
       request: (descriptor, params) => daemon.request(descriptor, params),
-      connections: { get loaded() { return connections.loaded; }, get connections() { return connections.connections; }, providerName: connections.providerName },
+      connections: {
+        get loaded() {
+          return connections.loaded;
+        },
+        get connections() {
+          return connections.connections;
+        },
+        providerName: connections.providerName,
+      },
       choice: () => choice.value,
       daemonState: () => daemon.state,
       ui: createChatUi({

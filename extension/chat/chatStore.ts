@@ -141,7 +141,9 @@ export class ChatStore {
     this.chats = kept;
     const value: Stored = { version: 1, chats: stored };
     // Updates are queued in order; a failed one (disk full) must not block the next.
-    this.writing = this.writing.then(() => this.memento.update(STORE_KEY, value)).catch((error) => console.error('Switchboard: could not save the chats', error));
+    this.writing = this.writing
+      .then(() => this.memento.update(STORE_KEY, value))
+      .catch((error) => console.error('Switchboard: could not save the chats', error));
     return dropped;
   }
 }
@@ -166,7 +168,9 @@ function summary(c: ChatSession): ChatSummary {
 function forStorage(chat: ChatSession): ChatSession {
   return {
     ...chat,
-    turns: chat.turns.map((t): ChatTurn => (t.role === 'user' ? { ...t, attachments: t.attachments.map(capAttachment) } : { ...t })),
+    turns: chat.turns.map((t): ChatTurn =>
+      t.role === 'user' ? { ...t, attachments: t.attachments.map(capAttachment) } : { ...t },
+    ),
   };
 }
 
@@ -178,7 +182,10 @@ function capAttachment(a: ChatAttachment): ChatAttachment {
   }
   if (a.text.length <= MAX_STORED_ATTACHMENT_CHARS) return { ...a };
   const cut = a.text.length - MAX_STORED_ATTACHMENT_CHARS;
-  return { ...a, text: `${a.text.slice(0, MAX_STORED_ATTACHMENT_CHARS)}\n[… ${cut} more characters were not kept in the chat history]` };
+  return {
+    ...a,
+    text: `${a.text.slice(0, MAX_STORED_ATTACHMENT_CHARS)}\n[… ${cut} more characters were not kept in the chat history]`,
+  };
 }
 
 /**
@@ -190,17 +197,27 @@ function load(raw: unknown): ChatSession[] {
   if (!Array.isArray(chats)) return [];
   return chats.filter(isSession).map((c) => ({
     ...c,
-    turns: c.turns.filter(isTurn).map((t): ChatTurn => (t.role === 'assistant' && t.status === 'streaming' ? { ...t, status: 'stopped' } : t)),
+    turns: c.turns
+      .filter(isTurn)
+      .map((t): ChatTurn => (t.role === 'assistant' && t.status === 'streaming' ? { ...t, status: 'stopped' } : t)),
   }));
 }
 
 function isSession(c: unknown): c is ChatSession {
   const s = c as Partial<ChatSession> | null;
-  return typeof s === 'object' && s !== null && typeof s.id === 'string' && typeof s.title === 'string' && typeof s.updatedAt === 'string' && Array.isArray(s.turns);
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.id === 'string' &&
+    typeof s.title === 'string' &&
+    typeof s.updatedAt === 'string' &&
+    Array.isArray(s.turns)
+  );
 }
 
 function isTurn(t: unknown): t is ChatTurn {
   const turn = t as Partial<ChatTurn> | null;
-  if (typeof turn !== 'object' || turn === null || typeof turn.id !== 'string' || typeof turn.text !== 'string') return false;
+  if (typeof turn !== 'object' || turn === null || typeof turn.id !== 'string' || typeof turn.text !== 'string')
+    return false;
   return turn.role === 'assistant' || (turn.role === 'user' && Array.isArray(turn.attachments));
 }

@@ -66,7 +66,16 @@ export function snapshot(editor: vscode.TextEditor): EditorSnapshot {
     path: chatPath(doc.uri),
     languageId: doc.languageId,
     text: doc.getText(),
-    ...(sel.isEmpty ? {} : { selection: { startLine: sel.start.line, endLine: sel.end.line, endCharacter: sel.end.character, text: doc.getText(sel) } }),
+    ...(sel.isEmpty
+      ? {}
+      : {
+          selection: {
+            startLine: sel.start.line,
+            endLine: sel.end.line,
+            endCharacter: sel.end.character,
+            text: doc.getText(sel),
+          },
+        }),
   };
 }
 
@@ -101,7 +110,10 @@ export function createChatUi(deps: ChatUiDeps): ChatUi {
       await deps.proposals.propose(code, opts, deps.editors.editor);
     },
     newFile: async (code, language) => {
-      const doc = await vscode.workspace.openTextDocument({ content: code, ...(language ? { language: languageId(language) } : {}) });
+      const doc = await vscode.workspace.openTextDocument({
+        content: code,
+        ...(language ? { language: languageId(language) } : {}),
+      });
       await vscode.window.showTextDocument(doc, { preview: false });
     },
     runInTerminal: async (code) => {
@@ -123,7 +135,10 @@ export function createChatUi(deps: ChatUiDeps): ChatUi {
       await deps.connections.ensureLoaded();
       const connection = deps.connections.get(connectionId);
       if (!connection) throw new AttachmentError('That connection no longer exists. Choose another one for this chat.');
-      return pickModel(deps.listModels, connection, { current, title: `Model for the chat "${chatTitle}" — ${connection.name}` });
+      return pickModel(deps.listModels, connection, {
+        current,
+        title: `Model for the chat "${chatTitle}" — ${connection.name}`,
+      });
     },
     offerWorkspaceDefault: (connectionId, model) => void offerWorkspaceDefault(deps, connectionId, model),
     executeCommand: async (command, ...args) => vscode.commands.executeCommand(command, ...args),
@@ -135,8 +150,22 @@ export function createChatUi(deps: ChatUiDeps): ChatUi {
 
 /** VS Code's language id for a fence's language tag (`ts` → typescript); unknown tags stay as they are. */
 const LANGUAGE_ALIASES: Record<string, string> = {
-  ts: 'typescript', js: 'javascript', py: 'python', sh: 'shellscript', bash: 'shellscript', shell: 'shellscript', zsh: 'shellscript',
-  yml: 'yaml', md: 'markdown', rs: 'rust', rb: 'ruby', cs: 'csharp', 'c++': 'cpp', ps1: 'powershell', tsx: 'typescriptreact', jsx: 'javascriptreact',
+  ts: 'typescript',
+  js: 'javascript',
+  py: 'python',
+  sh: 'shellscript',
+  bash: 'shellscript',
+  shell: 'shellscript',
+  zsh: 'shellscript',
+  yml: 'yaml',
+  md: 'markdown',
+  rs: 'rust',
+  rb: 'ruby',
+  cs: 'csharp',
+  'c++': 'cpp',
+  ps1: 'powershell',
+  tsx: 'typescriptreact',
+  jsx: 'javascriptreact',
 };
 function languageId(tag: string): string {
   const lower = tag.toLowerCase();
@@ -154,19 +183,30 @@ async function insert(editor: vscode.TextEditor | undefined, text: string): Prom
   const done = await shown.edit((edit) => {
     for (const selection of shown.selections) edit.replace(selection, text);
   });
-  if (!done) throw new Error(`Could not insert into ${chatPath(editor.document.uri)}: the editor refused the edit (is the file read-only?). Use Copy and paste the code where you want it.`);
+  if (!done)
+    throw new Error(
+      `Could not insert into ${chatPath(editor.document.uri)}: the editor refused the edit (is the file read-only?). Use Copy and paste the code where you want it.`,
+    );
 }
 
 type PickItem = vscode.QuickPickItem & { id?: string; add?: true };
 
 /** Quick pick of connections for one chat; "Add Connection…" when there are none or the right one is missing. */
-export async function pickChatConnection(connections: ConnectionStore, currentId: string | undefined): Promise<string | undefined> {
+export async function pickChatConnection(
+  connections: ConnectionStore,
+  currentId: string | undefined,
+): Promise<string | undefined> {
   await connections.ensureLoaded();
-  const items: PickItem[] = connections.connections.map((c) => ({ ...connectionPick(c, { providerName: connections.providerName, currentId }), id: c.id }));
+  const items: PickItem[] = connections.connections.map((c) => ({
+    ...connectionPick(c, { providerName: connections.providerName, currentId }),
+    id: c.id,
+  }));
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(add) Add Connection…', add: true });
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Switchboard: Connection for this chat',
-    placeHolder: connections.connections.length ? 'The connection this chat sends to (then its model)' : 'Switchboard has no connections yet',
+    placeHolder: connections.connections.length
+      ? 'The connection this chat sends to (then its model)'
+      : 'Switchboard has no connections yet',
     matchOnDescription: true,
   });
   if (picked?.add) await vscode.commands.executeCommand('switchboard.addConnection');
@@ -182,12 +222,18 @@ async function offerWorkspaceDefault(deps: ChatUiDeps, connectionId: string, mod
   const workspace = connectionInUse(connections, deps.choice.connectionId);
   const chosen = connections.find((c) => c.id === connectionId);
   if (!chosen) return;
-  const workspaceModel = workspace ? (deps.choice.connectionId === workspace.connection.id ? deps.choice.model : undefined) ?? workspace.connection.defaultModel : undefined;
+  const workspaceModel = workspace
+    ? ((deps.choice.connectionId === workspace.connection.id ? deps.choice.model : undefined) ??
+      workspace.connection.defaultModel)
+    : undefined;
   if (workspace?.connection.id === connectionId && (model ?? chosen.defaultModel) === workspaceModel) return;
   const label = `${chosen.name}${model ? ` · ${model}` : ''}`;
-  const now = workspace ? `New chats still start on ${workspace.connection.name}${workspaceModel ? ` · ${workspaceModel}` : ''}.` : 'New chats have no connection to start on.';
+  const now = workspace
+    ? `New chats still start on ${workspace.connection.name}${workspaceModel ? ` · ${workspaceModel}` : ''}.`
+    : 'New chats have no connection to start on.';
   const action = await vscode.window.showInformationMessage(`This chat now uses ${label}. ${now}`, ALSO_DEFAULT);
-  if (action === ALSO_DEFAULT) await deps.choice.setModel(connectionId, model === chosen.defaultModel ? undefined : model);
+  if (action === ALSO_DEFAULT)
+    await deps.choice.setModel(connectionId, model === chosen.defaultModel ? undefined : model);
 }
 
 /** The notification's button: the chat's choice becomes the workspace's. */

@@ -33,7 +33,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   /** Registers the provider; the view keeps its page while hidden (a stream keeps drawing). */
   static register(provider: ChatViewProvider): vscode.Disposable {
-    return vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, provider, { webviewOptions: { retainContextWhenHidden: true } });
+    return vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, provider, {
+      webviewOptions: { retainContextWhenHidden: true },
+    });
   }
 
   get host(): ChatHost {
@@ -48,9 +50,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   resolveWebviewView(view: vscode.WebviewView): void {
     this.disposeView();
     this.view = view;
-    showChatPage(view.webview, this.services.deps.extensionUri, this.host, this.viewDisposables, () => this.activeEmitter.fire());
+    showChatPage(view.webview, this.services.deps.extensionUri, this.host, this.viewDisposables, () =>
+      this.activeEmitter.fire(),
+    );
     // Hidden (another view took the sidebar, or the sidebar closed): no longer the chat in focus.
-    view.onDidChangeVisibility(() => !view.visible && this.services.focus.blur(this.host), undefined, this.viewDisposables);
+    view.onDidChangeVisibility(
+      () => !view.visible && this.services.focus.blur(this.host),
+      undefined,
+      this.viewDisposables,
+    );
     view.onDidDispose(
       () => {
         if (this.view !== view) return;

@@ -10,7 +10,13 @@ import { renderPage } from './chatHtml';
 import type { ChatHost } from './chatHost';
 
 /** Sets the options and the page, and routes the page's messages to `host`. */
-export function showChatPage(webview: vscode.Webview, extensionUri: vscode.Uri, host: ChatHost, disposables: vscode.Disposable[], onMessage?: () => void): void {
+export function showChatPage(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  host: ChatHost,
+  disposables: vscode.Disposable[],
+  onMessage?: () => void,
+): void {
   // A new page: nothing reaches it until it says `ready` (and gets everything in `init`).
   host.detach();
   webview.options = webviewOptions(extensionUri);

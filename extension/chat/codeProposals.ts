@@ -42,7 +42,8 @@ export interface ApplySource {
 
 /** The text after applying `code`: it replaces the selection, else the whole text (ending as the file ended). */
 export function applyText(source: ApplySource, code: string): string {
-  if (source.selection) return source.text.slice(0, source.selection.start) + code + source.text.slice(source.selection.end);
+  if (source.selection)
+    return source.text.slice(0, source.selection.start) + code + source.text.slice(source.selection.end);
   return source.text.endsWith('\n') && !code.endsWith('\n') ? `${code}\n` : code;
 }
 
@@ -51,24 +52,41 @@ export function applyText(source: ApplySource, code: string): string {
  * against the workspace folder that holds them (or is named first in them, in a multi-root
  * workspace); absolute ones must already lie inside a folder. Nothing may escape the folders.
  */
-export async function resolveAnswerPath(given: string, folders: readonly vscode.WorkspaceFolder[] = vscode.workspace.workspaceFolders ?? []): Promise<vscode.Uri> {
-  const cleaned = given.trim().replace(/^["'`]+|["'`]+$/g, '').replace(/\\/g, '/');
-  if (folders.length === 0) throw new CodeActionError(`The answer names ${cleaned}, but no folder is open. Open the project's folder, or use "New File" to open the code in a new editor.`);
+export async function resolveAnswerPath(
+  given: string,
+  folders: readonly vscode.WorkspaceFolder[] = vscode.workspace.workspaceFolders ?? [],
+): Promise<vscode.Uri> {
+  const cleaned = given
+    .trim()
+    .replace(/^["'`]+|["'`]+$/g, '')
+    .replace(/\\/g, '/');
+  if (folders.length === 0)
+    throw new CodeActionError(
+      `The answer names ${cleaned}, but no folder is open. Open the project's folder, or use "New File" to open the code in a new editor.`,
+    );
   const inside = (folder: vscode.WorkspaceFolder, fsPath: string): boolean => {
     const rel = path.relative(folder.uri.fsPath, fsPath);
     return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
   };
   if (path.isAbsolute(cleaned)) {
     const folder = folders.find((f) => inside(f, cleaned));
-    if (!folder) throw new CodeActionError(`${cleaned} is outside the workspace folders, so Switchboard will not write it. Copy the code instead.`);
+    if (!folder)
+      throw new CodeActionError(
+        `${cleaned} is outside the workspace folders, so Switchboard will not write it. Copy the code instead.`,
+      );
     return vscode.Uri.joinPath(folder.uri, path.relative(folder.uri.fsPath, cleaned).split(path.sep).join('/'));
   }
   const relative = cleaned.replace(/^\.\//, '');
   const [first, ...rest] = relative.split('/');
   const named = folders.length > 1 ? folders.find((f) => f.name === first && rest.length > 0) : undefined;
-  const candidates = named ? [{ folder: named, rel: rest.join('/') }] : folders.map((folder) => ({ folder, rel: relative }));
+  const candidates = named
+    ? [{ folder: named, rel: rest.join('/') }]
+    : folders.map((folder) => ({ folder, rel: relative }));
   const usable = candidates.filter(({ folder, rel }) => inside(folder, path.resolve(folder.uri.fsPath, rel)));
-  if (usable.length === 0) throw new CodeActionError(`${cleaned} points outside the workspace folders, so Switchboard will not write it. Copy the code instead.`);
+  if (usable.length === 0)
+    throw new CodeActionError(
+      `${cleaned} points outside the workspace folders, so Switchboard will not write it. Copy the code instead.`,
+    );
   for (const { folder, rel } of usable) {
     const uri = vscode.Uri.joinPath(folder.uri, rel);
     if (await exists(uri)) return uri;
@@ -94,13 +112,18 @@ export class CodeProposals implements vscode.TextDocumentContentProvider, vscode
   constructor() {
     this.disposables = [
       vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this),
-      vscode.commands.registerCommand('switchboard.acceptProposal', (uri?: unknown) => this.run(() => this.accept(this.find(uri)))),
-      vscode.commands.registerCommand('switchboard.rejectProposal', (uri?: unknown) => this.run(() => this.reject(this.find(uri)))),
+      vscode.commands.registerCommand('switchboard.acceptProposal', (uri?: unknown) =>
+        this.run(() => this.accept(this.find(uri))),
+      ),
+      vscode.commands.registerCommand('switchboard.rejectProposal', (uri?: unknown) =>
+        this.run(() => this.reject(this.find(uri))),
+      ),
       // A diff closed without Accept is a Reject.
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         for (const tab of e.closed) {
           const input = tab.input;
-          if (input instanceof vscode.TabInputTextDiff && input.modified.scheme === PROPOSAL_SCHEME) this.proposals.delete(input.modified.toString());
+          if (input instanceof vscode.TabInputTextDiff && input.modified.scheme === PROPOSAL_SCHEME)
+            this.proposals.delete(input.modified.toString());
         }
       }),
     ];
@@ -133,7 +156,10 @@ export class CodeProposals implements vscode.TextDocumentContentProvider, vscode
         isNew = true;
       }
     } else {
-      if (!editor) throw new CodeActionError('No editor is open to apply the code to. Open the file (select the lines to replace, if only some), then Apply again; or use "New File".');
+      if (!editor)
+        throw new CodeActionError(
+          'No editor is open to apply the code to. Open the file (select the lines to replace, if only some), then Apply again; or use "New File".',
+        );
       target = editor.document.uri;
       source = editorSource(editor);
     }
@@ -144,7 +170,11 @@ export class CodeProposals implements vscode.TextDocumentContentProvider, vscode
     const proposal: Proposal = { target, uri, left, isNew, original: source.text, proposed: applyText(source, code) };
     this.proposals.set(uri.toString(), proposal);
     while (this.proposals.size > MAX_PROPOSALS) this.proposals.delete(this.proposals.keys().next().value!);
-    const title = `${path.posix.basename(shown)} ${isNew ? '(new file)' : ''} ↔ Proposed by Switchboard (Accept / Reject in the title bar)`.replace('  ', ' ');
+    const title =
+      `${path.posix.basename(shown)} ${isNew ? '(new file)' : ''} ↔ Proposed by Switchboard (Accept / Reject in the title bar)`.replace(
+        '  ',
+        ' ',
+      );
     await vscode.commands.executeCommand('vscode.diff', left, uri, title, { preview: false });
     return uri;
   }
@@ -154,18 +184,28 @@ export class CodeProposals implements vscode.TextDocumentContentProvider, vscode
     const edit = new vscode.WorkspaceEdit();
     if (proposal.isNew) {
       if (await exists(proposal.target)) {
-        throw new CodeActionError(`${chatPath(proposal.target)} was created after the diff opened. Apply the code again to see the change against it.`);
+        throw new CodeActionError(
+          `${chatPath(proposal.target)} was created after the diff opened. Apply the code again to see the change against it.`,
+        );
       }
       edit.createFile(proposal.target, { contents: new TextEncoder().encode(proposal.proposed) });
     } else {
       const doc = await vscode.workspace.openTextDocument(proposal.target);
       if (doc.getText() !== proposal.original) {
-        throw new CodeActionError(`${chatPath(proposal.target)} changed after the diff opened. Apply the code again to see the change against the new text.`);
+        throw new CodeActionError(
+          `${chatPath(proposal.target)} changed after the diff opened. Apply the code again to see the change against the new text.`,
+        );
       }
-      edit.replace(proposal.target, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), proposal.proposed);
+      edit.replace(
+        proposal.target,
+        new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)),
+        proposal.proposed,
+      );
     }
     if (!(await vscode.workspace.applyEdit(edit))) {
-      throw new CodeActionError(`VS Code could not change ${chatPath(proposal.target)} (is it read-only?). Copy the code instead.`);
+      throw new CodeActionError(
+        `VS Code could not change ${chatPath(proposal.target)} (is it read-only?). Copy the code instead.`,
+      );
     }
     this.proposals.delete(proposal.uri.toString());
     await this.closeDiff(proposal);
@@ -190,11 +230,17 @@ export class CodeProposals implements vscode.TextDocumentContentProvider, vscode
       const proposal = uri && this.proposals.get(uri.toString());
       if (proposal) return proposal;
     }
-    throw new CodeActionError('No proposed change is open (it was accepted, rejected or closed). Apply the code block again.');
+    throw new CodeActionError(
+      'No proposed change is open (it was accepted, rejected or closed). Apply the code block again.',
+    );
   }
 
   private async closeDiff(proposal: Proposal): Promise<void> {
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === proposal.uri.toString());
+    const tabs = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .filter(
+        (t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === proposal.uri.toString(),
+      );
     if (tabs.length) await vscode.window.tabGroups.close(tabs);
   }
 
@@ -215,5 +261,8 @@ function activeDiffModified(): vscode.Uri | undefined {
 function editorSource(editor: vscode.TextEditor): ApplySource {
   const doc = editor.document;
   const sel = editor.selection;
-  return { text: doc.getText(), ...(sel.isEmpty ? {} : { selection: { start: doc.offsetAt(sel.start), end: doc.offsetAt(sel.end) } }) };
+  return {
+    text: doc.getText(),
+    ...(sel.isEmpty ? {} : { selection: { start: doc.offsetAt(sel.start), end: doc.offsetAt(sel.end) } }),
+  };
 }

@@ -24,12 +24,25 @@ export interface SymbolSnapshot {
 }
 
 export function symbolAttachment(s: SymbolSnapshot): ChatAttachment {
-  if (s.text.trim() === '') throw new AttachmentError(`The code of ${s.name} could not be read from ${baseName(s.path)}.`);
-  if (s.text.length > MAX_ATTACHMENT_CHARS) throw new AttachmentError(`${s.name} is too long to attach (${s.text.length.toLocaleString('en-US')} characters). Select the part you need and use "Add Selection to Chat".`);
+  if (s.text.trim() === '')
+    throw new AttachmentError(`The code of ${s.name} could not be read from ${baseName(s.path)}.`);
+  if (s.text.length > MAX_ATTACHMENT_CHARS)
+    throw new AttachmentError(
+      `${s.name} is too long to attach (${s.text.length.toLocaleString('en-US')} characters). Select the part you need and use "Add Selection to Chat".`,
+    );
   const startLine = s.startLine + 1;
   const endLine = s.endLine + 1;
   const lines = startLine === endLine ? `${startLine}` : `${startLine}-${endLine}`;
-  return { id: randomUUID(), kind: 'symbol', label: `${s.name} (${baseName(s.path)}:${lines})`, path: s.path, languageId: s.languageId, startLine, endLine, text: s.text };
+  return {
+    id: randomUUID(),
+    kind: 'symbol',
+    label: `${s.name} (${baseName(s.path)}:${lines})`,
+    path: s.path,
+    languageId: s.languageId,
+    startLine,
+    endLine,
+    text: s.text,
+  };
 }
 
 export type ProblemSeverity = 'error' | 'warning' | 'info' | 'hint';
@@ -55,9 +68,16 @@ const SEVERITY_ORDER: Record<ProblemSeverity, number> = { error: 0, warning: 1, 
 export function problemsAttachment(problems: readonly ProblemSnapshot[], scope?: string): ChatAttachment {
   const chosen = problems.filter((p) => scope === undefined || p.path === scope).filter((p) => p.severity !== 'hint');
   if (chosen.length === 0) {
-    throw new AttachmentError(scope === undefined ? 'VS Code reports no problems in the workspace: there is nothing to attach.' : `VS Code reports no problems in ${baseName(scope)}.`);
+    throw new AttachmentError(
+      scope === undefined
+        ? 'VS Code reports no problems in the workspace: there is nothing to attach.'
+        : `VS Code reports no problems in ${baseName(scope)}.`,
+    );
   }
-  const sorted = [...chosen].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.path.localeCompare(b.path) || a.line - b.line);
+  const sorted = [...chosen].sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.path.localeCompare(b.path) || a.line - b.line,
+  );
   const shown = sorted.slice(0, MAX_PROBLEMS);
   const lines = shown.map((p) => {
     const origin = [p.source, p.code].filter(Boolean).join(' ');
@@ -75,23 +95,36 @@ const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b
 
 /** What a terminal showed, without escape sequences and carriage-return redraws. */
 export function cleanTerminalText(raw: string): string {
-  return raw
-    .replace(ANSI, '')
-    .split('\n')
-    // A line redrawn with \r (progress bars) shows only its last state.
-    .map((line) => line.replace(/\r+$/, '').split('\r').at(-1) ?? '')
-    .join('\n');
+  return (
+    raw
+      .replace(ANSI, '')
+      .split('\n')
+      // A line redrawn with \r (progress bars) shows only its last state.
+      .map((line) => line.replace(/\r+$/, '').split('\r').at(-1) ?? '')
+      .join('\n')
+  );
 }
 
 /** The end of a terminal's recorded output as an attachment; refuses when nothing was recorded. */
 export function terminalAttachment(terminalName: string, output: string): ChatAttachment {
-  const clean = cleanTerminalText(output).replace(/\n{3,}/g, '\n\n').trim();
+  const clean = cleanTerminalText(output)
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   if (clean === '') {
-    throw new AttachmentError(`No output of "${terminalName}" was recorded. Switchboard sees what commands print in terminals with shell integration, from when it started: run the command again, then mention @terminal.`);
+    throw new AttachmentError(
+      `No output of "${terminalName}" was recorded. Switchboard sees what commands print in terminals with shell integration, from when it started: run the command again, then mention @terminal.`,
+    );
   }
   const cut = clean.length > MAX_TERMINAL_CHARS;
   const text = cut ? `[… earlier output left out]\n${clean.slice(-MAX_TERMINAL_CHARS)}` : clean;
-  return { id: randomUUID(), kind: 'terminal', label: `Terminal: ${terminalName}`, path: terminalName, languageId: 'text', text: `${text}\n` };
+  return {
+    id: randomUUID(),
+    kind: 'terminal',
+    label: `Terminal: ${terminalName}`,
+    path: terminalName,
+    languageId: 'text',
+    text: `${text}\n`,
+  };
 }
 
 function baseName(p: string): string {

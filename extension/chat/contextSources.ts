@@ -8,7 +8,13 @@ import * as vscode from 'vscode';
 import type { ChatAttachment, ChatMention } from '../../shared/webview';
 import { AttachmentError, fileAttachment, MAX_ATTACHMENT_CHARS, selectionAttachment } from './attachments';
 import { chatPath, snapshot, type EditorTracker } from './chatUi';
-import { problemsAttachment, symbolAttachment, terminalAttachment, type ProblemSeverity, type ProblemSnapshot } from './contextAttachments';
+import {
+  problemsAttachment,
+  symbolAttachment,
+  terminalAttachment,
+  type ProblemSeverity,
+  type ProblemSnapshot,
+} from './contextAttachments';
 import type { ChatUi } from './hostDeps';
 import { IMAGE_TYPES, imageAttachment, imageTypeOf, MAX_IMAGE_BYTES } from './imageAttachments';
 import type { TerminalOutputRecorder } from './terminalOutput';
@@ -40,11 +46,16 @@ export function createContextSources(deps: ContextSourcesDeps): ContextUi {
     },
     mentionAttachment: async (mention) => {
       switch (mention.kind) {
-        case 'selection': return selectionAttachment(snapshot(editor()));
-        case 'problems': return problemsAttachment(allProblems());
-        case 'terminal': return activeTerminalAttachment(deps.terminals);
-        case 'file': return fileMentionAttachment(vscode.Uri.parse(mention.uri, true));
-        case 'symbol': return symbolMentionAttachment(mention);
+        case 'selection':
+          return selectionAttachment(snapshot(editor()));
+        case 'problems':
+          return problemsAttachment(allProblems());
+        case 'terminal':
+          return activeTerminalAttachment(deps.terminals);
+        case 'file':
+          return fileMentionAttachment(vscode.Uri.parse(mention.uri, true));
+        case 'symbol':
+          return symbolMentionAttachment(mention);
       }
     },
     editorCode: async () => {
@@ -62,9 +73,15 @@ export function createContextSources(deps: ContextSourcesDeps): ContextUi {
       if (!uri) return undefined;
       const name = uri.path.split('/').pop() ?? 'image';
       const mediaType = imageTypeOf(name);
-      if (!mediaType) throw new AttachmentError(`${name} is not a PNG, JPEG, GIF or WebP image. Convert it to one of those and attach it again.`);
+      if (!mediaType)
+        throw new AttachmentError(
+          `${name} is not a PNG, JPEG, GIF or WebP image. Convert it to one of those and attach it again.`,
+        );
       const { size } = await vscode.workspace.fs.stat(uri);
-      if (size > MAX_IMAGE_BYTES) throw new AttachmentError(`${name} is ${(size / 1024 / 1024).toFixed(1)} MB; an image may be at most ${MAX_IMAGE_BYTES / 1024 / 1024} MB. Scale it down or crop it.`);
+      if (size > MAX_IMAGE_BYTES)
+        throw new AttachmentError(
+          `${name} is ${(size / 1024 / 1024).toFixed(1)} MB; an image may be at most ${MAX_IMAGE_BYTES / 1024 / 1024} MB. Scale it down or crop it.`,
+        );
       const bytes = await vscode.workspace.fs.readFile(uri);
       return imageAttachment(name, mediaType, Buffer.from(bytes).toString('base64'));
     },
@@ -74,15 +91,25 @@ export function createContextSources(deps: ContextSourcesDeps): ContextUi {
 /** The mentions that are not files or symbols, each saying what it would attach now. */
 function fixedMentions(deps: ContextSourcesDeps): ChatMention[] {
   const e = deps.editors.editor;
-  const sel = e && !e.selection.isEmpty ? `${chatPath(e.document.uri)}:${e.selection.start.line + 1}-${e.selection.end.line + 1}` : 'nothing is selected';
+  const sel =
+    e && !e.selection.isEmpty
+      ? `${chatPath(e.document.uri)}:${e.selection.start.line + 1}-${e.selection.end.line + 1}`
+      : 'nothing is selected';
   const problems = allProblems();
   const errors = problems.filter((p) => p.severity === 'error').length;
   const terminal = vscode.window.activeTerminal;
-  const terminalDetail = !deps.terminals.supported ? 'this VS Code cannot share terminal output'
-    : terminal ? `recent output of "${terminal.name}"` : 'no terminal is open';
+  const terminalDetail = !deps.terminals.supported
+    ? 'this VS Code cannot share terminal output'
+    : terminal
+      ? `recent output of "${terminal.name}"`
+      : 'no terminal is open';
   return [
     { kind: 'selection', label: 'selection', detail: sel },
-    { kind: 'problems', label: 'problems', detail: `${errors} errors, ${problems.length - errors} warnings and notes in the workspace` },
+    {
+      kind: 'problems',
+      label: 'problems',
+      detail: `${errors} errors, ${problems.length - errors} warnings and notes in the workspace`,
+    },
     { kind: 'terminal', label: 'terminal', detail: terminalDetail },
   ];
 }
@@ -100,16 +127,28 @@ async function fileMentions(query: string): Promise<ChatMention[]> {
   const found = await vscode.workspace.findFiles(clean === '' ? '**/*' : `**/*${fuzzy}*`, EXCLUDE, MAX_FILES * 4);
   // Also the first files of the workspace filtered here: search backends differ in the globs they take.
   const lower = clean.toLowerCase();
-  const more = found.length >= MAX_FILES || clean === '' ? []
-    : (await vscode.workspace.findFiles('**/*', EXCLUDE, 5000)).filter((u) => chatPath(u).toLowerCase().includes(lower));
+  const more =
+    found.length >= MAX_FILES || clean === ''
+      ? []
+      : (await vscode.workspace.findFiles('**/*', EXCLUDE, 5000)).filter((u) =>
+          chatPath(u).toLowerCase().includes(lower),
+        );
   const seen = new Set<string>();
   const uris = [...found, ...more].filter((u) => !seen.has(u.toString()) && !!seen.add(u.toString()));
   const open = new Set(vscode.window.visibleTextEditors.map((e) => e.document.uri.toString()));
   const ranked = uris
     .map((uri) => ({ uri, path: chatPath(uri) }))
-    .sort((a, b) => rank(b, query, open) - rank(a, query, open) || a.path.length - b.path.length || a.path.localeCompare(b.path))
+    .sort(
+      (a, b) =>
+        rank(b, query, open) - rank(a, query, open) || a.path.length - b.path.length || a.path.localeCompare(b.path),
+    )
     .slice(0, MAX_FILES);
-  return ranked.map(({ uri, path }) => ({ kind: 'file', label: path.split('/').pop() ?? path, detail: path, uri: uri.toString() }));
+  return ranked.map(({ uri, path }) => ({
+    kind: 'file',
+    label: path.split('/').pop() ?? path,
+    detail: path,
+    uri: uri.toString(),
+  }));
 }
 
 function rank(f: { uri: vscode.Uri; path: string }, query: string, open: Set<string>): number {
@@ -136,12 +175,21 @@ async function symbolMentions(query: string, active: vscode.TextEditor | undefin
         walk(s.children ?? [], s.name);
       }
     };
-    const docSymbols = await run<vscode.DocumentSymbol | vscode.SymbolInformation>('vscode.executeDocumentSymbolProvider', active.document.uri);
+    const docSymbols = await run<vscode.DocumentSymbol | vscode.SymbolInformation>(
+      'vscode.executeDocumentSymbolProvider',
+      active.document.uri,
+    );
     walk(docSymbols.filter((s): s is vscode.DocumentSymbol => 'range' in s && 'children' in s));
-    for (const s of docSymbols) if ('location' in s) found.push({ name: s.name, uri: s.location.uri, range: s.location.range });
+    for (const s of docSymbols)
+      if ('location' in s) found.push({ name: s.name, uri: s.location.uri, range: s.location.range });
   }
   for (const s of await run<vscode.SymbolInformation>('vscode.executeWorkspaceSymbolProvider', query)) {
-    found.push({ name: s.name, uri: s.location.uri, range: s.location.range, ...(s.containerName ? { container: s.containerName } : {}) });
+    found.push({
+      name: s.name,
+      uri: s.location.uri,
+      range: s.location.range,
+      ...(s.containerName ? { container: s.containerName } : {}),
+    });
   }
   const seen = new Set<string>();
   const out: ChatMention[] = [];
@@ -151,7 +199,14 @@ async function symbolMentions(query: string, active: vscode.TextEditor | undefin
     if (seen.has(key)) continue;
     seen.add(key);
     const path = chatPath(s.uri);
-    out.push({ kind: 'symbol', label: s.name, detail: `${s.container ? `${s.container} · ` : ''}${path}:${s.range.start.line + 1}`, uri: s.uri.toString(), startLine: s.range.start.line, endLine: s.range.end.line });
+    out.push({
+      kind: 'symbol',
+      label: s.name,
+      detail: `${s.container ? `${s.container} · ` : ''}${path}:${s.range.start.line + 1}`,
+      uri: s.uri.toString(),
+      startLine: s.range.start.line,
+      endLine: s.range.end.line,
+    });
     if (out.length >= MAX_SYMBOLS) break;
   }
   return out;
@@ -166,7 +221,10 @@ async function fileMentionAttachment(uri: vscode.Uri): Promise<ChatAttachment> {
     throw new AttachmentError(`${name} no longer exists. Mention another file.`);
   }
   // Measured before reading: a huge log file must not be read only to be refused.
-  if (size > MAX_ATTACHMENT_CHARS * 4) throw new AttachmentError(`${name} is too large to attach (${Math.round(size / 1024)} KB). Open it, select the part you need and use "Add Selection to Chat".`);
+  if (size > MAX_ATTACHMENT_CHARS * 4)
+    throw new AttachmentError(
+      `${name} is too large to attach (${Math.round(size / 1024)} KB). Open it, select the part you need and use "Add Selection to Chat".`,
+    );
   let doc: vscode.TextDocument;
   try {
     doc = await vscode.workspace.openTextDocument(uri);
@@ -181,15 +239,25 @@ async function symbolMentionAttachment(m: Extract<ChatMention, { kind: 'symbol' 
   const doc = await vscode.workspace.openTextDocument(uri);
   const last = Math.min(m.endLine, doc.lineCount - 1);
   const text = doc.getText(new vscode.Range(m.startLine, 0, last, doc.lineAt(last).text.length));
-  return symbolAttachment({ name: m.label, path: chatPath(uri), languageId: doc.languageId, startLine: m.startLine, endLine: last, text });
+  return symbolAttachment({
+    name: m.label,
+    path: chatPath(uri),
+    languageId: doc.languageId,
+    startLine: m.startLine,
+    endLine: last,
+    text,
+  });
 }
 
 function activeTerminalAttachment(terminals: TerminalOutputRecorder): ChatAttachment {
   if (!terminals.supported) {
-    throw new AttachmentError('This version of VS Code does not let extensions read terminal output. Select the output in the terminal, copy it, and paste it into the message.');
+    throw new AttachmentError(
+      'This version of VS Code does not let extensions read terminal output. Select the output in the terminal, copy it, and paste it into the message.',
+    );
   }
   const terminal = vscode.window.activeTerminal;
-  if (!terminal) throw new AttachmentError('No terminal is open. Run the command in a terminal, then mention @terminal.');
+  if (!terminal)
+    throw new AttachmentError('No terminal is open. Run the command in a terminal, then mention @terminal.');
   return terminalAttachment(terminal.name, terminals.outputOf(terminal));
 }
 
@@ -207,8 +275,13 @@ function allProblems(): ProblemSnapshot[] {
     return diagnostics.map((d) => {
       const code = typeof d.code === 'object' ? d.code.value : d.code;
       return {
-        path, line: d.range.start.line + 1, column: d.range.start.character + 1, severity: SEVERITY[d.severity], message: d.message,
-        ...(d.source ? { source: d.source } : {}), ...(code !== undefined ? { code: String(code) } : {}),
+        path,
+        line: d.range.start.line + 1,
+        column: d.range.start.character + 1,
+        severity: SEVERITY[d.severity],
+        message: d.message,
+        ...(d.source ? { source: d.source } : {}),
+        ...(code !== undefined ? { code: String(code) } : {}),
       };
     });
   });

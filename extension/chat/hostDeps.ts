@@ -31,7 +31,10 @@ export interface ChatUi {
   /** Asks (modal) and runs `code` in a terminal. */
   runInTerminal(code: string): Promise<void>;
   /** A connection, then one of its models, for one answer; undefined when cancelled. */
-  pickTarget(current: { connectionId?: string; model?: string }): Promise<{ connectionId: string; model?: string } | undefined>;
+  pickTarget(current: {
+    connectionId?: string;
+    model?: string;
+  }): Promise<{ connectionId: string; model?: string } | undefined>;
   /** Only ever given http(s) URLs. */
   openExternal(url: string): Promise<void>;
   /** Asks for a chat's new title (an input box); undefined when cancelled. */
@@ -39,7 +42,11 @@ export interface ChatUi {
   /** A quick pick of connections for this chat; undefined when cancelled. */
   pickConnection(currentId: string | undefined): Promise<string | undefined>;
   /** The searchable model quick pick for this chat (`model` undefined: the connection's default); undefined when cancelled. */
-  pickModel(connectionId: string, current: string | undefined, chatTitle: string): Promise<{ model: string | undefined } | undefined>;
+  pickModel(
+    connectionId: string,
+    current: string | undefined,
+    chatTitle: string,
+  ): Promise<{ model: string | undefined } | undefined>;
   /** When the chat's choice differs from the workspace's, offers "also make it this workspace's default". */
   offerWorkspaceDefault(connectionId: string, model: string | undefined): void;
   executeCommand(command: string, ...args: unknown[]): Promise<unknown>;

@@ -9,7 +9,12 @@ import type { ChatAttachment } from '../../shared/webview';
 import { AttachmentError } from './attachments';
 
 /** The image types every provider with vision accepts. */
-export const IMAGE_TYPES: Readonly<Record<string, string>> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
+export const IMAGE_TYPES: Readonly<Record<string, string>> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+};
 /** The largest image sent: Anthropic's limit per image (OpenAI takes 20 MB). */
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
@@ -24,12 +29,17 @@ export function imageTypeOf(fileName: string): string | undefined {
 export function imageAttachment(name: string, mediaType: string, data: string): ChatAttachment {
   const label = name.trim() || 'Pasted image';
   if (!Object.hasOwn(IMAGE_TYPES, mediaType)) {
-    throw new AttachmentError(`${label} is ${mediaType || 'not an image'}; models take PNG, JPEG, GIF or WebP images. Convert it to one of those and attach it again.`);
+    throw new AttachmentError(
+      `${label} is ${mediaType || 'not an image'}; models take PNG, JPEG, GIF or WebP images. Convert it to one of those and attach it again.`,
+    );
   }
-  if (data === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(data)) throw new AttachmentError(`${label} could not be read as an image. Copy or save it again and retry.`);
+  if (data === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(data))
+    throw new AttachmentError(`${label} could not be read as an image. Copy or save it again and retry.`);
   const bytes = Math.floor((data.length * 3) / 4);
   if (bytes > MAX_IMAGE_BYTES) {
-    throw new AttachmentError(`${label} is ${(bytes / 1024 / 1024).toFixed(1)} MB; an image may be at most ${MAX_IMAGE_BYTES / 1024 / 1024} MB. Scale it down or crop it, then attach it again.`);
+    throw new AttachmentError(
+      `${label} is ${(bytes / 1024 / 1024).toFixed(1)} MB; an image may be at most ${MAX_IMAGE_BYTES / 1024 / 1024} MB. Scale it down or crop it, then attach it again.`,
+    );
   }
   return { id: randomUUID(), kind: 'image', label, path: label, text: '', image: { mediaType, data } };
 }

@@ -54,5 +54,16 @@ export function registerChat(deps: ChatDeps): { api: ChatApi; disposable: vscode
     view,
     services,
   );
-  return { api: { store: services.store, runner: services.runner, view, panels, focus: services.focus, proposals: services.proposals, createHost: (opts) => services.createHost(opts) }, disposable };
+  return {
+    api: {
+      store: services.store,
+      runner: services.runner,
+      view,
+      panels,
+      focus: services.focus,
+      proposals: services.proposals,
+      createHost: (opts) => services.createHost(opts),
+    },
+    disposable,
+  };
 }

@@ -31,7 +31,11 @@ type UserContent = string | UserPart[];
  * The `messages` of a `chat/stream` request: `history` (earlier turns), then `message`. A user
  * message with images becomes parts (its text, then each image); without images it stays a string.
  */
-export function buildMessages(history: readonly ChatTurn[], message: OutgoingMessage, opts: BuildOptions = {}): ChatMessage[] {
+export function buildMessages(
+  history: readonly ChatTurn[],
+  message: OutgoingMessage,
+  opts: BuildOptions = {},
+): ChatMessage[] {
   const images = opts.images ?? true;
   const out: ChatMessage[] = [];
   const push = (role: 'user' | 'assistant', content: UserContent): void => {
@@ -53,7 +57,11 @@ export function buildMessages(history: readonly ChatTurn[], message: OutgoingMes
 export function userMessageContent(text: string, attachments: readonly ChatAttachment[], images = true): UserContent {
   const body = userContent(text, attachments, images);
   const parts: UserPart[] = images
-    ? attachments.flatMap((a) => (a.kind === 'image' && a.image ? [{ type: 'image' as const, data: a.image.data, mediaType: a.image.mediaType }] : []))
+    ? attachments.flatMap((a) =>
+        a.kind === 'image' && a.image
+          ? [{ type: 'image' as const, data: a.image.data, mediaType: a.image.mediaType }]
+          : [],
+      )
     : [];
   if (parts.length === 0) return body;
   return body === '' ? parts : [{ type: 'text', text: body }, ...parts];
@@ -84,7 +92,12 @@ function imageNote(a: ChatAttachment, images: boolean): string {
 export function renderAttachment(a: ChatAttachment): string {
   const end = a.endLine ?? a.startLine;
   const ranged = a.kind === 'selection' || a.kind === 'symbol';
-  const where = !ranged || a.startLine === undefined ? '' : end === a.startLine ? ` (line ${a.startLine})` : ` (lines ${a.startLine}-${end})`;
+  const where =
+    !ranged || a.startLine === undefined
+      ? ''
+      : end === a.startLine
+        ? ` (line ${a.startLine})`
+        : ` (lines ${a.startLine}-${end})`;
   const fence = '`'.repeat(Math.max(3, longestBacktickRun(a.text) + 1));
   const body = a.text.endsWith('\n') ? a.text : `${a.text}\n`;
   return `${heading(a)}${where}:\n${fence}${a.languageId ?? ''}\n${body}${fence}`;
@@ -92,11 +105,18 @@ export function renderAttachment(a: ChatAttachment): string {
 
 function heading(a: ChatAttachment): string {
   switch (a.kind) {
-    case 'file': return `File \`${a.path}\``;
-    case 'symbol': return `${a.label.replace(/ \(.*\)$/, '')} in \`${a.path}\``;
-    case 'problems': return a.path === 'workspace' ? 'Problems VS Code reports in the workspace' : `Problems VS Code reports in \`${a.path}\``;
-    case 'terminal': return `Recent output of the terminal "${a.path}"`;
-    default: return `From \`${a.path}\``;
+    case 'file':
+      return `File \`${a.path}\``;
+    case 'symbol':
+      return `${a.label.replace(/ \(.*\)$/, '')} in \`${a.path}\``;
+    case 'problems':
+      return a.path === 'workspace'
+        ? 'Problems VS Code reports in the workspace'
+        : `Problems VS Code reports in \`${a.path}\``;
+    case 'terminal':
+      return `Recent output of the terminal "${a.path}"`;
+    default:
+      return `From \`${a.path}\``;
   }
 }
 

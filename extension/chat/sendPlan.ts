@@ -21,10 +21,17 @@ export interface SendPlan {
 
 const CODE_KINDS = new Set<ChatAttachment['kind']>(['selection', 'file', 'symbol']);
 
-const invalid = (message: string, hint?: string): { error: ChatErrorView } => ({ error: { code: 'VALIDATION', message, ...(hint ? { hint } : {}), actions: [] } });
+const invalid = (message: string, hint?: string): { error: ChatErrorView } => ({
+  error: { code: 'VALIDATION', message, ...(hint ? { hint } : {}), actions: [] },
+});
 
 /** Expands a slash command, if the text starts with one; the error says what to type instead. */
-export async function planSend(text: string, pending: readonly ChatAttachment[], connections: readonly ChatConnectionOption[], ui: ChatUi): Promise<SendPlan | { error: ChatErrorView }> {
+export async function planSend(
+  text: string,
+  pending: readonly ChatAttachment[],
+  connections: readonly ChatConnectionOption[],
+  ui: ChatUi,
+): Promise<SendPlan | { error: ChatErrorView }> {
   const slash = parseSlash(text, connections);
   if (!slash) return { text, attachments: [...pending] };
   if (slash.kind === 'invalid') return invalid(slash.message, slash.hint);
@@ -36,7 +43,10 @@ export async function planSend(text: string, pending: readonly ChatAttachment[],
       code = await ui.editorCode();
     } catch (error) {
       if (!(error instanceof AttachmentError)) throw error;
-      return invalid(`/${slash.command} needs code to work on. ${error.message}`, 'Select code in an editor, or @-mention a file or symbol, then send the command again.');
+      return invalid(
+        `/${slash.command} needs code to work on. ${error.message}`,
+        'Select code in an editor, or @-mention a file or symbol, then send the command again.',
+      );
     }
     attachments.unshift(code);
   }
@@ -57,8 +67,16 @@ type Request = <P, R>(descriptor: RequestType<P, R>, params: P) => Promise<R>;
  * Whether the target's model takes images, asked only when the message or the history has one.
  * `unknown` (no facts, or the models cannot be listed) sends them: the provider has the last word.
  */
-export async function imageSupportFor(request: Request, target: StreamTarget, defaultModel: string | undefined, history: readonly ChatTurn[], message: readonly ChatAttachment[]): Promise<ImageSupport> {
-  const anyImage = hasImages(message) || history.some((t) => t.role === 'user' && t.attachments.some((a) => a.kind === 'image' && a.image));
+export async function imageSupportFor(
+  request: Request,
+  target: StreamTarget,
+  defaultModel: string | undefined,
+  history: readonly ChatTurn[],
+  message: readonly ChatAttachment[],
+): Promise<ImageSupport> {
+  const anyImage =
+    hasImages(message) ||
+    history.some((t) => t.role === 'user' && t.attachments.some((a) => a.kind === 'image' && a.image));
   if (!anyImage || !target.connectionId) return 'unknown';
   try {
     const { models } = await request(ModelsList, { connectionId: target.connectionId });

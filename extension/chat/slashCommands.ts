@@ -13,7 +13,8 @@ export const SLASH_COMMANDS = CHAT_SLASH_COMMANDS;
 export const CODE_PROMPTS = {
   explain: 'Explain what this code does, step by step, and point out anything surprising or risky.',
   fix: 'Fix the problems in this code. Show the corrected code, then say briefly what was wrong.',
-  tests: 'Write unit tests for this code, with the test framework this project already uses. Cover the edge cases and the failure paths.',
+  tests:
+    'Write unit tests for this code, with the test framework this project already uses. Cover the edge cases and the failure paths.',
 } as const;
 
 export type CodeCommand = keyof typeof CODE_PROMPTS;
@@ -39,12 +40,18 @@ export function parseSlash(text: string, connections: readonly ChatConnectionOpt
   const rest = m[2]!.trim();
   if (name === 'explain' || name === 'fix' || name === 'tests') return { kind: 'code', command: name, extra: rest };
   if (name === 'ask') return parseAsk(rest, connections);
-  return { kind: 'invalid', message: `There is no command /${m[1]}.`, hint: `Commands: ${LIST}. To send text that starts with a slash, put a space before it.` };
+  return {
+    kind: 'invalid',
+    message: `There is no command /${m[1]}.`,
+    hint: `Commands: ${LIST}. To send text that starts with a slash, put a space before it.`,
+  };
 }
 
 /** `/ask <connection> <question>`: the connection by name (the longest that matches, any case, quotes allowed). */
 function parseAsk(rest: string, connections: readonly ChatConnectionOption[]): SlashCommand {
-  const usage = { hint: 'Type /ask, the connection\'s name, then your question, e.g. "/ask Claude why does this fail?".' };
+  const usage = {
+    hint: 'Type /ask, the connection\'s name, then your question, e.g. "/ask Claude why does this fail?".',
+  };
   if (rest === '') return { kind: 'invalid', message: 'Say which connection to ask.', ...usage };
   const quoted = /^"([^"]+)"\s*([\s\S]*)$/.exec(rest);
   const lower = rest.toLowerCase();
@@ -55,7 +62,11 @@ function parseAsk(rest: string, connections: readonly ChatConnectionOption[]): S
         .find((c) => lower.startsWith(c.name.toLowerCase()) && /^(\s|$)/.test(rest.slice(c.name.length)));
   if (!match) {
     const names = connections.map((c) => c.name).join(', ') || 'none yet';
-    return { kind: 'invalid', message: `No connection is named like the start of "${rest.slice(0, 40)}".`, hint: `Connections: ${names}.` };
+    return {
+      kind: 'invalid',
+      message: `No connection is named like the start of "${rest.slice(0, 40)}".`,
+      hint: `Connections: ${names}.`,
+    };
   }
   const text = (quoted ? quoted[2]! : rest.slice(match.name.length)).trim();
   if (text === '') return { kind: 'invalid', message: `Type the question for ${match.name} after its name.`, ...usage };

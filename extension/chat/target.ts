@@ -19,7 +19,10 @@ export interface ConnectionsView {
 }
 
 /** The connection and model a new chat starts with: the workspace's choice, else the default. */
-export function initialChoice(choice: WorkspaceChoiceValue, conns: ConnectionsView): { connectionId?: string; model?: string } {
+export function initialChoice(
+  choice: WorkspaceChoiceValue,
+  conns: ConnectionsView,
+): { connectionId?: string; model?: string } {
   const inUse = connectionInUse(conns.connections, choice.connectionId);
   if (!inUse) return {};
   const model = modelInUse(inUse, choice);
@@ -38,10 +41,20 @@ export interface StreamTarget {
  * The target of a send, or why it cannot start. A chat without a choice of its own gets one here
  * (`adopt`), so its next messages stay on the same connection whatever the workspace does later.
  */
-export function resolveTarget(chat: ChatSession, choice: WorkspaceChoiceValue, conns: ConnectionsView): { target: StreamTarget; adopt?: { connectionId: string; model?: string } } | { error: ChatErrorView } {
+export function resolveTarget(
+  chat: ChatSession,
+  choice: WorkspaceChoiceValue,
+  conns: ConnectionsView,
+): { target: StreamTarget; adopt?: { connectionId: string; model?: string } } | { error: ChatErrorView } {
   if (chat.connectionId) {
     if (conns.loaded && !conns.connections.some((c) => c.id === chat.connectionId)) {
-      return { error: chatError('CONNECTION_NOT_FOUND', 'The connection this chat uses no longer exists.', 'Choose another connection for this chat.') };
+      return {
+        error: chatError(
+          'CONNECTION_NOT_FOUND',
+          'The connection this chat uses no longer exists.',
+          'Choose another connection for this chat.',
+        ),
+      };
     }
     return { target: { connectionId: chat.connectionId, ...(chat.model ? { model: chat.model } : {}) } };
   }
@@ -49,8 +62,20 @@ export function resolveTarget(chat: ChatSession, choice: WorkspaceChoiceValue, c
   const initial = initialChoice(choice, conns);
   if (!initial.connectionId) {
     return conns.connections.length === 0
-      ? { error: chatError('NO_CONNECTION', 'Switchboard has no connections yet.', 'Add one with "Switchboard: Add Connection", or import keys with "Switchboard: Import from Environment".') }
-      : { error: chatError('NO_CONNECTION', 'No connection is chosen for this chat, and there is no default connection.', 'Choose a connection for this chat, or set a default one.') };
+      ? {
+          error: chatError(
+            'NO_CONNECTION',
+            'Switchboard has no connections yet.',
+            'Add one with "Switchboard: Add Connection", or import keys with "Switchboard: Import from Environment".',
+          ),
+        }
+      : {
+          error: chatError(
+            'NO_CONNECTION',
+            'No connection is chosen for this chat, and there is no default connection.',
+            'Choose a connection for this chat, or set a default one.',
+          ),
+        };
   }
   const adopt = { connectionId: initial.connectionId, ...(initial.model ? { model: initial.model } : {}) };
   return { target: adopt, adopt };

@@ -21,9 +21,11 @@ export class TerminalOutputRecorder implements vscode.Disposable {
       this.subscriptions.push(w.onDidStartTerminalShellExecution((e) => void this.record(e.terminal, e.execution)));
     }
     if (w.onDidEndTerminalShellExecution) {
-      this.subscriptions.push(w.onDidEndTerminalShellExecution((e) => {
-        if (e.exitCode !== undefined && e.exitCode !== 0) this.append(e.terminal, `[exit code ${e.exitCode}]\n`);
-      }));
+      this.subscriptions.push(
+        w.onDidEndTerminalShellExecution((e) => {
+          if (e.exitCode !== undefined && e.exitCode !== 0) this.append(e.terminal, `[exit code ${e.exitCode}]\n`);
+        }),
+      );
     }
     this.subscriptions.push(vscode.window.onDidCloseTerminal((t) => this.output.delete(t)));
   }

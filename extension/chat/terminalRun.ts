@@ -13,10 +13,16 @@ const SHOWN_CHARS = 2000;
 export type ConfirmRun = (command: string) => Promise<boolean>;
 
 export const modalConfirm: ConfirmRun = async (command) => {
-  const shown = command.length > SHOWN_CHARS ? `${command.slice(0, SHOWN_CHARS)}\n… (${command.length - SHOWN_CHARS} more characters)` : command;
+  const shown =
+    command.length > SHOWN_CHARS
+      ? `${command.slice(0, SHOWN_CHARS)}\n… (${command.length - SHOWN_CHARS} more characters)`
+      : command;
   const choice = await vscode.window.showWarningMessage(
     'Run this command from the chat in a terminal?',
-    { modal: true, detail: `${shown}\n\nCommands from a model can change or delete files. Run it only if you understand it.` },
+    {
+      modal: true,
+      detail: `${shown}\n\nCommands from a model can change or delete files. Run it only if you understand it.`,
+    },
     'Run',
   );
   return choice === 'Run';

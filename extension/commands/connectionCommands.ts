@@ -3,7 +3,14 @@
  * Copy Name, Delete. Each takes a tree item, an id, or nothing (then asks with a quick pick).
  */
 import * as vscode from 'vscode';
-import { ConnectionsDelete, ConnectionsList, ConnectionsSetDefault, ConnectionsTest, type Connection, type TestResult } from '../../shared/protocol';
+import {
+  ConnectionsDelete,
+  ConnectionsList,
+  ConnectionsSetDefault,
+  ConnectionsTest,
+  type Connection,
+  type TestResult,
+} from '../../shared/protocol';
 import { ConnectionManagerPanel } from '../manager/managerPanel';
 import { guarded, resolveConnection, type CommandDeps, type ConnectionArg } from './pickConnection';
 
@@ -16,12 +23,15 @@ export function registerConnectionCommands(deps: CommandDeps): vscode.Disposable
   const panelDeps = { extensionUri: deps.extensionUri, daemon: deps.daemon, keys: deps.keys };
   const register = vscode.commands.registerCommand;
   const test = guarded(deps, 'Testing the connection failed', (arg?: ConnectionArg) => testConnection(deps, arg));
-  const setDefault = guarded(deps, 'Could not set the default connection', (arg?: ConnectionArg) => setDefaultConnection(deps, arg));
+  const setDefault = guarded(deps, 'Could not set the default connection', (arg?: ConnectionArg) =>
+    setDefaultConnection(deps, arg),
+  );
   // `{ replaceKey: true }` (the chat's "Replace Key") opens the key field with the focus in it. A tree
   // menu passes the selected items as the second argument: only that exact option counts.
   const edit = guarded(deps, 'Could not open the connection', async (arg?: ConnectionArg, opts?: unknown) => {
     const c = await resolveConnection(deps, arg, 'Connection to edit');
-    const replaceKey = typeof opts === 'object' && opts !== null && (opts as { replaceKey?: unknown }).replaceKey === true;
+    const replaceKey =
+      typeof opts === 'object' && opts !== null && (opts as { replaceKey?: unknown }).replaceKey === true;
     if (c) ConnectionManagerPanel.show(panelDeps, { connectionId: c.id, replaceKey });
   });
   const del = guarded(deps, 'Could not delete the connection', (arg?: ConnectionArg) => deleteConnection(deps, arg));
@@ -29,7 +39,10 @@ export function registerConnectionCommands(deps: CommandDeps): vscode.Disposable
     register('switchboard.addConnection', () => ConnectionManagerPanel.show(panelDeps, {})),
     register('switchboard.editConnection', edit),
     register('switchboard.testConnection', test),
-    register('switchboard.testAllConnections', guarded(deps, 'Testing the connections failed', () => testAllConnections(deps))),
+    register(
+      'switchboard.testAllConnections',
+      guarded(deps, 'Testing the connections failed', () => testAllConnections(deps)),
+    ),
     register('switchboard.setDefaultConnection', setDefault),
     register('switchboard.deleteConnection', del),
     register(
@@ -81,7 +94,11 @@ export async function testAllConnections(deps: CommandDeps): Promise<Map<string,
     return results;
   }
   await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Testing ${connections.length} connection${connections.length === 1 ? '' : 's'}`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Testing ${connections.length} connection${connections.length === 1 ? '' : 's'}`,
+      cancellable: true,
+    },
     async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
@@ -90,7 +107,11 @@ export async function testAllConnections(deps: CommandDeps): Promise<Map<string,
       const worker = async (): Promise<void> => {
         for (let c = queue.shift(); c && !abort.signal.aborted; c = queue.shift()) {
           try {
-            const { result } = await deps.daemon.request(ConnectionsTest, { id: c.id }, { timeoutMs: TEST_TIMEOUT_MS, signal: abort.signal });
+            const { result } = await deps.daemon.request(
+              ConnectionsTest,
+              { id: c.id },
+              { timeoutMs: TEST_TIMEOUT_MS, signal: abort.signal },
+            );
             results.set(c.id, result);
             progress.report({ increment: step, message: `${c.name}: ${result.status}` });
           } catch (error) {
@@ -102,9 +123,15 @@ export async function testAllConnections(deps: CommandDeps): Promise<Map<string,
       await Promise.all(Array.from({ length: Math.min(TEST_CONCURRENCY, connections.length) }, worker));
     },
   );
-  const count = (status: string): number => [...results.values()].filter((r) => !(r instanceof Error) && r.status === status).length;
+  const count = (status: string): number =>
+    [...results.values()].filter((r) => !(r instanceof Error) && r.status === status).length;
   const failed = [...results.values()].filter((r) => r instanceof Error).length;
-  const parts = [`${count('ok')} ok`, `${count('warning')} with warnings`, `${count('error')} failing`, ...(failed ? [`${failed} could not be tested`] : [])];
+  const parts = [
+    `${count('ok')} ok`,
+    `${count('warning')} with warnings`,
+    `${count('error')} failing`,
+    ...(failed ? [`${failed} could not be tested`] : []),
+  ];
   const skipped = connections.length - results.size;
   const summary = `Tested ${results.size} of ${connections.length} connections: ${parts.join(', ')}${skipped ? ` (${skipped} cancelled)` : ''}.`;
   deps.log.info(summary);
@@ -127,7 +154,11 @@ export async function deleteConnection(deps: CommandDeps, arg: ConnectionArg): P
   if (!c) return false;
   const answer = await vscode.window.showWarningMessage(
     `Delete the connection "${c.name}"?`,
-    { modal: true, detail: 'Its settings are removed from Switchboard and its key from VS Code secret storage. Chats and tools using it will stop working.' },
+    {
+      modal: true,
+      detail:
+        'Its settings are removed from Switchboard and its key from VS Code secret storage. Chats and tools using it will stop working.',
+    },
     'Delete',
   );
   if (answer !== 'Delete') return false;

@@ -16,7 +16,10 @@ export function registerDaemonCommands(deps: CommandDeps): vscode.Disposable {
 /** Restarts the daemon with progress; resolves true when it is back. */
 export async function restartDaemon(deps: CommandDeps): Promise<boolean> {
   try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Restarting the Switchboard daemon…' }, () => deps.daemon.restart());
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Restarting the Switchboard daemon…' },
+      () => deps.daemon.restart(),
+    );
     const pid = deps.daemon.hello?.pid;
     vscode.window.setStatusBarMessage(`Switchboard: daemon restarted${pid ? ` (pid ${pid})` : ''}.`, 4000);
     return true;

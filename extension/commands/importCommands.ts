@@ -26,7 +26,10 @@ function envRules(): typeof EnvRules {
 }
 
 export function registerImportCommands(deps: CommandDeps): vscode.Disposable {
-  return vscode.commands.registerCommand('switchboard.importFromEnvironment', guarded(deps, 'Import from Environment failed', () => importFromEnvironment(deps)));
+  return vscode.commands.registerCommand(
+    'switchboard.importFromEnvironment',
+    guarded(deps, 'Import from Environment failed', () => importFromEnvironment(deps)),
+  );
 }
 
 /**
@@ -61,7 +64,9 @@ function reportProblems(deps: CommandDeps, problems: readonly EnvProblem[]): voi
   if (problems.length === 0) return;
   const lines = problems.map((p) => `${p.variable} (${p.source}) ${p.message}`);
   for (const line of lines) deps.log.warn(`Import from Environment: ${line}.`);
-  void vscode.window.showWarningMessage(`Switchboard: ${problems.length === 1 ? 'a variable was' : `${problems.length} variables were`} not imported: ${lines.join('; ')}.`);
+  void vscode.window.showWarningMessage(
+    `Switchboard: ${problems.length === 1 ? 'a variable was' : `${problems.length} variables were`} not imported: ${lines.join('; ')}.`,
+  );
 }
 
 type CandidateItem = vscode.QuickPickItem & { candidate: EnvCandidate };
@@ -71,7 +76,11 @@ export async function importFromEnvironment(deps: CommandDeps): Promise<Connecti
   await deps.store.refresh();
   const existing = deps.store.connections;
   const read = await readSources();
-  const { candidates, problems } = envRules().detectConnections(read.sources, deps.store.providers, existing.map((c) => c.name));
+  const { candidates, problems } = envRules().detectConnections(
+    read.sources,
+    deps.store.providers,
+    existing.map((c) => c.name),
+  );
   reportProblems(deps, [...read.problems, ...problems]);
   if (candidates.length === 0) {
     const looked = envRules().watchedVariables(deps.store.providers);
@@ -81,11 +90,15 @@ export async function importFromEnvironment(deps: CommandDeps): Promise<Connecti
     return [];
   }
   const items: CandidateItem[] = candidates.map((candidate) => {
-    const already = candidate.apiKey !== undefined && existing.some((c) => c.provider === candidate.provider && c.keyFingerprint === keyFingerprint(candidate.apiKey!));
+    const already =
+      candidate.apiKey !== undefined &&
+      existing.some((c) => c.provider === candidate.provider && c.keyFingerprint === keyFingerprint(candidate.apiKey!));
     const key = candidate.apiKey ? `key ${keyHint(candidate.apiKey)} from ${candidate.keyVariable}` : 'no key';
     return {
       label: candidate.name,
-      description: [deps.store.providerName(candidate.provider), candidate.defaultModel, already ? 'already added' : ''].filter(Boolean).join(' · '),
+      description: [deps.store.providerName(candidate.provider), candidate.defaultModel, already ? 'already added' : '']
+        .filter(Boolean)
+        .join(' · '),
       detail: `From ${candidate.source}: ${key}${candidate.baseUrl ? ` · ${candidate.baseUrl}` : ''}`,
       picked: !already,
       candidate,
@@ -101,20 +114,25 @@ export async function importFromEnvironment(deps: CommandDeps): Promise<Connecti
 
   const created: Connection[] = [];
   const failures: string[] = [];
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating connections' }, async (progress) => {
-    for (const { candidate } of picked) {
-      progress.report({ message: candidate.name });
-      try {
-        created.push(await createFrom(deps, candidate));
-      } catch (error) {
-        failures.push(`${candidate.name}${failedVariable(candidate, error)}: ${describeError(error)}`);
-        deps.log.warn(`Could not import "${candidate.name}"`, error);
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Creating connections' },
+    async (progress) => {
+      for (const { candidate } of picked) {
+        progress.report({ message: candidate.name });
+        try {
+          created.push(await createFrom(deps, candidate));
+        } catch (error) {
+          failures.push(`${candidate.name}${failedVariable(candidate, error)}: ${describeError(error)}`);
+          deps.log.warn(`Could not import "${candidate.name}"`, error);
+        }
       }
-    }
-  });
+    },
+  );
   if (created.length) {
     deps.log.info(`Imported ${created.map((c) => `"${c.name}"`).join(', ')} from the environment.`);
-    void vscode.window.showInformationMessage(`Switchboard: imported ${created.length} connection${created.length === 1 ? '' : 's'}: ${created.map((c) => c.name).join(', ')}.`);
+    void vscode.window.showInformationMessage(
+      `Switchboard: imported ${created.length} connection${created.length === 1 ? '' : 's'}: ${created.map((c) => c.name).join(', ')}.`,
+    );
   }
   if (failures.length) void vscode.window.showErrorMessage(`Switchboard: could not import ${failures.join('; ')}`);
   return created;
@@ -136,7 +154,12 @@ async function createFrom(deps: CommandDeps, c: EnvCandidate): Promise<Connectio
 
 /** ` (LLM_BASE_URL in .env)` when the daemon refused a field one variable filled; else empty. */
 function failedVariable(c: EnvCandidate, error: unknown): string {
-  const data = error instanceof SwitchboardError ? error.data : error instanceof RpcError ? (error.data as { field?: unknown } | undefined) : undefined;
+  const data =
+    error instanceof SwitchboardError
+      ? error.data
+      : error instanceof RpcError
+        ? (error.data as { field?: unknown } | undefined)
+        : undefined;
   const variable = envRules().variableForField(c, typeof data?.field === 'string' ? data.field : undefined);
   return variable ? ` (${variable} in ${c.source})` : '';
 }

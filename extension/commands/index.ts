@@ -24,6 +24,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     registerDaemonCommands(deps),
     registerUsageCommands(deps),
     registerTokenCommands(deps),
-    vscode.commands.registerCommand('switchboard.refreshConnections', () => deps.store.refresh().catch((error) => deps.log.warn('Refresh failed', error))),
+    vscode.commands.registerCommand('switchboard.refreshConnections', () =>
+      deps.store.refresh().catch((error) => deps.log.warn('Refresh failed', error)),
+    ),
   );
 }

@@ -19,15 +19,28 @@ export interface CommandDeps {
   choice: WorkspaceChoice;
   log: Log;
   /** The chat the person is in: "Select Connection/Model" without an argument act on it. */
-  chats?: { readonly host: { chooseConnection(): Promise<boolean>; chooseModel(): Promise<boolean>; readonly choice: { connectionId?: string; model?: string } } | undefined };
+  chats?: {
+    readonly host:
+      | {
+          chooseConnection(): Promise<boolean>;
+          chooseModel(): Promise<boolean>;
+          readonly choice: { connectionId?: string; model?: string };
+        }
+      | undefined;
+  };
 }
 
 /** A command's connection argument: a tree item (a Connection), `{id}`, an id, or nothing (ask). */
 export type ConnectionArg = Connection | { id: string } | string | undefined;
 
 /** The connection a command acts on, fresh from the daemon; undefined when the person cancelled the pick. */
-export async function resolveConnection(deps: CommandDeps, arg: ConnectionArg, placeHolder: string): Promise<Connection | undefined> {
-  const id = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && typeof arg.id === 'string' ? arg.id : undefined;
+export async function resolveConnection(
+  deps: CommandDeps,
+  arg: ConnectionArg,
+  placeHolder: string,
+): Promise<Connection | undefined> {
+  const id =
+    typeof arg === 'string' ? arg : arg && typeof arg === 'object' && typeof arg.id === 'string' ? arg.id : undefined;
   if (id !== undefined) return deps.store.get(id) ?? (await deps.daemon.request(ConnectionsGet, { id })).connection;
   return pickConnection(deps, placeHolder);
 }
@@ -41,7 +54,11 @@ export async function pickConnection(deps: CommandDeps, placeHolder: string): Pr
   await deps.store.ensureLoaded();
   const connections = deps.store.connections;
   if (connections.length === 0) {
-    const add = await vscode.window.showInformationMessage('Switchboard has no connections yet.', 'Add Connection', 'Import from Environment');
+    const add = await vscode.window.showInformationMessage(
+      'Switchboard has no connections yet.',
+      'Add Connection',
+      'Import from Environment',
+    );
     if (add === 'Add Connection') await vscode.commands.executeCommand('switchboard.addConnection');
     if (add === 'Import from Environment') await vscode.commands.executeCommand('switchboard.importFromEnvironment');
     return undefined;
@@ -51,7 +68,11 @@ export async function pickConnection(deps: CommandDeps, placeHolder: string): Pr
     ...connectionPick(connection, { providerName: deps.store.providerName, currentId }),
     connection,
   }));
-  const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    placeHolder,
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return picked?.connection;
 }
 
@@ -64,7 +85,11 @@ export function reportError(deps: Pick<CommandDeps, 'log'>, what: string, error:
 }
 
 /** Wraps a command body so a failure is reported, never lost in an unhandled rejection. */
-export function guarded<A extends unknown[], R>(deps: Pick<CommandDeps, 'log'>, what: string, run: (...args: A) => Promise<R>): (...args: A) => Promise<R | undefined> {
+export function guarded<A extends unknown[], R>(
+  deps: Pick<CommandDeps, 'log'>,
+  what: string,
+  run: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R | undefined> {
   return async (...args: A) => {
     try {
       return await run(...args);

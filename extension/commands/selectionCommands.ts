@@ -13,18 +13,32 @@ import { guarded, resolveConnection, type CommandDeps, type ConnectionArg } from
 
 export function registerSelectionCommands(deps: CommandDeps): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.commands.registerCommand('switchboard.selectConnection', guarded(deps, 'Could not select the connection', (arg?: ConnectionArg) => selectConnection(deps, arg))),
-    vscode.commands.registerCommand('switchboard.selectModel', guarded(deps, 'Could not select the model', (model?: unknown) => selectModel(deps, typeof model === 'string' ? model : undefined))),
+    vscode.commands.registerCommand(
+      'switchboard.selectConnection',
+      guarded(deps, 'Could not select the connection', (arg?: ConnectionArg) => selectConnection(deps, arg)),
+    ),
+    vscode.commands.registerCommand(
+      'switchboard.selectModel',
+      guarded(deps, 'Could not select the model', (model?: unknown) =>
+        selectModel(deps, typeof model === 'string' ? model : undefined),
+      ),
+    ),
   );
 }
 
-type Choice = vscode.QuickPickItem & { action: 'connection'; connection: Connection } | vscode.QuickPickItem & { action: 'default' | 'add' | 'import' };
+type Choice =
+  | (vscode.QuickPickItem & { action: 'connection'; connection: Connection })
+  | (vscode.QuickPickItem & { action: 'default' | 'add' | 'import' });
 
 /**
  * Chooses the workspace's connection: from the argument, or a quick pick and then (`thenModel`, the
  * status bar's click) its model in the same flow. Resolves to the chosen id (undefined: the default).
  */
-export async function selectConnection(deps: CommandDeps, arg?: ConnectionArg, thenModel = true): Promise<string | undefined> {
+export async function selectConnection(
+  deps: CommandDeps,
+  arg?: ConnectionArg,
+  thenModel = true,
+): Promise<string | undefined> {
   if (arg !== undefined) {
     const c = await resolveConnection(deps, arg, '');
     await deps.choice.setConnection(c?.id);
@@ -44,8 +58,16 @@ export async function selectConnection(deps: CommandDeps, arg?: ConnectionArg, t
     connection,
   }));
   const extras: Choice[] = [{ label: '', kind: vscode.QuickPickItemKind.Separator, action: 'add' }];
-  if (deps.choice.connectionId) extras.push({ label: '$(discard) Use the default connection', description: 'forget this workspace\'s choice', action: 'default' });
-  extras.push({ label: '$(add) Add Connection…', action: 'add' }, { label: '$(symbol-variable) Import from Environment…', action: 'import' });
+  if (deps.choice.connectionId)
+    extras.push({
+      label: '$(discard) Use the default connection',
+      description: "forget this workspace's choice",
+      action: 'default',
+    });
+  extras.push(
+    { label: '$(add) Add Connection…', action: 'add' },
+    { label: '$(symbol-variable) Import from Environment…', action: 'import' },
+  );
   const picked = await vscode.window.showQuickPick([...items, ...extras], {
     title: 'Switchboard: Select Connection',
     placeHolder: connections.length ? 'The connection new chats start on in this workspace' : 'No connections yet',

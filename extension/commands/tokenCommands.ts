@@ -4,16 +4,34 @@
  * daemon keeps only its hash.
  */
 import * as vscode from 'vscode';
-import { TokensCreate, TokensList, TokensRevoke, type Budget, type TokensCreateParams, type ToolToken } from '../../shared/protocol';
+import {
+  TokensCreate,
+  TokensList,
+  TokensRevoke,
+  type Budget,
+  type TokensCreateParams,
+  type ToolToken,
+} from '../../shared/protocol';
 import { guarded, type CommandDeps } from './pickConnection';
 
 const DAY_MS = 86_400_000;
-const EXPIRIES: Array<{ label: string; days?: number }> = [{ label: '30 days', days: 30 }, { label: '90 days', days: 90 }, { label: '1 year', days: 365 }, { label: 'Never' }];
+const EXPIRIES: Array<{ label: string; days?: number }> = [
+  { label: '30 days', days: 30 },
+  { label: '90 days', days: 90 },
+  { label: '1 year', days: 365 },
+  { label: 'Never' },
+];
 
 export function registerTokenCommands(deps: CommandDeps): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.commands.registerCommand('switchboard.createToolToken', guarded(deps, 'Could not create the tool token', () => createToolToken(deps))),
-    vscode.commands.registerCommand('switchboard.revokeToolToken', guarded(deps, 'Could not revoke the tool token', () => revokeToolToken(deps))),
+    vscode.commands.registerCommand(
+      'switchboard.createToolToken',
+      guarded(deps, 'Could not create the tool token', () => createToolToken(deps)),
+    ),
+    vscode.commands.registerCommand(
+      'switchboard.revokeToolToken',
+      guarded(deps, 'Could not revoke the tool token', () => revokeToolToken(deps)),
+    ),
   );
 }
 
@@ -32,14 +50,19 @@ async function createToolToken(deps: CommandDeps): Promise<void> {
     title: 'Create Tool Token (1/4)',
     prompt: 'Which tool is it for? The name shows in token lists and in the Usage view.',
     placeHolder: 'cline',
-    validateInput: (v) => (v.trim() === '' ? 'Give the token a name.' : /[/\\]/.test(v) ? 'A name cannot contain / or \\.' : undefined),
+    validateInput: (v) =>
+      v.trim() === '' ? 'Give the token a name.' : /[/\\]/.test(v) ? 'A name cannot contain / or \\.' : undefined,
   });
   if (name === undefined) return;
 
   await deps.store.ensureLoaded();
   const picks = await vscode.window.showQuickPick(
     deps.store.connections.map((c) => ({ label: c.name, description: c.provider, id: c.id })),
-    { title: 'Create Tool Token (2/4)', placeHolder: 'Connections the tool may use (pick none for every connection)', canPickMany: true },
+    {
+      title: 'Create Tool Token (2/4)',
+      placeHolder: 'Connections the tool may use (pick none for every connection)',
+      canPickMany: true,
+    },
   );
   if (picks === undefined) return;
 
@@ -52,7 +75,10 @@ async function createToolToken(deps: CommandDeps): Promise<void> {
   if (budgetText === undefined) return;
   const budget = parseBudgetInput(budgetText) as Budget | undefined;
 
-  const expiry = await vscode.window.showQuickPick(EXPIRIES, { title: 'Create Tool Token (4/4)', placeHolder: 'When does it stop working?' });
+  const expiry = await vscode.window.showQuickPick(EXPIRIES, {
+    title: 'Create Tool Token (4/4)',
+    placeHolder: 'When does it stop working?',
+  });
   if (expiry === undefined) return;
 
   const params: TokensCreateParams = {
@@ -89,14 +115,21 @@ async function revokeToolToken(deps: CommandDeps): Promise<void> {
   );
   if (!picked) return;
   const revoke = 'Revoke';
-  const sure = await vscode.window.showWarningMessage(`Revoke tool token "${picked.token.name}"? Tools using it stop working at once.`, { modal: true }, revoke);
+  const sure = await vscode.window.showWarningMessage(
+    `Revoke tool token "${picked.token.name}"? Tools using it stop working at once.`,
+    { modal: true },
+    revoke,
+  );
   if (sure !== revoke) return;
   await deps.daemon.request(TokensRevoke, { id: picked.token.id });
   vscode.window.setStatusBarMessage(`Switchboard: tool token "${picked.token.name}" revoked.`, 4000);
 }
 
 function describe(t: ToolToken): string {
-  const parts = [`created ${t.createdAt.slice(0, 10)}`, t.lastUsedAt ? `last used ${t.lastUsedAt.slice(0, 16).replace('T', ' ')}` : 'never used'];
+  const parts = [
+    `created ${t.createdAt.slice(0, 10)}`,
+    t.lastUsedAt ? `last used ${t.lastUsedAt.slice(0, 16).replace('T', ' ')}` : 'never used',
+  ];
   if (t.expiresAt) parts.push(`expires ${t.expiresAt.slice(0, 10)}`);
   if (t.budget) parts.push(`budget $${t.budget.amount}/${t.budget.period}`);
   return parts.join(' · ');

@@ -4,7 +4,16 @@
  * `connections/changed` and `connections/tested` events, so two windows (and the CLI) stay in sync.
  */
 import * as vscode from 'vscode';
-import { ConnectionsChanged, ConnectionsList, ConnectionsTested, ProvidersList, type Connection, type ConnectionsChangedParams, type ConnectionsTestedParams, type Provider } from '../../shared/protocol';
+import {
+  ConnectionsChanged,
+  ConnectionsList,
+  ConnectionsTested,
+  ProvidersList,
+  type Connection,
+  type ConnectionsChangedParams,
+  type ConnectionsTestedParams,
+  type Provider,
+} from '../../shared/protocol';
 import type { DaemonConnection } from '../daemon/daemonConnection';
 import type { Log } from '../log';
 import { sortConnections } from './presentation';
@@ -24,7 +33,9 @@ export class ConnectionStore implements vscode.Disposable {
     private readonly log: Log,
   ) {
     this.disposables.push(
-      daemon.onDidConnect(() => void this.refresh().catch((error) => this.log.warn('Could not load the connections', error))),
+      daemon.onDidConnect(
+        () => void this.refresh().catch((error) => this.log.warn('Could not load the connections', error)),
+      ),
       daemon.onNotification(ConnectionsChanged, (event) => this.applyChange(event)),
       daemon.onNotification(ConnectionsTested, (event) => this.applyTest(event)),
     );
@@ -71,7 +82,10 @@ export class ConnectionStore implements vscode.Disposable {
   }
 
   private async load(): Promise<void> {
-    const [{ connections }, { providers }] = await Promise.all([this.daemon.request(ConnectionsList, {}), this.daemon.request(ProvidersList, {})]);
+    const [{ connections }, { providers }] = await Promise.all([
+      this.daemon.request(ConnectionsList, {}),
+      this.daemon.request(ProvidersList, {}),
+    ]);
     this.list = sortConnections(connections);
     this.catalog = new Map(providers.map((p) => [p.id, p]));
     this.loadedOnce = true;
@@ -83,7 +97,9 @@ export class ConnectionStore implements vscode.Disposable {
     if (event.kind === 'deleted') {
       this.list = rest;
     } else {
-      const others = event.connection.isDefault ? rest.map((c) => (c.isDefault ? { ...c, isDefault: false } : c)) : rest;
+      const others = event.connection.isDefault
+        ? rest.map((c) => (c.isDefault ? { ...c, isDefault: false } : c))
+        : rest;
       this.list = sortConnections([...others, event.connection]);
     }
     this.emitter.fire();

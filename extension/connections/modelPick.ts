@@ -20,18 +20,29 @@ export interface ModelPickOptions {
 type ModelItem = vscode.QuickPickItem & { model: string | undefined };
 
 /** The picked model (`undefined` model: the connection's default), or undefined when cancelled. */
-export async function pickModel(listModels: ListModels, c: Connection, opts: ModelPickOptions = {}): Promise<{ model: string | undefined } | undefined> {
+export async function pickModel(
+  listModels: ListModels,
+  c: Connection,
+  opts: ModelPickOptions = {},
+): Promise<{ model: string | undefined } | undefined> {
   const current = opts.current;
   const allowed = c.allowedModels?.length ? new Set(c.allowedModels) : undefined;
   const qp = vscode.window.createQuickPick<ModelItem>();
   qp.title = opts.title ?? `Switchboard: Select Model — ${c.name}`;
   qp.placeholder = allowed ? 'Model (this connection allows only these)' : 'Search the models, or type an id';
   qp.matchOnDescription = true;
-  const base: ModelItem = { label: `$(discard) The connection's default${c.defaultModel ? ` (${c.defaultModel})` : ''}`, model: undefined, description: current === undefined ? 'in use' : undefined };
+  const base: ModelItem = {
+    label: `$(discard) The connection's default${c.defaultModel ? ` (${c.defaultModel})` : ''}`,
+    model: undefined,
+    description: current === undefined ? 'in use' : undefined,
+  };
   let listed: ModelItem[] = [];
   const render = (): void => {
     const typed = qp.value.trim();
-    const custom: ModelItem[] = typed && !allowed && !listed.some((i) => i.model === typed) ? [{ label: typed, description: 'use this id', model: typed, alwaysShow: true }] : [];
+    const custom: ModelItem[] =
+      typed && !allowed && !listed.some((i) => i.model === typed)
+        ? [{ label: typed, description: 'use this id', model: typed, alwaysShow: true }]
+        : [];
     qp.items = [base, ...listed, ...custom];
     const active = qp.items.find((i) => i.model === current && i !== base);
     if (active && !typed) qp.activeItems = [active];
@@ -39,8 +50,20 @@ export async function pickModel(listModels: ListModels, c: Connection, opts: Mod
   const toItems = (ids: string[]): ModelItem[] =>
     ids
       .filter((id) => !allowed || allowed.has(id))
-      .map((id) => ({ label: id, model: id, description: [id === c.defaultModel ? 'default' : '', id === current ? 'in use' : ''].filter(Boolean).join(', ') || undefined }));
-  listed = toItems([...new Set([...(c.allowedModels ?? []), ...(c.defaultModel ? [c.defaultModel] : []), ...(current ? [current] : [])])]);
+      .map((id) => ({
+        label: id,
+        model: id,
+        description:
+          [id === c.defaultModel ? 'default' : '', id === current ? 'in use' : ''].filter(Boolean).join(', ') ||
+          undefined,
+      }));
+  listed = toItems([
+    ...new Set([
+      ...(c.allowedModels ?? []),
+      ...(c.defaultModel ? [c.defaultModel] : []),
+      ...(current ? [current] : []),
+    ]),
+  ]);
   render();
   qp.busy = true;
   const disposables: vscode.Disposable[] = [qp, qp.onDidChangeValue(render)];

@@ -9,9 +9,21 @@
  * is stored until the exchange gave a key; a cancelled sign-in leaves nothing behind.
  */
 import * as vscode from 'vscode';
-import { ConnectionsCreate, ConnectionsDelete, ErrorCode, SwitchboardError, type Connection } from '../../shared/protocol';
+import {
+  ConnectionsCreate,
+  ConnectionsDelete,
+  ErrorCode,
+  SwitchboardError,
+  type Connection,
+} from '../../shared/protocol';
 import { listenForCallback } from '../../shared/oauth/loopbackCallback';
-import { callbackWithState, codeFromCallback, exchangeOpenRouterCode, openRouterAuthBase, openRouterAuthUrl } from '../../shared/oauth/openRouterAuth';
+import {
+  callbackWithState,
+  codeFromCallback,
+  exchangeOpenRouterCode,
+  openRouterAuthBase,
+  openRouterAuthUrl,
+} from '../../shared/oauth/openRouterAuth';
 import { newPkce } from '../../shared/oauth/pkce';
 import type { DaemonConnection } from '../daemon/daemonConnection';
 import type { KeyBridge } from '../secrets/keyBridge';
@@ -43,7 +55,12 @@ export class SignInUriHandler implements vscode.UriHandler {
 type Route = 'vscode' | 'loopback';
 
 /** Runs the sign-in; resolves to the new connection, or undefined when the person cancelled. */
-export async function signInWithOpenRouter(deps: { daemon: DaemonConnection; keys: KeyBridge; uriHandler: SignInUriHandler; existingNames: readonly string[] }): Promise<Connection | undefined> {
+export async function signInWithOpenRouter(deps: {
+  daemon: DaemonConnection;
+  keys: KeyBridge;
+  uriHandler: SignInUriHandler;
+  existingNames: readonly string[];
+}): Promise<Connection | undefined> {
   const taken = new Set(deps.existingNames.map((n) => n.toLocaleLowerCase()));
   let suggestion = 'OpenRouter';
   for (let n = 2; taken.has(suggestion.toLocaleLowerCase()); n++) suggestion = `OpenRouter ${n}`;
@@ -51,7 +68,12 @@ export async function signInWithOpenRouter(deps: { daemon: DaemonConnection; key
     title: 'Sign in with OpenRouter',
     prompt: 'Name of the new connection',
     value: suggestion,
-    validateInput: (v) => (!v.trim() ? 'Give the connection a name.' : taken.has(v.trim().toLocaleLowerCase()) ? `A connection named "${v.trim()}" already exists.` : undefined),
+    validateInput: (v) =>
+      !v.trim()
+        ? 'Give the connection a name.'
+        : taken.has(v.trim().toLocaleLowerCase())
+          ? `A connection named "${v.trim()}" already exists.`
+          : undefined,
   });
   if (name === undefined) return undefined;
 
@@ -68,15 +90,29 @@ export async function signInWithOpenRouter(deps: { daemon: DaemonConnection; key
 }
 
 /** Opens the sign-in in the browser and waits for the address it comes back to (or a pasted one). */
-async function waitForAddress(handler: SignInUriHandler, route: Route): Promise<{ address: string; verifier: string; state: string } | 'cancelled' | 'loopback'> {
+async function waitForAddress(
+  handler: SignInUriHandler,
+  route: Route,
+): Promise<{ address: string; verifier: string; state: string } | 'cancelled' | 'loopback'> {
   const pkce = newPkce();
   const abort = new AbortController();
-  const server = route === 'loopback' ? await listenForCallback({ timeoutMs: WAIT_MS, signal: abort.signal, doneText: 'Signed in: you can close this tab and go back to VS Code.' }) : undefined;
+  const server =
+    route === 'loopback'
+      ? await listenForCallback({
+          timeoutMs: WAIT_MS,
+          signal: abort.signal,
+          doneText: 'Signed in: you can close this tab and go back to VS Code.',
+        })
+      : undefined;
   const viaVscode = route === 'vscode' ? handler.next() : undefined;
   try {
     const callback = server
       ? server.url
-      : (await vscode.env.asExternalUri(vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_AUTHORITY}${CALLBACK_PATH}`))).toString(true);
+      : (
+          await vscode.env.asExternalUri(
+            vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_AUTHORITY}${CALLBACK_PATH}`),
+          )
+        ).toString(true);
     const url = openRouterAuthUrl(openRouterAuthBase(), callbackWithState(callback, pkce.state), pkce.challenge);
     await vscode.env.openExternal(vscode.Uri.parse(url, true));
     const arrived = (server?.address ?? viaVscode!.address).then((address) => ({ address }));
@@ -91,7 +127,12 @@ async function waitForAddress(handler: SignInUriHandler, route: Route): Promise<
       )
       .then((choice) => ({ choice }));
     const first = await Promise.race([arrived, asked, timeout]);
-    if (first === 'timeout') throw new SwitchboardError(ErrorCode.TIMEOUT, 'No answer from OpenRouter in 5 minutes: the sign-in was given up.', { hint: 'Nothing was stored. Sign in again and approve it in the browser in time.' });
+    if (first === 'timeout')
+      throw new SwitchboardError(
+        ErrorCode.TIMEOUT,
+        'No answer from OpenRouter in 5 minutes: the sign-in was given up.',
+        { hint: 'Nothing was stored. Sign in again and approve it in the browser in time.' },
+      );
     if ('address' in first) return { address: first.address, verifier: pkce.verifier, state: pkce.state };
     if (first.choice === 'Use a Local Server Instead') return 'loopback';
     if (first.choice === 'Paste the Address…') {
@@ -116,12 +157,22 @@ async function waitForAddress(handler: SignInUriHandler, route: Route): Promise<
 }
 
 /** Checks the state, exchanges the code, and creates the connection with the key in SecretStorage. */
-async function finish(deps: { daemon: DaemonConnection; keys: KeyBridge }, name: string, got: { address: string; verifier: string; state: string }): Promise<Connection> {
+async function finish(
+  deps: { daemon: DaemonConnection; keys: KeyBridge },
+  name: string,
+  got: { address: string; verifier: string; state: string },
+): Promise<Connection> {
   const code = codeFromCallback(got.address, got.state);
-  const apiKey = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Finishing the OpenRouter sign-in…' }, () =>
-    exchangeOpenRouterCode({ base: openRouterAuthBase(), code, verifier: got.verifier }),
+  const apiKey = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Finishing the OpenRouter sign-in…' },
+    () => exchangeOpenRouterCode({ base: openRouterAuthBase(), code, verifier: got.verifier }),
   );
-  const { connection } = await deps.daemon.request(ConnectionsCreate, { name, provider: 'openrouter', keySource: 'memory', apiKey });
+  const { connection } = await deps.daemon.request(ConnectionsCreate, {
+    name,
+    provider: 'openrouter',
+    keySource: 'memory',
+    apiKey,
+  });
   try {
     await deps.keys.store(connection.id, apiKey);
   } catch (error) {

@@ -44,8 +44,10 @@ export function connectionStatus(c: Connection): StatusInfo {
 }
 
 function missingKeyReason(c: Connection): string {
-  if (c.keySource === 'memory') return 'The key is not loaded: it is in VS Code secret storage of a window that has not sent it, or was never saved. Edit the connection and replace the key.';
-  if (c.keySource.startsWith('env:')) return `The daemon's environment has no ${c.keySource.slice(4)}. Set it where the daemon starts, or edit the connection to store the key.`;
+  if (c.keySource === 'memory')
+    return 'The key is not loaded: it is in VS Code secret storage of a window that has not sent it, or was never saved. Edit the connection and replace the key.';
+  if (c.keySource.startsWith('env:'))
+    return `The daemon's environment has no ${c.keySource.slice(4)}. Set it where the daemon starts, or edit the connection to store the key.`;
   return 'No key is stored for this connection. Edit it and enter the key.';
 }
 
@@ -56,7 +58,8 @@ export function describeKeySource(c: Connection): string {
   if (src === 'memory') return c.keyAvailable ? `VS Code secret storage${hint}` : 'VS Code secret storage (not loaded)';
   if (src === 'vault') return c.keyAvailable ? `Switchboard vault${hint}` : 'Switchboard vault (no key stored)';
   if (src === 'none') return 'No key needed';
-  if (src.startsWith('env:')) return `Environment variable ${src.slice(4)}${c.keyAvailable ? hint : ' (not set for the daemon)'}`;
+  if (src.startsWith('env:'))
+    return `Environment variable ${src.slice(4)}${c.keyAvailable ? hint : ' (not set for the daemon)'}`;
   return src;
 }
 
@@ -111,7 +114,9 @@ export function connectionItem(c: Connection, ctx: ItemContext = {}): Connection
     `**${escapeMarkdown(c.name)}**${c.isDefault ? ' — default' : ''}${ctx.workspaceChoiceId === c.id ? ' — selected for this workspace' : ''}`,
     '',
     ...(c.description ? [...c.description.split('\n').map((l) => `_${escapeMarkdown(l)}_  `), ''] : []),
-    ...(disabled ? ['**Disabled**: chats, tools and fallbacks pass it over. Enable it from its context menu.', ''] : []),
+    ...(disabled
+      ? ['**Disabled**: chats, tools and fallbacks pass it over. Enable it from its context menu.', '']
+      : []),
     `Provider: ${escapeMarkdown(provider)}  `,
     `Base URL: \`${c.baseUrl.replace(/`/g, '')}\`  `,
     `Default model: ${c.defaultModel ? escapeMarkdown(c.defaultModel) : '(none)'}  `,
@@ -123,8 +128,12 @@ export function connectionItem(c: Connection, ctx: ItemContext = {}): Connection
   if (defaults) lines[lines.length - 1] += '  ';
   if (defaults) lines.push(`Defaults: ${escapeMarkdown(defaults)}`);
   if (c.lastTest) {
-    lines.push('', `Tested ${escapeMarkdown(formatWhen(c.lastTest.testedAt, ctx.now?.() ?? new Date()))} in ${c.lastTest.durationMs} ms:`);
-    for (const stage of c.lastTest.stages) lines.push(`- ${stage.name}: ${stage.status}${stage.reason ? ` — ${escapeMarkdown(stage.reason)}` : ''}`);
+    lines.push(
+      '',
+      `Tested ${escapeMarkdown(formatWhen(c.lastTest.testedAt, ctx.now?.() ?? new Date()))} in ${c.lastTest.durationMs} ms:`,
+    );
+    for (const stage of c.lastTest.stages)
+      lines.push(`- ${stage.name}: ${stage.status}${stage.reason ? ` — ${escapeMarkdown(stage.reason)}` : ''}`);
   }
   return {
     id: c.id,
@@ -144,7 +153,10 @@ const DISABLED_STYLE = { icon: 'circle-slash', color: 'disabledForeground', labe
 /** `temperature 0.2, max 800 tokens` — what a connection applies to requests that set neither — or undefined. */
 export function describeGenerationDefaults(c: Connection): string | undefined {
   const d = c.generationDefaults;
-  const parts = [d?.temperature !== undefined && `temperature ${d.temperature}`, d?.maxTokens !== undefined && `max ${d.maxTokens} tokens`].filter(Boolean);
+  const parts = [
+    d?.temperature !== undefined && `temperature ${d.temperature}`,
+    d?.maxTokens !== undefined && `max ${d.maxTokens} tokens`,
+  ].filter(Boolean);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
@@ -155,7 +167,10 @@ export interface InUse {
 }
 
 /** The daemon's resolution order, minus the per-request choice: the workspace's → the default → none. */
-export function connectionInUse(connections: readonly Connection[], workspaceChoiceId: string | undefined): InUse | undefined {
+export function connectionInUse(
+  connections: readonly Connection[],
+  workspaceChoiceId: string | undefined,
+): InUse | undefined {
   const chosen = workspaceChoiceId ? connections.find((c) => c.id === workspaceChoiceId) : undefined;
   if (chosen) return { connection: chosen, reason: 'workspace' };
   const def = connections.find((c) => c.isDefault);
@@ -163,7 +178,10 @@ export function connectionInUse(connections: readonly Connection[], workspaceCho
 }
 
 /** The model in use: the workspace's model when it belongs to the connection in use, else the connection's default. */
-export function modelInUse(inUse: InUse | undefined, choice: { connectionId?: string; model?: string }): string | undefined {
+export function modelInUse(
+  inUse: InUse | undefined,
+  choice: { connectionId?: string; model?: string },
+): string | undefined {
   if (!inUse) return undefined;
   if (choice.model && choice.connectionId === inUse.connection.id) return choice.model;
   return inUse.connection.defaultModel;
@@ -194,5 +212,8 @@ export function connectionPick(c: Connection, ctx: ItemContext & { currentId?: s
 
 /** Connections ordered as the daemon lists them: the default first, then by name. */
 export function sortConnections(list: readonly Connection[]): Connection[] {
-  return [...list].sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }));
+  return [...list].sort(
+    (a, b) =>
+      Number(b.isDefault) - Number(a.isDefault) || a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }),
+  );
 }

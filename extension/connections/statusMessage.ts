@@ -11,9 +11,17 @@ export function shouldNotify(change: ConnectionsStatusChangedParams): boolean {
 }
 
 export function statusChangeMessage(change: ConnectionsStatusChangedParams): string {
-  const failing = change.result.stages.find((s) => s.status === 'error') ?? change.result.stages.find((s) => s.status === 'warning');
+  const failing =
+    change.result.stages.find((s) => s.status === 'error') ?? change.result.stages.find((s) => s.status === 'warning');
   const what = change.status === 'error' ? 'is failing' : 'has a warning';
-  const since = change.previous === undefined ? '' : change.previous === 'ok' ? ' (it worked before)' : change.previous === 'warning' ? ' (it had a warning before)' : '';
+  const since =
+    change.previous === undefined
+      ? ''
+      : change.previous === 'ok'
+        ? ' (it worked before)'
+        : change.previous === 'warning'
+          ? ' (it had a warning before)'
+          : '';
   const reason = failing ? `${failing.name}: ${failing.reason}` : change.result.summary;
   return `Switchboard: the scheduled test of "${change.name}" found that it ${what}${since}. ${reason}`;
 }

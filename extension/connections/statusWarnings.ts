@@ -19,7 +19,10 @@ export function registerStatusWarnings(daemon: DaemonConnection): vscode.Disposa
 
 async function show(change: ConnectionsStatusChangedParams): Promise<void> {
   const message = statusChangeMessage(change);
-  const choice = change.status === 'error' ? await vscode.window.showErrorMessage(message, EDIT, TEST) : await vscode.window.showWarningMessage(message, EDIT, TEST);
+  const choice =
+    change.status === 'error'
+      ? await vscode.window.showErrorMessage(message, EDIT, TEST)
+      : await vscode.window.showWarningMessage(message, EDIT, TEST);
   if (choice === EDIT) await vscode.commands.executeCommand('switchboard.editConnection', change.id);
   else if (choice === TEST) await vscode.commands.executeCommand('switchboard.testConnection', change.id);
 }

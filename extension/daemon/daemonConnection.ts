@@ -24,7 +24,13 @@ import {
   type RequestOptions,
   type TransportKind,
 } from '../../shared/client';
-import { DaemonShutdown, EventsSubscribe, type HelloResult, type NotificationType, type RequestType } from '../../shared/protocol';
+import {
+  DaemonShutdown,
+  EventsSubscribe,
+  type HelloResult,
+  type NotificationType,
+  type RequestType,
+} from '../../shared/protocol';
 import { describeError, type Log } from '../log';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import type { DaemonLauncher } from './daemonLauncher';
@@ -32,7 +38,9 @@ import type { DaemonLauncher } from './daemonLauncher';
 export type DaemonState = 'starting' | 'connected' | 'down';
 
 /** The params (required when the method requires them) and options of a request. */
-export type RequestArgs<P> = undefined extends P ? [params?: P, opts?: RequestOptions] : [params: P, opts?: RequestOptions];
+export type RequestArgs<P> = undefined extends P
+  ? [params?: P, opts?: RequestOptions]
+  : [params: P, opts?: RequestOptions];
 
 /** Something that sends typed requests: the DaemonConnection itself, or (in a connect hook) the new client. */
 export interface DaemonRequester {
@@ -139,7 +147,12 @@ export class DaemonConnection implements vscode.Disposable, DaemonRequester {
   request<P, R>(descriptor: RequestType<P, R>, params: P, opts?: RequestOptions): Promise<R>;
   async request<P, R>(descriptor: RequestType<P, R>, params?: P, opts?: RequestOptions): Promise<R> {
     const client = await this.whenConnected(this.opts.requestWaitMs ?? 10_000);
-    return (client.request as (d: RequestType<P, R>, p?: P, o?: RequestOptions) => Promise<R>).call(client, descriptor, params, opts);
+    return (client.request as (d: RequestType<P, R>, p?: P, o?: RequestOptions) => Promise<R>).call(
+      client,
+      descriptor,
+      params,
+      opts,
+    );
   }
 
   /**
@@ -160,7 +173,10 @@ export class DaemonConnection implements vscode.Disposable, DaemonRequester {
 
   /** Calls `handler` for each notification of this kind, across reconnects, until disposed. */
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): vscode.Disposable {
-    const sub: Subscription = { type: type as NotificationType<unknown>, handler: handler as (params: unknown) => void };
+    const sub: Subscription = {
+      type: type as NotificationType<unknown>,
+      handler: handler as (params: unknown) => void,
+    };
     this.subscriptions.add(sub);
     if (this.client) sub.current = this.client.onNotification(sub.type, sub.handler);
     return new vscode.Disposable(() => {
@@ -211,7 +227,9 @@ export class DaemonConnection implements vscode.Disposable, DaemonRequester {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.retryTimer);
-    this.rejectWaiters(new DaemonUnavailableError('closed', 'The Switchboard extension is shutting down.', 'Reload the window.'));
+    this.rejectWaiters(
+      new DaemonUnavailableError('closed', 'The Switchboard extension is shutting down.', 'Reload the window.'),
+    );
     this.client?.dispose();
     this.client = undefined;
     this.stateEmitter.dispose();
@@ -247,7 +265,12 @@ export class DaemonConnection implements vscode.Disposable, DaemonRequester {
         info = await this.opts.launcher.start(home);
       }
       if (stale()) return;
-      client = await SwitchboardClient.connect({ info, clientName: 'vscode', clientVersion: this.opts.clientVersion, transport: this.opts.transport() });
+      client = await SwitchboardClient.connect({
+        info,
+        clientName: 'vscode',
+        clientVersion: this.opts.clientVersion,
+        transport: this.opts.transport(),
+      });
       if (stale()) {
         client.dispose();
         return;
@@ -268,7 +291,9 @@ export class DaemonConnection implements vscode.Disposable, DaemonRequester {
     this.client = client;
     this.info = info;
     this.connectedHome = home;
-    client.onClose((event) => this.onClosed(client, event.requested, `code ${event.code}${event.reason ? `, ${event.reason}` : ''}`));
+    client.onClose((event) =>
+      this.onClosed(client, event.requested, `code ${event.code}${event.reason ? `, ${event.reason}` : ''}`),
+    );
     for (const sub of this.subscriptions) sub.current = client.onNotification(sub.type, sub.handler);
     await client.request(EventsSubscribe, {});
     const requester = requesterFor(client);
@@ -285,7 +310,9 @@ export class DaemonConnection implements vscode.Disposable, DaemonRequester {
     this.failures = 0;
     this.notified = false;
     this.lastError = undefined;
-    this.opts.log.info(`Connected to the Switchboard daemon ${client.daemon.version} (pid ${client.daemon.pid}) on ${home} over ${client.transport === 'unix' ? 'its socket' : 'TCP'}.`);
+    this.opts.log.info(
+      `Connected to the Switchboard daemon ${client.daemon.version} (pid ${client.daemon.pid}) on ${home} over ${client.transport === 'unix' ? 'its socket' : 'TCP'}.`,
+    );
     this.setState('connected');
     for (const w of [...this.waiters]) {
       clearTimeout(w.timer);
@@ -312,11 +339,16 @@ export class DaemonConnection implements vscode.Disposable, DaemonRequester {
     this.setState('down');
     this.opts.log.warn(`Cannot reach the Switchboard daemon (attempt ${this.failures})`, error);
     // Nothing will start a daemon until the person does: waiting requests fail now, not after their timeout.
-    if (error instanceof DaemonUnavailableError && error.reason === 'not-running' && !this.opts.autoStart()) this.rejectWaiters(this.unavailable());
+    if (error instanceof DaemonUnavailableError && error.reason === 'not-running' && !this.opts.autoStart())
+      this.rejectWaiters(this.unavailable());
     if (!this.notified && this.failures >= (this.opts.notifyAfterFailures ?? 3)) {
       this.notified = true;
       void vscode.window
-        .showWarningMessage(`Switchboard: the daemon is not reachable — ${describeError(error)} Still retrying.`, 'Show Log', 'Restart Daemon')
+        .showWarningMessage(
+          `Switchboard: the daemon is not reachable — ${describeError(error)} Still retrying.`,
+          'Show Log',
+          'Restart Daemon',
+        )
         .then((choice) => {
           if (choice === 'Show Log') void vscode.commands.executeCommand('switchboard.showDaemonLog');
           if (choice === 'Restart Daemon') void vscode.commands.executeCommand('switchboard.restartDaemon');
@@ -333,7 +365,10 @@ export class DaemonConnection implements vscode.Disposable, DaemonRequester {
 
   private whenConnected(timeoutMs: number): Promise<SwitchboardClient> {
     if (this.client && this._state === 'connected') return Promise.resolve(this.client);
-    if (this.disposed) return Promise.reject(new DaemonUnavailableError('closed', 'The Switchboard extension is shutting down.', 'Reload the window.'));
+    if (this.disposed)
+      return Promise.reject(
+        new DaemonUnavailableError('closed', 'The Switchboard extension is shutting down.', 'Reload the window.'),
+      );
     // Someone is waiting: try now rather than at the end of a long backoff (at most once a second).
     if (!this.connecting && !this.paused && Date.now() - this.lastAttemptAt > 1000) void this.connectNow();
     return new Promise((resolve, reject) => {
@@ -419,7 +454,12 @@ export class DaemonConnection implements vscode.Disposable, DaemonRequester {
 function requesterFor(client: SwitchboardClient): DaemonRequester {
   return {
     request: <P, R>(descriptor: RequestType<P, R>, params?: P, opts?: RequestOptions): Promise<R> =>
-      (client.request as (d: RequestType<P, R>, p?: P, o?: RequestOptions) => Promise<R>).call(client, descriptor, params, opts),
+      (client.request as (d: RequestType<P, R>, p?: P, o?: RequestOptions) => Promise<R>).call(
+        client,
+        descriptor,
+        params,
+        opts,
+      ),
   } as DaemonRequester;
 }
 

@@ -72,7 +72,11 @@ export class DaemonLauncher {
       const child = spawn(execPath, [this.opts.daemonScript], {
         detached: true,
         stdio: ['ignore', out ?? 'ignore', out ?? 'ignore'],
-        env: { ...cleanDaemonEnv({ ...process.env, ...this.opts.env }), ELECTRON_RUN_AS_NODE: '1', SWITCHBOARD_HOME: home },
+        env: {
+          ...cleanDaemonEnv({ ...process.env, ...this.opts.env }),
+          ELECTRON_RUN_AS_NODE: '1',
+          SWITCHBOARD_HOME: home,
+        },
         cwd: path.dirname(this.opts.daemonScript),
         windowsHide: true,
       });
@@ -96,7 +100,10 @@ export class DaemonLauncher {
         const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
         throw new Error(`The Switchboard daemon ${how} while starting.${this.outputTail()}`);
       }
-      if (Date.now() > deadline) throw new Error(`The Switchboard daemon did not publish ${path.join(home, 'daemon.json')} within ${timeoutMs} ms.${this.outputTail()}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `The Switchboard daemon did not publish ${path.join(home, 'daemon.json')} within ${timeoutMs} ms.${this.outputTail()}`,
+        );
       await sleep(delay);
     }
   }

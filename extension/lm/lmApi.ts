@@ -35,7 +35,10 @@ export type LanguageModelResponsePart = vscode.LanguageModelTextPart | vscode.La
 
 export interface LanguageModelChatProvider<T extends LanguageModelChatInformation = LanguageModelChatInformation> {
   readonly onDidChangeLanguageModelChatInformation?: vscode.Event<void>;
-  provideLanguageModelChatInformation(options: { readonly silent: boolean }, token: vscode.CancellationToken): vscode.ProviderResult<T[]>;
+  provideLanguageModelChatInformation(
+    options: { readonly silent: boolean },
+    token: vscode.CancellationToken,
+  ): vscode.ProviderResult<T[]>;
   provideLanguageModelChatResponse(
     model: T,
     messages: readonly LanguageModelChatRequestMessage[],
@@ -43,7 +46,11 @@ export interface LanguageModelChatProvider<T extends LanguageModelChatInformatio
     progress: vscode.Progress<LanguageModelResponsePart>,
     token: vscode.CancellationToken,
   ): Thenable<void>;
-  provideTokenCount(model: T, text: string | LanguageModelChatRequestMessage, token: vscode.CancellationToken): Thenable<number>;
+  provideTokenCount(
+    model: T,
+    text: string | LanguageModelChatRequestMessage,
+    token: vscode.CancellationToken,
+  ): Thenable<number>;
 }
 
 type Register = (vendor: string, provider: LanguageModelChatProvider) => vscode.Disposable;
@@ -51,5 +58,7 @@ type Register = (vendor: string, provider: LanguageModelChatProvider) => vscode.
 /** `vscode.lm.registerLanguageModelChatProvider` when this VS Code has it (1.104+), else undefined. */
 export function registerFunction(): Register | undefined {
   const lm = (vscode as { lm?: { registerLanguageModelChatProvider?: Register } }).lm;
-  return typeof lm?.registerLanguageModelChatProvider === 'function' ? lm.registerLanguageModelChatProvider.bind(lm) : undefined;
+  return typeof lm?.registerLanguageModelChatProvider === 'function'
+    ? lm.registerLanguageModelChatProvider.bind(lm)
+    : undefined;
 }

@@ -10,7 +10,12 @@ import { ModelsList, type ModelInfo } from '../../shared/protocol';
 import type { ConnectionStore } from '../connections/connectionStore';
 import type { DaemonConnection } from '../daemon/daemonConnection';
 import type { Log } from '../log';
-import type { LanguageModelChatProvider, LanguageModelChatRequestMessage, LanguageModelResponsePart, ProvideLanguageModelChatResponseOptions } from './lmApi';
+import type {
+  LanguageModelChatProvider,
+  LanguageModelChatRequestMessage,
+  LanguageModelResponsePart,
+  ProvideLanguageModelChatResponseOptions,
+} from './lmApi';
 import { offeredModels, usable, type OfferedModel } from './modelCatalog';
 import { LmRequestError, toChatRequest, usageClientOf } from './requestMapping';
 import { streamAnswer, CancelledBeforeStart, ToolArgumentsError } from './lmStream';
@@ -32,14 +37,19 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider<OfferedM
   private readonly tokens: TokenCounter;
 
   constructor(private readonly deps: LmProviderDeps) {
-    this.tokens = new TokenCounter((error) => deps.log.warn("Could not load OpenAI's tokenizer: token counts for VS Code are estimates", error));
+    this.tokens = new TokenCounter((error) =>
+      deps.log.warn("Could not load OpenAI's tokenizer: token counts for VS Code are estimates", error),
+    );
     // Connections, keys and test results arrive through the store (the daemon's events); a daemon
     // that comes back may have other models: VS Code asks again.
     deps.connections.onDidChange(() => this.changeEmitter.fire(), undefined, this.disposables);
     deps.daemon.onDidChangeState(() => this.changeEmitter.fire(), undefined, this.disposables);
   }
 
-  async provideLanguageModelChatInformation(_options: { readonly silent: boolean }, token: vscode.CancellationToken): Promise<OfferedModel[]> {
+  async provideLanguageModelChatInformation(
+    _options: { readonly silent: boolean },
+    token: vscode.CancellationToken,
+  ): Promise<OfferedModel[]> {
     // Nothing here prompts: with or without `silent`, a model that cannot be offered is left out.
     const { daemon, connections, log } = this.deps;
     if (daemon.state === 'down') return [];
@@ -54,7 +64,11 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider<OfferedM
         }),
       );
       if (token.isCancellationRequested) return [];
-      return offeredModels({ connections: connections.connections, modelsOf: (id) => lists.get(id), providerName: (id) => connections.providerName(id) });
+      return offeredModels({
+        connections: connections.connections,
+        modelsOf: (id) => lists.get(id),
+        providerName: (id) => connections.providerName(id),
+      });
     } catch (error) {
       log.warn("Could not list Switchboard's models for VS Code", error);
       return [];
@@ -98,13 +112,18 @@ export class SwitchboardLmProvider implements LanguageModelChatProvider<OfferedM
 
 /** The daemon's message and hint, as VS Code shows a model's failure. */
 export function toLanguageModelError(error: unknown, model: OfferedModel): vscode.LanguageModelError {
-  if (error instanceof LmRequestError || error instanceof ToolArgumentsError) return new vscode.LanguageModelError(error.message);
+  if (error instanceof LmRequestError || error instanceof ToolArgumentsError)
+    return new vscode.LanguageModelError(error.message);
   if (error instanceof SwitchboardError) {
     const hint = error.data.hint ? ` ${error.data.hint}` : '';
     const text = `${model.detail ?? 'Switchboard'}: ${error.message}${hint}`;
-    if (error.code === 'MODEL_NOT_FOUND' || error.code === 'CONNECTION_NOT_FOUND') return vscode.LanguageModelError.NotFound(text);
-    if (error.code === 'FORBIDDEN' || error.code === 'MODEL_NOT_ALLOWED') return vscode.LanguageModelError.NoPermissions(text);
+    if (error.code === 'MODEL_NOT_FOUND' || error.code === 'CONNECTION_NOT_FOUND')
+      return vscode.LanguageModelError.NotFound(text);
+    if (error.code === 'FORBIDDEN' || error.code === 'MODEL_NOT_ALLOWED')
+      return vscode.LanguageModelError.NoPermissions(text);
     return new vscode.LanguageModelError(text);
   }
-  return new vscode.LanguageModelError(`Switchboard could not answer: ${error instanceof Error ? error.message : String(error)}`);
+  return new vscode.LanguageModelError(
+    `Switchboard could not answer: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }

@@ -36,7 +36,12 @@ export interface LmCancellation {
 /** A tool call whose arguments are not a JSON object: VS Code's part needs one. */
 export class ToolArgumentsError extends Error {}
 
-export async function streamAnswer(deps: LmStreamDeps, params: Omit<ChatStreamParams, 'streamId' | 'deltas'>, sink: LmSink, token: LmCancellation): Promise<ChatStreamResult> {
+export async function streamAnswer(
+  deps: LmStreamDeps,
+  params: Omit<ChatStreamParams, 'streamId' | 'deltas'>,
+  sink: LmSink,
+  token: LmCancellation,
+): Promise<ChatStreamResult> {
   if (token.isCancellationRequested) throw new CancelledBeforeStart();
   let reply: ChatEventReply | undefined;
   let cancelled = false;
@@ -45,12 +50,16 @@ export async function streamAnswer(deps: LmStreamDeps, params: Omit<ChatStreamPa
     reply?.cancel();
   });
   try {
-    reply = await deps.chatEvents({ ...params, streamId: `lm-${randomUUID()}` }, { idleTimeoutMs: STREAM_IDLE_TIMEOUT_MS });
+    reply = await deps.chatEvents(
+      { ...params, streamId: `lm-${randomUUID()}` },
+      { idleTimeoutMs: STREAM_IDLE_TIMEOUT_MS },
+    );
     // Cancelled while the daemon connection was awaited.
     if (cancelled || token.isCancellationRequested) reply.cancel();
     for await (const delta of reply) if (delta.type === 'text' && delta.text !== '') sink.text(delta.text);
     const result = await reply.result;
-    for (const call of result.toolCalls ?? []) sink.toolCall(call.id, call.name, parseArguments(call.name, call.arguments));
+    for (const call of result.toolCalls ?? [])
+      sink.toolCall(call.id, call.name, parseArguments(call.name, call.arguments));
     return result;
   } finally {
     cancellation.dispose();

@@ -40,7 +40,8 @@ export function offeredModels(input: CatalogInput): OfferedModel[] {
     if (!usable(c)) continue;
     const listed = input.modelsOf(c.id) ?? [];
     const facts = new Map(listed.map((m) => [m.id, m]));
-    for (const model of modelIdsOf(c, listed)) out.push(describe(c, model, facts.get(model), input.providerName(c.provider)));
+    for (const model of modelIdsOf(c, listed))
+      out.push(describe(c, model, facts.get(model), input.providerName(c.provider)));
   }
   return out;
 }

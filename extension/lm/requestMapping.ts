@@ -51,7 +51,10 @@ export function usageClientOf(options: LmRequestOptions): string {
 /** A request VS Code made that cannot be sent as it is; the message says which part and why. */
 export class LmRequestError extends Error {}
 
-export function toChatRequest(messages: readonly LmMessage[], options: LmRequestOptions): { messages: ChatMessage[]; options: ChatOptions } {
+export function toChatRequest(
+  messages: readonly LmMessage[],
+  options: LmRequestOptions,
+): { messages: ChatMessage[]; options: ChatOptions } {
   const out: ChatMessage[] = [];
   for (const [i, m] of messages.entries()) out.push(...toMessages(m, i));
   if (out.length === 0) throw new LmRequestError('The request holds no message with content.');
@@ -63,12 +66,19 @@ function toMessages(m: LmMessage, index: number): ChatMessage[] {
     case Role.System:
       return [{ role: 'system', content: textOf(m.content) }];
     case Role.Assistant: {
-      const text = m.content.filter(isText).map((p) => p.value).join('');
-      const toolCalls = m.content.filter(isToolCall).map((p) => ({ id: p.callId, name: p.name, arguments: JSON.stringify(p.input ?? {}) }));
+      const text = m.content
+        .filter(isText)
+        .map((p) => p.value)
+        .join('');
+      const toolCalls = m.content
+        .filter(isToolCall)
+        .map((p) => ({ id: p.callId, name: p.name, arguments: JSON.stringify(p.input ?? {}) }));
       return [{ role: 'assistant', content: text, ...(toolCalls.length > 0 && { toolCalls }) }];
     }
     case Role.User: {
-      const tools: ChatMessage[] = m.content.filter(isToolResult).map((r) => ({ role: 'tool', toolCallId: r.callId, content: resultContent(r.content) }));
+      const tools: ChatMessage[] = m.content
+        .filter(isToolResult)
+        .map((r) => ({ role: 'tool', toolCallId: r.callId, content: resultContent(r.content) }));
       const parts = m.content.filter((p) => !isToolResult(p)).flatMap(userParts);
       return parts.length === 0 ? tools : [...tools, { role: 'user', content: simplify(parts) }];
     }
@@ -86,7 +96,8 @@ function toOptions(o: LmRequestOptions): ChatOptions {
   }));
   if (tools.length > 0) {
     options.tools = tools;
-    if (o.toolMode === ToolMode.Required) options.toolChoice = (tools.length === 1 ? { name: tools[0]!.name } : 'required') satisfies ToolChoice;
+    if (o.toolMode === ToolMode.Required)
+      options.toolChoice = (tools.length === 1 ? { name: tools[0]!.name } : 'required') satisfies ToolChoice;
   }
   const mo = o.modelOptions ?? {};
   const temperature = numberOf(mo.temperature);
@@ -101,16 +112,31 @@ function toOptions(o: LmRequestOptions): ChatOptions {
 
 // --- parts, by shape -------------------------------------------------------------------------
 
-interface TextLike { value: string }
-interface ToolCallLike { callId: string; name: string; input: unknown }
-interface ToolResultLike { callId: string; content: readonly unknown[] }
-interface DataLike { mimeType: string; data: Uint8Array }
+interface TextLike {
+  value: string;
+}
+interface ToolCallLike {
+  callId: string;
+  name: string;
+  input: unknown;
+}
+interface ToolResultLike {
+  callId: string;
+  content: readonly unknown[];
+}
+interface DataLike {
+  mimeType: string;
+  data: Uint8Array;
+}
 
 const isObject = (p: unknown): p is Record<string, unknown> => typeof p === 'object' && p !== null;
 const isText = (p: unknown): p is TextLike => isObject(p) && typeof p.value === 'string' && !('callId' in p);
-const isToolCall = (p: unknown): p is ToolCallLike => isObject(p) && typeof p.callId === 'string' && typeof p.name === 'string' && 'input' in p;
-const isToolResult = (p: unknown): p is ToolResultLike => isObject(p) && typeof p.callId === 'string' && Array.isArray(p.content);
-const isData = (p: unknown): p is DataLike => isObject(p) && typeof p.mimeType === 'string' && p.data instanceof Uint8Array;
+const isToolCall = (p: unknown): p is ToolCallLike =>
+  isObject(p) && typeof p.callId === 'string' && typeof p.name === 'string' && 'input' in p;
+const isToolResult = (p: unknown): p is ToolResultLike =>
+  isObject(p) && typeof p.callId === 'string' && Array.isArray(p.content);
+const isData = (p: unknown): p is DataLike =>
+  isObject(p) && typeof p.mimeType === 'string' && p.data instanceof Uint8Array;
 
 /** Data parts that steer VS Code's own prompt handling rather than say anything to the model. */
 const HINT_TYPES = new Set(['cache_control', 'stateful_marker']);
@@ -118,12 +144,15 @@ const HINT_TYPES = new Set(['cache_control', 'stateful_marker']);
 function userParts(p: unknown): UserPart[] {
   if (isText(p)) return p.value === '' ? [] : [{ type: 'text', text: p.value }];
   if (isData(p)) {
-    if (p.mimeType.startsWith('image/')) return [{ type: 'image', data: Buffer.from(p.data).toString('base64'), mediaType: p.mimeType }];
+    if (p.mimeType.startsWith('image/'))
+      return [{ type: 'image', data: Buffer.from(p.data).toString('base64'), mediaType: p.mimeType }];
     if (HINT_TYPES.has(p.mimeType)) return [];
-    if (p.mimeType.startsWith('text/') || p.mimeType.includes('json')) return [{ type: 'text', text: Buffer.from(p.data).toString('utf8') }];
+    if (p.mimeType.startsWith('text/') || p.mimeType.includes('json'))
+      return [{ type: 'text', text: Buffer.from(p.data).toString('utf8') }];
     throw new LmRequestError(`A message holds data of type ${p.mimeType}, which Switchboard cannot send to a model.`);
   }
-  if (isToolCall(p)) throw new LmRequestError('A user message holds a tool call; tool calls belong to assistant messages.');
+  if (isToolCall(p))
+    throw new LmRequestError('A user message holds a tool call; tool calls belong to assistant messages.');
   // A prompt element VS Code rendered (LanguageModelPromptTsxPart): its value, as text.
   if (isObject(p) && 'value' in p) return [{ type: 'text', text: JSON.stringify(p.value) }];
   return [];
@@ -139,7 +168,10 @@ function simplify(parts: UserPart[]): string | UserPart[] {
 }
 
 function textOf(content: readonly unknown[]): string {
-  return content.flatMap(userParts).map((p) => (p.type === 'text' ? p.text : '')).join('');
+  return content
+    .flatMap(userParts)
+    .map((p) => (p.type === 'text' ? p.text : ''))
+    .join('');
 }
 
 function numberOf(v: unknown): number | undefined {

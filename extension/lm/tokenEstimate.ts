@@ -12,7 +12,8 @@ const IMAGE_TOKENS = 85;
 /** The per-message framing (role markers) chat formats add. */
 const MESSAGE_OVERHEAD = 4;
 
-const PIECES = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]|[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu;
+const PIECES =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]|[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu;
 
 /** Tokens of a piece of text: a real tokenizer's count, or {@link estimateTextTokens}. */
 export type TextCounter = (text: string) => number;
@@ -34,9 +35,16 @@ function partTokens(p: unknown, text: TextCounter): number {
   if (typeof p !== 'object' || p === null) return 0;
   const o = p as Record<string, unknown>;
   if (typeof o.value === 'string') return text(o.value);
-  if (typeof o.mimeType === 'string') return o.mimeType.startsWith('image/') ? IMAGE_TOKENS : o.data instanceof Uint8Array ? Math.ceil(o.data.length / 4) : 0;
-  if (typeof o.callId === 'string' && Array.isArray(o.content)) return 4 + o.content.reduce<number>((n, c) => n + partTokens(c, text), 0);
-  if (typeof o.callId === 'string' && typeof o.name === 'string') return 4 + text(o.name) + text(JSON.stringify(o.input ?? {}));
+  if (typeof o.mimeType === 'string')
+    return o.mimeType.startsWith('image/')
+      ? IMAGE_TOKENS
+      : o.data instanceof Uint8Array
+        ? Math.ceil(o.data.length / 4)
+        : 0;
+  if (typeof o.callId === 'string' && Array.isArray(o.content))
+    return 4 + o.content.reduce<number>((n, c) => n + partTokens(c, text), 0);
+  if (typeof o.callId === 'string' && typeof o.name === 'string')
+    return 4 + text(o.name) + text(JSON.stringify(o.input ?? {}));
   if ('value' in o) return text(JSON.stringify(o.value));
   return 0;
 }

@@ -4,8 +4,18 @@
  * it needs, so the flows (create → store key, delete → confirm → forget key, …) are unit-tested.
  */
 import {
-  ConnectionsCreate, ConnectionsDelete, ConnectionsGet, ConnectionsList, ConnectionsTest, ConnectionsUpdate, ModelsList, PricesList, PricesSet,
-  ProvidersList, type ParamsOf, type RequestType,
+  ConnectionsCreate,
+  ConnectionsDelete,
+  ConnectionsGet,
+  ConnectionsList,
+  ConnectionsTest,
+  ConnectionsUpdate,
+  ModelsList,
+  PricesList,
+  PricesSet,
+  ProvidersList,
+  type ParamsOf,
+  type RequestType,
 } from '../../shared/protocol';
 import { assertNever, type HostToManager, type ManagerError, type ManagerToHost } from '../../shared/webview';
 import { forPeople } from '../userWords';
@@ -24,7 +34,16 @@ export interface ManagerHostDeps {
 }
 
 /** Changes after which the stored test result no longer says anything about the connection. */
-const RETEST_FIELDS = ['provider', 'baseUrl', 'defaultModel', 'allowedModels', 'organization', 'apiVersion', 'headers', 'timeoutMs'] as const;
+const RETEST_FIELDS = [
+  'provider',
+  'baseUrl',
+  'defaultModel',
+  'allowedModels',
+  'organization',
+  'apiVersion',
+  'headers',
+  'timeoutMs',
+] as const;
 
 export class ManagerHost {
   /** Set once the page has said `ready`: before that, messages would be lost. */
@@ -71,7 +90,10 @@ export class ManagerHost {
   /** Sends the page everything it needs; `selectId` opens that connection. */
   async init(selectId?: string): Promise<void> {
     try {
-      const [{ providers }, { connections }] = await Promise.all([this.deps.request(ProvidersList, {}), this.deps.request(ConnectionsList, {})]);
+      const [{ providers }, { connections }] = await Promise.all([
+        this.deps.request(ProvidersList, {}),
+        this.deps.request(ConnectionsList, {}),
+      ]);
       this.deps.post({ type: 'init', providers, connections, ...(selectId !== undefined && { selectId }) });
     } catch (error) {
       this.deps.post({ type: 'error', error: toManagerError(error) });
@@ -118,7 +140,8 @@ export class ManagerHost {
         return;
       }
       case 'test': {
-        const params: ParamsOf<typeof ConnectionsTest> = 'id' in msg.target ? { id: msg.target.id } : { draft: msg.target.draft };
+        const params: ParamsOf<typeof ConnectionsTest> =
+          'id' in msg.target ? { id: msg.target.id } : { draft: msg.target.draft };
         const { result } = await deps.request(ConnectionsTest, params);
         return deps.post({ type: 'testResult', requestId: msg.requestId, result });
       }
@@ -181,8 +204,16 @@ export class ManagerHost {
  * error may come from the shared client (`SwitchboardError`, `RpcError`) or from the bridge itself.
  */
 export function toManagerError(error: unknown): ManagerError {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as { message?: unknown; code?: unknown; data?: unknown };
-  const data = (typeof e.data === 'object' && e.data !== null ? e.data : {}) as { field?: unknown; hint?: unknown; code?: unknown };
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    message?: unknown;
+    code?: unknown;
+    data?: unknown;
+  };
+  const data = (typeof e.data === 'object' && e.data !== null ? e.data : {}) as {
+    field?: unknown;
+    hint?: unknown;
+    code?: unknown;
+  };
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
   const code = typeof e.code === 'string' ? e.code : typeof e.code === 'number' ? String(e.code) : undefined;
   return {

@@ -28,15 +28,22 @@ export function renderPage(r: PageResources): string {
       <fieldset id="aws" class="aws" hidden>
         <legend>AWS</legend>
         ${field('awsRegion', 'Region', '<input id="awsRegion" type="text" autocomplete="off" spellcheck="false" placeholder="us-east-1">', 'Where the models run, e.g. us-east-1 or eu-central-1. Model access is granted per region.')}
-        ${field('awsAuth', 'Credentials', `<select id="awsAuth">
+        ${field(
+          'awsAuth',
+          'Credentials',
+          `<select id="awsAuth">
           <option value="accessKeys">Access keys (access key id and secret access key)</option>
           <option value="apiKey">Bedrock API key</option>
           <option value="profile">AWS profile or default credential chain</option>
-        </select>`)}
+        </select>`,
+        )}
         ${field('awsAccessKeyId', 'Access key ID', '<input id="awsAccessKeyId" type="text" autocomplete="off" spellcheck="false" placeholder="AKIA…">', 'Not a secret: it names the key. Its secret access key goes below.')}
         ${field('awsProfile', 'Profile', '<input id="awsProfile" type="text" autocomplete="off" spellcheck="false" placeholder="default">', 'A profile of ~/.aws/config on the machine the daemon runs on; leave empty for the default chain (environment, default profile, instance role).')}
       </fieldset>
-      ${field('apiKey', 'API key', `<div id="key-saved" class="key-saved" hidden>
+      ${field(
+        'apiKey',
+        'API key',
+        `<div id="key-saved" class="key-saved" hidden>
           <span id="key-mask" class="key-mask"></span>
           <button type="button" id="replace-key" class="secondary">Replace key</button>
         </div>
@@ -44,7 +51,8 @@ export function renderPage(r: PageResources): string {
           <input id="apiKey" type="password" autocomplete="off" spellcheck="false">
           <button type="button" id="sign-in-openrouter" class="secondary" hidden>Sign in with OpenRouter</button>
           <button type="button" id="keep-key" class="secondary" hidden>Keep current key</button>
-        </div>`)}
+        </div>`,
+      )}
       ${field('awsSessionToken', 'Session token', '<input id="awsSessionToken" type="password" autocomplete="off" spellcheck="false">')}
       ${field('defaultModel', 'Default model', '<input id="defaultModel" type="text" list="model-options" autocomplete="off" spellcheck="false"><datalist id="model-options"></datalist>', '<span id="model-note">Test the connection to list its models, or type a model id.</span>')}
       <div class="field checkbox">
@@ -57,9 +65,14 @@ export function renderPage(r: PageResources): string {
         <summary>Advanced</summary>
         ${field('organization', 'Organization', '<input id="organization" type="text" autocomplete="off" spellcheck="false">', 'Sent as the organization header by providers that support it.')}
         ${field('apiVersion', 'API version', '<input id="apiVersion" type="text" autocomplete="off" spellcheck="false">', 'Azure OpenAI api-version, e.g. 2024-10-21.')}
-        ${field('headers', 'Extra headers', `<textarea id="headers" rows="3" spellcheck="false"></textarea>
+        ${field(
+          'headers',
+          'Extra headers',
+          `<textarea id="headers" rows="3" spellcheck="false"></textarea>
         <p id="secret-headers-help" class="help" hidden>Stored securely: the daemon keeps these values encrypted and never shows them. Leave a value empty to keep it, or type a new one.</p>
-        <div id="secret-headers" class="secret-headers" role="group" aria-label="Headers stored securely" hidden></div>`, 'One per line: Name: value. A value that is a credential (an auth, key or token header, a Bearer value) is stored encrypted and never shown again.')}
+        <div id="secret-headers" class="secret-headers" role="group" aria-label="Headers stored securely" hidden></div>`,
+          'One per line: Name: value. A value that is a credential (an auth, key or token header, a Bearer value) is stored encrypted and never shown again.',
+        )}
         ${field('timeoutSeconds', 'Timeout (seconds)', '<input id="timeoutSeconds" type="number" min="1" max="600" step="1">', 'Leave empty for the default.')}
         ${field('maxRetries', 'Retries', '<input id="maxRetries" type="number" min="0" max="10" step="1">', 'Leave empty for the default.')}
         ${field('allowedModels', 'Allowed models', '<textarea id="allowedModels" rows="3" spellcheck="false"></textarea>', 'One model id per line; leave empty to allow every model.')}
@@ -111,7 +124,7 @@ function limitsSection(): string {
           ${field('budgetAmount', 'Budget (US dollars)', '<input id="budgetAmount" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" placeholder="e.g. 10">', 'Leave empty for no budget. A warning shows at 80%; past it, requests are refused until the period resets.')}
           ${field('budgetPeriod', 'Per', '<select id="budgetPeriod"><option value="month">calendar month (UTC)</option><option value="day">day (UTC)</option></select>')}
         </div>
-        ${rows('fallbacks', 'Fallbacks', 'Add fallback', 'Tried in order when this connection fails before its first token (unreachable, rate-limited, timed out, server error, over its budget). Leave a model empty to use that connection\'s default.')}
+        ${rows('fallbacks', 'Fallbacks', 'Add fallback', "Tried in order when this connection fails before its first token (unreachable, rate-limited, timed out, server error, over its budget). Leave a model empty to use that connection's default.")}
         <p id="fallbacks-none" class="help" hidden>Add another connection to use it as a fallback.</p>
       </details>`;
 }

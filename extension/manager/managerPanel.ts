@@ -38,7 +38,12 @@ export class ConnectionManagerPanel {
       if (select !== undefined) open.host.select(select, opts);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(ConnectionManagerPanel.viewType, 'Switchboard Connections', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      ConnectionManagerPanel.viewType,
+      'Switchboard Connections',
+      vscode.ViewColumn.Active,
+      webviewOptions(deps.extensionUri),
+    );
     ConnectionManagerPanel.current = new ConnectionManagerPanel(panel, deps, select, opts);
   }
 
@@ -69,7 +74,11 @@ export class ConnectionManagerPanel {
       storeKey: (id, apiKey) => Promise.resolve(deps.keys.store(id, apiKey)),
       deleteKey: (id) => Promise.resolve(deps.keys.delete(id)),
       confirmDelete: confirmDelete,
-      signIn: async () => ((await vscode.commands.executeCommand<{ id: string } | undefined>('switchboard.signInWithOpenRouter')) ?? undefined)?.id,
+      signIn: async () =>
+        (
+          (await vscode.commands.executeCommand<{ id: string } | undefined>('switchboard.signInWithOpenRouter')) ??
+          undefined
+        )?.id,
       post: (message: HostToManager) => void webview.postMessage(message),
     });
     if (select !== undefined) this.host.select(select, opts);
@@ -82,7 +91,11 @@ export class ConnectionManagerPanel {
       deps.daemon.onNotification(ConnectionsTested, () => void this.host.refresh()),
     );
     // The daemon came back (restart, crash): the page may have shown "unavailable"; send it all again.
-    deps.daemon.onDidChangeState((state) => state === 'connected' && void this.host.reload(), undefined, this.disposables);
+    deps.daemon.onDidChangeState(
+      (state) => state === 'connected' && void this.host.reload(),
+      undefined,
+      this.disposables,
+    );
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
   }
 
@@ -95,7 +108,11 @@ export class ConnectionManagerPanel {
 async function confirmDelete(name: string): Promise<boolean> {
   const choice = await vscode.window.showWarningMessage(
     `Delete the connection "${name}"?`,
-    { modal: true, detail: 'Its key is removed from VS Code and from the Switchboard daemon. Chats and tools using it will stop working.' },
+    {
+      modal: true,
+      detail:
+        'Its key is removed from VS Code and from the Switchboard daemon. Chats and tools using it will stop working.',
+    },
     'Delete',
   );
   return choice === 'Delete';

@@ -10,7 +10,14 @@
  * are found and dropped, without touching those of connections in another home.
  */
 import type * as vscode from 'vscode';
-import { ConnectionsChanged, ConnectionsList, ErrorCode, SecretsClear, SecretsSet, SwitchboardError } from '../../shared/protocol';
+import {
+  ConnectionsChanged,
+  ConnectionsList,
+  ErrorCode,
+  SecretsClear,
+  SecretsSet,
+  SwitchboardError,
+} from '../../shared/protocol';
 import type { DaemonConnection, DaemonRequester } from '../daemon/daemonConnection';
 import type { Log } from '../log';
 
@@ -32,7 +39,8 @@ export class KeyBridge implements vscode.Disposable {
       daemon.registerConnectHook((requester) => this.resendVia(requester)),
       // Deleted by another window or tool: its key must not outlive it here.
       daemon.onNotification(ConnectionsChanged, (event) => {
-        if (event.kind === 'deleted') void this.forget(event.id).catch((error) => this.log.warn('Could not delete a secret', error));
+        if (event.kind === 'deleted')
+          void this.forget(event.id).catch((error) => this.log.warn('Could not delete a secret', error));
       }),
     );
   }
@@ -98,7 +106,10 @@ export class KeyBridge implements vscode.Disposable {
       dropped++;
     }
     if (sent > 0) this.log.info(`Sent ${sent} key${sent === 1 ? '' : 's'} from VS Code secret storage to the daemon.`);
-    if (dropped > 0) this.log.info(`Removed ${dropped} key${dropped === 1 ? '' : 's'} of deleted connections from VS Code secret storage.`);
+    if (dropped > 0)
+      this.log.info(
+        `Removed ${dropped} key${dropped === 1 ? '' : 's'} of deleted connections from VS Code secret storage.`,
+      );
   }
 
   private index(): KeyIndex {

@@ -10,7 +10,9 @@ export type { PageResources } from '../webviewKit/pageShell';
 import { DEFAULT_DAYS, RANGES } from './page/ranges';
 
 export function renderPage(r: PageResources): string {
-  const ranges = RANGES.map((d) => `<option value="${d}"${d === DEFAULT_DAYS ? ' selected' : ''}>Last ${d} days</option>`).join('');
+  const ranges = RANGES.map(
+    (d) => `<option value="${d}"${d === DEFAULT_DAYS ? ' selected' : ''}>Last ${d} days</option>`,
+  ).join('');
   const totals = [
     ['requests', 'Requests'],
     ['errors', 'Errors'],

@@ -31,7 +31,12 @@ export class UsagePanel {
       void open.host.refresh();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(UsagePanel.viewType, 'Switchboard Usage', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      UsagePanel.viewType,
+      'Switchboard Usage',
+      vscode.ViewColumn.Active,
+      webviewOptions(deps.extensionUri),
+    );
     UsagePanel.current = new UsagePanel(panel, deps);
   }
 
@@ -61,13 +66,23 @@ export class UsagePanel {
     onPageMessage<UsageToHost>(webview, (message) => void this.host.handle(message), this.disposables);
     // Hidden tabs keep their page (and its old figures): load again each time the tab shows.
     let visible = panel.visible;
-    panel.onDidChangeViewState(({ webviewPanel }) => {
-      if (webviewPanel.visible && !visible) void this.host.refresh();
-      visible = webviewPanel.visible;
-    }, undefined, this.disposables);
+    panel.onDidChangeViewState(
+      ({ webviewPanel }) => {
+        if (webviewPanel.visible && !visible) void this.host.refresh();
+        visible = webviewPanel.visible;
+      },
+      undefined,
+      this.disposables,
+    );
     // Renames show at once; the daemon coming back may follow an error the page still shows.
-    this.disposables.push(deps.daemon.onNotification(ConnectionsChanged, () => panel.visible && void this.host.refresh()));
-    deps.daemon.onDidChangeState((state) => state === 'connected' && void this.host.refresh(), undefined, this.disposables);
+    this.disposables.push(
+      deps.daemon.onNotification(ConnectionsChanged, () => panel.visible && void this.host.refresh()),
+    );
+    deps.daemon.onDidChangeState(
+      (state) => state === 'connected' && void this.host.refresh(),
+      undefined,
+      this.disposables,
+    );
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
   }
 

@@ -42,7 +42,10 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Connection>, vsc
   }
 
   getTreeItem(connection: Connection): vscode.TreeItem {
-    const data = connectionItem(connection, { providerName: this.store.providerName, workspaceChoiceId: this.choice.connectionId });
+    const data = connectionItem(connection, {
+      providerName: this.store.providerName,
+      workspaceChoiceId: this.choice.connectionId,
+    });
     const item = new vscode.TreeItem(data.label, vscode.TreeItemCollapsibleState.None);
     item.id = data.id;
     item.description = data.description;

@@ -11,7 +11,11 @@ export function isPageMessage(message: unknown): message is { type: string } {
 }
 
 /** Routes the well-formed messages of `webview`'s page to `handle`. */
-export function onPageMessage<M extends { type: string }>(webview: vscode.Webview, handle: (message: M) => void, disposables: vscode.Disposable[]): void {
+export function onPageMessage<M extends { type: string }>(
+  webview: vscode.Webview,
+  handle: (message: M) => void,
+  disposables: vscode.Disposable[],
+): void {
   webview.onDidReceiveMessage(
     (message: unknown) => {
       // The page is ours, so a well-formed `type` means one of M's members.

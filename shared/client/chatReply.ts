@@ -79,7 +79,9 @@ export class ChatReplyController<T = string> implements ChatReply<T> {
     readonly streamId: string,
     private readonly opts: ChatReplyControllerOptions,
     /** What the consumer reads of each delta (SKIP: nothing, but the index is taken). */
-    private readonly read: (delta: ChatDeltaParams) => T | typeof SKIP = asText as unknown as (delta: ChatDeltaParams) => T | typeof SKIP,
+    private readonly read: (delta: ChatDeltaParams) => T | typeof SKIP = asText as unknown as (
+      delta: ChatDeltaParams,
+    ) => T | typeof SKIP,
   ) {
     this.result = new Promise((resolve, reject) => {
       this.resolveResult = resolve;
@@ -145,7 +147,8 @@ export class ChatReplyController<T = string> implements ChatReply<T> {
     // The daemon attaches partialText to INCOMPLETE/CANCELLED; fill it in when it could not (e.g. the
     // connection dropped) so callers always find what they already showed. Mutated, not rebuilt, so a
     // subclass such as DaemonUnavailableError keeps its type; each error here is made for this call.
-    if (error instanceof SwitchboardError && error.data.partialText === undefined) error.data.partialText = this.received;
+    if (error instanceof SwitchboardError && error.data.partialText === undefined)
+      error.data.partialText = this.received;
     this.settle({ ok: false, error });
     this.rejectResult(error);
   }

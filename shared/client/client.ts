@@ -87,16 +87,31 @@ export class SwitchboardClient implements Disposable {
     const home = opts.home ?? defaultHome();
     const info = opts.info ?? (await readDaemonInfo(home));
     if (!info) {
-      throw new DaemonUnavailableError('not-running', `The Switchboard daemon is not running (no daemon.json in ${home}). ${START_HINT}`, START_HINT);
+      throw new DaemonUnavailableError(
+        'not-running',
+        `The Switchboard daemon is not running (no daemon.json in ${home}). ${START_HINT}`,
+        START_HINT,
+      );
     }
     if (!isDaemonAlive(info)) {
       const where = opts.info ? 'the given daemon info' : `daemon.json in ${home}`;
-      throw new DaemonUnavailableError('stale', `The Switchboard daemon is not running (${where} names pid ${info.pid}, which has exited). ${START_HINT}`, START_HINT);
+      throw new DaemonUnavailableError(
+        'stale',
+        `The Switchboard daemon is not running (${where} names pid ${info.pid}, which has exited). ${START_HINT}`,
+        START_HINT,
+      );
     }
     const opened = await openSocket(info, { transport: opts.transport, handshakeTimeoutMs: opts.handshakeTimeoutMs });
-    const client = new SwitchboardClient(new RpcConnection(opened.socket), opened.via, opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const client = new SwitchboardClient(
+      new RpcConnection(opened.socket),
+      opened.via,
+      opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+    );
     try {
-      const introduction = { name: opts.clientName ?? 'switchboard-client', ...(opts.clientVersion ? { version: opts.clientVersion } : {}) };
+      const introduction = {
+        name: opts.clientName ?? 'switchboard-client',
+        ...(opts.clientVersion ? { version: opts.clientVersion } : {}),
+      };
       client.hello = await client.request(DaemonHello, { client: introduction, protocolVersion: PROTOCOL_VERSION });
       if (!client.hello.compatible) {
         throw new DaemonUnavailableError(
@@ -143,7 +158,10 @@ export class SwitchboardClient implements Disposable {
   request<P, R>(descriptor: RequestType<P, R>, ...[params, opts = {}]: Args<P, RequestOptions>): Promise<R> {
     const timeoutMs = opts.timeoutMs ?? this.requestTimeoutMs;
     if (!(timeoutMs > 0)) return Promise.reject(new RangeError(`timeoutMs must be positive, got ${timeoutMs}`));
-    return this.conn.call(descriptor.method, params, { signal: opts.signal, timeoutMs: Math.min(timeoutMs, MAX_TIMER_MS) }) as Promise<R>;
+    return this.conn.call(descriptor.method, params, {
+      signal: opts.signal,
+      timeoutMs: Math.min(timeoutMs, MAX_TIMER_MS),
+    }) as Promise<R>;
   }
 
   /** Sends a notification. Fire-and-forget: dropped when the connection is closed. */
@@ -180,26 +198,32 @@ export class SwitchboardClient implements Disposable {
     return this.startStream({ ...params, deltas: 'typed' }, opts, asEvent);
   }
 
-  private startStream<T>(params: ChatRequest, opts: ChatCallOptions, read?: (delta: ParamsOf<typeof ChatDelta>) => T): ChatReply<T> {
+  private startStream<T>(
+    params: ChatRequest,
+    opts: ChatCallOptions,
+    read?: (delta: ParamsOf<typeof ChatDelta>) => T,
+  ): ChatReply<T> {
     const streamId = params.streamId ?? randomUUID();
     if (this.streams.has(streamId)) {
-      throw new SwitchboardError(ErrorCode.STREAM_EXISTS, `A chat stream with id ${streamId} is already running.`, { hint: 'Omit streamId to get a fresh one.' });
+      throw new SwitchboardError(ErrorCode.STREAM_EXISTS, `A chat stream with id ${streamId} is already running.`, {
+        hint: 'Omit streamId to get a fresh one.',
+      });
     }
     const call = new AbortController();
     const onAbort = (): void => stream.cancel();
     const stream = new ChatReplyController<T>(
       streamId,
       {
-      idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_STREAM_IDLE_MS,
-      stop: () => {
-        // Drop our side at once; chat/cancel tells the daemon to stop the provider and the billing.
-        call.abort();
-        if (this.conn.open) this.request(ChatCancel, { streamId }).catch(() => undefined);
-      },
-      settled: () => {
-        this.streams.delete(streamId);
-        opts.signal?.removeEventListener('abort', onAbort);
-      },
+        idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_STREAM_IDLE_MS,
+        stop: () => {
+          // Drop our side at once; chat/cancel tells the daemon to stop the provider and the billing.
+          call.abort();
+          if (this.conn.open) this.request(ChatCancel, { streamId }).catch(() => undefined);
+        },
+        settled: () => {
+          this.streams.delete(streamId);
+          opts.signal?.removeEventListener('abort', onAbort);
+        },
       },
       ...(read ? [read] : []),
     );

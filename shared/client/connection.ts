@@ -97,7 +97,8 @@ export class RpcConnection {
 
   /** Sends a notification; dropped when closed. */
   notify(method: string, params: unknown): void {
-    if (this.live) this.socket.send(JSON.stringify({ jsonrpc: '2.0', method, ...(params === undefined ? {} : { params }) }));
+    if (this.live)
+      this.socket.send(JSON.stringify({ jsonrpc: '2.0', method, ...(params === undefined ? {} : { params }) }));
   }
 
   /** Calls `handler` with the raw params of every notification named `method`. */
@@ -170,7 +171,9 @@ export class RpcConnection {
     return new DaemonUnavailableError(
       'closed',
       `The connection to the Switchboard daemon ${by} before ${method} was answered.`,
-      this.closeRequested ? 'Connect again to send more requests.' : `The daemon may have stopped or restarted: connect again. ${START_HINT}`,
+      this.closeRequested
+        ? 'Connect again to send more requests.'
+        : `The daemon may have stopped or restarted: connect again. ${START_HINT}`,
     );
   }
 }
@@ -178,7 +181,8 @@ export class RpcConnection {
 /** The error object of a response, or a stand-in for one the daemon got wrong (a bug there never crashes a client here). */
 function wireError(error: unknown): { code: number; message: string; data?: unknown } {
   const e = error as { code?: unknown; message?: unknown } | null;
-  if (typeof e === 'object' && e !== null && typeof e.code === 'number' && typeof e.message === 'string') return e as { code: number; message: string; data?: unknown };
+  if (typeof e === 'object' && e !== null && typeof e.code === 'number' && typeof e.message === 'string')
+    return e as { code: number; message: string; data?: unknown };
   return { code: JsonRpcCode.InternalError, message: 'The daemon answered with a malformed error.' };
 }
 

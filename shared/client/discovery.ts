@@ -17,7 +17,10 @@ export { DAEMON_INFO_FILE, type DaemonInfo };
  *
  * `env` and `platform` are parameters so a caller (or a test) can ask about another environment.
  */
-export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultHome(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.SWITCHBOARD_HOME) return env.SWITCHBOARD_HOME;
   // Join with the target platform's separator, not the host's, so the answer is right for `platform`.
   const p = platform === 'win32' ? path.win32 : path.posix;
@@ -25,7 +28,8 @@ export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform: Node
   if (platform === 'win32') return p.join(env.APPDATA || p.join(userHome, 'AppData', 'Roaming'), 'switchboard');
   if (platform === 'darwin') return p.join(userHome, 'Library', 'Application Support', 'switchboard');
   // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
-  const xdg = env.XDG_CONFIG_HOME && p.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : p.join(userHome, '.config');
+  const xdg =
+    env.XDG_CONFIG_HOME && p.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : p.join(userHome, '.config');
   return p.join(xdg, 'switchboard');
 }
 

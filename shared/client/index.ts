@@ -21,7 +21,14 @@
 /** A connection to the daemon, with typed requests, notifications and chat streams. */
 export { SwitchboardClient } from './client';
 /** Options and event types of {@link SwitchboardClient}. */
-export type { ChatCallOptions, ChatRequest, ClientCloseEvent, ConnectOptions, Disposable, RequestOptions } from './client';
+export type {
+  ChatCallOptions,
+  ChatRequest,
+  ClientCloseEvent,
+  ConnectOptions,
+  Disposable,
+  RequestOptions,
+} from './client';
 /** A running chat completion: an async iterable of text deltas with `result` and `cancel()`. */
 export type { ChatEventReply, ChatReply } from './chatReply';
 /** Finding the daemon: its home, its `daemon.json`, and whether it is alive. */

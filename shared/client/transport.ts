@@ -59,7 +59,8 @@ export async function openSocket(info: DaemonInfo, opts: OpenSocketOptions = {})
       failures.push(`127.0.0.1:${info.port}: ${describe(error)}`);
     }
   }
-  if (failures.length === 0) failures.push(`daemon.json offers no ${transport === 'auto' ? '' : `${transport} `}listener`);
+  if (failures.length === 0)
+    failures.push(`daemon.json offers no ${transport === 'auto' ? '' : `${transport} `}listener`);
   throw refused(info, failures);
 }
 

@@ -109,7 +109,11 @@ const HOSTS: ReadonlyArray<[pattern: RegExp, provider: string]> = [
 ];
 
 /** Which provider a base URL (and, failing that, a key) most likely belongs to; `custom` otherwise. */
-export function guessProvider(baseUrl: string | undefined, apiKey: string | undefined, known: ReadonlySet<string>): string {
+export function guessProvider(
+  baseUrl: string | undefined,
+  apiKey: string | undefined,
+  known: ReadonlySet<string>,
+): string {
   const pick = (id: string): string | undefined => (known.has(id) ? id : undefined);
   if (baseUrl) {
     try {
@@ -173,7 +177,7 @@ function viewOf(primary: EnvSource, fallback?: EnvSource): View {
 /** The first zod message for `value`, or undefined when the schema accepts it. */
 function refusal(schema: z.ZodType, value: string): string | undefined {
   const r = schema.safeParse(value);
-  return r.success ? undefined : r.error.issues[0]?.message ?? 'is not valid';
+  return r.success ? undefined : (r.error.issues[0]?.message ?? 'is not valid');
 }
 
 /** Each field's check, exactly as `connections/create` applies it. */
@@ -206,7 +210,11 @@ class DraftBuilder {
       const value = field === 'baseUrl' ? found.value.replace(/\/+$/, '') : found.value;
       const why = refusal(FIELD_SCHEMAS[field], value);
       if (why) {
-        this.problem ??= { variable: name, source: found.from, message: `${field === 'apiKey' ? 'the key' : 'the value'} ${why}` };
+        this.problem ??= {
+          variable: name,
+          source: found.from,
+          message: `${field === 'apiKey' ? 'the key' : 'the value'} ${why}`,
+        };
         return undefined;
       }
       if (field === 'apiKey') {
@@ -238,14 +246,26 @@ function draftsFrom(get: View, providers: readonly ProviderHint[]): { drafts: Dr
   const llmKey = get('LLM_API_KEY');
   if (llmUrl || llmKey) {
     // The provider is guessed from the URL (else the key) before the values are checked.
-    const b = new DraftBuilder(get, guessProvider(llmUrl && refusal(BaseUrl, llmUrl.value) === undefined ? llmUrl.value : undefined, llmKey?.value, known));
+    const b = new DraftBuilder(
+      get,
+      guessProvider(
+        llmUrl && refusal(BaseUrl, llmUrl.value) === undefined ? llmUrl.value : undefined,
+        llmKey?.value,
+        known,
+      ),
+    );
     b.take('baseUrl', 'LLM_BASE_URL');
     b.take('apiKey', 'LLM_API_KEY');
     b.take('defaultModel', 'LLM_MODEL');
     finish(b);
   } else {
     const model = get('LLM_MODEL');
-    if (model) problems.push({ variable: 'LLM_MODEL', source: model.from, message: 'is set without LLM_BASE_URL or LLM_API_KEY, so it belongs to no connection' });
+    if (model)
+      problems.push({
+        variable: 'LLM_MODEL',
+        source: model.from,
+        message: 'is set without LLM_BASE_URL or LLM_API_KEY, so it belongs to no connection',
+      });
   }
 
   const keyVarsUsed = new Set<string>();
@@ -260,7 +280,12 @@ function draftsFrom(get: View, providers: readonly ProviderHint[]): { drafts: Dr
     b.take('apiKey', keyVar);
     if (p.id === 'azure-openai') {
       if (!b.take('baseUrl', 'AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_BASE_URL') && !b.problem) {
-        b.problem = { variable: keyVar, source: get(keyVar)!.from, message: 'has no AZURE_OPENAI_ENDPOINT beside it (Azure needs the resource endpoint, e.g. https://NAME.openai.azure.com)' };
+        b.problem = {
+          variable: keyVar,
+          source: get(keyVar)!.from,
+          message:
+            'has no AZURE_OPENAI_ENDPOINT beside it (Azure needs the resource endpoint, e.g. https://NAME.openai.azure.com)',
+        };
       }
       b.take('defaultModel', 'AZURE_OPENAI_DEPLOYMENT', 'AZURE_OPENAI_DEPLOYMENT_NAME', 'AZURE_OPENAI_MODEL');
       b.take('apiVersion', 'AZURE_OPENAI_API_VERSION', 'OPENAI_API_VERSION');
@@ -278,9 +303,19 @@ function draftsFrom(get: View, providers: readonly ProviderHint[]): { drafts: Dr
   if (ollamaHost && known.has('ollama')) {
     const baseUrl = ollamaBaseUrl(ollamaHost.value);
     if (baseUrl && refusal(BaseUrl, baseUrl) === undefined) {
-      drafts.push({ provider: 'ollama', baseUrl, fields: { baseUrl: 'OLLAMA_HOST' }, variables: ['OLLAMA_HOST'], from: [ollamaHost.from] });
+      drafts.push({
+        provider: 'ollama',
+        baseUrl,
+        fields: { baseUrl: 'OLLAMA_HOST' },
+        variables: ['OLLAMA_HOST'],
+        from: [ollamaHost.from],
+      });
     } else {
-      problems.push({ variable: 'OLLAMA_HOST', source: ollamaHost.from, message: 'is not a host[:port] or an http(s) URL; that connection was not imported' });
+      problems.push({
+        variable: 'OLLAMA_HOST',
+        source: ollamaHost.from,
+        message: 'is not a host[:port] or an http(s) URL; that connection was not imported',
+      });
     }
   }
   return { drafts, problems };
@@ -288,7 +323,14 @@ function draftsFrom(get: View, providers: readonly ProviderHint[]): { drafts: Dr
 
 /** Two drafts describe the same connection when every setting and the key agree. */
 function sameDraft(a: Draft, b: Draft): boolean {
-  return a.provider === b.provider && a.baseUrl === b.baseUrl && a.defaultModel === b.defaultModel && a.apiKey === b.apiKey && a.organization === b.organization && a.apiVersion === b.apiVersion;
+  return (
+    a.provider === b.provider &&
+    a.baseUrl === b.baseUrl &&
+    a.defaultModel === b.defaultModel &&
+    a.apiKey === b.apiKey &&
+    a.organization === b.organization &&
+    a.apiVersion === b.apiVersion
+  );
 }
 
 /**
@@ -300,7 +342,11 @@ function sameDraft(a: Draft, b: Draft): boolean {
  * sources joined; different settings for one provider appear once per source. Names are unique among
  * themselves and against `existingNames`.
  */
-export function detectConnections(sources: EnvSources, providers: readonly ProviderHint[], existingNames: Iterable<string> = []): Detection {
+export function detectConnections(
+  sources: EnvSources,
+  providers: readonly ProviderHint[],
+  existingNames: Iterable<string> = [],
+): Detection {
   const found: Draft[] = [];
   const problems: EnvProblem[] = [];
   const views: View[] = [viewOf(sources.environment), ...sources.files.map((f) => viewOf(f, sources.environment))];
@@ -311,7 +357,9 @@ export function detectConnections(sources: EnvSources, providers: readonly Provi
       if (!same) found.push(draft);
       else for (const from of draft.from) if (!same.from.includes(from)) same.from.push(from);
     }
-    for (const p of result.problems) if (!problems.some((q) => q.variable === p.variable && q.source === p.source && q.message === p.message)) problems.push(p);
+    for (const p of result.problems)
+      if (!problems.some((q) => q.variable === p.variable && q.source === p.source && q.message === p.message))
+        problems.push(p);
   }
   const names = new Map(providers.map((p) => [p.id, p.name]));
   const perProvider = new Map<string, number>();

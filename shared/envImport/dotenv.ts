@@ -63,7 +63,11 @@ export function parseDotEnv(text: string, outer: OuterLookup = () => undefined):
     if (quote === '"' || quote === "'" || quote === '`') {
       const end = findClosingQuote(src, i + 1, quote);
       if (end < 0) {
-        problems.push({ variable: key, line, message: `its value opens a ${quote} quote that is never closed, so it was left out; close the quote (or remove it) and import again` });
+        problems.push({
+          variable: key,
+          line,
+          message: `its value opens a ${quote} quote that is never closed, so it was left out; close the quote (or remove it) and import again`,
+        });
         pos = nextLine(src, i);
         continue;
       }
@@ -77,7 +81,11 @@ export function parseDotEnv(text: string, outer: OuterLookup = () => undefined):
       pos = eol < 0 ? src.length : eol + 1;
     }
     if (value.missing !== undefined) {
-      problems.push({ variable: key, line, message: `its value refers to \${${value.missing}}, which is set neither in the environment nor earlier in this file, so it was left out; set it, give a default (\${${value.missing}:-value}), or write \\$ for a literal $` });
+      problems.push({
+        variable: key,
+        line,
+        message: `its value refers to \${${value.missing}}, which is set neither in the environment nor earlier in this file, so it was left out; set it, give a default (\${${value.missing}:-value}), or write \\$ for a literal $`,
+      });
       delete values[key];
       continue;
     }
@@ -101,22 +109,32 @@ const REFERENCE = new RegExp(`\\\\([\\\\$"nrt])|\\$\\{(${NAME})(?:(:?-)([^}]*))?
  */
 function expand(raw: string, lookup: (name: string) => string | undefined, quoted: boolean): Expanded {
   let missing: string | undefined;
-  const text = raw.replace(REFERENCE, (whole, escaped: string | undefined, braced: string | undefined, op: string | undefined, fallback: string | undefined, bare: string | undefined) => {
-    if (escaped !== undefined) {
-      if (escaped === '$') return '$';
-      if (!quoted) return whole; // unquoted values keep their backslashes, as in dotenv
-      return ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[escaped] ?? escaped;
-    }
-    const name = (braced ?? bare)!;
-    const found = lookup(name);
-    if (op === ':-' && (found === undefined || found === '')) return fallback ?? '';
-    if (op === '-' && found === undefined) return fallback ?? '';
-    if (found === undefined) {
-      missing ??= name;
-      return '';
-    }
-    return found;
-  });
+  const text = raw.replace(
+    REFERENCE,
+    (
+      whole,
+      escaped: string | undefined,
+      braced: string | undefined,
+      op: string | undefined,
+      fallback: string | undefined,
+      bare: string | undefined,
+    ) => {
+      if (escaped !== undefined) {
+        if (escaped === '$') return '$';
+        if (!quoted) return whole; // unquoted values keep their backslashes, as in dotenv
+        return ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[escaped] ?? escaped;
+      }
+      const name = (braced ?? bare)!;
+      const found = lookup(name);
+      if (op === ':-' && (found === undefined || found === '')) return fallback ?? '';
+      if (op === '-' && found === undefined) return fallback ?? '';
+      if (found === undefined) {
+        missing ??= name;
+        return '';
+      }
+      return found;
+    },
+  );
   return missing === undefined ? { text } : { text, missing };
 }
 

@@ -12,7 +12,11 @@ export { parseDotEnv, type DotEnvProblem, type OuterLookup, type ParsedDotEnv } 
  * Reads one `.env` file's text as a source for {@link detectConnections}: references expanded with
  * `environment` first, and the lines left out reported as problems naming the file and line.
  */
-export function dotEnvSource(label: string, text: string, environment: EnvSource['vars']): { source: EnvSource; problems: EnvProblem[] } {
+export function dotEnvSource(
+  label: string,
+  text: string,
+  environment: EnvSource['vars'],
+): { source: EnvSource; problems: EnvProblem[] } {
   const parsed = parseDotEnv(text, (name) => environment[name]);
   return {
     source: { label, vars: parsed.values },

@@ -21,7 +21,12 @@ const PAGE = (title: string, text: string) =>
   `<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font-family:system-ui,sans-serif;margin:3em"><h1>${title}</h1><p>${text}</p></body>`;
 
 /** Starts the server; `timeoutMs` bounds the wait, `signal` cancels it. */
-export async function listenForCallback(options: { path?: string; timeoutMs: number; signal?: AbortSignal; doneText?: string }): Promise<LoopbackCallback> {
+export async function listenForCallback(options: {
+  path?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  doneText?: string;
+}): Promise<LoopbackCallback> {
   const path = options.path ?? '/callback';
   let settle!: { resolve(address: string): void; reject(error: Error): void };
   const address = new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
@@ -38,7 +43,11 @@ export async function listenForCallback(options: { path?: string; timeoutMs: num
   };
   const onAbort = () => {
     close();
-    settle.reject(new SwitchboardError(ErrorCode.CANCELLED, 'The sign-in was cancelled.', { hint: 'Nothing was stored. Sign in again when you are ready.' }));
+    settle.reject(
+      new SwitchboardError(ErrorCode.CANCELLED, 'The sign-in was cancelled.', {
+        hint: 'Nothing was stored. Sign in again when you are ready.',
+      }),
+    );
   };
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -46,7 +55,11 @@ export async function listenForCallback(options: { path?: string; timeoutMs: num
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'close',
+    });
     res.end(PAGE('Switchboard', options.doneText ?? 'Signed in: you can close this tab and go back to Switchboard.'));
     settle.resolve(`http://127.0.0.1${req.url ?? '/'}`);
     close();
@@ -60,9 +73,13 @@ export async function listenForCallback(options: { path?: string; timeoutMs: num
     close();
     const minutes = Math.round(options.timeoutMs / 60_000);
     settle.reject(
-      new SwitchboardError(ErrorCode.TIMEOUT, `No answer from the browser in ${minutes >= 1 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(options.timeoutMs / 1000)} s`}: the sign-in was given up.`, {
-        hint: 'Nothing was stored. Sign in again and approve it in the browser in time.',
-      }),
+      new SwitchboardError(
+        ErrorCode.TIMEOUT,
+        `No answer from the browser in ${minutes >= 1 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(options.timeoutMs / 1000)} s`}: the sign-in was given up.`,
+        {
+          hint: 'Nothing was stored. Sign in again and approve it in the browser in time.',
+        },
+      ),
     );
   }, options.timeoutMs);
   timer.unref?.();

@@ -62,7 +62,9 @@ export function codeFromCallback(address: string, expectedState: string): string
   const state = params.get('state');
   if (state !== expectedState) {
     throw failed(
-      state === null ? 'The address has no sign-in state: it is not the one this sign-in sent you to.' : 'The address answers another sign-in (its state does not match this one).',
+      state === null
+        ? 'The address has no sign-in state: it is not the one this sign-in sent you to.'
+        : 'The address answers another sign-in (its state does not match this one).',
       'Use the address of the sign-in you just started (an older tab or a forged link is refused). ' + SIGN_IN_AGAIN,
     );
   }
@@ -85,7 +87,14 @@ export interface ExchangeRequest {
 async function reasonOf(response: Response): Promise<string | undefined> {
   try {
     const body = (await response.json()) as { error?: { message?: unknown } | string; message?: unknown };
-    const text = typeof body.error === 'string' ? body.error : typeof body.error?.message === 'string' ? body.error.message : typeof body.message === 'string' ? body.message : undefined;
+    const text =
+      typeof body.error === 'string'
+        ? body.error
+        : typeof body.error?.message === 'string'
+          ? body.error.message
+          : typeof body.message === 'string'
+            ? body.message
+            : undefined;
     return text?.slice(0, 200);
   } catch {
     return undefined;
@@ -108,20 +117,36 @@ export async function exchangeOpenRouterCode(request: ExchangeRequest): Promise<
       ...(request.signal && { signal: request.signal }),
     });
   } catch (error) {
-    if (request.signal?.aborted) throw new SwitchboardError(ErrorCode.CANCELLED, 'The sign-in was cancelled.', { hint: 'Nothing was stored. Sign in again when you are ready.' });
-    throw failed(`Could not reach OpenRouter to finish the sign-in (${error instanceof Error ? error.message.slice(0, 120) : 'network error'}).`, `Check your network (and proxy), then sign in again; nothing was stored.`);
+    if (request.signal?.aborted)
+      throw new SwitchboardError(ErrorCode.CANCELLED, 'The sign-in was cancelled.', {
+        hint: 'Nothing was stored. Sign in again when you are ready.',
+      });
+    throw failed(
+      `Could not reach OpenRouter to finish the sign-in (${error instanceof Error ? error.message.slice(0, 120) : 'network error'}).`,
+      `Check your network (and proxy), then sign in again; nothing was stored.`,
+    );
   }
   if (!response.ok) {
     const reason = await reasonOf(response);
     const said = reason ? `: ${reason}` : '';
-    if (response.status === 400 || response.status === 401 || response.status === 403 || response.status === 404 || response.status === 409) {
+    if (
+      response.status === 400 ||
+      response.status === 401 ||
+      response.status === 403 ||
+      response.status === 404 ||
+      response.status === 409
+    ) {
       throw failed(
         `OpenRouter refused the sign-in code (HTTP ${response.status}${said}). Codes work once and only for a few minutes.`,
         'The code was expired, already used, or from another sign-in. ' + SIGN_IN_AGAIN,
         { status: response.status },
       );
     }
-    throw failed(`OpenRouter could not finish the sign-in (HTTP ${response.status}${said}).`, 'OpenRouter may be having trouble: try again in a minute. Nothing was stored.', { status: response.status });
+    throw failed(
+      `OpenRouter could not finish the sign-in (HTTP ${response.status}${said}).`,
+      'OpenRouter may be having trouble: try again in a minute. Nothing was stored.',
+      { status: response.status },
+    );
   }
   let key: unknown;
   try {
@@ -129,6 +154,10 @@ export async function exchangeOpenRouterCode(request: ExchangeRequest): Promise<
   } catch {
     key = undefined;
   }
-  if (typeof key !== 'string' || key.length < 8) throw failed('OpenRouter answered the sign-in without a key.', 'Try again; if it keeps happening, create a key at https://openrouter.ai/keys and add it by hand.');
+  if (typeof key !== 'string' || key.length < 8)
+    throw failed(
+      'OpenRouter answered the sign-in without a key.',
+      'Try again; if it keeps happening, create a key at https://openrouter.ai/keys and add it by hand.',
+    );
   return key;
 }

@@ -6,7 +6,21 @@ export interface AuditEntry {
   at: string;
   /** The client name given in `daemon/hello`, or `unknown`. */
   client: string;
-  action: 'create' | 'update' | 'delete' | 'setDefault' | 'setKey' | 'clearKey' | 'rotateKey' | 'providerUpsert' | 'providerDelete' | 'settingsUpdate' | 'priceSet' | 'modelFactsSet' | 'tokenCreate' | 'tokenRevoke';
+  action:
+    | 'create'
+    | 'update'
+    | 'delete'
+    | 'setDefault'
+    | 'setKey'
+    | 'clearKey'
+    | 'rotateKey'
+    | 'providerUpsert'
+    | 'providerDelete'
+    | 'settingsUpdate'
+    | 'priceSet'
+    | 'modelFactsSet'
+    | 'tokenCreate'
+    | 'tokenRevoke';
   connectionId?: string;
   name?: string;
   /** Which fields changed (names only), key fingerprint before/after for key changes. */

@@ -12,7 +12,12 @@
  */
 import { z } from 'zod';
 import {
-  AWS_ACCESS_KEY_ID_PATTERN, AWS_ACCESS_KEY_ID_PROBLEM, AWS_PROFILE_PATTERN, AWS_PROFILE_PROBLEM, AWS_REGION_PATTERN, AWS_REGION_PROBLEM,
+  AWS_ACCESS_KEY_ID_PATTERN,
+  AWS_ACCESS_KEY_ID_PROBLEM,
+  AWS_PROFILE_PATTERN,
+  AWS_PROFILE_PROBLEM,
+  AWS_REGION_PATTERN,
+  AWS_REGION_PROBLEM,
 } from '../rules/connectionFields';
 import { ApiKey } from './fields';
 
@@ -46,10 +51,22 @@ export const AwsSettingsInput = z
     sessionToken: ApiKey.nullable().optional(),
   })
   .superRefine((a, ctx) => {
-    if (a.auth === 'accessKeys' && a.accessKeyId === undefined) ctx.addIssue({ code: 'custom', path: ['accessKeyId'], message: 'is required with auth "accessKeys" (the access key id; its secret access key goes in apiKey)' });
-    if (a.auth !== 'accessKeys' && a.accessKeyId !== undefined) ctx.addIssue({ code: 'custom', path: ['accessKeyId'], message: `belongs to auth "accessKeys", not "${a.auth}"` });
-    if (a.auth !== 'accessKeys' && typeof a.sessionToken === 'string') ctx.addIssue({ code: 'custom', path: ['sessionToken'], message: `belongs to auth "accessKeys", not "${a.auth}"` });
-    if (a.auth !== 'profile' && a.profile !== undefined) ctx.addIssue({ code: 'custom', path: ['profile'], message: `belongs to auth "profile", not "${a.auth}"` });
+    if (a.auth === 'accessKeys' && a.accessKeyId === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accessKeyId'],
+        message: 'is required with auth "accessKeys" (the access key id; its secret access key goes in apiKey)',
+      });
+    if (a.auth !== 'accessKeys' && a.accessKeyId !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['accessKeyId'], message: `belongs to auth "accessKeys", not "${a.auth}"` });
+    if (a.auth !== 'accessKeys' && typeof a.sessionToken === 'string')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sessionToken'],
+        message: `belongs to auth "accessKeys", not "${a.auth}"`,
+      });
+    if (a.auth !== 'profile' && a.profile !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['profile'], message: `belongs to auth "profile", not "${a.auth}"` });
   });
 /** What a client sends for a Bedrock connection. */
 export type AwsSettingsInput = z.infer<typeof AwsSettingsInput>;

@@ -4,7 +4,16 @@
  * Messages, tools, images, reasoning and structured output use the neutral chat model (chatModel.ts).
  */
 import { z } from 'zod';
-import { ChatMessage, ReasoningOptions, ResponseFormat, ToolChoice, ToolDefinition, type AssistantMessage, type AssistantPart, type ToolCall } from './chatModel';
+import {
+  ChatMessage,
+  ReasoningOptions,
+  ResponseFormat,
+  ToolChoice,
+  ToolDefinition,
+  type AssistantMessage,
+  type AssistantPart,
+  type ToolCall,
+} from './chatModel';
 import { Id, ModelId } from './fields';
 import type { Usage } from './types';
 
@@ -128,7 +137,14 @@ export const TypedDeltaParams = z.discriminatedUnion('type', [
    * proof of the reasoning behind the call (Gemini's thought signature), kept in the result's
    * `toolCalls`/`message` — send it back with the call on the next turn.
    */
-  z.strictObject({ ...deltaBase, type: z.literal('toolCall'), toolCall: z.int().min(0), id: z.string(), name: z.string(), signature: z.string().optional() }),
+  z.strictObject({
+    ...deltaBase,
+    type: z.literal('toolCall'),
+    toolCall: z.int().min(0),
+    id: z.string(),
+    name: z.string(),
+    signature: z.string().optional(),
+  }),
   /** A piece of tool call `toolCall`'s arguments (JSON text: concatenate the pieces). */
   z.strictObject({ ...deltaBase, type: z.literal('toolArguments'), toolCall: z.int().min(0), arguments: z.string() }),
 ]);

@@ -25,7 +25,10 @@ export const ImagePart = z
     type: z.literal('image'),
     url: z.string().min(1).max(MAX_TEXT).optional(),
     data: z.string().min(1).max(20_000_000, 'an image must be at most 20,000,000 base64 characters').optional(),
-    mediaType: z.string().regex(/^image\/[a-z0-9.+-]+$/, 'must be an image media type such as image/png').optional(),
+    mediaType: z
+      .string()
+      .regex(/^image\/[a-z0-9.+-]+$/, 'must be an image media type such as image/png')
+      .optional(),
     detail: z.enum(['auto', 'low', 'high']).optional(),
   })
   .refine((p) => (p.url === undefined) !== (p.data === undefined), 'give either url or data (base64), not both')
@@ -37,12 +40,19 @@ export type ImagePart = z.infer<typeof ImagePart>;
  * The model's reasoning ("thinking"). `signature` is the provider's proof of it: send the block
  * back unchanged, signature included, on the next turn (Anthropic requires it in tool loops).
  */
-export const ReasoningPart = z.strictObject({ type: z.literal('reasoning'), text: Text, signature: z.string().max(MAX_TEXT).optional() });
+export const ReasoningPart = z.strictObject({
+  type: z.literal('reasoning'),
+  text: Text,
+  signature: z.string().max(MAX_TEXT).optional(),
+});
 /** Reasoning text with its signature. */
 export type ReasoningPart = z.infer<typeof ReasoningPart>;
 
 /** Reasoning the provider returned encrypted (Anthropic `redacted_thinking`): send it back as it came. */
-export const RedactedReasoningPart = z.strictObject({ type: z.literal('redactedReasoning'), data: z.string().max(MAX_TEXT) });
+export const RedactedReasoningPart = z.strictObject({
+  type: z.literal('redactedReasoning'),
+  data: z.string().max(MAX_TEXT),
+});
 /** Encrypted reasoning. */
 export type RedactedReasoningPart = z.infer<typeof RedactedReasoningPart>;
 
@@ -115,7 +125,10 @@ export const ToolDefinition = z.strictObject({
 export type ToolDefinition = z.infer<typeof ToolDefinition>;
 
 /** `auto` (the model decides), `none`, `required` (some tool), or one named tool. */
-export const ToolChoice = z.union([z.enum(['auto', 'none', 'required']), z.strictObject({ name: z.string().min(1).max(128) })]);
+export const ToolChoice = z.union([
+  z.enum(['auto', 'none', 'required']),
+  z.strictObject({ name: z.string().min(1).max(128) }),
+]);
 /** Which tool the model must call. */
 export type ToolChoice = z.infer<typeof ToolChoice>;
 

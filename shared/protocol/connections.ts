@@ -1,6 +1,25 @@
 /** `connections/*`: the connection store. Methods on a connection take `{id}`. */
 import { z } from 'zod';
-import { ApiKey, BaseUrl, Budget, Capacity, CapacityPeriod, Description, FallbackModels, Fallbacks, GenerationDefaults, HeaderValue, Headers, Id, KeySource, MaxQueueWaitMs, ModelId, OnLimit, SecretHeaderNames, type CapacityLimit } from './fields';
+import {
+  ApiKey,
+  BaseUrl,
+  Budget,
+  Capacity,
+  CapacityPeriod,
+  Description,
+  FallbackModels,
+  Fallbacks,
+  GenerationDefaults,
+  HeaderValue,
+  Headers,
+  Id,
+  KeySource,
+  MaxQueueWaitMs,
+  ModelId,
+  OnLimit,
+  SecretHeaderNames,
+  type CapacityLimit,
+} from './fields';
 import { connectionNameProblem, MAX_CONNECTION_NAME } from '../rules/connectionFields';
 import { AwsSettingsInput, type AwsSettings } from './aws';
 import type { RateLimitInfo } from './types';
@@ -130,7 +149,11 @@ export const TestResult: z.ZodType<TestResult> = z.looseObject({
   models: z.array(z.string()).optional(),
 });
 
-const CapacityLimitShape: z.ZodType<CapacityLimit> = z.looseObject({ period: CapacityPeriod, requests: z.number().optional(), tokens: z.number().optional() });
+const CapacityLimitShape: z.ZodType<CapacityLimit> = z.looseObject({
+  period: CapacityPeriod,
+  requests: z.number().optional(),
+  tokens: z.number().optional(),
+});
 const BudgetShape: z.ZodType<Budget> = z.looseObject({ period: z.enum(['day', 'month']), amount: z.number() });
 
 /** Schema of {@link DiscoveredCapacity}. */
@@ -151,7 +174,9 @@ export const Connection: z.ZodType<Connection> = z.looseObject({
   description: z.string().optional(),
   enabled: z.boolean().optional(),
   lastUsedAt: z.string().optional(),
-  generationDefaults: z.looseObject({ temperature: z.number().optional(), maxTokens: z.number().optional() }).optional(),
+  generationDefaults: z
+    .looseObject({ temperature: z.number().optional(), maxTokens: z.number().optional() })
+    .optional(),
   provider: z.string(),
   baseUrl: z.string(),
   defaultModel: z.string().optional(),
@@ -215,7 +240,10 @@ const ConnectionFields = {
   headers: Headers,
   /** Headers to treat as secret besides those the daemon recognises; write-mostly: responses list every secret header. */
   secretHeaders: SecretHeaderNames,
-  timeoutMs: z.int('must be a whole number of milliseconds').min(1000, 'must be at least 1000 ms').max(600_000, 'must be at most 600000 ms (10 minutes)'),
+  timeoutMs: z
+    .int('must be a whole number of milliseconds')
+    .min(1000, 'must be at least 1000 ms')
+    .max(600_000, 'must be at most 600000 ms (10 minutes)'),
   maxRetries: z.int('must be a whole number').min(0, 'must be 0 or more').max(10, 'must be at most 10'),
   isDefault: z.boolean(),
   /** Default: `vault` when `apiKey` is given, `none` when the provider needs no key. */
@@ -317,7 +345,6 @@ export interface ConnectionResult {
   connection: Connection;
 }
 
-
 /** Params of `connections/resolve`. */
 export const ResolveParams = z.strictObject({
   /** The connection the request names (a chat's own choice). */
@@ -345,5 +372,7 @@ export const TestParams = z
     /** Also send a tiny completion to the default model. */
     completion: z.boolean().optional(),
   })
-  .refine((p) => (p.id === undefined) !== (p.draft === undefined), { message: 'give either id (a saved connection) or draft (an unsaved one), not both', path: ['id'] });
-
+  .refine((p) => (p.id === undefined) !== (p.draft === undefined), {
+    message: 'give either id (a saved connection) or draft (an unsaved one), not both',
+    path: ['id'],
+  });

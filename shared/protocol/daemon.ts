@@ -36,4 +36,3 @@ export interface StatusResult {
   /** Chat streams running now. */
   activeStreams: number;
 }
-

@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { Connection, TestResult } from './connections';
 
 /** Event names a client may subscribe to. */
-export const EventName = z.enum(['connections/changed', 'connections/tested', 'connections/statusChanged', 'usage/budgetWarning']);
+export const EventName = z.enum([
+  'connections/changed',
+  'connections/tested',
+  'connections/statusChanged',
+  'usage/budgetWarning',
+]);
 /** Event names a client may subscribe to. */
 export type EventName = z.infer<typeof EventName>;
 
@@ -29,4 +34,3 @@ export const ConnectionsTestedParams = z.looseObject({
 });
 /** Params of `connections/tested`. */
 export type ConnectionsTestedParams = z.infer<typeof ConnectionsTestedParams>;
-

@@ -31,7 +31,10 @@ function isHttpUrlWithoutCredentials(value: string): boolean {
 export const HttpUrl = z
   .string()
   .max(2048, 'must be at most 2048 characters')
-  .refine(isHttpUrlWithoutCredentials, 'must be an http:// or https:// URL without credentials, e.g. https://api.openai.com/v1');
+  .refine(
+    isHttpUrlWithoutCredentials,
+    'must be an http:// or https:// URL without credentials, e.g. https://api.openai.com/v1',
+  );
 
 /**
  * Whether `value` can be a connection's base URL: an {@link HttpUrl} with no query or fragment. The
@@ -53,7 +56,11 @@ export const BaseUrl = z
   );
 
 /** A model id as the provider spells it: no whitespace or control characters (see `modelIdProblem` in shared/rules/inputRules.ts). */
-export const ModelId = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters').superRefine(rule(modelIdProblem));
+export const ModelId = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(256, 'must be at most 256 characters')
+  .superRefine(rule(modelIdProblem));
 
 /**
  * The shortest key accepted. Real keys are 20+ characters; a shorter one is a mistake (a partial
@@ -69,30 +76,46 @@ export const MIN_API_KEY_LENGTH = 8;
 export const ApiKey = z
   .string()
   .min(1, 'must not be empty')
-  .min(MIN_API_KEY_LENGTH, `must be at least ${MIN_API_KEY_LENGTH} characters: real API keys are longer, so check that the whole key was pasted`)
+  .min(
+    MIN_API_KEY_LENGTH,
+    `must be at least ${MIN_API_KEY_LENGTH} characters: real API keys are longer, so check that the whole key was pasted`,
+  )
   .max(4096, 'must be at most 4096 characters')
   .superRefine(rule(apiKeyProblem));
 
 /** A value sent as an HTTP header: ASCII and Latin-1, no line breaks or control characters (see `headerValueProblem`). */
-export const HeaderValue = z.string().max(8192, 'header values must be at most 8192 characters').superRefine(rule(headerValueProblem));
+export const HeaderValue = z
+  .string()
+  .max(8192, 'header values must be at most 8192 characters')
+  .superRefine(rule(headerValueProblem));
 
 /** Where the daemon finds a connection's key. */
 export const KeySource = z.union([
   z.literal('vault'),
   z.literal('memory'),
   z.literal('none'),
-  z.string().regex(/^env:[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be vault, memory, none, or env:NAME with NAME a valid environment variable name'),
+  z
+    .string()
+    .regex(
+      /^env:[A-Za-z_][A-Za-z0-9_]{0,127}$/,
+      'must be vault, memory, none, or env:NAME with NAME a valid environment variable name',
+    ),
 ]);
 /** Where the daemon finds a connection's key: `vault` (encrypted file), `memory` (pushed by a client with secrets/set, held in memory only), `env:NAME`, or `none`. */
 export type KeySource = z.infer<typeof KeySource>;
 
-
 /** Extra HTTP headers sent with every upstream request of a connection. */
 export const Headers = z
-  .record(z.string(), z.string().max(8192, 'header values must be at most 8192 characters').superRefine((value, ctx) => {
-    // The mask stands for a stored secret value (kept as it is), not a value to send.
-    if (value !== SECRET_HEADER_MASK) rule(headerValueProblem)(value, ctx);
-  }))
+  .record(
+    z.string(),
+    z
+      .string()
+      .max(8192, 'header values must be at most 8192 characters')
+      .superRefine((value, ctx) => {
+        // The mask stands for a stored secret value (kept as it is), not a value to send.
+        if (value !== SECRET_HEADER_MASK) rule(headerValueProblem)(value, ctx);
+      }),
+  )
   .refine((h) => Object.keys(h).length <= 32, 'at most 32 headers')
   .superRefine((h, ctx) => {
     // The same rule (and words) as the connection form's, from shared/rules/connectionFields.ts.
@@ -144,7 +167,10 @@ export type CapacityLimit = z.infer<typeof CapacityLimit>;
 export const Capacity = z
   .array(CapacityLimit)
   .max(3, 'at most one limit per period (minute, hour, day)')
-  .refine((limits) => new Set(limits.map((l) => l.period)).size === limits.length, 'give at most one limit per period; put requests and tokens in the same entry');
+  .refine(
+    (limits) => new Set(limits.map((l) => l.period)).size === limits.length,
+    'give at most one limit per period; put requests and tokens in the same entry',
+  );
 
 /** What a request that would exceed a capacity limit does: fail at once with RATE_LIMITED, or wait its turn. */
 export const OnLimit = z.enum(['fail', 'queue']);
@@ -152,7 +178,10 @@ export const OnLimit = z.enum(['fail', 'queue']);
 export type OnLimit = z.infer<typeof OnLimit>;
 
 /** The longest a queued request waits (`onLimit: "queue"`) before it fails with RATE_LIMITED. */
-export const MaxQueueWaitMs = z.int('must be a whole number of milliseconds').min(0).max(3_600_000, 'must be at most 3600000 ms (an hour)');
+export const MaxQueueWaitMs = z
+  .int('must be a whole number of milliseconds')
+  .min(0)
+  .max(3_600_000, 'must be at most 3600000 ms (an hour)');
 
 /** A spending budget in US dollars per UTC day or calendar month (UTC). */
 export const Budget = z.strictObject({
@@ -184,7 +213,10 @@ export const NoParams = z.strictObject({}).optional();
 export const Description = z
   .string()
   .max(2000, 'must be at most 2000 characters')
-  .refine((v) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(v), 'must not contain control characters (line breaks and tabs are fine)');
+  .refine(
+    (v) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(v),
+    'must not contain control characters (line breaks and tabs are fine)',
+  );
 
 /**
  * Generation defaults of a connection: applied to a request that does not set them itself, on every
@@ -193,7 +225,11 @@ export const Description = z
  */
 export const GenerationDefaults = z.strictObject({
   temperature: z.number().min(0, 'must be 0 or more').max(2, 'must be at most 2').optional(),
-  maxTokens: z.int('must be a whole number of tokens').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1000000').optional(),
+  maxTokens: z
+    .int('must be a whole number of tokens')
+    .min(1, 'must be at least 1')
+    .max(1_000_000, 'must be at most 1000000')
+    .optional(),
 });
 /** Generation defaults of a connection. */
 export type GenerationDefaults = z.infer<typeof GenerationDefaults>;

@@ -42,9 +42,15 @@ export const ModelFactsFields = z
     /** Longest answer in tokens. */
     maxOutputTokens: z.int().min(1).max(100_000_000).optional(),
     /** What the model can do (replaces the catalog's list). */
-    capabilities: z.array(z.enum(['chat', 'tools', 'vision', 'reasoning', 'embeddings'])).max(5).optional(),
+    capabilities: z
+      .array(z.enum(['chat', 'tools', 'vision', 'reasoning', 'embeddings']))
+      .max(5)
+      .optional(),
   })
-  .refine((f) => f.contextWindow !== undefined || f.maxOutputTokens !== undefined || f.capabilities !== undefined, 'give contextWindow, maxOutputTokens or capabilities');
+  .refine(
+    (f) => f.contextWindow !== undefined || f.maxOutputTokens !== undefined || f.capabilities !== undefined,
+    'give contextWindow, maxOutputTokens or capabilities',
+  );
 
 /** The facts of one model: the catalog's, with the user's fields in their place. */
 export interface ModelFactsEntry {
@@ -67,4 +73,3 @@ export const ModelFactsSetParams = z.strictObject({
   /** Fields to set (the others keep the catalog's), or `null` to drop the user's facts (the catalog's apply again). */
   facts: ModelFactsFields.nullable(),
 });
-

@@ -18,7 +18,10 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 const optional = (check: (v: unknown) => boolean) => (v: unknown) => v === undefined || check(v);
-const oneOf = (...values: string[]) => (v: unknown) => isString(v) && values.includes(v);
+const oneOf =
+  (...values: string[]) =>
+  (v: unknown) =>
+    isString(v) && values.includes(v);
 
 /** Every field of `shape` passes its check. */
 function has(value: unknown, shape: Record<string, (v: unknown) => boolean>): value is Shape {
@@ -51,13 +54,21 @@ const isTestResult = (v: unknown) =>
     summary: isString,
     testedAt: isString,
     durationMs: isNumber,
-    stages: arrayOf((stage) => has(stage, { name: isString, status: (s) => TEST_STATUS(s) || s === 'skipped', ms: optional(isNumber), reason: isString })),
+    stages: arrayOf((stage) =>
+      has(stage, {
+        name: isString,
+        status: (s) => TEST_STATUS(s) || s === 'skipped',
+        ms: optional(isNumber),
+        reason: isString,
+      }),
+    ),
     models: optional(isStrings),
   });
 
 const arrayOf = (check: (v: unknown) => boolean) => (v: unknown) => Array.isArray(v) && v.every(check);
 const isStrings = arrayOf(isString);
-const isCapacityLimit = (v: unknown) => has(v, { period: oneOf('minute', 'hour', 'day'), requests: optional(isNumber), tokens: optional(isNumber) });
+const isCapacityLimit = (v: unknown) =>
+  has(v, { period: oneOf('minute', 'hour', 'day'), requests: optional(isNumber), tokens: optional(isNumber) });
 const isBudget = (v: unknown) => has(v, { period: oneOf('day', 'month'), amount: isNumber });
 const isStringRecord = (v: unknown) => isObject(v) && Object.values(v).every(isString);
 
@@ -89,7 +100,11 @@ const isConnection = (v: unknown) =>
 
 /** `connections/changed`. */
 export function isConnectionsChangedParams(value: unknown): value is ConnectionsChangedParams {
-  return has(value, { kind: oneOf('created', 'updated', 'deleted', 'defaultChanged', 'keyChanged'), id: isString, connection: isConnection });
+  return has(value, {
+    kind: oneOf('created', 'updated', 'deleted', 'defaultChanged', 'keyChanged'),
+    id: isString,
+    connection: isConnection,
+  });
 }
 
 /** `connections/tested`. */
@@ -99,7 +114,14 @@ export function isConnectionsTestedParams(value: unknown): value is ConnectionsT
 
 /** `connections/statusChanged`. */
 export function isConnectionsStatusChangedParams(value: unknown): value is ConnectionsStatusChangedParams {
-  return has(value, { id: isString, name: isString, previous: optional(TEST_STATUS), status: TEST_STATUS, trigger: oneOf('manual', 'scheduled', 'chat'), result: isTestResult });
+  return has(value, {
+    id: isString,
+    name: isString,
+    previous: optional(TEST_STATUS),
+    status: TEST_STATUS,
+    trigger: oneOf('manual', 'scheduled', 'chat'),
+    result: isTestResult,
+  });
 }
 
 /** `usage/budgetWarning`. */

@@ -7,7 +7,13 @@ import type { z } from 'zod';
 import { NoParams } from './fields';
 import { AuditListParams } from './audit';
 import { ChatCancelParams, ChatDeltaParams, ChatStreamParams } from './chat';
-import { ById, ConnectionsResolveParams, CreateConnectionParams, TestParams, UpdateConnectionParams } from './connections';
+import {
+  ById,
+  ConnectionsResolveParams,
+  CreateConnectionParams,
+  TestParams,
+  UpdateConnectionParams,
+} from './connections';
 import { HelloParams } from './daemon';
 import { ConnectionsChangedParams, ConnectionsTestedParams, EventsSubscribeParams } from './events';
 import { ConnectionsStatusChangedParams, TestHistoryParams } from './testHistory';

@@ -67,9 +67,16 @@ export const ProviderInput = z.strictObject({
   requiresKey: z.boolean(),
   keyFormatHint: z.string().max(200).optional(),
   docsUrl: HttpUrl.optional(),
-  envVar: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(128).optional(),
+  envVar: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .max(128)
+    .optional(),
   /** OpenAI APIs besides chat completions it serves (see `Provider.apis`); OpenAI-format providers only. */
-  apis: z.array(z.enum(['embeddings', 'responses'])).max(2).optional(),
+  apis: z
+    .array(z.enum(['embeddings', 'responses']))
+    .max(2)
+    .optional(),
   /** Vendor rules on top of the wire format (see `Provider.dialect`): `gemini` for a Gemini OpenAI-compatible endpoint (e.g. Vertex AI's). */
   dialect: z.enum(['gemini', 'cohere']).optional(),
 });
@@ -89,4 +96,3 @@ export const PricesSetParams = z.strictObject({
   /** The new price, or `null` to drop the user's price (the catalog's applies again). */
   price: ModelPriceFields.nullable(),
 });
-

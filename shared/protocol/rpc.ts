@@ -47,7 +47,11 @@ export function request<P, R>(method: string, _params: Phantom<P>, _result: Phan
 }
 
 /** Declares a notification method, with the check a receiver applies to its params. */
-export function notification<P>(method: string, _params: Phantom<P>, accepts: (value: unknown) => value is P): NotificationType<P> {
+export function notification<P>(
+  method: string,
+  _params: Phantom<P>,
+  accepts: (value: unknown) => value is P,
+): NotificationType<P> {
   return { kind: 'notification', method, accepts };
 }
 

@@ -9,4 +9,15 @@ export interface Settings {
   modelsCacheMinutes: number;
 }
 /** Params of `settings/update`. */
-export const SettingsUpdateParams = z.strictObject({ testIntervalHours: z.number().min(0).max(24 * 365).optional(), modelsCacheMinutes: z.number().min(0).max(60 * 24 * 30).optional() });
+export const SettingsUpdateParams = z.strictObject({
+  testIntervalHours: z
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .optional(),
+  modelsCacheMinutes: z
+    .number()
+    .min(0)
+    .max(60 * 24 * 30)
+    .optional(),
+});

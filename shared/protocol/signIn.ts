@@ -19,13 +19,18 @@ export const SignInParams = z
     /** The `code` the browser came back with. */
     code: z.string().min(1, 'must not be empty').max(4096),
     /** The PKCE verifier whose S256 challenge started the sign-in. */
-    codeVerifier: z.string().min(43, 'must be at least 43 characters (RFC 7636)').max(128, 'must be at most 128 characters (RFC 7636)'),
+    codeVerifier: z
+      .string()
+      .min(43, 'must be at least 43 characters (RFC 7636)')
+      .max(128, 'must be at most 128 characters (RFC 7636)'),
     name: CreateConnectionParams.shape.name.optional(),
     defaultModel: ModelId.optional(),
     isDefault: z.boolean().optional(),
     connectionId: Id.optional(),
   })
-  .refine((p) => (p.name === undefined) !== (p.connectionId === undefined), { message: 'give either name (a new connection) or connectionId (a new key for it), not both', path: ['name'] });
+  .refine((p) => (p.name === undefined) !== (p.connectionId === undefined), {
+    message: 'give either name (a new connection) or connectionId (a new key for it), not both',
+    path: ['name'],
+  });
 /** Params of `connections/signIn`. */
 export type SignInParams = z.infer<typeof SignInParams>;
-

@@ -60,9 +60,7 @@ export interface TokensCreateResult {
   secret: string;
 }
 
-
 /** Params of `tokens/revoke`. */
 export const TokensRevokeParams = z.strictObject({ id: Id });
 /** Params of `tokens/revoke`. */
 export type TokensRevokeParams = z.infer<typeof TokensRevokeParams>;
-

@@ -6,7 +6,18 @@
  * (Continue, LiteLLM, VS Code's BYOK models, Roo Code / Kilo Code / Zoo Code) into the same preview.
  */
 import { z } from 'zod';
-import { BaseUrl, Budget, Capacity, HeaderValue, Id, MaxQueueWaitMs, ModelId, ModelPriceFields, OnLimit, SecretHeaderNames } from './fields';
+import {
+  BaseUrl,
+  Budget,
+  Capacity,
+  HeaderValue,
+  Id,
+  MaxQueueWaitMs,
+  ModelId,
+  ModelPriceFields,
+  OnLimit,
+  SecretHeaderNames,
+} from './fields';
 import { CreateConnectionParams } from './connections';
 import { AwsAccessKeyId, AwsAuth, AwsProfile, AwsRegion } from './aws';
 import type { ProviderInput } from './providers';
@@ -19,7 +30,10 @@ export const EXPORT_SCHEMA_VERSION = 1;
 
 /** How an exported connection finds its key: an environment variable, none needed, or one to give after import. */
 export const ExportedKey = z.discriminatedUnion('source', [
-  z.strictObject({ source: z.literal('env'), variable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name') }),
+  z.strictObject({
+    source: z.literal('env'),
+    variable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name'),
+  }),
   z.strictObject({ source: z.literal('none') }),
   /** The key was held by the daemon (vault, VS Code): it is never exported, so give it again after importing. */
   z.strictObject({ source: z.literal('needsKey') }),
@@ -85,8 +99,16 @@ export type ExportedPrice = z.infer<typeof ExportedPrice>;
 
 /** The daemon-wide settings an export carries. */
 export const ExportedSettings = z.strictObject({
-  testIntervalHours: z.number().min(0).max(24 * 365).optional(),
-  modelsCacheMinutes: z.number().min(0).max(60 * 24 * 30).optional(),
+  testIntervalHours: z
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .optional(),
+  modelsCacheMinutes: z
+    .number()
+    .min(0)
+    .max(60 * 24 * 30)
+    .optional(),
 });
 
 /** A Switchboard export: what `connections/export` returns and `switchboard export` writes. */
@@ -103,7 +125,6 @@ export interface ExportDocument {
   prices: ExportedPrice[];
   settings: z.infer<typeof ExportedSettings>;
 }
-
 
 /** Files import reads: a Switchboard export, or another tool's configuration. `auto` tells them apart. */
 export const ImportFormat = z.enum(['auto', 'switchboard', 'continue', 'litellm', 'vscode', 'roo']);
@@ -163,4 +184,3 @@ export interface ImportResult {
   /** After apply: the connections created or updated. */
   connections?: Connection[];
 }
-

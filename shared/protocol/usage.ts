@@ -38,7 +38,10 @@ export interface UsageRecord {
 export type UsageTotals = Omit<UsageRecord, 'connectionId' | 'day' | 'model' | 'tokenId' | 'tokenName' | 'client'>;
 
 /** Usage summed by the keys `usage/get`'s `groupBy` names; the other keys are absent. */
-export type UsageGroup = Partial<Pick<UsageRecord, 'connectionId' | 'day' | 'model' | 'tokenId' | 'tokenName' | 'client'>> & UsageTotals;
+export type UsageGroup = Partial<
+  Pick<UsageRecord, 'connectionId' | 'day' | 'model' | 'tokenId' | 'tokenName' | 'client'>
+> &
+  UsageTotals;
 
 /** How much of a connection's budget is spent in its current period. */
 export interface BudgetStatus {
@@ -115,4 +118,3 @@ export const BudgetWarningParams = z.intersection(
 );
 /** Params of `usage/budgetWarning`. */
 export type BudgetWarningParams = z.infer<typeof BudgetWarningParams>;
-

@@ -30,7 +30,14 @@ export const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
 
 /** Headers Switchboard sets itself, in lower case: a user header must not override auth or framing. */
 export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
-  'authorization', 'x-api-key', 'api-key', 'host', 'content-length', 'content-type', 'connection', 'transfer-encoding',
+  'authorization',
+  'x-api-key',
+  'api-key',
+  'host',
+  'content-length',
+  'content-type',
+  'connection',
+  'transfer-encoding',
 ]);
 
 /** Keys refused anywhere in params (prototype pollution), so never a header name either. */
@@ -38,8 +45,10 @@ const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor',
 
 /** Why `name` cannot be an extra header's name, or undefined. The message starts with the name, quoted. */
 export function headerNameProblem(name: string): string | undefined {
-  if (!HEADER_NAME_PATTERN.test(name) || FORBIDDEN_KEYS.has(name)) return `"${name.slice(0, 40)}" is not a valid header name (letters, digits and - only)`;
-  if (RESERVED_HEADERS.has(name.toLowerCase())) return `"${name}" is set by Switchboard itself; put the key in the API key field`;
+  if (!HEADER_NAME_PATTERN.test(name) || FORBIDDEN_KEYS.has(name))
+    return `"${name.slice(0, 40)}" is not a valid header name (letters, digits and - only)`;
+  if (RESERVED_HEADERS.has(name.toLowerCase()))
+    return `"${name}" is set by Switchboard itself; put the key in the API key field`;
   return undefined;
 }
 
@@ -49,7 +58,8 @@ export const AWS_REGION_PROBLEM = 'must be an AWS region id such as us-east-1 or
 
 /** An IAM access key id: 16-128 capitals and digits, e.g. `AKIA…` (long-term) or `ASIA…` (temporary). */
 export const AWS_ACCESS_KEY_ID_PATTERN = /^[A-Z0-9]{16,128}$/;
-export const AWS_ACCESS_KEY_ID_PROBLEM = 'must be an IAM access key id: 16-128 capitals and digits, such as AKIA… or ASIA…';
+export const AWS_ACCESS_KEY_ID_PROBLEM =
+  'must be an IAM access key id: 16-128 capitals and digits, such as AKIA… or ASIA…';
 
 /** A profile name of `~/.aws/config`. */
 export const AWS_PROFILE_PATTERN = /^[A-Za-z0-9_.@+=,-]{1,128}$/;

@@ -24,7 +24,8 @@ export function looksLikeConnectionId(text: string): boolean {
 }
 
 /** Why a name is refused when it looks like an id; the same words in the daemon, the CLI and the form. */
-export const ID_SHAPED_NAME_PROBLEM = 'must not look like a connection id ("conn_" followed by hex digits): commands that take a name or an id could then pick another connection';
+export const ID_SHAPED_NAME_PROBLEM =
+  'must not look like a connection id ("conn_" followed by hex digits): commands that take a name or an id could then pick another connection';
 
 /** The least a connection reference needs. */
 export interface NamedConnection {
@@ -51,7 +52,11 @@ export function matchConnection<T extends NamedConnection>(ref: string, connecti
 }
 
 /** The sentence that refuses an ambiguous reference, and what to type instead. */
-export function ambiguousConnectionMessage(ref: string, byId: NamedConnection, byName: NamedConnection): { message: string; hint: string } {
+export function ambiguousConnectionMessage(
+  ref: string,
+  byId: NamedConnection,
+  byName: NamedConnection,
+): { message: string; hint: string } {
   return {
     message: `"${ref}" is both the id of connection "${byId.name}" and the name of another connection (id ${byName.id}), so it names neither.`,
     hint: `Use the id of the one you mean: ${byId.id} for "${byId.name}", ${byName.id} for the one named "${byName.name}". Then rename the latter so its name no longer looks like an id (e.g. \`switchboard connections edit ${byName.id} --name NEW-NAME\`).`,

@@ -29,7 +29,8 @@ export function headerValueProblem(value: string): string | undefined {
     const code = char.codePointAt(0)!;
     if (code === 0x09 || (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff)) continue;
     if (code === 0x0a || code === 0x0d) return 'must not contain line breaks';
-    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return `must not contain control characters (found ${showChar(char)})`;
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f))
+      return `must not contain control characters (found ${showChar(char)})`;
     return `contains ${showChar(char)}, which an HTTP header cannot carry: use only ASCII and Latin-1 characters (check for a mistyped or pasted character)`;
   }
   return undefined;
@@ -52,7 +53,8 @@ export function apiKeyProblem(key: string): string | undefined {
 export function modelIdProblem(model: string): string | undefined {
   for (const char of model) {
     const code = char.codePointAt(0)!;
-    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return `must not contain tabs, line breaks or other control characters (found ${showChar(char)})`;
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f))
+      return `must not contain tabs, line breaks or other control characters (found ${showChar(char)})`;
     if (/\s/u.test(char)) return `must not contain spaces or other whitespace (found ${showChar(char)})`;
   }
   return undefined;

@@ -38,11 +38,27 @@ interface Variant {
 
 async function save(name: string): Promise<void> {
   const esbuild = await import('esbuild');
-  await esbuild.build({ entryPoints: [join(REPO, 'daemon/main.ts')], outfile: bundleOf(name), bundle: true, sourcemap: 'linked', platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', legalComments: 'none' });
+  await esbuild.build({
+    entryPoints: [join(REPO, 'daemon/main.ts')],
+    outfile: bundleOf(name),
+    bundle: true,
+    sourcemap: 'linked',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
   console.log(`saved ${bundleOf(name)}`);
 }
 
-async function compare(names: string[], nodeArgs: string[][], rounds: number, n: number, paths: PathName[]): Promise<void> {
+async function compare(
+  names: string[],
+  nodeArgs: string[][],
+  rounds: number,
+  n: number,
+  paths: PathName[],
+): Promise<void> {
   const mock = await startMock({ chunks: CHUNKS, validKey: KEY });
   const variants: Variant[] = [];
   for (const [i, name] of names.entries()) {
@@ -50,7 +66,15 @@ async function compare(names: string[], nodeArgs: string[][], rounds: number, n:
     const t32 = daemonTarget(d.info, 32);
     const t1 = daemonTarget(d.info, 1);
     const clients = paths.includes('rpc32') ? await rpcClients(d.home, 32) : [];
-    variants.push({ name: nodeArgs[i]!.length ? `${name} ${nodeArgs[i]!.join(' ')}` : name, d, t32, t1, clients, cpu: new Map<PathName, number[]>(), ttft1: [] as number[] });
+    variants.push({
+      name: nodeArgs[i]!.length ? `${name} ${nodeArgs[i]!.join(' ')}` : name,
+      d,
+      t32,
+      t1,
+      clients,
+      cpu: new Map<PathName, number[]>(),
+      ttft1: [] as number[],
+    });
   }
   const body = requestBody(MODEL);
   const run = async (v: Variant, path: PathName, count: number) => {
@@ -72,7 +96,9 @@ async function compare(names: string[], nodeArgs: string[][], rounds: number, n:
         if (p === 'http1') v.ttft1.push(dist(res.samples.map((s) => s.ttftMs)).p50);
       }
     }
-    process.stderr.write(`round ${r + 1}/${rounds}: ${variants.map((v) => `${v.name} ${paths.map((p) => `${p} ${v.cpu.get(p)!.at(-1)!.toFixed(3)}`).join(' ')}`).join(' | ')}\n`);
+    process.stderr.write(
+      `round ${r + 1}/${rounds}: ${variants.map((v) => `${v.name} ${paths.map((p) => `${p} ${v.cpu.get(p)!.at(-1)!.toFixed(3)}`).join(' ')}`).join(' | ')}\n`,
+    );
   }
   console.log('\ndaemon CPU ms/request, median over rounds (min–max)');
   for (const v of variants) {
@@ -80,7 +106,9 @@ async function compare(names: string[], nodeArgs: string[][], rounds: number, n:
       const xs = v.cpu.get(p)!;
       return `${p} ${median(xs).toFixed(3)} (${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)})`;
     });
-    const ttft = v.ttft1.length ? `  c=1 p50 TTFT ${median(v.ttft1).toFixed(2)} ms (per round: ${v.ttft1.map((x) => x.toFixed(2)).join(' ')})` : '';
+    const ttft = v.ttft1.length
+      ? `  c=1 p50 TTFT ${median(v.ttft1).toFixed(2)} ms (per round: ${v.ttft1.map((x) => x.toFixed(2)).join(' ')})`
+      : '';
     console.log(`  ${v.name.padEnd(12)} ${cells.join('   ')}${ttft}`);
   }
   for (const v of variants) {
@@ -107,7 +135,13 @@ async function main(): Promise<void> {
   if (values.save) return save(values.save);
   if (!values.a || !values.b) throw new Error('usage: --save <name> | --a <name> --b <name>');
   const args = (s: string) => s.split(' ').filter(Boolean);
-  await compare([values.a, values.b], [args(values['a-args']), args(values['b-args'])], Number(values.rounds), Number(values.requests), values.paths.split(',') as PathName[]);
+  await compare(
+    [values.a, values.b],
+    [args(values['a-args']), args(values['b-args'])],
+    Number(values.rounds),
+    Number(values.requests),
+    values.paths.split(',') as PathName[],
+  );
 }
 
 runBenchMain('ab', main);

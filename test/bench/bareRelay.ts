@@ -20,12 +20,15 @@ const HOP = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding']);
 const server = http.createServer((req, res) => {
   const headers: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) if (!HOP.has(name)) headers[name] = value;
-  const up = http.request({ agent, host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, (upRes) => {
-    const back: http.OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(upRes.headers)) if (!HOP.has(name)) back[name] = value;
-    res.writeHead(upRes.statusCode ?? 502, back);
-    upRes.pipe(res);
-  });
+  const up = http.request(
+    { agent, host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers },
+    (upRes) => {
+      const back: http.OutgoingHttpHeaders = {};
+      for (const [name, value] of Object.entries(upRes.headers)) if (!HOP.has(name)) back[name] = value;
+      res.writeHead(upRes.statusCode ?? 502, back);
+      upRes.pipe(res);
+    },
+  );
   up.on('socket', (s) => s.setNoDelay(true));
   up.on('error', () => res.destroy());
   res.on('close', () => {
@@ -35,6 +38,11 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 30_000;
 server.on('connection', (socket) => socket.setNoDelay(true));
-server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: (server.address() as AddressInfo).port }) + '\n'));
-process.stdin.on('end', () => process.exit(0)).on('close', () => process.exit(0)).resume();
+server.listen(0, '127.0.0.1', () =>
+  process.stdout.write(JSON.stringify({ port: (server.address() as AddressInfo).port }) + '\n'),
+);
+process.stdin
+  .on('end', () => process.exit(0))
+  .on('close', () => process.exit(0))
+  .resume();
 process.on('SIGTERM', () => process.exit(0));

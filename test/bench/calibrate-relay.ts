@@ -17,15 +17,20 @@ import { parseArgs } from 'node:util';
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 
-const { values } = parseArgs({ options: { mode: { type: 'string' }, upstream: { type: 'string' }, key: { type: 'string' } }, strict: true });
+const { values } = parseArgs({
+  options: { mode: { type: 'string' }, upstream: { type: 'string' }, key: { type: 'string' } },
+  strict: true,
+});
 const mode = values.mode!;
 const upstream = new URL(values.upstream!);
 const key = values.key!;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
 const sdk = new OpenAI({ apiKey: key, baseURL: values.upstream!, maxRetries: 0 });
 
-const HEAD = '{"id":"chatcmpl-relay","object":"chat.completion.chunk","created":0,"model":"m","system_fingerprint":null,"choices":[';
-const frame = (text: string) => `data: ${HEAD}{"index":0,"delta":{"content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]}\n\n`;
+const HEAD =
+  '{"id":"chatcmpl-relay","object":"chat.completion.chunk","created":0,"model":"m","system_fingerprint":null,"choices":[';
+const frame = (text: string) =>
+  `data: ${HEAD}{"index":0,"delta":{"content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]}\n\n`;
 const TAIL = `data: ${HEAD}{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n`;
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
 
@@ -50,7 +55,18 @@ function parseSse(buf: string, onContent: (t: string) => void): string {
 
 function httpParse(body: string, res: http.ServerResponse): void {
   const up = http.request(
-    { agent, host: upstream.hostname, port: upstream.port, path: `${upstream.pathname}/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` } },
+    {
+      agent,
+      host: upstream.hostname,
+      port: upstream.port,
+      path: `${upstream.pathname}/chat/completions`,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        authorization: `Bearer ${key}`,
+      },
+    },
     (upRes) => {
       res.writeHead(200, SSE_HEADERS);
       upRes.setEncoding('utf8');
@@ -69,7 +85,18 @@ function httpParse(body: string, res: http.ServerResponse): void {
 /** Upstream frames forwarded verbatim (whole events only); only the usage frame is parsed. */
 function httpPassthrough(body: string, res: http.ServerResponse): void {
   const up = http.request(
-    { agent, host: upstream.hostname, port: upstream.port, path: `${upstream.pathname}/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` } },
+    {
+      agent,
+      host: upstream.hostname,
+      port: upstream.port,
+      path: `${upstream.pathname}/chat/completions`,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        authorization: `Bearer ${key}`,
+      },
+    },
     (upRes) => {
       res.writeHead(200, SSE_HEADERS);
       upRes.setEncoding('utf8');
@@ -95,7 +122,11 @@ function httpPassthrough(body: string, res: http.ServerResponse): void {
 }
 
 async function fetchParse(body: string, res: http.ServerResponse): Promise<void> {
-  const r = await fetch(`${values.upstream}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+  const r = await fetch(`${values.upstream}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body,
+  });
   res.writeHead(200, SSE_HEADERS);
   const dec = new TextDecoder();
   let buf = '';
@@ -133,7 +164,18 @@ const server = http.createServer((req, res) => {
     const body = await readBody(req);
     if (mode === 'pipe') {
       const up = http.request(
-        { agent, host: upstream.hostname, port: upstream.port, path: `${upstream.pathname}/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` } },
+        {
+          agent,
+          host: upstream.hostname,
+          port: upstream.port,
+          path: `${upstream.pathname}/chat/completions`,
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            authorization: `Bearer ${key}`,
+          },
+        },
         (upRes) => {
           res.writeHead(upRes.statusCode ?? 502, SSE_HEADERS);
           upRes.pipe(res);
@@ -152,6 +194,11 @@ const server = http.createServer((req, res) => {
   });
 });
 server.keepAliveTimeout = 30_000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: (server.address() as AddressInfo).port }) + '\n'));
-process.stdin.on('end', () => process.exit(0)).on('close', () => process.exit(0)).resume();
+server.listen(0, '127.0.0.1', () =>
+  process.stdout.write(JSON.stringify({ port: (server.address() as AddressInfo).port }) + '\n'),
+);
+process.stdin
+  .on('end', () => process.exit(0))
+  .on('close', () => process.exit(0))
+  .resume();
 process.on('SIGTERM', () => process.exit(0));

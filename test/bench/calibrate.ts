@@ -27,7 +27,10 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { modes: { type: 'string' }, requests: { type: 'string', default: '1600' } }, strict: true });
+  const { values } = parseArgs({
+    options: { modes: { type: 'string' }, requests: { type: 'string', default: '1600' } },
+    strict: true,
+  });
   const modes = values.modes ? values.modes.split(',') : ALL;
   const n = Number(values.requests);
   process.stderr.write(`bench: daemon bundle ${await snapshotDaemon()} into test-artifacts/bench/daemon-snapshot\n`);
@@ -48,7 +51,17 @@ async function main(): Promise<void> {
       relayPid = d.info.pid;
       close = () => d.admin.close();
     } else if (mode !== 'direct') {
-      const r = await startJsonLineChild<{ port: number }>(`relay-${mode}`, ['--import', 'tsx', join(REPO, 'test/bench/calibrate-relay.ts'), '--mode', mode, '--upstream', mock.info.openaiBaseUrl, '--key', KEY]);
+      const r = await startJsonLineChild<{ port: number }>(`relay-${mode}`, [
+        '--import',
+        'tsx',
+        join(REPO, 'test/bench/calibrate-relay.ts'),
+        '--mode',
+        mode,
+        '--upstream',
+        mock.info.openaiBaseUrl,
+        '--key',
+        KEY,
+      ]);
       child = r.child;
       port = r.info.port;
       relayPid = r.child.pid;
@@ -80,9 +93,29 @@ async function main(): Promise<void> {
   }
   const f = (v: number, d = 3) => v.toFixed(d);
   console.log('\nCalibration (c=1: 200 requests; c=32: %d requests; CPU from /proc at c=32)', n);
-  console.log(['target'.padEnd(16), 'c=1 p50 TTFT', 'c=1 p50 total', 'c=32 str/s', 'relay CPU ms/req', 'mock CPU ms/req', 'loadgen CPU ms/req'].join('  '));
+  console.log(
+    [
+      'target'.padEnd(16),
+      'c=1 p50 TTFT',
+      'c=1 p50 total',
+      'c=32 str/s',
+      'relay CPU ms/req',
+      'mock CPU ms/req',
+      'loadgen CPU ms/req',
+    ].join('  '),
+  );
   for (const r of rows) {
-    console.log([r.target.padEnd(16), f(r.c1P50TtftMs, 2).padStart(12), f(r.c1P50TotalMs, 2).padStart(13), f(r.c32StreamsPerSec, 0).padStart(10), f(r.relayCpuMsPerRequest).padStart(16), f(r.mockCpuMsPerRequest).padStart(15), f(r.loadgenCpuMsPerRequest).padStart(18)].join('  '));
+    console.log(
+      [
+        r.target.padEnd(16),
+        f(r.c1P50TtftMs, 2).padStart(12),
+        f(r.c1P50TotalMs, 2).padStart(13),
+        f(r.c32StreamsPerSec, 0).padStart(10),
+        f(r.relayCpuMsPerRequest).padStart(16),
+        f(r.mockCpuMsPerRequest).padStart(15),
+        f(r.loadgenCpuMsPerRequest).padStart(18),
+      ].join('  '),
+    );
   }
   writeJson(join(ARTIFACTS, 'calibration.json'), { at: new Date().toISOString(), requests: n, rows });
 }

@@ -53,17 +53,26 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function snapshot(p: Procs): CpuOf {
   const self = process.cpuUsage();
-  return { loadgen: (self.user + self.system) / 1000, mock: cpuMs(p.mock), relay: cpuMs(p.relay), daemon: cpuMs(p.daemon) };
+  return {
+    loadgen: (self.user + self.system) / 1000,
+    mock: cpuMs(p.mock),
+    relay: cpuMs(p.relay),
+    daemon: cpuMs(p.daemon),
+  };
 }
 
 /** Runs `count` requests of one path with `c` workers. */
 type Runner = (count: number) => Promise<RoundResult>;
 
 function runnerFor(path: BenchPath, c: number, clients: SwitchboardClient[]): { run: Runner; close(): void } {
-  if (!path.http) return { run: (n) => runRound(n, c, (w) => streamRpc(clients[w]!, CHUNKS, EXPECT_TEXT)), close: () => undefined };
+  if (!path.http)
+    return { run: (n) => runRound(n, c, (w) => streamRpc(clients[w]!, CHUNKS, EXPECT_TEXT)), close: () => undefined };
   const target: HttpTarget = { ...path.http.target, agent: makeAgent(c) };
   const body = path.http.body;
-  return { run: (n) => runRound(n, c, () => streamHttp(target, body, CHUNKS, EXPECT_TEXT)), close: () => target.agent.destroy() };
+  return {
+    run: (n) => runRound(n, c, () => streamHttp(target, body, CHUNKS, EXPECT_TEXT)),
+    close: () => target.agent.destroy(),
+  };
 }
 
 /** One request on each path; the paths that fail are returned with why (e.g. a daemon without that surface yet). */
@@ -84,7 +93,13 @@ export async function probe(paths: readonly BenchPath[], home: string): Promise<
   return failed;
 }
 
-export async function measureLevel(plan: LevelPlan, paths: readonly BenchPath[], p: Procs, scale: number, log: (line: string) => void): Promise<LevelResult> {
+export async function measureLevel(
+  plan: LevelPlan,
+  paths: readonly BenchPath[],
+  p: Procs,
+  scale: number,
+  log: (line: string) => void,
+): Promise<LevelResult> {
   const c = plan.concurrency;
   const perRound = Math.max(c, Math.round(plan.perRound * scale));
   const clients = paths.some((path) => !path.http) ? await rpcClients(p.home, c) : [];

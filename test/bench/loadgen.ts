@@ -55,7 +55,12 @@ export function requestBody(model: string): string {
 
 /** The streaming request body of an Anthropic Messages call. */
 export function anthropicRequestBody(model: string): string {
-  return JSON.stringify({ model, max_tokens: 1024, messages: [{ role: 'user', content: 'Count from 0 to 49, one token at a time.' }], stream: true });
+  return JSON.stringify({
+    model,
+    max_tokens: 1024,
+    messages: [{ role: 'user', content: 'Count from 0 to 49, one token at a time.' }],
+    stream: true,
+  });
 }
 
 /** The text piece an SSE `data:` payload carries, `null` for none, or a string starting `!` for an error. */
@@ -70,7 +75,9 @@ const openaiContent: Extract = (data) => {
 const anthropicContent: Extract = (data) => {
   const parsed = JSON.parse(data) as { type?: string; delta?: { type?: string; text?: string }; error?: unknown };
   if (parsed.type === 'error') return `!stream error: ${JSON.stringify(parsed.error).slice(0, 300)}`;
-  return parsed.type === 'content_block_delta' && parsed.delta?.type === 'text_delta' ? parsed.delta.text || null : null;
+  return parsed.type === 'content_block_delta' && parsed.delta?.type === 'text_delta'
+    ? parsed.delta.text || null
+    : null;
 };
 
 /**
@@ -147,7 +154,10 @@ export function streamHttp(t: HttpTarget, body: string, expectChunks: number, ex
                 if (chunks === 0) ttft = performance.now() - started;
                 chunks++;
                 text += content;
-                if (!expectText.startsWith(text)) return fail(`chunk ${chunks} lost or out of order: ${JSON.stringify(content)} after ${JSON.stringify(text.slice(-40, -content.length))}`);
+                if (!expectText.startsWith(text))
+                  return fail(
+                    `chunk ${chunks} lost or out of order: ${JSON.stringify(content)} after ${JSON.stringify(text.slice(-40, -content.length))}`,
+                  );
               }
             }
           }
@@ -155,7 +165,8 @@ export function streamHttp(t: HttpTarget, body: string, expectChunks: number, ex
         res.on('end', () => {
           if (!done) return fail(`stream ended without its terminator after ${chunks} content chunks`);
           if (chunks !== expectChunks) return fail(`got ${chunks} content chunks, expected ${expectChunks}`);
-          if (text !== expectText) return fail(`the streamed text differs from the expected answer: ${JSON.stringify(text.slice(0, 80))}…`);
+          if (text !== expectText)
+            return fail(`the streamed text differs from the expected answer: ${JSON.stringify(text.slice(0, 80))}…`);
           if (buf.trim() !== '') return fail(`trailing bytes after the last frame: ${buf.slice(0, 100)}`);
           if (!failed) resolve({ ttftMs: ttft, totalMs: total });
         });
@@ -174,19 +185,24 @@ export async function streamRpc(client: SwitchboardClient, expectChunks: number,
   const started = performance.now();
   let ttft = -1;
   let chunks = 0;
-  const stream = client.chat({ messages: [{ role: 'user', content: 'Count from 0 to 49, one token at a time.' }] }, { idleTimeoutMs: REQUEST_TIMEOUT_MS });
+  const stream = client.chat(
+    { messages: [{ role: 'user', content: 'Count from 0 to 49, one token at a time.' }] },
+    { idleTimeoutMs: REQUEST_TIMEOUT_MS },
+  );
   let sofar = '';
   for await (const text of stream) {
     if (!text) continue;
     if (chunks === 0) ttft = performance.now() - started;
     chunks++;
     sofar += text;
-    if (!expectText.startsWith(sofar)) throw new Error(`rpc: delta ${chunks} lost or out of order: ${JSON.stringify(text)}`);
+    if (!expectText.startsWith(sofar))
+      throw new Error(`rpc: delta ${chunks} lost or out of order: ${JSON.stringify(text)}`);
   }
   const result = await stream.result;
   const total = performance.now() - started;
   if (chunks !== expectChunks) throw new Error(`rpc: got ${chunks} deltas, expected ${expectChunks}`);
-  if (result.text !== expectText) throw new Error(`rpc: final text differs from the expected ${expectChunks}-chunk answer`);
+  if (result.text !== expectText)
+    throw new Error(`rpc: final text differs from the expected ${expectChunks}-chunk answer`);
   if (result.finishReason !== 'stop') throw new Error(`rpc: finishReason ${result.finishReason}`);
   return { ttftMs: ttft, totalMs: total };
 }
@@ -195,7 +211,11 @@ export async function streamRpc(client: SwitchboardClient, expectChunks: number,
  * Runs `count` requests with `concurrency` workers, each starting its next request as soon as the
  * previous one ended. `issue(worker)` makes one request. Rejects on the first failure.
  */
-export async function runRound(count: number, concurrency: number, issue: (worker: number) => Promise<Sample>): Promise<RoundResult> {
+export async function runRound(
+  count: number,
+  concurrency: number,
+  issue: (worker: number) => Promise<Sample>,
+): Promise<RoundResult> {
   const samples: Sample[] = new Array(count);
   let next = 0;
   const started = performance.now();

@@ -10,21 +10,97 @@ import type { DaemonInfoLite } from './procs';
 import { CLAUDE_CONNECTION, CLAUDE_MODEL, KEY, MODEL } from './setup';
 
 /** Every path name, in measuring order; `--paths` picks some (their baselines come along). */
-export const PATH_NAMES = ['direct', 'relay', 'daemon', 'rpc', 'direct-anthropic', 'relay-anthropic', 'messages', 'translated'] as const;
+export const PATH_NAMES = [
+  'direct',
+  'relay',
+  'daemon',
+  'rpc',
+  'direct-anthropic',
+  'relay-anthropic',
+  'messages',
+  'translated',
+] as const;
 
 export function benchPaths(ports: { mock: number; relay: number }, daemon: DaemonInfoLite): BenchPath[] {
-  const openai = (name: string, port: number, token: string, model: string) => ({ name, port, path: '/v1/chat/completions', token, model });
-  const anthropic = (name: string, port: number, token: string, model: string) => ({ name, port, path: '/v1/messages', token, model, format: 'anthropic' as const, apiKeyHeader: true });
+  const openai = (name: string, port: number, token: string, model: string) => ({
+    name,
+    port,
+    path: '/v1/chat/completions',
+    token,
+    model,
+  });
+  const anthropic = (name: string, port: number, token: string, model: string) => ({
+    name,
+    port,
+    path: '/v1/messages',
+    token,
+    model,
+    format: 'anthropic' as const,
+    apiKeyHeader: true,
+  });
   const claude = `${CLAUDE_CONNECTION}/${CLAUDE_MODEL}`;
   return [
-    { name: 'direct', label: 'direct (mock, OpenAI format)', http: { target: openai('direct', ports.mock, KEY, MODEL), body: requestBody(MODEL) } },
-    { name: 'relay', label: 'bare relay (OpenAI format)', relayProc: 'relay', direct: 'direct', http: { target: openai('relay', ports.relay, KEY, MODEL), body: requestBody(MODEL) } },
-    { name: 'daemon', label: 'daemon /v1/chat/completions → OpenAI (forward)', relayProc: 'daemon', direct: 'direct', floor: 'relay', http: { target: openai('daemon', daemon.port, daemon.token, MODEL), body: requestBody(MODEL) } },
-    { name: 'rpc', label: 'daemon JSON-RPC chat/stream → OpenAI', relayProc: 'daemon', direct: 'direct', floor: 'relay' },
-    { name: 'direct-anthropic', label: 'direct (mock, Anthropic format)', http: { target: anthropic('direct-anthropic', ports.mock, KEY, CLAUDE_MODEL), body: anthropicRequestBody(CLAUDE_MODEL) } },
-    { name: 'relay-anthropic', label: 'bare relay (Anthropic format)', relayProc: 'relay', direct: 'direct-anthropic', http: { target: anthropic('relay-anthropic', ports.relay, KEY, CLAUDE_MODEL), body: anthropicRequestBody(CLAUDE_MODEL) } },
-    { name: 'messages', label: 'daemon /v1/messages → Anthropic (forward)', relayProc: 'daemon', direct: 'direct-anthropic', floor: 'relay-anthropic', http: { target: anthropic('messages', daemon.port, daemon.token, claude), body: anthropicRequestBody(claude) } },
-    { name: 'translated', label: 'daemon /v1/chat/completions → Anthropic (translated)', relayProc: 'daemon', direct: 'direct-anthropic', floor: 'relay-anthropic', http: { target: openai('translated', daemon.port, daemon.token, claude), body: requestBody(claude) } },
+    {
+      name: 'direct',
+      label: 'direct (mock, OpenAI format)',
+      http: { target: openai('direct', ports.mock, KEY, MODEL), body: requestBody(MODEL) },
+    },
+    {
+      name: 'relay',
+      label: 'bare relay (OpenAI format)',
+      relayProc: 'relay',
+      direct: 'direct',
+      http: { target: openai('relay', ports.relay, KEY, MODEL), body: requestBody(MODEL) },
+    },
+    {
+      name: 'daemon',
+      label: 'daemon /v1/chat/completions → OpenAI (forward)',
+      relayProc: 'daemon',
+      direct: 'direct',
+      floor: 'relay',
+      http: { target: openai('daemon', daemon.port, daemon.token, MODEL), body: requestBody(MODEL) },
+    },
+    {
+      name: 'rpc',
+      label: 'daemon JSON-RPC chat/stream → OpenAI',
+      relayProc: 'daemon',
+      direct: 'direct',
+      floor: 'relay',
+    },
+    {
+      name: 'direct-anthropic',
+      label: 'direct (mock, Anthropic format)',
+      http: {
+        target: anthropic('direct-anthropic', ports.mock, KEY, CLAUDE_MODEL),
+        body: anthropicRequestBody(CLAUDE_MODEL),
+      },
+    },
+    {
+      name: 'relay-anthropic',
+      label: 'bare relay (Anthropic format)',
+      relayProc: 'relay',
+      direct: 'direct-anthropic',
+      http: {
+        target: anthropic('relay-anthropic', ports.relay, KEY, CLAUDE_MODEL),
+        body: anthropicRequestBody(CLAUDE_MODEL),
+      },
+    },
+    {
+      name: 'messages',
+      label: 'daemon /v1/messages → Anthropic (forward)',
+      relayProc: 'daemon',
+      direct: 'direct-anthropic',
+      floor: 'relay-anthropic',
+      http: { target: anthropic('messages', daemon.port, daemon.token, claude), body: anthropicRequestBody(claude) },
+    },
+    {
+      name: 'translated',
+      label: 'daemon /v1/chat/completions → Anthropic (translated)',
+      relayProc: 'daemon',
+      direct: 'direct-anthropic',
+      floor: 'relay-anthropic',
+      http: { target: openai('translated', daemon.port, daemon.token, claude), body: requestBody(claude) },
+    },
   ];
 }
 

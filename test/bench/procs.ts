@@ -76,13 +76,30 @@ function track(proc: ChildProcess, label: string): Child {
 
 /** Starts `test/mocks/serve.ts` in its own process and waits for its JSON line. */
 export async function startMock(args: { chunks: number; validKey: string }): Promise<{ child: Child; info: MockInfo }> {
-  const argv = ['--import', 'tsx', SERVE_TS, '--chunks', String(args.chunks), '--chunk-delay-ms', '0', '--valid-key', args.validKey, '--exit-with-stdin'];
+  const argv = [
+    '--import',
+    'tsx',
+    SERVE_TS,
+    '--chunks',
+    String(args.chunks),
+    '--chunk-delay-ms',
+    '0',
+    '--valid-key',
+    args.validKey,
+    '--exit-with-stdin',
+  ];
   return startJsonLineChild<MockInfo>('mock', argv);
 }
 
 /** Starts the bare node:http pass-through relay (bareRelay.ts) in front of `upstreamUrl`. */
 export async function startRelay(upstreamUrl: string): Promise<{ child: Child; info: { port: number } }> {
-  return startJsonLineChild<{ port: number }>('bare relay', ['--import', 'tsx', join(REPO, 'test/bench/bareRelay.ts'), '--upstream', upstreamUrl]);
+  return startJsonLineChild<{ port: number }>('bare relay', [
+    '--import',
+    'tsx',
+    join(REPO, 'test/bench/bareRelay.ts'),
+    '--upstream',
+    upstreamUrl,
+  ]);
 }
 
 /**
@@ -94,7 +111,10 @@ export async function startJsonLineChild<T>(label: string, argv: string[]): Prom
   const child = track(proc, label);
   const lines = createInterface({ input: proc.stdout! });
   const info = await new Promise<T>((resolveInfo, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${label} printed nothing within 20 s:\n${child.output()}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${label} printed nothing within 20 s:\n${child.output()}`)),
+      20_000,
+    );
     proc.once('exit', (code) => reject(new Error(`${label} exited (${code}) before it listened:\n${child.output()}`)));
     lines.once('line', (line) => {
       clearTimeout(timer);
@@ -114,7 +134,10 @@ export async function startJsonLineChild<T>(label: string, argv: string[]): Prom
  * names this child. `nodeArgs` go before the script (e.g. `--cpu-prof`); `script` is the bundle
  * (default: the snapshot).
  */
-export async function startDaemon(nodeArgs: string[] = [], script = DAEMON_JS): Promise<{ child: Child; home: string; info: DaemonInfoLite }> {
+export async function startDaemon(
+  nodeArgs: string[] = [],
+  script = DAEMON_JS,
+): Promise<{ child: Child; home: string; info: DaemonInfoLite }> {
   if (!existsSync(script)) throw new Error(`${script} is missing: call snapshotDaemon() first.`);
   const home = mkdtempSync(join(tmpdir(), 'sb-bench-'));
   homes.add(home);
@@ -126,7 +149,8 @@ export async function startDaemon(nodeArgs: string[] = [], script = DAEMON_JS): 
   const file = join(home, 'daemon.json');
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`daemon exited before writing daemon.json:\n${child.output()}`);
+    if (proc.exitCode !== null || proc.signalCode !== null)
+      throw new Error(`daemon exited before writing daemon.json:\n${child.output()}`);
     if (existsSync(file)) {
       try {
         const info = JSON.parse(readFileSync(file, 'utf8')) as DaemonInfoLite;
@@ -149,14 +173,27 @@ export async function snapshotDaemon(): Promise<'copied' | 'built'> {
   const dir = dirname(DAEMON_JS);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const dev = existsSync(DIST_DAEMON_JS) && existsSync(`${DIST_DAEMON_JS}.map`) && readFileSync(DIST_DAEMON_JS, 'utf8').trimEnd().endsWith('//# sourceMappingURL=daemon.js.map');
+  const dev =
+    existsSync(DIST_DAEMON_JS) &&
+    existsSync(`${DIST_DAEMON_JS}.map`) &&
+    readFileSync(DIST_DAEMON_JS, 'utf8').trimEnd().endsWith('//# sourceMappingURL=daemon.js.map');
   if (dev) {
     copyFileSync(DIST_DAEMON_JS, DAEMON_JS);
     copyFileSync(`${DIST_DAEMON_JS}.map`, `${DAEMON_JS}.map`);
     return 'copied';
   }
   const esbuild = await import('esbuild');
-  await esbuild.build({ entryPoints: [join(REPO, 'daemon/main.ts')], outfile: DAEMON_JS, bundle: true, sourcemap: 'linked', platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', legalComments: 'none' });
+  await esbuild.build({
+    entryPoints: [join(REPO, 'daemon/main.ts')],
+    outfile: DAEMON_JS,
+    bundle: true,
+    sourcemap: 'linked',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
   return 'built';
 }
 
@@ -190,7 +227,9 @@ export function runBenchMain(name: string, main: () => Promise<void>): void {
     .then(
       () => process.exit(0),
       async (error: unknown) => {
-        process.stderr.write(`${name}: FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        process.stderr.write(
+          `${name}: FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        );
         await stopAll().catch(() => undefined);
         process.exit(1);
       },

@@ -15,12 +15,42 @@ import { DAEMON_JS, REPO } from './procs';
 import { ARTIFACTS, CHUNKS, daemonTarget, daemonWithConnection, EXPECT_TEXT, MODEL, rpcClients } from './setup';
 import { writeJson } from './report';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
 
-export interface Row { name: string; selfMs: number; pct: number; usPerRequest: number }
-export interface Summary { windowMs: number; busyMs: number; requests: number; busyUsPerRequest: number; layers: Row[]; functions: Row[]; files: Row[]; packagesInclusive: Row[]; productInclusive: Row[] }
+export interface Row {
+  name: string;
+  selfMs: number;
+  pct: number;
+  usPerRequest: number;
+}
+export interface Summary {
+  windowMs: number;
+  busyMs: number;
+  requests: number;
+  busyUsPerRequest: number;
+  layers: Row[];
+  functions: Row[];
+  files: Row[];
+  packagesInclusive: Row[];
+  productInclusive: Row[];
+}
 
 const monoUs = () => Number(process.hrtime.bigint() / 1000n);
 
@@ -34,7 +64,10 @@ class Locator {
   locate(cf: CallFrame): { file: string; line: number } {
     if (!cf.url) return { file: cf.functionName.startsWith('(') ? cf.functionName : '(native)', line: 0 };
     if (cf.url.endsWith('/daemon.js') && this.map) {
-      const e = this.map.findEntry(cf.lineNumber, cf.columnNumber) as { originalSource?: string; originalLine?: number };
+      const e = this.map.findEntry(cf.lineNumber, cf.columnNumber) as {
+        originalSource?: string;
+        originalLine?: number;
+      };
       if (e?.originalSource) return { file: shorten(e.originalSource), line: (e.originalLine ?? 0) + 1 };
     }
     return { file: shorten(cf.url), line: cf.lineNumber + 1 };
@@ -57,7 +90,11 @@ function shorten(src: string): string {
 
 /** The package (or product area) a file belongs to, for the inclusive breakdown. */
 function area(file: string): string {
-  if (file.startsWith('npm:')) return file.split('/').slice(0, file.startsWith('npm:@') ? 2 : 1).join('/');
+  if (file.startsWith('npm:'))
+    return file
+      .split('/')
+      .slice(0, file.startsWith('npm:@') ? 2 : 1)
+      .join('/');
   if (file.startsWith('node:')) return file.split('/').slice(0, 2).join('/');
   if (file.startsWith('(')) return file;
   return file.split('/').slice(0, 2).join('/');
@@ -67,9 +104,13 @@ function area(file: string): string {
 function layer(file: string): string {
   if (file === '(garbage collector)') return 'GC';
   if (file.startsWith('npm:openai') || file.startsWith('npm:@anthropic-ai')) return 'provider SDK (openai / anthropic)';
-  if (/^node:internal\/(deps\/undici|webstreams|worker\/js_transferable|abort_controller|event_target)|^wasm:/.test(file)) return 'undici fetch + web streams';
+  if (
+    /^node:internal\/(deps\/undici|webstreams|worker\/js_transferable|abort_controller|event_target)|^wasm:/.test(file)
+  )
+    return 'undici fetch + web streams';
   if (/^node:internal\/crypto/.test(file)) return 'node crypto (hash, random)';
-  if (/^node:(_http_|net$|internal\/stream_base_commons|internal\/streams|internal\/http)/.test(file)) return 'node http / net / streams';
+  if (/^node:(_http_|net$|internal\/stream_base_commons|internal\/streams|internal\/http)/.test(file))
+    return 'node http / net / streams';
   if (/^node:internal\/(process|async_hooks|timers)|^node:timers/.test(file)) return 'node ticks, promises, timers';
   if (file.startsWith('npm:')) return file.split('/')[0]!;
   if (/^(daemon|shared)\//.test(file)) return file.split('/').slice(0, 2).join('/');
@@ -78,7 +119,13 @@ function layer(file: string): string {
 }
 
 /** Aggregates one profile's samples in [fromUs, toUs] (monotonic µs; omit for all). */
-export function aggregate(profile: CpuProfile, requests: number, fromUs = -Infinity, toUs = Infinity, top = 25): Summary {
+export function aggregate(
+  profile: CpuProfile,
+  requests: number,
+  fromUs = -Infinity,
+  toUs = Infinity,
+  top = 25,
+): Summary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -140,11 +187,22 @@ export function aggregate(profile: CpuProfile, requests: number, fromUs = -Infin
       .sort((a, b) => b[1] - a[1])
       .slice(0, limit)
       .map(([name, ms]) => ({ name, selfMs: ms, pct: (100 * ms) / (busy || 1), usPerRequest: (1000 * ms) / requests }));
-  return { windowMs: windowUs / 1000, busyMs: busy, requests, busyUsPerRequest: (1000 * busy) / requests, layers: rows(layers, 20), functions: rows(fn, top), files: rows(files, 20), packagesInclusive: rows(inclusive, 20), productInclusive: rows(product, 30) };
+  return {
+    windowMs: windowUs / 1000,
+    busyMs: busy,
+    requests,
+    busyUsPerRequest: (1000 * busy) / requests,
+    layers: rows(layers, 20),
+    functions: rows(fn, top),
+    files: rows(files, 20),
+    packagesInclusive: rows(inclusive, 20),
+    productInclusive: rows(product, 30),
+  };
 }
 
 export function renderSummary(title: string, s: Summary): string {
-  const line = (r: Row) => `  ${r.selfMs.toFixed(0).padStart(7)} ms ${r.pct.toFixed(1).padStart(5)}% ${r.usPerRequest.toFixed(1).padStart(7)} µs/req  ${r.name}`;
+  const line = (r: Row) =>
+    `  ${r.selfMs.toFixed(0).padStart(7)} ms ${r.pct.toFixed(1).padStart(5)}% ${r.usPerRequest.toFixed(1).padStart(7)} µs/req  ${r.name}`;
   return [
     `${title}: ${s.requests} requests, ${s.busyMs.toFixed(0)} ms busy in a ${s.windowMs.toFixed(0)} ms window = ${s.busyUsPerRequest.toFixed(0)} µs of sampled daemon CPU per request (profiler overhead included)`,
     ' Self time by layer (each sample once; native code counted with its JS caller):',
@@ -169,7 +227,10 @@ async function profileOne(kind: 'http' | 'rpc', mockBaseUrl: string, scale: numb
   const target = daemonTarget(d.info, c);
   const body = requestBody(MODEL);
   const clients = kind === 'rpc' ? await rpcClients(d.home, c) : [];
-  const issue = kind === 'http' ? () => streamHttp(target, body, CHUNKS, EXPECT_TEXT) : (w: number) => streamRpc(clients[w]!, CHUNKS, EXPECT_TEXT);
+  const issue =
+    kind === 'http'
+      ? () => streamHttp(target, body, CHUNKS, EXPECT_TEXT)
+      : (w: number) => streamRpc(clients[w]!, CHUNKS, EXPECT_TEXT);
   await runRound(Math.max(2 * c, n / 4), c, issue); // warm-up, outside the window
   const from = monoUs();
   await runRound(n, c, issue);
@@ -181,7 +242,9 @@ async function profileOne(kind: 'http' | 'rpc', mockBaseUrl: string, scale: numb
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
   const summary = aggregate(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile, n, from, to);
-  console.log(`\n${renderSummary(`Daemon profile, ${kind === 'http' ? 'POST /v1/chat/completions' : 'JSON-RPC chat/stream'} at c=${c}`, summary)}\n  (profile: ${join(dir, file)})`);
+  console.log(
+    `\n${renderSummary(`Daemon profile, ${kind === 'http' ? 'POST /v1/chat/completions' : 'JSON-RPC chat/stream'} at c=${c}`, summary)}\n  (profile: ${join(dir, file)})`,
+  );
   return summary;
 }
 

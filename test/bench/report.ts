@@ -27,14 +27,21 @@ export interface Check {
 }
 
 /** Targets: #3 and #6 (the daemon's own cost), #12 (forwarding against a bare relay). */
-export const TARGETS = { addedTtftMs: 1, throughputRatio: 0.6, cpuMsPerRequest: 0.3, cpuVsRelay: 1.3, ttftOverRelayMs: 0.3 } as const;
+export const TARGETS = {
+  addedTtftMs: 1,
+  throughputRatio: 0.6,
+  cpuMsPerRequest: 0.3,
+  cpuVsRelay: 1.3,
+  ttftOverRelayMs: 0.3,
+} as const;
 
 const f = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 const signed = (v: number, digits = 2) => (v >= 0 ? '+' : '') + f(v, digits);
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -53,7 +60,9 @@ export function cpuVsFloor(level: LevelResult, path: BenchPath): number {
 }
 
 export function renderTables(levels: readonly LevelResult[], paths: readonly BenchPath[]): string {
-  const out: string[] = ['Every path streams the same 50-chunk answer (times in ms; "added" = p50 − the direct p50 of the same upstream format)'];
+  const out: string[] = [
+    'Every path streams the same 50-chunk answer (times in ms; "added" = p50 − the direct p50 of the same upstream format)',
+  ];
   for (const l of levels) {
     const rows = paths
       .filter((p) => l.paths[p.name])
@@ -70,7 +79,23 @@ export function renderTables(levels: readonly LevelResult[], paths: readonly Ben
           p.floor ? `${f(cpuVsFloor(l, p))}×` : '',
         ];
       });
-    out.push('', `c=${l.concurrency}`, table(['path', 'requests', 'TTFT p50/p95', 'added p50 TTFT', 'total p50', 'str/s', 'relaying CPU ms/req', 'CPU ÷ bare relay'], rows));
+    out.push(
+      '',
+      `c=${l.concurrency}`,
+      table(
+        [
+          'path',
+          'requests',
+          'TTFT p50/p95',
+          'added p50 TTFT',
+          'total p50',
+          'str/s',
+          'relaying CPU ms/req',
+          'CPU ÷ bare relay',
+        ],
+        rows,
+      ),
+    );
   }
   return out.join('\n');
 }
@@ -85,9 +110,21 @@ export function renderVsRelay(levels: readonly LevelResult[], paths: readonly Be
       const floor = paths.find((q) => q.name === p.floor)!;
       const added = c1 ? addedTtft(c1, p) : NaN;
       const relayAdded = c1 ? addedTtft(c1, floor) : NaN;
-      return [p.label, ...[32, 256].map((c) => (at(c)?.paths[p.name] ? `${f(cpuVsFloor(at(c)!, p))}×` : 'n/a')), signed(added, 3), signed(relayAdded, 3), signed(added - relayAdded, 3)];
+      return [
+        p.label,
+        ...[32, 256].map((c) => (at(c)?.paths[p.name] ? `${f(cpuVsFloor(at(c)!, p))}×` : 'n/a')),
+        signed(added, 3),
+        signed(relayAdded, 3),
+        signed(added - relayAdded, 3),
+      ];
     });
-  return ['Against the bare node:http relay (issue 12 targets: CPU ≤ 1.3×, added TTFT ≤ relay\'s + 0.3 ms)', table(['daemon path', 'CPU ÷ relay c=32', 'CPU ÷ relay c=256', 'added p50 TTFT c=1', 'relay\'s added', 'difference'], rows)].join('\n');
+  return [
+    "Against the bare node:http relay (issue 12 targets: CPU ≤ 1.3×, added TTFT ≤ relay's + 0.3 ms)",
+    table(
+      ['daemon path', 'CPU ÷ relay c=32', 'CPU ÷ relay c=256', 'added p50 TTFT c=1', "relay's added", 'difference'],
+      rows,
+    ),
+  ].join('\n');
 }
 
 export function renderCpu(levels: readonly LevelResult[], paths: readonly BenchPath[]): string {
@@ -96,10 +133,21 @@ export function renderCpu(levels: readonly LevelResult[], paths: readonly BenchP
     for (const p of paths) {
       const t = l.paths[p.name]?.cpuPerRequest;
       if (!t) continue;
-      rows.push([String(l.concurrency), p.label, f(t.loadgen, 3), f(t.mock, 3), f(t.relay, 3), f(t.daemon, 3), f(t.loadgen + t.mock + t.relay + t.daemon, 3)]);
+      rows.push([
+        String(l.concurrency),
+        p.label,
+        f(t.loadgen, 3),
+        f(t.mock, 3),
+        f(t.relay, 3),
+        f(t.daemon, 3),
+        f(t.loadgen + t.mock + t.relay + t.daemon, 3),
+      ]);
     }
   }
-  return ['CPU ms per request by process (/proc utime+stime; the cores are shared by all four)', table(['conc', 'path', 'load generator', 'mock', 'bare relay', 'daemon', 'sum'], rows)].join('\n');
+  return [
+    'CPU ms per request by process (/proc utime+stime; the cores are shared by all four)',
+    table(['conc', 'path', 'load generator', 'mock', 'bare relay', 'daemon', 'sum'], rows),
+  ].join('\n');
 }
 
 export function checks(levels: readonly LevelResult[], paths: readonly BenchPath[]): Check[] {
@@ -112,34 +160,72 @@ export function checks(levels: readonly LevelResult[], paths: readonly BenchPath
     // Issue 12: the OpenAI-format forwarding path against the bare relay, same run.
     for (const l of levels.filter((x) => x.concurrency === 32 || x.concurrency === 256)) {
       const ratio = cpuVsFloor(l, main);
-      out.push({ target: `forwarding CPU per streamed request ≤ ${TARGETS.cpuVsRelay}× the bare relay's at c=${l.concurrency} (HTTP /v1/chat/completions)`, issue: '#12', measured: `${f(ratio)}×`, pass: ratio <= TARGETS.cpuVsRelay });
+      out.push({
+        target: `forwarding CPU per streamed request ≤ ${TARGETS.cpuVsRelay}× the bare relay's at c=${l.concurrency} (HTTP /v1/chat/completions)`,
+        issue: '#12',
+        measured: `${f(ratio)}×`,
+        pass: ratio <= TARGETS.cpuVsRelay,
+      });
     }
     if (c1) {
       const floor = byName(main.floor!)!;
       const added = addedTtft(c1, main);
       const relay = addedTtft(c1, floor);
-      out.push({ target: `added p50 TTFT at c=1 ≤ the bare relay's + ${TARGETS.ttftOverRelayMs} ms (HTTP /v1/chat/completions)`, issue: '#12', measured: `${signed(added, 3)} ms vs relay ${signed(relay, 3)} ms`, pass: added <= relay + TARGETS.ttftOverRelayMs });
-      out.push({ target: `added p50 TTFT at c=1 < ${TARGETS.addedTtftMs} ms (HTTP /v1/chat/completions)`, issue: '#3, #6', measured: `${signed(added, 3)} ms`, pass: added < TARGETS.addedTtftMs });
+      out.push({
+        target: `added p50 TTFT at c=1 ≤ the bare relay's + ${TARGETS.ttftOverRelayMs} ms (HTTP /v1/chat/completions)`,
+        issue: '#12',
+        measured: `${signed(added, 3)} ms vs relay ${signed(relay, 3)} ms`,
+        pass: added <= relay + TARGETS.ttftOverRelayMs,
+      });
+      out.push({
+        target: `added p50 TTFT at c=1 < ${TARGETS.addedTtftMs} ms (HTTP /v1/chat/completions)`,
+        issue: '#3, #6',
+        measured: `${signed(added, 3)} ms`,
+        pass: added < TARGETS.addedTtftMs,
+      });
     }
     if (c32?.paths.daemon && c32.paths.direct) {
       const ratio = c32.paths.daemon.stats.streamsPerSec / c32.paths.direct.stats.streamsPerSec;
-      out.push({ target: `throughput at c=32 >= ${TARGETS.throughputRatio * 100}% of direct`, issue: '#6', measured: `${f(ratio * 100, 1)}%`, pass: ratio >= TARGETS.throughputRatio });
+      out.push({
+        target: `throughput at c=32 >= ${TARGETS.throughputRatio * 100}% of direct`,
+        issue: '#6',
+        measured: `${f(ratio * 100, 1)}%`,
+        pass: ratio >= TARGETS.throughputRatio,
+      });
     }
     for (const l of levels) {
       const cpu = l.paths.daemon?.relayCpu;
-      if (cpu) out.push({ target: `daemon CPU per streamed request < ${TARGETS.cpuMsPerRequest} ms at c=${l.concurrency} (HTTP)`, issue: '#3, #6', measured: `${f(cpu.msPerRequest, 3)} ms (±${f(cpu.resolutionMsPerRequest, 3)})`, pass: cpu.msPerRequest < TARGETS.cpuMsPerRequest });
+      if (cpu)
+        out.push({
+          target: `daemon CPU per streamed request < ${TARGETS.cpuMsPerRequest} ms at c=${l.concurrency} (HTTP)`,
+          issue: '#3, #6',
+          measured: `${f(cpu.msPerRequest, 3)} ms (±${f(cpu.resolutionMsPerRequest, 3)})`,
+          pass: cpu.msPerRequest < TARGETS.cpuMsPerRequest,
+        });
     }
   }
   // The same figures for the other daemon paths, reported against the same targets (secondary).
   for (const p of paths.filter((x) => x.relayProc === 'daemon' && x.floor && x.name !== 'daemon')) {
     for (const l of levels.filter((x) => (x.concurrency === 32 || x.concurrency === 256) && x.paths[p.name])) {
       const ratio = cpuVsFloor(l, p);
-      out.push({ target: `${p.label}: CPU ≤ ${TARGETS.cpuVsRelay}× the bare relay's at c=${l.concurrency}`, issue: '#12', measured: `${f(ratio)}×`, pass: ratio <= TARGETS.cpuVsRelay, secondary: true });
+      out.push({
+        target: `${p.label}: CPU ≤ ${TARGETS.cpuVsRelay}× the bare relay's at c=${l.concurrency}`,
+        issue: '#12',
+        measured: `${f(ratio)}×`,
+        pass: ratio <= TARGETS.cpuVsRelay,
+        secondary: true,
+      });
     }
     if (c1?.paths[p.name]) {
       const added = addedTtft(c1, p);
       const relay = addedTtft(c1, byName(p.floor!)!);
-      out.push({ target: `${p.label}: added p50 TTFT at c=1 ≤ the bare relay's + ${TARGETS.ttftOverRelayMs} ms`, issue: '#12', measured: `${signed(added, 3)} ms vs relay ${signed(relay, 3)} ms`, pass: added <= relay + TARGETS.ttftOverRelayMs, secondary: true });
+      out.push({
+        target: `${p.label}: added p50 TTFT at c=1 ≤ the bare relay's + ${TARGETS.ttftOverRelayMs} ms`,
+        issue: '#12',
+        measured: `${signed(added, 3)} ms vs relay ${signed(relay, 3)} ms`,
+        pass: added <= relay + TARGETS.ttftOverRelayMs,
+        secondary: true,
+      });
     }
   }
   return out;
@@ -147,7 +233,10 @@ export function checks(levels: readonly LevelResult[], paths: readonly BenchPath
 
 export function renderChecks(list: readonly Check[]): string {
   const lines = ['Targets'];
-  for (const c of list) lines.push(`  ${c.pass ? 'PASS' : 'MISS'}  ${c.target}${c.secondary ? ' [secondary]' : ''}  — measured ${c.measured}  (issue ${c.issue})`);
+  for (const c of list)
+    lines.push(
+      `  ${c.pass ? 'PASS' : 'MISS'}  ${c.target}${c.secondary ? ' [secondary]' : ''}  — measured ${c.measured}  (issue ${c.issue})`,
+    );
   const primary = list.filter((c) => !c.secondary);
   lines.push(`  ${primary.filter((c) => c.pass).length}/${primary.length} primary targets met.`);
   return lines.join('\n');

@@ -52,10 +52,12 @@ async function main(): Promise<void> {
   });
   const scale = values.quick ? 0.1 : 1;
   const profileConcurrency = Number(values['profile-concurrency']);
-  if (!Number.isInteger(profileConcurrency) || profileConcurrency < 1) throw new Error(`--profile-concurrency: ${values['profile-concurrency']} is not a whole number of at least 1`);
+  if (!Number.isInteger(profileConcurrency) || profileConcurrency < 1)
+    throw new Error(`--profile-concurrency: ${values['profile-concurrency']} is not a whole number of at least 1`);
   const wanted = values.levels?.split(',').map(Number);
   const plans = PLANS.filter((p) => !wanted || wanted.includes(p.concurrency));
-  if (plans.length === 0) throw new Error(`--levels: none of ${values.levels} is one of ${PLANS.map((p) => p.concurrency).join(',')}`);
+  if (plans.length === 0)
+    throw new Error(`--levels: none of ${values.levels} is one of ${PLANS.map((p) => p.concurrency).join(',')}`);
 
   if (values['profile-only']) {
     process.stderr.write(`bench: daemon bundle ${await snapshotDaemon()} into test-artifacts/bench/daemon-snapshot\n`);
@@ -66,21 +68,32 @@ async function main(): Promise<void> {
   const started = Date.now();
   const loadBefore = loadavg()[0]!;
   const cores = cpus().length;
-  if (loadBefore > cores) log(`bench: WARNING: load average ${loadBefore.toFixed(1)} on ${cores} cores — other work is running; latencies will be noisy.`);
+  if (loadBefore > cores)
+    log(
+      `bench: WARNING: load average ${loadBefore.toFixed(1)} on ${cores} cores — other work is running; latencies will be noisy.`,
+    );
   const bundle = values.bundle ? join(ARTIFACTS, 'ab', values.bundle, 'daemon.js') : undefined;
   if (bundle) log(`bench: daemon bundle ${bundle}`);
-  else process.stderr.write(`bench: daemon bundle ${await snapshotDaemon()} into test-artifacts/bench/daemon-snapshot\n`);
+  else
+    process.stderr.write(`bench: daemon bundle ${await snapshotDaemon()} into test-artifacts/bench/daemon-snapshot\n`);
   const mock = await startMock({ chunks: CHUNKS, validKey: KEY });
   const relay = await startRelay(mock.info.url);
   const daemon = await daemonWithConnection(mock.info.openaiBaseUrl, [], bundle);
   await addAnthropicConnection(daemon.admin, mock.info.url);
-  log(`bench: mock pid ${mock.info.pid} (${mock.info.url}), bare relay pid ${relay.child.pid} (port ${relay.info.port}), daemon pid ${daemon.info.pid} (port ${daemon.info.port})`);
+  log(
+    `bench: mock pid ${mock.info.pid} (${mock.info.url}), bare relay pid ${relay.child.pid} (port ${relay.info.port}), daemon pid ${daemon.info.pid} (port ${daemon.info.port})`,
+  );
   const procs = { mock: mock.info.pid, relay: relay.child.pid, daemon: daemon.info.pid, home: daemon.home };
 
-  let paths = selectPaths(benchPaths({ mock: Number(new URL(mock.info.url).port), relay: relay.info.port }, daemon.info), values.paths?.split(','));
+  let paths = selectPaths(
+    benchPaths({ mock: Number(new URL(mock.info.url).port), relay: relay.info.port }, daemon.info),
+    values.paths?.split(','),
+  );
   const failed = await probe(paths, daemon.home);
   for (const [name, why] of failed) log(`bench: SKIPPING path ${name}: ${why}`);
-  paths = paths.filter((p) => !failed.has(p.name) && !(p.direct && failed.has(p.direct)) && !(p.floor && failed.has(p.floor)));
+  paths = paths.filter(
+    (p) => !failed.has(p.name) && !(p.direct && failed.has(p.direct)) && !(p.floor && failed.has(p.floor)),
+  );
 
   const levels: LevelResult[] = [];
   for (const plan of plans) levels.push(await measureLevel(plan, paths, procs, scale, log));
@@ -98,7 +111,10 @@ async function main(): Promise<void> {
   console.log(renderChecks(list));
   for (const [name, why] of failed) console.log(`  SKIPPED  path ${name}: ${why.slice(0, 200)}`);
   const busy = Math.max(loadBefore, loadAfter) > cores;
-  if (busy) console.log(`  NOTE: load average was ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${cores} cores: other processes competed for the CPU, so latency and throughput figures are pessimistic.`);
+  if (busy)
+    console.log(
+      `  NOTE: load average was ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${cores} cores: other processes competed for the CPU, so latency and throughput figures are pessimistic.`,
+    );
   const results = {
     at: new Date().toISOString(),
     node: process.version,

@@ -24,7 +24,8 @@ export async function daemonWithConnection(mockBaseUrl: string, nodeArgs: string
     maxRetries: 0,
     isDefault: true,
   });
-  if (connection.defaultModel !== MODEL || !connection.isDefault) throw new Error('connection was not created as the default with its model');
+  if (connection.defaultModel !== MODEL || !connection.isDefault)
+    throw new Error('connection was not created as the default with its model');
   return { ...daemon, admin, connection };
 }
 
@@ -33,14 +34,30 @@ export const CLAUDE_CONNECTION = 'claude';
 export const CLAUDE_MODEL = 'claude-haiku-4-5';
 
 export async function addAnthropicConnection(admin: SwitchboardClient, mockUrl: string): Promise<void> {
-  await admin.request(ConnectionsCreate, { name: CLAUDE_CONNECTION, provider: 'anthropic', baseUrl: mockUrl, apiKey: KEY, defaultModel: CLAUDE_MODEL, maxRetries: 0 });
+  await admin.request(ConnectionsCreate, {
+    name: CLAUDE_CONNECTION,
+    provider: 'anthropic',
+    baseUrl: mockUrl,
+    apiKey: KEY,
+    defaultModel: CLAUDE_MODEL,
+    maxRetries: 0,
+  });
 }
 
 export function daemonTarget(info: DaemonInfoLite, maxSockets: number): HttpTarget {
-  return { name: 'daemon', port: info.port, path: '/v1/chat/completions', token: info.token, model: MODEL, agent: makeAgent(maxSockets) };
+  return {
+    name: 'daemon',
+    port: info.port,
+    path: '/v1/chat/completions',
+    token: info.token,
+    model: MODEL,
+    agent: makeAgent(maxSockets),
+  };
 }
 
 /** One RPC client per worker (each its own WebSocket on the unix socket). */
 export async function rpcClients(home: string, n: number): Promise<SwitchboardClient[]> {
-  return Promise.all(Array.from({ length: n }, () => SwitchboardClient.connect({ home, clientName: 'bench-rpc', transport: 'unix' })));
+  return Promise.all(
+    Array.from({ length: n }, () => SwitchboardClient.connect({ home, clientName: 'bench-rpc', transport: 'unix' })),
+  );
 }

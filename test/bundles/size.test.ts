@@ -36,9 +36,20 @@ interface Built {
 async function build(outfile: string): Promise<Built> {
   const target = (bundleTargets({ production: true }) as esbuild.BuildOptions[]).find((t) => t.outfile === outfile);
   if (!target) throw new Error(`scripts/bundles.mjs has no target ${outfile}`);
-  const result = await esbuild.build({ ...target, absWorkingDir: root, write: false, metafile: true, logLevel: 'silent' });
+  const result = await esbuild.build({
+    ...target,
+    absWorkingDir: root,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined)!;
-  return { bytes: output.bytes, inputs: Object.entries(output.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([f]) => f) };
+  return {
+    bytes: output.bytes,
+    inputs: Object.entries(output.inputs)
+      .filter(([, i]) => i.bytesInOutput > 0)
+      .map(([f]) => f),
+  };
 }
 
 describe('production bundle sizes', () => {
@@ -58,11 +69,16 @@ describe('production bundle sizes', () => {
 
   it('the chat page bundles the everyday code languages and loads the rest on demand', async () => {
     const page = await build('dist/webviews/chat.js');
-    const languages = (inputs: string[]) => inputs.map((f) => /highlight\.js\/(?:es|lib)\/languages\/([\w-]+)\.js$/.exec(f)?.[1]).filter(Boolean);
-    expect(languages(page.inputs)).toEqual(expect.arrayContaining(['typescript', 'javascript', 'python', 'bash', 'json']));
+    const languages = (inputs: string[]) =>
+      inputs.map((f) => /highlight\.js\/(?:es|lib)\/languages\/([\w-]+)\.js$/.exec(f)?.[1]).filter(Boolean);
+    expect(languages(page.inputs)).toEqual(
+      expect.arrayContaining(['typescript', 'javascript', 'python', 'bash', 'json']),
+    );
     expect(languages(page.inputs)).not.toContain('cpp');
     const more = await build('dist/webviews/chatLanguages.js');
     expect(languages(more.inputs)).toEqual(expect.arrayContaining(['cpp', 'go', 'rust', 'java', 'sql', 'css']));
-    expect(more.inputs.filter((f) => f.endsWith('highlight.js/es/core.js') || f.endsWith('highlight.js/lib/core.js'))).toEqual([]);
+    expect(
+      more.inputs.filter((f) => f.endsWith('highlight.js/es/core.js') || f.endsWith('highlight.js/lib/core.js')),
+    ).toEqual([]);
   }, 60_000);
 });

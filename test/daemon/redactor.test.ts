@@ -22,7 +22,9 @@ describe('Redactor', () => {
 
   it('masks tokens that look like keys even when never registered', () => {
     const r = new Redactor();
-    expect(r.redact('got sk-proj-abcdefghijklmnop and AIzaSyA1234567890abcdefghijk')).not.toMatch(/abcdefghijklmnop|AIzaSyA1234567890/);
+    expect(r.redact('got sk-proj-abcdefghijklmnop and AIzaSyA1234567890abcdefghijk')).not.toMatch(
+      /abcdefghijklmnop|AIzaSyA1234567890/,
+    );
     expect(r.redact('Authorization: Bearer abcdefgh12345678')).toBe('Authorization: Bearer [redacted]');
   });
 
@@ -35,7 +37,11 @@ describe('Redactor', () => {
   it('redacts every string inside nested data', () => {
     const r = new Redactor();
     r.add(KEY);
-    expect(r.redactDeep({ a: [`x ${KEY}`], b: { c: KEY }, n: 3 })).toEqual({ a: [`x ${keyHint(KEY)}`], b: { c: keyHint(KEY) }, n: 3 });
+    expect(r.redactDeep({ a: [`x ${KEY}`], b: { c: KEY }, n: 3 })).toEqual({
+      a: [`x ${keyHint(KEY)}`],
+      b: { c: keyHint(KEY) },
+      n: 3,
+    });
   });
 
   it('keeps scrubbing a key until every holder that added it has removed it', () => {

@@ -64,7 +64,12 @@ export async function runExtensionHostSuite(o: ExtHostOptions): Promise<void> {
       ]);
       // The extension host starts when this page connects, and stops when it closes: keep it open.
       await page.goto(url);
-      const timeout = new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`the suite did not finish within ${SUITE_TIMEOUT_MS / 1000} s`)), SUITE_TIMEOUT_MS).unref());
+      const timeout = new Promise<number>((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`the suite did not finish within ${SUITE_TIMEOUT_MS / 1000} s`)),
+          SUITE_TIMEOUT_MS,
+        ).unref(),
+      );
       const code = await Promise.race([exited, timeout]);
       await printing;
       writeFileSync(path.join(o.artifacts, 'exthost-console.log'), raw.join('\n') + '\n');
@@ -85,9 +90,18 @@ const SCREENSHOT = /^switchboard-e2e:screenshot (\S+) (.+)$/;
  * Waits for a quick pick showing `text`, saves `<name>.png` and closes the pick with Escape (which
  * the suite waits for). Resolves with what went wrong, or undefined.
  */
-async function screenshotOnRequest(page: Page, artifacts: string, name: string, text: string): Promise<string | undefined> {
+async function screenshotOnRequest(
+  page: Page,
+  artifacts: string,
+  name: string,
+  text: string,
+): Promise<string | undefined> {
   try {
-    await page.locator('.quick-input-widget .quick-input-list').getByText(text, { exact: false }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await page
+      .locator('.quick-input-widget .quick-input-list')
+      .getByText(text, { exact: false })
+      .first()
+      .waitFor({ state: 'visible', timeout: 20_000 });
     await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
     return undefined;
   } catch (error) {
@@ -98,7 +112,8 @@ async function screenshotOnRequest(page: Page, artifacts: string, name: string, 
 }
 
 /** Workbench chatter that shares the log channel with the suite's output. */
-const NOISE = /^(Creating a socket|Resolv(ing|ed) connection token|Updating additional builtin|\[Service Worker\]|ChatSessionStore|.*open-vsx\.org|\[lifecycle\] Long running operations)/;
+const NOISE =
+  /^(Creating a socket|Resolv(ing|ed) connection token|Updating additional builtin|\[Service Worker\]|ChatSessionStore|.*open-vsx\.org|\[lifecycle\] Long running operations)/;
 
 /**
  * A line of the suite's output, or undefined for anything else. The remote extension host's console
@@ -109,7 +124,12 @@ async function mochaLine(message: ConsoleMessage): Promise<string | undefined> {
   const args = await Promise.all(message.args().map((a) => a.jsonValue().catch(() => String(a))));
   const [level, style, format, ...rest] = args as unknown[];
   if (typeof level !== 'string' || !/^%c\s+(INFO|WARN|ERR)/.test(level) || typeof style !== 'string') return undefined;
-  const line = format === undefined ? '' : typeof format === 'string' ? formatWithOptions({ colors: false }, format, ...rest) : formatWithOptions({ colors: false }, '%o', format);
+  const line =
+    format === undefined
+      ? ''
+      : typeof format === 'string'
+        ? formatWithOptions({ colors: false }, format, ...rest)
+        : formatWithOptions({ colors: false }, '%o', format);
   if (NOISE.test(line)) return undefined;
   return /ERR/.test(level) ? `[error] ${line.trimEnd()}` : line.trimEnd();
 }

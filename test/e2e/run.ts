@@ -60,7 +60,10 @@ async function main(): Promise<number> {
   mkdirSync(ARTIFACTS, { recursive: true });
 
   // Installs Chromium, ripgrep and code-server once per machine; a no-op afterwards.
-  const setup = spawnSync('bash', [path.join(import.meta.dirname, 'setup.sh'), ...(MODE === 'lm' ? ['--lm'] : [])], { stdio: 'inherit', cwd: ROOT });
+  const setup = spawnSync('bash', [path.join(import.meta.dirname, 'setup.sh'), ...(MODE === 'lm' ? ['--lm'] : [])], {
+    stdio: 'inherit',
+    cwd: ROOT,
+  });
   if (setup.status !== 0) {
     console.log('e2e: setup failed (test/e2e/setup.sh)');
     console.log('e2e: 0 passed, 1 failed');
@@ -126,7 +129,10 @@ async function main(): Promise<number> {
     CodeServer.prepare(root);
     if (vsix) await timed('install VSIX', prep, () => CodeServer.installExtension(root, vsix));
     // The extension that uses Switchboard's models, installed as any extension would be.
-    if (MODE === 'lm') await timed('install lm-consumer', prep, async () => CodeServer.installExtension(root, await packageFixture(LM_CONSUMER), 'vscode-1.104'));
+    if (MODE === 'lm')
+      await timed('install lm-consumer', prep, async () =>
+        CodeServer.installExtension(root, await packageFixture(LM_CONSUMER), 'vscode-1.104'),
+      );
     codeServer = await timed('start code-server', prep, () =>
       CodeServer.start({
         root,
@@ -141,7 +147,9 @@ async function main(): Promise<number> {
     if (exthost) {
       await runExtensionHostSuite({ codeServer, browser, steps, artifacts: ARTIFACTS, suite });
     } else {
-      const opened = await timed('open workbench', prep, () => Workbench.open(browser!, codeServer!.workbenchUrl(), ARTIFACTS));
+      const opened = await timed('open workbench', prep, () =>
+        Workbench.open(browser!, codeServer!.workbenchUrl(), ARTIFACTS),
+      );
       ctx = { root, home, mock, codeServer, browser, wb: opened.wb, artifacts: ARTIFACTS, daemonPid };
       await connectionScenario(ctx, steps);
       await usageViewScenario(ctx, steps);

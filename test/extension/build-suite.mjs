@@ -10,15 +10,19 @@ const suites = [
   { entry: 'test/extension/suite/index.ts', out: 'dist/test/suite/index.js' },
   { entry: 'test/extension/lmSuite/index.ts', out: 'dist/test/lmSuite/index.js' },
 ];
-await Promise.all(suites.map(({ entry, out }) => esbuild.build({
-  absWorkingDir: root,
-  entryPoints: [entry],
-  outfile: out,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  external: ['vscode', 'mocha'],
-  sourcemap: 'linked',
-  logLevel: 'warning',
-})));
+await Promise.all(
+  suites.map(({ entry, out }) =>
+    esbuild.build({
+      absWorkingDir: root,
+      entryPoints: [entry],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      external: ['vscode', 'mocha'],
+      sourcemap: 'linked',
+      logLevel: 'warning',
+    }),
+  ),
+);

@@ -20,7 +20,11 @@ function tempHome(): string {
 }
 
 function launcher(home: string): DaemonLauncher {
-  return new DaemonLauncher({ daemonScript: script, outputFile: path.join(home, 'launch-output.log'), onSpawn: (pid) => pids.add(pid) });
+  return new DaemonLauncher({
+    daemonScript: script,
+    outputFile: path.join(home, 'launch-output.log'),
+    onSpawn: (pid) => pids.add(pid),
+  });
 }
 
 beforeAll(() => {
@@ -68,14 +72,31 @@ describe('DaemonLauncher', () => {
   it('ends up on one daemon when several windows start one at the same time', async () => {
     const home = tempHome();
     const infos = await Promise.all(
-      [0, 1, 2].map((i) => new DaemonLauncher({ daemonScript: script, outputFile: path.join(home, `out-${i}.log`), onSpawn: (pid) => pids.add(pid) }).start(home)),
+      [0, 1, 2].map((i) =>
+        new DaemonLauncher({
+          daemonScript: script,
+          outputFile: path.join(home, `out-${i}.log`),
+          onSpawn: (pid) => pids.add(pid),
+        }).start(home),
+      ),
     );
     expect(new Set(infos.map((i) => i.pid)).size).toBe(1);
   });
 
   it('ignores a daemon.json left by a crashed daemon and starts a new one', async () => {
     const home = tempHome();
-    writeFileSync(path.join(home, 'daemon.json'), JSON.stringify({ pid: 2 ** 22 + 12345, version: '0', protocolVersion: '1.0.0', socket: '/nope', port: 1, token: 't', startedAt: 'x' }));
+    writeFileSync(
+      path.join(home, 'daemon.json'),
+      JSON.stringify({
+        pid: 2 ** 22 + 12345,
+        version: '0',
+        protocolVersion: '1.0.0',
+        socket: '/nope',
+        port: 1,
+        token: 't',
+        startedAt: 'x',
+      }),
+    );
     const l = launcher(home);
     expect(await l.find(home)).toBeUndefined();
     const info = await l.start(home);
@@ -86,7 +107,9 @@ describe('DaemonLauncher', () => {
     const home = tempHome();
     const bad = path.join(home, 'bad-daemon.js');
     writeFileSync(bad, "process.stderr.write('cannot open the store: disk full\\n'); process.exit(3);");
-    await expect(new DaemonLauncher({ daemonScript: bad, outputFile: path.join(home, 'out.log') }).start(home)).rejects.toThrow(/exited with code 3[\s\S]*disk full/);
+    await expect(
+      new DaemonLauncher({ daemonScript: bad, outputFile: path.join(home, 'out.log') }).start(home),
+    ).rejects.toThrow(/exited with code 3[\s\S]*disk full/);
   });
 
   it('gives up after the timeout when nothing is published', async () => {

@@ -42,10 +42,16 @@ describe('the webview page bundles', () => {
       const metafile = await pageBundle(page);
       const inputs = Object.keys(metafile.inputs);
       const own = (f: string) => f.startsWith(`extension/${page}/page/`);
-      expect(inputs.filter((f) => !own(f) && !SHARED_FOR_PAGES.includes(f) && !sharedRule(f) && !library(f))).toEqual([]);
+      expect(inputs.filter((f) => !own(f) && !SHARED_FOR_PAGES.includes(f) && !sharedRule(f) && !library(f))).toEqual(
+        [],
+      );
       // Browser libraries only: no zod (the protocol's schemas), no ws, no SDK.
-      expect(inputs.filter((f) => /(^|\/)node_modules\/(zod|ws|openai|@anthropic-ai|@aws-sdk|json-rpc-2\.0)\//.test(f))).toEqual([]);
-      const externals = Object.values(metafile.inputs).flatMap((i) => i.imports.filter((imp) => imp.external).map((imp) => imp.path));
+      expect(
+        inputs.filter((f) => /(^|\/)node_modules\/(zod|ws|openai|@anthropic-ai|@aws-sdk|json-rpc-2\.0)\//.test(f)),
+      ).toEqual([]);
+      const externals = Object.values(metafile.inputs).flatMap((i) =>
+        i.imports.filter((imp) => imp.external).map((imp) => imp.path),
+      );
       expect(externals).toEqual([]);
       expect(inputs).toContain(`extension/${page}/page/main.ts`);
     });

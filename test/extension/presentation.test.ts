@@ -1,18 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection, TestResult } from '../../shared/protocol';
 import {
-  connectionInUse, connectionItem, connectionPick, connectionStatus, describeKeySource, escapeMarkdown, modelInUse, sortConnections, STATUS_STYLE, statusBarBackground,
+  connectionInUse,
+  connectionItem,
+  connectionPick,
+  connectionStatus,
+  describeKeySource,
+  escapeMarkdown,
+  modelInUse,
+  sortConnections,
+  STATUS_STYLE,
+  statusBarBackground,
 } from '../../extension/connections/presentation';
 
 function conn(over: Partial<Connection> = {}): Connection {
   return {
-    id: 'c1', name: 'Work OpenAI', provider: 'openai', baseUrl: 'https://api.openai.com/v1', defaultModel: 'gpt-4o', timeoutMs: 60000, maxRetries: 2,
-    isDefault: false, keySource: 'memory', keyHint: '…abcd', keyFingerprint: '12345678', keyAvailable: true, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z',
+    id: 'c1',
+    name: 'Work OpenAI',
+    provider: 'openai',
+    baseUrl: 'https://api.openai.com/v1',
+    defaultModel: 'gpt-4o',
+    timeoutMs: 60000,
+    maxRetries: 2,
+    isDefault: false,
+    keySource: 'memory',
+    keyHint: '…abcd',
+    keyFingerprint: '12345678',
+    keyAvailable: true,
+    createdAt: '2025-01-01T00:00:00Z',
+    updatedAt: '2025-01-01T00:00:00Z',
     ...over,
   };
 }
 function test(status: TestResult['status'], summary = `summary ${status}`): TestResult {
-  return { status, summary, testedAt: '2025-01-02T00:00:00Z', durationMs: 140, stages: [{ name: 'connectivity', status, reason: `reason ${status}`, ms: 10 }] };
+  return {
+    status,
+    summary,
+    testedAt: '2025-01-02T00:00:00Z',
+    durationMs: 140,
+    stages: [{ name: 'connectivity', status, reason: `reason ${status}`, ms: 10 }],
+  };
 }
 
 describe('status', () => {
@@ -49,10 +76,16 @@ describe('status', () => {
 describe('describeKeySource', () => {
   it('says where the key lives, with its mask only', () => {
     expect(describeKeySource(conn())).toBe('VS Code secret storage (…abcd)');
-    expect(describeKeySource(conn({ keyAvailable: false, keyHint: undefined }))).toBe('VS Code secret storage (not loaded)');
+    expect(describeKeySource(conn({ keyAvailable: false, keyHint: undefined }))).toBe(
+      'VS Code secret storage (not loaded)',
+    );
     expect(describeKeySource(conn({ keySource: 'vault' }))).toBe('Switchboard vault (…abcd)');
-    expect(describeKeySource(conn({ keySource: 'env:OPENAI_API_KEY' }))).toBe('Environment variable OPENAI_API_KEY (…abcd)');
-    expect(describeKeySource(conn({ keySource: 'env:X', keyAvailable: false }))).toBe('Environment variable X (not set for the daemon)');
+    expect(describeKeySource(conn({ keySource: 'env:OPENAI_API_KEY' }))).toBe(
+      'Environment variable OPENAI_API_KEY (…abcd)',
+    );
+    expect(describeKeySource(conn({ keySource: 'env:X', keyAvailable: false }))).toBe(
+      'Environment variable X (not set for the daemon)',
+    );
     expect(describeKeySource(conn({ keySource: 'none', keyHint: undefined }))).toBe('No key needed');
   });
 });
@@ -60,8 +93,17 @@ describe('describeKeySource', () => {
 describe('connectionItem', () => {
   it('shows provider and model, with a star and its own context value on the default', () => {
     const providerName = (id: string) => (id === 'openai' ? 'OpenAI' : undefined);
-    expect(connectionItem(conn(), { providerName })).toMatchObject({ id: 'c1', label: 'Work OpenAI', description: 'OpenAI · gpt-4o', contextValue: 'connection', icon: 'circle-large-outline' });
-    expect(connectionItem(conn({ isDefault: true }), { providerName })).toMatchObject({ description: '★ OpenAI · gpt-4o', contextValue: 'connection.default' });
+    expect(connectionItem(conn(), { providerName })).toMatchObject({
+      id: 'c1',
+      label: 'Work OpenAI',
+      description: 'OpenAI · gpt-4o',
+      contextValue: 'connection',
+      icon: 'circle-large-outline',
+    });
+    expect(connectionItem(conn({ isDefault: true }), { providerName })).toMatchObject({
+      description: '★ OpenAI · gpt-4o',
+      contextValue: 'connection.default',
+    });
     expect(connectionItem(conn({ defaultModel: undefined, provider: 'x' })).description).toBe('x');
     expect(connectionItem(conn({ keySource: 'vault' }), { providerName }).description).toBe('OpenAI · gpt-4o · vault');
   });
@@ -77,7 +119,9 @@ describe('connectionItem', () => {
 
   it('says when the last test ran in words, never as an ISO stamp (#17 item 9)', () => {
     const testedAt = new Date(2026, 11, 6, 9, 5).toISOString();
-    const item = connectionItem(conn({ lastTest: { ...test('ok', 'Works'), testedAt } }), { now: () => new Date(2026, 11, 6, 15, 0) });
+    const item = connectionItem(conn({ lastTest: { ...test('ok', 'Works'), testedAt } }), {
+      now: () => new Date(2026, 11, 6, 15, 0),
+    });
     expect(item.tooltip).toContain('Tested today at 09:05 in 140 ms');
     expect(item.tooltip).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
@@ -94,14 +138,24 @@ describe('connectionItem', () => {
 
   it('shows a disabled connection greyed, says so in the tooltip, and offers Enable through its context value', () => {
     const item = connectionItem(conn({ enabled: false, isDefault: true, lastTest: test('ok') }));
-    expect(item).toMatchObject({ icon: 'circle-slash', color: 'disabledForeground', contextValue: 'connection.default.disabled' });
+    expect(item).toMatchObject({
+      icon: 'circle-slash',
+      color: 'disabledForeground',
+      contextValue: 'connection.default.disabled',
+    });
     expect(item.description).toContain('(disabled)');
     expect(item.tooltip).toContain('**Disabled**');
     expect(connectionItem(conn({ enabled: true })).contextValue).toBe('connection');
   });
 
   it('carries the description (escaped), last use and generation defaults in the tooltip', () => {
-    const tooltip = connectionItem(conn({ description: 'Search team\n[owner](x)', lastUsedAt: '2025-02-03T04:05:06Z', generationDefaults: { temperature: 0.2, maxTokens: 800 } })).tooltip;
+    const tooltip = connectionItem(
+      conn({
+        description: 'Search team\n[owner](x)',
+        lastUsedAt: '2025-02-03T04:05:06Z',
+        generationDefaults: { temperature: 0.2, maxTokens: 800 },
+      }),
+    ).tooltip;
     expect(tooltip).toContain('_Search team_');
     expect(tooltip).toContain('\\[owner\\]\\(x\\)');
     expect(tooltip).toContain('Last used: 2025\\-02\\-03T04:05:06Z');
@@ -131,11 +185,19 @@ describe('connection in use', () => {
     const row = connectionPick(a, { currentId: 'a', providerName: () => 'OpenAI' });
     expect(row.label).toBe('$(circle-large-outline) A');
     expect(row.description).toBe('★ default, in use — OpenAI · ma');
-    expect(connectionPick(conn({ keySource: 'env:OPENAI_API_KEY' }), { providerName: () => 'OpenAI' }).description).toBe('OpenAI · gpt-4o · env:OPENAI_API_KEY');
+    expect(
+      connectionPick(conn({ keySource: 'env:OPENAI_API_KEY' }), { providerName: () => 'OpenAI' }).description,
+    ).toBe('OpenAI · gpt-4o · env:OPENAI_API_KEY');
     expect(row.detail).toMatch(/^Not tested/);
   });
 
   it('sorts the default first, then by name', () => {
-    expect(sortConnections([conn({ id: '1', name: 'b' }), conn({ id: '2', name: 'A' }), conn({ id: '3', name: 'z', isDefault: true })]).map((c) => c.name)).toEqual(['z', 'A', 'b']);
+    expect(
+      sortConnections([
+        conn({ id: '1', name: 'b' }),
+        conn({ id: '2', name: 'A' }),
+        conn({ id: '3', name: 'z', isDefault: true }),
+      ]).map((c) => c.name),
+    ).toEqual(['z', 'A', 'b']);
   });
 });

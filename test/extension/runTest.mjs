@@ -16,7 +16,13 @@ try {
     extensionDevelopmentPath: root,
     extensionTestsPath: path.join(root, 'dist', 'test', 'suite', 'index.js'),
     extensionTestsEnv: { SWITCHBOARD_HOME: home },
-    launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+    launchArgs: [
+      workspace,
+      '--disable-extensions',
+      '--disable-workspace-trust',
+      '--skip-welcome',
+      '--skip-release-notes',
+    ],
   });
 } catch (error) {
   console.error(`Extension-host tests failed: ${error instanceof Error ? error.message : error}`);

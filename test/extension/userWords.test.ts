@@ -25,19 +25,26 @@ const REAL_ERRORS = [
   new DaemonUnavailableError('not-running', 'No Switchboard daemon answers on /home/u/.switchboard.', START_HINT),
   timeoutError('chat/stream', 120_000),
   new Error('The connection to the daemon closed (code 1006).'),
-  new SwitchboardError('BUDGET_EXCEEDED', 'Connection "Work" is over its monthly budget ($10.00 of $10.00); requests fail with BUDGET_EXCEEDED.', { hint: 'Raise the budget or wait for the period to reset.' }),
-  new SwitchboardError('RATE_LIMITED', 'Local OpenAI is rate-limited (RATE_LIMITED): try again in 2 s.', { hint: 'Wait, or pick another connection.' }),
+  new SwitchboardError(
+    'BUDGET_EXCEEDED',
+    'Connection "Work" is over its monthly budget ($10.00 of $10.00); requests fail with BUDGET_EXCEEDED.',
+    { hint: 'Raise the budget or wait for the period to reset.' },
+  ),
+  new SwitchboardError('RATE_LIMITED', 'Local OpenAI is rate-limited (RATE_LIMITED): try again in 2 s.', {
+    hint: 'Wait, or pick another connection.',
+  }),
 ];
 
 describe('text shown to a person holds no internal word', () => {
-  it('the chat\'s errors, the notifications and the manager\'s banner', () => {
+  it("the chat's errors, the notifications and the manager's banner", () => {
     for (const error of REAL_ERRORS) {
       const chat = errorText(toChatError(error));
       // What describeError (extension/log.ts, which needs vscode) builds for notifications and the status bar.
       const hint = (error as { data?: { hint?: string } }).data?.hint;
       const notification = forPeople(hint ? `${error.message} ${hint}` : error.message);
       const manager = toManagerError(error);
-      for (const text of [chat, notification, manager.message, manager.hint ?? '']) expect(internal(text), text).toEqual([]);
+      for (const text of [chat, notification, manager.message, manager.hint ?? ''])
+        expect(internal(text), text).toEqual([]);
     }
     expect(errorText(toChatError(REAL_ERRORS[0]))).toContain('Run "Switchboard: Restart Daemon".');
     expect(errorText(toChatError(REAL_ERRORS[1]))).toMatch(/did not answer within 120 s/);
@@ -50,13 +57,23 @@ describe('text shown to a person holds no internal word', () => {
   });
 
   it('the budget notification', () => {
-    const text = budgetWarningMessage({ connectionId: 'c1', name: 'Work', period: 'month', amount: 10, spentUsd: 10.5, fraction: 1.05, unpricedRequests: 0 } as never);
+    const text = budgetWarningMessage({
+      connectionId: 'c1',
+      name: 'Work',
+      period: 'month',
+      amount: 10,
+      spentUsd: 10.5,
+      fraction: 1.05,
+      unpricedRequests: 0,
+    } as never);
     expect(internal(text)).toEqual([]);
   });
 
   it('says the words for a code that slipped into a sentence, and leaves ordinary text alone', () => {
     expect(forPeople('Backup was skipped (RATE_LIMITED).')).toBe('Backup was skipped (rate-limited).');
-    expect(forPeople('Check it at https://platform.openai.com/api-keys.')).toBe('Check it at https://platform.openai.com/api-keys.');
+    expect(forPeople('Check it at https://platform.openai.com/api-keys.')).toBe(
+      'Check it at https://platform.openai.com/api-keys.',
+    );
   });
 });
 

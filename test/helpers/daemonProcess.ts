@@ -80,7 +80,8 @@ export async function startDaemon(options: SpawnOptions = {}, timeoutMs = 10_000
   while (!info) {
     const found = readDaemonInfo(join(home, 'daemon.json'));
     if (found && found.pid === proc.pid) info = found;
-    else if (exitCode !== undefined) throw new Error(`daemon exited with ${exitCode} before writing daemon.json:\n${spawned.output()}`);
+    else if (exitCode !== undefined)
+      throw new Error(`daemon exited with ${exitCode} before writing daemon.json:\n${spawned.output()}`);
     else if (Date.now() > deadline) {
       proc.kill('SIGKILL');
       throw new Error(`daemon wrote no daemon.json within ${timeoutMs} ms:\n${spawned.output()}`);

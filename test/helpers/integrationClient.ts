@@ -15,7 +15,8 @@ import { DAEMON_JS, type DaemonProcess } from './daemonProcess';
 
 /** Builds `dist/daemon.js` when it is missing (call in beforeAll). */
 export function ensureDaemonBuilt(): void {
-  if (!existsSync(DAEMON_JS)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: resolve(__dirname, '../..'), stdio: 'ignore' });
+  if (!existsSync(DAEMON_JS))
+    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: resolve(__dirname, '../..'), stdio: 'ignore' });
 }
 
 const clients = new Set<SwitchboardClient>();
@@ -27,8 +28,17 @@ export interface ClientOptions {
 }
 
 /** Connects a client named `clientName` to the daemon; `closeClients()` closes it. */
-export async function connectClient(daemon: DaemonProcess, clientName: string, options: ClientOptions = {}): Promise<SwitchboardClient> {
-  const client = await SwitchboardClient.connect({ home: daemon.home, info: daemon.info, clientName, transport: options.transport ?? 'unix' });
+export async function connectClient(
+  daemon: DaemonProcess,
+  clientName: string,
+  options: ClientOptions = {},
+): Promise<SwitchboardClient> {
+  const client = await SwitchboardClient.connect({
+    home: daemon.home,
+    info: daemon.info,
+    clientName,
+    transport: options.transport ?? 'unix',
+  });
   clients.add(client);
   if (options.frames) tapFrames(client, options.frames);
   return client;
@@ -46,7 +56,8 @@ export async function closeClients(): Promise<void> {
  */
 export function tapFrames(client: SwitchboardClient, sink: string[]): void {
   const socket = (client as unknown as { conn?: { socket?: WebSocket } }).conn?.socket;
-  if (!socket || typeof socket.on !== 'function') throw new Error('SwitchboardClient internals changed: cannot find its WebSocket to record frames');
+  if (!socket || typeof socket.on !== 'function')
+    throw new Error('SwitchboardClient internals changed: cannot find its WebSocket to record frames');
   socket.on('message', (data) => sink.push(data.toString()));
 }
 
@@ -74,16 +85,29 @@ export interface HttpReply {
 }
 
 /** Sends one HTTP request to the daemon's TCP port with its bearer token (unless `token` is null). */
-export function daemonHttp(daemon: DaemonProcess, method: 'GET' | 'POST', path: string, body?: unknown, token: string | null = daemon.info.token): Promise<HttpReply> {
+export function daemonHttp(
+  daemon: DaemonProcess,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  token: string | null = daemon.info.token,
+): Promise<HttpReply> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((done, fail) => {
     const headers: Record<string, string> = { ...(token === null ? {} : { authorization: `Bearer ${token}` }) };
-    if (payload !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) });
-    const req = httpRequest({ host: '127.0.0.1', port: daemon.info.port, path, method, headers, agent: false }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    if (payload !== undefined)
+      Object.assign(headers, {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(payload)),
+      });
+    const req = httpRequest(
+      { host: '127.0.0.1', port: daemon.info.port, path, method, headers, agent: false },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on('error', fail);
     req.end(payload);
   });

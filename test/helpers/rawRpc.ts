@@ -89,9 +89,14 @@ export class RawRpc {
   }
 
   /** A well-formed request; resolves with the whole response object (result or error). */
-  async call(method: string, params?: unknown): Promise<{ jsonrpc: '2.0'; id: number; result?: any; error?: { code: number; message: string; data?: any } }> {
+  async call(
+    method: string,
+    params?: unknown,
+  ): Promise<{ jsonrpc: '2.0'; id: number; result?: any; error?: { code: number; message: string; data?: any } }> {
     const id = this.nextId++;
-    const response = (await this.sendRaw(JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) }))) as { id: number };
+    const response = (await this.sendRaw(
+      JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) }),
+    )) as { id: number };
     if (response.id !== id) throw new Error(`expected the response to ${id}, got ${JSON.stringify(response)}`);
     return response as never;
   }
@@ -121,16 +126,17 @@ export interface HttpAnswer {
 }
 
 /** One plain HTTP request to the TCP port (or the socket with `socketPath`). Headers are sent as given. */
-export function httpGet(target: { port?: number; socketPath?: string }, path: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+export function httpGet(
+  target: { port?: number; socketPath?: string },
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', ...target, path, method: 'GET', headers, agent: false },
-      (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
+    const req = httpRequest({ host: '127.0.0.1', ...target, path, method: 'GET', headers, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
     req.on('error', reject);
     req.end();
   });

@@ -36,7 +36,10 @@ function anthropicErrorObject(status: number, ctx: ErrorContext): { type: string
     case 401:
       return { type: 'authentication_error', message: 'invalid x-api-key' };
     case 403:
-      return { type: 'permission_error', message: 'Your API key does not have permission to use the specified resource.' };
+      return {
+        type: 'permission_error',
+        message: 'Your API key does not have permission to use the specified resource.',
+      };
     case 404:
       return { type: 'not_found_error', message: `model: ${ctx.model ?? 'unknown'}` };
     case 413:
@@ -70,7 +73,10 @@ function rateLimitHeaders(rl: RateLimitState, resetMs: number): Record<string, s
     'anthropic-ratelimit-tokens-reset': reset,
   };
   // Input and output tokens are limited separately; the mock splits the token budget 4:1.
-  for (const [kind, share] of [['input', 0.8], ['output', 0.2]] as const) {
+  for (const [kind, share] of [
+    ['input', 0.8],
+    ['output', 0.2],
+  ] as const) {
     h[`anthropic-ratelimit-${kind}-tokens-limit`] = String(Math.floor(rl.tokensLimit * share));
     h[`anthropic-ratelimit-${kind}-tokens-remaining`] = String(Math.floor(rl.tokensRemaining * share));
     h[`anthropic-ratelimit-${kind}-tokens-reset`] = reset;
@@ -90,14 +96,17 @@ function usage(plan: ReplyPlan, output: number) {
   };
 }
 
-const stopReason = (plan: ReplyPlan) => (plan.finishReason === 'length' ? 'max_tokens' : plan.finishReason === 'tool_calls' ? 'tool_use' : 'end_turn');
+const stopReason = (plan: ReplyPlan) =>
+  plan.finishReason === 'length' ? 'max_tokens' : plan.finishReason === 'tool_calls' ? 'tool_use' : 'end_turn';
 
 /** The answer's content blocks: thinking (signed), text, then tool_use blocks. */
 function contentBlocks(plan: ReplyPlan): unknown[] {
   const blocks: unknown[] = [];
-  if (plan.thinking.length > 0) blocks.push({ type: 'thinking', thinking: plan.thinking.join(''), signature: plan.signature });
+  if (plan.thinking.length > 0)
+    blocks.push({ type: 'thinking', thinking: plan.thinking.join(''), signature: plan.signature });
   if (plan.chunks.length > 0 || plan.toolCalls.length === 0) blocks.push({ type: 'text', text: plan.chunks.join('') });
-  for (const c of plan.toolCalls) blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: JSON.parse(c.arguments || '{}') });
+  for (const c of plan.toolCalls)
+    blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: JSON.parse(c.arguments || '{}') });
   return blocks;
 }
 
@@ -169,7 +178,8 @@ export const anthropicWire: Wire = {
     ];
     const content: string[] = [];
     let index = 0;
-    const start = (block: unknown) => sseEvent('content_block_start', { type: 'content_block_start', index, content_block: block });
+    const start = (block: unknown) =>
+      sseEvent('content_block_start', { type: 'content_block_start', index, content_block: block });
     const delta = (d: unknown) => sseEvent('content_block_delta', { type: 'content_block_delta', index, delta: d });
     const stop = () => sseEvent('content_block_stop', { type: 'content_block_stop', index: index++ });
     // Block starts and stops ride on the content frames next to them, so faults cut between deltas.
@@ -199,7 +209,8 @@ export const anthropicWire: Wire = {
     for (const c of plan.toolCalls) {
       open({ type: 'tool_use', id: c.id, name: c.name, input: {} });
       push(delta({ type: 'input_json_delta', partial_json: '' }));
-      for (const piece of pieces(c.arguments, plan.argumentPieceSize)) push(delta({ type: 'input_json_delta', partial_json: piece }));
+      for (const piece of pieces(c.arguments, plan.argumentPieceSize))
+        push(delta({ type: 'input_json_delta', partial_json: piece }));
       close();
     }
     const tail = [
@@ -224,7 +235,10 @@ export const anthropicWire: Wire = {
     let end = ids.length;
     if (query['after_id'] !== undefined) start = ids.indexOf(query['after_id']) + 1;
     if (query['before_id'] !== undefined) end = Math.max(0, ids.indexOf(query['before_id']));
-    const page = query['before_id'] !== undefined ? ids.slice(Math.max(start, end - limit), end) : ids.slice(start, Math.min(end, start + limit));
+    const page =
+      query['before_id'] !== undefined
+        ? ids.slice(Math.max(start, end - limit), end)
+        : ids.slice(start, Math.min(end, start + limit));
     const hasMore = query['before_id'] !== undefined ? end - limit > start : start + limit < end;
     return {
       data: page.map(anthropicModel),
@@ -247,7 +261,8 @@ function displayName(id: string): string {
   for (const part of id.split('-')) {
     if (/^\d{8}$/.test(part)) continue; // snapshot date
     const last = words[words.length - 1];
-    if (/^\d+$/.test(part) && last !== undefined && /^\d+(\.\d+)*$/.test(last)) words[words.length - 1] = `${last}.${part}`;
+    if (/^\d+$/.test(part) && last !== undefined && /^\d+(\.\d+)*$/.test(last))
+      words[words.length - 1] = `${last}.${part}`;
     else words.push(/^\d/.test(part) ? part : part.charAt(0).toUpperCase() + part.slice(1));
   }
   return words.join(' ');

@@ -10,7 +10,14 @@
  *   `created`/`owned_by`.
  */
 import type { ErrorReply, Wire } from './types';
-import { openaiErrorObject, openaiRateLimitHeaders, openaiStream, openaiCompletion, prettyJson, type OpenAIFlavor } from './openaiWire';
+import {
+  openaiErrorObject,
+  openaiRateLimitHeaders,
+  openaiStream,
+  openaiCompletion,
+  prettyJson,
+  type OpenAIFlavor,
+} from './openaiWire';
 import { CLOUDFLARE_502_HTML, sseData } from './wireUtil';
 
 const SAFE = { filtered: false, severity: 'safe' };

@@ -24,16 +24,25 @@ function messageFor(status: number, ctx: ErrorContext): string {
     case 'noRoute':
       return `route ${ctx.path} not found`;
     default:
-      return status === 429 ? 'You are using a Trial key, which is limited to 20 API calls / minute.' : status >= 500 ? 'internal server error, this has been reported to our developers' : 'invalid request';
+      return status === 429
+        ? 'You are using a Trial key, which is limited to 20 API calls / minute.'
+        : status >= 500
+          ? 'internal server error, this has been reported to our developers'
+          : 'invalid request';
   }
 }
 
 export const cohereWire: Wire = {
   format: 'cohere',
-  headers: (requestId) => ({ 'x-debug-trace-id': requestId, 'x-endpoint-monthly-call-limit': '1000', 'num_chars': '0' }),
+  headers: (requestId) => ({ 'x-debug-trace-id': requestId, 'x-endpoint-monthly-call-limit': '1000', num_chars: '0' }),
   error(status, ctx): ErrorReply {
-    const code = ctx.reason === 'modelNotFound' ? 404 : ctx.reason === 'missingKey' || ctx.reason === 'invalidKey' ? 401 : status;
-    return { status: code, headers: { 'content-type': 'application/json', 'x-debug-trace-id': ctx.requestId }, body: JSON.stringify({ id: randomHex(16), message: messageFor(status, ctx) }) };
+    const code =
+      ctx.reason === 'modelNotFound' ? 404 : ctx.reason === 'missingKey' || ctx.reason === 'invalidKey' ? 401 : status;
+    return {
+      status: code,
+      headers: { 'content-type': 'application/json', 'x-debug-trace-id': ctx.requestId },
+      body: JSON.stringify({ id: randomHex(16), message: messageFor(status, ctx) }),
+    };
   },
   completion: (plan) => openaiCompletion(plan, COHERE_FLAVOR),
   stream: (plan) => openaiStream(plan, COHERE_FLAVOR),

@@ -16,7 +16,11 @@ export interface ConversationRefusal {
   param?: string;
 }
 
-export function checkConversation(format: WireFormat, body: any, signatures: ReadonlySet<string>): ConversationRefusal | undefined {
+export function checkConversation(
+  format: WireFormat,
+  body: any,
+  signatures: ReadonlySet<string>,
+): ConversationRefusal | undefined {
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
   if (format === 'anthropic') return checkAnthropic(messages, body, signatures);
   return checkOpenAI(messages) ?? (format === 'gemini' ? checkGemini(body, signatures) : undefined);
@@ -29,7 +33,11 @@ function checkOpenAI(messages: any[]): ConversationRefusal | undefined {
     if (m?.role === 'assistant') open = new Set((m.tool_calls ?? []).map((c: any) => c.id));
     else if (m?.role === 'tool') {
       if (!open.has(m.tool_call_id)) {
-        return { message: "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", param: `messages.[${i}].role` };
+        return {
+          message:
+            "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
+          param: `messages.[${i}].role`,
+        };
       }
     } else open = new Set();
   }
@@ -54,7 +62,13 @@ function checkAnthropic(messages: any[], body: any, signatures: ReadonlySet<stri
           return { message: `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block` };
         }
       }
-      if (thinkingOn && i === lastAssistant && uses.size > 0 && blocks[0]?.type !== 'thinking' && blocks[0]?.type !== 'redacted_thinking') {
+      if (
+        thinkingOn &&
+        i === lastAssistant &&
+        uses.size > 0 &&
+        blocks[0]?.type !== 'thinking' &&
+        blocks[0]?.type !== 'redacted_thinking'
+      ) {
         return {
           message:
             `messages.${i}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${blocks[0]?.type}\`. When \`thinking\` is enabled, ` +

@@ -16,9 +16,28 @@ import type { ConversationRefusal } from './conversation';
 
 /** The members of Gemini's Schema object. */
 const SCHEMA_KEYS = new Set([
-  'type', 'format', 'title', 'description', 'nullable', 'enum', 'maxItems', 'minItems', 'properties', 'required',
-  'minProperties', 'maxProperties', 'minLength', 'maxLength', 'pattern', 'example', 'anyOf', 'propertyOrdering',
-  'default', 'items', 'minimum', 'maximum',
+  'type',
+  'format',
+  'title',
+  'description',
+  'nullable',
+  'enum',
+  'maxItems',
+  'minItems',
+  'properties',
+  'required',
+  'minProperties',
+  'maxProperties',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'example',
+  'anyOf',
+  'propertyOrdering',
+  'default',
+  'items',
+  'minimum',
+  'maximum',
 ]);
 const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object']);
 const EFFORTS = new Set(['none', 'minimal', 'low', 'medium', 'high']);
@@ -26,7 +45,9 @@ const EFFORTS = new Set(['none', 'minimal', 'low', 'medium', 'high']);
 export const SKIP_SIGNATURE = 'skip_thought_signature_validator';
 
 export function checkGemini(body: any, signatures: ReadonlySet<string>): ConversationRefusal | undefined {
-  return checkReasoning(body) ?? checkTools(body) ?? (isGemini3(body?.model) ? checkSignatures(body, signatures) : undefined);
+  return (
+    checkReasoning(body) ?? checkTools(body) ?? (isGemini3(body?.model) ? checkSignatures(body, signatures) : undefined)
+  );
 }
 
 /** Thought signatures are required from Gemini 3 on. */
@@ -38,8 +59,12 @@ export function isGemini3(model: unknown): boolean {
 function checkReasoning(body: any): ConversationRefusal | undefined {
   const effort = body?.reasoning_effort;
   if (effort === undefined) return undefined;
-  if (!EFFORTS.has(effort)) return { message: `Invalid value for reasoning_effort: "${String(effort)}". Supported values are none, minimal, low, medium and high.` };
-  if (body?.extra_body?.google?.thinking_config !== undefined) return { message: 'reasoning_effort and thinking_config cannot be set at the same time.' };
+  if (!EFFORTS.has(effort))
+    return {
+      message: `Invalid value for reasoning_effort: "${String(effort)}". Supported values are none, minimal, low, medium and high.`,
+    };
+  if (body?.extra_body?.google?.thinking_config !== undefined)
+    return { message: 'reasoning_effort and thinking_config cannot be set at the same time.' };
   return undefined;
 }
 
@@ -62,20 +87,26 @@ function walk(schema: any, at: string, problems: string[]): void {
       continue;
     }
     if (key === 'type' && (typeof value !== 'string' || !TYPES.has(value.toLowerCase()))) {
-      problems.push(`Invalid value at '${at}.type' (type.googleapis.com/google.ai.generativelanguage.v1beta.Type), ${JSON.stringify(value)}`);
+      problems.push(
+        `Invalid value at '${at}.type' (type.googleapis.com/google.ai.generativelanguage.v1beta.Type), ${JSON.stringify(value)}`,
+      );
     }
-    if (key === 'properties' && value && typeof value === 'object') Object.values(value).forEach((sub, n) => walk(sub, `${at}.properties[${n}].value`, problems));
+    if (key === 'properties' && value && typeof value === 'object')
+      Object.values(value).forEach((sub, n) => walk(sub, `${at}.properties[${n}].value`, problems));
     if (key === 'items') walk(value, `${at}.items`, problems);
     if (key === 'anyOf' && Array.isArray(value)) value.forEach((sub, n) => walk(sub, `${at}.any_of[${n}]`, problems));
   }
 }
 
 function checkSignatures(body: any, signatures: ReadonlySet<string>): ConversationRefusal | undefined {
-  const messages: any[] = Array.isArray(body?.messages) ? body.messages.filter((m: any) => m?.role !== 'system' && m?.role !== 'developer') : [];
+  const messages: any[] = Array.isArray(body?.messages)
+    ? body.messages.filter((m: any) => m?.role !== 'system' && m?.role !== 'developer')
+    : [];
   // The current turn: everything after the last user message (tool results are `tool` messages).
   const start = messages.map((m) => m?.role).lastIndexOf('user') + 1;
   for (let i = start; i < messages.length; i++) {
-    const calls: any[] = messages[i]?.role === 'assistant' && Array.isArray(messages[i].tool_calls) ? messages[i].tool_calls : [];
+    const calls: any[] =
+      messages[i]?.role === 'assistant' && Array.isArray(messages[i].tool_calls) ? messages[i].tool_calls : [];
     if (calls.length === 0) continue;
     // In parallel calls only the first carries the signature.
     const first = calls[0];

@@ -21,30 +21,69 @@ export function googleError(code: number, status: string, message: string, detai
   return `${JSON.stringify([{ error: { code, message, status, ...(details && { details }) } }], null, 2)}\n`;
 }
 
-const STATUS_OF: Record<number, string> = { 400: 'INVALID_ARGUMENT', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
+const STATUS_OF: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+};
 
 function errorFor(status: number, ctx: ErrorContext): { status: number; body: string } {
   switch (ctx.reason) {
     case 'missingKey':
-      return { status: 401, body: googleError(401, 'UNAUTHENTICATED', 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.') };
+      return {
+        status: 401,
+        body: googleError(
+          401,
+          'UNAUTHENTICATED',
+          "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+        ),
+      };
     case 'invalidKey':
       return {
         status: 400,
         body: googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
-          { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'API_KEY_INVALID',
+            domain: 'googleapis.com',
+            metadata: { service: 'generativelanguage.googleapis.com' },
+          },
         ]),
       };
     case 'modelNotFound':
-      return { status: 404, body: googleError(404, 'NOT_FOUND', `models/${ctx.model ?? 'unknown'} is not found for API version v1main, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`) };
+      return {
+        status: 404,
+        body: googleError(
+          404,
+          'NOT_FOUND',
+          `models/${ctx.model ?? 'unknown'} is not found for API version v1main, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`,
+        ),
+      };
     case 'badRequest':
-      return { status: 400, body: googleError(400, 'INVALID_ARGUMENT', ctx.message ?? 'Request contains an invalid argument.') };
+      return {
+        status: 400,
+        body: googleError(400, 'INVALID_ARGUMENT', ctx.message ?? 'Request contains an invalid argument.'),
+      };
     case 'noRoute':
       return { status: 404, body: googleError(404, 'NOT_FOUND', `Invalid URL (${ctx.method} ${ctx.path})`) };
     default:
       break;
   }
-  if (status === 429) return { status, body: googleError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).') };
-  return { status, body: googleError(status, STATUS_OF[status] ?? 'UNKNOWN', status >= 500 ? 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting' : 'Request contains an invalid argument.') };
+  if (status === 429)
+    return { status, body: googleError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).') };
+  return {
+    status,
+    body: googleError(
+      status,
+      STATUS_OF[status] ?? 'UNKNOWN',
+      status >= 500
+        ? 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting'
+        : 'Request contains an invalid argument.',
+    ),
+  };
 }
 
 /** A tool call as Gemini writes it: whole, with the thought signature Gemini gave it (if any). */
@@ -64,13 +103,23 @@ function geminiStream(plan: ReplyPlan): StreamFrames {
   const frames = openaiStream({ ...plan, toolCalls: [] }, GEMINI_FLAVOR);
   // Each call in one chunk (Gemini does not stream arguments), after the text.
   for (let i = 0; i < plan.toolCalls.length; i++) {
-    frames.content.push(sseData({ choices: [{ delta: { role: 'assistant', tool_calls: [toolCall(plan, i, true)] }, index: 0 }], created: plan.created, id: plan.id, model: plan.model, object: 'chat.completion.chunk' }));
+    frames.content.push(
+      sseData({
+        choices: [{ delta: { role: 'assistant', tool_calls: [toolCall(plan, i, true)] }, index: 0 }],
+        created: plan.created,
+        id: plan.id,
+        model: plan.model,
+        object: 'chat.completion.chunk',
+      }),
+    );
   }
   return frames;
 }
 
 function geminiCompletion(plan: ReplyPlan): unknown {
-  const answer = openaiCompletion({ ...plan, toolCalls: [] }, GEMINI_FLAVOR) as { choices: Array<{ message: Record<string, unknown> }> };
+  const answer = openaiCompletion({ ...plan, toolCalls: [] }, GEMINI_FLAVOR) as {
+    choices: Array<{ message: Record<string, unknown> }>;
+  };
   if (plan.toolCalls.length > 0) {
     const message = answer.choices[0]!.message;
     message.tool_calls = plan.toolCalls.map((_, i) => toolCall(plan, i, false));

@@ -24,7 +24,14 @@ export interface MockOpenRouterAuth {
 
 export async function startMockOpenRouterAuth(key: string): Promise<MockOpenRouterAuth> {
   const codes = new Map<string, { challenge: string; method: string; issuedAt: number; used: boolean }>();
-  const mock: MockOpenRouterAuth = { url: '', key, authVisits: [], exchanges: [], faults: {}, close: async () => undefined };
+  const mock: MockOpenRouterAuth = {
+    url: '',
+    key,
+    authVisits: [],
+    exchanges: [],
+    faults: {},
+    close: async () => undefined,
+  };
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'GET' && url.pathname === '/auth') {
@@ -34,7 +41,12 @@ export async function startMockOpenRouterAuth(key: string): Promise<MockOpenRout
       if (mock.faults.deny) callback.searchParams.set('error', 'access_denied');
       else {
         const code = randomBytes(12).toString('hex');
-        codes.set(code, { challenge: query.code_challenge ?? '', method: query.code_challenge_method ?? 'plain', issuedAt: Date.now(), used: false });
+        codes.set(code, {
+          challenge: query.code_challenge ?? '',
+          method: query.code_challenge_method ?? 'plain',
+          issuedAt: Date.now(),
+          used: false,
+        });
         callback.searchParams.set('code', code);
       }
       res.writeHead(302, { location: callback.toString() }).end();
@@ -48,14 +60,20 @@ export async function startMockOpenRouterAuth(key: string): Promise<MockOpenRout
           mock.exchanges.push({ body: safeJson(raw), status });
           res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         };
-        const body = safeJson(raw) as { code?: string; code_verifier?: string; code_challenge_method?: string } | undefined;
-        if (mock.faults.exchangeStatus) return answer(mock.faults.exchangeStatus, { error: { code: mock.faults.exchangeStatus, message: 'Forbidden' } });
+        const body = safeJson(raw) as
+          { code?: string; code_verifier?: string; code_challenge_method?: string } | undefined;
+        if (mock.faults.exchangeStatus)
+          return answer(mock.faults.exchangeStatus, {
+            error: { code: mock.faults.exchangeStatus, message: 'Forbidden' },
+          });
         const entry = body?.code === undefined ? undefined : codes.get(body.code);
         if (!entry || entry.used) return answer(403, { error: { code: 403, message: 'Invalid code' } });
-        if (mock.faults.codeTtlMs !== undefined && Date.now() - entry.issuedAt > mock.faults.codeTtlMs) return answer(403, { error: { code: 403, message: 'Code expired' } });
+        if (mock.faults.codeTtlMs !== undefined && Date.now() - entry.issuedAt > mock.faults.codeTtlMs)
+          return answer(403, { error: { code: 403, message: 'Code expired' } });
         const verifier = body?.code_verifier ?? '';
         const expected = entry.method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
-        if (expected !== entry.challenge || body?.code_challenge_method !== entry.method) return answer(403, { error: { code: 403, message: 'Invalid code_verifier' } });
+        if (expected !== entry.challenge || body?.code_challenge_method !== entry.method)
+          return answer(403, { error: { code: 403, message: 'Invalid code_verifier' } });
         entry.used = true;
         answer(200, { key: mock.key, user_id: 'user_mock' });
       });

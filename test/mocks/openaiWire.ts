@@ -94,7 +94,13 @@ export function openaiCompletion(plan: ReplyPlan, flavor: OpenAIFlavor): unknown
           refusal: null,
           annotations: [],
           ...(plan.thinking.length > 0 && { reasoning_content: plan.thinking.join('') }),
-          ...(plan.toolCalls.length > 0 && { tool_calls: plan.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }),
+          ...(plan.toolCalls.length > 0 && {
+            tool_calls: plan.toolCalls.map((c) => ({
+              id: c.id,
+              type: 'function',
+              function: { name: c.name, arguments: c.arguments },
+            })),
+          }),
         },
         logprobs: null,
         finish_reason: plan.finishReason,
@@ -122,7 +128,9 @@ export function pieces(text: string, size: number): string[] {
  */
 function toolCallDeltas(plan: ReplyPlan): unknown[] {
   const out: unknown[] = [];
-  plan.toolCalls.forEach((c, index) => out.push({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }));
+  plan.toolCalls.forEach((c, index) =>
+    out.push({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }),
+  );
   const split = plan.toolCalls.map((c) => pieces(c.arguments, plan.argumentPieceSize));
   for (let round = 0; split.some((p) => round < p.length); round++) {
     split.forEach((p, index) => {
@@ -134,26 +142,45 @@ function toolCallDeltas(plan: ReplyPlan): unknown[] {
 
 /** The `error` object of an OpenAI error body for a status (and the reason the mock refused). */
 export function openaiErrorObject(status: number, ctx: ErrorContext) {
-  const err = (message: string, type: string, param: string | null, code: string | null) => ({ message, type, param, code });
+  const err = (message: string, type: string, param: string | null, code: string | null) => ({
+    message,
+    type,
+    param,
+    code,
+  });
   switch (ctx.reason) {
     case 'missingKey':
       return err(
         "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth " +
-          '(i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you\'re accessing the API ' +
+          "(i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API " +
           'from your browser and are prompted for a username. You can obtain an API key from https://platform.openai.com/account/api-keys.',
-        'invalid_request_error', null, null,
+        'invalid_request_error',
+        null,
+        null,
       );
     case 'modelNotFound':
-      return err(`The model \`${ctx.model}\` does not exist or you do not have access to it.`, 'invalid_request_error', null, 'model_not_found');
+      return err(
+        `The model \`${ctx.model}\` does not exist or you do not have access to it.`,
+        'invalid_request_error',
+        null,
+        'model_not_found',
+      );
     case 'badRequest':
-      return err(ctx.message ?? 'Invalid request.', 'invalid_request_error', ctx.param ?? null, ctx.param ? 'missing_required_parameter' : null);
+      return err(
+        ctx.message ?? 'Invalid request.',
+        'invalid_request_error',
+        ctx.param ?? null,
+        ctx.param ? 'missing_required_parameter' : null,
+      );
     case 'noRoute':
       return err(`Invalid URL (${ctx.method} ${ctx.path})`, 'invalid_request_error', null, null);
     case 'insufficientQuota':
       return err(
         'You exceeded your current quota, please check your plan and billing details. For more information on this error, ' +
           'read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
-        'insufficient_quota', null, 'insufficient_quota',
+        'insufficient_quota',
+        null,
+        'insufficient_quota',
       );
     default:
       break;
@@ -162,33 +189,59 @@ export function openaiErrorObject(status: number, ctx: ErrorContext) {
     case 400:
       return err(
         "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
-        'invalid_request_error', 'messages', 'empty_array',
+        'invalid_request_error',
+        'messages',
+        'empty_array',
       );
     case 401:
       // The real API echoes a masked key (`sk-abc***...xyz`); the mock echoes the FULL key it got,
       // so any upstream message that reaches our users proves our redaction, not OpenAI's.
       return err(
         `Incorrect API key provided: ${ctx.key ?? ''}. You can find your API key at https://platform.openai.com/account/api-keys.`,
-        'invalid_request_error', null, 'invalid_api_key',
+        'invalid_request_error',
+        null,
+        'invalid_api_key',
       );
     case 403:
-      return err('Country, region, or territory not supported', 'request_forbidden', null, 'unsupported_country_region_territory');
+      return err(
+        'Country, region, or territory not supported',
+        'request_forbidden',
+        null,
+        'unsupported_country_region_territory',
+      );
     case 404:
-      return err(`The model \`${ctx.model ?? 'unknown'}\` does not exist or you do not have access to it.`, 'invalid_request_error', null, 'model_not_found');
+      return err(
+        `The model \`${ctx.model ?? 'unknown'}\` does not exist or you do not have access to it.`,
+        'invalid_request_error',
+        null,
+        'model_not_found',
+      );
     case 429:
       return err(
         `Rate limit reached for ${ctx.model ?? 'gpt-4o'} in organization org-mock on requests per min (RPM): ` +
           `Limit ${ctx.rateLimits.requestsLimit}, Used ${ctx.rateLimits.requestsLimit}, Requested 1. ` +
           `Please try again in ${ctx.retryAfterS}s. Visit https://platform.openai.com/account/rate-limits to learn more.`,
-        'requests', null, 'rate_limit_exceeded',
+        'requests',
+        null,
+        'rate_limit_exceeded',
       );
     case 500:
-      return err('The server had an error while processing your request. Sorry about that!', 'server_error', null, null);
+      return err(
+        'The server had an error while processing your request. Sorry about that!',
+        'server_error',
+        null,
+        null,
+      );
     case 503:
     case 529:
       return err('The server is overloaded or not ready yet.', 'server_error', null, null);
     default:
-      return err(`Mock upstream error ${status}.`, status >= 500 ? 'server_error' : 'invalid_request_error', null, null);
+      return err(
+        `Mock upstream error ${status}.`,
+        status >= 500 ? 'server_error' : 'invalid_request_error',
+        null,
+        null,
+      );
   }
 }
 

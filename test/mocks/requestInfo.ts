@@ -61,13 +61,23 @@ export function extractKey(h: Record<string, string>, format: WireFormat): Found
     'api-key': h['api-key'] || undefined,
   };
   const accepted = ACCEPTED_AUTH[format];
-  const header = accepted.find((n) => found[n]) ?? (['authorization', 'x-api-key', 'api-key'] as const).find((n) => found[n]);
+  const header =
+    accepted.find((n) => found[n]) ?? (['authorization', 'x-api-key', 'api-key'] as const).find((n) => found[n]);
   return { key: header && found[header], header, accepted: header !== undefined && accepted.includes(header) };
 }
 
 const PARAM_KEYS = [
-  'model', 'messages', 'system', 'temperature', 'max_tokens', 'max_completion_tokens', 'top_p', 'stop',
-  'stop_sequences', 'stream', 'stream_options',
+  'model',
+  'messages',
+  'system',
+  'temperature',
+  'max_tokens',
+  'max_completion_tokens',
+  'top_p',
+  'stop',
+  'stop_sequences',
+  'stream',
+  'stream_options',
 ] as const;
 
 export function pickParams(body: any): ChatParams {

@@ -20,11 +20,28 @@ export function newResponseId(): string {
 
 /** Validates a body as the API does (the cases a client can get wrong); messages are OpenAI's. */
 export function checkResponsesBody(body: any): { ok: true } | { ok: false; message: string; param: string | null } {
-  if (body === undefined || typeof body !== 'object') return { ok: false, message: "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)", param: null };
-  if (typeof body.model !== 'string' || !body.model) return { ok: false, message: "Missing required parameter: 'model'.", param: 'model' };
-  if (body.input !== undefined && typeof body.input !== 'string' && !Array.isArray(body.input)) return { ok: false, message: "Invalid type for 'input': expected one of a string or an array of input items, but got an object instead.", param: 'input' };
+  if (body === undefined || typeof body !== 'object')
+    return {
+      ok: false,
+      message:
+        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
+      param: null,
+    };
+  if (typeof body.model !== 'string' || !body.model)
+    return { ok: false, message: "Missing required parameter: 'model'.", param: 'model' };
+  if (body.input !== undefined && typeof body.input !== 'string' && !Array.isArray(body.input))
+    return {
+      ok: false,
+      message:
+        "Invalid type for 'input': expected one of a string or an array of input items, but got an object instead.",
+      param: 'input',
+    };
   if (body.max_output_tokens != null && (!Number.isInteger(body.max_output_tokens) || body.max_output_tokens < 16)) {
-    return { ok: false, message: `Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got ${String(body.max_output_tokens)} instead.`, param: 'max_output_tokens' };
+    return {
+      ok: false,
+      message: `Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got ${String(body.max_output_tokens)} instead.`,
+      param: 'max_output_tokens',
+    };
   }
   return { ok: true };
 }
@@ -40,7 +57,12 @@ function usageOf(plan: ReplyPlan) {
 }
 
 /** The `response` object at a stage of its life. */
-function responseObject(plan: ReplyPlan, body: any, status: 'in_progress' | 'completed' | 'incomplete', output: unknown[]) {
+function responseObject(
+  plan: ReplyPlan,
+  body: any,
+  status: 'in_progress' | 'completed' | 'incomplete',
+  output: unknown[],
+) {
   return {
     id: plan.id,
     object: 'response',
@@ -87,7 +109,8 @@ export function responsesAnswer(plan: ReplyPlan, body: any): unknown {
 /** The streamed answer as SSE frames, numbered in order. */
 export function responsesStream(plan: ReplyPlan, body: any): StreamFrames {
   let seq = 0;
-  const frame = (type: string, fields: Record<string, unknown>) => sseEvent(type, { type, sequence_number: seq++, ...fields });
+  const frame = (type: string, fields: Record<string, unknown>) =>
+    sseEvent(type, { type, sequence_number: seq++, ...fields });
   const itemId = `msg_${randomHex(48)}`;
   const text = plan.chunks.join('');
   const status = finalStatus(plan);
@@ -106,13 +129,18 @@ export function responsesStream(plan: ReplyPlan, body: any): StreamFrames {
     frame('response.content_part.done', { ...at, part }),
     frame('response.output_item.done', { output_index: 0, item: messageItem(itemId, text, status) }),
   ];
-  const terminator = frame(`response.${status}`, { response: responseObject(plan, body, status, [messageItem(itemId, text, status)]) });
+  const terminator = frame(`response.${status}`, {
+    response: responseObject(plan, body, status, [messageItem(itemId, text, status)]),
+  });
   return { head, content, tail, terminator };
 }
 
 /** A failure in the middle of a stream: the `error` event. */
 export function responsesStreamError(status: number): string {
   const code = status === 429 ? 'rate_limit_exceeded' : 'server_error';
-  const message = status === 429 ? 'Rate limit reached. Please try again later.' : 'The server had an error while processing your request. Sorry about that!';
+  const message =
+    status === 429
+      ? 'Rate limit reached. Please try again later.'
+      : 'The server had an error while processing your request. Sorry about that!';
   return sseEvent('error', { type: 'error', code, message, param: null, sequence_number: 9999 });
 }

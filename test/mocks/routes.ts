@@ -23,14 +23,20 @@ const AZURE_EMBEDDINGS = /^\/openai\/deployments\/([^/]+)\/embeddings$/;
 const AZURE_MODEL = /^\/openai\/models\/(.+)$/;
 const V1_MODEL = /^\/v1\/models\/(.+)$/;
 
-export function resolveRoute(method: string, path: string, headers: Record<string, string>, query?: URLSearchParams): Route {
+export function resolveRoute(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  query?: URLSearchParams,
+): Route {
   if (path.startsWith('/openai/')) {
     // AzureOpenAI (openai SDK) turns `/chat/completions` into `/deployments/{model}/chat/completions`
     // under `${endpoint}/openai`, and lists models at `${endpoint}/openai/models`.
     const chat = AZURE_CHAT.exec(path);
     if (chat && method === 'POST') return { kind: 'chat', wire: azureWire, deployment: decodeURIComponent(chat[1]!) };
     const embeddings = AZURE_EMBEDDINGS.exec(path);
-    if (embeddings && method === 'POST') return { kind: 'embeddings', wire: azureWire, deployment: decodeURIComponent(embeddings[1]!) };
+    if (embeddings && method === 'POST')
+      return { kind: 'embeddings', wire: azureWire, deployment: decodeURIComponent(embeddings[1]!) };
     // The Responses API is in Azure's v1 API, not under a deployment: the deployment is the body's `model`.
     if (method === 'POST' && path === '/openai/v1/responses') return { kind: 'responses', wire: azureWire };
     if (method === 'GET' && path === '/openai/models') return { kind: 'models', wire: azureWire };
@@ -39,14 +45,18 @@ export function resolveRoute(method: string, path: string, headers: Record<strin
     return { kind: 'none', wire: azureWire };
   }
   // Gemini and Cohere serve the OpenAI API under their own prefixes, in their own dialects.
-  for (const [prefix, wire] of [['/v1beta/openai/', geminiWire], ['/compatibility/v1/', cohereWire]] as const) {
+  for (const [prefix, wire] of [
+    ['/v1beta/openai/', geminiWire],
+    ['/compatibility/v1/', cohereWire],
+  ] as const) {
     if (!path.startsWith(prefix)) continue;
     const rest = path.slice(prefix.length);
     if (method === 'POST' && rest === 'chat/completions') return { kind: 'chat', wire };
     if (method === 'POST' && rest === 'embeddings') return { kind: 'embeddings', wire };
     // Cohere's compatibility API lists no models (Cohere's own GET /v1/models does, below).
     if (method === 'GET' && rest === 'models' && wire === geminiWire) return { kind: 'models', wire };
-    if (method === 'GET' && rest.startsWith('models/') && wire === geminiWire) return { kind: 'model', wire, modelId: decodeURIComponent(rest.slice('models/'.length)) };
+    if (method === 'GET' && rest.startsWith('models/') && wire === geminiWire)
+      return { kind: 'model', wire, modelId: decodeURIComponent(rest.slice('models/'.length)) };
     return { kind: 'none', wire };
   }
   if (method === 'POST' && path === '/v1/chat/completions') return { kind: 'chat', wire: openaiWire };
@@ -56,7 +66,8 @@ export function resolveRoute(method: string, path: string, headers: Record<strin
   if (method === 'POST' && path === '/v1/responses') return { kind: 'responses', wire: openaiWire };
 
   // Both providers serve GET /v1/models; the Anthropic SDK always sends anthropic-version.
-  const wire = headers['x-api-key'] !== undefined || headers['anthropic-version'] !== undefined ? anthropicWire : openaiWire;
+  const wire =
+    headers['x-api-key'] !== undefined || headers['anthropic-version'] !== undefined ? anthropicWire : openaiWire;
   // Cohere's own model list is paged by `page_size`, which OpenAI's has not.
   if (method === 'GET' && path === '/v1/models' && query?.has('page_size')) return { kind: 'models', wire: cohereWire };
   if (method === 'GET' && path === '/v1/models') return { kind: 'models', wire };

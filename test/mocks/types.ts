@@ -77,7 +77,10 @@ export type Fault = FaultBase &
         retryAfterS?: number;
       }
     | { /** Read the request, never answer. */ kind: 'hang' }
-    | { /** Send the stream's opening and `n` content chunks, then stall forever. */ kind: 'hangAfterChunks'; n: number }
+    | {
+        /** Send the stream's opening and `n` content chunks, then stall forever. */ kind: 'hangAfterChunks';
+        n: number;
+      }
     | {
         /** End the response cleanly but without `data: [DONE]` / `message_stop`; with
          *  `afterChunks`, also cut the content after that many chunks. */
@@ -239,7 +242,8 @@ export interface StreamFrames {
   terminator: string;
 }
 
-export type ErrorReason = 'missingKey' | 'invalidKey' | 'modelNotFound' | 'badRequest' | 'noRoute' | 'insufficientQuota';
+export type ErrorReason =
+  'missingKey' | 'invalidKey' | 'modelNotFound' | 'badRequest' | 'noRoute' | 'insufficientQuota';
 
 export interface ErrorContext {
   reason?: ErrorReason;

@@ -88,7 +88,10 @@ describe('OpenAI wire (openai SDK)', () => {
   it('streams the scripted chunks and the usage chunk', async () => {
     up.reply(GPT, { chunks: ['One', ' two', ' three'], usage: { input: 12, output: 3 } });
     const stream = await openai.chat.completions.create({
-      model: GPT, messages: user, stream: true, stream_options: { include_usage: true },
+      model: GPT,
+      messages: user,
+      stream: true,
+      stream_options: { include_usage: true },
     });
     const { text, usage, finish } = await openaiText(stream);
     expect(text).toBe('One two three');
@@ -99,10 +102,18 @@ describe('OpenAI wire (openai SDK)', () => {
 
   it('records the key, where it went, and the sampling options', async () => {
     await openai.chat.completions.create({
-      model: GPT, messages: user, temperature: 0.3, max_tokens: 100, top_p: 0.9, stop: ['END'],
+      model: GPT,
+      messages: user,
+      temperature: 0.3,
+      max_tokens: 100,
+      top_p: 0.9,
+      stop: ['END'],
     });
     expect(last()).toMatchObject({
-      path: '/v1/chat/completions', authKey: KEY, authHeader: 'authorization', model: GPT,
+      path: '/v1/chat/completions',
+      authKey: KEY,
+      authHeader: 'authorization',
+      model: GPT,
       params: { temperature: 0.3, max_tokens: 100, top_p: 0.9, stop: ['END'], messages: user },
     });
   });
@@ -112,7 +123,12 @@ describe('OpenAI wire (openai SDK)', () => {
     expect(data.object).toBe('chat.completion');
     expect(data.choices[0]?.message.content).toBe('Hello from mock');
     expect(data.usage?.completion_tokens).toBe(3);
-    for (const h of ['x-ratelimit-limit-requests', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-tokens', 'x-request-id']) {
+    for (const h of [
+      'x-ratelimit-limit-requests',
+      'x-ratelimit-remaining-tokens',
+      'x-ratelimit-reset-tokens',
+      'x-request-id',
+    ]) {
       expect(response.headers.get(h), h).toBeTruthy();
     }
   });
@@ -185,14 +201,21 @@ describe('OpenAI wire (openai SDK)', () => {
 describe('Azure wire (AzureOpenAI)', () => {
   it('streams from the deployment path with the api-key header', async () => {
     const stream = await azure.chat.completions.create({
-      model: 'my-deploy', messages: user, stream: true, stream_options: { include_usage: true },
+      model: 'my-deploy',
+      messages: user,
+      stream: true,
+      stream_options: { include_usage: true },
     });
     const { text, usage } = await openaiText(stream);
     expect(text).toBe('Hello from mock');
     expect(usage?.completion_tokens).toBe(3);
     expect(last()).toMatchObject({
-      format: 'azure', path: '/openai/deployments/my-deploy/chat/completions', query: { 'api-version': '2024-10-21' },
-      authKey: AZ_KEY, authHeader: 'api-key', model: 'my-deploy',
+      format: 'azure',
+      path: '/openai/deployments/my-deploy/chat/completions',
+      query: { 'api-version': '2024-10-21' },
+      authKey: AZ_KEY,
+      authHeader: 'api-key',
+      model: 'my-deploy',
     });
   });
 
@@ -224,8 +247,13 @@ describe('Anthropic wire (@anthropic-ai/sdk)', () => {
     expect(text).toBe('Hi there');
     // `ping` is sent on the wire but the SDK drops it.
     expect(events).toEqual([
-      'message_start', 'content_block_start', 'content_block_delta', 'content_block_delta',
-      'content_block_stop', 'message_delta', 'message_stop',
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
     ]);
     const final = await anthropic.messages.stream({ model: CLAUDE, max_tokens: 64, messages: user }).finalMessage();
     expect(final).toMatchObject({ stop_reason: 'end_turn', usage: { input_tokens: 20, output_tokens: 2 } });
@@ -236,12 +264,19 @@ describe('Anthropic wire (@anthropic-ai/sdk)', () => {
     // but it still sends whatever the body holds, so they are spread in untyped.
     const sampling: Record<string, number> = { temperature: 0.2, top_p: 0.8 };
     await anthropic.messages.create({
-      model: CLAUDE, max_tokens: 50, system: 'Be brief', stop_sequences: ['\n\n'], messages: user, ...sampling,
+      model: CLAUDE,
+      max_tokens: 50,
+      system: 'Be brief',
+      stop_sequences: ['\n\n'],
+      messages: user,
+      ...sampling,
     });
     const r = last();
     // SDK 1.12 sends the apiKey as `Authorization: Bearer`, not x-api-key.
     expect(r).toMatchObject({
-      format: 'anthropic', authKey: ANT_KEY, authHeader: 'authorization',
+      format: 'anthropic',
+      authKey: ANT_KEY,
+      authHeader: 'authorization',
       params: { system: 'Be brief', temperature: 0.2, top_p: 0.8, stop_sequences: ['\n\n'], max_tokens: 50 },
     });
     expect(r.headers['anthropic-version']).toBeTruthy();
@@ -249,7 +284,12 @@ describe('Anthropic wire (@anthropic-ai/sdk)', () => {
 
   it('answers without streaming, stopping at max_tokens', async () => {
     const m = await anthropic.messages.create({ model: CLAUDE, max_tokens: 1, messages: user });
-    expect(m).toMatchObject({ type: 'message', role: 'assistant', stop_reason: 'max_tokens', content: [{ type: 'text', text: 'Hello' }] });
+    expect(m).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      stop_reason: 'max_tokens',
+      content: [{ type: 'text', text: 'Hello' }],
+    });
   });
 
   it('accepts x-api-key as curl and older SDKs send it', async () => {
@@ -309,8 +349,13 @@ describe('Anthropic wire (@anthropic-ai/sdk)', () => {
 describe('models endpoint dialect', () => {
   it('answers GET /v1/models per the caller: OpenAI list by default, Anthropic page with anthropic headers', async () => {
     const o = await (await fetch(`${up.url}/v1/models`, { headers: { authorization: 'Bearer k' } })).json();
-    expect(o).toMatchObject({ object: 'list', data: expect.arrayContaining([expect.objectContaining({ object: 'model' })]) });
-    const a = await (await fetch(`${up.url}/v1/models`, { headers: { 'x-api-key': 'k', 'anthropic-version': '2023-06-01' } })).json();
+    expect(o).toMatchObject({
+      object: 'list',
+      data: expect.arrayContaining([expect.objectContaining({ object: 'model' })]),
+    });
+    const a = await (
+      await fetch(`${up.url}/v1/models`, { headers: { 'x-api-key': 'k', 'anthropic-version': '2023-06-01' } })
+    ).json();
     expect(a).toMatchObject({ has_more: false, first_id: 'gpt-5.4', last_id: 'claude-haiku-4-5' });
   });
 });
@@ -324,7 +369,9 @@ describe('faults', () => {
       openai.chat.completions.stream({ model: GPT, messages: user }).finalChatCompletion(),
     ).resolves.toMatchObject({ choices: [{ finish_reason: 'stop' }] });
 
-    const a = await anthropicText(await anthropic.messages.create({ model: CLAUDE, max_tokens: 64, messages: user, stream: true }));
+    const a = await anthropicText(
+      await anthropic.messages.create({ model: CLAUDE, max_tokens: 64, messages: user, stream: true }),
+    );
     expect(a.text).toBe('Hello from mock');
     expect(a.events).not.toContain('message_stop');
     await expect(
@@ -335,9 +382,9 @@ describe('faults', () => {
     up.fault({ kind: 'truncate', afterChunks: 1 }); // also cuts the content and the finish chunk
     const cut = await openaiText(await openai.chat.completions.create({ model: GPT, messages: user, stream: true }));
     expect(cut).toMatchObject({ text: 'Hello', finish: undefined });
-    await expect(
-      openai.chat.completions.stream({ model: GPT, messages: user }).finalChatCompletion(),
-    ).rejects.toThrow(/missing finish_reason/);
+    await expect(openai.chat.completions.stream({ model: GPT, messages: user }).finalChatCompletion()).rejects.toThrow(
+      /missing finish_reason/,
+    );
     expect(last()).toMatchObject({ completed: true, aborted: false });
   });
 
@@ -406,8 +453,11 @@ describe('faults', () => {
 
   it('status faults take a custom body and headers, and can be limited to a path', async () => {
     up.fault({
-      kind: 'status', status: 400, body: { error: { message: 'custom', type: 'invalid_request_error', param: null, code: 'x' } },
-      headers: { 'x-custom': 'yes' }, match: { path: '/v1/models' },
+      kind: 'status',
+      status: 400,
+      body: { error: { message: 'custom', type: 'invalid_request_error', param: null, code: 'x' } },
+      headers: { 'x-custom': 'yes' },
+      match: { path: '/v1/models' },
     });
     await openai.chat.completions.create({ model: GPT, messages: user }); // other path: untouched
     const err = await thrown(() => openai.models.list());
@@ -454,7 +504,9 @@ describe('raw wire', () => {
     expect(events.pop()).toBe('data: [DONE]');
     const first = JSON.parse(events[0]!.slice('data: '.length));
     expect(first).toMatchObject({
-      id: expect.stringMatching(/^chatcmpl-/), object: 'chat.completion.chunk', model: GPT,
+      id: expect.stringMatching(/^chatcmpl-/),
+      object: 'chat.completion.chunk',
+      model: GPT,
       system_fingerprint: expect.stringMatching(/^fp_/),
       choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }],
     });
@@ -467,22 +519,36 @@ describe('raw wire', () => {
       headers: { 'x-api-key': 'k', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
       body: JSON.stringify({ model: CLAUDE, max_tokens: 64, messages: user, stream: true }),
     });
-    const names = (await res.text()).split('\n\n').filter(Boolean).map((e) => /^event: (\w+)\ndata: \{/.exec(e)?.[1]);
+    const names = (await res.text())
+      .split('\n\n')
+      .filter(Boolean)
+      .map((e) => /^event: (\w+)\ndata: \{/.exec(e)?.[1]);
     expect(names).toEqual([
-      'message_start', 'content_block_start', 'ping', 'content_block_delta', 'content_block_delta',
-      'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop',
+      'message_start',
+      'content_block_start',
+      'ping',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
     ]);
   });
 
   it('requires api-version on Azure routes and a key everywhere', async () => {
     const noVersion = await fetch(`${up.url}/openai/deployments/d/chat/completions`, {
-      method: 'POST', headers: { 'api-key': 'k' }, body: '{}',
+      method: 'POST',
+      headers: { 'api-key': 'k' },
+      body: '{}',
     });
     expect(noVersion.status).toBe(404);
     expect(await noVersion.json()).toEqual({ error: { code: '404', message: 'Resource not found' } });
     // A key in the wrong header is no key: OpenAI reads only Authorization.
     const wrongHeader = await fetch(`${up.openaiBaseUrl}/chat/completions`, {
-      method: 'POST', headers: { 'x-api-key': 'k' }, body: JSON.stringify({ model: GPT, messages: user }),
+      method: 'POST',
+      headers: { 'x-api-key': 'k' },
+      body: JSON.stringify({ model: GPT, messages: user }),
     });
     expect(wrongHeader.status).toBe(401);
     expect(last()).toMatchObject({ authKey: 'k', authHeader: 'x-api-key' });
@@ -508,14 +574,20 @@ describe('load and standalone', () => {
   });
 
   it('runs as its own process and prints its URL as one JSON line', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/mocks/serve.ts', '--chunks', '4', '--chunk-delay-ms', '1'], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/mocks/serve.ts', '--chunks', '4', '--chunk-delay-ms', '1'],
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
     try {
       const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
       const { url } = JSON.parse(line) as { url: string };
       const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'k', maxRetries: 0 });
-      const { text } = await openaiText(await client.chat.completions.create({ model: GPT, messages: user, stream: true }));
+      const { text } = await openaiText(
+        await client.chat.completions.create({ model: GPT, messages: user, stream: true }),
+      );
       expect(text).toBe('tok0 tok1 tok2 tok3');
     } finally {
       child.kill('SIGTERM');

@@ -31,15 +31,31 @@ import { newChatId, openaiWire } from './openaiWire';
 import { extractKey, flattenHeaders, parseJson, pickParams, readBody } from './requestInfo';
 import { resolveRoute, type Route } from './routes';
 import type {
-  ErrorContext, ErrorReason, Fault, MockUpstream, MockUpstreamOptions, RateLimitOptions, RateLimitState,
-  RecordedRequest, ReplyFor, ReplyPlan, ReplyScript, Wire,
+  ErrorContext,
+  ErrorReason,
+  Fault,
+  MockUpstream,
+  MockUpstreamOptions,
+  RateLimitOptions,
+  RateLimitState,
+  RecordedRequest,
+  ReplyFor,
+  ReplyPlan,
+  ReplyScript,
+  Wire,
 } from './types';
 import { checkConversation } from './conversation';
 import { isGemini3 } from './geminiRules';
 import { geminiWire } from './geminiWire';
 import { estimateTokens, randomHex } from './wireUtil';
 import { checkEmbeddingsBody, embeddingsAnswer, embeddingTokens } from './embeddingsWire';
-import { checkResponsesBody, newResponseId, responsesAnswer, responsesStream, responsesStreamError } from './responsesWire';
+import {
+  checkResponsesBody,
+  newResponseId,
+  responsesAnswer,
+  responsesStream,
+  responsesStreamError,
+} from './responsesWire';
 
 type Fail = (status: number, reason?: ErrorReason, extra?: Partial<ErrorContext>) => void;
 
@@ -142,10 +158,14 @@ class MockUpstreamServer implements MockUpstream {
     if (hit) return Promise.resolve(hit);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
-        pred, resolve, reject,
+        pred,
+        resolve,
+        reject,
         timer: setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
-          reject(new Error(`mock upstream: no matching request within ${timeoutMs}ms (${this.requests.length} received)`));
+          reject(
+            new Error(`mock upstream: no matching request within ${timeoutMs}ms (${this.requests.length} received)`),
+          );
         }, timeoutMs),
       };
       this.waiters.push(waiter);
@@ -193,13 +213,20 @@ class MockUpstreamServer implements MockUpstream {
     const wire = route.wire;
     const requestId = wire === anthropicWire ? newAnthropicRequestId() : `req_${randomHex(32)}`;
     const ctx = (reason?: ErrorReason, extra?: Partial<ErrorContext>): ErrorContext => ({
-      reason, key: record.authKey, model: record.model, method: record.method, path: record.path, requestId,
-      retryAfterS: 1, rateLimits: this.rateLimitState(), ...extra,
+      reason,
+      key: record.authKey,
+      model: record.model,
+      method: record.method,
+      path: record.path,
+      requestId,
+      retryAfterS: 1,
+      rateLimits: this.rateLimitState(),
+      ...extra,
     });
     const fail = (status: number, reason?: ErrorReason, extra?: Partial<ErrorContext>) =>
       ex.sendError(wire.error(status, ctx(reason, extra)));
     // What a streamError fault turns into (mid-stream frame, or the whole answer when not streaming).
-    const errorStatus = fault?.kind === 'streamError' ? fault.status ?? (wire === anthropicWire ? 529 : 500) : 500;
+    const errorStatus = fault?.kind === 'streamError' ? (fault.status ?? (wire === anthropicWire ? 529 : 500)) : 500;
 
     if (fault?.kind === 'slowHeaders' && !(await ex.sleep(fault.ms))) return;
     if (fault?.kind === 'hang') return; // the request stays open until the client or close() ends it
@@ -208,7 +235,8 @@ class MockUpstreamServer implements MockUpstream {
     // Checks in the real APIs' order: route, then key, then body, then model.
     if (route.kind === 'none') return fail(404, 'noRoute');
     // Azure's v1 API (`/openai/v1/…`) takes no api-version; everything else needs one.
-    if (wire === azureWire && !record.query['api-version'] && !record.path.startsWith('/openai/v1/')) return fail(404, 'noRoute');
+    if (wire === azureWire && !record.query['api-version'] && !record.path.startsWith('/openai/v1/'))
+      return fail(404, 'noRoute');
     if (!extractKey(record.headers, wire.format).accepted) return fail(401, 'missingKey');
     if (this.validKeys.size > 0 && !this.validKeys.has(record.authKey!)) return fail(401, 'invalidKey');
 
@@ -228,7 +256,8 @@ class MockUpstreamServer implements MockUpstream {
     if (route.kind === 'countTokens') {
       // Anthropic's token count: the same checks as a message (but no max_tokens), then `{input_tokens}`.
       const body = record.body;
-      if (!record.headers['anthropic-version']) return fail(400, 'badRequest', { message: 'anthropic-version: header is required' });
+      if (!record.headers['anthropic-version'])
+        return fail(400, 'badRequest', { message: 'anthropic-version: header is required' });
       if (!record.model) return fail(400, 'badRequest', { message: 'model: Field required' });
       if (!Array.isArray(body?.messages)) return fail(400, 'badRequest', { message: 'messages: Field required' });
       if (this.missingModels.has(record.model)) return fail(404, 'modelNotFound');
@@ -242,8 +271,11 @@ class MockUpstreamServer implements MockUpstream {
     const model = record.model;
     const bad = (message: string, param?: string) => fail(400, 'badRequest', { message, param });
     if (body === undefined || typeof body !== 'object') {
-      return bad(anthropic ? 'There was an issue with your request body. Please check it is valid JSON.'
-        : "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)");
+      return bad(
+        anthropic
+          ? 'There was an issue with your request body. Please check it is valid JSON.'
+          : "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
+      );
     }
     if (anthropic && !record.headers['anthropic-version']) return bad('anthropic-version: header is required');
     if (!model) return bad(anthropic ? 'model: Field required' : 'you must provide a model parameter');
@@ -259,29 +291,64 @@ class MockUpstreamServer implements MockUpstream {
     const script = this.scriptFor(model, record);
     const plan = this.plan(wire, model, body, script);
     if (script.frames && body.stream === true) {
-      const sseHeaders = { ...wire.headers(requestId, this.consume(0)), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+      const sseHeaders = {
+        ...wire.headers(requestId, this.consume(0)),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+      };
       const raw = { head: [], content: script.frames, tail: [], terminator: '' };
-      return deliverStream(ex, sseHeaders, raw, { firstChunkDelayMs: script.firstChunkDelayMs ?? 0, chunkDelayMs: script.chunkDelayMs ?? 0 }, fault, () => wire.streamError(errorStatus, ctx()));
+      return deliverStream(
+        ex,
+        sseHeaders,
+        raw,
+        { firstChunkDelayMs: script.firstChunkDelayMs ?? 0, chunkDelayMs: script.chunkDelayMs ?? 0 },
+        fault,
+        () => wire.streamError(errorStatus, ctx()),
+      );
     }
     if (script.answer !== undefined && body.stream !== true) {
-      return deliverJson(ex, 200, { ...wire.headers(requestId, this.consume(0)), 'content-type': 'application/json' }, script.answer, 0, fault, () => fail(errorStatus));
+      return deliverJson(
+        ex,
+        200,
+        { ...wire.headers(requestId, this.consume(0)), 'content-type': 'application/json' },
+        script.answer,
+        0,
+        fault,
+        () => fail(errorStatus),
+      );
     }
     const answerHeaders = wire.headers(requestId, this.consume(plan.usage.input + plan.usage.output));
     const pacing = { firstChunkDelayMs: script.firstChunkDelayMs ?? 0, chunkDelayMs: script.chunkDelayMs ?? 0 };
     if (body.stream === true) {
-      const sseHeaders = { ...answerHeaders, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
-      return deliverStream(ex, sseHeaders, wire.stream(plan), pacing, fault, () => wire.streamError(errorStatus, ctx()));
+      const sseHeaders = {
+        ...answerHeaders,
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+      };
+      return deliverStream(ex, sseHeaders, wire.stream(plan), pacing, fault, () =>
+        wire.streamError(errorStatus, ctx()),
+      );
     }
     // Not streaming: the answer comes once the whole text would have been generated.
     const delayMs = pacing.firstChunkDelayMs + pacing.chunkDelayMs * Math.max(0, plan.chunks.length - 1);
     const json = JSON.stringify(wire.completion(plan));
-    return deliverJson(ex, 200, { ...answerHeaders, 'content-type': 'application/json' }, json, delayMs, fault, () => fail(errorStatus));
+    return deliverJson(ex, 200, { ...answerHeaders, 'content-type': 'application/json' }, json, delayMs, fault, () =>
+      fail(errorStatus),
+    );
   }
 
   /** `POST /v1/embeddings` (and Azure's deployment path): deterministic vectors, usage by input tokens. */
-  private embeddings(ex: Exchange, record: RecordedRequest, requestId: string, okHeaders: () => Record<string, string>, fault: Fault | undefined, fail: Fail) {
+  private embeddings(
+    ex: Exchange,
+    record: RecordedRequest,
+    requestId: string,
+    okHeaders: () => Record<string, string>,
+    fault: Fault | undefined,
+    fail: Fail,
+  ) {
     const check = checkEmbeddingsBody(record.body);
-    if (!check.ok) return fail(400, 'badRequest', { message: check.message, ...(check.param && { param: check.param }) });
+    if (!check.ok)
+      return fail(400, 'badRequest', { message: check.message, ...(check.param && { param: check.param }) });
     const model = record.model!;
     if (this.missingModels.has(model)) return fail(404, 'modelNotFound');
     const script = this.replies.has(model) ? this.scriptFor(model, record) : undefined;
@@ -292,10 +359,18 @@ class MockUpstreamServer implements MockUpstream {
   }
 
   /** `POST /v1/responses`: the model's script as a Responses API answer, streamed or not. */
-  private responses(ex: Exchange, record: RecordedRequest, requestId: string, fault: Fault | undefined, fail: Fail, errorStatus: number) {
+  private responses(
+    ex: Exchange,
+    record: RecordedRequest,
+    requestId: string,
+    fault: Fault | undefined,
+    fail: Fail,
+    errorStatus: number,
+  ) {
     const body = record.body;
     const check = checkResponsesBody(body);
-    if (!check.ok) return fail(400, 'badRequest', { message: check.message, ...(check.param && { param: check.param }) });
+    if (!check.ok)
+      return fail(400, 'badRequest', { message: check.message, ...(check.param && { param: check.param }) });
     const model = record.model!;
     if (this.missingModels.has(model)) return fail(404, 'modelNotFound');
     const script = this.scriptFor(model, record);
@@ -320,15 +395,35 @@ class MockUpstreamServer implements MockUpstream {
     const headers = { ...wire.headers(requestId, this.consume(plan.usage.input + plan.usage.output)) };
     const pacing = { firstChunkDelayMs: script.firstChunkDelayMs ?? 0, chunkDelayMs: script.chunkDelayMs ?? 0 };
     if (body.stream === true) {
-      const sseHeaders = { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
-      return deliverStream(ex, sseHeaders, responsesStream(plan, body), pacing, fault, () => responsesStreamError(errorStatus));
+      const sseHeaders = {
+        ...headers,
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+      };
+      return deliverStream(ex, sseHeaders, responsesStream(plan, body), pacing, fault, () =>
+        responsesStreamError(errorStatus),
+      );
     }
     const delayMs = pacing.firstChunkDelayMs + pacing.chunkDelayMs * Math.max(0, plan.chunks.length - 1);
-    return deliverJson(ex, 200, { ...headers, 'content-type': 'application/json' }, JSON.stringify(responsesAnswer(plan, body)), delayMs, fault, () => fail(errorStatus));
+    return deliverJson(
+      ex,
+      200,
+      { ...headers, 'content-type': 'application/json' },
+      JSON.stringify(responsesAnswer(plan, body)),
+      delayMs,
+      fault,
+      () => fail(errorStatus),
+    );
   }
 
   /** Record the request before anything else happens to it. */
-  private record(method: string, url: URL, headers: Record<string, string>, rawBody: string, route: Route): RecordedRequest {
+  private record(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    rawBody: string,
+    route: Route,
+  ): RecordedRequest {
     const body = parseJson(rawBody);
     const auth = extractKey(headers, route.wire.format);
     const record: RecordedRequest = {
@@ -366,16 +461,25 @@ class MockUpstreamServer implements MockUpstream {
   /** What the model "generates" for this request: its script, cut by max_tokens (one chunk = one token). */
   private plan(wire: Wire, model: string, body: any, script: ReplyScript): ReplyPlan {
     const anthropic = wire === anthropicWire;
-    const limit: unknown = anthropic ? body.max_tokens : body.max_completion_tokens ?? body.max_tokens;
+    const limit: unknown = anthropic ? body.max_tokens : (body.max_completion_tokens ?? body.max_tokens);
     const cut = typeof limit === 'number' && limit >= 0 && limit < script.chunks.length;
     const chunks = cut ? script.chunks.slice(0, limit) : script.chunks;
-    const toolCalls = cut ? [] : (script.toolCalls ?? []).map((c, i) => ({ id: c.id ?? (anthropic ? `toolu_01${randomHex(20)}` : `call_${randomHex(24)}`), name: c.name, arguments: c.arguments }));
+    const toolCalls = cut
+      ? []
+      : (script.toolCalls ?? []).map((c, i) => ({
+          id: c.id ?? (anthropic ? `toolu_01${randomHex(20)}` : `call_${randomHex(24)}`),
+          name: c.name,
+          arguments: c.arguments,
+        }));
     const thinking = script.thinking ?? [];
     // Anthropic signs each thinking block; the mock remembers what it signed to check replays.
     const signature = thinking.length > 0 ? `sig_${randomHex(32)}` : undefined;
     if (signature && anthropic) this.signatures.add(signature);
     // Gemini 3 signs the first tool call of an answer (base64, as Google's are); replays are checked (geminiRules.ts).
-    const toolSignatures = wire === geminiWire && isGemini3(model) && toolCalls.length > 0 ? [Buffer.from(`gemini-thought-${randomHex(24)}`).toString('base64')] : undefined;
+    const toolSignatures =
+      wire === geminiWire && isGemini3(model) && toolCalls.length > 0
+        ? [Buffer.from(`gemini-thought-${randomHex(24)}`).toString('base64')]
+        : undefined;
     if (toolSignatures) this.signatures.add(toolSignatures[0]!);
     const d = script.usageDetails ?? {};
     return {
@@ -391,7 +495,11 @@ class MockUpstreamServer implements MockUpstream {
       thinking,
       signature,
       ...(toolSignatures && { toolSignatures }),
-      usageDetails: { cachedInput: d.cachedInput ?? 0, cacheCreation: d.cacheCreation ?? 0, reasoning: d.reasoning ?? 0 },
+      usageDetails: {
+        cachedInput: d.cachedInput ?? 0,
+        cacheCreation: d.cacheCreation ?? 0,
+        reasoning: d.reasoning ?? 0,
+      },
     };
   }
 
@@ -402,10 +510,13 @@ class MockUpstreamServer implements MockUpstream {
     ctx: (reason?: ErrorReason, extra?: Partial<ErrorContext>) => ErrorContext,
   ) {
     const rl = this.rateLimitState();
-    const reply = wire.error(fault.status, ctx(fault.variant === 'insufficient_quota' ? 'insufficientQuota' : undefined, {
-      retryAfterS: fault.retryAfterS ?? 1,
-      rateLimits: fault.status === 429 ? { ...rl, requestsRemaining: 0, tokensRemaining: 0 } : rl,
-    }));
+    const reply = wire.error(
+      fault.status,
+      ctx(fault.variant === 'insufficient_quota' ? 'insufficientQuota' : undefined, {
+        retryAfterS: fault.retryAfterS ?? 1,
+        rateLimits: fault.status === 429 ? { ...rl, requestsRemaining: 0, tokensRemaining: 0 } : rl,
+      }),
+    );
     if (fault.body !== undefined) {
       const raw = typeof fault.body === 'string';
       reply.body = raw ? (fault.body as string) : JSON.stringify(fault.body);
@@ -434,7 +545,8 @@ class MockUpstreamServer implements MockUpstream {
   private crashed(res: ServerResponse, err: unknown): void {
     if ((err as { code?: string })?.code === 'ECONNRESET') return; // client left while sending its body
     console.error('mock upstream: handler failed', err);
-    if (!res.headersSent && !res.destroyed) res.writeHead(500, { 'content-type': 'text/plain' }).end(`mock upstream bug: ${String(err)}`);
+    if (!res.headersSent && !res.destroyed)
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(`mock upstream bug: ${String(err)}`);
     else res.destroy();
   }
 }

@@ -14,7 +14,9 @@ export function randomId(length: number): string {
 }
 
 export function randomHex(length: number): string {
-  return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
+  return randomBytes(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length);
 }
 
 /** An SSE frame with only a data line (OpenAI style), ended by the blank line. */

@@ -27,7 +27,10 @@ async function promptText(positionals: string[]): Promise<string> {
   const piped = stdinIsTTY() ? '' : (await readStdin()).trim();
   if (arg && piped) return `${arg}\n\n${piped}`;
   if (arg || piped) return arg || piped;
-  throw new UsageError('No prompt: give it as an argument or pipe it into stdin.', 'e.g. switchboard chat "Explain CRDTs in two sentences", or git diff | switchboard chat "Write a commit message for this diff".');
+  throw new UsageError(
+    'No prompt: give it as an argument or pipe it into stdin.',
+    'e.g. switchboard chat "Explain CRDTs in two sentences", or git diff | switchboard chat "Write a commit message for this diff".',
+  );
 }
 
 export const chatGroup: Group = {
@@ -43,8 +46,20 @@ When stdin is piped it is read too: alone it is the prompt; with a prompt argume
 after it as context. (Run with </dev/null if stdin is a pipe that never closes.)
 With --json the final result (text, usage, finishReason, model, latency) is printed instead.`,
       flags: [
-        { name: 'connection', short: 'c', type: 'string', value: 'CONN', description: 'Connection name or id (default: the default connection)' },
-        { name: 'model', short: 'm', type: 'string', value: 'MODEL', description: "Model (default: the connection's default model)" },
+        {
+          name: 'connection',
+          short: 'c',
+          type: 'string',
+          value: 'CONN',
+          description: 'Connection name or id (default: the default connection)',
+        },
+        {
+          name: 'model',
+          short: 'm',
+          type: 'string',
+          value: 'MODEL',
+          description: "Model (default: the connection's default model)",
+        },
         { name: 'system', type: 'string', value: 'TEXT', description: 'System prompt' },
         { name: 'temperature', type: 'string', value: 'T', description: 'Sampling temperature, 0–2' },
         { name: 'max-tokens', type: 'string', value: 'N', description: 'Maximum tokens to generate' },
@@ -59,7 +74,12 @@ With --json the final result (text, usage, finishReason, model, latency) is prin
         const messages: ChatMessage[] = [{ role: 'user', content }];
         ctx.handlesInterrupt = true;
         const stream = client.chat(
-          { messages, ...(connection && { connectionId: connection.id }), ...(model !== undefined && { model }), ...(options && { options }) },
+          {
+            messages,
+            ...(connection && { connectionId: connection.id }),
+            ...(model !== undefined && { model }),
+            ...(options && { options }),
+          },
           { signal: ctx.signal },
         );
         let written = '';
@@ -73,11 +93,15 @@ With --json the final result (text, usage, finishReason, model, latency) is prin
           if (written && !written.endsWith('\n')) ctx.out.write('\n');
           ctx.out.data(result);
           // On stderr, so a piped answer stays clean: the person learns their connection did not answer.
-          if (result.skipped?.length) ctx.out.note(`Answered by ${result.connectionName} (${result.model}): ${result.skipped.map((s) => `${s.name} skipped (${s.code})`).join(', ')}.`);
+          if (result.skipped?.length)
+            ctx.out.note(
+              `Answered by ${result.connectionName} (${result.model}): ${result.skipped.map((s) => `${s.name} skipped (${s.code})`).join(', ')}.`,
+            );
           return EXIT.OK;
         } catch (error) {
           if (written && !written.endsWith('\n')) ctx.out.write('\n');
-          if (ctx.signal.aborted && error instanceof SwitchboardError && error.code === ErrorCode.CANCELLED) throw new InterruptedError();
+          if (ctx.signal.aborted && error instanceof SwitchboardError && error.code === ErrorCode.CANCELLED)
+            throw new InterruptedError();
           throw error;
         }
       },

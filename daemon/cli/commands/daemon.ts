@@ -20,8 +20,20 @@ export const daemonGroup: Group = {
       async run(ctx, parsed) {
         positionals(parsed, [], this.usage);
         const { info, started } = await startDaemon(ctx.home);
-        ctx.out.data({ running: true, started, pid: info.pid, version: info.version, home: ctx.home, socket: info.socket, port: info.port });
-        ctx.out.line(started ? `Started the Switchboard daemon ${info.version} (pid ${info.pid}).` : `The Switchboard daemon is already running (pid ${info.pid}).`);
+        ctx.out.data({
+          running: true,
+          started,
+          pid: info.pid,
+          version: info.version,
+          home: ctx.home,
+          socket: info.socket,
+          port: info.port,
+        });
+        ctx.out.line(
+          started
+            ? `Started the Switchboard daemon ${info.version} (pid ${info.pid}).`
+            : `The Switchboard daemon is already running (pid ${info.pid}).`,
+        );
         ctx.out.line(`  home:   ${ctx.home}`);
         ctx.out.line(`  socket: ${info.socket}`);
         ctx.out.line(`  tcp:    127.0.0.1:${info.port} (token in ${ctx.home}/daemon.json)`);
@@ -39,7 +51,10 @@ export const daemonGroup: Group = {
         const { pid, forced } = await stopDaemon(ctx.home);
         ctx.out.data({ stopped: pid !== undefined, ...(pid !== undefined && { pid }), forced });
         if (pid === undefined) ctx.out.line(`No Switchboard daemon is running on ${ctx.home}.`);
-        else ctx.out.line(`Stopped the Switchboard daemon (pid ${pid})${forced ? ' with SIGTERM, as it did not exit on request' : ''}.`);
+        else
+          ctx.out.line(
+            `Stopped the Switchboard daemon (pid ${pid})${forced ? ' with SIGTERM, as it did not exit on request' : ''}.`,
+          );
         return EXIT.OK;
       },
     },
@@ -53,7 +68,11 @@ export const daemonGroup: Group = {
       async run(ctx, parsed) {
         positionals(parsed, [], this.usage);
         if (!(await findRunning(ctx.home))) {
-          const error = new DaemonUnavailableError('not-running', `No Switchboard daemon is running on ${ctx.home}.`, 'Start it with `switchboard daemon start` (other commands start it on demand).');
+          const error = new DaemonUnavailableError(
+            'not-running',
+            `No Switchboard daemon is running on ${ctx.home}.`,
+            'Start it with `switchboard daemon start` (other commands start it on demand).',
+          );
           // One shape for --json whether it runs or not: `running` says which; exit 3 says it too.
           ctx.out.data({ running: false, home: ctx.home, error: errorJson(error) });
           ctx.out.explain(error);

@@ -8,7 +8,9 @@ export function enableCommand(which: 'enable' | 'disable'): Command {
   const on = which === 'enable';
   return {
     name: which,
-    summary: on ? 'Switch a connection back on' : 'Switch a connection off: requests, routes and fallbacks pass it over',
+    summary: on
+      ? 'Switch a connection back on'
+      : 'Switch a connection off: requests, routes and fallbacks pass it over',
     usage: `connections ${which} <connection>`,
     details: on
       ? undefined

@@ -11,9 +11,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RpcError, SwitchboardError } from '../../../shared/client';
-import { ConnectionsCreate, ConnectionsUpdate, ProvidersList, type Connection, type CreateConnectionParams } from '../../../shared/protocol';
+import {
+  ConnectionsCreate,
+  ConnectionsUpdate,
+  ProvidersList,
+  type Connection,
+  type CreateConnectionParams,
+} from '../../../shared/protocol';
 import { keyFingerprint, keyHint } from '../../../shared/rules/keyMask';
-import { detectConnections, dotEnvSource, variableForField, type EnvCandidate, type EnvProblem, type EnvSource } from '../../../shared/envImport';
+import {
+  detectConnections,
+  dotEnvSource,
+  variableForField,
+  type EnvCandidate,
+  type EnvProblem,
+  type EnvSource,
+} from '../../../shared/envImport';
 import { bool, positionals, str, UsageError } from '../args';
 import type { CliContext, Group } from '../context';
 import { EXIT } from '../exitCodes';
@@ -23,7 +36,10 @@ import { confirm } from '../prompt';
 type Plan = { candidate: EnvCandidate; action: 'create' | 'skip'; reason?: string; existingName?: string };
 
 /** The `.env` file to read (`--dotenv`, else `./.env` when there is one), as a source with its problems. */
-function readDotenv(explicit: string | undefined, environment: EnvSource): { file?: string; source?: EnvSource; problems: EnvProblem[] } {
+function readDotenv(
+  explicit: string | undefined,
+  environment: EnvSource,
+): { file?: string; source?: EnvSource; problems: EnvProblem[] } {
   const file = path.resolve(explicit ?? '.env');
   if (!existsSync(file)) {
     if (explicit !== undefined) throw new UsageError(`--dotenv ${explicit}: no such file.`);
@@ -46,7 +62,13 @@ function storage(c: EnvCandidate, forceVault: boolean): string {
 
 /** An existing connection this candidate would duplicate: same provider and key, or same keyless endpoint. */
 function alreadyImported(c: EnvCandidate, existing: readonly Connection[]): Connection | undefined {
-  return existing.find((e) => e.provider === c.provider && (c.apiKey !== undefined ? e.keyFingerprint === keyFingerprint(c.apiKey) : e.keySource === 'none' && e.baseUrl === c.baseUrl));
+  return existing.find(
+    (e) =>
+      e.provider === c.provider &&
+      (c.apiKey !== undefined
+        ? e.keyFingerprint === keyFingerprint(c.apiKey)
+        : e.keySource === 'none' && e.baseUrl === c.baseUrl),
+  );
 }
 
 function summary(plan: Plan, forceVault: boolean) {
@@ -75,23 +97,38 @@ async function create(ctx: CliContext, c: EnvCandidate, forceVault: boolean): Pr
     ...(c.organization && { organization: c.organization }),
     ...(c.apiVersion && { apiVersion: c.apiVersion }),
   };
-  if (c.apiKey === undefined) return (await client.request(ConnectionsCreate, { ...base, keySource: 'none' })).connection;
-  if (storage(c, forceVault) === 'vault') return (await client.request(ConnectionsCreate, { ...base, keySource: 'vault', apiKey: c.apiKey })).connection;
+  if (c.apiKey === undefined)
+    return (await client.request(ConnectionsCreate, { ...base, keySource: 'none' })).connection;
+  if (storage(c, forceVault) === 'vault')
+    return (await client.request(ConnectionsCreate, { ...base, keySource: 'vault', apiKey: c.apiKey })).connection;
   const { connection } = await client.request(ConnectionsCreate, { ...base, keySource: `env:${c.keyVariable}` });
   if (connection.keyFingerprint === keyFingerprint(c.apiKey)) return connection;
-  ctx.out.note(`The daemon does not see this $${c.keyVariable} (it runs with another environment): stored the key of ${c.name} in its vault instead.`);
-  return (await client.request(ConnectionsUpdate, { id: connection.id, keySource: 'vault', apiKey: c.apiKey })).connection;
+  ctx.out.note(
+    `The daemon does not see this $${c.keyVariable} (it runs with another environment): stored the key of ${c.name} in its vault instead.`,
+  );
+  return (await client.request(ConnectionsUpdate, { id: connection.id, keySource: 'vault', apiKey: c.apiKey }))
+    .connection;
 }
 
 /**
  * Why one connection could not be created, in the words of the import: the variable (and where it
  * was found) whose value the daemon refused, never the CLI flag of the same field.
  */
-function importFailure(c: EnvCandidate, error: unknown): { name: string; variable?: string; source: string; code: string; message: string; hint: string } {
+function importFailure(
+  c: EnvCandidate,
+  error: unknown,
+): { name: string; variable?: string; source: string; code: string; message: string; hint: string } {
   const { code, message } = describeError(error);
-  const data = error instanceof SwitchboardError ? error.data : error instanceof RpcError ? (error.data as { field?: unknown } | undefined) : undefined;
+  const data =
+    error instanceof SwitchboardError
+      ? error.data
+      : error instanceof RpcError
+        ? (error.data as { field?: unknown } | undefined)
+        : undefined;
   const variable = variableForField(c, typeof data?.field === 'string' ? data.field : undefined);
-  const hint = variable ? `Fix ${variable} in ${c.source} and run import-env again; the connections created are kept.` : `${describeError(error).hint ?? 'See the daemon log.'} The other connections are still imported.`;
+  const hint = variable
+    ? `Fix ${variable} in ${c.source} and run import-env again; the connections created are kept.`
+    : `${describeError(error).hint ?? 'See the daemon log.'} The other connections are still imported.`;
   return { name: c.name, ...(variable && { variable }), source: c.source, code, message, hint };
 }
 
@@ -133,18 +170,32 @@ Asks for confirmation on a terminal; elsewhere --yes is required.`,
         const client = await ctx.client();
         const { providers } = await client.request(ProvidersList);
         const existing = await ctx.connections();
-        const detection = detectConnections({ environment, files: dotenv.source ? [dotenv.source] : [] }, providers, existing.map((c) => c.name));
+        const detection = detectConnections(
+          { environment, files: dotenv.source ? [dotenv.source] : [] },
+          providers,
+          existing.map((c) => c.name),
+        );
         const problems = [...dotenv.problems, ...detection.problems];
         for (const p of problems) ctx.out.warn(`${p.variable} (${p.source}) ${p.message}.`);
         const plans: Plan[] = detection.candidates.map((candidate) => {
           const same = alreadyImported(candidate, existing);
-          return same ? { candidate, action: 'skip', reason: 'imported before', existingName: same.name } : { candidate, action: 'create' };
+          return same
+            ? { candidate, action: 'skip', reason: 'imported before', existingName: same.name }
+            : { candidate, action: 'create' };
         });
         const report = (created: Connection[], failed: Array<ReturnType<typeof importFailure>>) =>
-          ctx.out.data({ dotenv: dotenv.file ?? null, found: plans.map((p) => summary(p, forceVault)), created, failed, problems });
+          ctx.out.data({
+            dotenv: dotenv.file ?? null,
+            found: plans.map((p) => summary(p, forceVault)),
+            created,
+            failed,
+            problems,
+          });
         if (plans.length === 0) {
           report([], []);
-          ctx.out.line(`No connections found in the environment${dotenv.file ? ` or ${dotenv.file}` : ' (and no .env here)'}.`);
+          ctx.out.line(
+            `No connections found in the environment${dotenv.file ? ` or ${dotenv.file}` : ' (and no .env here)'}.`,
+          );
           return EXIT.OK;
         }
         if (!ctx.out.json) {
@@ -153,7 +204,14 @@ Asks for confirmation on a terminal; elsewhere --yes is required.`,
             ['NAME', 'PROVIDER', 'FROM', 'KEY', 'STORED AS', 'ACTION'],
             plans.map((p) => {
               const s = summary(p, forceVault);
-              return [s.name, s.provider, `${s.variables.join(', ')} (${s.from})`, s.keyHint ?? '-', s.storage, p.action === 'create' ? ctx.out.paint('green', 'create') : ctx.out.paint('dim', `skip: ${p.reason}`)];
+              return [
+                s.name,
+                s.provider,
+                `${s.variables.join(', ')} (${s.from})`,
+                s.keyHint ?? '-',
+                s.storage,
+                p.action === 'create' ? ctx.out.paint('green', 'create') : ctx.out.paint('dim', `skip: ${p.reason}`),
+              ];
             }),
           );
         }
@@ -164,7 +222,11 @@ Asks for confirmation on a terminal; elsewhere --yes is required.`,
           return EXIT.OK;
         }
         if (!bool(parsed.values, 'yes')) {
-          if (!ctx.out.interactive) throw new UsageError(`Found ${toCreate.length} connection(s) to create; not creating them without confirmation.`, 'Re-run with --yes to create them.');
+          if (!ctx.out.interactive)
+            throw new UsageError(
+              `Found ${toCreate.length} connection(s) to create; not creating them without confirmation.`,
+              'Re-run with --yes to create them.',
+            );
           if (!(await confirm(`Create ${toCreate.length} connection(s)?`))) {
             ctx.out.note('Nothing created.');
             return EXIT.FAILED;
@@ -177,11 +239,15 @@ Asks for confirmation on a terminal; elsewhere --yes is required.`,
           try {
             const connection = await create(ctx, plan.candidate, forceVault);
             created.push(connection);
-            ctx.out.line(`Created ${connection.name} (${connection.id}), key ${connection.keySource === 'none' ? 'none' : `${connection.keySource} ${connection.keyHint ?? ''}`.trimEnd()}.`);
+            ctx.out.line(
+              `Created ${connection.name} (${connection.id}), key ${connection.keySource === 'none' ? 'none' : `${connection.keySource} ${connection.keyHint ?? ''}`.trimEnd()}.`,
+            );
           } catch (error) {
             const failure = importFailure(plan.candidate, error);
             failed.push(failure);
-            ctx.out.warn(`${failure.name} (${failure.variable ? `${failure.variable} in ` : ''}${failure.source}) was not created: ${failure.message} ${failure.hint}`);
+            ctx.out.warn(
+              `${failure.name} (${failure.variable ? `${failure.variable} in ` : ''}${failure.source}) was not created: ${failure.message} ${failure.hint}`,
+            );
           }
         }
         report(created, failed);

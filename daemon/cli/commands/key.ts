@@ -25,8 +25,11 @@ export const keyGroup: Group = {
       name: 'set',
       summary: 'Store a key (hidden prompt on a terminal, else read from stdin)',
       usage: 'key set <connection> [--memory]',
-      details: 'The key is stored encrypted in the daemon\'s vault, or with --memory held in the daemon\'s memory only (gone when it restarts). It is never read from the command line.',
-      flags: [{ name: 'memory', type: 'boolean', description: "Keep the key in the daemon's memory only, not in the vault" }],
+      details:
+        "The key is stored encrypted in the daemon's vault, or with --memory held in the daemon's memory only (gone when it restarts). It is never read from the command line.",
+      flags: [
+        { name: 'memory', type: 'boolean', description: "Keep the key in the daemon's memory only, not in the vault" },
+      ],
       async run(ctx, parsed) {
         const ref = connectionArg(parsed, this.usage);
         const target = await ctx.connection(ref);
@@ -37,7 +40,9 @@ export const keyGroup: Group = {
           ? await client.request(SecretsSet, { connectionId: target.id, apiKey })
           : await client.request(ConnectionsUpdate, { id: target.id, keySource: 'vault', apiKey });
         ctx.out.data({ connection });
-        ctx.out.line(`Stored the key ${connection.keyHint ?? ''} (fingerprint ${connection.keyFingerprint ?? '?'}) for ${connection.name} ${memory ? "in the daemon's memory" : 'in the vault'}.`);
+        ctx.out.line(
+          `Stored the key ${connection.keyHint ?? ''} (fingerprint ${connection.keyFingerprint ?? '?'}) for ${connection.name} ${memory ? "in the daemon's memory" : 'in the vault'}.`,
+        );
         return EXIT.OK;
       },
     },

@@ -12,7 +12,14 @@ import { EXIT } from '../exitCodes';
 const CAPABILITIES: readonly ModelCapability[] = ['chat', 'tools', 'vision', 'reasoning', 'embeddings'];
 
 /** `128000` → `128k`, `1048576` → `1.05M`: a window is read at a glance. */
-const tokens = (n: number | undefined) => (n === undefined ? '' : n >= 1_000_000 ? `${+(n / 1_000_000).toFixed(2)}M` : n >= 1000 ? `${+(n / 1000).toFixed(1)}k` : String(n));
+const tokens = (n: number | undefined) =>
+  n === undefined
+    ? ''
+    : n >= 1_000_000
+      ? `${+(n / 1_000_000).toFixed(2)}M`
+      : n >= 1000
+        ? `${+(n / 1000).toFixed(1)}k`
+        : String(n);
 
 const describe = (f: ModelFactsEntry) =>
   `${f.provider} ${f.model}: ${f.contextWindow === undefined ? 'context window unknown' : `${f.contextWindow} tokens of context`}` +
@@ -21,9 +28,16 @@ const describe = (f: ModelFactsEntry) =>
 
 function capabilitiesFlag(raw: string | undefined): ModelCapability[] | undefined {
   if (raw === undefined) return undefined;
-  const list = raw.split(',').map((c) => c.trim().toLowerCase()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter(Boolean);
   const wrong = list.filter((c) => !CAPABILITIES.includes(c as ModelCapability));
-  if (wrong.length > 0) throw new UsageError(`--capabilities: "${wrong[0]!.slice(0, 40)}" is not a capability.`, `Use a comma-separated list of: ${CAPABILITIES.join(', ')}.`);
+  if (wrong.length > 0)
+    throw new UsageError(
+      `--capabilities: "${wrong[0]!.slice(0, 40)}" is not a capability.`,
+      `Use a comma-separated list of: ${CAPABILITIES.join(', ')}.`,
+    );
   return [...new Set(list)] as ModelCapability[];
 }
 
@@ -43,15 +57,26 @@ and win over them, field by field. Facts also apply to a model's dated variants 
       async run(ctx, parsed) {
         positionals(parsed, [], this.usage);
         const provider = str(parsed.values, 'provider');
-        const { facts } = await (await ctx.client()).request(ModelFactsList, provider === undefined ? {} : { provider: provider.toLowerCase() });
+        const { facts } = await (
+          await ctx.client()
+        ).request(ModelFactsList, provider === undefined ? {} : { provider: provider.toLowerCase() });
         ctx.out.data({ facts });
         if (facts.length === 0) {
-          ctx.out.line(`No model facts known${provider ? ` for ${provider}` : ''}. Add some with: switchboard model-facts set ${provider ?? 'PROVIDER'} MODEL --context TOKENS`);
+          ctx.out.line(
+            `No model facts known${provider ? ` for ${provider}` : ''}. Add some with: switchboard model-facts set ${provider ?? 'PROVIDER'} MODEL --context TOKENS`,
+          );
           return EXIT.OK;
         }
         ctx.out.table(
           ['PROVIDER', 'MODEL', 'CONTEXT', 'MAX OUTPUT', 'CAPABILITIES', 'SOURCE'],
-          facts.map((f) => [f.provider, f.model, tokens(f.contextWindow), tokens(f.maxOutputTokens), (f.capabilities ?? []).join(','), f.source === 'user' ? ctx.out.paint('cyan', 'user') : ctx.out.paint('dim', 'catalog')]),
+          facts.map((f) => [
+            f.provider,
+            f.model,
+            tokens(f.contextWindow),
+            tokens(f.maxOutputTokens),
+            (f.capabilities ?? []).join(','),
+            f.source === 'user' ? ctx.out.paint('cyan', 'user') : ctx.out.paint('dim', 'catalog'),
+          ]),
         );
         return EXIT.OK;
       },
@@ -66,9 +91,19 @@ and win over them, field by field. Facts also apply to a model's dated variants 
   switchboard model-facts set openai gpt-4o --max-output 8192
   switchboard model-facts reset openai gpt-4o`,
       flags: [
-        { name: 'context', type: 'string', value: 'TOKENS', description: 'Tokens of input (prompt + answer) the model accepts' },
+        {
+          name: 'context',
+          type: 'string',
+          value: 'TOKENS',
+          description: 'Tokens of input (prompt + answer) the model accepts',
+        },
         { name: 'max-output', type: 'string', value: 'TOKENS', description: 'Longest answer in tokens' },
-        { name: 'capabilities', type: 'string', value: 'LIST', description: `Comma-separated: ${CAPABILITIES.join(', ')}` },
+        {
+          name: 'capabilities',
+          type: 'string',
+          value: 'LIST',
+          description: `Comma-separated: ${CAPABILITIES.join(', ')}`,
+        },
       ],
       async run(ctx, parsed) {
         const [provider, model] = positionals(parsed, ['provider', 'model'], this.usage);
@@ -76,13 +111,26 @@ and win over them, field by field. Facts also apply to a model's dated variants 
         const maxOutputTokens = num(parsed.values, 'max-output', 1, 100_000_000);
         const capabilities = capabilitiesFlag(str(parsed.values, 'capabilities'));
         if (contextWindow === undefined && maxOutputTokens === undefined && capabilities === undefined) {
-          throw new UsageError('model-facts set needs --context, --max-output or --capabilities.', 'To drop your facts instead, run: switchboard model-facts reset <provider> <model>');
+          throw new UsageError(
+            'model-facts set needs --context, --max-output or --capabilities.',
+            'To drop your facts instead, run: switchboard model-facts reset <provider> <model>',
+          );
         }
-        for (const [flag, v] of [['context', contextWindow], ['max-output', maxOutputTokens]] as const) {
-          if (v !== undefined && !Number.isInteger(v)) throw new UsageError(`--${flag} must be a whole number of tokens.`);
+        for (const [flag, v] of [
+          ['context', contextWindow],
+          ['max-output', maxOutputTokens],
+        ] as const) {
+          if (v !== undefined && !Number.isInteger(v))
+            throw new UsageError(`--${flag} must be a whole number of tokens.`);
         }
-        const fields = { ...(contextWindow !== undefined && { contextWindow }), ...(maxOutputTokens !== undefined && { maxOutputTokens }), ...(capabilities !== undefined && { capabilities }) };
-        const { facts } = await (await ctx.client()).request(ModelFactsSet, { provider: provider!.toLowerCase(), model: model!, facts: fields });
+        const fields = {
+          ...(contextWindow !== undefined && { contextWindow }),
+          ...(maxOutputTokens !== undefined && { maxOutputTokens }),
+          ...(capabilities !== undefined && { capabilities }),
+        };
+        const { facts } = await (
+          await ctx.client()
+        ).request(ModelFactsSet, { provider: provider!.toLowerCase(), model: model!, facts: fields });
         ctx.out.data({ facts });
         ctx.out.line(`${describe(facts!)}.`);
         return EXIT.OK;
@@ -95,9 +143,15 @@ and win over them, field by field. Facts also apply to a model's dated variants 
       flags: [],
       async run(ctx, parsed) {
         const [provider, model] = positionals(parsed, ['provider', 'model'], this.usage);
-        const { facts } = await (await ctx.client()).request(ModelFactsSet, { provider: provider!.toLowerCase(), model: model!, facts: null });
+        const { facts } = await (
+          await ctx.client()
+        ).request(ModelFactsSet, { provider: provider!.toLowerCase(), model: model!, facts: null });
         ctx.out.data({ facts });
-        ctx.out.line(facts ? `Dropped your facts; ${describe(facts)} applies again.` : `Dropped your facts; nothing is known of ${provider} ${model} now.`);
+        ctx.out.line(
+          facts
+            ? `Dropped your facts; ${describe(facts)} applies again.`
+            : `Dropped your facts; nothing is known of ${provider} ${model} now.`,
+        );
         return EXIT.OK;
       },
     },

@@ -12,7 +12,9 @@ export const modelsGroup: Group = {
       name: '',
       summary: "List a connection's models (cached; --refresh asks the provider again)",
       usage: 'models <connection> [--refresh]',
-      flags: [{ name: 'refresh', type: 'boolean', description: 'Fetch the list from the provider instead of the cache' }],
+      flags: [
+        { name: 'refresh', type: 'boolean', description: 'Fetch the list from the provider instead of the cache' },
+      ],
       async run(ctx, parsed) {
         const [ref] = positionals(parsed, ['connection'], this.usage);
         const connection = await ctx.connection(ref!);
@@ -20,7 +22,11 @@ export const modelsGroup: Group = {
         const spinner = ctx.out.spinner(`Fetching models of ${connection.name}…`);
         let result;
         try {
-          result = await client.request(ModelsList, { connectionId: connection.id, ...(bool(parsed.values, 'refresh') && { refresh: true }) }, { timeoutMs: 120_000 });
+          result = await client.request(
+            ModelsList,
+            { connectionId: connection.id, ...(bool(parsed.values, 'refresh') && { refresh: true }) },
+            { timeoutMs: 120_000 },
+          );
         } finally {
           spinner.stop();
         }
@@ -32,7 +38,9 @@ export const modelsGroup: Group = {
           models: result.models.map((m) => (isModelAllowed(allowed, m.id) ? m : { ...m, allowed: false })),
         });
         if (result.stale) {
-          ctx.out.warn(`this is the last list fetched${result.fetchedAt ? ` (${result.fetchedAt})` : ''}: ${result.error?.message ?? 'the provider could not be reached'}`);
+          ctx.out.warn(
+            `this is the last list fetched${result.fetchedAt ? ` (${result.fetchedAt})` : ''}: ${result.error?.message ?? 'the provider could not be reached'}`,
+          );
           if (result.error?.hint) ctx.out.note(`hint: ${result.error.hint}`);
         }
         if (result.models.length === 0) {
@@ -56,7 +64,9 @@ export const modelsGroup: Group = {
         );
         if (allowed) {
           const usable = result.models.filter((m) => isModelAllowed(allowed, m.id)).length;
-          ctx.out.note(`${connection.name} allows only ${allowed.length === 0 ? 'no model' : allowed.join(', ')} (allowedModels): ${usable} of the ${result.models.length} listed can be used; change it with connections edit ${connection.name} --allowed-models …`);
+          ctx.out.note(
+            `${connection.name} allows only ${allowed.length === 0 ? 'no model' : allowed.join(', ')} (allowedModels): ${usable} of the ${result.models.length} listed can be used; change it with connections edit ${connection.name} --allowed-models …`,
+          );
         }
         return EXIT.OK;
       },

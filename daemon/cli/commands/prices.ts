@@ -11,7 +11,8 @@ import { EXIT } from '../exitCodes';
 /** `$2.50`, `$0.075`: per-million prices keep their meaningful decimals. */
 const perMTok = (v: number) => (v === 0 ? '$0' : `$${Number.isInteger(v * 100) ? v.toFixed(2) : String(v)}`);
 
-const describe = (p: PriceEntry) => `${p.provider} ${p.model}: ${perMTok(p.inputPerMTok)} input, ${perMTok(p.outputPerMTok)} output per million tokens (${p.source === 'user' ? 'your price' : 'catalog price'})`;
+const describe = (p: PriceEntry) =>
+  `${p.provider} ${p.model}: ${perMTok(p.inputPerMTok)} input, ${perMTok(p.outputPerMTok)} output per million tokens (${p.source === 'user' ? 'your price' : 'catalog price'})`;
 
 export const pricesGroup: Group = {
   name: 'prices',
@@ -29,15 +30,25 @@ A model with no price has an unknown cost. Local servers (ollama, lmstudio, vllm
       async run(ctx, parsed) {
         positionals(parsed, [], this.usage);
         const provider = str(parsed.values, 'provider');
-        const { prices } = await (await ctx.client()).request(PricesList, provider === undefined ? {} : { provider: provider.toLowerCase() });
+        const { prices } = await (
+          await ctx.client()
+        ).request(PricesList, provider === undefined ? {} : { provider: provider.toLowerCase() });
         ctx.out.data({ prices });
         if (prices.length === 0) {
-          ctx.out.line(`No prices known${provider ? ` for ${provider}` : ''}. Add one with: switchboard prices set ${provider ?? 'PROVIDER'} MODEL --input USD --output USD`);
+          ctx.out.line(
+            `No prices known${provider ? ` for ${provider}` : ''}. Add one with: switchboard prices set ${provider ?? 'PROVIDER'} MODEL --input USD --output USD`,
+          );
           return EXIT.OK;
         }
         ctx.out.table(
           ['PROVIDER', 'MODEL', 'INPUT $/MTOK', 'OUTPUT $/MTOK', 'SOURCE'],
-          prices.map((p) => [p.provider, p.model, perMTok(p.inputPerMTok), perMTok(p.outputPerMTok), p.source === 'user' ? ctx.out.paint('cyan', 'user') : ctx.out.paint('dim', 'catalog')]),
+          prices.map((p) => [
+            p.provider,
+            p.model,
+            perMTok(p.inputPerMTok),
+            perMTok(p.outputPerMTok),
+            p.source === 'user' ? ctx.out.paint('cyan', 'user') : ctx.out.paint('dim', 'catalog'),
+          ]),
         );
         return EXIT.OK;
       },
@@ -61,12 +72,23 @@ usage already recorded keeps the cost it had. Examples:
         const input = num(parsed.values, 'input', 0, 100_000);
         const output = num(parsed.values, 'output', 0, 100_000);
         const clear = bool(parsed.values, 'clear');
-        if (clear && (input !== undefined || output !== undefined)) throw new UsageError('--clear cannot be combined with --input or --output.', `Usage: switchboard ${this.usage}`);
+        if (clear && (input !== undefined || output !== undefined))
+          throw new UsageError(
+            '--clear cannot be combined with --input or --output.',
+            `Usage: switchboard ${this.usage}`,
+          );
         if (!clear && (input === undefined || output === undefined)) {
-          throw new UsageError(`prices set needs ${input === undefined ? '--input' : '--output'} (or --clear).`, 'Give both prices in US dollars per million tokens, e.g. --input 2.5 --output 10.');
+          throw new UsageError(
+            `prices set needs ${input === undefined ? '--input' : '--output'} (or --clear).`,
+            'Give both prices in US dollars per million tokens, e.g. --input 2.5 --output 10.',
+          );
         }
         const client = await ctx.client();
-        const { price } = await client.request(PricesSet, { provider: provider!.toLowerCase(), model: model!, price: clear ? null : { inputPerMTok: input!, outputPerMTok: output! } });
+        const { price } = await client.request(PricesSet, {
+          provider: provider!.toLowerCase(),
+          model: model!,
+          price: clear ? null : { inputPerMTok: input!, outputPerMTok: output! },
+        });
         ctx.out.data({ price });
         if (!clear) ctx.out.line(`${describe(price!)}. Costs recorded from now on use it.`);
         else if (price) ctx.out.line(`Cleared your price; ${describe(price)} applies again.`);

@@ -1,5 +1,11 @@
 /** `switchboard connections test <connection> | --all [--completion]`: per-stage results, exit 1 on error. */
-import { ConnectionsTest, ConnectionsTestHistory, type Connection, type TestResult, type TestStage } from '../../../shared/protocol';
+import {
+  ConnectionsTest,
+  ConnectionsTestHistory,
+  type Connection,
+  type TestResult,
+  type TestStage,
+} from '../../../shared/protocol';
 import { bool, UsageError } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
@@ -36,7 +42,11 @@ async function runOne(ctx: CliContext, connection: Connection, completion: boole
   const client = await ctx.client();
   const spinner = ctx.out.spinner(`Testing ${connection.name}…`);
   try {
-    const { result } = await client.request(ConnectionsTest, { id: connection.id, ...(completion && { completion: true }) }, { timeoutMs: TEST_TIMEOUT_MS });
+    const { result } = await client.request(
+      ConnectionsTest,
+      { id: connection.id, ...(completion && { completion: true }) },
+      { timeoutMs: TEST_TIMEOUT_MS },
+    );
     return result;
   } finally {
     spinner.stop();
@@ -60,7 +70,10 @@ what ran it: manual, scheduled, or a chat whose key was rejected), newest first.
     const all = bool(parsed.values, 'all');
     const completion = bool(parsed.values, 'completion');
     if (all === (parsed.positionals.length === 1) || parsed.positionals.length > 1) {
-      throw new UsageError(all ? 'Give either a connection or --all, not both.' : 'Name one connection to test, or pass --all.', `Usage: switchboard ${this.usage}`);
+      throw new UsageError(
+        all ? 'Give either a connection or --all, not both.' : 'Name one connection to test, or pass --all.',
+        `Usage: switchboard ${this.usage}`,
+      );
     }
     const targets = all ? await ctx.connections() : [await ctx.connection(parsed.positionals[0]!)];
     if (targets.length === 0) {
@@ -82,12 +95,15 @@ what ran it: manual, scheduled, or a chat whose key was rejected), newest first.
 
 /** `connections test <connection> --history`: the stored results, newest first. */
 async function showHistory(ctx: CliContext, positionals: string[], usage: string): Promise<number> {
-  if (positionals.length !== 1) throw new UsageError('--history needs exactly one connection.', `Usage: switchboard ${usage}`);
+  if (positionals.length !== 1)
+    throw new UsageError('--history needs exactly one connection.', `Usage: switchboard ${usage}`);
   const connection = await ctx.connection(positionals[0]!);
   const { entries } = await (await ctx.client()).request(ConnectionsTestHistory, { id: connection.id });
   ctx.out.data({ connection: { id: connection.id, name: connection.name }, entries });
   if (entries.length === 0) {
-    ctx.out.line(`${connection.name} has not been tested yet. Test it with: switchboard connections test "${connection.name}"`);
+    ctx.out.line(
+      `${connection.name} has not been tested yet. Test it with: switchboard connections test "${connection.name}"`,
+    );
     return EXIT.OK;
   }
   ctx.out.table(

@@ -30,20 +30,30 @@ export function parseExpiry(spec: string, now = Date.now()): string {
   }
   const at = /T/.test(spec) ? Date.parse(spec) : NaN;
   if (Number.isFinite(at) && at > now) return new Date(at).toISOString();
-  throw new UsageError(`--expires needs a time in the future: 30d, 12h, 2w, a date (2027-01-31) or an ISO date-time (got "${spec.slice(0, 40)}").`, 'e.g. --expires 30d for thirty days from now.');
+  throw new UsageError(
+    `--expires needs a time in the future: 30d, 12h, 2w, a date (2027-01-31) or an ISO date-time (got "${spec.slice(0, 40)}").`,
+    'e.g. --expires 30d for thirty days from now.',
+  );
 }
 
-const scope = (t: ToolToken, names: Map<string, string>) => (t.connections === undefined ? 'all' : t.connections.map((id) => names.get(id) ?? `${id} (deleted)`).join(', '));
-const budget = (t: ToolToken) => (t.budget ? `$${t.spentUsd?.toFixed(2) ?? '0.00'} of $${t.budget.amount}/${t.budget.period}` : '-');
-const when = (iso: string | undefined) => (iso === undefined ? '-' : iso.replace(/:\d\d\.\d{3}Z$/, 'Z').replace('T', ' '));
+const scope = (t: ToolToken, names: Map<string, string>) =>
+  t.connections === undefined ? 'all' : t.connections.map((id) => names.get(id) ?? `${id} (deleted)`).join(', ');
+const budget = (t: ToolToken) =>
+  t.budget ? `$${t.spentUsd?.toFixed(2) ?? '0.00'} of $${t.budget.amount}/${t.budget.period}` : '-';
+const when = (iso: string | undefined) =>
+  iso === undefined ? '-' : iso.replace(/:\d\d\.\d{3}Z$/, 'Z').replace('T', ' ');
 
 /** A token by id or by name (without regard to case); TOKEN_NOT_FOUND (exit 4) listing what exists. */
 async function findToken(ctx: CliContext, ref: string): Promise<ToolToken> {
   const { tokens } = await (await ctx.client()).request(TokensList);
-  const found = tokens.find((t) => t.id === ref) ?? tokens.find((t) => t.name.toLocaleLowerCase() === ref.toLocaleLowerCase());
+  const found =
+    tokens.find((t) => t.id === ref) ?? tokens.find((t) => t.name.toLocaleLowerCase() === ref.toLocaleLowerCase());
   if (found) return found;
   throw new SwitchboardError(ErrorCode.TOKEN_NOT_FOUND, `No tool token is named "${ref}" or has that id.`, {
-    hint: tokens.length === 0 ? 'There are no tool tokens.' : `Known tool tokens: ${tokens.map((t) => `"${t.name}"`).join(', ')}. See \`switchboard tokens list\`.`,
+    hint:
+      tokens.length === 0
+        ? 'There are no tool tokens.'
+        : `Known tool tokens: ${tokens.map((t) => `"${t.name}"`).join(', ')}. See \`switchboard tokens list\`.`,
   });
 }
 
@@ -64,16 +74,40 @@ Examples:
   switchboard tokens create --name scripts --expires 2027-01-31`,
       flags: [
         { name: 'name', type: 'string', value: 'NAME', description: 'What the token is for, e.g. the tool (unique)' },
-        { name: 'connections', type: 'string', value: 'A,B', description: 'Connections it may use, by name or id (default: all)', multiple: true },
-        { name: 'budget', type: 'string', value: 'PERIOD:USD', description: "The token's own budget per day or month, e.g. month:20" },
-        { name: 'expires', type: 'string', value: 'WHEN', description: 'When it stops working: 30d, 12h, 2w, a date or an ISO date-time' },
+        {
+          name: 'connections',
+          type: 'string',
+          value: 'A,B',
+          description: 'Connections it may use, by name or id (default: all)',
+          multiple: true,
+        },
+        {
+          name: 'budget',
+          type: 'string',
+          value: 'PERIOD:USD',
+          description: "The token's own budget per day or month, e.g. month:20",
+        },
+        {
+          name: 'expires',
+          type: 'string',
+          value: 'WHEN',
+          description: 'When it stops working: 30d, 12h, 2w, a date or an ISO date-time',
+        },
       ],
       async run(ctx, parsed) {
         positionals(parsed, [], this.usage);
         const name = str(parsed.values, 'name');
-        if (name === undefined) throw new UsageError('tokens create needs --name.', 'e.g. --name cline: the name says which tool holds the token, in lists and usage.');
-        const refs = list(parsed.values, 'connections').flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
-        const connections = refs.length === 0 ? undefined : await Promise.all(refs.map(async (ref) => (await ctx.connection(ref)).id));
+        if (name === undefined)
+          throw new UsageError(
+            'tokens create needs --name.',
+            'e.g. --name cline: the name says which tool holds the token, in lists and usage.',
+          );
+        const refs = list(parsed.values, 'connections')
+          .flatMap((v) => v.split(','))
+          .map((v) => v.trim())
+          .filter((v) => v !== '');
+        const connections =
+          refs.length === 0 ? undefined : await Promise.all(refs.map(async (ref) => (await ctx.connection(ref)).id));
         const spec = str(parsed.values, 'budget');
         const expires = str(parsed.values, 'expires');
         const client = await ctx.client();
@@ -86,7 +120,9 @@ Examples:
         ctx.out.data(created);
         ctx.out.line(created.secret);
         const where = connections === undefined ? 'every connection' : refs.join(', ');
-        ctx.out.note(`Tool token "${created.token.name}" (fingerprint ${created.token.fingerprint}) for ${where}. This is the only time it is shown: put it in the tool's API key setting now.`);
+        ctx.out.note(
+          `Tool token "${created.token.name}" (fingerprint ${created.token.fingerprint}) for ${where}. This is the only time it is shown: put it in the tool's API key setting now.`,
+        );
         return EXIT.OK;
       },
     },
@@ -106,7 +142,15 @@ Examples:
         const names = new Map((await ctx.connections()).map((c) => [c.id, c.name]));
         ctx.out.table(
           ['NAME', 'FINGERPRINT', 'CONNECTIONS', 'BUDGET', 'EXPIRES', 'LAST USED', 'CREATED'],
-          tokens.map((t) => [t.name, t.fingerprint, scope(t, names), budget(t), when(t.expiresAt), when(t.lastUsedAt), when(t.createdAt)]),
+          tokens.map((t) => [
+            t.name,
+            t.fingerprint,
+            scope(t, names),
+            budget(t),
+            when(t.expiresAt),
+            when(t.lastUsedAt),
+            when(t.createdAt),
+          ]),
         );
         return EXIT.OK;
       },
@@ -121,7 +165,9 @@ Examples:
         const found = await findToken(ctx, ref!);
         const { token } = await (await ctx.client()).request(TokensRevoke, { id: found.id });
         ctx.out.data({ token });
-        ctx.out.line(`Revoked tool token "${token.name}" (fingerprint ${token.fingerprint}). Tools holding it are refused from now on.`);
+        ctx.out.line(
+          `Revoked tool token "${token.name}" (fingerprint ${token.fingerprint}). Tools holding it are refused from now on.`,
+        );
         return EXIT.OK;
       },
     },

@@ -4,7 +4,13 @@
  * (or `≥ $x` when only part of it is known), never as zero; tokens the daemon estimated (a stopped
  * answer the provider never reported) are marked `~`.
  */
-import { UsageGet, UsageGroupKey, type Connection, type UsageGetParams, type UsageTotals } from '../../../shared/protocol';
+import {
+  UsageGet,
+  UsageGroupKey,
+  type Connection,
+  type UsageGetParams,
+  type UsageTotals,
+} from '../../../shared/protocol';
 import { day, int, positionals, str, UsageError, type Values } from '../args';
 import type { Group } from '../context';
 import { EXIT } from '../exitCodes';
@@ -26,7 +32,13 @@ export function costCell(t: Pick<UsageTotals, 'costUsd' | 'unpricedRequests'>): 
   return t.costUsd === 0 ? 'unknown' : `≥ ${usd(t.costUsd)}`;
 }
 
-const GROUP_COLUMNS: Record<UsageGroupKey, string> = { day: 'DAY', connection: 'CONNECTION', model: 'MODEL', token: 'TOKEN', client: 'CLIENT' };
+const GROUP_COLUMNS: Record<UsageGroupKey, string> = {
+  day: 'DAY',
+  connection: 'CONNECTION',
+  model: 'MODEL',
+  token: 'TOKEN',
+  client: 'CLIENT',
+};
 
 export const usageGroup: Group = {
   name: 'usage',
@@ -35,7 +47,8 @@ export const usageGroup: Group = {
     {
       name: '',
       summary: 'Show requests, tokens and cost per day, connection and model',
-      usage: 'usage [connection] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--days N] [--group-by connection,model,day,token,client]',
+      usage:
+        'usage [connection] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--days N] [--group-by connection,model,day,token,client]',
       details: `Days are UTC. Without --from/--to/--days every recorded day is shown (the daemon keeps about 400 days).
 Costs use the provider catalog's prices (see \`switchboard prices\`); a model without a price shows
 "unknown", and "≥ $x" means part of the requests could not be priced.
@@ -45,27 +58,57 @@ Examples:
   switchboard usage --group-by client
   switchboard usage --from 2026-01-01 --group-by connection,day --json`,
       flags: [
-        { name: 'connection', short: 'c', type: 'string', value: 'CONN', description: 'Only this connection (name or id); same as the positional argument' },
+        {
+          name: 'connection',
+          short: 'c',
+          type: 'string',
+          value: 'CONN',
+          description: 'Only this connection (name or id); same as the positional argument',
+        },
         { name: 'from', type: 'string', value: 'DAY', description: 'First day, YYYY-MM-DD' },
         { name: 'to', type: 'string', value: 'DAY', description: 'Last day, YYYY-MM-DD' },
         { name: 'days', type: 'string', value: 'N', description: 'The last N days, today included' },
-        { name: 'group-by', short: 'g', type: 'string', value: 'KEYS', description: 'Sum by connection, model, day, token (the tool token) and/or client (who asked, e.g. "VS Code chat"); comma-separated' },
+        {
+          name: 'group-by',
+          short: 'g',
+          type: 'string',
+          value: 'KEYS',
+          description:
+            'Sum by connection, model, day, token (the tool token) and/or client (who asked, e.g. "VS Code chat"); comma-separated',
+        },
       ],
       async run(ctx, parsed) {
-        const [positional] = parsed.positionals.length > 1 ? positionals(parsed, ['connection'], this.usage) : parsed.positionals;
+        const [positional] =
+          parsed.positionals.length > 1 ? positionals(parsed, ['connection'], this.usage) : parsed.positionals;
         const flagged = str(parsed.values, 'connection');
-        if (positional !== undefined && flagged !== undefined) throw new UsageError('Name the connection once: as the argument or with --connection.', `Usage: switchboard ${this.usage}`);
+        if (positional !== undefined && flagged !== undefined)
+          throw new UsageError(
+            'Name the connection once: as the argument or with --connection.',
+            `Usage: switchboard ${this.usage}`,
+          );
         const { from, to } = dayRange(parsed.values);
         const groupBy = groupKeys(parsed.values);
         const ref = positional ?? flagged;
         const connections = await ctx.connections();
         const only = ref === undefined ? undefined : await ctx.connection(ref);
         const client = await ctx.client();
-        const params: UsageGetParams = { ...(only && { connectionId: only.id }), ...(from && { from }), ...(to && { to }), ...(groupBy && { groupBy }) };
+        const params: UsageGetParams = {
+          ...(only && { connectionId: only.id }),
+          ...(from && { from }),
+          ...(to && { to }),
+          ...(groupBy && { groupBy }),
+        };
         const result = await client.request(UsageGet, params);
         const names = new Map(connections.map((c) => [c.id, c.name]));
-        const named = <T extends { connectionId?: string }>(r: T) => (r.connectionId === undefined ? r : { ...r, connectionName: names.get(r.connectionId) ?? null });
-        ctx.out.data({ ...(from && { from }), ...(to && { to }), records: result.records.map(named), ...(result.groups && { groups: result.groups.map(named) }), totals: result.totals });
+        const named = <T extends { connectionId?: string }>(r: T) =>
+          r.connectionId === undefined ? r : { ...r, connectionName: names.get(r.connectionId) ?? null };
+        ctx.out.data({
+          ...(from && { from }),
+          ...(to && { to }),
+          records: result.records.map(named),
+          ...(result.groups && { groups: result.groups.map(named) }),
+          totals: result.totals,
+        });
         if (result.records.length === 0) {
           ctx.out.line('No usage recorded for this selection.');
           return EXIT.OK;
@@ -73,15 +116,38 @@ Examples:
         const connName = (id: string) => names.get(id) ?? ctx.out.paint('dim', `${id} (deleted)`);
         const keys: UsageGroupKey[] = groupBy ?? ['day', 'connection', 'model'];
         const rows = (result.groups ?? result.records).map((r) => [
-          ...keys.map((k) => (k === 'connection' ? connName(r.connectionId!) : k === 'day' ? r.day! : k === 'token' ? (r.tokenName ?? ctx.out.paint('dim', 'owner')) : k === 'client' ? (r.client ?? ctx.out.paint('dim', '-')) : r.model!)),
+          ...keys.map((k) =>
+            k === 'connection'
+              ? connName(r.connectionId!)
+              : k === 'day'
+                ? r.day!
+                : k === 'token'
+                  ? (r.tokenName ?? ctx.out.paint('dim', 'owner'))
+                  : k === 'client'
+                    ? (r.client ?? ctx.out.paint('dim', '-'))
+                    : r.model!,
+          ),
           ...metrics(ctx.out, r),
         ]);
         rows.push([ctx.out.paint('bold', 'total'), ...keys.slice(1).map(() => ''), ...metrics(ctx.out, result.totals)]);
-        ctx.out.table([...keys.map((k) => GROUP_COLUMNS[k]), 'REQUESTS', 'ERRORS', 'INPUT TOKENS', 'OUTPUT TOKENS', 'COST', 'AVG LATENCY'], rows);
+        ctx.out.table(
+          [
+            ...keys.map((k) => GROUP_COLUMNS[k]),
+            'REQUESTS',
+            'ERRORS',
+            'INPUT TOKENS',
+            'OUTPUT TOKENS',
+            'COST',
+            'AVG LATENCY',
+          ],
+          rows,
+        );
         if (result.totals.unpricedRequests > 0) noteUnpriced(ctx.out, result.records, connections);
         const estimated = result.totals.estimatedRequests ?? 0;
         if (estimated > 0) {
-          ctx.out.note(`~ marks estimated tokens: ${n(estimated)} ${estimated === 1 ? 'answer was' : 'answers were'} stopped or cut before the provider reported its usage, so the daemon counted the text it saw.`);
+          ctx.out.note(
+            `~ marks estimated tokens: ${n(estimated)} ${estimated === 1 ? 'answer was' : 'answers were'} stopped or cut before the provider reported its usage, so the daemon counted the text it saw.`,
+          );
         }
         return EXIT.OK;
       },
@@ -112,7 +178,11 @@ function dayRange(values: Values): { from?: string; to?: string } {
   const to = day(values, 'to');
   const days = int(values, 'days', 1, 3650);
   if (days !== undefined) {
-    if (from || to) throw new UsageError('--days cannot be combined with --from or --to.', 'Use --days N for the last N days, or --from/--to for a fixed range.');
+    if (from || to)
+      throw new UsageError(
+        '--days cannot be combined with --from or --to.',
+        'Use --days N for the last N days, or --from/--to for a fixed range.',
+      );
     const start = new Date(Date.now() - (days - 1) * 86_400_000);
     return { from: start.toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) };
   }
@@ -123,17 +193,33 @@ function dayRange(values: Values): { from?: string; to?: string } {
 function groupKeys(values: Values): UsageGroupKey[] | undefined {
   const raw = str(values, 'group-by');
   if (raw === undefined) return undefined;
-  const keys = raw.split(',').map((k) => k.trim().toLowerCase()).filter(Boolean);
+  const keys = raw
+    .split(',')
+    .map((k) => k.trim().toLowerCase())
+    .filter(Boolean);
   const bad = keys.find((k) => !UsageGroupKey.safeParse(k).success);
-  if (keys.length === 0 || bad !== undefined) throw new UsageError(`--group-by takes connection, model, day, token and/or client${bad ? `, not "${bad.slice(0, 20)}"` : ''}.`, 'e.g. --group-by model, or --group-by connection,day');
+  if (keys.length === 0 || bad !== undefined)
+    throw new UsageError(
+      `--group-by takes connection, model, day, token and/or client${bad ? `, not "${bad.slice(0, 20)}"` : ''}.`,
+      'e.g. --group-by model, or --group-by connection,day',
+    );
   return [...new Set(keys)] as UsageGroupKey[];
 }
 
 /** Says which models had no price and how to give them one. */
-function noteUnpriced(out: Output, records: ReadonlyArray<{ connectionId: string; model: string; unpricedRequests: number }>, connections: Connection[]): void {
+function noteUnpriced(
+  out: Output,
+  records: ReadonlyArray<{ connectionId: string; model: string; unpricedRequests: number }>,
+  connections: Connection[],
+): void {
   const provider = new Map(connections.map((c) => [c.id, c.provider]));
-  const missing = [...new Set(records.filter((r) => r.unpricedRequests > 0).map((r) => `${provider.get(r.connectionId) ?? '?'} ${r.model}`))];
+  const missing = [
+    ...new Set(
+      records.filter((r) => r.unpricedRequests > 0).map((r) => `${provider.get(r.connectionId) ?? '?'} ${r.model}`),
+    ),
+  ];
   const [first] = missing;
   out.note(`Some costs are unknown: no price for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`);
-  if (first && !first.startsWith('?')) out.note(`Set one with: switchboard prices set ${first} --input USD_PER_MTOK --output USD_PER_MTOK`);
+  if (first && !first.startsWith('?'))
+    out.note(`Set one with: switchboard prices set ${first} --input USD_PER_MTOK --output USD_PER_MTOK`);
 }

@@ -5,7 +5,12 @@
  * models this account can call on demand plus its inference profiles (`us.` / `eu.` / `global.`
  * ids, the only way to call newer models); model access is checked per model and region.
  */
-import { GetFoundationModelAvailabilityCommand, ListFoundationModelsCommand, ListInferenceProfilesCommand, type InferenceProfileSummary } from '@aws-sdk/client-bedrock';
+import {
+  GetFoundationModelAvailabilityCommand,
+  ListFoundationModelsCommand,
+  ListInferenceProfilesCommand,
+  type InferenceProfileSummary,
+} from '@aws-sdk/client-bedrock';
 import { ConverseStreamCommand, type ConverseStreamCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import type { ModelInfo, StreamDelta } from '../../../shared/protocol';
 import { responseToolName } from '../../translate/anthropicBody';
@@ -30,20 +35,32 @@ export function foundationModelOf(modelId: string): string {
   return modelId.replace(/^(us|eu|apac|us-gov|global|jp|au|ca)\./, '');
 }
 
-export const bedrockAdapter: ProviderAdapter & { modelAccess(conn: ResolvedConnection, model: string, signal: AbortSignal): Promise<ModelAccess> } = {
+export const bedrockAdapter: ProviderAdapter & {
+  modelAccess(conn: ResolvedConnection, model: string, signal: AbortSignal): Promise<ModelAccess>;
+} = {
   async listModels(conn, signal) {
     const startedAt = performance.now();
     try {
       const client = controlClient(conn);
-      const listed = await client.send(new ListFoundationModelsCommand({ byOutputModality: 'TEXT' }), { abortSignal: signal });
+      const listed = await client.send(new ListFoundationModelsCommand({ byOutputModality: 'TEXT' }), {
+        abortSignal: signal,
+      });
       const out: ModelInfo[] = [];
       for (const m of listed.modelSummaries ?? []) {
         // A model without on-demand throughput answers only through an inference profile (listed below).
         if (!m.modelId || !(m.inferenceTypesSupported ?? []).includes('ON_DEMAND')) continue;
-        out.push({ id: m.modelId, ...(m.modelName && { displayName: m.providerName ? `${m.providerName} ${m.modelName}` : m.modelName }), ...(m.providerName && { ownedBy: m.providerName }) });
+        out.push({
+          id: m.modelId,
+          ...(m.modelName && { displayName: m.providerName ? `${m.providerName} ${m.modelName}` : m.modelName }),
+          ...(m.providerName && { ownedBy: m.providerName }),
+        });
       }
       for (const p of await listProfiles(conn, signal)) {
-        if (p.inferenceProfileId && (p.status === undefined || p.status === 'ACTIVE')) out.push({ id: p.inferenceProfileId, ...(p.inferenceProfileName && { displayName: p.inferenceProfileName }) });
+        if (p.inferenceProfileId && (p.status === undefined || p.status === 'ACTIVE'))
+          out.push({
+            id: p.inferenceProfileId,
+            ...(p.inferenceProfileName && { displayName: p.inferenceProfileName }),
+          });
       }
       return out;
     } catch (error) {
@@ -55,11 +72,22 @@ export const bedrockAdapter: ProviderAdapter & { modelAccess(conn: ResolvedConne
     const region = conn.aws?.region ?? '';
     const base = foundationModelOf(model);
     try {
-      const a = await controlClient(conn).send(new GetFoundationModelAvailabilityCommand({ modelId: base }), { abortSignal: signal });
-      const granted = a.authorizationStatus === 'AUTHORIZED' && a.entitlementAvailability === 'AVAILABLE' && a.regionAvailability !== 'NOT_AVAILABLE';
+      const a = await controlClient(conn).send(new GetFoundationModelAvailabilityCommand({ modelId: base }), {
+        abortSignal: signal,
+      });
+      const granted =
+        a.authorizationStatus === 'AUTHORIZED' &&
+        a.entitlementAvailability === 'AVAILABLE' &&
+        a.regionAvailability !== 'NOT_AVAILABLE';
       if (granted) return { granted, reason: `This account has access to ${base} in ${region}.` };
-      const why = a.regionAvailability === 'NOT_AVAILABLE' ? `${base} is not offered in ${region}` : `this account has not been granted access to ${base} in ${region}`;
-      return { granted, reason: `${why.charAt(0).toUpperCase()}${why.slice(1)}. Request it in the Bedrock console: Model access → Modify model access (${modelAccessUrl(region)}).` };
+      const why =
+        a.regionAvailability === 'NOT_AVAILABLE'
+          ? `${base} is not offered in ${region}`
+          : `this account has not been granted access to ${base} in ${region}`;
+      return {
+        granted,
+        reason: `${why.charAt(0).toUpperCase()}${why.slice(1)}. Request it in the Bedrock console: Model access → Modify model access (${modelAccessUrl(region)}).`,
+      };
     } catch (error) {
       signal.throwIfAborted();
       const e = bedrockError(error, { conn, model, phase: 'models', signal });
@@ -71,7 +99,15 @@ export const bedrockAdapter: ProviderAdapter & { modelAccess(conn: ResolvedConne
     let text = '';
     let started = false;
     const startedAt = performance.now();
-    const ctx = () => ({ conn, model: req.model, phase: 'chat' as const, signal, partialText: text, started, startedAt });
+    const ctx = () => ({
+      conn,
+      model: req.model,
+      phase: 'chat' as const,
+      signal,
+      partialText: text,
+      started,
+      startedAt,
+    });
     try {
       const input = { modelId: req.model, ...toConverseRequest(req) } as unknown as ConverseStreamCommandInput;
       const answer = await runtimeClient(conn).send(new ConverseStreamCommand(input), { abortSignal: signal });
@@ -99,7 +135,10 @@ async function listProfiles(conn: ResolvedConnection, signal: AbortSignal): Prom
   let nextToken: string | undefined;
   try {
     for (let page = 0; page < MAX_PROFILE_PAGES; page++) {
-      const res = await controlClient(conn).send(new ListInferenceProfilesCommand({ maxResults: 100, ...(nextToken && { nextToken }) }), { abortSignal: signal });
+      const res = await controlClient(conn).send(
+        new ListInferenceProfilesCommand({ maxResults: 100, ...(nextToken && { nextToken }) }),
+        { abortSignal: signal },
+      );
       out.push(...(res.inferenceProfileSummaries ?? []));
       nextToken = res.nextToken;
       if (!nextToken) break;

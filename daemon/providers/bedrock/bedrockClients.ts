@@ -35,7 +35,13 @@ function credentialOptions(conn: ResolvedConnection): Record<string, unknown> {
   const aws = conn.aws!;
   switch (aws.auth) {
     case 'accessKeys':
-      return { credentials: { accessKeyId: aws.accessKeyId ?? '', secretAccessKey: conn.apiKey ?? '', ...(aws.sessionToken !== undefined && { sessionToken: aws.sessionToken }) } };
+      return {
+        credentials: {
+          accessKeyId: aws.accessKeyId ?? '',
+          secretAccessKey: conn.apiKey ?? '',
+          ...(aws.sessionToken !== undefined && { sessionToken: aws.sessionToken }),
+        },
+      };
     case 'apiKey':
       // The JS SDK does not read Bedrock API keys by itself: the token goes in, bearer auth first.
       return { token: { token: conn.apiKey ?? '' }, authSchemePreference: ['httpBearerAuth'] };
@@ -56,10 +62,26 @@ function common(conn: ResolvedConnection, endpoint: string | undefined): Record<
 
 /** The runtime client (HTTP/2, as the SDK speaks it); `requestTimeout` is the idle timeout. */
 export function runtimeClient(conn: ResolvedConnection): BedrockRuntimeClient {
-  return cachedClient('bedrock-runtime', conn, (c) => new BedrockRuntimeClient({ ...common(c, endpointsOf(c).runtime), requestHandler: { requestTimeout: c.timeoutMs } }));
+  return cachedClient(
+    'bedrock-runtime',
+    conn,
+    (c) =>
+      new BedrockRuntimeClient({
+        ...common(c, endpointsOf(c).runtime),
+        requestHandler: { requestTimeout: c.timeoutMs },
+      }),
+  );
 }
 
 /** The control-plane client (HTTP/1.1). */
 export function controlClient(conn: ResolvedConnection): BedrockClient {
-  return cachedClient(`bedrock-control`, { ...conn, id: `${conn.id}#control` }, (c) => new BedrockClient({ ...common(c, endpointsOf(c).control), requestHandler: { requestTimeout: c.timeoutMs, connectionTimeout: Math.min(c.timeoutMs, 10_000) } }));
+  return cachedClient(
+    `bedrock-control`,
+    { ...conn, id: `${conn.id}#control` },
+    (c) =>
+      new BedrockClient({
+        ...common(c, endpointsOf(c).control),
+        requestHandler: { requestTimeout: c.timeoutMs, connectionTimeout: Math.min(c.timeoutMs, 10_000) },
+      }),
+  );
 }

@@ -49,7 +49,12 @@ export function nodeBodyOf(response: Response): Readable | undefined {
 export async function nodeFetch(input: FetchInput, init: RequestInit = {}): Promise<Response> {
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : undefined;
   const body = init.body;
-  const simpleBody = body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array || body instanceof URLSearchParams;
+  const simpleBody =
+    body === undefined ||
+    body === null ||
+    typeof body === 'string' ||
+    body instanceof Uint8Array ||
+    body instanceof URLSearchParams;
   if (url === undefined || !simpleBody || !/^https?:/i.test(url)) {
     const request = new Request(input, init);
     request.headers.set(HOP_HEADER, HOP_VALUE);
@@ -68,7 +73,8 @@ export async function nodeFetch(input: FetchInput, init: RequestInit = {}): Prom
   headers['accept-encoding'] ??= 'identity';
   // Marks the request as the daemon's own, so a base URL that leads back to a daemon is refused there (daemon/loopGuard.ts).
   addHop(headers);
-  let payload: string | Uint8Array | undefined = body instanceof URLSearchParams ? body.toString() : (body ?? undefined);
+  let payload: string | Uint8Array | undefined =
+    body instanceof URLSearchParams ? body.toString() : (body ?? undefined);
   if (body instanceof URLSearchParams) headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8';
   let method = (init.method ?? 'GET').toUpperCase();
 
@@ -116,10 +122,21 @@ function toTarget(url: URL): Target {
   return { url, secure: url.protocol === 'https:', options: urlToHttpOptions(url) };
 }
 
-function send(target: Target, method: string, headers: Record<string, string>, payload: string | Uint8Array | undefined, signal: AbortSignal | undefined): Promise<Response> {
+function send(
+  target: Target,
+  method: string,
+  headers: Record<string, string>,
+  payload: string | Uint8Array | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
     const secure = target.secure;
-    const req = (secure ? https : http).request({ ...target.options, method, headers, agent: secure ? httpsAgent : httpAgent });
+    const req = (secure ? https : http).request({
+      ...target.options,
+      method,
+      headers,
+      agent: secure ? httpsAgent : httpAgent,
+    });
     let message: http.IncomingMessage | undefined;
     const onAbort = () => {
       const error = abortError();
@@ -168,7 +185,9 @@ function send(target: Target, method: string, headers: Record<string, string>, p
       const { stream, decoding } = decoded(res, rawHeader(raw, 'content-encoding'));
       stream.once('close', release);
       // A successful event stream is read off NODE_BODY by the adapters: its web body is made only on demand.
-      const lazy = status < 300 && rawHeader(raw, 'content-type')?.trimStart().toLowerCase().startsWith('text/event-stream') === true;
+      const lazy =
+        status < 300 &&
+        rawHeader(raw, 'content-type')?.trimStart().toLowerCase().startsWith('text/event-stream') === true;
       const response = lazy ? new NodeBodyResponse(stream, init) : new Response(lazyWebStream(stream), init);
       // Straight into the response's own Headers: building a Headers and handing it to the constructor would copy it.
       copyHeaders(raw, response.headers, decoding);
@@ -184,13 +203,22 @@ function send(target: Target, method: string, headers: Record<string, string>, p
  * The body as sent (`res`), or piped through the decoder `encoding` (the `content-encoding`
  * header) names; `decoding` says which.
  */
-export function decoded(res: http.IncomingMessage, encoding: string | undefined): { stream: Readable; decoding: boolean } {
+export function decoded(
+  res: http.IncomingMessage,
+  encoding: string | undefined,
+): { stream: Readable; decoding: boolean } {
   const e = encoding?.trim().toLowerCase();
   const decoder =
-    e === 'gzip' || e === 'x-gzip' ? zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH })
-    : e === 'deflate' ? zlib.createInflate({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH })
-    : e === 'br' ? zlib.createBrotliDecompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH })
-    : undefined;
+    e === 'gzip' || e === 'x-gzip'
+      ? zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH })
+      : e === 'deflate'
+        ? zlib.createInflate({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH })
+        : e === 'br'
+          ? zlib.createBrotliDecompress({
+              flush: zlib.constants.BROTLI_OPERATION_FLUSH,
+              finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
+            })
+          : undefined;
   if (!decoder) return { stream: res, decoding: false };
   // pipeline destroys both ends on an error or a premature close of either (abort included).
   return { stream: pipeline(res, decoder, () => undefined), decoding: true };
@@ -242,7 +270,11 @@ class NodeBodyResponse extends Response {
   }
 
   #withBody(): Response {
-    return (this.#real ??= new Response(lazyWebStream(this.#source), { status: this.status, statusText: this.statusText, headers: this.headers }));
+    return (this.#real ??= new Response(lazyWebStream(this.#source), {
+      status: this.status,
+      statusText: this.statusText,
+      headers: this.headers,
+    }));
   }
 
   override get body(): Response['body'] {
@@ -307,7 +339,9 @@ function lazyWebStream(source: Readable): ReadableStream<Uint8Array> {
         source.once('close', () => {
           if (settled) return;
           settled = true;
-          controller.error(Object.assign(new Error('the response body was closed before its end'), { code: 'ECONNRESET' }));
+          controller.error(
+            Object.assign(new Error('the response body was closed before its end'), { code: 'ECONNRESET' }),
+          );
         });
       },
       cancel() {

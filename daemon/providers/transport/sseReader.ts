@@ -122,7 +122,9 @@ export class BodyCutError extends Error {
  * (some other fetch answered) its web body adapted.
  */
 export function sseReaderFor(response: Response, idleMs: number): SseReader {
-  const body = nodeBodyOf(response) ?? (response.body ? Readable.fromWeb(response.body as NodeWebStream<Uint8Array>) : Readable.from([]));
+  const body =
+    nodeBodyOf(response) ??
+    (response.body ? Readable.fromWeb(response.body as NodeWebStream<Uint8Array>) : Readable.from([]));
   return new SseReader(body, idleMs);
 }
 

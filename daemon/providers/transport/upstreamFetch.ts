@@ -103,7 +103,9 @@ function isEventStream(headers: Headers): boolean {
 
 /** True when an error body says the account is out of quota or credit (no retry can help). */
 export function isQuotaExhausted(text: string): boolean {
-  return /insufficient_quota|exceeded your current quota|billing_hard_limit|spend(?:ing)? limit|credit balance is too low/i.test(text);
+  return /insufficient_quota|exceeded your current quota|billing_hard_limit|spend(?:ing)? limit|credit balance is too low/i.test(
+    text,
+  );
 }
 
 /** Milliseconds the upstream asks us to wait, from `retry-after-ms` or `retry-after` (seconds or HTTP date). */
@@ -238,7 +240,10 @@ export function parseRateLimits(headers: Pick<Headers, 'get'>): RateLimitInfo | 
     set(info, 'tokensReset', durationToIso(headers.get('x-ratelimit-reset-tokens'), now));
     return info;
   }
-  if (headers.get('anthropic-ratelimit-requests-limit') !== null || headers.get('anthropic-ratelimit-tokens-limit') !== null) {
+  if (
+    headers.get('anthropic-ratelimit-requests-limit') !== null ||
+    headers.get('anthropic-ratelimit-tokens-limit') !== null
+  ) {
     const info: RateLimitInfo = {};
     set(info, 'requestsLimit', int(headers.get('anthropic-ratelimit-requests-limit')));
     set(info, 'requestsRemaining', int(headers.get('anthropic-ratelimit-requests-remaining')));

@@ -13,8 +13,21 @@ export function readContinue(doc: Record<string, unknown>): ImportSource {
   const connections = models.map((raw, i) => {
     const m = objectOf(raw);
     if (!m) return raw;
-    if (m.uses !== undefined) notes.push(`models[${i}]: "uses: ${String(m.uses)}" is a Continue Hub block; only models written out in the file are imported.`);
-    return connectionFromEntry({ at: `models[${i}]`, name: textOf(m.name) ?? textOf(m.title), provider: textOf(m.provider), baseUrl: textOf(m.apiBase), model: textOf(m.model), apiKey: m.apiKey }, notes);
+    if (m.uses !== undefined)
+      notes.push(
+        `models[${i}]: "uses: ${String(m.uses)}" is a Continue Hub block; only models written out in the file are imported.`,
+      );
+    return connectionFromEntry(
+      {
+        at: `models[${i}]`,
+        name: textOf(m.name) ?? textOf(m.title),
+        provider: textOf(m.provider),
+        baseUrl: textOf(m.apiBase),
+        model: textOf(m.model),
+        apiKey: m.apiKey,
+      },
+      notes,
+    );
   });
   return { format: 'continue', connections, providers: [], prices: [], notes };
 }

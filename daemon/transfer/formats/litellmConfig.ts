@@ -44,11 +44,14 @@ export function readLitellm(doc: Record<string, unknown>): ImportSource {
         model,
         apiKey: params.api_key,
         apiVersion: textOf(params.api_version),
-        ...((rpm || tpm) && { capacity: [{ period: 'minute' as const, ...(rpm && { requests: rpm }), ...(tpm && { tokens: tpm }) }] }),
+        ...((rpm || tpm) && {
+          capacity: [{ period: 'minute' as const, ...(rpm && { requests: rpm }), ...(tpm && { tokens: tpm }) }],
+        }),
       },
       notes,
     );
   });
-  if (objectOf(doc.general_settings)?.master_key !== undefined) notes.push('general_settings.master_key is LiteLLM\'s own key: not imported.');
+  if (objectOf(doc.general_settings)?.master_key !== undefined)
+    notes.push("general_settings.master_key is LiteLLM's own key: not imported.");
   return { format: 'litellm', connections, providers: [], prices: [], notes };
 }

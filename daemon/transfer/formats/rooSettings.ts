@@ -35,9 +35,20 @@ export function readRoo(doc: Record<string, unknown>): ImportSource {
     const fields = FIELDS[apiProvider] ?? { model: 'apiModelId' };
     // "openai" in Roo is any OpenAI-compatible server: OpenAI's own only when its base URL says so.
     const base = fields.base ? textOf(cfg[fields.base]) : undefined;
-    const provider = apiProvider === 'openai' && base && !/^https:\/\/api\.openai\.com/.test(base) ? 'openai-compatible' : apiProvider;
+    const provider =
+      apiProvider === 'openai' && base && !/^https:\/\/api\.openai\.com/.test(base) ? 'openai-compatible' : apiProvider;
     const keyField = Object.keys(cfg).find((k) => /ApiKey$/.test(k) && textOf(cfg[k]) !== undefined);
-    return connectionFromEntry({ at: `apiConfigs["${profile}"]`, name: profile, provider, baseUrl: base, model: textOf(cfg[fields.model]), apiKey: keyField ? cfg[keyField] : undefined }, notes);
+    return connectionFromEntry(
+      {
+        at: `apiConfigs["${profile}"]`,
+        name: profile,
+        provider,
+        baseUrl: base,
+        model: textOf(cfg[fields.model]),
+        apiKey: keyField ? cfg[keyField] : undefined,
+      },
+      notes,
+    );
   });
   return { format: 'roo', connections, providers: [], prices: [], notes };
 }

@@ -18,11 +18,17 @@ export interface ToolEntry {
 
 /** The connection for an entry (unchecked: the import validates it), and notes about what was left out. */
 export function connectionFromEntry(entry: ToolEntry, notes: string[]): Record<string, unknown> {
-  const provider = providerFor(entry.provider) ?? (entry.baseUrl ? 'custom' : entry.provider ?? '');
-  if (!providerFor(entry.provider) && entry.provider) notes.push(`${entry.at}: provider "${entry.provider}" is not one Switchboard knows${entry.baseUrl ? '; imported as a custom OpenAI-compatible server' : ''}.`);
+  const provider = providerFor(entry.provider) ?? (entry.baseUrl ? 'custom' : (entry.provider ?? ''));
+  if (!providerFor(entry.provider) && entry.provider)
+    notes.push(
+      `${entry.at}: provider "${entry.provider}" is not one Switchboard knows${entry.baseUrl ? '; imported as a custom OpenAI-compatible server' : ''}.`,
+    );
   const { key, wroteKey } = keyFrom(entry.apiKey, !KEYLESS.has(provider));
   const name = entry.name ?? entry.model ?? entry.at;
-  if (wroteKey) notes.push(`${entry.at} ("${name}"): the key written in the file was not imported (only environment references are); give the key after importing.`);
+  if (wroteKey)
+    notes.push(
+      `${entry.at} ("${name}"): the key written in the file was not imported (only environment references are); give the key after importing.`,
+    );
   const baseUrl = openAiStyleBase(provider, entry.baseUrl);
   return {
     name,

@@ -19,7 +19,9 @@ export function readVscodeModels(list: unknown[]): ImportSource {
   list.forEach((raw, i) => {
     const group = objectOf(raw);
     if (!group) return connections.push(raw);
-    const models = (Array.isArray(group.models) ? group.models : []).map(objectOf).filter((m): m is Record<string, unknown> => m !== undefined);
+    const models = (Array.isArray(group.models) ? group.models : [])
+      .map(objectOf)
+      .filter((m): m is Record<string, unknown> => m !== undefined);
     const byBase = new Map<string, Record<string, unknown>[]>();
     for (const m of models) {
       const base = baseOf(textOf(m.url)) ?? '';
@@ -31,7 +33,17 @@ export function readVscodeModels(list: unknown[]): ImportSource {
       n++;
       const name = textOf(group.name) ?? textOf(group.vendor);
       connections.push(
-        connectionFromEntry({ at: `[${i}]`, name: name && byBase.size > 1 && n > 1 ? `${name} (${n})` : name, provider: textOf(group.vendor), baseUrl: base || undefined, model: textOf(ms[0]?.id), apiKey: group.apiKey }, notes),
+        connectionFromEntry(
+          {
+            at: `[${i}]`,
+            name: name && byBase.size > 1 && n > 1 ? `${name} (${n})` : name,
+            provider: textOf(group.vendor),
+            baseUrl: base || undefined,
+            model: textOf(ms[0]?.id),
+            apiKey: group.apiKey,
+          },
+          notes,
+        ),
       );
     }
   });

@@ -41,21 +41,33 @@ export function wireActions(root: HTMLElement, post: (m: ChatToHost) => void, pa
 function act(b: HTMLButtonElement, post: (m: ChatToHost) => void, page: PageCommands): void {
   const data = b.dataset;
   switch (data.action) {
-    case 'pick-connection': return post({ type: 'pickConnection' });
-    case 'pick-model': return post({ type: 'pickModel' });
-    case 'send': return page.send();
-    case 'stop': return post({ type: 'stop' });
-    case 'add-selection': return post({ type: 'addSelection' });
-    case 'add-file': return post({ type: 'addFile' });
-    case 'attach-image': return post({ type: 'attachImage' });
-    case 'run-command': return post({ type: 'runCommand', command: data.command as ChatPageCommand });
-    case 'remove-attachment': return post({ type: 'removeAttachment', id: data.attachmentId! });
-    case 'copy-code': case 'insert-code': {
+    case 'pick-connection':
+      return post({ type: 'pickConnection' });
+    case 'pick-model':
+      return post({ type: 'pickModel' });
+    case 'send':
+      return page.send();
+    case 'stop':
+      return post({ type: 'stop' });
+    case 'add-selection':
+      return post({ type: 'addSelection' });
+    case 'add-file':
+      return post({ type: 'addFile' });
+    case 'attach-image':
+      return post({ type: 'attachImage' });
+    case 'run-command':
+      return post({ type: 'runCommand', command: data.command as ChatPageCommand });
+    case 'remove-attachment':
+      return post({ type: 'removeAttachment', id: data.attachmentId! });
+    case 'copy-code':
+    case 'insert-code': {
       const code = codeOf(b);
       if (code !== undefined) post({ type: data.action === 'copy-code' ? 'copyCode' : 'insertCode', code });
       return;
     }
-    case 'apply-code': case 'new-file': case 'run-code': {
+    case 'apply-code':
+    case 'new-file':
+    case 'run-code': {
       const code = codeOf(b);
       if (code === undefined) return;
       const { path, language } = blockInfoOf(b);
@@ -64,19 +76,34 @@ function act(b: HTMLButtonElement, post: (m: ChatToHost) => void, page: PageComm
       if (data.action === 'new-file') return post({ type: 'newFile', code, ...lang });
       return post({ type: 'runInTerminal', code: commandOf(code, language) });
     }
-    case 'copy-answer': return post({ type: 'copyAnswer', turnId: data.turnId! });
-    case 'regenerate': return post({ type: 'regenerate', turnId: data.turnId! });
-    case 'regenerate-with': return post({ type: 'regenerate', turnId: data.turnId!, pick: true });
-    case 'choose-answer': return post({ type: 'chooseAnswer', turnId: data.turnId! });
-    case 'delete-turn': return post({ type: 'deleteTurn', turnId: data.turnId! });
-    case 'edit-message': return startEdit(b, post);
-    case 'send-edit': return submitEdit(b, post);
-    case 'cancel-edit': return cancelEdit(b);
-    case 'toggle-layout': return page.toggleLayout(data.groupKey!);
-    case 'error-action': return post({ type: 'errorAction', action: data.errorAction as ChatErrorAction, turnId: data.turnId! });
-    case 'open-chat': page.closeHistory(); return post({ type: 'openChat', chatId: data.chatId! });
-    case 'rename-chat': return post({ type: 'renameChat', chatId: data.chatId! });
-    case 'delete-chat': return post({ type: 'deleteChat', chatId: data.chatId! });
-    default: return; // a click on a button that acts through its own listener
+    case 'copy-answer':
+      return post({ type: 'copyAnswer', turnId: data.turnId! });
+    case 'regenerate':
+      return post({ type: 'regenerate', turnId: data.turnId! });
+    case 'regenerate-with':
+      return post({ type: 'regenerate', turnId: data.turnId!, pick: true });
+    case 'choose-answer':
+      return post({ type: 'chooseAnswer', turnId: data.turnId! });
+    case 'delete-turn':
+      return post({ type: 'deleteTurn', turnId: data.turnId! });
+    case 'edit-message':
+      return startEdit(b, post);
+    case 'send-edit':
+      return submitEdit(b, post);
+    case 'cancel-edit':
+      return cancelEdit(b);
+    case 'toggle-layout':
+      return page.toggleLayout(data.groupKey!);
+    case 'error-action':
+      return post({ type: 'errorAction', action: data.errorAction as ChatErrorAction, turnId: data.turnId! });
+    case 'open-chat':
+      page.closeHistory();
+      return post({ type: 'openChat', chatId: data.chatId! });
+    case 'rename-chat':
+      return post({ type: 'renameChat', chatId: data.chatId! });
+    case 'delete-chat':
+      return post({ type: 'deleteChat', chatId: data.chatId! });
+    default:
+      return; // a click on a button that acts through its own listener
   }
 }

@@ -47,13 +47,19 @@ function markdownNodes(text: string): Node[] {
     const block = h('div', { class: 'code-block', 'data-lang': lang, 'data-path': info.path });
     pre.replaceWith(block);
     block.append(
-      h('div', { class: 'code-actions' },
+      h(
+        'div',
+        { class: 'code-actions' },
         h('span', { class: 'code-lang', title: info.path }, info.path ?? lang ?? ''),
         button('Copy', 'copy-code', { cls: 'secondary' }),
         button('Insert at Cursor', 'insert-code', { cls: 'secondary' }),
-        button(info.path ? `Apply to ${info.path}` : 'Apply to the Active Editor', 'apply-code', { text: 'Apply…', cls: 'secondary' }),
+        button(info.path ? `Apply to ${info.path}` : 'Apply to the Active Editor', 'apply-code', {
+          text: 'Apply…',
+          cls: 'secondary',
+        }),
         button('Open in a New File', 'new-file', { text: 'New File', cls: 'secondary' }),
-        ...(isShell(lang) ? [button('Run in Terminal', 'run-code', { text: 'Run…', cls: 'secondary' })] : [])),
+        ...(isShell(lang) ? [button('Run in Terminal', 'run-code', { text: 'Run…', cls: 'secondary' })] : []),
+      ),
       pre,
     );
   });
@@ -79,7 +85,8 @@ export function settledEnd(text: string, from: number): number {
     if (fence === undefined && prevBlank && pos > from && /^\S/.test(line)) end = pos;
     const m = FENCE.exec(line);
     if (fence === undefined && m) fence = m[1];
-    else if (fence !== undefined && m && m[1]![0] === fence[0] && m[1]!.length >= fence.length && m[2]!.trim() === '') fence = undefined;
+    else if (fence !== undefined && m && m[1]![0] === fence[0] && m[1]!.length >= fence.length && m[2]!.trim() === '')
+      fence = undefined;
     prevBlank = fence === undefined && line.trim() === '';
     pos = nl + 1;
   }

@@ -14,7 +14,22 @@ export interface CodeBlockInfo {
 }
 
 /** Languages whose blocks get "Run in Terminal". */
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'fish', 'shell', 'console', 'terminal', 'shellsession', 'powershell', 'pwsh', 'ps1', 'cmd', 'bat', 'batch']);
+const SHELLS = new Set([
+  'sh',
+  'bash',
+  'zsh',
+  'fish',
+  'shell',
+  'console',
+  'terminal',
+  'shellsession',
+  'powershell',
+  'pwsh',
+  'ps1',
+  'cmd',
+  'bat',
+  'batch',
+]);
 /** Blocks that show a session (prompts and output) rather than a script. */
 const SESSIONS = new Set(['console', 'terminal', 'shellsession']);
 
@@ -39,12 +54,18 @@ export function commandOf(code: string, language: string | undefined): string {
 export function looksLikePath(s: string): boolean {
   if (s.length === 0 || s.length > 260 || /\s/.test(s) || /^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return false;
   if (!/^[\w@~./\\-]+$/.test(s)) return false;
-  return /\.[A-Za-z0-9]{1,10}$/.test(s) && /[A-Za-z]/.test(s.replace(/\.[A-Za-z0-9]+$/, '')) || (/[/\\]/.test(s) && /[A-Za-z]/.test(s) && !s.endsWith('/'));
+  return (
+    (/\.[A-Za-z0-9]{1,10}$/.test(s) && /[A-Za-z]/.test(s.replace(/\.[A-Za-z0-9]+$/, ''))) ||
+    (/[/\\]/.test(s) && /[A-Za-z]/.test(s) && !s.endsWith('/'))
+  );
 }
 
 /** The language and path a fence's info string gives. */
 export function fenceInfo(info: string): CodeBlockInfo {
-  const words = info.trim().split(/\s+/).filter((w) => w !== '');
+  const words = info
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const out: CodeBlockInfo = {};
   const [first, ...rest] = words;
   if (first) {
@@ -77,7 +98,9 @@ export function pathInFirstLine(code: string): string | undefined {
 export function pathInLeadIn(line: string): string | undefined {
   const trimmed = line.trim();
   if (trimmed.length > 160) return undefined;
-  const marked = [...trimmed.matchAll(/`([^`]+)`|\*\*([^*]+)\*\*|__([^_]+)__/g)].map((m) => (m[1] ?? m[2] ?? m[3]!).trim());
+  const marked = [...trimmed.matchAll(/`([^`]+)`|\*\*([^*]+)\*\*|__([^_]+)__/g)].map((m) =>
+    (m[1] ?? m[2] ?? m[3]!).trim(),
+  );
   const plain = trimmed.replace(/[*_`]/g, '');
   // Only a lead-in: the line ends with a colon, or is the path alone.
   const endsLeadIn = /:\s*$/.test(plain);
@@ -102,7 +125,13 @@ export function codeBlockInfos(markdown: string): CodeBlockInfo[] {
     if (!path) {
       // The paragraph or heading just above (at most a blank line between): `inline`, then its closing tag.
       const before = tokens[i - 2];
-      if (before?.type === 'inline' && tokens[i - 1]!.type.endsWith('_close') && before.map && token.map && token.map[0] - before.map[1] <= 1) {
+      if (
+        before?.type === 'inline' &&
+        tokens[i - 1]!.type.endsWith('_close') &&
+        before.map &&
+        token.map &&
+        token.map[0] - before.map[1] <= 1
+      ) {
         path = pathInLeadIn(before.content.split('\n').at(-1) ?? '');
       }
     }

@@ -7,7 +7,11 @@
 type Attrs = Record<string, string | boolean | undefined>;
 
 /** An element with attributes (`true` → present, `false`/undefined → absent) and children. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Array<Node | string>
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) continue;
@@ -21,8 +25,16 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
  * A button whose accessible name is `label` (also its tooltip). `action` goes in `data-action`, which
  * the view's delegated click handler reads; `text` is what shows when it differs from the label.
  */
-export function button(label: string, action: string, opts: { text?: string; cls?: string; data?: Record<string, string> } = {}): HTMLButtonElement {
-  const b = h('button', { type: 'button', class: opts.cls, title: label, 'aria-label': label, 'data-action': action }, opts.text ?? label);
+export function button(
+  label: string,
+  action: string,
+  opts: { text?: string; cls?: string; data?: Record<string, string> } = {},
+): HTMLButtonElement {
+  const b = h(
+    'button',
+    { type: 'button', class: opts.cls, title: label, 'aria-label': label, 'data-action': action },
+    opts.text ?? label,
+  );
   for (const [k, v] of Object.entries(opts.data ?? {})) b.dataset[k] = v;
   return b;
 }

@@ -17,10 +17,17 @@ export function startEdit(from: Element, post: (m: ChatToHost) => void): void {
   const text = turn.querySelector<HTMLElement>('.user-text');
   const input = h('textarea', { class: 'edit-input', 'aria-label': 'Edit message', rows: '3', spellcheck: 'true' });
   input.value = text?.textContent ?? '';
-  const box = h('div', { class: 'edit-box' }, input,
-    h('div', { class: 'edit-actions' },
+  const box = h(
+    'div',
+    { class: 'edit-box' },
+    input,
+    h(
+      'div',
+      { class: 'edit-actions' },
       button('Send Edited Message', 'send-edit', { text: 'Send' }),
-      button('Cancel Edit', 'cancel-edit', { text: 'Cancel', cls: 'secondary' })));
+      button('Cancel Edit', 'cancel-edit', { text: 'Cancel', cls: 'secondary' }),
+    ),
+  );
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') {
       // Handled: the page's Escape (stop the answer) must not fire too.

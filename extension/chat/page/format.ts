@@ -60,7 +60,11 @@ export function metaParts(meta: ChatAnswerMeta): Array<{ cls: string; text: stri
     const after = `after ${meta.skipped.map(skippedPhrase).join(', ')}`;
     parts.push({ cls: 'answer-fallback', text: firstToken ? `${firstToken}, ${after}` : after });
   }
-  if (meta.usage) parts.push({ cls: 'meta-tokens', text: `${formatCount(meta.usage.inputTokens)} in · ${formatCount(meta.usage.outputTokens)} out` });
+  if (meta.usage)
+    parts.push({
+      cls: 'meta-tokens',
+      text: `${formatCount(meta.usage.inputTokens)} in · ${formatCount(meta.usage.outputTokens)} out`,
+    });
   if (firstToken && !meta.skipped?.length) parts.push({ cls: 'meta-first-token', text: firstToken });
   const cost = costText(meta.costUsd);
   if (cost) parts.push({ cls: 'meta-cost', text: cost });

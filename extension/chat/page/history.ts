@@ -10,8 +10,12 @@ import { relativeTime } from './format';
 /** The History section: shown in place of the conversation, toggled by the title bar's History (`toggleHistory`). */
 export class HistoryPanel {
   readonly list = h('ul', { class: 'history-list' });
-  readonly el = h('section', { class: 'history', id: 'history', 'aria-label': 'Chat history', hidden: true },
-    h('h2', { class: 'history-heading' }, 'History'), this.list);
+  readonly el = h(
+    'section',
+    { class: 'history', id: 'history', 'aria-label': 'Chat history', hidden: true },
+    h('h2', { class: 'history-heading' }, 'History'),
+    this.list,
+  );
   private shown = false;
 
   constructor(
@@ -41,18 +45,33 @@ export function renderHistory(list: HTMLElement, chats: ChatSummary[], currentId
     list.replaceChildren(h('li', { class: 'history-empty' }, 'No chats yet.'));
     return;
   }
-  list.replaceChildren(...chats.map((c) => {
-    const current = c.id === currentId;
-    const title = c.title || 'Untitled chat';
-    const data = { chatId: c.id };
-    return h('li', { class: current ? 'history-item current' : 'history-item', 'data-chat-id': c.id, 'aria-current': current ? 'true' : undefined },
-      h('div', { class: 'history-text' },
-        h('span', { class: 'history-title' }, title),
-        h('time', { class: 'history-date', datetime: c.updatedAt }, relativeTime(c.updatedAt, now)),
-        ...(current ? [h('span', { class: 'history-current' }, ' (current)')] : [])),
-      h('div', { class: 'history-actions' },
-        button(`Open ${title}`, 'open-chat', { text: 'Open', cls: 'secondary', data }),
-        button(`Rename ${title}`, 'rename-chat', { text: 'Rename', cls: 'secondary', data }),
-        button(`Delete ${title}`, 'delete-chat', { text: 'Delete', cls: 'secondary danger', data })));
-  }));
+  list.replaceChildren(
+    ...chats.map((c) => {
+      const current = c.id === currentId;
+      const title = c.title || 'Untitled chat';
+      const data = { chatId: c.id };
+      return h(
+        'li',
+        {
+          class: current ? 'history-item current' : 'history-item',
+          'data-chat-id': c.id,
+          'aria-current': current ? 'true' : undefined,
+        },
+        h(
+          'div',
+          { class: 'history-text' },
+          h('span', { class: 'history-title' }, title),
+          h('time', { class: 'history-date', datetime: c.updatedAt }, relativeTime(c.updatedAt, now)),
+          ...(current ? [h('span', { class: 'history-current' }, ' (current)')] : []),
+        ),
+        h(
+          'div',
+          { class: 'history-actions' },
+          button(`Open ${title}`, 'open-chat', { text: 'Open', cls: 'secondary', data }),
+          button(`Rename ${title}`, 'rename-chat', { text: 'Rename', cls: 'secondary', data }),
+          button(`Delete ${title}`, 'delete-chat', { text: 'Delete', cls: 'secondary danger', data }),
+        ),
+      );
+    }),
+  );
 }

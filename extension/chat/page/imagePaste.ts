@@ -17,7 +17,10 @@ export function readBase64(file: Blob): Promise<string> {
 /** The image files of a paste, if any. */
 export function pastedImages(data: DataTransfer | null): File[] {
   if (!data) return [];
-  return [...data.items].filter((i) => i.kind === 'file' && i.type.startsWith('image/')).map((i) => i.getAsFile()).filter((f): f is File => f !== null);
+  return [...data.items]
+    .filter((i) => i.kind === 'file' && i.type.startsWith('image/'))
+    .map((i) => i.getAsFile())
+    .filter((f): f is File => f !== null);
 }
 
 export function wireImagePaste(input: HTMLTextAreaElement, post: (m: ChatToHost) => void): void {
@@ -26,7 +29,14 @@ export function wireImagePaste(input: HTMLTextAreaElement, post: (m: ChatToHost)
     if (images.length === 0) return;
     e.preventDefault();
     for (const file of images) {
-      void readBase64(file).then((data) => post({ type: 'addImage', name: file.name && file.name !== 'image.png' ? file.name : 'Pasted image', mediaType: file.type, data }));
+      void readBase64(file).then((data) =>
+        post({
+          type: 'addImage',
+          name: file.name && file.name !== 'image.png' ? file.name : 'Pasted image',
+          mediaType: file.type,
+          data,
+        }),
+      );
     }
   });
 }

@@ -54,7 +54,8 @@ function loadMoreLanguages(): void {
   loading = true;
   window.switchboardLanguages = (languages) => {
     delete window.switchboardLanguages;
-    for (const [name, grammar] of Object.entries(languages)) if (!hljs.getLanguage(name)) hljs.registerLanguage(name, grammar);
+    for (const [name, grammar] of Object.entries(languages))
+      if (!hljs.getLanguage(name)) hljs.registerLanguage(name, grammar);
     highlightPlainBlocks();
   };
   const script = document.createElement('script');

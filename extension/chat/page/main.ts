@@ -21,6 +21,7 @@ const view = createChatView(document.getElementById('app')!, (m) => vscode.postM
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const data = event.data;
   // Only the host posts to this page; still, ignore anything that is not one of its messages.
-  if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string') view.receive(data as HostToChat);
+  if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string')
+    view.receive(data as HostToChat);
 });
 vscode.postMessage({ type: 'ready' });

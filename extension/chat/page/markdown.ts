@@ -32,8 +32,32 @@ md.renderer.rules.image = (tokens, idx) => {
 
 /** Exactly what markdown-it can emit with raw HTML off (plus hljs's spans); anything else is dropped. */
 const ALLOWED_TAGS = [
-  'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'em', 'strong', 's', 'code', 'pre', 'blockquote',
-  'ul', 'ol', 'li', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span',
+  'p',
+  'br',
+  'hr',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'em',
+  'strong',
+  's',
+  'code',
+  'pre',
+  'blockquote',
+  'ul',
+  'ol',
+  'li',
+  'a',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'span',
 ];
 // No `style`: the CSP has no 'unsafe-inline' for styles, and colours come from the theme.
 const ALLOWED_ATTR = ['href', 'title', 'class', 'start'];

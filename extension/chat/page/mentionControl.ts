@@ -4,7 +4,12 @@
  * `/ask `, the connections. Picking a mention removes `@query` from the text and asks the host to
  * attach it (a chip appears); picking a command or a connection completes the text.
  */
-import { CHAT_SLASH_COMMANDS as SLASH_COMMANDS, type ChatMention, type ChatToHost, type ChatViewState } from '../../../shared/webview';
+import {
+  CHAT_SLASH_COMMANDS as SLASH_COMMANDS,
+  type ChatMention,
+  type ChatToHost,
+  type ChatViewState,
+} from '../../../shared/webview';
 import type { Composer } from './composer';
 import { SuggestBox, triggerAt, type Suggestion, type Trigger } from './suggest';
 
@@ -34,13 +39,18 @@ export class MentionControl {
   mentions(requestId: number, items: ChatMention[]): void {
     if (requestId !== this.lastRequestId || this.trigger?.kind !== 'mention') return;
     const start = this.trigger.start;
-    this.box.show(items.map((m) => ({
-      kind: m.kind, label: m.label, ...(m.detail ? { detail: m.detail } : {}),
-      pick: () => {
-        this.replace(start, '');
-        this.post({ type: 'addMention', mention: m });
-      },
-    })), 'No file or symbol matches');
+    this.box.show(
+      items.map((m) => ({
+        kind: m.kind,
+        label: m.label,
+        ...(m.detail ? { detail: m.detail } : {}),
+        pick: () => {
+          this.replace(start, '');
+          this.post({ type: 'addMention', mention: m });
+        },
+      })),
+      'No file or symbol matches',
+    );
   }
 
   private update(): void {
@@ -55,15 +65,24 @@ export class MentionControl {
     }
     if (t.kind === 'slash') {
       const q = t.query.toLowerCase();
-      return this.box.show(SLASH_COMMANDS.filter((c) => c.name.startsWith(q)).map((c): Suggestion => ({
-        label: c.usage, detail: c.description, pick: () => this.replace(0, `/${c.name} `),
-      })));
+      return this.box.show(
+        SLASH_COMMANDS.filter((c) => c.name.startsWith(q)).map((c): Suggestion => ({
+          label: c.usage,
+          detail: c.description,
+          pick: () => this.replace(0, `/${c.name} `),
+        })),
+      );
     }
     const q = t.query.toLowerCase();
     const connections = (this.state()?.connections ?? []).filter((c) => c.name.toLowerCase().startsWith(q));
-    this.box.show(connections.map((c): Suggestion => ({
-      label: c.name, detail: c.defaultModel ? `${c.provider} · ${c.defaultModel}` : c.provider, pick: () => this.replace(t.start, `${c.name} `),
-    })), 'No connection has that name');
+    this.box.show(
+      connections.map((c): Suggestion => ({
+        label: c.name,
+        detail: c.defaultModel ? `${c.provider} · ${c.defaultModel}` : c.provider,
+        pick: () => this.replace(t.start, `${c.name} `),
+      })),
+      'No connection has that name',
+    );
   }
 
   /** Replaces the text from `start` to the caret with `text`, leaving the caret after it. */

@@ -35,8 +35,35 @@ import yaml from 'highlight.js/lib/languages/yaml';
 import type { LanguageSet } from './languages';
 
 const MORE: LanguageSet = {
-  c, cpp, csharp, css, diff, go, graphql, ini, java, kotlin, less, lua, makefile, markdown, objectivec, perl, php,
-  'php-template': phpTemplate, 'python-repl': pythonRepl, r, ruby, rust, scss, sql, swift, vbnet, wasm, xml, yaml,
+  c,
+  cpp,
+  csharp,
+  css,
+  diff,
+  go,
+  graphql,
+  ini,
+  java,
+  kotlin,
+  less,
+  lua,
+  makefile,
+  markdown,
+  objectivec,
+  perl,
+  php,
+  'php-template': phpTemplate,
+  'python-repl': pythonRepl,
+  r,
+  ruby,
+  rust,
+  scss,
+  sql,
+  swift,
+  vbnet,
+  wasm,
+  xml,
+  yaml,
 };
 
 window.switchboardLanguages?.(MORE);

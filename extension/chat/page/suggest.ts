@@ -55,12 +55,24 @@ export class SuggestBox {
     this.items = items;
     this.active = 0;
     if (items.length === 0 && !empty) return this.hide();
-    this.el.replaceChildren(...(items.length === 0
-      ? [h('li', { class: 'suggestion-empty' }, empty!)]
-      : items.map((s, i) => h('li', { role: 'option', 'data-index': String(i), class: 'suggestion', 'aria-selected': i === 0 ? 'true' : 'false' },
-          ...(s.kind ? [h('span', { class: 'suggestion-kind' }, s.kind)] : []),
-          h('span', { class: 'suggestion-label' }, s.label),
-          ...(s.detail ? [h('span', { class: 'suggestion-detail' }, s.detail)] : [])))));
+    this.el.replaceChildren(
+      ...(items.length === 0
+        ? [h('li', { class: 'suggestion-empty' }, empty!)]
+        : items.map((s, i) =>
+            h(
+              'li',
+              {
+                role: 'option',
+                'data-index': String(i),
+                class: 'suggestion',
+                'aria-selected': i === 0 ? 'true' : 'false',
+              },
+              ...(s.kind ? [h('span', { class: 'suggestion-kind' }, s.kind)] : []),
+              h('span', { class: 'suggestion-label' }, s.label),
+              ...(s.detail ? [h('span', { class: 'suggestion-detail' }, s.detail)] : []),
+            ),
+          )),
+    );
     this.el.hidden = false;
   }
 
@@ -80,7 +92,9 @@ export class SuggestBox {
     if (this.items.length === 0) return false;
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       this.active = (this.active + (e.key === 'ArrowDown' ? 1 : this.items.length - 1)) % this.items.length;
-      this.el.querySelectorAll('li[data-index]').forEach((li, i) => li.setAttribute('aria-selected', i === this.active ? 'true' : 'false'));
+      this.el
+        .querySelectorAll('li[data-index]')
+        .forEach((li, i) => li.setAttribute('aria-selected', i === this.active ? 'true' : 'false'));
       this.el.querySelector('[aria-selected="true"]')?.scrollIntoView?.({ block: 'nearest' });
       return true;
     }

@@ -47,7 +47,7 @@ export class Transcript {
     const stick = scroll || this.atBottom();
     const rows: HTMLElement[] = [];
     const groupKeys = new Set<string>();
-    for (let i = 0; i < turns.length; ) {
+    for (let i = 0; i < turns.length;) {
       const turn = turns[i]!;
       if (turn.role === 'user') {
         rows.push(this.turnEl(turn));
@@ -95,7 +95,11 @@ export class Transcript {
       const i = turns.findIndex((t) => t.id === turnId);
       const turn = turns[i];
       if (turn?.role !== 'assistant' || turn.status !== 'streaming') continue;
-      const next = { ...turn, text: turn.text + text, ...(reasoning || turn.reasoning ? { reasoning: (turn.reasoning ?? '') + reasoning } : {}) };
+      const next = {
+        ...turn,
+        text: turn.text + text,
+        ...(reasoning || turn.reasoning ? { reasoning: (turn.reasoning ?? '') + reasoning } : {}),
+      };
       turns[i] = next;
       const cached = this.drawn.get(turnId);
       if (!cached) continue;
@@ -133,8 +137,16 @@ export class Transcript {
     const data = (i: number): Record<string, string> => ({ turnId: answers[i]!.id });
     const bar = h('div', { class: 'group-bar' });
     if (layout === 'pages') {
-      const prev = button('Previous Answer', 'choose-answer', { text: '‹', cls: 'secondary small idle-only', data: data(Math.max(0, chosen - 1)) });
-      const next = button('Next Answer', 'choose-answer', { text: '›', cls: 'secondary small idle-only', data: data(Math.min(answers.length - 1, chosen + 1)) });
+      const prev = button('Previous Answer', 'choose-answer', {
+        text: '‹',
+        cls: 'secondary small idle-only',
+        data: data(Math.max(0, chosen - 1)),
+      });
+      const next = button('Next Answer', 'choose-answer', {
+        text: '›',
+        cls: 'secondary small idle-only',
+        data: data(Math.min(answers.length - 1, chosen + 1)),
+      });
       prev.disabled = chosen === 0;
       next.disabled = chosen === answers.length - 1;
       bar.append(prev, h('span', { class: 'group-position' }, `Answer ${chosen + 1} of ${answers.length}`), next);

@@ -27,12 +27,18 @@ export function setLastAnswer(turnEl: HTMLElement, last: boolean): void {
 
 function userTurn(turn: Extract<ChatTurn, { role: 'user' }>): HTMLElement {
   const el = h('article', { class: 'turn user', 'data-turn-id': turn.id, 'aria-label': 'You' });
-  if (turn.attachments.length) el.append(h('ul', { class: 'turn-attachments', 'aria-label': 'Attached context' }, ...turn.attachments.map(chip)));
+  if (turn.attachments.length)
+    el.append(h('ul', { class: 'turn-attachments', 'aria-label': 'Attached context' }, ...turn.attachments.map(chip)));
   el.append(h('div', { class: 'turn-body user-text' }, turn.text));
   const data = { turnId: turn.id };
-  el.append(h('div', { class: 'turn-actions idle-only' },
-    button('Edit and Resend', 'edit-message', { text: 'Edit', cls: 'secondary small', data }),
-    button('Delete Message and Its Answers', 'delete-turn', { text: 'Delete', cls: 'secondary small', data })));
+  el.append(
+    h(
+      'div',
+      { class: 'turn-actions idle-only' },
+      button('Edit and Resend', 'edit-message', { text: 'Edit', cls: 'secondary small', data }),
+      button('Delete Message and Its Answers', 'delete-turn', { text: 'Delete', cls: 'secondary small', data }),
+    ),
+  );
   return el;
 }
 
@@ -42,7 +48,11 @@ function chip(a: ChatAttachment): HTMLElement {
 
 /** An assistant turn: its body (Markdown) and what follows it. A changed turn is drawn anew (view.ts). */
 function assistantTurn(turn: AssistantTurn): HTMLElement {
-  const el = h('article', { class: turn.alternate ? 'turn assistant alternate' : 'turn assistant', 'data-turn-id': turn.id, 'aria-label': 'Assistant' });
+  const el = h('article', {
+    class: turn.alternate ? 'turn assistant alternate' : 'turn assistant',
+    'data-turn-id': turn.id,
+    'aria-label': 'Assistant',
+  });
   const streaming = turn.status === 'streaming';
   if (turn.reasoning) el.append(reasoningView(turn.reasoning, streaming && turn.text === ''));
   const body = h('div', { class: 'turn-body markdown' });
@@ -57,7 +67,12 @@ function assistantTurn(turn: AssistantTurn): HTMLElement {
   if (turn.meta && !streaming) {
     const parts = metaParts(turn.meta);
     const line = h('p', { class: 'answer-meta' });
-    parts.forEach((p, i) => line.append(...(i ? [h('span', { class: 'sep', 'aria-hidden': 'true' }, ' · ')] : []), h('span', { class: p.cls }, p.text)));
+    parts.forEach((p, i) =>
+      line.append(
+        ...(i ? [h('span', { class: 'sep', 'aria-hidden': 'true' }, ' · ')] : []),
+        h('span', { class: p.cls }, p.text),
+      ),
+    );
     el.append(line);
   }
   if (!streaming) el.append(answerActions(turn));
@@ -67,23 +82,35 @@ function assistantTurn(turn: AssistantTurn): HTMLElement {
 function answerActions(turn: AssistantTurn): HTMLElement {
   const data = { turnId: turn.id };
   const small = 'secondary small';
-  return h('div', { class: 'turn-actions' },
+  return h(
+    'div',
+    { class: 'turn-actions' },
     ...(turn.text ? [button('Copy Answer', 'copy-answer', { text: 'Copy', cls: small, data })] : []),
-    ...(turn.alternate ? [button('Use This Answer', 'choose-answer', { text: 'Use This', cls: `${small} idle-only`, data })] : []),
+    ...(turn.alternate
+      ? [button('Use This Answer', 'choose-answer', { text: 'Use This', cls: `${small} idle-only`, data })]
+      : []),
     ...(turn.alternate
       ? []
       : [
           button('Regenerate', 'regenerate', { cls: `${small} idle-only last-only`, data }),
-          button('Regenerate with Another Connection or Model', 'regenerate-with', { text: 'Regenerate with…', cls: `${small} idle-only last-only`, data }),
+          button('Regenerate with Another Connection or Model', 'regenerate-with', {
+            text: 'Regenerate with…',
+            cls: `${small} idle-only last-only`,
+            data,
+          }),
         ]),
-    button('Delete Answer', 'delete-turn', { text: 'Delete', cls: `${small} idle-only`, data }));
+    button('Delete Answer', 'delete-turn', { text: 'Delete', cls: `${small} idle-only`, data }),
+  );
 }
 
 /** The model's reasoning, folded; "Thinking…" while it is all there is. Plain text: it is not the answer. */
 export function reasoningView(text: string, thinking: boolean): HTMLElement {
-  return h('details', { class: 'reasoning' },
+  return h(
+    'details',
+    { class: 'reasoning' },
     h('summary', {}, thinking ? 'Thinking…' : 'Reasoning'),
-    h('div', { class: 'reasoning-text' }, text));
+    h('div', { class: 'reasoning-text' }, text),
+  );
 }
 
 /** A tool call the model made: its name, and its arguments (pretty when they are complete JSON). */
@@ -94,18 +121,34 @@ function toolCallView(call: ChatToolCallView): HTMLElement {
   } catch {
     // Still streaming, or not JSON: shown as written.
   }
-  return h('details', { class: 'tool-call', 'data-tool': call.name },
+  return h(
+    'details',
+    { class: 'tool-call', 'data-tool': call.name },
     h('summary', {}, 'Called tool ', h('code', {}, call.name)),
-    h('pre', { class: 'tool-arguments' }, args));
+    h('pre', { class: 'tool-arguments' }, args),
+  );
 }
 
 function errorView(error: ChatErrorView, turnId: string): HTMLElement {
-  const box = h('div', { class: 'answer-error', role: 'alert', 'data-code': error.code },
-    h('p', { class: 'error-message' }, error.message));
+  const box = h(
+    'div',
+    { class: 'answer-error', role: 'alert', 'data-code': error.code },
+    h('p', { class: 'error-message' }, error.message),
+  );
   if (error.hint) box.append(h('p', { class: 'error-hint' }, error.hint));
   if (error.actions.length) {
-    box.append(h('div', { class: 'error-actions' },
-      ...error.actions.map((a) => button(ERROR_ACTION_LABELS[a], 'error-action', { cls: a === 'retry' ? undefined : 'secondary', data: { errorAction: a, turnId } }))));
+    box.append(
+      h(
+        'div',
+        { class: 'error-actions' },
+        ...error.actions.map((a) =>
+          button(ERROR_ACTION_LABELS[a], 'error-action', {
+            cls: a === 'retry' ? undefined : 'secondary',
+            data: { errorAction: a, turnId },
+          }),
+        ),
+      ),
+    );
   }
   return box;
 }

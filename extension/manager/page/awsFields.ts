@@ -7,7 +7,12 @@
  */
 import type { AwsSettingsInput, Connection, Provider } from '../../../shared/protocol';
 import {
-  AWS_ACCESS_KEY_ID_PATTERN, AWS_ACCESS_KEY_ID_PROBLEM, AWS_PROFILE_PATTERN, AWS_PROFILE_PROBLEM, AWS_REGION_PATTERN, AWS_REGION_PROBLEM,
+  AWS_ACCESS_KEY_ID_PATTERN,
+  AWS_ACCESS_KEY_ID_PROBLEM,
+  AWS_PROFILE_PATTERN,
+  AWS_PROFILE_PROBLEM,
+  AWS_REGION_PATTERN,
+  AWS_REGION_PROBLEM,
 } from '../../../shared/rules/connectionFields';
 import { apiKeyProblem } from '../../../shared/rules/inputRules';
 
@@ -34,7 +39,13 @@ export function emptyAws(): AwsValues {
 export function awsFromConnection(c: Connection): AwsValues {
   const aws = c.aws;
   if (!aws) return emptyAws();
-  return { awsRegion: aws.region, awsAuth: aws.auth, awsAccessKeyId: aws.accessKeyId ?? '', awsSessionToken: '', awsProfile: aws.profile ?? '' };
+  return {
+    awsRegion: aws.region,
+    awsAuth: aws.auth,
+    awsAccessKeyId: aws.accessKeyId ?? '',
+    awsSessionToken: '',
+    awsProfile: aws.profile ?? '',
+  };
 }
 
 /** Whether a provider is reached through AWS Bedrock (and so takes these fields). */
@@ -64,15 +75,18 @@ export function validateAws(v: AwsValues): AwsErrors {
   if (auth === 'accessKeys') {
     const id = v.awsAccessKeyId.trim();
     if (id === '') errors.awsAccessKeyId = 'Enter the access key id (AKIA…, or ASIA… for temporary credentials).';
-    else if (!AWS_ACCESS_KEY_ID_PATTERN.test(id)) errors.awsAccessKeyId = sentence(`The access key id ${AWS_ACCESS_KEY_ID_PROBLEM}`);
+    else if (!AWS_ACCESS_KEY_ID_PATTERN.test(id))
+      errors.awsAccessKeyId = sentence(`The access key id ${AWS_ACCESS_KEY_ID_PROBLEM}`);
     const token = v.awsSessionToken;
     const tokenProblem = token === '' ? undefined : apiKeyProblem(token);
     if (tokenProblem) errors.awsSessionToken = sentence(`The session token ${tokenProblem}`);
-    else if (token !== '' && token.length < 8) errors.awsSessionToken = 'The session token is too short: check that all of it was pasted.';
+    else if (token !== '' && token.length < 8)
+      errors.awsSessionToken = 'The session token is too short: check that all of it was pasted.';
   }
   if (auth === 'profile') {
     const profile = v.awsProfile.trim();
-    if (profile !== '' && !AWS_PROFILE_PATTERN.test(profile)) errors.awsProfile = sentence(`The profile ${AWS_PROFILE_PROBLEM}`);
+    if (profile !== '' && !AWS_PROFILE_PATTERN.test(profile))
+      errors.awsProfile = sentence(`The profile ${AWS_PROFILE_PROBLEM}`);
   }
   return errors;
 }
@@ -98,7 +112,12 @@ export function awsInput(v: AwsValues): AwsSettingsInput {
 export function awsUpdate(original: Connection, v: AwsValues): AwsSettingsInput | undefined {
   const next = awsInput(v);
   const old = original.aws;
-  const same = old !== undefined && old.region === next.region && old.auth === next.auth && old.accessKeyId === next.accessKeyId && old.profile === next.profile;
+  const same =
+    old !== undefined &&
+    old.region === next.region &&
+    old.auth === next.auth &&
+    old.accessKeyId === next.accessKeyId &&
+    old.profile === next.profile;
   return same && next.sessionToken === undefined ? undefined : next;
 }
 

@@ -33,11 +33,14 @@ export function carriesFromConnection(c: Connection): CarriesValues {
 export function validateCarries(v: CarriesValues): Partial<Record<CarriesField, string>> {
   const errors: Partial<Record<CarriesField, string>> = {};
   if (v.description.length > 2000) errors.description = 'Use at most 2000 characters.';
-  else if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(v.description)) errors.description = 'Remove the control characters.';
+  else if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(v.description))
+    errors.description = 'Remove the control characters.';
   const t = v.temperature.trim();
-  if (t !== '' && !(Number.isFinite(Number(t)) && Number(t) >= 0 && Number(t) <= 2)) errors.temperature = 'Enter a number from 0 to 2, or leave it empty.';
+  if (t !== '' && !(Number.isFinite(Number(t)) && Number(t) >= 0 && Number(t) <= 2))
+    errors.temperature = 'Enter a number from 0 to 2, or leave it empty.';
   const m = v.maxTokens.trim();
-  if (m !== '' && !(/^\d+$/.test(m) && Number(m) >= 1 && Number(m) <= 1_000_000)) errors.maxTokens = 'Enter a whole number from 1 to 1000000, or leave it empty.';
+  if (m !== '' && !(/^\d+$/.test(m) && Number(m) >= 1 && Number(m) <= 1_000_000))
+    errors.maxTokens = 'Enter a whole number from 1 to 1000000, or leave it empty.';
   return errors;
 }
 
@@ -48,19 +51,29 @@ function defaultsOf(v: CarriesValues): { temperature?: number; maxTokens?: numbe
   return { ...(t !== '' && { temperature: Number(t) }), ...(m !== '' && { maxTokens: Number(m) }) };
 }
 
-export function carriesCreateFields(v: CarriesValues): Pick<ManagerCreateFields, 'description' | 'enabled' | 'generationDefaults'> {
+export function carriesCreateFields(
+  v: CarriesValues,
+): Pick<ManagerCreateFields, 'description' | 'enabled' | 'generationDefaults'> {
   const defaults = defaultsOf(v);
   const description = v.description.trim();
-  return { ...(description !== '' && { description }), ...(!v.enabled && { enabled: false }), ...(defaults && { generationDefaults: defaults }) };
+  return {
+    ...(description !== '' && { description }),
+    ...(!v.enabled && { enabled: false }),
+    ...(defaults && { generationDefaults: defaults }),
+  };
 }
 
 /** Only what changed; `null` clears. */
-export function carriesUpdateFields(original: Connection, v: CarriesValues): Pick<ManagerUpdateFields, 'description' | 'enabled' | 'generationDefaults'> {
+export function carriesUpdateFields(
+  original: Connection,
+  v: CarriesValues,
+): Pick<ManagerUpdateFields, 'description' | 'enabled' | 'generationDefaults'> {
   const out: Pick<ManagerUpdateFields, 'description' | 'enabled' | 'generationDefaults'> = {};
   const description = v.description.trim();
   if (description !== (original.description ?? '')) out.description = description === '' ? null : description;
   if (v.enabled !== (original.enabled !== false)) out.enabled = v.enabled;
   const defaults = defaultsOf(v);
-  if (JSON.stringify(defaults ?? null) !== JSON.stringify(original.generationDefaults ?? null)) out.generationDefaults = defaults ?? null;
+  if (JSON.stringify(defaults ?? null) !== JSON.stringify(original.generationDefaults ?? null))
+    out.generationDefaults = defaults ?? null;
   return out;
 }

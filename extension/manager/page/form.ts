@@ -4,12 +4,50 @@
  * The daemon validates again: these checks exist to put the message next to the field before a round trip.
  */
 import type { Connection, Provider } from '../../../shared/protocol';
-import type { ManagerCreateFields, ManagerDraft, ManagerTestTarget, ManagerUpdateFields } from '../../../shared/webview';
+import type {
+  ManagerCreateFields,
+  ManagerDraft,
+  ManagerTestTarget,
+  ManagerUpdateFields,
+} from '../../../shared/webview';
 import { connectionNameProblem } from '../../../shared/rules/connectionFields';
-import { authOf, awsFromConnection, awsInput, awsNeedsKey, awsUpdate, defaultBaseUrlFor, emptyAws, isBedrock, keyLabel, validateAws, type AwsValues } from './awsFields';
-import { mergeHeaders, parseHeaders, parseModelList, secretRowsProblem, splitHeaders, type SecretHeaderRow } from './headers';
-import { emptyLimits, limitsCreateFields, limitsFromConnection, limitsUpdateFields, validateLimits, type LimitsValues } from './limits';
-import { carriesCreateFields, carriesFromConnection, carriesUpdateFields, emptyCarries, validateCarries, type CarriesValues } from './carries';
+import {
+  authOf,
+  awsFromConnection,
+  awsInput,
+  awsNeedsKey,
+  awsUpdate,
+  defaultBaseUrlFor,
+  emptyAws,
+  isBedrock,
+  keyLabel,
+  validateAws,
+  type AwsValues,
+} from './awsFields';
+import {
+  mergeHeaders,
+  parseHeaders,
+  parseModelList,
+  secretRowsProblem,
+  splitHeaders,
+  type SecretHeaderRow,
+} from './headers';
+import {
+  emptyLimits,
+  limitsCreateFields,
+  limitsFromConnection,
+  limitsUpdateFields,
+  validateLimits,
+  type LimitsValues,
+} from './limits';
+import {
+  carriesCreateFields,
+  carriesFromConnection,
+  carriesUpdateFields,
+  emptyCarries,
+  validateCarries,
+  type CarriesValues,
+} from './carries';
 
 /** Every input of the form as the page holds it: text, as typed (capacity and fallbacks as rows). */
 export interface FormValues extends LimitsValues, AwsValues, CarriesValues {
@@ -83,13 +121,24 @@ export function valuesFromConnection(c: Connection): FormValues {
 }
 
 /** The base URL to show after the provider changes: keep what the person typed, replace a default. */
-export function baseUrlAfterProviderChange(current: string, from: Provider | undefined, to: Provider, region = emptyAws().awsRegion): string {
-  const untouched = current.trim() === '' || current === from?.defaultBaseUrl || current === defaultBaseUrlFor(from, region);
+export function baseUrlAfterProviderChange(
+  current: string,
+  from: Provider | undefined,
+  to: Provider,
+  region = emptyAws().awsRegion,
+): string {
+  const untouched =
+    current.trim() === '' || current === from?.defaultBaseUrl || current === defaultBaseUrlFor(from, region);
   return untouched ? defaultBaseUrlFor(to, region) : current;
 }
 
 /** The base URL to show after a Bedrock connection's region changes: the default follows the region; a typed URL stays. */
-export function baseUrlAfterRegionChange(current: string, provider: Provider | undefined, from: string, to: string): string {
+export function baseUrlAfterRegionChange(
+  current: string,
+  provider: Provider | undefined,
+  from: string,
+  to: string,
+): string {
   return provider && current === defaultBaseUrlFor(provider, from) ? defaultBaseUrlFor(provider, to) : current;
 }
 
@@ -111,7 +160,10 @@ export function validate(v: FormValues, ctx: ValidationContext): FieldErrors {
  * `validate`, plus which input inside a field is at fault where a field has several (a capacity or
  * fallback row), so the page can mark and focus that very input.
  */
-export function validateDetailed(v: FormValues, ctx: ValidationContext): { errors: FieldErrors; inputs: Partial<Record<FieldId, string>> } {
+export function validateDetailed(
+  v: FormValues,
+  ctx: ValidationContext,
+): { errors: FieldErrors; inputs: Partial<Record<FieldId, string>> } {
   const errors: FieldErrors = {};
   const inputs: Partial<Record<FieldId, string>> = {};
   if (!ctx.provider) errors.provider = 'Choose a provider.';
@@ -157,7 +209,10 @@ export function validateDetailed(v: FormValues, ctx: ValidationContext): { error
   }
 
   const selfId = ctx.mode.kind === 'edit' ? ctx.mode.original.id : undefined;
-  const limits = validateLimits(v, { ...(selfId !== undefined && { selfId }), ...(ctx.connections && { connections: ctx.connections }) });
+  const limits = validateLimits(v, {
+    ...(selfId !== undefined && { selfId }),
+    ...(ctx.connections && { connections: ctx.connections }),
+  });
   for (const [field, problem] of Object.entries(limits) as Array<[FieldId, { message: string; input?: string }]>) {
     errors[field] = problem.message;
     if (problem.input) inputs[field] = problem.input;
@@ -171,9 +226,11 @@ function urlProblem(url: string): string | undefined {
   try {
     const u = new URL(url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'Use an http:// or https:// URL.';
-    if (u.username !== '' || u.password !== '') return 'Remove the credentials from the URL; put the key in the API key field.';
+    if (u.username !== '' || u.password !== '')
+      return 'Remove the credentials from the URL; put the key in the API key field.';
     // The SDKs append each endpoint's path to the base URL, so a query or fragment would break every request.
-    if (url.includes('?') || url.includes('#')) return 'Remove the query (?…) or fragment (#…) from the URL; put a key in the API key field and other values in headers.';
+    if (url.includes('?') || url.includes('#'))
+      return 'Remove the query (?…) or fragment (#…) from the URL; put a key in the API key field and other values in headers.';
   } catch {
     return 'Enter a full URL, e.g. https://api.openai.com/v1.';
   }
@@ -246,7 +303,17 @@ export function toCreateFields(v: FormValues, provider: ProviderHint = {}): Mana
 /** The draft a test sends: the form as typed, with the key when one was typed. */
 export function toDraft(v: FormValues, provider: ProviderHint = {}): ManagerDraft {
   // Limits, budget and fallbacks say nothing about whether the endpoint works: a test leaves them out.
-  const { isDefault: _isDefault, capacity: _c, onLimit: _o, maxQueueWaitMs: _w, budget: _b, fallbacks: _f, fallbackModels: _m, enabled: _e, ...fields } = toCreateFields(v, provider);
+  const {
+    isDefault: _isDefault,
+    capacity: _c,
+    onLimit: _o,
+    maxQueueWaitMs: _w,
+    budget: _b,
+    fallbacks: _f,
+    fallbackModels: _m,
+    enabled: _e,
+    ...fields
+  } = toCreateFields(v, provider);
   const keyless = provider.bedrock && !awsNeedsKey(v);
   return defined({ ...fields, name: fields.name || undefined, apiKey: (!keyless && v.apiKey) || undefined });
 }
@@ -260,7 +327,8 @@ export function toUpdateFields(original: Connection, v: FormValues, provider: Pr
   if (v.provider !== original.provider) out.provider = v.provider;
   if (c.baseUrl !== original.baseUrl) out.baseUrl = c.baseUrl;
   if (c.defaultModel !== original.defaultModel) out.defaultModel = c.defaultModel ?? null;
-  if (!sameList(c.allowedModels, original.allowedModels ?? [])) out.allowedModels = emptyToUndefined(c.allowedModels) ?? null;
+  if (!sameList(c.allowedModels, original.allowedModels ?? []))
+    out.allowedModels = emptyToUndefined(c.allowedModels) ?? null;
   if (c.organization !== original.organization) out.organization = c.organization ?? null;
   if (c.apiVersion !== original.apiVersion) out.apiVersion = c.apiVersion ?? null;
   if (!sameRecord(c.headers, original.headers ?? {})) out.headers = emptyRecordToUndefined(c.headers) ?? null;
@@ -293,17 +361,38 @@ export function fieldForProtocol(field: string | undefined): FieldId | undefined
   if (!field) return undefined;
   const parts = field.split('.').filter((p) => p !== 'draft' && p !== 'params' && p !== 'fields');
   const map: Record<string, FieldId> = {
-    name: 'name', provider: 'provider', baseUrl: 'baseUrl', apiKey: 'apiKey', keySource: 'apiKey',
-    defaultModel: 'defaultModel', isDefault: 'isDefault', organization: 'organization', apiVersion: 'apiVersion',
-    headers: 'headers', secretHeaders: 'headers', timeoutMs: 'timeoutSeconds', maxRetries: 'maxRetries', allowedModels: 'allowedModels',
-    capacity: 'capacity', onLimit: 'onLimit', maxQueueWaitMs: 'maxQueueWaitSeconds', fallbacks: 'fallbacks', fallbackModels: 'fallbacks',
-    description: 'description', enabled: 'enabled',
+    name: 'name',
+    provider: 'provider',
+    baseUrl: 'baseUrl',
+    apiKey: 'apiKey',
+    keySource: 'apiKey',
+    defaultModel: 'defaultModel',
+    isDefault: 'isDefault',
+    organization: 'organization',
+    apiVersion: 'apiVersion',
+    headers: 'headers',
+    secretHeaders: 'headers',
+    timeoutMs: 'timeoutSeconds',
+    maxRetries: 'maxRetries',
+    allowedModels: 'allowedModels',
+    capacity: 'capacity',
+    onLimit: 'onLimit',
+    maxQueueWaitMs: 'maxQueueWaitSeconds',
+    fallbacks: 'fallbacks',
+    fallbackModels: 'fallbacks',
+    description: 'description',
+    enabled: 'enabled',
   };
   if (parts[0] === 'generationDefaults') return parts[1] === 'maxTokens' ? 'maxTokens' : 'temperature';
   // `budget.period` is the period's select; `budget` and `budget.amount` the amount.
   if (parts[0] === 'budget') return parts[1] === 'period' ? 'budgetPeriod' : 'budgetAmount';
   if (parts[0] === 'aws') {
-    const aws: Record<string, FieldId> = { auth: 'awsAuth', accessKeyId: 'awsAccessKeyId', profile: 'awsProfile', sessionToken: 'awsSessionToken' };
+    const aws: Record<string, FieldId> = {
+      auth: 'awsAuth',
+      accessKeyId: 'awsAccessKeyId',
+      profile: 'awsProfile',
+      sessionToken: 'awsSessionToken',
+    };
     return aws[parts[1] ?? ''] ?? 'awsRegion';
   }
   return parts[0] === undefined ? undefined : map[parts[0]];
@@ -332,7 +421,11 @@ function originOf(url: string): string | undefined {
  * daemon drop the stored key and secret header values (a key is bound to its host) unless a new key
  * is typed. Undefined when nothing would be dropped.
  */
-export function hostMoveWarning(saved: Connection | undefined, baseUrl: string, typingNewKey: boolean): string | undefined {
+export function hostMoveWarning(
+  saved: Connection | undefined,
+  baseUrl: string,
+  typingNewKey: boolean,
+): string | undefined {
   if (!saved) return undefined;
   const to = originOf(baseUrl);
   const from = originOf(saved.baseUrl);
@@ -340,7 +433,8 @@ export function hostMoveWarning(saved: Connection | undefined, baseUrl: string, 
   const key = !typingNewKey && saved.keySource !== 'none';
   const headers = (saved.secretHeaders ?? []).length > 0;
   if (!key && !headers) return undefined;
-  const what = [key ? 'the stored API key' : '', headers ? 'the secret header values' : ''].filter(Boolean).join(' and ');
+  const what = [key ? 'the stored API key' : '', headers ? 'the secret header values' : '']
+    .filter(Boolean)
+    .join(' and ');
   return `${to} is another host than ${from ?? saved.baseUrl}: saving drops ${what}, since a key is bound to its host.${key ? ' Replace the key below to keep one.' : ''}`;
 }
-

@@ -43,7 +43,10 @@ export function headersForState(text: string): string {
 }
 
 /** A saved connection's headers, split into the plain ones (as text) and the secret ones (as rows). */
-export function splitHeaders(headers: Record<string, string> | undefined, secretHeaders: readonly string[] | undefined): { text: string; secret: SecretHeaderRow[] } {
+export function splitHeaders(
+  headers: Record<string, string> | undefined,
+  secretHeaders: readonly string[] | undefined,
+): { text: string; secret: SecretHeaderRow[] } {
   const secret = new Set((secretHeaders ?? []).map((n) => n.toLowerCase()));
   const plain: Record<string, string> = {};
   const rows: SecretHeaderRow[] = [];
@@ -57,9 +60,11 @@ export function splitHeaders(headers: Record<string, string> | undefined, secret
 /** What is wrong with the secret rows, alone or beside the text's headers; undefined when nothing is. */
 export function secretRowsProblem(rows: readonly SecretHeaderRow[], plain: Record<string, string>): string | undefined {
   const plainNames = new Set(Object.keys(plain).map((n) => n.toLowerCase()));
-  if (plainNames.size + rows.length > MAX_HEADERS) return `At most ${MAX_HEADERS} headers, counting those stored securely.`;
+  if (plainNames.size + rows.length > MAX_HEADERS)
+    return `At most ${MAX_HEADERS} headers, counting those stored securely.`;
   for (const row of rows) {
-    if (plainNames.has(row.name.toLowerCase())) return `"${row.name}" is stored securely below: type its new value there, or remove it.`;
+    if (plainNames.has(row.name.toLowerCase()))
+      return `"${row.name}" is stored securely below: type its new value there, or remove it.`;
     if (row.value.length > 8192) return `The new value of "${row.name}" must be at most 8192 characters.`;
     const problem = headerValueProblem(row.value);
     if (problem) return `The new value of "${row.name}" ${problem}.`;

@@ -45,12 +45,23 @@ export interface LimitsProblem {
 }
 
 export function emptyLimits(): LimitsValues {
-  return { capacity: [], onLimit: 'fail', maxQueueWaitSeconds: '', budgetPeriod: 'month', budgetAmount: '', fallbacks: [] };
+  return {
+    capacity: [],
+    onLimit: 'fail',
+    maxQueueWaitSeconds: '',
+    budgetPeriod: 'month',
+    budgetAmount: '',
+    fallbacks: [],
+  };
 }
 
 export function limitsFromConnection(c: Connection): LimitsValues {
   return {
-    capacity: (c.capacity ?? []).map((l) => ({ period: l.period, requests: l.requests === undefined ? '' : String(l.requests), tokens: l.tokens === undefined ? '' : String(l.tokens) })),
+    capacity: (c.capacity ?? []).map((l) => ({
+      period: l.period,
+      requests: l.requests === undefined ? '' : String(l.requests),
+      tokens: l.tokens === undefined ? '' : String(l.tokens),
+    })),
     onLimit: c.onLimit ?? 'fail',
     maxQueueWaitSeconds: c.maxQueueWaitMs === undefined ? '' : String(c.maxQueueWaitMs / 1000),
     budgetPeriod: c.budget?.period ?? 'month',
@@ -85,15 +96,21 @@ export function validateLimits(v: LimitsValues, ctx: LimitsContext = {}): Partia
   const out: Partial<Record<LimitsField, LimitsProblem>> = {};
   const capacity = capacityProblem(v.capacity);
   if (capacity) out.capacity = capacity;
-  if (v.onLimit !== 'fail' && v.onLimit !== 'queue') out.onLimit = { message: 'Choose what happens when a limit is hit.' };
+  if (v.onLimit !== 'fail' && v.onLimit !== 'queue')
+    out.onLimit = { message: 'Choose what happens when a limit is hit.' };
   else if (v.onLimit === 'queue' && v.maxQueueWaitSeconds.trim() !== '') {
     const s = Number(v.maxQueueWaitSeconds.trim());
-    if (!Number.isFinite(s) || s < 0 || s > 3600) out.maxQueueWaitSeconds = { message: 'Enter a number of seconds from 0 to 3600, or leave it empty for 60.' };
+    if (!Number.isFinite(s) || s < 0 || s > 3600)
+      out.maxQueueWaitSeconds = { message: 'Enter a number of seconds from 0 to 3600, or leave it empty for 60.' };
   }
   if (v.budgetAmount.trim() !== '') {
     const amount = parseUsd(v.budgetAmount);
-    if (amount === undefined || amount <= 0 || amount > 1_000_000_000) out.budgetAmount = { message: 'Enter an amount in US dollars above 0, e.g. 10 or 25.50; leave it empty for no budget.' };
-    else if (v.budgetPeriod !== 'month' && v.budgetPeriod !== 'day') out.budgetPeriod = { message: 'Choose a day or a month.' };
+    if (amount === undefined || amount <= 0 || amount > 1_000_000_000)
+      out.budgetAmount = {
+        message: 'Enter an amount in US dollars above 0, e.g. 10 or 25.50; leave it empty for no budget.',
+      };
+    else if (v.budgetPeriod !== 'month' && v.budgetPeriod !== 'day')
+      out.budgetPeriod = { message: 'Choose a day or a month.' };
   }
   const fallbacks = fallbackProblem(v.fallbacks, ctx);
   if (fallbacks) out.fallbacks = fallbacks;
@@ -109,12 +126,19 @@ function capacityProblem(rows: CapacityRow[]): LimitsProblem | undefined {
     const at = (col: string) => `capacity-${i}-${col}`;
     const label = PERIOD_LABEL[r.period];
     if (!label) return { message: `Limit ${i + 1}: choose minute, hour or day.`, input: at('period') };
-    if (rows.findIndex((o) => o.period === r.period) !== i) return { message: `${label}: there is already a limit for this period; put requests and tokens in the same row.`, input: at('period') };
+    if (rows.findIndex((o) => o.period === r.period) !== i)
+      return {
+        message: `${label}: there is already a limit for this period; put requests and tokens in the same row.`,
+        input: at('period'),
+      };
     const requests = r.requests.trim();
     const tokens = r.tokens.trim();
-    if (requests === '' && tokens === '') return { message: `${label}: enter requests, tokens or both, or remove the row.`, input: at('requests') };
-    if (requests !== '' && parseCount(requests, MAX_REQUESTS) === undefined) return { message: `${label}: enter a whole number of requests from 1 to 1,000,000,000.`, input: at('requests') };
-    if (tokens !== '' && parseCount(tokens, MAX_TOKENS) === undefined) return { message: `${label}: enter a whole number of tokens from 1 to 1,000,000,000,000.`, input: at('tokens') };
+    if (requests === '' && tokens === '')
+      return { message: `${label}: enter requests, tokens or both, or remove the row.`, input: at('requests') };
+    if (requests !== '' && parseCount(requests, MAX_REQUESTS) === undefined)
+      return { message: `${label}: enter a whole number of requests from 1 to 1,000,000,000.`, input: at('requests') };
+    if (tokens !== '' && parseCount(tokens, MAX_TOKENS) === undefined)
+      return { message: `${label}: enter a whole number of tokens from 1 to 1,000,000,000,000.`, input: at('tokens') };
   }
   return undefined;
 }
@@ -126,11 +150,22 @@ function fallbackProblem(rows: FallbackRow[], ctx: LimitsContext): LimitsProblem
     const r = rows[i]!;
     const at = (col: string) => `fallbacks-${i}-${col}`;
     const label = `Fallback ${i + 1}`;
-    if (r.connectionId === '') return { message: `${label}: choose a connection, or remove the row.`, input: at('connection') };
-    if (r.connectionId === ctx.selfId) return { message: `${label}: a connection cannot fall back to itself; choose another.`, input: at('connection') };
-    if (ctx.connections && !names.has(r.connectionId)) return { message: `${label}: that connection no longer exists; remove it or choose another.`, input: at('connection') };
-    if (rows.findIndex((o) => o.connectionId === r.connectionId) !== i) return { message: `${label}: "${names.get(r.connectionId) ?? r.connectionId}" is already in the list.`, input: at('connection') };
-    if (r.model.trim().length > 256) return { message: `${label}: a model id is at most 256 characters.`, input: at('model') };
+    if (r.connectionId === '')
+      return { message: `${label}: choose a connection, or remove the row.`, input: at('connection') };
+    if (r.connectionId === ctx.selfId)
+      return { message: `${label}: a connection cannot fall back to itself; choose another.`, input: at('connection') };
+    if (ctx.connections && !names.has(r.connectionId))
+      return {
+        message: `${label}: that connection no longer exists; remove it or choose another.`,
+        input: at('connection'),
+      };
+    if (rows.findIndex((o) => o.connectionId === r.connectionId) !== i)
+      return {
+        message: `${label}: "${names.get(r.connectionId) ?? r.connectionId}" is already in the list.`,
+        input: at('connection'),
+      };
+    if (r.model.trim().length > 256)
+      return { message: `${label}: a model id is at most 256 characters.`, input: at('model') };
   }
   return undefined;
 }
@@ -145,7 +180,10 @@ function parseCount(text: string, max: number): number | undefined {
 
 /** `10`, `25.50`, `$25.50`, `1,000` → dollars. */
 function parseUsd(text: string): number | undefined {
-  const t = text.trim().replace(/^\$\s*/, '').replace(/,/g, '');
+  const t = text
+    .trim()
+    .replace(/^\$\s*/, '')
+    .replace(/,/g, '');
   if (!/^\d+(\.\d+)?$|^\.\d+$/.test(t)) return undefined;
   return Number(t);
 }
@@ -154,7 +192,11 @@ function capacityOf(rows: CapacityRow[]): CapacityLimit[] {
   return rows.map((r) => {
     const requests = r.requests.trim() === '' ? undefined : parseCount(r.requests, MAX_REQUESTS);
     const tokens = r.tokens.trim() === '' ? undefined : parseCount(r.tokens, MAX_TOKENS);
-    return { period: r.period as CapacityLimit['period'], ...(requests !== undefined && { requests }), ...(tokens !== undefined && { tokens }) };
+    return {
+      period: r.period as CapacityLimit['period'],
+      ...(requests !== undefined && { requests }),
+      ...(tokens !== undefined && { tokens }),
+    };
   });
 }
 
@@ -172,8 +214,14 @@ function fallbackModelsOf(rows: FallbackRow[]): Record<string, string> {
   return Object.fromEntries(rows.filter((r) => r.model.trim() !== '').map((r) => [r.connectionId, r.model.trim()]));
 }
 
-type LimitsCreate = Pick<ManagerCreateFields, 'capacity' | 'onLimit' | 'maxQueueWaitMs' | 'budget' | 'fallbacks' | 'fallbackModels'>;
-type LimitsUpdate = Pick<ManagerUpdateFields, 'capacity' | 'onLimit' | 'maxQueueWaitMs' | 'budget' | 'fallbacks' | 'fallbackModels'>;
+type LimitsCreate = Pick<
+  ManagerCreateFields,
+  'capacity' | 'onLimit' | 'maxQueueWaitMs' | 'budget' | 'fallbacks' | 'fallbackModels'
+>;
+type LimitsUpdate = Pick<
+  ManagerUpdateFields,
+  'capacity' | 'onLimit' | 'maxQueueWaitMs' | 'budget' | 'fallbacks' | 'fallbackModels'
+>;
 
 /** What a new connection sends: only what was set (failing at a limit is the daemon's default). Assumes validation passed. */
 export function limitsCreateFields(v: LimitsValues): LimitsCreate {
@@ -196,7 +244,8 @@ export function limitsCreateFields(v: LimitsValues): LimitsCreate {
 export function limitsUpdateFields(original: Connection, v: LimitsValues): LimitsUpdate {
   const out: LimitsUpdate = {};
   const capacity = capacityOf(v.capacity);
-  if (!sameJson(sortByPeriod(capacity), sortByPeriod(original.capacity ?? []))) out.capacity = capacity.length ? capacity : null;
+  if (!sameJson(sortByPeriod(capacity), sortByPeriod(original.capacity ?? [])))
+    out.capacity = capacity.length ? capacity : null;
   if (v.onLimit !== (original.onLimit ?? 'fail')) out.onLimit = v.onLimit as 'fail' | 'queue';
   // The wait only shows (and only matters) while queueing; a hidden field is never "cleared".
   if (v.onLimit === 'queue') {
@@ -204,31 +253,47 @@ export function limitsUpdateFields(original: Connection, v: LimitsValues): Limit
     if (wait !== original.maxQueueWaitMs) out.maxQueueWaitMs = wait ?? null;
   }
   const budget = budgetOf(v);
-  if (budget?.amount !== original.budget?.amount || (budget && budget.period !== original.budget?.period)) out.budget = budget ?? null;
+  if (budget?.amount !== original.budget?.amount || (budget && budget.period !== original.budget?.period))
+    out.budget = budget ?? null;
   const fallbacks = v.fallbacks.map((f) => f.connectionId);
   if (!sameJson(fallbacks, original.fallbacks ?? [])) out.fallbacks = fallbacks.length ? fallbacks : null;
   const models = fallbackModelsOf(v.fallbacks);
-  if (!sameJson(sortKeys(models), sortKeys(original.fallbackModels ?? {}))) out.fallbackModels = Object.keys(models).length ? models : null;
+  if (!sameJson(sortKeys(models), sortKeys(original.fallbackModels ?? {})))
+    out.fallbackModels = Object.keys(models).length ? models : null;
   return out;
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const sortByPeriod = (l: CapacityLimit[]) =>
-  [...l].sort((a, b) => PERIODS.indexOf(a.period) - PERIODS.indexOf(b.period)).map((x) => ({ period: x.period, requests: x.requests, tokens: x.tokens }));
-const sortKeys = (r: Record<string, string>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
+  [...l]
+    .sort((a, b) => PERIODS.indexOf(a.period) - PERIODS.indexOf(b.period))
+    .map((x) => ({ period: x.period, requests: x.requests, tokens: x.tokens }));
+const sortKeys = (r: Record<string, string>) =>
+  Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
 
 /** The provider's reported limits in words, or undefined when none were reported yet. */
-export function describeDiscovered(d: DiscoveredCapacity | undefined, now: Date): { observed: string; lines: string[] } | undefined {
+export function describeDiscovered(
+  d: DiscoveredCapacity | undefined,
+  now: Date,
+): { observed: string; lines: string[] } | undefined {
   if (!d) return undefined;
   const lines: string[] = [];
   const line = (what: string, limit?: number, remaining?: number, reset?: string) => {
     if (limit === undefined && remaining === undefined) return;
-    const figures = remaining !== undefined && limit !== undefined ? `${count(remaining)} of ${count(limit)} left` : remaining !== undefined ? `${count(remaining)} left` : `limit ${count(limit!)}`;
+    const figures =
+      remaining !== undefined && limit !== undefined
+        ? `${count(remaining)} of ${count(limit)} left`
+        : remaining !== undefined
+          ? `${count(remaining)} left`
+          : `limit ${count(limit!)}`;
     lines.push(`${what}: ${figures}${reset ? `, ${resetText(reset, now)}` : ''}`);
   };
   line('Requests', d.requestsLimit, d.requestsRemaining, d.requestsReset);
   line('Tokens', d.tokensLimit, d.tokensRemaining, d.tokensReset);
-  return { observed: `Observed ${ago(d.observedAt, now)}`, lines: lines.length ? lines : ['The provider sent no request or token figures.'] };
+  return {
+    observed: `Observed ${ago(d.observedAt, now)}`,
+    lines: lines.length ? lines : ['The provider sent no request or token figures.'],
+  };
 }
 
 const count = (n: number) => new Intl.NumberFormat('en-US').format(n);

@@ -6,7 +6,15 @@
  */
 import { formatWhen } from '../../../shared/format';
 import type { Connection } from '../../../shared/protocol';
-import { describeDiscovered, MAX_FALLBACKS, moveRow, nextPeriod, PERIODS, type CapacityRow, type FallbackRow } from './limits';
+import {
+  describeDiscovered,
+  MAX_FALLBACKS,
+  moveRow,
+  nextPeriod,
+  PERIODS,
+  type CapacityRow,
+  type FallbackRow,
+} from './limits';
 
 function el<T extends HTMLElement = HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -23,7 +31,9 @@ interface Choice {
 let choices: Choice[] = [];
 
 export function setFallbackChoices(connections: readonly Connection[], selfId: string | undefined): void {
-  choices = connections.filter((c) => c.id !== selfId).map((c) => ({ id: c.id, name: c.name, ...(c.defaultModel && { defaultModel: c.defaultModel }) }));
+  choices = connections
+    .filter((c) => c.id !== selfId)
+    .map((c) => ({ id: c.id, name: c.name, ...(c.defaultModel && { defaultModel: c.defaultModel }) }));
   // Keep what the rows hold; only their option lists (names, deletions) change.
   renderFallbacks(readFallbacks());
 }
@@ -53,7 +63,8 @@ export function renderCapacity(rows: CapacityRow[]): void {
       row.dataset.index = String(i);
       const period = document.createElement('select');
       period.append(...PERIODS.map((p) => new Option(p, p)));
-      if (!PERIODS.includes(r.period as (typeof PERIODS)[number])) period.append(new Option(r.period || '(choose)', r.period));
+      if (!PERIODS.includes(r.period as (typeof PERIODS)[number]))
+        period.append(new Option(r.period || '(choose)', r.period));
       period.value = r.period;
       const requests = numberInput(r.requests, 'e.g. 60');
       const tokens = numberInput(r.tokens, 'e.g. 100000');
@@ -84,7 +95,8 @@ export function renderFallbacks(rows: FallbackRow[]): void {
       const select = document.createElement('select');
       select.append(new Option('Choose a connection…', ''), ...choices.map((c) => new Option(c.name, c.id)));
       // A fallback that is not a choice any more (deleted, or the connection itself) stays visible so validation can say so.
-      if (r.connectionId !== '' && !choices.some((c) => c.id === r.connectionId)) select.append(new Option('Unknown connection', r.connectionId));
+      if (r.connectionId !== '' && !choices.some((c) => c.id === r.connectionId))
+        select.append(new Option('Unknown connection', r.connectionId));
       select.value = r.connectionId;
       const model = document.createElement('input');
       model.type = 'text';
@@ -96,7 +108,14 @@ export function renderFallbacks(rows: FallbackRow[]): void {
       const down = actionButton('down', '↓', `Move fallback ${i + 1} down`);
       up.disabled = i === 0;
       down.disabled = i === rows.length - 1;
-      row.append(order, ...labelled(`fallbacks-${i}-connection`, 'Connection', select, 'connection'), ...labelled(`fallbacks-${i}-model`, 'Model', model, 'model'), up, down, actionButton('remove', 'Remove', `Remove fallback ${i + 1}`));
+      row.append(
+        order,
+        ...labelled(`fallbacks-${i}-connection`, 'Connection', select, 'connection'),
+        ...labelled(`fallbacks-${i}-model`, 'Model', model, 'model'),
+        up,
+        down,
+        actionButton('remove', 'Remove', `Remove fallback ${i + 1}`),
+      );
       return row;
     }),
   );
@@ -120,7 +139,12 @@ function numberInput(value: string, placeholder: string): HTMLInputElement {
   return input;
 }
 
-function labelled(id: string, text: string, control: HTMLInputElement | HTMLSelectElement, key: string): [HTMLLabelElement, HTMLElement] {
+function labelled(
+  id: string,
+  text: string,
+  control: HTMLInputElement | HTMLSelectElement,
+  key: string,
+): [HTMLLabelElement, HTMLElement] {
   const label = document.createElement('label');
   label.htmlFor = id;
   label.textContent = text;
@@ -149,7 +173,11 @@ export function showQueueWait(onLimit: string): void {
 /** The provider's reported limits beside the configured ones; "Not reported yet" until it sends some. */
 export function renderDiscovered(c: Connection | undefined, now = new Date()): void {
   const d = describeDiscovered(c?.discoveredCapacity, now);
-  el('discovered-observed').textContent = d ? d.observed : c ? 'Not reported yet: shown after a request through this connection.' : 'Not reported yet: shown once the connection is saved and used.';
+  el('discovered-observed').textContent = d
+    ? d.observed
+    : c
+      ? 'Not reported yet: shown after a request through this connection.'
+      : 'Not reported yet: shown once the connection is saved and used.';
   el('discovered-lines').replaceChildren(
     ...(d?.lines ?? []).map((text) => {
       const li = document.createElement('li');

@@ -10,8 +10,19 @@ import './style.css';
 import type { Connection, Provider, TestResult } from '../../../shared/protocol';
 import { assertNever, type HostToManager, type ManagerError, type ManagerToHost } from '../../../shared/webview';
 import {
-  baseUrlAfterProviderChange, baseUrlAfterRegionChange, emptyValues, hostMoveWarning, fieldForProtocol, hasChanges, testTarget, toCreateFields, toUpdateFields,
-  validateDetailed, valuesFromConnection, type FormMode, type FormValues,
+  baseUrlAfterProviderChange,
+  baseUrlAfterRegionChange,
+  emptyValues,
+  hostMoveWarning,
+  fieldForProtocol,
+  hasChanges,
+  testTarget,
+  toCreateFields,
+  toUpdateFields,
+  validateDetailed,
+  valuesFromConnection,
+  type FormMode,
+  type FormValues,
 } from './form';
 import { isBedrock } from './awsFields';
 import { headersForState } from './headers';
@@ -60,7 +71,9 @@ let currentRegion = '';
 
 const form = view.el<HTMLFormElement>('form');
 const buttons = {
-  test: view.el<HTMLButtonElement>('test'), save: view.el<HTMLButtonElement>('save'), delete: view.el<HTMLButtonElement>('delete'),
+  test: view.el<HTMLButtonElement>('test'),
+  save: view.el<HTMLButtonElement>('save'),
+  delete: view.el<HTMLButtonElement>('delete'),
   price: view.el<HTMLButtonElement>('price-set'),
 };
 const requests = new Requests((kind, busy) => (buttons[kind].disabled = busy));
@@ -74,14 +87,22 @@ function send(message: ManagerToHost): void {
   vscode.postMessage(message);
 }
 
-function request(kind: RequestKind, build: (requestId: number) => ManagerToHost, about?: { id: string; name: string }): void {
+function request(
+  kind: RequestKind,
+  build: (requestId: number) => ManagerToHost,
+  about?: { id: string; name: string },
+): void {
   send(build(requests.start(kind, about)));
 }
 
 function persist(): void {
   const { apiKey: _key, awsSessionToken: _token, ...form } = view.readForm();
   // Typed credentials stay out of the state, which VS Code writes to disk.
-  const values = { ...form, headers: headersForState(form.headers), secretHeaders: form.secretHeaders.map((row) => ({ name: row.name, value: '' })) };
+  const values = {
+    ...form,
+    headers: headersForState(form.headers),
+    secretHeaders: form.secretHeaders.map((row) => ({ name: row.name, value: '' })),
+  };
   vscode.setState({
     selectedId: editing()?.id ?? null,
     values,
@@ -137,7 +158,9 @@ function openCreate(values?: FormValues, restored?: PersistedState): void {
 
 function openEdit(c: Connection, restored?: PersistedState): void {
   // State saved by an older version may lack newer fields: the connection fills them in.
-  const values = restored ? { ...valuesFromConnection(c), ...restored.values, apiKey: '', awsSessionToken: '' } : valuesFromConnection(c);
+  const values = restored
+    ? { ...valuesFromConnection(c), ...restored.values, apiKey: '', awsSessionToken: '' }
+    : valuesFromConnection(c);
   openForm({ kind: 'edit', original: c, replacingKey: restored?.replacingKey ?? false }, values, restored);
 }
 
@@ -156,14 +179,20 @@ function restore(selectId: string | undefined): void {
     const c = find(selectId);
     return c ? openEdit(c) : openCreate();
   }
-  if (restored?.selectedId === null) return openCreate({ ...emptyValues(), ...restored.values, apiKey: '', awsSessionToken: '' }, restored);
+  if (restored?.selectedId === null)
+    return openCreate({ ...emptyValues(), ...restored.values, apiKey: '', awsSessionToken: '' }, restored);
   const c = restored?.selectedId ? find(restored.selectedId) : undefined;
   return c ? openEdit(c, restored) : openCreate();
 }
 
 function checkForm(purpose: 'save' | 'test'): FormValues | undefined {
   const values = view.readForm();
-  const { errors, inputs } = validateDetailed(values, { mode, provider: providerById(values.provider), purpose, connections });
+  const { errors, inputs } = validateDetailed(values, {
+    mode,
+    provider: providerById(values.provider),
+    purpose,
+    connections,
+  });
   const first = view.showErrors(errors, inputs);
   if (first === undefined) return values;
   view.focusField(first, inputs[first]);
@@ -204,10 +233,20 @@ function save(values: FormValues): void {
   const apiKey = values.apiKey === '' ? {} : { apiKey: values.apiKey };
   view.setStatus('Saving…');
   if (mode.kind === 'create') {
-    request('save', (requestId) => ({ type: 'create', requestId, fields: toCreateFields(values, hintFor(values)), ...apiKey }));
+    request('save', (requestId) => ({
+      type: 'create',
+      requestId,
+      fields: toCreateFields(values, hintFor(values)),
+      ...apiKey,
+    }));
   } else {
     const fields = toUpdateFields(mode.original, values, hintFor(values));
-    request('save', (requestId) => ({ type: 'update', requestId, fields, ...(mode.kind === 'edit' && mode.replacingKey ? apiKey : {}) }));
+    request('save', (requestId) => ({
+      type: 'update',
+      requestId,
+      fields,
+      ...(mode.kind === 'edit' && mode.replacingKey ? apiKey : {}),
+    }));
   }
 }
 
@@ -323,7 +362,10 @@ function onMessage(msg: HostToManager): void {
       const keepTest = lastTest;
       const keepModels = models;
       // The sections the person had open stay open: they may want to check what was saved.
-      const open = { advanced: view.el<HTMLDetailsElement>('advanced').open, limits: view.el<HTMLDetailsElement>('limits').open };
+      const open = {
+        advanced: view.el<HTMLDetailsElement>('advanced').open,
+        limits: view.el<HTMLDetailsElement>('limits').open,
+      };
       openEdit(msg.connection);
       view.el<HTMLDetailsElement>('advanced').open = open.advanced;
       view.el<HTMLDetailsElement>('limits').open = open.limits;
@@ -361,7 +403,12 @@ view.el<HTMLSelectElement>('provider').addEventListener('change', (e) => {
   const next = providerById((e.target as HTMLSelectElement).value);
   if (!next) return;
   const baseUrl = view.el<HTMLInputElement>('baseUrl');
-  baseUrl.value = baseUrlAfterProviderChange(baseUrl.value, providerById(currentProviderId), next, view.el<HTMLInputElement>('awsRegion').value);
+  baseUrl.value = baseUrlAfterProviderChange(
+    baseUrl.value,
+    providerById(currentProviderId),
+    next,
+    view.el<HTMLInputElement>('awsRegion').value,
+  );
   if (mode.kind === 'create') {
     const name = view.el<HTMLInputElement>('name');
     name.value = nameAfterProviderChange(name.value, providerById(currentProviderId)?.name, next.name, connections);
@@ -389,7 +436,11 @@ form.addEventListener('input', showHostWarning);
 // A failed test says nothing about a changed endpoint or key: Save no longer asks about it.
 form.addEventListener('input', (event) => {
   const id = (event.target as HTMLElement).id;
-  if (!['provider', 'baseUrl', 'apiKey', 'headers', 'organization', 'apiVersion'].includes(id) && !id.startsWith('secret-header')) return;
+  if (
+    !['provider', 'baseUrl', 'apiKey', 'headers', 'organization', 'apiVersion'].includes(id) &&
+    !id.startsWith('secret-header')
+  )
+    return;
   ranTest = undefined;
   view.askSaveAnyway(undefined);
 });

@@ -17,7 +17,9 @@ export interface PriceDraft {
   output: string;
 }
 
-export type PriceCheck = { ok: true; model: string; inputPerMTok: number; outputPerMTok: number } | { ok: false; field: keyof PriceDraft; message: string };
+export type PriceCheck =
+  | { ok: true; model: string; inputPerMTok: number; outputPerMTok: number }
+  | { ok: false; field: keyof PriceDraft; message: string };
 
 /** The price to send, or what is wrong with it (naming the input at fault). */
 export function checkPrice(d: PriceDraft): PriceCheck {
@@ -27,9 +29,19 @@ export function checkPrice(d: PriceDraft): PriceCheck {
   const modelProblem = modelIdProblem(model);
   if (modelProblem) return { ok: false, field: 'model', message: `The model id ${modelProblem}.` };
   const input = figure(d.input);
-  if (input === undefined) return { ok: false, field: 'input', message: `Enter the input price in US dollars per million tokens, from 0 to ${MAX_PRICE}, e.g. 0.15.` };
+  if (input === undefined)
+    return {
+      ok: false,
+      field: 'input',
+      message: `Enter the input price in US dollars per million tokens, from 0 to ${MAX_PRICE}, e.g. 0.15.`,
+    };
   const output = figure(d.output);
-  if (output === undefined) return { ok: false, field: 'output', message: `Enter the output price in US dollars per million tokens, from 0 to ${MAX_PRICE}, e.g. 0.6.` };
+  if (output === undefined)
+    return {
+      ok: false,
+      field: 'output',
+      message: `Enter the output price in US dollars per million tokens, from 0 to ${MAX_PRICE}, e.g. 0.6.`,
+    };
   return { ok: true, model, inputPerMTok: input, outputPerMTok: output };
 }
 

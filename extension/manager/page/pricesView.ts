@@ -45,7 +45,8 @@ export function loadPrices(): void {
   const provider = ctx?.provider();
   el('prices-provider').textContent = provider?.name ?? 'this provider';
   if (!provider || !el<HTMLDetailsElement>('prices').open) return;
-  if (el<HTMLInputElement>('price-model').value.trim() === '') el<HTMLInputElement>('price-model').value = ctx!.defaultModel();
+  if (el<HTMLInputElement>('price-model').value.trim() === '')
+    el<HTMLInputElement>('price-model').value = ctx!.defaultModel();
   ctx!.send({ type: 'loadPrices', provider: provider.id });
 }
 
@@ -67,7 +68,8 @@ export function showPriceError(message: string | undefined, field: keyof PriceDr
   const slot = el('price-error');
   slot.textContent = message ?? '';
   slot.hidden = message === undefined;
-  for (const [key, id] of Object.entries(inputs)) el(id).setAttribute('aria-invalid', String(message !== undefined && key === field));
+  for (const [key, id] of Object.entries(inputs))
+    el(id).setAttribute('aria-invalid', String(message !== undefined && key === field));
   if (message !== undefined) el('price-status').textContent = '';
 }
 

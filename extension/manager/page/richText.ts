@@ -36,7 +36,12 @@ export function setLinkedText(target: HTMLElement, text: string): void {
 function sentences(text: string): string[] {
   return text
     .split(/(?<=[.!?])\s+/)
-    .map((s) => s.trim().replace(/[.!?]+$/, '').toLowerCase())
+    .map((s) =>
+      s
+        .trim()
+        .replace(/[.!?]+$/, '')
+        .toLowerCase(),
+    )
     .filter((s) => s !== '');
 }
 
@@ -48,7 +53,10 @@ export function messageWithHint(message: string, hint: string | undefined): stri
   if (!hint) return message;
   const said = new Set(sentences(message));
   const fresh = hint.split(/(?<=[.!?])\s+/).filter((s) => {
-    const key = s.trim().replace(/[.!?]+$/, '').toLowerCase();
+    const key = s
+      .trim()
+      .replace(/[.!?]+$/, '')
+      .toLowerCase();
     return key !== '' && !said.has(key) && !message.toLowerCase().includes(key);
   });
   return fresh.length ? `${message} ${fresh.join(' ')}` : message;

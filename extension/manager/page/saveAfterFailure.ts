@@ -7,7 +7,8 @@ import type { TestResult } from '../../../shared/protocol';
 /** What the failed test means for the person, in a few words ("the key was rejected"). */
 export function failureInWords(result: TestResult): string {
   const failed = result.stages.find((s) => s.status === 'error');
-  if (failed?.name === 'authentication') return /^No API key/.test(result.summary) ? 'it has no API key' : 'the key was rejected';
+  if (failed?.name === 'authentication')
+    return /^No API key/.test(result.summary) ? 'it has no API key' : 'the key was rejected';
   if (failed?.name === 'connectivity') return 'the server could not be reached';
   return `the test failed (${result.summary})`;
 }

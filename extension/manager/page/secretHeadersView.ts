@@ -60,7 +60,9 @@ export function wireSecretHeaders(onChange: () => void): void {
     if (!target || !Number.isInteger(index)) return;
     const rows = readSecretHeaders().filter((_, i) => i !== index);
     renderSecretHeaders(rows);
-    const next = box().querySelector<HTMLElement>(`.secret-header[data-index="${Math.min(index, rows.length - 1)}"] input`);
+    const next = box().querySelector<HTMLElement>(
+      `.secret-header[data-index="${Math.min(index, rows.length - 1)}"] input`,
+    );
     (next ?? document.getElementById('headers'))?.focus();
     onChange();
   });

@@ -11,7 +11,13 @@ export function suggestedName(providerName: string, taken: ReadonlyArray<{ name:
 }
 
 /** The name after a change of provider: a new suggestion if the name was empty or the old suggestion, else as typed. */
-export function nameAfterProviderChange(current: string, fromProviderName: string | undefined, toProviderName: string, taken: ReadonlyArray<{ name: string }>): string {
-  const untouched = current.trim() === '' || (fromProviderName !== undefined && current === suggestedName(fromProviderName, taken));
+export function nameAfterProviderChange(
+  current: string,
+  fromProviderName: string | undefined,
+  toProviderName: string,
+  taken: ReadonlyArray<{ name: string }>,
+): string {
+  const untouched =
+    current.trim() === '' || (fromProviderName !== undefined && current === suggestedName(fromProviderName, taken));
   return untouched ? suggestedName(toProviderName, taken) : current;
 }

@@ -12,19 +12,68 @@ import { readSecretHeaders, renderSecretHeaders } from './secretHeadersView';
 
 /** Fields that are one control each, in the order the form shows them. */
 const SCALAR_IDS = [
-  'provider', 'name', 'baseUrl', 'awsRegion', 'awsAuth', 'awsAccessKeyId', 'awsProfile', 'apiKey', 'awsSessionToken', 'defaultModel', 'isDefault',
-  'organization', 'apiVersion', 'headers', 'timeoutSeconds', 'maxRetries', 'allowedModels',
-  'onLimit', 'maxQueueWaitSeconds', 'budgetAmount', 'budgetPeriod',
+  'provider',
+  'name',
+  'baseUrl',
+  'awsRegion',
+  'awsAuth',
+  'awsAccessKeyId',
+  'awsProfile',
+  'apiKey',
+  'awsSessionToken',
+  'defaultModel',
+  'isDefault',
+  'organization',
+  'apiVersion',
+  'headers',
+  'timeoutSeconds',
+  'maxRetries',
+  'allowedModels',
+  'onLimit',
+  'maxQueueWaitSeconds',
+  'budgetAmount',
+  'budgetPeriod',
   // What the connection carries (carries.ts), at the end of Advanced.
-  'description', 'enabled', 'temperature', 'maxTokens',
+  'description',
+  'enabled',
+  'temperature',
+  'maxTokens',
 ] as const satisfies readonly FieldId[];
 type ScalarId = (typeof SCALAR_IDS)[number];
 /** Every field in form order; `capacity` and `fallbacks` are lists of rows (see limitsView.ts). */
 export const FIELD_IDS: FieldId[] = [
-  ...SCALAR_IDS.slice(0, SCALAR_IDS.indexOf('onLimit')), 'description', 'enabled', 'temperature', 'maxTokens', 'capacity', 'onLimit', 'maxQueueWaitSeconds', 'budgetAmount', 'budgetPeriod', 'fallbacks',
+  ...SCALAR_IDS.slice(0, SCALAR_IDS.indexOf('onLimit')),
+  'description',
+  'enabled',
+  'temperature',
+  'maxTokens',
+  'capacity',
+  'onLimit',
+  'maxQueueWaitSeconds',
+  'budgetAmount',
+  'budgetPeriod',
+  'fallbacks',
 ];
-const ADVANCED: ReadonlySet<FieldId> = new Set(['organization', 'apiVersion', 'headers', 'timeoutSeconds', 'maxRetries', 'allowedModels', 'description', 'enabled', 'temperature', 'maxTokens']);
-const LIMITS: ReadonlySet<FieldId> = new Set(['capacity', 'onLimit', 'maxQueueWaitSeconds', 'budgetAmount', 'budgetPeriod', 'fallbacks']);
+const ADVANCED: ReadonlySet<FieldId> = new Set([
+  'organization',
+  'apiVersion',
+  'headers',
+  'timeoutSeconds',
+  'maxRetries',
+  'allowedModels',
+  'description',
+  'enabled',
+  'temperature',
+  'maxTokens',
+]);
+const LIMITS: ReadonlySet<FieldId> = new Set([
+  'capacity',
+  'onLimit',
+  'maxQueueWaitSeconds',
+  'budgetAmount',
+  'budgetPeriod',
+  'fallbacks',
+]);
 
 export function el<T extends HTMLElement = HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -42,7 +91,12 @@ export function readForm(): FormValues {
     const c = control(id);
     values[id] = c instanceof HTMLInputElement && c.type === 'checkbox' ? c.checked : c.value;
   }
-  return { ...(values as unknown as FormValues), secretHeaders: readSecretHeaders(), capacity: readCapacity(), fallbacks: readFallbacks() };
+  return {
+    ...(values as unknown as FormValues),
+    secretHeaders: readSecretHeaders(),
+    capacity: readCapacity(),
+    fallbacks: readFallbacks(),
+  };
 }
 
 export function writeForm(v: FormValues): void {
@@ -63,7 +117,8 @@ export function writeForm(v: FormValues): void {
  */
 export function showErrors(errors: FieldErrors, inputs: Partial<Record<FieldId, string>> = {}): FieldId | undefined {
   let first: FieldId | undefined;
-  for (const marked of document.querySelectorAll('#capacity [aria-invalid], #fallbacks [aria-invalid]')) marked.removeAttribute('aria-invalid');
+  for (const marked of document.querySelectorAll('#capacity [aria-invalid], #fallbacks [aria-invalid]'))
+    marked.removeAttribute('aria-invalid');
   for (const id of FIELD_IDS) {
     const message = errors[id];
     const slot = el(`${id}-error`);
@@ -82,7 +137,10 @@ export function focusField(id: FieldId, inputId?: string): void {
   if (ADVANCED.has(id)) el<HTMLDetailsElement>('advanced').open = true;
   if (LIMITS.has(id)) el<HTMLDetailsElement>('limits').open = true;
   const inner = inputId ? document.getElementById(inputId) : null;
-  const list = id === 'capacity' || id === 'fallbacks' ? (el(id).querySelector<HTMLElement>('input, select') ?? el(`${id}-add`)) : null;
+  const list =
+    id === 'capacity' || id === 'fallbacks'
+      ? (el(id).querySelector<HTMLElement>('input, select') ?? el(`${id}-add`))
+      : null;
   const target = inner ?? list ?? (id === 'apiKey' && el('key-entry').hidden ? el('replace-key') : control(id));
   target.focus();
 }
@@ -150,7 +208,9 @@ export function showKeyArea(opts: { saved?: Connection; replacing: boolean }): v
   } else {
     const fingerprint = saved.keyFingerprint ? ` (fingerprint ${saved.keyFingerprint})` : '';
     const missing = saved.keyAvailable ? '' : ' — not loaded in the daemon yet';
-    mask.textContent = saved.keyHint ? `Saved key ${saved.keyHint}${fingerprint}${missing}` : `Key in ${saved.keySource}${missing}`;
+    mask.textContent = saved.keyHint
+      ? `Saved key ${saved.keyHint}${fingerprint}${missing}`
+      : `Key in ${saved.keySource}${missing}`;
     replace.textContent = 'Replace key';
   }
 }
@@ -196,7 +256,12 @@ export function renderList(connections: Connection[], selectedId: string | null,
 
 const ICON: Record<TestStage['status'], string> = { ok: '✓', warning: '!', error: '✗', skipped: '–' };
 const STAGE_LABEL: Record<TestStage['name'], string> = {
-  connectivity: 'Connectivity', authentication: 'Authentication', models: 'Models', modelAccess: 'Model access', latency: 'Latency', completion: 'Completion',
+  connectivity: 'Connectivity',
+  authentication: 'Authentication',
+  models: 'Models',
+  modelAccess: 'Model access',
+  latency: 'Latency',
+  completion: 'Completion',
 };
 
 /** Test results, or the "testing" state while one runs (`result` undefined). */

@@ -62,7 +62,8 @@ export interface ChartInput {
   names: Record<string, string>;
 }
 
-const valueOf = (r: UsageRecord, metric: ChartMetric) => (metric === 'tokens' ? r.inputTokens + r.outputTokens : r.costUsd);
+const valueOf = (r: UsageRecord, metric: ChartMetric) =>
+  metric === 'tokens' ? r.inputTokens + r.outputTokens : r.costUsd;
 
 export function buildChart(input: ChartInput, metric: ChartMetric): ChartModel {
   const days = daysBetween(input.from, input.to);
@@ -102,7 +103,20 @@ export function buildChart(input: ChartInput, metric: ChartMetric): ChartModel {
   const every = Math.max(1, Math.ceil(days.length / MAX_X_LABELS));
   const xLabels = days.flatMap((day, i) => (i % every === 0 ? [{ day, x: plot.left + i * slot + slot / 2 }] : []));
   const total = dayTotals.reduce((a, b) => a + b, 0);
-  return { metric, days, series, values, total, max, ticks, segments, xLabels, width: SIZE.width, height: SIZE.height, plot };
+  return {
+    metric,
+    days,
+    series,
+    values,
+    total,
+    max,
+    ticks,
+    segments,
+    xLabels,
+    width: SIZE.width,
+    height: SIZE.height,
+    plot,
+  };
 }
 
 /** A y axis from 0 to a round number above `max`, with 3–6 evenly spaced round ticks. */
@@ -144,7 +158,12 @@ const sum = (v: Record<string, number>) => Object.values(v).reduce((a, b) => a +
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-function svg<K extends keyof SVGElementTagNameMap>(doc: Document, tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  doc: Document,
+  tag: K,
+  attrs: Record<string, string | number>,
+  text?: string,
+): SVGElementTagNameMap[K] {
   const node = doc.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   if (text !== undefined) node.textContent = text;
@@ -155,21 +174,50 @@ const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Draws the model: grid lines and y labels, the stacked bars (each with a hover title), x labels. */
 export function renderChart(m: ChartModel, doc: Document = document): SVGSVGElement {
-  const root = svg(doc, 'svg', { class: 'chart', viewBox: `0 0 ${m.width} ${m.height}`, role: 'img', 'aria-label': chartSummary(m), focusable: 'false' });
+  const root = svg(doc, 'svg', {
+    class: 'chart',
+    viewBox: `0 0 ${m.width} ${m.height}`,
+    role: 'img',
+    'aria-label': chartSummary(m),
+    focusable: 'false',
+  });
   const axis = svg(doc, 'g', { class: 'axis' });
   for (const tick of m.ticks) {
     const y = round(m.plot.bottom - (tick / m.max) * (m.plot.bottom - m.plot.top));
     axis.append(
       svg(doc, 'line', { class: tick === 0 ? 'baseline' : 'grid', x1: m.plot.left, x2: m.plot.right, y1: y, y2: y }),
-      svg(doc, 'text', { class: 'tick y', x: m.plot.left - 6, y: y + 4, 'text-anchor': 'end' }, tickLabel(tick, m.metric)),
+      svg(
+        doc,
+        'text',
+        { class: 'tick y', x: m.plot.left - 6, y: y + 4, 'text-anchor': 'end' },
+        tickLabel(tick, m.metric),
+      ),
     );
   }
-  for (const l of m.xLabels) axis.append(svg(doc, 'text', { class: 'tick x', x: round(l.x), y: m.plot.bottom + 18, 'text-anchor': 'middle' }, formatDay(l.day)));
+  for (const l of m.xLabels)
+    axis.append(
+      svg(
+        doc,
+        'text',
+        { class: 'tick x', x: round(l.x), y: m.plot.bottom + 18, 'text-anchor': 'middle' },
+        formatDay(l.day),
+      ),
+    );
   const bars = svg(doc, 'g', { class: 'bars' });
   const names = new Map(m.series.map((s) => [s.connectionId, s.name]));
   for (const s of m.segments) {
-    const rect = svg(doc, 'rect', { class: `bar series-${s.colour}`, x: round(s.x), y: round(s.y), width: round(s.width), height: Math.max(0.5, round(s.height)), 'data-day': s.day, 'data-connection-id': s.connectionId });
-    rect.append(svg(doc, 'title', {}, `${names.get(s.connectionId)} — ${formatDay(s.day)}: ${valueText(s.value, m.metric)}`));
+    const rect = svg(doc, 'rect', {
+      class: `bar series-${s.colour}`,
+      x: round(s.x),
+      y: round(s.y),
+      width: round(s.width),
+      height: Math.max(0.5, round(s.height)),
+      'data-day': s.day,
+      'data-connection-id': s.connectionId,
+    });
+    rect.append(
+      svg(doc, 'title', {}, `${names.get(s.connectionId)} — ${formatDay(s.day)}: ${valueText(s.value, m.metric)}`),
+    );
     bars.append(rect);
   }
   root.append(axis, bars);
@@ -188,7 +236,11 @@ export function renderChartTable(m: ChartModel, doc: Document = document): HTMLT
     const v = m.values[i]!;
     if (sum(v) <= 0) return [];
     const tr = doc.createElement('tr');
-    tr.append(cell(doc, 'th', formatDay(day), 'row'), ...m.series.map((s) => cell(doc, 'td', valueText(v[s.connectionId] ?? 0, m.metric))), cell(doc, 'td', valueText(sum(v), m.metric)));
+    tr.append(
+      cell(doc, 'th', formatDay(day), 'row'),
+      ...m.series.map((s) => cell(doc, 'td', valueText(v[s.connectionId] ?? 0, m.metric))),
+      cell(doc, 'td', valueText(sum(v), m.metric)),
+    );
     return [tr];
   });
   const thead = doc.createElement('thead');

@@ -75,13 +75,16 @@ export function formatDate(iso: string): string {
 
 /** A range of UTC days: `Oct 23 to Nov 21, 2026`, or with both years when they differ. */
 export function formatSpan(from: string, to: string): string {
-  return from.slice(0, 4) === to.slice(0, 4) ? `${formatDay(from)} to ${formatDay(to)}, ${to.slice(0, 4)}` : `${formatDate(from)} to ${formatDate(to)}`;
+  return from.slice(0, 4) === to.slice(0, 4)
+    ? `${formatDay(from)} to ${formatDay(to)}, ${to.slice(0, 4)}`
+    : `${formatDate(from)} to ${formatDate(to)}`;
 }
 
 /** Every `YYYY-MM-DD` day from `from` to `to`, inclusive (UTC). Bounded: at most 400 days. */
 export function daysBetween(from: string, to: string): string[] {
   const out: string[] = [];
   const end = Date.parse(`${to}T00:00:00Z`);
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end && out.length < 400; t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end && out.length < 400; t += 86_400_000)
+    out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }

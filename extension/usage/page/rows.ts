@@ -69,7 +69,13 @@ export function tableRows(groups: UsageGroup[], names: Record<string, string>): 
         ...(estimated && { tokensNote: estimated }),
       };
     })
-    .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.connectionId.localeCompare(b.connectionId) || b.requests - a.requests || a.model.localeCompare(b.model));
+    .sort(
+      (a, b) =>
+        a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) ||
+        a.connectionId.localeCompare(b.connectionId) ||
+        b.requests - a.requests ||
+        a.model.localeCompare(b.model),
+    );
 }
 
 /** Usage of one tool token (or of the owner: VS Code, the CLI, anything with the owner token). */
@@ -88,12 +94,33 @@ export interface TokenRow {
  */
 export function tokenRows(records: readonly UsageRecord[]): TokenRow[] {
   if (!records.some((r) => r.tokenId !== undefined)) return [];
-  const sums = new Map<string, { tokenId?: string; name: string; requests: number; errors: number; inputTokens: number; outputTokens: number; costUsd: number; unpricedRequests: number }>();
+  const sums = new Map<
+    string,
+    {
+      tokenId?: string;
+      name: string;
+      requests: number;
+      errors: number;
+      inputTokens: number;
+      outputTokens: number;
+      costUsd: number;
+      unpricedRequests: number;
+    }
+  >();
   for (const r of records) {
     const key = r.tokenId ?? '';
     let sum = sums.get(key);
     if (!sum) {
-      sum = { ...(r.tokenId !== undefined && { tokenId: r.tokenId }), name: r.tokenId === undefined ? 'You (VS Code, CLI, owner token)' : (r.tokenName ?? r.tokenId), requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, unpricedRequests: 0 };
+      sum = {
+        ...(r.tokenId !== undefined && { tokenId: r.tokenId }),
+        name: r.tokenId === undefined ? 'You (VS Code, CLI, owner token)' : (r.tokenName ?? r.tokenId),
+        requests: 0,
+        errors: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+        unpricedRequests: 0,
+      };
       sums.set(key, sum);
     }
     sum.requests += r.requests;
@@ -111,7 +138,12 @@ export function tokenRows(records: readonly UsageRecord[]): TokenRow[] {
         ...(t.tokenId !== undefined && { tokenId: t.tokenId }),
         name: t.name,
         requests: t.requests,
-        cells: { requests: formatCount(t.requests), inputTokens: formatCount(t.inputTokens), outputTokens: formatCount(t.outputTokens), cost: formatCost(t) },
+        cells: {
+          requests: formatCount(t.requests),
+          inputTokens: formatCount(t.inputTokens),
+          outputTokens: formatCount(t.outputTokens),
+          cost: formatCost(t),
+        },
         ...(note && { costNote: note }),
       };
     });
@@ -164,7 +196,9 @@ export function budgetView(b: BudgetStatus, names: Record<string, string>): Budg
     level: fraction >= 1 ? 'over' : fraction >= 0.8 ? 'warning' : 'ok',
     text: `${spent} of ${formatUsd(b.amount)} ${period} (${formatPercent(fraction)})`,
     resets: periodEndText(b.periodEnd),
-    ...(n > 0 && { note: `${formatCount(n)} request${n === 1 ? '' : 's'} without a known price ${n === 1 ? 'is' : 'are'} not counted.` }),
+    ...(n > 0 && {
+      note: `${formatCount(n)} request${n === 1 ? '' : 's'} without a known price ${n === 1 ? 'is' : 'are'} not counted.`,
+    }),
   };
 }
 

@@ -27,7 +27,8 @@ export function setBanner(message: string | undefined): void {
 export function renderData(data: UsageViewData, metric: ChartMetric): void {
   el('period').textContent = `${formatSpan(data.from, data.to)} (UTC days)`;
   const totals = totalsView(data.totals);
-  for (const key of ['requests', 'errors', 'inputTokens', 'outputTokens', 'cost'] as const) el(`total-${key}`).textContent = totals[key];
+  for (const key of ['requests', 'errors', 'inputTokens', 'outputTokens', 'cost'] as const)
+    el(`total-${key}`).textContent = totals[key];
   const note = el('totals-note');
   note.textContent = totals.costNote ?? '';
   note.hidden = totals.costNote === undefined;
@@ -35,7 +36,9 @@ export function renderData(data: UsageViewData, metric: ChartMetric): void {
 
   const empty = data.totals.requests === 0;
   el('empty').hidden = !empty;
-  el('empty').textContent = empty ? `No usage in the last ${data.days} days. Requests made through Switchboard — chats in VS Code, the CLI, other tools — show up here.` : '';
+  el('empty').textContent = empty
+    ? `No usage in the last ${data.days} days. Requests made through Switchboard — chats in VS Code, the CLI, other tools — show up here.`
+    : '';
   el('chart-section').hidden = empty;
   el('table-section').hidden = empty;
   if (!empty) {
@@ -65,7 +68,9 @@ export function renderChartSection(data: UsageViewData, metric: ChartMetric): vo
   const note = el('chart-note');
   const unpriced = data.totals.unpricedRequests;
   note.hidden = !(metric === 'cost' && unpriced > 0);
-  note.textContent = note.hidden ? '' : `Only requests with a known price are counted: ${unpriced} request${unpriced === 1 ? '' : 's'} had none.`;
+  note.textContent = note.hidden
+    ? ''
+    : `Only requests with a known price are counted: ${unpriced} request${unpriced === 1 ? '' : 's'} had none.`;
 }
 
 function renderTable(data: UsageViewData): void {
@@ -89,7 +94,9 @@ function renderTable(data: UsageViewData): void {
     }
     const model = cell(r.model || '(none)');
     model.className = 'model';
-    const cells = [r.cells.requests, r.cells.errors, r.cells.inputTokens, r.cells.outputTokens, r.cells.latency].map((t) => cell(t, 'num'));
+    const cells = [r.cells.requests, r.cells.errors, r.cells.inputTokens, r.cells.outputTokens, r.cells.latency].map(
+      (t) => cell(t, 'num'),
+    );
     const cost = cell(r.cells.cost, 'num cost');
     if (r.costNote) cost.title = r.costNote;
     if (r.tokensNote) for (const tokens of [cells[2]!, cells[3]!]) tokens.title = r.tokensNote;
@@ -110,7 +117,13 @@ function renderTokens(data: UsageViewData): void {
     name.textContent = t.name;
     const cost = cell(t.cells.cost, 'num cost');
     if (t.costNote) cost.title = t.costNote;
-    tr.append(name, cell(t.cells.requests, 'num'), cell(t.cells.inputTokens, 'num'), cell(t.cells.outputTokens, 'num'), cost);
+    tr.append(
+      name,
+      cell(t.cells.requests, 'num'),
+      cell(t.cells.inputTokens, 'num'),
+      cell(t.cells.outputTokens, 'num'),
+      cost,
+    );
     return tr;
   });
   el('token-rows').replaceChildren(...rows);

@@ -6,7 +6,11 @@ import { formatTable } from '../../../daemon/cli/output';
 describe('argument handling', () => {
   it('finds command words around global flags', () => {
     const hasSub = (g: string) => g === 'connections';
-    expect(splitCommand(['--home', '/h', 'connections', '--json', 'add', '--name', 'x'], hasSub)).toEqual({ group: 'connections', sub: 'add', rest: ['--home', '/h', '--json', '--name', 'x'] });
+    expect(splitCommand(['--home', '/h', 'connections', '--json', 'add', '--name', 'x'], hasSub)).toEqual({
+      group: 'connections',
+      sub: 'add',
+      rest: ['--home', '/h', '--json', '--name', 'x'],
+    });
     expect(splitCommand(['chat', 'add'], hasSub)).toEqual({ group: 'chat', rest: ['add'] });
   });
 
@@ -17,6 +21,14 @@ describe('argument handling', () => {
   });
 
   it('aligns table columns by visible width', () => {
-    expect(formatTable(['A', 'B'], [['\u001b[32mok\u001b[0m', 'x'], ['long', 'y']])).toBe('A     B\n\u001b[32mok\u001b[0m    x\nlong  y\n');
+    expect(
+      formatTable(
+        ['A', 'B'],
+        [
+          ['\u001b[32mok\u001b[0m', 'x'],
+          ['long', 'y'],
+        ],
+      ),
+    ).toBe('A     B\n\u001b[32mok\u001b[0m    x\nlong  y\n');
   });
 });

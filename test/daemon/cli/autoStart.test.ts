@@ -20,20 +20,24 @@ afterAll(async () => {
 });
 
 describe('starting a daemon on demand', () => {
-  it('says on stderr that it started one, its pid and home, and how to stop it', async () => {
-    const r = await runCli(home, ['connections', 'list', '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.json()).toEqual({ connections: [] }); // stdout stays clean JSON
-    const pid = daemonPid(home)!;
-    expect(r.stderr).toContain(`Started a Switchboard daemon in the background (pid ${pid}, home ${home})`);
-    expect(r.stderr).toContain('it keeps running after this command');
-    const stop = r.stderr.match(/Stop it with: switchboard (daemon stop --home \S+)/);
-    expect(stop, r.stderr).not.toBeNull();
-    // A second command finds it running and says nothing about starting.
-    expect((await runCli(home, ['connections', 'list'])).stderr).not.toMatch(/Started/);
-    // The command it printed stops that daemon.
-    const stopped = await runCli(home, [...stop![1]!.split(' '), '--json']);
-    expect(stopped.json()).toMatchObject({ stopped: true, pid });
-    expect(() => process.kill(pid, 0)).toThrow();
-  }, CLI_TEST_TIMEOUT_MS);
+  it(
+    'says on stderr that it started one, its pid and home, and how to stop it',
+    async () => {
+      const r = await runCli(home, ['connections', 'list', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json()).toEqual({ connections: [] }); // stdout stays clean JSON
+      const pid = daemonPid(home)!;
+      expect(r.stderr).toContain(`Started a Switchboard daemon in the background (pid ${pid}, home ${home})`);
+      expect(r.stderr).toContain('it keeps running after this command');
+      const stop = r.stderr.match(/Stop it with: switchboard (daemon stop --home \S+)/);
+      expect(stop, r.stderr).not.toBeNull();
+      // A second command finds it running and says nothing about starting.
+      expect((await runCli(home, ['connections', 'list'])).stderr).not.toMatch(/Started/);
+      // The command it printed stops that daemon.
+      const stopped = await runCli(home, [...stop![1]!.split(' '), '--json']);
+      expect(stopped.json()).toMatchObject({ stopped: true, pid });
+      expect(() => process.kill(pid, 0)).toThrow();
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 });

@@ -23,10 +23,35 @@ afterAll(async () => {
 
 describe('connections with a description, defaults and an on/off switch', () => {
   it('adds them with flags, shows them, changes one default keeping the other, and clears them', async () => {
-    const added = await cli(['connections', 'add', '--name', 'Team', '--provider', 'openai', '--base-url', up.openaiBaseUrl, '--model', 'gpt-5.4',
-      '--description', 'Search team bot', '--temperature', '0.3', '--max-tokens', '500', '--key-stdin', '--json'], { input: `${KEY}\n` });
+    const added = await cli(
+      [
+        'connections',
+        'add',
+        '--name',
+        'Team',
+        '--provider',
+        'openai',
+        '--base-url',
+        up.openaiBaseUrl,
+        '--model',
+        'gpt-5.4',
+        '--description',
+        'Search team bot',
+        '--temperature',
+        '0.3',
+        '--max-tokens',
+        '500',
+        '--key-stdin',
+        '--json',
+      ],
+      { input: `${KEY}\n` },
+    );
     expect(added.code, added.stderr).toBe(0);
-    expect(added.json().connection).toMatchObject({ description: 'Search team bot', enabled: true, generationDefaults: { temperature: 0.3, maxTokens: 500 } });
+    expect(added.json().connection).toMatchObject({
+      description: 'Search team bot',
+      enabled: true,
+      generationDefaults: { temperature: 0.3, maxTokens: 500 },
+    });
 
     const shown = await cli(['connections', 'show', 'Team']);
     expect(shown.stdout).toMatch(/description:\s+Search team bot/);
@@ -36,7 +61,14 @@ describe('connections with a description, defaults and an on/off switch', () => 
 
     const edited = await cli(['connections', 'edit', 'Team', '--temperature', '1', '--json']);
     expect(edited.json().connection.generationDefaults).toEqual({ temperature: 1, maxTokens: 500 });
-    const cleared = await cli(['connections', 'edit', 'Team', '--unset', 'max-tokens,temperature,description', '--json']);
+    const cleared = await cli([
+      'connections',
+      'edit',
+      'Team',
+      '--unset',
+      'max-tokens,temperature,description',
+      '--json',
+    ]);
     expect(cleared.code, cleared.stderr).toBe(0);
     expect(cleared.json().connection.generationDefaults).toBeUndefined();
     expect(cleared.json().connection.description).toBeUndefined();

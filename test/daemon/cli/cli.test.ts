@@ -44,10 +44,33 @@ describe('switchboard daemon', () => {
 
 describe('switchboard connections, chat, models, usage', () => {
   it('adds a connection with the key from stdin, never echoing it', async () => {
-    const r = await cli(['connections', 'add', '--name', 'Mock', '--provider', 'openai', '--base-url', up.openaiBaseUrl, '--model', 'gpt-5.4', '--key-stdin', '--json'], { input: `${GOOD_KEY}\n` });
+    const r = await cli(
+      [
+        'connections',
+        'add',
+        '--name',
+        'Mock',
+        '--provider',
+        'openai',
+        '--base-url',
+        up.openaiBaseUrl,
+        '--model',
+        'gpt-5.4',
+        '--key-stdin',
+        '--json',
+      ],
+      { input: `${GOOD_KEY}\n` },
+    );
     expect(r.code, r.stderr).toBe(0);
     const { connection } = r.json();
-    expect(connection).toMatchObject({ name: 'Mock', provider: 'openai', keySource: 'vault', keyHint: '…0001', keyAvailable: true, isDefault: true });
+    expect(connection).toMatchObject({
+      name: 'Mock',
+      provider: 'openai',
+      keySource: 'vault',
+      keyHint: '…0001',
+      keyAvailable: true,
+      isDefault: true,
+    });
     expect(r.stdout + r.stderr).not.toContain(GOOD_KEY);
   });
 
@@ -73,14 +96,30 @@ describe('switchboard connections, chat, models, usage', () => {
   });
 
   it('switches the default connection by name and by id', async () => {
-    const added = await cli(['connections', 'add', '--name', 'Other', '--provider', 'openai', '--base-url', up.openaiBaseUrl, '--key-stdin', '--json'], { input: OTHER_KEY });
+    const added = await cli(
+      [
+        'connections',
+        'add',
+        '--name',
+        'Other',
+        '--provider',
+        'openai',
+        '--base-url',
+        up.openaiBaseUrl,
+        '--key-stdin',
+        '--json',
+      ],
+      { input: OTHER_KEY },
+    );
     expect(added.code, added.stderr).toBe(0);
     const other = added.json().connection;
     expect(other.isDefault).toBe(false);
     const r = await cli(['connections', 'default', 'OTHER', '--json']);
     expect(r.code).toBe(0);
     expect(r.json().connection).toMatchObject({ id: other.id, isDefault: true });
-    const mockId = (await cli(['connections', 'list', '--json'])).json().connections.find((c: { name: string }) => c.name === 'Mock').id;
+    const mockId = (await cli(['connections', 'list', '--json']))
+      .json()
+      .connections.find((c: { name: string }) => c.name === 'Mock').id;
     const back = await cli(['connections', 'default', mockId]);
     expect(back.code).toBe(0);
     expect(back.stdout).toContain('Mock is now the default');
@@ -99,7 +138,9 @@ describe('switchboard connections, chat, models, usage', () => {
 
   it('reads piped stdin: after the prompt argument as context, or alone as the prompt', async () => {
     up.reset();
-    const both = await cli(['chat', '-c', 'Other', '-m', 'gpt-5.4-mini', 'Summarize this:'], { input: 'line one\nline two\n' });
+    const both = await cli(['chat', '-c', 'Other', '-m', 'gpt-5.4-mini', 'Summarize this:'], {
+      input: 'line one\nline two\n',
+    });
     expect(both.code, both.stderr).toBe(0);
     expect(both.stdout).toBe('Hello from mock\n');
     const first = up.requests.find((q) => q.path.endsWith('/chat/completions'))!;
@@ -109,7 +150,9 @@ describe('switchboard connections, chat, models, usage', () => {
     up.reset();
     const alone = await cli(['chat'], { input: 'just stdin' });
     expect(alone.code, alone.stderr).toBe(0);
-    expect(up.requests.find((q) => q.path.endsWith('/chat/completions'))!.body.messages.at(-1).content).toBe('just stdin');
+    expect(up.requests.find((q) => q.path.endsWith('/chat/completions'))!.body.messages.at(-1).content).toBe(
+      'just stdin',
+    );
   });
 
   it('prints the final result with chat --json', async () => {
@@ -165,17 +208,37 @@ describe('switchboard connections, chat, models, usage', () => {
     const missing = await cli(['connections', 'edit', 'Other', '--header', 'Helicone-Auth=@env:SB_TEST_UNSET_VAR']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('SB_TEST_UNSET_VAR is not set');
-    const ok = await cli(['connections', 'edit', 'Other', '--header', 'Helicone-Auth=@env:SB_TEST_GATEWAY', '--json'], { env: { SB_TEST_GATEWAY: secret } });
+    const ok = await cli(['connections', 'edit', 'Other', '--header', 'Helicone-Auth=@env:SB_TEST_GATEWAY', '--json'], {
+      env: { SB_TEST_GATEWAY: secret },
+    });
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.json().connection).toMatchObject({ headers: { 'Helicone-Auth': '••••••••' }, secretHeaders: ['Helicone-Auth'] });
+    expect(ok.json().connection).toMatchObject({
+      headers: { 'Helicone-Auth': '••••••••' },
+      secretHeaders: ['Helicone-Auth'],
+    });
     expect(ok.stdout + ok.stderr).not.toContain('sk-header-canary');
     await cli(['connections', 'edit', 'Other', '--unset', 'headers']);
   });
 
   it('edits fields, clears them, and sets and clears keys from stdin', async () => {
-    const edited = await cli(['connections', 'edit', 'Other', '--model', 'gpt-x', '--header', 'X-Team=search', '--timeout-ms', '5000', '--json']);
+    const edited = await cli([
+      'connections',
+      'edit',
+      'Other',
+      '--model',
+      'gpt-x',
+      '--header',
+      'X-Team=search',
+      '--timeout-ms',
+      '5000',
+      '--json',
+    ]);
     expect(edited.code, edited.stderr).toBe(0);
-    expect(edited.json().connection).toMatchObject({ defaultModel: 'gpt-x', headers: { 'X-Team': 'search' }, timeoutMs: 5000 });
+    expect(edited.json().connection).toMatchObject({
+      defaultModel: 'gpt-x',
+      headers: { 'X-Team': 'search' },
+      timeoutMs: 5000,
+    });
     const cleared = await cli(['connections', 'edit', 'Other', '--unset', 'model,headers', '--json']);
     expect(cleared.json().connection.defaultModel).toBeUndefined();
     expect(cleared.json().connection.headers).toBeUndefined();
@@ -240,7 +303,10 @@ describe('switchboard errors', () => {
   });
 
   it('exits 1 with the authentication stage reason when the key is rejected', async () => {
-    const added = await cli(['connections', 'add', '--name', 'Bad', '--provider', 'openai', '--base-url', up.openaiBaseUrl, '--key-stdin'], { input: BAD_KEY });
+    const added = await cli(
+      ['connections', 'add', '--name', 'Bad', '--provider', 'openai', '--base-url', up.openaiBaseUrl, '--key-stdin'],
+      { input: BAD_KEY },
+    );
     expect(added.code, added.stderr).toBe(0);
     const r = await cli(['connections', 'test', 'Bad', '--json']);
     expect(r.code).toBe(1);
@@ -270,7 +336,11 @@ describe('switchboard errors', () => {
       expect(r.stderr).toMatch(/^hint: .*switchboard daemon start/m);
       const json = await runCli(empty, ['daemon', 'status', '--json']);
       expect(json.code).toBe(3);
-      expect(json.json()).toMatchObject({ running: false, home: empty, error: { code: 'UNREACHABLE', reason: 'not-running' } });
+      expect(json.json()).toMatchObject({
+        running: false,
+        home: empty,
+        error: { code: 'UNREACHABLE', reason: 'not-running' },
+      });
     } finally {
       await stopAndRemove(empty);
     }

@@ -86,7 +86,11 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 /** Runs `node dist/cli.js --home <home> …args`. */
 export function runCli(home: string, args: string[], opts: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '--home', home, ...args], { cwd: opts.cwd ?? ROOT, env: cleanEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, '--home', home, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: cleanEnv(opts.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -107,7 +111,9 @@ export function runCli(home: string, args: string[], opts: RunOptions = {}): Pro
           try {
             return JSON.parse(stdout);
           } catch {
-            throw new Error(`stdout of switchboard ${args.join(' ')} is not JSON (exit ${code}):\n${stdout}\nstderr: ${stderr}`);
+            throw new Error(
+              `stdout of switchboard ${args.join(' ')} is not JSON (exit ${code}):\n${stdout}\nstderr: ${stderr}`,
+            );
           }
         },
       });

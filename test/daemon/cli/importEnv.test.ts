@@ -25,7 +25,13 @@ beforeAll(() => {
   cwd = tempDir('sb-cli-cwd-');
   writeFileSync(
     path.join(cwd, '.env'),
-    ['# keys for the demo', `export OPENAI_API_KEY="${DOTENV_CANARY}"`, 'OLLAMA_HOST=0.0.0.0:11434', "LLM_MODEL='ignored-without-base-url' # comment", ''].join('\n'),
+    [
+      '# keys for the demo',
+      `export OPENAI_API_KEY="${DOTENV_CANARY}"`,
+      'OLLAMA_HOST=0.0.0.0:11434',
+      "LLM_MODEL='ignored-without-base-url' # comment",
+      '',
+    ].join('\n'),
   );
 });
 
@@ -57,9 +63,23 @@ describe('switchboard import-env', () => {
     expect(leaks(r.stdout + r.stderr)).toEqual([]);
     const out = r.json();
     const byName = Object.fromEntries(out.created.map((c: { name: string }) => [c.name, c]));
-    expect(byName['OpenAI']).toMatchObject({ provider: 'openai', keySource: 'vault', keyHint: '…b8aa', keyAvailable: true });
-    expect(byName['Groq']).toMatchObject({ provider: 'groq', keySource: 'env:GROQ_API_KEY', keyHint: '…3f11', keyAvailable: true });
-    expect(byName['Ollama']).toMatchObject({ provider: 'ollama', keySource: 'none', baseUrl: 'http://127.0.0.1:11434/v1' });
+    expect(byName['OpenAI']).toMatchObject({
+      provider: 'openai',
+      keySource: 'vault',
+      keyHint: '…b8aa',
+      keyAvailable: true,
+    });
+    expect(byName['Groq']).toMatchObject({
+      provider: 'groq',
+      keySource: 'env:GROQ_API_KEY',
+      keyHint: '…3f11',
+      keyAvailable: true,
+    });
+    expect(byName['Ollama']).toMatchObject({
+      provider: 'ollama',
+      keySource: 'none',
+      baseUrl: 'http://127.0.0.1:11434/v1',
+    });
     expect(out.problems).toEqual([expect.objectContaining({ variable: 'LLM_MODEL', source: path.join(cwd, '.env') })]);
     expect(out.failed).toEqual([]);
   });
@@ -78,7 +98,11 @@ describe('switchboard import-env', () => {
     expect(r.stderr).toMatch(/does not see this \$ANTHROPIC_API_KEY/);
     expect(leaks(r.stdout + r.stderr)).toEqual([]);
     const list = (await runCli(home, ['connections', 'list', '--json'])).json();
-    expect(list.connections.find((c: { name: string }) => c.name === 'Anthropic')).toMatchObject({ keySource: 'vault', keyHint: '…7a15', keyAvailable: true });
+    expect(list.connections.find((c: { name: string }) => c.name === 'Anthropic')).toMatchObject({
+      keySource: 'vault',
+      keyHint: '…7a15',
+      keyAvailable: true,
+    });
     expect(leaks(JSON.stringify(list))).toEqual([]);
   });
 
@@ -105,7 +129,9 @@ describe('switchboard import-env', () => {
     const r = await runCli(home, ['import-env', '--yes', '--json'], { cwd: dir, env });
     expect(r.code, r.stderr).toBe(0);
     const out = r.json();
-    expect(out.created.map((c: { name: string; keySource: string; keyHint: string }) => [c.name, c.keySource, c.keyHint])).toEqual([
+    expect(
+      out.created.map((c: { name: string; keySource: string; keyHint: string }) => [c.name, c.keySource, c.keyHint]),
+    ).toEqual([
       ['Mistral', 'vault', '…5e77'],
       ['Cerebras', 'vault', '…c0de'],
     ]);
@@ -114,11 +140,18 @@ describe('switchboard import-env', () => {
       ['XAI_API_KEY', `${file}:3`],
       ['LLM_BASE_URL', file],
     ]);
-    expect(r.stderr).toMatch(new RegExp(`^warning: LLM_BASE_URL \\(${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\) the value must be an http`, 'm'));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^warning: LLM_BASE_URL \\(${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\) the value must be an http`,
+        'm',
+      ),
+    );
     expect(r.stderr).toMatch(/XAI_API_KEY .*quote that is never closed/);
     expect(r.stderr).toMatch(/DEEPSEEK_API_KEY .*\$\{NOT_SET_ANYWHERE\}/);
     expect(r.stdout + r.stderr).not.toContain('--base-url');
     expect(leaks(r.stdout + r.stderr)).toEqual([]);
-    expect(r.stdout + r.stderr).not.toMatch(new RegExp([EXPANDED_CANARY, UNTERMINATED_CANARY, LLM_CANARY, CEREBRAS_CANARY].join('|')));
+    expect(r.stdout + r.stderr).not.toMatch(
+      new RegExp([EXPANDED_CANARY, UNTERMINATED_CANARY, LLM_CANARY, CEREBRAS_CANARY].join('|')),
+    );
   }, 60_000);
 });

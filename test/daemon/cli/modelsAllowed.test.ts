@@ -16,7 +16,25 @@ beforeAll(async () => {
   ensureBuilt();
   up = await startMockUpstream({ validKeys: [KEY], models: ['gpt-5.4', 'gpt-5.4-mini', 'gpt-4o'] });
   home = tempDir('sb-cli-allowed-');
-  const added = await cli(['connections', 'add', '--name', 'Narrow', '--provider', 'openai', '--base-url', up.openaiBaseUrl, '--model', 'gpt-5.4', '--allowed-models', 'gpt-5.4,gpt-4o', '--key-stdin', '--json'], { input: `${KEY}\n` });
+  const added = await cli(
+    [
+      'connections',
+      'add',
+      '--name',
+      'Narrow',
+      '--provider',
+      'openai',
+      '--base-url',
+      up.openaiBaseUrl,
+      '--model',
+      'gpt-5.4',
+      '--allowed-models',
+      'gpt-5.4,gpt-4o',
+      '--key-stdin',
+      '--json',
+    ],
+    { input: `${KEY}\n` },
+  );
   expect(added.code, added.stderr).toBe(0);
 }, 60_000);
 afterAll(async () => {
@@ -42,7 +60,24 @@ describe('switchboard models with allowedModels', () => {
   });
 
   it('refuses a default model outside allowedModels when adding a connection', async () => {
-    const r = await cli(['connections', 'add', '--name', 'Bad', '--provider', 'openai', '--base-url', up.openaiBaseUrl, '--model', 'gpt-5.4-mini', '--allowed-models', 'gpt-5.4', '--key-stdin'], { input: `${KEY}\n` });
+    const r = await cli(
+      [
+        'connections',
+        'add',
+        '--name',
+        'Bad',
+        '--provider',
+        'openai',
+        '--base-url',
+        up.openaiBaseUrl,
+        '--model',
+        'gpt-5.4-mini',
+        '--allowed-models',
+        'gpt-5.4',
+        '--key-stdin',
+      ],
+      { input: `${KEY}\n` },
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('"gpt-5.4-mini" is not one of the connection\'s allowedModels (gpt-5.4)');
   });

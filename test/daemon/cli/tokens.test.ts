@@ -21,7 +21,24 @@ beforeAll(async () => {
   up = await startMockUpstream({ validKeys: [KEY] });
   home = tempDir('sb-cli-tokens-');
   for (const name of ['Work', 'Other']) {
-    const added = await cli(['connections', 'add', '--name', name, '--provider', 'openai', '--base-url', up.openaiBaseUrl, '--model', 'gpt-4o', '--max-retries', '0', '--key-stdin'], { input: `${KEY}\n` });
+    const added = await cli(
+      [
+        'connections',
+        'add',
+        '--name',
+        name,
+        '--provider',
+        'openai',
+        '--base-url',
+        up.openaiBaseUrl,
+        '--model',
+        'gpt-4o',
+        '--max-retries',
+        '0',
+        '--key-stdin',
+      ],
+      { input: `${KEY}\n` },
+    );
     expect(added.code, added.stderr).toBe(0);
   }
 }, 60_000);
@@ -32,7 +49,18 @@ afterAll(async () => {
 
 describe('switchboard tokens', () => {
   it('creates a token printed once on stdout, which the openai SDK can use on its connection only; lists and revokes it', async () => {
-    const created = await cli(['tokens', 'create', '--name', 'cline', '--connections', 'work', '--budget', 'month:20', '--expires', '30d']);
+    const created = await cli([
+      'tokens',
+      'create',
+      '--name',
+      'cline',
+      '--connections',
+      'work',
+      '--budget',
+      'month:20',
+      '--expires',
+      '30d',
+    ]);
     expect(created.code, created.stderr).toBe(0);
     const secret = created.stdout.trim();
     expect(secret).toMatch(/^sbt_[A-Za-z0-9_-]{43}$/);
@@ -42,7 +70,9 @@ describe('switchboard tokens', () => {
     const sdk = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: secret, maxRetries: 0 });
     const answer = await sdk.chat.completions.create({ model: 'Work', messages: [{ role: 'user', content: 'hi' }] });
     expect(answer.choices[0]!.message.content).toBeTruthy();
-    await expect(sdk.chat.completions.create({ model: 'Other', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ status: 403 });
+    await expect(
+      sdk.chat.completions.create({ model: 'Other', messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toMatchObject({ status: 403 });
 
     const listed = await cli(['tokens', 'list']);
     expect(listed.code, listed.stderr).toBe(0);
@@ -55,7 +85,9 @@ describe('switchboard tokens', () => {
     const revoked = await cli(['tokens', 'revoke', 'CLINE']);
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(revoked.stdout).toContain('Revoked tool token "cline"');
-    await expect(sdk.chat.completions.create({ model: 'Work', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(
+      sdk.chat.completions.create({ model: 'Work', messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toBeInstanceOf(AuthenticationError);
     const again = await cli(['tokens', 'revoke', 'cline']);
     expect(again.code).toBe(4);
     expect(again.stderr).toContain('No tool token is named "cline"');
@@ -76,7 +108,9 @@ describe('switchboard connections edit --base-url to another host', () => {
   it('warns on stderr that the stored key stays behind, and the connection then has no key', async () => {
     const moved = await cli(['connections', 'edit', 'Other', '--base-url', 'http://localhost:9/v1']);
     expect(moved.code, moved.stderr).toBe(0);
-    expect(moved.stderr).toMatch(/warning: Moving "Other" from http:\/\/127\.0\.0\.1:\d+ to http:\/\/localhost:9 drops its stored key/);
+    expect(moved.stderr).toMatch(
+      /warning: Moving "Other" from http:\/\/127\.0\.0\.1:\d+ to http:\/\/localhost:9 drops its stored key/,
+    );
     const shown = (await cli(['connections', 'list', '--json'])).json();
     expect(shown.connections.find((c: { name: string }) => c.name === 'Other')).toMatchObject({ keyAvailable: false });
     const samePath = await cli(['connections', 'edit', 'Work', '--base-url', `${up.openaiBaseUrl}/`]);

@@ -16,7 +16,25 @@ beforeAll(async () => {
   ensureBuilt();
   up = await startMockUpstream({ validKeys: [KEY] });
   home = tempDir('sb-cli-usage-');
-  const added = await cli(['connections', 'add', '--name', 'Work', '--provider', 'openai', '--base-url', up.openaiBaseUrl, '--model', 'gpt-4o', '--max-retries', '0', '--key-stdin', '--json'], { input: `${KEY}\n` });
+  const added = await cli(
+    [
+      'connections',
+      'add',
+      '--name',
+      'Work',
+      '--provider',
+      'openai',
+      '--base-url',
+      up.openaiBaseUrl,
+      '--model',
+      'gpt-4o',
+      '--max-retries',
+      '0',
+      '--key-stdin',
+      '--json',
+    ],
+    { input: `${KEY}\n` },
+  );
   expect(added.code, added.stderr).toBe(0);
 }, 60_000);
 
@@ -32,11 +50,23 @@ describe('switchboard usage', () => {
     const r = await cli(['usage', 'Work', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const data = r.json();
-    expect(data.records).toMatchObject([{ connectionName: 'Work', model: 'gpt-4o', day: today(), requests: 2, inputTokens: 200_000, outputTokens: 20_000, unpricedRequests: 0 }]);
+    expect(data.records).toMatchObject([
+      {
+        connectionName: 'Work',
+        model: 'gpt-4o',
+        day: today(),
+        requests: 2,
+        inputTokens: 200_000,
+        outputTokens: 20_000,
+        unpricedRequests: 0,
+      },
+    ]);
     // gpt-4o's catalog price: $2.50 in, $10 out per million tokens.
     expect(data.totals.costUsd).toBeCloseTo(0.2 * 2.5 + 0.02 * 10, 9);
     const table = await cli(['usage', 'Work']);
-    expect(table.stdout).toMatch(/DAY\s+CONNECTION\s+MODEL\s+REQUESTS\s+ERRORS\s+INPUT TOKENS\s+OUTPUT TOKENS\s+COST\s+AVG LATENCY/);
+    expect(table.stdout).toMatch(
+      /DAY\s+CONNECTION\s+MODEL\s+REQUESTS\s+ERRORS\s+INPUT TOKENS\s+OUTPUT TOKENS\s+COST\s+AVG LATENCY/,
+    );
     expect(table.stdout).toMatch(/gpt-4o\s+2\s+0\s+200,000\s+20,000\s+\$0\.7000/);
     expect(table.stdout).toMatch(/^total\s+2\s+0\s+200,000\s+20,000\s+\$0\.7000/m);
   });
@@ -63,14 +93,24 @@ describe('switchboard usage', () => {
   });
 
   it('limits to the last N days, and finds nothing in a range with no usage', async () => {
-    expect((await cli(['usage', '--days', '1', '--json'])).json()).toMatchObject({ from: today(), to: today(), totals: { requests: 3 } });
+    expect((await cli(['usage', '--days', '1', '--json'])).json()).toMatchObject({
+      from: today(),
+      to: today(),
+      totals: { requests: 3 },
+    });
     const empty = await cli(['usage', '--from', '2001-01-01', '--to', '2001-01-02']);
     expect(empty.code).toBe(0);
     expect(empty.stdout).toContain('No usage recorded');
   });
 
   it('refuses bad selections with exit 2 and an unknown connection with exit 4', async () => {
-    for (const args of [['--days', '0'], ['--days', '2', '--from', '2026-01-01'], ['--group-by', 'provider'], ['--from', '2026-02-01', '--to', '2026-01-01'], ['Work', '--connection', 'Work']]) {
+    for (const args of [
+      ['--days', '0'],
+      ['--days', '2', '--from', '2026-01-01'],
+      ['--group-by', 'provider'],
+      ['--from', '2026-02-01', '--to', '2026-01-01'],
+      ['Work', '--connection', 'Work'],
+    ]) {
       const r = await cli(['usage', ...args]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^error: /m);
@@ -81,7 +121,24 @@ describe('switchboard usage', () => {
   });
 
   it('marks tokens the daemon estimated for an answer cut before the provider reported usage with ~, and says why', async () => {
-    const added = await cli(['connections', 'add', '--name', 'Cut', '--provider', 'openai', '--base-url', up.openaiBaseUrl, '--model', 'gpt-4o', '--max-retries', '0', '--key-stdin'], { input: `${KEY}\n` });
+    const added = await cli(
+      [
+        'connections',
+        'add',
+        '--name',
+        'Cut',
+        '--provider',
+        'openai',
+        '--base-url',
+        up.openaiBaseUrl,
+        '--model',
+        'gpt-4o',
+        '--max-retries',
+        '0',
+        '--key-stdin',
+      ],
+      { input: `${KEY}\n` },
+    );
     expect(added.code, added.stderr).toBe(0);
     up.reply('gpt-4o', { chunks: ['lorem ', 'ipsum ', 'dolor ', 'sit ', 'amet'], usage: { input: 5, output: 5 } });
     up.fault({ kind: 'reset', afterChunks: 3, count: 1 });
@@ -101,7 +158,13 @@ describe('switchboard prices', () => {
   it('lists catalog prices, by default and for one provider', async () => {
     const r = await cli(['prices', '--provider', 'openai', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json().prices).toContainEqual({ provider: 'openai', model: 'gpt-4o', inputPerMTok: 2.5, outputPerMTok: 10, source: 'catalog' });
+    expect(r.json().prices).toContainEqual({
+      provider: 'openai',
+      model: 'gpt-4o',
+      inputPerMTok: 2.5,
+      outputPerMTok: 10,
+      source: 'catalog',
+    });
     const table = await cli(['prices', 'list', '-p', 'openai']);
     expect(table.stdout).toMatch(/^PROVIDER\s+MODEL\s+INPUT \$\/MTOK\s+OUTPUT \$\/MTOK\s+SOURCE/);
     expect(table.stdout).toMatch(/^openai\s+gpt-4o\s+\$2\.50\s+\$10\.00\s+catalog$/m);
@@ -110,12 +173,22 @@ describe('switchboard prices', () => {
   it('sets a price that later usage is costed at, and clears it', async () => {
     const set = await cli(['prices', 'set', 'openai', 'my-finetune', '--input', '1', '--output', '2', '--json']);
     expect(set.code, set.stderr).toBe(0);
-    expect(set.json().price).toEqual({ provider: 'openai', model: 'my-finetune', inputPerMTok: 1, outputPerMTok: 2, source: 'user' });
+    expect(set.json().price).toEqual({
+      provider: 'openai',
+      model: 'my-finetune',
+      inputPerMTok: 1,
+      outputPerMTok: 2,
+      source: 'user',
+    });
     up.reply('my-finetune', { chunks: ['ok'], usage: { input: 1_000_000, output: 500_000 } });
     expect((await cli(['chat', '-c', 'Work', '-m', 'my-finetune', 'hi'])).code).toBe(0);
-    const row = (await cli(['usage', 'Work', '--group-by', 'model', '--json'])).json().groups.find((g: { model: string }) => g.model === 'my-finetune');
+    const row = (await cli(['usage', 'Work', '--group-by', 'model', '--json']))
+      .json()
+      .groups.find((g: { model: string }) => g.model === 'my-finetune');
     expect(row).toMatchObject({ requests: 2, costUsd: 2, unpricedRequests: 1 });
-    expect((await cli(['prices', 'list', '--provider', 'openai'])).stdout).toMatch(/^openai\s+my-finetune\s+\$1\.00\s+\$2\.00\s+user$/m);
+    expect((await cli(['prices', 'list', '--provider', 'openai'])).stdout).toMatch(
+      /^openai\s+my-finetune\s+\$1\.00\s+\$2\.00\s+user$/m,
+    );
 
     const cleared = await cli(['prices', 'set', 'openai', 'my-finetune', '--clear']);
     expect(cleared.code).toBe(0);
@@ -145,15 +218,44 @@ describe('switchboard prices', () => {
 
 describe('connections add|edit limits, budget and fallbacks', () => {
   it('sets them from flags, shows them, and clears them on edit', async () => {
-    const r = await cli([
-      'connections', 'add', '--name', 'Capped', '--provider', 'openai', '--base-url', up.openaiBaseUrl, '--key-stdin', '--json',
-      '--limit', 'minute:requests=60,tokens=100k', '--limit', 'day:requests=5000', '--on-limit', 'queue', '--max-queue-wait', '5000',
-      '--budget', 'month:50', '--fallback', 'Work', '--fallback-model', 'Work=gpt-4o-mini',
-    ], { input: `${KEY}\n` });
+    const r = await cli(
+      [
+        'connections',
+        'add',
+        '--name',
+        'Capped',
+        '--provider',
+        'openai',
+        '--base-url',
+        up.openaiBaseUrl,
+        '--key-stdin',
+        '--json',
+        '--limit',
+        'minute:requests=60,tokens=100k',
+        '--limit',
+        'day:requests=5000',
+        '--on-limit',
+        'queue',
+        '--max-queue-wait',
+        '5000',
+        '--budget',
+        'month:50',
+        '--fallback',
+        'Work',
+        '--fallback-model',
+        'Work=gpt-4o-mini',
+      ],
+      { input: `${KEY}\n` },
+    );
     expect(r.code, r.stderr).toBe(0);
-    const work = (await cli(['connections', 'list', '--json'])).json().connections.find((c: { name: string }) => c.name === 'Work');
+    const work = (await cli(['connections', 'list', '--json']))
+      .json()
+      .connections.find((c: { name: string }) => c.name === 'Work');
     expect(r.json().connection).toMatchObject({
-      capacity: [{ period: 'minute', requests: 60, tokens: 100_000 }, { period: 'day', requests: 5000 }],
+      capacity: [
+        { period: 'minute', requests: 60, tokens: 100_000 },
+        { period: 'day', requests: 5000 },
+      ],
       onLimit: 'queue',
       maxQueueWaitMs: 5000,
       budget: { period: 'month', amount: 50 },
@@ -166,9 +268,20 @@ describe('connections add|edit limits, budget and fallbacks', () => {
     expect(show.stdout).toMatch(/^budget:\s+\$50 per month$/m);
     expect(show.stdout).toMatch(/^fallbacks:\s+Work \(gpt-4o-mini\)$/m);
 
-    const edited = await cli(['connections', 'edit', 'Capped', '--no-limits', '--no-budget', '--no-fallbacks', '--unset', 'on-limit,max-queue-wait', '--json']);
+    const edited = await cli([
+      'connections',
+      'edit',
+      'Capped',
+      '--no-limits',
+      '--no-budget',
+      '--no-fallbacks',
+      '--unset',
+      'on-limit,max-queue-wait',
+      '--json',
+    ]);
     expect(edited.code, edited.stderr).toBe(0);
-    for (const field of ['capacity', 'budget', 'fallbacks', 'fallbackModels', 'onLimit', 'maxQueueWaitMs']) expect(edited.json().connection).not.toHaveProperty(field);
+    for (const field of ['capacity', 'budget', 'fallbacks', 'fallbackModels', 'onLimit', 'maxQueueWaitMs'])
+      expect(edited.json().connection).not.toHaveProperty(field);
     expect((await cli(['connections', 'show', 'Capped'])).stdout).toMatch(/^fallbacks:\s+none$/m);
   });
 

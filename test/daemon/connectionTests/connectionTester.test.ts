@@ -19,10 +19,22 @@ afterAll(() => up.close());
 beforeEach(() => up.reset());
 
 function openai(over: Partial<ResolvedConnection> = {}): ResolvedConnection {
-  return { id: 'conn_t', name: 'Test', provider: findBuiltIn('openai')!, baseUrl: up.openaiBaseUrl, apiKey: GOOD_KEY, timeoutMs: 5000, maxRetries: 0, ...over };
+  return {
+    id: 'conn_t',
+    name: 'Test',
+    provider: findBuiltIn('openai')!,
+    baseUrl: up.openaiBaseUrl,
+    apiKey: GOOD_KEY,
+    timeoutMs: 5000,
+    maxRetries: 0,
+    ...over,
+  };
 }
 
-function run(conn: ResolvedConnection, opts: { defaultModel?: string; completion?: boolean; slowMs?: number } = {}): Promise<TestResult> {
+function run(
+  conn: ResolvedConnection,
+  opts: { defaultModel?: string; completion?: boolean; slowMs?: number } = {},
+): Promise<TestResult> {
   return testConnection(conn, { adapter: adapterFor(conn.provider), ...opts });
 }
 
@@ -42,7 +54,13 @@ describe('testConnection', () => {
   it('reports ok for a good connection, with every stage in order and the models it found', async () => {
     const result = await run(openai(), { defaultModel: 'gpt-4o-mini' });
     expect(result.status).toBe('ok');
-    expect(result.stages.map((s) => s.name)).toEqual(['connectivity', 'authentication', 'models', 'latency', 'completion']);
+    expect(result.stages.map((s) => s.name)).toEqual([
+      'connectivity',
+      'authentication',
+      'models',
+      'latency',
+      'completion',
+    ]);
     expect(result.stages.map((s) => s.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'skipped']);
     expect(stage(result, 'completion').reason).toBe('not requested');
     expect(stage(result, 'models').reason).toContain('4 models');
@@ -71,7 +89,10 @@ describe('testConnection', () => {
     expect(stage(result, 'models').status).toBe('skipped');
     expect(stage(result, 'completion').status).toBe('skipped');
     // No green latency stage beside a refused key (#17 item 9).
-    expect(stage(result, 'latency')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^not measured: the credentials were not accepted/) });
+    expect(stage(result, 'latency')).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringMatching(/^not measured: the credentials were not accepted/),
+    });
     const text = JSON.stringify(result);
     expect(text).not.toContain(BAD_KEY);
     expect(text).not.toContain(BAD_KEY.slice(3, 15));
@@ -81,7 +102,10 @@ describe('testConnection', () => {
   it('fails authentication without calling the provider when a key is required and missing', async () => {
     const result = await run(openai({ apiKey: undefined }));
     expect(stage(result, 'connectivity').status).toBe('ok');
-    expect(stage(result, 'authentication')).toMatchObject({ status: 'error', reason: expect.stringMatching(/^No API key .*https:\/\/platform\.openai\.com\/api-keys/) });
+    expect(stage(result, 'authentication')).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/^No API key .*https:\/\/platform\.openai\.com\/api-keys/),
+    });
     expect(stage(result, 'models').status).toBe('skipped');
     expect(result.summary).toBe('No API key');
     expect(stage(result, 'latency').status).toBe('skipped');
@@ -90,9 +114,15 @@ describe('testConnection', () => {
 
   it('reports a refused port as a connectivity error and skips every later stage', async () => {
     const port = await closedPort();
-    const result = await run(openai({ provider: findBuiltIn('ollama')!, apiKey: undefined, baseUrl: `http://127.0.0.1:${port}/v1` }), { completion: true });
+    const result = await run(
+      openai({ provider: findBuiltIn('ollama')!, apiKey: undefined, baseUrl: `http://127.0.0.1:${port}/v1` }),
+      { completion: true },
+    );
     expect(result.status).toBe('error');
-    expect(stage(result, 'connectivity')).toMatchObject({ status: 'error', reason: `Connection refused by 127.0.0.1:${port}: is the server (e.g. Ollama, LM Studio) running?` });
+    expect(stage(result, 'connectivity')).toMatchObject({
+      status: 'error',
+      reason: `Connection refused by 127.0.0.1:${port}: is the server (e.g. Ollama, LM Studio) running?`,
+    });
     for (const name of ['authentication', 'models', 'latency', 'completion'] as const) {
       expect(stage(result, name)).toMatchObject({ status: 'skipped', reason: 'skipped: not reachable' });
     }
@@ -103,20 +133,29 @@ describe('testConnection', () => {
   it('reports a host that does not resolve as a DNS failure', async () => {
     const result = await run(openai({ baseUrl: 'https://nonexistent.invalid/v1' }));
     expect(result.status).toBe('error');
-    expect(stage(result, 'connectivity').reason).toMatch(/^DNS lookup of nonexistent\.invalid failed .*(check the base URL|DNS settings)/);
+    expect(stage(result, 'connectivity').reason).toMatch(
+      /^DNS lookup of nonexistent\.invalid failed .*(check the base URL|DNS settings)/,
+    );
     expect(stage(result, 'authentication').reason).toBe('skipped: not reachable');
   });
 
   it('warns when the default model is not offered, naming what is', async () => {
     const result = await run(openai(), { defaultModel: 'gpt-9-turbo' });
     expect(result.status).toBe('warning');
-    expect(stage(result, 'models')).toMatchObject({ status: 'warning', reason: 'default model gpt-9-turbo is not offered by this connection; available: gpt-4o-mini, gpt-4o, gpt-ghost, claude-haiku-4-5' });
+    expect(stage(result, 'models')).toMatchObject({
+      status: 'warning',
+      reason:
+        'default model gpt-9-turbo is not offered by this connection; available: gpt-4o-mini, gpt-4o, gpt-ghost, claude-haiku-4-5',
+    });
     expect(result.summary).toMatch(/^Works, but default model gpt-9-turbo not offered \(4 models, \d+ ms\)$/);
   });
 
   it('passes a working connection with no default model yet, suggesting the listed ones (not a warning)', async () => {
     const result = await run(openai());
-    expect(stage(result, 'models')).toMatchObject({ status: 'ok', reason: expect.stringContaining('no default model yet: pick one of gpt-4o-mini') });
+    expect(stage(result, 'models')).toMatchObject({
+      status: 'ok',
+      reason: expect.stringContaining('no default model yet: pick one of gpt-4o-mini'),
+    });
     expect(result.status).toBe('ok');
     expect(result.summary).toMatch(/^Works: 4 models/);
   });
@@ -125,7 +164,10 @@ describe('testConnection', () => {
     up.fault({ kind: 'status', status: 404, match: { path: '/v1/models' } });
     const result = await run(openai(), { defaultModel: 'gpt-4o-mini' });
     expect(stage(result, 'authentication').status).toBe('ok');
-    expect(stage(result, 'models')).toMatchObject({ status: 'warning', reason: expect.stringMatching(/^this server has no models endpoint; type the model name/) });
+    expect(stage(result, 'models')).toMatchObject({
+      status: 'warning',
+      reason: expect.stringMatching(/^this server has no models endpoint; type the model name/),
+    });
     expect(result.status).toBe('warning');
   });
 
@@ -140,14 +182,20 @@ describe('testConnection', () => {
   it('warns when the models request is slower than slowMs', async () => {
     up.fault({ kind: 'slowHeaders', ms: 250, match: { path: '/v1/models' } });
     const result = await run(openai(), { defaultModel: 'gpt-4o-mini', slowMs: 100 });
-    expect(stage(result, 'latency')).toMatchObject({ status: 'warning', reason: expect.stringMatching(/^slow: 0\.[2-9] s for the models request/) });
+    expect(stage(result, 'latency')).toMatchObject({
+      status: 'warning',
+      reason: expect.stringMatching(/^slow: 0\.[2-9] s for the models request/),
+    });
     expect(result.status).toBe('warning');
     expect(result.summary).toMatch(/^Works, but slow: /);
   });
 
   it('sends a tiny completion when asked, with a small token limit', async () => {
     const result = await run(openai(), { defaultModel: 'gpt-4o-mini', completion: true });
-    expect(stage(result, 'completion')).toMatchObject({ status: 'ok', reason: expect.stringMatching(/^gpt-4o-mini answered in \d+ ms/) });
+    expect(stage(result, 'completion')).toMatchObject({
+      status: 'ok',
+      reason: expect.stringMatching(/^gpt-4o-mini answered in \d+ ms/),
+    });
     const chat = up.requests.find((r) => r.path === '/v1/chat/completions')!;
     expect(chat.params.max_completion_tokens ?? chat.params.max_tokens).toBe(16);
     expect(result.status).toBe('ok');
@@ -162,7 +210,10 @@ describe('testConnection', () => {
   it('reports a completion to a model the server does not have as a completion error', async () => {
     const result = await run(openai(), { defaultModel: 'gpt-ghost', completion: true });
     expect(stage(result, 'models').status).toBe('ok');
-    expect(stage(result, 'completion')).toMatchObject({ status: 'error', reason: expect.stringContaining('gpt-ghost') });
+    expect(stage(result, 'completion')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('gpt-ghost'),
+    });
     expect(result.status).toBe('error');
     expect(result.summary).toMatch(/^Completion failed: /);
   });
@@ -170,7 +221,10 @@ describe('testConnection', () => {
   it('rejects only when its own signal aborts', async () => {
     up.fault({ kind: 'hang', match: { path: '/v1/models' } });
     const controller = new AbortController();
-    const pending = testConnection(openai(), { adapter: adapterFor(findBuiltIn('openai')!), signal: controller.signal });
+    const pending = testConnection(openai(), {
+      adapter: adapterFor(findBuiltIn('openai')!),
+      signal: controller.signal,
+    });
     await up.waitFor((r) => r.path === '/v1/models');
     controller.abort();
     await expect(pending).rejects.toBeDefined();

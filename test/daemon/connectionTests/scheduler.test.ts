@@ -40,13 +40,43 @@ beforeEach(async () => {
   up.reset();
   dir = await mkdtemp(join(tmpdir(), 'sb-sched-'));
   db = await Database.open(join(dir, 'db.json'), silentLogger, { debounceMs: 10 });
-  const vault = await Vault.open({ file: join(dir, 'vault.json'), masterKeyFile: join(dir, 'master.key'), env: {}, log: silentLogger });
+  const vault = await Vault.open({
+    file: join(dir, 'vault.json'),
+    masterKeyFile: join(dir, 'master.key'),
+    env: {},
+    log: silentLogger,
+  });
   tested = [];
   // The one session a client would have after `events/subscribe`.
-  const session = { id: 's1', clientName: 'test', subscriptions: new Set(['connections/tested']), closed: new AbortController().signal, notify: (_d: unknown, p: unknown) => tested.push(p as ConnectionsTestedParams), drained: async () => undefined, send: () => undefined, caller: OWNER, disconnect: () => undefined } as ClientSession;
+  const session = {
+    id: 's1',
+    clientName: 'test',
+    subscriptions: new Set(['connections/tested']),
+    closed: new AbortController().signal,
+    notify: (_d: unknown, p: unknown) => tested.push(p as ConnectionsTestedParams),
+    drained: async () => undefined,
+    send: () => undefined,
+    caller: OWNER,
+    disconnect: () => undefined,
+  } as ClientSession;
   providers = new ProviderCatalog(db);
-  connections = new ConnectionService({ db, audit: new AuditLog(join(dir, 'audit.jsonl'), silentLogger), vault, keyring: new Keyring(vault, {}), events: new EventHub(() => [session]), providers });
-  models = new ModelCache({ db, settings: new SettingsStore(db), log: silentLogger, adapterFor, resolve: () => { throw new Error('not used'); } });
+  connections = new ConnectionService({
+    db,
+    audit: new AuditLog(join(dir, 'audit.jsonl'), silentLogger),
+    vault,
+    keyring: new Keyring(vault, {}),
+    events: new EventHub(() => [session]),
+    providers,
+  });
+  models = new ModelCache({
+    db,
+    settings: new SettingsStore(db),
+    log: silentLogger,
+    adapterFor,
+    resolve: () => {
+      throw new Error('not used');
+    },
+  });
 });
 afterEach(async () => {
   await scheduler?.stop();
@@ -57,7 +87,18 @@ afterEach(async () => {
 });
 
 const create = (name: string, withKey: boolean) =>
-  connections.create({ name, provider: 'openai', baseUrl: up.openaiBaseUrl, defaultModel: 'gpt-4o-mini', keySource: 'memory', maxRetries: 0, ...(withKey && { apiKey: KEY }) }, 'test');
+  connections.create(
+    {
+      name,
+      provider: 'openai',
+      baseUrl: up.openaiBaseUrl,
+      defaultModel: 'gpt-4o-mini',
+      keySource: 'memory',
+      maxRetries: 0,
+      ...(withKey && { apiKey: KEY }),
+    },
+    'test',
+  );
 
 const lastTest = (id: string): TestResult | undefined => db.data.connections.find((c) => c.id === id)?.lastTest;
 
@@ -70,7 +111,16 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
 }
 
 function startScheduler(over: { staggerMs?: number } = {}): TestScheduler {
-  scheduler = new TestScheduler({ settings: new SettingsStore(db), log: silentLogger, connections, providers, adapterFor, models, firstRunDelayMs: 0, staggerMs: over.staggerMs ?? 5 });
+  scheduler = new TestScheduler({
+    settings: new SettingsStore(db),
+    log: silentLogger,
+    connections,
+    providers,
+    adapterFor,
+    models,
+    firstRunDelayMs: 0,
+    staggerMs: over.staggerMs ?? 5,
+  });
   scheduler.start();
   return scheduler;
 }
@@ -88,14 +138,19 @@ describe('testSavedConnection', () => {
   it('turns a missing key into an authentication stage error instead of throwing', async () => {
     const conn = await create('Keyless', false);
     const { result } = await testSavedConnection({ connections, providers, adapterFor, models }, conn.id);
-    expect(result.stages.find((s) => s.name === 'authentication')).toMatchObject({ status: 'error', reason: expect.stringContaining('has no API key available') });
+    expect(result.stages.find((s) => s.name === 'authentication')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('has no API key available'),
+    });
     expect(result.stages.find((s) => s.name === 'connectivity')?.status).toBe('ok');
     expect(lastTest(conn.id)).toEqual(result);
     expect(up.requests).toHaveLength(0);
   });
 
   it('throws CONNECTION_NOT_FOUND for an unknown id', async () => {
-    await expect(testSavedConnection({ connections, providers, adapterFor }, 'conn_missing')).rejects.toMatchObject({ code: 'CONNECTION_NOT_FOUND' });
+    await expect(testSavedConnection({ connections, providers, adapterFor }, 'conn_missing')).rejects.toMatchObject({
+      code: 'CONNECTION_NOT_FOUND',
+    });
   });
 });
 
@@ -116,7 +171,13 @@ describe('TestScheduler', () => {
   it('leaves alone a connection tested within the interval', async () => {
     const fresh = await create('Fresh', true);
     const stale = await create('Stale', true);
-    const old: TestResult = { status: 'ok', summary: 'old', testedAt: new Date(Date.now() - 25 * 3_600_000).toISOString(), durationMs: 1, stages: [] };
+    const old: TestResult = {
+      status: 'ok',
+      summary: 'old',
+      testedAt: new Date(Date.now() - 25 * 3_600_000).toISOString(),
+      durationMs: 1,
+      stages: [],
+    };
     await connections.recordTest(fresh.id, { ...old, testedAt: new Date().toISOString(), summary: 'recent' });
     await connections.recordTest(stale.id, old);
     startScheduler();

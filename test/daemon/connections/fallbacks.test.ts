@@ -23,25 +23,51 @@ let changes: ConnectionsChangedParams[];
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sb-fallbacks-'));
   db = await Database.open(join(dir, 'db.json'), silentLogger, { debounceMs: 5 });
-  const vault = await Vault.open({ file: join(dir, 'vault.json'), masterKeyFile: join(dir, 'master.key'), env: {}, log: silentLogger });
+  const vault = await Vault.open({
+    file: join(dir, 'vault.json'),
+    masterKeyFile: join(dir, 'master.key'),
+    env: {},
+    log: silentLogger,
+  });
   const events = new EventHub(() => []);
   changes = [];
   events.onConnectionChanged((p) => changes.push(p));
-  service = new ConnectionService({ db, audit: new AuditLog(join(dir, 'audit.jsonl'), silentLogger), vault, keyring: new Keyring(vault, {}), events, providers: new ProviderCatalog(db) });
+  service = new ConnectionService({
+    db,
+    audit: new AuditLog(join(dir, 'audit.jsonl'), silentLogger),
+    vault,
+    keyring: new Keyring(vault, {}),
+    events,
+    providers: new ProviderCatalog(db),
+  });
 });
 afterEach(async () => {
   await db.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-const make = (name: string, extra: Record<string, unknown> = {}) => service.create({ name, provider: 'ollama', ...extra }, 'test');
-
+const make = (name: string, extra: Record<string, unknown> = {}) =>
+  service.create({ name, provider: 'ollama', ...extra }, 'test');
 
 describe('fallbacks on create and update', () => {
   it('stores fallbacks, their models, capacity, queueing and budget', async () => {
     const b = await make('B');
-    const a = await make('A', { fallbacks: [b.id], fallbackModels: { [b.id]: 'llama3.2' }, capacity: [{ period: 'minute', requests: 60 }], onLimit: 'queue', maxQueueWaitMs: 5000, budget: { period: 'month', amount: 20 } });
-    expect(service.get(a.id)).toMatchObject({ fallbacks: [b.id], fallbackModels: { [b.id]: 'llama3.2' }, capacity: [{ period: 'minute', requests: 60 }], onLimit: 'queue', maxQueueWaitMs: 5000, budget: { period: 'month', amount: 20 } });
+    const a = await make('A', {
+      fallbacks: [b.id],
+      fallbackModels: { [b.id]: 'llama3.2' },
+      capacity: [{ period: 'minute', requests: 60 }],
+      onLimit: 'queue',
+      maxQueueWaitMs: 5000,
+      budget: { period: 'month', amount: 20 },
+    });
+    expect(service.get(a.id)).toMatchObject({
+      fallbacks: [b.id],
+      fallbackModels: { [b.id]: 'llama3.2' },
+      capacity: [{ period: 'minute', requests: 60 }],
+      onLimit: 'queue',
+      maxQueueWaitMs: 5000,
+      budget: { period: 'month', amount: 20 },
+    });
   });
 
   it('refuses a fallback that is not an existing connection, with VALIDATION on field fallbacks', async () => {
@@ -79,14 +105,25 @@ describe('fallbacks on create and update', () => {
   it('drops the model of a fallback removed by an update, and clears fields given null', async () => {
     const b = await make('B');
     const c = await make('C');
-    const a = await make('A', { fallbacks: [b.id, c.id], fallbackModels: { [b.id]: 'm1', [c.id]: 'm2' }, budget: { period: 'day', amount: 1 }, capacity: [{ period: 'hour', tokens: 1000 }] });
+    const a = await make('A', {
+      fallbacks: [b.id, c.id],
+      fallbackModels: { [b.id]: 'm1', [c.id]: 'm2' },
+      budget: { period: 'day', amount: 1 },
+      capacity: [{ period: 'hour', tokens: 1000 }],
+    });
     const updated = await service.update({ id: a.id, fallbacks: [c.id], budget: null, capacity: null }, 'test');
     expect(updated.fallbacks).toEqual([c.id]);
     expect(updated.fallbackModels).toEqual({ [c.id]: 'm2' });
     expect(updated.budget).toBeUndefined();
     expect(updated.capacity).toBeUndefined();
-    const audit = (await readFile(join(dir, 'audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    expect(audit.at(-1)).toMatchObject({ action: 'update', details: { fields: expect.arrayContaining(['fallbacks', 'fallbackModels', 'budget', 'capacity']) } });
+    const audit = (await readFile(join(dir, 'audit.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(audit.at(-1)).toMatchObject({
+      action: 'update',
+      details: { fields: expect.arrayContaining(['fallbacks', 'fallbackModels', 'budget', 'capacity']) },
+    });
   });
 
   it('refuses a fallbackModels key like "__proto__" without touching Object.prototype', async () => {
@@ -97,7 +134,7 @@ describe('fallbacks on create and update', () => {
 });
 
 describe('deleting a connection', () => {
-  it('takes it out of every other connection\'s fallbacks and fallbackModels, and tells clients', async () => {
+  it("takes it out of every other connection's fallbacks and fallbackModels, and tells clients", async () => {
     const b = await make('B');
     const c = await make('C');
     const a = await make('A', { fallbacks: [b.id, c.id], fallbackModels: { [b.id]: 'm1' } });
@@ -107,7 +144,11 @@ describe('deleting a connection', () => {
     expect(service.get(a.id)).toMatchObject({ fallbacks: [c.id] });
     expect(service.get(a.id).fallbackModels).toBeUndefined();
     expect(service.get(d.id).fallbacks).toBeUndefined();
-    expect(changes.map((p) => [p.kind, p.id])).toEqual([['deleted', b.id], ['updated', a.id], ['updated', d.id]]);
+    expect(changes.map((p) => [p.kind, p.id])).toEqual([
+      ['deleted', b.id],
+      ['updated', a.id],
+      ['updated', d.id],
+    ]);
   });
 
   it('drops its capacity counters and budget-warning mark', async () => {
@@ -126,7 +167,10 @@ describe('discovered capacity', () => {
   it('is forgotten when the base URL changes, since it described another endpoint', async () => {
     const a = await make('A');
     db.updateLater((data) => {
-      data.connections.find((x) => x.id === a.id)!.discoveredCapacity = { requestsLimit: 10, observedAt: '2025-06-01T00:00:00.000Z' };
+      data.connections.find((x) => x.id === a.id)!.discoveredCapacity = {
+        requestsLimit: 10,
+        observedAt: '2025-06-01T00:00:00.000Z',
+      };
     });
     await service.update({ id: a.id, timeoutMs: 5000 }, 'test');
     expect(service.get(a.id).discoveredCapacity).toMatchObject({ requestsLimit: 10 });

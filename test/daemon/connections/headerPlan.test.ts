@@ -4,7 +4,10 @@ import { ErrorCode, SECRET_HEADER_MASK as MASK } from '../../../shared/protocol'
 import { planHeaders, type StoredHeaders } from '../../../daemon/connections/headerPlan';
 import { failure } from '../../helpers/failure';
 
-const stored: StoredHeaders = { headers: { 'X-Team': 'blue', 'Helicone-Auth': MASK }, secretHeaders: ['Helicone-Auth'] };
+const stored: StoredHeaders = {
+  headers: { 'X-Team': 'blue', 'Helicone-Auth': MASK },
+  secretHeaders: ['Helicone-Auth'],
+};
 const vault = (values: Record<string, string>) => (lower: string) => values[lower];
 const held = vault({ 'helicone-auth': 'Bearer sk-old' });
 const plan = (...args: Parameters<typeof planHeaders>) => planHeaders(...args)!;
@@ -38,8 +41,12 @@ describe('planHeaders on create', () => {
   });
 
   it('refuses a secretHeaders name that is not a header, and a header given twice in different case', async () => {
-    expect((await refusal(() => plan(undefined, { 'X-A': '1' }, ['X-B'], () => undefined))).data.field).toBe('secretHeaders');
-    expect((await refusal(() => plan(undefined, { 'X-A': '1', 'x-a': '2' }, undefined, () => undefined))).message).toMatch(/"x-a" is given twice/);
+    expect((await refusal(() => plan(undefined, { 'X-A': '1' }, ['X-B'], () => undefined))).data.field).toBe(
+      'secretHeaders',
+    );
+    expect(
+      (await refusal(() => plan(undefined, { 'X-A': '1', 'x-a': '2' }, undefined, () => undefined))).message,
+    ).toMatch(/"x-a" is given twice/);
   });
 });
 
@@ -111,7 +118,12 @@ describe('planHeaders on update', () => {
   });
 
   it('keeps a plain stored value that a client saw masked (not yet migrated) and moves it to the vault', () => {
-    const p = plan({ headers: { 'X-Gateway-Token': 'tok-123' } }, { 'X-Gateway-Token': MASK }, undefined, () => undefined);
+    const p = plan(
+      { headers: { 'X-Gateway-Token': 'tok-123' } },
+      { 'X-Gateway-Token': MASK },
+      undefined,
+      () => undefined,
+    );
     expect(p.headers).toEqual({ 'X-Gateway-Token': MASK });
     expect(p.store.get('x-gateway-token')).toBe('tok-123');
   });
@@ -131,7 +143,12 @@ describe('planHeaders on update', () => {
   });
 
   it('keeps the record free of prototype tricks', () => {
-    const p = plan(undefined, JSON.parse('{"__proto__": "x", "X-A": "1"}') as Record<string, string>, undefined, () => undefined);
+    const p = plan(
+      undefined,
+      JSON.parse('{"__proto__": "x", "X-A": "1"}') as Record<string, string>,
+      undefined,
+      () => undefined,
+    );
     expect(Object.getPrototypeOf(p.headers)).toBe(Object.prototype);
     expect(Object.hasOwn(p.headers!, '__proto__')).toBe(true);
   });

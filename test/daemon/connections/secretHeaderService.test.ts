@@ -7,7 +7,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, SECRET_HEADER_MASK as MASK, type ConnectionsChangedParams, type CreateConnectionParams } from '../../../shared/protocol';
+import {
+  ErrorCode,
+  SECRET_HEADER_MASK as MASK,
+  type ConnectionsChangedParams,
+  type CreateConnectionParams,
+} from '../../../shared/protocol';
 import { ConnectionService } from '../../../daemon/connections/service';
 import { ProviderCatalog } from '../../../daemon/catalog/providerCatalog';
 import { draftToResolved, toResolved } from '../../../daemon/connections/upstream';
@@ -33,11 +38,23 @@ let changes: ConnectionsChangedParams[];
 
 async function build(): Promise<void> {
   db = await Database.open(join(dir, 'db.json'), silentLogger, { debounceMs: 5 });
-  vault = await Vault.open({ file: join(dir, 'vault.json'), masterKeyFile: join(dir, 'master.key'), env: {}, log: silentLogger });
+  vault = await Vault.open({
+    file: join(dir, 'vault.json'),
+    masterKeyFile: join(dir, 'master.key'),
+    env: {},
+    log: silentLogger,
+  });
   const events = new EventHub(() => []);
   events.onConnectionChanged((p) => changes.push(p));
   providers = new ProviderCatalog(db);
-  service = new ConnectionService({ db, audit: new AuditLog(join(dir, 'audit.jsonl'), silentLogger), vault, keyring: new Keyring(vault, {}), events, providers });
+  service = new ConnectionService({
+    db,
+    audit: new AuditLog(join(dir, 'audit.jsonl'), silentLogger),
+    vault,
+    keyring: new Keyring(vault, {}),
+    events,
+    providers,
+  });
 }
 
 beforeEach(async () => {
@@ -51,12 +68,26 @@ afterEach(async () => {
 });
 
 const make = (extra: Partial<CreateConnectionParams> = {}) =>
-  service.create({ name: 'Gateway', provider: 'openai', apiKey: 'sk-main-key-0123456789', headers: { 'X-Team': 'blue', 'Helicone-Auth': SECRET }, ...extra }, 'test');
+  service.create(
+    {
+      name: 'Gateway',
+      provider: 'openai',
+      apiKey: 'sk-main-key-0123456789',
+      headers: { 'X-Team': 'blue', 'Helicone-Auth': SECRET },
+      ...extra,
+    },
+    'test',
+  );
 const dbText = () => readFile(join(dir, 'db.json'), 'utf8');
 const auditText = () => readFile(join(dir, 'audit.jsonl'), 'utf8');
 const upstreamHeaders = (id: string) => {
   const stored = service.stored(id);
-  return toResolved(stored, providers.require(stored.provider), service.keyFor(stored), service.headerSecretsFor(stored)).headers;
+  return toResolved(
+    stored,
+    providers.require(stored.provider),
+    service.keyFor(stored),
+    service.headerSecretsFor(stored),
+  ).headers;
 };
 
 describe('secret headers on create', () => {
@@ -73,7 +104,10 @@ describe('secret headers on create', () => {
     const c = await make();
     const text = await dbText();
     expect(text).not.toContain('sk-helicone');
-    expect(JSON.parse(text).connections[0]).toMatchObject({ headers: { 'Helicone-Auth': MASK }, secretHeaders: ['Helicone-Auth'] });
+    expect(JSON.parse(text).connections[0]).toMatchObject({
+      headers: { 'Helicone-Auth': MASK },
+      secretHeaders: ['Helicone-Auth'],
+    });
     expect(vault.get(`${c.id}#header:helicone-auth`)).toBe(SECRET);
     const audit = await auditText();
     expect(audit).not.toContain('sk-helicone');
@@ -91,14 +125,20 @@ describe('secret headers on create', () => {
 
   it('stores header secrets in the vault for a memory or keyless connection too', async () => {
     const memory = await make({ name: 'Mem', keySource: 'memory' });
-    const local = await service.create({ name: 'Local', provider: 'ollama', headers: { 'X-Proxy-Token': TENANT } }, 'test');
+    const local = await service.create(
+      { name: 'Local', provider: 'ollama', headers: { 'X-Proxy-Token': TENANT } },
+      'test',
+    );
     expect(vault.get(`${memory.id}#header:helicone-auth`)).toBe(SECRET);
     expect(local.headers).toEqual({ 'X-Proxy-Token': MASK });
     expect(upstreamHeaders(local.id)).toEqual({ 'X-Proxy-Token': TENANT });
   });
 
   it('treats headers named in secretHeaders as secret', async () => {
-    const c = await service.create({ name: 'T', provider: 'ollama', headers: { 'X-Tenant': TENANT }, secretHeaders: ['X-Tenant'] }, 'test');
+    const c = await service.create(
+      { name: 'T', provider: 'ollama', headers: { 'X-Tenant': TENANT }, secretHeaders: ['X-Tenant'] },
+      'test',
+    );
     expect(c.headers).toEqual({ 'X-Tenant': MASK });
     expect(await dbText()).not.toContain(TENANT);
   });
@@ -162,7 +202,9 @@ describe('secret headers on update', () => {
   it('puts the old secret back when the record write fails', async () => {
     const c = await make();
     await make({ name: 'Taken' });
-    const error = await failure(service.update({ id: c.id, name: 'taken', headers: { 'Helicone-Auth': OTHER } }, 'test'));
+    const error = await failure(
+      service.update({ id: c.id, name: 'taken', headers: { 'Helicone-Auth': OTHER } }, 'test'),
+    );
     expect(error.code).toBe(ErrorCode.DUPLICATE_NAME);
     expect(upstreamHeaders(c.id)!['Helicone-Auth']).toBe(SECRET);
   });
@@ -196,14 +238,19 @@ describe('secret headers on delete and upstream', () => {
     const c = await make();
     const stored = service.stored(c.id);
     const provider = providers.require('openai');
-    const error = await failure(Promise.resolve().then(() => toResolved(stored, provider, 'sk-main-key-0123456789', new Map())));
+    const error = await failure(
+      Promise.resolve().then(() => toResolved(stored, provider, 'sk-main-key-0123456789', new Map())),
+    );
     expect(error.code).toBe(ErrorCode.SECRET_MISSING);
     expect(error.message).toContain('"Helicone-Auth"');
     expect(toResolved({ ...stored, keySource: 'none' }, provider, undefined).headers).toEqual({ 'X-Team': 'blue' });
   });
 
   it('sends a draft header as typed, but never a mask', () => {
-    const conn = draftToResolved({ provider: 'openai', headers: { 'Helicone-Auth': SECRET, 'X-Gateway-Token': MASK } }, providers);
+    const conn = draftToResolved(
+      { provider: 'openai', headers: { 'Helicone-Auth': SECRET, 'X-Gateway-Token': MASK } },
+      providers,
+    );
     expect(conn.headers).toEqual({ 'Helicone-Auth': SECRET });
   });
 
@@ -218,8 +265,31 @@ describe('secret headers on delete and upstream', () => {
 describe('the startup pass', () => {
   async function writeOldDb(headers: Record<string, string>, extra: Record<string, unknown> = {}): Promise<void> {
     await db.close();
-    const record = { id: 'conn_old1', name: 'Old', provider: 'openai', baseUrl: 'https://api.openai.com/v1', headers, timeoutMs: 60000, maxRetries: 2, isDefault: true, keySource: 'none', createdAt: '', updatedAt: '', ...extra };
-    const file = { schemaVersion: 2, connections: [record], providers: [], settings: { testIntervalHours: 24, modelsCacheMinutes: 60 }, usage: [], modelCache: {}, prices: [], limits: {}, budgetWarnings: {} };
+    const record = {
+      id: 'conn_old1',
+      name: 'Old',
+      provider: 'openai',
+      baseUrl: 'https://api.openai.com/v1',
+      headers,
+      timeoutMs: 60000,
+      maxRetries: 2,
+      isDefault: true,
+      keySource: 'none',
+      createdAt: '',
+      updatedAt: '',
+      ...extra,
+    };
+    const file = {
+      schemaVersion: 2,
+      connections: [record],
+      providers: [],
+      settings: { testIntervalHours: 24, modelsCacheMinutes: 60 },
+      usage: [],
+      modelCache: {},
+      prices: [],
+      limits: {},
+      budgetWarnings: {},
+    };
     await writeFile(join(dir, 'db.json'), JSON.stringify(file));
     await writeFile(join(dir, 'db.json.v1.bak'), JSON.stringify({ connections: [record] }));
     await build();
@@ -228,13 +298,20 @@ describe('the startup pass', () => {
   it('moves plaintext secret values from db.json and its backups into the vault, logging names only', async () => {
     await writeOldDb({ 'X-Team': 'blue', 'Helicone-Auth': SECRET });
     const lines: string[] = [];
-    const log = { ...silentLogger, info: (m: string, f?: Record<string, unknown>) => lines.push(`${m} ${JSON.stringify(f)}`), warn: (m: string) => lines.push(m) };
+    const log = {
+      ...silentLogger,
+      info: (m: string, f?: Record<string, unknown>) => lines.push(`${m} ${JSON.stringify(f)}`),
+      warn: (m: string) => lines.push(m),
+    };
     // Before the pass, responses already mask what looks secret.
     expect(service.get('conn_old1').headers).toEqual({ 'X-Team': 'blue', 'Helicone-Auth': MASK });
     await service.secureStoredHeaders(log);
     expect(await dbText()).not.toContain('sk-helicone');
     expect(await readFile(join(dir, 'db.json.v1.bak'), 'utf8')).not.toContain('sk-helicone');
-    expect(service.stored('conn_old1')).toMatchObject({ headers: { 'X-Team': 'blue', 'Helicone-Auth': MASK }, secretHeaders: ['Helicone-Auth'] });
+    expect(service.stored('conn_old1')).toMatchObject({
+      headers: { 'X-Team': 'blue', 'Helicone-Auth': MASK },
+      secretHeaders: ['Helicone-Auth'],
+    });
     expect(upstreamHeaders('conn_old1')).toEqual({ 'X-Team': 'blue', 'Helicone-Auth': SECRET });
     expect(lines.join('\n')).toMatch(/Moved 1 secret header value.*Old: Helicone-Auth.*db\.json\.v1\.bak/s);
     expect(lines.join('\n')).not.toContain('sk-helicone');

@@ -12,7 +12,10 @@ describe('publicHeaders', () => {
   });
 
   it('masks a plaintext value that looks secret even when it is not listed (a record not yet migrated)', () => {
-    expect(publicHeaders({ 'Helicone-Auth': 'Bearer sk-live-123' }, undefined)).toEqual({ headers: { 'Helicone-Auth': SECRET_HEADER_MASK }, secretHeaders: ['Helicone-Auth'] });
+    expect(publicHeaders({ 'Helicone-Auth': 'Bearer sk-live-123' }, undefined)).toEqual({
+      headers: { 'Helicone-Auth': SECRET_HEADER_MASK },
+      secretHeaders: ['Helicone-Auth'],
+    });
   });
 
   it('adds nothing when there are no headers, and no list when none is secret', () => {

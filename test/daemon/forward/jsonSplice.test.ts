@@ -3,13 +3,16 @@ import { setMembers } from '../../../daemon/forward/jsonSplice';
 
 describe('setMembers', () => {
   it('replaces a top-level value and leaves every other byte as it was', () => {
-    const text = '{ "model" : "main/gpt",\n "seed": 12345678901234567890, "t": 1.0, "s": "\\u00e9\\"model\\"", "nested": {"model": "keep"}, "arr": [{"model":"x"}] }';
+    const text =
+      '{ "model" : "main/gpt",\n "seed": 12345678901234567890, "t": 1.0, "s": "\\u00e9\\"model\\"", "nested": {"model": "keep"}, "arr": [{"model":"x"}] }';
     const out = setMembers(text, { model: JSON.stringify('gpt-5.4') });
     expect(out).toBe(text.replace('"main/gpt"', '"gpt-5.4"'));
   });
 
   it('appends a member that is not there, and replaces every copy of a repeated key', () => {
-    expect(setMembers('{"model":"a","stream":true}', { stream_options: '{"include_usage":true}' })).toBe('{"model":"a","stream":true,"stream_options":{"include_usage":true}}');
+    expect(setMembers('{"model":"a","stream":true}', { stream_options: '{"include_usage":true}' })).toBe(
+      '{"model":"a","stream":true,"stream_options":{"include_usage":true}}',
+    );
     expect(setMembers('{}', { model: '"m"' })).toBe('{"model":"m"}');
     expect(setMembers('{"model":"a","model":"b"}', { model: '"c"' })).toBe('{"model":"c","model":"c"}');
   });

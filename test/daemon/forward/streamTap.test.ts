@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AnthropicStreamTap, OpenAIStreamTap, type StreamTap } from '../../../daemon/forward/streamTap';
 
-const chunk = (delta: object, finish: string | null = null) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }], usage: null })}\n\n`;
+const chunk = (delta: object, finish: string | null = null) =>
+  `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }], usage: null })}\n\n`;
 const usageChunk = `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 } })}\n\n`;
 
 /** Feeds `text` in pieces of `size` bytes; returns what the client would receive. */
@@ -18,16 +19,24 @@ function feed(tap: StreamTap, text: string, size: number): string {
 }
 
 describe('OpenAIStreamTap', () => {
-  const stream = chunk({ role: 'assistant', content: '' }) + chunk({ content: 'a "usage": {x} "finish_reason":"no" data: [DONE]' }) + chunk({}, 'tool_calls') + usageChunk + 'data: [DONE]\n\n';
+  const stream =
+    chunk({ role: 'assistant', content: '' }) +
+    chunk({ content: 'a "usage": {x} "finish_reason":"no" data: [DONE]' }) +
+    chunk({}, 'tool_calls') +
+    usageChunk +
+    'data: [DONE]\n\n';
 
-  it.each([1, 3, 17, 1 << 20])('reads usage, finish and terminator whatever the read size (%i), and relays the bytes', (size) => {
-    const tap = new OpenAIStreamTap((t) => t, false);
-    expect(feed(tap, stream, size)).toBe(stream);
-    expect(tap.usage).toEqual({ inputTokens: 7, outputTokens: 3 });
-    expect(tap.finishReason).toBe('tool_calls');
-    expect(tap.terminated).toBe(true);
-    expect(tap.error).toBeUndefined();
-  });
+  it.each([1, 3, 17, 1 << 20])(
+    'reads usage, finish and terminator whatever the read size (%i), and relays the bytes',
+    (size) => {
+      const tap = new OpenAIStreamTap((t) => t, false);
+      expect(feed(tap, stream, size)).toBe(stream);
+      expect(tap.usage).toEqual({ inputTokens: 7, outputTokens: 3 });
+      expect(tap.finishReason).toBe('tool_calls');
+      expect(tap.terminated).toBe(true);
+      expect(tap.error).toBeUndefined();
+    },
+  );
 
   it('cuts out the usage chunk the daemon asked for, and only that', () => {
     const tap = new OpenAIStreamTap((t) => t, true);
@@ -38,7 +47,9 @@ describe('OpenAIStreamTap', () => {
   it('catches an error event and scrubs it', () => {
     const tap = new OpenAIStreamTap((t) => t.replace('sk-secret', '[key]'), false);
     const error = `data: ${JSON.stringify({ error: { message: 'bad key sk-secret', type: 'server_error' } })}\n\n`;
-    expect(feed(tap, chunk({ content: 'x' }) + error, 4)).toBe(chunk({ content: 'x' }) + error.replace('sk-secret', '[key]'));
+    expect(feed(tap, chunk({ content: 'x' }) + error, 4)).toBe(
+      chunk({ content: 'x' }) + error.replace('sk-secret', '[key]'),
+    );
     expect(tap.error).toMatchObject({ error: { type: 'server_error' } });
     expect(tap.terminated).toBe(false);
   });
@@ -55,19 +66,24 @@ describe('OpenAIStreamTap', () => {
 describe('AnthropicStreamTap', () => {
   const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
   const stream =
-    ev('message_start', { message: { id: 'm', usage: { input_tokens: 5, cache_read_input_tokens: 2, output_tokens: 1 }, stop_reason: null } }) +
+    ev('message_start', {
+      message: { id: 'm', usage: { input_tokens: 5, cache_read_input_tokens: 2, output_tokens: 1 }, stop_reason: null },
+    }) +
     ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'the "message_stop" event: error' } }) +
     ev('message_delta', { delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 9 } }) +
     ev('message_stop', {});
 
-  it.each([1, 11, 1 << 20])('reads usage (cached input included), the stop reason and message_stop (read size %i)', (size) => {
-    const tap = new AnthropicStreamTap((t) => t);
-    expect(feed(tap, stream, size)).toBe(stream);
-    expect(tap.usage).toEqual({ inputTokens: 7, outputTokens: 9 });
-    expect(tap.finishReason).toBe('tool_use');
-    expect(tap.terminated).toBe(true);
-    expect(tap.error).toBeUndefined();
-  });
+  it.each([1, 11, 1 << 20])(
+    'reads usage (cached input included), the stop reason and message_stop (read size %i)',
+    (size) => {
+      const tap = new AnthropicStreamTap((t) => t);
+      expect(feed(tap, stream, size)).toBe(stream);
+      expect(tap.usage).toEqual({ inputTokens: 7, outputTokens: 9 });
+      expect(tap.finishReason).toBe('tool_use');
+      expect(tap.terminated).toBe(true);
+      expect(tap.error).toBeUndefined();
+    },
+  );
 
   it('catches an error event', () => {
     const tap = new AnthropicStreamTap((t) => t);
@@ -81,30 +97,38 @@ describe('AnthropicStreamTap', () => {
 describe('the one-pass scan', () => {
   const sizes = [1, 2, 5, 64, 1 << 20];
 
-  it.each(sizes)('counts the characters of text, reasoning, refusals and tool arguments, escapes as one (read size %i)', (size) => {
-    const texts = ['Hello', ' "quoted" \\ back\nslash\ttab \u0001', 'é 東京 😀', '</script>'];
-    const stream =
-      chunk({ role: 'assistant', content: '' }) +
-      texts.map((t) => chunk({ content: t })).join('') +
-      chunk({ reasoning_content: 'think' }) +
-      chunk({ refusal: 'no' }) +
-      chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":' } }] }) +
-      chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }) +
-      chunk({}, 'tool_calls') +
-      'data:[DONE]\n\n';
-    const tap = new OpenAIStreamTap((t) => t, false);
-    expect(feed(tap, stream, size)).toBe(stream);
-    // 😀 is one character here (two in a JS string): the estimate counts what a reader sees.
-    const expected = texts.join('').length - 1 + 'think'.length + 'no'.length + '{"city":"Paris"}'.length;
-    expect(tap.outputChars).toBe(expected);
-    expect(tap.finishReason).toBe('tool_calls');
-    expect(tap.terminated).toBe(true); // `data:[DONE]` without the space too
-    expect(tap.usage).toBeUndefined();
-    expect(tap.usageFinal).toBe(false);
-  });
+  it.each(sizes)(
+    'counts the characters of text, reasoning, refusals and tool arguments, escapes as one (read size %i)',
+    (size) => {
+      const texts = ['Hello', ' "quoted" \\ back\nslash\ttab \u0001', 'é 東京 😀', '</script>'];
+      const stream =
+        chunk({ role: 'assistant', content: '' }) +
+        texts.map((t) => chunk({ content: t })).join('') +
+        chunk({ reasoning_content: 'think' }) +
+        chunk({ refusal: 'no' }) +
+        chunk({
+          tool_calls: [
+            { index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":' } },
+          ],
+        }) +
+        chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }) +
+        chunk({}, 'tool_calls') +
+        'data:[DONE]\n\n';
+      const tap = new OpenAIStreamTap((t) => t, false);
+      expect(feed(tap, stream, size)).toBe(stream);
+      // 😀 is one character here (two in a JS string): the estimate counts what a reader sees.
+      const expected = texts.join('').length - 1 + 'think'.length + 'no'.length + '{"city":"Paris"}'.length;
+      expect(tap.outputChars).toBe(expected);
+      expect(tap.finishReason).toBe('tool_calls');
+      expect(tap.terminated).toBe(true); // `data:[DONE]` without the space too
+      expect(tap.usage).toBeUndefined();
+      expect(tap.usageFinal).toBe(false);
+    },
+  );
 
   it('is not fooled by keys, terminators or error lines written inside the text', () => {
-    const tricky = 'x "usage": {"prompt_tokens":1} "error": {"message":"m"}\n\ndata: [DONE]\n\nevent: error\n "finish_reason":"stop"';
+    const tricky =
+      'x "usage": {"prompt_tokens":1} "error": {"message":"m"}\n\ndata: [DONE]\n\nevent: error\n "finish_reason":"stop"';
     const stream = chunk({ content: tricky }) + chunk({}, 'length');
     const tap = new OpenAIStreamTap((t) => t, true);
     expect(feed(tap, stream, 3)).toBe(stream);
@@ -133,30 +157,45 @@ describe('the one-pass scan', () => {
     expect(tap.error).toEqual({ error: 'upstream overloaded' });
   });
 
-  it.each(sizes)('counts Anthropic text, thinking and tool input, not signatures; usage is final only with message_delta (read size %i)', (size) => {
-    const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-    const head =
-      ev('message_start', { message: { id: 'm', type: 'message', role: 'assistant', content: [], usage: { input_tokens: 5, output_tokens: 1 }, stop_reason: null } }) +
-      ev('content_block_start', { index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } }) +
-      ev('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking: 'hmm' } }) +
-      ev('content_block_delta', { index: 0, delta: { type: 'signature_delta', signature: 'c2lnbmF0dXJl' } }) +
-      ev('content_block_start', { index: 1, content_block: { type: 'text', text: '' } }) +
-      ev('content_block_delta', { index: 1, delta: { type: 'text_delta', text: 'Hi "there"' } }) +
-      ev('content_block_start', { index: 2, content_block: { type: 'tool_use', id: 't', name: 'f', input: {} } }) +
-      ev('content_block_delta', { index: 2, delta: { type: 'input_json_delta', partial_json: '{"a":1}' } });
-    const stopped = new AnthropicStreamTap((t) => t);
-    feed(stopped, head, size);
-    expect(stopped.outputChars).toBe('hmm'.length + 'Hi "there"'.length + '{"a":1}'.length);
-    expect(stopped.usage).toEqual({ inputTokens: 5, outputTokens: 1 });
-    expect(stopped.usageFinal).toBe(false);
-    expect(stopped.terminated).toBe(false);
+  it.each(sizes)(
+    'counts Anthropic text, thinking and tool input, not signatures; usage is final only with message_delta (read size %i)',
+    (size) => {
+      const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+      const head =
+        ev('message_start', {
+          message: {
+            id: 'm',
+            type: 'message',
+            role: 'assistant',
+            content: [],
+            usage: { input_tokens: 5, output_tokens: 1 },
+            stop_reason: null,
+          },
+        }) +
+        ev('content_block_start', { index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } }) +
+        ev('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking: 'hmm' } }) +
+        ev('content_block_delta', { index: 0, delta: { type: 'signature_delta', signature: 'c2lnbmF0dXJl' } }) +
+        ev('content_block_start', { index: 1, content_block: { type: 'text', text: '' } }) +
+        ev('content_block_delta', { index: 1, delta: { type: 'text_delta', text: 'Hi "there"' } }) +
+        ev('content_block_start', { index: 2, content_block: { type: 'tool_use', id: 't', name: 'f', input: {} } }) +
+        ev('content_block_delta', { index: 2, delta: { type: 'input_json_delta', partial_json: '{"a":1}' } });
+      const stopped = new AnthropicStreamTap((t) => t);
+      feed(stopped, head, size);
+      expect(stopped.outputChars).toBe('hmm'.length + 'Hi "there"'.length + '{"a":1}'.length);
+      expect(stopped.usage).toEqual({ inputTokens: 5, outputTokens: 1 });
+      expect(stopped.usageFinal).toBe(false);
+      expect(stopped.terminated).toBe(false);
 
-    const whole = new AnthropicStreamTap((t) => t);
-    const stream = head + ev('message_delta', { delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 30 } }) + ev('message_stop', {});
-    expect(feed(whole, stream, size)).toBe(stream);
-    expect(whole.usage).toEqual({ inputTokens: 5, outputTokens: 30 });
-    expect(whole.usageFinal).toBe(true);
-    expect(whole.finishReason).toBe('tool_use');
-    expect(whole.terminated).toBe(true);
-  });
+      const whole = new AnthropicStreamTap((t) => t);
+      const stream =
+        head +
+        ev('message_delta', { delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 30 } }) +
+        ev('message_stop', {});
+      expect(feed(whole, stream, size)).toBe(stream);
+      expect(whole.usage).toEqual({ inputTokens: 5, outputTokens: 30 });
+      expect(whole.usageFinal).toBe(true);
+      expect(whole.finishReason).toBe('tool_use');
+      expect(whole.terminated).toBe(true);
+    },
+  );
 });

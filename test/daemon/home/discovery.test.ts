@@ -5,7 +5,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { claimHome, isProcessAlive, readDaemonInfo, removeDaemonInfo, writeDaemonInfo, type DaemonInfo } from '../../../daemon/home/discovery';
+import {
+  claimHome,
+  isProcessAlive,
+  readDaemonInfo,
+  removeDaemonInfo,
+  writeDaemonInfo,
+  type DaemonInfo,
+} from '../../../daemon/home/discovery';
 
 const DISCOVERY = resolve(__dirname, '../../../daemon/home/discovery.ts');
 const dirs: string[] = [];
@@ -19,11 +26,23 @@ afterEach(() => {
 function freshHome(): { lockFile: string; daemonJson: string; socket: string } {
   const home = mkdtempSync(join(tmpdir(), 'sb-discovery-'));
   dirs.push(home);
-  return { lockFile: join(home, 'daemon.lock'), daemonJson: join(home, 'daemon.json'), socket: join(home, 'daemon.sock') };
+  return {
+    lockFile: join(home, 'daemon.lock'),
+    daemonJson: join(home, 'daemon.json'),
+    socket: join(home, 'daemon.sock'),
+  };
 }
 
 function infoFor(pid: number, socket = '/nonexistent/daemon.sock'): DaemonInfo {
-  return { pid, version: '0.0.0', protocolVersion: '1.0.0', socket, port: 1234, token: 't'.repeat(64), startedAt: new Date().toISOString() };
+  return {
+    pid,
+    version: '0.0.0',
+    protocolVersion: '1.0.0',
+    socket,
+    port: 1234,
+    token: 't'.repeat(64),
+    startedAt: new Date().toISOString(),
+  };
 }
 
 /** Makes a lock look a minute old, past every grace period. */
@@ -151,12 +170,14 @@ describe('claimHome', () => {
   it.each([
     ['a fresh home', false],
     ['a stale lock', true],
-  ])('lets exactly one of many processes started at the same instant win %s', async (_name, stale) => {
-    const paths = freshHome();
-    if (stale) writeFileSync(paths.lockFile, `${deadPid()}\n`);
-    // Barrier: every worker loads first and says so, then all spin on one file and claim when it appears.
-    const go = join(paths.lockFile, '..', 'go');
-    const script = `
+  ])(
+    'lets exactly one of many processes started at the same instant win %s',
+    async (_name, stale) => {
+      const paths = freshHome();
+      if (stale) writeFileSync(paths.lockFile, `${deadPid()}\n`);
+      // Barrier: every worker loads first and says so, then all spin on one file and claim when it appears.
+      const go = join(paths.lockFile, '..', 'go');
+      const script = `
       const fs = require('node:fs');
       const d = require(${JSON.stringify(DISCOVERY)});
       const paths = ${JSON.stringify(paths)};
@@ -168,21 +189,25 @@ describe('claimHome', () => {
         console.log('claimed ' + process.pid);
         setTimeout(() => r.release(), 1500);
       }, (e) => console.log('error ' + e.message));`;
-    const ready: Array<Promise<void>> = [];
-    const runs = Array.from({ length: 4 }, () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-      children.push(child);
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      ready.push(new Promise((ok) => child.stdout!.on('data', () => out.startsWith('ready') && ok())));
-      return new Promise<string>((done) => child.on('exit', () => done(out.replace('ready', '').trim())));
-    });
-    await Promise.all(ready);
-    writeFileSync(go, '');
-    const outputs = await Promise.all(runs);
-    const winners = outputs.filter((o) => o.startsWith('claimed'));
-    expect(winners, outputs.join('\n')).toHaveLength(1);
-    const winnerPid = winners[0]!.split(' ')[1];
-    for (const o of outputs.filter((x) => !x.startsWith('claimed'))) expect(o).toBe(`running ${winnerPid}`);
-  }, 20_000);
+      const ready: Array<Promise<void>> = [];
+      const runs = Array.from({ length: 4 }, () => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        children.push(child);
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+        ready.push(new Promise((ok) => child.stdout!.on('data', () => out.startsWith('ready') && ok())));
+        return new Promise<string>((done) => child.on('exit', () => done(out.replace('ready', '').trim())));
+      });
+      await Promise.all(ready);
+      writeFileSync(go, '');
+      const outputs = await Promise.all(runs);
+      const winners = outputs.filter((o) => o.startsWith('claimed'));
+      expect(winners, outputs.join('\n')).toHaveLength(1);
+      const winnerPid = winners[0]!.split(' ')[1];
+      for (const o of outputs.filter((x) => !x.startsWith('claimed'))) expect(o).toBe(`running ${winnerPid}`);
+    },
+    20_000,
+  );
 });

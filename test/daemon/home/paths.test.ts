@@ -2,7 +2,16 @@ import { mkdtempSync, rmSync, statSync, mkdirSync, chmodSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDirs, defaultHome, ensureHome, explicitHome, HomeError, homePaths, MAX_SOCKET_PATH_BYTES, resolveHome } from '../../../daemon/home/paths';
+import {
+  createDirs,
+  defaultHome,
+  ensureHome,
+  explicitHome,
+  HomeError,
+  homePaths,
+  MAX_SOCKET_PATH_BYTES,
+  resolveHome,
+} from '../../../daemon/home/paths';
 
 const made: string[] = [];
 afterEach(() => {
@@ -21,7 +30,9 @@ describe('defaultHome', () => {
   });
 
   it('uses %APPDATA% on Windows', () => {
-    expect(defaultHome('win32', { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }, 'C:\\Users\\ann')).toBe('C:\\Users\\ann\\AppData\\Roaming\\switchboard');
+    expect(defaultHome('win32', { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }, 'C:\\Users\\ann')).toBe(
+      'C:\\Users\\ann\\AppData\\Roaming\\switchboard',
+    );
     expect(defaultHome('win32', {}, 'C:\\Users\\ann')).toBe('C:\\Users\\ann\\AppData\\Roaming\\switchboard');
   });
 });
@@ -85,7 +96,9 @@ describe.skipIf(process.platform === 'win32')('ensureHome', () => {
 
   it('refuses an empty home (it would be the working directory)', () => {
     expect(() => ensureHome('')).toThrow(HomeError);
-    expect(() => explicitHome('  ')).toThrow(/the home directory is empty, which would make the current directory the home/);
+    expect(() => explicitHome('  ')).toThrow(
+      /the home directory is empty, which would make the current directory the home/,
+    );
     expect(explicitHome('rel')).toBe(resolve('rel'));
   });
 

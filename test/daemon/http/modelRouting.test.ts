@@ -28,7 +28,7 @@ describe('routeModel', () => {
     expect(routeModel('work/', [work])).toEqual({ model: 'work/' });
   });
 
-  it('refuses a connection part that is one connection\'s id and another\'s name', () => {
+  it("refuses a connection part that is one connection's id and another's name", () => {
     let error: unknown;
     try {
       routeModel('conn_b1de55093fcc/gpt-4o', [work, legacy]);

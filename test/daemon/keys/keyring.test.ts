@@ -11,13 +11,21 @@ let cleanup: () => Promise<void>;
 beforeEach(async () => {
   let dir: string;
   ({ dir, cleanup } = await tempDir('sb-keyring-'));
-  vault = await Vault.open({ file: join(dir, 'vault.json'), masterKeyFile: join(dir, 'master.key'), env: {}, log: silentLogger });
+  vault = await Vault.open({
+    file: join(dir, 'vault.json'),
+    masterKeyFile: join(dir, 'master.key'),
+    env: {},
+    log: silentLogger,
+  });
 });
 afterEach(() => cleanup());
 
 let counter = 0;
 // Distinct at both ends, as real keys are: the redactor scrubs a known key's 12-character start and end.
-const newKey = () => { const n = (++counter).toString().padStart(4, '0'); return `gsk_ring${n}MnBvCxZaSdFgHjKlPoIu${n}`; };
+const newKey = () => {
+  const n = (++counter).toString().padStart(4, '0');
+  return `gsk_ring${n}MnBvCxZaSdFgHjKlPoIu${n}`;
+};
 /** True when the redactor knows this exact key (not just its shape). */
 const scrubbed = (key: string) => !redactor.redact(key).includes(key);
 

@@ -22,8 +22,12 @@ afterEach(() => cleanup());
 let counter = 0;
 /** A distinct, realistic key per call (the redactor is shared by every test in this file). */
 // Distinct at both ends, as real keys are: the redactor scrubs a known key's 12-character start and end.
-const newKey = () => { const n = (++counter).toString().padStart(4, '0'); return `sk-test-${n}-QwErTyUiOpAsDfGhJkLz${n}`; };
-const open = (env: NodeJS.ProcessEnv = {}, log: Logger = silentLogger, fs?: ReturnType<typeof faultyFs>['fs']) => Vault.open({ file, masterKeyFile, env, log, fs });
+const newKey = () => {
+  const n = (++counter).toString().padStart(4, '0');
+  return `sk-test-${n}-QwErTyUiOpAsDfGhJkLz${n}`;
+};
+const open = (env: NodeJS.ProcessEnv = {}, log: Logger = silentLogger, fs?: ReturnType<typeof faultyFs>['fs']) =>
+  Vault.open({ file, masterKeyFile, env, log, fs });
 const readVault = async (): Promise<VaultFile> => JSON.parse(await readFile(file, 'utf8')) as VaultFile;
 
 describe('Vault with a master key file', () => {
@@ -146,7 +150,9 @@ describe('Vault with the wrong master key', () => {
     const vault = await open({}, log);
     expect(vault.get('c1')).toBeUndefined();
     expect(vault.has('c1')).toBe(true);
-    expect(text()).toMatch(/WARN .*1 of 1 key\(s\) in .*vault\.json could not be decrypted: the master key in .*master\.key is not the one/);
+    expect(text()).toMatch(
+      /WARN .*1 of 1 key\(s\) in .*vault\.json could not be decrypted: the master key in .*master\.key is not the one/,
+    );
     expect(text()).not.toContain(key);
     expect(text()).not.toContain(masterBefore.trim());
     expect(text()).not.toContain('ab'.repeat(32));

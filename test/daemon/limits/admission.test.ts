@@ -14,12 +14,17 @@ let admission: LimitsAdmission;
 const input = (maxTokens = 10): ChatInput => ({ messages: [{ role: 'user', content: 'hi' }], options: { maxTokens } });
 const never = () => new AbortController().signal;
 
-
 beforeEach(async () => {
   store = await openStore();
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   vi.setSystemTime(Date.UTC(2025, 5, 15, 12, 0, 0));
-  admission = new LimitsAdmission({ db: store.db, connections: store.connections, ledger: new UsageLedger(store.db), events: { budgetWarning: () => undefined }, log: silentLogger });
+  admission = new LimitsAdmission({
+    db: store.db,
+    connections: store.connections,
+    ledger: new UsageLedger(store.db),
+    events: { budgetWarning: () => undefined },
+    log: silentLogger,
+  });
 });
 afterEach(async () => {
   await admission.close();
@@ -40,14 +45,24 @@ describe('LimitsAdmission with onLimit "fail"', () => {
     expect(error.code).toBe(ErrorCode.RATE_LIMITED);
     expect(error.message).toBe('Connection "Work" is over its limit of 60 requests per minute.');
     expect(error.data.hint).toBe('Retry in 1 s, raise the connection\'s capacity, or set onLimit to "queue".');
-    expect(error.data).toMatchObject({ retryAfterMs: 1000, connectionId: 'c1', limit: { period: 'minute', requests: 60 }, source: 'capacity' });
+    expect(error.data).toMatchObject({
+      retryAfterMs: 1000,
+      connectionId: 'c1',
+      limit: { period: 'minute', requests: 60 },
+      source: 'capacity',
+    });
   });
 
   it('names a tokens limit with its figure', async () => {
     const conn = await store.put({ id: 'c1', name: 'Work', capacity: [{ period: 'hour', tokens: 100_000 }] });
-    (await admission.admit(conn, 'm', input(99_000), never())).settle({ usage: { inputTokens: 1000, outputTokens: 99_000 }, error: false });
+    (await admission.admit(conn, 'm', input(99_000), never())).settle({
+      usage: { inputTokens: 1000, outputTokens: 99_000 },
+      error: false,
+    });
     const error = await failure(admission.admit(conn, 'm', input(), never()));
-    expect(error.message).toBe('Connection "Work" is over its limit of 100,000 tokens per hour. This request reserves 11 tokens of it until it ends (about 1 prompt token and its max_tokens of 10); its reported usage then replaces the reservation.');
+    expect(error.message).toBe(
+      'Connection "Work" is over its limit of 100,000 tokens per hour. This request reserves 11 tokens of it until it ends (about 1 prompt token and its max_tokens of 10); its reported usage then replaces the reservation.',
+    );
     expect(error.data.limit).toEqual({ period: 'hour', tokens: 100_000 });
   });
 });
@@ -58,23 +73,42 @@ describe('LimitsAdmission with onLimit "queue"', () => {
     await exhaust(conn, 60);
     const start = Date.now();
     const admittedAt: Array<[number, number]> = [];
-    const waits = [0, 1, 2, 3].map((i) => admission.admit(conn, 'm', input(), never()).then((t) => admittedAt.push([i, Date.now() - start])));
+    const waits = [0, 1, 2, 3].map((i) =>
+      admission.admit(conn, 'm', input(), never()).then((t) => admittedAt.push([i, Date.now() - start])),
+    );
     await vi.advanceTimersByTimeAsync(999);
     expect(admittedAt).toEqual([]);
     await vi.advanceTimersByTimeAsync(4000);
     await Promise.all(waits);
-    expect(admittedAt).toEqual([[0, 1000], [1, 2000], [2, 3000], [3, 4000]]);
+    expect(admittedAt).toEqual([
+      [0, 1000],
+      [1, 2000],
+      [2, 3000],
+      [3, 4000],
+    ]);
   });
 
   it('refuses at once a request that would wait longer than maxQueueWaitMs, saying so', async () => {
-    const conn = await store.put({ id: 'c1', name: 'Work', capacity: [{ period: 'minute', requests: 60 }], onLimit: 'queue', maxQueueWaitMs: 2500 });
+    const conn = await store.put({
+      id: 'c1',
+      name: 'Work',
+      capacity: [{ period: 'minute', requests: 60 }],
+      onLimit: 'queue',
+      maxQueueWaitMs: 2500,
+    });
     await exhaust(conn, 60);
     const first = admission.admit(conn, 'm', input(), never());
     const second = admission.admit(conn, 'm', input(), never());
     const error = await failure(admission.admit(conn, 'm', input(), never()));
     expect(error.code).toBe(ErrorCode.RATE_LIMITED);
-    expect(error.message).toBe('Connection "Work" is over its limit of 60 requests per minute, and this request would wait about 3 s in its queue, longer than its maxQueueWaitMs (3 s).');
-    expect(error.data).toMatchObject({ retryAfterMs: 3000, limit: { period: 'minute', requests: 60 }, source: 'capacity' });
+    expect(error.message).toBe(
+      'Connection "Work" is over its limit of 60 requests per minute, and this request would wait about 3 s in its queue, longer than its maxQueueWaitMs (3 s).',
+    );
+    expect(error.data).toMatchObject({
+      retryAfterMs: 3000,
+      limit: { period: 'minute', requests: 60 },
+      source: 'capacity',
+    });
     await vi.advanceTimersByTimeAsync(2000);
     await expect(first).resolves.toBeDefined();
     await expect(second).resolves.toBeDefined();
@@ -109,7 +143,12 @@ describe('LimitsAdmission with onLimit "queue"', () => {
   });
 
   it('lets the head in as soon as a settle refunds tokens, before its timer', async () => {
-    const conn = await store.put({ id: 'c1', capacity: [{ period: 'hour', tokens: 100 }], onLimit: 'queue', maxQueueWaitMs: 3_600_000 });
+    const conn = await store.put({
+      id: 'c1',
+      capacity: [{ period: 'hour', tokens: 100 }],
+      onLimit: 'queue',
+      maxQueueWaitMs: 3_600_000,
+    });
     const running = await admission.admit(conn, 'm', input(90), never()); // estimate 91 of 100
     let queued: AdmissionTicket | undefined;
     void admission.admit(conn, 'm', input(19), never()).then((t) => (queued = t)); // needs 20
@@ -121,7 +160,13 @@ describe('LimitsAdmission with onLimit "queue"', () => {
   });
 
   it('gives up at maxQueueWaitMs when the requests ahead used more than they reserved', async () => {
-    const conn = await store.put({ id: 'c1', name: 'Work', capacity: [{ period: 'hour', tokens: 3600 }], onLimit: 'queue', maxQueueWaitMs: 5000 });
+    const conn = await store.put({
+      id: 'c1',
+      name: 'Work',
+      capacity: [{ period: 'hour', tokens: 3600 }],
+      onLimit: 'queue',
+      maxQueueWaitMs: 5000,
+    });
     // 3600 per hour = one token per second.
     const running = await admission.admit(conn, 'm', input(3597), never()); // 3598 reserved
     const queued = failure(admission.admit(conn, 'm', input(2), never())); // needs 3: expects to wait 1 s
@@ -131,14 +176,23 @@ describe('LimitsAdmission with onLimit "queue"', () => {
     await vi.advanceTimersByTimeAsync(1);
     const error = await queued;
     expect(error.code).toBe(ErrorCode.RATE_LIMITED);
-    expect(error.message).toBe('Connection "Work" had no capacity free for this request within its maxQueueWaitMs (5 s).');
-    expect(error.data).toMatchObject({ retryAfterMs: 8000, limit: { period: 'hour', tokens: 3600 }, source: 'capacity' });
+    expect(error.message).toBe(
+      'Connection "Work" had no capacity free for this request within its maxQueueWaitMs (5 s).',
+    );
+    expect(error.data).toMatchObject({
+      retryAfterMs: 8000,
+      limit: { period: 'hour', tokens: 3600 },
+      source: 'capacity',
+    });
   });
 
   it('fails every queued request with CANCELLED on close and leaves no timer', async () => {
     const conn = await store.put({ id: 'c1', capacity: [{ period: 'minute', requests: 60 }], onLimit: 'queue' });
     await exhaust(conn, 60);
-    const queued = [failure(admission.admit(conn, 'm', input(), never())), failure(admission.admit(conn, 'm', input(), never()))];
+    const queued = [
+      failure(admission.admit(conn, 'm', input(), never())),
+      failure(admission.admit(conn, 'm', input(), never())),
+    ];
     expect(vi.getTimerCount()).toBeGreaterThan(0);
     void admission.close();
     for (const error of await Promise.all(queued)) {

@@ -34,7 +34,13 @@ describe('CapacityLimiter requests limits', () => {
   });
 
   it('charges nothing when any one bucket is full (all or nothing)', async () => {
-    const conn = await store.put({ id: 'c1', capacity: [{ period: 'minute', requests: 100 }, { period: 'hour', requests: 2 }] });
+    const conn = await store.put({
+      id: 'c1',
+      capacity: [
+        { period: 'minute', requests: 100 },
+        { period: 'hour', requests: 2 },
+      ],
+    });
     admitted(conn);
     admitted(conn);
     const refused = limiter.tryReserve(conn, 0);
@@ -44,9 +50,19 @@ describe('CapacityLimiter requests limits', () => {
   });
 
   it('names the limit that frees up last when several are full', async () => {
-    const conn = await store.put({ id: 'c1', capacity: [{ period: 'minute', requests: 1 }, { period: 'day', requests: 1 }] });
+    const conn = await store.put({
+      id: 'c1',
+      capacity: [
+        { period: 'minute', requests: 1 },
+        { period: 'day', requests: 1 },
+      ],
+    });
     admitted(conn);
-    expect(limiter.tryReserve(conn, 0)).toMatchObject({ ok: false, retryAfterMs: 86_400_000, limit: { period: 'day', requests: 1 } });
+    expect(limiter.tryReserve(conn, 0)).toMatchObject({
+      ok: false,
+      retryAfterMs: 86_400_000,
+      limit: { period: 'day', requests: 1 },
+    });
   });
 
   it('admits everything on a connection without limits and keeps no state for it', async () => {
@@ -74,7 +90,13 @@ describe('CapacityLimiter tokens limits', () => {
 
   it('lets reported usage go over the limit, and later requests wait off the debt', async () => {
     const conn = await store.put({ id: 'c1', capacity: [{ period: 'hour', tokens: 100 }] });
-    const reservations = [admitted(conn, 20), admitted(conn, 20), admitted(conn, 20), admitted(conn, 20), admitted(conn, 20)];
+    const reservations = [
+      admitted(conn, 20),
+      admitted(conn, 20),
+      admitted(conn, 20),
+      admitted(conn, 20),
+      admitted(conn, 20),
+    ];
     expect(limiter.tryReserve(conn, 20)).toMatchObject({ ok: false, limit: { period: 'hour', tokens: 100 } });
     for (const r of reservations) limiter.settle(r, 30);
     expect(limiter.usage(conn)['hour:tokens']).toBe(150);

@@ -28,7 +28,18 @@ export async function openStore(dir?: string): Promise<Store> {
     },
     dir: home,
     put: async (conn) => {
-      const record: StoredConnection = { name: conn.id, provider: 'openai', baseUrl: 'http://127.0.0.1:9/v1', timeoutMs: 60_000, maxRetries: 0, isDefault: false, keySource: 'none', createdAt: '', updatedAt: '', ...conn };
+      const record: StoredConnection = {
+        name: conn.id,
+        provider: 'openai',
+        baseUrl: 'http://127.0.0.1:9/v1',
+        timeoutMs: 60_000,
+        maxRetries: 0,
+        isDefault: false,
+        keySource: 'none',
+        createdAt: '',
+        updatedAt: '',
+        ...conn,
+      };
       await db.update((data) => {
         data.connections = data.connections.filter((c) => c.id !== conn.id);
         data.connections.push(record);
@@ -43,7 +54,11 @@ export async function openStore(dir?: string): Promise<Store> {
 }
 
 /** A clock tests move by hand. */
-export function manualClock(start = Date.UTC(2025, 5, 15, 12, 0, 0)): { now: () => number; advance(ms: number): void; set(ms: number): void } {
+export function manualClock(start = Date.UTC(2025, 5, 15, 12, 0, 0)): {
+  now: () => number;
+  advance(ms: number): void;
+  set(ms: number): void;
+} {
   let t = start;
   return { now: () => t, advance: (ms) => (t += ms), set: (ms) => (t = ms) };
 }

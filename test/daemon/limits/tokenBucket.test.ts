@@ -44,12 +44,23 @@ describe('token bucket arithmetic', () => {
 
 describe('estimateTokens', () => {
   it('counts four characters per input token, system prompt included, plus maxTokens', () => {
-    const estimate = estimateTokens({ messages: [{ role: 'user', content: 'x'.repeat(10) }, { role: 'assistant', content: 'yy' }], options: { system: 'abcd', maxTokens: 50 } });
+    const estimate = estimateTokens({
+      messages: [
+        { role: 'user', content: 'x'.repeat(10) },
+        { role: 'assistant', content: 'yy' },
+      ],
+      options: { system: 'abcd', maxTokens: 50 },
+    });
     expect(estimate).toEqual({ input: 4, output: 50, total: 54, outputFrom: 'maxTokens' });
   });
 
   it('assumes 256 output tokens when the request sets no maxTokens, and says so', () => {
     expect(DEFAULT_OUTPUT_ESTIMATE).toBe(256);
-    expect(estimateTokens({ messages: [{ role: 'user', content: 'hi' }] })).toEqual({ input: 1, output: DEFAULT_OUTPUT_ESTIMATE, total: 1 + DEFAULT_OUTPUT_ESTIMATE, outputFrom: 'default' });
+    expect(estimateTokens({ messages: [{ role: 'user', content: 'hi' }] })).toEqual({
+      input: 1,
+      output: DEFAULT_OUTPUT_ESTIMATE,
+      total: 1 + DEFAULT_OUTPUT_ESTIMATE,
+      outputFrom: 'default',
+    });
   });
 });

@@ -65,7 +65,18 @@ afterEach(async () => {
 async function addConnection(id: string, baseUrl: string, key: string): Promise<void> {
   keys.set(id, key);
   const now = new Date(clock).toISOString();
-  const record: StoredConnection = { id, name: id, provider: 'openai', baseUrl, timeoutMs: 5000, maxRetries: 0, isDefault: false, keySource: 'memory', createdAt: now, updatedAt: now };
+  const record: StoredConnection = {
+    id,
+    name: id,
+    provider: 'openai',
+    baseUrl,
+    timeoutMs: 5000,
+    maxRetries: 0,
+    isDefault: false,
+    keySource: 'memory',
+    createdAt: now,
+    updatedAt: now,
+  };
   await db.update((d) => void d.connections.push(record));
 }
 
@@ -102,7 +113,11 @@ describe('ModelCache', () => {
 
   it('shares one in-flight fetch between concurrent callers', async () => {
     up.fault({ kind: 'slowHeaders', ms: 100, match: { path: '/v1/models' } });
-    const results = await Promise.all([cache.list('conn_a'), cache.list('conn_a', { refresh: true }), cache.list('conn_a')]);
+    const results = await Promise.all([
+      cache.list('conn_a'),
+      cache.list('conn_a', { refresh: true }),
+      cache.list('conn_a'),
+    ]);
     expect(modelRequests(up)).toBe(1);
     for (const r of results) expect(r.models.map((m) => m.id)).toEqual(MODELS);
   });
@@ -114,7 +129,12 @@ describe('ModelCache', () => {
     expect(result.stale).toBe(true);
     expect(result.models.map((m) => m.id)).toEqual(MODELS);
     expect(result.fetchedAt).toBe(new Date(clock).toISOString());
-    expect(result.error).toMatchObject({ code: 'UPSTREAM_ERROR', status: 500, message: expect.stringContaining('500'), hint: expect.any(String) });
+    expect(result.error).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      status: 500,
+      message: expect.stringContaining('500'),
+      hint: expect.any(String),
+    });
   });
 
   it('throws the mapped error when a fetch fails and there is no list to fall back on', async () => {

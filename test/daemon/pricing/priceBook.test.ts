@@ -52,7 +52,8 @@ describe('PriceBook.priceOf', () => {
   });
 
   it('prices every model of a local server at zero', () => {
-    for (const id of ['ollama', 'lmstudio', 'vllm']) expect(book.costOf(id, 'llama3.2', { inputTokens: 5000, outputTokens: 900 })).toBe(0);
+    for (const id of ['ollama', 'lmstudio', 'vllm'])
+      expect(book.costOf(id, 'llama3.2', { inputTokens: 5000, outputTokens: 900 })).toBe(0);
   });
 
   it('lists a price for well-known models of each paid provider', () => {
@@ -66,7 +67,10 @@ describe('PriceBook.priceOf', () => {
         if (/embedding/.test(m.model)) expect(m.outputPerMTok, `${id}/${m.model}`).toBe(0);
         else expect(m.outputPerMTok, `${id}/${m.model}`).toBeGreaterThan(0);
       }
-      expect(BUILT_IN_PROVIDERS.some((p) => p.id === id), id).toBe(true);
+      expect(
+        BUILT_IN_PROVIDERS.some((p) => p.id === id),
+        id,
+      ).toBe(true);
     }
   });
 });
@@ -90,7 +94,7 @@ describe('PriceBook.set', () => {
     expect(book.priceOf('openai', 'gpt-4o')).toEqual({ model: 'gpt-4o', inputPerMTok: 1, outputPerMTok: 2 });
   });
 
-  it('prices a model the catalog does not know, and a local model at the user\'s price', async () => {
+  it("prices a model the catalog does not know, and a local model at the user's price", async () => {
     await book.set('openai', 'my-finetune', { inputPerMTok: 4, outputPerMTok: 8 });
     expect(book.costOf('openai', 'my-finetune', { inputTokens: 500_000, outputTokens: 0 })).toBe(2);
     await book.set('ollama', 'llama3.2', { inputPerMTok: 0.5, outputPerMTok: 0.5 });
@@ -116,20 +120,26 @@ describe('PriceBook.set', () => {
 });
 
 describe('PriceBook.list and providers/list', () => {
-  it('lists one provider\'s prices with the user\'s in place of the catalog\'s', async () => {
+  it("lists one provider's prices with the user's in place of the catalog's", async () => {
     await book.set('openai', 'gpt-4o', { inputPerMTok: 1, outputPerMTok: 2 });
     const list = book.list('openai');
-    expect(list.filter((e) => e.model === 'gpt-4o')).toEqual([{ provider: 'openai', model: 'gpt-4o', inputPerMTok: 1, outputPerMTok: 2, source: 'user' }]);
+    expect(list.filter((e) => e.model === 'gpt-4o')).toEqual([
+      { provider: 'openai', model: 'gpt-4o', inputPerMTok: 1, outputPerMTok: 2, source: 'user' },
+    ]);
     expect(list.find((e) => e.model === 'gpt-4o-mini')?.source).toBe('catalog');
     expect(new Set(list.map((e) => e.provider))).toEqual(new Set(['openai']));
-    expect(new Set(book.list().map((e) => e.provider))).toEqual(new Set(['openai', 'anthropic', 'gemini', 'groq', 'mistral', 'deepseek', 'xai']));
+    expect(new Set(book.list().map((e) => e.provider))).toEqual(
+      new Set(['openai', 'anthropic', 'gemini', 'groq', 'mistral', 'deepseek', 'xai']),
+    );
   });
 
-  it('shows each provider\'s effective prices in the catalog', async () => {
+  it("shows each provider's effective prices in the catalog", async () => {
     await book.set('anthropic', 'claude-custom', { inputPerMTok: 7, outputPerMTok: 9 });
     const anthropic = providers.list().find((p) => p.id === 'anthropic')!;
     expect(anthropic.models).toContainEqual({ model: 'claude-custom', inputPerMTok: 7, outputPerMTok: 9 });
-    expect(anthropic.models).toContainEqual(catalogPricesOf('anthropic').models.find((m) => m.model === 'claude-sonnet-4-5'));
+    expect(anthropic.models).toContainEqual(
+      catalogPricesOf('anthropic').models.find((m) => m.model === 'claude-sonnet-4-5'),
+    );
     expect(providers.list().find((p) => p.id === 'custom')!.models).toBeUndefined();
   });
 });

@@ -21,7 +21,11 @@ afterEach(() => {
 describe('anthropic adapter', () => {
   it('streams the text in order, then usage and the finish reason, after the rate limits', async () => {
     up.reply('claude-sonnet-4-5', { chunks: ['Bonjour', ', ', 'le', ' monde'], usage: { input: 12, output: 4 } });
-    const { chunks, text, error } = await collect(anthropic, makeConn('anthropic', up.anthropicBaseUrl), chat('claude-sonnet-4-5'));
+    const { chunks, text, error } = await collect(
+      anthropic,
+      makeConn('anthropic', up.anthropicBaseUrl),
+      chat('claude-sonnet-4-5'),
+    );
     expect(error).toBeUndefined();
     expect(text).toBe('Bonjour, le monde');
     expect(chunks[0]).toMatchObject({ type: 'rateLimits', info: { requestsLimit: 10_000, tokensLimit: 2_000_000 } });
@@ -32,15 +36,19 @@ describe('anthropic adapter', () => {
   });
 
   it('puts the system prompt and any system messages in the top-level system field', async () => {
-    await collect(anthropic, makeConn('anthropic', up.anthropicBaseUrl), chat('claude-sonnet-4-5', {
-      messages: [
-        { role: 'system', content: 'Answer in French.' },
-        { role: 'user', content: 'Hi' },
-        { role: 'assistant', content: 'Salut' },
-        { role: 'user', content: 'Again' },
-      ],
-      options: { system: 'Be brief.', stop: ['END'] },
-    }));
+    await collect(
+      anthropic,
+      makeConn('anthropic', up.anthropicBaseUrl),
+      chat('claude-sonnet-4-5', {
+        messages: [
+          { role: 'system', content: 'Answer in French.' },
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: 'Salut' },
+          { role: 'user', content: 'Again' },
+        ],
+        options: { system: 'Be brief.', stop: ['END'] },
+      }),
+    );
     const p = up.requests[0]!.params;
     expect(p.system).toBe('Be brief.\n\nAnswer in French.');
     expect(p.messages).toEqual([
@@ -83,7 +91,11 @@ describe('anthropic adapter', () => {
 
   it('sends the extra headers of the connection, not ANTHROPIC_CUSTOM_HEADERS', async () => {
     process.env['ANTHROPIC_CUSTOM_HEADERS'] = 'X-Leak: secret-value';
-    await collect(anthropic, makeConn('anthropic', up.anthropicBaseUrl, { headers: { 'anthropic-beta': 'feature-x' } }), chat('claude-sonnet-4-5'));
+    await collect(
+      anthropic,
+      makeConn('anthropic', up.anthropicBaseUrl, { headers: { 'anthropic-beta': 'feature-x' } }),
+      chat('claude-sonnet-4-5'),
+    );
     const h = up.requests[0]!.headers;
     expect(h['anthropic-beta']).toBe('feature-x');
     expect(h['x-leak']).toBeUndefined();
@@ -91,7 +103,11 @@ describe('anthropic adapter', () => {
 
   it('sends no credential to a keyless Anthropic-compatible server', async () => {
     const provider = { ...findBuiltIn('anthropic')!, id: 'local-claude', requiresKey: false, builtIn: false };
-    await collect(anthropic, { ...makeConn('anthropic', up.anthropicBaseUrl), provider, apiKey: undefined }, chat('claude-sonnet-4-5'));
+    await collect(
+      anthropic,
+      { ...makeConn('anthropic', up.anthropicBaseUrl), provider, apiKey: undefined },
+      chat('claude-sonnet-4-5'),
+    );
     const r = up.requests[0]!;
     expect(r.authHeader).toBeUndefined();
     expect(JSON.stringify(r.headers)).not.toContain('switchboard-no-key');
@@ -102,7 +118,10 @@ describe('anthropic adapter', () => {
     const saved = up.models;
     up.models = ids;
     try {
-      const models = await anthropic.listModels(makeConn('anthropic', up.anthropicBaseUrl), new AbortController().signal);
+      const models = await anthropic.listModels(
+        makeConn('anthropic', up.anthropicBaseUrl),
+        new AbortController().signal,
+      );
       expect(models.map((m) => m.id)).toEqual(ids);
       expect(models[0]).toMatchObject({ displayName: 'Claude Test 0', created: '2025-09-29T00:00:00.000Z' });
     } finally {

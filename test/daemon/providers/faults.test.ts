@@ -8,7 +8,18 @@ import { adapterFor, clearClients } from '../../../daemon/providers/registry';
 import { textsOf } from '../../../daemon/providers/chunkText';
 import { ErrorCode } from '../../../shared/errors';
 import { startMockUpstream, type MockUpstream, type WireFormat } from '../../mocks/upstream';
-import { CANARY_KEY, chat, closedPort, collect, everything, failure, fragmentsOf, GOOD_KEY, makeConn, textOf } from './helpers';
+import {
+  CANARY_KEY,
+  chat,
+  closedPort,
+  collect,
+  everything,
+  failure,
+  fragmentsOf,
+  GOOD_KEY,
+  makeConn,
+  textOf,
+} from './helpers';
 
 let up: MockUpstream;
 beforeAll(async () => {
@@ -29,7 +40,13 @@ interface Flavour {
 }
 const FLAVOURS: Flavour[] = [
   { name: 'openai', providerId: 'openai', format: 'openai', base: () => up.openaiBaseUrl, model: 'gpt-4o' },
-  { name: 'anthropic', providerId: 'anthropic', format: 'anthropic', base: () => up.anthropicBaseUrl, model: 'claude-sonnet-4-5' },
+  {
+    name: 'anthropic',
+    providerId: 'anthropic',
+    format: 'anthropic',
+    base: () => up.anthropicBaseUrl,
+    model: 'claude-sonnet-4-5',
+  },
 ];
 const FIVE = ['a1 ', 'b2 ', 'c3 ', 'd4 ', 'e5'];
 const fast = { 'retry-after-ms': '10' }; // keeps SDK retries quick
@@ -79,7 +96,19 @@ describe.each(FLAVOURS)('$name upstream faults', (f) => {
 
   it('maps a quota/credit error to RATE_LIMITED quota:true without retrying', async () => {
     if (f.format === 'openai') up.fault({ kind: 'status', status: 429, variant: 'insufficient_quota', headers: fast });
-    else up.fault({ kind: 'status', status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.' } } });
+    else
+      up.fault({
+        kind: 'status',
+        status: 400,
+        body: {
+          type: 'error',
+          error: {
+            type: 'invalid_request_error',
+            message:
+              'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
+          },
+        },
+      });
     const { error } = await run({ maxRetries: 2 });
     expect(error?.code).toBe(ErrorCode.RATE_LIMITED);
     expect(error?.data.quota).toBe(true);
@@ -255,7 +284,9 @@ describe.each(FLAVOURS)('$name upstream faults', (f) => {
   });
 
   it('maps a server without a models endpoint to UPSTREAM_ERROR', async () => {
-    const error = await failure(adapter.listModels(makeConn(f.providerId, `${up.url}/nothing`), new AbortController().signal));
+    const error = await failure(
+      adapter.listModels(makeConn(f.providerId, `${up.url}/nothing`), new AbortController().signal),
+    );
     expect(error.code).toBe(ErrorCode.UPSTREAM_ERROR);
     expect(error.message).toMatch(/no models endpoint/);
   });
@@ -270,14 +301,22 @@ describe.each(FLAVOURS)('$name upstream faults', (f) => {
 describe('terminator detection', () => {
   it('accepts an OpenAI stream that has its finish reason but lost [DONE]', async () => {
     up.fault({ kind: 'truncate' });
-    const { error, chunks } = await collect(adapterFor(findBuiltIn('openai')!), makeConn('openai', up.openaiBaseUrl), chat('gpt-4o'));
+    const { error, chunks } = await collect(
+      adapterFor(findBuiltIn('openai')!),
+      makeConn('openai', up.openaiBaseUrl),
+      chat('gpt-4o'),
+    );
     expect(error).toBeUndefined();
     expect(chunks.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
   });
 
   it('rejects an Anthropic stream without message_stop, even after message_delta', async () => {
     up.fault({ kind: 'truncate' });
-    const { error } = await collect(adapterFor(findBuiltIn('anthropic')!), makeConn('anthropic', up.anthropicBaseUrl), chat('claude-sonnet-4-5'));
+    const { error } = await collect(
+      adapterFor(findBuiltIn('anthropic')!),
+      makeConn('anthropic', up.anthropicBaseUrl),
+      chat('claude-sonnet-4-5'),
+    );
     expect(error?.code).toBe(ErrorCode.INCOMPLETE);
     expect(error?.data.partialText).toBe('Hello from mock');
   });

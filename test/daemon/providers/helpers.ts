@@ -16,10 +16,23 @@ export const CANARY_KEY = 'CANARY.Zq7Wx3Vb9Nm2Lk5Jh8Gf4Ds1Aa6Pp0Oo';
 
 let seq = 0;
 
-export function makeConn(providerId: string, baseUrl: string, over: Partial<ResolvedConnection> = {}): ResolvedConnection {
+export function makeConn(
+  providerId: string,
+  baseUrl: string,
+  over: Partial<ResolvedConnection> = {},
+): ResolvedConnection {
   const provider = findBuiltIn(providerId);
   if (!provider) throw new Error(`no provider ${providerId}`);
-  return { id: `conn-${++seq}`, name: `test ${seq}`, provider, baseUrl, apiKey: GOOD_KEY, timeoutMs: 2_000, maxRetries: 0, ...over };
+  return {
+    id: `conn-${++seq}`,
+    name: `test ${seq}`,
+    provider,
+    baseUrl,
+    apiKey: GOOD_KEY,
+    timeoutMs: 2_000,
+    maxRetries: 0,
+    ...over,
+  };
 }
 
 export interface Collected {
@@ -53,7 +66,6 @@ export function textOf(chunks: ChatChunk[]): string {
   return chunks.map((c) => textsOf(c).join('')).join('');
 }
 
-
 /** A loopback port nobody listens on (bound, then released). */
 export async function closedPort(): Promise<number> {
   const server = createServer();
@@ -74,4 +86,8 @@ export function everything(error: SwitchboardError): string {
   return `${error.message}\n${JSON.stringify(error.toData())}`;
 }
 
-export const chat = (model: string, over: Partial<ChatRequest> = {}): ChatRequest => ({ model, messages: [{ role: 'user', content: 'Hi' }], ...over });
+export const chat = (model: string, over: Partial<ChatRequest> = {}): ChatRequest => ({
+  model,
+  messages: [{ role: 'user', content: 'Hi' }],
+  ...over,
+});

@@ -37,8 +37,10 @@ function restore(name: string, value: string | undefined) {
 /** Everything written to the console or the process's stdout/stderr while `fn` runs. */
 async function captured(fn: () => Promise<unknown>): Promise<string> {
   const out: string[] = [];
-  const grab = (...args: unknown[]) => void out.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a) ?? String(a))).join(' '));
-  for (const m of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) vi.spyOn(console, m).mockImplementation(grab);
+  const grab = (...args: unknown[]) =>
+    void out.push(args.map((a) => (typeof a === 'string' ? a : (JSON.stringify(a) ?? String(a)))).join(' '));
+  for (const m of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const)
+    vi.spyOn(console, m).mockImplementation(grab);
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => (grab(String(chunk)), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => (grab(String(chunk)), true));
   try {
@@ -60,7 +62,9 @@ describe.each([
       await collect(adapter, makeConn(providerId, base()), chat(model));
       await collect(adapter, makeConn(providerId, base(), { apiKey: CANARY_KEY }), chat(model));
       await adapter.listModels(makeConn(providerId, base()), new AbortController().signal);
-      await failure(adapter.listModels(makeConn(providerId, base(), { apiKey: CANARY_KEY }), new AbortController().signal));
+      await failure(
+        adapter.listModels(makeConn(providerId, base(), { apiKey: CANARY_KEY }), new AbortController().signal),
+      );
     });
     expect(up.requests.length).toBe(4);
     expect(output).not.toContain(GOOD_KEY);

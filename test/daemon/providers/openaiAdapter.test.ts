@@ -35,18 +35,35 @@ describe('openai adapter', () => {
   });
 
   it('maps the options: system message first, max_completion_tokens for OpenAI, stop, temperature, top_p', async () => {
-    await collect(openai, makeConn('openai', up.openaiBaseUrl), chat('gpt-4o', {
-      options: { system: 'Be brief.', maxTokens: 2, stop: ['END'], temperature: 0.3, topP: 0.9 },
-    }));
+    await collect(
+      openai,
+      makeConn('openai', up.openaiBaseUrl),
+      chat('gpt-4o', {
+        options: { system: 'Be brief.', maxTokens: 2, stop: ['END'], temperature: 0.3, topP: 0.9 },
+      }),
+    );
     const p = up.requests[0]!.params;
-    expect(p.messages).toEqual([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }]);
+    expect(p.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Hi' },
+    ]);
     expect(p.max_completion_tokens).toBe(2);
     expect(p.max_tokens).toBeUndefined();
-    expect(p).toMatchObject({ stop: ['END'], temperature: 0.3, top_p: 0.9, stream: true, stream_options: { include_usage: true } });
+    expect(p).toMatchObject({
+      stop: ['END'],
+      temperature: 0.3,
+      top_p: 0.9,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
   });
 
   it('reports finish reason length when max tokens cut the answer', async () => {
-    const { chunks, text } = await collect(openai, makeConn('openai', up.openaiBaseUrl), chat('gpt-4o', { options: { maxTokens: 2 } }));
+    const { chunks, text } = await collect(
+      openai,
+      makeConn('openai', up.openaiBaseUrl),
+      chat('gpt-4o', { options: { maxTokens: 2 } }),
+    );
     expect(text).toBe('Hello from');
     expect(chunks.at(-1)).toEqual({ type: 'finish', reason: 'length' });
   });
@@ -67,7 +84,10 @@ describe('openai adapter', () => {
   });
 
   it('sends the organization and the extra headers of the connection', async () => {
-    const conn = makeConn('openai', up.openaiBaseUrl, { organization: 'org-123', headers: { 'X-Team': 'blue', 'HTTP-Referer': 'https://example.test' } });
+    const conn = makeConn('openai', up.openaiBaseUrl, {
+      organization: 'org-123',
+      headers: { 'X-Team': 'blue', 'HTTP-Referer': 'https://example.test' },
+    });
     await collect(openai, conn, chat('gpt-4o'));
     const h = up.requests[0]!.headers;
     expect(h['openai-organization']).toBe('org-123');
@@ -110,7 +130,10 @@ describe('openai adapter', () => {
 
   it.each([
     ['../../x', '/openai/deployments/..%2F..%2Fx/chat/completions'],
-    ['a/../../../v1/chat/completions?x=', '/openai/deployments/a%2F..%2F..%2F..%2Fv1%2Fchat%2Fcompletions%3Fx%3D/chat/completions'],
+    [
+      'a/../../../v1/chat/completions?x=',
+      '/openai/deployments/a%2F..%2F..%2F..%2Fv1%2Fchat%2Fcompletions%3Fx%3D/chat/completions',
+    ],
     ['dep#frag', '/openai/deployments/dep%23frag/chat/completions'],
   ])('sends the Azure deployment %j as one encoded path segment, key and all', async (model, path) => {
     const { error } = await collect(openai, makeConn('azure-openai', up.azureEndpoint), chat(model));
@@ -120,14 +143,21 @@ describe('openai adapter', () => {
     expect(up.requests[0]!.model).toBe(model);
   });
 
-  it.each(['.', '..'])('refuses the Azure deployment %j before sending anything (URL parsers resolve it)', async (model) => {
-    const { error } = await collect(openai, makeConn('azure-openai', up.azureEndpoint), chat(model));
-    expect(error).toMatchObject({ code: 'VALIDATION', data: { field: 'model' } });
-    expect(up.requests).toHaveLength(0);
-  });
+  it.each(['.', '..'])(
+    'refuses the Azure deployment %j before sending anything (URL parsers resolve it)',
+    async (model) => {
+      const { error } = await collect(openai, makeConn('azure-openai', up.azureEndpoint), chat(model));
+      expect(error).toMatchObject({ code: 'VALIDATION', data: { field: 'model' } });
+      expect(up.requests).toHaveLength(0);
+    },
+  );
 
   it('uses the connection api version for Azure', async () => {
-    await collect(openai, makeConn('azure-openai', `${up.azureEndpoint}/`, { apiVersion: '2025-04-01-preview' }), chat('dep'));
+    await collect(
+      openai,
+      makeConn('azure-openai', `${up.azureEndpoint}/`, { apiVersion: '2025-04-01-preview' }),
+      chat('dep'),
+    );
     expect(up.requests[0]!.query['api-version']).toBe('2025-04-01-preview');
   });
 

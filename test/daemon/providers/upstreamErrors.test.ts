@@ -6,12 +6,20 @@ import { APIConnectionError, AuthenticationError, RateLimitError } from 'openai'
 import { describe, expect, it } from 'vitest';
 import { findBuiltIn } from '../../../daemon/catalog/builtInProviders';
 import { MAX_RETRY_AFTER_MS, scrubKey, toSwitchboardError } from '../../../daemon/providers/upstreamErrors';
-import { durationToIso, isQuotaExhausted, parseRateLimits, retryAfterMs } from '../../../daemon/providers/transport/upstreamFetch';
+import {
+  durationToIso,
+  isQuotaExhausted,
+  parseRateLimits,
+  retryAfterMs,
+} from '../../../daemon/providers/transport/upstreamFetch';
 import { ErrorCode } from '../../../shared/errors';
 import { CANARY_KEY, fragmentsOf, makeConn } from './helpers';
 
 const conn = makeConn('openai', 'https://api.example.test/v1', { apiKey: CANARY_KEY });
-const withCode = (code: string) => new APIConnectionError({ cause: Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(`boom ${code}`), { code }) }) });
+const withCode = (code: string) =>
+  new APIConnectionError({
+    cause: Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(`boom ${code}`), { code }) }),
+  });
 
 describe('toSwitchboardError', () => {
   it.each([
@@ -30,7 +38,12 @@ describe('toSwitchboardError', () => {
 
   it('finds the code inside an AggregateError (one error per address tried)', () => {
     const inner = Object.assign(new Error('connect ECONNREFUSED ::1:11434'), { code: 'ECONNREFUSED' });
-    const error = toSwitchboardError(new APIConnectionError({ cause: Object.assign(new TypeError('fetch failed'), { cause: new AggregateError([inner]) }) }), { conn });
+    const error = toSwitchboardError(
+      new APIConnectionError({
+        cause: Object.assign(new TypeError('fetch failed'), { cause: new AggregateError([inner]) }),
+      }),
+      { conn },
+    );
     expect(error.code).toBe(ErrorCode.UNREACHABLE);
   });
 
@@ -41,7 +54,11 @@ describe('toSwitchboardError', () => {
   });
 
   it('maps a malformed event (not JSON) to UPSTREAM_ERROR, not INCOMPLETE', () => {
-    const error = toSwitchboardError(new SyntaxError('Unexpected token < in JSON'), { conn, started: true, partialText: 'ab' });
+    const error = toSwitchboardError(new SyntaxError('Unexpected token < in JSON'), {
+      conn,
+      started: true,
+      partialText: 'ab',
+    });
     expect(error.code).toBe(ErrorCode.UPSTREAM_ERROR);
     expect(error.data.partialText).toBe('ab');
   });
@@ -49,7 +66,9 @@ describe('toSwitchboardError', () => {
   it('maps anything once the signal aborted to CANCELLED', () => {
     const ac = new AbortController();
     ac.abort();
-    expect(toSwitchboardError(withCode('ECONNRESET'), { conn, signal: ac.signal, partialText: 'x' }).code).toBe(ErrorCode.CANCELLED);
+    expect(toSwitchboardError(withCode('ECONNRESET'), { conn, signal: ac.signal, partialText: 'x' }).code).toBe(
+      ErrorCode.CANCELLED,
+    );
   });
 
   it('caps retryAfterMs at an hour and reads HTTP dates', () => {
@@ -61,16 +80,25 @@ describe('toSwitchboardError', () => {
   });
 
   it('scrubs the connection key from upstream messages even when the redactor does not know it', () => {
-    const echo = new RateLimitError(429, { message: `key ${CANARY_KEY} and its ends ${CANARY_KEY.slice(0, 12)}***${CANARY_KEY.slice(-10)}` }, undefined, new Headers());
+    const echo = new RateLimitError(
+      429,
+      { message: `key ${CANARY_KEY} and its ends ${CANARY_KEY.slice(0, 12)}***${CANARY_KEY.slice(-10)}` },
+      undefined,
+      new Headers(),
+    );
     const error = toSwitchboardError(echo, { conn });
     const shown = `${error.message} ${JSON.stringify(error.toData())}`;
     for (const f of fragmentsOf(CANARY_KEY)) expect(shown).not.toContain(f);
   });
 
   it('names the docs link in the 401 hint', () => {
-    const error = toSwitchboardError(new AuthenticationError(401, { message: 'no' }, undefined, new Headers()), { conn });
+    const error = toSwitchboardError(new AuthenticationError(401, { message: 'no' }, undefined, new Headers()), {
+      conn,
+    });
     expect(error.code).toBe(ErrorCode.INVALID_API_KEY);
-    expect(error.data.hint).toBe(`Check the key at ${findBuiltIn('openai')!.docsUrl} and that it belongs to this provider, then replace it.`);
+    expect(error.data.hint).toBe(
+      `Check the key at ${findBuiltIn('openai')!.docsUrl} and that it belongs to this provider, then replace it.`,
+    );
     // Shown after the message ("… rejected the key (401). <hint>"): the hint must not say it again.
     expect(error.data.hint).not.toMatch(/rejected|401/);
   });
@@ -99,10 +127,23 @@ describe('rate-limit headers', () => {
   });
 
   it('reads OpenAI and Anthropic header sets', () => {
-    const openai = parseRateLimits(new Headers({ 'x-ratelimit-limit-requests': '500', 'x-ratelimit-remaining-requests': '499', 'x-ratelimit-reset-requests': '120ms', 'x-ratelimit-limit-tokens': '30000' }));
+    const openai = parseRateLimits(
+      new Headers({
+        'x-ratelimit-limit-requests': '500',
+        'x-ratelimit-remaining-requests': '499',
+        'x-ratelimit-reset-requests': '120ms',
+        'x-ratelimit-limit-tokens': '30000',
+      }),
+    );
     expect(openai).toMatchObject({ requestsLimit: 500, requestsRemaining: 499, tokensLimit: 30_000 });
     expect(openai).not.toHaveProperty('tokensRemaining');
-    const anthropic = parseRateLimits(new Headers({ 'anthropic-ratelimit-requests-limit': '50', 'anthropic-ratelimit-requests-remaining': '49', 'anthropic-ratelimit-requests-reset': '2025-01-01T00:01:00Z' }));
+    const anthropic = parseRateLimits(
+      new Headers({
+        'anthropic-ratelimit-requests-limit': '50',
+        'anthropic-ratelimit-requests-remaining': '49',
+        'anthropic-ratelimit-requests-reset': '2025-01-01T00:01:00Z',
+      }),
+    );
     expect(anthropic).toEqual({ requestsLimit: 50, requestsRemaining: 49, requestsReset: '2025-01-01T00:01:00.000Z' });
     expect(parseRateLimits(new Headers({ 'content-type': 'text/event-stream' }))).toBeUndefined();
   });

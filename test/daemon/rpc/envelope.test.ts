@@ -1,11 +1,19 @@
 import type { JSONRPCRequest, JSONRPCResponse } from 'json-rpc-2.0';
 import { describe, expect, it } from 'vitest';
-import { exceedsDepth, MAX_BATCH, MAX_DEPTH, parseAndValidate, respond, type Dispatch } from '../../../daemon/rpc/envelope';
+import {
+  exceedsDepth,
+  MAX_BATCH,
+  MAX_DEPTH,
+  parseAndValidate,
+  respond,
+  type Dispatch,
+} from '../../../daemon/rpc/envelope';
 
 /** A dispatcher that echoes: result = params, unknown method `nope` → -32601, no answer to notifications. */
 const echo: Dispatch = async (req: JSONRPCRequest) => {
   if (req.id === undefined) return null;
-  if (req.method === 'nope') return { jsonrpc: '2.0', id: req.id, error: { code: -32601, message: 'Method not found' } };
+  if (req.method === 'nope')
+    return { jsonrpc: '2.0', id: req.id, error: { code: -32601, message: 'Method not found' } };
   return { jsonrpc: '2.0', id: req.id, result: req.params ?? null };
 };
 
@@ -15,12 +23,19 @@ async function roundTrip(raw: string): Promise<JSONRPCResponse | JSONRPCResponse
 
 describe('parseAndValidate + respond', () => {
   it('answers malformed JSON with -32700 and id null', async () => {
-    expect(await roundTrip('{"jsonrpc":"2.0","method":"x","id":1')).toMatchObject({ id: null, error: { code: -32700 } });
+    expect(await roundTrip('{"jsonrpc":"2.0","method":"x","id":1')).toMatchObject({
+      id: null,
+      error: { code: -32700 },
+    });
     expect(await roundTrip('')).toMatchObject({ id: null, error: { code: -32700 } });
   });
 
   it('runs a valid request and returns its response', async () => {
-    expect(await roundTrip('{"jsonrpc":"2.0","method":"x","params":{"a":1},"id":7}')).toEqual({ jsonrpc: '2.0', id: 7, result: { a: 1 } });
+    expect(await roundTrip('{"jsonrpc":"2.0","method":"x","params":{"a":1},"id":7}')).toEqual({
+      jsonrpc: '2.0',
+      id: 7,
+      result: { a: 1 },
+    });
   });
 
   it('accepts string, number and null ids', async () => {
@@ -44,7 +59,8 @@ describe('parseAndValidate + respond', () => {
   });
 
   it('refuses a non-object message with -32600 id null', async () => {
-    for (const raw of ['1', '"x"', 'null', 'true']) expect(await roundTrip(raw)).toMatchObject({ id: null, error: { code: -32600 } });
+    for (const raw of ['1', '"x"', 'null', 'true'])
+      expect(await roundTrip(raw)).toMatchObject({ id: null, error: { code: -32600 } });
   });
 
   it('accepts array params (the spec allows them; the router validates their shape)', async () => {
@@ -56,11 +72,18 @@ describe('parseAndValidate + respond', () => {
   });
 
   it('answers an unknown method with the dispatcher error', async () => {
-    expect(await roundTrip('{"jsonrpc":"2.0","method":"nope","id":2}')).toMatchObject({ id: 2, error: { code: -32601 } });
+    expect(await roundTrip('{"jsonrpc":"2.0","method":"nope","id":2}')).toMatchObject({
+      id: 2,
+      error: { code: -32601 },
+    });
   });
 
   it('answers an empty batch with one -32600', async () => {
-    expect(await roundTrip('[]')).toEqual({ jsonrpc: '2.0', id: null, error: expect.objectContaining({ code: -32600 }) });
+    expect(await roundTrip('[]')).toEqual({
+      jsonrpc: '2.0',
+      id: null,
+      error: expect.objectContaining({ code: -32600 }),
+    });
   });
 
   it('answers [1,2,3] with three -32600 errors', async () => {
@@ -88,7 +111,9 @@ describe('parseAndValidate + respond', () => {
   });
 
   it('keeps a batch of one an array', async () => {
-    expect(await roundTrip('[{"jsonrpc":"2.0","method":"x","id":1}]')).toEqual([{ jsonrpc: '2.0', id: 1, result: null }]);
+    expect(await roundTrip('[{"jsonrpc":"2.0","method":"x","id":1}]')).toEqual([
+      { jsonrpc: '2.0', id: 1, result: null },
+    ]);
   });
 
   it('sends nothing for a batch of notifications', async () => {
@@ -103,12 +128,18 @@ describe('parseAndValidate + respond', () => {
   it('refuses a nesting bomb without parsing it', async () => {
     const bomb = `{"jsonrpc":"2.0","method":"x","id":1,"params":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`;
     const reply = await roundTrip(bomb);
-    expect(reply).toMatchObject({ id: null, error: { code: -32600, message: expect.stringMatching(/nesting too deep/) } });
+    expect(reply).toMatchObject({
+      id: null,
+      error: { code: -32600, message: expect.stringMatching(/nesting too deep/) },
+    });
   });
 
   it('accepts nesting up to the limit', async () => {
     const params = `${'['.repeat(MAX_DEPTH - 1)}${']'.repeat(MAX_DEPTH - 1)}`;
-    expect(await roundTrip(`{"jsonrpc":"2.0","method":"x","id":1,"params":${params}}`)).toMatchObject({ id: 1, result: expect.any(Array) });
+    expect(await roundTrip(`{"jsonrpc":"2.0","method":"x","id":1,"params":${params}}`)).toMatchObject({
+      id: 1,
+      result: expect.any(Array),
+    });
   });
 
   it('does not count brackets inside strings as nesting', () => {
@@ -119,22 +150,39 @@ describe('parseAndValidate + respond', () => {
 
   it('handles a 3 MiB string param', async () => {
     const big = 'x'.repeat(3 * 1024 * 1024);
-    const reply = (await roundTrip(JSON.stringify({ jsonrpc: '2.0', method: 'x', params: { big }, id: 1 }))) as { result: { big: string } };
+    const reply = (await roundTrip(JSON.stringify({ jsonrpc: '2.0', method: 'x', params: { big }, id: 1 }))) as {
+      result: { big: string };
+    };
     expect(reply.result.big).toHaveLength(big.length);
   });
 
   it('reads a Buffer as UTF-8', async () => {
-    expect(await respond(parseAndValidate(Buffer.from('{"jsonrpc":"2.0","method":"x","params":["é"],"id":1}')), echo)).toMatchObject({ result: ['é'] });
+    expect(
+      await respond(parseAndValidate(Buffer.from('{"jsonrpc":"2.0","method":"x","params":["é"],"id":1}')), echo),
+    ).toMatchObject({ result: ['é'] });
   });
 
-  it.each(['__proto__', 'constructor', 'prototype'])('refuses a %s key anywhere in params with -32602 naming it', async (key) => {
-    const raw = `{"jsonrpc":"2.0","method":"x","id":1,"params":{"a":[{"b":{"${key}":{"polluted":true}}}]}}`;
-    expect(await roundTrip(raw)).toMatchObject({ id: 1, error: { code: -32602, message: expect.stringContaining(`params.a.0.b.${key}`), data: { field: `params.a.0.b.${key}` } } });
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  });
+  it.each(['__proto__', 'constructor', 'prototype'])(
+    'refuses a %s key anywhere in params with -32602 naming it',
+    async (key) => {
+      const raw = `{"jsonrpc":"2.0","method":"x","id":1,"params":{"a":[{"b":{"${key}":{"polluted":true}}}]}}`;
+      expect(await roundTrip(raw)).toMatchObject({
+        id: 1,
+        error: {
+          code: -32602,
+          message: expect.stringContaining(`params.a.0.b.${key}`),
+          data: { field: `params.a.0.b.${key}` },
+        },
+      });
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    },
+  );
 
   it('refuses __proto__ at the top of the request', async () => {
-    expect(await roundTrip('{"jsonrpc":"2.0","method":"x","id":1,"__proto__":{"polluted":true}}')).toMatchObject({ id: 1, error: { code: -32600 } });
+    expect(await roundTrip('{"jsonrpc":"2.0","method":"x","id":1,"__proto__":{"polluted":true}}')).toMatchObject({
+      id: 1,
+      error: { code: -32600 },
+    });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -143,8 +191,16 @@ describe('parseAndValidate + respond', () => {
       Object.assign({}, req.params);
       return { jsonrpc: '2.0', id: req.id ?? null, result: null };
     };
-    await respond(parseAndValidate('{"jsonrpc":"2.0","method":"x","id":1,"params":{"__proto__":{"polluted":true}}}'), merge);
-    await respond(parseAndValidate('{"jsonrpc":"2.0","method":"x","id":1,"params":{"constructor":{"prototype":{"polluted":true}}}}'), merge);
+    await respond(
+      parseAndValidate('{"jsonrpc":"2.0","method":"x","id":1,"params":{"__proto__":{"polluted":true}}}'),
+      merge,
+    );
+    await respond(
+      parseAndValidate(
+        '{"jsonrpc":"2.0","method":"x","id":1,"params":{"constructor":{"prototype":{"polluted":true}}}}',
+      ),
+      merge,
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -152,11 +208,18 @@ describe('parseAndValidate + respond', () => {
     const boom: Dispatch = async () => {
       throw new Error('bug');
     };
-    expect(await respond(parseAndValidate('{"jsonrpc":"2.0","method":"x","id":1}'), boom)).toMatchObject({ id: 1, error: { code: -32603 } });
+    expect(await respond(parseAndValidate('{"jsonrpc":"2.0","method":"x","id":1}'), boom)).toMatchObject({
+      id: 1,
+      error: { code: -32603 },
+    });
   });
 
   it('builds clean request objects that drop unknown members', () => {
     const env = parseAndValidate('{"jsonrpc":"2.0","method":"x","id":1,"extra":1}');
-    expect(env).toEqual({ kind: 'message', batch: false, items: [{ kind: 'request', request: { jsonrpc: '2.0', method: 'x', id: 1 } }] });
+    expect(env).toEqual({
+      kind: 'message',
+      batch: false,
+      items: [{ kind: 'request', request: { jsonrpc: '2.0', method: 'x', id: 1 } }],
+    });
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkBearer, checkHost, checkNoQueryToken, checkOrigin, checkRequest, pathOf, toolMayUsePath } from '../../../daemon/server/access';
+import {
+  checkBearer,
+  checkHost,
+  checkNoQueryToken,
+  checkOrigin,
+  checkRequest,
+  pathOf,
+  toolMayUsePath,
+} from '../../../daemon/server/access';
 import { OWNER, type ToolCaller } from '../../../daemon/tokens/caller';
 
 const TOKEN = 'a'.repeat(64);
@@ -19,17 +27,28 @@ describe('checkOrigin', () => {
 
 describe('checkHost', () => {
   it('accepts the loopback names with our port on TCP', () => {
-    for (const host of ['127.0.0.1:4000', 'localhost:4000', 'LOCALHOST:4000', '[::1]:4000']) expect(checkHost(host, 4000)).toEqual({ ok: true });
+    for (const host of ['127.0.0.1:4000', 'localhost:4000', 'LOCALHOST:4000', '[::1]:4000'])
+      expect(checkHost(host, 4000)).toEqual({ ok: true });
   });
 
   it('refuses another port, a missing port or another name on TCP', () => {
-    for (const host of ['127.0.0.1:4001', 'localhost', '127.0.0.1', 'evil.example:4000', 'localhost.evil.example:4000', '127.0.0.2:4000', '', undefined]) {
+    for (const host of [
+      '127.0.0.1:4001',
+      'localhost',
+      '127.0.0.1',
+      'evil.example:4000',
+      'localhost.evil.example:4000',
+      '127.0.0.2:4000',
+      '',
+      undefined,
+    ]) {
       expect(checkHost(host, 4000), String(host)).toMatchObject({ ok: false, status: 403 });
     }
   });
 
   it('accepts a bare localhost (what ws sends) or any loopback name on the Unix socket', () => {
-    for (const host of ['localhost', '127.0.0.1', '[::1]', 'localhost:80']) expect(checkHost(host, null)).toEqual({ ok: true });
+    for (const host of ['localhost', '127.0.0.1', '[::1]', 'localhost:80'])
+      expect(checkHost(host, null)).toEqual({ ok: true });
   });
 
   it('refuses a foreign Host even on the Unix socket', () => {
@@ -56,7 +75,14 @@ describe('checkBearer', () => {
   });
 
   it('refuses a wrong token, a prefix of it, a longer one, and other schemes', () => {
-    for (const header of [`Bearer ${'b'.repeat(64)}`, `Bearer ${TOKEN.slice(0, 10)}`, `Bearer ${TOKEN}x`, `Basic ${TOKEN}`, 'Bearer', `Bearer ${TOKEN} extra`]) {
+    for (const header of [
+      `Bearer ${'b'.repeat(64)}`,
+      `Bearer ${TOKEN.slice(0, 10)}`,
+      `Bearer ${TOKEN}x`,
+      `Basic ${TOKEN}`,
+      'Bearer',
+      `Bearer ${TOKEN} extra`,
+    ]) {
       expect(checkBearer(header, TOKEN), header).toMatchObject({ ok: false, status: 401 });
     }
   });
@@ -79,7 +105,8 @@ describe('checkBearer', () => {
 
 describe('checkNoQueryToken', () => {
   it('refuses credentials in the query string with 401', () => {
-    for (const url of [`/rpc?token=${TOKEN}`, '/rpc?access_token=x', '/rpc?a=1&Token=x']) expect(checkNoQueryToken(url), url).toMatchObject({ ok: false, status: 401 });
+    for (const url of [`/rpc?token=${TOKEN}`, '/rpc?access_token=x', '/rpc?a=1&Token=x'])
+      expect(checkNoQueryToken(url), url).toMatchObject({ ok: false, status: 401 });
   });
 
   it('accepts other queries and none', () => {
@@ -123,13 +150,28 @@ describe('checkRequest with tool tokens', () => {
   const tcp = {
     port: 4000,
     token: TOKEN,
-    toolTokens: (t: string) => (t === 'sbt_good' ? { ok: true as const, caller: tool } : t === 'sbt_old' ? { ok: false as const, message: 'expired' } : undefined),
+    toolTokens: (t: string) =>
+      t === 'sbt_good'
+        ? { ok: true as const, caller: tool }
+        : t === 'sbt_old'
+          ? { ok: false as const, message: 'expired' }
+          : undefined,
   };
   const host = '127.0.0.1:4000';
 
   it('lets a tool token reach /v1/… and the WebSocket, as a bearer token or as x-api-key', () => {
-    for (const path of ['/v1/chat/completions', '/v1/messages', '/v1/embeddings', '/v1/responses', '/v1/models', '/rpc']) {
-      expect(checkRequest({ host, authorization: 'Bearer sbt_good' }, path, tcp), path).toEqual({ ok: true, caller: tool });
+    for (const path of [
+      '/v1/chat/completions',
+      '/v1/messages',
+      '/v1/embeddings',
+      '/v1/responses',
+      '/v1/models',
+      '/rpc',
+    ]) {
+      expect(checkRequest({ host, authorization: 'Bearer sbt_good' }, path, tcp), path).toEqual({
+        ok: true,
+        caller: tool,
+      });
       expect(checkRequest({ host, 'x-api-key': 'sbt_good' }, path, tcp), path).toEqual({ ok: true, caller: tool });
     }
   });
@@ -144,10 +186,19 @@ describe('checkRequest with tool tokens', () => {
   });
 
   it('refuses an expired or unknown token with 401 and accepts the owner token as x-api-key', () => {
-    expect(checkRequest({ host, authorization: 'Bearer sbt_old' }, '/v1/models', tcp)).toEqual({ ok: false, status: 401, message: 'expired' });
-    expect(checkRequest({ host, authorization: 'Bearer sbt_nope' }, '/v1/models', tcp)).toMatchObject({ ok: false, status: 401 });
-    expect(checkRequest({ host, 'x-api-key': 'sbt_nope' }, '/v1/models', tcp)).toMatchObject({ ok: false, status: 401 });
+    expect(checkRequest({ host, authorization: 'Bearer sbt_old' }, '/v1/models', tcp)).toEqual({
+      ok: false,
+      status: 401,
+      message: 'expired',
+    });
+    expect(checkRequest({ host, authorization: 'Bearer sbt_nope' }, '/v1/models', tcp)).toMatchObject({
+      ok: false,
+      status: 401,
+    });
+    expect(checkRequest({ host, 'x-api-key': 'sbt_nope' }, '/v1/models', tcp)).toMatchObject({
+      ok: false,
+      status: 401,
+    });
     expect(checkRequest({ host, 'x-api-key': TOKEN }, '/status', tcp)).toEqual({ ok: true, caller: OWNER });
   });
 });
-

@@ -30,13 +30,32 @@ async function serve(overrides: Partial<RpcServerOptions> = {}): Promise<{ serve
   const home = mkdtempSync(join(tmpdir(), 'sb-rpcserver-'));
   cleanups.push(() => rmSync(home, { recursive: true, force: true }));
   const router = new Router(silentLogger);
-  router.on(Sleep, async ({ ms }) => {
-    await new Promise((r) => setTimeout(r, ms));
-    return { slept: ms };
-  }, SleepParams);
-  const server = await RpcServer.start({ socketPath: join(home, 'daemon.sock'), port: 0, token: TOKEN, router, log: silentLogger, ...overrides });
+  router.on(
+    Sleep,
+    async ({ ms }) => {
+      await new Promise((r) => setTimeout(r, ms));
+      return { slept: ms };
+    },
+    SleepParams,
+  );
+  const server = await RpcServer.start({
+    socketPath: join(home, 'daemon.sock'),
+    port: 0,
+    token: TOKEN,
+    router,
+    log: silentLogger,
+    ...overrides,
+  });
   cleanups.push(() => server.close());
-  const info: DaemonInfo = { pid: process.pid, version: 'test', protocolVersion: '1.0.0', socket: server.socketPath, port: server.port, token: TOKEN, startedAt: '' };
+  const info: DaemonInfo = {
+    pid: process.pid,
+    version: 'test',
+    protocolVersion: '1.0.0',
+    socket: server.socketPath,
+    port: server.port,
+    token: TOKEN,
+    startedAt: '',
+  };
   return { server, info };
 }
 
@@ -58,7 +77,10 @@ describe('RpcServer', () => {
 
   it('drops a peer that stops answering pings', async () => {
     const { info, server } = await serve({ pingIntervalMs: 100 });
-    const silent = new WebSocket(`ws://127.0.0.1:${info.port}/rpc`, { headers: { Authorization: `Bearer ${TOKEN}` }, autoPong: false });
+    const silent = new WebSocket(`ws://127.0.0.1:${info.port}/rpc`, {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+      autoPong: false,
+    });
     cleanups.push(() => silent.terminate());
     silent.on('error', () => undefined);
     const polite = await client(connectTcp(info));
@@ -71,7 +93,10 @@ describe('RpcServer', () => {
   it('tracks sessions and aborts a session’s signal when its socket closes', async () => {
     const opened: ClientSession[] = [];
     const closedSessions: ClientSession[] = [];
-    const { server, info } = await serve({ onSessionOpen: (s) => opened.push(s), onSessionClose: (s) => closedSessions.push(s) });
+    const { server, info } = await serve({
+      onSessionOpen: (s) => opened.push(s),
+      onSessionClose: (s) => closedSessions.push(s),
+    });
     const c = await client(connectUnix(info));
     await c.call('test/sleep', { ms: 1 });
     expect(server.sessions.size).toBe(1);
@@ -138,7 +163,15 @@ describe('RpcServer', () => {
     const home = mkdtempSync(join(tmpdir(), 'sb-rpcserver-'));
     cleanups.push(() => rmSync(home, { recursive: true, force: true }));
     const router = new Router(silentLogger);
-    await expect(RpcServer.start({ socketPath: join(home, 'daemon.sock'), port: info.port, token: TOKEN, router, log: silentLogger })).rejects.toThrow(/EADDRINUSE/);
+    await expect(
+      RpcServer.start({
+        socketPath: join(home, 'daemon.sock'),
+        port: info.port,
+        token: TOKEN,
+        router,
+        log: silentLogger,
+      }),
+    ).rejects.toThrow(/EADDRINUSE/);
     expect(existsSync(join(home, 'daemon.sock'))).toBe(false);
   });
 

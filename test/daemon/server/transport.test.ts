@@ -7,7 +7,14 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readDaemonInfo } from '../../../daemon/home/discovery';
-import { cleanupDaemons, eventually, freshHome, spawnDaemon, startDaemon, type DaemonProcess } from '../../helpers/daemonProcess';
+import {
+  cleanupDaemons,
+  eventually,
+  freshHome,
+  spawnDaemon,
+  startDaemon,
+  type DaemonProcess,
+} from '../../helpers/daemonProcess';
 import { connectTcp, connectUnix, HandshakeRefused, httpGet, type RawRpc } from '../../helpers/rawRpc';
 
 const clients: RawRpc[] = [];
@@ -83,7 +90,9 @@ describe('a running daemon', () => {
   });
 
   it('refuses the token in the query string', async () => {
-    expect((await refusal(connectTcp(daemon.info, { token: null, path: `/rpc?token=${daemon.info.token}` }))).status).toBe(401);
+    expect(
+      (await refusal(connectTcp(daemon.info, { token: null, path: `/rpc?token=${daemon.info.token}` }))).status,
+    ).toBe(401);
     expect((await httpGet({ port: daemon.info.port }, `/v1/models?token=${daemon.info.token}`)).status).toBe(401);
   });
 
@@ -104,7 +113,9 @@ describe('a running daemon', () => {
     expect((await refusal(connectTcp(daemon.info, { headers: origin }))).status).toBe(403);
     expect((await refusal(connectUnix(daemon.info, { headers: origin }))).status).toBe(403);
     const port = daemon.info.port;
-    expect((await httpGet({ port }, '/v1/models', { ...origin, Authorization: `Bearer ${daemon.info.token}` })).status).toBe(403);
+    expect(
+      (await httpGet({ port }, '/v1/models', { ...origin, Authorization: `Bearer ${daemon.info.token}` })).status,
+    ).toBe(403);
   });
 
   it('refuses a Host other than loopback with our port (403)', async () => {
@@ -121,7 +132,9 @@ describe('a running daemon', () => {
 
   it('closes a connection sending an oversized frame with 1009 and keeps serving others', async () => {
     const c = await track(connectTcp(daemon.info));
-    c.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'daemon/status', params: { pad: 'x'.repeat(6 * 1024 * 1024) } }));
+    c.send(
+      JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'daemon/status', params: { pad: 'x'.repeat(6 * 1024 * 1024) } }),
+    );
     expect((await c.closed).code).toBe(1009);
     const other = await track(connectUnix(daemon.info));
     expect((await other.call('daemon/status')).result).toMatchObject({ pid: daemon.proc.pid });
@@ -135,13 +148,26 @@ describe('a running daemon', () => {
     afterAll(() => c.ws.terminate());
 
     it('answers malformed JSON with -32700 and id null', async () => {
-      expect(await c.sendRaw('{"jsonrpc":"2.0","method":"daemon/status","id":1')).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700 } });
+      expect(await c.sendRaw('{"jsonrpc":"2.0","method":"daemon/status","id":1')).toMatchObject({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32700 },
+      });
     });
 
     it('answers an invalid request with -32600', async () => {
-      expect(await c.sendRaw('{"jsonrpc":"1.0","method":"daemon/status","id":3}')).toMatchObject({ id: 3, error: { code: -32600 } });
-      expect(await c.sendRaw('{"jsonrpc":"2.0","method":"daemon/status","id":{"a":1}}')).toMatchObject({ id: null, error: { code: -32600 } });
-      expect(await c.sendRaw('{"jsonrpc":"2.0","method":"daemon/status","params":"x","id":4}')).toMatchObject({ id: 4, error: { code: -32600 } });
+      expect(await c.sendRaw('{"jsonrpc":"1.0","method":"daemon/status","id":3}')).toMatchObject({
+        id: 3,
+        error: { code: -32600 },
+      });
+      expect(await c.sendRaw('{"jsonrpc":"2.0","method":"daemon/status","id":{"a":1}}')).toMatchObject({
+        id: null,
+        error: { code: -32600 },
+      });
+      expect(await c.sendRaw('{"jsonrpc":"2.0","method":"daemon/status","params":"x","id":4}')).toMatchObject({
+        id: 4,
+        error: { code: -32600 },
+      });
     });
 
     it('answers an unknown method with -32601', async () => {
@@ -154,8 +180,13 @@ describe('a running daemon', () => {
     });
 
     it('refuses __proto__ in params with -32602 and nothing is polluted', async () => {
-      const reply = await c.sendRaw('{"jsonrpc":"2.0","id":9,"method":"daemon/hello","params":{"client":{"name":"x","__proto__":{"polluted":true}}}}');
-      expect(reply).toMatchObject({ id: 9, error: { code: -32602, message: expect.stringContaining('params.client.__proto__') } });
+      const reply = await c.sendRaw(
+        '{"jsonrpc":"2.0","id":9,"method":"daemon/hello","params":{"client":{"name":"x","__proto__":{"polluted":true}}}}',
+      );
+      expect(reply).toMatchObject({
+        id: 9,
+        error: { code: -32602, message: expect.stringContaining('params.client.__proto__') },
+      });
       expect((await c.call('daemon/status')).result).toBeDefined();
     });
 
@@ -166,7 +197,11 @@ describe('a running daemon', () => {
     });
 
     it('answers an empty batch with one -32600 error', async () => {
-      expect(await c.sendRaw('[]')).toEqual({ jsonrpc: '2.0', id: null, error: expect.objectContaining({ code: -32600 }) });
+      expect(await c.sendRaw('[]')).toEqual({
+        jsonrpc: '2.0',
+        id: null,
+        error: expect.objectContaining({ code: -32600 }),
+      });
     });
 
     it('answers a mixed batch item by item, leaving out notifications', async () => {
@@ -207,7 +242,9 @@ describe('one daemon per home', () => {
     const home = freshHome();
     const a = spawnDaemon({ home });
     const b = spawnDaemon({ home });
-    expect(await eventually(() => [a, b].some((d) => readDaemonInfo(join(home, 'daemon.json'))?.pid === d.proc.pid), 10_000)).toBe(true);
+    expect(
+      await eventually(() => [a, b].some((d) => readDaemonInfo(join(home, 'daemon.json'))?.pid === d.proc.pid), 10_000),
+    ).toBe(true);
     const winner = readDaemonInfo(join(home, 'daemon.json'))!.pid === a.proc.pid ? a : b;
     const loser = winner === a ? b : a;
     expect(await loser.exited).toBe(0);
@@ -229,7 +266,15 @@ describe('one daemon per home', () => {
   it('replaces a daemon.json naming a dead pid even without a lock', async () => {
     const home = freshHome();
     const deadPid = Number(spawnSync(process.execPath, ['-p', 'process.pid'], { encoding: 'utf8' }).stdout);
-    const stale = { pid: deadPid, version: '0.0.0', protocolVersion: '1.0.0', socket: join(home, 'daemon.sock'), port: 1, token: 'old', startedAt: new Date(0).toISOString() };
+    const stale = {
+      pid: deadPid,
+      version: '0.0.0',
+      protocolVersion: '1.0.0',
+      socket: join(home, 'daemon.sock'),
+      port: 1,
+      token: 'old',
+      startedAt: new Date(0).toISOString(),
+    };
     writeFileSync(join(home, 'daemon.json'), JSON.stringify(stale));
     writeFileSync(join(home, 'daemon.sock'), '');
     const next = await startDaemon({ home });

@@ -66,7 +66,17 @@ describe('WsSession.send over a real WebSocket', () => {
     return { session: new WsSession(server, 'tcp'), server, client, received, close };
   }
 
-  const texts = ['', 'a', 'x'.repeat(125), 'y'.repeat(126), 'é'.repeat(63), '😀'.repeat(40), 'z'.repeat(65_535), 'w'.repeat(65_536), `${'ü'.repeat(40_000)}end`];
+  const texts = [
+    '',
+    'a',
+    'x'.repeat(125),
+    'y'.repeat(126),
+    'é'.repeat(63),
+    '😀'.repeat(40),
+    'z'.repeat(65_535),
+    'w'.repeat(65_536),
+    `${'ü'.repeat(40_000)}end`,
+  ];
 
   it('delivers every message whole and in order, at each frame-length boundary, with pings in between', async () => {
     const p = await pair({ perMessageDeflate: false });
@@ -91,7 +101,9 @@ describe('WsSession.send over a real WebSocket', () => {
     try {
       const socket = rawSocketOf(p.server);
       if (!(socket instanceof Socket)) {
-        throw new Error(`ws ${wsVersion} no longer keeps its net.Socket in \`_socket\`: update rawSocketOf() in daemon/server/wsSession.ts (streamed deltas fall back to the slower ws.send meanwhile).`);
+        throw new Error(
+          `ws ${wsVersion} no longer keeps its net.Socket in \`_socket\`: update rawSocketOf() in daemon/server/wsSession.ts (streamed deltas fall back to the slower ws.send meanwhile).`,
+        );
       }
       expect(socket.remotePort).toBe((p.client as unknown as { _socket: Socket })._socket.localPort);
       // What the session writes there is what the client's ws reads, in order with ws's own frames.

@@ -1,7 +1,15 @@
 import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AtomicJsonFile, CorruptFileError, moveAside, nodeAtomicFs, readJsonFile, WriteQueue, writeFileAtomic } from '../../../daemon/store/atomicFile';
+import {
+  AtomicJsonFile,
+  CorruptFileError,
+  moveAside,
+  nodeAtomicFs,
+  readJsonFile,
+  WriteQueue,
+  writeFileAtomic,
+} from '../../../daemon/store/atomicFile';
 import { enospc, tempDir } from './helpers';
 
 const posix = process.platform !== 'win32';
@@ -46,7 +54,9 @@ describe('writeFileAtomic', () => {
   it('keeps the old file intact when the rename fails', async () => {
     const file = join(dir, 'a.json');
     await writeFileAtomic(file, 'old');
-    const failing = { rename: async () => Promise.reject(Object.assign(new Error('EXDEV: cross-device link'), { code: 'EXDEV' })) };
+    const failing = {
+      rename: async () => Promise.reject(Object.assign(new Error('EXDEV: cross-device link'), { code: 'EXDEV' })),
+    };
     await expect(writeFileAtomic(file, 'new', { fs: failing })).rejects.toMatchObject({ code: 'EXDEV' });
     expect(await readFile(file, 'utf8')).toBe('old');
     expect(await readdir(dir)).toEqual(['a.json']);

@@ -37,7 +37,8 @@ describe('AuditLog', () => {
     const files = async () => (await readdir(join(file, '..'))).filter((f) => f.startsWith('audit.jsonl')).sort();
     let n = 0;
     // At least 30 entries, ending with a current file that holds some (a rotation may have just happened).
-    while ((n < 30 || (await files()).length < 2) && n < 100) await audit.append({ client: 'x', action: 'update', name: `n${n++}` });
+    while ((n < 30 || (await files()).length < 2) && n < 100)
+      await audit.append({ client: 'x', action: 'update', name: `n${n++}` });
     expect(n).toBeLessThan(60);
     expect(await files()).toEqual(['audit.jsonl', 'audit.jsonl.1']);
     expect((await stat(file)).size).toBeLessThan(400);
@@ -76,7 +77,9 @@ describe('AuditLog', () => {
 
   it('keeps every one of many concurrent appends, in call order', async () => {
     const audit = new AuditLog(file, silentLogger);
-    await Promise.all(Array.from({ length: 100 }, (_, i) => audit.append({ client: 'x', action: 'update', name: String(i) })));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) => audit.append({ client: 'x', action: 'update', name: String(i) })),
+    );
     const entries = await audit.list(1000);
     expect(entries.map((e) => e.name)).toEqual(Array.from({ length: 100 }, (_, i) => String(i)));
   });
@@ -84,7 +87,12 @@ describe('AuditLog', () => {
   it('scrubs a key a caller passed by mistake before writing it', async () => {
     const key = 'sk-proj-AbCdEfGh1234567890ZyXwVuTs';
     const audit = new AuditLog(file, silentLogger);
-    await audit.append({ client: 'x', action: 'setKey', connectionId: 'c1', details: { apiKey: key, nested: [`Bearer ${key}`] } });
+    await audit.append({
+      client: 'x',
+      action: 'setKey',
+      connectionId: 'c1',
+      details: { apiKey: key, nested: [`Bearer ${key}`] },
+    });
     const raw = await readFile(file, 'utf8');
     expect(raw).not.toContain(key);
     expect(raw).not.toContain('AbCdEfGh1234');

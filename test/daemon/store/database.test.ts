@@ -20,13 +20,36 @@ const onDisk = async (): Promise<DbData> => JSON.parse(await readFile(file, 'utf
 
 function connection(id: string): StoredConnection {
   const now = new Date().toISOString();
-  return { id, name: id, provider: 'openai', baseUrl: 'https://api.openai.com/v1', timeoutMs: 60_000, maxRetries: 2, isDefault: false, keySource: 'none', createdAt: now, updatedAt: now };
+  return {
+    id,
+    name: id,
+    provider: 'openai',
+    baseUrl: 'https://api.openai.com/v1',
+    timeoutMs: 60_000,
+    maxRetries: 2,
+    isDefault: false,
+    keySource: 'none',
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 function bumpUsage(draft: DbData): void {
   const row = draft.usage[0];
   if (row) row.requests++;
-  else draft.usage.push({ connectionId: 'c', day: '2024-05-01', model: 'm', requests: 1, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0 });
+  else
+    draft.usage.push({
+      connectionId: 'c',
+      day: '2024-05-01',
+      model: 'm',
+      requests: 1,
+      errors: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      latencyMsTotal: 0,
+      costUsd: 0,
+      unpricedRequests: 0,
+    });
 }
 
 describe('Database.open', () => {
@@ -122,7 +145,9 @@ describe('Database.update', () => {
     expect(error).toBeInstanceOf(SwitchboardError);
     expect((error as SwitchboardError).code).toBe(ErrorCode.STORE_FAILED);
     expect((error as Error).message).toMatch(/^Could not save .*db\.json: ENOSPC/);
-    expect((error as SwitchboardError).data.hint).toBe(`Check free disk space and permissions of ${file}; nothing was changed.`);
+    expect((error as SwitchboardError).data.hint).toBe(
+      `Check free disk space and permissions of ${file}; nothing was changed.`,
+    );
     expect(db.data).toEqual(before);
     expect(await readFile(file, 'utf8')).toBe(diskBefore);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);

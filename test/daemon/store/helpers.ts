@@ -25,7 +25,12 @@ export function enospc(): NodeJS.ErrnoException {
  * The real filesystem steps, with a switch to make the next temp-file writes fail (after writing half
  * of the data, as a full disk does) and a counter of the writes attempted.
  */
-export function faultyFs(): { fs: Partial<AtomicFs>; failWrites: (on: boolean) => void; writes: () => number; delayMs: (ms: number) => void } {
+export function faultyFs(): {
+  fs: Partial<AtomicFs>;
+  failWrites: (on: boolean) => void;
+  writes: () => number;
+  delayMs: (ms: number) => void;
+} {
   let fail = false;
   let count = 0;
   let delay = 0;
@@ -34,7 +39,11 @@ export function faultyFs(): { fs: Partial<AtomicFs>; failWrites: (on: boolean) =
       count++;
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       if (fail) {
-        await nodeAtomicFs.writeTemp(path, typeof data === 'string' ? data.slice(0, Math.floor(data.length / 2)) : data.subarray(0, data.length / 2), mode);
+        await nodeAtomicFs.writeTemp(
+          path,
+          typeof data === 'string' ? data.slice(0, Math.floor(data.length / 2)) : data.subarray(0, data.length / 2),
+          mode,
+        );
         throw enospc();
       }
       return nodeAtomicFs.writeTemp(path, data, mode);

@@ -33,9 +33,29 @@ describe('migrate', () => {
   });
 
   it('marks v1 usage rows as unpriced (cost unknown, not zero) on the way to v2', () => {
-    const v1 = { schemaVersion: 1, connections: [], providers: [], settings: {}, modelCache: {}, usage: [{ connectionId: 'c', day: '2026-01-01', model: 'm', requests: 3, errors: 0, inputTokens: 9, outputTokens: 9, latencyMsTotal: 30 }] };
+    const v1 = {
+      schemaVersion: 1,
+      connections: [],
+      providers: [],
+      settings: {},
+      modelCache: {},
+      usage: [
+        {
+          connectionId: 'c',
+          day: '2026-01-01',
+          model: 'm',
+          requests: 3,
+          errors: 0,
+          inputTokens: 9,
+          outputTokens: 9,
+          latencyMsTotal: 30,
+        },
+      ],
+    };
     const result = migrate(v1, { file });
-    expect(result.applied).toEqual(['v1 → v2: add prices, limits and budgetWarnings; give usage rows costUsd and unpricedRequests']);
+    expect(result.applied).toEqual([
+      'v1 → v2: add prices, limits and budgetWarnings; give usage rows costUsd and unpricedRequests',
+    ]);
     expect(result.data.usage[0]).toMatchObject({ requests: 3, costUsd: 0, unpricedRequests: 3 });
     expect(result.data.prices).toEqual([]);
   });
@@ -43,8 +63,16 @@ describe('migrate', () => {
   it('applies synthetic steps in order, one version at a time', () => {
     const seen: number[] = [];
     const steps: Migration[] = [
-      { from: 1, description: 'rename label to name', up: (db) => (seen.push(Number(db.schemaVersion)), { ...db, name: db.label, label: undefined }) },
-      { from: 0, description: 'add label', up: (db) => (seen.push(Number(db.schemaVersion ?? 0)), { ...db, label: 'x' }) },
+      {
+        from: 1,
+        description: 'rename label to name',
+        up: (db) => (seen.push(Number(db.schemaVersion)), { ...db, name: db.label, label: undefined }),
+      },
+      {
+        from: 0,
+        description: 'add label',
+        up: (db) => (seen.push(Number(db.schemaVersion ?? 0)), { ...db, label: 'x' }),
+      },
     ];
     const result = migrate({}, { file, migrations: steps, target: 2 });
     expect(seen).toEqual([0, 1]);
@@ -68,7 +96,9 @@ describe('migrate', () => {
   });
 
   it('fails clearly when a step is missing', () => {
-    expect(() => migrate({ schemaVersion: 0 }, { file, migrations: [], target: 1 })).toThrow(/No migration from schema version 0 to 1/);
+    expect(() => migrate({ schemaVersion: 0 }, { file, migrations: [], target: 1 })).toThrow(
+      /No migration from schema version 0 to 1/,
+    );
   });
 
   it('rejects a schemaVersion that is not a whole number', () => {

@@ -17,9 +17,20 @@ describe('import readers', () => {
     const source = readImport(fixture('continue-config.yaml'));
     expect(source.format).toBe('continue');
     expect(source.connections.slice(0, 3)).toEqual([
-      { name: 'GPT-4o', provider: 'openai', defaultModel: 'gpt-4o', key: { source: 'env', variable: 'OPENAI_API_KEY' } },
+      {
+        name: 'GPT-4o',
+        provider: 'openai',
+        defaultModel: 'gpt-4o',
+        key: { source: 'env', variable: 'OPENAI_API_KEY' },
+      },
       { name: 'Claude Sonnet', provider: 'anthropic', defaultModel: 'claude-sonnet-4-5', key: { source: 'needsKey' } },
-      { name: 'Local Llama', provider: 'ollama', baseUrl: 'http://localhost:11434/v1', defaultModel: 'llama3.1:8b', key: { source: 'none' } },
+      {
+        name: 'Local Llama',
+        provider: 'ollama',
+        baseUrl: 'http://localhost:11434/v1',
+        defaultModel: 'llama3.1:8b',
+        key: { source: 'none' },
+      },
     ]);
     expect(source.notes.join('\n')).toMatch(/Claude Sonnet.*key written in the file was not imported/);
     expect(source.notes.join('\n')).toMatch(/Continue Hub block/);
@@ -30,10 +41,38 @@ describe('import readers', () => {
     const source = readImport(fixture('litellm-config.yaml'));
     expect(source.format).toBe('litellm');
     expect(source.connections).toEqual([
-      { name: 'gpt-4o', provider: 'azure-openai', baseUrl: 'https://my-endpoint-europe.openai.azure.com', defaultModel: 'gpt-4o-eu', apiVersion: '2024-10-21', capacity: [{ period: 'minute', requests: 6 }], key: { source: 'env', variable: 'AZURE_API_KEY_EU' } },
-      { name: 'gpt-4o (2)', provider: 'azure-openai', baseUrl: 'https://my-endpoint-canada.openai.azure.com', defaultModel: 'gpt-4o-ca', apiVersion: '2024-10-21', capacity: [{ period: 'minute', requests: 6, tokens: 100000 }], key: { source: 'env', variable: 'AZURE_API_KEY_CA' } },
-      { name: 'claude-sonnet', provider: 'anthropic', defaultModel: 'claude-sonnet-4-5', key: { source: 'env', variable: 'ANTHROPIC_API_KEY' } },
-      { name: 'vllm-models', provider: 'openai', baseUrl: 'http://0.0.0.0:4000/v1', defaultModel: 'facebook/opt-125m', capacity: [{ period: 'minute', requests: 1440 }], key: { source: 'needsKey' } },
+      {
+        name: 'gpt-4o',
+        provider: 'azure-openai',
+        baseUrl: 'https://my-endpoint-europe.openai.azure.com',
+        defaultModel: 'gpt-4o-eu',
+        apiVersion: '2024-10-21',
+        capacity: [{ period: 'minute', requests: 6 }],
+        key: { source: 'env', variable: 'AZURE_API_KEY_EU' },
+      },
+      {
+        name: 'gpt-4o (2)',
+        provider: 'azure-openai',
+        baseUrl: 'https://my-endpoint-canada.openai.azure.com',
+        defaultModel: 'gpt-4o-ca',
+        apiVersion: '2024-10-21',
+        capacity: [{ period: 'minute', requests: 6, tokens: 100000 }],
+        key: { source: 'env', variable: 'AZURE_API_KEY_CA' },
+      },
+      {
+        name: 'claude-sonnet',
+        provider: 'anthropic',
+        defaultModel: 'claude-sonnet-4-5',
+        key: { source: 'env', variable: 'ANTHROPIC_API_KEY' },
+      },
+      {
+        name: 'vllm-models',
+        provider: 'openai',
+        baseUrl: 'http://0.0.0.0:4000/v1',
+        defaultModel: 'facebook/opt-125m',
+        capacity: [{ period: 'minute', requests: 1440 }],
+        key: { source: 'needsKey' },
+      },
     ]);
     expect(source.notes.join('\n')).toMatch(/master_key/);
     expect(JSON.stringify(source)).not.toMatch(PLAINTEXT);
@@ -43,8 +82,20 @@ describe('import readers', () => {
     const source = readImport(fixture('chatLanguageModels.json'));
     expect(source.format).toBe('vscode');
     expect(source.connections).toEqual([
-      { name: 'Coder', provider: 'custom', baseUrl: 'https://coder.example.com/api/v2/aibridge/openai/v1', defaultModel: 'gpt-5.2', key: { source: 'needsKey' } },
-      { name: 'Team Gateway', provider: 'custom', baseUrl: 'https://llm.team.example/v1', defaultModel: 'llama-3.3-70b', key: { source: 'env', variable: 'TEAM_GATEWAY_KEY' } },
+      {
+        name: 'Coder',
+        provider: 'custom',
+        baseUrl: 'https://coder.example.com/api/v2/aibridge/openai/v1',
+        defaultModel: 'gpt-5.2',
+        key: { source: 'needsKey' },
+      },
+      {
+        name: 'Team Gateway',
+        provider: 'custom',
+        baseUrl: 'https://llm.team.example/v1',
+        defaultModel: 'llama-3.3-70b',
+        key: { source: 'env', variable: 'TEAM_GATEWAY_KEY' },
+      },
     ]);
     expect(JSON.stringify(source)).not.toMatch(PLAINTEXT);
   });
@@ -54,9 +105,26 @@ describe('import readers', () => {
     expect(source.format).toBe('roo');
     expect(source.connections).toEqual([
       { name: 'default', provider: 'anthropic', defaultModel: 'claude-sonnet-4-5', key: { source: 'needsKey' } },
-      { name: 'work-litellm', provider: 'custom', baseUrl: 'http://litellm.internal:4000/v1', defaultModel: 'claude-sonnet-4-5', key: { source: 'needsKey' } },
-      { name: 'openrouter', provider: 'openrouter', defaultModel: 'anthropic/claude-sonnet-4.5', key: { source: 'needsKey' } },
-      { name: 'local', provider: 'ollama', baseUrl: 'http://localhost:11434/v1', defaultModel: 'qwen2.5-coder:7b', key: { source: 'none' } },
+      {
+        name: 'work-litellm',
+        provider: 'custom',
+        baseUrl: 'http://litellm.internal:4000/v1',
+        defaultModel: 'claude-sonnet-4-5',
+        key: { source: 'needsKey' },
+      },
+      {
+        name: 'openrouter',
+        provider: 'openrouter',
+        defaultModel: 'anthropic/claude-sonnet-4.5',
+        key: { source: 'needsKey' },
+      },
+      {
+        name: 'local',
+        provider: 'ollama',
+        baseUrl: 'http://localhost:11434/v1',
+        defaultModel: 'qwen2.5-coder:7b',
+        key: { source: 'none' },
+      },
     ]);
     expect(source.notes).toHaveLength(3);
     expect(JSON.stringify(source)).not.toMatch(PLAINTEXT);
@@ -73,6 +141,8 @@ describe('import readers', () => {
     };
     expect(reason('{"hello": 1}')).toMatch(/not a format Switchboard imports/);
     expect(reason('key: [unclosed')).toMatch(/neither JSON nor YAML/);
-    expect(reason('{"format":"switchboard-export","schemaVersion":99,"connections":[]}')).toMatch(/newer than this Switchboard reads/);
+    expect(reason('{"format":"switchboard-export","schemaVersion":99,"connections":[]}')).toMatch(
+      /newer than this Switchboard reads/,
+    );
   });
 });

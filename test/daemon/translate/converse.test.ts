@@ -4,7 +4,12 @@
  * events → the neutral answer and deltas; and the refusals that name their field.
  */
 import { describe, expect, it } from 'vitest';
-import { AnswerBuilder, ConverseStreamDecoder, fromConverseResponse, toConverseRequest } from '../../../daemon/translate';
+import {
+  AnswerBuilder,
+  ConverseStreamDecoder,
+  fromConverseResponse,
+  toConverseRequest,
+} from '../../../daemon/translate';
 import { ErrorCode, SwitchboardError } from '../../../shared/errors';
 import type { ChatMessage, ChatOptions, StreamDelta } from '../../../shared/protocol';
 
@@ -14,10 +19,20 @@ const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
 
 const toolTurn: ChatMessage[] = [
   { role: 'system', content: 'Be brief.', developer: true },
-  { role: 'user', content: [{ type: 'text', text: 'Weather here and there?' }, { type: 'image', url: `data:image/png;base64,${PNG}` }] },
+  {
+    role: 'user',
+    content: [
+      { type: 'text', text: 'Weather here and there?' },
+      { type: 'image', url: `data:image/png;base64,${PNG}` },
+    ],
+  },
   {
     role: 'assistant',
-    content: [{ type: 'reasoning', text: 'Two cities.', signature: 'sig-1' }, { type: 'reasoning', text: 'unsigned, from elsewhere' }, { type: 'text', text: 'Checking.' }],
+    content: [
+      { type: 'reasoning', text: 'Two cities.', signature: 'sig-1' },
+      { type: 'reasoning', text: 'unsigned, from elsewhere' },
+      { type: 'text', text: 'Checking.' },
+    ],
     toolCalls: [
       { id: 'call_1', name: 'weather', arguments: '{"city":"Oslo"}' },
       { id: 'call_2', name: 'weather', arguments: '{"city":"Rome"}' },
@@ -44,7 +59,10 @@ describe('neutral → Converse', () => {
     expect(input).toEqual({
       system: [{ text: 'You are a weather bot.' }, { text: 'Be brief.' }],
       messages: [
-        { role: 'user', content: [{ text: 'Weather here and there?' }, { image: { format: 'png', source: { bytes: bytes(PNG) } } }] },
+        {
+          role: 'user',
+          content: [{ text: 'Weather here and there?' }, { image: { format: 'png', source: { bytes: bytes(PNG) } } }],
+        },
         {
           role: 'assistant',
           content: [
@@ -65,23 +83,42 @@ describe('neutral → Converse', () => {
       ],
       inferenceConfig: { maxTokens: 500, temperature: 0.2, topP: 0.9, stopSequences: ['END'] },
       additionalModelRequestFields: { top_k: 40 },
-      toolConfig: { tools: [{ toolSpec: { name: 'weather', description: 'Weather in a city', inputSchema: { json: WEATHER } } }], toolChoice: { any: {} } },
+      toolConfig: {
+        tools: [{ toolSpec: { name: 'weather', description: 'Weather in a city', inputSchema: { json: WEATHER } } }],
+        toolChoice: { any: {} },
+      },
     });
   });
 
   it('maps tool choices and reasoning (thinking budget, max tokens above it)', () => {
-    const one = (toolChoice: ChatOptions['toolChoice']) => toConverseRequest({ model: 'm', messages: [{ role: 'user', content: 'hi' }], options: { tools: [{ name: 'weather' }], toolChoice } }).toolConfig;
+    const one = (toolChoice: ChatOptions['toolChoice']) =>
+      toConverseRequest({
+        model: 'm',
+        messages: [{ role: 'user', content: 'hi' }],
+        options: { tools: [{ name: 'weather' }], toolChoice },
+      }).toolConfig;
     expect(one('auto')?.toolChoice).toEqual({ auto: {} });
     expect(one({ name: 'weather' })?.toolChoice).toEqual({ tool: { name: 'weather' } });
     expect(one('none')).toBeUndefined();
-    const thinking = toConverseRequest({ model: 'm', messages: [{ role: 'user', content: 'hi' }], options: { reasoning: { effort: 'medium' } } });
+    const thinking = toConverseRequest({
+      model: 'm',
+      messages: [{ role: 'user', content: 'hi' }],
+      options: { reasoning: { effort: 'medium' } },
+    });
     expect(thinking.additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 8192 } });
     expect(thinking.inferenceConfig).toEqual({ maxTokens: 8192 + 4096 });
   });
 
   it('sends structured output as a forced tool', () => {
-    const input = toConverseRequest({ model: 'm', messages: [{ role: 'user', content: 'hi' }], options: { responseFormat: { type: 'json_schema', name: 'answer', schema: WEATHER } } });
-    expect(input.toolConfig).toEqual({ tools: [{ toolSpec: { name: 'answer', description: expect.any(String), inputSchema: { json: WEATHER } } }], toolChoice: { tool: { name: 'answer' } } });
+    const input = toConverseRequest({
+      model: 'm',
+      messages: [{ role: 'user', content: 'hi' }],
+      options: { responseFormat: { type: 'json_schema', name: 'answer', schema: WEATHER } },
+    });
+    expect(input.toolConfig).toEqual({
+      tools: [{ toolSpec: { name: 'answer', description: expect.any(String), inputSchema: { json: WEATHER } } }],
+      toolChoice: { tool: { name: 'answer' } },
+    });
   });
 
   it('refuses what Converse cannot carry, naming the field', () => {
@@ -98,8 +135,12 @@ describe('neutral → Converse', () => {
     expect(refused({ seed: 1 })).toBe('seed');
     expect(refused({ presencePenalty: 0.5 })).toBe('presence_penalty');
     expect(refused({ parallelToolCalls: false })).toBe('parallel_tool_calls');
-    expect(refused({}, [{ role: 'user', content: [{ type: 'image', url: 'https://example.com/cat.png' }] }])).toBe('messages[0].content[0].url');
-    expect(refused({}, [{ role: 'user', content: [{ type: 'image', data: PNG, mediaType: 'image/bmp' }] }])).toBe('messages[0].content[0].mediaType');
+    expect(refused({}, [{ role: 'user', content: [{ type: 'image', url: 'https://example.com/cat.png' }] }])).toBe(
+      'messages[0].content[0].url',
+    );
+    expect(refused({}, [{ role: 'user', content: [{ type: 'image', data: PNG, mediaType: 'image/bmp' }] }])).toBe(
+      'messages[0].content[0].mediaType',
+    );
     expect(refused({ reasoning: { budgetTokens: 2000 }, maxTokens: 1000 })).toBe('options.maxTokens');
     expect(refused({ tools: [{ name: 'weather' }], toolChoice: 'none' }, toolTurn.slice(1, 4))).toBe('tool_choice');
   });
@@ -123,7 +164,11 @@ describe('Converse → neutral', () => {
       usage: { inputTokens: 10, outputTokens: 7, totalTokens: 22, cacheReadInputTokens: 3, cacheWriteInputTokens: 2 },
     });
     expect(answer).toEqual({
-      content: [{ type: 'reasoning', text: 'Hmm.', signature: 'sig-9' }, { type: 'redactedReasoning', data: 'c2VjcmV0' }, { type: 'text', text: 'Calling.' }],
+      content: [
+        { type: 'reasoning', text: 'Hmm.', signature: 'sig-9' },
+        { type: 'redactedReasoning', data: 'c2VjcmV0' },
+        { type: 'text', text: 'Calling.' },
+      ],
       toolCalls: [{ id: 'tu_1', name: 'weather', arguments: '{"city":"Oslo"}' }],
       finishReason: 'tool_calls',
       usage: { inputTokens: 15, outputTokens: 7, cachedInputTokens: 3, cacheCreationInputTokens: 2 },
@@ -131,8 +176,19 @@ describe('Converse → neutral', () => {
   });
 
   it('maps every stop reason', () => {
-    const finish = (stopReason: string) => fromConverseResponse({ output: { message: { content: [] } }, stopReason }).finishReason;
-    expect(['end_turn', 'stop_sequence', 'max_tokens', 'model_context_window_exceeded', 'tool_use', 'guardrail_intervened', 'content_filtered'].map(finish)).toEqual(['stop', 'stop', 'length', 'length', 'tool_calls', 'content_filter', 'content_filter']);
+    const finish = (stopReason: string) =>
+      fromConverseResponse({ output: { message: { content: [] } }, stopReason }).finishReason;
+    expect(
+      [
+        'end_turn',
+        'stop_sequence',
+        'max_tokens',
+        'model_context_window_exceeded',
+        'tool_use',
+        'guardrail_intervened',
+        'content_filtered',
+      ].map(finish),
+    ).toEqual(['stop', 'stop', 'length', 'length', 'tool_calls', 'content_filter', 'content_filter']);
   });
 
   it('decodes a stream: reasoning ended by its signature, text, a tool use in pieces, stop and usage', () => {
@@ -161,7 +217,10 @@ describe('Converse → neutral', () => {
     for (const d of deltas) answer.add(d);
     expect(answer.message()).toEqual({
       role: 'assistant',
-      content: [{ type: 'reasoning', text: 'Let me think.', signature: 'sig-2' }, { type: 'text', text: 'Sure' }],
+      content: [
+        { type: 'reasoning', text: 'Let me think.', signature: 'sig-2' },
+        { type: 'text', text: 'Sure' },
+      ],
       toolCalls: [{ id: 'tu_1', name: 'weather', arguments: '{"city":"Oslo"}' }],
     });
     // The assistant turn goes back to Converse with its signature and its tool input as an object.
@@ -176,8 +235,14 @@ describe('Converse → neutral', () => {
   it('turns the forced response tool back into answer text with finish stop', () => {
     const decoder = new ConverseStreamDecoder('answer');
     const deltas: StreamDelta[] = [];
-    decoder.push({ contentBlockStart: { contentBlockIndex: 0, start: { toolUse: { toolUseId: 'tu', name: 'answer' } } } }, deltas);
-    decoder.push({ contentBlockDelta: { contentBlockIndex: 0, delta: { toolUse: { input: '{"city":"Oslo"}' } } } }, deltas);
+    decoder.push(
+      { contentBlockStart: { contentBlockIndex: 0, start: { toolUse: { toolUseId: 'tu', name: 'answer' } } } },
+      deltas,
+    );
+    decoder.push(
+      { contentBlockDelta: { contentBlockIndex: 0, delta: { toolUse: { input: '{"city":"Oslo"}' } } } },
+      deltas,
+    );
     decoder.push({ messageStop: { stopReason: 'tool_use' } }, deltas);
     expect(deltas).toEqual([{ type: 'text', text: '{"city":"Oslo"}' }]);
     expect(decoder.finishReason).toBe('stop');

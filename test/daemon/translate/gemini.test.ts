@@ -37,7 +37,9 @@ describe('cleanGeminiSchema', () => {
       },
       required: ['mode', 'gone'],
       $defs: { Node: { type: 'object', properties: { child: { $ref: '#/$defs/Node' } } } },
-      definitions: { Base: { type: 'object', properties: { a: { type: 'string', format: 'email' } }, required: ['a'] } },
+      definitions: {
+        Base: { type: 'object', properties: { a: { type: 'string', format: 'email' } }, required: ['a'] },
+      },
     };
     const out = cleanGeminiSchema(schema) as Record<string, any>;
     expect([...keywords(out)].filter((k) => !GEMINI_SCHEMA_KEYS.has(k))).toEqual([]);
@@ -47,7 +49,12 @@ describe('cleanGeminiSchema', () => {
     expect(out.properties.maybe).toEqual({ type: 'integer', nullable: true });
     expect(out.properties.either).toEqual({ anyOf: [{ type: 'string' }, { type: 'number' }] });
     expect(out.properties.node.description).toBe('the root');
-    expect(out.properties.merged).toEqual({ type: 'object', properties: { a: { type: 'string' } }, required: ['a'], description: 'pydantic style' });
+    expect(out.properties.merged).toEqual({
+      type: 'object',
+      properties: { a: { type: 'string' } },
+      required: ['a'],
+      description: 'pydantic style',
+    });
     expect(out.properties.pair).toEqual({ type: 'array', items: { type: 'string' } });
     expect(out.required).toEqual(['mode']); // a required name with no property is dropped
     // A recursive $ref stops at a bounded depth as a plain object.
@@ -62,16 +69,35 @@ describe('cleanGeminiSchema', () => {
     const clean = { type: 'object', properties: { city: { type: 'string', enum: ['a'] } }, required: ['city'] };
     expect(needsGeminiCleaning(clean)).toBe(false);
     expect(cleanGeminiSchema(clean)).toEqual(clean);
-    expect(needsGeminiCleaning({ type: 'object', properties: { x: { type: 'array', items: { additionalProperties: {} } } } })).toBe(true);
+    expect(
+      needsGeminiCleaning({
+        type: 'object',
+        properties: { x: { type: 'array', items: { additionalProperties: {} } } },
+      }),
+    ).toBe(true);
     expect(needsGeminiCleaning({ type: ['string', 'null'] })).toBe(true);
   });
 });
 
 describe('the forward path', () => {
   it('rewrites only tools that need it and xhigh; nothing for a body Gemini takes', () => {
-    expect(geminiForwardMembers({ model: 'm', messages: [], tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }], reasoning_effort: 'low' })).toBeUndefined();
-    const members = geminiForwardMembers({ tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', additionalProperties: false } } }], reasoning_effort: 'xhigh' })!;
-    expect(JSON.parse(members.tools!)).toEqual([{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }]);
+    expect(
+      geminiForwardMembers({
+        model: 'm',
+        messages: [],
+        tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
+        reasoning_effort: 'low',
+      }),
+    ).toBeUndefined();
+    const members = geminiForwardMembers({
+      tools: [
+        { type: 'function', function: { name: 'f', parameters: { type: 'object', additionalProperties: false } } },
+      ],
+      reasoning_effort: 'xhigh',
+    })!;
+    expect(JSON.parse(members.tools!)).toEqual([
+      { type: 'function', function: { name: 'f', parameters: { type: 'object' } } },
+    ]);
     expect(members.reasoning_effort).toBe('"high"');
   });
 });
@@ -79,14 +105,16 @@ describe('the forward path', () => {
 describe('reasoning', () => {
   it('Gemini 3 gets levels; 2.5 gets a budget when only a budget was given', () => {
     expect(geminiReasoning('gemini-3-pro-preview', { budgetTokens: 20_000 })).toEqual({ reasoning_effort: 'high' });
-    expect(geminiReasoning('gemini-2.5-flash', { budgetTokens: 2000 })).toEqual({ extra_body: { google: { thinking_config: { thinking_budget: 2000 } } } });
+    expect(geminiReasoning('gemini-2.5-flash', { budgetTokens: 2000 })).toEqual({
+      extra_body: { google: { thinking_config: { thinking_budget: 2000 } } },
+    });
     expect(geminiReasoning('gemini-2.5-flash', { effort: 'xhigh' })).toEqual({ reasoning_effort: 'high' });
     expect(geminiReasoning('models/gemini-3-flash', { effort: 'none' })).toEqual({ reasoning_effort: 'none' });
   });
 });
 
 describe('tool_use ids', () => {
-  it('carry a signature both ways within Anthropic\'s id alphabet', () => {
+  it("carry a signature both ways within Anthropic's id alphabet", () => {
     const signature = 'CiQB0e2Kb+/x==';
     const id = toolUseId('function-call-1', signature);
     expect(id).toMatch(/^[A-Za-z0-9_-]+$/);

@@ -5,10 +5,21 @@
  */
 import { accumulateResponse } from 'openai/lib/responses/ResponseAccumulator';
 import { describe, expect, it } from 'vitest';
-import { fromResponsesRequest, ResponsesStreamEncoder, toResponsesObject, type NeutralRequest, type ResponsesIdentity, type StreamDelta } from '../../../daemon/translate';
+import {
+  fromResponsesRequest,
+  ResponsesStreamEncoder,
+  toResponsesObject,
+  type NeutralRequest,
+  type ResponsesIdentity,
+  type StreamDelta,
+} from '../../../daemon/translate';
 import { ErrorCode, type SwitchboardError } from '../../../shared/errors';
 
-const SHELL = { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'] };
+const SHELL = {
+  type: 'object',
+  properties: { command: { type: 'array', items: { type: 'string' } } },
+  required: ['command'],
+};
 
 /** Codex's second request of a tool loop (store = false: the whole history every time). */
 const codexTurn = {
@@ -16,9 +27,27 @@ const codexTurn = {
   instructions: 'You are Codex.',
   input: [
     { type: 'message', role: 'developer', content: [{ type: 'input_text', text: '<permissions>…</permissions>' }] },
-    { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'List the files' }, { type: 'input_image', image_url: 'https://example.com/a.png', detail: 'low' }] },
-    { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'Run ls.' }], encrypted_content: 'sb-signature:sig-1' },
-    { type: 'message', role: 'assistant', id: 'msg_1', status: 'completed', content: [{ type: 'output_text', text: 'Listing.', annotations: [] }] },
+    {
+      type: 'message',
+      role: 'user',
+      content: [
+        { type: 'input_text', text: 'List the files' },
+        { type: 'input_image', image_url: 'https://example.com/a.png', detail: 'low' },
+      ],
+    },
+    {
+      type: 'reasoning',
+      id: 'rs_1',
+      summary: [{ type: 'summary_text', text: 'Run ls.' }],
+      encrypted_content: 'sb-signature:sig-1',
+    },
+    {
+      type: 'message',
+      role: 'assistant',
+      id: 'msg_1',
+      status: 'completed',
+      content: [{ type: 'output_text', text: 'Listing.', annotations: [] }],
+    },
     { type: 'function_call', id: 'fc_1', call_id: 'toolu_1', name: 'shell', arguments: '{"command":["ls"]}' },
     { type: 'function_call_output', call_id: 'toolu_1', output: 'README.md' },
   ],
@@ -39,10 +68,19 @@ const neutralCodexTurn: NeutralRequest = {
   messages: [
     { role: 'system', content: 'You are Codex.' },
     { role: 'system', content: [{ type: 'text', text: '<permissions>…</permissions>' }], developer: true },
-    { role: 'user', content: [{ type: 'text', text: 'List the files' }, { type: 'image', url: 'https://example.com/a.png', detail: 'low' }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'List the files' },
+        { type: 'image', url: 'https://example.com/a.png', detail: 'low' },
+      ],
+    },
     {
       role: 'assistant',
-      content: [{ type: 'reasoning', text: 'Run ls.', signature: 'sig-1' }, { type: 'text', text: 'Listing.' }],
+      content: [
+        { type: 'reasoning', text: 'Run ls.', signature: 'sig-1' },
+        { type: 'text', text: 'Listing.' },
+      ],
       toolCalls: [{ id: 'toolu_1', name: 'shell', arguments: '{"command":["ls"]}' }],
     },
     { role: 'tool', toolCallId: 'toolu_1', content: 'README.md' },
@@ -71,7 +109,14 @@ describe('Responses request → neutral', () => {
 
   it('reads a plain string input and text.format json_schema', () => {
     const schema = { type: 'object', properties: { a: { type: 'string' } } };
-    expect(fromResponsesRequest({ model: 'm', input: 'hi', max_output_tokens: 9, text: { format: { type: 'json_schema', name: 'out', schema, strict: true } } })).toEqual({
+    expect(
+      fromResponsesRequest({
+        model: 'm',
+        input: 'hi',
+        max_output_tokens: 9,
+        text: { format: { type: 'json_schema', name: 'out', schema, strict: true } },
+      }),
+    ).toEqual({
       model: 'm',
       stream: false,
       messages: [{ role: 'user', content: 'hi' }],
@@ -89,12 +134,24 @@ describe('Responses request → neutral', () => {
       model: 'm',
       input: [
         { role: 'user', content: 'q' },
-        { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'a' }], encrypted_content: 'gAAAA-openai-blob' },
+        {
+          type: 'reasoning',
+          id: 'rs_1',
+          summary: [{ type: 'summary_text', text: 'a' }],
+          encrypted_content: 'gAAAA-openai-blob',
+        },
         { type: 'reasoning', id: 'rs_2', summary: [], encrypted_content: 'sb-redacted:opaque' },
         { role: 'assistant', content: 'ok' },
       ],
     });
-    expect(neutral.messages[1]).toEqual({ role: 'assistant', content: [{ type: 'reasoning', text: 'a' }, { type: 'redactedReasoning', data: 'opaque' }, { type: 'text', text: 'ok' }] });
+    expect(neutral.messages[1]).toEqual({
+      role: 'assistant',
+      content: [
+        { type: 'reasoning', text: 'a' },
+        { type: 'redactedReasoning', data: 'opaque' },
+        { type: 'text', text: 'ok' },
+      ],
+    });
   });
 
   it.each([
@@ -161,8 +218,14 @@ describe('neutral answer → Responses events', () => {
     expect(events.at(-1).type).toBe('response.completed');
     const whole = toResponsesObject(
       {
-        content: [{ type: 'reasoning', text: 'Thinking.', signature: 'sig' }, { type: 'text', text: 'Calling tools.' }],
-        toolCalls: [{ id: 'call_a', name: 'weather', arguments: '{"city":"Oslo"}' }, { id: 'call_b', name: 'time', arguments: '{"tz":"UTC"}' }],
+        content: [
+          { type: 'reasoning', text: 'Thinking.', signature: 'sig' },
+          { type: 'text', text: 'Calling tools.' },
+        ],
+        toolCalls: [
+          { id: 'call_a', name: 'weather', arguments: '{"city":"Oslo"}' },
+          { id: 'call_b', name: 'time', arguments: '{"tz":"UTC"}' },
+        ],
         finishReason: 'tool_calls',
         usage,
       },
@@ -170,13 +233,25 @@ describe('neutral answer → Responses events', () => {
     );
     expect(snapshot).toEqual({ ...whole, output_text: 'Calling tools.' });
     expect(built).toEqual(whole.output);
-    expect(whole.usage).toEqual({ input_tokens: 10, input_tokens_details: { cached_tokens: 4 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 15 });
+    expect(whole.usage).toEqual({
+      input_tokens: 10,
+      input_tokens_details: { cached_tokens: 4 },
+      output_tokens: 5,
+      output_tokens_details: { reasoning_tokens: 2 },
+      total_tokens: 15,
+    });
   });
 
   it('ends an answer cut by the token limit with response.incomplete', () => {
     const encoder = new ResponsesStreamEncoder(WHO);
-    const { events, snapshot } = replay(encoder.start() + encoder.delta({ type: 'text', text: 'a' }) + encoder.end('length', undefined));
+    const { events, snapshot } = replay(
+      encoder.start() + encoder.delta({ type: 'text', text: 'a' }) + encoder.end('length', undefined),
+    );
     expect(events.at(-1).type).toBe('response.incomplete');
-    expect(snapshot).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output_text: 'a' });
+    expect(snapshot).toMatchObject({
+      status: 'incomplete',
+      incomplete_details: { reason: 'max_output_tokens' },
+      output_text: 'a',
+    });
   });
 });

@@ -32,23 +32,55 @@ function frames(text: string): Array<{ event?: string; data: string }> {
 
 /** OpenAI chunks with two parallel calls whose arguments arrive split and interleaved. */
 function parallelCallChunks(): unknown[] {
-  const chunk = (delta: unknown, finish: string | null = null, usage: unknown = null) => ({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt', choices: [{ index: 0, delta, finish_reason: finish }], usage });
+  const chunk = (delta: unknown, finish: string | null = null, usage: unknown = null) => ({
+    id: 'c',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'gpt',
+    choices: [{ index: 0, delta, finish_reason: finish }],
+    usage,
+  });
   return [
     chunk({ role: 'assistant', content: null }),
     chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'weather', arguments: '' } }] }),
     chunk({ tool_calls: [{ index: 0, function: { arguments: '{"ci' } }] }),
-    chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'time', arguments: '{"tz"' } }] }),
+    chunk({
+      tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'time', arguments: '{"tz"' } }],
+    }),
     chunk({ tool_calls: [{ index: 0, function: { arguments: 'ty":"Oslo"}' } }] }),
     chunk({ tool_calls: [{ index: 1, function: { arguments: ':"CET"}' } }] }),
     chunk({}, 'tool_calls'),
-    { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt', choices: [], usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120, prompt_tokens_details: { cached_tokens: 64 }, completion_tokens_details: { reasoning_tokens: 8 } } },
+    {
+      id: 'c',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'gpt',
+      choices: [],
+      usage: {
+        prompt_tokens: 100,
+        completion_tokens: 20,
+        total_tokens: 120,
+        prompt_tokens_details: { cached_tokens: 64 },
+        completion_tokens_details: { reasoning_tokens: 8 },
+      },
+    },
   ];
 }
 
 /** Anthropic events: thinking with a signature, text, then a tool call with split input. */
 function thinkingToolEvents(): unknown[] {
   return [
-    { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude', content: [], usage: { input_tokens: 10, cache_read_input_tokens: 90, cache_creation_input_tokens: 5, output_tokens: 1 } } },
+    {
+      type: 'message_start',
+      message: {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude',
+        content: [],
+        usage: { input_tokens: 10, cache_read_input_tokens: 90, cache_creation_input_tokens: 5, output_tokens: 1 },
+      },
+    },
     { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
     { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Let me ' } },
     { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'check.' } },
@@ -57,7 +89,11 @@ function thinkingToolEvents(): unknown[] {
     { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
     { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Checking.' } },
     { type: 'content_block_stop', index: 1 },
-    { type: 'content_block_start', index: 2, content_block: { type: 'tool_use', id: 'toolu_1', name: 'weather', input: {} } },
+    {
+      type: 'content_block_start',
+      index: 2,
+      content_block: { type: 'tool_use', id: 'toolu_1', name: 'weather', input: {} },
+    },
     { type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '' } },
     { type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '{"city":' } },
     { type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '"Oslo"}' } },
@@ -118,8 +154,18 @@ describe('OpenAI stream → neutral deltas', () => {
 
   it('reads reasoning_content / reasoning and thinking_blocks signatures', () => {
     const c = (delta: unknown) => ({ choices: [{ index: 0, delta, finish_reason: null }] });
-    const { deltas } = decodeOpenAI([c({ reasoning_content: 'a' }), c({ reasoning: 'b' }), c({ thinking_blocks: [{ type: 'thinking', thinking: 'ab', signature: 'S' }] }), c({ content: 'x' })]);
-    expect(deltas).toEqual([{ type: 'reasoning', reasoning: 'a' }, { type: 'reasoning', reasoning: 'b' }, { type: 'reasoningSignature', signature: 'S' }, { type: 'text', text: 'x' }]);
+    const { deltas } = decodeOpenAI([
+      c({ reasoning_content: 'a' }),
+      c({ reasoning: 'b' }),
+      c({ thinking_blocks: [{ type: 'thinking', thinking: 'ab', signature: 'S' }] }),
+      c({ content: 'x' }),
+    ]);
+    expect(deltas).toEqual([
+      { type: 'reasoning', reasoning: 'a' },
+      { type: 'reasoning', reasoning: 'b' },
+      { type: 'reasoningSignature', signature: 'S' },
+      { type: 'text', text: 'x' },
+    ]);
   });
 });
 
@@ -131,7 +177,10 @@ describe('Anthropic stream → neutral deltas', () => {
     expect(stopped).toBe(true);
     expect(usage).toEqual({ inputTokens: 105, outputTokens: 42, cachedInputTokens: 90, cacheCreationInputTokens: 5 });
     expect(build(deltas)).toEqual({
-      content: [{ type: 'reasoning', text: 'Let me check.', signature: 'SIG==' }, { type: 'text', text: 'Checking.' }],
+      content: [
+        { type: 'reasoning', text: 'Let me check.', signature: 'SIG==' },
+        { type: 'text', text: 'Checking.' },
+      ],
       toolCalls: [{ id: 'toolu_1', name: 'weather', arguments: '{"city":"Oslo"}' }],
     });
   });
@@ -139,14 +188,21 @@ describe('Anthropic stream → neutral deltas', () => {
   it('turns the forced response tool back into answer text with finish stop', () => {
     const events = [
       { type: 'message_start', message: { usage: { input_tokens: 3, output_tokens: 1 } } },
-      { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 't', name: 'answer', input: {} } },
+      {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'tool_use', id: 't', name: 'answer', input: {} },
+      },
       { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"ok":' } },
       { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: 'true}' } },
       { type: 'message_delta', delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 5 } },
       { type: 'message_stop' },
     ];
     const { deltas, finish } = decodeAnthropic(events, 'answer');
-    expect(deltas).toEqual([{ type: 'text', text: '{"ok":' }, { type: 'text', text: 'true}' }]);
+    expect(deltas).toEqual([
+      { type: 'text', text: '{"ok":' },
+      { type: 'text', text: 'true}' },
+    ]);
     expect(finish).toBe('stop');
   });
 });
@@ -160,8 +216,17 @@ describe('neutral deltas → Anthropic SSE', () => {
     sse += enc.end(finish!, usage);
     const events = frames(sse).map((f) => ({ event: f.event, ...JSON.parse(f.data) }));
     expect(events.map((e) => `${e.type}${e.index !== undefined ? `#${e.index}` : ''}`)).toEqual([
-      'message_start', 'content_block_start#0', 'content_block_delta#0', 'content_block_delta#0', 'content_block_stop#0',
-      'content_block_start#1', 'content_block_delta#1', 'content_block_delta#1', 'content_block_stop#1', 'message_delta', 'message_stop',
+      'message_start',
+      'content_block_start#0',
+      'content_block_delta#0',
+      'content_block_delta#0',
+      'content_block_stop#0',
+      'content_block_start#1',
+      'content_block_delta#1',
+      'content_block_delta#1',
+      'content_block_stop#1',
+      'message_delta',
+      'message_stop',
     ]);
     for (const e of events) expect(e.event).toBe(e.type);
     // Read back as an Anthropic client would.
@@ -170,7 +235,10 @@ describe('neutral deltas → Anthropic SSE', () => {
       { id: 'call_a', name: 'weather', arguments: '{"city":"Oslo"}' },
       { id: 'call_b', name: 'time', arguments: '{"tz":"CET"}' },
     ]);
-    expect(events.at(-2)).toMatchObject({ delta: { stop_reason: 'tool_use' }, usage: { input_tokens: 36, cache_read_input_tokens: 64, output_tokens: 20 } });
+    expect(events.at(-2)).toMatchObject({
+      delta: { stop_reason: 'tool_use' },
+      usage: { input_tokens: 36, cache_read_input_tokens: 64, output_tokens: 20 },
+    });
   });
 
   it('round-trips Anthropic thinking, signature, text and tool input through the neutral model', () => {
@@ -184,12 +252,18 @@ describe('neutral deltas → Anthropic SSE', () => {
     expect(again.deltas).toEqual(thinkingToolDeltas);
     expect(again.finish).toBe('tool_calls');
     expect(again.usage).toEqual(usage);
-    expect(events[1]).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } });
+    expect(events[1]).toEqual({
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'thinking', thinking: '', signature: '' },
+    });
   });
 
   it('ends with stop_sequence when the answer stopped on one', () => {
     const enc = new AnthropicStreamEncoder({ id: 'm', model: 'x' });
-    const tail = frames(enc.start() + enc.delta({ type: 'text', text: 'hi' }) + enc.end('stop', undefined, 'END')).map((f) => JSON.parse(f.data));
+    const tail = frames(enc.start() + enc.delta({ type: 'text', text: 'hi' }) + enc.end('stop', undefined, 'END')).map(
+      (f) => JSON.parse(f.data),
+    );
     expect(tail.at(-2).delta).toEqual({ stop_reason: 'stop_sequence', stop_sequence: 'END' });
   });
 });
@@ -204,9 +278,12 @@ describe('neutral deltas → OpenAI SSE', () => {
     const list = frames(sse);
     expect(list.at(-1)!.data).toBe('[DONE]');
     const chunks = list.slice(0, -1).map((f) => JSON.parse(f.data));
-    for (const c of chunks) expect(c).toMatchObject({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 5, model: 'claude' });
+    for (const c of chunks)
+      expect(c).toMatchObject({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 5, model: 'claude' });
     const sig = chunks.find((c) => c.choices[0]?.delta?.thinking_blocks);
-    expect(sig.choices[0].delta.thinking_blocks).toEqual([{ type: 'thinking', thinking: 'Let me check.', signature: 'SIG==' }]);
+    expect(sig.choices[0].delta.thinking_blocks).toEqual([
+      { type: 'thinking', thinking: 'Let me check.', signature: 'SIG==' },
+    ]);
     const back = decodeOpenAI(chunks);
     expect(back.deltas).toEqual(thinkingToolDeltas);
     expect(back.finish).toBe('tool_calls');
@@ -215,7 +292,11 @@ describe('neutral deltas → OpenAI SSE', () => {
 
   it('sends the usage chunk only when the client asked for it', () => {
     const enc = new OpenAIStreamEncoder({ id: 'i', model: 'm', created: 1 });
-    expect(frames(enc.end('stop', { inputTokens: 1, outputTokens: 2 }, false)).map((f) => f.data).at(-1)).toBe('[DONE]');
+    expect(
+      frames(enc.end('stop', { inputTokens: 1, outputTokens: 2 }, false))
+        .map((f) => f.data)
+        .at(-1),
+    ).toBe('[DONE]');
     expect(frames(enc.end('stop', { inputTokens: 1, outputTokens: 2 }, false))).toHaveLength(2);
     expect(frames(enc.end('stop', { inputTokens: 1, outputTokens: 2 }, true))).toHaveLength(3);
   });
@@ -223,7 +304,11 @@ describe('neutral deltas → OpenAI SSE', () => {
 
 describe('non-streamed answers', () => {
   const answer: NeutralAnswer = {
-    content: [{ type: 'reasoning', text: 'think', signature: 'S' }, { type: 'redactedReasoning', data: 'R' }, { type: 'text', text: 'Here.' }],
+    content: [
+      { type: 'reasoning', text: 'think', signature: 'S' },
+      { type: 'redactedReasoning', data: 'R' },
+      { type: 'text', text: 'Here.' },
+    ],
     toolCalls: [{ id: 'call_1', name: 'weather', arguments: '{"city":"Oslo"}' }],
     finishReason: 'tool_calls',
     usage: { inputTokens: 50, outputTokens: 9, cachedInputTokens: 40, reasoningTokens: 3 },
@@ -237,9 +322,18 @@ describe('non-streamed answers', () => {
       refusal: null,
       tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } }],
       reasoning_content: 'think',
-      thinking_blocks: [{ type: 'thinking', thinking: 'think', signature: 'S' }, { type: 'redacted_thinking', data: 'R' }],
+      thinking_blocks: [
+        { type: 'thinking', thinking: 'think', signature: 'S' },
+        { type: 'redacted_thinking', data: 'R' },
+      ],
     });
-    expect(json.usage).toEqual({ prompt_tokens: 50, completion_tokens: 9, total_tokens: 59, prompt_tokens_details: { cached_tokens: 40 }, completion_tokens_details: { reasoning_tokens: 3 } });
+    expect(json.usage).toEqual({
+      prompt_tokens: 50,
+      completion_tokens: 9,
+      total_tokens: 59,
+      prompt_tokens_details: { cached_tokens: 40 },
+      completion_tokens_details: { reasoning_tokens: 3 },
+    });
     expect(fromOpenAICompletion(json)).toEqual(answer);
   });
 
@@ -265,13 +359,24 @@ describe('non-streamed answers', () => {
     ['tool_calls', 'tool_use'],
     ['content_filter', 'refusal'],
   ])('maps finish reason %s ⇄ stop reason %s', (finish, stop) => {
-    const json = toAnthropicMessage({ content: [{ type: 'text', text: 'x' }], toolCalls: [], finishReason: finish }, { id: 'm', model: 'x' });
+    const json = toAnthropicMessage(
+      { content: [{ type: 'text', text: 'x' }], toolCalls: [], finishReason: finish },
+      { id: 'm', model: 'x' },
+    );
     expect(json.stop_reason).toBe(stop);
     expect(fromAnthropicMessage(json).finishReason).toBe(finish);
   });
 
   it('reads a structured answer (forced response tool) as JSON text', () => {
-    const json = { content: [{ type: 'tool_use', id: 't', name: 'answer', input: { ok: true } }], stop_reason: 'tool_use', usage: { input_tokens: 1, output_tokens: 1 } };
-    expect(fromAnthropicMessage(json, 'answer')).toMatchObject({ content: [{ type: 'text', text: '{"ok":true}' }], toolCalls: [], finishReason: 'stop' });
+    const json = {
+      content: [{ type: 'tool_use', id: 't', name: 'answer', input: { ok: true } }],
+      stop_reason: 'tool_use',
+      usage: { input_tokens: 1, output_tokens: 1 },
+    };
+    expect(fromAnthropicMessage(json, 'answer')).toMatchObject({
+      content: [{ type: 'text', text: '{"ok":true}' }],
+      toolCalls: [],
+      finishReason: 'stop',
+    });
   });
 });

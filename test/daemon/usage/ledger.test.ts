@@ -23,18 +23,54 @@ const at = (day: string) => new Date(`${day}T12:00:00Z`);
 
 describe('UsageLedger.record', () => {
   it('sums requests, errors, tokens and cost per connection, model and day', () => {
-    ledger.record({ connectionId: 'a', model: 'm', inputTokens: 10, outputTokens: 5, latencyMs: 100.4, error: false, costUsd: 0.1 }, at('2026-01-02'));
-    ledger.record({ connectionId: 'a', model: 'm', inputTokens: 3, outputTokens: 2, latencyMs: 50, error: true, costUsd: 0.2 }, at('2026-01-02'));
+    ledger.record(
+      { connectionId: 'a', model: 'm', inputTokens: 10, outputTokens: 5, latencyMs: 100.4, error: false, costUsd: 0.1 },
+      at('2026-01-02'),
+    );
+    ledger.record(
+      { connectionId: 'a', model: 'm', inputTokens: 3, outputTokens: 2, latencyMs: 50, error: true, costUsd: 0.2 },
+      at('2026-01-02'),
+    );
     ledger.record({ connectionId: 'a', model: 'm', latencyMs: 1, error: true }, at('2026-01-03'));
     expect(ledger.query()).toEqual([
-      { connectionId: 'a', day: '2026-01-02', model: 'm', requests: 2, errors: 1, inputTokens: 13, outputTokens: 7, latencyMsTotal: 150, costUsd: 0.3, unpricedRequests: 0, estimatedRequests: 0 },
-      { connectionId: 'a', day: '2026-01-03', model: 'm', requests: 1, errors: 1, inputTokens: 0, outputTokens: 0, latencyMsTotal: 1, costUsd: 0, unpricedRequests: 0, estimatedRequests: 0 },
+      {
+        connectionId: 'a',
+        day: '2026-01-02',
+        model: 'm',
+        requests: 2,
+        errors: 1,
+        inputTokens: 13,
+        outputTokens: 7,
+        latencyMsTotal: 150,
+        costUsd: 0.3,
+        unpricedRequests: 0,
+        estimatedRequests: 0,
+      },
+      {
+        connectionId: 'a',
+        day: '2026-01-03',
+        model: 'm',
+        requests: 1,
+        errors: 1,
+        inputTokens: 0,
+        outputTokens: 0,
+        latencyMsTotal: 1,
+        costUsd: 0,
+        unpricedRequests: 0,
+        estimatedRequests: 0,
+      },
     ]);
   });
 
   it('keeps the requests of a named client in rows of their own, and groups by client', () => {
-    ledger.record({ connectionId: 'a', model: 'm', inputTokens: 1, latencyMs: 1, error: false, client: 'VS Code chat' }, at('2026-01-02'));
-    ledger.record({ connectionId: 'a', model: 'm', inputTokens: 2, latencyMs: 1, error: false, client: 'VS Code chat' }, at('2026-01-02'));
+    ledger.record(
+      { connectionId: 'a', model: 'm', inputTokens: 1, latencyMs: 1, error: false, client: 'VS Code chat' },
+      at('2026-01-02'),
+    );
+    ledger.record(
+      { connectionId: 'a', model: 'm', inputTokens: 2, latencyMs: 1, error: false, client: 'VS Code chat' },
+      at('2026-01-02'),
+    );
     ledger.record({ connectionId: 'a', model: 'm', inputTokens: 4, latencyMs: 1, error: false }, at('2026-01-02'));
     const rows = ledger.query();
     expect(rows.map((r) => [r.client, r.requests, r.inputTokens])).toEqual([
@@ -50,8 +86,14 @@ describe('UsageLedger.record', () => {
   });
 
   it('counts a request with an unknown price as unpriced, not as free', () => {
-    ledger.record({ connectionId: 'a', model: 'x', inputTokens: 10, outputTokens: 5, latencyMs: 1, error: false, costUsd: null }, at('2026-01-02'));
-    ledger.record({ connectionId: 'a', model: 'x', inputTokens: 10, outputTokens: 5, latencyMs: 1, error: false, costUsd: 0.5 }, at('2026-01-02'));
+    ledger.record(
+      { connectionId: 'a', model: 'x', inputTokens: 10, outputTokens: 5, latencyMs: 1, error: false, costUsd: null },
+      at('2026-01-02'),
+    );
+    ledger.record(
+      { connectionId: 'a', model: 'x', inputTokens: 10, outputTokens: 5, latencyMs: 1, error: false, costUsd: 0.5 },
+      at('2026-01-02'),
+    );
     expect(ledger.query()[0]).toMatchObject({ requests: 2, costUsd: 0.5, unpricedRequests: 1 });
   });
 
@@ -63,7 +105,10 @@ describe('UsageLedger.record', () => {
   });
 
   it('persists the counters with the deferred write', async () => {
-    ledger.record({ connectionId: 'a', model: 'm', inputTokens: 7, outputTokens: 1, latencyMs: 1, error: false, costUsd: 0.25 }, at('2026-01-02'));
+    ledger.record(
+      { connectionId: 'a', model: 'm', inputTokens: 7, outputTokens: 1, latencyMs: 1, error: false, costUsd: 0.25 },
+      at('2026-01-02'),
+    );
     const file = db.file;
     await db.close();
     db = await Database.open(file, silentLogger);
@@ -73,21 +118,78 @@ describe('UsageLedger.record', () => {
 
 describe('UsageLedger.query', () => {
   it('filters by connection and inclusive days, oldest first', () => {
-    for (const [c, d] of [['b', '2026-01-03'], ['a', '2026-01-01'], ['a', '2026-01-02'], ['a', '2026-01-04']] as const) ledger.record({ connectionId: c, model: 'm', latencyMs: 1, error: false }, at(d));
-    expect(ledger.query({ connectionId: 'a', from: '2026-01-02', to: '2026-01-04' }).map((r) => r.day)).toEqual(['2026-01-02', '2026-01-04']);
-    expect(ledger.query({ from: '2026-01-03' }).map((r) => `${r.connectionId}${r.day}`)).toEqual(['b2026-01-03', 'a2026-01-04']);
+    for (const [c, d] of [
+      ['b', '2026-01-03'],
+      ['a', '2026-01-01'],
+      ['a', '2026-01-02'],
+      ['a', '2026-01-04'],
+    ] as const)
+      ledger.record({ connectionId: c, model: 'm', latencyMs: 1, error: false }, at(d));
+    expect(ledger.query({ connectionId: 'a', from: '2026-01-02', to: '2026-01-04' }).map((r) => r.day)).toEqual([
+      '2026-01-02',
+      '2026-01-04',
+    ]);
+    expect(ledger.query({ from: '2026-01-03' }).map((r) => `${r.connectionId}${r.day}`)).toEqual([
+      'b2026-01-03',
+      'a2026-01-04',
+    ]);
   });
 });
 
 describe('groupRecords and totalsOf', () => {
-  const row = (connectionId: string, model: string, day: string, requests: number, costUsd: number, unpricedRequests = 0) => ({ connectionId, model, day, requests, errors: 0, inputTokens: requests * 10, outputTokens: requests, latencyMsTotal: 0, costUsd, unpricedRequests });
-  const rows = [row('a', 'm1', '2026-01-01', 1, 0.1), row('a', 'm2', '2026-01-01', 5, 0), row('b', 'm1', '2026-01-02', 2, 0.3, 1), row('a', 'm1', '2026-01-02', 3, 0.2)];
+  const row = (
+    connectionId: string,
+    model: string,
+    day: string,
+    requests: number,
+    costUsd: number,
+    unpricedRequests = 0,
+  ) => ({
+    connectionId,
+    model,
+    day,
+    requests,
+    errors: 0,
+    inputTokens: requests * 10,
+    outputTokens: requests,
+    latencyMsTotal: 0,
+    costUsd,
+    unpricedRequests,
+  });
+  const rows = [
+    row('a', 'm1', '2026-01-01', 1, 0.1),
+    row('a', 'm2', '2026-01-01', 5, 0),
+    row('b', 'm1', '2026-01-02', 2, 0.3, 1),
+    row('a', 'm1', '2026-01-02', 3, 0.2),
+  ];
 
   it('sums by connection, largest cost first, carrying only the grouped keys', () => {
-    expect(groupRecords(rows, ['connection'])).toEqual([
-      { connectionId: 'b', requests: 2, errors: 0, inputTokens: 20, outputTokens: 2, latencyMsTotal: 0, costUsd: 0.3, unpricedRequests: 1, estimatedRequests: 0 },
-      { connectionId: 'a', requests: 9, errors: 0, inputTokens: 90, outputTokens: 9, latencyMsTotal: 0, costUsd: 0.3, unpricedRequests: 0, estimatedRequests: 0 },
-    ].sort((x, y) => y.requests - x.requests));
+    expect(groupRecords(rows, ['connection'])).toEqual(
+      [
+        {
+          connectionId: 'b',
+          requests: 2,
+          errors: 0,
+          inputTokens: 20,
+          outputTokens: 2,
+          latencyMsTotal: 0,
+          costUsd: 0.3,
+          unpricedRequests: 1,
+          estimatedRequests: 0,
+        },
+        {
+          connectionId: 'a',
+          requests: 9,
+          errors: 0,
+          inputTokens: 90,
+          outputTokens: 9,
+          latencyMsTotal: 0,
+          costUsd: 0.3,
+          unpricedRequests: 0,
+          estimatedRequests: 0,
+        },
+      ].sort((x, y) => y.requests - x.requests),
+    );
   });
 
   it('sums by several keys and breaks cost ties by requests', () => {
@@ -98,11 +200,32 @@ describe('groupRecords and totalsOf', () => {
       ['a', 'm2', 5, 0],
     ]);
     expect(groups[0]).not.toHaveProperty('day');
-    expect(groupRecords(rows, ['day']).map((g) => [g.day, g.requests])).toEqual([['2026-01-02', 5], ['2026-01-01', 6]]);
+    expect(groupRecords(rows, ['day']).map((g) => [g.day, g.requests])).toEqual([
+      ['2026-01-02', 5],
+      ['2026-01-01', 6],
+    ]);
   });
 
   it('totals every row', () => {
-    expect(totalsOf(rows)).toEqual({ requests: 11, errors: 0, inputTokens: 110, outputTokens: 11, latencyMsTotal: 0, costUsd: 0.6, unpricedRequests: 1, estimatedRequests: 0 });
-    expect(totalsOf([])).toEqual({ requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0, estimatedRequests: 0 });
+    expect(totalsOf(rows)).toEqual({
+      requests: 11,
+      errors: 0,
+      inputTokens: 110,
+      outputTokens: 11,
+      latencyMsTotal: 0,
+      costUsd: 0.6,
+      unpricedRequests: 1,
+      estimatedRequests: 0,
+    });
+    expect(totalsOf([])).toEqual({
+      requests: 0,
+      errors: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      latencyMsTotal: 0,
+      costUsd: 0,
+      unpricedRequests: 0,
+      estimatedRequests: 0,
+    });
   });
 });

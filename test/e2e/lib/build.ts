@@ -33,21 +33,26 @@ export async function packageVsix(): Promise<string> {
   rmSync(stage, { recursive: true, force: true });
   const listed = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: ROOT });
   // Files only: a worktree's node_modules and .e2e-cache are symlinks git does not ignore as folders.
-  const files = listed.output.split('\0').filter((f) => f !== '' && existsSync(path.join(ROOT, f)) && lstatSync(path.join(ROOT, f)).isFile());
+  const files = listed.output
+    .split('\0')
+    .filter((f) => f !== '' && existsSync(path.join(ROOT, f)) && lstatSync(path.join(ROOT, f)).isFile());
   for (const f of [...files, ...walk(path.join(ROOT, 'dist')).map((abs) => path.relative(ROOT, abs))]) {
     mkdirSync(path.dirname(path.join(stage, f)), { recursive: true });
     copyFileSync(path.join(ROOT, f), path.join(stage, f));
   }
   const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   const args = ['package', '--no-dependencies', '-o', VSIX];
-  if (!existsSync(path.join(stage, '.vscodeignore'))) args.push('--ignoreFile', path.join(import.meta.dirname, 'vscodeignore'));
+  if (!existsSync(path.join(stage, '.vscodeignore')))
+    args.push('--ignoreFile', path.join(import.meta.dirname, 'vscodeignore'));
   await run(process.execPath, [vsce, ...args], { cwd: stage });
   return VSIX;
 }
 
 function walk(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 }
 
 /**
@@ -57,6 +62,10 @@ function walk(dir: string): string[] {
 export async function packageFixture(dir: string): Promise<string> {
   const out = path.join(CACHE, `${path.basename(dir)}.vsix`);
   const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-  await run(process.execPath, [vsce, 'package', '--allow-missing-repository', '--skip-license', '--no-dependencies', '-o', out], { cwd: path.join(ROOT, dir) });
+  await run(
+    process.execPath,
+    [vsce, 'package', '--allow-missing-repository', '--skip-license', '--no-dependencies', '-o', out],
+    { cwd: path.join(ROOT, dir) },
+  );
   return out;
 }

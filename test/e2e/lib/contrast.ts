@@ -28,7 +28,10 @@ export function measureContrast(root: Locator, selector: string): Promise<Contra
  * The measurement, as the page runs it. Plain JavaScript in a string: tsx would wrap named functions
  * written here in its `__name` helper, which the page does not have.
  */
-const IN_PAGE = new Function('rootEl', 'sel', `
+const IN_PAGE = new Function(
+  'rootEl',
+  'sel',
+  `
   const parse = (c) => {
     const m = /rgba?\\(([^)]+)\\)/.exec(c);
     if (!m) return undefined;
@@ -64,4 +67,5 @@ const IN_PAGE = new Function('rootEl', 'sel', `
     out.push({ text: own.slice(0, 40), color: hex(fg), background: hex(bg), ratio: Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100 });
   }
   return out;
-`);
+`,
+);

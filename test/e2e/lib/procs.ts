@@ -13,7 +13,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -42,7 +44,11 @@ export interface RunResult {
 }
 
 /** Runs a command to completion, capturing stdout+stderr; throws with the output's tail on failure. */
-export function run(command: string, args: string[], opts: SpawnOptions & { allowFailure?: boolean } = {}): Promise<RunResult> {
+export function run(
+  command: string,
+  args: string[],
+  opts: SpawnOptions & { allowFailure?: boolean } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -51,7 +57,8 @@ export function run(command: string, args: string[], opts: SpawnOptions & { allo
     child.once('error', reject);
     child.once('close', (code) => {
       if (code === 0 || opts.allowFailure) resolve({ code, output });
-      else reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${output.split('\n').slice(-30).join('\n')}`));
+      else
+        reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${output.split('\n').slice(-30).join('\n')}`));
     });
   });
 }
@@ -96,7 +103,12 @@ export async function killPid(pid: number, graceMs = 5000): Promise<void> {
 }
 
 /** Polls `check` until it returns a value other than undefined/false; rejects after `timeoutMs`. */
-export async function poll<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 200): Promise<T> {
+export async function poll<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -33,7 +33,11 @@ export class Steps {
     } catch (error) {
       this.failed++;
       this.broken = true;
-      console.log(`  ✗ ${name} (${Date.now() - started} ms)\n      ${String((error as Error).message ?? error).split('\n').join('\n      ')}`);
+      console.log(
+        `  ✗ ${name} (${Date.now() - started} ms)\n      ${String((error as Error).message ?? error)
+          .split('\n')
+          .join('\n      ')}`,
+      );
       await this.onFailure(name).catch(() => undefined);
     }
   }
@@ -42,11 +46,19 @@ export class Steps {
   fail(name: string, error: unknown): void {
     this.failed++;
     this.broken = true;
-    console.log(`  ✗ ${name}\n      ${String((error as Error).message ?? error).split('\n').join('\n      ')}`);
+    console.log(
+      `  ✗ ${name}\n      ${String((error as Error).message ?? error)
+        .split('\n')
+        .join('\n      ')}`,
+    );
   }
 }
 
 /** Turns a step name into a file name for its failure screenshot. */
 export function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
 }

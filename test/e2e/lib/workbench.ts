@@ -4,15 +4,36 @@
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Frame,
+  type FrameLocator,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { poll } from './procs';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export function launchBrowser(): Promise<Browser> {
   // run.ts stops everything on Ctrl-C itself (code-server and the daemon too); Playwright's own
   // handlers would exit the process before that cleanup finished.
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
 }
 
 export class Workbench {
@@ -29,7 +50,11 @@ export class Workbench {
     });
   }
 
-  static async open(browser: Browser, url: string, artifacts: string): Promise<{ context: BrowserContext; wb: Workbench }> {
+  static async open(
+    browser: Browser,
+    url: string,
+    artifacts: string,
+  ): Promise<{ context: BrowserContext; wb: Workbench }> {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     await page.goto(url);
@@ -40,7 +65,9 @@ export class Workbench {
   /** The extension's activity-bar entry: present once its contributions are loaded. */
   activityIcon(): Locator {
     // Not the chat's own container ("Switchboard Chat"), which sits beside it.
-    return this.page.locator('.activitybar a.action-label[aria-label^="Switchboard"]:not([aria-label^="Switchboard Chat"])');
+    return this.page.locator(
+      '.activitybar a.action-label[aria-label^="Switchboard"]:not([aria-label^="Switchboard Chat"])',
+    );
   }
 
   /** The chat's activity-bar entry (its own view container). */
@@ -62,7 +89,10 @@ export class Workbench {
     const deadline = Date.now() + timeoutMs;
     // Exactly this title: "Test Connection" must not run "Test All Connections", the palette's first row.
     const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first();
+    const row = this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exact }) })
+      .first();
     for (;;) {
       try {
         // Inside the retry: right after a window reload, restored editors and views can take the
@@ -70,11 +100,16 @@ export class Workbench {
         await this.openPalette('>' + title);
         await row.waitFor({ timeout: 3000 });
         await row.click();
-        await this.page.locator('.quick-input-widget').filter({ hasText: title }).waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+        await this.page
+          .locator('.quick-input-widget')
+          .filter({ hasText: title })
+          .waitFor({ state: 'hidden', timeout: 3000 })
+          .catch(() => undefined);
         return;
       } catch (error) {
         await this.page.keyboard.press('Escape');
-        if (Date.now() > deadline) throw new Error(`command "${title}" not found in the palette: ${(error as Error).message}`);
+        if (Date.now() > deadline)
+          throw new Error(`command "${title}" not found in the palette: ${(error as Error).message}`);
       }
     }
   }
@@ -102,13 +137,19 @@ export class Workbench {
     const hover = this.page.locator('.context-view .hover-contents');
     if ((await hover.count()) === 0) return;
     await this.page.mouse.move(1, 1);
-    await hover.first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+    await hover
+      .first()
+      .waitFor({ state: 'hidden', timeout: 3000 })
+      .catch(() => undefined);
   }
 
   /** Picks the quick-pick row whose label is exactly `label` ("gpt-5.4", not "gpt-5.4-mini"). */
   async pickExact(label: string, timeoutMs = 15_000): Promise<void> {
     const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first();
+    const row = this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exact }) })
+      .first();
     await row.waitFor({ timeout: timeoutMs });
     await this.dismissHover();
     await row.click();
@@ -116,7 +157,9 @@ export class Workbench {
 
   /** The labels of the quick pick's rows as shown (the visible ones: a long list is virtual). */
   quickPickLabels(): Promise<string[]> {
-    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+    return this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name')
+      .evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
   }
 
   /** The quick input's text box, e.g. to type a filter before picking. */
@@ -138,12 +181,23 @@ export class Workbench {
    * A frame found before a window reload is gone after it: look it up again.
    */
   frameWith(selector: string, timeoutMs = 20_000): Promise<Frame> {
-    return poll(`a webview showing ${selector}`, async () => {
-      for (const frame of this.page.frames()) {
-        if (!frame.isDetached() && (await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
-      }
-      return undefined;
-    }, timeoutMs);
+    return poll(
+      `a webview showing ${selector}`,
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (
+            !frame.isDetached() &&
+            (await frame
+              .locator(selector)
+              .count()
+              .catch(() => 0)) > 0
+          )
+            return frame;
+        }
+        return undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** Switches the color theme (e.g. 'Light Modern', body class 'vs') and waits for the workbench to follow. */
@@ -165,7 +219,11 @@ export class Workbench {
     await this.page.mouse.down();
     await this.page.mouse.move(x + by, y, { steps: 10 });
     await this.page.mouse.up();
-    await poll('the sidebar to widen', async () => ((await sidebar.boundingBox())?.width ?? 0) > box.width + by / 2, 5000);
+    await poll(
+      'the sidebar to widen',
+      async () => ((await sidebar.boundingBox())?.width ?? 0) > box.width + by / 2,
+      5000,
+    );
   }
 
   /** A row of a tree view, by the text it shows. */

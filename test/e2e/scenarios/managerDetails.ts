@@ -30,7 +30,11 @@ async function setTheme(wb: Workbench, label: string, bodyClass: string): Promis
   await wb.page.locator(`.monaco-workbench.${bodyClass}`).waitFor({ timeout: 10_000 });
 }
 
-export async function managerDetails(ctx: E2eContext, steps: Steps, editing: { name: string; renameTo: string }): Promise<void> {
+export async function managerDetails(
+  ctx: E2eContext,
+  steps: Steps,
+  editing: { name: string; renameTo: string },
+): Promise<void> {
   const { wb } = ctx;
   const page = wb.page;
   const manager = wb.webview();
@@ -57,7 +61,11 @@ export async function managerDetails(ctx: E2eContext, steps: Steps, editing: { n
     const seen = new Set<string>([await background()]);
     for (const theme of THEMES) {
       await setTheme(wb, theme.label, theme.bodyClass);
-      await poll(`the webview in ${theme.label}`, async () => !seen.has(await background()) || theme.shot === undefined, 5000);
+      await poll(
+        `the webview in ${theme.label}`,
+        async () => !seen.has(await background()) || theme.shot === undefined,
+        5000,
+      );
       seen.add(await background());
       if (theme.shot) await wb.shot(theme.shot);
     }
@@ -66,10 +74,15 @@ export async function managerDetails(ctx: E2eContext, steps: Steps, editing: { n
   await steps.step('Edit changes a connection in place (Enter saves)', async () => {
     await manager.locator('#name').fill(editing.renameTo);
     await manager.locator('#name').press('Enter');
-    await poll('"Saved"', async () => (await manager.locator('#form-status').textContent())?.includes(`Saved "${editing.renameTo}"`), 15_000);
+    await poll(
+      '"Saved"',
+      async () => (await manager.locator('#form-status').textContent())?.includes(`Saved "${editing.renameTo}"`),
+      15_000,
+    );
     await page.locator('.monaco-list-row', { hasText: editing.renameTo }).first().waitFor({ timeout: 10_000 });
     await manager.locator('#connection-list button', { hasText: editing.renameTo }).waitFor();
-    if ((await manager.locator('#form-title').textContent()) !== `Edit "${editing.renameTo}"`) throw new Error('the form is not editing the renamed connection');
+    if ((await manager.locator('#form-title').textContent()) !== `Edit "${editing.renameTo}"`)
+      throw new Error('the form is not editing the renamed connection');
   });
 
   await steps.step('Delete asks in a modal naming the connection, then removes it', async () => {
@@ -80,9 +93,18 @@ export async function managerDetails(ctx: E2eContext, steps: Steps, editing: { n
     if (!text?.includes(`"${editing.renameTo}"`)) throw new Error(`the confirmation says: ${text}`);
     await wb.shot('delete-confirm');
     await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
-    await poll('"Deleted"', async () => (await manager.locator('#form-status').textContent())?.includes(`Deleted "${editing.renameTo}"`), 15_000);
-    await poll('the tree row to go', async () => (await page.locator('.monaco-list-row', { hasText: editing.renameTo }).count()) === 0, 10_000);
-    if ((await manager.locator('#form-title').textContent()) !== 'Add connection') throw new Error('the form did not return to "Add connection"');
+    await poll(
+      '"Deleted"',
+      async () => (await manager.locator('#form-status').textContent())?.includes(`Deleted "${editing.renameTo}"`),
+      15_000,
+    );
+    await poll(
+      'the tree row to go',
+      async () => (await page.locator('.monaco-list-row', { hasText: editing.renameTo }).count()) === 0,
+      10_000,
+    );
+    if ((await manager.locator('#form-title').textContent()) !== 'Add connection')
+      throw new Error('the form did not return to "Add connection"');
   });
 
   await steps.step('the manager page broke no Content-Security-Policy rule', async () => {

@@ -8,7 +8,15 @@
  */
 import type { Frame, Page } from 'playwright-core';
 import { SwitchboardClient } from '../../../shared/client';
-import { ConnectionsGet, ConnectionsList, ConnectionsUpdate, PricesSet, UsageGet, type Connection, type UsageGroup } from '../../../shared/protocol';
+import {
+  ConnectionsGet,
+  ConnectionsList,
+  ConnectionsUpdate,
+  PricesSet,
+  UsageGet,
+  type Connection,
+  type UsageGroup,
+} from '../../../shared/protocol';
 import { dayRange } from '../../../extension/usage/usageHost';
 import { poll } from '../lib/procs';
 import type { Steps } from '../lib/steps';
@@ -26,12 +34,22 @@ const BUDGET = '0.01';
 
 /** The webview frame whose page has `selector` (the chat view, the manager and the Usage tab may all be open). */
 async function frameWith(page: Page, selector: string, timeoutMs = 20_000): Promise<Frame> {
-  return poll(`a webview showing ${selector}`, async () => {
-    for (const frame of page.frames()) {
-      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
-    }
-    return undefined;
-  }, timeoutMs);
+  return poll(
+    `a webview showing ${selector}`,
+    async () => {
+      for (const frame of page.frames()) {
+        if (
+          (await frame
+            .locator(selector)
+            .count()
+            .catch(() => 0)) > 0
+        )
+          return frame;
+      }
+      return undefined;
+    },
+    timeoutMs,
+  );
 }
 
 async function setTheme(wb: Workbench, label: string, bodyClass: string): Promise<void> {
@@ -55,18 +73,28 @@ async function openManagerOn(wb: Workbench): Promise<Frame> {
     }
   }
   const manager = await frameWith(wb.page, '#form');
-  await poll(`the form editing "${CONNECTION}"`, async () => (await manager.locator('#form-title').textContent()) === `Edit "${CONNECTION}"`, 15_000);
+  await poll(
+    `the form editing "${CONNECTION}"`,
+    async () => (await manager.locator('#form-title').textContent()) === `Edit "${CONNECTION}"`,
+    15_000,
+  );
   await poll('the form to be enabled', () => manager.locator('#save').isEnabled());
-  if (!(await manager.locator('#limits').evaluate((d) => (d as HTMLDetailsElement).open))) await manager.locator('#limits > summary').click();
+  if (!(await manager.locator('#limits').evaluate((d) => (d as HTMLDetailsElement).open)))
+    await manager.locator('#limits > summary').click();
   return manager;
 }
 
 async function saved(manager: Frame): Promise<void> {
   await manager.locator('#save').click();
-  await poll('"Saved"', async () => (await manager.locator('#form-status').textContent())?.includes(`Saved "${CONNECTION}"`), 15_000);
+  await poll(
+    '"Saved"',
+    async () => (await manager.locator('#form-status').textContent())?.includes(`Saved "${CONNECTION}"`),
+    15_000,
+  );
 }
 
-const modelGroup = (groups: UsageGroup[] | undefined, id: string) => groups?.find((g) => g.connectionId === id && g.model === MODEL)?.requests ?? 0;
+const modelGroup = (groups: UsageGroup[] | undefined, id: string) =>
+  groups?.find((g) => g.connectionId === id && g.model === MODEL)?.requests ?? 0;
 
 export async function usageViewScenario(ctx: E2eContext, steps: Steps): Promise<void> {
   const { wb, mock } = ctx;
@@ -91,29 +119,47 @@ export async function usageViewScenario(ctx: E2eContext, steps: Steps): Promise<
       await manager.locator('#budgetPeriod').selectOption('month');
       await saved(manager);
       ({ connection: conn } = await client.request(ConnectionsGet, { id: conn.id }));
-      if (JSON.stringify(conn.budget) !== JSON.stringify({ period: 'month', amount: Number(BUDGET) })) throw new Error(`budget saved as ${JSON.stringify(conn.budget)}`);
-      if (JSON.stringify(conn.capacity) !== JSON.stringify([{ period: 'minute', requests: 100 }])) throw new Error(`capacity saved as ${JSON.stringify(conn.capacity)}`);
+      if (JSON.stringify(conn.budget) !== JSON.stringify({ period: 'month', amount: Number(BUDGET) }))
+        throw new Error(`budget saved as ${JSON.stringify(conn.budget)}`);
+      if (JSON.stringify(conn.capacity) !== JSON.stringify([{ period: 'minute', requests: 100 }]))
+        throw new Error(`capacity saved as ${JSON.stringify(conn.capacity)}`);
     });
 
     await steps.step(`${CHATS} chats through the daemon are counted, and the budget warning shows at 80%`, async () => {
       const { from, to } = dayRange(30, new Date());
-      const before = await client!.request(UsageGet, { connectionId: conn!.id, from, to, groupBy: ['connection', 'model'] });
+      const before = await client!.request(UsageGet, {
+        connectionId: conn!.id,
+        from,
+        to,
+        groupBy: ['connection', 'model'],
+      });
       await client!.request(PricesSet, { provider: conn!.provider, model: MODEL, price: PRICE });
       mock.reply(MODEL, REPLY);
       for (let i = 0; i < CHATS; i++) {
-        const stream = client!.chat({ connectionId: conn!.id, messages: [{ role: 'user', content: `Count request ${i + 1}` }], options: { maxTokens: 100 } });
+        const stream = client!.chat({
+          connectionId: conn!.id,
+          messages: [{ role: 'user', content: `Count request ${i + 1}` }],
+          options: { maxTokens: 100 },
+        });
         for await (const _ of stream);
         await stream.result;
       }
       expected = modelGroup(before.groups, conn!.id) + CHATS;
-      const after = await client!.request(UsageGet, { connectionId: conn!.id, from, to, groupBy: ['connection', 'model'] });
-      if (modelGroup(after.groups, conn!.id) !== expected) throw new Error(`the daemon counted ${modelGroup(after.groups, conn!.id)} requests, expected ${expected}`);
+      const after = await client!.request(UsageGet, {
+        connectionId: conn!.id,
+        from,
+        to,
+        groupBy: ['connection', 'model'],
+      });
+      if (modelGroup(after.groups, conn!.id) !== expected)
+        throw new Error(`the daemon counted ${modelGroup(after.groups, conn!.id)} requests, expected ${expected}`);
 
       const toast = wb.notification(new RegExp(`Connection ${CONNECTION} has used \\d+% of its monthly budget`));
       await toast.waitFor({ timeout: 15_000 });
       const text = (await toast.textContent()) ?? '';
       if (!text.includes('of $0.01')) throw new Error(`the warning says: ${text}`);
-      for (const label of ['Show Usage', 'Edit Connection']) await toast.locator('.monaco-button', { hasText: label }).waitFor();
+      for (const label of ['Show Usage', 'Edit Connection'])
+        await toast.locator('.monaco-button', { hasText: label }).waitFor();
       await page.waitForTimeout(300); // let the toast finish sliding in
       await wb.shot('budget-warning');
       await toast.locator('.monaco-button', { hasText: 'Show Usage' }).click();
@@ -121,28 +167,38 @@ export async function usageViewScenario(ctx: E2eContext, steps: Steps): Promise<
       await usage.locator(`#usage-rows tr[data-connection-id="${conn!.id}"]`).first().waitFor({ timeout: 15_000 });
     });
 
-    await steps.step('"Switchboard: Show Usage" from the palette shows the requests per connection and the chart', async () => {
-      await wb.runCommand('View: Close Editor');
-      await poll('the Usage tab to close', async () => (await frameWith(page, '#usage-app', 500).catch(() => undefined)) === undefined, 10_000);
-      await wb.runCommand('Switchboard: Show Usage');
-      usage = await frameWith(page, '#usage-app');
-      const row = usage.locator(`#usage-rows tr[data-connection-id="${conn!.id}"][data-model="${MODEL}"]`);
-      await row.waitFor({ timeout: 15_000 });
-      const cells = await row.locator('th, td').allTextContents();
-      if (cells[0] !== CONNECTION) throw new Error(`the row names ${cells[0]}`);
-      if (cells[2] !== String(expected)) throw new Error(`the row shows ${cells[2]} requests, expected ${expected} (row: ${cells.join(' | ')})`);
-      if (!/^\$|^≥ \$/.test(cells[7] ?? '')) throw new Error(`the cost cell says "${cells[7]}"`);
-      const chart = usage.locator('#chart svg.chart[role="img"]');
-      await chart.waitFor({ state: 'visible' });
-      if ((await chart.locator('rect.bar').count()) < 1) throw new Error('the chart has no bars');
-      const label = (await chart.getAttribute('aria-label')) ?? '';
-      if (!label.includes(CONNECTION) || !/tokens in total/.test(label)) throw new Error(`the chart's label says: ${label}`);
-      const budget = usage.locator(`#budgets li[data-connection-id="${conn!.id}"]`);
-      await budget.waitFor();
-      if (!/of \$0\.01 this month/.test((await budget.textContent()) ?? '')) throw new Error(`the budget says: ${await budget.textContent()}`);
-      await wb.clearNotifications();
-      await wb.shot('usage-dark');
-    });
+    await steps.step(
+      '"Switchboard: Show Usage" from the palette shows the requests per connection and the chart',
+      async () => {
+        await wb.runCommand('View: Close Editor');
+        await poll(
+          'the Usage tab to close',
+          async () => (await frameWith(page, '#usage-app', 500).catch(() => undefined)) === undefined,
+          10_000,
+        );
+        await wb.runCommand('Switchboard: Show Usage');
+        usage = await frameWith(page, '#usage-app');
+        const row = usage.locator(`#usage-rows tr[data-connection-id="${conn!.id}"][data-model="${MODEL}"]`);
+        await row.waitFor({ timeout: 15_000 });
+        const cells = await row.locator('th, td').allTextContents();
+        if (cells[0] !== CONNECTION) throw new Error(`the row names ${cells[0]}`);
+        if (cells[2] !== String(expected))
+          throw new Error(`the row shows ${cells[2]} requests, expected ${expected} (row: ${cells.join(' | ')})`);
+        if (!/^\$|^≥ \$/.test(cells[7] ?? '')) throw new Error(`the cost cell says "${cells[7]}"`);
+        const chart = usage.locator('#chart svg.chart[role="img"]');
+        await chart.waitFor({ state: 'visible' });
+        if ((await chart.locator('rect.bar').count()) < 1) throw new Error('the chart has no bars');
+        const label = (await chart.getAttribute('aria-label')) ?? '';
+        if (!label.includes(CONNECTION) || !/tokens in total/.test(label))
+          throw new Error(`the chart's label says: ${label}`);
+        const budget = usage.locator(`#budgets li[data-connection-id="${conn!.id}"]`);
+        await budget.waitFor();
+        if (!/of \$0\.01 this month/.test((await budget.textContent()) ?? ''))
+          throw new Error(`the budget says: ${await budget.textContent()}`);
+        await wb.clearNotifications();
+        await wb.shot('usage-dark');
+      },
+    );
 
     await steps.step('the Usage view follows the light theme', async () => {
       const background = () => usage!.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
@@ -155,10 +211,22 @@ export async function usageViewScenario(ctx: E2eContext, steps: Steps): Promise<
 
     await steps.step('the manager shows the limits the provider reported beside the configured ones', async () => {
       const manager = await openManagerOn(wb);
-      await poll('the reported limits', async () => /^Requests: .* left/.test((await manager.locator('#discovered-lines li').first().textContent().catch(() => '')) ?? ''), 15_000);
+      await poll(
+        'the reported limits',
+        async () =>
+          /^Requests: .* left/.test(
+            (await manager
+              .locator('#discovered-lines li')
+              .first()
+              .textContent()
+              .catch(() => '')) ?? '',
+          ),
+        15_000,
+      );
       const observed = await manager.locator('#discovered-observed').textContent();
       if (!observed?.startsWith('Observed')) throw new Error(`the reported limits say: ${observed}`);
-      if ((await manager.locator('#budgetAmount').inputValue()) !== BUDGET) throw new Error('the budget is not in the form');
+      if ((await manager.locator('#budgetAmount').inputValue()) !== BUDGET)
+        throw new Error('the budget is not in the form');
       // The whole section in view: configured limits, what the provider reported, budget, fallbacks.
       await manager.locator('#limits').evaluate((d) => d.scrollIntoView({ block: 'start' }));
       await wb.shot('manager-limits');
@@ -170,7 +238,10 @@ export async function usageViewScenario(ctx: E2eContext, steps: Steps): Promise<
       await manager.locator('#budgetAmount').fill('');
       await saved(manager);
       const { connection } = await client!.request(ConnectionsGet, { id: conn!.id });
-      if (connection.budget !== undefined || connection.capacity !== undefined) throw new Error(`still saved: budget ${JSON.stringify(connection.budget)}, capacity ${JSON.stringify(connection.capacity)}`);
+      if (connection.budget !== undefined || connection.capacity !== undefined)
+        throw new Error(
+          `still saved: budget ${JSON.stringify(connection.budget)}, capacity ${JSON.stringify(connection.capacity)}`,
+        );
       cleared = true;
     });
 
@@ -183,7 +254,8 @@ export async function usageViewScenario(ctx: E2eContext, steps: Steps): Promise<
     mock.reply(MODEL, mock.defaultReply);
     if (client && conn) {
       // A budget left nearly spent would refuse the next scenario's chats with BUDGET_EXCEEDED.
-      if (!cleared) await client.request(ConnectionsUpdate, { id: conn.id, budget: null, capacity: null }).catch(() => undefined);
+      if (!cleared)
+        await client.request(ConnectionsUpdate, { id: conn.id, budget: null, capacity: null }).catch(() => undefined);
       await client.request(PricesSet, { provider: conn.provider, model: MODEL, price: null }).catch(() => undefined);
       await client.close().catch(() => undefined);
     }

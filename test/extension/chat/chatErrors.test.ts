@@ -22,9 +22,17 @@ describe('chat error actions', () => {
     expect(actionsFor(code)).toEqual(actions);
   });
 
-  it('keeps the daemon\'s code, message and hint', () => {
-    const e = new SwitchboardError('MODEL_NOT_FOUND', 'OpenAI does not know "gpt-x".', { hint: 'Pick another model.', model: 'gpt-x' });
-    expect(toChatError(e)).toEqual({ code: 'MODEL_NOT_FOUND', message: 'OpenAI does not know "gpt-x".', hint: 'Pick another model.', actions: ['selectConnection', 'editConnection'] });
+  it("keeps the daemon's code, message and hint", () => {
+    const e = new SwitchboardError('MODEL_NOT_FOUND', 'OpenAI does not know "gpt-x".', {
+      hint: 'Pick another model.',
+      model: 'gpt-x',
+    });
+    expect(toChatError(e)).toEqual({
+      code: 'MODEL_NOT_FOUND',
+      message: 'OpenAI does not know "gpt-x".',
+      hint: 'Pick another model.',
+      actions: ['selectConnection', 'editConnection'],
+    });
   });
 
   it('tells a daemon that is gone apart from a provider that is unreachable', () => {
@@ -34,7 +42,11 @@ describe('chat error actions', () => {
   });
 
   it('offers nothing to retry for a protocol fault, and retry for anything unknown', () => {
-    expect(toChatError(new RpcError(-32602, 'Invalid params'))).toEqual({ code: '-32602', message: 'Invalid params', actions: [] });
+    expect(toChatError(new RpcError(-32602, 'Invalid params'))).toEqual({
+      code: '-32602',
+      message: 'Invalid params',
+      actions: [],
+    });
     expect(toChatError(new Error('boom'))).toMatchObject({ code: 'INTERNAL', message: 'boom', actions: ['retry'] });
   });
 });

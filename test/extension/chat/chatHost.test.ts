@@ -22,7 +22,14 @@ describe('ChatHost: the page', () => {
     expect(init!.state.chat).toMatchObject({ title: 'New chat', connectionId: 'c1', model: 'gpt-test', turns: [] });
     expect(init!.state.connections).toEqual([
       { id: 'c1', name: 'Work', provider: 'OpenAI', defaultModel: 'gpt-test', isDefault: true, keyAvailable: true },
-      { id: 'c2', name: 'Claude', provider: 'Anthropic', defaultModel: 'claude-test', isDefault: false, keyAvailable: true },
+      {
+        id: 'c2',
+        name: 'Claude',
+        provider: 'Anthropic',
+        defaultModel: 'claude-test',
+        isDefault: false,
+        keyAvailable: true,
+      },
     ]);
     expect(init!.state).toMatchObject({ history: [], attachments: [], daemon: 'connected', busy: false });
   });
@@ -43,7 +50,7 @@ describe('ChatHost: the page', () => {
     expect(s.posted.map((m) => m.type)).toEqual(['init', 'focusInput']);
   });
 
-  it('shows the page\'s History on the title bar\'s command, once the page is ready', async () => {
+  it("shows the page's History on the title bar's command, once the page is ready", async () => {
     const s = setup();
     s.host.toggleHistory();
     expect(s.posted).toEqual([]);
@@ -80,7 +87,7 @@ describe('ChatHost: the page', () => {
   });
 });
 
-describe('ChatHost: choosing the connection and model in VS Code\'s pickers', () => {
+describe("ChatHost: choosing the connection and model in VS Code's pickers", () => {
   it('pickConnection asks the connection, then its model, and puts the chat on both; then offers the workspace default', async () => {
     const s = setup();
     await ready(s);
@@ -95,7 +102,7 @@ describe('ChatHost: choosing the connection and model in VS Code\'s pickers', ()
     expect(s.host.current).toMatchObject({ connectionId: 'c2', model: 'claude-big' });
   });
 
-  it('marks the chat\'s own model in the model step when the same connection is picked again', async () => {
+  it("marks the chat's own model in the model step when the same connection is picked again", async () => {
     const s = setup();
     await ready(s);
     await s.host.handle({ type: 'selectModel', model: 'gpt-big' });
@@ -119,7 +126,7 @@ describe('ChatHost: choosing the connection and model in VS Code\'s pickers', ()
     expect(s.host.current).toMatchObject({ connectionId: 'c2', model: 'claude-test' });
   });
 
-  it('pickModel changes only the model of the chat\'s connection (the connection\'s default when that row is picked)', async () => {
+  it("pickModel changes only the model of the chat's connection (the connection's default when that row is picked)", async () => {
     const s = setup();
     await ready(s);
     s.ui.modelPick = { model: 'gpt-big' };
@@ -160,7 +167,11 @@ describe('ChatHost: sending', () => {
     ]);
 
     const call = s.daemon.calls.find((c) => c.method === 'chat/stream')!;
-    expect(call.params).toMatchObject({ connectionId: 'c1', model: 'gpt-test', messages: [{ role: 'user', content: 'Hello there' }] });
+    expect(call.params).toMatchObject({
+      connectionId: 'c1',
+      model: 'gpt-test',
+      messages: [{ role: 'user', content: 'Hello there' }],
+    });
     expect(call.params.streamId).toMatch(/^[0-9a-f-]{36}$/);
     // A model thinking for minutes must not be cut by the client's 5-minute default idle timeout.
     expect(call.opts?.idleTimeoutMs).toBe(STREAM_IDLE_TIMEOUT_MS);
@@ -169,9 +180,13 @@ describe('ChatHost: sending', () => {
     for (const piece of ['Hel', 'lo', ' from', ' the', ' model']) s.daemon.stream.emit(piece);
     await tick(40);
     const deltas = ofType(s.posted, 'delta');
-    expect(deltas).toEqual([{ type: 'delta', chatId: started.chat.id, turnId: started.chat.turns[1]!.id, text: 'Hello from the model' }]);
+    expect(deltas).toEqual([
+      { type: 'delta', chatId: started.chat.id, turnId: started.chat.turns[1]!.id, text: 'Hello from the model' },
+    ]);
 
-    s.daemon.stream.finish({ skipped: [{ connectionId: 'c9', name: 'Busy', model: 'm', code: 'RATE_LIMITED', message: 'slow down' }] });
+    s.daemon.stream.finish({
+      skipped: [{ connectionId: 'c9', name: 'Busy', model: 'm', code: 'RATE_LIMITED', message: 'slow down' }],
+    });
     await tick();
     const done = lastChat(s);
     expect(done.busy).toBe(false);
@@ -179,11 +194,19 @@ describe('ChatHost: sending', () => {
       status: 'done',
       text: 'Hello from the model',
       meta: {
-        connectionId: 'c1', connectionName: 'Work', model: 'gpt-test', usage: { inputTokens: 5, outputTokens: 3 }, firstTokenMs: 12, totalMs: 40, costUsd: 0.0001,
+        connectionId: 'c1',
+        connectionName: 'Work',
+        model: 'gpt-test',
+        usage: { inputTokens: 5, outputTokens: 3 },
+        firstTokenMs: 12,
+        totalMs: 40,
+        costUsd: 0.0001,
         skipped: [{ connectionId: 'c9', name: 'Busy', model: 'm', code: 'RATE_LIMITED', message: 'slow down' }],
       },
     });
-    expect(ofType(s.posted, 'history').at(-1)!.chats).toMatchObject([{ id: started.chat.id, title: 'Hello there', turnCount: 2, connectionId: 'c1', model: 'gpt-test' }]);
+    expect(ofType(s.posted, 'history').at(-1)!.chats).toMatchObject([
+      { id: started.chat.id, title: 'Hello there', turnCount: 2, connectionId: 'c1', model: 'gpt-test' },
+    ]);
   });
 
   it('puts deltas that arrive out of order back in order', async () => {
@@ -194,7 +217,11 @@ describe('ChatHost: sending', () => {
     s.daemon.stream.emit('a', 0);
     s.daemon.stream.emit('c', 2);
     await tick();
-    expect(ofType(s.posted, 'delta').map((d) => d.text).join('')).toBe('abc');
+    expect(
+      ofType(s.posted, 'delta')
+        .map((d) => d.text)
+        .join(''),
+    ).toBe('abc');
   });
 
   it('sends the history (without failed answers) and the attachments as fenced code', async () => {
@@ -214,7 +241,10 @@ describe('ChatHost: sending', () => {
     expect(s.daemon.stream.params.messages).toEqual([
       { role: 'user', content: 'first' },
       { role: 'assistant', content: 'one' },
-      { role: 'user', content: 'second\n\nFrom `src/app.ts` (lines 2-3):\n```typescript\nconst a = 1;\nconst b = 2;\n```\n\nwhy?' },
+      {
+        role: 'user',
+        content: 'second\n\nFrom `src/app.ts` (lines 2-3):\n```typescript\nconst a = 1;\nconst b = 2;\n```\n\nwhy?',
+      },
     ]);
     expect(ofType(s.posted, 'attachments').at(-1)!.attachments).toEqual([]);
     expect(lastChat(s).chat.turns.at(-2)).toMatchObject({ role: 'user', attachments: [{ label: 'app.ts:2-3' }] });
@@ -224,7 +254,9 @@ describe('ChatHost: sending', () => {
     const s = setup();
     await ready(s);
     await s.host.handle({ type: 'send', requestId: 1, text: '  \n ' });
-    expect(s.posted).toEqual([{ type: 'rejected', requestId: 1, error: { code: 'VALIDATION', message: 'Type a message first.', actions: [] } }]);
+    expect(s.posted).toEqual([
+      { type: 'rejected', requestId: 1, error: { code: 'VALIDATION', message: 'Type a message first.', actions: [] } },
+    ]);
     await s.host.handle({ type: 'send', requestId: 2, text: 'one' });
     await s.host.handle({ type: 'send', requestId: 3, text: 'two' });
     expect(ofType(s.posted, 'rejected').at(-1)).toMatchObject({ requestId: 3, error: { code: 'BUSY' } });
@@ -237,7 +269,9 @@ describe('ChatHost: sending', () => {
     s.host.addAttachment(attachment());
     await s.host.handle({ type: 'send', requestId: 1, text: '' });
     expect(ofType(s.posted, 'accepted')).toEqual([{ type: 'accepted', requestId: 1 }]);
-    expect(s.daemon.stream.params.messages).toEqual([{ role: 'user', content: 'From `src/app.ts` (lines 2-3):\n```typescript\nconst a = 1;\nconst b = 2;\n```' }]);
+    expect(s.daemon.stream.params.messages).toEqual([
+      { role: 'user', content: 'From `src/app.ts` (lines 2-3):\n```typescript\nconst a = 1;\nconst b = 2;\n```' },
+    ]);
     expect(s.host.current.title).toBe('About app.ts:2-3');
   });
 
@@ -262,17 +296,29 @@ describe('ChatHost: sending', () => {
     await ready(s);
     await s.host.handle({ type: 'send', requestId: 1, text: 'hi' });
     expect(s.posted).toEqual([
-      { type: 'rejected', requestId: 1, error: { code: 'NO_CONNECTION', message: 'Switchboard has no connections yet.', hint: expect.stringContaining('Add Connection'), actions: ['selectConnection'] } },
+      {
+        type: 'rejected',
+        requestId: 1,
+        error: {
+          code: 'NO_CONNECTION',
+          message: 'Switchboard has no connections yet.',
+          hint: expect.stringContaining('Add Connection'),
+          actions: ['selectConnection'],
+        },
+      },
     ]);
   });
 
-  it('refuses with CONNECTION_NOT_FOUND when the chat\'s connection was deleted', async () => {
+  it("refuses with CONNECTION_NOT_FOUND when the chat's connection was deleted", async () => {
     const s = setup();
     await ready(s);
     await s.host.handle({ type: 'selectConnection', connectionId: 'c2' });
     (s.env.connections.connections as unknown[]).splice(1, 1);
     await s.host.handle({ type: 'send', requestId: 1, text: 'hi' });
-    expect(ofType(s.posted, 'rejected')[0]!.error).toMatchObject({ code: 'CONNECTION_NOT_FOUND', actions: ['selectConnection'] });
+    expect(ofType(s.posted, 'rejected')[0]!.error).toMatchObject({
+      code: 'CONNECTION_NOT_FOUND',
+      actions: ['selectConnection'],
+    });
   });
 
   it('refuses while the daemon is down, offering retry, and asks for a reconnect now', async () => {
@@ -305,9 +351,17 @@ describe('ChatHost: stop and errors', () => {
     s.daemon.stream.emit('answer');
     await tick();
     await s.host.handle({ type: 'stop' });
-    expect(s.daemon.calls.at(-1)).toEqual({ method: 'chat/cancel', params: { streamId: s.daemon.stream.params.streamId } });
+    expect(s.daemon.calls.at(-1)).toEqual({
+      method: 'chat/cancel',
+      params: { streamId: s.daemon.stream.params.streamId },
+    });
     // The daemon's own CANCELLED comes after the stream ended here; it changes nothing.
-    s.daemon.stream.fail(new SwitchboardError('CANCELLED', 'The stream was cancelled by chat/cancel.', { hint: 'Send it again.', partialText: 'partial answer' }));
+    s.daemon.stream.fail(
+      new SwitchboardError('CANCELLED', 'The stream was cancelled by chat/cancel.', {
+        hint: 'Send it again.',
+        partialText: 'partial answer',
+      }),
+    );
     await tick();
     const last = lastChat(s);
     expect(last.busy).toBe(false);
@@ -333,12 +387,22 @@ describe('ChatHost: stop and errors', () => {
     const s = setup();
     await ready(s);
     await s.host.handle({ type: 'send', requestId: 1, text: 'hi' });
-    s.daemon.stream.fail(new SwitchboardError('INVALID_API_KEY', 'OpenAI rejected the key (401).', { hint: 'Replace the key of "Work".', connectionId: 'c1' }));
+    s.daemon.stream.fail(
+      new SwitchboardError('INVALID_API_KEY', 'OpenAI rejected the key (401).', {
+        hint: 'Replace the key of "Work".',
+        connectionId: 'c1',
+      }),
+    );
     await tick();
     const turn = lastChat(s).chat.turns[1]!;
     expect(turn).toMatchObject({
       status: 'error',
-      error: { code: 'INVALID_API_KEY', message: 'OpenAI rejected the key (401).', hint: 'Replace the key of "Work".', actions: ['replaceKey', 'selectConnection'] },
+      error: {
+        code: 'INVALID_API_KEY',
+        message: 'OpenAI rejected the key (401).',
+        hint: 'Replace the key of "Work".',
+        actions: ['replaceKey', 'selectConnection'],
+      },
     });
     await s.host.handle({ type: 'errorAction', action: 'replaceKey', turnId: turn.id });
     await s.host.handle({ type: 'errorAction', action: 'testConnection', turnId: turn.id });
@@ -346,7 +410,12 @@ describe('ChatHost: stop and errors', () => {
     s.ui.pick = 'c2';
     await s.host.handle({ type: 'errorAction', action: 'selectConnection', turnId: turn.id });
     // "Replace Key" asks the manager to open the key field (with the focus in it), "Edit" only the connection.
-    expect(s.ui.log).toEqual(['command switchboard.editConnection c1 {"replaceKey":true}', 'command switchboard.testConnection c1', 'command switchboard.editConnection c1', 'pick c1']);
+    expect(s.ui.log).toEqual([
+      'command switchboard.editConnection c1 {"replaceKey":true}',
+      'command switchboard.testConnection c1',
+      'command switchboard.editConnection c1',
+      'pick c1',
+    ]);
     expect(s.host.current).toMatchObject({ connectionId: 'c2', model: 'claude-test' });
     expect(new ChatStore(s.memento).get(s.host.current.id)).toMatchObject({ connectionId: 'c2' });
   });
@@ -356,9 +425,15 @@ describe('ChatHost: stop and errors', () => {
     await ready(s);
     await s.host.handle({ type: 'send', requestId: 1, text: 'hi' });
     s.daemon.stream.emit('half an');
-    s.daemon.stream.fail(new SwitchboardError('INCOMPLETE', 'The stream ended early.', { hint: 'Try again.', partialText: 'half an' }));
+    s.daemon.stream.fail(
+      new SwitchboardError('INCOMPLETE', 'The stream ended early.', { hint: 'Try again.', partialText: 'half an' }),
+    );
     await tick();
-    expect(lastChat(s).chat.turns[1]).toMatchObject({ status: 'error', text: 'half an', error: { code: 'INCOMPLETE', actions: ['retry', 'testConnection', 'selectConnection'] } });
+    expect(lastChat(s).chat.turns[1]).toMatchObject({
+      status: 'error',
+      text: 'half an',
+      error: { code: 'INCOMPLETE', actions: ['retry', 'testConnection', 'selectConnection'] },
+    });
   });
 
   it('shows a dropped daemon connection as DAEMON_UNAVAILABLE with retry', async () => {
@@ -367,7 +442,10 @@ describe('ChatHost: stop and errors', () => {
     await s.host.handle({ type: 'send', requestId: 1, text: 'hi' });
     s.daemon.stream.fail(new DaemonUnavailableError('closed', 'The connection to the daemon closed.', 'Reconnecting.'));
     await tick();
-    expect(lastChat(s).chat.turns[1]).toMatchObject({ status: 'error', error: { code: 'DAEMON_UNAVAILABLE', actions: ['retry'] } });
+    expect(lastChat(s).chat.turns[1]).toMatchObject({
+      status: 'error',
+      error: { code: 'DAEMON_UNAVAILABLE', actions: ['retry'] },
+    });
   });
 
   it('retries the last message on the connection chosen after the error, replacing the failed answer', async () => {
@@ -380,7 +458,11 @@ describe('ChatHost: stop and errors', () => {
     const failed = s.host.current.turns[1]!;
     await s.host.handle({ type: 'errorAction', action: 'retry', turnId: failed.id });
     expect(s.daemon.streams).toHaveLength(2);
-    expect(s.daemon.stream.params).toMatchObject({ connectionId: 'c2', model: 'claude-test', messages: [{ role: 'user', content: 'hi' }] });
+    expect(s.daemon.stream.params).toMatchObject({
+      connectionId: 'c2',
+      model: 'claude-test',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     s.daemon.stream.emit('ok');
     s.daemon.stream.finish();
     await tick();
@@ -400,7 +482,7 @@ describe('ChatHost: stop and errors', () => {
 });
 
 describe('ChatHost: chats and persistence', () => {
-  it('keeps a connection and model per chat: each request goes to its own chat\'s choice', async () => {
+  it("keeps a connection and model per chat: each request goes to its own chat's choice", async () => {
     const s = setup();
     await ready(s);
     await s.host.handle({ type: 'selectConnection', connectionId: 'c2' });
@@ -413,7 +495,10 @@ describe('ChatHost: chats and persistence', () => {
     await s.host.handle({ type: 'send', requestId: 2, text: 'to work' });
     s.daemon.stream.finish();
     await tick();
-    expect(s.daemon.streams.map((st) => [st.params.connectionId, st.params.model])).toEqual([['c2', 'claude-big'], ['c1', 'gpt-test']]);
+    expect(s.daemon.streams.map((st) => [st.params.connectionId, st.params.model])).toEqual([
+      ['c2', 'claude-big'],
+      ['c1', 'gpt-test'],
+    ]);
     await s.host.handle({ type: 'openChat', chatId: claudeChat });
     expect(lastChat(s).chat).toMatchObject({ id: claudeChat, connectionId: 'c2', model: 'claude-big' });
     expect(s.shown.at(-1)).toBe(claudeChat);
@@ -496,11 +581,12 @@ describe('ChatHost: chats and persistence', () => {
 });
 
 describe('ChatHost: the rest', () => {
-  it('lists a connection\'s models, or says why it could not', async () => {
+  it("lists a connection's models, or says why it could not", async () => {
     const s = setup();
     await ready(s);
     s.daemon.answers['models/list'] = ({ connectionId }) => {
-      if (connectionId === 'c2') throw new SwitchboardError('UNREACHABLE', 'Cannot reach Anthropic.', { hint: 'Check the network.' });
+      if (connectionId === 'c2')
+        throw new SwitchboardError('UNREACHABLE', 'Cannot reach Anthropic.', { hint: 'Check the network.' });
       return { models: [{ id: 'gpt-a' }, { id: 'gpt-b' }], stale: false };
     };
     await s.host.handle({ type: 'loadModels', connectionId: 'c1' });
@@ -514,7 +600,15 @@ describe('ChatHost: the rest', () => {
   it('opens only http(s) links', async () => {
     const s = setup();
     await ready(s);
-    for (const href of ['https://example.com/a?b=1', 'http://127.0.0.1:8080/', 'command:workbench.action.terminal.new', 'javascript:alert(1)', 'file:///etc/passwd', 'vscode://x', 'not a url']) {
+    for (const href of [
+      'https://example.com/a?b=1',
+      'http://127.0.0.1:8080/',
+      'command:workbench.action.terminal.new',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'vscode://x',
+      'not a url',
+    ]) {
       await s.host.handle({ type: 'openLink', href });
     }
     expect(s.ui.log).toEqual(['open https://example.com/a?b=1', 'open http://127.0.0.1:8080/']);
@@ -537,17 +631,23 @@ describe('ChatHost: the rest', () => {
     s.host.addAttachment(attachment({ id: 'a2' }));
     expect(s.host.pendingAttachments.map((a) => a.id)).toEqual(['f1', 'a2']);
     await s.host.handle({ type: 'removeAttachment', id: 'f1' });
-    expect(ofType(s.posted, 'attachments').at(-1)!.attachments.map((a) => a.id)).toEqual(['a2']);
+    expect(
+      ofType(s.posted, 'attachments')
+        .at(-1)!
+        .attachments.map((a) => a.id),
+    ).toEqual(['a2']);
     s.ui.selection = new AttachmentError('Nothing is selected.');
     await s.host.handle({ type: 'addSelection' });
     expect(s.ui.log).toEqual(['warn Nothing is selected.']);
   });
 
-  it('warns with the daemon\'s hint when an action fails, and with the message alone for the extension\'s own errors', async () => {
+  it("warns with the daemon's hint when an action fails, and with the message alone for the extension's own errors", async () => {
     const s = setup();
     await ready(s);
     s.ui.executeCommand = async () => {
-      throw new SwitchboardError('CONNECTION_NOT_FOUND', 'No connection has the id c1.', { hint: 'Choose another connection for this chat.' });
+      throw new SwitchboardError('CONNECTION_NOT_FOUND', 'No connection has the id c1.', {
+        hint: 'Choose another connection for this chat.',
+      });
     };
     s.ui.insert = async () => {
       throw new Error('Could not insert into a.ts: the editor refused the edit. Use Copy.');

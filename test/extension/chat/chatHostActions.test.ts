@@ -11,7 +11,8 @@ import { ofType, setup, tick } from './fakes';
 
 type S = ReturnType<typeof setup>;
 const lastChat = (s: S) => ofType(s.posted, 'chat').at(-1)!;
-const shape = (turns: ChatTurn[]) => turns.map((t) => (t.role === 'user' ? `user:${t.text}` : `${t.alternate ? 'alt' : 'answer'}:${t.status}:${t.text}`));
+const shape = (turns: ChatTurn[]) =>
+  turns.map((t) => (t.role === 'user' ? `user:${t.text}` : `${t.alternate ? 'alt' : 'answer'}:${t.status}:${t.text}`));
 
 /** A chat with one question answered "first" (done). */
 async function answered(s: S, text = 'first'): Promise<void> {
@@ -37,7 +38,11 @@ describe('ChatHost: message actions', () => {
     await answered(s);
     await s.host.handle({ type: 'regenerate', turnId: answerId(s) });
     expect(s.daemon.streams).toHaveLength(2);
-    expect(s.daemon.stream.params).toMatchObject({ connectionId: 'c1', model: 'gpt-test', messages: [{ role: 'user', content: 'question' }] });
+    expect(s.daemon.stream.params).toMatchObject({
+      connectionId: 'c1',
+      model: 'gpt-test',
+      messages: [{ role: 'user', content: 'question' }],
+    });
     s.daemon.stream.emit('second');
     s.daemon.stream.finish();
     await tick();
@@ -95,7 +100,12 @@ describe('ChatHost: message actions', () => {
     s.daemon.stream.emit('fine');
     s.daemon.stream.finish();
     await tick();
-    expect(shape(lastChat(s).chat.turns)).toEqual(['user:question', 'answer:done:first', 'user:again', 'answer:done:fine']);
+    expect(shape(lastChat(s).chat.turns)).toEqual([
+      'user:question',
+      'answer:done:first',
+      'user:again',
+      'answer:done:fine',
+    ]);
   });
 
   it(`keeps at most ${MAX_ANSWERS_PER_MESSAGE} answers per message, dropping the oldest`, async () => {
@@ -121,8 +131,16 @@ describe('ChatHost: message actions', () => {
     await tick();
     await s.host.handle({ type: 'chooseAnswer', turnId: answerId(s, 1) });
     expect(shape(lastChat(s).chat.turns)).toEqual(['user:question', 'answer:done:first', 'alt:done:second']);
-    expect(shape(s.store.get(s.host.current.id)!.turns)).toEqual(['user:question', 'answer:done:first', 'alt:done:second']);
-    expect(buildMessages(s.host.current.turns, { text: 'next', attachments: [] }).map((m) => m.content)).toEqual(['question', 'first', 'next']);
+    expect(shape(s.store.get(s.host.current.id)!.turns)).toEqual([
+      'user:question',
+      'answer:done:first',
+      'alt:done:second',
+    ]);
+    expect(buildMessages(s.host.current.turns, { text: 'next', attachments: [] }).map((m) => m.content)).toEqual([
+      'question',
+      'first',
+      'next',
+    ]);
   });
 
   it('edits a message and sends it again, dropping what followed it', async () => {
@@ -200,10 +218,23 @@ describe('ChatHost: reasoning and tool calls', () => {
     await tick();
     const streaming = lastChat(s);
     expect(streaming.busy).toBe(true);
-    expect(streaming.chat.turns[1]).toMatchObject({ status: 'streaming', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }] });
-    s.daemon.stream.finish({ text: 'Answer', reasoning: 'Let me think.', finishReason: 'tool_calls', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }] });
+    expect(streaming.chat.turns[1]).toMatchObject({
+      status: 'streaming',
+      toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }],
+    });
+    s.daemon.stream.finish({
+      text: 'Answer',
+      reasoning: 'Let me think.',
+      finishReason: 'tool_calls',
+      toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }],
+    });
     await tick();
-    expect(lastChat(s).chat.turns[1]).toMatchObject({ status: 'done', text: 'Answer', reasoning: 'Let me think.', toolCalls: [{ name: 'get_weather' }] });
+    expect(lastChat(s).chat.turns[1]).toMatchObject({
+      status: 'done',
+      text: 'Answer',
+      reasoning: 'Let me think.',
+      toolCalls: [{ name: 'get_weather' }],
+    });
     // Reasoning is shown, never sent back as the answer.
     await s.host.handle({ type: 'send', requestId: 2, text: 'next' });
     expect(s.daemon.stream.params.messages[1]).toEqual({ role: 'assistant', content: 'Answer' });

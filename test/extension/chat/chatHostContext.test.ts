@@ -11,7 +11,7 @@ const ready = async (s: ReturnType<typeof setup>) => {
 };
 
 describe('ChatHost: @-mentions and images', () => {
-  it('answers a mention query with the UI\'s suggestions, and attaches a picked mention as a chip', async () => {
+  it("answers a mention query with the UI's suggestions, and attaches a picked mention as a chip", async () => {
     const s = setup();
     await ready(s);
     s.ui.mentions = [{ kind: 'file', label: 'app.ts', detail: 'src/app.ts', uri: 'file:///w/src/app.ts' }];
@@ -19,7 +19,11 @@ describe('ChatHost: @-mentions and images', () => {
     expect(s.posted).toEqual([{ type: 'mentions', requestId: 7, items: s.ui.mentions }]);
     s.ui.mentioned = attachment({ id: 'f1', kind: 'file', label: 'app.ts', path: 'src/app.ts' });
     await s.host.handle({ type: 'addMention', mention: s.ui.mentions[0]! });
-    expect(ofType(s.posted, 'attachments').at(-1)!.attachments.map((a) => a.id)).toEqual(['f1']);
+    expect(
+      ofType(s.posted, 'attachments')
+        .at(-1)!
+        .attachments.map((a) => a.id),
+    ).toEqual(['f1']);
   });
 
   it('turns a mention that cannot be attached into a warning saying why', async () => {
@@ -37,7 +41,9 @@ describe('ChatHost: @-mentions and images', () => {
     await s.host.handle({ type: 'addImage', name: 'evil.svg', mediaType: 'image/svg+xml', data: PNG });
     expect(s.ui.log.at(-1)).toMatch(/^warn evil.svg is image\/svg\+xml; models take PNG, JPEG, GIF or WebP/);
     await s.host.handle({ type: 'addImage', name: 'shot.png', mediaType: 'image/png', data: PNG });
-    expect(s.host.pendingAttachments).toMatchObject([{ kind: 'image', label: 'shot.png', image: { mediaType: 'image/png', data: PNG } }]);
+    expect(s.host.pendingAttachments).toMatchObject([
+      { kind: 'image', label: 'shot.png', image: { mediaType: 'image/png', data: PNG } },
+    ]);
     await s.host.handle({ type: 'attachImage' });
     expect(s.ui.log.at(-1)).toBe('pickImage');
     expect(s.host.pendingAttachments).toHaveLength(1);
@@ -46,20 +52,32 @@ describe('ChatHost: @-mentions and images', () => {
   it('sends an image as an image part to a model whose facts say it takes images', async () => {
     const s = setup();
     await ready(s);
-    s.daemon.answers['models/list'] = () => ({ models: [{ id: 'gpt-test', capabilities: ['chat', 'vision'] }], stale: false });
+    s.daemon.answers['models/list'] = () => ({
+      models: [{ id: 'gpt-test', capabilities: ['chat', 'vision'] }],
+      stale: false,
+    });
     await s.host.handle({ type: 'addImage', name: 'shot.png', mediaType: 'image/png', data: PNG });
     await s.host.handle({ type: 'send', requestId: 1, text: 'what is this?' });
     expect(ofType(s.posted, 'accepted')).toEqual([{ type: 'accepted', requestId: 1 }]);
     expect(s.daemon.calls.find((c) => c.method === 'models/list')!.params).toEqual({ connectionId: 'c1' });
     expect(s.daemon.stream.params.messages).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image', data: PNG, mediaType: 'image/png' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'what is this?' },
+          { type: 'image', data: PNG, mediaType: 'image/png' },
+        ],
+      },
     ]);
   });
 
   it('refuses to send an image to a model that does not take images, keeping the message, with what to do', async () => {
     const s = setup();
     await ready(s);
-    s.daemon.answers['models/list'] = () => ({ models: [{ id: 'gpt-test', capabilities: ['chat', 'tools'] }], stale: false });
+    s.daemon.answers['models/list'] = () => ({
+      models: [{ id: 'gpt-test', capabilities: ['chat', 'tools'] }],
+      stale: false,
+    });
     await s.host.handle({ type: 'addImage', name: 'shot.png', mediaType: 'image/png', data: PNG });
     await s.host.handle({ type: 'send', requestId: 1, text: 'what is this?' });
     const [rejected] = ofType(s.posted, 'rejected');
@@ -72,7 +90,9 @@ describe('ChatHost: @-mentions and images', () => {
   it('sends the image when nothing is known of the model (the provider has the last word), and without images asks nothing', async () => {
     const s = setup();
     await ready(s);
-    s.daemon.answers['models/list'] = () => { throw new Error('provider unreachable'); };
+    s.daemon.answers['models/list'] = () => {
+      throw new Error('provider unreachable');
+    };
     await s.host.handle({ type: 'send', requestId: 1, text: 'plain' });
     expect(s.daemon.calls.some((c) => c.method === 'models/list')).toBe(false);
     s.daemon.stream.finish();
@@ -85,23 +105,32 @@ describe('ChatHost: @-mentions and images', () => {
 });
 
 describe('ChatHost: slash commands', () => {
-  it('/explain sends its prompt with the editor\'s code when nothing is attached', async () => {
+  it("/explain sends its prompt with the editor's code when nothing is attached", async () => {
     const s = setup();
     await ready(s);
     s.ui.code = attachment({ id: 's1', label: 'app.ts:2-3' });
     await s.host.handle({ type: 'send', requestId: 1, text: '/explain focus on b' });
     expect(ofType(s.posted, 'accepted')).toHaveLength(1);
     const [message] = s.daemon.stream.params.messages;
-    expect(message).toEqual({ role: 'user', content: `From \`src/app.ts\` (lines 2-3):\n\`\`\`typescript\nconst a = 1;\nconst b = 2;\n\`\`\`\n\n${CODE_PROMPTS.explain}\n\nfocus on b` });
+    expect(message).toEqual({
+      role: 'user',
+      content: `From \`src/app.ts\` (lines 2-3):\n\`\`\`typescript\nconst a = 1;\nconst b = 2;\n\`\`\`\n\n${CODE_PROMPTS.explain}\n\nfocus on b`,
+    });
     const user = s.host.current.turns[0]!;
     expect(user.role === 'user' && user.attachments.map((a) => a.id)).toEqual(['s1']);
   });
 
-  it('/fix adds the problems VS Code reports in that code\'s file; /tests uses an attached file instead of the editor', async () => {
+  it("/fix adds the problems VS Code reports in that code's file; /tests uses an attached file instead of the editor", async () => {
     const s = setup();
     await ready(s);
     s.ui.code = attachment({ id: 's1' });
-    s.ui.problems = attachment({ id: 'p1', kind: 'problems', label: 'Problems in app.ts (1 error, 0 other)', path: 'src/app.ts', text: 'src/app.ts:2:1 error boom\n' });
+    s.ui.problems = attachment({
+      id: 'p1',
+      kind: 'problems',
+      label: 'Problems in app.ts (1 error, 0 other)',
+      path: 'src/app.ts',
+      text: 'src/app.ts:2:1 error boom\n',
+    });
     await s.host.handle({ type: 'send', requestId: 1, text: '/fix' });
     expect(s.ui.log).toContain('problemsIn src/app.ts');
     const text = s.daemon.stream.params.messages[0]!.content as string;
@@ -111,9 +140,11 @@ describe('ChatHost: slash commands', () => {
     await tick();
 
     s.ui.code = new AttachmentError('not asked');
-    s.host.addAttachment(attachment({ id: 'f2', kind: 'file', label: 'util.ts', path: 'src/util.ts', text: 'export {}' }));
+    s.host.addAttachment(
+      attachment({ id: 'f2', kind: 'file', label: 'util.ts', path: 'src/util.ts', text: 'export {}' }),
+    );
     await s.host.handle({ type: 'send', requestId: 2, text: '/tests' });
-    expect((s.daemon.stream.params.messages.at(-1)!.content as string)).toContain('File `src/util.ts`');
+    expect(s.daemon.stream.params.messages.at(-1)!.content as string).toContain('File `src/util.ts`');
   });
 
   it('refuses /explain with no code anywhere, and an unknown command, keeping the text', async () => {
@@ -126,7 +157,9 @@ describe('ChatHost: slash commands', () => {
       '/explain needs code to work on. No editor is open. Open a file, select the code to ask about, and try again.',
       'There is no command /explian.',
     ]);
-    expect(rejected[0]!.error.hint).toBe('Select code in an editor, or @-mention a file or symbol, then send the command again.');
+    expect(rejected[0]!.error.hint).toBe(
+      'Select code in an editor, or @-mention a file or symbol, then send the command again.',
+    );
     expect(s.daemon.streams).toHaveLength(0);
   });
 
@@ -134,7 +167,11 @@ describe('ChatHost: slash commands', () => {
     const s = setup();
     await ready(s);
     await s.host.handle({ type: 'send', requestId: 1, text: '/ask claude is this thread-safe?' });
-    expect(s.daemon.stream.params).toMatchObject({ connectionId: 'c2', model: 'claude-test', messages: [{ role: 'user', content: 'is this thread-safe?' }] });
+    expect(s.daemon.stream.params).toMatchObject({
+      connectionId: 'c2',
+      model: 'claude-test',
+      messages: [{ role: 'user', content: 'is this thread-safe?' }],
+    });
     s.daemon.stream.finish({ connectionId: 'c2', connectionName: 'Claude', model: 'claude-test' });
     await tick();
     expect(s.host.current.connectionId).toBe('c1');
@@ -152,7 +189,10 @@ describe('ChatHost: onboarding buttons', () => {
     await s.host.handle({ type: 'runCommand', command: 'addConnection' });
     await s.host.handle({ type: 'runCommand', command: 'importFromEnvironment' });
     await s.host.handle({ type: 'runCommand', command: 'openWalkthrough' });
-    expect(s.ui.log).toEqual(['command switchboard.addConnection', 'command switchboard.importFromEnvironment', 'command switchboard.openWalkthrough']);
+    expect(s.ui.log).toEqual([
+      'command switchboard.addConnection',
+      'command switchboard.importFromEnvironment',
+      'command switchboard.openWalkthrough',
+    ]);
   });
 });
-

@@ -14,7 +14,8 @@ const start = async (s: ReturnType<typeof setup>, text = 'hi') => {
   return s.host.current;
 };
 
-const cancels = (s: ReturnType<typeof setup>) => s.daemon.calls.filter((c) => c.method === 'chat/cancel').map((c) => c.params.streamId);
+const cancels = (s: ReturnType<typeof setup>) =>
+  s.daemon.calls.filter((c) => c.method === 'chat/cancel').map((c) => c.params.streamId);
 
 describe('ChatRunner', () => {
   it('marks a stopped answer stopped at once, keeping its text, when the daemon accepts the cancel but never answers', async () => {
@@ -48,10 +49,17 @@ describe('ChatRunner', () => {
   it('does not send a cancel for an upstream TIMEOUT: the daemon already ended the stream', async () => {
     const s = setup();
     const chat = await start(s);
-    s.daemon.stream.fail(new SwitchboardError('TIMEOUT', 'OpenAI did not answer within 60 s.', { hint: 'Try again, or raise the connection\'s timeout.' }));
+    s.daemon.stream.fail(
+      new SwitchboardError('TIMEOUT', 'OpenAI did not answer within 60 s.', {
+        hint: "Try again, or raise the connection's timeout.",
+      }),
+    );
     await tick();
     expect(cancels(s)).toEqual([]);
-    expect(chat.turns[1]).toMatchObject({ status: 'error', error: { code: 'TIMEOUT', hint: expect.stringContaining('Try again') } });
+    expect(chat.turns[1]).toMatchObject({
+      status: 'error',
+      error: { code: 'TIMEOUT', hint: expect.stringContaining('Try again') },
+    });
   });
 
   it('stops every running answer when disposed, keeping its text, and tells the daemon', async () => {

@@ -1,10 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatSession, ChatTurn } from '../../../shared/webview';
-import { ChatStore, MAX_CHATS, MAX_STORED_ATTACHMENT_CHARS, MAX_STORED_CHARS, STORE_KEY, type ChatStoreChange } from '../../../extension/chat/chatStore';
+import {
+  ChatStore,
+  MAX_CHATS,
+  MAX_STORED_ATTACHMENT_CHARS,
+  MAX_STORED_CHARS,
+  STORE_KEY,
+  type ChatStoreChange,
+} from '../../../extension/chat/chatStore';
 import { attachment, MemoryMemento } from './fakes';
 
-const user = (text: string, over: Partial<Extract<ChatTurn, { role: 'user' }>> = {}): ChatTurn => ({ role: 'user', id: `u-${text.length}`, text, attachments: [], at: '2025-01-01T00:00:00Z', ...over });
-const answer = (text: string, status: 'done' | 'streaming' | 'error' = 'done'): ChatTurn => ({ role: 'assistant', id: `a-${text.length}`, text, status, at: '2025-01-01T00:00:00Z' });
+const user = (text: string, over: Partial<Extract<ChatTurn, { role: 'user' }>> = {}): ChatTurn => ({
+  role: 'user',
+  id: `u-${text.length}`,
+  text,
+  attachments: [],
+  at: '2025-01-01T00:00:00Z',
+  ...over,
+});
+const answer = (text: string, status: 'done' | 'streaming' | 'error' = 'done'): ChatTurn => ({
+  role: 'assistant',
+  id: `a-${text.length}`,
+  text,
+  status,
+  at: '2025-01-01T00:00:00Z',
+});
 
 function chatWith(title: string, turns: ChatTurn[] = [user('q'), answer('a')]): ChatSession {
   return { ...ChatStore.draft({ connectionId: 'c1', model: 'm' }), title, turns };
@@ -37,7 +57,7 @@ describe('ChatStore', () => {
     expect(reloaded.get(a.id)!.turns).toEqual(a.turns);
   });
 
-  it('keeps a chat\'s place in the history on rename, and refuses an empty title', async () => {
+  it("keeps a chat's place in the history on rename, and refuses an empty title", async () => {
     const store = new ChatStore(new MemoryMemento());
     const a = chatWith('A');
     const b = chatWith('B');
@@ -58,7 +78,11 @@ describe('ChatStore', () => {
     await store.rename(a.id, 'B');
     await store.delete(a.id);
     expect(await store.delete(a.id)).toBe(false);
-    expect(changes).toEqual([{ id: a.id, kind: 'saved' }, { id: a.id, kind: 'updated' }, { id: a.id, kind: 'deleted' }]);
+    expect(changes).toEqual([
+      { id: a.id, kind: 'saved' },
+      { id: a.id, kind: 'updated' },
+      { id: a.id, kind: 'deleted' },
+    ]);
   });
 
   it(`keeps at most ${MAX_CHATS} chats, dropping the oldest`, async () => {
@@ -101,7 +125,15 @@ describe('ChatStore', () => {
   it('shows an answer that was streaming when the window closed as stopped, and drops malformed entries', async () => {
     const memento = new MemoryMemento();
     const good = chatWith('good', [user('q'), answer('half', 'streaming')]);
-    await memento.update(STORE_KEY, { version: 1, chats: [good, { id: 1 }, null, { ...chatWith('bad turns'), turns: [{ role: 'user', id: 'x', text: 'no attachments' }, answer('ok')] }] });
+    await memento.update(STORE_KEY, {
+      version: 1,
+      chats: [
+        good,
+        { id: 1 },
+        null,
+        { ...chatWith('bad turns'), turns: [{ role: 'user', id: 'x', text: 'no attachments' }, answer('ok')] },
+      ],
+    });
     const store = new ChatStore(memento);
     expect(store.list().map((c) => c.title)).toEqual(['good', 'bad turns']);
     expect(store.get(good.id)!.turns[1]).toMatchObject({ status: 'stopped', text: 'half' });

@@ -6,7 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatCallOptions, ChatEventReply, ChatRequest } from '../../../shared/client';
 import { asEvent, ChatReplyController } from '../../../shared/client/chatReply';
-import { ChatCancel, type ChatStreamParams, type ChatStreamResult, type Connection, type RequestType, type StreamDelta } from '../../../shared/protocol';
+import {
+  ChatCancel,
+  type ChatStreamParams,
+  type ChatStreamResult,
+  type Connection,
+  type RequestType,
+  type StreamDelta,
+} from '../../../shared/protocol';
 import type { ChatAttachment, ChatMention, HostToChat } from '../../../shared/webview';
 import { AttachmentError } from '../../../extension/chat/attachments';
 import { ChatHost, type ChatUi, type DaemonStateName } from '../../../extension/chat/chatHost';
@@ -49,7 +56,11 @@ export class FakeDaemon {
   readonly streams: FakeStream[] = [];
   answers: Record<string, (params: any) => unknown> = {};
 
-  readonly request = async <P, R>(descriptor: RequestType<P, R>, params: P, opts?: { timeoutMs?: number }): Promise<R> => {
+  readonly request = async <P, R>(
+    descriptor: RequestType<P, R>,
+    params: P,
+    opts?: { timeoutMs?: number },
+  ): Promise<R> => {
     this.calls.push({ method: descriptor.method, params, ...(opts ? { opts } : {}) });
     const answer = this.answers[descriptor.method];
     if (!answer) throw new Error(`unexpected ${descriptor.method}`);
@@ -58,7 +69,11 @@ export class FakeDaemon {
 
   readonly chat = async (request: ChatRequest, opts: ChatCallOptions = {}): Promise<ChatEventReply> => {
     const params = { ...request, streamId: request.streamId ?? randomUUID() } as ChatStreamParams;
-    this.calls.push({ method: 'chat/stream', params, opts: { ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}) } });
+    this.calls.push({
+      method: 'chat/stream',
+      params,
+      opts: { ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}) },
+    });
     const stream = new ChatReplyController<StreamDelta>(
       params.streamId,
       {
@@ -109,8 +124,19 @@ export class FakeDaemon {
 }
 
 export const conn = (over: Partial<Connection> = {}): Connection => ({
-  id: 'c1', name: 'Work', provider: 'openai', baseUrl: 'https://api.openai.com/v1', defaultModel: 'gpt-test', timeoutMs: 60_000, maxRetries: 2,
-  isDefault: true, keySource: 'memory', keyAvailable: true, createdAt: '', updatedAt: '', ...over,
+  id: 'c1',
+  name: 'Work',
+  provider: 'openai',
+  baseUrl: 'https://api.openai.com/v1',
+  defaultModel: 'gpt-test',
+  timeoutMs: 60_000,
+  maxRetries: 2,
+  isDefault: true,
+  keySource: 'memory',
+  keyAvailable: true,
+  createdAt: '',
+  updatedAt: '',
+  ...over,
 });
 
 export class FakeUi implements ChatUi {
@@ -130,7 +156,9 @@ export class FakeUi implements ChatUi {
   }
   mentions: ChatMention[] = [];
   mentioned: ChatAttachment | Error = new Error('no mention scripted');
-  code: ChatAttachment | Error = new AttachmentError('No editor is open. Open a file, select the code to ask about, and try again.');
+  code: ChatAttachment | Error = new AttachmentError(
+    'No editor is open. Open a file, select the code to ask about, and try again.',
+  );
   problems: ChatAttachment | Error = new AttachmentError('VS Code reports no problems.');
   image: ChatAttachment | undefined;
   async mentionSuggestions(query: string) {
@@ -195,7 +223,9 @@ export class FakeUi implements ChatUi {
     this.log.push(`offerDefault ${connectionId} ${model}`);
   }
   async executeCommand(command: string, ...args: unknown[]) {
-    this.log.push(`command ${[command, ...args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)))].join(' ')}`);
+    this.log.push(
+      `command ${[command, ...args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)))].join(' ')}`,
+    );
     return undefined;
   }
   openInEditor(chatId: string) {
@@ -210,18 +240,35 @@ export class FakeUi implements ChatUi {
 }
 
 /** A host on a fake daemon, with everything the test may poke. */
-export function setup(opts: { connections?: Connection[]; loaded?: boolean; batchMs?: number; idleTimeoutMs?: number; memento?: MemoryMemento; initialChatId?: string } = {}) {
+export function setup(
+  opts: {
+    connections?: Connection[];
+    loaded?: boolean;
+    batchMs?: number;
+    idleTimeoutMs?: number;
+    memento?: MemoryMemento;
+    initialChatId?: string;
+  } = {},
+) {
   const daemon = new FakeDaemon();
   const memento = opts.memento ?? new MemoryMemento();
   const store = new ChatStore(memento);
-  const runner = new ChatRunner({ chat: daemon.chat, store, batchMs: opts.batchMs ?? 1, ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}) });
+  const runner = new ChatRunner({
+    chat: daemon.chat,
+    store,
+    batchMs: opts.batchMs ?? 1,
+    ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+  });
   const ui = new FakeUi();
   const env = {
     choice: {} as WorkspaceChoiceValue,
     daemonState: 'connected' as DaemonStateName,
     connections: {
       loaded: opts.loaded ?? true,
-      connections: opts.connections ?? [conn(), conn({ id: 'c2', name: 'Claude', provider: 'anthropic', defaultModel: 'claude-test', isDefault: false })],
+      connections: opts.connections ?? [
+        conn(),
+        conn({ id: 'c2', name: 'Claude', provider: 'anthropic', defaultModel: 'claude-test', isDefault: false }),
+      ],
       providerName: (id: string) => ({ openai: 'OpenAI', anthropic: 'Anthropic' })[id] ?? id,
     } as ConnectionsView,
   };
@@ -252,10 +299,23 @@ export function setup(opts: { connections?: Connection[]; loaded?: boolean; batc
 export const tick = (ms = 10) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The messages of one type, typed. */
-export function ofType<T extends HostToChat['type']>(posted: HostToChat[], type: T): Extract<HostToChat, { type: T }>[] {
+export function ofType<T extends HostToChat['type']>(
+  posted: HostToChat[],
+  type: T,
+): Extract<HostToChat, { type: T }>[] {
   return posted.filter((m): m is Extract<HostToChat, { type: T }> => m.type === type);
 }
 
 export function attachment(over: Partial<ChatAttachment> = {}): ChatAttachment {
-  return { id: 'a1', kind: 'selection', label: 'app.ts:2-3', path: 'src/app.ts', languageId: 'typescript', startLine: 2, endLine: 3, text: 'const a = 1;\nconst b = 2;', ...over };
+  return {
+    id: 'a1',
+    kind: 'selection',
+    label: 'app.ts:2-3',
+    path: 'src/app.ts',
+    languageId: 'typescript',
+    startLine: 2,
+    endLine: 3,
+    text: 'const a = 1;\nconst b = 2;',
+    ...over,
+  };
 }

@@ -11,7 +11,12 @@ const PNG = 'iVBORw0KGgo=';
 
 describe('image attachments', () => {
   it('accepts PNG, JPEG, GIF and WebP as base64, and refuses anything else with what to do', () => {
-    expect(imageAttachment('shot.png', 'image/png', PNG)).toMatchObject({ kind: 'image', label: 'shot.png', text: '', image: { mediaType: 'image/png', data: PNG } });
+    expect(imageAttachment('shot.png', 'image/png', PNG)).toMatchObject({
+      kind: 'image',
+      label: 'shot.png',
+      text: '',
+      image: { mediaType: 'image/png', data: PNG },
+    });
     expect(imageAttachment('', 'image/webp', PNG).label).toBe('Pasted image');
     expect(() => imageAttachment('a.svg', 'image/svg+xml', PNG)).toThrow(/PNG, JPEG, GIF or WebP/);
     expect(() => imageAttachment('a.png', 'image/png', 'not base64!')).toThrow(AttachmentError);
@@ -22,7 +27,11 @@ describe('image attachments', () => {
   });
 
   it('reads whether a model takes images from its facts; unknown without them', () => {
-    const m: ModelInfo[] = [{ id: 'gpt-4o', capabilities: ['chat', 'vision'] }, { id: 'gpt-3.5-turbo', capabilities: ['chat'] }, { id: 'local' }];
+    const m: ModelInfo[] = [
+      { id: 'gpt-4o', capabilities: ['chat', 'vision'] },
+      { id: 'gpt-3.5-turbo', capabilities: ['chat'] },
+      { id: 'local' },
+    ];
     expect(imageSupport(m, 'gpt-4o')).toBe('yes');
     expect(imageSupport(m, 'gpt-3.5-turbo')).toBe('no');
     expect(imageSupport(m, 'local')).toBe('unknown');
@@ -37,14 +46,25 @@ describe('images in the prompt', () => {
 
   it('sends a message with an image as parts: the text (context first), then the image', () => {
     expect(buildMessages([], { text: 'what is wrong here?', attachments: [code, image] })).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'File `a.ts`:\n```ts\nx\n```\n\nwhat is wrong here?' }, { type: 'image', data: PNG, mediaType: 'image/png' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'File `a.ts`:\n```ts\nx\n```\n\nwhat is wrong here?' },
+          { type: 'image', data: PNG, mediaType: 'image/png' },
+        ],
+      },
     ]);
-    expect(buildMessages([], { text: '', attachments: [image] })).toEqual([{ role: 'user', content: [{ type: 'image', data: PNG, mediaType: 'image/png' }] }]);
+    expect(buildMessages([], { text: '', attachments: [image] })).toEqual([
+      { role: 'user', content: [{ type: 'image', data: PNG, mediaType: 'image/png' }] },
+    ]);
   });
 
-  it('to a model without images, leaves a note in the image\'s place', () => {
+  it("to a model without images, leaves a note in the image's place", () => {
     expect(buildMessages([], { text: 'hi', attachments: [image] }, { images: false })).toEqual([
-      { role: 'user', content: '[An image (shot.png) was attached here, but this model does not accept images.]\n\nhi' },
+      {
+        role: 'user',
+        content: '[An image (shot.png) was attached here, but this model does not accept images.]\n\nhi',
+      },
     ]);
   });
 
@@ -54,7 +74,14 @@ describe('images in the prompt', () => {
       { role: 'assistant', id: 'a1', text: '', status: 'error', at: '' },
     ];
     expect(buildMessages(history, { text: 'again', attachments: [] })).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image', data: PNG, mediaType: 'image/png' }, { type: 'text', text: 'again' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'look' },
+          { type: 'image', data: PNG, mediaType: 'image/png' },
+          { type: 'text', text: 'again' },
+        ],
+      },
     ]);
     const store = new ChatStore(new MemoryMemento());
     const chat = { ...ChatStore.draft(), turns: [history[0]!] };
@@ -64,7 +91,11 @@ describe('images in the prompt', () => {
     expect(kept).toMatchObject({ kind: 'image', label: 'shot.png' });
     expect(kept.image).toBeUndefined();
     expect(buildMessages(stored.turns, { text: 'and now?', attachments: [] })).toEqual([
-      { role: 'user', content: '[An image (shot.png) was attached here; images are not kept in the chat history.]\n\nlook\n\nand now?' },
+      {
+        role: 'user',
+        content:
+          '[An image (shot.png) was attached here; images are not kept in the chat history.]\n\nlook\n\nand now?',
+      },
     ]);
   });
 });

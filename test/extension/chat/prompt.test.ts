@@ -5,7 +5,13 @@ import { attachment } from './fakes';
 
 const at = '2025-01-01T00:00:00Z';
 const u = (text: string): ChatTurn => ({ role: 'user', id: text, text, attachments: [], at });
-const a = (text: string, status: 'done' | 'stopped' | 'error' = 'done'): ChatTurn => ({ role: 'assistant', id: text, text, status, at });
+const a = (text: string, status: 'done' | 'stopped' | 'error' = 'done'): ChatTurn => ({
+  role: 'assistant',
+  id: text,
+  text,
+  status,
+  at,
+});
 
 describe('buildMessages', () => {
   it('sends the history in order, then the new message', () => {
@@ -19,11 +25,15 @@ describe('buildMessages', () => {
   });
 
   it('leaves out failed answers and merges the question they leave alone with the next message', () => {
-    expect(buildMessages([u('q1'), a('boom', 'error')], { text: 'try again', attachments: [] })).toEqual([{ role: 'user', content: 'q1\n\ntry again' }]);
+    expect(buildMessages([u('q1'), a('boom', 'error')], { text: 'try again', attachments: [] })).toEqual([
+      { role: 'user', content: 'q1\n\ntry again' },
+    ]);
   });
 
-  it('keeps a stopped answer\'s partial text, and skips an empty one', () => {
-    expect(buildMessages([u('q1'), a('half', 'stopped'), u('q2'), a('', 'stopped')], { text: 'q3', attachments: [] })).toEqual([
+  it("keeps a stopped answer's partial text, and skips an empty one", () => {
+    expect(
+      buildMessages([u('q1'), a('half', 'stopped'), u('q2'), a('', 'stopped')], { text: 'q3', attachments: [] }),
+    ).toEqual([
       { role: 'user', content: 'q1' },
       { role: 'assistant', content: 'half' },
       { role: 'user', content: 'q2\n\nq3' },
@@ -31,15 +41,27 @@ describe('buildMessages', () => {
   });
 
   it('puts attachments before the text as fenced code with path and lines', () => {
-    const file = attachment({ kind: 'file', label: 'util.py', path: 'lib/util.py', languageId: 'python', text: 'print(1)\n', startLine: undefined, endLine: undefined });
+    const file = attachment({
+      kind: 'file',
+      label: 'util.py',
+      path: 'lib/util.py',
+      languageId: 'python',
+      text: 'print(1)\n',
+      startLine: undefined,
+      endLine: undefined,
+    });
     const [msg] = buildMessages([], { text: 'What do these do?', attachments: [attachment(), file] });
     expect(msg!.content).toBe(
-      'From `src/app.ts` (lines 2-3):\n```typescript\nconst a = 1;\nconst b = 2;\n```\n\n' + 'File `lib/util.py`:\n```python\nprint(1)\n```\n\n' + 'What do these do?',
+      'From `src/app.ts` (lines 2-3):\n```typescript\nconst a = 1;\nconst b = 2;\n```\n\n' +
+        'File `lib/util.py`:\n```python\nprint(1)\n```\n\n' +
+        'What do these do?',
     );
   });
 
   it('sends attachments alone when there is no text', () => {
-    expect(buildMessages([], { text: '  ', attachments: [attachment()] })[0]!.content).toMatch(/^From `src\/app.ts`[^]*```$/);
+    expect(buildMessages([], { text: '  ', attachments: [attachment()] })[0]!.content).toMatch(
+      /^From `src\/app.ts`[^]*```$/,
+    );
   });
 });
 

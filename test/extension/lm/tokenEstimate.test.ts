@@ -18,9 +18,15 @@ describe('token estimate', () => {
   it('adds message framing, tool calls and images', () => {
     const plain = estimateMessageTokens({ role: Role.User, content: [{ value: 'hi' }] });
     expect(plain).toBe(5);
-    const withImage = estimateMessageTokens({ role: Role.User, content: [{ value: 'hi' }, { mimeType: 'image/png', data: new Uint8Array(10_000) }] });
+    const withImage = estimateMessageTokens({
+      role: Role.User,
+      content: [{ value: 'hi' }, { mimeType: 'image/png', data: new Uint8Array(10_000) }],
+    });
     expect(withImage).toBe(plain + 85);
-    const withCall = estimateMessageTokens({ role: Role.Assistant, content: [{ callId: 'c', name: 'read', input: { path: 'a.ts' } }] });
+    const withCall = estimateMessageTokens({
+      role: Role.Assistant,
+      content: [{ callId: 'c', name: 'read', input: { path: 'a.ts' } }],
+    });
     expect(withCall).toBeGreaterThan(8);
   });
 });

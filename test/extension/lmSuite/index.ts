@@ -12,7 +12,9 @@ export function run(): Promise<void> {
   require('./lm.exthost');
   return new Promise((resolve, reject) => {
     try {
-      mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} Switchboard language-model test(s) failed.`)) : resolve()));
+      mocha.run((failures) =>
+        failures > 0 ? reject(new Error(`${failures} Switchboard language-model test(s) failed.`)) : resolve(),
+      );
     } catch (error) {
       reject(error);
     }

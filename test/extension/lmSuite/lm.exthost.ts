@@ -14,11 +14,26 @@ import { switchboard, waitFor } from '../suite/setup';
 
 const CONSUMER_ID = 'switchboard-e2e.lm-consumer';
 
-interface Part { text?: string; callId?: string; name?: string; input?: unknown }
-interface Answer { parts: Part[]; error?: { name?: string; code?: string; message: string } }
+interface Part {
+  text?: string;
+  callId?: string;
+  name?: string;
+  input?: unknown;
+}
+interface Answer {
+  parts: Part[];
+  error?: { name?: string; code?: string; message: string };
+}
 interface ConsumerApi {
-  models(selector: vscode.LanguageModelChatSelector): Promise<Array<{ id: string; name: string; vendor: string; family: string; maxInputTokens: number }>>;
-  ask(id: string, turns: unknown[], tools?: vscode.LanguageModelChatTool[], cancelAfterFirstText?: boolean): Promise<Answer>;
+  models(
+    selector: vscode.LanguageModelChatSelector,
+  ): Promise<Array<{ id: string; name: string; vendor: string; family: string; maxInputTokens: number }>>;
+  ask(
+    id: string,
+    turns: unknown[],
+    tools?: vscode.LanguageModelChatTool[],
+    cancelAfterFirstText?: boolean,
+  ): Promise<Answer>;
   countTokens(id: string, text: string): Promise<number>;
   showPicker(): Promise<number>;
 }
@@ -40,24 +55,41 @@ function answersTool(r: RecordedRequest): boolean {
 describe("Switchboard's models in VS Code's model picker", function () {
   this.timeout(60_000);
   const stamp = randomBytes(3).toString('hex');
-  const keys = { openai: `sk-lm-openai-${randomBytes(12).toString('hex')}`, anthropic: `sk-ant-lm-${randomBytes(12).toString('hex')}` };
+  const keys = {
+    openai: `sk-lm-openai-${randomBytes(12).toString('hex')}`,
+    anthropic: `sk-ant-lm-${randomBytes(12).toString('hex')}`,
+  };
   let up: MockUpstream;
   let consumer: ConsumerApi;
   const made: Connection[] = [];
   const modelIdOf: Record<'openai' | 'anthropic', string> = { openai: '', anthropic: '' };
 
   before(async () => {
-    up = await startMockUpstream({ validKeys: Object.values(keys), models: ['gpt-4o', 'claude-sonnet-4-5', 'text-embedding-3-small'] });
+    up = await startMockUpstream({
+      validKeys: Object.values(keys),
+      models: ['gpt-4o', 'claude-sonnet-4-5', 'text-embedding-3-small'],
+    });
     for (const model of ['gpt-4o', 'claude-sonnet-4-5']) {
       up.reply(model, (r) =>
         answersTool(r)
           ? { chunks: ['Sunny', ' and 18°C', ' in Paris.'] }
-          : { chunks: ['Let me check.'], toolCalls: [{ id: 'call_weather_1', name: 'weather', arguments: '{"city":"Paris"}' }], argumentPieceSize: 3 },
+          : {
+              chunks: ['Let me check.'],
+              toolCalls: [{ id: 'call_weather_1', name: 'weather', arguments: '{"city":"Paris"}' }],
+              argumentPieceSize: 3,
+            },
       );
     }
     const sb = switchboard();
     const make = async (name: string, provider: string, baseUrl: string, model: string, apiKey: string) => {
-      const { connection } = await sb.daemon.request(ConnectionsCreate, { name, provider, baseUrl, defaultModel: model, keySource: 'memory', apiKey });
+      const { connection } = await sb.daemon.request(ConnectionsCreate, {
+        name,
+        provider,
+        baseUrl,
+        defaultModel: model,
+        keySource: 'memory',
+        apiKey,
+      });
       await sb.keys.store(connection.id, apiKey);
       made.push(connection);
       return connection;
@@ -72,7 +104,10 @@ describe("Switchboard's models in VS Code's model picker", function () {
   });
 
   after(async () => {
-    for (const c of made) await switchboard().daemon.request(ConnectionsDelete, { id: c.id }).catch(() => undefined);
+    for (const c of made)
+      await switchboard()
+        .daemon.request(ConnectionsDelete, { id: c.id })
+        .catch(() => undefined);
     await up?.close();
   });
 
@@ -86,7 +121,10 @@ describe("Switchboard's models in VS Code's model picker", function () {
     assert.equal(openai.name, `gpt-4o · LM OpenAI ${stamp}`);
     assert.equal(openai.family, 'gpt-4o');
     assert.equal(openai.maxInputTokens, 128_000 - 16_384, 'sized from the catalog facts');
-    assert.ok(!models.some((m) => m.id === `${made[0]!.id}/text-embedding-3-small`), 'an embedding model the catalog knows is not offered as a chat model');
+    assert.ok(
+      !models.some((m) => m.id === `${made[0]!.id}/text-embedding-3-small`),
+      'an embedding model the catalog knows is not offered as a chat model',
+    );
   });
 
   it("shows them in another extension's model picker (screenshot for the README)", async () => {
@@ -102,14 +140,21 @@ describe("Switchboard's models in VS Code's model picker", function () {
       const id = modelIdOf[format];
       const first = await consumer.ask(id, [{ role: 'user', text: 'What is the weather in Paris?' }], [WEATHER]);
       assert.equal(first.error, undefined, first.error?.message);
-      assert.deepEqual(first.parts, [{ text: 'Let me check.' }, { callId: 'call_weather_1', name: 'weather', input: { city: 'Paris' } }]);
+      assert.deepEqual(first.parts, [
+        { text: 'Let me check.' },
+        { callId: 'call_weather_1', name: 'weather', input: { city: 'Paris' } },
+      ]);
 
       const before = up.requests.length;
       const second = await consumer.ask(
         id,
         [
           { role: 'user', text: 'What is the weather in Paris?' },
-          { role: 'assistant', text: 'Let me check.', toolCalls: [{ callId: 'call_weather_1', name: 'weather', input: { city: 'Paris' } }] },
+          {
+            role: 'assistant',
+            text: 'Let me check.',
+            toolCalls: [{ callId: 'call_weather_1', name: 'weather', input: { city: 'Paris' } }],
+          },
           { role: 'toolResult', callId: 'call_weather_1', text: '18°C, sunny' },
         ],
         [WEATHER],
@@ -117,12 +162,20 @@ describe("Switchboard's models in VS Code's model picker", function () {
       assert.equal(second.error, undefined, second.error?.message);
       assert.equal(second.parts.map((p) => p.text ?? '').join(''), 'Sunny and 18°C in Paris.');
       // What the provider received: the tool call and its result, in its own wire format.
-      const sent = up.requests.slice(before).find((r) => r.format === format && /\/(chat\/completions|messages)$/.test(r.path))!;
+      const sent = up.requests
+        .slice(before)
+        .find((r) => r.format === format && /\/(chat\/completions|messages)$/.test(r.path))!;
       assert.ok(sent, 'the second turn reached the upstream');
       assert.equal(sent.authKey, keys[format], 'with this connection’s key');
       const text = JSON.stringify(sent.body);
-      assert.ok(text.includes('call_weather_1') && text.includes('18°C, sunny'), `tool call and result reached the provider: ${text}`);
-      assert.ok(Array.isArray(sent.body.tools) && sent.body.tools.length === 1, 'the tool definition reached the provider');
+      assert.ok(
+        text.includes('call_weather_1') && text.includes('18°C, sunny'),
+        `tool call and result reached the provider: ${text}`,
+      );
+      assert.ok(
+        Array.isArray(sent.body.tools) && sent.body.tools.length === 1,
+        'the tool definition reached the provider',
+      );
     });
   }
 
@@ -130,7 +183,10 @@ describe("Switchboard's models in VS Code's model picker", function () {
     for (const c of made.slice(0, 2)) {
       const { records: rows } = await switchboard().daemon.request(UsageGet, { connectionId: c.id });
       const fromVsCode = rows.filter((r) => r.client?.startsWith('VS Code chat'));
-      assert.ok(fromVsCode.reduce((n, r) => n + r.requests, 0) >= 2, `usage recorded for ${c.name} under the client "VS Code chat": ${JSON.stringify(rows)}`);
+      assert.ok(
+        fromVsCode.reduce((n, r) => n + r.requests, 0) >= 2,
+        `usage recorded for ${c.name} under the client "VS Code chat": ${JSON.stringify(rows)}`,
+      );
     }
   });
 
@@ -139,17 +195,31 @@ describe("Switchboard's models in VS Code's model picker", function () {
     const provider = switchboard().languageModels;
     assert.ok(provider, 'the provider is registered on VS Code 1.104+');
     up.reply('gpt-4o', { chunks: Array.from({ length: 100 }, (_, i) => `w${i} `), chunkDelayMs: 50 });
-    const [model] = (await provider.provideLanguageModelChatInformation({ silent: true }, new vscode.CancellationTokenSource().token)).filter((m) => m.id === modelIdOf.openai);
+    const [model] = (
+      await provider.provideLanguageModelChatInformation({ silent: true }, new vscode.CancellationTokenSource().token)
+    ).filter((m) => m.id === modelIdOf.openai);
     assert.ok(model, 'the OpenAI model is offered');
     const source = new vscode.CancellationTokenSource();
     const parts: unknown[] = [];
     const before = up.requests.length;
     const started = Date.now();
     const outcome = await provider
-      .provideLanguageModelChatResponse(model, [vscode.LanguageModelChatMessage.User('Talk a lot.')], { toolMode: vscode.LanguageModelChatToolMode.Auto }, { report: (p) => void (parts.push(p), source.cancel()) }, source.token)
-      .then(() => 'finished', (error: unknown) => (error instanceof vscode.CancellationError ? 'cancelled' : String(error)));
+      .provideLanguageModelChatResponse(
+        model,
+        [vscode.LanguageModelChatMessage.User('Talk a lot.')],
+        { toolMode: vscode.LanguageModelChatToolMode.Auto },
+        { report: (p) => void (parts.push(p), source.cancel()) },
+        source.token,
+      )
+      .then(
+        () => 'finished',
+        (error: unknown) => (error instanceof vscode.CancellationError ? 'cancelled' : String(error)),
+      );
     assert.equal(outcome, 'cancelled');
-    assert.ok(parts.length < 100 && Date.now() - started < 4_000, `stopped early (${parts.length} parts in ${Date.now() - started} ms)`);
+    assert.ok(
+      parts.length < 100 && Date.now() - started < 4_000,
+      `stopped early (${parts.length} parts in ${Date.now() - started} ms)`,
+    );
     await waitFor('the upstream request to be aborted', () => up.requests.slice(before).some((r) => r.aborted));
   });
 

@@ -4,8 +4,18 @@ import type { HostToManager } from '../../../shared/webview';
 import { ManagerHost, toManagerError } from '../../../extension/manager/managerHost';
 
 const conn = (over: Partial<Connection> = {}): Connection => ({
-  id: 'c1', name: 'Work', provider: 'openai', baseUrl: 'https://api.openai.com/v1', timeoutMs: 60_000, maxRetries: 2, isDefault: false,
-  keySource: 'memory', keyAvailable: true, createdAt: '', updatedAt: '', ...over,
+  id: 'c1',
+  name: 'Work',
+  provider: 'openai',
+  baseUrl: 'https://api.openai.com/v1',
+  timeoutMs: 60_000,
+  maxRetries: 2,
+  isDefault: false,
+  keySource: 'memory',
+  keyAvailable: true,
+  createdAt: '',
+  updatedAt: '',
+  ...over,
 });
 
 /** A host wired to a scripted daemon: `answers[method]` returns the result or throws. */
@@ -41,7 +51,10 @@ describe('ManagerHost', () => {
     await host.handle({ type: 'signIn', provider: 'openrouter' });
     expect(signIns).toEqual(['openrouter']);
     expect(keys).toEqual([]);
-    expect(posted).toEqual([{ type: 'connections', connections: [conn()] }, { type: 'select', connectionId: 'c1' }]);
+    expect(posted).toEqual([
+      { type: 'connections', connections: [conn()] },
+      { type: 'select', connectionId: 'c1' },
+    ]);
     const cancelled = setup(listing, true, undefined);
     await cancelled.host.handle({ type: 'signIn', provider: 'openrouter' });
     expect(cancelled.posted.some((m) => m.type === 'select')).toBe(false);
@@ -60,19 +73,31 @@ describe('ManagerHost', () => {
     const early = setup(listing);
     early.host.select('c1', { replaceKey: true });
     await early.host.handle({ type: 'ready' });
-    expect(early.posted).toEqual([{ type: 'init', providers: [], connections: [conn()], selectId: 'c1' }, { type: 'select', connectionId: 'c1', replaceKey: true }]);
+    expect(early.posted).toEqual([
+      { type: 'init', providers: [], connections: [conn()], selectId: 'c1' },
+      { type: 'select', connectionId: 'c1', replaceKey: true },
+    ]);
     early.host.select('c1', { replaceKey: true });
     expect(early.posted.at(-1)).toEqual({ type: 'select', connectionId: 'c1', replaceKey: true });
     early.host.select('c1');
     expect(early.posted.at(-1)).toEqual({ type: 'select', connectionId: 'c1' });
   });
 
-  it('lists a provider\'s prices and sets (or drops) the user\'s price, answering with the fresh list', async () => {
+  it("lists a provider's prices and sets (or drops) the user's price, answering with the fresh list", async () => {
     const entry = { provider: 'openai', model: 'gpt-x', inputPerMTok: 1, outputPerMTok: 2, source: 'user' };
-    const { host, calls, posted } = setup({ 'prices/list': () => ({ prices: [entry] }), 'prices/set': () => ({ price: entry }) });
+    const { host, calls, posted } = setup({
+      'prices/list': () => ({ prices: [entry] }),
+      'prices/set': () => ({ price: entry }),
+    });
     await host.handle({ type: 'loadPrices', provider: 'openai' });
     expect(posted.at(-1)).toEqual({ type: 'prices', provider: 'openai', prices: [entry] });
-    await host.handle({ type: 'setPrice', requestId: 7, provider: 'openai', model: 'gpt-x', price: { inputPerMTok: 1, outputPerMTok: 2 } });
+    await host.handle({
+      type: 'setPrice',
+      requestId: 7,
+      provider: 'openai',
+      model: 'gpt-x',
+      price: { inputPerMTok: 1, outputPerMTok: 2 },
+    });
     await host.handle({ type: 'setPrice', requestId: 8, provider: 'openai', model: 'gpt-x', price: null });
     expect(calls.filter((c) => c.method === 'prices/set').map((c) => c.params)).toEqual([
       { provider: 'openai', model: 'gpt-x', price: { inputPerMTok: 1, outputPerMTok: 2 } },
@@ -82,18 +107,44 @@ describe('ManagerHost', () => {
   });
 
   it('creates with keySource memory, then stores the key in SecretStorage', async () => {
-    const { host, calls, keys, posted } = setup({ ...listing, 'connections/create': () => ({ connection: conn() }), 'connections/test': () => ({ result: {} }) });
-    await host.handle({ type: 'create', requestId: 1, fields: { name: 'Work', provider: 'openai' }, apiKey: 'sk-secret' });
-    expect(calls[0]).toEqual({ method: 'connections/create', params: { name: 'Work', provider: 'openai', keySource: 'memory', apiKey: 'sk-secret' } });
+    const { host, calls, keys, posted } = setup({
+      ...listing,
+      'connections/create': () => ({ connection: conn() }),
+      'connections/test': () => ({ result: {} }),
+    });
+    await host.handle({
+      type: 'create',
+      requestId: 1,
+      fields: { name: 'Work', provider: 'openai' },
+      apiKey: 'sk-secret',
+    });
+    expect(calls[0]).toEqual({
+      method: 'connections/create',
+      params: { name: 'Work', provider: 'openai', keySource: 'memory', apiKey: 'sk-secret' },
+    });
     expect(keys).toEqual(['store c1 sk-secret']);
     expect(posted[0]).toEqual({ type: 'saved', requestId: 1, connection: conn() });
     expect(posted[1]).toEqual({ type: 'connections', connections: [conn()] });
   });
 
   it('tests a connection right after saving it, so its stored status is fresh', async () => {
-    const { host, calls } = setup({ ...listing, 'connections/create': () => ({ connection: conn() }), 'connections/test': () => ({ result: {} }) });
-    await host.handle({ type: 'create', requestId: 1, fields: { name: 'Work', provider: 'openai' }, apiKey: 'sk-secret' });
-    expect(calls.map((c) => c.method)).toEqual(['connections/create', 'connections/list', 'connections/test', 'connections/list']);
+    const { host, calls } = setup({
+      ...listing,
+      'connections/create': () => ({ connection: conn() }),
+      'connections/test': () => ({ result: {} }),
+    });
+    await host.handle({
+      type: 'create',
+      requestId: 1,
+      fields: { name: 'Work', provider: 'openai' },
+      apiKey: 'sk-secret',
+    });
+    expect(calls.map((c) => c.method)).toEqual([
+      'connections/create',
+      'connections/list',
+      'connections/test',
+      'connections/list',
+    ]);
     expect(calls[2]!.params).toEqual({ id: 'c1' });
   });
 
@@ -104,7 +155,10 @@ describe('ManagerHost', () => {
   });
 
   it('creates a keyless connection without touching SecretStorage', async () => {
-    const { host, calls, keys } = setup({ ...listing, 'connections/create': () => ({ connection: conn({ keySource: 'none' }) }) });
+    const { host, calls, keys } = setup({
+      ...listing,
+      'connections/create': () => ({ connection: conn({ keySource: 'none' }) }),
+    });
     await host.handle({ type: 'create', requestId: 1, fields: { name: 'Local', provider: 'ollama' } });
     expect(calls[0]!.params).toEqual({ name: 'Local', provider: 'ollama' });
     expect(keys).toEqual([]);
@@ -144,18 +198,35 @@ describe('ManagerHost', () => {
     await host.handle({ type: 'test', requestId: 5, target: { id: 'c1' } });
     await host.handle({ type: 'test', requestId: 6, target: { draft: { provider: 'openai', apiKey: 'sk-x' } } });
     expect(calls.map((c) => c.params)).toEqual([{ id: 'c1' }, { draft: { provider: 'openai', apiKey: 'sk-x' } }]);
-    expect(posted).toEqual([{ type: 'testResult', requestId: 5, result }, { type: 'testResult', requestId: 6, result }]);
+    expect(posted).toEqual([
+      { type: 'testResult', requestId: 5, result },
+      { type: 'testResult', requestId: 6, result },
+    ]);
   });
 
   it('turns a DUPLICATE_NAME error into a field error for the page', async () => {
     const { host, keys, posted } = setup({
       'connections/create': () => {
-        throw new SwitchboardError('DUPLICATE_NAME', 'A connection named "Work" already exists.', { hint: 'Choose another name.', field: 'name' });
+        throw new SwitchboardError('DUPLICATE_NAME', 'A connection named "Work" already exists.', {
+          hint: 'Choose another name.',
+          field: 'name',
+        });
       },
     });
     await host.handle({ type: 'create', requestId: 7, fields: { name: 'Work', provider: 'openai' }, apiKey: 'sk-x' });
     expect(keys).toEqual([]);
-    expect(posted).toEqual([{ type: 'error', requestId: 7, error: { message: 'A connection named "Work" already exists.', hint: 'Choose another name.', code: 'DUPLICATE_NAME', field: 'name' } }]);
+    expect(posted).toEqual([
+      {
+        type: 'error',
+        requestId: 7,
+        error: {
+          message: 'A connection named "Work" already exists.',
+          hint: 'Choose another name.',
+          code: 'DUPLICATE_NAME',
+          field: 'name',
+        },
+      },
+    ]);
   });
 
   it('reports an unreachable daemon on init without a request id', async () => {
@@ -165,8 +236,10 @@ describe('ManagerHost', () => {
     expect(posted).toEqual([{ type: 'error', error: { message: 'unexpected the request' } }]);
   });
 
-  it('lists a saved connection\'s models by id', async () => {
-    const { host, posted } = setup({ 'models/list': () => ({ models: [{ id: 'gpt-5.4' }, { id: 'gpt-5.4-mini' }], stale: false }) });
+  it("lists a saved connection's models by id", async () => {
+    const { host, posted } = setup({
+      'models/list': () => ({ models: [{ id: 'gpt-5.4' }, { id: 'gpt-5.4-mini' }], stale: false }),
+    });
     await host.handle({ type: 'loadModels', connectionId: 'c1' });
     expect(posted).toEqual([{ type: 'models', connectionId: 'c1', models: ['gpt-5.4', 'gpt-5.4-mini'] }]);
   });
@@ -174,8 +247,15 @@ describe('ManagerHost', () => {
 
 describe('toManagerError', () => {
   it('reads the field of an invalid-params error and drops the draft prefix', () => {
-    const rpc = Object.assign(new Error('Invalid params: draft.baseUrl: must be an http:// or https:// URL'), { code: -32602, data: { field: 'draft.baseUrl' } });
-    expect(toManagerError(rpc)).toEqual({ message: 'Must be an http:// or https:// URL', code: '-32602', field: 'baseUrl' });
+    const rpc = Object.assign(new Error('Invalid params: draft.baseUrl: must be an http:// or https:// URL'), {
+      code: -32602,
+      data: { field: 'draft.baseUrl' },
+    });
+    expect(toManagerError(rpc)).toEqual({
+      message: 'Must be an http:// or https:// URL',
+      code: '-32602',
+      field: 'baseUrl',
+    });
   });
 
   it('copes with something that is not an Error', () => {

@@ -18,7 +18,9 @@ type Assistant = Extract<ChatTurn, { role: 'assistant' }>;
 /** Stands in for the webview: posts ChatToHost messages, records HostToChat ones. */
 class Page {
   readonly received: HostToChat[] = [];
-  private readonly attached = switchboard().chat.createHost({ post: (m) => void this.received.push(structuredClone(m)) });
+  private readonly attached = switchboard().chat.createHost({
+    post: (m) => void this.received.push(structuredClone(m)),
+  });
   private nextRequest = 1;
 
   get host() {
@@ -37,17 +39,28 @@ class Page {
   async send(text: string): Promise<HostToChat> {
     const requestId = this.nextRequest++;
     await this.post({ type: 'send', requestId, text });
-    const answer = this.received.find((m) => (m.type === 'accepted' || m.type === 'rejected') && m.requestId === requestId);
+    const answer = this.received.find(
+      (m) => (m.type === 'accepted' || m.type === 'rejected') && m.requestId === requestId,
+    );
     assert.ok(answer, 'send is answered at once');
     return answer;
   }
 
   /** The last answer of the chat shown, once it is no longer streaming. */
   async settled(timeoutMs = 20_000): Promise<Assistant> {
-    await waitFor('the answer to settle', () => {
-      const last = this.lastChat();
-      return !!last && !last.busy && last.chat.turns.at(-1)?.role === 'assistant' && (last.chat.turns.at(-1) as Assistant).status !== 'streaming';
-    }, timeoutMs);
+    await waitFor(
+      'the answer to settle',
+      () => {
+        const last = this.lastChat();
+        return (
+          !!last &&
+          !last.busy &&
+          last.chat.turns.at(-1)?.role === 'assistant' &&
+          (last.chat.turns.at(-1) as Assistant).status !== 'streaming'
+        );
+      },
+      timeoutMs,
+    );
     return this.lastChat()!.chat.turns.at(-1) as Assistant;
   }
 
@@ -86,7 +99,14 @@ describe('chat', () => {
     up = await startMockUpstream({ validKeys: [keyA, keyB] });
     const sb = switchboard();
     const make = async (name: string, model: string, apiKey: string): Promise<Connection> => {
-      const { connection } = await sb.daemon.request(ConnectionsCreate, { name, provider: 'openai', baseUrl: up.openaiBaseUrl, defaultModel: model, keySource: 'memory', apiKey });
+      const { connection } = await sb.daemon.request(ConnectionsCreate, {
+        name,
+        provider: 'openai',
+        baseUrl: up.openaiBaseUrl,
+        defaultModel: model,
+        keySource: 'memory',
+        apiKey,
+      });
       await sb.keys.store(connection.id, apiKey);
       created.push(connection.id);
       return connection;
@@ -94,7 +114,7 @@ describe('chat', () => {
     a = await make(`Chat A ${stamp}`, 'gpt-5.4-mini', keyA);
     b = await make(`Chat B ${stamp}`, 'gpt-5.4', keyB);
     bad = await make(`Chat bad key ${stamp}`, 'gpt-5.4-mini', `sk-wrong-${randomBytes(8).toString('hex')}`);
-    await waitFor('the connections in the window\'s store', () => [a, b, bad].every((c) => !!sb.connections.get(c.id)));
+    await waitFor("the connections in the window's store", () => [a, b, bad].every((c) => !!sb.connections.get(c.id)));
   });
 
   after(async () => {
@@ -111,13 +131,19 @@ describe('chat', () => {
     const p = await page();
     const init = p.received.find((m) => m.type === 'init');
     assert.ok(init && init.type === 'init', 'ready is answered with init');
-    assert.ok(init.state.connections.some((c) => c.id === a.id), 'the picker lists the connections');
+    assert.ok(
+      init.state.connections.some((c) => c.id === a.id),
+      'the picker lists the connections',
+    );
     await p.post({ type: 'selectConnection', connectionId: a.id });
     up.reset();
     assert.deepEqual(await p.send('Say hello'), { type: 'accepted', requestId: 1 });
     const streaming = p.received.find((m) => m.type === 'chat' && m.busy);
     assert.ok(streaming && streaming.type === 'chat');
-    assert.deepEqual(streaming.chat.turns.map((t) => (t.role === 'user' ? `user:${t.text}` : `assistant:${t.status}`)), ['user:Say hello', 'assistant:streaming']);
+    assert.deepEqual(
+      streaming.chat.turns.map((t) => (t.role === 'user' ? `user:${t.text}` : `assistant:${t.status}`)),
+      ['user:Say hello', 'assistant:streaming'],
+    );
 
     const answer = await p.settled();
     assert.equal(answer.status, 'done', JSON.stringify(answer.error));
@@ -131,25 +157,39 @@ describe('chat', () => {
     assert.equal(up.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)?.authKey, keyA);
   });
 
-  it('the status bar shows the focused chat\'s connection and model, and otherwise what new chats start on', async () => {
+  it("the status bar shows the focused chat's connection and model, and otherwise what new chats start on", async () => {
     const sb = switchboard();
     await sb.choice.setConnection(a.id);
     // In a text editor first: the pages of the tests before were used, so one of them is the chat in focus.
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'in the code' }));
     try {
       await waitFor('no chat in focus', () => sb.chat.focus.host === undefined);
-      await waitFor('the status bar on the workspace\'s connection', () => sb.statusBar.text.includes(a.name) && sb.statusBar.tooltip.includes('the default for new chats'));
+      await waitFor(
+        "the status bar on the workspace's connection",
+        () => sb.statusBar.text.includes(a.name) && sb.statusBar.tooltip.includes('the default for new chats'),
+      );
       const p = await page();
       // The person chose B for this chat in its page: they are in this chat.
       await p.post({ type: 'selectConnection', connectionId: b.id });
-      await waitFor('the status bar on the chat\'s connection', () => sb.statusBar.text.includes(b.name) && sb.statusBar.tooltip.includes(`the connection of the chat "${p.host.current.title}"`));
+      await waitFor(
+        "the status bar on the chat's connection",
+        () =>
+          sb.statusBar.text.includes(b.name) &&
+          sb.statusBar.tooltip.includes(`the connection of the chat "${p.host.current.title}"`),
+      );
       await p.post({ type: 'selectModel', model: 'gpt-5.4-mini' });
-      await waitFor('the status bar on the chat\'s model', () => sb.statusBar.text.includes(`${b.name} · gpt-5.4-mini`));
+      await waitFor("the status bar on the chat's model", () => sb.statusBar.text.includes(`${b.name} · gpt-5.4-mini`));
       assert.equal(sb.chat.focus.host, p.host);
       // Back in a text editor: the status bar speaks of new chats again.
       const doc = await vscode.workspace.openTextDocument({ content: 'back to the code' });
       await vscode.window.showTextDocument(doc);
-      await waitFor('the status bar back on the workspace\'s connection', () => sb.statusBar.text.includes(a.name) && !sb.statusBar.text.includes(b.name) && sb.statusBar.tooltip.includes('the default for new chats'));
+      await waitFor(
+        "the status bar back on the workspace's connection",
+        () =>
+          sb.statusBar.text.includes(a.name) &&
+          !sb.statusBar.text.includes(b.name) &&
+          sb.statusBar.tooltip.includes('the default for new chats'),
+      );
       assert.equal(sb.chat.focus.host, undefined);
       await p.post({ type: 'selectModel', model: 'gpt-5.4-mini' });
       await waitFor('the chat focused again', () => sb.statusBar.text.includes(b.name));
@@ -178,7 +218,10 @@ describe('chat', () => {
     assert.ok(reloaded, 'the chat is in workspaceState');
     assert.equal(reloaded.connectionId, b.id);
     assert.equal(reloaded.model, 'gpt-5.4-mini');
-    assert.deepEqual(reloaded.turns.map((t) => t.text), ['Remember this chat', 'Hello from mock']);
+    assert.deepEqual(
+      reloaded.turns.map((t) => t.text),
+      ['Remember this chat', 'Hello from mock'],
+    );
 
     const other = await page();
     await other.post({ type: 'openChat', chatId: id });
@@ -187,7 +230,7 @@ describe('chat', () => {
     assert.equal(shown.model, 'gpt-5.4-mini');
   });
 
-  it('keeps a connection per chat: each chat\'s request goes to its own connection', async () => {
+  it("keeps a connection per chat: each chat's request goes to its own connection", async () => {
     up.reset();
     const p = await page();
     await p.post({ type: 'selectConnection', connectionId: a.id });
@@ -202,7 +245,11 @@ describe('chat', () => {
     await p.send('A again');
     await p.settled();
     const sent = up.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => [r.authKey, r.model]);
-    assert.deepEqual(sent, [[keyA, 'gpt-5.4-mini'], [keyB, 'gpt-5.4'], [keyA, 'gpt-5.4-mini']]);
+    assert.deepEqual(sent, [
+      [keyA, 'gpt-5.4-mini'],
+      [keyB, 'gpt-5.4'],
+      [keyA, 'gpt-5.4-mini'],
+    ]);
   });
 
   it('stop: the upstream is cut, the partial answer is kept and marked stopped', async () => {
@@ -239,7 +286,11 @@ describe('chat', () => {
 
   it('refuses a send on a deleted connection and keeps the input (rejected, not accepted)', async () => {
     const sb = switchboard();
-    const { connection } = await sb.daemon.request(ConnectionsCreate, { name: `Chat gone ${stamp}`, provider: 'ollama', baseUrl: up.openaiBaseUrl });
+    const { connection } = await sb.daemon.request(ConnectionsCreate, {
+      name: `Chat gone ${stamp}`,
+      provider: 'ollama',
+      baseUrl: up.openaiBaseUrl,
+    });
     await waitFor('it in the store', () => !!sb.connections.get(connection.id));
     const p = await page();
     await p.post({ type: 'selectConnection', connectionId: connection.id });
@@ -260,12 +311,17 @@ describe('chat', () => {
     await waitFor('the tab to close', () => !panels.panels.includes(tab));
   });
 
-  it('the chat has a view container of its own; a chat tab\'s title bar acts on that tab, the sidebar\'s on the sidebar', async () => {
+  it("the chat has a view container of its own; a chat tab's title bar acts on that tab, the sidebar's on the sidebar", async () => {
     const { view, panels } = switchboard().chat;
     const contributed = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes;
     // The chat has a view container of its own: the whole side bar, not a share of it beside Connections.
-    const container = Object.entries(contributed.views as Record<string, Array<{ id: string }>>).find(([, vs]) => vs.some((v) => v.id === 'switchboard.chat'));
-    assert.deepEqual(container?.[1].map((v) => v.id), ['switchboard.chat']);
+    const container = Object.entries(contributed.views as Record<string, Array<{ id: string }>>).find(([, vs]) =>
+      vs.some((v) => v.id === 'switchboard.chat'),
+    );
+    assert.deepEqual(
+      container?.[1].map((v) => v.id),
+      ['switchboard.chat'],
+    );
     const tab = panels.show();
     await waitFor('the tab page to say ready', () => tab.host.pageReady, 20_000);
     await waitFor('the tab in front', () => tab.panel.active);
@@ -275,13 +331,16 @@ describe('chat', () => {
     assert.notEqual(tab.host.current.id, tabChat, 'the tab shows a new chat');
     assert.equal(view.host.current.id, sidebarChat, 'the sidebar keeps its chat');
     await vscode.commands.executeCommand('switchboard.newChat');
-    assert.notEqual(view.host.current.id, sidebarChat, 'the sidebar\'s New Chat starts one there');
+    assert.notEqual(view.host.current.id, sidebarChat, "the sidebar's New Chat starts one there");
     tab.panel.dispose();
     await waitFor('the tab to close', () => !panels.panels.includes(tab));
   });
 
   it('"Ask About Selection" attaches the selection to the sidebar chat; the editor tab opens the chat', async () => {
-    const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const a = 1;\nconst b = 2;\nconst c = 3;\n' });
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'typescript',
+      content: 'const a = 1;\nconst b = 2;\nconst c = 3;\n',
+    });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(1, 0, 2, 12);
     const { view, panels } = switchboard().chat;

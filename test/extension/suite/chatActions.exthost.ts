@@ -24,7 +24,9 @@ type Assistant = Extract<ChatTurn, { role: 'assistant' }>;
 /** Stands in for the webview, as in chat.exthost.ts. */
 class Page {
   readonly received: HostToChat[] = [];
-  private readonly attached = switchboard().chat.createHost({ post: (m) => void this.received.push(structuredClone(m)) });
+  private readonly attached = switchboard().chat.createHost({
+    post: (m) => void this.received.push(structuredClone(m)),
+  });
   get host() {
     return this.attached.host;
   }
@@ -45,7 +47,11 @@ class Page {
 function proposalTabs(): Array<{ tab: vscode.Tab; input: vscode.TabInputTextDiff }> {
   return vscode.window.tabGroups.all
     .flatMap((g) => g.tabs)
-    .flatMap((tab) => (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === PROPOSAL_SCHEME ? [{ tab, input: tab.input }] : []));
+    .flatMap((tab) =>
+      tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === PROPOSAL_SCHEME
+        ? [{ tab, input: tab.input }]
+        : [],
+    );
 }
 
 async function text(uri: vscode.Uri): Promise<string> {
@@ -76,7 +82,8 @@ describe('chat actions', () => {
   after(async () => {
     for (const p of pages) p.dispose();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    if (folder) await vscode.workspace.fs.delete(folder, { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    if (folder)
+      await vscode.workspace.fs.delete(folder, { recursive: true, useTrash: false }).then(undefined, () => undefined);
   });
 
   it('Apply to file: a diff against the named file; Accept applies it through an edit and closes the diff', async () => {
@@ -87,7 +94,11 @@ describe('chat actions', () => {
     await waitFor('the diff to open', () => proposalTabs().length === 1);
     const { input } = proposalTabs()[0]!;
     assert.equal(input.original.toString(), file.toString(), 'the left side is the file itself');
-    assert.equal(await text(input.modified), 'export const a = 2;\n', 'the right side is the file with the block (ending as the file ended)');
+    assert.equal(
+      await text(input.modified),
+      'export const a = 2;\n',
+      'the right side is the file with the block (ending as the file ended)',
+    );
     assert.equal(await text(file), 'export const a = 1;\n', 'nothing changes before Accept');
     await vscode.commands.executeCommand('switchboard.acceptProposal', input.modified);
     assert.equal(await text(file), 'export const a = 2;\n');
@@ -171,8 +182,16 @@ describe('chat actions', () => {
       const asked: string[] = [];
       assert.equal(await runInTerminal(`echo no > '${declined}'`, async (c) => (asked.push(c), false)), false);
       assert.equal(await runInTerminal(`echo yes > '${ran}'\n`, async (c) => (asked.push(c), true)), true);
-      assert.deepEqual(asked, [`echo no > '${declined}'`, `echo yes > '${ran}'`], 'the confirmation shows the exact command');
-      await waitFor('the command to run in the terminal', () => existsSync(ran) && readFileSync(ran, 'utf8').trim() === 'yes', 30_000);
+      assert.deepEqual(
+        asked,
+        [`echo no > '${declined}'`, `echo yes > '${ran}'`],
+        'the confirmation shows the exact command',
+      );
+      await waitFor(
+        'the command to run in the terminal',
+        () => existsSync(ran) && readFileSync(ran, 'utf8').trim() === 'yes',
+        30_000,
+      );
       assert.ok(!existsSync(declined));
       assert.ok(vscode.window.terminals.some((t) => t.name === TERMINAL_NAME));
     } finally {
@@ -190,20 +209,35 @@ describe('chat: reasoning and tool calls from the daemon', () => {
   before(async () => {
     up = await startMockUpstream({ validKeys: [key] });
     const sb = switchboard();
-    ({ connection: conn } = await sb.daemon.request(ConnectionsCreate, { name: `Reasoner ${Date.now()}`, provider: 'openai', baseUrl: up.openaiBaseUrl, defaultModel: 'thinker', keySource: 'memory', apiKey: key }));
+    ({ connection: conn } = await sb.daemon.request(ConnectionsCreate, {
+      name: `Reasoner ${Date.now()}`,
+      provider: 'openai',
+      baseUrl: up.openaiBaseUrl,
+      defaultModel: 'thinker',
+      keySource: 'memory',
+      apiKey: key,
+    }));
     await sb.keys.store(conn.id, key);
-    await waitFor('the connection in the window\'s store', () => !!sb.connections.get(conn.id));
+    await waitFor("the connection in the window's store", () => !!sb.connections.get(conn.id));
   });
 
   after(async () => {
     for (const p of pages) p.dispose();
-    await switchboard().daemon.request(ConnectionsDelete, { id: conn.id }).catch(() => undefined);
-    await switchboard().keys.delete(conn.id).catch(() => undefined);
+    await switchboard()
+      .daemon.request(ConnectionsDelete, { id: conn.id })
+      .catch(() => undefined);
+    await switchboard()
+      .keys.delete(conn.id)
+      .catch(() => undefined);
     await up?.close();
   });
 
   it('streams reasoning and a tool call into the turn, and regenerates beside the first answer', async () => {
-    up.reply('thinker', { thinking: ['Weighing ', 'the options.'], chunks: ['Use ', 'the weather tool.'], toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }] });
+    up.reply('thinker', {
+      thinking: ['Weighing ', 'the options.'],
+      chunks: ['Use ', 'the weather tool.'],
+      toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }],
+    });
     const p = new Page();
     pages.push(p);
     await p.post({ type: 'ready' });
@@ -215,14 +249,22 @@ describe('chat: reasoning and tool calls from the daemon', () => {
     assert.equal(first.text, 'Use the weather tool.');
     assert.equal(first.reasoning, 'Weighing the options.');
     assert.deepEqual(first.toolCalls, [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }]);
-    const reasoningDeltas = p.received.flatMap((m) => (m.type === 'delta' && m.reasoning ? [m.reasoning] : [])).join('');
+    const reasoningDeltas = p.received
+      .flatMap((m) => (m.type === 'delta' && m.reasoning ? [m.reasoning] : []))
+      .join('');
     assert.equal(reasoningDeltas, 'Weighing the options.', 'reasoning streams to the page as it comes');
 
     up.reply('thinker', { chunks: ['Second ', 'answer.'] });
     const before = p.received.length;
     await p.post({ type: 'regenerate', turnId: first.id });
-    await waitFor('the second answer', () => p.received.length > before && !!p.lastAnswer() && p.lastAnswer()!.id !== first.id);
+    await waitFor(
+      'the second answer',
+      () => p.received.length > before && !!p.lastAnswer() && p.lastAnswer()!.id !== first.id,
+    );
     const turns = p.host.current.turns;
-    assert.deepEqual(turns.map((t) => (t.role === 'user' ? 'user' : `${t.alternate ? 'alt' : 'chosen'}:${t.text}`)), ['user', 'alt:Use the weather tool.', 'chosen:Second answer.']);
+    assert.deepEqual(
+      turns.map((t) => (t.role === 'user' ? 'user' : `${t.alternate ? 'alt' : 'chosen'}:${t.text}`)),
+      ['user', 'alt:Use the weather tool.', 'chosen:Second answer.'],
+    );
   });
 });

@@ -13,13 +13,22 @@ function mockUpstream(): Promise<{ server: Server; baseUrl: string }> {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url?.startsWith('/v1/models')) {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ object: 'list', data: [{ id: 'mock-model', object: 'model', created: 1700000000, owned_by: 'test' }] }));
+      res.end(
+        JSON.stringify({
+          object: 'list',
+          data: [{ id: 'mock-model', object: 'model', created: 1700000000, owned_by: 'test' }],
+        }),
+      );
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1` }),
+    ),
+  );
 }
 
 describe('commands', () => {
@@ -33,7 +42,14 @@ describe('commands', () => {
     const sb = switchboard();
     const stamp = Date.now();
     const make = async (name: string, model: string) => {
-      const { connection } = await sb.daemon.request(ConnectionsCreate, { name, provider: 'openai', baseUrl: upstream.baseUrl, defaultModel: model, keySource: 'memory', apiKey: `sk-cmd-${stamp}-${model}` });
+      const { connection } = await sb.daemon.request(ConnectionsCreate, {
+        name,
+        provider: 'openai',
+        baseUrl: upstream.baseUrl,
+        defaultModel: model,
+        keySource: 'memory',
+        apiKey: `sk-cmd-${stamp}-${model}`,
+      });
       await sb.keys.store(connection.id, `sk-cmd-${stamp}-${model}`);
       created.push(connection.id);
       return connection;
@@ -53,7 +69,10 @@ describe('commands', () => {
   });
 
   it('the connection store (and so the tree) lists connections created here', async () => {
-    await waitFor('both connections in the store', () => !!switchboard().connections.get(a.id) && !!switchboard().connections.get(b.id));
+    await waitFor(
+      'both connections in the store',
+      () => !!switchboard().connections.get(a.id) && !!switchboard().connections.get(b.id),
+    );
   });
 
   it('"Set Default Connection" makes it the one default; the store follows', async () => {
@@ -67,7 +86,10 @@ describe('commands', () => {
     const sb = switchboard();
     await vscode.commands.executeCommand('switchboard.selectConnection', a.id);
     assert.equal(sb.choice.connectionId, a.id);
-    await waitFor('the status bar to show the chosen connection and its model', () => sb.statusBar.text.includes(a.name) && sb.statusBar.text.includes('mock-model'));
+    await waitFor(
+      'the status bar to show the chosen connection and its model',
+      () => sb.statusBar.text.includes(a.name) && sb.statusBar.text.includes('mock-model'),
+    );
   });
 
   it('"Select Model" sets the workspace model of the connection in use', async () => {
@@ -83,8 +105,15 @@ describe('commands', () => {
   it('"Test Connection" tests through the daemon and the status icon follows', async () => {
     const result = await vscode.commands.executeCommand<TestResult | undefined>('switchboard.testConnection', a.id);
     assert.ok(result, 'the command returns the test result');
-    assert.notEqual(result.status, 'error', `${result.summary}: ${result.stages.map((s) => `${s.name}=${s.status} ${s.reason}`).join('; ')}`);
-    await waitFor('the store to hold the result', () => switchboard().connections.get(a.id)?.lastTest?.testedAt === result.testedAt);
+    assert.notEqual(
+      result.status,
+      'error',
+      `${result.summary}: ${result.stages.map((s) => `${s.name}=${s.status} ${s.reason}`).join('; ')}`,
+    );
+    await waitFor(
+      'the store to hold the result',
+      () => switchboard().connections.get(a.id)?.lastTest?.testedAt === result.testedAt,
+    );
   });
 
   it('"Test All Connections" tests each one', async () => {
@@ -96,7 +125,10 @@ describe('commands', () => {
   it('follows changes made by another client (two windows stay in sync)', async () => {
     const other = await SwitchboardClient.connect({ home: testHome(), clientName: 'exthost-test' });
     try {
-      const { connection } = await other.request(ConnectionsCreate, { name: `From elsewhere ${Date.now()}`, provider: 'ollama' });
+      const { connection } = await other.request(ConnectionsCreate, {
+        name: `From elsewhere ${Date.now()}`,
+        provider: 'ollama',
+      });
       created.push(connection.id);
       await waitFor('the new connection in the store', () => !!switchboard().connections.get(connection.id));
       await other.request(ConnectionsDelete, { id: connection.id });

@@ -20,7 +20,9 @@ const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwA
 
 class Page {
   readonly received: HostToChat[] = [];
-  private readonly attached = switchboard().chat.createHost({ post: (m) => void this.received.push(structuredClone(m)) });
+  private readonly attached = switchboard().chat.createHost({
+    post: (m) => void this.received.push(structuredClone(m)),
+  });
   private nextRequest = 1;
   get host() {
     return this.attached.host;
@@ -38,14 +40,20 @@ class Page {
   async send(text: string): Promise<HostToChat> {
     const requestId = this.nextRequest++;
     await this.post({ type: 'send', requestId, text });
-    const answer = this.received.find((m) => (m.type === 'accepted' || m.type === 'rejected') && m.requestId === requestId);
+    const answer = this.received.find(
+      (m) => (m.type === 'accepted' || m.type === 'rejected') && m.requestId === requestId,
+    );
     assert.ok(answer, 'send is answered');
     return answer;
   }
   async settled(): Promise<Assistant> {
     await waitFor('the answer to settle', () => {
       const last = this.host.current.turns.at(-1);
-      return last?.role === 'assistant' && last.status !== 'streaming' && !switchboard().chat.runner.isBusy(this.host.current.id);
+      return (
+        last?.role === 'assistant' &&
+        last.status !== 'streaming' &&
+        !switchboard().chat.runner.isBusy(this.host.current.id)
+      );
     });
     return this.host.current.turns.at(-1) as Assistant;
   }
@@ -81,20 +89,35 @@ describe('chat context', () => {
     assert.ok(root, 'the test window has a workspace folder');
     folder = vscode.Uri.joinPath(root, `ctx-${stamp}`);
     fileUri = vscode.Uri.joinPath(folder, `Billing-${stamp}.ts`);
-    const source = ['export function computeTotal(items: number[]): number {', '  return items.reduce((a, b) => a + b, 0);', '}', `export const marker = 'file-${stamp}';`, ''].join('\n');
+    const source = [
+      'export function computeTotal(items: number[]): number {',
+      '  return items.reduce((a, b) => a + b, 0);',
+      '}',
+      `export const marker = 'file-${stamp}';`,
+      '',
+    ].join('\n');
     await vscode.workspace.fs.writeFile(fileUri, Buffer.from(source));
 
     up = await startMockUpstream({ validKeys: [keyA, keyB], models: ['gpt-4o', 'gpt-3.5-turbo'] });
     const sb = switchboard();
     const make = async (name: string, model: string, apiKey: string): Promise<Connection> => {
-      const { connection } = await sb.daemon.request(ConnectionsCreate, { name, provider: 'openai', baseUrl: up.openaiBaseUrl, defaultModel: model, keySource: 'memory', apiKey });
+      const { connection } = await sb.daemon.request(ConnectionsCreate, {
+        name,
+        provider: 'openai',
+        baseUrl: up.openaiBaseUrl,
+        defaultModel: model,
+        keySource: 'memory',
+        apiKey,
+      });
       await sb.keys.store(connection.id, apiKey);
       created.push(connection.id);
       return connection;
     };
     vision = await make(`Ctx Vision ${stamp}`, 'gpt-4o', keyA);
     other = await make(`Ctx Other ${stamp}`, 'gpt-3.5-turbo', keyB);
-    await waitFor('the connections in the window\'s store', () => [vision, other].every((c) => !!sb.connections.get(c.id)));
+    await waitFor("the connections in the window's store", () =>
+      [vision, other].every((c) => !!sb.connections.get(c.id)),
+    );
   });
 
   after(async () => {
@@ -122,11 +145,14 @@ describe('chat context', () => {
     await p.post({ type: 'addMention', mention: file! });
     const chip = p.host.pendingAttachments.at(-1);
     assert.equal(chip?.kind, 'file');
-    assert.deepEqual(p.received.filter((m) => m.type === 'attachments').at(-1), { type: 'attachments', attachments: [chip] });
+    assert.deepEqual(p.received.filter((m) => m.type === 'attachments').at(-1), {
+      type: 'attachments',
+      attachments: [chip],
+    });
     assert.equal((await p.send('What does it do?')).type, 'accepted');
     assert.equal((await p.settled()).status, 'done');
     const sent = JSON.stringify(lastChatRequest().body.messages);
-    assert.ok(sent.includes(`file-${stamp}`), 'the file\'s text reached the model');
+    assert.ok(sent.includes(`file-${stamp}`), "the file's text reached the model");
     assert.ok(sent.includes(`File \`ctx-${stamp}/Billing-${stamp}.ts\``), 'named by its workspace path');
   });
 
@@ -136,16 +162,35 @@ describe('chat context', () => {
     editor.selection = new vscode.Selection(1, 0, 1, 44);
     const diagnostics = vscode.languages.createDiagnosticCollection(`ctx-${stamp}`);
     disposables.push(diagnostics);
-    diagnostics.set(fileUri, [new vscode.Diagnostic(new vscode.Range(1, 9, 1, 14), `Problem ${stamp}: items may be undefined.`, vscode.DiagnosticSeverity.Error)]);
-    disposables.push(vscode.languages.registerWorkspaceSymbolProvider({
-      provideWorkspaceSymbols: (query) => (`computeTotal${stamp}`.toLowerCase().includes(query.toLowerCase())
-        ? [new vscode.SymbolInformation(`computeTotal${stamp}`, vscode.SymbolKind.Function, 'Billing', new vscode.Location(fileUri, new vscode.Range(0, 0, 2, 1)))]
-        : []),
-    }));
+    diagnostics.set(fileUri, [
+      new vscode.Diagnostic(
+        new vscode.Range(1, 9, 1, 14),
+        `Problem ${stamp}: items may be undefined.`,
+        vscode.DiagnosticSeverity.Error,
+      ),
+    ]);
+    disposables.push(
+      vscode.languages.registerWorkspaceSymbolProvider({
+        provideWorkspaceSymbols: (query) =>
+          `computeTotal${stamp}`.toLowerCase().includes(query.toLowerCase())
+            ? [
+                new vscode.SymbolInformation(
+                  `computeTotal${stamp}`,
+                  vscode.SymbolKind.Function,
+                  'Billing',
+                  new vscode.Location(fileUri, new vscode.Range(0, 0, 2, 1)),
+                ),
+              ]
+            : [],
+      }),
+    );
 
     const p = await page(vision.id);
     const all = await p.mentions('');
-    assert.deepEqual(all.slice(0, 3).map((m) => m.kind), ['selection', 'problems', 'terminal']);
+    assert.deepEqual(
+      all.slice(0, 3).map((m) => m.kind),
+      ['selection', 'problems', 'terminal'],
+    );
     assert.equal(all[0]!.detail, `ctx-${stamp}/Billing-${stamp}.ts:2-2`);
     assert.match(all[1]!.detail ?? '', /^[1-9]\d* errors/);
 
@@ -155,10 +200,13 @@ describe('chat context', () => {
     await p.post({ type: 'addMention', mention: all[1]! });
     const problems = p.host.pendingAttachments.at(-1)!;
     assert.equal(problems.kind, 'problems');
-    assert.ok(problems.text.includes(`ctx-${stamp}/Billing-${stamp}.ts:2:10 error Problem ${stamp}: items may be undefined.`), problems.text);
+    assert.ok(
+      problems.text.includes(`ctx-${stamp}/Billing-${stamp}.ts:2:10 error Problem ${stamp}: items may be undefined.`),
+      problems.text,
+    );
 
     const symbol = (await p.mentions(`computeTotal${stamp}`)).find((m) => m.kind === 'symbol');
-    assert.ok(symbol, 'the symbol provider\'s symbol is offered');
+    assert.ok(symbol, "the symbol provider's symbol is offered");
     await p.post({ type: 'addMention', mention: symbol });
     const code = p.host.pendingAttachments.at(-1)!;
     assert.equal(code.kind, 'symbol');
@@ -166,16 +214,19 @@ describe('chat context', () => {
     assert.ok(code.text.startsWith('export function computeTotal') && code.text.endsWith('}'), code.text);
   });
 
-  it('@terminal: a command\'s output in a terminal with shell integration; otherwise a refusal that says what is possible', async () => {
+  it("@terminal: a command's output in a terminal with shell integration; otherwise a refusal that says what is possible", async () => {
     const terminal = vscode.window.createTerminal({ name: `ctx-${stamp}` });
     disposables.push(terminal);
     terminal.show();
     const p = await page(vision.id);
-    const integrated = await waitFor('shell integration', () => terminal.shellIntegration !== undefined, 15_000).then(() => true, () => false);
+    const integrated = await waitFor('shell integration', () => terminal.shellIntegration !== undefined, 15_000).then(
+      () => true,
+      () => false,
+    );
     if (integrated) {
       terminal.shellIntegration!.executeCommand(`echo term-${stamp}`);
       // Until the output arrives, the mention is refused (a warning) and nothing is attached.
-      await waitFor('the command\'s output to be recorded', async () => {
+      await waitFor("the command's output to be recorded", async () => {
         await p.post({ type: 'addMention', mention: { kind: 'terminal', label: 'terminal' } });
         return p.host.pendingAttachments.some((a) => a.kind === 'terminal' && a.text.includes(`term-${stamp}`));
       });
@@ -190,7 +241,7 @@ describe('chat context', () => {
     }
   });
 
-  it('/explain works on the editor\'s selection; /ask sends one message to another connection', async () => {
+  it("/explain works on the editor's selection; /ask sends one message to another connection", async () => {
     const doc = await vscode.workspace.openTextDocument(fileUri);
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(0, 0, 3, 0);
@@ -226,15 +277,24 @@ describe('chat context', () => {
     const before = up.requests.length;
     const refused = await q.send('And this?');
     assert.equal(refused.type, 'rejected');
-    assert.equal(refused.type === 'rejected' && refused.error.message, `gpt-3.5-turbo (Ctx Other ${stamp}) does not accept images, so the image cannot be sent.`);
-    assert.equal(up.requests.filter((r) => r.path === '/v1/chat/completions').length, up.requests.slice(0, before).filter((r) => r.path === '/v1/chat/completions').length);
+    assert.equal(
+      refused.type === 'rejected' && refused.error.message,
+      `gpt-3.5-turbo (Ctx Other ${stamp}) does not accept images, so the image cannot be sent.`,
+    );
+    assert.equal(
+      up.requests.filter((r) => r.path === '/v1/chat/completions').length,
+      up.requests.slice(0, before).filter((r) => r.path === '/v1/chat/completions').length,
+    );
     assert.equal(q.host.pendingAttachments.length, 1, 'the image stays for the person to remove');
   });
 
-  it('onboarding: the walkthrough\'s steps run registered commands and complete on real events; Get Started opens it', async () => {
+  it("onboarding: the walkthrough's steps run registered commands and complete on real events; Get Started opens it", async () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON;
     const [walkthrough] = pkg.contributes.walkthroughs;
-    assert.deepEqual(walkthrough.steps.map((s: { id: string }) => s.id), ['add', 'test', 'chat', 'usage']);
+    assert.deepEqual(
+      walkthrough.steps.map((s: { id: string }) => s.id),
+      ['add', 'test', 'chat', 'usage'],
+    );
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const step of walkthrough.steps) {
       const commands = [...String(step.description).matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]!);

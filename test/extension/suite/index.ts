@@ -36,7 +36,9 @@ export function run(): Promise<void> {
   require('./context.exthost');
   return new Promise((resolve, reject) => {
     try {
-      mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} Switchboard extension-host test(s) failed.`)) : resolve()));
+      mocha.run((failures) =>
+        failures > 0 ? reject(new Error(`${failures} Switchboard extension-host test(s) failed.`)) : resolve(),
+      );
     } catch (error) {
       reject(error);
     }

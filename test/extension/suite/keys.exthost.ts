@@ -15,7 +15,12 @@ const newKey = () => `sk-test-${randomBytes(12).toString('hex')}`;
 async function createWithKey(name: string, apiKey: string): Promise<Connection> {
   const sb = switchboard();
   // The connection manager's add flow: create with keySource memory, then hand the key to the bridge.
-  const { connection } = await sb.daemon.request(ConnectionsCreate, { name, provider: 'openai', keySource: 'memory', apiKey });
+  const { connection } = await sb.daemon.request(ConnectionsCreate, {
+    name,
+    provider: 'openai',
+    keySource: 'memory',
+    apiKey,
+  });
   await sb.keys.store(connection.id, apiKey);
   return connection;
 }
@@ -33,8 +38,12 @@ describe('keys in SecretStorage', () => {
   });
 
   after(async () => {
-    await switchboard().daemon.request(ConnectionsDelete, { id }).catch(() => undefined);
-    await switchboard().keys.delete(id).catch(() => undefined);
+    await switchboard()
+      .daemon.request(ConnectionsDelete, { id })
+      .catch(() => undefined);
+    await switchboard()
+      .keys.delete(id)
+      .catch(() => undefined);
   });
 
   it('stores the key in SecretStorage and hands it to the daemon (keySource memory), never to db.json', async () => {
@@ -98,7 +107,10 @@ describe('keys in SecretStorage', () => {
     } finally {
       window.showWarningMessage = original;
     }
-    assert.ok(asked.some((m) => m.includes(`"${name}"`)), `the confirmation names the connection: ${asked.join(' | ')}`);
+    assert.ok(
+      asked.some((m) => m.includes(`"${name}"`)),
+      `the confirmation names the connection: ${asked.join(' | ')}`,
+    );
     assert.equal(await switchboard().keys.has(victim.id), false);
     await assert.rejects(get(victim.id), (e: { code?: string }) => e.code === 'CONNECTION_NOT_FOUND');
   });
@@ -117,7 +129,10 @@ describe('keys in SecretStorage', () => {
   it('drops secrets of connections that no longer exist when it re-sends keys', async () => {
     const ghost = `ghost-${Date.now()}`;
     // store() keeps the key even when the daemon refuses it (it may be down); resendAll() cleans up.
-    await assert.rejects(switchboard().keys.store(ghost, newKey()), (e: { code?: string }) => e.code === 'CONNECTION_NOT_FOUND');
+    await assert.rejects(
+      switchboard().keys.store(ghost, newKey()),
+      (e: { code?: string }) => e.code === 'CONNECTION_NOT_FOUND',
+    );
     assert.equal(await switchboard().keys.has(ghost), true);
     await switchboard().keys.resendAll();
     assert.equal(await switchboard().keys.has(ghost), false);

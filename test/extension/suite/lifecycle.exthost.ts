@@ -19,14 +19,22 @@ describe('daemon lifecycle', () => {
   });
 
   it('registers every command it contributes', async () => {
-    const contributed: string[] = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands.map((c: { command: string }) => c.command);
+    const contributed: string[] = vscode.extensions
+      .getExtension(EXTENSION_ID)!
+      .packageJSON.contributes.commands.map((c: { command: string }) => c.command);
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((c) => !registered.has(c)), []);
-    for (const c of ['switchboard.selectConnection', 'switchboard.restartDaemon', 'switchboard.importFromEnvironment']) assert.ok(contributed.includes(c), c);
+    assert.deepEqual(
+      contributed.filter((c) => !registered.has(c)),
+      [],
+    );
+    for (const c of ['switchboard.selectConnection', 'switchboard.restartDaemon', 'switchboard.importFromEnvironment'])
+      assert.ok(contributed.includes(c), c);
   });
 
   it("offers its models to VS Code's model picker only where VS Code has the API (1.104+), and works either way", async () => {
-    const hasApi = typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider === 'function';
+    const hasApi =
+      typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider ===
+      'function';
     assert.equal(switchboard().languageModels !== undefined, hasApi, `VS Code ${vscode.version}`);
     // The picker's management command is there on every version (it opens the connections).
     assert.ok((await vscode.commands.getCommands(true)).includes('switchboard.manageLanguageModels'));
@@ -73,14 +81,21 @@ describe('daemon lifecycle', () => {
       await waitFor('the daemon state to be down', () => sb.daemon.state === 'down');
       await waitFor('the status bar to warn', () => sb.statusBar.text.includes('daemon down'));
       // Requests fail with an actionable error instead of hanging.
-      const error = await sb.daemon.request(DaemonStatus, {}).then(() => undefined, (e: { code?: string; data?: { hint?: string } }) => e);
+      const error = await sb.daemon.request(DaemonStatus, {}).then(
+        () => undefined,
+        (e: { code?: string; data?: { hint?: string } }) => e,
+      );
       assert.equal(error?.code, 'UNREACHABLE');
       assert.match(error?.data?.hint ?? '', /Restart Daemon/);
     } finally {
       await config.update('daemon.autoStart', undefined, vscode.ConfigurationTarget.Global);
     }
     // A request nudges an immediate attempt instead of waiting out the backoff.
-    await waitFor('a request to succeed again', async () => (await sb.daemon.request(DaemonStatus, {})).pid > 0, 25_000);
+    await waitFor(
+      'a request to succeed again',
+      async () => (await sb.daemon.request(DaemonStatus, {})).pid > 0,
+      25_000,
+    );
     await connectedToNewDaemon();
     assert.doesNotMatch(sb.statusBar.text, /daemon down/);
   });

@@ -29,7 +29,11 @@ export function switchboard(): SwitchboardApi {
 }
 
 /** Polls `check` until it returns true, or fails after `timeoutMs` saying what it waited for. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -38,7 +42,10 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}.`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}.`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -57,7 +64,8 @@ export async function connectedToNewDaemon(notPid?: number, timeoutMs = 25_000):
     async () => {
       const info = await liveDaemon();
       const sb = switchboard();
-      if (!info || info.pid === notPid || sb.daemon.state !== 'connected' || sb.daemon.hello?.pid !== info.pid) return false;
+      if (!info || info.pid === notPid || sb.daemon.state !== 'connected' || sb.daemon.hello?.pid !== info.pid)
+        return false;
       found = info;
       return true;
     },
@@ -89,9 +97,14 @@ before(async function () {
     await config.update('daemon.home', home, vscode.ConfigurationTarget.Global);
   }
   const ext = vscode.extensions.getExtension<SwitchboardApi>(EXTENSION_ID);
-  if (!ext) throw new Error(`Extension ${EXTENSION_ID} is not loaded: is extensionDevelopmentPath the repository root?`);
+  if (!ext)
+    throw new Error(`Extension ${EXTENSION_ID} is not loaded: is extensionDevelopmentPath the repository root?`);
   api = await ext.activate();
-  await waitFor('the extension to connect to the test home', () => api!.daemon.state === 'connected' && same(api!.daemon.home, testHome()), 40_000);
+  await waitFor(
+    'the extension to connect to the test home',
+    () => api!.daemon.state === 'connected' && same(api!.daemon.home, testHome()),
+    40_000,
+  );
 });
 
 after(async function () {
@@ -107,7 +120,9 @@ after(async function () {
     if (isDaemonAlive(info)) process.kill(info.pid, 'SIGKILL');
   }
   if (createdHome) {
-    await vscode.workspace.getConfiguration('switchboard').update('daemon.home', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('switchboard')
+      .update('daemon.home', undefined, vscode.ConfigurationTarget.Global);
     if (home) rmSync(home, { recursive: true, force: true });
   }
 });

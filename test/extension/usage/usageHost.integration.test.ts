@@ -20,8 +20,23 @@ beforeAll(async () => {
   ensureBuilt();
   env = await setup();
   // gpt-4o has a catalog price; the mock's gpt-5.4-mini has none.
-  priced = await env.create({ name: 'Priced', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-4o', maxRetries: 0, budget: { period: 'month', amount: 0.004 } });
-  unpriced = await env.create({ name: 'Unpriced', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.b, defaultModel: 'gpt-5.4-mini', maxRetries: 0 });
+  priced = await env.create({
+    name: 'Priced',
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-4o',
+    maxRetries: 0,
+    budget: { period: 'month', amount: 0.004 },
+  });
+  unpriced = await env.create({
+    name: 'Unpriced',
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.b,
+    defaultModel: 'gpt-5.4-mini',
+    maxRetries: 0,
+  });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -37,7 +52,11 @@ async function chat(connectionId: string): Promise<void> {
 /** What the host sends the page after `ready`, loaded through the real client. */
 async function viewData(): Promise<UsageViewData> {
   const posted: HostToUsage[] = [];
-  const host = new UsageHost({ request: (d, p) => env.client.request(d, p), post: (m) => void posted.push(m), openConnection: () => undefined });
+  const host = new UsageHost({
+    request: (d, p) => env.client.request(d, p),
+    post: (m) => void posted.push(m),
+    openConnection: () => undefined,
+  });
   await host.handle({ type: 'ready' });
   const [message] = posted;
   if (message?.type !== 'data') throw new Error(`the host sent ${JSON.stringify(message)}`);
@@ -65,7 +84,14 @@ describe('the Usage view against the daemon', () => {
 
     const data = await viewData();
     expect(data.days).toBe(30);
-    const rows = tableRows(data.groups, data.names).map((r) => [r.name, r.model, r.cells.requests, r.cells.inputTokens, r.cells.outputTokens, r.cells.cost]);
+    const rows = tableRows(data.groups, data.names).map((r) => [
+      r.name,
+      r.model,
+      r.cells.requests,
+      r.cells.inputTokens,
+      r.cells.outputTokens,
+      r.cells.cost,
+    ]);
     // gpt-4o at the catalog's $2.50 / $10 per million tokens: 1000 in + 100 out = $0.0035.
     expect(rows).toEqual([
       ['Priced', 'gpt-4o', '1', '1,000', '100', '$0.0035'],
@@ -79,6 +105,8 @@ describe('the Usage view against the daemon', () => {
     while (warnings.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     sub.dispose();
     expect(warnings).toHaveLength(1);
-    expect(budgetWarningMessage(warnings[0]!)).toBe('Connection Priced has used 87% of its monthly budget ($0.0035 of $0.0040).');
+    expect(budgetWarningMessage(warnings[0]!)).toBe(
+      'Connection Priced has used 87% of its monthly budget ($0.0035 of $0.0040).',
+    );
   });
 });

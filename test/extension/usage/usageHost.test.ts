@@ -4,16 +4,43 @@ import type { HostToUsage } from '../../../shared/webview';
 import { dayRange, UsageHost } from '../../../extension/usage/usageHost';
 
 const NOW = new Date('2025-03-30T15:00:00Z');
-const totals = { requests: 2, errors: 0, inputTokens: 20, outputTokens: 4, latencyMsTotal: 100, costUsd: 0.01, unpricedRequests: 0 };
-const record = (over: Partial<UsageRecord> = {}): UsageRecord => ({ connectionId: 'c1', day: '2025-03-29', model: 'm1', ...totals, ...over });
+const totals = {
+  requests: 2,
+  errors: 0,
+  inputTokens: 20,
+  outputTokens: 4,
+  latencyMsTotal: 100,
+  costUsd: 0.01,
+  unpricedRequests: 0,
+};
+const record = (over: Partial<UsageRecord> = {}): UsageRecord => ({
+  connectionId: 'c1',
+  day: '2025-03-29',
+  model: 'm1',
+  ...totals,
+  ...over,
+});
 const group = { connectionId: 'c1', model: 'm1', ...totals };
-const budget = { connectionId: 'c1', period: 'month' as const, amount: 10, spentUsd: 1, unpricedRequests: 0, periodStart: '2025-03-01T00:00:00.000Z', periodEnd: '2025-04-01T00:00:00.000Z' };
+const budget = {
+  connectionId: 'c1',
+  period: 'month' as const,
+  amount: 10,
+  spentUsd: 1,
+  unpricedRequests: 0,
+  periodStart: '2025-03-01T00:00:00.000Z',
+  periodEnd: '2025-04-01T00:00:00.000Z',
+};
 
 type Answer = (params: any) => unknown;
 const daemon: Record<string, Answer> = {
   'usage/get': () => ({ records: [record()], groups: [group], totals }),
   'usage/budgets': () => ({ budgets: [budget] }),
-  'connections/list': () => ({ connections: [{ id: 'c1', name: 'Work' }, { id: 'c2', name: 'Local' }] }),
+  'connections/list': () => ({
+    connections: [
+      { id: 'c1', name: 'Work' },
+      { id: 'c2', name: 'Local' },
+    ],
+  }),
 };
 
 /** A host wired to a scripted daemon; `hold` keeps answers of a method until released. */
@@ -44,10 +71,21 @@ describe('UsageHost', () => {
       { method: 'usage/budgets', params: {} },
       { method: 'connections/list', params: {} },
     ]);
-    expect(posted).toEqual([{
-      type: 'data',
-      data: { days: 30, from: '2025-03-01', to: '2025-03-30', records: [record()], groups: [group], totals, budgets: [budget], names: { c1: 'Work', c2: 'Local' } },
-    }]);
+    expect(posted).toEqual([
+      {
+        type: 'data',
+        data: {
+          days: 30,
+          from: '2025-03-01',
+          to: '2025-03-30',
+          records: [record()],
+          groups: [group],
+          totals,
+          budgets: [budget],
+          names: { c1: 'Work', c2: 'Local' },
+        },
+      },
+    ]);
   });
 
   it('loads the range the page asks for, and keeps it for later refreshes', async () => {
@@ -99,11 +137,19 @@ describe('UsageHost', () => {
     const { host, posted } = setup({
       ...daemon,
       'usage/budgets': () => {
-        throw new SwitchboardError('UNREACHABLE', 'The Switchboard daemon is not running.', { hint: 'Run "Switchboard: Restart Daemon".' });
+        throw new SwitchboardError('UNREACHABLE', 'The Switchboard daemon is not running.', {
+          hint: 'Run "Switchboard: Restart Daemon".',
+        });
       },
     });
     await host.handle({ type: 'ready' });
-    expect(posted).toEqual([{ type: 'error', message: 'Could not load the usage: The Switchboard daemon is not running.', hint: 'Run "Switchboard: Restart Daemon".' }]);
+    expect(posted).toEqual([
+      {
+        type: 'error',
+        message: 'Could not load the usage: The Switchboard daemon is not running.',
+        hint: 'Run "Switchboard: Restart Daemon".',
+      },
+    ]);
   });
 
   it('opens a connection the page names', async () => {

@@ -5,14 +5,17 @@ import { isPageMessage, onPageMessage } from '../../../extension/webviewKit/mess
 /** Just the part of a VS Code webview the guard uses: its message event. */
 function fakeWebview(): { webview: vscode.Webview; post: (message: unknown) => void } {
   let listener: ((message: unknown) => void) | undefined;
-  const webview = { onDidReceiveMessage: (l: (message: unknown) => void) => ((listener = l), { dispose() {} }) } as unknown as vscode.Webview;
+  const webview = {
+    onDidReceiveMessage: (l: (message: unknown) => void) => ((listener = l), { dispose() {} }),
+  } as unknown as vscode.Webview;
   return { webview, post: (message) => listener?.(message) };
 }
 
 describe('the page message guard', () => {
   it('accepts an object with a string type, and nothing else', () => {
     expect(isPageMessage({ type: 'ready' })).toBe(true);
-    for (const bad of [null, undefined, 'ready', 42, [], {}, { type: 1 }, { kind: 'ready' }]) expect(isPageMessage(bad), JSON.stringify(bad)).toBe(false);
+    for (const bad of [null, undefined, 'ready', 42, [], {}, { type: 1 }, { kind: 'ready' }])
+      expect(isPageMessage(bad), JSON.stringify(bad)).toBe(false);
   });
 
   it('hands the host only well-formed messages', () => {

@@ -60,7 +60,12 @@ describe('Bedrock faults', () => {
     expect(e.code).toBe('RATE_LIMITED');
     expect(e.message).toContain('tokens per minute');
     expect(e.message).toContain(REGION);
-    expect(e.data).toMatchObject({ retryAfterMs: 60_000, limit: 'tokens', status: 429, upstreamType: 'ThrottlingException' });
+    expect(e.data).toMatchObject({
+      retryAfterMs: 60_000,
+      limit: 'tokens',
+      status: 429,
+      upstreamType: 'ThrottlingException',
+    });
     expect(e.data.hint).toContain('Service Quotas');
   });
 
@@ -115,26 +120,53 @@ describe('Bedrock faults', () => {
   });
 
   it('an expired session token says to get new temporary credentials; a wrong secret says which key', async () => {
-    const expired = { accessKeyId: 'ASIAEXPIREDTEST00001', secretAccessKey: 'sbcanaryExpiredSecret/0123456789abcdef', sessionToken: 'sbcanaryExpiredToken//0123456789abcdef' };
+    const expired = {
+      accessKeyId: 'ASIAEXPIREDTEST00001',
+      secretAccessKey: 'sbcanaryExpiredSecret/0123456789abcdef',
+      sessionToken: 'sbcanaryExpiredToken//0123456789abcdef',
+    };
     env.bedrock.credentials.push({ ...expired, expired: true });
-    const conn = await env.create({ name: 'aws-expired', provider: 'bedrock', baseUrl: env.bedrock.url, defaultModel: MODEL, maxRetries: 0, aws: { region: REGION, auth: 'accessKeys', accessKeyId: expired.accessKeyId, sessionToken: expired.sessionToken }, apiKey: expired.secretAccessKey });
+    const conn = await env.create({
+      name: 'aws-expired',
+      provider: 'bedrock',
+      baseUrl: env.bedrock.url,
+      defaultModel: MODEL,
+      maxRetries: 0,
+      aws: { region: REGION, auth: 'accessKeys', accessKeyId: expired.accessKeyId, sessionToken: expired.sessionToken },
+      apiKey: expired.secretAccessKey,
+    });
     const e = await failure(conn.id);
     expect(e.code).toBe('INVALID_API_KEY');
     expect(e.message).toContain('have expired');
     expect(e.data.hint).toContain('session token');
-    for (const leak of [expired.secretAccessKey, expired.sessionToken]) expect(JSON.stringify({ m: e.message, d: e.data })).not.toContain(leak);
+    for (const leak of [expired.secretAccessKey, expired.sessionToken])
+      expect(JSON.stringify({ m: e.message, d: e.data })).not.toContain(leak);
 
-    const wrong = await env.create({ name: 'aws-wrong', provider: 'bedrock', baseUrl: env.bedrock.url, defaultModel: MODEL, maxRetries: 0, aws: { region: REGION, auth: 'accessKeys', accessKeyId: env.secrets.keys.accessKeyId }, apiKey: 'sbcanaryWrongSecret/0123456789abcdefghij' });
+    const wrong = await env.create({
+      name: 'aws-wrong',
+      provider: 'bedrock',
+      baseUrl: env.bedrock.url,
+      defaultModel: MODEL,
+      maxRetries: 0,
+      aws: { region: REGION, auth: 'accessKeys', accessKeyId: env.secrets.keys.accessKeyId },
+      apiKey: 'sbcanaryWrongSecret/0123456789abcdefghij',
+    });
     const refused = await failure(wrong.id);
     expect(refused.code).toBe('INVALID_API_KEY');
     expect(refused.message).toContain(`does not belong to access key id ${env.secrets.keys.accessKeyId}`);
     const { result } = await env.client.request(ConnectionsTest, { id: wrong.id });
     seen.push(JSON.stringify(result));
-    expect(result.stages.find((s) => s.name === 'authentication')).toMatchObject({ status: 'error', reason: expect.stringContaining('secret access key') });
+    expect(result.stages.find((s) => s.name === 'authentication')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('secret access key'),
+    });
   });
 
   it('an exception frame mid-stream keeps the text that came; a stream cut before messageStop is INCOMPLETE', async () => {
-    const throttled = await faulted({ kind: 'streamException', exception: 'throttlingException', afterChunks: 1 }, 'temp');
+    const throttled = await faulted(
+      { kind: 'streamException', exception: 'throttlingException', afterChunks: 1 },
+      'temp',
+    );
     expect(throttled.code).toBe('RATE_LIMITED');
     expect(throttled.message).toContain('tokens per minute');
     expect(throttled.data.partialText).toBe('Hello');
@@ -148,8 +180,14 @@ describe('Bedrock faults', () => {
 
   it('reaches /v1/chat/completions clients as their own 429', async () => {
     env.bedrock.fault({ kind: 'error', error: 'ThrottlingTokens', count: 1 });
-    const openai = new OpenAI({ baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`, apiKey: env.daemon.info.token, maxRetries: 0 });
-    const error = await openai.chat.completions.create({ model: 'aws-keys', messages: [{ role: 'user', content: 'Hi' }] }).catch((e: unknown) => e);
+    const openai = new OpenAI({
+      baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`,
+      apiKey: env.daemon.info.token,
+      maxRetries: 0,
+    });
+    const error = await openai.chat.completions
+      .create({ model: 'aws-keys', messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     const e = error as InstanceType<typeof OpenAI.RateLimitError>;
     seen.push(JSON.stringify(e.error));
@@ -160,7 +198,13 @@ describe('Bedrock faults', () => {
 describe('canaries', () => {
   it('no secret of any credential kind appears in responses, errors, the daemon output or its files', async () => {
     const s = env.secrets;
-    const canaries = [s.keys.secretAccessKey, s.temp.secretAccessKey, s.temp.sessionToken, s.apiKey, s.profile.secretAccessKey];
+    const canaries = [
+      s.keys.secretAccessKey,
+      s.temp.secretAccessKey,
+      s.temp.sessionToken,
+      s.apiKey,
+      s.profile.secretAccessKey,
+    ];
     const { connections } = await env.client.request(ConnectionsList);
     seen.push(JSON.stringify(connections));
     const leaks = [
@@ -170,7 +214,9 @@ describe('canaries', () => {
     ];
     expect(leaks).toEqual([]);
     // The secrets did reach the mock, each where it belongs: a scan that finds nothing proves something.
-    expect(env.bedrock.requests.some((r) => r.auth.kind === 'sigv4' && r.auth.sessionToken === s.temp.sessionToken)).toBe(true);
+    expect(
+      env.bedrock.requests.some((r) => r.auth.kind === 'sigv4' && r.auth.sessionToken === s.temp.sessionToken),
+    ).toBe(true);
     expect(env.bedrock.requests.some((r) => r.auth.kind === 'bearer' && r.auth.token === s.apiKey)).toBe(true);
   });
 });

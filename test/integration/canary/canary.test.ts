@@ -13,8 +13,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SwitchboardClient } from '../../../shared/client';
 import {
-  AuditList, ConnectionsCreate, ConnectionsDelete, ConnectionsGet, ConnectionsList, ConnectionsResolve, ConnectionsTest, ConnectionsUpdate,
-  DaemonStatus, EventsSubscribe, ModelsList, ProvidersList, ProvidersUpsert, SecretsClear, SecretsSet, SettingsGet, UsageGet,
+  AuditList,
+  ConnectionsCreate,
+  ConnectionsDelete,
+  ConnectionsGet,
+  ConnectionsList,
+  ConnectionsResolve,
+  ConnectionsTest,
+  ConnectionsUpdate,
+  DaemonStatus,
+  EventsSubscribe,
+  ModelsList,
+  ProvidersList,
+  ProvidersUpsert,
+  SecretsClear,
+  SecretsSet,
+  SettingsGet,
+  UsageGet,
   type CreateConnectionParams,
 } from '../../../shared/protocol';
 import { cleanupDaemons, startDaemon, type DaemonProcess } from '../../helpers/daemonProcess';
@@ -55,14 +70,23 @@ let stdoutAndStderr = '';
 
 beforeAll(async () => {
   ensureDaemonBuilt();
-  mock = await startMockUpstream({ validKeys: ALL.filter((k) => !REJECTED.includes(k)), missingModels: ['gpt-missing', 'claude-missing'] });
-  daemon = await startDaemon({ env: { [ENV_NAME]: K.env, SWITCHBOARD_LOG_LEVEL: 'debug', OPENAI_LOG: 'debug', ANTHROPIC_LOG: 'debug', DEBUG: '*' } });
+  mock = await startMockUpstream({
+    validKeys: ALL.filter((k) => !REJECTED.includes(k)),
+    missingModels: ['gpt-missing', 'claude-missing'],
+  });
+  daemon = await startDaemon({
+    env: { [ENV_NAME]: K.env, SWITCHBOARD_LOG_LEVEL: 'debug', OPENAI_LOG: 'debug', ANTHROPIC_LOG: 'debug', DEBUG: '*' },
+  });
   const frames: string[] = [];
   client = await connectClient(daemon, 'canary-typed', { frames });
   const rawFrames: string[] = [];
   const raw = await connectTcp(daemon.info);
   const listener = await connectUnix(daemon.info);
-  for (const [socket, sink] of [[raw, rawFrames], [listener, rawFrames]] as Array<[RawRpc, string[]]>) socket.ws.on('message', (d) => sink.push(d.toString()));
+  for (const [socket, sink] of [
+    [raw, rawFrames],
+    [listener, rawFrames],
+  ] as Array<[RawRpc, string[]]>)
+    socket.ws.on('message', (d) => sink.push(d.toString()));
   expect((await listener.call('events/subscribe', {})).result.events).toHaveLength(4); // then it only listens
   await client.request(EventsSubscribe, {});
   await exercise(raw);
@@ -72,7 +96,10 @@ beforeAll(async () => {
   stdoutAndStderr = daemon.output();
   expect(await daemon.stop()).toBe(0);
   stdoutAndStderr = daemon.output();
-  seen.push(...frames.map((text, i) => ({ where: `typed client frame ${i}`, text })), ...rawFrames.map((text, i) => ({ where: `raw frame ${i}`, text })));
+  seen.push(
+    ...frames.map((text, i) => ({ where: `typed client frame ${i}`, text })),
+    ...rawFrames.map((text, i) => ({ where: `raw frame ${i}`, text })),
+  );
 }, 120_000);
 afterAll(async () => {
   await closeClients();
@@ -81,11 +108,19 @@ afterAll(async () => {
 });
 
 async function exercise(raw: RawRpc): Promise<void> {
-  const create = async (key: string, params: CreateConnectionParams) => (ids[key] = (await client.request(ConnectionsCreate, params)).connection.id);
+  const create = async (key: string, params: CreateConnectionParams) =>
+    (ids[key] = (await client.request(ConnectionsCreate, params)).connection.id);
   const openai = { provider: 'openai', baseUrl: mock.openaiBaseUrl, defaultModel: 'gpt-5.4', maxRetries: 0 };
   // Every way in.
   await create('vault', { ...openai, name: 'Vault', apiKey: K.vault, isDefault: true });
-  await create('anthropic', { name: 'Anthropic', provider: 'anthropic', baseUrl: mock.anthropicBaseUrl, defaultModel: 'claude-sonnet-4-6', maxRetries: 0, apiKey: K.anthropic });
+  await create('anthropic', {
+    name: 'Anthropic',
+    provider: 'anthropic',
+    baseUrl: mock.anthropicBaseUrl,
+    defaultModel: 'claude-sonnet-4-6',
+    maxRetries: 0,
+    apiKey: K.anthropic,
+  });
   await create('memory', { ...openai, name: 'Memory', keySource: 'memory', apiKey: K.memory });
   await create('rotated', { ...openai, name: 'Rotated', apiKey: K.before });
   await chat(ids.rotated!);
@@ -93,8 +128,22 @@ async function exercise(raw: RawRpc): Promise<void> {
   await create('pushed', { ...openai, name: 'Pushed', keySource: 'memory' });
   await client.request(SecretsSet, { connectionId: ids.pushed!, apiKey: K.pushed });
   await create('env', { ...openai, name: 'Env', keySource: `env:${ENV_NAME}` });
-  await client.request(ProvidersUpsert, { provider: { id: 'canary-co', name: 'Canary Co', adapter: 'openai', defaultBaseUrl: mock.openaiBaseUrl, requiresKey: true } });
-  await create('plain', { name: 'Plain', provider: 'canary-co', defaultModel: 'gpt-5.4', maxRetries: 0, apiKey: K.plain });
+  await client.request(ProvidersUpsert, {
+    provider: {
+      id: 'canary-co',
+      name: 'Canary Co',
+      adapter: 'openai',
+      defaultBaseUrl: mock.openaiBaseUrl,
+      requiresKey: true,
+    },
+  });
+  await create('plain', {
+    name: 'Plain',
+    provider: 'canary-co',
+    defaultModel: 'gpt-5.4',
+    maxRetries: 0,
+    apiKey: K.plain,
+  });
   await create('bad', { ...openai, name: 'Bad', apiKey: K.bad });
   await create('badPlain', { ...openai, name: 'BadPlain', apiKey: K.badPlain });
   const viaRaw = await raw.call('connections/create', { ...openai, name: 'Raw', apiKey: K.raw });
@@ -129,7 +178,12 @@ async function exercise(raw: RawRpc): Promise<void> {
   // Tests: saved (by id, with a completion), drafts with good, rejected and env keys.
   for (const id of Object.values(ids)) await client.request(ConnectionsTest, { id, completion: true });
   const draft = { ...openai, name: 'Draft' };
-  for (const d of [{ ...draft, apiKey: K.draft }, { ...draft, apiKey: K.draftBad }, { ...draft, keySource: `env:${ENV_NAME}` }, { ...draft, provider: 'anthropic', baseUrl: mock.anthropicBaseUrl, apiKey: K.draftBad }]) {
+  for (const d of [
+    { ...draft, apiKey: K.draft },
+    { ...draft, apiKey: K.draftBad },
+    { ...draft, keySource: `env:${ENV_NAME}` },
+    { ...draft, provider: 'anthropic', baseUrl: mock.anthropicBaseUrl, apiKey: K.draftBad },
+  ]) {
     await client.request(ConnectionsTest, { draft: d, completion: true });
   }
 
@@ -143,7 +197,10 @@ async function exercise(raw: RawRpc): Promise<void> {
     ['connections/create', { ...openai, name: 'Bad6', headers: { 'X-Token': `${K.invalid}\r\n` } }],
     ['connections/create', { ...openai, name: K.invalid.repeat(5), apiKey: K.invalid }],
     ['connections/create', { ...openai, name: 'Bad7', apiKey: K.invalid, keySource: 'env:OPENAI_API_KEY' }],
-    ['connections/create', { ...openai, name: 'Bad8', provider: 'azure-openai', baseUrl: undefined, apiKey: K.invalid }],
+    [
+      'connections/create',
+      { ...openai, name: 'Bad8', provider: 'azure-openai', baseUrl: undefined, apiKey: K.invalid },
+    ],
     ['connections/update', { id: ids.vault, apiKey: `${K.invalid}\t` }],
     ['secrets/set', { connectionId: ids.pushed, apiKey: `${K.invalid}\n` }],
     ['connections/test', { draft: { provider: 'openai', apiKey: `${K.invalid}\n` } }],
@@ -152,18 +209,39 @@ async function exercise(raw: RawRpc): Promise<void> {
   for (const [method, params] of invalidParams) expect((await raw.call(method, params)).error, method).toBeDefined();
   // An OpenAI tool pointed at the daemon may send its own key as the bearer token.
   for (const token of [K.bearer, K.invalid]) {
-    for (const path of ['/v1/models', '/v1/chat/completions']) await http(path === '/v1/models' ? 'GET' : 'POST', path, { model: 'gpt-5.4', messages: [] }, token);
-    await connectTcp(daemon.info, { token }).then((s) => s.close(), (e: unknown) => seen.push({ where: 'refused handshake', text: e instanceof HandshakeRefused ? e.body : String(e) }));
+    for (const path of ['/v1/models', '/v1/chat/completions'])
+      await http(path === '/v1/models' ? 'GET' : 'POST', path, { model: 'gpt-5.4', messages: [] }, token);
+    await connectTcp(daemon.info, { token }).then(
+      (s) => s.close(),
+      (e: unknown) =>
+        seen.push({ where: 'refused handshake', text: e instanceof HandshakeRefused ? e.body : String(e) }),
+    );
   }
 
   // The OpenAI-compatible endpoint: streaming and not, upstream 401s through it, every connection by name.
   const messages = [{ role: 'user', content: 'hi' }];
   await http('GET', '/v1/models');
-  for (const model of ['gpt-5.4', 'Vault/gpt-5.4', 'Anthropic', 'Bad/gpt-5.4', 'BadPlain', 'Env', 'Plain', 'Memory/gpt-missing']) {
-    for (const stream of [false, true]) await http('POST', '/v1/chat/completions', { model, messages, stream, stream_options: stream ? { include_usage: true } : undefined });
+  for (const model of [
+    'gpt-5.4',
+    'Vault/gpt-5.4',
+    'Anthropic',
+    'Bad/gpt-5.4',
+    'BadPlain',
+    'Env',
+    'Plain',
+    'Memory/gpt-missing',
+  ]) {
+    for (const stream of [false, true])
+      await http('POST', '/v1/chat/completions', {
+        model,
+        messages,
+        stream,
+        stream_options: stream ? { include_usage: true } : undefined,
+      });
   }
   mock.fault({ kind: 'status', status: 401, count: 2 });
-  for (const stream of [false, true]) await http('POST', '/v1/chat/completions', { model: 'gpt-5.4', messages, stream });
+  for (const stream of [false, true])
+    await http('POST', '/v1/chat/completions', { model: 'gpt-5.4', messages, stream });
   mock.fault({ kind: 'streamError', afterChunks: 1, count: 1, status: 401 });
   await http('POST', '/v1/chat/completions', { model: 'gpt-5.4', messages, stream: true });
 
@@ -172,7 +250,12 @@ async function exercise(raw: RawRpc): Promise<void> {
     await client.request(ModelsList, { connectionId: id, refresh: true }).catch(() => undefined);
     await client.request(ConnectionsGet, { id });
   }
-  await Promise.all([client.request(ConnectionsList), client.request(ConnectionsResolve, {}), client.request(DaemonStatus), client.request(AuditList, { limit: 10_000 })]);
+  await Promise.all([
+    client.request(ConnectionsList),
+    client.request(ConnectionsResolve, {}),
+    client.request(DaemonStatus),
+    client.request(AuditList, { limit: 10_000 }),
+  ]);
   await Promise.all([client.request(UsageGet, {}), client.request(ProvidersList), client.request(SettingsGet)]);
   await client.request(SecretsClear, { connectionId: ids.pushed! });
   await client.request(ConnectionsDelete, { id: ids.memory! });
@@ -180,7 +263,11 @@ async function exercise(raw: RawRpc): Promise<void> {
 }
 
 async function chat(connectionId: string, model?: string, rethrow = false): Promise<unknown> {
-  const stream = client.chat({ connectionId, ...(model && { model }), messages: [{ role: 'user', content: 'canary?' }] });
+  const stream = client.chat({
+    connectionId,
+    ...(model && { model }),
+    messages: [{ role: 'user', content: 'canary?' }],
+  });
   return stream.result.catch((error: unknown) => {
     if (rethrow) throw error;
     return error;
@@ -189,7 +276,10 @@ async function chat(connectionId: string, model?: string, rethrow = false): Prom
 
 async function http(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<void> {
   const reply = await daemonHttp(daemon, method, path, body, token);
-  seen.push({ where: `HTTP ${method} ${path} → ${reply.status}`, text: `${JSON.stringify(reply.headers)}\n${reply.body}` });
+  seen.push({
+    where: `HTTP ${method} ${path} → ${reply.status}`,
+    text: `${JSON.stringify(reply.headers)}\n${reply.body}`,
+  });
 }
 
 describe('canary keys', () => {
@@ -199,9 +289,15 @@ describe('canary keys', () => {
     for (const key of ALL) expect(sent.has(key), key).toBe(!neverSent.includes(key));
     for (const key of REJECTED) expect(mock.requests.some((r) => r.authKey === key && r.status === 401)).toBe(true);
     // What the mock answers a rejected key with: the whole key, as OpenAI once did.
-    const echo = await fetch(`${mock.openaiBaseUrl}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${K.bad}` }, body: '{}' });
+    const echo = await fetch(`${mock.openaiBaseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${K.bad}` },
+      body: '{}',
+    });
     expect(await echo.text()).toContain(K.bad);
-    expect(mock.requests.filter((r) => r.fault === 'status').map((r) => r.status)).toEqual(expect.arrayContaining([401, 403, 429, 500, 502]));
+    expect(mock.requests.filter((r) => r.fault === 'status').map((r) => r.status)).toEqual(
+      expect.arrayContaining([401, 403, 429, 500, 502]),
+    );
   });
 
   it('the scanner finds a canary, a 12-character piece of one, and an encoded one', () => {
@@ -213,7 +309,20 @@ describe('canary keys', () => {
 
   it('were exercised against every method and error the clients saw', () => {
     const text = seen.map((s) => s.text).join('\n');
-    for (const code of ['INVALID_API_KEY', 'FORBIDDEN', 'RATE_LIMITED', 'UPSTREAM_ERROR', 'INCOMPLETE', 'MODEL_NOT_FOUND', 'SECRET_MISSING', 'VALIDATION', '-32602', 'connections/changed', 'connections/tested', 'chat/delta']) {
+    for (const code of [
+      'INVALID_API_KEY',
+      'FORBIDDEN',
+      'RATE_LIMITED',
+      'UPSTREAM_ERROR',
+      'INCOMPLETE',
+      'MODEL_NOT_FOUND',
+      'SECRET_MISSING',
+      'VALIDATION',
+      '-32602',
+      'connections/changed',
+      'connections/tested',
+      'chat/delta',
+    ]) {
       expect(text, code).toContain(code);
     }
     for (const key of [K.vault, K.anthropic, K.rotated, K.env, K.plain]) expect(text).toContain(`…${key.slice(-4)}`);
@@ -231,8 +340,11 @@ describe('canary keys', () => {
 
   it('appear in no file of the home, byte for byte, and the vault holds their ciphertext', () => {
     expect(scanDirectory(daemon.home, ALL)).toEqual([]);
-    const vault = JSON.parse(readFileSync(join(daemon.home, 'vault.json'), 'utf8')) as { entries: Record<string, { ciphertext: string }> };
-    for (const key of ['vault', 'anthropic', 'rotated', 'plain', 'bad', 'raw']) expect(vault.entries[ids[key]!]?.ciphertext).toBeTruthy();
+    const vault = JSON.parse(readFileSync(join(daemon.home, 'vault.json'), 'utf8')) as {
+      entries: Record<string, { ciphertext: string }>;
+    };
+    for (const key of ['vault', 'anthropic', 'rotated', 'plain', 'bad', 'raw'])
+      expect(vault.entries[ids[key]!]?.ciphertext).toBeTruthy();
     expect(readFileSync(join(daemon.home, 'daemon.log'), 'utf8')).toMatch(/DEBUG/);
     expect(readFileSync(join(daemon.home, 'audit.jsonl'), 'utf8')).toMatch(/rotateKey/);
   });

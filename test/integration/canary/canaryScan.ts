@@ -40,7 +40,8 @@ export function findLeaks(where: string, text: string, canaries: readonly string
   const leaks: Leak[] = [];
   for (const secret of canaries) {
     const hit = fragments(secret).find((f) => text.includes(f));
-    if (hit !== undefined) leaks.push({ where, canary: secret, found: hit, encoding: 'text', context: around(text, hit) });
+    if (hit !== undefined)
+      leaks.push({ where, canary: secret, found: hit, encoding: 'text', context: around(text, hit) });
     // Whole-key encodings: a key base64'd, hex'd or URL-encoded into a file is still a plaintext key.
     const encoded: Array<[Leak['encoding'], string]> = [
       ['base64', Buffer.from(secret).toString('base64').slice(0, 24)],
@@ -48,7 +49,8 @@ export function findLeaks(where: string, text: string, canaries: readonly string
       ['url', encodeURIComponent(secret)],
     ];
     for (const [encoding, form] of encoded) {
-      if (form !== secret && text.includes(form)) leaks.push({ where, canary: secret, found: form, encoding, context: around(text, form) });
+      if (form !== secret && text.includes(form))
+        leaks.push({ where, canary: secret, found: form, encoding, context: around(text, form) });
     }
   }
   return leaks;
@@ -70,7 +72,10 @@ export function filesUnder(dir: string): string[] {
 export function scanDirectory(dir: string, canaries: readonly string[]): Leak[] {
   return filesUnder(dir).flatMap((file) => {
     const bytes = readFileSync(file);
-    return [...findLeaks(file, bytes.toString('latin1'), canaries), ...findLeaks(`${file} (utf16le)`, bytes.toString('utf16le'), canaries)];
+    return [
+      ...findLeaks(file, bytes.toString('latin1'), canaries),
+      ...findLeaks(`${file} (utf16le)`, bytes.toString('utf16le'), canaries),
+    ];
   });
 }
 

@@ -24,16 +24,37 @@ let reports: string[] = [];
 beforeAll(async () => {
   ensureDaemonBuilt();
   mock = await startMockUpstream({ validKeys: [KEY, ENV_KEY] });
-  daemon = await startDaemon({ env: { NODE_DEBUG: 'http,net,tls,undici,fetch,http2', NODE_OPTIONS: '--report-on-signal', SB_DEBUG_CANARY: ENV_KEY } });
+  daemon = await startDaemon({
+    env: {
+      NODE_DEBUG: 'http,net,tls,undici,fetch,http2',
+      NODE_OPTIONS: '--report-on-signal',
+      SB_DEBUG_CANARY: ENV_KEY,
+    },
+  });
   const client = await connectClient(daemon, 'diagnostics');
-  for (const [name, key] of [['vault-key', { apiKey: KEY }], ['env-key', { keySource: 'env:SB_DEBUG_CANARY' as const }]] as const) {
-    const { connection } = await client.request(ConnectionsCreate, { name, provider: 'openai', baseUrl: mock.openaiBaseUrl, defaultModel: 'gpt-5.4', ...key });
-    const answer = await client.chat({ connectionId: connection.id, messages: [{ role: 'user', content: 'hi' }] }).result;
+  for (const [name, key] of [
+    ['vault-key', { apiKey: KEY }],
+    ['env-key', { keySource: 'env:SB_DEBUG_CANARY' as const }],
+  ] as const) {
+    const { connection } = await client.request(ConnectionsCreate, {
+      name,
+      provider: 'openai',
+      baseUrl: mock.openaiBaseUrl,
+      defaultModel: 'gpt-5.4',
+      ...key,
+    });
+    const answer = await client.chat({ connectionId: connection.id, messages: [{ role: 'user', content: 'hi' }] })
+      .result;
     expect(answer.text).toBe('Hello from mock');
   }
   expect(mock.requests.map((r) => r.authKey)).toEqual(expect.arrayContaining([KEY, ENV_KEY])); // the keys did go out
   daemon.proc.kill('SIGUSR2');
-  expect(await eventually(() => (reports = readdirSync(daemon.home).filter((f) => /^report\..*\.json$/.test(f))).length > 0, 10_000)).toBe(true);
+  expect(
+    await eventually(
+      () => (reports = readdirSync(daemon.home).filter((f) => /^report\..*\.json$/.test(f))).length > 0,
+      10_000,
+    ),
+  ).toBe(true);
   await closeClients();
   expect(await daemon.stop()).toBe(0);
 }, 60_000);
@@ -50,7 +71,9 @@ describe('debug flags', () => {
   });
 
   it('says in its log which debug flags it removed', () => {
-    expect(readFileSync(join(daemon.home, 'daemon.log'), 'utf8')).toMatch(/WARN .*Removed NODE_DEBUG=http, NODE_DEBUG=net, NODE_DEBUG=tls, NODE_DEBUG=undici, NODE_DEBUG=fetch, NODE_DEBUG=http2/);
+    expect(readFileSync(join(daemon.home, 'daemon.log'), 'utf8')).toMatch(
+      /WARN .*Removed NODE_DEBUG=http, NODE_DEBUG=net, NODE_DEBUG=tls, NODE_DEBUG=undici, NODE_DEBUG=fetch, NODE_DEBUG=http2/,
+    );
   });
 
   it('refuses to start with NODE_DEBUG_NATIVE, saying what to unset', async () => {
@@ -82,7 +105,9 @@ describe('diagnostic reports', () => {
     const other = await startDaemon({ env: { NODE_OPTIONS: '--report-on-signal --report-filename=stdout' } });
     const before = other.output().length;
     other.proc.kill('SIGUSR2');
-    expect(await eventually(() => readdirSync(other.home).some((f) => /^report\..*\.json$/.test(f)), 10_000)).toBe(true);
+    expect(await eventually(() => readdirSync(other.home).some((f) => /^report\..*\.json$/.test(f)), 10_000)).toBe(
+      true,
+    );
     expect(other.output().slice(before)).not.toMatch(/"environmentVariables"/);
     expect(existsSync(join(other.home, 'daemon.json'))).toBe(true);
     await other.stop();

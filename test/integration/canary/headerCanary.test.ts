@@ -12,8 +12,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SwitchboardClient } from '../../../shared/client';
 import {
-  AuditList, ConnectionsCreate, ConnectionsDelete, ConnectionsGet, ConnectionsList, ConnectionsTest, ConnectionsUpdate, EventsSubscribe,
-  SECRET_HEADER_MASK, type Connection, type CreateConnectionParams,
+  AuditList,
+  ConnectionsCreate,
+  ConnectionsDelete,
+  ConnectionsGet,
+  ConnectionsList,
+  ConnectionsTest,
+  ConnectionsUpdate,
+  EventsSubscribe,
+  SECRET_HEADER_MASK,
+  type Connection,
+  type CreateConnectionParams,
 } from '../../../shared/protocol';
 import { cleanupDaemons, freshHome, startDaemon, type DaemonProcess } from '../../helpers/daemonProcess';
 import { closeClients, connectClient, daemonHttp, ensureDaemonBuilt, failure } from '../../helpers/integrationClient';
@@ -47,16 +56,43 @@ let firstLegacy: Connection | undefined;
 /** An old (schema v1) db.json holding a secret header value in plain text. */
 function seedOldStore(): void {
   const legacy = {
-    id: LEGACY_ID, name: 'Legacy', provider: 'openai', baseUrl: mock.openaiBaseUrl, defaultModel: 'gpt-5.4', headers: { 'X-Gateway-Token': H.legacy, 'X-Team': 'red' },
-    timeoutMs: 60_000, maxRetries: 0, isDefault: true, keySource: `env:${ENV_NAME}`, createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z',
+    id: LEGACY_ID,
+    name: 'Legacy',
+    provider: 'openai',
+    baseUrl: mock.openaiBaseUrl,
+    defaultModel: 'gpt-5.4',
+    headers: { 'X-Gateway-Token': H.legacy, 'X-Team': 'red' },
+    timeoutMs: 60_000,
+    maxRetries: 0,
+    isDefault: true,
+    keySource: `env:${ENV_NAME}`,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
   };
-  const db = { schemaVersion: 1, connections: [legacy], providers: [], settings: { testIntervalHours: 0, modelsCacheMinutes: 60 }, usage: [], modelCache: {} };
+  const db = {
+    schemaVersion: 1,
+    connections: [legacy],
+    providers: [],
+    settings: { testIntervalHours: 0, modelsCacheMinutes: 60 },
+    usage: [],
+    modelCache: {},
+  };
   writeFileSync(join(home, 'db.json'), JSON.stringify(db, null, 2), { mode: 0o600 });
 }
 
-const env = { [ENV_NAME]: KEY, SWITCHBOARD_LOG_LEVEL: 'debug', OPENAI_LOG: 'debug', ANTHROPIC_LOG: 'debug', DEBUG: '*' };
+const env = {
+  [ENV_NAME]: KEY,
+  SWITCHBOARD_LOG_LEVEL: 'debug',
+  OPENAI_LOG: 'debug',
+  ANTHROPIC_LOG: 'debug',
+  DEBUG: '*',
+};
 
-async function session(daemon: DaemonProcess, name: string, run: (client: SwitchboardClient) => Promise<void>): Promise<void> {
+async function session(
+  daemon: DaemonProcess,
+  name: string,
+  run: (client: SwitchboardClient) => Promise<void>,
+): Promise<void> {
   const frames: string[] = [];
   const client = await connectClient(daemon, name, { frames });
   await client.request(EventsSubscribe, {});
@@ -68,7 +104,9 @@ async function session(daemon: DaemonProcess, name: string, run: (client: Switch
 }
 
 const chat = (client: SwitchboardClient, connectionId: string) =>
-  client.chat({ connectionId, messages: [{ role: 'user', content: 'canary?' }] }).result.catch((error: unknown) => error);
+  client
+    .chat({ connectionId, messages: [{ role: 'user', content: 'canary?' }] })
+    .result.catch((error: unknown) => error);
 
 async function http(daemon: DaemonProcess, body: unknown): Promise<void> {
   const reply = await daemonHttp(daemon, 'POST', '/v1/chat/completions', body);
@@ -89,18 +127,39 @@ beforeAll(async () => {
       return connection;
     };
     const gateway = await create('gateway', {
-      name: 'Gateway', provider: 'openai', baseUrl: mock.openaiBaseUrl, defaultModel: 'gpt-5.4', maxRetries: 0, apiKey: KEY,
-      headers: { 'Helicone-Auth': `Bearer ${H.bearer}`, 'X-Portkey-Api-Key': H.portkey, 'X-Tenant': H.named, 'X-Team': 'blue' },
+      name: 'Gateway',
+      provider: 'openai',
+      baseUrl: mock.openaiBaseUrl,
+      defaultModel: 'gpt-5.4',
+      maxRetries: 0,
+      apiKey: KEY,
+      headers: {
+        'Helicone-Auth': `Bearer ${H.bearer}`,
+        'X-Portkey-Api-Key': H.portkey,
+        'X-Tenant': H.named,
+        'X-Team': 'blue',
+      },
       secretHeaders: ['X-Tenant'],
     });
-    await create('claude', { name: 'Claude', provider: 'anthropic', baseUrl: mock.anthropicBaseUrl, defaultModel: 'claude-sonnet-4-6', maxRetries: 0, apiKey: KEY, headers: { 'Cf-Access-Client-Secret': H.cf } });
+    await create('claude', {
+      name: 'Claude',
+      provider: 'anthropic',
+      baseUrl: mock.anthropicBaseUrl,
+      defaultModel: 'claude-sonnet-4-6',
+      maxRetries: 0,
+      apiKey: KEY,
+      headers: { 'Cf-Access-Client-Secret': H.cf },
+    });
     firstLegacy = (await client.request(ConnectionsGet, { id: LEGACY_ID })).connection;
     for (const id of [ids.gateway!, ids.claude!, LEGACY_ID]) await chat(client, id);
 
     // The list as received goes back with one plain header edited: the secrets stay.
     await client.request(ConnectionsUpdate, { id: gateway.id, headers: { ...gateway.headers, 'X-Team': 'green' } });
     await chat(client, gateway.id);
-    await client.request(ConnectionsUpdate, { id: gateway.id, headers: { ...gateway.headers, 'Helicone-Auth': `Bearer ${H.replaced}` } });
+    await client.request(ConnectionsUpdate, {
+      id: gateway.id,
+      headers: { ...gateway.headers, 'Helicone-Auth': `Bearer ${H.replaced}` },
+    });
     await chat(client, gateway.id);
     await client.request(ConnectionsTest, { id: gateway.id, completion: true });
 
@@ -108,9 +167,21 @@ beforeAll(async () => {
     // Only values the daemon holds (or that look like keys): a plain-looking value it never saw cannot be recognised.
     const quote = `Rejected headers: ${[H.bearer, H.portkey, H.named, H.cf, H.replaced, H.legacy].join(', ')}`;
     for (const status of [401, 403, 500]) {
-      mock.fault({ kind: 'status', status, count: 1, body: { error: { message: quote, type: 'x', code: null } }, match: { format: 'openai' } });
+      mock.fault({
+        kind: 'status',
+        status,
+        count: 1,
+        body: { error: { message: quote, type: 'x', code: null } },
+        match: { format: 'openai' },
+      });
       await chat(client, gateway.id);
-      mock.fault({ kind: 'status', status, count: 1, body: { type: 'error', error: { type: 'x', message: quote } }, match: { format: 'anthropic' } });
+      mock.fault({
+        kind: 'status',
+        status,
+        count: 1,
+        body: { type: 'error', error: { type: 'x', message: quote } },
+        match: { format: 'anthropic' },
+      });
       await chat(client, ids.claude!);
     }
     for (const stream of [false, true]) {
@@ -121,17 +192,34 @@ beforeAll(async () => {
 
     // A draft's header is used once; a 401 that echoes it must not bring it back.
     for (const status of [401, 403, 500]) {
-      mock.fault({ kind: 'status', status, count: 2, body: { error: { message: `Invalid portkey key ${H.draft}`, type: 'x', code: null } } });
-      await client.request(ConnectionsTest, { draft: { provider: 'openai', baseUrl: mock.openaiBaseUrl, apiKey: KEY, headers: { 'X-Portkey-Api-Key': H.draft } } });
+      mock.fault({
+        kind: 'status',
+        status,
+        count: 2,
+        body: { error: { message: `Invalid portkey key ${H.draft}`, type: 'x', code: null } },
+      });
+      await client.request(ConnectionsTest, {
+        draft: {
+          provider: 'openai',
+          baseUrl: mock.openaiBaseUrl,
+          apiKey: KEY,
+          headers: { 'X-Portkey-Api-Key': H.draft },
+        },
+      });
     }
     mock.clearFaults();
 
     // Invalid params carrying a header secret, and a mask with nothing behind it.
     await failure(client.request(ConnectionsUpdate, { id: gateway.id, headers: { 'X-Token': `${H.invalid}\r\n` } }));
-    await failure(client.request(ConnectionsUpdate, { id: gateway.id, headers: { 'X-Other-Token': SECRET_HEADER_MASK } }));
+    await failure(
+      client.request(ConnectionsUpdate, { id: gateway.id, headers: { 'X-Other-Token': SECRET_HEADER_MASK } }),
+    );
 
     // Removing a secret header removes its value.
-    await client.request(ConnectionsUpdate, { id: gateway.id, headers: { 'Helicone-Auth': SECRET_HEADER_MASK, 'X-Tenant': SECRET_HEADER_MASK, 'X-Team': 'green' } });
+    await client.request(ConnectionsUpdate, {
+      id: gateway.id,
+      headers: { 'Helicone-Auth': SECRET_HEADER_MASK, 'X-Tenant': SECRET_HEADER_MASK, 'X-Team': 'green' },
+    });
     await Promise.all([client.request(ConnectionsList), client.request(AuditList, { limit: 1000 })]);
   });
 
@@ -160,7 +248,9 @@ describe('secret header values', () => {
     expect(requestsWith('Helicone-Auth', `Bearer ${H.bearer}`).length).toBeGreaterThan(0);
     expect(requestsWith('X-Portkey-Api-Key', H.portkey).length).toBeGreaterThan(0);
     expect(requestsWith('X-Tenant', H.named).length).toBeGreaterThan(0);
-    expect(requestsWith('Cf-Access-Client-Secret', H.cf).filter((r) => r.format === 'anthropic').length).toBeGreaterThan(0);
+    expect(
+      requestsWith('Cf-Access-Client-Secret', H.cf).filter((r) => r.format === 'anthropic').length,
+    ).toBeGreaterThan(0);
     expect(requestsWith('Helicone-Auth', `Bearer ${H.replaced}`).length).toBeGreaterThan(0);
     expect(requestsWith('X-Portkey-Api-Key', H.draft).length).toBeGreaterThan(0);
     // Never the mask itself (its bullets are the only non-ASCII a header could carry here, however decoded).
@@ -168,7 +258,9 @@ describe('secret header values', () => {
   });
 
   it('survive the mask round trip: editing another header left the secret as it was', () => {
-    const gatewayChats = mock.requests.filter((r) => r.path.endsWith('/chat/completions') && headerOf(r, 'X-Team') === 'green');
+    const gatewayChats = mock.requests.filter(
+      (r) => r.path.endsWith('/chat/completions') && headerOf(r, 'X-Team') === 'green',
+    );
     expect(headerOf(gatewayChats[0]!, 'Helicone-Auth')).toBe(`Bearer ${H.bearer}`);
   });
 
@@ -185,19 +277,33 @@ describe('secret header values', () => {
     expect(firstLegacy?.headers).toEqual({ 'X-Gateway-Token': SECRET_HEADER_MASK, 'X-Team': 'red' });
     expect(firstLegacy?.secretHeaders).toEqual(['X-Gateway-Token']);
     const db = JSON.parse(readFileSync(join(home, 'db.json'), 'utf8')) as { connections: Connection[] };
-    expect(db.connections.find((c) => c.id === LEGACY_ID)).toMatchObject({ headers: { 'X-Gateway-Token': SECRET_HEADER_MASK }, secretHeaders: ['X-Gateway-Token'] });
+    expect(db.connections.find((c) => c.id === LEGACY_ID)).toMatchObject({
+      headers: { 'X-Gateway-Token': SECRET_HEADER_MASK },
+      secretHeaders: ['X-Gateway-Token'],
+    });
     expect(readFileSync(join(home, 'db.json.v1.bak'), 'utf8')).toContain(SECRET_HEADER_MASK);
     expect(output).toMatch(/Moved 1 secret header value\(s\).*Legacy: X-Gateway-Token.*db\.json\.v1\.bak/);
   });
 
   it('are kept as vault ciphertext, gone with their header or connection', () => {
     const vault = JSON.parse(readFileSync(join(home, 'vault.json'), 'utf8')) as { entries: Record<string, unknown> };
-    const headerIds = Object.keys(vault.entries).filter((id) => id.includes('#header:')).sort();
-    expect(headerIds).toEqual([`${ids.gateway}#header:helicone-auth`, `${ids.gateway}#header:x-tenant`, `${LEGACY_ID}#header:x-gateway-token`].sort());
+    const headerIds = Object.keys(vault.entries)
+      .filter((id) => id.includes('#header:'))
+      .sort();
+    expect(headerIds).toEqual(
+      [
+        `${ids.gateway}#header:helicone-auth`,
+        `${ids.gateway}#header:x-tenant`,
+        `${LEGACY_ID}#header:x-gateway-token`,
+      ].sort(),
+    );
   });
 
   it('are named, never shown, in the audit log', () => {
-    const audit = readFileSync(join(home, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string; details?: { headers?: string[] } });
+    const audit = readFileSync(join(home, 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { action: string; details?: { headers?: string[] } });
     // create Gateway, create Claude, the round trip (X-Team only), the replacement (sent with the X-Team it was created with), the removal.
     expect(audit.map((e) => e.details?.headers).filter(Boolean)).toEqual([
       ['Helicone-Auth', 'X-Portkey-Api-Key', 'X-Tenant', 'X-Team'],
@@ -210,7 +316,15 @@ describe('secret header values', () => {
 
   it('appear in no response, notification or HTTP body', () => {
     const text = seen.map((s) => s.text).join('\n');
-    for (const code of ['INVALID_API_KEY', 'FORBIDDEN', 'UPSTREAM_ERROR', 'VALIDATION', 'connections/changed', SECRET_HEADER_MASK]) expect(text, code).toContain(code);
+    for (const code of [
+      'INVALID_API_KEY',
+      'FORBIDDEN',
+      'UPSTREAM_ERROR',
+      'VALIDATION',
+      'connections/changed',
+      SECRET_HEADER_MASK,
+    ])
+      expect(text, code).toContain(code);
     expect(seen.flatMap((s) => findLeaks(s.where, s.text, ALL))).toEqual([]);
   });
 

@@ -19,7 +19,13 @@ const SLOW = { chunks: Array.from({ length: 200 }, (_, i) => `w${i} `), chunkDel
 beforeAll(async () => {
   ensureBuilt();
   env = await setup();
-  conn = await env.create({ name: 'slow', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4' });
+  conn = await env.create({
+    name: 'slow',
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-5.4',
+  });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -79,7 +85,14 @@ describe('cancellation', () => {
 
   it('stops the upstream when a client drops its socket without a close handshake', async () => {
     const raw = await connectUnix(env.daemon.info);
-    raw.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'chat/stream', params: { streamId: 'drop', connectionId: conn.id, messages: user('long') } }));
+    raw.send(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'chat/stream',
+        params: { streamId: 'drop', connectionId: conn.id, messages: user('long') },
+      }),
+    );
     await chunksSent(3);
     raw.ws.terminate();
     await abortedWithin(1000);
@@ -88,7 +101,15 @@ describe('cancellation', () => {
 
 describe('deadlines', () => {
   it('fails with TIMEOUT and partialText when the upstream stalls mid-stream, and aborts it', async () => {
-    const quick = await env.create({ name: 'deadline', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', timeoutMs: 1000, maxRetries: 0 });
+    const quick = await env.create({
+      name: 'deadline',
+      provider: 'openai',
+      baseUrl: env.up.openaiBaseUrl,
+      apiKey: KEYS.a,
+      defaultModel: 'gpt-5.4',
+      timeoutMs: 1000,
+      maxRetries: 0,
+    });
     env.up.reply('gpt-5.4', { chunks: ['a', 'b', 'c', 'd', 'e'] });
     env.up.fault({ kind: 'hangAfterChunks', n: 3 });
     const started = Date.now();
@@ -101,7 +122,15 @@ describe('deadlines', () => {
   });
 
   it('fails with TIMEOUT when the upstream never sends its headers', async () => {
-    const quick = await env.create({ name: 'deadline-headers', provider: 'anthropic', baseUrl: env.up.anthropicBaseUrl, apiKey: KEYS.ant, defaultModel: 'claude-haiku-4-5', timeoutMs: 1000, maxRetries: 0 });
+    const quick = await env.create({
+      name: 'deadline-headers',
+      provider: 'anthropic',
+      baseUrl: env.up.anthropicBaseUrl,
+      apiKey: KEYS.ant,
+      defaultModel: 'claude-haiku-4-5',
+      timeoutMs: 1000,
+      maxRetries: 0,
+    });
     env.up.fault({ kind: 'hang' });
     const started = Date.now();
     const error = await rejectionOf(env.client.chat({ connectionId: quick.id, messages: user('x') }).result);
@@ -136,7 +165,8 @@ describe('stream ids and concurrency', () => {
   it('completes 20 streams on each of two clients with correct, non-interleaved texts', async () => {
     const other = await env.connect('second');
     const script = (c: number, s: number) => Array.from({ length: 30 }, (_, i) => `[${c}:${s}:${i}]`);
-    for (let c = 0; c < 2; c++) for (let s = 0; s < 20; s++) env.up.reply(`m-${c}-${s}`, { chunks: script(c, s), chunkDelayMs: 2 });
+    for (let c = 0; c < 2; c++)
+      for (let s = 0; s < 20; s++) env.up.reply(`m-${c}-${s}`, { chunks: script(c, s), chunkDelayMs: 2 });
     const runs = [env.client, other].flatMap((client, c) =>
       Array.from({ length: 20 }, async (_, s) => {
         const stream = client.chat({ connectionId: conn.id, model: `m-${c}-${s}`, messages: user('go') });
@@ -155,7 +185,9 @@ describe('stream ids and concurrency', () => {
 });
 
 function rssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
   return Number(line.replace(/\D/g, '')) * 1024;
 }
 
@@ -169,7 +201,14 @@ describe('backpressure', () => {
     const raw = await connectUnix(env.daemon.info);
     const socket = (raw.ws as any)._socket as import('node:net').Socket;
     socket.pause();
-    raw.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'chat/stream', params: { streamId: 'big', connectionId: conn.id, model: 'big-model', messages: user('a lot') } }));
+    raw.send(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'chat/stream',
+        params: { streamId: 'big', connectionId: conn.id, model: 'big-model', messages: user('a lot') },
+      }),
+    );
     const upstream = await env.up.waitFor((r) => r.model === 'big-model' && r.status === 200);
     await sleep(1500);
     // The mock could not hand its whole answer to the daemon: the upstream socket is full, the
@@ -203,7 +242,13 @@ describe('shutdown', () => {
   it('ends a running stream promptly when the daemon shuts down', async () => {
     const own = await setup();
     try {
-      const c = await own.create({ name: 'slow', provider: 'openai', baseUrl: own.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4' });
+      const c = await own.create({
+        name: 'slow',
+        provider: 'openai',
+        baseUrl: own.up.openaiBaseUrl,
+        apiKey: KEYS.a,
+        defaultModel: 'gpt-5.4',
+      });
       own.up.reply('gpt-5.4', SLOW);
       const stream = own.client.chat({ connectionId: c.id, messages: user('long') });
       await own.up.waitFor((r) => r.chunksSent >= 3);

@@ -30,13 +30,26 @@ let made = 0;
 function connection(format: Format | 'azure', extra: Partial<CreateConnectionParams> = {}): Promise<Connection> {
   const base: Record<string, CreateConnectionParams> = {
     openai: { name: '', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4' },
-    anthropic: { name: '', provider: 'anthropic', baseUrl: env.up.anthropicBaseUrl, apiKey: KEYS.ant, defaultModel: 'claude-haiku-4-5' },
-    azure: { name: '', provider: 'azure-openai', baseUrl: env.up.azureEndpoint, apiKey: KEYS.b, defaultModel: 'my-deploy' },
+    anthropic: {
+      name: '',
+      provider: 'anthropic',
+      baseUrl: env.up.anthropicBaseUrl,
+      apiKey: KEYS.ant,
+      defaultModel: 'claude-haiku-4-5',
+    },
+    azure: {
+      name: '',
+      provider: 'azure-openai',
+      baseUrl: env.up.azureEndpoint,
+      apiKey: KEYS.b,
+      defaultModel: 'my-deploy',
+    },
   };
   return env.create({ ...base[format]!, maxRetries: 0, ...extra, name: `${format}-${++made}` });
 }
 
-const failure = async (conn: Connection, model?: string) => rejectionOf(env.client.chat({ connectionId: conn.id, ...(model && { model }), messages: user('hi') }).result);
+const failure = async (conn: Connection, model?: string) =>
+  rejectionOf(env.client.chat({ connectionId: conn.id, ...(model && { model }), messages: user('hi') }).result);
 
 /** Every error must say what to do. */
 function expectActionable(error: { message: string; data: { hint: string } }): void {
@@ -52,7 +65,8 @@ describe.each(FORMATS)('%s upstream', (format) => {
     expectActionable(error);
     expect(env.chats()[0]!.authKey).toBe(WRONG_KEY); // the key did go upstream (and the OpenAI mock echoed it)
     const visible = JSON.stringify({ message: error.message, data: error.data });
-    for (const fragment of [WRONG_KEY, WRONG_KEY.slice(0, 12), WRONG_KEY.slice(-12), 'DEADBEEFcafebabe']) expect(visible).not.toContain(fragment);
+    for (const fragment of [WRONG_KEY, WRONG_KEY.slice(0, 12), WRONG_KEY.slice(-12), 'DEADBEEFcafebabe'])
+      expect(visible).not.toContain(fragment);
   });
 
   it('maps 403 to FORBIDDEN', async () => {
@@ -152,7 +166,13 @@ describe('faults before any upstream answer', () => {
     await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
     const { port } = probe.address() as import('node:net').AddressInfo;
     await new Promise((done) => probe.close(done));
-    const conn = await env.create({ name: 'refused', provider: 'custom', baseUrl: `http://127.0.0.1:${port}/v1`, defaultModel: 'm', maxRetries: 0 });
+    const conn = await env.create({
+      name: 'refused',
+      provider: 'custom',
+      baseUrl: `http://127.0.0.1:${port}/v1`,
+      defaultModel: 'm',
+      maxRetries: 0,
+    });
     const error = await failure(conn);
     expect(error.code).toBe(ErrorCode.UNREACHABLE);
     expect(error.message).toContain(`127.0.0.1:${port}`);
@@ -161,7 +181,13 @@ describe('faults before any upstream answer', () => {
   });
 
   it('fails with SECRET_MISSING naming the env var when an env: key is not set', async () => {
-    const conn = await env.create({ name: 'env-key', provider: 'openai', baseUrl: env.up.openaiBaseUrl, keySource: 'env:SB_INTEGRATION_UNSET_KEY', defaultModel: 'gpt-5.4' });
+    const conn = await env.create({
+      name: 'env-key',
+      provider: 'openai',
+      baseUrl: env.up.openaiBaseUrl,
+      keySource: 'env:SB_INTEGRATION_UNSET_KEY',
+      defaultModel: 'gpt-5.4',
+    });
     const error = await failure(conn);
     expect(error.code).toBe(ErrorCode.SECRET_MISSING);
     expect(error.data.hint).toContain('SB_INTEGRATION_UNSET_KEY');
@@ -170,7 +196,13 @@ describe('faults before any upstream answer', () => {
   });
 
   it('fails with SECRET_MISSING saying how to push the key when a memory key was never sent', async () => {
-    const conn = await env.create({ name: 'memory-key', provider: 'anthropic', baseUrl: env.up.anthropicBaseUrl, keySource: 'memory', defaultModel: 'claude-haiku-4-5' });
+    const conn = await env.create({
+      name: 'memory-key',
+      provider: 'anthropic',
+      baseUrl: env.up.anthropicBaseUrl,
+      keySource: 'memory',
+      defaultModel: 'claude-haiku-4-5',
+    });
     const error = await failure(conn);
     expect(error.code).toBe(ErrorCode.SECRET_MISSING);
     expectActionable(error);

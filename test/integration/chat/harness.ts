@@ -10,7 +10,12 @@ import { SwitchboardClient, type SwitchboardError } from '../../../shared/client
 import { ChatDelta, ConnectionsCreate, type Connection, type CreateConnectionParams } from '../../../shared/protocol';
 export { cleanupDaemons } from '../../helpers/daemonProcess';
 import { DAEMON_JS, startDaemon, type DaemonProcess } from '../../helpers/daemonProcess';
-import { startMockUpstream, type MockUpstream, type MockUpstreamOptions, type RecordedRequest } from '../../mocks/upstream';
+import {
+  startMockUpstream,
+  type MockUpstream,
+  type MockUpstreamOptions,
+  type RecordedRequest,
+} from '../../mocks/upstream';
 
 /** Builds dist/daemon.js when it is missing (call from beforeAll). */
 export function ensureBuilt(): void {
@@ -20,11 +25,33 @@ export function ensureBuilt(): void {
 
 /** A script of many chunks: ASCII, accents, CJK, emoji (astral and ZWJ sequences), newlines, empty strings. */
 export function richChunks(n = 60): string[] {
-  const pieces = ['Hello', ', ', 'wörld', '', ' — ', '日本語', '🎉', '👩‍💻', '\n', '```ts\n', 'const x = 1;', '\n```', '', 'ça va', ' «ok»', '\t', '𝔘𝔫𝔦'];
+  const pieces = [
+    'Hello',
+    ', ',
+    'wörld',
+    '',
+    ' — ',
+    '日本語',
+    '🎉',
+    '👩‍💻',
+    '\n',
+    '```ts\n',
+    'const x = 1;',
+    '\n```',
+    '',
+    'ça va',
+    ' «ok»',
+    '\t',
+    '𝔘𝔫𝔦',
+  ];
   return Array.from({ length: n }, (_, i) => pieces[i % pieces.length]! + (i % 5 === 0 ? '' : `${i}`));
 }
 
-export const KEYS = { a: 'sk-test-alpha-0123456789abcdefghij', b: 'sk-test-bravo-9876543210zyxwvutsrq', ant: 'sk-ant-test-charlie-0123456789abcd' };
+export const KEYS = {
+  a: 'sk-test-alpha-0123456789abcdefghij',
+  b: 'sk-test-bravo-9876543210zyxwvutsrq',
+  ant: 'sk-ant-test-charlie-0123456789abcd',
+};
 
 export interface Env {
   up: MockUpstream;
@@ -67,7 +94,10 @@ export async function setup(mockOptions: MockUpstreamOptions = {}, env: Record<s
 }
 
 /** The deltas a client receives for one stream, captured through onNotification. */
-export function captureDeltas(client: SwitchboardClient, streamId: string): { indexes: number[]; texts: string[]; dispose(): void } {
+export function captureDeltas(
+  client: SwitchboardClient,
+  streamId: string,
+): { indexes: number[]; texts: string[]; dispose(): void } {
   const indexes: number[] = [];
   const texts: string[] = [];
   const sub = client.onNotification(ChatDelta, (d) => {

@@ -13,7 +13,8 @@ import { cleanupDaemons, ensureBuilt, KEYS, rejectionOf, setup, user, type Env }
 let env: Env;
 const FORMATS = ['openai', 'anthropic'] as const;
 type Format = (typeof FORMATS)[number];
-const PORTAL = '<!DOCTYPE html><html><head><title>Sign in to Hotel Wi-Fi</title></head><body><form>…</form></body></html>';
+const PORTAL =
+  '<!DOCTYPE html><html><head><title>Sign in to Hotel Wi-Fi</title></head><body><form>…</form></body></html>';
 
 beforeAll(async () => {
   ensureBuilt();
@@ -29,7 +30,13 @@ let made = 0;
 function connection(format: Format, extra: Partial<CreateConnectionParams> = {}): Promise<Connection> {
   const base: Record<Format, CreateConnectionParams> = {
     openai: { name: '', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4' },
-    anthropic: { name: '', provider: 'anthropic', baseUrl: env.up.anthropicBaseUrl, apiKey: KEYS.ant, defaultModel: 'claude-haiku-4-5' },
+    anthropic: {
+      name: '',
+      provider: 'anthropic',
+      baseUrl: env.up.anthropicBaseUrl,
+      apiKey: KEYS.ant,
+      defaultModel: 'claude-haiku-4-5',
+    },
   };
   return env.create({ ...base[format], maxRetries: 0, ...extra, name: `${format}-${++made}` });
 }
@@ -37,7 +44,11 @@ function connection(format: Format, extra: Partial<CreateConnectionParams> = {})
 /** The error of a refreshed model list: thrown when no list was cached before, else embedded in the stale result. */
 async function listError(conn: Connection): Promise<{ code: string; message: string }> {
   try {
-    const listed = await env.client.request(ModelsList, { connectionId: conn.id, refresh: true }, { timeoutMs: 30_000 });
+    const listed = await env.client.request(
+      ModelsList,
+      { connectionId: conn.id, refresh: true },
+      { timeoutMs: 30_000 },
+    );
     if (!listed.error) throw new Error(`expected the list to fail, got ${listed.models.length} models`);
     return { code: listed.error.code, message: listed.error.message };
   } catch (error) {
@@ -57,7 +68,9 @@ describe.each(FORMATS)('%s upstream', (format) => {
     expect(error.code).toBe(ErrorCode.TIMEOUT);
     // The first attempt spent the whole deadline: no retry starts after it (one per attempt would send two).
     expect(env.chats()).toHaveLength(1);
-    expect(error.message).toMatch(/did not start answering within the connection's timeout of 1 s \(1 attempt, [\d.]+ s in all\): the timeout is one deadline for every attempt together/);
+    expect(error.message).toMatch(
+      /did not start answering within the connection's timeout of 1 s \(1 attempt, [\d.]+ s in all\): the timeout is one deadline for every attempt together/,
+    );
     // The time stated is the time the client waited.
     expect(seconds(error.message)).toBeGreaterThanOrEqual(0.9);
     expect(seconds(error.message)).toBeLessThanOrEqual(waited + 0.1);
@@ -74,7 +87,9 @@ describe.each(FORMATS)('%s upstream', (format) => {
     expect(error.code).toBe(ErrorCode.TIMEOUT);
     // A 500, a back-off, then silence until the deadline: two requests (a timeout per attempt would make a third).
     expect(env.chats()).toHaveLength(2);
-    expect(error.message).toMatch(/timeout of 1\.5 s \(2 attempts, [\d.]+ s in all\): the timeout is one deadline for every attempt together/);
+    expect(error.message).toMatch(
+      /timeout of 1\.5 s \(2 attempts, [\d.]+ s in all\): the timeout is one deadline for every attempt together/,
+    );
     expect(seconds(error.message)).toBeGreaterThanOrEqual(1.4);
     expect(seconds(error.message)).toBeLessThanOrEqual(waited + 0.1);
     expect(error.data).toMatchObject({ attempts: 2 });
@@ -90,7 +105,12 @@ describe.each(FORMATS)('%s upstream', (format) => {
   });
 
   it('calls an HTML page answered with 200 what it is, naming the base URL, for a chat', async () => {
-    env.up.fault({ kind: 'status', status: 200, body: PORTAL, headers: { 'content-type': 'text/html; charset=utf-8' } });
+    env.up.fault({
+      kind: 'status',
+      status: 200,
+      body: PORTAL,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+    });
     const conn = await connection(format);
     const error = await rejectionOf(env.client.chat({ connectionId: conn.id, messages: user('hi') }).result);
     expect(error.code).toBe(ErrorCode.UPSTREAM_ERROR);

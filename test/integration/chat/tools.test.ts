@@ -7,7 +7,13 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type SwitchboardClient } from '../../../shared/client';
-import { ChatDelta, type ChatMessageInput, type Connection, type StreamDelta, type ToolDefinition } from '../../../shared/protocol';
+import {
+  ChatDelta,
+  type ChatMessageInput,
+  type Connection,
+  type StreamDelta,
+  type ToolDefinition,
+} from '../../../shared/protocol';
 import type { RecordedRequest } from '../../mocks/upstream';
 import { cleanupDaemons, ensureBuilt, KEYS, rejectionOf, setup, type Env } from './harness';
 
@@ -18,8 +24,20 @@ let claude: Connection;
 beforeAll(async () => {
   ensureBuilt();
   env = await setup();
-  gpt = await env.create({ name: 'gpt', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4' });
-  claude = await env.create({ name: 'claude', provider: 'anthropic', baseUrl: env.up.anthropicBaseUrl, apiKey: KEYS.ant, defaultModel: 'claude-sonnet-4-6' });
+  gpt = await env.create({
+    name: 'gpt',
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-5.4',
+  });
+  claude = await env.create({
+    name: 'claude',
+    provider: 'anthropic',
+    baseUrl: env.up.anthropicBaseUrl,
+    apiKey: KEYS.ant,
+    defaultModel: 'claude-sonnet-4-6',
+  });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -27,7 +45,11 @@ afterAll(async () => {
 });
 beforeEach(() => env.up.reset());
 
-const WEATHER: ToolDefinition = { name: 'weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+const WEATHER: ToolDefinition = {
+  name: 'weather',
+  description: 'Weather in a city',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
 const TIME: ToolDefinition = { name: 'time', parameters: { type: 'object', properties: { tz: { type: 'string' } } } };
 const CALLS = [
   { name: 'weather', arguments: '{"city":"Oslo, Norway","units":"metric"}' },
@@ -39,7 +61,12 @@ const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwA
 const lastMessage = (r: RecordedRequest) => r.body.messages.at(-1);
 
 /** Streams with typed deltas; returns them with the result. */
-async function run(client: SwitchboardClient, connectionId: string, messages: ChatMessageInput[], options: Record<string, unknown> = {}) {
+async function run(
+  client: SwitchboardClient,
+  connectionId: string,
+  messages: ChatMessageInput[],
+  options: Record<string, unknown> = {},
+) {
   const stream = client.chatEvents({ connectionId, messages: messages as never, options });
   const deltas: StreamDelta[] = [];
   for await (const d of stream) deltas.push(d);
@@ -53,9 +80,16 @@ async function run(client: SwitchboardClient, connectionId: string, messages: Ch
 function toolModel(think: boolean) {
   return (r: RecordedRequest) => {
     const last = lastMessage(r);
-    const answered = last.role === 'tool' || (Array.isArray(last.content) && last.content.some((b: { type: string }) => b.type === 'tool_result'));
+    const answered =
+      last.role === 'tool' ||
+      (Array.isArray(last.content) && last.content.some((b: { type: string }) => b.type === 'tool_result'));
     if (answered) return { chunks: ['It is ', 'snowing in Oslo', ' at 09:00.'] };
-    return { chunks: [], toolCalls: CALLS, argumentPieceSize: 3, ...(think && { thinking: ['The user wants ', 'weather and time.'] }) };
+    return {
+      chunks: [],
+      toolCalls: CALLS,
+      argumentPieceSize: 3,
+      ...(think && { thinking: ['The user wants ', 'weather and time.'] }),
+    };
   };
 }
 
@@ -77,14 +111,24 @@ describe.each([
     const pieces = turn1.deltas.filter((d) => d.type === 'toolArguments');
     expect(pieces.length).toBeGreaterThan(10);
     for (const [n, call] of CALLS.entries()) {
-      const joined = pieces.filter((d) => d.toolCall === n).map((d) => (d.type === 'toolArguments' ? d.arguments : '')).join('');
+      const joined = pieces
+        .filter((d) => d.toolCall === n)
+        .map((d) => (d.type === 'toolArguments' ? d.arguments : ''))
+        .join('');
       expect(joined).toBe(call.arguments);
     }
-    expect(turn1.deltas.filter((d) => d.type === 'toolCall').map((d) => (d.type === 'toolCall' ? d.name : ''))).toEqual(['weather', 'time']);
+    expect(turn1.deltas.filter((d) => d.type === 'toolCall').map((d) => (d.type === 'toolCall' ? d.name : ''))).toEqual(
+      ['weather', 'time'],
+    );
     // The tools reached the upstream in its own format.
     const sent = env.chats()[0]!.body;
-    if (env.chats()[0]!.format === 'anthropic') expect(sent.tools[0]).toMatchObject({ name: 'weather', input_schema: WEATHER.parameters });
-    else expect(sent.tools[0]).toEqual({ type: 'function', function: { name: 'weather', description: 'Weather in a city', parameters: WEATHER.parameters } });
+    if (env.chats()[0]!.format === 'anthropic')
+      expect(sent.tools[0]).toMatchObject({ name: 'weather', input_schema: WEATHER.parameters });
+    else
+      expect(sent.tools[0]).toEqual({
+        type: 'function',
+        function: { name: 'weather', description: 'Weather in a city', parameters: WEATHER.parameters },
+      });
 
     messages.push(turn1.result.message as ChatMessageInput);
     const [weatherCall, timeCall] = turn1.result.toolCalls!;
@@ -107,16 +151,31 @@ describe.each([
       });
     } else {
       expect(second.body.messages.slice(-3)).toEqual([
-        { role: 'assistant', content: null, tool_calls: turn1.result.toolCalls!.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: turn1.result.toolCalls!.map((c) => ({
+            id: c.id,
+            type: 'function',
+            function: { name: c.name, arguments: c.arguments },
+          })),
+        },
         { role: 'tool', tool_call_id: weatherCall!.id, content: 'Snow, -3 C' },
         { role: 'tool', tool_call_id: timeCall!.id, content: 'Error: upstream clock unavailable' },
       ]);
     }
   });
 
-  it('sends images in the upstream\'s own format, by URL and as base64', async () => {
+  it("sends images in the upstream's own format, by URL and as base64", async () => {
     await run(env.client, conn().id, [
-      { role: 'user', content: [{ type: 'text', text: 'Compare' }, { type: 'image', url: 'https://example.com/a.png' }, { type: 'image', data: PNG, mediaType: 'image/png' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Compare' },
+          { type: 'image', url: 'https://example.com/a.png' },
+          { type: 'image', data: PNG, mediaType: 'image/png' },
+        ],
+      },
     ]);
     const content = lastMessage(env.chats()[0]!).content;
     if (env.chats()[0]!.format === 'anthropic') {
@@ -139,11 +198,16 @@ describe.each([
     env.up.fault({ kind: 'streamError', afterChunks: 2, count: 1 });
     const stream = env.client.chatEvents({ connectionId: conn().id, messages: [{ role: 'user', content: 'q' }] });
     const seen: StreamDelta[] = [];
-    const error = await rejectionOf((async () => {
-      for await (const d of stream) seen.push(d);
-    })());
+    const error = await rejectionOf(
+      (async () => {
+        for await (const d of stream) seen.push(d);
+      })(),
+    );
     expect(error.code).toBe(ErrorCode.UPSTREAM_ERROR);
-    expect(seen).toEqual([{ type: 'text', text: 'partial ' }, { type: 'text', text: 'answer ' }]);
+    expect(seen).toEqual([
+      { type: 'text', text: 'partial ' },
+      { type: 'text', text: 'answer ' },
+    ]);
     expect(error.data.partialText).toBe('partial answer ');
   });
 });
@@ -161,7 +225,9 @@ describe('reasoning over chat/stream', () => {
       { type: 'reasoningSignature', signature },
     ]);
     expect(turn1.result.reasoning).toBe('The user wants weather and time.');
-    expect(turn1.result.message!.content).toEqual([{ type: 'reasoning', text: 'The user wants weather and time.', signature }]);
+    expect(turn1.result.message!.content).toEqual([
+      { type: 'reasoning', text: 'The user wants weather and time.', signature },
+    ]);
     expect(env.chats()[0]!.body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
 
     messages.push(turn1.result.message as ChatMessageInput);
@@ -169,7 +235,11 @@ describe('reasoning over chat/stream', () => {
     const turn2 = await run(env.client, claude.id, messages, options);
     expect(turn2.result.text).toBe('It is snowing in Oslo at 09:00.');
     // Replayed as Anthropic wants it: the signed thinking block first, then the tool calls.
-    expect(env.chats()[1]!.body.messages[1].content[0]).toEqual({ type: 'thinking', thinking: 'The user wants weather and time.', signature });
+    expect(env.chats()[1]!.body.messages[1].content[0]).toEqual({
+      type: 'thinking',
+      thinking: 'The user wants weather and time.',
+      signature,
+    });
   });
 
   it('is refused by the Anthropic mock when the thinking block is not replayed, as the real API does', async () => {
@@ -180,14 +250,26 @@ describe('reasoning over chat/stream', () => {
     // A client that keeps only the tool calls loses the thinking block.
     messages.push({ role: 'assistant', content: '', toolCalls: turn1.result.toolCalls! });
     for (const c of turn1.result.toolCalls!) messages.push({ role: 'tool', toolCallId: c.id, content: 'ok' });
-    const error = await rejectionOf(env.client.chat({ connectionId: claude.id, messages: messages as never, options }).result);
+    const error = await rejectionOf(
+      env.client.chat({ connectionId: claude.id, messages: messages as never, options }).result,
+    );
     expect(error.message).toMatch(/thinking/);
   });
 
   it('streams OpenAI reasoning_content as reasoning deltas and maps reasoning effort', async () => {
-    env.up.reply('gpt-5.4', { chunks: ['42'], thinking: ['Adding ', 'up.'], usageDetails: { reasoning: 7, cachedInput: 3 } });
-    const { deltas, result } = await run(env.client, gpt.id, [{ role: 'user', content: 'q' }], { reasoning: { effort: 'low' } });
-    expect(deltas).toEqual([{ type: 'reasoning', reasoning: 'Adding ' }, { type: 'reasoning', reasoning: 'up.' }, { type: 'text', text: '42' }]);
+    env.up.reply('gpt-5.4', {
+      chunks: ['42'],
+      thinking: ['Adding ', 'up.'],
+      usageDetails: { reasoning: 7, cachedInput: 3 },
+    });
+    const { deltas, result } = await run(env.client, gpt.id, [{ role: 'user', content: 'q' }], {
+      reasoning: { effort: 'low' },
+    });
+    expect(deltas).toEqual([
+      { type: 'reasoning', reasoning: 'Adding ' },
+      { type: 'reasoning', reasoning: 'up.' },
+      { type: 'text', text: '42' },
+    ]);
     expect(result.reasoning).toBe('Adding up.');
     expect(result.usage).toMatchObject({ reasoningTokens: 7, cachedInputTokens: 3 });
     expect(env.chats()[0]!.body.reasoning_effort).toBe('low');
@@ -199,12 +281,19 @@ describe('what a client of the first protocol sees', () => {
     env.up.reply('claude-sonnet-4-6', { chunks: ['Hi', ' there'], thinking: ['hmm'] });
     const raw: unknown[] = [];
     const sub = env.client.onNotification(ChatDelta, (d) => raw.push(d));
-    const stream = env.client.chat({ connectionId: claude.id, messages: [{ role: 'user', content: 'q' }], options: { reasoning: { budgetTokens: 1024 } } });
+    const stream = env.client.chat({
+      connectionId: claude.id,
+      messages: [{ role: 'user', content: 'q' }],
+      options: { reasoning: { budgetTokens: 1024 } },
+    });
     const texts: string[] = [];
     for await (const t of stream) texts.push(t);
     sub.dispose();
     expect(texts).toEqual(['Hi', ' there']);
-    expect(raw.map((d) => Object.keys(d as object).sort())).toEqual([['index', 'streamId', 'text'], ['index', 'streamId', 'text']]);
+    expect(raw.map((d) => Object.keys(d as object).sort())).toEqual([
+      ['index', 'streamId', 'text'],
+      ['index', 'streamId', 'text'],
+    ]);
     expect(raw.map((d) => (d as { index: number }).index)).toEqual([0, 1]);
     expect((await stream.result).reasoning).toBe('hmm');
   });
@@ -227,8 +316,11 @@ describe('structured output and refusals', () => {
     expect(toAnthropic!.body.tool_choice).toEqual({ type: 'tool', name: 'place' });
   });
 
-  it('refuses an option the connection\'s API has no counterpart for, naming it, without calling the upstream', async () => {
-    const error = await rejectionOf(env.client.chat({ connectionId: claude.id, messages: [{ role: 'user', content: 'q' }], options: { seed: 7 } }).result);
+  it("refuses an option the connection's API has no counterpart for, naming it, without calling the upstream", async () => {
+    const error = await rejectionOf(
+      env.client.chat({ connectionId: claude.id, messages: [{ role: 'user', content: 'q' }], options: { seed: 7 } })
+        .result,
+    );
     expect(error.code).toBe(ErrorCode.VALIDATION);
     expect(error.data.field).toBe('seed');
     expect(env.chats()).toHaveLength(0);

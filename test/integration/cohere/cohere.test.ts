@@ -17,8 +17,21 @@ let openai: OpenAI;
 beforeAll(async () => {
   ensureBuilt();
   env = await setup({ validKeys: [KEY], models: ['command-a-03-2025', 'embed-v4.0', 'rerank-v3.5'] });
-  connectionId = (await env.create({ name: 'co', provider: 'cohere', baseUrl: env.up.cohereBaseUrl, apiKey: KEY, defaultModel: 'command-a-03-2025', maxRetries: 0 })).id;
-  openai = new OpenAI({ baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`, apiKey: env.daemon.info.token, maxRetries: 0 });
+  connectionId = (
+    await env.create({
+      name: 'co',
+      provider: 'cohere',
+      baseUrl: env.up.cohereBaseUrl,
+      apiKey: KEY,
+      defaultModel: 'command-a-03-2025',
+      maxRetries: 0,
+    })
+  ).id;
+  openai = new OpenAI({
+    baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`,
+    apiKey: env.daemon.info.token,
+    maxRetries: 0,
+  });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -37,7 +50,7 @@ it('is in the catalog with its compatibility base URL, key format and docs link'
   });
 });
 
-it('lists the chat and embedding models through Cohere\'s own API, with their facts', async () => {
+it("lists the chat and embedding models through Cohere's own API, with their facts", async () => {
   const { models } = await env.client.request(ModelsList, { connectionId, refresh: true });
   expect(models.map((m) => m.id)).toEqual(['command-a-03-2025', 'embed-v4.0']); // rerank models cannot be used here
   expect(models[0]).toMatchObject({ contextWindow: 256_000, capabilities: ['chat', 'tools'] });
@@ -47,9 +60,20 @@ it('lists the chat and embedding models through Cohere\'s own API, with their fa
 
 it('chats with tools (forwarded), embeds, and answers an Anthropic client (translated)', async () => {
   env.up.reply('command-a-03-2025', { chunks: [], toolCalls: [{ name: 'lookup', arguments: '{"q":"x"}' }] });
-  const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }];
-  const answer = await openai.chat.completions.create({ model: 'co', messages: [{ role: 'user', content: 'find x' }], tools });
-  expect(answer.choices[0]!.message.tool_calls?.[0]).toMatchObject({ function: { name: 'lookup', arguments: '{"q":"x"}' } });
+  const tools: OpenAI.ChatCompletionTool[] = [
+    {
+      type: 'function',
+      function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+    },
+  ];
+  const answer = await openai.chat.completions.create({
+    model: 'co',
+    messages: [{ role: 'user', content: 'find x' }],
+    tools,
+  });
+  expect(answer.choices[0]!.message.tool_calls?.[0]).toMatchObject({
+    function: { name: 'lookup', arguments: '{"q":"x"}' },
+  });
   const chat = env.chats().at(-1)!;
   expect([chat.path, chat.authKey, chat.body.tools]).toEqual(['/compatibility/v1/chat/completions', KEY, tools]);
 
@@ -58,8 +82,17 @@ it('chats with tools (forwarded), embeds, and answers an Anthropic client (trans
   expect(env.up.requests.at(-1)!.path).toBe('/compatibility/v1/embeddings');
 
   env.up.reply('command-a-03-2025', { chunks: ['Hi', ' there'] });
-  const anthropic = new Anthropic({ baseURL: `http://127.0.0.1:${env.daemon.info.port}`, authToken: env.daemon.info.token, apiKey: null, maxRetries: 0 });
-  const message = await anthropic.messages.create({ model: 'co', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
+  const anthropic = new Anthropic({
+    baseURL: `http://127.0.0.1:${env.daemon.info.port}`,
+    authToken: env.daemon.info.token,
+    apiKey: null,
+    maxRetries: 0,
+  });
+  const message = await anthropic.messages.create({
+    model: 'co',
+    max_tokens: 100,
+    messages: [{ role: 'user', content: 'hi' }],
+  });
   expect(message.content).toEqual([expect.objectContaining({ type: 'text', text: 'Hi there' })]);
 });
 
@@ -67,7 +100,9 @@ it('maps Cohere\'s "invalid api token" to INVALID_API_KEY, saying where to check
   env.up.validKeys.clear();
   env.up.validKeys.add('SomeOtherKey0123456789abcdefghijklmnopqr');
   try {
-    const error = await rejectionOf(env.client.request(ChatStream, { streamId: 'bad', connectionId, messages: [{ role: 'user', content: 'hi' }] }));
+    const error = await rejectionOf(
+      env.client.request(ChatStream, { streamId: 'bad', connectionId, messages: [{ role: 'user', content: 'hi' }] }),
+    );
     expect(error.code).toBe('INVALID_API_KEY');
     expect(error.data.hint).toContain('https://dashboard.cohere.com/api-keys');
     expect(JSON.stringify(error)).not.toContain(KEY);

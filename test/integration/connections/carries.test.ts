@@ -18,7 +18,11 @@ let seq = 0;
 beforeAll(async () => {
   ensureBuilt();
   env = await setup({ defaultReply: { chunks: ['ok'], usage: { input: 3, output: 1 } } });
-  http = new OpenAI({ baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`, apiKey: env.daemon.info.token, maxRetries: 0 });
+  http = new OpenAI({
+    baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`,
+    apiKey: env.daemon.info.token,
+    maxRetries: 0,
+  });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -27,11 +31,25 @@ afterAll(async () => {
 beforeEach(() => env.up.reset());
 
 const make = (extra: Record<string, unknown> = {}) =>
-  env.create({ name: `carries-${++seq}`, provider: 'custom', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 0, ...extra });
+  env.create({
+    name: `carries-${++seq}`,
+    provider: 'custom',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-5.4',
+    maxRetries: 0,
+    ...extra,
+  });
 const get = async (c: Connection) => (await env.client.request(ConnectionsGet, { id: c.id })).connection;
-const chat = (c: Connection, options?: Record<string, unknown>) => env.client.chat({ streamId: `s-${++seq}`, connectionId: c.id, messages: user('hi'), ...(options && { options }) }).result;
+const chat = (c: Connection, options?: Record<string, unknown>) =>
+  env.client.chat({ streamId: `s-${++seq}`, connectionId: c.id, messages: user('hi'), ...(options && { options }) })
+    .result;
 const raw = (path: string, body: string, headers: Record<string, string> = {}) =>
-  fetch(`http://127.0.0.1:${env.daemon.info.port}${path}`, { method: 'POST', headers: { authorization: `Bearer ${env.daemon.info.token}`, 'content-type': 'application/json', ...headers }, body });
+  fetch(`http://127.0.0.1:${env.daemon.info.port}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${env.daemon.info.token}`, 'content-type': 'application/json', ...headers },
+    body,
+  });
 
 describe('description and last used', () => {
   it('keeps a description, clears it with null, and notes when the connection was last used', async () => {
@@ -94,7 +112,9 @@ describe('enabled switch', () => {
 
   it('refuses /v1 routes to a disabled connection in the OpenAI shape and leaves it out of /v1/models', async () => {
     const c = await make({ enabled: false });
-    const error = await http.chat.completions.create({ model: `${c.name}/gpt-5.4`, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    const error = await http.chat.completions
+      .create({ model: `${c.name}/gpt-5.4`, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect((error as Error).message).toContain('is disabled');
     expect((error as Error).message).toContain('connections enable');
@@ -104,7 +124,7 @@ describe('enabled switch', () => {
 });
 
 describe('generation defaults', () => {
-  it('applies them to a JSON-RPC chat that sets none, and lets the request\'s own values win', async () => {
+  it("applies them to a JSON-RPC chat that sets none, and lets the request's own values win", async () => {
     const c = await make({ generationDefaults: { temperature: 0.25, maxTokens: 321 } });
     await chat(c);
     expect(env.chats()[0]!.body).toMatchObject({ temperature: 0.25, max_tokens: 321 });
@@ -127,15 +147,26 @@ describe('generation defaults', () => {
     expect(up.body.max_tokens).toBeUndefined();
   });
 
-  it('keeps a forwarded request\'s own temperature, through the official SDK', async () => {
+  it("keeps a forwarded request's own temperature, through the official SDK", async () => {
     const c = await make({ generationDefaults: { temperature: 0.25 } });
-    await http.chat.completions.create({ model: c.name, temperature: 0.9, messages: [{ role: 'user', content: 'hi' }] });
+    await http.chat.completions.create({
+      model: c.name,
+      temperature: 0.9,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(env.chats()[0]!.body.temperature).toBe(0.9);
   });
 
-  it('applies a connection\'s defaults to /v1/messages, forwarded to Anthropic and translated to OpenAI', async () => {
-    const claude = await make({ provider: 'anthropic', baseUrl: env.up.anthropicBaseUrl, apiKey: KEYS.ant, defaultModel: 'claude-sonnet-4-6', generationDefaults: { temperature: 0.3, maxTokens: 999 } });
-    const body = (model: string) => JSON.stringify({ model, max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
+  it("applies a connection's defaults to /v1/messages, forwarded to Anthropic and translated to OpenAI", async () => {
+    const claude = await make({
+      provider: 'anthropic',
+      baseUrl: env.up.anthropicBaseUrl,
+      apiKey: KEYS.ant,
+      defaultModel: 'claude-sonnet-4-6',
+      generationDefaults: { temperature: 0.3, maxTokens: 999 },
+    });
+    const body = (model: string) =>
+      JSON.stringify({ model, max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
     expect((await raw('/v1/messages', body(claude.name), { 'anthropic-version': '2023-06-01' })).status).toBe(200);
     expect(env.chats()[0]!.body).toMatchObject({ temperature: 0.3, max_tokens: 64 });
     env.up.reset();
@@ -144,9 +175,13 @@ describe('generation defaults', () => {
     expect(env.chats()[0]!.body).toMatchObject({ temperature: 0.4, max_tokens: 64 });
   });
 
-  it('applies each fallback\'s own defaults', async () => {
+  it("applies each fallback's own defaults", async () => {
     const backup = await make({ generationDefaults: { temperature: 0.7 } });
-    const first = await make({ baseUrl: 'http://127.0.0.1:9/v1', generationDefaults: { temperature: 0.1 }, fallbacks: [backup.id] });
+    const first = await make({
+      baseUrl: 'http://127.0.0.1:9/v1',
+      generationDefaults: { temperature: 0.1 },
+      fallbacks: [backup.id],
+    });
     await chat(first);
     expect(env.chats()[0]!.body.temperature).toBe(0.7);
   });

@@ -8,8 +8,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { SwitchboardClient } from '../../../shared/client';
 import { ErrorCode } from '../../../shared/errors';
 import {
-  ConnectionsChanged, ConnectionsCreate, ConnectionsDelete, ConnectionsList, ConnectionsSetDefault, ConnectionsTest, ConnectionsTested,
-  ConnectionsUpdate, EventsSubscribe, type ConnectionsChangedParams, type ConnectionsTestedParams,
+  ConnectionsChanged,
+  ConnectionsCreate,
+  ConnectionsDelete,
+  ConnectionsList,
+  ConnectionsSetDefault,
+  ConnectionsTest,
+  ConnectionsTested,
+  ConnectionsUpdate,
+  EventsSubscribe,
+  type ConnectionsChangedParams,
+  type ConnectionsTestedParams,
 } from '../../../shared/protocol';
 import { cleanupDaemons, eventually, startDaemon, type DaemonProcess } from '../../helpers/daemonProcess';
 import { closeClients, connectClient, ensureDaemonBuilt } from '../../helpers/integrationClient';
@@ -40,7 +49,12 @@ beforeEach(async () => {
   b.onNotification(ConnectionsTested, (p) => seenByB.tested.push(p));
   quiet.onNotification(ConnectionsChanged, (p) => seenByQuiet.push(p));
   quiet.onNotification(ConnectionsTested, (p) => seenByQuiet.push(p));
-  expect((await b.request(EventsSubscribe, {})).events.sort()).toEqual(['connections/changed', 'connections/statusChanged', 'connections/tested', 'usage/budgetWarning']);
+  expect((await b.request(EventsSubscribe, {})).events.sort()).toEqual([
+    'connections/changed',
+    'connections/statusChanged',
+    'connections/tested',
+    'usage/budgetWarning',
+  ]);
 });
 afterEach(async () => {
   await closeClients();
@@ -91,10 +105,22 @@ describe('events/subscribe', () => {
     const other = (await a.request(ConnectionsCreate, { name: 'Other', provider: 'ollama' })).connection;
     const full = (
       await a.request(ConnectionsCreate, {
-        name: 'Full', provider: 'openai', baseUrl: mock.openaiBaseUrl, apiKey: 'sk-full-0123456789abcdef', defaultModel: 'gpt-5.4',
-        allowedModels: ['gpt-5.4'], organization: 'org-1', headers: { 'X-Team': 'a', 'X-Session-Token': 'tok-123456789' },
-        timeoutMs: 5000, maxRetries: 0, capacity: [{ period: 'minute', requests: 5, tokens: 1000 }], onLimit: 'queue', maxQueueWaitMs: 1000,
-        budget: { period: 'month', amount: 5 }, fallbacks: [other.id], fallbackModels: { [other.id]: 'llama3' },
+        name: 'Full',
+        provider: 'openai',
+        baseUrl: mock.openaiBaseUrl,
+        apiKey: 'sk-full-0123456789abcdef',
+        defaultModel: 'gpt-5.4',
+        allowedModels: ['gpt-5.4'],
+        organization: 'org-1',
+        headers: { 'X-Team': 'a', 'X-Session-Token': 'tok-123456789' },
+        timeoutMs: 5000,
+        maxRetries: 0,
+        capacity: [{ period: 'minute', requests: 5, tokens: 1000 }],
+        onLimit: 'queue',
+        maxQueueWaitMs: 1000,
+        budget: { period: 'month', amount: 5 },
+        fallbacks: [other.id],
+        fallbackModels: { [other.id]: 'llama3' },
       })
     ).connection;
     const tested = await a.request(ConnectionsTest, { id: full.id });
@@ -109,8 +135,17 @@ describe('events/subscribe', () => {
     const got: string[] = [];
     c.onNotification(ConnectionsChanged, () => got.push('changed'));
     c.onNotification(ConnectionsTested, () => got.push('tested'));
-    expect((await c.request(EventsSubscribe, { events: ['connections/tested'] })).events).toEqual(['connections/tested']);
-    const conn = (await a.request(ConnectionsCreate, { name: 'Local', provider: 'custom', baseUrl: mock.openaiBaseUrl, apiKey: 'local-token-1234' })).connection;
+    expect((await c.request(EventsSubscribe, { events: ['connections/tested'] })).events).toEqual([
+      'connections/tested',
+    ]);
+    const conn = (
+      await a.request(ConnectionsCreate, {
+        name: 'Local',
+        provider: 'custom',
+        baseUrl: mock.openaiBaseUrl,
+        apiKey: 'local-token-1234',
+      })
+    ).connection;
     await a.request(ConnectionsTest, { id: conn.id });
     expect(await eventually(() => got.length >= 1)).toBe(true);
     await new Promise((r) => setTimeout(r, 200));
@@ -118,7 +153,15 @@ describe('events/subscribe', () => {
   });
 
   it('broadcasts connections/tested with the stored result when a connection is tested by id', async () => {
-    const conn = (await a.request(ConnectionsCreate, { name: 'Mocked', provider: 'openai', baseUrl: mock.openaiBaseUrl, apiKey: 'sk-tested-0123456789', defaultModel: 'gpt-5.4' })).connection;
+    const conn = (
+      await a.request(ConnectionsCreate, {
+        name: 'Mocked',
+        provider: 'openai',
+        baseUrl: mock.openaiBaseUrl,
+        apiKey: 'sk-tested-0123456789',
+        defaultModel: 'gpt-5.4',
+      })
+    ).connection;
     const answer = await a.request(ConnectionsTest, { id: conn.id });
     expect(answer.result.stages.find((s) => s.name === 'authentication')?.status).toBe('ok');
     expect(answer.connection?.lastTest).toEqual(answer.result);
@@ -150,16 +193,32 @@ describe('concurrent writes', () => {
   it('lands 50 concurrent creates from two clients, all in db.json, with every key in the vault', async () => {
     const created = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        (i % 2 === 0 ? a : b).request(ConnectionsCreate, { name: `Bulk ${i}`, provider: 'ollama', ...(i % 5 === 0 && { apiKey: `local-token-${i}-0123456789` }) })),
+        (i % 2 === 0 ? a : b).request(ConnectionsCreate, {
+          name: `Bulk ${i}`,
+          provider: 'ollama',
+          ...(i % 5 === 0 && { apiKey: `local-token-${i}-0123456789` }),
+        }),
+      ),
     );
     expect(new Set(created.map((r) => r.connection.id)).size).toBe(50);
     const { connections } = await a.request(ConnectionsList);
     expect(connections).toHaveLength(50);
     expect(connections.filter((c) => c.isDefault)).toHaveLength(1);
-    const stored = JSON.parse(readFileSync(join(daemon.home, 'db.json'), 'utf8')) as { connections: Array<{ name: string }> };
-    expect(stored.connections.map((c) => c.name).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `Bulk ${i}`).sort());
-    const vault = JSON.parse(readFileSync(join(daemon.home, 'vault.json'), 'utf8')) as { entries: Record<string, unknown> };
-    expect(Object.keys(vault.entries).sort()).toEqual(created.filter((r) => r.connection.keySource === 'vault').map((r) => r.connection.id).sort());
+    const stored = JSON.parse(readFileSync(join(daemon.home, 'db.json'), 'utf8')) as {
+      connections: Array<{ name: string }>;
+    };
+    expect(stored.connections.map((c) => c.name).sort()).toEqual(
+      Array.from({ length: 50 }, (_, i) => `Bulk ${i}`).sort(),
+    );
+    const vault = JSON.parse(readFileSync(join(daemon.home, 'vault.json'), 'utf8')) as {
+      entries: Record<string, unknown>;
+    };
+    expect(Object.keys(vault.entries).sort()).toEqual(
+      created
+        .filter((r) => r.connection.keySource === 'vault')
+        .map((r) => r.connection.id)
+        .sort(),
+    );
     expect(Object.keys(vault.entries)).toHaveLength(10);
     expect(await eventually(() => seenByB.changed.length === 50)).toBe(true);
   });

@@ -37,8 +37,19 @@ afterEach(async () => {
 afterAll(() => cleanupDaemons());
 
 const create = (baseUrl: string) =>
-  client.request(ConnectionsCreate, { name: 'bound', provider: 'openai', baseUrl, defaultModel: 'gpt-5.4', maxRetries: 0, apiKey: KEY, headers: { 'X-Team': 'blue', 'Helicone-Auth': GATEWAY } }).then((r) => r.connection);
-const chat = (connectionId: string) => client.chat({ connectionId, messages: [{ role: 'user', content: 'hi' }] }).result;
+  client
+    .request(ConnectionsCreate, {
+      name: 'bound',
+      provider: 'openai',
+      baseUrl,
+      defaultModel: 'gpt-5.4',
+      maxRetries: 0,
+      apiKey: KEY,
+      headers: { 'X-Team': 'blue', 'Helicone-Auth': GATEWAY },
+    })
+    .then((r) => r.connection);
+const chat = (connectionId: string) =>
+  client.chat({ connectionId, messages: [{ role: 'user', content: 'hi' }] }).result;
 const lastAudit = async () => (await client.request(AuditList, {})).entries.at(-1)!;
 
 describe('a key bound to its host', () => {
@@ -59,7 +70,12 @@ describe('a key bound to its host', () => {
 
     const entry = await lastAudit();
     expect(entry).toMatchObject({ action: 'update', connectionId: c.id });
-    expect(entry.details).toMatchObject({ originBefore: new URL(home.openaiBaseUrl).origin, originAfter: new URL(elsewhere.openaiBaseUrl).origin, keyDropped: true, secretHeadersDropped: ['Helicone-Auth'] });
+    expect(entry.details).toMatchObject({
+      originBefore: new URL(home.openaiBaseUrl).origin,
+      originAfter: new URL(elsewhere.openaiBaseUrl).origin,
+      keyDropped: true,
+      secretHeadersDropped: ['Helicone-Auth'],
+    });
     expect(JSON.stringify(entry)).not.toContain(KEY);
 
     // Moving back does not bring the key back: it is gone, not hidden.
@@ -81,7 +97,12 @@ describe('a key bound to its host', () => {
   it('keeps a key (and a header value) sent with the move, and sends only those to the new host', async () => {
     const c = await create(home.openaiBaseUrl);
     const fresh = 'Bearer sk-gateway-fresh-abcdefghij0123';
-    const { connection } = await client.request(ConnectionsUpdate, { id: c.id, baseUrl: elsewhere.openaiBaseUrl, apiKey: NEW_KEY, headers: { 'X-Team': 'blue', 'Helicone-Auth': fresh } });
+    const { connection } = await client.request(ConnectionsUpdate, {
+      id: c.id,
+      baseUrl: elsewhere.openaiBaseUrl,
+      apiKey: NEW_KEY,
+      headers: { 'X-Team': 'blue', 'Helicone-Auth': fresh },
+    });
     expect(connection.keyAvailable).toBe(true);
     await chat(c.id);
     const sent = elsewhere.requests.at(-1)!;
@@ -89,14 +110,22 @@ describe('a key bound to its host', () => {
     expect(sent.headers['helicone-auth']).toBe(fresh);
     const entry = await lastAudit();
     expect(entry.action).toBe('rotateKey');
-    expect(entry.details).toMatchObject({ originBefore: new URL(home.openaiBaseUrl).origin, originAfter: new URL(elsewhere.openaiBaseUrl).origin });
+    expect(entry.details).toMatchObject({
+      originBefore: new URL(home.openaiBaseUrl).origin,
+      originAfter: new URL(elsewhere.openaiBaseUrl).origin,
+    });
     expect(entry.details).not.toHaveProperty('keyDropped');
   });
 
   it('drops a kept secret header (sent back masked) on a move even when a new key comes with it', async () => {
     const c = await create(home.openaiBaseUrl);
     const got = (await client.request(ConnectionsGet, { id: c.id })).connection;
-    const { connection } = await client.request(ConnectionsUpdate, { id: c.id, baseUrl: elsewhere.openaiBaseUrl, apiKey: NEW_KEY, headers: got.headers! });
+    const { connection } = await client.request(ConnectionsUpdate, {
+      id: c.id,
+      baseUrl: elsewhere.openaiBaseUrl,
+      apiKey: NEW_KEY,
+      headers: got.headers!,
+    });
     expect(connection.headers).toEqual({ 'X-Team': 'blue' });
     await chat(c.id);
     expect(elsewhere.requests.at(-1)!.headers['helicone-auth']).toBeUndefined();

@@ -5,7 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
-import { ConnectionsGet, ConnectionsTested, EventsSubscribe, type ConnectionsTestedParams } from '../../../shared/protocol';
+import {
+  ConnectionsGet,
+  ConnectionsTested,
+  EventsSubscribe,
+  type ConnectionsTestedParams,
+} from '../../../shared/protocol';
 import { cleanupDaemons, ensureBuilt, rejectionOf, setup, user, type Env } from '../chat/harness';
 
 let env: Env;
@@ -23,13 +28,23 @@ afterAll(async () => {
 async function expectFailing(id: string) {
   const { connection } = await env.client.request(ConnectionsGet, { id });
   expect(connection.lastTest).toMatchObject({ status: 'error', summary: 'Key rejected (401) during a chat' });
-  expect(connection.lastTest!.stages.find((s) => s.name === 'authentication')).toMatchObject({ status: 'error', reason: expect.stringContaining('The key was rejected (401) during a chat.') });
+  expect(connection.lastTest!.stages.find((s) => s.name === 'authentication')).toMatchObject({
+    status: 'error',
+    reason: expect.stringContaining('The key was rejected (401) during a chat.'),
+  });
   expect(JSON.stringify(connection)).not.toContain(WRONG_KEY);
 }
 
 describe('a key rejected during a chat', () => {
   it('marks the connection failing at authentication after a JSON-RPC chat, and says so to subscribers', async () => {
-    const conn = await env.create({ name: 'wrong-rpc', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: WRONG_KEY, defaultModel: 'gpt-5.4', maxRetries: 0 });
+    const conn = await env.create({
+      name: 'wrong-rpc',
+      provider: 'openai',
+      baseUrl: env.up.openaiBaseUrl,
+      apiKey: WRONG_KEY,
+      defaultModel: 'gpt-5.4',
+      maxRetries: 0,
+    });
     expect(conn.lastTest).toBeUndefined();
     const watcher = await env.connect('watcher');
     await watcher.request(EventsSubscribe, { events: ['connections/tested'] });
@@ -44,7 +59,14 @@ describe('a key rejected during a chat', () => {
   });
 
   it('marks the connection failing after a forwarded /v1/chat/completions', async () => {
-    const conn = await env.create({ name: 'wrong-http', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: WRONG_KEY, defaultModel: 'gpt-5.4', maxRetries: 0 });
+    const conn = await env.create({
+      name: 'wrong-http',
+      provider: 'openai',
+      baseUrl: env.up.openaiBaseUrl,
+      apiKey: WRONG_KEY,
+      defaultModel: 'gpt-5.4',
+      maxRetries: 0,
+    });
     const res = await fetch(`http://127.0.0.1:${env.daemon.info.port}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${env.daemon.info.token}`, 'content-type': 'application/json' },

@@ -8,8 +8,18 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { SwitchboardClient } from '../../../shared/client';
 import { ErrorCode, type SwitchboardError } from '../../../shared/errors';
 import {
-  AuditList, ChatStream, ConnectionsCreate, ConnectionsDelete, ConnectionsGet, ConnectionsList, ConnectionsSetDefault, ConnectionsUpdate,
-  SecretsSet, SettingsGet, SettingsUpdate, type CreateConnectionParams,
+  AuditList,
+  ChatStream,
+  ConnectionsCreate,
+  ConnectionsDelete,
+  ConnectionsGet,
+  ConnectionsList,
+  ConnectionsSetDefault,
+  ConnectionsUpdate,
+  SecretsSet,
+  SettingsGet,
+  SettingsUpdate,
+  type CreateConnectionParams,
 } from '../../../shared/protocol';
 import { cleanupDaemons, freshHome, startDaemon, type DaemonProcess } from '../../helpers/daemonProcess';
 import { closeClients, connectClient, ensureDaemonBuilt, failure } from '../../helpers/integrationClient';
@@ -35,16 +45,30 @@ async function restart(daemon: DaemonProcess, env: Record<string, string> = {}):
   return startDaemon({ home: daemon.home, env });
 }
 
-const create = (client: SwitchboardClient, params: CreateConnectionParams) => client.request(ConnectionsCreate, params).then((r) => r.connection);
+const create = (client: SwitchboardClient, params: CreateConnectionParams) =>
+  client.request(ConnectionsCreate, params).then((r) => r.connection);
 const chat = (client: SwitchboardClient, connectionId: string) =>
-  client.request(ChatStream, { streamId: `s-${Math.random()}`, connectionId, model: 'gpt-5.4', messages: [{ role: 'user', content: 'hi' }] });
+  client.request(ChatStream, {
+    streamId: `s-${Math.random()}`,
+    connectionId,
+    model: 'gpt-5.4',
+    messages: [{ role: 'user', content: 'hi' }],
+  });
 
 describe('after a restart on the same home', () => {
   it('keeps connections, the default and the settings', async () => {
     let daemon = await startDaemon();
     let client = await connectClient(daemon, 'persist');
     await create(client, { name: 'First', provider: 'ollama' });
-    const second = await create(client, { name: 'Second', provider: 'openai', baseUrl: mock.openaiBaseUrl, defaultModel: 'gpt-5.4', headers: { 'X-Team': 'blue' }, timeoutMs: 5000, maxRetries: 0 });
+    const second = await create(client, {
+      name: 'Second',
+      provider: 'openai',
+      baseUrl: mock.openaiBaseUrl,
+      defaultModel: 'gpt-5.4',
+      headers: { 'X-Team': 'blue' },
+      timeoutMs: 5000,
+      maxRetries: 0,
+    });
     await client.request(ConnectionsSetDefault, { id: second.id });
     const settings = (await client.request(SettingsUpdate, { testIntervalHours: 0, modelsCacheMinutes: 5 })).settings;
     const before = (await client.request(ConnectionsList)).connections;
@@ -52,7 +76,10 @@ describe('after a restart on the same home', () => {
     daemon = await restart(daemon);
     client = await connectClient(daemon, 'persist');
     expect((await client.request(ConnectionsList)).connections).toEqual(before);
-    expect(before.map((c) => [c.name, c.isDefault])).toEqual([['Second', true], ['First', false]]);
+    expect(before.map((c) => [c.name, c.isDefault])).toEqual([
+      ['Second', true],
+      ['First', false],
+    ]);
     expect((await client.request(SettingsGet)).settings).toEqual(settings);
     expect(settings).toEqual({ testIntervalHours: 0, modelsCacheMinutes: 5 });
   });
@@ -69,18 +96,27 @@ describe('after a restart on the same home', () => {
 
     daemon = await restart(daemon);
     client = await connectClient(daemon, 'persist');
-    expect((await client.request(ConnectionsGet, { id: inVault.id })).connection).toMatchObject({ keySource: 'vault', keyAvailable: true, keyHint: '…abcd' });
+    expect((await client.request(ConnectionsGet, { id: inVault.id })).connection).toMatchObject({
+      keySource: 'vault',
+      keyAvailable: true,
+      keyHint: '…abcd',
+    });
     expect((await chat(client, inVault.id)).text).toBe('Hello from mock');
     expect(mock.requests.at(-1)!.authKey).toBe(vaultKey);
 
-    expect((await client.request(ConnectionsGet, { id: inMemory.id })).connection).toMatchObject({ keySource: 'memory', keyAvailable: false });
+    expect((await client.request(ConnectionsGet, { id: inMemory.id })).connection).toMatchObject({
+      keySource: 'memory',
+      keyAvailable: false,
+    });
     const sent = mock.requests.length;
     const missing = await failure(chat(client, inMemory.id));
     expect(missing.code).toBe(ErrorCode.SECRET_MISSING);
     expect((missing as SwitchboardError).data.hint).toMatch(/VS Code|key set/);
     expect(mock.requests.length).toBe(sent); // nothing went upstream without a key
 
-    expect((await client.request(SecretsSet, { connectionId: inMemory.id, apiKey: memoryKey })).connection).toMatchObject({ keyAvailable: true, keyHint: '…wxyz' });
+    expect(
+      (await client.request(SecretsSet, { connectionId: inMemory.id, apiKey: memoryKey })).connection,
+    ).toMatchObject({ keyAvailable: true, keyHint: '…wxyz' });
     expect((await chat(client, inMemory.id)).text).toBe('Hello from mock');
     expect(mock.requests.at(-1)!.authKey).toBe(memoryKey);
   });
@@ -162,7 +198,12 @@ describe('files in the home', () => {
     const expected = [
       { action: 'create', connectionId: a.id, name: 'Audited' },
       { action: 'create', connectionId: b.id, name: 'Other' },
-      { action: 'update', connectionId: a.id, name: 'Audited renamed', details: expect.objectContaining({ fields: ['name', 'timeoutMs'] }) },
+      {
+        action: 'update',
+        connectionId: a.id,
+        name: 'Audited renamed',
+        details: expect.objectContaining({ fields: ['name', 'timeoutMs'] }),
+      },
       { action: 'rotateKey', connectionId: a.id, details: expect.objectContaining({ fields: ['apiKey'] }) },
       { action: 'setDefault', connectionId: b.id },
       { action: 'setKey', connectionId: b.id },
@@ -170,7 +211,10 @@ describe('files in the home', () => {
     ].map((e) => expect.objectContaining({ ...e, client: 'audit-probe', at: expect.any(String) }));
     const { entries } = await client.request(AuditList, {});
     expect(entries).toEqual(expected);
-    const lines = readFileSync(join(daemon.home, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(daemon.home, 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual(expected);
     expect((await client.request(AuditList, { limit: 2 })).entries.map((e) => e.action)).toEqual(['setKey', 'delete']);
     // Fingerprints tell the keys apart; no key is in the file.

@@ -8,7 +8,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { SwitchboardClient } from '../../../shared/client';
 import { ErrorCode } from '../../../shared/errors';
 import {
-  ConnectionsChanged, ConnectionsCreate, ConnectionsDelete, ConnectionsGet, ConnectionsUpdate, EventsSubscribe, SECRET_HEADER_MASK as MASK,
+  ConnectionsChanged,
+  ConnectionsCreate,
+  ConnectionsDelete,
+  ConnectionsGet,
+  ConnectionsUpdate,
+  EventsSubscribe,
+  SECRET_HEADER_MASK as MASK,
   type ConnectionsChangedParams,
 } from '../../../shared/protocol';
 import { cleanupDaemons, eventually, startDaemon, type DaemonProcess } from '../../helpers/daemonProcess';
@@ -46,7 +52,17 @@ afterEach(async () => {
 afterAll(() => cleanupDaemons());
 
 const create = () =>
-  client.request(ConnectionsCreate, { name: 'Gateway', provider: 'openai', baseUrl: mock.openaiBaseUrl, defaultModel: 'gpt-5.4', maxRetries: 0, apiKey: KEY, headers: { 'X-Team': 'blue', 'Helicone-Auth': GATEWAY } }).then((r) => r.connection);
+  client
+    .request(ConnectionsCreate, {
+      name: 'Gateway',
+      provider: 'openai',
+      baseUrl: mock.openaiBaseUrl,
+      defaultModel: 'gpt-5.4',
+      maxRetries: 0,
+      apiKey: KEY,
+      headers: { 'X-Team': 'blue', 'Helicone-Auth': GATEWAY },
+    })
+    .then((r) => r.connection);
 const chatHeaders = async (connectionId: string) => {
   await client.chat({ connectionId, messages: [{ role: 'user', content: 'hi' }] }).result;
   return mock.requests.at(-1)!.headers;
@@ -64,7 +80,9 @@ describe('secret headers over the wire', () => {
 
   it('round-trips the list a client got: the secret stays, the edited header changes', async () => {
     const c = await create();
-    const updated = (await client.request(ConnectionsUpdate, { id: c.id, headers: { ...c.headers, 'X-Team': 'green' } })).connection;
+    const updated = (
+      await client.request(ConnectionsUpdate, { id: c.id, headers: { ...c.headers, 'X-Team': 'green' } })
+    ).connection;
     expect(updated.headers).toEqual({ 'X-Team': 'green', 'Helicone-Auth': MASK });
     const sent = await chatHeaders(c.id);
     expect([sent['x-team'], sent['helicone-auth']]).toEqual(['green', GATEWAY]);
@@ -79,9 +97,18 @@ describe('secret headers over the wire', () => {
   });
 
   it('refuses secretHeaders that is not a list of header names, or names no header', async () => {
-    const bad = await failure(client.request(ConnectionsCreate, { name: 'B', provider: 'ollama', secretHeaders: ['bad name'] }));
+    const bad = await failure(
+      client.request(ConnectionsCreate, { name: 'B', provider: 'ollama', secretHeaders: ['bad name'] }),
+    );
     expect(fieldOf(bad)).toMatch(/secretHeaders/);
-    const missing = await failure(client.request(ConnectionsCreate, { name: 'B', provider: 'ollama', headers: { 'X-A': '1' }, secretHeaders: ['X-B'] }));
+    const missing = await failure(
+      client.request(ConnectionsCreate, {
+        name: 'B',
+        provider: 'ollama',
+        headers: { 'X-A': '1' },
+        secretHeaders: ['X-B'],
+      }),
+    );
     expect(missing.code).toBe(ErrorCode.VALIDATION);
     expect(fieldOf(missing)).toBe('secretHeaders');
   });
@@ -96,10 +123,32 @@ describe('secret headers over the wire', () => {
 
 describe('the CLI', () => {
   it('stores a credential given with --header NAME=@env:VAR as a secret and shows only the mask', async () => {
-    const cli = (args: string[], input?: string) => runCli(daemon.home, args, { ...(input !== undefined && { input }), env: { SB_PORTKEY: 'pk-cli-0123456789' } });
-    const added = await cli(['connections', 'add', '--name', 'Cli', '--provider', 'openai', '--base-url', mock.openaiBaseUrl, '--key-stdin', '--header', 'X-Portkey-Api-Key=@env:SB_PORTKEY', '--header', 'X-Team=blue', '--json'], `${KEY}\n`);
+    const cli = (args: string[], input?: string) =>
+      runCli(daemon.home, args, { ...(input !== undefined && { input }), env: { SB_PORTKEY: 'pk-cli-0123456789' } });
+    const added = await cli(
+      [
+        'connections',
+        'add',
+        '--name',
+        'Cli',
+        '--provider',
+        'openai',
+        '--base-url',
+        mock.openaiBaseUrl,
+        '--key-stdin',
+        '--header',
+        'X-Portkey-Api-Key=@env:SB_PORTKEY',
+        '--header',
+        'X-Team=blue',
+        '--json',
+      ],
+      `${KEY}\n`,
+    );
     expect(added.code, added.stderr).toBe(0);
-    expect(added.json().connection).toMatchObject({ headers: { 'X-Portkey-Api-Key': MASK, 'X-Team': 'blue' }, secretHeaders: ['X-Portkey-Api-Key'] });
+    expect(added.json().connection).toMatchObject({
+      headers: { 'X-Portkey-Api-Key': MASK, 'X-Team': 'blue' },
+      secretHeaders: ['X-Portkey-Api-Key'],
+    });
     const shown = await cli(['connections', 'show', 'Cli']);
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(new RegExp(`^headers:\\s+X-Portkey-Api-Key: ${MASK}, X-Team: blue$`, 'm'));

@@ -7,7 +7,16 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
-import { ConnectionsDelete, ConnectionsUpdate, PricesSet, UsageGet, type ChatStreamResult, type Connection, type CreateConnectionParams, type SkippedConnection } from '../../../shared/protocol';
+import {
+  ConnectionsDelete,
+  ConnectionsUpdate,
+  PricesSet,
+  UsageGet,
+  type ChatStreamResult,
+  type Connection,
+  type CreateConnectionParams,
+  type SkippedConnection,
+} from '../../../shared/protocol';
 import { startMockUpstream, type MockUpstream } from '../../mocks/upstream';
 import { captureDeltas, cleanupDaemons, ensureBuilt, KEYS, rejectionOf, setup, user, type Env } from '../chat/harness';
 
@@ -18,8 +27,14 @@ const BACKUP = ['from ', 'the ', 'backup'];
 
 beforeAll(async () => {
   ensureBuilt();
-  env = await setup({ defaultReply: { chunks: PRIMARY, usage: { input: 7, output: 3 } }, missingModels: ['gone-model'] });
-  backup = await startMockUpstream({ validKeys: Object.values(KEYS), defaultReply: { chunks: BACKUP, usage: { input: 11, output: 5 } } });
+  env = await setup({
+    defaultReply: { chunks: PRIMARY, usage: { input: 7, output: 3 } },
+    missingModels: ['gone-model'],
+  });
+  backup = await startMockUpstream({
+    validKeys: Object.values(KEYS),
+    defaultReply: { chunks: BACKUP, usage: { input: 11, output: 5 } },
+  });
 });
 afterAll(async () => {
   await backup?.close();
@@ -43,21 +58,46 @@ async function closedPort(): Promise<number> {
 let made = 0;
 /** A fallback on the backup mock (default model `backup-model`). */
 const fallback = (extra: Partial<CreateConnectionParams> = {}) =>
-  env.create({ name: `fallback-${++made}`, provider: 'openai', baseUrl: backup.openaiBaseUrl, apiKey: KEYS.b, defaultModel: 'backup-model', maxRetries: 0, ...extra });
+  env.create({
+    name: `fallback-${++made}`,
+    provider: 'openai',
+    baseUrl: backup.openaiBaseUrl,
+    apiKey: KEYS.b,
+    defaultModel: 'backup-model',
+    maxRetries: 0,
+    ...extra,
+  });
 /** A primary on the faultable mock (default model `gpt-5.4`). */
 const primary = (extra: Partial<CreateConnectionParams> = {}) =>
-  env.create({ name: `primary-${++made}`, provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 0, ...extra });
+  env.create({
+    name: `primary-${++made}`,
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-5.4',
+    maxRetries: 0,
+    ...extra,
+  });
 
-const chat = (conn: Connection, streamId = `s-${++made}`) => env.client.chat({ streamId, connectionId: conn.id, messages: user('hi') }).result;
+const chat = (conn: Connection, streamId = `s-${++made}`) =>
+  env.client.chat({ streamId, connectionId: conn.id, messages: user('hi') }).result;
 const backupChats = () => backup.requests.filter((r) => r.path.endsWith('/chat/completions'));
 const primaryChats = () => env.chats();
 
-function expectAnsweredByFallback(result: ChatStreamResult, a: Connection, b: Connection, code: string, model = 'backup-model'): void {
+function expectAnsweredByFallback(
+  result: ChatStreamResult,
+  a: Connection,
+  b: Connection,
+  code: string,
+  model = 'backup-model',
+): void {
   expect(result.text).toBe(BACKUP.join(''));
   expect(result.connectionId).toBe(b.id);
   expect(result.connectionName).toBe(b.name);
   expect(result.model).toBe(model);
-  expect(result.skipped).toEqual([{ connectionId: a.id, name: a.name, model: 'gpt-5.4', code, message: expect.any(String) }]);
+  expect(result.skipped).toEqual([
+    { connectionId: a.id, name: a.name, model: 'gpt-5.4', code, message: expect.any(String) },
+  ]);
   expect(result.skipped![0]!.message.length).toBeGreaterThan(10);
   expect(backupChats().map((r) => r.model)).toEqual([model]);
 }
@@ -86,11 +126,21 @@ describe('falls back before the first token', () => {
     expect(Date.now() - started).toBeLessThan(8000);
   });
 
-  it('when the primary has spent its budget, without calling its upstream; the fallback\'s own budget still holds', async () => {
+  it("when the primary has spent its budget, without calling its upstream; the fallback's own budget still holds", async () => {
     // $0.000001 a day: a request estimated at 20 output tokens of a priced model already passes it.
     const capped = { budget: { period: 'day' as const, amount: 0.000001 } };
-    const costly = (conn: Connection) => env.client.chat({ streamId: `s-${++made}`, connectionId: conn.id, messages: user('hi'), options: { maxTokens: 20 } }).result;
-    await env.client.request(PricesSet, { provider: 'openai', model: 'gpt-5.4', price: { inputPerMTok: 1, outputPerMTok: 1 } });
+    const costly = (conn: Connection) =>
+      env.client.chat({
+        streamId: `s-${++made}`,
+        connectionId: conn.id,
+        messages: user('hi'),
+        options: { maxTokens: 20 },
+      }).result;
+    await env.client.request(PricesSet, {
+      provider: 'openai',
+      model: 'gpt-5.4',
+      price: { inputPerMTok: 1, outputPerMTok: 1 },
+    });
     const b = await fallback();
     const a = await primary({ ...capped, fallbacks: [b.id] });
     expectAnsweredByFallback(await costly(a), a, b, ErrorCode.BUDGET_EXCEEDED);
@@ -127,12 +177,27 @@ describe('falls back before the first token', () => {
     expect(deltas.indexes).toEqual(BACKUP.map((_, i) => i));
     expect(result.usage).toEqual({ inputTokens: 11, outputTokens: 5 });
     const usage = await env.client.request(UsageGet, { groupBy: ['connection'] });
-    expect(usage.groups!.find((g) => g.connectionId === a.id)).toMatchObject({ requests: 1, errors: 1, inputTokens: 0 });
-    expect(usage.groups!.find((g) => g.connectionId === b.id)).toMatchObject({ requests: 1, errors: 0, inputTokens: 11, outputTokens: 5 });
+    expect(usage.groups!.find((g) => g.connectionId === a.id)).toMatchObject({
+      requests: 1,
+      errors: 1,
+      inputTokens: 0,
+    });
+    expect(usage.groups!.find((g) => g.connectionId === b.id)).toMatchObject({
+      requests: 1,
+      errors: 0,
+      inputTokens: 11,
+      outputTokens: 5,
+    });
   });
 
   it('walks the chain in order, passing over a fallback without a key and one deleted since it was named', async () => {
-    const keyless = await env.create({ name: `keyless-${++made}`, provider: 'openai', baseUrl: backup.openaiBaseUrl, keySource: 'memory', defaultModel: 'backup-model' });
+    const keyless = await env.create({
+      name: `keyless-${++made}`,
+      provider: 'openai',
+      baseUrl: backup.openaiBaseUrl,
+      keySource: 'memory',
+      defaultModel: 'backup-model',
+    });
     const doomed = await fallback();
     const b = await fallback();
     const a = await primary({ fallbacks: [doomed.id, keyless.id, b.id] });
@@ -209,7 +274,14 @@ describe('never falls back', () => {
 
 describe('chains without loops', () => {
   it('ends A → B → C → A with the last error, each earlier connection skipped once', async () => {
-    const dead = async (name: string) => env.create({ name: `${name}-${++made}`, provider: 'custom', baseUrl: `http://127.0.0.1:${await closedPort()}/v1`, defaultModel: 'm', maxRetries: 0 });
+    const dead = async (name: string) =>
+      env.create({
+        name: `${name}-${++made}`,
+        provider: 'custom',
+        baseUrl: `http://127.0.0.1:${await closedPort()}/v1`,
+        defaultModel: 'm',
+        maxRetries: 0,
+      });
     const a = await dead('loop-a');
     const b = await dead('loop-b');
     const c = await dead('loop-c');
@@ -222,7 +294,8 @@ describe('chains without loops', () => {
     expect(skipped.map((s) => s.connectionId)).toEqual([a.id, b.id]);
     expect(skipped.every((s) => s.code === ErrorCode.UNREACHABLE)).toBe(true);
     const usage = await env.client.request(UsageGet, { groupBy: ['connection'] });
-    for (const conn of [a, b, c]) expect(usage.groups!.find((g) => g.connectionId === conn.id)).toMatchObject({ requests: 1, errors: 1 });
+    for (const conn of [a, b, c])
+      expect(usage.groups!.find((g) => g.connectionId === conn.id)).toMatchObject({ requests: 1, errors: 1 });
   });
 
   it('ends a two-connection cycle whose fallback also fails with its error and the primary skipped once', async () => {
@@ -234,7 +307,9 @@ describe('chains without loops', () => {
     const error = await rejectionOf(chat(a));
     expect(error.code).toBe(ErrorCode.UPSTREAM_ERROR);
     expect(error.data.status).toBe(500);
-    expect((error.data.skipped as SkippedConnection[]).map((s) => [s.connectionId, s.code])).toEqual([[a.id, ErrorCode.UPSTREAM_ERROR]]);
+    expect((error.data.skipped as SkippedConnection[]).map((s) => [s.connectionId, s.code])).toEqual([
+      [a.id, ErrorCode.UPSTREAM_ERROR],
+    ]);
     expect(primaryChats()).toHaveLength(1);
     expect(backupChats()).toHaveLength(1);
   });
@@ -254,19 +329,25 @@ describe('through the OpenAI-compatible endpoint', () => {
     env.up.fault({ kind: 'status', status: 503, count: 2 });
     const plain = await post(a.name, false);
     expect(plain.status).toBe(200);
-    expect(((await plain.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toBe(BACKUP.join(''));
+    expect(
+      ((await plain.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content,
+    ).toBe(BACKUP.join(''));
     const streamed = await post(a.name, true);
     expect(streamed.status).toBe(200);
     const text = (await streamed.text())
       .split('\n')
       .filter((l) => l.startsWith('data: {'))
-      .map((l) => (JSON.parse(l.slice(6)) as { choices: Array<{ delta?: { content?: string } }> }).choices[0]?.delta?.content ?? '')
+      .map(
+        (l) =>
+          (JSON.parse(l.slice(6)) as { choices: Array<{ delta?: { content?: string } }> }).choices[0]?.delta?.content ??
+          '',
+      )
       .join('');
     expect(text).toBe(BACKUP.join(''));
     expect(backupChats()).toHaveLength(2);
   });
 
-  it('returns the primary\'s error when it may not fall back (the upstream rejected its key)', async () => {
+  it("returns the primary's error when it may not fall back (the upstream rejected its key)", async () => {
     const b = await fallback();
     const a = await primary({ apiKey: 'sk-wrong-key-0123456789abcdefghijkl', fallbacks: [b.id] });
     const res = await post(a.name, false);

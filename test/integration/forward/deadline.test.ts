@@ -12,7 +12,15 @@ beforeAll(async () => {
   ensureBuilt();
   env = await setup();
   // Two retries allowed, one second of timeout: per-attempt timeouts would send three requests.
-  await env.create({ name: 'silent', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 2, timeoutMs: 1000 });
+  await env.create({
+    name: 'silent',
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-5.4',
+    maxRetries: 2,
+    timeoutMs: 1000,
+  });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -30,7 +38,9 @@ describe('one deadline across retries (forwarding path)', () => {
     });
     const body = (await res.json()) as { error: { message: string } };
     expect(res.status).toBe(504);
-    expect(body.error.message).toMatch(/did not start answering within the connection's timeout of 1 s \(1 attempt, [\d.]+ s in all\): the timeout is one deadline for every attempt together/);
+    expect(body.error.message).toMatch(
+      /did not start answering within the connection's timeout of 1 s \(1 attempt, [\d.]+ s in all\): the timeout is one deadline for every attempt together/,
+    );
     expect(env.chats()).toHaveLength(1);
   });
 });

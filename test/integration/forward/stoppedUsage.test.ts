@@ -19,8 +19,22 @@ const CHUNKS = Array.from({ length: 200 }, (_, i) => `w${String(i).padStart(3, '
 beforeAll(async () => {
   ensureBuilt();
   env = await setup();
-  gpt = await env.create({ name: 'gpt', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-4o', maxRetries: 0 });
-  claude = await env.create({ name: 'claude', provider: 'anthropic', baseUrl: env.up.anthropicBaseUrl, apiKey: KEYS.ant, defaultModel: 'claude-sonnet-4-6', maxRetries: 0 });
+  gpt = await env.create({
+    name: 'gpt',
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-4o',
+    maxRetries: 0,
+  });
+  claude = await env.create({
+    name: 'claude',
+    provider: 'anthropic',
+    baseUrl: env.up.anthropicBaseUrl,
+    apiKey: KEYS.ant,
+    defaultModel: 'claude-sonnet-4-6',
+    maxRetries: 0,
+  });
   env.up.reply('gpt-4o', { chunks: CHUNKS, chunkDelayMs: 20, usage: { input: 9999, output: 9999 } });
   env.up.reply('claude-sonnet-4-6', { chunks: CHUNKS, chunkDelayMs: 20, usage: { input: 9999, output: 9999 } });
 });
@@ -50,9 +64,16 @@ async function expectEstimated(conn: Connection, receivedChars: number) {
 
 describe('a forwarded answer the client stops', () => {
   it('/v1/chat/completions → OpenAI: recorded with output tokens estimated from the text relayed', async () => {
-    const sdk = new OpenAI({ baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`, apiKey: env.daemon.info.token, maxRetries: 0 });
+    const sdk = new OpenAI({
+      baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`,
+      apiKey: env.daemon.info.token,
+      maxRetries: 0,
+    });
     const abort = new AbortController();
-    const stream = await sdk.chat.completions.create({ model: 'gpt', messages: [{ role: 'user', content: 'please write a long answer' }], stream: true }, { signal: abort.signal });
+    const stream = await sdk.chat.completions.create(
+      { model: 'gpt', messages: [{ role: 'user', content: 'please write a long answer' }], stream: true },
+      { signal: abort.signal },
+    );
     let text = '';
     try {
       for await (const chunk of stream) {
@@ -66,11 +87,23 @@ describe('a forwarded answer the client stops', () => {
   });
 
   it('/v1/messages → Anthropic: recorded with output tokens estimated from the text relayed', async () => {
-    const sdk = new Anthropic({ baseURL: `http://127.0.0.1:${env.daemon.info.port}`, apiKey: env.daemon.info.token, maxRetries: 0 });
+    const sdk = new Anthropic({
+      baseURL: `http://127.0.0.1:${env.daemon.info.port}`,
+      apiKey: env.daemon.info.token,
+      maxRetries: 0,
+    });
     env.up.reset();
     env.up.reply('claude-sonnet-4-6', { chunks: CHUNKS, chunkDelayMs: 20, usage: { input: 9999, output: 9999 } });
     const abort = new AbortController();
-    const stream = await sdk.messages.create({ model: 'claude', max_tokens: 4000, messages: [{ role: 'user', content: 'please write a long answer' }], stream: true }, { signal: abort.signal });
+    const stream = await sdk.messages.create(
+      {
+        model: 'claude',
+        max_tokens: 4000,
+        messages: [{ role: 'user', content: 'please write a long answer' }],
+        stream: true,
+      },
+      { signal: abort.signal },
+    );
     let text = '';
     try {
       for await (const event of stream) {

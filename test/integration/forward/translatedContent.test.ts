@@ -15,16 +15,45 @@ let openai: OpenAI;
 let anthropic: Anthropic;
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
-const SCHEMA = { type: 'object', properties: { city: { type: 'string' }, temp: { type: 'number' } }, required: ['city', 'temp'], additionalProperties: false };
+const SCHEMA = {
+  type: 'object',
+  properties: { city: { type: 'string' }, temp: { type: 'number' } },
+  required: ['city', 'temp'],
+  additionalProperties: false,
+};
 
 beforeAll(async () => {
   ensureBuilt();
   env = await setup();
-  await env.create({ name: 'gpt', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 0 });
-  await env.create({ name: 'claude', provider: 'anthropic', baseUrl: env.up.anthropicBaseUrl, apiKey: KEYS.ant, defaultModel: 'claude-sonnet-4-6', maxRetries: 0 });
+  await env.create({
+    name: 'gpt',
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-5.4',
+    maxRetries: 0,
+  });
+  await env.create({
+    name: 'claude',
+    provider: 'anthropic',
+    baseUrl: env.up.anthropicBaseUrl,
+    apiKey: KEYS.ant,
+    defaultModel: 'claude-sonnet-4-6',
+    maxRetries: 0,
+  });
   const port = env.daemon.info.port;
-  openai = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: env.daemon.info.token, maxRetries: 0, timeout: 15_000 });
-  anthropic = new Anthropic({ baseURL: `http://127.0.0.1:${port}`, apiKey: env.daemon.info.token, maxRetries: 0, timeout: 15_000 });
+  openai = new OpenAI({
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    apiKey: env.daemon.info.token,
+    maxRetries: 0,
+    timeout: 15_000,
+  });
+  anthropic = new Anthropic({
+    baseURL: `http://127.0.0.1:${port}`,
+    apiKey: env.daemon.info.token,
+    maxRetries: 0,
+    timeout: 15_000,
+  });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -72,33 +101,54 @@ describe('OpenAI client → Anthropic connection', () => {
   it.each([
     ['whole', false],
     ['streamed', true],
-  ])('answers response_format json_schema (%s) through a forced tool, as JSON text with finish stop', async (_how, stream) => {
-    env.up.reply('claude-sonnet-4-6', { chunks: [], toolCalls: [{ name: 'weather_report', arguments: '{"city":"Oslo","temp":-3}' }], argumentPieceSize: 4 });
-    const params = {
-      model: 'claude',
-      messages: [{ role: 'user' as const, content: 'Weather in Oslo as JSON' }],
-      response_format: { type: 'json_schema' as const, json_schema: { name: 'weather_report', schema: SCHEMA, strict: true } },
-    };
-    const completion = stream ? await openai.chat.completions.stream({ ...params, stream: true }).finalChatCompletion() : await openai.chat.completions.create(params);
-    const choice = completion.choices[0]!;
-    expect(JSON.parse(choice.message.content!)).toEqual({ city: 'Oslo', temp: -3 });
-    expect(choice.finish_reason).toBe('stop');
-    expect(choice.message.tool_calls ?? []).toEqual([]);
-    const sent = env.chats()[0]!.body;
-    expect(sent.tools).toEqual([{ type: 'custom', name: 'weather_report', description: expect.any(String), input_schema: SCHEMA }]);
-    expect(sent.tool_choice).toEqual({ type: 'tool', name: 'weather_report' });
-  });
+  ])(
+    'answers response_format json_schema (%s) through a forced tool, as JSON text with finish stop',
+    async (_how, stream) => {
+      env.up.reply('claude-sonnet-4-6', {
+        chunks: [],
+        toolCalls: [{ name: 'weather_report', arguments: '{"city":"Oslo","temp":-3}' }],
+        argumentPieceSize: 4,
+      });
+      const params = {
+        model: 'claude',
+        messages: [{ role: 'user' as const, content: 'Weather in Oslo as JSON' }],
+        response_format: {
+          type: 'json_schema' as const,
+          json_schema: { name: 'weather_report', schema: SCHEMA, strict: true },
+        },
+      };
+      const completion = stream
+        ? await openai.chat.completions.stream({ ...params, stream: true }).finalChatCompletion()
+        : await openai.chat.completions.create(params);
+      const choice = completion.choices[0]!;
+      expect(JSON.parse(choice.message.content!)).toEqual({ city: 'Oslo', temp: -3 });
+      expect(choice.finish_reason).toBe('stop');
+      expect(choice.message.tool_calls ?? []).toEqual([]);
+      const sent = env.chats()[0]!.body;
+      expect(sent.tools).toEqual([
+        { type: 'custom', name: 'weather_report', description: expect.any(String), input_schema: SCHEMA },
+      ]);
+      expect(sent.tool_choice).toEqual({ type: 'tool', name: 'weather_report' });
+    },
+  );
 
   it('answers response_format json_object through the json_response tool', async () => {
     env.up.reply('claude-sonnet-4-6', { chunks: [], toolCalls: [{ name: 'json_response', arguments: '{"ok":true}' }] });
-    const res = await openai.chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'JSON please' }], response_format: { type: 'json_object' } });
+    const res = await openai.chat.completions.create({
+      model: 'claude',
+      messages: [{ role: 'user', content: 'JSON please' }],
+      response_format: { type: 'json_object' },
+    });
     expect(JSON.parse(res.choices[0]!.message.content!)).toEqual({ ok: true });
     expect(env.chats()[0]!.body.tool_choice).toEqual({ type: 'tool', name: 'json_response' });
   });
 
-  it('sends a json_schema beside tools as Anthropic\'s output_config.format; the tools stay tools', async () => {
+  it("sends a json_schema beside tools as Anthropic's output_config.format; the tools stay tools", async () => {
     env.up.reply('claude-sonnet-4-6', { chunks: ['{"city":"Oslo",', '"temp":-3}'] });
-    const weather = { type: 'function' as const, function: { name: 'weather_report', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
+    const weather = {
+      type: 'function' as const,
+      function: { name: 'weather_report', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+    };
     const res = await openai.chat.completions.create({
       model: 'claude',
       messages: [{ role: 'user', content: 'Weather in Oslo as JSON' }],
@@ -113,9 +163,22 @@ describe('OpenAI client → Anthropic connection', () => {
 
     // A call of the user's tool that shares the schema's name is still a tool call, not the answer.
     env.up.reset();
-    env.up.reply('claude-sonnet-4-6', { chunks: [], toolCalls: [{ name: 'weather_report', arguments: '{"city":"Oslo"}' }] });
-    const call = await openai.chat.completions.stream({ model: 'claude', messages: [{ role: 'user', content: 'x' }], tools: [weather], response_format: { type: 'json_schema', json_schema: { name: 'weather_report', schema: SCHEMA } }, stream: true }).finalChatCompletion();
-    expect(call.choices[0]!.message.tool_calls?.[0]).toMatchObject({ function: { name: 'weather_report', arguments: '{"city":"Oslo"}' } });
+    env.up.reply('claude-sonnet-4-6', {
+      chunks: [],
+      toolCalls: [{ name: 'weather_report', arguments: '{"city":"Oslo"}' }],
+    });
+    const call = await openai.chat.completions
+      .stream({
+        model: 'claude',
+        messages: [{ role: 'user', content: 'x' }],
+        tools: [weather],
+        response_format: { type: 'json_schema', json_schema: { name: 'weather_report', schema: SCHEMA } },
+        stream: true,
+      })
+      .finalChatCompletion();
+    expect(call.choices[0]!.message.tool_calls?.[0]).toMatchObject({
+      function: { name: 'weather_report', arguments: '{"city":"Oslo"}' },
+    });
     expect(call.choices[0]!.finish_reason).toBe('tool_calls');
   });
 
@@ -173,12 +236,22 @@ describe('Anthropic client → OpenAI-format connection', () => {
     });
     expect(message.content).toEqual([expect.objectContaining({ type: 'text', text: '{"city":"Oslo","temp":-3}' })]);
     const sent = env.chats()[0]!.body;
-    expect(sent.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'output', schema: SCHEMA, strict: true } });
+    expect(sent.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'output', schema: SCHEMA, strict: true },
+    });
     expect(sent.reasoning_effort).toBe('low');
   });
 
   it('refuses effort "max", which chat completions cannot carry, naming it', async () => {
-    const error = await thrown(anthropic.messages.create({ model: 'gpt', max_tokens: 100, messages: [{ role: 'user', content: 'x' }], output_config: { effort: 'max' } }));
+    const error = await thrown(
+      anthropic.messages.create({
+        model: 'gpt',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'x' }],
+        output_config: { effort: 'max' },
+      }),
+    );
     expect(error).toBeInstanceOf(AnthropicBadRequest);
     expect(error.error.error.message).toMatch(/^output_config\.effort/);
     expect(env.up.requests).toHaveLength(0);
@@ -193,7 +266,16 @@ describe('Anthropic client → OpenAI-format connection', () => {
         messages: [
           { role: 'user', content: 'Take a screenshot' },
           { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'shot', input: {} }] },
-          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } }] }] },
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'tool_result',
+                tool_use_id: 'toolu_1',
+                content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } }],
+              },
+            ],
+          },
         ],
       }),
     );

@@ -16,7 +16,14 @@ let az: Connection;
 beforeAll(async () => {
   ensureBuilt();
   env = await setup({ defaultReply: { chunks: ['ok'] } });
-  az = await env.create({ name: 'az', provider: 'azure-openai', baseUrl: env.up.azureEndpoint, apiKey: KEYS.b, defaultModel: 'my-deploy', maxRetries: 0 });
+  az = await env.create({
+    name: 'az',
+    provider: 'azure-openai',
+    baseUrl: env.up.azureEndpoint,
+    apiKey: KEYS.b,
+    defaultModel: 'my-deploy',
+    maxRetries: 0,
+  });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -26,7 +33,10 @@ beforeEach(() => env.up.reset());
 
 const STEERING = [
   ['../../x', '/openai/deployments/..%2F..%2Fx/chat/completions'],
-  ['a/../../../v1/chat/completions?x=', '/openai/deployments/a%2F..%2F..%2F..%2Fv1%2Fchat%2Fcompletions%3Fx%3D/chat/completions'],
+  [
+    'a/../../../v1/chat/completions?x=',
+    '/openai/deployments/a%2F..%2F..%2F..%2Fv1%2Fchat%2Fcompletions%3Fx%3D/chat/completions',
+  ],
 ] as const;
 
 describe('Azure deployment names are one encoded path segment', () => {
@@ -37,14 +47,23 @@ describe('Azure deployment names are one encoded path segment', () => {
     expect(env.up.requests[0]!.authKey).toBe(KEYS.b);
   });
 
-  it.each(STEERING)('/v1/chat/completions with model "az/%s" reaches only the encoded deployment path', async (model, path) => {
-    const sdk = new OpenAI({ baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`, apiKey: env.daemon.info.token, maxRetries: 0 });
-    await sdk.chat.completions.create({ model: `az/${model}`, messages: user('hi') }).catch(() => undefined);
-    expect(env.up.requests.map((r) => r.path)).toEqual([path]);
-  });
+  it.each(STEERING)(
+    '/v1/chat/completions with model "az/%s" reaches only the encoded deployment path',
+    async (model, path) => {
+      const sdk = new OpenAI({
+        baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`,
+        apiKey: env.daemon.info.token,
+        maxRetries: 0,
+      });
+      await sdk.chat.completions.create({ model: `az/${model}`, messages: user('hi') }).catch(() => undefined);
+      expect(env.up.requests.map((r) => r.path)).toEqual([path]);
+    },
+  );
 
   it('refuses the deployment ".." with VALIDATION naming model, sending nothing upstream', async () => {
-    const error = await rejectionOf(env.client.chat({ streamId: 's-dots', connectionId: az.id, model: '..', messages: user('hi') }).result);
+    const error = await rejectionOf(
+      env.client.chat({ streamId: 's-dots', connectionId: az.id, model: '..', messages: user('hi') }).result,
+    );
     expect(error).toMatchObject({ code: ErrorCode.VALIDATION, data: { field: 'model' } });
     expect(env.up.requests).toHaveLength(0);
   });

@@ -18,7 +18,11 @@ let home: string;
 const cli = (args: string[], opts?: Parameters<typeof runCli>[2]) => runCli(home, args, { timeoutMs: 60_000, ...opts });
 let work: { id: string; name: string };
 
-const names = async () => (await cli(['connections', 'list', '--json'])).json().connections.map((c: { name: string }) => c.name).sort();
+const names = async () =>
+  (await cli(['connections', 'list', '--json']))
+    .json()
+    .connections.map((c: { name: string }) => c.name)
+    .sort();
 
 beforeAll(async () => {
   ensureBuilt();
@@ -44,8 +48,14 @@ describe('names shaped like ids', () => {
   it('refuses any conn_+hex name over RPC too, on create and on rename', async () => {
     const client = await SwitchboardClient.connect({ home, clientName: 'refs-test' });
     try {
-      await expect(client.request(ConnectionsCreate, { name: 'CONN_00ff', provider: 'ollama' })).rejects.toMatchObject({ code: 'VALIDATION', data: { field: 'name' } });
-      await expect(client.request(ConnectionsUpdate, { id: work.id, name: 'conn_123abc' })).rejects.toMatchObject({ code: 'VALIDATION', data: { field: 'name' } });
+      await expect(client.request(ConnectionsCreate, { name: 'CONN_00ff', provider: 'ollama' })).rejects.toMatchObject({
+        code: 'VALIDATION',
+        data: { field: 'name' },
+      });
+      await expect(client.request(ConnectionsUpdate, { id: work.id, name: 'conn_123abc' })).rejects.toMatchObject({
+        code: 'VALIDATION',
+        data: { field: 'name' },
+      });
     } finally {
       await client.close();
     }
@@ -57,7 +67,16 @@ describe('a connection stored with an id-shaped name', () => {
   let legacy: { id: string; name: string };
 
   beforeAll(async () => {
-    const added = await cli(['connections', 'add', '--name', 'soon-legacy', '--provider', 'ollama', '--no-key', '--json']);
+    const added = await cli([
+      'connections',
+      'add',
+      '--name',
+      'soon-legacy',
+      '--provider',
+      'ollama',
+      '--no-key',
+      '--json',
+    ]);
     legacy = added.json().connection;
     // What an older daemon accepted: stop this one, give the second connection work's id as its name.
     expect((await cli(['daemon', 'stop'])).code).toBe(0);
@@ -99,7 +118,17 @@ describe('a connection stored with an id-shaped name', () => {
 
 describe('values that cannot go on the wire, typed into the CLI', () => {
   it('refuses a header value outside Latin-1, naming --header', async () => {
-    const r = await cli(['connections', 'add', '--name', 'hdr', '--provider', 'ollama', '--no-key', '--header', 'X-V=✓ok']);
+    const r = await cli([
+      'connections',
+      'add',
+      '--name',
+      'hdr',
+      '--provider',
+      'ollama',
+      '--no-key',
+      '--header',
+      'X-V=✓ok',
+    ]);
     expect(r.code).toBe(EXIT.USAGE);
     expect(r.stderr).toContain('headers.X-V');
     expect(r.stderr).toContain('"✓" (U+2713)');
@@ -118,7 +147,17 @@ describe('values that cannot go on the wire, typed into the CLI', () => {
   });
 
   it('refuses a model with a tab in --model, and one with a newline in chat -m', async () => {
-    const add = await cli(['connections', 'add', '--name', 'tabbed', '--provider', 'ollama', '--no-key', '--model', 'llama3.2\t']);
+    const add = await cli([
+      'connections',
+      'add',
+      '--name',
+      'tabbed',
+      '--provider',
+      'ollama',
+      '--no-key',
+      '--model',
+      'llama3.2\t',
+    ]);
     expect(add.code).toBe(EXIT.USAGE);
     expect(add.stderr).toMatch(/defaultModel: must not contain tabs/);
     const chat = await cli(['chat', '-c', 'work', '-m', 'llama3.2\nmini', 'hi']);

@@ -16,14 +16,22 @@ import { DAEMON_JS } from '../../helpers/daemonProcess';
 function run(script: string, args: string[], opts: { cwd: string; env?: Record<string, string>; deadlineMs?: number }) {
   return new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [script, ...args], { cwd: opts.cwd, env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], {
+      cwd: opts.cwd,
+      env: cleanEnv(opts.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${script} ${args.join(' ')} still running after ${opts.deadlineMs} ms (spinning?).\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(
+          `${script} ${args.join(' ')} still running after ${opts.deadlineMs} ms (spinning?).\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
     }, opts.deadlineMs ?? 15_000);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -57,13 +65,16 @@ afterAll(() => {
 });
 
 describe('an empty --home', () => {
-  it.each([[['--home', '']], [['--home=']], [['--home', '  ']]])('is a usage error (%j), and the working directory is left alone', async (flag) => {
-    const r = await run(CLI, [...flag, 'connections', 'list'], { cwd });
-    expect(r.code).toBe(EXIT.USAGE);
-    expect(r.stderr).toContain('--home: the home directory is empty');
-    expect(readdirSync(cwd)).toEqual([]);
-    expect(statSync(cwd).mode & 0o777).toBe(0o755);
-  });
+  it.each([[['--home', '']], [['--home=']], [['--home', '  ']]])(
+    'is a usage error (%j), and the working directory is left alone',
+    async (flag) => {
+      const r = await run(CLI, [...flag, 'connections', 'list'], { cwd });
+      expect(r.code).toBe(EXIT.USAGE);
+      expect(r.stderr).toContain('--home: the home directory is empty');
+      expect(readdirSync(cwd)).toEqual([]);
+      expect(statSync(cwd).mode & 0o777).toBe(0o755);
+    },
+  );
 });
 
 describe('an existing home', () => {
@@ -92,7 +103,11 @@ describe.runIf(existsSync('/proc/self'))('a home that cannot be created', () => 
   });
 
   it('makes the daemon exit at once with the reason, not spin', async () => {
-    const r = await run(DAEMON_JS, [], { cwd, env: { SWITCHBOARD_HOME: '/proc/nope', SWITCHBOARD_PORT: '0' }, deadlineMs: 15_000 });
+    const r = await run(DAEMON_JS, [], {
+      cwd,
+      env: { SWITCHBOARD_HOME: '/proc/nope', SWITCHBOARD_PORT: '0' },
+      deadlineMs: 15_000,
+    });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('Cannot create the Switchboard home /proc/nope');
   });

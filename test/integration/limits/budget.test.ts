@@ -5,7 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/client';
-import { BudgetWarning, ConnectionsUpdate, EventsSubscribe, PricesSet, UsageBudgets, type BudgetWarningParams } from '../../../shared/protocol';
+import {
+  BudgetWarning,
+  ConnectionsUpdate,
+  EventsSubscribe,
+  PricesSet,
+  UsageBudgets,
+  type BudgetWarningParams,
+} from '../../../shared/protocol';
 import { cleanupDaemons, ensureBuilt, KEYS, setup, type Env } from '../chat/harness';
 import { errorOf, httpChat, rpcChat, sleep } from './helpers';
 
@@ -16,7 +23,11 @@ beforeAll(async () => {
   // Every answer reports 10 input + 20 output tokens.
   env = await setup({ defaultReply: { chunks: ['ok'], usage: { input: 10, output: 20 } } });
   // $1000 per million tokens = $0.001 a token: each answer costs $0.03.
-  await env.client.request(PricesSet, { provider: 'openai', model: 'gpt-5.4', price: { inputPerMTok: 1000, outputPerMTok: 1000 } });
+  await env.client.request(PricesSet, {
+    provider: 'openai',
+    model: 'gpt-5.4',
+    price: { inputPerMTok: 1000, outputPerMTok: 1000 },
+  });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -27,7 +38,15 @@ const chatsSoFar = () => env.chats().length;
 
 describe('a daily budget', () => {
   it('warns once at 80%, then refuses the request that would pass it with BUDGET_EXCEEDED', async () => {
-    const conn = await env.create({ name: 'capped', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 0, budget: { period: 'day', amount: 0.1 } });
+    const conn = await env.create({
+      name: 'capped',
+      provider: 'openai',
+      baseUrl: env.up.openaiBaseUrl,
+      apiKey: KEYS.a,
+      defaultModel: 'gpt-5.4',
+      maxRetries: 0,
+      budget: { period: 'day', amount: 0.1 },
+    });
     const listener = await env.connect('budget-listener');
     await listener.request(EventsSubscribe, { events: ['usage/budgetWarning'] });
     const bystander = await env.connect('not-subscribed');
@@ -48,7 +67,14 @@ describe('a daily budget', () => {
     const deadline = Date.now() + 3000;
     while (warnings.length === 0 && Date.now() < deadline) await sleep(25);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ connectionId: conn.id, name: 'capped', period: 'day', amount: 0.1, fraction: 0.9, unpricedRequests: 0 });
+    expect(warnings[0]).toMatchObject({
+      connectionId: conn.id,
+      name: 'capped',
+      period: 'day',
+      amount: 0.1,
+      fraction: 0.9,
+      unpricedRequests: 0,
+    });
     expect(warnings[0]!.spentUsd).toBeCloseTo(0.09, 9);
     expect(warnings[0]!.periodStart).toBe(`${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`);
 
@@ -56,8 +82,12 @@ describe('a daily budget', () => {
     const before = chatsSoFar();
     const refused = errorOf(await rpcChat(bystander, conn.id, call));
     expect(refused.code).toBe(ErrorCode.BUDGET_EXCEEDED);
-    expect(refused.message).toBe('Connection "capped" has spent $0.09 of its $0.10 daily budget; this request up to $0.021 (about 1 prompt token and its max_tokens of 20, at the model\'s price).');
-    expect(refused.data.hint).toMatch(/^Raise the connection's budget, wait until \d{4}-\d\d-\d\d 00:00 UTC when a new day starts, or use another connection\.$/);
+    expect(refused.message).toBe(
+      'Connection "capped" has spent $0.09 of its $0.10 daily budget; this request up to $0.021 (about 1 prompt token and its max_tokens of 20, at the model\'s price).',
+    );
+    expect(refused.data.hint).toMatch(
+      /^Raise the connection's budget, wait until \d{4}-\d\d-\d\d 00:00 UTC when a new day starts, or use another connection\.$/,
+    );
     expect(refused.data).toMatchObject({ connectionId: conn.id, budget: { period: 'day', amount: 0.1 } });
 
     const http = await httpChat(env, 'capped', { max_tokens: 20 });
@@ -81,7 +111,15 @@ describe('a daily budget', () => {
   });
 
   it('refuses every request once the budget is spent, whatever its size, until the budget is raised', async () => {
-    const conn = await env.create({ name: 'spent', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 0, budget: { period: 'month', amount: 0.05 } });
+    const conn = await env.create({
+      name: 'spent',
+      provider: 'openai',
+      baseUrl: env.up.openaiBaseUrl,
+      apiKey: KEYS.a,
+      defaultModel: 'gpt-5.4',
+      maxRetries: 0,
+      budget: { period: 'month', amount: 0.05 },
+    });
     // No maxTokens: estimated at 1 + 256 tokens ($0.257), more than the whole budget, so refused from the start.
     expect(errorOf(await rpcChat(env.client, conn.id)).code).toBe(ErrorCode.BUDGET_EXCEEDED);
     expect((await rpcChat(env.client, conn.id, { options: { maxTokens: 5 } })).ok).toBe(true); // $0.03
@@ -98,4 +136,3 @@ describe('a daily budget', () => {
     expect(budgets.map((b) => b.connectionId)).not.toContain(conn.id);
   });
 });
-

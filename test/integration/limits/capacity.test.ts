@@ -24,7 +24,16 @@ afterAll(async () => {
   await cleanupDaemons();
 });
 
-const create = (name: string, capacity: unknown) => env.create({ name, provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 0, capacity: capacity as never });
+const create = (name: string, capacity: unknown) =>
+  env.create({
+    name,
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-5.4',
+    maxRetries: 0,
+    capacity: capacity as never,
+  });
 const chatsTo = (since: number) => env.chats().filter((r) => r.startedAt >= since).length;
 const refusals = (outcomes: RpcOutcome[]) => outcomes.filter((o): o is Extract<RpcOutcome, { ok: false }> => !o.ok);
 
@@ -33,7 +42,10 @@ describe('a requests limit', () => {
   it('admits exactly 20 of a concurrent burst from two clients and the HTTP endpoint, and refuses the rest with RATE_LIMITED / 429', async () => {
     const conn = await create('burst', [{ period: 'minute', requests: 20 }]);
     const since = Date.now();
-    const rpc = [...Array.from({ length: 8 }, () => rpcChat(env.client, conn.id)), ...Array.from({ length: 8 }, () => rpcChat(second, conn.id))];
+    const rpc = [
+      ...Array.from({ length: 8 }, () => rpcChat(env.client, conn.id)),
+      ...Array.from({ length: 8 }, () => rpcChat(second, conn.id)),
+    ];
     const http = Array.from({ length: 8 }, () => httpChat(env, 'burst'));
     const [rpcOutcomes, httpOutcomes] = await Promise.all([Promise.all(rpc), Promise.all(http)]);
 
@@ -43,7 +55,11 @@ describe('a requests limit', () => {
     for (const { error } of refusals(rpcOutcomes)) {
       expect(error.code).toBe(ErrorCode.RATE_LIMITED);
       expect(error.message).toBe('Connection "burst" is over its limit of 20 requests per minute.');
-      expect(error.data).toMatchObject({ connectionId: conn.id, limit: { period: 'minute', requests: 20 }, source: 'capacity' });
+      expect(error.data).toMatchObject({
+        connectionId: conn.id,
+        limit: { period: 'minute', requests: 20 },
+        source: 'capacity',
+      });
       expect(error.data.retryAfterMs).toBeGreaterThan(0);
       expect(error.data.retryAfterMs).toBeLessThanOrEqual(3000);
     }
@@ -60,7 +76,9 @@ describe('a requests limit', () => {
 
   it('frees up one request after retryAfterMs, not before', async () => {
     const conn = await create('refill', [{ period: 'minute', requests: 20 }]);
-    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => rpcChat(i % 2 ? second : env.client, conn.id)));
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => rpcChat(i % 2 ? second : env.client, conn.id)),
+    );
     expect(burst.every((o) => o.ok)).toBe(true);
 
     const first = await rpcChat(env.client, conn.id);
@@ -95,14 +113,18 @@ describe('a tokens limit', () => {
   it('admits exactly as many concurrent requests as their estimates fit, and frees up on time', async () => {
     const conn = await create('tokens', [{ period: 'minute', tokens: 600 }]);
     const since = Date.now();
-    const outcomes = await Promise.all(Array.from({ length: 24 }, (_, i) => rpcChat(i % 2 ? second : env.client, conn.id, options)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => rpcChat(i % 2 ? second : env.client, conn.id, options)),
+    );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(20);
     expect(chatsTo(since)).toBe(20);
     const refused = refusals(outcomes);
     expect(refused).toHaveLength(4);
     for (const { error } of refused) {
       expect(error.code).toBe(ErrorCode.RATE_LIMITED);
-      expect(error.message).toBe('Connection "tokens" is over its limit of 600 tokens per minute. This request reserves 30 tokens of it until it ends (about 1 prompt token and its max_tokens of 29); its reported usage then replaces the reservation.');
+      expect(error.message).toBe(
+        'Connection "tokens" is over its limit of 600 tokens per minute. This request reserves 30 tokens of it until it ends (about 1 prompt token and its max_tokens of 29); its reported usage then replaces the reservation.',
+      );
       expect(error.data.limit).toEqual({ period: 'minute', tokens: 600 });
     }
     // 600 per minute refills 30 tokens (one request) every 3 s.
@@ -120,7 +142,9 @@ describe('a tokens limit', () => {
     env.up.reply('slow-model', { chunks: ['a', 'b'], usage: USAGE, firstChunkDelayMs: 1500 });
     const conn = await create('reported', [{ period: 'hour', tokens: 100 }]);
     const call = { model: 'slow-model', options: { maxTokens: 19 } }; // 1 + 19 = 20 reserved, 30 reported
-    const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => rpcChat(i % 2 ? second : env.client, conn.id, call)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => rpcChat(i % 2 ? second : env.client, conn.id, call)),
+    );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(5);
     for (const o of refusals(outcomes)) expect(o.error.data.limit).toEqual({ period: 'hour', tokens: 100 });
 
@@ -129,7 +153,9 @@ describe('a tokens limit', () => {
     const next = errorOf(await rpcChat(env.client, conn.id, call));
     expect(next.data.retryAfterMs).toBeGreaterThan(70 * 36_000 - 60_000);
     expect(next.data.retryAfterMs).toBeLessThanOrEqual(70 * 36_000);
-    expect(next.data.hint).toMatch(/^Retry in 4[12] min, raise the connection's capacity, or set onLimit to "queue"\.$/);
+    expect(next.data.hint).toMatch(
+      /^Retry in 4[12] min, raise the connection's capacity, or set onLimit to "queue"\.$/,
+    );
   });
 
   it('refunds the estimate of a request that failed without usage', async () => {

@@ -6,7 +6,8 @@ import type { SwitchboardClient, SwitchboardError } from '../../../shared/client
 import type { ChatOptions, ChatStreamResult } from '../../../shared/protocol';
 import type { Env } from '../chat/harness';
 
-export type RpcOutcome = { ok: true; result: ChatStreamResult; at: number } | { ok: false; error: SwitchboardError; at: number };
+export type RpcOutcome =
+  { ok: true; result: ChatStreamResult; at: number } | { ok: false; error: SwitchboardError; at: number };
 
 export interface ChatCall {
   model?: string;
@@ -16,9 +17,18 @@ export interface ChatCall {
 }
 
 /** One `chat/stream` to the end; never rejects. */
-export async function rpcChat(client: SwitchboardClient, connectionId: string, call: ChatCall = {}): Promise<RpcOutcome> {
+export async function rpcChat(
+  client: SwitchboardClient,
+  connectionId: string,
+  call: ChatCall = {},
+): Promise<RpcOutcome> {
   const stream = client.chat(
-    { connectionId, ...(call.model && { model: call.model }), messages: [{ role: 'user', content: call.content ?? 'hi' }], ...(call.options && { options: call.options }) },
+    {
+      connectionId,
+      ...(call.model && { model: call.model }),
+      messages: [{ role: 'user', content: call.content ?? 'hi' }],
+      ...(call.options && { options: call.options }),
+    },
     { ...(call.signal && { signal: call.signal }) },
   );
   try {

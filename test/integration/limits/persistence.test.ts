@@ -33,7 +33,15 @@ describe('capacity counters across restarts', () => {
   it('keep counting after a clean restart and after a crash', async () => {
     const first = await startDaemon();
     let client = await connect(first);
-    const { connection } = await client.request(ConnectionsCreate, { name: 'kept', provider: 'openai', baseUrl: up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 0, capacity: [{ period: 'hour', requests: 4 }] });
+    const { connection } = await client.request(ConnectionsCreate, {
+      name: 'kept',
+      provider: 'openai',
+      baseUrl: up.openaiBaseUrl,
+      apiKey: KEYS.a,
+      defaultModel: 'gpt-5.4',
+      maxRetries: 0,
+      capacity: [{ period: 'hour', requests: 4 }],
+    });
     expect((await rpcChat(client, connection.id)).ok).toBe(true);
     expect((await rpcChat(client, connection.id)).ok).toBe(true);
     await client.close();

@@ -22,9 +22,24 @@ afterAll(async () => {
 });
 
 const create = (name: string, extra: Record<string, unknown>) =>
-  env.create({ name, provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 0, onLimit: 'queue', ...extra });
-const arrivals = (since: number) => env.chats().filter((r) => r.startedAt >= since).map((r) => r.startedAt).sort((a, b) => a - b);
-const exhaust = (connectionId: string, n: number) => Promise.all(Array.from({ length: n }, (_, i) => rpcChat(i % 2 ? second : env.client, connectionId)));
+  env.create({
+    name,
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-5.4',
+    maxRetries: 0,
+    onLimit: 'queue',
+    ...extra,
+  });
+const arrivals = (since: number) =>
+  env
+    .chats()
+    .filter((r) => r.startedAt >= since)
+    .map((r) => r.startedAt)
+    .sort((a, b) => a - b);
+const exhaust = (connectionId: string, n: number) =>
+  Promise.all(Array.from({ length: n }, (_, i) => rpcChat(i % 2 ? second : env.client, connectionId)));
 
 describe('a queueing connection', () => {
   it('drains a burst over the limit at one request per period / limit, in a bounded wait', async () => {
@@ -43,7 +58,8 @@ describe('a queueing connection', () => {
     // than k seconds after the burst was sent. A loaded machine can only make them late (the burst's
     // own requests reaching the upstream late, two timers firing together), never early, so the
     // bounds are on the rate from the moment of sending, not on gaps between neighbours.
-    for (let k = 1; k <= 4; k++) expect(times[59 + k]! - since, `over-limit request ${k}`).toBeGreaterThanOrEqual(k * 1000 - 50);
+    for (let k = 1; k <= 4; k++)
+      expect(times[59 + k]! - since, `over-limit request ${k}`).toBeGreaterThanOrEqual(k * 1000 - 50);
     // Bounded: all four within a few seconds (generous: a loaded machine).
     expect(times[63]! - since).toBeLessThan(12_000);
   });
@@ -55,8 +71,10 @@ describe('a queueing connection', () => {
     const error = errorOf(await rpcChat(env.client, conn.id));
     expect(Date.now() - sent).toBeLessThan(2000);
     expect(error.code).toBe(ErrorCode.RATE_LIMITED);
-    expect(error.message).toMatch(/^Connection "patient" is over its limit of 3 requests per hour, and this request would wait about 20 min in its queue, longer than its maxQueueWaitMs \(5 s\)\.$/);
-    expect(error.data.hint).toBe('Retry in 20 min, or raise the connection\'s capacity or its maxQueueWaitMs.');
+    expect(error.message).toMatch(
+      /^Connection "patient" is over its limit of 3 requests per hour, and this request would wait about 20 min in its queue, longer than its maxQueueWaitMs \(5 s\)\.$/,
+    );
+    expect(error.data.hint).toBe("Retry in 20 min, or raise the connection's capacity or its maxQueueWaitMs.");
     expect(error.data).toMatchObject({ limit: { period: 'hour', requests: 3 }, source: 'capacity' });
     const http = await httpChat(env, 'patient');
     expect(http.status).toBe(429);
@@ -67,7 +85,9 @@ describe('a queueing connection', () => {
     const conn = await create('short', { capacity: [{ period: 'minute', requests: 60 }], maxQueueWaitMs: 2500 });
     await exhaust(conn.id, 60);
     const sent = Date.now();
-    const outcomes = await Promise.all(Array.from({ length: 5 }, (_, i) => rpcChat(i % 2 ? second : env.client, conn.id)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => rpcChat(i % 2 ? second : env.client, conn.id)),
+    );
     const queued = outcomes.filter((o) => o.ok);
     const refused = outcomes.filter((o) => !o.ok);
     // Two or three fit in 2.5 s at one per second, depending on how far the refill got during the burst.
@@ -120,6 +140,9 @@ describe('a queueing connection', () => {
     // The HTTP caller is answered too, not left hanging until its socket is cut.
     const answer = (await http) as Awaited<ReturnType<typeof httpChat>>;
     expect(answer.status).toBe(499);
-    expect(answer.body.error).toMatchObject({ code: 'cancelled', message: expect.stringContaining('daemon is shutting down') });
+    expect(answer.body.error).toMatchObject({
+      code: 'cancelled',
+      message: expect.stringContaining('daemon is shutting down'),
+    });
   });
 });

@@ -16,7 +16,11 @@ beforeAll(async () => {
   // Every answer reports 30 input + 11 output tokens: 41 real tokens.
   env = await setup({ defaultReply: { chunks: ['ok'], usage: { input: 30, output: 11 } } });
   // $0.001 a token: each answer costs $0.041.
-  await env.client.request(PricesSet, { provider: 'openai', model: 'gpt-5.4', price: { inputPerMTok: 1000, outputPerMTok: 1000 } });
+  await env.client.request(PricesSet, {
+    provider: 'openai',
+    model: 'gpt-5.4',
+    price: { inputPerMTok: 1000, outputPerMTok: 1000 },
+  });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -24,7 +28,15 @@ afterAll(async () => {
 });
 
 const create = (name: string, extra: Record<string, unknown>) =>
-  env.create({ name, provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 0, ...extra });
+  env.create({
+    name,
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-5.4',
+    maxRetries: 0,
+    ...extra,
+  });
 
 describe('a token limit', () => {
   it('admits small requests that set no max_tokens one after another, well under the limit', async () => {
@@ -35,7 +47,7 @@ describe('a token limit', () => {
     }
   });
 
-  it('reserves a request\'s own max_tokens, and says so when that does not fit', async () => {
+  it("reserves a request's own max_tokens, and says so when that does not fit", async () => {
     const conn = await create('tokens-600-b', { capacity: [{ period: 'minute', tokens: 600 }] });
     expect((await rpcChat(env.client, conn.id)).ok).toBe(true); // 41 tokens used
     const refused = errorOf(await rpcChat(env.client, conn.id, { options: { maxTokens: 1000 } }));
@@ -56,7 +68,9 @@ describe('a budget', () => {
       if (!outcome.ok) {
         const error = errorOf(outcome);
         expect(error.code).toBe(ErrorCode.BUDGET_EXCEEDED);
-        expect(error.message).toMatch(/; this request up to \$0\.257 \(about 1 prompt token and up to 256 answer tokens, assumed for a request that sets no max_tokens, at the model's price\)\.$/);
+        expect(error.message).toMatch(
+          /; this request up to \$0\.257 \(about 1 prompt token and up to 256 answer tokens, assumed for a request that sets no max_tokens, at the model's price\)\.$/,
+        );
         expect(error.data.hint).toMatch(/A request that sets max_tokens reserves that instead\.$/);
         break;
       }

@@ -18,10 +18,20 @@ afterAll(async () => {
 
 describe('models/list', () => {
   it('adds the catalog facts of the models it knows, and nothing made up for the others', async () => {
-    const conn = await env.create({ name: 'facts', provider: 'openai', baseUrl: env.up.openaiBaseUrl, keySource: 'vault', apiKey: KEYS.a });
+    const conn = await env.create({
+      name: 'facts',
+      provider: 'openai',
+      baseUrl: env.up.openaiBaseUrl,
+      keySource: 'vault',
+      apiKey: KEYS.a,
+    });
     const { models } = await env.client.request(ModelsList, { connectionId: conn.id, refresh: true });
     const byId = new Map(models.map((m) => [m.id, m]));
-    expect(byId.get('gpt-4o')).toMatchObject({ contextWindow: 128_000, maxOutputTokens: 16_384, capabilities: expect.arrayContaining(['chat', 'tools', 'vision']) });
+    expect(byId.get('gpt-4o')).toMatchObject({
+      contextWindow: 128_000,
+      maxOutputTokens: 16_384,
+      capabilities: expect.arrayContaining(['chat', 'tools', 'vision']),
+    });
     expect(byId.get('text-embedding-3-small')).toMatchObject({ capabilities: ['embeddings'] });
     const unknown = byId.get('my-finetune-7b')!;
     expect(unknown).toBeDefined();

@@ -3,7 +3,14 @@
  * driven by the official `openai` SDK exactly as a third-party tool would use it, in front of an
  * OpenAI-format and an Anthropic connection on the mock upstream.
  */
-import OpenAI, { APIError, AuthenticationError, BadRequestError, InternalServerError, NotFoundError, RateLimitError } from 'openai';
+import OpenAI, {
+  APIError,
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  NotFoundError,
+  RateLimitError,
+} from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../../shared/protocol';
 import { cleanupDaemons, ensureBuilt, KEYS, setup, type Env } from '../chat/harness';
@@ -20,9 +27,28 @@ const messages = [{ role: 'user' as const, content: 'Say hello' }];
 
 beforeAll(async () => {
   ensureBuilt();
-  env = await setup({ models: ['gpt-5.4', 'gpt-5.4-mini'], missingModels: ['no-such-model', 'ghost/gpt-5.4'], defaultReply: { chunks: SCRIPT, usage: { input: 9, output: 6 } } });
-  main = await env.create({ name: 'main', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 0 });
-  claude = await env.create({ name: 'claude', provider: 'anthropic', baseUrl: env.up.anthropicBaseUrl, apiKey: KEYS.ant, defaultModel: 'claude-sonnet-4-6', allowedModels: ['claude-sonnet-4-6', 'claude-haiku-4-5'], maxRetries: 0 });
+  env = await setup({
+    models: ['gpt-5.4', 'gpt-5.4-mini'],
+    missingModels: ['no-such-model', 'ghost/gpt-5.4'],
+    defaultReply: { chunks: SCRIPT, usage: { input: 9, output: 6 } },
+  });
+  main = await env.create({
+    name: 'main',
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-5.4',
+    maxRetries: 0,
+  });
+  claude = await env.create({
+    name: 'claude',
+    provider: 'anthropic',
+    baseUrl: env.up.anthropicBaseUrl,
+    apiKey: KEYS.ant,
+    defaultModel: 'claude-sonnet-4-6',
+    allowedModels: ['claude-sonnet-4-6', 'claude-haiku-4-5'],
+    maxRetries: 0,
+  });
   base = `http://127.0.0.1:${env.daemon.info.port}/v1`;
   sdk = new OpenAI({ baseURL: base, apiKey: env.daemon.info.token, maxRetries: 0, timeout: 10_000 });
 });
@@ -34,7 +60,12 @@ beforeEach(() => env.up.reset());
 
 /** Runs a streamed completion to the end: the joined text, the usage chunk, and the chunk count. */
 async function streamed(model: string) {
-  const stream = await sdk.chat.completions.create({ model, messages, stream: true, stream_options: { include_usage: true } });
+  const stream = await sdk.chat.completions.create({
+    model,
+    messages,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
   let text = '';
   let usage: OpenAI.CompletionUsage | undefined | null;
   let finish: string | null | undefined;
@@ -66,7 +97,16 @@ describe('GET /v1/models', () => {
     // The upstream's own list arrives in the background after the first call (models.test.ts).
     await expect.poll(list, { timeout: 5000 }).toContain('main/gpt-5.4-mini');
     const ids = await list();
-    expect(ids).toEqual(expect.arrayContaining(['main/gpt-5.4', 'main/gpt-5.4-mini', 'gpt-5.4', 'gpt-5.4-mini', 'claude/claude-sonnet-4-6', 'claude/claude-haiku-4-5']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'main/gpt-5.4',
+        'main/gpt-5.4-mini',
+        'gpt-5.4',
+        'gpt-5.4-mini',
+        'claude/claude-sonnet-4-6',
+        'claude/claude-haiku-4-5',
+      ]),
+    );
     expect(ids).not.toContain('claude-sonnet-4-6');
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -77,15 +117,18 @@ describe('POST /v1/chat/completions', () => {
     // Forwarded: the upstream's own answer, its model id included; translated: the id the client asked for.
     ['an OpenAI-format', 'main/gpt-5.4', '/v1/chat/completions', 'gpt-5.4'],
     ['an Anthropic (translated)', 'claude/claude-sonnet-4-6', '/v1/messages', 'claude/claude-sonnet-4-6'],
-  ])('answers without streaming from %s connection with the mock text and usage', async (_kind, model, path, answeredModel) => {
-    const completion = await sdk.chat.completions.create({ model, messages });
-    expect(completion.object).toBe('chat.completion');
-    expect(completion.model).toBe(answeredModel);
-    expect(completion.choices[0]!.message.content).toBe(TEXT);
-    expect(completion.choices[0]!.finish_reason).toBe('stop');
-    expect(completion.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 6, total_tokens: 15 });
-    expect(env.chats().map((r) => r.path)).toEqual([path]);
-  });
+  ])(
+    'answers without streaming from %s connection with the mock text and usage',
+    async (_kind, model, path, answeredModel) => {
+      const completion = await sdk.chat.completions.create({ model, messages });
+      expect(completion.object).toBe('chat.completion');
+      expect(completion.model).toBe(answeredModel);
+      expect(completion.choices[0]!.message.content).toBe(TEXT);
+      expect(completion.choices[0]!.finish_reason).toBe('stop');
+      expect(completion.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 6, total_tokens: 15 });
+      expect(env.chats().map((r) => r.path)).toEqual([path]);
+    },
+  );
 
   it.each([
     ['an OpenAI-format', 'main/gpt-5.4', KEYS.a],
@@ -110,14 +153,28 @@ describe('POST /v1/chat/completions', () => {
   });
 
   it('passes options through to the upstream', async () => {
-    await sdk.chat.completions.create({ model: 'claude/claude-haiku-4-5', messages: [{ role: 'system', content: 'Be brief.' }, ...messages], max_tokens: 40, temperature: 0.2, stop: 'STOP' });
-    expect(env.chats()[0]!.params).toMatchObject({ system: 'Be brief.', max_tokens: 40, temperature: 0.2, stop_sequences: ['STOP'] });
+    await sdk.chat.completions.create({
+      model: 'claude/claude-haiku-4-5',
+      messages: [{ role: 'system', content: 'Be brief.' }, ...messages],
+      max_tokens: 40,
+      temperature: 0.2,
+      stop: 'STOP',
+    });
+    expect(env.chats()[0]!.params).toMatchObject({
+      system: 'Be brief.',
+      max_tokens: 40,
+      temperature: 0.2,
+      stop_sequences: ['STOP'],
+    });
   });
 
   it('stops the upstream request when the SDK caller aborts a stream', async () => {
     env.up.reply('gpt-5.4', { chunks: Array.from({ length: 200 }, (_, i) => `t${i} `), chunkDelayMs: 20 });
     const abort = new AbortController();
-    const stream = await sdk.chat.completions.create({ model: 'main', messages, stream: true }, { signal: abort.signal });
+    const stream = await sdk.chat.completions.create(
+      { model: 'main', messages, stream: true },
+      { signal: abort.signal },
+    );
     let got = 0;
     // openai@6 ends the iteration quietly when its signal aborts (after yielding what it had already parsed).
     for await (const chunk of stream) if (chunk.choices[0]?.delta?.content && ++got === 3) abort.abort();
@@ -155,7 +212,11 @@ describe('errors in OpenAI shape', () => {
   it('answers 404 when there is no connection to route a plain model to', async () => {
     const empty = await setup();
     try {
-      const bare = new OpenAI({ baseURL: `http://127.0.0.1:${empty.daemon.info.port}/v1`, apiKey: empty.daemon.info.token, maxRetries: 0 });
+      const bare = new OpenAI({
+        baseURL: `http://127.0.0.1:${empty.daemon.info.port}/v1`,
+        apiKey: empty.daemon.info.token,
+        maxRetries: 0,
+      });
       const error = await thrown(bare.chat.completions.create({ model: 'gpt-5.4', messages }));
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error.error as { code?: string }).code).toBe('no_connection');
@@ -191,7 +252,11 @@ describe('errors in OpenAI shape', () => {
   });
 
   it('answers a body that is not JSON with 400', async () => {
-    const res = await fetch(`${base}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${env.daemon.info.token}`, 'content-type': 'application/json' }, body: '{"model": "main", messages: [' });
+    const res = await fetch(`${base}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${env.daemon.info.token}`, 'content-type': 'application/json' },
+      body: '{"model": "main", messages: [',
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { message: string; type: string } };
     expect(body.error.type).toBe('invalid_request_error');
@@ -199,9 +264,16 @@ describe('errors in OpenAI shape', () => {
   });
 
   it('refuses a request carrying an Origin header with 403', async () => {
-    const res = await fetch(`${base}/models`, { headers: { authorization: `Bearer ${env.daemon.info.token}`, origin: 'https://evil.example' } });
+    const res = await fetch(`${base}/models`, {
+      headers: { authorization: `Bearer ${env.daemon.info.token}`, origin: 'https://evil.example' },
+    });
     expect(res.status).toBe(403);
-    const withSdk = new OpenAI({ baseURL: base, apiKey: env.daemon.info.token, maxRetries: 0, defaultHeaders: { origin: 'https://evil.example' } });
+    const withSdk = new OpenAI({
+      baseURL: base,
+      apiKey: env.daemon.info.token,
+      maxRetries: 0,
+      defaultHeaders: { origin: 'https://evil.example' },
+    });
     expect((await thrown(withSdk.chat.completions.create({ model: 'main', messages }))).status).toBe(403);
     expect(env.up.requests).toHaveLength(0);
   });

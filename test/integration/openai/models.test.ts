@@ -34,9 +34,29 @@ beforeAll(async () => {
   env = await setup({ models: ['gpt-4o', 'text-embedding-3-small', 'gpt-5.4'] });
   dead = await startMockUpstream({ validKeys: [KEYS.b] });
   dead.fault({ kind: 'hang' }); // reads every request, answers none
-  await env.create({ name: 'main', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-4o', maxRetries: 0, isDefault: true });
-  await env.create({ name: 'claude', provider: 'anthropic', baseUrl: env.up.anthropicBaseUrl, apiKey: KEYS.ant, defaultModel: 'claude-haiku-4-5', maxRetries: 0 });
-  sdk = new OpenAI({ baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`, apiKey: env.daemon.info.token, maxRetries: 0, timeout: 20_000 });
+  await env.create({
+    name: 'main',
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-4o',
+    maxRetries: 0,
+    isDefault: true,
+  });
+  await env.create({
+    name: 'claude',
+    provider: 'anthropic',
+    baseUrl: env.up.anthropicBaseUrl,
+    apiKey: KEYS.ant,
+    defaultModel: 'claude-haiku-4-5',
+    maxRetries: 0,
+  });
+  sdk = new OpenAI({
+    baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`,
+    apiKey: env.daemon.info.token,
+    maxRetries: 0,
+    timeout: 20_000,
+  });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -45,26 +65,54 @@ afterAll(async () => {
 });
 
 describe('GET /v1/models', () => {
-  it('fills in each connection\'s list in the background, then lists it with the catalog\'s facts', async () => {
-    await expect.poll(async () => (await list()).map((e) => e.id), { timeout: 5000 }).toContain('main/text-embedding-3-small');
+  it("fills in each connection's list in the background, then lists it with the catalog's facts", async () => {
+    await expect
+      .poll(async () => (await list()).map((e) => e.id), { timeout: 5000 })
+      .toContain('main/text-embedding-3-small');
     const entries = await list();
     const byId = new Map(entries.map((e) => [e.id, e]));
-    expect(byId.get('main/gpt-4o')).toMatchObject({ object: 'model', owned_by: 'openai', context_window: 128_000, max_output_tokens: 16_384, capabilities: ['chat', 'tools', 'vision'] });
+    expect(byId.get('main/gpt-4o')).toMatchObject({
+      object: 'model',
+      owned_by: 'openai',
+      context_window: 128_000,
+      max_output_tokens: 16_384,
+      capabilities: ['chat', 'tools', 'vision'],
+    });
     expect(byId.get('gpt-4o')).toMatchObject({ context_window: 128_000 }); // the default connection's plain id
-    expect(byId.get('main/text-embedding-3-small')).toMatchObject({ context_window: 8_191, capabilities: ['embeddings'] });
+    expect(byId.get('main/text-embedding-3-small')).toMatchObject({
+      context_window: 8_191,
+      capabilities: ['embeddings'],
+    });
     expect(byId.get('main/text-embedding-3-small')).not.toHaveProperty('max_output_tokens');
-    expect(byId.get('claude/claude-haiku-4-5')).toMatchObject({ owned_by: 'anthropic', context_window: 200_000, capabilities: expect.arrayContaining(['tools', 'reasoning']) });
+    expect(byId.get('claude/claude-haiku-4-5')).toMatchObject({
+      owned_by: 'anthropic',
+      context_window: 200_000,
+      capabilities: expect.arrayContaining(['tools', 'reasoning']),
+    });
     // Nothing is guessed for a model the catalog does not know.
-    expect(byId.get('main/gpt-5.4')).toEqual({ id: 'main/gpt-5.4', object: 'model', created: expect.any(Number), owned_by: 'openai' });
+    expect(byId.get('main/gpt-5.4')).toEqual({
+      id: 'main/gpt-5.4',
+      object: 'model',
+      created: expect.any(Number),
+      owned_by: 'openai',
+    });
     expect(entries.map((e) => e.id)).not.toContain('claude-haiku-4-5'); // plain ids only for the default connection
   });
 
-  it('answers at once while a connection\'s endpoint never answers', async () => {
+  it("answers at once while a connection's endpoint never answers", async () => {
     await expect.poll(async () => (await list()).length, { timeout: 5000 }).toBeGreaterThan(4);
     const live = [];
     for (let i = 0; i < 5; i++) live.push((await timed()).ms);
 
-    await env.create({ name: 'dead', provider: 'openai', baseUrl: dead.openaiBaseUrl, apiKey: KEYS.b, defaultModel: 'gpt-4o-mini', maxRetries: 0, timeoutMs: DEAD_TIMEOUT_MS });
+    await env.create({
+      name: 'dead',
+      provider: 'openai',
+      baseUrl: dead.openaiBaseUrl,
+      apiKey: KEYS.b,
+      defaultModel: 'gpt-4o-mini',
+      maxRetries: 0,
+      timeoutMs: DEAD_TIMEOUT_MS,
+    });
     const withDead = [];
     for (let i = 0; i < 5; i++) {
       const { ms, ids } = await timed();

@@ -13,7 +13,14 @@ let env: Env;
 beforeAll(async () => {
   ensureBuilt();
   env = await setup({ defaultReply: { chunks: ['ok'] } });
-  await env.create({ name: 'main', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 0 });
+  await env.create({
+    name: 'main',
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-5.4',
+    maxRetries: 0,
+  });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -27,15 +34,30 @@ interface Reply {
 }
 
 /** Sends a request with full control over headers and how the body is written. */
-function send(method: string, headers: Record<string, string>, write: (req: ReturnType<typeof request>) => void): Promise<Reply> {
+function send(
+  method: string,
+  headers: Record<string, string>,
+  write: (req: ReturnType<typeof request>) => void,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: env.daemon.info.port, path: '/v1/chat/completions', method, headers: { authorization: `Bearer ${env.daemon.info.token}`, ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(text) }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: env.daemon.info.port,
+        path: '/v1/chat/completions',
+        method,
+        headers: { authorization: `Bearer ${env.daemon.info.token}`, ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(text) }));
+      },
+    );
     // The daemon may answer and close while a large body is still being written.
-    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error),
+    );
     write(req);
   });
 }
@@ -57,7 +79,11 @@ describe('POST /v1/chat/completions request bodies', () => {
   });
 
   it('refuses a body declared larger than 8 MiB with 413 and closes the connection', async () => {
-    const reply = await send('POST', { 'content-type': 'application/json', 'content-length': String(9 * 1024 * 1024) }, (req) => req.write('{"model":'));
+    const reply = await send(
+      'POST',
+      { 'content-type': 'application/json', 'content-length': String(9 * 1024 * 1024) },
+      (req) => req.write('{"model":'),
+    );
     expect(reply.status).toBe(413);
     expect(reply.headers.connection).toBe('close');
     expect(reply.body.error?.message).toMatch(/larger than/);

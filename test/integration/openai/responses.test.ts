@@ -21,9 +21,31 @@ const responseCalls = () => env.up.requests.filter((r) => r.path.endsWith('/resp
 beforeAll(async () => {
   ensureBuilt();
   env = await setup({ defaultReply: { chunks: SCRIPT, usage: { input: 11, output: 5 } } });
-  main = await env.create({ name: 'main', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5', maxRetries: 0, isDefault: true });
-  await env.create({ name: 'claude', provider: 'anthropic', baseUrl: env.up.anthropicBaseUrl, apiKey: KEYS.ant, defaultModel: 'claude-haiku-4-5', maxRetries: 0 });
-  await env.create({ name: 'azure', provider: 'azure-openai', baseUrl: env.up.azureEndpoint, apiKey: KEYS.b, defaultModel: 'my-gpt5-deployment', maxRetries: 0 });
+  main = await env.create({
+    name: 'main',
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-5',
+    maxRetries: 0,
+    isDefault: true,
+  });
+  await env.create({
+    name: 'claude',
+    provider: 'anthropic',
+    baseUrl: env.up.anthropicBaseUrl,
+    apiKey: KEYS.ant,
+    defaultModel: 'claude-haiku-4-5',
+    maxRetries: 0,
+  });
+  await env.create({
+    name: 'azure',
+    provider: 'azure-openai',
+    baseUrl: env.up.azureEndpoint,
+    apiKey: KEYS.b,
+    defaultModel: 'my-gpt5-deployment',
+    maxRetries: 0,
+  });
   base = `http://127.0.0.1:${env.daemon.info.port}/v1`;
   sdk = new OpenAI({ baseURL: base, apiKey: env.daemon.info.token, maxRetries: 0, timeout: 10_000 });
 });
@@ -35,16 +57,32 @@ beforeEach(() => env.up.reset());
 
 describe('POST /v1/responses', () => {
   it('forwards a whole response: the SDK reads its text and usage, the upstream gets the body as sent with its model', async () => {
-    const res = await sdk.responses.create({ model: 'main/gpt-5', input: 'Say hello', instructions: 'Be brief.', store: false, reasoning: { effort: 'low' } });
+    const res = await sdk.responses.create({
+      model: 'main/gpt-5',
+      input: 'Say hello',
+      instructions: 'Be brief.',
+      store: false,
+      reasoning: { effort: 'low' },
+    });
     expect(res.output_text).toBe(SCRIPT.join(''));
-    expect(res).toMatchObject({ object: 'response', status: 'completed', usage: { input_tokens: 11, output_tokens: 5 } });
+    expect(res).toMatchObject({
+      object: 'response',
+      status: 'completed',
+      usage: { input_tokens: 11, output_tokens: 5 },
+    });
     const [call] = responseCalls();
     expect(call!.path).toBe('/v1/responses');
     expect(call!.authKey).toBe(KEYS.a);
-    expect(call!.body).toEqual({ model: 'gpt-5', input: 'Say hello', instructions: 'Be brief.', store: false, reasoning: { effort: 'low' } });
+    expect(call!.body).toEqual({
+      model: 'gpt-5',
+      input: 'Say hello',
+      instructions: 'Be brief.',
+      store: false,
+      reasoning: { effort: 'low' },
+    });
   });
 
-  it('relays a stream\'s response.* events in order, ending with response.completed and its usage', async () => {
+  it("relays a stream's response.* events in order, ending with response.completed and its usage", async () => {
     const stream = await sdk.responses.create({ model: 'gpt-5', input: 'Say hello', stream: true });
     const types: string[] = [];
     const seqs: number[] = [];
@@ -64,13 +102,13 @@ describe('POST /v1/responses', () => {
     expect(usage).toMatchObject({ input_tokens: 11, output_tokens: 5 });
   });
 
-  it('works with the SDK\'s responses.stream() helper', async () => {
+  it("works with the SDK's responses.stream() helper", async () => {
     const stream = sdk.responses.stream({ model: 'main', input: 'Say hello' });
     const final = await stream.finalResponse();
     expect(final.output_text).toBe(SCRIPT.join(''));
   });
 
-  it('forwards to Azure OpenAI\'s v1 Responses API with the deployment as the model', async () => {
+  it("forwards to Azure OpenAI's v1 Responses API with the deployment as the model", async () => {
     const res = await sdk.responses.create({ model: 'azure', input: 'Say hello' });
     expect(res.output_text).toBe(SCRIPT.join(''));
     const [call] = responseCalls();
@@ -117,7 +155,10 @@ describe('POST /v1/responses', () => {
   });
 
   it('records usage from response.completed of a stream in the ledger', async () => {
-    const tokens = async () => (await env.client.request(UsageGet, { connectionId: main.id })).records.filter((r) => r.model === 'gpt-5-mini').reduce((s, r) => s + r.inputTokens + r.outputTokens, 0);
+    const tokens = async () =>
+      (await env.client.request(UsageGet, { connectionId: main.id })).records
+        .filter((r) => r.model === 'gpt-5-mini')
+        .reduce((s, r) => s + r.inputTokens + r.outputTokens, 0);
     const before = await tokens();
     const stream = await sdk.responses.create({ model: 'main/gpt-5-mini', input: 'x', stream: true });
     for await (const event of stream) void event;

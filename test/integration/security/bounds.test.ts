@@ -19,7 +19,10 @@ let mock: MockUpstream;
 
 beforeAll(async () => {
   ensureDaemonBuilt();
-  mock = await startMockUpstream({ validKeys: [KEY], defaultReply: { chunks: ['a', 'b', 'c', 'd'], chunkDelayMs: 50 } });
+  mock = await startMockUpstream({
+    validKeys: [KEY],
+    defaultReply: { chunks: ['a', 'b', 'c', 'd'], chunkDelayMs: 50 },
+  });
 });
 afterAll(async () => {
   await closeClients();
@@ -38,7 +41,14 @@ async function eventuallyAsync(condition: () => Promise<boolean>, timeoutMs = 50
 }
 
 async function connectionOn(client: SwitchboardClient, name: string): Promise<string> {
-  const { connection } = await client.request(ConnectionsCreate, { name, provider: 'openai', baseUrl: mock.openaiBaseUrl, apiKey: KEY, defaultModel: 'gpt-5.4', maxRetries: 0 });
+  const { connection } = await client.request(ConnectionsCreate, {
+    name,
+    provider: 'openai',
+    baseUrl: mock.openaiBaseUrl,
+    apiKey: KEY,
+    defaultModel: 'gpt-5.4',
+    maxRetries: 0,
+  });
   return connection.id;
 }
 
@@ -47,7 +57,9 @@ describe('streams', () => {
     const daemon = await startDaemon();
     const client = await connectClient(daemon, 'forty');
     const id = await connectionOn(client, 'forty');
-    const answers = await Promise.all(Array.from({ length: 40 }, () => client.chat({ connectionId: id, messages: user('hi') }).result));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, () => client.chat({ connectionId: id, messages: user('hi') }).result),
+    );
     expect(answers.every((a) => a.text === 'abcd')).toBe(true);
     expect(daemon.output()).not.toMatch(/MaxListenersExceeded/);
     await closeClients();
@@ -55,7 +67,9 @@ describe('streams', () => {
   });
 
   it('refuses a stream past the per-client and the global cap with RATE_LIMITED naming the cap, and frees a slot when one ends', async () => {
-    const daemon = await startDaemon({ env: { SWITCHBOARD_MAX_STREAMS_PER_CLIENT: '3', SWITCHBOARD_MAX_STREAMS: '5' } });
+    const daemon = await startDaemon({
+      env: { SWITCHBOARD_MAX_STREAMS_PER_CLIENT: '3', SWITCHBOARD_MAX_STREAMS: '5' },
+    });
     const a = await connectClient(daemon, 'a');
     const b = await connectClient(daemon, 'b');
     const id = await connectionOn(a, 'capped');
@@ -92,12 +106,19 @@ describe('streams', () => {
 
 describe('HTTP answers', () => {
   it('take slots under the same caps as JSON-RPC streams: a 429 with retry-after past them, and a slot freed when an answer ends', async () => {
-    const daemon = await startDaemon({ env: { SWITCHBOARD_MAX_STREAMS_PER_CLIENT: '3', SWITCHBOARD_MAX_STREAMS: '5' } });
+    const daemon = await startDaemon({
+      env: { SWITCHBOARD_MAX_STREAMS_PER_CLIENT: '3', SWITCHBOARD_MAX_STREAMS: '5' },
+    });
     const rpc = await connectClient(daemon, 'rpc');
     const id = await connectionOn(rpc, 'capped');
     const url = `http://127.0.0.1:${daemon.info.port}/v1/chat/completions`;
     const post = (signal?: AbortSignal) =>
-      fetch(url, { method: 'POST', headers: { authorization: `Bearer ${daemon.info.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'capped', stream: true, messages: [{ role: 'user', content: 'hi' }] }), ...(signal && { signal }) });
+      fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${daemon.info.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'capped', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+        ...(signal && { signal }),
+      });
     const active = async () => (await rpc.request(DaemonStatus)).activeStreams;
     mock.fault({ kind: 'hang' });
     const aborts = Array.from({ length: 3 }, () => new AbortController());
@@ -107,7 +128,9 @@ describe('HTTP answers', () => {
     const perClient = await post();
     expect(perClient.status).toBe(429);
     expect(perClient.headers.get('retry-after')).toBe('1');
-    expect(((await perClient.json()) as { error: { message: string } }).error.message).toMatch(/3 are already running for the owner over HTTP/);
+    expect(((await perClient.json()) as { error: { message: string } }).error.message).toMatch(
+      /3 are already running for the owner over HTTP/,
+    );
     // JSON-RPC and HTTP share the daemon's cap: two more streams fill it, the next is refused.
     const rpcStreams = Array.from({ length: 2 }, () => rpc.chat({ connectionId: id, messages: user('hi') }));
     expect(await eventuallyAsync(async () => (await active()) === 5)).toBe(true);
@@ -144,7 +167,9 @@ describe('replies a client does not read', () => {
       sent += 200;
       await new Promise((r) => setTimeout(r, 5));
     }
-    expect(await eventually(() => /closed a client that does not read its replies/.test(daemon.output()), 10_000)).toBe(true);
+    expect(await eventually(() => /closed a client that does not read its replies/.test(daemon.output()), 10_000)).toBe(
+      true,
+    );
     // Reading again, the client finds its connection closed.
     (flooder.ws as unknown as { _socket: Socket })._socket.resume();
     expect(await eventually(() => closed, 5000)).toBe(true);

@@ -25,13 +25,41 @@ let dir: string;
 beforeAll(async () => {
   ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'sb-cert-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-  server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('{}'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  server = createServer(
+    { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+    (_req, res) => res.end('{}'),
+  );
   server.on('connection', () => connects++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   env = await setup();
   // Two retries allowed: a retried certificate failure would show as three connections.
-  conn = await env.create({ name: 'selfsigned', provider: 'openai', baseUrl: `https://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 2 });
+  conn = await env.create({
+    name: 'selfsigned',
+    provider: 'openai',
+    baseUrl: `https://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-5.4',
+    maxRetries: 2,
+  });
 });
 afterAll(async () => {
   await env?.teardown();

@@ -28,10 +28,19 @@ beforeAll(async () => {
       res.writeHead(500, { 'x-should-retry': 'false', 'content-type': 'application/json' });
       return res.end(JSON.stringify({ error: { message: 'loop stopped by the test' } }));
     }
-    const out = http.request({ host: '127.0.0.1', port: env.daemon.info.port, path: req.url, method: req.method, headers: { ...req.headers, host: `127.0.0.1:${env.daemon.info.port}` } }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const out = http.request(
+      {
+        host: '127.0.0.1',
+        port: env.daemon.info.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: `127.0.0.1:${env.daemon.info.port}` },
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     out.on('error', () => res.destroy());
     req.pipe(out);
   });
@@ -48,7 +57,14 @@ describe('the hop header', () => {
   it('stops a connection that leads back to the daemon after one request, saying why', async () => {
     const port = (forward.address() as AddressInfo).port;
     // The daemon's own token as the key, so the looping request would be accepted without the guard.
-    const conn = await env.create({ name: 'loop', provider: 'openai', baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: env.daemon.info.token, defaultModel: 'gpt-5.4', maxRetries: 2 });
+    const conn = await env.create({
+      name: 'loop',
+      provider: 'openai',
+      baseUrl: `http://127.0.0.1:${port}/v1`,
+      apiKey: env.daemon.info.token,
+      defaultModel: 'gpt-5.4',
+      maxRetries: 2,
+    });
     forwarded = 0;
     const error = await rejectionOf(env.client.chat({ connectionId: conn.id, messages: user('hi') }).result);
     expect(forwarded).toBe(1); // no loop, and no retry of the refusal
@@ -58,7 +74,10 @@ describe('the hop header', () => {
   });
 
   it('refuses an HTTP request carrying it with 508 and x-should-retry: false', async () => {
-    const answer = await httpGet({ port: env.daemon.info.port }, '/v1/models', { authorization: `Bearer ${env.daemon.info.token}`, [HOP_HEADER]: '1' });
+    const answer = await httpGet({ port: env.daemon.info.port }, '/v1/models', {
+      authorization: `Bearer ${env.daemon.info.token}`,
+      [HOP_HEADER]: '1',
+    });
     expect(answer.status).toBe(508);
     expect(answer.headers['x-should-retry']).toBe('false');
     expect(JSON.parse(answer.body).error.message).toMatch(/base URL/);

@@ -25,7 +25,10 @@ afterAll(async () => {
 
 describe('JSON-RPC ids', () => {
   it('refuses a numeric id beyond 2^53 with -32600, saying to send it as a string', async () => {
-    const reply = (await raw.sendRaw('{"jsonrpc":"2.0","id":12345678901234567890,"method":"daemon/status"}')) as { id: unknown; error: { code: number; message: string } };
+    const reply = (await raw.sendRaw('{"jsonrpc":"2.0","id":12345678901234567890,"method":"daemon/status"}')) as {
+      id: unknown;
+      error: { code: number; message: string };
+    };
     expect(reply.id).toBeNull();
     expect(reply.error.code).toBe(-32600);
     expect(reply.error.message).toMatch(/beyond 2\^53.*send it as a string/);

@@ -17,17 +17,25 @@ afterAll(async () => {
 });
 
 describe('upstream SSE events', () => {
-  it.each(['openai', 'anthropic'] as const)('%s: fails the stream clearly on an event over 4 MiB, and still serves the next request', async (format) => {
-    const model = format === 'openai' ? 'gpt-5.4' : 'claude-haiku-4-5';
-    const conn = await env.create({
-      name: `big-${format}`, provider: format, baseUrl: format === 'openai' ? env.up.openaiBaseUrl : env.up.anthropicBaseUrl,
-      apiKey: format === 'openai' ? KEYS.a : KEYS.ant, defaultModel: model, maxRetries: 0,
-    });
-    env.up.reply(model, { chunks: ['x'.repeat(5 * 1024 * 1024)] });
-    const error = await rejectionOf(env.client.chat({ connectionId: conn.id, messages: user('hi') }).result);
-    expect(error.code).toBe(ErrorCode.UPSTREAM_ERROR);
-    expect(error.message).toMatch(/larger than the 4 MiB limit/);
-    env.up.reply(model, { chunks: ['small'] });
-    expect((await env.client.chat({ connectionId: conn.id, messages: user('hi') }).result).text).toBe('small');
-  }, 30_000);
+  it.each(['openai', 'anthropic'] as const)(
+    '%s: fails the stream clearly on an event over 4 MiB, and still serves the next request',
+    async (format) => {
+      const model = format === 'openai' ? 'gpt-5.4' : 'claude-haiku-4-5';
+      const conn = await env.create({
+        name: `big-${format}`,
+        provider: format,
+        baseUrl: format === 'openai' ? env.up.openaiBaseUrl : env.up.anthropicBaseUrl,
+        apiKey: format === 'openai' ? KEYS.a : KEYS.ant,
+        defaultModel: model,
+        maxRetries: 0,
+      });
+      env.up.reply(model, { chunks: ['x'.repeat(5 * 1024 * 1024)] });
+      const error = await rejectionOf(env.client.chat({ connectionId: conn.id, messages: user('hi') }).result);
+      expect(error.code).toBe(ErrorCode.UPSTREAM_ERROR);
+      expect(error.message).toMatch(/larger than the 4 MiB limit/);
+      env.up.reply(model, { chunks: ['small'] });
+      expect((await env.client.chat({ connectionId: conn.id, messages: user('hi') }).result).text).toBe('small');
+    },
+    30_000,
+  );
 });

@@ -28,14 +28,27 @@ function deadPid(): number {
   return Number(child.stdout);
 }
 
-const vaultIds = (home: string): string[] => Object.keys((JSON.parse(readFileSync(join(home, 'vault.json'), 'utf8')) as { entries: Record<string, unknown> }).entries).sort();
+const vaultIds = (home: string): string[] =>
+  Object.keys(
+    (JSON.parse(readFileSync(join(home, 'vault.json'), 'utf8')) as { entries: Record<string, unknown> }).entries,
+  ).sort();
 
 /** Two vault connections (one with a secret header), then the store loses one, as a delete cut short by a crash would leave it. */
 async function homeWithAnOrphan(): Promise<{ daemon: DaemonProcess; keep: string; gone: string }> {
   const daemon = await startDaemon();
   const client = await connectClient(daemon, 'sweep');
   const make = (name: string, apiKey: string, headers?: Record<string, string>) =>
-    client.request(ConnectionsCreate, { name, provider: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey, keySource: 'vault', defaultModel: 'gpt-5.4', ...(headers && { headers }) }).then((r) => r.connection.id);
+    client
+      .request(ConnectionsCreate, {
+        name,
+        provider: 'openai',
+        baseUrl: 'http://127.0.0.1:9/v1',
+        apiKey,
+        keySource: 'vault',
+        defaultModel: 'gpt-5.4',
+        ...(headers && { headers }),
+      })
+      .then((r) => r.connection.id);
   const keep = await make('Keep', KEEP);
   const gone = await make('Gone', GONE, { 'X-Gone-Token': 'header-secret-gone-0123456789' });
   await closeClients();
@@ -52,7 +65,11 @@ describe('at start, the daemon', () => {
     const first = await startDaemon();
     expect(await first.stop()).toBe(0);
     const dead = deadPid();
-    const stale = [`.db.json.${dead}.a1b2c3d4e5f6.tmp`, `.vault.json.${dead}.0123456789ab.tmp`, `daemon.json.${dead}.tmp`];
+    const stale = [
+      `.db.json.${dead}.a1b2c3d4e5f6.tmp`,
+      `.vault.json.${dead}.0123456789ab.tmp`,
+      `daemon.json.${dead}.tmp`,
+    ];
     const live = `.db.json.${process.pid}.ffffffffffff.tmp`; // this test process: a writer still running
     const other = 'notes.tmp';
     const usersOwn = `notes.${dead}.tmp`; // shaped like a temp file, but not a name the daemon writes

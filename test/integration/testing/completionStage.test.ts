@@ -24,7 +24,13 @@ describe('connection test completion stage', () => {
     ['OpenAI', 'openai', () => env.up.openaiBaseUrl, KEYS.a, 'gpt-5.4'],
     ['Anthropic', 'anthropic', () => env.up.anthropicBaseUrl, KEYS.ant, 'claude-sonnet-4-6'],
   ])('quotes the text a %s-format model answered', async (_label, provider, baseUrl, apiKey, model) => {
-    const conn = await env.create({ name: `probe-${provider}`, provider, baseUrl: baseUrl(), apiKey, defaultModel: model });
+    const conn = await env.create({
+      name: `probe-${provider}`,
+      provider,
+      baseUrl: baseUrl(),
+      apiKey,
+      defaultModel: model,
+    });
     const { result } = await env.client.request(ConnectionsTest, { id: conn.id, completion: true });
     const stage = result.stages.find((s) => s.name === 'completion')!;
     expect(stage.status).toBe('ok');

@@ -7,8 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
 import {
-  ConnectionsStatusChanged, ConnectionsTest, ConnectionsTestHistory, ConnectionsUpdate, EventsSubscribe, SettingsUpdate,
-  type ConnectionsStatusChangedParams, type TestHistoryEntry,
+  ConnectionsStatusChanged,
+  ConnectionsTest,
+  ConnectionsTestHistory,
+  ConnectionsUpdate,
+  EventsSubscribe,
+  SettingsUpdate,
+  type ConnectionsStatusChangedParams,
+  type TestHistoryEntry,
 } from '../../../shared/protocol';
 import { eventually } from '../../helpers/daemonProcess';
 import { cleanupDaemons, ensureBuilt, KEYS, rejectionOf, setup, type Env } from '../chat/harness';
@@ -35,11 +41,19 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number): Prom
   return true;
 }
 
-const history = async (id: string): Promise<TestHistoryEntry[]> => (await env.client.request(ConnectionsTestHistory, { id })).entries;
+const history = async (id: string): Promise<TestHistoryEntry[]> =>
+  (await env.client.request(ConnectionsTestHistory, { id })).entries;
 
 describe('test history', () => {
   it('keeps each test with its stage, reason and trigger, newest first', async () => {
-    const c = await env.create({ name: 'manual', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: BAD_KEY, defaultModel: 'gpt-5.4', maxRetries: 0 });
+    const c = await env.create({
+      name: 'manual',
+      provider: 'openai',
+      baseUrl: env.up.openaiBaseUrl,
+      apiKey: BAD_KEY,
+      defaultModel: 'gpt-5.4',
+      maxRetries: 0,
+    });
     // Nothing by hand yet (the fast scheduler may already have tested it).
     expect((await history(c.id)).filter((e) => e.trigger !== 'scheduled')).toEqual([]);
     await env.client.request(ConnectionsTest, { id: c.id });
@@ -61,7 +75,9 @@ describe('test history', () => {
   });
 
   it('refuses an unknown connection with CONNECTION_NOT_FOUND rather than an empty history', async () => {
-    expect((await rejectionOf(env.client.request(ConnectionsTestHistory, { id: 'conn_000000000000' }))).code).toBe(ErrorCode.CONNECTION_NOT_FOUND);
+    expect((await rejectionOf(env.client.request(ConnectionsTestHistory, { id: 'conn_000000000000' }))).code).toBe(
+      ErrorCode.CONNECTION_NOT_FOUND,
+    );
   });
 });
 
@@ -72,22 +88,37 @@ describe('scheduled tests', () => {
     const changes: ConnectionsStatusChangedParams[] = [];
     listener.onNotification(ConnectionsStatusChanged, (p) => changes.push(p));
 
-    const c = await env.create({ name: 'scheduled', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 0 });
+    const c = await env.create({
+      name: 'scheduled',
+      provider: 'openai',
+      baseUrl: env.up.openaiBaseUrl,
+      apiKey: KEYS.a,
+      defaultModel: 'gpt-5.4',
+      maxRetries: 0,
+    });
     await env.client.request(ConnectionsTest, { id: c.id }); // green, by hand
     await env.client.request(ConnectionsUpdate, { id: c.id, apiKey: BAD_KEY });
     // About every 0.4 s once due.
     await env.client.request(SettingsUpdate, { testIntervalHours: 0.0001 });
-    const scheduledErrors = async () => (await history(c.id)).filter((e) => e.trigger === 'scheduled' && e.status === 'error').length;
+    const scheduledErrors = async () =>
+      (await history(c.id)).filter((e) => e.trigger === 'scheduled' && e.status === 'error').length;
     expect(await until(async () => (await scheduledErrors()) >= 3, 30_000)).toBe(true);
     const mine = changes.filter((ch) => ch.id === c.id);
     // Untested → green by hand, then green → red once, however many scheduled runs found it red.
-    expect(mine.map((ch) => [ch.previous, ch.status, ch.trigger])).toEqual([[undefined, 'ok', 'manual'], ['ok', 'error', 'scheduled']]);
+    expect(mine.map((ch) => [ch.previous, ch.status, ch.trigger])).toEqual([
+      [undefined, 'ok', 'manual'],
+      ['ok', 'error', 'scheduled'],
+    ]);
     expect(mine[1]!.name).toBe('scheduled');
     expect(JSON.stringify(mine)).not.toContain(BAD_KEY);
 
     await env.client.request(ConnectionsUpdate, { id: c.id, apiKey: KEYS.a });
     expect(await eventually(() => changes.filter((ch) => ch.id === c.id).length === 3, 30_000)).toBe(true);
-    expect(changes.filter((ch) => ch.id === c.id).map((ch) => [ch.previous, ch.status])).toEqual([[undefined, 'ok'], ['ok', 'error'], ['error', 'ok']]);
+    expect(changes.filter((ch) => ch.id === c.id).map((ch) => [ch.previous, ch.status])).toEqual([
+      [undefined, 'ok'],
+      ['ok', 'error'],
+      ['error', 'ok'],
+    ]);
     await env.client.request(SettingsUpdate, { testIntervalHours: 0 });
   });
 });

@@ -9,7 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SwitchboardClient } from '../../../shared/client';
 import { ErrorCode } from '../../../shared/errors';
 import {
-  AuditList, ConnectionsCreate, ConnectionsList, ConnectionsUpdate, ModelsList, PricesSet, SecretsSet, TokensCreate, TokensList, TokensRevoke, UsageGet,
+  AuditList,
+  ConnectionsCreate,
+  ConnectionsList,
+  ConnectionsUpdate,
+  ModelsList,
+  PricesSet,
+  SecretsSet,
+  TokensCreate,
+  TokensList,
+  TokensRevoke,
+  UsageGet,
   type Connection,
 } from '../../../shared/protocol';
 import { daemonHttp, failure } from '../../helpers/integrationClient';
@@ -23,10 +33,28 @@ beforeAll(async () => {
   ensureBuilt();
   // Every answer reports 10 input + 20 output tokens.
   env = await setup({ models: ['gpt-5.4'], defaultReply: { chunks: ['o', 'k'], usage: { input: 10, output: 20 } } });
-  allowed = await env.create({ name: 'allowed', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 0 });
-  other = await env.create({ name: 'other', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.b, defaultModel: 'gpt-5.4', maxRetries: 0 });
+  allowed = await env.create({
+    name: 'allowed',
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-5.4',
+    maxRetries: 0,
+  });
+  other = await env.create({
+    name: 'other',
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.b,
+    defaultModel: 'gpt-5.4',
+    maxRetries: 0,
+  });
   // $1000 per million tokens: each answer costs $0.03.
-  await env.client.request(PricesSet, { provider: 'openai', model: 'gpt-5.4', price: { inputPerMTok: 1000, outputPerMTok: 1000 } });
+  await env.client.request(PricesSet, {
+    provider: 'openai',
+    model: 'gpt-5.4',
+    price: { inputPerMTok: 1000, outputPerMTok: 1000 },
+  });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -35,7 +63,8 @@ afterAll(async () => {
 
 const base = () => `http://127.0.0.1:${env.daemon.info.port}/v1`;
 const sdkWith = (apiKey: string) => new OpenAI({ baseURL: base(), apiKey, maxRetries: 0, timeout: 10_000 });
-const ask = (sdk: OpenAI, model: string) => sdk.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
+const ask = (sdk: OpenAI, model: string) =>
+  sdk.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -51,14 +80,23 @@ const codeOf = (error: unknown) => (error as { code?: unknown }).code;
 
 /** A tool's JSON-RPC client on the TCP port, holding the tool token instead of the owner's. */
 function toolClient(secret: string, name = 'tool'): Promise<SwitchboardClient> {
-  return SwitchboardClient.connect({ home: env.daemon.home, info: { ...env.daemon.info, token: secret }, transport: 'tcp', clientName: name });
+  return SwitchboardClient.connect({
+    home: env.daemon.home,
+    info: { ...env.daemon.info, token: secret },
+    transport: 'tcp',
+    clientName: name,
+  });
 }
 
 describe('a tool token limited to one connection', () => {
   it('answers on that connection over /v1, refuses the other with 403, and lists only its models', async () => {
     const { token, secret } = await env.client.request(TokensCreate, { name: 'cline', connections: [allowed.id] });
     expect(secret).toMatch(/^sbt_[A-Za-z0-9_-]{43}$/);
-    expect(token).toMatchObject({ name: 'cline', connections: [allowed.id], fingerprint: expect.stringMatching(/^[0-9a-f]{8}$/) });
+    expect(token).toMatchObject({
+      name: 'cline',
+      connections: [allowed.id],
+      fingerprint: expect.stringMatching(/^[0-9a-f]{8}$/),
+    });
     const sdk = sdkWith(secret);
 
     const answer = await ask(sdk, 'allowed/gpt-5.4');
@@ -97,10 +135,14 @@ describe('a tool token limited to one connection', () => {
       // Inference works, on its own connection only.
       const result = await tool.chat({ connectionId: allowed.id, messages: [{ role: 'user', content: 'hi' }] }).result;
       expect(result.text).toBe('ok');
-      const outside = await failure(tool.chat({ connectionId: other.id, messages: [{ role: 'user', content: 'hi' }] }).result);
+      const outside = await failure(
+        tool.chat({ connectionId: other.id, messages: [{ role: 'user', content: 'hi' }] }).result,
+      );
       expect(codeOf(outside)).toBe(ErrorCode.FORBIDDEN);
       expect((await tool.request(ConnectionsList)).connections.map((c) => c.id)).toEqual([allowed.id]);
-      expect((await tool.request(ModelsList, { connectionId: allowed.id })).models.map((m) => m.id)).toContain('gpt-5.4');
+      expect((await tool.request(ModelsList, { connectionId: allowed.id })).models.map((m) => m.id)).toContain(
+        'gpt-5.4',
+      );
       expect(codeOf(await failure(tool.request(ModelsList, { connectionId: other.id })))).toBe(ErrorCode.FORBIDDEN);
 
       // Admin: moving a connection's key to another host, reading usage, making tokens, reading the audit log.
@@ -126,7 +168,16 @@ describe('a tool token limited to one connection', () => {
   });
 
   it('skips a fallback outside its scope rather than sending the request there', async () => {
-    const primary = await env.create({ name: 'down', provider: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: KEYS.a, defaultModel: 'gpt-5.4', maxRetries: 0, timeoutMs: 2000, fallbacks: [other.id] });
+    const primary = await env.create({
+      name: 'down',
+      provider: 'openai',
+      baseUrl: 'http://127.0.0.1:9/v1',
+      apiKey: KEYS.a,
+      defaultModel: 'gpt-5.4',
+      maxRetries: 0,
+      timeoutMs: 2000,
+      fallbacks: [other.id],
+    });
     const { secret } = await env.client.request(TokensCreate, { name: 'no-fallback', connections: [primary.id] });
     const before = env.chats().length;
     const refused = await rejection(ask(sdkWith(secret), 'down'));
@@ -156,7 +207,10 @@ describe('revoking and expiry', () => {
   });
 
   it('refuses an expired token with a 401 that says so', async () => {
-    const { secret } = await env.client.request(TokensCreate, { name: 'short-lived', expiresAt: new Date(Date.now() + 1500).toISOString() });
+    const { secret } = await env.client.request(TokensCreate, {
+      name: 'short-lived',
+      expiresAt: new Date(Date.now() + 1500).toISOString(),
+    });
     const sdk = sdkWith(secret);
     expect((await ask(sdk, 'allowed')).choices[0]!.message.content).toBe('ok');
     await sleep(1600);
@@ -166,7 +220,9 @@ describe('revoking and expiry', () => {
   });
 
   it('refuses an expiry in the past at creation', async () => {
-    const error = await failure(env.client.request(TokensCreate, { name: 'already-over', expiresAt: '2001-01-01T00:00:00Z' }));
+    const error = await failure(
+      env.client.request(TokensCreate, { name: 'already-over', expiresAt: '2001-01-01T00:00:00Z' }),
+    );
     expect(codeOf(error)).toBe(ErrorCode.VALIDATION);
     expect(error.data).toMatchObject({ field: 'expiresAt' });
   });
@@ -175,16 +231,27 @@ describe('revoking and expiry', () => {
 describe('a tool token budget and usage', () => {
   it('refuses with 429 BUDGET_EXCEEDED once its own budget is spent, and records its usage under it', async () => {
     // $0.05 a day: the first $0.03 answer fits; then $0.03 spent + $0.021 estimated passes it.
-    const { token, secret } = await env.client.request(TokensCreate, { name: 'budgeted', budget: { period: 'day', amount: 0.05 } });
+    const { token, secret } = await env.client.request(TokensCreate, {
+      name: 'budgeted',
+      budget: { period: 'day', amount: 0.05 },
+    });
     const sdk = sdkWith(secret);
-    const first = await sdk.chat.completions.create({ model: 'allowed', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
+    const first = await sdk.chat.completions.create({
+      model: 'allowed',
+      max_tokens: 20,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(first.choices[0]!.message.content).toBe('ok');
 
     const before = env.chats().length;
-    const refused = await rejection(sdk.chat.completions.create({ model: 'allowed', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }));
+    const refused = await rejection(
+      sdk.chat.completions.create({ model: 'allowed', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }),
+    );
     expect(refused).toBeInstanceOf(RateLimitError);
     expect((refused as RateLimitError).status).toBe(429);
-    expect((refused as RateLimitError).message).toContain('Tool token "budgeted" has spent $0.03 of its $0.05 daily budget');
+    expect((refused as RateLimitError).message).toContain(
+      'Tool token "budgeted" has spent $0.03 of its $0.05 daily budget',
+    );
     expect((refused as RateLimitError).code).toBe('insufficient_quota');
     expect(env.chats().length).toBe(before);
 
@@ -208,7 +275,10 @@ describe('a tool token budget and usage', () => {
 
 describe('the token itself', () => {
   it('never appears in db.json, the audit log, the daemon log or any list: only its fingerprint', async () => {
-    const { token, secret } = await env.client.request(TokensCreate, { name: 'canary-token', connections: [allowed.id] });
+    const { token, secret } = await env.client.request(TokensCreate, {
+      name: 'canary-token',
+      connections: [allowed.id],
+    });
     await ask(sdkWith(secret), 'allowed');
     // A wrong token that looks like one, so the refusal path is logged too.
     await rejection(ask(sdkWith(`${secret.slice(0, -4)}AAAA`), 'allowed'));

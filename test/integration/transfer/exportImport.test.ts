@@ -9,8 +9,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SwitchboardClient } from '../../../shared/client';
 import {
-  ConnectionsCreate, ConnectionsExport, ConnectionsImport, ConnectionsList, PricesList, PricesSet, ProvidersUpsert, SecretsSet, SettingsGet, SettingsUpdate,
-  type Connection, type ExportDocument,
+  ConnectionsCreate,
+  ConnectionsExport,
+  ConnectionsImport,
+  ConnectionsList,
+  PricesList,
+  PricesSet,
+  ProvidersUpsert,
+  SecretsSet,
+  SettingsGet,
+  SettingsUpdate,
+  type Connection,
+  type ExportDocument,
 } from '../../../shared/protocol';
 import { cleanupDaemons, startDaemon, type DaemonProcess } from '../../helpers/daemonProcess';
 import { closeClients, connectClient, ensureDaemonBuilt } from '../../helpers/integrationClient';
@@ -33,9 +43,26 @@ beforeAll(async () => {
   [from, to] = await Promise.all([startDaemon({ env: { SB_TRANSFER_GROQ_KEY: ENV_KEY } }), startDaemon()]);
   a = await connectClient(from, 'export-test');
   b = await connectClient(to, 'import-test');
-  await a.request(ProvidersUpsert, { provider: { id: 'my-gateway', name: 'My Gateway', adapter: 'openai', defaultBaseUrl: 'https://gw.example.com/v1', requiresKey: true, envVar: 'MY_GATEWAY_KEY' } });
-  const local = (await a.request(ConnectionsCreate, { name: 'Local', provider: 'ollama', defaultModel: 'llama3.2' })).connection;
-  const groq = (await a.request(ConnectionsCreate, { name: 'Groq', provider: 'groq', keySource: 'env:SB_TRANSFER_GROQ_KEY', defaultModel: 'llama-3.3-70b-versatile' })).connection;
+  await a.request(ProvidersUpsert, {
+    provider: {
+      id: 'my-gateway',
+      name: 'My Gateway',
+      adapter: 'openai',
+      defaultBaseUrl: 'https://gw.example.com/v1',
+      requiresKey: true,
+      envVar: 'MY_GATEWAY_KEY',
+    },
+  });
+  const local = (await a.request(ConnectionsCreate, { name: 'Local', provider: 'ollama', defaultModel: 'llama3.2' }))
+    .connection;
+  const groq = (
+    await a.request(ConnectionsCreate, {
+      name: 'Groq',
+      provider: 'groq',
+      keySource: 'env:SB_TRANSFER_GROQ_KEY',
+      defaultModel: 'llama-3.3-70b-versatile',
+    })
+  ).connection;
   await a.request(ConnectionsCreate, {
     name: 'Work',
     provider: 'openai',
@@ -50,9 +77,14 @@ beforeAll(async () => {
     fallbacks: [groq.id, local.id],
     fallbackModels: { [local.id]: 'llama3.1' },
   });
-  const editor = (await a.request(ConnectionsCreate, { name: 'Editor', provider: 'my-gateway', keySource: 'memory' })).connection;
+  const editor = (await a.request(ConnectionsCreate, { name: 'Editor', provider: 'my-gateway', keySource: 'memory' }))
+    .connection;
   await a.request(SecretsSet, { connectionId: editor.id, apiKey: MEMORY_KEY });
-  await a.request(PricesSet, { provider: 'openai', model: 'gpt-4o-mini', price: { inputPerMTok: 0.2, outputPerMTok: 0.7 } });
+  await a.request(PricesSet, {
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    price: { inputPerMTok: 0.2, outputPerMTok: 0.7 },
+  });
   await a.request(SettingsUpdate, { testIntervalHours: 6 });
   document = (await a.request(ConnectionsExport, {})).document;
 });
@@ -77,11 +109,34 @@ describe('connections/export', () => {
   });
 
   it('carries a schema version, limits, budgets, fallbacks by name, providers, prices and settings', () => {
-    expect(document).toMatchObject({ format: 'switchboard-export', schemaVersion: 1, settings: { testIntervalHours: 6 } });
+    expect(document).toMatchObject({
+      format: 'switchboard-export',
+      schemaVersion: 1,
+      settings: { testIntervalHours: 6 },
+    });
     const work = document.connections.find((x) => x.name === 'Work')!;
-    expect(work).toMatchObject({ capacity: [{ period: 'minute', requests: 60, tokens: 100_000 }], onLimit: 'queue', maxQueueWaitMs: 5000, budget: { period: 'month', amount: 25 }, fallbacks: ['Groq', 'Local'], fallbackModels: { Local: 'llama3.1' }, isDefault: true });
-    expect(document.providers).toEqual([{ id: 'my-gateway', name: 'My Gateway', adapter: 'openai', defaultBaseUrl: 'https://gw.example.com/v1', requiresKey: true, envVar: 'MY_GATEWAY_KEY' }]);
-    expect(document.prices).toEqual([{ provider: 'openai', model: 'gpt-4o-mini', inputPerMTok: 0.2, outputPerMTok: 0.7 }]);
+    expect(work).toMatchObject({
+      capacity: [{ period: 'minute', requests: 60, tokens: 100_000 }],
+      onLimit: 'queue',
+      maxQueueWaitMs: 5000,
+      budget: { period: 'month', amount: 25 },
+      fallbacks: ['Groq', 'Local'],
+      fallbackModels: { Local: 'llama3.1' },
+      isDefault: true,
+    });
+    expect(document.providers).toEqual([
+      {
+        id: 'my-gateway',
+        name: 'My Gateway',
+        adapter: 'openai',
+        defaultBaseUrl: 'https://gw.example.com/v1',
+        requiresKey: true,
+        envVar: 'MY_GATEWAY_KEY',
+      },
+    ]);
+    expect(document.prices).toEqual([
+      { provider: 'openai', model: 'gpt-4o-mini', inputPerMTok: 0.2, outputPerMTok: 0.7 },
+    ]);
   });
 });
 
@@ -91,7 +146,11 @@ describe('connections/import', () => {
     expect(preview.applied).toBe(false);
     const items = Object.fromEntries(preview.items.map((i) => [`${i.kind}:${i.name}`, i]));
     expect(items['provider:my-gateway']).toMatchObject({ action: 'create' });
-    expect(items['connection:Work']).toMatchObject({ action: 'create', key: 'needs a key', needs: ['a key', 'a value for header Helicone-Auth'] });
+    expect(items['connection:Work']).toMatchObject({
+      action: 'create',
+      key: 'needs a key',
+      needs: ['a key', 'a value for header Helicone-Auth'],
+    });
     expect(items['connection:Groq']).toMatchObject({ action: 'create', key: 'env:SB_TRANSFER_GROQ_KEY' });
     expect(items['connection:Local']).toMatchObject({ action: 'create', key: 'none' });
     expect(items['price:openai/gpt-4o-mini']).toMatchObject({ action: 'create' });
@@ -104,21 +163,40 @@ describe('connections/import', () => {
     expect(result.items.filter((i) => i.action === 'fail')).toEqual([]);
     const got = byName((await b.request(ConnectionsList, {})).connections);
     expect(Object.keys(got).sort()).toEqual(['Editor', 'Groq', 'Local', 'Work']);
-    expect(got.Work).toMatchObject({ keySource: 'vault', keyAvailable: false, isDefault: true, headers: { 'X-Team': 'platform' }, budget: { period: 'month', amount: 25 }, onLimit: 'queue' });
+    expect(got.Work).toMatchObject({
+      keySource: 'vault',
+      keyAvailable: false,
+      isDefault: true,
+      headers: { 'X-Team': 'platform' },
+      budget: { period: 'month', amount: 25 },
+      onLimit: 'queue',
+    });
     expect(got.Work!.fallbacks).toEqual([got.Groq!.id, got.Local!.id]);
     expect(got.Work!.fallbackModels).toEqual({ [got.Local!.id]: 'llama3.1' });
     expect(got.Groq).toMatchObject({ keySource: 'env:SB_TRANSFER_GROQ_KEY', keyAvailable: false });
     expect(got.Editor).toMatchObject({ provider: 'my-gateway', keyAvailable: false });
-    expect((await b.request(PricesList, { provider: 'openai' })).prices.find((p) => p.model === 'gpt-4o-mini')).toMatchObject({ source: 'user', inputPerMTok: 0.2 });
+    expect(
+      (await b.request(PricesList, { provider: 'openai' })).prices.find((p) => p.model === 'gpt-4o-mini'),
+    ).toMatchObject({ source: 'user', inputPerMTok: 0.2 });
     expect((await b.request(SettingsGet, {})).settings.testIntervalHours).toBe(6);
   });
 
   it('on a name clash skips by default, renames, or replaces keeping the key', async () => {
     const again = await b.request(ConnectionsImport, { text: JSON.stringify(document) });
-    expect(again.items.filter((i) => i.kind === 'connection').map((i) => i.action)).toEqual(['skip', 'skip', 'skip', 'skip']);
+    expect(again.items.filter((i) => i.kind === 'connection').map((i) => i.action)).toEqual([
+      'skip',
+      'skip',
+      'skip',
+      'skip',
+    ]);
     expect(again.items.find((i) => i.kind === 'price')).toMatchObject({ action: 'skip', reason: 'already the same' });
 
-    const renamed = await b.request(ConnectionsImport, { text: JSON.stringify(document), onClash: 'rename', only: ['Local'], apply: true });
+    const renamed = await b.request(ConnectionsImport, {
+      text: JSON.stringify(document),
+      onClash: 'rename',
+      only: ['Local'],
+      apply: true,
+    });
     expect(renamed.items.find((i) => i.name === 'Local')).toMatchObject({ action: 'create', newName: 'Local (2)' });
     expect(renamed.items.find((i) => i.name === 'Work')).toMatchObject({ action: 'skip', reason: 'not chosen' });
 
@@ -126,10 +204,24 @@ describe('connections/import', () => {
     await b.request(SecretsSet, { connectionId: work.id, apiKey: 'sk-replaced-test-key-000000' });
     const changed = structuredClone(document);
     changed.connections.find((c) => c.name === 'Work')!.budget = { period: 'day', amount: 3 };
-    const replaced = await b.request(ConnectionsImport, { text: JSON.stringify(changed), onClash: 'replace', only: ['Work'], apply: true });
-    expect(replaced.items.find((i) => i.name === 'Work')).toMatchObject({ action: 'update', existingId: work.id, key: 'kept' });
+    const replaced = await b.request(ConnectionsImport, {
+      text: JSON.stringify(changed),
+      onClash: 'replace',
+      only: ['Work'],
+      apply: true,
+    });
+    expect(replaced.items.find((i) => i.name === 'Work')).toMatchObject({
+      action: 'update',
+      existingId: work.id,
+      key: 'kept',
+    });
     const after = byName((await b.request(ConnectionsList, {})).connections).Work!;
-    expect(after).toMatchObject({ id: work.id, budget: { period: 'day', amount: 3 }, keyAvailable: true, keyHint: '…0000' });
+    expect(after).toMatchObject({
+      id: work.id,
+      budget: { period: 'day', amount: 3 },
+      keyAvailable: true,
+      keyHint: '…0000',
+    });
   });
 
   it('imports what is valid and names each failure', async () => {
@@ -141,17 +233,30 @@ describe('connections/import', () => {
         { name: 'Bad URL', provider: 'openai', baseUrl: 'ftp://nope', key: { source: 'none' } },
         { name: 'Unknown provider', provider: 'nope-ai', key: { source: 'needsKey' } },
         { name: 'No key field', provider: 'openai' },
-        { name: 'Not allowed', provider: 'openai', defaultModel: 'a', allowedModels: ['b'], key: { source: 'needsKey' } },
+        {
+          name: 'Not allowed',
+          provider: 'openai',
+          defaultModel: 'a',
+          allowedModels: ['b'],
+          key: { source: 'needsKey' },
+        },
       ],
       prices: [{ provider: 'openai', model: 'x', inputPerMTok: -1, outputPerMTok: 1 }],
     });
     const result = await b.request(ConnectionsImport, { text, apply: true });
     const items = Object.fromEntries(result.items.map((i) => [i.name, i]));
     expect(items.Good).toMatchObject({ action: 'create', connectionId: expect.any(String) });
-    expect(items['Bad URL']).toMatchObject({ action: 'fail', reason: expect.stringMatching(/^baseUrl: /), hint: expect.any(String) });
+    expect(items['Bad URL']).toMatchObject({
+      action: 'fail',
+      reason: expect.stringMatching(/^baseUrl: /),
+      hint: expect.any(String),
+    });
     expect(items['Unknown provider']).toMatchObject({ action: 'fail', reason: expect.stringMatching(/nope-ai/) });
     expect(items['No key field']).toMatchObject({ action: 'fail', reason: expect.stringMatching(/^key/) });
-    expect(items['Not allowed']).toMatchObject({ action: 'fail', reason: expect.stringMatching(/defaultModel|allowed/i) });
+    expect(items['Not allowed']).toMatchObject({
+      action: 'fail',
+      reason: expect.stringMatching(/defaultModel|allowed/i),
+    });
     expect(items['openai/x']).toMatchObject({ action: 'fail', reason: expect.stringMatching(/inputPerMTok/) });
     expect(byName((await b.request(ConnectionsList, {})).connections).Good).toBeDefined();
   });

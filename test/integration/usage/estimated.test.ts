@@ -18,9 +18,20 @@ const PROMPT = 'please write a long answer'; // 26 characters: 7 tokens at 4 cha
 beforeAll(async () => {
   ensureBuilt();
   env = await setup();
-  conn = await env.create({ name: 'stopped', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-4o', maxRetries: 0 });
+  conn = await env.create({
+    name: 'stopped',
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-4o',
+    maxRetries: 0,
+  });
   // 8 characters a chunk: 2 tokens each by the daemon's estimate.
-  env.up.reply('gpt-4o', { chunks: Array.from({ length: 200 }, (_, i) => `w${String(i).padStart(3, '0')}abc `), chunkDelayMs: 20, usage: { input: 9999, output: 9999 } });
+  env.up.reply('gpt-4o', {
+    chunks: Array.from({ length: 200 }, (_, i) => `w${String(i).padStart(3, '0')}abc `),
+    chunkDelayMs: 20,
+    usage: { input: 9999, output: 9999 },
+  });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -43,7 +54,14 @@ describe('a stopped answer', () => {
     expect(error.data.costUsd).toBeCloseTo(expectedUsd, 12);
 
     const totals = (await env.client.request(UsageGet, { connectionId: conn.id })).totals;
-    expect(totals).toMatchObject({ requests: 1, errors: 0, inputTokens: 7, outputTokens, estimatedRequests: 1, unpricedRequests: 0 });
+    expect(totals).toMatchObject({
+      requests: 1,
+      errors: 0,
+      inputTokens: 7,
+      outputTokens,
+      estimatedRequests: 1,
+      unpricedRequests: 0,
+    });
     expect(totals.costUsd).toBeCloseTo(expectedUsd, 9);
     expect(totals.costUsd).toBeGreaterThan(0);
   });

@@ -7,7 +7,16 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, JsonRpcCode } from '../../../shared/errors';
-import { AuditList, PricesList, PricesSet, ProvidersList, UsageGet, type ChatStreamResult, type Connection, type UsageGetParams } from '../../../shared/protocol';
+import {
+  AuditList,
+  PricesList,
+  PricesSet,
+  ProvidersList,
+  UsageGet,
+  type ChatStreamResult,
+  type Connection,
+  type UsageGetParams,
+} from '../../../shared/protocol';
 import { catalogPricesOf } from '../../../daemon/catalog/catalogPrices';
 import { cleanupDaemons, ensureBuilt, KEYS, rejectionOf, setup, user, type Env } from '../chat/harness';
 
@@ -19,14 +28,34 @@ let sdk: OpenAI;
 const price = (provider: string, model: string) => catalogPricesOf(provider).models.find((m) => m.model === model)!;
 const GPT4O = price('openai', 'gpt-4o');
 const SONNET = price('anthropic', 'claude-sonnet-4-5');
-const cost = (p: { inputPerMTok: number; outputPerMTok: number }, input: number, output: number) => (input * p.inputPerMTok + output * p.outputPerMTok) / 1e6;
+const cost = (p: { inputPerMTok: number; outputPerMTok: number }, input: number, output: number) =>
+  (input * p.inputPerMTok + output * p.outputPerMTok) / 1e6;
 
 beforeAll(async () => {
   ensureBuilt();
   env = await setup();
-  work = await env.create({ name: 'work', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-4o', maxRetries: 0 });
-  claude = await env.create({ name: 'claude', provider: 'anthropic', baseUrl: env.up.anthropicBaseUrl, apiKey: KEYS.ant, defaultModel: 'claude-sonnet-4-5', maxRetries: 0 });
-  sdk = new OpenAI({ baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`, apiKey: env.daemon.info.token, maxRetries: 0, timeout: 10_000 });
+  work = await env.create({
+    name: 'work',
+    provider: 'openai',
+    baseUrl: env.up.openaiBaseUrl,
+    apiKey: KEYS.a,
+    defaultModel: 'gpt-4o',
+    maxRetries: 0,
+  });
+  claude = await env.create({
+    name: 'claude',
+    provider: 'anthropic',
+    baseUrl: env.up.anthropicBaseUrl,
+    apiKey: KEYS.ant,
+    defaultModel: 'claude-sonnet-4-5',
+    maxRetries: 0,
+  });
+  sdk = new OpenAI({
+    baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`,
+    apiKey: env.daemon.info.token,
+    maxRetries: 0,
+    timeout: 10_000,
+  });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -35,7 +64,12 @@ afterAll(async () => {
 beforeEach(() => env.up.reset());
 
 async function chat(connectionId: string, model?: string): Promise<ChatStreamResult> {
-  const stream = env.client.chat({ streamId: `s-${Math.random().toString(36).slice(2)}`, connectionId, ...(model && { model }), messages: user('count me') });
+  const stream = env.client.chat({
+    streamId: `s-${Math.random().toString(36).slice(2)}`,
+    connectionId,
+    ...(model && { model }),
+    messages: user('count me'),
+  });
   for await (const _ of stream);
   return stream.result;
 }
@@ -54,11 +88,16 @@ describe('the ledger', () => {
     env.up.reply('gpt-4o', { chunks: ['d'], usage: { input: 777, output: 3 } });
     await chat(work.id);
     env.up.reply('gpt-4o', { chunks: ['e', 'f'], usage: { input: 4321, output: 99 } });
-    await sdk.chat.completions.create({ model: 'work/gpt-4o', messages: [{ role: 'user', content: 'x' }], stream: true }).then(async (s) => {
-      for await (const _ of s);
-    });
+    await sdk.chat.completions
+      .create({ model: 'work/gpt-4o', messages: [{ role: 'user', content: 'x' }], stream: true })
+      .then(async (s) => {
+        for await (const _ of s);
+      });
     env.up.reply('gpt-4o', { chunks: ['g'], usage: { input: 10, output: 1 } });
-    const plain = await sdk.chat.completions.create({ model: 'work/gpt-4o', messages: [{ role: 'user', content: 'y' }] });
+    const plain = await sdk.chat.completions.create({
+      model: 'work/gpt-4o',
+      messages: [{ role: 'user', content: 'y' }],
+    });
     expect(plain.usage).toMatchObject({ prompt_tokens: 10, completion_tokens: 1 });
 
     const { totals, records } = await usage({ connectionId: work.id });
@@ -71,12 +110,14 @@ describe('the ledger', () => {
     expect(records.filter((r) => r.model === 'gpt-4o').map((r) => r.day)).toEqual([today]);
   });
 
-  it('counts an Anthropic connection\'s usage at its own catalog price', async () => {
+  it("counts an Anthropic connection's usage at its own catalog price", async () => {
     env.up.reply('claude-sonnet-4-5', { chunks: ['hi'], usage: { input: 2000, output: 300 } });
     const result = await chat(claude.id);
     expect(result.costUsd).toBeCloseTo(cost(SONNET, 2000, 300), 12);
     const { records } = await usage({ connectionId: claude.id });
-    expect(records).toMatchObject([{ connectionId: claude.id, model: 'claude-sonnet-4-5', inputTokens: 2000, outputTokens: 300 }]);
+    expect(records).toMatchObject([
+      { connectionId: claude.id, model: 'claude-sonnet-4-5', inputTokens: 2000, outputTokens: 300 },
+    ]);
     expect(records[0]!.costUsd).toBeCloseTo(cost(SONNET, 2000, 300), 12);
   });
 
@@ -91,8 +132,18 @@ describe('the ledger', () => {
   });
 
   it('uses a price set with prices/set for later chats, and the catalog price again once it is cleared', async () => {
-    const set = await env.client.request(PricesSet, { provider: 'openai', model: 'gpt-4o', price: { inputPerMTok: 100, outputPerMTok: 1000 } });
-    expect(set.price).toEqual({ provider: 'openai', model: 'gpt-4o', inputPerMTok: 100, outputPerMTok: 1000, source: 'user' });
+    const set = await env.client.request(PricesSet, {
+      provider: 'openai',
+      model: 'gpt-4o',
+      price: { inputPerMTok: 100, outputPerMTok: 1000 },
+    });
+    expect(set.price).toEqual({
+      provider: 'openai',
+      model: 'gpt-4o',
+      inputPerMTok: 100,
+      outputPerMTok: 1000,
+      source: 'user',
+    });
     env.up.reply('gpt-4o-2024-08-06', { chunks: ['a'], usage: { input: 10_000, output: 1_000 } });
     const dated = await chat(work.id, 'gpt-4o-2024-08-06');
     expect(dated.costUsd).toBeCloseTo(1 + 1, 12);
@@ -100,12 +151,20 @@ describe('the ledger', () => {
     const listed = await env.client.request(PricesList, { provider: 'openai' });
     expect(listed.prices.find((p) => p.model === 'gpt-4o')).toMatchObject({ source: 'user', inputPerMTok: 100 });
     const providers = await env.client.request(ProvidersList, {});
-    expect(providers.providers.find((p) => p.id === 'openai')!.models).toContainEqual({ model: 'gpt-4o', inputPerMTok: 100, outputPerMTok: 1000 });
+    expect(providers.providers.find((p) => p.id === 'openai')!.models).toContainEqual({
+      model: 'gpt-4o',
+      inputPerMTok: 100,
+      outputPerMTok: 1000,
+    });
     const audit = await env.client.request(AuditList, { limit: 5 });
     expect(audit.entries.some((e) => e.action === 'priceSet' && e.details?.model === 'gpt-4o')).toBe(true);
 
     // An unknown model priced by the user stops being unpriced.
-    await env.client.request(PricesSet, { provider: 'openai', model: 'my-finetune', price: { inputPerMTok: 2, outputPerMTok: 4 } });
+    await env.client.request(PricesSet, {
+      provider: 'openai',
+      model: 'my-finetune',
+      price: { inputPerMTok: 2, outputPerMTok: 4 },
+    });
     env.up.reply('my-finetune', { chunks: ['z'], usage: { input: 1_000_000, output: 0 } });
     expect((await chat(work.id, 'my-finetune')).costUsd).toBe(2);
 
@@ -117,13 +176,19 @@ describe('the ledger', () => {
   });
 
   it('refuses a price for an unknown provider with PROVIDER_NOT_FOUND, and a negative price as invalid', async () => {
-    const unknown = await rejectionOf(env.client.request(PricesSet, { provider: 'nope', model: 'm', price: { inputPerMTok: 1, outputPerMTok: 1 } }));
+    const unknown = await rejectionOf(
+      env.client.request(PricesSet, { provider: 'nope', model: 'm', price: { inputPerMTok: 1, outputPerMTok: 1 } }),
+    );
     expect(unknown.code).toBe(ErrorCode.PROVIDER_NOT_FOUND);
     expect(unknown.data.hint).toMatch(/openai/);
-    const negative = await rejectionOf(env.client.request(PricesSet, { provider: 'openai', model: 'm', price: { inputPerMTok: -1, outputPerMTok: 1 } }));
+    const negative = await rejectionOf(
+      env.client.request(PricesSet, { provider: 'openai', model: 'm', price: { inputPerMTok: -1, outputPerMTok: 1 } }),
+    );
     expect(negative.code).toBe(JsonRpcCode.InvalidParams);
     expect(negative.message).toContain('inputPerMTok');
-    expect((await env.client.request(PricesList, { provider: 'openai' })).prices.some((p) => p.model === 'm')).toBe(false);
+    expect((await env.client.request(PricesList, { provider: 'openai' })).prices.some((p) => p.model === 'm')).toBe(
+      false,
+    );
   });
 });
 
@@ -138,7 +203,10 @@ describe('usage/get grouping and totals', () => {
       const rows = all.records.filter((r) => r.connectionId === g.connectionId);
       expect(g.requests).toBe(rows.reduce((s, r) => s + r.requests, 0));
       expect(g.inputTokens).toBe(rows.reduce((s, r) => s + r.inputTokens, 0));
-      expect(g.costUsd).toBeCloseTo(rows.reduce((s, r) => s + r.costUsd, 0), 9);
+      expect(g.costUsd).toBeCloseTo(
+        rows.reduce((s, r) => s + r.costUsd, 0),
+        9,
+      );
     }
     const costs = all.groups!.map((g) => g.costUsd);
     expect(costs).toEqual([...costs].sort((a, b) => b - a));
@@ -146,7 +214,11 @@ describe('usage/get grouping and totals', () => {
     expect(all.totals.outputTokens).toBe(all.records.reduce((s, r) => s + r.outputTokens, 0));
 
     const byModel = await usage({ connectionId: work.id, groupBy: ['model'] });
-    expect(byModel.groups!.find((g) => g.model === 'gpt-4o-mini')).toMatchObject({ requests: 1, inputTokens: 40, outputTokens: 4 });
+    expect(byModel.groups!.find((g) => g.model === 'gpt-4o-mini')).toMatchObject({
+      requests: 1,
+      inputTokens: 40,
+      outputTokens: 4,
+    });
     expect(byModel.groups!.every((g) => g.connectionId === undefined)).toBe(true);
 
     const today = new Date().toISOString().slice(0, 10);
@@ -154,7 +226,20 @@ describe('usage/get grouping and totals', () => {
     expect(byDay.groups!.every((g) => g.day === today && g.connectionId !== undefined)).toBe(true);
 
     const none = await usage({ from: '2000-01-01', to: '2000-01-31', groupBy: ['model'] });
-    expect(none).toEqual({ records: [], groups: [], totals: { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0, estimatedRequests: 0 } });
+    expect(none).toEqual({
+      records: [],
+      groups: [],
+      totals: {
+        requests: 0,
+        errors: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        latencyMsTotal: 0,
+        costUsd: 0,
+        unpricedRequests: 0,
+        estimatedRequests: 0,
+      },
+    });
     expect((await usage({})).groups).toBeUndefined();
   });
 
@@ -179,7 +264,9 @@ describe('usage/get grouping and totals', () => {
     }
     const error = await rejectionOf(stream.result);
     expect(error.code).toBe(ErrorCode.CANCELLED);
-    await expect.poll(async () => (await usage({ connectionId: work.id })).totals.requests - before.requests, { timeout: 5000 }).toBe(1);
+    await expect
+      .poll(async () => (await usage({ connectionId: work.id })).totals.requests - before.requests, { timeout: 5000 })
+      .toBe(1);
     expect((await usage({ connectionId: work.id })).totals.errors).toBe(before.errors);
   });
 
@@ -196,7 +283,9 @@ describe('usage/get grouping and totals', () => {
     expect(unnamed).toHaveLength(1);
     expect(unnamed[0]!.requests).toBe(byClient.totals.requests - 1);
     expect(byClient.records.filter((r) => r.client === 'VS Code chat').map((r) => r.requests)).toEqual([1]);
-    const tooLong = await rejectionOf(env.client.chat({ connectionId: work.id, messages: user('x'), client: 'x'.repeat(81) }).result);
+    const tooLong = await rejectionOf(
+      env.client.chat({ connectionId: work.id, messages: user('x'), client: 'x'.repeat(81) }).result,
+    );
     expect(tooLong.code).toBe(JsonRpcCode.InvalidParams);
   });
 
@@ -204,6 +293,8 @@ describe('usage/get grouping and totals', () => {
     const day = await rejectionOf(usage({ from: '2026-1-1' }));
     expect(day.code).toBe(JsonRpcCode.InvalidParams);
     expect(day.message).toMatch(/YYYY-MM-DD/);
-    expect((await rejectionOf(env.client.request(UsageGet, { groupBy: ['provider' as 'model'] }))).code).toBe(JsonRpcCode.InvalidParams);
+    expect((await rejectionOf(env.client.request(UsageGet, { groupBy: ['provider' as 'model'] }))).code).toBe(
+      JsonRpcCode.InvalidParams,
+    );
   });
 });

@@ -22,12 +22,20 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import net, { type AddressInfo } from 'node:net';
 import { Duplex } from 'node:stream';
-import { DEFAULT_FOUNDATION_MODELS, DEFAULT_INFERENCE_PROFILES, modelSummary, profileSummary, type MockFoundationModel, type MockInferenceProfile } from './catalog';
+import {
+  DEFAULT_FOUNDATION_MODELS,
+  DEFAULT_INFERENCE_PROFILES,
+  modelSummary,
+  profileSummary,
+  type MockFoundationModel,
+  type MockInferenceProfile,
+} from './catalog';
 import { errorAnswer, STREAM_EXCEPTIONS, type BedrockErrorName, type StreamExceptionType } from './errors';
 import { eventFrame, exceptionFrame } from './eventStream';
 import { expectedSignature, parseSigV4 } from './sigv4';
 
-export type BedrockOp = 'converse' | 'converseStream' | 'listFoundationModels' | 'listInferenceProfiles' | 'modelAvailability' | 'unknown';
+export type BedrockOp =
+  'converse' | 'converseStream' | 'listFoundationModels' | 'listInferenceProfiles' | 'modelAvailability' | 'unknown';
 
 /** A set of AWS credentials the mock accepts. */
 export interface MockAwsCredentials {
@@ -65,7 +73,14 @@ export type BedrockFault = { count?: number; match?: { op?: BedrockOp; model?: s
 );
 
 export type BedrockAuth =
-  | { kind: 'sigv4'; accessKeyId: string; region: string; service: string; signatureValid: boolean; sessionToken?: string }
+  | {
+      kind: 'sigv4';
+      accessKeyId: string;
+      region: string;
+      service: string;
+      signatureValid: boolean;
+      sessionToken?: string;
+    }
   | { kind: 'bearer'; token: string }
   | { kind: 'none' };
 
@@ -240,7 +255,10 @@ class MockBedrockServer implements MockBedrock {
   }
 
   private takeFault(op: BedrockOp, model: string | undefined): BedrockFault | undefined {
-    const i = this.faults.findIndex(({ fault: { match } }) => !match || ((match.op === undefined || match.op === op) && (match.model === undefined || match.model === model)));
+    const i = this.faults.findIndex(
+      ({ fault: { match } }) =>
+        !match || ((match.op === undefined || match.op === op) && (match.model === undefined || match.model === model)),
+    );
     if (i < 0) return undefined;
     const entry = this.faults[i]!;
     if (--entry.left <= 0) this.faults.splice(i, 1);
@@ -253,7 +271,8 @@ class MockBedrockServer implements MockBedrock {
     const raw = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://mock');
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (!k.startsWith(':') && v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+    for (const [k, v] of Object.entries(req.headers))
+      if (!k.startsWith(':') && v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
     // HTTP/2 carries the host as `:authority`, and the SDK signs it under that name.
     const authority = req.headers[':authority'];
     if (typeof authority === 'string') headers[':authority'] = authority;
@@ -265,8 +284,18 @@ class MockBedrockServer implements MockBedrock {
       body = undefined;
     }
     const record: BedrockRequest = {
-      seq: this.requests.length + 1, op, method: req.method ?? 'GET', path: url.pathname, ...(modelId !== undefined && { modelId }),
-      httpVersion: req.httpVersion, headers, body, auth: { kind: 'none' }, chunksSent: 0, aborted: false, completed: false,
+      seq: this.requests.length + 1,
+      op,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      ...(modelId !== undefined && { modelId }),
+      httpVersion: req.httpVersion,
+      headers,
+      body,
+      auth: { kind: 'none' },
+      chunksSent: 0,
+      aborted: false,
+      completed: false,
     };
     this.requests.push(record);
     res.on('close', () => {
@@ -330,21 +359,33 @@ class MockBedrockServer implements MockBedrock {
       }
       default:
         record.status = 404;
-        res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException', 'x-amzn-requestid': requestId });
+        res.writeHead(404, {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'UnknownOperationException',
+          'x-amzn-requestid': requestId,
+        });
         res.end(JSON.stringify({ message: 'Unknown operation' }));
         record.completed = true;
     }
   }
 
   /** SigV4 (scope, session token, signature) or a bearer API key; the failure AWS would answer with. */
-  private authenticate(record: BedrockRequest, req: Req, url: URL, raw: Buffer): { error: BedrockErrorName; message?: string } | undefined {
+  private authenticate(
+    record: BedrockRequest,
+    req: Req,
+    url: URL,
+    raw: Buffer,
+  ): { error: BedrockErrorName; message?: string } | undefined {
     const authorization = record.headers['authorization'];
     const bearer = /^Bearer (.+)$/.exec(authorization ?? '');
     if (bearer) {
       record.auth = { kind: 'bearer', token: bearer[1]! };
       if (this.apiKeys.has(bearer[1]!)) return undefined;
       record.authError = 'unknown API key';
-      return { error: 'UnrecognizedClientException', message: 'Invalid API Key format: Must start with pre-defined prefix' };
+      return {
+        error: 'UnrecognizedClientException',
+        message: 'Invalid API Key format: Must start with pre-defined prefix',
+      };
     }
     const sig = parseSigV4(authorization);
     if (!sig) {
@@ -352,15 +393,38 @@ class MockBedrockServer implements MockBedrock {
       return { error: 'UnrecognizedClientException', message: 'Missing Authentication Token' };
     }
     const creds = this.credentials.find((c) => c.accessKeyId === sig.accessKeyId);
-    const signed = { method: req.method ?? 'GET', url: `${url.pathname}${url.search}`, headers: record.headers, body: raw };
-    const signatureValid = creds !== undefined && expectedSignature(signed, sig, creds.secretAccessKey) === sig.signature;
+    const signed = {
+      method: req.method ?? 'GET',
+      url: `${url.pathname}${url.search}`,
+      headers: record.headers,
+      body: raw,
+    };
+    const signatureValid =
+      creds !== undefined && expectedSignature(signed, sig, creds.secretAccessKey) === sig.signature;
     const token = record.headers['x-amz-security-token'];
-    record.auth = { kind: 'sigv4', accessKeyId: sig.accessKeyId, region: sig.region, service: sig.service, signatureValid, ...(token !== undefined && { sessionToken: token }) };
-    const refuse = (why: string, error: BedrockErrorName, message?: string) => ((record.authError = why), { error, ...(message !== undefined && { message }) });
+    record.auth = {
+      kind: 'sigv4',
+      accessKeyId: sig.accessKeyId,
+      region: sig.region,
+      service: sig.service,
+      signatureValid,
+      ...(token !== undefined && { sessionToken: token }),
+    };
+    const refuse = (why: string, error: BedrockErrorName, message?: string) => (
+      (record.authError = why),
+      { error, ...(message !== undefined && { message }) }
+    );
     if (!creds) return refuse('unknown access key id', 'UnrecognizedClientException');
-    if (sig.service !== 'bedrock') return refuse('wrong service', 'InvalidSignatureException', "Credential should be scoped to correct service: 'bedrock'. ");
-    if (sig.region !== this.region) return refuse('wrong region', 'InvalidSignatureException', 'Credential should be scoped to a valid region. ');
-    if (creds.sessionToken !== undefined && token !== creds.sessionToken) return refuse('wrong session token', 'UnrecognizedClientException');
+    if (sig.service !== 'bedrock')
+      return refuse(
+        'wrong service',
+        'InvalidSignatureException',
+        "Credential should be scoped to correct service: 'bedrock'. ",
+      );
+    if (sig.region !== this.region)
+      return refuse('wrong region', 'InvalidSignatureException', 'Credential should be scoped to a valid region. ');
+    if (creds.sessionToken !== undefined && token !== creds.sessionToken)
+      return refuse('wrong session token', 'UnrecognizedClientException');
     if (creds.expired) return refuse('expired session', 'ExpiredTokenException');
     if (!signatureValid) return refuse('bad signature', 'InvalidSignatureException');
     return undefined;
@@ -374,7 +438,10 @@ class MockBedrockServer implements MockBedrock {
     const targets = profile ? profile.models : [modelId];
     if (targets.some((id) => this.deniedModels.has(id))) return { error: 'AccessDeniedException' };
     if (model && !model.inferenceTypesSupported.includes('ON_DEMAND')) {
-      return { error: 'ValidationException', message: `Invocation of model ID ${modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.` };
+      return {
+        error: 'ValidationException',
+        message: `Invocation of model ID ${modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
+      };
     }
     return undefined;
   }
@@ -382,17 +449,30 @@ class MockBedrockServer implements MockBedrock {
   /** What Converse validates: messages that start with a user turn and alternate; replayed reasoning signed by the mock. */
   private checkBody(body: any): { error: BedrockErrorName; message: string } | undefined {
     const bad = (message: string) => ({ error: 'ValidationException' as const, message });
-    if (!body || !Array.isArray(body.messages) || body.messages.length === 0) return bad("1 validation error detected: Value null at 'messages' failed to satisfy constraint: Member must not be null");
+    if (!body || !Array.isArray(body.messages) || body.messages.length === 0)
+      return bad(
+        "1 validation error detected: Value null at 'messages' failed to satisfy constraint: Member must not be null",
+      );
     let previous = '';
     for (const [i, m] of (body.messages as any[]).entries()) {
       if (m.role !== 'user' && m.role !== 'assistant') return bad(`messages.${i}.role: must be user or assistant`);
-      if (i === 0 && m.role !== 'user') return bad('A conversation must start with a user message. Try again with a conversation that starts with a user message.');
-      if (m.role === previous) return bad('A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.');
+      if (i === 0 && m.role !== 'user')
+        return bad(
+          'A conversation must start with a user message. Try again with a conversation that starts with a user message.',
+        );
+      if (m.role === previous)
+        return bad(
+          'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.',
+        );
       previous = m.role;
-      if (!Array.isArray(m.content) || m.content.length === 0) return bad(`The content field in the Message object at messages.${i} is empty. Add a ContentBlock object to the content field and try again.`);
+      if (!Array.isArray(m.content) || m.content.length === 0)
+        return bad(
+          `The content field in the Message object at messages.${i} is empty. Add a ContentBlock object to the content field and try again.`,
+        );
       for (const block of m.content) {
         const signature = block?.reasoningContent?.reasoningText?.signature;
-        if (signature !== undefined && !this.signatures.has(signature)) return bad(`messages.${i}.content: Invalid \`signature\` in \`thinking\` block`);
+        if (signature !== undefined && !this.signatures.has(signature))
+          return bad(`messages.${i}.content: Invalid \`signature\` in \`thinking\` block`);
       }
     }
     return undefined;
@@ -400,7 +480,11 @@ class MockBedrockServer implements MockBedrock {
 
   private plan(reply: BedrockReply, body: any) {
     const text = reply.text ?? [];
-    const calls = (reply.toolCalls ?? []).map((c, i) => ({ id: c.id ?? `tooluse_${randomUUID().replace(/-/g, '').slice(0, 20)}${i}`, name: c.name, input: c.input }));
+    const calls = (reply.toolCalls ?? []).map((c, i) => ({
+      id: c.id ?? `tooluse_${randomUUID().replace(/-/g, '').slice(0, 20)}${i}`,
+      name: c.name,
+      input: c.input,
+    }));
     const signature = reply.reasoning ? `sig_${randomUUID().replace(/-/g, '')}` : undefined;
     if (signature) this.signatures.add(signature);
     const inputTokens = reply.usage?.input ?? Math.max(1, Math.ceil(JSON.stringify(body.messages).length / 4));
@@ -415,40 +499,81 @@ class MockBedrockServer implements MockBedrock {
   private whole(reply: BedrockReply, body: any): unknown {
     const p = this.plan(reply, body);
     const content: unknown[] = [];
-    if (reply.reasoning) content.push({ reasoningContent: { reasoningText: { text: reply.reasoning.join(''), signature: p.signature } } });
+    if (reply.reasoning)
+      content.push({ reasoningContent: { reasoningText: { text: reply.reasoning.join(''), signature: p.signature } } });
     if (reply.redactedReasoning) content.push({ reasoningContent: { redactedContent: reply.redactedReasoning } });
     if (p.text.length > 0) content.push({ text: p.text.join('') });
     for (const c of p.calls) content.push({ toolUse: { toolUseId: c.id, name: c.name, input: c.input } });
-    return { output: { message: { role: 'assistant', content } }, stopReason: p.stopReason, usage: p.usage, metrics: { latencyMs: 42 } };
+    return {
+      output: { message: { role: 'assistant', content } },
+      stopReason: p.stopReason,
+      usage: p.usage,
+      metrics: { latencyMs: 42 },
+    };
   }
 
   /** ConverseStream: messageStart, content blocks (reasoning, text, tool uses), messageStop, metadata. */
-  private async stream(record: BedrockRequest, res: Res, reply: BedrockReply, body: any, fault: BedrockFault | undefined, requestId: string): Promise<void> {
+  private async stream(
+    record: BedrockRequest,
+    res: Res,
+    reply: BedrockReply,
+    body: any,
+    fault: BedrockFault | undefined,
+    requestId: string,
+  ): Promise<void> {
     const p = this.plan(reply, body);
     // Both servers' responses take bytes alike; the union of their write() overloads is not callable.
     const write = (frame: Uint8Array) => (res as http.ServerResponse).write(frame);
     const content: Uint8Array[] = [];
     let index = 0;
     if (reply.reasoning) {
-      for (const piece of reply.reasoning) content.push(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { reasoningContent: { text: piece } } }));
-      content.push(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { reasoningContent: { signature: p.signature } } }));
+      for (const piece of reply.reasoning)
+        content.push(
+          eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { reasoningContent: { text: piece } } }),
+        );
+      content.push(
+        eventFrame('contentBlockDelta', {
+          contentBlockIndex: index,
+          delta: { reasoningContent: { signature: p.signature } },
+        }),
+      );
       content.push(eventFrame('contentBlockStop', { contentBlockIndex: index++ }));
     }
     if (reply.redactedReasoning) {
-      content.push(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { reasoningContent: { redactedContent: reply.redactedReasoning } } }));
+      content.push(
+        eventFrame('contentBlockDelta', {
+          contentBlockIndex: index,
+          delta: { reasoningContent: { redactedContent: reply.redactedReasoning } },
+        }),
+      );
       content.push(eventFrame('contentBlockStop', { contentBlockIndex: index++ }));
     }
     if (p.text.length > 0) {
-      for (const piece of p.text) content.push(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { text: piece } }));
+      for (const piece of p.text)
+        content.push(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { text: piece } }));
       content.push(eventFrame('contentBlockStop', { contentBlockIndex: index++ }));
     }
     for (const c of p.calls) {
-      content.push(eventFrame('contentBlockStart', { contentBlockIndex: index, start: { toolUse: { toolUseId: c.id, name: c.name } } }));
+      content.push(
+        eventFrame('contentBlockStart', {
+          contentBlockIndex: index,
+          start: { toolUse: { toolUseId: c.id, name: c.name } },
+        }),
+      );
       const args = JSON.stringify(c.input);
-      for (let i = 0; i < args.length; i += 7) content.push(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { toolUse: { input: args.slice(i, i + 7) } } }));
+      for (let i = 0; i < args.length; i += 7)
+        content.push(
+          eventFrame('contentBlockDelta', {
+            contentBlockIndex: index,
+            delta: { toolUse: { input: args.slice(i, i + 7) } },
+          }),
+        );
       content.push(eventFrame('contentBlockStop', { contentBlockIndex: index++ }));
     }
-    const tail = [eventFrame('messageStop', { stopReason: p.stopReason }), eventFrame('metadata', { usage: p.usage, metrics: { latencyMs: 42 } })];
+    const tail = [
+      eventFrame('messageStop', { stopReason: p.stopReason }),
+      eventFrame('metadata', { usage: p.usage, metrics: { latencyMs: 42 } }),
+    ];
 
     record.status = 200;
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': requestId });
@@ -484,7 +609,8 @@ const AVAILABILITY = /^\/foundation-model-availability\/([^/]+)$/;
 
 function route(method: string, path: string): { op: BedrockOp; modelId?: string } {
   const m = MODEL_OP.exec(path);
-  if (m && method === 'POST') return { op: m[2] === 'converse' ? 'converse' : 'converseStream', modelId: decodeURIComponent(m[1]!) };
+  if (m && method === 'POST')
+    return { op: m[2] === 'converse' ? 'converse' : 'converseStream', modelId: decodeURIComponent(m[1]!) };
   if (method === 'GET' && path === '/foundation-models') return { op: 'listFoundationModels' };
   if (method === 'GET' && path === '/inference-profiles') return { op: 'listInferenceProfiles' };
   const a = AVAILABILITY.exec(path);

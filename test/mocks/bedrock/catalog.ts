@@ -23,16 +23,60 @@ export interface MockInferenceProfile {
 }
 
 export const DEFAULT_FOUNDATION_MODELS: MockFoundationModel[] = [
-  { modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0', modelName: 'Claude Sonnet 4.5', providerName: 'Anthropic', inputModalities: ['TEXT', 'IMAGE'], outputModalities: ['TEXT'], inferenceTypesSupported: ['INFERENCE_PROFILE'], responseStreamingSupported: true },
-  { modelId: 'anthropic.claude-3-haiku-20240307-v1:0', modelName: 'Claude 3 Haiku', providerName: 'Anthropic', inputModalities: ['TEXT', 'IMAGE'], outputModalities: ['TEXT'], inferenceTypesSupported: ['ON_DEMAND'], responseStreamingSupported: true },
-  { modelId: 'amazon.nova-pro-v1:0', modelName: 'Nova Pro', providerName: 'Amazon', inputModalities: ['TEXT', 'IMAGE', 'VIDEO'], outputModalities: ['TEXT'], inferenceTypesSupported: ['ON_DEMAND', 'INFERENCE_PROFILE'], responseStreamingSupported: true },
-  { modelId: 'amazon.titan-embed-text-v2:0', modelName: 'Titan Text Embeddings V2', providerName: 'Amazon', inputModalities: ['TEXT'], outputModalities: ['EMBEDDING'], inferenceTypesSupported: ['ON_DEMAND'], responseStreamingSupported: false },
+  {
+    modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
+    modelName: 'Claude Sonnet 4.5',
+    providerName: 'Anthropic',
+    inputModalities: ['TEXT', 'IMAGE'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['INFERENCE_PROFILE'],
+    responseStreamingSupported: true,
+  },
+  {
+    modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+    modelName: 'Claude 3 Haiku',
+    providerName: 'Anthropic',
+    inputModalities: ['TEXT', 'IMAGE'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['ON_DEMAND'],
+    responseStreamingSupported: true,
+  },
+  {
+    modelId: 'amazon.nova-pro-v1:0',
+    modelName: 'Nova Pro',
+    providerName: 'Amazon',
+    inputModalities: ['TEXT', 'IMAGE', 'VIDEO'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['ON_DEMAND', 'INFERENCE_PROFILE'],
+    responseStreamingSupported: true,
+  },
+  {
+    modelId: 'amazon.titan-embed-text-v2:0',
+    modelName: 'Titan Text Embeddings V2',
+    providerName: 'Amazon',
+    inputModalities: ['TEXT'],
+    outputModalities: ['EMBEDDING'],
+    inferenceTypesSupported: ['ON_DEMAND'],
+    responseStreamingSupported: false,
+  },
 ];
 
 export const DEFAULT_INFERENCE_PROFILES: MockInferenceProfile[] = [
-  { inferenceProfileId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', inferenceProfileName: 'US Claude Sonnet 4.5', models: ['anthropic.claude-sonnet-4-5-20250929-v1:0'] },
-  { inferenceProfileId: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0', inferenceProfileName: 'Global Claude Sonnet 4.5', models: ['anthropic.claude-sonnet-4-5-20250929-v1:0'] },
-  { inferenceProfileId: 'us.amazon.nova-pro-v1:0', inferenceProfileName: 'US Nova Pro', models: ['amazon.nova-pro-v1:0'] },
+  {
+    inferenceProfileId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    inferenceProfileName: 'US Claude Sonnet 4.5',
+    models: ['anthropic.claude-sonnet-4-5-20250929-v1:0'],
+  },
+  {
+    inferenceProfileId: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    inferenceProfileName: 'Global Claude Sonnet 4.5',
+    models: ['anthropic.claude-sonnet-4-5-20250929-v1:0'],
+  },
+  {
+    inferenceProfileId: 'us.amazon.nova-pro-v1:0',
+    inferenceProfileName: 'US Nova Pro',
+    models: ['amazon.nova-pro-v1:0'],
+  },
 ];
 
 /** ListFoundationModels' summary of a model, ARN in the account's region. */

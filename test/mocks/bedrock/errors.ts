@@ -6,20 +6,69 @@
 
 /** Every error the mock can answer with; the key is the `x-amzn-errortype` name. */
 export const BEDROCK_ERRORS = {
-  ThrottlingRequests: { type: 'ThrottlingException', status: 429, message: 'Too many requests, please wait before trying again.' },
-  ThrottlingTokens: { type: 'ThrottlingException', status: 429, message: 'Too many tokens, please wait before trying again.' },
-  ServiceQuotaExceededException: { type: 'ServiceQuotaExceededException', status: 400, message: 'Your request exceeded the service quota for this model. Request a quota increase through Service Quotas.' },
-  ModelNotReadyException: { type: 'ModelNotReadyException', status: 429, message: 'Model is not ready to serve inference requests. The SDK will automatically retry the operation.' },
-  AccessDeniedException: { type: 'AccessDeniedException', status: 403, message: "You don't have access to the model with the specified model ID." },
-  ValidationException: { type: 'ValidationException', status: 400, message: 'The model returned the following errors: messages.0.content: Field required' },
+  ThrottlingRequests: {
+    type: 'ThrottlingException',
+    status: 429,
+    message: 'Too many requests, please wait before trying again.',
+  },
+  ThrottlingTokens: {
+    type: 'ThrottlingException',
+    status: 429,
+    message: 'Too many tokens, please wait before trying again.',
+  },
+  ServiceQuotaExceededException: {
+    type: 'ServiceQuotaExceededException',
+    status: 400,
+    message: 'Your request exceeded the service quota for this model. Request a quota increase through Service Quotas.',
+  },
+  ModelNotReadyException: {
+    type: 'ModelNotReadyException',
+    status: 429,
+    message: 'Model is not ready to serve inference requests. The SDK will automatically retry the operation.',
+  },
+  AccessDeniedException: {
+    type: 'AccessDeniedException',
+    status: 403,
+    message: "You don't have access to the model with the specified model ID.",
+  },
+  ValidationException: {
+    type: 'ValidationException',
+    status: 400,
+    message: 'The model returned the following errors: messages.0.content: Field required',
+  },
   InvalidModel: { type: 'ValidationException', status: 400, message: 'The provided model identifier is invalid.' },
   ResourceNotFoundException: { type: 'ResourceNotFoundException', status: 404, message: 'Model not found.' },
-  ExpiredTokenException: { type: 'ExpiredTokenException', status: 403, message: 'The security token included in the request is expired' },
-  UnrecognizedClientException: { type: 'UnrecognizedClientException', status: 403, message: 'The security token included in the request is invalid.' },
-  InvalidSignatureException: { type: 'InvalidSignatureException', status: 403, message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.' },
-  InternalServerException: { type: 'InternalServerException', status: 500, message: 'The server encountered an internal error while processing the request.' },
-  ServiceUnavailableException: { type: 'ServiceUnavailableException', status: 503, message: 'Bedrock is unable to process your request.' },
-  ModelTimeoutException: { type: 'ModelTimeoutException', status: 408, message: 'The request took too long to process. Processing time exceeded the model timeout length.' },
+  ExpiredTokenException: {
+    type: 'ExpiredTokenException',
+    status: 403,
+    message: 'The security token included in the request is expired',
+  },
+  UnrecognizedClientException: {
+    type: 'UnrecognizedClientException',
+    status: 403,
+    message: 'The security token included in the request is invalid.',
+  },
+  InvalidSignatureException: {
+    type: 'InvalidSignatureException',
+    status: 403,
+    message:
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+  },
+  InternalServerException: {
+    type: 'InternalServerException',
+    status: 500,
+    message: 'The server encountered an internal error while processing the request.',
+  },
+  ServiceUnavailableException: {
+    type: 'ServiceUnavailableException',
+    status: 503,
+    message: 'Bedrock is unable to process your request.',
+  },
+  ModelTimeoutException: {
+    type: 'ModelTimeoutException',
+    status: 408,
+    message: 'The request took too long to process. Processing time exceeded the model timeout length.',
+  },
 } as const;
 
 /** One of {@link BEDROCK_ERRORS}. */
@@ -38,7 +87,11 @@ export const STREAM_EXCEPTIONS = {
 export type StreamExceptionType = keyof typeof STREAM_EXCEPTIONS;
 
 /** The header and body of an error answer. */
-export function errorAnswer(name: BedrockErrorName, requestId: string, message?: string): { status: number; headers: Record<string, string>; body: string } {
+export function errorAnswer(
+  name: BedrockErrorName,
+  requestId: string,
+  message?: string,
+): { status: number; headers: Record<string, string>; body: string } {
   const e = BEDROCK_ERRORS[name];
   return {
     status: e.status,

@@ -8,7 +8,10 @@ import { EventStreamCodec } from '@smithy/eventstream-codec';
 
 const utf8 = new TextEncoder();
 // (toUtf8: bytes → text, fromUtf8: text → bytes)
-const codec = new EventStreamCodec((bytes: Uint8Array) => new TextDecoder().decode(bytes), (text: string) => utf8.encode(text));
+const codec = new EventStreamCodec(
+  (bytes: Uint8Array) => new TextDecoder().decode(bytes),
+  (text: string) => utf8.encode(text),
+);
 
 const str = (value: string) => ({ type: 'string' as const, value });
 
@@ -23,7 +26,11 @@ export function eventFrame(eventType: string, payload: unknown): Uint8Array {
 /** A mid-stream exception frame, e.g. `throttlingException` with `{message}`. */
 export function exceptionFrame(exceptionType: string, message: string): Uint8Array {
   return codec.encode({
-    headers: { ':exception-type': str(exceptionType), ':content-type': str('application/json'), ':message-type': str('exception') },
+    headers: {
+      ':exception-type': str(exceptionType),
+      ':content-type': str('application/json'),
+      ':message-type': str('exception'),
+    },
     body: utf8.encode(JSON.stringify({ message })),
   });
 }

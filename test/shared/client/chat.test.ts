@@ -7,8 +7,15 @@ let daemon: FakeDaemon;
 let client: SwitchboardClient;
 
 const messages = [{ role: 'user' as const, content: 'Hi' }];
-const final = (text: string) => ({ text, finishReason: 'stop', connectionId: 'c1', model: 'm', latency: { firstTokenMs: 1, totalMs: 2 } });
-const delta = (peer: FakePeer, streamId: string, index: number, text: string): void => peer.notify('chat/delta', { streamId, index, text });
+const final = (text: string) => ({
+  text,
+  finishReason: 'stop',
+  connectionId: 'c1',
+  model: 'm',
+  latency: { firstTokenMs: 1, totalMs: 2 },
+});
+const delta = (peer: FakePeer, streamId: string, index: number, text: string): void =>
+  peer.notify('chat/delta', { streamId, index, text });
 
 /** Scripts chat/stream to send one delta, then wait for chat/cancel and fail with CANCELLED as the daemon does. */
 function cancellableStream(): void {
@@ -143,7 +150,11 @@ describe('chat', () => {
       return new Promise(() => undefined);
     });
     const stream = client.chat({ messages });
-    await expect(stream.result).rejects.toMatchObject({ code: 'UNREACHABLE', reason: 'closed', data: { partialText: 'so far' } });
+    await expect(stream.result).rejects.toMatchObject({
+      code: 'UNREACHABLE',
+      reason: 'closed',
+      data: { partialText: 'so far' },
+    });
   });
 
   it('refuses a streamId already running on this client', async () => {

@@ -2,7 +2,14 @@
 import { JSONRPCErrorException } from 'json-rpc-2.0';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DaemonUnavailableError, RpcError, SwitchboardClient, SwitchboardError } from '../../../shared/client';
-import { ConnectionsChanged, ConnectionsGet, DaemonStatus, EventsSubscribe, notification, params } from '../../../shared/protocol';
+import {
+  ConnectionsChanged,
+  ConnectionsGet,
+  DaemonStatus,
+  EventsSubscribe,
+  notification,
+  params,
+} from '../../../shared/protocol';
 import { appError, FakeDaemon } from './fakeDaemon';
 
 let daemon: FakeDaemon;
@@ -26,7 +33,9 @@ describe('connect', () => {
     expect(c.transport).toBe('unix');
     expect(c.connected).toBe(true);
     expect(c.daemon.version).toBe('0.0.0-fake');
-    expect(daemon.calls('daemon/hello')).toEqual([{ client: { name: 'test-tool', version: '1.2.3' }, protocolVersion: '1.0.0' }]);
+    expect(daemon.calls('daemon/hello')).toEqual([
+      { client: { name: 'test-tool', version: '1.2.3' }, protocolVersion: '1.0.0' },
+    ]);
   });
 
   it('sends no Origin header on either transport, and no token over the socket', async () => {
@@ -79,13 +88,21 @@ describe('connect', () => {
   });
 
   it('reports a rejected token as unauthorized', async () => {
-    const error = await connect({ transport: 'tcp', info: { ...daemon.info, token: 'wrong' } }).catch((e: unknown) => e);
+    const error = await connect({ transport: 'tcp', info: { ...daemon.info, token: 'wrong' } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ reason: 'unauthorized' });
     expect((error as Error).message).toContain('HTTP 401');
   });
 
   it('refuses a daemon with an incompatible protocol and closes the socket', async () => {
-    daemon.handle('daemon/hello', () => ({ name: 'switchboard', version: '9', protocolVersion: '9.0.0', pid: process.pid, compatible: false }));
+    daemon.handle('daemon/hello', () => ({
+      name: 'switchboard',
+      version: '9',
+      protocolVersion: '9.0.0',
+      pid: process.pid,
+      compatible: false,
+    }));
     const error = await connect().catch((e: unknown) => e);
     expect(error).toMatchObject({ reason: 'incompatible' });
   });
@@ -106,7 +123,11 @@ describe('request', () => {
     const c = await connect();
     const error = await c.request(ConnectionsGet, { id: 'nope' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SwitchboardError);
-    expect(error).toMatchObject({ code: 'CONNECTION_NOT_FOUND', message: 'No connection has id nope.', data: { hint: 'hint for CONNECTION_NOT_FOUND', connectionId: 'nope' } });
+    expect(error).toMatchObject({
+      code: 'CONNECTION_NOT_FOUND',
+      message: 'No connection has id nope.',
+      data: { hint: 'hint for CONNECTION_NOT_FOUND', connectionId: 'nope' },
+    });
   });
 
   it('rejects a protocol error with an RpcError carrying data.field', async () => {
@@ -140,7 +161,9 @@ describe('request', () => {
     const pending = c.request(DaemonStatus, undefined, { signal: controller.signal });
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
-    await expect(c.request(DaemonStatus, undefined, { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(c.request(DaemonStatus, undefined, { signal: controller.signal })).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
   });
 
   it('rejects every pending request when the daemon drops the connection', async () => {
@@ -154,7 +177,10 @@ describe('request', () => {
     const first = c.request(DaemonStatus);
     const second = c.request({ kind: 'request', method: 'daemon/shutdown' });
     await expect(first).rejects.toBeInstanceOf(DaemonUnavailableError);
-    await expect(second).rejects.toMatchObject({ reason: 'closed', message: expect.stringContaining('closed before daemon/shutdown was answered') });
+    await expect(second).rejects.toMatchObject({
+      reason: 'closed',
+      message: expect.stringContaining('closed before daemon/shutdown was answered'),
+    });
     expect(await closed).toMatchObject({ requested: false });
     expect(c.connected).toBe(false);
     await expect(c.request(DaemonStatus)).rejects.toMatchObject({ reason: 'closed' });
@@ -167,7 +193,10 @@ describe('request', () => {
     c.onClose((e) => events.push(e));
     const pending = c.request(DaemonStatus);
     const closing = c.close();
-    await expect(pending).rejects.toMatchObject({ reason: 'closed', message: expect.stringContaining('closed by this client') });
+    await expect(pending).rejects.toMatchObject({
+      reason: 'closed',
+      message: expect.stringContaining('closed by this client'),
+    });
     await closing;
     expect(events).toEqual([{ code: 1000, reason: 'client closed', requested: true }]);
   });
@@ -176,7 +205,19 @@ describe('request', () => {
 describe('notifications', () => {
   it('delivers subscribed events to handlers until disposed', async () => {
     daemon.handle('events/subscribe', (_p, peer) => {
-      const connection = { id: 'c1', name: 'Work', provider: 'openai', baseUrl: 'https://api.openai.com/v1', timeoutMs: 60000, maxRetries: 2, isDefault: false, keySource: 'none', keyAvailable: false, createdAt: 'now', updatedAt: 'now' };
+      const connection = {
+        id: 'c1',
+        name: 'Work',
+        provider: 'openai',
+        baseUrl: 'https://api.openai.com/v1',
+        timeoutMs: 60000,
+        maxRetries: 2,
+        isDefault: false,
+        keySource: 'none',
+        keyAvailable: false,
+        createdAt: 'now',
+        updatedAt: 'now',
+      };
       peer.notify('connections/changed', { kind: 'deleted', id: 'c1', connection });
       return { events: ['connections/changed'] };
     });
@@ -191,7 +232,11 @@ describe('notifications', () => {
   });
 
   it("drops notifications whose params fail the descriptor's check, and survives a throwing handler", async () => {
-    const Ping = notification('test/ping', params<{ n: number }>(), (v): v is { n: number } => typeof (v as { n?: unknown })?.n === 'number');
+    const Ping = notification(
+      'test/ping',
+      params<{ n: number }>(),
+      (v): v is { n: number } => typeof (v as { n?: unknown })?.n === 'number',
+    );
     daemon.handle('test/echo', (_p, peer) => {
       peer.notify('test/ping', { n: 'not a number' });
       peer.notify('test/ping', { n: 2 });

@@ -3,7 +3,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DaemonUnavailableError, defaultHome, isDaemonAlive, readDaemonInfo, type DaemonInfo } from '../../../shared/client';
+import {
+  DaemonUnavailableError,
+  defaultHome,
+  isDaemonAlive,
+  readDaemonInfo,
+  type DaemonInfo,
+} from '../../../shared/client';
 
 describe('defaultHome', () => {
   it('prefers $SWITCHBOARD_HOME on every platform', () => {
@@ -23,14 +29,24 @@ describe('defaultHome', () => {
   });
 
   it('uses %APPDATA% on Windows', () => {
-    expect(defaultHome({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32')).toBe('C:\\Users\\u\\AppData\\Roaming\\switchboard');
+    expect(defaultHome({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32')).toBe(
+      'C:\\Users\\u\\AppData\\Roaming\\switchboard',
+    );
     expect(defaultHome({ USERPROFILE: 'C:\\Users\\u' }, 'win32')).toBe('C:\\Users\\u\\AppData\\Roaming\\switchboard');
   });
 });
 
 describe('readDaemonInfo', () => {
   let home: string;
-  const info: DaemonInfo = { pid: 123, version: '0.1.0', protocolVersion: '1.0.0', socket: '/tmp/sb.sock', port: 4567, token: 't', startedAt: '2025-01-01T00:00:00.000Z' };
+  const info: DaemonInfo = {
+    pid: 123,
+    version: '0.1.0',
+    protocolVersion: '1.0.0',
+    socket: '/tmp/sb.sock',
+    port: 4567,
+    token: 't',
+    startedAt: '2025-01-01T00:00:00.000Z',
+  };
 
   beforeEach(async () => {
     home = await mkdtemp(path.join(os.tmpdir(), 'sb-discovery-'));

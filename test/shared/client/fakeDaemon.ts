@@ -55,7 +55,13 @@ export class FakeDaemon {
     readonly home: string,
     private readonly root: string,
   ) {
-    this.handle('daemon/hello', () => ({ name: 'switchboard', version: '0.0.0-fake', protocolVersion: '1.0.0', pid: process.pid, compatible: true }));
+    this.handle('daemon/hello', () => ({
+      name: 'switchboard',
+      version: '0.0.0-fake',
+      protocolVersion: '1.0.0',
+      pid: process.pid,
+      compatible: true,
+    }));
   }
 
   static async start(opts: FakeDaemonOptions = {}): Promise<FakeDaemon> {
@@ -66,7 +72,15 @@ export class FakeDaemon {
     const socket = path.join(home, 'daemon.sock');
     if (opts.unix !== false) await daemon.listen('unix', socket);
     const port = await daemon.listen('tcp', 0);
-    daemon.info = { pid: process.pid, version: '0.0.0-fake', protocolVersion: '1.0.0', socket, port, token: daemon.token, startedAt: new Date().toISOString() };
+    daemon.info = {
+      pid: process.pid,
+      version: '0.0.0-fake',
+      protocolVersion: '1.0.0',
+      socket,
+      port,
+      token: daemon.token,
+      startedAt: new Date().toISOString(),
+    };
     await writeFile(path.join(home, 'daemon.json'), JSON.stringify(daemon.info), { mode: 0o600 });
     return daemon;
   }

@@ -43,7 +43,13 @@ describe('the switchboard/client package export', () => {
     if (!existsSync(resolve(ROOT, 'dist/client.js'))) await run(process.execPath, ['esbuild.mjs'], { cwd: ROOT });
     env = await setup({ defaultReply: { chunks: ['Hello', ' from', ' package'] } });
     env.up.reply('slow-model', { chunks: Array.from({ length: 200 }, (_, i) => `${i} `), chunkDelayMs: 20 });
-    await env.create({ name: 'Pkg', provider: 'openai', baseUrl: env.up.openaiBaseUrl, apiKey: KEYS.a, defaultModel: 'gpt-test' });
+    await env.create({
+      name: 'Pkg',
+      provider: 'openai',
+      baseUrl: env.up.openaiBaseUrl,
+      apiKey: KEYS.a,
+      defaultModel: 'gpt-test',
+    });
   });
   afterAll(async () => {
     await env?.teardown();
@@ -52,36 +58,78 @@ describe('the switchboard/client package export', () => {
 
   it('is declared in package.json with types and a bundle', () => {
     const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8'));
-    expect(pkg.exports['./client']).toEqual({ types: './dist/types/shared/client/package.d.ts', default: './dist/client.js' });
+    expect(pkg.exports['./client']).toEqual({
+      types: './dist/types/shared/client/package.d.ts',
+      default: './dist/client.js',
+    });
   });
 
   it('connects, lists, streams a chat, maps errors and cancels through an AbortSignal from an ES module', async () => {
     const out = JSON.parse(await node(['--input-type=module', '-e', ESM], { HOME_DIR: env.daemon.home }));
-    expect(out).toEqual({ names: ['Pkg'], text: 'Hello from package', code: 'CONNECTION_NOT_FOUND', notFound: 'CONNECTION_NOT_FOUND', cancelled: 'CANCELLED' });
+    expect(out).toEqual({
+      names: ['Pkg'],
+      text: 'Hello from package',
+      code: 'CONNECTION_NOT_FOUND',
+      notFound: 'CONNECTION_NOT_FOUND',
+      cancelled: 'CANCELLED',
+    });
   });
 
   it('ships declarations a TypeScript consumer (node16 resolution) type-checks against', async () => {
-    if (!existsSync(resolve(ROOT, 'dist/types/shared/client/package.d.ts'))) await run(process.execPath, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.client.json'], { cwd: ROOT });
+    if (!existsSync(resolve(ROOT, 'dist/types/shared/client/package.d.ts')))
+      await run(process.execPath, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.client.json'], {
+        cwd: ROOT,
+      });
     // Inside the package (dist/ is git-ignored), so `switchboard/client` resolves by self-reference.
     const dir = resolve(ROOT, 'dist/.consumer-check');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(resolve(dir, 'consumer.mts'), [
-      "import { connect, methods, type ChatReply } from 'switchboard/client';",
-      'const client = await connect({ clientName: "typed" });',
-      'const list: { connections: methods.Connection[] } = await client.request(methods.ConnectionsList);',
-      'const stream: ChatReply = client.chat({ messages: [{ role: "user", content: "hi" }] });',
-      'const result: methods.ChatStreamResult = await stream.result;',
-      'export const used = [list, result.connectionName];',
-      '// @ts-expect-error a wrong params type must not compile',
-      'await client.request(methods.ConnectionsGet, { name: 1 });',
-    ].join('\n'));
+    writeFileSync(
+      resolve(dir, 'consumer.mts'),
+      [
+        "import { connect, methods, type ChatReply } from 'switchboard/client';",
+        'const client = await connect({ clientName: "typed" });',
+        'const list: { connections: methods.Connection[] } = await client.request(methods.ConnectionsList);',
+        'const stream: ChatReply = client.chat({ messages: [{ role: "user", content: "hi" }] });',
+        'const result: methods.ChatStreamResult = await stream.result;',
+        'export const used = [list, result.connectionName];',
+        '// @ts-expect-error a wrong params type must not compile',
+        'await client.request(methods.ConnectionsGet, { name: 1 });',
+      ].join('\n'),
+    );
     const tsc = resolve(ROOT, 'node_modules/typescript/bin/tsc');
-    const outcome = await run(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--types', 'node', '--skipLibCheck', resolve(dir, 'consumer.mts')], { cwd: ROOT }).then(() => 'ok', (e: { stdout: string }) => e.stdout);
+    const outcome = await run(
+      process.execPath,
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--module',
+        'node16',
+        '--moduleResolution',
+        'node16',
+        '--target',
+        'es2022',
+        '--types',
+        'node',
+        '--skipLibCheck',
+        resolve(dir, 'consumer.mts'),
+      ],
+      { cwd: ROOT },
+    ).then(
+      () => 'ok',
+      (e: { stdout: string }) => e.stdout,
+    );
     expect(outcome).toBe('ok');
   });
 
   it('loads with require() from CommonJS', async () => {
-    const out = await node(['-e', "const c = require('switchboard/client'); console.log(typeof c.connect, typeof c.methods.ChatStream.method, typeof c.SwitchboardClient.connect)"], {});
+    const out = await node(
+      [
+        '-e',
+        "const c = require('switchboard/client'); console.log(typeof c.connect, typeof c.methods.ChatStream.method, typeof c.SwitchboardClient.connect)",
+      ],
+      {},
+    );
     expect(out.trim()).toBe('function string function');
   });
 });

@@ -5,15 +5,51 @@
  * included, and both drop what is not an event of that kind.
  */
 import { describe, expect, it } from 'vitest';
-import { BudgetWarning, ChatDelta, ConnectionsChanged, ConnectionsTested, paramsSchemaOf, type Connection, type NotificationType, type TestResult } from '../../../shared/protocol';
+import {
+  BudgetWarning,
+  ChatDelta,
+  ConnectionsChanged,
+  ConnectionsTested,
+  paramsSchemaOf,
+  type Connection,
+  type NotificationType,
+  type TestResult,
+} from '../../../shared/protocol';
 
 const connection: Connection = {
-  id: 'c1', name: 'Work', provider: 'openai', baseUrl: 'https://api.openai.com/v1', timeoutMs: 60000, maxRetries: 2,
-  isDefault: true, keySource: 'vault', keyAvailable: true, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
-  capacity: [{ period: 'minute', requests: 5 }], budget: { period: 'day', amount: 1 }, discoveredCapacity: { observedAt: '2026-01-01T00:00:00.000Z', tokensLimit: 10 },
+  id: 'c1',
+  name: 'Work',
+  provider: 'openai',
+  baseUrl: 'https://api.openai.com/v1',
+  timeoutMs: 60000,
+  maxRetries: 2,
+  isDefault: true,
+  keySource: 'vault',
+  keyAvailable: true,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  capacity: [{ period: 'minute', requests: 5 }],
+  budget: { period: 'day', amount: 1 },
+  discoveredCapacity: { observedAt: '2026-01-01T00:00:00.000Z', tokensLimit: 10 },
 };
-const result: TestResult = { status: 'ok', summary: 'Works', testedAt: '2026-01-01T00:00:00.000Z', durationMs: 5, stages: [{ name: 'connectivity', status: 'ok', ms: 5, reason: 'reached' }] };
-const warning = { connectionId: 'c1', name: 'Work', period: 'day', amount: 1, spentUsd: 0.8, unpricedRequests: 0, periodStart: 'a', periodEnd: 'b', fraction: 0.8 };
+const result: TestResult = {
+  status: 'ok',
+  summary: 'Works',
+  testedAt: '2026-01-01T00:00:00.000Z',
+  durationMs: 5,
+  stages: [{ name: 'connectivity', status: 'ok', ms: 5, reason: 'reached' }],
+};
+const warning = {
+  connectionId: 'c1',
+  name: 'Work',
+  period: 'day',
+  amount: 1,
+  spentUsd: 0.8,
+  unpricedRequests: 0,
+  periodStart: 'a',
+  periodEnd: 'b',
+  fraction: 0.8,
+};
 
 /** What the client's check and the daemon's schema say of `value`: [accepted by check, accepted by schema]. */
 function verdicts(descriptor: NotificationType<unknown>, value: unknown): [boolean, boolean] {
@@ -32,16 +68,32 @@ describe('event notification checks', () => {
   });
 
   it('reject a connections/changed whose connection is not a connection', () => {
-    expect(verdicts(ConnectionsChanged, { kind: 'created', id: 'c1', connection: { id: 'c1', name: 5 } })).toEqual([false, false]);
+    expect(verdicts(ConnectionsChanged, { kind: 'created', id: 'c1', connection: { id: 'c1', name: 5 } })).toEqual([
+      false,
+      false,
+    ]);
     expect(verdicts(ConnectionsChanged, { kind: 'renamed', id: 'c1', connection })).toEqual([false, false]);
-    expect(verdicts(ConnectionsChanged, { kind: 'created', id: 'c1', connection: { ...connection, capacity: [{ period: 'week' }] } })).toEqual([false, false]);
-    expect(verdicts(ConnectionsChanged, { kind: 'created', id: 'c1', connection: { ...connection, keyAvailable: 'yes' } })).toEqual([false, false]);
+    expect(
+      verdicts(ConnectionsChanged, {
+        kind: 'created',
+        id: 'c1',
+        connection: { ...connection, capacity: [{ period: 'week' }] },
+      }),
+    ).toEqual([false, false]);
+    expect(
+      verdicts(ConnectionsChanged, { kind: 'created', id: 'c1', connection: { ...connection, keyAvailable: 'yes' } }),
+    ).toEqual([false, false]);
     expect(verdicts(ConnectionsChanged, null)).toEqual([false, false]);
   });
 
   it('reject a connections/tested without a test result, and a budget warning without figures', () => {
     expect(verdicts(ConnectionsTested, { id: 'c1', result: { status: 'fine' } })).toEqual([false, false]);
-    expect(verdicts(ConnectionsTested, { id: 'c1', result: { ...result, stages: [{ name: 'latency', status: 'slow', reason: 'x' }] } })).toEqual([false, false]);
+    expect(
+      verdicts(ConnectionsTested, {
+        id: 'c1',
+        result: { ...result, stages: [{ name: 'latency', status: 'slow', reason: 'x' }] },
+      }),
+    ).toEqual([false, false]);
     expect(verdicts(BudgetWarning, { connectionId: 'c1', name: 'Work', fraction: 'most' })).toEqual([false, false]);
     expect(verdicts(BudgetWarning, { ...warning, period: 'week' })).toEqual([false, false]);
   });
@@ -59,7 +111,8 @@ describe('chat/delta check', () => {
       { ...base, type: 'toolCall', toolCall: 0, id: 'call_1', name: 'lookup' },
       { ...base, type: 'toolCall', toolCall: 1, id: 'call_2', name: 'lookup', signature: 'thought' },
       { ...base, type: 'toolArguments', toolCall: 0, arguments: '{"q":' },
-    ]) expect(verdicts(ChatDelta, delta), JSON.stringify(delta)).toEqual([true, true]);
+    ])
+      expect(verdicts(ChatDelta, delta), JSON.stringify(delta)).toEqual([true, true]);
   });
 
   it('drops a delta without its stream, position or payload, or of an unknown type', () => {
@@ -73,6 +126,7 @@ describe('chat/delta check', () => {
       { ...base, type: 'toolArguments', toolCall: -1, arguments: '' },
       { ...base, type: 'image', data: 'x' },
       'text',
-    ]) expect(verdicts(ChatDelta, delta), JSON.stringify(delta)).toEqual([false, false]);
+    ])
+      expect(verdicts(ChatDelta, delta), JSON.stringify(delta)).toEqual([false, false]);
   });
 });

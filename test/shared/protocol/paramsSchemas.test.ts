@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 import * as protocol from '../../../shared/protocol';
 
 const descriptors = (Object.values(protocol) as unknown[]).filter(
-  (v): v is { kind: string; method: string } => typeof v === 'object' && v !== null && 'method' in v && ((v as { kind?: unknown }).kind === 'request' || (v as { kind?: unknown }).kind === 'notification'),
+  (v): v is { kind: string; method: string } =>
+    typeof v === 'object' &&
+    v !== null &&
+    'method' in v &&
+    ((v as { kind?: unknown }).kind === 'request' || (v as { kind?: unknown }).kind === 'notification'),
 );
 
 describe('params schemas', () => {

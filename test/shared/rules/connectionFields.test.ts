@@ -8,7 +8,14 @@ import { connectionNameProblem, headerNameProblem } from '../../../shared/rules/
 import { validate, emptyValues } from '../../../extension/manager/page/form';
 import { parseHeaders } from '../../../extension/manager/page/headers';
 
-const openai = { id: 'openai', name: 'OpenAI', adapter: 'openai' as const, defaultBaseUrl: 'https://api.openai.com/v1', requiresKey: true, builtIn: true };
+const openai = {
+  id: 'openai',
+  name: 'OpenAI',
+  adapter: 'openai' as const,
+  defaultBaseUrl: 'https://api.openai.com/v1',
+  requiresKey: true,
+  builtIn: true,
+};
 const schemaMessage = (params: Record<string, unknown>) => {
   const r = CreateConnectionParams.safeParse({ name: 'ok', provider: 'openai', ...params });
   return r.success ? undefined : r.error.issues[0]!.message;
@@ -34,17 +41,41 @@ describe('connectionNameProblem', () => {
 
 describe('the connection form uses the same rules', () => {
   const ctx = { mode: { kind: 'create' as const }, provider: openai, purpose: 'save' as const };
-  const values = (over: Record<string, unknown>) => ({ ...emptyValues(openai), name: 'Work', apiKey: 'sk-test-1234', ...over });
+  const values = (over: Record<string, unknown>) => ({
+    ...emptyValues(openai),
+    name: 'Work',
+    apiKey: 'sk-test-1234',
+    ...over,
+  });
 
   it('refuses an id-shaped new name before the daemon does, but not a legacy one kept as it was', () => {
     expect(validate(values({ name: 'conn_abc123' }), ctx).name).toMatch(/^The name must not look like a connection id/);
-    const legacy = { id: 'c9', name: 'conn_abc123', provider: 'openai', baseUrl: 'https://api.openai.com/v1', timeoutMs: 1000, maxRetries: 0, isDefault: false, keySource: 'memory', keyAvailable: true, createdAt: '', updatedAt: '' };
-    expect(validate(values({ name: 'conn_abc123', apiKey: '' }), { ...ctx, mode: { kind: 'edit', original: legacy, replacingKey: false } }).name).toBeUndefined();
+    const legacy = {
+      id: 'c9',
+      name: 'conn_abc123',
+      provider: 'openai',
+      baseUrl: 'https://api.openai.com/v1',
+      timeoutMs: 1000,
+      maxRetries: 0,
+      isDefault: false,
+      keySource: 'memory',
+      keyAvailable: true,
+      createdAt: '',
+      updatedAt: '',
+    };
+    expect(
+      validate(values({ name: 'conn_abc123', apiKey: '' }), {
+        ...ctx,
+        mode: { kind: 'edit', original: legacy, replacingKey: false },
+      }).name,
+    ).toBeUndefined();
   });
 
-  it('refuses header values an HTTP header cannot carry, and reserved names, in the daemon\'s words', () => {
+  it("refuses header values an HTTP header cannot carry, and reserved names, in the daemon's words", () => {
     const bad = parseHeaders('X-Team: infra ✓');
-    expect(!bad.ok && bad.error).toBe('Line 1: the value of "X-Team" contains "✓" (U+2713), which an HTTP header cannot carry: use only ASCII and Latin-1 characters (check for a mistyped or pasted character).');
+    expect(!bad.ok && bad.error).toBe(
+      'Line 1: the value of "X-Team" contains "✓" (U+2713), which an HTTP header cannot carry: use only ASCII and Latin-1 characters (check for a mistyped or pasted character).',
+    );
     const reserved = parseHeaders('# note\nAuthorization: Bearer x');
     expect(!reserved.ok && reserved.error).toBe(`Line 2: ${headerNameProblem('Authorization')}.`);
     expect(validate(values({ headers: 'X-Tab: a\u0007b' }), ctx).headers).toMatch(/control characters/);

@@ -10,9 +10,12 @@ describe('looksLikeConnectionId', () => {
   it.each(['conn_b1de55093fcc', 'CONN_B1DE55093FCC', 'conn_0', ' conn_abc '])('says %j looks like an id', (text) => {
     expect(looksLikeConnectionId(text)).toBe(true);
   });
-  it.each(['work', 'conn_', 'conn_work', 'conn_b1de-5509', 'my conn_abc', 'conn_abc/def'])('says %j does not', (text) => {
-    expect(looksLikeConnectionId(text)).toBe(false);
-  });
+  it.each(['work', 'conn_', 'conn_work', 'conn_b1de-5509', 'my conn_abc', 'conn_abc/def'])(
+    'says %j does not',
+    (text) => {
+      expect(looksLikeConnectionId(text)).toBe(false);
+    },
+  );
 });
 
 describe('matchConnection', () => {
@@ -28,12 +31,16 @@ describe('matchConnection', () => {
     expect(matchConnection('CONN_B1DE55093FCC', [work, other])).toEqual({ kind: 'none' });
   });
 
-  it('refuses text that is one connection\'s id and another\'s name, naming both', () => {
-    expect(matchConnection('conn_b1de55093fcc', [work, legacy])).toEqual({ kind: 'ambiguous', byId: work, byName: legacy });
+  it("refuses text that is one connection's id and another's name, naming both", () => {
+    expect(matchConnection('conn_b1de55093fcc', [work, legacy])).toEqual({
+      kind: 'ambiguous',
+      byId: work,
+      byName: legacy,
+    });
     expect(matchConnection('CONN_B1DE55093FCC', [work, legacy])).toEqual({ kind: 'name', connection: legacy });
   });
 
-  it('is not ambiguous when the id and the name are the same connection\'s', () => {
+  it("is not ambiguous when the id and the name are the same connection's", () => {
     const self = { id: 'conn_abcdef012345', name: 'conn_abcdef012345' };
     expect(matchConnection('conn_abcdef012345', [self])).toEqual({ kind: 'id', connection: self });
   });

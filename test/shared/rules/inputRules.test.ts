@@ -3,9 +3,12 @@ import { apiKeyProblem, headerValueProblem, modelIdProblem } from '../../../shar
 import { ApiKey, Headers, ModelId, SECRET_HEADER_MASK } from '../../../shared/protocol/fields';
 
 describe('headerValueProblem', () => {
-  it.each(['plain', 'with spaces and\ttab', 'café £5 ©', 'Bearer sk-abc', ''])('accepts %j (ASCII and Latin-1)', (value) => {
-    expect(headerValueProblem(value)).toBeUndefined();
-  });
+  it.each(['plain', 'with spaces and\ttab', 'café £5 ©', 'Bearer sk-abc', ''])(
+    'accepts %j (ASCII and Latin-1)',
+    (value) => {
+      expect(headerValueProblem(value)).toBeUndefined();
+    },
+  );
   it.each([
     ['✓ok', '"✓" (U+2713)'],
     ['sk-ключ-0123456789', '"к" (U+043A)'],
@@ -25,13 +28,22 @@ describe('headerValueProblem', () => {
 describe('apiKeyProblem', () => {
   it('accepts a key', () => expect(apiKeyProblem('sk-proj-AbC_123-xyz')).toBeUndefined());
   it('refuses whitespace anywhere', () => {
-    for (const key of ['sk abc', 'sk-abc\n', '\tsk-abc', 'sk\u00a0abc']) expect(apiKeyProblem(key)).toMatch(/spaces or line breaks/);
+    for (const key of ['sk abc', 'sk-abc\n', '\tsk-abc', 'sk\u00a0abc'])
+      expect(apiKeyProblem(key)).toMatch(/spaces or line breaks/);
   });
-  it('refuses a character an HTTP header cannot carry', () => expect(apiKeyProblem('sk-ключ123')).toContain('"к" (U+043A)'));
+  it('refuses a character an HTTP header cannot carry', () =>
+    expect(apiKeyProblem('sk-ключ123')).toContain('"к" (U+043A)'));
 });
 
 describe('modelIdProblem', () => {
-  it.each(['gpt-4o-mini', 'openai/gpt-4o', 'llama3.2:3b', 'models/gemini-2.5-pro', 'claude-sonnet-4-6@20250514', 'modèle-é'])('accepts %j', (model) => {
+  it.each([
+    'gpt-4o-mini',
+    'openai/gpt-4o',
+    'llama3.2:3b',
+    'models/gemini-2.5-pro',
+    'claude-sonnet-4-6@20250514',
+    'modèle-é',
+  ])('accepts %j', (model) => {
     expect(modelIdProblem(model)).toBeUndefined();
   });
   it.each([
@@ -47,7 +59,8 @@ describe('modelIdProblem', () => {
 });
 
 describe('the protocol fields use the same rules', () => {
-  const message = (r: { success: boolean; error?: { issues: Array<{ message: string }> } }) => r.error?.issues[0]?.message;
+  const message = (r: { success: boolean; error?: { issues: Array<{ message: string }> } }) =>
+    r.error?.issues[0]?.message;
   it('ApiKey', () => {
     expect(message(ApiKey.safeParse('sk-ключ-0123456789'))).toBe(apiKeyProblem('sk-ключ-0123456789'));
     expect(ApiKey.safeParse('sk-fine-key-0123').success).toBe(true);

@@ -4,8 +4,18 @@ import { isSecretHeader } from '../../../shared/rules/secretHeaders';
 
 describe('isSecretHeader', () => {
   it.each([
-    'Helicone-Auth', 'X-Portkey-Api-Key', 'Cf-Access-Client-Secret', 'X-Gateway-Token', 'X-Password', 'X-Passwd', 'Cookie',
-    'X-Session-Id', 'X-Credential', 'X-Amz-Signature', 'proxy-authorization', 'x-api-KEY-2',
+    'Helicone-Auth',
+    'X-Portkey-Api-Key',
+    'Cf-Access-Client-Secret',
+    'X-Gateway-Token',
+    'X-Password',
+    'X-Passwd',
+    'Cookie',
+    'X-Session-Id',
+    'X-Credential',
+    'X-Amz-Signature',
+    'proxy-authorization',
+    'x-api-KEY-2',
   ])('treats the name %s as secret whatever its value', (name) => {
     expect(isSecretHeader(name, 'x')).toBe(true);
   });

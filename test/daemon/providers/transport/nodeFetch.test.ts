@@ -23,14 +23,22 @@ interface Seen {
   closed: Promise<void>;
 }
 
-async function serve(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<{ base: string; seen: Seen[] }> {
+async function serve(
+  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+): Promise<{ base: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (c: string) => (body += c));
     req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body, closed: new Promise((r) => res.once('close', () => r())) });
+      seen.push({
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body,
+        closed: new Promise((r) => res.once('close', () => r())),
+      });
       handler(req, res, body);
     });
   });
@@ -50,7 +58,11 @@ describe('nodeFetch', () => {
     expect(res.ok).toBe(true);
     expect(res.headers.get('x-request-id')).toBe('req_1');
     expect(await res.json()).toEqual({ echo: { a: 'é' } });
-    expect(seen[0]).toMatchObject({ method: 'POST', url: '/v1/x?q=1', headers: { authorization: 'Bearer k', 'content-length': String(Buffer.byteLength('{"a":"é"}')) } });
+    expect(seen[0]).toMatchObject({
+      method: 'POST',
+      url: '/v1/x?q=1',
+      headers: { authorization: 'Bearer k', 'content-length': String(Buffer.byteLength('{"a":"é"}')) },
+    });
   });
 
   it('gives an error status its body, so the SDK can read the error JSON', async () => {
@@ -90,7 +102,12 @@ describe('nodeFetch', () => {
 
   it('gives a successful event stream a standard Response whose web body, readers and clone still work', async () => {
     const { base } = await serve((_req, res) => {
-      res.writeHead(200, 'Fine', [['Content-Type', 'text/event-stream; charset=utf-8'], ['X-Request-Id', 'req_9'], ['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']]);
+      res.writeHead(200, 'Fine', [
+        ['Content-Type', 'text/event-stream; charset=utf-8'],
+        ['X-Request-Id', 'req_9'],
+        ['Set-Cookie', 'a=1'],
+        ['Set-Cookie', 'b=2'],
+      ]);
       res.end('data: 1\n\ndata: [DONE]\n\n');
     });
     const res = await nodeFetch(`${base}/s`, { method: 'POST', body: '{}' });

@@ -20,7 +20,8 @@ function parseAll(pieces: string[]): SseEvent[] {
 /** `text` cut at every pair of offsets: [0,i), [i,j), [j,end). */
 function everySplit(text: string): string[][] {
   const splits: string[][] = [];
-  for (let i = 0; i <= text.length; i++) for (let j = i; j <= text.length; j++) splits.push([text.slice(0, i), text.slice(i, j), text.slice(j)]);
+  for (let i = 0; i <= text.length; i++)
+    for (let j = i; j <= text.length; j++) splits.push([text.slice(0, i), text.slice(i, j), text.slice(j)]);
   return splits;
 }
 
@@ -51,7 +52,9 @@ describe('SseParser', () => {
   });
 
   it('dispatches nothing for an event without data, and drops a trailing event without its blank line', () => {
-    expect(parseAll(['event: ping\n\n', 'data: {"a":1}\n\n', 'data: {"cut":'])).toEqual([{ event: undefined, data: '{"a":1}' }]);
+    expect(parseAll(['event: ping\n\n', 'data: {"a":1}\n\n', 'data: {"cut":'])).toEqual([
+      { event: undefined, data: '{"a":1}' },
+    ]);
   });
 
   it('tolerates blank lines before and between events', () => {
@@ -144,7 +147,9 @@ describe('SseReader', () => {
       return (server.address() as AddressInfo).port;
     };
     const request = (port: number, agent: import('node:http').Agent) =>
-      new Promise<IncomingMessage>((resolve, reject) => get({ host: '127.0.0.1', port, path: '/', agent }, resolve).on('error', reject));
+      new Promise<IncomingMessage>((resolve, reject) =>
+        get({ host: '127.0.0.1', port, path: '/', agent }, resolve).on('error', reject),
+      );
 
     it('clean close after the terminator drains the rest, and the keep-alive socket is reused', async () => {
       const { Agent } = await import('node:http');

@@ -47,14 +47,18 @@ describe('StreamingBody', () => {
     }
   });
 
-  it('keeps the settled blocks\' nodes and redraws only the tail', () => {
+  it("keeps the settled blocks' nodes and redraws only the tail", () => {
     const body = document.createElement('div');
     const stream = new StreamingBody(body);
     stream.update('First paragraph.\n\nSecond\n');
     const first = body.querySelector('p');
     stream.update('First paragraph.\n\nSecond grows\n\nThird');
     expect(body.querySelector('p')).toBe(first);
-    expect([...body.querySelectorAll('p')].map((p) => p.textContent)).toEqual(['First paragraph.', 'Second grows', 'Third']);
+    expect([...body.querySelectorAll('p')].map((p) => p.textContent)).toEqual([
+      'First paragraph.',
+      'Second grows',
+      'Third',
+    ]);
   });
 
   it('starts over when the text is replaced rather than extended', () => {

@@ -1,6 +1,14 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { codeBlockInfos, commandOf, fenceInfo, isShell, looksLikePath, pathInFirstLine, pathInLeadIn } from '../../../../extension/chat/page/codeBlocks';
+import {
+  codeBlockInfos,
+  commandOf,
+  fenceInfo,
+  isShell,
+  looksLikePath,
+  pathInFirstLine,
+  pathInLeadIn,
+} from '../../../../extension/chat/page/codeBlocks';
 
 describe('code blocks: which file a block is for', () => {
   it('reads the language and path from the fence info', () => {
@@ -32,8 +40,10 @@ describe('code blocks: which file a block is for', () => {
   });
 
   it('tells paths from other words', () => {
-    for (const p of ['src/app.ts', 'app.ts', './a/b.py', 'Dir/file', '.github/workflows/ci.yml']) expect(looksLikePath(p), p).toBe(true);
-    for (const p of ['hello world.ts', 'https://x.io/a.js', 'foo()', '1.5', '', 'dir/']) expect(looksLikePath(p), p).toBe(false);
+    for (const p of ['src/app.ts', 'app.ts', './a/b.py', 'Dir/file', '.github/workflows/ci.yml'])
+      expect(looksLikePath(p), p).toBe(true);
+    for (const p of ['hello world.ts', 'https://x.io/a.js', 'foo()', '1.5', '', 'dir/'])
+      expect(looksLikePath(p), p).toBe(false);
   });
 
   it('gives one entry per drawn block, in order, from fence, comment or lead-in', () => {

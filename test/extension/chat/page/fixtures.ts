@@ -8,7 +8,16 @@ import { createChatView, type ChatPageState } from '../../../../extension/chat/p
 export const NOW = new Date('2025-06-01T12:00:00Z');
 
 export function chat(turns: ChatTurn[] = [], over: Partial<ChatSession> = {}): ChatSession {
-  return { id: 'chat1', title: 'First chat', createdAt: '2025-06-01T10:00:00Z', updatedAt: '2025-06-01T11:55:00Z', connectionId: 'c1', model: 'gpt-4o', turns, ...over };
+  return {
+    id: 'chat1',
+    title: 'First chat',
+    createdAt: '2025-06-01T10:00:00Z',
+    updatedAt: '2025-06-01T11:55:00Z',
+    connectionId: 'c1',
+    model: 'gpt-4o',
+    turns,
+    ...over,
+  };
 }
 
 export function userTurn(id: string, text: string): ChatTurn {
@@ -23,11 +32,26 @@ export function viewState(over: Partial<ChatViewState> = {}): ChatViewState {
   return {
     chat: chat(),
     connections: [
-      { id: 'c1', name: 'Work', provider: 'openai', defaultModel: 'gpt-4o', isDefault: true, status: 'ok', keyAvailable: true },
+      {
+        id: 'c1',
+        name: 'Work',
+        provider: 'openai',
+        defaultModel: 'gpt-4o',
+        isDefault: true,
+        status: 'ok',
+        keyAvailable: true,
+      },
       { id: 'c2', name: 'Backup', provider: 'anthropic', isDefault: false, status: 'error', keyAvailable: true },
     ],
     history: [
-      { id: 'chat1', title: 'First chat', updatedAt: '2025-06-01T11:55:00Z', turnCount: 0, connectionId: 'c1', model: 'gpt-4o' },
+      {
+        id: 'chat1',
+        title: 'First chat',
+        updatedAt: '2025-06-01T11:55:00Z',
+        turnCount: 0,
+        connectionId: 'c1',
+        model: 'gpt-4o',
+      },
       { id: 'chat0', title: 'Older chat', updatedAt: '2025-05-30T09:00:00Z', turnCount: 4 },
     ],
     attachments: [],

@@ -1,15 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { connectionLabel, costText, fallbackText, metaParts, relativeTime, skippedPhrase } from '../../../../extension/chat/page/format';
+import {
+  connectionLabel,
+  costText,
+  fallbackText,
+  metaParts,
+  relativeTime,
+  skippedPhrase,
+} from '../../../../extension/chat/page/format';
 
 const meta = { connectionId: 'c1', connectionName: 'Work', model: 'gpt-4o', firstTokenMs: null, totalMs: 10 };
 const skip = (name: string, code: string) => ({ connectionId: name, name, model: 'm', code, message: '' });
 
 describe('chat wording', () => {
   it('phrases each fallback reason', () => {
-    expect(['RATE_LIMITED', 'UNREACHABLE', 'TIMEOUT', 'UPSTREAM_ERROR', 'BUDGET_EXCEEDED', 'SOMETHING_NEW'].map((code) => skippedPhrase(skip('B', code)))).toEqual([
-      'B was rate-limited', 'B was unreachable', 'B timed out', 'B failed', 'B was over its budget', 'B was skipped',
+    expect(
+      ['RATE_LIMITED', 'UNREACHABLE', 'TIMEOUT', 'UPSTREAM_ERROR', 'BUDGET_EXCEEDED', 'SOMETHING_NEW'].map((code) =>
+        skippedPhrase(skip('B', code)),
+      ),
+    ).toEqual([
+      'B was rate-limited',
+      'B was unreachable',
+      'B timed out',
+      'B failed',
+      'B was over its budget',
+      'B was skipped',
     ]);
-    expect(fallbackText({ ...meta, skipped: [skip('B', 'RATE_LIMITED'), skip('C', 'TIMEOUT')] })).toBe('answered by Work (B was rate-limited, C timed out)');
+    expect(fallbackText({ ...meta, skipped: [skip('B', 'RATE_LIMITED'), skip('C', 'TIMEOUT')] })).toBe(
+      'answered by Work (B was rate-limited, C timed out)',
+    );
     expect(fallbackText({ ...meta, skipped: [] })).toBeUndefined();
   });
 
@@ -24,14 +42,28 @@ describe('chat wording', () => {
 
   it('leaves out the tokens, first token and cost it does not have', () => {
     expect(metaParts(meta).map((p) => p.text)).toEqual(['gpt-4o', 'Work']);
-    expect(metaParts({ ...meta, usage: { inputTokens: 1, outputTokens: 2 }, firstTokenMs: 99.6, costUsd: null }).map((p) => p.text))
-      .toEqual(['gpt-4o', 'Work', '1 in · 2 out', 'first token 100 ms', 'cost unknown']);
+    expect(
+      metaParts({ ...meta, usage: { inputTokens: 1, outputTokens: 2 }, firstTokenMs: 99.6, costUsd: null }).map(
+        (p) => p.text,
+      ),
+    ).toEqual(['gpt-4o', 'Work', '1 in · 2 out', 'first token 100 ms', 'cost unknown']);
     expect(metaParts({ ...meta, usage: { inputTokens: 12_345, outputTokens: 2 } })[2]!.text).toBe('12,345 in · 2 out');
   });
 
   it('labels connections with their status', () => {
-    expect(connectionLabel({ id: 'a', name: 'Work', provider: 'openai', isDefault: true, status: 'warning', keyAvailable: false })).toBe('Work — warning, default, no key');
-    expect(connectionLabel({ id: 'a', name: 'Local', provider: 'ollama', isDefault: false, keyAvailable: true })).toBe('Local — untested');
+    expect(
+      connectionLabel({
+        id: 'a',
+        name: 'Work',
+        provider: 'openai',
+        isDefault: true,
+        status: 'warning',
+        keyAvailable: false,
+      }),
+    ).toBe('Work — warning, default, no key');
+    expect(connectionLabel({ id: 'a', name: 'Local', provider: 'ollama', isDefault: false, keyAvailable: true })).toBe(
+      'Local — untested',
+    );
   });
 
   it('says how long ago a chat changed', () => {

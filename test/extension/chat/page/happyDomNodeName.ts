@@ -5,7 +5,13 @@
  * answer correctly from `Node.prototype`, so the tests give happy-dom the same getter. Import this
  * before the first `renderMarkdown` call (DOMPurify looks the getter up when it is created).
  */
-const NAMES: Record<number, string> = { 3: '#text', 4: '#cdata-section', 8: '#comment', 9: '#document', 11: '#document-fragment' };
+const NAMES: Record<number, string> = {
+  3: '#text',
+  4: '#cdata-section',
+  8: '#comment',
+  9: '#document',
+  11: '#document-fragment',
+};
 const tagName = Object.getOwnPropertyDescriptor(Element.prototype, 'tagName')!.get!;
 
 Object.defineProperty(Node.prototype, 'nodeName', {

@@ -25,7 +25,9 @@ describe('renderMarkdown', () => {
   });
 
   it('shows raw HTML from the model as visible text, never as elements', () => {
-    const el = render('Look: <img src=x onerror=alert(1)> and <script>alert(1)</script>\n\n<div onclick="x()">hi</div>');
+    const el = render(
+      'Look: <img src=x onerror=alert(1)> and <script>alert(1)</script>\n\n<div onclick="x()">hi</div>',
+    );
     expect(el.querySelector('img, script, div')).toBeNull();
     expect(el.querySelector('[onerror], [onclick]')).toBeNull();
     expect(el.textContent).toContain('<img src=x onerror=alert(1)>');

@@ -11,10 +11,19 @@ const root = path.resolve(__dirname, '../../../..');
 
 describe('chat page', () => {
   it('sets a strict CSP with the nonce on the script and no remote images', () => {
-    const html = renderPage({ cspSource: 'vscode-webview://abc', nonce: 'N0nce', scriptUri: 'vscode-webview://abc/chat.js', styleUri: 'vscode-webview://abc/chat.css' });
+    const html = renderPage({
+      cspSource: 'vscode-webview://abc',
+      nonce: 'N0nce',
+      scriptUri: 'vscode-webview://abc/chat.js',
+      styleUri: 'vscode-webview://abc/chat.css',
+    });
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!;
     expect(csp.split('; ')).toEqual([
-      "default-src 'none'", "script-src 'nonce-N0nce'", "style-src vscode-webview://abc 'nonce-N0nce'", 'img-src vscode-webview://abc data:', 'font-src vscode-webview://abc',
+      "default-src 'none'",
+      "script-src 'nonce-N0nce'",
+      "style-src vscode-webview://abc 'nonce-N0nce'",
+      'img-src vscode-webview://abc data:',
+      'font-src vscode-webview://abc',
     ]);
     expect(html).toContain('<script nonce="N0nce" src="vscode-webview://abc/chat.js"></script>');
     expect(html).toContain('<link rel="stylesheet" href="vscode-webview://abc/chat.css" nonce="N0nce">');

@@ -9,7 +9,13 @@ import { describe, expect, it } from 'vitest';
 import type { ChatAnswerMeta } from '../../../../shared/webview';
 import { answer, chat, setup, userTurn, viewState } from './fixtures';
 
-const meta = (model: string, connectionId = 'c1'): ChatAnswerMeta => ({ connectionId, connectionName: connectionId === 'c1' ? 'Work' : 'Backup', model, firstTokenMs: 100, totalMs: 500 });
+const meta = (model: string, connectionId = 'c1'): ChatAnswerMeta => ({
+  connectionId,
+  connectionName: connectionId === 'c1' ? 'Work' : 'Backup',
+  model,
+  firstTokenMs: 100,
+  totalMs: 500,
+});
 const click = (el: Element | null | undefined) => (el as HTMLButtonElement).click();
 
 describe('chat view: code-block actions', () => {
@@ -33,11 +39,15 @@ describe('chat view: code-block actions', () => {
   ].join('\n');
 
   it('offers Apply, New File, and Run for shell blocks only, and posts what the block names', () => {
-    const t = setup({ state: viewState({ chat: chat([userTurn('u1', 'x'), answer('a1', { text, status: 'done' })]) }) });
+    const t = setup({
+      state: viewState({ chat: chat([userTurn('u1', 'x'), answer('a1', { text, status: 'done' })]) }),
+    });
     const blocks = t.$$('.code-block');
     expect(blocks).toHaveLength(3);
     expect(blocks.map((b) => b.querySelector('button[data-action="apply-code"]')!.getAttribute('aria-label'))).toEqual([
-      'Apply to src/app.ts', 'Apply to the Active Editor', 'Apply to tools/x.py',
+      'Apply to src/app.ts',
+      'Apply to the Active Editor',
+      'Apply to tools/x.py',
     ]);
     expect(blocks.map((b) => !!b.querySelector('button[aria-label="Run in Terminal"]'))).toEqual([false, true, false]);
     t.posted.length = 0;
@@ -57,10 +67,23 @@ describe('chat view: code-block actions', () => {
 
 describe('chat view: message actions', () => {
   it('offers Copy, Regenerate, Regenerate with… and Delete on the last answer; Edit and Delete on messages', () => {
-    const turns = [userTurn('u1', 'one'), answer('a1', { text: 'first', status: 'done' }), userTurn('u2', 'two'), answer('a2', { text: 'second', status: 'done' })];
+    const turns = [
+      userTurn('u1', 'one'),
+      answer('a1', { text: 'first', status: 'done' }),
+      userTurn('u2', 'two'),
+      answer('a2', { text: 'second', status: 'done' }),
+    ];
     const t = setup({ state: viewState({ chat: chat(turns) }) });
-    const labels = (id: string) => [...t.$(`[data-turn-id="${id}"] .turn-actions`)!.querySelectorAll('button')].filter((b) => !b.hidden).map((b) => b.getAttribute('aria-label'));
-    expect(labels('a2')).toEqual(['Copy Answer', 'Regenerate', 'Regenerate with Another Connection or Model', 'Delete Answer']);
+    const labels = (id: string) =>
+      [...t.$(`[data-turn-id="${id}"] .turn-actions`)!.querySelectorAll('button')]
+        .filter((b) => !b.hidden)
+        .map((b) => b.getAttribute('aria-label'));
+    expect(labels('a2')).toEqual([
+      'Copy Answer',
+      'Regenerate',
+      'Regenerate with Another Connection or Model',
+      'Delete Answer',
+    ]);
     // Only the last answer can be regenerated.
     expect(labels('a1')).toEqual(['Copy Answer', 'Delete Answer']);
     expect(labels('u1')).toEqual(['Edit and Resend', 'Delete Message and Its Answers']);
@@ -89,13 +112,19 @@ describe('chat view: message actions', () => {
     expect(t.$('[data-turn-id="a1"] .turn-actions')).toBeNull();
     expect(t.$('.messages')!.dataset.busy).toBe('true');
     expect(t.$('[data-turn-id="u1"] .turn-actions')!.classList.contains('idle-only')).toBe(true);
-    t.receive({ type: 'chat', chat: chat([userTurn('u1', 'x'), answer('a1', { text: 'done', status: 'done' })]), busy: false });
+    t.receive({
+      type: 'chat',
+      chat: chat([userTurn('u1', 'x'), answer('a1', { text: 'done', status: 'done' })]),
+      busy: false,
+    });
     expect(t.$('.messages')!.dataset.busy).toBe('false');
     expect(t.$('[data-turn-id="a1"] .turn-actions')).not.toBeNull();
   });
 
   it('edits a message in place: Enter resends, Escape cancels without stopping anything', () => {
-    const t = setup({ state: viewState({ chat: chat([userTurn('u1', 'old text'), answer('a1', { text: 'x', status: 'done' })]) }) });
+    const t = setup({
+      state: viewState({ chat: chat([userTurn('u1', 'old text'), answer('a1', { text: 'x', status: 'done' })]) }),
+    });
     click(t.$('[data-turn-id="u1"] button[aria-label="Edit and Resend"]'));
     const box = t.$<HTMLTextAreaElement>('[data-turn-id="u1"] textarea[aria-label="Edit message"]')!;
     expect(box.value).toBe('old text');
@@ -110,7 +139,10 @@ describe('chat view: message actions', () => {
     again.value = 'new text';
     again.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
     click(t.$('[data-turn-id="u1"] button[aria-label="Send Edited Message"]'));
-    expect(t.posted).toEqual([{ type: 'editMessage', turnId: 'u1', text: 'new text' }, { type: 'editMessage', turnId: 'u1', text: 'new text' }]);
+    expect(t.posted).toEqual([
+      { type: 'editMessage', turnId: 'u1', text: 'new text' },
+      { type: 'editMessage', turnId: 'u1', text: 'new text' },
+    ]);
   });
 
   it('keeps an open edit box through unrelated updates', () => {
@@ -176,7 +208,9 @@ describe('chat view: several answers to one message', () => {
   });
 
   it('draws a lone answer without a group', () => {
-    const t = setup({ state: viewState({ chat: chat([userTurn('u1', 'q'), answer('a1', { text: 'x', status: 'done' })]) }) });
+    const t = setup({
+      state: viewState({ chat: chat([userTurn('u1', 'q'), answer('a1', { text: 'x', status: 'done' })]) }),
+    });
     expect(t.$('.answer-group')).toBeNull();
     expect(t.$('.messages > [data-turn-id="a1"]')).not.toBeNull();
   });
@@ -196,20 +230,45 @@ describe('chat view: reasoning and tool calls', () => {
     t.frame();
     expect(t.$('[data-turn-id="a1"] details.reasoning summary')!.textContent).toBe('Reasoning');
     expect(t.$('[data-turn-id="a1"] .turn-body')!.textContent).toContain('The answer.');
-    t.receive({ type: 'chat', chat: chat([userTurn('u1', 'x'), answer('a1', { text: 'The answer.', reasoning: 'Let me think.', status: 'done' })]), busy: false });
+    t.receive({
+      type: 'chat',
+      chat: chat([
+        userTurn('u1', 'x'),
+        answer('a1', { text: 'The answer.', reasoning: 'Let me think.', status: 'done' }),
+      ]),
+      busy: false,
+    });
     expect(t.$('[data-turn-id="a1"] details.reasoning .reasoning-text')!.textContent).toBe('Let me think.');
     expect(t.$<HTMLDetailsElement>('[data-turn-id="a1"] details.reasoning')!.open).toBe(false);
   });
 
   it('shows reasoning as text, never as markup', () => {
-    const t = setup({ state: viewState({ chat: chat([userTurn('u1', 'x'), answer('a1', { text: 'ok', reasoning: '<img src=x onerror=alert(1)> **not bold**', status: 'done' })]) }) });
+    const t = setup({
+      state: viewState({
+        chat: chat([
+          userTurn('u1', 'x'),
+          answer('a1', { text: 'ok', reasoning: '<img src=x onerror=alert(1)> **not bold**', status: 'done' }),
+        ]),
+      }),
+    });
     const r = t.$('[data-turn-id="a1"] .reasoning-text')!;
     expect(r.textContent).toBe('<img src=x onerror=alert(1)> **not bold**');
     expect(r.querySelector('img, strong')).toBeNull();
   });
 
   it('shows a tool call by name with its arguments, pretty-printed when complete', () => {
-    const t = setup({ state: viewState({ chat: chat([userTurn('u1', 'x'), answer('a1', { text: '', status: 'done', toolCalls: [{ id: 'c', name: 'get_weather', arguments: '{"city":"Oslo"}' }] })]) }) });
+    const t = setup({
+      state: viewState({
+        chat: chat([
+          userTurn('u1', 'x'),
+          answer('a1', {
+            text: '',
+            status: 'done',
+            toolCalls: [{ id: 'c', name: 'get_weather', arguments: '{"city":"Oslo"}' }],
+          }),
+        ]),
+      }),
+    });
     const call = t.$<HTMLDetailsElement>('[data-turn-id="a1"] details.tool-call')!;
     expect(call.querySelector('summary')!.textContent).toBe('Called tool get_weather');
     expect(call.querySelector('.tool-arguments')!.textContent).toBe('{\n  "city": "Oslo"\n}');

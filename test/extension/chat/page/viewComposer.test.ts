@@ -4,9 +4,22 @@ import { describe, expect, it } from 'vitest';
 import type { ChatAttachment } from '../../../../shared/webview';
 import { setup, viewState } from './fixtures';
 
-const sel: ChatAttachment = { id: 'att1', kind: 'selection', label: 'app.ts:12-30', path: 'src/app.ts', startLine: 12, endLine: 30, text: 'x' };
+const sel: ChatAttachment = {
+  id: 'att1',
+  kind: 'selection',
+  label: 'app.ts:12-30',
+  path: 'src/app.ts',
+  startLine: 12,
+  endLine: 30,
+  text: 'x',
+};
 const file: ChatAttachment = { id: 'att2', kind: 'file', label: 'util.ts', path: 'src/util.ts', text: 'y' };
-const noConnection = { code: 'NO_CONNECTION', message: 'No connection is chosen for this chat.', hint: 'Pick one in the Connection list.', actions: [] };
+const noConnection = {
+  code: 'NO_CONNECTION',
+  message: 'No connection is chosen for this chat.',
+  hint: 'Pick one in the Connection list.',
+  actions: [],
+};
 
 describe('chat view: composer', () => {
   it('sends on Enter and inserts a newline on Shift+Enter', () => {
@@ -106,7 +119,10 @@ describe('chat view: composer', () => {
   it('shows context chips and posts removeAttachment, addSelection and addFile', () => {
     const t = setup({ state: viewState({ attachments: [sel] }) });
     t.receive({ type: 'attachments', attachments: [sel, file] });
-    expect(t.$$('.attachments .attachment-chip .chip-label').map((e) => e.textContent)).toEqual(['app.ts:12-30', 'util.ts']);
+    expect(t.$$('.attachments .attachment-chip .chip-label').map((e) => e.textContent)).toEqual([
+      'app.ts:12-30',
+      'util.ts',
+    ]);
     t.posted.length = 0;
     t.button('Remove app.ts:12-30')!.click();
     t.button('Add selection')!.click();
@@ -116,7 +132,11 @@ describe('chat view: composer', () => {
 
   it('shows the attachments a sent message carried', () => {
     const t = setup();
-    t.receive({ type: 'chat', chat: { ...viewState().chat, turns: [{ role: 'user', id: 'u1', text: 'why?', attachments: [sel], at: '' }] }, busy: false });
+    t.receive({
+      type: 'chat',
+      chat: { ...viewState().chat, turns: [{ role: 'user', id: 'u1', text: 'why?', attachments: [sel], at: '' }] },
+      busy: false,
+    });
     expect(t.$$('.turn.user .attachment-chip').map((e) => e.textContent)).toEqual(['app.ts:12-30']);
   });
 

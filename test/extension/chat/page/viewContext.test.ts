@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { triggerAt } from '../../../../extension/chat/page/suggest';
 import { chat, setup, userTurn, viewState } from './fixtures';
 
-const options = (t: ReturnType<typeof setup>) => t.$$('.suggestions li[role="option"]').map((li) => li.querySelector('.suggestion-label')!.textContent);
+const options = (t: ReturnType<typeof setup>) =>
+  t.$$('.suggestions li[role="option"]').map((li) => li.querySelector('.suggestion-label')!.textContent);
 
 describe('chat page: what is being typed at the caret', () => {
   it('finds @mentions anywhere after a space, / commands only at the start, and /ask connections', () => {
@@ -28,10 +29,18 @@ describe('chat page: @-mentions', () => {
     t.type('explain @app');
     expect(t.posted.at(-1)).toEqual({ type: 'mentionQuery', requestId: 2, query: 'app' });
     // An answer to an older question is ignored: the person typed on.
-    t.receive({ type: 'mentions', requestId: 1, items: [{ kind: 'file', label: 'apple.ts', uri: 'file:///w/apple.ts' }] });
+    t.receive({
+      type: 'mentions',
+      requestId: 1,
+      items: [{ kind: 'file', label: 'apple.ts', uri: 'file:///w/apple.ts' }],
+    });
     expect(options(t)).toEqual([]);
     const file = { kind: 'file' as const, label: 'app.ts', detail: 'src/app.ts', uri: 'file:///w/src/app.ts' };
-    t.receive({ type: 'mentions', requestId: 2, items: [{ kind: 'problems', label: 'problems', detail: '2 errors' }, file] });
+    t.receive({
+      type: 'mentions',
+      requestId: 2,
+      items: [{ kind: 'problems', label: 'problems', detail: '2 errors' }, file],
+    });
     expect(options(t)).toEqual(['problems', 'app.ts']);
     expect(t.$('.suggestions li[aria-selected="true"] .suggestion-label')!.textContent).toBe('problems');
     t.posted.length = 0;
@@ -58,18 +67,32 @@ describe('chat page: @-mentions', () => {
   it('picks with the mouse', () => {
     const t = setup();
     t.type('@sel');
-    t.receive({ type: 'mentions', requestId: 1, items: [{ kind: 'selection', label: 'selection', detail: 'app.ts:3-4' }] });
-    t.$('.suggestions li[data-index="0"]')!.dispatchEvent(new MouseEvent('mousedown', { bubbles: true, cancelable: true }));
-    expect(t.posted.at(-1)).toEqual({ type: 'addMention', mention: { kind: 'selection', label: 'selection', detail: 'app.ts:3-4' } });
+    t.receive({
+      type: 'mentions',
+      requestId: 1,
+      items: [{ kind: 'selection', label: 'selection', detail: 'app.ts:3-4' }],
+    });
+    t.$('.suggestions li[data-index="0"]')!.dispatchEvent(
+      new MouseEvent('mousedown', { bubbles: true, cancelable: true }),
+    );
+    expect(t.posted.at(-1)).toEqual({
+      type: 'addMention',
+      mention: { kind: 'selection', label: 'selection', detail: 'app.ts:3-4' },
+    });
   });
 
-  it('shows each chip\'s kind with a remove button', () => {
+  it("shows each chip's kind with a remove button", () => {
     const t = setup();
-    t.receive({ type: 'attachments', attachments: [
-      { id: 'p', kind: 'problems', label: 'Problems (1 error, 0 other)', path: 'workspace', text: 'x' },
-      { id: 'i', kind: 'image', label: 'shot.png', path: 'shot.png', text: '' },
-    ] });
-    expect(t.$$('.attachment-chip').map((c) => `${c.dataset.kind}:${c.querySelector('.chip-label')!.textContent}`)).toEqual(['problems:Problems (1 error, 0 other)', 'image:shot.png']);
+    t.receive({
+      type: 'attachments',
+      attachments: [
+        { id: 'p', kind: 'problems', label: 'Problems (1 error, 0 other)', path: 'workspace', text: 'x' },
+        { id: 'i', kind: 'image', label: 'shot.png', path: 'shot.png', text: '' },
+      ],
+    });
+    expect(
+      t.$$('.attachment-chip').map((c) => `${c.dataset.kind}:${c.querySelector('.chip-label')!.textContent}`),
+    ).toEqual(['problems:Problems (1 error, 0 other)', 'image:shot.png']);
     t.button('Remove shot.png')!.click();
     expect(t.posted.at(-1)).toEqual({ type: 'removeAttachment', id: 'i' });
   });
@@ -104,16 +127,22 @@ describe('chat page: images', () => {
     expect(t.posted.at(-1)).toEqual({ type: 'attachImage' });
     const png = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'shot.png', { type: 'image/png' });
     const paste = new Event('paste', { bubbles: true, cancelable: true }) as ClipboardEvent;
-    Object.defineProperty(paste, 'clipboardData', { value: { items: [{ kind: 'file', type: 'image/png', getAsFile: () => png }] } });
+    Object.defineProperty(paste, 'clipboardData', {
+      value: { items: [{ kind: 'file', type: 'image/png', getAsFile: () => png }] },
+    });
     t.input().dispatchEvent(paste);
     expect(paste.defaultPrevented).toBe(true);
-    await expect.poll(() => t.posted.at(-1)).toEqual({ type: 'addImage', name: 'shot.png', mediaType: 'image/png', data: 'iVBORw==' });
+    await expect
+      .poll(() => t.posted.at(-1))
+      .toEqual({ type: 'addImage', name: 'shot.png', mediaType: 'image/png', data: 'iVBORw==' });
   });
 
   it('leaves a text paste alone', () => {
     const t = setup();
     const paste = new Event('paste', { bubbles: true, cancelable: true }) as ClipboardEvent;
-    Object.defineProperty(paste, 'clipboardData', { value: { items: [{ kind: 'string', type: 'text/plain', getAsFile: () => null }] } });
+    Object.defineProperty(paste, 'clipboardData', {
+      value: { items: [{ kind: 'string', type: 'text/plain', getAsFile: () => null }] },
+    });
     t.input().dispatchEvent(paste);
     expect(paste.defaultPrevented).toBe(false);
   });

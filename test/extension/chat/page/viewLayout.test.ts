@@ -6,27 +6,40 @@ import { answer, chat, setup, userTurn, viewState } from './fixtures';
 
 describe('chat view: header, turns and history', () => {
   it('renders the header in one row (the connection and model buttons only), the turns and the history from init', () => {
-    const t = setup({ state: viewState({ chat: chat([userTurn('u1', 'hello <b>there</b>'), answer('a1', { text: 'Hi **you**', status: 'done' })]) }) });
+    const t = setup({
+      state: viewState({
+        chat: chat([userTurn('u1', 'hello <b>there</b>'), answer('a1', { text: 'Hi **you**', status: 'done' })]),
+      }),
+    });
     const connection = t.button('Connection: Work')!;
     expect(connection.textContent).toBe('Work');
-    expect(connection.title).toBe('Work — ok, default. Change this chat\'s connection, then its model.');
+    expect(connection.title).toBe("Work — ok, default. Change this chat's connection, then its model.");
     expect(connection.querySelector('.status-dot')!.getAttribute('data-status')).toBe('ok');
     expect(t.button('Model: gpt-4o')!.textContent).toBe('gpt-4o');
     // New Chat, History and Open in Editor are the title bar's: the page does not repeat them.
-    expect(t.$$('.chat-header button').map((b) => b.getAttribute('aria-label'))).toEqual(['Connection: Work', 'Model: gpt-4o']);
+    expect(t.$$('.chat-header button').map((b) => b.getAttribute('aria-label'))).toEqual([
+      'Connection: Work',
+      'Model: gpt-4o',
+    ]);
     for (const label of ['New Chat', 'History', 'Open Chat in Editor']) expect(t.button(label)).toBeNull();
     expect(t.$$('.chat-header select')).toHaveLength(0);
     const log = t.$('[role="log"][aria-label="Chat messages"]')!;
     const turns = [...log.querySelectorAll<HTMLElement>('.turn')];
-    expect(turns.map((e) => [e.className, e.dataset.turnId, e.dataset.status])).toEqual([['turn user', 'u1', undefined], ['turn assistant', 'a1', 'done']]);
+    expect(turns.map((e) => [e.className, e.dataset.turnId, e.dataset.status])).toEqual([
+      ['turn user', 'u1', undefined],
+      ['turn assistant', 'a1', 'done'],
+    ]);
     // What the person typed shows as typed; the answer is Markdown.
     expect(turns[0]!.querySelector('b')).toBeNull();
     expect(turns[0]!.textContent).toContain('hello <b>there</b>');
     expect(turns[1]!.querySelector('strong')!.textContent).toBe('you');
-    expect(t.$$('.history-item').map((e) => e.querySelector('.history-title')!.textContent)).toEqual(['First chat', 'Older chat']);
+    expect(t.$$('.history-item').map((e) => e.querySelector('.history-title')!.textContent)).toEqual([
+      'First chat',
+      'Older chat',
+    ]);
   });
 
-  it('the pickers open VS Code\'s searchable quick picks through the host (no model list in the page)', () => {
+  it("the pickers open VS Code's searchable quick picks through the host (no model list in the page)", () => {
     const t = setup();
     expect(t.posted.filter((m) => m.type === 'loadModels')).toEqual([]);
     t.posted.length = 0;
@@ -35,7 +48,7 @@ describe('chat view: header, turns and history', () => {
     expect(t.posted).toEqual([{ type: 'pickConnection' }, { type: 'pickModel' }]);
   });
 
-  it('follows the chat\'s connection and model as the host changes them', () => {
+  it("follows the chat's connection and model as the host changes them", () => {
     const t = setup();
     t.receive({ type: 'chat', chat: chat([], { connectionId: 'c2', model: 'claude-haiku-4-5' }), busy: false });
     expect(t.button('Connection: Backup')!.dataset.status).toBe('error');
@@ -60,13 +73,20 @@ describe('chat view: header, turns and history', () => {
     t.button('Rename Older chat')!.click();
     t.button('Delete Older chat')!.click();
     t.button('Open Older chat')!.click();
-    expect(t.posted).toEqual([{ type: 'renameChat', chatId: 'chat0' }, { type: 'deleteChat', chatId: 'chat0' }, { type: 'openChat', chatId: 'chat0' }]);
+    expect(t.posted).toEqual([
+      { type: 'renameChat', chatId: 'chat0' },
+      { type: 'deleteChat', chatId: 'chat0' },
+      { type: 'openChat', chatId: 'chat0' },
+    ]);
     expect(history.hidden).toBe(true);
   });
 
   it('updates the history list from a history message', () => {
     const t = setup();
-    t.receive({ type: 'history', chats: [{ id: 'chat9', title: 'Renamed', updatedAt: '2025-06-01T11:59:50Z', turnCount: 2 }] });
+    t.receive({
+      type: 'history',
+      chats: [{ id: 'chat9', title: 'Renamed', updatedAt: '2025-06-01T11:59:50Z', turnCount: 2 }],
+    });
     expect(t.$$('.history-title').map((e) => e.textContent)).toEqual(['Renamed']);
     expect(t.$('.history-date')!.textContent).toBe('just now');
   });
@@ -99,10 +119,12 @@ describe('chat view: header, turns and history', () => {
   });
 
   it('asks for a connection when the chat has none chosen and there is no default', () => {
-    const t = setup({ state: viewState({
-      chat: chat([], { connectionId: undefined, model: undefined }),
-      connections: [{ id: 'c3', name: 'Local', provider: 'ollama', isDefault: false, keyAvailable: true }],
-    }) });
+    const t = setup({
+      state: viewState({
+        chat: chat([], { connectionId: undefined, model: undefined }),
+        connections: [{ id: 'c3', name: 'Local', provider: 'ollama', isDefault: false, keyAvailable: true }],
+      }),
+    });
     expect(t.button('Connection: Choose a connection')!.textContent).toBe('Choose a connection');
     expect(t.button('Model: Choose a model')!.disabled).toBe(true);
   });

@@ -9,8 +9,22 @@ import type { Provider } from '../../../../shared/protocol';
 import type { HostToManager, ManagerToHost } from '../../../../shared/webview';
 import { loadManagerPage, type ManagerPage } from './managerPage';
 
-const openai: Provider = { id: 'openai', name: 'OpenAI', adapter: 'openai', defaultBaseUrl: 'https://api.openai.com/v1', requiresKey: true, builtIn: true };
-const bedrock: Provider = { id: 'bedrock', name: 'AWS Bedrock', adapter: 'bedrock', defaultBaseUrl: 'https://bedrock-runtime.{region}.amazonaws.com', requiresKey: true, builtIn: true };
+const openai: Provider = {
+  id: 'openai',
+  name: 'OpenAI',
+  adapter: 'openai',
+  defaultBaseUrl: 'https://api.openai.com/v1',
+  requiresKey: true,
+  builtIn: true,
+};
+const bedrock: Provider = {
+  id: 'bedrock',
+  name: 'AWS Bedrock',
+  adapter: 'bedrock',
+  defaultBaseUrl: 'https://bedrock-runtime.{region}.amazonaws.com',
+  requiresKey: true,
+  builtIn: true,
+};
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYCANARY01';
 const TOKEN = 'FwoGZXIvYXdzCANARYSESSIONTOKEN02';
 
@@ -30,7 +44,7 @@ beforeEach(async () => {
 afterEach(() => page.unload());
 
 describe('a Bedrock connection in the manager', () => {
-  it('shows the AWS fields, fills the region\'s endpoint and names the key field after the credentials', () => {
+  it("shows the AWS fields, fills the region's endpoint and names the key field after the credentials", () => {
     expect($('#aws').hidden).toBe(true);
     set('#provider', 'bedrock', 'change');
     expect($('#aws').hidden).toBe(false);
@@ -56,7 +70,12 @@ describe('a Bedrock connection in the manager', () => {
     $<HTMLFormElement>('#form').dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     const create = page.posted.find((m): m is Extract<ManagerToHost, { type: 'create' }> => m.type === 'create')!;
     expect(create.apiKey).toBe(SECRET);
-    expect(create.fields.aws).toEqual({ region: 'us-east-1', auth: 'accessKeys', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', sessionToken: TOKEN });
+    expect(create.fields.aws).toEqual({
+      region: 'us-east-1',
+      auth: 'accessKeys',
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      sessionToken: TOKEN,
+    });
     const states = JSON.stringify(page.states);
     expect(states).not.toContain(SECRET);
     expect(states).not.toContain(TOKEN);

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { SECRET_HEADER_MASK } from '../../../../shared/protocol';
 import { isSecretHeader } from '../../../../shared/rules/secretHeaders';
 import {
-  formatHeaders, headersForState, looksSecret, mergeHeaders, parseHeaders, parseModelList, SECRET_MASK, secretRowsProblem, splitHeaders,
+  formatHeaders,
+  headersForState,
+  looksSecret,
+  mergeHeaders,
+  parseHeaders,
+  parseModelList,
+  SECRET_MASK,
+  secretRowsProblem,
+  splitHeaders,
 } from '../../../../extension/manager/page/headers';
 
 describe('parseHeaders', () => {
@@ -64,7 +72,11 @@ describe('formatHeaders', () => {
 
 describe('parseModelList', () => {
   it('splits on lines and commas, trims and deduplicates in order', () => {
-    expect(parseModelList('gpt-5.4, gpt-5.4-mini\n\n gpt-5.4 \nclaude-haiku-4-5')).toEqual(['gpt-5.4', 'gpt-5.4-mini', 'claude-haiku-4-5']);
+    expect(parseModelList('gpt-5.4, gpt-5.4-mini\n\n gpt-5.4 \nclaude-haiku-4-5')).toEqual([
+      'gpt-5.4',
+      'gpt-5.4-mini',
+      'claude-haiku-4-5',
+    ]);
   });
 });
 
@@ -74,30 +86,53 @@ describe('secret headers', () => {
   });
 
   it.each([
-    ['Helicone-Auth', 'x'], ['X-Portkey-Api-Key', 'pk'], ['Cookie', 'a=b'], ['X-Team', 'blue'], ['X-A', 'Bearer abc'], ['X-A', 'basic abc'],
-    ['X-A', 'sk-1'], ['X-A', 'a'.repeat(24)], ['X-A', 'a'.repeat(23)], ['HTTP-Referer', 'https://example.com/a/b/c/d/e/f'], ['X-A', 'two words but long enough'],
+    ['Helicone-Auth', 'x'],
+    ['X-Portkey-Api-Key', 'pk'],
+    ['Cookie', 'a=b'],
+    ['X-Team', 'blue'],
+    ['X-A', 'Bearer abc'],
+    ['X-A', 'basic abc'],
+    ['X-A', 'sk-1'],
+    ['X-A', 'a'.repeat(24)],
+    ['X-A', 'a'.repeat(23)],
+    ['HTTP-Referer', 'https://example.com/a/b/c/d/e/f'],
+    ['X-A', 'two words but long enough'],
   ])('agrees with the daemon on %s: %s', (name, value) => {
     expect(looksSecret(name, value)).toBe(isSecretHeader(name, value));
   });
 
   it('keeps lines holding a credential out of the text kept in the page state', () => {
-    expect(headersForState('X-Team: blue\nHelicone-Auth: Bearer sk-live-1\n# note\nX-Key: 1')).toBe('X-Team: blue\n# note');
+    expect(headersForState('X-Team: blue\nHelicone-Auth: Bearer sk-live-1\n# note\nX-Key: 1')).toBe(
+      'X-Team: blue\n# note',
+    );
   });
 
   it('splits a saved connection into header text and secret rows, by name in any case', () => {
-    expect(splitHeaders({ 'X-Team': 'blue', 'Helicone-Auth': SECRET_MASK }, ['helicone-auth'])).toEqual({ text: 'X-Team: blue', secret: [{ name: 'Helicone-Auth', value: '' }] });
+    expect(splitHeaders({ 'X-Team': 'blue', 'Helicone-Auth': SECRET_MASK }, ['helicone-auth'])).toEqual({
+      text: 'X-Team: blue',
+      secret: [{ name: 'Helicone-Auth', value: '' }],
+    });
     expect(splitHeaders(undefined, undefined)).toEqual({ text: '', secret: [] });
   });
 
   it('merges the rows back: an empty row as the mask (keep), a typed one as its new value', () => {
-    expect(mergeHeaders({ 'X-Team': 'blue' }, [{ name: 'A-Token', value: '' }, { name: 'B-Token', value: 'new' }])).toEqual({ 'X-Team': 'blue', 'A-Token': SECRET_MASK, 'B-Token': 'new' });
+    expect(
+      mergeHeaders({ 'X-Team': 'blue' }, [
+        { name: 'A-Token', value: '' },
+        { name: 'B-Token', value: 'new' },
+      ]),
+    ).toEqual({ 'X-Team': 'blue', 'A-Token': SECRET_MASK, 'B-Token': 'new' });
   });
 
   it('names what is wrong with the rows', () => {
-    expect(secretRowsProblem([{ name: 'A-Token', value: '' }], { 'a-token': 'x' })).toMatch(/"A-Token" is stored securely below/);
+    expect(secretRowsProblem([{ name: 'A-Token', value: '' }], { 'a-token': 'x' })).toMatch(
+      /"A-Token" is stored securely below/,
+    );
     expect(secretRowsProblem([{ name: 'A-Token', value: 'x'.repeat(8193) }], {})).toMatch(/at most 8192/);
     const many = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`X-H${i}`, 'v']));
-    expect(secretRowsProblem([{ name: 'A-Token', value: '' }], many)).toBe('At most 32 headers, counting those stored securely.');
+    expect(secretRowsProblem([{ name: 'A-Token', value: '' }], many)).toBe(
+      'At most 32 headers, counting those stored securely.',
+    );
     expect(secretRowsProblem([{ name: 'A-Token', value: '' }], { 'X-Team': 'blue' })).toBeUndefined();
   });
 });

@@ -10,10 +10,27 @@ import type { HostToManager } from '../../../../shared/webview';
 import { hostMoveWarning } from '../../../../extension/manager/page/form';
 import { loadManagerPage, type ManagerPage } from './managerPage';
 
-const openai: Provider = { id: 'openai', name: 'OpenAI', adapter: 'openai', defaultBaseUrl: 'https://api.openai.com/v1', requiresKey: true, builtIn: true };
+const openai: Provider = {
+  id: 'openai',
+  name: 'OpenAI',
+  adapter: 'openai',
+  defaultBaseUrl: 'https://api.openai.com/v1',
+  requiresKey: true,
+  builtIn: true,
+};
 const work: Connection = {
-  id: 'c1', name: 'Work', provider: 'openai', baseUrl: 'https://api.openai.com/v1', timeoutMs: 60_000, maxRetries: 2, isDefault: true,
-  keySource: 'vault', keyHint: '…abcd', keyAvailable: true, createdAt: '', updatedAt: '',
+  id: 'c1',
+  name: 'Work',
+  provider: 'openai',
+  baseUrl: 'https://api.openai.com/v1',
+  timeoutMs: 60_000,
+  maxRetries: 2,
+  isDefault: true,
+  keySource: 'vault',
+  keyHint: '…abcd',
+  keyAvailable: true,
+  createdAt: '',
+  updatedAt: '',
 };
 
 let page: ManagerPage;
@@ -35,7 +52,9 @@ describe('the base URL host warning', () => {
     expect($('#baseUrl-warning').hidden).toBe(true);
     type('#baseUrl', 'https://evil.example/v1');
     expect($('#baseUrl-warning').hidden).toBe(false);
-    expect($('#baseUrl-warning').textContent).toBe('https://evil.example is another host than https://api.openai.com: saving drops the stored API key, since a key is bound to its host. Replace the key below to keep one.');
+    expect($('#baseUrl-warning').textContent).toBe(
+      'https://evil.example is another host than https://api.openai.com: saving drops the stored API key, since a key is bound to its host. Replace the key below to keep one.',
+    );
     type('#baseUrl', 'https://api.openai.com/v2');
     expect($('#baseUrl-warning').hidden).toBe(true);
   });
@@ -43,7 +62,9 @@ describe('the base URL host warning', () => {
   it('says nothing while a new key is typed, or for a connection without a key or secret headers', () => {
     expect(hostMoveWarning(work, 'https://other.example/v1', true)).toBeUndefined();
     expect(hostMoveWarning({ ...work, keySource: 'none' }, 'https://other.example/v1', false)).toBeUndefined();
-    expect(hostMoveWarning({ ...work, keySource: 'none', secretHeaders: ['Helicone-Auth'] }, 'http://127.0.0.1:8080', false)).toMatch(/drops the secret header values/);
+    expect(
+      hostMoveWarning({ ...work, keySource: 'none', secretHeaders: ['Helicone-Auth'] }, 'http://127.0.0.1:8080', false),
+    ).toMatch(/drops the secret header values/);
     expect(hostMoveWarning(undefined, 'https://other.example/v1', false)).toBeUndefined();
     expect(hostMoveWarning(work, 'not a url', false)).toBeUndefined();
   });

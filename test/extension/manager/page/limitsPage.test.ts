@@ -9,14 +9,38 @@ import type { Connection, Provider } from '../../../../shared/protocol';
 import type { HostToManager, ManagerToHost } from '../../../../shared/webview';
 import { loadManagerPage, type ManagerPage } from './managerPage';
 
-const openai: Provider = { id: 'openai', name: 'OpenAI', adapter: 'openai', defaultBaseUrl: 'https://api.openai.com/v1', requiresKey: true, builtIn: true };
+const openai: Provider = {
+  id: 'openai',
+  name: 'OpenAI',
+  adapter: 'openai',
+  defaultBaseUrl: 'https://api.openai.com/v1',
+  requiresKey: true,
+  builtIn: true,
+};
 const conn = (over: Partial<Connection>): Connection => ({
-  id: 'c1', name: 'Work', provider: 'openai', baseUrl: 'https://api.openai.com/v1', timeoutMs: 60_000, maxRetries: 2, isDefault: false,
-  keySource: 'memory', keyHint: '…abcd', keyAvailable: false, createdAt: '', updatedAt: '', ...over,
+  id: 'c1',
+  name: 'Work',
+  provider: 'openai',
+  baseUrl: 'https://api.openai.com/v1',
+  timeoutMs: 60_000,
+  maxRetries: 2,
+  isDefault: false,
+  keySource: 'memory',
+  keyHint: '…abcd',
+  keyAvailable: false,
+  createdAt: '',
+  updatedAt: '',
+  ...over,
 });
 const work = conn({
-  capacity: [{ period: 'minute', requests: 60 }], budget: { period: 'month', amount: 10 }, fallbacks: ['c2'],
-  discoveredCapacity: { observedAt: new Date(Date.now() - 120_000).toISOString(), requestsLimit: 5000, requestsRemaining: 4990 },
+  capacity: [{ period: 'minute', requests: 60 }],
+  budget: { period: 'month', amount: 10 },
+  fallbacks: ['c2'],
+  discoveredCapacity: {
+    observedAt: new Date(Date.now() - 120_000).toISOString(),
+    requestsLimit: 5000,
+    requestsRemaining: 4990,
+  },
 });
 const backup = conn({ id: 'c2', name: 'Backup', defaultModel: 'gpt-5.4' });
 const local = conn({ id: 'c3', name: 'Local' });
@@ -27,7 +51,10 @@ let posted: ManagerToHost[];
 const send = (msg: HostToManager) => page.send(msg);
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
 const click = (sel: string) => $(sel).click();
-const rowsOf = (list: string) => [...document.querySelectorAll(`#${list} > div`)].map((row) => [...row.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')].map((c) => c.value));
+const rowsOf = (list: string) =>
+  [...document.querySelectorAll(`#${list} > div`)].map((row) =>
+    [...row.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')].map((c) => c.value),
+  );
 const save = () => $<HTMLFormElement>('#form').dispatchEvent(new Event('submit', { cancelable: true }));
 
 beforeEach(async () => {
@@ -43,7 +70,9 @@ describe('Limits & budget', () => {
     expect($<HTMLInputElement>('#budgetAmount').value).toBe('10');
     expect(rowsOf('fallbacks')).toEqual([['c2', '']]);
     // The connection itself is not offered as its own fallback.
-    expect([...document.querySelectorAll<HTMLOptionElement>('#fallbacks-0-connection option')].map((o) => o.textContent)).toEqual(['Choose a connection…', 'Backup', 'Local']);
+    expect(
+      [...document.querySelectorAll<HTMLOptionElement>('#fallbacks-0-connection option')].map((o) => o.textContent),
+    ).toEqual(['Choose a connection…', 'Backup', 'Local']);
     expect($<HTMLInputElement>('#fallbacks-0-model').placeholder).toBe('default: gpt-5.4');
     expect($('#discovered-observed').textContent).toBe('Observed 2 min ago');
     expect($('#discovered-lines').textContent).toBe('Requests: 4,990 of 5,000 left');
@@ -58,7 +87,10 @@ describe('Limits & budget', () => {
 
   it('adds a limit for the next free period and focuses it, up to one per period', () => {
     click('#capacity-add');
-    expect(rowsOf('capacity')).toEqual([['minute', '60', ''], ['hour', '', '']]);
+    expect(rowsOf('capacity')).toEqual([
+      ['minute', '60', ''],
+      ['hour', '', ''],
+    ]);
     expect(document.activeElement?.id).toBe('capacity-1-requests');
     click('#capacity-add');
     expect(rowsOf('capacity').map((r) => r[0])).toEqual(['minute', 'hour', 'day']);
@@ -73,7 +105,10 @@ describe('Limits & budget', () => {
     $<HTMLSelectElement>('#fallbacks-1-connection').value = 'c3';
     $<HTMLInputElement>('#fallbacks-1-model').value = 'llama3.2';
     click('#fallbacks [data-index="1"] button[data-action="up"]');
-    expect(rowsOf('fallbacks')).toEqual([['c3', 'llama3.2'], ['c2', '']]);
+    expect(rowsOf('fallbacks')).toEqual([
+      ['c3', 'llama3.2'],
+      ['c2', ''],
+    ]);
     // The row reached the top, so "up" is disabled; focus goes to its connection.
     expect(document.activeElement?.id).toBe('fallbacks-0-connection');
     expect($<HTMLButtonElement>('#fallbacks [data-index="0"] button[data-action="up"]').disabled).toBe(true);
@@ -89,8 +124,17 @@ describe('Limits & budget', () => {
     $<HTMLInputElement>('#maxQueueWaitSeconds').value = '20';
     save();
     expect(posted.at(-1)).toEqual({
-      type: 'update', requestId: expect.any(Number),
-      fields: { id: 'c1', capacity: null, onLimit: 'queue', maxQueueWaitMs: 20_000, budget: null, fallbacks: ['c2', 'c3'], fallbackModels: { c3: 'llama3.2' } },
+      type: 'update',
+      requestId: expect.any(Number),
+      fields: {
+        id: 'c1',
+        capacity: null,
+        onLimit: 'queue',
+        maxQueueWaitMs: 20_000,
+        budget: null,
+        fallbacks: ['c2', 'c3'],
+        fallbackModels: { c3: 'llama3.2' },
+      },
     });
   });
 
@@ -99,7 +143,11 @@ describe('Limits & budget', () => {
     $<HTMLInputElement>('#budgetAmount').value = '25';
     save();
     const request = posted.at(-1) as Extract<ManagerToHost, { type: 'update' }>;
-    send({ type: 'saved', requestId: request.requestId, connection: { ...work, budget: { period: 'month', amount: 25 } } });
+    send({
+      type: 'saved',
+      requestId: request.requestId,
+      connection: { ...work, budget: { period: 'month', amount: 25 } },
+    });
     expect($('#form-status').textContent).toBe('Saved "Work".');
     expect($<HTMLDetailsElement>('#limits').open).toBe(true);
     expect($<HTMLInputElement>('#budgetAmount').value).toBe('25');
@@ -126,7 +174,11 @@ describe('Limits & budget', () => {
     $<HTMLInputElement>('#budgetAmount').value = '12';
     save();
     const request = posted.at(-1) as Extract<ManagerToHost, { type: 'update' }>;
-    send({ type: 'error', requestId: request.requestId, error: { message: 'Must be more than 0', code: '-32602', field: 'budget.amount' } });
+    send({
+      type: 'error',
+      requestId: request.requestId,
+      error: { message: 'Must be more than 0', code: '-32602', field: 'budget.amount' },
+    });
     expect($('#budgetAmount-error').textContent).toBe('Must be more than 0');
     expect(document.activeElement?.id).toBe('budgetAmount');
   });

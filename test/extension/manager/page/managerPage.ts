@@ -32,12 +32,18 @@ export async function loadManagerPage(): Promise<ManagerPage> {
     o.value = value ?? text;
     return o;
   };
-  (globalThis as Record<string, unknown>).acquireVsCodeApi = () => ({ postMessage: (m: ManagerToHost) => posted.push(m), getState: () => undefined, setState: (s: unknown) => states.push(s) });
-  const add = window.addEventListener.bind(window);
-  const spy = vi.spyOn(window, 'addEventListener').mockImplementation((type: string, listener: EventListenerOrEventListenerObject) => {
-    listeners.push([type, listener]);
-    add(type, listener);
+  (globalThis as Record<string, unknown>).acquireVsCodeApi = () => ({
+    postMessage: (m: ManagerToHost) => posted.push(m),
+    getState: () => undefined,
+    setState: (s: unknown) => states.push(s),
   });
+  const add = window.addEventListener.bind(window);
+  const spy = vi
+    .spyOn(window, 'addEventListener')
+    .mockImplementation((type: string, listener: EventListenerOrEventListenerObject) => {
+      listeners.push([type, listener]);
+      add(type, listener);
+    });
   vi.resetModules();
   await import('../../../../extension/manager/page/main');
   spy.mockRestore();

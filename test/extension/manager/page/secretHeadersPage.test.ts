@@ -10,11 +10,29 @@ import { SECRET_HEADER_MASK, type Connection, type Provider } from '../../../../
 import type { HostToManager, ManagerToHost } from '../../../../shared/webview';
 import { loadManagerPage, type ManagerPage } from './managerPage';
 
-const openai: Provider = { id: 'openai', name: 'OpenAI', adapter: 'openai', defaultBaseUrl: 'https://api.openai.com/v1', requiresKey: true, builtIn: true };
+const openai: Provider = {
+  id: 'openai',
+  name: 'OpenAI',
+  adapter: 'openai',
+  defaultBaseUrl: 'https://api.openai.com/v1',
+  requiresKey: true,
+  builtIn: true,
+};
 const gateway: Connection = {
-  id: 'c1', name: 'Gateway', provider: 'openai', baseUrl: 'https://api.openai.com/v1', timeoutMs: 60_000, maxRetries: 2, isDefault: false,
-  keySource: 'memory', keyHint: '…abcd', keyAvailable: false, createdAt: '', updatedAt: '',
-  headers: { 'X-Team': 'blue', 'Helicone-Auth': SECRET_HEADER_MASK }, secretHeaders: ['Helicone-Auth'],
+  id: 'c1',
+  name: 'Gateway',
+  provider: 'openai',
+  baseUrl: 'https://api.openai.com/v1',
+  timeoutMs: 60_000,
+  maxRetries: 2,
+  isDefault: false,
+  keySource: 'memory',
+  keyHint: '…abcd',
+  keyAvailable: false,
+  createdAt: '',
+  updatedAt: '',
+  headers: { 'X-Team': 'blue', 'Helicone-Auth': SECRET_HEADER_MASK },
+  secretHeaders: ['Helicone-Auth'],
 };
 
 let page: ManagerPage;
@@ -59,7 +77,11 @@ describe('secret headers in the connection manager', () => {
     type('#secret-header-0', 'Bearer sk-replaced-0123');
     type('#headers', 'X-Team: blue\nX-Portkey-Api-Key: pk-typed-0123');
     save();
-    expect(lastFields().headers).toEqual({ 'X-Team': 'blue', 'X-Portkey-Api-Key': 'pk-typed-0123', 'Helicone-Auth': 'Bearer sk-replaced-0123' });
+    expect(lastFields().headers).toEqual({
+      'X-Team': 'blue',
+      'X-Portkey-Api-Key': 'pk-typed-0123',
+      'Helicone-Auth': 'Bearer sk-replaced-0123',
+    });
     expect(states.length).toBeGreaterThan(0);
     expect(JSON.stringify(states)).not.toMatch(/sk-replaced|pk-typed/);
   });

@@ -9,16 +9,32 @@ import type { HostToManager } from '../../../../shared/webview';
 import { nameAfterProviderChange, suggestedName } from '../../../../extension/manager/page/suggestedName';
 import { loadManagerPage, type ManagerPage } from './managerPage';
 
-const provider = (id: string, name: string, defaultBaseUrl: string): Provider => ({ id, name, adapter: 'openai', defaultBaseUrl, requiresKey: true, builtIn: true });
+const provider = (id: string, name: string, defaultBaseUrl: string): Provider => ({
+  id,
+  name,
+  adapter: 'openai',
+  defaultBaseUrl,
+  requiresKey: true,
+  builtIn: true,
+});
 const openai = provider('openai', 'OpenAI', 'https://api.openai.com/v1');
 const groq = provider('groq', 'Groq', 'https://api.groq.com/openai/v1');
 const saved = (name: string): Connection => ({
-  id: name, name, provider: 'openai', baseUrl: openai.defaultBaseUrl, timeoutMs: 60_000, maxRetries: 2, isDefault: false,
-  keySource: 'vault', keyAvailable: true, createdAt: '', updatedAt: '',
+  id: name,
+  name,
+  provider: 'openai',
+  baseUrl: openai.defaultBaseUrl,
+  timeoutMs: 60_000,
+  maxRetries: 2,
+  isDefault: false,
+  keySource: 'vault',
+  keyAvailable: true,
+  createdAt: '',
+  updatedAt: '',
 });
 
 describe('suggestedName', () => {
-  it('is the provider\'s name, numbered past the names taken (any case)', () => {
+  it("is the provider's name, numbered past the names taken (any case)", () => {
     expect(suggestedName('OpenAI', [])).toBe('OpenAI');
     expect(suggestedName('OpenAI', [{ name: 'openai' }, { name: 'OpenAI 2' }])).toBe('OpenAI 3');
   });
@@ -30,11 +46,11 @@ describe('suggestedName', () => {
   });
 });
 
-describe('the manager\'s add form', () => {
+describe("the manager's add form", () => {
   let page: ManagerPage;
   afterEach(() => page.unload());
 
-  it('starts with the provider\'s name and changes it with the provider, not after the person typed one', async () => {
+  it("starts with the provider's name and changes it with the provider, not after the person typed one", async () => {
     page = await loadManagerPage();
     page.send({ type: 'init', providers: [openai, groq], connections: [saved('OpenAI')] } as HostToManager);
     const name = document.querySelector<HTMLInputElement>('#name')!;

@@ -11,18 +11,42 @@ import type { HostToManager, ManagerToHost } from '../../../../shared/webview';
 import { loadManagerPage, type ManagerPage } from './managerPage';
 
 const openai: Provider = {
-  id: 'openai', name: 'OpenAI', adapter: 'openai', defaultBaseUrl: 'https://api.openai.com/v1', requiresKey: true, builtIn: true,
+  id: 'openai',
+  name: 'OpenAI',
+  adapter: 'openai',
+  defaultBaseUrl: 'https://api.openai.com/v1',
+  requiresKey: true,
+  builtIn: true,
   docsUrl: 'https://platform.openai.com/api-keys',
 };
 const work: Connection = {
-  id: 'c1', name: 'Work', provider: 'openai', baseUrl: 'https://api.openai.com/v1', timeoutMs: 60_000, maxRetries: 2, isDefault: true,
-  keySource: 'memory', keyHint: '…abcd', keyAvailable: true, createdAt: '', updatedAt: '', defaultModel: 'gpt-4o-mini',
+  id: 'c1',
+  name: 'Work',
+  provider: 'openai',
+  baseUrl: 'https://api.openai.com/v1',
+  timeoutMs: 60_000,
+  maxRetries: 2,
+  isDefault: true,
+  keySource: 'memory',
+  keyHint: '…abcd',
+  keyAvailable: true,
+  createdAt: '',
+  updatedAt: '',
+  defaultModel: 'gpt-4o-mini',
 };
 const rejected: TestResult = {
-  status: 'error', summary: 'Key rejected (401)', testedAt: new Date().toISOString(), durationMs: 20,
+  status: 'error',
+  summary: 'Key rejected (401)',
+  testedAt: new Date().toISOString(),
+  durationMs: 20,
   stages: [
     { name: 'connectivity', status: 'ok', ms: 3, reason: 'reachable' },
-    { name: 'authentication', status: 'error', ms: 9, reason: 'The key was rejected (401). Check it at https://platform.openai.com/api-keys.' },
+    {
+      name: 'authentication',
+      status: 'error',
+      ms: 9,
+      reason: 'The key was rejected (401). Check it at https://platform.openai.com/api-keys.',
+    },
     { name: 'models', status: 'skipped', reason: 'skipped: the key was not accepted' },
     { name: 'latency', status: 'skipped', reason: 'not measured: the credentials were not accepted (connect 3 ms)' },
   ],
@@ -35,8 +59,10 @@ const type = (sel: string, value: string) => {
   input.value = value;
   input.dispatchEvent(new Event('input', { bubbles: true }));
 };
-const last = <T extends ManagerToHost['type']>(kind: T) => page.posted.filter((m): m is Extract<ManagerToHost, { type: T }> => m.type === kind).at(-1);
-const submit = () => $<HTMLFormElement>('#form').dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+const last = <T extends ManagerToHost['type']>(kind: T) =>
+  page.posted.filter((m): m is Extract<ManagerToHost, { type: T }> => m.type === kind).at(-1);
+const submit = () =>
+  $<HTMLFormElement>('#form').dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
 
 beforeEach(async () => {
   page = await loadManagerPage();
@@ -93,7 +119,11 @@ describe('Save after a failed test', () => {
     const create = last('create')!;
     expect(create.fields.name).toBe('Local');
     expect($('#save-confirm').hidden).toBe(true);
-    page.send({ type: 'saved', requestId: create.requestId, connection: { ...work, id: 'c2', name: 'Local', isDefault: false } });
+    page.send({
+      type: 'saved',
+      requestId: create.requestId,
+      connection: { ...work, id: 'c2', name: 'Local', isDefault: false },
+    });
     expect($('#form-status').textContent).toBe('Saved "Local" — but the key was rejected.');
     expect($('#banner').hidden).toBe(true);
   });
@@ -114,7 +144,11 @@ describe('Save after a failed test', () => {
   it('does not ask after a test that passed', () => {
     openBlank();
     $('#test').click();
-    page.send({ type: 'testResult', requestId: last('test')!.requestId, result: { ...rejected, status: 'ok', summary: 'Works', stages: [] } });
+    page.send({
+      type: 'testResult',
+      requestId: last('test')!.requestId,
+      result: { ...rejected, status: 'ok', summary: 'Works', stages: [] },
+    });
     submit();
     expect(last('create')).toBeDefined();
   });
@@ -126,7 +160,11 @@ describe('errors in the banner', () => {
     submit();
     const create = last('create')!;
     const message = 'OpenAI rejected the key. Check it at https://platform.openai.com/api-keys.';
-    page.send({ type: 'error', requestId: create.requestId, error: { message, hint: 'Check it at https://platform.openai.com/api-keys.' } });
+    page.send({
+      type: 'error',
+      requestId: create.requestId,
+      error: { message, hint: 'Check it at https://platform.openai.com/api-keys.' },
+    });
     expect($('#banner').textContent).toBe(message);
     expect($('#banner a').getAttribute('href')).toBe('https://platform.openai.com/api-keys');
   });
@@ -143,14 +181,18 @@ describe('"Replace Key" from the chat', () => {
 });
 
 describe('Prices', () => {
-  it('loads the provider\'s prices when opened, sets one, and drops it again', () => {
+  it("loads the provider's prices when opened, sets one, and drops it again", () => {
     page.send({ type: 'init', providers: [openai], connections: [work], selectId: 'c1' } as HostToManager);
     const details = $<HTMLDetailsElement>('#prices');
     details.open = true;
     details.dispatchEvent(new Event('toggle'));
     expect(last('loadPrices')).toEqual({ type: 'loadPrices', provider: 'openai' });
     expect($<HTMLInputElement>('#price-model').value).toBe('gpt-4o-mini');
-    page.send({ type: 'prices', provider: 'openai', prices: [{ provider: 'openai', model: 'gpt-4o-mini', inputPerMTok: 0.15, outputPerMTok: 0.6, source: 'catalog' }] });
+    page.send({
+      type: 'prices',
+      provider: 'openai',
+      prices: [{ provider: 'openai', model: 'gpt-4o-mini', inputPerMTok: 0.15, outputPerMTok: 0.6, source: 'catalog' }],
+    });
     expect($('#price-list').textContent).toContain('gpt-4o-mini: $0.15 in / $0.60 out per 1M tokens (built in)');
 
     $<HTMLInputElement>('#price-input').value = 'cheap';
@@ -163,9 +205,18 @@ describe('Prices', () => {
     $<HTMLInputElement>('#price-output').value = '0.8';
     $<HTMLFormElement>('#price-form').dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     const set = last('setPrice')!;
-    expect(set).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', price: { inputPerMTok: 0.2, outputPerMTok: 0.8 } });
+    expect(set).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      price: { inputPerMTok: 0.2, outputPerMTok: 0.8 },
+    });
     expect($<HTMLButtonElement>('#price-set').disabled).toBe(true);
-    page.send({ type: 'prices', provider: 'openai', requestId: set.requestId, prices: [{ provider: 'openai', model: 'gpt-4o-mini', inputPerMTok: 0.2, outputPerMTok: 0.8, source: 'user' }] });
+    page.send({
+      type: 'prices',
+      provider: 'openai',
+      requestId: set.requestId,
+      prices: [{ provider: 'openai', model: 'gpt-4o-mini', inputPerMTok: 0.2, outputPerMTok: 0.8, source: 'user' }],
+    });
     expect($<HTMLButtonElement>('#price-set').disabled).toBe(false);
     expect($('#price-status').textContent).toBe('Price saved. Costs of new requests use it.');
     expect($('#price-list').textContent).toContain('(yours)');

@@ -1,10 +1,26 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { UsageRecord } from '../../../../shared/protocol';
-import { buildChart, chartSummary, niceScale, renderChart, renderChartTable } from '../../../../extension/usage/page/chart';
+import {
+  buildChart,
+  chartSummary,
+  niceScale,
+  renderChart,
+  renderChartTable,
+} from '../../../../extension/usage/page/chart';
 
 const rec = (over: Partial<UsageRecord>): UsageRecord => ({
-  connectionId: 'a', day: '2025-03-01', model: 'm', requests: 1, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0, ...over,
+  connectionId: 'a',
+  day: '2025-03-01',
+  model: 'm',
+  requests: 1,
+  errors: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  latencyMsTotal: 0,
+  costUsd: 0,
+  unpricedRequests: 0,
+  ...over,
 });
 const names = { a: 'Alpha', b: 'Bravo' };
 const input = (records: UsageRecord[]) => ({ from: '2025-03-01', to: '2025-03-03', records, names });
@@ -39,7 +55,10 @@ describe('buildChart', () => {
 
   it('stacks each day per connection, the largest connection at the bottom', () => {
     const m = buildChart(input(records), 'tokens');
-    expect(m.series.map((s) => [s.name, s.total, s.colour])).toEqual([['Bravo', 1100, 0], ['Alpha', 500, 1]]);
+    expect(m.series.map((s) => [s.name, s.total, s.colour])).toEqual([
+      ['Bravo', 1100, 0],
+      ['Alpha', 500, 1],
+    ]);
     const day1 = m.segments.filter((s) => s.day === '2025-03-01');
     expect(day1.map((s) => s.connectionId)).toEqual(['b', 'a']);
     // Bravo sits on the baseline; Alpha sits on Bravo; heights are proportional to the values.
@@ -73,7 +92,10 @@ describe('buildChart', () => {
 });
 
 describe('renderChart', () => {
-  const records = [rec({ connectionId: 'a', inputTokens: 40 }), rec({ connectionId: 'b', day: '2025-03-02', inputTokens: 60 })];
+  const records = [
+    rec({ connectionId: 'a', inputTokens: 40 }),
+    rec({ connectionId: 'b', day: '2025-03-02', inputTokens: 60 }),
+  ];
 
   it('draws an accessible SVG: role img, a summary label, one rect per segment, axis labels', () => {
     const svg = renderChart(buildChart(input(records), 'tokens'));
@@ -86,15 +108,27 @@ describe('renderChart', () => {
   });
 
   it('puts names in as text, never markup', () => {
-    const svg = renderChart(buildChart({ ...input(records), names: { a: '<img src=x onerror=alert(1)>', b: 'B' } }, 'tokens'));
+    const svg = renderChart(
+      buildChart({ ...input(records), names: { a: '<img src=x onerror=alert(1)>', b: 'B' } }, 'tokens'),
+    );
     expect(svg.querySelector('img')).toBeNull();
-    expect([...svg.querySelectorAll('title')].map((t) => t.textContent)).toContain('<img src=x onerror=alert(1)> — Mar 1: 40 tokens');
+    expect([...svg.querySelectorAll('title')].map((t) => t.textContent)).toContain(
+      '<img src=x onerror=alert(1)> — Mar 1: 40 tokens',
+    );
   });
 
   it('has a hidden data table with a row per day with usage', () => {
     const table = renderChartTable(buildChart(input(records), 'tokens'));
     expect(table.className).toBe('visually-hidden');
-    expect([...table.querySelectorAll('thead th')].map((t) => t.textContent)).toEqual(['Day', 'Bravo', 'Alpha', 'Total']);
-    expect([...table.querySelectorAll('tbody tr')].map((r) => r.textContent)).toEqual(['Mar 10 tokens40 tokens40 tokens', 'Mar 260 tokens0 tokens60 tokens']);
+    expect([...table.querySelectorAll('thead th')].map((t) => t.textContent)).toEqual([
+      'Day',
+      'Bravo',
+      'Alpha',
+      'Total',
+    ]);
+    expect([...table.querySelectorAll('tbody tr')].map((r) => r.textContent)).toEqual([
+      'Mar 10 tokens40 tokens40 tokens',
+      'Mar 260 tokens0 tokens60 tokens',
+    ]);
   });
 });

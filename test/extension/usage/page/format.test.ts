@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  costKind, costNote, daysBetween, formatCompact, formatCost, formatDate, formatDay, formatLatency, formatSpan,
+  costKind,
+  costNote,
+  daysBetween,
+  formatCompact,
+  formatCost,
+  formatDate,
+  formatDay,
+  formatLatency,
+  formatSpan,
 } from '../../../../extension/usage/page/format';
 
 describe('formatCost', () => {
@@ -26,7 +34,9 @@ describe('formatCost', () => {
 
   it('explains what is missing from a partial or unknown cost', () => {
     expect(costNote({ requests: 3, costUsd: 1, unpricedRequests: 0 })).toBeUndefined();
-    expect(costNote({ requests: 3, costUsd: 1, unpricedRequests: 1 })).toMatch(/^1 request used a model without a known price/);
+    expect(costNote({ requests: 3, costUsd: 1, unpricedRequests: 1 })).toMatch(
+      /^1 request used a model without a known price/,
+    );
     expect(costNote({ requests: 3, costUsd: 0, unpricedRequests: 3 })).toMatch(/^3 requests used/);
   });
 });

@@ -24,10 +24,12 @@ async function loadPage(saved?: unknown): Promise<void> {
   });
   unload();
   const add = window.addEventListener.bind(window);
-  const spy = vi.spyOn(window, 'addEventListener').mockImplementation((type: string, listener: EventListenerOrEventListenerObject) => {
-    listeners.push([type, listener]);
-    add(type, listener);
-  });
+  const spy = vi
+    .spyOn(window, 'addEventListener')
+    .mockImplementation((type: string, listener: EventListenerOrEventListenerObject) => {
+      listeners.push([type, listener]);
+      add(type, listener);
+    });
   vi.resetModules();
   await import('../../../../extension/usage/page/main');
   spy.mockRestore();
@@ -41,7 +43,15 @@ const send = (msg: HostToUsage) => window.dispatchEvent(new MessageEvent('messag
 const text = (sel: string) => document.querySelector(sel)?.textContent ?? '';
 
 function data(over: Partial<UsageViewData> = {}): UsageViewData {
-  const row = { requests: 3, errors: 1, inputTokens: 1200, outputTokens: 300, latencyMsTotal: 900, costUsd: 0, unpricedRequests: 3 };
+  const row = {
+    requests: 3,
+    errors: 1,
+    inputTokens: 1200,
+    outputTokens: 300,
+    latencyMsTotal: 900,
+    costUsd: 0,
+    unpricedRequests: 3,
+  };
   return {
     days: 30,
     from: '2025-03-01',
@@ -49,7 +59,17 @@ function data(over: Partial<UsageViewData> = {}): UsageViewData {
     records: [{ connectionId: 'c1', day: '2025-03-10', model: 'gpt-5.4-mini', ...row }],
     groups: [{ connectionId: 'c1', model: 'gpt-5.4-mini', ...row }],
     totals: row,
-    budgets: [{ connectionId: 'c1', period: 'month', amount: 10, spentUsd: 8.5, unpricedRequests: 0, periodStart: '2025-03-01T00:00:00.000Z', periodEnd: '2025-04-01T00:00:00.000Z' }],
+    budgets: [
+      {
+        connectionId: 'c1',
+        period: 'month',
+        amount: 10,
+        spentUsd: 8.5,
+        unpricedRequests: 0,
+        periodStart: '2025-03-01T00:00:00.000Z',
+        periodEnd: '2025-04-01T00:00:00.000Z',
+      },
+    ],
     names: { c1: 'Mock Primary' },
     ...over,
   };
@@ -77,7 +97,9 @@ describe('the Usage page', () => {
     expect(document.querySelectorAll('#chart svg[role="img"] rect.bar')).toHaveLength(1);
     expect(document.querySelector('#chart table.visually-hidden')).not.toBeNull();
     expect(text('#legend')).toBe('Mock Primary');
-    const rows = [...document.querySelectorAll('#usage-rows tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+    const rows = [...document.querySelectorAll('#usage-rows tr')].map((tr) =>
+      [...tr.children].map((c) => c.textContent),
+    );
     expect(rows).toEqual([['Mock Primary', 'gpt-5.4-mini', '3', '1', '1,200', '300', '300 ms', 'unknown']]);
     expect(text('#budgets .budget-text')).toBe('$8.50 of $10.00 this month (85%)');
     expect(document.querySelector('#budgets .budget')!.className).toContain('level-warning');
@@ -90,7 +112,16 @@ describe('the Usage page', () => {
   it('shows which tool spent what once a tool token was used, and hides that section otherwise', () => {
     send({ type: 'data', data: data() });
     expect(document.querySelector('#tokens-section')!.hasAttribute('hidden')).toBe(true);
-    const base = { connectionId: 'c1', model: 'gpt-5.4-mini', requests: 1, errors: 0, inputTokens: 100, outputTokens: 10, latencyMsTotal: 50, unpricedRequests: 0 };
+    const base = {
+      connectionId: 'c1',
+      model: 'gpt-5.4-mini',
+      requests: 1,
+      errors: 0,
+      inputTokens: 100,
+      outputTokens: 10,
+      latencyMsTotal: 50,
+      unpricedRequests: 0,
+    };
     const records = [
       { ...base, day: '2025-03-10', costUsd: 0.01 },
       { ...base, day: '2025-03-10', tokenId: 'tok_1', tokenName: 'cline', requests: 4, costUsd: 1.5 },
@@ -98,7 +129,9 @@ describe('the Usage page', () => {
     ];
     send({ type: 'data', data: data({ records }) });
     expect(document.querySelector('#tokens-section')!.hasAttribute('hidden')).toBe(false);
-    const rows = [...document.querySelectorAll('#token-rows tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+    const rows = [...document.querySelectorAll('#token-rows tr')].map((tr) =>
+      [...tr.children].map((c) => c.textContent),
+    );
     expect(rows).toEqual([
       ['cline', '6', '200', '20', '$2.00'],
       ['You (VS Code, CLI, owner token)', '1', '100', '10', '$0.01'],
@@ -106,7 +139,15 @@ describe('the Usage page', () => {
   });
 
   it('shows an empty state, not an empty chart, when the range has no usage', () => {
-    const zero = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, latencyMsTotal: 0, costUsd: 0, unpricedRequests: 0 };
+    const zero = {
+      requests: 0,
+      errors: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      latencyMsTotal: 0,
+      costUsd: 0,
+      unpricedRequests: 0,
+    };
     send({ type: 'data', data: data({ records: [], groups: [], totals: zero, budgets: [] }) });
     expect(document.querySelector('#empty')!.hasAttribute('hidden')).toBe(false);
     expect(text('#empty')).toMatch(/^No usage in the last 30 days/);
@@ -154,8 +195,14 @@ describe('the Usage page', () => {
   });
 
   it('shows an error with its hint in the banner', () => {
-    send({ type: 'error', message: 'Could not load the usage: the daemon is not running.', hint: 'Run "Switchboard: Restart Daemon".' });
-    expect(text('#banner')).toBe('Could not load the usage: the daemon is not running. Run "Switchboard: Restart Daemon".');
+    send({
+      type: 'error',
+      message: 'Could not load the usage: the daemon is not running.',
+      hint: 'Run "Switchboard: Restart Daemon".',
+    });
+    expect(text('#banner')).toBe(
+      'Could not load the usage: the daemon is not running. Run "Switchboard: Restart Daemon".',
+    );
     expect(document.querySelector('#banner')!.hasAttribute('hidden')).toBe(false);
     send({ type: 'data', data: data() });
     expect(document.querySelector('#banner')!.hasAttribute('hidden')).toBe(true);

@@ -3,23 +3,55 @@ import type { BudgetStatus, UsageGroup } from '../../../../shared/protocol';
 import { budgetView, connectionName, tableRows, totalsView } from '../../../../extension/usage/page/rows';
 
 const group = (over: Partial<UsageGroup>): UsageGroup => ({
-  connectionId: 'c1', model: 'gpt-5.4', requests: 1, errors: 0, inputTokens: 10, outputTokens: 5, latencyMsTotal: 300, costUsd: 0.5, unpricedRequests: 0, ...over,
+  connectionId: 'c1',
+  model: 'gpt-5.4',
+  requests: 1,
+  errors: 0,
+  inputTokens: 10,
+  outputTokens: 5,
+  latencyMsTotal: 300,
+  costUsd: 0.5,
+  unpricedRequests: 0,
+  ...over,
 });
 const names = { c1: 'work', c2: 'Anthropic' };
 
 describe('tableRows', () => {
   it('orders rows by connection name, then the busiest model first', () => {
-    const rows = tableRows([
-      group({ connectionId: 'c1', model: 'small', requests: 2 }),
-      group({ connectionId: 'c2', model: 'claude', requests: 1 }),
-      group({ connectionId: 'c1', model: 'big', requests: 9 }),
-    ], names);
+    const rows = tableRows(
+      [
+        group({ connectionId: 'c1', model: 'small', requests: 2 }),
+        group({ connectionId: 'c2', model: 'claude', requests: 1 }),
+        group({ connectionId: 'c1', model: 'big', requests: 9 }),
+      ],
+      names,
+    );
     expect(rows.map((r) => `${r.name}/${r.model}`)).toEqual(['Anthropic/claude', 'work/big', 'work/small']);
   });
 
   it('formats every cell, with the average latency and the cost rule', () => {
-    const [row] = tableRows([group({ requests: 1200, errors: 3, inputTokens: 45_000, outputTokens: 1_500, latencyMsTotal: 600_000, costUsd: 2, unpricedRequests: 4 })], names);
-    expect(row!.cells).toEqual({ requests: '1,200', errors: '3', inputTokens: '45,000', outputTokens: '1,500', latency: '500 ms', cost: '≥ $2.00' });
+    const [row] = tableRows(
+      [
+        group({
+          requests: 1200,
+          errors: 3,
+          inputTokens: 45_000,
+          outputTokens: 1_500,
+          latencyMsTotal: 600_000,
+          costUsd: 2,
+          unpricedRequests: 4,
+        }),
+      ],
+      names,
+    );
+    expect(row!.cells).toEqual({
+      requests: '1,200',
+      errors: '3',
+      inputTokens: '45,000',
+      outputTokens: '1,500',
+      latency: '500 ms',
+      cost: '≥ $2.00',
+    });
     expect(row!.costNote).toMatch(/4 requests/);
   });
 
@@ -45,24 +77,47 @@ describe('tableRows', () => {
 
 describe('totalsView', () => {
   it('formats totals and says why the cost is unknown', () => {
-    expect(totalsView({ requests: 2, errors: 0, inputTokens: 1000, outputTokens: 20, costUsd: 0, unpricedRequests: 2 })).toEqual({
-      requests: '2', errors: '0', inputTokens: '1,000', outputTokens: '20', cost: 'unknown', costNote: expect.stringMatching(/2 requests/),
+    expect(
+      totalsView({ requests: 2, errors: 0, inputTokens: 1000, outputTokens: 20, costUsd: 0, unpricedRequests: 2 }),
+    ).toEqual({
+      requests: '2',
+      errors: '0',
+      inputTokens: '1,000',
+      outputTokens: '20',
+      cost: 'unknown',
+      costNote: expect.stringMatching(/2 requests/),
     });
   });
 });
 
 describe('budgetView', () => {
   const budget = (over: Partial<BudgetStatus>): BudgetStatus => ({
-    connectionId: 'c1', period: 'month', amount: 10, spentUsd: 8, unpricedRequests: 0, periodStart: '2025-03-01T00:00:00.000Z', periodEnd: '2025-04-01T00:00:00.000Z', ...over,
+    connectionId: 'c1',
+    period: 'month',
+    amount: 10,
+    spentUsd: 8,
+    unpricedRequests: 0,
+    periodStart: '2025-03-01T00:00:00.000Z',
+    periodEnd: '2025-04-01T00:00:00.000Z',
+    ...over,
   });
 
   it('shows spent of amount for the period and when it resets', () => {
-    expect(budgetView(budget({}), names)).toMatchObject({ name: 'work', fraction: 0.8, level: 'warning', text: '$8.00 of $10.00 this month (80%)', resets: 'Resets Apr 1, 2025' });
+    expect(budgetView(budget({}), names)).toMatchObject({
+      name: 'work',
+      fraction: 0.8,
+      level: 'warning',
+      text: '$8.00 of $10.00 this month (80%)',
+      resets: 'Resets Apr 1, 2025',
+    });
   });
 
   it('is ok below 80% and over from 100%', () => {
     expect(budgetView(budget({ spentUsd: 7.99 }), names).level).toBe('ok');
-    expect(budgetView(budget({ spentUsd: 12, period: 'day' }), names)).toMatchObject({ level: 'over', text: '$12.00 of $10.00 today (UTC) (120%)' });
+    expect(budgetView(budget({ spentUsd: 12, period: 'day' }), names)).toMatchObject({
+      level: 'over',
+      text: '$12.00 of $10.00 today (UTC) (120%)',
+    });
   });
 
   it('marks the spend as a lower bound when requests had no price', () => {
@@ -72,6 +127,8 @@ describe('budgetView', () => {
   });
 
   it('names an inclusive period end as the last day', () => {
-    expect(budgetView(budget({ periodEnd: '2025-03-31T23:59:59.999Z' }), names).resets).toBe('Period ends Mar 31, 2025');
+    expect(budgetView(budget({ periodEnd: '2025-03-31T23:59:59.999Z' }), names).resets).toBe(
+      'Period ends Mar 31, 2025',
+    );
   });
 });
