@@ -14,7 +14,7 @@ import { AttachmentError, fileAttachment, selectionAttachment } from './attachme
 import type { ChatHost } from './chatHost';
 import type { ChatPanel, ChatPanels } from './chatPanel';
 import type { ChatServices } from './chatServices';
-import { chatPath, snapshot } from './chatUi';
+import { chatPath, snapshot } from './editors';
 import type { ChatViewProvider } from './chatViewProvider';
 
 export interface ChatCommandDeps {

@@ -12,7 +12,8 @@ import { ChatFocus } from './chatFocus';
 import { ChatHost } from './chatHost';
 import { ChatRunner } from './chatRunner';
 import { ChatStore } from './chatStore';
-import { createChatUi, EditorTracker } from './chatUi';
+import { createChatUi } from './chatUi';
+import { EditorTracker } from './editors';
 import { TerminalOutputRecorder } from './terminalOutput';
 import { CodeProposals } from './codeProposals';
 

@@ -2,7 +2,6 @@
  * What a chat view does in VS Code itself (`ChatUi`): read the editor for attachments, copy, insert,
  * open links, ask for a title, pick a connection, run commands, warn.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatAttachment } from '../../shared/webview';
 import type { ConnectionStore } from '../connections/connectionStore';
@@ -10,74 +9,13 @@ import { pickModel, type ListModels } from '../connections/modelPick';
 import { connectionInUse, connectionPick } from '../connections/presentation';
 import type { WorkspaceChoice } from '../workspaceChoice';
 import { pickAnswerTarget } from './answerTarget';
-import { AttachmentError, fileAttachment, selectionAttachment, type EditorSnapshot } from './attachments';
+import { AttachmentError, fileAttachment, selectionAttachment } from './attachments';
 import type { ChatUi } from './chatHost';
 import { createContextSources } from './contextSources';
+import { chatPath, snapshot, type EditorTracker } from './editors';
 import type { TerminalOutputRecorder } from './terminalOutput';
 import type { CodeProposals } from './codeProposals';
 import { runInTerminal } from './terminalRun';
-
-/** Schemes of editors that hold no code of the person's (the Output panel, comment inputs). */
-const NOT_CODE = new Set(['output', 'comment', 'vscode-scm', 'debug']);
-
-/**
- * The text editor the person was last in. Focusing a chat tab clears `activeTextEditor`, yet "insert
- * this code" and "add the selection" mean the editor they came from.
- */
-export class EditorTracker implements vscode.Disposable {
-  private last: vscode.TextEditor | undefined;
-  private readonly subscription: vscode.Disposable;
-
-  constructor() {
-    this.last = usable(vscode.window.activeTextEditor);
-    this.subscription = vscode.window.onDidChangeActiveTextEditor((editor) => {
-      if (usable(editor)) this.last = editor;
-    });
-  }
-
-  get editor(): vscode.TextEditor | undefined {
-    const active = usable(vscode.window.activeTextEditor);
-    if (active) return active;
-    const visible = vscode.window.visibleTextEditors.filter((e) => usable(e));
-    if (this.last && visible.includes(this.last)) return this.last;
-    return visible[0];
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-  }
-}
-
-function usable(editor: vscode.TextEditor | undefined): vscode.TextEditor | undefined {
-  return editor && !NOT_CODE.has(editor.document.uri.scheme) ? editor : undefined;
-}
-
-/** The path a chat shows and sends: workspace-relative, else the bare file name (no home directories in prompts). */
-export function chatPath(uri: vscode.Uri): string {
-  if (vscode.workspace.getWorkspaceFolder(uri)) return vscode.workspace.asRelativePath(uri);
-  return path.posix.basename(uri.path) || uri.toString();
-}
-
-/** What attachments.ts needs of an editor. */
-export function snapshot(editor: vscode.TextEditor): EditorSnapshot {
-  const doc = editor.document;
-  const sel = editor.selection;
-  return {
-    path: chatPath(doc.uri),
-    languageId: doc.languageId,
-    text: doc.getText(),
-    ...(sel.isEmpty
-      ? {}
-      : {
-          selection: {
-            startLine: sel.start.line,
-            endLine: sel.end.line,
-            endCharacter: sel.end.character,
-            text: doc.getText(sel),
-          },
-        }),
-  };
-}
 
 export interface ChatUiDeps {
   editors: EditorTracker;

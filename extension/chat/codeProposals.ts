@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { chatPath } from './chatUi';
+import { chatPath } from './editors';
 
 export const PROPOSAL_SCHEME = 'switchboard-proposal';
 /** Proposals kept at once (open diffs); the oldest is dropped past it. */

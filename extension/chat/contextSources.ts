@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { ChatAttachment, ChatMention } from '../../shared/webview';
 import { AttachmentError, fileAttachment, MAX_ATTACHMENT_CHARS, selectionAttachment } from './attachments';
-import { chatPath, snapshot, type EditorTracker } from './chatUi';
+import { chatPath, snapshot, type EditorTracker } from './editors';
 import {
   problemsAttachment,
   symbolAttachment,
