@@ -37,6 +37,7 @@ import type { Admission, AdmissionTicket, ChatInput, ChatRequestInput, Pricing }
 import { withGenerationDefaults } from './generationDefaults';
 import { connectionDisabled } from '../connections/errors';
 import { isEnabled } from '../connections/service';
+import type { RequestOrigin } from '../audit/activityAudit';
 
 /**
  * Where the streamed answer goes. A returned promise is awaited before reading more from upstream
@@ -83,8 +84,14 @@ export interface ChatServiceDeps {
   pricing?: Pricing;
   /** Told the rate-limit headers each response carried. */
   onRateLimits?: (connectionId: string, info: RateLimitInfo) => void;
-  /** Told when the upstream rejected the connection's key (401) during a chat: the connection is failing, as a test would find. */
-  onKeyRejected?: (connectionId: string, hadKey: boolean) => void;
+  /**
+   * Told when the upstream refused the connection's key during a chat: 401 (not accepted; the
+   * connection is failing, as a test would find) or 403 (no access to this model or API).
+   */
+  onKeyRejected?: (
+    connectionId: string,
+    refusal: { status: 401 | 403; hadKey: boolean; model: string; origin?: RequestOrigin | undefined },
+  ) => void;
 }
 
 /**
@@ -308,8 +315,13 @@ export class ChatService {
           ? error
           : this.deps.toSwitchboardError(error, { conn, model, partialText, phase: 'chat' });
       if (partialText && mapped.data.partialText === undefined) mapped.data.partialText = partialText;
-      if (mapped.code === ErrorCode.INVALID_API_KEY)
-        this.deps.onKeyRejected?.(conn.id, conn.apiKey !== undefined && conn.apiKey !== '');
+      if (mapped.code === ErrorCode.INVALID_API_KEY || mapped.code === ErrorCode.FORBIDDEN)
+        this.deps.onKeyRejected?.(conn.id, {
+          status: mapped.code === ErrorCode.INVALID_API_KEY ? 401 : 403,
+          hadKey: conn.apiKey !== undefined && conn.apiKey !== '',
+          model,
+          origin: input.origin,
+        });
       // A request refused by admission never reached the upstream: it is not usage.
       if (ticket || !this.deps.admission) {
         const usage = spentOf(progress, input);

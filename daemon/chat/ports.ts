@@ -6,6 +6,7 @@
 import type { ChatMessage, ChatOptions, Usage } from '../../shared/protocol';
 import type { StoredConnection } from '../store/schema';
 import type { Caller } from '../tokens/caller';
+import type { RequestOrigin } from '../audit/activityAudit';
 
 /** One chat request as every surface hands it to the service (JSON-RPC, the HTTP APIs). */
 export interface ChatInput {
@@ -23,6 +24,8 @@ export interface ChatInput {
   caller?: Caller;
   /** The client's own name for itself, recorded in the ledger's `client` column (e.g. "VS Code chat"). */
   client?: string;
+  /** Where the request came in and who sent it (the audit log names them when the provider refuses the key). */
+  origin?: RequestOrigin;
 }
 
 /** What `ChatService.prepare` takes: every request says who asks (no default, so no route can forget). */

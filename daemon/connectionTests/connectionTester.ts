@@ -27,6 +27,7 @@ import type { ProviderAdapter, ResolvedConnection } from '../providers/adapter';
 import { textsOf } from '../providers/chunkText';
 import { toSwitchboardError, type UpstreamErrorContext } from '../providers/upstreamErrors';
 import { probeReachability } from './reachability';
+import type { ActivityAudit } from '../audit/activityAudit';
 
 export interface TestOptions {
   adapter: ProviderAdapter;
@@ -42,6 +43,8 @@ export interface TestOptions {
   missingKey?: SwitchboardError;
   /** Receives the full model list when the models request succeeds (to refresh the model cache). */
   onModels?: (models: ModelInfo[]) => void;
+  /** Told when the provider refused the credentials (401 or 403), for the audit log. */
+  onKeyRefused?: (status: 401 | 403, model?: string) => void;
 }
 
 export const DEFAULT_SLOW_MS = 3000;
@@ -125,7 +128,9 @@ export async function testConnection(given: ResolvedConnection, opts: TestOption
   } catch (error) {
     signal.throwIfAborted();
     listMs = Math.round(performance.now() - listStarted);
-    judgeListFailure(mapped(error, { conn, phase: 'models', signal }), conn, listMs, set);
+    const err = mapped(error, { conn, phase: 'models', signal });
+    reportRefusal(err, opts);
+    judgeListFailure(err, conn, listMs, set);
   }
 
   const slowMs = opts.slowMs ?? DEFAULT_SLOW_MS;
@@ -148,7 +153,7 @@ export async function testConnection(given: ResolvedConnection, opts: TestOption
     set('completion', 'skipped', 'skipped: the key was not accepted');
   else if (!opts.defaultModel)
     set('completion', 'skipped', 'skipped: no default model to try; set one on the connection');
-  else await probeCompletion(conn, opts.adapter, opts.defaultModel, signal, set);
+  else await probeCompletion(conn, opts, opts.defaultModel, signal, set);
 
   return finish(stages, started, models);
 }
@@ -160,6 +165,8 @@ export interface SavedTestDeps {
   /** Refreshed with the list the test discovers. */
   models?: ModelCache;
   slowMs?: number;
+  /** Records each test, and a key the provider refused during it, in the audit log. */
+  activity?: ActivityAudit;
 }
 
 /**
@@ -171,8 +178,16 @@ export interface SavedTestDeps {
 export async function testSavedConnection(
   deps: SavedTestDeps,
   id: string,
-  opts: { completion?: boolean; signal?: AbortSignal; trigger?: TestTrigger } = {},
+  opts: {
+    completion?: boolean;
+    signal?: AbortSignal;
+    trigger?: TestTrigger;
+    /** Who asked, for the audit log (default: `scheduler` for a scheduled test, else `unknown`). */
+    client?: string;
+  } = {},
 ): Promise<{ result: TestResult; connection?: Connection }> {
+  const trigger = opts.trigger ?? 'manual';
+  const client = opts.client ?? (trigger === 'scheduled' ? 'scheduler' : 'unknown');
   const stored = deps.connections.stored(id);
   const provider = deps.providers.require(stored.provider);
   let conn: ResolvedConnection;
@@ -193,8 +208,16 @@ export async function testSavedConnection(
     ...(deps.slowMs !== undefined && { slowMs: deps.slowMs }),
     ...(missingKey && { missingKey }),
     onModels: (models) => deps.models?.remember(id, models),
+    onKeyRefused: (status, model) =>
+      deps.activity?.keyRejected(
+        id,
+        { status, surface: trigger === 'scheduled' ? 'scheduled test' : 'connection test', ...(model && { model }) },
+        client,
+      ),
   });
-  const connection = await deps.connections.recordTest(id, result, opts.trigger ?? 'manual');
+  const connection = await deps.connections.recordTest(id, result, trigger);
+  // Not for a connection deleted while its test ran: there is nothing left to tell about.
+  if (connection) deps.activity?.tested(id, result, trigger, client);
   return { result, ...(connection && { connection }) };
 }
 
@@ -333,7 +356,7 @@ async function judgeModelAccess(
 
 async function probeCompletion(
   conn: ResolvedConnection,
-  adapter: ProviderAdapter,
+  opts: TestOptions,
   model: string,
   signal: AbortSignal,
   set: Setter,
@@ -349,7 +372,7 @@ async function probeCompletion(
       messages: [{ role: 'user' as const, content: 'Reply with one word: ok' }],
       options: { maxTokens: COMPLETION_MAX_TOKENS },
     };
-    for await (const chunk of adapter.stream(conn, request, signal)) {
+    for await (const chunk of opts.adapter.stream(conn, request, signal)) {
       const texts = textsOf(chunk);
       if (texts.length === 0) continue;
       firstMs ??= Math.round(performance.now() - started);
@@ -358,6 +381,7 @@ async function probeCompletion(
   } catch (error) {
     signal.throwIfAborted();
     const err = mapped(error, { conn, model, phase: 'chat', signal });
+    reportRefusal(err, opts, model);
     set('completion', 'error', `${err.message} ${err.data.hint}`, {
       ms: Math.round(performance.now() - started),
       short: `Completion failed: ${err.message}`,
@@ -409,6 +433,12 @@ function worst(stages: TestStage[]): TestStatus {
   if (stages.some((s) => s.status === 'error')) return 'error';
   if (stages.some((s) => s.status === 'warning')) return 'warning';
   return 'ok';
+}
+
+/** A 401 or 403 is a refused key: the caller records it (where, when, never the key). */
+function reportRefusal(err: SwitchboardError, opts: TestOptions, model?: string): void {
+  if (err.code === ErrorCode.INVALID_API_KEY) opts.onKeyRefused?.(401, model);
+  else if (err.code === ErrorCode.FORBIDDEN) opts.onKeyRefused?.(403, model);
 }
 
 /** Anything an adapter throws is meant to be a mapped SwitchboardError already; this makes sure. */

@@ -16,6 +16,7 @@ import { relayableReply } from '../forward/forwarder';
 import { estimateFromBody } from '../chat/tokenEstimate';
 import type { Logger } from '../log';
 import type { Caller } from '../tokens/caller';
+import type { RequestOrigin } from '../audit/activityAudit';
 import { routeModel } from './modelRouting';
 import { readJsonBody } from './readBody';
 
@@ -40,6 +41,16 @@ const httpClientOf = (caller: Caller): string =>
 export interface ClientBody {
   value: Record<string, unknown>;
   text: string;
+}
+
+/** The route and the caller, as the audit log names them: `POST /v1/chat/completions`, `tool token "ci"`. */
+function httpOrigin(req: IncomingMessage, caller: Caller): RequestOrigin {
+  // The path only (a query may carry anything), and bounded: the route is ours, the rest is the caller's.
+  const path = (req.url ?? '/').split('?')[0]!.slice(0, 200);
+  return {
+    surface: `${req.method ?? 'POST'} ${path}`,
+    client: caller.kind === 'tool' ? `tool token "${caller.name}"` : 'http',
+  };
 }
 
 /** How one surface speaks errors. */
@@ -144,6 +155,7 @@ export async function serveChat(
       messages: [],
       estimate: estimateFromBody(raw.text.length, surface.maxTokens(body.value)),
       caller,
+      origin: httpOrigin(req, caller),
     });
     await deps.chat.runWith(prepared, (attempt) => surface.attemptFor(body, attempt, res), signal);
   } catch (error) {

@@ -1,6 +1,6 @@
-/** `audit/list`: the newest entries of the append-only audit log. */
+/** `audit/list`: the newest entries of the append-only audit log, narrowed by connection, kind and time. */
 import { AuditList } from '../../shared/protocol';
-import type { AuditLog } from '../store/auditLog';
+import { DEFAULT_AUDIT_LIMIT, type AuditLog } from '../store/auditLog';
 import type { Router } from './router';
 
 export interface AuditHandlerDeps {
@@ -8,5 +8,11 @@ export interface AuditHandlerDeps {
 }
 
 export function registerAuditHandlers(router: Router, deps: AuditHandlerDeps): void {
-  router.on(AuditList, async (params) => ({ entries: await deps.audit.list(params?.limit ?? 100) }));
+  router.on(AuditList, async (params) => ({
+    entries: await deps.audit.list(params?.limit ?? DEFAULT_AUDIT_LIMIT, {
+      connectionId: params?.connectionId,
+      actions: params?.actions,
+      since: params?.since,
+    }),
+  }));
 }

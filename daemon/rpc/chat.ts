@@ -19,7 +19,11 @@ export interface ChatHandlerDeps {
 
 export function registerChatHandlers(router: Router, { chat, streams }: ChatHandlerDeps): void {
   router.on(ChatStream, async (params, { session }) => {
-    const prepared = chat.prepare({ ...params, caller: session.caller });
+    const prepared = chat.prepare({
+      ...params,
+      caller: session.caller,
+      origin: { surface: 'chat/stream', client: session.clientName },
+    });
     const running = streams.open(session.id, params.streamId);
     if ('refused' in running) {
       if (running.refused === 'exists') {

@@ -1,5 +1,6 @@
 /** `connections/test`: a saved connection by id (result stored and broadcast), or an unsaved draft. */
 import { ConnectionsTest, ConnectionsTestHistory, type Provider } from '../../shared/protocol';
+import type { ActivityAudit } from '../audit/activityAudit';
 import type { TestHistory } from '../connectionTests/testHistory';
 import { draftToResolved } from '../connections/upstream';
 import type { ConnectionService } from '../connections/service';
@@ -16,6 +17,8 @@ export interface ConnectionTestHandlerDeps {
   /** Refreshed with the models a test of a saved connection discovers. */
   models: ModelCache;
   testHistory: TestHistory;
+  /** Records each test of a saved connection in the audit log. */
+  activity?: ActivityAudit;
   /** Latency warning threshold; default 3000 ms. */
   slowMs?: number;
 }
@@ -27,6 +30,7 @@ export function registerConnectionTestHandlers(router: Router, deps: ConnectionT
       // even if the client that asked has gone.
       return testSavedConnection(deps, params.id, {
         ...(params.completion !== undefined && { completion: params.completion }),
+        client: session.clientName,
       });
     }
     // A draft's key is used for this one test and kept nowhere: not stored, not logged, not cached.

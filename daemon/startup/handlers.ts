@@ -39,6 +39,7 @@ export function registerHandlers(
     adapterFor,
     models: s.models,
     testHistory: s.testHistory,
+    activity: s.activity,
   });
   registerProviderHandlers(router, { providers: s.providers, audit });
   registerSecretHandlers(router, { connections: s.connections });

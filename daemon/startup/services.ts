@@ -2,6 +2,7 @@
  * Step 2 of starting: build the services over the stores and wire the reactions between them
  * (a changed connection drops its cached models, client and limit counters).
  */
+import { ActivityAudit } from '../audit/activityAudit';
 import { ChatService } from '../chat/chatService';
 import { StreamRegistry } from '../chat/streamRegistry';
 import { keyRejectedInChat } from '../connectionTests/keyRejectedInChat';
@@ -41,6 +42,8 @@ export interface Services {
   scheduler: TestScheduler;
   /** The last test results of each connection. */
   testHistory: TestHistory;
+  /** Writes tests and refused keys to the audit log. */
+  activity: ActivityAudit;
   tokens: ToolTokens;
 }
 
@@ -78,6 +81,9 @@ export async function buildServices(
     if (kind !== 'created') invalidateClient(id);
   });
 
+  // Tests and refused keys, beside the changes the services write themselves.
+  const activity = new ActivityAudit(audit, log, (id) => connections.find(id)?.name);
+
   const ledger = new UsageLedger(db);
   const pricing = new PriceBook(db, providers);
   const admission = new LimitsAdmission({ db, connections, ledger, pricing, events, log });
@@ -99,8 +105,11 @@ export async function buildServices(
     pricing,
     admission,
     onRateLimits: recordRateLimits,
-    // A 401 during a chat marks the connection failing at authentication, as a test would.
-    onKeyRejected: (id, hadKey) => {
+    onKeyRejected: (id, { status, hadKey, model, origin }) => {
+      activity.keyRejected(id, { status, surface: origin?.surface ?? 'chat', model }, origin?.client ?? 'unknown');
+      // A 401 during a chat marks the connection failing at authentication, as a test would.
+      // (A 403 may concern one model only: the connection is not marked failing for it.)
+      if (status !== 401) return;
       const stored = connections.find(id);
       const provider = stored && providers.find(stored.provider);
       if (provider)
@@ -117,6 +126,7 @@ export async function buildServices(
     providers,
     adapterFor,
     models,
+    activity,
     ...(limits.testPaceMs !== undefined && { firstRunDelayMs: limits.testPaceMs, staggerMs: limits.testPaceMs }),
   });
   cleanups.push(() => scheduler.stop());
@@ -143,6 +153,7 @@ export async function buildServices(
     chat,
     scheduler,
     testHistory,
+    activity,
     tokens,
   };
 }

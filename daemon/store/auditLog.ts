@@ -12,7 +12,7 @@
  */
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { AuditEntry } from '../../shared/protocol';
+import type { AuditAction, AuditEntry } from '../../shared/protocol';
 import { redactor } from '../redactor';
 import type { Logger } from '../log';
 import { WriteQueue } from './atomicFile';
@@ -76,15 +76,18 @@ export class AuditLog {
   }
 
   /**
-   * The newest `limit` entries, newest last, from the current file and (when it holds fewer) the
-   * rotated one. Lines that do not parse (a torn last line) are skipped.
+   * The newest `limit` entries that match `filter`, newest last, from the current file and (when it
+   * holds fewer) the rotated one. Lines that do not parse (a torn last line) are skipped.
    */
-  async list(limit = DEFAULT_AUDIT_LIMIT): Promise<AuditEntry[]> {
+  async list(limit = DEFAULT_AUDIT_LIMIT, filter: AuditFilter = {}): Promise<AuditEntry[]> {
     // Wait for queued appends so a caller that just appended sees its entry.
     await this.queue.idle();
-    const current = this.parse(await readIfExists(this.file));
+    const matches = auditMatcher(filter);
+    const current = this.parse(await readIfExists(this.file)).filter(matches);
     const entries =
-      current.length >= limit ? current : [...this.parse(await readIfExists(`${this.file}.1`)), ...current];
+      current.length >= limit
+        ? current
+        : [...this.parse(await readIfExists(`${this.file}.1`)).filter(matches), ...current];
     return limit > 0 ? entries.slice(-limit) : [];
   }
 
@@ -122,6 +125,24 @@ export class AuditLog {
       await handle.close();
     }
   }
+}
+
+/** What `audit/list` may narrow the log to; every given part must match. */
+export interface AuditFilter {
+  connectionId?: string | undefined;
+  actions?: readonly AuditAction[] | undefined;
+  /** ISO time: entries at or after it. */
+  since?: string | undefined;
+}
+
+function auditMatcher({ connectionId, actions, since }: AuditFilter): (entry: AuditEntry) => boolean {
+  const kinds = actions && new Set<string>(actions);
+  // Entries are stamped with toISOString (UTC, "Z"); the bound may carry any offset, so compare instants.
+  const from = since === undefined ? undefined : Date.parse(since);
+  return (entry) =>
+    (connectionId === undefined || entry.connectionId === connectionId) &&
+    (kinds === undefined || kinds.has(entry.action)) &&
+    (from === undefined || Date.parse(entry.at) >= from);
 }
 
 async function readIfExists(file: string): Promise<string> {
