@@ -6,8 +6,15 @@ import type {
   ConnectionsTestedParams,
   EventName,
   NotificationType,
+  QuotaWarningParams,
 } from '../shared/protocol';
-import { BudgetWarning, ConnectionsChanged, ConnectionsStatusChanged, ConnectionsTested } from '../shared/protocol';
+import {
+  BudgetWarning,
+  ConnectionsChanged,
+  ConnectionsStatusChanged,
+  ConnectionsTested,
+  QuotaWarning,
+} from '../shared/protocol';
 
 /**
  * A connected client as events see it (rpc/session.ts's ClientSession is one). Declared here, so the
@@ -55,5 +62,11 @@ export class EventHub {
   /** A connection reached 80% of its budget for the period. */
   budgetWarning(params: BudgetWarningParams): void {
     for (const s of this.sessions()) if (s.subscriptions.has('usage/budgetWarning')) s.notify(BudgetWarning, params);
+  }
+
+  /** A capacity limit of a connection passed 80% used: sent once per crossing. */
+  quotaWarning(params: QuotaWarningParams): void {
+    for (const s of this.sessions())
+      if (s.subscriptions.has('connections/quotaWarning')) s.notify(QuotaWarning, params);
   }
 }

@@ -4,7 +4,7 @@
  * request fails with RATE_LIMITED (`onLimit: "fail"`, the default) or waits its turn in the
  * connection's queue (`onLimit: "queue"`) for at most `maxQueueWaitMs`.
  */
-import type { Usage } from '../../shared/protocol';
+import type { ConnectionQuota, Usage } from '../../shared/protocol';
 import type { Admission, AdmissionTicket, ChatInput, Pricing } from '../chat/ports';
 import { connectionNotFound } from '../connections/errors';
 import type { ConnectionService } from '../connections/service';
@@ -19,6 +19,8 @@ import { CapacityLimiter, type HitLimit, type Reservation } from './capacityLimi
 import { cancelledWhileQueued, queueTimedOut, queueTooLong, rateLimited, shuttingDown } from './errors';
 import { estimateTokens, type TokenEstimate } from '../chat/tokenEstimate';
 import { LimitQueue, type Attempt } from './limitQueue';
+import { quotaOf } from './quotaStatus';
+import { QuotaWarnings } from './quotaWarnings';
 
 /** How long a queued request waits at most when the connection sets no `maxQueueWaitMs`. */
 export const DEFAULT_MAX_QUEUE_WAIT_MS = 60_000;
@@ -32,7 +34,7 @@ export interface LimitsAdmissionDeps {
   connections: ConnectionLookup;
   ledger: UsageLedger;
   pricing?: Pricing;
-  events: Pick<EventHub, 'budgetWarning'>;
+  events: Pick<EventHub, 'budgetWarning' | 'quotaWarning'>;
   log: Logger;
   now?: () => number;
 }
@@ -42,6 +44,8 @@ type Refused = { kind: 'wait'; ms: number; limit: HitLimit };
 export class LimitsAdmission implements Admission {
   readonly limiter: CapacityLimiter;
   readonly budgets: BudgetGuard;
+  /** Sends `connections/quotaWarning` once per crossing of 80%, for configured and provider limits. */
+  readonly quotaWarnings: QuotaWarnings;
   private readonly queue: LimitQueue<AdmissionTicket>;
   private readonly now: () => number;
 
@@ -56,6 +60,12 @@ export class LimitsAdmission implements Admission {
       now: this.now,
     });
     this.queue = new LimitQueue<AdmissionTicket>(this.now);
+    this.quotaWarnings = new QuotaWarnings((params) => deps.events.quotaWarning(params));
+  }
+
+  /** How much of each capacity limit of `conn` is used and left now, and what its provider reported. */
+  quota(conn: StoredConnection): ConnectionQuota {
+    return quotaOf(conn, this.limiter.usage(conn), this.now());
   }
 
   async admit(
@@ -113,6 +123,7 @@ export class LimitsAdmission implements Admission {
       if (overBudget) return { kind: 'failed', error: overBudget };
       const reserved = this.limiter.tryReserve(conn, estimate.total);
       if (!reserved.ok) return { kind: 'wait', ms: reserved.retryAfterMs, limit: reserved.limit };
+      this.warnIfNearLimit(conn);
       const holds = [
         this.budgets.hold(conn, model, estimate),
         token && this.budgets.holdToken(token, conn, model, estimate),
@@ -135,6 +146,9 @@ export class LimitsAdmission implements Admission {
           outcome.usage ? outcome.usage.inputTokens + outcome.usage.outputTokens : undefined,
         );
         for (const hold of holds) this.budgets.release(hold);
+        // The reported tokens may have filled a token bucket further than the estimate did.
+        const current = this.lookup(connectionId);
+        if (current) this.warnIfNearLimit(current);
         // A refund may let the head of the queue in before its timer.
         if (this.queue.has(connectionId)) this.queue.pump(connectionId);
         if (!this.lookup(connectionId)?.budget) return;
@@ -152,6 +166,16 @@ export class LimitsAdmission implements Admission {
     };
   }
 
+  /** Sends `connections/quotaWarning` for a limit of `conn` that has just passed 80%; never fails a request. */
+  private warnIfNearLimit(conn: StoredConnection): void {
+    if (!conn.capacity?.length) return;
+    try {
+      this.quotaWarnings.checkLimits(conn, this.quota(conn).limits);
+    } catch (error) {
+      this.deps.log.warn('could not check the quota warning', { error, connectionId: conn.id });
+    }
+  }
+
   /** Re-examines a connection's queue now (its limits or budget changed: someone may fit sooner, or must fail). */
   reconsider(connectionId: string): void {
     if (this.queue.has(connectionId)) this.queue.pump(connectionId);
@@ -160,6 +184,7 @@ export class LimitsAdmission implements Admission {
   /** Drops what is kept for a deleted connection: its counters go, its waiters fail with CONNECTION_NOT_FOUND. */
   forget(connectionId: string): void {
     this.limiter.forget(connectionId);
+    this.quotaWarnings.forget(connectionId);
     this.reconsider(connectionId);
   }
 

@@ -9,6 +9,7 @@ import { registerEventHandlers } from '../rpc/events';
 import { registerModelHandlers } from '../rpc/models';
 import { registerPriceHandlers } from '../rpc/prices';
 import { registerProviderHandlers } from '../rpc/providers';
+import { registerQuotaHandlers } from '../rpc/quota';
 import type { Router } from '../rpc/router';
 import { registerSecretHandlers } from '../rpc/secrets';
 import { registerSettingsHandlers } from '../rpc/settings';
@@ -51,6 +52,7 @@ export function registerHandlers(
   registerModelHandlers(router, { connections: s.connections, models: s.models, facts: s.facts, audit });
   registerUsageHandlers(router, { ledger: s.ledger });
   registerBudgetHandlers(router, { connections: s.connections, budgets: s.admission.budgets });
+  registerQuotaHandlers(router, { connections: s.connections, admission: s.admission });
   registerPriceHandlers(router, { prices: s.pricing, audit });
   registerTransferHandlers(router, {
     version: daemon.version,

@@ -13,6 +13,7 @@ import { ConnectionService } from '../connections/service';
 import { EventHub } from '../events';
 import { LimitsAdmission } from '../limits/admission';
 import { discoveredCapacityRecorder } from '../limits/discoveredCapacity';
+import { providerQuota } from '../limits/quotaStatus';
 import type { Logger } from '../log';
 import { ModelCache } from '../models/modelCache';
 import { PriceBook } from '../pricing/priceBook';
@@ -91,7 +92,15 @@ export async function buildServices(
   events.onConnectionChanged(({ kind, id }) => (kind === 'deleted' ? admission.forget(id) : admission.reconsider(id)));
 
   // Rate limits come from chat streams (their rateLimits chunk) and from every other answer (429s, model lists).
-  const recordRateLimits = discoveredCapacityRecorder(db);
+  // What the provider reports may pass 80% of its own limits: warn once, as for configured limits.
+  const recordRateLimits = discoveredCapacityRecorder(db, Date.now, (id, capacity) => {
+    try {
+      const conn = connections.find(id);
+      if (conn) admission.quotaWarnings.checkProvider(conn, providerQuota(capacity));
+    } catch (error) {
+      log.warn('could not check the provider quota warning', { error, connectionId: id });
+    }
+  });
   setRateLimitListener(recordRateLimits);
   cleanups.push(() => setRateLimitListener(undefined));
 

@@ -8,6 +8,7 @@ export const EventName = z.enum([
   'connections/tested',
   'connections/statusChanged',
   'usage/budgetWarning',
+  'connections/quotaWarning',
 ]);
 /** Event names a client may subscribe to. */
 export type EventName = z.infer<typeof EventName>;

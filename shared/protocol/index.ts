@@ -15,6 +15,7 @@ export * from './daemon';
 export * from './aws';
 export * from './connections';
 export * from './testHistory';
+export * from './quota';
 export * from './signIn';
 export * from './transfer';
 export * from './providers';

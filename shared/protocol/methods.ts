@@ -12,6 +12,7 @@ import {
   isConnectionsChangedParams,
   isConnectionsStatusChangedParams,
   isConnectionsTestedParams,
+  isQuotaWarningParams,
 } from './notificationChecks';
 import type { AuditEntry, AuditListParams } from './audit';
 import type { ChatCancelParams, ChatDeltaParams, ChatStreamParams, ChatStreamResult } from './chat';
@@ -57,6 +58,7 @@ import type {
   UsageGetResult,
 } from './usage';
 import type { ConnectionsStatusChangedParams, TestHistoryEntry, TestHistoryParams } from './testHistory';
+import type { ConnectionsQuotaParams, ConnectionsQuotaResult, QuotaWarningParams } from './quota';
 
 // daemon
 
@@ -117,6 +119,24 @@ export const ConnectionsTestHistory = request(
   'connections/testHistory',
   params<z.output<typeof TestHistoryParams>>(),
   result<{ entries: TestHistoryEntry[] }>(),
+);
+/**
+ * How much of each capacity limit is used and left now, and what the provider last reported of its
+ * own limits: of one connection (`id`), or of every connection.
+ */
+export const ConnectionsQuota = request(
+  'connections/quota',
+  params<z.output<typeof ConnectionsQuotaParams>>(),
+  result<ConnectionsQuotaResult>(),
+);
+/**
+ * A capacity limit of a connection (configured, or reported by the provider) passed 80% used. Sent
+ * once per crossing: again only after that limit has drained below half.
+ */
+export const QuotaWarning = notification(
+  'connections/quotaWarning',
+  params<z.output<typeof QuotaWarningParams>>(),
+  isQuotaWarningParams,
 );
 // signIn
 

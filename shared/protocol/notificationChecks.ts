@@ -9,6 +9,7 @@ import type { ChatDeltaParams } from './chat';
 import type { ConnectionsChangedParams, ConnectionsTestedParams } from './events';
 import type { ConnectionsStatusChangedParams } from './testHistory';
 import type { BudgetWarningParams } from './usage';
+import type { QuotaWarningParams } from './quota';
 
 type Shape = Record<string, unknown>;
 
@@ -136,5 +137,21 @@ export function isBudgetWarningParams(value: unknown): value is BudgetWarningPar
     periodEnd: isString,
     name: isString,
     fraction: isNumber,
+  });
+}
+
+/** `connections/quotaWarning`. */
+export function isQuotaWarningParams(value: unknown): value is QuotaWarningParams {
+  return has(value, {
+    connectionId: isString,
+    name: isString,
+    source: oneOf('limit', 'provider'),
+    kind: oneOf('requests', 'tokens'),
+    period: optional(oneOf('minute', 'hour', 'day')),
+    limit: isNumber,
+    used: isNumber,
+    remaining: isNumber,
+    fraction: isNumber,
+    resetsAt: optional(isString),
   });
 }

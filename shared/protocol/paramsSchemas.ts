@@ -17,6 +17,7 @@ import {
 import { HelloParams } from './daemon';
 import { ConnectionsChangedParams, ConnectionsTestedParams, EventsSubscribeParams } from './events';
 import { ConnectionsStatusChangedParams, TestHistoryParams } from './testHistory';
+import { ConnectionsQuotaParams, QuotaWarningParams } from './quota';
 import { ModelFactsListParams, ModelFactsSetParams, ModelsListParams } from './models';
 import { PricesListParams, PricesSetParams, ProvidersDeleteParams, ProvidersUpsertParams } from './providers';
 import { SecretsClearParams, SecretsSetParams } from './secrets';
@@ -47,6 +48,8 @@ const SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map([
   entry(methods.ConnectionsResolve, ConnectionsResolveParams),
   entry(methods.ConnectionsTestHistory, TestHistoryParams),
   entry(methods.ConnectionsTest, TestParams),
+  entry(methods.ConnectionsQuota, ConnectionsQuotaParams),
+  entry(methods.QuotaWarning, QuotaWarningParams),
   entry(methods.ConnectionsSignIn, SignInParams),
   entry(methods.ConnectionsExport, NoParams),
   entry(methods.ConnectionsImport, ImportParams),

@@ -22,7 +22,7 @@ beforeEach(async () => {
     db: store.db,
     connections: store.connections,
     ledger: new UsageLedger(store.db),
-    events: { budgetWarning: () => undefined },
+    events: { budgetWarning: () => undefined, quotaWarning: () => undefined },
     log: silentLogger,
   });
 });

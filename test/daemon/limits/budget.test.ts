@@ -52,7 +52,7 @@ beforeEach(async () => {
     connections: store.connections,
     ledger,
     pricing,
-    events: { budgetWarning: (p) => warnings.push(p) },
+    events: { budgetWarning: (p) => warnings.push(p), quotaWarning: () => undefined },
     log: silentLogger,
     now: clock.now,
   });

@@ -11,6 +11,7 @@ import {
   ConnectionsChanged,
   ConnectionsTested,
   paramsSchemaOf,
+  QuotaWarning,
   type Connection,
   type NotificationType,
   type TestResult,
@@ -96,6 +97,32 @@ describe('event notification checks', () => {
     ).toEqual([false, false]);
     expect(verdicts(BudgetWarning, { connectionId: 'c1', name: 'Work', fraction: 'most' })).toEqual([false, false]);
     expect(verdicts(BudgetWarning, { ...warning, period: 'week' })).toEqual([false, false]);
+  });
+});
+
+describe('connections/quotaWarning check', () => {
+  const limit = {
+    connectionId: 'c1',
+    name: 'Work',
+    source: 'limit',
+    kind: 'requests',
+    period: 'minute',
+    limit: 10,
+    used: 8,
+    remaining: 2,
+    fraction: 0.8,
+  };
+  const provider = { ...limit, source: 'provider', period: undefined, resetsAt: '2026-01-01T00:01:00.000Z' };
+
+  it("accepts a configured limit's warning and a provider limit's", () => {
+    expect(verdicts(QuotaWarning, limit)).toEqual([true, true]);
+    expect(verdicts(QuotaWarning, provider)).toEqual([true, true]);
+  });
+
+  it('rejects a warning without figures or with an unknown source', () => {
+    expect(verdicts(QuotaWarning, { ...limit, used: 'most' })).toEqual([false, false]);
+    expect(verdicts(QuotaWarning, { ...limit, source: 'guess' })).toEqual([false, false]);
+    expect(verdicts(QuotaWarning, { ...limit, period: 'week' })).toEqual([false, false]);
   });
 });
 
