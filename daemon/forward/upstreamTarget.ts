@@ -3,10 +3,13 @@
  * endpoint of its wire format, its credentials (OpenAI `Authorization: Bearer`, Azure `api-key` +
  * deployment path + `api-version`, Anthropic `x-api-key` + `anthropic-version`), organization and
  * extra headers — the same ones the SDK clients send for the adapters (clients.ts, *Adapter.ts).
+ * A provider that names its own key header (`api-key: <key>`, `Authorization: Token <key>`) gets the
+ * key there instead (providers/customAuth.ts).
  * The client's own credentials never go upstream: the daemon's token is for the daemon.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ResolvedConnection } from '../providers/adapter';
+import { customKeyHeader } from '../providers/customAuth';
 import { azureBaseUrl } from '../providers/openaiAdapter';
 import { AZURE_API_VERSION } from '../providers/registry';
 import { DAEMON_VERSION } from '../version';
@@ -53,6 +56,7 @@ export function upstreamTarget(
       deleteHeader(headers, 'authorization');
       headers['x-api-key'] = conn.apiKey;
     }
+    putCustomKey(headers, conn);
     return { url: new URL(`${trimSlash(conn.baseUrl)}/v1/${endpoint}`), headers };
   }
   if (conn.provider.azure) {
@@ -71,7 +75,18 @@ export function upstreamTarget(
   if (conn.apiKey) headers['authorization'] = `Bearer ${conn.apiKey}`;
   if (conn.organization) headers['openai-organization'] = conn.organization;
   putAll(headers, conn.headers);
+  putCustomKey(headers, conn);
   return { url: new URL(`${trimSlash(conn.baseUrl)}/${endpoint}`), headers };
+}
+
+/** A provider's own key header, in place of the format's ones (`authorization`, `x-api-key`), which then carry nothing. */
+function putCustomKey(headers: Record<string, string>, conn: ResolvedConnection): void {
+  const custom = customKeyHeader(conn);
+  if (!custom) return;
+  deleteHeader(headers, 'authorization');
+  deleteHeader(headers, 'x-api-key');
+  deleteHeader(headers, custom.name);
+  headers[custom.name] = custom.value;
 }
 
 /** The connection's headers, replacing ours of the same name whatever its case. */

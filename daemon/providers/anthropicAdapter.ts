@@ -13,6 +13,7 @@ import type { ModelInfo, StreamDelta } from '../../shared/protocol';
 import { DEFAULT_MAX_TOKENS, forcedResponseTool, toAnthropicRequest } from '../translate/anthropicBody';
 import { AnthropicStreamDecoder } from '../translate/anthropicStreamDecoder';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
+import { sdkKeyHeaders } from './customAuth';
 import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
 import { sseReaderFor, type SseReader } from './transport/sseReader';
 import { headWithinDeadline } from './headDeadline';
@@ -49,6 +50,8 @@ function createClient(conn: ResolvedConnection): Anthropic {
       // @anthropic-ai/sdk@1 sends `apiKey` as `Authorization: Bearer`; `x-api-key` is the header the
       // Messages API documents and every Anthropic-compatible server accepts, so send the key there.
       ...(conn.apiKey ? { 'x-api-key': conn.apiKey, authorization: null } : {}),
+      // …unless the provider names its own key header: then there, and in neither of those.
+      ...sdkKeyHeaders(conn, ['authorization', 'x-api-key']),
     },
   });
 }

@@ -7,6 +7,7 @@
  */
 import type { RateLimitInfo, ResolvedConnection } from './adapter';
 import { createUpstreamFetch, RETRY_WAIT_CAP_MS } from './transport/upstreamFetch';
+import { sameKeyHeader } from './customAuth';
 
 /**
  * Stand-in key for keyless servers (Ollama, LM Studio…): both SDKs refuse to build a client without
@@ -119,6 +120,7 @@ function sameSettings(a: ResolvedConnection, b: ResolvedConnection): boolean {
     a.provider.id === b.provider.id &&
     a.provider.adapter === b.provider.adapter &&
     a.provider.azure === b.provider.azure &&
+    sameKeyHeader(a.provider, b.provider) &&
     sameHeaders(a.headers, b.headers) &&
     JSON.stringify(a.aws) === JSON.stringify(b.aws)
   );

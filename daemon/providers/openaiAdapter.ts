@@ -10,6 +10,7 @@ import { toOpenAIRequest } from '../translate/openaiBody';
 import { OpenAIStreamDecoder } from '../translate/openaiStreamDecoder';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
 import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
+import { sdkKeyHeaders } from './customAuth';
 import { listCohereModels } from './cohereModels';
 import { scanChunk, type ChunkFacts } from './openaiChunk';
 import { sseReaderFor, type SseReader } from './transport/sseReader';
@@ -55,7 +56,11 @@ function createClient(conn: ResolvedConnection): OpenAI {
   return new ListErrorsOpenAI({
     ...common,
     baseURL: conn.baseUrl,
-    defaultHeaders: sdkHeaders(conn, 'OPENAI_CUSTOM_HEADERS', ['authorization']),
+    defaultHeaders: {
+      ...sdkHeaders(conn, 'OPENAI_CUSTOM_HEADERS', ['authorization']),
+      // A provider that names its own key header gets the key there, not as `Authorization: Bearer`.
+      ...sdkKeyHeaders(conn, ['authorization']),
+    },
   });
 }
 

@@ -92,6 +92,9 @@ export function buildExport(deps: TransferDeps): ExportDocument {
         ...(p.docsUrl !== undefined && { docsUrl: p.docsUrl }),
         ...(p.envVar !== undefined && { envVar: p.envVar }),
         ...(p.apis !== undefined && { apis: [...p.apis] }),
+        ...(p.dialect !== undefined && { dialect: p.dialect }),
+        // How the key is sent (a header name and prefix), never a key.
+        ...(p.authHeader !== undefined && { authHeader: { ...p.authHeader } }),
       })),
     prices: deps.prices
       .list()

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { HEADER_NAME_PATTERN, headerNameProblem } from '../rules/connectionFields';
 import { apiKeyProblem, headerValueProblem, modelIdProblem } from '../rules/inputRules';
+import { authHeaderNameProblem, authPrefixProblem } from '../rules/providerFields';
 
 /** A refinement from one of the pure rules in inputRules.ts: the rule's own words become the issue's message. */
 function rule(problem: (value: string) => string | undefined) {
@@ -88,6 +89,15 @@ export const HeaderValue = z
   .string()
   .max(8192, 'header values must be at most 8192 characters')
   .superRefine(rule(headerValueProblem));
+
+/** The header a provider's key is sent in (`api-key`, `Authorization`…; see `authHeaderNameProblem`). */
+export const AuthHeaderName = z.string().superRefine(rule(authHeaderNameProblem));
+
+/** One word sent before the key in its header, e.g. `Token` (see `authPrefixProblem`). */
+export const AuthPrefix = z
+  .string()
+  .min(1, 'must not be empty (leave it out to send the key alone)')
+  .superRefine(rule(authPrefixProblem));
 
 /** Where the daemon finds a connection's key. */
 export const KeySource = z.union([

@@ -1,6 +1,7 @@
 /** `providers/*`: the provider catalog. Providers are data; a user-defined one needs no code. */
 import { z } from 'zod';
-import { HttpUrl, Id, ModelId, ModelPriceFields } from './fields';
+import { AuthHeaderName, AuthPrefix, HttpUrl, Id, ModelId, ModelPriceFields } from './fields';
+import { PROVIDER_ID_PATTERN, PROVIDER_ID_PROBLEM } from '../rules/providerFields';
 
 /** A model's price, in US dollars per million tokens. */
 export interface ModelPrice {
@@ -47,9 +48,25 @@ export interface Provider {
    * `cohere` — Cohere's compatibility API, whose models are listed by Cohere's own `GET /v1/models`.
    */
   dialect?: ProviderDialect;
+  /**
+   * The header the key is sent in, for servers that take neither `Authorization: Bearer <key>`
+   * (openai format) nor `x-api-key: <key>` (anthropic format): e.g. `{name: 'api-key'}` sends
+   * `api-key: <key>`, `{name: 'Authorization', prefix: 'Token'}` sends `Authorization: Token <key>`.
+   * Every request to the provider carries the key there and only there (chat, forwarding, tests,
+   * model lists). Absent: the wire format's own header.
+   */
+  authHeader?: ProviderAuthHeader;
   builtIn: boolean;
   /** Known model prices (the catalog's; `prices/set` overrides them). */
   models?: ModelPrice[];
+}
+
+/** How a provider's key is sent (see {@link Provider.authHeader}). */
+export interface ProviderAuthHeader {
+  /** The header's name, e.g. `api-key` or `Authorization`. */
+  name: string;
+  /** One word sent before the key, separated by a space, e.g. `Token`; absent: the key alone. */
+  prefix?: string;
 }
 
 /** Vendor rules on top of a wire format (see {@link Provider.dialect}). */
@@ -60,7 +77,7 @@ export type ProviderApi = 'embeddings' | 'responses';
 
 /** A user-defined provider. Its `id` must not be a built-in one. */
 export const ProviderInput = z.strictObject({
-  id: Id.regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lowercase letters, digits, dot, dash or underscore'),
+  id: Id.regex(PROVIDER_ID_PATTERN, PROVIDER_ID_PROBLEM),
   name: z.string().trim().min(1).max(100),
   adapter: z.enum(['openai', 'anthropic']),
   defaultBaseUrl: HttpUrl,
@@ -79,6 +96,13 @@ export const ProviderInput = z.strictObject({
     .optional(),
   /** Vendor rules on top of the wire format (see `Provider.dialect`): `gemini` for a Gemini OpenAI-compatible endpoint (e.g. Vertex AI's). */
   dialect: z.enum(['gemini', 'cohere']).optional(),
+  /** The header the key is sent in, when not the wire format's own (see `Provider.authHeader`). */
+  authHeader: z
+    .strictObject({
+      name: AuthHeaderName,
+      prefix: AuthPrefix.optional(),
+    })
+    .optional(),
 });
 
 /** Params of `providers/upsert`. */

@@ -3,7 +3,7 @@
  * sampling options tests check for option mapping.
  */
 import type { IncomingMessage } from 'node:http';
-import type { ChatParams, RecordedRequest, WireFormat } from './types';
+import type { ChatParams, CustomAuth, RecordedRequest, WireFormat } from './types';
 
 export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -31,7 +31,7 @@ export function flattenHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-export type AuthHeader = NonNullable<RecordedRequest['authHeader']>;
+export type AuthHeader = Exclude<NonNullable<RecordedRequest['authHeader']>, 'custom'>;
 
 /**
  * Where each dialect takes its key. Azure's `Authorization: Bearer` is for Entra tokens, not keys.
@@ -48,7 +48,7 @@ const ACCEPTED_AUTH: Record<WireFormat, AuthHeader[]> = {
 
 export interface FoundKey {
   key: string | undefined;
-  header: AuthHeader | undefined;
+  header: AuthHeader | 'custom' | undefined;
   /** False when the key sits only in a header this dialect ignores (e.g. `x-api-key` sent to
    *  OpenAI): the real API then answers "no key", and the record still shows where it went. */
   accepted: boolean;
@@ -64,6 +64,21 @@ export function extractKey(h: Record<string, string>, format: WireFormat): Found
   const header =
     accepted.find((n) => found[n]) ?? (['authorization', 'x-api-key', 'api-key'] as const).find((n) => found[n]);
   return { key: header && found[header], header, accepted: header !== undefined && accepted.includes(header) };
+}
+
+/**
+ * The key of a gateway with its own header (`api-key: Token <key>`): accepted only from that header,
+ * with the prefix; a key anywhere else (Bearer, x-api-key) is recorded as sent but not accepted.
+ */
+export function extractCustomKey(h: Record<string, string>, auth: CustomAuth): FoundKey {
+  const raw = h[auth.header];
+  if (raw !== undefined) {
+    const want = auth.prefix ? `${auth.prefix} ` : '';
+    const key = raw.startsWith(want) ? raw.slice(want.length).trim() : '';
+    return key ? { key, header: 'custom', accepted: true } : { key: undefined, header: 'custom', accepted: false };
+  }
+  const elsewhere = extractKey(h, 'openai');
+  return { key: elsewhere.key, header: elsewhere.header, accepted: false };
 }
 
 const PARAM_KEYS = [

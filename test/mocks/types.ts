@@ -132,8 +132,8 @@ export interface RecordedRequest {
   format: WireFormat | undefined;
   /** The key as received: from `Authorization: Bearer`, `x-api-key`, or Azure's `api-key`. */
   authKey: string | undefined;
-  /** Which header carried `authKey`. */
-  authHeader: 'authorization' | 'x-api-key' | 'api-key' | undefined;
+  /** Which header carried `authKey` (`custom`: the header of `customAuth`). */
+  authHeader: 'authorization' | 'x-api-key' | 'api-key' | 'custom' | undefined;
   /** Model from the body, or the Azure deployment from the path. */
   model: string | undefined;
   params: ChatParams;
@@ -169,6 +169,19 @@ export interface MockUpstreamOptions {
   /** Reply for models without a `reply()` script. */
   defaultReply?: ReplyScript;
   rateLimits?: RateLimitOptions;
+  /**
+   * A gateway with its own key header: the key is taken only from this header, as `prefix <key>`
+   * (or the key alone without a prefix), in every dialect; a request without it is answered 401
+   * "missing key", even with `Authorization: Bearer` or `x-api-key`. Changeable later (`customAuth`).
+   */
+  customAuth?: CustomAuth;
+}
+
+/** Where a gateway with its own key header takes the key (see {@link MockUpstreamOptions.customAuth}). */
+export interface CustomAuth {
+  /** Lowercase header name, e.g. `api-key`. */
+  header: string;
+  prefix?: string;
 }
 
 export interface MockUpstream {
@@ -185,6 +198,8 @@ export interface MockUpstream {
   models: string[];
   missingModels: Set<string>;
   defaultReply: ReplyScript;
+  /** The gateway's own key header, when it has one (see {@link MockUpstreamOptions.customAuth}). */
+  customAuth: CustomAuth | undefined;
   /** Script the answer for one model id (or Azure deployment), fixed or chosen per request. */
   reply(model: string, script: ReplyScript | ReplyFor): void;
   /** `${url}/v1beta/openai` — Gemini's OpenAI-compatible base URL (geminiWire.ts). */

@@ -28,7 +28,7 @@ import { deliverJson, deliverStream } from './delivery';
 import { Exchange } from './exchange';
 import { FaultQueue } from './faults';
 import { newChatId, openaiWire } from './openaiWire';
-import { extractKey, flattenHeaders, parseJson, pickParams, readBody } from './requestInfo';
+import { extractCustomKey, extractKey, flattenHeaders, parseJson, pickParams, readBody } from './requestInfo';
 import { resolveRoute, type Route } from './routes';
 import type {
   ErrorContext,
@@ -90,6 +90,7 @@ class MockUpstreamServer implements MockUpstream {
   models: string[];
   missingModels: Set<string>;
   defaultReply: ReplyScript;
+  customAuth: MockUpstreamOptions['customAuth'];
 
   private readonly server: http.Server;
   private readonly replies = new Map<string, ReplyScript | ReplyFor>();
@@ -107,6 +108,7 @@ class MockUpstreamServer implements MockUpstream {
     this.models = [...(opts.models ?? DEFAULT_MODELS)];
     this.missingModels = new Set(opts.missingModels ?? []);
     this.defaultReply = opts.defaultReply ?? DEFAULT_REPLY;
+    this.customAuth = opts.customAuth;
     this.limits = opts.rateLimits ?? { requests: 10_000, tokens: 2_000_000 };
 
     this.server = http.createServer((req, res) => {
@@ -237,7 +239,7 @@ class MockUpstreamServer implements MockUpstream {
     // Azure's v1 API (`/openai/v1/…`) takes no api-version; everything else needs one.
     if (wire === azureWire && !record.query['api-version'] && !record.path.startsWith('/openai/v1/'))
       return fail(404, 'noRoute');
-    if (!extractKey(record.headers, wire.format).accepted) return fail(401, 'missingKey');
+    if (!this.findKey(record.headers, wire.format).accepted) return fail(401, 'missingKey');
     if (this.validKeys.size > 0 && !this.validKeys.has(record.authKey!)) return fail(401, 'invalidKey');
 
     const okHeaders = () => ({ ...wire.headers(requestId, this.consume(0)), 'content-type': 'application/json' });
@@ -417,6 +419,11 @@ class MockUpstreamServer implements MockUpstream {
   }
 
   /** Record the request before anything else happens to it. */
+  /** The key as this server takes it: from the gateway's own header when it has one, else as the dialect does. */
+  private findKey(headers: Record<string, string>, format: Wire['format']) {
+    return this.customAuth ? extractCustomKey(headers, this.customAuth) : extractKey(headers, format);
+  }
+
   private record(
     method: string,
     url: URL,
@@ -425,7 +432,7 @@ class MockUpstreamServer implements MockUpstream {
     route: Route,
   ): RecordedRequest {
     const body = parseJson(rawBody);
-    const auth = extractKey(headers, route.wire.format);
+    const auth = this.findKey(headers, route.wire.format);
     const record: RecordedRequest = {
       seq: this.requests.length + 1,
       method,

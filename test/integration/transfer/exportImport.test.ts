@@ -15,6 +15,7 @@ import {
   ConnectionsList,
   PricesList,
   PricesSet,
+  ProvidersList,
   ProvidersUpsert,
   SecretsSet,
   SettingsGet,
@@ -51,6 +52,7 @@ beforeAll(async () => {
       defaultBaseUrl: 'https://gw.example.com/v1',
       requiresKey: true,
       envVar: 'MY_GATEWAY_KEY',
+      authHeader: { name: 'api-key', prefix: 'Token' },
     },
   });
   const local = (await a.request(ConnectionsCreate, { name: 'Local', provider: 'ollama', defaultModel: 'llama3.2' }))
@@ -132,6 +134,7 @@ describe('connections/export', () => {
         defaultBaseUrl: 'https://gw.example.com/v1',
         requiresKey: true,
         envVar: 'MY_GATEWAY_KEY',
+        authHeader: { name: 'api-key', prefix: 'Token' },
       },
     ]);
     expect(document.prices).toEqual([
@@ -175,6 +178,11 @@ describe('connections/import', () => {
     expect(got.Work!.fallbackModels).toEqual({ [got.Local!.id]: 'llama3.1' });
     expect(got.Groq).toMatchObject({ keySource: 'env:SB_TRANSFER_GROQ_KEY', keyAvailable: false });
     expect(got.Editor).toMatchObject({ provider: 'my-gateway', keyAvailable: false });
+    // The provider comes with how its key is sent (the key itself never travels).
+    expect((await b.request(ProvidersList, {})).providers.find((p) => p.id === 'my-gateway')).toMatchObject({
+      builtIn: false,
+      authHeader: { name: 'api-key', prefix: 'Token' },
+    });
     expect(
       (await b.request(PricesList, { provider: 'openai' })).prices.find((p) => p.model === 'gpt-4o-mini'),
     ).toMatchObject({ source: 'user', inputPerMTok: 0.2 });
