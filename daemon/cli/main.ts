@@ -7,6 +7,7 @@ import { defaultHome } from '../../shared/client';
 import { explicitHome, HomeError } from '../home/paths';
 import { DAEMON_VERSION } from '../version';
 import { bool, parseCommandArgs, refuseKeyFlags, splitCommand, str, UsageError } from './args';
+import { auditGroup } from './commands/audit';
 import { chatGroup } from './commands/chat';
 import { connectionsGroup } from './commands/connections';
 import { daemonGroup } from './commands/daemon';
@@ -31,6 +32,7 @@ export const GROUPS: Group[] = [
   chatGroup,
   importEnvGroup,
   usageGroup,
+  auditGroup,
   pricesGroup,
   modelFactsGroup,
   tokensGroup,
