@@ -38,7 +38,8 @@ export function quotaOf(
 }
 
 function limitUsage(period: QuotaLimitUsage['period'], kind: QuotaKind, limit: number, level: number): QuotaLimitUsage {
-  // Requests are whole; a token bucket's level is fractional while it refills: show whole units.
+  // A bucket's level is fractional while it refills, but only whole units can be sent: a unit part
+  // refilled is still used (so `remaining` is exactly what fits now, and 4 of 5 reads 80%, not 79.99%).
   const used = Math.ceil(level - 1e-9);
   return {
     period,
@@ -46,7 +47,7 @@ function limitUsage(period: QuotaLimitUsage['period'], kind: QuotaKind, limit: n
     limit,
     used,
     remaining: Math.max(0, limit - used),
-    fraction: limit > 0 ? roundFraction(level / limit) : 0,
+    fraction: limit > 0 ? roundFraction(used / limit) : 0,
     fullInMs: limit > 0 ? Math.ceil((level * PERIOD_MS[period]) / limit) : 0,
   };
 }

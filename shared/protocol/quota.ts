@@ -21,7 +21,10 @@ export interface QuotaLimitUsage {
   kind: QuotaKind;
   /** The configured limit per period. */
   limit: number;
-  /** Used now: what the daemon has let through, minus what has refilled since (may pass `limit` after a request reported more tokens than it reserved). */
+  /**
+   * Used now, in whole units: what the daemon has let through minus what has refilled since, a unit
+   * part refilled counting as used (may pass `limit` after a request reported more tokens than it reserved).
+   */
   used: number;
   /** `limit - used`, never below 0. */
   remaining: number;

@@ -2,6 +2,7 @@
 import {
   ConnectionsCreate,
   ConnectionsDelete,
+  ConnectionsQuota,
   ConnectionsSetDefault,
   ConnectionsUpdate,
   ProvidersList,
@@ -30,6 +31,7 @@ import { signInAndCreate, SIGN_IN_FLAGS } from './signIn';
 import { testCommand } from './test';
 import { CARRIES_FLAGS, carriesParams, describeDefaults, DISABLED_FLAG } from './carriesFlags';
 import { enableCommand } from './enable';
+import { printQuota } from './quotaView';
 
 /** How a connection's key is held, masked: `vault …abcd`, `$OPENAI_API_KEY (unset)`, `none`. */
 export function keyCell(out: Output, c: Connection): string {
@@ -108,23 +110,8 @@ function showRows(out: Output, c: Connection, names: Map<string, string>): Array
             .join(' → ')
         : 'none',
     ],
-    ['upstream limits', discovered(c)],
   ];
   return rows.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '');
-}
-
-/** What the upstream's rate-limit headers last said, e.g. `9,990/10,000 requests, 1.9M/2M tokens (at …)`. */
-function discovered(c: Connection): string | undefined {
-  const d = c.discoveredCapacity;
-  if (!d) return undefined;
-  const n = (v: number | undefined) => (v === undefined ? '?' : v.toLocaleString('en-US'));
-  const parts = [
-    (d.requestsLimit !== undefined || d.requestsRemaining !== undefined) &&
-      `${n(d.requestsRemaining)}/${n(d.requestsLimit)} requests left`,
-    (d.tokensLimit !== undefined || d.tokensRemaining !== undefined) &&
-      `${n(d.tokensRemaining)}/${n(d.tokensLimit)} tokens left`,
-  ].filter(Boolean);
-  return parts.length ? `${parts.join(', ')} (as of ${d.observedAt})` : undefined;
 }
 
 export const connectionsGroup: Group = {
@@ -163,16 +150,20 @@ export const connectionsGroup: Group = {
     },
     {
       name: 'show',
-      summary: 'Show every field of one connection, with its limits, budget and fallbacks',
+      summary:
+        'Show every field of one connection, with its limits, how much of them is used now, budget and fallbacks',
       usage: 'connections show <connection>',
       flags: [],
       async run(ctx, parsed) {
         const [ref] = positionals(parsed, ['connection'], this.usage);
         const connection = await ctx.connection(ref!);
-        ctx.out.data({ connection });
+        const client = await ctx.client();
+        const [quota] = (await client.request(ConnectionsQuota, { id: connection.id })).quotas;
+        ctx.out.data({ connection, ...(quota && { quota }) });
         const names = new Map((await ctx.connections()).map((c) => [c.id, c.name]));
         for (const [label, value] of showRows(ctx.out, connection, names))
           ctx.out.line(`${`${label}:`.padEnd(16)} ${value}`);
+        if (quota) printQuota(ctx.out, quota);
         return EXIT.OK;
       },
     },
