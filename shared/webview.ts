@@ -161,6 +161,17 @@ export interface ChatAnswerMeta {
   skipped?: SkippedConnection[];
 }
 
+/**
+ * Where an answer was asked: set when it starts, so a streaming answer already says which connection
+ * and model it comes from (its `meta`, when it ends, says which one answered — a fallback's, say).
+ */
+export interface ChatAnswerSource {
+  connectionId: string;
+  connectionName: string;
+  /** The model asked for (the connection's default when the request named none); absent when unknown. */
+  model?: string;
+}
+
 /** A tool the model called, as the chat shows it (the chat offers no tools; some models call them anyway). */
 export interface ChatToolCallView {
   id: string;
@@ -179,6 +190,8 @@ export type ChatTurn =
       status: ChatAnswerStatus;
       at: string;
       meta?: ChatAnswerMeta;
+      /** The connection and model this answer was asked of (Regenerate with… may differ from the chat's own). */
+      source?: ChatAnswerSource;
       error?: ChatErrorView;
       /** What the model streamed as its reasoning, shown folded above the answer. */
       reasoning?: string;
@@ -233,7 +246,7 @@ export type ChatToHost =
   | { type: 'send'; requestId: number; text: string }
   /** Stop the running answer (`chat/cancel`); the partial answer is kept, marked as stopped. */
   | { type: 'stop' }
-  /** Run the last message again (after an error or a stop). */
+  /** Run the last message again (after an error or a stop, or in place of a stalled answer, which is stopped first). */
   | { type: 'retry' }
   /** Choose the chat's connection and then its model, in VS Code's quick pick (the header's connection button). */
   | { type: 'pickConnection' }
@@ -310,6 +323,12 @@ export type HostToChat =
   | { type: 'attachments'; attachments: ChatAttachment[] }
   /** Streamed text of the answer `turnId`, batched: append `text` (and `reasoning` to its reasoning). */
   | { type: 'delta'; chatId: string; turnId: string; text: string; reasoning?: string }
+  /**
+   * The streaming answer `turnId` has received nothing for `seconds` (sent every second while it
+   * lasts); `seconds: null` when data flows again or the answer ended. The page shows "No data for N s"
+   * with Stop and Retry instead of a frozen answer.
+   */
+  | { type: 'stall'; chatId: string; turnId: string; seconds: number | null }
   /** The send was accepted: clear the input. */
   | { type: 'accepted'; requestId: number }
   /** The send could not start (no connection, daemon down, busy): keep the input, show why. */

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionStore } from '../connections/connectionStore';
 import { pickModel, type ListModels } from '../connections/modelPick';
-import { connectionPick } from '../connections/presentation';
+import { connectionPick, inUseFirst } from '../connections/presentation';
 
 type ConnectionItem = vscode.QuickPickItem & { id: string };
 
@@ -26,7 +26,8 @@ export async function pickAnswerTarget(
     );
     return undefined;
   }
-  const items: ConnectionItem[] = connections.connections.map((c) => ({
+  // The answer's own connection first: Enter keeps it and goes on to the model.
+  const items: ConnectionItem[] = inUseFirst(connections.connections, current.connectionId).map((c) => ({
     ...connectionPick(c, { providerName: connections.providerName, currentId: current.connectionId }),
     id: c.id,
   }));

@@ -63,6 +63,9 @@ export class ChatHost implements Disposable {
       deps.runner.onDelta((d) => {
         if (d.chatId === this.chat.id) this.post({ type: 'delta', ...d });
       }),
+      deps.runner.onStall((stall) => {
+        if (stall.chatId === this.chat.id) this.post({ type: 'stall', ...stall });
+      }),
       deps.store.onDidChange((change) => {
         this.post({ type: 'history', chats: deps.store.list() });
         if (change.id !== this.chat.id) return;
@@ -361,9 +364,16 @@ export class ChatHost implements Disposable {
     return { target: { connectionId, ...(connection.defaultModel ? { model: connection.defaultModel } : {}) } };
   }
 
-  /** Asks the last message again, on the chat's connection as it is now (the person may have switched after an error). */
+  /**
+   * Asks the last message again, on the chat's connection as it is now (the person may have switched
+   * after an error). While an answer streams (Retry beside "No data for N s"), that answer is stopped
+   * and asked again in its place, of the same connection and model.
+   */
   private async retry(): Promise<void> {
-    if (this.deps.runner.isBusy(this.chat.id)) return;
+    if (this.deps.runner.isBusy(this.chat.id)) {
+      await this.deps.runner.restart(this.chat.id);
+      return;
+    }
     const target = this.target();
     if ('error' in target) return this.showOnLastAnswer(target.error);
     const connection = this.deps.connections.connections.find((c) => c.id === target.target.connectionId);

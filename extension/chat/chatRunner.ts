@@ -14,11 +14,16 @@
  * - A failure keeps whatever text streamed and shows the error with the actions that fix it.
  * - Regenerate keeps the answers so far beside the new one (alternates, for comparison); edit and
  *   resend drops what followed the edited message.
+ * - Every answer carries its `source` (the connection and model it was asked of) from its start, so a
+ *   regenerated answer says where it comes from while it streams.
+ * - A stream that receives nothing for {@link STALL_NOTICE_MS} is reported every second (`onStall`)
+ *   until data flows again or it ends, so the chat says so instead of showing a frozen answer;
+ *   `restart` stops such an answer and asks again in its place.
  */
 import { randomUUID } from 'node:crypto';
 import type { ChatCallOptions, ChatEventReply, ChatRequest } from '../../shared/client';
 import type { ChatStreamResult, StreamDelta } from '../../shared/protocol';
-import type { ChatAnswerMeta, ChatSession, ChatTurn } from '../../shared/webview';
+import type { ChatAnswerMeta, ChatAnswerSource, ChatSession, ChatTurn } from '../../shared/webview';
 import { STREAM_IDLE_TIMEOUT_MS } from '../daemon/streamIdle';
 import { codeOf, partialTextOf, toChatError } from './chatErrors';
 import type { ChatStore } from './chatStore';
@@ -31,6 +36,14 @@ import type { StreamTarget } from './target';
 export const DEFAULT_BATCH_MS = 30;
 /** Answers kept per message (the chosen one and its alternates); the oldest go first. */
 export const MAX_ANSWERS_PER_MESSAGE = 6;
+/**
+ * Silence after which a streaming answer is reported as stalled ("No data for N s"). Well under any
+ * connection's timeout (the daemon fails the request then): long enough that a model pausing between
+ * sentences is not flagged, short enough that a person is not left looking at a frozen answer.
+ */
+export const STALL_NOTICE_MS = 10_000;
+/** How often a stalled answer's silence is reported again (its seconds count up). */
+const STALL_TICK_MS = 1000;
 
 type AssistantTurn = Extract<ChatTurn, { role: 'assistant' }>;
 
@@ -40,6 +53,10 @@ export interface ChatRunnerDeps {
   store: ChatStore;
   batchMs?: number;
   idleTimeoutMs?: number;
+  /** Silence before a stall is reported; {@link STALL_NOTICE_MS} by default. */
+  stallNoticeMs?: number;
+  /** The connection's name and the model a target means (its default when it names none). */
+  describe?(target: StreamTarget): ChatAnswerSource | undefined;
 }
 
 /** A chat changed (turn added, text finished, stopped, failed); `busy` while an answer streams. */
@@ -56,9 +73,25 @@ export interface ChatDeltaEvent {
   reasoning?: string;
 }
 
+/** A streaming answer that has received nothing for `seconds`; `null`: data flows again, or it ended. */
+export interface ChatStallEvent {
+  chatId: string;
+  turnId: string;
+  seconds: number | null;
+}
+
 interface Running {
   chat: ChatSession;
   turn: AssistantTurn;
+  /** What was sent: `restart` sends it again. */
+  params: ChatRequest;
+  /** `Date.now()` of the last thing the stream delivered (or of its start). */
+  lastDataAt: number;
+  stallTimer?: ReturnType<typeof setInterval>;
+  /** Whether a stall was reported and not yet cleared. */
+  stalled: boolean;
+  settledPromise: Promise<void>;
+  resolveSettled: () => void;
   /** Undefined while the daemon connection is awaited. */
   stream?: ChatEventReply;
   /** In-order text not yet handed to the views. */
@@ -75,10 +108,13 @@ export class ChatRunner implements Disposable {
   private readonly byChat = new Map<string, Running>();
   private readonly changeEmitter = new Emitter<ChatChange>();
   private readonly deltaEmitter = new Emitter<ChatDeltaEvent>();
+  private readonly stallEmitter = new Emitter<ChatStallEvent>();
   /** Fires when a chat's turns changed. */
   readonly onDidChangeChat: Listen<ChatChange> = this.changeEmitter.event;
   /** Fires with batched streamed text. */
   readonly onDelta: Listen<ChatDeltaEvent> = this.deltaEmitter.event;
+  /** Fires every second while a streaming answer receives nothing (after {@link STALL_NOTICE_MS}), and once when that ends. */
+  readonly onStall: Listen<ChatStallEvent> = this.stallEmitter.event;
 
   constructor(private readonly deps: ChatRunnerDeps) {}
 
@@ -158,6 +194,25 @@ export class ChatRunner implements Disposable {
     return true;
   }
 
+  /**
+   * Stops the chat's running answer (a stalled one, say) and asks the same again, on the same
+   * connection and model, in its place. False when nothing runs or another answer started meanwhile.
+   */
+  async restart(chatId: string): Promise<boolean> {
+    const running = this.byChat.get(chatId);
+    if (!running) return false;
+    this.stop(chatId);
+    await running.settledPromise;
+    const { chat, turn } = running;
+    if (this.isBusy(chatId)) return false;
+    const index = chat.turns.indexOf(turn);
+    // Deleted meanwhile: nothing to ask again in its place.
+    if (index < 0) return false;
+    chat.turns.splice(index, 1);
+    this.launch(chat, running.params, turn.source);
+    return true;
+  }
+
   /** Stops the chat's running answer, keeping what streamed. No-op when none runs. */
   stop(chatId: string): void {
     const running = this.byChat.get(chatId);
@@ -177,6 +232,7 @@ export class ChatRunner implements Disposable {
     }
     this.changeEmitter.dispose();
     this.deltaEmitter.dispose();
+    this.stallEmitter.dispose();
   }
 
   private assertIdle(chat: ChatSession): void {
@@ -190,17 +246,30 @@ export class ChatRunner implements Disposable {
     message: OutgoingMessage,
     build: BuildOptions,
   ): void {
+    this.launch(chat, { ...target, messages: buildMessages(history, message, build) }, this.describe(target));
+  }
+
+  /** Appends an empty streaming answer asked of `params`' target and streams it. */
+  private launch(chat: ChatSession, params: ChatRequest, source: ChatAnswerSource | undefined): void {
     const turn: AssistantTurn = {
       role: 'assistant',
       id: randomUUID(),
       text: '',
       status: 'streaming',
       at: new Date().toISOString(),
+      ...(source ? { source } : {}),
     };
     chat.turns.push(turn);
+    let resolveSettled!: () => void;
+    const settledPromise = new Promise<void>((resolve) => (resolveSettled = resolve));
     const running: Running = {
       chat,
       turn,
+      params,
+      lastDataAt: Date.now(),
+      stalled: false,
+      settledPromise,
+      resolveSettled,
       pending: '',
       pendingReasoning: '',
       toolsChanged: false,
@@ -208,9 +277,39 @@ export class ChatRunner implements Disposable {
       settled: false,
     };
     this.byChat.set(chat.id, running);
+    running.stallTimer = setInterval(() => this.checkStall(running), STALL_TICK_MS);
     void this.deps.store.save(chat);
     this.changeEmitter.fire({ chat, busy: true });
-    void this.run(running, { ...target, messages: buildMessages(history, message, build) });
+    void this.run(running, params);
+  }
+
+  /** Where a target's answer comes from, as far as it is known before it starts. */
+  private describe(target: StreamTarget): ChatAnswerSource | undefined {
+    try {
+      return this.deps.describe?.(target);
+    } catch {
+      return undefined; // a label is not worth failing a send over
+    }
+  }
+
+  /** Reports the silence of a stream that has received nothing for a while. */
+  private checkStall(running: Running): void {
+    if (running.settled) return;
+    const silentMs = Date.now() - running.lastDataAt;
+    if (silentMs < (this.deps.stallNoticeMs ?? STALL_NOTICE_MS)) return;
+    running.stalled = true;
+    this.stallEmitter.fire({
+      chatId: running.chat.id,
+      turnId: running.turn.id,
+      seconds: Math.floor(silentMs / 1000),
+    });
+  }
+
+  /** Data arrived (or the answer ended): a stall reported before is over. */
+  private endStall(running: Running): void {
+    if (!running.stalled) return;
+    running.stalled = false;
+    this.stallEmitter.fire({ chatId: running.chat.id, turnId: running.turn.id, seconds: null });
   }
 
   private async run(running: Running, params: ChatRequest): Promise<void> {
@@ -228,6 +327,8 @@ export class ChatRunner implements Disposable {
 
   private queue(running: Running, event: StreamDelta): void {
     if (running.settled) return;
+    running.lastDataAt = Date.now();
+    if (running.stalled) this.endStall(running);
     const { turn } = running;
     switch (event.type) {
       case 'text':
@@ -310,10 +411,13 @@ export class ChatRunner implements Disposable {
   private settle(running: Running): void {
     running.settled = true;
     clearTimeout(running.flushTimer);
-    this.byChat.delete(running.chat.id);
+    clearInterval(running.stallTimer);
+    this.endStall(running);
+    if (this.byChat.get(running.chat.id) === running) this.byChat.delete(running.chat.id);
     // A chat deleted while it streamed stays deleted.
     if (this.deps.store.has(running.chat.id)) void this.deps.store.save(running.chat);
     this.changeEmitter.fire({ chat: running.chat, busy: false });
+    running.resolveSettled();
   }
 }
 

@@ -14,6 +14,7 @@ import { ChatRunner } from './chatRunner';
 import { ChatStore } from './chatStore';
 import { createChatUi } from './chatUi';
 import { EditorTracker } from './editors';
+import { answerSource } from './target';
 import { TerminalOutputRecorder } from './terminalOutput';
 import { CodeProposals } from './codeProposals';
 
@@ -55,6 +56,7 @@ export class ChatServices implements vscode.Disposable {
     this.runner = new ChatRunner({
       chat: (params, opts) => daemon.chatEvents(params, opts),
       store: this.store,
+      describe: (target) => answerSource(target, deps.connections.connections),
     });
   }
 

@@ -3,7 +3,7 @@
  * the workspace's choice → the daemon's default connection → none. Pure.
  */
 import type { Connection } from '../../shared/protocol';
-import type { ChatConnectionOption, ChatErrorView, ChatSession } from '../../shared/webview';
+import type { ChatAnswerSource, ChatConnectionOption, ChatErrorView, ChatSession } from '../../shared/webview';
 import { connectionInUse, modelInUse } from '../connections/presentation';
 import type { WorkspaceChoiceValue } from '../workspaceChoice';
 import { chatError } from './chatErrors';
@@ -92,4 +92,16 @@ export function connectionOptions(conns: ConnectionsView): ChatConnectionOption[
     ...(c.lastTest ? { status: c.lastTest.status } : {}),
     keyAvailable: c.keyAvailable,
   }));
+}
+
+/**
+ * Which connection and model an answer asked of `target` comes from, as the chat shows it while it
+ * streams: the connection's name, and the model named or else the connection's default. Undefined
+ * while the connection is not known (the list not loaded yet, or the daemon resolves it).
+ */
+export function answerSource(target: StreamTarget, connections: readonly Connection[]): ChatAnswerSource | undefined {
+  const connection = connections.find((c) => c.id === target.connectionId);
+  if (!connection) return undefined;
+  const model = target.model ?? connection.defaultModel;
+  return { connectionId: connection.id, connectionName: connection.name, ...(model ? { model } : {}) };
 }

@@ -210,6 +210,16 @@ export function connectionPick(c: Connection, ctx: ItemContext & { currentId?: s
   };
 }
 
+/**
+ * `list` with the one in use (`currentId`) moved to the front, the others in their order: a pick
+ * that offers to change one thing (Regenerate with…: another model) has the current choice under
+ * Enter.
+ */
+export function inUseFirst<T extends { id: string }>(list: readonly T[], currentId: string | undefined): T[] {
+  const current = list.find((c) => c.id === currentId);
+  return current ? [current, ...list.filter((c) => c !== current)] : [...list];
+}
+
 /** Connections ordered as the daemon lists them: the default first, then by name. */
 export function sortConnections(list: readonly Connection[]): Connection[] {
   return [...list].sort(

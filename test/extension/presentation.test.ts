@@ -7,6 +7,7 @@ import {
   connectionStatus,
   describeKeySource,
   escapeMarkdown,
+  inUseFirst,
   modelInUse,
   sortConnections,
   STATUS_STYLE,
@@ -189,6 +190,14 @@ describe('connection in use', () => {
       connectionPick(conn({ keySource: 'env:OPENAI_API_KEY' }), { providerName: () => 'OpenAI' }).description,
     ).toBe('OpenAI · gpt-4o · env:OPENAI_API_KEY');
     expect(row.detail).toMatch(/^Not tested/);
+  });
+
+  it('puts the connection in use first for Regenerate with… (Enter keeps it), the rest in their order', () => {
+    const c = conn({ id: 'c', name: 'C' });
+    expect(inUseFirst([a, b, c], 'c').map((x) => x.id)).toEqual(['c', 'a', 'b']);
+    expect(inUseFirst([a, b, c], 'a').map((x) => x.id)).toEqual(['a', 'b', 'c']);
+    expect(inUseFirst([a, b, c], 'gone').map((x) => x.id)).toEqual(['a', 'b', 'c']);
+    expect(inUseFirst([a, b, c], undefined).map((x) => x.id)).toEqual(['a', 'b', 'c']);
   });
 
   it('sorts the default first, then by name', () => {

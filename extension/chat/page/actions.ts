@@ -49,6 +49,8 @@ function act(b: HTMLButtonElement, post: (m: ChatToHost) => void, page: PageComm
       return page.send();
     case 'stop':
       return post({ type: 'stop' });
+    case 'retry-stalled':
+      return post({ type: 'retry' });
     case 'add-selection':
       return post({ type: 'addSelection' });
     case 'add-file':

@@ -3,7 +3,7 @@
  * error actions and connections, relative dates. Pure functions, so the wording is tested without a DOM.
  */
 import type { SkippedConnection } from '../../../shared/protocol';
-import type { ChatAnswerMeta, ChatConnectionOption, ChatErrorAction } from '../../../shared/webview';
+import type { ChatAnswerMeta, ChatAnswerSource, ChatConnectionOption, ChatErrorAction } from '../../../shared/webview';
 import { formatCount, formatUsd } from '../../../shared/format';
 
 /** Button labels beside a failed answer, one per action the host offers. */
@@ -43,6 +43,14 @@ export function costText(costUsd: number | null | undefined): string | undefined
 /** A wait as a person reads it: `120 ms`, `2.2 s`. */
 export function waitText(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The model and connection a streaming answer was asked of, as the meta line will name them. */
+export function sourceParts(source: ChatAnswerSource): Array<{ cls: string; text: string }> {
+  return [
+    ...(source.model ? [{ cls: 'meta-model', text: source.model }] : []),
+    { cls: 'meta-connection', text: source.connectionName },
+  ];
 }
 
 /**

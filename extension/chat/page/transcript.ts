@@ -6,13 +6,17 @@
  *
  * A message with several answers (after Regenerate) shows them as a group: one at a time with
  * ‹ Answer 2 of 3 ›, or side by side to compare (the default when they come from different
- * connections or models). Which layout a group has is the page's own state, kept per message.
+ * connections or models, streaming ones included). Which layout a group has is the page's own state,
+ * kept per message.
+ *
+ * A streaming answer that has received nothing for a while shows "No data for N s" with Stop and
+ * Retry (the host reports the silence every second); the notice goes as soon as text arrives.
  */
 import type { ChatTurn } from '../../../shared/webview';
 import { StreamingBody } from './answerBody';
 import { button, h } from './dom';
 import type { PendingText } from './frames';
-import { reasoningView, renderTurn, setLastAnswer } from './turns';
+import { reasoningView, renderTurn, setLastAnswer, stallNotice } from './turns';
 
 // How close to the end (px) still counts as "at the bottom": keep following the stream from there.
 const STICKY_PX = 40;
@@ -33,12 +37,27 @@ export class Transcript {
   private readonly groups = new Map<string, HTMLElement>();
   /** Layouts the reader chose, by group key (the id of the message answered). */
   private readonly layouts = new Map<string, GroupLayout>();
+  /** Seconds of silence of the streaming answers that stalled, by turn id. */
+  private readonly stalls = new Map<string, number>();
+  /** Turns whose element shows a stall notice. */
+  private readonly noticed = new Set<string>();
   private turns: ChatTurn[] = [];
 
   /** Forgets every drawn turn (a new `init`): the next `render` draws them all afresh. */
   clear(): void {
     this.drawn.clear();
     this.groups.clear();
+    this.stalls.clear();
+    this.noticed.clear();
+  }
+
+  /** Shows (or, with `null`, removes) the "No data for N s" notice of a streaming answer. */
+  stall(turnId: string, seconds: number | null): void {
+    const turn = this.turns.find((t) => t.id === turnId);
+    if (seconds === null || turn?.role !== 'assistant' || turn.status !== 'streaming') this.stalls.delete(turnId);
+    else this.stalls.set(turnId, seconds);
+    const el = this.drawn.get(turnId)?.el;
+    if (el) this.showStall(el, turnId);
   }
 
   /** Draws `turns`, reusing the element of every turn that did not change; `scroll` jumps to the end. */
@@ -72,6 +91,13 @@ export class Transcript {
     }
     const ids = new Set(turns.map((t) => t.id));
     for (const id of this.drawn.keys()) if (!ids.has(id)) this.drawn.delete(id);
+    for (const turn of turns) if (turn.role === 'assistant' && turn.status !== 'streaming') this.stalls.delete(turn.id);
+    for (const id of this.stalls.keys()) if (!ids.has(id)) this.stalls.delete(id);
+    for (const id of new Set([...this.stalls.keys(), ...this.noticed])) {
+      const el = this.drawn.get(id)?.el;
+      if (el) this.showStall(el, id);
+      else this.noticed.delete(id);
+    }
     for (const key of this.groups.keys()) if (!groupKeys.has(key)) this.groups.delete(key);
     place(this.el, rows);
     if (stick) this.scrollToBottom();
@@ -109,9 +135,30 @@ export class Transcript {
         cached.stream ??= new StreamingBody(cached.el.querySelector<HTMLElement>('.turn-body')!);
         cached.stream.update(next.text);
       }
+      // Data again: the stall is over (the host says so too, a little later).
+      if ((text || reasoning) && this.stalls.delete(turnId)) this.showStall(cached.el, turnId);
       cached.key = JSON.stringify(next);
     }
     if (stick) this.scrollToBottom();
+  }
+
+  /** Puts the turn's stall notice in line with `stalls`: added, updated or removed. */
+  private showStall(turnEl: HTMLElement, turnId: string): void {
+    const seconds = this.stalls.get(turnId);
+    const shown = turnEl.querySelector<HTMLElement>(':scope > .answer-stalled');
+    if (seconds === undefined) {
+      this.noticed.delete(turnId);
+      return shown?.remove();
+    }
+    this.noticed.add(turnId);
+    if (shown) {
+      shown.querySelector('.stall-text')!.textContent = `No data for ${seconds} s`;
+      return;
+    }
+    const notice = stallNotice(seconds);
+    const body = turnEl.querySelector(':scope > .turn-body');
+    if (body) body.after(notice);
+    else turnEl.append(notice);
   }
 
   private turnEl(turn: ChatTurn): HTMLElement {
@@ -175,9 +222,17 @@ export class Transcript {
   }
 }
 
-/** How many connection/model pairs answered (an answer still streaming has no meta yet: not counted). */
+/**
+ * How many connection/model pairs the answers come from: the one that answered (`meta`), else, while
+ * an answer streams, the one it was asked of (`source`); an answer with neither is not counted.
+ */
 function distinctSources(answers: AssistantTurn[]): number {
-  return new Set(answers.flatMap((a) => (a.meta ? [`${a.meta.connectionId}\u0000${a.meta.model}`] : []))).size;
+  return new Set(
+    answers.flatMap((a) => {
+      const from = a.meta ?? a.source;
+      return from ? [`${from.connectionId}\u0000${from.model ?? ''}`] : [];
+    }),
+  ).size;
 }
 
 /** Puts `children` into `parent` in order, moving only what is out of place (moving a focused node drops focus). */

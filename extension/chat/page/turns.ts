@@ -9,7 +9,7 @@
 import type { ChatAttachment, ChatErrorView, ChatToolCallView, ChatTurn } from '../../../shared/webview';
 import { renderAnswerBody } from './answerBody';
 import { button, h } from './dom';
-import { ERROR_ACTION_LABELS, metaParts } from './format';
+import { ERROR_ACTION_LABELS, metaParts, sourceParts } from './format';
 
 type AssistantTurn = Extract<ChatTurn, { role: 'assistant' }>;
 
@@ -64,19 +64,37 @@ function assistantTurn(turn: AssistantTurn): HTMLElement {
   if (turn.toolCalls?.length) el.append(...turn.toolCalls.map(toolCallView));
   if (turn.status === 'stopped') el.append(h('p', { class: 'answer-stopped' }, 'Stopped'));
   if (turn.error) el.append(errorView(turn.error, turn.id));
-  if (turn.meta && !streaming) {
-    const parts = metaParts(turn.meta);
-    const line = h('p', { class: 'answer-meta' });
-    parts.forEach((p, i) =>
-      line.append(
-        ...(i ? [h('span', { class: 'sep', 'aria-hidden': 'true' }, ' · ')] : []),
-        h('span', { class: p.cls }, p.text),
-      ),
-    );
-    el.append(line);
-  }
+  if (turn.meta && !streaming) el.append(metaLine('answer-meta', metaParts(turn.meta)));
+  // While it streams, an answer says where it comes from (Regenerate with… may ask another model).
+  else if (turn.source && streaming) el.append(metaLine('answer-meta answer-source', sourceParts(turn.source)));
   if (!streaming) el.append(answerActions(turn));
   return el;
+}
+
+function metaLine(cls: string, parts: Array<{ cls: string; text: string }>): HTMLElement {
+  const line = h('p', { class: cls });
+  parts.forEach((p, i) =>
+    line.append(
+      ...(i ? [h('span', { class: 'sep', 'aria-hidden': 'true' }, ' · ')] : []),
+      h('span', { class: p.cls }, p.text),
+    ),
+  );
+  return line;
+}
+
+/**
+ * "No data for 12 s", with Stop and Retry, in a streaming answer that has received nothing for a
+ * while (Retry stops it and asks again in its place). Not `idle-only`: it is for a busy chat.
+ */
+export function stallNotice(seconds: number): HTMLElement {
+  return h(
+    'div',
+    { class: 'answer-stalled', role: 'status' },
+    h('span', { class: 'stall-text' }, `No data for ${seconds} s`),
+    h('span', { class: 'stall-hint' }, 'The connection may have stalled, or the model is still working.'),
+    button('Stop the Stalled Answer', 'stop', { text: 'Stop', cls: 'secondary small' }),
+    button('Stop and Ask Again', 'retry-stalled', { text: 'Retry', cls: 'small' }),
+  );
 }
 
 function answerActions(turn: AssistantTurn): HTMLElement {

@@ -132,6 +132,9 @@ export function createChatView(root: HTMLElement, post: (m: ChatToHost) => void,
       case 'delta':
         if (m.chatId === s.chat.id) frames.push(m.turnId, m.text, m.reasoning);
         return;
+      case 'stall':
+        if (m.chatId === s.chat.id) transcript.stall(m.turnId, m.seconds);
+        return;
       case 'accepted':
         return sending.accepted(m.requestId);
       case 'rejected':

@@ -73,6 +73,32 @@ describe('ChatHost: message actions', () => {
     expect(s.host.current).toMatchObject({ connectionId: 'c1', model: 'gpt-test' });
   });
 
+  it('regenerates with another model: the new answer says where it comes from from its first frame, before it answers', async () => {
+    const s = setup();
+    await answered(s);
+    expect(s.host.current.turns.at(-1)).toMatchObject({
+      source: { connectionId: 'c1', connectionName: 'Work', model: 'gpt-test' },
+    });
+    s.ui.target = { connectionId: 'c1', model: 'gpt-other' };
+    await s.host.handle({ type: 'regenerate', turnId: answerId(s), pick: true });
+    // What the page gets as the answer starts streaming: the picked model, not the chat's.
+    const streaming = lastChat(s).chat.turns.at(-1)!;
+    expect(streaming).toMatchObject({
+      status: 'streaming',
+      source: { connectionId: 'c1', connectionName: 'Work', model: 'gpt-other' },
+    });
+    expect(s.daemon.stream.params).toMatchObject({ connectionId: 'c1', model: 'gpt-other' });
+    // The connection's default, named, when the pick kept it.
+    s.daemon.stream.emit('second');
+    s.daemon.stream.finish({ model: 'gpt-other' });
+    await tick();
+    s.ui.target = { connectionId: 'c2' };
+    await s.host.handle({ type: 'regenerate', turnId: answerId(s), pick: true });
+    expect(lastChat(s).chat.turns.at(-1)).toMatchObject({
+      source: { connectionId: 'c2', connectionName: 'Claude', model: 'claude-test' },
+    });
+  });
+
   it('does nothing when the pick is cancelled, and refuses a connection that is gone', async () => {
     const s = setup();
     await answered(s);

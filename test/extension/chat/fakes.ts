@@ -19,7 +19,7 @@ import { AttachmentError } from '../../../extension/chat/attachments';
 import { ChatHost, type ChatUi, type DaemonStateName } from '../../../extension/chat/chatHost';
 import { ChatRunner } from '../../../extension/chat/chatRunner';
 import { ChatStore, type MementoLike } from '../../../extension/chat/chatStore';
-import type { ConnectionsView, WorkspaceChoiceValue } from '../../../extension/chat/target';
+import { answerSource, type ConnectionsView, type WorkspaceChoiceValue } from '../../../extension/chat/target';
 
 export class MemoryMemento implements MementoLike {
   readonly values = new Map<string, unknown>();
@@ -246,6 +246,7 @@ export function setup(
     loaded?: boolean;
     batchMs?: number;
     idleTimeoutMs?: number;
+    stallNoticeMs?: number;
     memento?: MemoryMemento;
     initialChatId?: string;
   } = {},
@@ -258,6 +259,9 @@ export function setup(
     store,
     batchMs: opts.batchMs ?? 1,
     ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+    ...(opts.stallNoticeMs !== undefined ? { stallNoticeMs: opts.stallNoticeMs } : {}),
+    // As the window wires it (chatServices.ts): from the connection list the host sees.
+    describe: (target) => answerSource(target, env.connections.connections),
   });
   const ui = new FakeUi();
   const env = {

@@ -207,6 +207,30 @@ describe('chat view: several answers to one message', () => {
     expect(t.$('.answer-group')!.dataset.layout).toBe('side-by-side');
   });
 
+  it('puts a regenerated answer from another model beside the first while it streams, naming its model', () => {
+    const turns = [
+      userTurn('u1', 'q'),
+      answer('a1', { text: 'first', status: 'done', alternate: true, meta: meta('gpt-4o') }),
+      answer('a2', { source: { connectionId: 'c1', connectionName: 'Work', model: 'gpt-4o-mini' } }),
+    ];
+    const t = setup({ state: viewState({ chat: chat(turns), busy: true }) });
+    const g = t.$('.answer-group')!;
+    expect(g.dataset.layout).toBe('side-by-side');
+    expect(t.$('.turn[data-turn-id="a1"]')!.hidden).toBe(false);
+    expect(t.$('.turn[data-turn-id="a2"]')!.hidden).toBe(false);
+    expect(t.$$('.answer-group .answer-meta .meta-model').map((e) => e.textContent)).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    expect(t.$('[data-turn-id="a2"] .answer-source')!.textContent).toBe('gpt-4o-mini · Work');
+    // It ends: the meta line (what answered) takes the place of the source line.
+    t.receive({
+      type: 'chat',
+      chat: chat([turns[0]!, turns[1]!, answer('a2', { text: 'second', status: 'done', meta: meta('gpt-4o-mini') })]),
+      busy: false,
+    });
+    expect(t.$('.answer-group')!.dataset.layout).toBe('side-by-side');
+    expect(t.$('[data-turn-id="a2"] .answer-source')).toBeNull();
+    expect(t.$$('.answer-group .answer-meta .meta-model').map((e) => e.textContent)).toEqual(['gpt-4o', 'gpt-4o-mini']);
+  });
+
   it('draws a lone answer without a group', () => {
     const t = setup({
       state: viewState({ chat: chat([userTurn('u1', 'q'), answer('a1', { text: 'x', status: 'done' })]) }),
