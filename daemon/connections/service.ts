@@ -49,8 +49,13 @@ export interface ConnectionServiceDeps {
   ownPorts?: () => readonly number[];
 }
 
+/** How often a connection's `lastUsedAt` is written at most. */
+const MARK_USED_EVERY_MS = 1_000;
+
 export class ConnectionService {
   private readonly headerSecrets: HeaderSecrets;
+  /** When {@link markUsed} last wrote each connection's `lastUsedAt` (epoch ms). */
+  private readonly markedAt = new Map<string, number>();
 
   constructor(private readonly deps: ConnectionServiceDeps) {
     this.headerSecrets = new HeaderSecrets(deps.vault);
@@ -69,8 +74,9 @@ export class ConnectionService {
   }
 
   /** Id and name of every connection, unordered: what request routing needs, without the per-key work of {@link list}. */
-  names(): Array<{ id: string; name: string }> {
-    return this.deps.db.data.connections.map((c) => ({ id: c.id, name: c.name }));
+  names(): ReadonlyArray<{ readonly id: string; readonly name: string }> {
+    // The stored records themselves (read-only here): no copy per request.
+    return this.deps.db.data.connections;
   }
 
   get(id: string): Connection {
@@ -513,10 +519,15 @@ export class ConnectionService {
 
   /**
    * Notes that a request went to the connection now. A hot counter, written with the usage
-   * (`updateLater`): no audit line, no event, no `updatedAt` change — using is not editing.
+   * (`updateLater`): no audit line, no event, no `updatedAt` change — using is not editing. At most
+   * once a second per connection: a busy connection's time stays within a second of its last use.
    */
   markUsed(id: string): void {
-    const at = new Date().toISOString();
+    const now = Date.now();
+    const last = this.markedAt.get(id);
+    if (last !== undefined && now - last < MARK_USED_EVERY_MS && now >= last) return;
+    this.markedAt.set(id, now);
+    const at = new Date(now).toISOString();
     this.deps.db.updateLater((db) => {
       const record = db.connections.find((c) => c.id === id);
       if (record) record.lastUsedAt = at;

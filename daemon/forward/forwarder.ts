@@ -174,6 +174,8 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
         }
         return await relayWhole(answer, spec.res, progress, conn.timeoutMs, wire, spec.reader);
       } finally {
+        // A success's rate limits are read once it is relayed: off the path to the client's first byte.
+        recordRateLimits(answer, progress);
         answer.release();
       }
     } catch (error) {
@@ -222,10 +224,9 @@ async function callWithRetries(
       if (error instanceof UpstreamIdleTimeout && !signal.aborted) throw headDeadlineError(conn, attempt + 1, ctx);
       throw error;
     }
-    // Every answer's rate-limit figures, errors included (a 429 says best that nothing is left).
-    const limits = parseRateLimits({ get: (name) => headerOf(answer.headers, name) });
-    if (limits) progress.rateLimits(limits);
     if (answer.status >= 200 && answer.status < 300) return answer;
+    // Every answer's rate-limit figures, errors included (a 429 says best that nothing is left).
+    recordRateLimits(answer, progress);
     let text: string;
     try {
       text = (await readBody(answer, conn.timeoutMs)).toString('utf8');
@@ -388,7 +389,7 @@ async function relayWhole(
   };
 }
 
-/** Upstream headers the client gets: what its SDK reads (type, request id, rate limits, retry hints), nothing about the connection's account or transport. */
+/** Upstream headers the client gets: what its SDK reads (type, request id, rate limits `x-ratelimit-*` and `anthropic-ratelimit-*`, retry hints), nothing about the connection's account or transport. */
 const RELAYED = new Set([
   'content-type',
   'x-request-id',
@@ -397,19 +398,25 @@ const RELAYED = new Set([
   'retry-after',
   'retry-after-ms',
 ]);
-const RELAYED_PREFIXES = ['x-ratelimit-', 'anthropic-ratelimit-'];
 
 function relayedHeaders(raw: string[], stream: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
-    if (RELAYED.has(name) || RELAYED_PREFIXES.some((p) => name.startsWith(p))) out[name] = raw[i + 1]!;
+    if (RELAYED.has(name) || name.startsWith('x-ratelimit-') || name.startsWith('anthropic-ratelimit-'))
+      out[name] = raw[i + 1]!;
   }
   if (stream) {
     out['cache-control'] = 'no-cache';
     out['x-accel-buffering'] = 'no';
   }
   return out;
+}
+
+/** Passes the answer's rate-limit headers, if it has any, to the connection's discovered capacity. */
+function recordRateLimits(answer: UpstreamAnswer, progress: AttemptProgress): void {
+  const limits = parseRateLimits({ get: (name) => headerOf(answer.headers, name) });
+  if (limits) progress.rateLimits(limits);
 }
 
 function headerOf(headers: IncomingHttpHeaders, name: string): string | null {

@@ -32,7 +32,9 @@ function scanTopLevel(text: string): { members: ValueSpan[]; close: number } {
     }
     if (c !== 34 /* " */) throw new Error(`unexpected character at ${i}`);
     const keyEnd = stringEnd(text, i);
-    const key = JSON.parse(text.slice(i, keyEnd)) as string;
+    // A key without escapes is its own text; only an escaped one needs decoding.
+    const raw = text.slice(i + 1, keyEnd - 1);
+    const key = raw.includes('\\') ? (JSON.parse(text.slice(i, keyEnd)) as string) : raw;
     i = skipSpace(text, keyEnd);
     if (text.charCodeAt(i) !== 58 /* : */) throw new Error(`expected ':' at ${i}`);
     const start = skipSpace(text, i + 1);

@@ -27,7 +27,8 @@ export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 const ANTHROPIC_CLIENT_HEADERS = ['anthropic-version', 'anthropic-beta'] as const;
 
 export interface UpstreamTarget {
-  url: URL;
+  /** Shared between requests to the same endpoint: read it, never change it. */
+  readonly url: URL;
   headers: Record<string, string>;
 }
 
@@ -57,16 +58,16 @@ export function upstreamTarget(
       headers['x-api-key'] = conn.apiKey;
     }
     putCustomKey(headers, conn);
-    return { url: new URL(`${trimSlash(conn.baseUrl)}/v1/${endpoint}`), headers };
+    return { url: urlOf(`${trimSlash(conn.baseUrl)}/v1/${endpoint}`), headers };
   }
   if (conn.provider.azure) {
     if (conn.apiKey) headers['api-key'] = conn.apiKey;
     putAll(headers, conn.headers);
     // The Responses API lives in Azure's v1 API (no api-version; the deployment is the body's `model`).
-    if (endpoint === 'responses') return { url: new URL(`${azureBaseUrl(conn.baseUrl)}/v1/responses`), headers };
+    if (endpoint === 'responses') return { url: urlOf(`${azureBaseUrl(conn.baseUrl)}/v1/responses`), headers };
     const version = encodeURIComponent(conn.apiVersion ?? AZURE_API_VERSION);
     return {
-      url: new URL(
+      url: urlOf(
         `${azureBaseUrl(conn.baseUrl)}/deployments/${encodeURIComponent(model)}/${endpoint}?api-version=${version}`,
       ),
       headers,
@@ -76,7 +77,7 @@ export function upstreamTarget(
   if (conn.organization) headers['openai-organization'] = conn.organization;
   putAll(headers, conn.headers);
   putCustomKey(headers, conn);
-  return { url: new URL(`${trimSlash(conn.baseUrl)}/${endpoint}`), headers };
+  return { url: urlOf(`${trimSlash(conn.baseUrl)}/${endpoint}`), headers };
 }
 
 /** A provider's own key header, in place of the format's ones (`authorization`, `x-api-key`), which then carry nothing. */
@@ -101,6 +102,22 @@ function putAll(into: Record<string, string>, extra: Record<string, string> | un
 function deleteHeader(headers: Record<string, string>, name: string): void {
   const lower = name.toLowerCase();
   for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) delete headers[key];
+}
+
+/** Parsed URLs by their text: every request to a connection goes to the same few, and parsing one is not free. */
+const parsedUrls = new Map<string, URL>();
+const MAX_PARSED_URLS = 256;
+
+/** The URL of `text`, parsed once (read-only: callers pass it to node:http, which does not change it). */
+function urlOf(text: string): URL {
+  let url = parsedUrls.get(text);
+  if (url === undefined) {
+    url = new URL(text);
+    // Bounded: base URLs and models come and go; starting over now and then costs one parse each.
+    if (parsedUrls.size >= MAX_PARSED_URLS) parsedUrls.clear();
+    parsedUrls.set(text, url);
+  }
+  return url;
 }
 
 function trimSlash(url: string): string {

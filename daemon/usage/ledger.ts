@@ -45,8 +45,9 @@ export interface UsageFilter {
 export class UsageLedger {
   constructor(private readonly db: Database) {}
 
-  record(event: UsageEvent, now = new Date()): void {
-    const day = utcDay(now);
+  record(event: UsageEvent, now: Date | number = Date.now()): void {
+    const ms = typeof now === 'number' ? now : now.getTime();
+    const day = utcDayOf(ms);
     this.db.updateLater((data) => {
       const tokenId = event.token?.id;
       let row = data.usage.find(
@@ -58,7 +59,7 @@ export class UsageLedger {
           r.client === event.client,
       );
       if (!row) {
-        const cutoff = utcDay(new Date(now.getTime() - RETENTION_DAYS * 86_400_000));
+        const cutoff = utcDayOf(ms - RETENTION_DAYS * DAY_MS);
         if (data.usage.some((r) => r.day < cutoff)) data.usage = data.usage.filter((r) => r.day >= cutoff);
         row = {
           connectionId: event.connectionId,
@@ -176,6 +177,16 @@ function roundUsd(usd: number): number {
   return Math.round(usd * 1e9) / 1e9;
 }
 
-function utcDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+/** The last day formatted, with its bounds: every request records usage, and formatting a date is not free. */
+let lastDay = { from: 0, to: 0, text: '' };
+
+/** The UTC day (`YYYY-MM-DD`) of a time in epoch milliseconds (JS days are exactly 86,400,000 ms). */
+function utcDayOf(ms: number): string {
+  if (ms >= lastDay.from && ms < lastDay.to) return lastDay.text;
+  const from = Math.floor(ms / DAY_MS) * DAY_MS;
+  const text = new Date(from).toISOString().slice(0, 10);
+  // Only today's is kept: the retention cutoff, asked for now and then, would evict it.
+  if (ms >= Date.now() - DAY_MS) lastDay = { from, to: from + DAY_MS, text };
+  return text;
 }

@@ -22,6 +22,10 @@ describe('setMembers', () => {
     expect(JSON.parse(setMembers(text, { model: '"y"' }))).toEqual({ ...JSON.parse(text), model: 'y' });
   });
 
+  it('reads escaped keys as JSON does: an escaped "model" is the model', () => {
+    expect(setMembers('{"mo\\u0064el":"a","x\\"y":1}', { model: '"b"' })).toBe('{"mo\\u0064el":"b","x\\"y":1}');
+  });
+
   it('refuses what is not a JSON object', () => {
     expect(() => setMembers('[1]', { model: '"m"' })).toThrow();
   });

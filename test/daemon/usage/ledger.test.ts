@@ -85,6 +85,21 @@ describe('UsageLedger.record', () => {
     expect(Object.keys(groups[1]!)).not.toContain('client');
   });
 
+  it('starts a new row at UTC midnight, today included (the day is formatted once, then reused)', () => {
+    const DAY = 86_400_000;
+    const midnight = Math.floor(Date.now() / DAY) * DAY;
+    const event = { connectionId: 'a', model: 'm', latencyMs: 1, error: false };
+    ledger.record(event, midnight - 1);
+    ledger.record(event, midnight);
+    ledger.record(event, midnight + DAY - 1);
+    ledger.record(event, new Date(midnight - 1));
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    expect(ledger.query().map((r) => [r.day, r.requests])).toEqual([
+      [day(midnight - 1), 2],
+      [day(midnight), 2],
+    ]);
+  });
+
   it('counts a request with an unknown price as unpriced, not as free', () => {
     ledger.record(
       { connectionId: 'a', model: 'x', inputTokens: 10, outputTokens: 5, latencyMs: 1, error: false, costUsd: null },
