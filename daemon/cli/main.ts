@@ -16,6 +16,7 @@ import { keyGroup } from './commands/key';
 import { modelFactsGroup } from './commands/modelFacts';
 import { modelsGroup } from './commands/models';
 import { pricesGroup } from './commands/prices';
+import { providersGroup } from './commands/providers';
 import { tokensGroup } from './commands/tokens';
 import { exportGroup, importGroup } from './commands/transfer';
 import { usageGroup } from './commands/usage';
@@ -27,6 +28,7 @@ import { Output } from './output';
 export const GROUPS: Group[] = [
   daemonGroup,
   connectionsGroup,
+  providersGroup,
   modelsGroup,
   keyGroup,
   chatGroup,
