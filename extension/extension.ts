@@ -21,6 +21,7 @@ import { Log } from './log';
 import { KeyBridge } from './secrets/keyBridge';
 import { StatusBar } from './statusBar';
 import { registerBudgetWarnings } from './usage/budgetWarnings';
+import { registerQuotaWarnings } from './usage/quotaWarnings';
 import { registerStatusWarnings } from './connections/statusWarnings';
 import { ConnectionsTree } from './views/connectionsTree';
 import { clearChoiceOnDelete, WorkspaceChoice } from './workspaceChoice';
@@ -89,6 +90,7 @@ export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
     syncDaemonSettings(daemon, log),
     chat.disposable,
     registerBudgetWarnings(daemon),
+    registerQuotaWarnings(daemon),
     registerOnboarding({ extensionId: ctx.extension.id, connections, runner: chat.api.runner }),
     registerStatusWarnings(daemon),
   );
