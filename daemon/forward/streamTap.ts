@@ -122,6 +122,17 @@ export abstract class StreamTap {
  * and are told of the rare ones that need the whole event (usage, errors).
  */
 export abstract class ScanningTap extends StreamTap {
+  /**
+   * The bytes of a line up to its first named key, as the last such line had them. The chunks of
+   * one stream mostly open alike (`data: {"id":"chatcmpl-…","object":…,"choices":[{"index":0,"delta":{`):
+   * a line that opens with these very bytes is scanned from there on, its opening compared natively
+   * rather than walked byte by byte. Exact: the scan's state at a byte depends only on the bytes
+   * before it on its line, and these held no named key, no line the tap reads and no newline.
+   */
+  private opening: Buffer | undefined;
+  /** Lines in a row whose opening differed from the one kept: past a few, the stream's lines do not repeat. */
+  private openingMisses = 0;
+
   constructor(
     scrub: (text: string) => string,
     private readonly spec: TapSpec,
@@ -162,17 +173,31 @@ export abstract class ScanningTap extends StreamTap {
     let role: KeyRole | undefined; // the role of the key whose value comes next
     let i = 0;
     let lineStart = true;
+    /** Where this line starts, while no named key has been met on it (-1 after one, or when its opening is not kept). */
+    let lineAt = -1;
     while (i < n) {
       if (lineStart) {
         lineStart = false;
+        const opening = this.opening;
+        if (opening !== undefined && i + opening.length <= n && b[i] === opening[0]) {
+          if (opening.compare(b, i, i + opening.length) === 0) {
+            this.openingMisses = 0;
+            i += opening.length;
+            lineAt = -1;
+            continue;
+          }
+          if (++this.openingMisses > MAX_OPENING_MISSES) this.opening = undefined;
+        }
         if (this.spec.lineFirsts[b[i]!] === 1) {
           const next = this.atLine(b, i, edits);
           if (next !== i) {
             i = next;
             lineStart = b[i - 1] === 10;
+            lineAt = -1;
             continue;
           }
         }
+        lineAt = this.openingMisses > MAX_OPENING_MISSES ? -1 : i;
       }
       const c = b[i]!;
       if (c === 10) {
@@ -239,6 +264,11 @@ export abstract class ScanningTap extends StreamTap {
       for (const e of entries) {
         if (b[start] !== e.bytes[0] || b[end - 1] !== e.bytes[e.bytes.length - 1] || !bytesAt(b, start, e.bytes))
           continue;
+        if (lineAt !== -1) {
+          // The line's first named key: what came before it on the line is the opening to look for next.
+          if (start - 1 - lineAt >= MIN_OPENING) this.opening = Buffer.from(b.subarray(lineAt, start - 1));
+          lineAt = -1;
+        }
         k++;
         while (b[k] === 32) k++;
         if (e.role === 'usage' || (e.role === 'error' && b[k] !== 34)) {
@@ -272,6 +302,11 @@ export abstract class ScanningTap extends StreamTap {
     return i;
   }
 }
+
+/** An opening shorter than this is walked: comparing it would save little. */
+const MIN_OPENING = 32;
+/** Lines in a row with another opening before the tap stops keeping one. */
+const MAX_OPENING_MISSES = 4;
 
 /** `bytes` is at `b[at…]` (a JS loop: the keys and lines are short, and a native call costs more than comparing them). */
 function bytesAt(b: Buffer, at: number, bytes: Buffer): boolean {

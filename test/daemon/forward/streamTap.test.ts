@@ -199,3 +199,63 @@ describe('the one-pass scan', () => {
     },
   );
 });
+
+describe('lines that open alike (the kept opening)', () => {
+  /** A stream's chunks as OpenAI sends them: the same id, model and fingerprint before every delta. */
+  const opening = (id: string) =>
+    `{"id":"${id}","object":"chat.completion.chunk","created":1700000000,"model":"gpt-5.4","system_fingerprint":"fp_0123456789","choices":[{"index":0,"delta":`;
+  const line = (id: string, delta: object, finish: string | null = null, usage: string = 'null') =>
+    `data: ${opening(id)}${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finish)}}],"usage":${usage}}\n\n`;
+
+  /** What the tap must find, read with JSON.parse per event. */
+  function expected(stream: string) {
+    let chars = 0;
+    let finish: string | undefined;
+    for (const event of stream.split('\n\n')) {
+      if (!event.startsWith('data: {')) continue;
+      const chunk = JSON.parse(event.slice(6)) as {
+        choices: Array<{ delta: Record<string, unknown>; finish_reason: string | null }>;
+      };
+      for (const c of chunk.choices) {
+        for (const key of ['content', 'refusal', 'reasoning_content', 'reasoning'])
+          if (typeof c.delta[key] === 'string') chars += [...(c.delta[key] as string)].length;
+        if (c.finish_reason !== null) finish = c.finish_reason;
+      }
+    }
+    return { chars, finish };
+  }
+
+  it.each([1, 5, 64, 1 << 20])('reads every line as a full scan would, whatever the read size (%i)', (size) => {
+    const texts = ['Hel', 'lo, "wörld"', ' \\ ', '{"usage":{"x":1}}', '\n', 'data: [DONE]', '😀', 'end'];
+    const stream =
+      line('chatcmpl-A', { role: 'assistant', content: '' }) +
+      texts.map((t) => line('chatcmpl-A', { content: t })).join('') +
+      // The same opening, then a key the tap reads at once: a stop reason, a refusal.
+      line('chatcmpl-A', { refusal: 'no' }) +
+      // Another id: the kept opening does not fit, and is replaced.
+      line('chatcmpl-B', { content: 'other' }) +
+      line('chatcmpl-B', { content: 'more' }) +
+      line('chatcmpl-B', {}, 'length') +
+      `data: ${opening('chatcmpl-B').replace(/"choices":.*$/, '"choices":[],')}"usage":{"prompt_tokens":4,"completion_tokens":9,"total_tokens":13}}\n\n` +
+      'data: [DONE]\n\n';
+    const tap = new OpenAIStreamTap((t) => t, true);
+    const out = feed(tap, stream, size);
+    const want = expected(stream);
+    expect(tap.outputChars).toBe(want.chars);
+    expect(tap.finishReason).toBe('length');
+    expect(tap.usage).toEqual({ inputTokens: 4, outputTokens: 9 });
+    expect(tap.terminated).toBe(true);
+    // The usage chunk the daemon asked for is cut out; every other byte is relayed.
+    expect(out).toBe(stream.replace(/data: [^\n]*"choices":\[\],[^\n]*\n\n/, ''));
+  });
+
+  it('still sees a stop reason and usage behind an opening it has kept', () => {
+    const tap = new OpenAIStreamTap((t) => t, false);
+    const last = line('chatcmpl-C', {}, 'stop', '{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}');
+    feed(tap, line('chatcmpl-C', { content: 'a' }) + line('chatcmpl-C', { content: 'b' }) + last, 1 << 20);
+    expect(tap.outputChars).toBe(2);
+    expect(tap.finishReason).toBe('stop');
+    expect(tap.usage).toEqual({ inputTokens: 1, outputTokens: 2 });
+    expect(tap.terminated).toBe(false);
+  });
+});
