@@ -12,6 +12,7 @@ import type {
   PriceEntry,
   Provider,
   SkippedConnection,
+  TestHistoryEntry,
   TestResult,
   TestStatus,
   UpdateConnectionParams,
@@ -49,6 +50,10 @@ export type ManagerToHost =
   | { type: 'signIn'; provider: 'openrouter' }
   /** The prices known for a provider's models (`prices/list`); answered by `prices`. */
   | { type: 'loadPrices'; provider: string }
+  /** The last test results of a saved connection (`connections/testHistory`); answered by `testHistory`, and again after each test of it. */
+  | { type: 'loadTestHistory'; connectionId: string }
+  /** Open the audit log ("Switchboard: Show Audit Log") for one connection. */
+  | { type: 'showAudit'; connectionId: string }
   /** Set (or, with `price: null`, drop) the user's price of a model; answered by `prices` or `error`. */
   | {
       type: 'setPrice';
@@ -83,6 +88,8 @@ export type HostToManager =
   /** The person declined the delete confirmation. */
   | { type: 'cancelled'; requestId: number }
   | { type: 'models'; connectionId: string; models: string[] }
+  /** A saved connection's last test results, newest first. */
+  | { type: 'testHistory'; connectionId: string; entries: TestHistoryEntry[] }
   /** A provider's prices; `requestId` when it answers a `setPrice`. */
   | { type: 'prices'; provider: string; prices: PriceEntry[]; requestId?: number }
   /** A request failed (`requestId` set) or the daemon is unavailable (no `requestId`). */

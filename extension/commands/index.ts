@@ -1,5 +1,6 @@
 /** Every command of the palette and the tree, registered in one disposable. */
 import * as vscode from 'vscode';
+import { AuditDocuments } from '../audit/auditDocument';
 import { registerConnectionCommands } from './connectionCommands';
 import { registerDaemonCommands } from './daemonCommands';
 import { registerEnableCommands } from './enableCommands';
@@ -23,6 +24,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     registerTransferCommands(deps),
     registerDaemonCommands(deps),
     registerUsageCommands(deps),
+    AuditDocuments.register(deps.daemon),
     registerTokenCommands(deps),
     vscode.commands.registerCommand('switchboard.refreshConnections', () =>
       deps.store.refresh().catch((error) => deps.log.warn('Refresh failed', error)),

@@ -9,6 +9,7 @@ import {
   ConnectionsGet,
   ConnectionsList,
   ConnectionsTest,
+  ConnectionsTestHistory,
   ConnectionsUpdate,
   ModelsList,
   PricesList,
@@ -28,6 +29,8 @@ export interface ManagerHostDeps {
   deleteKey(connectionId: string): Promise<void>;
   /** Asks the person (a modal naming the connection); true to go ahead. */
   confirmDelete(name: string): Promise<boolean>;
+  /** Opens the audit log for one connection ("Switchboard: Show Audit Log"). */
+  showAudit(connectionId: string): Promise<void>;
   /** Runs "Sign in with OpenRouter"; resolves to the new connection's id (undefined when cancelled or failed, which it reports itself). */
   signIn(provider: 'openrouter'): Promise<string | undefined>;
   post(message: HostToManager): void;
@@ -52,6 +55,8 @@ export class ManagerHost {
   private pendingSelect: string | null | undefined;
   /** The pending selection asked for the key field ("Replace Key" from the chat). */
   private pendingReplaceKey = false;
+  /** The connection whose test history the page shows: sent again when the daemon says it was tested. */
+  private historyOf: string | undefined;
 
   constructor(private readonly deps: ManagerHostDeps) {}
 
@@ -108,6 +113,21 @@ export class ManagerHost {
     } catch {
       // The next init or change will bring the list; an unreachable daemon is reported by init.
     }
+  }
+
+  /**
+   * The daemon says a connection was tested (`connections/tested`: by hand here or elsewhere, on
+   * schedule, or a chat whose key was rejected): the list shows its new colour, and the history of
+   * the connection open in the form gains the new line.
+   */
+  async tested(connectionId: string): Promise<void> {
+    await this.refresh();
+    if (connectionId === this.historyOf) await this.sendHistory(connectionId).catch(() => undefined);
+  }
+
+  private async sendHistory(connectionId: string): Promise<void> {
+    const { entries } = await this.deps.request(ConnectionsTestHistory, { id: connectionId });
+    this.deps.post({ type: 'testHistory', connectionId, entries });
   }
 
   /**
@@ -184,6 +204,11 @@ export class ManagerHost {
         if (id !== undefined) deps.post({ type: 'select', connectionId: id });
         return;
       }
+      case 'loadTestHistory':
+        this.historyOf = msg.connectionId;
+        return this.sendHistory(msg.connectionId);
+      case 'showAudit':
+        return deps.showAudit(msg.connectionId);
       case 'loadPrices': {
         const { prices } = await deps.request(PricesList, { provider: msg.provider });
         return deps.post({ type: 'prices', provider: msg.provider, prices });

@@ -98,6 +98,12 @@ export function renderPage(r: PageResources): string {
         <ol id="test-stages" class="test-stages"></ol>
       </div>
     </section>
+    <section id="history-section" class="history-section" aria-labelledby="history-heading" hidden>
+      <h2 id="history-heading">Recent tests</h2>
+      <p id="history-empty" class="status">Not tested yet: press Test to run the first one.</p>
+      <ol id="history-list" class="test-stages history-list"></ol>
+      <p class="history-links"><button type="button" id="show-audit" class="link-button">Audit log of this connection</button></p>
+    </section>
     ${pricesSection()}
   </main>
 </div>

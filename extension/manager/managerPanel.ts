@@ -74,6 +74,9 @@ export class ConnectionManagerPanel {
       storeKey: (id, apiKey) => Promise.resolve(deps.keys.store(id, apiKey)),
       deleteKey: (id) => Promise.resolve(deps.keys.delete(id)),
       confirmDelete: confirmDelete,
+      showAudit: async (connectionId) => {
+        await vscode.commands.executeCommand('switchboard.showAuditLog', { connectionId });
+      },
       signIn: async () =>
         (
           (await vscode.commands.executeCommand<{ id: string } | undefined>('switchboard.signInWithOpenRouter')) ??
@@ -88,7 +91,7 @@ export class ConnectionManagerPanel {
     // Other clients (the tree, the CLI, a scheduled test) change connections too: keep the list current.
     this.disposables.push(
       deps.daemon.onNotification(ConnectionsChanged, () => void this.host.refresh()),
-      deps.daemon.onNotification(ConnectionsTested, () => void this.host.refresh()),
+      deps.daemon.onNotification(ConnectionsTested, ({ id }) => void this.host.tested(id)),
     );
     // The daemon came back (restart, crash): the page may have shown "unavailable"; send it all again.
     deps.daemon.onDidChangeState(

@@ -32,6 +32,7 @@ import { Requests, type Pending, type RequestKind } from './requests';
 import { messageWithHint } from './richText';
 import { saveAnywayQuestion, savedDespite } from './saveAfterFailure';
 import { wireSecretHeaders } from './secretHeadersView';
+import { hideTestHistory, renderTestHistory } from './testHistoryView';
 import * as view from './view';
 import { nameAfterProviderChange, suggestedName } from './suggestedName';
 
@@ -143,6 +144,9 @@ function openForm(next: FormMode, values: FormValues, restored?: PersistedState)
   lastTest = tests.sort((a, b) => b.testedAt.localeCompare(a.testedAt))[0];
   if (lastTest) view.renderTest(lastTest);
   else view.hideTest();
+  // Past results come from the daemon (a new connection has none); shown when they arrive.
+  hideTestHistory();
+  if (saved) send({ type: 'loadTestHistory', connectionId: saved.id });
   showHostWarning();
   if (saved?.keyAvailable && models.length === 0) send({ type: 'loadModels', connectionId: saved.id });
   view.renderList(connections, saved?.id ?? null, selectConnection);
@@ -388,6 +392,9 @@ function onMessage(msg: HostToManager): void {
       models = msg.models;
       view.fillModels(models);
       return persist();
+    case 'testHistory':
+      if (editing()?.id === msg.connectionId) renderTestHistory(msg.entries);
+      return;
     case 'prices': {
       const answered = msg.requestId !== undefined && requests.settle(msg.requestId) !== undefined;
       return showPrices(msg.provider, msg.prices, answered);
@@ -428,6 +435,10 @@ view.el<HTMLInputElement>('awsRegion').addEventListener('input', (e) => {
   const baseUrl = view.el<HTMLInputElement>('baseUrl');
   baseUrl.value = baseUrlAfterRegionChange(baseUrl.value, providerById(currentProviderId), currentRegion, region);
   currentRegion = region;
+});
+view.el('show-audit').addEventListener('click', () => {
+  const c = editing();
+  if (c) send({ type: 'showAudit', connectionId: c.id });
 });
 view.el('sign-in-openrouter').addEventListener('click', () => send({ type: 'signIn', provider: 'openrouter' }));
 form.addEventListener('submit', onSave);

@@ -24,6 +24,7 @@ function setup(answers: Record<string, (params: any) => unknown>, confirm = true
   const signIns: string[] = [];
   const keys: string[] = [];
   const posted: HostToManager[] = [];
+  const audits: string[] = [];
   const host = new ManagerHost({
     async request<P, R>(d: RequestType<P, R>, params: P): Promise<R> {
       calls.push({ method: d.method, params });
@@ -38,14 +39,49 @@ function setup(answers: Record<string, (params: any) => unknown>, confirm = true
       signIns.push(provider);
       return signedIn;
     },
+    showAudit: async (id) => void audits.push(id),
     post: (m) => void posted.push(m),
   });
-  return { host, calls, keys, posted, signIns };
+  return { host, calls, keys, posted, signIns, audits };
 }
 
 const listing = { 'providers/list': () => ({ providers: [] }), 'connections/list': () => ({ connections: [conn()] }) };
 
 describe('ManagerHost', () => {
+  it("sends the open connection's test history, and again when the daemon says it was tested", async () => {
+    const entry = (testedAt: string) => ({
+      testedAt,
+      status: 'error' as const,
+      summary: 'Key rejected (401)',
+      stage: 'authentication',
+      reason: 'The key was rejected (401).',
+      durationMs: 12,
+      trigger: 'scheduled' as const,
+    });
+    let entries = [entry('2026-12-06T10:00:00.000Z')];
+    const { host, posted, calls } = setup({ ...listing, 'connections/testHistory': () => ({ entries }) });
+    await host.handle({ type: 'loadTestHistory', connectionId: 'c1' });
+    expect(calls.at(-1)).toEqual({ method: 'connections/testHistory', params: { id: 'c1' } });
+    expect(posted.at(-1)).toEqual({ type: 'testHistory', connectionId: 'c1', entries });
+
+    entries = [entry('2026-12-06T11:00:00.000Z'), ...entries];
+    await host.tested('c1');
+    expect(posted.slice(-2)).toEqual([
+      { type: 'connections', connections: [conn()] },
+      { type: 'testHistory', connectionId: 'c1', entries },
+    ]);
+    // Another connection's test refreshes the list only.
+    const before = calls.length;
+    await host.tested('c2');
+    expect(calls.slice(before).map((c) => c.method)).toEqual(['connections/list']);
+  });
+
+  it('opens the audit log of the connection the page names', async () => {
+    const { host, audits } = setup(listing);
+    await host.handle({ type: 'showAudit', connectionId: 'c1' });
+    expect(audits).toEqual(['c1']);
+  });
+
   it('runs "Sign in with OpenRouter" for the page and selects the connection it made (no key passes through the page)', async () => {
     const { host, posted, signIns, keys } = setup(listing, true, 'c1');
     await host.handle({ type: 'signIn', provider: 'openrouter' });
