@@ -91,7 +91,11 @@ export function activate(ctx: vscode.ExtensionContext): SwitchboardApi {
     chat.disposable,
     registerBudgetWarnings(daemon),
     registerQuotaWarnings(daemon),
-    registerOnboarding({ extensionId: ctx.extension.id, connections, runner: chat.api.runner }),
+    registerOnboarding({
+      extensionId: ctx.extension.id,
+      connections,
+      runner: { onDidChangeChat: chat.api.onDidChangeChat },
+    }),
     registerStatusWarnings(daemon),
   );
   const languageModels = registerLanguageModels({ daemon, connections, log }, ctx.subscriptions);

@@ -1,6 +1,11 @@
 // Every bundle of the project and how esbuild builds it: the extension host (vscode external), the
 // daemon, the CLI, the bundles the extension loads on first use, and each webview's browser bundle.
 // esbuild.mjs builds them; test/bundles/size.test.ts builds the production ones to hold their sizes.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * shared/protocol's modules have no side effects: a bundle keeps only those it takes values from. The
@@ -20,6 +25,40 @@ const protocolHasNoSideEffects = {
       });
       if (resolved.errors.length > 0 || !/[\\/]shared[\\/]protocol[\\/]/.test(resolved.path)) return undefined;
       return { path: resolved.path, sideEffects: false };
+    });
+  },
+};
+
+/**
+ * What a bundle that extension.js loads later takes from extension.js instead of carrying a copy
+ * (extension/lazyBundle.ts hands them over): the error classes, so `instanceof` holds across the two.
+ */
+const EXTENSION_MODULES = ['shared/errors.ts', 'shared/client/errors.ts'];
+
+export const fromExtension = {
+  name: 'from-extension',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.pluginData === 'resolving') return undefined;
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'resolving',
+      });
+      const file = path.relative(ROOT, resolved.path).split(path.sep).join('/');
+      return EXTENSION_MODULES.includes(file) ? { path: file, namespace: 'from-extension' } : undefined;
+    });
+    // An ES module naming each value export of the real file, so `export * from` it still tree-shakes.
+    build.onLoad({ filter: /.*/, namespace: 'from-extension' }, async (args) => {
+      const source = await readFile(path.join(ROOT, args.path), 'utf8');
+      const names = [...source.matchAll(/^export (?:const|let|function|class|enum) (\w+)/gm)].map((m) => m[1]);
+      return {
+        loader: 'js',
+        contents: `const shared = globalThis[Symbol.for('switchboard.extensionModules')]?.[${JSON.stringify(args.path)}];
+if (!shared) throw new Error('Switchboard: this bundle is loaded by extension.js (extension/lazyBundle.ts), not on its own.');
+export const { ${names.join(', ')} } = shared;`,
+      };
     });
   },
 };
@@ -46,6 +85,28 @@ export function bundleTargets({ production }) {
     },
     // OpenAI's tokenizers, loaded by the extension on first use (extension/lm/tokenCounter.ts): megabytes kept out of extension.js.
     { entryPoints: ['extension/lm/tokenizer.ts'], outfile: 'dist/tokenizer.js' },
+    // The chat's host side (views, tabs, runner, store, commands), loaded when a chat is first shown or one of
+    // its commands runs (extension/chat/index.ts).
+    {
+      entryPoints: ['extension/chat/chatFeature.ts'],
+      outfile: 'dist/chat.js',
+      external: ['vscode'],
+      plugins: [fromExtension, protocolHasNoSideEffects],
+    },
+    // The connection manager's host, loaded when Add or Edit Connection first opens it (extension/commands/connectionCommands.ts).
+    {
+      entryPoints: ['extension/manager/managerPanel.ts'],
+      outfile: 'dist/manager.js',
+      external: ['vscode'],
+      plugins: [fromExtension, protocolHasNoSideEffects],
+    },
+    // The Usage view's host, loaded when it is first shown or restored (extension/commands/usageCommands.ts).
+    {
+      entryPoints: ['extension/usage/usagePanel.ts'],
+      outfile: 'dist/usage.js',
+      external: ['vscode'],
+      plugins: [fromExtension, protocolHasNoSideEffects],
+    },
     // The env-import rules, loaded by "Import from Environment" (extension/commands/importCommands.ts): they check
     // values with the protocol's zod schemas, which extension.js leaves out.
     { entryPoints: ['shared/envImport/index.ts'], outfile: 'dist/envImport.js' },

@@ -2,7 +2,7 @@
  * The one place a failure becomes what the chat shows beside an answer (or beside the input, for a
  * refused send): the daemon's code, its message and hint, and the actions that can fix it.
  */
-import { DaemonUnavailableError } from '../../shared/client';
+import { DaemonUnavailableError } from '../../shared/client/errors';
 import type { ErrorCode } from '../../shared/errors';
 import type { ChatErrorAction, ChatErrorView } from '../../shared/webview';
 import { forPeople } from '../userWords';

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { ChatHost } from './chatHost';
 import type { AttachedHost, ChatServices } from './chatServices';
 import { webviewOptions } from '../webviewKit/panelOptions';
+import { CHAT_PANEL_VIEW_TYPE } from './chatContributions';
 import { showChatPage } from './chatWebview';
 
 const OPEN_CHATS_KEY = 'switchboard.chat.panelChatIds';
@@ -55,7 +56,7 @@ export class ChatPanel implements vscode.Disposable {
 }
 
 export class ChatPanels implements vscode.Disposable {
-  static readonly viewType = 'switchboard.chatPanel';
+  static readonly viewType = CHAT_PANEL_VIEW_TYPE;
   private readonly open = new Set<ChatPanel>();
   private lastUsed: ChatPanel | undefined;
   private readonly usedEmitter = new vscode.EventEmitter<ChatPanel>();
@@ -94,18 +95,17 @@ export class ChatPanels implements vscode.Disposable {
     return panel;
   }
 
-  /** Brings tabs back after a reload. Needs `onWebviewPanel:switchboard.chatPanel` in activationEvents. */
-  registerSerializer(): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(ChatPanels.viewType, {
-      deserializeWebviewPanel: async (panel, state: unknown) => {
-        const named = (state as { chatId?: unknown } | undefined)?.chatId;
-        const taken = new Set(this.panels.map((p) => p.host.current.id));
-        const remembered = this.state
-          .get<string[]>(OPEN_CHATS_KEY, [])
-          .find((id) => !taken.has(id) && this.services.store.has(id));
-        this.adopt(panel, typeof named === 'string' ? named : remembered);
-      },
-    });
+  /**
+   * Brings a tab back after a reload, with the chat its page's state names or one remembered. index.ts
+   * registers the serializer (`onWebviewPanel:switchboard.chatPanel` in activationEvents).
+   */
+  deserialize(panel: vscode.WebviewPanel, state: unknown): void {
+    const named = (state as { chatId?: unknown } | undefined)?.chatId;
+    const taken = new Set(this.panels.map((p) => p.host.current.id));
+    const remembered = this.state
+      .get<string[]>(OPEN_CHATS_KEY, [])
+      .find((id) => !taken.has(id) && this.services.store.has(id));
+    this.adopt(panel, typeof named === 'string' ? named : remembered);
   }
 
   /** Writes which chats the open tabs show. */

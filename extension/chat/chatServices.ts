@@ -8,14 +8,14 @@ import type { HostToChat } from '../../shared/webview';
 import type { ConnectionStore } from '../connections/connectionStore';
 import type { DaemonConnection } from '../daemon/daemonConnection';
 import type { WorkspaceChoice } from '../workspaceChoice';
-import { ChatFocus } from './chatFocus';
+import type { ChatFocus } from './chatFocus';
 import { ChatHost } from './chatHost';
 import { ChatRunner } from './chatRunner';
 import { ChatStore } from './chatStore';
 import { createChatUi } from './chatUi';
-import { EditorTracker } from './editors';
+import type { EditorTracker } from './editors';
 import { answerSource } from './target';
-import { TerminalOutputRecorder } from './terminalOutput';
+import type { TerminalOutputRecorder } from './terminalOutput';
 import { CodeProposals } from './codeProposals';
 
 export interface ChatServicesDeps {
@@ -24,6 +24,12 @@ export interface ChatServicesDeps {
   daemon: DaemonConnection;
   connections: ConnectionStore;
   choice: WorkspaceChoice;
+  /** The editor the person was last in: tracked from activation on (index.ts), before the chat loads. */
+  editors: EditorTracker;
+  /** The chat the person is in, which the status bar follows (index.ts). */
+  focus: ChatFocus;
+  /** Commands' output per terminal, for `@terminal`: recorded from activation on (index.ts). */
+  terminals: TerminalOutputRecorder;
 }
 
 /** A host and the VS Code subscriptions that feed it; dispose both together. */
@@ -40,11 +46,11 @@ export interface HostOptions {
 export class ChatServices implements vscode.Disposable {
   readonly store: ChatStore;
   readonly runner: ChatRunner;
-  readonly editors = new EditorTracker();
+  readonly editors: EditorTracker;
   /** The chat the person is in: the status bar and the pickers act on it. */
-  readonly focus = new ChatFocus();
+  readonly focus: ChatFocus;
   /** Commands' output per terminal, for `@terminal` (recorded from activation on). */
-  readonly terminals = new TerminalOutputRecorder();
+  readonly terminals: TerminalOutputRecorder;
   /** The open "Apply to file" diffs, with their Accept / Reject commands. */
   readonly proposals = new CodeProposals();
   /** Set by the wiring (index.ts): opens a chat in an editor tab. */
@@ -52,6 +58,9 @@ export class ChatServices implements vscode.Disposable {
 
   constructor(readonly deps: ChatServicesDeps) {
     const { daemon } = deps;
+    this.editors = deps.editors;
+    this.focus = deps.focus;
+    this.terminals = deps.terminals;
     this.store = new ChatStore(deps.workspaceState);
     this.runner = new ChatRunner({
       chat: (params, opts) => daemon.chatEvents(params, opts),
@@ -112,9 +121,7 @@ export class ChatServices implements vscode.Disposable {
     // Stops any running answer (kept, marked stopped) before the store goes.
     this.runner.dispose();
     this.store.dispose();
-    this.editors.dispose();
-    this.focus.dispose();
-    this.terminals.dispose();
     this.proposals.dispose();
+    // The editor tracker, focus and terminal recorder are index.ts's: they outlive a chat that never loaded.
   }
 }

@@ -6,12 +6,14 @@
 import * as vscode from 'vscode';
 import type { ChatHost } from './chatHost';
 import type { AttachedHost, ChatServices } from './chatServices';
+import { CHAT_VIEW_TYPE } from './chatContributions';
 import { showChatPage } from './chatWebview';
 
 const SHOWN_CHAT_KEY = 'switchboard.chat.viewChatId';
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
-  static readonly viewType = 'switchboard.chat';
+  /** Registered by index.ts, which hands the view over once the chat is loaded. */
+  static readonly viewType = CHAT_VIEW_TYPE;
 
   private readonly attached: AttachedHost;
   private view: vscode.WebviewView | undefined;
@@ -28,13 +30,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       post: (message) => void this.view?.webview.postMessage(message),
       initialChatId: state.get<string>(SHOWN_CHAT_KEY),
       onDidShowChat: (chatId) => void state.update(SHOWN_CHAT_KEY, chatId),
-    });
-  }
-
-  /** Registers the provider; the view keeps its page while hidden (a stream keeps drawing). */
-  static register(provider: ChatViewProvider): vscode.Disposable {
-    return vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, provider, {
-      webviewOptions: { retainContextWhenHidden: true },
     });
   }
 

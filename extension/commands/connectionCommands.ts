@@ -11,8 +11,13 @@ import {
   type Connection,
   type TestResult,
 } from '../../shared/protocol';
-import { ConnectionManagerPanel } from '../manager/managerPanel';
+import { loadBundle } from '../lazyBundle';
+import type * as ManagerBundle from '../manager/managerPanel';
 import { guarded, resolveConnection, type CommandDeps, type ConnectionArg } from './pickConnection';
+
+/** The connection manager's host (dist/manager.js), loaded when it is first opened. */
+const managerPanel = (): typeof ManagerBundle.ConnectionManagerPanel =>
+  loadBundle<typeof ManagerBundle>('manager.js').ConnectionManagerPanel;
 
 /** A test may go through several upstream calls, each with its own timeout. */
 const TEST_TIMEOUT_MS = 120_000;
@@ -32,11 +37,11 @@ export function registerConnectionCommands(deps: CommandDeps): vscode.Disposable
     const c = await resolveConnection(deps, arg, 'Connection to edit');
     const replaceKey =
       typeof opts === 'object' && opts !== null && (opts as { replaceKey?: unknown }).replaceKey === true;
-    if (c) ConnectionManagerPanel.show(panelDeps, { connectionId: c.id, replaceKey });
+    if (c) managerPanel().show(panelDeps, { connectionId: c.id, replaceKey });
   });
   const del = guarded(deps, 'Could not delete the connection', (arg?: ConnectionArg) => deleteConnection(deps, arg));
   return vscode.Disposable.from(
-    register('switchboard.addConnection', () => ConnectionManagerPanel.show(panelDeps, {})),
+    register('switchboard.addConnection', () => managerPanel().show(panelDeps, {})),
     register('switchboard.editConnection', edit),
     register('switchboard.testConnection', test),
     register(

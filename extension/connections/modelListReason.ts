@@ -3,7 +3,7 @@
  * provider's whole error, with its JSON and hint, does not fit there and says nothing more to a person
  * choosing a model): a phrase per error code, else the message's first sentence, cut to a line.
  */
-import { DaemonUnavailableError } from '../../shared/client';
+import { DaemonUnavailableError } from '../../shared/client/errors';
 import type { ErrorCode } from '../../shared/errors';
 
 /** Longest reason shown; longer first sentences are cut at a word. */

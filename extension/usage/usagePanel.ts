@@ -9,6 +9,7 @@ import type { DaemonConnection } from '../daemon/daemonConnection';
 import { onPageMessage } from '../webviewKit/messageGuard';
 import { pageResources, webviewOptions } from '../webviewKit/panelOptions';
 import { renderPage } from './usageHtml';
+import { USAGE_VIEW_TYPE } from './usageViewType';
 import { UsageHost } from './usageHost';
 
 export interface UsagePanelDeps {
@@ -17,7 +18,7 @@ export interface UsagePanelDeps {
 }
 
 export class UsagePanel {
-  static readonly viewType = 'switchboard.usage';
+  static readonly viewType = USAGE_VIEW_TYPE;
   private static current: UsagePanel | undefined;
 
   private readonly disposables: vscode.Disposable[] = [];
@@ -40,16 +41,15 @@ export class UsagePanel {
     UsagePanel.current = new UsagePanel(panel, deps);
   }
 
-  /** Brings the view back after VS Code reloads (range and metric come from the page's own state). */
-  static registerSerializer(deps: UsagePanelDeps): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(UsagePanel.viewType, {
-      deserializeWebviewPanel: async (panel) => {
-        // A restored panel keeps no options of its own: set them again, as strict as a new one.
-        panel.webview.options = webviewOptions(deps.extensionUri);
-        if (UsagePanel.current) return panel.dispose();
-        UsagePanel.current = new UsagePanel(panel, deps);
-      },
-    });
+  /**
+   * Brings the view back after VS Code reloads (range and metric come from the page's own state).
+   * usageCommands.ts registers the serializer, and loads this bundle when a tab is to be restored.
+   */
+  static restore(deps: UsagePanelDeps, panel: vscode.WebviewPanel): void {
+    // A restored panel keeps no options of its own: set them again, as strict as a new one.
+    panel.webview.options = webviewOptions(deps.extensionUri);
+    if (UsagePanel.current) return panel.dispose();
+    UsagePanel.current = new UsagePanel(panel, deps);
   }
 
   private constructor(
