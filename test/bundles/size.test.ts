@@ -16,16 +16,16 @@ const root = path.resolve(__dirname, '../..');
 const KiB = 1024;
 
 /**
- * Limits in bytes: a ratchet just above the sizes measured, so growth fails here. extension.js 131.8
- * KiB (657 KiB before zod and the JSON-RPC library left it, 208 KiB before the chat's and the
- * manager's and usage's hosts moved to dist/chat.js, manager.js and usage.js); the chat page 173.5 KiB (from 354 KiB:
- * highlight.js's less common languages load on demand, and character references are decoded by the
- * browser rather than `entities`' tables). #17 asks for at most 150 KB and 200 KB. Lower these as
- * bundles shrink.
+ * Limits in bytes: a ratchet just above the sizes measured, so growth fails here. extension.js 134.7
+ * KiB (657 KiB before zod and the JSON-RPC library left it, 208 KiB before the chat's, the manager's
+ * and the Usage view's hosts moved to dist/chat.js, manager.js and usage.js); the chat page 175.1 KiB
+ * (from 354 KiB: highlight.js's less common languages load on demand, and character references are
+ * decoded by the browser rather than `entities`' tables). #17 asks for at most 150 KB and 200 KB.
+ * Lower these as bundles shrink.
  */
 const LIMITS: Record<string, number> = {
-  'dist/extension.js': 134 * KiB,
-  'dist/chat.js': 72 * KiB,
+  'dist/extension.js': 137 * KiB,
+  'dist/chat.js': 73 * KiB,
   'dist/manager.js': 24 * KiB,
   'dist/usage.js': 14 * KiB,
   'dist/webviews/chat.js': 178 * KiB,
