@@ -18,6 +18,11 @@ function showChar(char: string): string {
   return code < 0x20 || (code >= 0x7f && code <= 0x9f) ? `a control character (${hex})` : `"${char}" (${hex})`;
 }
 
+/** A header value with nothing {@link headerValueProblem} would name: tab, printable ASCII, Latin-1. */
+const HEADER_VALUE_OK = /^[\t\x20-\x7e\xa0-\xff]*$/;
+/** A model id with nothing {@link modelIdProblem} would name: no control character, no whitespace. */
+const MODEL_ID_OK = /^[^\s\x00-\x1f\x7f-\x9f]*$/u;
+
 /**
  * Why `value` cannot be an HTTP header value, or undefined. HTTP carries header values as bytes:
  * visible ASCII, spaces and tabs, and Latin-1 (U+00A0–U+00FF); anything else ("✓", Cyrillic, emoji)
@@ -25,6 +30,8 @@ function showChar(char: string): string {
  * split or corrupt the header.
  */
 export function headerValueProblem(value: string): string | undefined {
+  // Checked on every request (the key, each header): one test for the usual value, the walk only to name a problem.
+  if (HEADER_VALUE_OK.test(value)) return undefined;
   for (const char of value) {
     const code = char.codePointAt(0)!;
     if (code === 0x09 || (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff)) continue;
@@ -51,6 +58,7 @@ export function apiKeyProblem(key: string): string | undefined {
  * confusing "model not found" (or worse, be taken as a different model).
  */
 export function modelIdProblem(model: string): string | undefined {
+  if (MODEL_ID_OK.test(model)) return undefined;
   for (const char of model) {
     const code = char.codePointAt(0)!;
     if (code < 0x20 || (code >= 0x7f && code <= 0x9f))

@@ -76,3 +76,29 @@ describe('the protocol fields use the same rules', () => {
     expect(ModelId.safeParse('gpt-4o').success).toBe(true);
   });
 });
+
+describe('the one-test check of the usual value', () => {
+  // Every character the per-character rules accept passes, every other one is named: the fast
+  // test of the whole value agrees with the walk, character by character.
+  const chars = [
+    ...Array.from({ length: 0x3000 }, (_, code) => String.fromCodePoint(code)),
+    '\u2028',
+    '\u3000',
+    '\ufeff',
+    '😀',
+  ];
+  it('headerValueProblem accepts exactly tab, printable ASCII and Latin-1', () => {
+    for (const char of chars) {
+      const code = char.codePointAt(0)!;
+      const ok = code === 0x09 || (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff);
+      expect(headerValueProblem(`sk-${char}-x`) === undefined, `U+${code.toString(16)}`).toBe(ok);
+    }
+  });
+  it('modelIdProblem accepts exactly what is neither a control character nor whitespace', () => {
+    for (const char of chars) {
+      const code = char.codePointAt(0)!;
+      const ok = !(code < 0x20 || (code >= 0x7f && code <= 0x9f)) && !/\s/u.test(char);
+      expect(modelIdProblem(`gpt-${char}-x`) === undefined, `U+${code.toString(16)}`).toBe(ok);
+    }
+  });
+});
