@@ -16,7 +16,7 @@ const root = path.resolve(__dirname, '../..');
 const KiB = 1024;
 
 /**
- * Limits in bytes: a ratchet just above the sizes measured, so growth fails here. extension.js 134.7
+ * Limits in bytes: a ratchet just above the sizes measured, so growth fails here. extension.js 138.0
  * KiB (657 KiB before zod and the JSON-RPC library left it, 208 KiB before the chat's, the manager's
  * and the Usage view's hosts moved to dist/chat.js, manager.js and usage.js); the chat page 175.1 KiB
  * (from 354 KiB: highlight.js's less common languages load on demand, and character references are
@@ -24,9 +24,9 @@ const KiB = 1024;
  * Lower these as bundles shrink.
  */
 const LIMITS: Record<string, number> = {
-  'dist/extension.js': 137 * KiB,
+  'dist/extension.js': 140 * KiB,
   'dist/chat.js': 73 * KiB,
-  'dist/manager.js': 24 * KiB,
+  'dist/manager.js': 25 * KiB,
   'dist/usage.js': 14 * KiB,
   'dist/webviews/chat.js': 178 * KiB,
   'dist/webviews/manager.js': 48 * KiB,
