@@ -31,6 +31,7 @@ import {
   UpstreamIdleTimeout,
 } from '../providers/transport/upstreamFetch';
 import {
+  connectionLabel,
   headDeadlineError,
   incompleteError,
   scrub,
@@ -182,7 +183,7 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
       if (error instanceof AnswerTooLarge) {
         throw new SwitchboardError(
           ErrorCode.UPSTREAM_ERROR,
-          `${conn.provider.name} sent an answer larger than ${error.limit / 1024 / 1024} MiB.`,
+          `${connectionLabel(conn)} sent an answer larger than ${error.limit / 1024 / 1024} MiB.`,
           { hint: 'Ask for a stream (`stream: true`), or a shorter answer.', connectionId: conn.id },
         );
       }

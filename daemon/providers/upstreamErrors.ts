@@ -7,6 +7,11 @@
  * data) goes through the daemon's redactor AND an explicit scrub of this connection's key and its
  * long fragments, since the key may not be registered and OpenAI's 401 echoes it back.
  * Upstream status, error type/code and request id may go in `data`; stacks and raw headers never.
+ *
+ * Messages name the connection as the person named it ("Local OpenAI rejected the key"), not its
+ * provider type: two connections of one provider are told apart, and it is the name they see in
+ * the chat, the tree and the status bar. The provider type appears only where it says something
+ * (which kind of server to start, whose key format).
  */
 import {
   APIConnectionError as AnthropicConnectionError,
@@ -47,12 +52,17 @@ export const MAX_RETRY_AFTER_MS = 60 * 60_000;
 
 type Extra = Omit<ErrorData, 'code' | 'hint'>;
 
+/** The connection as its messages name it: its own name, else (a draft not yet named) its provider's. */
+export function connectionLabel(conn: Pick<ResolvedConnection, 'name' | 'provider'>): string {
+  return conn.name.trim() || conn.provider.name;
+}
+
 export function toSwitchboardError(error: unknown, ctx: UpstreamErrorContext): SwitchboardError {
   if (error instanceof SwitchboardError) return error;
   if (ctx.signal?.aborted || error instanceof OpenAIUserAbort || error instanceof AnthropicUserAbort)
     return cancelledError(ctx);
   const { conn } = ctx;
-  const name = conn.provider.name;
+  const name = connectionLabel(conn);
   const partial = ctx.partialText ? { partialText: ctx.partialText } : {};
 
   if (error instanceof SseEventTooLarge) {
@@ -129,7 +139,7 @@ export function headDeadlineError(
   return upstreamError(
     ctx,
     ErrorCode.TIMEOUT,
-    `${conn.provider.name} did not start answering within the connection's timeout of ${seconds(conn.timeoutMs)} (${tries}, ${(waited / 1000).toFixed(1)} s in all): the timeout is one deadline for every attempt together.`,
+    `${connectionLabel(conn)} did not start answering within the connection's timeout of ${seconds(conn.timeoutMs)} (${tries}, ${(waited / 1000).toFixed(1)} s in all): the timeout is one deadline for every attempt together.`,
     `Check that ${conn.baseUrl} is up, or raise the connection's timeout.`,
     { ...(ctx.partialText ? { partialText: ctx.partialText } : {}), attempts, elapsedMs: Math.round(waited) },
   );
@@ -187,7 +197,7 @@ export function incompleteError(ctx: UpstreamErrorContext, how = 'ended without 
   return upstreamError(
     ctx,
     ErrorCode.INCOMPLETE,
-    `The answer from ${ctx.conn.provider.name} ${how}; it may be cut short.`,
+    `The answer from ${connectionLabel(ctx.conn)} ${how}; it may be cut short.`,
     'Retry the request; if it keeps happening, a proxy between you and the provider may be cutting streams.',
     { partialText: ctx.partialText ?? '' },
   );
@@ -195,7 +205,9 @@ export function incompleteError(ctx: UpstreamErrorContext, how = 'ended without 
 
 function networkError(error: unknown, ctx: UpstreamErrorContext): SwitchboardError {
   const { conn } = ctx;
-  const name = conn.provider.name;
+  const name = connectionLabel(conn);
+  // Which kind of server to start is the provider's business (Ollama, LM Studio…), not the connection's name.
+  const kind = conn.provider.name;
   if (error instanceof SyntaxError) {
     // The SDKs JSON.parse each SSE event and the models list: a non-JSON answer is not a network fault.
     return upstreamError(
@@ -211,7 +223,7 @@ function networkError(error: unknown, ctx: UpstreamErrorContext): SwitchboardErr
   const where = `Could not reach ${name} at ${conn.baseUrl}`;
   const local = /^https?:\/\/(127\.|localhost|\[::1\])/i.test(conn.baseUrl);
   const serverHint = local
-    ? `Check that the server (e.g. ${name}) is running and listening there.`
+    ? `Check that the server (e.g. ${kind}) is running and listening there.`
     : 'Check the URL and your network or proxy.';
   switch (code) {
     case 'ECONNREFUSED':
@@ -220,7 +232,7 @@ function networkError(error: unknown, ctx: UpstreamErrorContext): SwitchboardErr
         ErrorCode.UNREACHABLE,
         `${where}: connection refused.`,
         local
-          ? `Check the URL and that the server (e.g. ${conn.provider.builtIn && !conn.provider.requiresKey ? name : 'Ollama'}) is running on that port.`
+          ? `Check the URL and that the server (e.g. ${conn.provider.builtIn && !conn.provider.requiresKey ? kind : 'Ollama'}) is running on that port.`
           : 'Check the URL and that the server is running; a proxy or firewall may also refuse it.',
         { cause: code },
       );
@@ -301,7 +313,7 @@ interface UpstreamDetail {
 
 function statusError(error: OpenAIAPIError | AnthropicAPIError, ctx: UpstreamErrorContext): SwitchboardError {
   const { conn } = ctx;
-  const name = conn.provider.name;
+  const name = connectionLabel(conn);
   const detail = detailOf(error);
   const status = error.status;
   const requestId = error.requestID ?? undefined;
@@ -380,7 +392,7 @@ function statusError(error: OpenAIAPIError | AnthropicAPIError, ctx: UpstreamErr
       const retry = wait === undefined ? {} : { retryAfterMs: Math.min(wait, MAX_RETRY_AFTER_MS) };
       return make(
         ErrorCode.RATE_LIMITED,
-        `${name} rate limit reached (429)${said}`,
+        `${name} hit the provider's rate limit (429)${said}`,
         wait === undefined
           ? "Wait a little and try again, or lower the connection's request rate."
           : `Try again in ${seconds(retry.retryAfterMs!)}.`,
@@ -388,9 +400,14 @@ function statusError(error: OpenAIAPIError | AnthropicAPIError, ctx: UpstreamErr
       );
     }
     case effective === 529 || effective === 503 || detail.type === 'overloaded_error':
-      return make(ErrorCode.UPSTREAM_ERROR, `${name} is overloaded (${effective}).`, 'Try again in a moment.', {
-        status: effective,
-      });
+      return make(
+        ErrorCode.UPSTREAM_ERROR,
+        `${name}: the provider is overloaded (${effective}).`,
+        'Try again in a moment.',
+        {
+          status: effective,
+        },
+      );
     case effective >= 500:
       return make(
         ErrorCode.UPSTREAM_ERROR,

@@ -11,6 +11,7 @@ import { ErrorCode, type SwitchboardError } from '../../../shared/errors';
 import type { ResolvedConnection } from '../adapter';
 import {
   cancelledError,
+  connectionLabel,
   MAX_RETRY_AFTER_MS,
   toSwitchboardError,
   upstreamError,
@@ -47,6 +48,16 @@ export function modelAccessUrl(region: string): string {
   return `https://console.aws.amazon.com/bedrock/home?region=${region}#/modelaccess`;
 }
 
+/**
+ * The connection as a Bedrock message names it: its own name, with "(Bedrock)" when the name does not
+ * say so ("Work AWS (Bedrock) throttled this account"): the person knows which connection, and that AWS
+ * quotas and consoles are meant.
+ */
+function bedrockLabel(conn: ResolvedConnection): string {
+  const label = connectionLabel(conn);
+  return /bedrock/i.test(label) ? label : `${label} (Bedrock)`;
+}
+
 /** Maps whatever the SDK threw; `ctx.model` names the model of a chat. */
 export function bedrockError(error: unknown, ctx: UpstreamErrorContext): SwitchboardError {
   if (ctx.signal?.aborted) return cancelledError(ctx);
@@ -58,7 +69,7 @@ export function bedrockError(error: unknown, ctx: UpstreamErrorContext): Switchb
       return upstreamError(
         ctx,
         ErrorCode.TIMEOUT,
-        `Bedrock sent nothing for ${Math.round(ctx.conn.timeoutMs / 1000)} s${ctx.started ? ' in the middle of its answer' : ''}.`,
+        `${bedrockLabel(ctx.conn)} sent nothing for ${Math.round(ctx.conn.timeoutMs / 1000)} s${ctx.started ? ' in the middle of its answer' : ''}.`,
         `Try again, or raise the connection's timeout (now ${Math.round(ctx.conn.timeoutMs / 1000)} s).`,
         ctx.partialText ? { partialText: ctx.partialText } : {},
       );
@@ -66,6 +77,7 @@ export function bedrockError(error: unknown, ctx: UpstreamErrorContext): Switchb
     return toSwitchboardError(error, ctx);
   }
   const { conn } = ctx;
+  const who = bedrockLabel(conn);
   const region = conn.aws?.region ?? 'its region';
   const model = ctx.model;
   const said = clip(e.message);
@@ -86,7 +98,7 @@ export function bedrockError(error: unknown, ctx: UpstreamErrorContext): Switchb
       const wait = tokens ? TOKENS_WAIT_MS : REQUESTS_WAIT_MS;
       return make(
         ErrorCode.RATE_LIMITED,
-        `Bedrock throttled this account: its quota of ${what}${model ? ` for ${model}` : ''} in ${region} ran out ("${said}").`,
+        `${who} was throttled by AWS: its quota of ${what}${model ? ` for ${model}` : ''} in ${region} ran out ("${said}").`,
         `Try again in ${wait / 1000} s${tokens ? ', or send shorter prompts / ask for shorter answers' : ''}. For more, request a higher "${tokens ? 'tokens' : 'requests'} per minute" quota for this model in the Service Quotas console (region ${region}), or use a cross-region inference profile (a us. / eu. / global. model id).`,
         { retryAfterMs: Math.min(wait, MAX_RETRY_AFTER_MS), limit: tokens ? 'tokens' : 'requests' },
       );
@@ -94,7 +106,7 @@ export function bedrockError(error: unknown, ctx: UpstreamErrorContext): Switchb
     case 'ServiceQuotaExceededException':
       return make(
         ErrorCode.RATE_LIMITED,
-        `Bedrock refused the request: it exceeds a service quota of this account in ${region} ("${said}").`,
+        `${who} refused the request: it exceeds a service quota of this account in ${region} ("${said}").`,
         `Retrying will not help: request a quota increase for Amazon Bedrock in the Service Quotas console (region ${region}), or use another region or model.`,
         { quota: true },
       );
@@ -136,7 +148,7 @@ export function bedrockError(error: unknown, ctx: UpstreamErrorContext): Switchb
       if (/model identifier is invalid/i.test(e.message)) {
         return make(
           ErrorCode.MODEL_NOT_FOUND,
-          `Bedrock has no model "${model ?? ''}" in ${region} ("${said}").`,
+          `${who} has no model "${model ?? ''}" in ${region} ("${said}").`,
           "Pick a model from the connection's model list (models/list), which shows the model ids and inference profiles of its region.",
           model ? { model } : {},
         );
@@ -151,13 +163,13 @@ export function bedrockError(error: unknown, ctx: UpstreamErrorContext): Switchb
       }
       return make(
         ErrorCode.VALIDATION,
-        `Bedrock refused the request as invalid: ${said}`,
+        `${who} refused the request as invalid: ${said}`,
         'Fix what the message names (a message shape, an option the model does not take, a prompt longer than the model accepts) and send it again.',
       );
     case 'ResourceNotFoundException':
       return make(
         ErrorCode.MODEL_NOT_FOUND,
-        `Bedrock did not find ${model ? `model "${model}"` : 'the resource'} in ${region} ("${said}").`,
+        `${who} did not find ${model ? `model "${model}"` : 'the resource'} in ${region} ("${said}").`,
         "Pick a model from the connection's model list, or check the region.",
         model ? { model } : {},
       );
@@ -171,7 +183,7 @@ export function bedrockError(error: unknown, ctx: UpstreamErrorContext): Switchb
       const status = e.status ?? 500;
       return make(
         ErrorCode.UPSTREAM_ERROR,
-        `Bedrock failed (${e.name}${e.status !== undefined ? `, ${e.status}` : ''}): ${said}`,
+        `${who} failed (${e.name}${e.status !== undefined ? `, ${e.status}` : ''}): ${said}`,
         status >= 500 || e.status === undefined
           ? "This is on AWS's side; try again in a moment."
           : 'Check the model and the options sent.',

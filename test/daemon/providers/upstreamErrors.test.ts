@@ -91,6 +91,28 @@ describe('toSwitchboardError', () => {
     for (const f of fragmentsOf(CANARY_KEY)) expect(shown).not.toContain(f);
   });
 
+  it('names the connection as the person named it, not its provider type; a draft without a name by its provider', () => {
+    const local = makeConn('custom', 'http://127.0.0.1:8080/v1', { name: 'Local OpenAI' });
+    const refused = toSwitchboardError(new AuthenticationError(401, { message: 'no' }, undefined, new Headers()), {
+      conn: local,
+    });
+    expect(refused.message).toBe('Local OpenAI rejected the key (401).');
+    const limited = toSwitchboardError(new RateLimitError(429, { message: 'slow down' }, undefined, new Headers()), {
+      conn: local,
+    });
+    expect(limited.message).toBe("Local OpenAI hit the provider's rate limit (429): slow down");
+    const unreachable = toSwitchboardError(withCode('ECONNREFUSED'), { conn: local });
+    expect(unreachable.message).toBe('Could not reach Local OpenAI at http://127.0.0.1:8080/v1: connection refused.');
+    // Which kind of server to start stays the provider's business.
+    expect(unreachable.data.hint).toMatch(/server \(e\.g\. Custom \(OpenAI-compatible\)\)|server \(e\.g\. Ollama\)/);
+    for (const e of [refused, limited, unreachable]) expect(e.message).not.toContain('Custom (OpenAI-compatible)');
+    const draft = makeConn('custom', 'http://127.0.0.1:8080/v1', { name: '  ' });
+    expect(
+      toSwitchboardError(new AuthenticationError(401, { message: 'no' }, undefined, new Headers()), { conn: draft })
+        .message,
+    ).toBe('Custom (OpenAI-compatible) rejected the key (401).');
+  });
+
   it('names the docs link in the 401 hint', () => {
     const error = toSwitchboardError(new AuthenticationError(401, { message: 'no' }, undefined, new Headers()), {
       conn,

@@ -58,6 +58,8 @@ describe('Bedrock faults', () => {
   it('ThrottlingException says tokens per minute ran out, and when to retry', async () => {
     const e = await faulted({ kind: 'error', error: 'ThrottlingTokens' });
     expect(e.code).toBe('RATE_LIMITED');
+    // The connection as the person named it, with "(Bedrock)" for the AWS quotas it speaks of.
+    expect(e.message).toMatch(new RegExp(`^${env.conns.keys.name} (\\(Bedrock\\) )?was throttled by AWS`));
     expect(e.message).toContain('tokens per minute');
     expect(e.message).toContain(REGION);
     expect(e.data).toMatchObject({

@@ -332,7 +332,7 @@ describe('forwarded errors', () => {
       '/chat/completions',
       JSON.stringify({ model: 'main', stream: true, messages: [{ role: 'user', content: 'x' }] }),
     );
-    expect(reply.text).toMatch(/data: \{"error":\{"message":"The answer from OpenAI ended without its terminator/);
+    expect(reply.text).toMatch(/data: \{"error":\{"message":"The answer from main ended without its terminator/);
     expect(reply.text).not.toContain('[DONE]');
   });
 });
