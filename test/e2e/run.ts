@@ -27,6 +27,7 @@ import { slug, Steps } from './lib/steps';
 import { launchBrowser, Workbench } from './lib/workbench';
 import { bedrockScenario } from './scenarios/bedrockFlow';
 import { chatScenario } from './scenarios/chatFlow';
+import { chatActionsScenario } from './scenarios/chatActions';
 import { connectionScenario, E2E_KEYS } from './scenarios/connectionFlow';
 import { usageViewScenario } from './scenarios/usageView';
 
@@ -154,6 +155,7 @@ async function main(): Promise<number> {
       await connectionScenario(ctx, steps);
       await usageViewScenario(ctx, steps);
       await chatScenario(ctx, steps);
+      await chatActionsScenario(ctx, steps);
       await bedrockScenario(ctx, steps);
     }
   } catch (error) {
