@@ -456,6 +456,8 @@ export async function chatScenario(ctx: E2eContext, steps: Steps): Promise<void>
             .catch(() => '')) ?? '';
         if (message === '' || hint === '') throw new Error(`the error says "${message}" with hint "${hint}"`);
         if (`${message} ${hint}`.includes(BAD.key)) throw new Error('the error shows the key');
+        // The connection as the person named it, not its provider type (#17 item 10).
+        if (!message.startsWith(`${BAD.name} rejected the key`)) throw new Error(`the error says "${message}"`);
         const rejected = chatRequestsSince(mock.requests, seq);
         if (!rejected.length || rejected.some((r) => r.authKey !== BAD.key || r.status !== 401))
           throw new Error(
