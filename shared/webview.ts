@@ -54,6 +54,8 @@ export type ManagerToHost =
   | { type: 'loadTestHistory'; connectionId: string }
   /** Open the audit log ("Switchboard: Show Audit Log") for one connection. */
   | { type: 'showAudit'; connectionId: string }
+  /** Save a custom provider ("Custom provider…"); answered by `providerSaved` or `error`. */
+  | { type: 'saveProvider'; requestId: number; provider: ManagerProviderInput }
   /** Set (or, with `price: null`, drop) the user's price of a model; answered by `prices` or `error`. */
   | {
       type: 'setPrice';
@@ -62,6 +64,11 @@ export type ManagerToHost =
       model: string;
       price: { inputPerMTok: number; outputPerMTok: number } | null;
     };
+
+/** A user-defined provider as the manager's "Custom provider…" form saves it (`providers/upsert`). */
+export type ManagerProviderInput = Omit<Provider, 'builtIn' | 'models' | 'adapter' | 'azure'> & {
+  adapter: 'openai' | 'anthropic';
+};
 
 /** A failure the form can place: next to `field` when the daemon named one, else in the banner. */
 export interface ManagerError {
@@ -92,6 +99,8 @@ export type HostToManager =
   | { type: 'testHistory'; connectionId: string; entries: TestHistoryEntry[] }
   /** A provider's prices; `requestId` when it answers a `setPrice`. */
   | { type: 'prices'; provider: string; prices: PriceEntry[]; requestId?: number }
+  /** A custom provider was saved: the catalog as it is now, for the form to select it. */
+  | { type: 'providerSaved'; requestId: number; provider: Provider; providers: Provider[] }
   /** A request failed (`requestId` set) or the daemon is unavailable (no `requestId`). */
   | { type: 'error'; requestId?: number; error: ManagerError };
 

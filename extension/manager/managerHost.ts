@@ -15,6 +15,7 @@ import {
   PricesList,
   PricesSet,
   ProvidersList,
+  ProvidersUpsert,
   type ParamsOf,
   type RequestType,
 } from '../../shared/protocol';
@@ -217,6 +218,11 @@ export class ManagerHost {
         await deps.request(PricesSet, { provider: msg.provider, model: msg.model, price: msg.price });
         const { prices } = await deps.request(PricesList, { provider: msg.provider });
         return deps.post({ type: 'prices', provider: msg.provider, prices, requestId: msg.requestId });
+      }
+      case 'saveProvider': {
+        const { provider } = await deps.request(ProvidersUpsert, { provider: msg.provider });
+        const { providers } = await deps.request(ProvidersList, {});
+        return deps.post({ type: 'providerSaved', requestId: msg.requestId, provider, providers });
       }
       default:
         return assertNever(msg);

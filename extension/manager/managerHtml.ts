@@ -23,6 +23,7 @@ export function renderPage(r: PageResources): string {
     <h1 id="form-title">Add connection</h1>
     <form id="form" novalidate aria-labelledby="form-title">
       ${field('provider', 'Provider', '<select id="provider"></select>', '<span id="key-format"></span> <a id="docs-link" href="#" hidden>Provider docs</a>')}
+      ${customProviderSection()}
       ${field('name', 'Name', '<input id="name" type="text" autocomplete="off" spellcheck="false" maxlength="100">')}
       ${field('baseUrl', 'Base URL', '<input id="baseUrl" type="url" autocomplete="off" spellcheck="false">', '<span id="baseUrl-warning" class="warning" role="status" hidden></span>')}
       <fieldset id="aws" class="aws" hidden>
@@ -158,6 +159,48 @@ function pricesSection(): string {
       <p id="price-error" class="error" role="alert" hidden></p>
       <p id="price-status" class="status" role="status" aria-live="polite"></p>
     </details>`;
+}
+
+/**
+ * "Custom provider…" (page/customProviderView.ts): a server that is not in the catalog, saved as a
+ * provider and then selected. A fieldset, not a form: it sits inside the connection form.
+ */
+function customProviderSection(): string {
+  return `<fieldset id="custom-provider" class="custom-provider" hidden>
+        <legend>Custom provider</legend>
+        <p class="help">Any server that speaks the OpenAI or Anthropic API: a gateway, a proxy, a self-hosted model. The key goes in the connection, below.</p>
+        ${cpField('cp-name', 'Provider name', '<input id="cp-name" type="text" autocomplete="off" spellcheck="false" maxlength="100" placeholder="Acme Gateway">')}
+        ${cpField('cp-baseUrl', 'Base URL', '<input id="cp-baseUrl" type="url" autocomplete="off" spellcheck="false" placeholder="https://llm.example.com/v1">')}
+        ${cpField(
+          'cp-format',
+          'API format',
+          `<select id="cp-format">
+          <option value="openai">OpenAI-compatible (chat completions)</option>
+          <option value="anthropic">Anthropic-compatible (messages)</option>
+        </select>`,
+        )}
+        <div class="field-pair">
+          ${cpField('cp-authHeader', 'Auth header', '<input id="cp-authHeader" type="text" autocomplete="off" spellcheck="false" placeholder="Authorization">', 'Only if the server wants the key in another header, e.g. api-key.')}
+          ${cpField('cp-authPrefix', 'Key prefix', '<input id="cp-authPrefix" type="text" autocomplete="off" spellcheck="false" placeholder="Token">', 'A word before the key, e.g. Token; empty: the key alone.')}
+        </div>
+        <p id="cp-preview" class="help" role="status"></p>
+        <div class="actions">
+          <button type="button" id="cp-save">Save provider</button>
+          <button type="button" id="cp-cancel" class="secondary">Cancel</button>
+        </div>
+        <p id="cp-error" class="error" role="alert" hidden></p>
+      </fieldset>`;
+}
+
+/** A field of the custom provider form: label, control, help and error slot (as `field`, with its own ids). */
+function cpField(id: string, label: string, control: string, help = ''): string {
+  const withAria = control.replace(`id="${id}"`, `id="${id}" aria-describedby="${id}-help ${id}-error"`);
+  return `<div class="field" id="${id}-field">
+          <label for="${id}">${label}</label>
+          ${withAria}
+          <p id="${id}-help" class="help">${help}</p>
+          <p id="${id}-error" class="error" hidden></p>
+        </div>`;
 }
 
 /** What the connection carries (page/carries.ts): description, the enabled switch, generation defaults. */

@@ -33,6 +33,7 @@ import { messageWithHint } from './richText';
 import { saveAnywayQuestion, savedDespite } from './saveAfterFailure';
 import { wireSecretHeaders } from './secretHeadersView';
 import { hideTestHistory, renderTestHistory } from './testHistoryView';
+import { customProviderSaved, showCustomProviderError, wireCustomProvider } from './customProviderView';
 import * as view from './view';
 import { nameAfterProviderChange, suggestedName } from './suggestedName';
 
@@ -76,6 +77,7 @@ const buttons = {
   save: view.el<HTMLButtonElement>('save'),
   delete: view.el<HTMLButtonElement>('delete'),
   price: view.el<HTMLButtonElement>('price-set'),
+  provider: view.el<HTMLButtonElement>('cp-save'),
 };
 const requests = new Requests((kind, busy) => (buttons[kind].disabled = busy));
 
@@ -283,6 +285,7 @@ function setReplacing(replacingKey: boolean): void {
 function showError(error: ManagerError, p: Pending | undefined): void {
   const text = messageWithHint(error.message, error.hint);
   if (p?.kind === 'price') return showPriceError(text);
+  if (p?.kind === 'provider') return showCustomProviderError(text);
   if (p?.kind === 'save') savingDespite = undefined;
   const field = fieldForProtocol(error.field);
   if (field) {
@@ -399,6 +402,16 @@ function onMessage(msg: HostToManager): void {
       const answered = msg.requestId !== undefined && requests.settle(msg.requestId) !== undefined;
       return showPrices(msg.provider, msg.prices, answered);
     }
+    case 'providerSaved': {
+      providers = msg.providers;
+      // Selected only if the form is still the one it was added from; the list has it either way.
+      if (requests.settle(msg.requestId)) customProviderSaved(msg.provider, providers);
+      else {
+        view.fillProviders(providers);
+        view.el<HTMLSelectElement>('provider').value = currentProviderId;
+      }
+      return view.setStatus(`Added provider "${msg.provider.name}". Now give the connection its key.`);
+    }
     case 'error':
       return showError(msg.error, msg.requestId === undefined ? undefined : requests.settle(msg.requestId));
     default:
@@ -473,6 +486,12 @@ wirePrices({
   start: () => requests.start('price'),
   provider: () => providerById(view.el<HTMLSelectElement>('provider').value),
   defaultModel: () => view.el<HTMLInputElement>('defaultModel').value,
+});
+wireCustomProvider({
+  send,
+  start: () => requests.start('provider'),
+  providers: () => providers,
+  currentProvider: () => currentProviderId,
 });
 wireLimits(persist);
 wireSecretHeaders(persist);

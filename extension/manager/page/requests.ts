@@ -3,7 +3,7 @@
  * the form switched to another connection is dropped (its result belongs to a form no longer shown).
  * Pure, so the stale-answer rule is unit-tested.
  */
-export type RequestKind = 'test' | 'save' | 'delete' | 'price';
+export type RequestKind = 'test' | 'save' | 'delete' | 'price' | 'provider';
 
 export interface Pending {
   kind: RequestKind;

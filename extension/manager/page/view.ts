@@ -9,6 +9,7 @@ import { readCapacity, readFallbacks, renderCapacity, renderFallbacks, showQueue
 import { authOf, isBedrock, keyLabel, sessionTokenNote } from './awsFields';
 import { setLinkedText } from './richText';
 import { readSecretHeaders, renderSecretHeaders } from './secretHeadersView';
+import { CUSTOM_PROVIDER_OPTION } from './customProvider';
 
 /** Fields that are one control each, in the order the form shows them. */
 const SCALAR_IDS = [
@@ -158,7 +159,11 @@ export function setStatus(message: string): void {
 
 export function fillProviders(providers: Provider[]): void {
   const select = el<HTMLSelectElement>('provider');
-  select.replaceChildren(...providers.map((p) => new Option(p.name, p.id)));
+  // Last, "Custom provider…": it opens a small form for a server that is not in the catalog.
+  select.replaceChildren(
+    ...providers.map((p) => new Option(p.name, p.id)),
+    new Option('Custom provider…', CUSTOM_PROVIDER_OPTION),
+  );
 }
 
 /**

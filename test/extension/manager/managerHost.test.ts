@@ -142,6 +142,44 @@ describe('ManagerHost', () => {
     expect(posted.at(-1)).toEqual({ type: 'prices', provider: 'openai', prices: [entry], requestId: 8 });
   });
 
+  it('saves a custom provider with providers/upsert and answers with the catalog as it is now', async () => {
+    const input = {
+      id: 'acme',
+      name: 'Acme',
+      adapter: 'openai' as const,
+      defaultBaseUrl: 'https://llm.acme.example/v1',
+      requiresKey: true,
+      authHeader: { name: 'api-key', prefix: 'Token' },
+    };
+    const saved = { ...input, builtIn: false };
+    const { host, calls, posted } = setup({
+      'providers/upsert': () => ({ provider: saved }),
+      'providers/list': () => ({ providers: [saved] }),
+    });
+    await host.handle({ type: 'saveProvider', requestId: 3, provider: input });
+    expect(calls[0]).toEqual({ method: 'providers/upsert', params: { provider: input } });
+    expect(posted).toEqual([{ type: 'providerSaved', requestId: 3, provider: saved, providers: [saved] }]);
+
+    const refused = setup({
+      'providers/upsert': () => {
+        throw new SwitchboardError('PROVIDER_IN_USE', '"openai" is a built-in provider and cannot be replaced.', {
+          hint: 'Give your provider another id.',
+        });
+      },
+    });
+    await refused.host.handle({ type: 'saveProvider', requestId: 4, provider: { ...input, id: 'openai' } });
+    expect(refused.posted).toEqual([
+      {
+        type: 'error',
+        requestId: 4,
+        error: expect.objectContaining({
+          message: expect.stringContaining('built-in provider'),
+          code: 'PROVIDER_IN_USE',
+        }),
+      },
+    ]);
+  });
+
   it('creates with keySource memory, then stores the key in SecretStorage', async () => {
     const { host, calls, keys, posted } = setup({
       ...listing,
