@@ -23,8 +23,11 @@ export class AuditDocuments implements vscode.TextDocumentContentProvider {
     return vscode.Disposable.from(
       docs.changed,
       vscode.workspace.registerTextDocumentContentProvider(AUDIT_SCHEME, docs),
-      vscode.commands.registerCommand('switchboard.showAuditLog', (arg?: { connectionId?: string } | string) =>
-        docs.show(typeof arg === 'string' ? arg : arg?.connectionId),
+      // From the palette: every connection. From the tree (a Connection), the manager ({connectionId}) or an id: one.
+      vscode.commands.registerCommand(
+        'switchboard.showAuditLog',
+        (arg?: { connectionId?: string; id?: string } | string) =>
+          docs.show(typeof arg === 'string' ? arg : (arg?.connectionId ?? arg?.id)),
       ),
     );
   }

@@ -116,6 +116,21 @@ describe('commands', () => {
     );
   });
 
+  it('"Show Audit Log" opens the log read-only, for all connections or for one, with its tests in words', async () => {
+    await vscode.commands.executeCommand('switchboard.showAuditLog', { connectionId: a.id });
+    const one = vscode.window.activeTextEditor?.document;
+    assert.equal(one?.uri.scheme, 'switchboard-audit');
+    const text = one!.getText();
+    assert.match(text, new RegExp(`^Switchboard audit log: ${a.name}`));
+    assert.match(text, new RegExp(`Tested: ${a.name}\\n    by [^\\n]+\\n    passed[^\\n]* \\(by hand\\)`));
+    assert.ok(!text.includes(b.name), 'only the connection asked for');
+    assert.ok(!text.includes('sk-cmd-'), 'never a key');
+    await vscode.commands.executeCommand('switchboard.showAuditLog');
+    const all = vscode.window.activeTextEditor!.document.getText();
+    assert.match(all, /^Switchboard audit log: all connections/);
+    assert.ok(all.includes(`Created: ${b.name}`));
+  });
+
   it('"Test All Connections" tests each one', async () => {
     const results = await vscode.commands.executeCommand<Map<string, unknown>>('switchboard.testAllConnections');
     assert.ok(results instanceof Map);
