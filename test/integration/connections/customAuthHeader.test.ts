@@ -142,6 +142,18 @@ describe('a provider with its own key header', () => {
     for (const r of env.chats()) expectCustomHeaderOnly(r, 'api-key', `Token ${KEY}`);
   });
 
+  it('forwards /v1/embeddings (openai SDK) with the key in that header', async () => {
+    const sdk = new OpenAI({ baseURL: `${daemonBase()}/v1`, apiKey: env.daemon.info.token, maxRetries: 0 });
+    const answer = await sdk.embeddings.create({ model: 'Gateway/text-embedding-3-small', input: 'hi' });
+    httpSeen.push(JSON.stringify(answer));
+    expect(answer.data).toHaveLength(1);
+    expectCustomHeaderOnly(
+      env.up.requests.find((r) => r.path === '/v1/embeddings'),
+      'api-key',
+      `Token ${KEY}`,
+    );
+  });
+
   it('forwards /v1/messages (anthropic SDK) with the key in that header', async () => {
     const sdk = new Anthropic({ baseURL: daemonBase(), apiKey: env.daemon.info.token, maxRetries: 0 });
     const answer = await sdk.messages.create({
