@@ -11,9 +11,9 @@ const CONNECTION_KEY = 'switchboard.workspace.connectionId';
 const MODEL_KEY = 'switchboard.workspace.model';
 
 export interface WorkspaceChoiceValue {
-  connectionId?: string;
+  connectionId?: string | undefined;
   /** Only meaningful together with `connectionId`: a model of that connection. */
-  model?: string;
+  model?: string | undefined;
 }
 
 export class WorkspaceChoice implements vscode.Disposable {

@@ -227,8 +227,8 @@ export interface ChatSession {
   createdAt: string;
   updatedAt: string;
   /** The chat's own connection and model; a new chat starts from the workspace's choice or the default. */
-  connectionId?: string;
-  model?: string;
+  connectionId?: string | undefined;
+  model?: string | undefined;
   turns: ChatTurn[];
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Provider } from '../../shared/protocol';
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
+import { definedOnly, type Loose } from '../../shared/definedOnly';
 import { effectivePrices } from './priceMatch';
 import { BUILT_IN_PROVIDERS, findBuiltIn } from './builtInProviders';
 import type { Database } from '../store/database';
@@ -43,7 +44,7 @@ export class ProviderCatalog {
     return provider;
   }
 
-  async upsert(input: Omit<Provider, 'builtIn'>): Promise<Provider> {
+  async upsert(input: Loose<Omit<Provider, 'builtIn'>>): Promise<Provider> {
     if (findBuiltIn(input.id)) {
       throw new SwitchboardError(
         ErrorCode.PROVIDER_IN_USE,
@@ -51,7 +52,7 @@ export class ProviderCatalog {
         { hint: 'Give your provider another id, e.g. "my-' + input.id + '".', field: 'id' },
       );
     }
-    const provider: Provider = { ...input, builtIn: false };
+    const provider: Provider = { ...definedOnly(input), builtIn: false };
     await this.db.update((db) => {
       const i = db.providers.findIndex((p) => p.id === provider.id);
       if (i >= 0) db.providers[i] = provider;

@@ -10,22 +10,22 @@ import type { RequestOrigin } from '../audit/activityAudit';
 
 /** One chat request as every surface hands it to the service (JSON-RPC, the HTTP APIs). */
 export interface ChatInput {
-  connectionId?: string;
-  workspaceConnectionId?: string;
-  model?: string;
+  connectionId?: string | undefined;
+  workspaceConnectionId?: string | undefined;
+  model?: string | undefined;
   messages: ChatMessage[];
-  options?: ChatOptions;
+  options?: ChatOptions | undefined;
   /**
    * Tokens the request is expected to use, when the caller knows better than the messages say
    * (a forwarded body is not translated into `messages`, so admission cannot count them).
    */
-  estimate?: { input: number; output: number; total: number };
+  estimate?: { input: number; output: number; total: number } | undefined;
   /** Who asks: a tool token is held to its connections and its budget, and its usage is recorded under it. */
-  caller?: Caller;
+  caller?: Caller | undefined;
   /** The client's own name for itself, recorded in the ledger's `client` column (e.g. "VS Code chat"). */
-  client?: string;
+  client?: string | undefined;
   /** Where the request came in and who sent it (the audit log names them when the provider refuses the key). */
-  origin?: RequestOrigin;
+  origin?: RequestOrigin | undefined;
 }
 
 /** What `ChatService.prepare` takes: every request says who asks (no default, so no route can forget). */

@@ -68,7 +68,12 @@ export async function testConnection(given: ResolvedConnection, opts: TestOption
   // A draft's header values may be credentials (a gateway's key) the daemon's redactor never saw either.
   for (const value of Object.values(conn.headers ?? {})) scrub.add(value);
   const stages = new Map<Name, Outcome>();
-  const set = (name: Name, status: Outcome['status'], reason: string, extra: { ms?: number; short?: string } = {}) =>
+  const set = (
+    name: Name,
+    status: Outcome['status'],
+    reason: string,
+    extra: { ms?: number | undefined; short?: string | undefined } = {},
+  ) =>
     stages.set(name, {
       name,
       status,
@@ -221,7 +226,12 @@ export async function testSavedConnection(
   return { result, ...(connection && { connection }) };
 }
 
-type Setter = (name: Name, status: Outcome['status'], reason: string, extra?: { ms?: number; short?: string }) => void;
+type Setter = (
+  name: Name,
+  status: Outcome['status'],
+  reason: string,
+  extra?: { ms?: number | undefined; short?: string | undefined },
+) => void;
 
 function judgeModels(
   models: ModelInfo[],

@@ -110,7 +110,7 @@ interface ConnectTarget {
   port: number;
   secure: boolean;
   timeoutMs: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Opens and closes one socket; for TLS, resolves only once the certificate has been verified. */

@@ -6,7 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { SwitchboardError } from '../../shared/errors';
+import { definedOnly, type Loose } from '../../shared/definedOnly';
 import type {
+  GenerationDefaults,
   Connection,
   CreateConnectionParams,
   KeySource,
@@ -165,7 +167,7 @@ export class ConnectionService {
           // Only "off" is written: a record without the field is on.
           ...(params.enabled === false && { enabled: false }),
           ...(params.generationDefaults !== undefined &&
-            hasDefaults(params.generationDefaults) && { generationDefaults: { ...params.generationDefaults } }),
+            hasDefaults(params.generationDefaults) && { generationDefaults: definedOnly(params.generationDefaults) }),
           provider: provider.id,
           baseUrl,
           ...(params.defaultModel !== undefined && { defaultModel: params.defaultModel }),
@@ -382,7 +384,7 @@ export class ConnectionService {
       const defaults = params.generationDefaults;
       assign(
         'generationDefaults',
-        defaults === undefined || defaults === null ? defaults : hasDefaults(defaults) ? { ...defaults } : null,
+        defaults === undefined || defaults === null ? defaults : hasDefaults(defaults) ? definedOnly(defaults) : null,
       );
       assign('provider', params.provider);
       assign('baseUrl', params.baseUrl);
@@ -672,7 +674,7 @@ export function isEnabled(conn: { enabled?: boolean }): boolean {
 }
 
 /** Defaults with at least one value set; `{}` means "none" and is not stored. */
-function hasDefaults(defaults: { temperature?: number; maxTokens?: number }): boolean {
+function hasDefaults(defaults: Loose<GenerationDefaults>): boolean {
   return defaults.temperature !== undefined || defaults.maxTokens !== undefined;
 }
 

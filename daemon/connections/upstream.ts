@@ -12,6 +12,7 @@ import type { ResolvedConnection } from '../providers/adapter';
 import type { StoredConnection } from '../store/schema';
 import type { ProviderCatalog } from '../catalog/providerCatalog';
 import { lowerSet, putHeader } from './secretHeaders';
+import type { Loose } from '../../shared/definedOnly';
 
 /** A connection's timeout and retries when it sets none (saved connections and drafts alike). */
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -78,7 +79,7 @@ function upstreamHeaders(
  * draft (no id) cannot reach: it is left out rather than sent as the mask.
  */
 export function draftToResolved(
-  draft: Partial<CreateConnectionParams> & { provider: string },
+  draft: Loose<Partial<CreateConnectionParams>> & { provider: string },
   providers: ProviderCatalog,
 ): ResolvedConnection {
   const provider = providers.require(draft.provider);
@@ -101,8 +102,7 @@ export function draftToResolved(
     ...(draft.aws && {
       aws: awsOf(draft.aws, typeof draft.aws.sessionToken === 'string' ? draft.aws.sessionToken : undefined),
     }),
-    ...(draft.apiKey !== undefined && { apiKey: draft.apiKey }),
-    ...(draft.keySource?.startsWith('env:') && { apiKey: process.env[draft.keySource.slice(4)] }),
+    ...(apiKey !== undefined && { apiKey }),
     ...(draft.organization !== undefined && { organization: draft.organization }),
     ...(draft.apiVersion !== undefined && { apiVersion: draft.apiVersion }),
     ...(headers !== undefined && { headers }),
@@ -117,7 +117,7 @@ function resolveBaseUrl(baseUrl: string, region: string | undefined): string {
 }
 
 function awsOf(
-  aws: Pick<AwsSettings, 'region' | 'auth' | 'accessKeyId' | 'profile'>,
+  aws: Loose<Pick<AwsSettings, 'region' | 'auth' | 'accessKeyId' | 'profile'>>,
   sessionToken: string | undefined,
 ): NonNullable<ResolvedConnection['aws']> {
   return {

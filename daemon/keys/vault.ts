@@ -65,7 +65,7 @@ export interface VaultOptions {
   env: NodeJS.ProcessEnv;
   log: Logger;
   /** Replaces filesystem steps of atomic writes (tests). */
-  fs?: Partial<AtomicFs>;
+  fs?: Partial<AtomicFs> | undefined;
 }
 
 type MasterSource = 'env-key' | 'env-passphrase' | 'file';

@@ -5,13 +5,15 @@
  * `models/list` and `GET /v1/models`, which all agree through {@link FactBook.factsOf}.
  */
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
-import type { ModelFactsEntry, ModelInfo } from '../../shared/protocol';
+import type { ModelCapability, ModelFactsEntry, ModelInfo } from '../../shared/protocol';
 import type { ProviderCatalog } from '../catalog/providerCatalog';
 import { matchModel } from '../catalog/priceMatch';
 import { catalogFactsOf, factsKey, type ModelFacts } from '../catalog/modelFacts';
 import type { Database } from '../store/database';
 import type { ModelFactsOverride } from '../store/schema';
+import type { Loose } from '../../shared/definedOnly';
 
+/** The three facts a user may set. */
 type Fields = Pick<ModelFacts, 'contextWindow' | 'maxOutputTokens' | 'capabilities'>;
 
 export class FactBook {
@@ -58,7 +60,7 @@ export class FactBook {
   }
 
   /** Sets the user's facts for a model (fields not given keep the catalog's), or with `null` drops them. */
-  async set(providerId: string, model: string, facts: Fields | null): Promise<ModelFactsEntry | null> {
+  async set(providerId: string, model: string, facts: Loose<Fields> | null): Promise<ModelFactsEntry | null> {
     this.requireProvider(providerId);
     const key = model.trim();
     const same = (o: ModelFactsOverride) => o.provider === providerId && o.model.toLowerCase() === key.toLowerCase();
@@ -112,10 +114,10 @@ function merge(catalog: Fields | undefined, mine: Fields | undefined): Fields {
 }
 
 /** Only the three fields, only where set (a stored override holds provider, model and a date too). */
-function copy(f: Fields): {
+function copy(f: Loose<Fields>): {
   contextWindow?: number;
   maxOutputTokens?: number;
-  capabilities?: ModelFactsEntry['capabilities'];
+  capabilities?: ModelCapability[];
 } {
   return {
     ...(f.contextWindow !== undefined && { contextWindow: f.contextWindow }),

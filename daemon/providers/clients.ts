@@ -104,7 +104,7 @@ export function sdkHeaders(
 function snapshot(conn: ResolvedConnection): ResolvedConnection {
   return {
     ...conn,
-    headers: conn.headers ? { ...conn.headers } : undefined,
+    ...(conn.headers && { headers: { ...conn.headers } }),
     ...(conn.aws && { aws: { ...conn.aws } }),
   };
 }

@@ -306,9 +306,9 @@ function hostOf(baseUrl: string): string {
 }
 
 interface UpstreamDetail {
-  message?: string;
-  type?: string;
-  code?: string;
+  message?: string | undefined;
+  type?: string | undefined;
+  code?: string | undefined;
 }
 
 function statusError(error: OpenAIAPIError | AnthropicAPIError, ctx: UpstreamErrorContext): SwitchboardError {

@@ -21,12 +21,12 @@ const OVERFLOW_GRACE_MS = 1000;
 
 /** Limits of one session. */
 export interface SessionLimits {
-  highWaterMark?: number;
-  maxQueuedBytes?: number;
+  highWaterMark?: number | undefined;
+  maxQueuedBytes?: number | undefined;
   /** Streams one client may run at once: each listens on `closed` (plus one wait for drain), so the listener bound follows it. */
-  maxStreams?: number;
+  maxStreams?: number | undefined;
   /** Told once when the client is closed for not reading. */
-  onOverflow?: (session: WsSession, queuedBytes: number) => void;
+  onOverflow?: ((session: WsSession, queuedBytes: number) => void) | undefined;
 }
 /** How often `drained()` re-checks the buffer; ws exposes no drain event of its own. */
 const DRAIN_POLL_MS = 5;

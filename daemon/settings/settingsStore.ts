@@ -1,9 +1,10 @@
 /** The owner of the store's `settings` slice: daemon-wide settings, read and changed only here. */
+import type { Loose } from '../../shared/definedOnly';
 import type { Settings } from '../../shared/protocol';
 import type { Database } from '../store/database';
 
-/** The settings `settings/update` may change. */
-export type SettingsPatch = Partial<Settings>;
+/** The settings `settings/update` may change; fields not given (or undefined, as parsed params type them) keep their value. */
+export type SettingsPatch = Loose<Partial<Settings>>;
 
 export class SettingsStore {
   constructor(private readonly db: Database) {}

@@ -85,11 +85,11 @@ export const nodeAtomicFs: AtomicFs = {
 
 export interface AtomicWriteOptions {
   /** File mode of the result; default 0600. */
-  mode?: number;
+  mode?: number | undefined;
   /** Create only: fail with EEXIST instead of replacing an existing file (e.g. a master key). */
-  exclusive?: boolean;
+  exclusive?: boolean | undefined;
   /** Replaces individual filesystem steps (tests). */
-  fs?: Partial<AtomicFs>;
+  fs?: Partial<AtomicFs> | undefined;
 }
 
 /**

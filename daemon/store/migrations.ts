@@ -76,9 +76,9 @@ export interface MigrateOptions {
   /** The file's path, for messages. */
   file: string;
   /** Default: {@link MIGRATIONS} (tests pass synthetic ones). */
-  migrations?: readonly Migration[];
+  migrations?: readonly Migration[] | undefined;
   /** Default: {@link CURRENT_SCHEMA_VERSION}. */
-  target?: number;
+  target?: number | undefined;
 }
 
 /**

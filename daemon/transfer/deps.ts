@@ -1,6 +1,7 @@
 /** What export and import use of the daemon: its services, never the store directly. */
 import type { Settings } from '../../shared/protocol';
 import type { ConnectionService } from '../connections/service';
+import type { SettingsPatch } from '../settings/settingsStore';
 import type { ProviderCatalog } from '../catalog/providerCatalog';
 import type { PriceBook } from '../pricing/priceBook';
 
@@ -12,6 +13,6 @@ export interface TransferDeps {
   settings: {
     get(): Settings;
     /** Changes settings as `settings/update` does (audit entry, rescheduled tests). */
-    update(patch: Partial<Settings>, actor: string): Promise<Settings>;
+    update(patch: SettingsPatch, actor: string): Promise<Settings>;
   };
 }

@@ -1,6 +1,6 @@
 /** Settings as import reads and changes them: through the settings' owner, with the same audit entry and reschedule as `settings/update`. */
 import type { Settings } from '../../shared/protocol';
-import type { SettingsStore } from '../settings/settingsStore';
+import type { SettingsPatch, SettingsStore } from '../settings/settingsStore';
 import type { AuditLog } from '../store/auditLog';
 import type { TransferDeps } from './deps';
 
@@ -11,7 +11,7 @@ export function settingsAccess(
 ): TransferDeps['settings'] {
   return {
     get: () => settings.get(),
-    async update(patch: Partial<Settings>, actor: string): Promise<Settings> {
+    async update(patch: SettingsPatch, actor: string): Promise<Settings> {
       const after = await settings.update(patch);
       await audit.append({
         client: actor,

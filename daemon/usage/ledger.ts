@@ -33,13 +33,13 @@ export interface UsageEvent {
 }
 
 export interface UsageFilter {
-  connectionId?: string;
+  connectionId?: string | undefined;
   /** Only the requests made with this tool token. */
-  tokenId?: string;
+  tokenId?: string | undefined;
   /** First UTC day, inclusive (`YYYY-MM-DD`). */
-  from?: string;
+  from?: string | undefined;
   /** Last UTC day, inclusive. */
-  to?: string;
+  to?: string | undefined;
 }
 
 export class UsageLedger {

@@ -16,7 +16,7 @@ export interface AnswerTargetDeps {
 
 export async function pickAnswerTarget(
   deps: AnswerTargetDeps,
-  current: { connectionId?: string; model?: string },
+  current: { connectionId?: string | undefined; model?: string | undefined },
 ): Promise<{ connectionId: string; model?: string } | undefined> {
   const { connections } = deps;
   await connections.ensureLoaded();

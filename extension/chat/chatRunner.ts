@@ -99,7 +99,7 @@ interface Running {
   pendingReasoning: string;
   /** A tool call started or grew since the views last saw the turn. */
   toolsChanged: boolean;
-  flushTimer?: ReturnType<typeof setTimeout>;
+  flushTimer?: ReturnType<typeof setTimeout> | undefined;
   stopping: boolean;
   settled: boolean;
 }

@@ -39,7 +39,7 @@ export interface AttachedHost extends vscode.Disposable {
 
 export interface HostOptions {
   post(message: HostToChat): void;
-  initialChatId?: string;
+  initialChatId?: string | undefined;
   onDidShowChat?(chatId: string): void;
 }
 

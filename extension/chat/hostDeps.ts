@@ -32,8 +32,8 @@ export interface ChatUi {
   runInTerminal(code: string): Promise<void>;
   /** A connection, then one of its models, for one answer; undefined when cancelled. */
   pickTarget(current: {
-    connectionId?: string;
-    model?: string;
+    connectionId?: string | undefined;
+    model?: string | undefined;
   }): Promise<{ connectionId: string; model?: string } | undefined>;
   /** Only ever given http(s) URLs. */
   openExternal(url: string): Promise<void>;

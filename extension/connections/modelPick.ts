@@ -13,8 +13,8 @@ export type ListModels = (connectionId: string) => Promise<ModelsListResult>;
 
 export interface ModelPickOptions {
   /** The model in use, marked in the list. */
-  current?: string;
-  title?: string;
+  current?: string | undefined;
+  title?: string | undefined;
 }
 
 type ModelItem = vscode.QuickPickItem & { model: string | undefined };
@@ -34,7 +34,7 @@ export async function pickModel(
   const base: ModelItem = {
     label: `$(discard) The connection's default${c.defaultModel ? ` (${c.defaultModel})` : ''}`,
     model: undefined,
-    description: current === undefined ? 'in use' : undefined,
+    ...(current === undefined && { description: 'in use' }),
   };
   let listed: ModelItem[] = [];
   const render = (): void => {
@@ -50,13 +50,10 @@ export async function pickModel(
   const toItems = (ids: string[]): ModelItem[] =>
     ids
       .filter((id) => !allowed || allowed.has(id))
-      .map((id) => ({
-        label: id,
-        model: id,
-        description:
-          [id === c.defaultModel ? 'default' : '', id === current ? 'in use' : ''].filter(Boolean).join(', ') ||
-          undefined,
-      }));
+      .map((id) => {
+        const notes = [id === c.defaultModel ? 'default' : '', id === current ? 'in use' : ''].filter(Boolean);
+        return { label: id, model: id, ...(notes.length > 0 && { description: notes.join(', ') }) };
+      });
   listed = toItems([
     ...new Set([
       ...(c.allowedModels ?? []),

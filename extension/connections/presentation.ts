@@ -97,9 +97,9 @@ export interface ItemContext {
   /** Provider id → display name (from `providers/list`). */
   providerName?: (id: string) => string | undefined;
   /** The workspace's chosen connection, marked "in use here". */
-  workspaceChoiceId?: string;
+  workspaceChoiceId?: string | undefined;
   /** Now, for "today at 14:05" in the tooltip; injectable for tests. */
-  now?: () => Date;
+  now?: (() => Date) | undefined;
 }
 
 /** Builds the tree item of a connection. */
@@ -180,7 +180,7 @@ export function connectionInUse(
 /** The model in use: the workspace's model when it belongs to the connection in use, else the connection's default. */
 export function modelInUse(
   inUse: InUse | undefined,
-  choice: { connectionId?: string; model?: string },
+  choice: { connectionId?: string | undefined; model?: string | undefined },
 ): string | undefined {
   if (!inUse) return undefined;
   if (choice.model && choice.connectionId === inUse.connection.id) return choice.model;
@@ -197,7 +197,10 @@ export interface ConnectionPickData {
 }
 
 /** The quick-pick row of a connection: status icon, name, provider · model, default and current marked. */
-export function connectionPick(c: Connection, ctx: ItemContext & { currentId?: string } = {}): ConnectionPickData {
+export function connectionPick(
+  c: Connection,
+  ctx: ItemContext & { currentId?: string | undefined } = {},
+): ConnectionPickData {
   const item = connectionItem(c, ctx);
   const marks = [c.isDefault ? '★ default' : '', ctx.currentId === c.id ? 'in use' : ''].filter(Boolean).join(', ');
   const { reason, status } = connectionStatus(c);

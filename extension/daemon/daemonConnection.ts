@@ -69,7 +69,7 @@ export interface DaemonConnectionOptions {
 interface Subscription {
   type: NotificationType<unknown>;
   handler: (params: unknown) => void;
-  current?: { dispose(): void };
+  current?: { dispose(): void } | undefined;
 }
 
 interface Waiter {

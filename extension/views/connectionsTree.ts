@@ -46,10 +46,13 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Connection>, vsc
     const tree = new ConnectionsTree(store, choice, readQuota);
     const view = vscode.window.createTreeView(CONNECTIONS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
     const updateMessage = (): void => {
-      view.message =
+      const message =
         daemon.state === 'down' && store.connections.length > 0
           ? `The Switchboard daemon is not reachable; reconnecting… (${daemon.lastFailure ?? 'no answer'})`
           : undefined;
+      // undefined takes the message away; the API types `message?: string`, which exact optional types
+      // would not let us set to undefined directly.
+      Object.assign(view, { message });
     };
     updateMessage();
     return vscode.Disposable.from(tree, view, daemon.onDidChangeState(updateMessage), store.onDidChange(updateMessage));

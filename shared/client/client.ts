@@ -30,18 +30,18 @@ export type { ClientCloseEvent, Disposable } from './connection';
 /** Options of {@link SwitchboardClient.connect}. */
 export interface ConnectOptions {
   /** The Switchboard home holding `daemon.json`. Default: {@link defaultHome}(). */
-  home?: string;
+  home?: string | undefined;
   /** Use this instead of reading `daemon.json`. */
-  info?: DaemonInfo;
+  info?: DaemonInfo | undefined;
   /** `auto` (default) tries the Unix socket, then TCP with the token. */
-  transport?: TransportKind;
+  transport?: TransportKind | undefined;
   /** Sent in `daemon/hello`; shown as the client in the daemon's audit log. Default `switchboard-client`. */
-  clientName?: string;
-  clientVersion?: string;
+  clientName?: string | undefined;
+  clientVersion?: string | undefined;
   /** Default timeout of every request except chat streams. Default 30000 ms. */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /** Time allowed to connect and complete the WebSocket handshake. Default 5000 ms. */
-  handshakeTimeoutMs?: number;
+  handshakeTimeoutMs?: number | undefined;
 }
 
 /** Options of one request. */

@@ -25,7 +25,7 @@ export interface ClientCloseEvent {
 
 /** Options of {@link RpcConnection.call}. */
 export interface CallOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** `undefined` means no timeout: only chat streams, which bound themselves otherwise. */
   timeoutMs: number | undefined;
 }

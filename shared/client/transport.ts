@@ -24,9 +24,9 @@ export interface OpenedSocket {
 
 /** Options of {@link openSocket}. */
 export interface OpenSocketOptions {
-  transport?: TransportKind;
+  transport?: TransportKind | undefined;
   /** How long the TCP/socket connect plus the WebSocket handshake may take. Default 5000 ms. */
-  handshakeTimeoutMs?: number;
+  handshakeTimeoutMs?: number | undefined;
 }
 
 /**

@@ -126,7 +126,8 @@ export interface DiscoveredCapacity extends RateLimitInfo {
  * Schemas of the results above, for the notifications that carry them (`connections/changed`,
  * `connections/tested`): a client checks what arrives before its handler sees it. They check shapes,
  * not the input bounds (the daemon built these values), and keep fields they do not know, so an
- * older client still passes a newer daemon's additions on.
+ * older client still passes a newer daemon's additions on. Optional fields are `exactOptional`: the
+ * types say "absent or set", as JSON carries them.
  */
 
 const TestStatusSchema = z.enum(['ok', 'warning', 'error']);
@@ -135,7 +136,7 @@ const TestStatusSchema = z.enum(['ok', 'warning', 'error']);
 export const TestStage: z.ZodType<TestStage> = z.looseObject({
   name: z.enum(['connectivity', 'authentication', 'models', 'modelAccess', 'latency', 'completion']),
   status: z.union([TestStatusSchema, z.literal('skipped')]),
-  ms: z.number().optional(),
+  ms: z.number().exactOptional(),
   reason: z.string(),
 });
 
@@ -146,62 +147,62 @@ export const TestResult: z.ZodType<TestResult> = z.looseObject({
   testedAt: z.string(),
   durationMs: z.number(),
   stages: z.array(TestStage),
-  models: z.array(z.string()).optional(),
+  models: z.array(z.string()).exactOptional(),
 });
 
 const CapacityLimitShape: z.ZodType<CapacityLimit> = z.looseObject({
   period: CapacityPeriod,
-  requests: z.number().optional(),
-  tokens: z.number().optional(),
+  requests: z.number().exactOptional(),
+  tokens: z.number().exactOptional(),
 });
 const BudgetShape: z.ZodType<Budget> = z.looseObject({ period: z.enum(['day', 'month']), amount: z.number() });
 
 /** Schema of {@link DiscoveredCapacity}. */
 export const DiscoveredCapacity: z.ZodType<DiscoveredCapacity> = z.looseObject({
   observedAt: z.string(),
-  requestsLimit: z.number().optional(),
-  requestsRemaining: z.number().optional(),
-  requestsReset: z.string().optional(),
-  tokensLimit: z.number().optional(),
-  tokensRemaining: z.number().optional(),
-  tokensReset: z.string().optional(),
+  requestsLimit: z.number().exactOptional(),
+  requestsRemaining: z.number().exactOptional(),
+  requestsReset: z.string().exactOptional(),
+  tokensLimit: z.number().exactOptional(),
+  tokensRemaining: z.number().exactOptional(),
+  tokensReset: z.string().exactOptional(),
 });
 
 /** Schema of {@link Connection}. */
 export const Connection: z.ZodType<Connection> = z.looseObject({
   id: z.string(),
   name: z.string(),
-  description: z.string().optional(),
-  enabled: z.boolean().optional(),
-  lastUsedAt: z.string().optional(),
+  description: z.string().exactOptional(),
+  enabled: z.boolean().exactOptional(),
+  lastUsedAt: z.string().exactOptional(),
   generationDefaults: z
-    .looseObject({ temperature: z.number().optional(), maxTokens: z.number().optional() })
-    .optional(),
+    .looseObject({ temperature: z.number().exactOptional(), maxTokens: z.number().exactOptional() })
+    .exactOptional(),
   provider: z.string(),
   baseUrl: z.string(),
-  defaultModel: z.string().optional(),
-  allowedModels: z.array(z.string()).optional(),
-  organization: z.string().optional(),
-  apiVersion: z.string().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  secretHeaders: z.array(z.string()).optional(),
+  defaultModel: z.string().exactOptional(),
+  allowedModels: z.array(z.string()).exactOptional(),
+  organization: z.string().exactOptional(),
+  apiVersion: z.string().exactOptional(),
+  headers: z.record(z.string(), z.string()).exactOptional(),
+  secretHeaders: z.array(z.string()).exactOptional(),
   timeoutMs: z.number(),
   maxRetries: z.number(),
   isDefault: z.boolean(),
   keySource: z.string(),
-  keyHint: z.string().optional(),
-  keyFingerprint: z.string().optional(),
+  keyHint: z.string().exactOptional(),
+  keyFingerprint: z.string().exactOptional(),
   keyAvailable: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  lastTest: TestResult.optional(),
-  capacity: z.array(CapacityLimitShape).optional(),
-  onLimit: OnLimit.optional(),
-  maxQueueWaitMs: z.number().optional(),
-  budget: BudgetShape.optional(),
-  fallbacks: z.array(z.string()).optional(),
-  fallbackModels: z.record(z.string(), z.string()).optional(),
-  discoveredCapacity: DiscoveredCapacity.optional(),
+  lastTest: TestResult.exactOptional(),
+  capacity: z.array(CapacityLimitShape).exactOptional(),
+  onLimit: OnLimit.exactOptional(),
+  maxQueueWaitMs: z.number().exactOptional(),
+  budget: BudgetShape.exactOptional(),
+  fallbacks: z.array(z.string()).exactOptional(),
+  fallbackModels: z.record(z.string(), z.string()).exactOptional(),
+  discoveredCapacity: DiscoveredCapacity.exactOptional(),
 });
 
 /**

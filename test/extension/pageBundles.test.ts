@@ -12,7 +12,12 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(__dirname, '../..');
 const PAGES = ['chat', 'manager', 'usage'];
 /** Shared files a page may bundle: the host↔page messages, the figures' house style, the common stylesheet. */
-const SHARED_FOR_PAGES = ['shared/webview.ts', 'shared/format.ts', 'extension/webviewKit/common.css'];
+const SHARED_FOR_PAGES = [
+  'shared/webview.ts',
+  'shared/format.ts',
+  'shared/definedOnly.ts',
+  'extension/webviewKit/common.css',
+];
 /** The pure rule modules the daemon's schemas use too, so a form checks a field as the daemon would (none may import node:*). */
 const sharedRule = (f: string) => /^shared\/rules\/[A-Za-z]+\.ts$/.test(f);
 /** A package (node_modules may sit behind a symlink, so its path need not start with it). */

@@ -13,9 +13,10 @@ import {
   STATUS_STYLE,
   statusBarBackground,
 } from '../../extension/connections/presentation';
+import { definedOnly, type Loose } from '../../shared/definedOnly';
 
-function conn(over: Partial<Connection> = {}): Connection {
-  return {
+function conn(over: Partial<Loose<Connection>> = {}): Connection {
+  return definedOnly<Loose<Connection>>({
     id: 'c1',
     name: 'Work OpenAI',
     provider: 'openai',
@@ -31,7 +32,7 @@ function conn(over: Partial<Connection> = {}): Connection {
     createdAt: '2025-01-01T00:00:00Z',
     updatedAt: '2025-01-01T00:00:00Z',
     ...over,
-  };
+  });
 }
 function test(status: TestResult['status'], summary = `summary ${status}`): TestResult {
   return {

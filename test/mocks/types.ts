@@ -261,12 +261,12 @@ export type ErrorReason =
   'missingKey' | 'invalidKey' | 'modelNotFound' | 'badRequest' | 'noRoute' | 'insufficientQuota';
 
 export interface ErrorContext {
-  reason?: ErrorReason;
+  reason?: ErrorReason | undefined;
   /** For badRequest: what was wrong. */
-  message?: string;
-  param?: string;
-  key?: string;
-  model?: string;
+  message?: string | undefined;
+  param?: string | undefined;
+  key?: string | undefined;
+  model?: string | undefined;
   method: string;
   path: string;
   requestId: string;

@@ -12,9 +12,10 @@ export function enableCommand(which: 'enable' | 'disable'): Command {
       ? 'Switch a connection back on'
       : 'Switch a connection off: requests, routes and fallbacks pass it over',
     usage: `connections ${which} <connection>`,
-    details: on
-      ? undefined
-      : 'A disabled connection keeps its key and settings. A request that names it fails with CONNECTION_DISABLED;\nfallback chains skip it; it is not tested on schedule and not listed by /v1/models.',
+    ...(!on && {
+      details:
+        'A disabled connection keeps its key and settings. A request that names it fails with CONNECTION_DISABLED;\nfallback chains skip it; it is not tested on schedule and not listed by /v1/models.',
+    }),
     flags: [],
     async run(ctx, parsed) {
       const [ref] = positionals(parsed, ['connection'], this.usage);

@@ -28,7 +28,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 export function button(
   label: string,
   action: string,
-  opts: { text?: string; cls?: string; data?: Record<string, string> } = {},
+  opts: { text?: string | undefined; cls?: string | undefined; data?: Record<string, string> | undefined } = {},
 ): HTMLButtonElement {
   const b = h(
     'button',

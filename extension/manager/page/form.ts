@@ -11,6 +11,7 @@ import type {
   ManagerUpdateFields,
 } from '../../../shared/webview';
 import { connectionNameProblem } from '../../../shared/rules/connectionFields';
+import { definedOnly } from '../../../shared/definedOnly';
 import {
   authOf,
   awsFromConnection,
@@ -273,9 +274,6 @@ function common(v: FormValues) {
 }
 
 /** Drops `undefined` members so the daemon's strict schemas see only what was set. */
-function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, value]) => value !== undefined)) as T;
-}
 
 const emptyToUndefined = <T>(list: T[]): T[] | undefined => (list.length ? list : undefined);
 const emptyRecordToUndefined = (h: Record<string, string>) => (Object.keys(h).length ? h : undefined);
@@ -287,7 +285,7 @@ export interface ProviderHint {
 
 export function toCreateFields(v: FormValues, provider: ProviderHint = {}): ManagerCreateFields {
   const c = common(v);
-  return defined({
+  return definedOnly({
     name: v.name.trim(),
     provider: v.provider,
     ...c,
@@ -315,7 +313,7 @@ export function toDraft(v: FormValues, provider: ProviderHint = {}): ManagerDraf
     ...fields
   } = toCreateFields(v, provider);
   const keyless = provider.bedrock && !awsNeedsKey(v);
-  return defined({ ...fields, name: fields.name || undefined, apiKey: (!keyless && v.apiKey) || undefined });
+  return definedOnly({ ...fields, name: fields.name || undefined, apiKey: (!keyless && v.apiKey) || undefined });
 }
 
 /** Only what changed, so the audit log names the fields a person actually edited; `null` clears. */

@@ -6,6 +6,7 @@ import { adapterFor } from '../../../daemon/providers/registry';
 import type { ResolvedConnection } from '../../../daemon/providers/adapter';
 import { testConnection } from '../../../daemon/connectionTests/connectionTester';
 import { startMockUpstream, type MockUpstream } from '../../mocks/upstream';
+import { definedOnly, type Loose } from '../../../shared/definedOnly';
 
 const GOOD_KEY = 'sk-good-test-0123456789abcdef';
 const BAD_KEY = 'sk-bad-test-fedcba9876543210zz';
@@ -18,8 +19,8 @@ beforeAll(async () => {
 afterAll(() => up.close());
 beforeEach(() => up.reset());
 
-function openai(over: Partial<ResolvedConnection> = {}): ResolvedConnection {
-  return {
+function openai(over: Partial<Loose<ResolvedConnection>> = {}): ResolvedConnection {
+  return definedOnly<Loose<ResolvedConnection>>({
     id: 'conn_t',
     name: 'Test',
     provider: findBuiltIn('openai')!,
@@ -28,7 +29,7 @@ function openai(over: Partial<ResolvedConnection> = {}): ResolvedConnection {
     timeoutMs: 5000,
     maxRetries: 0,
     ...over,
-  };
+  });
 }
 
 function run(

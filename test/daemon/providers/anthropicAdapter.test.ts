@@ -105,7 +105,7 @@ describe('anthropic adapter', () => {
     const provider = { ...findBuiltIn('anthropic')!, id: 'local-claude', requiresKey: false, builtIn: false };
     await collect(
       anthropic,
-      { ...makeConn('anthropic', up.anthropicBaseUrl), provider, apiKey: undefined },
+      makeConn('anthropic', up.anthropicBaseUrl, { provider, apiKey: undefined }),
       chat('claude-sonnet-4-5'),
     );
     const r = up.requests[0]!;

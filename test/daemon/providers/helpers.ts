@@ -8,6 +8,7 @@ import { findBuiltIn } from '../../../daemon/catalog/builtInProviders';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from '../../../daemon/providers/registry';
 import { textsOf } from '../../../daemon/providers/chunkText';
 import { SwitchboardError } from '../../../shared/errors';
+import { definedOnly, type Loose } from '../../../shared/definedOnly';
 export { failure } from '../../helpers/failure';
 
 export const GOOD_KEY = 'sk-good-0123456789abcdefghijklmnop';
@@ -19,11 +20,11 @@ let seq = 0;
 export function makeConn(
   providerId: string,
   baseUrl: string,
-  over: Partial<ResolvedConnection> = {},
+  over: Partial<Loose<ResolvedConnection>> = {},
 ): ResolvedConnection {
   const provider = findBuiltIn(providerId);
   if (!provider) throw new Error(`no provider ${providerId}`);
-  return {
+  return definedOnly<Loose<ResolvedConnection>>({
     id: `conn-${++seq}`,
     name: `test ${seq}`,
     provider,
@@ -32,7 +33,7 @@ export function makeConn(
     timeoutMs: 2_000,
     maxRetries: 0,
     ...over,
-  };
+  });
 }
 
 export interface Collected {

@@ -10,17 +10,19 @@ import {
   type ProblemSnapshot,
 } from '../../../extension/chat/contextAttachments';
 import { renderAttachment } from '../../../extension/chat/prompt';
+import { definedOnly, type Loose } from '../../../shared/definedOnly';
 
-const problem = (over: Partial<ProblemSnapshot> = {}): ProblemSnapshot => ({
-  path: 'src/app.ts',
-  line: 3,
-  column: 5,
-  severity: 'error',
-  message: 'Cannot find name x.',
-  source: 'ts',
-  code: '2304',
-  ...over,
-});
+const problem = (over: Partial<Loose<ProblemSnapshot>> = {}): ProblemSnapshot =>
+  definedOnly<Loose<ProblemSnapshot>>({
+    path: 'src/app.ts',
+    line: 3,
+    column: 5,
+    severity: 'error',
+    message: 'Cannot find name x.',
+    source: 'ts',
+    code: '2304',
+    ...over,
+  });
 
 describe('problems as context', () => {
   it('lists errors first, one line each, and counts them in the label', () => {

@@ -20,6 +20,7 @@ import { ChatHost, type ChatUi, type DaemonStateName } from '../../../extension/
 import { ChatRunner } from '../../../extension/chat/chatRunner';
 import { ChatStore, type MementoLike } from '../../../extension/chat/chatStore';
 import { answerSource, type ConnectionsView, type WorkspaceChoiceValue } from '../../../extension/chat/target';
+import { definedOnly, type Loose } from '../../../shared/definedOnly';
 
 export class MemoryMemento implements MementoLike {
   readonly values = new Map<string, unknown>();
@@ -310,8 +311,8 @@ export function ofType<T extends HostToChat['type']>(
   return posted.filter((m): m is Extract<HostToChat, { type: T }> => m.type === type);
 }
 
-export function attachment(over: Partial<ChatAttachment> = {}): ChatAttachment {
-  return {
+export function attachment(over: Partial<Loose<ChatAttachment>> = {}): ChatAttachment {
+  return definedOnly<Loose<ChatAttachment>>({
     id: 'a1',
     kind: 'selection',
     label: 'app.ts:2-3',
@@ -321,5 +322,5 @@ export function attachment(over: Partial<ChatAttachment> = {}): ChatAttachment {
     endLine: 3,
     text: 'const a = 1;\nconst b = 2;',
     ...over,
-  };
+  });
 }
