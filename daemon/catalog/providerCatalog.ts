@@ -9,6 +9,11 @@ import { effectivePrices } from './priceMatch';
 import { BUILT_IN_PROVIDERS, findBuiltIn } from './builtInProviders';
 import type { Database } from '../store/database';
 
+/** A user's provider as `providers/upsert` and import give it (parsed params: optional fields may be undefined). */
+export type ProviderInput = Loose<Omit<Provider, 'builtIn' | 'authHeader'>> & {
+  authHeader?: Loose<NonNullable<Provider['authHeader']>> | undefined;
+};
+
 export class ProviderCatalog {
   constructor(private readonly db: Database) {}
 
@@ -44,7 +49,7 @@ export class ProviderCatalog {
     return provider;
   }
 
-  async upsert(input: Loose<Omit<Provider, 'builtIn'>>): Promise<Provider> {
+  async upsert(input: ProviderInput): Promise<Provider> {
     if (findBuiltIn(input.id)) {
       throw new SwitchboardError(
         ErrorCode.PROVIDER_IN_USE,
@@ -52,7 +57,12 @@ export class ProviderCatalog {
         { hint: 'Give your provider another id, e.g. "my-' + input.id + '".', field: 'id' },
       );
     }
-    const provider: Provider = { ...definedOnly(input), builtIn: false };
+    const { authHeader, ...fields } = input;
+    const provider: Provider = {
+      ...definedOnly(fields),
+      ...(authHeader && { authHeader: definedOnly(authHeader) }),
+      builtIn: false,
+    };
     await this.db.update((db) => {
       const i = db.providers.findIndex((p) => p.id === provider.id);
       if (i >= 0) db.providers[i] = provider;

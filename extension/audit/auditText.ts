@@ -27,8 +27,8 @@ const WHAT: Record<AuditEntry['action'], string> = {
 
 export interface AuditTextOptions {
   /** The connection the view is about (its name), when it is narrowed to one. */
-  connectionName?: string;
-  now?: Date;
+  connectionName?: string | undefined;
+  now?: Date | undefined;
 }
 
 export function auditText(entries: readonly AuditEntry[], opts: AuditTextOptions = {}): string {

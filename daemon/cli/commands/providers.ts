@@ -139,7 +139,7 @@ function fieldsFrom(values: Values, base: ProviderFields): ProviderFields {
         `--apis: "${bad.slice(0, 40)}" is not one of embeddings, responses.`,
         'e.g. --apis embeddings,responses.',
       );
-    out.apis = [...new Set(wanted)] as ProviderFields['apis'];
+    out.apis = [...new Set(wanted)] as NonNullable<ProviderFields['apis']>;
   }
   if (out.adapter !== 'openai' && out.apis !== undefined && out.apis.length > 0)
     throw new UsageError(
