@@ -4,7 +4,8 @@
  *
  * A connection's models are offered when it can answer: its key is available and its last test did
  * not fail (untested counts as usable, as in the Connections tree). Its models are `allowedModels`
- * when set, else the models its endpoint listed (embedding-only models left out), else its default
+ * when set, else the models its endpoint listed (embedding-only models left out, and models the facts
+ * do not know whose id says they embed, rerank, speak or draw), else its default
  * model. Token limits come from the catalog's facts of the model; a model the catalog does not know
  * gets generous limits rather than small ones, which would cut an agent's prompt short.
  */
@@ -63,9 +64,17 @@ function modelIdsOf(c: Connection, listed: readonly ModelInfo[]): string[] {
   return [...ids];
 }
 
+/**
+ * Model ids that name a kind of model that does not chat (embeddings, rerankers, speech, images,
+ * moderation). Only asked of models the facts do not know: an OpenAI embedding id listed by an
+ * Anthropic-format or local endpoint has no facts under that provider, yet is no chat model.
+ */
+const NOT_CHAT_ID = /embed|rerank|whisper|transcri|[-_]tts\b|^tts[-_]|dall-e|moderation/i;
+
 function chatCapable(m: ModelInfo): boolean {
   const caps = m.capabilities;
-  return caps === undefined || caps.length === 0 || !(caps.includes('embeddings') && !caps.includes('chat'));
+  if (caps === undefined || caps.length === 0) return !NOT_CHAT_ID.test(m.id);
+  return !(caps.includes('embeddings') && !caps.includes('chat'));
 }
 
 function describe(c: Connection, model: string, info: ModelInfo | undefined, providerName: string): OfferedModel {

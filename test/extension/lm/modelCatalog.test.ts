@@ -51,6 +51,26 @@ describe('the models VS Code is offered', () => {
     });
   });
 
+  it('leaves out listed models the facts do not know whose id says they are no chat model', () => {
+    const listed: ModelInfo[] = [
+      { id: 'claude-sonnet-4-5', capabilities: ['chat', 'tools'] },
+      { id: 'text-embedding-3-small' },
+      { id: 'nomic-embed-text:latest' },
+      { id: 'bge-reranker-v2' },
+      { id: 'whisper-1' },
+      { id: 'gpt-4o-mini-tts' },
+      { id: 'dall-e-3' },
+      { id: 'omni-moderation-latest' },
+      { id: 'llama3.1:8b' },
+    ];
+    const models = offeredModels({
+      connections: [conn({ id: 'a1', name: 'Proxy', provider: 'anthropic', lastTest: ok })],
+      modelsOf: () => listed,
+      providerName: () => 'Anthropic',
+    });
+    expect(models.map((m) => m.model)).toEqual(['claude-sonnet-4-5', 'llama3.1:8b']);
+  });
+
   it('leaves out connections that failed their test or have no key, and keeps untested ones', () => {
     const failed = { ...ok, status: 'error' as const };
     const models = offeredModels(
