@@ -8,6 +8,7 @@
 import type {
   BudgetStatus,
   Connection,
+  ConnectionQuota,
   CreateConnectionParams,
   PriceEntry,
   Provider,
@@ -46,6 +47,8 @@ export type ManagerToHost =
   | { type: 'delete'; requestId: number; id: string; name: string }
   /** Fill the default-model list of a saved connection from `models/list`. */
   | { type: 'loadModels'; connectionId: string }
+  /** How much of a saved connection's limits is used now (`connections/quota`); answered by `quota`. */
+  | { type: 'loadQuota'; connectionId: string }
   /** "Sign in with OpenRouter": the host runs the browser sign-in (no key is typed in the page). */
   | { type: 'signIn'; provider: 'openrouter' }
   /** The prices known for a provider's models (`prices/list`); answered by `prices`. */
@@ -97,6 +100,8 @@ export type HostToManager =
   | { type: 'models'; connectionId: string; models: string[] }
   /** A saved connection's last test results, newest first. */
   | { type: 'testHistory'; connectionId: string; entries: TestHistoryEntry[] }
+  /** A connection's quota now, or why it could not be read (`error`, in words a person reads). */
+  | { type: 'quota'; connectionId: string; quota?: ConnectionQuota; error?: string }
   /** A provider's prices; `requestId` when it answers a `setPrice`. */
   | { type: 'prices'; provider: string; prices: PriceEntry[]; requestId?: number }
   /** A custom provider was saved: the catalog as it is now, for the form to select it. */

@@ -8,6 +8,7 @@ import {
   ConnectionsDelete,
   ConnectionsGet,
   ConnectionsList,
+  ConnectionsQuota,
   ConnectionsTest,
   ConnectionsTestHistory,
   ConnectionsUpdate,
@@ -198,6 +199,15 @@ export class ManagerHost {
       case 'loadModels': {
         const { models } = await deps.request(ModelsList, { connectionId: msg.connectionId });
         return deps.post({ type: 'models', connectionId: msg.connectionId, models: models.map((m) => m.id) });
+      }
+      case 'loadQuota': {
+        // A failure belongs in the Quota section, not in the form's banner.
+        try {
+          const [quota] = (await deps.request(ConnectionsQuota, { id: msg.connectionId })).quotas;
+          return deps.post({ type: 'quota', connectionId: msg.connectionId, ...(quota && { quota }) });
+        } catch (error) {
+          return deps.post({ type: 'quota', connectionId: msg.connectionId, error: toManagerError(error).message });
+        }
       }
       case 'signIn': {
         const id = await deps.signIn(msg.provider);

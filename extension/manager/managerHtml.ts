@@ -113,13 +113,19 @@ export function renderPage(r: PageResources): string {
 }
 
 /**
- * "Limits & budget": capacity rows beside what the provider reported, what happens at a limit, the
+ * "Limits & budget": capacity rows, how much of them is used now, what the provider reported, what happens at a limit, the
  * budget, and the fallback chain. Rows are drawn by page/limitsView.ts into the `role="group"` containers.
  */
 function limitsSection(): string {
   return `<details id="limits">
         <summary>Limits &amp; budget</summary>
         ${rows('capacity', 'Capacity limits', 'Add limit', 'Switchboard holds requests to these limits before calling the provider. At most one limit per period; tokens count input and output.')}
+        <section id="quota" class="discovered" aria-labelledby="quota-heading">
+          <h3 id="quota-heading">Quota now</h3>
+          <p id="quota-status" class="help" aria-live="polite"></p>
+          <ul id="quota-lines" class="discovered-lines"></ul>
+          <button type="button" id="quota-refresh" class="secondary" hidden>Refresh</button>
+        </section>
         <section id="discovered" class="discovered" aria-labelledby="discovered-heading">
           <h3 id="discovered-heading">Reported by the provider</h3>
           <p id="discovered-observed" class="help"></p>

@@ -29,7 +29,8 @@ const LIMITS: Record<string, number> = {
   'dist/manager.js': 25 * KiB,
   'dist/usage.js': 14 * KiB,
   'dist/webviews/chat.js': 178 * KiB,
-  'dist/webviews/manager.js': 48 * KiB,
+  // 49.6 KiB with "Quota now" (#19: shared/quotaText.ts and the section's view).
+  'dist/webviews/manager.js': 50 * KiB,
   'dist/webviews/usage.js': 20 * KiB,
 };
 

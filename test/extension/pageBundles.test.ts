@@ -16,6 +16,7 @@ const SHARED_FOR_PAGES = [
   'shared/webview.ts',
   'shared/format.ts',
   'shared/definedOnly.ts',
+  'shared/quotaText.ts',
   'extension/webviewKit/common.css',
 ];
 /** The pure rule modules the daemon's schemas use too, so a form checks a field as the daemon would (none may import node:*). */

@@ -27,6 +27,7 @@ import {
 import { isBedrock } from './awsFields';
 import { headersForState } from './headers';
 import { renderDiscovered, setFallbackChoices, wireLimits } from './limitsView';
+import { renderQuota } from './quotaView';
 import { loadPrices, showPriceError, showPrices, wirePrices } from './pricesView';
 import { Requests, type Pending, type RequestKind } from './requests';
 import { messageWithHint } from './richText';
@@ -90,6 +91,13 @@ function send(message: ManagerToHost): void {
   vscode.postMessage(message);
 }
 
+/** Asks the host for the quota of the connection open in the form (none for a new one). */
+function loadQuota(connectionId: string | undefined): void {
+  if (connectionId === undefined) return renderQuota({ kind: 'unsaved' });
+  renderQuota({ kind: 'loading' });
+  send({ type: 'loadQuota', connectionId });
+}
+
 function request(
   kind: RequestKind,
   build: (requestId: number) => ManagerToHost,
@@ -127,6 +135,7 @@ function openForm(next: FormMode, values: FormValues, restored?: PersistedState)
   setFallbackChoices(connections, saved?.id);
   view.writeForm(values);
   renderDiscovered(saved);
+  loadQuota(saved?.id);
   view.showErrors({});
   view.setBanner(undefined);
   view.setStatus('');
@@ -398,6 +407,12 @@ function onMessage(msg: HostToManager): void {
     case 'testHistory':
       if (editing()?.id === msg.connectionId) renderTestHistory(msg.entries);
       return;
+    case 'quota':
+      // An answer for a connection no longer open is dropped.
+      if (editing()?.id !== msg.connectionId) return;
+      return renderQuota(
+        msg.quota ? { kind: 'shown', quota: msg.quota } : { kind: 'failed', message: msg.error ?? 'no answer' },
+      );
     case 'prices': {
       const answered = msg.requestId !== undefined && requests.settle(msg.requestId) !== undefined;
       return showPrices(msg.provider, msg.prices, answered);
@@ -471,6 +486,7 @@ form.addEventListener('input', (event) => {
 buttons.test.addEventListener('click', onTest);
 buttons.delete.addEventListener('click', onDelete);
 view.el('add').addEventListener('click', () => selectConnection(null));
+view.el('quota-refresh').addEventListener('click', () => loadQuota(editing()?.id));
 view.el('replace-key').addEventListener('click', () => setReplacing(true));
 view.el('keep-key').addEventListener('click', () => setReplacing(false));
 view.el('advanced').addEventListener('toggle', persist);

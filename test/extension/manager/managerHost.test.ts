@@ -317,6 +317,22 @@ describe('ManagerHost', () => {
     await host.handle({ type: 'loadModels', connectionId: 'c1' });
     expect(posted).toEqual([{ type: 'models', connectionId: 'c1', models: ['gpt-5.4', 'gpt-5.4-mini'] }]);
   });
+
+  it("answers the page's Quota now with connections/quota, and a failure in the section's words rather than the banner", async () => {
+    const quota = { connectionId: 'c1', name: 'Work', at: '2026-01-02T15:00:00.000Z', limits: [] };
+    const { host, posted, calls } = setup({ 'connections/quota': () => ({ quotas: [quota] }) });
+    await host.handle({ type: 'loadQuota', connectionId: 'c1' });
+    expect(calls).toEqual([{ method: 'connections/quota', params: { id: 'c1' } }]);
+    expect(posted).toEqual([{ type: 'quota', connectionId: 'c1', quota }]);
+
+    const failing = setup({
+      'connections/quota': () => {
+        throw new SwitchboardError('CONNECTION_NOT_FOUND', 'No connection "c9".', { hint: 'Pick another one.' });
+      },
+    });
+    await failing.host.handle({ type: 'loadQuota', connectionId: 'c9' });
+    expect(failing.posted).toEqual([{ type: 'quota', connectionId: 'c9', error: 'No connection "c9".' }]);
+  });
 });
 
 describe('toManagerError', () => {
