@@ -26,11 +26,13 @@ const KiB = 1024;
 const LIMITS: Record<string, number> = {
   'dist/extension.js': 140 * KiB,
   'dist/chat.js': 73 * KiB,
-  'dist/manager.js': 25 * KiB,
+  // 26.4 KiB: main had reached 25.8 with "Custom provider…"; "Quota now" (#19) adds 0.6.
+  'dist/manager.js': 27 * KiB,
   'dist/usage.js': 14 * KiB,
   'dist/webviews/chat.js': 178 * KiB,
-  // 49.6 KiB with "Quota now" (#19: shared/quotaText.ts and the section's view).
-  'dist/webviews/manager.js': 50 * KiB,
+  // 54.0 KiB: main had reached 51.6 with "Custom provider…"; "Quota now" (#19: shared/quotaText.ts
+  // and the section's view) adds 2.4.
+  'dist/webviews/manager.js': 55 * KiB,
   'dist/webviews/usage.js': 20 * KiB,
 };
 
