@@ -51,6 +51,7 @@ beforeEach(async () => {
   quiet.onNotification(ConnectionsTested, (p) => seenByQuiet.push(p));
   expect((await b.request(EventsSubscribe, {})).events.sort()).toEqual([
     'connections/changed',
+    'connections/quotaWarning',
     'connections/statusChanged',
     'connections/tested',
     'usage/budgetWarning',
