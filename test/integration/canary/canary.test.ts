@@ -87,7 +87,7 @@ beforeAll(async () => {
     [listener, rawFrames],
   ] as Array<[RawRpc, string[]]>)
     socket.ws.on('message', (d) => sink.push(d.toString()));
-  expect((await listener.call('events/subscribe', {})).result.events).toHaveLength(4); // then it only listens
+  expect((await listener.call('events/subscribe', {})).result.events).toHaveLength(5); // then it only listens
   await client.request(EventsSubscribe, {});
   await exercise(raw);
   await raw.close();
