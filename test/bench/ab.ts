@@ -8,6 +8,7 @@
  *   (edit the code)
  *   node --import tsx test/bench/ab.ts --save new
  *   node --import tsx test/bench/ab.ts --a base --b new [--rounds 6] [--requests 1600] [--paths http32,rpc32,http1]
+ *   node --import tsx test/bench/ab.ts --a base --b new,newer --relay --paths http32   # several Bs, and the bare relay's CPU
  *   node --import tsx test/bench/ab.ts --a new --b new --b-args=--max-semi-space-size=64   # node flags for one side
  *
  * Bundles live in test-artifacts/bench/ab/<name>/ (inside the repo, so their requires find node_modules).
@@ -15,8 +16,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SwitchboardClient } from '../../shared/client';
-import { requestBody, runRound, streamHttp, streamRpc, type HttpTarget } from './loadgen';
-import { cpuMs, REPO, runBenchMain, startMock } from './procs';
+import { makeAgent, requestBody, runRound, streamHttp, streamRpc, type HttpTarget } from './loadgen';
+import { cpuMs, REPO, runBenchMain, startMock, startRelay } from './procs';
 import { ARTIFACTS, CHUNKS, daemonTarget, daemonWithConnection, EXPECT_TEXT, KEY, MODEL, rpcClients } from './setup';
 import { dist, median } from './stats';
 
@@ -58,8 +59,23 @@ async function compare(
   rounds: number,
   n: number,
   paths: PathName[],
+  withRelay: boolean,
 ): Promise<void> {
   const mock = await startMock({ chunks: CHUNKS, validKey: KEY });
+  // The bare relay's CPU on the http paths, in the same rounds: each build's ratio to the floor.
+  const relay = withRelay ? await startRelay(mock.info.url) : undefined;
+  const relayTarget = (c: number): HttpTarget | undefined =>
+    relay && {
+      name: 'relay',
+      port: relay.info.port,
+      path: '/v1/chat/completions',
+      token: KEY,
+      model: MODEL,
+      agent: makeAgent(c),
+    };
+  const relay32 = relayTarget(32);
+  const relay1 = relayTarget(1);
+  const relayCpu = new Map<PathName, number[]>();
   const variants: Variant[] = [];
   for (const [i, name] of names.entries()) {
     const d = await daemonWithConnection(mock.info.openaiBaseUrl, nodeArgs[i]!, bundleOf(name));
@@ -82,9 +98,22 @@ async function compare(
     if (path === 'rpc32') return runRound(count, 32, (w) => streamRpc(v.clients[w]!, CHUNKS, EXPECT_TEXT));
     return runRound(Math.max(50, count / 8), 1, () => streamHttp(v.t1, body, CHUNKS, EXPECT_TEXT));
   };
+  const runRelay = (path: PathName, count: number) =>
+    path === 'http32'
+      ? runRound(count, 32, () => streamHttp(relay32!, body, CHUNKS, EXPECT_TEXT))
+      : runRound(Math.max(50, count / 8), 1, () => streamHttp(relay1!, body, CHUNKS, EXPECT_TEXT));
+  const relayPaths = relay ? paths.filter((p) => p !== 'rpc32') : [];
   for (const v of variants) for (const p of paths) await run(v, p, n / 2); // warm-up
+  for (const p of relayPaths) await runRelay(p, n / 2);
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? variants : [...variants].reverse();
+    for (const p of relayPaths) {
+      await sleep(SETTLE_MS);
+      const before = cpuMs(relay!.child.pid!);
+      const res = await runRelay(p, n);
+      await sleep(SETTLE_MS);
+      relayCpu.set(p, [...(relayCpu.get(p) ?? []), (cpuMs(relay!.child.pid!) - before) / res.samples.length]);
+    }
     for (const v of order) {
       for (const p of paths) {
         await sleep(SETTLE_MS);
@@ -111,6 +140,16 @@ async function compare(
       : '';
     console.log(`  ${v.name.padEnd(12)} ${cells.join('   ')}${ttft}`);
   }
+  if (relay) {
+    const floor = (p: PathName) => median(relayCpu.get(p)!);
+    console.log(`  ${'bare relay'.padEnd(12)} ${relayPaths.map((p) => `${p} ${floor(p).toFixed(3)}`).join('   ')}`);
+    for (const v of variants)
+      console.log(
+        `  ${v.name.padEnd(12)} vs relay: ${relayPaths.map((p) => `${p} ${(median(v.cpu.get(p)!) / floor(p)).toFixed(2)}×`).join('   ')}`,
+      );
+    relay32!.agent.destroy();
+    relay1!.agent.destroy();
+  }
   for (const v of variants) {
     v.t32.agent.destroy();
     v.t1.agent.destroy();
@@ -129,18 +168,22 @@ async function main(): Promise<void> {
       paths: { type: 'string', default: 'http32,rpc32,http1' },
       'a-args': { type: 'string', default: '' },
       'b-args': { type: 'string', default: '' },
+      relay: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.save) return save(values.save);
-  if (!values.a || !values.b) throw new Error('usage: --save <name> | --a <name> --b <name>');
+  if (!values.a || !values.b) throw new Error('usage: --save <name> | --a <name> --b <name>[,<name>…] [--relay]');
   const args = (s: string) => s.split(' ').filter(Boolean);
+  // More than one B (`--b x,y`): each is measured against A in the same rounds, with B's node flags.
+  const bs = values.b.split(',').filter(Boolean);
   await compare(
-    [values.a, values.b],
-    [args(values['a-args']), args(values['b-args'])],
+    [values.a, ...bs],
+    [args(values['a-args']), ...bs.map(() => args(values['b-args']))],
     Number(values.rounds),
     Number(values.requests),
     values.paths.split(',') as PathName[],
+    values.relay,
   );
 }
 

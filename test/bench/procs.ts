@@ -92,8 +92,12 @@ export async function startMock(args: { chunks: number; validKey: string }): Pro
 }
 
 /** Starts the bare node:http pass-through relay (bareRelay.ts) in front of `upstreamUrl`. */
-export async function startRelay(upstreamUrl: string): Promise<{ child: Child; info: { port: number } }> {
+export async function startRelay(
+  upstreamUrl: string,
+  nodeArgs: string[] = [],
+): Promise<{ child: Child; info: { port: number } }> {
   return startJsonLineChild<{ port: number }>('bare relay', [
+    ...nodeArgs,
     '--import',
     'tsx',
     join(REPO, 'test/bench/bareRelay.ts'),

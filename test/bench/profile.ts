@@ -10,9 +10,9 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { join } from 'node:path';
-import { requestBody, runRound, streamHttp, streamRpc } from './loadgen';
-import { DAEMON_JS, REPO } from './procs';
-import { ARTIFACTS, CHUNKS, daemonTarget, daemonWithConnection, EXPECT_TEXT, MODEL, rpcClients } from './setup';
+import { makeAgent, requestBody, runRound, streamHttp, streamRpc, type HttpTarget } from './loadgen';
+import { DAEMON_JS, REPO, startRelay } from './procs';
+import { ARTIFACTS, CHUNKS, daemonTarget, daemonWithConnection, EXPECT_TEXT, KEY, MODEL, rpcClients } from './setup';
 import { writeJson } from './report';
 
 interface CallFrame {
@@ -118,6 +118,9 @@ function layer(file: string): string {
   return file;
 }
 
+/** `BENCH_PROFILE_MORE=4` lists four times as many rows of each table (for digging into one path). */
+const MORE = Math.max(1, Number(process.env['BENCH_PROFILE_MORE'] ?? 1) || 1);
+
 /** Aggregates one profile's samples in [fromUs, toUs] (monotonic µs; omit for all). */
 export function aggregate(
   profile: CpuProfile,
@@ -192,11 +195,11 @@ export function aggregate(
     busyMs: busy,
     requests,
     busyUsPerRequest: (1000 * busy) / requests,
-    layers: rows(layers, 20),
-    functions: rows(fn, top),
-    files: rows(files, 20),
-    packagesInclusive: rows(inclusive, 20),
-    productInclusive: rows(product, 30),
+    layers: rows(layers, 20 * MORE),
+    functions: rows(fn, top * MORE),
+    files: rows(files, 20 * MORE),
+    packagesInclusive: rows(inclusive, 20 * MORE),
+    productInclusive: rows(product, 30 * MORE),
   };
 }
 
@@ -218,12 +221,50 @@ export function renderSummary(title: string, s: Summary): string {
   ].join('\n');
 }
 
+/**
+ * The bare relay under the same load and profiler, for a like-for-like look at what Node's own
+ * http, net and streams cost a process that does nothing else (`--profile-relay`).
+ */
+async function profileRelay(mockBaseUrl: string, scale: number, c: number): Promise<Summary> {
+  const dir = join(ARTIFACTS, 'profile-relay');
+  rmSync(dir, { recursive: true, force: true });
+  const n = Math.max(c, Math.round((c < 32 ? 1000 : 3200) * scale));
+  const relay = await startRelay(new URL(mockBaseUrl).origin, PROFILER(dir));
+  const target: HttpTarget = {
+    name: 'relay',
+    port: relay.info.port,
+    path: '/v1/chat/completions',
+    token: KEY,
+    model: MODEL,
+    agent: makeAgent(c),
+  };
+  const body = requestBody(MODEL);
+  const issue = () => streamHttp(target, body, CHUNKS, EXPECT_TEXT);
+  await runRound(Math.max(2 * c, n / 4), c, issue);
+  const from = monoUs();
+  await runRound(n, c, issue);
+  const to = monoUs();
+  target.agent.destroy();
+  await relay.child.stop(15_000);
+  return report(dir, n, from, to, `Bare relay profile, POST /v1/chat/completions at c=${c}`);
+}
+
+const PROFILER = (dir: string) => ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=250'];
+
+function report(dir: string, n: number, from: number, to: number, title: string): Summary {
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
+  const summary = aggregate(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile, n, from, to);
+  console.log(`\n${renderSummary(title, summary)}\n  (profile: ${join(dir, file)})`);
+  return summary;
+}
+
 async function profileOne(kind: 'http' | 'rpc', mockBaseUrl: string, scale: number, c: number): Promise<Summary> {
   const dir = join(ARTIFACTS, `profile-${kind}`);
   rmSync(dir, { recursive: true, force: true });
   // As many requests as c=32's 3200, but no more than c=1 gets through in a few seconds.
   const n = Math.max(c, Math.round((c < 32 ? 1000 : 3200) * scale));
-  const d = await daemonWithConnection(mockBaseUrl, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=250']);
+  const d = await daemonWithConnection(mockBaseUrl, PROFILER(dir));
   const target = daemonTarget(d.info, c);
   const body = requestBody(MODEL);
   const clients = kind === 'rpc' ? await rpcClients(d.home, c) : [];
@@ -239,19 +280,25 @@ async function profileOne(kind: 'http' | 'rpc', mockBaseUrl: string, scale: numb
   target.agent.destroy();
   await Promise.all([...clients, d.admin].map((cl) => cl.close()));
   await d.child.stop(15_000); // SIGTERM: the daemon exits cleanly and V8 writes the profile
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
-  const summary = aggregate(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile, n, from, to);
-  console.log(
-    `\n${renderSummary(`Daemon profile, ${kind === 'http' ? 'POST /v1/chat/completions' : 'JSON-RPC chat/stream'} at c=${c}`, summary)}\n  (profile: ${join(dir, file)})`,
+  return report(
+    dir,
+    n,
+    from,
+    to,
+    `Daemon profile, ${kind === 'http' ? 'POST /v1/chat/completions' : 'JSON-RPC chat/stream'} at c=${c}`,
   );
-  return summary;
 }
 
-export async function runProfiles(mockBaseUrl: string, scale: number, concurrency = 32): Promise<void> {
+export async function runProfiles(
+  mockBaseUrl: string,
+  scale: number,
+  concurrency = 32,
+  withRelay = false,
+): Promise<void> {
+  const relay = withRelay ? await profileRelay(mockBaseUrl, scale, concurrency) : undefined;
   const http = await profileOne('http', mockBaseUrl, scale, concurrency);
   const rpc = await profileOne('rpc', mockBaseUrl, scale, concurrency);
-  writeJson(join(ARTIFACTS, 'profile-summary.json'), { http, rpc });
+  writeJson(join(ARTIFACTS, 'profile-summary.json'), { http, rpc, ...(relay && { relay }) });
 }
 
 if (require.main === module) {

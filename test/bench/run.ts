@@ -17,6 +17,7 @@
  *   npm run bench -- --paths daemon,messages   # only some paths (with their direct and relay baselines)
  *   npm run bench -- --profile-only    # only the profiles (no measured levels)
  *   npm run bench -- --profile-only --profile-concurrency 1   # profile at another concurrency than 32
+ *   npm run bench -- --profile-only --profile-relay   # profile the bare relay too, under the same load
  *   npm run bench -- --bundle base     # measure a bundle saved by ab.ts (test-artifacts/bench/ab/base); profiles still use dist/
  */
 import { cpus, loadavg } from 'node:os';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
       profile: { type: 'boolean', default: false },
       'profile-only': { type: 'boolean', default: false },
       'profile-concurrency': { type: 'string', default: '32' },
+      'profile-relay': { type: 'boolean', default: false },
       bundle: { type: 'string' },
       levels: { type: 'string' },
       paths: { type: 'string' },
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
   if (values['profile-only']) {
     process.stderr.write(`bench: daemon bundle ${await snapshotDaemon()} into test-artifacts/bench/daemon-snapshot\n`);
     const mock = await startMock({ chunks: CHUNKS, validKey: KEY });
-    await runProfiles(mock.info.openaiBaseUrl, scale, profileConcurrency);
+    await runProfiles(mock.info.openaiBaseUrl, scale, profileConcurrency, values['profile-relay']);
     return;
   }
   const started = Date.now();
@@ -135,7 +137,7 @@ async function main(): Promise<void> {
 
   if (values.profile) {
     await daemon.child.stop();
-    await runProfiles(mock.info.openaiBaseUrl, scale, profileConcurrency);
+    await runProfiles(mock.info.openaiBaseUrl, scale, profileConcurrency, values['profile-relay']);
   }
 }
 
