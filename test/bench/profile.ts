@@ -259,12 +259,18 @@ function report(dir: string, n: number, from: number, to: number, title: string)
   return summary;
 }
 
-async function profileOne(kind: 'http' | 'rpc', mockBaseUrl: string, scale: number, c: number): Promise<Summary> {
+async function profileOne(
+  kind: 'http' | 'rpc',
+  mockBaseUrl: string,
+  scale: number,
+  c: number,
+  bundle: string | undefined,
+): Promise<Summary> {
   const dir = join(ARTIFACTS, `profile-${kind}`);
   rmSync(dir, { recursive: true, force: true });
   // As many requests as c=32's 3200, but no more than c=1 gets through in a few seconds.
   const n = Math.max(c, Math.round((c < 32 ? 1000 : 3200) * scale));
-  const d = await daemonWithConnection(mockBaseUrl, PROFILER(dir));
+  const d = await daemonWithConnection(mockBaseUrl, PROFILER(dir), bundle);
   const target = daemonTarget(d.info, c);
   const body = requestBody(MODEL);
   const clients = kind === 'rpc' ? await rpcClients(d.home, c) : [];
@@ -294,10 +300,11 @@ export async function runProfiles(
   scale: number,
   concurrency = 32,
   withRelay = false,
+  bundle?: string,
 ): Promise<void> {
   const relay = withRelay ? await profileRelay(mockBaseUrl, scale, concurrency) : undefined;
-  const http = await profileOne('http', mockBaseUrl, scale, concurrency);
-  const rpc = await profileOne('rpc', mockBaseUrl, scale, concurrency);
+  const http = await profileOne('http', mockBaseUrl, scale, concurrency, bundle);
+  const rpc = await profileOne('rpc', mockBaseUrl, scale, concurrency, bundle);
   writeJson(join(ARTIFACTS, 'profile-summary.json'), { http, rpc, ...(relay && { relay }) });
 }
 

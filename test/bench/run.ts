@@ -18,7 +18,7 @@
  *   npm run bench -- --profile-only    # only the profiles (no measured levels)
  *   npm run bench -- --profile-only --profile-concurrency 1   # profile at another concurrency than 32
  *   npm run bench -- --profile-only --profile-relay   # profile the bare relay too, under the same load
- *   npm run bench -- --bundle base     # measure a bundle saved by ab.ts (test-artifacts/bench/ab/base); profiles still use dist/
+ *   npm run bench -- --bundle base     # measure (or with --profile-only, profile) a bundle saved by ab.ts (test-artifacts/bench/ab/base)
  */
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -61,10 +61,14 @@ async function main(): Promise<void> {
   if (plans.length === 0)
     throw new Error(`--levels: none of ${values.levels} is one of ${PLANS.map((p) => p.concurrency).join(',')}`);
 
+  const bundle = values.bundle ? join(ARTIFACTS, 'ab', values.bundle, 'daemon.js') : undefined;
   if (values['profile-only']) {
-    process.stderr.write(`bench: daemon bundle ${await snapshotDaemon()} into test-artifacts/bench/daemon-snapshot\n`);
+    if (!bundle)
+      process.stderr.write(
+        `bench: daemon bundle ${await snapshotDaemon()} into test-artifacts/bench/daemon-snapshot\n`,
+      );
     const mock = await startMock({ chunks: CHUNKS, validKey: KEY });
-    await runProfiles(mock.info.openaiBaseUrl, scale, profileConcurrency, values['profile-relay']);
+    await runProfiles(mock.info.openaiBaseUrl, scale, profileConcurrency, values['profile-relay'], bundle);
     return;
   }
   const started = Date.now();
@@ -74,7 +78,6 @@ async function main(): Promise<void> {
     log(
       `bench: WARNING: load average ${loadBefore.toFixed(1)} on ${cores} cores — other work is running; latencies will be noisy.`,
     );
-  const bundle = values.bundle ? join(ARTIFACTS, 'ab', values.bundle, 'daemon.js') : undefined;
   if (bundle) log(`bench: daemon bundle ${bundle}`);
   else
     process.stderr.write(`bench: daemon bundle ${await snapshotDaemon()} into test-artifacts/bench/daemon-snapshot\n`);
