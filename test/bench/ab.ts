@@ -103,8 +103,11 @@ async function compare(
       ? runRound(count, 32, () => streamHttp(relay32!, body, CHUNKS, EXPECT_TEXT))
       : runRound(Math.max(50, count / 8), 1, () => streamHttp(relay1!, body, CHUNKS, EXPECT_TEXT));
   const relayPaths = relay ? paths.filter((p) => p !== 'rpc32') : [];
-  for (const v of variants) for (const p of paths) await run(v, p, n / 2); // warm-up
-  for (const p of relayPaths) await runRelay(p, n / 2);
+  // Warm-up, twice a round's requests: the first rounds after a shorter one still ran slower code.
+  for (let w = 0; w < 2; w++) {
+    for (const v of variants) for (const p of paths) await run(v, p, n);
+    for (const p of relayPaths) await runRelay(p, n);
+  }
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? variants : [...variants].reverse();
     for (const p of relayPaths) {
@@ -125,8 +128,11 @@ async function compare(
         if (p === 'http1') v.ttft1.push(dist(res.samples.map((s) => s.ttftMs)).p50);
       }
     }
+    const relayNow = relayPaths.length
+      ? ` | relay ${relayPaths.map((p) => relayCpu.get(p)!.at(-1)!.toFixed(3)).join(' ')}`
+      : '';
     process.stderr.write(
-      `round ${r + 1}/${rounds}: ${variants.map((v) => `${v.name} ${paths.map((p) => `${p} ${v.cpu.get(p)!.at(-1)!.toFixed(3)}`).join(' ')}`).join(' | ')}\n`,
+      `round ${r + 1}/${rounds}: ${variants.map((v) => `${v.name} ${paths.map((p) => `${p} ${v.cpu.get(p)!.at(-1)!.toFixed(3)}`).join(' ')}`).join(' | ')}${relayNow}\n`,
     );
   }
   console.log('\ndaemon CPU ms/request, median over rounds (min–max)');
@@ -143,9 +149,13 @@ async function compare(
   if (relay) {
     const floor = (p: PathName) => median(relayCpu.get(p)!);
     console.log(`  ${'bare relay'.padEnd(12)} ${relayPaths.map((p) => `${p} ${floor(p).toFixed(3)}`).join('   ')}`);
+    // Also the median of each round's own ratio: the relay ran seconds before, so a machine that
+    // slows down or speeds up over minutes (other tenants) cancels out.
+    const perRound = (v: Variant, p: PathName) =>
+      median(v.cpu.get(p)!.map((x, i) => x / relayCpu.get(p)![i]!)).toFixed(2);
     for (const v of variants)
       console.log(
-        `  ${v.name.padEnd(12)} vs relay: ${relayPaths.map((p) => `${p} ${(median(v.cpu.get(p)!) / floor(p)).toFixed(2)}×`).join('   ')}`,
+        `  ${v.name.padEnd(12)} vs relay: ${relayPaths.map((p) => `${p} ${(median(v.cpu.get(p)!) / floor(p)).toFixed(2)}× (per round ${perRound(v, p)}×)`).join('   ')}`,
       );
     relay32!.agent.destroy();
     relay1!.agent.destroy();
