@@ -26,14 +26,14 @@ import { modelIdProblem } from '../../shared/rules/inputRules';
 import type { ConnectionService } from '../connections/service';
 import type { ProviderCatalog } from '../catalog/providerCatalog';
 import type { Logger } from '../log';
-import type { ProviderAdapter, RateLimitInfo, ResolvedConnection } from '../providers/adapter';
+import type { ProviderAdapter, ResolvedConnection } from '../providers/adapter';
 import type { StoredConnection } from '../store/schema';
 import { assertConnectionAllowed, type Caller } from '../tokens/caller';
 import { estimateStreamedUsage } from './tokenEstimate';
 import type { UsageLedger } from '../usage/ledger';
 import { AnswerBuilder } from '../translate/answerBuilder';
 import { fallbackChain, isFallbackTrigger } from './fallbacks';
-import type { Admission, AdmissionTicket, ChatInput, ChatRequestInput, Pricing } from './ports';
+import type { Admission, AdmissionTicket, ChatInput, ChatRequestInput, Pricing, RateLimitReport } from './ports';
 import { withGenerationDefaults } from './generationDefaults';
 import { connectionDisabled } from '../connections/errors';
 import { isEnabled } from '../connections/service';
@@ -82,8 +82,8 @@ export interface ChatServiceDeps {
   log: Logger;
   admission?: Admission;
   pricing?: Pricing;
-  /** Told the rate-limit headers each response carried. */
-  onRateLimits?: (connectionId: string, info: RateLimitInfo) => void;
+  /** Told the rate-limit headers each response carried (parsed, or to parse when needed). */
+  onRateLimits?: (connectionId: string, report: RateLimitReport) => void;
   /**
    * Told when the upstream refused the connection's key during a chat: 401 (not accepted; the
    * connection is failing, as a test would find) or 403 (no access to this model or API).
@@ -117,7 +117,7 @@ export class AttemptProgress {
    */
   outputChars = 0;
 
-  constructor(readonly rateLimits: (info: RateLimitInfo) => void) {}
+  constructor(readonly rateLimits: (report: RateLimitReport) => void) {}
 
   /** Output is reaching the client: from now on this attempt cannot be replaced by a fallback. */
   output(): void {
@@ -300,7 +300,7 @@ export class ChatService {
   /** One attempt on one connection, between admission and the ledger. Throws {@link AttemptFailed}. */
   private async runOnce<T>(prepared: PreparedChat, attempt: Attempt<T>, signal: AbortSignal): Promise<Attempted<T>> {
     const { conn, model, input, stored } = prepared;
-    const progress = new AttemptProgress((info) => this.deps.onRateLimits?.(conn.id, info));
+    const progress = new AttemptProgress((report) => this.deps.onRateLimits?.(conn.id, report));
     let ticket: AdmissionTicket | undefined;
     let value: T;
     try {

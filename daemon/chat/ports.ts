@@ -3,7 +3,7 @@
  * and budgets, implemented in daemon/limits/) and pricing (daemon/pricing/). They live apart from the
  * service so those folders depend on this small file, not on the service that depends on them.
  */
-import type { ChatMessage, ChatOptions, Usage } from '../../shared/protocol';
+import type { ChatMessage, ChatOptions, RateLimitInfo, Usage } from '../../shared/protocol';
 import type { StoredConnection } from '../store/schema';
 import type { Caller } from '../tokens/caller';
 import type { RequestOrigin } from '../audit/activityAudit';
@@ -50,3 +50,11 @@ export interface AdmissionTicket {
 export interface Pricing {
   costOf(providerId: string, model: string, usage: Usage): number | null;
 }
+
+/**
+ * The rate limits one answer reported (ChatService's `onRateLimits`, discovered capacity): the parsed
+ * figures, or a function parsing them from the answer's headers, called later and only when those
+ * figures are the latest of their connection (most are replaced before anyone reads them).
+ * `undefined` when the answer carried none.
+ */
+export type RateLimitReport = RateLimitInfo | (() => RateLimitInfo | undefined);

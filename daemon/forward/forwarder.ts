@@ -25,7 +25,6 @@ import { IdleWatch } from '../providers/transport/idleWatch';
 import { BodyCutError } from '../providers/transport/sseReader';
 import {
   isQuotaExhausted,
-  parseRateLimits,
   RETRY_WAIT_CAP_MS,
   retryAfterMs,
   UpstreamIdleTimeout,
@@ -44,6 +43,7 @@ import { backoffMs, sleep } from '../providers/transport/retryPolicy';
 import { completeStoppedUsage } from '../chat/tokenEstimate';
 import { forwardedDefaults } from '../chat/generationDefaults';
 import { setMembers } from './jsonSplice';
+import { rateLimitReportOf } from './rateLimitReport';
 import { AnthropicStreamTap, OpenAIStreamTap, type StreamTap } from './streamTap';
 import { AnswerTooLarge, callUpstream, readBody, webHeaders, type UpstreamAnswer } from './upstreamCall';
 import { upstreamTarget, type ForwardEndpoint } from './upstreamTarget';
@@ -414,10 +414,10 @@ function relayedHeaders(raw: string[], stream: boolean): Record<string, string> 
   return out;
 }
 
-/** Passes the answer's rate-limit headers, if it has any, to the connection's discovered capacity. */
+/** Hands the answer's rate limits, unparsed, to the connection's discovered capacity (rateLimitReport.ts). */
 function recordRateLimits(answer: UpstreamAnswer, progress: AttemptProgress): void {
-  const limits = parseRateLimits({ get: (name) => headerOf(answer.headers, name) });
-  if (limits) progress.rateLimits(limits);
+  const report = rateLimitReportOf(answer.headers);
+  if (report) progress.rateLimits(report);
 }
 
 function headerOf(headers: IncomingHttpHeaders, name: string): string | null {

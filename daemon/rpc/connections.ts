@@ -14,15 +14,21 @@ import type { Router } from './router';
 
 export interface ConnectionHandlerDeps {
   connections: ConnectionService;
+  /** Records the rate limits reported but not yet stored, so `list` and `get` show the latest. */
+  settleRateLimits?: () => void;
 }
 
 export function registerConnectionHandlers(router: Router, deps: ConnectionHandlerDeps): void {
   const service = deps.connections;
   // A tool token sees only the connections it may use.
-  router.on(ConnectionsList, (_params, { session }) => ({
-    connections: service.list().filter((c) => mayUseConnection(session.caller, c.id)),
-  }));
-  router.on(ConnectionsGet, ({ id }) => ({ connection: service.get(id) }));
+  router.on(ConnectionsList, (_params, { session }) => {
+    deps.settleRateLimits?.();
+    return { connections: service.list().filter((c) => mayUseConnection(session.caller, c.id)) };
+  });
+  router.on(ConnectionsGet, ({ id }) => {
+    deps.settleRateLimits?.();
+    return { connection: service.get(id) };
+  });
   router.on(ConnectionsCreate, async (params, { session }) => ({
     connection: await service.create(params, session.clientName),
   }));

@@ -7,10 +7,13 @@ import type { Router } from './router';
 export interface QuotaHandlerDeps {
   connections: ConnectionService;
   admission: Pick<LimitsAdmission, 'quota'>;
+  /** Records the rate limits reported but not yet stored, so the provider's figures are the latest. */
+  settleRateLimits?: () => void;
 }
 
 export function registerQuotaHandlers(router: Router, deps: QuotaHandlerDeps): void {
   router.on(ConnectionsQuota, (params) => {
+    deps.settleRateLimits?.();
     // An unknown id is CONNECTION_NOT_FOUND (from `stored`), not an empty list.
     const conns =
       params?.id !== undefined

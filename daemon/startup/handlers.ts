@@ -33,7 +33,9 @@ export function registerHandlers(
     activeStreams: () => s.streams.size,
     connectionCount: () => s.connections.count(),
   });
-  registerConnectionHandlers(router, { connections: s.connections });
+  // Reads showing discovered capacity first record the rate limits reported this turn.
+  const settleRateLimits = () => s.rateLimits.flush();
+  registerConnectionHandlers(router, { connections: s.connections, settleRateLimits });
   registerConnectionTestHandlers(router, {
     connections: s.connections,
     providers: s.providers,
@@ -52,7 +54,7 @@ export function registerHandlers(
   registerModelHandlers(router, { connections: s.connections, models: s.models, facts: s.facts, audit });
   registerUsageHandlers(router, { ledger: s.ledger });
   registerBudgetHandlers(router, { connections: s.connections, budgets: s.admission.budgets });
-  registerQuotaHandlers(router, { connections: s.connections, admission: s.admission });
+  registerQuotaHandlers(router, { connections: s.connections, admission: s.admission, settleRateLimits });
   registerPriceHandlers(router, { prices: s.pricing, audit });
   registerTransferHandlers(router, {
     version: daemon.version,

@@ -12,7 +12,7 @@ import { TestHistory } from '../connectionTests/testHistory';
 import { ConnectionService } from '../connections/service';
 import { EventHub } from '../events';
 import { LimitsAdmission } from '../limits/admission';
-import { discoveredCapacityRecorder } from '../limits/discoveredCapacity';
+import { DiscoveredCapacityRecorder } from '../limits/discoveredCapacity';
 import { providerQuota } from '../limits/quotaStatus';
 import type { Logger } from '../log';
 import { ModelCache } from '../models/modelCache';
@@ -38,6 +38,8 @@ export interface Services {
   /** Model facts: the catalog's, the user's over them. */
   facts: FactBook;
   admission: LimitsAdmission;
+  /** The rate limits upstreams report, recorded on their connections once per turn (flush before showing them). */
+  rateLimits: DiscoveredCapacityRecorder;
   streams: StreamRegistry;
   chat: ChatService;
   scheduler: TestScheduler;
@@ -93,15 +95,22 @@ export async function buildServices(
 
   // Rate limits come from chat streams (their rateLimits chunk) and from every other answer (429s, model lists).
   // What the provider reports may pass 80% of its own limits: warn once, as for configured limits.
-  const recordRateLimits = discoveredCapacityRecorder(db, Date.now, (id, capacity) => {
-    try {
-      const conn = connections.find(id);
-      if (conn) admission.quotaWarnings.checkProvider(conn, providerQuota(capacity));
-    } catch (error) {
-      log.warn('could not check the provider quota warning', { error, connectionId: id });
-    }
+  // Coalesced: the latest report of each connection is recorded once per event-loop turn.
+  const rateLimits = new DiscoveredCapacityRecorder({
+    db,
+    log,
+    onRecorded: (id, capacity) => {
+      try {
+        const conn = connections.find(id);
+        if (conn) admission.quotaWarnings.checkProvider(conn, providerQuota(capacity));
+      } catch (error) {
+        log.warn('could not check the provider quota warning', { error, connectionId: id });
+      }
+    },
   });
-  setRateLimitListener(recordRateLimits);
+  // Runs after the listener is gone and before the store's final flush (cleanups run last-added first).
+  cleanups.push(() => rateLimits.flush());
+  setRateLimitListener(rateLimits.record);
   cleanups.push(() => setRateLimitListener(undefined));
 
   const chat = new ChatService({
@@ -113,7 +122,7 @@ export async function buildServices(
     log,
     pricing,
     admission,
-    onRateLimits: recordRateLimits,
+    onRateLimits: rateLimits.record,
     onKeyRejected: (id, { status, hadKey, model, origin }) => {
       activity.keyRejected(id, { status, surface: origin?.surface ?? 'chat', model }, origin?.client ?? 'unknown');
       // A 401 during a chat marks the connection failing at authentication, as a test would.
@@ -158,6 +167,7 @@ export async function buildServices(
     pricing,
     facts: new FactBook(db, providers),
     admission,
+    rateLimits,
     streams: new StreamRegistry(limits.streams),
     chat,
     scheduler,

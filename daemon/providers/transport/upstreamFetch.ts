@@ -225,12 +225,13 @@ function withIdleTimeout(res: Response, ms: number): Response {
 
 /**
  * Rate-limit figures from a response's headers: OpenAI `x-ratelimit-*` (resets as durations like
- * `6m0s`) or Anthropic `anthropic-ratelimit-*` (resets as RFC 3339 times). Undefined when absent.
+ * `6m0s`, counted from `receivedAt`: when the answer came, default now) or Anthropic
+ * `anthropic-ratelimit-*` (resets as RFC 3339 times). Undefined when absent.
  */
-export function parseRateLimits(headers: Pick<Headers, 'get'>): RateLimitInfo | undefined {
-  // One get() per header and no deletes: this runs on every streamed request.
+export function parseRateLimits(headers: Pick<Headers, 'get'>, receivedAt?: number): RateLimitInfo | undefined {
+  // One get() per header and no deletes.
   if (headers.get('x-ratelimit-limit-requests') !== null || headers.get('x-ratelimit-limit-tokens') !== null) {
-    const now = Date.now();
+    const now = receivedAt ?? Date.now();
     const info: RateLimitInfo = {};
     set(info, 'requestsLimit', int(headers.get('x-ratelimit-limit-requests')));
     set(info, 'requestsRemaining', int(headers.get('x-ratelimit-remaining-requests')));

@@ -1,0 +1,34 @@
+/**
+ * A forwarded answer's rate limits, as a report for the connection's discovered capacity
+ * (daemon/limits/discoveredCapacity.ts). Every answer carries them but only the latest figures of a
+ * connection are kept, so the report is a function over the answer's headers, parsed only when
+ * the recorder needs it: once per connection per event-loop turn, not once per request.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RateLimitReport } from '../chat/ports';
+import { parseRateLimits } from '../providers/transport/upstreamFetch';
+
+/**
+ * The report of an answer that just came, or undefined when it carries no rate limits. Resets sent
+ * as durations count from now, when the answer came, not from when the report is read.
+ */
+export function rateLimitReportOf(headers: IncomingHttpHeaders): RateLimitReport | undefined {
+  if (!hasRateLimits(headers)) return undefined;
+  const receivedAt = Date.now();
+  return () => parseRateLimits({ get: (name) => headerValue(headers, name) }, receivedAt);
+}
+
+/** The headers parseRateLimits looks for first: without one of them it finds nothing. */
+function hasRateLimits(headers: IncomingHttpHeaders): boolean {
+  return (
+    headers['x-ratelimit-limit-requests'] !== undefined ||
+    headers['x-ratelimit-limit-tokens'] !== undefined ||
+    headers['anthropic-ratelimit-requests-limit'] !== undefined ||
+    headers['anthropic-ratelimit-tokens-limit'] !== undefined
+  );
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | null {
+  const value = headers[name];
+  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+}
