@@ -38,11 +38,11 @@ export function callUpstream(
 ): Promise<UpstreamAnswer> {
   return new Promise<UpstreamAnswer>((resolve, reject) => {
     if (signal.aborted) return reject(abortError());
-    const secure = target.url.protocol === 'https:';
-    const req = (secure ? https : http).request(target.url, {
+    const secure = target.at.protocol === 'https:';
+    const req = (secure ? https : http).request({
+      ...target.at,
       method: 'POST',
-      // The hop header last, so no connection header can drop it: a base URL leading back to a daemon is refused there (daemon/loopGuard.ts).
-      headers: { ...target.headers, 'content-length': String(payload.length), [HOP_HEADER]: HOP_VALUE },
+      headers: headerList(target, payload.length),
       agent: secure ? upstreamAgents.https : upstreamAgents.http,
     });
     let message: IncomingMessage | undefined;
@@ -81,6 +81,27 @@ export function callUpstream(
     });
     req.end(payload);
   });
+}
+
+/** Names node:http sets from the request itself, never from the connection's headers. */
+const OURS = new Set(['content-length', 'transfer-encoding', HOP_HEADER]);
+
+/**
+ * The request's headers as a flat name/value list, which node:http writes as they are (its object
+ * form copies and checks each header twice, and makes `host` itself). The connection's own `host`
+ * header wins over the URL's, as node:http would let it; the hop header comes from here alone, so no
+ * connection header can drop it: a base URL leading back to a daemon is refused there (daemon/loopGuard.ts).
+ */
+function headerList(target: UpstreamTarget, length: number): string[] {
+  const list: string[] = [];
+  let host = target.host;
+  for (const name in target.headers) {
+    const value = target.headers[name]!;
+    if (name === 'host') host = value;
+    else if (!OURS.has(name)) list.push(name, value);
+  }
+  list.push('host', host, 'content-length', String(length), HOP_HEADER, HOP_VALUE);
+  return list;
 }
 
 /**

@@ -8,6 +8,7 @@
  * The client's own credentials never go upstream: the daemon's token is for the daemon.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { urlToHttpOptions } from 'node:url';
 import type { ResolvedConnection } from '../providers/adapter';
 import { customKeyHeader } from '../providers/customAuth';
 import { azureBaseUrl } from '../providers/openaiAdapter';
@@ -29,8 +30,18 @@ const ANTHROPIC_CLIENT_HEADERS = ['anthropic-version', 'anthropic-beta'] as cons
 export interface UpstreamTarget {
   /** Shared between requests to the same endpoint: read it, never change it. */
   readonly url: URL;
+  /** `url` as node:http's request options (protocol, host, port, path), shared likewise. */
+  readonly at: UrlOptions;
+  /** The `host` header for `url` (with its port when not the scheme's default, IPv6 in brackets). */
+  readonly host: string;
+  /** Names lowercased (the connection's own headers too). */
   headers: Record<string, string>;
 }
+
+/** What node:http takes of a URL; made once per URL rather than by node:http on every request. */
+export type UrlOptions = Readonly<
+  Pick<ReturnType<typeof urlToHttpOptions>, 'protocol' | 'hostname' | 'port' | 'path' | 'auth'>
+>;
 
 export function upstreamTarget(
   conn: ResolvedConnection,
@@ -58,16 +69,16 @@ export function upstreamTarget(
       headers['x-api-key'] = conn.apiKey;
     }
     putCustomKey(headers, conn);
-    return { url: urlOf(`${trimSlash(conn.baseUrl)}/v1/${endpoint}`), headers };
+    return { ...endpointOf(`${trimSlash(conn.baseUrl)}/v1/${endpoint}`), headers };
   }
   if (conn.provider.azure) {
     if (conn.apiKey) headers['api-key'] = conn.apiKey;
     putAll(headers, conn.headers);
     // The Responses API lives in Azure's v1 API (no api-version; the deployment is the body's `model`).
-    if (endpoint === 'responses') return { url: urlOf(`${azureBaseUrl(conn.baseUrl)}/v1/responses`), headers };
+    if (endpoint === 'responses') return { ...endpointOf(`${azureBaseUrl(conn.baseUrl)}/v1/responses`), headers };
     const version = encodeURIComponent(conn.apiVersion ?? AZURE_API_VERSION);
     return {
-      url: urlOf(
+      ...endpointOf(
         `${azureBaseUrl(conn.baseUrl)}/deployments/${encodeURIComponent(model)}/${endpoint}?api-version=${version}`,
       ),
       headers,
@@ -77,7 +88,7 @@ export function upstreamTarget(
   if (conn.organization) headers['openai-organization'] = conn.organization;
   putAll(headers, conn.headers);
   putCustomKey(headers, conn);
-  return { url: urlOf(`${trimSlash(conn.baseUrl)}/${endpoint}`), headers };
+  return { ...endpointOf(`${trimSlash(conn.baseUrl)}/${endpoint}`), headers };
 }
 
 /** A provider's own key header, in place of the format's ones (`authorization`, `x-api-key`), which then carry nothing. */
@@ -104,20 +115,33 @@ function deleteHeader(headers: Record<string, string>, name: string): void {
   for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) delete headers[key];
 }
 
+interface Endpoint {
+  url: URL;
+  at: UrlOptions;
+  host: string;
+}
+
 /** Parsed URLs by their text: every request to a connection goes to the same few, and parsing one is not free. */
-const parsedUrls = new Map<string, URL>();
+const parsedUrls = new Map<string, Endpoint>();
 const MAX_PARSED_URLS = 256;
 
-/** The URL of `text`, parsed once (read-only: callers pass it to node:http, which does not change it). */
-function urlOf(text: string): URL {
-  let url = parsedUrls.get(text);
-  if (url === undefined) {
-    url = new URL(text);
+/** The URL of `text` and its request options, made once (read-only: node:http does not change them). */
+function endpointOf(text: string): Endpoint {
+  let endpoint = parsedUrls.get(text);
+  if (endpoint === undefined) {
+    const url = new URL(text);
+    const { protocol, hostname, port, path, auth } = urlToHttpOptions(url);
+    // Only what a request reads: the rest (href, hash…) would be copied into every request's options.
+    endpoint = {
+      url,
+      at: Object.freeze({ protocol, hostname, port, path, ...(auth !== undefined && { auth }) }),
+      host: url.host,
+    };
     // Bounded: base URLs and models come and go; starting over now and then costs one parse each.
     if (parsedUrls.size >= MAX_PARSED_URLS) parsedUrls.clear();
-    parsedUrls.set(text, url);
+    parsedUrls.set(text, endpoint);
   }
-  return url;
+  return endpoint;
 }
 
 function trimSlash(url: string): string {
