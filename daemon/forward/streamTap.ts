@@ -316,6 +316,56 @@ function bytesAt(b: Buffer, at: number, bytes: Buffer): boolean {
   return true;
 }
 
+const CHOICES = Buffer.from('"choices"');
+
+/**
+ * Just past the JSON object or array that opens at `at` (strings and their escapes skipped), or -1
+ * when a newline or the end comes first (no JSON value spans a raw newline).
+ */
+function jsonValueEnd(b: Buffer, at: number): number {
+  let depth = 0;
+  for (let i = at; i < b.length; i++) {
+    const c = b[i]!;
+    if (c === 34) {
+      for (i++; i < b.length && b[i] !== 34; i++) {
+        if (b[i] === 10) return -1;
+        if (b[i] === 92) i++;
+      }
+    } else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
+      if (--depth === 0) return i + 1;
+    } else if (c === 10) return -1;
+  }
+  return -1;
+}
+
+/**
+ * The event `[start, end)` has the key `name` (its quotes included) with an empty list as its value
+ * (`"choices": []`). Matched on the bytes: a key's closing quote cannot be escaped, so no text
+ * inside a JSON string looks like it.
+ */
+function hasEmptyList(b: Buffer, start: number, end: number, name: Buffer): boolean {
+  for (let i = start; i + name.length <= end; i++) {
+    if (b[i] !== 34 || !bytesAt(b, i, name)) continue;
+    let k = i + name.length;
+    while (b[k] === 32) k++;
+    if (b[k++] !== 58) continue;
+    while (b[k] === 32) k++;
+    if (b[k++] !== 91) continue;
+    while (b[k] === 32) k++;
+    if (b[k] === 93) return true;
+  }
+  return false;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export interface Edit {
   start: number;
   end: number;
@@ -352,20 +402,28 @@ export class OpenAIStreamTap extends ScanningTap {
   }
 
   protected onEventKey(b: Buffer, role: 'usage' | 'error', valueAt: number, edits: Edit[]): number {
-    const [start, end] = eventAround(b, valueAt);
-    const data = eventData(b, start, end);
     if (role === 'usage') {
-      const usage = openaiUsage(data?.['usage']);
+      // Only the usage object is parsed, not its chunk (which costs several times more: every key of
+      // the chunk is looked up in V8's string table).
+      const valueEnd = jsonValueEnd(b, valueAt);
+      if (valueEnd === -1) return valueAt + 1; // cut by a newline: malformed, nothing to read
+      const usage = openaiUsage(parseJson(b.toString('utf8', valueAt, valueEnd)));
       if (usage) {
         this.usage = usage;
         this.usageFinal = true;
       }
-      if (this.hideUsageChunk && Array.isArray(data?.['choices']) && (data['choices'] as unknown[]).length === 0) {
-        edits.push({ start, end });
-        return end;
+      if (this.hideUsageChunk) {
+        const [start, end] = eventAround(b, valueAt);
+        if (hasEmptyList(b, start, end, CHOICES)) {
+          edits.push({ start, end });
+          return end;
+        }
       }
-      return valueAt + 1; // the rest of the event is scanned as any (a last chunk may hold text and the stop reason too)
+      // The rest of the event is scanned as any (a last chunk may hold text and the stop reason too).
+      return valueEnd;
     }
+    const [start, end] = eventAround(b, valueAt);
+    const data = eventData(b, start, end);
     if (data?.['error'] == null) return valueAt + 1;
     this.error = data;
     this.scrubbed(b, start, end, edits);
@@ -429,27 +487,34 @@ function lastBoundary(b: Buffer): number {
   return crlf === -1 ? 0 : crlf + 4;
 }
 
-/** `[start, end)` of the event holding position `pos`, its blank line included. */
+/**
+ * `[start, end)` of the event holding position `pos`, its blank line included. Walked in JS from
+ * `pos` both ways, so it costs the event's length, not the buffer's: a native search for a blank
+ * line of the other style (CRLF in an LF stream) would read the whole buffer every time.
+ */
 export function eventAround(b: Buffer, pos: number): [number, number] {
-  const lf = b.lastIndexOf(LFLF, pos);
-  const crlf = b.lastIndexOf(CRLFCRLF, pos);
-  const start = Math.max(lf === -1 ? 0 : lf + 2, crlf === -1 ? 0 : crlf + 4);
-  const lfEnd = b.indexOf(LFLF, pos);
-  const crlfEnd = b.indexOf(CRLFCRLF, pos);
-  const ends = [lfEnd === -1 ? Infinity : lfEnd + 2, crlfEnd === -1 ? Infinity : crlfEnd + 4];
-  const end = Math.min(...ends);
-  return [start, end === Infinity ? b.length : end];
+  let start = pos;
+  // Back to just past the blank line before `pos` (`\n\n`, or `\r\n\r\n`, whose last three bytes are `\n\r\n`).
+  while (start > 0) {
+    if (b[start - 1] === 10 && (b[start - 2] === 10 || (b[start - 2] === 13 && b[start - 3] === 10))) break;
+    start--;
+  }
+  const n = b.length;
+  let end = pos;
+  // On to just past the blank line that ends the event (or the buffer's end).
+  while (end < n) {
+    if (b[end] === 10 && (b[end + 1] === 10 || (b[end + 1] === 13 && b[end + 2] === 10))) {
+      end += b[end + 1] === 10 ? 2 : 3;
+      break;
+    }
+    end++;
+  }
+  return [start, end];
 }
 
 /** The JSON of an event's `data:` lines, or undefined when it is not JSON. */
 export function eventData(b: Buffer, start: number, end: number): Json | undefined {
-  const lines = b.toString('utf8', start, end).split(/\r\n|\r|\n/);
-  let data: string | undefined;
-  for (const line of lines) {
-    if (!line.startsWith('data:')) continue;
-    const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
-    data = data === undefined ? value : `${data}\n${value}`;
-  }
+  const data = dataOf(b, start, end);
   if (data === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(data);
@@ -457,6 +522,28 @@ export function eventData(b: Buffer, start: number, end: number): Json | undefin
   } catch {
     return undefined;
   }
+}
+
+const DATA = Buffer.from('data:');
+
+/** The text of an event's `data:` lines joined by newlines (SSE's rule); undefined when it has none. */
+function dataOf(b: Buffer, start: number, end: number): string | undefined {
+  // The usual event is one `data:` line and its blank line: read it without splitting the event.
+  let lineEnd = start;
+  while (lineEnd < end && b[lineEnd] !== 10 && b[lineEnd] !== 13) lineEnd++;
+  let rest = lineEnd;
+  while (rest < end && (b[rest] === 10 || b[rest] === 13)) rest++;
+  if (rest === end && bytesAt(b, start, DATA)) {
+    const from = start + (b[start + 5] === 32 ? 6 : 5);
+    return b.toString('utf8', from, lineEnd);
+  }
+  let data: string | undefined;
+  for (const line of b.toString('utf8', start, end).split(/\r\n|\r|\n/)) {
+    if (!line.startsWith('data:')) continue;
+    const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+    data = data === undefined ? value : `${data}\n${value}`;
+  }
+  return data;
 }
 
 export function applyEdits(b: Buffer, edits: Edit[]): Buffer {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AnthropicStreamTap, OpenAIStreamTap, type StreamTap } from '../../../daemon/forward/streamTap';
+import {
+  AnthropicStreamTap,
+  eventAround,
+  eventData,
+  OpenAIStreamTap,
+  type StreamTap,
+} from '../../../daemon/forward/streamTap';
 
 const chunk = (delta: object, finish: string | null = null) =>
   `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }], usage: null })}\n\n`;
@@ -257,5 +263,62 @@ describe('lines that open alike (the kept opening)', () => {
     expect(tap.finishReason).toBe('stop');
     expect(tap.usage).toEqual({ inputTokens: 1, outputTokens: 2 });
     expect(tap.terminated).toBe(false);
+  });
+});
+
+describe('eventAround and eventData', () => {
+  const at = (b: Buffer, text: string) => b.indexOf(text);
+
+  it('finds the event holding a position, its blank line included, in LF and CRLF streams', () => {
+    for (const nl of ['\n', '\r\n']) {
+      const text = `data: {"a":1}${nl}${nl}event: x${nl}data: {"b":2}${nl}${nl}data: {"c":3}${nl}${nl}`;
+      const b = Buffer.from(text);
+      const [start, end] = eventAround(b, at(b, '"b"'));
+      expect(b.toString('utf8', start, end)).toBe(`event: x${nl}data: {"b":2}${nl}${nl}`);
+      expect(eventData(b, start, end)).toEqual({ b: 2 });
+      const [s0, e0] = eventAround(b, at(b, '"a"'));
+      expect([s0, b.toString('utf8', s0, e0)]).toEqual([0, `data: {"a":1}${nl}${nl}`]);
+    }
+  });
+
+  it('takes an event that ends the buffer without its blank line', () => {
+    const b = Buffer.from('data: {"a":1}\n\ndata:{"last":true}');
+    const [start, end] = eventAround(b, at(b, 'last'));
+    expect([b.toString('utf8', start, end), eventData(b, start, end)]).toEqual(['data:{"last":true}', { last: true }]);
+  });
+
+  it('joins an event’s data lines with newlines, as SSE does', () => {
+    const b = Buffer.from('event: error\ndata: {"error":\ndata: {"message":"m"}}\n\n');
+    expect(eventData(b, 0, b.length)).toEqual({ error: { message: 'm' } });
+    expect(eventData(Buffer.from('data: [DONE]\n\n'), 0, 14)).toBeUndefined();
+    expect(eventData(Buffer.from(': comment\n\n'), 0, 11)).toBeUndefined();
+  });
+});
+
+describe('the usage chunk', () => {
+  const usage = { prompt_tokens: 9, completion_tokens: 4, prompt_tokens_details: { cached_tokens: 2 } };
+
+  it('reads usage in any field order and spacing, and cuts only a chunk whose choices are empty', () => {
+    const spaced = `data: {"usage": ${JSON.stringify(usage)}, "choices": [ ], "id": "x"}\n\n`;
+    const tap = new OpenAIStreamTap((t) => t, true);
+    expect(feed(tap, chunk({ content: 'hi' }) + spaced + 'data: [DONE]\n\n', 6)).toBe(
+      chunk({ content: 'hi' }) + 'data: [DONE]\n\n',
+    );
+    expect(tap.usage).toMatchObject({ inputTokens: 9, outputTokens: 4 });
+    const kept = `data: {"choices":[{"index":0,"delta":{"content":"[]"},"finish_reason":"stop"}],"usage":${JSON.stringify(usage)}}\n\n`;
+    const keeps = new OpenAIStreamTap((t) => t, true);
+    expect(feed(keeps, kept, 1 << 20)).toBe(kept);
+    expect(keeps.usage).toMatchObject({ inputTokens: 9, outputTokens: 4 });
+    expect(keeps.finishReason).toBe('stop');
+  });
+
+  it('is not fooled by a usage object written inside the text, and survives a malformed one', () => {
+    const tap = new OpenAIStreamTap((t) => t, true);
+    feed(
+      tap,
+      chunk({ content: `{"usage":${JSON.stringify(usage)},"choices":[]}` }) + 'data: {"usage":{"prompt_tokens":\n\n',
+      5,
+    );
+    expect(tap.usage).toBeUndefined();
   });
 });
