@@ -170,6 +170,7 @@ export abstract class ScanningTap extends StreamTap {
    */
   private scan(b: Buffer, edits: Edit[]): void {
     const n = b.length;
+    const { keys, lineFirsts } = this.spec;
     let role: KeyRole | undefined; // the role of the key whose value comes next
     let i = 0;
     let lineStart = true;
@@ -188,7 +189,7 @@ export abstract class ScanningTap extends StreamTap {
           }
           if (++this.openingMisses > MAX_OPENING_MISSES) this.opening = undefined;
         }
-        if (this.spec.lineFirsts[b[i]!] === 1) {
+        if (lineFirsts[b[i]!] === 1) {
           const next = this.atLine(b, i, edits);
           if (next !== i) {
             i = next;
@@ -259,9 +260,10 @@ export abstract class ScanningTap extends StreamTap {
       let k = i;
       while (b[k] === 32) k++;
       if (b[k] !== 58) continue;
-      const entries = this.spec.keys[end - start];
+      const entries = keys[end - start];
       if (entries === undefined) continue;
-      for (const e of entries) {
+      for (let x = 0; x < entries.length; x++) {
+        const e = entries[x]!;
         if (b[start] !== e.bytes[0] || b[end - 1] !== e.bytes[e.bytes.length - 1] || !bytesAt(b, start, e.bytes))
           continue;
         if (lineAt !== -1) {
