@@ -44,8 +44,8 @@ export interface BenchPath {
   floor?: string;
 }
 
-/** The fewest warm-up requests per path at any level (scaled by --quick). */
-const WARM_UP_MIN_REQUESTS = 600;
+/** The fewest warm-up requests per path at any level (scaled by --quick; `--warm-up N` sets it). */
+export const WARM_UP_MIN_REQUESTS = 600;
 
 /** The usage ledger's deferred write runs ≤ 500 ms after a request; wait for it before reading CPU. */
 const SETTLE_MS = 600;
@@ -99,6 +99,7 @@ export async function measureLevel(
   p: Procs,
   scale: number,
   log: (line: string) => void,
+  warmUpMin = WARM_UP_MIN_REQUESTS,
 ): Promise<LevelResult> {
   const c = plan.concurrency;
   const perRound = Math.max(c, Math.round(plan.perRound * scale));
@@ -109,7 +110,7 @@ export async function measureLevel(
 
   // Warm-up: opens the keep-alive sockets and JITs every side; discarded. V8 optimizes a function
   // only after many calls, so the warm-up has a floor in requests, not only a share of a round.
-  const warm = Math.max(2 * c, Math.round(perRound / 4), Math.round(WARM_UP_MIN_REQUESTS * scale));
+  const warm = Math.max(2 * c, Math.round(perRound / 4), Math.round(warmUpMin * scale));
   for (const path of paths) await runners.get(path.name)!.run(warm);
   await sleep(SETTLE_MS);
 

@@ -12,6 +12,7 @@
  *
  *   npm run bench                      # full run (~2-3 min on 2 idle cores)
  *   npm run bench -- --quick           # a tenth of the requests, for a smoke check
+ *   npm run bench -- --warm-up 5000    # warm each path longer first (default 600 requests a level): steady-state figures
  *   npm run bench -- --profile         # then profile the daemon (--cpu-prof) at c=32, HTTP and JSON-RPC
  *   npm run bench -- --levels 1,32     # only some concurrencies
  *   npm run bench -- --paths daemon,messages   # only some paths (with their direct and relay baselines)
@@ -23,7 +24,7 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { measureLevel, probe, type LevelPlan } from './level';
+import { measureLevel, probe, WARM_UP_MIN_REQUESTS, type LevelPlan } from './level';
 import { benchPaths, selectPaths } from './paths';
 import { runBenchMain, snapshotDaemon, startMock, startRelay, tickMs } from './procs';
 import { runProfiles } from './profile';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
       'profile-only': { type: 'boolean', default: false },
       'profile-concurrency': { type: 'string', default: '32' },
       'profile-relay': { type: 'boolean', default: false },
+      'warm-up': { type: 'string' },
       bundle: { type: 'string' },
       levels: { type: 'string' },
       paths: { type: 'string' },
@@ -101,7 +103,10 @@ async function main(): Promise<void> {
   );
 
   const levels: LevelResult[] = [];
-  for (const plan of plans) levels.push(await measureLevel(plan, paths, procs, scale, log));
+  const warmUp = values['warm-up'] === undefined ? WARM_UP_MIN_REQUESTS : Number(values['warm-up']);
+  if (!Number.isInteger(warmUp) || warmUp < 0)
+    throw new Error(`--warm-up: ${values['warm-up']} is not a whole number of requests`);
+  for (const plan of plans) levels.push(await measureLevel(plan, paths, procs, scale, log, warmUp));
   await daemon.admin.close();
   const loadAfter = loadavg()[0]!;
 
@@ -127,6 +132,7 @@ async function main(): Promise<void> {
     loadavg1m: { before: loadBefore, after: loadAfter },
     chunks: CHUNKS,
     quick: values.quick,
+    warmUpRequests: warmUp,
     clockTickMs: tickMs(),
     durationS: (Date.now() - started) / 1000,
     paths: paths.map(({ name, label, relayProc, direct, floor }) => ({ name, label, relayProc, direct, floor })),
