@@ -18,7 +18,17 @@ import { parseArgs } from 'node:util';
 import type { SwitchboardClient } from '../../shared/client';
 import { makeAgent, requestBody, runRound, streamHttp, streamRpc, type HttpTarget } from './loadgen';
 import { cpuMs, REPO, runBenchMain, startMock, startRelay } from './procs';
-import { ARTIFACTS, CHUNKS, daemonTarget, daemonWithConnection, EXPECT_TEXT, KEY, MODEL, rpcClients } from './setup';
+import {
+  ARTIFACTS,
+  CHUNKS,
+  daemonTarget,
+  daemonWithConnection,
+  EXPECT_TEXT,
+  KEY,
+  MODEL,
+  relayTarget,
+  rpcClients,
+} from './setup';
 import { dist, median } from './stats';
 
 const SETTLE_MS = 600;
@@ -64,17 +74,8 @@ async function compare(
   const mock = await startMock({ chunks: CHUNKS, validKey: KEY });
   // The bare relay's CPU on the http paths, in the same rounds: each build's ratio to the floor.
   const relay = withRelay ? await startRelay(mock.info.url) : undefined;
-  const relayTarget = (c: number): HttpTarget | undefined =>
-    relay && {
-      name: 'relay',
-      port: relay.info.port,
-      path: '/v1/chat/completions',
-      token: KEY,
-      model: MODEL,
-      agent: makeAgent(c),
-    };
-  const relay32 = relayTarget(32);
-  const relay1 = relayTarget(1);
+  const relay32 = relay && relayTarget(relay.info.port, 32);
+  const relay1 = relay && relayTarget(relay.info.port, 1);
   const relayCpu = new Map<PathName, number[]>();
   const variants: Variant[] = [];
   for (const [i, name] of names.entries()) {

@@ -12,7 +12,17 @@ import { SourceMap } from 'node:module';
 import { join } from 'node:path';
 import { makeAgent, requestBody, runRound, streamHttp, streamRpc, type HttpTarget } from './loadgen';
 import { DAEMON_JS, REPO, startRelay } from './procs';
-import { ARTIFACTS, CHUNKS, daemonTarget, daemonWithConnection, EXPECT_TEXT, KEY, MODEL, rpcClients } from './setup';
+import {
+  ARTIFACTS,
+  CHUNKS,
+  daemonTarget,
+  daemonWithConnection,
+  EXPECT_TEXT,
+  KEY,
+  MODEL,
+  relayTarget,
+  rpcClients,
+} from './setup';
 import { writeJson } from './report';
 
 interface CallFrame {
@@ -230,14 +240,7 @@ async function profileRelay(mockBaseUrl: string, scale: number, c: number): Prom
   rmSync(dir, { recursive: true, force: true });
   const n = Math.max(c, Math.round((c < 32 ? 1000 : 3200) * scale));
   const relay = await startRelay(new URL(mockBaseUrl).origin, PROFILER(dir));
-  const target: HttpTarget = {
-    name: 'relay',
-    port: relay.info.port,
-    path: '/v1/chat/completions',
-    token: KEY,
-    model: MODEL,
-    agent: makeAgent(c),
-  };
+  const target = relayTarget(relay.info.port, c);
   const body = requestBody(MODEL);
   const issue = () => streamHttp(target, body, CHUNKS, EXPECT_TEXT);
   await runRound(Math.max(2 * c, n / 4), c, issue);

@@ -44,6 +44,18 @@ export async function addAnthropicConnection(admin: SwitchboardClient, mockUrl: 
   });
 }
 
+/** The bare relay (bareRelay.ts) as a target of the load generator. */
+export function relayTarget(port: number, maxSockets: number): HttpTarget {
+  return {
+    name: 'relay',
+    port,
+    path: '/v1/chat/completions',
+    token: KEY,
+    model: MODEL,
+    agent: makeAgent(maxSockets),
+  };
+}
+
 export function daemonTarget(info: DaemonInfoLite, maxSockets: number): HttpTarget {
   return {
     name: 'daemon',

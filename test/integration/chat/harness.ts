@@ -4,6 +4,7 @@
  * on 127.0.0.1. Nothing of our own is mocked.
  */
 import { execFileSync } from 'node:child_process';
+import OpenAI from 'openai';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SwitchboardClient, type SwitchboardError } from '../../../shared/client';
@@ -119,4 +120,14 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Switchboar
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The official OpenAI SDK as a client of the daemon's /v1 API, with the owner token and no retries. */
+export function daemonOpenAI(env: Env, timeout = 15_000): OpenAI {
+  return new OpenAI({
+    baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`,
+    apiKey: env.daemon.info.token,
+    maxRetries: 0,
+    timeout,
+  });
+}
 export const user = (content: string) => [{ role: 'user' as const, content }];

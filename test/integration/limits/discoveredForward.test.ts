@@ -4,10 +4,10 @@
  * them lazily, once per connection per event-loop turn, yet connections/get right after the answer
  * already shows that answer's figures (the read records what is pending first).
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionsGet, type Connection } from '../../../shared/protocol';
-import { cleanupDaemons, ensureBuilt, KEYS, setup, type Env } from '../chat/harness';
+import { cleanupDaemons, daemonOpenAI, ensureBuilt, KEYS, setup, type Env } from '../chat/harness';
 
 let env: Env;
 let conn: Connection;
@@ -27,12 +27,7 @@ beforeAll(async () => {
     defaultModel: 'gpt-5.4',
     maxRetries: 0,
   });
-  sdk = new OpenAI({
-    baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`,
-    apiKey: env.daemon.info.token,
-    maxRetries: 0,
-    timeout: 15_000,
-  });
+  sdk = daemonOpenAI(env);
 });
 afterAll(async () => {
   await env?.teardown();

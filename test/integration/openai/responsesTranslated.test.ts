@@ -7,12 +7,13 @@
  * structured output. Requests that cannot be translated get a 400 naming the field, and nothing
  * goes upstream.
  */
-import OpenAI, { BadRequestError, RateLimitError } from 'openai';
+import type OpenAI from 'openai';
+import { BadRequestError, RateLimitError } from 'openai';
 import type { ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UsageGet, type Connection } from '../../../shared/protocol';
 import type { RecordedRequest } from '../../mocks/upstream';
-import { cleanupDaemons, ensureBuilt, KEYS, setup, type Env } from '../chat/harness';
+import { cleanupDaemons, daemonOpenAI, ensureBuilt, KEYS, setup, type Env } from '../chat/harness';
 
 let env: Env;
 let claude: Connection;
@@ -64,12 +65,7 @@ beforeAll(async () => {
     defaultModel: 'gpt-5.4',
     maxRetries: 0,
   });
-  sdk = new OpenAI({
-    baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`,
-    apiKey: env.daemon.info.token,
-    maxRetries: 0,
-    timeout: 15_000,
-  });
+  sdk = daemonOpenAI(env);
 });
 afterAll(async () => {
   await env?.teardown();

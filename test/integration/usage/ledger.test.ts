@@ -4,7 +4,7 @@
  * counts what the upstream reported to the token, prices it at the catalog's price (or the user's,
  * after `prices/set`), leaves unknown prices unknown, and groups and totals it.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, JsonRpcCode } from '../../../shared/errors';
 import {
@@ -18,7 +18,7 @@ import {
   type UsageGetParams,
 } from '../../../shared/protocol';
 import { catalogPricesOf } from '../../../daemon/catalog/catalogPrices';
-import { cleanupDaemons, ensureBuilt, KEYS, rejectionOf, setup, user, type Env } from '../chat/harness';
+import { cleanupDaemons, daemonOpenAI, ensureBuilt, KEYS, rejectionOf, setup, user, type Env } from '../chat/harness';
 
 let env: Env;
 let work: Connection;
@@ -50,12 +50,7 @@ beforeAll(async () => {
     defaultModel: 'claude-sonnet-4-5',
     maxRetries: 0,
   });
-  sdk = new OpenAI({
-    baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`,
-    apiKey: env.daemon.info.token,
-    maxRetries: 0,
-    timeout: 10_000,
-  });
+  sdk = daemonOpenAI(env, 10_000);
 });
 afterAll(async () => {
   await env?.teardown();
