@@ -127,7 +127,9 @@ export abstract class ScanningTap extends StreamTap {
    * one stream mostly open alike (`data: {"id":"chatcmpl-…","object":…,"choices":[{"index":0,"delta":{`):
    * a line that opens with these very bytes is scanned from there on, its opening compared natively
    * rather than walked byte by byte. Exact: the scan's state at a byte depends only on the bytes
-   * before it on its line, and these held no named key, no line the tap reads and no newline.
+   * before it on its line, and these held no line the tap reads, no newline and no named key but
+   * `type` keys whose value changed nothing (Anthropic's `"type":"content_block_delta"` opens most
+   * lines; only `message_stop` matters, and a line holding it does not become an opening).
    */
   private opening: Buffer | undefined;
   /** Lines in a row whose opening differed from the one kept: past a few, the stream's lines do not repeat. */
@@ -147,8 +149,13 @@ export abstract class ScanningTap extends StreamTap {
    */
   protected abstract onEventKey(b: Buffer, role: 'usage' | 'error', valueAt: number, edits: Edit[]): number;
 
-  /** A string value of a `type` key (e.g. Anthropic's `message_stop`), bytes `[start, end)`. */
-  protected onType(_b: Buffer, _start: number, _end: number): void {}
+  /**
+   * A string value of a `type` key (e.g. Anthropic's `message_stop`), bytes `[start, end)`. Returns
+   * whether it changed what the tap knows (a line whose opening did may not be skipped next time).
+   */
+  protected onType(_b: Buffer, _start: number, _end: number): boolean {
+    return false;
+  }
 
   /** A `role: 'error'` line (Anthropic's `event: error`) at `at`; returns where the scan goes on. */
   protected onErrorLine(_b: Buffer, at: number, _edits: Edit[]): number {
@@ -248,8 +255,9 @@ export abstract class ScanningTap extends StreamTap {
         // A value string.
         if (role === 'text') this.outputChars += chars;
         else if (role === 'finish') this.finishReason = b.toString('latin1', start, end);
-        else if (role === 'type') this.onType(b, start, end);
-        else if (role === 'error') {
+        else if (role === 'type') {
+          if (this.onType(b, start, end)) lineAt = -1;
+        } else if (role === 'error') {
           i = this.onEventKey(b, role, start - 1, edits);
           lineStart = b[i - 1] === 10;
         }
@@ -266,8 +274,8 @@ export abstract class ScanningTap extends StreamTap {
         const e = entries[x]!;
         if (b[start] !== e.bytes[0] || b[end - 1] !== e.bytes[e.bytes.length - 1] || !bytesAt(b, start, e.bytes))
           continue;
-        if (lineAt !== -1) {
-          // The line's first named key: what came before it on the line is the opening to look for next.
+        if (lineAt !== -1 && e.role !== 'type') {
+          // The line's first named key (bar a `type`, see `opening`): what came before it on the line is the opening to look for next.
           if (start - 1 - lineAt >= MIN_OPENING) this.opening = Buffer.from(b.subarray(lineAt, start - 1));
           lineAt = -1;
         }
@@ -466,8 +474,10 @@ export class AnthropicStreamTap extends ScanningTap {
     return valueAt + 1; // the rest of the event is scanned as any
   }
 
-  protected override onType(b: Buffer, start: number, end: number): void {
-    if (end - start === MESSAGE_STOP.length && bytesAt(b, start, MESSAGE_STOP)) this.terminated = true;
+  protected override onType(b: Buffer, start: number, end: number): boolean {
+    if (end - start !== MESSAGE_STOP.length || !bytesAt(b, start, MESSAGE_STOP)) return false;
+    this.terminated = true;
+    return true;
   }
 
   protected override onErrorLine(b: Buffer, at: number, edits: Edit[]): number {

@@ -322,3 +322,39 @@ describe('the usage chunk', () => {
     expect(tap.usage).toBeUndefined();
   });
 });
+
+describe('Anthropic events that open alike', () => {
+  const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  const textDelta = (index: number, text: string) =>
+    ev('content_block_delta', { index, delta: { type: 'text_delta', text } });
+
+  it.each([1, 7, 1 << 20])('counts and reads every event as a full scan would (read size %i)', (size) => {
+    const texts = ['Hel', 'lo "x"', ' {"type":"message_stop"}', '\n', 'event: message_stop', '😀', 'end'];
+    const stream =
+      ev('message_start', { message: { id: 'm', usage: { input_tokens: 3, output_tokens: 1 }, stop_reason: null } }) +
+      ev('content_block_start', { index: 0, content_block: { type: 'thinking', thinking: '' } }) +
+      ev('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking: 'hmm' } }) +
+      ev('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking: 'more' } }) +
+      ev('content_block_start', { index: 1, content_block: { type: 'text', text: '' } }) +
+      texts.map((t) => textDelta(1, t)).join('') +
+      ev('content_block_start', { index: 2, content_block: { type: 'text', text: '' } }) +
+      textDelta(2, 'two') +
+      textDelta(2, 'three');
+    const expected = ['hmm', 'more', ...texts, 'two', 'three'].reduce((n, t) => n + [...t].length, 0);
+
+    const stopped = new AnthropicStreamTap((t) => t);
+    expect(feed(stopped, stream, size)).toBe(stream);
+    expect(stopped.outputChars).toBe(expected);
+    expect(stopped.terminated).toBe(false); // message_stop only inside the text so far
+
+    const whole = new AnthropicStreamTap((t) => t);
+    const end =
+      ev('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 12 } }) +
+      ev('message_stop', {});
+    expect(feed(whole, stream + end, size)).toBe(stream + end);
+    expect(whole.outputChars).toBe(expected);
+    expect(whole.terminated).toBe(true);
+    expect(whole.finishReason).toBe('end_turn');
+    expect(whole.usage).toEqual({ inputTokens: 3, outputTokens: 12 });
+  });
+});
