@@ -108,7 +108,8 @@ describe('the audit log', () => {
 
   it('records a 403 on the HTTP API with the route and the caller', async () => {
     const c = await create('forbidden-over-http', KEYS.a);
-    env.up.fault({ kind: 'status', status: 403, count: 1 });
+    // Only the chat: a background request of the new connection (its model list) must not take the fault.
+    env.up.fault({ kind: 'status', status: 403, count: 1, match: { path: /\/chat\/completions$/ } });
     const res = await fetch(`http://127.0.0.1:${env.daemon.info.port}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${env.daemon.info.token}`, 'content-type': 'application/json' },
