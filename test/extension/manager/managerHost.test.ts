@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SwitchboardError, type Connection, type RequestType } from '../../../shared/protocol';
+import { SwitchboardError, type RequestType } from '../../../shared/protocol';
 import type { HostToManager } from '../../../shared/webview';
 import { ManagerHost, toManagerError } from '../../../extension/manager/managerHost';
+import { savedConnection } from './page/fixtures';
 
-const conn = (over: Partial<Connection> = {}): Connection => ({
-  id: 'c1',
-  name: 'Work',
-  provider: 'openai',
-  baseUrl: 'https://api.openai.com/v1',
-  timeoutMs: 60_000,
-  maxRetries: 2,
-  isDefault: false,
-  keySource: 'memory',
-  keyAvailable: true,
-  createdAt: '',
-  updatedAt: '',
-  ...over,
-});
+const conn = savedConnection;
 
 /** A host wired to a scripted daemon: `answers[method]` returns the result or throws. */
 function setup(answers: Record<string, (params: any) => unknown>, confirm = true, signedIn?: string) {

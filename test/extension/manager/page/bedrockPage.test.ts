@@ -8,15 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Provider } from '../../../../shared/protocol';
 import type { HostToManager, ManagerToHost } from '../../../../shared/webview';
 import { loadManagerPage, type ManagerPage } from './managerPage';
+import { openai } from './fixtures';
 
-const openai: Provider = {
-  id: 'openai',
-  name: 'OpenAI',
-  adapter: 'openai',
-  defaultBaseUrl: 'https://api.openai.com/v1',
-  requiresKey: true,
-  builtIn: true,
-};
 const bedrock: Provider = {
   id: 'bedrock',
   name: 'AWS Bedrock',

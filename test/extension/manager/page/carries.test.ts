@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Connection, Provider } from '../../../../shared/protocol';
 import {
   emptyValues,
   fieldForProtocol,
@@ -9,31 +8,15 @@ import {
   valuesFromConnection,
   type FormValues,
 } from '../../../../extension/manager/page/form';
+import { openai, savedConnection } from './fixtures';
 
-const openai: Provider = {
-  id: 'openai',
-  name: 'OpenAI',
-  adapter: 'openai',
-  defaultBaseUrl: 'https://api.openai.com/v1',
-  requiresKey: true,
-  builtIn: true,
-};
-const saved: Connection = {
-  id: 'c1',
-  name: 'Work',
-  provider: 'openai',
-  baseUrl: 'https://api.openai.com/v1',
-  timeoutMs: 60_000,
-  maxRetries: 2,
-  isDefault: false,
-  keySource: 'memory',
-  keyAvailable: true,
+const saved = savedConnection({
   createdAt: '2025-01-01T00:00:00Z',
   updatedAt: '2025-01-01T00:00:00Z',
   description: 'Search team',
   enabled: true,
   generationDefaults: { temperature: 0.2 },
-};
+});
 const filled = (over: Partial<FormValues> = {}): FormValues => ({
   ...emptyValues(openai),
   name: 'Work',

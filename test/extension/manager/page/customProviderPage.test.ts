@@ -10,15 +10,8 @@ import type { ManagerToHost } from '../../../../shared/webview';
 import { CUSTOM_PROVIDER_OPTION, providerIdFor } from '../../../../extension/manager/page/customProvider';
 import { authHeaderNameProblem } from '../../../../shared/rules/providerFields';
 import { loadManagerPage, type ManagerPage } from './managerPage';
+import { openai } from './fixtures';
 
-const openai: Provider = {
-  id: 'openai',
-  name: 'OpenAI',
-  adapter: 'openai',
-  defaultBaseUrl: 'https://api.openai.com/v1',
-  requiresKey: true,
-  builtIn: true,
-};
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 function type(id: string, value: string): void {

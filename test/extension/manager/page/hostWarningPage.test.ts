@@ -5,33 +5,13 @@
  * unless a new key is typed. A path change on the same host says nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Connection, Provider } from '../../../../shared/protocol';
+import type { Connection } from '../../../../shared/protocol';
 import type { HostToManager } from '../../../../shared/webview';
 import { hostMoveWarning } from '../../../../extension/manager/page/form';
 import { loadManagerPage, type ManagerPage } from './managerPage';
+import { openai, savedConnection } from './fixtures';
 
-const openai: Provider = {
-  id: 'openai',
-  name: 'OpenAI',
-  adapter: 'openai',
-  defaultBaseUrl: 'https://api.openai.com/v1',
-  requiresKey: true,
-  builtIn: true,
-};
-const work: Connection = {
-  id: 'c1',
-  name: 'Work',
-  provider: 'openai',
-  baseUrl: 'https://api.openai.com/v1',
-  timeoutMs: 60_000,
-  maxRetries: 2,
-  isDefault: true,
-  keySource: 'vault',
-  keyHint: '…abcd',
-  keyAvailable: true,
-  createdAt: '',
-  updatedAt: '',
-};
+const work = savedConnection({ isDefault: true, keySource: 'vault', keyHint: '…abcd' });
 
 let page: ManagerPage;
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!;

@@ -5,33 +5,12 @@
  * and the provider's reported limits beside the configured ones.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Connection, Provider } from '../../../../shared/protocol';
+import type { Connection } from '../../../../shared/protocol';
 import type { HostToManager, ManagerToHost } from '../../../../shared/webview';
 import { loadManagerPage, type ManagerPage } from './managerPage';
+import { openai, savedConnection } from './fixtures';
 
-const openai: Provider = {
-  id: 'openai',
-  name: 'OpenAI',
-  adapter: 'openai',
-  defaultBaseUrl: 'https://api.openai.com/v1',
-  requiresKey: true,
-  builtIn: true,
-};
-const conn = (over: Partial<Connection>): Connection => ({
-  id: 'c1',
-  name: 'Work',
-  provider: 'openai',
-  baseUrl: 'https://api.openai.com/v1',
-  timeoutMs: 60_000,
-  maxRetries: 2,
-  isDefault: false,
-  keySource: 'memory',
-  keyHint: '…abcd',
-  keyAvailable: false,
-  createdAt: '',
-  updatedAt: '',
-  ...over,
-});
+const conn = (over: Partial<Connection>) => savedConnection({ keyHint: '…abcd', keyAvailable: false, ...over });
 const work = conn({
   capacity: [{ period: 'minute', requests: 60 }],
   budget: { period: 'month', amount: 10 },

@@ -5,32 +5,12 @@
  * marked, answers for a connection no longer open dropped, and a failure said in the section.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Connection, ConnectionQuota, Provider } from '../../../../shared/protocol';
+import type { ConnectionQuota } from '../../../../shared/protocol';
 import type { ManagerToHost } from '../../../../shared/webview';
 import { loadManagerPage, type ManagerPage } from './managerPage';
+import { openai, savedConnection } from './fixtures';
 
-const openai: Provider = {
-  id: 'openai',
-  name: 'OpenAI',
-  adapter: 'openai',
-  defaultBaseUrl: 'https://api.openai.com/v1',
-  requiresKey: true,
-  builtIn: true,
-};
-const conn = (over: Partial<Connection>): Connection => ({
-  id: 'c1',
-  name: 'Work',
-  provider: 'openai',
-  baseUrl: 'https://api.openai.com/v1',
-  timeoutMs: 60_000,
-  maxRetries: 2,
-  isDefault: false,
-  keySource: 'memory',
-  keyAvailable: true,
-  createdAt: '',
-  updatedAt: '',
-  ...over,
-});
+const conn = savedConnection;
 const work = conn({ capacity: [{ period: 'minute', requests: 10, tokens: 10_000 }] });
 const other = conn({ id: 'c2', name: 'Other' });
 const quota: ConnectionQuota = {

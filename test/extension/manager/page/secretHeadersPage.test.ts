@@ -6,18 +6,11 @@
  * webview state VS Code writes to disk.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SECRET_HEADER_MASK, type Connection, type Provider } from '../../../../shared/protocol';
+import { SECRET_HEADER_MASK, type Connection } from '../../../../shared/protocol';
 import type { HostToManager, ManagerToHost } from '../../../../shared/webview';
 import { loadManagerPage, type ManagerPage } from './managerPage';
+import { openai } from './fixtures';
 
-const openai: Provider = {
-  id: 'openai',
-  name: 'OpenAI',
-  adapter: 'openai',
-  defaultBaseUrl: 'https://api.openai.com/v1',
-  requiresKey: true,
-  builtIn: true,
-};
 const gateway: Connection = {
   id: 'c1',
   name: 'Gateway',

@@ -9,31 +9,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Connection, Provider, TestResult } from '../../../../shared/protocol';
 import type { HostToManager, ManagerToHost } from '../../../../shared/webview';
 import { loadManagerPage, type ManagerPage } from './managerPage';
+import { openai as openaiProvider, savedConnection } from './fixtures';
 
-const openai: Provider = {
-  id: 'openai',
-  name: 'OpenAI',
-  adapter: 'openai',
-  defaultBaseUrl: 'https://api.openai.com/v1',
-  requiresKey: true,
-  builtIn: true,
-  docsUrl: 'https://platform.openai.com/api-keys',
-};
-const work: Connection = {
-  id: 'c1',
-  name: 'Work',
-  provider: 'openai',
-  baseUrl: 'https://api.openai.com/v1',
-  timeoutMs: 60_000,
-  maxRetries: 2,
-  isDefault: true,
-  keySource: 'memory',
-  keyHint: '…abcd',
-  keyAvailable: true,
-  createdAt: '',
-  updatedAt: '',
-  defaultModel: 'gpt-4o-mini',
-};
+// A provider with a docs link: the page shows where to get a key.
+const openai: Provider = { ...openaiProvider, docsUrl: 'https://platform.openai.com/api-keys' };
+const work = savedConnection({ isDefault: true, keyHint: '…abcd', defaultModel: 'gpt-4o-mini' });
 const rejected: TestResult = {
   status: 'error',
   summary: 'Key rejected (401)',

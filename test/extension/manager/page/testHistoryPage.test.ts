@@ -7,32 +7,12 @@
  * log" link asks the host to open the log of the connection being edited.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Connection, Provider, TestHistoryEntry } from '../../../../shared/protocol';
+import type { TestHistoryEntry } from '../../../../shared/protocol';
 import { historyLines, whenInWords } from '../../../../extension/manager/page/testHistory';
 import { loadManagerPage, type ManagerPage } from './managerPage';
+import { openai, savedConnection } from './fixtures';
 
-const openai: Provider = {
-  id: 'openai',
-  name: 'OpenAI',
-  adapter: 'openai',
-  defaultBaseUrl: 'https://api.openai.com/v1',
-  requiresKey: true,
-  builtIn: true,
-};
-const work: Connection = {
-  id: 'c1',
-  name: 'Work',
-  provider: 'openai',
-  baseUrl: 'https://api.openai.com/v1',
-  timeoutMs: 60_000,
-  maxRetries: 2,
-  isDefault: true,
-  keySource: 'vault',
-  keyHint: '…abcd',
-  keyAvailable: true,
-  createdAt: '',
-  updatedAt: '',
-};
+const work = savedConnection({ isDefault: true, keySource: 'vault', keyHint: '…abcd' });
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 const failed: TestHistoryEntry = {
   testedAt: minutesAgo(5),
