@@ -23,23 +23,15 @@ import type { Attempt, AttemptProgress } from '../chat/chatService';
 import type { ResolvedConnection } from '../providers/adapter';
 import { IdleWatch } from '../providers/transport/idleWatch';
 import { BodyCutError } from '../providers/transport/sseReader';
-import {
-  isQuotaExhausted,
-  RETRY_WAIT_CAP_MS,
-  retryAfterMs,
-  UpstreamIdleTimeout,
-} from '../providers/transport/upstreamFetch';
+import { UpstreamIdleTimeout } from '../providers/transport/upstreamFetch';
 import {
   connectionLabel,
-  headDeadlineError,
   incompleteError,
   scrub,
   toSwitchboardError,
-  unwrapErrorList,
   upstreamReplyError,
   type UpstreamErrorContext,
 } from '../providers/upstreamErrors';
-import { backoffMs, sleep } from '../providers/transport/retryPolicy';
 import { completeStoppedUsage } from '../chat/tokenEstimate';
 import { forwardedDefaults } from '../chat/generationDefaults';
 import { setMembers } from './jsonSplice';
@@ -47,7 +39,10 @@ import { rateLimitReportOf } from './rateLimitReport';
 import { AnthropicStreamTap, OpenAIStreamTap, type StreamTap } from './streamTap';
 import { AnswerTooLarge, callUpstream, readBody, webHeaders, type UpstreamAnswer } from './upstreamCall';
 import { upstreamTarget, type ForwardEndpoint } from './upstreamTarget';
+import { parseJson, sendWithRetries, type UpstreamReply } from './sendWithRetries';
 import { finishOfAnswer, usageOfAnswer } from './usageOf';
+
+export type { UpstreamReply } from './sendWithRetries';
 
 /**
  * The wire format a connection speaks (Azure and every compatible server speak OpenAI's). Bedrock
@@ -99,13 +94,6 @@ export interface Forwarded {
   answer?: unknown;
 }
 
-/** A relayable upstream error reply, in the client's own format, keys scrubbed. */
-export interface UpstreamReply {
-  status: number;
-  contentType: string;
-  body: string;
-}
-
 const relayable = new WeakMap<SwitchboardError, UpstreamReply>();
 
 /**
@@ -116,8 +104,6 @@ const relayable = new WeakMap<SwitchboardError, UpstreamReply>();
 export function relayableReply(error: SwitchboardError): UpstreamReply | undefined {
   return relayable.get(error);
 }
-
-const NOT_RELAYED_STATUS = new Set([401, 403, 407, 429]);
 
 export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
   return async (prepared, progress, signal) => {
@@ -154,13 +140,16 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
       const payload = Buffer.from(
         setMembers(spec.body, { ...spec.extraMembers, model: JSON.stringify(model) }, defaults),
       );
-      const answer = await callWithRetries(
+      const answer = await sendWithRetries(
         wire,
         conn,
         (headMs) => callUpstream(target, payload, headMs, signal),
         ctx,
         signal,
-        progress,
+        {
+          onRateLimits: (report) => progress.rateLimits(report),
+          onReply: (error, reply) => relayable.set(error, reply),
+        },
       );
       ctx.started = true;
       try {
@@ -190,80 +179,6 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
       throw toSwitchboardError(error, ctx);
     }
   };
-}
-
-/**
- * Sends until the upstream answers 2xx, retrying what the SDKs retry (connection failures, 408,
- * 409, 429, 5xx) up to `maxRetries` times, never a quota error, a `x-should-retry: false` or a
- * retry-after past the connection's timeout. Throws the mapped error of the last failure.
- *
- * The connection's timeout is one deadline for the answer's head across all attempts, not one per
- * attempt: a silent upstream costs the timeout once, not once per retry plus the backoffs. An
- * attempt waits only for what is left of it, and no retry starts whose backoff would end past it.
- */
-async function callWithRetries(
-  wire: Wire,
-  conn: ResolvedConnection,
-  call: (headMs: number) => Promise<UpstreamAnswer>,
-  ctx: UpstreamErrorContext,
-  signal: AbortSignal,
-  progress: AttemptProgress,
-): Promise<UpstreamAnswer> {
-  const deadline = performance.now() + conn.timeoutMs;
-  const left = () => deadline - performance.now();
-  for (let attempt = 0; ; attempt++) {
-    const canRetry = attempt < conn.maxRetries;
-    let answer: UpstreamAnswer;
-    try {
-      answer = await call(Math.max(1, Math.round(left())));
-    } catch (error) {
-      const backoff = backoffMs(attempt);
-      if (canRetry && !signal.aborted && isRetryableFailure(error) && backoff < left()) {
-        await sleep(backoff, signal);
-        continue;
-      }
-      if (error instanceof UpstreamIdleTimeout && !signal.aborted) throw headDeadlineError(conn, attempt + 1, ctx);
-      throw error;
-    }
-    if (answer.status >= 200 && answer.status < 300) return answer;
-    // Every answer's rate-limit figures, errors included (a 429 says best that nothing is left).
-    recordRateLimits(answer, progress);
-    let text: string;
-    try {
-      text = (await readBody(answer, conn.timeoutMs)).toString('utf8');
-    } finally {
-      answer.release();
-    }
-    const status = answer.status;
-    const headers = webHeaders(answer.headers);
-    const wait = retryAfterMs(headers);
-    const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
-    const pause = wait ?? backoffMs(attempt);
-    if (
-      canRetry &&
-      retryable &&
-      headers.get('x-should-retry') !== 'false' &&
-      !isQuotaExhausted(text) &&
-      pause <= RETRY_WAIT_CAP_MS &&
-      pause < left()
-    ) {
-      await sleep(pause, signal);
-      continue;
-    }
-    const clean = scrub(text, conn.apiKey);
-    const json = parseJson(clean);
-    const error = upstreamReplyError(wire, status, json ?? clean, headers, ctx);
-    if (json !== undefined && status >= 400 && status < 500 && !NOT_RELAYED_STATUS.has(status)) {
-      // Google's list-wrapped error (`[{"error": …}]`) is unwrapped: OpenAI SDKs read only an `error` member.
-      const body = wire === 'openai' && unwrapErrorList(json) !== json ? JSON.stringify(unwrapErrorList(json)) : clean;
-      relayable.set(error, {
-        status,
-        contentType: headerOf(answer.headers, 'content-type') ?? 'application/json',
-        body,
-      });
-    }
-    throw error;
-  }
 }
 
 /** Relays an event stream, watched by `tap`; throws on an error event, a cut or an unterminated stream. */
@@ -420,26 +335,6 @@ function recordRateLimits(answer: UpstreamAnswer, progress: AttemptProgress): vo
   if (report) progress.rateLimits(report);
 }
 
-function headerOf(headers: IncomingHttpHeaders, name: string): string | null {
-  const value = headers[name];
-  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-}
-
 function isEventStream(headers: IncomingHttpHeaders): boolean {
   return headers['content-type']?.trimStart().toLowerCase().startsWith('text/event-stream') === true;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Failures worth another try: the connection, not the request (as the SDKs' APIConnectionError). */
-function isRetryableFailure(error: unknown): boolean {
-  if (error instanceof UpstreamIdleTimeout) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT';
 }

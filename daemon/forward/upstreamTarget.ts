@@ -11,8 +11,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { urlToHttpOptions } from 'node:url';
 import type { ResolvedConnection } from '../providers/adapter';
 import { customKeyHeader } from '../providers/customAuth';
-import { azureBaseUrl } from '../providers/openaiAdapter';
-import { AZURE_API_VERSION } from '../providers/registry';
+import { pathSegment } from '../providers/pathSegment';
+import { AZURE_API_VERSION, azureBaseUrl } from '../providers/azure';
 import { DAEMON_VERSION } from '../version';
 
 /**
@@ -79,7 +79,7 @@ export function upstreamTarget(
     const version = encodeURIComponent(conn.apiVersion ?? AZURE_API_VERSION);
     return {
       ...endpointOf(
-        `${azureBaseUrl(conn.baseUrl)}/deployments/${encodeURIComponent(model)}/${endpoint}?api-version=${version}`,
+        `${azureBaseUrl(conn.baseUrl)}/deployments/${pathSegment(model, 'model')}/${endpoint}?api-version=${version}`,
       ),
       headers,
     };

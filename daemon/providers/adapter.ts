@@ -1,10 +1,13 @@
 /**
- * The one interface between the daemon and the providers. One adapter per wire format, each wrapping
- * the official SDK; nothing outside `daemon/providers/` imports an SDK or talks to a provider.
+ * The one interface between the daemon and the providers for neutral chats. One adapter per wire
+ * format, each using the official SDK where it serves (model lists, requests and errors); no SDK is
+ * imported outside `daemon/providers/`. The forwarding path (`daemon/forward/`) relays bytes
+ * instead, and the OpenAI adapter sends its chats with that path's HTTP code.
  *
  * Adapters throw only `SwitchboardError`s, already mapped by `upstreamErrors.ts` (the one boundary
  * that looks at SDK and network errors, and scrubs keys out of upstream messages).
  */
+import type { RateLimitReport } from '../chat/ports';
 import type {
   ChatMessage,
   ChatOptions,
@@ -63,7 +66,8 @@ export type ChatChunk =
   | { type: 'usage'; usage: Usage }
   /** `stopSequence`: the stop sequence that ended the answer, when the provider says. */
   | { type: 'finish'; reason: string; stopSequence?: string }
-  | { type: 'rateLimits'; info: RateLimitInfo };
+  /** A report: the figures, or a function that reads them from the answer's headers when they are recorded. */
+  | { type: 'rateLimits'; info: RateLimitReport };
 
 export interface ProviderAdapter {
   listModels(conn: ResolvedConnection, signal: AbortSignal): Promise<ModelInfo[]>;

@@ -5,7 +5,8 @@
  * the streaming hot path, so one client serves every request of a connection until its settings
  * (or key) change. The check is a field-by-field compare, cheaper than hashing on every request.
  */
-import type { RateLimitInfo, ResolvedConnection } from './adapter';
+import type { RateLimitReport } from '../chat/ports';
+import type { ResolvedConnection } from './adapter';
 import { createUpstreamFetch, RETRY_WAIT_CAP_MS } from './transport/upstreamFetch';
 import { sameKeyHeader } from './customAuth';
 
@@ -55,7 +56,7 @@ export function clearClients(): void {
   cache.clear();
 }
 
-type RateLimitListener = (connectionId: string, info: RateLimitInfo) => void;
+type RateLimitListener = (connectionId: string, report: RateLimitReport) => void;
 
 /** Set by the daemon (discovered capacity); one daemon per process, so one listener. */
 let rateLimitListener: RateLimitListener | undefined;
@@ -66,6 +67,11 @@ let rateLimitListener: RateLimitListener | undefined;
  */
 export function setRateLimitListener(listener: RateLimitListener | undefined): void {
   rateLimitListener = listener;
+}
+
+/** Hands an answer's rate limits to the listener (the adapters' own requests, outside the SDKs' fetch). */
+export function reportRateLimits(connectionId: string, report: RateLimitReport): void {
+  rateLimitListener?.(connectionId, report);
 }
 
 /** The fetch every client of this connection uses (idle deadline, retry gating, rate-limit headers). */

@@ -1,7 +1,7 @@
 /**
- * The head of a streamed chat answer from a provider SDK (the JSON-RPC `chat/stream` path and the
- * translated HTTP paths), under one deadline across retries (#14), as on the forwarding path
- * (forwarder.ts): the connection's timeout covers every attempt together, so an upstream that never
+ * The head of a streamed chat answer from a provider SDK (the Anthropic adapter: JSON-RPC
+ * `chat/stream` and the translated HTTP paths to Anthropic connections), under one deadline across
+ * retries (#14), as on the forwarding path (forward/sendWithRetries.ts): the connection's timeout covers every attempt together, so an upstream that never
  * answers costs it once, not once per attempt plus the backoffs, and the TIMEOUT says so.
  *
  * The SDK is called with `maxRetries: 0` and what is left of the deadline as its timeout; the

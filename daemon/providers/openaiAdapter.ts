@@ -1,26 +1,36 @@
 /**
- * The `openai` wire format, through the official `openai` SDK: OpenAI itself, Azure OpenAI
- * (AzureOpenAI client: deployments + api-version) and every OpenAI-compatible server.
+ * The `openai` wire format: OpenAI itself, Azure OpenAI (deployments + api-version) and every
+ * OpenAI-compatible server. Models are listed through the official `openai` SDK (its AzureOpenAI
+ * client for Azure); streamed chats are sent on node:http as the forwarding path sends its
+ * requests (forward/sendWithRetries.ts), to the same URL with the same credentials and headers.
  */
-import OpenAI, { APIError, AzureOpenAI } from 'openai';
+import type { IncomingHttpHeaders } from 'node:http';
+import OpenAI, { AzureOpenAI } from 'openai';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { ModelInfo, StreamDelta } from '../../shared/protocol';
 import { finishFromOpenAI } from '../translate/finishReasons';
 import { toOpenAIRequest } from '../translate/openaiBody';
 import { OpenAIStreamDecoder } from '../translate/openaiStreamDecoder';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
-import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
+import { cachedClient, NO_KEY, QUIET, reportRateLimits, sdkHeaders, upstreamFetchFor } from './clients';
 import { sdkKeyHeaders } from './customAuth';
 import { listCohereModels } from './cohereModels';
 import { scanChunk, type ChunkFacts } from './openaiChunk';
-import { sseReaderFor, type SseReader } from './transport/sseReader';
-import { headWithinDeadline } from './headDeadline';
-import { cancelledError, incompleteError, toSwitchboardError, unwrapErrorList } from './upstreamErrors';
-import { assertApiAnswer, parseRateLimits } from './transport/upstreamFetch';
+import { SseReader } from './transport/sseReader';
+import {
+  cancelledError,
+  incompleteError,
+  toSwitchboardError,
+  unwrapErrorList,
+  upstreamReplyError,
+} from './upstreamErrors';
+import { assertApiAnswer, assertApiContentType } from './transport/upstreamFetch';
+import { rateLimitReportOf } from '../forward/rateLimitReport';
+import { sendWithRetries } from '../forward/sendWithRetries';
+import { callUpstream, webHeaders } from '../forward/upstreamCall';
+import { upstreamTarget } from '../forward/upstreamTarget';
 import { pathSegment } from './pathSegment';
-
-/** Azure OpenAI data-plane GA version used when the connection names none. */
-export const AZURE_API_VERSION = '2024-10-21';
+import { AZURE_API_VERSION, azureBaseUrl } from './azure';
 
 /**
  * Providers whose API wants `max_completion_tokens` (reasoning models reject `max_tokens` there);
@@ -109,13 +119,10 @@ class EncodedAzureOpenAI extends AzureOpenAI {
   }
 }
 
-/** `https://x.openai.azure.com` → `https://x.openai.azure.com/openai` (what AzureOpenAI's `endpoint` does). */
-export function azureBaseUrl(endpoint: string): string {
-  const trimmed = endpoint.replace(/\/+$/, '');
-  return /\/openai$/.test(trimmed) ? trimmed : `${trimmed}/openai`;
-}
-
 const clientFor = (conn: ResolvedConnection) => cachedClient('openai', conn, createClient);
+
+/** A chat made for a JSON-RPC client has no client HTTP headers to pass on. */
+const NO_CLIENT_HEADERS: IncomingHttpHeaders = Object.freeze({});
 
 /** The streamed chat completions body for a neutral request (daemon/translate/openaiBody.ts). */
 export function chatBody(conn: ResolvedConnection, req: ChatRequest): ChatCompletionCreateParamsStreaming {
@@ -155,6 +162,8 @@ export const openaiAdapter: ProviderAdapter = {
     let started = false;
     let reader: SseReader | undefined;
     let clean = false;
+    let headers: IncomingHttpHeaders | undefined;
+    let release: (() => void) | undefined;
     const startedAt = performance.now();
     const ctx = () => ({
       conn,
@@ -166,23 +175,28 @@ export const openaiAdapter: ProviderAdapter = {
       startedAt,
     });
     try {
-      // The SDK builds, sends and (on failure statuses) retries the request and raises its error
-      // classes; a successful body is read here, off the raw socket stream (nodeFetch.ts): the
-      // SDK's own SSE decoding over web streams costs several times what relaying it is worth.
-      // Retried in headWithinDeadline, under one deadline for every attempt together (not the SDK's per-attempt timeout).
-      const client = clientFor(conn);
-      const body = chatBody(conn, req);
-      const response = await headWithinDeadline(
+      // Sent on node:http as the forwarding path sends (forward/sendWithRetries.ts): the same URL,
+      // credentials and headers as the SDK client would send (forward/upstreamTarget.ts), the same
+      // retries under one deadline, the same error mapping. The SDK's request building costs more
+      // than the whole relay of a short answer; it keeps the models list and the connection tests.
+      const target = upstreamTarget(conn, 'chat/completions', req.model, NO_CLIENT_HEADERS);
+      const payload = Buffer.from(JSON.stringify(chatBody(conn, req)));
+      const answer = await sendWithRetries(
+        'openai',
         conn,
+        (headMs) => callUpstream(target, payload, headMs, signal),
+        ctx(),
         signal,
-        (timeout) => client.chat.completions.create(body, { signal, timeout, maxRetries: 0 }).asResponse(),
-        ctx,
+        { onRateLimits: (report) => reportRateLimits(conn.id, report) },
       );
       started = true;
-      reader = sseReaderFor(response, conn.timeoutMs);
+      headers = answer.headers;
+      // Until the answer ends, aborting `signal` still closes the upstream's socket (upstreamCall.ts).
+      release = answer.release;
+      reader = new SseReader(answer.body, conn.timeoutMs);
       // A web page (a captive portal, a website at the base URL) is not a stream cut short.
-      assertApiAnswer(response);
-      const limits = parseRateLimits(response.headers);
+      assertApiContentType(answer.status, answer.headers['content-type']);
+      const limits = rateLimitReportOf(answer.headers);
       if (limits) yield { type: 'rateLimits', info: limits };
 
       let finish: string | undefined;
@@ -215,8 +229,8 @@ export const openaiAdapter: ProviderAdapter = {
               continue;
             }
             const chunk = JSON.parse(data) as { error?: unknown };
-            // What the SDK does with an error event: its APIError, status unknown.
-            if (chunk.error) throw new APIError(undefined, chunk.error as object, undefined, response.headers);
+            // An error event: the provider's error, status unknown, mapped as the forwarding path maps it.
+            if (chunk.error) throw upstreamReplyError('openai', undefined, chunk, webHeaders(headers ?? {}), ctx());
             const before = deltas.length;
             decoder.push(chunk, deltas);
             for (let i = before; i < deltas.length; i++) {
@@ -242,6 +256,7 @@ export const openaiAdapter: ProviderAdapter = {
       throw toSwitchboardError(error, ctx());
     } finally {
       reader?.close(clean);
+      release?.();
     }
   },
 };

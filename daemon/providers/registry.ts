@@ -27,5 +27,5 @@ export type { ChatChunk, ChatRequest, ProviderAdapter, RateLimitInfo, ResolvedCo
 export { clearClients, invalidateClient, setRateLimitListener } from './clients';
 export { toSwitchboardError, scrub, type UpstreamErrorContext } from './upstreamErrors';
 export { parseRateLimits } from './transport/upstreamFetch';
-export { AZURE_API_VERSION } from './openaiAdapter';
+export { AZURE_API_VERSION } from './azure';
 export { DEFAULT_MAX_TOKENS } from './anthropicAdapter';

@@ -48,8 +48,12 @@ export class NotAnApiAnswer extends Error {
 
 /** Throws {@link NotAnApiAnswer} when a successful answer is an HTML page; APIs answer JSON or event streams. */
 export function assertApiAnswer(response: Response): void {
-  const type = response.headers.get('content-type');
-  if (type !== null && /html/i.test(type)) throw new NotAnApiAnswer(response.status, type.split(';')[0]!.trim());
+  assertApiContentType(response.status, response.headers.get('content-type'));
+}
+
+/** {@link assertApiAnswer} on an answer's status and content type. */
+export function assertApiContentType(status: number, type: string | null | undefined): void {
+  if (typeof type === 'string' && /html/i.test(type)) throw new NotAnApiAnswer(status, type.split(';')[0]!.trim());
 }
 
 /** The longest retry wait the SDKs may sleep through, whatever the connection's timeout. */

@@ -68,3 +68,18 @@ describe('Azure deployment names are one encoded path segment', () => {
     expect(env.up.requests).toHaveLength(0);
   });
 });
+
+describe('the forwarding path refuses them too', () => {
+  it('/v1/chat/completions with the deployment "az/.." answers 400 naming model, sending nothing upstream', async () => {
+    const sdk = new OpenAI({
+      baseURL: `http://127.0.0.1:${env.daemon.info.port}/v1`,
+      apiKey: env.daemon.info.token,
+      maxRetries: 0,
+    });
+    const error = await sdk.chat.completions.create({ model: 'az/..', messages: user('hi') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+    expect(String((error as Error).message)).toMatch(/model/);
+    expect(env.up.requests).toHaveLength(0);
+  });
+});
