@@ -35,7 +35,7 @@ import {
 import { completeStoppedUsage } from '../chat/tokenEstimate';
 import { forwardedDefaults } from '../chat/generationDefaults';
 import { setMembers } from './jsonSplice';
-import { rateLimitReportOf } from './rateLimitReport';
+import { answerRateLimits } from './rateLimitReport';
 import { AnthropicStreamTap, OpenAIStreamTap, type StreamTap } from './streamTap';
 import { AnswerTooLarge, callUpstream, readBody, webHeaders, type UpstreamAnswer } from './upstreamCall';
 import { upstreamTarget, type ForwardEndpoint } from './upstreamTarget';
@@ -153,7 +153,7 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
       );
       ctx.started = true;
       try {
-        if (isEventStream(answer.headers)) {
+        if (isEventStream(answer.contentType)) {
           const clean = (t: string) => scrub(t, conn.apiKey);
           const tap = spec.reader
             ? spec.reader.tap(clean)
@@ -331,10 +331,10 @@ function relayedHeaders(raw: string[], stream: boolean): Record<string, string> 
 
 /** Hands the answer's rate limits, unparsed, to the connection's discovered capacity (rateLimitReport.ts). */
 function recordRateLimits(answer: UpstreamAnswer, progress: AttemptProgress): void {
-  const report = rateLimitReportOf(answer.headers);
+  const report = answerRateLimits(answer);
   if (report) progress.rateLimits(report);
 }
 
-function isEventStream(headers: IncomingHttpHeaders): boolean {
-  return headers['content-type']?.trimStart().toLowerCase().startsWith('text/event-stream') === true;
+function isEventStream(contentType: string | undefined): boolean {
+  return contentType?.trimStart().toLowerCase().startsWith('text/event-stream') === true;
 }

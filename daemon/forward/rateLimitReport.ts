@@ -7,6 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RateLimitReport } from '../chat/ports';
 import { parseRateLimits } from '../providers/transport/upstreamFetch';
+import type { UpstreamAnswer } from './upstreamCall';
 
 /**
  * The report of an answer that just came, or undefined when it carries no rate limits. Resets sent
@@ -16,6 +17,17 @@ export function rateLimitReportOf(headers: IncomingHttpHeaders): RateLimitReport
   if (!hasRateLimits(headers)) return undefined;
   const receivedAt = Date.now();
   return () => parseRateLimits({ get: (name) => headerValue(headers, name) }, receivedAt);
+}
+
+/**
+ * The report of an upstream answer (upstreamCall.ts), which reads the answer's headers object only
+ * when the report is read: node:http builds that object on first use, and most reports are
+ * replaced by a later one before they are read.
+ */
+export function answerRateLimits(answer: Pick<UpstreamAnswer, 'rateLimited' | 'headers'>): RateLimitReport | undefined {
+  if (!answer.rateLimited) return undefined;
+  const receivedAt = Date.now();
+  return () => parseRateLimits({ get: (name) => headerValue(answer.headers, name) }, receivedAt);
 }
 
 /** The headers parseRateLimits looks for first: without one of them it finds nothing. */

@@ -22,7 +22,7 @@ import {
   type UpstreamErrorContext,
 } from '../providers/upstreamErrors';
 import type { SwitchboardError } from '../../shared/errors';
-import { rateLimitReportOf } from './rateLimitReport';
+import { answerRateLimits } from './rateLimitReport';
 import { readBody, webHeaders, type UpstreamAnswer } from './upstreamCall';
 
 /** The formats whose error replies the daemon reads (and can relay). */
@@ -82,7 +82,7 @@ export async function sendWithRetries(
       throw error;
     }
     if (answer.status >= 200 && answer.status < 300) return answer;
-    const report = rateLimitReportOf(answer.headers);
+    const report = answerRateLimits(answer);
     if (report) options.onRateLimits(report);
     let text: string;
     try {

@@ -18,8 +18,15 @@ const MAX_ERROR_BODY = 64 * 1024;
 
 export interface UpstreamAnswer {
   status: number;
-  /** Lowercased names, as node:http gives them. */
-  headers: http.IncomingHttpHeaders;
+  /**
+   * Lowercased names, as node:http gives them. node:http builds this object when it is first read
+   * (a dozen keyed stores per answer), so the relay's path reads `contentType` and `rateLimited` instead.
+   */
+  readonly headers: http.IncomingHttpHeaders;
+  /** The answer's `content-type` (the first, as node:http keeps it). */
+  contentType: string | undefined;
+  /** The answer carries rate-limit headers (`x-ratelimit-*`, `anthropic-ratelimit-*`). */
+  rateLimited: boolean;
   /** Raw name/value pairs, for relaying with the upstream's own spelling. */
   rawHeaders: string[];
   /** The body, decoded when the upstream compressed it anyway. */
@@ -66,13 +73,15 @@ export function callUpstream(
     req.once('response', (res) => {
       clearTimeout(timer);
       message = res;
-      const { stream } = decoded(
-        res,
-        typeof res.headers['content-encoding'] === 'string' ? res.headers['content-encoding'] : undefined,
-      );
+      const head = headFacts(res.rawHeaders);
+      const { stream } = decoded(res, head.contentEncoding);
       resolve({
         status: res.statusCode ?? 0,
-        headers: res.headers,
+        get headers() {
+          return res.headers;
+        },
+        contentType: head.contentType,
+        rateLimited: head.rateLimited,
         rawHeaders: res.rawHeaders,
         body: stream,
         message: res,
@@ -81,6 +90,32 @@ export function callUpstream(
     });
     req.end(payload);
   });
+}
+
+interface HeadFacts {
+  contentType: string | undefined;
+  contentEncoding: string | undefined;
+  rateLimited: boolean;
+}
+
+/**
+ * What the relay needs of an answer's head, in one pass over its raw headers. As node:http's
+ * headers object would have them: the first `content-type`, every `content-encoding` joined.
+ */
+export function headFacts(raw: readonly string[]): HeadFacts {
+  let contentType: string | undefined;
+  let contentEncoding: string | undefined;
+  let rateLimited = false;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    // Already lowercase from HTTP/2 front ends and most servers: V8 then returns the same string.
+    const name = raw[i]!.toLowerCase();
+    if (name === 'content-type') contentType ??= raw[i + 1];
+    else if (name === 'content-encoding')
+      contentEncoding = contentEncoding === undefined ? raw[i + 1] : `${contentEncoding}, ${raw[i + 1]!}`;
+    else if (!rateLimited && (name.startsWith('x-ratelimit-') || name.startsWith('anthropic-ratelimit-')))
+      rateLimited = true;
+  }
+  return { contentType, contentEncoding, rateLimited };
 }
 
 /** Names node:http sets from the request itself, never from the connection's headers. */

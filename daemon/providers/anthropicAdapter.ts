@@ -1,24 +1,27 @@
 /**
- * The `anthropic` wire format (Messages API), through the official `@anthropic-ai/sdk`.
+ * The `anthropic` wire format (Messages API). Models are listed through the official
+ * `@anthropic-ai/sdk`; streamed chats are sent on node:http as the forwarding path sends its
+ * requests (forward/sendWithRetries.ts), with the same URL, credentials and headers.
  *
- * Streams raw events (`POST /v1/messages` with `stream: true`) rather than `messages.stream()`: the
- * raw events are what we need (text deltas, usage, stop reason, and whether `message_stop` came at
- * all), and MessageStream would accumulate a whole Message we never use.
+ * Reads the raw events (`POST /v1/messages` with `stream: true`): text deltas, usage, stop reason,
+ * and whether `message_stop` came at all; nothing accumulates a whole Message.
  */
-import Anthropic, { APIError } from '@anthropic-ai/sdk';
-import type { Stream } from '@anthropic-ai/sdk/core/streaming';
-import type { ErrorType } from '@anthropic-ai/sdk/resources/shared';
-import type { MessageCreateParamsStreaming, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type { IncomingHttpHeaders } from 'node:http';
+import Anthropic from '@anthropic-ai/sdk';
+import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
 import type { ModelInfo, StreamDelta } from '../../shared/protocol';
 import { DEFAULT_MAX_TOKENS, forcedResponseTool, toAnthropicRequest } from '../translate/anthropicBody';
 import { AnthropicStreamDecoder } from '../translate/anthropicStreamDecoder';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
 import { sdkKeyHeaders } from './customAuth';
-import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
-import { sseReaderFor, type SseReader } from './transport/sseReader';
-import { headWithinDeadline } from './headDeadline';
-import { cancelledError, incompleteError, toSwitchboardError } from './upstreamErrors';
-import { assertApiAnswer, parseRateLimits } from './transport/upstreamFetch';
+import { cachedClient, NO_KEY, QUIET, reportRateLimits, sdkHeaders, upstreamFetchFor } from './clients';
+import { SseReader } from './transport/sseReader';
+import { cancelledError, incompleteError, toSwitchboardError, upstreamReplyError } from './upstreamErrors';
+import { assertApiAnswer, assertApiContentType } from './transport/upstreamFetch';
+import { answerRateLimits } from '../forward/rateLimitReport';
+import { sendWithRetries } from '../forward/sendWithRetries';
+import { callUpstream, webHeaders } from '../forward/upstreamCall';
+import { upstreamTarget } from '../forward/upstreamTarget';
 
 /** Anthropic requires `max_tokens`; used when the request sets none. */
 export { DEFAULT_MAX_TOKENS };
@@ -30,6 +33,13 @@ export { DEFAULT_MAX_TOKENS };
  * streams the same events; every other request keeps the SDK's default.
  */
 export const SAMPLING_API_VERSION = '2023-06-01';
+
+/** The API version of every other request: what @anthropic-ai/sdk@1 sends (its models list still does). */
+export const API_VERSION = '2026-10-21';
+
+/** The version headers, as a client's would be passed on (upstreamTarget.ts). */
+const API_HEADERS: IncomingHttpHeaders = Object.freeze({ 'anthropic-version': API_VERSION });
+const SAMPLING_HEADERS: IncomingHttpHeaders = Object.freeze({ 'anthropic-version': SAMPLING_API_VERSION });
 
 type Body = MessageCreateParamsStreaming & { temperature?: number; top_p?: number };
 
@@ -88,6 +98,7 @@ export const anthropicAdapter: ProviderAdapter = {
     let started = false;
     let reader: SseReader | undefined;
     let clean = false;
+    let release: (() => void) | undefined;
     const startedAt = performance.now();
     const ctx = () => ({
       conn,
@@ -101,29 +112,26 @@ export const anthropicAdapter: ProviderAdapter = {
     try {
       const body = messagesBody(req);
       const sampling = body.temperature !== undefined || body.top_p !== undefined;
-      // `client.post` rather than `messages.create`: create() console.warn()s on every request for
-      // a deprecated model, past `logLevel: 'off'`, a synchronous stderr write on the hot path.
-      // The SDK sends (and retries) the request; a successful body is read here off the raw
-      // socket stream (nodeFetch.ts, sseReader.ts), not through the SDK's web-stream decoder.
-      // Retried in headWithinDeadline, under one deadline for every attempt together (not the SDK's per-attempt timeout).
-      const client = clientFor(conn);
-      const send = (timeout: number) =>
-        client
-          .post<Stream<RawMessageStreamEvent>>('/v1/messages', {
-            body,
-            stream: true,
-            signal,
-            timeout,
-            maxRetries: 0,
-            ...(sampling ? { headers: { 'anthropic-version': SAMPLING_API_VERSION } } : {}),
-          })
-          .asResponse();
-      const response = await headWithinDeadline(conn, signal, send, ctx);
+      // Sent on node:http as the forwarding path sends (forward/sendWithRetries.ts), to the URL and
+      // with the credentials the SDK client would use (forward/upstreamTarget.ts): the SDK's request
+      // building costs more than relaying a short answer. It keeps the models list.
+      const target = upstreamTarget(conn, 'messages', req.model, sampling ? SAMPLING_HEADERS : API_HEADERS);
+      const payload = Buffer.from(JSON.stringify(body));
+      const answer = await sendWithRetries(
+        'anthropic',
+        conn,
+        (headMs) => callUpstream(target, payload, headMs, signal),
+        ctx(),
+        signal,
+        { onRateLimits: (report) => reportRateLimits(conn.id, report) },
+      );
       started = true;
-      reader = sseReaderFor(response, conn.timeoutMs);
+      // Until the answer ends, aborting `signal` still closes the upstream's socket (upstreamCall.ts).
+      release = answer.release;
+      reader = new SseReader(answer.body, conn.timeoutMs);
       // A web page (a captive portal, a website at the base URL) is not a stream cut short.
-      assertApiAnswer(response);
-      const limits = parseRateLimits(response.headers);
+      assertApiContentType(answer.status, answer.contentType);
+      const limits = answerRateLimits(answer);
       if (limits) yield { type: 'rateLimits', info: limits };
 
       const decoder = new AnthropicStreamDecoder(forcedResponseTool(req.options));
@@ -134,16 +142,16 @@ export const anthropicAdapter: ProviderAdapter = {
         const deltas: StreamDelta[] = [];
         try {
           for (const sse of events) {
-            // What the SDK's stream does: `ping` and unnamed events are skipped, `error` raises its APIError.
+            // What the SDK's stream does: `ping` and unnamed events are skipped, `error` is the provider's error.
             if (sse.event === undefined || sse.event === 'ping') continue;
-            if (sse.event === 'error') {
-              const parsed = safeJson(sse.data) ?? sse.data;
-              const type =
-                typeof parsed === 'object' && parsed !== null
-                  ? (parsed as { error?: { type?: ErrorType } }).error?.type
-                  : undefined;
-              throw new APIError(undefined, parsed, undefined, response.headers, type ?? null);
-            }
+            if (sse.event === 'error')
+              throw upstreamReplyError(
+                'anthropic',
+                undefined,
+                safeJson(sse.data) ?? sse.data,
+                webHeaders(answer.headers),
+                ctx(),
+              );
             if (!sse.data) continue;
             const before = deltas.length;
             decoder.push(JSON.parse(sse.data), deltas);
@@ -174,6 +182,7 @@ export const anthropicAdapter: ProviderAdapter = {
       throw toSwitchboardError(error, ctx());
     } finally {
       reader?.close(clean);
+      release?.();
     }
   },
 };

@@ -25,7 +25,7 @@ import {
   upstreamReplyError,
 } from './upstreamErrors';
 import { assertApiAnswer, assertApiContentType } from './transport/upstreamFetch';
-import { rateLimitReportOf } from '../forward/rateLimitReport';
+import { answerRateLimits } from '../forward/rateLimitReport';
 import { sendWithRetries } from '../forward/sendWithRetries';
 import { callUpstream, webHeaders } from '../forward/upstreamCall';
 import { upstreamTarget } from '../forward/upstreamTarget';
@@ -162,7 +162,6 @@ export const openaiAdapter: ProviderAdapter = {
     let started = false;
     let reader: SseReader | undefined;
     let clean = false;
-    let headers: IncomingHttpHeaders | undefined;
     let release: (() => void) | undefined;
     const startedAt = performance.now();
     const ctx = () => ({
@@ -190,13 +189,12 @@ export const openaiAdapter: ProviderAdapter = {
         { onRateLimits: (report) => reportRateLimits(conn.id, report) },
       );
       started = true;
-      headers = answer.headers;
       // Until the answer ends, aborting `signal` still closes the upstream's socket (upstreamCall.ts).
       release = answer.release;
       reader = new SseReader(answer.body, conn.timeoutMs);
       // A web page (a captive portal, a website at the base URL) is not a stream cut short.
-      assertApiContentType(answer.status, answer.headers['content-type']);
-      const limits = rateLimitReportOf(answer.headers);
+      assertApiContentType(answer.status, answer.contentType);
+      const limits = answerRateLimits(answer);
       if (limits) yield { type: 'rateLimits', info: limits };
 
       let finish: string | undefined;
@@ -230,7 +228,7 @@ export const openaiAdapter: ProviderAdapter = {
             }
             const chunk = JSON.parse(data) as { error?: unknown };
             // An error event: the provider's error, status unknown, mapped as the forwarding path maps it.
-            if (chunk.error) throw upstreamReplyError('openai', undefined, chunk, webHeaders(headers ?? {}), ctx());
+            if (chunk.error) throw upstreamReplyError('openai', undefined, chunk, webHeaders(answer.headers), ctx());
             const before = deltas.length;
             decoder.push(chunk, deltas);
             for (let i = before; i < deltas.length; i++) {

@@ -1,6 +1,6 @@
 /**
- * Server-sent events read straight off a Node stream: the adapters' fast path for a successful
- * streamed answer (the SDKs made the request and vetted the status; see nodeFetch.ts).
+ * Server-sent events read straight off a Node stream: how the adapters read a successful streamed
+ * answer (sent and vetted by forward/sendWithRetries.ts).
  *
  * {@link SseParser} follows the WHATWG EventSource rules as far as LLM APIs use them: `\n`, `\r\n`
  * or `\r` line ends (also split across reads), `data:` lines joined with `\n`, `event:`, comments
@@ -12,10 +12,8 @@
  * wait counts, time the consumer spends between reads does not), and what to do with the socket
  * when the consumer stops (drain it back to the keep-alive pool after a terminator, else destroy).
  */
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeWebStream } from 'node:stream/web';
+import type { Readable } from 'node:stream';
 import { IdleWatch } from './idleWatch';
-import { nodeBodyOf } from './nodeFetch';
 import { UpstreamIdleTimeout } from './upstreamFetch';
 
 export interface SseEvent {
@@ -115,17 +113,6 @@ export class BodyCutError extends Error {
   constructor() {
     super('the connection closed before the response was complete');
   }
-}
-
-/**
- * A reader over a successful streamed response: its raw Node body when nodeFetch made it, else
- * (some other fetch answered) its web body adapted.
- */
-export function sseReaderFor(response: Response, idleMs: number): SseReader {
-  const body =
-    nodeBodyOf(response) ??
-    (response.body ? Readable.fromWeb(response.body as NodeWebStream<Uint8Array>) : Readable.from([]));
-  return new SseReader(body, idleMs);
 }
 
 export class SseReader {

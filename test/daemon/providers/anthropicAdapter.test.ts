@@ -3,7 +3,7 @@ import { adapterFor, clearClients, DEFAULT_MAX_TOKENS } from '../../../daemon/pr
 import { findBuiltIn } from '../../../daemon/catalog/builtInProviders';
 import { SAMPLING_API_VERSION } from '../../../daemon/providers/anthropicAdapter';
 import { startMockUpstream, type MockUpstream } from '../../mocks/upstream';
-import { chat, collect, GOOD_KEY, makeConn } from './helpers';
+import { chat, collect, GOOD_KEY, makeConn, rateLimitInfoOf } from './helpers';
 
 const anthropic = adapterFor(findBuiltIn('anthropic')!);
 let up: MockUpstream;
@@ -28,7 +28,8 @@ describe('anthropic adapter', () => {
     );
     expect(error).toBeUndefined();
     expect(text).toBe('Bonjour, le monde');
-    expect(chunks[0]).toMatchObject({ type: 'rateLimits', info: { requestsLimit: 10_000, tokensLimit: 2_000_000 } });
+    expect(chunks[0]?.type).toBe('rateLimits');
+    expect(rateLimitInfoOf(chunks[0])).toMatchObject({ requestsLimit: 10_000, tokensLimit: 2_000_000 });
     expect(chunks.slice(-2)).toEqual([
       { type: 'usage', usage: { inputTokens: 12, outputTokens: 4 } },
       { type: 'finish', reason: 'stop' },

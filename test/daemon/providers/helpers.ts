@@ -5,7 +5,13 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { findBuiltIn } from '../../../daemon/catalog/builtInProviders';
-import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from '../../../daemon/providers/registry';
+import type {
+  ChatChunk,
+  ChatRequest,
+  ProviderAdapter,
+  RateLimitInfo,
+  ResolvedConnection,
+} from '../../../daemon/providers/registry';
 import { textsOf } from '../../../daemon/providers/chunkText';
 import { SwitchboardError } from '../../../shared/errors';
 import { definedOnly, type Loose } from '../../../shared/definedOnly';
@@ -92,3 +98,9 @@ export const chat = (model: string, over: Partial<ChatRequest> = {}): ChatReques
   messages: [{ role: 'user', content: 'Hi' }],
   ...over,
 });
+
+/** The figures of a `rateLimits` chunk: a report is read when it is recorded (the chat service coalesces them). */
+export function rateLimitInfoOf(chunk: ChatChunk | undefined): RateLimitInfo | undefined {
+  if (chunk?.type !== 'rateLimits') return undefined;
+  return typeof chunk.info === 'function' ? chunk.info() : chunk.info;
+}

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adapterFor, AZURE_API_VERSION, clearClients } from '../../../daemon/providers/registry';
 import { findBuiltIn } from '../../../daemon/catalog/builtInProviders';
 import { startMockUpstream, type MockUpstream } from '../../mocks/upstream';
-import { chat, collect, GOOD_KEY, makeConn } from './helpers';
+import { chat, collect, GOOD_KEY, makeConn, rateLimitInfoOf } from './helpers';
 
 const openai = adapterFor(findBuiltIn('openai')!);
 let up: MockUpstream;
@@ -24,11 +24,8 @@ describe('openai adapter', () => {
     const { chunks, text, error } = await collect(openai, makeConn('openai', up.openaiBaseUrl), chat('gpt-4o-mini'));
     expect(error).toBeUndefined();
     expect(text).toBe('One two three four');
-    const first = chunks[0];
-    expect(first?.type).toBe('rateLimits');
-    // A report read when it is recorded (the chat service coalesces them per connection).
-    const report = first?.type === 'rateLimits' ? first.info : undefined;
-    const info = typeof report === 'function' ? report() : report;
+    expect(chunks[0]?.type).toBe('rateLimits');
+    const info = rateLimitInfoOf(chunks[0]);
     expect(info).toMatchObject({ requestsLimit: 10_000, tokensLimit: 2_000_000 });
     expect(Date.parse(info!.requestsReset!)).toBeGreaterThan(Date.now());
     const [usage] = chunks.slice(-2);
