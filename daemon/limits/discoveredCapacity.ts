@@ -5,10 +5,11 @@
  *
  * Every response carries them but only the latest figures of a connection are kept, so reports are
  * coalesced: the recorder holds the last report of each connection and records the pending ones
- * once per event-loop turn (one `setImmediate`). A report may be a thunk over the answer's headers,
- * so a connection answering many requests in one turn costs one parse, not one per request.
+ * once per window ({@link RECORD_WINDOW_MS}; 0: once per event-loop turn). A report may be a thunk
+ * over the answer's headers, so a connection answering many requests in a window costs one parse
+ * and one write, not one per request: under load, per-turn batches held about one answer each.
  * Reads that show the figures call {@link DiscoveredCapacityRecorder.flush} first, so they see
- * the latest even within the same turn.
+ * the latest at once; only the quota warning (`onRecorded`) may come up to a window late.
  *
  * They are written with the store's deferred, coalesced write and announce no `connections/changed`:
  * clients see them on their next `connections/get` or `list`. `onRecorded` sees each recorded report
@@ -25,39 +26,55 @@ export interface DiscoveredCapacityOptions {
   /** The clock stamping `observedAt`; default Date.now. */
   now?: () => number;
   onRecorded?: (connectionId: string, capacity: DiscoveredCapacity) => void;
+  /** How long reports are gathered before they are recorded; default {@link RECORD_WINDOW_MS}. */
+  windowMs?: number;
 }
+
+/** Reports are recorded at most this often (per recorder): the figures are for people to read. */
+export const RECORD_WINDOW_MS = 250;
 
 export class DiscoveredCapacityRecorder {
   /** The latest report of each connection not recorded yet (a later report replaces an earlier one). */
   private pending = new Map<string, RateLimitReport>();
-  private scheduled: ReturnType<typeof setImmediate> | undefined;
+  private cancelScheduled: (() => void) | undefined;
   private readonly now: () => number;
+  private readonly windowMs: number;
 
   constructor(private readonly opts: DiscoveredCapacityOptions) {
     this.now = opts.now ?? Date.now;
+    this.windowMs = opts.windowMs ?? RECORD_WINDOW_MS;
   }
 
-  /** Takes a connection's report, recorded by the end of this turn. Bound: handed over as a listener. */
+  /** Takes a connection's report, recorded by the end of the window. Bound: handed over as a listener. */
   readonly record = (connectionId: string, report: RateLimitReport): void => {
     this.pending.set(connectionId, report);
-    this.scheduled ??= setImmediate(this.drain);
+    this.cancelScheduled ??= this.schedule();
   };
+
+  private schedule(): () => void {
+    if (this.windowMs <= 0) {
+      const immediate = setImmediate(this.drain);
+      return () => clearImmediate(immediate);
+    }
+    const timer = setTimeout(this.drain, this.windowMs);
+    return () => clearTimeout(timer);
+  }
 
   /** Records the pending reports now (before a read shows discovered capacity, and at shutdown). */
   flush(): void {
-    if (this.scheduled !== undefined) {
-      clearImmediate(this.scheduled);
-      this.scheduled = undefined;
+    if (this.cancelScheduled !== undefined) {
+      this.cancelScheduled();
+      this.cancelScheduled = undefined;
     }
     if (this.pending.size === 0) return;
-    // Swapped first: a report arriving while these are recorded waits for the next turn's batch.
+    // Swapped first: a report arriving while these are recorded waits for the next batch.
     const batch = this.pending;
     this.pending = new Map();
     for (const [connectionId, report] of batch) this.recordNow(connectionId, report);
   }
 
   private readonly drain = (): void => {
-    this.scheduled = undefined;
+    this.cancelScheduled = undefined;
     this.flush();
   };
 

@@ -27,12 +27,14 @@ afterEach(async () => {
   await store.close();
 });
 
-function recorder(): DiscoveredCapacityRecorder {
+/** A recorder that records once per event-loop turn (`windowMs: 0`), or per window. */
+function recorder(windowMs = 0): DiscoveredCapacityRecorder {
   return new DiscoveredCapacityRecorder({
     db: store.db,
     log,
     now: clock.now,
     onRecorded: (id, capacity) => recorded.push([id, capacity]),
+    windowMs,
   });
 }
 
@@ -130,6 +132,7 @@ describe('discovered capacity recorder', () => {
     const r = new DiscoveredCapacityRecorder({
       db: store.db,
       log,
+      windowMs: 0,
       onRecorded: (id) => {
         told.push(id);
         if (id === 'a') throw new Error('boom');
@@ -140,5 +143,27 @@ describe('discovered capacity recorder', () => {
     await nextTurn();
     expect(told).toEqual(['a', 'b']);
     expect(warnings).toHaveLength(1);
+  });
+
+  it('with a window, gathers the reports of many turns and records the last once the window ends', async () => {
+    const r = recorder(40);
+    const writes = vi.spyOn(store.db, 'updateLater');
+    r.record('a', figures(9));
+    await nextTurn();
+    r.record('a', () => figures(8));
+    await nextTurn();
+    expect(writes).not.toHaveBeenCalled();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(writes).toHaveBeenCalledTimes(1);
+    expect(recorded.map(([, c]) => c.requestsRemaining)).toEqual([8]);
+  });
+
+  it('with a window, a flush records at once and the window then records nothing more', async () => {
+    const r = recorder(40);
+    r.record('a', figures(5));
+    r.flush();
+    expect(recorded.map(([, c]) => c.requestsRemaining)).toEqual([5]);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(recorded).toHaveLength(1);
   });
 });
