@@ -9,6 +9,7 @@
  *   node --import tsx test/bench/ab.ts --save new
  *   node --import tsx test/bench/ab.ts --a base --b new [--rounds 6] [--requests 1600] [--paths http32,rpc32,http1]
  *   node --import tsx test/bench/ab.ts --a base --b new,newer --relay --paths http32   # several Bs, and the bare relay's CPU
+ *   node --import tsx test/bench/ab.ts --a base --b new --relay --paths http32,rpc32,msg32,tr32   # the bench's mixed traffic
  *   node --import tsx test/bench/ab.ts --a new --b new --b-args=--max-semi-space-size=64   # node flags for one side
  *
  * Bundles live in test-artifacts/bench/ab/<name>/ (inside the repo, so their requires find node_modules).
@@ -16,11 +17,14 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SwitchboardClient } from '../../shared/client';
-import { makeAgent, requestBody, runRound, streamHttp, streamRpc, type HttpTarget } from './loadgen';
+import { anthropicRequestBody, requestBody, runRound, streamHttp, streamRpc, type HttpTarget } from './loadgen';
 import { cpuMs, REPO, runBenchMain, startMock, startRelay } from './procs';
 import {
+  addAnthropicConnection,
   ARTIFACTS,
   CHUNKS,
+  CLAUDE_CONNECTION,
+  CLAUDE_MODEL,
   daemonTarget,
   daemonWithConnection,
   EXPECT_TEXT,
@@ -33,15 +37,23 @@ import { dist, median } from './stats';
 
 const SETTLE_MS = 600;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const CLAUDE = `${CLAUDE_CONNECTION}/${CLAUDE_MODEL}`;
 const bundleOf = (name: string) => join(ARTIFACTS, 'ab', name, 'daemon.js');
 
-type PathName = 'http32' | 'rpc32' | 'http1';
+/**
+ * http32/http1: /v1/chat/completions forwarded to the OpenAI-format connection; rpc32: JSON-RPC
+ * chat/stream to it; msg32: /v1/messages forwarded to the Anthropic one; tr32: /v1/chat/completions
+ * translated to the Anthropic one (the bench's daemon paths, for mixed traffic as in `npm run bench`).
+ */
+type PathName = 'http32' | 'rpc32' | 'http1' | 'msg32' | 'tr32';
 
 interface Variant {
   name: string;
   d: Awaited<ReturnType<typeof daemonWithConnection>>;
   t32: HttpTarget;
   t1: HttpTarget;
+  messages: HttpTarget;
+  translated: HttpTarget;
   clients: SwitchboardClient[];
   cpu: Map<PathName, number[]>;
   ttft1: number[];
@@ -80,6 +92,7 @@ async function compare(
   const variants: Variant[] = [];
   for (const [i, name] of names.entries()) {
     const d = await daemonWithConnection(mock.info.openaiBaseUrl, nodeArgs[i]!, bundleOf(name));
+    if (paths.includes('msg32') || paths.includes('tr32')) await addAnthropicConnection(d.admin, mock.info.url);
     const t32 = daemonTarget(d.info, 32);
     const t1 = daemonTarget(d.info, 1);
     const clients = paths.includes('rpc32') ? await rpcClients(d.home, 32) : [];
@@ -88,22 +101,36 @@ async function compare(
       d,
       t32,
       t1,
+      messages: {
+        ...daemonTarget(d.info, 32),
+        name: 'messages',
+        path: '/v1/messages',
+        model: CLAUDE,
+        format: 'anthropic',
+        apiKeyHeader: true,
+      },
+      translated: { ...daemonTarget(d.info, 32), name: 'translated', model: CLAUDE },
       clients,
       cpu: new Map<PathName, number[]>(),
       ttft1: [] as number[],
     });
   }
   const body = requestBody(MODEL);
+  const messagesBody = anthropicRequestBody(CLAUDE);
+  const translatedBody = requestBody(CLAUDE);
   const run = async (v: Variant, path: PathName, count: number) => {
     if (path === 'http32') return runRound(count, 32, () => streamHttp(v.t32, body, CHUNKS, EXPECT_TEXT));
     if (path === 'rpc32') return runRound(count, 32, (w) => streamRpc(v.clients[w]!, CHUNKS, EXPECT_TEXT));
+    if (path === 'msg32') return runRound(count, 32, () => streamHttp(v.messages, messagesBody, CHUNKS, EXPECT_TEXT));
+    if (path === 'tr32')
+      return runRound(count, 32, () => streamHttp(v.translated, translatedBody, CHUNKS, EXPECT_TEXT));
     return runRound(Math.max(50, count / 8), 1, () => streamHttp(v.t1, body, CHUNKS, EXPECT_TEXT));
   };
   const runRelay = (path: PathName, count: number) =>
     path === 'http32'
       ? runRound(count, 32, () => streamHttp(relay32!, body, CHUNKS, EXPECT_TEXT))
       : runRound(Math.max(50, count / 8), 1, () => streamHttp(relay1!, body, CHUNKS, EXPECT_TEXT));
-  const relayPaths = relay ? paths.filter((p) => p !== 'rpc32') : [];
+  const relayPaths = relay ? paths.filter((p) => p === 'http32' || p === 'http1') : [];
   // Warm-up, twice a round's requests: the first rounds after a shorter one still ran slower code.
   for (let w = 0; w < 2; w++) {
     for (const v of variants) for (const p of paths) await run(v, p, n);
@@ -164,6 +191,8 @@ async function compare(
   for (const v of variants) {
     v.t32.agent.destroy();
     v.t1.agent.destroy();
+    v.messages.agent.destroy();
+    v.translated.agent.destroy();
     await Promise.all([...v.clients, v.d.admin].map((c) => c.close()));
   }
 }
