@@ -75,21 +75,37 @@ export function callUpstream(
       message = res;
       const head = headFacts(res.rawHeaders);
       const { stream } = decoded(res, head.contentEncoding);
-      resolve({
-        status: res.statusCode ?? 0,
-        get headers() {
-          return res.headers;
-        },
-        contentType: head.contentType,
-        rateLimited: head.rateLimited,
-        rawHeaders: res.rawHeaders,
-        body: stream,
-        message: res,
-        release,
-      });
+      resolve(new Answer(res, head, stream, release));
     });
     req.end(payload);
   });
+}
+
+/**
+ * An answer as a class: its `headers` getter lives on the prototype. (A getter in an object literal
+ * is a new function each time, and V8 keeps accessors in the object's map: every answer would get a
+ * map of its own, every read of one would go megamorphic, and the maps would fill the old space.)
+ */
+class Answer implements UpstreamAnswer {
+  readonly status: number;
+  readonly contentType: string | undefined;
+  readonly rateLimited: boolean;
+  readonly rawHeaders: string[];
+  constructor(
+    readonly message: IncomingMessage,
+    head: HeadFacts,
+    readonly body: Readable,
+    readonly release: () => void,
+  ) {
+    this.status = message.statusCode ?? 0;
+    this.contentType = head.contentType;
+    this.rateLimited = head.rateLimited;
+    this.rawHeaders = message.rawHeaders;
+  }
+
+  get headers(): http.IncomingHttpHeaders {
+    return this.message.headers;
+  }
 }
 
 interface HeadFacts {

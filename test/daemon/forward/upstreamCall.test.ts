@@ -64,6 +64,28 @@ describe('callUpstream', () => {
     expect(new Set(seen.names).size).toBe(seen.names.length);
   });
 
+  it('answers with the head facts, and the headers object from the prototype, not the answer itself', async () => {
+    const c = conn({});
+    const answer = await callUpstream(
+      upstreamTarget(c, 'chat/completions', 'm', {}),
+      Buffer.from('{}'),
+      5000,
+      new AbortController().signal,
+    );
+    try {
+      expect(answer.status).toBe(200);
+      expect(answer.contentType).toBe('application/json');
+      expect(answer.rateLimited).toBe(false);
+      expect(answer.headers['content-type']).toBe('application/json');
+      // A getter made per answer (an object literal's) gave every answer a map of its own in V8:
+      // reads of answers went megamorphic, and the forwarding path's CPU rose by a sixth.
+      expect(Object.getOwnPropertyDescriptor(answer, 'headers')).toBeUndefined();
+      await readBody(answer, 5000);
+    } finally {
+      answer.release();
+    }
+  });
+
   it('lets a connection set its own host, never its own length or hop header', async () => {
     const seen = await send(
       conn({ headers: { Host: 'api.example.test', 'Content-Length': '999', [HOP_HEADER]: '0', 'X-Team': 'blue' } }),
