@@ -14,14 +14,11 @@ import { DEFAULT_MAX_TOKENS, forcedResponseTool, toAnthropicRequest } from '../t
 import { AnthropicStreamDecoder } from '../translate/anthropicStreamDecoder';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
 import { sdkKeyHeaders } from './customAuth';
-import { cachedClient, NO_KEY, QUIET, reportRateLimits, sdkHeaders, upstreamFetchFor } from './clients';
-import { SseReader } from './transport/sseReader';
+import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
+import type { SseReader } from './transport/sseReader';
 import { cancelledError, incompleteError, toSwitchboardError, upstreamReplyError } from './upstreamErrors';
-import { assertApiAnswer, assertApiContentType } from './transport/upstreamFetch';
-import { answerRateLimits } from '../forward/rateLimitReport';
-import { sendWithRetries } from '../forward/sendWithRetries';
-import { callUpstream, webHeaders } from '../forward/upstreamCall';
-import { upstreamTarget } from '../forward/upstreamTarget';
+import { assertApiAnswer } from './transport/upstreamFetch';
+import { openEventStream } from '../forward/adapterRequest';
 
 /** Anthropic requires `max_tokens`; used when the request sets none. */
 export { DEFAULT_MAX_TOKENS };
@@ -112,31 +109,24 @@ export const anthropicAdapter: ProviderAdapter = {
     try {
       const body = messagesBody(req);
       const sampling = body.temperature !== undefined || body.top_p !== undefined;
-      // Sent on node:http as the forwarding path sends (forward/sendWithRetries.ts), to the URL and
-      // with the credentials the SDK client would use (forward/upstreamTarget.ts): the SDK's request
-      // building costs more than relaying a short answer. It keeps the models list.
-      const target = upstreamTarget(conn, 'messages', req.model, sampling ? SAMPLING_HEADERS : API_HEADERS);
-      const payload = Buffer.from(JSON.stringify(body));
-      const answer = await sendWithRetries(
+      // Sent on node:http as the forwarding path sends, read as server-sent events (forward/adapterRequest.ts).
+      const opened = await openEventStream(
         'anthropic',
         conn,
-        (headMs) => callUpstream(target, payload, headMs, signal),
-        ctx(),
+        'messages',
+        req.model,
+        sampling ? SAMPLING_HEADERS : API_HEADERS,
+        body,
         signal,
-        { onRateLimits: (report) => reportRateLimits(conn.id, report) },
+        ctx(),
       );
       started = true;
-      // Until the answer ends, aborting `signal` still closes the upstream's socket (upstreamCall.ts).
-      release = answer.release;
-      reader = new SseReader(answer.body, conn.timeoutMs);
-      // A web page (a captive portal, a website at the base URL) is not a stream cut short.
-      assertApiContentType(answer.status, answer.contentType);
-      const limits = answerRateLimits(answer);
-      if (limits) yield { type: 'rateLimits', info: limits };
+      ({ reader, release } = opened);
+      if (opened.rateLimits) yield { type: 'rateLimits', info: opened.rateLimits };
 
       const decoder = new AnthropicStreamDecoder(forcedResponseTool(req.options));
       while (!decoder.stopped) {
-        const events = await reader.next();
+        const events = await opened.reader.next();
         if (events === null) break;
         // The deltas of one read go out together (one hop through this generator per read).
         const deltas: StreamDelta[] = [];
@@ -149,7 +139,7 @@ export const anthropicAdapter: ProviderAdapter = {
                 'anthropic',
                 undefined,
                 safeJson(sse.data) ?? sse.data,
-                webHeaders(answer.headers),
+                opened.webHeaders(),
                 ctx(),
               );
             if (!sse.data) continue;

@@ -12,11 +12,11 @@ import { finishFromOpenAI } from '../translate/finishReasons';
 import { toOpenAIRequest } from '../translate/openaiBody';
 import { OpenAIStreamDecoder } from '../translate/openaiStreamDecoder';
 import type { ChatChunk, ChatRequest, ProviderAdapter, ResolvedConnection } from './adapter';
-import { cachedClient, NO_KEY, QUIET, reportRateLimits, sdkHeaders, upstreamFetchFor } from './clients';
+import { cachedClient, NO_KEY, QUIET, sdkHeaders, upstreamFetchFor } from './clients';
 import { sdkKeyHeaders } from './customAuth';
 import { listCohereModels } from './cohereModels';
 import { scanChunk, type ChunkFacts } from './openaiChunk';
-import { SseReader } from './transport/sseReader';
+import type { SseReader } from './transport/sseReader';
 import {
   cancelledError,
   incompleteError,
@@ -24,11 +24,8 @@ import {
   unwrapErrorList,
   upstreamReplyError,
 } from './upstreamErrors';
-import { assertApiAnswer, assertApiContentType } from './transport/upstreamFetch';
-import { answerRateLimits } from '../forward/rateLimitReport';
-import { sendWithRetries } from '../forward/sendWithRetries';
-import { callUpstream, webHeaders } from '../forward/upstreamCall';
-import { upstreamTarget } from '../forward/upstreamTarget';
+import { assertApiAnswer } from './transport/upstreamFetch';
+import { openEventStream } from '../forward/adapterRequest';
 import { pathSegment } from './pathSegment';
 import { AZURE_API_VERSION, azureBaseUrl } from './azure';
 
@@ -174,35 +171,27 @@ export const openaiAdapter: ProviderAdapter = {
       startedAt,
     });
     try {
-      // Sent on node:http as the forwarding path sends (forward/sendWithRetries.ts): the same URL,
-      // credentials and headers as the SDK client would send (forward/upstreamTarget.ts), the same
-      // retries under one deadline, the same error mapping. The SDK's request building costs more
-      // than the whole relay of a short answer; it keeps the models list and the connection tests.
-      const target = upstreamTarget(conn, 'chat/completions', req.model, NO_CLIENT_HEADERS);
-      const payload = Buffer.from(JSON.stringify(chatBody(conn, req)));
-      const answer = await sendWithRetries(
+      // Sent on node:http as the forwarding path sends, read as server-sent events (forward/adapterRequest.ts).
+      const opened = await openEventStream(
         'openai',
         conn,
-        (headMs) => callUpstream(target, payload, headMs, signal),
-        ctx(),
+        'chat/completions',
+        req.model,
+        NO_CLIENT_HEADERS,
+        chatBody(conn, req),
         signal,
-        { onRateLimits: (report) => reportRateLimits(conn.id, report) },
+        ctx(),
       );
       started = true;
-      // Until the answer ends, aborting `signal` still closes the upstream's socket (upstreamCall.ts).
-      release = answer.release;
-      reader = new SseReader(answer.body, conn.timeoutMs);
-      // A web page (a captive portal, a website at the base URL) is not a stream cut short.
-      assertApiContentType(answer.status, answer.contentType);
-      const limits = answerRateLimits(answer);
-      if (limits) yield { type: 'rateLimits', info: limits };
+      ({ reader, release } = opened);
+      if (opened.rateLimits) yield { type: 'rateLimits', info: opened.rateLimits };
 
       let finish: string | undefined;
       const decoder = new OpenAIStreamDecoder();
       const facts: ChunkFacts = { content: undefined, finishReason: undefined };
       let done = false;
       while (!done) {
-        const events = await reader.next();
+        const events = await opened.reader.next();
         if (events === null) break;
         // The deltas of one read go out together: a hop through this async generator per delta
         // costs more than the delta's parsing. An error event still comes after the deltas before it.
@@ -228,7 +217,7 @@ export const openaiAdapter: ProviderAdapter = {
             }
             const chunk = JSON.parse(data) as { error?: unknown };
             // An error event: the provider's error, status unknown, mapped as the forwarding path maps it.
-            if (chunk.error) throw upstreamReplyError('openai', undefined, chunk, webHeaders(answer.headers), ctx());
+            if (chunk.error) throw upstreamReplyError('openai', undefined, chunk, opened.webHeaders(), ctx());
             const before = deltas.length;
             decoder.push(chunk, deltas);
             for (let i = before; i < deltas.length; i++) {
