@@ -1,8 +1,8 @@
 /**
- * A forwarded answer's rate limits, as a report for the connection's discovered capacity
+ * An upstream answer's rate limits, as a report for the connection's discovered capacity
  * (daemon/limits/discoveredCapacity.ts). Every answer carries them but only the latest figures of a
  * connection are kept, so the report is a function over the answer's headers, parsed only when
- * the recorder needs it: once per connection per event-loop turn, not once per request.
+ * the recorder needs it: once per connection per recording window, not once per request.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RateLimitReport } from '../chat/ports';
@@ -10,34 +10,15 @@ import { parseRateLimits } from '../providers/transport/upstreamFetch';
 import type { UpstreamAnswer } from './upstreamCall';
 
 /**
- * The report of an answer that just came, or undefined when it carries no rate limits. Resets sent
- * as durations count from now, when the answer came, not from when the report is read.
- */
-export function rateLimitReportOf(headers: IncomingHttpHeaders): RateLimitReport | undefined {
-  if (!hasRateLimits(headers)) return undefined;
-  const receivedAt = Date.now();
-  return () => parseRateLimits({ get: (name) => headerValue(headers, name) }, receivedAt);
-}
-
-/**
- * The report of an upstream answer (upstreamCall.ts), which reads the answer's headers object only
- * when the report is read: node:http builds that object on first use, and most reports are
- * replaced by a later one before they are read.
+ * The report of an upstream answer (upstreamCall.ts) that just came, or undefined when it carries no
+ * rate-limit headers. The answer's headers object is read only when the report is: node:http builds
+ * that object on first use, and most reports are replaced by a later one before they are read.
+ * Resets sent as durations count from now, when the answer came, not from when the report is read.
  */
 export function answerRateLimits(answer: Pick<UpstreamAnswer, 'rateLimited' | 'headers'>): RateLimitReport | undefined {
   if (!answer.rateLimited) return undefined;
   const receivedAt = Date.now();
   return () => parseRateLimits({ get: (name) => headerValue(answer.headers, name) }, receivedAt);
-}
-
-/** The headers parseRateLimits looks for first: without one of them it finds nothing. */
-function hasRateLimits(headers: IncomingHttpHeaders): boolean {
-  return (
-    headers['x-ratelimit-limit-requests'] !== undefined ||
-    headers['x-ratelimit-limit-tokens'] !== undefined ||
-    headers['anthropic-ratelimit-requests-limit'] !== undefined ||
-    headers['anthropic-ratelimit-tokens-limit'] !== undefined
-  );
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | null {

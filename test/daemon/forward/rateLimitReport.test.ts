@@ -3,7 +3,7 @@
  * their connection), but a reset sent as a duration still counts from when the answer came.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { answerRateLimits, rateLimitReportOf } from '../../../daemon/forward/rateLimitReport';
+import { answerRateLimits } from '../../../daemon/forward/rateLimitReport';
 import { headFacts } from '../../../daemon/forward/upstreamCall';
 
 afterEach(() => {
@@ -12,22 +12,29 @@ afterEach(() => {
 
 const answered = Date.parse('2026-01-01T00:00:00Z');
 
-function read(report: ReturnType<typeof rateLimitReportOf>) {
+/** An answer with these headers, its head facts read from them as callUpstream reads them. */
+function answerWith(headers: Record<string, string>) {
+  return { rateLimited: headFacts(Object.entries(headers).flat()).rateLimited, headers };
+}
+
+function read(report: ReturnType<typeof answerRateLimits>) {
   expect(typeof report).toBe('function');
   return (report as () => unknown)();
 }
 
-describe('rateLimitReportOf', () => {
+describe('answerRateLimits of an answer', () => {
   it('counts OpenAI reset durations from the answer, not from when the report is read', () => {
     vi.useFakeTimers({ toFake: ['Date'], now: answered });
-    const report = rateLimitReportOf({
-      'x-ratelimit-limit-requests': '500',
-      'x-ratelimit-remaining-requests': '499',
-      'x-ratelimit-reset-requests': '1s',
-      'x-ratelimit-limit-tokens': '30000',
-      'x-ratelimit-remaining-tokens': '29000',
-      'x-ratelimit-reset-tokens': '6m0s',
-    });
+    const report = answerRateLimits(
+      answerWith({
+        'x-ratelimit-limit-requests': '500',
+        'x-ratelimit-remaining-requests': '499',
+        'x-ratelimit-reset-requests': '1s',
+        'x-ratelimit-limit-tokens': '30000',
+        'x-ratelimit-remaining-tokens': '29000',
+        'x-ratelimit-reset-tokens': '6m0s',
+      }),
+    );
     vi.setSystemTime(answered + 5_000); // read a while later
     expect(read(report)).toEqual({
       requestsLimit: 500,
@@ -40,11 +47,13 @@ describe('rateLimitReportOf', () => {
   });
 
   it('reads Anthropic headers', () => {
-    const report = rateLimitReportOf({
-      'anthropic-ratelimit-tokens-limit': '80000',
-      'anthropic-ratelimit-tokens-remaining': '79000',
-      'anthropic-ratelimit-tokens-reset': '2026-01-01T00:01:00Z',
-    });
+    const report = answerRateLimits(
+      answerWith({
+        'anthropic-ratelimit-tokens-limit': '80000',
+        'anthropic-ratelimit-tokens-remaining': '79000',
+        'anthropic-ratelimit-tokens-reset': '2026-01-01T00:01:00Z',
+      }),
+    );
     expect(read(report)).toEqual({
       tokensLimit: 80_000,
       tokensRemaining: 79_000,
@@ -52,10 +61,9 @@ describe('rateLimitReportOf', () => {
     });
   });
 
-  it('has no report for an answer without rate-limit headers', () => {
-    expect(rateLimitReportOf({ 'content-type': 'text/event-stream', 'x-ratelimit-remaining-requests': '3' })).toBe(
-      undefined,
-    );
+  it('has no report for an answer without rate-limit headers, and no figures without a limit', () => {
+    expect(answerRateLimits(answerWith({ 'content-type': 'text/event-stream' }))).toBeUndefined();
+    expect(read(answerRateLimits(answerWith({ 'x-ratelimit-remaining-requests': '3' })))).toBeUndefined();
   });
 });
 
