@@ -39,7 +39,8 @@ import { answerRateLimits } from './rateLimitReport';
 import { AnthropicStreamTap, OpenAIStreamTap, type StreamTap } from './streamTap';
 import { AnswerTooLarge, callUpstream, readBody, webHeaders, type UpstreamAnswer } from './upstreamCall';
 import { upstreamTarget, type ForwardEndpoint } from './upstreamTarget';
-import { parseJson, sendWithRetries, type UpstreamReply } from './sendWithRetries';
+import { parseJson } from './parseJson';
+import { sendWithRetries, type UpstreamReply } from './sendWithRetries';
 import { finishOfAnswer, usageOfAnswer } from './usageOf';
 
 export type { UpstreamReply } from './sendWithRetries';

@@ -4,10 +4,9 @@
  * connection are kept, so the report is a function over the answer's headers, parsed only when
  * the recorder needs it: once per connection per recording window, not once per request.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import type { RateLimitReport } from '../chat/ports';
 import { parseRateLimits } from '../providers/transport/upstreamFetch';
-import type { UpstreamAnswer } from './upstreamCall';
+import { headerOf, type UpstreamAnswer } from './upstreamCall';
 
 /**
  * The report of an upstream answer (upstreamCall.ts) that just came, or undefined when it carries no
@@ -18,10 +17,5 @@ import type { UpstreamAnswer } from './upstreamCall';
 export function answerRateLimits(answer: Pick<UpstreamAnswer, 'rateLimited' | 'headers'>): RateLimitReport | undefined {
   if (!answer.rateLimited) return undefined;
   const receivedAt = Date.now();
-  return () => parseRateLimits({ get: (name) => headerValue(answer.headers, name) }, receivedAt);
-}
-
-function headerValue(headers: IncomingHttpHeaders, name: string): string | null {
-  const value = headers[name];
-  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  return () => parseRateLimits({ get: (name) => headerOf(answer.headers, name) }, receivedAt);
 }

@@ -1,10 +1,8 @@
 /**
  * Sending a request to an upstream until it answers 2xx, as the SDKs would: the forwarding path's
- * requests (forwarder.ts) and the OpenAI adapter's streamed chats (providers/openaiAdapter.ts) go
- * through here, over node:http (upstreamCall.ts), with one deadline across the attempts and the
+ * requests (forwarder.ts) and the adapters' streamed chats (adapterRequest.ts) go through here, over node:http (upstreamCall.ts), with one deadline across the attempts and the
  * upstream's error reply mapped at the one boundary (providers/upstreamErrors.ts).
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import type { RateLimitReport } from '../chat/ports';
 import type { ResolvedConnection } from '../providers/adapter';
 import { backoffMs, sleep } from '../providers/transport/retryPolicy';
@@ -23,7 +21,8 @@ import {
 } from '../providers/upstreamErrors';
 import type { SwitchboardError } from '../../shared/errors';
 import { answerRateLimits } from './rateLimitReport';
-import { readBody, webHeaders, type UpstreamAnswer } from './upstreamCall';
+import { parseJson } from './parseJson';
+import { headerOf, readBody, webHeaders, type UpstreamAnswer } from './upstreamCall';
 
 /** The formats whose error replies the daemon reads (and can relay). */
 export type ReplyWire = 'openai' | 'anthropic';
@@ -119,19 +118,6 @@ export async function sendWithRetries(
       });
     }
     throw error;
-  }
-}
-
-export function headerOf(headers: IncomingHttpHeaders, name: string): string | null {
-  const value = headers[name];
-  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-}
-
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
 

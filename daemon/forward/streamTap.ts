@@ -16,6 +16,7 @@
  *   did not) is cut out of what the client receives; an error event is passed on with keys scrubbed.
  */
 import type { Usage } from '../../shared/protocol';
+import { parseJson } from './parseJson';
 import { anthropicUsage, openaiUsage } from './usageOf';
 
 const LFLF = Buffer.from('\n\n');
@@ -366,14 +367,6 @@ function hasEmptyList(b: Buffer, start: number, end: number, name: Buffer): bool
     if (b[k] === 93) return true;
   }
   return false;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 export interface Edit {

@@ -205,6 +205,12 @@ export function readBody(
   });
 }
 
+/** One header of an answer as text (a repeated one joined with `, `), or null when it is absent. */
+export function headerOf(headers: http.IncomingHttpHeaders, name: string): string | null {
+  const value = headers[name];
+  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+}
+
 /** The answer's headers as a web `Headers`, for the error mapping and the rate-limit parser. */
 export function webHeaders(headers: http.IncomingHttpHeaders): Headers {
   const out = new Headers();

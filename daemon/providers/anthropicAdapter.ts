@@ -19,6 +19,7 @@ import type { SseReader } from './transport/sseReader';
 import { cancelledError, incompleteError, toSwitchboardError, upstreamReplyError } from './upstreamErrors';
 import { assertApiAnswer } from './transport/upstreamFetch';
 import { openEventStream } from '../forward/adapterRequest';
+import { parseJson } from '../forward/parseJson';
 
 /** Anthropic requires `max_tokens`; used when the request sets none. */
 export { DEFAULT_MAX_TOKENS };
@@ -138,7 +139,7 @@ export const anthropicAdapter: ProviderAdapter = {
               throw upstreamReplyError(
                 'anthropic',
                 undefined,
-                safeJson(sse.data) ?? sse.data,
+                parseJson(sse.data) ?? sse.data,
                 opened.webHeaders(),
                 ctx(),
               );
@@ -176,11 +177,3 @@ export const anthropicAdapter: ProviderAdapter = {
     }
   },
 };
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

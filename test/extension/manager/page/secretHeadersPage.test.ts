@@ -9,24 +9,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SECRET_HEADER_MASK, type Connection } from '../../../../shared/protocol';
 import type { HostToManager, ManagerToHost } from '../../../../shared/webview';
 import { loadManagerPage, type ManagerPage } from './managerPage';
-import { openai } from './fixtures';
+import { openai, savedConnection } from './fixtures';
 
-const gateway: Connection = {
-  id: 'c1',
+const gateway: Connection = savedConnection({
   name: 'Gateway',
-  provider: 'openai',
-  baseUrl: 'https://api.openai.com/v1',
-  timeoutMs: 60_000,
-  maxRetries: 2,
-  isDefault: false,
-  keySource: 'memory',
   keyHint: '…abcd',
   keyAvailable: false,
-  createdAt: '',
-  updatedAt: '',
   headers: { 'X-Team': 'blue', 'Helicone-Auth': SECRET_HEADER_MASK },
   secretHeaders: ['Helicone-Auth'],
-};
+});
 
 let page: ManagerPage;
 let posted: ManagerToHost[];
