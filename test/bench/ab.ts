@@ -41,16 +41,17 @@ const CLAUDE = `${CLAUDE_CONNECTION}/${CLAUDE_MODEL}`;
 const bundleOf = (name: string) => join(ARTIFACTS, 'ab', name, 'daemon.js');
 
 /**
- * http32/http1: /v1/chat/completions forwarded to the OpenAI-format connection; rpc32: JSON-RPC
+ * http32/http256/http1: /v1/chat/completions forwarded to the OpenAI-format connection; rpc32: JSON-RPC
  * chat/stream to it; msg32: /v1/messages forwarded to the Anthropic one; tr32: /v1/chat/completions
  * translated to the Anthropic one (the bench's daemon paths, for mixed traffic as in `npm run bench`).
  */
-type PathName = 'http32' | 'rpc32' | 'http1' | 'msg32' | 'tr32';
+type PathName = 'http32' | 'rpc32' | 'http1' | 'msg32' | 'tr32' | 'http256';
 
 interface Variant {
   name: string;
   d: Awaited<ReturnType<typeof daemonWithConnection>>;
   t32: HttpTarget;
+  t256: HttpTarget;
   t1: HttpTarget;
   messages: HttpTarget;
   translated: HttpTarget;
@@ -87,6 +88,7 @@ async function compare(
   // The bare relay's CPU on the http paths, in the same rounds: each build's ratio to the floor.
   const relay = withRelay ? await startRelay(mock.info.url) : undefined;
   const relay32 = relay && relayTarget(relay.info.port, 32);
+  const relay256 = relay && relayTarget(relay.info.port, 256);
   const relay1 = relay && relayTarget(relay.info.port, 1);
   const relayCpu = new Map<PathName, number[]>();
   const variants: Variant[] = [];
@@ -94,12 +96,14 @@ async function compare(
     const d = await daemonWithConnection(mock.info.openaiBaseUrl, nodeArgs[i]!, bundleOf(name));
     if (paths.includes('msg32') || paths.includes('tr32')) await addAnthropicConnection(d.admin, mock.info.url);
     const t32 = daemonTarget(d.info, 32);
+    const t256 = daemonTarget(d.info, 256);
     const t1 = daemonTarget(d.info, 1);
     const clients = paths.includes('rpc32') ? await rpcClients(d.home, 32) : [];
     variants.push({
       name: nodeArgs[i]!.length ? `${name} ${nodeArgs[i]!.join(' ')}` : name,
       d,
       t32,
+      t256,
       t1,
       messages: {
         ...daemonTarget(d.info, 32),
@@ -120,6 +124,7 @@ async function compare(
   const translatedBody = requestBody(CLAUDE);
   const run = async (v: Variant, path: PathName, count: number) => {
     if (path === 'http32') return runRound(count, 32, () => streamHttp(v.t32, body, CHUNKS, EXPECT_TEXT));
+    if (path === 'http256') return runRound(count, 256, () => streamHttp(v.t256, body, CHUNKS, EXPECT_TEXT));
     if (path === 'rpc32') return runRound(count, 32, (w) => streamRpc(v.clients[w]!, CHUNKS, EXPECT_TEXT));
     if (path === 'msg32') return runRound(count, 32, () => streamHttp(v.messages, messagesBody, CHUNKS, EXPECT_TEXT));
     if (path === 'tr32')
@@ -129,8 +134,10 @@ async function compare(
   const runRelay = (path: PathName, count: number) =>
     path === 'http32'
       ? runRound(count, 32, () => streamHttp(relay32!, body, CHUNKS, EXPECT_TEXT))
-      : runRound(Math.max(50, count / 8), 1, () => streamHttp(relay1!, body, CHUNKS, EXPECT_TEXT));
-  const relayPaths = relay ? paths.filter((p) => p === 'http32' || p === 'http1') : [];
+      : path === 'http256'
+        ? runRound(count, 256, () => streamHttp(relay256!, body, CHUNKS, EXPECT_TEXT))
+        : runRound(Math.max(50, count / 8), 1, () => streamHttp(relay1!, body, CHUNKS, EXPECT_TEXT));
+  const relayPaths = relay ? paths.filter((p) => p === 'http32' || p === 'http256' || p === 'http1') : [];
   // Warm-up, twice a round's requests: the first rounds after a shorter one still ran slower code.
   for (let w = 0; w < 2; w++) {
     for (const v of variants) for (const p of paths) await run(v, p, n);
@@ -186,10 +193,12 @@ async function compare(
         `  ${v.name.padEnd(12)} vs relay: ${relayPaths.map((p) => `${p} ${(median(v.cpu.get(p)!) / floor(p)).toFixed(2)}× (per round ${perRound(v, p)}×)`).join('   ')}`,
       );
     relay32!.agent.destroy();
+    relay256!.agent.destroy();
     relay1!.agent.destroy();
   }
   for (const v of variants) {
     v.t32.agent.destroy();
+    v.t256.agent.destroy();
     v.t1.agent.destroy();
     v.messages.agent.destroy();
     v.translated.agent.destroy();
