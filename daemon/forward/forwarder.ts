@@ -15,15 +15,10 @@
  * ({@link relayableReply}), since its SDK understands its own provider's errors.
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import type { Readable } from 'node:stream';
 import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import type { Usage } from '../../shared/protocol';
 import type { Attempt, AttemptProgress } from '../chat/chatService';
 import type { ResolvedConnection } from '../providers/adapter';
-import { IdleWatch } from '../providers/transport/idleWatch';
-import { BodyCutError } from '../providers/transport/sseReader';
-import { UpstreamIdleTimeout } from '../providers/transport/upstreamFetch';
 import {
   connectionLabel,
   incompleteError,
@@ -37,6 +32,7 @@ import { forwardedDefaults } from '../chat/generationDefaults';
 import { setMembers } from './jsonSplice';
 import { answerRateLimits } from './rateLimitReport';
 import { AnthropicStreamTap, OpenAIStreamTap, type StreamTap } from './streamTap';
+import { pump } from './relayPump';
 import { AnswerTooLarge, callUpstream, readBody, webHeaders, type UpstreamAnswer } from './upstreamCall';
 import { upstreamTarget, type ForwardEndpoint } from './upstreamTarget';
 import { parseJson } from './parseJson';
@@ -195,7 +191,7 @@ async function relayStream(
   res.writeHead(answer.status, relayedHeaders(answer.rawHeaders, true));
   progress.output();
   try {
-    await pump(answer.body, answer, res, tap, idleMs);
+    await pump(answer.body, answer.message, res, tap, idleMs);
   } finally {
     // A stopped answer (the client left, a cancel, a cut) has no final usage: the ledger estimates
     // its output from the characters relayed (and keeps the input a stream's head reported).
@@ -211,75 +207,6 @@ async function relayStream(
   if (!tap.terminated && tap.finishReason === undefined) throw incompleteError(ctx);
   res.end();
   return { status: answer.status, ...(tap.finishReason !== undefined && { finishReason: tap.finishReason }) };
-}
-
-/**
- * Passes the body's bytes through the tap to the client, holding the upstream while the client's socket is full.
- *
- * The client's socket is corked for the rest of the event-loop turn at the first write of a turn:
- * what one upstream read brings leaves in one `writev`, and when the answer ends in that turn,
- * `res.end()` (which uncorks) sends the chunked terminator in the same write as the last bytes — one
- * packet for the client, not two. (Node's own cork per write is released in a nextTick that runs
- * before the body's 'end', so the terminator used to go out alone.) Backpressure is judged when the
- * turn's bytes have been handed to the socket: a turn holds what the upstream's reads of that turn
- * brought, a bounded amount.
- */
-function pump(
-  body: Readable,
-  answer: UpstreamAnswer,
-  res: ServerResponse,
-  tap: StreamTap,
-  idleMs: number,
-): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const watch = new IdleWatch(idleMs, () => body.destroy(new UpstreamIdleTimeout(idleMs)));
-    const onDrain = () => {
-      watch.wait();
-      body.resume();
-    };
-    let corked: Socket | undefined;
-    const uncork = () => {
-      const socket = corked!;
-      corked = undefined;
-      // The socket itself, not `res`: once the answer ended, `res` no longer holds it, and an uncork
-      // through `res` would leave it corked for the next answer on the keep-alive connection.
-      socket.uncork();
-      if (!res.writableEnded && !socket.destroyed && socket.writableLength >= socket.writableHighWaterMark) {
-        // Time the client takes to read is not the upstream's silence.
-        watch.got();
-        body.pause();
-        res.once('drain', onDrain);
-      }
-    };
-    const write = (out: Buffer) => {
-      const socket = res.socket;
-      if (corked === undefined && socket && !socket.destroyed) {
-        corked = socket;
-        socket.cork();
-        setImmediate(uncork);
-      }
-      res.write(out);
-    };
-    body.on('data', (chunk: Buffer) => {
-      const out = tap.push(chunk);
-      if (out !== undefined) write(out);
-      watch.wait();
-    });
-    body.once('end', () => {
-      watch.stop();
-      const rest = tap.rest();
-      if (rest !== undefined) write(rest);
-      resolve();
-    });
-    body.once('error', (error) => {
-      watch.stop();
-      reject(error);
-    });
-    body.once('close', () => {
-      watch.stop();
-      if (!answer.message.complete) reject(new BodyCutError());
-    });
-  });
 }
 
 /** Relays a whole answer (JSON) once it has all come, reading its usage. */

@@ -1,0 +1,93 @@
+/**
+ * The relay's inner loop for an event stream: the upstream body's reads go through the stream's tap
+ * to the client, written so the first token leaves at once and the rest in one write per turn.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+import { IdleWatch } from '../providers/transport/idleWatch';
+import { BodyCutError } from '../providers/transport/sseReader';
+import { UpstreamIdleTimeout } from '../providers/transport/upstreamFetch';
+import type { StreamTap } from './streamTap';
+
+/**
+ * Passes the body's bytes through the tap to the client, holding the upstream while the client's socket is full.
+ *
+ * Until the answer's first text has gone by, each read is written at once (node sends it when the
+ * read's callback returns): the first token is never held back. After that, the client's socket is
+ * corked for the rest of the event-loop turn at the first write of a turn: what the upstream's
+ * reads of that turn bring leaves in one `writev`, and when the answer ends in that turn,
+ * `res.end()` (which uncorks) sends the chunked terminator in the same write as the last bytes — one
+ * packet for the client, not two. (Node's own cork per write is released in a nextTick that runs
+ * before the body's 'end', so the terminator used to go out alone.) Backpressure is judged when the
+ * turn's bytes have been handed to the socket: a turn holds what the upstream's reads of that turn
+ * brought, a bounded amount. (Corking from the first write held the first token back until every
+ * read of a burst was in: +0.17 ms to the first token at c=1 on a stream that came all at once.)
+ */
+export function pump(
+  body: Readable,
+  /** The upstream's message: `complete` tells a whole body from a cut one. */
+  message: Pick<IncomingMessage, 'complete'>,
+  res: ServerResponse,
+  tap: StreamTap,
+  idleMs: number,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const watch = new IdleWatch(idleMs, () => body.destroy(new UpstreamIdleTimeout(idleMs)));
+    const onDrain = () => {
+      watch.wait();
+      body.resume();
+    };
+    const holdForDrain = () => {
+      // Time the client takes to read is not the upstream's silence.
+      watch.got();
+      body.pause();
+      res.once('drain', onDrain);
+    };
+    let corked: Socket | undefined;
+    const uncork = () => {
+      const socket = corked!;
+      corked = undefined;
+      // The socket itself, not `res`: once the answer ended, `res` no longer holds it, and an uncork
+      // through `res` would leave it corked for the next answer on the keep-alive connection.
+      socket.uncork();
+      if (!res.writableEnded && !socket.destroyed && socket.writableLength >= socket.writableHighWaterMark)
+        holdForDrain();
+    };
+    const write = (out: Buffer) => {
+      const socket = res.socket;
+      if (corked === undefined && socket && !socket.destroyed) {
+        corked = socket;
+        socket.cork();
+        setImmediate(uncork);
+      }
+      res.write(out);
+    };
+    /** No text has gone by yet: writes leave at once. */
+    let beforeText = true;
+    body.on('data', (chunk: Buffer) => {
+      // Waiting on the upstream again once this read is handed on (unless the client's socket is full).
+      watch.wait();
+      const out = tap.push(chunk);
+      if (out === undefined) return;
+      if (beforeText) {
+        beforeText = tap.outputChars === 0;
+        if (!res.write(out)) holdForDrain();
+      } else write(out);
+    });
+    body.once('end', () => {
+      watch.stop();
+      const rest = tap.rest();
+      if (rest !== undefined) write(rest);
+      resolve();
+    });
+    body.once('error', (error) => {
+      watch.stop();
+      reject(error);
+    });
+    body.once('close', () => {
+      watch.stop();
+      if (!message.complete) reject(new BodyCutError());
+    });
+  });
+}
