@@ -43,9 +43,10 @@ const bundleOf = (name: string) => join(ARTIFACTS, 'ab', name, 'daemon.js');
 /**
  * http32/http256/http1: /v1/chat/completions forwarded to the OpenAI-format connection; rpc32: JSON-RPC
  * chat/stream to it; msg32: /v1/messages forwarded to the Anthropic one; tr32: /v1/chat/completions
- * translated to the Anthropic one (the bench's daemon paths, for mixed traffic as in `npm run bench`).
+ * translated to the Anthropic one (the bench's daemon paths, for mixed traffic as in `npm run bench`);
+ * rpc1/tr1: those at c=1, for their time to first token.
  */
-type PathName = 'http32' | 'rpc32' | 'http1' | 'msg32' | 'tr32' | 'http256';
+type PathName = 'http32' | 'rpc32' | 'http1' | 'msg32' | 'tr32' | 'http256' | 'rpc1' | 'tr1';
 
 interface Variant {
   name: string;
@@ -55,9 +56,11 @@ interface Variant {
   t1: HttpTarget;
   messages: HttpTarget;
   translated: HttpTarget;
+  translatedOne: HttpTarget;
   clients: SwitchboardClient[];
   cpu: Map<PathName, number[]>;
-  ttft1: number[];
+  /** p50 TTFT per round, for the c=1 paths. */
+  ttft: Map<PathName, number[]>;
 }
 
 async function save(name: string): Promise<void> {
@@ -94,11 +97,12 @@ async function compare(
   const variants: Variant[] = [];
   for (const [i, name] of names.entries()) {
     const d = await daemonWithConnection(mock.info.openaiBaseUrl, nodeArgs[i]!, bundleOf(name));
-    if (paths.includes('msg32') || paths.includes('tr32')) await addAnthropicConnection(d.admin, mock.info.url);
+    if (paths.includes('msg32') || paths.includes('tr32') || paths.includes('tr1'))
+      await addAnthropicConnection(d.admin, mock.info.url);
     const t32 = daemonTarget(d.info, 32);
     const t256 = daemonTarget(d.info, 256);
     const t1 = daemonTarget(d.info, 1);
-    const clients = paths.includes('rpc32') ? await rpcClients(d.home, 32) : [];
+    const clients = paths.includes('rpc32') || paths.includes('rpc1') ? await rpcClients(d.home, 32) : [];
     variants.push({
       name: nodeArgs[i]!.length ? `${name} ${nodeArgs[i]!.join(' ')}` : name,
       d,
@@ -114,9 +118,10 @@ async function compare(
         apiKeyHeader: true,
       },
       translated: { ...daemonTarget(d.info, 32), name: 'translated', model: CLAUDE },
+      translatedOne: { ...daemonTarget(d.info, 1), name: 'translated', model: CLAUDE },
       clients,
       cpu: new Map<PathName, number[]>(),
-      ttft1: [] as number[],
+      ttft: new Map<PathName, number[]>(),
     });
   }
   const body = requestBody(MODEL);
@@ -126,6 +131,12 @@ async function compare(
     if (path === 'http32') return runRound(count, 32, () => streamHttp(v.t32, body, CHUNKS, EXPECT_TEXT));
     if (path === 'http256') return runRound(count, 256, () => streamHttp(v.t256, body, CHUNKS, EXPECT_TEXT));
     if (path === 'rpc32') return runRound(count, 32, (w) => streamRpc(v.clients[w]!, CHUNKS, EXPECT_TEXT));
+    if (path === 'rpc1')
+      return runRound(Math.max(50, count / 8), 1, () => streamRpc(v.clients[0]!, CHUNKS, EXPECT_TEXT));
+    if (path === 'tr1')
+      return runRound(Math.max(50, count / 8), 1, () =>
+        streamHttp(v.translatedOne, translatedBody, CHUNKS, EXPECT_TEXT),
+      );
     if (path === 'msg32') return runRound(count, 32, () => streamHttp(v.messages, messagesBody, CHUNKS, EXPECT_TEXT));
     if (path === 'tr32')
       return runRound(count, 32, () => streamHttp(v.translated, translatedBody, CHUNKS, EXPECT_TEXT));
@@ -160,7 +171,8 @@ async function compare(
         await sleep(SETTLE_MS);
         const per = (cpuMs(v.d.info.pid) - before) / res.samples.length;
         v.cpu.set(p, [...(v.cpu.get(p) ?? []), per]);
-        if (p === 'http1') v.ttft1.push(dist(res.samples.map((s) => s.ttftMs)).p50);
+        if (p.endsWith('1') && !p.endsWith('32'))
+          v.ttft.set(p, [...(v.ttft.get(p) ?? []), dist(res.samples.map((s) => s.ttftMs)).p50]);
       }
     }
     const relayNow = relayPaths.length
@@ -176,9 +188,12 @@ async function compare(
       const xs = v.cpu.get(p)!;
       return `${p} ${median(xs).toFixed(3)} (${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)})`;
     });
-    const ttft = v.ttft1.length
-      ? `  c=1 p50 TTFT ${median(v.ttft1).toFixed(2)} ms (per round: ${v.ttft1.map((x) => x.toFixed(2)).join(' ')})`
-      : '';
+    const ttft = [...v.ttft]
+      .map(
+        ([p, xs]) =>
+          `  ${p} p50 TTFT ${median(xs).toFixed(2)} ms (per round: ${xs.map((x) => x.toFixed(2)).join(' ')})`,
+      )
+      .join('');
     console.log(`  ${v.name.padEnd(12)} ${cells.join('   ')}${ttft}`);
   }
   if (relay) {
@@ -202,6 +217,7 @@ async function compare(
     v.t1.agent.destroy();
     v.messages.agent.destroy();
     v.translated.agent.destroy();
+    v.translatedOne.agent.destroy();
     await Promise.all([...v.clients, v.d.admin].map((c) => c.close()));
   }
 }
