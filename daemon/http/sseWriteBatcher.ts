@@ -5,18 +5,24 @@ import type { ServerResponse } from 'node:http';
  * Coalesces the frames of one event-loop turn into one `res.write`: the deltas of one upstream
  * read arrive in the same turn, and a write (a syscall, chunked framing) each would cost more than
  * the relay itself. Flushed by `setImmediate`, i.e. once the turn's I/O callbacks and microtasks
- * have run. `write` returns a promise only while the socket's buffer is over its high-water mark.
+ * have run. The first write goes at once: the first token is not held back while the rest of an
+ * upstream burst is read. `write` returns a promise only while the socket's buffer is over its
+ * high-water mark.
  */
 export class SseWriteBatcher {
   private pending = '';
   private scheduled = false;
+  private first = true;
   private drain: Promise<void> | undefined;
 
   constructor(private readonly res: ServerResponse) {}
 
   write(frame: string): Promise<void> | undefined {
     this.pending += frame;
-    if (!this.scheduled) {
+    if (this.first) {
+      this.first = false;
+      this.flush();
+    } else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flush);
     }

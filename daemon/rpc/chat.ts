@@ -49,9 +49,10 @@ export function registerChatHandlers(router: Router, { chat, streams }: ChatHand
     session.closed.addEventListener('abort', onClosed, { once: true });
     const streamId = params.streamId;
     const textDelta = textDeltaSerializer(streamId);
+    // The first delta leaves at once (`now`); the rest in one write per turn (wsSession.ts).
     const sink: ChatSink = {
       text: (index, text) => {
-        session.send(textDelta(index, text));
+        session.send(textDelta(index, text), index === 0);
         // Stop reading from upstream while the client is slow: the socket buffer must not grow without bound.
         return session.drained();
       },
@@ -60,11 +61,11 @@ export function registerChatHandlers(router: Router, { chat, streams }: ChatHand
     // chat/delta as text (see DeltaMode), so it is sent nothing else.
     if (params.deltas === 'typed') {
       sink.text = (index, text) => {
-        session.notify(ChatDelta, { streamId, index, type: 'text', text });
+        session.notify(ChatDelta, { streamId, index, type: 'text', text }, index === 0);
         return session.drained();
       };
       sink.delta = (index, delta) => {
-        session.notify(ChatDelta, { streamId, index, ...delta });
+        session.notify(ChatDelta, { streamId, index, ...delta }, index === 0);
         return session.drained();
       };
     }

@@ -15,13 +15,15 @@ export interface ClientSession {
   readonly subscriptions: Set<EventName>;
   /** Aborted when the client's socket closes: streams it started stop. */
   readonly closed: AbortSignal;
-  /** Sends a notification; dropped silently once the socket is closed. */
-  notify<P>(descriptor: NotificationType<P>, params: P): void;
+  /** Sends a notification; dropped silently once the socket is closed. `now`: see {@link send}. */
+  notify<P>(descriptor: NotificationType<P>, params: P, now?: boolean): void;
   /**
    * Sends a JSON-RPC message already serialized (e.g. by rpc/textDeltas.ts, for the hot path of
-   * streamed text); dropped silently once the socket is closed.
+   * streamed text); dropped silently once the socket is closed. The messages of one event-loop turn
+   * leave together at its end; `now` sends this one as the caller's callback returns (a stream's
+   * first delta).
    */
-  send(text: string): void;
+  send(text: string, now?: boolean): void;
   /**
    * Backpressure for streams: undefined when the socket's send buffer is below its high-water mark,
    * else a promise that resolves once it is (or the socket closed).

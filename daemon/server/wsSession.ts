@@ -75,15 +75,21 @@ export class WsSession implements ClientSession {
     return this.abort.signal;
   }
 
-  notify<P>(descriptor: NotificationType<P>, params: P): void {
+  /** `now`: see {@link send}. */
+  notify<P>(descriptor: NotificationType<P>, params: P, now = false): void {
     if (this.ws.readyState !== WebSocket.OPEN) return; // nobody to tell: skip the serializing too
-    this.send(JSON.stringify({ jsonrpc: '2.0', method: descriptor.method, params }));
+    this.send(JSON.stringify({ jsonrpc: '2.0', method: descriptor.method, params }), now);
   }
 
-  /** Sends a serialized message; dropped once the socket is no longer open (nobody is listening). */
-  send(text: string): void {
+  /**
+   * Sends a serialized message; dropped once the socket is no longer open (nobody is listening).
+   * Messages of one turn leave together at its end; `now` sends this one (and what the turn held
+   * before it) when the caller's callback returns: a stream's first delta is not held back while
+   * the rest of an upstream burst is read.
+   */
+  send(text: string, now = false): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    const socket = this.cork();
+    const socket = now ? this.uncorked() : this.cork();
     // Extensions are settled by the handshake, before the session exists: look once.
     this.plainFrames ??= this.ws.extensions === '';
     if (socket && this.plainFrames) {
@@ -125,9 +131,22 @@ export class WsSession implements ClientSession {
     this.corked = true;
     socket.cork();
     setImmediate(() => {
+      // Already released by a `now` send: each cork is undone once.
+      if (!this.corked) return;
       this.corked = false;
       socket.uncork();
     });
+    return socket;
+  }
+
+  /** The socket with this turn's cork released (node's own cork per write still sends it as the callback returns). */
+  private uncorked(): Socket | undefined {
+    const socket = rawSocketOf(this.ws);
+    if (!socket || socket.destroyed) return undefined;
+    if (this.corked) {
+      this.corked = false;
+      socket.uncork();
+    }
     return socket;
   }
 

@@ -23,19 +23,21 @@ class FakeRes extends EventEmitter {
 const turn = () => new Promise((r) => setImmediate(r));
 
 describe('SseWriteBatcher', () => {
-  it('writes the frames of one turn in one write, and needs no wait while the socket keeps up', async () => {
+  it('writes the first frame at once, then the frames of one turn in one write, with no wait while the socket keeps up', async () => {
     const res = new FakeRes();
     const out = new SseWriteBatcher(res as unknown as ServerResponse);
+    expect(out.write('first')).toBeUndefined();
+    expect(res.writes).toEqual(['first']); // the first token is not held back for the rest of the turn
     expect(out.write('a')).toBeUndefined();
     expect(out.write('b')).toBeUndefined();
-    expect(res.writes).toEqual([]);
+    expect(res.writes).toEqual(['first']);
     await turn();
-    expect(res.writes).toEqual(['ab']);
+    expect(res.writes).toEqual(['first', 'ab']);
     void out.write('c');
     out.end('END');
     expect(res.ended).toBe('cEND');
     await turn();
-    expect(res.writes).toEqual(['ab']); // nothing written after the end
+    expect(res.writes).toEqual(['first', 'ab']); // nothing written after the end
   });
 
   it('returns a promise once a write reports a full buffer, resolved by drain', async () => {
@@ -56,8 +58,10 @@ describe('SseWriteBatcher', () => {
   it('flush() writes what is pending at once (before an error event ends the response)', () => {
     const res = new FakeRes();
     const out = new SseWriteBatcher(res as unknown as ServerResponse);
+    void out.write('first');
     void out.write('partial');
+    expect(res.writes).toEqual(['first']);
     out.flush();
-    expect(res.writes).toEqual(['partial']);
+    expect(res.writes).toEqual(['first', 'partial']);
   });
 });

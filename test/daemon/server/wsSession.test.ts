@@ -116,6 +116,29 @@ describe('WsSession.send over a real WebSocket', () => {
     }
   });
 
+  it('holds the messages of one turn corked until its end; a `now` send releases them at once', async () => {
+    const p = await pair({ perMessageDeflate: false });
+    try {
+      const socket = rawSocketOf(p.server) as Socket;
+      p.session.send('held');
+      p.session.send('held too');
+      expect(socket.writableCorked).toBe(1);
+      p.session.send('first delta', true);
+      expect(socket.writableCorked).toBe(0);
+      p.session.send('next');
+      expect(socket.writableCorked).toBe(1);
+      await new Promise((r) => setImmediate(r));
+      expect(socket.writableCorked).toBe(0);
+      // A first send of a turn with `now` corks nothing.
+      p.session.send('alone', true);
+      expect(socket.writableCorked).toBe(0);
+      await until(() => p.received.length >= 5);
+      expect(p.received).toEqual(['held', 'held too', 'first delta', 'next', 'alone']);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('still delivers through ws when an extension (compression) was negotiated', async () => {
     const p = await pair({ perMessageDeflate: true });
     try {
