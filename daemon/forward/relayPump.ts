@@ -9,12 +9,13 @@ import { IdleWatch } from '../providers/transport/idleWatch';
 import { BodyCutError } from '../providers/transport/sseReader';
 import { UpstreamIdleTimeout } from '../providers/transport/upstreamFetch';
 import type { StreamTap } from './streamTap';
+import { writeNow } from './writeNow';
 
 /**
  * Passes the body's bytes through the tap to the client, holding the upstream while the client's socket is full.
  *
- * Until the answer's first text has gone by, each read is written at once (node sends it when the
- * read's callback returns): the first token is never held back. After that, the client's socket is
+ * Until the answer's first text has gone by, each read is written and sent at once (writeNow.ts):
+ * the first token is never held back. After that, the client's socket is
  * corked for the rest of the event-loop turn at the first write of a turn: what the upstream's
  * reads of that turn bring leaves in one `writev`, and when the answer ends in that turn,
  * `res.end()` (which uncorks) sends the chunked terminator in the same write as the last bytes — one
@@ -72,7 +73,7 @@ export function pump(
       if (out === undefined) return;
       if (beforeText) {
         beforeText = tap.outputChars === 0;
-        if (!res.write(out)) holdForDrain();
+        if (!writeNow(res, out)) holdForDrain();
       } else write(out);
     });
     body.once('end', () => {

@@ -1,5 +1,6 @@
 /** Batches the SSE frames of one event-loop turn into one socket write (the translated streams' encoder). */
 import type { ServerResponse } from 'node:http';
+import { writeNow } from '../forward/writeNow';
 
 /**
  * Coalesces the frames of one event-loop turn into one `res.write`: the deltas of one upstream
@@ -21,7 +22,7 @@ export class SseWriteBatcher {
     this.pending += frame;
     if (this.first) {
       this.first = false;
-      this.flush();
+      this.flush(true);
     } else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flush);
@@ -29,15 +30,15 @@ export class SseWriteBatcher {
     return this.drain;
   }
 
-  /** Writes what is pending now. */
-  readonly flush = (): void => {
+  /** Writes what is pending now; `now`: and sends it at once (writeNow.ts). */
+  readonly flush = (now = false): void => {
     this.scheduled = false;
     const text = this.pending;
     if (text === '') return;
     this.pending = '';
     const res = this.res;
     if (res.writableEnded || res.destroyed) return;
-    if (res.write(text) || this.drain) return;
+    if ((now ? writeNow(res, text) : res.write(text)) || this.drain) return;
     this.drain = new Promise<void>((resolve) => {
       const done = () => {
         res.off('drain', done);

@@ -40,6 +40,39 @@ describe('SseWriteBatcher', () => {
     expect(res.writes).toEqual(['first', 'ab']); // nothing written after the end
   });
 
+  it('sends the first frame on the wire at once, not when node releases its own cork', async () => {
+    const socket = {
+      corked: 0,
+      destroyed: false,
+      cork() {
+        this.corked++;
+      },
+      uncork() {
+        if (this.corked > 0) this.corked--;
+      },
+      get writableCorked() {
+        return this.corked;
+      },
+    };
+    const res = Object.assign(new FakeRes(), { socket });
+    // Like node's chunked res.write: corks the socket when it is not, released in a nextTick.
+    res.write = (text: string) => {
+      res.writes.push(text);
+      if (socket.corked === 0) {
+        socket.cork();
+        process.nextTick(() => socket.uncork());
+      }
+      return true;
+    };
+    const out = new SseWriteBatcher(res as unknown as ServerResponse);
+    void out.write('first');
+    expect(res.writes).toEqual(['first']);
+    expect(socket.corked).toBe(0); // not held until the rest of the turn has been read
+    void out.write('a');
+    await turn();
+    expect(res.writes).toEqual(['first', 'a']);
+  });
+
   it('returns a promise once a write reports a full buffer, resolved by drain', async () => {
     const res = new FakeRes();
     res.full = true;
