@@ -15,9 +15,9 @@ import { writeNow } from './writeNow';
  * Passes the body's bytes through the tap to the client, holding the upstream while the client's socket is full.
  *
  * Until the answer's first text has gone by, each read is written and sent at once (writeNow.ts):
- * the first token is never held back. After that, the client's socket is
- * corked for the rest of the event-loop turn at the first write of a turn: what the upstream's
- * reads of that turn bring leaves in one `writev`, and when the answer ends in that turn,
+ * the first token is never held back. After that, the client's socket is corked for the rest of
+ * the event-loop turn at the first write of a turn: what the upstream's reads of that turn bring
+ * leaves in one `writev`, and when the answer ends in that turn,
  * `res.end()` (which uncorks) sends the chunked terminator in the same write as the last bytes — one
  * packet for the client, not two. (Node's own cork per write is released in a nextTick that runs
  * before the body's 'end', so the terminator used to go out alone.) Backpressure is judged when the

@@ -20,8 +20,8 @@ export interface ClientSession {
   /**
    * Sends a JSON-RPC message already serialized (e.g. by rpc/textDeltas.ts, for the hot path of
    * streamed text); dropped silently once the socket is closed. The messages of one event-loop turn
-   * leave together at its end; `now` sends this one as the caller's callback returns (a stream's
-   * first delta).
+   * leave together at its end; `now` sends this one, and what the turn held before it, at once (a
+   * stream's first delta).
    */
   send(text: string, now?: boolean): void;
   /**

@@ -84,8 +84,8 @@ export class WsSession implements ClientSession {
   /**
    * Sends a serialized message; dropped once the socket is no longer open (nobody is listening).
    * Messages of one turn leave together at its end; `now` sends this one (and what the turn held
-   * before it) when the caller's callback returns: a stream's first delta is not held back while
-   * the rest of an upstream burst is read.
+   * before it) at once: a stream's first delta is not held back while the rest of an upstream
+   * burst is read.
    */
   send(text: string, now = false): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
@@ -139,7 +139,7 @@ export class WsSession implements ClientSession {
     return socket;
   }
 
-  /** The socket with this turn's cork released (node's own cork per write still sends it as the callback returns). */
+  /** The socket with this turn's cork released: a write to it goes out at once. */
   private uncorked(): Socket | undefined {
     const socket = rawSocketOf(this.ws);
     if (!socket || socket.destroyed) return undefined;

@@ -47,6 +47,8 @@ const bundleOf = (name: string) => join(ARTIFACTS, 'ab', name, 'daemon.js');
  * rpc1/tr1: those at c=1, for their time to first token.
  */
 type PathName = 'http32' | 'rpc32' | 'http1' | 'msg32' | 'tr32' | 'http256' | 'rpc1' | 'tr1';
+/** The c=1 paths: their p50 time to first token is reported too. */
+const AT_ONE: ReadonlySet<PathName> = new Set(['http1', 'rpc1', 'tr1']);
 
 interface Variant {
   name: string;
@@ -171,8 +173,7 @@ async function compare(
         await sleep(SETTLE_MS);
         const per = (cpuMs(v.d.info.pid) - before) / res.samples.length;
         v.cpu.set(p, [...(v.cpu.get(p) ?? []), per]);
-        if (p.endsWith('1') && !p.endsWith('32'))
-          v.ttft.set(p, [...(v.ttft.get(p) ?? []), dist(res.samples.map((s) => s.ttftMs)).p50]);
+        if (AT_ONE.has(p)) v.ttft.set(p, [...(v.ttft.get(p) ?? []), dist(res.samples.map((s) => s.ttftMs)).p50]);
       }
     }
     const relayNow = relayPaths.length
