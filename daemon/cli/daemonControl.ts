@@ -15,6 +15,7 @@ import {
   type DaemonInfo,
 } from '../../shared/client';
 import { cleanDaemonEnv } from '../../shared/client/daemonEnv';
+import { daemonArgv } from '../../shared/client/daemonNodeArgs';
 import { DaemonShutdown } from '../../shared/protocol';
 import { createDirs, HomeError } from '../home/paths';
 import { DAEMON_VERSION } from '../version';
@@ -75,7 +76,7 @@ export async function startDaemon(home: string, timeoutMs = START_TIMEOUT_MS): P
   const fd = openSync(logFile, 'a', 0o600);
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   try {
-    const child = spawn(process.execPath, [daemonScript()], {
+    const child = spawn(process.execPath, daemonArgv(daemonScript()), {
       detached: true,
       stdio: ['ignore', fd, fd],
       env: { ...cleanDaemonEnv(process.env), SWITCHBOARD_HOME: home },

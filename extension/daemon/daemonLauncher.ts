@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDaemonAlive, readDaemonInfo, type DaemonInfo } from '../../shared/client';
 import { cleanDaemonEnv } from '../../shared/client/daemonEnv';
+import { daemonArgv } from '../../shared/client/daemonNodeArgs';
 
 export interface LauncherOptions {
   /** The daemon bundle (`dist/daemon.js` of the extension). */
@@ -69,7 +70,7 @@ export class DaemonLauncher {
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let spawnError: Error | undefined;
     try {
-      const child = spawn(execPath, [this.opts.daemonScript], {
+      const child = spawn(execPath, daemonArgv(this.opts.daemonScript), {
         detached: true,
         stdio: ['ignore', out ?? 'ignore', out ?? 'ignore'],
         env: {

@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DAEMON_NODE_ARGS } from '../../shared/client/daemonNodeArgs';
 
 export const REPO = resolve(__dirname, '../..');
 export const DIST_DAEMON_JS = join(REPO, 'dist/daemon.js');
@@ -135,8 +136,9 @@ export async function startJsonLineChild<T>(label: string, argv: string[]): Prom
 
 /**
  * Starts the daemon on a fresh temp home with SWITCHBOARD_PORT=0 and waits until daemon.json
- * names this child. `nodeArgs` go before the script (e.g. `--cpu-prof`); `script` is the bundle
- * (default: the snapshot).
+ * names this child, started as users' daemons are (with DAEMON_NODE_ARGS). `nodeArgs` go after those,
+ * before the script (e.g. `--cpu-prof`, or `--no-single-threaded-gc` to undo one); `script` is the
+ * bundle (default: the snapshot).
  */
 export async function startDaemon(
   nodeArgs: string[] = [],
@@ -147,7 +149,11 @@ export async function startDaemon(
   homes.add(home);
   const env: NodeJS.ProcessEnv = { ...process.env, SWITCHBOARD_HOME: home, SWITCHBOARD_PORT: '0' };
   delete env.NODE_OPTIONS; // tsx's loader must not leak into the bundled daemon
-  const proc = spawn(process.execPath, [...nodeArgs, script], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...DAEMON_NODE_ARGS, ...nodeArgs, script], {
+    cwd: REPO,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   proc.stdout!.resume();
   const child = track(proc, 'daemon');
   const file = join(home, 'daemon.json');

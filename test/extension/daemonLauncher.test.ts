@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isDaemonAlive } from '../../shared/client';
 import { DaemonLauncher } from '../../extension/daemon/daemonLauncher';
+import { DAEMON_NODE_ARGS } from '../../shared/client/daemonNodeArgs';
+import { commandLineOf } from '../helpers/daemonProcess';
 
 const script = path.resolve(__dirname, '../../dist/daemon.js');
 const homes: string[] = [];
@@ -61,6 +63,9 @@ describe('DaemonLauncher', () => {
     expect(isDaemonAlive(info)).toBe(true);
     expect(await l.find(home)).toEqual(info);
     expect(JSON.parse(readFileSync(path.join(home, 'daemon.json'), 'utf8')).pid).toBe(info.pid);
+    // With the daemon's Node options before the script (DAEMON_NODE_ARGS), as the CLI and `npm start` start it.
+    const argv = commandLineOf(info.pid);
+    if (argv) expect(argv.slice(1)).toEqual([...DAEMON_NODE_ARGS, script]);
   });
 
   it('returns the running daemon instead of starting another', async () => {

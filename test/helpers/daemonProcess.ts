@@ -4,10 +4,11 @@
  * (call it in afterEach/afterAll) kills only what this test file started, by pid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readDaemonInfo, type DaemonInfo } from '../../daemon/home/discovery';
+import { daemonArgv } from '../../shared/client/daemonNodeArgs';
 
 export const DAEMON_JS = resolve(__dirname, '../../dist/daemon.js');
 
@@ -55,7 +56,7 @@ export function spawnDaemon(options: SpawnOptions = {}): SpawnedDaemon {
   if (!existsSync(DAEMON_JS)) throw new Error(`${DAEMON_JS} is missing: run \`node esbuild.mjs\` first.`);
   const home = options.home ?? freshHome();
   const env = { ...process.env, SWITCHBOARD_HOME: home, SWITCHBOARD_PORT: String(options.port ?? 0), ...options.env };
-  const proc = spawn(process.execPath, [DAEMON_JS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, daemonArgv(DAEMON_JS), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   started.add(proc);
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -114,4 +115,13 @@ export async function eventually(condition: () => boolean, timeoutMs = 5000): Pr
     await new Promise((r) => setTimeout(r, 25));
   }
   return true;
+}
+
+/** A process's command line (Linux, from /proc); undefined where /proc has none. */
+export function commandLineOf(pid: number): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
+  } catch {
+    return undefined;
+  }
 }

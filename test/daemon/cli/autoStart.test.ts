@@ -3,6 +3,8 @@
  * item 16): the CLI must say so on stderr, with the pid and home, and how to stop it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAEMON_NODE_ARGS } from '../../../shared/client/daemonNodeArgs';
+import { commandLineOf } from '../../helpers/daemonProcess';
 import { daemonPid, ensureBuilt, runCli, stopAndRemove, tempDir } from './cliHarness';
 
 let home: string;
@@ -29,6 +31,9 @@ describe('starting a daemon on demand', () => {
       const pid = daemonPid(home)!;
       expect(r.stderr).toContain(`Started a Switchboard daemon in the background (pid ${pid}, home ${home})`);
       expect(r.stderr).toContain('it keeps running after this command');
+      // Started with the daemon's Node options, as every launcher starts it.
+      const argv = commandLineOf(pid);
+      if (argv) expect(argv.slice(1, 1 + DAEMON_NODE_ARGS.length)).toEqual(DAEMON_NODE_ARGS);
       const stop = r.stderr.match(/Stop it with: switchboard (daemon stop --home \S+)/);
       expect(stop, r.stderr).not.toBeNull();
       // A second command finds it running and says nothing about starting.
