@@ -9,7 +9,7 @@
  * cheaply, where the reuse changes nothing. Once closed, a stream's `abort` does nothing, so a late
  * call (a socket closing after its answer) cannot reach the next owner of the controller.
  */
-import { getEventListeners } from 'node:events';
+import { waitedOn } from '../abortHooks';
 
 export type AbortCause = 'cancelled' | 'disconnected' | 'shutdown';
 
@@ -87,7 +87,7 @@ export class StreamRegistry {
    */
   private recycle(controller: AbortController): void {
     if (this.spare.length >= MAX_SPARE || controller.signal.aborted) return;
-    if (getEventListeners(controller.signal, 'abort').length > 0) return;
+    if (waitedOn(controller.signal)) return;
     this.spare.push(controller);
   }
 

@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import { decoded, upstreamAgents } from '../providers/transport/nodeFetch';
 import { UpstreamIdleTimeout } from '../providers/transport/upstreamFetch';
 import { HOP_HEADER, HOP_VALUE } from '../loopGuard';
+import { onAbort } from '../abortHooks';
 import type { UpstreamTarget } from './upstreamTarget';
 
 /** Error bodies are small; more than this is not read (the message is in the first bytes). */
@@ -53,14 +54,14 @@ export function callUpstream(
       agent: secure ? upstreamAgents.https : upstreamAgents.http,
     });
     let message: IncomingMessage | undefined;
-    const onAbort = () => {
+    const abort = () => {
       const error = abortError();
       message?.destroy(error);
       req.destroy(error);
       reject(error); // no-op once resolved
     };
-    const release = () => signal.removeEventListener('abort', onAbort);
-    signal.addEventListener('abort', onAbort, { once: true });
+    // The signal outlives this request (the registry reuses it): see abortHooks.ts.
+    const release = onAbort(signal, abort);
     const timer = setTimeout(() => req.destroy(new UpstreamIdleTimeout(idleMs)), idleMs);
     // `on`, not `once`: after the response arrived, socket errors surface on it; here they must not crash.
     req.on('error', (error) => {

@@ -3,6 +3,7 @@ import { ErrorCode, SwitchboardError } from '../../shared/errors';
 import { ChatCancel, ChatDelta, ChatStream } from '../../shared/protocol';
 import type { ChatService, ChatSink } from '../chat/chatService';
 import type { AbortCause, StreamRegistry } from '../chat/streamRegistry';
+import { onAbort } from '../abortHooks';
 import type { Router } from './router';
 import { textDeltaSerializer } from './textDeltas';
 
@@ -45,8 +46,8 @@ export function registerChatHandlers(router: Router, { chat, streams }: ChatHand
         },
       );
     }
-    const onClosed = () => streams.cancel(session.id, params.streamId, 'disconnected');
-    session.closed.addEventListener('abort', onClosed, { once: true });
+    // The session's signal sees every stream of the session: see abortHooks.ts.
+    const offClosed = onAbort(session.closed, () => streams.cancel(session.id, params.streamId, 'disconnected'));
     const streamId = params.streamId;
     const textDelta = textDeltaSerializer(streamId);
     // The first delta leaves at once (`now`); the rest in one write per turn (wsSession.ts).
@@ -81,7 +82,7 @@ export function registerChatHandlers(router: Router, { chat, streams }: ChatHand
       }
       throw error;
     } finally {
-      session.closed.removeEventListener('abort', onClosed);
+      offClosed();
       running.close();
     }
   });

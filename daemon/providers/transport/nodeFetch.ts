@@ -23,6 +23,7 @@ import https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import { urlToHttpOptions } from 'node:url';
 import zlib from 'node:zlib';
+import { onAbort } from '../../abortHooks';
 import { addHop, HOP_HEADER, HOP_VALUE } from '../../loopGuard';
 
 /** The raw Node body stream of a response made by {@link nodeFetch} (decoded if it was compressed). */
@@ -138,14 +139,14 @@ function send(
       agent: secure ? httpsAgent : httpAgent,
     });
     let message: http.IncomingMessage | undefined;
-    const onAbort = () => {
+    const abort = () => {
       const error = abortError();
       message?.destroy(error);
       req.destroy(error);
       reject(error); // no-op once resolved
     };
-    const release = () => signal?.removeEventListener('abort', onAbort);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // The signal may outlive this request (the stream registry reuses it): see abortHooks.ts.
+    const release = signal ? onAbort(signal, abort) : () => undefined;
     // `on`, not `once`: after the response arrived, socket errors surface on the response; here they must not crash.
     req.on('error', (error) => {
       if (!message) {

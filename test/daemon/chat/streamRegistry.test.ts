@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { onAbort } from '../../../daemon/abortHooks';
 import { StreamRegistry, type OpenStream, type OpenRefusal } from '../../../daemon/chat/streamRegistry';
 
 function opened(s: OpenStream | OpenRefusal): OpenStream {
@@ -68,6 +69,22 @@ describe('StreamRegistry', () => {
       const b = opened(streams.open('s', 'b'));
       expect(b.signal).not.toBe(a.signal);
       b.abort('cancelled');
+      expect(heard).toBe(0);
+    });
+
+    it('reuses a signal whose abort callbacks (abortHooks.ts) were all removed, but not one with a callback left', () => {
+      const streams = new StreamRegistry();
+      const a = opened(streams.open('s', 'a'));
+      onAbort(a.signal, () => undefined)();
+      a.close();
+      const b = opened(streams.open('s', 'b'));
+      expect(b.signal).toBe(a.signal);
+      let heard = 0;
+      onAbort(b.signal, () => heard++);
+      b.close();
+      const c = opened(streams.open('s', 'c'));
+      expect(c.signal).not.toBe(b.signal);
+      c.abort('cancelled');
       expect(heard).toBe(0);
     });
 
