@@ -30,7 +30,7 @@ import type { ProviderAdapter, ResolvedConnection } from '../providers/adapter';
 import type { StoredConnection } from '../store/schema';
 import { assertConnectionAllowed, type Caller } from '../tokens/caller';
 import { estimateStreamedUsage } from './tokenEstimate';
-import type { UsageLedger } from '../usage/ledger';
+import type { UsageEvent, UsageLedger } from '../usage/ledger';
 import { AnswerBuilder } from '../translate/answerBuilder';
 import { fallbackChain, isFallbackTrigger } from './fallbacks';
 import type { Admission, AdmissionTicket, ChatInput, ChatRequestInput, Pricing, RateLimitReport } from './ports';
@@ -134,10 +134,10 @@ export interface Attempted<T> {
   value: T;
   /** The connection and model that answered (a fallback's, when the first failed). */
   prepared: PreparedChat;
-  usage?: Usage;
+  usage?: Usage | undefined;
   latency: { firstTokenMs: number | null; totalMs: number };
   /** Undefined without usage; null when the model's price is unknown. */
-  costUsd?: number | null;
+  costUsd?: number | null | undefined;
   /** Connections tried or passed over before the one that answered. */
   skipped?: SkippedConnection[];
 }
@@ -326,18 +326,12 @@ export class ChatService {
       if (ticket || !this.deps.admission) {
         const usage = spentOf(progress, input);
         const costUsd = this.costOf(stored, model, usage);
-        ticket?.settle({ ...(usage && { usage }), error: true });
+        ticket?.settle({ usage, error: true });
         // A stop (chat/cancel, the client leaving) is the user's choice, not a failure of the connection.
         const failed = mapped.code !== ErrorCode.CANCELLED;
-        this.deps.ledger.record({
-          connectionId: conn.id,
-          model,
-          ...attributionOf(input),
-          latencyMs: performance.now() - progress.startedAt,
-          error: failed,
-          ...usageFields(usage),
-          ...(costUsd !== undefined && { costUsd }),
-        });
+        this.deps.ledger.record(
+          usageEvent(conn.id, model, input, performance.now() - progress.startedAt, failed, usage, costUsd),
+        );
         if (usage) {
           mapped.data.usage = usage;
           if (costUsd !== undefined) mapped.data.costUsd = costUsd;
@@ -348,26 +342,18 @@ export class ChatService {
     const usage = spentOf(progress, input);
     const totalMs = performance.now() - progress.startedAt;
     const costUsd = this.costOf(stored, model, usage);
-    ticket?.settle({ ...(usage && { usage }), error: false });
-    this.deps.ledger.record({
-      connectionId: conn.id,
-      model,
-      ...attributionOf(input),
-      latencyMs: totalMs,
-      error: false,
-      ...usageFields(usage),
-      ...(costUsd !== undefined && { costUsd }),
-    });
+    ticket?.settle({ usage, error: false });
+    this.deps.ledger.record(usageEvent(conn.id, model, input, totalMs, false, usage, costUsd));
     const firstTokenMs = progress.firstTokenMs;
     return {
       value,
       prepared,
-      ...(usage && { usage }),
+      usage,
       latency: {
         firstTokenMs: firstTokenMs === null ? null : Math.round(firstTokenMs * 10) / 10,
         totalMs: Math.round(totalMs * 10) / 10,
       },
-      ...(costUsd !== undefined && { costUsd }),
+      costUsd,
     };
   }
 
@@ -455,22 +441,34 @@ function spentOf(progress: AttemptProgress, input: ChatInput): Usage | undefined
   return progress.outputChars > 0 ? estimateStreamedUsage(input, progress.outputChars) : undefined;
 }
 
-/** The ledger's token fields for `usage` (none without it), flagged when they are an estimate. */
-function usageFields(usage: Usage | undefined): { inputTokens?: number; outputTokens?: number; estimated?: boolean } {
-  if (!usage) return {};
+/**
+ * The ledger's record of one attempt: under the tool token it was made with (none for the owner)
+ * and the client's name when it gave one; its tokens, flagged when they are an estimate. Made
+ * with every member present, absent ones undefined, so every event has one shape (an object built
+ * with spreads gets a shape per combination, and its members are then written through V8's slow path).
+ */
+function usageEvent(
+  connectionId: string,
+  model: string,
+  input: ChatInput,
+  latencyMs: number,
+  error: boolean,
+  usage: Usage | undefined,
+  costUsd: number | null | undefined,
+): UsageEvent {
+  const caller = input.caller;
   return {
-    inputTokens: usage.inputTokens,
-    outputTokens: usage.outputTokens,
-    ...(usage.estimated && { estimated: true }),
+    connectionId,
+    model,
+    token: caller?.kind === 'tool' ? { id: caller.tokenId, name: caller.name } : undefined,
+    client: input.client,
+    latencyMs,
+    error,
+    inputTokens: usage?.inputTokens,
+    outputTokens: usage?.outputTokens,
+    estimated: usage?.estimated === true ? true : undefined,
+    costUsd,
   };
-}
-
-/** The tool token a request's usage is recorded under (none for the owner), and the client's name when it gave one. */
-function attributionOf(input: ChatInput): { token?: { id: string; name: string }; client?: string } {
-  const client = input.client !== undefined ? { client: input.client } : {};
-  return input.caller?.kind === 'tool'
-    ? { token: { id: input.caller.tokenId, name: input.caller.name }, ...client }
-    : client;
 }
 
 /** The error that ends a run, carrying the connections skipped before it. */

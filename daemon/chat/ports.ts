@@ -43,7 +43,7 @@ export interface Admission {
 /** A reservation made by {@link Admission.admit}, settled exactly once when the request ends. */
 export interface AdmissionTicket {
   /** `usage` is what the upstream reported (absent when it reported none, e.g. on failure). */
-  settle(outcome: { usage?: Usage; error: boolean }): void;
+  settle(outcome: { usage?: Usage | undefined; error: boolean }): void;
 }
 
 /** Prices usage; `null` when the model's price is unknown (never zero). */

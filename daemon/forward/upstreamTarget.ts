@@ -69,26 +69,30 @@ export function upstreamTarget(
       headers['x-api-key'] = conn.apiKey;
     }
     putCustomKey(headers, conn);
-    return { ...endpointOf(`${trimSlash(conn.baseUrl)}/v1/${endpoint}`), headers };
+    return targetAt(`${trimSlash(conn.baseUrl)}/v1/${endpoint}`, headers);
   }
   if (conn.provider.azure) {
     if (conn.apiKey) headers['api-key'] = conn.apiKey;
     putAll(headers, conn.headers);
     // The Responses API lives in Azure's v1 API (no api-version; the deployment is the body's `model`).
-    if (endpoint === 'responses') return { ...endpointOf(`${azureBaseUrl(conn.baseUrl)}/v1/responses`), headers };
+    if (endpoint === 'responses') return targetAt(`${azureBaseUrl(conn.baseUrl)}/v1/responses`, headers);
     const version = encodeURIComponent(conn.apiVersion ?? AZURE_API_VERSION);
-    return {
-      ...endpointOf(
-        `${azureBaseUrl(conn.baseUrl)}/deployments/${pathSegment(model, 'model')}/${endpoint}?api-version=${version}`,
-      ),
+    return targetAt(
+      `${azureBaseUrl(conn.baseUrl)}/deployments/${pathSegment(model, 'model')}/${endpoint}?api-version=${version}`,
       headers,
-    };
+    );
   }
   if (conn.apiKey) headers['authorization'] = `Bearer ${conn.apiKey}`;
   if (conn.organization) headers['openai-organization'] = conn.organization;
   putAll(headers, conn.headers);
   putCustomKey(headers, conn);
-  return { ...endpointOf(`${trimSlash(conn.baseUrl)}/${endpoint}`), headers };
+  return targetAt(`${trimSlash(conn.baseUrl)}/${endpoint}`, headers);
+}
+
+/** The target of URL `text` (parsed once, endpointOf) with this request's headers; one object shape for all, no spread. */
+function targetAt(text: string, headers: Record<string, string>): UpstreamTarget {
+  const { url, at, host } = endpointOf(text);
+  return { url, at, host, headers };
 }
 
 /** A provider's own key header, in place of the format's ones (`authorization`, `x-api-key`), which then carry nothing. */

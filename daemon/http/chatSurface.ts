@@ -149,9 +149,10 @@ export async function serveChat(
   });
   try {
     const route = routeModel(model, deps.connections.names());
+    // Every member present (undefined when absent): one shape for every request (see usageEvent in chatService.ts).
     const prepared = deps.chat.prepare({
-      ...(route.connectionId && { connectionId: route.connectionId }),
-      ...(route.model && { model: route.model }),
+      connectionId: route.connectionId,
+      model: route.model,
       messages: [],
       estimate: estimateFromBody(raw.text.length, surface.maxTokens(body.value)),
       caller,

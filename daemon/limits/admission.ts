@@ -137,7 +137,7 @@ export class LimitsAdmission implements Admission {
   private ticket(reservation: Reservation, holds: Array<BudgetHold | undefined>): AdmissionTicket {
     let settled = false;
     return {
-      settle: (outcome: { usage?: Usage; error: boolean }) => {
+      settle: (outcome: { usage?: Usage | undefined; error: boolean }) => {
         if (settled) return;
         settled = true;
         const { connectionId } = reservation;

@@ -15,21 +15,22 @@ import type { Database } from '../store/database';
 /** Days of usage kept; older rows are dropped on write. */
 export const RETENTION_DAYS = 400;
 
+/** One request's usage. Optional members may also be present as undefined (the chat service makes every event with all of them). */
 export interface UsageEvent {
   connectionId: string;
   model: string;
-  inputTokens?: number;
-  outputTokens?: number;
+  inputTokens?: number | undefined;
+  outputTokens?: number | undefined;
   latencyMs: number;
   error: boolean;
   /** The tool token the request was made with; absent for the owner. */
-  token?: { id: string; name: string };
+  token?: { id: string; name: string } | undefined;
   /** Who asked, when the request said (`chat/stream`'s `client`). */
-  client?: string;
+  client?: string | undefined;
   /** US dollars; `null` when the model's price is unknown; absent when there was no usage to price. */
-  costUsd?: number | null;
+  costUsd?: number | null | undefined;
   /** The tokens (and cost) are the daemon's estimate: the upstream reported none (a stopped answer). */
-  estimated?: boolean;
+  estimated?: boolean | undefined;
 }
 
 export interface UsageFilter {
