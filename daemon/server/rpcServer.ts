@@ -54,6 +54,14 @@ const RPC_PATH = '/rpc';
 const DEFAULT_MAX_PAYLOAD = 4 * 1024 * 1024;
 /** How long open sockets get to answer the 1001 close before they are cut. */
 const CLOSE_GRACE_MS = 1000;
+/**
+ * How long an idle keep-alive HTTP connection stays open. Node's default, 5 s, is also the idle
+ * expiry of the common clients (node's global agent, httpx; undici's is 4 s): a client reusing a
+ * connection at about 5 s races the server's close and gets "socket hang up" / ECONNRESET before
+ * any answer. Longer than every client's expiry, the client always closes first. Node announces it
+ * in `Keep-Alive: timeout=65`, which undici and others read. Idle loopback sockets cost nothing.
+ */
+export const HTTP_KEEP_ALIVE_MS = 65_000;
 
 type Listener = 'tcp' | 'socket';
 
@@ -128,6 +136,7 @@ export class RpcServer {
 
   private makeHttpServer(via: Listener): Server {
     const server = createServer((req, res) => void this.onHttp(via, req, res));
+    server.keepAliveTimeout = HTTP_KEEP_ALIVE_MS;
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.onUpgrade(via, req, socket, head),
     );

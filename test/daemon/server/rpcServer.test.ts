@@ -3,6 +3,7 @@
  * made to show quickly: heartbeats, concurrency on one socket, backpressure, and close semantics.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -11,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../daemon/log';
 import { Router } from '../../../daemon/rpc/router';
 import type { ClientSession } from '../../../daemon/rpc/session';
-import { RpcServer, type RpcServerOptions } from '../../../daemon/server/rpcServer';
+import { HTTP_KEEP_ALIVE_MS, RpcServer, type RpcServerOptions } from '../../../daemon/server/rpcServer';
 import { notification, params, request, result } from '../../../shared/protocol';
 import type { DaemonInfo } from '../../../daemon/home/discovery';
 import { connectTcp, connectUnix, httpGet, type RawRpc } from '../../helpers/rawRpc';
@@ -193,4 +194,47 @@ describe('RpcServer', () => {
     expect((await httpGet({ socketPath: info.socket }, '/v1/models', { Host: 'localhost' })).status).toBe(404);
     expect(seen).toEqual(['/v1/models', '/v1/other']);
   });
+
+  it('keeps an idle keep-alive connection past the clients’ own 5 s expiry, and says for how long', async () => {
+    const { info } = await serve({
+      httpHandler: (_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"data":[]}');
+        return true;
+      },
+    });
+    const socket = connect(info.port, '127.0.0.1');
+    cleanups.push(() => void socket.destroy());
+    let received = '';
+    let closed = false;
+    socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+    socket.on('close', () => (closed = true));
+    const ask = () =>
+      socket.write(`GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1:${info.port}\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`);
+    const answers = () => received.split('HTTP/1.1 200 OK').length - 1;
+
+    ask();
+    await until(socket, () => answers() === 1);
+    expect(received.toLowerCase()).toContain(`keep-alive: timeout=${HTTP_KEEP_ALIVE_MS / 1000}`);
+    // Node's default would have closed it at 5 s, as a client using it again at its own 5 s expiry.
+    await new Promise((r) => setTimeout(r, 5_500));
+    expect(closed).toBe(false);
+    ask();
+    await until(socket, () => answers() === 2);
+  }, 15_000);
 });
+
+/** Resolves once `done()` holds after data on the socket; rejects if it closes first. */
+function until(socket: Socket, done: () => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!done()) return;
+      socket.off('data', check);
+      socket.off('close', closed);
+      resolve();
+    };
+    const closed = () => reject(new Error('the connection closed before the answer'));
+    socket.on('data', check);
+    socket.on('close', closed);
+    check();
+  });
+}
