@@ -15,7 +15,10 @@ import { writeNow } from './writeNow';
  * Passes the body's bytes through the tap to the client, holding the upstream while the client's socket is full.
  *
  * Until the answer's first text has gone by, each read is written and sent at once (writeNow.ts):
- * the first token is never held back. After that, the client's socket is corked for the rest of
+ * the first token is never held back — unless that read holds the stream's terminator too: the
+ * whole answer is here, and it waits (corked) the few microseconds to the response's end, to leave
+ * with the chunked terminator in one write instead of two (a short answer often comes in one read,
+ * at any concurrency). After that, the client's socket is corked for the rest of
  * the event-loop turn at the first write of a turn: what the upstream's reads of that turn bring
  * leaves in one `writev`, and when the answer ends in that turn,
  * `res.end()` (which uncorks) sends the chunked terminator in the same write as the last bytes — one
@@ -71,7 +74,8 @@ export function pump(
       watch.wait();
       const out = tap.push(chunk);
       if (out === undefined) return;
-      if (beforeText) {
+      // A read that holds the terminator is the answer's last: corked, it leaves with the response's end.
+      if (beforeText && !tap.terminated) {
         beforeText = tap.outputChars === 0;
         if (!writeNow(res, out)) holdForDrain();
       } else write(out);

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { ServerResponse } from 'node:http';
+import { createServer, request, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { pump } from '../../../daemon/forward/relayPump';
@@ -100,5 +101,51 @@ describe('pump: relaying an event stream to the client', () => {
     await turn();
     body.destroy();
     await expect(done).rejects.toBeInstanceOf(BodyCutError);
+  });
+
+  it('holds a first read that also holds the terminator, so the response’s end leaves in the same write', async () => {
+    const body = new Readable({ read() {} });
+    const { res, socket } = fakeResponse();
+    const done = pump(body, { complete: true }, res, tap(), 5_000);
+    const heldAfterRead: boolean[] = [];
+    body.on('data', () => heldAfterRead.push(socket.corked > 0));
+    body.push(ROLE + event({ content: 'Hi' }) + 'data: [DONE]\n\n');
+    body.push(null);
+    await done;
+    expect(heldAfterRead).toEqual([true]);
+  });
+
+  it('sends a whole answer that came in one read as one write to a real socket, terminator included', async () => {
+    // What the client gets: every write the response's socket makes, as node makes them.
+    const writesOnSocket: number[] = [];
+    const server = createServer((_req, res) => {
+      const socket = res.socket!;
+      const write = socket._write.bind(socket);
+      const writev = socket._writev!.bind(socket);
+      socket._write = (chunk, encoding, cb) => (writesOnSocket.push(1), write(chunk, encoding, cb));
+      socket._writev = (chunks, cb) => (writesOnSocket.push(chunks.length), writev(chunks, cb));
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const body = new Readable({ read() {} });
+      void pump(body, { complete: true }, res, tap(), 5_000).then(() => res.end());
+      body.push(ROLE + event({ content: 'Hi' }) + 'data: [DONE]\n\n');
+      body.push(null);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const text = await new Promise<string>((resolve, reject) => {
+        const req = request({ port: (server.address() as AddressInfo).port, host: '127.0.0.1' }, (answer) => {
+          let all = '';
+          answer.setEncoding('utf8').on('data', (d: string) => (all += d));
+          answer.on('end', () => resolve(all));
+        });
+        req.on('error', reject).end();
+      });
+      expect(text).toBe(ROLE + event({ content: 'Hi' }) + 'data: [DONE]\n\n');
+      // Head, chunk framing, the events and the chunked terminator: one writev.
+      expect(writesOnSocket.length).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
