@@ -8,25 +8,25 @@ import type { Readable } from 'node:stream';
 import { IdleWatch } from '../providers/transport/idleWatch';
 import { BodyCutError } from '../providers/transport/sseReader';
 import { UpstreamIdleTimeout } from '../providers/transport/upstreamFetch';
-import type { StreamTap } from './streamTap';
+import { NO_BYTES, type StreamTap } from './streamTap';
 import { writeNow } from './writeNow';
 
 /**
  * Passes the body's bytes through the tap to the client, holding the upstream while the client's socket is full.
  *
- * Until the answer's first text has gone by, each read is written and sent at once (writeNow.ts):
- * the first token is never held back — unless that read holds the stream's terminator too: the
- * whole answer is here, and it waits (corked) the few microseconds to the response's end, to leave
- * with the chunked terminator in one write instead of two (a short answer often comes in one read,
- * at any concurrency). After that, the client's socket is corked for the rest of
- * the event-loop turn at the first write of a turn: what the upstream's reads of that turn bring
- * leaves in one `writev`, and when the answer ends in that turn,
- * `res.end()` (which uncorks) sends the chunked terminator in the same write as the last bytes — one
- * packet for the client, not two. (Node's own cork per write is released in a nextTick that runs
- * before the body's 'end', so the terminator used to go out alone.) Backpressure is judged when the
- * turn's bytes have been handed to the socket: a turn holds what the upstream's reads of that turn
- * brought, a bounded amount. (Corking from the first write held the first token back until every
- * read of a burst was in: +0.17 ms to the first token at c=1 on a stream that came all at once.)
+ * Until the answer's first text has gone by, each read's events up to the first that carries text
+ * are written and sent at once (writeNow.ts): the first token is never held back, not even while
+ * the tap reads the rest of its read (a short answer often comes in one read, at any concurrency:
+ * 17 KB of events for the bench's 50 chunks). The rest of that read, and the reads after it, go
+ * corked: the client's socket is corked for the rest of the event-loop turn at the first write of
+ * a turn, so what the upstream's reads of that turn bring leaves in one `writev`, and when the
+ * answer ends in that turn, `res.end()` (which uncorks fully) sends the chunked terminator in the
+ * same write as the last bytes — one packet for the client, not two. (Node's own cork per write is
+ * released in a nextTick that runs before the body's 'end', so the terminator used to go out
+ * alone.) Backpressure is judged when the turn's bytes have been handed to the socket: a turn
+ * holds what the upstream's reads of that turn brought, a bounded amount. (Corking from the first
+ * write held the first token back until every read of a burst was in: +0.17 ms to the first token
+ * at c=1 on a stream that came all at once.)
  */
 export function pump(
   body: Readable,
@@ -72,13 +72,15 @@ export function pump(
     body.on('data', (chunk: Buffer) => {
       // Waiting on the upstream again once this read is handed on (unless the client's socket is full).
       watch.wait();
-      const out = tap.push(chunk);
-      if (out === undefined) return;
-      // A read that holds the terminator is the answer's last: corked, it leaves with the response's end.
-      if (beforeText && !tap.terminated) {
+      if (beforeText) {
+        const first = tap.pushUntilText(chunk);
         beforeText = tap.outputChars === 0;
-        if (!writeNow(res, out)) holdForDrain();
-      } else write(out);
+        if (first !== undefined && !writeNow(res, first)) holdForDrain();
+        if (beforeText) return;
+        chunk = NO_BYTES; // the rest of this read, which the tap kept
+      }
+      const out = tap.push(chunk);
+      if (out !== undefined) write(out);
     });
     body.once('end', () => {
       watch.stop();

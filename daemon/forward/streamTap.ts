@@ -20,6 +20,8 @@ import { parseJson } from './parseJson';
 import { anthropicUsage, openaiUsage } from './usageOf';
 
 const LFLF = Buffer.from('\n\n');
+/** For {@link StreamTap.push}: no new bytes, only the whole events the tap kept. */
+export const NO_BYTES = Buffer.alloc(0);
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
 export type Json = Record<string, unknown>;
@@ -87,9 +89,12 @@ export abstract class StreamTap {
   /** `scrub` removes keys from an error event's text before the client sees it. */
   constructor(protected readonly scrub: (text: string) => string) {}
 
-  /** The next bytes from the upstream; returns the whole events to send on (undefined: none yet). */
+  /**
+   * The next bytes from the upstream; returns the whole events to send on (undefined: none yet).
+   * No bytes (`NO_BYTES`): the whole events kept by {@link pushUntilText}.
+   */
   push(chunk: Buffer): Buffer | undefined {
-    const buf = this.carry === undefined ? chunk : Buffer.concat([this.carry, chunk]);
+    const buf = this.carry === undefined ? chunk : chunk.length === 0 ? this.carry : Buffer.concat([this.carry, chunk]);
     const cut = lastBoundary(buf);
     if (cut === 0) {
       this.carry = buf;
@@ -97,6 +102,29 @@ export abstract class StreamTap {
     }
     this.carry = cut < buf.length ? buf.subarray(cut) : undefined;
     return this.inspect(cut === buf.length ? buf : buf.subarray(0, cut));
+  }
+
+  /**
+   * As {@link push}, but only up to the end of the first event that carries answer text (every whole
+   * event when none does): the first token is sent before the rest of its read is looked at. The
+   * events after it stay with the tap, for the next push.
+   */
+  pushUntilText(chunk: Buffer): Buffer | undefined {
+    const buf = this.carry === undefined ? chunk : Buffer.concat([this.carry, chunk]);
+    let at = 0;
+    /** The events to send, once one of them was edited (until then, they are `buf`'s first `at` bytes). */
+    let parts: Buffer[] | undefined;
+    while (this.outputChars === 0) {
+      const end = eventEnd(buf, at);
+      if (end === -1) break;
+      const event = buf.subarray(at, end);
+      const sent = this.inspect(event);
+      if (sent !== event || parts !== undefined) (parts ??= [buf.subarray(0, at)]).push(sent);
+      at = end;
+    }
+    this.carry = at < buf.length ? buf.subarray(at) : undefined;
+    if (at === 0) return undefined;
+    return parts === undefined ? buf.subarray(0, at) : Buffer.concat(parts);
   }
 
   /** What is left when the body ends: an event without its blank line, passed on as it is. */
@@ -490,6 +518,17 @@ function lastBoundary(b: Buffer): number {
   if (lf !== -1) return lf + 2;
   const crlf = b.lastIndexOf(CRLFCRLF);
   return crlf === -1 ? 0 : crlf + 4;
+}
+
+/** Just past the first blank line (`\n\n` or `\r\n\r\n`) at or after `at`: the end of the event there; -1 when it is cut. */
+function eventEnd(b: Buffer, at: number): number {
+  const n = b.length;
+  for (let i = at; i < n; i++) {
+    if (b[i] !== 10) continue;
+    if (b[i + 1] === 10) return i + 2;
+    if (b[i + 1] === 13 && b[i + 2] === 10 && b[i - 1] === 13) return i + 3;
+  }
+  return -1;
 }
 
 /**

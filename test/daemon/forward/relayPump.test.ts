@@ -103,31 +103,35 @@ describe('pump: relaying an event stream to the client', () => {
     await expect(done).rejects.toBeInstanceOf(BodyCutError);
   });
 
-  it('holds a first read that also holds the terminator, so the response’s end leaves in the same write', async () => {
+  it('sends a read’s events up to the first text at once, and holds the rest for the response’s end', async () => {
     const body = new Readable({ read() {} });
-    const { res, socket } = fakeResponse();
+    const { res, socket, writes } = fakeResponse();
     const done = pump(body, { complete: true }, res, tap(), 5_000);
     const heldAfterRead: boolean[] = [];
     body.on('data', () => heldAfterRead.push(socket.corked > 0));
-    body.push(ROLE + event({ content: 'Hi' }) + 'data: [DONE]\n\n');
+    body.push(ROLE + event({ content: 'Hi' }) + event({ content: ' there' }) + 'data: [DONE]\n\n');
     body.push(null);
     await done;
+    expect(writes).toEqual([ROLE + event({ content: 'Hi' }), event({ content: ' there' }) + 'data: [DONE]\n\n']);
     expect(heldAfterRead).toEqual([true]);
   });
 
-  it('sends a whole answer that came in one read as one write to a real socket, terminator included', async () => {
+  it('on a real socket, a whole answer in one read leaves in two writes: the first token, then the rest with the terminator', async () => {
     // What the client gets: every write the response's socket makes, as node makes them.
-    const writesOnSocket: number[] = [];
+    const writesOnSocket: string[] = [];
     const server = createServer((_req, res) => {
       const socket = res.socket!;
       const write = socket._write.bind(socket);
       const writev = socket._writev!.bind(socket);
-      socket._write = (chunk, encoding, cb) => (writesOnSocket.push(1), write(chunk, encoding, cb));
-      socket._writev = (chunks, cb) => (writesOnSocket.push(chunks.length), writev(chunks, cb));
+      socket._write = (chunk: Buffer, encoding, cb) => (writesOnSocket.push(String(chunk)), write(chunk, encoding, cb));
+      socket._writev = (chunks, cb) => (
+        writesOnSocket.push(chunks.map((c) => String(c.chunk)).join('')),
+        writev(chunks, cb)
+      );
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const body = new Readable({ read() {} });
       void pump(body, { complete: true }, res, tap(), 5_000).then(() => res.end());
-      body.push(ROLE + event({ content: 'Hi' }) + 'data: [DONE]\n\n');
+      body.push(ROLE + event({ content: 'Hi' }) + event({ content: ' there' }) + 'data: [DONE]\n\n');
       body.push(null);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -140,9 +144,14 @@ describe('pump: relaying an event stream to the client', () => {
         });
         req.on('error', reject).end();
       });
-      expect(text).toBe(ROLE + event({ content: 'Hi' }) + 'data: [DONE]\n\n');
-      // Head, chunk framing, the events and the chunked terminator: one writev.
-      expect(writesOnSocket.length).toBe(1);
+      expect(text).toBe(ROLE + event({ content: 'Hi' }) + event({ content: ' there' }) + 'data: [DONE]\n\n');
+      expect(writesOnSocket).toHaveLength(2);
+      // The head with the events up to the first text; then the rest and the chunked terminator, together.
+      expect(writesOnSocket[0]).toMatch(/^HTTP\/1\.1 200 OK/);
+      expect(writesOnSocket[0]).toContain('"Hi"');
+      expect(writesOnSocket[0]).not.toContain('there');
+      expect(writesOnSocket[1]).toContain('data: [DONE]');
+      expect(writesOnSocket[1]).toMatch(/\r\n0\r\n\r\n$/);
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

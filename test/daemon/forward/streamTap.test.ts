@@ -3,6 +3,7 @@ import {
   AnthropicStreamTap,
   eventAround,
   eventData,
+  NO_BYTES,
   OpenAIStreamTap,
   type StreamTap,
 } from '../../../daemon/forward/streamTap';
@@ -356,5 +357,49 @@ describe('Anthropic events that open alike', () => {
     expect(whole.terminated).toBe(true);
     expect(whole.finishReason).toBe('end_turn');
     expect(whole.usage).toEqual({ inputTokens: 3, outputTokens: 12 });
+  });
+});
+
+describe('pushUntilText: the first token before the rest of its read', () => {
+  const role = chunk({ role: 'assistant', content: '' });
+  const first = chunk({ content: 'Hi' });
+  const rest = chunk({ content: ' there' }) + chunk({}, 'stop') + usageChunk + 'data: [DONE]\n\n';
+
+  it('returns the events up to the first with text as a slice of the read, and keeps the rest for push()', () => {
+    const tap = new OpenAIStreamTap((t) => t, true);
+    const read = Buffer.from(role + first + rest + 'data: {"cut');
+    const sent = tap.pushUntilText(read)!;
+    expect(sent.toString()).toBe(role + first);
+    expect(sent.buffer).toBe(read.buffer); // not copied
+    expect(tap.outputChars).toBe(2);
+    expect(tap.terminated).toBe(false); // the rest is not read yet
+    // The rest, the usage chunk cut out; the cut event waits for its end.
+    expect(tap.push(NO_BYTES)!.toString()).toBe(chunk({ content: ' there' }) + chunk({}, 'stop') + 'data: [DONE]\n\n');
+    expect(tap.terminated).toBe(true);
+    expect(tap.usage).toEqual({ inputTokens: 7, outputTokens: 3 });
+    expect(tap.rest()!.toString()).toBe('data: {"cut');
+  });
+
+  it('returns every whole event of a read without text, and joins a partial event to the next read', () => {
+    const tap = new OpenAIStreamTap((t) => t, false);
+    expect(tap.pushUntilText(Buffer.from(role + first.slice(0, 20)))!.toString()).toBe(role);
+    expect(tap.outputChars).toBe(0);
+    expect(tap.pushUntilText(Buffer.from(first.slice(20) + rest))!.toString()).toBe(first);
+    expect(tap.push(NO_BYTES)!.toString()).toBe(rest);
+  });
+
+  it('ends events at CRLF blank lines too', () => {
+    const crlf = (text: string) => text.replace(/\n/g, '\r\n');
+    const tap = new OpenAIStreamTap((t) => t, false);
+    expect(tap.pushUntilText(Buffer.from(crlf(role + first + rest)))!.toString()).toBe(crlf(role + first));
+    expect(tap.push(NO_BYTES)!.toString()).toBe(crlf(rest));
+  });
+
+  it('copies only when an event before the text was edited (an error scrubbed)', () => {
+    const tap = new OpenAIStreamTap((t) => t.replace('sk-secret', '[key]'), false);
+    const error = 'data: {"error":{"message":"bad key sk-secret"}}\n\n';
+    const sent = tap.pushUntilText(Buffer.from(role + error + first + rest))!;
+    expect(sent.toString()).toBe(role + error.replace('sk-secret', '[key]') + first);
+    expect(tap.error).toBeDefined();
   });
 });
