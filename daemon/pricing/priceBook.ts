@@ -9,7 +9,23 @@ import type { ProviderCatalog } from '../catalog/providerCatalog';
 import type { Database } from '../store/database';
 import { costAt, effectivePrices, priceFor } from '../catalog/priceMatch';
 
+/** Models whose price is kept at once; past it the cache starts over (model ids come from clients). */
+const MAX_CACHED_PRICES = 1000;
+
 export class PriceBook implements Pricing {
+  /**
+   * {@link priceOf}'s answers (null: unknown), for the user's prices they were worked out from. Every
+   * chat is priced, and working a price out lays the user's prices over the provider's whole catalog
+   * and sorts it. Every transaction on the store ({@link set}'s included) makes `db.data` anew, a deep
+   * clone, so a new array of user prices (or one of another length) starts a new cache; the per-chat
+   * counters (`updateLater`) change the state in place and leave it be.
+   */
+  private cached: { prices: readonly unknown[]; length: number; byModel: Map<string, ModelPrice | null> } = {
+    prices: [],
+    length: 0,
+    byModel: new Map(),
+  };
+
   constructor(
     private readonly db: Database,
     private readonly providers: ProviderCatalog,
@@ -23,7 +39,18 @@ export class PriceBook implements Pricing {
 
   /** The price that applies to `model` on `providerId`, or undefined when it is unknown. */
   priceOf(providerId: string, model: string): ModelPrice | undefined {
-    return priceFor(providerId, model, this.db.data.prices);
+    const prices = this.db.data.prices;
+    let cached = this.cached;
+    if (cached.prices !== prices || cached.length !== prices.length || cached.byModel.size >= MAX_CACHED_PRICES)
+      this.cached = cached = { prices, length: prices.length, byModel: new Map() };
+    const key = `${providerId}\n${model}`;
+    let price = cached.byModel.get(key);
+    if (price === undefined) {
+      const found = priceFor(providerId, model, prices);
+      price = found ? Object.freeze(found) : null;
+      cached.byModel.set(key, price);
+    }
+    return price ?? undefined;
   }
 
   /** Every listed price, of one provider or of all, the user's in place of the catalog's. */

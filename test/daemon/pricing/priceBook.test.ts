@@ -110,6 +110,20 @@ describe('PriceBook.set', () => {
     expect(await book.set('openai', 'my-finetune', null)).toBeNull();
   });
 
+  it('reprices a model already priced as soon as a user price is set, changed or cleared', async () => {
+    const usage = { inputTokens: 1_000_000, outputTokens: 0 };
+    expect(book.costOf('openai', 'gpt-4o', usage)).toBe(gpt4o.inputPerMTok);
+    await book.set('openai', 'gpt-4o', { inputPerMTok: 1, outputPerMTok: 2 });
+    expect(book.costOf('openai', 'gpt-4o', usage)).toBe(1);
+    await book.set('openai', 'gpt-4o', { inputPerMTok: 3, outputPerMTok: 2 }); // as many user prices as before
+    expect(book.costOf('openai', 'gpt-4o', usage)).toBe(3);
+    expect(book.costOf('openai', 'my-finetune', usage)).toBeNull();
+    await book.set('openai', 'my-finetune', { inputPerMTok: 5, outputPerMTok: 5 });
+    expect(book.costOf('openai', 'my-finetune', usage)).toBe(5);
+    await book.set('openai', 'gpt-4o', null);
+    expect(book.costOf('openai', 'gpt-4o', usage)).toBe(gpt4o.inputPerMTok);
+  });
+
   it('refuses an unknown provider with PROVIDER_NOT_FOUND', async () => {
     const error = await book.set('nope', 'm', { inputPerMTok: 1, outputPerMTok: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SwitchboardError);
