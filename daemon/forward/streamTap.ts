@@ -20,9 +20,9 @@ import { parseJson } from './parseJson';
 import { anthropicUsage, openaiUsage } from './usageOf';
 
 const LFLF = Buffer.from('\n\n');
+const CRLFCRLF = Buffer.from('\r\n\r\n');
 /** For {@link StreamTap.push}: no new bytes, only the whole events the tap kept. */
 export const NO_BYTES = Buffer.alloc(0);
-const CRLFCRLF = Buffer.from('\r\n\r\n');
 
 export type Json = Record<string, unknown>;
 
