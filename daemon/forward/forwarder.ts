@@ -33,6 +33,7 @@ import { setMembers } from './jsonSplice';
 import { answerRateLimits } from './rateLimitReport';
 import { AnthropicStreamTap, OpenAIStreamTap, type StreamTap } from './streamTap';
 import { pump } from './relayPump';
+import { openForward, othersOpen } from './openForwards';
 import { AnswerTooLarge, callUpstream, readBody, webHeaders, type UpstreamAnswer } from './upstreamCall';
 import { upstreamTarget, type ForwardEndpoint } from './upstreamTarget';
 import { parseJson } from './parseJson';
@@ -125,6 +126,7 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
       started: false,
       startedAt: performance.now(),
     };
+    const close = openForward();
     try {
       const target = upstreamTarget(conn, spec.endpoint, model, spec.clientHeaders);
       // This connection's defaults (a fallback's own), only for members the client left out.
@@ -174,6 +176,8 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
         );
       }
       throw toSwitchboardError(error, ctx);
+    } finally {
+      close();
     }
   };
 }
@@ -191,7 +195,7 @@ async function relayStream(
   res.writeHead(answer.status, relayedHeaders(answer.rawHeaders, true));
   progress.output();
   try {
-    await pump(answer.body, answer.message, res, tap, idleMs);
+    await pump(answer.body, answer.message, res, tap, idleMs, !othersOpen());
   } finally {
     // A stopped answer (the client left, a cancel, a cut) has no final usage: the ledger estimates
     // its output from the characters relayed (and keeps the input a stream's head reported).

@@ -53,7 +53,7 @@ describe('pump: relaying an event stream to the client', () => {
   it('sends each read at once until the first text has gone by, then one corked write per turn', async () => {
     const body = new Readable({ read() {} });
     const { res, socket, writes } = fakeResponse();
-    const done = pump(body, { complete: true }, res, tap(), 5_000);
+    const done = pump(body, { complete: true }, res, tap(), 5_000, true);
     // Whether the socket is still corked once the pump has handled a read (a listener after its own).
     const heldAfterRead: boolean[] = [];
     body.on('data', () => heldAfterRead.push(socket.corked > 0));
@@ -83,7 +83,7 @@ describe('pump: relaying an event stream to the client', () => {
   it('holds the upstream while the client socket is full on a first write, until it drains', async () => {
     const body = new Readable({ read() {} });
     const { res, emitter } = fakeResponse({ full: true });
-    const done = pump(body, { complete: true }, res, tap(), 5_000);
+    const done = pump(body, { complete: true }, res, tap(), 5_000, true);
     body.push(event({ content: 'Hi' }));
     await turn();
     expect(body.isPaused()).toBe(true);
@@ -96,7 +96,7 @@ describe('pump: relaying an event stream to the client', () => {
   it('rejects a body that closes before its end (a cut)', async () => {
     const body = new Readable({ read() {} });
     const { res } = fakeResponse();
-    const done = pump(body, { complete: false }, res, tap(), 5_000);
+    const done = pump(body, { complete: false }, res, tap(), 5_000, true);
     body.push(event({ content: 'Hi' }));
     await turn();
     body.destroy();
@@ -106,7 +106,7 @@ describe('pump: relaying an event stream to the client', () => {
   it('sends a read’s events up to the first text at once, and holds the rest for the response’s end', async () => {
     const body = new Readable({ read() {} });
     const { res, socket, writes } = fakeResponse();
-    const done = pump(body, { complete: true }, res, tap(), 5_000);
+    const done = pump(body, { complete: true }, res, tap(), 5_000, true);
     const heldAfterRead: boolean[] = [];
     body.on('data', () => heldAfterRead.push(socket.corked > 0));
     body.push(ROLE + event({ content: 'Hi' }) + event({ content: ' there' }) + 'data: [DONE]\n\n');
@@ -116,45 +116,76 @@ describe('pump: relaying an event stream to the client', () => {
     expect(heldAfterRead).toEqual([true]);
   });
 
+  it('with the first token not sent ahead (other answers open), a read goes corked, whole', async () => {
+    const body = new Readable({ read() {} });
+    const { res, socket, writes } = fakeResponse();
+    const done = pump(body, { complete: true }, res, tap(), 5_000, false);
+    const heldAfterRead: boolean[] = [];
+    body.on('data', () => heldAfterRead.push(socket.corked > 0));
+    body.push(ROLE + event({ content: 'Hi' }) + event({ content: ' there' }) + 'data: [DONE]\n\n');
+    body.push(null);
+    await done;
+    expect(writes).toEqual([ROLE + event({ content: 'Hi' }) + event({ content: ' there' }) + 'data: [DONE]\n\n']);
+    expect(heldAfterRead).toEqual([true]);
+  });
+
   it('on a real socket, a whole answer in one read leaves in two writes: the first token, then the rest with the terminator', async () => {
-    // What the client gets: every write the response's socket makes, as node makes them.
-    const writesOnSocket: string[] = [];
-    const server = createServer((_req, res) => {
-      const socket = res.socket!;
-      const write = socket._write.bind(socket);
-      const writev = socket._writev!.bind(socket);
-      socket._write = (chunk: Buffer, encoding, cb) => (writesOnSocket.push(String(chunk)), write(chunk, encoding, cb));
-      socket._writev = (chunks, cb) => (
-        writesOnSocket.push(chunks.map((c) => String(c.chunk)).join('')),
-        writev(chunks, cb)
-      );
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const body = new Readable({ read() {} });
-      void pump(body, { complete: true }, res, tap(), 5_000).then(() => res.end());
-      body.push(ROLE + event({ content: 'Hi' }) + event({ content: ' there' }) + 'data: [DONE]\n\n');
-      body.push(null);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    try {
-      const text = await new Promise<string>((resolve, reject) => {
-        const req = request({ port: (server.address() as AddressInfo).port, host: '127.0.0.1' }, (answer) => {
-          let all = '';
-          answer.setEncoding('utf8').on('data', (d: string) => (all += d));
-          answer.on('end', () => resolve(all));
-        });
-        req.on('error', reject).end();
-      });
-      expect(text).toBe(ROLE + event({ content: 'Hi' }) + event({ content: ' there' }) + 'data: [DONE]\n\n');
-      expect(writesOnSocket).toHaveLength(2);
-      // The head with the events up to the first text; then the rest and the chunked terminator, together.
-      expect(writesOnSocket[0]).toMatch(/^HTTP\/1\.1 200 OK/);
-      expect(writesOnSocket[0]).toContain('"Hi"');
-      expect(writesOnSocket[0]).not.toContain('there');
-      expect(writesOnSocket[1]).toContain('data: [DONE]');
-      expect(writesOnSocket[1]).toMatch(/\r\n0\r\n\r\n$/);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    }
+    const writesOnSocket = await writesOfOneReadAnswer(true);
+    // The head with the events up to the first text; then the rest and the chunked terminator, together.
+    expect(writesOnSocket).toHaveLength(2);
+    expect(writesOnSocket[0]).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(writesOnSocket[0]).toContain('"Hi"');
+    expect(writesOnSocket[0]).not.toContain('there');
+    expect(writesOnSocket[1]).toContain('data: [DONE]');
+    expect(writesOnSocket[1]).toMatch(/\r\n0\r\n\r\n$/);
+  });
+
+  it('on a real socket, without the first token ahead, a whole answer in one read leaves in one write, terminator included', async () => {
+    const writesOnSocket = await writesOfOneReadAnswer(false);
+    expect(writesOnSocket).toHaveLength(1);
+    expect(writesOnSocket[0]).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(writesOnSocket[0]).toContain('"Hi"');
+    expect(writesOnSocket[0]).toContain('data: [DONE]');
+    expect(writesOnSocket[0]).toMatch(/\r\n0\r\n\r\n$/);
   });
 });
+
+/**
+ * Serves an answer that comes in one read through the pump on a real node:http server, and returns
+ * every write the response's socket made, as node made them (checking the client got the whole text).
+ */
+async function writesOfOneReadAnswer(firstTokenAhead: boolean): Promise<string[]> {
+  // What the client gets: every write the response's socket makes, as node makes them.
+  const writesOnSocket: string[] = [];
+  const server = createServer((_req, res) => {
+    const socket = res.socket!;
+    const write = socket._write.bind(socket);
+    const writev = socket._writev!.bind(socket);
+    socket._write = (chunk: Buffer, encoding, cb) => (writesOnSocket.push(String(chunk)), write(chunk, encoding, cb));
+    socket._writev = (chunks, cb) => (
+      writesOnSocket.push(chunks.map((c) => String(c.chunk)).join('')),
+      writev(chunks, cb)
+    );
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const body = new Readable({ read() {} });
+    void pump(body, { complete: true }, res, tap(), 5_000, firstTokenAhead).then(() => res.end());
+    body.push(ROLE + event({ content: 'Hi' }) + event({ content: ' there' }) + 'data: [DONE]\n\n');
+    body.push(null);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = request({ port: (server.address() as AddressInfo).port, host: '127.0.0.1' }, (answer) => {
+        let all = '';
+        answer.setEncoding('utf8').on('data', (d: string) => (all += d));
+        answer.on('end', () => resolve(all));
+      });
+      req.on('error', reject).end();
+    });
+    expect(text).toBe(ROLE + event({ content: 'Hi' }) + event({ content: ' there' }) + 'data: [DONE]\n\n');
+    return writesOnSocket;
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+}
