@@ -163,6 +163,17 @@ export abstract class ScanningTap extends StreamTap {
   private opening: Buffer | undefined;
   /** Lines in a row whose opening differed from the one kept: past a few, the stream's lines do not repeat. */
   private openingMisses = 0;
+  /**
+   * The bytes after a text value up to the next string value of a key the tap does not name, as the
+   * last line that had them: OpenAI's chunks close alike after their delta's text
+   * (`"},"logprobs":null,"finish_reason":null}],"usage":null,"obfuscation":`), up to a value that
+   * changes on every line. Skipped as the opening is, and as exactly: after a text value the scan's
+   * state is always the same, and these bytes held no newline and nothing the tap reads (a stop
+   * reason, usage, an error or a `type` ends a line's candidate).
+   */
+  private closing: Buffer | undefined;
+  /** Text values in a row not followed by the kept closing: past a few, the stream's lines do not repeat. */
+  private closingMisses = 0;
 
   constructor(
     scrub: (text: string) => string,
@@ -212,9 +223,15 @@ export abstract class ScanningTap extends StreamTap {
     let lineStart = true;
     /** Where this line starts, while no named key has been met on it (-1 after one, or when its opening is not kept). */
     let lineAt = -1;
+    /** Just past this line's last text value, while nothing the tap reads came after it (-1: none). */
+    let afterText = -1;
+    /** The opening quote of the last string value of an unnamed key after `afterText` (-1: none yet). */
+    let valueQuote = -1;
     while (i < n) {
       if (lineStart) {
         lineStart = false;
+        afterText = -1;
+        valueQuote = -1;
         const opening = this.opening;
         if (opening !== undefined && i + opening.length <= n && b[i] === opening[0]) {
           if (opening.compare(b, i, i + opening.length) === 0) {
@@ -238,6 +255,7 @@ export abstract class ScanningTap extends StreamTap {
       }
       const c = b[i]!;
       if (c === 10) {
+        if (valueQuote !== -1 && valueQuote - afterText >= MIN_CLOSING) this.keepClosing(b, afterText, valueQuote);
         lineStart = true;
         role = undefined;
         i++;
@@ -282,8 +300,18 @@ export abstract class ScanningTap extends StreamTap {
       i = end + 1;
       if (role !== undefined) {
         // A value string.
-        if (role === 'text') this.outputChars += chars;
-        else if (role === 'finish') this.finishReason = b.toString('latin1', start, end);
+        if (role === 'text') {
+          this.outputChars += chars;
+          role = undefined;
+          valueQuote = -1;
+          if (this.skipClosing(b, i)) {
+            i += this.closing!.length;
+            afterText = -1;
+          } else afterText = i;
+          continue;
+        }
+        afterText = -1;
+        if (role === 'finish') this.finishReason = b.toString('latin1', start, end);
         else if (role === 'type') {
           if (this.onType(b, start, end)) lineAt = -1;
         } else if (role === 'error') {
@@ -296,7 +324,11 @@ export abstract class ScanningTap extends StreamTap {
       // A key when `:` follows.
       let k = i;
       while (b[k] === 32) k++;
-      if (b[k] !== 58) continue;
+      if (b[k] !== 58) {
+        // A value the tap does not read: where a closing after a text value may end.
+        if (afterText !== -1) valueQuote = start - 1;
+        continue;
+      }
       const entries = keys[end - start];
       if (entries === undefined) continue;
       for (let x = 0; x < entries.length; x++) {
@@ -315,6 +347,7 @@ export abstract class ScanningTap extends StreamTap {
           if (c2 === 123 /* { */) {
             i = this.onEventKey(b, e.role, k, edits);
             lineStart = b[i - 1] === 10;
+            afterText = -1;
           } else i = k;
         } else {
           role = e.role;
@@ -323,6 +356,24 @@ export abstract class ScanningTap extends StreamTap {
         break;
       }
     }
+  }
+
+  /** Whether the kept closing is at `i`, just past a text value (counted: past a few misses in a row, none is kept). */
+  private skipClosing(b: Buffer, i: number): boolean {
+    const closing = this.closing;
+    if (closing === undefined) return false;
+    if (b[i] === closing[0] && i + closing.length <= b.length && closing.compare(b, i, i + closing.length) === 0) {
+      this.closingMisses = 0;
+      return true;
+    }
+    if (++this.closingMisses > MAX_OPENING_MISSES) this.closing = undefined;
+    return false;
+  }
+
+  /** Keeps `b[from, to)`, what followed a text value up to an unread value, as the closing to skip next. */
+  private keepClosing(b: Buffer, from: number, to: number): void {
+    if (this.closingMisses > MAX_OPENING_MISSES) return;
+    this.closing = Buffer.from(b.subarray(from, to));
   }
 
   /** A line the tap named at `i`; returns `i` when there is none. */
@@ -344,7 +395,9 @@ export abstract class ScanningTap extends StreamTap {
 
 /** An opening shorter than this is walked: comparing it would save little. */
 const MIN_OPENING = 32;
-/** Lines in a row with another opening before the tap stops keeping one. */
+/** A closing shorter than this is walked. */
+const MIN_CLOSING = 16;
+/** Lines in a row with another opening (or closing) before the tap stops keeping one. */
 const MAX_OPENING_MISSES = 4;
 
 /** `bytes` is at `b[at…]` (a JS loop: the keys and lines are short, and a native call costs more than comparing them). */

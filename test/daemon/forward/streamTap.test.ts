@@ -256,6 +256,34 @@ describe('lines that open alike (the kept opening)', () => {
     expect(out).toBe(stream.replace(/data: [^\n]*"choices":\[\],[^\n]*\n\n/, ''));
   });
 
+  /** A chunk as OpenAI sends them today: after the delta, an `obfuscation` string that changes on every line. */
+  const obfuscated = (delta: object, pad: string, finish: string | null = null, tail = '') =>
+    `data: ${opening('chatcmpl-D')}${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finish)}}],"usage":null,"obfuscation":${JSON.stringify(pad)}${tail}}\n\n`;
+
+  it.each([1, 7, 64, 1 << 20])(
+    'skips a kept closing after the text only where a full scan would find nothing in it (read size %i)',
+    (size) => {
+      const stream =
+        obfuscated({ role: 'assistant', content: '' }, 'MNfX1Bgx') +
+        obfuscated({ content: 'tok0' }, 'SU0Y3') +
+        obfuscated({ content: ' tök1 "q" \\' }, 'dJhA4C') +
+        obfuscated({ content: '😀' }, 'a\"b') +
+        // The closing fits, then more after the unread value: still read.
+        obfuscated({ content: 'x' }, 'z', null, ',"choices2":[{"delta":{"content":"+5ch!"}}]') +
+        // Two text values on a line; the second one's closing fits too.
+        obfuscated({ content: 'a', reasoning_content: 'bb' }, 'q') +
+        // A stop reason where the closing had `null`: the closing does not fit, the line is walked.
+        obfuscated({ content: 'end' }, 'k', 'stop') +
+        'data: [DONE]\n\n';
+      const tap = new OpenAIStreamTap((t) => t, false);
+      expect(feed(tap, stream, size)).toBe(stream);
+      const want = expected(stream);
+      expect(tap.outputChars).toBe(want.chars + '+5ch!'.length);
+      expect(tap.finishReason).toBe('stop');
+      expect(tap.terminated).toBe(true);
+    },
+  );
+
   it('still sees a stop reason and usage behind an opening it has kept', () => {
     const tap = new OpenAIStreamTap((t) => t, false);
     const last = line('chatcmpl-C', {}, 'stop', '{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}');
