@@ -11,7 +11,6 @@
  *   in constant time) can do everything; a tool token (`tokens/*`) only reaches the inference
  *   endpoints — {@link toolMayUsePath} is the one rule every HTTP route and WebSocket passes.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { OWNER, type Caller } from '../tokens/caller';
 import type { TokenCheck } from '../tokens/toolTokens';
@@ -70,6 +69,8 @@ export function checkHost(hostHeader: string | undefined, port: number | null): 
 /** Checks `Authorization: Bearer <token>` against the daemon's token, in constant time. */
 export function checkBearer(authorization: string | undefined, token: string): AccessResult {
   if (!authorization) return { ok: false, status: 401, message: `Missing bearer token: ${HOW_TO_AUTH}.` };
+  // As every client writes it, `Bearer <token>`: compared in place, without the pattern's match.
+  if (authorization.startsWith(BEARER) && constantTimeEqual(authorization, token, BEARER.length)) return OK;
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
   if (!match) return { ok: false, status: 401, message: `Malformed Authorization header: ${HOW_TO_AUTH}.` };
   if (!constantTimeEqual(match[1]!, token)) {
@@ -159,21 +160,20 @@ function checkToken(presented: string, url: string | undefined, tcp: TcpAuth, wr
   return { ok: true, caller: tool.caller };
 }
 
-/** The daemon's token never changes while it runs: its bytes are made once, not per request. */
-let expectedCache: { token: string; bytes: Buffer } | undefined;
-
-function bytesOf(token: string): Buffer {
-  if (expectedCache?.token !== token) expectedCache = { token, bytes: Buffer.from(token, 'utf8') };
-  return expectedCache.bytes;
-}
+/** The scheme as clients write it; the pattern in checkBearer takes any case and spacing. */
+const BEARER = 'Bearer ';
 
 /**
- * `timingSafeEqual` over the bytes, after a length check. The check reveals only the token's length,
- * which is no secret (every token is 32 random bytes in hex, 64 characters), and it saves
- * hashing the given token on every request.
+ * Whether `given` from `at` on is `expected`, in time that depends only on their lengths: every
+ * character is compared, the differences OR-ed together, with no early exit (the length check
+ * reveals only the token's length, which is no secret: every token is 32 random bytes in hex, 64
+ * characters). In JS over the strings rather than `timingSafeEqual` over their bytes: that needed
+ * the given token copied into a Buffer on every request, and two calls into the runtime.
  */
-function constantTimeEqual(given: string, expected: string): boolean {
-  const want = bytesOf(expected);
-  const got = Buffer.from(given, 'utf8');
-  return want.length > 0 && got.length === want.length && timingSafeEqual(got, want);
+function constantTimeEqual(given: string, expected: string, at = 0): boolean {
+  const n = expected.length;
+  if (n === 0 || given.length - at !== n) return false;
+  let diff = 0;
+  for (let i = 0; i < n; i++) diff |= given.charCodeAt(at + i) ^ expected.charCodeAt(i);
+  return diff === 0;
 }

@@ -66,6 +66,14 @@ describe('checkBearer', () => {
   it('accepts the right token, whatever the scheme case', () => {
     expect(checkBearer(`Bearer ${TOKEN}`, TOKEN)).toEqual({ ok: true });
     expect(checkBearer(`bearer ${TOKEN}`, TOKEN)).toEqual({ ok: true });
+    expect(checkBearer(`Bearer \t ${TOKEN} `, TOKEN)).toEqual({ ok: true });
+  });
+
+  it('refuses a token one character off, wherever the character is', () => {
+    for (const at of [0, 31, 63]) {
+      const off = TOKEN.slice(0, at) + (TOKEN[at] === 'a' ? 'b' : 'a') + TOKEN.slice(at + 1);
+      expect(checkBearer(`Bearer ${off}`, TOKEN), String(at)).toMatchObject({ ok: false, status: 401 });
+    }
   });
 
   it('refuses a missing header with 401 telling where the token is', () => {
