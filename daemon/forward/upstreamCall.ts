@@ -8,7 +8,8 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
-import { decoded, upstreamAgents } from '../providers/transport/nodeFetch';
+import { decoded } from '../providers/transport/nodeFetch';
+import { upstreamPools } from '../providers/transport/upstreamPool';
 import { UpstreamIdleTimeout } from '../providers/transport/upstreamFetch';
 import { HOP_HEADER, HOP_VALUE } from '../loopGuard';
 import { onAbort } from '../abortHooks';
@@ -51,7 +52,7 @@ export function callUpstream(
       ...target.at,
       method: 'POST',
       headers: headerList(target, payload.length),
-      agent: secure ? upstreamAgents.https : upstreamAgents.http,
+      agent: secure ? upstreamPools.https : upstreamPools.http,
     });
     let message: IncomingMessage | undefined;
     const abort = () => {

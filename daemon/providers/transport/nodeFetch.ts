@@ -25,18 +25,15 @@ import { urlToHttpOptions } from 'node:url';
 import zlib from 'node:zlib';
 import { onAbort } from '../../abortHooks';
 import { addHop, HOP_HEADER, HOP_VALUE } from '../../loopGuard';
+import { upstreamPools } from './upstreamPool';
 
 /** The raw Node body stream of a response made by {@link nodeFetch} (decoded if it was compressed). */
 export const NODE_BODY: unique symbol = Symbol('switchboard.nodeBody');
 
 type FetchInput = string | URL | Request;
 
-/** Keep-alive pools, one per scheme (an Agent pools per host:port). Idle sockets close after 4 s, like undici's. */
-const AGENT_OPTIONS = { keepAlive: true, timeout: 4_000, scheduling: 'lifo' as const };
-const httpAgent = new http.Agent(AGENT_OPTIONS);
-const httpsAgent = new https.Agent(AGENT_OPTIONS);
-/** The same pools for the forwarding path (daemon/forward/), so both paths share warm sockets. */
-export const upstreamAgents = { http: httpAgent, https: httpsAgent };
+/** The keep-alive pools (upstreamPool.ts), shared with the forwarding path (daemon/forward/): both use warm sockets. */
+const { http: httpAgent, https: httpsAgent } = upstreamPools;
 
 const MAX_REDIRECTS = 20;
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
