@@ -161,6 +161,10 @@ export abstract class ScanningTap extends StreamTap {
    * lines; only `message_stop` matters, and a line holding it does not become an opening).
    */
   private opening: Buffer | undefined;
+  // The opening and the closing are views of the read they were learned from, not copies (a copy per
+  // stream cost more than the rest of learning them): a read's bytes are never written again (node
+  // gives each socket read its own memory, and the tap's concatenations and edits are new buffers),
+  // and a view keeps only that one read alive, while the tap lives.
   /** Lines in a row whose opening differed from the one kept: past a few, the stream's lines do not repeat. */
   private openingMisses = 0;
   /**
@@ -337,7 +341,7 @@ export abstract class ScanningTap extends StreamTap {
           continue;
         if (lineAt !== -1 && e.role !== 'type') {
           // The line's first named key (bar a `type`, see `opening`): what came before it on the line is the opening to look for next.
-          if (start - 1 - lineAt >= MIN_OPENING) this.opening = Buffer.from(b.subarray(lineAt, start - 1));
+          if (start - 1 - lineAt >= MIN_OPENING) this.opening = b.subarray(lineAt, start - 1);
           lineAt = -1;
         }
         k++;
@@ -373,7 +377,7 @@ export abstract class ScanningTap extends StreamTap {
   /** Keeps `b[from, to)`, what followed a text value up to an unread value, as the closing to skip next. */
   private keepClosing(b: Buffer, from: number, to: number): void {
     if (this.closingMisses > MAX_OPENING_MISSES) return;
-    this.closing = Buffer.from(b.subarray(from, to));
+    this.closing = b.subarray(from, to);
   }
 
   /** A line the tap named at `i`; returns `i` when there is none. */
