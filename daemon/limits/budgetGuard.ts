@@ -105,12 +105,11 @@ export class BudgetGuard {
   /** The period's figures for a budget, summed over the ledger rows the filter picks. */
   private spendOf(budget: Budget, filter: UsageFilter): Omit<BudgetStatus, 'connectionId'> {
     const period = budgetPeriod(budget.period, new Date(this.now()));
-    let spentUsd = 0;
-    let unpricedRequests = 0;
-    for (const row of this.deps.ledger.query({ ...filter, from: period.fromDay, to: period.toDay })) {
-      spentUsd += row.costUsd ?? 0;
-      unpricedRequests += row.unpricedRequests ?? 0;
-    }
+    const { costUsd: spentUsd, unpricedRequests } = this.deps.ledger.sum({
+      ...filter,
+      from: period.fromDay,
+      to: period.toDay,
+    });
     return {
       period: budget.period,
       amount: budget.amount,

@@ -44,6 +44,16 @@ export interface UsageFilter {
 }
 
 export class UsageLedger {
+  /**
+   * The rows by their key, for `record` (every chat calls it): a lookup rather than a walk over
+   * every row of the last 400 days, which grows with each connection, model, token and client a
+   * person uses. Valid while the rows are the same list, grown only by `record` (same length as
+   * when indexed); rebuilt otherwise (retention dropped rows, the store was reloaded or imported).
+   * `inDayOrder`: no row comes before one of an earlier day (true as days pass), so the rows of a
+   * recent period are the last ones, and `sum` reads only those.
+   */
+  private index: Index | undefined;
+
   constructor(private readonly db: Database) {}
 
   record(event: UsageEvent, now: Date | number = Date.now()): void {
@@ -51,14 +61,8 @@ export class UsageLedger {
     const day = utcDayOf(ms);
     this.db.updateLater((data) => {
       const tokenId = event.token?.id;
-      let row = data.usage.find(
-        (r) =>
-          r.day === day &&
-          r.connectionId === event.connectionId &&
-          r.model === event.model &&
-          r.tokenId === tokenId &&
-          r.client === event.client,
-      );
+      const key = rowKey(day, event.connectionId, event.model, tokenId, event.client);
+      let row = this.rowsByKey(data.usage).get(key);
       if (!row) {
         const cutoff = utcDayOf(ms - RETENTION_DAYS * DAY_MS);
         if (data.usage.some((r) => r.day < cutoff)) data.usage = data.usage.filter((r) => r.day >= cutoff);
@@ -71,6 +75,12 @@ export class UsageLedger {
           ...emptyTotals(),
         };
         data.usage.push(row);
+        const index = this.index;
+        if (index?.rows === data.usage && index.length === data.usage.length - 1) {
+          index.byKey.set(key, row);
+          index.inDayOrder &&= index.length === 0 || data.usage[index.length - 1]!.day <= day;
+          index.length++;
+        } // else (the rows were just pruned): the next lookup rebuilds the index
       }
       row.requests += 1;
       if (event.error) row.errors += 1;
@@ -83,16 +93,41 @@ export class UsageLedger {
     });
   }
 
+  /**
+   * The rows matching the filter, summed: `totalsOf(query(filter))` without copying and sorting
+   * every row, for budgets, which read it on every chat of a connection that has one.
+   */
+  sum(filter: UsageFilter = {}): UsageTotals {
+    const totals = emptyTotals();
+    const rows = this.db.data.usage;
+    this.rowsByKey(rows);
+    if (filter.from !== undefined && this.index!.inDayOrder) {
+      // From the newest back to the period's first day: a budget's month, not the ledger's 400 days.
+      for (let i = rows.length - 1; i >= 0 && rows[i]!.day >= filter.from; i--)
+        if (matches(rows[i]!, filter)) addInto(totals, rows[i]!);
+    } else for (const r of rows) if (matches(r, filter)) addInto(totals, r);
+    return totals;
+  }
+
+  /** The index of `rows` (see {@link index}), rebuilt when they are not the rows it was made of. */
+  private rowsByKey(rows: UsageRecord[]): Map<string, UsageRecord> {
+    const index = this.index;
+    if (index !== undefined && index.rows === rows && index.length === rows.length) return index.byKey;
+    const byKey = new Map<string, UsageRecord>();
+    let inDayOrder = true;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      byKey.set(rowKey(r.day, r.connectionId, r.model, r.tokenId, r.client), r);
+      if (i > 0 && rows[i - 1]!.day > r.day) inDayOrder = false;
+    }
+    this.index = { rows, length: rows.length, byKey, inDayOrder };
+    return byKey;
+  }
+
   /** Rows matching the filter, oldest first. Days are inclusive. */
   query(filter: UsageFilter = {}): UsageRecord[] {
     return this.db.data.usage
-      .filter(
-        (r) =>
-          (filter.connectionId === undefined || r.connectionId === filter.connectionId) &&
-          (filter.tokenId === undefined || r.tokenId === filter.tokenId) &&
-          (filter.from === undefined || r.day >= filter.from) &&
-          (filter.to === undefined || r.day <= filter.to),
-      )
+      .filter((r) => matches(r, filter))
       .map((r) => ({ ...r }))
       .sort(
         (a, b) =>
@@ -103,6 +138,38 @@ export class UsageLedger {
           (a.client ?? '').localeCompare(b.client ?? ''),
       );
   }
+}
+
+/**
+ * A row's identity: its day, connection, model, token and client. Only the last, a client's own
+ * name, may hold a NUL (days and ids are made by the daemon, model ids have no control characters),
+ * so the separators cannot be forged; an absent token or client differs from an empty one.
+ */
+function rowKey(
+  day: string,
+  connectionId: string,
+  model: string,
+  tokenId: string | undefined,
+  client: string | undefined,
+): string {
+  return `${day}\0${connectionId}\0${model}\0${tokenId === undefined ? '-' : `+${tokenId}`}\0${client === undefined ? '-' : `+${client}`}`;
+}
+
+interface Index {
+  rows: UsageRecord[];
+  length: number;
+  byKey: Map<string, UsageRecord>;
+  inDayOrder: boolean;
+}
+
+/** Whether a row is one the filter picks. Days are inclusive. */
+function matches(r: UsageRecord, filter: UsageFilter): boolean {
+  return (
+    (filter.connectionId === undefined || r.connectionId === filter.connectionId) &&
+    (filter.tokenId === undefined || r.tokenId === filter.tokenId) &&
+    (filter.from === undefined || r.day >= filter.from) &&
+    (filter.to === undefined || r.day <= filter.to)
+  );
 }
 
 /** The rows summed. */

@@ -119,6 +119,83 @@ describe('UsageLedger.record', () => {
     expect(ledger.query().map((r) => r.day)).toEqual(['2025-01-01', '2025-02-10']);
   });
 
+  it('finds its row among many, and after the rows were pruned or replaced (the index is not stale)', () => {
+    const ev = (connectionId: string, model: string, client?: string) => ({
+      connectionId,
+      model,
+      latencyMs: 1,
+      error: false,
+      ...(client !== undefined && { client }),
+    });
+    for (let d = 1; d <= 28; d++)
+      for (const model of ['m1', 'm2', 'm3'])
+        ledger.record(ev('a', model), at(`2026-02-${String(d).padStart(2, '0')}`));
+    ledger.record(ev('a', 'm2'), at('2026-02-14'));
+    // An absent client and an empty one are rows of their own.
+    ledger.record(ev('a', 'm2', ''), at('2026-02-14'));
+    ledger.record(ev('a', 'm2', ''), at('2026-02-14'));
+    const day14 = ledger.query({ from: '2026-02-14', to: '2026-02-14' });
+    expect(day14.map((r) => [r.model, r.client, r.requests])).toEqual([
+      ['m1', undefined, 1],
+      ['m2', undefined, 2],
+      ['m2', '', 2],
+      ['m3', undefined, 1],
+    ]);
+    expect(ledger.query()).toHaveLength(28 * 3 + 1);
+
+    // The rows replaced (as an import or a reload does): the next record counts into the new rows.
+    const kept = ledger.query({ from: '2026-02-14', to: '2026-02-14' });
+    db.updateLater((data) => (data.usage = kept));
+    ledger.record(ev('a', 'm1'), at('2026-02-14'));
+    ledger.record(ev('a', 'm1'), at('2026-02-01'));
+    expect(ledger.query().map((r) => [r.day, r.model, r.client, r.requests])).toEqual([
+      ['2026-02-01', 'm1', undefined, 1],
+      ['2026-02-14', 'm1', undefined, 2],
+      ['2026-02-14', 'm2', undefined, 2],
+      ['2026-02-14', 'm2', '', 2],
+      ['2026-02-14', 'm3', undefined, 1],
+    ]);
+
+    // Pruned by retention when a new row starts: the rows kept are still found.
+    ledger.record(ev('a', 'm1'), at('2027-03-17'));
+    ledger.record(ev('a', 'm1'), at('2027-03-17'));
+    ledger.record(ev('a', 'm3'), at('2026-02-14'));
+    expect(ledger.query().map((r) => [r.day, r.model, r.client, r.requests])).toEqual([
+      ['2026-02-14', 'm1', undefined, 2],
+      ['2026-02-14', 'm2', undefined, 2],
+      ['2026-02-14', 'm2', '', 2],
+      ['2026-02-14', 'm3', undefined, 2],
+      ['2027-03-17', 'm1', undefined, 2],
+    ]);
+  });
+
+  it('sums what query returns, without its copies (as budgets read it)', () => {
+    for (const [conn, day, cost] of [
+      ['a', '2026-03-01', 0.1],
+      ['a', '2026-03-02', 0.2],
+      ['b', '2026-03-02', 0.4],
+      ['a', '2026-04-01', 0.8],
+    ] as const)
+      ledger.record({ connectionId: conn, model: 'm', latencyMs: 1, error: false, costUsd: cost }, at(day));
+    const filters = [
+      {},
+      { connectionId: 'a' },
+      { connectionId: 'a', from: '2026-03-01', to: '2026-03-31' },
+      { from: '2026-03-02' },
+      { tokenId: 't' },
+    ];
+    // Rows in day order (read from the newest back), then a row of an earlier day after them (read whole).
+    for (const filter of filters) expect(ledger.sum(filter)).toEqual(totalsOf(ledger.query(filter)));
+    ledger.record({ connectionId: 'a', model: 'y', latencyMs: 1, error: false, costUsd: 1.6 }, at('2026-02-20'));
+    ledger.record({ connectionId: 'a', model: 'x', latencyMs: 1, error: false, costUsd: null }, at('2026-03-05'));
+    for (const filter of filters) expect(ledger.sum(filter)).toEqual(totalsOf(ledger.query(filter)));
+    expect(ledger.sum({ connectionId: 'a', from: '2026-03-01', to: '2026-03-31' })).toMatchObject({
+      costUsd: 0.3,
+      unpricedRequests: 1,
+      requests: 3,
+    });
+  });
+
   it('persists the counters with the deferred write', async () => {
     ledger.record(
       { connectionId: 'a', model: 'm', inputTokens: 7, outputTokens: 1, latencyMs: 1, error: false, costUsd: 0.25 },
