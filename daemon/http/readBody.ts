@@ -7,13 +7,21 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export type BodyResult =
   { ok: true; value: unknown; text: string } | { ok: false; status: 400 | 413 | 415; message: string };
 
-export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<BodyResult> {
+/**
+ * Not `async`: it returns its own promise, and an async function returning a promise adds two
+ * turns of the microtask queue (and a promise) to every request.
+ */
+export function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<BodyResult> {
   const type = req.headers['content-type'] ?? '';
   if (!/^application\/json\b/i.test(type))
-    return { ok: false, status: 415, message: 'Send the body as JSON with Content-Type: application/json.' };
+    return Promise.resolve({
+      ok: false,
+      status: 415,
+      message: 'Send the body as JSON with Content-Type: application/json.',
+    });
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit)
-    return { ok: false, status: 413, message: `The body is larger than ${limit} bytes.` };
+    return Promise.resolve({ ok: false, status: 413, message: `The body is larger than ${limit} bytes.` });
   // Listeners rather than `for await`: the async iterator costs more than the usual one-chunk body.
   return new Promise<BodyResult>((resolve, reject) => {
     const chunks: Buffer[] = [];
