@@ -159,12 +159,13 @@ export abstract class ScanningTap extends StreamTap {
    * before it on its line, and these held no line the tap reads, no newline and no named key but
    * `type` keys whose value changed nothing (Anthropic's `"type":"content_block_delta"` opens most
    * lines; only `message_stop` matters, and a line holding it does not become an opening).
+   *
+   * It and {@link closing} are views of the read they were learned from, not copies (copying them
+   * took 8 µs per request at c=256 in a CPU profile): a read's bytes are never written again (node
+   * gives each socket read its own memory; the tap's concatenations and edits are new buffers), and
+   * a view keeps only that one read alive, while the tap lives.
    */
   private opening: Buffer | undefined;
-  // The opening and the closing are views of the read they were learned from, not copies (a copy per
-  // stream cost more than the rest of learning them): a read's bytes are never written again (node
-  // gives each socket read its own memory, and the tap's concatenations and edits are new buffers),
-  // and a view keeps only that one read alive, while the tap lives.
   /** Lines in a row whose opening differed from the one kept: past a few, the stream's lines do not repeat. */
   private openingMisses = 0;
   /**
