@@ -14,11 +14,11 @@ import { writeNow } from './writeNow';
 /**
  * Passes the body's bytes through the tap to the client, holding the upstream while the client's socket is full.
  *
- * Until the answer's first text has gone by, each read's events up to the first that carries text
- * are written and sent at once (writeNow.ts): the first token is never held back, not even while
- * the tap reads the rest of its read (a short answer often comes in one read, at any concurrency:
- * 17 KB of events for the bench's 50 chunks). The rest of that read, and the reads after it, go
- * corked: the client's socket is corked for the rest of the event-loop turn at the first write of
+ * When the first token goes ahead (`firstTokenAhead`, see the end), then until the answer's first
+ * text has gone by, each read's events up to the first that carries text are written and sent at
+ * once (writeNow.ts): the first token is not held back, not even while the tap reads the rest of
+ * its read (a short answer often comes in one read, at any concurrency: 17 KB of events for the
+ * bench's 50 chunks). The rest of that read, and the reads after it, go corked: the client's socket is corked for the rest of the event-loop turn at the first write of
  * a turn, so what the upstream's reads of that turn bring leaves in one `writev`, and when the
  * answer ends in that turn, `res.end()` (which uncorks fully) sends the chunked terminator in the
  * same write as the last bytes — one packet for the client, not two. (Node's own cork per write is

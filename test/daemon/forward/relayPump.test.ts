@@ -103,29 +103,24 @@ describe('pump: relaying an event stream to the client', () => {
     await expect(done).rejects.toBeInstanceOf(BodyCutError);
   });
 
-  it('sends a read’s events up to the first text at once, and holds the rest for the response’s end', async () => {
+  const WHOLE = ROLE + event({ content: 'Hi' }) + event({ content: ' there' }) + 'data: [DONE]\n\n';
+  it.each([
+    {
+      ahead: true,
+      does: 'sends a read’s events up to the first text at once, and holds the rest for the response’s end',
+      writes: [ROLE + event({ content: 'Hi' }), event({ content: ' there' }) + 'data: [DONE]\n\n'],
+    },
+    { ahead: false, does: 'with other answers open, sends a read corked and whole', writes: [WHOLE] },
+  ])('$does', async ({ ahead, writes: expected }) => {
     const body = new Readable({ read() {} });
     const { res, socket, writes } = fakeResponse();
-    const done = pump(body, { complete: true }, res, tap(), 5_000, true);
+    const done = pump(body, { complete: true }, res, tap(), 5_000, ahead);
     const heldAfterRead: boolean[] = [];
     body.on('data', () => heldAfterRead.push(socket.corked > 0));
-    body.push(ROLE + event({ content: 'Hi' }) + event({ content: ' there' }) + 'data: [DONE]\n\n');
+    body.push(WHOLE);
     body.push(null);
     await done;
-    expect(writes).toEqual([ROLE + event({ content: 'Hi' }), event({ content: ' there' }) + 'data: [DONE]\n\n']);
-    expect(heldAfterRead).toEqual([true]);
-  });
-
-  it('with the first token not sent ahead (other answers open), a read goes corked, whole', async () => {
-    const body = new Readable({ read() {} });
-    const { res, socket, writes } = fakeResponse();
-    const done = pump(body, { complete: true }, res, tap(), 5_000, false);
-    const heldAfterRead: boolean[] = [];
-    body.on('data', () => heldAfterRead.push(socket.corked > 0));
-    body.push(ROLE + event({ content: 'Hi' }) + event({ content: ' there' }) + 'data: [DONE]\n\n');
-    body.push(null);
-    await done;
-    expect(writes).toEqual([ROLE + event({ content: 'Hi' }) + event({ content: ' there' }) + 'data: [DONE]\n\n']);
+    expect(writes).toEqual(expected);
     expect(heldAfterRead).toEqual([true]);
   });
 
