@@ -13,6 +13,8 @@ export interface HomePaths {
   home: string;
   dbFile: string;
   auditFile: string;
+  /** The usage ledger's rows, appended as they change. */
+  usageFile: string;
   vaultFile: string;
   masterKeyFile: string;
   daemonJson: string;
@@ -153,6 +155,7 @@ export function homePaths(home: string, platform: NodeJS.Platform = process.plat
     home,
     dbFile: join(home, 'db.json'),
     auditFile: join(home, 'audit.jsonl'),
+    usageFile: join(home, 'usage.jsonl'),
     vaultFile: join(home, 'vault.json'),
     masterKeyFile: join(home, 'master.key'),
     daemonJson: join(home, 'daemon.json'),

@@ -22,7 +22,7 @@ import { adapterFor, invalidateClient, setRateLimitListener, toSwitchboardError 
 import type { ClientSession } from '../rpc/session';
 import { SettingsStore } from '../settings/settingsStore';
 import { ToolTokens } from '../tokens/toolTokens';
-import { UsageLedger } from '../usage/ledger';
+import type { UsageLedger } from '../usage/ledger';
 import type { Cleanups } from './cleanups';
 import type { ServerLimits } from './serverLimits';
 import type { Stores } from './stores';
@@ -60,7 +60,7 @@ export interface ServiceOptions {
 }
 
 export async function buildServices(
-  { db, audit, vault, keyring }: Stores,
+  { db, audit, ledger, vault, keyring }: Stores,
   { log, limits, sessions, ownPorts }: ServiceOptions,
   cleanups: Cleanups,
 ): Promise<Services> {
@@ -87,7 +87,6 @@ export async function buildServices(
   // Tests and refused keys, beside the changes the services write themselves.
   const activity = new ActivityAudit(audit, log, (id) => connections.find(id)?.name);
 
-  const ledger = new UsageLedger(db);
   const pricing = new PriceBook(db, providers);
   const admission = new LimitsAdmission({ db, connections, ledger, pricing, events, log });
   // A deleted connection's counters go; changed limits may let queued requests in sooner.

@@ -5,6 +5,7 @@ import { Vault } from '../keys/vault';
 import type { Logger } from '../log';
 import { AuditLog } from '../store/auditLog';
 import { Database } from '../store/database';
+import { UsageLedger } from '../usage/ledger';
 import type { Cleanups } from './cleanups';
 import { sweepOrphanVaultEntries, sweepStaleTempFiles } from './sweepHome';
 
@@ -13,6 +14,8 @@ export interface Stores {
   db: Database;
   /** `audit.jsonl`: who changed what, never a key. */
   audit: AuditLog;
+  /** `usage.jsonl`: requests, tokens and cost per connection, model and day. */
+  ledger: UsageLedger;
   /** The encrypted key file (`vault.json`). */
   vault: Vault;
   /** Finds a connection's key wherever its `keySource` says (vault, memory, environment). */
@@ -28,8 +31,11 @@ export async function openStores(
   const db = await Database.open(paths.dbFile, log);
   cleanups.push(() => db.close());
   const audit = new AuditLog(paths.auditFile, log);
+  const ledger = await UsageLedger.open({ file: paths.usageFile, db, log });
+  // Closed before the store (cleanups run last-added first).
+  cleanups.push(() => ledger.close());
   const vault = await Vault.open({ file: paths.vaultFile, masterKeyFile: paths.masterKeyFile, env, log });
   await sweepStaleTempFiles(paths.home, log);
   await sweepOrphanVaultEntries(db, vault, log);
-  return { db, audit, vault, keyring: new Keyring(vault, env) };
+  return { db, audit, ledger, vault, keyring: new Keyring(vault, env) };
 }

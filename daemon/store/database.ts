@@ -1,11 +1,12 @@
 /**
- * `db.json`: the daemon's one store (connections, user providers, settings, usage, model cache).
+ * `db.json`: the daemon's store (connections, user providers, settings, prices, limits, model cache);
+ * usage has its own file (usage/usageFile.ts), appended to rather than rewritten.
  *
  * Two ways to change it:
  * - `update()` is a transaction: the mutation runs on a deep clone, the clone is written atomically,
  *   and only then does it become the current state. A failed write changes nothing, in memory or on
  *   disk, so what clients are told always matches what a restart would load.
- * - `updateLater()` is for hot counters (usage after every request): it mutates the current state in
+ * - `updateLater()` is for hot counters (capacity counters, last-used times): it mutates the current state in
  *   place and coalesces many calls into one debounced write. Losing the last half second of counters
  *   in a crash is an acceptable price for not rewriting the file on every chat chunk.
  *
@@ -181,7 +182,7 @@ export class Database {
       this.timer = undefined;
       this.writePending().catch((error: unknown) => {
         this.log.warn(
-          `Could not save deferred changes (usage counters) to ${this.file}: ${reason(error)}; will retry on the next write.`,
+          `Could not save deferred changes (counters) to ${this.file}: ${reason(error)}; will retry on the next write.`,
         );
       });
     }, this.debounceMs);

@@ -75,6 +75,10 @@ export interface DbData {
   /** User-defined providers only; the built-in catalog is code and is never written here. */
   providers: Provider[];
   settings: Settings;
+  /**
+   * Empty: usage lives in `usage.jsonl` (usage/usageFile.ts), where the ledger moves the rows an older
+   * store still holds here. Kept, empty, so an older daemon still reads this file.
+   */
   usage: UsageRecord[];
   /** Keyed by connection id. */
   modelCache: Record<string, ModelCacheEntry>;

@@ -1,16 +1,21 @@
 /**
  * The usage ledger: requests, errors, tokens, latency and cost per connection, model and UTC day.
- * Counters are hot (every chat touches them), so they are written with the store's deferred,
- * coalesced write.
+ * Counters are hot (every chat touches them): they change in memory at once and are written a
+ * moment later, many changes in one write that appends only the rows that changed to
+ * `usage.jsonl` (usageFile.ts). Losing the last half second of counters in a crash is the price of
+ * not writing on every request.
  *
  * Cost is summed only over requests whose model had a price; the others are counted in
  * `unpricedRequests`, so an unknown cost is never shown as zero.
  *
  * The ledger is bounded: rows older than {@link RETENTION_DAYS} days are dropped when a new row is
- * started (at most once per connection, model and day), so `db.json` does not grow forever.
+ * started (at most once per connection, model and day), so the file does not grow forever.
  */
 import type { UsageGroup, UsageGroupKey, UsageRecord, UsageTotals } from '../../shared/protocol';
+import { ErrorCode, SwitchboardError } from '../../shared/errors';
+import type { Logger } from '../log';
 import type { Database } from '../store/database';
+import { rowKey, UsageFile, usageRowKey, type UsageFileOptions } from './usageFile';
 
 /** Days of usage kept; older rows are dropped on write. */
 export const RETENTION_DAYS = 400;
@@ -43,54 +48,125 @@ export interface UsageFilter {
   to?: string | undefined;
 }
 
-export class UsageLedger {
-  /**
-   * The rows by their key, for `record` (every chat calls it): a lookup rather than a walk over
-   * every row of the last 400 days, which grows with each connection, model, token and client a
-   * person uses. Valid while the rows are the same list, grown only by `record` (same length as
-   * when indexed); rebuilt otherwise (retention dropped rows, the store was reloaded or imported).
-   * `inDayOrder`: no row comes before one of an earlier day (true as days pass), so the rows of a
-   * recent period are the last ones, and `sum` reads only those.
-   */
-  private index: Index | undefined;
+export interface UsageLedgerOptions extends UsageFileOptions {
+  /** `usage.jsonl` in the daemon's home. */
+  file: string;
+  /** The store whose `usage` rows (where they lived before `usage.jsonl`) move to the file on open. */
+  db: Database;
+  log: Logger;
+  /** Milliseconds a change waits to be written with the ones after it; default 500. */
+  debounceMs?: number;
+}
 
-  constructor(private readonly db: Database) {}
+export class UsageLedger {
+  /** Every row, in the order they were started (in day order while days pass: see {@link inDayOrder}). */
+  private rows: UsageRecord[] = [];
+  /** The rows by their key, for `record` (every chat calls it): a lookup, not a walk over 400 days of rows. */
+  private byKey = new Map<string, UsageRecord>();
+  /** No row comes before one of an earlier day (true as days pass), so `sum` reads a recent period from the end. */
+  private inDayOrder = true;
+  /** Rows changed since the last write. */
+  private readonly changed = new Set<UsageRecord>();
+  /** The next write replaces the file (rows were dropped, or the file has a torn line or too many old ones). */
+  private rewriteNext = false;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** The write under way, so `flush` waits for it rather than overlapping it. */
+  private writing: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly file: UsageFile,
+    private readonly log: Logger,
+    private readonly debounceMs: number,
+  ) {}
+
+  /**
+   * Reads `usage.jsonl`, and moves the rows a `db.json` still holds (written before the file existed,
+   * or by an older daemon since) into it. Throws STORE_FAILED when the file cannot be read or the
+   * move cannot be written; then nothing was changed.
+   */
+  static async open(options: UsageLedgerOptions): Promise<UsageLedger> {
+    const ledger = new UsageLedger(new UsageFile(options.file, options), options.log, options.debounceMs ?? 500);
+    await ledger.load(options.db);
+    return ledger;
+  }
+
+  private async load(db: Database): Promise<void> {
+    const file = this.file.file;
+    let contents;
+    try {
+      contents = await this.file.read();
+    } catch (error) {
+      throw storeFailed(file, `Could not read ${file}: ${reason(error)}`, 'the file was not changed.');
+    }
+    if (contents !== undefined) {
+      this.setRows(contents.rows);
+      if (contents.skipped > 0)
+        this.log.warn(
+          `Skipped ${contents.skipped} unreadable line(s) of ${file} (a write cut off by a crash, or an edit); the other rows are kept.`,
+        );
+      this.rewriteNext = contents.tornTail || this.file.needsCompaction(this.rows.length);
+    }
+    const legacy = db.data.usage;
+    if (legacy.length === 0) return;
+    // Rows of db.json: all of them when there is no file yet; otherwise only those the file lacks
+    // (an older daemon's rows since the move). A row the file has is the file's: the move may have
+    // been cut between writing the file and emptying db.json, and counting it twice would be wrong.
+    for (const row of legacy) {
+      const key = usageRowKey(row);
+      if (this.byKey.has(key)) continue;
+      const copy = { ...row };
+      this.rows.push(copy);
+      this.byKey.set(key, copy);
+    }
+    this.setRows(this.rows);
+    try {
+      await this.file.rewrite(this.rows);
+      this.rewriteNext = false;
+    } catch (error) {
+      throw storeFailed(file, `Could not save ${file}: ${reason(error)}`, 'db.json still holds the usage.');
+    }
+    await db.update((data) => {
+      data.usage = [];
+    });
+    this.log.info(`Moved ${legacy.length} usage row(s) from ${db.file} to ${file}.`);
+  }
 
   record(event: UsageEvent, now: Date | number = Date.now()): void {
     const ms = typeof now === 'number' ? now : now.getTime();
     const day = utcDayOf(ms);
-    this.db.updateLater((data) => {
-      const tokenId = event.token?.id;
-      const key = rowKey(day, event.connectionId, event.model, tokenId, event.client);
-      let row = this.rowsByKey(data.usage).get(key);
-      if (!row) {
-        const cutoff = utcDayOf(ms - RETENTION_DAYS * DAY_MS);
-        if (data.usage.some((r) => r.day < cutoff)) data.usage = data.usage.filter((r) => r.day >= cutoff);
-        row = {
-          connectionId: event.connectionId,
-          day,
-          model: event.model,
-          ...(event.token && { tokenId: event.token.id, tokenName: event.token.name }),
-          ...(event.client !== undefined && { client: event.client }),
-          ...emptyTotals(),
-        };
-        data.usage.push(row);
-        const index = this.index;
-        if (index?.rows === data.usage && index.length === data.usage.length - 1) {
-          index.byKey.set(key, row);
-          index.inDayOrder &&= index.length === 0 || data.usage[index.length - 1]!.day <= day;
-          index.length++;
-        } // else (the rows were just pruned): the next lookup rebuilds the index
+    const tokenId = event.token?.id;
+    const key = rowKey(day, event.connectionId, event.model, tokenId, event.client);
+    let row = this.byKey.get(key);
+    if (!row) {
+      const cutoff = utcDayOf(ms - RETENTION_DAYS * DAY_MS);
+      if (this.rows.some((r) => r.day < cutoff)) {
+        this.setRows(this.rows.filter((r) => r.day >= cutoff));
+        this.rewriteNext = true;
       }
-      row.requests += 1;
-      if (event.error) row.errors += 1;
-      row.inputTokens += event.inputTokens ?? 0;
-      row.outputTokens += event.outputTokens ?? 0;
-      row.latencyMsTotal += Math.round(event.latencyMs);
-      if (typeof event.costUsd === 'number') row.costUsd = roundUsd(row.costUsd + event.costUsd);
-      else if (event.costUsd === null) row.unpricedRequests += 1;
-      if (event.estimated) row.estimatedRequests = (row.estimatedRequests ?? 0) + 1;
-    });
+      row = {
+        connectionId: event.connectionId,
+        day,
+        model: event.model,
+        ...(event.token && { tokenId: event.token.id, tokenName: event.token.name }),
+        ...(event.client !== undefined && { client: event.client }),
+        ...emptyTotals(),
+      };
+      const last = this.rows[this.rows.length - 1];
+      if (last !== undefined && last.day > day) this.inDayOrder = false;
+      this.rows.push(row);
+      this.byKey.set(key, row);
+    }
+    row.requests += 1;
+    if (event.error) row.errors += 1;
+    row.inputTokens += event.inputTokens ?? 0;
+    row.outputTokens += event.outputTokens ?? 0;
+    row.latencyMsTotal += Math.round(event.latencyMs);
+    if (typeof event.costUsd === 'number') row.costUsd = roundUsd(row.costUsd + event.costUsd);
+    else if (event.costUsd === null) row.unpricedRequests += 1;
+    if (event.estimated) row.estimatedRequests = (row.estimatedRequests ?? 0) + 1;
+    this.changed.add(row);
+    this.schedule();
   }
 
   /**
@@ -99,9 +175,8 @@ export class UsageLedger {
    */
   sum(filter: UsageFilter = {}): UsageTotals {
     const totals = emptyTotals();
-    const rows = this.db.data.usage;
-    this.rowsByKey(rows);
-    if (filter.from !== undefined && this.index!.inDayOrder) {
+    const rows = this.rows;
+    if (filter.from !== undefined && this.inDayOrder) {
       // From the newest back to the period's first day: a budget's month, not the ledger's 400 days.
       for (let i = rows.length - 1; i >= 0 && rows[i]!.day >= filter.from; i--)
         if (matches(rows[i]!, filter)) addInto(totals, rows[i]!);
@@ -109,24 +184,76 @@ export class UsageLedger {
     return totals;
   }
 
-  /** The index of `rows` (see {@link index}), rebuilt when they are not the rows it was made of. */
-  private rowsByKey(rows: UsageRecord[]): Map<string, UsageRecord> {
-    const index = this.index;
-    if (index !== undefined && index.rows === rows && index.length === rows.length) return index.byKey;
-    const byKey = new Map<string, UsageRecord>();
-    let inDayOrder = true;
+  /** Writes the changes not written yet. Throws STORE_FAILED when that fails (they stay pending, for the next write). */
+  async flush(): Promise<void> {
+    this.clearTimer();
+    await this.write();
+  }
+
+  /** Writes what is pending and stops scheduling writes (daemon shutdown); leaves no timer behind. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+  }
+
+  private setRows(rows: UsageRecord[]): void {
+    this.rows = rows;
+    this.byKey = new Map();
+    this.inDayOrder = true;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      byKey.set(rowKey(r.day, r.connectionId, r.model, r.tokenId, r.client), r);
-      if (i > 0 && rows[i - 1]!.day > r.day) inDayOrder = false;
+      this.byKey.set(usageRowKey(r), r);
+      if (i > 0 && rows[i - 1]!.day > r.day) this.inDayOrder = false;
     }
-    this.index = { rows, length: rows.length, byKey, inDayOrder };
-    return byKey;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.write().catch((error: unknown) => {
+        this.log.warn(`${reason(error)}; will retry on the next write.`);
+      });
+    }, this.debounceMs);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One write at a time: the next starts once the one under way is done, and takes what changed meanwhile. */
+  private write(): Promise<void> {
+    const next = this.writing.catch(() => undefined).then(() => this.writeNow());
+    this.writing = next;
+    return next;
+  }
+
+  private async writeNow(): Promise<void> {
+    const rewrite = this.rewriteNext || this.file.needsCompaction(this.rows.length);
+    if (!rewrite && this.changed.size === 0) return;
+    const changed = [...this.changed];
+    // Cleared before the write (which serializes the rows now): changes made while it runs are the next write's.
+    this.changed.clear();
+    this.rewriteNext = false;
+    try {
+      if (rewrite) await this.file.rewrite(this.rows);
+      else await this.file.append(changed);
+    } catch (error) {
+      // The whole file next time (an append may have been cut off mid-line), when the next change
+      // schedules a write or at shutdown: not in a loop against a full disk.
+      this.rewriteNext = true;
+      throw storeFailed(
+        this.file.file,
+        `Could not save usage to ${this.file.file}: ${reason(error)}`,
+        'the counters are kept in memory and written with the next change.',
+      );
+    }
   }
 
   /** Rows matching the filter, oldest first. Days are inclusive. */
   query(filter: UsageFilter = {}): UsageRecord[] {
-    return this.db.data.usage
+    return this.rows
       .filter((r) => matches(r, filter))
       .map((r) => ({ ...r }))
       .sort(
@@ -138,28 +265,6 @@ export class UsageLedger {
           (a.client ?? '').localeCompare(b.client ?? ''),
       );
   }
-}
-
-/**
- * A row's identity: its day, connection, model, token and client. Only the last, a client's own
- * name, may hold a NUL (days and ids are made by the daemon, model ids have no control characters),
- * so the separators cannot be forged; an absent token or client differs from an empty one.
- */
-function rowKey(
-  day: string,
-  connectionId: string,
-  model: string,
-  tokenId: string | undefined,
-  client: string | undefined,
-): string {
-  return `${day}\0${connectionId}\0${model}\0${tokenId === undefined ? '-' : `+${tokenId}`}\0${client === undefined ? '-' : `+${client}`}`;
-}
-
-interface Index {
-  rows: UsageRecord[];
-  length: number;
-  byKey: Map<string, UsageRecord>;
-  inDayOrder: boolean;
 }
 
 /** Whether a row is one the filter picks. Days are inclusive. */
@@ -257,4 +362,15 @@ function utcDayOf(ms: number): string {
   // Only today's is kept: the retention cutoff, asked for now and then, would evict it.
   if (ms >= Date.now() - DAY_MS) lastDay = { from, to: from + DAY_MS, text };
   return text;
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function storeFailed(file: string, message: string, consequence: string): SwitchboardError {
+  return new SwitchboardError(ErrorCode.STORE_FAILED, message, {
+    hint: `Check free disk space and permissions of ${file}; ${consequence}`,
+    file,
+  });
 }

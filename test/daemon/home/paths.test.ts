@@ -51,6 +51,7 @@ describe('homePaths', () => {
       home: '/h',
       dbFile: '/h/db.json',
       auditFile: '/h/audit.jsonl',
+      usageFile: '/h/usage.jsonl',
       vaultFile: '/h/vault.json',
       masterKeyFile: '/h/master.key',
       daemonJson: '/h/daemon.json',

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
 import type { AdmissionTicket, ChatInput } from '../../../daemon/chat/ports';
@@ -9,6 +10,7 @@ import { openStore, type Store } from './helpers';
 import { failure } from '../../helpers/failure';
 
 let store: Store;
+let ledger: UsageLedger;
 let admission: LimitsAdmission;
 
 const input = (maxTokens = 10): ChatInput => ({ messages: [{ role: 'user', content: 'hi' }], options: { maxTokens } });
@@ -16,18 +18,20 @@ const never = () => new AbortController().signal;
 
 beforeEach(async () => {
   store = await openStore();
+  ledger = await UsageLedger.open({ file: join(store.dir, 'usage.jsonl'), db: store.db, log: silentLogger });
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   vi.setSystemTime(Date.UTC(2025, 5, 15, 12, 0, 0));
   admission = new LimitsAdmission({
     db: store.db,
     connections: store.connections,
-    ledger: new UsageLedger(store.db),
+    ledger,
     events: { budgetWarning: () => undefined, quotaWarning: () => undefined },
     log: silentLogger,
   });
 });
 afterEach(async () => {
   await admission.close();
+  await ledger.close();
   vi.useRealTimers();
   await store.close();
 });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
 import type { BudgetWarningParams, Usage } from '../../../shared/protocol';
@@ -44,7 +45,7 @@ let admission: LimitsAdmission;
 
 beforeEach(async () => {
   store = await openStore();
-  ledger = new UsageLedger(store.db);
+  ledger = await UsageLedger.open({ file: join(store.dir, 'usage.jsonl'), db: store.db, log: silentLogger });
   clock = manualClock(Date.UTC(2025, 5, 15, 12));
   warnings = [];
   admission = new LimitsAdmission({
@@ -59,6 +60,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await admission.close();
+  await ledger.close();
   await store.close();
 });
 

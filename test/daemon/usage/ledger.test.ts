@@ -1,20 +1,26 @@
+import { appendFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ErrorCode } from '../../../shared/errors';
 import { silentLogger } from '../../../daemon/log';
 import { Database } from '../../../daemon/store/database';
-import { groupRecords, RETENTION_DAYS, totalsOf, UsageLedger } from '../../../daemon/usage/ledger';
-import { tempDir } from '../store/helpers';
+import { groupRecords, RETENTION_DAYS, totalsOf, UsageLedger, type UsageEvent } from '../../../daemon/usage/ledger';
+import { failure } from '../../helpers/failure';
+import { captureLog, enospc, tempDir } from '../store/helpers';
 
 let db: Database;
 let ledger: UsageLedger;
+let usageFile: string;
 let cleanup: () => Promise<void>;
 beforeEach(async () => {
   const t = await tempDir('sb-ledger-');
   cleanup = t.cleanup;
   db = await Database.open(join(t.dir, 'db.json'), silentLogger, { debounceMs: 5 });
-  ledger = new UsageLedger(db);
+  usageFile = join(t.dir, 'usage.jsonl');
+  ledger = await UsageLedger.open({ file: usageFile, db, log: silentLogger, debounceMs: 5 });
 });
 afterEach(async () => {
+  await ledger.close();
   await db.close();
   await cleanup();
 });
@@ -119,7 +125,7 @@ describe('UsageLedger.record', () => {
     expect(ledger.query().map((r) => r.day)).toEqual(['2025-01-01', '2025-02-10']);
   });
 
-  it('finds its row among many, and after the rows were pruned or replaced (the index is not stale)', () => {
+  it('finds its row among many, and after the rows were pruned (the index is not stale)', () => {
     const ev = (connectionId: string, model: string, client?: string) => ({
       connectionId,
       model,
@@ -143,30 +149,22 @@ describe('UsageLedger.record', () => {
     ]);
     expect(ledger.query()).toHaveLength(28 * 3 + 1);
 
-    // The rows replaced (as an import or a reload does): the next record counts into the new rows.
-    const kept = ledger.query({ from: '2026-02-14', to: '2026-02-14' });
-    db.updateLater((data) => (data.usage = kept));
+    // Pruned by retention when a new row starts (2027-03-21 keeps 400 days: from 2026-02-14): the rows kept are still found.
     ledger.record(ev('a', 'm1'), at('2026-02-14'));
-    ledger.record(ev('a', 'm1'), at('2026-02-01'));
-    expect(ledger.query().map((r) => [r.day, r.model, r.client, r.requests])).toEqual([
-      ['2026-02-01', 'm1', undefined, 1],
-      ['2026-02-14', 'm1', undefined, 2],
-      ['2026-02-14', 'm2', undefined, 2],
-      ['2026-02-14', 'm2', '', 2],
-      ['2026-02-14', 'm3', undefined, 1],
-    ]);
-
-    // Pruned by retention when a new row starts: the rows kept are still found.
-    ledger.record(ev('a', 'm1'), at('2027-03-17'));
-    ledger.record(ev('a', 'm1'), at('2027-03-17'));
+    ledger.record(ev('a', 'm1'), at('2027-03-21'));
+    ledger.record(ev('a', 'm1'), at('2027-03-21'));
     ledger.record(ev('a', 'm3'), at('2026-02-14'));
-    expect(ledger.query().map((r) => [r.day, r.model, r.client, r.requests])).toEqual([
+    expect(ledger.query({ to: '2026-02-14' }).map((r) => [r.day, r.model, r.client, r.requests])).toEqual([
       ['2026-02-14', 'm1', undefined, 2],
       ['2026-02-14', 'm2', undefined, 2],
       ['2026-02-14', 'm2', '', 2],
       ['2026-02-14', 'm3', undefined, 2],
-      ['2027-03-17', 'm1', undefined, 2],
     ]);
+    expect(ledger.query({ from: '2027-01-01' }).map((r) => [r.day, r.model, r.requests])).toEqual([
+      ['2027-03-21', 'm1', 2],
+    ]);
+    // 15 days (14th to 28th) of 3 models, the empty client's row, and the new day's.
+    expect(ledger.query()).toHaveLength(15 * 3 + 2);
   });
 
   it('sums what query returns, without its copies (as budgets read it)', () => {
@@ -195,16 +193,177 @@ describe('UsageLedger.record', () => {
       requests: 3,
     });
   });
+});
 
-  it('persists the counters with the deferred write', async () => {
-    ledger.record(
-      { connectionId: 'a', model: 'm', inputTokens: 7, outputTokens: 1, latencyMs: 1, error: false, costUsd: 0.25 },
-      at('2026-01-02'),
+describe('UsageLedger on disk (usage.jsonl)', () => {
+  const ev = (model: string, extra: Partial<UsageEvent> = {}): UsageEvent => ({
+    connectionId: 'a',
+    model,
+    inputTokens: 7,
+    outputTokens: 1,
+    latencyMs: 1,
+    error: false,
+    costUsd: 0.25,
+    ...extra,
+  });
+  const lines = async () => (await readFile(usageFile, 'utf8')).split('\n').filter(Boolean);
+  const reopen = async () => {
+    await ledger.close();
+    ledger = await UsageLedger.open({ file: usageFile, db, log: silentLogger, debounceMs: 5 });
+  };
+
+  it('writes a moment later, appending only the rows that changed, and reads them back', async () => {
+    for (let i = 0; i < 3; i++) ledger.record(ev('m'), at('2026-01-02'));
+    ledger.record(ev('n'), at('2026-01-02'));
+    await vi.waitFor(async () => expect(await lines()).toHaveLength(2));
+    ledger.record(ev('m'), at('2026-01-02'));
+    await ledger.flush();
+    const written = await lines();
+    expect(written).toHaveLength(3);
+    expect(JSON.parse(written[2]!)).toMatchObject({ model: 'm', requests: 4 });
+    expect((await stat(usageFile)).mode & 0o777).toBe(0o600);
+    await reopen();
+    expect(ledger.query().map((r) => [r.model, r.requests, r.inputTokens, r.costUsd])).toEqual([
+      ['m', 4, 28, 1],
+      ['n', 1, 7, 0.25],
+    ]);
+    // Nothing changed: closing writes nothing.
+    await ledger.close();
+    expect(await lines()).toHaveLength(3);
+  });
+
+  it('skips a torn or foreign line, says so, and rewrites the file rather than append to it', async () => {
+    const row = { connectionId: 'a', day: '2026-01-02', model: 'm', requests: 2, errors: 0, inputTokens: 1 };
+    const whole = { ...row, outputTokens: 1, latencyMsTotal: 1, costUsd: 0, unpricedRequests: 0 };
+    await writeFile(usageFile, `${JSON.stringify(whole)}\n{"day":3}\nnot json\n${JSON.stringify(row).slice(0, 30)}`);
+    const { log, text } = captureLog();
+    await ledger.close();
+    ledger = await UsageLedger.open({ file: usageFile, db, log, debounceMs: 5 });
+    expect(text()).toContain('Skipped 3 unreadable line(s)');
+    ledger.record(ev('m'), at('2026-01-02'));
+    await ledger.flush();
+    expect((await lines()).map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ model: 'm', requests: 3 })]);
+  });
+
+  it('compacts a file whose lines are mostly replaced states', async () => {
+    const states = Array.from({ length: 1500 }, (_, i) =>
+      JSON.stringify({
+        connectionId: 'a',
+        day: '2026-01-02',
+        model: 'm',
+        requests: i + 1,
+        errors: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        latencyMsTotal: 0,
+        costUsd: 0,
+        unpricedRequests: 0,
+      }),
     );
-    const file = db.file;
-    await db.close();
-    db = await Database.open(file, silentLogger);
-    expect(new UsageLedger(db).query()).toMatchObject([{ inputTokens: 7, outputTokens: 1, costUsd: 0.25 }]);
+    await writeFile(usageFile, `${states.join('\n')}\n`);
+    await reopen();
+    ledger.record(ev('m', { costUsd: undefined }), at('2026-01-02'));
+    await ledger.flush();
+    expect((await lines()).map((l) => JSON.parse(l).requests)).toEqual([1501]);
+  });
+
+  it('drops the rows past retention from the file', async () => {
+    ledger.record(ev('old'), at('2026-01-02'));
+    await ledger.flush();
+    ledger.record(ev('new'), at('2027-06-01'));
+    await ledger.flush();
+    expect((await lines()).map((l) => JSON.parse(l).model)).toEqual(['new']);
+  });
+
+  it('moves the rows of db.json into the file once, never counting one twice', async () => {
+    const row = (model: string, requests: number) => ({
+      connectionId: 'a',
+      day: '2026-01-02',
+      model,
+      requests,
+      errors: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      latencyMsTotal: 0,
+      costUsd: 0,
+      unpricedRequests: 0,
+    });
+    await ledger.close();
+    await rm(usageFile, { force: true });
+    await db.update((data) => void data.usage.push(row('m', 3)));
+    ledger = await UsageLedger.open({ file: usageFile, db, log: silentLogger, debounceMs: 5 });
+    expect(ledger.query().map((r) => [r.model, r.requests])).toEqual([['m', 3]]);
+    expect(db.data.usage).toEqual([]);
+    expect(JSON.parse(await readFile(db.file, 'utf8')).usage).toEqual([]);
+    expect(await lines()).toHaveLength(1);
+
+    // The move cut after the file was written (db.json still has m), and an older daemon added n since:
+    // m stays as the file has it, n joins it.
+    await db.update((data) => void data.usage.push(row('m', 3), row('n', 5)));
+    await reopen();
+    expect(ledger.query().map((r) => [r.model, r.requests])).toEqual([
+      ['m', 3],
+      ['n', 5],
+    ]);
+    expect(db.data.usage).toEqual([]);
+  });
+
+  it('keeps what it could not write, says why, and writes it whole with the next write', async () => {
+    let fail = false;
+    const fs = {
+      append: async (file: string, text: string) => {
+        if (fail) {
+          // Half a line reaches the disk, as on a full disk.
+          await appendFile(file, text.slice(0, 20));
+          throw enospc();
+        }
+        await appendFile(file, text);
+      },
+    };
+    await ledger.close();
+    ledger = await UsageLedger.open({ file: usageFile, db, log: silentLogger, debounceMs: 5, fs });
+    ledger.record(ev('m'), at('2026-01-02'));
+    await ledger.flush();
+    fail = true;
+    ledger.record(ev('n'), at('2026-01-02'));
+    const error = await failure(ledger.flush());
+    expect(error).toMatchObject({ code: ErrorCode.STORE_FAILED, message: expect.stringContaining('ENOSPC') });
+    expect(error.data?.hint).toContain('kept in memory');
+    expect(ledger.query().map((r) => r.model)).toEqual(['m', 'n']);
+    fail = false;
+    ledger.record(ev('m'), at('2026-01-02'));
+    await ledger.flush();
+    expect((await lines()).map((l) => [JSON.parse(l).model, JSON.parse(l).requests])).toEqual([
+      ['m', 2],
+      ['n', 1],
+    ]);
+  });
+
+  it('refuses to start on a file it cannot save the moved rows to, leaving db.json as it was', async () => {
+    await ledger.close();
+    await rm(usageFile, { force: true });
+    await db.update((data) => {
+      data.usage.push({
+        connectionId: 'a',
+        day: '2026-01-02',
+        model: 'm',
+        requests: 1,
+        errors: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        latencyMsTotal: 0,
+        costUsd: 0,
+        unpricedRequests: 0,
+      });
+    });
+    const error = await failure(
+      UsageLedger.open({ file: usageFile, db, log: silentLogger, fs: { writeTemp: () => Promise.reject(enospc()) } }),
+    );
+    expect(error).toMatchObject({ code: ErrorCode.STORE_FAILED });
+    expect(error.data?.hint).toContain('db.json still holds the usage');
+    expect(db.data.usage).toHaveLength(1);
+    ledger = await UsageLedger.open({ file: usageFile, db, log: silentLogger, debounceMs: 5 });
+    expect(ledger.query()).toHaveLength(1);
   });
 });
 
