@@ -2,6 +2,7 @@ import { appendFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
+import type { UsageRecord } from '../../../shared/protocol';
 import { silentLogger } from '../../../daemon/log';
 import { Database } from '../../../daemon/store/database';
 import { groupRecords, RETENTION_DAYS, totalsOf, UsageLedger, type UsageEvent } from '../../../daemon/usage/ledger';
@@ -206,6 +207,15 @@ describe('UsageLedger on disk (usage.jsonl)', () => {
     costUsd: 0.25,
     ...extra,
   });
+  /** A row as stored: model `m` of connection `a` on 2026-01-02, zeros but for `fields`. */
+  const stored = (fields: Partial<UsageRecord> = {}): UsageRecord => ({
+    connectionId: 'a',
+    day: '2026-01-02',
+    model: 'm',
+    ...totalsOf([]),
+    requests: 1,
+    ...fields,
+  });
   const lines = async () => (await readFile(usageFile, 'utf8')).split('\n').filter(Boolean);
   const reopen = async () => {
     await ledger.close();
@@ -233,9 +243,8 @@ describe('UsageLedger on disk (usage.jsonl)', () => {
   });
 
   it('skips a torn or foreign line, says so, and rewrites the file rather than append to it', async () => {
-    const row = { connectionId: 'a', day: '2026-01-02', model: 'm', requests: 2, errors: 0, inputTokens: 1 };
-    const whole = { ...row, outputTokens: 1, latencyMsTotal: 1, costUsd: 0, unpricedRequests: 0 };
-    await writeFile(usageFile, `${JSON.stringify(whole)}\n{"day":3}\nnot json\n${JSON.stringify(row).slice(0, 30)}`);
+    const row = JSON.stringify(stored({ requests: 2 }));
+    await writeFile(usageFile, `${row}\n{"day":3}\nnot json\n${row.slice(0, 30)}`);
     const { log, text } = captureLog();
     await ledger.close();
     ledger = await UsageLedger.open({ file: usageFile, db, log, debounceMs: 5 });
@@ -246,20 +255,7 @@ describe('UsageLedger on disk (usage.jsonl)', () => {
   });
 
   it('compacts a file whose lines are mostly replaced states', async () => {
-    const states = Array.from({ length: 1500 }, (_, i) =>
-      JSON.stringify({
-        connectionId: 'a',
-        day: '2026-01-02',
-        model: 'm',
-        requests: i + 1,
-        errors: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        latencyMsTotal: 0,
-        costUsd: 0,
-        unpricedRequests: 0,
-      }),
-    );
+    const states = Array.from({ length: 1500 }, (_, i) => JSON.stringify(stored({ requests: i + 1 })));
     await writeFile(usageFile, `${states.join('\n')}\n`);
     await reopen();
     ledger.record(ev('m', { costUsd: undefined }), at('2026-01-02'));
@@ -276,18 +272,7 @@ describe('UsageLedger on disk (usage.jsonl)', () => {
   });
 
   it('moves the rows of db.json into the file once, never counting one twice', async () => {
-    const row = (model: string, requests: number) => ({
-      connectionId: 'a',
-      day: '2026-01-02',
-      model,
-      requests,
-      errors: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      latencyMsTotal: 0,
-      costUsd: 0,
-      unpricedRequests: 0,
-    });
+    const row = (model: string, requests: number) => stored({ model, requests });
     await ledger.close();
     await rm(usageFile, { force: true });
     await db.update((data) => void data.usage.push(row('m', 3)));
@@ -342,20 +327,7 @@ describe('UsageLedger on disk (usage.jsonl)', () => {
   it('refuses to start on a file it cannot save the moved rows to, leaving db.json as it was', async () => {
     await ledger.close();
     await rm(usageFile, { force: true });
-    await db.update((data) => {
-      data.usage.push({
-        connectionId: 'a',
-        day: '2026-01-02',
-        model: 'm',
-        requests: 1,
-        errors: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        latencyMsTotal: 0,
-        costUsd: 0,
-        unpricedRequests: 0,
-      });
-    });
+    await db.update((data) => void data.usage.push(stored()));
     const error = await failure(
       UsageLedger.open({ file: usageFile, db, log: silentLogger, fs: { writeTemp: () => Promise.reject(enospc()) } }),
     );
