@@ -630,15 +630,26 @@ const DATA = Buffer.from('data:');
 
 /** The text of an event's `data:` lines joined by newlines (SSE's rule); undefined when it has none. */
 function dataOf(b: Buffer, start: number, end: number): string | undefined {
-  // The usual event is one `data:` line and its blank line: read it without splitting the event.
-  let lineEnd = start;
-  while (lineEnd < end && b[lineEnd] !== 10 && b[lineEnd] !== 13) lineEnd++;
-  let rest = lineEnd;
-  while (rest < end && (b[rest] === 10 || b[rest] === 13)) rest++;
-  if (rest === end && bytesAt(b, start, DATA)) {
-    const from = start + (b[start + 5] === 32 ? 6 : 5);
-    return b.toString('utf8', from, lineEnd);
+  // The usual event has one `data:` line, after an `event:` line or not (Anthropic's always have
+  // one): read that line in place, without decoding and splitting the whole event.
+  let from = -1;
+  let to = -1;
+  for (let line = start; line < end;) {
+    let lineEnd = line;
+    while (lineEnd < end && b[lineEnd] !== 10 && b[lineEnd] !== 13) lineEnd++;
+    if (lineEnd - line >= DATA.length && bytesAt(b, line, DATA)) {
+      if (from !== -1) return joinedData(b, start, end); // more than one: joined by the general path
+      from = line + (b[line + 5] === 32 ? 6 : 5);
+      to = lineEnd;
+    }
+    line = lineEnd;
+    while (line < end && (b[line] === 10 || b[line] === 13)) line++;
   }
+  return from === -1 ? undefined : b.toString('utf8', from, to);
+}
+
+/** The `data:` lines of an event joined by newlines, read line by line. */
+function joinedData(b: Buffer, start: number, end: number): string | undefined {
   let data: string | undefined;
   for (const line of b.toString('utf8', start, end).split(/\r\n|\r|\n/)) {
     if (!line.startsWith('data:')) continue;

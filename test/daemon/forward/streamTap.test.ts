@@ -322,6 +322,19 @@ describe('eventAround and eventData', () => {
     expect(eventData(Buffer.from('data: [DONE]\n\n'), 0, 14)).toBeUndefined();
     expect(eventData(Buffer.from(': comment\n\n'), 0, 11)).toBeUndefined();
   });
+
+  it('reads the one data line among comment, id and event lines, wherever it is', () => {
+    for (const text of [
+      ': ping\nid: 7\nevent: data: x\ndata: {"y":2}\n\n',
+      'data: {"y":2}\r\nid: 7\r\n\r\n',
+      'event: x\rdata:{"y":2}\r\r',
+    ]) {
+      const b = Buffer.from(text);
+      expect(eventData(b, 0, b.length)).toEqual({ y: 2 });
+    }
+    const cut = Buffer.from('event: x\ndata: {"y":');
+    expect(eventData(cut, 0, cut.length)).toBeUndefined();
+  });
 });
 
 describe('the usage chunk', () => {
