@@ -71,7 +71,10 @@ export class UsageLedger {
   private rewriteNext = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  /** The write under way, so `flush` waits for it rather than overlapping it. */
+  /**
+   * The write under way. The next one decides what to write (append or rewrite) only once this one
+   * is done: an append queued behind a failed one could land on its torn half line.
+   */
   private writing: Promise<void> = Promise.resolve();
 
   private constructor(

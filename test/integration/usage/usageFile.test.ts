@@ -109,7 +109,7 @@ describe('usage.jsonl', () => {
       await client.chat({ connectionId: connection.id, messages: [{ role: 'user', content: 'again' }] }).result;
     });
     const lines = usageLines();
-    // The two moved rows, then today's row: appended, not a rewrite of the rows before it.
+    // The two moved rows stay first, today's row after them (that only changed rows are appended is the ledger's unit test).
     expect(lines.slice(0, 2).map((r) => r.day)).toEqual([EARLIER, LATER]);
     expect(lines.at(-1)).toMatchObject({ model: 'gpt-4o', requests: 2 });
 
