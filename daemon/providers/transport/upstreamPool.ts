@@ -1,8 +1,12 @@
 /**
  * The keep-alive pools the daemon calls upstreams through (one per scheme; an Agent pools per
- * host:port). An idle socket closes after {@link IDLE_MS}, as undici's do, or sooner when the
- * server announced a shorter `Keep-Alive: timeout=N` — so the daemon never sends on a socket the
- * server is closing.
+ * host:port). An idle socket is kept as undici keeps its: for as long as the server announced in
+ * `Keep-Alive: timeout=N`, less a second (so the daemon never sends on a socket the server is
+ * closing), up to {@link MAX_IDLE_MS}; {@link IDLE_MS} when it announced nothing.
+ *
+ * Kept at most {@link IDLE_MS} whatever the server said (as before), every socket of a pool closed in
+ * any pause of more than 4 s, and the next burst opened them all again: a TLS handshake each, to a
+ * provider, on the way to the first token.
  *
  * Node's Agent does this with its `timeout` option, but at a cost on every request: the option also
  * arms the socket's timeout for the request itself, and node clears it when the answer ends and
@@ -17,8 +21,10 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 
-/** How long an idle socket is kept: under the 5 s node servers (and many others) close theirs after. */
+/** How long an idle socket is kept when the server announced nothing: under the 5 s node servers (and many others) close theirs after. */
 export const IDLE_MS = 4_000;
+/** The longest an idle socket is kept, whatever the server announced (undici's `keepAliveMaxTimeout`). */
+export const MAX_IDLE_MS = 600_000;
 /** Closed this long before the server's announced timeout (as node's own agent does). */
 const HINT_MARGIN_MS = 1_000;
 
@@ -34,7 +40,7 @@ export function idleLimitMs(rawHeaders: readonly string[] | undefined): number {
     if (rawHeaders[i]!.length !== 10 || rawHeaders[i]!.toLowerCase() !== 'keep-alive') continue;
     const hint = /^timeout=(\d+)/.exec(rawHeaders[i + 1]!)?.[1];
     if (hint === undefined) return IDLE_MS;
-    return Math.max(0, Math.min(IDLE_MS, Number(hint) * 1000 - HINT_MARGIN_MS));
+    return Math.max(0, Math.min(MAX_IDLE_MS, Number(hint) * 1000 - HINT_MARGIN_MS));
   }
   return IDLE_MS;
 }

@@ -1,17 +1,24 @@
 import http from 'node:http';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IDLE_MS, idleLimitMs, upstreamPools } from '../../../../daemon/providers/transport/upstreamPool';
+import { IDLE_MS, idleLimitMs, MAX_IDLE_MS, upstreamPools } from '../../../../daemon/providers/transport/upstreamPool';
 
 describe('idleLimitMs: how long a pooled socket is kept', () => {
-  it('is 4 s without a hint, and the hint less a second when that is sooner', () => {
+  it('is 4 s without a hint, and the hint less a second with one, shorter or longer', () => {
     expect(IDLE_MS).toBe(4_000);
     expect(idleLimitMs(undefined)).toBe(4_000);
     expect(idleLimitMs(['Content-Type', 'text/event-stream'])).toBe(4_000);
+    expect(idleLimitMs(['Keep-Alive', 'max=100'])).toBe(4_000);
     expect(idleLimitMs(['Keep-Alive', 'timeout=5'])).toBe(4_000);
     expect(idleLimitMs(['keep-alive', 'timeout=2, max=100'])).toBe(1_000);
-    expect(idleLimitMs(['KEEP-ALIVE', 'timeout=60'])).toBe(4_000);
-    expect(idleLimitMs(['Keep-Alive', 'max=100'])).toBe(4_000);
+    expect(idleLimitMs(['KEEP-ALIVE', 'timeout=60'])).toBe(59_000);
+    expect(idleLimitMs(['Keep-Alive', 'timeout=30, max=1000'])).toBe(29_000);
+  });
+
+  it('keeps no socket longer than 10 minutes, whatever the server announced', () => {
+    expect(MAX_IDLE_MS).toBe(600_000);
+    expect(idleLimitMs(['Keep-Alive', 'timeout=601'])).toBe(600_000);
+    expect(idleLimitMs(['Keep-Alive', 'timeout=99999999'])).toBe(600_000);
   });
 
   it('is 0 (not kept) when the server closes within a second', () => {
@@ -102,6 +109,16 @@ describe('upstreamPools: sockets through real exchanges', () => {
     expect(body).toBe('ok');
     expect(freeSockets(port)).toEqual([socket]);
     expect(socket.timeout).toBe(4_000);
+  });
+
+  it('keeps a socket past 4 s when the server announced longer (through a pause between bursts)', async () => {
+    const port = await server(30_000, (_req, res) => res.end('ok'));
+    const first = await get(port);
+    await settle();
+    expect(first.socket.timeout).toBe(29_000);
+    expect(freeSockets(port)).toEqual([first.socket]);
+    const second = await get(port);
+    expect(second.socket).toBe(first.socket);
   });
 
   it('does not keep a socket whose server closes within a second', async () => {
