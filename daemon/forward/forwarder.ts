@@ -227,7 +227,7 @@ async function relayWhole(
   const usage = reader ? reader.usage(json) : usageOfAnswer(wire, json);
   if (usage) progress.usage = usage;
   progress.output();
-  res.writeHead(answer.status, { ...relayedHeaders(answer.rawHeaders, false), 'content-length': String(bytes.length) });
+  res.writeHead(answer.status, [...relayedHeaders(answer.rawHeaders, false), 'content-length', String(bytes.length)]);
   res.end(bytes);
   const finishReason = reader ? reader.finish(json) : finishOfAnswer(wire, json);
   return {
@@ -247,17 +247,19 @@ const RELAYED = new Set([
   'retry-after-ms',
 ]);
 
-function relayedHeaders(raw: string[], stream: boolean): Record<string, string> {
-  const out: Record<string, string> = {};
+/**
+ * As a flat name/value list, which node:http writes as it is: an object would be built with a keyed
+ * store per header (each name looked up in V8's string table), only for node to walk it again.
+ * A header the upstream repeated is relayed repeated, as a bare relay would.
+ */
+function relayedHeaders(raw: string[], stream: boolean): string[] {
+  const out: string[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     if (RELAYED.has(name) || name.startsWith('x-ratelimit-') || name.startsWith('anthropic-ratelimit-'))
-      out[name] = raw[i + 1]!;
+      out.push(name, raw[i + 1]!);
   }
-  if (stream) {
-    out['cache-control'] = 'no-cache';
-    out['x-accel-buffering'] = 'no';
-  }
+  if (stream) out.push('cache-control', 'no-cache', 'x-accel-buffering', 'no');
   return out;
 }
 

@@ -71,6 +71,19 @@ const USAGE = {
 };
 const usageFrame = frame({ ...head, choices: [], usage: USAGE });
 
+/**
+ * What the client's SDK reads of the upstream's head comes through (request id, processing time,
+ * rate limits); what is about the connection's account or version does not.
+ */
+function expectRelayedHeaders(headers: Headers): void {
+  expect(headers.get('x-request-id')).toMatch(/\S/);
+  expect(headers.get('openai-processing-ms')).toBe('1');
+  expect(headers.get('x-ratelimit-limit-requests')).toMatch(/^\d+$/);
+  expect(headers.get('x-ratelimit-reset-tokens')).toBe('6m0s');
+  expect(headers.get('openai-organization')).toBeNull();
+  expect(headers.get('openai-version')).toBeNull();
+}
+
 /** Two parallel tool calls whose arguments arrive in many small pieces, interleaved. */
 function toolCallFrames(): string[] {
   const args = ['{"city":"Paris","unit":"celsius"}', '{"city":"Tōkyō 東京","days":[1,2,3]}'];
@@ -160,6 +173,9 @@ describe('forwarding to an OpenAI-format connection', () => {
     );
     expect(reply.status).toBe(200);
     expect(reply.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expectRelayedHeaders(reply.headers);
+    expect(reply.headers.get('cache-control')).toBe('no-cache');
+    expect(reply.headers.get('x-accel-buffering')).toBe('no');
     // Every byte the upstream sent, in order, but the usage chunk the client did not ask for.
     expect(reply.text).toBe(frames.filter((f) => f !== usageFrame).join(''));
     expect(env.chats()[0]!.body.stream_options).toEqual({ include_usage: true });
@@ -231,6 +247,9 @@ describe('forwarding to an OpenAI-format connection', () => {
       JSON.stringify({ model: 'main/gpt-5.4-mini', messages: [{ role: 'user', content: 'x' }] }),
     );
     expect(reply.text).toBe(answer);
+    expectRelayedHeaders(reply.headers);
+    expect(reply.headers.get('content-length')).toBe(String(Buffer.byteLength(answer)));
+    expect(reply.headers.get('x-accel-buffering')).toBeNull();
     const after = (await env.client.request(UsageGet, { connectionId: main.id })).totals;
     expect(after.inputTokens - before.inputTokens).toBe(5);
     expect(after.outputTokens - before.outputTokens).toBe(6);
