@@ -107,6 +107,8 @@ export async function measureLevel(
   const runners = new Map(paths.map((path) => [path.name, runnerFor(path, c, clients)]));
   const rounds = new Map<string, RoundResult[]>(paths.map((path) => [path.name, []]));
   const cpu = new Map<string, CpuOf>(paths.map((path) => [path.name, { loadgen: 0, mock: 0, relay: 0, daemon: 0 }]));
+  /** The relaying process's CPU ms per request, round by round. */
+  const relayRounds = new Map<string, number[]>(paths.map((path) => [path.name, []]));
 
   // Warm-up: opens the keep-alive sockets and JITs every side; discarded. V8 optimizes a function
   // only after many calls, so the warm-up has a floor in requests, not only a share of a round.
@@ -118,11 +120,14 @@ export async function measureLevel(
   for (let r = 0; r < plan.rounds; r++) {
     for (const path of paths) {
       const before = snapshot(p);
-      rounds.get(path.name)!.push(await runners.get(path.name)!.run(perRound));
+      const round = await runners.get(path.name)!.run(perRound);
+      rounds.get(path.name)!.push(round);
       if (path.relayProc === 'daemon') await sleep(SETTLE_MS);
       const after = snapshot(p);
       const sum = cpu.get(path.name)!;
       for (const k of ['loadgen', 'mock', 'relay', 'daemon'] as const) sum[k] += after[k] - before[k];
+      if (path.relayProc)
+        relayRounds.get(path.name)!.push((after[path.relayProc] - before[path.relayProc]) / round.samples.length);
     }
     log(`  c=${c} round ${r + 1}/${plan.rounds} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
@@ -138,7 +143,7 @@ export async function measureLevel(
     results[path.name] = {
       stats,
       cpuPerRequest: { loadgen: sum.loadgen / n, mock: sum.mock / n, relay: sum.relay / n, daemon: sum.daemon / n },
-      ...(path.relayProc && { relayCpu: cpuStats(sum[path.relayProc], n, plan.rounds, tick) }),
+      ...(path.relayProc && { relayCpu: cpuStats(sum[path.relayProc], n, relayRounds.get(path.name)!, tick) }),
     };
   }
   return { concurrency: c, paths: results };

@@ -73,10 +73,27 @@ export interface CpuStats {
   msPerRequest: number;
   /** The measurement's resolution per request (under one clock tick per round). */
   resolutionMsPerRequest: number;
+  /** CPU ms per request in each round, in order (how much the rounds differ). */
+  perRound: number[];
 }
 
-export function cpuStats(cpuMs: number, requests: number, rounds: number, tickMs: number): CpuStats {
-  return { cpuMs, requests, msPerRequest: cpuMs / requests, resolutionMsPerRequest: (rounds * tickMs) / requests };
+export function cpuStats(cpuMs: number, requests: number, perRound: readonly number[], tickMs: number): CpuStats {
+  return {
+    cpuMs,
+    requests,
+    msPerRequest: cpuMs / requests,
+    resolutionMsPerRequest: (perRound.length * tickMs) / requests,
+    perRound: [...perRound],
+  };
+}
+
+/**
+ * Round by round, `a`'s CPU per request ÷ `b`'s (rounds of different paths interleave, so round r
+ * of each ran under the same conditions): their median, lowest and highest.
+ */
+export function pairedRatios(a: readonly number[], b: readonly number[]): { median: number; min: number; max: number } {
+  const ratios = a.map((v, i) => v / (b[i] ?? NaN)).filter(Number.isFinite);
+  return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
 }
 
 /** Per-round paired differences (daemon − direct) of p50 TTFT: how stable the added latency is. */
