@@ -18,6 +18,7 @@
 import type { Usage } from '../../shared/protocol';
 import { parseJson } from './parseJson';
 import { anthropicUsage, openaiUsage } from './usageOf';
+import { NOT_PLAIN, openaiUsageInPlace } from './usageInPlace';
 
 const LFLF = Buffer.from('\n\n');
 const CRLFCRLF = Buffer.from('\r\n\r\n');
@@ -492,11 +493,11 @@ export class OpenAIStreamTap extends ScanningTap {
 
   protected onEventKey(b: Buffer, role: 'usage' | 'error', valueAt: number, edits: Edit[]): number {
     if (role === 'usage') {
-      // Only the usage object is parsed, not its chunk (which costs several times more: every key of
-      // the chunk is looked up in V8's string table).
+      // Only the usage object is read, not its chunk, and in place when it is plain JSON (usageInPlace.ts).
       const valueEnd = jsonValueEnd(b, valueAt);
       if (valueEnd === -1) return valueAt + 1; // cut by a newline: malformed, nothing to read
-      const usage = openaiUsage(parseJson(b.toString('utf8', valueAt, valueEnd)));
+      const read = openaiUsageInPlace(b, valueAt, valueEnd);
+      const usage = read === NOT_PLAIN ? openaiUsage(parseJson(b.toString('utf8', valueAt, valueEnd))) : read;
       if (usage) {
         this.usage = usage;
         this.usageFinal = true;
