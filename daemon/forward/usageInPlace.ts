@@ -124,7 +124,7 @@ function numberEnd(b: Buffer, i: number): number {
 /** The finite number `b[start, end)` is (a checked JSON value), or undefined when it is no number or not finite. */
 function numberValue(b: Buffer, start: number, end: number): number | undefined {
   if (end - start <= 15) {
-    // Plain digits (every count ever sent): summed here, exact below 10^15, without a string.
+    // Plain digits, as OpenAI sends its counts: summed here without a string (exact: below 10^15).
     let n = 0;
     let k = start;
     for (; k < end && isDigit(b[k]); k++) n = n * 10 + b[k]! - 48;

@@ -89,7 +89,8 @@ export function cpuStats(cpuMs: number, requests: number, perRound: readonly num
 
 /**
  * Round by round, `a`'s CPU per request ÷ `b`'s (rounds of different paths interleave, so round r
- * of each ran under the same conditions): their median, lowest and highest.
+ * of each ran close in time, under much the same load from the rest of the machine): their median,
+ * lowest and highest.
  */
 export function pairedRatios(a: readonly number[], b: readonly number[]): { median: number; min: number; max: number } {
   const ratios = a.map((v, i) => v / (b[i] ?? NaN)).filter(Number.isFinite);

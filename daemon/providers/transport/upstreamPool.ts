@@ -4,9 +4,9 @@
  * `Keep-Alive: timeout=N`, less a second (so the daemon never sends on a socket the server is
  * closing), up to {@link MAX_IDLE_MS}; {@link IDLE_MS} when it announced nothing.
  *
- * Kept at most {@link IDLE_MS} whatever the server said (as before), every socket of a pool closed in
- * any pause of more than 4 s, and the next burst opened them all again: a TLS handshake each, to a
- * provider, on the way to the first token.
+ * A longer hint counts too: kept at most {@link IDLE_MS} whatever the server said, every socket of a
+ * pool would close in any pause of more than 4 s, and the next burst would open them all again (a TLS
+ * handshake each, to a provider, on the way to the first token).
  *
  * Node's Agent does this with its `timeout` option, but at a cost on every request: the option also
  * arms the socket's timeout for the request itself, and node clears it when the answer ends and
