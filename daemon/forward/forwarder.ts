@@ -63,8 +63,8 @@ const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 export interface ForwardSpec {
   endpoint: ForwardEndpoint;
-  /** The client's body as it sent it (UTF-8 JSON text of an object). */
-  body: string;
+  /** The client's body as it sent it (the bytes of a JSON object's text). */
+  body: Buffer;
   /**
    * Top-level members to set besides `model`, as raw JSON texts: an OpenAI stream's
    * `stream_options` with `include_usage` when the client did not ask for usage.
@@ -136,9 +136,7 @@ export function forwardAttempt(spec: ForwardSpec): Attempt<Forwarded> {
         prepared.stored.generationDefaults,
         target.headers['anthropic-version'],
       );
-      const payload = Buffer.from(
-        setMembers(spec.body, { ...spec.extraMembers, model: JSON.stringify(model) }, defaults),
-      );
+      const payload = setMembers(spec.body, { ...spec.extraMembers, model: JSON.stringify(model) }, defaults);
       const answer = await sendWithRetries(
         wire,
         conn,

@@ -79,7 +79,7 @@ function forwardSpec(
   req: IncomingMessage,
   res: ServerResponse,
 ): ForwardSpec {
-  return { endpoint, body: body.text, hideUsageChunk: false, clientHeaders: req.headers, res };
+  return { endpoint, body: body.bytes, hideUsageChunk: false, clientHeaders: req.headers, res };
 }
 
 /**
@@ -130,7 +130,12 @@ export async function countTokens(
     });
     if (wireOf(prepared.conn) === 'anthropic') {
       const attempt = forwardAttempt(
-        forwardSpec('messages/count_tokens', { value: value as Record<string, unknown>, text: raw.text }, req, res),
+        forwardSpec(
+          'messages/count_tokens',
+          { value: value as Record<string, unknown>, text: raw.text, bytes: raw.bytes },
+          req,
+          res,
+        ),
       );
       // Rate-limit figures of a count are not kept: it is no chat and spends no capacity.
       await attempt(prepared, new AttemptProgress(() => undefined), controller.signal);

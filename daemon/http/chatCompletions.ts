@@ -71,7 +71,7 @@ function forwardSpec(body: ClientBody, req: IncomingMessage, res: ServerResponse
   const addUsage = body.value['stream'] === true && optionsObject?.['include_usage'] !== true;
   return {
     endpoint: 'chat/completions',
-    body: body.text,
+    body: body.bytes,
     ...(addUsage && { extraMembers: { stream_options: JSON.stringify({ ...optionsObject, include_usage: true }) } }),
     hideUsageChunk: addUsage,
     clientHeaders: req.headers,

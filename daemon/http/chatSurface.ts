@@ -37,10 +37,11 @@ let httpStreamSeq = 0;
 const httpClientOf = (caller: Caller): string =>
   caller.kind === 'tool' ? `http:tool:${caller.tokenId}` : 'http:owner';
 
-/** The client's body: its JSON object and the text it came as (forwarded byte for byte). */
+/** The client's body: its JSON object, and the bytes it came as (forwarded byte for byte) and their text. */
 export interface ClientBody {
   value: Record<string, unknown>;
   text: string;
+  bytes: Buffer;
 }
 
 /** The route and the caller, as the audit log names them: `POST /v1/chat/completions`, `tool token "ci"`. */
@@ -99,7 +100,7 @@ export async function serveChat(
     surface.errors.send(res, invalid('body', 'must be a JSON object.'));
     return;
   }
-  const body: ClientBody = { value: value as Record<string, unknown>, text: raw.text };
+  const body: ClientBody = { value: value as Record<string, unknown>, text: raw.text, bytes: raw.bytes };
   const model = body.value['model'];
   if (typeof model !== 'string' || model === '') {
     surface.errors.send(

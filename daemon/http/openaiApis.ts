@@ -131,7 +131,7 @@ function serveForwarded(
   let spec: ForwardSpec | undefined;
   const forwardSpec = (body: ClientBody): ForwardSpec => ({
     endpoint: api,
-    body: body.text,
+    body: body.bytes,
     hideUsageChunk: false,
     clientHeaders: req.headers,
     res,

@@ -3,9 +3,9 @@ import type { IncomingMessage } from 'node:http';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-/** `text`: the body as sent, for forwarding it byte for byte. */
+/** `bytes`: the body as sent, for forwarding it byte for byte; `text`: those bytes decoded (UTF-8). */
 export type BodyResult =
-  { ok: true; value: unknown; text: string } | { ok: false; status: 400 | 413 | 415; message: string };
+  { ok: true; value: unknown; text: string; bytes: Buffer } | { ok: false; status: 400 | 413 | 415; message: string };
 
 /**
  * Not `async`: it returns its own promise, and an async function returning a promise adds two
@@ -41,8 +41,9 @@ export function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Prom
     const onEnd = () => {
       stop();
       try {
-        const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
-        resolve({ ok: true, value: JSON.parse(text), text });
+        const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        const text = bytes.toString('utf8');
+        resolve({ ok: true, value: JSON.parse(text), text, bytes });
       } catch {
         resolve({ ok: false, status: 400, message: 'The body is not valid JSON.' });
       }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { setMembers } from '../../../daemon/forward/jsonSplice';
+import { setMembers as setMemberBytes, type MissingMember } from '../../../daemon/forward/jsonSplice';
+
+/** setMembers over a body's text, as UTF-8 bytes in and out. */
+const setMembers = (text: string, values: Record<string, string>, missing?: MissingMember[]): string =>
+  setMemberBytes(Buffer.from(text), values, missing).toString('utf8');
 
 describe('setMembers', () => {
   it('replaces a top-level value and leaves every other byte as it was', () => {
@@ -28,5 +32,27 @@ describe('setMembers', () => {
 
   it('refuses what is not a JSON object', () => {
     expect(() => setMembers('[1]', { model: '"m"' })).toThrow();
+  });
+
+  it('counts in bytes: raw multi-byte characters before and inside the edits stay whole', () => {
+    const text = '{"messages":[{"content":"café 東京 🙂"}],"名前":"値","model":"ü/x","z":"é"}';
+    expect(setMembers(text, { model: JSON.stringify('gpt-ö') })).toBe(text.replace('"ü/x"', '"gpt-ö"'));
+    expect(JSON.parse(setMembers(text, { stream: 'true' }))).toEqual({ ...JSON.parse(text), stream: true });
+  });
+
+  it('leaves bytes that are not valid UTF-8 as the client sent them', () => {
+    const body = Buffer.concat([
+      Buffer.from('{"content":"a'),
+      Buffer.from([0xff, 0xc3]),
+      Buffer.from('b","model":"m"}'),
+    ]);
+    const out = setMemberBytes(body, { model: '"n"' });
+    expect(out.equals(Buffer.concat([body.subarray(0, body.length - 4), Buffer.from('"n"}')]))).toBe(true);
+  });
+
+  it('adds a missing member unless the body has one it names', () => {
+    const missing = [{ key: 'temperature', value: '0.2', unless: ['temperature', 'top_p'] }];
+    expect(setMembers('{"model":"a"}', { model: '"b"' }, missing)).toBe('{"model":"b","temperature":0.2}');
+    expect(setMembers('{"model":"a","top_p":1}', { model: '"b"' }, missing)).toBe('{"model":"b","top_p":1}');
   });
 });

@@ -53,7 +53,12 @@ describe('readJsonBody', () => {
   it('hands over a body as soon as its declared length is in, without waiting for the end of the message', async () => {
     const body = '{"model":"m","stream":true}';
     const seen = await send(post(`${json}Content-Length: ${body.length}\r\n`), [body.slice(0, 10), body.slice(10)]);
-    expect(seen.result).toEqual({ ok: true, value: { model: 'm', stream: true }, text: body });
+    expect(seen.result).toEqual({
+      ok: true,
+      value: { model: 'm', stream: true },
+      text: body,
+      bytes: Buffer.from(body),
+    });
     expect(seen.complete).toBe(false);
   });
 
@@ -63,7 +68,7 @@ describe('readJsonBody', () => {
       '2\r\n1}\r\n',
       '0\r\n\r\n',
     ]);
-    expect(seen.result).toEqual({ ok: true, value: { a: 1 }, text: '{"a":1}' });
+    expect(seen.result).toEqual({ ok: true, value: { a: 1 }, text: '{"a":1}', bytes: Buffer.from('{"a":1}') });
     expect(seen.complete).toBe(true);
   });
 

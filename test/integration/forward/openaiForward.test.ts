@@ -109,9 +109,9 @@ function toolCallFrames(): string[] {
 
 describe('forwarding to an OpenAI-format connection', () => {
   it("sends the client body byte for byte but for model, with the connection's credentials and no daemon token", async () => {
-    // What no SDK would produce: spacing, a big integer, 1.0, escapes, unknown fields at every level.
+    // What no SDK would produce: spacing, a big integer, 1.0, escapes, raw multi-byte characters, unknown fields at every level.
     const body =
-      '{ "model" : "main/gpt-5.4",\n  "messages": [{"role": "user", "content": "caf\\u00e9 \\"quoted\\"", "x_vendor": {"deep": [1.0, 2e3]}}],\n  "seed": 123456789012345678901,\n  "temperature": 1.0, "reasoning_effort": "high", "logit_bias": {"50256": -100}, "user": "u-1",\n  "response_format": {"type": "json_schema", "json_schema": {"name": "x", "strict": true, "schema": {"type": "object"}}},\n  "some_future_field": {"enabled": true} }';
+      '{ "model" : "main/gpt-5.4",\n  "messages": [{"role": "user", "content": "caf\\u00e9 \\"quoted\\" 東京 🙂", "x_vendor": {"deep": [1.0, 2e3]}}],\n  "seed": 123456789012345678901,\n  "temperature": 1.0, "reasoning_effort": "high", "logit_bias": {"50256": -100}, "user": "u-1",\n  "response_format": {"type": "json_schema", "json_schema": {"name": "x", "strict": true, "schema": {"type": "object"}}},\n  "some_future_field": {"enabled": true} }';
     const reply = await post('/chat/completions', body);
     expect(reply.status).toBe(200);
     const [upstream] = env.chats();
