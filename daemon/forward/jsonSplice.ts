@@ -15,6 +15,7 @@
  * multi-byte UTF-8 character is. A body the caller has already parsed with `JSON.parse` is valid
  * JSON, which is all this assumes.
  */
+import { bytesAt, skipJsonSpace } from './rawBytes';
 
 /** One top-level member: its key's bytes between the quotes, and its value's bytes `[start, end)`. */
 interface Member {
@@ -30,11 +31,11 @@ interface Member {
 /** The top-level members of a JSON object, in order, and where its closing brace is. */
 function scanTopLevel(b: Buffer): { members: Member[]; close: number } {
   const members: Member[] = [];
-  let i = skipSpace(b, 0);
+  let i = skipJsonSpace(b, 0);
   if (b[i] !== 123 /* { */) throw new Error('not a JSON object');
   i++;
   for (;;) {
-    i = skipSpace(b, i);
+    i = skipJsonSpace(b, i);
     const c = b[i];
     if (c === 125 /* } */) return { members, close: i };
     if (c === 44 /* , */) {
@@ -45,9 +46,9 @@ function scanTopLevel(b: Buffer): { members: Member[]; close: number } {
     const keyEnd = stringEnd(b, i);
     const escaped = hasBackslash(b, i + 1, keyEnd - 1);
     const keyStart = i + 1;
-    i = skipSpace(b, keyEnd);
+    i = skipJsonSpace(b, keyEnd);
     if (b[i] !== 58 /* : */) throw new Error(`expected ':' at ${i}`);
-    const start = skipSpace(b, i + 1);
+    const start = skipJsonSpace(b, i + 1);
     const end = valueEnd(b, start);
     members.push({ keyStart, keyEnd: keyEnd - 1, escaped, start, end });
     i = end;
@@ -71,23 +72,13 @@ function isNamed(b: Buffer, m: Member, name: string): boolean {
     bytes = Buffer.from(name);
     if (nameBytes.size < 256) nameBytes.set(name, bytes);
   }
-  if (m.keyEnd - m.keyStart !== bytes.length) return false;
-  for (let k = 0; k < bytes.length; k++) if (b[m.keyStart + k] !== bytes[k]) return false;
-  return true;
+  return m.keyEnd - m.keyStart === bytes.length && bytesAt(b, m.keyStart, bytes);
 }
 
 /** A backslash in `b[from, to)` (a key's bytes: short, so walked rather than searched natively to the body's end). */
 function hasBackslash(b: Buffer, from: number, to: number): boolean {
   for (let k = from; k < to; k++) if (b[k] === 92) return true;
   return false;
-}
-
-function skipSpace(b: Buffer, i: number): number {
-  for (;;) {
-    const c = b[i];
-    if (c === 32 || c === 10 || c === 13 || c === 9) i++;
-    else return i;
-  }
 }
 
 /** The index just past the string that opens at `start` (a `"`). */

@@ -17,6 +17,7 @@
  */
 import type { Usage } from '../../shared/protocol';
 import { parseJson } from './parseJson';
+import { bytesAt } from './rawBytes';
 import { anthropicUsage, openaiUsage } from './usageOf';
 import { NOT_PLAIN, openaiUsageInPlace } from './usageInPlace';
 
@@ -405,14 +406,6 @@ const MIN_OPENING = 32;
 const MIN_CLOSING = 16;
 /** Lines in a row with another opening (or closing) before the tap stops keeping one. */
 const MAX_OPENING_MISSES = 4;
-
-/** `bytes` is at `b[at…]` (a JS loop: the keys and lines are short, and a native call costs more than comparing them). */
-function bytesAt(b: Buffer, at: number, bytes: Buffer): boolean {
-  const len = bytes.length;
-  if (at + len > b.length) return false;
-  for (let i = 0; i < len; i++) if (b[at + i] !== bytes[i]) return false;
-  return true;
-}
 
 const CHOICES = Buffer.from('"choices"');
 

@@ -11,6 +11,7 @@
  * costs a parse, never a count JSON.parse would not have given.
  */
 import type { Usage } from '../../shared/protocol';
+import { bytesAt, skipJsonSpace } from './rawBytes';
 
 export const NOT_PLAIN = Symbol('not plain JSON');
 
@@ -25,7 +26,7 @@ export function openaiUsageInPlace(b: Buffer, start: number, end: number): Usage
   if (b[start] !== 123 /* { */) return NOT_PLAIN;
   let input: number | undefined;
   let output: number | undefined;
-  let i = space(b, start + 1);
+  let i = skipJsonSpace(b, start + 1);
   if (b[i] !== 125 /* } */) {
     for (;;) {
       if (b[i] !== 34 /* " */) return NOT_PLAIN;
@@ -34,9 +35,9 @@ export function openaiUsageInPlace(b: Buffer, start: number, end: number): Usage
       if (keyEnd === -1 || keyEnd >= end) return NOT_PLAIN;
       // An escaped key: JSON.parse knows what it says.
       for (let k = keyStart; k < keyEnd; k++) if (b[k] === 92 /* \ */ || b[k]! < 32) return NOT_PLAIN;
-      i = space(b, keyEnd + 1);
+      i = skipJsonSpace(b, keyEnd + 1);
       if (b[i] !== 58 /* : */) return NOT_PLAIN;
-      i = space(b, i + 1);
+      i = skipJsonSpace(b, i + 1);
       const valueStart = i;
       i = valueEnd(b, i, end, 0);
       if (i === -1) return NOT_PLAIN;
@@ -47,9 +48,9 @@ export function openaiUsageInPlace(b: Buffer, start: number, end: number): Usage
         if (counted === 1) input = count;
         else output = count;
       }
-      i = space(b, i);
+      i = skipJsonSpace(b, i);
       if (b[i] !== 44 /* , */) break;
-      i = space(b, i + 1);
+      i = skipJsonSpace(b, i + 1);
     }
   }
   if (b[i] !== 125 || i + 1 !== end) return NOT_PLAIN;
@@ -66,36 +67,28 @@ function valueEnd(b: Buffer, i: number, end: number, depth: number): number {
   const c = b[i];
   if (c === 34) return stringEnd(b, i, end);
   if (c === 45 || (c !== undefined && c >= 48 && c <= 57)) return numberEnd(b, i);
-  if (literalAt(b, i, TRUE) || literalAt(b, i, NULL)) return i + 4;
-  if (literalAt(b, i, FALSE)) return i + 5;
+  if (bytesAt(b, i, TRUE) || bytesAt(b, i, NULL)) return i + 4;
+  if (bytesAt(b, i, FALSE)) return i + 5;
   if ((c !== 123 && c !== 91) || depth >= MAX_DEPTH) return -1;
   const object = c === 123;
   const close = object ? 125 : 93;
-  i = space(b, i + 1);
+  i = skipJsonSpace(b, i + 1);
   if (b[i] === close) return i + 1;
   for (;;) {
     if (object) {
       if (b[i] !== 34) return -1;
       i = stringEnd(b, i, end);
       if (i === -1) return -1;
-      i = space(b, i);
+      i = skipJsonSpace(b, i);
       if (b[i] !== 58) return -1;
-      i = space(b, i + 1);
+      i = skipJsonSpace(b, i + 1);
     }
     i = valueEnd(b, i, end, depth + 1);
     if (i === -1) return -1;
-    i = space(b, i);
+    i = skipJsonSpace(b, i);
     if (b[i] === close) return i + 1;
     if (b[i] !== 44) return -1;
-    i = space(b, i + 1);
-  }
-}
-
-function space(b: Buffer, i: number): number {
-  for (;;) {
-    const c = b[i];
-    if (c === 32 || c === 9 || c === 10 || c === 13) i++;
-    else return i;
+    i = skipJsonSpace(b, i + 1);
   }
 }
 
@@ -136,13 +129,8 @@ function numberValue(b: Buffer, start: number, end: number): number | undefined 
   return Number.isFinite(n) ? n : undefined;
 }
 
-function literalAt(b: Buffer, i: number, word: Buffer): boolean {
-  for (let k = 0; k < word.length; k++) if (b[i + k] !== word[k]) return false;
-  return true;
-}
-
 function keyIs(b: Buffer, start: number, end: number, name: Buffer): boolean {
-  return end - start === name.length && literalAt(b, start, name);
+  return end - start === name.length && bytesAt(b, start, name);
 }
 
 /** Hex digits, for `\uXXXX`. */
